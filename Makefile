@@ -1,0 +1,85 @@
+# Opstap — two commands: `make demo` and `make test`. Everything else is a helper.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+SCALE ?= demo
+MANAGE := $(BIN)/python src/manage.py
+STATIC_VENDOR := src/opstap/static/vendor
+
+.DEFAULT_GOAL := help
+.PHONY: help install demo serve test test-pg test-browser lint format schema bench clean messages
+
+help:
+	@echo "make demo     install, migrate, load the demo organisation, serve on http://127.0.0.1:$(PORT)"
+	@echo "make test     run the whole test suite (SQLite; set DATABASE_URL for PostgreSQL)"
+	@echo "make lint     ruff, ruff format --check, mypy"
+	@echo "make bench    performance benchmarks (SCALE=city|national, DATABASE_URL for PostgreSQL)"
+
+# --- installation ---------------------------------------------------------------------------
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.lock pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Front-end packages come from the npm registry and are copied into static files: no CDN.
+$(STATIC_VENDOR)/.built: node_modules/.installed
+	mkdir -p $(STATIC_VENDOR)
+	cp node_modules/@utrecht/component-library-css/dist/index.css $(STATIC_VENDOR)/utrecht.css
+	cp node_modules/@utrecht/design-tokens/dist/index.css $(STATIC_VENDOR)/utrecht-tokens.css
+	cp node_modules/htmx.org/dist/htmx.min.js $(STATIC_VENDOR)/htmx.min.js
+	cp node_modules/chart.js/dist/chart.umd.js $(STATIC_VENDOR)/chart.umd.js
+	cp node_modules/axe-core/axe.min.js $(STATIC_VENDOR)/axe.min.js
+	touch $@
+
+install: $(VENV)/.installed $(STATIC_VENDOR)/.built
+
+# --- the two commands -----------------------------------------------------------------------
+demo: export OPSTAP_DEMO = true
+demo: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) demo_load --scale demo
+	$(MANAGE) demo_accounts
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+serve: install
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(BIN)/pytest -n 2 -q; rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
+
+test-pg: install
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/opstap} $(MAKE) test
+
+test-browser: install
+	$(BIN)/pytest -q -m browser -p no:xdist; rc=$$?; if [ $$rc -eq 5 ]; then echo "no browser tests collected: failing"; exit 1; fi; exit $$rc
+
+lint: install
+	$(BIN)/ruff check src bench
+	$(BIN)/ruff format --check src bench
+	$(BIN)/mypy src
+
+format: install
+	$(BIN)/ruff check --fix src bench
+	$(BIN)/ruff format src bench
+
+schema: install
+	$(MANAGE) spectacular --file src/opstap/api/openapi.yaml --validate
+
+messages: install
+	cd src/opstap && ../../$(MANAGE) makemessages -l nl --no-obsolete
+
+bench: install
+	OPSTAP_DEMO=true $(BIN)/python bench/run.py --scale $(SCALE)
+
+clean:
+	rm -rf $(VENV) node_modules $(STATIC_VENDOR) var

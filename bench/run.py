@@ -1,0 +1,108 @@
+"""Benchmark runner: `make bench [SCALE=demo|city|national] [DATABASE_URL=...]`.
+
+For each operation it reports median and p95 server time (in-process, through Django's test
+client, so network and browser are excluded) and the ratio to a *floor* measured in the same
+run on the same machine: a bare Django view for pages and API calls, and the equivalent
+hand-written SQL for queries. Ratios stay comparable across machines; seconds do not.
+
+The data set is generated once per database with `demo_load --scale SCALE` and reused.
+Results are printed as a table and written to bench/results/latest.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opstap.conf.settings")
+os.environ.setdefault("OPSTAP_BENCH", "1")
+
+
+def measure(fn: Callable[[], object], *, repeat: int, warmup: int = 3) -> list[float]:
+    for _ in range(warmup):
+        fn()
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def summarise(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return {"median_ms": statistics.median(ordered), "p95_ms": p95}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", default="demo", choices=["demo", "city", "national"])
+    parser.add_argument("--repeat", type=int, default=50)
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from bench.operations import OPERATIONS, BenchContext
+    from opstap.demo.generator import demo_exists
+
+    call_command("migrate", "--noinput", verbosity=0)
+    if not demo_exists():
+        print(f"Generating the {args.scale} data set (once per database)…", flush=True)
+        call_command("demo_load", "--scale", args.scale, "--force")
+    ctx = BenchContext.create()
+
+    rows = []
+    for op in OPERATIONS:
+        floor = summarise(measure(lambda op=op: op.floor(ctx), repeat=args.repeat))
+        real = summarise(measure(lambda op=op: op.run(ctx), repeat=args.repeat))
+        row = {
+            "operation": op.name,
+            "median_ms": round(real["median_ms"], 2),
+            "p95_ms": round(real["p95_ms"], 2),
+            "floor_median_ms": round(floor["median_ms"], 2),
+            "ratio_median": round(real["median_ms"] / max(floor["median_ms"], 1e-6), 2),
+            "ratio_p95": round(real["p95_ms"] / max(floor["p95_ms"], 1e-6), 2),
+            "floor": op.floor_description,
+        }
+        rows.append(row)
+
+    from django.db import connection
+
+    print(
+        f"\nOpstap benchmarks — scale {args.scale}, database {connection.vendor}, "
+        f"{args.repeat} runs each\n"
+    )
+    header = (
+        f"{'operation':<42} {'median ms':>10} {'p95 ms':>9} {'floor ms':>9} "
+        f"{'x floor':>8} {'x p95':>7}"
+    )
+    print(header)
+    print("-" * len(header))
+    for r in rows:
+        print(
+            f"{r['operation']:<42} {r['median_ms']:>10.2f} {r['p95_ms']:>9.2f} "
+            f"{r['floor_median_ms']:>9.2f} {r['ratio_median']:>8.2f} {r['ratio_p95']:>7.2f}"
+        )
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    (out / "latest.json").write_text(
+        json.dumps({"scale": args.scale, "database": connection.vendor, "rows": rows}, indent=2)
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

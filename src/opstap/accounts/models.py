@@ -1,0 +1,150 @@
+"""Users, roles (as data) and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from opstap.organisations.models import Organisation
+
+from .roles import STAFF_ROLES, RoleCode
+
+
+class Role(models.Model):
+    """A role from spec section 1 with its permission codes (editable data, R-SEC-1)."""
+
+    code = models.CharField(
+        _("code"),
+        max_length=40,
+        unique=True,
+        choices=[(c.value, c.value) for c in RoleCode],
+        help_text=_("Vaste code van de rol; code verwijst alleen hiernaar."),
+    )
+    name = models.CharField(_("naam"), max_length=100, help_text=_("Naam van de rol in de UI."))
+    permissions = models.JSONField(
+        _("rechten"),
+        default=list,
+        blank=True,
+        help_text=_("Lijst van rechtcodes (zie docs/access.md)."),
+    )
+
+    class Meta:
+        verbose_name = _("rol")
+        verbose_name_plural = _("rollen")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person who logs in: staff of the organisation, provider staff or a resident."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("organisatie"),
+        help_text=_(
+            "De sociale dienst (tenant) waartoe de gebruiker hoort; leeg alleen voor "
+            "technisch beheer."
+        ),
+    )
+    roles = models.ManyToManyField(
+        Role,
+        blank=True,
+        related_name="users",
+        verbose_name=_("rollen"),
+        help_text=_("Een gebruiker kan meerdere rollen hebben."),
+    )
+
+    class Meta:
+        verbose_name = _("gebruiker")
+        verbose_name_plural = _("gebruikers")
+
+    @cached_property
+    def role_codes(self) -> frozenset[str]:
+        if not self.is_authenticated or not self.pk:
+            return frozenset()
+        return frozenset(self.roles.values_list("code", flat=True))
+
+    @cached_property
+    def opstap_perms(self) -> frozenset[str]:
+        if not self.pk or not self.is_active:
+            return frozenset()
+        perms: set[str] = set()
+        for role_perms in self.roles.values_list("permissions", flat=True):
+            perms.update(role_perms or [])
+        return frozenset(perms)
+
+    def has_opstap_perm(self, perm: str) -> bool:
+        return perm in self.opstap_perms
+
+    def has_role(self, code: RoleCode | str) -> bool:
+        return str(code) in self.role_codes
+
+    @property
+    def is_resident(self) -> bool:
+        return self.role_codes == {RoleCode.RESIDENT.value}
+
+    @property
+    def is_staff_member(self) -> bool:
+        return bool(self.role_codes & {r.value for r in STAFF_ROLES})
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class ApiToken(models.Model):
+    """A bearer token for an application or a provider's system. Only a hash is stored."""
+
+    user = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("gebruiker"),
+        help_text=_("Namens deze gebruiker (en diens rollen) werkt het token."),
+    )
+    name = models.CharField(
+        _("naam"),
+        max_length=100,
+        help_text=_("Waarvoor het token is, bijv. 'Koppeling aanbieder X'."),
+    )
+    prefix = models.CharField(
+        _("prefix"),
+        max_length=8,
+        db_index=True,
+        help_text=_("Eerste tekens van het token, om het te herkennen."),
+    )
+    key_hash = models.CharField(
+        _("hash"),
+        max_length=64,
+        unique=True,
+        help_text=_("SHA-256 van het token; het token zelf wordt niet bewaard."),
+    )
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("laatst gebruikt"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API-token")
+        verbose_name_plural = _("API-tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @staticmethod
+    def generate_key() -> str:
+        return secrets.token_urlsafe(32)

@@ -1,0 +1,160 @@
+"""Role codes and the default permission matrix (R-SEC-1), as plain data.
+
+The matrix is *seed data*: a data migration copies it into `Role.permissions`, where the
+application administrator can change it. Code asks `user.has_opstap_perm(...)`, never a role
+name. The *scope* of a permission (own unit, own provider, only self) is applied by the
+scope policies in `opstap.accounts.access`; `docs/access.md` shows the full matrix.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class RoleCode(StrEnum):
+    CASE_MANAGER = "case_manager"  # klantmanager / regisseur
+    INCOME_COACH = "income_coach"  # inkomenscoach
+    CONTRACT_MANAGER = "contract_manager"  # contractmanager
+    POLICY_OFFICER = "policy_officer"  # beleidsmedewerker / management
+    FINANCE_CLERK = "finance_clerk"  # administratie
+    PROVIDER_STAFF = "provider_staff"  # aanbieder-medewerker
+    RESIDENT = "resident"  # inwoner
+    APP_ADMIN = "app_admin"  # functioneel beheerder
+    AUDITOR = "auditor"
+
+
+ROLE_NAMES_NL: dict[RoleCode, str] = {
+    RoleCode.CASE_MANAGER: "Klantmanager / regisseur",
+    RoleCode.INCOME_COACH: "Inkomenscoach",
+    RoleCode.CONTRACT_MANAGER: "Contractmanager",
+    RoleCode.POLICY_OFFICER: "Beleidsmedewerker / management",
+    RoleCode.FINANCE_CLERK: "Administratie",
+    RoleCode.PROVIDER_STAFF: "Medewerker aanbieder",
+    RoleCode.RESIDENT: "Inwoner",
+    RoleCode.APP_ADMIN: "Functioneel beheerder",
+    RoleCode.AUDITOR: "Auditor",
+}
+
+STAFF_ROLES = frozenset(RoleCode) - {RoleCode.RESIDENT}
+
+
+class Perm(StrEnum):
+    """Permission codes. Names are `<area>.<action>`; Dutch descriptions in PERM_NAMES_NL."""
+
+    HOME_VIEW = "home.view"
+    MUNICIPALITY_VIEW = "municipalities.view"
+    CLIENT_VIEW = "clients.view"
+    CLIENT_CHANGE = "clients.change"
+    CLIENT_IMPORT = "clients.import"
+    CLIENT_CASELOAD_STATS = "clients.caseload_stats"
+    PROVIDER_VIEW = "providers.view"
+    PROVIDER_MANAGE = "providers.manage"
+    PROVIDER_SIGNAL = "providers.signal"
+    PRODUCT_SEARCH = "products.search"
+    TRAJECTORY_VIEW = "trajectories.view"
+    TRAJECTORY_ORDER = "trajectories.order"
+    INVOICE_VIEW = "invoices.view"
+    INVOICE_APPROVE = "invoices.approve"
+    FINANCE_VIEW = "finance.view"
+    FINANCE_EDIT = "finance.edit"
+    STEERING_VIEW = "steering.view"
+    AUDIT_VIEW = "audit.view"
+    ADMIN_CONFIGURE = "admin.configure"
+    PORTAL_VIEW = "portal.view"
+
+
+PERM_NAMES_NL: dict[Perm, str] = {
+    Perm.HOME_VIEW: "Startpagina bekijken",
+    Perm.MUNICIPALITY_VIEW: "Gemeenten bekijken",
+    Perm.CLIENT_VIEW: "Klantdossiers bekijken (binnen de eigen scope)",
+    Perm.CLIENT_CHANGE: "Klantdossiers wijzigen (trede, overdracht, budget)",
+    Perm.CLIENT_IMPORT: "Klanten importeren uit de uitkeringsadministratie",
+    Perm.CLIENT_CASELOAD_STATS: "Caseloadgrootte per klantmanager en unit zien",
+    Perm.PROVIDER_VIEW: "Aanbieders bekijken (binnen de eigen scope)",
+    Perm.PROVIDER_MANAGE: "Aanbieders, contracten en producten beheren",
+    Perm.PROVIDER_SIGNAL: "Signaal van ontevredenheid registreren",
+    Perm.PRODUCT_SEARCH: "Instrumentengids doorzoeken",
+    Perm.TRAJECTORY_VIEW: "Trajecten bekijken (binnen de eigen scope)",
+    Perm.TRAJECTORY_ORDER: "Trajecten bestellen en beoordelen",
+    Perm.INVOICE_VIEW: "Facturen bekijken (binnen de eigen scope)",
+    Perm.INVOICE_APPROVE: "Facturen goedkeuren en betalen",
+    Perm.FINANCE_VIEW: "Financiële modellen bekijken",
+    Perm.FINANCE_EDIT: "Financiële scenario's opslaan en wijzigen",
+    Perm.STEERING_VIEW: "Sturingsinformatie (KPI's) bekijken",
+    Perm.AUDIT_VIEW: "Audittrail doorzoeken en exporteren",
+    Perm.ADMIN_CONFIGURE: "Configuratie, gebruikers en referentiegegevens beheren",
+    Perm.PORTAL_VIEW: "Klantportaal gebruiken (alleen eigen gegevens)",
+}
+
+_STAFF_BASE = {Perm.HOME_VIEW, Perm.MUNICIPALITY_VIEW}
+
+DEFAULT_ROLE_PERMISSIONS: dict[RoleCode, frozenset[Perm]] = {
+    RoleCode.CASE_MANAGER: frozenset(
+        _STAFF_BASE
+        | {
+            Perm.CLIENT_VIEW,
+            Perm.CLIENT_CHANGE,
+            Perm.PROVIDER_VIEW,
+            Perm.PROVIDER_SIGNAL,
+            Perm.PRODUCT_SEARCH,
+            Perm.TRAJECTORY_VIEW,
+            Perm.TRAJECTORY_ORDER,
+            Perm.INVOICE_VIEW,
+        }
+    ),
+    RoleCode.INCOME_COACH: frozenset(
+        _STAFF_BASE
+        | {
+            Perm.CLIENT_VIEW,
+            Perm.PRODUCT_SEARCH,
+            Perm.PROVIDER_SIGNAL,
+        }
+    ),
+    RoleCode.CONTRACT_MANAGER: frozenset(
+        _STAFF_BASE
+        | {
+            Perm.PROVIDER_VIEW,
+            Perm.PROVIDER_MANAGE,
+            Perm.PRODUCT_SEARCH,
+            Perm.INVOICE_VIEW,
+        }
+    ),
+    RoleCode.POLICY_OFFICER: frozenset(
+        _STAFF_BASE
+        | {
+            Perm.CLIENT_CASELOAD_STATS,
+            Perm.PROVIDER_VIEW,
+            Perm.PRODUCT_SEARCH,
+            Perm.FINANCE_VIEW,
+            Perm.FINANCE_EDIT,
+            Perm.STEERING_VIEW,
+        }
+    ),
+    RoleCode.FINANCE_CLERK: frozenset(
+        _STAFF_BASE
+        | {
+            Perm.PROVIDER_VIEW,
+            Perm.INVOICE_VIEW,
+            Perm.INVOICE_APPROVE,
+        }
+    ),
+    RoleCode.PROVIDER_STAFF: frozenset(
+        {
+            Perm.HOME_VIEW,
+            Perm.PROVIDER_VIEW,
+            Perm.TRAJECTORY_VIEW,
+            Perm.INVOICE_VIEW,
+        }
+    ),
+    RoleCode.RESIDENT: frozenset({Perm.PORTAL_VIEW}),
+    RoleCode.APP_ADMIN: frozenset(
+        _STAFF_BASE
+        | {
+            Perm.ADMIN_CONFIGURE,
+            Perm.CLIENT_IMPORT,
+            Perm.PROVIDER_VIEW,
+            Perm.PRODUCT_SEARCH,
+        }
+    ),
+    RoleCode.AUDITOR: frozenset(_STAFF_BASE | {Perm.AUDIT_VIEW}),
+}

@@ -1,0 +1,128 @@
+"""Errors as application/problem+json (RFC 9457, Logius API Design Rules).
+
+Fields: type, title, status, detail, instance, and for validation errors `invalidParams`
+(name, code, reason) — camelCase like the rest of the API.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+_TITLES = {
+    400: "Ongeldige invoer",
+    401: "Niet geauthenticeerd",
+    403: "Geen toegang",
+    404: "Niet gevonden",
+    405: "Methode niet toegestaan",
+    406: "Niet acceptabel",
+    409: "Conflict",
+    415: "Mediatype niet ondersteund",
+    429: "Te veel verzoeken",
+    500: "Interne fout",
+}
+
+
+def _type_uri(status_code: int) -> str:
+    return f"https://opstap.example.org/problems/{status_code}"
+
+
+def problem_body(
+    status_code: int,
+    title: str,
+    detail: str,
+    *,
+    instance: str = "",
+    invalid_params: list[dict[str, str]] | None = None,
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "type": _type_uri(status_code),
+        "title": title,
+        "status": status_code,
+        "detail": detail,
+        "instance": instance,
+    }
+    if invalid_params is not None:
+        body["invalidParams"] = invalid_params
+    return body
+
+
+def problem_response(
+    status_code: int,
+    title: str,
+    detail: str,
+    *,
+    instance: str = "",
+    invalid_params: list[dict[str, str]] | None = None,
+) -> JsonResponse:
+    from django.conf import settings
+
+    response = JsonResponse(
+        problem_body(status_code, title, detail, instance=instance, invalid_params=invalid_params),
+        status=status_code,
+        content_type=PROBLEM_CONTENT_TYPE,
+    )
+    response["API-Version"] = settings.API_VERSION
+    return response
+
+
+def _camel(name: str) -> str:
+    head, *tail = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in tail)
+
+
+def _flatten(detail: Any, prefix: str = "") -> list[dict[str, str]]:
+    params: list[dict[str, str]] = []
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            name = _camel(str(key)) if key != "non_field_errors" else "nonFieldErrors"
+            params.extend(_flatten(value, f"{prefix}.{name}" if prefix else name))
+    elif isinstance(detail, list):
+        for index, item in enumerate(detail):
+            if isinstance(item, dict | list):
+                params.extend(_flatten(item, f"{prefix}.{index}"))
+            else:
+                params.extend(_flatten(item, prefix))
+    else:
+        code = getattr(detail, "code", "invalid")
+        params.append(
+            {"name": prefix or "nonFieldErrors", "code": str(code), "reason": str(detail)}
+        )
+    return params
+
+
+def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound(
+            "De gevraagde resource bestaat niet of u heeft er geen toegang toe."
+        )
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = exception_handler(exc, context)
+    request = context.get("request")
+    instance = request.path if request is not None else ""
+    if response is None:
+        return None
+    status_code = response.status_code
+    title = _TITLES.get(status_code, "Fout")
+    invalid_params = None
+    if isinstance(exc, exceptions.ValidationError):
+        invalid_params = _flatten(exc.detail)
+        detail = "De invoer is ongeldig; zie invalidParams."
+    else:
+        raw = getattr(exc, "detail", str(exc))
+        detail = str(raw)
+        if status_code == status.HTTP_401_UNAUTHORIZED:
+            detail = "Authenticatie is vereist: log in of stuur een geldig bearer-token."
+    response.data = problem_body(
+        status_code, title, detail, instance=instance, invalid_params=invalid_params
+    )
+    response.content_type = PROBLEM_CONTENT_TYPE
+    return response

@@ -1,0 +1,29 @@
+from django.contrib import admin
+
+from .models import AuditRecord
+
+
+@admin.register(AuditRecord)
+class AuditRecordAdmin(admin.ModelAdmin):
+    """Read-only: the audit trail is append-only (R-SEC-2)."""
+
+    list_display = [
+        "timestamp",
+        "actor_username",
+        "action",
+        "object_type",
+        "object_id",
+        "client_id",
+        "result",
+    ]
+    list_filter = ["action", "result"]
+    search_fields = ["actor_username", "object_id"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,111 @@
+"""The audit trail (R-SEC-2): who processed which personal data, when, why and from where.
+
+Append-only: no view, form, API or admin changes or deletes a record, and on PostgreSQL a
+trigger (migration 0002) refuses UPDATE and DELETE at the database. The client concerned is
+kept as a plain id (not a foreign key) so that the trail survives anonymisation (R-SEC-4).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditAction(models.TextChoices):
+    READ = "read", _("inzien")
+    LIST = "list", _("lijst")
+    SEARCH = "search", _("zoeken")
+    EXPORT = "export", _("export")
+    CREATE = "create", _("aanmaken")
+    UPDATE = "update", _("wijzigen")
+    DELETE = "delete", _("verwijderen")
+    LOGIN = "login", _("inloggen")
+    LOGIN_FAILED = "login_failed", _("mislukte inlogpoging")
+    LOCKOUT = "lockout", _("account geblokkeerd")
+    LOGOUT = "logout", _("uitloggen")
+    IMPERSONATE = "impersonate", _("handelen als andere gebruiker")
+
+
+class AuditRecord(models.Model):
+    timestamp = models.DateTimeField(
+        _("tijdstip"), auto_now_add=True, db_index=True, help_text=_("Moment van de verwerking.")
+    )
+    organisation_id = models.BigIntegerField(
+        _("organisatie"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("Tenant waarbinnen dit gebeurde."),
+    )
+    actor_id = models.BigIntegerField(
+        _("gebruiker-id"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("Id van de gebruiker die handelde."),
+    )
+    actor_username = models.CharField(
+        _("gebruikersnaam"),
+        max_length=150,
+        blank=True,
+        help_text=_("Gebruikersnaam op het moment van handelen."),
+    )
+    actor_roles = models.CharField(
+        _("rollen"),
+        max_length=255,
+        blank=True,
+        help_text=_("Rollen van de gebruiker op dat moment."),
+    )
+    action = models.CharField(
+        _("handeling"), max_length=20, choices=AuditAction.choices, help_text=_("Soort verwerking.")
+    )
+    object_type = models.CharField(
+        _("objecttype"),
+        max_length=100,
+        blank=True,
+        help_text=_("Soort gegeven, bijv. client of trajectory."),
+    )
+    object_id = models.CharField(
+        _("object-id"), max_length=64, blank=True, help_text=_("Id van het verwerkte object.")
+    )
+    client_id = models.BigIntegerField(
+        _("betrokken klant"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("Id van de klant over wie het gaat."),
+    )
+    purpose = models.CharField(
+        _("doel"), max_length=200, blank=True, help_text=_("Doel van de verwerking (doelbinding).")
+    )
+    result = models.CharField(
+        _("resultaat"), max_length=20, default="ok", help_text=_("ok, geweigerd of fout.")
+    )
+    ip_address = models.GenericIPAddressField(
+        _("IP-adres"), null=True, blank=True, help_text=_("Herkomst van het verzoek.")
+    )
+    changes = models.JSONField(
+        _("wijzigingen"),
+        null=True,
+        blank=True,
+        help_text=_("Oude en nieuwe waarden van gewijzigde velden."),
+    )
+
+    class Meta:
+        verbose_name = _("auditregel")
+        verbose_name_plural = _("audittrail")
+        ordering = ["-timestamp", "-id"]
+        indexes = [
+            models.Index(
+                fields=["organisation_id", "client_id", "timestamp"], name="audit_org_client_ts"
+            ),
+            models.Index(
+                fields=["organisation_id", "actor_id", "timestamp"], name="audit_org_actor_ts"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.timestamp:%Y-%m-%d %H:%M} {self.actor_username} {self.action} "
+            f"{self.object_type}:{self.object_id}"
+        )

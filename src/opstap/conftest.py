@@ -1,0 +1,187 @@
+"""Shared pytest fixtures: an organisation with municipalities, users per role, API clients.
+
+Data is set up through the services, as the architecture guide asks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable
+
+import pytest
+from rest_framework.test import APIClient
+
+from opstap.accounts.models import User
+from opstap.accounts.roles import RoleCode
+from opstap.accounts.services import roles_sync_defaults, user_create
+from opstap.organisations.models import Organisation
+from opstap.organisations.services import municipality_create, organisation_create
+from opstap.providers.models import Provider
+from opstap.providers.services import provider_add_staff, provider_create
+
+TEST_PASSWORD = "Test-wachtwoord-123"
+
+
+@pytest.fixture(autouse=True)
+def _block_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never reach the network; the only allowed peers are local services."""
+    import socket
+
+    real_connect = socket.socket.connect
+
+    def guarded_connect(self: socket.socket, address: object) -> None:
+        host = address[0] if isinstance(address, tuple) else address
+        if (
+            isinstance(host, str)
+            and host not in {"127.0.0.1", "localhost", "::1"}
+            and not host.startswith("/")
+        ):
+            raise RuntimeError(f"Network access blocked in tests: {address!r}")
+        return real_connect(self, address)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+
+
+@pytest.fixture
+def org(db: None) -> Organisation:
+    roles_sync_defaults()
+    organisation = organisation_create(name="RSD de Liemers", slug="rsd")
+    for name, code, inhabitants in [
+        ("Duiven", "GM0226", 25_067),
+        ("Westervoort", "GM0293", 15_011),
+        ("Zevenaar", "GM0299", 44_099),
+    ]:
+        municipality_create(
+            organisation=organisation,
+            name=name,
+            cbs_code=code,
+            inhabitants=inhabitants,
+            reference_date=dt.date(2021, 1, 1),
+        )
+    return organisation
+
+
+@pytest.fixture
+def other_org(db: None) -> Organisation:
+    roles_sync_defaults()
+    organisation = organisation_create(name="Sociale Dienst Elders", slug="elders")
+    municipality_create(
+        organisation=organisation,
+        name="Elderstad",
+        cbs_code="GM9999",
+        inhabitants=10_000,
+        reference_date=dt.date(2021, 1, 1),
+    )
+    return organisation
+
+
+@pytest.fixture
+def make_user(org: Organisation) -> Callable[..., User]:
+    counter = {"n": 0}
+
+    def factory(
+        *roles: RoleCode | str,
+        organisation: Organisation | None = None,
+        username: str | None = None,
+    ) -> User:
+        counter["n"] += 1
+        return user_create(
+            username=username or f"user{counter['n']}",
+            organisation=organisation or org,
+            roles=roles or (RoleCode.CASE_MANAGER,),
+            password=TEST_PASSWORD,
+            first_name="Test",
+            last_name=f"Gebruiker {counter['n']}",
+            validate=False,
+        )
+
+    return factory
+
+
+@pytest.fixture
+def case_manager(make_user: Callable[..., User]) -> User:
+    return make_user(RoleCode.CASE_MANAGER, username="klantmanager")
+
+
+@pytest.fixture
+def provider_a(org: Organisation) -> Provider:
+    return provider_create(organisation=org, name="Werkkracht Liemers B.V.")
+
+
+@pytest.fixture
+def provider_b(org: Organisation) -> Provider:
+    return provider_create(organisation=org, name="Stichting Ontplooi")
+
+
+@pytest.fixture
+def provider_user_a(make_user: Callable[..., User], provider_a: Provider) -> User:
+    user = make_user(RoleCode.PROVIDER_STAFF, username="aanbieder-a")
+    provider_add_staff(provider=provider_a, user=user)
+    return user
+
+
+@pytest.fixture
+def provider_user_b(make_user: Callable[..., User], provider_b: Provider) -> User:
+    user = make_user(RoleCode.PROVIDER_STAFF, username="aanbieder-b")
+    provider_add_staff(provider=provider_b, user=user)
+    return user
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def api_as(api_client: APIClient) -> Callable[[User], APIClient]:
+    def login(user: User) -> APIClient:
+        api_client.force_authenticate(user=user)
+        return api_client
+
+    return login
+
+
+# --- Browser tests (pytest -m browser): Playwright driving Debian's chromium ----------------
+
+CHROMIUM = os.environ.get("OPSTAP_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A headless Debian chromium; Playwright's own browser download is never used."""
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, locale="nl-NL")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def browser_login(page, username: str, password: str = TEST_PASSWORD) -> None:
+    page.goto("/account/inloggen/")
+    page.get_by_label("Gebruikersnaam").fill(username)
+    page.get_by_label("Wachtwoord").fill(password)
+    page.get_by_role("button", name="Inloggen").click()

@@ -1,0 +1,116 @@
+"""The tenant: an organisation (sociale dienst) serving one or more municipalities.
+
+Every table that holds organisation data inherits `OrganisationOwned`, so that it carries the
+organisation and its default manager offers `.for_organisation(org)`: the scoped query is the
+easy one. Access by role (need-to-know, R-SEC-1) is layered on top by `opstap.accounts.access`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Self
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Organisation(models.Model):
+    name = models.CharField(
+        _("naam"),
+        max_length=200,
+        unique=True,
+        help_text=_("Naam van de sociale dienst, bijv. RSD de Liemers."),
+    )
+    slug = models.SlugField(
+        _("korte naam"),
+        max_length=50,
+        unique=True,
+        help_text=_("Korte unieke naam voor URL's en exports."),
+    )
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organisatie")
+        verbose_name_plural = _("organisaties")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganisationScopedQuerySet(models.QuerySet[Any]):
+    def for_organisation(self, organisation: Organisation | int) -> Self:
+        """Rows of one organisation (tenant) only."""
+        org_id = organisation if isinstance(organisation, int) else organisation.pk
+        return self.filter(organisation_id=org_id)
+
+
+class OrganisationOwned(models.Model):
+    """Abstract base for every table holding data of one organisation."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        verbose_name=_("organisatie"),
+        help_text=_("De sociale dienst (tenant) waartoe dit gegeven hoort."),
+        related_name="+",
+    )
+
+    objects = OrganisationScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class Municipality(OrganisationOwned):
+    name = models.CharField(_("naam"), max_length=100, help_text=_("Naam van de gemeente."))
+    cbs_code = models.CharField(
+        _("CBS-gemeentecode"),
+        max_length=6,
+        help_text=_("Gemeentecode van het CBS, bijv. GM0226 voor Duiven."),
+    )
+
+    class Meta:
+        verbose_name = _("gemeente")
+        verbose_name_plural = _("gemeenten")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "cbs_code"], name="uniq_municipality_cbs_per_org"
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "name"], name="uniq_municipality_name_per_org"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MunicipalityPopulation(models.Model):
+    """Inhabitants of a municipality on a reference date (input of the cost-split key)."""
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="populations",
+        verbose_name=_("gemeente"),
+    )
+    reference_date = models.DateField(
+        _("peildatum"), help_text=_("Datum waarop het inwonertal geldt.")
+    )
+    inhabitants = models.PositiveIntegerField(
+        _("inwoners"), help_text=_("Aantal inwoners op de peildatum.")
+    )
+
+    class Meta:
+        verbose_name = _("inwonertal")
+        verbose_name_plural = _("inwonertallen")
+        ordering = ["municipality", "-reference_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "reference_date"], name="uniq_population_per_date"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality}: {self.inhabitants} ({self.reference_date})"

@@ -1,0 +1,28 @@
+"""Reads of organisations and municipalities, always scoped by organisation."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import OuterRef, QuerySet, Subquery
+
+from .models import Municipality, MunicipalityPopulation, Organisation
+
+
+def municipalities_for(
+    organisation: Organisation | int, *, on: dt.date | None = None
+) -> QuerySet[Municipality]:
+    """Municipalities of an organisation, annotated with the inhabitants valid on `on`
+    (the latest reference date on or before it; the latest overall when `on` is None)."""
+    populations = MunicipalityPopulation.objects.filter(municipality=OuterRef("pk"))
+    if on is not None:
+        populations = populations.filter(reference_date__lte=on)
+    latest = populations.order_by("-reference_date")
+    return (
+        Municipality.objects.for_organisation(organisation)
+        .annotate(
+            inhabitants=Subquery(latest.values("inhabitants")[:1]),
+            population_reference_date=Subquery(latest.values("reference_date")[:1]),
+        )
+        .order_by("name")
+    )

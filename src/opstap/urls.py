@@ -1,0 +1,21 @@
+"""Root URLconf: people's pages per app, the API under /api/v1/, health and admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from opstap.web import views as web_views
+
+handler403 = "opstap.web.views.permission_denied"
+handler404 = "opstap.web.views.page_not_found"
+handler500 = "opstap.web.views.server_error"
+
+admin.site.site_header = "Opstap — functioneel beheer"
+admin.site.site_title = "Opstap beheer"
+
+urlpatterns = [
+    path("healthz", web_views.healthz, name="healthz"),
+    path("api/v1/", include("opstap.api.urls")),
+    path("account/", include("opstap.accounts.urls")),
+    path("beheer/", admin.site.urls),
+    path("", include("opstap.web.urls")),
+]

@@ -1,0 +1,56 @@
+"""Production settings refuse unsafe values; `check --deploy` is clean there."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[3]
+GOOD_SECRET = "x" * 20 + "-production-secret-for-tests-only-" + "y" * 20
+
+
+def _run(extra_env: dict[str, str], code: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    env.update({"DJANGO_SETTINGS_MODULE": "opstap.conf.production", **extra_env})
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        cwd=SRC,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_production_refuses_debug() -> None:
+    result = _run({"DEBUG": "true", "SECRET_KEY": GOOD_SECRET}, "import django; django.setup()")
+    assert result.returncode != 0
+    assert "DEBUG staat aan" in result.stderr
+
+
+def test_production_refuses_development_secret() -> None:
+    result = _run({}, "import django; django.setup()")
+    assert result.returncode != 0
+    assert "SECRET_KEY ontbreekt" in result.stderr
+
+
+def test_production_check_deploy_is_clean() -> None:
+    result = _run(
+        {"SECRET_KEY": GOOD_SECRET, "ALLOWED_HOSTS": "opstap.example.org"},
+        "import django, sys; django.setup(); from django.core.management import call_command;"
+        " call_command('check', '--deploy', '--fail-level', 'WARNING')",
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "2FA" not in result.stderr
+
+
+def test_production_enforces_two_factor_by_default() -> None:
+    result = _run(
+        {"SECRET_KEY": GOOD_SECRET},
+        "import django; django.setup(); from django.conf import settings;"
+        " print(settings.OPSTAP_REQUIRE_2FA, settings.SESSION_COOKIE_SECURE)",
+    )
+    assert result.stdout.strip() == "True True", result.stderr

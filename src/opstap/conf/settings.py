@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "opstap.audit",
     "opstap.clients",
     "opstap.providers",
+    "opstap.trajectories",
+    "opstap.invoices",
     "opstap.finance",
     "opstap.api",
     "opstap.demo",

@@ -10,11 +10,13 @@ from django.shortcuts import render
 from opstap.accounts.access import permission_required, public_view
 from opstap.accounts.roles import Perm
 
+from .home import panels_for
+
 
 @permission_required(Perm.HOME_VIEW)
 def home(request: HttpRequest) -> HttpResponse:
-    """Start page; each role's start panels are added by the apps as they arrive."""
-    return render(request, "web/home.html", {"page_title": "Start"})
+    """Start page; each role's panels are registered by the apps (`web.home`)."""
+    return render(request, "web/home.html", {"page_title": "Start", "panels": panels_for(request)})
 
 
 @public_view

@@ -1,0 +1,530 @@
+"""Deadlines of a trajectory (R-TRJ-3, R-TRJ-4, R-ABS-1), as pure date arithmetic.
+
+This module holds no database code. It answers one question: *given the date of an event,
+when is the next step due?* The service layer stores the due dates; the "my deadlines" pages
+compare them with today. `docs/deadlines.md` explains the same rules for policy officers.
+
+Semantics
+---------
+**Counting.** A period "within N days of X" starts the day *after* X: an order on Tuesday
+21 April 2026 with a 14-day period is due on Tuesday 5 May 2026 (before roll-over). The due
+date itself still counts: something done on the due date is on time; the day after is late.
+
+**Calendar days vs working days.** Lead times are calendar days unless the rule says
+otherwise (R-TRJ-3). Only the payment term (30 working days after the invoice was received)
+counts working days. A *working day* is any day that is not a Saturday, a Sunday, a generally
+recognised holiday of the Algemene termijnenwet (Atw) or a day equated with one by royal
+decree.
+
+**Holidays (Atw art. 3).** Every year: New Year's Day (1 January), Good Friday (equated by
+art. 3(2)), Easter Monday, King's Day (27 April, or Saturday 26 April when the 27th is a
+Sunday), 5 May (*every* year — general-purpose calendars such as the `holidays` package only
+include it in lustrum years), Ascension Day, Whit Monday, Christmas Day and Boxing Day.
+Easter Sunday and Whit Sunday are Sundays anyway. The movable feasts are computed with
+`dateutil.easter` (Western Easter). Days equated by royal decree are *reference data*: callers
+pass them in as `equated_days` (a frozenset of dates) — this module never invents them.
+King's Day exists since 2014; earlier years raise `ValueError` rather than guess.
+
+**Roll-over (Atw art. 1 and 2).** A calendar-day period that ends on a non-working day is
+extended to the next working day (art. 1), and a period of at least 3 days is extended until
+it contains at least 2 working days (art. 2; this never changes the 7-, 14- and 30-day periods
+of R-TRJ-3, but matters for short periods over Easter). Roll-over is configurable per deadline
+type (`DeadlineRule.roll`). A deadline counted *backwards* from an event ("at the latest one
+month before the planned end date") moves to the *previous* working day instead: the Atw does
+not extend such periods, and moving them later would shorten the time the case manager has to
+decide. This is a policy choice, recorded in `docs/deadlines.md`.
+
+**Months.** `add_months` keeps the day of the month; when the target month is shorter, the
+result is the last day of that month: 31 January + 1 month = 28 February (29 February in a
+leap year such as 2028); 31 March - 1 month = 28/29 February; 30 April + 1 month = 30 May
+(not 31 May: the end of a month is not "sticky"). Repeated schedules (progress reports every
+3 months) are always computed from the start date (start + 3k months), never step by step, so
+a start on 31 January gives 30 April, 31 July, 31 October — not 30 April, 30 July, 30 October.
+
+**Working-day arithmetic.** `add_working_days(start, n)` is the n-th working day strictly after
+`start` (`start` itself is never counted, whether or not it is a working day). For n = 0 it is
+`start` itself when that is a working day, else the next working day. Negative n counts back.
+
+**Absence (R-ABS-1).** With an elevated absence risk, every absence must be reported within
+24 hours. The 24 hours are real elapsed time (aware datetimes compared in UTC), so a report
+across the switch to summer time is judged on the hours that actually passed.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+from types import MappingProxyType
+
+from dateutil.easter import easter
+
+from opstap.accounts.roles import RoleCode
+
+__all__ = [
+    "ABSENCE_REPORT_WITHIN",
+    "DEADLINE_RULES",
+    "EQUATED_DAY_NAME_NL",
+    "FIRST_SUPPORTED_YEAR",
+    "RULES_BY_KIND",
+    "Anchor",
+    "DeadlineKind",
+    "DeadlineRule",
+    "ProgressReportDue",
+    "ProgressReportReason",
+    "Roll",
+    "Unit",
+    "absence_report_late",
+    "add_calendar_days",
+    "add_months",
+    "add_working_days",
+    "atw_holidays",
+    "due_date",
+    "is_overdue",
+    "is_working_day",
+    "next_working_day",
+    "previous_working_day",
+    "progress_report_due_dates",
+]
+
+#: King's Day (Wet Koningsdag) applies from 2014; earlier years had Queen's Day rules that
+#: this module does not implement.
+FIRST_SUPPORTED_YEAR = 2014
+
+EQUATED_DAY_NAME_NL = "Bij koninklijk besluit gelijkgestelde dag"
+
+_NO_DAYS: frozenset[dt.date] = frozenset()
+
+
+# --------------------------------------------------------------------------------------------
+# Holidays and working days (Algemene termijnenwet)
+# --------------------------------------------------------------------------------------------
+
+
+def _kings_day(year: int) -> dt.date:
+    """King's Day: 27 April, or Saturday 26 April when the 27th is a Sunday (Wet Koningsdag)."""
+    day = dt.date(year, 4, 27)
+    if day.weekday() == calendar.SUNDAY:
+        return dt.date(year, 4, 26)
+    return day
+
+
+def _statutory_holidays(year: int) -> dict[dt.date, str]:
+    if year < FIRST_SUPPORTED_YEAR:
+        raise ValueError(
+            f"Feestdagen vóór {FIRST_SUPPORTED_YEAR} worden niet berekend (jaar {year})."
+        )
+    easter_sunday = easter(year)
+    days: list[tuple[dt.date, str]] = [
+        (dt.date(year, 1, 1), "Nieuwjaarsdag"),
+        (easter_sunday - dt.timedelta(days=2), "Goede Vrijdag"),  # Atw art. 3(2)
+        (easter_sunday + dt.timedelta(days=1), "Tweede Paasdag"),
+        (_kings_day(year), "Koningsdag"),
+        (dt.date(year, 5, 5), "Bevrijdingsdag"),  # "de vijfde mei": every year, art. 3(1)
+        (easter_sunday + dt.timedelta(days=39), "Hemelvaartsdag"),
+        (easter_sunday + dt.timedelta(days=50), "Tweede Pinksterdag"),
+        (dt.date(year, 12, 25), "Eerste Kerstdag"),
+        (dt.date(year, 12, 26), "Tweede Kerstdag"),
+    ]
+    result: dict[dt.date, str] = {}
+    for day, name in days:
+        # Ascension Day can fall on 5 May (2016, 2157): keep both names.
+        result[day] = f"{result[day]} en {name}" if day in result else name
+    return result
+
+
+@lru_cache(maxsize=512)
+def _non_working_holidays(year: int, equated_days: frozenset[dt.date]) -> frozenset[dt.date]:
+    return frozenset(_statutory_holidays(year)) | {d for d in equated_days if d.year == year}
+
+
+def atw_holidays(year: int, *, equated_days: frozenset[dt.date] = _NO_DAYS) -> dict[dt.date, str]:
+    """The generally recognised holidays of `year` under the Atw, with Dutch names (R-TRJ-3).
+
+    Includes Good Friday (art. 3(2)), 5 May in every year, and those `equated_days` (royal
+    decree, reference data) that fall in `year`. Sorted by date.
+    """
+    result = _statutory_holidays(year)
+    for day in equated_days:
+        if day.year == year and day not in result:
+            result[day] = EQUATED_DAY_NAME_NL
+    return dict(sorted(result.items()))
+
+
+def is_working_day(day: dt.date, *, equated_days: frozenset[dt.date] = _NO_DAYS) -> bool:
+    """True unless `day` is a Saturday, Sunday, Atw holiday or decree-equated day (R-TRJ-3)."""
+    if day.weekday() >= calendar.SATURDAY:
+        return False
+    return day not in _non_working_holidays(day.year, equated_days)
+
+
+def next_working_day(day: dt.date, *, equated_days: frozenset[dt.date] = _NO_DAYS) -> dt.date:
+    """`day` itself when it is a working day, otherwise the first working day after it."""
+    while not is_working_day(day, equated_days=equated_days):
+        day += dt.timedelta(days=1)
+    return day
+
+
+def previous_working_day(day: dt.date, *, equated_days: frozenset[dt.date] = _NO_DAYS) -> dt.date:
+    """`day` itself when it is a working day, otherwise the last working day before it."""
+    while not is_working_day(day, equated_days=equated_days):
+        day -= dt.timedelta(days=1)
+    return day
+
+
+def add_working_days(
+    start: dt.date, n: int, *, equated_days: frozenset[dt.date] = _NO_DAYS
+) -> dt.date:
+    """The n-th working day after `start` (before it when n < 0); `start` is never counted.
+
+    n = 0 gives `start` when it is a working day, else the next working day. Example: an
+    invoice received on Friday 24 April 2026 with 30 working days is due on Thursday 11 June 2026
+    (King's Day, 5 May, Ascension Day and Whit Monday do not count).
+    """
+    if n == 0:
+        return next_working_day(start, equated_days=equated_days)
+    step = dt.timedelta(days=1 if n > 0 else -1)
+    remaining = abs(n)
+    day = start
+    while remaining:
+        day += step
+        if is_working_day(day, equated_days=equated_days):
+            remaining -= 1
+    return day
+
+
+def _working_days_between(first: dt.date, last: dt.date, equated_days: frozenset[dt.date]) -> int:
+    """Number of working days in the closed interval [first, last]."""
+    count = 0
+    day = first
+    while day <= last:
+        if is_working_day(day, equated_days=equated_days):
+            count += 1
+        day += dt.timedelta(days=1)
+    return count
+
+
+def add_calendar_days(
+    start: dt.date,
+    n: int,
+    *,
+    roll_over: bool = True,
+    equated_days: frozenset[dt.date] = _NO_DAYS,
+) -> dt.date:
+    """`start` + n calendar days, with Atw roll-over when `roll_over` is true.
+
+    Forward (n ≥ 0): a result on a non-working day moves to the next working day (Atw art. 1),
+    and a period of at least 3 days is extended until it holds 2 working days (art. 2).
+    Backward (n < 0, a deadline *before* an event): the result moves to the previous working
+    day, so the time left before the event is never shortened.
+    """
+    due = start + dt.timedelta(days=n)
+    if not roll_over:
+        return due
+    if n < 0:
+        return previous_working_day(due, equated_days=equated_days)
+    due = next_working_day(due, equated_days=equated_days)
+    if n >= 3:  # Atw art. 2: at least two working days in a period of three days or more
+        while _working_days_between(start + dt.timedelta(days=1), due, equated_days) < 2:
+            due = next_working_day(due + dt.timedelta(days=1), equated_days=equated_days)
+    return due
+
+
+def add_months(start: dt.date, n: int) -> dt.date:
+    """`start` + n months, clamped to the last day of a shorter month (no roll-over).
+
+    31 January 2027 + 1 = 28 February 2027; 31 January 2028 + 1 = 29 February 2028;
+    31 March 2026 - 1 = 28 February 2026; 30 April + 1 = 30 May.
+    """
+    month_index = start.year * 12 + (start.month - 1) + n
+    year, month0 = divmod(month_index, 12)
+    month = month0 + 1
+    last_day = calendar.monthrange(year, month)[1]
+    return dt.date(year, month, min(start.day, last_day))
+
+
+# --------------------------------------------------------------------------------------------
+# The deadline table (R-TRJ-3)
+# --------------------------------------------------------------------------------------------
+
+
+class DeadlineKind(StrEnum):
+    """The lead times of R-TRJ-3."""
+
+    INTAKE = "intake"
+    PLAN = "plan"
+    START = "start"
+    EXTENSION_REQUEST = "extension_request"
+    FINAL_REPORT = "final_report"
+    INVOICE = "invoice"
+    PAYMENT = "payment"
+
+
+class Anchor(StrEnum):
+    """The event a deadline is counted from."""
+
+    ORDERED = "ordered"  # aanmelding / opdrachtformulier verstuurd
+    INTAKE_HELD = "intake_held"
+    PLAN_APPROVED = "plan_approved"
+    PLANNED_END = "planned_end"  # geplande einddatum
+    ENDED = "ended"  # einde van het traject
+    INVOICE_RECEIVED = "invoice_received"
+
+
+class Unit(StrEnum):
+    CALENDAR_DAYS = "calendar_days"
+    WORKING_DAYS = "working_days"
+    MONTHS = "months"
+
+
+class Roll(StrEnum):
+    """What happens when a due date falls on a non-working day."""
+
+    NONE = "none"  # keep the date
+    FORWARD = "forward"  # next working day (Atw art. 1 and 2)
+    BACKWARD = "backward"  # previous working day (deadlines before an event)
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineRule:
+    """One lead time: `amount` `unit`s after (or, when `before`, before) the `anchor` event."""
+
+    kind: DeadlineKind
+    anchor: Anchor
+    amount: int
+    unit: Unit
+    roll: Roll
+    responsible: RoleCode
+    rule: str
+    label_nl: str
+    label_en: str
+    before: bool = False
+
+
+#: The lead times of R-TRJ-3, in the order they occur in a trajectory.
+DEADLINE_RULES: tuple[DeadlineRule, ...] = (
+    DeadlineRule(
+        kind=DeadlineKind.INTAKE,
+        anchor=Anchor.ORDERED,
+        amount=14,
+        unit=Unit.CALENDAR_DAYS,
+        roll=Roll.FORWARD,
+        responsible=RoleCode.PROVIDER_STAFF,
+        rule="R-TRJ-3",
+        label_nl="Intake gehouden binnen 14 dagen na aanmelding",
+        label_en="Intake held within 14 days of the order",
+    ),
+    DeadlineRule(
+        kind=DeadlineKind.PLAN,
+        anchor=Anchor.INTAKE_HELD,
+        amount=7,
+        unit=Unit.CALENDAR_DAYS,
+        roll=Roll.FORWARD,
+        responsible=RoleCode.PROVIDER_STAFF,
+        rule="R-TRJ-3",
+        label_nl="Plan van aanpak ingediend binnen 7 dagen na de intake",
+        label_en="Plan of approach submitted within 7 days of the intake",
+    ),
+    DeadlineRule(
+        kind=DeadlineKind.START,
+        anchor=Anchor.PLAN_APPROVED,
+        amount=7,
+        unit=Unit.CALENDAR_DAYS,
+        roll=Roll.FORWARD,
+        responsible=RoleCode.PROVIDER_STAFF,
+        rule="R-TRJ-3",
+        label_nl="Voorziening gestart binnen 7 dagen na akkoord van de klantmanager",
+        label_en="Provision started within 7 days of the case manager's approval",
+    ),
+    DeadlineRule(
+        kind=DeadlineKind.EXTENSION_REQUEST,
+        anchor=Anchor.PLANNED_END,
+        amount=1,
+        unit=Unit.MONTHS,
+        # Counted back from the planned end: an earlier working day, never a later one.
+        roll=Roll.BACKWARD,
+        responsible=RoleCode.PROVIDER_STAFF,
+        rule="R-TRJ-3",
+        label_nl="Verlenging uiterlijk 1 maand vóór de geplande einddatum aangevraagd",
+        label_en="Extension requested at the latest 1 month before the planned end date",
+        before=True,
+    ),
+    DeadlineRule(
+        kind=DeadlineKind.FINAL_REPORT,
+        anchor=Anchor.ENDED,
+        amount=14,
+        unit=Unit.CALENDAR_DAYS,
+        roll=Roll.FORWARD,
+        responsible=RoleCode.PROVIDER_STAFF,
+        rule="R-TRJ-3",
+        label_nl="Eindrapportage ontvangen binnen 14 dagen na het einde van het traject",
+        label_en="Final report received within 14 days of the end of the trajectory",
+    ),
+    DeadlineRule(
+        kind=DeadlineKind.INVOICE,
+        anchor=Anchor.ENDED,
+        amount=30,
+        unit=Unit.CALENDAR_DAYS,
+        roll=Roll.FORWARD,
+        responsible=RoleCode.PROVIDER_STAFF,
+        rule="R-TRJ-3",
+        label_nl="Factuur uiterlijk 30 dagen na het einde van het traject",
+        label_en="Invoice at the latest 30 days after the end of the trajectory",
+    ),
+    DeadlineRule(
+        kind=DeadlineKind.PAYMENT,
+        anchor=Anchor.INVOICE_RECEIVED,
+        amount=30,
+        unit=Unit.WORKING_DAYS,
+        # Counting working days always lands on a working day; nothing to roll.
+        roll=Roll.NONE,
+        responsible=RoleCode.FINANCE_CLERK,
+        rule="R-TRJ-3",
+        label_nl="Betaling binnen 30 werkdagen na ontvangst van de factuur",
+        label_en="Payment within 30 working days of receiving the invoice",
+    ),
+)
+
+RULES_BY_KIND: Mapping[DeadlineKind, DeadlineRule] = MappingProxyType(
+    {rule.kind: rule for rule in DEADLINE_RULES}
+)
+
+
+def _apply_roll(day: dt.date, roll: Roll, equated_days: frozenset[dt.date]) -> dt.date:
+    if roll is Roll.FORWARD:
+        return next_working_day(day, equated_days=equated_days)
+    if roll is Roll.BACKWARD:
+        return previous_working_day(day, equated_days=equated_days)
+    return day
+
+
+def due_date(
+    rule: DeadlineRule | DeadlineKind,
+    anchor_date: dt.date,
+    *,
+    equated_days: frozenset[dt.date] = _NO_DAYS,
+) -> dt.date:
+    """The due date of `rule` for an anchor event on `anchor_date` (R-TRJ-3)."""
+    if isinstance(rule, DeadlineKind):
+        rule = RULES_BY_KIND[rule]
+    amount = -rule.amount if rule.before else rule.amount
+    if rule.unit is Unit.WORKING_DAYS:
+        return add_working_days(anchor_date, amount, equated_days=equated_days)
+    if rule.unit is Unit.CALENDAR_DAYS and rule.roll is Roll.FORWARD and amount >= 0:
+        return add_calendar_days(anchor_date, amount, equated_days=equated_days)
+    if rule.unit is Unit.MONTHS:
+        raw = add_months(anchor_date, amount)
+    else:
+        raw = anchor_date + dt.timedelta(days=amount)
+    return _apply_roll(raw, rule.roll, equated_days)
+
+
+def is_overdue(due: dt.date, *, on: dt.date, done_on: dt.date | None = None) -> bool:
+    """True when the step was done after `due`, or is not done and `on` is past `due`."""
+    if done_on is not None:
+        return done_on > due
+    return on > due
+
+
+# --------------------------------------------------------------------------------------------
+# Progress reports (R-TRJ-4)
+# --------------------------------------------------------------------------------------------
+
+
+class ProgressReportReason(StrEnum):
+    PERIODIC = "periodic"  # elke 3 (code 3, 4) of 6 (code 5) maanden
+    END = "end"  # aan het einde van het traject
+    BEFORE_CONTRACT_END = "before_contract_end"  # 2 maanden voor afloop arbeidscontract
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressReportDue:
+    due: dt.date
+    reason: ProgressReportReason
+    label_nl: str
+
+
+_PERIOD_MONTHS: Mapping[int, int] = MappingProxyType({3: 3, 4: 3, 5: 6})
+
+
+def progress_report_due_dates(
+    product_code: int,
+    *,
+    start: dt.date,
+    planned_end: dt.date,
+    contract_end: dt.date | None = None,
+    equated_days: frozenset[dt.date] = _NO_DAYS,
+) -> tuple[ProgressReportDue, ...]:
+    """The progress reports due for a trajectory, sorted by date (R-TRJ-4, section 5).
+
+    - Codes 3 and 4: every 3 months from `start` (start + 3k months) while before
+      `planned_end`, and one at `planned_end`.
+    - Code 5 (jobcoaching): every 6 months from `start` while before `planned_end`, and one
+      2 months before `contract_end` (the end of the client's employment contract; `None` for
+      an open-ended contract, which has no such report).
+    - Codes 1 and 2 report only at the end (section 5): one report at `planned_end`.
+
+    Periodic and end dates roll forward to a working day; the report before the contract end
+    rolls back (it must be in before that moment, like the extension request).
+    """
+    if product_code not in (1, 2, 3, 4, 5):
+        raise ValueError(f"Onbekende productcode {product_code}.")
+    if planned_end < start:
+        raise ValueError("De geplande einddatum ligt vóór de startdatum.")
+    reports: list[ProgressReportDue] = []
+    period = _PERIOD_MONTHS.get(product_code)
+    if period is not None:
+        k = 1
+        while (day := add_months(start, k * period)) < planned_end:
+            reports.append(
+                ProgressReportDue(
+                    due=next_working_day(day, equated_days=equated_days),
+                    reason=ProgressReportReason.PERIODIC,
+                    label_nl=f"Voortgangsrapportage {k} (na {k * period} maanden)",
+                )
+            )
+            k += 1
+    if product_code == 5:
+        if contract_end is not None:
+            day = add_months(contract_end, -2)
+            if day > start:
+                reports.append(
+                    ProgressReportDue(
+                        due=previous_working_day(day, equated_days=equated_days),
+                        reason=ProgressReportReason.BEFORE_CONTRACT_END,
+                        label_nl="Rapportage 2 maanden vóór afloop van het arbeidscontract",
+                    )
+                )
+    else:
+        reports.append(
+            ProgressReportDue(
+                due=next_working_day(planned_end, equated_days=equated_days),
+                reason=ProgressReportReason.END,
+                label_nl="Voortgangsrapportage aan het einde van het traject",
+            )
+        )
+    return tuple(sorted(reports, key=lambda report: report.due))
+
+
+# --------------------------------------------------------------------------------------------
+# Absence (R-ABS-1)
+# --------------------------------------------------------------------------------------------
+
+#: With an elevated absence risk every absence is reported within 24 hours (R-ABS-1).
+ABSENCE_REPORT_WITHIN = dt.timedelta(hours=24)
+
+
+def absence_report_late(absence_at: dt.datetime, reported_at: dt.datetime) -> bool:
+    """True when an absence was reported more than 24 hours after it occurred (R-ABS-1).
+
+    Both datetimes must be timezone-aware; elapsed time is measured in UTC, so a switch to
+    or from summer time does not add or remove an hour. Exactly 24 hours is on time.
+    """
+    for value, name in ((absence_at, "absence_at"), (reported_at, "reported_at")):
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"{name} moet een tijdstip met tijdzone zijn.")
+    elapsed = reported_at.astimezone(dt.UTC) - absence_at.astimezone(dt.UTC)
+    return elapsed > ABSENCE_REPORT_WITHIN

@@ -1,0 +1,1111 @@
+"""Payment rules of trajectories (spec section 5, R-BILL-1 .. R-BILL-7, R-BILL-10, R-NET-7).
+
+Given the facts of one trajectory on a given day, :func:`assess` says which milestones can be
+invoiced now (kind, period, amount excl. VAT, VAT, amount incl. VAT) and, for everything else,
+why not (a stable reason code plus a Dutch text). :func:`check_claim` matches an incoming
+invoice against that assessment (green / orange / red) and :func:`find_duplicates` detects
+duplicate claims (R-BILL-10).
+
+Payment schedule per product code (R-BILL-1):
+
+=====  ==========================  =====================================================
+code   kind                        invoiceable milestones
+=====  ==========================  =====================================================
+1      < 3 months, fixed price     0% at start, 100% after the final report
+2      < 3 months, variable price  same as code 1
+3      > 3 months, fixed price     50% after plan approval, 50% after the final report
+4      > 3 months, variable price  same as code 3
+5      jobcoaching, hourly         each quarter in arrears: hours x rate, rate capped at
+                                   the ceiling (R-NET-7) valid on the day worked (R-BILL-7)
+=====  ==========================  =====================================================
+
+Decisions a reader might question (see also ``docs/payment-rules.md``):
+
+* Jobcoaching quarters are 3-month periods counted from the trajectory's start date (not
+  calendar quarters); the last one ends at the actual end date. A quarter is invoiceable from
+  the day after it ended.
+* After an early termination (R-BILL-5) the fixed milestones that were not yet invoiced are
+  superseded by one settlement milestone: pro-rata amount minus everything already invoiced for
+  the trajectory. So the trajectory never costs more than the pro-rata amount (or what was
+  already paid) and never more than its price. A case manager's adjustment is capped at what
+  is left of the price.
+* A placement "directly after" the trajectory (R-BILL-6) starts at most
+  :data:`PLACEMENT_DIRECTLY_AFTER_DAYS` days after the trajectory ended.
+* ``already_invoiced`` holds amounts net of credit notes (R-BILL-8).
+
+Pure module: no ORM, frozen dataclasses, Decimal money (rounded only in :mod:`.money`).
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from enum import IntEnum, StrEnum
+
+from opstap.invoices.money import (
+    DEFAULT_VAT_RATES,
+    ZERO,
+    VatCode,
+    VatLine,
+    VatRate,
+    sum_lines,
+    to_cents,
+    vat_line,
+    vat_percentage_on,
+)
+
+# --------------------------------------------------------------------------------------------
+# Constants from the contract (spec section 5, R-NET-7, R-TRJ-3)
+# --------------------------------------------------------------------------------------------
+
+#: R-NET-7: EUR 80.00 excl. VAT per hour on 2021-10-01, indexed each 1 January (reference data).
+DEFAULT_CEILING_RATES: tuple[tuple[date, Decimal], ...] = ((date(2021, 10, 1), Decimal("80.00")),)
+#: R-BILL-3: a free introduction lasts at most 1 hour.
+KLIKGESPREK_MAX_HOURS = Decimal(1)
+#: R-BILL-4: at most 5 hours after a targeted intake without start.
+INTAKE_MAX_HOURS = Decimal(5)
+#: R-BILL-6: one-off placement fee, not indexed.
+PLACEMENT_FEE = Decimal("500.00")
+PLACEMENT_MIN_CONTRACT_MONTHS = 6
+PLACEMENT_MIN_HOURS_PER_WEEK = Decimal(24)
+PLACEMENT_CLAIM_DAYS = 30
+#: Assumption (documented): "directly after the trajectory" = start within 30 days of its end.
+PLACEMENT_DIRECTLY_AFTER_DAYS = 30
+#: R-TRJ-3: invoice at the latest 30 days after the end of the trajectory.
+INVOICE_DEADLINE_DAYS = 30
+#: R-BILL-1 codes 3/4: share invoiceable after plan approval.
+PLAN_APPROVAL_SHARE = Decimal("0.5")
+QUARTER_MONTHS = 3
+
+
+class PaymentRuleError(ValueError):
+    """Input the payment rules refuse to guess about; the message is Dutch."""
+
+
+# --------------------------------------------------------------------------------------------
+# Enumerations
+# --------------------------------------------------------------------------------------------
+
+
+class ProductCode(IntEnum):
+    """Payment regime of a product (R-BILL-1)."""
+
+    SHORT_FIXED = 1
+    SHORT_VARIABLE = 2
+    LONG_FIXED = 3
+    LONG_VARIABLE = 4
+    JOBCOACHING = 5
+
+
+FIXED_PRICE_CODES = frozenset(
+    {
+        ProductCode.SHORT_FIXED,
+        ProductCode.SHORT_VARIABLE,
+        ProductCode.LONG_FIXED,
+        ProductCode.LONG_VARIABLE,
+    }
+)
+#: R-BILL-2: for trajectories longer than 3 months the invoice states the period invoiced.
+PERIOD_REQUIRED_CODES = frozenset(
+    {ProductCode.LONG_FIXED, ProductCode.LONG_VARIABLE, ProductCode.JOBCOACHING}
+)
+
+
+class EndReason(StrEnum):
+    """How a trajectory ended (R-TRJ-2)."""
+
+    COMPLETED = "completed"
+    TERMINATED_EARLY = "terminated_early"
+    NOT_STARTED_AFTER_KLIKGESPREK = "not_started_after_klikgesprek"
+    NOT_STARTED_AFTER_INTAKE = "not_started_after_intake"
+
+
+class TerminationReason(StrEnum):
+    """Sub-reason of an early termination (R-BILL-5)."""
+
+    MOVE = "move"
+    DROP_OUT = "drop_out"
+    ACCEPTED_JOB = "accepted_job"
+    OUTSIDE_PROVIDER_CONTROL = "outside_provider_control"
+
+
+class MilestoneKind(StrEnum):
+    """What an invoice (line) is for."""
+
+    KLIKGESPREK = "klikgesprek"  # never invoiceable (R-BILL-3)
+    PLAN_APPROVED = "plan_approved"  # codes 3/4: 50%
+    FINAL_REPORT = "final_report"  # codes 1-4: the rest of the price
+    JOBCOACHING_QUARTER = "jobcoaching_quarter"  # code 5, per quarter in arrears
+    INTAKE_FEE = "intake_fee"  # R-BILL-4
+    EARLY_TERMINATION = "early_termination"  # R-BILL-5 settlement
+    PLACEMENT_FEE = "placement_fee"  # R-BILL-6
+
+
+MILESTONE_LABELS_NL: dict[MilestoneKind, str] = {
+    MilestoneKind.KLIKGESPREK: "Klikgesprek",
+    MilestoneKind.PLAN_APPROVED: "Goedgekeurd plan van aanpak (50%)",
+    MilestoneKind.FINAL_REPORT: "Eindrapportage",
+    MilestoneKind.JOBCOACHING_QUARTER: "Jobcoaching per kwartaal",
+    MilestoneKind.INTAKE_FEE: "Vergoeding intake",
+    MilestoneKind.EARLY_TERMINATION: "Voortijdige beëindiging (naar rato)",
+    MilestoneKind.PLACEMENT_FEE: "Bemiddelingsfee",
+}
+
+#: Milestones that make up the trajectory price (what R-BILL-5 subtracts as "already invoiced").
+PRICE_MILESTONES = frozenset(
+    {MilestoneKind.PLAN_APPROVED, MilestoneKind.FINAL_REPORT, MilestoneKind.EARLY_TERMINATION}
+)
+#: Milestones identified by a period or reference date besides their kind.
+PERIODIC_MILESTONES = frozenset({MilestoneKind.JOBCOACHING_QUARTER, MilestoneKind.PLACEMENT_FEE})
+
+
+class ReasonCode(StrEnum):
+    """Stable reason codes (documented in docs/payment-rules.md); never rename a value."""
+
+    KLIKGESPREK_FREE = "klikgesprek_gratis"
+    NOT_STARTED = "niet_gestart"
+    NOT_ENDED = "traject_loopt_nog"
+    PLAN_NOT_APPROVED = "plan_niet_goedgekeurd"
+    FINAL_REPORT_MISSING = "eindrapportage_ontbreekt"
+    SUPERSEDED_BY_TERMINATION = "vervangen_door_naar_rato"
+    TERMINATION_REASON_MISSING = "beeindigingsreden_ontbreekt"
+    NOT_REPORTED_ON_TIME = "niet_tijdig_gerapporteerd"
+    HANDOVER_MISSING = "warme_overdracht_ontbreekt"
+    NOMINAL_DURATION_UNKNOWN = "looptijd_onbekend"
+    NOTHING_LEFT = "niets_meer_te_factureren"
+    ADJUSTMENT_CAPPED = "aanpassing_afgetopt"
+    ADJUSTED = "aangepast_door_klantmanager"
+    NON_START_REPORT_MISSING = "terugmelding_ontbreekt"
+    INTAKE_HOURS_CAPPED = "intake_uren_afgetopt"
+    NO_HOURLY_RATE = "geen_uurtarief"
+    RATE_CAPPED = "uurtarief_afgetopt"
+    QUARTER_NOT_ENDED = "kwartaal_niet_verstreken"
+    NO_HOURS = "geen_uren"
+    HOURS_OUTSIDE_TRAJECTORY = "uren_buiten_traject"
+    PLACEMENT_NOT_CONNECTED = "plaatsing_niet_aansluitend"
+    PLACEMENT_TOO_SHORT = "plaatsing_te_kort"
+    PLACEMENT_TOO_FEW_HOURS = "plaatsing_te_weinig_uren"
+    PROBATION_RUNNING = "proeftijd_loopt"
+    PROBATION_FAILED = "proeftijd_niet_doorlopen"
+    CONTRACT_MISSING = "arbeidscontract_ontbreekt"
+    PLACEMENT_CLAIM_LATE = "bemiddelingsfee_te_laat"
+    DUPLICATE = "dubbel"
+    # claim checks (R-BILL-2, R-TRJ-3)
+    NO_MATCHING_MILESTONE = "geen_passende_mijlpaal"
+    AMOUNT_ABOVE_ALLOWED = "bedrag_te_hoog"
+    AMOUNT_BELOW_ALLOWED = "bedrag_lager_dan_toegestaan"
+    AMOUNTS_INCONSISTENT = "bedragen_kloppen_niet"
+    VAT_DIFFERS = "btw_wijkt_af"
+    FIELD_MISSING = "verplicht_veld_ontbreekt"
+    PERIOD_MISSING = "periode_ontbreekt"
+    INVOICE_LATE = "factuur_te_laat"
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """A reason code with its Dutch explanation."""
+
+    code: ReasonCode
+    message: str
+
+
+# --------------------------------------------------------------------------------------------
+# Facts (input)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A closed date range (both days included)."""
+
+    start: date
+    end: date
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise PaymentRuleError(
+                f"Periode eindigt ({self.end.isoformat()}) vóór het begin "
+                f"({self.start.isoformat()})."
+            )
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, date) and self.start <= day <= self.end
+
+    def label_nl(self) -> str:
+        return f"{self.start:%d-%m-%Y} t/m {self.end:%d-%m-%Y}"
+
+
+@dataclass(frozen=True, slots=True)
+class HoursEntry:
+    """One logbook line of jobcoaching: hours worked on a day (R-BILL-7)."""
+
+    worked_on: date
+    hours: Decimal
+
+    def __post_init__(self) -> None:
+        if self.hours < 0:
+            raise PaymentRuleError(
+                f"Aantal uren op {self.worked_on:%d-%m-%Y} kan niet negatief zijn ({self.hours})."
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class PlacementFacts:
+    """A placement in paid work (R-BILL-6). ``contract_months`` None = permanent contract."""
+
+    start: date
+    contract_months: int | None
+    hours_per_week: Decimal
+    probation_end: date | None = None
+    client_hour_restriction: Decimal | None = None
+    contract_received: bool = True
+    ended_during_probation: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class InvoicedAmount:
+    """What was already invoiced (net of credit notes) for a milestone (and period)."""
+
+    kind: MilestoneKind
+    amount_excl: Decimal
+    period_start: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Adjustment:
+    """A case manager's adjustment of the pro-rata proposal (R-BILL-5); a reason is mandatory."""
+
+    amount_excl: Decimal
+    reason: str
+
+    def __post_init__(self) -> None:
+        if not self.reason.strip():
+            raise PaymentRuleError("Een aanpassing van het bedrag vraagt altijd een reden.")
+        if self.amount_excl < 0:
+            raise PaymentRuleError("Een aangepast bedrag kan niet negatief zijn.")
+
+
+@dataclass(frozen=True, slots=True)
+class TrajectoryFacts:
+    """Everything the payment rules need to know about one trajectory."""
+
+    product_code: ProductCode
+    order_date: date
+    #: price valid on the order date, excl. VAT; None for hourly products (code 5)
+    price: Decimal | None = None
+    hourly_rate: Decimal | None = None
+    vat_code: str = VatCode.HIGH
+    intake_date: date | None = None
+    plan_approved_on: date | None = None
+    start_date: date | None = None
+    planned_end_date: date | None = None
+    actual_end_date: date | None = None
+    end_reason: EndReason | None = None
+    termination_reason: TerminationReason | None = None
+    termination_adjustment: Adjustment | None = None
+    final_report_on: date | None = None
+    #: R-BILL-4: the provider's report (organisation's format) that the candidate won't start
+    non_start_report_on: date | None = None
+    intake_hours: Decimal | None = None
+    handover_done: bool = False
+    reported_on_time: bool = False
+    jobcoaching_hours: tuple[HoursEntry, ...] = ()
+    placements: tuple[PlacementFacts, ...] = ()
+    already_invoiced: tuple[InvoicedAmount, ...] = ()
+
+    def __post_init__(self) -> None:
+        for label, value in (
+            ("prijs", self.price),
+            ("uurtarief", self.hourly_rate),
+            ("intake-uren", self.intake_hours),
+        ):
+            if value is not None and value < 0:
+                raise PaymentRuleError(f"De {label} kan niet negatief zijn ({value}).")
+
+
+@dataclass(frozen=True, slots=True)
+class RulesContext:
+    """Reference data: hourly-rate ceilings (R-NET-7) and VAT rates (R-BILL-11) by date."""
+
+    ceiling_rates: tuple[tuple[date, Decimal], ...] = DEFAULT_CEILING_RATES
+    vat_rates: tuple[VatRate, ...] = DEFAULT_VAT_RATES
+
+
+def ceiling_on(ceiling_rates: Iterable[tuple[date, Decimal]], day: date) -> Decimal:
+    """The hourly-rate ceiling valid on ``day`` (R-NET-7)."""
+    best: tuple[date, Decimal] | None = None
+    for valid_from, rate in ceiling_rates:
+        if valid_from <= day and (best is None or valid_from > best[0]):
+            best = (valid_from, rate)
+    if best is None:
+        raise PaymentRuleError(f"Geen plafondtarief (R-NET-7) bekend op {day.isoformat()}.")
+    return best[1]
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` plus whole months, clamped to the month's length (31 Jan + 1 -> end of Feb)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+# --------------------------------------------------------------------------------------------
+# Result (output)
+# --------------------------------------------------------------------------------------------
+
+
+def _key(kind: MilestoneKind, period_start: date | None) -> tuple[MilestoneKind, date | None]:
+    """Identity of a milestone: its kind, plus the period start for periodic milestones."""
+    return (kind, period_start if kind in PERIODIC_MILESTONES else None)
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceLine:
+    """One line of a milestone: description, rounded amounts with the VAT of its date."""
+
+    description: str
+    vat_code: str
+    amounts: VatLine
+
+
+@dataclass(frozen=True, slots=True)
+class Milestone:
+    """An invoiceable milestone with its allowed amount."""
+
+    kind: MilestoneKind
+    period: Period | None
+    lines: tuple[InvoiceLine, ...]
+    notes: tuple[Reason, ...] = ()
+
+    @property
+    def amount_excl(self) -> Decimal:
+        return sum_lines([line.amounts for line in self.lines]).excl
+
+    @property
+    def vat(self) -> Decimal:
+        return sum_lines([line.amounts for line in self.lines]).vat
+
+    @property
+    def amount_incl(self) -> Decimal:
+        return sum_lines([line.amounts for line in self.lines]).incl
+
+    @property
+    def key(self) -> tuple[MilestoneKind, date | None]:
+        return _key(self.kind, self.period.start if self.period else None)
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """A milestone that is not invoiceable (now), with every reason why."""
+
+    kind: MilestoneKind
+    period: Period | None
+    reasons: tuple[Reason, ...]
+
+    @property
+    def code(self) -> ReasonCode:
+        return self.reasons[0].code
+
+    @property
+    def key(self) -> tuple[MilestoneKind, date | None]:
+        return _key(self.kind, self.period.start if self.period else None)
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """What can be invoiced on ``as_of`` and what cannot."""
+
+    as_of: date
+    invoiceable: tuple[Milestone, ...]
+    refused: tuple[Refusal, ...]
+
+    @property
+    def total_excl(self) -> Decimal:
+        return sum((m.amount_excl for m in self.invoiceable), ZERO)
+
+    def find(self, kind: MilestoneKind, period_start: date | None = None) -> Milestone | None:
+        key = _key(kind, period_start)
+        return next((m for m in self.invoiceable if m.key == key), None)
+
+    def refusal(self, kind: MilestoneKind, period_start: date | None = None) -> Refusal | None:
+        key = _key(kind, period_start)
+        return next((r for r in self.refused if r.key == key), None)
+
+
+# --------------------------------------------------------------------------------------------
+# The rules
+# --------------------------------------------------------------------------------------------
+
+
+class _Builder:
+    """Collects milestones and refusals for one assessment."""
+
+    def __init__(self, facts: TrajectoryFacts, ctx: RulesContext, as_of: date) -> None:
+        self.facts = facts
+        self.ctx = ctx
+        self.as_of = as_of
+        self.invoiceable: list[Milestone] = []
+        self.refused: list[Refusal] = []
+
+    def refuse(self, kind: MilestoneKind, *reasons: Reason, period: Period | None = None) -> None:
+        self.refused.append(Refusal(kind=kind, period=period, reasons=tuple(reasons)))
+
+    def line(self, description: str, amount_excl: Decimal, on: date) -> InvoiceLine:
+        percentage = vat_percentage_on(self.ctx.vat_rates, self.facts.vat_code, on)
+        return InvoiceLine(
+            description=description,
+            vat_code=self.facts.vat_code,
+            amounts=vat_line(amount_excl, percentage),
+        )
+
+    def offer(self, milestone: Milestone) -> None:
+        """Add a milestone unless it was invoiced before (R-BILL-10: never twice)."""
+        if _already_invoiced(self.facts, milestone.kind, milestone.period):
+            self.refuse(
+                milestone.kind,
+                Reason(
+                    ReasonCode.DUPLICATE,
+                    f"{MILESTONE_LABELS_NL[milestone.kind]} is al gefactureerd.",
+                ),
+                period=milestone.period,
+            )
+        else:
+            self.invoiceable.append(milestone)
+
+
+def _already_invoiced(facts: TrajectoryFacts, kind: MilestoneKind, period: Period | None) -> bool:
+    key = _key(kind, period.start if period is not None else None)
+    return any(_key(item.kind, item.period_start) == key for item in facts.already_invoiced)
+
+
+def invoiced_for_price(facts: TrajectoryFacts) -> Decimal:
+    """What was already invoiced towards the trajectory price (R-BILL-5), net of credits."""
+    return sum(
+        (item.amount_excl for item in facts.already_invoiced if item.kind in PRICE_MILESTONES),
+        ZERO,
+    )
+
+
+def assess(facts: TrajectoryFacts, ctx: RulesContext, *, as_of: date) -> Assessment:
+    """Invoiceable milestones and refusals of a trajectory on ``as_of`` (R-BILL-1 .. R-BILL-7)."""
+    builder = _Builder(facts, ctx, as_of)
+    # An end recorded with a date in the future does not count yet.
+    ended = facts.actual_end_date
+    reason = facts.end_reason if ended is None or ended <= as_of else None
+
+    if reason is EndReason.NOT_STARTED_AFTER_KLIKGESPREK:
+        _klikgesprek(builder)
+    elif reason is EndReason.NOT_STARTED_AFTER_INTAKE:
+        _intake_fee(builder)
+    elif facts.product_code in FIXED_PRICE_CODES:
+        if reason is EndReason.TERMINATED_EARLY:
+            _early_termination(builder)
+        else:
+            _fixed_price(builder, completed=reason is EndReason.COMPLETED)
+    else:
+        _jobcoaching(builder)
+    _placement_fees(builder)
+    return Assessment(
+        as_of=as_of, invoiceable=tuple(builder.invoiceable), refused=tuple(builder.refused)
+    )
+
+
+def _klikgesprek(b: _Builder) -> None:
+    """R-BILL-3: a free introduction of at most 1 hour; without start nothing is invoiceable."""
+    message = (
+        "De kandidaat is na het kosteloze klikgesprek (max. 1 uur) niet gestart; "
+        "hiervoor kan niets worden gefactureerd."
+    )
+    for kind in (MilestoneKind.KLIKGESPREK, *_regular_kinds(b.facts), MilestoneKind.INTAKE_FEE):
+        b.refuse(kind, Reason(ReasonCode.KLIKGESPREK_FREE, message))
+
+
+def _regular_kinds(facts: TrajectoryFacts) -> tuple[MilestoneKind, ...]:
+    if facts.product_code in (ProductCode.LONG_FIXED, ProductCode.LONG_VARIABLE):
+        return (MilestoneKind.PLAN_APPROVED, MilestoneKind.FINAL_REPORT)
+    if facts.product_code is ProductCode.JOBCOACHING:
+        return (MilestoneKind.JOBCOACHING_QUARTER,)
+    return (MilestoneKind.FINAL_REPORT,)
+
+
+def _intake_fee(b: _Builder) -> None:
+    """R-BILL-4: after a targeted intake without start at most 5 hours are paid.
+
+    The rate is the product's hourly rate, never above the jobcoaching ceiling; a product
+    without an hourly rate (fixed price) gets the ceiling valid on the intake date.
+    """
+    facts = b.facts
+    not_started = Reason(
+        ReasonCode.NOT_STARTED,
+        "De kandidaat is na de intake niet gestart; alleen de intakevergoeding is mogelijk.",
+    )
+    for kind in _regular_kinds(facts):
+        b.refuse(kind, not_started)
+    if facts.non_start_report_on is None:
+        b.refuse(
+            MilestoneKind.INTAKE_FEE,
+            Reason(
+                ReasonCode.NON_START_REPORT_MISSING,
+                "De terugmelding in het format van de organisatie (waarom de kandidaat niet "
+                "start) is nog niet ontvangen.",
+            ),
+        )
+        return
+    intake_day = facts.intake_date or facts.actual_end_date or b.as_of
+    ceiling = ceiling_on(b.ctx.ceiling_rates, intake_day)
+    notes: list[Reason] = []
+    rate = ceiling if facts.hourly_rate is None else min(facts.hourly_rate, ceiling)
+    if facts.hourly_rate is not None and facts.hourly_rate > ceiling:
+        notes.append(_rate_capped_note(facts.hourly_rate, ceiling, intake_day))
+    hours = INTAKE_MAX_HOURS if facts.intake_hours is None else facts.intake_hours
+    if hours > INTAKE_MAX_HOURS:
+        notes.append(
+            Reason(
+                ReasonCode.INTAKE_HOURS_CAPPED,
+                f"Gedeclareerd {hours} uur; vergoed wordt maximaal {INTAKE_MAX_HOURS} uur.",
+            )
+        )
+        hours = INTAKE_MAX_HOURS
+    line = b.line(f"Intake: {hours} uur x € {rate}", hours * rate, intake_day)
+    b.offer(Milestone(MilestoneKind.INTAKE_FEE, None, (line,), tuple(notes)))
+
+
+def _rate_capped_note(rate: Decimal, ceiling: Decimal, day: date) -> Reason:
+    return Reason(
+        ReasonCode.RATE_CAPPED,
+        f"Uurtarief € {rate} ligt boven het plafond van € {ceiling} dat gold op "
+        f"{day:%d-%m-%Y} (R-NET-7); vergoed tegen € {ceiling}.",
+    )
+
+
+def _require_price(facts: TrajectoryFacts) -> Decimal:
+    if facts.price is None or facts.price < 0:
+        raise PaymentRuleError(
+            f"Product met code {int(facts.product_code)} heeft een (niet-negatieve) prijs nodig."
+        )
+    return facts.price
+
+
+def _fixed_price(b: _Builder, *, completed: bool) -> None:
+    """R-BILL-1 codes 1-4: 0% at start or 50% after plan approval; the rest after final report."""
+    facts = b.facts
+    price = _require_price(facts)
+    first_share = ZERO
+    if facts.product_code in (ProductCode.LONG_FIXED, ProductCode.LONG_VARIABLE):
+        first_share = to_cents(price * PLAN_APPROVAL_SHARE)
+        approved = facts.plan_approved_on
+        if approved is None or approved > b.as_of:
+            b.refuse(
+                MilestoneKind.PLAN_APPROVED,
+                Reason(
+                    ReasonCode.PLAN_NOT_APPROVED,
+                    "Het plan van aanpak is (nog) niet goedgekeurd door de klantmanager.",
+                ),
+            )
+        else:
+            line = b.line("50% na goedkeuring plan van aanpak", first_share, approved)
+            b.offer(Milestone(MilestoneKind.PLAN_APPROVED, _trajectory_period(facts), (line,)))
+    report = facts.final_report_on
+    if not completed:
+        b.refuse(
+            MilestoneKind.FINAL_REPORT,
+            Reason(ReasonCode.NOT_ENDED, "Het traject is nog niet afgerond."),
+        )
+    elif report is None or report > b.as_of:
+        b.refuse(
+            MilestoneKind.FINAL_REPORT,
+            Reason(ReasonCode.FINAL_REPORT_MISSING, "De eindrapportage is nog niet ontvangen."),
+        )
+    else:
+        # The rest of the price, so that 50% + rest is exactly the price (no rounding drift).
+        rest = price - first_share
+        share = "100%" if first_share == ZERO else "50%"
+        line = b.line(f"{share} na oplevering eindrapportage", rest, report)
+        b.offer(Milestone(MilestoneKind.FINAL_REPORT, _trajectory_period(facts), (line,)))
+
+
+def _trajectory_period(facts: TrajectoryFacts) -> Period | None:
+    start = facts.start_date
+    end = facts.actual_end_date or facts.planned_end_date
+    if start is None or end is None or end < start:
+        return None
+    return Period(start, end)
+
+
+def pro_rata_proposal(facts: TrajectoryFacts) -> Decimal:
+    """R-BILL-5 proposal: price x elapsed days / nominal days, capped at the price, minus what
+    was already invoiced for the trajectory, never below zero.
+
+    Elapsed days run from the start date to the termination date, nominal days from the start
+    date to the planned end date (calendar days, end minus start).
+    """
+    price = _require_price(facts)
+    start, planned_end, ended = facts.start_date, facts.planned_end_date, facts.actual_end_date
+    if start is None or planned_end is None or ended is None or planned_end <= start:
+        raise PaymentRuleError(
+            "Naar rato berekenen kan alleen met een startdatum, een geplande einddatum na de "
+            "start en een einddatum."
+        )
+    elapsed = max((ended - start).days, 0)
+    nominal = (planned_end - start).days
+    pro_rata = min(price, to_cents(price * elapsed / nominal))
+    return max(pro_rata - invoiced_for_price(facts), ZERO)
+
+
+def _early_termination(b: _Builder) -> None:
+    """R-BILL-5: the fixed milestones are replaced by one pro-rata settlement."""
+    facts = b.facts
+    price = _require_price(facts)
+    superseded = Reason(
+        ReasonCode.SUPERSEDED_BY_TERMINATION,
+        "Het traject is voortijdig beëindigd; de afrekening gaat naar rato.",
+    )
+    for kind in _regular_kinds(facts):
+        if not _already_invoiced(facts, kind, None):
+            b.refuse(kind, superseded)
+    reasons: list[Reason] = []
+    if facts.termination_reason is None:
+        reasons.append(
+            Reason(
+                ReasonCode.TERMINATION_REASON_MISSING,
+                "De reden van voortijdige beëindiging ontbreekt.",
+            )
+        )
+    if not facts.reported_on_time:
+        reasons.append(
+            Reason(
+                ReasonCode.NOT_REPORTED_ON_TIME,
+                "De aanbieder heeft tijdens het traject niet tijdig gerapporteerd.",
+            )
+        )
+    if facts.final_report_on is None or facts.final_report_on > b.as_of:
+        reasons.append(
+            Reason(ReasonCode.FINAL_REPORT_MISSING, "De eindrapportage is nog niet ontvangen.")
+        )
+    if not facts.handover_done:
+        reasons.append(
+            Reason(
+                ReasonCode.HANDOVER_MISSING,
+                "De kandidaat is nog niet warm overgedragen aan de klantmanager.",
+            )
+        )
+    start, planned_end = facts.start_date, facts.planned_end_date
+    if start is None or planned_end is None or planned_end <= start:
+        reasons.append(
+            Reason(
+                ReasonCode.NOMINAL_DURATION_UNKNOWN,
+                "Start- of geplande einddatum ontbreekt; naar rato is niet te berekenen.",
+            )
+        )
+    if reasons:
+        b.refuse(MilestoneKind.EARLY_TERMINATION, *reasons)
+        return
+    proposal = pro_rata_proposal(facts)
+    notes: list[Reason] = []
+    amount = proposal
+    adjustment = facts.termination_adjustment
+    if adjustment is not None:
+        room = max(price - invoiced_for_price(facts), ZERO)
+        amount = min(adjustment.amount_excl, room)
+        notes.append(
+            Reason(
+                ReasonCode.ADJUSTED,
+                f"Voorstel € {proposal} aangepast door de klantmanager: {adjustment.reason}",
+            )
+        )
+        if adjustment.amount_excl > room:
+            notes.append(
+                Reason(
+                    ReasonCode.ADJUSTMENT_CAPPED,
+                    f"Aanpassing afgetopt op € {room}: meer dan de prijs kan nooit.",
+                )
+            )
+    if amount <= ZERO and not _already_invoiced(facts, MilestoneKind.EARLY_TERMINATION, None):
+        b.refuse(
+            MilestoneKind.EARLY_TERMINATION,
+            Reason(
+                ReasonCode.NOTHING_LEFT, "Naar rato is al alles gefactureerd; er resteert niets."
+            ),
+        )
+        return
+    ended = facts.actual_end_date or b.as_of
+    line = b.line("Afrekening naar rato bij voortijdige beëindiging", amount, ended)
+    b.offer(
+        Milestone(MilestoneKind.EARLY_TERMINATION, _trajectory_period(facts), (line,), tuple(notes))
+    )
+
+
+def jobcoaching_quarters(start: date, last_day: date) -> tuple[Period, ...]:
+    """3-month periods from ``start`` until ``last_day`` (the last one cut at ``last_day``)."""
+    periods: list[Period] = []
+    index = 0
+    while True:
+        q_start = add_months(start, QUARTER_MONTHS * index)
+        if q_start > last_day:
+            break
+        q_end = add_months(start, QUARTER_MONTHS * (index + 1)) - timedelta(days=1)
+        periods.append(Period(q_start, min(q_end, last_day)))
+        index += 1
+    return tuple(periods)
+
+
+def _jobcoaching(b: _Builder) -> None:
+    """R-BILL-1 code 5 / R-BILL-7: hours x rate per quarter in arrears, rate <= ceiling that day."""
+    facts = b.facts
+    kind = MilestoneKind.JOBCOACHING_QUARTER
+    start = facts.start_date
+    if start is None or start > b.as_of:
+        b.refuse(kind, Reason(ReasonCode.NOT_STARTED, "De jobcoaching is nog niet gestart."))
+        return
+    if facts.hourly_rate is None:
+        b.refuse(kind, Reason(ReasonCode.NO_HOURLY_RATE, "Het product heeft geen uurtarief."))
+        return
+    ended = facts.actual_end_date if facts.end_reason is not None else None
+    last_day = ended if ended is not None and ended <= b.as_of else b.as_of
+    periods = jobcoaching_quarters(start, last_day)
+    # A running quarter is shown up to its nominal end, so the refusal names the real period.
+    if ended is None or ended > b.as_of:
+        q_end = add_months(periods[-1].start, QUARTER_MONTHS) - timedelta(days=1)
+        if ended is not None:
+            q_end = min(q_end, ended)
+        periods = (*periods[:-1], Period(periods[-1].start, q_end))
+    outside = [
+        e
+        for e in facts.jobcoaching_hours
+        if e.worked_on < start or (ended is not None and e.worked_on > ended)
+    ]
+    if outside:
+        days = ", ".join(f"{e.worked_on:%d-%m-%Y}" for e in outside)
+        b.refuse(
+            kind,
+            Reason(
+                ReasonCode.HOURS_OUTSIDE_TRAJECTORY,
+                f"Uren buiten de looptijd van het traject worden niet vergoed: {days}.",
+            ),
+        )
+    for period in periods:
+        entries = [e for e in facts.jobcoaching_hours if e.worked_on in period]
+        if period.end >= b.as_of:
+            b.refuse(
+                kind,
+                Reason(
+                    ReasonCode.QUARTER_NOT_ENDED,
+                    f"Het kwartaal {period.label_nl()} is nog niet voorbij; jobcoaching wordt "
+                    "achteraf per kwartaal gefactureerd.",
+                ),
+                period=period,
+            )
+            continue
+        if not entries:
+            b.refuse(
+                kind,
+                Reason(ReasonCode.NO_HOURS, f"Geen uren in het logboek voor {period.label_nl()}."),
+                period=period,
+            )
+            continue
+        b.offer(_quarter_milestone(b, period, entries, facts.hourly_rate))
+
+
+def _quarter_milestone(
+    b: _Builder, period: Period, entries: Sequence[HoursEntry], rate: Decimal
+) -> Milestone:
+    """Group the logbook by (rate applied, VAT percentage): one rounded line per group."""
+    groups: dict[tuple[Decimal, Decimal], Decimal] = {}
+    capped: dict[Decimal, date] = {}
+    for entry in sorted(entries, key=lambda e: e.worked_on):
+        ceiling = ceiling_on(b.ctx.ceiling_rates, entry.worked_on)
+        applied = min(rate, ceiling)
+        if rate > ceiling:
+            capped.setdefault(ceiling, entry.worked_on)
+        vat = vat_percentage_on(b.ctx.vat_rates, b.facts.vat_code, entry.worked_on)
+        groups[(applied, vat)] = groups.get((applied, vat), ZERO) + entry.hours
+    lines = tuple(
+        InvoiceLine(
+            description=f"Jobcoaching {period.label_nl()}: {hours} uur x € {applied}",
+            vat_code=b.facts.vat_code,
+            amounts=vat_line(hours * applied, vat),
+        )
+        for (applied, vat), hours in groups.items()
+    )
+    notes = tuple(_rate_capped_note(rate, c, day) for c, day in capped.items())
+    return Milestone(MilestoneKind.JOBCOACHING_QUARTER, period, lines, notes)
+
+
+def placement_fee_window(placement: PlacementFacts) -> Period:
+    """R-BILL-6: claimable within 30 days after any probation period (else after the start).
+
+    With a probation period the window opens the day after its last day.
+    """
+    if placement.probation_end is None:
+        return Period(placement.start, placement.start + timedelta(days=PLACEMENT_CLAIM_DAYS))
+    return Period(
+        placement.probation_end + timedelta(days=1),
+        placement.probation_end + timedelta(days=PLACEMENT_CLAIM_DAYS),
+    )
+
+
+def _placement_fees(b: _Builder) -> None:
+    """R-BILL-6: EUR 500 once per durable placement during or directly after the trajectory."""
+    facts = b.facts
+    kind = MilestoneKind.PLACEMENT_FEE
+    for placement in facts.placements:
+        period = Period(placement.start, placement.start)
+        reasons: list[Reason] = []
+        begin = facts.start_date or facts.order_date
+        end = facts.actual_end_date or facts.planned_end_date
+        if placement.start < begin or (
+            end is not None
+            and placement.start > end + timedelta(days=PLACEMENT_DIRECTLY_AFTER_DAYS)
+        ):
+            reasons.append(
+                Reason(
+                    ReasonCode.PLACEMENT_NOT_CONNECTED,
+                    "De plaatsing valt niet tijdens of direct aansluitend op het traject.",
+                )
+            )
+        months = placement.contract_months
+        if months is not None and months < PLACEMENT_MIN_CONTRACT_MONTHS:
+            reasons.append(
+                Reason(
+                    ReasonCode.PLACEMENT_TOO_SHORT,
+                    f"Het contract duurt {months} maanden; minimaal "
+                    f"{PLACEMENT_MIN_CONTRACT_MONTHS} maanden is nodig.",
+                )
+            )
+        required = PLACEMENT_MIN_HOURS_PER_WEEK
+        restriction = placement.client_hour_restriction
+        if restriction is not None and restriction < PLACEMENT_MIN_HOURS_PER_WEEK:
+            required = restriction
+        if placement.hours_per_week < required:
+            reasons.append(
+                Reason(
+                    ReasonCode.PLACEMENT_TOO_FEW_HOURS,
+                    f"{placement.hours_per_week} uur per week; minimaal {required} uur is nodig.",
+                )
+            )
+        if placement.ended_during_probation:
+            reasons.append(
+                Reason(
+                    ReasonCode.PROBATION_FAILED,
+                    "Het dienstverband is tijdens de proeftijd geëindigd.",
+                )
+            )
+        if not placement.contract_received:
+            reasons.append(
+                Reason(ReasonCode.CONTRACT_MISSING, "Het arbeidscontract is niet overlegd.")
+            )
+        window = placement_fee_window(placement)
+        if b.as_of < window.start:
+            reasons.append(
+                Reason(
+                    ReasonCode.PROBATION_RUNNING,
+                    f"De fee kan pas na afloop van de proeftijd ({window.start:%d-%m-%Y}) "
+                    "worden gedeclareerd.",
+                )
+            )
+        elif b.as_of > window.end:
+            reasons.append(
+                Reason(
+                    ReasonCode.PLACEMENT_CLAIM_LATE,
+                    f"De fee moest uiterlijk {window.end:%d-%m-%Y} worden gedeclareerd "
+                    f"({PLACEMENT_CLAIM_DAYS} dagen na de proeftijd).",
+                )
+            )
+        if reasons:
+            b.refuse(kind, *reasons, period=period)
+            continue
+        line = b.line("Bemiddelingsfee (eenmalig, niet geïndexeerd)", PLACEMENT_FEE, b.as_of)
+        b.offer(Milestone(kind, period, (line,)))
+
+
+# --------------------------------------------------------------------------------------------
+# Claims (R-BILL-2, R-BILL-10, R-TRJ-3)
+# --------------------------------------------------------------------------------------------
+
+
+class Status(StrEnum):
+    """Traffic light of an incoming invoice."""
+
+    GREEN = "green"  # matches what the rules allow: can be approved
+    ORANGE = "orange"  # allowed, but needs a human look (late, VAT differs, ...)
+    RED = "red"  # refused
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceClaim:
+    """An incoming invoice for one client and one milestone (R-BILL-2).
+
+    ``period_start``/``period_end`` state the period invoiced; for a jobcoaching quarter the
+    start must be the quarter's start, for a placement fee the placement's start date.
+    """
+
+    provider_ref: str
+    client_number: str
+    client_surname: str
+    invoice_number: str
+    invoice_date: date
+    milestone: MilestoneKind
+    amount_excl: Decimal
+    vat: Decimal
+    amount_incl: Decimal
+    period_start: date | None = None
+    period_end: date | None = None
+
+    @property
+    def duplicate_key(self) -> tuple[str, str, MilestoneKind, date | None]:
+        """Same provider, client, milestone and (for periodic milestones) period."""
+        period = self.period_start if self.milestone in PERIODIC_MILESTONES else None
+        return (self.provider_ref.strip(), self.client_number.strip(), self.milestone, period)
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """Result of checking a claim: status, every reason, and the allowed milestone if any."""
+
+    status: Status
+    reasons: tuple[Reason, ...]
+    allowed: Milestone | None = None
+
+    @property
+    def codes(self) -> tuple[ReasonCode, ...]:
+        return tuple(r.code for r in self.reasons)
+
+
+def check_claim(
+    claim: InvoiceClaim,
+    facts: TrajectoryFacts,
+    ctx: RulesContext,
+    *,
+    earlier_claims: Sequence[InvoiceClaim] = (),
+) -> Verdict:
+    """Check an incoming invoice against the rules on its invoice date (R-BILL-2, R-TRJ-3).
+
+    Red: required field missing, amounts inconsistent, no milestone the rules allow now, amount
+    above the allowed amount, or a duplicate (R-BILL-10). Orange: allowed but late (more than 30
+    days after the end of the trajectory), VAT differs, or an amount below the allowed one.
+    """
+    red: list[Reason] = []
+    orange: list[Reason] = []
+    missing = [
+        label
+        for label, value in (
+            ("achternaam cliënt", claim.client_surname),
+            ("cliëntnummer", claim.client_number),
+            ("factuurnummer", claim.invoice_number),
+        )
+        if not value.strip()
+    ]
+    if missing:
+        red.append(
+            Reason(ReasonCode.FIELD_MISSING, f"Verplicht op de factuur: {', '.join(missing)}.")
+        )
+    if facts.product_code in PERIOD_REQUIRED_CODES and (
+        claim.period_start is None or claim.period_end is None
+    ):
+        red.append(
+            Reason(
+                ReasonCode.PERIOD_MISSING,
+                "Bij een traject langer dan 3 maanden vermeldt de factuur de gefactureerde "
+                "periode.",
+            )
+        )
+    if claim.amount_excl + claim.vat != claim.amount_incl:
+        red.append(
+            Reason(
+                ReasonCode.AMOUNTS_INCONSISTENT,
+                f"Bedrag excl. btw € {claim.amount_excl} + btw € {claim.vat} is niet "
+                f"€ {claim.amount_incl}.",
+            )
+        )
+    for earlier in earlier_claims:
+        if earlier.duplicate_key == claim.duplicate_key and earlier is not claim:
+            red.append(
+                Reason(
+                    ReasonCode.DUPLICATE,
+                    f"Dubbel: dezelfde mijlpaal is al gedeclareerd met factuur "
+                    f"{earlier.invoice_number}.",
+                )
+            )
+            break
+    assessment = assess(facts, ctx, as_of=claim.invoice_date)
+    allowed = assessment.find(claim.milestone, claim.period_start)
+    if allowed is None:
+        refusal = assessment.refusal(claim.milestone, claim.period_start)
+        if refusal is not None:
+            red.extend(r for r in refusal.reasons if r not in red)
+        else:
+            red.append(
+                Reason(
+                    ReasonCode.NO_MATCHING_MILESTONE,
+                    f"Geen mijlpaal '{MILESTONE_LABELS_NL[claim.milestone]}' die volgens de "
+                    "betalingsregels nu gefactureerd mag worden.",
+                )
+            )
+    else:
+        if claim.amount_excl > allowed.amount_excl:
+            red.append(
+                Reason(
+                    ReasonCode.AMOUNT_ABOVE_ALLOWED,
+                    f"Gefactureerd € {claim.amount_excl} excl. btw; toegestaan is maximaal "
+                    f"€ {allowed.amount_excl}.",
+                )
+            )
+        elif claim.amount_excl < allowed.amount_excl:
+            orange.append(
+                Reason(
+                    ReasonCode.AMOUNT_BELOW_ALLOWED,
+                    f"Gefactureerd € {claim.amount_excl}, lager dan de toegestane "
+                    f"€ {allowed.amount_excl}; een tweede factuur voor deze mijlpaal is dubbel.",
+                )
+            )
+        elif claim.vat != allowed.vat:
+            orange.append(
+                Reason(
+                    ReasonCode.VAT_DIFFERS,
+                    f"Btw € {claim.vat} wijkt af van de berekende € {allowed.vat}.",
+                )
+            )
+        orange.extend(allowed.notes)
+    ended = facts.actual_end_date
+    if (
+        claim.milestone is not MilestoneKind.PLACEMENT_FEE
+        and ended is not None
+        and claim.invoice_date > ended + timedelta(days=INVOICE_DEADLINE_DAYS)
+    ):
+        orange.append(
+            Reason(
+                ReasonCode.INVOICE_LATE,
+                f"Factuur van {claim.invoice_date:%d-%m-%Y} is later dan "
+                f"{INVOICE_DEADLINE_DAYS} dagen na het einde van het traject "
+                f"({ended:%d-%m-%Y}).",
+            )
+        )
+    if red:
+        return Verdict(Status.RED, tuple(red) + tuple(orange), allowed)
+    if orange:
+        return Verdict(Status.ORANGE, tuple(orange), allowed)
+    return Verdict(Status.GREEN, (), allowed)
+
+
+@dataclass(frozen=True, slots=True)
+class Duplicate:
+    """A claim that repeats an earlier one (same provider, client, milestone or period)."""
+
+    claim: InvoiceClaim
+    original: InvoiceClaim
+
+
+def find_duplicates(claims: Iterable[InvoiceClaim]) -> tuple[Duplicate, ...]:
+    """R-BILL-10: every claim after the first with the same key is a duplicate, to be held."""
+    first: dict[tuple[str, str, MilestoneKind, date | None], InvoiceClaim] = {}
+    duplicates: list[Duplicate] = []
+    for claim in claims:
+        key = claim.duplicate_key
+        if key in first:
+            duplicates.append(Duplicate(claim=claim, original=first[key]))
+        else:
+            first[key] = claim
+    return tuple(duplicates)

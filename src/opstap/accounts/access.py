@@ -23,13 +23,14 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponseBase
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
 M = TypeVar("M", bound=models.Model)
 V = TypeVar("V", bound=Callable[..., Any])
+RV = TypeVar("RV", bound=Callable[..., HttpResponseBase])
 ScopePolicy = Callable[[Any, QuerySet[Any]], QuerySet[Any]]
 
 _POLICIES: dict[type[models.Model], ScopePolicy] = {}
@@ -79,6 +80,18 @@ def get_object_for_user(user: Any, qs: QuerySet[M], **lookup: Any) -> M:
         raise Http404 from exc
 
 
+def scoped_count(user: Any, qs: QuerySet[Any]) -> int:
+    """Counts shown to a user (badges, panels, totals) come from the scoped rows only."""
+    return scoped(user, qs).count()
+
+
+def can_see(user: Any, obj: models.Model) -> bool:
+    """Whether `obj` is within the user's scope (for links and buttons; fetching still goes
+    through `get_object_for_user`)."""
+    model = type(obj)
+    return scoped(user, model._default_manager.filter(pk=obj.pk)).exists()
+
+
 def check_perm(user: Any, *perms: str) -> bool:
     return bool(
         user is not None
@@ -88,16 +101,15 @@ def check_perm(user: Any, *perms: str) -> bool:
     )
 
 
-def permission_required(
-    *perms: str,
-) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+def permission_required(*perms: str) -> Callable[[RV], RV]:
     """View decorator: anonymous → login page; missing permission → 403 (a page, not an
     object: the existence of a page is no secret). The permission list is kept on the view
-    (`view.opstap_perms`) so the access-matrix test can read it."""
+    (`view.opstap_perms`) so the access-matrix test can read it. Without arguments it means
+    "any signed-in user" (e.g. the second-factor pages)."""
 
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorator(view: RV) -> RV:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not check_perm(request.user, *perms):
@@ -105,7 +117,7 @@ def permission_required(
             return view(request, *args, **kwargs)
 
         wrapper.opstap_perms = perms  # type: ignore[attr-defined]
-        return wrapper
+        return wrapper  # type: ignore[return-value]
 
     return decorator
 
@@ -126,7 +138,40 @@ class HasOpstapPermission(BasePermission):
         required: Any = getattr(view, "required_perms", None)
         if required is None:
             raise ImproperlyConfigured(f"{type(view).__name__} declares no required_perms.")
-        if isinstance(required, dict):
-            action = getattr(view, "action", None) or (request.method or "get").lower()
-            required = required.get(action, required.get("default", ()))
-        return check_perm(request.user, *tuple(required))
+        action = getattr(view, "action", None)
+        perms = required_perms_for(required, action, request.method or "GET")
+        return check_perm(request.user, *perms)
+
+
+def view_access_declaration(callback: Any) -> tuple[str, Any] | None:
+    """How a resolved URL callback declares its access, for the access-matrix test and the
+    docs: ("public", None), ("perms", tuple) for pages, ("api", required_perms) for DRF views,
+    or None when it declares nothing (which the test refuses)."""
+    if getattr(callback, "opstap_public", False):
+        return ("public", None)
+    perms = getattr(callback, "opstap_perms", None)
+    if perms is not None:
+        return ("perms", tuple(perms))
+    view_class = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
+    if view_class is not None:
+        if getattr(view_class, "opstap_public", False):
+            return ("public", None)
+        required = getattr(view_class, "required_perms", None)
+        if required is not None and HasOpstapPermission in tuple(
+            getattr(view_class, "permission_classes", ())
+        ):
+            return ("api", required)
+        perms = getattr(view_class, "opstap_perms", None)
+        if perms is not None:
+            return ("perms", tuple(perms))
+    return None
+
+
+def required_perms_for(required: Any, action: str | None, method: str) -> tuple[str, ...]:
+    """The permissions a DRF view's `required_perms` asks for one action/method (the same
+    lookup as HasOpstapPermission)."""
+    if isinstance(required, dict):
+        key = action or method.lower()
+        chosen: Any = required.get(key, required.get("default", ()))
+        return tuple(chosen or ())
+    return tuple(required or ())

@@ -1,5 +1,8 @@
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+
+from .models import User
 
 
 class LoginForm(AuthenticationForm):
@@ -10,3 +13,64 @@ class LoginForm(AuthenticationForm):
         ),
         "inactive": _("Dit account is niet actief."),
     }
+
+
+class TokenForm(forms.Form):
+    token = forms.RegexField(
+        label=_("Code uit uw authenticator-app"),
+        regex=r"^\d{6,8}$",
+        max_length=8,
+        error_messages={"invalid": _("Vul de code van 6 cijfers in.")},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "class": "utrecht-textbox",
+            }
+        ),
+    )
+
+
+class ImpersonateForm(forms.Form):
+    user = forms.ModelChoiceField(
+        label=_("Gebruiker"), queryset=User.objects.none(), empty_label=_("— kies —")
+    )
+    reason = forms.CharField(
+        label=_("Reden (verplicht, komt in de audittrail)"),
+        min_length=5,
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": "utrecht-textbox"}),
+    )
+
+    def __init__(self, *args: object, actor: User, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["user"].queryset = (  # type: ignore[attr-defined]
+            User.objects.filter(
+                organisation_id=actor.organisation_id or 0, is_active=True, is_superuser=False
+            )
+            .exclude(pk=actor.pk)
+            .order_by("username")
+        )
+
+
+class MockStaffLoginForm(forms.Form):
+    username = forms.CharField(label=_("Gebruikersnaam (claim preferred_username)"), max_length=150)
+
+
+class MockDigiDLoginForm(forms.Form):
+    bsn = forms.RegexField(
+        label=_("BSN (claim bsn)"),
+        regex=r"^\d{9}$",
+        error_messages={"invalid": _("Een BSN heeft 9 cijfers.")},
+    )
+    loa = forms.ChoiceField(
+        label=_("Betrouwbaarheidsniveau"),
+        choices=[
+            ("basis", "basis"),
+            ("midden", "midden"),
+            ("substantieel", "substantieel"),
+            ("hoog", "hoog"),
+        ],
+        initial="midden",
+    )
+    organisation = forms.SlugField(label=_("Organisatie (slug)"), required=False)

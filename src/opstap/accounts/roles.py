@@ -61,6 +61,7 @@ class Perm(StrEnum):
     AUDIT_VIEW = "audit.view"
     ADMIN_CONFIGURE = "admin.configure"
     PORTAL_VIEW = "portal.view"
+    PRODUCT_PROPOSE = "products.propose"
 
 
 PERM_NAMES_NL: dict[Perm, str] = {
@@ -84,6 +85,7 @@ PERM_NAMES_NL: dict[Perm, str] = {
     Perm.AUDIT_VIEW: "Audittrail doorzoeken en exporteren",
     Perm.ADMIN_CONFIGURE: "Configuratie, gebruikers en referentiegegevens beheren",
     Perm.PORTAL_VIEW: "Klantportaal gebruiken (alleen eigen gegevens)",
+    Perm.PRODUCT_PROPOSE: "Productwijzigingen voorstellen (eigen aanbieder)",
 }
 
 _STAFF_BASE = {Perm.HOME_VIEW, Perm.MUNICIPALITY_VIEW}
@@ -117,6 +119,7 @@ DEFAULT_ROLE_PERMISSIONS: dict[RoleCode, frozenset[Perm]] = {
             Perm.PROVIDER_MANAGE,
             Perm.PRODUCT_SEARCH,
             Perm.INVOICE_VIEW,
+            Perm.TRAJECTORY_VIEW,
         }
     ),
     RoleCode.POLICY_OFFICER: frozenset(
@@ -136,6 +139,7 @@ DEFAULT_ROLE_PERMISSIONS: dict[RoleCode, frozenset[Perm]] = {
             Perm.PROVIDER_VIEW,
             Perm.INVOICE_VIEW,
             Perm.INVOICE_APPROVE,
+            Perm.TRAJECTORY_VIEW,
         }
     ),
     RoleCode.PROVIDER_STAFF: frozenset(
@@ -144,6 +148,7 @@ DEFAULT_ROLE_PERMISSIONS: dict[RoleCode, frozenset[Perm]] = {
             Perm.PROVIDER_VIEW,
             Perm.TRAJECTORY_VIEW,
             Perm.INVOICE_VIEW,
+            Perm.PRODUCT_PROPOSE,
         }
     ),
     RoleCode.RESIDENT: frozenset({Perm.PORTAL_VIEW}),

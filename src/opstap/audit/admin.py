@@ -10,6 +10,7 @@ class AuditRecordAdmin(admin.ModelAdmin):
     list_display = [
         "timestamp",
         "actor_username",
+        "real_actor_username",
         "action",
         "object_type",
         "object_id",
@@ -17,7 +18,7 @@ class AuditRecordAdmin(admin.ModelAdmin):
         "result",
     ]
     list_filter = ["action", "result"]
-    search_fields = ["actor_username", "object_id"]
+    search_fields = ["actor_username", "real_actor_username", "object_id"]
 
     def has_add_permission(self, request):
         return False

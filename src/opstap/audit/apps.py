@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class AuditConfig(AppConfig):
     name = "opstap.audit"
     verbose_name = _("Audittrail")
+
+    def ready(self) -> None:
+        from . import access  # noqa: F401  (scope policy)

@@ -1,7 +1,7 @@
 """The audit trail (R-SEC-2): who processed which personal data, when, why and from where.
 
 Append-only: no view, form, API or admin changes or deletes a record, and on PostgreSQL a
-trigger (migration 0002) refuses UPDATE and DELETE at the database. The client concerned is
+trigger (migration 0003) refuses UPDATE and DELETE at the database. The client concerned is
 kept as a plain id (not a foreign key) so that the trail survives anonymisation (R-SEC-4).
 """
 
@@ -24,6 +24,20 @@ class AuditAction(models.TextChoices):
     LOCKOUT = "lockout", _("account geblokkeerd")
     LOGOUT = "logout", _("uitloggen")
     IMPERSONATE = "impersonate", _("handelen als andere gebruiker")
+
+
+class AuditTrailImmutableError(Exception):
+    """Raised when code tries to change or delete an audit record (R-SEC-2)."""
+
+
+class AuditRecordQuerySet(models.QuerySet["AuditRecord"]):
+    """Second layer next to the database trigger: bulk update/delete are refused."""
+
+    def update(self, **kwargs: object) -> int:
+        raise AuditTrailImmutableError("De audittrail kan niet worden gewijzigd.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AuditTrailImmutableError("De audittrail kan niet worden verwijderd.")
 
 
 class AuditRecord(models.Model):
@@ -84,12 +98,29 @@ class AuditRecord(models.Model):
     ip_address = models.GenericIPAddressField(
         _("IP-adres"), null=True, blank=True, help_text=_("Herkomst van het verzoek.")
     )
+    real_actor_id = models.BigIntegerField(
+        _("werkelijke gebruiker-id"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_(
+            "Bij 'handelen als': id van de beheerder die werkelijk handelde namens de gebruiker."
+        ),
+    )
+    real_actor_username = models.CharField(
+        _("werkelijke gebruikersnaam"),
+        max_length=150,
+        blank=True,
+        help_text=_("Bij 'handelen als': gebruikersnaam van de beheerder die werkelijk handelde."),
+    )
     changes = models.JSONField(
         _("wijzigingen"),
         null=True,
         blank=True,
         help_text=_("Oude en nieuwe waarden van gewijzigde velden."),
     )
+
+    objects = AuditRecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("auditregel")
@@ -102,6 +133,9 @@ class AuditRecord(models.Model):
             models.Index(
                 fields=["organisation_id", "actor_id", "timestamp"], name="audit_org_actor_ts"
             ),
+            models.Index(
+                fields=["organisation_id", "action", "timestamp"], name="audit_org_action_ts"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -109,3 +143,11 @@ class AuditRecord(models.Model):
             f"{self.timestamp:%Y-%m-%d %H:%M} {self.actor_username} {self.action} "
             f"{self.object_type}:{self.object_id}"
         )
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise AuditTrailImmutableError("Een auditregel kan niet worden gewijzigd.")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise AuditTrailImmutableError("Een auditregel kan niet worden verwijderd.")

@@ -14,6 +14,7 @@ if SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 50:
     )
 
 OPSTAP_DEMO = False
+OPSTAP_MOCK_OIDC = False  # the mock SSO/DigiD logins never run in production
 OPSTAP_REQUIRE_2FA = env_bool("OPSTAP_REQUIRE_2FA", default=True)
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)

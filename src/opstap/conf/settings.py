@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Impersonation, second-factor enforcement and the per-role idle timeout (R-SEC-3).
+    "opstap.accounts.middleware.SessionPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -116,6 +118,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "opstap.web.context_processors.opstap",
+                "opstap.accounts.context_processors.session",
             ],
         },
     },
@@ -163,6 +166,43 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 OPSTAP_STAFF_IDLE_SECONDS = 60 * 60
 OPSTAP_RESIDENT_IDLE_SECONDS = 15 * 60
+
+# Single sign-on (OIDC). Staff: an organisation's identity provider, active only when
+# OIDC_RP_CLIENT_ID is set. Residents: a DigiD broker (claims bsn + assurance level), active
+# only when OIDC_DIGID_RP_CLIENT_ID is set. The mock flows under /account/mock-oidc/ work only
+# when OPSTAP_MOCK_OIDC (default: OPSTAP_DEMO) is true.
+OPSTAP_MOCK_OIDC = env_bool("OPSTAP_MOCK_OIDC", default=OPSTAP_DEMO)
+OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT") or None
+OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", "openid email profile")
+OIDC_CREATE_USER = False  # staff accounts are made by the application administrator
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"
+OIDC_USERNAME_CLAIM = env("OIDC_USERNAME_CLAIM", "preferred_username")
+OIDC_STAFF_MFA_BY_IDP = env_bool("OIDC_STAFF_MFA_BY_IDP", default=True)
+OIDC_DIGID_RP_CLIENT_ID = env("OIDC_DIGID_RP_CLIENT_ID")
+OIDC_DIGID_RP_CLIENT_SECRET = env("OIDC_DIGID_RP_CLIENT_SECRET")
+OIDC_DIGID_OP_AUTHORIZATION_ENDPOINT = env("OIDC_DIGID_OP_AUTHORIZATION_ENDPOINT")
+OIDC_DIGID_OP_TOKEN_ENDPOINT = env("OIDC_DIGID_OP_TOKEN_ENDPOINT")
+OIDC_DIGID_OP_USER_ENDPOINT = env("OIDC_DIGID_OP_USER_ENDPOINT")
+OIDC_DIGID_OP_JWKS_ENDPOINT = env("OIDC_DIGID_OP_JWKS_ENDPOINT") or None
+OIDC_DIGID_RP_SIGN_ALGO = env("OIDC_DIGID_RP_SIGN_ALGO", "RS256")
+OIDC_DIGID_RP_SCOPES = env("OIDC_DIGID_RP_SCOPES", "openid bsn")
+OIDC_DIGID_AUTHENTICATION_CALLBACK_URL = "accounts:digid_callback"
+OIDC_DIGID_BSN_CLAIM = env("OIDC_DIGID_BSN_CLAIM", "bsn")
+OIDC_DIGID_LOA_CLAIM = env("OIDC_DIGID_LOA_CLAIM", "loa")
+# Minimum DigiD assurance level: basis < midden < substantieel < hoog.
+OIDC_DIGID_MIN_LOA = env("OIDC_DIGID_MIN_LOA", "midden")
+# Slug of the organisation residents log in to when there is more than one tenant.
+OPSTAP_DIGID_ORGANISATION = env("OPSTAP_DIGID_ORGANISATION")
+if OIDC_RP_CLIENT_ID:
+    AUTHENTICATION_BACKENDS.append("opstap.accounts.oidc.StaffOIDCBackend")
+if OIDC_DIGID_RP_CLIENT_ID:
+    AUTHENTICATION_BACKENDS.append("opstap.accounts.oidc.ResidentDigiDBackend")
 
 # Brute-force lockout (R-SEC-3).
 AXES_FAILURE_LIMIT = 5

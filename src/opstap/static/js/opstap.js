@@ -8,9 +8,13 @@
   var warning = document.getElementById("idle-warning");
   var warnAfter = Math.max(idle - 120, 30) * 1000;
   var timer = null;
+  var expiry = null;
   function schedule() {
     if (timer) { clearTimeout(timer); }
+    if (expiry) { clearTimeout(expiry); }
     if (warning) { warning.hidden = true; }
+    // When the server-side session has expired, reload: the server sends the login page.
+    expiry = setTimeout(function () { window.location.reload(); }, (idle + 5) * 1000);
     timer = setTimeout(function () {
       if (warning) {
         warning.hidden = false;

@@ -1,0 +1,28 @@
+"""Session rules per user (R-SEC-3), shared by the middleware, views and signals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+# Session keys.
+LAST_ACTIVITY = "opstap_last_activity"
+MFA_BY_IDP = "opstap_mfa_by_idp"
+IMPERSONATE = "opstap_impersonate"
+LOGIN_METHOD = "opstap_login_method"
+IDLE_SECONDS = "opstap_idle_seconds"
+
+
+def idle_seconds_for(user: Any) -> int:
+    """Idle timeout: residents 15 minutes, staff (and everyone else) 60 minutes."""
+    if getattr(user, "is_resident", False):
+        return int(settings.OPSTAP_RESIDENT_IDLE_SECONDS)
+    return int(settings.OPSTAP_STAFF_IDLE_SECONDS)
+
+
+def needs_second_factor(user: Any) -> bool:
+    """Staff (every role but resident) and superusers need TOTP when 2FA is required."""
+    if not settings.OPSTAP_REQUIRE_2FA:
+        return False
+    return bool(getattr(user, "is_superuser", False) or getattr(user, "is_staff_member", False))

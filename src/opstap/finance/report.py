@@ -1,0 +1,84 @@
+"""A model result as plain tables and chart series: one shape that the HTML page, the xlsx
+export and the PDF all render, so the three can never disagree. No business rules here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Literal
+
+CellKind = Literal["text", "int", "money", "pct", "bool"]
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: str | int | Decimal | bool | None
+    kind: CellKind = "text"
+    strong: bool = False
+
+    @property
+    def is_number(self) -> bool:
+        return self.kind in ("int", "money", "pct")
+
+    def display(self) -> str:
+        """Dutch notation: 1.411.750,00 and 28,39%."""
+        v = self.value
+        if v is None:
+            return "—"
+        if self.kind == "bool":
+            return "ja" if v else "nee"
+        if self.kind == "int":
+            return _nl(f"{int(v):,}")
+        if self.kind == "money":
+            return "€ " + _nl(f"{Decimal(v):,.2f}")
+        if self.kind == "pct":
+            return _nl(f"{Decimal(v):,.2f}") + "%"
+        return str(v)
+
+
+def _nl(text: str) -> str:
+    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+@dataclass(frozen=True)
+class Table:
+    title: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    caption: str = ""
+    numeric_columns: tuple[bool, ...] = ()
+
+    def column_is_number(self, index: int) -> bool:
+        return any(row[index].is_number for row in self.rows if index < len(row))
+
+    @property
+    def header_cells(self) -> list[tuple[str, bool]]:
+        """(header, numeric column?) so numeric headers align right like their numbers."""
+        return [(h, i > 0 and self.column_is_number(i)) for i, h in enumerate(self.headers)]
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    values: tuple[float | None, ...]
+    dashed: bool = False
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: str
+    kind: Literal["line", "bar"]
+    labels: tuple[str, ...]
+    series: tuple[Series, ...]
+    unit: Literal["int", "money", "pct"] = "int"
+    reference_line: float | None = None  # e.g. the 7.5% safety-net threshold
+    reference_label: str = ""
+
+
+@dataclass(frozen=True)
+class Report:
+    title: str
+    summary: tuple[tuple[str, Cell], ...] = ()
+    tables: tuple[Table, ...] = ()
+    charts: tuple[Chart, ...] = ()
+    notes: tuple[str, ...] = field(default_factory=tuple)

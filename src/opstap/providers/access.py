@@ -1,4 +1,10 @@
-"""Scope policies of the providers app (R-SEC-1), registered with opstap.accounts.access."""
+"""Scope policies of the providers app (R-SEC-1), registered with opstap.accounts.access.
+
+Provider staff see only their own provider's rows, whatever else they hold. Contract managers
+(`providers.manage`) see the whole network of their organisation. Case managers see providers,
+contracts and products (the instrument guide) and only the signals they registered themselves.
+Reference data (tiles, product codes) is visible to every signed-in user of the organisation.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,20 @@ from django.db.models import QuerySet
 from opstap.accounts.access import register_scope
 from opstap.accounts.roles import Perm, RoleCode
 
-from .models import Provider
+from .models import (
+    Contract,
+    CpiIndexation,
+    Evaluation,
+    Evidence,
+    Notification,
+    Product,
+    ProductChangeProposal,
+    ProductCode,
+    Provider,
+    ProviderEvent,
+    Signal,
+    Tile,
+)
 
 
 def provider_id_of(user: Any) -> int | None:
@@ -18,12 +37,111 @@ def provider_id_of(user: Any) -> int | None:
     return membership.provider_id if membership is not None else None
 
 
+def is_provider_staff(user: Any) -> bool:
+    return bool(user.has_role(RoleCode.PROVIDER_STAFF))
+
+
+def _own_provider(user: Any, qs: QuerySet[Any], field: str = "provider_id") -> QuerySet[Any]:
+    provider_id = provider_id_of(user)
+    return qs.filter(**{field: provider_id}) if provider_id is not None else qs.none()
+
+
 @register_scope(Provider)
 def provider_scope(user: Any, qs: QuerySet[Provider]) -> QuerySet[Provider]:
     # Provider staff see their own provider only, whatever else they hold.
-    if user.has_role(RoleCode.PROVIDER_STAFF):
-        provider_id = provider_id_of(user)
-        return qs.filter(pk=provider_id) if provider_id is not None else qs.none()
+    if is_provider_staff(user):
+        return _own_provider(user, qs, "pk")
     if user.has_opstap_perm(Perm.PROVIDER_VIEW) or user.has_opstap_perm(Perm.PRODUCT_SEARCH):
         return qs
     return qs.none()
+
+
+@register_scope(Evidence)
+def evidence_scope(user: Any, qs: QuerySet[Evidence]) -> QuerySet[Evidence]:
+    # Evidence holds staff names (VOG): contract managers and the provider itself only.
+    if is_provider_staff(user):
+        return _own_provider(user, qs)
+    if user.has_opstap_perm(Perm.PROVIDER_MANAGE):
+        return qs
+    return qs.none()
+
+
+@register_scope(Contract)
+def contract_scope(user: Any, qs: QuerySet[Contract]) -> QuerySet[Contract]:
+    if is_provider_staff(user):
+        return _own_provider(user, qs)
+    if user.has_opstap_perm(Perm.PROVIDER_MANAGE) or user.has_opstap_perm(Perm.PROVIDER_VIEW):
+        return qs
+    return qs.none()
+
+
+@register_scope(Product)
+def product_scope(user: Any, qs: QuerySet[Product]) -> QuerySet[Product]:
+    if is_provider_staff(user):
+        return _own_provider(user, qs)
+    if user.has_opstap_perm(Perm.PRODUCT_SEARCH) or user.has_opstap_perm(Perm.PROVIDER_VIEW):
+        return qs
+    return qs.none()
+
+
+@register_scope(Signal)
+def signal_scope(user: Any, qs: QuerySet[Signal]) -> QuerySet[Signal]:
+    # Signals are internal to the organisation: provider staff never see them (R-NET-9).
+    if is_provider_staff(user):
+        return qs.none()
+    if user.has_opstap_perm(Perm.PROVIDER_MANAGE):
+        return qs
+    if user.has_opstap_perm(Perm.PROVIDER_SIGNAL):
+        return qs.filter(registered_by=user)
+    return qs.none()
+
+
+@register_scope(Evaluation)
+def evaluation_scope(user: Any, qs: QuerySet[Evaluation]) -> QuerySet[Evaluation]:
+    # The provider takes part in its evaluations, so its staff read them.
+    if is_provider_staff(user):
+        return _own_provider(user, qs)
+    if user.has_opstap_perm(Perm.PROVIDER_MANAGE):
+        return qs
+    return qs.none()
+
+
+@register_scope(ProductChangeProposal)
+def proposal_scope(
+    user: Any, qs: QuerySet[ProductChangeProposal]
+) -> QuerySet[ProductChangeProposal]:
+    if is_provider_staff(user):
+        return _own_provider(user, qs, "product__provider_id")
+    if user.has_opstap_perm(Perm.PROVIDER_MANAGE):
+        return qs
+    return qs.none()
+
+
+@register_scope(ProviderEvent)
+def event_scope(user: Any, qs: QuerySet[ProviderEvent]) -> QuerySet[ProviderEvent]:
+    if is_provider_staff(user):
+        return _own_provider(user, qs)
+    if user.has_opstap_perm(Perm.PROVIDER_MANAGE):
+        return qs
+    return qs.none()
+
+
+@register_scope(CpiIndexation)
+def indexation_scope(user: Any, qs: QuerySet[CpiIndexation]) -> QuerySet[CpiIndexation]:
+    return qs if user.has_opstap_perm(Perm.PROVIDER_MANAGE) else qs.none()
+
+
+@register_scope(Notification)
+def notification_scope(user: Any, qs: QuerySet[Notification]) -> QuerySet[Notification]:
+    return qs.filter(recipient=user)
+
+
+@register_scope(Tile)
+def tile_scope(user: Any, qs: QuerySet[Tile]) -> QuerySet[Tile]:
+    # Reference data (R-NET-1): not personal, visible to every signed-in user.
+    return qs
+
+
+@register_scope(ProductCode)
+def product_code_scope(user: Any, qs: QuerySet[ProductCode]) -> QuerySet[ProductCode]:
+    return qs

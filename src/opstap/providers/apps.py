@@ -7,4 +7,5 @@ class ProvidersConfig(AppConfig):
     verbose_name = _("Aanbieders")
 
     def ready(self) -> None:
-        from . import access  # noqa: F401  (registers the scope policies)
+        # Registers the scope policies and the contract manager's start-page panels.
+        from . import access, home  # noqa: F401

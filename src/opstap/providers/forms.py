@@ -1,0 +1,327 @@
+"""Forms of the provider pages: parsing only, rules live in services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from opstap.clients.ladder import LADDER_STEP_LABELS_NL, LadderStep
+from opstap.clients.target_groups import TARGET_GROUP_LABELS_NL, TargetGroupCode
+
+from .models import CertificateKind, EvaluationOutcome, EvidenceKind, PriceType, ServiceKind
+
+
+def _set_choices(form: forms.Form, name: str, choices: list[tuple[Any, str]]) -> None:
+    field = form.fields[name]
+    if isinstance(field, forms.ChoiceField):
+        field.choices = choices
+
+
+_TEXT = {"class": "utrecht-textbox"}
+_SELECT = {"class": "utrecht-select"}
+_AREA = {"class": "utrecht-textarea", "rows": 4}
+_DATE = {"class": "utrecht-textbox", "type": "date"}
+
+
+class GuideForm(forms.Form):
+    q = forms.CharField(
+        label="Zoeken",
+        required=False,
+        widget=forms.TextInput(
+            attrs={**_TEXT, "type": "search", "placeholder": "bijv. jobcoaching Zevenaar"}
+        ),
+    )
+    tegel = forms.ChoiceField(label="Tegel", required=False, widget=forms.Select(attrs=_SELECT))
+    doelgroep = forms.ChoiceField(
+        label="Doelgroep",
+        required=False,
+        widget=forms.Select(attrs=_SELECT),
+        choices=[("", "Alle doelgroepen")]
+        + [(c.value, TARGET_GROUP_LABELS_NL[c]) for c in TargetGroupCode],
+    )
+    trede = forms.ChoiceField(
+        label="Trede",
+        required=False,
+        widget=forms.Select(attrs=_SELECT),
+        choices=[("", "Alle treden")] + [(s.value, LADDER_STEP_LABELS_NL[s]) for s in LadderStep],
+    )
+    gemeente = forms.TypedChoiceField(
+        label="Gemeente",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=forms.Select(attrs=_SELECT),
+    )
+    aanbieder = forms.TypedChoiceField(
+        label="Aanbieder",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=forms.Select(attrs=_SELECT),
+    )
+    max_prijs = forms.DecimalField(
+        label="Maximale prijs (EUR)",
+        required=False,
+        min_value=0,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs=_TEXT),
+    )
+    max_weken = forms.IntegerField(
+        label="Maximale duur (weken)",
+        required=False,
+        min_value=1,
+        widget=forms.NumberInput(attrs=_TEXT),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        tiles: Any = (),
+        municipalities: Any = (),
+        providers: Any = (),
+        with_price: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        _set_choices(self, "tegel", [("", "Alle tegels")] + [(t.code, str(t)) for t in tiles])
+        _set_choices(
+            self, "gemeente", [("", "Alle gemeenten")] + [(m.pk, m.name) for m in municipalities]
+        )
+        _set_choices(
+            self, "aanbieder", [("", "Alle aanbieders")] + [(p.pk, p.name) for p in providers]
+        )
+        if not with_price:
+            del self.fields["max_prijs"]
+
+
+class EvidenceForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Soort bewijsstuk", choices=EvidenceKind.choices, widget=forms.Select(attrs=_SELECT)
+    )
+    certificate_kind = forms.ChoiceField(
+        label="Beroepsgroep (bij certificering)",
+        required=False,
+        choices=[("", "—"), *CertificateKind.choices],
+        widget=forms.Select(attrs=_SELECT),
+    )
+    staff_name = forms.CharField(
+        label="Medewerker (bij VOG)", required=False, widget=forms.TextInput(attrs=_TEXT)
+    )
+    description = forms.CharField(
+        label="Omschrijving", required=False, widget=forms.TextInput(attrs=_TEXT)
+    )
+    valid_from = forms.DateField(label="Geldig vanaf", widget=forms.DateInput(attrs=_DATE))
+    valid_until = forms.DateField(
+        label="Geldig tot en met", required=False, widget=forms.DateInput(attrs=_DATE)
+    )
+    document = forms.FileField(label="Document (PDF)", required=False)
+
+
+class ExtensionForm(forms.Form):
+    decided_on = forms.DateField(label="Besloten op", widget=forms.DateInput(attrs=_DATE))
+    provider_consent = forms.BooleanField(label="Aanbieder stemt in", required=False)
+    organisation_consent = forms.BooleanField(label="Organisatie stemt in", required=False)
+    note = forms.CharField(label="Toelichting", required=False, widget=forms.Textarea(attrs=_AREA))
+
+
+class EndParticipationForm(forms.Form):
+    ended_on = forms.DateField(label="Einddatum", widget=forms.DateInput(attrs=_DATE))
+    reason = forms.CharField(label="Reden", widget=forms.Textarea(attrs=_AREA))
+
+
+class SignalForm(forms.Form):
+    description = forms.CharField(
+        label="Waarover bent u ontevreden?", widget=forms.Textarea(attrs=_AREA)
+    )
+    product = forms.TypedChoiceField(
+        label="Product (optioneel)",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=forms.Select(attrs=_SELECT),
+    )
+    client_id = forms.IntegerField(
+        label="Klant-id van de casus (optioneel)",
+        required=False,
+        min_value=1,
+        widget=forms.NumberInput(attrs=_TEXT),
+    )
+
+    def __init__(self, *args: Any, products: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _set_choices(self, "product", [("", "—")] + [(p.pk, p.name) for p in products])
+
+
+class EvaluationRecordForm(forms.Form):
+    held_on = forms.DateField(label="Datum gesprek", widget=forms.DateInput(attrs=_DATE))
+    report = forms.CharField(label="Verslag", widget=forms.Textarea(attrs=_AREA))
+    improvement_actions = forms.CharField(
+        label="Verbeteracties", widget=forms.Textarea(attrs=_AREA)
+    )
+
+
+class EvaluationCloseForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Uitkomst",
+        choices=[c for c in EvaluationOutcome.choices if c[0]],
+        widget=forms.Select(attrs=_SELECT),
+    )
+    closed_on = forms.DateField(label="Afgerond op", widget=forms.DateInput(attrs=_DATE))
+    product = forms.TypedChoiceField(
+        label="Product dat eindigt (bij 'product beëindigd')",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=forms.Select(attrs=_SELECT),
+    )
+
+    def __init__(self, *args: Any, products: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _set_choices(self, "product", [("", "—")] + [(p.pk, p.name) for p in products])
+
+
+class IndexationForm(forms.Form):
+    year = forms.IntegerField(
+        label="Jaar (prijzen gelden vanaf 1 januari)",
+        min_value=2000,
+        max_value=2100,
+        widget=forms.NumberInput(attrs=_TEXT),
+    )
+    percentage = forms.DecimalField(
+        label="CPI-percentage (jaarmutatie september)",
+        max_digits=5,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={**_TEXT, "step": "0.01"}),
+    )
+
+
+class ProposalForm(forms.Form):
+    name = forms.CharField(label="Nieuwe naam", required=False, widget=forms.TextInput(attrs=_TEXT))
+    description = forms.CharField(
+        label="Nieuwe omschrijving", required=False, widget=forms.Textarea(attrs=_AREA)
+    )
+    nominal_duration_days = forms.IntegerField(
+        label="Nieuwe nominale duur (dagen)",
+        required=False,
+        min_value=1,
+        widget=forms.NumberInput(attrs=_TEXT),
+    )
+    capacity = forms.IntegerField(
+        label="Nieuwe capaciteit",
+        required=False,
+        min_value=1,
+        widget=forms.NumberInput(attrs=_TEXT),
+    )
+    price = forms.DecimalField(
+        label="Nieuwe prijs of uurtarief (EUR)",
+        required=False,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs=_TEXT),
+    )
+    price_valid_from = forms.DateField(
+        label="Nieuwe prijs geldt vanaf", required=False, widget=forms.DateInput(attrs=_DATE)
+    )
+    motivation = forms.CharField(
+        label="Toelichting", required=False, widget=forms.Textarea(attrs=_AREA)
+    )
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Besluit",
+        choices=[("approve", "Goedkeuren"), ("reject", "Afwijzen")],
+        widget=forms.Select(attrs=_SELECT),
+    )
+    reason = forms.CharField(
+        label="Motivering", required=False, widget=forms.Textarea(attrs={**_AREA, "rows": 2})
+    )
+
+
+class ProviderForm(forms.Form):
+    name = forms.CharField(label="Naam", widget=forms.TextInput(attrs=_TEXT))
+    city = forms.CharField(
+        label="Vestigingsplaats", required=False, widget=forms.TextInput(attrs=_TEXT)
+    )
+    kvk_number = forms.CharField(
+        label="KvK-nummer", required=False, max_length=8, widget=forms.TextInput(attrs=_TEXT)
+    )
+    email = forms.EmailField(label="E-mail", required=False, widget=forms.EmailInput(attrs=_TEXT))
+    is_roc = forms.BooleanField(label="ROC (vrijgesteld van referentie-eis)", required=False)
+
+
+class ContractForm(forms.Form):
+    reference = forms.CharField(label="Kenmerk", widget=forms.TextInput(attrs=_TEXT))
+    start_date = forms.DateField(label="Ingangsdatum", widget=forms.DateInput(attrs=_DATE))
+
+
+class PriceForm(forms.Form):
+    amount = forms.DecimalField(
+        label="Nieuwe prijs of uurtarief (EUR, excl. btw)",
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={**_TEXT, "step": "0.01"}),
+    )
+    valid_from = forms.DateField(label="Geldig vanaf", widget=forms.DateInput(attrs=_DATE))
+
+
+class ProductForm(forms.Form):
+    name = forms.CharField(label="Naam", widget=forms.TextInput(attrs=_TEXT))
+    description = forms.CharField(
+        label="Omschrijving", required=False, widget=forms.Textarea(attrs=_AREA)
+    )
+    product_code = forms.TypedChoiceField(
+        label="Productcode",
+        coerce=int,
+        choices=[(i, str(i)) for i in range(1, 6)],
+        widget=forms.Select(attrs=_SELECT),
+    )
+    tiles = forms.MultipleChoiceField(label="Tegels", widget=forms.CheckboxSelectMultiple)
+    price_type = forms.ChoiceField(
+        label="Prijssoort", choices=PriceType.choices, widget=forms.Select(attrs=_SELECT)
+    )
+    service_kind = forms.ChoiceField(
+        label="Dienst", choices=ServiceKind.choices, widget=forms.Select(attrs=_SELECT)
+    )
+    price = forms.DecimalField(
+        label="Prijs of uurtarief (EUR, excl. btw; leeg bij offerte)",
+        required=False,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={**_TEXT, "step": "0.01"}),
+    )
+    price_valid_from = forms.DateField(
+        label="Prijs geldig vanaf", widget=forms.DateInput(attrs=_DATE)
+    )
+    nominal_duration_days = forms.IntegerField(
+        label="Nominale duur (dagen)", min_value=1, widget=forms.NumberInput(attrs=_TEXT)
+    )
+    locations = forms.CharField(
+        label="Plaatsen (gescheiden door komma's)", widget=forms.TextInput(attrs=_TEXT)
+    )
+    target_groups = forms.MultipleChoiceField(
+        label="Doelgroepen",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[(c.value, TARGET_GROUP_LABELS_NL[c]) for c in TargetGroupCode],
+    )
+    ladder_steps = forms.MultipleChoiceField(
+        label="Treden",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[(s.value, LADDER_STEP_LABELS_NL[s]) for s in LadderStep],
+    )
+    required_certificate = forms.ChoiceField(
+        label="Vereiste certificering",
+        required=False,
+        choices=[("", "—"), *CertificateKind.choices],
+        widget=forms.Select(attrs=_SELECT),
+    )
+    capacity = forms.IntegerField(
+        label="Capaciteit (leeg = onbeperkt)",
+        required=False,
+        min_value=1,
+        widget=forms.NumberInput(attrs=_TEXT),
+    )
+
+    def __init__(self, *args: Any, tiles: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _set_choices(self, "tiles", [(t.code, f"{t} ({t.code})") for t in tiles])

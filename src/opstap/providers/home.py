@@ -1,0 +1,72 @@
+"""Start-page panels of the provider network (contract manager): expiring evidence (R-NET-2),
+extension decisions due (R-NET-3), inactive providers (R-NET-8), open evaluations and
+notifications (R-NET-9)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+
+from opstap.accounts.roles import Perm
+from opstap.web.home import HomePanel, register_home_panel
+
+from . import selectors
+
+
+def contract_manager_panel(request: HttpRequest) -> dict[str, Any]:
+    user: Any = request.user
+    today = timezone.localdate()
+    settings_row = selectors.network_settings(user.organisation_id)
+    return {
+        "today": today,
+        "warning_days": settings_row.evidence_warning_days,
+        "expiring": list(selectors.evidence_expiring(user, on=today)[:20]),
+        "extensions_due": selectors.contracts_extension_due(user, on=today)[:20],
+        "inactive": list(selectors.providers_inactive(user, on=today)[:20]),
+        "evaluations": list(selectors.open_evaluations(user)[:20]),
+        "notifications": list(selectors.unread_notifications(user)[:10]),
+        "pending_proposals": selectors.proposals_for(user, pending_only=True).count(),
+    }
+
+
+register_home_panel(
+    HomePanel(
+        template="providers/panels/contract_manager.html",
+        perm=Perm.PROVIDER_MANAGE,
+        context=contract_manager_panel,
+        order=20,
+    )
+)
+
+
+def provider_staff_panel(request: HttpRequest) -> dict[str, Any]:
+    """Provider staff: their own organisation, its evidence that expires and open proposals."""
+    user: Any = request.user
+    today = timezone.localdate()
+    provider = selectors.providers_for(user).first()
+    if provider is None:
+        return {"provider": None}
+    days = selectors.network_settings(user.organisation_id).evidence_warning_days
+    return {
+        "provider": provider,
+        "today": today,
+        "expiring": list(
+            selectors.evidence_for(user, provider).filter(
+                valid_until__isnull=False, valid_until__lte=today + dt.timedelta(days=days)
+            )[:10]
+        ),
+        "pending_proposals": selectors.proposals_for(user, pending_only=True).count(),
+    }
+
+
+register_home_panel(
+    HomePanel(
+        template="providers/panels/provider_staff.html",
+        perm=Perm.PRODUCT_PROPOSE,
+        context=provider_staff_panel,
+        order=20,
+    )
+)

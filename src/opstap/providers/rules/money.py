@@ -1,0 +1,84 @@
+"""Money rules of the provider network (R-NET-6, R-NET-7): the one place where prices are
+rounded. Amounts are Decimal euros quantised to cents with ROUND_HALF_UP.
+
+- Indexation (R-NET-6): new price = old price * (1 + percentage / 100), rounded to cents.
+  Prices are fixed in the first contract year: a price is indexable on 1 January of year Y
+  only if the contract started at least one year before that date.
+- Ceiling (R-NET-7): jobfinding and jobcoaching hourly rates may not exceed the regional
+  ceiling valid on the relevant date; the ceiling itself is indexed with the same percentage.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from dateutil.relativedelta import relativedelta
+
+CENT = Decimal("0.01")
+MAX_CPI_PERCENTAGE = Decimal("25")
+MIN_CPI_PERCENTAGE = Decimal("-10")
+
+
+class MoneyRuleError(ValueError):
+    """Money input the rules refuse; Dutch message for the user."""
+
+
+def to_cents(amount: Decimal | int | str) -> Decimal:
+    """Quantise to cents, half-up (the single rounding point)."""
+    try:
+        value = Decimal(amount)
+    except (InvalidOperation, TypeError, ValueError) as exc:
+        raise MoneyRuleError(f"'{amount}' is geen geldig bedrag.") from exc
+    if not value.is_finite():
+        raise MoneyRuleError(f"'{amount}' is geen geldig bedrag.")
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def format_eur(amount: Decimal) -> str:
+    """Dutch notation: EUR 1.234,50."""
+    text = f"{to_cents(amount):,.2f}"
+    return "EUR " + text.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def check_cpi_percentage(percentage: Decimal) -> Decimal:
+    if not MIN_CPI_PERCENTAGE <= percentage <= MAX_CPI_PERCENTAGE:
+        raise MoneyRuleError(
+            f"Een CPI-percentage van {percentage}% is niet aannemelijk "
+            f"(toegestaan: {MIN_CPI_PERCENTAGE}% tot {MAX_CPI_PERCENTAGE}%)."
+        )
+    return percentage.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def indexed(amount: Decimal, percentage: Decimal) -> Decimal:
+    """`amount` indexed by `percentage` (e.g. Decimal('3.10') for 3.1%), rounded to cents."""
+    return to_cents(Decimal(amount) * (Decimal(100) + Decimal(percentage)) / Decimal(100))
+
+
+def indexation_effective_date(year: int) -> dt.date:
+    """Indexed prices apply from 1 January of the indexation year (R-NET-6)."""
+    return dt.date(year, 1, 1)
+
+
+def price_is_indexable(*, contract_start: dt.date, effective: dt.date) -> bool:
+    """Prices are fixed the first contract year (R-NET-6)."""
+    return contract_start + relativedelta(years=1) <= effective
+
+
+def check_hourly_rate(*, rate: Decimal, ceiling: Decimal, ceiling_valid_from: dt.date) -> None:
+    """Refuse a jobfinding/jobcoaching hourly rate above the ceiling (R-NET-7)."""
+    if to_cents(rate) > to_cents(ceiling):
+        raise MoneyRuleError(
+            f"Het uurtarief {format_eur(rate)} is hoger dan het maximum uurtarief voor "
+            f"jobfinding en jobcoaching: {format_eur(ceiling)} excl. btw "
+            f"(geldig vanaf {ceiling_valid_from:%d-%m-%Y})."
+        )
+
+
+def check_price(amount: Decimal) -> Decimal:
+    value = to_cents(amount)
+    if value <= 0:
+        raise MoneyRuleError("Een prijs moet groter zijn dan EUR 0,00.")
+    if value >= Decimal("1000000"):
+        raise MoneyRuleError("Een prijs van een miljoen euro of meer is niet aannemelijk.")
+    return value

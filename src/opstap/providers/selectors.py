@@ -1,0 +1,394 @@
+"""Reads of the provider network, always scoped by the caller's access (R-SEC-1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+
+from opstap.accounts.access import scoped
+
+from .models import (
+    Contract,
+    ContractStatus,
+    CpiIndexation,
+    Evaluation,
+    EvaluationStatus,
+    Evidence,
+    NetworkSettings,
+    Notification,
+    Product,
+    ProductChangeProposal,
+    ProductLadderStep,
+    ProductLocation,
+    ProductPrice,
+    ProductStatus,
+    ProductTargetGroup,
+    PromotedModule,
+    ProposalStatus,
+    Provider,
+    ProviderStatus,
+    RateCeiling,
+    Signal,
+    Tile,
+    TileKind,
+)
+from .rules import contracts as contract_rules
+from .rules import network as network_rules
+
+
+def network_settings(organisation_id: int) -> NetworkSettings:
+    """The organisation's network settings, or the defaults when none were saved."""
+    found = NetworkSettings.objects.filter(organisation_id=organisation_id).first()
+    return found or NetworkSettings(organisation_id=organisation_id)
+
+
+# --- Prices and ceiling ---------------------------------------------------------------------
+
+
+def _valid_on(on: dt.date) -> Q:
+    return Q(valid_from__lte=on) & (Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+
+
+def product_price_row_on(product: Product, on: dt.date) -> ProductPrice | None:
+    return (
+        ProductPrice.objects.filter(product=product)
+        .filter(_valid_on(on))
+        .order_by("-valid_from")
+        .first()
+    )
+
+
+def product_price_on(product: Product, on: dt.date) -> Decimal | None:
+    """The price (or hourly rate) valid on `on` (R-NET-6): an order uses its order date."""
+    row = product_price_row_on(product, on)
+    return row.amount if row is not None else None
+
+
+def rate_ceiling_on(organisation_id: int, on: dt.date) -> RateCeiling | None:
+    """The jobfinding/jobcoaching ceiling valid on `on` (R-NET-7): the organisation's own
+    (indexed) row first, else the regional default."""
+    rows = RateCeiling.objects.filter(_valid_on(on)).filter(
+        Q(organisation_id=organisation_id) | Q(organisation__isnull=True)
+    )
+    own = rows.filter(organisation_id=organisation_id).order_by("-valid_from").first()
+    return own or rows.filter(organisation__isnull=True).order_by("-valid_from").first()
+
+
+def price_subquery(on: dt.date) -> Subquery:
+    return Subquery(
+        ProductPrice.objects.filter(product=OuterRef("pk"))
+        .filter(_valid_on(on))
+        .order_by("-valid_from")
+        .values("amount")[:1],
+        output_field=DecimalField(max_digits=10, decimal_places=2),
+    )
+
+
+# --- Reference data -------------------------------------------------------------------------
+
+
+def tiles(*, on: dt.date, kind: str | None = None, purchasable_only: bool = True) -> QuerySet[Tile]:
+    qs = Tile.objects.filter(_valid_on(on))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if purchasable_only:
+        qs = qs.filter(purchasable=True)
+    return qs.order_by("kind", "number")
+
+
+def work_tiles(on: dt.date) -> QuerySet[Tile]:
+    return tiles(on=on, kind=TileKind.WORK)
+
+
+def promoted_modules(organisation_id: int, on: dt.date) -> QuerySet[PromotedModule]:
+    return (
+        PromotedModule.objects.filter(_valid_on(on))
+        .filter(Q(organisation_id=organisation_id) | Q(organisation__isnull=True))
+        .prefetch_related("tiles")
+    )
+
+
+# --- The instrument guide (R-NET-5) ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GuideQuery:
+    text: str = ""
+    tile: str = ""  # tile code, e.g. EW07
+    target_group: str = ""
+    ladder_step: str = ""
+    municipality_id: int | None = None
+    provider_id: int | None = None
+    max_price: Decimal | None = None
+    max_duration_days: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _text_filter(qs: QuerySet[Product], text: str) -> QuerySet[Product]:
+    text = text.strip()
+    if not text:
+        return qs
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchVector
+
+        vector = SearchVector("search_text", config="dutch")
+        query = SearchQuery(text, config="dutch", search_type="websearch")
+        return qs.annotate(_search=vector).filter(_search=query)
+    for word in text.split():
+        if len(word) > 2 or word.isdigit():
+            qs = qs.filter(search_text__icontains=word)
+    return qs
+
+
+def guide_products(user: Any, query: GuideQuery, *, on: dt.date) -> QuerySet[Product]:
+    """Active products matching the guide's filters, with the price valid on `on` annotated
+    as `price_on`. Constant number of queries per page (prefetches)."""
+    return _guide_filter(scoped(user, Product.objects.all()), query, on=on)
+
+
+def guide_products_public(
+    organisation_id: int, query: GuideQuery, *, on: dt.date
+) -> QuerySet[Product]:
+    """The public (resident/employer) guide: products are not personal data, so the
+    organisation filter is the whole scope; the page shows no prices (R-NET-5)."""
+    return _guide_filter(Product.objects.filter(organisation_id=organisation_id), query, on=on)
+
+
+def _guide_filter(qs: QuerySet[Product], query: GuideQuery, *, on: dt.date) -> QuerySet[Product]:
+    qs = qs.filter(status=ProductStatus.ACTIVE, provider__status=ProviderStatus.ACTIVE)
+    qs = _text_filter(qs, query.text)
+    # EXISTS instead of joins: no duplicate rows, so no DISTINCT and a cheap COUNT.
+    if query.tile:
+        qs = qs.filter(
+            Exists(
+                Product.tiles.through.objects.filter(product=OuterRef("pk"), tile__code=query.tile)
+            )
+        )
+    if query.target_group:
+        qs = qs.filter(
+            Exists(
+                ProductTargetGroup.objects.filter(product=OuterRef("pk"), code=query.target_group)
+            )
+        )
+    if query.ladder_step:
+        qs = qs.filter(
+            Exists(ProductLadderStep.objects.filter(product=OuterRef("pk"), step=query.ladder_step))
+        )
+    if query.municipality_id:
+        qs = qs.filter(
+            Exists(
+                ProductLocation.objects.filter(
+                    product=OuterRef("pk"), municipality_id=query.municipality_id
+                )
+            )
+        )
+    if query.provider_id:
+        qs = qs.filter(provider_id=query.provider_id)
+    if query.max_duration_days:
+        qs = qs.filter(nominal_duration_days__lte=query.max_duration_days)
+    qs = qs.annotate(price_on=price_subquery(on))
+    if query.max_price is not None:
+        qs = qs.filter(price_on__lte=query.max_price)
+    return (
+        qs.select_related("provider", "product_code")
+        .prefetch_related(
+            Prefetch("tiles", queryset=Tile.objects.order_by("kind", "number")),
+            "locations",
+            "target_groups",
+            "ladder_steps",
+        )
+        .order_by("name", "pk")
+    )
+
+
+# --- Providers and their pages --------------------------------------------------------------
+
+
+def providers_for(user: Any) -> QuerySet[Provider]:
+    return (
+        scoped(user, Provider.objects.all())
+        .select_related("contract_manager")
+        .annotate(
+            product_count=Count(
+                "products", filter=Q(products__status=ProductStatus.ACTIVE), distinct=True
+            )
+        )
+        .order_by("name")
+    )
+
+
+def evidence_for(user: Any, provider: Provider) -> QuerySet[Evidence]:
+    return scoped(user, Evidence.objects.filter(provider=provider)).order_by("kind", "-valid_from")
+
+
+def contracts_for(user: Any, provider: Provider) -> QuerySet[Contract]:
+    return scoped(user, Contract.objects.filter(provider=provider)).prefetch_related("extensions")
+
+
+def products_for(user: Any, provider: Provider, *, on: dt.date) -> QuerySet[Product]:
+    return (
+        scoped(user, Product.objects.filter(provider=provider))
+        .annotate(price_on=price_subquery(on))
+        .select_related("product_code")
+        .prefetch_related("tiles", "locations")
+        .order_by("status", "name")
+    )
+
+
+def signals_for(user: Any, provider: Provider | None = None) -> QuerySet[Signal]:
+    qs = scoped(user, Signal.objects.all())
+    if provider is not None:
+        qs = qs.filter(provider=provider)
+    return qs.select_related("provider", "product", "registered_by")
+
+
+def evaluations_for(user: Any, provider: Provider) -> QuerySet[Evaluation]:
+    return scoped(user, Evaluation.objects.filter(provider=provider))
+
+
+def proposals_for(user: Any, *, pending_only: bool = False) -> QuerySet[ProductChangeProposal]:
+    qs = scoped(user, ProductChangeProposal.objects.all())
+    if pending_only:
+        qs = qs.filter(status=ProposalStatus.PENDING)
+    return qs.select_related("product", "product__provider", "proposed_by")
+
+
+# --- Start-page lists for the contract manager ----------------------------------------------
+
+
+def _managed(user: Any, qs: QuerySet[Any], field: str = "provider__contract_manager") -> Any:
+    """Providers without a contract manager show for every contract manager."""
+    return qs.filter(Q(**{field: user}) | Q(**{f"{field}__isnull": True}))
+
+
+def evidence_expiring(user: Any, *, on: dt.date) -> QuerySet[Evidence]:
+    """Evidence whose validity ends within the warning window (or ended, while it is still
+    the latest of its kind) for providers of this contract manager (R-NET-2)."""
+    days = network_settings(user.organisation_id).evidence_warning_days
+    newer = Evidence.objects.filter(
+        provider=OuterRef("provider"),
+        kind=OuterRef("kind"),
+        certificate_kind=OuterRef("certificate_kind"),
+        staff_name=OuterRef("staff_name"),
+        valid_from__gt=OuterRef("valid_from"),
+    )
+    qs = (
+        scoped(user, Evidence.objects.all())
+        .filter(
+            provider__status=ProviderStatus.ACTIVE,
+            valid_until__isnull=False,
+            valid_until__lte=on + dt.timedelta(days=days),
+            valid_until__gte=on - dt.timedelta(days=days),
+        )
+        .exclude(Exists(newer))
+    )
+    return _managed(user, qs).select_related("provider").order_by("valid_until")
+
+
+def contracts_extension_due(user: Any, *, on: dt.date) -> list[Contract]:
+    """Running contracts whose extension decision is due (R-NET-3)."""
+    days = network_settings(user.organisation_id).extension_notice_days
+    qs = _managed(
+        user,
+        scoped(user, Contract.objects.all()).filter(
+            status=ContractStatus.ACTIVE, end_date__gte=on, terms_granted__lt=4
+        ),
+    ).select_related("provider")
+    due = []
+    for contract in qs.filter(end_date__lte=on + dt.timedelta(days=days + 62)):
+        if contract_rules.extension_is_due(
+            start=contract.start_date,
+            terms_granted=contract.terms_granted,
+            on=on,
+            notice_days=days,
+        ):
+            contract.decision_due = contract_rules.extension_decision_due(contract.end_date)
+            due.append(contract)
+    return sorted(due, key=lambda c: c.end_date)
+
+
+def providers_inactive(user: Any, *, on: dt.date) -> QuerySet[Provider]:
+    """Active providers without activity for the configured months (R-NET-8)."""
+    months = network_settings(user.organisation_id).inactivity_months
+    cutoff = network_rules.inactive_since_cutoff(on, months)
+    qs = (
+        scoped(user, Provider.objects.all())
+        .filter(status=ProviderStatus.ACTIVE)
+        .filter(
+            Q(last_activity_on__lte=cutoff)
+            | Q(last_activity_on__isnull=True, joined_on__lte=cutoff)
+        )
+    )
+    return _managed(user, qs, "contract_manager").order_by("last_activity_on", "name")
+
+
+def open_evaluations(user: Any) -> QuerySet[Evaluation]:
+    return scoped(user, Evaluation.objects.filter(status=EvaluationStatus.OPEN)).select_related(
+        "provider"
+    )
+
+
+def unread_notifications(user: Any) -> QuerySet[Notification]:
+    return scoped(user, Notification.objects.filter(read_at__isnull=True))
+
+
+# --- Indexation (R-NET-6) -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndexationRow:
+    provider_name: str
+    product_id: int
+    product_name: str
+    old_price: Decimal
+    new_price: Decimal
+    capped: bool
+
+
+def indexations_for(user: Any) -> QuerySet[CpiIndexation]:
+    return scoped(user, CpiIndexation.objects.all())
+
+
+def indexation_applied_rows(indexation: CpiIndexation) -> list[IndexationRow]:
+    """Old and new prices side by side after an indexation was applied."""
+    rows = []
+    new_prices = (
+        ProductPrice.objects.filter(indexation=indexation)
+        .select_related("product", "product__provider")
+        .order_by("product__provider__name", "product__name")
+    )
+    effective = dt.date(indexation.year, 1, 1)
+    day_before = effective - dt.timedelta(days=1)
+    old_by_product = {
+        p.product_id: p.amount
+        for p in ProductPrice.objects.filter(
+            product_id__in=[n.product_id for n in new_prices]
+        ).filter(_valid_on(day_before))
+    }
+    for new in new_prices:
+        old = old_by_product.get(new.product_id, new.amount)
+        rows.append(
+            IndexationRow(
+                provider_name=new.product.provider.name,
+                product_id=new.product_id,
+                product_name=new.product.name,
+                old_price=old,
+                new_price=new.amount,
+                capped=False,
+            )
+        )
+    return rows

@@ -1,0 +1,26 @@
+from django.urls import path
+
+from . import views
+
+app_name = "providers"
+urlpatterns = [
+    path("", views.provider_list, name="list"),
+    path("nieuw/", views.provider_new, name="new"),
+    path("<int:pk>/", views.provider_detail, name="detail"),
+    path("<int:pk>/bewijsstukken/", views.evidence_add, name="evidence_add"),
+    path("<int:pk>/beeindigen/", views.provider_end, name="end"),
+    path("<int:pk>/signaal/", views.signal_create, name="signal_create"),
+    path("<int:pk>/contracten/", views.contract_new, name="contract_new"),
+    path("<int:pk>/producten/nieuw/", views.product_new, name="product_new"),
+    path("producten/<int:pk>/prijs/", views.product_price, name="product_price"),
+    path("bewijsstukken/<int:pk>/document/", views.evidence_document, name="evidence_document"),
+    path("contracten/<int:pk>/verlengen/", views.contract_extend, name="contract_extend"),
+    path("evaluaties/<int:pk>/", views.evaluation_detail, name="evaluation"),
+    path("producten/<int:pk>/", views.product_detail, name="product"),
+    path("producten/<int:pk>/voorstel/", views.product_propose, name="propose"),
+    path("voorstellen/", views.proposal_list, name="proposals"),
+    path("voorstellen/<int:pk>/besluit/", views.proposal_decide, name="proposal_decide"),
+    path("indexatie/", views.indexation, name="indexation"),
+    path("indexatie/<int:pk>/", views.indexation_detail, name="indexation_detail"),
+    path("meldingen/<int:pk>/gelezen/", views.notification_read, name="notification_read"),
+]

@@ -1,0 +1,637 @@
+"""Pages of the provider network: the instrument guide (R-NET-5), provider pages for the
+contract manager and for provider staff, indexation (R-NET-6), signals and evaluations
+(R-NET-9), change proposals. Views parse, call a service or selector, and render."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from opstap.accounts.access import get_object_for_user, permission_required, public_view
+from opstap.accounts.models import User
+from opstap.accounts.roles import Perm
+from opstap.clients.ladder import LadderStep
+from opstap.clients.target_groups import TARGET_GROUP_LABELS_NL
+from opstap.organisations.models import Municipality, Organisation
+
+from . import forms, selectors, services
+from .access import is_provider_staff
+from .models import (
+    Contract,
+    CpiIndexation,
+    Evaluation,
+    Evidence,
+    Notification,
+    Product,
+    ProductChangeProposal,
+    ProductPrice,
+    Provider,
+    ProviderEvent,
+)
+from .services import ProviderError
+
+PAGE_SIZE = 25
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in user (the permission decorator has turned anonymous users away)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
+
+
+_STEP_ORDER = {step.value: i for i, step in enumerate(LadderStep)}
+_GROUP_LABELS = {code.value: label for code, label in TARGET_GROUP_LABELS_NL.items()}
+
+
+def _labels(product: Product) -> dict[str, Any]:
+    return {
+        "target_groups": [_GROUP_LABELS.get(t.code, t.code) for t in product.target_groups.all()],
+        "ladder_steps": sorted(
+            (s.step for s in product.ladder_steps.all()), key=lambda s: _STEP_ORDER.get(s, 99)
+        ),
+    }
+
+
+def _guide(request: HttpRequest, *, user: Any, organisation_id: int, public: bool) -> HttpResponse:
+    today = timezone.localdate()
+    tiles = list(selectors.work_tiles(today))
+    municipalities = list(Municipality.objects.filter(organisation_id=organisation_id))
+    providers = list(
+        Provider.objects.filter(organisation_id=organisation_id, status="active").order_by("name")
+    )
+    form = forms.GuideForm(
+        request.GET or None,
+        tiles=tiles,
+        municipalities=municipalities,
+        providers=providers,
+        with_price=not public,
+    )
+    results = None
+    page = None
+    searched = bool(request.GET)
+    if form.is_valid() or not searched:
+        data = form.cleaned_data if searched else {}
+        weeks = data.get("max_weken")
+        query = selectors.GuideQuery(
+            text=data.get("q") or "",
+            tile=data.get("tegel") or "",
+            target_group=data.get("doelgroep") or "",
+            ladder_step=data.get("trede") or "",
+            municipality_id=data.get("gemeente"),
+            provider_id=data.get("aanbieder"),
+            max_price=data.get("max_prijs"),
+            max_duration_days=weeks * 7 if weeks else None,
+        )
+        if public:
+            qs = selectors.guide_products_public(organisation_id, query, on=today)
+        else:
+            qs = selectors.guide_products(user, query, on=today)
+        page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("pagina"))
+        results = [{"product": p, **_labels(p)} for p in page.object_list]
+    params = request.GET.copy()
+    params.pop("pagina", None)
+    return render(
+        request,
+        "providers/guide.html",
+        {
+            "page_title": "Instrumentengids",
+            "form": form,
+            "results": results,
+            "page": page,
+            "public": public,
+            "querystring": params.urlencode(),
+            "today": today,
+            "promoted": selectors.promoted_modules(organisation_id, today),
+        },
+    )
+
+
+@permission_required(Perm.PRODUCT_SEARCH)
+def guide(request: HttpRequest) -> HttpResponse:
+    """The instrument guide for case managers: free text and filters, price valid today."""
+    return _guide(
+        request,
+        user=_user(request),
+        organisation_id=_user(request).organisation_id or 0,
+        public=False,
+    )
+
+
+@public_view
+def guide_public(request: HttpRequest, slug: str) -> HttpResponse:
+    """Read-only guide without prices for residents and employers, behind a per-organisation
+    setting (R-NET-5)."""
+    organisation = Organisation.objects.filter(slug=slug).first()
+    if organisation is None or not selectors.network_settings(organisation.pk).public_guide_enabled:
+        raise Http404
+    return _guide(request, user=None, organisation_id=organisation.pk, public=True)
+
+
+@permission_required(Perm.PROVIDER_VIEW)
+def provider_list(request: HttpRequest) -> HttpResponse:
+    providers = selectors.providers_for(_user(request))
+    if is_provider_staff(_user(request)) and len(providers) == 1:
+        return redirect("providers:detail", providers[0].pk)
+    return render(
+        request,
+        "providers/provider_list.html",
+        {
+            "page_title": "Aanbieders",
+            "providers": providers,
+            "manage": _user(request).has_opstap_perm(Perm.PROVIDER_MANAGE),
+        },
+    )
+
+
+@permission_required(Perm.PROVIDER_VIEW)
+def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    provider = get_object_for_user(user, Provider.objects.select_related("contract_manager"), pk=pk)
+    today = timezone.localdate()
+    manage = user.has_opstap_perm(Perm.PROVIDER_MANAGE)
+    products = list(selectors.products_for(user, provider, on=today))
+    contracts = list(selectors.contracts_for(user, provider))
+    evidence = list(selectors.evidence_for(user, provider))
+    warning_days = selectors.network_settings(provider.organisation_id).evidence_warning_days
+    from .rules.network import evidence_state
+
+    for item in evidence:
+        item.state = evidence_state(
+            valid_from=item.valid_from,
+            valid_until=item.valid_until,
+            on=today,
+            warning_days=warning_days,
+        )
+    context = {
+        "page_title": provider.name,
+        "provider": provider,
+        "manage": manage,
+        "staff_view": is_provider_staff(user),
+        "products": products,
+        "evidence": evidence,
+        "contracts": contracts,
+        "signals": list(selectors.signals_for(user, provider)) if manage else [],
+        "evaluations": list(selectors.evaluations_for(user, provider)),
+        "events": list(ProviderEvent.objects.filter(provider=provider).select_related("actor")[:20])
+        if manage
+        else [],
+        "evidence_form": forms.EvidenceForm(),
+        "extension_form": forms.ExtensionForm(initial={"decided_on": today}),
+        "end_form": forms.EndParticipationForm(initial={"ended_on": today}),
+        "contract_form": forms.ContractForm(initial={"start_date": today}),
+        "has_active_contract": any(c.status == "active" for c in contracts),
+        "can_signal": user.has_opstap_perm(Perm.PROVIDER_SIGNAL),
+        "today": today,
+    }
+    return render(request, "providers/provider_detail.html", context)
+
+
+def _manageable_provider(request: HttpRequest, pk: int) -> Provider:
+    return get_object_for_user(_user(request), Provider.objects.all(), pk=pk)
+
+
+@require_POST
+@permission_required(Perm.PROVIDER_MANAGE)
+def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
+    provider = _manageable_provider(request, pk)
+    form = forms.EvidenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.evidence_register(
+                actor=_user(request),
+                provider=provider,
+                document=form.cleaned_data.pop("document"),
+                **form.cleaned_data,
+            )
+            messages.success(request, "Bewijsstuk geregistreerd.")
+        except ProviderError as exc:
+            messages.error(request, str(exc))
+    else:
+        messages.error(request, "Controleer de invoer van het bewijsstuk.")
+    return redirect("providers:detail", provider.pk)
+
+
+@permission_required(Perm.PROVIDER_VIEW)
+def evidence_document(request: HttpRequest, pk: int) -> HttpResponse:
+    """Private download: only who may see the evidence gets the file (never a media URL)."""
+    evidence = get_object_for_user(_user(request), Evidence.objects.all(), pk=pk)
+    if not evidence.document:
+        raise Http404
+    response: Any = FileResponse(
+        evidence.document.open("rb"),
+        as_attachment=True,
+        filename=(evidence.document.name or "bewijs").rsplit("/", 1)[-1],
+    )
+    return response
+
+
+@require_POST
+@permission_required(Perm.PROVIDER_MANAGE)
+def contract_extend(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = get_object_for_user(_user(request), Contract.objects.all(), pk=pk)
+    form = forms.ExtensionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.contract_extend(actor=_user(request), contract=contract, **form.cleaned_data)
+            messages.success(request, "Verlenging vastgelegd.")
+        except ProviderError as exc:
+            messages.error(request, str(exc))
+    else:
+        messages.error(request, "Controleer de invoer van de verlenging.")
+    return redirect("providers:detail", contract.provider_id)
+
+
+@require_POST
+@permission_required(Perm.PROVIDER_MANAGE)
+def provider_end(request: HttpRequest, pk: int) -> HttpResponse:
+    provider = _manageable_provider(request, pk)
+    form = forms.EndParticipationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.provider_end_participation(
+                actor=_user(request),
+                provider=provider,
+                **form.cleaned_data,
+            )
+            messages.success(request, "Deelname aan het netwerk beëindigd.")
+        except ProviderError as exc:
+            messages.error(request, str(exc))
+    else:
+        messages.error(request, "Vul een einddatum en een reden in.")
+    return redirect("providers:detail", provider.pk)
+
+
+@permission_required(Perm.PROVIDER_SIGNAL)
+def signal_create(request: HttpRequest, pk: int) -> HttpResponse:
+    provider = get_object_for_user(_user(request), Provider.objects.all(), pk=pk)
+    products = Product.objects.filter(provider=provider, status="active").order_by("name")
+    form = forms.SignalForm(request.POST or None, products=products)
+    if request.method == "POST" and form.is_valid():
+        product = (
+            products.filter(pk=form.cleaned_data["product"]).first()
+            if form.cleaned_data["product"]
+            else None
+        )
+        try:
+            services.signal_register(
+                actor=_user(request),
+                provider=provider,
+                product=product,
+                description=form.cleaned_data["description"],
+                client_id=form.cleaned_data["client_id"],
+            )
+            messages.success(
+                request, "Signaal geregistreerd; de contractmanager is op de hoogte gebracht."
+            )
+            return redirect("providers:detail", provider.pk)
+        except ProviderError as exc:
+            form.add_error(None, str(exc))
+    return render(
+        request,
+        "providers/signal_form.html",
+        {"page_title": f"Signaal over {provider.name}", "provider": provider, "form": form},
+    )
+
+
+@permission_required(Perm.PROVIDER_VIEW)
+def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = get_object_for_user(
+        _user(request), Evaluation.objects.select_related("provider"), pk=pk
+    )
+    manage = _user(request).has_opstap_perm(Perm.PROVIDER_MANAGE)
+    products = Product.objects.filter(provider=evaluation.provider, status="active")
+    record_form = forms.EvaluationRecordForm(
+        initial={
+            "held_on": evaluation.held_on or timezone.localdate(),
+            "report": evaluation.report,
+            "improvement_actions": evaluation.improvement_actions,
+        }
+    )
+    close_form = forms.EvaluationCloseForm(
+        products=products, initial={"closed_on": timezone.localdate()}
+    )
+    if request.method == "POST":
+        if not manage:
+            raise PermissionDenied
+        try:
+            if request.POST.get("action") == "close":
+                close_form = forms.EvaluationCloseForm(request.POST, products=products)
+                if close_form.is_valid():
+                    product = (
+                        products.filter(pk=close_form.cleaned_data["product"]).first()
+                        if close_form.cleaned_data["product"]
+                        else None
+                    )
+                    services.evaluation_close(
+                        actor=_user(request),
+                        evaluation=evaluation,
+                        outcome=close_form.cleaned_data["outcome"],
+                        closed_on=close_form.cleaned_data["closed_on"],
+                        product=product,
+                    )
+                    messages.success(request, "Evaluatie afgerond.")
+                    return redirect("providers:evaluation", evaluation.pk)
+            else:
+                record_form = forms.EvaluationRecordForm(request.POST)
+                if record_form.is_valid():
+                    services.evaluation_record(
+                        actor=_user(request),
+                        evaluation=evaluation,
+                        **record_form.cleaned_data,
+                    )
+                    messages.success(request, "Evaluatiegesprek vastgelegd.")
+                    return redirect("providers:evaluation", evaluation.pk)
+        except ProviderError as exc:
+            messages.error(request, str(exc))
+    return render(
+        request,
+        "providers/evaluation.html",
+        {
+            "page_title": f"Evaluatie {evaluation.provider.name}",
+            "evaluation": evaluation,
+            "signals": selectors.signals_for(_user(request)).filter(evaluation=evaluation),
+            "manage": manage,
+            "record_form": record_form,
+            "close_form": close_form,
+        },
+    )
+
+
+@permission_required(Perm.PROVIDER_VIEW)
+def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    product = get_object_for_user(
+        _user(request), Product.objects.select_related("provider", "product_code"), pk=pk
+    )
+    today = timezone.localdate()
+    orderable, reason = services.product_orderability(product=product, on=today)
+    can_propose = _user(request).has_opstap_perm(Perm.PRODUCT_PROPOSE) and is_provider_staff(
+        _user(request)
+    )
+    return render(
+        request,
+        "providers/product_detail.html",
+        {
+            "page_title": product.name,
+            "product": product,
+            "labels": _labels(product),
+            "prices": ProductPrice.objects.filter(product=product).order_by("-valid_from"),
+            "price_today": selectors.product_price_on(product, today),
+            "orderable": orderable,
+            "reason": reason,
+            "can_propose": can_propose,
+            "proposal_form": forms.ProposalForm(),
+            "price_form": forms.PriceForm(initial={"valid_from": today}),
+            "manage": _user(request).has_opstap_perm(Perm.PROVIDER_MANAGE),
+            "proposals": selectors.proposals_for(_user(request)).filter(product=product)
+            if can_propose or _user(request).has_opstap_perm(Perm.PROVIDER_MANAGE)
+            else [],
+        },
+    )
+
+
+@require_POST
+@permission_required(Perm.PRODUCT_PROPOSE)
+def product_propose(request: HttpRequest, pk: int) -> HttpResponse:
+    product = get_object_for_user(_user(request), Product.objects.select_related("provider"), pk=pk)
+    form = forms.ProposalForm(request.POST)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        motivation = data.pop("motivation")
+        try:
+            services.product_change_propose(
+                actor=_user(request),
+                product=product,
+                changes=data,
+                motivation=motivation,
+            )
+            messages.success(request, "Uw voorstel is ingediend bij de contractmanager.")
+        except ProviderError as exc:
+            messages.error(request, str(exc))
+    else:
+        messages.error(request, "Controleer de invoer van het voorstel.")
+    return redirect("providers:product", product.pk)
+
+
+@permission_required(Perm.PROVIDER_MANAGE)
+def proposal_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "providers/proposals.html",
+        {
+            "page_title": "Wijzigingsvoorstellen",
+            "proposals": selectors.proposals_for(_user(request))[:200],
+            "form": forms.DecisionForm(),
+        },
+    )
+
+
+@require_POST
+@permission_required(Perm.PROVIDER_MANAGE)
+def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = get_object_for_user(_user(request), ProductChangeProposal.objects.all(), pk=pk)
+    form = forms.DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            if form.cleaned_data["decision"] == "approve":
+                services.product_change_approve(
+                    actor=_user(request),
+                    proposal=proposal,
+                    reason=form.cleaned_data["reason"],
+                )
+                messages.success(request, "Voorstel goedgekeurd en doorgevoerd.")
+            else:
+                services.product_change_reject(
+                    actor=_user(request),
+                    proposal=proposal,
+                    reason=form.cleaned_data["reason"],
+                )
+                messages.success(request, "Voorstel afgewezen.")
+        except ProviderError as exc:
+            messages.error(request, str(exc))
+    return redirect("providers:proposals")
+
+
+@permission_required(Perm.PROVIDER_MANAGE)
+def indexation(request: HttpRequest) -> HttpResponse:
+    form = forms.IndexationForm(
+        request.POST or None, initial={"year": timezone.localdate().year + 1}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = _user(request)
+            if user.organisation is None:
+                raise PermissionDenied
+            row = services.cpi_indexation_enter(
+                actor=user,
+                organisation=user.organisation,
+                **form.cleaned_data,
+            )
+            return redirect("providers:indexation_detail", row.pk)
+        except ProviderError as exc:
+            form.add_error(None, str(exc))
+    return render(
+        request,
+        "providers/indexation.html",
+        {
+            "page_title": "Indexatie",
+            "form": form,
+            "indexations": selectors.indexations_for(_user(request)),
+        },
+    )
+
+
+@permission_required(Perm.PROVIDER_MANAGE)
+def indexation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    row = get_object_for_user(_user(request), CpiIndexation.objects.all(), pk=pk)
+    if request.method == "POST":
+        try:
+            plan = services.cpi_indexation_apply(actor=_user(request), indexation=row)
+            messages.success(
+                request, f"{len(plan.prices)} prijzen geïndexeerd vanaf 1 januari {row.year}."
+            )
+        except ProviderError as exc:
+            messages.error(request, str(exc))
+        return redirect("providers:indexation_detail", row.pk)
+    context: dict[str, Any] = {"page_title": f"Indexatie {row.year}", "indexation": row}
+    if row.applied_at is None:
+        plan = services.indexation_plan(row)
+        context.update(
+            plan=plan,
+            rows=[
+                {
+                    "provider": p.product.provider.name,
+                    "product": p.product.name,
+                    "old": p.old.amount,
+                    "new": p.new_amount,
+                    "capped": p.capped,
+                }
+                for p in plan.prices
+            ],
+        )
+    else:
+        context["rows"] = [
+            {
+                "provider": r.provider_name,
+                "product": r.product_name,
+                "old": r.old_price,
+                "new": r.new_price,
+                "capped": r.capped,
+            }
+            for r in selectors.indexation_applied_rows(row)
+        ]
+        context["ceiling"] = selectors.rate_ceiling_on(row.organisation_id, dt.date(row.year, 1, 1))
+    return render(request, "providers/indexation_detail.html", context)
+
+
+@require_POST
+@permission_required(Perm.HOME_VIEW)
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = get_object_for_user(_user(request), Notification.objects.all(), pk=pk)
+    services.notification_mark_read(actor=_user(request), notification=notification)
+    return redirect(notification.url or "web:home")
+
+
+@permission_required(Perm.PROVIDER_MANAGE)
+def provider_new(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = forms.ProviderForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if user.organisation is None:
+            raise PermissionDenied
+        try:
+            provider = services.provider_create(
+                organisation=user.organisation,
+                contract_manager=user,
+                actor=user,
+                **form.cleaned_data,
+            )
+            messages.success(request, f"Aanbieder {provider.name} toegevoegd.")
+            return redirect("providers:detail", provider.pk)
+        except ProviderError as exc:
+            form.add_error(None, str(exc))
+    return render(
+        request,
+        "providers/form_page.html",
+        {
+            "page_title": "Nieuwe aanbieder",
+            "form": form,
+            "submit": "Aanbieder toevoegen",
+        },
+    )
+
+
+@require_POST
+@permission_required(Perm.PROVIDER_MANAGE)
+def contract_new(request: HttpRequest, pk: int) -> HttpResponse:
+    provider = _manageable_provider(request, pk)
+    form = forms.ContractForm(request.POST)
+    if form.is_valid():
+        try:
+            services.contract_create(actor=_user(request), provider=provider, **form.cleaned_data)
+            messages.success(request, "Raamovereenkomst vastgelegd.")
+        except ProviderError as exc:
+            messages.error(request, str(exc))
+    else:
+        messages.error(request, "Vul een kenmerk en een ingangsdatum in.")
+    return redirect("providers:detail", provider.pk)
+
+
+@permission_required(Perm.PROVIDER_MANAGE)
+def product_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """Product entry by the contract manager (R-NET-4); rates above the ceiling are refused
+    with the service's Dutch message (R-NET-7)."""
+    provider = _manageable_provider(request, pk)
+    tiles = selectors.tiles(on=timezone.localdate())
+    form = forms.ProductForm(
+        request.POST or None, tiles=tiles, initial={"price_valid_from": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        cities = [c.strip() for c in data.pop("locations").split(",") if c.strip()]
+        try:
+            product = services.product_create(
+                actor=_user(request),
+                provider=provider,
+                tile_codes=data.pop("tiles"),
+                locations=[services.LocationInput(city=c) for c in cities],
+                **data,
+            )
+            messages.success(request, f"Product '{product.name}' toegevoegd.")
+            return redirect("providers:product", product.pk)
+        except ProviderError as exc:
+            form.add_error(None, str(exc))
+    return render(
+        request,
+        "providers/form_page.html",
+        {
+            "page_title": f"Nieuw product voor {provider.name}",
+            "form": form,
+            "submit": "Product toevoegen",
+        },
+    )
+
+
+@require_POST
+@permission_required(Perm.PROVIDER_MANAGE)
+def product_price(request: HttpRequest, pk: int) -> HttpResponse:
+    product = get_object_for_user(_user(request), Product.objects.select_related("provider"), pk=pk)
+    form = forms.PriceForm(request.POST)
+    if form.is_valid():
+        try:
+            services.product_price_set(actor=_user(request), product=product, **form.cleaned_data)
+            messages.success(request, "Nieuwe prijs vastgelegd; de oude blijft bewaard.")
+        except ProviderError as exc:
+            messages.error(request, str(exc))
+    else:
+        messages.error(request, "Vul een bedrag en een ingangsdatum in.")
+    return redirect("providers:product", product.pk)

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ClientsConfig(AppConfig):
     name = "opstap.clients"
     verbose_name = _("Klanten")
+
+    def ready(self) -> None:
+        from . import access, home  # noqa: F401  (registers scope policies and home panel)

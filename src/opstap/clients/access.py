@@ -1,0 +1,117 @@
+"""Scope policies of the clients app (R-SEC-1), registered with opstap.accounts.access.
+
+- case managers: clients of their own unit (Unit Werk vs Zorg & Ondersteuning, from
+  `CaseManagerProfile`; the unit is derived from the ladder mapping valid today) plus always
+  their own caseload;
+- income coaches: all clients of the organisation (read-only: they lack CLIENT_CHANGE);
+- provider staff: only clients with a trajectory ordered from their provider
+  (`_provider_visible_client_ids`, empty until trajectories exist);
+- residents: only themselves (`Client.user`);
+- everyone else (policy officers, contract managers, ...): no dossiers, aggregates only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from opstap.accounts.access import register_scope
+from opstap.accounts.roles import Perm, RoleCode
+
+from .models import (
+    BudgetSpending,
+    CaseManagerProfile,
+    Client,
+    ClientEvent,
+    ImportJob,
+    LadderStepChange,
+)
+
+
+def _provider_visible_client_ids(user: Any) -> QuerySet[Any] | list[int]:
+    """Client ids a provider-staff user may see (R-SEC-1): clients with a trajectory ordered
+    from the user's provider that runs or is still within its reporting/invoicing period.
+
+    Hook into the trajectories app: `trajectories.selectors.client_ids_visible_to_provider`
+    owns the rule (which trajectories, which window). TODO(trajectories): once that app has
+    landed everywhere, drop the ImportError fallback. Without the trajectories app (or for
+    a user without provider membership) provider staff see no clients.
+    """
+    from opstap.providers.access import provider_id_of
+
+    provider_id = provider_id_of(user)
+    if provider_id is None:
+        return []
+    try:
+        from opstap.trajectories.selectors import client_ids_visible_to_provider
+    except ImportError:
+        return []
+    return client_ids_visible_to_provider(provider_id=provider_id, on=timezone.localdate())
+
+
+def case_manager_unit(user: Any) -> str | None:
+    try:
+        profile = user.case_manager_profile
+    except CaseManagerProfile.DoesNotExist:
+        return None
+    return str(profile.unit)
+
+
+def client_scope_q(user: Any) -> Q | None:
+    """The policy as a filter (None = nothing visible)."""
+    if user.has_role(RoleCode.PROVIDER_STAFF):
+        return Q(pk__in=_provider_visible_client_ids(user))
+    if not user.has_opstap_perm(Perm.CLIENT_VIEW):
+        if user.has_opstap_perm(Perm.PORTAL_VIEW):
+            return Q(user_id=user.pk)
+        return None
+    if user.has_role(RoleCode.CASE_MANAGER):
+        from .selectors import unit_q
+
+        own = Q(case_manager_id=user.pk)
+        unit = case_manager_unit(user)
+        if unit is None:
+            return own
+        return own | unit_q(
+            organisation_id=user.organisation_id, unit=unit, on=timezone.localdate()
+        )
+    if user.has_role(RoleCode.INCOME_COACH):
+        return Q()
+    return None
+
+
+@register_scope(Client)
+def client_scope(user: Any, qs: QuerySet[Client]) -> QuerySet[Client]:
+    q = client_scope_q(user)
+    return qs.none() if q is None else qs.filter(q)
+
+
+def _via_client(user: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
+    q = client_scope_q(user)
+    if q is None:
+        return qs.none()
+    return qs.filter(
+        client__in=Client.objects.filter(organisation_id=user.organisation_id).filter(q)
+    )
+
+
+@register_scope(LadderStepChange)
+def ladder_change_scope(user: Any, qs: QuerySet[LadderStepChange]) -> QuerySet[LadderStepChange]:
+    return _via_client(user, qs)
+
+
+@register_scope(ClientEvent)
+def client_event_scope(user: Any, qs: QuerySet[ClientEvent]) -> QuerySet[ClientEvent]:
+    return _via_client(user, qs)
+
+
+@register_scope(BudgetSpending)
+def budget_scope(user: Any, qs: QuerySet[BudgetSpending]) -> QuerySet[BudgetSpending]:
+    return _via_client(user, qs)
+
+
+@register_scope(ImportJob)
+def import_job_scope(user: Any, qs: QuerySet[ImportJob]) -> QuerySet[ImportJob]:
+    return qs if user.has_opstap_perm(Perm.CLIENT_IMPORT) else qs.none()

@@ -1,0 +1,163 @@
+"""Shapes of the clients API (no rules here: services validate)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from opstap.clients.models import (
+    LADDER_STEP_CHOICES,
+    SUB_STATUS_CHOICES,
+    BenefitType,
+    Client,
+    LadderStepChange,
+    LksStatus,
+    Obstacle,
+)
+
+
+class ClientSerializer(serializers.ModelSerializer[Client]):
+    """A client. Age, unit, track, growth potential and target groups are derived (R-CLI-2,
+    R-LAD-2/3), never stored."""
+
+    age = serializers.SerializerMethodField(help_text="Leeftijd op vandaag (afgeleid).")
+    unit = serializers.SerializerMethodField(
+        help_text="Unit (afgeleid van de trede): care of work."
+    )
+    track = serializers.SerializerMethodField(help_text="Spoor 1-3 (afgeleid van de trede).")
+    growth_potential = serializers.SerializerMethodField(help_text="Groeipotentie (afgeleid).")
+    target_groups = serializers.SerializerMethodField(help_text="Doelgroepen (afgeleid).")
+    obstacles = serializers.ListField(
+        child=serializers.ChoiceField(choices=Obstacle.choices),
+        required=False,
+        help_text="Belemmeringen (codes).",
+    )
+    ladder_step = serializers.ChoiceField(choices=LADDER_STEP_CHOICES, help_text="Trede.")
+    ladder_sub_status = serializers.ChoiceField(
+        choices=SUB_STATUS_CHOICES,
+        required=False,
+        allow_blank=True,
+        help_text="Substatus (trede 6).",
+    )
+    benefit_type = serializers.ChoiceField(choices=BenefitType.choices, required=False)
+    lks_status = serializers.ChoiceField(choices=LksStatus.choices, required=False)
+
+    class Meta:
+        model = Client
+        fields = [
+            "id",
+            "client_number",
+            "bsn",
+            "first_name",
+            "last_name_prefix",
+            "last_name",
+            "date_of_birth",
+            "age",
+            "street_address",
+            "postcode",
+            "city",
+            "municipality",
+            "benefit_type",
+            "benefit_start_date",
+            "benefit_end_date",
+            "exempt_from_labour_obligation",
+            "exemption_end_date",
+            "ldr_registered",
+            "nbw_indication",
+            "lks_status",
+            "hour_restriction",
+            "migration_background",
+            "obstacles",
+            "ladder_step",
+            "ladder_sub_status",
+            "ladder_step_since",
+            "unit",
+            "track",
+            "growth_potential",
+            "target_groups",
+            "case_manager",
+        ]
+        read_only_fields = ["id", "ladder_step_since"]
+
+    def _derived(self, obj: Client) -> Any:
+        resolver = self.context["derive"]
+        cache: dict[int, Any] = self.context["_derived_cache"]
+        if obj.pk not in cache:
+            cache[obj.pk] = resolver(obj)
+        return cache[obj.pk]
+
+    def get_age(self, obj: Client) -> int:
+        return int(self._derived(obj).age)
+
+    def get_unit(self, obj: Client) -> str | None:
+        return self._derived(obj).unit
+
+    def get_track(self, obj: Client) -> str | None:
+        return self._derived(obj).track
+
+    def get_growth_potential(self, obj: Client) -> bool:
+        return bool(self._derived(obj).growth_potential)
+
+    def get_target_groups(self, obj: Client) -> list[str]:
+        return sorted(str(g) for g in self._derived(obj).target_groups)
+
+
+class ClientUpdateSerializer(ClientSerializer):
+    """Partial update: BSN, client number, ladder step and case manager change through their
+    own endpoints (ladder-steps) or services (handover), not here."""
+
+    class Meta(ClientSerializer.Meta):
+        read_only_fields = [
+            "id",
+            "bsn",
+            "client_number",
+            "ladder_step",
+            "ladder_sub_status",
+            "ladder_step_since",
+            "case_manager",
+        ]
+
+
+class BsnSearchSerializer(serializers.Serializer[Any]):
+    bsn = serializers.CharField(max_length=11, help_text="BSN (9 cijfers); alleen in de body.")
+
+
+class LadderStepChangeSerializer(serializers.ModelSerializer[LadderStepChange]):
+    changed_by = serializers.SerializerMethodField(help_text="Naam van wie de trede wijzigde.")
+    # Plain strings (the service validates them with Dutch messages); the enums are
+    # documented once, on the client resource (ladderStep / ladderSubStatus).
+    step = serializers.CharField(max_length=2, help_text="Nieuwe trede: 1, 2a, 2b, 3, 4, 5 of 6.")
+    sub_status = serializers.CharField(
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        help_text="Substatus bij trede 6: with_growth, without_growth of not_work_ready.",
+    )
+    effective_date = serializers.DateField(
+        required=False, help_text="Ingangsdatum (leeg = vandaag)."
+    )
+
+    class Meta:
+        model = LadderStepChange
+        fields = [
+            "id",
+            "step",
+            "sub_status",
+            "previous_step",
+            "previous_sub_status",
+            "effective_date",
+            "changed_at",
+            "changed_by",
+            "reason",
+        ]
+        read_only_fields = [
+            "id",
+            "previous_step",
+            "previous_sub_status",
+            "changed_at",
+            "changed_by",
+        ]
+
+    def get_changed_by(self, obj: LadderStepChange) -> str | None:
+        return obj.changed_by.display_name if obj.changed_by else None

@@ -1,0 +1,238 @@
+"""/api/v1/clients: list (filters), retrieve, create, partial update, BSN search (POST) and
+the ladder history (GET) / change (POST). Every client returned is audited (R-SEC-2)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from opstap.accounts.access import HasOpstapPermission, get_object_for_user
+from opstap.accounts.roles import Perm
+from opstap.audit.models import AuditAction
+from opstap.audit.services import audit_log, audit_log_many
+from opstap.clients import selectors, services
+from opstap.clients.models import Client
+from opstap.organisations.models import Municipality
+
+from .serializers import (
+    BsnSearchSerializer,
+    ClientSerializer,
+    ClientUpdateSerializer,
+    LadderStepChangeSerializer,
+)
+
+FILTERS = [
+    OpenApiParameter("ladderStep", OpenApiTypes.STR, description="Trede (1, 2a, 2b, 3, 4, 5, 6)."),
+    OpenApiParameter("unit", OpenApiTypes.STR, description="Unit: care of work."),
+    OpenApiParameter("track", OpenApiTypes.STR, description="Spoor: 1, 2 of 3."),
+    OpenApiParameter("targetGroup", OpenApiTypes.STR, description="Doelgroepcode."),
+    OpenApiParameter("municipality", OpenApiTypes.INT, description="Id van de gemeente."),
+    OpenApiParameter("caseManager", OpenApiTypes.INT, description="Id van de klantmanager."),
+    OpenApiParameter("q", OpenApiTypes.STR, description="Naam of klantnummer."),
+    OpenApiParameter("sort", OpenApiTypes.STR, description="naam, -naam, klantnummer, trede, ..."),
+]
+
+
+def _problem(exc: services.ClientError) -> ValidationError:
+    return ValidationError({exc.field or "nonFieldErrors": [exc.message]})
+
+
+def _audit_many(request: Request, clients: list[Client], action_: str, purpose: str) -> None:
+    user: Any = request.user
+    roles = ",".join(sorted(user.role_codes))[:255]
+    audit_log_many(
+        [
+            {
+                "organisation_id": user.organisation_id,
+                "actor_id": user.pk,
+                "actor_username": user.get_username(),
+                "actor_roles": roles,
+                "action": action_,
+                "object_type": "client",
+                "object_id": str(c.pk),
+                "client_id": c.pk,
+                "purpose": purpose,
+                "ip_address": request.META.get("REMOTE_ADDR") or None,
+            }
+            for c in clients
+        ]
+    )
+
+
+class ClientViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet[Client],
+):
+    """Clients (klanten) the caller may see (R-SEC-1)."""
+
+    serializer_class = ClientSerializer
+    permission_classes = [HasOpstapPermission]
+    required_perms = {
+        "list": (Perm.CLIENT_VIEW,),
+        "retrieve": (Perm.CLIENT_VIEW,),
+        "search": (Perm.CLIENT_VIEW,),
+        "ladder_steps": (Perm.CLIENT_VIEW,),
+        "create": (Perm.CLIENT_CHANGE,),
+        "partial_update": (Perm.CLIENT_CHANGE,),
+        "update": (Perm.CLIENT_CHANGE,),
+        "ladder_step_change": (Perm.CLIENT_CHANGE,),
+        "default": (Perm.CLIENT_CHANGE,),
+    }
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    queryset = Client.objects.none()
+
+    def get_queryset(self) -> QuerySet[Client]:
+        if getattr(self, "swagger_fake_view", False):
+            return Client.objects.none()
+        params = self.request.query_params
+        cm = params.get("caseManager") or params.get("case_manager") or ""
+        mun = params.get("municipality") or ""
+        filters = selectors.CaseloadFilters(
+            ladder_step=params.get("ladderStep") or params.get("ladder_step") or "",
+            unit=params.get("unit") or "",
+            track=params.get("track") or "",
+            target_group=params.get("targetGroup") or params.get("target_group") or "",
+            municipality=int(mun) if mun.isdigit() else None,
+            case_manager=int(cm) if cm.isdigit() else None,
+            text=params.get("q") or "",
+            sort=params.get("sort") or "naam",
+        )
+        return selectors.caseload_list(
+            user=self.request.user, filters=filters, on=timezone.localdate()
+        )
+
+    def get_serializer_class(self) -> Any:
+        if self.action == "partial_update":
+            return ClientUpdateSerializer
+        return ClientSerializer
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = dict(super().get_serializer_context())
+        context["_derived_cache"] = {}
+        user: Any = self.request.user
+        if not getattr(self, "swagger_fake_view", False) and user.is_authenticated:
+            context["derive"] = selectors.DerivedResolver(
+                organisation_id=user.organisation_id, on=timezone.localdate()
+            )
+        return context
+
+    def _client(self) -> Client:
+        return get_object_for_user(
+            self.request.user, Client.objects.all(), pk=self.kwargs.get("pk")
+        )
+
+    @extend_schema(parameters=FILTERS)
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        clients = list(page or [])
+        _audit_many(request, clients, "list", "Klantenlijst via API")
+        return self.get_paginated_response(self.get_serializer(clients, many=True).data)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        client = self._client()
+        audit_log(
+            action=AuditAction.READ,
+            request=request,
+            object_type="client",
+            object_id=client.pk,
+            client_id=client.pk,
+            purpose="Klant ophalen via API",
+        )
+        return Response(self.get_serializer(client).data)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        user: Any = request.user
+        municipality: Municipality = data.pop("municipality")
+        try:
+            client = services.client_create(
+                actor=user,
+                organisation=user.organisation,
+                bsn=data.pop("bsn"),
+                client_number=data.pop("client_number"),
+                first_name=data.pop("first_name"),
+                last_name=data.pop("last_name"),
+                date_of_birth=data.pop("date_of_birth"),
+                municipality=municipality,
+                ladder_step=data.pop("ladder_step"),
+                ladder_sub_status=data.pop("ladder_sub_status", ""),
+                case_manager=data.pop("case_manager", None),
+                **data,
+            )
+        except services.ClientError as exc:
+            raise _problem(exc) from exc
+        return Response(self.get_serializer(client).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        client = self._client()
+        serializer = self.get_serializer(client, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        try:
+            client = services.client_update(
+                actor=request.user, client=client, **serializer.validated_data
+            )
+        except services.ClientError as exc:
+            raise _problem(exc) from exc
+        return Response(self.get_serializer(client).data)
+
+    @extend_schema(request=BsnSearchSerializer, responses=ClientSerializer(many=True))
+    @action(detail=False, methods=["post"], url_path="_search")
+    def search(self, request: Request) -> Response:
+        """Search by BSN; the BSN travels in the body, never in the URL."""
+        form = BsnSearchSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        bsn = "".join(ch for ch in form.validated_data["bsn"] if ch.isdigit())
+        clients = list(selectors.client_search_bsn(user=request.user, bsn=bsn))
+        _audit_many(request, clients, "search", "Zoeken op BSN via API")
+        return Response(self.get_serializer(clients, many=True).data)
+
+    @extend_schema(responses=LadderStepChangeSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="ladder-steps")
+    def ladder_steps(self, request: Request, pk: str | None = None) -> Response:
+        """The dated ladder history (R-LAD-1)."""
+        client = self._client()
+        audit_log(
+            action=AuditAction.READ,
+            request=request,
+            object_type="client",
+            object_id=client.pk,
+            client_id=client.pk,
+            purpose="Tredehistorie via API",
+        )
+        history = selectors.client_ladder_history(client)
+        return Response(LadderStepChangeSerializer(history, many=True).data)
+
+    @extend_schema(request=LadderStepChangeSerializer, responses={201: LadderStepChangeSerializer})
+    @ladder_steps.mapping.post
+    def ladder_step_change(self, request: Request, pk: str | None = None) -> Response:
+        """Change the ladder step with a reason (R-LAD-1)."""
+        client = self._client()
+        serializer = LadderStepChangeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            change = services.client_change_ladder_step(
+                actor=request.user,
+                client=client,
+                step=data["step"],
+                sub_status=data.get("sub_status", ""),
+                reason=data["reason"],
+                effective_date=data.get("effective_date"),
+            )
+        except services.ClientError as exc:
+            raise _problem(exc) from exc
+        return Response(LadderStepChangeSerializer(change).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,183 @@
+"""Forms of the clients pages: parse and show Dutch messages; rules live in services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from opstap.accounts.models import User
+from opstap.accounts.roles import RoleCode
+
+from .ladder import TRACK_LABELS_NL, UNIT_LABELS_NL
+from .models import LADDER_STEP_CHOICES, SUB_STATUS_CHOICES
+from .target_groups import TARGET_GROUP_LABELS_NL
+
+SORT_CHOICES = [
+    ("naam", "Naam (A-Z)"),
+    ("-naam", "Naam (Z-A)"),
+    ("klantnummer", "Klantnummer"),
+    ("trede", "Trede (laag-hoog)"),
+    ("-trede", "Trede (hoog-laag)"),
+    ("gemeente", "Gemeente"),
+    ("geboortedatum", "Geboortedatum (oud-jong)"),
+    ("-geboortedatum", "Geboortedatum (jong-oud)"),
+]
+
+_ANY = [("", "Alle")]
+
+
+def _case_managers(organisation_id: int | None) -> Any:
+    if organisation_id is None:
+        return User.objects.none()
+    return (
+        User.objects.filter(
+            organisation_id=organisation_id, roles__code=RoleCode.CASE_MANAGER, is_active=True
+        )
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+class CaseManagerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.display_name)
+
+
+class CaseloadFilterForm(forms.Form):
+    q = forms.CharField(label="Naam of klantnummer", required=False, max_length=100)
+    trede = forms.ChoiceField(label="Trede", required=False, choices=_ANY + LADDER_STEP_CHOICES)
+    unit = forms.ChoiceField(
+        label="Unit",
+        required=False,
+        choices=_ANY + [(k.value, v) for k, v in UNIT_LABELS_NL.items()],
+    )
+    spoor = forms.ChoiceField(
+        label="Spoor",
+        required=False,
+        choices=_ANY + [(k.value, v) for k, v in TRACK_LABELS_NL.items()],
+    )
+    doelgroep = forms.ChoiceField(
+        label="Doelgroep",
+        required=False,
+        choices=_ANY + [(k.value, v) for k, v in TARGET_GROUP_LABELS_NL.items()],
+    )
+    gemeente = forms.ChoiceField(label="Gemeente", required=False)
+    klantmanager = forms.ChoiceField(label="Klantmanager", required=False)
+    sort = forms.ChoiceField(label="Sorteren op", required=False, choices=SORT_CHOICES)
+
+    def __init__(self, *args: Any, municipalities: Any, case_managers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        gemeente: Any = self.fields["gemeente"]
+        gemeente.choices = [*_ANY, *((str(m.pk), m.name) for m in municipalities)]
+        klantmanager: Any = self.fields["klantmanager"]
+        klantmanager.choices = [
+            *_ANY,
+            ("mij", "Mijn caseload"),
+            *((str(u.pk), u.display_name) for u in case_managers),
+        ]
+
+
+class BsnSearchForm(forms.Form):
+    bsn = forms.CharField(
+        label="BSN",
+        max_length=11,
+        help_text=(
+            "Zoeken op BSN gaat via een formulier, zodat het BSN niet in een adres of log komt."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+
+
+class LadderChangeForm(forms.Form):
+    step = forms.ChoiceField(label="Nieuwe trede", choices=LADDER_STEP_CHOICES)
+    sub_status = forms.ChoiceField(
+        label="Substatus (alleen bij trede 6)",
+        required=False,
+        choices=[("", "—"), *SUB_STATUS_CHOICES],
+    )
+    effective_date = forms.DateField(
+        label="Ingangsdatum",
+        required=False,
+        help_text="Leeg = vandaag. Formaat dd-mm-jjjj.",
+        input_formats=["%d-%m-%Y", "%Y-%m-%d"],
+        error_messages={"invalid": "Vul een geldige datum in (dd-mm-jjjj)."},
+    )
+    reason = forms.CharField(
+        label="Reden",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Geef een reden voor de wijziging van de trede."},
+    )
+
+
+class HandoverForm(forms.Form):
+    new_case_manager = CaseManagerChoiceField(
+        label="Nieuwe klantmanager",
+        queryset=User.objects.none(),
+        error_messages={"required": "Kies de nieuwe klantmanager."},
+    )
+    note = forms.CharField(
+        label="Overdrachtsnotitie",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=(
+            "Wat moet de nieuwe klantmanager weten? "
+            "De klant hoeft zijn verhaal niet opnieuw te doen."
+        ),
+        error_messages={"required": "Schrijf een overdrachtsnotitie."},
+    )
+
+    def __init__(
+        self, *args: Any, organisation_id: int | None, exclude_id: int | None, **kwargs: Any
+    ):
+        super().__init__(*args, **kwargs)
+        qs = _case_managers(organisation_id)
+        if exclude_id:
+            qs = qs.exclude(pk=exclude_id)
+        self.fields["new_case_manager"].queryset = qs  # type: ignore[attr-defined]
+
+
+class BudgetSpendingForm(forms.Form):
+    amount = forms.DecimalField(
+        label="Bedrag (€)",
+        min_value=0.01,
+        max_digits=10,
+        decimal_places=2,
+        localize=True,
+        error_messages={
+            "required": "Vul het bedrag in.",
+            "invalid": "Vul een geldig bedrag in, bijv. 125,50.",
+            "min_value": "Het bedrag moet groter zijn dan nul.",
+            "max_decimal_places": "Gebruik hooguit twee cijfers achter de komma.",
+        },
+    )
+    purpose = forms.CharField(
+        label="Doel", max_length=200, error_messages={"required": "Vul het doel van de uitgave in."}
+    )
+    spent_on = forms.DateField(
+        label="Datum",
+        required=False,
+        help_text="Leeg = vandaag. Formaat dd-mm-jjjj.",
+        input_formats=["%d-%m-%Y", "%Y-%m-%d"],
+        error_messages={"invalid": "Vul een geldige datum in (dd-mm-jjjj)."},
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="Bestand (CSV of Excel .xlsx)",
+        error_messages={"required": "Kies een bestand."},
+    )
+    only_valid_rows = forms.BooleanField(
+        label="Alleen de geldige regels importeren en de foute regels rapporteren",
+        required=False,
+        help_text="Standaard wordt niets opgeslagen zolang er één fout in het bestand staat.",
+    )
+
+    def clean_file(self) -> Any:
+        f = self.cleaned_data["file"]
+        name = f.name.lower()
+        if not (name.endswith(".csv") or name.endswith(".xlsx")):
+            raise forms.ValidationError(
+                "Alleen CSV- of Excel-bestanden (.xlsx) kunnen worden geïmporteerd."
+            )
+        return f

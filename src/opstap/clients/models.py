@@ -1,0 +1,606 @@
+"""Clients, their participation ladder, caseload, events, custom budget and imports.
+
+Derived facts are never stored (R-CLI-2): age and target groups are computed from the date of
+birth and the other fields; unit and track come from the configurable ladder mappings
+(`LadderMapping`, R-LAD-2/3) valid on the reference date.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from opstap.organisations.models import Municipality, Organisation, OrganisationOwned
+
+from .ladder import (
+    LADDER_STEP_LABELS_NL,
+    ROTONDE_LABELS_NL,
+    SUB_STATUS_LABELS_NL,
+    UNIT_LABELS_NL,
+    LadderStep,
+    LadderSubStatus,
+    RotondeExit,
+    UnitCode,
+)
+
+LADDER_STEP_CHOICES = [(s.value, LADDER_STEP_LABELS_NL[s]) for s in LadderStep]
+SUB_STATUS_CHOICES = [(s.value, SUB_STATUS_LABELS_NL[s]) for s in LadderSubStatus]
+UNIT_CHOICES = [(u.value, UNIT_LABELS_NL[u]) for u in UnitCode]
+
+
+class BenefitType(models.TextChoices):
+    PW = "pw", _("Participatiewet algemene bijstand")
+    IOAW = "ioaw", _("IOAW")
+    IOAZ = "ioaz", _("IOAZ")
+    BBZ = "bbz", _("Bbz")
+    NONE = "none", _("Geen uitkering")
+
+
+class LksStatus(models.TextChoices):
+    NONE = "none", _("Geen")
+    REQUESTED = "requested", _("Aangevraagd")
+    ACTIVE = "active", _("Lopend")
+    ENDED = "ended", _("Beëindigd")
+
+
+class Obstacle(models.TextChoices):
+    """Structured obstacles (belemmeringen), never free text."""
+
+    DEBTS = "debts", _("Schulden")
+    LANGUAGE = "language", _("Taal / geletterdheid")
+    DIGITAL = "digital", _("Digitale vaardigheden")
+    HEALTH = "health", _("Gezondheid")
+    CARE_DUTIES = "care_duties", _("Mantelzorg / zorgtaken")
+    CHILD_CARE = "child_care", _("Kinderopvang")
+
+
+class Client(OrganisationOwned):
+    """A resident served by the organisation (R-CLI-1)."""
+
+    bsn = models.CharField(
+        _("BSN"), max_length=9, help_text=_("Burgerservicenummer (9 cijfers, elfproef).")
+    )
+    client_number = models.CharField(
+        _("klantnummer"), max_length=30, help_text=_("Klantnummer van de sociale dienst.")
+    )
+    first_name = models.CharField(_("voornaam"), max_length=100, help_text=_("Roepnaam."))
+    last_name_prefix = models.CharField(
+        _("tussenvoegsel"), max_length=20, blank=True, help_text=_("Bijv. 'van der'.")
+    )
+    last_name = models.CharField(_("achternaam"), max_length=150, help_text=_("Achternaam."))
+    date_of_birth = models.DateField(_("geboortedatum"), help_text=_("Geboortedatum."))
+    street_address = models.CharField(
+        _("adres"), max_length=200, blank=True, help_text=_("Straat en huisnummer.")
+    )
+    postcode = models.CharField(
+        _("postcode"), max_length=7, blank=True, help_text=_("Postcode, bijv. 6921 AB.")
+    )
+    city = models.CharField(_("woonplaats"), max_length=100, blank=True, help_text=_("Plaats."))
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="clients",
+        verbose_name=_("gemeente"),
+        help_text=_("Gemeente van de klant (van dezelfde organisatie)."),
+    )
+    benefit_type = models.CharField(
+        _("uitkering"),
+        max_length=10,
+        choices=BenefitType.choices,
+        default=BenefitType.PW,
+        help_text=_("Soort uitkering; 'geen' bij bijv. werk-naar-werk of jongeren."),
+    )
+    benefit_start_date = models.DateField(
+        _("ingang uitkering"), null=True, blank=True, help_text=_("Begindatum van de uitkering.")
+    )
+    benefit_end_date = models.DateField(
+        _("einde uitkering"),
+        null=True,
+        blank=True,
+        help_text=_("Einddatum van de uitkering (leeg = lopend)."),
+    )
+    exempt_from_labour_obligation = models.BooleanField(
+        _("ontheffing arbeidsverplichting"),
+        default=False,
+        help_text=_("Tijdelijk ontheven van de arbeidsverplichting."),
+    )
+    exemption_end_date = models.DateField(
+        _("einde ontheffing"), null=True, blank=True, help_text=_("Einddatum van de ontheffing.")
+    )
+    ldr_registered = models.BooleanField(
+        _("doelgroepregister"), default=False, help_text=_("Ingeschreven in het doelgroepregister.")
+    )
+    nbw_indication = models.BooleanField(
+        _("indicatie Nieuw Beschut Werk"), default=False, help_text=_("Indicatie NBW.")
+    )
+    lks_status = models.CharField(
+        _("loonkostensubsidie"),
+        max_length=10,
+        choices=LksStatus.choices,
+        default=LksStatus.NONE,
+        help_text=_("Status van de loonkostensubsidie."),
+    )
+    hour_restriction = models.PositiveSmallIntegerField(
+        _("urenbeperking"),
+        null=True,
+        blank=True,
+        help_text=_("Maximaal aantal uren per week (leeg = geen beperking)."),
+    )
+    migration_background = models.BooleanField(
+        _("migratieachtergrond / statushouder"),
+        default=False,
+        help_text=_("Hoort bij de doelgroep migratieachtergrond / statushouder."),
+    )
+    obstacles = models.JSONField(
+        _("belemmeringen"),
+        default=list,
+        blank=True,
+        help_text=_("Lijst van codes: schulden, taal, digitaal, gezondheid, zorgtaken, opvang."),
+    )
+    case_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="caseload",
+        verbose_name=_("klantmanager"),
+        help_text=_("De huidige klantmanager (R-CLI-3)."),
+    )
+    ladder_step = models.CharField(
+        _("trede"),
+        max_length=2,
+        choices=LADDER_STEP_CHOICES,
+        help_text=_("Huidige trede op de participatieladder."),
+    )
+    ladder_sub_status = models.CharField(
+        _("substatus trede 6"),
+        max_length=20,
+        choices=SUB_STATUS_CHOICES,
+        blank=True,
+        help_text=_("Alleen bij trede 6."),
+    )
+    ladder_step_since = models.DateField(
+        _("trede sinds"), null=True, blank=True, help_text=_("Ingangsdatum van de huidige trede.")
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="client",
+        verbose_name=_("portaalaccount"),
+        help_text=_("Account van de inwoner voor het klantportaal."),
+    )
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("klant")
+        verbose_name_plural = _("klanten")
+        ordering = ["last_name", "first_name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "bsn"], name="uniq_client_bsn_per_org"),
+            models.UniqueConstraint(
+                fields=["organisation", "client_number"], name="uniq_client_number_per_org"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "case_manager"], name="client_org_cm"),
+            # Step filter + default sort: the first page comes straight from the index.
+            models.Index(
+                fields=["organisation", "ladder_step", "last_name", "first_name", "id"],
+                name="client_org_step_name",
+            ),
+            models.Index(fields=["organisation", "municipality"], name="client_org_mun"),
+            models.Index(
+                fields=["organisation", "last_name", "first_name", "id"], name="client_org_sortname"
+            ),
+            models.Index(
+                fields=["organisation", "case_manager", "last_name", "first_name", "id"],
+                name="client_org_cm_name",
+            ),
+            models.Index(fields=["organisation", "date_of_birth"], name="client_org_dob"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.client_number})"
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.last_name_prefix, self.last_name) if p)
+
+    @property
+    def sort_name(self) -> str:
+        prefix = f" {self.last_name_prefix}" if self.last_name_prefix else ""
+        return f"{self.last_name}, {self.first_name}{prefix}"
+
+
+class LadderStepChange(OrganisationOwned):
+    """The dated history of a client's ladder step (R-LAD-1): who, when, why."""
+
+    client = models.ForeignKey(
+        Client,
+        on_delete=models.CASCADE,
+        related_name="ladder_changes",
+        verbose_name=_("klant"),
+        help_text=_("De klant."),
+    )
+    step = models.CharField(
+        _("trede"), max_length=2, choices=LADDER_STEP_CHOICES, help_text=_("Nieuwe trede.")
+    )
+    sub_status = models.CharField(
+        _("substatus"),
+        max_length=20,
+        choices=SUB_STATUS_CHOICES,
+        blank=True,
+        help_text=_("Substatus bij trede 6."),
+    )
+    previous_step = models.CharField(
+        _("vorige trede"), max_length=2, blank=True, help_text=_("Trede vóór de wijziging.")
+    )
+    previous_sub_status = models.CharField(
+        _("vorige substatus"), max_length=20, blank=True, help_text=_("Substatus vóór.")
+    )
+    effective_date = models.DateField(_("ingangsdatum"), help_text=_("Datum waarop dit geldt."))
+    changed_at = models.DateTimeField(_("vastgelegd op"), help_text=_("Moment van vastleggen."))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("gewijzigd door"),
+        help_text=_("Wie de trede wijzigde."),
+    )
+    reason = models.TextField(_("reden"), help_text=_("Waarom de trede is gewijzigd."))
+
+    class Meta:
+        verbose_name = _("tredewijziging")
+        verbose_name_plural = _("tredewijzigingen")
+        ordering = ["-effective_date", "-changed_at", "-id"]
+        indexes = [models.Index(fields=["client", "effective_date"], name="ladder_client_date")]
+
+    def __str__(self) -> str:
+        return f"{self.client_id}: {self.previous_step or '-'} → {self.step}"
+
+
+class MappingKind(models.TextChoices):
+    UNIT = "unit", _("Unit")
+    TRACK = "track", _("Spoor")
+
+
+class LadderMapping(models.Model):
+    """Configurable mapping of ladder positions to unit (R-LAD-2) or track (R-LAD-3), with
+    validity. Rows without organisation are the defaults; an organisation's own rows for a
+    kind replace the defaults for that organisation."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisatie"),
+        help_text=_("Leeg = standaard voor alle organisaties."),
+    )
+    kind = models.CharField(
+        _("soort"), max_length=10, choices=MappingKind.choices, help_text=_("Unit of spoor.")
+    )
+    step = models.CharField(
+        _("trede"), max_length=2, choices=LADDER_STEP_CHOICES, help_text=_("Trede.")
+    )
+    sub_status = models.CharField(
+        _("substatus"),
+        max_length=20,
+        choices=SUB_STATUS_CHOICES,
+        blank=True,
+        help_text=_("Leeg = elke substatus."),
+    )
+    value = models.CharField(
+        _("waarde"), max_length=20, help_text=_("Unitcode (care/work) of spoornummer (1-3).")
+    )
+    valid_from = models.DateField(_("geldig vanaf"), help_text=_("Eerste dag van geldigheid."))
+    valid_until = models.DateField(
+        _("geldig tot en met"), null=True, blank=True, help_text=_("Leeg = onbepaald.")
+    )
+
+    class Meta:
+        verbose_name = _("tredekoppeling")
+        verbose_name_plural = _("tredekoppelingen")
+        ordering = ["kind", "step", "sub_status", "valid_from"]
+        indexes = [models.Index(fields=["kind", "valid_from"], name="ladder_mapping_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.step}{self.sub_status and '/' + self.sub_status} → {self.value}"
+
+
+class RotondeExitReference(models.Model):
+    """Participatierotonde exits as reference data (R-LAD-4)."""
+
+    code = models.CharField(
+        _("code"),
+        max_length=20,
+        unique=True,
+        choices=[(e.value, ROTONDE_LABELS_NL[e]) for e in RotondeExit],
+        help_text=_("Vaste code van de afslag."),
+    )
+    order = models.PositiveSmallIntegerField(
+        _("volgorde"), help_text=_("Volgorde waarin de afslag wordt gezocht.")
+    )
+    name = models.CharField(_("naam"), max_length=100, help_text=_("Naam van de afslag."))
+    description = models.TextField(_("omschrijving"), blank=True, help_text=_("Toelichting."))
+    valid_from = models.DateField(_("geldig vanaf"), help_text=_("Eerste dag van geldigheid."))
+    valid_until = models.DateField(
+        _("geldig tot en met"), null=True, blank=True, help_text=_("Leeg = onbepaald.")
+    )
+
+    class Meta:
+        verbose_name = _("afslag participatierotonde")
+        verbose_name_plural = _("afslagen participatierotonde")
+        ordering = ["order"]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.name}"
+
+
+class CaseManagerProfile(models.Model):
+    """The unit a case manager works in (R-SEC-1 scope: own unit plus own caseload)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="case_manager_profile",
+        verbose_name=_("klantmanager"),
+        help_text=_("De klantmanager."),
+    )
+    unit = models.CharField(
+        _("unit"), max_length=10, choices=UNIT_CHOICES, help_text=_("Unit van de klantmanager.")
+    )
+
+    class Meta:
+        verbose_name = _("klantmanagerprofiel")
+        verbose_name_plural = _("klantmanagerprofielen")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.unit})"
+
+
+class ClientEventKind(models.TextChoices):
+    CREATED = "created", _("Klant aangemaakt")
+    UPDATED = "updated", _("Gegevens gewijzigd")
+    LADDER = "ladder", _("Trede gewijzigd")
+    HANDOVER = "handover", _("Overdracht klantmanager")
+    AGREEMENT = "agreement", _("Afspraak")
+    BUDGET = "budget", _("Maatwerkbudget")
+    IMPORT = "import", _("Import")
+    OTHER = "other", _("Overig")
+
+
+class ClientEvent(OrganisationOwned):
+    """The client's timeline: one row per thing that happened (any app may append one via
+    `services.client_event_record`)."""
+
+    client = models.ForeignKey(
+        Client,
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=_("klant"),
+        help_text=_("De klant."),
+    )
+    kind = models.CharField(
+        _("soort"), max_length=20, help_text=_("Soort gebeurtenis (zie ClientEventKind).")
+    )
+    occurred_at = models.DateTimeField(_("tijdstip"), help_text=_("Wanneer het gebeurde."))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("door"),
+        help_text=_("Wie het deed (leeg = systeem)."),
+    )
+    summary = models.CharField(
+        _("samenvatting"), max_length=300, help_text=_("Korte omschrijving voor de tijdlijn.")
+    )
+    note = models.TextField(_("toelichting"), blank=True, help_text=_("Toelichting of reden."))
+    data = models.JSONField(
+        _("gegevens"), default=dict, blank=True, help_text=_("Gestructureerde details.")
+    )
+    source = models.CharField(
+        _("bron"), max_length=40, default="clients", help_text=_("App die dit vastlegde.")
+    )
+    is_open = models.BooleanField(
+        _("openstaand"),
+        default=False,
+        help_text=_("Een openstaande afspraak die de (nieuwe) klantmanager moet zien."),
+    )
+
+    class Meta:
+        verbose_name = _("gebeurtenis")
+        verbose_name_plural = _("gebeurtenissen")
+        ordering = ["-occurred_at", "-id"]
+        indexes = [
+            models.Index(fields=["client", "occurred_at"], name="client_event_ts"),
+            models.Index(fields=["client", "is_open"], name="client_event_open"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d} {self.summary}"
+
+    @property
+    def kind_label(self) -> str:
+        """Dutch label of the kind (other apps may use their own kinds: shown as is)."""
+        if self.kind in ClientEventKind.values:
+            return str(ClientEventKind(self.kind).label)
+        return self.kind
+
+
+class CustomBudgetConfig(OrganisationOwned):
+    """Yearly custom budget per client (R-CLI-4, configurable per organisation and period)."""
+
+    yearly_amount = models.DecimalField(
+        _("bedrag per jaar"),
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+        help_text=_("Maatwerkbudget per klant per kalenderjaar in euro."),
+    )
+    valid_from = models.DateField(_("geldig vanaf"), help_text=_("Eerste dag van geldigheid."))
+    valid_until = models.DateField(
+        _("geldig tot en met"), null=True, blank=True, help_text=_("Leeg = onbepaald.")
+    )
+
+    class Meta:
+        verbose_name = _("maatwerkbudget-instelling")
+        verbose_name_plural = _("maatwerkbudget-instellingen")
+        ordering = ["-valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "valid_from"], name="uniq_budget_config_from"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"€ {self.yearly_amount} vanaf {self.valid_from}"
+
+
+class SpendingStatus(models.TextChoices):
+    APPROVED = "approved", _("Goedgekeurd")
+    PENDING = "pending", _("Wacht op tweede goedkeuring")
+    REJECTED = "rejected", _("Afgewezen")
+
+
+class BudgetSpending(OrganisationOwned):
+    """One spending line of the custom budget (R-CLI-4)."""
+
+    client = models.ForeignKey(
+        Client,
+        on_delete=models.CASCADE,
+        related_name="budget_spendings",
+        verbose_name=_("klant"),
+        help_text=_("De klant."),
+    )
+    spent_on = models.DateField(_("datum"), help_text=_("Datum van de uitgave."))
+    amount = models.DecimalField(
+        _("bedrag"),
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+        help_text=_("Bedrag in euro."),
+    )
+    purpose = models.CharField(_("doel"), max_length=200, help_text=_("Waarvoor het geld is."))
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=SpendingStatus.choices,
+        default=SpendingStatus.APPROVED,
+        help_text=_("Boven het budget is een tweede goedkeuring nodig."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("vastgelegd door"),
+        help_text=_("Wie de uitgave vastlegde."),
+    )
+    created_at = models.DateTimeField(_("vastgelegd op"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("tweede beoordelaar"),
+        help_text=_("Wie de overschrijding goedkeurde of afwees."),
+    )
+    decided_at = models.DateTimeField(_("beoordeeld op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("uitgave maatwerkbudget")
+        verbose_name_plural = _("uitgaven maatwerkbudget")
+        ordering = ["-spent_on", "-id"]
+        indexes = [models.Index(fields=["client", "spent_on"], name="budget_client_date")]
+
+    def __str__(self) -> str:
+        return f"{self.spent_on}: € {self.amount} ({self.purpose})"
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", _("In de wachtrij")
+    VALIDATING = "validating", _("Controleren")
+    IMPORTING = "importing", _("Importeren")
+    DONE = "done", _("Klaar")
+    REJECTED = "rejected", _("Afgekeurd (niets opgeslagen)")
+    FAILED = "failed", _("Mislukt")
+
+
+class ImportJob(OrganisationOwned):
+    """A client import from the benefit administration (R-SEC-6), with its progress."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("gestart door"),
+        help_text=_("Wie de import startte (leeg = commandoregel)."),
+    )
+    file_name = models.CharField(_("bestandsnaam"), max_length=255, help_text=_("Naam."))
+    file_path = models.CharField(
+        _("pad"), max_length=500, help_text=_("Privé-opslag van het bestand.")
+    )
+    only_valid_rows = models.BooleanField(
+        _("alleen geldige regels"),
+        default=False,
+        help_text=_("Bewuste keuze: geldige regels importeren en fouten rapporteren."),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=ImportStatus.choices,
+        default=ImportStatus.PENDING,
+        help_text=_("Voortgang van de import."),
+    )
+    total_rows = models.PositiveIntegerField(_("regels"), default=0, help_text=_("Aantal."))
+    processed_rows = models.PositiveIntegerField(
+        _("verwerkt"), default=0, help_text=_("Aantal verwerkte regels.")
+    )
+    created_count = models.PositiveIntegerField(_("nieuw"), default=0, help_text=_("Nieuw."))
+    updated_count = models.PositiveIntegerField(
+        _("gewijzigd"), default=0, help_text=_("Gewijzigd.")
+    )
+    unchanged_count = models.PositiveIntegerField(
+        _("ongewijzigd"), default=0, help_text=_("Ongewijzigd.")
+    )
+    error_count = models.PositiveIntegerField(_("fouten"), default=0, help_text=_("Fouten."))
+    errors = models.JSONField(
+        _("fouten"),
+        default=list,
+        blank=True,
+        help_text=_("Eerste fouten: regel, veld en melding."),
+    )
+    message = models.CharField(_("melding"), max_length=500, blank=True, help_text=_("Uitkomst."))
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("klaar op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("klantimport")
+        verbose_name_plural = _("klantimports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.status})"
+
+    @property
+    def percent(self) -> int:
+        if not self.total_rows:
+            return 0 if self.status not in (ImportStatus.DONE,) else 100
+        return min(100, round(100 * self.processed_rows / self.total_rows))
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ImportStatus.DONE, ImportStatus.REJECTED, ImportStatus.FAILED)

@@ -1,0 +1,356 @@
+"""Reads of the clients app, scoped by the caller's access (R-SEC-1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from opstap.accounts.access import scoped
+
+from . import ladder
+from .budget import remaining_budget
+from .ladder import LadderPosition, LadderStep, LadderSubStatus, MappingRow
+from .models import (
+    BenefitType,
+    BudgetSpending,
+    Client,
+    ClientEvent,
+    CustomBudgetConfig,
+    LadderMapping,
+    LadderStepChange,
+    LksStatus,
+    MappingKind,
+    SpendingStatus,
+)
+from .target_groups import (
+    TargetGroupCode,
+    TargetGroupFacts,
+    derive_target_groups,
+    youth_birth_date_limit,
+)
+
+# --- Configuration read on a date -----------------------------------------------------------
+
+
+def _valid_on(on: dt.date) -> Q:
+    return Q(valid_from__lte=on) & (Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+
+
+def mapping_rows(*, organisation_id: int | None, kind: str, on: dt.date) -> tuple[MappingRow, ...]:
+    """The unit (R-LAD-2) or track (R-LAD-3) mapping valid on `on`: the organisation's own
+    rows if it has any for that kind, else the defaults. One query."""
+    rows = list(
+        LadderMapping.objects.filter(_valid_on(on), kind=kind)
+        .filter(Q(organisation_id=organisation_id) | Q(organisation__isnull=True))
+        .values_list("organisation_id", "step", "sub_status", "value")
+    )
+    own = [r for r in rows if r[0] is not None]
+    chosen = own or rows
+    return tuple(
+        MappingRow(LadderStep(step), LadderSubStatus(sub) if sub else None, value)
+        for _org, step, sub, value in chosen
+    )
+
+
+def positions_q(positions: Iterable[LadderPosition]) -> Q:
+    """A filter matching clients on any of these ladder positions."""
+    q = Q(pk__in=[])
+    for pos in positions:
+        if pos.sub_status is None:
+            q |= Q(ladder_step=pos.step.value)
+        else:
+            q |= Q(ladder_step=pos.step.value, ladder_sub_status=pos.sub_status.value)
+    return q
+
+
+def unit_q(*, organisation_id: int | None, unit: str, on: dt.date) -> Q:
+    rows = mapping_rows(organisation_id=organisation_id, kind=MappingKind.UNIT, on=on)
+    return positions_q(ladder.positions_with_value(rows, unit))
+
+
+def track_q(*, organisation_id: int | None, track: str, on: dt.date) -> Q:
+    rows = mapping_rows(organisation_id=organisation_id, kind=MappingKind.TRACK, on=on)
+    return positions_q(ladder.positions_with_value(rows, track))
+
+
+def target_group_q(code: str, on: dt.date) -> Q:
+    """R-CLI-2 as a query: the same derivation as `target_groups.derive_target_groups`."""
+    if code == TargetGroupCode.YOUTH:
+        return Q(date_of_birth__gt=youth_birth_date_limit(on))
+    if code == TargetGroupCode.MIGRATION:
+        return Q(migration_background=True)
+    if code == TargetGroupCode.DISABILITY:
+        return Q(ldr_registered=True) | Q(nbw_indication=True) | Q(lks_status=LksStatus.ACTIVE)
+    if code == TargetGroupCode.CARE:
+        return Q(ladder_step__in=["1", "2a"])
+    if code == TargetGroupCode.SELF_EMPLOYED:
+        return Q(benefit_type=BenefitType.BBZ)
+    if code == TargetGroupCode.WORK_PERSPECTIVE:
+        return Q(ladder_step__in=["2b", "3", "4", "5"])
+    return Q(pk__in=[])
+
+
+def position_of(client: Client) -> LadderPosition:
+    return LadderPosition(
+        LadderStep(client.ladder_step),
+        LadderSubStatus(client.ladder_sub_status) if client.ladder_sub_status else None,
+    )
+
+
+def client_target_groups(client: Client, on: dt.date) -> frozenset[TargetGroupCode]:
+    return derive_target_groups(
+        TargetGroupFacts(
+            date_of_birth=client.date_of_birth,
+            ladder_step=client.ladder_step,
+            migration_background=client.migration_background,
+            ldr_registered=client.ldr_registered,
+            nbw_indication=client.nbw_indication,
+            lks_active=client.lks_status == LksStatus.ACTIVE,
+            benefit_type=client.benefit_type,
+        ),
+        on,
+    )
+
+
+@dataclass(frozen=True)
+class Derived:
+    """Unit, track, growth potential, age and target groups of one client on a date."""
+
+    unit: str | None
+    track: str | None
+    growth_potential: bool
+    age: int
+    target_groups: frozenset[TargetGroupCode]
+
+
+class DerivedResolver:
+    """Derives unit/track for many clients with two queries in total (not per row)."""
+
+    def __init__(self, *, organisation_id: int | None, on: dt.date) -> None:
+        self.on = on
+        self.units = mapping_rows(organisation_id=organisation_id, kind=MappingKind.UNIT, on=on)
+        self.tracks = mapping_rows(organisation_id=organisation_id, kind=MappingKind.TRACK, on=on)
+
+    def __call__(self, client: Client) -> Derived:
+        from .target_groups import age_on
+
+        pos = position_of(client)
+        return Derived(
+            unit=ladder.resolve_mapping(self.units, pos),
+            track=ladder.resolve_mapping(self.tracks, pos),
+            growth_potential=ladder.has_growth_potential(pos),
+            age=age_on(client.date_of_birth, self.on),
+            target_groups=client_target_groups(client, self.on),
+        )
+
+
+# --- Client lists ---------------------------------------------------------------------------
+
+
+def clients_for(user: Any) -> QuerySet[Client]:
+    """All clients this user may see (R-SEC-1)."""
+    return scoped(user, Client.objects.all())
+
+
+SORTS: dict[str, list[str]] = {
+    "naam": ["last_name", "first_name", "id"],
+    "-naam": ["-last_name", "-first_name", "-id"],
+    "klantnummer": ["client_number"],
+    "-klantnummer": ["-client_number"],
+    "trede": ["ladder_step", "ladder_sub_status", "last_name", "id"],
+    "-trede": ["-ladder_step", "-ladder_sub_status", "last_name", "id"],
+    "geboortedatum": ["date_of_birth", "id"],
+    "-geboortedatum": ["-date_of_birth", "id"],
+    "gemeente": ["municipality__name", "last_name", "id"],
+    "-gemeente": ["-municipality__name", "last_name", "id"],
+}
+
+
+@dataclass
+class CaseloadFilters:
+    ladder_step: str = ""
+    unit: str = ""
+    track: str = ""
+    target_group: str = ""
+    municipality: int | None = None
+    case_manager: int | None = None  # 0 = "mine"
+    text: str = ""
+    sort: str = "naam"
+
+
+def caseload_list(*, user: Any, filters: CaseloadFilters, on: dt.date) -> QuerySet[Client]:
+    """The filterable, sortable caseload (R-CLI-3), scoped. No BSN filter here: a BSN is
+    searched through `client_search_bsn` (POST only)."""
+    qs = clients_for(user).select_related("municipality", "case_manager")
+    org_id = getattr(user, "organisation_id", None)
+    if filters.ladder_step:
+        qs = qs.filter(ladder_step=filters.ladder_step)
+    if filters.unit:
+        qs = qs.filter(unit_q(organisation_id=org_id, unit=filters.unit, on=on))
+    if filters.track:
+        qs = qs.filter(track_q(organisation_id=org_id, track=filters.track, on=on))
+    if filters.target_group:
+        qs = qs.filter(target_group_q(filters.target_group, on))
+    if filters.municipality:
+        qs = qs.filter(municipality_id=filters.municipality)
+    if filters.case_manager is not None:
+        qs = qs.filter(case_manager_id=filters.case_manager)
+    text = filters.text.strip()
+    if text:
+        q = Q(client_number__iexact=text)
+        for word in text.split():
+            q |= Q(last_name__icontains=word) | Q(first_name__icontains=word)
+        qs = qs.filter(q)
+    return qs.order_by(*SORTS.get(filters.sort, SORTS["naam"]))
+
+
+def client_search_bsn(*, user: Any, bsn: str) -> QuerySet[Client]:
+    """BSN search (POST only, never in a URL); scoped."""
+    return clients_for(user).filter(bsn=bsn).select_related("municipality", "case_manager")
+
+
+def ladder_step_counts(qs: QuerySet[Client]) -> list[dict[str, Any]]:
+    """Counts per ladder step for a (scoped) client queryset; one query."""
+    raw = dict(
+        qs.order_by()
+        .values_list("ladder_step")
+        .annotate(n=Count("id"))
+        .values_list("ladder_step", "n")
+    )
+    total = sum(raw.values()) or 1
+    return [
+        {
+            "step": step.value,
+            "label": ladder.LADDER_STEP_LABELS_NL[step],
+            "count": raw.get(step.value, 0),
+            "percent": round(100 * raw.get(step.value, 0) / total),
+        }
+        for step in LadderStep
+    ]
+
+
+def caseload_sizes(*, user: Any, on: dt.date) -> dict[str, Any]:
+    """Management view (R-CLI-3): clients per case manager and per unit. Aggregates only,
+    so policy officers (who see no dossiers) may read them; organisation-scoped."""
+    org_id = getattr(user, "organisation_id", None)
+    base = Client.objects.filter(organisation_id=org_id) if org_id else Client.objects.none()
+    per_cm = list(
+        base.order_by()
+        .values("case_manager_id", "case_manager__first_name", "case_manager__last_name")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+    )
+    per_unit = [
+        {
+            "unit": unit.value,
+            "label": ladder.UNIT_LABELS_NL[unit],
+            "count": base.filter(unit_q(organisation_id=org_id, unit=unit, on=on)).count(),
+        }
+        for unit in ladder.UnitCode
+    ]
+    return {"per_case_manager": per_cm, "per_unit": per_unit}
+
+
+def client_timeline(client: Client, *, limit: int = 200) -> QuerySet[ClientEvent]:
+    return client.events.select_related("actor").order_by("-occurred_at", "-id")[:limit]
+
+
+def client_open_agreements(client: Client) -> QuerySet[ClientEvent]:
+    return client.events.filter(is_open=True).select_related("actor").order_by("occurred_at")
+
+
+def client_ladder_history(client: Client) -> QuerySet[LadderStepChange]:
+    return client.ladder_changes.select_related("changed_by").order_by(
+        "-effective_date", "-changed_at", "-id"
+    )
+
+
+# --- Custom budget (R-CLI-4) ---------------------------------------------------------------
+
+
+def budget_yearly_amount(*, organisation_id: int, on: dt.date) -> Decimal:
+    """The configured yearly amount valid on `on` (0 when nothing is configured)."""
+    config = (
+        CustomBudgetConfig.objects.filter(_valid_on(on), organisation_id=organisation_id)
+        .order_by("-valid_from")
+        .first()
+    )
+    return config.yearly_amount if config else Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class BudgetSummary:
+    year: int
+    yearly_amount: Decimal
+    spent: Decimal
+    pending: Decimal
+    remaining: Decimal
+
+
+def budget_summary(client: Client, *, year: int) -> BudgetSummary:
+    amount = budget_yearly_amount(organisation_id=client.organisation_id, on=dt.date(year, 1, 1))
+    rows = dict(
+        BudgetSpending.objects.filter(client=client, spent_on__year=year)
+        .values_list("status")
+        .annotate(total=Sum("amount"))
+        .values_list("status", "total")
+    )
+    spent = rows.get(SpendingStatus.APPROVED) or Decimal("0.00")
+    return BudgetSummary(
+        year=year,
+        yearly_amount=amount,
+        spent=spent,
+        pending=rows.get(SpendingStatus.PENDING) or Decimal("0.00"),
+        remaining=remaining_budget(amount, [spent]),
+    )
+
+
+def budget_spendings(client: Client, *, year: int) -> QuerySet[BudgetSpending]:
+    return BudgetSpending.objects.filter(client=client, spent_on__year=year).select_related(
+        "created_by", "decided_by"
+    )
+
+
+# --- Aggregates for other apps (finance, steering) ------------------------------------------
+
+
+def _benefit_running_q(on: dt.date) -> Q:
+    return (
+        ~Q(benefit_type=BenefitType.NONE)
+        & (Q(benefit_start_date__isnull=True) | Q(benefit_start_date__lte=on))
+        & (Q(benefit_end_date__isnull=True) | Q(benefit_end_date__gte=on))
+    )
+
+
+def client_file_counts_by_municipality(*, organisation: Any, on: dt.date) -> dict[int, int]:
+    """Municipality id → number of client files with a benefit running on `on` (finance's
+    cost-split key). Aggregate: no personal data leaves."""
+    org_id = organisation if isinstance(organisation, int) else organisation.pk
+    rows = (
+        Client.objects.filter(_benefit_running_q(on), organisation_id=org_id)
+        .order_by()
+        .values_list("municipality_id")
+        .annotate(n=Count("id"))
+        .values_list("municipality_id", "n")
+    )
+    return {mid: n for mid, n in rows}
+
+
+def client_counts_by_month(
+    *, organisation: Any, start: dt.date, end: dt.date
+) -> list[tuple[dt.date, int]]:
+    """Realised caseload line: for each first-of-month from `start` to `end`, the number of
+    clients with a benefit running on that day. One query per month (a handful of months)."""
+    org_id = organisation if isinstance(organisation, int) else organisation.pk
+    result: list[tuple[dt.date, int]] = []
+    month = start.replace(day=1)
+    base = Client.objects.filter(organisation_id=org_id)
+    while month <= end:
+        result.append((month, base.filter(_benefit_running_q(month)).count()))
+        month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return result

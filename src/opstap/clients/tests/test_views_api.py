@@ -1,0 +1,257 @@
+"""Caseload page, dossier, forms and the API: filters, Dutch messages, query counts constant
+in the page size, problem+json errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test import Client as HttpClient
+from django.test.utils import CaptureQueriesContext
+
+from opstap.accounts.roles import RoleCode
+from opstap.audit.models import AuditRecord
+from opstap.clients.models import Client, ClientEvent
+from opstap.clients.services import case_manager_set_unit, client_event_record, client_handover
+from opstap.organisations.models import Municipality
+
+from .factories import make_client
+
+
+@pytest.fixture
+def caseload(org, case_manager):
+    case_manager_set_unit(user=case_manager, unit="work")
+    zevenaar = Municipality.objects.get(organisation=org, name="Zevenaar")
+    clients = [
+        make_client(
+            org, case_manager=case_manager, ladder_step=step, last_name=name, municipality=m
+        )
+        for step, name, m in [
+            ("4", "Aalbers", None),
+            ("5", "Bos", zevenaar),
+            ("2b", "Claassen", None),
+            ("1", "Dekker", None),  # care unit, own caseload
+        ]
+    ]
+    return clients
+
+
+def _html(http: HttpClient, url: str) -> str:
+    response = http.get(url)
+    assert response.status_code == 200, response.status_code
+    return response.content.decode()
+
+
+def test_caseload_filters_and_sorting(caseload, case_manager, client: HttpClient) -> None:
+    """R-CLI-3: the caseload is filterable by step, unit, track, target group, municipality,
+    case manager and text."""
+    client.force_login(case_manager)
+    html = _html(client, "/klanten/")
+    assert all(c.last_name in html for c in caseload)
+    assert "Klanten per trede" in html and "<svg" in html and 'id="ladder-counts"' in html
+    assert "Dekker" not in _html(client, "/klanten/?unit=work")
+    assert "Dekker" in _html(client, "/klanten/?unit=care")
+    html = _html(client, "/klanten/?spoor=1")
+    assert "Bos" in html and "Aalbers" not in html
+    assert "Aalbers" in _html(client, "/klanten/?trede=4")
+    assert "Bos" not in _html(client, "/klanten/?trede=4")
+    zevenaar = Municipality.objects.get(name="Zevenaar")
+    html = _html(client, f"/klanten/?gemeente={zevenaar.pk}")
+    assert "Bos" in html and "Aalbers" not in html
+    html = _html(client, "/klanten/?doelgroep=care")
+    assert "Dekker" in html and "Bos" not in html
+    html = _html(client, "/klanten/?q=claas")
+    assert "Claassen" in html and "Bos" not in html
+    html = _html(client, "/klanten/?klantmanager=mij&sort=-naam")
+    assert html.index("Dekker") < html.index("Aalbers")
+
+
+def test_caseload_queries_constant_in_page_size(org, case_manager, client: HttpClient) -> None:
+    """No N+1: the page costs the same number of queries for 5 and for 50 rows."""
+    case_manager_set_unit(user=case_manager, unit="work")
+    for i in range(60):
+        make_client(
+            org,
+            case_manager=case_manager,
+            ladder_step=["4", "6"][i % 2],
+            ladder_sub_status="with_growth" if i % 2 else "",
+        )
+    client.force_login(case_manager)
+    counts = []
+    for per in (10, 50):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(f"/klanten/?per={per}&unit=work").status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1]
+
+
+def test_api_list_queries_constant_in_page_size(org, case_manager, api_as) -> None:
+    case_manager_set_unit(user=case_manager, unit="work")
+    for _ in range(40):
+        make_client(org, case_manager=case_manager)
+    api = api_as(case_manager)
+    api.get("/api/v1/clients?pageSize=1")  # warm up the user's cached roles
+    counts = []
+    for size in (5, 40):
+        with CaptureQueriesContext(connection) as ctx:
+            body = api.get(f"/api/v1/clients?pageSize={size}&ladderStep=4").json()
+        assert len(body["results"]) == size
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1]
+
+
+def test_dossier_ladder_change_and_handover_forms(
+    caseload, case_manager, make_user, client: HttpClient
+) -> None:
+    """R-LAD-1 / R-CLI-3 through the pages, with Dutch validation messages; the new case
+    manager sees the handover note, open agreements and recent events."""
+    other = make_user(RoleCode.CASE_MANAGER, username="km2")
+    target = caseload[0]
+    client_event_record(
+        client=target, kind="agreement", summary="Cv sturen vóór vrijdag", is_open=True
+    )
+    client.force_login(case_manager)
+    response = client.post(f"/klanten/{target.pk}/trede/", {"step": "6", "reason": "Werk gevonden"})
+    assert "Kies bij trede 6 een substatus" in response.content.decode()
+    response = client.post(f"/klanten/{target.pk}/trede/", {"step": "5", "reason": ""})
+    assert "Geef een reden voor de wijziging van de trede." in response.content.decode()
+    response = client.post(
+        f"/klanten/{target.pk}/trede/", {"step": "5", "effective_date": "31/12/2020", "reason": "x"}
+    )
+    assert "Vul een geldige datum in (dd-mm-jjjj)." in response.content.decode()
+    response = client.post(
+        f"/klanten/{target.pk}/trede/", {"step": "5", "reason": "Sollicitatietraining afgerond"}
+    )
+    assert response.status_code == 302
+    response = client.post(
+        f"/klanten/{target.pk}/overdracht/", {"new_case_manager": other.pk, "note": ""}
+    )
+    assert "Schrijf een overdrachtsnotitie." in response.content.decode()
+    response = client.post(
+        f"/klanten/{target.pk}/overdracht/",
+        {"new_case_manager": other.pk, "note": "Let op de schulden"},
+    )
+    assert response.status_code == 302
+    html = _html(client, f"/klanten/{target.pk}/")  # still visible: unit work
+    assert "Sollicitatietraining afgerond" in html and "Overgedragen aan" in html
+    client.force_login(other)
+    html = _html(client, f"/klanten/{target.pk}/")
+    assert 'id="handover-highlight"' in html
+    assert "Let op de schulden" in html and "Cv sturen vóór vrijdag" in html
+
+
+def test_budget_form_and_second_approval(
+    caseload, case_manager, make_user, client: HttpClient
+) -> None:
+    """R-CLI-4 through the pages."""
+    from decimal import Decimal
+
+    from opstap.clients.models import CustomBudgetConfig
+
+    CustomBudgetConfig.objects.create(
+        organisation=caseload[0].organisation,
+        yearly_amount=Decimal("500"),
+        valid_from=dt.date(2000, 1, 1),
+    )
+    target = caseload[0]
+    client.force_login(case_manager)
+    response = client.post(f"/klanten/{target.pk}/budget/", {"amount": "abc", "purpose": "x"})
+    assert "Vul een geldig bedrag in" in response.content.decode()
+    client.post(
+        f"/klanten/{target.pk}/budget/", {"amount": "600,00", "purpose": "Opleiding heftruck"}
+    )
+    html = _html(client, f"/klanten/{target.pk}/")
+    assert "Wacht op tweede goedkeuring" in html and "€ 500,00" in html, html[
+        html.find("Maatwerkbudget") :
+    ][:1500]
+    spending = target.budget_spendings.get()
+    colleague = make_user(RoleCode.CASE_MANAGER)
+    case_manager_set_unit(user=colleague, unit="work")
+    client.force_login(colleague)
+    client.post(f"/klanten/budget/{spending.pk}/besluit/", {"besluit": "goedkeuren"})
+    spending.refresh_from_db()
+    assert spending.status == "approved" and spending.decided_by == colleague
+
+
+def test_home_panel_and_navigation(caseload, case_manager, client: HttpClient) -> None:
+    client.force_login(case_manager)
+    html = _html(client, "/")
+    assert "Mijn caseload" in html and "4</strong> klanten in uw caseload" in html
+
+
+def test_api_crud_search_and_ladder(org, case_manager, api_as) -> None:
+    """R-CLI-1 / R-LAD-1 through the API; errors are problem+json in Dutch."""
+    case_manager_set_unit(user=case_manager, unit="work")
+    api = api_as(case_manager)
+    duiven = Municipality.objects.get(organisation=org, name="Duiven")
+    payload = {
+        "bsn": "123456780",
+        "clientNumber": "API-1",
+        "firstName": "Fatima",
+        "lastName": "Bakkali",
+        "dateOfBirth": "2001-04-03",
+        "municipality": duiven.pk,
+        "ladderStep": "3",
+        "caseManager": case_manager.pk,
+        "obstacles": ["language"],
+    }
+    bad = api.post("/api/v1/clients", payload, format="json")
+    assert bad.status_code == 400
+    assert bad["Content-Type"] == "application/problem+json"
+    assert any(
+        p["name"] == "bsn" and "elfproef" in p["reason"] for p in bad.json()["invalidParams"]
+    )
+    payload["bsn"] = "111222333"
+    created = api.post("/api/v1/clients", payload, format="json")
+    assert created.status_code == 201, created.json()
+    body = created.json()
+    assert body["unit"] == "work" and body["track"] == "2" and "youth" in body["targetGroups"]
+    cid = body["id"]
+    assert api.get(f"/api/v1/clients/{cid}").json()["clientNumber"] == "API-1"
+    assert AuditRecord.objects.filter(action="read", client_id=cid).exists()
+    patched = api.patch(
+        f"/api/v1/clients/{cid}", {"postcode": "6921 AB", "bsn": "999999999"}, format="json"
+    )
+    assert patched.status_code == 200 and patched.json()["postcode"] == "6921 AB"
+    assert Client.objects.get(pk=cid).bsn == "111222333"  # read-only on update
+    hits = api.post("/api/v1/clients/_search", {"bsn": "111222333"}, format="json").json()
+    assert [h["id"] for h in hits] == [cid]
+    assert api.get("/api/v1/clients/_search").status_code in (404, 405)
+    change = api.post(
+        f"/api/v1/clients/{cid}/ladder-steps", {"step": "6", "reason": "Werk"}, format="json"
+    )
+    assert change.status_code == 400 and change["Content-Type"] == "application/problem+json"
+    change = api.post(
+        f"/api/v1/clients/{cid}/ladder-steps",
+        {"step": "6", "subStatus": "not_work_ready", "reason": "Werk"},
+        format="json",
+    )
+    assert change.status_code == 201
+    history = api.get(f"/api/v1/clients/{cid}/ladder-steps").json()
+    assert [h["step"] for h in history] == ["6", "3"]
+    assert api.get("/api/v1/clients?ladderStep=6").json()["count"] == 1
+    assert ClientEvent.objects.filter(client_id=cid, kind="ladder").exists()
+
+
+def test_income_coach_api_is_read_only(org, case_manager, make_user, api_as) -> None:
+    coach = make_user(RoleCode.INCOME_COACH)
+    target = make_client(org)
+    api = api_as(coach)
+    assert api.get(f"/api/v1/clients/{target.pk}").status_code == 200
+    assert (
+        api.patch(f"/api/v1/clients/{target.pk}", {"city": "x"}, format="json").status_code == 403
+    )
+    assert (
+        api.post(
+            f"/api/v1/clients/{target.pk}/ladder-steps", {"step": "5", "reason": "x"}, format="json"
+        ).status_code
+        == 403
+    )
+
+
+def test_handover_service_from_view_timeline(org, case_manager, make_user) -> None:
+    other = make_user(RoleCode.CASE_MANAGER)
+    c = make_client(org, case_manager=case_manager)
+    client_handover(actor=case_manager, client=c, new_case_manager=other, note="n")
+    assert list(c.events.values_list("kind", flat=True)) == ["handover", "created"]

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "clients"
+urlpatterns = [
+    path("", views.caseload, name="caseload"),
+    path("zoeken-op-bsn/", views.bsn_search, name="bsn_search"),
+    path("caseloadgrootte/", views.caseload_sizes, name="caseload_sizes"),
+    path("importeren/", views.import_start, name="import"),
+    path("importeren/<int:pk>/", views.import_detail, name="import_detail"),
+    path("budget/<int:pk>/besluit/", views.budget_decide, name="budget_decide"),
+    path("<int:pk>/", views.dossier, name="dossier"),
+    path("<int:pk>/trede/", views.ladder_change, name="ladder_change"),
+    path("<int:pk>/overdracht/", views.handover, name="handover"),
+    path("<int:pk>/budget/", views.budget_spending, name="budget_spending"),
+]

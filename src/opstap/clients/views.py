@@ -1,0 +1,465 @@
+"""Pages of the clients app: caseload, BSN search, dossier, ladder change, handover, custom
+budget, caseload sizes and the client import. Parse, call a service or selector, render."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+import uuid
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import close_old_connections, transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from opstap.accounts.access import get_object_for_user, permission_required, scoped
+from opstap.accounts.roles import Perm
+from opstap.audit.models import AuditAction
+from opstap.audit.services import audit_log
+from opstap.organisations.models import Municipality
+
+from . import selectors
+from .forms import (
+    BsnSearchForm,
+    BudgetSpendingForm,
+    CaseloadFilterForm,
+    HandoverForm,
+    ImportForm,
+    LadderChangeForm,
+    _case_managers,
+)
+from .ladder import (
+    SUB_STATUS_LABELS_NL,
+    TRACK_LABELS_NL,
+    UNIT_LABELS_NL,
+    LadderSubStatus,
+    TrackCode,
+    UnitCode,
+)
+from .models import BudgetSpending, Client, ClientEventKind, ImportJob, Obstacle
+from .services import (
+    ClientError,
+    budget_spending_decide,
+    budget_spending_record,
+    client_change_ladder_step,
+    client_handover,
+)
+from .target_groups import TARGET_GROUP_LABELS_NL
+
+PAGE_SIZES = (10, 25, 50, 100)
+
+
+def audit_clients_shown(
+    request: HttpRequest, clients: list[Client], action: str, purpose: str
+) -> None:
+    """One audit row per client shown (R-SEC-2), written in one bulk insert."""
+    from opstap.audit.services import audit_log_many
+
+    user: Any = request.user
+    roles = ",".join(sorted(user.role_codes))[:255]
+    ip = request.META.get("REMOTE_ADDR") or None
+    audit_log_many(
+        [
+            {
+                "organisation_id": user.organisation_id,
+                "actor_id": user.pk,
+                "actor_username": user.get_username(),
+                "actor_roles": roles,
+                "action": action,
+                "object_type": "client",
+                "object_id": str(c.pk),
+                "client_id": c.pk,
+                "purpose": purpose,
+                "ip_address": ip,
+            }
+            for c in clients
+        ]
+    )
+
+
+def _filters_from(form: CaseloadFilterForm, user: Any) -> selectors.CaseloadFilters:
+    data = form.cleaned_data if form.is_valid() else {}
+    cm = data.get("klantmanager") or ""
+    case_manager: int | None = None
+    if cm == "mij":
+        case_manager = user.pk
+    elif cm.isdigit():
+        case_manager = int(cm)
+    municipality = data.get("gemeente") or ""
+    return selectors.CaseloadFilters(
+        ladder_step=data.get("trede") or "",
+        unit=data.get("unit") or "",
+        track=data.get("spoor") or "",
+        target_group=data.get("doelgroep") or "",
+        municipality=int(municipality) if municipality.isdigit() else None,
+        case_manager=case_manager,
+        text=data.get("q") or "",
+        sort=data.get("sort") or "naam",
+    )
+
+
+def _rows(request: HttpRequest, clients: list[Client]) -> list[dict[str, Any]]:
+    user: Any = request.user
+    derive = selectors.DerivedResolver(
+        organisation_id=user.organisation_id, on=timezone.localdate()
+    )
+    rows = []
+    for c in clients:
+        d = derive(c)
+        rows.append(
+            {
+                "client": c,
+                "unit": UNIT_LABELS_NL.get(UnitCode(d.unit)) if d.unit else "",
+                "track": TRACK_LABELS_NL.get(TrackCode(d.track)) if d.track else "",
+                "age": d.age,
+                "target_groups": [TARGET_GROUP_LABELS_NL[g] for g in sorted(d.target_groups)],
+                "sub_status": SUB_STATUS_LABELS_NL[LadderSubStatus(c.ladder_sub_status)]
+                if c.ladder_sub_status
+                else "",
+            }
+        )
+    return rows
+
+
+def _chart(counts: list[dict[str, Any]]) -> dict[str, Any]:
+    """Server-rendered SVG bars (no script needed); the table beside it has the numbers."""
+    top = max((c["count"] for c in counts), default=0) or 1
+    bar_h, gap, width = 22, 6, 320
+    bars = []
+    for i, c in enumerate(counts):
+        bars.append(
+            {
+                **c,
+                "y": i * (bar_h + gap),
+                "text_y": i * (bar_h + gap) + 16,
+                "w": max(1, round(width * c["count"] / top)) if c["count"] else 0,
+                "label_x": 40 + (max(1, round(width * c["count"] / top)) if c["count"] else 0) + 6,
+            }
+        )
+    return {"bars": bars, "height": len(counts) * (bar_h + gap), "bar_h": bar_h}
+
+
+@permission_required(Perm.CLIENT_VIEW)
+def caseload(request: HttpRequest) -> HttpResponse:
+    """'Mijn caseload': filterable, sortable, paginated; every client shown is audited."""
+    user: Any = request.user
+    municipalities = list(Municipality.objects.filter(organisation_id=user.organisation_id))
+    case_managers = list(_case_managers(user.organisation_id))
+    form = CaseloadFilterForm(
+        request.GET or None, municipalities=municipalities, case_managers=case_managers
+    )
+    filters = _filters_from(form, user)
+    qs = selectors.caseload_list(user=user, filters=filters, on=timezone.localdate())
+    try:
+        per_page = int(request.GET.get("per", 25))
+    except ValueError:
+        per_page = 25
+    per_page = per_page if per_page in PAGE_SIZES else 25
+    page = Paginator(qs, per_page).get_page(request.GET.get("pagina"))
+    clients = list(page.object_list)
+    audit_clients_shown(request, clients, AuditAction.LIST, "Caseload bekijken")
+    # The chart shows the whole (filtered) caseload per step, ignoring the step filter itself.
+    counts = selectors.ladder_step_counts(
+        selectors.caseload_list(
+            user=user, filters=dataclasses.replace(filters, ladder_step=""), on=timezone.localdate()
+        )
+    )
+    query = request.GET.copy()
+    query.pop("pagina", None)
+    sort_query = request.GET.copy()
+    sort_query.pop("sort", None)
+    sort_query.pop("pagina", None)
+    return render(
+        request,
+        "clients/caseload.html",
+        {
+            "page_title": "Mijn caseload",
+            "form": form,
+            "bsn_form": BsnSearchForm(),
+            "page": page,
+            "rows": _rows(request, clients),
+            "counts": counts,
+            "chart": _chart(counts),
+            "query": query.urlencode(),
+            "sort_query": sort_query.urlencode(),
+            "current_sort": filters.sort,
+            "per_page": per_page,
+            "page_sizes": PAGE_SIZES,
+        },
+    )
+
+
+@require_POST
+@permission_required(Perm.CLIENT_VIEW)
+def bsn_search(request: HttpRequest) -> HttpResponse:
+    """BSN search through a POST form: the BSN never lands in a URL or access log."""
+    form = BsnSearchForm(request.POST)
+    rows: list[dict[str, Any]] = []
+    if form.is_valid():
+        bsn = "".join(ch for ch in form.cleaned_data["bsn"] if ch.isdigit())
+        clients = list(selectors.client_search_bsn(user=request.user, bsn=bsn))
+        audit_clients_shown(request, clients, AuditAction.SEARCH, "Zoeken op BSN")
+        rows = _rows(request, clients)
+    return render(
+        request,
+        "clients/bsn_results.html",
+        {
+            "page_title": "Zoeken op BSN",
+            "bsn_form": form,
+            "rows": rows,
+            "searched": form.is_valid(),
+        },
+    )
+
+
+def _client_for(request: HttpRequest, pk: int) -> Client:
+    return get_object_for_user(
+        request.user, Client.objects.select_related("municipality", "case_manager", "user"), pk=pk
+    )
+
+
+@permission_required(Perm.CLIENT_VIEW)
+def dossier(request: HttpRequest, pk: int) -> HttpResponse:
+    """The client dossier with its timeline; a case manager who just received the client
+    sees the handover note, open agreements and recent events first (R-CLI-3)."""
+    client = _client_for(request, pk)
+    user: Any = request.user
+    audit_log(
+        action=AuditAction.READ,
+        request=request,
+        object_type="client",
+        object_id=client.pk,
+        client_id=client.pk,
+        purpose="Dossier bekijken",
+    )
+    today = timezone.localdate()
+    derived = selectors.DerivedResolver(organisation_id=client.organisation_id, on=today)(client)
+    events = list(selectors.client_timeline(client))
+    handover = next(
+        (
+            e
+            for e in events
+            if e.kind == ClientEventKind.HANDOVER
+            and e.data.get("to_case_manager") == user.pk
+            and (timezone.now() - e.occurred_at).days <= 30
+        ),
+        None,
+    )
+    budget = selectors.budget_summary(client, year=today.year)
+    spendings = list(selectors.budget_spendings(client, year=today.year))
+    return render(
+        request,
+        "clients/dossier.html",
+        {
+            "page_title": f"Dossier {client.full_name}",
+            "client": client,
+            "derived": derived,
+            "unit_label": UNIT_LABELS_NL.get(UnitCode(derived.unit)) if derived.unit else "",
+            "track_label": TRACK_LABELS_NL.get(TrackCode(derived.track)) if derived.track else "",
+            "target_groups": [TARGET_GROUP_LABELS_NL[g] for g in sorted(derived.target_groups)],
+            "sub_status": SUB_STATUS_LABELS_NL[LadderSubStatus(client.ladder_sub_status)]
+            if client.ladder_sub_status
+            else "",
+            "obstacles": [Obstacle(o).label for o in client.obstacles if o in Obstacle.values],
+            "events": events,
+            "handover": handover,
+            "recent_events": events[:10] if handover else [],
+            "open_agreements": list(selectors.client_open_agreements(client)),
+            "ladder_history": list(selectors.client_ladder_history(client)),
+            "budget": budget,
+            "spendings": spendings,
+            "can_change": user.has_opstap_perm(Perm.CLIENT_CHANGE),
+        },
+    )
+
+
+def _form_page(
+    request: HttpRequest, client: Client, form: Any, title: str, action: str
+) -> HttpResponse:
+    return render(
+        request,
+        "clients/form.html",
+        {"page_title": title, "client": client, "form": form, "action": action},
+    )
+
+
+def _apply_error(form: Any, exc: ClientError) -> None:
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, exc.message)
+
+
+@permission_required(Perm.CLIENT_CHANGE)
+def ladder_change(request: HttpRequest, pk: int) -> HttpResponse:
+    client = _client_for(request, pk)
+    form = LadderChangeForm(request.POST or None, initial={"step": client.ladder_step})
+    if request.method == "POST" and form.is_valid():
+        try:
+            client_change_ladder_step(
+                actor=request.user,
+                client=client,
+                step=form.cleaned_data["step"],
+                sub_status=form.cleaned_data["sub_status"],
+                reason=form.cleaned_data["reason"],
+                effective_date=form.cleaned_data["effective_date"],
+            )
+        except ClientError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, "De trede is gewijzigd.")
+            return redirect("clients:dossier", pk=client.pk)
+    return _form_page(request, client, form, "Trede wijzigen", "trede")
+
+
+@permission_required(Perm.CLIENT_CHANGE)
+def handover(request: HttpRequest, pk: int) -> HttpResponse:
+    client = _client_for(request, pk)
+    user: Any = request.user
+    form = HandoverForm(
+        request.POST or None,
+        organisation_id=user.organisation_id,
+        exclude_id=client.case_manager_id,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            client_handover(
+                actor=user,
+                client=client,
+                new_case_manager=form.cleaned_data["new_case_manager"],
+                note=form.cleaned_data["note"],
+            )
+        except ClientError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, "De klant is overgedragen.")
+            return redirect("clients:dossier", pk=client.pk)
+    return _form_page(request, client, form, "Klant overdragen", "overdracht")
+
+
+@permission_required(Perm.CLIENT_CHANGE)
+def budget_spending(request: HttpRequest, pk: int) -> HttpResponse:
+    client = _client_for(request, pk)
+    form = BudgetSpendingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            spending = budget_spending_record(
+                actor=request.user,
+                client=client,
+                amount=form.cleaned_data["amount"],
+                purpose=form.cleaned_data["purpose"],
+                spent_on=form.cleaned_data["spent_on"],
+            )
+        except ClientError as exc:
+            _apply_error(form, exc)
+        else:
+            if spending.status == "pending":
+                messages.warning(
+                    request,
+                    "De uitgave gaat boven het budget en wacht op goedkeuring door een "
+                    "tweede medewerker.",
+                )
+            else:
+                messages.success(request, "De uitgave is vastgelegd.")
+            return redirect("clients:dossier", pk=client.pk)
+    return _form_page(request, client, form, "Uitgave maatwerkbudget", "budget")
+
+
+@require_POST
+@permission_required(Perm.CLIENT_CHANGE)
+def budget_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    spending = get_object_for_user(
+        request.user, BudgetSpending.objects.select_related("client"), pk=pk
+    )
+    try:
+        budget_spending_decide(
+            actor=request.user,
+            spending=spending,
+            approve=request.POST.get("besluit") == "goedkeuren",
+        )
+    except ClientError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Het besluit over de uitgave is vastgelegd.")
+    return redirect("clients:dossier", pk=spending.client_id)
+
+
+@permission_required(Perm.CLIENT_CASELOAD_STATS)
+def caseload_sizes(request: HttpRequest) -> HttpResponse:
+    """Management (R-CLI-3): caseload size per case manager and per unit (aggregates)."""
+    data = selectors.caseload_sizes(user=request.user, on=timezone.localdate())
+    return render(request, "clients/caseload_sizes.html", {"page_title": "Caseloadgrootte", **data})
+
+
+# --- Import (R-SEC-6) -----------------------------------------------------------------------
+
+
+def _start_in_background(job_id: int) -> None:
+    """Run the Celery task after the response: on a broker it is queued; without one (demo,
+    tests) a thread runs the eager task so the page can poll the progress."""
+    from .tasks import import_clients_task
+
+    if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", True):
+
+        def work() -> None:
+            try:
+                import_clients_task.apply(args=[job_id])
+            finally:
+                close_old_connections()
+
+        if getattr(settings, "OPSTAP_IMPORT_SYNC", False):
+            import_clients_task.apply(args=[job_id])
+        else:
+            threading.Thread(target=work, daemon=True).start()
+    else:
+        import_clients_task.delay(job_id)
+
+
+def store_upload(uploaded: Any) -> Path:
+    folder = Path(settings.MEDIA_ROOT) / "client-imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    suffix = Path(uploaded.name).suffix.lower()
+    path = folder / f"{uuid.uuid4().hex}{suffix}"
+    with path.open("wb") as fh:
+        for chunk in uploaded.chunks():
+            fh.write(chunk)
+    return path
+
+
+@permission_required(Perm.CLIENT_IMPORT)
+def import_start(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        uploaded = form.cleaned_data["file"]
+        path = store_upload(uploaded)
+        job = ImportJob.objects.create(
+            organisation_id=user.organisation_id,
+            created_by=user,
+            file_name=Path(uploaded.name).name[:255],
+            file_path=str(path),
+            only_valid_rows=form.cleaned_data["only_valid_rows"],
+        )
+        transaction.on_commit(lambda: _start_in_background(job.pk))
+        return redirect("clients:import_detail", pk=job.pk)
+    jobs = list(scoped(user, ImportJob.objects.all())[:10])
+    return render(
+        request,
+        "clients/import.html",
+        {"page_title": "Klanten importeren", "form": form, "jobs": jobs},
+    )
+
+
+@permission_required(Perm.CLIENT_IMPORT)
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_for_user(request.user, ImportJob.objects.all(), pk=pk)
+    template = (
+        "clients/_import_progress.html"
+        if request.headers.get("HX-Request")
+        else "clients/import_detail.html"
+    )
+    return render(request, template, {"page_title": "Import", "job": job})

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class TrajectoriesConfig(AppConfig):
     name = "opstap.trajectories"
     verbose_name = _("Trajecten")
+
+    def ready(self) -> None:
+        from . import access, home  # noqa: F401  (scope policies and home panel)

@@ -1,0 +1,80 @@
+"""Scope policies of the trajectories app (R-SEC-1), registered with opstap.accounts.access.
+
+- provider staff: only trajectories of their own provider, while running plus the
+  reporting/invoicing period after the end (`selectors.PROVIDER_VISIBLE_AFTER_END_DAYS`);
+- case managers: trajectories of the clients they may see (the clients scope);
+- residents: their own trajectories (read-only: they hold no trajectory permissions);
+- others with `trajectories.view` (contract managers, finance): organisation-wide read.
+Child rows (events, due dates, documents, appointments, absence, outcomes) follow their
+trajectory.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from opstap.accounts.access import register_scope, scoped
+from opstap.accounts.roles import Perm, RoleCode
+from opstap.clients.models import Client
+
+from .models import (
+    Absence,
+    Appointment,
+    Deadline,
+    DeadlineNotification,
+    Outcome,
+    Trajectory,
+    TrajectoryDocument,
+    TrajectoryEvent,
+)
+
+
+def provider_id_of(user: Any) -> int | None:
+    membership = getattr(user, "provider_membership", None)
+    return membership.provider_id if membership is not None else None
+
+
+def trajectory_scope_q(user: Any) -> Q | None:
+    """The policy as a filter on Trajectory (None = nothing visible)."""
+    from .selectors import provider_window_q
+
+    if user.has_role(RoleCode.PROVIDER_STAFF):
+        provider_id = provider_id_of(user)
+        if provider_id is None:
+            return None
+        return Q(provider_id=provider_id) & provider_window_q(timezone.localdate())
+    if user.has_role(RoleCode.CASE_MANAGER) and user.has_opstap_perm(Perm.CLIENT_VIEW):
+        return Q(client__in=scoped(user, Client.objects.all()).values("pk"))
+    if user.has_opstap_perm(Perm.TRAJECTORY_VIEW):
+        return Q()
+    if user.has_opstap_perm(Perm.PORTAL_VIEW):
+        return Q(client__user_id=user.pk)
+    return None
+
+
+@register_scope(Trajectory)
+def trajectory_scope(user: Any, qs: QuerySet[Trajectory]) -> QuerySet[Trajectory]:
+    q = trajectory_scope_q(user)
+    return qs.none() if q is None else qs.filter(q)
+
+
+def _via_trajectory(user: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
+    q = trajectory_scope_q(user)
+    if q is None:
+        return qs.none()
+    visible = Trajectory.objects.filter(organisation_id=user.organisation_id).filter(q)
+    return qs.filter(trajectory__in=visible.values("pk"))
+
+
+for _model in (TrajectoryEvent, Deadline, TrajectoryDocument, Appointment, Absence, Outcome):
+    register_scope(_model)(_via_trajectory)
+
+
+@register_scope(DeadlineNotification)
+def deadline_notification_scope(
+    user: Any, qs: QuerySet[DeadlineNotification]
+) -> QuerySet[DeadlineNotification]:
+    return qs.filter(recipient=user)

@@ -1,0 +1,158 @@
+"""Shapes of the trajectories API (no rules here)."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from opstap.trajectories.models import (
+    Absence,
+    Deadline,
+    Trajectory,
+    TrajectoryDocument,
+    TrajectoryEvent,
+)
+from opstap.trajectories.workflow import Action
+
+
+class DeadlineSerializer(serializers.ModelSerializer[Deadline]):
+    class Meta:
+        model = Deadline
+        fields = ["kind", "label", "due_on", "met_on", "cancelled_on", "responsible_role", "rule"]
+
+
+class EventSerializer(serializers.ModelSerializer[TrajectoryEvent]):
+    actor = serializers.CharField(source="actor.username", default=None, read_only=True)
+
+    class Meta:
+        model = TrajectoryEvent
+        fields = ["occurred_at", "actor", "action", "from_state", "to_state", "reason", "payload"]
+
+
+class TrajectorySerializer(serializers.ModelSerializer[Trajectory]):
+    client_number = serializers.CharField(source="client.client_number", read_only=True)
+    client_name = serializers.CharField(source="client.full_name", read_only=True)
+    product_name = serializers.CharField(source="product.name", read_only=True)
+    provider_name = serializers.CharField(source="provider.name", read_only=True)
+    state_label = serializers.CharField(read_only=True)
+    is_overdue = serializers.BooleanField(read_only=True, default=False)
+
+    class Meta:
+        model = Trajectory
+        fields = [
+            "id",
+            "client",
+            "client_number",
+            "client_name",
+            "product",
+            "product_name",
+            "provider",
+            "provider_name",
+            "product_code",
+            "case_manager",
+            "state",
+            "state_label",
+            "is_overdue",
+            "aim_tiles",
+            "aim_description",
+            "rotonde_exit",
+            "rotonde_skip_reason",
+            "wished_start",
+            "absence_risk",
+            "budget",
+            "price",
+            "order_date",
+            "intake_date",
+            "intake_held_on",
+            "plan_approved_on",
+            "start_date",
+            "planned_end_date",
+            "actual_end_date",
+            "end_reason",
+            "final_report_on",
+            "handed_over_on",
+        ]
+        read_only_fields = fields
+
+
+class TrajectoryDetailSerializer(TrajectorySerializer):
+    deadlines = DeadlineSerializer(many=True, read_only=True)
+    events = EventSerializer(many=True, read_only=True)
+
+    class Meta(TrajectorySerializer.Meta):
+        fields = [*TrajectorySerializer.Meta.fields, "deadlines", "events"]
+        read_only_fields = fields
+
+
+class TransitionSerializer(serializers.Serializer[None]):
+    action = serializers.ChoiceField(choices=[a.value for a in Action])
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    payload = serializers.DictField(required=False, default=dict)
+
+
+class DocumentSerializer(serializers.ModelSerializer[TrajectoryDocument]):
+    kind = serializers.CharField(read_only=True)
+    has_file = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TrajectoryDocument
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "text",
+            "goals",
+            "result_agreements",
+            "signed_by_candidate",
+            "file_name",
+            "content_type",
+            "size",
+            "submitted_at",
+            "has_file",
+        ]
+        read_only_fields = [
+            "id",
+            "kind",
+            "file_name",
+            "content_type",
+            "size",
+            "submitted_at",
+            "has_file",
+        ]
+
+    def get_has_file(self, obj: TrajectoryDocument) -> bool:
+        return bool(obj.file)
+
+
+class DocumentCreateSerializer(serializers.Serializer[None]):
+    kind = serializers.CharField(
+        max_length=30,
+        help_text="quote, plan, progress_report, extension_request, return_request, "
+        "final_report of handover_note.",
+    )
+    title = serializers.CharField(max_length=200)
+    text = serializers.CharField(required=False, allow_blank=True, default="")
+    goals = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+    result_agreements = serializers.ListField(
+        child=serializers.CharField(), required=False, default=list
+    )
+    signed_by_candidate = serializers.BooleanField(required=False, default=False)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    payload = serializers.DictField(required=False, default=dict)
+    file = serializers.FileField(required=False, allow_null=True, default=None)
+
+
+class AbsenceSerializer(serializers.ModelSerializer[Absence]):
+    risk_at_report = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Absence
+        fields = [
+            "id",
+            "occurred_at",
+            "reason",
+            "reported_at",
+            "risk_at_report",
+            "late",
+            "problematic",
+        ]
+        read_only_fields = ["id", "reported_at", "risk_at_report", "late"]

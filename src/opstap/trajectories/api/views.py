@@ -1,0 +1,200 @@
+"""/api/v1/trajectories: list (filters), retrieve, POST transitions, GET/POST reports and
+absences. Provider tokens see only their own provider's trajectories (R-SEC-1); illegal
+transitions are problem+json 409 with the workflow's Dutch message (R-TRJ-2)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from opstap.accounts.access import HasOpstapPermission, get_object_for_user
+from opstap.accounts.roles import Perm
+from opstap.audit.models import AuditAction
+from opstap.audit.services import audit_log, audit_records_for_request
+from opstap.trajectories import selectors, services
+from opstap.trajectories.models import Deadline, Trajectory, TrajectoryEvent
+from opstap.trajectories.workflow import IllegalTransition
+
+from .serializers import (
+    AbsenceSerializer,
+    DocumentCreateSerializer,
+    DocumentSerializer,
+    TrajectoryDetailSerializer,
+    TrajectorySerializer,
+    TransitionSerializer,
+)
+
+FILTERS = [
+    OpenApiParameter("state", OpenApiTypes.STR, description="Status (bijv. running)."),
+    OpenApiParameter("provider", OpenApiTypes.INT, description="Id van de aanbieder."),
+    OpenApiParameter("product", OpenApiTypes.INT, description="Id van het product."),
+    OpenApiParameter("client", OpenApiTypes.INT, description="Id van de klant."),
+    OpenApiParameter("overdue", OpenApiTypes.BOOL, description="Alleen met verlopen termijn."),
+]
+
+
+class TransitionRefused(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "Deze handeling is niet toegestaan."
+    default_code = "illegal_transition"
+
+
+def _problem(exc: services.TrajectoryError) -> ValidationError:
+    from rest_framework.exceptions import ErrorDetail
+
+    field = exc.field or "nonFieldErrors"
+    return ValidationError({field: [ErrorDetail(exc.message, code=exc.code)]})
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+class TrajectoryViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Trajectory]
+):
+    """Trajectories (trajecten) the caller may see (R-SEC-1)."""
+
+    serializer_class = TrajectorySerializer
+    permission_classes = [HasOpstapPermission]
+    required_perms = {"default": (Perm.TRAJECTORY_VIEW,)}
+    queryset = Trajectory.objects.none()
+
+    def get_queryset(self) -> QuerySet[Trajectory]:
+        if getattr(self, "swagger_fake_view", False):
+            return Trajectory.objects.none()
+        params = self.request.query_params
+        filters = selectors.TrajectoryFilters(
+            provider=_int(params.get("provider")),
+            product=_int(params.get("product")),
+            client=_int(params.get("client")),
+            state=params.get("state") or "",
+            overdue=(params.get("overdue") or "").lower() in {"1", "true", "ja"},
+        )
+        return selectors.trajectory_list(
+            user=self.request.user, filters=filters, on=timezone.localdate()
+        )
+
+    def _trajectory(self) -> Trajectory:
+        return get_object_for_user(
+            self.request.user,
+            Trajectory.objects.select_related("client", "product", "provider").prefetch_related(
+                Prefetch("deadlines", Deadline.objects.order_by("due_on", "id")),
+                Prefetch(
+                    "events",
+                    TrajectoryEvent.objects.select_related("actor").order_by("occurred_at", "id"),
+                ),
+            ),
+            pk=self.kwargs.get("pk"),
+        )
+
+    @extend_schema(parameters=FILTERS)
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = list(self.paginate_queryset(self.get_queryset()) or [])
+        audit_records_for_request(
+            request,
+            action=AuditAction.LIST,
+            object_type="trajectory",
+            items=[(t.pk, t.client_id) for t in page],
+            purpose="Trajectenlijst via API",
+        )
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(responses=TrajectoryDetailSerializer)
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        trajectory = self._trajectory()
+        audit_log(
+            action=AuditAction.READ,
+            request=request,
+            object_type="trajectory",
+            object_id=trajectory.pk,
+            client_id=trajectory.client_id,
+            purpose="Traject ophalen via API",
+        )
+        return Response(TrajectoryDetailSerializer(trajectory).data)
+
+    @extend_schema(request=TransitionSerializer, responses=TrajectoryDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="transitions")
+    def transitions(self, request: Request, pk: str | None = None) -> Response:
+        """Perform one transition of the workflow with its payload (R-TRJ-2)."""
+        trajectory = self._trajectory()
+        body = TransitionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            services.trajectory_transition(
+                actor=request.user,
+                trajectory=trajectory,
+                action=body.validated_data["action"],
+                reason=body.validated_data["reason"],
+                payload=body.validated_data["payload"],
+            )
+        except IllegalTransition as exc:
+            raise TransitionRefused(str(exc)) from exc
+        except services.TrajectoryError as exc:
+            raise _problem(exc) from exc
+        return Response(TrajectoryDetailSerializer(self._trajectory()).data)
+
+    @extend_schema(methods=["GET"], responses=DocumentSerializer(many=True))
+    @extend_schema(methods=["POST"], request=DocumentCreateSerializer, responses=DocumentSerializer)
+    @action(detail=True, methods=["get", "post"], url_path="reports")
+    def reports(self, request: Request, pk: str | None = None) -> Response:
+        """Documents: quote, plan, progress/final report, requests, handover note."""
+        trajectory = self._trajectory()
+        if request.method == "GET":
+            documents = selectors.trajectory_documents(trajectory)
+            return Response(DocumentSerializer(documents, many=True).data)
+        body = DocumentCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        try:
+            document = services.trajectory_document_submit(
+                actor=request.user,
+                trajectory=trajectory,
+                kind=data["kind"],
+                title=data["title"],
+                text=data["text"],
+                goals=data["goals"],
+                result_agreements=data["result_agreements"],
+                signed_by_candidate=data["signed_by_candidate"],
+                upload=data.get("file"),
+                reason=data["reason"],
+                payload=data["payload"],
+            )
+        except IllegalTransition as exc:
+            raise TransitionRefused(str(exc)) from exc
+        except services.TrajectoryError as exc:
+            raise _problem(exc) from exc
+        return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(methods=["GET"], responses=AbsenceSerializer(many=True))
+    @extend_schema(methods=["POST"], request=AbsenceSerializer, responses=AbsenceSerializer)
+    @action(detail=True, methods=["get", "post"], url_path="absences")
+    def absences(self, request: Request, pk: str | None = None) -> Response:
+        """The absence history, and reporting an absence (R-ABS-1)."""
+        trajectory = self._trajectory()
+        if request.method == "GET":
+            return Response(
+                AbsenceSerializer(selectors.trajectory_absences(trajectory), many=True).data
+            )
+        body = AbsenceSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            absence = services.absence_report(
+                actor=request.user,
+                trajectory=trajectory,
+                occurred_at=body.validated_data["occurred_at"],
+                reason=body.validated_data["reason"],
+                problematic=body.validated_data.get("problematic", False),
+            )
+        except services.TrajectoryError as exc:
+            raise _problem(exc) from exc
+        return Response(AbsenceSerializer(absence).data, status=status.HTTP_201_CREATED)

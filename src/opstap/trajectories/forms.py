@@ -1,0 +1,216 @@
+"""Forms of the trajectories app: parse input only; the rules live in services.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from opstap.clients.ladder import ROTONDE_LABELS_NL
+
+from .models import AbsenceRisk, DocumentKind
+from .selectors import document_action
+from .workflow import STATE_LABELS_NL, Action
+
+DATE = forms.DateInput(attrs={"type": "date"})
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+#: The date field each action asks for (name, label, required).
+ACTION_DATE_FIELDS: dict[Action, list[tuple[str, str, bool]]] = {
+    Action.PLAN_INTAKE: [("intake_date", "Datum intake", True)],
+    Action.HOLD_INTAKE: [("held_on", "Intake gehouden op", False)],
+    Action.START: [
+        ("start_date", "Startdatum", False),
+        ("planned_end_date", "Geplande einddatum (leeg = nominale duur)", False),
+    ],
+    Action.APPROVE_EXTENSION: [("new_planned_end_date", "Nieuwe geplande einddatum", True)],
+    Action.COMPLETE: [("end_date", "Einddatum", False)],
+    Action.TERMINATE_EARLY: [("end_date", "Einddatum", False)],
+    Action.APPROVE_RETURN: [("end_date", "Einddatum", False)],
+    Action.NOT_STARTED_AFTER_KLIKGESPREK: [("end_date", "Datum", False)],
+    Action.NOT_STARTED_AFTER_INTAKE: [("end_date", "Datum", False)],
+}
+
+#: Actions that submit a document (the document kind).
+ACTION_DOCUMENT_KIND: dict[Action, str] = {
+    action: kind for kind in DocumentKind.values if (action := document_action(kind)) is not None
+}
+
+
+class ActionForm(forms.Form):
+    """One transition with its reason, dates and (for document actions) the document."""
+
+    reason = forms.CharField(
+        label="Reden of toelichting", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, action: Action, reason_required: bool, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", action.value)
+        super().__init__(*args, **kwargs)
+        self.action = action
+        self.fields["reason"].required = reason_required
+        if reason_required:
+            self.fields["reason"].label = "Reden (verplicht)"
+        for name, label, required in ACTION_DATE_FIELDS.get(action, []):
+            self.fields[name] = forms.DateField(label=label, required=required, widget=DATE)
+        self.document_kind = ACTION_DOCUMENT_KIND.get(action)
+        if self.document_kind is not None:
+            kind_label = DocumentKind(self.document_kind).label
+            self.fields["title"] = forms.CharField(
+                label="Titel", initial=kind_label.capitalize(), max_length=200
+            )
+            self.fields["text"] = forms.CharField(
+                label="Inhoud", required=False, widget=forms.Textarea(attrs={"rows": 4})
+            )
+            if self.document_kind == DocumentKind.QUOTE:
+                self.fields["amount"] = forms.DecimalField(
+                    label="Offertebedrag (euro, excl. btw)",
+                    required=False,
+                    min_value=0,
+                    decimal_places=2,
+                )
+            if self.document_kind in (DocumentKind.PLAN, DocumentKind.QUOTE):
+                self.fields["goals"] = forms.CharField(
+                    label="Doelen (één per regel)",
+                    required=self.document_kind == DocumentKind.PLAN,
+                    widget=forms.Textarea(attrs={"rows": 3}),
+                )
+                self.fields["result_agreements"] = forms.CharField(
+                    label="Resultaatafspraken (één per regel)",
+                    required=False,
+                    widget=forms.Textarea(attrs={"rows": 3}),
+                )
+                self.fields["signed_by_candidate"] = forms.BooleanField(
+                    label="Getekend door de kandidaat", required=False
+                )
+            self.fields["file"] = forms.FileField(
+                label="Bestand (PDF, DOCX, ODT of afbeelding, max. 10 MB)", required=False
+            )
+
+    def payload(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        payload: dict[str, Any] = {
+            name: data[name].isoformat()
+            for name, _label, _required in ACTION_DATE_FIELDS.get(self.action, [])
+            if data.get(name)
+        }
+        if data.get("amount") is not None:
+            payload["amount"] = str(data["amount"])
+        return payload
+
+
+def _lines(value: str) -> list[str]:
+    return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+
+class ProgressReportForm(forms.Form):
+    title = forms.CharField(label="Titel", initial="Voortgangsrapportage", max_length=200)
+    text = forms.CharField(
+        label="Voortgang, doelen en verzuim", widget=forms.Textarea(attrs={"rows": 4})
+    )
+    file = forms.FileField(
+        label="Bestand (PDF, DOCX, ODT of afbeelding, max. 10 MB)", required=False
+    )
+
+    prefix = "report"
+
+
+class AbsenceForm(forms.Form):
+    occurred_at = forms.DateTimeField(label="Tijdstip van het verzuim", widget=DATETIME)
+    reason = forms.CharField(
+        label="Reden van het verzuim", widget=forms.Textarea(attrs={"rows": 2})
+    )
+    problematic = forms.BooleanField(
+        label="Deelnemer werkt (dreigend) niet mee (direct melden)", required=False
+    )
+
+    prefix = "absence"
+
+
+class OutcomeForm(forms.Form):
+    werkfit = forms.NullBooleanField(
+        label="Werkfit",
+        required=False,
+        widget=forms.Select(choices=[("unknown", "Onbekend"), ("true", "Ja"), ("false", "Nee")]),
+    )
+    employer = forms.CharField(label="Werkgever", required=False)
+    placement_start = forms.DateField(label="Start plaatsing", required=False, widget=DATE)
+    contract_type = forms.CharField(label="Soort contract", required=False)
+    hours_per_week = forms.DecimalField(label="Uren per week", required=False, min_value=0)
+    contract_months = forms.IntegerField(
+        label="Contractduur (maanden)", required=False, min_value=0
+    )
+    lks = forms.BooleanField(label="Loonkostensubsidie", required=False)
+    garantiebaan = forms.BooleanField(label="Garantiebaan", required=False)
+    beschut_werk = forms.BooleanField(label="Beschut werk", required=False)
+    education_result = forms.CharField(label="Opleidingsresultaat", required=False)
+    participation = forms.CharField(
+        label="Participatie (vrijwilligerswerk, activerend werk)", required=False
+    )
+    care_referral = forms.CharField(label="Toeleiding naar zorg (welke dienst)", required=False)
+    last_day_of_employment = forms.DateField(
+        label="Laatste werkdag (als de plaatsing eindigde)", required=False, widget=DATE
+    )
+
+    prefix = "outcome"
+
+
+class OrderForm(forms.Form):
+    rotonde_exit = forms.ChoiceField(
+        label="Afslag participatierotonde",
+        choices=[(e.value, label) for e, label in ROTONDE_LABELS_NL.items()],
+    )
+    rotonde_skip_reason = forms.CharField(
+        label="Reden als een eerdere afslag wordt overgeslagen",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    aim_tiles = forms.MultipleChoiceField(label="Doelen (tegels)", required=False)
+    aim_description = forms.CharField(
+        label="Doel van het traject", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    wished_start = forms.DateField(label="Gewenste startdatum", required=False, widget=DATE)
+    absence_risk = forms.ChoiceField(label="Verzuimrisico", choices=AbsenceRisk.choices)
+    budget = forms.DecimalField(
+        label="Budget (euro, excl. btw)", required=False, min_value=0, decimal_places=2
+    )
+
+    def __init__(self, *args: Any, tile_choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["aim_tiles"].choices = tile_choices  # type: ignore[attr-defined]
+
+
+class FilterForm(forms.Form):
+    provider = forms.TypedChoiceField(
+        label="Aanbieder", required=False, coerce=int, empty_value=None
+    )
+    product = forms.TypedChoiceField(label="Product", required=False, coerce=int, empty_value=None)
+    state = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=[("", "Alle statussen")]
+        + [(s.value, label) for s, label in STATE_LABELS_NL.items()],
+    )
+    overdue = forms.BooleanField(label="Alleen met verlopen termijn", required=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        provider_choices: list[tuple[Any, str]],
+        product_choices: list[tuple[Any, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].choices = [("", "Alle aanbieders"), *provider_choices]  # type: ignore[attr-defined]
+        self.fields["product"].choices = [("", "Alle producten"), *product_choices]  # type: ignore[attr-defined]
+
+
+__all__ = [
+    "AbsenceForm",
+    "ActionForm",
+    "FilterForm",
+    "OrderForm",
+    "OutcomeForm",
+    "ProgressReportForm",
+    "_lines",
+]

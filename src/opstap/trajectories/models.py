@@ -1,0 +1,579 @@
+"""Tables of the trajectories app: the trajectory (order), its append-only history, its due
+dates, documents, appointments and absence, and its outcome (R-TRJ-1..7, R-ABS-1).
+
+State changes happen only through `services.py` (one transition service on top of the
+workflow table in `workflow.py`); these models hold no business rules.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from opstap.clients.ladder import ROTONDE_LABELS_NL
+from opstap.organisations.models import OrganisationOwned
+
+from .deadlines import DeadlineKind
+from .workflow import ACTION_LABELS_NL, STATE_LABELS_NL, State
+
+STATE_CHOICES = [(state.value, label) for state, label in STATE_LABELS_NL.items()]
+ACTION_CHOICES = [(action.value, label) for action, label in ACTION_LABELS_NL.items()] + [
+    ("order", "Traject besteld"),
+    ("document", "Document ingediend"),
+    ("absence", "Verzuim gemeld"),
+    ("outcome", "Resultaat vastgelegd"),
+]
+ROTONDE_CHOICES = [(exit_.value, label) for exit_, label in ROTONDE_LABELS_NL.items()]
+
+
+class AbsenceRisk(models.TextChoices):
+    """Risk level on the order (R-ABS-1)."""
+
+    NONE = "none", _("geen risico")
+    ELEVATED = "elevated", _("verhoogd risico")
+    PROBLEMATIC = "problematic", _("(dreigend) problematisch")
+
+
+def _document_path(instance: TrajectoryDocument, filename: str) -> str:
+    # Private storage: no public URL; served by an access-checked view only.
+    return f"trajecten/{instance.organisation_id}/{instance.trajectory_id}/{filename}"
+
+
+class Trajectory(OrganisationOwned):
+    """One product bought from one provider for one client (R-TRJ-1)."""
+
+    client = models.ForeignKey(
+        "clients.Client",
+        on_delete=models.PROTECT,
+        related_name="trajectories",
+        verbose_name=_("klant"),
+        help_text=_("De klant voor wie het traject is besteld."),
+    )
+    product = models.ForeignKey(
+        "providers.Product",
+        on_delete=models.PROTECT,
+        related_name="trajectories",
+        verbose_name=_("product"),
+        help_text=_("Het bestelde product."),
+    )
+    provider = models.ForeignKey(
+        "providers.Provider",
+        on_delete=models.PROTECT,
+        related_name="trajectories",
+        verbose_name=_("aanbieder"),
+        help_text=_("De aanbieder van het product (afgeleid van het product, voor de scope)."),
+    )
+    product_code = models.PositiveSmallIntegerField(
+        _("productcode"),
+        help_text=_("Betaalregime 1-5 van het product bij bestelling (R-BILL-1)."),
+    )
+    case_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="ordered_trajectories",
+        verbose_name=_("klantmanager"),
+        help_text=_("De klantmanager die bestelde en het traject regisseert."),
+    )
+    state = models.CharField(
+        _("status"),
+        max_length=40,
+        choices=STATE_CHOICES,
+        default=State.ORDERED.value,
+        help_text=_("Status in de workflow (R-TRJ-2); alleen via een transitie te wijzigen."),
+    )
+    aim_tiles = models.JSONField(
+        _("doelen (tegels)"),
+        default=list,
+        blank=True,
+        help_text=_("Codes van de tegels van het werklandschap waarop het traject zich richt."),
+    )
+    aim_description = models.TextField(
+        _("doel"), blank=True, help_text=_("Omschrijving van het doel van het traject.")
+    )
+    rotonde_exit = models.CharField(
+        _("afslag participatierotonde"),
+        max_length=20,
+        choices=ROTONDE_CHOICES,
+        help_text=_("De afslag waarop het traject is gericht (R-LAD-4)."),
+    )
+    rotonde_skip_reason = models.TextField(
+        _("reden overgeslagen afslag"),
+        blank=True,
+        help_text=_("Verplicht als een eerdere afslag wordt overgeslagen (R-LAD-4)."),
+    )
+    wished_start = models.DateField(
+        _("gewenste start"), null=True, blank=True, help_text=_("Startwens van de klantmanager.")
+    )
+    absence_risk = models.CharField(
+        _("verzuimrisico"),
+        max_length=12,
+        choices=AbsenceRisk.choices,
+        default=AbsenceRisk.NONE,
+        help_text=_("Geen, verhoogd of (dreigend) problematisch (R-ABS-1)."),
+    )
+    budget = models.DecimalField(
+        _("budget"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("Budget voor dit traject, excl. btw."),
+    )
+    price = models.DecimalField(
+        _("prijs"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Prijs (of uurtarief) geldig op de besteldatum (R-NET-6); leeg bij offerte."),
+    )
+    order_date = models.DateField(_("besteldatum"), help_text=_("Datum van de aanmelding."))
+    intake_date = models.DateField(
+        _("intakedatum"), null=True, blank=True, help_text=_("Geplande datum van de intake.")
+    )
+    intake_held_on = models.DateField(
+        _("intake gehouden op"), null=True, blank=True, help_text=_("Datum van de intake.")
+    )
+    plan_approved_on = models.DateField(
+        _("plan goedgekeurd op"), null=True, blank=True, help_text=_("Akkoord klantmanager.")
+    )
+    start_date = models.DateField(
+        _("startdatum"), null=True, blank=True, help_text=_("Start van de voorziening.")
+    )
+    planned_end_date = models.DateField(
+        _("geplande einddatum"), null=True, blank=True, help_text=_("Geplande einddatum.")
+    )
+    actual_end_date = models.DateField(
+        _("werkelijke einddatum"), null=True, blank=True, help_text=_("Einde van het traject.")
+    )
+    end_reason = models.TextField(
+        _("reden einde"), blank=True, help_text=_("Waarom het traject eindigde.")
+    )
+    final_report_on = models.DateField(
+        _("eindrapportage ontvangen op"), null=True, blank=True, help_text=_("R-TRJ-6.")
+    )
+    handed_over_on = models.DateField(
+        _("warm overgedragen op"), null=True, blank=True, help_text=_("R-TRJ-6.")
+    )
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("traject")
+        verbose_name_plural = _("trajecten")
+        ordering = ["-order_date", "-id"]
+        indexes = [
+            models.Index(fields=["organisation", "state"], name="trj_org_state"),
+            models.Index(fields=["provider", "state"], name="trj_provider_state"),
+            models.Index(fields=["case_manager", "state"], name="trj_cm_state"),
+            models.Index(fields=["client", "order_date"], name="trj_client_date"),
+            models.Index(fields=["product"], name="trj_product"),
+            models.Index(fields=["provider", "actual_end_date"], name="trj_provider_end"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(product_code__gte=1, product_code__lte=5),
+                name="trj_product_code_1_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Traject {self.pk}: {self.product} voor {self.client}"
+
+    @property
+    def state_label(self) -> str:
+        return STATE_LABELS_NL[State(self.state)]
+
+
+class TrajectoryEvent(OrganisationOwned):
+    """Append-only history of a trajectory: one row per transition (R-TRJ-2)."""
+
+    trajectory = models.ForeignKey(
+        Trajectory,
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=_("traject"),
+        help_text=_("Het traject."),
+    )
+    occurred_at = models.DateTimeField(_("tijdstip"), help_text=_("Wanneer het gebeurde."))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("door"),
+        help_text=_("Wie de handeling deed (leeg = systeem)."),
+    )
+    action = models.CharField(
+        _("handeling"), max_length=40, choices=ACTION_CHOICES, help_text=_("De handeling.")
+    )
+    from_state = models.CharField(
+        _("van status"), max_length=40, blank=True, help_text=_("Status vóór de handeling.")
+    )
+    to_state = models.CharField(
+        _("naar status"), max_length=40, help_text=_("Status na de handeling.")
+    )
+    reason = models.TextField(_("reden"), blank=True, help_text=_("Reden of toelichting."))
+    payload = models.JSONField(
+        _("gegevens"), default=dict, blank=True, help_text=_("Data bij de handeling (datums...).")
+    )
+
+    class Meta:
+        verbose_name = _("trajectgebeurtenis")
+        verbose_name_plural = _("trajectgebeurtenissen")
+        ordering = ["occurred_at", "id"]
+        indexes = [models.Index(fields=["trajectory", "occurred_at"], name="trj_event_ts")]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        return dict(ACTION_CHOICES).get(self.action, self.action)
+
+    @property
+    def to_state_label(self) -> str:
+        return dict(STATE_CHOICES).get(self.to_state, self.to_state)
+
+
+PROGRESS_REPORT_KIND = "progress_report"
+DEADLINE_KIND_CHOICES = [
+    (DeadlineKind.INTAKE.value, _("intake")),
+    (DeadlineKind.PLAN.value, _("plan van aanpak")),
+    (DeadlineKind.START.value, _("start voorziening")),
+    (DeadlineKind.EXTENSION_REQUEST.value, _("uiterste datum verlengingsaanvraag")),
+    (DeadlineKind.FINAL_REPORT.value, _("eindrapportage")),
+    (DeadlineKind.INVOICE.value, _("factuur")),
+    (PROGRESS_REPORT_KIND, _("voortgangsrapportage")),
+    ("durability_check", _("controle duurzame plaatsing")),
+]
+
+
+class Deadline(OrganisationOwned):
+    """A computed due date of a trajectory (R-TRJ-3, R-TRJ-4), stored for fast overdue lists."""
+
+    trajectory = models.ForeignKey(
+        Trajectory,
+        on_delete=models.CASCADE,
+        related_name="deadlines",
+        verbose_name=_("traject"),
+        help_text=_("Het traject."),
+    )
+    kind = models.CharField(
+        _("soort"), max_length=30, choices=DEADLINE_KIND_CHOICES, help_text=_("Soort termijn.")
+    )
+    label = models.CharField(_("omschrijving"), max_length=200, help_text=_("Wat er moet."))
+    due_on = models.DateField(_("uiterste datum"), help_text=_("Berekend volgens de Atw."))
+    met_on = models.DateField(
+        _("voldaan op"), null=True, blank=True, help_text=_("Wanneer aan de termijn is voldaan.")
+    )
+    cancelled_on = models.DateField(
+        _("vervallen op"),
+        null=True,
+        blank=True,
+        help_text=_("De termijn vervalt (traject beëindigd of einddatum verschoven)."),
+    )
+    responsible_role = models.CharField(
+        _("verantwoordelijke rol"), max_length=30, help_text=_("Wie aan zet is.")
+    )
+    rule = models.CharField(_("regel"), max_length=20, help_text=_("Spec-regel, bijv. R-TRJ-3."))
+
+    class Meta:
+        verbose_name = _("termijn")
+        verbose_name_plural = _("termijnen")
+        ordering = ["due_on", "id"]
+        indexes = [
+            models.Index(fields=["trajectory", "kind"], name="trj_deadline_kind"),
+            models.Index(
+                fields=["responsible_role", "met_on", "cancelled_on", "due_on"],
+                name="trj_deadline_open",
+            ),
+            models.Index(fields=["due_on", "met_on"], name="trj_deadline_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.due_on:%d-%m-%Y})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.met_on is None and self.cancelled_on is None
+
+
+class DeadlineNotification(OrganisationOwned):
+    """That a deadline was notified at one stage to one user; makes the job idempotent."""
+
+    deadline = models.ForeignKey(
+        Deadline,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("termijn"),
+        help_text=_("De termijn."),
+    )
+    stage = models.CharField(
+        _("fase"), max_length=10, help_text=_("'before' (vooraf) of 'overdue' (verlopen).")
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("ontvanger"),
+        help_text=_("Wie de melding kreeg."),
+    )
+    sent_at = models.DateTimeField(_("verstuurd op"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("termijnmelding")
+        verbose_name_plural = _("termijnmeldingen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deadline", "stage", "recipient"], name="uniq_deadline_stage_recipient"
+            )
+        ]
+
+
+class DocumentKind(models.TextChoices):
+    QUOTE = "quote", _("offerte")
+    PLAN = "plan", _("plan van aanpak")
+    PROGRESS_REPORT = "progress_report", _("voortgangsrapportage")
+    EXTENSION_REQUEST = "extension_request", _("verlengingsaanvraag")
+    RETURN_REQUEST = "return_request", _("terugmelding")
+    FINAL_REPORT = "final_report", _("eindrapportage")
+    HANDOVER_NOTE = "handover_note", _("notitie warme overdracht")
+
+
+class TrajectoryDocument(OrganisationOwned):
+    """A quote, plan, report or note of a trajectory, with an optional private upload."""
+
+    trajectory = models.ForeignKey(
+        Trajectory,
+        on_delete=models.CASCADE,
+        related_name="documents",
+        verbose_name=_("traject"),
+        help_text=_("Het traject."),
+    )
+    kind = models.CharField(
+        _("soort"), max_length=30, choices=DocumentKind.choices, help_text=_("Soort document.")
+    )
+    title = models.CharField(_("titel"), max_length=200, help_text=_("Titel."))
+    text = models.TextField(_("inhoud"), blank=True, help_text=_("Samenvatting of inhoud."))
+    goals = models.JSONField(
+        _("doelen"), default=list, blank=True, help_text=_("Gestructureerde doelen (plan).")
+    )
+    result_agreements = models.JSONField(
+        _("resultaatafspraken"), default=list, blank=True, help_text=_("Resultaatafspraken.")
+    )
+    signed_by_candidate = models.BooleanField(
+        _("getekend door kandidaat"), default=False, help_text=_("Plan getekend door kandidaat.")
+    )
+    file = models.FileField(
+        _("bestand"),
+        upload_to=_document_path,
+        blank=True,
+        help_text=_("PDF, DOCX, ODT of afbeelding, maximaal 10 MB (privé opgeslagen)."),
+    )
+    file_name = models.CharField(
+        _("bestandsnaam"), max_length=255, blank=True, help_text=_("Oorspronkelijke naam.")
+    )
+    content_type = models.CharField(
+        _("bestandstype"), max_length=100, blank=True, help_text=_("MIME-type.")
+    )
+    size = models.PositiveIntegerField(_("grootte"), default=0, help_text=_("Bytes."))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("ingediend door"),
+        help_text=_("Wie het document indiende."),
+    )
+    submitted_at = models.DateTimeField(_("ingediend op"), help_text=_("Tijdstip van indienen."))
+
+    class Meta:
+        verbose_name = _("trajectdocument")
+        verbose_name_plural = _("trajectdocumenten")
+        ordering = ["submitted_at", "id"]
+        indexes = [models.Index(fields=["trajectory", "kind"], name="trj_document_kind")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AttendanceStatus(models.TextChoices):
+    PLANNED = "planned", _("gepland")
+    ATTENDED = "attended", _("aanwezig")
+    ABSENT = "absent", _("afwezig")
+    CANCELLED = "cancelled", _("afgezegd")
+    RESCHEDULED = "rescheduled", _("verplaatst")
+
+
+class Appointment(OrganisationOwned):
+    """An appointment of the candidate with the provider, with its attendance (R-ABS-1)."""
+
+    trajectory = models.ForeignKey(
+        Trajectory,
+        on_delete=models.CASCADE,
+        related_name="appointments",
+        verbose_name=_("traject"),
+        help_text=_("Het traject."),
+    )
+    starts_at = models.DateTimeField(_("tijdstip"), help_text=_("Begin van de afspraak."))
+    description = models.CharField(
+        _("omschrijving"), max_length=200, blank=True, help_text=_("Waar de afspraak over gaat.")
+    )
+    attendance = models.CharField(
+        _("aanwezigheid"),
+        max_length=12,
+        choices=AttendanceStatus.choices,
+        default=AttendanceStatus.PLANNED,
+        help_text=_("Aanwezigheidsregistratie (nodig voor reiskosten, R-BILL-9)."),
+    )
+    recorded_at = models.DateTimeField(
+        _("geregistreerd op"), null=True, blank=True, help_text=_("Wanneer de aanwezigheid.")
+    )
+
+    class Meta:
+        verbose_name = _("afspraak")
+        verbose_name_plural = _("afspraken")
+        ordering = ["starts_at", "id"]
+        indexes = [models.Index(fields=["trajectory", "starts_at"], name="trj_appointment_ts")]
+
+
+class Absence(OrganisationOwned):
+    """An absence, cancellation or rescheduled appointment, as reported (R-ABS-1)."""
+
+    trajectory = models.ForeignKey(
+        Trajectory,
+        on_delete=models.CASCADE,
+        related_name="absences",
+        verbose_name=_("traject"),
+        help_text=_("Het traject."),
+    )
+    appointment = models.ForeignKey(
+        Appointment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="absences",
+        verbose_name=_("afspraak"),
+        help_text=_("De gemiste afspraak, als die bekend is."),
+    )
+    occurred_at = models.DateTimeField(_("tijdstip verzuim"), help_text=_("Wanneer."))
+    reason = models.TextField(_("reden"), help_text=_("Reden van het verzuim."))
+    reported_at = models.DateTimeField(_("gemeld op"), help_text=_("Wanneer gemeld."))
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("gemeld door"),
+        help_text=_("Wie het meldde."),
+    )
+    risk_at_report = models.CharField(
+        _("verzuimrisico bij melding"),
+        max_length=12,
+        choices=AbsenceRisk.choices,
+        help_text=_("Het risiconiveau van het traject op het moment van melden."),
+    )
+    late = models.BooleanField(
+        _("te laat gemeld"),
+        default=False,
+        help_text=_("Bij verhoogd risico later dan 24 uur gemeld (R-ABS-1)."),
+    )
+    problematic = models.BooleanField(
+        _("(dreigend) problematisch"),
+        default=False,
+        help_text=_("Deelnemer werkt (dreigend) niet mee (art. 9 lid 1 Pw); direct gealarmeerd."),
+    )
+
+    class Meta:
+        verbose_name = _("verzuim")
+        verbose_name_plural = _("verzuim")
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["trajectory", "occurred_at"], name="trj_absence_ts")]
+
+
+class Outcome(OrganisationOwned):
+    """The structured result of a trajectory (R-TRJ-7)."""
+
+    trajectory = models.OneToOneField(
+        Trajectory,
+        on_delete=models.CASCADE,
+        related_name="outcome",
+        verbose_name=_("traject"),
+        help_text=_("Het traject."),
+    )
+    werkfit = models.BooleanField(
+        _("werkfit"), null=True, blank=True, help_text=_("Werkfit ja/nee (leeg = onbekend).")
+    )
+    employer = models.CharField(
+        _("werkgever"), max_length=200, blank=True, help_text=_("Werkgever bij plaatsing.")
+    )
+    placement_start = models.DateField(
+        _("start plaatsing"), null=True, blank=True, help_text=_("Eerste werkdag.")
+    )
+    contract_type = models.CharField(
+        _("soort contract"), max_length=100, blank=True, help_text=_("Bijv. bepaalde tijd.")
+    )
+    hours_per_week = models.DecimalField(
+        _("uren per week"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("Contracturen per week."),
+    )
+    contract_months = models.PositiveSmallIntegerField(
+        _("contractduur (maanden)"), null=True, blank=True, help_text=_("Leeg = onbepaald.")
+    )
+    lks = models.BooleanField(_("loonkostensubsidie"), default=False, help_text=_("LKS ja/nee."))
+    garantiebaan = models.BooleanField(_("garantiebaan"), default=False, help_text=_("Ja/nee."))
+    beschut_werk = models.BooleanField(_("beschut werk"), default=False, help_text=_("Ja/nee."))
+    education_result = models.CharField(
+        _("opleidingsresultaat"), max_length=200, blank=True, help_text=_("Certificaat/diploma.")
+    )
+    participation = models.CharField(
+        _("participatie"),
+        max_length=200,
+        blank=True,
+        help_text=_("Vrijwilligerswerk of activerend werk."),
+    )
+    care_referral = models.CharField(
+        _("toeleiding zorg"), max_length=200, blank=True, help_text=_("Warme overdracht naar.")
+    )
+    last_day_of_employment = models.DateField(
+        _("laatste werkdag"), null=True, blank=True, help_text=_("Als de plaatsing eindigde.")
+    )
+    durability_check_on = models.DateField(
+        _("controle duurzaamheid op"),
+        null=True,
+        blank=True,
+        help_text=_("6 maanden na de start van de plaatsing (R-TRJ-7)."),
+    )
+    durability = models.CharField(
+        _("duurzaamheid"), max_length=20, blank=True, help_text=_("Uitkomst van de controle.")
+    )
+    durability_asked_on = models.DateField(
+        _("duurzaamheid nagevraagd op"),
+        null=True,
+        blank=True,
+        help_text=_("Wanneer de klantmanager om bevestiging werd gevraagd."),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("vastgelegd door"),
+        help_text=_("Wie het resultaat vastlegde."),
+    )
+    recorded_at = models.DateTimeField(_("vastgelegd op"), help_text=_("Tijdstip."))
+
+    class Meta:
+        verbose_name = _("resultaat")
+        verbose_name_plural = _("resultaten")
+        indexes = [models.Index(fields=["durability_check_on"], name="trj_outcome_check")]

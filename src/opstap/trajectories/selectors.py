@@ -1,0 +1,203 @@
+"""Reads of the trajectories app, always through `accounts.access.scoped` (R-SEC-1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from opstap.accounts.access import scoped
+from opstap.accounts.roles import Perm, RoleCode
+
+from .models import Absence, Deadline, Trajectory, TrajectoryDocument, TrajectoryEvent
+from .workflow import Action, State, Transition, available_actions
+
+#: A provider keeps seeing a trajectory (and its client) this many days after its end: the
+#: final report (14 days), invoice (30 days) and payment (30 working days) period (R-SEC-1).
+PROVIDER_VISIBLE_AFTER_END_DAYS = 90
+
+
+def provider_window_q(on: dt.date) -> Q:
+    """Trajectories still running, or ended within the reporting/invoicing period."""
+    since = on - dt.timedelta(days=PROVIDER_VISIBLE_AFTER_END_DAYS)
+    return Q(actual_end_date__isnull=True) | Q(actual_end_date__gte=since)
+
+
+def client_ids_visible_to_provider(*, provider_id: int, on: dt.date) -> QuerySet[Any]:
+    """Ids of the clients provider staff may see (R-SEC-1): a trajectory ordered from the
+    provider that runs, or ended within the reporting/invoicing period. A subquery, for
+    `Q(pk__in=...)` in the clients scope policy."""
+    return (
+        Trajectory.objects.filter(provider_id=provider_id)
+        .filter(provider_window_q(on))
+        .values("client_id")
+    )
+
+
+def trajectories_for(user: Any) -> QuerySet[Trajectory]:
+    return scoped(user, Trajectory.objects.all())
+
+
+def open_deadlines_q() -> Q:
+    return Q(met_on__isnull=True, cancelled_on__isnull=True)
+
+
+def _overdue_exists(on: dt.date) -> Exists:
+    return Exists(
+        Deadline.objects.filter(trajectory=OuterRef("pk"), due_on__lt=on).filter(open_deadlines_q())
+    )
+
+
+@dataclass(frozen=True)
+class TrajectoryFilters:
+    provider: int | None = None
+    product: int | None = None
+    state: str = ""
+    overdue: bool = False
+    client: int | None = None
+    running_only: bool = False
+
+
+RUNNING_EXCLUDED = (State.HANDED_OVER.value, State.QUOTE_REJECTED.value)
+
+
+def trajectory_list(*, user: Any, filters: TrajectoryFilters, on: dt.date) -> QuerySet[Trajectory]:
+    """The overview of trajectories with filters; rows carry `is_overdue` and the next open
+    due date (`next_due`), with their related rows fetched in the same query."""
+    qs = trajectories_for(user).select_related("client", "product", "provider", "case_manager")
+    if filters.provider:
+        qs = qs.filter(provider_id=filters.provider)
+    if filters.product:
+        qs = qs.filter(product_id=filters.product)
+    if filters.state:
+        qs = qs.filter(state=filters.state)
+    if filters.client:
+        qs = qs.filter(client_id=filters.client)
+    if filters.running_only:
+        qs = qs.exclude(state__in=RUNNING_EXCLUDED)
+    qs = qs.annotate(is_overdue=_overdue_exists(on))
+    if filters.overdue:
+        qs = qs.filter(is_overdue=True)
+    return qs.order_by("-order_date", "-id")
+
+
+def deadlines_for(
+    user: Any, *, on: dt.date, horizon_days: int = 14, overdue_only: bool = False
+) -> QuerySet[Deadline]:
+    """'Mijn termijnen': open due dates of the trajectories the user is responsible for.
+
+    Case managers: deadlines of the trajectories of their own caseload (all roles, so they
+    see what the provider owes them); provider staff: the deadlines their provider must
+    meet. Overdue first, then due within `horizon_days`."""
+    qs = scoped(user, Deadline.objects.all()).filter(open_deadlines_q())
+    if user.has_role(RoleCode.PROVIDER_STAFF):
+        qs = qs.filter(responsible_role=RoleCode.PROVIDER_STAFF.value)
+    elif user.has_role(RoleCode.CASE_MANAGER):
+        # The client's current case manager (after a handover, R-CLI-3), not the orderer.
+        qs = qs.filter(trajectory__client__case_manager=user)
+    if overdue_only:
+        qs = qs.filter(due_on__lt=on)
+    else:
+        qs = qs.filter(due_on__lte=on + dt.timedelta(days=horizon_days))
+    return qs.select_related(
+        "trajectory", "trajectory__client", "trajectory__provider", "trajectory__product"
+    ).order_by("due_on", "id")
+
+
+def trajectory_timeline(trajectory: Trajectory) -> QuerySet[TrajectoryEvent]:
+    return trajectory.events.select_related("actor").order_by("occurred_at", "id")
+
+
+def trajectory_deadlines(trajectory: Trajectory) -> QuerySet[Deadline]:
+    return trajectory.deadlines.order_by("due_on", "id")
+
+
+def trajectory_documents(trajectory: Trajectory) -> QuerySet[TrajectoryDocument]:
+    return trajectory.documents.select_related("submitted_by").order_by("submitted_at", "id")
+
+
+def trajectory_absences(trajectory: Trajectory) -> QuerySet[Absence]:
+    return trajectory.absences.select_related("reported_by").order_by("-occurred_at", "-id")
+
+
+def user_workflow_roles(user: Any, trajectory: Trajectory) -> frozenset[RoleCode]:
+    """The workflow roles `user` holds *for this trajectory*: provider staff only for their
+    own provider's trajectories, case managers for trajectories they may see."""
+    roles: set[RoleCode] = set()
+    if user.has_role(RoleCode.PROVIDER_STAFF):
+        membership = getattr(user, "provider_membership", None)
+        if membership is not None and membership.provider_id == trajectory.provider_id:
+            roles.add(RoleCode.PROVIDER_STAFF)
+    elif user.has_role(RoleCode.CASE_MANAGER) and user.has_opstap_perm(Perm.TRAJECTORY_ORDER):
+        roles.add(RoleCode.CASE_MANAGER)
+    return frozenset(roles)
+
+
+def actions_for(user: Any, trajectory: Trajectory) -> tuple[Transition, ...]:
+    """The transitions `user` may take now (for buttons), from the workflow table."""
+    actions = available_actions(
+        State(trajectory.state), user_workflow_roles(user, trajectory), trajectory.product_code
+    )
+    # The usual next step first; branches that need a reason (refusals, endings) after it.
+    return tuple(sorted(actions, key=lambda t: t.reason_required))
+
+
+#: What the provider must do next, per state, for the portal ("wat moet u doen").
+PROVIDER_NEXT_STEP_NL: dict[str, str] = {
+    State.ORDERED.value: "Intake plannen (of offerte indienen)",
+    State.QUOTE_APPROVED.value: "Intake plannen",
+    State.INTAKE_PLANNED.value: "Intake houden",
+    State.INTAKE_HELD.value: "Plan van aanpak indienen",
+    State.PLAN_RETURNED.value: "Plan van aanpak aanpassen en opnieuw indienen",
+    State.PLAN_APPROVED.value: "Start bevestigen",
+    State.RUNNING.value: "Voortgang en verzuim rapporteren",
+    State.COMPLETED.value: "Eindrapportage indienen",
+    State.TERMINATED_EARLY.value: "Eindrapportage indienen",
+    State.RETURNED.value: "Eindrapportage indienen",
+    State.NOT_STARTED_AFTER_KLIKGESPREK.value: "Terugkoppeling (eindrapportage) indienen",
+    State.NOT_STARTED_AFTER_INTAKE.value: "Terugkoppeling (eindrapportage) indienen",
+    State.FINAL_REPORT_RECEIVED.value: "Warme overdracht vastleggen",
+}
+
+#: What the case manager must do next (decisions awaiting them).
+CASE_MANAGER_NEXT_STEP_NL: dict[str, str] = {
+    State.QUOTE_SUBMITTED.value: "Offerte beoordelen",
+    State.PLAN_SUBMITTED.value: "Plan van aanpak beoordelen",
+    State.EXTENSION_REQUESTED.value: "Verlengingsaanvraag beoordelen",
+    State.RETURN_REQUESTED.value: "Terugmelding beoordelen",
+}
+
+
+def next_step_label(trajectory: Trajectory, *, for_provider: bool) -> str:
+    table = PROVIDER_NEXT_STEP_NL if for_provider else CASE_MANAGER_NEXT_STEP_NL
+    return table.get(trajectory.state, "")
+
+
+def next_due_by_trajectory(trajectory_ids: list[int], *, role: str) -> dict[int, dt.date]:
+    """The earliest open due date per trajectory for `role` (one query for a page)."""
+    rows = (
+        Deadline.objects.filter(trajectory_id__in=trajectory_ids, responsible_role=role)
+        .filter(open_deadlines_q())
+        .values_list("trajectory_id", "due_on")
+        .order_by("trajectory_id", "due_on")
+    )
+    result: dict[int, dt.date] = {}
+    for trajectory_id, due_on in rows:
+        result.setdefault(trajectory_id, due_on)
+    return result
+
+
+def document_action(kind: str) -> Action | None:
+    """The transition a submitted document performs, if any."""
+    from .models import DocumentKind
+
+    return {
+        DocumentKind.QUOTE.value: Action.SUBMIT_QUOTE,
+        DocumentKind.PLAN.value: Action.SUBMIT_PLAN,
+        DocumentKind.EXTENSION_REQUEST.value: Action.REQUEST_EXTENSION,
+        DocumentKind.RETURN_REQUEST.value: Action.REQUEST_RETURN,
+        DocumentKind.FINAL_REPORT.value: Action.RECEIVE_FINAL_REPORT,
+        DocumentKind.HANDOVER_NOTE.value: Action.HAND_OVER,
+    }.get(kind)

@@ -1,0 +1,999 @@
+"""Every state change of a trajectory (R-TRJ-1..7, R-ABS-1).
+
+- `trajectory_order` places an order (R-TRJ-1): refuses what `product_orderability` refuses,
+  fixes the price valid on the order date (R-NET-6), checks the participatierotonde (R-LAD-4).
+- `trajectory_transition` is the ONE way a trajectory changes state: it locks the row, asks
+  the workflow table (`workflow.check_transition`), enforces the reason, updates dates and due
+  dates (R-TRJ-3, R-TRJ-4), and records the event on the trajectory's history, the client's
+  timeline and the audit trail (R-TRJ-2, R-SEC-2).
+- documents, appointments/absence (R-ABS-1) and outcomes (R-TRJ-7) each have one service.
+Every service runs in one transaction: a failure leaves nothing half-written (R-SEC-6).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from opstap.accounts.access import can_see
+from opstap.accounts.roles import Perm, RoleCode
+from opstap.audit.models import AuditAction
+from opstap.audit.services import audit_log
+from opstap.clients.ladder import ROTONDE_ORDER, RotondeExit
+from opstap.clients.models import Client
+from opstap.clients.services import client_event_record
+from opstap.providers.models import Notification, Product, Tile
+from opstap.providers.selectors import product_price_on
+from opstap.providers.services import _notify, product_orderability, provider_record_activity
+
+from . import deadlines as dl
+from .models import (
+    PROGRESS_REPORT_KIND,
+    Absence,
+    AbsenceRisk,
+    Appointment,
+    AttendanceStatus,
+    Deadline,
+    DeadlineNotification,
+    DocumentKind,
+    Outcome,
+    Trajectory,
+    TrajectoryDocument,
+    TrajectoryEvent,
+)
+from .outcomes import Durability, durability, durability_check_due
+from .workflow import (
+    ENDED_STATES,
+    QUOTE_PRODUCT_CODES,
+    Action,
+    IllegalTransition,
+    State,
+    check_transition,
+)
+
+__all__ = [
+    "ALLOWED_UPLOAD_TYPES",
+    "MAX_UPLOAD_BYTES",
+    "TrajectoryError",
+    "absence_report",
+    "appointment_create",
+    "attendance_record",
+    "deadlines_send_notifications",
+    "outcome_record",
+    "outcomes_check_durability",
+    "trajectory_document_submit",
+    "trajectory_order",
+    "trajectory_transition",
+]
+
+#: Uploads: PDF, Word (DOCX), OpenDocument text and images, at most 10 MB.
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+ALLOWED_UPLOAD_TYPES: Mapping[str, tuple[str, ...]] = {
+    ".pdf": ("application/pdf",),
+    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document",),
+    ".odt": ("application/vnd.oasis.opendocument.text",),
+    ".png": ("image/png",),
+    ".jpg": ("image/jpeg",),
+    ".jpeg": ("image/jpeg",),
+}
+# Magic numbers: the content must match the extension, whatever the browser claims.
+_MAGIC: Mapping[str, tuple[bytes, ...]] = {
+    ".pdf": (b"%PDF",),
+    ".docx": (b"PK\x03\x04",),
+    ".odt": (b"PK\x03\x04",),
+    ".png": (b"\x89PNG",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+}
+
+
+class TrajectoryError(Exception):
+    """A refused trajectory change; `message` is Dutch and meant for the user."""
+
+    def __init__(self, message: str, *, field: str | None = None, code: str = "invalid") -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.code = code
+
+
+# --------------------------------------------------------------------------------------------
+# Helpers
+# --------------------------------------------------------------------------------------------
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _workflow_roles(actor: Any, trajectory: Trajectory) -> frozenset[RoleCode]:
+    """Provider staff act only for their own provider; case managers for clients they see."""
+    from .selectors import user_workflow_roles
+
+    return user_workflow_roles(actor, trajectory)
+
+
+def _check_visible(actor: Any, trajectory: Trajectory) -> None:
+    if actor is None or not can_see(actor, trajectory):
+        # The same words as a missing trajectory: its existence is no secret worth leaking.
+        raise TrajectoryError("Dit traject bestaat niet of u heeft er geen toegang toe.")
+
+
+def _as_date(value: Any, *, field: str, label: str, required: bool = False) -> dt.date | None:
+    if value in (None, ""):
+        if required:
+            raise TrajectoryError(f"Vul de {label} in.", field=field)
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise TrajectoryError(
+            f"De {label} '{value}' is geen geldige datum (jjjj-mm-dd).", field=field
+        ) from exc
+
+
+def _deadline_add(
+    trajectory: Trajectory,
+    kind: dl.DeadlineKind | str,
+    due_on: dt.date,
+    *,
+    label: str,
+    responsible: RoleCode,
+    rule: str,
+) -> Deadline:
+    return Deadline.objects.create(
+        organisation_id=trajectory.organisation_id,
+        trajectory=trajectory,
+        kind=str(kind),
+        label=label,
+        due_on=due_on,
+        responsible_role=responsible.value,
+        rule=rule,
+    )
+
+
+def _deadline_from_rule(trajectory: Trajectory, kind: dl.DeadlineKind, anchor: dt.date) -> None:
+    rule = dl.RULES_BY_KIND[kind]
+    _deadline_add(
+        trajectory,
+        kind,
+        dl.due_date(rule, anchor),
+        label=rule.label_nl,
+        responsible=rule.responsible,
+        rule=rule.rule,
+    )
+
+
+def _deadlines_meet(trajectory: Trajectory, kinds: Iterable[str], on: dt.date) -> int:
+    return Deadline.objects.filter(
+        trajectory=trajectory, kind__in=list(kinds), met_on__isnull=True, cancelled_on__isnull=True
+    ).update(met_on=on)
+
+
+def _deadlines_cancel(trajectory: Trajectory, kinds: Iterable[str] | None, on: dt.date) -> None:
+    qs = Deadline.objects.filter(
+        trajectory=trajectory, met_on__isnull=True, cancelled_on__isnull=True
+    )
+    if kinds is not None:
+        qs = qs.filter(kind__in=list(kinds))
+    qs.update(cancelled_on=on)
+
+
+def _schedule_running_deadlines(trajectory: Trajectory) -> None:
+    """Progress reports (R-TRJ-4) and the last day to ask an extension (R-TRJ-3)."""
+    assert trajectory.start_date is not None and trajectory.planned_end_date is not None
+    for report in dl.progress_report_due_dates(
+        trajectory.product_code,
+        start=trajectory.start_date,
+        planned_end=trajectory.planned_end_date,
+    ):
+        _deadline_add(
+            trajectory,
+            PROGRESS_REPORT_KIND,
+            report.due,
+            label=report.label_nl,
+            responsible=RoleCode.PROVIDER_STAFF,
+            rule="R-TRJ-4",
+        )
+    extension_due = dl.due_date(dl.DeadlineKind.EXTENSION_REQUEST, trajectory.planned_end_date)
+    if extension_due >= trajectory.start_date:
+        _deadline_from_rule(
+            trajectory, dl.DeadlineKind.EXTENSION_REQUEST, trajectory.planned_end_date
+        )
+
+
+def _record(
+    *,
+    actor: Any,
+    trajectory: Trajectory,
+    action: str,
+    from_state: str,
+    reason: str,
+    payload: Mapping[str, Any],
+    summary: str,
+    changes: Mapping[str, Any] | None = None,
+) -> TrajectoryEvent:
+    """The trajectory event, the client's timeline entry and the audit record."""
+    now = timezone.now()
+    event = TrajectoryEvent.objects.create(
+        organisation_id=trajectory.organisation_id,
+        trajectory=trajectory,
+        occurred_at=now,
+        actor=actor,
+        action=action,
+        from_state=from_state,
+        to_state=trajectory.state,
+        reason=reason,
+        payload=dict(payload),
+    )
+    client_event_record(
+        client=trajectory.client,
+        kind="trajectory",
+        summary=summary,
+        actor=actor,
+        note=reason,
+        data={"trajectory": trajectory.pk, "action": action, "state": trajectory.state},
+        source="trajectories",
+        occurred_at=now,
+    )
+    audit_log(
+        action=AuditAction.CREATE if action == "order" else AuditAction.UPDATE,
+        actor=actor,
+        object_type="trajectory",
+        object_id=trajectory.pk,
+        client_id=trajectory.client_id,
+        purpose=summary[:200],
+        changes={"state": [from_state, trajectory.state], **(changes or {})},
+        organisation_id=trajectory.organisation_id,
+    )
+    if actor is not None and actor.has_role(RoleCode.PROVIDER_STAFF):
+        provider_record_activity(provider=trajectory.provider, on=now.date())
+    return event
+
+
+# --------------------------------------------------------------------------------------------
+# Ordering (R-TRJ-1)
+# --------------------------------------------------------------------------------------------
+
+
+def _parse_money(value: Decimal | str | int | None, *, field: str) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation as exc:
+        raise TrajectoryError("Vul een geldig bedrag in.", field=field) from exc
+    if amount < 0 or amount != amount.quantize(Decimal("0.01")):
+        raise TrajectoryError("Vul een positief bedrag in euro's en centen in.", field=field)
+    return amount
+
+
+def _check_rotonde(
+    client: Client, aimed: str, skip_reason: str, exclude_pk: int | None = None
+) -> None:
+    """R-LAD-4: an earlier exit not tried before (by an earlier order) needs a reason."""
+    try:
+        exit_ = RotondeExit(aimed)
+    except ValueError as exc:
+        raise TrajectoryError(
+            "Kies de afslag van de participatierotonde.", field="rotonde_exit"
+        ) from exc
+    earlier = Trajectory.objects.filter(client=client)
+    if exclude_pk is not None:
+        earlier = earlier.exclude(pk=exclude_pk)
+    tried = set(earlier.values_list("rotonde_exit", flat=True))
+    skipped = [e for e in ROTONDE_ORDER[: ROTONDE_ORDER.index(exit_)] if e.value not in tried]
+    if skipped and not skip_reason.strip():
+        from opstap.clients.ladder import ROTONDE_LABELS_NL
+
+        names = ", ".join(ROTONDE_LABELS_NL[e] for e in skipped)
+        raise TrajectoryError(
+            f"U slaat een eerdere afslag van de participatierotonde over ({names}); "
+            "geef aan waarom (R-LAD-4).",
+            field="rotonde_skip_reason",
+        )
+
+
+@transaction.atomic
+def trajectory_order(
+    *,
+    actor: Any,
+    client: Client,
+    product: Product,
+    rotonde_exit: str,
+    aim_tiles: Sequence[str] = (),
+    aim_description: str = "",
+    rotonde_skip_reason: str = "",
+    wished_start: dt.date | None = None,
+    absence_risk: str = AbsenceRisk.NONE,
+    budget: Decimal | str | int | None = None,
+    on: dt.date | None = None,
+) -> Trajectory:
+    """Order `product` for `client` (R-TRJ-1). Refused with the reason when the product
+    cannot be ordered (provider suspended, contract ended, certificate lapsed...); the price
+    is the one valid on the order date (R-NET-6); codes 2, 4 and 5 start with a quote."""
+    on = on or _today()
+    if actor is None or not actor.has_opstap_perm(Perm.TRAJECTORY_ORDER):
+        raise TrajectoryError("Alleen een klantmanager kan een traject bestellen.")
+    if client.organisation_id != actor.organisation_id or (
+        product.organisation_id != actor.organisation_id
+    ):
+        raise TrajectoryError("Klant of product hoort niet bij uw organisatie.")
+    if not can_see(actor, client):
+        raise TrajectoryError("Deze klant bestaat niet of u heeft er geen toegang toe.")
+    orderable, why = product_orderability(product=product, on=on)
+    if not orderable:
+        raise TrajectoryError(why, field="product", code="not_orderable")
+    if absence_risk not in AbsenceRisk.values:
+        raise TrajectoryError("Kies een verzuimrisico.", field="absence_risk")
+    _check_rotonde(client, rotonde_exit, rotonde_skip_reason)
+    tiles = [str(t).strip() for t in aim_tiles if str(t).strip()]
+    known = set(Tile.objects.filter(code__in=tiles).values_list("code", flat=True))
+    if unknown := [t for t in tiles if t not in known]:
+        raise TrajectoryError(f"Onbekende tegel(s): {', '.join(unknown)}.", field="aim_tiles")
+    budget_amount = _parse_money(budget, field="budget")
+    code = product.product_code.code
+    trajectory = Trajectory.objects.create(
+        organisation_id=actor.organisation_id,
+        client=client,
+        product=product,
+        provider_id=product.provider_id,
+        product_code=code,
+        case_manager=actor,
+        state=State.ORDERED.value,
+        aim_tiles=tiles,
+        aim_description=aim_description.strip(),
+        rotonde_exit=rotonde_exit,
+        rotonde_skip_reason=rotonde_skip_reason.strip(),
+        wished_start=wished_start,
+        absence_risk=absence_risk,
+        budget=budget_amount,
+        price=product_price_on(product, on),
+        order_date=on,
+    )
+    if code not in QUOTE_PRODUCT_CODES:
+        # Direct orders: intake within 14 days of the order (R-TRJ-3). Quote products get
+        # theirs when the quote is approved.
+        _deadline_from_rule(trajectory, dl.DeadlineKind.INTAKE, on)
+    _record(
+        actor=actor,
+        trajectory=trajectory,
+        action="order",
+        from_state="",
+        reason="",
+        payload={"product": product.pk, "price": str(trajectory.price or ""), "code": code},
+        summary=f"Traject besteld: {product.name} bij {product.provider.name}",
+        changes={"product": [None, product.pk], "price": [None, str(trajectory.price or "")]},
+    )
+    return trajectory
+
+
+# --------------------------------------------------------------------------------------------
+# The one transition service (R-TRJ-2)
+# --------------------------------------------------------------------------------------------
+
+
+def _apply_effects(
+    trajectory: Trajectory, action: Action, payload: dict[str, Any], reason: str, on: dt.date
+) -> None:
+    """Dates and due dates that follow from a transition (R-TRJ-3, R-TRJ-4)."""
+    if action is Action.SUBMIT_QUOTE:
+        amount = _parse_money(payload.get("amount"), field="amount")
+        if amount is not None:
+            payload["amount"] = str(amount)
+    elif action is Action.APPROVE_QUOTE:
+        # The approved quote fixes the price of a variable (or hourly) product (R-BILL-1).
+        quote = (
+            TrajectoryEvent.objects.filter(trajectory=trajectory, action=Action.SUBMIT_QUOTE.value)
+            .order_by("-occurred_at", "-id")
+            .first()
+        )
+        if quote is not None and quote.payload.get("amount"):
+            trajectory.price = Decimal(quote.payload["amount"])
+            payload["price"] = quote.payload["amount"]
+        _deadline_from_rule(trajectory, dl.DeadlineKind.INTAKE, on)
+    elif action is Action.PLAN_INTAKE:
+        trajectory.intake_date = _as_date(
+            payload.get("intake_date"), field="intake_date", label="intakedatum", required=True
+        )
+        payload["intake_date"] = (
+            trajectory.intake_date.isoformat() if trajectory.intake_date else ""
+        )
+    elif action is Action.HOLD_INTAKE:
+        held = _as_date(payload.get("held_on"), field="held_on", label="intakedatum") or on
+        if held > on:
+            raise TrajectoryError(
+                "Een intake kan niet in de toekomst gehouden zijn.", field="held_on"
+            )
+        trajectory.intake_held_on = held
+        payload["held_on"] = held.isoformat()
+        _deadlines_meet(trajectory, [dl.DeadlineKind.INTAKE], held)
+        _deadline_from_rule(trajectory, dl.DeadlineKind.PLAN, held)
+    elif action is Action.SUBMIT_PLAN:
+        _deadlines_meet(trajectory, [dl.DeadlineKind.PLAN], on)
+    elif action is Action.APPROVE_PLAN:
+        trajectory.plan_approved_on = on
+        _deadline_from_rule(trajectory, dl.DeadlineKind.START, on)
+    elif action is Action.START:
+        start = _as_date(payload.get("start_date"), field="start_date", label="startdatum") or on
+        planned_end = _as_date(
+            payload.get("planned_end_date"), field="planned_end_date", label="geplande einddatum"
+        ) or start + dt.timedelta(days=trajectory.product.nominal_duration_days)
+        if planned_end <= start:
+            raise TrajectoryError(
+                "De geplande einddatum moet na de startdatum liggen.", field="planned_end_date"
+            )
+        trajectory.start_date, trajectory.planned_end_date = start, planned_end
+        payload.update(start_date=start.isoformat(), planned_end_date=planned_end.isoformat())
+        _deadlines_meet(trajectory, [dl.DeadlineKind.START], start)
+        _schedule_running_deadlines(trajectory)
+    elif action is Action.REQUEST_EXTENSION:
+        _deadlines_meet(trajectory, [dl.DeadlineKind.EXTENSION_REQUEST], on)
+    elif action is Action.APPROVE_EXTENSION:
+        new_end = _as_date(
+            payload.get("new_planned_end_date"),
+            field="new_planned_end_date",
+            label="nieuwe einddatum",
+            required=True,
+        )
+        assert new_end is not None
+        if trajectory.planned_end_date is not None and new_end <= trajectory.planned_end_date:
+            raise TrajectoryError(
+                "De nieuwe einddatum moet na de huidige geplande einddatum liggen.",
+                field="new_planned_end_date",
+            )
+        payload.update(
+            previous_planned_end_date=(
+                trajectory.planned_end_date.isoformat() if trajectory.planned_end_date else ""
+            ),
+            new_planned_end_date=new_end.isoformat(),
+        )
+        trajectory.planned_end_date = new_end
+        # Open progress reports and the extension deadline move with the new end date.
+        _deadlines_cancel(trajectory, [PROGRESS_REPORT_KIND, dl.DeadlineKind.EXTENSION_REQUEST], on)
+        _schedule_running_deadlines(trajectory)
+        # Periodic reports already delivered before today stay delivered.
+        Deadline.objects.filter(
+            trajectory=trajectory,
+            kind=PROGRESS_REPORT_KIND,
+            due_on__lt=on,
+            met_on__isnull=True,
+            cancelled_on__isnull=True,
+        ).update(cancelled_on=on)
+    elif action is Action.RECEIVE_FINAL_REPORT:
+        trajectory.final_report_on = on
+        _deadlines_meet(trajectory, [dl.DeadlineKind.FINAL_REPORT], on)
+    elif action is Action.HAND_OVER:
+        trajectory.handed_over_on = on
+    if State(trajectory.state) in ENDED_STATES or trajectory.state == State.QUOTE_REJECTED.value:
+        end = _as_date(payload.get("end_date"), field="end_date", label="einddatum") or on
+        trajectory.actual_end_date = end
+        trajectory.end_reason = reason
+        payload["end_date"] = end.isoformat()
+        _deadlines_cancel(trajectory, None, on)
+        if trajectory.state != State.QUOTE_REJECTED.value:
+            _deadline_from_rule(trajectory, dl.DeadlineKind.FINAL_REPORT, end)
+
+
+@transaction.atomic
+def trajectory_transition(
+    *,
+    actor: Any,
+    trajectory: Trajectory,
+    action: Action | str,
+    reason: str = "",
+    payload: Mapping[str, Any] | None = None,
+    on: dt.date | None = None,
+) -> Trajectory:
+    """Take one step of the workflow (R-TRJ-2). Illegal steps raise `IllegalTransition`
+    (a Dutch message naming the step and why); other refusals raise `TrajectoryError`."""
+    on = on or _today()
+    try:
+        action = Action(action)
+    except ValueError as exc:
+        raise TrajectoryError(f"Onbekende handeling '{action}'.", field="action") from exc
+    _check_visible(actor, trajectory)
+    # Lock the row: a provider and a case manager acting at once take turns.
+    locked = (
+        Trajectory.objects.select_for_update(of=("self",))
+        .select_related("client", "product", "provider")
+        .get(pk=trajectory.pk)
+    )
+    transition = check_transition(
+        state=State(locked.state),
+        action=action,
+        role_codes=_workflow_roles(actor, locked),
+        product_code=locked.product_code,
+    )
+    reason = (reason or "").strip()
+    if transition.reason_required and not reason:
+        raise TrajectoryError(
+            f"Geef een reden op voor '{action.label}'.", field="reason", code="reason_required"
+        )
+    data: dict[str, Any] = dict(payload or {})
+    from_state = locked.state
+    locked.state = transition.to_state.value
+    _apply_effects(locked, action, data, reason, on)
+    locked.save()
+    _record(
+        actor=actor,
+        trajectory=locked,
+        action=action.value,
+        from_state=from_state,
+        reason=reason,
+        payload=data,
+        summary=f"Traject {locked.product.name}: {action.label} ({transition.to_state.label})",
+    )
+    # Keep the caller's instance in step with the stored row.
+    trajectory.refresh_from_db()
+    return trajectory
+
+
+# --------------------------------------------------------------------------------------------
+# Documents (quote, plan, reports, requests, final report, handover note)
+# --------------------------------------------------------------------------------------------
+
+
+def check_upload(upload: UploadedFile[Any]) -> str:
+    """Type (by extension AND content) and size (≤ 10 MB) of an upload; its MIME type."""
+    import os
+
+    name = upload.name or ""
+    ext = os.path.splitext(name)[1].lower()
+    if ext not in ALLOWED_UPLOAD_TYPES:
+        raise TrajectoryError(
+            "Alleen PDF, DOCX, ODT of een afbeelding (PNG, JPG) kan worden geüpload.",
+            field="file",
+        )
+    if (upload.size or 0) > MAX_UPLOAD_BYTES:
+        raise TrajectoryError("Het bestand is groter dan 10 MB.", field="file")
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if not any(head.startswith(magic) for magic in _MAGIC[ext]):
+        raise TrajectoryError(
+            "De inhoud van het bestand past niet bij het type (" + ext + ").", field="file"
+        )
+    return ALLOWED_UPLOAD_TYPES[ext][0]
+
+
+def _clean_list(values: Iterable[Any] | None) -> list[str]:
+    return [str(v).strip() for v in (values or []) if str(v).strip()]
+
+
+@transaction.atomic
+def trajectory_document_submit(
+    *,
+    actor: Any,
+    trajectory: Trajectory,
+    kind: str,
+    title: str,
+    text: str = "",
+    goals: Iterable[str] | None = None,
+    result_agreements: Iterable[str] | None = None,
+    signed_by_candidate: bool = False,
+    upload: UploadedFile[Any] | None = None,
+    reason: str = "",
+    payload: Mapping[str, Any] | None = None,
+    on: dt.date | None = None,
+) -> TrajectoryDocument:
+    """Submit a document; a quote, plan, extension or return request, final report or
+    handover note also performs its transition (one transaction: both or neither). A
+    progress report meets the earliest open progress-report due date (R-TRJ-4)."""
+    from .selectors import document_action
+
+    on = on or _today()
+    if kind not in DocumentKind.values:
+        raise TrajectoryError("Kies het soort document.", field="kind")
+    if not title.strip():
+        raise TrajectoryError("Geef het document een titel.", field="title")
+    _check_visible(actor, trajectory)
+    goal_list = _clean_list(goals)
+    if kind == DocumentKind.PLAN and not goal_list:
+        raise TrajectoryError("Een plan van aanpak bevat ten minste één doel.", field="goals")
+    content_type = check_upload(upload) if upload is not None else ""
+    action = document_action(kind)
+    if action is not None:
+        # A request or report carries its reason in the document text when none is given.
+        trajectory = trajectory_transition(
+            actor=actor,
+            trajectory=trajectory,
+            action=action,
+            reason=reason or text,
+            payload={**(payload or {}), "document_kind": kind},
+            on=on,
+        )
+    elif kind == DocumentKind.PROGRESS_REPORT:
+        if trajectory.state not in (State.RUNNING.value, State.EXTENSION_REQUESTED.value):
+            raise TrajectoryError(
+                "Een voortgangsrapportage kan alleen bij een lopend traject.", field="kind"
+            )
+        if not _workflow_roles(actor, trajectory):
+            raise TrajectoryError("Alleen de aanbieder of de klantmanager kan rapporteren.")
+        first_open = (
+            Deadline.objects.filter(
+                trajectory=trajectory,
+                kind=PROGRESS_REPORT_KIND,
+                met_on__isnull=True,
+                cancelled_on__isnull=True,
+            )
+            .order_by("due_on")
+            .first()
+        )
+        if first_open is not None:
+            first_open.met_on = on
+            first_open.save(update_fields=["met_on"])
+    document = TrajectoryDocument(
+        organisation_id=trajectory.organisation_id,
+        trajectory=trajectory,
+        kind=kind,
+        title=title.strip()[:200],
+        text=text.strip(),
+        goals=goal_list,
+        result_agreements=_clean_list(result_agreements),
+        signed_by_candidate=bool(signed_by_candidate),
+        submitted_by=actor,
+        submitted_at=timezone.now(),
+        content_type=content_type,
+    )
+    if upload is not None:
+        document.file_name = (upload.name or "")[:255]
+        document.size = upload.size or 0
+        document.file.save(upload.name or "document", upload, save=False)
+    document.save()
+    if action is None:
+        _record(
+            actor=actor,
+            trajectory=trajectory,
+            action="document",
+            from_state=trajectory.state,
+            reason="",
+            payload={"document": document.pk, "kind": kind},
+            summary=f"Traject {trajectory.product.name}: {DocumentKind(kind).label} ingediend",
+        )
+    return document
+
+
+# --------------------------------------------------------------------------------------------
+# Appointments, attendance and absence (R-ABS-1)
+# --------------------------------------------------------------------------------------------
+
+
+def _require_provider_or_cm(actor: Any, trajectory: Trajectory) -> None:
+    _check_visible(actor, trajectory)
+    if not _workflow_roles(actor, trajectory):
+        raise TrajectoryError("Alleen de aanbieder of de klantmanager kan dit vastleggen.")
+
+
+@transaction.atomic
+def appointment_create(
+    *, actor: Any, trajectory: Trajectory, starts_at: dt.datetime, description: str = ""
+) -> Appointment:
+    _require_provider_or_cm(actor, trajectory)
+    if timezone.is_naive(starts_at):
+        raise TrajectoryError("Het tijdstip heeft een tijdzone nodig.", field="starts_at")
+    return Appointment.objects.create(
+        organisation_id=trajectory.organisation_id,
+        trajectory=trajectory,
+        starts_at=starts_at,
+        description=description.strip()[:200],
+    )
+
+
+@transaction.atomic
+def attendance_record(*, actor: Any, appointment: Appointment, status: str) -> Appointment:
+    """Register attendance (needed for travel costs, R-BILL-9); absence goes through
+    `absence_report` so it is reported and judged (R-ABS-1)."""
+    _require_provider_or_cm(actor, appointment.trajectory)
+    if status not in AttendanceStatus.values or status == AttendanceStatus.PLANNED:
+        raise TrajectoryError("Kies aanwezig, afwezig, afgezegd of verplaatst.", field="status")
+    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    appointment.attendance = status
+    appointment.recorded_at = timezone.now()
+    appointment.save(update_fields=["attendance", "recorded_at"])
+    return appointment
+
+
+def _current_case_manager(trajectory: Trajectory) -> Any:
+    """The client's current case manager (after a handover, R-CLI-3), else the orderer."""
+    return trajectory.client.case_manager or trajectory.case_manager
+
+
+def _alert_case_manager(trajectory: Trajectory, *, title: str, body: str) -> Notification:
+    """In-app notification (the providers app's Notification table) plus e-mail."""
+    return _notify(
+        recipient=_current_case_manager(trajectory),
+        title=title,
+        body=body,
+        url=f"/trajecten/{trajectory.pk}/",
+    )
+
+
+@transaction.atomic
+def absence_report(
+    *,
+    actor: Any,
+    trajectory: Trajectory,
+    occurred_at: dt.datetime,
+    reason: str,
+    problematic: bool = False,
+    appointment: Appointment | None = None,
+    reported_at: dt.datetime | None = None,
+) -> Absence:
+    """Report an absence (R-ABS-1). With an elevated risk a report later than 24 hours is
+    flagged late and the case manager is notified; a (threatening) refusal to cooperate —
+    or an order with a problematic risk level — alerts the case manager at once (in-app and
+    e-mail), whatever the risk level."""
+    _require_provider_or_cm(actor, trajectory)
+    if not reason.strip():
+        raise TrajectoryError("Geef de reden van het verzuim op.", field="reason")
+    reported_at = reported_at or timezone.now()
+    if timezone.is_naive(occurred_at):
+        raise TrajectoryError("Het tijdstip heeft een tijdzone nodig.", field="occurred_at")
+    if occurred_at > reported_at:
+        raise TrajectoryError("Verzuim kan niet in de toekomst liggen.", field="occurred_at")
+    if appointment is not None:
+        if appointment.trajectory_id != trajectory.pk:
+            raise TrajectoryError("Deze afspraak hoort niet bij dit traject.", field="appointment")
+        if appointment.attendance == AttendanceStatus.PLANNED:
+            appointment.attendance = AttendanceStatus.ABSENT
+            appointment.recorded_at = reported_at
+            appointment.save(update_fields=["attendance", "recorded_at"])
+    risk = trajectory.absence_risk
+    late = risk == AbsenceRisk.ELEVATED and dl.absence_report_late(occurred_at, reported_at)
+    absence = Absence.objects.create(
+        organisation_id=trajectory.organisation_id,
+        trajectory=trajectory,
+        appointment=appointment,
+        occurred_at=occurred_at,
+        reason=reason.strip(),
+        reported_at=reported_at,
+        reported_by=actor,
+        risk_at_report=risk,
+        late=late,
+        problematic=problematic,
+    )
+    local = timezone.localtime(occurred_at)
+    who = trajectory.client.full_name
+    if problematic or risk == AbsenceRisk.PROBLEMATIC:
+        _alert_case_manager(
+            trajectory,
+            title=f"Direct actie: (dreigend) problematisch verzuim van {who}",
+            body=(
+                f"Verzuim op {local:%d-%m-%Y %H:%M}: {reason.strip()}. De deelnemer werkt "
+                "(dreigend) niet mee (art. 9 lid 1 Participatiewet)."
+            ),
+        )
+    elif risk == AbsenceRisk.ELEVATED:
+        _alert_case_manager(
+            trajectory,
+            title=f"Verzuim van {who}" + (" (te laat gemeld)" if late else ""),
+            body=f"Verzuim op {local:%d-%m-%Y %H:%M}: {reason.strip()}.",
+        )
+    _record(
+        actor=actor,
+        trajectory=trajectory,
+        action="absence",
+        from_state=trajectory.state,
+        reason=reason.strip(),
+        payload={
+            "absence": absence.pk,
+            "occurred_at": occurred_at.isoformat(),
+            "late": late,
+            "problematic": problematic,
+        },
+        summary=f"Verzuim gemeld ({trajectory.product.name})"
+        + (" — te laat" if late else "")
+        + (" — problematisch" if problematic else ""),
+    )
+    return absence
+
+
+# --------------------------------------------------------------------------------------------
+# Outcome (R-TRJ-7)
+# --------------------------------------------------------------------------------------------
+
+_OUTCOME_FIELDS = frozenset(
+    {
+        "werkfit",
+        "employer",
+        "placement_start",
+        "contract_type",
+        "hours_per_week",
+        "contract_months",
+        "lks",
+        "garantiebaan",
+        "beschut_werk",
+        "education_result",
+        "participation",
+        "care_referral",
+        "last_day_of_employment",
+    }
+)
+
+
+@transaction.atomic
+def outcome_record(*, actor: Any, trajectory: Trajectory, **facts: Any) -> Outcome:
+    """Record (or correct) the structured result (R-TRJ-7). A placement gets its
+    durability check 6 months after its start (`outcomes_check_durability`)."""
+    unknown = set(facts) - _OUTCOME_FIELDS
+    if unknown:
+        raise TrajectoryError(f"Onbekende velden: {', '.join(sorted(unknown))}.")
+    _require_provider_or_cm(actor, trajectory)
+    if trajectory.state not in {s.value for s in ENDED_STATES} | {
+        State.RUNNING.value,
+        State.EXTENSION_REQUESTED.value,
+        State.FINAL_REPORT_RECEIVED.value,
+        State.HANDED_OVER.value,
+    }:
+        raise TrajectoryError("Een resultaat kan pas vastgelegd worden als het traject loopt.")
+    placement_start = _as_date(
+        facts.get("placement_start"), field="placement_start", label="start van de plaatsing"
+    )
+    if placement_start is not None and not str(facts.get("employer", "")).strip():
+        raise TrajectoryError("Vul de werkgever van de plaatsing in.", field="employer")
+    hours = facts.get("hours_per_week")
+    if hours not in (None, ""):
+        try:
+            hours = Decimal(str(hours))
+        except InvalidOperation as exc:
+            raise TrajectoryError("Vul een geldig aantal uren in.", field="hours_per_week") from exc
+        if hours < 0 or hours > 60:
+            raise TrajectoryError("Uren per week liggen tussen 0 en 60.", field="hours_per_week")
+    else:
+        hours = None
+    outcome, _created = Outcome.objects.select_for_update().get_or_create(
+        trajectory=trajectory,
+        defaults={
+            "organisation_id": trajectory.organisation_id,
+            "recorded_at": timezone.now(),
+            "recorded_by": actor,
+        },
+    )
+    for name in _OUTCOME_FIELDS:
+        if name in facts:
+            value = facts[name]
+            if name == "hours_per_week":
+                value = hours
+            elif name in {"placement_start", "last_day_of_employment"}:
+                value = _as_date(value, field=name, label="datum")
+            elif name in {"lks", "garantiebaan", "beschut_werk"}:
+                value = bool(value)
+            elif name == "contract_months":
+                value = int(value) if value not in (None, "") else None
+            elif name != "werkfit":
+                value = str(value or "").strip()
+            setattr(outcome, name, value)
+    outcome.durability_check_on = (
+        durability_check_due(outcome.placement_start) if outcome.placement_start else None
+    )
+    outcome.recorded_by = actor
+    outcome.recorded_at = timezone.now()
+    outcome.save()
+    _record(
+        actor=actor,
+        trajectory=trajectory,
+        action="outcome",
+        from_state=trajectory.state,
+        reason="",
+        payload={"outcome": outcome.pk, "placement": bool(outcome.placement_start)},
+        summary=f"Resultaat vastgelegd ({trajectory.product.name})"
+        + (f": plaatsing bij {outcome.employer}" if outcome.placement_start else ""),
+    )
+    return outcome
+
+
+@transaction.atomic
+def outcomes_check_durability(*, on: dt.date | None = None) -> int:
+    """R-TRJ-7: when 6 months have passed since a placement's start, decide durability from
+    the known last working day, or ask the case manager to confirm (once). Idempotent."""
+    on = on or _today()
+    count = 0
+    due = Outcome.objects.select_related("trajectory", "trajectory__client").filter(
+        durability_check_on__lte=on, durability=""
+    )
+    for outcome in due.select_for_update(of=("self",)):
+        assert outcome.placement_start is not None
+        verdict = durability(
+            outcome.placement_start, last_day=outcome.last_day_of_employment, on=on
+        )
+        if outcome.last_day_of_employment is not None and verdict is not Durability.PENDING:
+            outcome.durability = verdict.value
+            outcome.save(update_fields=["durability"])
+            count += 1
+        elif outcome.durability_asked_on is None:
+            _alert_case_manager(
+                outcome.trajectory,
+                title=f"Is de plaatsing van {outcome.trajectory.client.full_name} duurzaam?",
+                body=(
+                    f"De plaatsing bij {outcome.employer} begon op "
+                    f"{outcome.placement_start:%d-%m-%Y}; 6 maanden zijn verstreken. Bevestig "
+                    "of de klant nog werkt (R-TRJ-7)."
+                ),
+            )
+            outcome.durability_asked_on = on
+            outcome.save(update_fields=["durability_asked_on"])
+            count += 1
+    return count
+
+
+# --------------------------------------------------------------------------------------------
+# Deadline notifications (R-TRJ-3: notify before and when a deadline passes)
+# --------------------------------------------------------------------------------------------
+
+STAGE_BEFORE = "before"
+STAGE_OVERDUE = "overdue"
+
+
+def _recipients(deadline: Deadline) -> list[Any]:
+    trajectory = deadline.trajectory
+    if deadline.responsible_role == RoleCode.PROVIDER_STAFF.value:
+        return [
+            m.user
+            for m in trajectory.provider.memberships.select_related("user")
+            if m.user.is_active
+        ]
+    case_manager = _current_case_manager(trajectory)
+    return [case_manager] if case_manager.is_active else []
+
+
+def deadlines_send_notifications(*, on: dt.date | None = None, before_days: int = 3) -> int:
+    """Notify the responsible users `before_days` before a deadline and once it has passed
+    (in-app and e-mail). Never twice for the same deadline, stage and user (a unique row per
+    notification), so running the job again is harmless. Returns how many were sent."""
+    on = on or _today()
+    if before_days < 0:
+        raise TrajectoryError("Het aantal dagen vooraf kan niet negatief zijn.")
+    sent = 0
+    candidates = (
+        Deadline.objects.filter(met_on__isnull=True, cancelled_on__isnull=True)
+        .filter(due_on__lte=on + dt.timedelta(days=before_days))
+        .select_related(
+            "trajectory",
+            "trajectory__client__case_manager",
+            "trajectory__provider",
+            "trajectory__case_manager",
+        )
+    )
+    for deadline in candidates.iterator(chunk_size=500):
+        stage = STAGE_OVERDUE if deadline.due_on < on else STAGE_BEFORE
+        for user in _recipients(deadline):
+            with transaction.atomic():
+                _, created = DeadlineNotification.objects.get_or_create(
+                    deadline=deadline,
+                    stage=stage,
+                    recipient=user,
+                    defaults={"organisation_id": deadline.organisation_id},
+                )
+                if not created:
+                    continue
+                client = deadline.trajectory.client
+                title = (
+                    f"Termijn verlopen: {deadline.label}"
+                    if stage == STAGE_OVERDUE
+                    else f"Termijn nadert: {deadline.label}"
+                )
+                _notify(
+                    recipient=user,
+                    title=title[:200],
+                    body=(
+                        f"Traject {deadline.trajectory_id} "
+                        f"voor {client.full_name}: uiterlijk {deadline.due_on:%d-%m-%Y}."
+                    ),
+                    url=f"/trajecten/{deadline.trajectory_id}/",
+                )
+                sent += 1
+    return sent
+
+
+__all__ += ["IllegalTransition", "check_upload"]

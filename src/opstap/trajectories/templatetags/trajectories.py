@@ -1,0 +1,34 @@
+"""`{% load trajectories %}{% client_trajectories client %}`: the trajectories section of the
+client dossier, scoped to the viewing user (R-SEC-1)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils import timezone
+
+from opstap.accounts.access import check_perm
+from opstap.accounts.roles import Perm
+from opstap.trajectories import selectors
+
+register = template.Library()
+
+
+@register.inclusion_tag("trajectories/_client_trajectories.html", takes_context=True)
+def client_trajectories(context: Any, client: Any) -> dict[str, Any]:
+    user = context["request"].user
+    trajectories: list[Any] = []
+    if check_perm(user, Perm.TRAJECTORY_VIEW):
+        trajectories = list(
+            selectors.trajectory_list(
+                user=user,
+                filters=selectors.TrajectoryFilters(client=client.pk),
+                on=timezone.localdate(),
+            )[:100]
+        )
+    return {
+        "client": client,
+        "trajectories": trajectories,
+        "can_order": check_perm(user, Perm.TRAJECTORY_ORDER),
+    }

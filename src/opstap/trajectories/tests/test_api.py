@@ -1,0 +1,169 @@
+"""/api/v1/trajectories (R-TRJ-2, R-ABS-1, R-SEC-1)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from opstap.accounts.models import User
+from opstap.clients.tests.factories import make_client
+from opstap.organisations.models import Organisation
+from opstap.providers.models import Product
+from opstap.trajectories import services
+from opstap.trajectories.models import Trajectory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_provider_token_sees_only_own(
+    api_as: Callable[[User], Any],
+    order: Callable[..., Trajectory],
+    product3: Product,
+    provider_user_a: User,
+    provider_user_b: User,
+) -> None:
+    """R-SEC-1: provider staff see only their provider's trajectories; others are 404."""
+    trajectory = order(product3)
+    body = api_as(provider_user_a).get("/api/v1/trajectories").json()
+    assert [row["id"] for row in body["results"]] == [trajectory.pk]
+    assert body["results"][0]["stateLabel"] == "Besteld"
+    api = api_as(provider_user_b)
+    assert api.get("/api/v1/trajectories").json()["count"] == 0
+    response = api.get(f"/api/v1/trajectories/{trajectory.pk}")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+
+
+def test_transition_via_api(
+    api_as: Callable[[User], Any],
+    order: Callable[..., Trajectory],
+    product3: Product,
+    provider_user_a: User,
+) -> None:
+    """R-TRJ-2: POST /transitions performs a transition with its payload."""
+    trajectory = order(product3)
+    response = api_as(provider_user_a).post(
+        f"/api/v1/trajectories/{trajectory.pk}/transitions",
+        {"action": "plan_intake", "payload": {"intake_date": "2026-12-01"}},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["state"] == "intake_planned"
+    assert body["intakeDate"] == "2026-12-01"
+    assert body["events"][-1]["action"] == "plan_intake"
+
+
+def test_illegal_transition_is_problem_409_in_dutch(
+    api_as: Callable[[User], Any],
+    order: Callable[..., Trajectory],
+    product3: Product,
+    walk: Callable[..., Trajectory],
+    provider_user_a: User,
+) -> None:
+    """R-TRJ-2: a provider approving its own plan gets problem+json 409 with the reason."""
+    trajectory = walk(order(product3), "plan_submitted")
+    response = api_as(provider_user_a).post(
+        f"/api/v1/trajectories/{trajectory.pk}/transitions",
+        {"action": "approve_plan"},
+        format="json",
+    )
+    assert response.status_code == 409
+    assert response["Content-Type"] == "application/problem+json"
+    assert "eigen plan niet goedkeuren" in response.json()["detail"]
+
+
+def test_final_report_before_start_is_409(
+    api_as: Callable[[User], Any],
+    order: Callable[..., Trajectory],
+    product3: Product,
+    provider_user_a: User,
+) -> None:
+    """R-TRJ-6: a final report before the end is refused (problem+json)."""
+    trajectory = order(product3)
+    response = api_as(provider_user_a).post(
+        f"/api/v1/trajectories/{trajectory.pk}/reports",
+        {"kind": "final_report", "title": "Eindrapportage", "text": "Te vroeg"},
+        format="json",
+    )
+    assert response.status_code == 409
+    assert "Eindrapportage ontvangen" in response.json()["detail"]
+
+
+def test_missing_reason_is_problem_400(
+    api_as: Callable[[User], Any],
+    order: Callable[..., Trajectory],
+    product3: Product,
+    walk: Callable[..., Trajectory],
+    case_manager: User,
+) -> None:
+    """R-TRJ-2: a transition that needs a reason without one is 400 with invalidParams."""
+    trajectory = walk(order(product3), "plan_submitted")
+    response = api_as(case_manager).post(
+        f"/api/v1/trajectories/{trajectory.pk}/transitions",
+        {"action": "return_plan"},
+        format="json",
+    )
+    assert response.status_code == 400
+    params = response.json()["invalidParams"]
+    assert params[0]["name"] == "reason"
+    assert "reden" in params[0]["reason"].lower()
+
+
+def test_reports_and_absences_endpoints(
+    api_as: Callable[[User], Any],
+    order: Callable[..., Trajectory],
+    product3: Product,
+    walk: Callable[..., Trajectory],
+    provider_user_a: User,
+) -> None:
+    """R-TRJ-4, R-ABS-1: progress reports and absence through the API."""
+    trajectory = walk(order(product3, absence_risk="elevated"), "running")
+    api = api_as(provider_user_a)
+    response = api.post(
+        f"/api/v1/trajectories/{trajectory.pk}/reports",
+        {"kind": "progress_report", "title": "Voortgang", "text": "Gaat goed"},
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    response = api.post(
+        f"/api/v1/trajectories/{trajectory.pk}/absences",
+        {"occurredAt": "2026-06-01T09:00:00+02:00", "reason": "Ziek"},
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["riskAtReport"] == "elevated"
+    assert len(api.get(f"/api/v1/trajectories/{trajectory.pk}/absences").json()) == 1
+    assert len(api.get(f"/api/v1/trajectories/{trajectory.pk}/reports").json()) == 1
+
+
+def test_list_query_count_constant(
+    api_as: Callable[[User], Any],
+    org: Organisation,
+    case_manager: User,
+    product3: Product,
+    provider_user_a: User,
+) -> None:
+    """The API list costs the same number of queries for 2 or 12 rows (no N+1)."""
+    api = api_as(provider_user_a)
+
+    def make(n: int) -> None:
+        for _ in range(n):
+            client = make_client(org, case_manager=case_manager)
+            services.trajectory_order(
+                actor=case_manager, client=client, product=product3, rotonde_exit="regular"
+            )
+
+    make(2)
+    api.get("/api/v1/trajectories?pageSize=100")  # warm the per-user permission cache
+    with CaptureQueriesContext(connection) as small:
+        assert api.get("/api/v1/trajectories?pageSize=100").status_code == 200
+    make(10)
+    with CaptureQueriesContext(connection) as large:
+        body = api.get("/api/v1/trajectories?pageSize=100").json()
+    assert body["count"] == 12
+    assert len(large.captured_queries) == len(small.captured_queries)

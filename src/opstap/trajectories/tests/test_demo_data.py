@@ -1,0 +1,39 @@
+"""Demo data of the trajectories app: the bulk path used at city/national scale."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+
+from opstap.accounts.models import User
+from opstap.clients.models import Client
+from opstap.demo.generator import DemoContext
+from opstap.organisations.models import Organisation
+from opstap.providers.models import Product
+from opstap.trajectories import demo_data, selectors
+from opstap.trajectories.models import Deadline, Trajectory, TrajectoryEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def test_bulk_build_consistent(
+    org: Organisation, product3: Product, client_k: Client, case_manager: User
+) -> None:
+    """Bulk trajectories have an order event, a later event when they moved on, and the
+    current open due date for the overdue lists."""
+    ctx = DemoContext(
+        organisation=org,
+        scale="city",
+        rng=random.Random(1),
+        today=dt.date(2026, 11, 22),
+        log=lambda _msg: None,
+    )
+    demo_data._build_bulk(ctx, 60)
+    assert Trajectory.objects.count() == 60
+    ordered = Trajectory.objects.filter(state="ordered").count()
+    assert TrajectoryEvent.objects.filter(action="order").count() == 60
+    assert TrajectoryEvent.objects.exclude(action="order").count() == 60 - ordered
+    assert Deadline.objects.filter(kind="intake").count() == ordered
+    assert selectors.trajectories_for(case_manager).count() == 60

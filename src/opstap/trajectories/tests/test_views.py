@@ -1,0 +1,281 @@
+"""Pages of the trajectories app: overview, portal, detail with actions, order form,
+'Mijn termijnen', document download (R-TRJ-1..3, R-SEC-1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client as HttpClient
+from django.urls import reverse
+
+from opstap.accounts.models import User
+from opstap.audit.models import AuditRecord
+from opstap.clients.models import Client
+from opstap.clients.tests.factories import make_client
+from opstap.organisations.models import Organisation
+from opstap.providers.models import Product
+from opstap.trajectories import services
+from opstap.trajectories.models import Trajectory
+
+pytestmark = pytest.mark.django_db
+
+
+def _login(user: User) -> HttpClient:
+    http = HttpClient()
+    http.force_login(user)
+    return http
+
+
+def test_order_form_places_order(case_manager: User, client_k: Client, product3: Product) -> None:
+    """R-TRJ-1: the order form (client, product, aim, exit, start wish, risk, budget)."""
+    http = _login(case_manager)
+    url = reverse("trajectories:order") + f"?client={client_k.pk}&product={product3.pk}"
+    assert http.get(url).status_code == 200
+    response = http.post(
+        url,
+        {
+            "rotonde_exit": "regular",
+            "aim_tiles": ["EW04"],
+            "aim_description": "Werkritme opbouwen",
+            "absence_risk": "elevated",
+            "budget": "2500.00",
+        },
+    )
+    trajectory = Trajectory.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("trajectories:detail", args=[trajectory.pk])
+    assert trajectory.absence_risk == "elevated"
+
+
+def test_order_form_shows_rotonde_reason_error(
+    case_manager: User, client_k: Client, product3: Product
+) -> None:
+    """R-LAD-4: the order form refuses a skipped exit without reason, in Dutch."""
+    http = _login(case_manager)
+    url = reverse("trajectories:order") + f"?client={client_k.pk}&product={product3.pk}"
+    response = http.post(url, {"rotonde_exit": "activating", "absence_risk": "none"})
+    assert response.status_code == 400
+    assert "participatierotonde" in response.content.decode()
+    assert not Trajectory.objects.exists()
+
+
+def test_detail_shows_only_allowed_buttons(
+    order: Callable[..., Trajectory],
+    product3: Product,
+    walk: Callable[..., Trajectory],
+    case_manager: User,
+    provider_user_a: User,
+) -> None:
+    """R-TRJ-2: the page offers the transitions the user may take (from the table)."""
+    trajectory = walk(order(product3), "plan_submitted")
+    url = reverse("trajectories:detail", args=[trajectory.pk])
+    cm_page = _login(case_manager).get(url).content.decode()
+    provider_page = _login(provider_user_a).get(url).content.decode()
+    assert 'data-action="approve_plan"' in cm_page
+    assert 'data-action="approve_plan"' not in provider_page
+    assert AuditRecord.objects.filter(
+        object_type="trajectory", action="read", client_id=trajectory.client_id
+    ).exists()
+
+
+def test_provider_approving_own_plan_refused_in_ui(
+    order: Callable[..., Trajectory],
+    product3: Product,
+    walk: Callable[..., Trajectory],
+    provider_user_a: User,
+) -> None:
+    """R-TRJ-2: an illegal transition posted anyway is refused with a clear message."""
+    trajectory = walk(order(product3), "plan_submitted")
+    response = _login(provider_user_a).post(
+        reverse("trajectories:action", args=[trajectory.pk]), {"action": "approve_plan"}
+    )
+    assert response.status_code == 400
+    assert "een aanbieder kan zijn eigen plan niet goedkeuren" in response.content.decode()
+    trajectory.refresh_from_db()
+    assert trajectory.state == "plan_submitted"
+
+
+def test_final_report_before_start_refused_in_ui(
+    order: Callable[..., Trajectory], product3: Product, provider_user_a: User
+) -> None:
+    """R-TRJ-6: a final report before the trajectory ended is refused with the reason."""
+    trajectory = order(product3)
+    response = _login(provider_user_a).post(
+        reverse("trajectories:action", args=[trajectory.pk]),
+        {"action": "receive_final_report", "receive_final_report-title": "Eindrapport"},
+    )
+    assert response.status_code == 400
+    assert "kan niet in de status" in response.content.decode()
+
+
+def test_other_provider_gets_404(
+    order: Callable[..., Trajectory], product3: Product, provider_user_b: User
+) -> None:
+    """R-SEC-1: another provider's trajectory does not exist for provider B."""
+    trajectory = order(product3)
+    http = _login(provider_user_b)
+    assert http.get(reverse("trajectories:detail", args=[trajectory.pk])).status_code == 404
+    response = http.post(
+        reverse("trajectories:action", args=[trajectory.pk]), {"action": "plan_intake"}
+    )
+    assert response.status_code == 404
+
+
+def test_document_download_access_checked(
+    order: Callable[..., Trajectory],
+    product3: Product,
+    walk: Callable[..., Trajectory],
+    provider_user_a: User,
+    provider_user_b: User,
+    case_manager: User,
+) -> None:
+    """Uploads are private: served only through the access-checked view."""
+    trajectory = walk(order(product3), "intake_held")
+    document = services.trajectory_document_submit(
+        actor=provider_user_a,
+        trajectory=trajectory,
+        kind="plan",
+        title="Plan",
+        goals=["Doel"],
+        upload=SimpleUploadedFile("plan.pdf", b"%PDF-1.4 plan"),
+    )
+    url = reverse("trajectories:document", args=[trajectory.pk, document.pk])
+    response = _login(case_manager).get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")  # type: ignore[attr-defined]
+    assert _login(provider_user_b).get(url).status_code == 404
+
+
+def test_overview_query_count_constant(
+    org: Organisation,
+    case_manager: User,
+    product3: Product,
+) -> None:
+    """The overview costs the same number of queries for 3 or 20 rows (no N+1)."""
+    http = _login(case_manager)
+    url = reverse("trajectories:list")
+
+    def make(n: int) -> None:
+        for _ in range(n):
+            client = make_client(org, case_manager=case_manager)
+            services.trajectory_order(
+                actor=case_manager, client=client, product=product3, rotonde_exit="regular"
+            )
+
+    make(3)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    http.get(url)  # warm the per-user caches
+
+    with CaptureQueriesContext(connection) as small:
+        assert http.get(url).status_code == 200
+    make(17)
+    with CaptureQueriesContext(connection) as large:
+        response = http.get(url)
+    assert response.status_code == 200
+    assert response.content.decode().count('href="/trajecten/') >= 20
+    assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_filters_and_overdue(
+    order: Callable[..., Trajectory],
+    product3: Product,
+    case_manager: User,
+) -> None:
+    """R-TRJ-3: the overview filters on overdue due dates."""
+    order(product3, on=dt.date(2025, 1, 6))  # intake long overdue
+    http = _login(case_manager)
+    body = http.get(reverse("trajectories:list") + "?overdue=on").content.decode()
+    assert "termijn verlopen" in body
+    assert "1 trajecten gevonden" in body
+
+
+def test_my_deadlines_per_role(
+    order: Callable[..., Trajectory],
+    product3: Product,
+    case_manager: User,
+    provider_user_a: User,
+    provider_user_b: User,
+) -> None:
+    """R-TRJ-3: 'Mijn termijnen' shows due and overdue deadlines per role."""
+    order(product3, on=dt.date(2025, 1, 6))
+    url = reverse("trajectories:deadlines")
+    assert "Intake gehouden binnen 14 dagen" in _login(case_manager).get(url).content.decode()
+    assert "Intake gehouden binnen 14 dagen" in _login(provider_user_a).get(url).content.decode()
+    assert (
+        "Intake gehouden binnen 14 dagen" not in _login(provider_user_b).get(url).content.decode()
+    )
+
+
+def test_provider_portal_shows_next_step(
+    order: Callable[..., Trajectory], product3: Product, provider_user_a: User
+) -> None:
+    """The provider portal says what to do next and by when."""
+    order(product3)
+    body = _login(provider_user_a).get(reverse("trajectories:list")).content.decode()
+    assert "Mijn trajecten" in body
+    assert "Intake plannen" in body
+    assert "06-05-2026" in body
+
+
+def test_client_dossier_include(
+    order: Callable[..., Trajectory], product3: Product, case_manager: User, client_k: Client
+) -> None:
+    """The trajectories section for the client dossier renders through the template tag."""
+    from django.template import Context, Template
+    from django.test import RequestFactory
+
+    order(product3)
+    request = RequestFactory().get("/")
+    request.user = case_manager
+    html = Template("{% load trajectories %}{% client_trajectories client %}").render(
+        Context({"request": request, "client": client_k})
+    )
+    assert product3.name in html
+    assert "Traject bestellen" in html
+
+
+def test_my_deadlines_query_count_constant(
+    org: Organisation, case_manager: User, product3: Product
+) -> None:
+    """'Mijn termijnen' costs the same number of queries for 2 or 12 due dates."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    http = _login(case_manager)
+    url = reverse("trajectories:deadlines")
+
+    def make(n: int) -> None:
+        for _ in range(n):
+            client = make_client(org, case_manager=case_manager)
+            services.trajectory_order(
+                actor=case_manager,
+                client=client,
+                product=product3,
+                rotonde_exit="regular",
+                on=dt.date(2025, 1, 6),
+            )
+
+    make(2)
+    http.get(url)
+    with CaptureQueriesContext(connection) as small:
+        http.get(url)
+    make(10)
+    with CaptureQueriesContext(connection) as large:
+        body = http.get(url).content.decode()
+    assert body.count("Intake gehouden binnen 14 dagen") == 12
+    assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_order_from_the_guide_chooses_client_first(
+    case_manager: User, client_k: Client, product3: Product
+) -> None:
+    """R-TRJ-1: ordering from the instrument guide (product only) asks for the client."""
+    http = _login(case_manager)
+    body = http.get(reverse("trajectories:order") + f"?product={product3.pk}").content.decode()
+    assert "kies de klant" in body
+    assert client_k.client_number in body

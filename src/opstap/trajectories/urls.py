@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "trajectories"
+urlpatterns = [
+    path("", views.trajectory_list, name="list"),
+    path("termijnen/", views.my_deadlines, name="deadlines"),
+    path("bestellen/", views.trajectory_order, name="order"),
+    path("<int:pk>/", views.trajectory_detail, name="detail"),
+    path("<int:pk>/handeling/", views.trajectory_action, name="action"),
+    path("<int:pk>/rapportage/", views.trajectory_report, name="report"),
+    path("<int:pk>/verzuim/", views.trajectory_absence, name="absence"),
+    path("<int:pk>/resultaat/", views.trajectory_outcome, name="outcome"),
+    path("<int:pk>/documenten/<int:document_pk>/", views.document_download, name="document"),
+]

@@ -1,0 +1,426 @@
+"""Pages of the trajectories app: the overview (and the provider portal), "Mijn termijnen",
+the trajectory page with its timeline, due dates, absence and action forms, the order form
+and the access-checked document download. Parse, call a service or selector, render."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from opstap.accounts.access import get_object_for_user, permission_required, scoped
+from opstap.accounts.roles import Perm, RoleCode
+from opstap.audit.models import AuditAction
+from opstap.audit.services import audit_log, audit_records_for_request
+from opstap.clients.models import Client
+from opstap.providers.models import Product, Provider, Tile
+from opstap.providers.services import product_orderability
+
+from . import selectors, services
+from .forms import (
+    AbsenceForm,
+    ActionForm,
+    FilterForm,
+    OrderForm,
+    OutcomeForm,
+    ProgressReportForm,
+    _lines,
+)
+from .models import Trajectory, TrajectoryDocument
+from .workflow import Action, IllegalTransition
+
+PAGE_SIZE = 50
+
+
+def _is_provider(user: Any) -> bool:
+    return bool(user.has_role(RoleCode.PROVIDER_STAFF))
+
+
+def _trajectory_for(request: HttpRequest, pk: int) -> Trajectory:
+    return get_object_for_user(
+        request.user,
+        Trajectory.objects.select_related("client", "product", "provider", "case_manager"),
+        pk=pk,
+    )
+
+
+@permission_required(Perm.TRAJECTORY_VIEW)
+def trajectory_list(request: HttpRequest) -> HttpResponse:
+    """All running trajectories the user may see, with filters; for provider staff this is
+    the portal: what they must do next and by when."""
+    user: Any = request.user
+    today = timezone.localdate()
+    provider_choices = list(scoped(user, Provider.objects.all()).values_list("pk", "name"))
+    product_choices = list(
+        scoped(user, Product.objects.all()).order_by("name").values_list("pk", "name")[:500]
+    )
+    form = FilterForm(
+        request.GET or None, provider_choices=provider_choices, product_choices=product_choices
+    )
+    data = form.cleaned_data if form.is_valid() else {}
+    filters = selectors.TrajectoryFilters(
+        provider=data.get("provider"),
+        product=data.get("product"),
+        state=data.get("state") or "",
+        overdue=bool(data.get("overdue")),
+        running_only=not data.get("state"),
+    )
+    qs = selectors.trajectory_list(user=user, filters=filters, on=today)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    trajectories = list(page.object_list)
+    for_provider = _is_provider(user)
+    role = RoleCode.PROVIDER_STAFF.value if for_provider else RoleCode.CASE_MANAGER.value
+    due = selectors.next_due_by_trajectory(
+        [t.pk for t in trajectories], role=RoleCode.PROVIDER_STAFF.value
+    )
+    rows = [
+        {
+            "trajectory": t,
+            "next_step": selectors.next_step_label(t, for_provider=for_provider),
+            "next_due": due.get(t.pk),
+        }
+        for t in trajectories
+    ]
+    audit_records_for_request(
+        request,
+        action=AuditAction.LIST,
+        object_type="trajectory",
+        items=[(t.pk, t.client_id) for t in trajectories],
+        purpose="Trajectenoverzicht",
+    )
+    query = urlencode({k: v for k, v in request.GET.items() if k != "pagina"})
+    return render(
+        request,
+        "trajectories/list.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "query": query,
+            "for_provider": for_provider,
+            "role": role,
+            "today": today,
+            "page_title": "Mijn trajecten" if for_provider else "Trajecten",
+        },
+    )
+
+
+@permission_required(Perm.TRAJECTORY_VIEW)
+def my_deadlines(request: HttpRequest) -> HttpResponse:
+    """'Mijn termijnen' (R-TRJ-3): overdue and due within two weeks, per role."""
+    user: Any = request.user
+    today = timezone.localdate()
+    deadlines = list(selectors.deadlines_for(user, on=today, horizon_days=14)[:500])
+    audit_records_for_request(
+        request,
+        action=AuditAction.LIST,
+        object_type="trajectory",
+        items=sorted({(d.trajectory_id, d.trajectory.client_id) for d in deadlines}),
+        purpose="Mijn termijnen",
+    )
+    return render(
+        request,
+        "trajectories/deadlines.html",
+        {
+            "overdue": [d for d in deadlines if d.due_on < today],
+            "upcoming": [d for d in deadlines if d.due_on >= today],
+            "today": today,
+            "page_title": "Mijn termijnen",
+        },
+    )
+
+
+def _action_forms(user: Any, trajectory: Trajectory, bound: ActionForm | None = None) -> list[Any]:
+    forms_ = []
+    for transition in selectors.actions_for(user, trajectory):
+        if bound is not None and bound.action is transition.action:
+            form = bound
+        else:
+            form = ActionForm(action=transition.action, reason_required=transition.reason_required)
+        forms_.append({"transition": transition, "form": form})
+    return forms_
+
+
+def _detail_context(request: HttpRequest, trajectory: Trajectory, **extra: Any) -> dict[str, Any]:
+    user: Any = request.user
+    workflow_roles = selectors.user_workflow_roles(user, trajectory)
+    can_act = bool(workflow_roles)
+    running = trajectory.state in ("running", "extension_requested")
+    context: dict[str, Any] = {
+        "trajectory": trajectory,
+        "events": list(selectors.trajectory_timeline(trajectory)),
+        "deadlines": list(selectors.trajectory_deadlines(trajectory)),
+        "documents": list(selectors.trajectory_documents(trajectory)),
+        "absences": list(selectors.trajectory_absences(trajectory)),
+        "outcome": getattr(trajectory, "outcome", None),
+        "action_forms": _action_forms(user, trajectory, extra.pop("bound_action", None)),
+        "can_act": can_act,
+        "can_report": can_act and running,
+        "report_form": extra.pop("report_form", None) or ProgressReportForm(),
+        "absence_form": extra.pop("absence_form", None) or AbsenceForm(),
+        "outcome_form": extra.pop("outcome_form", None) or OutcomeForm(),
+        "today": timezone.localdate(),
+        "page_title": f"Traject {trajectory.product.name} — {trajectory.client.full_name}",
+    }
+    context.update(extra)
+    return context
+
+
+@permission_required(Perm.TRAJECTORY_VIEW)
+def trajectory_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    trajectory = _trajectory_for(request, pk)
+    audit_log(
+        action=AuditAction.READ,
+        request=request,
+        object_type="trajectory",
+        object_id=trajectory.pk,
+        client_id=trajectory.client_id,
+        purpose="Traject bekijken",
+    )
+    return render(request, "trajectories/detail.html", _detail_context(request, trajectory))
+
+
+def _error(
+    request: HttpRequest, trajectory: Trajectory, message: str, **forms_: Any
+) -> HttpResponse:
+    messages.error(request, message)
+    return render(
+        request,
+        "trajectories/detail.html",
+        _detail_context(request, trajectory, error=message, **forms_),
+        status=400,
+    )
+
+
+@require_POST
+@permission_required(Perm.TRAJECTORY_VIEW)
+def trajectory_action(request: HttpRequest, pk: int) -> HttpResponse:
+    """Perform one transition; an illegal one is refused with the workflow's Dutch message."""
+    trajectory = _trajectory_for(request, pk)
+    try:
+        action = Action(request.POST.get("action", ""))
+    except ValueError as exc:
+        raise Http404 from exc
+    transitions = {t.action: t for t in selectors.actions_for(request.user, trajectory)}
+    transition = transitions.get(action)
+    form = ActionForm(
+        request.POST,
+        request.FILES,
+        action=action,
+        reason_required=bool(transition and transition.reason_required),
+    )
+    if not form.is_valid():
+        return _error(request, trajectory, "Controleer de gemarkeerde velden.", bound_action=form)
+    data = form.cleaned_data
+    try:
+        if form.document_kind is not None:
+            services.trajectory_document_submit(
+                actor=request.user,
+                trajectory=trajectory,
+                kind=form.document_kind,
+                title=data["title"],
+                text=data.get("text", ""),
+                goals=_lines(data.get("goals", "")),
+                result_agreements=_lines(data.get("result_agreements", "")),
+                signed_by_candidate=bool(data.get("signed_by_candidate")),
+                upload=data.get("file"),
+                reason=data.get("reason", ""),
+                payload=form.payload(),
+            )
+        else:
+            services.trajectory_transition(
+                actor=request.user,
+                trajectory=trajectory,
+                action=action,
+                reason=data.get("reason", ""),
+                payload=form.payload(),
+            )
+    except IllegalTransition as exc:
+        return _error(request, trajectory, str(exc), bound_action=form)
+    except services.TrajectoryError as exc:
+        return _error(request, trajectory, exc.message, bound_action=form)
+    messages.success(request, f"'{action.label}' is vastgelegd.")
+    return redirect("trajectories:detail", pk=trajectory.pk)
+
+
+@require_POST
+@permission_required(Perm.TRAJECTORY_VIEW)
+def trajectory_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """A progress report (R-TRJ-4)."""
+    trajectory = _trajectory_for(request, pk)
+    form = ProgressReportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _error(request, trajectory, "Controleer de rapportage.", report_form=form)
+    try:
+        services.trajectory_document_submit(
+            actor=request.user,
+            trajectory=trajectory,
+            kind="progress_report",
+            title=form.cleaned_data["title"],
+            text=form.cleaned_data["text"],
+            upload=form.cleaned_data.get("file"),
+        )
+    except services.TrajectoryError as exc:
+        return _error(request, trajectory, exc.message, report_form=form)
+    messages.success(request, "De voortgangsrapportage is ingediend.")
+    return redirect("trajectories:detail", pk=trajectory.pk)
+
+
+@require_POST
+@permission_required(Perm.TRAJECTORY_VIEW)
+def trajectory_absence(request: HttpRequest, pk: int) -> HttpResponse:
+    """Report an absence (R-ABS-1)."""
+    trajectory = _trajectory_for(request, pk)
+    form = AbsenceForm(request.POST)
+    if not form.is_valid():
+        return _error(request, trajectory, "Controleer de verzuimmelding.", absence_form=form)
+    try:
+        services.absence_report(
+            actor=request.user,
+            trajectory=trajectory,
+            occurred_at=form.cleaned_data["occurred_at"],
+            reason=form.cleaned_data["reason"],
+            problematic=form.cleaned_data["problematic"],
+        )
+    except services.TrajectoryError as exc:
+        return _error(request, trajectory, exc.message, absence_form=form)
+    messages.success(request, "Het verzuim is gemeld.")
+    return redirect("trajectories:detail", pk=trajectory.pk)
+
+
+@require_POST
+@permission_required(Perm.TRAJECTORY_VIEW)
+def trajectory_outcome(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the structured outcome (R-TRJ-7)."""
+    trajectory = _trajectory_for(request, pk)
+    form = OutcomeForm(request.POST)
+    if not form.is_valid():
+        return _error(request, trajectory, "Controleer het resultaat.", outcome_form=form)
+    facts = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+    try:
+        services.outcome_record(actor=request.user, trajectory=trajectory, **facts)
+    except services.TrajectoryError as exc:
+        return _error(request, trajectory, exc.message, outcome_form=form)
+    messages.success(request, "Het resultaat is vastgelegd.")
+    return redirect("trajectories:detail", pk=trajectory.pk)
+
+
+@permission_required(Perm.TRAJECTORY_VIEW)
+def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
+    """Serve an upload only to users who may see its trajectory (private storage)."""
+    trajectory = _trajectory_for(request, pk)
+    document = get_object_for_user(
+        request.user, TrajectoryDocument.objects.filter(trajectory=trajectory), pk=document_pk
+    )
+    if not document.file:
+        raise Http404
+    audit_log(
+        action=AuditAction.READ,
+        request=request,
+        object_type="trajectory_document",
+        object_id=document.pk,
+        client_id=trajectory.client_id,
+        purpose="Document van traject downloaden",
+    )
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.file_name or "document",
+        content_type=document.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@permission_required(Perm.TRAJECTORY_ORDER)
+def trajectory_order(request: HttpRequest) -> HttpResponse:
+    """The order form (opdrachtformulier, R-TRJ-1): `?client=<id>&product=<id>`."""
+    user: Any = request.user
+    client_id = request.GET.get("client") or request.POST.get("client")
+    product_id = request.GET.get("product") or request.POST.get("product")
+    if not client_id:
+        # From the instrument guide: first choose the client (own caseload first).
+        caseload = scoped(user, Client.objects.all()).order_by("last_name", "first_name", "id")
+        return render(
+            request,
+            "trajectories/order_choose_client.html",
+            {
+                "clients": list(caseload.filter(case_manager=user)[:300]),
+                "product_id": product_id or "",
+                "page_title": "Traject bestellen: kies de klant",
+            },
+        )
+    client = get_object_for_user(user, Client.objects.all(), pk=client_id)
+    products = scoped(user, Product.objects.select_related("provider", "product_code"))
+    product = get_object_for_user(user, products, pk=product_id) if product_id else None
+    today = timezone.localdate()
+    tile_choices = [
+        (t.code, f"{t.code} — {t.name}")
+        for t in Tile.objects.filter(valid_from__lte=today).order_by("code")
+    ]
+    orderable, why = (True, "")
+    if product is not None:
+        orderable, why = product_orderability(product=product, on=today)
+    form = OrderForm(
+        request.POST or None,
+        tile_choices=tile_choices,
+        initial={
+            "aim_tiles": list(product.tiles.values_list("code", flat=True)) if product else []
+        },
+    )
+    error = ""
+    if request.method == "POST" and product is not None and form.is_valid():
+        data = form.cleaned_data
+        try:
+            trajectory = services.trajectory_order(
+                actor=user,
+                client=client,
+                product=product,
+                rotonde_exit=data["rotonde_exit"],
+                rotonde_skip_reason=data["rotonde_skip_reason"],
+                aim_tiles=data["aim_tiles"],
+                aim_description=data["aim_description"],
+                wished_start=data["wished_start"],
+                absence_risk=data["absence_risk"],
+                budget=data["budget"],
+            )
+        except services.TrajectoryError as exc:
+            error = exc.message
+            if exc.field in form.fields:
+                form.add_error(exc.field, exc.message)
+        else:
+            messages.success(request, f"Het traject '{product.name}' is besteld.")
+            return redirect("trajectories:detail", pk=trajectory.pk)
+    audit_log(
+        action=AuditAction.READ,
+        request=request,
+        object_type="client",
+        object_id=client.pk,
+        client_id=client.pk,
+        purpose="Traject bestellen",
+    )
+    product_options = (
+        list(products.filter(status="active").order_by("name")[:300]) if product is None else []
+    )
+    return render(
+        request,
+        "trajectories/order.html",
+        {
+            "client": client,
+            "product": product,
+            "product_options": product_options,
+            "orderable": orderable,
+            "why": why,
+            "form": form,
+            "error": error,
+            "today": today,
+            "page_title": "Traject bestellen",
+        },
+        status=400 if error else 200,
+    )

@@ -202,6 +202,10 @@ class ReasonCode(StrEnum):
     FIELD_MISSING = "verplicht_veld_ontbreekt"
     PERIOD_MISSING = "periode_ontbreekt"
     INVOICE_LATE = "factuur_te_laat"
+    # checks of the stored invoice (services, R-BILL-2, R-NET-7)
+    CLIENT_MISMATCH = "klantgegevens_wijken_af"
+    RATE_ABOVE_CEILING = "uurtarief_boven_plafond"
+    LINES_INCONSISTENT = "regels_kloppen_niet"
 
 
 @dataclass(frozen=True, slots=True)

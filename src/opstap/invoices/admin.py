@@ -1,0 +1,49 @@
+"""Back-office for application administrators: invoices and batches are read-only here;
+every change goes through the services (workflow, audit, events)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from .models import CreditNote, Invoice, PaymentBatch, PlacementFeeClaim, TravelClaim
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(ReadOnlyAdmin):
+    list_display = ["invoice_number", "provider", "milestone", "amount_incl", "status", "verdict"]
+    list_filter = ["status", "verdict", "milestone"]
+    search_fields = ["invoice_number"]
+
+
+@admin.register(CreditNote)
+class CreditNoteAdmin(ReadOnlyAdmin):
+    list_display = ["number", "invoice", "amount_incl", "credit_date"]
+
+
+@admin.register(PaymentBatch)
+class PaymentBatchAdmin(ReadOnlyAdmin):
+    list_display = ["reference", "status", "invoice_count", "total_incl", "exported_at"]
+
+
+@admin.register(PlacementFeeClaim)
+class PlacementFeeClaimAdmin(ReadOnlyAdmin):
+    list_display = ["trajectory", "employer", "placement_start", "hours_per_week"]
+
+
+@admin.register(TravelClaim)
+class TravelClaimAdmin(ReadOnlyAdmin):
+    list_display = ["client", "trajectory", "organisation_pays", "provider_pays", "refused"]

@@ -1,0 +1,176 @@
+"""Shapes of the invoices API (no rules here)."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from opstap.invoices.models import (
+    MILESTONE_CHOICES,
+    VAT_CODE_CHOICES,
+    CreditNote,
+    Invoice,
+    InvoiceEvent,
+    InvoiceLine,
+    PaymentBatch,
+)
+
+
+class ReasonSerializer(serializers.Serializer[dict[str, str]]):
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+class InvoiceLineSerializer(serializers.ModelSerializer[InvoiceLine]):
+    class Meta:
+        model = InvoiceLine
+        fields = [
+            "position",
+            "description",
+            "vat_code",
+            "vat_percentage",
+            "amount_excl",
+            "vat",
+            "amount_incl",
+        ]
+
+
+class InvoiceEventSerializer(serializers.ModelSerializer[InvoiceEvent]):
+    actor = serializers.CharField(source="actor.username", default=None, read_only=True)
+
+    class Meta:
+        model = InvoiceEvent
+        fields = ["occurred_at", "actor", "action", "from_status", "to_status", "reason"]
+
+
+class InvoiceSerializer(serializers.ModelSerializer[Invoice]):
+    provider_name = serializers.CharField(source="provider.name", read_only=True)
+    client_number = serializers.CharField(source="client.client_number", read_only=True)
+    status = serializers.CharField(read_only=True, help_text="Status in de workflow.")
+    status_label = serializers.CharField(read_only=True)
+    reasons = ReasonSerializer(many=True, read_only=True)
+    has_pdf = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Invoice
+        fields = [
+            "id",
+            "provider",
+            "provider_name",
+            "trajectory",
+            "client",
+            "client_number",
+            "invoice_number",
+            "invoice_date",
+            "received_at",
+            "due_on",
+            "milestone",
+            "period_start",
+            "period_end",
+            "amount_excl",
+            "vat",
+            "amount_incl",
+            "status",
+            "status_label",
+            "verdict",
+            "reasons",
+            "allowed_excl",
+            "needs_substance",
+            "duplicate_of",
+            "payment_batch",
+            "paid_on",
+            "has_pdf",
+        ]
+        read_only_fields = fields
+
+    def get_has_pdf(self, obj: Invoice) -> bool:
+        return bool(obj.pdf)
+
+
+class InvoiceDetailSerializer(InvoiceSerializer):
+    lines = InvoiceLineSerializer(many=True, read_only=True)
+    events = InvoiceEventSerializer(many=True, read_only=True)
+
+    class Meta(InvoiceSerializer.Meta):
+        fields = [*InvoiceSerializer.Meta.fields, "lines", "events", "decision_note"]
+        read_only_fields = fields
+
+
+class LogbookEntrySerializer(serializers.Serializer[dict[str, object]]):
+    date = serializers.DateField(help_text="Datum waarop de uren zijn gewerkt.")
+    hours = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0)
+
+
+class LineInputSerializer(serializers.Serializer[dict[str, object]]):
+    description = serializers.CharField(max_length=255)
+    vat_code = serializers.ChoiceField(choices=VAT_CODE_CHOICES)
+    amount_excl = serializers.DecimalField(max_digits=12, decimal_places=2)
+    vat = serializers.DecimalField(max_digits=12, decimal_places=2, required=False)
+
+
+class InvoiceCreateSerializer(serializers.Serializer[dict[str, object]]):
+    """Structured invoice data from a provider's system (R-BILL-2)."""
+
+    trajectory = serializers.IntegerField(help_text="Id van het traject.")
+    invoice_number = serializers.CharField(max_length=60)
+    invoice_date = serializers.DateField()
+    milestone = serializers.ChoiceField(choices=MILESTONE_CHOICES)
+    period_start = serializers.DateField(required=False, allow_null=True)
+    period_end = serializers.DateField(required=False, allow_null=True)
+    client_number = serializers.CharField(max_length=30, allow_blank=True)
+    client_surname = serializers.CharField(max_length=150, allow_blank=True)
+    amount_excl = serializers.DecimalField(max_digits=12, decimal_places=2)
+    vat = serializers.DecimalField(max_digits=12, decimal_places=2)
+    amount_incl = serializers.DecimalField(max_digits=12, decimal_places=2)
+    hourly_rate = serializers.DecimalField(
+        max_digits=8, decimal_places=2, required=False, allow_null=True
+    )
+    logbook = LogbookEntrySerializer(many=True, required=False)
+    lines = LineInputSerializer(many=True, required=False)
+
+
+class DecisionSerializer(serializers.Serializer[dict[str, str]]):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RejectSerializer(serializers.Serializer[dict[str, str]]):
+    reason = serializers.CharField()
+
+
+class CreditNoteSerializer(serializers.ModelSerializer[CreditNote]):
+    invoice_number = serializers.CharField(source="invoice.invoice_number", read_only=True)
+
+    class Meta:
+        model = CreditNote
+        fields = [
+            "id",
+            "invoice",
+            "invoice_number",
+            "provider",
+            "number",
+            "credit_date",
+            "reason",
+            "amount_excl",
+            "vat",
+            "amount_incl",
+            "payment_batch",
+        ]
+        read_only_fields = ["id", "provider", "invoice_number", "payment_batch"]
+
+
+class PaymentBatchSerializer(serializers.ModelSerializer[PaymentBatch]):
+    status = serializers.CharField(read_only=True, help_text="open, exported of paid.")
+
+    class Meta:
+        model = PaymentBatch
+        fields = [
+            "id",
+            "reference",
+            "status",
+            "created_at",
+            "invoice_count",
+            "total_incl",
+            "exported_at",
+            "export_sha256",
+            "paid_on",
+        ]
+        read_only_fields = fields

@@ -1,0 +1,330 @@
+"""/api/v1/invoices, /api/v1/credit-notes, /api/v1/payment-batches.
+
+Provider systems submit structured invoice data and list/retrieve their own invoices; another
+provider's invoice is a 404 (R-SEC-1). Finance staff see the organisation's invoices and
+approve/reject; refusals by the payment rules are problem+json 400 with the Dutch reasons
+(R-BILL-2). Payment batches are read and exported idempotently (R-BILL-10).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.http import FileResponse
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ErrorDetail, NotFound, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from opstap.accounts.access import HasOpstapPermission, get_object_for_user, scoped
+from opstap.accounts.roles import Perm
+from opstap.audit.models import AuditAction
+from opstap.audit.services import audit_log, audit_records_for_request
+from opstap.invoices import selectors, services
+from opstap.invoices.models import CreditNote, Invoice, InvoiceEvent, InvoiceSource, PaymentBatch
+from opstap.trajectories.models import Trajectory
+
+from .serializers import (
+    CreditNoteSerializer,
+    DecisionSerializer,
+    InvoiceCreateSerializer,
+    InvoiceDetailSerializer,
+    InvoiceSerializer,
+    PaymentBatchSerializer,
+    RejectSerializer,
+)
+
+FILTERS = [
+    OpenApiParameter("status", OpenApiTypes.STR, description="Status (bijv. checked)."),
+    OpenApiParameter("provider", OpenApiTypes.INT, description="Id van de aanbieder."),
+    OpenApiParameter("verdict", OpenApiTypes.STR, description="green, orange of red."),
+    OpenApiParameter("trajectory", OpenApiTypes.INT, description="Id van het traject."),
+    OpenApiParameter(
+        "bucket",
+        OpenApiTypes.STR,
+        description="te_controleren, goed_te_keuren of achterstallig (werklijst).",
+    ),
+]
+
+
+def problem(exc: services.InvoiceError) -> ValidationError:
+    field = exc.field or "nonFieldErrors"
+    return ValidationError({field: [ErrorDetail(exc.message, code=exc.code)]})
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+class InvoiceViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Invoice]
+):
+    """Invoices (facturen) the caller may see (R-SEC-1, R-BILL-2)."""
+
+    serializer_class = InvoiceSerializer
+    permission_classes = [HasOpstapPermission]
+    required_perms = {
+        "default": (Perm.INVOICE_VIEW,),
+        "approve": (Perm.INVOICE_APPROVE,),
+        "reject": (Perm.INVOICE_APPROVE,),
+    }
+    queryset = Invoice.objects.none()
+
+    def get_queryset(self) -> QuerySet[Invoice]:
+        if getattr(self, "swagger_fake_view", False):
+            return Invoice.objects.none()
+        params = self.request.query_params
+        filters = selectors.InvoiceFilters(
+            status=params.get("status") or "",
+            provider=_int(params.get("provider")),
+            verdict=params.get("verdict") or "",
+            trajectory=_int(params.get("trajectory")),
+            bucket=params.get("bucket") or "",
+        )
+        return selectors.invoice_list(
+            user=self.request.user, filters=filters, on=timezone.localdate()
+        )
+
+    def _invoice(self) -> Invoice:
+        return get_object_for_user(
+            self.request.user,
+            Invoice.objects.select_related("provider", "client").prefetch_related(
+                "lines",
+                Prefetch("events", InvoiceEvent.objects.select_related("actor")),
+            ),
+            pk=self.kwargs.get("pk"),
+        )
+
+    @extend_schema(parameters=FILTERS)
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = list(self.paginate_queryset(self.get_queryset()) or [])
+        audit_records_for_request(
+            request,
+            action=AuditAction.LIST,
+            object_type="invoice",
+            items=[(i.pk, i.client_id) for i in page],
+            purpose="Factuurlijst via API",
+        )
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(responses=InvoiceDetailSerializer)
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        invoice = self._invoice()
+        audit_log(
+            action=AuditAction.READ,
+            request=request,
+            object_type="invoice",
+            object_id=invoice.pk,
+            client_id=invoice.client_id,
+            purpose="Factuur ophalen via API",
+        )
+        return Response(InvoiceDetailSerializer(invoice).data)
+
+    @extend_schema(request=InvoiceCreateSerializer, responses={201: InvoiceDetailSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Submit structured invoice data; it is checked at once (green/orange/red) and a
+        duplicate is held (R-BILL-2, R-BILL-10)."""
+        body = InvoiceCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        trajectory = (
+            scoped(request.user, Trajectory.objects.all()).filter(pk=data["trajectory"]).first()
+        )
+        if trajectory is None:
+            raise ValidationError(
+                {
+                    "trajectory": [
+                        ErrorDetail(
+                            "Dit traject bestaat niet of u heeft er geen toegang toe.",
+                            code="not_found",
+                        )
+                    ]
+                }
+            )
+        try:
+            invoice = services.invoice_submit(
+                actor=request.user,
+                trajectory=trajectory,
+                invoice_number=data["invoice_number"],
+                invoice_date=data["invoice_date"],
+                milestone=data["milestone"],
+                amount_excl=data["amount_excl"],
+                vat=data["vat"],
+                amount_incl=data["amount_incl"],
+                client_number=data["client_number"],
+                client_surname=data["client_surname"],
+                period_start=data.get("period_start"),
+                period_end=data.get("period_end"),
+                hourly_rate=data.get("hourly_rate"),
+                logbook=[
+                    {"date": e["date"].isoformat(), "hours": str(e["hours"])}
+                    for e in data.get("logbook", [])
+                ],
+                lines=[
+                    services.LineInput(
+                        description=line["description"],
+                        amount_excl=line["amount_excl"],
+                        vat_code=line["vat_code"],
+                        vat=line.get("vat"),
+                    )
+                    for line in data.get("lines", [])
+                ],
+                source=InvoiceSource.API,
+                structured_data={k: str(v) for k, v in request.data.items()}
+                if hasattr(request.data, "items")
+                else {},
+            )
+        except services.InvoiceError as exc:
+            if exc.code == "not_found":
+                raise NotFound(exc.message) from exc
+            raise problem(exc) from exc
+        return Response(
+            InvoiceDetailSerializer(self._fresh(invoice.pk)).data, status=status.HTTP_201_CREATED
+        )
+
+    def _fresh(self, pk: int) -> Invoice:
+        self.kwargs["pk"] = pk
+        return self._invoice()
+
+    @extend_schema(request=DecisionSerializer, responses=InvoiceDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str | None = None) -> Response:
+        """Approve for payment: only what the rules allow now; else 400 with the reasons."""
+        invoice = self._invoice()
+        body = DecisionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            services.invoice_approve(
+                actor=request.user, invoice=invoice, note=body.validated_data["note"]
+            )
+        except services.InvoiceError as exc:
+            raise problem(exc) from exc
+        return Response(InvoiceDetailSerializer(self._invoice()).data)
+
+    @extend_schema(request=RejectSerializer, responses=InvoiceDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, pk: str | None = None) -> Response:
+        invoice = self._invoice()
+        body = RejectSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            services.invoice_reject(
+                actor=request.user, invoice=invoice, reason=body.validated_data["reason"]
+            )
+        except services.InvoiceError as exc:
+            raise problem(exc) from exc
+        return Response(InvoiceDetailSerializer(self._invoice()).data)
+
+
+class CreditNoteViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet[CreditNote],
+):
+    """Credit notes linked to the invoice they correct (R-BILL-8)."""
+
+    serializer_class = CreditNoteSerializer
+    permission_classes = [HasOpstapPermission]
+    required_perms = {"default": (Perm.INVOICE_VIEW,), "create": (Perm.INVOICE_APPROVE,)}
+    queryset = CreditNote.objects.none()
+
+    def get_queryset(self) -> QuerySet[CreditNote]:
+        if getattr(self, "swagger_fake_view", False):
+            return CreditNote.objects.none()
+        return selectors.credit_notes_for(self.request.user).order_by("-credit_date", "-id")
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        body = CreditNoteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        invoice = get_object_for_user(
+            request.user, Invoice.objects.all(), pk=getattr(data["invoice"], "pk", None)
+        )
+        try:
+            note = services.credit_note_create(
+                actor=request.user,
+                invoice=invoice,
+                number=data["number"],
+                credit_date=data["credit_date"],
+                reason=data["reason"],
+                amount_excl=data["amount_excl"],
+                vat=data["vat"],
+                amount_incl=data["amount_incl"],
+            )
+        except services.InvoiceError as exc:
+            raise problem(exc) from exc
+        return Response(CreditNoteSerializer(note).data, status=status.HTTP_201_CREATED)
+
+
+class PaymentBatchViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[PaymentBatch]
+):
+    """Payment batches: read, compose, export (idempotent, R-BILL-10) and download."""
+
+    serializer_class = PaymentBatchSerializer
+    permission_classes = [HasOpstapPermission]
+    required_perms = {
+        "default": (Perm.INVOICE_VIEW,),
+        "create": (Perm.INVOICE_APPROVE,),
+        "export": (Perm.INVOICE_APPROVE,),
+        "download": (Perm.INVOICE_APPROVE,),
+    }
+    queryset = PaymentBatch.objects.none()
+
+    def get_queryset(self) -> QuerySet[PaymentBatch]:
+        if getattr(self, "swagger_fake_view", False):
+            return PaymentBatch.objects.none()
+        return selectors.payment_batches_for(self.request.user)
+
+    def _batch(self) -> PaymentBatch:
+        return get_object_for_user(
+            self.request.user, PaymentBatch.objects.all(), pk=self.kwargs.get("pk")
+        )
+
+    @extend_schema(request=None, responses={201: PaymentBatchSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Put every approved invoice in a new batch (400 when there is nothing to pay)."""
+        try:
+            batch = services.payment_batch_create(actor=request.user)
+        except services.InvoiceError as exc:
+            raise problem(exc) from exc
+        return Response(PaymentBatchSerializer(batch).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=PaymentBatchSerializer)
+    @action(detail=True, methods=["post"])
+    def export(self, request: Request, pk: str | None = None) -> Response:
+        """Export once; a second export returns the same files and checksum."""
+        try:
+            batch = services.payment_batch_export(actor=request.user, batch=self._batch())
+        except services.InvoiceError as exc:
+            raise problem(exc) from exc
+        return Response(PaymentBatchSerializer(batch).data)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("format", OpenApiTypes.STR, description="csv of xlsx")],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    )
+    @action(detail=True, methods=["get"])
+    def download(self, request: Request, pk: str | None = None) -> FileResponse:
+        """The exported file (export first)."""
+        batch = self._batch()
+        fmt = request.query_params.get("format", "csv")
+        field = batch.export_xlsx if fmt == "xlsx" else batch.export_csv
+        if not field:
+            raise NotFound("Deze batch is nog niet geëxporteerd.")
+        audit_log(
+            action=AuditAction.EXPORT,
+            request=request,
+            object_type="payment_batch",
+            object_id=batch.pk,
+            purpose="Betaalbatch downloaden via API",
+        )
+        return FileResponse(
+            field.open("rb"), as_attachment=True, filename=f"{batch.reference}.{fmt}"
+        )

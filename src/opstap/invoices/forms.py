@@ -1,0 +1,227 @@
+"""Forms of the invoices pages (shape and parsing only; the rules live in services)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+
+from .models import MILESTONE_CHOICES, Verdict
+from .payment_rules import TerminationReason
+from .selectors import BUCKETS
+from .workflow import STATUS_LABELS_NL
+
+_DATE = forms.DateInput(attrs={"type": "date"})
+TERMINATION_LABELS = {
+    TerminationReason.MOVE: "Verhuizing",
+    TerminationReason.DROP_OUT: "Uitval",
+    TerminationReason.ACCEPTED_JOB: "Aanvaarde baan",
+    TerminationReason.OUTSIDE_PROVIDER_CONTROL: "Omstandigheden buiten de aanbieder",
+}
+
+
+class InvoiceFilterForm(forms.Form):
+    bucket = forms.ChoiceField(
+        label="Werklijst", required=False, choices=[("", "Alle"), *BUCKETS.items()]
+    )
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=[("", "Alle"), *((s.value, label) for s, label in STATUS_LABELS_NL.items())],
+    )
+    verdict = forms.ChoiceField(
+        label="Oordeel", required=False, choices=[("", "Alle"), *Verdict.choices]
+    )
+    provider = forms.TypedChoiceField(
+        label="Aanbieder", required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(self, *args: Any, provider_choices: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].choices = [("", "Alle"), *provider_choices]  # type: ignore[attr-defined]
+
+
+class InvoiceSubmitForm(forms.Form):
+    trajectory = forms.TypedChoiceField(label="Traject", coerce=int)
+    invoice_number = forms.CharField(label="Factuurnummer", max_length=60)
+    invoice_date = forms.DateField(label="Factuurdatum", widget=_DATE)
+    milestone = forms.ChoiceField(label="Mijlpaal", choices=MILESTONE_CHOICES)
+    period_start = forms.DateField(
+        label="Periode van",
+        required=False,
+        widget=_DATE,
+        help_text="Verplicht bij trajecten langer dan 3 maanden.",
+    )
+    period_end = forms.DateField(label="Periode tot en met", required=False, widget=_DATE)
+    client_number = forms.CharField(label="Cliëntnummer (zoals op de factuur)", max_length=30)
+    client_surname = forms.CharField(
+        label="Achternaam cliënt (zoals op de factuur)", max_length=150
+    )
+    amount_excl = forms.DecimalField(label="Bedrag excl. btw", max_digits=12, decimal_places=2)
+    vat = forms.DecimalField(label="Btw", max_digits=12, decimal_places=2)
+    amount_incl = forms.DecimalField(label="Bedrag incl. btw", max_digits=12, decimal_places=2)
+    hourly_rate = forms.DecimalField(
+        label="Uurtarief (jobcoaching/intake)", required=False, max_digits=8, decimal_places=2
+    )
+    logbook = forms.CharField(
+        label="Urenlogboek",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Eén regel per dag: JJJJ-MM-DD uren (bijv. 2026-06-01 2,5).",
+    )
+    pdf = forms.FileField(label="Factuur (PDF)", required=False)
+
+    def __init__(
+        self, *args: Any, trajectory_choices: list[tuple[int, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["trajectory"].choices = trajectory_choices  # type: ignore[attr-defined]
+
+    def clean_logbook(self) -> list[dict[str, str]]:
+        entries: list[dict[str, str]] = []
+        for number, line in enumerate(self.cleaned_data.get("logbook", "").splitlines(), 1):
+            if not line.strip():
+                continue
+            parts = line.split()
+            try:
+                day = dt.date.fromisoformat(parts[0])
+                hours = Decimal(parts[1].replace(",", "."))
+            except (IndexError, ValueError, ArithmeticError) as exc:
+                raise forms.ValidationError(
+                    f"Regel {number} van het logboek: gebruik 'JJJJ-MM-DD uren'."
+                ) from exc
+            entries.append({"date": day.isoformat(), "hours": str(hours)})
+        return entries
+
+
+class ApproveForm(forms.Form):
+    note = forms.CharField(
+        label="Toelichting (verplicht bij oranje)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label="Reden van afwijzing", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SubstanceForm(forms.Form):
+    termination_reason = forms.ChoiceField(
+        label="Reden voortijdige beëindiging",
+        required=False,
+        choices=[("", "—"), *((r.value, label) for r, label in TERMINATION_LABELS.items())],
+    )
+    reported_on_time = forms.BooleanField(
+        label="Aanbieder heeft tijdig gerapporteerd", required=False
+    )
+    adjusted_amount_excl = forms.DecimalField(
+        label="Aangepast bedrag excl. btw (optioneel)",
+        required=False,
+        max_digits=12,
+        decimal_places=2,
+    )
+    adjustment_reason = forms.CharField(label="Reden aanpassing", required=False)
+    note = forms.CharField(label="Toelichting", required=False)
+
+
+class PeriodForm(forms.Form):
+    year = forms.IntegerField(label="Jaar", min_value=2000, max_value=2100)
+    month = forms.TypedChoiceField(
+        label="Maand",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "Heel jaar"), *((m, f"{m:02d}") for m in range(1, 13))],
+    )
+    provider = forms.TypedChoiceField(
+        label="Aanbieder", required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(self, *args: Any, provider_choices: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].choices = [("", "Alle"), *provider_choices]  # type: ignore[attr-defined]
+
+
+class MarkPaidForm(forms.Form):
+    paid_on = forms.DateField(label="Betaald op", widget=_DATE)
+
+
+class PlacementFeeForm(forms.Form):
+    trajectory = forms.TypedChoiceField(label="Traject", coerce=int)
+    invoice_number = forms.CharField(label="Factuurnummer", max_length=60)
+    invoice_date = forms.DateField(label="Factuurdatum", widget=_DATE)
+    employer = forms.CharField(label="Werkgever", max_length=200)
+    placement_start = forms.DateField(label="Eerste werkdag", widget=_DATE)
+    hours_per_week = forms.DecimalField(label="Uren per week", max_digits=5, decimal_places=2)
+    contract_months = forms.IntegerField(
+        label="Contractduur in maanden", required=False, help_text="Leeg bij onbepaalde tijd."
+    )
+    probation_end = forms.DateField(label="Einde proeftijd", required=False, widget=_DATE)
+    client_hour_restriction = forms.DecimalField(
+        label="Urenbeperking klant (uren per week)",
+        required=False,
+        max_digits=5,
+        decimal_places=2,
+    )
+    contract = forms.FileField(label="Arbeidscontract (PDF)")
+    pdf = forms.FileField(label="Factuur (PDF)", required=False)
+
+    def __init__(
+        self, *args: Any, trajectory_choices: list[tuple[int, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["trajectory"].choices = trajectory_choices  # type: ignore[attr-defined]
+
+
+class TravelClaimForm(forms.Form):
+    trajectory = forms.TypedChoiceField(label="Traject", coerce=int)
+    trips = forms.CharField(
+        label="Ritten",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Eén regel per rit: JJJJ-MM-DD km-enkele-reis bedrag (bijv. 2026-06-01 12 6,40).",
+    )
+    attended_on = forms.CharField(
+        label="Aanwezig op (alleen als het traject geen presentieregistratie heeft)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Data JJJJ-MM-DD, gescheiden door spaties of regels.",
+    )
+
+    def __init__(
+        self, *args: Any, trajectory_choices: list[tuple[int, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["trajectory"].choices = trajectory_choices  # type: ignore[attr-defined]
+
+    def clean_trips(self) -> list[tuple[dt.date, Decimal, Decimal]]:
+        trips = []
+        for number, line in enumerate(self.cleaned_data.get("trips", "").splitlines(), 1):
+            if not line.strip():
+                continue
+            parts = line.split()
+            try:
+                trips.append(
+                    (
+                        dt.date.fromisoformat(parts[0]),
+                        Decimal(parts[1].replace(",", ".")),
+                        Decimal(parts[2].replace(",", ".")),
+                    )
+                )
+            except (IndexError, ValueError, ArithmeticError) as exc:
+                raise forms.ValidationError(
+                    f"Rit {number}: gebruik 'JJJJ-MM-DD km bedrag'."
+                ) from exc
+        if not trips:
+            raise forms.ValidationError("Voer minstens één rit in.")
+        return trips
+
+    def clean_attended_on(self) -> list[dt.date]:
+        try:
+            return [
+                dt.date.fromisoformat(v) for v in self.cleaned_data.get("attended_on", "").split()
+            ]
+        except ValueError as exc:
+            raise forms.ValidationError("Gebruik datums als JJJJ-MM-DD.") from exc

@@ -1,0 +1,684 @@
+"""Tables of the invoices app: invoices with their lines and history, credit notes, payment
+batches, placement-fee claims and travel claims (R-BILL-1..11).
+
+State changes happen only through `services.py` (one transition helper on top of the
+workflow table in `workflow.py`); these models hold no business rules. The database itself
+guarantees that a claim can be alive only once (R-BILL-10): partial unique constraints on the
+claim key and on the provider's invoice number, one payment batch per invoice.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from opstap.organisations.models import OrganisationOwned
+
+from .money import VAT_CODE_LABELS_NL
+from .payment_rules import MILESTONE_LABELS_NL, Status
+from .rules.travel import TravelDecision
+from .workflow import LIVE_STATUSES, STATUS_LABELS_NL, InvoiceStatus
+
+STATUS_CHOICES = [(s.value, label) for s, label in STATUS_LABELS_NL.items()]
+MILESTONE_CHOICES = [(k.value, label) for k, label in MILESTONE_LABELS_NL.items()]
+VAT_CODE_CHOICES = [(c.value, label) for c, label in VAT_CODE_LABELS_NL.items()]
+_LIVE = sorted(s.value for s in LIVE_STATUSES)
+
+
+class Verdict(models.TextChoices):
+    """Traffic light of the payment-rules check (payment_rules.Status)."""
+
+    GREEN = Status.GREEN.value, _("groen: volgens de regels")
+    ORANGE = Status.ORANGE.value, _("oranje: beoordelen")
+    RED = Status.RED.value, _("rood: niet toegestaan")
+
+
+class InvoiceSource(models.TextChoices):
+    PORTAL = "portal", _("portaal aanbieder")
+    API = "api", _("API (gestructureerd)")
+    PAPER = "paper", _("ingevoerd door administratie")
+
+
+def _private_path(prefix: str, instance: models.Model, filename: str) -> str:
+    # Private storage (no MEDIA_URL): files are served only by access-checked views.
+    org = getattr(instance, "organisation_id", "x")
+    return f"{prefix}/{org}/{filename}"
+
+
+def invoice_pdf_path(instance: Invoice, filename: str) -> str:
+    return _private_path("facturen", instance, filename)
+
+
+def contract_path(instance: PlacementFeeClaim, filename: str) -> str:
+    return _private_path("arbeidscontracten", instance, filename)
+
+
+def batch_export_path(instance: PaymentBatch, filename: str) -> str:
+    return _private_path("betaalbatches", instance, filename)
+
+
+class PaymentBatch(OrganisationOwned):
+    """A set of approved invoices (and open credit notes) paid together (R-BILL-10).
+
+    Exporting is idempotent: the first export freezes the file and its checksum; exporting
+    again returns the same bytes and changes nothing."""
+
+    class BatchStatus(models.TextChoices):
+        OPEN = "open", _("open")
+        EXPORTED = "exported", _("geëxporteerd")
+        PAID = "paid", _("betaald")
+
+    reference = models.CharField(
+        _("kenmerk"), max_length=40, help_text=_("Uniek kenmerk van de batch, bijv. BB-2026-0001.")
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=BatchStatus.choices,
+        default=BatchStatus.OPEN,
+        help_text=_("Open, geëxporteerd of betaald."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("aangemaakt door"),
+        help_text=_("De medewerker administratie die de batch samenstelde."),
+    )
+    created_at = models.DateTimeField(_("aangemaakt op"), help_text=_("Tijdstip van samenstellen."))
+    total_incl = models.DecimalField(
+        _("totaal incl. btw"),
+        max_digits=12,
+        decimal_places=2,
+        default=0,
+        help_text=_("Netto te betalen (na credits)."),
+    )
+    invoice_count = models.PositiveIntegerField(
+        _("aantal facturen"), default=0, help_text=_("Aantal facturen in de batch.")
+    )
+    exported_at = models.DateTimeField(
+        _("geëxporteerd op"), null=True, blank=True, help_text=_("Eerste (en enige) export.")
+    )
+    exported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("geëxporteerd door"),
+        help_text=_("Wie de batch exporteerde."),
+    )
+    export_xlsx = models.FileField(
+        _("export (Excel)"), upload_to=batch_export_path, blank=True, help_text=_("Privé.")
+    )
+    export_csv = models.FileField(
+        _("export (CSV)"), upload_to=batch_export_path, blank=True, help_text=_("Privé.")
+    )
+    export_sha256 = models.CharField(
+        _("controlegetal export"),
+        max_length=64,
+        blank=True,
+        help_text=_("SHA-256 van de CSV-export; bewijst dat een tweede export gelijk is."),
+    )
+    paid_on = models.DateField(
+        _("betaald op"), null=True, blank=True, help_text=_("Datum waarop de bank betaalde.")
+    )
+
+    class Meta:
+        verbose_name = _("betaalbatch")
+        verbose_name_plural = _("betaalbatches")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "reference"], name="inv_batch_reference_per_org"
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "status"], name="inv_batch_org_status")]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class Invoice(OrganisationOwned):
+    """An invoice of a provider for one client and one trajectory milestone (R-BILL-2)."""
+
+    provider = models.ForeignKey(
+        "providers.Provider",
+        on_delete=models.PROTECT,
+        related_name="invoices",
+        verbose_name=_("aanbieder"),
+        help_text=_("De aanbieder die factureert."),
+    )
+    trajectory = models.ForeignKey(
+        "trajectories.Trajectory",
+        on_delete=models.PROTECT,
+        related_name="invoices",
+        verbose_name=_("traject"),
+        help_text=_("Het traject waarvan een mijlpaal wordt gefactureerd."),
+    )
+    client = models.ForeignKey(
+        "clients.Client",
+        on_delete=models.PROTECT,
+        related_name="invoices",
+        verbose_name=_("klant"),
+        help_text=_("De klant op wie de factuur betrekking heeft (R-BILL-2)."),
+    )
+    invoice_number = models.CharField(
+        _("factuurnummer"), max_length=60, help_text=_("Factuurnummer van de aanbieder.")
+    )
+    invoice_date = models.DateField(_("factuurdatum"), help_text=_("Datum op de factuur."))
+    received_at = models.DateTimeField(
+        _("ontvangen op"), help_text=_("Tijdstip van ontvangst; start van de betaaltermijn.")
+    )
+    due_on = models.DateField(
+        _("uiterste betaaldatum"),
+        help_text=_("30 werkdagen na ontvangst volgens de Algemene termijnenwet (R-TRJ-3)."),
+    )
+    milestone = models.CharField(
+        _("mijlpaal"),
+        max_length=30,
+        choices=MILESTONE_CHOICES,
+        help_text=_("Waarvoor gefactureerd wordt (R-BILL-1)."),
+    )
+    period_start = models.DateField(
+        _("periode van"), null=True, blank=True, help_text=_("Begin van de gefactureerde periode.")
+    )
+    period_end = models.DateField(
+        _("periode tot en met"), null=True, blank=True, help_text=_("Einde van de periode.")
+    )
+    stated_client_number = models.CharField(
+        _("cliëntnummer op factuur"), max_length=30, help_text=_("Zoals vermeld op de factuur.")
+    )
+    stated_client_surname = models.CharField(
+        _("achternaam op factuur"), max_length=150, help_text=_("Zoals vermeld op de factuur.")
+    )
+    hourly_rate = models.DecimalField(
+        _("uurtarief"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Gefactureerd uurtarief (jobcoaching, intake), excl. btw."),
+    )
+    logbook = models.JSONField(
+        _("urenlogboek"),
+        default=list,
+        blank=True,
+        help_text=_("Jobcoaching: [{'date': 'JJJJ-MM-DD', 'hours': '1.5'}] (R-BILL-7)."),
+    )
+    amount_excl = models.DecimalField(
+        _("bedrag excl. btw"), max_digits=12, decimal_places=2, help_text=_("Totaal exclusief btw.")
+    )
+    vat = models.DecimalField(_("btw"), max_digits=12, decimal_places=2, help_text=_("Totaal btw."))
+    amount_incl = models.DecimalField(
+        _("bedrag incl. btw"), max_digits=12, decimal_places=2, help_text=_("Totaal inclusief btw.")
+    )
+    pdf = models.FileField(
+        _("factuur (PDF)"),
+        upload_to=invoice_pdf_path,
+        blank=True,
+        help_text=_("De digitale factuur, privé opgeslagen."),
+    )
+    pdf_name = models.CharField(
+        _("bestandsnaam"), max_length=255, blank=True, help_text=_("Oorspronkelijke naam.")
+    )
+    structured_data = models.JSONField(
+        _("gestructureerde gegevens"),
+        default=dict,
+        blank=True,
+        help_text=_("De factuurgegevens zoals aangeleverd (portaal of API)."),
+    )
+    source = models.CharField(
+        _("bron"), max_length=10, choices=InvoiceSource.choices, help_text=_("Hoe ontvangen.")
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("ingediend door"),
+        help_text=_("Wie de factuur indiende."),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=STATUS_CHOICES,
+        default=InvoiceStatus.RECEIVED.value,
+        help_text=_("Status in de workflow; alleen via de services te wijzigen."),
+    )
+    verdict = models.CharField(
+        _("oordeel"),
+        max_length=6,
+        choices=Verdict.choices,
+        blank=True,
+        help_text=_("Groen, oranje of rood volgens de betalingsregels."),
+    )
+    reasons = models.JSONField(
+        _("redenen"),
+        default=list,
+        blank=True,
+        help_text=_("Redenen van het oordeel: [{'code': ..., 'message': ...}]."),
+    )
+    allowed_excl = models.DecimalField(
+        _("toegestaan excl. btw"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Wat de regels voor deze mijlpaal toestaan (leeg: niets)."),
+    )
+    checked_at = models.DateTimeField(
+        _("gecontroleerd op"), null=True, blank=True, help_text=_("Laatste controle.")
+    )
+    needs_substance = models.BooleanField(
+        _("inhoudelijke bevestiging nodig"),
+        default=False,
+        help_text=_("Voortijdige beëindiging of bemiddelingsfee: de klantmanager bevestigt."),
+    )
+    substance = models.JSONField(
+        _("inhoudelijke gegevens"),
+        default=dict,
+        blank=True,
+        help_text=_("Door de klantmanager bevestigde feiten (reden beëindiging, aanpassing...)."),
+    )
+    claim_key = models.CharField(
+        _("claimsleutel"),
+        max_length=120,
+        help_text=_("Traject, mijlpaal en periode: dezelfde claim kan maar één keer (R-BILL-10)."),
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        verbose_name=_("dubbel van"),
+        help_text=_("De eerdere factuur waarvan dit een dubbele is."),
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("goedgekeurd door"),
+        help_text=_("Medewerker administratie."),
+    )
+    approved_at = models.DateTimeField(
+        _("goedgekeurd op"), null=True, blank=True, help_text=_("Tijdstip van goedkeuring.")
+    )
+    decision_note = models.TextField(
+        _("toelichting besluit"), blank=True, help_text=_("Toelichting bij goedkeuren/afwijzen.")
+    )
+    payment_batch = models.ForeignKey(
+        PaymentBatch,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invoices",
+        verbose_name=_("betaalbatch"),
+        help_text=_("De batch waarin de factuur betaald wordt (hooguit één)."),
+    )
+    paid_on = models.DateField(_("betaald op"), null=True, blank=True, help_text=_("Betaaldatum."))
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("factuur")
+        verbose_name_plural = _("facturen")
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            # R-BILL-10: one live invoice per claim, and per provider invoice number.
+            models.UniqueConstraint(
+                fields=["organisation", "claim_key"],
+                condition=models.Q(status__in=_LIVE),
+                name="inv_one_live_claim",
+            ),
+            models.UniqueConstraint(
+                fields=["provider", "invoice_number"],
+                condition=models.Q(status__in=_LIVE),
+                name="inv_one_live_number",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=[s.value for s in InvoiceStatus]),
+                name="inv_status_valid",
+            ),
+            # In a batch exactly when the workflow says so: never paid outside a batch.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        status__in=[InvoiceStatus.IN_BATCH.value, InvoiceStatus.PAID.value],
+                        payment_batch__isnull=False,
+                    )
+                    | (
+                        ~models.Q(
+                            status__in=[InvoiceStatus.IN_BATCH.value, InvoiceStatus.PAID.value]
+                        )
+                        & models.Q(payment_batch__isnull=True)
+                    )
+                ),
+                name="inv_batch_iff_in_batch",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "status", "due_on"], name="inv_org_status_due"),
+            models.Index(fields=["provider", "period_start"], name="inv_provider_period"),
+            models.Index(fields=["provider", "invoice_date"], name="inv_provider_date"),
+            models.Index(fields=["organisation", "invoice_date"], name="inv_org_date"),
+            models.Index(fields=["trajectory", "milestone"], name="inv_trajectory_milestone"),
+            models.Index(fields=["client"], name="inv_client"),
+            models.Index(fields=["organisation", "claim_key"], name="inv_claim_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Factuur {self.invoice_number} ({self.provider_id})"
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS_NL[InvoiceStatus(self.status)]
+
+
+class InvoiceLine(models.Model):
+    """One line of an invoice with its own VAT code and rate (R-BILL-11)."""
+
+    invoice = models.ForeignKey(
+        Invoice,
+        on_delete=models.CASCADE,
+        related_name="lines",
+        verbose_name=_("factuur"),
+        help_text=_("De factuur."),
+    )
+    position = models.PositiveSmallIntegerField(_("regel"), help_text=_("Volgnummer."))
+    description = models.CharField(
+        _("omschrijving"), max_length=255, help_text=_("Omschrijving van de regel.")
+    )
+    vat_code = models.CharField(
+        _("btw-code"), max_length=10, choices=VAT_CODE_CHOICES, help_text=_("Btw-categorie.")
+    )
+    vat_percentage = models.DecimalField(
+        _("btw-percentage"),
+        max_digits=5,
+        decimal_places=2,
+        help_text=_("Percentage geldig op de regeldatum."),
+    )
+    amount_excl = models.DecimalField(
+        _("bedrag excl. btw"), max_digits=12, decimal_places=2, help_text=_("Excl.")
+    )
+    vat = models.DecimalField(
+        _("btw"), max_digits=12, decimal_places=2, help_text=_("Btw, per regel afgerond.")
+    )
+    amount_incl = models.DecimalField(
+        _("bedrag incl. btw"), max_digits=12, decimal_places=2, help_text=_("Incl.")
+    )
+
+    class Meta:
+        verbose_name = _("factuurregel")
+        verbose_name_plural = _("factuurregels")
+        ordering = ["invoice", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["invoice", "position"], name="inv_line_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.description}"
+
+
+class InvoiceEvent(OrganisationOwned):
+    """Append-only history of an invoice: who did what, when and why."""
+
+    invoice = models.ForeignKey(
+        Invoice,
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=_("factuur"),
+        help_text=_("De factuur."),
+    )
+    occurred_at = models.DateTimeField(_("tijdstip"), help_text=_("Wanneer."))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("door"),
+        help_text=_("Wie het deed (leeg: het systeem)."),
+    )
+    action = models.CharField(_("handeling"), max_length=30, help_text=_("Wat er gebeurde."))
+    from_status = models.CharField(_("van status"), max_length=20, blank=True, help_text=_("Van."))
+    to_status = models.CharField(_("naar status"), max_length=20, blank=True, help_text=_("Naar."))
+    reason = models.TextField(_("reden"), blank=True, help_text=_("Reden of toelichting."))
+    payload = models.JSONField(_("gegevens"), default=dict, blank=True, help_text=_("Details."))
+
+    class Meta:
+        verbose_name = _("factuurgebeurtenis")
+        verbose_name_plural = _("factuurgebeurtenissen")
+        ordering = ["occurred_at", "id"]
+        indexes = [models.Index(fields=["invoice", "occurred_at"], name="inv_event_ts")]
+
+
+class CreditNote(OrganisationOwned):
+    """A (partial) credit note linked to the invoice it corrects (R-BILL-8)."""
+
+    invoice = models.ForeignKey(
+        Invoice,
+        on_delete=models.PROTECT,
+        related_name="credit_notes",
+        verbose_name=_("factuur"),
+        help_text=_("De gecorrigeerde factuur."),
+    )
+    provider = models.ForeignKey(
+        "providers.Provider",
+        on_delete=models.PROTECT,
+        related_name="credit_notes",
+        verbose_name=_("aanbieder"),
+        help_text=_("De aanbieder (gelijk aan die van de factuur)."),
+    )
+    number = models.CharField(
+        _("nummer creditnota"), max_length=60, help_text=_("Nummer van de creditnota.")
+    )
+    credit_date = models.DateField(_("datum"), help_text=_("Datum van de creditnota."))
+    reason = models.TextField(_("reden"), help_text=_("Waarom de factuur wordt gecrediteerd."))
+    amount_excl = models.DecimalField(
+        _("bedrag excl. btw"), max_digits=12, decimal_places=2, help_text=_("Positief.")
+    )
+    vat = models.DecimalField(_("btw"), max_digits=12, decimal_places=2, help_text=_("Positief."))
+    amount_incl = models.DecimalField(
+        _("bedrag incl. btw"), max_digits=12, decimal_places=2, help_text=_("Positief.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("vastgelegd door"),
+        help_text=_("Medewerker administratie."),
+    )
+    created_at = models.DateTimeField(_("vastgelegd op"), auto_now_add=True)
+    payment_batch = models.ForeignKey(
+        PaymentBatch,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="credit_notes",
+        verbose_name=_("betaalbatch"),
+        help_text=_("De batch waarin de creditnota is verrekend."),
+    )
+
+    class Meta:
+        verbose_name = _("creditnota")
+        verbose_name_plural = _("creditnota's")
+        ordering = ["-credit_date", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "number"], name="inv_credit_number"),
+            models.CheckConstraint(
+                condition=models.Q(amount_excl__gte=0, vat__gte=0, amount_incl__gte=0),
+                name="inv_credit_positive",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["provider", "credit_date"], name="inv_credit_provider_date"),
+            models.Index(fields=["organisation", "payment_batch"], name="inv_credit_batch"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Creditnota {self.number}"
+
+
+class PlacementFeeClaim(OrganisationOwned):
+    """A claim for the one-off placement fee (R-BILL-6), with the employment contract."""
+
+    trajectory = models.ForeignKey(
+        "trajectories.Trajectory",
+        on_delete=models.PROTECT,
+        related_name="placement_fee_claims",
+        verbose_name=_("traject"),
+        help_text=_("Het traject tijdens of direct na welk de plaatsing volgde."),
+    )
+    provider = models.ForeignKey(
+        "providers.Provider",
+        on_delete=models.PROTECT,
+        related_name="placement_fee_claims",
+        verbose_name=_("aanbieder"),
+        help_text=_("De aanbieder."),
+    )
+    client = models.ForeignKey(
+        "clients.Client",
+        on_delete=models.PROTECT,
+        related_name="placement_fee_claims",
+        verbose_name=_("klant"),
+        help_text=_("De geplaatste klant."),
+    )
+    invoice = models.OneToOneField(
+        Invoice,
+        on_delete=models.PROTECT,
+        related_name="placement_claim",
+        verbose_name=_("factuur"),
+        help_text=_("De factuur voor de fee."),
+    )
+    employer = models.CharField(_("werkgever"), max_length=200, help_text=_("Werkgever."))
+    placement_start = models.DateField(_("start plaatsing"), help_text=_("Eerste werkdag."))
+    contract_months = models.PositiveSmallIntegerField(
+        _("contractduur (maanden)"), null=True, blank=True, help_text=_("Leeg = onbepaalde tijd.")
+    )
+    hours_per_week = models.DecimalField(
+        _("uren per week"), max_digits=5, decimal_places=2, help_text=_("Contracturen per week.")
+    )
+    probation_end = models.DateField(
+        _("einde proeftijd"), null=True, blank=True, help_text=_("Laatste dag van de proeftijd.")
+    )
+    client_hour_restriction = models.DecimalField(
+        _("urenbeperking klant"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Urenbeperking onder 24 uur per week, als die er is."),
+    )
+    contract = models.FileField(
+        _("arbeidscontract"),
+        upload_to=contract_path,
+        blank=True,
+        help_text=_("Het arbeidscontract (PDF), privé opgeslagen."),
+    )
+    contract_name = models.CharField(
+        _("bestandsnaam contract"), max_length=255, blank=True, help_text=_("Oorspronkelijk.")
+    )
+    submitted_at = models.DateTimeField(_("ingediend op"), help_text=_("Tijdstip van indienen."))
+
+    class Meta:
+        verbose_name = _("declaratie bemiddelingsfee")
+        verbose_name_plural = _("declaraties bemiddelingsfee")
+        ordering = ["-submitted_at", "-id"]
+        constraints = [
+            # R-BILL-6: one fee per placement.
+            models.UniqueConstraint(
+                fields=["trajectory", "placement_start"], name="inv_one_fee_per_placement"
+            ),
+        ]
+        indexes = [models.Index(fields=["provider", "placement_start"], name="inv_fee_provider")]
+
+
+class TravelClaim(OrganisationOwned):
+    """Travel costs of a candidate, entered by the case manager (R-BILL-9)."""
+
+    client = models.ForeignKey(
+        "clients.Client",
+        on_delete=models.PROTECT,
+        related_name="travel_claims",
+        verbose_name=_("klant"),
+        help_text=_("De kandidaat die declareert."),
+    )
+    trajectory = models.ForeignKey(
+        "trajectories.Trajectory",
+        on_delete=models.PROTECT,
+        related_name="travel_claims",
+        verbose_name=_("traject"),
+        help_text=_("Het traject waarvoor gereisd is."),
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("ingevoerd door"),
+        help_text=_("Klantmanager."),
+    )
+    entered_at = models.DateTimeField(_("ingevoerd op"), help_text=_("Tijdstip."))
+    attendance_source = models.CharField(
+        _("bron aanwezigheid"),
+        max_length=20,
+        help_text=_("'register' (afspraken van het traject) of 'claim' (opgegeven data)."),
+    )
+    organisation_pays = models.DecimalField(
+        _("te vergoeden"),
+        max_digits=12,
+        decimal_places=2,
+        help_text=_("Door de organisatie te betalen."),
+    )
+    provider_pays = models.DecimalField(
+        _("voor rekening aanbieder"),
+        max_digits=12,
+        decimal_places=2,
+        help_text=_("Enkele ritten boven 50 km."),
+    )
+    refused = models.DecimalField(
+        _("afgewezen"), max_digits=12, decimal_places=2, help_text=_("Geen aanwezigheid.")
+    )
+
+    class Meta:
+        verbose_name = _("reiskostendeclaratie")
+        verbose_name_plural = _("reiskostendeclaraties")
+        ordering = ["-entered_at", "-id"]
+        indexes = [models.Index(fields=["trajectory", "entered_at"], name="inv_travel_traj")]
+
+
+class TravelTrip(models.Model):
+    """One trip of a travel claim with its decision (R-BILL-9)."""
+
+    claim = models.ForeignKey(
+        TravelClaim,
+        on_delete=models.CASCADE,
+        related_name="trips",
+        verbose_name=_("declaratie"),
+        help_text=_("De reiskostendeclaratie."),
+    )
+    trip_date = models.DateField(_("datum rit"), help_text=_("Datum van de reis."))
+    single_trip_km = models.DecimalField(
+        _("enkele reis (km)"), max_digits=6, decimal_places=1, help_text=_("Afstand enkele reis.")
+    )
+    amount = models.DecimalField(
+        _("bedrag"), max_digits=12, decimal_places=2, help_text=_("Gedeclareerd bedrag.")
+    )
+    decision = models.CharField(
+        _("besluit"),
+        max_length=20,
+        choices=[(d.value, d.value) for d in TravelDecision],
+        help_text=_("Vergoed, voor rekening aanbieder of afgewezen."),
+    )
+    reason = models.CharField(_("reden"), max_length=255, blank=True, help_text=_("Waarom."))
+
+    class Meta:
+        verbose_name = _("rit")
+        verbose_name_plural = _("ritten")
+        ordering = ["claim", "trip_date", "id"]
+
+    def __str__(self) -> str:
+        return f"Rit {self.trip_date:%d-%m-%Y} ({self.single_trip_km} km)"

@@ -1,0 +1,201 @@
+"""Reads of the invoices app, always through `accounts.access.scoped` (R-SEC-1).
+
+- `invoice_list`: the work list and provider list with filters (status, provider, verdict,
+  bucket: to check / to approve / overdue for payment);
+- `provider_period_totals`: invoices per provider and period with totals excl./incl. VAT,
+  credit notes netted (R-BILL-8);
+- `provider_year_volumes`: each provider's invoiced volume per calendar year with the social
+  return flag above EUR 50,000 (R-NET-10).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+
+from opstap.accounts.access import scoped
+
+from .models import CreditNote, Invoice, InvoiceEvent, PaymentBatch, PlacementFeeClaim, TravelClaim
+from .workflow import LIVE_STATUSES, OPEN_STATUSES, UNPAID_STATUSES, InvoiceStatus
+
+#: R-NET-10: above this invoiced volume (excl. VAT) in a calendar year social return applies.
+SOCIAL_RETURN_THRESHOLD = Decimal("50000.00")
+ZERO = Decimal("0.00")
+
+BUCKETS = {
+    "te_controleren": "Te controleren",
+    "goed_te_keuren": "Goed te keuren",
+    "achterstallig": "Betaaltermijn verstreken",
+}
+
+
+def invoices_for(user: Any) -> QuerySet[Invoice]:
+    return scoped(user, Invoice.objects.all())
+
+
+@dataclass(frozen=True)
+class InvoiceFilters:
+    status: str = ""
+    provider: int | None = None
+    verdict: str = ""
+    bucket: str = ""
+    trajectory: int | None = None
+    year: int | None = None
+
+
+def invoice_list(*, user: Any, filters: InvoiceFilters, on: dt.date) -> QuerySet[Invoice]:
+    """Invoices the user may see, newest first, with what a list row shows joined in."""
+    qs = invoices_for(user).select_related("provider", "client", "trajectory")
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.provider:
+        qs = qs.filter(provider_id=filters.provider)
+    if filters.verdict:
+        qs = qs.filter(verdict=filters.verdict)
+    if filters.trajectory:
+        qs = qs.filter(trajectory_id=filters.trajectory)
+    if filters.year:
+        qs = qs.filter(invoice_date__year=filters.year)
+    if filters.bucket == "te_controleren":
+        qs = qs.filter(status__in=[s.value for s in OPEN_STATUSES])
+    elif filters.bucket == "goed_te_keuren":
+        qs = qs.filter(
+            Q(status=InvoiceStatus.SUBSTANCE_CONFIRMED.value)
+            | Q(status=InvoiceStatus.CHECKED.value, needs_substance=False),
+            verdict__in=["green", "orange"],
+        )
+    elif filters.bucket == "achterstallig":
+        qs = qs.filter(status__in=[s.value for s in UNPAID_STATUSES], due_on__lt=on)
+    return qs.order_by("due_on", "id") if filters.bucket else qs.order_by("-received_at", "-id")
+
+
+def bucket_counts(user: Any, on: dt.date) -> dict[str, int]:
+    """Counts for the work-list tabs (three queries, independent of the number of rows)."""
+    return {
+        key: invoice_list(user=user, filters=InvoiceFilters(bucket=key), on=on).count()
+        for key in BUCKETS
+    }
+
+
+def invoice_events(invoice: Invoice) -> QuerySet[InvoiceEvent]:
+    return invoice.events.select_related("actor").order_by("occurred_at", "id")
+
+
+def credit_notes_for(user: Any) -> QuerySet[CreditNote]:
+    return scoped(user, CreditNote.objects.all()).select_related(
+        "invoice", "provider", "invoice__client"
+    )
+
+
+def payment_batches_for(user: Any) -> QuerySet[PaymentBatch]:
+    return scoped(user, PaymentBatch.objects.all()).select_related("created_by", "exported_by")
+
+
+def placement_claims_for(user: Any) -> QuerySet[PlacementFeeClaim]:
+    return scoped(user, PlacementFeeClaim.objects.all()).select_related("invoice", "provider")
+
+
+def travel_claims_for(user: Any) -> QuerySet[TravelClaim]:
+    return scoped(user, TravelClaim.objects.all()).select_related("client", "trajectory")
+
+
+@dataclass(frozen=True)
+class ProviderTotals:
+    provider_id: int
+    provider_name: str
+    invoice_count: int
+    invoiced_excl: Decimal
+    invoiced_incl: Decimal
+    credited_excl: Decimal
+    credited_incl: Decimal
+
+    @property
+    def net_excl(self) -> Decimal:
+        return self.invoiced_excl - self.credited_excl
+
+    @property
+    def net_incl(self) -> Decimal:
+        return self.invoiced_incl - self.credited_incl
+
+
+def _live() -> list[str]:
+    return [s.value for s in LIVE_STATUSES]
+
+
+def provider_period_totals(
+    *, user: Any, start: dt.date, end: dt.date, provider: int | None = None
+) -> list[ProviderTotals]:
+    """Per provider: live invoices dated in [start, end] and the credit notes dated in it,
+    netted (R-BILL-8). Two grouped queries whatever the number of providers."""
+    invoices = invoices_for(user).filter(
+        status__in=_live(), invoice_date__gte=start, invoice_date__lte=end
+    )
+    credits = scoped(user, CreditNote.objects.all()).filter(
+        credit_date__gte=start, credit_date__lte=end
+    )
+    if provider:
+        invoices, credits = (
+            invoices.filter(provider_id=provider),
+            credits.filter(provider_id=provider),
+        )
+    rows: dict[int, dict[str, Any]] = {}
+    for row in invoices.values("provider_id", "provider__name").annotate(
+        n=Count("id"),
+        excl=Coalesce(Sum("amount_excl"), ZERO),
+        incl=Coalesce(Sum("amount_incl"), ZERO),
+    ):
+        rows[row["provider_id"]] = {
+            "name": row["provider__name"],
+            "n": row["n"],
+            "excl": row["excl"],
+            "incl": row["incl"],
+            "c_excl": ZERO,
+            "c_incl": ZERO,
+        }
+    for credit in credits.values("provider_id", "provider__name").annotate(
+        excl=Coalesce(Sum("amount_excl"), ZERO), incl=Coalesce(Sum("amount_incl"), ZERO)
+    ):
+        entry = rows.setdefault(
+            credit["provider_id"],
+            {"name": credit["provider__name"], "n": 0, "excl": ZERO, "incl": ZERO},
+        )
+        entry["c_excl"], entry["c_incl"] = credit["excl"], credit["incl"]
+    return sorted(
+        (
+            ProviderTotals(
+                provider_id=pid,
+                provider_name=data["name"],
+                invoice_count=data["n"],
+                invoiced_excl=data["excl"],
+                invoiced_incl=data["incl"],
+                credited_excl=data.get("c_excl", ZERO),
+                credited_incl=data.get("c_incl", ZERO),
+            )
+            for pid, data in rows.items()
+        ),
+        key=lambda t: t.provider_name,
+    )
+
+
+@dataclass(frozen=True)
+class YearVolume:
+    provider_id: int
+    provider_name: str
+    year: int
+    net_excl: Decimal
+
+    @property
+    def social_return(self) -> bool:
+        """R-NET-10: above EUR 50,000 invoiced (excl. VAT, net of credits) in the year."""
+        return self.net_excl > SOCIAL_RETURN_THRESHOLD
+
+
+def provider_year_volumes(*, user: Any, year: int) -> list[YearVolume]:
+    """Each provider's invoiced volume in a calendar year (R-NET-10)."""
+    totals = provider_period_totals(user=user, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31))
+    return [YearVolume(t.provider_id, t.provider_name, year, t.net_excl) for t in totals]

@@ -1,0 +1,158 @@
+"""Fixtures of the invoice tests: a contracted provider with products of codes 3 and 5, a
+client in the case manager's caseload, trajectories walked through the trajectory services,
+and a finance clerk. Everything is set up through the services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from typing import Any
+
+import pytest
+import time_machine
+
+from opstap.accounts.models import User
+from opstap.accounts.roles import RoleCode
+from opstap.clients.models import Client
+from opstap.clients.tests.factories import make_client
+from opstap.organisations.models import Organisation
+from opstap.providers import services as provider_services
+from opstap.providers.models import Product, Provider
+from opstap.providers.services import LocationInput
+from opstap.trajectories import services as trajectory_services
+from opstap.trajectories.models import Trajectory
+
+ORDER_DAY = dt.date(2026, 4, 21)
+#: The tests run on 14 August 2026 (a Friday), within the provider's visibility window.
+TODAY = dt.datetime(2026, 8, 14, 10, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _private_storage(settings: Any, tmp_path: Any) -> None:
+    """Uploads and exports of the tests go to a temporary directory, not var/private."""
+    location = tmp_path / "private"
+    settings.MEDIA_ROOT = location
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(location)},
+        },
+    }
+
+
+@pytest.fixture(autouse=True)
+def _frozen_today() -> Iterator[None]:
+    with time_machine.travel(TODAY, tick=False):
+        yield
+
+
+#: Happy path of a direct-order trajectory (codes 1, 3) up to running; quote products first
+#: pass submit_quote / approve_quote.
+RUNNING_STEPS: list[tuple[str, str, dict[str, Any], dt.date]] = [
+    ("plan_intake", "provider", {"intake_date": "2026-04-28"}, dt.date(2026, 4, 22)),
+    ("hold_intake", "provider", {"held_on": "2026-04-28"}, dt.date(2026, 4, 28)),
+    ("submit_plan", "provider", {}, dt.date(2026, 5, 1)),
+    ("approve_plan", "cm", {}, dt.date(2026, 5, 4)),
+    ("start", "provider", {"start_date": "2026-05-06"}, dt.date(2026, 5, 6)),
+]
+QUOTE_STEPS: list[tuple[str, str, dict[str, Any], dt.date]] = [
+    ("submit_quote", "provider", {}, dt.date(2026, 4, 21)),
+    ("approve_quote", "cm", {}, dt.date(2026, 4, 22)),
+]
+
+
+@pytest.fixture
+def contract_manager(make_user: Callable[..., User]) -> User:
+    return make_user(RoleCode.CONTRACT_MANAGER, username="contractmanager")
+
+
+@pytest.fixture
+def clerk(make_user: Callable[..., User]) -> User:
+    return make_user(RoleCode.FINANCE_CLERK, username="administratie")
+
+
+def _contract(provider: Provider, actor: User, reference: str) -> Provider:
+    provider_services.contract_create(
+        actor=actor,
+        provider=provider,
+        reference=reference,
+        start_date=dt.date(2024, 1, 1),
+        terms_granted=4,
+    )
+    return provider
+
+
+@pytest.fixture
+def contracted_a(provider_a: Provider, contract_manager: User) -> Provider:
+    return _contract(provider_a, contract_manager, "LEON-A")
+
+
+@pytest.fixture
+def contracted_b(provider_b: Provider, contract_manager: User) -> Provider:
+    return _contract(provider_b, contract_manager, "LEON-B")
+
+
+def make_product(provider: Provider, code: int = 3, **overrides: Any) -> Product:
+    price_type = {1: "fixed", 2: "variable", 3: "fixed", 4: "variable", 5: "hourly"}[code]
+    values: dict[str, Any] = {
+        "actor": None,
+        "provider": provider,
+        "name": f"Werkfit-traject code {code}",
+        "product_code": code,
+        "tile_codes": ["EW04"],
+        "price_type": price_type,
+        "price": Decimal("2500.00") if code != 5 else Decimal("75.00"),
+        "price_valid_from": dt.date(2022, 1, 1),
+        "nominal_duration_days": 182,
+        "locations": [LocationInput(city="Duiven", address="Rijnstraat 1")],
+        "service_kind": "jobcoaching" if code == 5 else "general",
+    }
+    values.update(overrides)
+    return provider_services.product_create(**values)
+
+
+@pytest.fixture
+def client_k(org: Organisation, case_manager: User) -> Client:
+    return make_client(org, case_manager=case_manager, first_name="Kees", last_name="Klant")
+
+
+@pytest.fixture
+def walk(case_manager: User) -> Callable[..., Trajectory]:
+    """Order a product for a client and walk it along the happy path to `until`."""
+
+    def factory(
+        product: Product,
+        provider_user: User,
+        client: Client,
+        *,
+        until: str = "running",
+        end_on: dt.date | None = None,
+        report_on: dt.date | None = None,
+    ) -> Trajectory:
+        trajectory = trajectory_services.trajectory_order(
+            actor=case_manager,
+            client=client,
+            product=product,
+            rotonde_exit="regular",
+            aim_tiles=["EW04"],
+            on=ORDER_DAY,
+        )
+        steps = list(RUNNING_STEPS)
+        if product.product_code.code in (2, 4, 5):
+            steps = QUOTE_STEPS + steps
+        if until in ("completed", "final_report_received"):
+            steps.append(("complete", "provider", {"end_date": str(end_on)}, end_on or ORDER_DAY))
+        if until == "final_report_received":
+            steps.append(("receive_final_report", "provider", {}, report_on or ORDER_DAY))
+        for action, who, payload, on in steps:
+            actor = provider_user if who == "provider" else case_manager
+            trajectory = trajectory_services.trajectory_transition(
+                actor=actor, trajectory=trajectory, action=action, payload=payload, on=on
+            )
+            if trajectory.state == until:
+                break
+        return trajectory
+
+    return factory

@@ -1,0 +1,367 @@
+"""API and pages of the invoices app: scope (provider staff see only their own invoices, 404
+on others), refused submissions, constant query counts, the work list and the idempotent
+batch export (R-SEC-1, R-BILL-2, R-BILL-10)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.test import Client as WebClient
+from rest_framework.test import APIClient
+
+from opstap.accounts.models import User
+from opstap.clients.models import Client
+from opstap.clients.tests.factories import make_client
+from opstap.invoices import services
+from opstap.invoices.models import Invoice, PaymentBatch
+from opstap.organisations.models import Organisation
+from opstap.providers.models import Provider
+from opstap.trajectories.models import Trajectory
+
+from .conftest import make_product
+from .test_services import END, REPORT, submit
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "Test-wachtwoord-123"
+
+
+@pytest.fixture
+def done(
+    contracted_a: Provider, provider_user_a: User, client_k: Client, walk: Callable[..., Trajectory]
+) -> Trajectory:
+    return walk(
+        make_product(contracted_a, 3),
+        provider_user_a,
+        client_k,
+        until="final_report_received",
+        end_on=END,
+        report_on=REPORT,
+    )
+
+
+def _many(
+    n: int,
+    org: Organisation,
+    case_manager: User,
+    contracted_a: Provider,
+    provider_user_a: User,
+    walk: Callable[..., Trajectory],
+) -> None:
+    product = make_product(contracted_a, 1, name=f"Kort traject {n}")
+    for i in range(n):
+        client = make_client(org, case_manager=case_manager, last_name=f"Veel{n}{i}")
+        trajectory = walk(
+            product,
+            provider_user_a,
+            client,
+            until="final_report_received",
+            end_on=END,
+            report_on=REPORT,
+        )
+        submit(
+            provider_user_a,
+            trajectory,
+            invoice_number=f"M-{n}-{i}",
+            amount_excl=Decimal("2500.00"),
+            vat=Decimal("525.00"),
+            amount_incl=Decimal("3025.00"),
+            period_start=None,
+            period_end=None,
+        )
+
+
+def test_provider_gets_404_on_another_providers_invoice(
+    done: Trajectory, provider_user_a: User, provider_user_b: User, api_as: Callable[..., APIClient]
+) -> None:
+    """R-SEC-1, R-BILL-2: provider staff list and retrieve only their own provider's invoices;
+    another provider's invoice is a 404."""
+    invoice = submit(provider_user_a, done)
+    api = api_as(provider_user_b)
+    assert api.get(f"/api/v1/invoices/{invoice.pk}").status_code == 404
+    assert api.get("/api/v1/invoices").json()["count"] == 0
+    own = api_as(provider_user_a)
+    assert own.get(f"/api/v1/invoices/{invoice.pk}").status_code == 200
+
+
+def test_provider_cannot_submit_over_the_api_for_another_provider(
+    done: Trajectory, provider_user_b: User, api_as: Callable[..., APIClient]
+) -> None:
+    """R-SEC-1, R-BILL-2: submitting for another provider's trajectory is refused (problem+json)
+    and stores nothing."""
+    response = api_as(provider_user_b).post(
+        "/api/v1/invoices",
+        {
+            "trajectory": done.pk,
+            "invoiceNumber": "B-1",
+            "invoiceDate": "2026-08-10",
+            "milestone": "final_report",
+            "clientNumber": done.client.client_number,
+            "clientSurname": done.client.last_name,
+            "amountExcl": "1250.00",
+            "vat": "262.50",
+            "amountIncl": "1512.50",
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert not Invoice.objects.exists()
+
+
+def test_api_submit_structured_invoice_and_duplicate_is_held(
+    done: Trajectory, provider_user_a: User, api_as: Callable[..., APIClient]
+) -> None:
+    """R-BILL-2, R-BILL-10: structured data over the API is checked at once; the same claim
+    again is held."""
+    body: dict[str, Any] = {
+        "trajectory": done.pk,
+        "invoiceNumber": "A-1",
+        "invoiceDate": "2026-08-10",
+        "milestone": "final_report",
+        "periodStart": "2026-05-06",
+        "periodEnd": END.isoformat(),
+        "clientNumber": done.client.client_number,
+        "clientSurname": done.client.last_name,
+        "amountExcl": "1250.00",
+        "vat": "262.50",
+        "amountIncl": "1512.50",
+        "lines": [{"description": "Eindrapportage", "vatCode": "high", "amountExcl": "1250.00"}],
+    }
+    api = api_as(provider_user_a)
+    first = api.post("/api/v1/invoices", body, format="json")
+    assert first.status_code == 201, first.json()
+    assert first.json()["status"] == "checked"
+    body["invoiceNumber"] = "A-2"
+    second = api.post("/api/v1/invoices", body, format="json").json()
+    assert (second["status"], second["verdict"]) == ("held", "red")
+    assert second["reasons"][0]["code"] == "dubbel"
+
+
+def test_finance_sees_all_and_api_list_query_count_is_constant(
+    org: Organisation,
+    case_manager: User,
+    contracted_a: Provider,
+    provider_user_a: User,
+    walk: Callable[..., Trajectory],
+    clerk: User,
+    api_as: Callable[..., APIClient],
+) -> None:
+    """R-SEC-1: finance clerks see the organisation's invoices; the list costs the same number
+    of queries for 2 or 6 rows (no N+1)."""
+    api = api_as(clerk)
+    _many(2, org, case_manager, contracted_a, provider_user_a, walk)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    api.get("/api/v1/invoices")  # warm the user's permission cache
+    with CaptureQueriesContext(connection) as small:
+        assert api.get("/api/v1/invoices").json()["count"] == 2
+    _many(4, org, case_manager, contracted_a, provider_user_a, walk)
+    with CaptureQueriesContext(connection) as large:
+        assert api.get("/api/v1/invoices").json()["count"] == 6
+    assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_work_list_page_query_count_is_constant(
+    org: Organisation,
+    case_manager: User,
+    contracted_a: Provider,
+    provider_user_a: User,
+    walk: Callable[..., Trajectory],
+    clerk: User,
+) -> None:
+    """R-BILL-2: the finance clerk's work list shows verdict badges and reasons; its query
+    count does not grow with the rows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    web = WebClient()
+    web.force_login(clerk)
+    _many(2, org, case_manager, contracted_a, provider_user_a, walk)
+    with CaptureQueriesContext(connection) as small:
+        response = web.get("/facturen/?bucket=goed_te_keuren")
+    assert response.status_code == 200
+    assert "opstap-badge--ok" in response.content.decode()
+    _many(4, org, case_manager, contracted_a, provider_user_a, walk)
+    with CaptureQueriesContext(connection) as large:
+        web.get("/facturen/?bucket=goed_te_keuren")
+    assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_provider_page_404_on_other_invoice(
+    done: Trajectory, provider_user_a: User, provider_user_b: User
+) -> None:
+    """R-SEC-1: the invoice page of another provider is a 404."""
+    invoice = submit(provider_user_a, done)
+    web = WebClient()
+    web.force_login(provider_user_b)
+    assert web.get(f"/facturen/{invoice.pk}/").status_code == 404
+    web.force_login(provider_user_a)
+    assert web.get(f"/facturen/{invoice.pk}/").status_code == 200
+
+
+def test_export_twice_in_the_browser_flow_changes_nothing(
+    done: Trajectory, provider_user_a: User, clerk: User
+) -> None:
+    """R-BILL-10: approving, composing and exporting a batch; exporting it again produces
+    nothing new, and composing again finds nothing to pay."""
+    invoice = submit(provider_user_a, done)
+    web = WebClient()
+    web.force_login(clerk)
+    web.post(f"/facturen/{invoice.pk}/goedkeuren/", {"note": ""})
+    assert Invoice.objects.get(pk=invoice.pk).status == "approved"
+    web.post("/facturen/betaalbatches/")
+    batch = PaymentBatch.objects.get()
+    web.post(f"/facturen/betaalbatches/{batch.pk}/exporteren/")
+    batch.refresh_from_db()
+    sha = batch.export_sha256
+    response = web.post(f"/facturen/betaalbatches/{batch.pk}/exporteren/", follow=True)
+    assert "niets nieuws" in response.content.decode()
+    batch.refresh_from_db()
+    assert batch.export_sha256 == sha
+    response = web.post("/facturen/betaalbatches/", follow=True)
+    assert "geen goedgekeurde facturen" in response.content.decode()
+    assert PaymentBatch.objects.count() == 1
+    download = web.get(f"/facturen/betaalbatches/{batch.pk}/download/xlsx/")
+    assert download.status_code == 200
+    services.payment_batch_export(actor=clerk, batch=batch)
+    assert PaymentBatch.objects.get().export_sha256 == sha
+
+
+def test_overview_nets_credit_notes_and_flags_social_return(
+    done: Trajectory, provider_user_a: User, clerk: User
+) -> None:
+    """R-BILL-8, R-NET-10: totals per provider net the credit notes; a provider above
+    EUR 50,000 in a calendar year is flagged."""
+    from opstap.invoices import selectors
+
+    invoice = services.invoice_approve(actor=clerk, invoice=submit(provider_user_a, done))
+    services.credit_note_create(
+        actor=clerk,
+        invoice=invoice,
+        number="C-1",
+        credit_date=dt.date(2026, 8, 12),
+        reason="Correctie",
+        amount_excl=Decimal("250.00"),
+        vat=Decimal("52.50"),
+        amount_incl=Decimal("302.50"),
+    )
+    totals = selectors.provider_period_totals(
+        user=clerk, start=dt.date(2026, 8, 1), end=dt.date(2026, 8, 31)
+    )
+    assert [(t.net_excl, t.net_incl) for t in totals] == [(Decimal("1000.00"), Decimal("1210.00"))]
+    volume = selectors.provider_year_volumes(user=clerk, year=2026)[0]
+    assert not volume.social_return
+    assert selectors.YearVolume(1, "X", 2026, Decimal("50000.01")).social_return
+    web = WebClient()
+    web.force_login(clerk)
+    assert web.get("/facturen/overzicht/?year=2026").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/facturen/", "/facturen/indienen/", "/facturen/overzicht/?year=2026"],
+)
+def test_pages_render_for_each_role_within_scope(
+    path: str,
+    done: Trajectory,
+    provider_user_a: User,
+    case_manager: User,
+    contract_manager: User,
+    clerk: User,
+) -> None:
+    """R-SEC-1: every role with invoices.view gets the pages, each with its own scope; the
+    case manager sees the invoices of their clients' trajectories."""
+    invoice = submit(provider_user_a, done)
+    for user in (provider_user_a, case_manager, contract_manager, clerk):
+        web = WebClient()
+        web.force_login(user)
+        response = web.get(path)
+        assert response.status_code == 200, (user.username, path)
+        if path == "/facturen/":
+            assert invoice.invoice_number in response.content.decode()
+
+
+def test_batches_are_for_the_administration_only(provider_user_a: User, case_manager: User) -> None:
+    """R-SEC-1: payment batches are not shown to provider staff or case managers."""
+    for user in (provider_user_a, case_manager):
+        web = WebClient()
+        web.force_login(user)
+        assert web.get("/facturen/betaalbatches/").status_code == 403
+
+
+def test_placement_fee_and_travel_pages(
+    done: Trajectory, provider_user_a: User, case_manager: User
+) -> None:
+    """R-BILL-6, R-BILL-9: the provider claims the placement fee with the contract in the
+    portal; the case manager enters a travel claim and sees the decision per trip."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    web = WebClient()
+    web.force_login(provider_user_a)
+    response = web.post(
+        "/facturen/bemiddelingsfee/",
+        {
+            "trajectory": done.pk,
+            "invoice_number": "PF-1",
+            "invoice_date": "2026-08-10",
+            "employer": "Bakkerij Jansen",
+            "placement_start": "2026-07-01",
+            "hours_per_week": "32",
+            "contract_months": "12",
+            "probation_end": "2026-07-31",
+            "contract": SimpleUploadedFile("c.pdf", b"%PDF-1.4 x", "application/pdf"),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    fee = Invoice.objects.get(invoice_number="PF-1")
+    assert (fee.milestone, fee.amount_excl, fee.verdict) == (
+        "placement_fee",
+        Decimal("500.00"),
+        "green",
+    )
+    web.force_login(case_manager)
+    response = web.post(
+        "/facturen/reiskosten/",
+        {
+            "trajectory": done.pk,
+            "trips": "2026-05-11 12 6,40\n2026-05-12 61 30,00",
+            "attended_on": "2026-05-11 2026-05-12",
+        },
+    )
+    assert response.status_code == 200
+    assert "voor rekening aanbieder € 30,00" in response.content.decode(), (
+        response.content.decode()[-3000:]
+    )
+
+
+def test_invoice_pdf_only_through_the_access_check(
+    done: Trajectory, provider_user_a: User, provider_user_b: User
+) -> None:
+    """R-SEC-1, R-BILL-2: the invoice PDF lives in private storage and is served only to who
+    may see the invoice (another provider: 404); a non-PDF upload is refused."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    with pytest.raises(services.InvoiceError, match="PDF"):
+        submit(
+            provider_user_a,
+            done,
+            pdf=SimpleUploadedFile("f.pdf", b"MZ not a pdf", "application/pdf"),
+        )
+    invoice = submit(
+        provider_user_a,
+        done,
+        pdf=SimpleUploadedFile("f.pdf", b"%PDF-1.4 factuur", "application/pdf"),
+    )
+    web = WebClient()
+    web.force_login(provider_user_b)
+    assert web.get(f"/facturen/{invoice.pk}/pdf/").status_code == 404
+    web.force_login(provider_user_a)
+    response = web.get(f"/facturen/{invoice.pk}/pdf/")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")

@@ -1,0 +1,65 @@
+"""The demo journey of the finance clerk ('administratie'): a duplicate held, jobcoaching
+above the ceiling refused with the reason, the correct code-3 second instalment approved, a
+batch exported, and exporting it again producing nothing new (R-BILL-1, R-BILL-2, R-BILL-7,
+R-BILL-10). Builds the whole demo organisation (about a minute)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.test import Client as WebClient
+
+from opstap.accounts.models import User
+from opstap.demo import generator
+from opstap.invoices.models import Invoice, PaymentBatch
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _frozen_today() -> Iterator[None]:
+    # The demo dates itself from the real today; no time travel here.
+    yield
+
+
+def test_finance_clerk_demo_journey() -> None:
+    """R-BILL-10, R-BILL-7, R-BILL-1: the demo shows every verdict; the clerk approves the
+    correct code-3 second instalment, cannot approve the held duplicate or the invoice above
+    the ceiling, and a second export of the batch changes nothing."""
+    generator.build(scale="demo", log=lambda _msg: None)
+    clerk = User.objects.get(username="administratie")
+    web = WebClient()
+    web.force_login(clerk)
+
+    work_list = web.get("/facturen/?bucket=te_controleren").content.decode()
+    assert "WL-2026-202" in work_list and "Dubbel" in work_list
+    assert {"green", "orange", "red"} <= set(Invoice.objects.values_list("verdict", flat=True))
+
+    held = Invoice.objects.get(invoice_number="WL-2026-202")
+    assert held.status == "held"
+    page = web.post(f"/facturen/{held.pk}/goedkeuren/", follow=True).content.decode()
+    assert "kan niet bij een factuur met status" in page
+
+    ceiling = Invoice.objects.get(invoice_number="WL-2026-301")
+    page = web.post(f"/facturen/{ceiling.pk}/goedkeuren/", follow=True).content.decode()
+    assert "maximum uurtarief" in page
+    assert Invoice.objects.get(pk=ceiling.pk).status == "checked"
+
+    second = Invoice.objects.get(invoice_number="WL-2026-102-1")
+    assert (second.milestone, second.verdict) == ("final_report", "green")
+    web.post(f"/facturen/{second.pk}/goedkeuren/", {"note": ""})
+    assert Invoice.objects.get(pk=second.pk).status == "approved"
+
+    web.post("/facturen/betaalbatches/")
+    batch = PaymentBatch.objects.get()
+    assert batch.invoices.filter(pk=second.pk).exists()
+    web.post(f"/facturen/betaalbatches/{batch.pk}/exporteren/")
+    batch.refresh_from_db()
+    exported = (batch.export_sha256, batch.exported_at, batch.invoice_count)
+    page = web.post(f"/facturen/betaalbatches/{batch.pk}/exporteren/", follow=True)
+    assert "niets nieuws" in page.content.decode()
+    batch.refresh_from_db()
+    assert (batch.export_sha256, batch.exported_at, batch.invoice_count) == exported
+    web.post("/facturen/betaalbatches/")
+    assert PaymentBatch.objects.count() == 1

@@ -1,0 +1,547 @@
+"""Pages of the invoices app: the work list (finance) / own invoices (provider portal), the
+invoice page with verdict, reasons, history and actions, the portal's submit form, payment
+batches with export, and the overviews per provider and period (R-BILL-1..11, R-NET-10).
+Parse, call a service or selector, render."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from opstap.accounts.access import check_perm, get_object_for_user, permission_required, scoped
+from opstap.accounts.roles import Perm, RoleCode
+from opstap.audit.models import AuditAction
+from opstap.audit.services import audit_log, audit_records_for_request
+from opstap.providers.models import Provider
+from opstap.trajectories.models import Trajectory
+
+from . import selectors, services
+from .forms import (
+    ApproveForm,
+    InvoiceFilterForm,
+    InvoiceSubmitForm,
+    MarkPaidForm,
+    PeriodForm,
+    PlacementFeeForm,
+    RejectForm,
+    SubstanceForm,
+    TravelClaimForm,
+)
+from .models import Invoice, InvoiceSource, PaymentBatch
+from .workflow import InvoiceStatus
+
+PAGE_SIZE = 50
+
+
+def _is_provider(user: Any) -> bool:
+    return bool(user.has_role(RoleCode.PROVIDER_STAFF))
+
+
+def _invoice_for(request: HttpRequest, pk: int) -> Invoice:
+    return get_object_for_user(
+        request.user,
+        Invoice.objects.select_related("provider", "client", "trajectory", "duplicate_of"),
+        pk=pk,
+    )
+
+
+def _provider_choices(user: Any) -> list[tuple[int, str]]:
+    return list(scoped(user, Provider.objects.all()).order_by("name").values_list("pk", "name"))
+
+
+@permission_required(Perm.INVOICE_VIEW)
+def invoice_list(request: HttpRequest) -> HttpResponse:
+    """Finance: the work list (to check, to approve, overdue for payment) with verdict badges
+    and reasons. Provider staff: their own invoices only (R-SEC-1)."""
+    user: Any = request.user
+    today = timezone.localdate()
+    form = InvoiceFilterForm(request.GET or None, provider_choices=_provider_choices(user))
+    data = form.cleaned_data if form.is_valid() else {}
+    filters = selectors.InvoiceFilters(
+        status=data.get("status") or "",
+        verdict=data.get("verdict") or "",
+        provider=data.get("provider"),
+        bucket=data.get("bucket") or "",
+    )
+    qs = selectors.invoice_list(user=user, filters=filters, on=today)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    invoices = list(page.object_list)
+    audit_records_for_request(
+        request,
+        action=AuditAction.LIST,
+        object_type="invoice",
+        items=[(i.pk, i.client_id) for i in invoices],
+        purpose="Factuurlijst",
+    )
+    query = urlencode({k: v for k, v in request.GET.items() if k != "pagina"})
+    for_provider = _is_provider(user)
+    return render(
+        request,
+        "invoices/list.html",
+        {
+            "page_title": "Mijn facturen" if for_provider else "Facturen",
+            "form": form,
+            "page": page,
+            "invoices": invoices,
+            "query": query,
+            "for_provider": for_provider,
+            "buckets": []
+            if for_provider
+            else [
+                (key, label, count)
+                for (key, label), count in zip(
+                    selectors.BUCKETS.items(),
+                    selectors.bucket_counts(user, today).values(),
+                    strict=True,
+                )
+            ],
+            "active_bucket": filters.bucket,
+            "today": today,
+        },
+    )
+
+
+@permission_required(Perm.INVOICE_VIEW)
+def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    invoice = _invoice_for(request, pk)
+    audit_log(
+        action=AuditAction.READ,
+        request=request,
+        object_type="invoice",
+        object_id=invoice.pk,
+        client_id=invoice.client_id,
+        purpose="Factuur bekijken",
+    )
+    status = InvoiceStatus(invoice.status)
+    can_decide = check_perm(user, Perm.INVOICE_APPROVE) and not _is_provider(user)
+    can_confirm = (
+        invoice.needs_substance
+        and status in (InvoiceStatus.CHECKED, InvoiceStatus.SUBSTANCE_CONFIRMED)
+        and check_perm(user, Perm.TRAJECTORY_ORDER)
+        and not _is_provider(user)
+    )
+    return render(
+        request,
+        "invoices/detail.html",
+        {
+            "page_title": f"Factuur {invoice.invoice_number}",
+            "invoice": invoice,
+            "lines": list(invoice.lines.all()),
+            "events": list(selectors.invoice_events(invoice)),
+            "credit_notes": list(invoice.credit_notes.all()),
+            "can_approve": can_decide
+            and status in (InvoiceStatus.CHECKED, InvoiceStatus.SUBSTANCE_CONFIRMED),
+            "can_reject": can_decide
+            and status
+            in (
+                InvoiceStatus.RECEIVED,
+                InvoiceStatus.CHECKED,
+                InvoiceStatus.SUBSTANCE_CONFIRMED,
+                InvoiceStatus.HELD,
+            ),
+            "can_recheck": (can_decide or can_confirm)
+            and status
+            in (InvoiceStatus.CHECKED, InvoiceStatus.SUBSTANCE_CONFIRMED, InvoiceStatus.HELD),
+            "can_confirm": can_confirm,
+            "approve_form": ApproveForm(),
+            "reject_form": RejectForm(),
+            "substance_form": SubstanceForm(initial=invoice.substance or None),
+        },
+    )
+
+
+@permission_required(Perm.INVOICE_VIEW)
+def invoice_pdf(request: HttpRequest, pk: int) -> FileResponse:
+    """The invoice PDF from private storage, only for who may see the invoice."""
+    invoice = _invoice_for(request, pk)
+    if not invoice.pdf:
+        raise Http404
+    audit_log(
+        action=AuditAction.READ,
+        request=request,
+        object_type="invoice_pdf",
+        object_id=invoice.pk,
+        client_id=invoice.client_id,
+        purpose="Factuur-PDF openen",
+    )
+    return FileResponse(
+        invoice.pdf.open("rb"),
+        as_attachment=False,
+        filename=invoice.pdf_name or "factuur.pdf",
+        content_type="application/pdf",
+    )
+
+
+def _act(request: HttpRequest, invoice: Invoice, call: Any, done: str) -> HttpResponse:
+    try:
+        call()
+    except services.InvoiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+    return redirect("invoices:detail", pk=invoice.pk)
+
+
+@require_POST
+@permission_required(Perm.INVOICE_APPROVE)
+def invoice_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    invoice = _invoice_for(request, pk)
+    form = ApproveForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    return _act(
+        request,
+        invoice,
+        lambda: services.invoice_approve(actor=request.user, invoice=invoice, note=note),
+        "De factuur is goedgekeurd voor betaling.",
+    )
+
+
+@require_POST
+@permission_required(Perm.INVOICE_APPROVE)
+def invoice_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    invoice = _invoice_for(request, pk)
+    form = RejectForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    return _act(
+        request,
+        invoice,
+        lambda: services.invoice_reject(actor=request.user, invoice=invoice, reason=reason),
+        "De factuur is afgewezen.",
+    )
+
+
+@require_POST
+@permission_required(Perm.INVOICE_VIEW)
+def invoice_recheck(request: HttpRequest, pk: int) -> HttpResponse:
+    invoice = _invoice_for(request, pk)
+    return _act(
+        request,
+        invoice,
+        lambda: services.invoice_recheck(actor=request.user, invoice=invoice),
+        "De factuur is opnieuw gecontroleerd.",
+    )
+
+
+@require_POST
+@permission_required(Perm.TRAJECTORY_ORDER)
+def invoice_confirm_substance(request: HttpRequest, pk: int) -> HttpResponse:
+    invoice = _invoice_for(request, pk)
+    form = SubstanceForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Controleer de ingevulde gegevens.")
+        return redirect("invoices:detail", pk=invoice.pk)
+    data = form.cleaned_data
+    return _act(
+        request,
+        invoice,
+        lambda: services.invoice_confirm_substance(
+            actor=request.user,
+            invoice=invoice,
+            termination_reason=data["termination_reason"],
+            reported_on_time=data["reported_on_time"],
+            adjusted_amount_excl=data["adjusted_amount_excl"],
+            adjustment_reason=data["adjustment_reason"],
+            note=data["note"],
+        ),
+        "De inhoud is bevestigd en de factuur opnieuw gecontroleerd.",
+    )
+
+
+@permission_required(Perm.INVOICE_VIEW)
+def invoice_submit(request: HttpRequest) -> HttpResponse:
+    """The provider portal: submit an invoice (PDF + structured fields) for one of the
+    provider's own trajectories. The administration may register a paper invoice."""
+    user: Any = request.user
+    trajectories = scoped(user, Trajectory.objects.select_related("client", "product")).order_by(
+        "-order_date", "-id"
+    )[:500]
+    choices = [
+        (t.pk, f"{t.client.client_number} {t.client.last_name} — {t.product.name}")
+        for t in trajectories
+    ]
+    form = InvoiceSubmitForm(
+        request.POST or None, request.FILES or None, trajectory_choices=choices
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        trajectory = get_object_for_user(user, Trajectory.objects.all(), pk=data["trajectory"])
+        try:
+            invoice = services.invoice_submit(
+                actor=user,
+                trajectory=trajectory,
+                invoice_number=data["invoice_number"],
+                invoice_date=data["invoice_date"],
+                milestone=data["milestone"],
+                amount_excl=data["amount_excl"],
+                vat=data["vat"],
+                amount_incl=data["amount_incl"],
+                client_number=data["client_number"],
+                client_surname=data["client_surname"],
+                period_start=data["period_start"],
+                period_end=data["period_end"],
+                hourly_rate=data["hourly_rate"],
+                logbook=data["logbook"],
+                pdf=data["pdf"],
+                source=InvoiceSource.PORTAL if _is_provider(user) else InvoiceSource.PAPER,
+                structured_data={k: str(v) for k, v in data.items() if k not in {"pdf", "logbook"}},
+            )
+        except services.InvoiceError as exc:
+            if exc.field and exc.field in form.fields:
+                form.add_error(exc.field, exc.message)
+            else:
+                form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                f"Factuur {invoice.invoice_number} is ontvangen en gecontroleerd: "
+                f"{invoice.get_verdict_display()}.",
+            )
+            return redirect("invoices:detail", pk=invoice.pk)
+    return render(
+        request,
+        "invoices/submit.html",
+        {"page_title": "Factuur indienen", "form": form},
+    )
+
+
+@permission_required(Perm.INVOICE_APPROVE)
+def batch_list(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if request.method == "POST":
+        try:
+            batch = services.payment_batch_create(actor=user)
+        except services.InvoiceError as exc:
+            messages.error(request, exc.message)
+            return redirect("invoices:batches")
+        messages.success(request, f"Betaalbatch {batch.reference} is samengesteld.")
+        return redirect("invoices:batch", pk=batch.pk)
+    page = Paginator(selectors.payment_batches_for(user), PAGE_SIZE).get_page(
+        request.GET.get("pagina")
+    )
+    approved = selectors.invoice_list(
+        user=user,
+        filters=selectors.InvoiceFilters(status=InvoiceStatus.APPROVED.value),
+        on=timezone.localdate(),
+    ).count()
+    return render(
+        request,
+        "invoices/batches.html",
+        {"page_title": "Betaalbatches", "page": page, "approved": approved},
+    )
+
+
+def _batch_for(request: HttpRequest, pk: int) -> PaymentBatch:
+    return get_object_for_user(request.user, PaymentBatch.objects.all(), pk=pk)
+
+
+@permission_required(Perm.INVOICE_APPROVE)
+def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _batch_for(request, pk)
+    rows = services.batch_rows(batch)
+    audit_log(
+        action=AuditAction.READ,
+        request=request,
+        object_type="payment_batch",
+        object_id=batch.pk,
+        purpose="Betaalbatch bekijken",
+    )
+    return render(
+        request,
+        "invoices/batch.html",
+        {
+            "page_title": f"Betaalbatch {batch.reference}",
+            "batch": batch,
+            "rows": rows,
+            "columns": services.EXPORT_COLUMNS,
+            "paid_form": MarkPaidForm(initial={"paid_on": timezone.localdate()}),
+        },
+    )
+
+
+@require_POST
+@permission_required(Perm.INVOICE_APPROVE)
+def batch_export(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _batch_for(request, pk)
+    already = batch.exported_at is not None
+    try:
+        services.payment_batch_export(actor=request.user, batch=batch)
+    except services.InvoiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            "Deze batch was al geëxporteerd: er is niets nieuws; u downloadt dezelfde bestanden."
+            if already
+            else "De batch is geëxporteerd.",
+        )
+    return redirect("invoices:batch", pk=batch.pk)
+
+
+@require_POST
+@permission_required(Perm.INVOICE_APPROVE)
+def batch_paid(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _batch_for(request, pk)
+    form = MarkPaidForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Vul een geldige betaaldatum in.")
+        return redirect("invoices:batch", pk=batch.pk)
+    try:
+        services.payment_batch_mark_paid(
+            actor=request.user, batch=batch, paid_on=form.cleaned_data["paid_on"]
+        )
+    except services.InvoiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "De batch is als betaald geregistreerd.")
+    return redirect("invoices:batch", pk=batch.pk)
+
+
+@permission_required(Perm.INVOICE_APPROVE)
+def batch_download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
+    batch = _batch_for(request, pk)
+    field = batch.export_xlsx if fmt == "xlsx" else batch.export_csv
+    if not field:
+        raise Http404
+    audit_log(
+        action=AuditAction.EXPORT,
+        request=request,
+        object_type="payment_batch",
+        object_id=batch.pk,
+        purpose=f"Betaalbatch downloaden ({fmt})",
+    )
+    return FileResponse(field.open("rb"), as_attachment=True, filename=f"{batch.reference}.{fmt}")
+
+
+@permission_required(Perm.INVOICE_VIEW)
+def overview(request: HttpRequest) -> HttpResponse:
+    """Invoices per provider and period with totals excl./incl. VAT, credit notes netted
+    (R-BILL-8), and each provider's yearly volume with the social-return flag (R-NET-10)."""
+    user: Any = request.user
+    today = timezone.localdate()
+    form = PeriodForm(request.GET or {"year": today.year}, provider_choices=_provider_choices(user))
+    data = form.cleaned_data if form.is_valid() else {"year": today.year}
+    year, month = data["year"], data.get("month")
+    if month:
+        start = dt.date(year, month, 1)
+        end = dt.date(year, month, calendar.monthrange(year, month)[1])
+    else:
+        start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    totals = selectors.provider_period_totals(
+        user=user, start=start, end=end, provider=data.get("provider")
+    )
+    volumes = selectors.provider_year_volumes(user=user, year=year)
+    return render(
+        request,
+        "invoices/overview.html",
+        {
+            "page_title": "Facturen per aanbieder en periode",
+            "form": form,
+            "start": start,
+            "end": end,
+            "totals": totals,
+            "grand_excl": sum((t.net_excl for t in totals), selectors.ZERO),
+            "grand_incl": sum((t.net_incl for t in totals), selectors.ZERO),
+            "volumes": volumes,
+            "year": year,
+            "threshold": selectors.SOCIAL_RETURN_THRESHOLD,
+        },
+    )
+
+
+def _trajectory_choices(user: Any) -> list[tuple[int, str]]:
+    trajectories = scoped(user, Trajectory.objects.select_related("client", "product")).order_by(
+        "-order_date", "-id"
+    )[:500]
+    return [
+        (t.pk, f"{t.client.client_number} {t.client.last_name} — {t.product.name}")
+        for t in trajectories
+    ]
+
+
+@permission_required(Perm.INVOICE_VIEW)
+def placement_fee_submit(request: HttpRequest) -> HttpResponse:
+    """The provider claims the one-off placement fee with the employment contract (R-BILL-6)."""
+    user: Any = request.user
+    form = PlacementFeeForm(
+        request.POST or None, request.FILES or None, trajectory_choices=_trajectory_choices(user)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        trajectory = get_object_for_user(user, Trajectory.objects.all(), pk=data["trajectory"])
+        try:
+            claim = services.placement_fee_claim_submit(
+                actor=user,
+                trajectory=trajectory,
+                invoice_number=data["invoice_number"],
+                invoice_date=data["invoice_date"],
+                employer=data["employer"],
+                placement_start=data["placement_start"],
+                hours_per_week=data["hours_per_week"],
+                contract_months=data["contract_months"],
+                probation_end=data["probation_end"],
+                client_hour_restriction=data["client_hour_restriction"],
+                contract=data["contract"],
+                pdf=data["pdf"],
+                source=InvoiceSource.PORTAL if _is_provider(user) else InvoiceSource.PAPER,
+            )
+        except services.InvoiceError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "De bemiddelingsfee is gedeclareerd en gecontroleerd.")
+            return redirect("invoices:detail", pk=claim.invoice_id)
+    return render(
+        request,
+        "invoices/submit.html",
+        {"page_title": "Bemiddelingsfee declareren", "form": form},
+    )
+
+
+@permission_required(Perm.TRAJECTORY_ORDER)
+def travel_claims(request: HttpRequest) -> HttpResponse:
+    """The case manager enters a candidate's travel claim (R-BILL-9) and sees recent ones."""
+    user: Any = request.user
+    form = TravelClaimForm(request.POST or None, trajectory_choices=_trajectory_choices(user))
+    result = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        trajectory = get_object_for_user(user, Trajectory.objects.all(), pk=data["trajectory"])
+        try:
+            result = services.travel_claim_submit(
+                actor=user,
+                trajectory=trajectory,
+                trips=[services.TripInput(d, km, amount) for d, km, amount in data["trips"]],
+                attended_on=data["attended_on"],
+            )
+        except services.InvoiceError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "De reiskostendeclaratie is ingevoerd en gecontroleerd.")
+    claims = list(selectors.travel_claims_for(user)[:20])
+    audit_records_for_request(
+        request,
+        action=AuditAction.LIST,
+        object_type="travel_claim",
+        items=[(c.pk, c.client_id) for c in claims],
+        purpose="Reiskostendeclaraties",
+    )
+    return render(
+        request,
+        "invoices/travel.html",
+        {
+            "page_title": "Reiskosten kandidaten",
+            "form": form,
+            "result": result,
+            "trips": list(result.trips.all()) if result is not None else [],
+            "claims": claims,
+        },
+    )

@@ -1,0 +1,153 @@
+"""Status workflow of an invoice as a table (R-BILL-2, R-BILL-10).
+
+::
+
+    received ──check──▶ checked ──confirm_substance──▶ substance_confirmed ──approve──▶ approved
+        │                  │  └───────────────approve (no substance needed)──────────▶ approved
+        └──check (dup)──▶ held                                                           │
+                                                                       add_to_batch ▼
+    received/checked/substance_confirmed/held ──reject──▶ rejected     in_batch ──pay──▶ paid
+
+* ``check`` runs the payment rules (``payment_rules.check_claim``); a duplicate of an invoice
+  that is still alive (same trajectory, milestone and period, or the same invoice number of the
+  provider) goes to ``held`` and can never be approved (R-BILL-10).
+* ``recheck`` runs the rules again (e.g. after the final report arrived); a held invoice whose
+  original was rejected comes back to ``checked``.
+* ``confirm_substance``: the case manager confirms the facts only a person can judge (early
+  termination reason, reporting and handover, an adjusted pro-rata amount, placement facts).
+* ``approve`` is refused unless the rules allow the claim at that moment (verdict not red).
+
+Pure module: no ORM.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+from types import MappingProxyType
+
+
+class InvoiceStatus(StrEnum):
+    RECEIVED = "received"
+    CHECKED = "checked"
+    SUBSTANCE_CONFIRMED = "substance_confirmed"
+    APPROVED = "approved"
+    IN_BATCH = "in_batch"
+    PAID = "paid"
+    HELD = "held"
+    REJECTED = "rejected"
+
+
+STATUS_LABELS_NL: Mapping[InvoiceStatus, str] = MappingProxyType(
+    {
+        InvoiceStatus.RECEIVED: "Ontvangen",
+        InvoiceStatus.CHECKED: "Gecontroleerd",
+        InvoiceStatus.SUBSTANCE_CONFIRMED: "Inhoudelijk bevestigd",
+        InvoiceStatus.APPROVED: "Goedgekeurd",
+        InvoiceStatus.IN_BATCH: "In betaalbatch",
+        InvoiceStatus.PAID: "Betaald",
+        InvoiceStatus.HELD: "Aangehouden (dubbel)",
+        InvoiceStatus.REJECTED: "Afgewezen",
+    }
+)
+
+
+class InvoiceAction(StrEnum):
+    CHECK = "check"
+    HOLD = "hold"
+    RECHECK = "recheck"
+    CONFIRM_SUBSTANCE = "confirm_substance"
+    APPROVE = "approve"
+    REJECT = "reject"
+    ADD_TO_BATCH = "add_to_batch"
+    PAY = "pay"
+
+
+ACTION_LABELS_NL: Mapping[InvoiceAction, str] = MappingProxyType(
+    {
+        InvoiceAction.CHECK: "Gecontroleerd op de betalingsregels",
+        InvoiceAction.HOLD: "Aangehouden als dubbele factuur",
+        InvoiceAction.RECHECK: "Opnieuw gecontroleerd",
+        InvoiceAction.CONFIRM_SUBSTANCE: "Inhoudelijk bevestigd",
+        InvoiceAction.APPROVE: "Goedgekeurd",
+        InvoiceAction.REJECT: "Afgewezen",
+        InvoiceAction.ADD_TO_BATCH: "Opgenomen in betaalbatch",
+        InvoiceAction.PAY: "Betaald",
+    }
+)
+
+_S = InvoiceStatus
+_A = InvoiceAction
+
+#: (from, action) -> to. Everything not in this table is refused.
+TRANSITIONS: Mapping[tuple[InvoiceStatus, InvoiceAction], InvoiceStatus] = MappingProxyType(
+    {
+        (_S.RECEIVED, _A.CHECK): _S.CHECKED,
+        # R-BILL-10: duplicates are held, never paid.
+        (_S.RECEIVED, _A.HOLD): _S.HELD,
+        (_S.CHECKED, _A.RECHECK): _S.CHECKED,
+        (_S.SUBSTANCE_CONFIRMED, _A.RECHECK): _S.SUBSTANCE_CONFIRMED,
+        # A held invoice is released only when its original is gone (rejected).
+        (_S.HELD, _A.RECHECK): _S.CHECKED,
+        (_S.CHECKED, _A.CONFIRM_SUBSTANCE): _S.SUBSTANCE_CONFIRMED,
+        (_S.SUBSTANCE_CONFIRMED, _A.CONFIRM_SUBSTANCE): _S.SUBSTANCE_CONFIRMED,
+        # Approval needs substance confirmation where the rules need a person's judgement;
+        # the service checks that, the table only allows both starting points.
+        (_S.CHECKED, _A.APPROVE): _S.APPROVED,
+        (_S.SUBSTANCE_CONFIRMED, _A.APPROVE): _S.APPROVED,
+        (_S.RECEIVED, _A.REJECT): _S.REJECTED,
+        (_S.CHECKED, _A.REJECT): _S.REJECTED,
+        (_S.SUBSTANCE_CONFIRMED, _A.REJECT): _S.REJECTED,
+        (_S.HELD, _A.REJECT): _S.REJECTED,
+        (_S.APPROVED, _A.ADD_TO_BATCH): _S.IN_BATCH,
+        (_S.IN_BATCH, _A.PAY): _S.PAID,
+    }
+)
+
+#: Statuses of an invoice that still counts (may be or was paid): duplicates are judged
+#: against these, and the database allows only one per claim key (R-BILL-10). `received` is
+#: transient (the submit transaction checks at once); leaving it out lets two racing
+#: submissions both be stored, after which only one can become `checked`, the other is held.
+LIVE_STATUSES: frozenset[InvoiceStatus] = frozenset(
+    set(InvoiceStatus) - {InvoiceStatus.RECEIVED, InvoiceStatus.HELD, InvoiceStatus.REJECTED}
+)
+#: Statuses from which the finance clerk can still act (work list).
+OPEN_STATUSES: frozenset[InvoiceStatus] = frozenset(
+    {
+        InvoiceStatus.RECEIVED,
+        InvoiceStatus.CHECKED,
+        InvoiceStatus.SUBSTANCE_CONFIRMED,
+        InvoiceStatus.HELD,
+    }
+)
+#: Approved but not yet paid: counts for "overdue for payment".
+UNPAID_STATUSES: frozenset[InvoiceStatus] = frozenset(
+    {
+        InvoiceStatus.RECEIVED,
+        InvoiceStatus.CHECKED,
+        InvoiceStatus.SUBSTANCE_CONFIRMED,
+        InvoiceStatus.APPROVED,
+        InvoiceStatus.IN_BATCH,
+    }
+)
+
+
+class IllegalInvoiceTransition(Exception):  # noqa: N818 (a domain term)
+    """A step the workflow table does not allow; the message is Dutch."""
+
+
+def next_status(status: InvoiceStatus | str, action: InvoiceAction | str) -> InvoiceStatus:
+    """The status after ``action``, or :class:`IllegalInvoiceTransition` naming both."""
+    current, act = InvoiceStatus(status), InvoiceAction(action)
+    target = TRANSITIONS.get((current, act))
+    if target is None:
+        raise IllegalInvoiceTransition(
+            f"'{ACTION_LABELS_NL[act]}' kan niet bij een factuur met status "
+            f"'{STATUS_LABELS_NL[current]}'."
+        )
+    return target
+
+
+def allowed_actions(status: InvoiceStatus | str) -> tuple[InvoiceAction, ...]:
+    current = InvoiceStatus(status)
+    return tuple(action for (start, action) in TRANSITIONS if start is current)

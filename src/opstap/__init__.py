@@ -1,0 +1,5 @@
+"""Opstap: regiesysteem re-integratie."""
+
+from .celery import app as celery_app
+
+__all__ = ["celery_app"]

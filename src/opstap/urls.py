@@ -16,6 +16,13 @@ urlpatterns = [
     path("healthz", web_views.healthz, name="healthz"),
     path("api/v1/", include("opstap.api.urls")),
     path("account/", include("opstap.accounts.urls")),
+    path("klanten/", include("opstap.clients.urls")),
+    path("audit/", include("opstap.audit.urls")),
+    path("aanbieders/", include("opstap.providers.urls")),
+    path("instrumentengids/", include("opstap.providers.guide_urls")),
+    path("trajecten/", include("opstap.trajectories.urls")),
+    path("financien/", include("opstap.finance.urls")),
+    path("facturen/", include("opstap.invoices.urls")),
     path("beheer/", admin.site.urls),
     path("", include("opstap.web.urls")),
 ]

@@ -6,10 +6,42 @@ from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework.routers import SimpleRouter
 
 from opstap.accounts.access import public_view
+from opstap.clients.api.views import ClientViewSet
+from opstap.finance.api.views import (
+    BusinessCaseViewSet,
+    CostSplitViewSet,
+    ForecastViewSet,
+    OutflowPremiumViewSet,
+    SafetyNetViewSet,
+)
+from opstap.invoices.api.views import CreditNoteViewSet, InvoiceViewSet, PaymentBatchViewSet
 from opstap.organisations.api.views import MunicipalityViewSet
+from opstap.providers.api.views import (
+    ProductChangeProposalViewSet,
+    ProductViewSet,
+    ProviderViewSet,
+    TileViewSet,
+)
+from opstap.trajectories.api.views import TrajectoryViewSet
 
 router = SimpleRouter(trailing_slash=False)
 router.register("municipalities", MunicipalityViewSet, basename="municipality")
+router.register("providers", ProviderViewSet, basename="provider")
+router.register("products", ProductViewSet, basename="product")
+router.register("tiles", TileViewSet, basename="tile")
+router.register(
+    "product-change-proposals", ProductChangeProposalViewSet, basename="product-change-proposal"
+)
+router.register("clients", ClientViewSet, basename="client")
+router.register("finance/cost-split", CostSplitViewSet, basename="finance-cost-split")
+router.register("finance/business-cases", BusinessCaseViewSet, basename="finance-business-case")
+router.register("finance/safety-net", SafetyNetViewSet, basename="finance-safety-net")
+router.register("finance/forecasts", ForecastViewSet, basename="finance-forecast")
+router.register("outflow-premiums", OutflowPremiumViewSet, basename="outflow-premium")
+router.register("trajectories", TrajectoryViewSet, basename="trajectory")
+router.register("invoices", InvoiceViewSet, basename="invoice")
+router.register("credit-notes", CreditNoteViewSet, basename="credit-note")
+router.register("payment-batches", PaymentBatchViewSet, basename="payment-batch")
 
 app_name = "api"
 urlpatterns = [

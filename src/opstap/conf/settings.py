@@ -255,6 +255,18 @@ CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", CELERY_BROKER_URL)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+# Scheduled jobs (celery beat). Without a broker, cron runs the equivalent management commands:
+# `send_deadline_notifications` and `providers_flag_inactive` (see docs/operations.md).
+CELERY_BEAT_SCHEDULE = {
+    "deadline-notifications": {
+        "task": "opstap.trajectories.send_deadline_notifications",
+        "schedule": 60 * 60,  # hourly: notices go out soon after a deadline passes
+    },
+    "flag-inactive-providers": {
+        "task": "opstap.providers.flag_inactive",
+        "schedule": 24 * 60 * 60,
+    },
+}
 
 # Security headers (conventions: CSP without inline scripts, frames denied).
 X_FRAME_OPTIONS = "DENY"

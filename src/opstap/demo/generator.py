@@ -59,7 +59,13 @@ DEMO_USERS: list[tuple[str, str, str, tuple[RoleCode, ...]]] = [
 DEMO_PROVIDERS = {"aanbieder-a": "Werkkracht Liemers B.V.", "aanbieder-b": "Stichting Ontplooi"}
 
 # Apps that contribute demo data, in dependency order. Missing modules are skipped.
-DEMO_STEPS = ["opstap.providers", "opstap.clients", "opstap.finance"]
+DEMO_STEPS = [
+    "opstap.providers",
+    "opstap.clients",
+    "opstap.trajectories",
+    "opstap.invoices",
+    "opstap.finance",
+]
 
 
 @dataclass

@@ -109,6 +109,7 @@ def _guide(request: HttpRequest, *, user: Any, organisation_id: int, public: boo
             "results": results,
             "page": page,
             "public": public,
+            "can_order": user is not None and user.has_opstap_perm(Perm.TRAJECTORY_ORDER),
             "querystring": params.urlencode(),
             "today": today,
             "promoted": selectors.promoted_modules(organisation_id, today),

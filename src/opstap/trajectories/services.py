@@ -30,7 +30,11 @@ from opstap.clients.models import Client
 from opstap.clients.services import client_event_record
 from opstap.providers.models import Notification, Product, Tile
 from opstap.providers.selectors import product_price_on
-from opstap.providers.services import _notify, product_orderability, provider_record_activity
+from opstap.providers.services import (
+    notification_send,
+    product_orderability,
+    provider_record_activity,
+)
 
 from . import deadlines as dl
 from .models import (
@@ -711,7 +715,7 @@ def _current_case_manager(trajectory: Trajectory) -> Any:
 
 def _alert_case_manager(trajectory: Trajectory, *, title: str, body: str) -> Notification:
     """In-app notification (the providers app's Notification table) plus e-mail."""
-    return _notify(
+    return notification_send(
         recipient=_current_case_manager(trajectory),
         title=title,
         body=body,
@@ -983,7 +987,7 @@ def deadlines_send_notifications(*, on: dt.date | None = None, before_days: int 
                     if stage == STAGE_OVERDUE
                     else f"Termijn nadert: {deadline.label}"
                 )
-                _notify(
+                notification_send(
                     recipient=user,
                     title=title[:200],
                     body=(

@@ -19,4 +19,16 @@ class NavItem:
 
 NAV_ITEMS: list[NavItem] = [
     NavItem("Start", "web:home", Perm.HOME_VIEW),
+    NavItem("Audittrail", "audit:list", Perm.AUDIT_VIEW),
+    NavItem("Mijn caseload", "clients:caseload", Perm.CLIENT_VIEW),
+    NavItem("Caseloadgrootte", "clients:caseload_sizes", Perm.CLIENT_CASELOAD_STATS),
+    NavItem("Klanten importeren", "clients:import", Perm.CLIENT_IMPORT),
+    NavItem("Instrumentengids", "guide:search", Perm.PRODUCT_SEARCH),
+    NavItem("Aanbieders", "providers:list", Perm.PROVIDER_VIEW),
+    NavItem("Financiën", "finance:index", Perm.FINANCE_VIEW),
+    NavItem("Trajecten", "trajectories:list", Perm.TRAJECTORY_VIEW),
+    NavItem("Mijn termijnen", "trajectories:deadlines", Perm.TRAJECTORY_VIEW),
+    NavItem("Facturen", "invoices:list", Perm.INVOICE_VIEW),
+    NavItem("Betaalbatches", "invoices:batches", Perm.INVOICE_APPROVE),
+    NavItem("Reiskosten", "invoices:travel", Perm.TRAJECTORY_ORDER),
 ]

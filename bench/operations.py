@@ -96,3 +96,356 @@ OPERATIONS: list[Operation] = [
         "hand-written SQL",
     ),
 ]
+
+
+# --- clients (issue 4): caseload page and client list API -----------------------------------
+
+# The demo case manager 'klantmanager' works in Unit Werk: steps 2b-5 and 6 with growth / not
+# work-ready (the default unit mapping), plus always her own caseload (R-SEC-1).
+_CASELOAD_SCOPE = (
+    "c.organisation_id = %s AND (c.case_manager_id = %s OR c.ladder_step IN "
+    "('2b','3','4','5') OR (c.ladder_step = '6' AND c.ladder_sub_status IN "
+    "('with_growth','not_work_ready')))"
+)
+
+
+def _sql_caseload_page(ctx: BenchContext) -> object:
+    """Floor of the caseload page: what the page shows, in two hand-written queries — the
+    chart (clients per step of the whole visible caseload; the list size is the count of the
+    filtered step) and the first 25 of step 4 by name, with municipality and case manager
+    names."""
+    params = [ctx.organisation_id, ctx.users["klantmanager"].pk]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT c.ladder_step, COUNT(*) FROM clients_client c WHERE {_CASELOAD_SCOPE} "  # noqa: S608 (constant)
+            "GROUP BY c.ladder_step",
+            params,
+        )
+        cursor.fetchall()
+        cursor.execute(
+            "SELECT c.id, c.client_number, c.first_name, c.last_name_prefix, c.last_name, "  # noqa: S608
+            "c.date_of_birth, c.ladder_step, c.ladder_sub_status, c.migration_background, "
+            "c.ldr_registered, c.nbw_indication, c.lks_status, c.benefit_type, m.name, "
+            "u.first_name, u.last_name FROM clients_client c "
+            "JOIN organisations_municipality m ON m.id = c.municipality_id "
+            "LEFT JOIN accounts_user u ON u.id = c.case_manager_id "
+            f"WHERE {_CASELOAD_SCOPE} AND c.ladder_step = '4' "
+            "ORDER BY c.last_name, c.first_name, c.id LIMIT 25",
+            params,
+        )
+        return cursor.fetchall()
+
+
+def _sql_clients_api(ctx: BenchContext) -> object:
+    """Floor of GET /api/v1/clients?ladderStep=4: COUNT of the visible step-4 clients and the
+    first 25 by name with every column the API returns (ids for municipality/case manager)."""
+    params = [ctx.organisation_id, ctx.users["klantmanager"].pk]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*) FROM clients_client c WHERE {_CASELOAD_SCOPE} "  # noqa: S608
+            "AND c.ladder_step = '4'",
+            params,
+        )
+        cursor.fetchone()
+        cursor.execute(
+            f"SELECT c.* FROM clients_client c WHERE {_CASELOAD_SCOPE} "  # noqa: S608
+            "AND c.ladder_step = '4' ORDER BY c.last_name, c.first_name, c.id LIMIT 25",
+            params,
+        )
+        return cursor.fetchall()
+
+
+def _caseload_page_counts_not_cached(ctx: BenchContext) -> object:
+    """The caseload page right after a client of the organisation changed: the per-step
+    counts are not in the counts cache and are computed (the worst case of the page)."""
+    from opstap.clients.counts_cache import client_counts_changed
+
+    client_counts_changed(ctx.organisation_id)
+    return _get("staff_client", "/klanten/?trede=4")(ctx)
+
+
+def _clients_api_count_not_cached(ctx: BenchContext) -> object:
+    """The API's first page right after a client of the organisation changed: the total is
+    counted again (the worst case of the list call)."""
+    from opstap.clients.counts_cache import client_counts_changed
+
+    client_counts_changed(ctx.organisation_id)
+    return _get("api_client", "/api/v1/clients?ladderStep=4&pageSize=25")(ctx)
+
+
+OPERATIONS.extend(
+    [
+        Operation(
+            "caseload page (filtered, first page)",
+            _get("staff_client", "/klanten/?trede=4"),
+            _sql_caseload_page,
+            "hand-written SQL",
+        ),
+        Operation(
+            "caseload page, counts not cached",
+            _caseload_page_counts_not_cached,
+            _sql_caseload_page,
+            "hand-written SQL",
+        ),
+        Operation(
+            "GET /api/v1/clients?ladderStep=4 (first page)",
+            _get("api_client", "/api/v1/clients?ladderStep=4&pageSize=25"),
+            _sql_clients_api,
+            "hand-written SQL",
+        ),
+        Operation(
+            "GET /api/v1/clients?ladderStep=4, count not cached",
+            _clients_api_count_not_cached,
+            _sql_clients_api,
+            "hand-written SQL",
+        ),
+    ]
+)
+
+
+# --- Provider network (instrument guide, provider list) -------------------------------------
+
+
+def _sql_guide_search(ctx: BenchContext) -> object:
+    """Floor of the guide: the first page of active products matching text + ladder step,
+    with the price valid today, provider, and the tiles/locations of those products."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT p.id, p.name, p.nominal_duration_days, v.name, "
+            "(SELECT pp.amount FROM providers_productprice pp WHERE pp.product_id = p.id "
+            " AND pp.valid_from <= %s AND (pp.valid_until IS NULL OR pp.valid_until >= %s) "
+            " ORDER BY pp.valid_from DESC LIMIT 1) "
+            "FROM providers_product p JOIN providers_provider v ON v.id = p.provider_id "
+            "WHERE p.organisation_id = %s AND p.status = 'active' AND v.status = 'active' "
+            "AND LOWER(p.search_text) LIKE %s AND EXISTS (SELECT 1 FROM "
+            "providers_productladderstep s WHERE s.product_id = p.id AND s.step = '5') "
+            "ORDER BY p.name, p.id LIMIT 25",
+            [today, today, ctx.organisation_id, "%jobcoaching%"],
+        )
+        rows = cursor.fetchall()
+        ids = [r[0] for r in rows] or [0]
+        marks = ",".join(["%s"] * len(ids))
+        cursor.execute(
+            f"SELECT product_id, city FROM providers_productlocation WHERE product_id IN ({marks})",  # noqa: S608
+            ids,
+        )
+        cursor.fetchall()
+        cursor.execute(
+            "SELECT pt.product_id, t.number, t.name FROM providers_product_tiles pt "  # noqa: S608
+            f"JOIN providers_tile t ON t.id = pt.tile_id WHERE pt.product_id IN ({marks})",
+            ids,
+        )
+        cursor.fetchall()
+        return rows
+
+
+def _sql_provider_list(ctx: BenchContext) -> object:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT v.id, v.name, v.status, v.last_activity_on, "
+            "(SELECT COUNT(*) FROM providers_product p WHERE p.provider_id = v.id "
+            " AND p.status = 'active') FROM providers_provider v "
+            "WHERE v.organisation_id = %s ORDER BY v.name",
+            [ctx.organisation_id],
+        )
+        return cursor.fetchall()
+
+
+OPERATIONS.extend(
+    [
+        Operation(
+            "instrument guide search (jobcoaching, step 5)",
+            _get("staff_client", "/instrumentengids/?q=jobcoaching&trede=5"),
+            _sql_guide_search,
+            "hand-written SQL",
+        ),
+        Operation(
+            "GET /api/v1/products?q=jobcoaching&ladderStep=5",
+            _get("api_client", "/api/v1/products?q=jobcoaching&ladderStep=5"),
+            _sql_guide_search,
+            "hand-written SQL",
+        ),
+        Operation(
+            "provider list (case manager)",
+            _get("staff_client", "/aanbieders/"),
+            _sql_provider_list,
+            "hand-written SQL",
+        ),
+    ]
+)
+
+
+# --- Trajectories (issue 6): provider's API list and the case manager's overdue list --------
+
+_PROVIDER_API: dict[int, Client] = {}
+
+
+def _provider_api(ctx: BenchContext) -> Client:
+    """An API client with a bearer token of provider staff 'aanbieder-a' (made once)."""
+    from opstap.accounts.services import api_token_issue
+
+    if ctx.organisation_id not in _PROVIDER_API:
+        _token, key = api_token_issue(user=ctx.users["aanbieder-a"], name="benchmark")
+        _PROVIDER_API[ctx.organisation_id] = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    return _PROVIDER_API[ctx.organisation_id]
+
+
+def _provider_trajectories_api(ctx: BenchContext) -> object:
+    response = _provider_api(ctx).get("/api/v1/trajectories?pageSize=100")
+    assert response.status_code == 200, response.status_code
+    return response
+
+
+def _sql_provider_trajectories(ctx: BenchContext) -> object:
+    """Floor: count + first 100 of the provider's trajectories in its visibility window
+    (running, or ended within 90 days), with client/product/provider names and an
+    'overdue' flag, in two hand-written queries."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    provider_id = ctx.users["aanbieder-a"].provider_membership.provider_id
+    since = today - dt.timedelta(days=90)
+    where = (
+        "t.organisation_id = %s AND t.provider_id = %s AND "
+        "(t.actual_end_date IS NULL OR t.actual_end_date >= %s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*) FROM trajectories_trajectory t WHERE {where}",  # noqa: S608
+            [ctx.organisation_id, provider_id, since],
+        )
+        cursor.fetchone()
+        cursor.execute(
+            "SELECT t.*, c.client_number, c.first_name, c.last_name, p.name, v.name, "  # noqa: S608
+            "EXISTS (SELECT 1 FROM trajectories_deadline d WHERE d.trajectory_id = t.id "
+            " AND d.due_on < %s AND d.met_on IS NULL AND d.cancelled_on IS NULL) "
+            "FROM trajectories_trajectory t JOIN clients_client c ON c.id = t.client_id "
+            "JOIN providers_product p ON p.id = t.product_id "
+            "JOIN providers_provider v ON v.id = t.provider_id "
+            f"WHERE {where} ORDER BY t.order_date DESC, t.id DESC LIMIT 100",
+            [today, ctx.organisation_id, provider_id, since],
+        )
+        return cursor.fetchall()
+
+
+def _sql_overdue_trajectories(ctx: BenchContext) -> object:
+    """Floor: count + first page (50) of running trajectories of the case manager's clients
+    with an open deadline past its due date."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    user_id = ctx.users["klantmanager"].pk
+    where = (
+        "t.organisation_id = %s AND t.state NOT IN ('handed_over', 'quote_rejected') AND "
+        "t.client_id IN (SELECT c.id FROM clients_client c WHERE c.organisation_id = %s AND "
+        "(c.case_manager_id = %s OR c.ladder_step IN ('2b','3','4','5') OR "
+        "(c.ladder_step = '6' AND c.ladder_sub_status IN ('with_growth','not_work_ready')))) "
+        "AND EXISTS (SELECT 1 FROM trajectories_deadline d WHERE d.trajectory_id = t.id "
+        "AND d.due_on < %s AND d.met_on IS NULL AND d.cancelled_on IS NULL)"
+    )
+    params = [ctx.organisation_id, ctx.organisation_id, user_id, today]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*) FROM trajectories_trajectory t WHERE {where}",  # noqa: S608
+            params,
+        )
+        cursor.fetchone()
+        cursor.execute(
+            "SELECT t.*, c.client_number, c.first_name, c.last_name, p.name, v.name, "  # noqa: S608
+            "u.first_name, u.last_name FROM trajectories_trajectory t "
+            "JOIN clients_client c ON c.id = t.client_id "
+            "JOIN providers_product p ON p.id = t.product_id "
+            "JOIN providers_provider v ON v.id = t.provider_id "
+            "JOIN accounts_user u ON u.id = t.case_manager_id "
+            f"WHERE {where} ORDER BY t.order_date DESC, t.id DESC LIMIT 50",
+            params,
+        )
+        return cursor.fetchall()
+
+
+OPERATIONS.extend(
+    [
+        Operation(
+            "GET /api/v1/trajectories (provider, page of 100)",
+            _provider_trajectories_api,
+            _sql_provider_trajectories,
+            "hand-written SQL",
+        ),
+        Operation(
+            "trajectory overview, overdue only (case manager)",
+            _get("staff_client", "/trajecten/?overdue=on"),
+            _sql_overdue_trajectories,
+            "hand-written SQL",
+        ),
+    ]
+)
+
+
+# --- invoices (R-BILL-2, R-BILL-10): checking a batch of submitted invoices ------------------
+
+_INVOICE_BATCH = 100
+_invoice_cache: dict[str, Any] = {}
+
+
+def _invoice_batch(ctx: BenchContext) -> list[Any]:
+    if "batch" not in _invoice_cache:
+        from opstap.invoices.models import Invoice
+
+        _invoice_cache["batch"] = list(
+            Invoice.objects.filter(organisation_id=ctx.organisation_id).order_by("id")[
+                :_INVOICE_BATCH
+            ]
+        )
+    return _invoice_cache["batch"]
+
+
+def _check_invoice_batch(ctx: BenchContext) -> object:
+    """Check up to 100 submitted invoices against the payment rules (bulk, read-only)."""
+    from opstap.invoices.services import invoices_check_many
+
+    return invoices_check_many(_invoice_batch(ctx))
+
+
+def _pure_check_invoice_batch(ctx: BenchContext) -> object:
+    """Floor: the pure `payment_rules.check_claim` on the same invoices, facts prebuilt."""
+    from opstap.invoices.payment_rules import InvoiceClaim, MilestoneKind, check_claim
+    from opstap.invoices.services import rules_context, trajectory_facts
+
+    if "pure" not in _invoice_cache:
+        prepared = []
+        for invoice in _invoice_batch(ctx):
+            facts = trajectory_facts(invoice.trajectory, exclude_invoice_id=invoice.pk)
+            claim = InvoiceClaim(
+                provider_ref=str(invoice.provider_id),
+                client_number=invoice.stated_client_number,
+                client_surname=invoice.stated_client_surname,
+                invoice_number=invoice.invoice_number,
+                invoice_date=invoice.invoice_date,
+                milestone=MilestoneKind(invoice.milestone),
+                amount_excl=invoice.amount_excl,
+                vat=invoice.vat,
+                amount_incl=invoice.amount_incl,
+                period_start=invoice.period_start,
+                period_end=invoice.period_end,
+            )
+            prepared.append((claim, facts))
+        _invoice_cache["pure"] = (prepared, rules_context(ctx.organisation_id))
+    prepared, rules = _invoice_cache["pure"]
+    return [check_claim(claim, facts, rules) for claim, facts in prepared]
+
+
+OPERATIONS.extend(
+    [
+        Operation(
+            f"check a batch of {_INVOICE_BATCH} submitted invoices (payment rules)",
+            _check_invoice_batch,
+            _pure_check_invoice_batch,
+            "pure check_claim on prebuilt facts",
+        ),
+    ]
+)

@@ -24,6 +24,7 @@ from opstap.accounts.roles import RoleCode
 from opstap.accounts.services import user_create
 
 from .bsn import bsn_from_prefix
+from .counts_cache import client_counts_changed_now_and_on_commit
 from .ladder import LadderSubStatus
 from .models import (
     BenefitType,
@@ -447,6 +448,7 @@ def build(ctx: Any) -> None:
             LadderStepChange.objects.bulk_create(ladder_rows, batch_size=2_000)
             ClientEvent.objects.bulk_create(events, batch_size=2_000)
         ctx.log(f"  klanten: {min(chunk_start + CHUNK, len(plan))}/{len(plan)}")
+    client_counts_changed_now_and_on_commit(org.pk)  # bulk_create sends no signals
     _showcase(ctx)
     ctx.log(
         f"{len(plan)} klanten aangemaakt "

@@ -4,22 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q
 from django.http import HttpRequest
+from django.utils import timezone
 
 from opstap.accounts.roles import Perm
 from opstap.web.home import HomePanel, register_home_panel
 
 
 def _context(request: HttpRequest) -> dict[str, Any]:
-    from .selectors import clients_for
+    from .selectors import CaseloadFilters, caseload_overview, clients_for
 
     user: Any = request.user
-    counts = clients_for(user).aggregate(
-        mine=Count("id", filter=Q(case_manager_id=user.pk)),
-        visible=Count("id"),
-    )
-    return {"caseload_mine": counts["mine"], "caseload_visible": counts["visible"]}
+    # The visible total is the unfiltered caseload page's chart total: shared, cached counts
+    # (issue 4); the own caseload is a small index range.
+    visible = caseload_overview(user=user, filters=CaseloadFilters(), on=timezone.localdate())
+    mine = clients_for(user).filter(case_manager_id=user.pk).count()
+    return {"caseload_mine": mine, "caseload_visible": visible.count}
 
 
 register_home_panel(

@@ -27,6 +27,7 @@ from opstap.accounts.roles import RoleCode
 from opstap.organisations.models import Municipality
 
 from . import ladder
+from .counts_cache import client_counts_changed_now_and_on_commit
 from .models import (
     BenefitType,
     Client,
@@ -643,4 +644,6 @@ def _write_chunk(job: ImportJob, rows: list[tuple[int, dict[str, Any]]]) -> tupl
         Client.objects.bulk_update(changed, sorted(changed_fields), batch_size=CHUNK)
     LadderStepChange.objects.bulk_create(ladder_rows, batch_size=CHUNK)
     ClientEvent.objects.bulk_create(events, batch_size=CHUNK)
+    if new or changed:  # bulk writes send no signals: invalidate the cached caseload counts
+        client_counts_changed_now_and_on_commit(org_id)
     return len(new), len(changed), unchanged

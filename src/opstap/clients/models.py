@@ -187,7 +187,13 @@ class Client(OrganisationOwned):
             ),
         ]
         indexes = [
-            models.Index(fields=["organisation", "case_manager"], name="client_org_cm"),
+            # Every column of the case manager's scope (own caseload OR the unit's ladder
+            # positions) and of the step filter: the per-step counts of the caseload chart
+            # and the list size are index-only scans (issue 4). Also serves "org + step".
+            models.Index(
+                fields=["organisation", "ladder_step", "ladder_sub_status", "case_manager"],
+                name="client_org_scope",
+            ),
             # Step filter + default sort: the first page comes straight from the index.
             models.Index(
                 fields=["organisation", "ladder_step", "last_name", "first_name", "id"],
@@ -197,6 +203,7 @@ class Client(OrganisationOwned):
             models.Index(
                 fields=["organisation", "last_name", "first_name", "id"], name="client_org_sortname"
             ),
+            # "Mijn caseload" + default sort (also serves organisation + case manager alone).
             models.Index(
                 fields=["organisation", "case_manager", "last_name", "first_name", "id"],
                 name="client_org_cm_name",

@@ -57,6 +57,26 @@ def mapping_rows(*, organisation_id: int | None, kind: str, on: dt.date) -> tupl
     )
 
 
+def mapping_rows_by_kind(
+    *, organisation_id: int | None, on: dt.date
+) -> dict[str, tuple[MappingRow, ...]]:
+    """`mapping_rows` of every kind (unit and track) in one query."""
+    rows = list(
+        LadderMapping.objects.filter(_valid_on(on))
+        .filter(Q(organisation_id=organisation_id) | Q(organisation__isnull=True))
+        .values_list("kind", "organisation_id", "step", "sub_status", "value")
+    )
+    result: dict[str, tuple[MappingRow, ...]] = {}
+    for kind in MappingKind.values:
+        of_kind = [r[1:] for r in rows if r[0] == kind]
+        chosen = [r for r in of_kind if r[0] is not None] or of_kind
+        result[kind] = tuple(
+            MappingRow(LadderStep(step), LadderSubStatus(sub) if sub else None, value)
+            for _org, step, sub, value in chosen
+        )
+    return result
+
+
 def positions_q(positions: Iterable[LadderPosition]) -> Q:
     """A filter matching clients on any of these ladder positions."""
     q = Q(pk__in=[])
@@ -129,12 +149,13 @@ class Derived:
 
 
 class DerivedResolver:
-    """Derives unit/track for many clients with two queries in total (not per row)."""
+    """Derives unit/track for many clients with one query in total (not per row)."""
 
     def __init__(self, *, organisation_id: int | None, on: dt.date) -> None:
         self.on = on
-        self.units = mapping_rows(organisation_id=organisation_id, kind=MappingKind.UNIT, on=on)
-        self.tracks = mapping_rows(organisation_id=organisation_id, kind=MappingKind.TRACK, on=on)
+        rows = mapping_rows_by_kind(organisation_id=organisation_id, on=on)
+        self.units = rows[MappingKind.UNIT]
+        self.tracks = rows[MappingKind.TRACK]
 
     def __call__(self, client: Client) -> Derived:
         from .target_groups import age_on
@@ -209,19 +230,77 @@ def caseload_list(*, user: Any, filters: CaseloadFilters, on: dt.date) -> QueryS
     return qs.order_by(*SORTS.get(filters.sort, SORTS["naam"]))
 
 
+@dataclass
+class CaseloadPage:
+    """The caseload list for one request: the filtered queryset, its exact size, the counts
+    per ladder step of the same filters without the step filter (the chart) and when those
+    counts were computed."""
+
+    queryset: QuerySet[Client]
+    count: int
+    step_counts: dict[str, int]
+    counted_at: dt.datetime
+
+
+def caseload_overview(*, user: Any, filters: CaseloadFilters, on: dt.date) -> CaseloadPage:
+    """`caseload_list` plus its size and the per-step chart counts, with ONE aggregate query
+    (none while the counts are cached, see `counts_cache`).
+
+    The list with a step filter is the chart's set narrowed to that step, so its size is the
+    chart's count for that step (or the chart's total without a step filter): the separate
+    `COUNT(*)` of the paginator is not needed and the numbers on the page always agree."""
+    import dataclasses
+
+    from .counts_cache import cached_counts
+
+    without_step = caseload_list(
+        user=user, filters=dataclasses.replace(filters, ladder_step=""), on=on
+    )
+    raw, counted_at = cached_counts(
+        _step_count_query(without_step), organisation_id=getattr(user, "organisation_id", None)
+    )
+    if filters.ladder_step:
+        qs = without_step.filter(ladder_step=filters.ladder_step)
+        count = raw.get(filters.ladder_step, 0)
+    else:
+        qs = without_step
+        count = sum(raw.values())
+    return CaseloadPage(queryset=qs, count=count, step_counts=raw, counted_at=counted_at)
+
+
 def client_search_bsn(*, user: Any, bsn: str) -> QuerySet[Client]:
     """BSN search (POST only, never in a URL); scoped."""
     return clients_for(user).filter(bsn=bsn).select_related("municipality", "case_manager")
 
 
-def ladder_step_counts(qs: QuerySet[Client]) -> list[dict[str, Any]]:
-    """Counts per ladder step for a (scoped) client queryset; one query."""
-    raw = dict(
+def _step_count_query(qs: QuerySet[Client]) -> QuerySet[Any]:
+    """Rows (step code, number of clients) of a (scoped) client queryset; one grouped query.
+
+    `COUNT(*)` (not `COUNT(id)`) and only the step column, so that PostgreSQL answers it
+    from the `client_org_scope` index (organisation, step, sub-status, case manager) with an
+    index-only scan: the case manager's scope is evaluated inside the index too."""
+    return (
         qs.order_by()
         .values_list("ladder_step")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
         .values_list("ladder_step", "n")
     )
+
+
+def ladder_step_raw_counts(qs: QuerySet[Client]) -> dict[str, int]:
+    """Step code → number of clients of a (scoped) client queryset; one grouped query."""
+    return dict(_step_count_query(qs))
+
+
+def ladder_step_counts(
+    qs: QuerySet[Client] | None = None, *, raw: dict[str, int] | None = None
+) -> list[dict[str, Any]]:
+    """Counts per ladder step for a (scoped) client queryset; one query (none when the raw
+    counts of `ladder_step_raw_counts` are passed in)."""
+    if raw is None:
+        if qs is None:
+            raise TypeError("ladder_step_counts needs a queryset or raw counts")
+        raw = ladder_step_raw_counts(qs)
     total = sum(raw.values()) or 1
     return [
         {

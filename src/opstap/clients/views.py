@@ -3,7 +3,6 @@ budget, caseload sizes and the client import. Parse, call a service or selector,
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 import uuid
 from pathlib import Path
@@ -16,6 +15,7 @@ from django.db import close_old_connections, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
 
 from opstap.accounts.access import get_object_for_user, permission_required, scoped
@@ -53,6 +53,18 @@ from .services import (
 from .target_groups import TARGET_GROUP_LABELS_NL
 
 PAGE_SIZES = (10, 25, 50, 100)
+
+
+class CountedPaginator(Paginator):
+    """A paginator whose (exact) number of objects is already known, so it runs no COUNT."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
 
 
 def audit_clients_shown(
@@ -155,21 +167,20 @@ def caseload(request: HttpRequest) -> HttpResponse:
         request.GET or None, municipalities=municipalities, case_managers=case_managers
     )
     filters = _filters_from(form, user)
-    qs = selectors.caseload_list(user=user, filters=filters, on=timezone.localdate())
+    # One aggregate gives the chart (the whole filtered caseload per step, ignoring the step
+    # filter itself) and the exact number of clients in the list (no separate COUNT).
+    overview = selectors.caseload_overview(user=user, filters=filters, on=timezone.localdate())
     try:
         per_page = int(request.GET.get("per", 25))
     except ValueError:
         per_page = 25
     per_page = per_page if per_page in PAGE_SIZES else 25
-    page = Paginator(qs, per_page).get_page(request.GET.get("pagina"))
+    page = CountedPaginator(overview.queryset, per_page, count=overview.count).get_page(
+        request.GET.get("pagina")
+    )
     clients = list(page.object_list)
     audit_clients_shown(request, clients, AuditAction.LIST, "Caseload bekijken")
-    # The chart shows the whole (filtered) caseload per step, ignoring the step filter itself.
-    counts = selectors.ladder_step_counts(
-        selectors.caseload_list(
-            user=user, filters=dataclasses.replace(filters, ladder_step=""), on=timezone.localdate()
-        )
-    )
+    counts = selectors.ladder_step_counts(raw=overview.step_counts)
     query = request.GET.copy()
     query.pop("pagina", None)
     sort_query = request.GET.copy()
@@ -185,6 +196,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": _rows(request, clients),
             "counts": counts,
+            "counted_at": overview.counted_at,
             "chart": _chart(counts),
             "query": query.urlencode(),
             "sort_query": sort_query.urlencode(),

@@ -4,8 +4,10 @@ in the page size, problem+json errors."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client as HttpClient
 from django.test.utils import CaptureQueriesContext
@@ -78,12 +80,51 @@ def test_caseload_queries_constant_in_page_size(org, case_manager, client: HttpC
             ladder_sub_status="with_growth" if i % 2 else "",
         )
     client.force_login(case_manager)
-    counts = []
-    for per in (10, 50):
-        with CaptureQueriesContext(connection) as ctx:
-            assert client.get(f"/klanten/?per={per}&unit=work").status_code == 200
-        counts.append(len(ctx.captured_queries))
-    assert counts[0] == counts[1]
+    for warm in (False, True):  # chart counts computed, and served from the counts cache
+        counts = []
+        for per in (10, 50):
+            if warm:
+                client.get(f"/klanten/?per={per}&unit=work")
+            else:
+                cache.clear()
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(f"/klanten/?per={per}&unit=work").status_code == 200
+            counts.append(len(ctx.captured_queries))
+        assert counts[0] == counts[1]
+
+
+def _step_counts(html: str) -> dict[str, str]:
+    table = html[html.index('id="ladder-counts"') :]
+    table = table[: table.index("</table>")]
+    rows = re.findall(r'<th scope="row">([^<]+)</th><td class="num">(\d+)</td>', table)
+    return dict(rows)
+
+
+def test_caseload_counts_cached_until_a_client_changes(
+    caseload, case_manager, make_user, client: HttpClient
+) -> None:
+    """R-CLI-3 / issue 4: the per-step counts and the list size are one aggregate, cached
+    per scope and filters; any client write makes them fresh again; the rows are always live;
+    another user's scope never reads these counts."""
+    cache.clear()
+    client.force_login(case_manager)
+    first = _html(client, "/klanten/?trede=4")
+    assert "1 klanten gevonden" in first and "Stand van" in first
+    with CaptureQueriesContext(connection) as warm:
+        _html(client, "/klanten/?trede=5")  # same chart (step filter ignored): cached
+    assert not [q for q in warm.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert _step_counts(first) == _step_counts(_html(client, "/klanten/?trede=5"))
+    make_client(caseload[0].organisation, case_manager=case_manager, ladder_step="4")
+    after = _html(client, "/klanten/?trede=4")
+    assert "2 klanten gevonden" in after
+    step_4 = "4 — Beschikbaar binnen 1 jaar"
+    assert (_step_counts(first)[step_4], _step_counts(after)[step_4]) == ("1", "2")
+    # Another case manager (care unit, no own clients) gets their own counts.
+    other = make_user(RoleCode.CASE_MANAGER, username="km-zorg")
+    case_manager_set_unit(user=other, unit="care")
+    client.force_login(other)
+    html = _html(client, "/klanten/?trede=4")
+    assert "0 klanten gevonden" in html and "Aalbers" not in html
 
 
 def test_api_list_queries_constant_in_page_size(org, case_manager, api_as) -> None:
@@ -92,13 +133,46 @@ def test_api_list_queries_constant_in_page_size(org, case_manager, api_as) -> No
         make_client(org, case_manager=case_manager)
     api = api_as(case_manager)
     api.get("/api/v1/clients?pageSize=1")  # warm up the user's cached roles
-    counts = []
-    for size in (5, 40):
-        with CaptureQueriesContext(connection) as ctx:
-            body = api.get(f"/api/v1/clients?pageSize={size}&ladderStep=4").json()
-        assert len(body["results"]) == size
-        counts.append(len(ctx.captured_queries))
-    assert counts[0] == counts[1]
+    for warm in (False, True):  # total counted, and served from the counts cache
+        counts = []
+        for size in (5, 40):
+            if warm:
+                api.get(f"/api/v1/clients?pageSize={size}&ladderStep=4")
+            else:
+                cache.clear()
+            with CaptureQueriesContext(connection) as ctx:
+                body = api.get(f"/api/v1/clients?pageSize={size}&ladderStep=4").json()
+            assert len(body["results"]) == size
+            counts.append(len(ctx.captured_queries))
+        assert counts[0] == counts[1]
+
+
+def test_caseload_overview_of_an_empty_scope(caseload, make_user) -> None:
+    """R-SEC-1: a user who sees no dossiers gets empty counts (no error from the cache)."""
+    from opstap.clients import selectors
+
+    policy = make_user(RoleCode.POLICY_OFFICER, username="beleid-test")
+    overview = selectors.caseload_overview(
+        user=policy, filters=selectors.CaseloadFilters(ladder_step="4"), on=dt.date(2026, 1, 1)
+    )
+    assert (overview.count, overview.step_counts, list(overview.queryset)) == (0, {}, [])
+
+
+def test_api_count_cached_until_a_client_changes(org, case_manager, api_as) -> None:
+    """Issue 4: paging through the API counts the filtered list once; a client write makes
+    the count exact again."""
+    cache.clear()
+    case_manager_set_unit(user=case_manager, unit="work")
+    for _ in range(3):
+        make_client(org, case_manager=case_manager)
+    api = api_as(case_manager)
+    assert api.get("/api/v1/clients?ladderStep=4&pageSize=2").json()["count"] == 3
+    with CaptureQueriesContext(connection) as ctx:
+        body = api.get("/api/v1/clients?ladderStep=4&pageSize=2&page=2").json()
+    assert body["count"] == 3 and len(body["results"]) == 1
+    assert not [q for q in ctx.captured_queries if "COUNT(" in q["sql"].upper()]
+    make_client(org, case_manager=case_manager)
+    assert api.get("/api/v1/clients?ladderStep=4&pageSize=2").json()["count"] == 4
 
 
 def test_dossier_ladder_change_and_handover_forms(

@@ -382,6 +382,7 @@ class ClientEventKind(models.TextChoices):
     AGREEMENT = "agreement", _("Afspraak")
     BUDGET = "budget", _("Maatwerkbudget")
     IMPORT = "import", _("Import")
+    TRAJECTORY = "trajectory", _("Traject")
     OTHER = "other", _("Overig")
 
 

@@ -8,7 +8,7 @@ birth and the other fields; unit and track come from the configurable ladder map
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -126,6 +126,8 @@ class Client(OrganisationOwned):
         _("urenbeperking"),
         null=True,
         blank=True,
+        # An explicit ceiling also keeps the API schema the same on every database.
+        validators=[MaxValueValidator(60)],
         help_text=_("Maximaal aantal uren per week (leeg = geen beperking)."),
     )
     migration_background = models.BooleanField(

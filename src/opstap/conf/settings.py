@@ -332,6 +332,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "drf_spectacular.contrib.djangorestframework_camel_case.camelize_serializer_fields",
+        "opstap.api.schema.strip_database_integer_limits",
     ],
     "CAMELIZE_NAMES": False,
     "CONTACT": {"name": "Opstap", "url": "https://opstap.example.org"},

@@ -10,6 +10,7 @@ claim key and on the provider's invoice number, one payment batch per invoice.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -388,7 +389,9 @@ class InvoiceLine(models.Model):
         verbose_name=_("factuur"),
         help_text=_("De factuur."),
     )
-    position = models.PositiveSmallIntegerField(_("regel"), help_text=_("Volgnummer."))
+    position = models.PositiveSmallIntegerField(
+        _("regel"), validators=[MaxValueValidator(999)], help_text=_("Volgnummer.")
+    )
     description = models.CharField(
         _("omschrijving"), max_length=255, help_text=_("Omschrijving van de regel.")
     )

@@ -7,7 +7,10 @@ import pytest
 
 from opstap.conftest import browser_login
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_idle_warning_before_expiry(page, case_manager) -> None:  # type: ignore[no-untyped-def]

@@ -16,7 +16,10 @@ from opstap.accounts.roles import RoleCode
 from opstap.conftest import browser_login
 from opstap.finance import demo_data
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 class _Ctx:

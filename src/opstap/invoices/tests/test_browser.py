@@ -16,7 +16,10 @@ from opstap.invoices.models import Invoice, PaymentBatch
 from .conftest import TODAY
 from .test_services import code3_done, first_instalment  # noqa: F401  (fixtures)
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 @pytest.fixture(autouse=True)

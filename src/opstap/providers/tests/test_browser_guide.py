@@ -13,7 +13,10 @@ from opstap.conftest import browser_login
 from opstap.providers import services
 from opstap.providers.services import LocationInput
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_case_manager_finds_jobcoaching_in_zevenaar_step_5(  # type: ignore[no-untyped-def]

@@ -18,7 +18,10 @@ from opstap.clients.models import ClientEvent
 from opstap.conftest import browser_login
 from opstap.trajectories.models import Trajectory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def _act(page: Any, action: str, fields: dict[str, str] | None = None) -> None:

@@ -8,7 +8,10 @@ import pytest
 
 from opstap.conftest import browser_login
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_case_manager_logs_in_and_sees_home(page, case_manager) -> None:  # type: ignore[no-untyped-def]

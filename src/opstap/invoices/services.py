@@ -38,6 +38,7 @@ from opstap.accounts.access import can_see
 from opstap.accounts.roles import Perm, RoleCode
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log
+from opstap.documents import uploads
 from opstap.providers.models import RateCeiling
 from opstap.trajectories.deadlines import add_working_days
 from opstap.trajectories.models import Appointment, AttendanceStatus, Trajectory, TrajectoryEvent
@@ -112,7 +113,7 @@ __all__ = [
 
 #: R-TRJ-3: an invoice is paid within 30 working days after receipt (Atw calendar).
 PAYMENT_TERM_WORKING_DAYS = 30
-MAX_PDF_BYTES = 10 * 1024 * 1024
+MAX_PDF_BYTES = uploads.MAX_UPLOAD_BYTES
 #: Milestones that need a person's confirmation of the facts before approval.
 SUBSTANCE_MILESTONES = frozenset({MilestoneKind.EARLY_TERMINATION, MilestoneKind.PLACEMENT_FEE})
 _ENDING_ACTIONS: Mapping[str, EndReason] = {
@@ -647,17 +648,13 @@ def _apply_check(invoice: Invoice) -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def _check_pdf(pdf: UploadedFile[Any] | None) -> None:
+def _check_pdf(pdf: UploadedFile[Any] | None, *, field: str = "pdf") -> None:
     if pdf is None:
         return
-    if (pdf.size or 0) > MAX_PDF_BYTES:
-        raise InvoiceError("De PDF is groter dan 10 MB.", field="pdf")
-    name = (pdf.name or "").lower()
-    pdf.seek(0)
-    head = pdf.read(5)
-    pdf.seek(0)
-    if not name.endswith(".pdf") or not head.startswith(b"%PDF"):
-        raise InvoiceError("Lever de factuur aan als PDF-bestand.", field="pdf")
+    try:
+        uploads.check_upload(pdf, allowed=uploads.PDF_ONLY, max_bytes=MAX_PDF_BYTES)
+    except uploads.UploadRefusedError as exc:
+        raise InvoiceError(str(exc), field=field) from exc
 
 
 def _parse_date(value: Any, *, field: str, label: str, required: bool) -> dt.date | None:
@@ -1408,7 +1405,7 @@ def placement_fee_claim_submit(
             code="duplicate",
         )
     if contract is not None:
-        _check_pdf(contract)
+        _check_pdf(contract, field="contract")
     claim = PlacementFeeClaim(
         organisation_id=trajectory.organisation_id,
         trajectory=trajectory,

@@ -25,6 +25,7 @@ from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log
 from opstap.clients.ladder import LadderStep
 from opstap.clients.target_groups import TargetGroupCode
+from opstap.documents import uploads
 from opstap.organisations.models import Municipality, Organisation
 
 from .models import (
@@ -229,6 +230,11 @@ def evidence_register(
         raise ProviderError("Een ROC is vrijgesteld van de referentie-eis.")
     if actor is not None:
         _require_same_org(actor, provider.organisation_id)
+    if document is not None:
+        try:
+            uploads.check_upload(document, allowed=uploads.PDF_ONLY)
+        except uploads.UploadRefusedError as exc:
+            raise ProviderError(str(exc)) from exc
     evidence = Evidence(
         organisation_id=provider.organisation_id,
         provider=provider,

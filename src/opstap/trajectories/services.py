@@ -28,6 +28,7 @@ from opstap.audit.services import audit_log
 from opstap.clients.ladder import ROTONDE_ORDER, RotondeExit
 from opstap.clients.models import Client
 from opstap.clients.services import client_event_record
+from opstap.documents import uploads
 from opstap.providers.models import Notification, Product, Tile
 from opstap.providers.selectors import product_price_on
 from opstap.providers.services import (
@@ -76,25 +77,9 @@ __all__ = [
     "trajectory_transition",
 ]
 
-#: Uploads: PDF, Word (DOCX), OpenDocument text and images, at most 10 MB.
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-ALLOWED_UPLOAD_TYPES: Mapping[str, tuple[str, ...]] = {
-    ".pdf": ("application/pdf",),
-    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document",),
-    ".odt": ("application/vnd.oasis.opendocument.text",),
-    ".png": ("image/png",),
-    ".jpg": ("image/jpeg",),
-    ".jpeg": ("image/jpeg",),
-}
-# Magic numbers: the content must match the extension, whatever the browser claims.
-_MAGIC: Mapping[str, tuple[bytes, ...]] = {
-    ".pdf": (b"%PDF",),
-    ".docx": (b"PK\x03\x04",),
-    ".odt": (b"PK\x03\x04",),
-    ".png": (b"\x89PNG",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-}
+#: Uploads: PDF, Word (DOCX), OpenDocument text and images, at most 10 MB (one shared rule).
+MAX_UPLOAD_BYTES = uploads.MAX_UPLOAD_BYTES
+ALLOWED_UPLOAD_TYPES = uploads.DOCUMENTS
 
 
 class TrajectoryError(Exception):
@@ -550,25 +535,10 @@ def trajectory_transition(
 
 def check_upload(upload: UploadedFile[Any]) -> str:
     """Type (by extension AND content) and size (≤ 10 MB) of an upload; its MIME type."""
-    import os
-
-    name = upload.name or ""
-    ext = os.path.splitext(name)[1].lower()
-    if ext not in ALLOWED_UPLOAD_TYPES:
-        raise TrajectoryError(
-            "Alleen PDF, DOCX, ODT of een afbeelding (PNG, JPG) kan worden geüpload.",
-            field="file",
-        )
-    if (upload.size or 0) > MAX_UPLOAD_BYTES:
-        raise TrajectoryError("Het bestand is groter dan 10 MB.", field="file")
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if not any(head.startswith(magic) for magic in _MAGIC[ext]):
-        raise TrajectoryError(
-            "De inhoud van het bestand past niet bij het type (" + ext + ").", field="file"
-        )
-    return ALLOWED_UPLOAD_TYPES[ext][0]
+    try:
+        return uploads.check_upload(upload, allowed=ALLOWED_UPLOAD_TYPES)
+    except uploads.UploadRefusedError as exc:
+        raise TrajectoryError(str(exc), field="file") from exc
 
 
 def _clean_list(values: Iterable[Any] | None) -> list[str]:

@@ -622,3 +622,21 @@ def test_evaluation_page_records_in_writing(
     assert client.get(url).status_code == 404
     client.force_login(case_manager)
     assert client.get(url).status_code == 404
+
+
+def test_evidence_document_must_be_a_real_pdf(org) -> None:  # type: ignore[no-untyped-def]
+    """R-NET-2: evidence is stored as a document; a non-PDF (by content) is refused in Dutch."""
+    from django.core.files.base import ContentFile
+
+    from opstap.providers.services import ProviderError, evidence_register, provider_create
+
+    provider = provider_create(organisation=org, name="Bewijs B.V.")
+    with pytest.raises(ProviderError, match="past niet bij het type"):
+        evidence_register(
+            actor=None,
+            provider=provider,
+            kind="uea",
+            valid_from=dt.date(2026, 1, 1),
+            valid_until=None,
+            document=ContentFile(b"MZ\x90\x00", name="uea.pdf"),
+        )

@@ -1,0 +1,1 @@
+"""Private documents: the one place that decides which uploads Opstap accepts."""

@@ -62,6 +62,9 @@ class Operation:
     run: Callable[[BenchContext], object]
     floor: Callable[[BenchContext], object]
     floor_description: str
+    # Returns why the data set cannot exercise this operation (then it is reported as skipped
+    # instead of timing an empty run), or "" when it can.
+    unavailable: Callable[[BenchContext], str] | None = None
 
 
 def _get(client_attr: str, path: str) -> Callable[[BenchContext], object]:
@@ -446,6 +449,7 @@ OPERATIONS.extend(
             _check_invoice_batch,
             _pure_check_invoice_batch,
             "pure check_claim on prebuilt facts",
+            unavailable=lambda ctx: "" if _invoice_batch(ctx) else "no invoices in this data set",
         ),
     ]
 )

@@ -65,7 +65,12 @@ def main() -> int:
     ctx = BenchContext.create()
 
     rows = []
+    skipped: list[tuple[str, str]] = []
     for op in OPERATIONS:
+        reason = op.unavailable(ctx) if op.unavailable else ""
+        if reason:
+            skipped.append((op.name, reason))
+            continue
         floor = summarise(measure(lambda op=op: op.floor(ctx), repeat=args.repeat))
         real = summarise(measure(lambda op=op: op.run(ctx), repeat=args.repeat))
         row = {
@@ -86,20 +91,30 @@ def main() -> int:
         f"{args.repeat} runs each\n"
     )
     header = (
-        f"{'operation':<42} {'median ms':>10} {'p95 ms':>9} {'floor ms':>9} "
+        f"{'operation':<56} {'median ms':>10} {'p95 ms':>9} {'floor ms':>9} "
         f"{'x floor':>8} {'x p95':>7}"
     )
     print(header)
     print("-" * len(header))
     for r in rows:
         print(
-            f"{r['operation']:<42} {r['median_ms']:>10.2f} {r['p95_ms']:>9.2f} "
+            f"{r['operation']:<56} {r['median_ms']:>10.2f} {r['p95_ms']:>9.2f} "
             f"{r['floor_median_ms']:>9.2f} {r['ratio_median']:>8.2f} {r['ratio_p95']:>7.2f}"
         )
+    for name, reason in skipped:
+        print(f"{name:<56} skipped: {reason}")
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
     (out / "latest.json").write_text(
-        json.dumps({"scale": args.scale, "database": connection.vendor, "rows": rows}, indent=2)
+        json.dumps(
+            {
+                "scale": args.scale,
+                "database": connection.vendor,
+                "rows": rows,
+                "skipped": [{"operation": n, "reason": r} for n, r in skipped],
+            },
+            indent=2,
+        )
     )
     return 0
 

@@ -9,10 +9,11 @@ MANAGE := $(BIN)/python src/manage.py
 STATIC_VENDOR := src/opstap/static/vendor
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo serve test test-pg test-browser lint format schema bench clean messages
+.PHONY: help install demo demo-reset serve test test-pg test-browser lint format schema bench clean messages
 
 help:
 	@echo "make demo     install, migrate, load the demo organisation, serve on http://127.0.0.1:$(PORT)"
+	@echo "make demo-reset  delete the demo database and run make demo again"
 	@echo "make test     run the whole test suite (SQLite; set DATABASE_URL for PostgreSQL)"
 	@echo "make lint     ruff, ruff format --check, mypy"
 	@echo "make bench    performance benchmarks (SCALE=city|national, DATABASE_URL for PostgreSQL)"
@@ -50,6 +51,11 @@ demo: install
 	$(MANAGE) demo_load --scale demo
 	$(MANAGE) demo_accounts
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+# Start over with a fresh demo database (e.g. after pulling changes to the demo data).
+demo-reset:
+	rm -f var/opstap.sqlite3 var/opstap.sqlite3-wal var/opstap.sqlite3-shm
+	$(MAKE) demo
 
 serve: install
 	$(MANAGE) runserver 127.0.0.1:$(PORT)

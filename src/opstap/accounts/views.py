@@ -26,12 +26,21 @@ from .access import permission_required, public_view
 from .forms import ImpersonateForm, LoginForm, TokenForm
 from .impersonation import ImpersonationError, impersonation_start, impersonation_stop
 from .roles import Perm
-from .sso import sso_options
+from .sso import resident_landing_url, sso_options
+
+
+class OpstapLoginView(auth_views.LoginView):
+    def get_default_redirect_url(self) -> str:
+        """Residents land in the client portal; staff on their start page."""
+        user: Any = self.request.user
+        if user.is_authenticated and user.is_resident:
+            return resident_landing_url()
+        return str(super().get_default_redirect_url())
 
 
 @public_view
 def login_view(request: HttpRequest) -> HttpResponseBase:
-    return auth_views.LoginView.as_view(
+    return OpstapLoginView.as_view(
         template_name="accounts/login.html",
         authentication_form=LoginForm,
         redirect_authenticated_user=True,

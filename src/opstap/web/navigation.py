@@ -31,4 +31,5 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("Facturen", "invoices:list", Perm.INVOICE_VIEW),
     NavItem("Betaalbatches", "invoices:batches", Perm.INVOICE_APPROVE),
     NavItem("Reiskosten", "invoices:travel", Perm.TRAJECTORY_ORDER),
+    NavItem("Mijn Opstap", "portal:home", Perm.PORTAL_VIEW),
 ]

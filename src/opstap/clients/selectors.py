@@ -20,6 +20,7 @@ from .models import (
     BudgetSpending,
     Client,
     ClientEvent,
+    ClientEventKind,
     CustomBudgetConfig,
     LadderMapping,
     LadderStepChange,
@@ -333,6 +334,28 @@ def caseload_sizes(*, user: Any, on: dt.date) -> dict[str, Any]:
         for unit in ladder.UnitCode
     ]
     return {"per_case_manager": per_cm, "per_unit": per_unit}
+
+
+#: How long a received handover is shown first on the dossier of the new case manager.
+HANDOVER_HIGHLIGHT_DAYS = 30
+
+
+def recent_handover_to(
+    events: Iterable[ClientEvent], *, case_manager_id: int, now: dt.datetime
+) -> ClientEvent | None:
+    """R-CLI-3: the handover to this case manager within the last `HANDOVER_HIGHLIGHT_DAYS`
+    (the first in `events`, newest first), so the dossier shows the handover note, open
+    agreements and recent events before anything else; None when there is none."""
+    return next(
+        (
+            e
+            for e in events
+            if e.kind == ClientEventKind.HANDOVER
+            and e.data.get("to_case_manager") == case_manager_id
+            and (now - e.occurred_at).days <= HANDOVER_HIGHLIGHT_DAYS
+        ),
+        None,
+    )
 
 
 def client_timeline(client: Client, *, limit: int = 200) -> QuerySet[ClientEvent]:

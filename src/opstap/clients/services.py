@@ -26,6 +26,7 @@ from .models import (
     Client,
     ClientEvent,
     ClientEventKind,
+    ImportJob,
     LadderStepChange,
     LksStatus,
     MappingKind,
@@ -452,6 +453,21 @@ def client_link_user(*, client: Client, user: Any) -> Client:
     client.user = user
     client.save(update_fields=["user", "updated_at"])
     return client
+
+
+@transaction.atomic
+def client_import_start(
+    *, actor: Any, file_name: str, file_path: str, only_valid_rows: bool
+) -> ImportJob:
+    """Register an uploaded client file for import (R-SEC-6); the import itself runs in the
+    background (`importer.run_import`) once this transaction has committed."""
+    return ImportJob.objects.create(
+        organisation_id=actor.organisation_id,
+        created_by=actor,
+        file_name=file_name[:255],
+        file_path=file_path,
+        only_valid_rows=only_valid_rows,
+    )
 
 
 def case_manager_set_unit(*, user: Any, unit: str) -> CaseManagerProfile:

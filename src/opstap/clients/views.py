@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from opstap.accounts.access import get_object_for_user, permission_required, scoped
 from opstap.accounts.roles import Perm
 from opstap.audit.models import AuditAction
-from opstap.audit.services import audit_log
+from opstap.audit.services import audit_log, audit_records_for_request
 from opstap.organisations.models import Municipality
 
 from . import selectors
@@ -42,13 +42,14 @@ from .ladder import (
     TrackCode,
     UnitCode,
 )
-from .models import BudgetSpending, Client, ClientEventKind, ImportJob, Obstacle
+from .models import BudgetSpending, Client, ImportJob, Obstacle
 from .services import (
     ClientError,
     budget_spending_decide,
     budget_spending_record,
     client_change_ladder_step,
     client_handover,
+    client_import_start,
 )
 from .target_groups import TARGET_GROUP_LABELS_NL
 
@@ -71,27 +72,12 @@ def audit_clients_shown(
     request: HttpRequest, clients: list[Client], action: str, purpose: str
 ) -> None:
     """One audit row per client shown (R-SEC-2), written in one bulk insert."""
-    from opstap.audit.services import audit_log_many
-
-    user: Any = request.user
-    roles = ",".join(sorted(user.role_codes))[:255]
-    ip = request.META.get("REMOTE_ADDR") or None
-    audit_log_many(
-        [
-            {
-                "organisation_id": user.organisation_id,
-                "actor_id": user.pk,
-                "actor_username": user.get_username(),
-                "actor_roles": roles,
-                "action": action,
-                "object_type": "client",
-                "object_id": str(c.pk),
-                "client_id": c.pk,
-                "purpose": purpose,
-                "ip_address": ip,
-            }
-            for c in clients
-        ]
+    audit_records_for_request(
+        request,
+        action=action,
+        object_type="client",
+        items=[(c.pk, c.pk) for c in clients],
+        purpose=purpose,
     )
 
 
@@ -253,16 +239,7 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     derived = selectors.DerivedResolver(organisation_id=client.organisation_id, on=today)(client)
     events = list(selectors.client_timeline(client))
-    handover = next(
-        (
-            e
-            for e in events
-            if e.kind == ClientEventKind.HANDOVER
-            and e.data.get("to_case_manager") == user.pk
-            and (timezone.now() - e.occurred_at).days <= 30
-        ),
-        None,
-    )
+    handover = selectors.recent_handover_to(events, case_manager_id=user.pk, now=timezone.now())
     budget = selectors.budget_summary(client, year=today.year)
     spendings = list(selectors.budget_spendings(client, year=today.year))
     return render(
@@ -449,10 +426,9 @@ def import_start(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         uploaded = form.cleaned_data["file"]
         path = store_upload(uploaded)
-        job = ImportJob.objects.create(
-            organisation_id=user.organisation_id,
-            created_by=user,
-            file_name=Path(uploaded.name).name[:255],
+        job = client_import_start(
+            actor=user,
+            file_name=Path(uploaded.name).name,
             file_path=str(path),
             only_valid_rows=form.cleaned_data["only_valid_rows"],
         )

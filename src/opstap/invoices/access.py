@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 
 from opstap.accounts.access import register_scope, scoped
 from opstap.accounts.roles import Perm, RoleCode
+from opstap.providers.access import provider_id_of
 from opstap.trajectories.models import Trajectory
 
 from .models import (
@@ -26,11 +27,6 @@ from .models import (
     PlacementFeeClaim,
     TravelClaim,
 )
-
-
-def provider_id_of(user: Any) -> int | None:
-    membership = getattr(user, "provider_membership", None)
-    return membership.provider_id if membership is not None else None
 
 
 def _organisation_wide(user: Any) -> bool:

@@ -96,6 +96,16 @@ def payment_batches_for(user: Any) -> QuerySet[PaymentBatch]:
     return scoped(user, PaymentBatch.objects.all()).select_related("created_by", "exported_by")
 
 
+def batch_client_items(batch: PaymentBatch) -> list[tuple[object, int | None]]:
+    """(object id, client id) of every invoice and credit note in a payment batch: its rows
+    show the client number, so each is audited when shown or exported (R-SEC-2)."""
+    items: list[tuple[object, int | None]] = list(
+        batch.invoices.order_by("id").values_list("pk", "client_id")
+    )
+    items.extend(batch.credit_notes.order_by("id").values_list("invoice_id", "invoice__client_id"))
+    return items
+
+
 def placement_claims_for(user: Any) -> QuerySet[PlacementFeeClaim]:
     return scoped(user, PlacementFeeClaim.objects.all()).select_related("invoice", "provider")
 

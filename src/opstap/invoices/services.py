@@ -1465,6 +1465,7 @@ def placement_fee_claim_submit(
     return claim
 
 
+@transaction.atomic
 def invoice_recheck_internal(invoice: Invoice) -> None:
     """Re-run the rules without an actor (system step after new facts were stored)."""
     locked = _lock(invoice)

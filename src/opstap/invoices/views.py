@@ -37,7 +37,7 @@ from .forms import (
     TravelClaimForm,
 )
 from .models import Invoice, InvoiceSource, PaymentBatch
-from .workflow import InvoiceStatus
+from .workflow import InvoiceAction, InvoiceStatus, allowed_actions
 
 PAGE_SIZE = 50
 
@@ -122,11 +122,13 @@ def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
         client_id=invoice.client_id,
         purpose="Factuur bekijken",
     )
-    status = InvoiceStatus(invoice.status)
+    # Which buttons: the workflow table (R-BILL-2) says what the status allows, the
+    # permissions say who may press them; the services check both again.
+    allowed = allowed_actions(invoice.status)
     can_decide = check_perm(user, Perm.INVOICE_APPROVE) and not _is_provider(user)
     can_confirm = (
         invoice.needs_substance
-        and status in (InvoiceStatus.CHECKED, InvoiceStatus.SUBSTANCE_CONFIRMED)
+        and InvoiceAction.CONFIRM_SUBSTANCE in allowed
         and check_perm(user, Perm.TRAJECTORY_ORDER)
         and not _is_provider(user)
     )
@@ -139,19 +141,9 @@ def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "lines": list(invoice.lines.all()),
             "events": list(selectors.invoice_events(invoice)),
             "credit_notes": list(invoice.credit_notes.all()),
-            "can_approve": can_decide
-            and status in (InvoiceStatus.CHECKED, InvoiceStatus.SUBSTANCE_CONFIRMED),
-            "can_reject": can_decide
-            and status
-            in (
-                InvoiceStatus.RECEIVED,
-                InvoiceStatus.CHECKED,
-                InvoiceStatus.SUBSTANCE_CONFIRMED,
-                InvoiceStatus.HELD,
-            ),
-            "can_recheck": (can_decide or can_confirm)
-            and status
-            in (InvoiceStatus.CHECKED, InvoiceStatus.SUBSTANCE_CONFIRMED, InvoiceStatus.HELD),
+            "can_approve": can_decide and InvoiceAction.APPROVE in allowed,
+            "can_reject": can_decide and InvoiceAction.REJECT in allowed,
+            "can_recheck": (can_decide or can_confirm) and InvoiceAction.RECHECK in allowed,
             "can_confirm": can_confirm,
             "approve_form": ApproveForm(),
             "reject_form": RejectForm(),
@@ -262,15 +254,10 @@ def invoice_submit(request: HttpRequest) -> HttpResponse:
     """The provider portal: submit an invoice (PDF + structured fields) for one of the
     provider's own trajectories. The administration may register a paper invoice."""
     user: Any = request.user
-    trajectories = scoped(user, Trajectory.objects.select_related("client", "product")).order_by(
-        "-order_date", "-id"
-    )[:500]
-    choices = [
-        (t.pk, f"{t.client.client_number} {t.client.last_name} — {t.product.name}")
-        for t in trajectories
-    ]
     form = InvoiceSubmitForm(
-        request.POST or None, request.FILES or None, trajectory_choices=choices
+        request.POST or None,
+        request.FILES or None,
+        trajectory_choices=_trajectory_choices(request, "Factuur indienen: traject kiezen"),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -355,6 +342,13 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
         object_id=batch.pk,
         purpose="Betaalbatch bekijken",
     )
+    audit_records_for_request(
+        request,
+        action=AuditAction.LIST,
+        object_type="invoice",
+        items=selectors.batch_client_items(batch),
+        purpose="Betaalbatch bekijken",
+    )
     return render(
         request,
         "invoices/batch.html",
@@ -419,6 +413,13 @@ def batch_download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
         object_id=batch.pk,
         purpose=f"Betaalbatch downloaden ({fmt})",
     )
+    audit_records_for_request(
+        request,
+        action=AuditAction.EXPORT,
+        object_type="invoice",
+        items=selectors.batch_client_items(batch),
+        purpose=f"Betaalbatch downloaden ({fmt})",
+    )
     return FileResponse(field.open("rb"), as_attachment=True, filename=f"{batch.reference}.{fmt}")
 
 
@@ -458,10 +459,22 @@ def overview(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _trajectory_choices(user: Any) -> list[tuple[int, str]]:
-    trajectories = scoped(user, Trajectory.objects.select_related("client", "product")).order_by(
-        "-order_date", "-id"
-    )[:500]
+def _trajectory_choices(request: HttpRequest, purpose: str) -> list[tuple[int, str]]:
+    """The trajectories the user may claim for, labelled with client number and surname;
+    those are client data shown in a list, so each is audited (R-SEC-2)."""
+    user: Any = request.user
+    trajectories = list(
+        scoped(user, Trajectory.objects.select_related("client", "product")).order_by(
+            "-order_date", "-id"
+        )[:500]
+    )
+    audit_records_for_request(
+        request,
+        action=AuditAction.LIST,
+        object_type="trajectory",
+        items=[(t.pk, t.client_id) for t in trajectories],
+        purpose=purpose,
+    )
     return [
         (t.pk, f"{t.client.client_number} {t.client.last_name} — {t.product.name}")
         for t in trajectories
@@ -473,7 +486,9 @@ def placement_fee_submit(request: HttpRequest) -> HttpResponse:
     """The provider claims the one-off placement fee with the employment contract (R-BILL-6)."""
     user: Any = request.user
     form = PlacementFeeForm(
-        request.POST or None, request.FILES or None, trajectory_choices=_trajectory_choices(user)
+        request.POST or None,
+        request.FILES or None,
+        trajectory_choices=_trajectory_choices(request, "Bemiddelingsfee: traject kiezen"),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -510,7 +525,10 @@ def placement_fee_submit(request: HttpRequest) -> HttpResponse:
 def travel_claims(request: HttpRequest) -> HttpResponse:
     """The case manager enters a candidate's travel claim (R-BILL-9) and sees recent ones."""
     user: Any = request.user
-    form = TravelClaimForm(request.POST or None, trajectory_choices=_trajectory_choices(user))
+    form = TravelClaimForm(
+        request.POST or None,
+        trajectory_choices=_trajectory_choices(request, "Reiskosten: traject kiezen"),
+    )
     result = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -1140,6 +1140,12 @@ def signal_register(
         raise ProviderError("Beschrijf waarover u ontevreden bent.")
     if product is not None and product.provider_id != provider.pk:
         raise ProviderError("Dit product hoort niet bij deze aanbieder.")
+    if client_id is not None:
+        # R-SEC-1: a client named by id must be one the actor may see.
+        from opstap.clients.selectors import clients_for
+
+        if not clients_for(actor).filter(pk=client_id).exists():
+            raise ProviderError("Deze klant is niet gevonden of u heeft er geen toegang toe.")
     on = on or timezone.localdate()
     provider = Provider.objects.select_for_update().get(pk=provider.pk)
     signal = Signal.objects.create(

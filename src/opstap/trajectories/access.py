@@ -19,6 +19,7 @@ from django.utils import timezone
 from opstap.accounts.access import register_scope, scoped
 from opstap.accounts.roles import Perm, RoleCode
 from opstap.clients.models import Client
+from opstap.providers.access import provider_id_of
 
 from .models import (
     Absence,
@@ -30,11 +31,6 @@ from .models import (
     TrajectoryDocument,
     TrajectoryEvent,
 )
-
-
-def provider_id_of(user: Any) -> int | None:
-    membership = getattr(user, "provider_membership", None)
-    return membership.provider_id if membership is not None else None
 
 
 def trajectory_scope_q(user: Any) -> Q | None:

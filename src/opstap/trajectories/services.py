@@ -56,6 +56,7 @@ from .outcomes import Durability, durability, durability_check_due
 from .workflow import (
     ENDED_STATES,
     QUOTE_PRODUCT_CODES,
+    REPORTING_STATES,
     Action,
     IllegalTransition,
     State,
@@ -588,7 +589,7 @@ def trajectory_document_submit(
             on=on,
         )
     elif kind == DocumentKind.PROGRESS_REPORT:
-        if trajectory.state not in (State.RUNNING.value, State.EXTENSION_REQUESTED.value):
+        if trajectory.state not in REPORTING_STATES:
             raise TrajectoryError(
                 "Een voortgangsrapportage kan alleen bij een lopend traject.", field="kind"
             )

@@ -33,7 +33,7 @@ from .forms import (
     _lines,
 )
 from .models import Trajectory, TrajectoryDocument
-from .workflow import Action, IllegalTransition
+from .workflow import REPORTING_STATES, Action, IllegalTransition
 
 PAGE_SIZE = 50
 
@@ -151,7 +151,7 @@ def _detail_context(request: HttpRequest, trajectory: Trajectory, **extra: Any) 
     user: Any = request.user
     workflow_roles = selectors.user_workflow_roles(user, trajectory)
     can_act = bool(workflow_roles)
-    running = trajectory.state in ("running", "extension_requested")
+    running = trajectory.state in REPORTING_STATES
     context: dict[str, Any] = {
         "trajectory": trajectory,
         "events": list(selectors.trajectory_timeline(trajectory)),
@@ -347,11 +347,19 @@ def trajectory_order(request: HttpRequest) -> HttpResponse:
     if not client_id:
         # From the instrument guide: first choose the client (own caseload first).
         caseload = scoped(user, Client.objects.all()).order_by("last_name", "first_name", "id")
+        clients = list(caseload.filter(case_manager=user)[:300])
+        audit_records_for_request(
+            request,
+            action=AuditAction.LIST,
+            object_type="client",
+            items=[(c.pk, c.pk) for c in clients],
+            purpose="Traject bestellen: klant kiezen",
+        )
         return render(
             request,
             "trajectories/order_choose_client.html",
             {
-                "clients": list(caseload.filter(case_manager=user)[:300]),
+                "clients": clients,
                 "product_id": product_id or "",
                 "page_title": "Traject bestellen: kies de klant",
             },

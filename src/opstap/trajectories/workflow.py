@@ -133,6 +133,10 @@ ENDED_STATES: frozenset[State] = frozenset(
     }
 )
 
+#: Progress reports (R-TRJ-4) are written while the trajectory runs, also while an
+#: extension request is pending (the trajectory keeps running until it is decided).
+REPORTING_STATES: frozenset[State] = frozenset({State.RUNNING, State.EXTENSION_REQUESTED})
+
 #: No action leads out of these states.
 TERMINAL_STATES: frozenset[State] = frozenset({State.QUOTE_REJECTED, State.HANDED_OVER})
 

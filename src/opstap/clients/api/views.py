@@ -22,7 +22,7 @@ from opstap.accounts.access import HasOpstapPermission, get_object_for_user
 from opstap.accounts.roles import Perm
 from opstap.api.pagination import PageNumberPagination
 from opstap.audit.models import AuditAction
-from opstap.audit.services import audit_log, audit_log_many
+from opstap.audit.services import audit_log, audit_records_for_request
 from opstap.clients import selectors, services
 from opstap.clients.counts_cache import cached_count
 from opstap.clients.models import Client
@@ -49,28 +49,6 @@ FILTERS = [
 
 def _problem(exc: services.ClientError) -> ValidationError:
     return ValidationError({exc.field or "nonFieldErrors": [exc.message]})
-
-
-def _audit_many(request: Request, clients: list[Client], action_: str, purpose: str) -> None:
-    user: Any = request.user
-    roles = ",".join(sorted(user.role_codes))[:255]
-    audit_log_many(
-        [
-            {
-                "organisation_id": user.organisation_id,
-                "actor_id": user.pk,
-                "actor_username": user.get_username(),
-                "actor_roles": roles,
-                "action": action_,
-                "object_type": "client",
-                "object_id": str(c.pk),
-                "client_id": c.pk,
-                "purpose": purpose,
-                "ip_address": request.META.get("REMOTE_ADDR") or None,
-            }
-            for c in clients
-        ]
-    )
 
 
 class _CachedCountPaginator(Paginator):
@@ -171,7 +149,13 @@ class ClientViewSet(
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.get_queryset())
         clients = list(page or [])
-        _audit_many(request, clients, "list", "Klantenlijst via API")
+        audit_records_for_request(
+            request,
+            action=AuditAction.LIST,
+            object_type="client",
+            items=[(c.pk, c.pk) for c in clients],
+            purpose="Klantenlijst via API",
+        )
         return self.get_paginated_response(self.get_serializer(clients, many=True).data)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -231,7 +215,13 @@ class ClientViewSet(
         form.is_valid(raise_exception=True)
         bsn = "".join(ch for ch in form.validated_data["bsn"] if ch.isdigit())
         clients = list(selectors.client_search_bsn(user=request.user, bsn=bsn))
-        _audit_many(request, clients, "search", "Zoeken op BSN via API")
+        audit_records_for_request(
+            request,
+            action=AuditAction.SEARCH,
+            object_type="client",
+            items=[(c.pk, c.pk) for c in clients],
+            purpose="Zoeken op BSN via API",
+        )
         return Response(self.get_serializer(clients, many=True).data)
 
     @extend_schema(responses=LadderStepChangeSerializer(many=True))

@@ -325,6 +325,13 @@ class PaymentBatchViewSet(
             object_id=batch.pk,
             purpose="Betaalbatch downloaden via API",
         )
+        audit_records_for_request(
+            request,
+            action=AuditAction.EXPORT,
+            object_type="invoice",
+            items=selectors.batch_client_items(batch),
+            purpose="Betaalbatch downloaden via API",
+        )
         return FileResponse(
             field.open("rb"), as_attachment=True, filename=f"{batch.reference}.{fmt}"
         )

@@ -365,3 +365,122 @@ def test_invoice_pdf_only_through_the_access_check(
     response = web.get(f"/facturen/{invoice.pk}/pdf/")
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+def test_detail_buttons_follow_the_workflow_table(
+    done: Trajectory, provider_user_a: User, clerk: User
+) -> None:
+    """R-BILL-2: the invoice page offers approve/reject/recheck only where the workflow table
+    allows them, and only to the administration (never to the provider)."""
+    invoice = submit(provider_user_a, done)
+    assert invoice.status in ("checked", "substance_confirmed")
+    web = WebClient()
+    web.force_login(clerk)
+    page = web.get(f"/facturen/{invoice.pk}/").content.decode()
+    assert 'aria-label="Goedkeuren"' in page
+    web.force_login(provider_user_a)
+    page = web.get(f"/facturen/{invoice.pk}/").content.decode()
+    assert 'aria-label="Goedkeuren"' not in page
+    services.invoice_reject(actor=clerk, invoice=invoice, reason="Onjuist bedrag")
+    web.force_login(clerk)
+    page = web.get(f"/facturen/{invoice.pk}/").content.decode()
+    assert 'aria-label="Goedkeuren"' not in page
+    assert "/afwijzen/" not in page
+
+
+def test_batch_page_and_download_audit_each_client_shown(
+    done: Trajectory, provider_user_a: User, clerk: User, api_as: Callable[..., APIClient]
+) -> None:
+    """R-SEC-2: a payment batch shows and exports client numbers, so the batch page, the
+    download and the API download each write one record per client in the batch."""
+    from opstap.audit.models import AuditRecord
+
+    invoice = submit(provider_user_a, done)
+    services.invoice_approve(actor=clerk, invoice=invoice, note="")
+    batch = services.payment_batch_create(actor=clerk)
+    services.payment_batch_export(actor=clerk, batch=batch)
+    web = WebClient()
+    web.force_login(clerk)
+
+    def records(action: str) -> int:
+        return AuditRecord.objects.filter(
+            action=action, client_id=invoice.client_id, actor_id=clerk.pk
+        ).count()
+
+    assert web.get(f"/facturen/betaalbatches/{batch.pk}/").status_code == 200
+    assert records("list") == 1
+    assert web.get(f"/facturen/betaalbatches/{batch.pk}/download/csv/").status_code == 200
+    assert records("export") == 1
+    api = api_as(clerk)
+    assert api.get(f"/api/v1/payment-batches/{batch.pk}/download").status_code == 200
+    assert records("export") == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_recheck_internal_runs_in_its_own_transaction(
+    done: Trajectory, provider_user_a: User
+) -> None:
+    """R-SEC-6: the system re-check locks the invoice, so it opens its own transaction and
+    also works when called outside one (on PostgreSQL it used to fail: select_for_update
+    outside a transaction)."""
+    invoice = submit(provider_user_a, done)
+    services.invoice_recheck_internal(invoice)
+    assert Invoice.objects.get(pk=invoice.pk).checked_at is not None
+
+
+@pytest.mark.parametrize(
+    "path", ["/facturen/indienen/", "/facturen/bemiddelingsfee/", "/facturen/reiskosten/"]
+)
+def test_trajectory_choice_lists_are_audited(
+    path: str, done: Trajectory, provider_user_a: User, case_manager: User
+) -> None:
+    """R-SEC-2: the trajectory choice lists show client number and surname, so each client
+    shown is audited."""
+    from opstap.audit.models import AuditRecord
+
+    user = case_manager if path == "/facturen/reiskosten/" else provider_user_a
+    web = WebClient()
+    web.force_login(user)
+    assert web.get(path).status_code == 200
+    assert AuditRecord.objects.filter(
+        action="list", object_type="trajectory", client_id=done.client_id, actor_id=user.pk
+    ).exists()
+
+
+def test_credit_note_api_list_query_count_is_constant(
+    done: Trajectory,
+    provider_user_a: User,
+    clerk: User,
+    api_as: Callable[..., APIClient],
+    django_assert_num_queries: Any,
+) -> None:
+    """R-BILL-8: the credit-note list costs the same number of queries for 1 or 6 notes
+    (each row shows its invoice number: no query per row)."""
+    invoice = services.invoice_approve(actor=clerk, invoice=submit(provider_user_a, done))
+
+    def credit(first: int, n: int) -> None:
+        for i in range(first, first + n):
+            services.credit_note_create(
+                actor=clerk,
+                invoice=invoice,
+                number=f"C-{i}",
+                credit_date=dt.date(2026, 8, 12),
+                reason="Correctie",
+                amount_excl=Decimal("10.00"),
+                vat=Decimal("2.10"),
+                amount_incl=Decimal("12.10"),
+            )
+
+    api = api_as(clerk)
+    credit(0, 1)
+    api.get("/api/v1/credit-notes")  # warm the per-user permission cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        assert api.get("/api/v1/credit-notes").json()["count"] == 1
+    credit(1, 5)
+    with django_assert_num_queries(len(small.captured_queries)):
+        body = api.get("/api/v1/credit-notes").json()
+    assert body["count"] == 6
+    assert {row["invoiceNumber"] for row in body["results"]} == {invoice.invoice_number}

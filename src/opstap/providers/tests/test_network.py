@@ -405,11 +405,14 @@ def test_recording_activity_clears_the_flag(contracted_a) -> None:
 
 
 def test_signals_notify_and_open_evaluation_at_threshold(
-    contracted_a, contract_manager, case_manager, jobcoaching_zevenaar
+    contracted_a, contract_manager, case_manager, jobcoaching_zevenaar, org
 ) -> None:
     """R-NET-9: a case manager's signal notifies the contract manager (in-app + e-mail);
     the third signal in 12 months opens an evaluation; it is recorded in writing and
     closed with an outcome."""
+    from opstap.clients.tests.factories import make_client
+
+    clients = [make_client(org, case_manager=case_manager) for _ in range(3)]
     for i, day in enumerate([D(2026, 1, 10), D(2026, 4, 1), D(2026, 9, 1)], start=1):
         signal = services.signal_register(
             actor=case_manager,
@@ -417,7 +420,7 @@ def test_signals_notify_and_open_evaluation_at_threshold(
             description=f"Intake te laat ({i})",
             on=day,
             product=jobcoaching_zevenaar,
-            client_id=1000 + i,
+            client_id=clients[i - 1].pk,
         )
     assert (
         Notification.objects.filter(recipient=contract_manager, title__startswith="Signaal").count()
@@ -464,18 +467,23 @@ def test_signal_threshold_is_configurable(contracted_a, contract_manager, case_m
     assert Evaluation.objects.filter(provider=contracted_a).count() == 1
 
 
-def test_signal_form_page(contracted_a, case_manager, client: Client) -> None:
+def test_signal_form_page(contracted_a, case_manager, client: Client, org) -> None:
     """R-NET-9: case managers register a signal on a page."""
+    from opstap.clients.tests.factories import make_client
+
+    own = make_client(org, case_manager=case_manager)
     client.force_login(case_manager)
     url = f"/aanbieders/{contracted_a.pk}/signaal/"
     assert client.get(url).status_code == 200
-    response = client.post(url, {"description": "Geen voortgangsrapportage", "client_id": "42"})
+    response = client.post(
+        url, {"description": "Geen voortgangsrapportage", "client_id": str(own.pk)}
+    )
     assert response.status_code == 302
-    assert contracted_a.signals.get().client_id == 42
+    assert contracted_a.signals.get().client_id == own.pk
     from opstap.audit.models import AuditRecord
 
     record = AuditRecord.objects.get(object_type="providers.signal")
-    assert (record.client_id, record.action) == (42, "create")
+    assert (record.client_id, record.action) == (own.pk, "create")
 
 
 def test_only_signal_permission_registers(contracted_a, make_user) -> None:
@@ -640,3 +648,25 @@ def test_evidence_document_must_be_a_real_pdf(org) -> None:  # type: ignore[no-u
             valid_until=None,
             document=ContentFile(b"MZ\x90\x00", name="uea.pdf"),
         )
+
+
+def test_signal_on_a_client_outside_scope_is_refused(
+    contracted_a, case_manager, make_user, org, other_org
+) -> None:
+    """R-SEC-1: a signal may name only a client the case manager may see; a client of a
+    colleague's caseload elsewhere or of another organisation is 'not found'."""
+    from opstap.clients.tests.factories import make_client
+
+    own = make_client(org, case_manager=case_manager)
+    colleague = make_user(RoleCode.CASE_MANAGER, username="collega-elders")
+    foreign = make_client(other_org)
+    not_mine = make_client(org, case_manager=colleague, ladder_step="1")
+    for client in (foreign, not_mine):
+        with pytest.raises(ProviderError, match="niet gevonden"):
+            services.signal_register(
+                actor=case_manager, provider=contracted_a, description="x", client_id=client.pk
+            )
+    signal = services.signal_register(
+        actor=case_manager, provider=contracted_a, description="x", client_id=own.pk
+    )
+    assert signal.client_id == own.pk

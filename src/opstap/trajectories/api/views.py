@@ -55,6 +55,18 @@ def _problem(exc: services.TrajectoryError) -> ValidationError:
     return ValidationError({field: [ErrorDetail(exc.message, code=exc.code)]})
 
 
+def _audit_read(request: Request, trajectory: Trajectory, purpose: str) -> None:
+    """R-SEC-2: one `read` record about the trajectory's client for each API read."""
+    audit_log(
+        action=AuditAction.READ,
+        request=request,
+        object_type="trajectory",
+        object_id=trajectory.pk,
+        client_id=trajectory.client_id,
+        purpose=purpose,
+    )
+
+
 def _int(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
@@ -112,14 +124,7 @@ class TrajectoryViewSet(
     @extend_schema(responses=TrajectoryDetailSerializer)
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         trajectory = self._trajectory()
-        audit_log(
-            action=AuditAction.READ,
-            request=request,
-            object_type="trajectory",
-            object_id=trajectory.pk,
-            client_id=trajectory.client_id,
-            purpose="Traject ophalen via API",
-        )
+        _audit_read(request, trajectory, "Traject ophalen via API")
         return Response(TrajectoryDetailSerializer(trajectory).data)
 
     @extend_schema(request=TransitionSerializer, responses=TrajectoryDetailSerializer)
@@ -151,6 +156,7 @@ class TrajectoryViewSet(
         trajectory = self._trajectory()
         if request.method == "GET":
             documents = selectors.trajectory_documents(trajectory)
+            _audit_read(request, trajectory, "Trajectdocumenten ophalen via API")
             return Response(DocumentSerializer(documents, many=True).data)
         body = DocumentCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -182,6 +188,7 @@ class TrajectoryViewSet(
         """The absence history, and reporting an absence (R-ABS-1)."""
         trajectory = self._trajectory()
         if request.method == "GET":
+            _audit_read(request, trajectory, "Verzuimhistorie ophalen via API")
             return Response(
                 AbsenceSerializer(selectors.trajectory_absences(trajectory), many=True).data
             )

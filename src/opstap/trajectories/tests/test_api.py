@@ -167,3 +167,27 @@ def test_list_query_count_constant(
         body = api.get("/api/v1/trajectories?pageSize=100").json()
     assert body["count"] == 12
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_reports_and_absences_reads_are_audited(
+    api_as: Callable[[User], Any],
+    order: Callable[..., Trajectory],
+    product3: Product,
+    walk: Callable[..., Trajectory],
+    provider_user_a: User,
+) -> None:
+    """R-SEC-2: reading a trajectory's reports or absence history through the API writes a
+    `read` audit record about the client."""
+    from opstap.audit.models import AuditRecord
+
+    trajectory = walk(order(product3), "running")
+    api = api_as(provider_user_a)
+    for endpoint in ("reports", "absences"):
+        before = AuditRecord.objects.filter(
+            action="read", client_id=trajectory.client_id, actor_id=provider_user_a.pk
+        ).count()
+        assert api.get(f"/api/v1/trajectories/{trajectory.pk}/{endpoint}").status_code == 200
+        after = AuditRecord.objects.filter(
+            action="read", client_id=trajectory.client_id, actor_id=provider_user_a.pk
+        ).count()
+        assert after == before + 1, endpoint

@@ -766,3 +766,38 @@ def test_provider_window_boundary(
     )
     assert (trajectory.client_id in ids) is visible
     assert selectors.trajectories_for(provider_user_a).exists() is visible
+
+
+@pytest.mark.parametrize(
+    ("until", "allowed"),
+    [
+        ("intake_planned", False),  # not started yet: nothing to report on
+        ("running", True),  # R-TRJ-4: the running trajectory is reported on
+    ],
+)
+def test_progress_report_only_while_running(
+    order: Callable[..., Trajectory],
+    product3: Product,
+    walk: Callable[..., Trajectory],
+    provider_user_a: User,
+    until: str,
+    allowed: bool,
+) -> None:
+    """R-TRJ-4: progress reports are accepted in the reporting states only, with a Dutch
+    refusal otherwise; the page offers the report form in the same states."""
+    from opstap.trajectories.workflow import REPORTING_STATES
+
+    trajectory = walk(order(product3), until)
+    assert (trajectory.state in REPORTING_STATES) is allowed
+    submit = {
+        "actor": provider_user_a,
+        "trajectory": trajectory,
+        "kind": "progress_report",
+        "title": "Voortgang",
+        "text": "Gaat goed",
+    }
+    if allowed:
+        services.trajectory_document_submit(**submit)
+    else:
+        with pytest.raises(TrajectoryError, match="alleen bij een lopend traject"):
+            services.trajectory_document_submit(**submit)

@@ -279,3 +279,14 @@ def test_order_from_the_guide_chooses_client_first(
     body = http.get(reverse("trajectories:order") + f"?product={product3.pk}").content.decode()
     assert "kies de klant" in body
     assert client_k.client_number in body
+
+
+def test_order_choose_client_list_is_audited(
+    case_manager: User, client_k: Client, product3: Product
+) -> None:
+    """R-SEC-2: the client list of the order form (names, client numbers) is audited, one
+    `list` record per client shown."""
+    _login(case_manager).get(reverse("trajectories:order") + f"?product={product3.pk}")
+    assert AuditRecord.objects.filter(
+        action="list", object_type="client", client_id=client_k.pk, actor_id=case_manager.pk
+    ).exists()

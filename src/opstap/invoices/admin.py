@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import CreditNote, Invoice, PaymentBatch, PlacementFeeClaim, TravelClaim
+from .models import CreditNote, Invoice, PaymentBatch, PlacementFeeClaim, TravelClaim, VatRateRow
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -47,3 +47,11 @@ class PlacementFeeClaimAdmin(ReadOnlyAdmin):
 @admin.register(TravelClaim)
 class TravelClaimAdmin(ReadOnlyAdmin):
     list_display = ["client", "trajectory", "organisation_pays", "provider_pays", "refused"]
+
+
+@admin.register(VatRateRow)
+class VatRateAdmin(admin.ModelAdmin):
+    """VAT reference data (R-BILL-11): add a row with a new date when a rate changes."""
+
+    list_display = ["code", "valid_from", "percentage"]
+    list_filter = ["code"]

@@ -685,3 +685,41 @@ class TravelTrip(models.Model):
 
     def __str__(self) -> str:
         return f"Rit {self.trip_date:%d-%m-%Y} ({self.single_trip_km} km)"
+
+
+class VatRateRow(models.Model):
+    """VAT reference data (R-BILL-11): from `valid_from` the `code` has `percentage`.
+
+    Rows are never edited in place when the law changes: add a row with the new date, so
+    invoices keep the rate of their own date. Seeded by a data migration from
+    `money.DEFAULT_VAT_RATES`; editable by the application administrator.
+    """
+
+    code = models.CharField(
+        _("btw-tarief"),
+        max_length=10,
+        choices=list(VAT_CODE_LABELS_NL.items()),
+        help_text=_("Vrijgesteld (0%), laag of hoog tarief."),
+    )
+    valid_from = models.DateField(_("geldig vanaf"), help_text=_("Eerste dag van dit tarief."))
+    percentage = models.DecimalField(
+        _("percentage"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MaxValueValidator(100)],
+        help_text=_("Het btw-percentage, bijvoorbeeld 21,00."),
+    )
+
+    class Meta:
+        verbose_name = _("btw-tarief")
+        verbose_name_plural = _("btw-tarieven")
+        ordering = ["code", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "valid_from"], name="uniq_vat_rate_per_date"),
+            models.CheckConstraint(
+                condition=models.Q(percentage__gte=0), name="vat_rate_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_code_display()} {self.percentage}% vanaf {self.valid_from:%d-%m-%Y}"

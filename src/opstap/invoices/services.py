@@ -54,8 +54,16 @@ from .models import (
     PlacementFeeClaim,
     TravelClaim,
     TravelTrip,
+    VatRateRow,
 )
-from .money import DEFAULT_VAT_RATES, VatCode, to_cents, vat_line, vat_percentage_on
+from .money import (
+    DEFAULT_VAT_RATES,
+    VatCode,
+    VatRate,
+    to_cents,
+    vat_line,
+    vat_percentage_on,
+)
 from .payment_rules import (
     DEFAULT_CEILING_RATES,
     PERIODIC_MILESTONES,
@@ -273,16 +281,26 @@ def _lock(invoice: Invoice) -> Invoice:
 
 def rules_context(organisation_id: int) -> RulesContext:
     """Ceilings (R-NET-7) from the providers' reference data; VAT rates (R-BILL-11) from the
-    money module's dated table."""
+    dated VAT table (`VatRateRow`, editable by the application administrator)."""
     rows = RateCeiling.objects.filter(
         Q(organisation_id=organisation_id) | Q(organisation__isnull=True)
     ).values_list("valid_from", "amount", "organisation_id")
     # The organisation's own (indexed) rows go first so they win a tie on the same date.
     ordered = sorted(rows, key=lambda r: r[2] is None)
     ceilings = tuple((valid_from, amount) for valid_from, amount, _org in ordered)
-    return RulesContext(
-        ceiling_rates=ceilings or DEFAULT_CEILING_RATES, vat_rates=DEFAULT_VAT_RATES
+    return RulesContext(ceiling_rates=ceilings or DEFAULT_CEILING_RATES, vat_rates=vat_rates())
+
+
+def vat_rates() -> tuple[VatRate, ...]:
+    """The dated VAT table (R-BILL-11) from reference data; the built-in defaults only when
+    the table is empty."""
+    rows = tuple(
+        VatRate(valid_from, code, percentage)
+        for code, valid_from, percentage in VatRateRow.objects.values_list(
+            "code", "valid_from", "percentage"
+        )
     )
+    return rows or DEFAULT_VAT_RATES
 
 
 def _end_event(trajectory: Trajectory) -> TrajectoryEvent | None:
@@ -797,11 +815,12 @@ def invoice_submit(
 
 
 def _save_lines(invoice: Invoice, lines: Sequence[LineInput], on: dt.date) -> None:
+    rates = vat_rates()
     if not lines:
         # One line from the totals, with the VAT code whose rate matches the VAT (or high).
         code = VatCode.HIGH
         for candidate in (VatCode.HIGH, VatCode.LOW, VatCode.EXEMPT):
-            pct = vat_percentage_on(DEFAULT_VAT_RATES, candidate, on)
+            pct = vat_percentage_on(rates, candidate, on)
             if vat_line(invoice.amount_excl, pct).vat == invoice.vat:
                 code = candidate
                 break
@@ -817,7 +836,7 @@ def _save_lines(invoice: Invoice, lines: Sequence[LineInput], on: dt.date) -> No
     for position, line in enumerate(lines, start=1):
         if line.vat_code not in VatCode.__members__.values():
             raise InvoiceError(f"Regel {position}: onbekende btw-code.", field="lines")
-        pct = vat_percentage_on(DEFAULT_VAT_RATES, line.vat_code, on)
+        pct = vat_percentage_on(rates, line.vat_code, on)
         computed = vat_line(
             _req_money(line.amount_excl, field="lines", label=f"regel {position}"), pct
         )
@@ -1435,7 +1454,7 @@ def placement_fee_claim_submit(
         invoice_date, field="invoice_date", label="de factuurdatum", required=True
     )
     assert inv_date is not None
-    pct = vat_percentage_on(DEFAULT_VAT_RATES, vat_code, inv_date)
+    pct = vat_percentage_on(vat_rates(), vat_code, inv_date)
     from .payment_rules import PLACEMENT_FEE
 
     amounts = vat_line(PLACEMENT_FEE, pct)

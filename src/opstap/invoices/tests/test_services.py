@@ -385,7 +385,9 @@ def test_bulk_check_matches_single_check(
 
     with CaptureQueriesContext(connection) as queries:
         results = services.invoices_check_many([first_instalment, second, early])
-    assert len(queries.captured_queries) <= 6  # constant, whatever the number of invoices
+    # constant, whatever the number of invoices (7 since the VAT table is read from the
+    # database once per chunk, beside the ceilings: R-BILL-11 reference data)
+    assert len(queries.captured_queries) <= 7
     for invoice in (second, early):
         status = results[invoice.pk][0]
         assert status.value == invoice.verdict or invoice.status == "held"

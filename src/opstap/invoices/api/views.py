@@ -15,7 +15,7 @@ from django.http import FileResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ErrorDetail, NotFound, ValidationError
 from rest_framework.request import Request
@@ -241,6 +241,12 @@ class CreditNoteViewSet(
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         body = CreditNoteSerializer(data=request.data)
+        # Only invoices the caller may see are valid choices: a forbidden invoice is then
+        # indistinguishable from one that does not exist (R-SEC-1).
+        invoice_field = body.fields["invoice"]
+        assert isinstance(invoice_field, serializers.PrimaryKeyRelatedField)
+        # (the DRF stubs type `queryset` as a class-level manager descriptor)
+        invoice_field.queryset = scoped(request.user, Invoice.objects.all())  # type: ignore[arg-type]
         body.is_valid(raise_exception=True)
         data = body.validated_data
         invoice = get_object_for_user(

@@ -484,3 +484,38 @@ def test_credit_note_api_list_query_count_is_constant(
         body = api.get("/api/v1/credit-notes").json()
     assert body["count"] == 6
     assert {row["invoiceNumber"] for row in body["results"]} == {invoice.invoice_number}
+
+
+def test_credit_note_for_an_invisible_invoice_looks_like_a_missing_one(
+    done: Trajectory,
+    provider_user_a: User,
+    clerk: User,
+    other_org: Organisation,
+    make_user: Callable[..., User],
+    api_as: Callable[..., APIClient],
+) -> None:
+    """R-SEC-1 / R-BILL-8: a clerk of another organisation cannot credit our invoice, and the
+    answer does not reveal that the invoice exists (same 400 as for an unknown id)."""
+    from opstap.accounts.roles import RoleCode
+
+    invoice = services.invoice_approve(actor=clerk, invoice=submit(provider_user_a, done))
+    outsider = make_user(RoleCode.FINANCE_CLERK, organisation=other_org, username="elders")
+    body = {
+        "number": "C-X",
+        "creditDate": "2026-08-12",
+        "reason": "Correctie",
+        "amountExcl": "10.00",
+        "vat": "2.10",
+        "amountIncl": "12.10",
+    }
+    api = api_as(outsider)
+    forbidden = api.post("/api/v1/credit-notes", {**body, "invoice": invoice.pk}, format="json")
+    missing = api.post("/api/v1/credit-notes", {**body, "invoice": 999_999}, format="json")
+    assert forbidden.status_code == missing.status_code == 400
+    reason = [p["reason"] for p in forbidden.json()["invalidParams"] if p["name"] == "invoice"]
+    assert reason == [
+        p["reason"].replace("999999", str(invoice.pk))
+        for p in missing.json()["invalidParams"]
+        if p["name"] == "invoice"
+    ]
+    assert not invoice.credit_notes.exists()

@@ -172,6 +172,12 @@ class Trajectory(OrganisationOwned):
             models.Index(fields=["client", "order_date"], name="trj_client_date"),
             models.Index(fields=["product"], name="trj_product"),
             models.Index(fields=["provider", "actual_end_date"], name="trj_provider_end"),
+            # The provider's list (portal, API): scope + window + newest first. Index-only
+            # COUNT over the provider's entries and an ordered walk for the page (issue 6).
+            models.Index(
+                fields=["provider", "organisation", "order_date", "id", "actual_end_date"],
+                name="trj_provider_order",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -48,6 +48,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", default="demo", choices=["demo", "city", "national"])
     parser.add_argument("--repeat", type=int, default=50)
+    parser.add_argument("--only", default="", help="run only operations whose name contains this")
     args = parser.parse_args()
 
     import django
@@ -67,6 +68,8 @@ def main() -> int:
     rows = []
     skipped: list[tuple[str, str]] = []
     for op in OPERATIONS:
+        if args.only and args.only not in op.name:
+            continue
         reason = op.unavailable(ctx) if op.unavailable else ""
         if reason:
             skipped.append((op.name, reason))

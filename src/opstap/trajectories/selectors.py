@@ -64,8 +64,10 @@ RUNNING_EXCLUDED = (State.HANDED_OVER.value, State.QUOTE_REJECTED.value)
 
 
 def trajectory_list(*, user: Any, filters: TrajectoryFilters, on: dt.date) -> QuerySet[Trajectory]:
-    """The overview of trajectories with filters; rows carry `is_overdue` and the next open
-    due date (`next_due`), with their related rows fetched in the same query."""
+    """The overview of trajectories with filters, related rows fetched in the same query.
+
+    The overdue flag is not computed here for every matching row (at national scale that is a
+    hash over every past-due date of the organisation): call `mark_overdue` on the page."""
     qs = trajectories_for(user).select_related("client", "product", "provider", "case_manager")
     if filters.provider:
         qs = qs.filter(provider_id=filters.provider)
@@ -77,10 +79,27 @@ def trajectory_list(*, user: Any, filters: TrajectoryFilters, on: dt.date) -> Qu
         qs = qs.filter(client_id=filters.client)
     if filters.running_only:
         qs = qs.exclude(state__in=RUNNING_EXCLUDED)
-    qs = qs.annotate(is_overdue=_overdue_exists(on))
     if filters.overdue:
-        qs = qs.filter(is_overdue=True)
+        qs = qs.filter(_overdue_exists(on))
     return qs.order_by("-order_date", "-id")
+
+
+def mark_overdue(trajectories: list[Trajectory], *, on: dt.date) -> list[Trajectory]:
+    """Set `is_overdue` on one page of trajectories with a single query for the page's ids."""
+    ids = [t.pk for t in trajectories]
+    overdue = (
+        set(
+            Deadline.objects.filter(trajectory_id__in=ids, due_on__lt=on)
+            .filter(open_deadlines_q())
+            .values_list("trajectory_id", flat=True)
+            .distinct()
+        )
+        if ids
+        else set()
+    )
+    for trajectory in trajectories:
+        trajectory.is_overdue = trajectory.pk in overdue  # type: ignore[attr-defined]
+    return trajectories
 
 
 def deadlines_for(

@@ -73,7 +73,7 @@ def trajectory_list(request: HttpRequest) -> HttpResponse:
     )
     qs = selectors.trajectory_list(user=user, filters=filters, on=today)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("pagina"))
-    trajectories = list(page.object_list)
+    trajectories = selectors.mark_overdue(list(page.object_list), on=today)
     for_provider = _is_provider(user)
     role = RoleCode.PROVIDER_STAFF.value if for_provider else RoleCode.CASE_MANAGER.value
     due = selectors.next_due_by_trajectory(

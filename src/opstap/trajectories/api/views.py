@@ -111,7 +111,9 @@ class TrajectoryViewSet(
 
     @extend_schema(parameters=FILTERS)
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = list(self.paginate_queryset(self.get_queryset()) or [])
+        page = selectors.mark_overdue(
+            list(self.paginate_queryset(self.get_queryset()) or []), on=timezone.localdate()
+        )
         audit_records_for_request(
             request,
             action=AuditAction.LIST,

@@ -20,12 +20,14 @@ def client_trajectories(context: Any, client: Any) -> dict[str, Any]:
     user = context["request"].user
     trajectories: list[Any] = []
     if check_perm(user, Perm.TRAJECTORY_VIEW):
-        trajectories = list(
-            selectors.trajectory_list(
-                user=user,
-                filters=selectors.TrajectoryFilters(client=client.pk),
-                on=timezone.localdate(),
-            )[:100]
+        today = timezone.localdate()
+        trajectories = selectors.mark_overdue(
+            list(
+                selectors.trajectory_list(
+                    user=user, filters=selectors.TrajectoryFilters(client=client.pk), on=today
+                )[:100]
+            ),
+            on=today,
         )
     return {
         "client": client,

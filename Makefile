@@ -49,7 +49,7 @@ demo: export OPSTAP_DEMO = true
 demo: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) demo_load --scale demo
-	$(MANAGE) demo_accounts
+	$(MANAGE) demo_accounts --port $(PORT)
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 # Start over with a fresh demo database (e.g. after pulling changes to the demo data).

@@ -71,6 +71,18 @@ def _int(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
+# The trajectory's own columns plus the related ones `TrajectorySerializer` reads.
+LIST_COLUMNS = (
+    *(f.name for f in Trajectory._meta.concrete_fields),
+    "client__client_number",
+    "client__first_name",
+    "client__last_name_prefix",
+    "client__last_name",
+    "product__name",
+    "provider__name",
+)
+
+
 class TrajectoryViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Trajectory]
 ):
@@ -92,9 +104,14 @@ class TrajectoryViewSet(
             state=params.get("state") or "",
             overdue=(params.get("overdue") or "").lower() in {"1", "true", "ja"},
         )
-        return selectors.trajectory_list(
+        qs = selectors.trajectory_list(
             user=self.request.user, filters=filters, on=timezone.localdate()
         )
+        if self.action == "list":
+            # A page of 100 rows: load only the related columns the list shape shows.
+            qs = qs.select_related(None).select_related("client", "product", "provider")
+            qs = qs.only(*LIST_COLUMNS)
+        return qs
 
     def _trajectory(self) -> Trajectory:
         return get_object_for_user(

@@ -39,7 +39,7 @@ def _provider_visible_client_ids(user: Any) -> QuerySet[Any] | list[int]:
     landed everywhere, drop the ImportError fallback. Without the trajectories app (or for
     a user without provider membership) provider staff see no clients.
     """
-    from opstap.providers.access import provider_id_of
+    from opstap.providers.selectors import provider_id_of
 
     provider_id = provider_id_of(user)
     if provider_id is None:

@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 
 from opstap.accounts.access import register_scope, scoped
 from opstap.accounts.roles import Perm, RoleCode
-from opstap.providers.access import provider_id_of
+from opstap.providers.selectors import provider_id_of
 from opstap.trajectories.models import Trajectory
 
 from .models import (

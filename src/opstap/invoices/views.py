@@ -18,10 +18,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from opstap.accounts.access import check_perm, get_object_for_user, permission_required, scoped
-from opstap.accounts.roles import Perm, RoleCode
+from opstap.accounts.roles import Perm
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log, audit_records_for_request
 from opstap.providers.models import Provider
+from opstap.providers.selectors import is_provider_staff
 from opstap.trajectories.models import Trajectory
 
 from . import selectors, services
@@ -40,10 +41,6 @@ from .models import Invoice, InvoiceSource, PaymentBatch
 from .workflow import InvoiceAction, InvoiceStatus, allowed_actions
 
 PAGE_SIZE = 50
-
-
-def _is_provider(user: Any) -> bool:
-    return bool(user.has_role(RoleCode.PROVIDER_STAFF))
 
 
 def _invoice_for(request: HttpRequest, pk: int) -> Invoice:
@@ -83,7 +80,7 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
         purpose="Factuurlijst",
     )
     query = urlencode({k: v for k, v in request.GET.items() if k != "pagina"})
-    for_provider = _is_provider(user)
+    for_provider = is_provider_staff(user)
     return render(
         request,
         "invoices/list.html",
@@ -125,12 +122,12 @@ def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Which buttons: the workflow table (R-BILL-2) says what the status allows, the
     # permissions say who may press them; the services check both again.
     allowed = allowed_actions(invoice.status)
-    can_decide = check_perm(user, Perm.INVOICE_APPROVE) and not _is_provider(user)
+    can_decide = check_perm(user, Perm.INVOICE_APPROVE) and not is_provider_staff(user)
     can_confirm = (
         invoice.needs_substance
         and InvoiceAction.CONFIRM_SUBSTANCE in allowed
         and check_perm(user, Perm.TRAJECTORY_ORDER)
-        and not _is_provider(user)
+        and not is_provider_staff(user)
     )
     return render(
         request,
@@ -279,7 +276,7 @@ def invoice_submit(request: HttpRequest) -> HttpResponse:
                 hourly_rate=data["hourly_rate"],
                 logbook=data["logbook"],
                 pdf=data["pdf"],
-                source=InvoiceSource.PORTAL if _is_provider(user) else InvoiceSource.PAPER,
+                source=InvoiceSource.PORTAL if is_provider_staff(user) else InvoiceSource.PAPER,
                 structured_data={k: str(v) for k, v in data.items() if k not in {"pdf", "logbook"}},
             )
         except services.InvoiceError as exc:
@@ -507,7 +504,7 @@ def placement_fee_submit(request: HttpRequest) -> HttpResponse:
                 client_hour_restriction=data["client_hour_restriction"],
                 contract=data["contract"],
                 pdf=data["pdf"],
-                source=InvoiceSource.PORTAL if _is_provider(user) else InvoiceSource.PAPER,
+                source=InvoiceSource.PORTAL if is_provider_staff(user) else InvoiceSource.PAPER,
             )
         except services.InvoiceError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)

@@ -21,6 +21,9 @@ from django.db.models import (
 
 from opstap.accounts.access import scoped
 
+# Public face for other apps: who is provider staff, and for which provider (R-SEC-1).
+from .access import is_provider_staff as is_provider_staff
+from .access import provider_id_of as provider_id_of
 from .models import (
     Contract,
     ContractStatus,

@@ -19,7 +19,7 @@ from django.utils import timezone
 from opstap.accounts.access import register_scope, scoped
 from opstap.accounts.roles import Perm, RoleCode
 from opstap.clients.models import Client
-from opstap.providers.access import provider_id_of
+from opstap.providers.selectors import provider_id_of
 
 from .models import (
     Absence,

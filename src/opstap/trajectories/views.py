@@ -20,6 +20,7 @@ from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log, audit_records_for_request
 from opstap.clients.models import Client
 from opstap.providers.models import Product, Provider, Tile
+from opstap.providers.selectors import is_provider_staff
 from opstap.providers.services import product_orderability
 
 from . import selectors, services
@@ -36,10 +37,6 @@ from .models import Trajectory, TrajectoryDocument
 from .workflow import REPORTING_STATES, Action, IllegalTransition
 
 PAGE_SIZE = 50
-
-
-def _is_provider(user: Any) -> bool:
-    return bool(user.has_role(RoleCode.PROVIDER_STAFF))
 
 
 def _trajectory_for(request: HttpRequest, pk: int) -> Trajectory:
@@ -74,7 +71,7 @@ def trajectory_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.trajectory_list(user=user, filters=filters, on=today)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("pagina"))
     trajectories = selectors.mark_overdue(list(page.object_list), on=today)
-    for_provider = _is_provider(user)
+    for_provider = is_provider_staff(user)
     role = RoleCode.PROVIDER_STAFF.value if for_provider else RoleCode.CASE_MANAGER.value
     due = selectors.next_due_by_trajectory(
         [t.pk for t in trajectories], role=RoleCode.PROVIDER_STAFF.value

@@ -28,7 +28,7 @@ from opstap.providers.services import product_orderability
 
 from . import services
 from .deadlines import DeadlineKind, due_date
-from .models import AbsenceRisk, Deadline, Trajectory, TrajectoryEvent
+from .models import PROGRESS_REPORT_KIND, AbsenceRisk, Deadline, Trajectory, TrajectoryEvent
 from .workflow import DIRECT_ORDER_PRODUCT_CODES, STATE_LABELS_NL
 
 DEMO_COUNT = 300
@@ -401,6 +401,55 @@ _BULK_STATES: list[tuple[str, int]] = [
 ]
 
 
+def _bulk_order_day(state: str, duration: int, today: dt.date, rng: random.Random) -> dt.date:
+    """An order date that fits the state, as in a real caseload: trajectories waiting for
+    intake or a plan were ordered recently, running ones have not reached their planned end,
+    ended ones ended recently and handed-over ones any time in the last four years. (Earlier
+    bulk data ordered every state up to four years ago, which left tens of thousands of
+    intake deadlines years overdue.) The start is 20 days after the order."""
+    lead = 20
+    if state == "ordered":
+        return today - dt.timedelta(days=rng.randint(0, 21))
+    if state == "intake_planned":
+        return today - dt.timedelta(days=rng.randint(3, 30))
+    if state == "plan_submitted":
+        return today - dt.timedelta(days=rng.randint(15, 45))
+    if state == "running":
+        return today - dt.timedelta(days=lead + rng.randint(0, max(0, duration - 1)))
+    if state == "extension_requested":
+        return today - dt.timedelta(days=lead + max(0, duration - rng.randint(1, 30)))
+    if state == "completed":
+        return today - dt.timedelta(days=lead + duration + rng.randint(0, 16))
+    if state in ("terminated_early", "final_report_received"):
+        return today - dt.timedelta(days=lead + duration + rng.randint(0, 40))
+    return today - dt.timedelta(days=lead + duration + rng.randint(30, 1_400))
+
+
+def _bulk_deadline(
+    t: Trajectory, today: dt.date, rng: random.Random
+) -> tuple[str, str, dt.date, str] | None:
+    """The open deadline of a bulk trajectory: intake for new orders, the next progress report
+    for running ones (a few late), the final report for completed ones."""
+    if t.state == "ordered":
+        return (
+            DeadlineKind.INTAKE.value,
+            "Intake gehouden binnen 14 dagen na aanmelding",
+            due_date(DeadlineKind.INTAKE, t.order_date),
+            "R-TRJ-3",
+        )
+    if t.state == "running":
+        due = today + dt.timedelta(days=rng.randint(-5, 90))
+        return PROGRESS_REPORT_KIND, "Voortgangsrapportage", due, "R-TRJ-4"
+    if t.state == "completed" and t.actual_end_date is not None:
+        return (
+            DeadlineKind.FINAL_REPORT.value,
+            "Eindrapportage ontvangen binnen 14 dagen na het einde",
+            due_date(DeadlineKind.FINAL_REPORT, t.actual_end_date),
+            "R-TRJ-3",
+        )
+    return None
+
+
 def _chunks(total: int) -> Iterator[tuple[int, int]]:
     for start in range(0, total, CHUNK):
         yield start, min(CHUNK, total - start)
@@ -431,7 +480,8 @@ def _build_bulk(ctx: Any, total: int) -> None:
             product = products[rng.randrange(len(products))]
             client_id, cm_id = client_rows[rng.randrange(len(client_rows))]
             state = states[rng.randrange(len(states))]
-            order_day = today - dt.timedelta(days=rng.randint(0, 1_400))
+            duration = product.nominal_duration_days
+            order_day = _bulk_order_day(state, duration, today, rng)
             start = order_day + dt.timedelta(days=20)
             started = state in (
                 "running",
@@ -447,7 +497,12 @@ def _build_bulk(ctx: Any, total: int) -> None:
                 "final_report_received",
                 "handed_over",
             )
-            end = min(today, start + dt.timedelta(days=product.nominal_duration_days))
+            nominal_end = start + dt.timedelta(days=duration)
+            end = (
+                min(today, start + dt.timedelta(days=rng.randint(14, max(15, duration))))
+                if state == "terminated_early"
+                else min(today, nominal_end)
+            )
             rows.append(
                 Trajectory(
                     organisation=org,
@@ -461,13 +516,19 @@ def _build_bulk(ctx: Any, total: int) -> None:
                     absence_risk="none",
                     order_date=order_day,
                     start_date=start if started else None,
-                    planned_end_date=start + dt.timedelta(days=product.nominal_duration_days)
-                    if started
-                    else None,
+                    planned_end_date=nominal_end if started else None,
                     actual_end_date=end if ended else None,
                     handed_over_on=end if state == "handed_over" else None,
                 )
             )
+        # The one open deadline of a bulk trajectory (if any) is also its `next_due_on`.
+        pending: dict[int, tuple[str, str, str]] = {}
+        for t in rows:
+            deadline = _bulk_deadline(t, today, rng)
+            if deadline is not None:
+                kind, label, due_on, rule = deadline
+                t.next_due_on = due_on
+                pending[id(t)] = (kind, label, rule)
         with transaction.atomic():
             Trajectory.objects.bulk_create(rows, batch_size=2_000)
             events: list[TrajectoryEvent] = []
@@ -497,28 +558,19 @@ def _build_bulk(ctx: Any, total: int) -> None:
                             reason=f"Gegenereerd ({labels[t.state]})",
                         )
                     )
-                if t.state == "ordered":
+                spec = pending.get(id(t))
+                if spec is not None:
+                    kind, label, rule = spec
+                    assert t.next_due_on is not None
                     deadlines.append(
                         Deadline(
                             organisation=org,
                             trajectory_id=t.pk,
-                            kind=DeadlineKind.INTAKE.value,
-                            label="Intake gehouden binnen 14 dagen na aanmelding",
-                            due_on=due_date(DeadlineKind.INTAKE, t.order_date),
+                            kind=kind,
+                            label=label,
+                            due_on=t.next_due_on,
                             responsible_role="provider_staff",
-                            rule="R-TRJ-3",
-                        )
-                    )
-                elif t.state == "completed" and t.actual_end_date is not None:
-                    deadlines.append(
-                        Deadline(
-                            organisation=org,
-                            trajectory_id=t.pk,
-                            kind=DeadlineKind.FINAL_REPORT.value,
-                            label="Eindrapportage ontvangen binnen 14 dagen na het einde",
-                            due_on=due_date(DeadlineKind.FINAL_REPORT, t.actual_end_date),
-                            responsible_role="provider_staff",
-                            rule="R-TRJ-3",
+                            rule=rule,
                         )
                     )
             TrajectoryEvent.objects.bulk_create(events, batch_size=5_000)

@@ -158,6 +158,16 @@ class Trajectory(OrganisationOwned):
     handed_over_on = models.DateField(
         _("warm overgedragen op"), null=True, blank=True, help_text=_("R-TRJ-6.")
     )
+    next_due_on = models.DateField(
+        _("eerstvolgende termijn"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "De vroegste openstaande termijn van het traject; afgeleid van de termijnen en "
+            "bijgewerkt door de services, zodat 'verlopen' een indexzoektocht is."
+        ),
+    )
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
 
@@ -177,6 +187,13 @@ class Trajectory(OrganisationOwned):
             models.Index(
                 fields=["provider", "organisation", "order_date", "id", "actual_end_date"],
                 name="trj_provider_order",
+            ),
+            # Overdue lists (issue 6): `next_due_on < today` is a range scan over the few
+            # trajectories with an open deadline, not an EXISTS per trajectory.
+            models.Index(
+                fields=["organisation", "next_due_on"],
+                name="trj_org_next_due",
+                condition=models.Q(next_due_on__isnull=False),
             ),
         ]
         constraints = [

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from opstap.accounts.access import scoped
 from opstap.accounts.roles import Perm, RoleCode
@@ -44,10 +44,10 @@ def open_deadlines_q() -> Q:
     return Q(met_on__isnull=True, cancelled_on__isnull=True)
 
 
-def _overdue_exists(on: dt.date) -> Exists:
-    return Exists(
-        Deadline.objects.filter(trajectory=OuterRef("pk"), due_on__lt=on).filter(open_deadlines_q())
-    )
+def overdue_q(on: dt.date) -> Q:
+    """Trajectories with an open deadline past its due date: `next_due_on` is the earliest
+    open deadline, kept by the services (an index range scan instead of an EXISTS)."""
+    return Q(next_due_on__lt=on)
 
 
 @dataclass(frozen=True)
@@ -65,9 +65,7 @@ RUNNING_EXCLUDED = (State.HANDED_OVER.value, State.QUOTE_REJECTED.value)
 
 def trajectory_list(*, user: Any, filters: TrajectoryFilters, on: dt.date) -> QuerySet[Trajectory]:
     """The overview of trajectories with filters, related rows fetched in the same query.
-
-    The overdue flag is not computed here for every matching row (at national scale that is a
-    hash over every past-due date of the organisation): call `mark_overdue` on the page."""
+    Call `mark_overdue` on the page to set each row's `is_overdue` flag."""
     qs = trajectories_for(user).select_related("client", "product", "provider", "case_manager")
     if filters.provider:
         qs = qs.filter(provider_id=filters.provider)
@@ -80,25 +78,15 @@ def trajectory_list(*, user: Any, filters: TrajectoryFilters, on: dt.date) -> Qu
     if filters.running_only:
         qs = qs.exclude(state__in=RUNNING_EXCLUDED)
     if filters.overdue:
-        qs = qs.filter(_overdue_exists(on))
+        qs = qs.filter(overdue_q(on))
     return qs.order_by("-order_date", "-id")
 
 
 def mark_overdue(trajectories: list[Trajectory], *, on: dt.date) -> list[Trajectory]:
-    """Set `is_overdue` on one page of trajectories with a single query for the page's ids."""
-    ids = [t.pk for t in trajectories]
-    overdue = (
-        set(
-            Deadline.objects.filter(trajectory_id__in=ids, due_on__lt=on)
-            .filter(open_deadlines_q())
-            .values_list("trajectory_id", flat=True)
-            .distinct()
-        )
-        if ids
-        else set()
-    )
+    """Set `is_overdue` on one page of trajectories (from `next_due_on`, no query)."""
     for trajectory in trajectories:
-        trajectory.is_overdue = trajectory.pk in overdue  # type: ignore[attr-defined]
+        due = trajectory.next_due_on
+        trajectory.is_overdue = due is not None and due < on  # type: ignore[attr-defined]
     return trajectories
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone
 
 from opstap.accounts.access import can_see
@@ -177,6 +178,18 @@ def _deadlines_cancel(trajectory: Trajectory, kinds: Iterable[str] | None, on: d
     if kinds is not None:
         qs = qs.filter(kind__in=list(kinds))
     qs.update(cancelled_on=on)
+
+
+def _next_due_refresh(trajectory: Trajectory) -> None:
+    """Store the earliest open deadline on the trajectory (`next_due_on`), so overdue lists
+    filter on one indexed column. Every service that adds, meets or cancels a deadline calls
+    this inside its transaction; a test walks the workflow and compares it with the deadlines."""
+    earliest = Deadline.objects.filter(
+        trajectory_id=trajectory.pk, met_on__isnull=True, cancelled_on__isnull=True
+    ).aggregate(first=Min("due_on"))["first"]
+    if earliest != trajectory.next_due_on:
+        trajectory.next_due_on = earliest
+        Trajectory.objects.filter(pk=trajectory.pk).update(next_due_on=earliest)
 
 
 def _schedule_running_deadlines(trajectory: Trajectory) -> None:
@@ -355,6 +368,7 @@ def trajectory_order(
         # Direct orders: intake within 14 days of the order (R-TRJ-3). Quote products get
         # theirs when the quote is approved.
         _deadline_from_rule(trajectory, dl.DeadlineKind.INTAKE, on)
+        _next_due_refresh(trajectory)
     _record(
         actor=actor,
         trajectory=trajectory,
@@ -515,6 +529,7 @@ def trajectory_transition(
     locked.state = transition.to_state.value
     _apply_effects(locked, action, data, reason, on)
     locked.save()
+    _next_due_refresh(locked)
     _record(
         actor=actor,
         trajectory=locked,
@@ -608,6 +623,7 @@ def trajectory_document_submit(
         if first_open is not None:
             first_open.met_on = on
             first_open.save(update_fields=["met_on"])
+            _next_due_refresh(trajectory)
     document = TrajectoryDocument(
         organisation_id=trajectory.organisation_id,
         trajectory=trajectory,

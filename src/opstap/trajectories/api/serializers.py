@@ -52,6 +52,7 @@ class TrajectorySerializer(serializers.ModelSerializer[Trajectory]):
             "state",
             "state_label",
             "is_overdue",
+            "next_due_on",
             "aim_tiles",
             "aim_description",
             "rotonde_exit",

@@ -37,3 +37,31 @@ def test_bulk_build_consistent(
     assert TrajectoryEvent.objects.exclude(action="order").count() == 60 - ordered
     assert Deadline.objects.filter(kind="intake").count() == ordered
     assert selectors.trajectories_for(case_manager).count() == 60
+
+
+def test_bulk_dates_fit_the_state_and_next_due_matches(
+    org: Organisation, product3: Product, client_k: Client, case_manager: User
+) -> None:
+    """Bulk data is shaped like a real caseload (issue 6 benchmarks): new orders are recent,
+    running trajectories have not passed their planned end, only a minority is overdue, and
+    the stored `next_due_on` is each trajectory's earliest open deadline."""
+    today = dt.date(2026, 11, 22)
+    ctx = DemoContext(
+        organisation=org, scale="city", rng=random.Random(7), today=today, log=lambda _m: None
+    )
+    demo_data._build_bulk(ctx, 400)
+    for t in Trajectory.objects.all():
+        open_dates = sorted(
+            Deadline.objects.filter(
+                trajectory=t, met_on__isnull=True, cancelled_on__isnull=True
+            ).values_list("due_on", flat=True)
+        )
+        assert t.next_due_on == (open_dates[0] if open_dates else None)
+        if t.state == "ordered":
+            assert (today - t.order_date).days <= 21
+        if t.state == "running":
+            assert t.planned_end_date is not None and t.planned_end_date >= today
+        if t.actual_end_date is not None:
+            assert t.actual_end_date <= today
+    overdue = Trajectory.objects.filter(selectors.overdue_q(today)).count()
+    assert 0 < overdue < 400 * 0.10

@@ -801,3 +801,91 @@ def test_progress_report_only_while_running(
     else:
         with pytest.raises(TrajectoryError, match="alleen bij een lopend traject"):
             services.trajectory_document_submit(**submit)
+
+
+# --- The stored next due date (issue 6: overdue lists at national scale) ----------------------
+
+
+def _earliest_open(trajectory: Trajectory) -> dt.date | None:
+    dates = sorted(
+        d.due_on
+        for d in Deadline.objects.filter(
+            trajectory=trajectory, met_on__isnull=True, cancelled_on__isnull=True
+        )
+    )
+    return dates[0] if dates else None
+
+
+def test_next_due_on_follows_the_open_deadlines_through_the_workflow(
+    order: Callable[..., Trajectory],
+    product3: Product,
+    provider_user_a: User,
+    case_manager: User,
+) -> None:
+    """R-TRJ-3: after every step the stored `next_due_on` is the earliest open deadline, so
+    the overdue filter (`next_due_on < today`) agrees with the deadlines themselves."""
+    trajectory = order(product3)
+    stored = Trajectory.objects.get(pk=trajectory.pk)
+    assert stored.next_due_on is not None
+    assert stored.next_due_on == _earliest_open(trajectory)
+    steps: list[tuple[str, User, dict[str, Any], dt.date]] = [
+        ("plan_intake", provider_user_a, {"intake_date": "2026-04-28"}, dt.date(2026, 4, 22)),
+        ("hold_intake", provider_user_a, {"held_on": "2026-04-28"}, dt.date(2026, 4, 28)),
+        ("submit_plan", provider_user_a, {}, dt.date(2026, 5, 1)),
+        ("approve_plan", case_manager, {}, dt.date(2026, 5, 4)),
+        ("start", provider_user_a, {"start_date": "2026-05-06"}, dt.date(2026, 5, 6)),
+    ]
+    seen: list[dt.date | None] = []
+    for action, actor, payload, on in steps:
+        trajectory = services.trajectory_transition(
+            actor=actor, trajectory=trajectory, action=action, payload=payload, on=on
+        )
+        stored = Trajectory.objects.get(pk=trajectory.pk)
+        assert stored.next_due_on == _earliest_open(trajectory), action
+        seen.append(stored.next_due_on)
+    # A progress report meets the first report deadline: the next one becomes the due date.
+    before = Trajectory.objects.get(pk=trajectory.pk).next_due_on
+    services.trajectory_document_submit(
+        actor=provider_user_a,
+        trajectory=trajectory,
+        kind="progress_report",
+        title="Voortgang 1",
+        text="Goede voortgang",
+        on=dt.date(2026, 8, 5),
+    )
+    after = Trajectory.objects.get(pk=trajectory.pk).next_due_on
+    assert after == _earliest_open(trajectory)
+    assert before is not None and after is not None and after > before
+    # Ending cancels the running deadlines; only the final report remains.
+    trajectory = services.trajectory_transition(
+        actor=case_manager,
+        trajectory=trajectory,
+        action="terminate_early",
+        reason="Verhuisd",
+        on=dt.date(2026, 8, 10),
+    )
+    stored = Trajectory.objects.get(pk=trajectory.pk)
+    assert stored.next_due_on == _earliest_open(trajectory)
+    assert len(set(seen)) > 1  # the due date really moved along the way
+
+
+def test_overdue_filter_and_flag_use_the_stored_due_date(
+    order: Callable[..., Trajectory], product3: Product, case_manager: User
+) -> None:
+    """R-TRJ-3: a trajectory is overdue the day after its earliest open deadline, not on it."""
+    trajectory = order(product3)
+    due = Trajectory.objects.get(pk=trajectory.pk).next_due_on
+    assert due is not None
+
+    def listed(on: dt.date) -> list[Trajectory]:
+        filters = selectors.TrajectoryFilters(overdue=True)
+        return list(selectors.trajectory_list(user=case_manager, filters=filters, on=on))
+
+    assert listed(due) == []
+    assert [t.pk for t in listed(due + dt.timedelta(days=1))] == [trajectory.pk]
+    page = selectors.mark_overdue(
+        list(Trajectory.objects.filter(pk=trajectory.pk)), on=due + dt.timedelta(days=1)
+    )
+    assert page[0].is_overdue is True  # type: ignore[attr-defined]
+    page = selectors.mark_overdue(list(Trajectory.objects.filter(pk=trajectory.pk)), on=due)
+    assert page[0].is_overdue is False  # type: ignore[attr-defined]

@@ -325,8 +325,7 @@ def _sql_provider_trajectories(ctx: BenchContext) -> object:
         cursor.fetchone()
         cursor.execute(
             "SELECT t.*, c.client_number, c.first_name, c.last_name, p.name, v.name, "  # noqa: S608
-            "EXISTS (SELECT 1 FROM trajectories_deadline d WHERE d.trajectory_id = t.id "
-            " AND d.due_on < %s AND d.met_on IS NULL AND d.cancelled_on IS NULL) "
+            "t.next_due_on < %s "
             "FROM trajectories_trajectory t JOIN clients_client c ON c.id = t.client_id "
             "JOIN providers_product p ON p.id = t.product_id "
             "JOIN providers_provider v ON v.id = t.provider_id "
@@ -338,7 +337,7 @@ def _sql_provider_trajectories(ctx: BenchContext) -> object:
 
 def _sql_overdue_trajectories(ctx: BenchContext) -> object:
     """Floor: count + first page (50) of running trajectories of the case manager's clients
-    with an open deadline past its due date."""
+    with an open deadline past its due date (the stored earliest open due date)."""
     from django.utils import timezone
 
     today = timezone.localdate()
@@ -348,8 +347,7 @@ def _sql_overdue_trajectories(ctx: BenchContext) -> object:
         "t.client_id IN (SELECT c.id FROM clients_client c WHERE c.organisation_id = %s AND "
         "(c.case_manager_id = %s OR c.ladder_step IN ('2b','3','4','5') OR "
         "(c.ladder_step = '6' AND c.ladder_sub_status IN ('with_growth','not_work_ready')))) "
-        "AND EXISTS (SELECT 1 FROM trajectories_deadline d WHERE d.trajectory_id = t.id "
-        "AND d.due_on < %s AND d.met_on IS NULL AND d.cancelled_on IS NULL)"
+        "AND t.next_due_on < %s"
     )
     params = [ctx.organisation_id, ctx.organisation_id, user_id, today]
     with connection.cursor() as cursor:

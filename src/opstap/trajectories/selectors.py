@@ -182,17 +182,37 @@ def next_step_label(trajectory: Trajectory, *, for_provider: bool) -> str:
     return table.get(trajectory.state, "")
 
 
-def next_due_by_trajectory(trajectory_ids: list[int], *, role: str) -> dict[int, dt.date]:
-    """The earliest open due date per trajectory for `role` (one query for a page)."""
-    rows = (
-        Deadline.objects.filter(trajectory_id__in=trajectory_ids, responsible_role=role)
-        .filter(open_deadlines_q())
-        .values_list("trajectory_id", "due_on")
-        .order_by("trajectory_id", "due_on")
+@dataclass(frozen=True)
+class NextDue:
+    on: dt.date
+    responsible_role: str
+
+    @property
+    def responsible_label(self) -> str:
+        return RESPONSIBLE_LABELS_NL.get(self.responsible_role, self.responsible_role)
+
+
+RESPONSIBLE_LABELS_NL = {
+    RoleCode.PROVIDER_STAFF.value: "aanbieder",
+    RoleCode.CASE_MANAGER.value: "klantmanager",
+}
+
+
+def next_due_by_trajectory(
+    trajectory_ids: list[int], *, role: str | None = None
+) -> dict[int, NextDue]:
+    """The earliest open due date per trajectory (one query for a page): of `role` only
+    (provider staff see what they owe), or of anyone with who owes it (case managers follow
+    the whole process)."""
+    qs = Deadline.objects.filter(trajectory_id__in=trajectory_ids).filter(open_deadlines_q())
+    if role is not None:
+        qs = qs.filter(responsible_role=role)
+    rows = qs.values_list("trajectory_id", "due_on", "responsible_role").order_by(
+        "trajectory_id", "due_on", "id"
     )
-    result: dict[int, dt.date] = {}
-    for trajectory_id, due_on in rows:
-        result.setdefault(trajectory_id, due_on)
+    result: dict[int, NextDue] = {}
+    for trajectory_id, due_on, responsible in rows:
+        result.setdefault(trajectory_id, NextDue(due_on, responsible))
     return result
 
 

@@ -10,6 +10,7 @@ This renderer gives exactly the same output (a property test compares it with th
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -57,6 +58,6 @@ class CamelCaseJSONRenderer(JSONRenderer):
         self,
         data: Any,
         accepted_media_type: str | None = None,
-        renderer_context: dict[str, Any] | None = None,
+        renderer_context: Mapping[str, Any] | None = None,
     ) -> bytes:
         return super().render(camelize(data), accepted_media_type, renderer_context)

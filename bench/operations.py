@@ -302,6 +302,15 @@ def _provider_trajectories_api(ctx: BenchContext) -> object:
     return response
 
 
+def _provider_trajectories_api_count_not_cached(ctx: BenchContext) -> object:
+    """The provider's first page right after a trajectory of the organisation changed: the
+    total is counted again (the worst case of the list call)."""
+    from opstap.trajectories.counts_cache import TRAJECTORY_COUNTS
+
+    TRAJECTORY_COUNTS.changed(ctx.organisation_id)
+    return _provider_trajectories_api(ctx)
+
+
 def _sql_provider_trajectories(ctx: BenchContext) -> object:
     """Floor: count + first 100 of the provider's trajectories in its visibility window
     (running, or ended within 90 days), with client/product/provider names and an
@@ -374,6 +383,12 @@ OPERATIONS.extend(
         Operation(
             "GET /api/v1/trajectories (provider, page of 100)",
             _provider_trajectories_api,
+            _sql_provider_trajectories,
+            "hand-written SQL",
+        ),
+        Operation(
+            "GET /api/v1/trajectories (provider), count not cached",
+            _provider_trajectories_api_count_not_cached,
             _sql_provider_trajectories,
             "hand-written SQL",
         ),

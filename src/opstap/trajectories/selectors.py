@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from opstap.accounts.access import scoped
 from opstap.accounts.roles import Perm, RoleCode
 
-from .models import Absence, Deadline, Trajectory, TrajectoryDocument, TrajectoryEvent
+from .models import (
+    Absence,
+    Appointment,
+    AttendanceStatus,
+    Deadline,
+    Trajectory,
+    TrajectoryDocument,
+    TrajectoryEvent,
+)
 from .workflow import Action, State, Transition, available_actions
 
 #: A provider keeps seeing a trajectory (and its client) this many days after its end: the
@@ -127,6 +137,30 @@ def trajectory_documents(trajectory: Trajectory) -> QuerySet[TrajectoryDocument]
 
 def trajectory_absences(trajectory: Trajectory) -> QuerySet[Absence]:
     return trajectory.absences.select_related("reported_by").order_by("-occurred_at", "-id")
+
+
+def ending_events(
+    trajectory_ids: Iterable[int], actions: Iterable[str]
+) -> dict[int, tuple[str, dict[str, Any]]]:
+    """The last event per trajectory among `actions` (how it ended), as (action, payload);
+    one query for many trajectories (the invoices app's payment rules)."""
+    ends: dict[int, tuple[str, dict[str, Any]]] = {}
+    for trajectory_id, action, payload in (
+        TrajectoryEvent.objects.filter(trajectory_id__in=list(trajectory_ids))
+        .filter(action__in=list(actions))
+        .order_by("trajectory_id", "occurred_at", "id")
+        .values_list("trajectory_id", "action", "payload")
+    ):
+        ends[trajectory_id] = (action, payload or {})
+    return ends
+
+
+def attended_dates(trajectory: Trajectory) -> set[dt.date]:
+    """The attendance register of a trajectory: days with an appointment marked attended."""
+    stamps = Appointment.objects.filter(
+        trajectory=trajectory, attendance=AttendanceStatus.ATTENDED
+    ).values_list("starts_at", flat=True)
+    return {timezone.localdate(s) for s in stamps}
 
 
 def user_workflow_roles(user: Any, trajectory: Trajectory) -> frozenset[RoleCode]:

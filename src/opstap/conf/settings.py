@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "opstap.invoices",
     "opstap.finance",
     "opstap.portal",
+    "opstap.access_requests",
     "opstap.api",
     "opstap.demo",
 ]
@@ -279,7 +280,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "opstap.providers.flag_inactive",
         "schedule": 24 * 60 * 60,
     },
+    "expire-access-exports": {
+        "task": "opstap.access_requests.expire",
+        "schedule": 24 * 60 * 60,
+    },
 }
+
+# Right of access (R-SEC-5): days a compiled export is kept before it is deleted.
+OPSTAP_ACCESS_EXPORT_RETENTION_DAYS = int(env("OPSTAP_ACCESS_EXPORT_RETENTION_DAYS", "30"))
 
 # Security headers (conventions: CSP without inline scripts, frames denied).
 X_FRAME_OPTIONS = "DENY"

@@ -99,7 +99,7 @@ def _columns(model_label: str, *paths: str | tuple[str, str]) -> tuple[Column, .
 
 
 def _lazy(qs: Any) -> Iterator[Any]:
-    return qs.iterator(chunk_size=CHUNK)  # type: ignore[no-any-return]
+    return qs.iterator(chunk_size=CHUNK)
 
 
 # --- Values -------------------------------------------------------------------------------
@@ -138,7 +138,9 @@ def to_json(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, dt.datetime):
-        return timezone.localtime(value).isoformat() if timezone.is_aware(value) else value.isoformat()
+        return (
+            timezone.localtime(value).isoformat() if timezone.is_aware(value) else value.isoformat()
+        )
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, list | tuple):
@@ -218,9 +220,7 @@ def _audit_rows(subject: Subject) -> Iterator[AuditRow]:
     records = audit_selectors.audit_records_about_client(
         organisation_id=subject.organisation_id, client_id=subject.client_id
     )
-    actor_ids = [
-        a for a in records.order_by().values_list("actor_id", flat=True).distinct() if a
-    ]
+    actor_ids = [a for a in records.order_by().values_list("actor_id", flat=True).distinct() if a]
     providers = provider_selectors.provider_names_by_user(actor_ids)
     for record in records.iterator(chunk_size=CHUNK):
         provider = providers.get(record.actor_id) if record.actor_id else None

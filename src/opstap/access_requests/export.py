@@ -31,7 +31,7 @@ from django.utils.html import escape
 
 from . import collectors, services
 from .models import AccessRequest
-from .workflow import Action, IllegalTransition
+from .workflow import Action, IllegalTransitionError
 
 log = logging.getLogger(__name__)
 
@@ -185,7 +185,7 @@ def compile_access_request(access_request_id: int) -> str:
         request = services.access_request_transition(
             actor=None, access_request=request, action=Action.START
         )
-    except IllegalTransition:
+    except IllegalTransitionError:
         return request.state  # already started or finished (a duplicate task): nothing to do
     total = 2 * len(collectors.SECTIONS) + 1
 
@@ -198,7 +198,7 @@ def compile_access_request(access_request_id: int) -> str:
     name = f"inzage-{request.client.client_number}-{stamp}.zip"
     try:
         with tempfile.TemporaryFile() as tmp:
-            build_zip(request, tmp, progress)  # type: ignore[arg-type]
+            build_zip(request, tmp, progress)
             tmp.seek(0)
             request = services.access_request_transition(
                 actor=None,

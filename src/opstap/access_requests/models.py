@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from opstap.clients.models import Client
 from opstap.organisations.models import OrganisationOwned
 
-from .workflow import STATE_LABELS_NL, State
+from .workflow import STATE_CHOICES, STATE_LABELS_NL, State
 
 
 class Channel(models.TextChoices):
@@ -45,7 +45,7 @@ class AccessRequest(OrganisationOwned):
     state = models.CharField(
         _("status"),
         max_length=12,
-        choices=[(s.value, STATE_LABELS_NL[s]) for s in State],
+        choices=STATE_CHOICES,
         default=State.REQUESTED.value,
         help_text=_("Stand van het verzoek (zie workflow.py)."),
     )

@@ -47,12 +47,16 @@ class AccessRequestError(Exception):
 
 def retention_days() -> int:
     """Days an export is kept after it is ready (setting, default 30)."""
-    return int(getattr(settings, "OPSTAP_ACCESS_EXPORT_RETENTION_DAYS", terms.DEFAULT_RETENTION_DAYS))
+    return int(
+        getattr(settings, "OPSTAP_ACCESS_EXPORT_RETENTION_DAYS", terms.DEFAULT_RETENTION_DAYS)
+    )
 
 
 def is_own_client(user: Any, client: Client) -> bool:
     return bool(
-        check_perm(user, Perm.PORTAL_VIEW) and client.user_id is not None and client.user_id == user.pk
+        check_perm(user, Perm.PORTAL_VIEW)
+        and client.user_id is not None
+        and client.user_id == user.pk
     )
 
 
@@ -205,9 +209,7 @@ def _transition(
     stored: list[str],
 ) -> AccessRequest:
     request = (
-        AccessRequest.objects.select_for_update()
-        .select_related("client")
-        .get(pk=access_request.pk)
+        AccessRequest.objects.select_for_update().select_related("client").get(pk=access_request.pk)
     )
     if action in _PERSONAL_ACTIONS and not may_act_for(actor, request.client):
         raise AccessRequestError("Dit inzageverzoek is niet gevonden.", code="not_found")
@@ -224,7 +226,7 @@ def _transition(
         if export_file is None:
             raise AccessRequestError("Er is geen export om klaar te zetten.", code="no_file")
         request.file.save(export_file.name or "inzage.zip", export_file, save=False)
-        stored.append(request.file.name)
+        stored.append(request.file.name or "")
         request.size = request.file.size
         request.ready_at = now
         request.expires_at = terms.expires_at(now, retention_days())
@@ -246,8 +248,8 @@ def _transition(
             request.first_downloaded_at = now
         fields += ["download_count", "first_downloaded_at"]
     elif action is Action.EXPIRE:
-        _delete_file_on_commit(request.file.name)
-        request.file = ""  # type: ignore[assignment]
+        _delete_file_on_commit(request.file.name or "")
+        request.file = ""
         request.size = 0
         request.expired_at = now
         fields += ["file", "size", "expired_at"]

@@ -26,7 +26,7 @@ from opstap.clients.models import Client
 from . import selectors, services, terms
 from .forms import StaffRequestForm
 from .models import AccessRequest
-from .workflow import Action, IllegalTransition
+from .workflow import Action, IllegalTransitionError
 
 
 def start_compilation(access_request_id: int) -> None:
@@ -103,7 +103,7 @@ def _retry(request: HttpRequest, pk: int, *, portal: bool) -> HttpResponse:
             action=Action.RETRY,
             http_request=request,
         )
-    except IllegalTransition as exc:
+    except IllegalTransitionError as exc:
         messages.error(request, exc.message)
     except services.AccessRequestError as exc:
         raise Http404 from exc
@@ -125,12 +125,12 @@ def _download(request: HttpRequest, pk: int) -> FileResponse:
             action=Action.DOWNLOAD,
             http_request=request,
         )
-    except (IllegalTransition, services.AccessRequestError) as exc:
+    except (IllegalTransitionError, services.AccessRequestError) as exc:
         raise Http404 from exc
     response = FileResponse(
         access_request.file.open("rb"),
         as_attachment=True,
-        filename=access_request.file.name.rsplit("/", 1)[-1],
+        filename=(access_request.file.name or "inzage.zip").rsplit("/", 1)[-1],
         content_type="application/zip",
     )
     response["X-Content-Type-Options"] = "nosniff"
@@ -203,7 +203,9 @@ def work_list(request: HttpRequest) -> HttpResponse:
 @permission_required(Perm.ACCESS_REQUEST_HANDLE)
 def client_requests(request: HttpRequest, client_pk: int) -> HttpResponse:
     """A client's requests, and registering one on their behalf (R-POR)."""
-    client = get_object_for_user(request.user, client_selectors.clients_for(request.user), pk=client_pk)
+    client = get_object_for_user(
+        request.user, client_selectors.clients_for(request.user), pk=client_pk
+    )
     form = StaffRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

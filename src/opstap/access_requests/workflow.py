@@ -42,6 +42,9 @@ STATE_LABELS_NL: Mapping[State, str] = MappingProxyType(
     }
 )
 
+#: (value, label) pairs, for the model field and the API schema.
+STATE_CHOICES: tuple[tuple[str, str], ...] = tuple((s.value, STATE_LABELS_NL[s]) for s in State)
+
 
 class Action(StrEnum):
     START = "start"
@@ -99,7 +102,7 @@ FINISHED_STATES: frozenset[State] = frozenset(
 )
 
 
-class IllegalTransition(Exception):
+class IllegalTransitionError(Exception):
     """The step is not in the table; the message is Dutch and meant for the user."""
 
     def __init__(self, message: str, *, state: State, action: Action) -> None:
@@ -110,14 +113,14 @@ class IllegalTransition(Exception):
 
 
 def check_transition(*, state: State | str, action: Action | str) -> Transition:
-    """The row that allows `action` in `state`, or `IllegalTransition` (Dutch message)."""
+    """The row that allows `action` in `state`, or `IllegalTransitionError` (Dutch message)."""
     state = State(state)
     action = Action(action)
     for row in TRANSITIONS:
         if row.from_state is state and row.action is action:
             return row
     allowed = [row.from_state.label.lower() for row in TRANSITIONS if row.action is action]
-    raise IllegalTransition(
+    raise IllegalTransitionError(
         f"'{action.label}' kan niet bij een inzageverzoek met status '{state.label.lower()}'; "
         f"dat kan alleen bij status {' of '.join(sorted(set(allowed)))}.",
         state=state,

@@ -62,6 +62,6 @@ def audit_records_about_client(*, organisation_id: int, client_id: int) -> Query
     """Right of access (R-SEC-5): who processed this client's data, oldest first. Unscoped on
     purpose (the access request was checked when registered); index organisation + client +
     timestamp."""
-    return AuditRecord.objects.filter(organisation_id=organisation_id, client_id=client_id).order_by(
-        "timestamp", "id"
-    )
+    return AuditRecord.objects.filter(
+        organisation_id=organisation_id, client_id=client_id
+    ).order_by("timestamp", "id")

@@ -344,6 +344,10 @@ SPECTACULAR_SETTINGS = {
         "opstap.api.schema.strip_database_integer_limits",
     ],
     "CAMELIZE_NAMES": False,
+    "ENUM_NAME_OVERRIDES": {
+        "AccessRequestStateEnum": "opstap.access_requests.workflow.STATE_CHOICES",
+        "StateEnum": "opstap.trajectories.models.STATE_CHOICES",  # the trajectory keeps its name
+    },
     "CONTACT": {"name": "Opstap", "url": "https://opstap.example.org"},
     "LICENSE": {"name": "EUPL-1.2"},
 }

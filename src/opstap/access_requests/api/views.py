@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from opstap.access_requests import selectors, services
 from opstap.access_requests.models import AccessRequest
 from opstap.access_requests.views import start_compilation
-from opstap.access_requests.workflow import Action, IllegalTransition
+from opstap.access_requests.workflow import Action, IllegalTransitionError
 from opstap.accounts.access import HasOpstapPermission, get_object_for_user
 from opstap.accounts.roles import Perm
 from opstap.audit.models import AuditAction
@@ -139,12 +139,12 @@ class AccessRequestViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet[Ac
                 action=Action.DOWNLOAD,
                 http_request=request,
             )
-        except (IllegalTransition, services.AccessRequestError) as exc:
+        except (IllegalTransitionError, services.AccessRequestError) as exc:
             raise NotFound from exc
         response = FileResponse(
             access_request.file.open("rb"),
             as_attachment=True,
-            filename=access_request.file.name.rsplit("/", 1)[-1],
+            filename=(access_request.file.name or "inzage.zip").rsplit("/", 1)[-1],
             content_type="application/zip",
         )
         response["Cache-Control"] = "no-store"

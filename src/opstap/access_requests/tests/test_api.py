@@ -56,9 +56,7 @@ def test_staff_registers_and_fetches_the_export(
     assert [r["id"] for r in listing.json()] == [body["id"]]
 
 
-def test_second_open_request_is_a_409_problem(
-    world: World, api_as: Callable[[User], Any]
-) -> None:
+def test_second_open_request_is_a_409_problem(world: World, api_as: Callable[[User], Any]) -> None:
     api = api_as(world.case_manager)
     first = api.post(f"/api/v1/clients/{world.client_a.pk}/access-requests", {}, format="json")
     assert first.status_code == 201

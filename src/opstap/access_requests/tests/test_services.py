@@ -16,7 +16,7 @@ from django.utils import timezone
 from opstap.access_requests import export, services
 from opstap.access_requests.models import AccessRequest, Channel
 from opstap.access_requests.services import AccessRequestError
-from opstap.access_requests.workflow import Action, IllegalTransition, State
+from opstap.access_requests.workflow import Action, IllegalTransitionError, State
 from opstap.accounts.models import User
 from opstap.accounts.roles import RoleCode
 from opstap.audit.models import AuditRecord
@@ -177,7 +177,7 @@ def test_another_resident_cannot_download(world: World, make_user: Callable[...,
 
 def test_download_before_ready_is_refused(world: World) -> None:
     request = services.access_request_create(actor=world.resident, client=world.client_a)
-    with pytest.raises(IllegalTransition, match="downloaden"):
+    with pytest.raises(IllegalTransitionError, match="downloaden"):
         services.access_request_transition(
             actor=world.resident, access_request=request, action=Action.DOWNLOAD
         )

@@ -135,9 +135,7 @@ def test_case_manager_registers_on_behalf(world: World) -> None:
     assert AccessRequest.objects.count() == 1
 
 
-def test_staff_outside_scope_get_404_or_403(
-    world: World, make_user: Callable[..., User]
-) -> None:
+def test_staff_outside_scope_get_404_or_403(world: World, make_user: Callable[..., User]) -> None:
     """R-SEC-1: a case manager without this client in scope: 404; roles without the
     permission (provider staff, income coach): 403."""
     request = services.access_request_create(actor=world.resident, client=world.client_a)

@@ -10,7 +10,7 @@ from opstap.access_requests.terms import add_months, days_left, due_date, expire
 from opstap.access_requests.workflow import (
     TRANSITIONS,
     Action,
-    IllegalTransition,
+    IllegalTransitionError,
     State,
     available_actions,
     check_transition,
@@ -36,7 +36,7 @@ def test_every_state_action_pair(state: State, action: Action) -> None:
     other step is refused with a Dutch message."""
     expected = ALLOWED.get((state, action))
     if expected is None:
-        with pytest.raises(IllegalTransition) as info:
+        with pytest.raises(IllegalTransitionError) as info:
             check_transition(state=state, action=action)
         assert "kan niet bij een inzageverzoek met status" in info.value.message
     else:

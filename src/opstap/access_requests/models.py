@@ -75,6 +75,12 @@ class AccessRequest(OrganisationOwned):
     progress_step = models.CharField(
         _("bezig met"), max_length=100, blank=True, help_text=_("Onderdeel dat nu wordt verzameld.")
     )
+    started_at = models.DateTimeField(
+        _("samenstellen gestart op"),
+        null=True,
+        blank=True,
+        help_text=_("Begin van de laatste poging (om een vastgelopen poging te herkennen)."),
+    )
     attempts = models.PositiveSmallIntegerField(
         _("pogingen"), default=0, help_text=_("Aantal keren dat het samenstellen is gestart.")
     )

@@ -218,10 +218,11 @@ def _transition(
     fields = ["state"]
     if action is Action.START:
         request.attempts += 1
+        request.started_at = now
         request.progress = 0
         request.progress_step = ""
         request.failure_message = ""
-        fields += ["attempts", "progress", "progress_step", "failure_message"]
+        fields += ["attempts", "started_at", "progress", "progress_step", "failure_message"]
     elif action is Action.COMPLETE:
         if export_file is None:
             raise AccessRequestError("Er is geen export om klaar te zetten.", code="no_file")
@@ -275,6 +276,34 @@ def access_request_progress(*, access_request_id: int, percent: int, step: str) 
     AccessRequest.objects.filter(pk=access_request_id, state=State.COMPILING).update(
         progress=max(0, min(99, percent)), progress_step=step[:100]
     )
+
+
+#: A compilation still running after this long has died with its worker.
+STALE_AFTER = dt.timedelta(hours=1)
+STALE_MESSAGE_NL = (
+    "Het samenstellen van het overzicht is onderbroken. Probeer het opnieuw; lukt het dan "
+    "nog niet, neem contact op met uw klantmanager."
+)
+
+
+def access_requests_fail_stale(*, now: dt.datetime | None = None) -> int:
+    """Mark compilations that stopped without an outcome (worker crash, restart) as failed,
+    so they can be retried (R-SEC-6). Scheduled with the expiry job."""
+    now = now or timezone.now()
+    stale = AccessRequest.objects.filter(
+        state=State.COMPILING, started_at__lt=now - STALE_AFTER
+    ).values_list("pk", flat=True)
+    count = 0
+    for pk in list(stale):
+        access_request_transition(
+            actor=None,
+            access_request=AccessRequest(pk=pk),
+            action=Action.FAIL,
+            failure_message=STALE_MESSAGE_NL,
+            now=now,
+        )
+        count += 1
+    return count
 
 
 def access_requests_expire_due(*, now: dt.datetime | None = None) -> int:

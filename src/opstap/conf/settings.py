@@ -282,7 +282,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "expire-access-exports": {
         "task": "opstap.access_requests.expire",
-        "schedule": 24 * 60 * 60,
+        "schedule": 60 * 60,  # also un-sticks compilations whose worker died
     },
 }
 

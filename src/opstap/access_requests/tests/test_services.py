@@ -208,3 +208,22 @@ def test_exports_expire_and_are_deleted(
     assert not default_storage.exists(name)
     assert AuditRecord.objects.filter(purpose__contains="verlopen").count() == 1
     services.access_request_create(actor=world.resident, client=world.client_a)
+
+
+def test_a_stalled_compilation_is_failed_and_can_be_retried(world: World) -> None:
+    """R-SEC-6: a worker that died mid-compilation leaves `compiling`; the scheduled job marks
+    it failed (Dutch message) after an hour so it can be retried."""
+    request = services.access_request_create(actor=world.resident, client=world.client_a)
+    started = timezone.now()
+    services.access_request_transition(
+        actor=None, access_request=request, action=Action.START, now=started
+    )
+    assert services.access_requests_fail_stale(now=started + dt.timedelta(minutes=30)) == 0
+    assert services.access_requests_fail_stale(now=started + dt.timedelta(hours=2)) == 1
+    request.refresh_from_db()
+    assert request.state == State.FAILED
+    assert request.failure_message.startswith("Het samenstellen van het overzicht is onderbroken")
+    services.access_request_transition(
+        actor=world.resident, access_request=request, action=Action.RETRY
+    )
+    assert export.compile_access_request(request.pk) == State.READY

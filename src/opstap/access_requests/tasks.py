@@ -15,7 +15,8 @@ def compile_access_request_task(access_request_id: int) -> str:
 
 @shared_task(name="opstap.access_requests.expire")
 def expire_access_requests_task() -> int:
-    """Hourly: fail stalled compilations, delete exports past their retention date (R-SEC-5, docs/access-requests.md)."""
+    """Hourly: fail stalled compilations and delete exports past their retention date
+    (R-SEC-5, docs/access-requests.md)."""
     from .services import access_requests_expire_due, access_requests_fail_stale
 
     access_requests_fail_stale()

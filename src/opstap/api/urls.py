@@ -5,6 +5,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework.routers import SimpleRouter
 
+from opstap.access_requests.api.views import AccessRequestViewSet, ClientAccessRequestsView
 from opstap.accounts.access import public_view
 from opstap.clients.api.views import ClientViewSet
 from opstap.finance.api.views import (
@@ -42,9 +43,15 @@ router.register("trajectories", TrajectoryViewSet, basename="trajectory")
 router.register("invoices", InvoiceViewSet, basename="invoice")
 router.register("credit-notes", CreditNoteViewSet, basename="credit-note")
 router.register("payment-batches", PaymentBatchViewSet, basename="payment-batch")
+router.register("access-requests", AccessRequestViewSet, basename="access-request")
 
 app_name = "api"
 urlpatterns = [
     path("openapi.json", public_view(SpectacularJSONAPIView.as_view()), name="schema"),
+    path(
+        "clients/<int:id>/access-requests",
+        ClientAccessRequestsView.as_view(),
+        name="client-access-requests",
+    ),
     *router.urls,
 ]

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "opstap.invoices",
     "opstap.finance",
     "opstap.portal",
+    "opstap.access_requests",
     "opstap.api",
     "opstap.demo",
 ]
@@ -279,7 +280,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "opstap.providers.flag_inactive",
         "schedule": 24 * 60 * 60,
     },
+    "expire-access-exports": {
+        "task": "opstap.access_requests.expire",
+        "schedule": 60 * 60,  # also un-sticks compilations whose worker died
+    },
 }
+
+# Right of access (R-SEC-5): days a compiled export is kept before it is deleted.
+OPSTAP_ACCESS_EXPORT_RETENTION_DAYS = int(env("OPSTAP_ACCESS_EXPORT_RETENTION_DAYS", "30"))
 
 # Security headers (conventions: CSP without inline scripts, frames denied).
 X_FRAME_OPTIONS = "DENY"
@@ -336,6 +344,10 @@ SPECTACULAR_SETTINGS = {
         "opstap.api.schema.strip_database_integer_limits",
     ],
     "CAMELIZE_NAMES": False,
+    "ENUM_NAME_OVERRIDES": {
+        "AccessRequestStateEnum": "opstap.access_requests.workflow.STATE_CHOICES",
+        "StateEnum": "opstap.trajectories.models.STATE_CHOICES",  # the trajectory keeps its name
+    },
     "CONTACT": {"name": "Opstap", "url": "https://opstap.example.org"},
     "LICENSE": {"name": "EUPL-1.2"},
 }

@@ -344,35 +344,40 @@ def _sql_provider_trajectories(ctx: BenchContext) -> object:
         return cursor.fetchall()
 
 
-def _sql_overdue_trajectories(ctx: BenchContext) -> object:
-    """Floor: count + first page (50) of running trajectories of the case manager's clients
-    with an open deadline past its due date (the stored earliest open due date)."""
+def _sql_case_manager_overview(ctx: BenchContext, *, overdue: bool) -> object:
+    """Floor: the count (at most 1,001, as the page says "meer dan 1.000") and the first page
+    (50) of the running trajectories of the clients the case manager may see, newest first,
+    or with `overdue` only the ones with a past due date, longest overdue first."""
     from django.utils import timezone
 
     today = timezone.localdate()
     user_id = ctx.users["klantmanager"].pk
     where = (
         "t.organisation_id = %s AND t.state NOT IN ('handed_over', 'quote_rejected') AND "
-        "t.client_id IN (SELECT c.id FROM clients_client c WHERE c.organisation_id = %s AND "
-        "(c.case_manager_id = %s OR c.ladder_step IN ('2b','3','4','5') OR "
-        "(c.ladder_step = '6' AND c.ladder_sub_status IN ('with_growth','not_work_ready')))) "
-        "AND t.next_due_on < %s"
+        "c.organisation_id = %s AND (c.case_manager_id = %s OR c.ladder_step IN "
+        "('2b','3','4','5') OR (c.ladder_step = '6' AND c.ladder_sub_status IN "
+        "('with_growth','not_work_ready')))"
     )
-    params = [ctx.organisation_id, ctx.organisation_id, user_id, today]
+    params: list[object] = [ctx.organisation_id, ctx.organisation_id, user_id]
+    order = "t.order_date DESC, t.id DESC"
+    if overdue:
+        where += " AND t.next_due_on < %s"
+        params.append(today)
+        order = "t.next_due_on, t.id"
+    joined = "FROM trajectories_trajectory t JOIN clients_client c ON c.id = t.client_id "
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT COUNT(*) FROM trajectories_trajectory t WHERE {where}",  # noqa: S608
+            f"SELECT COUNT(*) FROM (SELECT t.id {joined} WHERE {where} LIMIT 1001) x",  # noqa: S608
             params,
         )
         cursor.fetchone()
         cursor.execute(
-            "SELECT t.*, c.client_number, c.first_name, c.last_name, p.name, v.name, "  # noqa: S608
-            "u.first_name, u.last_name FROM trajectories_trajectory t "
-            "JOIN clients_client c ON c.id = t.client_id "
+            "SELECT t.*, c.client_number, c.first_name, c.last_name, p.name, v.name, "
+            f"u.first_name, u.last_name {joined}"
             "JOIN providers_product p ON p.id = t.product_id "
             "JOIN providers_provider v ON v.id = t.provider_id "
             "JOIN accounts_user u ON u.id = t.case_manager_id "
-            f"WHERE {where} ORDER BY t.order_date DESC, t.id DESC LIMIT 50",
+            f"WHERE {where} ORDER BY {order} LIMIT 50",
             params,
         )
         return cursor.fetchall()
@@ -393,9 +398,15 @@ OPERATIONS.extend(
             "hand-written SQL",
         ),
         Operation(
+            "trajectory overview, running (case manager, unit-wide)",
+            _get("staff_client", "/trajecten/"),
+            lambda ctx: _sql_case_manager_overview(ctx, overdue=False),
+            "hand-written SQL",
+        ),
+        Operation(
             "trajectory overview, overdue only (case manager)",
             _get("staff_client", "/trajecten/?overdue=on"),
-            _sql_overdue_trajectories,
+            lambda ctx: _sql_case_manager_overview(ctx, overdue=True),
             "hand-written SQL",
         ),
     ]

@@ -82,6 +82,38 @@ def client_scope_q(user: Any) -> Q | None:
     return None
 
 
+def _prefixed(q: Q, prefix: str) -> Q:
+    """`q` with every lookup moved behind `prefix` (e.g. `client__`). Only plain values are
+    supported: an expression would refer to the wrong model, so it is refused."""
+    result = Q()
+    result.connector = q.connector
+    result.negated = q.negated
+    for child in q.children:
+        if isinstance(child, Q):
+            result.children.append(_prefixed(child, prefix))
+            continue
+        if not isinstance(child, tuple):
+            raise TypeError(f"Onverwacht scope-onderdeel: {child!r}")
+        lookup, value = child
+        if hasattr(value, "resolve_expression"):
+            raise ValueError(f"Kan de scope niet doorschuiven: {lookup} is een expressie.")
+        result.children.append((f"{prefix}{lookup}", value))
+    return result
+
+
+def client_scope_q_through(user: Any, relation: str) -> Q | None:
+    """The clients policy as a filter on a model that points to Client through `relation`
+    (e.g. trajectories: `client`), as a join condition instead of `client IN (subquery)`.
+    The planner can then walk the other model's index in the page's order and stop after
+    one page; with `IN (…)` it must first read every visible client (issue 6: a unit's
+    trajectory overview at national scale). None = nothing visible."""
+    q = client_scope_q(user)
+    if q is None:
+        return None
+    prefix = f"{relation}__"
+    return Q(**{f"{prefix}organisation_id": user.organisation_id}) & _prefixed(q, prefix)
+
+
 @register_scope(Client)
 def client_scope(user: Any, qs: QuerySet[Client]) -> QuerySet[Client]:
     q = client_scope_q(user)

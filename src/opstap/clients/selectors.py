@@ -89,6 +89,14 @@ def positions_q(positions: Iterable[LadderPosition]) -> Q:
     return q
 
 
+def client_scope_through(user: Any, relation: str) -> Q | None:
+    """The clients policy (R-SEC-1) as a join condition for a model pointing to Client
+    through `relation`; see `access.client_scope_q_through`. None = nothing visible."""
+    from .access import client_scope_q_through
+
+    return client_scope_q_through(user, relation)
+
+
 def unit_q(*, organisation_id: int | None, unit: str, on: dt.date) -> Q:
     rows = mapping_rows(organisation_id=organisation_id, kind=MappingKind.UNIT, on=on)
     return positions_q(ladder.positions_with_value(rows, unit))

@@ -16,9 +16,9 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from opstap.accounts.access import register_scope, scoped
+from opstap.accounts.access import register_scope
 from opstap.accounts.roles import Perm, RoleCode
-from opstap.clients.models import Client
+from opstap.clients.selectors import client_scope_through
 from opstap.providers.selectors import provider_id_of
 
 from .models import (
@@ -43,7 +43,8 @@ def trajectory_scope_q(user: Any) -> Q | None:
             return None
         return Q(provider_id=provider_id) & provider_window_q(timezone.localdate())
     if user.has_role(RoleCode.CASE_MANAGER) and user.has_opstap_perm(Perm.CLIENT_VIEW):
-        return Q(client__in=scoped(user, Client.objects.all()).values("pk"))
+        # The clients policy as a join condition on the trajectory's client (not `IN`).
+        return client_scope_through(user, "client")
     if user.has_opstap_perm(Perm.TRAJECTORY_VIEW):
         return Q()
     if user.has_opstap_perm(Perm.PORTAL_VIEW):

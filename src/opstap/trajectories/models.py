@@ -188,11 +188,14 @@ class Trajectory(OrganisationOwned):
                 fields=["provider", "organisation", "order_date", "id", "actual_end_date"],
                 name="trj_provider_order",
             ),
+            # The overview, newest first, for users whose scope is not one provider (issue 6):
+            # walked in order with the scope checked per row, stopping after one page.
+            models.Index(fields=["organisation", "order_date", "id"], name="trj_org_order"),
             # Overdue lists (issue 6): `next_due_on < today` is a range scan over the few
             # trajectories with an open deadline, not an EXISTS per trajectory.
             models.Index(
-                fields=["organisation", "next_due_on"],
-                name="trj_org_next_due",
+                fields=["organisation", "next_due_on", "id"],
+                name="trj_org_next_due_id",
                 condition=models.Q(next_due_on__isnull=False),
             ),
         ]

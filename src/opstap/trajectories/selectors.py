@@ -88,7 +88,8 @@ def trajectory_list(*, user: Any, filters: TrajectoryFilters, on: dt.date) -> Qu
     if filters.running_only:
         qs = qs.exclude(state__in=RUNNING_EXCLUDED)
     if filters.overdue:
-        qs = qs.filter(overdue_q(on))
+        # Longest overdue first: the order of the partial index on `next_due_on`.
+        return qs.filter(overdue_q(on)).order_by("next_due_on", "id")
     return qs.order_by("-order_date", "-id")
 
 

@@ -21,10 +21,9 @@ from opstap.clients.models import Client
 from opstap.providers.models import Product, Provider, Tile
 from opstap.providers.selectors import is_provider_staff
 from opstap.providers.services import product_orderability
-from opstap.web.counts_cache import CachedCountPaginator
+from opstap.web.counts_cache import CappedCountPaginator
 
 from . import selectors, services
-from .counts_cache import TRAJECTORY_COUNTS
 from .forms import (
     AbsenceForm,
     ActionForm,
@@ -38,6 +37,7 @@ from .models import Trajectory, TrajectoryDocument
 from .workflow import REPORTING_STATES, Action, IllegalTransition
 
 PAGE_SIZE = 50
+OVERVIEW_COUNT_CAP = 1_000
 
 
 def _trajectory_for(request: HttpRequest, pk: int) -> Trajectory:
@@ -70,9 +70,9 @@ def trajectory_list(request: HttpRequest) -> HttpResponse:
         running_only=not data.get("state"),
     )
     qs = selectors.trajectory_list(user=user, filters=filters, on=today)
-    paginator = CachedCountPaginator(
-        qs, PAGE_SIZE, counts=TRAJECTORY_COUNTS, organisation_id=user.organisation_id
-    )
+    # At most 1,000 counted: a unit-wide overview at national scale would otherwise count
+    # every visible trajectory on every page view ("meer dan 1.000 trajecten").
+    paginator = CappedCountPaginator(qs, PAGE_SIZE, cap=OVERVIEW_COUNT_CAP)
     page = paginator.get_page(request.GET.get("pagina"))
     trajectories = selectors.mark_overdue(list(page.object_list), on=today)
     for_provider = is_provider_staff(user)

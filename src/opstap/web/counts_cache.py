@@ -134,3 +134,23 @@ class CachedCountPaginator(Paginator):
         if not isinstance(self.object_list, QuerySet):
             return len(self.object_list)
         return self.counts.count(self.object_list, organisation_id=self.organisation_id)
+
+
+class CappedCountPaginator(Paginator):
+    """Counts at most `cap` + 1 rows (`SELECT COUNT(*) FROM (… LIMIT cap + 1)`): a screen
+    says "meer dan 1.000" instead of counting every one of 500,000 visible rows, and the
+    database stops as soon as it knows. `count_capped` tells the template."""
+
+    def __init__(self, object_list: Any, per_page: int, *, cap: int = 1_000) -> None:
+        super().__init__(object_list, per_page)
+        self.cap = cap
+
+    @cached_property
+    def count(self) -> int:
+        if not isinstance(self.object_list, QuerySet):
+            return min(len(self.object_list), self.cap + 1)
+        return self.object_list.order_by()[: self.cap + 1].count()
+
+    @property
+    def count_capped(self) -> bool:
+        return self.count > self.cap

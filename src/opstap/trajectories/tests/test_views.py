@@ -222,6 +222,35 @@ def test_provider_portal_shows_next_step(
     assert "06-05-2026" in body
 
 
+def test_overview_counts_at_most_the_cap(
+    order: Callable[..., Trajectory],
+    product3: Product,
+    case_manager: User,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 6: the overview counts at most OVERVIEW_COUNT_CAP rows and says "meer dan"."""
+    from opstap.trajectories import views
+
+    for _ in range(3):
+        order(product3)
+    http = _login(case_manager)
+    assert "3 trajecten gevonden" in http.get(reverse("trajectories:list")).content.decode()
+    monkeypatch.setattr(views, "OVERVIEW_COUNT_CAP", 2)
+    body = http.get(reverse("trajectories:list")).content.decode()
+    assert "Meer dan 2 trajecten gevonden" in body
+    assert body.count('href="/trajecten/') - body.count('href="/trajecten/termijnen') >= 3
+
+
+def test_overdue_filter_lists_longest_overdue_first(
+    order: Callable[..., Trajectory], product3: Product, case_manager: User
+) -> None:
+    """R-TRJ-3: with the overdue filter the most overdue trajectory comes first."""
+    recent = order(product3, on=dt.date(2025, 6, 2))
+    oldest = order(product3, on=dt.date(2025, 1, 6))
+    body = _login(case_manager).get(reverse("trajectories:list") + "?overdue=on").content.decode()
+    assert body.index(f"/trajecten/{oldest.pk}/") < body.index(f"/trajecten/{recent.pk}/")
+
+
 def test_overview_due_column_says_who_owes_it(
     order: Callable[..., Trajectory],
     product3: Product,

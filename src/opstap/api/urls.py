@@ -15,7 +15,13 @@ from opstap.finance.api.views import (
     OutflowPremiumViewSet,
     SafetyNetViewSet,
 )
-from opstap.invoices.api.views import CreditNoteViewSet, InvoiceViewSet, PaymentBatchViewSet
+from opstap.invoices.api.views import (
+    CreditNoteViewSet,
+    InvoiceViewSet,
+    PaymentBatchViewSet,
+    PlacementFeeClaimViewSet,
+    TravelClaimViewSet,
+)
 from opstap.organisations.api.views import MunicipalityViewSet
 from opstap.providers.api.views import (
     ProductChangeProposalViewSet,
@@ -43,6 +49,8 @@ router.register("trajectories", TrajectoryViewSet, basename="trajectory")
 router.register("invoices", InvoiceViewSet, basename="invoice")
 router.register("credit-notes", CreditNoteViewSet, basename="credit-note")
 router.register("payment-batches", PaymentBatchViewSet, basename="payment-batch")
+router.register("placement-fee-claims", PlacementFeeClaimViewSet, basename="placement-fee-claim")
+router.register("travel-claims", TravelClaimViewSet, basename="travel-claim")
 router.register("access-requests", AccessRequestViewSet, basename="access-request")
 
 app_name = "api"

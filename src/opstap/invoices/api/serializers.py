@@ -12,6 +12,9 @@ from opstap.invoices.models import (
     InvoiceEvent,
     InvoiceLine,
     PaymentBatch,
+    PlacementFeeClaim,
+    TravelClaim,
+    TravelTrip,
 )
 
 
@@ -174,3 +177,101 @@ class PaymentBatchSerializer(serializers.ModelSerializer[PaymentBatch]):
             "paid_on",
         ]
         read_only_fields = fields
+
+
+class PlacementFeeClaimSerializer(serializers.ModelSerializer[PlacementFeeClaim]):
+    """Een bemiddelingsfee met de factuur die ermee werd ingediend (R-BILL-6)."""
+
+    provider_name = serializers.CharField(source="provider.name", read_only=True)
+    invoice_status = serializers.CharField(source="invoice.status", read_only=True, default=None)
+    invoice_verdict = serializers.CharField(source="invoice.verdict", read_only=True, default=None)
+    has_contract = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PlacementFeeClaim
+        fields = [
+            "id",
+            "trajectory",
+            "provider",
+            "provider_name",
+            "client",
+            "invoice",
+            "invoice_status",
+            "invoice_verdict",
+            "employer",
+            "placement_start",
+            "contract_months",
+            "hours_per_week",
+            "probation_end",
+            "client_hour_restriction",
+            "has_contract",
+            "submitted_at",
+        ]
+        read_only_fields = fields
+
+    def get_has_contract(self, obj: PlacementFeeClaim) -> bool:
+        return bool(obj.contract)
+
+
+class PlacementFeeClaimCreateSerializer(serializers.Serializer[dict[str, object]]):
+    """Een bemiddelingsfee declareren: JSON, of multipart met het arbeidscontract (`contract`)
+    en de factuur (`pdf`) als pdf."""
+
+    trajectory = serializers.IntegerField()
+    invoice_number = serializers.CharField(max_length=60)
+    invoice_date = serializers.DateField()
+    employer = serializers.CharField(max_length=200)
+    placement_start = serializers.DateField()
+    hours_per_week = serializers.DecimalField(max_digits=5, decimal_places=2)
+    contract_months = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    probation_end = serializers.DateField(required=False, allow_null=True)
+    client_hour_restriction = serializers.DecimalField(
+        max_digits=5, decimal_places=2, required=False, allow_null=True
+    )
+    contract = serializers.FileField(required=False, allow_null=True)
+    pdf = serializers.FileField(required=False, allow_null=True)
+
+
+class TravelTripSerializer(serializers.ModelSerializer[TravelTrip]):
+    class Meta:
+        model = TravelTrip
+        fields = ["trip_date", "single_trip_km", "amount", "decision", "reason"]
+        read_only_fields = fields
+
+
+class TravelClaimSerializer(serializers.ModelSerializer[TravelClaim]):
+    """Een reiskostendeclaratie van een kandidaat met het besluit per rit (R-BILL-9)."""
+
+    client_number = serializers.CharField(source="client.client_number", read_only=True)
+    trips = TravelTripSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = TravelClaim
+        fields = [
+            "id",
+            "trajectory",
+            "client",
+            "client_number",
+            "entered_at",
+            "attendance_source",
+            "organisation_pays",
+            "provider_pays",
+            "refused",
+            "trips",
+        ]
+        read_only_fields = fields
+
+
+class TripInputSerializer(serializers.Serializer[dict[str, object]]):
+    trip_date = serializers.DateField()
+    single_trip_km = serializers.DecimalField(max_digits=6, decimal_places=1, min_value=0)
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
+
+
+class TravelClaimCreateSerializer(serializers.Serializer[dict[str, object]]):
+    """Een reiskostendeclaratie invoeren: de ritten en, alleen als het traject nog geen
+    presentielijst heeft, de dagen waarop de kandidaat aanwezig was."""
+
+    trajectory = serializers.IntegerField()
+    trips = TripInputSerializer(many=True)
+    attended_on = serializers.ListField(child=serializers.DateField(), required=False)

@@ -17,7 +17,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ErrorDetail, NotFound, ValidationError
+from rest_framework.exceptions import ErrorDetail, NotFound, PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -26,7 +26,15 @@ from opstap.accounts.roles import Perm
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log, audit_records_for_request
 from opstap.invoices import selectors, services
-from opstap.invoices.models import CreditNote, Invoice, InvoiceEvent, InvoiceSource, PaymentBatch
+from opstap.invoices.models import (
+    CreditNote,
+    Invoice,
+    InvoiceEvent,
+    InvoiceSource,
+    PaymentBatch,
+    PlacementFeeClaim,
+    TravelClaim,
+)
 from opstap.trajectories.models import Trajectory
 
 from .serializers import (
@@ -36,7 +44,11 @@ from .serializers import (
     InvoiceDetailSerializer,
     InvoiceSerializer,
     PaymentBatchSerializer,
+    PlacementFeeClaimCreateSerializer,
+    PlacementFeeClaimSerializer,
     RejectSerializer,
+    TravelClaimCreateSerializer,
+    TravelClaimSerializer,
 )
 
 FILTERS = [
@@ -341,3 +353,178 @@ class PaymentBatchViewSet(
         return FileResponse(
             field.open("rb"), as_attachment=True, filename=f"{batch.reference}.{fmt}"
         )
+
+
+def _visible_trajectory(request: Request, pk: int) -> Trajectory:
+    """The trajectory of a submission, within the caller's scope (else a field error)."""
+    trajectory = scoped(request.user, Trajectory.objects.all()).filter(pk=pk).first()
+    if trajectory is None:
+        raise ValidationError(
+            {
+                "trajectory": [
+                    ErrorDetail(
+                        "Dit traject bestaat niet of u heeft er geen toegang toe.",
+                        code="not_found",
+                    )
+                ]
+            }
+        )
+    return trajectory
+
+
+TRAJECTORY_FILTER = [
+    OpenApiParameter("trajectory", OpenApiTypes.INT, description="Id van het traject."),
+]
+
+
+class PlacementFeeClaimViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[PlacementFeeClaim]
+):
+    """Bemiddelingsfees (R-BILL-6): lijst, ophalen en declareren door de aanbieder, met het
+    arbeidscontract; de fee wordt als factuur ingediend en meteen gecontroleerd."""
+
+    serializer_class = PlacementFeeClaimSerializer
+    permission_classes = [HasOpstapPermission]
+    required_perms = {"default": (Perm.INVOICE_VIEW,)}
+    queryset = PlacementFeeClaim.objects.none()
+
+    def get_queryset(self) -> QuerySet[PlacementFeeClaim]:
+        if getattr(self, "swagger_fake_view", False):
+            return PlacementFeeClaim.objects.none()
+        qs = selectors.placement_claims_for(self.request.user).order_by("-submitted_at", "-id")
+        if trajectory := _int(self.request.query_params.get("trajectory")):
+            qs = qs.filter(trajectory_id=trajectory)
+        return qs
+
+    @extend_schema(parameters=TRAJECTORY_FILTER)
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = list(self.paginate_queryset(self.get_queryset()) or [])
+        audit_records_for_request(
+            request,
+            action=AuditAction.LIST,
+            object_type="placement_fee_claim",
+            items=[(c.pk, c.client_id) for c in page],
+            purpose="Bemiddelingsfees via API",
+        )
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        claim = get_object_for_user(request.user, self.get_queryset(), pk=kwargs.get("pk"))
+        audit_log(
+            action=AuditAction.READ,
+            request=request,
+            object_type="placement_fee_claim",
+            object_id=claim.pk,
+            client_id=claim.client_id,
+            purpose="Bemiddelingsfee ophalen via API",
+        )
+        return Response(self.get_serializer(claim).data)
+
+    @extend_schema(
+        request={
+            "application/json": PlacementFeeClaimCreateSerializer,
+            "multipart/form-data": PlacementFeeClaimCreateSerializer,
+        },
+        responses={201: PlacementFeeClaimSerializer},
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Declare the one-off placement fee (R-BILL-6); one per placement (409-free: a second
+        claim for the same placement start is a 400 with the reason)."""
+        body = PlacementFeeClaimCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        trajectory = _visible_trajectory(request, int(data["trajectory"]))
+        try:
+            claim = services.placement_fee_claim_submit(
+                actor=request.user,
+                trajectory=trajectory,
+                invoice_number=data["invoice_number"],
+                invoice_date=data["invoice_date"],
+                employer=data["employer"],
+                placement_start=data["placement_start"],
+                hours_per_week=data["hours_per_week"],
+                contract_months=data.get("contract_months"),
+                probation_end=data.get("probation_end"),
+                client_hour_restriction=data.get("client_hour_restriction"),
+                contract=data.get("contract"),
+                pdf=data.get("pdf"),
+                source=InvoiceSource.API,
+            )
+        except services.InvoiceError as exc:
+            if exc.code == "not_found":
+                raise NotFound(exc.message) from exc
+            raise problem(exc) from exc
+        fresh = self.get_queryset().get(pk=claim.pk)
+        return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
+
+
+class TravelClaimViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[TravelClaim]
+):
+    """Reiskostendeclaraties van kandidaten (R-BILL-9): ingevoerd door de klantmanager of de
+    administratie, elke rit getoetst aan de presentielijst."""
+
+    serializer_class = TravelClaimSerializer
+    permission_classes = [HasOpstapPermission]
+    required_perms = {"default": (Perm.TRAJECTORY_ORDER,)}
+    queryset = TravelClaim.objects.none()
+
+    def get_queryset(self) -> QuerySet[TravelClaim]:
+        if getattr(self, "swagger_fake_view", False):
+            return TravelClaim.objects.none()
+        qs = (
+            selectors.travel_claims_for(self.request.user)
+            .prefetch_related("trips")
+            .order_by("-entered_at", "-id")
+        )
+        if trajectory := _int(self.request.query_params.get("trajectory")):
+            qs = qs.filter(trajectory_id=trajectory)
+        return qs
+
+    @extend_schema(parameters=TRAJECTORY_FILTER)
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = list(self.paginate_queryset(self.get_queryset()) or [])
+        audit_records_for_request(
+            request,
+            action=AuditAction.LIST,
+            object_type="travel_claim",
+            items=[(c.pk, c.client_id) for c in page],
+            purpose="Reiskostendeclaraties via API",
+        )
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        claim = get_object_for_user(request.user, self.get_queryset(), pk=kwargs.get("pk"))
+        audit_log(
+            action=AuditAction.READ,
+            request=request,
+            object_type="travel_claim",
+            object_id=claim.pk,
+            client_id=claim.client_id,
+            purpose="Reiskostendeclaratie ophalen via API",
+        )
+        return Response(self.get_serializer(claim).data)
+
+    @extend_schema(request=TravelClaimCreateSerializer, responses={201: TravelClaimSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Enter a travel claim; the answer holds the decision per trip (R-BILL-9)."""
+        body = TravelClaimCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        trajectory = _visible_trajectory(request, int(data["trajectory"]))
+        try:
+            claim = services.travel_claim_submit(
+                actor=request.user,
+                trajectory=trajectory,
+                trips=[
+                    services.TripInput(t["trip_date"], t["single_trip_km"], t["amount"])
+                    for t in data["trips"]
+                ],
+                attended_on=data.get("attended_on", []),
+            )
+        except services.InvoiceError as exc:
+            if exc.code == "forbidden":
+                raise PermissionDenied(exc.message) from exc
+            raise problem(exc) from exc
+        fresh = self.get_queryset().get(pk=claim.pk)
+        return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)

@@ -142,19 +142,25 @@ class GuideQuery:
 
 
 def _text_filter(qs: QuerySet[Product], text: str) -> QuerySet[Product]:
+    """Every word of `text` in the product's text (substring, so "coach" finds
+    "Jobcoaching" on every database); on PostgreSQL also the Dutch full-text match, which
+    adds stemmed forms ("trajecten" finds "traject"). A product found on SQLite is therefore
+    always found on PostgreSQL too."""
     text = text.strip()
     if not text:
         return qs
+    words = [w for w in text.split() if len(w) > 2 or w.isdigit()]
+    substring = Q()
+    for word in words:
+        substring &= Q(search_text__icontains=word)
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchVector
 
         vector = SearchVector("search_text", config="dutch")
         query = SearchQuery(text, config="dutch", search_type="websearch")
-        return qs.annotate(_search=vector).filter(_search=query)
-    for word in text.split():
-        if len(word) > 2 or word.isdigit():
-            qs = qs.filter(search_text__icontains=word)
-    return qs
+        full_text = Q(_search=query)
+        return qs.annotate(_search=vector).filter(full_text | substring if words else full_text)
+    return qs.filter(substring)
 
 
 def guide_products(user: Any, query: GuideQuery, *, on: dt.date) -> QuerySet[Product]:

@@ -67,6 +67,14 @@ def _names(user, on=TODAY, **filters):
     return [p.name for p in selectors.guide_products(user, selectors.GuideQuery(**filters), on=on)]
 
 
+def test_guide_text_finds_parts_of_words_on_every_database(catalogue, case_manager) -> None:
+    """R-NET-5: "coach" finds Jobcoaching and Taalcoaching on SQLite and PostgreSQL alike
+    (PostgreSQL's Dutch full-text search alone would not match a part of a compound)."""
+    names = _names(case_manager, text="coach")
+    assert "Jobcoaching op de werkplek" in names and "Taalcoaching Zevenaar" in names
+    assert _names(case_manager, text="taalcoach zevenaar") == ["Taalcoaching Zevenaar"]
+
+
 def test_guide_filters(catalogue, case_manager, org) -> None:
     """R-NET-5: free text plus tile, target group, ladder step, municipality, provider,
     price and duration."""

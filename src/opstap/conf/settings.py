@@ -5,6 +5,7 @@ module (`opstap.conf.production`) only tightens it and refuses unsafe values.
 
 Environment variables:
     DATABASE_URL      default sqlite:///var/opstap.sqlite3 (PostgreSQL: postgres://user@host/db)
+    DATABASE_PG_OPTIONS  PostgreSQL session options, default "-c jit=off"
     SECRET_KEY        default: a development key that production refuses
     DEBUG             default: true in development
     ALLOWED_HOSTS     comma separated, default 127.0.0.1,localhost
@@ -140,6 +141,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: our queries are short OLTP reads, and at national scale PostgreSQL
+    # judged some of them expensive enough to spend 0.3-5 s compiling a plan that then ran in
+    # milliseconds (trajectory overview, KPI aggregates). Override with DATABASE_PG_OPTIONS.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = env(
+        "DATABASE_PG_OPTIONS", "-c jit=off"
+    )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -209,3 +209,44 @@ def provider_year_volumes(*, user: Any, year: int) -> list[YearVolume]:
     """Each provider's invoiced volume in a calendar year (R-NET-10)."""
     totals = provider_period_totals(user=user, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31))
     return [YearVolume(t.provider_id, t.provider_name, year, t.net_excl) for t in totals]
+
+
+def paid_cost_of_ended_trajectories(
+    *, organisation_id: int, provider_ids: list[int], group: str, start: dt.date, end: dt.date
+) -> dict[int, Decimal]:
+    """Net paid cost (excl. VAT, credit notes netted, R-BILL-8) per provider or product
+    (`group` = "provider_id" | "product_id") of the started trajectories that ended in
+    [start, end]: the cost side of 'average cost per successful outcome' (R-PI-1). Two
+    grouped queries."""
+    if group not in ("provider_id", "product_id"):
+        raise ValueError(group)
+    key = f"trajectory__{group}"
+    cohort = {
+        "trajectory__provider_id__in": provider_ids,
+        "trajectory__actual_end_date__gte": start,
+        "trajectory__actual_end_date__lte": end,
+        "trajectory__start_date__isnull": False,
+    }
+    paid = InvoiceStatus.PAID.value
+    totals: dict[int, Decimal] = {}
+    for row in (
+        Invoice.objects.filter(organisation_id=organisation_id, status=paid, **cohort)
+        .values(key)
+        .annotate(total=Coalesce(Sum("amount_excl"), ZERO))
+        .order_by()
+    ):
+        totals[row[key]] = row["total"]
+    credit_key = f"invoice__{key}"
+    for row in (
+        CreditNote.objects.filter(
+            organisation_id=organisation_id,
+            invoice__status=paid,
+            **{f"invoice__{lookup}": value for lookup, value in cohort.items()},
+        )
+        .values(credit_key)
+        .annotate(total=Coalesce(Sum("amount_excl"), ZERO))
+        .order_by()
+    ):
+        group_id = row[credit_key]
+        totals[group_id] = totals.get(group_id, ZERO) - row["total"]
+    return totals

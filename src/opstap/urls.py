@@ -24,6 +24,7 @@ urlpatterns = [
     path("financien/", include("opstap.finance.urls")),
     path("mijn/", include("opstap.portal.urls")),
     path("facturen/", include("opstap.invoices.urls")),
+    path("indicatoren/", include("opstap.indicators.urls")),
     path("beheer/", admin.site.urls),
     path("", include("opstap.web.urls")),
 ]

@@ -14,6 +14,7 @@ from opstap.finance.api.views import (
     OutflowPremiumViewSet,
     SafetyNetViewSet,
 )
+from opstap.indicators.api.views import ProviderIndicatorsListView, ProviderIndicatorsView
 from opstap.invoices.api.views import CreditNoteViewSet, InvoiceViewSet, PaymentBatchViewSet
 from opstap.organisations.api.views import MunicipalityViewSet
 from opstap.providers.api.views import (
@@ -46,5 +47,13 @@ router.register("payment-batches", PaymentBatchViewSet, basename="payment-batch"
 app_name = "api"
 urlpatterns = [
     path("openapi.json", public_view(SpectacularJSONAPIView.as_view()), name="schema"),
+    path(
+        "providers/<int:pk>/indicators",
+        ProviderIndicatorsView.as_view(),
+        name="provider-indicators",
+    ),
+    path(
+        "provider-indicators", ProviderIndicatorsListView.as_view(), name="provider-indicators-list"
+    ),
     *router.urls,
 ]

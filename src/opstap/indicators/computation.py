@@ -227,6 +227,24 @@ INDICATORS: tuple[IndicatorDefinition, ...] = (
 INDICATOR_BY_CODE: Mapping[str, IndicatorDefinition] = MappingProxyType(
     {d.code: d for d in INDICATORS}
 )
+#: Short column headers for wide tables (the full label is in the header's title text).
+SHORT_LABELS: Mapping[str, str] = MappingProxyType(
+    {
+        "plan_signed": "1. Plan getekend",
+        "progress_reports": "2. Rapportages",
+        "within_term": "3. Binnen termijn",
+        "evaluations": "4. Evaluaties",
+        "vog": "5. VOG",
+        "complaints_procedure": "6. Klachten",
+        "quarterly_overviews": "7. Kwartaal",
+        "work": "Werk",
+        "werkfit": "Werkfit",
+        "durable": "Duurzaam",
+        "cost_per_success": "Kosten per succes",
+        "lead_times": "Doorlooptijden",
+        "satisfaction": "Tevredenheid",
+    }
+)
 PROCESS_CODES: tuple[str, ...] = tuple(d.code for d in INDICATORS[:7])
 OUTCOME_CODES: tuple[str, ...] = tuple(d.code for d in INDICATORS[7:])
 TARGETS: Mapping[str, Decimal] = MappingProxyType(

@@ -224,8 +224,42 @@ def product_rows(user: Any, provider: Provider, *, period: Period, today: dt.dat
     ]
 
 
+def product_comparison(user: Any, *, period: Period, today: dt.date) -> list[Row]:
+    """Every product of every provider the user may see (the export's product sheet): the
+    same grouped queries, grouped by product."""
+    providers = {p.pk: p for p in visible_providers(user)}
+    if not providers:
+        return []
+    products = list(
+        scoped(user, Product.objects.filter(provider_id__in=list(providers)))
+        .order_by("provider__name", "name")
+        .only("id", "name", "provider_id")
+    )
+    base = _base_facts(
+        organisation_id=next(iter(providers.values())).organisation_id,
+        provider_ids=list(providers),
+        group="product_id",
+        period=period,
+        today=today,
+    )
+    return [
+        Row(
+            id=product.pk,
+            name=product.name,
+            facts=base.get(product.pk, IndicatorFacts()),
+            results=compute(base.get(product.pk, IndicatorFacts())),
+            provider_id=product.provider_id,
+            provider_name=providers[product.provider_id].name,
+        )
+        for product in products
+    ]
+
+
 def product_indicators(user: Any, product: Product, *, period: Period, today: dt.date) -> Row:
-    """One product's indicators (for the instrument guide's product page)."""
+    """One product's indicators (for the instrument guide's product page), if the user may
+    see its provider."""
+    if not visible_providers(user).filter(pk=product.provider_id).exists():
+        raise Product.DoesNotExist
     base = _base_facts(
         organisation_id=product.organisation_id,
         provider_ids=[product.provider_id],

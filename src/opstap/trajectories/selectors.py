@@ -356,6 +356,6 @@ def provider_active_quarters(
     )
     result: dict[int, set[int]] = {}
     for row in rows:
-        values: dict[str, int] = dict(row)
+        values: dict[str, Any] = dict(row)
         result[values["provider_id"]] = {i for i in range(len(quarters)) if values[f"q{i}"]}
     return result

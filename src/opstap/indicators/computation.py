@@ -31,7 +31,7 @@ and client satisfaction (average score, when scores exist).
 **Zero denominators.** A share over nothing is *no data* ("geen gegevens"), never 0% and
 never 100%: a provider without trajectories has neither failed nor met its targets. The same
 holds for the average cost when there is no successful outcome (the cost is not divided by
-zero, and not reported as EUR 0), and for satisfaction without scores.
+zero) or no paid invoice yet (not reported as EUR 0), and for satisfaction without scores.
 
 **Met or not.** A share meets its target when numerator / denominator >= target, compared
 exactly (in integers), so 999 of 1000 (99.9%, shown rounded) does not meet a 100% target.
@@ -272,6 +272,7 @@ class IndicatorFacts:
     placements_decided: int = 0
     placements_durable: int = 0
     cost_paid: Decimal = Decimal("0.00")
+    invoices_paid: int = 0
     lead_times_due: int = 0
     lead_times_on_time: int = 0
     satisfaction_count: int = 0
@@ -414,7 +415,7 @@ def compute(
     else:
         complaints_num, complaints_den = int(facts.complaints_procedure), 1
     cost: Decimal | None = None
-    if facts.successful > 0:
+    if facts.successful > 0 and facts.invoices_paid > 0:
         cost = (facts.cost_paid / facts.successful).quantize(CENT, ROUND_HALF_UP)
     satisfaction: Decimal | None = None
     if facts.satisfaction_count > 0:

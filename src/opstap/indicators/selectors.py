@@ -99,7 +99,8 @@ def _base_facts(
     result: dict[int, IndicatorFacts] = {}
     for key in set(counts) | set(deadlines) | set(costs):
         values: dict[str, Any] = {**counts.get(key, {}), **deadlines.get(key, {})}
-        result[key] = IndicatorFacts(**values, cost_paid=costs.get(key, Decimal("0.00")))
+        cost, paid_invoices = costs.get(key, (Decimal("0.00"), 0))
+        result[key] = IndicatorFacts(**values, cost_paid=cost, invoices_paid=paid_invoices)
     return result
 
 

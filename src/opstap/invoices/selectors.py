@@ -213,11 +213,11 @@ def provider_year_volumes(*, user: Any, year: int) -> list[YearVolume]:
 
 def paid_cost_of_ended_trajectories(
     *, organisation_id: int, provider_ids: list[int], group: str, start: dt.date, end: dt.date
-) -> dict[int, Decimal]:
+) -> dict[int, tuple[Decimal, int]]:
     """Net paid cost (excl. VAT, credit notes netted, R-BILL-8) per provider or product
     (`group` = "provider_id" | "product_id") of the started trajectories that ended in
     [start, end]: the cost side of 'average cost per successful outcome' (R-PI-1). Two
-    grouped queries."""
+    grouped queries. Returns (net cost, number of paid invoices) per group."""
     if group not in ("provider_id", "product_id"):
         raise ValueError(group)
     key = f"trajectory__{group}"
@@ -228,14 +228,14 @@ def paid_cost_of_ended_trajectories(
         "trajectory__start_date__isnull": False,
     }
     paid = InvoiceStatus.PAID.value
-    totals: dict[int, Decimal] = {}
+    totals: dict[int, tuple[Decimal, int]] = {}
     for row in (
         Invoice.objects.filter(organisation_id=organisation_id, status=paid, **cohort)
         .values(key)
-        .annotate(total=Coalesce(Sum("amount_excl"), ZERO))
+        .annotate(total=Coalesce(Sum("amount_excl"), ZERO), n=Count("id"))
         .order_by()
     ):
-        totals[row[key]] = row["total"]
+        totals[row[key]] = (row["total"], row["n"])
     credit_key = f"invoice__{key}"
     for row in (
         CreditNote.objects.filter(
@@ -248,5 +248,6 @@ def paid_cost_of_ended_trajectories(
         .order_by()
     ):
         group_id = row[credit_key]
-        totals[group_id] = totals.get(group_id, ZERO) - row["total"]
+        cost, count = totals.get(group_id, (ZERO, 0))
+        totals[group_id] = (cost - row["total"], count)
     return totals

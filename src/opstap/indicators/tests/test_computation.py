@@ -121,20 +121,27 @@ CASES = [
     ("durable", IndicatorFacts(ended=3, in_work=3), Status.NO_DATA, "geen gegevens"),
     (
         "cost_per_success",
-        IndicatorFacts(ended=5, successful=3, cost_paid=Decimal("10000.00")),
+        IndicatorFacts(ended=5, successful=3, cost_paid=Decimal("10000.00"), invoices_paid=6),
         Status.NO_TARGET,
         "€ 3.333,33",
     ),
     (
         "cost_per_success",
-        IndicatorFacts(ended=3, successful=2, cost_paid=Decimal("0.01")),
+        IndicatorFacts(ended=3, successful=2, cost_paid=Decimal("0.01"), invoices_paid=1),
         Status.NO_TARGET,
         "€ 0,01",  # 0.005 rounds half-up to a cent
     ),
     # cost but no success: no data, never divided by zero and never EUR 0
     (
         "cost_per_success",
-        IndicatorFacts(ended=2, successful=0, cost_paid=Decimal("5000.00")),
+        IndicatorFacts(ended=2, successful=0, cost_paid=Decimal("5000.00"), invoices_paid=2),
+        Status.NO_DATA,
+        "geen gegevens",
+    ),
+    # successes but nothing paid yet: no data, not EUR 0
+    (
+        "cost_per_success",
+        IndicatorFacts(ended=2, successful=2),
         Status.NO_DATA,
         "geen gegevens",
     ),

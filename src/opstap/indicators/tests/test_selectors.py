@@ -250,3 +250,47 @@ def test_no_trajectories_means_no_data(contracted_a: Provider, contract_manager:
     for code in ("plan_signed", "progress_reports", "within_term", "work", "lead_times"):
         assert row.result(code).status == Status.NO_DATA
         assert row.result(code).display == "geen gegevens"
+
+
+def test_quarters_without_candidates_need_no_overview(
+    running: Callable[..., Trajectory], product3: Product, contract_manager: User
+) -> None:
+    """R-PI-1 item 7: an overview is due only for quarters in which the provider had a
+    candidate; a provider without trajectories has no data, not 0%."""
+    empty = _row(contract_manager, product3.provider)
+    assert (empty.facts.quarters_due, empty.result("quarterly_overviews").status) == (
+        0,
+        Status.NO_DATA,
+    )
+    running(product3)  # ordered 6 January 2026, still running
+    row = selectors.provider_indicators(
+        contract_manager,
+        product3.provider,
+        period=Period(dt.date(2025, 1, 1), dt.date(2026, 10, 31)),
+        today=TODAY,
+    )
+    # 2025 had no candidate; Q1-Q3 2026 did.
+    assert row.facts.quarters_due == 3
+
+
+def test_a_report_missing_when_the_trajectory_ended_counts_as_missed(
+    running: Callable[..., Trajectory],
+    product3: Product,
+    contract_manager: User,
+    provider_user_a: User,
+) -> None:
+    """R-PI-1 item 2: a progress report due before the trajectory ended and never delivered
+    is missed; due dates after the end were cancelled in time and do not count."""
+    trajectory = running(product3)
+    first_due = _first_progress_deadline(trajectory).due_on
+    end = first_due + dt.timedelta(days=20)
+    services.trajectory_transition(
+        actor=provider_user_a,
+        trajectory=trajectory,
+        action="terminate_early",
+        reason="Verhuisd",
+        payload={"end_date": end.isoformat()},
+        on=end,
+    )
+    row = _row(contract_manager, product3.provider)
+    assert (row.facts.progress_reports_due, row.facts.progress_reports_on_time) == (1, 0)

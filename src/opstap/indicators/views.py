@@ -37,8 +37,10 @@ def _period(request: HttpRequest, today: dt.date) -> tuple[Period, PeriodForm]:
     """The period from `?van=…&tot=…`; the last twelve months when absent or invalid (the
     form then shows why)."""
     default = Period.last_twelve_months(today)
-    form = PeriodForm(request.GET or None, initial={"van": default.start, "tot": default.end})
-    if not request.GET or not form.is_valid():
+    chosen = "van" in request.GET or "tot" in request.GET
+    initial = {"van": default.start, "tot": default.end}
+    form = PeriodForm(request.GET if chosen else None, initial=initial)
+    if not chosen or not form.is_valid():
         return default, form
     start = form.cleaned_data.get("van") or default.start
     end = form.cleaned_data.get("tot") or default.end

@@ -302,6 +302,15 @@ def _provider_trajectories_api(ctx: BenchContext) -> object:
     return response
 
 
+def _provider_trajectories_api_count_not_cached(ctx: BenchContext) -> object:
+    """The provider's first page right after a trajectory of the organisation changed: the
+    total is counted again (the worst case of the list call)."""
+    from opstap.trajectories.counts_cache import TRAJECTORY_COUNTS
+
+    TRAJECTORY_COUNTS.changed(ctx.organisation_id)
+    return _provider_trajectories_api(ctx)
+
+
 def _sql_provider_trajectories(ctx: BenchContext) -> object:
     """Floor: count + first 100 of the provider's trajectories in its visibility window
     (running, or ended within 90 days), with client/product/provider names and an
@@ -325,8 +334,7 @@ def _sql_provider_trajectories(ctx: BenchContext) -> object:
         cursor.fetchone()
         cursor.execute(
             "SELECT t.*, c.client_number, c.first_name, c.last_name, p.name, v.name, "  # noqa: S608
-            "EXISTS (SELECT 1 FROM trajectories_deadline d WHERE d.trajectory_id = t.id "
-            " AND d.due_on < %s AND d.met_on IS NULL AND d.cancelled_on IS NULL) "
+            "t.next_due_on < %s "
             "FROM trajectories_trajectory t JOIN clients_client c ON c.id = t.client_id "
             "JOIN providers_product p ON p.id = t.product_id "
             "JOIN providers_provider v ON v.id = t.provider_id "
@@ -338,7 +346,7 @@ def _sql_provider_trajectories(ctx: BenchContext) -> object:
 
 def _sql_overdue_trajectories(ctx: BenchContext) -> object:
     """Floor: count + first page (50) of running trajectories of the case manager's clients
-    with an open deadline past its due date."""
+    with an open deadline past its due date (the stored earliest open due date)."""
     from django.utils import timezone
 
     today = timezone.localdate()
@@ -348,8 +356,7 @@ def _sql_overdue_trajectories(ctx: BenchContext) -> object:
         "t.client_id IN (SELECT c.id FROM clients_client c WHERE c.organisation_id = %s AND "
         "(c.case_manager_id = %s OR c.ladder_step IN ('2b','3','4','5') OR "
         "(c.ladder_step = '6' AND c.ladder_sub_status IN ('with_growth','not_work_ready')))) "
-        "AND EXISTS (SELECT 1 FROM trajectories_deadline d WHERE d.trajectory_id = t.id "
-        "AND d.due_on < %s AND d.met_on IS NULL AND d.cancelled_on IS NULL)"
+        "AND t.next_due_on < %s"
     )
     params = [ctx.organisation_id, ctx.organisation_id, user_id, today]
     with connection.cursor() as cursor:
@@ -376,6 +383,12 @@ OPERATIONS.extend(
         Operation(
             "GET /api/v1/trajectories (provider, page of 100)",
             _provider_trajectories_api,
+            _sql_provider_trajectories,
+            "hand-written SQL",
+        ),
+        Operation(
+            "GET /api/v1/trajectories (provider), count not cached",
+            _provider_trajectories_api_count_not_cached,
             _sql_provider_trajectories,
             "hand-written SQL",
         ),

@@ -43,6 +43,15 @@ def _block_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect", guarded_connect)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Every test starts with an empty cache: database ids are reused after a rollback, so a
+    count cached by an earlier test could otherwise answer for the same organisation id."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def org(db: None) -> Organisation:
     roles_sync_defaults()

@@ -62,6 +62,7 @@ class Perm(StrEnum):
     ADMIN_CONFIGURE = "admin.configure"
     PORTAL_VIEW = "portal.view"
     PRODUCT_PROPOSE = "products.propose"
+    ACCESS_REQUEST_HANDLE = "access_requests.handle"
 
 
 PERM_NAMES_NL: dict[Perm, str] = {
@@ -86,6 +87,7 @@ PERM_NAMES_NL: dict[Perm, str] = {
     Perm.ADMIN_CONFIGURE: "Configuratie, gebruikers en referentiegegevens beheren",
     Perm.PORTAL_VIEW: "Klantportaal gebruiken (alleen eigen gegevens)",
     Perm.PRODUCT_PROPOSE: "Productwijzigingen voorstellen (eigen aanbieder)",
+    Perm.ACCESS_REQUEST_HANDLE: "Inzageverzoeken registreren en afhandelen (binnen de eigen scope)",
 }
 
 _STAFF_BASE = {Perm.HOME_VIEW, Perm.MUNICIPALITY_VIEW}
@@ -102,6 +104,7 @@ DEFAULT_ROLE_PERMISSIONS: dict[RoleCode, frozenset[Perm]] = {
             Perm.TRAJECTORY_VIEW,
             Perm.TRAJECTORY_ORDER,
             Perm.INVOICE_VIEW,
+            Perm.ACCESS_REQUEST_HANDLE,
         }
     ),
     RoleCode.INCOME_COACH: frozenset(

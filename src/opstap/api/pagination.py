@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from typing import Any, ClassVar
 
 from rest_framework import pagination
+from rest_framework.request import Request
 from rest_framework.response import Response
+
+from opstap.web.counts_cache import CachedCountPaginator, CountsCache
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -35,3 +39,20 @@ class PageNumberPagination(pagination.PageNumberPagination):
                 "results": schema,
             },
         }
+
+
+class CachedCountPagination(PageNumberPagination):
+    """page/pageSize as everywhere; the total is counted once per filter set and day, not on
+    every page (a COUNT over tens of thousands of visible rows at national scale)."""
+
+    counts_cache: ClassVar[CountsCache]
+
+    def paginate_queryset(
+        self, queryset: Any, request: Request, view: Any = None
+    ) -> list[Any] | None:
+        self.django_paginator_class = functools.partial(  # type: ignore[assignment]
+            CachedCountPaginator,
+            counts=self.counts_cache,
+            organisation_id=getattr(request.user, "organisation_id", None),
+        )
+        return super().paginate_queryset(queryset, request, view)

@@ -5,6 +5,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework.routers import SimpleRouter
 
+from opstap.access_requests.api.views import AccessRequestViewSet, ClientAccessRequestsView
 from opstap.accounts.access import public_view
 from opstap.clients.api.views import ClientViewSet
 from opstap.finance.api.views import (
@@ -43,6 +44,7 @@ router.register("trajectories", TrajectoryViewSet, basename="trajectory")
 router.register("invoices", InvoiceViewSet, basename="invoice")
 router.register("credit-notes", CreditNoteViewSet, basename="credit-note")
 router.register("payment-batches", PaymentBatchViewSet, basename="payment-batch")
+router.register("access-requests", AccessRequestViewSet, basename="access-request")
 
 app_name = "api"
 urlpatterns = [
@@ -54,6 +56,11 @@ urlpatterns = [
     ),
     path(
         "provider-indicators", ProviderIndicatorsListView.as_view(), name="provider-indicators-list"
+    ),
+    path(
+        "clients/<int:id>/access-requests",
+        ClientAccessRequestsView.as_view(),
+        name="client-access-requests",
     ),
     *router.urls,
 ]

@@ -56,3 +56,12 @@ def audit_records_for(user: Any, flt: AuditFilter) -> QuerySet[AuditRecord]:
     if flt.action:
         qs = qs.filter(action=flt.action)
     return qs.order_by("-timestamp", "-id")
+
+
+def audit_records_about_client(*, organisation_id: int, client_id: int) -> QuerySet[AuditRecord]:
+    """Right of access (R-SEC-5): who processed this client's data, oldest first. Unscoped on
+    purpose (the access request was checked when registered); index organisation + client +
+    timestamp."""
+    return AuditRecord.objects.filter(
+        organisation_id=organisation_id, client_id=client_id
+    ).order_by("timestamp", "id")

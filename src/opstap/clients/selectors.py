@@ -456,3 +456,26 @@ def client_counts_by_month(
         result.append((month, base.filter(_benefit_running_q(month)).count()))
         month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     return result
+
+
+# --- Right of access (R-SEC-5): everything about one client, for the access_requests app ---
+# Unscoped on purpose: the access_requests service checked the requester's scope when the
+# request was registered; these reads run in the background for exactly that client.
+
+
+def client_events_all(client_id: int) -> QuerySet[ClientEvent]:
+    """The whole timeline of a client, oldest first (no limit)."""
+    return ClientEvent.objects.filter(client_id=client_id).order_by("occurred_at", "id")
+
+
+def client_ladder_changes_all(client_id: int) -> QuerySet[LadderStepChange]:
+    return LadderStepChange.objects.filter(client_id=client_id).order_by("effective_date", "id")
+
+
+def client_budget_spendings_all(client_id: int) -> QuerySet[BudgetSpending]:
+    return BudgetSpending.objects.filter(client_id=client_id).order_by("spent_on", "id")
+
+
+def client_record(client_id: int) -> QuerySet[Client]:
+    """The client row itself, with what its personal-data section shows."""
+    return Client.objects.filter(pk=client_id).select_related("municipality", "case_manager")

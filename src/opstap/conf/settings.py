@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "opstap.finance",
     "opstap.indicators",
     "opstap.portal",
+    "opstap.access_requests",
     "opstap.api",
     "opstap.demo",
 ]
@@ -280,7 +281,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "opstap.providers.flag_inactive",
         "schedule": 24 * 60 * 60,
     },
+    "expire-access-exports": {
+        "task": "opstap.access_requests.expire",
+        "schedule": 60 * 60,  # also un-sticks compilations whose worker died
+    },
 }
+
+# Right of access (R-SEC-5): days a compiled export is kept before it is deleted.
+OPSTAP_ACCESS_EXPORT_RETENTION_DAYS = int(env("OPSTAP_ACCESS_EXPORT_RETENTION_DAYS", "30"))
 
 # Security headers (conventions: CSP without inline scripts, frames denied).
 X_FRAME_OPTIONS = "DENY"
@@ -310,7 +318,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": [
-        "djangorestframework_camel_case.render.CamelCaseJSONRenderer",
+        "opstap.api.renderers.CamelCaseJSONRenderer",
     ],
     "DEFAULT_PARSER_CLASSES": [
         "djangorestframework_camel_case.parser.CamelCaseJSONParser",
@@ -337,6 +345,10 @@ SPECTACULAR_SETTINGS = {
         "opstap.api.schema.strip_database_integer_limits",
     ],
     "CAMELIZE_NAMES": False,
+    "ENUM_NAME_OVERRIDES": {
+        "AccessRequestStateEnum": "opstap.access_requests.workflow.STATE_CHOICES",
+        "StateEnum": "opstap.trajectories.models.STATE_CHOICES",  # the trajectory keeps its name
+    },
     "CONTACT": {"name": "Opstap", "url": "https://opstap.example.org"},
     "LICENSE": {"name": "EUPL-1.2"},
 }

@@ -100,3 +100,13 @@ def current_caseload(organisation: Any, *, on: dt.date) -> tuple[int | None, str
     except ImportError:
         return None, REGISTER_UNAVAILABLE
     return sum(client_file_counts_by_municipality(organisation=organisation, on=on).values()), ""
+
+
+def client_outflow_premiums_all(
+    *, organisation_id: int, client_id: int
+) -> QuerySet[OutflowPremium]:
+    """Right of access (R-SEC-5): the premiums of one client (unscoped; the access request
+    was checked when registered)."""
+    return OutflowPremium.objects.filter(
+        organisation_id=organisation_id, client_id=client_id
+    ).order_by("outflow_date", "id")

@@ -251,3 +251,42 @@ def paid_cost_of_ended_trajectories(
         cost, count = totals.get(group_id, (ZERO, 0))
         totals[group_id] = (cost - row["total"], count)
     return totals
+
+
+# --- Right of access (R-SEC-5): what concerns one client, for the access_requests app -------
+# Unscoped on purpose (the request was checked when registered). Callers show amounts and
+# dates, not the provider's internal data.
+
+
+def client_invoices_all(client_id: int) -> QuerySet[Invoice]:
+    return (
+        Invoice.objects.filter(client_id=client_id)
+        .select_related("provider")
+        .order_by("invoice_date", "id")
+    )
+
+
+def client_invoice_lines_all(client_id: int) -> QuerySet[Any]:
+    from .models import InvoiceLine
+
+    return InvoiceLine.objects.filter(invoice__client_id=client_id).order_by(
+        "invoice__invoice_date", "invoice_id", "position", "id"
+    )
+
+
+def client_credit_notes_all(client_id: int) -> QuerySet[CreditNote]:
+    return CreditNote.objects.filter(invoice__client_id=client_id).order_by("credit_date", "id")
+
+
+def client_placement_fee_claims_all(client_id: int) -> QuerySet[PlacementFeeClaim]:
+    return PlacementFeeClaim.objects.filter(client_id=client_id).order_by("submitted_at", "id")
+
+
+def client_travel_claims_all(client_id: int) -> QuerySet[TravelClaim]:
+    return TravelClaim.objects.filter(client_id=client_id).order_by("entered_at", "id")
+
+
+def client_travel_trips_all(client_id: int) -> QuerySet[Any]:
+    from .models import TravelTrip
+
+    return TravelTrip.objects.filter(claim__client_id=client_id).order_by("trip_date", "id")

@@ -40,8 +40,9 @@ from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log
 from opstap.documents import uploads
 from opstap.providers.models import RateCeiling
+from opstap.trajectories import selectors as trajectory_selectors
 from opstap.trajectories.deadlines import add_working_days
-from opstap.trajectories.models import Appointment, AttendanceStatus, Trajectory, TrajectoryEvent
+from opstap.trajectories.models import Trajectory
 from opstap.trajectories.workflow import Action as TrajectoryAction
 
 from .models import (
@@ -303,12 +304,9 @@ def vat_rates() -> tuple[VatRate, ...]:
     return rows or DEFAULT_VAT_RATES
 
 
-def _end_event(trajectory: Trajectory) -> TrajectoryEvent | None:
-    return (
-        TrajectoryEvent.objects.filter(trajectory=trajectory, action__in=list(_ENDING_ACTIONS))
-        .order_by("-occurred_at", "-id")
-        .first()
-    )
+def _end_event(trajectory: Trajectory) -> tuple[str, Mapping[str, Any]] | None:
+    """How the trajectory ended (action, payload), or None while it runs."""
+    return trajectory_selectors.ending_events([trajectory.pk], _ENDING_ACTIONS).get(trajectory.pk)
 
 
 def _substance_adjustment(substance: Mapping[str, Any]) -> Adjustment | None:
@@ -349,10 +347,10 @@ def _earlier_rows(
 
 
 def _load(trajectory: Trajectory) -> _Loaded:
-    event = _end_event(trajectory)
+    end = _end_event(trajectory)
     return _Loaded(
-        end_action=event.action if event is not None else None,
-        end_payload=(event.payload or {}) if event is not None else {},
+        end_action=end[0] if end is not None else None,
+        end_payload=dict(end[1]) if end is not None else {},
         earlier=_earlier_rows([trajectory.pk]).get(trajectory.pk, []),
         placements=list(PlacementFeeClaim.objects.filter(trajectory=trajectory)),
     )
@@ -603,15 +601,7 @@ def invoices_check_many(invoices: Sequence[Invoice]) -> dict[int, CheckResult]:
         .only(*_CHECK_FIELDS)
     )
     trajectory_ids = {i.trajectory_id for i in loaded_invoices}
-    ends: dict[int, tuple[str, Mapping[str, Any]]] = {}
-    for tid, action, payload in (
-        TrajectoryEvent.objects.filter(
-            trajectory_id__in=trajectory_ids, action__in=list(_ENDING_ACTIONS)
-        )
-        .order_by("trajectory_id", "occurred_at", "id")
-        .values_list("trajectory_id", "action", "payload")
-    ):
-        ends[tid] = (action, payload or {})
+    ends = trajectory_selectors.ending_events(trajectory_ids, _ENDING_ACTIONS)
     earlier = _earlier_rows(trajectory_ids)
     placements: dict[int, list[PlacementFeeClaim]] = {}
     for claim in PlacementFeeClaim.objects.filter(trajectory_id__in=trajectory_ids):
@@ -1507,10 +1497,7 @@ class TripInput:
 
 def attended_dates(trajectory: Trajectory) -> set[dt.date]:
     """The attendance register of a trajectory: days with an appointment marked attended."""
-    stamps = Appointment.objects.filter(
-        trajectory=trajectory, attendance=AttendanceStatus.ATTENDED
-    ).values_list("starts_at", flat=True)
-    return {timezone.localdate(s) for s in stamps}
+    return trajectory_selectors.attended_dates(trajectory)
 
 
 @transaction.atomic

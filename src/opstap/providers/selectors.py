@@ -474,3 +474,24 @@ def provider_indicator_facts(
         )
         for pid in provider_ids
     }
+
+
+def provider_names_by_user(user_ids: list[int]) -> dict[int, str]:
+    """The provider each of these users works for (provider staff only), in one query."""
+    from .models import ProviderMembership
+
+    return dict(
+        ProviderMembership.objects.filter(user_id__in=user_ids).values_list(
+            "user_id", "provider__name"
+        )
+    )
+
+
+def client_signals_all(*, organisation_id: int, client_id: int) -> QuerySet[Signal]:
+    """Right of access (R-SEC-5): dissatisfaction signals about one client's case (unscoped;
+    the access request was checked when registered)."""
+    return (
+        Signal.objects.filter(organisation_id=organisation_id, client_id=client_id)
+        .select_related("provider", "product")
+        .order_by("registered_on", "id")
+    )

@@ -8,3 +8,6 @@ class TrajectoriesConfig(AppConfig):
 
     def ready(self) -> None:
         from . import access, home  # noqa: F401  (scope policies and home panel)
+        from .counts_cache import connect_signals
+
+        connect_signals()

@@ -27,6 +27,7 @@ from opstap.providers.models import Contract, ContractStatus, Product, ProductSt
 from opstap.providers.services import product_orderability
 
 from . import services
+from .counts_cache import trajectory_counts_changed
 from .deadlines import DeadlineKind, due_date
 from .models import PROGRESS_REPORT_KIND, AbsenceRisk, Deadline, Trajectory, TrajectoryEvent
 from .workflow import DIRECT_ORDER_PRODUCT_CODES, STATE_LABELS_NL
@@ -578,4 +579,5 @@ def _build_bulk(ctx: Any, total: int) -> None:
         made += size
         if made % 200_000 == 0:
             ctx.log(f"Trajecten: {made:,} aangemaakt.")
+    trajectory_counts_changed(org.pk)
     ctx.log(f"Trajecten: {made:,} trajecten met gebeurtenissen en termijnen aangemaakt (bulk).")

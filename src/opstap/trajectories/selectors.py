@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from opstap.accounts.access import scoped
 from opstap.accounts.roles import Perm, RoleCode
 
-from .models import Absence, Deadline, Trajectory, TrajectoryDocument, TrajectoryEvent
+from .models import (
+    Absence,
+    Appointment,
+    AttendanceStatus,
+    Deadline,
+    Trajectory,
+    TrajectoryDocument,
+    TrajectoryEvent,
+)
 from .workflow import Action, State, Transition, available_actions
 
 #: A provider keeps seeing a trajectory (and its client) this many days after its end: the
@@ -129,6 +139,30 @@ def trajectory_absences(trajectory: Trajectory) -> QuerySet[Absence]:
     return trajectory.absences.select_related("reported_by").order_by("-occurred_at", "-id")
 
 
+def ending_events(
+    trajectory_ids: Iterable[int], actions: Iterable[str]
+) -> dict[int, tuple[str, dict[str, Any]]]:
+    """The last event per trajectory among `actions` (how it ended), as (action, payload);
+    one query for many trajectories (the invoices app's payment rules)."""
+    ends: dict[int, tuple[str, dict[str, Any]]] = {}
+    for trajectory_id, action, payload in (
+        TrajectoryEvent.objects.filter(trajectory_id__in=list(trajectory_ids))
+        .filter(action__in=list(actions))
+        .order_by("trajectory_id", "occurred_at", "id")
+        .values_list("trajectory_id", "action", "payload")
+    ):
+        ends[trajectory_id] = (action, payload or {})
+    return ends
+
+
+def attended_dates(trajectory: Trajectory) -> set[dt.date]:
+    """The attendance register of a trajectory: days with an appointment marked attended."""
+    stamps = Appointment.objects.filter(
+        trajectory=trajectory, attendance=AttendanceStatus.ATTENDED
+    ).values_list("starts_at", flat=True)
+    return {timezone.localdate(s) for s in stamps}
+
+
 def user_workflow_roles(user: Any, trajectory: Trajectory) -> frozenset[RoleCode]:
     """The workflow roles `user` holds *for this trajectory*: provider staff only for their
     own provider's trajectories, case managers for trajectories they may see."""
@@ -182,17 +216,37 @@ def next_step_label(trajectory: Trajectory, *, for_provider: bool) -> str:
     return table.get(trajectory.state, "")
 
 
-def next_due_by_trajectory(trajectory_ids: list[int], *, role: str) -> dict[int, dt.date]:
-    """The earliest open due date per trajectory for `role` (one query for a page)."""
-    rows = (
-        Deadline.objects.filter(trajectory_id__in=trajectory_ids, responsible_role=role)
-        .filter(open_deadlines_q())
-        .values_list("trajectory_id", "due_on")
-        .order_by("trajectory_id", "due_on")
+@dataclass(frozen=True)
+class NextDue:
+    on: dt.date
+    responsible_role: str
+
+    @property
+    def responsible_label(self) -> str:
+        return RESPONSIBLE_LABELS_NL.get(self.responsible_role, self.responsible_role)
+
+
+RESPONSIBLE_LABELS_NL = {
+    RoleCode.PROVIDER_STAFF.value: "aanbieder",
+    RoleCode.CASE_MANAGER.value: "klantmanager",
+}
+
+
+def next_due_by_trajectory(
+    trajectory_ids: list[int], *, role: str | None = None
+) -> dict[int, NextDue]:
+    """The earliest open due date per trajectory (one query for a page): of `role` only
+    (provider staff see what they owe), or of anyone with who owes it (case managers follow
+    the whole process)."""
+    qs = Deadline.objects.filter(trajectory_id__in=trajectory_ids).filter(open_deadlines_q())
+    if role is not None:
+        qs = qs.filter(responsible_role=role)
+    rows = qs.values_list("trajectory_id", "due_on", "responsible_role").order_by(
+        "trajectory_id", "due_on", "id"
     )
-    result: dict[int, dt.date] = {}
-    for trajectory_id, due_on in rows:
-        result.setdefault(trajectory_id, due_on)
+    result: dict[int, NextDue] = {}
+    for trajectory_id, due_on, responsible in rows:
+        result.setdefault(trajectory_id, NextDue(due_on, responsible))
     return result
 
 
@@ -359,3 +413,48 @@ def provider_active_quarters(
         values: dict[str, Any] = dict(row)
         result[values["provider_id"]] = {i for i in range(len(quarters)) if values[f"q{i}"]}
     return result
+
+
+# --- Right of access (R-SEC-5): everything about one client, for the access_requests app ---
+# Unscoped on purpose: the access request was checked against the requester's scope when it
+# was registered; these reads run in the background for exactly that client.
+
+
+def client_trajectories_all(client_id: int) -> QuerySet[Trajectory]:
+    return (
+        Trajectory.objects.filter(client_id=client_id)
+        .select_related("product", "provider")
+        .order_by("order_date", "id")
+    )
+
+
+def client_trajectory_events_all(client_id: int) -> QuerySet[TrajectoryEvent]:
+    return TrajectoryEvent.objects.filter(trajectory__client_id=client_id).order_by(
+        "occurred_at", "id"
+    )
+
+
+def client_deadlines_all(client_id: int) -> QuerySet[Deadline]:
+    return Deadline.objects.filter(trajectory__client_id=client_id).order_by("due_on", "id")
+
+
+def client_documents_all(client_id: int) -> QuerySet[TrajectoryDocument]:
+    return TrajectoryDocument.objects.filter(trajectory__client_id=client_id).order_by(
+        "submitted_at", "id"
+    )
+
+
+def client_appointments_all(client_id: int) -> QuerySet[Any]:
+    from .models import Appointment
+
+    return Appointment.objects.filter(trajectory__client_id=client_id).order_by("starts_at", "id")
+
+
+def client_absences_all(client_id: int) -> QuerySet[Absence]:
+    return Absence.objects.filter(trajectory__client_id=client_id).order_by("occurred_at", "id")
+
+
+def client_outcomes_all(client_id: int) -> QuerySet[Any]:
+    from .models import Outcome
+
+    return Outcome.objects.filter(trajectory__client_id=client_id).order_by("recorded_at", "id")

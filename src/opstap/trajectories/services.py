@@ -39,6 +39,7 @@ from opstap.providers.services import (
 )
 
 from . import deadlines as dl
+from .counts_cache import trajectory_counts_changed
 from .models import (
     PROGRESS_REPORT_KIND,
     Absence,
@@ -190,6 +191,7 @@ def _next_due_refresh(trajectory: Trajectory) -> None:
     if earliest != trajectory.next_due_on:
         trajectory.next_due_on = earliest
         Trajectory.objects.filter(pk=trajectory.pk).update(next_due_on=earliest)
+        trajectory_counts_changed(trajectory.organisation_id)
 
 
 def _schedule_running_deadlines(trajectory: Trajectory) -> None:

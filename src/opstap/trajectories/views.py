@@ -8,7 +8,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,8 +21,10 @@ from opstap.clients.models import Client
 from opstap.providers.models import Product, Provider, Tile
 from opstap.providers.selectors import is_provider_staff
 from opstap.providers.services import product_orderability
+from opstap.web.counts_cache import CachedCountPaginator
 
 from . import selectors, services
+from .counts_cache import TRAJECTORY_COUNTS
 from .forms import (
     AbsenceForm,
     ActionForm,
@@ -69,12 +70,16 @@ def trajectory_list(request: HttpRequest) -> HttpResponse:
         running_only=not data.get("state"),
     )
     qs = selectors.trajectory_list(user=user, filters=filters, on=today)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    paginator = CachedCountPaginator(
+        qs, PAGE_SIZE, counts=TRAJECTORY_COUNTS, organisation_id=user.organisation_id
+    )
+    page = paginator.get_page(request.GET.get("pagina"))
     trajectories = selectors.mark_overdue(list(page.object_list), on=today)
     for_provider = is_provider_staff(user)
     role = RoleCode.PROVIDER_STAFF.value if for_provider else RoleCode.CASE_MANAGER.value
+    # Provider staff see what they owe; case managers the next due date of anyone, and who.
     due = selectors.next_due_by_trajectory(
-        [t.pk for t in trajectories], role=RoleCode.PROVIDER_STAFF.value
+        [t.pk for t in trajectories], role=role if for_provider else None
     )
     rows = [
         {

@@ -33,4 +33,6 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("Betaalbatches", "invoices:batches", Perm.INVOICE_APPROVE),
     NavItem("Reiskosten", "invoices:travel", Perm.TRAJECTORY_ORDER),
     NavItem("Mijn Opstap", "portal:home", Perm.PORTAL_VIEW),
+    NavItem("Inzageverzoeken", "access_requests:list", Perm.ACCESS_REQUEST_HANDLE),
+    NavItem("Mijn gegevens opvragen", "access_requests:portal_list", Perm.PORTAL_VIEW),
 ]

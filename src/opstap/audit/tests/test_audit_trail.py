@@ -180,3 +180,45 @@ def test_forbidden_retrieve_writes_no_read_record(
     response = _DossierViewSet.as_view({"get": "retrieve"})(request, pk=provider_b.pk)
     assert response.status_code == 404
     assert not AuditRecord.objects.filter(action=AuditAction.READ).exists()
+
+
+def test_bulk_records_equal_what_bulk_create_writes(case_manager: User) -> None:
+    """R-SEC-2: the fast multi-row insert of list reads writes exactly the rows that
+    `bulk_create` would (every column, on SQLite and PostgreSQL), masks secrets in
+    `changes`, and notes the real user while impersonating."""
+    from opstap.audit.services import RealActor, acting_as, audit_log_many
+
+    base = {
+        "organisation_id": case_manager.organisation_id,
+        "actor_id": case_manager.pk,
+        "actor_username": case_manager.username,
+        "actor_roles": "case_manager",
+        "action": "list",
+        "object_type": "trajectory",
+        "purpose": "Trajectenlijst",
+        "ip_address": "192.0.2.7",
+    }
+    records = [{**base, "object_id": str(i), "client_id": i if i % 2 else None} for i in range(5)]
+    records.append({**base, "object_id": "x", "changes": {"password": "geheim", "naam": "A"}})
+    with acting_as(RealActor(user_id=999, username="beheerder")):
+        audit_log_many(records)
+    fast = list(AuditRecord.objects.order_by("id").values())
+    AuditRecord.objects.bulk_create(
+        [AuditRecord(real_actor_id=999, real_actor_username="beheerder", **r) for r in records[:-1]]
+        + [
+            AuditRecord(
+                real_actor_id=999,
+                real_actor_username="beheerder",
+                **{**records[-1], "changes": {"password": "***", "naam": "A"}},
+            )
+        ]
+    )
+    reference = list(AuditRecord.objects.order_by("id").values())[len(fast) :]
+    assert len(fast) == len(reference) == 6
+    for got, expected in zip(fast, reference, strict=True):
+        for row in (got, expected):
+            row.pop("id")
+            row.pop("timestamp")
+        assert got == expected
+    assert fast[-1]["changes"] == {"password": "***", "naam": "A"}
+    assert fast[0]["real_actor_username"] == "beheerder"

@@ -3,13 +3,10 @@ the ladder history (GET) / change (POST). Every client returned is audited (R-SE
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.functional import cached_property
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -20,11 +17,11 @@ from rest_framework.response import Response
 
 from opstap.accounts.access import HasOpstapPermission, get_object_for_user
 from opstap.accounts.roles import Perm
-from opstap.api.pagination import PageNumberPagination
+from opstap.api.pagination import CachedCountPagination
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log, audit_records_for_request
 from opstap.clients import selectors, services
-from opstap.clients.counts_cache import cached_count
+from opstap.clients.counts_cache import CLIENT_COUNTS
 from opstap.clients.models import Client
 from opstap.organisations.models import Municipality
 
@@ -51,32 +48,11 @@ def _problem(exc: services.ClientError) -> ValidationError:
     return ValidationError({exc.field or "nonFieldErrors": [exc.message]})
 
 
-class _CachedCountPaginator(Paginator):
-    """Counts through the clients counts cache (exact; recounted after any client write)."""
+class ClientPagination(CachedCountPagination):
+    """The total is counted once per filter set, not per page (issue 4: a COUNT over tens of
+    thousands of visible clients on every page)."""
 
-    def __init__(self, object_list: Any, per_page: int, *, organisation_id: int | None) -> None:
-        super().__init__(object_list, per_page)
-        self.organisation_id = organisation_id
-
-    @cached_property
-    def count(self) -> int:
-        if not isinstance(self.object_list, QuerySet):
-            return len(self.object_list)
-        return cached_count(self.object_list, organisation_id=self.organisation_id)
-
-
-class ClientPagination(PageNumberPagination):
-    """page/pageSize as everywhere; the total is counted once per filter set, not per page
-    (issue 4: a COUNT over tens of thousands of visible clients on every page)."""
-
-    def paginate_queryset(
-        self, queryset: Any, request: Request, view: Any = None
-    ) -> list[Any] | None:
-        self.django_paginator_class = functools.partial(  # type: ignore[assignment]
-            _CachedCountPaginator,
-            organisation_id=getattr(request.user, "organisation_id", None),
-        )
-        return super().paginate_queryset(queryset, request, view)
+    counts_cache = CLIENT_COUNTS
 
 
 class ClientViewSet(

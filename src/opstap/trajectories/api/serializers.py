@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from opstap.api.serializers import CachedFieldsMixin
 from opstap.trajectories.models import (
     Absence,
     Deadline,
@@ -28,7 +29,9 @@ class EventSerializer(serializers.ModelSerializer[TrajectoryEvent]):
         fields = ["occurred_at", "actor", "action", "from_state", "to_state", "reason", "payload"]
 
 
-class TrajectorySerializer(serializers.ModelSerializer[Trajectory]):
+class TrajectorySerializer(CachedFieldsMixin, serializers.ModelSerializer[Trajectory]):
+    """Een traject: klant, product, aanbieder, status en data (R-TRJ-1, R-TRJ-2)."""
+
     client_number = serializers.CharField(source="client.client_number", read_only=True)
     client_name = serializers.CharField(source="client.full_name", read_only=True)
     product_name = serializers.CharField(source="product.name", read_only=True)
@@ -76,6 +79,8 @@ class TrajectorySerializer(serializers.ModelSerializer[Trajectory]):
 
 
 class TrajectoryDetailSerializer(TrajectorySerializer):
+    """Een traject met zijn termijnen en tijdlijn (R-TRJ-2, R-TRJ-3)."""
+
     deadlines = DeadlineSerializer(many=True, read_only=True)
     events = EventSerializer(many=True, read_only=True)
 

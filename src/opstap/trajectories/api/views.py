@@ -18,9 +18,11 @@ from rest_framework.response import Response
 
 from opstap.accounts.access import HasOpstapPermission, get_object_for_user
 from opstap.accounts.roles import Perm
+from opstap.api.pagination import CachedCountPagination
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log, audit_records_for_request
 from opstap.trajectories import selectors, services
+from opstap.trajectories.counts_cache import TRAJECTORY_COUNTS
 from opstap.trajectories.models import Deadline, Trajectory, TrajectoryEvent
 from opstap.trajectories.workflow import IllegalTransition
 
@@ -83,12 +85,19 @@ LIST_COLUMNS = (
 )
 
 
+class TrajectoryPagination(CachedCountPagination):
+    """The total is counted once per filter set and day, not on every page (issue 6)."""
+
+    counts_cache = TRAJECTORY_COUNTS
+
+
 class TrajectoryViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Trajectory]
 ):
     """Trajectories (trajecten) the caller may see (R-SEC-1)."""
 
     serializer_class = TrajectorySerializer
+    pagination_class = TrajectoryPagination
     permission_classes = [HasOpstapPermission]
     required_perms = {"default": (Perm.TRAJECTORY_VIEW,)}
     queryset = Trajectory.objects.none()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from opstap.accounts.models import User
 from opstap.clients.tests.factories import make_client
@@ -160,13 +162,48 @@ def test_list_query_count_constant(
 
     make(2)
     api.get("/api/v1/trajectories?pageSize=100")  # warm the per-user permission cache
+    make(1)  # a write: the next list counts again
     with CaptureQueriesContext(connection) as small:
         assert api.get("/api/v1/trajectories?pageSize=100").status_code == 200
     make(10)
     with CaptureQueriesContext(connection) as large:
         body = api.get("/api/v1/trajectories?pageSize=100").json()
-    assert body["count"] == 12
+    assert body["count"] == 13
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_list_total_counted_once_and_exact_after_a_write(
+    api_as: Callable[[User], Any],
+    order: Callable[..., Trajectory],
+    product3: Product,
+    provider_user_a: User,
+    case_manager: User,
+) -> None:
+    """Issue 6: paging does not count the provider's trajectories again, and any trajectory
+    write (an order, a transition) makes the next total exact."""
+    order(product3)
+    order(product3)
+    api = api_as(provider_user_a)
+    assert api.get("/api/v1/trajectories?pageSize=1").json()["count"] == 2
+    with CaptureQueriesContext(connection) as second_page:
+        body = api.get("/api/v1/trajectories?pageSize=1&page=2").json()
+    assert body["count"] == 2
+    assert not any("COUNT(" in q["sql"] for q in second_page.captured_queries)
+    today = timezone.localdate()
+    late = order(product3, on=today - dt.timedelta(days=40))  # its intake is overdue
+    assert api.get("/api/v1/trajectories?pageSize=1").json()["count"] == 3
+    overdue_url = "/api/v1/trajectories?pageSize=1&overdue=true"
+    overdue_before = api.get(overdue_url).json()["count"]
+    assert overdue_before >= 1
+    # Holding the intake meets that deadline: the overdue total follows at once.
+    for action, payload in (
+        ("plan_intake", {"intake_date": today.isoformat()}),
+        ("hold_intake", {"held_on": today.isoformat()}),
+    ):
+        services.trajectory_transition(
+            actor=provider_user_a, trajectory=late, action=action, payload=payload, on=today
+        )
+    assert api.get(overdue_url).json()["count"] == overdue_before - 1
 
 
 def test_reports_and_absences_reads_are_audited(

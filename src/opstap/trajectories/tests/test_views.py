@@ -222,6 +222,24 @@ def test_provider_portal_shows_next_step(
     assert "06-05-2026" in body
 
 
+def test_overview_due_column_says_who_owes_it(
+    order: Callable[..., Trajectory],
+    product3: Product,
+    case_manager: User,
+    provider_user_a: User,
+) -> None:
+    """R-TRJ-3: case managers see the next due date of the trajectory and who owes it; the
+    provider sees its own due date without that note."""
+    order(product3)
+    cm_body = _login(case_manager).get(reverse("trajectories:list")).content.decode()
+    assert "Eerstvolgende termijn" in cm_body
+    assert "06-05-2026</span>" not in cm_body
+    assert "06-05-2026 <span" in cm_body and "(aanbieder)" in cm_body
+    provider_body = _login(provider_user_a).get(reverse("trajectories:list")).content.decode()
+    assert "Uiterlijk" in provider_body and "06-05-2026" in provider_body
+    assert "(aanbieder)" not in provider_body
+
+
 def test_client_dossier_include(
     order: Callable[..., Trajectory], product3: Product, case_manager: User, client_k: Client
 ) -> None:

@@ -1,0 +1,29 @@
+"""Scope policy of access requests (R-SEC-1, R-SEC-5), registered with accounts.access.
+
+- residents (portal): only requests about themselves (the clients scope of a resident is
+  exactly their own client);
+- staff holding `access_requests.handle`: requests about the clients in their own clients
+  scope (a case manager: own unit and caseload);
+- everyone else: none.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from opstap.accounts.access import register_scope, scoped
+from opstap.accounts.roles import Perm
+from opstap.clients.models import Client
+
+from .models import AccessRequest
+
+
+@register_scope(AccessRequest)
+def access_request_scope(user: Any, qs: QuerySet[AccessRequest]) -> QuerySet[AccessRequest]:
+    if not (
+        user.has_opstap_perm(Perm.ACCESS_REQUEST_HANDLE) or user.has_opstap_perm(Perm.PORTAL_VIEW)
+    ):
+        return qs.none()
+    return qs.filter(client__in=scoped(user, Client.objects.all()).values("pk"))

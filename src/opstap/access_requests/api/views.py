@@ -1,0 +1,151 @@
+"""/api/v1/clients/{id}/access-requests (POST: register a request on the client's behalf,
+GET: that client's requests) and /api/v1/access-requests/{id} (status, due date, download
+link) with …/download (the ZIP). Staff only, within their clients scope (R-SEC-1); every
+read and download is audited (R-SEC-2); the export itself is compiled in the background."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import APIException, NotFound, ValidationError
+from rest_framework.generics import GenericAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from opstap.access_requests import selectors, services
+from opstap.access_requests.models import AccessRequest
+from opstap.access_requests.views import start_compilation
+from opstap.access_requests.workflow import Action, IllegalTransitionError
+from opstap.accounts.access import HasOpstapPermission, get_object_for_user
+from opstap.accounts.roles import Perm
+from opstap.audit.models import AuditAction
+from opstap.audit.services import audit_log, audit_records_for_request
+from opstap.clients import selectors as client_selectors
+
+from .serializers import AccessRequestCreateSerializer, AccessRequestSerializer
+
+
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "Deze handeling is nu niet mogelijk."
+    default_code = "conflict"
+
+
+def _after_commit(request_id: int) -> None:
+    from django.db import transaction
+
+    transaction.on_commit(lambda: start_compilation(request_id))
+
+
+class ClientAccessRequestsView(GenericAPIView[AccessRequest]):
+    """The access requests (inzageverzoeken) of one client."""
+
+    serializer_class = AccessRequestSerializer
+    permission_classes = [HasOpstapPermission]
+    required_perms = (Perm.ACCESS_REQUEST_HANDLE,)
+    pagination_class = None
+    queryset = AccessRequest.objects.none()
+
+    def _client(self) -> Any:
+        return get_object_for_user(
+            self.request.user, client_selectors.clients_for(self.request.user), pk=self.kwargs["id"]
+        )
+
+    @extend_schema(responses=AccessRequestSerializer(many=True))
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        client = self._client()
+        rows = list(selectors.client_access_requests_for(request.user, client.pk))
+        audit_records_for_request(
+            request,
+            action=AuditAction.LIST,
+            object_type="access_request",
+            items=[(r.pk, r.client_id) for r in rows],
+            purpose="Inzageverzoeken van een klant via API",
+        )
+        return Response(AccessRequestSerializer(rows, many=True, context={"request": request}).data)
+
+    @extend_schema(request=AccessRequestCreateSerializer, responses={201: AccessRequestSerializer})
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Register a request on the client's behalf (R-SEC-5, R-POR); compiled in the
+        background. 409 while another request of this client is still being compiled."""
+        client = self._client()
+        body = AccessRequestCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            access_request = services.access_request_create(
+                actor=request.user,
+                client=client,
+                note=body.validated_data["note"],
+                http_request=request,
+            )
+        except services.AccessRequestError as exc:
+            if exc.code == "not_found":
+                raise NotFound from exc
+            if exc.code == "already_open":
+                raise Conflict(exc.message) from exc
+            raise ValidationError({exc.field or "nonFieldErrors": [exc.message]}) from exc
+        _after_commit(access_request.pk)
+        return Response(
+            AccessRequestSerializer(access_request, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class AccessRequestViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet[AccessRequest]):
+    """One access request: status, due date and the download link; the ZIP itself."""
+
+    serializer_class = AccessRequestSerializer
+    permission_classes = [HasOpstapPermission]
+    required_perms = {"default": (Perm.ACCESS_REQUEST_HANDLE,)}
+    queryset = AccessRequest.objects.none()
+
+    def get_queryset(self) -> QuerySet[AccessRequest]:
+        if getattr(self, "swagger_fake_view", False):
+            return AccessRequest.objects.none()
+        return selectors.access_requests_for(self.request.user)
+
+    def _object(self) -> AccessRequest:
+        return get_object_for_user(self.request.user, self.get_queryset(), pk=self.kwargs.get("pk"))
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        access_request = self._object()
+        audit_log(
+            action=AuditAction.READ,
+            request=request,
+            object_type="access_request",
+            object_id=access_request.pk,
+            client_id=access_request.client_id,
+            purpose="Inzageverzoek ophalen via API",
+        )
+        return Response(self.get_serializer(access_request).data)
+
+    @extend_schema(responses={(200, "application/zip"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def download(self, request: Request, pk: str | None = None) -> FileResponse:
+        """The export ZIP (404 when it is not ready or has expired); audited as an export."""
+        access_request = self._object()
+        if not access_request.has_file:
+            raise NotFound("Er is (nog) geen export om te downloaden.")
+        try:
+            access_request = services.access_request_transition(
+                actor=request.user,
+                access_request=access_request,
+                action=Action.DOWNLOAD,
+                http_request=request,
+            )
+        except (IllegalTransitionError, services.AccessRequestError) as exc:
+            raise NotFound from exc
+        response = FileResponse(
+            access_request.file.open("rb"),
+            as_attachment=True,
+            filename=(access_request.file.name or "inzage.zip").rsplit("/", 1)[-1],
+            content_type="application/zip",
+        )
+        response["Cache-Control"] = "no-store"
+        return response

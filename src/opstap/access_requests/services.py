@@ -1,0 +1,320 @@
+"""Every state change of an access request (R-SEC-5) goes through this module.
+
+- `access_request_create`: a resident asks for their own export (portal), or staff with
+  `access_requests.handle` register it on the client's behalf (non-digital channel, R-POR);
+  the due date is one month after receipt.
+- `access_request_transition`: the one gate of the workflow table (`workflow.py`): locks the
+  row, checks the step, applies its effect, writes an audit record (R-SEC-2) — all in one
+  transaction (R-SEC-6).
+- `access_request_progress`: the compilation's progress (not a state change, no audit).
+- `access_requests_expire_due`: the scheduled job that deletes exports past their date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from opstap.accounts.access import can_see, check_perm
+from opstap.accounts.roles import Perm
+from opstap.audit.models import AuditAction
+from opstap.audit.services import audit_log
+from opstap.clients.models import Client
+from opstap.clients.services import client_event_record
+
+from . import terms
+from .models import AccessRequest, Channel
+from .workflow import Action, State, check_transition
+
+MAX_FAILURE_MESSAGE = 300
+
+
+class AccessRequestError(Exception):
+    """A request that cannot be made or changed; Dutch, for the user."""
+
+    def __init__(self, message: str, *, code: str = "invalid", field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.field = field
+
+
+def retention_days() -> int:
+    """Days an export is kept after it is ready (setting, default 30)."""
+    return int(
+        getattr(settings, "OPSTAP_ACCESS_EXPORT_RETENTION_DAYS", terms.DEFAULT_RETENTION_DAYS)
+    )
+
+
+def is_own_client(user: Any, client: Client) -> bool:
+    return bool(
+        check_perm(user, Perm.PORTAL_VIEW)
+        and client.user_id is not None
+        and client.user_id == user.pk
+    )
+
+
+def may_act_for(user: Any, client: Client) -> bool:
+    """A resident for themselves; staff with the permission for clients in their scope."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if is_own_client(user, client):
+        return True
+    return check_perm(user, Perm.ACCESS_REQUEST_HANDLE) and can_see(user, client)
+
+
+def _audit(
+    request: AccessRequest,
+    *,
+    actor: Any,
+    action: AuditAction,
+    purpose: str,
+    changes: dict[str, Any] | None = None,
+    http_request: Any = None,
+) -> None:
+    audit_log(
+        action=action,
+        actor=actor,
+        request=http_request,
+        object_type="access_request",
+        object_id=request.pk,
+        client_id=request.client_id,
+        purpose=purpose,
+        changes=changes,
+        organisation_id=request.organisation_id,
+    )
+
+
+@transaction.atomic
+def access_request_create(
+    *,
+    actor: Any,
+    client: Client,
+    note: str = "",
+    now: dt.datetime | None = None,
+    http_request: Any = None,
+) -> AccessRequest:
+    """Register a right-of-access request (R-SEC-5). The channel follows from who asks."""
+    if not may_act_for(actor, client):
+        # Indistinguishable from a client that does not exist (R-SEC-1).
+        raise AccessRequestError("Deze klant is niet gevonden.", code="not_found")
+    note = (note or "").strip()
+    if len(note) > 300:
+        raise AccessRequestError("De toelichting is te lang (maximaal 300 tekens).", field="note")
+    Client.objects.select_for_update().filter(pk=client.pk).first()  # one request at a time
+    if AccessRequest.objects.filter(
+        client=client, state__in=[State.REQUESTED, State.COMPILING]
+    ).exists():
+        raise AccessRequestError(
+            "Er wordt al een overzicht van deze gegevens samengesteld. Wacht tot dat klaar is.",
+            code="already_open",
+        )
+    now = now or timezone.now()
+    channel = Channel.PORTAL if is_own_client(actor, client) else Channel.STAFF
+    request = AccessRequest.objects.create(
+        organisation_id=client.organisation_id,
+        client=client,
+        channel=channel,
+        requested_by=actor,
+        requested_at=now,
+        due_on=terms.due_date(timezone.localdate(now)),
+        note=note,
+    )
+    _audit(
+        request,
+        actor=actor,
+        action=AuditAction.CREATE,
+        purpose="Inzageverzoek ontvangen (AVG art. 15)",
+        changes={"state": {"old": None, "new": request.state}, "channel": channel.value},
+        http_request=http_request,
+    )
+    client_event_record(
+        client=client,
+        kind="access_request",
+        summary="Inzageverzoek ontvangen"
+        + (" via het klantportaal" if channel == Channel.PORTAL else " (namens de klant)"),
+        actor=actor,
+        note=note,
+        data={"accessRequest": request.pk, "dueOn": request.due_on.isoformat()},
+        source="access_requests",
+        occurred_at=now,
+    )
+    return request
+
+
+def _delete_file_on_commit(name: str) -> None:
+    if name:
+        transaction.on_commit(lambda: default_storage.delete(name))
+
+
+_PURPOSES = {
+    Action.START: "Inzageverzoek: samenstellen gestart",
+    Action.COMPLETE: "Inzageverzoek: export klaargezet",
+    Action.FAIL: "Inzageverzoek: samenstellen mislukt",
+    Action.RETRY: "Inzageverzoek: opnieuw aangevraagd",
+    Action.DOWNLOAD: "Inzage-export downloaden",
+    Action.EXPIRE: "Inzageverzoek: export verlopen en verwijderd",
+}
+#: Steps a person takes (the others are the system's: compilation and expiry).
+_PERSONAL_ACTIONS = frozenset({Action.RETRY, Action.DOWNLOAD})
+
+
+def access_request_transition(
+    *,
+    actor: Any,
+    access_request: AccessRequest,
+    action: Action | str,
+    failure_message: str = "",
+    export_file: File[Any] | None = None,
+    now: dt.datetime | None = None,
+    http_request: Any = None,
+) -> AccessRequest:
+    """Take one step of the workflow table (see the module docstring). The row change and
+    its audit record are one transaction; an export stored by `complete` is deleted again
+    when that transaction fails (R-SEC-6)."""
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            return _transition(
+                actor=actor,
+                access_request=access_request,
+                action=Action(action),
+                failure_message=failure_message,
+                export_file=export_file,
+                now=now or timezone.now(),
+                http_request=http_request,
+                stored=stored,
+            )
+    except Exception:
+        for name in stored:
+            default_storage.delete(name)
+        raise
+
+
+def _transition(
+    *,
+    actor: Any,
+    access_request: AccessRequest,
+    action: Action,
+    failure_message: str,
+    export_file: File[Any] | None,
+    now: dt.datetime,
+    http_request: Any,
+    stored: list[str],
+) -> AccessRequest:
+    request = (
+        AccessRequest.objects.select_for_update().select_related("client").get(pk=access_request.pk)
+    )
+    if action in _PERSONAL_ACTIONS and not may_act_for(actor, request.client):
+        raise AccessRequestError("Dit inzageverzoek is niet gevonden.", code="not_found")
+    row = check_transition(state=request.state, action=action)
+    old_state = request.state
+    fields = ["state"]
+    if action is Action.START:
+        request.attempts += 1
+        request.started_at = now
+        request.progress = 0
+        request.progress_step = ""
+        request.failure_message = ""
+        fields += ["attempts", "started_at", "progress", "progress_step", "failure_message"]
+    elif action is Action.COMPLETE:
+        if export_file is None:
+            raise AccessRequestError("Er is geen export om klaar te zetten.", code="no_file")
+        request.file.save(export_file.name or "inzage.zip", export_file, save=False)
+        stored.append(request.file.name or "")
+        request.size = request.file.size
+        request.ready_at = now
+        request.expires_at = terms.expires_at(now, retention_days())
+        request.progress = 100
+        request.progress_step = ""
+        fields += ["file", "size", "ready_at", "expires_at", "progress", "progress_step"]
+    elif action is Action.FAIL:
+        message = failure_message or "Het samenstellen is mislukt."
+        request.failure_message = message[:MAX_FAILURE_MESSAGE]
+        request.progress = 0
+        request.progress_step = ""
+        fields += ["failure_message", "progress", "progress_step"]
+    elif action is Action.RETRY:
+        request.failure_message = ""
+        fields += ["failure_message"]
+    elif action is Action.DOWNLOAD:
+        request.download_count += 1
+        if request.first_downloaded_at is None:
+            request.first_downloaded_at = now
+        fields += ["download_count", "first_downloaded_at"]
+    elif action is Action.EXPIRE:
+        _delete_file_on_commit(request.file.name or "")
+        request.file = ""
+        request.size = 0
+        request.expired_at = now
+        fields += ["file", "size", "expired_at"]
+    request.state = row.to_state.value
+    request.save(update_fields=fields)
+    changes: dict[str, Any] | None = (
+        {"state": {"old": old_state, "new": request.state}} if old_state != request.state else None
+    )
+    personal = action in _PERSONAL_ACTIONS
+    _audit(
+        request,
+        actor=actor if personal else None,
+        action=AuditAction.EXPORT if action is Action.DOWNLOAD else AuditAction.UPDATE,
+        purpose=_PURPOSES[action],
+        changes=changes,
+        http_request=http_request if personal else None,
+    )
+    return request
+
+
+def access_request_progress(*, access_request_id: int, percent: int, step: str) -> None:
+    """Store how far the compilation is (shown by the polling page). Only while compiling."""
+    AccessRequest.objects.filter(pk=access_request_id, state=State.COMPILING).update(
+        progress=max(0, min(99, percent)), progress_step=step[:100]
+    )
+
+
+#: A compilation still running after this long has died with its worker.
+STALE_AFTER = dt.timedelta(hours=1)
+STALE_MESSAGE_NL = (
+    "Het samenstellen van het overzicht is onderbroken. Probeer het opnieuw; lukt het dan "
+    "nog niet, neem contact op met uw klantmanager."
+)
+
+
+def access_requests_fail_stale(*, now: dt.datetime | None = None) -> int:
+    """Mark compilations that stopped without an outcome (worker crash, restart) as failed,
+    so they can be retried (R-SEC-6). Scheduled with the expiry job."""
+    now = now or timezone.now()
+    stale = AccessRequest.objects.filter(
+        state=State.COMPILING, started_at__lt=now - STALE_AFTER
+    ).values_list("pk", flat=True)
+    count = 0
+    for pk in list(stale):
+        access_request_transition(
+            actor=None,
+            access_request=AccessRequest(pk=pk),
+            action=Action.FAIL,
+            failure_message=STALE_MESSAGE_NL,
+            now=now,
+        )
+        count += 1
+    return count
+
+
+def access_requests_expire_due(*, now: dt.datetime | None = None) -> int:
+    """Delete the exports past their expiry date (scheduled job). Returns how many."""
+    now = now or timezone.now()
+    count = 0
+    due = AccessRequest.objects.filter(
+        state__in=[State.READY, State.DOWNLOADED], expires_at__lte=now
+    ).values_list("pk", flat=True)
+    for pk in list(due):
+        request = AccessRequest.objects.get(pk=pk)
+        access_request_transition(actor=None, access_request=request, action=Action.EXPIRE, now=now)
+        count += 1
+    return count

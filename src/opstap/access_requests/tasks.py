@@ -1,0 +1,23 @@
+"""Background work of access requests (Celery; in-process without a broker)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(name="opstap.access_requests.compile")
+def compile_access_request_task(access_request_id: int) -> str:
+    """Compile the export of one access request (R-SEC-5); progress is stored on the row."""
+    from .export import compile_access_request
+
+    return compile_access_request(access_request_id)
+
+
+@shared_task(name="opstap.access_requests.expire")
+def expire_access_requests_task() -> int:
+    """Hourly: fail stalled compilations and delete exports past their retention date
+    (R-SEC-5, docs/access-requests.md)."""
+    from .services import access_requests_expire_due, access_requests_fail_stale
+
+    access_requests_fail_stale()
+    return access_requests_expire_due()

@@ -1,0 +1,162 @@
+"""Pages of access requests (R-SEC-5): the resident's "Mijn gegevens opvragen" in the portal
+and the staff pages. Residents see only their own (another resident gets 404), staff only
+clients in scope (R-SEC-1); reads and downloads are audited (R-SEC-2)."""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Callable
+from io import BytesIO
+from typing import Any
+
+import pytest
+from django.test import Client as HttpClient
+
+from opstap.access_requests import services
+from opstap.access_requests.models import AccessRequest, Channel
+from opstap.access_requests.workflow import State
+from opstap.accounts.models import User
+from opstap.accounts.roles import RoleCode
+from opstap.audit.models import AuditRecord
+from opstap.clients.services import client_link_user
+from opstap.clients.tests.factories import make_client
+
+from .conftest import World
+
+pytestmark = pytest.mark.django_db
+
+
+def _as(user: User) -> HttpClient:
+    client = HttpClient()
+    client.force_login(user)
+    return client
+
+
+def _body(response: Any) -> bytes:
+    return b"".join(response.streaming_content)
+
+
+def test_portal_home_links_to_my_data(world: World) -> None:
+    html = _as(world.resident).get("/mijn/").content.decode()
+    assert 'href="/mijn/gegevens/"' in html
+    assert "Mijn gegevens opvragen" in html
+
+
+def test_resident_requests_waits_and_downloads(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    """R-SEC-5 end to end in the portal: request, compiled in the background, progress
+    partial for htmx, download of the ZIP; the download is audited (R-SEC-2)."""
+    web = _as(world.resident)
+    assert "nog geen overzicht aangevraagd" in web.get("/mijn/gegevens/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = web.post("/mijn/gegevens/")
+    request = AccessRequest.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/mijn/gegevens/{request.pk}/"
+    assert request.channel == Channel.PORTAL
+    assert AccessRequest.objects.get().state == State.READY
+
+    page = web.get(f"/mijn/gegevens/{request.pk}/").content.decode()
+    assert "Het overzicht is klaar" in page
+    assert f'href="/mijn/gegevens/{request.pk}/download"' in page
+    partial = web.get(f"/mijn/gegevens/{request.pk}/", HTTP_HX_REQUEST="true")
+    assert b"<html" not in partial.content
+    assert b'id="access-progress"' in partial.content
+
+    download = web.get(f"/mijn/gegevens/{request.pk}/download")
+    assert download.status_code == 200
+    assert download["Content-Type"] == "application/zip"
+    assert "attachment" in download["Content-Disposition"]
+    with zipfile.ZipFile(BytesIO(_body(download))) as zf:
+        assert "samenvatting.html" in zf.namelist()
+    assert AuditRecord.objects.filter(
+        action="export", actor_id=world.resident.pk, client_id=world.client_a.pk
+    ).exists()
+    assert AccessRequest.objects.get().state == State.DOWNLOADED
+
+
+def test_open_request_page_polls(world: World) -> None:
+    request = services.access_request_create(actor=world.resident, client=world.client_a)
+    html = _as(world.resident).get(f"/mijn/gegevens/{request.pk}/").content.decode()
+    assert f'hx-get="/mijn/gegevens/{request.pk}/"' in html
+    assert 'aria-live="polite"' in html
+    assert "<progress" in html
+
+
+def test_other_resident_gets_404(world: World, make_user: Callable[..., User]) -> None:
+    """R-SEC-1: another resident cannot see or download someone's request (404, not 403)."""
+    request = services.access_request_create(actor=world.resident, client=world.client_a)
+    from opstap.access_requests import export
+
+    export.compile_access_request(request.pk)
+    stranger = make_user(RoleCode.RESIDENT, username="buurman")
+    client_link_user(client=world.client_b, user=stranger)
+    web = _as(stranger)
+    assert web.get(f"/mijn/gegevens/{request.pk}/").status_code == 404
+    assert web.get(f"/mijn/gegevens/{request.pk}/download").status_code == 404
+    assert web.post(f"/mijn/gegevens/{request.pk}/opnieuw").status_code == 404
+    assert AccessRequest.objects.get().download_count == 0
+    # The stranger's own list shows nothing of client A.
+    assert f"/mijn/gegevens/{request.pk}/" not in web.get("/mijn/gegevens/").content.decode()
+
+
+def test_staff_cannot_use_the_portal_pages_of_a_client(world: World) -> None:
+    request = services.access_request_create(actor=world.resident, client=world.client_a)
+    assert _as(world.case_manager).get(f"/mijn/gegevens/{request.pk}/").status_code == 403
+
+
+def test_dossier_links_to_access_requests(world: World) -> None:
+    html = _as(world.case_manager).get(f"/klanten/{world.client_a.pk}/").content.decode()
+    assert f'href="/inzageverzoeken/klant/{world.client_a.pk}/"' in html
+
+
+def test_case_manager_registers_on_behalf(world: World) -> None:
+    """R-POR: the non-digital channel; the due date is shown to staff."""
+    web = _as(world.case_manager)
+    page = web.get(f"/inzageverzoeken/klant/{world.client_a.pk}/")
+    assert page.status_code == 200
+    assert 'for="id_note"' in page.content.decode()
+    response = web.post(
+        f"/inzageverzoeken/klant/{world.client_a.pk}/", {"note": "Aan de balie, 12 maart"}
+    )
+    request = AccessRequest.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/inzageverzoeken/{request.pk}/"
+    assert request.channel == Channel.STAFF
+    detail = web.get(f"/inzageverzoeken/{request.pk}/").content.decode()
+    assert "Uiterste antwoorddatum" in detail
+    assert "Aan de balie, 12 maart" in detail
+    assert AuditRecord.objects.filter(
+        action="read", object_type="access_request", actor_id=world.case_manager.pk
+    ).exists()
+    again = web.post(f"/inzageverzoeken/klant/{world.client_a.pk}/", {"note": ""})
+    assert "al een overzicht" in again.content.decode()
+    assert AccessRequest.objects.count() == 1
+
+
+def test_staff_outside_scope_get_404_or_403(world: World, make_user: Callable[..., User]) -> None:
+    """R-SEC-1: a case manager without this client in scope: 404; roles without the
+    permission (provider staff, income coach): 403."""
+    request = services.access_request_create(actor=world.resident, client=world.client_a)
+    outsider = _as(make_user(RoleCode.CASE_MANAGER, username="km-elders"))
+    assert outsider.get(f"/inzageverzoeken/{request.pk}/").status_code == 404
+    assert outsider.get(f"/inzageverzoeken/klant/{world.client_a.pk}/").status_code == 404
+    assert str(world.client_a.last_name) not in outsider.get("/inzageverzoeken/").content.decode()
+    for user in (world.provider_user, make_user(RoleCode.INCOME_COACH)):
+        assert _as(user).get(f"/inzageverzoeken/{request.pk}/").status_code == 403
+
+
+def test_work_list_shows_due_dates_without_n_plus_one(
+    world: World, org: Any, django_assert_max_num_queries: Any
+) -> None:
+    """The staff work list: open requests, earliest due date first, a fixed query count."""
+    for n in range(6):
+        client = make_client(org, case_manager=world.case_manager, last_name=f"Wachtend{n}")
+        services.access_request_create(actor=world.case_manager, client=client)
+    web = _as(world.case_manager)
+    web.get("/inzageverzoeken/")  # warm the session and caches
+    with django_assert_max_num_queries(12):
+        html = web.get("/inzageverzoeken/").content.decode()
+    assert html.count("Wachtend") == 6
+    assert "Uiterste antwoorddatum" in html

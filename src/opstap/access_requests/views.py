@@ -1,0 +1,251 @@
+"""Pages of access requests (R-SEC-5): the resident's "Mijn gegevens opvragen" in the portal
+and the staff pages (work list with due dates, a client's requests, registering one on the
+client's behalf). Parse, call a service or selector, render; the compilation runs in the
+background and the request page polls its progress (htmx)."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.db import close_old_connections, transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from opstap.accounts.access import get_object_for_user, permission_required
+from opstap.accounts.roles import Perm
+from opstap.audit.services import audit_read
+from opstap.clients import selectors as client_selectors
+from opstap.clients.models import Client
+
+from . import selectors, services, terms
+from .forms import StaffRequestForm
+from .models import AccessRequest
+from .workflow import Action, IllegalTransitionError
+
+
+def start_compilation(access_request_id: int) -> None:
+    """Run the Celery task after the response: queued on a broker; without one (demo,
+    tests) in a thread so the page can poll, or inline with OPSTAP_ACCESS_EXPORT_SYNC."""
+    from .tasks import compile_access_request_task
+
+    if not getattr(settings, "CELERY_TASK_ALWAYS_EAGER", True):
+        compile_access_request_task.delay(access_request_id)
+        return
+    if getattr(settings, "OPSTAP_ACCESS_EXPORT_SYNC", False):
+        compile_access_request_task.apply(args=[access_request_id])
+        return
+
+    def work() -> None:
+        try:
+            compile_access_request_task.apply(args=[access_request_id])
+        finally:
+            close_old_connections()
+
+    threading.Thread(target=work, daemon=True).start()
+
+
+def _start_after_commit(request_id: int) -> None:
+    transaction.on_commit(lambda: start_compilation(request_id))
+
+
+def _own_client(request: HttpRequest) -> Client:
+    client = client_selectors.clients_for(request.user).first()
+    if client is None:
+        raise Http404  # a resident account not linked to a client file
+    return client
+
+
+def _request_for(request: HttpRequest, pk: int) -> AccessRequest:
+    return get_object_for_user(request.user, selectors.access_requests_for(request.user), pk=pk)
+
+
+def _detail_context(access_request: AccessRequest, *, portal: bool) -> dict[str, Any]:
+    prefix = "access_requests:portal_" if portal else "access_requests:"
+    return {
+        "access_request": access_request,
+        "poll_url": reverse(f"{prefix}detail", args=[access_request.pk]),
+        "download_url": reverse(f"{prefix}download", args=[access_request.pk]),
+        "retry_url": reverse(f"{prefix}retry", args=[access_request.pk]),
+        "portal": portal,
+        "days_left": terms.days_left(access_request.due_on, timezone.localdate()),
+        "retention_days": services.retention_days(),
+    }
+
+
+def _detail(request: HttpRequest, pk: int, *, portal: bool) -> HttpResponse:
+    access_request = _request_for(request, pk)
+    context = _detail_context(access_request, portal=portal)
+    if request.headers.get("HX-Request"):
+        return render(request, "access_requests/_progress.html", context)
+    audit_read(
+        request,
+        access_request,
+        access_request.client_id,
+        "Inzageverzoek bekijken",
+        object_type="access_request",
+    )
+    template = "access_requests/portal_detail.html" if portal else "access_requests/detail.html"
+    return render(request, template, {"page_title": "Inzageverzoek", **context})
+
+
+def _retry(request: HttpRequest, pk: int, *, portal: bool) -> HttpResponse:
+    access_request = _request_for(request, pk)
+    try:
+        services.access_request_transition(
+            actor=request.user,
+            access_request=access_request,
+            action=Action.RETRY,
+            http_request=request,
+        )
+    except IllegalTransitionError as exc:
+        messages.error(request, exc.message)
+    except services.AccessRequestError as exc:
+        raise Http404 from exc
+    else:
+        _start_after_commit(access_request.pk)
+        messages.success(request, "Het overzicht wordt opnieuw samengesteld.")
+    name = "access_requests:portal_detail" if portal else "access_requests:detail"
+    return redirect(name, pk=access_request.pk)
+
+
+def _download(request: HttpRequest, pk: int) -> FileResponse:
+    access_request = _request_for(request, pk)
+    if not access_request.has_file:
+        raise Http404
+    try:
+        access_request = services.access_request_transition(
+            actor=request.user,
+            access_request=access_request,
+            action=Action.DOWNLOAD,
+            http_request=request,
+        )
+    except (IllegalTransitionError, services.AccessRequestError) as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        access_request.file.open("rb"),
+        as_attachment=True,
+        filename=(access_request.file.name or "inzage.zip").rsplit("/", 1)[-1],
+        content_type="application/zip",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- Portal (the resident) ------------------------------------------------------------------
+
+
+@permission_required(Perm.PORTAL_VIEW)
+def portal_list(request: HttpRequest) -> HttpResponse:
+    """'Mijn gegevens opvragen': earlier requests and a button for a new one (R-SEC-5)."""
+    client = _own_client(request)
+    if request.method == "POST":
+        try:
+            access_request = services.access_request_create(
+                actor=request.user, client=client, http_request=request
+            )
+        except services.AccessRequestError as exc:
+            messages.error(request, exc.message)
+            return redirect("access_requests:portal_list")
+        _start_after_commit(access_request.pk)
+        return redirect("access_requests:portal_detail", pk=access_request.pk)
+    requests = list(selectors.client_access_requests_for(request.user, client.pk))
+    return render(
+        request,
+        "access_requests/portal_list.html",
+        {
+            "page_title": "Mijn gegevens opvragen",
+            "requests": requests,
+            "retention_days": services.retention_days(),
+        },
+    )
+
+
+@permission_required(Perm.PORTAL_VIEW)
+def portal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, pk, portal=True)
+
+
+@require_POST
+@permission_required(Perm.PORTAL_VIEW)
+def portal_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    return _retry(request, pk, portal=True)
+
+
+@permission_required(Perm.PORTAL_VIEW)
+def portal_download(request: HttpRequest, pk: int) -> FileResponse:
+    return _download(request, pk)
+
+
+# --- Staff ----------------------------------------------------------------------------------
+
+
+@permission_required(Perm.ACCESS_REQUEST_HANDLE)
+def work_list(request: HttpRequest) -> HttpResponse:
+    """Open requests of the clients in the user's scope, the earliest due date first."""
+    rows = list(selectors.open_access_requests_for(request.user)[:200])
+    today = timezone.localdate()
+    for row in rows:
+        row.days_left = terms.days_left(row.due_on, today)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "access_requests/list.html",
+        {"page_title": "Inzageverzoeken", "rows": rows, "today": today},
+    )
+
+
+@permission_required(Perm.ACCESS_REQUEST_HANDLE)
+def client_requests(request: HttpRequest, client_pk: int) -> HttpResponse:
+    """A client's requests, and registering one on their behalf (R-POR)."""
+    client = get_object_for_user(
+        request.user, client_selectors.clients_for(request.user), pk=client_pk
+    )
+    form = StaffRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            access_request = services.access_request_create(
+                actor=request.user,
+                client=client,
+                note=form.cleaned_data["note"],
+                http_request=request,
+            )
+        except services.AccessRequestError as exc:
+            if exc.code == "not_found":
+                raise Http404 from exc
+            form.add_error(exc.field, exc.message)
+        else:
+            _start_after_commit(access_request.pk)
+            messages.success(request, "Het inzageverzoek is geregistreerd.")
+            return redirect("access_requests:detail", pk=access_request.pk)
+    return render(
+        request,
+        "access_requests/client.html",
+        {
+            "page_title": f"Inzageverzoeken van {client.full_name}",
+            "client": client,
+            "form": form,
+            "requests": list(selectors.client_access_requests_for(request.user, client.pk)),
+        },
+    )
+
+
+@permission_required(Perm.ACCESS_REQUEST_HANDLE)
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, pk, portal=False)
+
+
+@require_POST
+@permission_required(Perm.ACCESS_REQUEST_HANDLE)
+def retry(request: HttpRequest, pk: int) -> HttpResponse:
+    return _retry(request, pk, portal=False)
+
+
+@permission_required(Perm.ACCESS_REQUEST_HANDLE)
+def download(request: HttpRequest, pk: int) -> FileResponse:
+    return _download(request, pk)

@@ -1,0 +1,133 @@
+"""The workflow of a right-of-access request (inzageverzoek, R-SEC-5) as one table, pure.
+
+    requested ─start→ compiling ─complete→ ready ─download→ downloaded
+        ↑                 │                  │                  │
+        └──retry── failed ←┘fail             └──────expire──────┴→ expired
+
+Every allowed step is one row of `TRANSITIONS`; `check_transition` is the only gate and
+refuses anything else with a Dutch message. A download of an export that was already
+downloaded stays `downloaded` (the resident may fetch it again until it expires). Expiry
+deletes the file; the request row, its dates and its audit records remain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from types import MappingProxyType
+
+
+class State(StrEnum):
+    REQUESTED = "requested"
+    COMPILING = "compiling"
+    READY = "ready"
+    DOWNLOADED = "downloaded"
+    EXPIRED = "expired"
+    FAILED = "failed"
+
+    @property
+    def label(self) -> str:
+        return STATE_LABELS_NL[self]
+
+
+STATE_LABELS_NL: Mapping[State, str] = MappingProxyType(
+    {
+        State.REQUESTED: "Aangevraagd",
+        State.COMPILING: "Wordt samengesteld",
+        State.READY: "Klaar om te downloaden",
+        State.DOWNLOADED: "Gedownload",
+        State.EXPIRED: "Verlopen (bestand verwijderd)",
+        State.FAILED: "Mislukt",
+    }
+)
+
+#: (value, label) pairs, for the model field and the API schema.
+STATE_CHOICES: tuple[tuple[str, str], ...] = tuple((s.value, STATE_LABELS_NL[s]) for s in State)
+
+
+class Action(StrEnum):
+    START = "start"
+    COMPLETE = "complete"
+    FAIL = "fail"
+    RETRY = "retry"
+    DOWNLOAD = "download"
+    EXPIRE = "expire"
+
+    @property
+    def label(self) -> str:
+        return ACTION_LABELS_NL[self]
+
+
+ACTION_LABELS_NL: Mapping[Action, str] = MappingProxyType(
+    {
+        Action.START: "samenstellen starten",
+        Action.COMPLETE: "samenstellen afronden",
+        Action.FAIL: "als mislukt markeren",
+        Action.RETRY: "opnieuw proberen",
+        Action.DOWNLOAD: "downloaden",
+        Action.EXPIRE: "laten verlopen",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Transition:
+    from_state: State
+    action: Action
+    to_state: State
+
+
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition(State.REQUESTED, Action.START, State.COMPILING),
+    Transition(State.COMPILING, Action.COMPLETE, State.READY),
+    Transition(State.COMPILING, Action.FAIL, State.FAILED),
+    # A request that could not even start (e.g. the worker crashed before it began).
+    Transition(State.REQUESTED, Action.FAIL, State.FAILED),
+    Transition(State.FAILED, Action.RETRY, State.REQUESTED),
+    Transition(State.READY, Action.DOWNLOAD, State.DOWNLOADED),
+    # Fetching it again before it expires (e.g. the first download broke off).
+    Transition(State.DOWNLOADED, Action.DOWNLOAD, State.DOWNLOADED),
+    Transition(State.READY, Action.EXPIRE, State.EXPIRED),
+    Transition(State.DOWNLOADED, Action.EXPIRE, State.EXPIRED),
+)
+
+#: States in which the export file exists.
+FILE_STATES: frozenset[State] = frozenset({State.READY, State.DOWNLOADED})
+#: States in which the request is still being worked on (shown with progress).
+OPEN_STATES: frozenset[State] = frozenset({State.REQUESTED, State.COMPILING})
+#: States from which nothing happens any more except by a person (retry) or never.
+FINISHED_STATES: frozenset[State] = frozenset(
+    {State.READY, State.DOWNLOADED, State.EXPIRED, State.FAILED}
+)
+
+
+class IllegalTransitionError(Exception):
+    """The step is not in the table; the message is Dutch and meant for the user."""
+
+    def __init__(self, message: str, *, state: State, action: Action) -> None:
+        super().__init__(message)
+        self.message = message
+        self.state = state
+        self.action = action
+
+
+def check_transition(*, state: State | str, action: Action | str) -> Transition:
+    """The row that allows `action` in `state`, or `IllegalTransitionError` (Dutch message)."""
+    state = State(state)
+    action = Action(action)
+    for row in TRANSITIONS:
+        if row.from_state is state and row.action is action:
+            return row
+    allowed = [row.from_state.label.lower() for row in TRANSITIONS if row.action is action]
+    raise IllegalTransitionError(
+        f"'{action.label}' kan niet bij een inzageverzoek met status '{state.label.lower()}'; "
+        f"dat kan alleen bij status {' of '.join(sorted(set(allowed)))}.",
+        state=state,
+        action=action,
+    )
+
+
+def available_actions(state: State | str) -> tuple[Action, ...]:
+    state = State(state)
+    return tuple(row.action for row in TRANSITIONS if row.from_state is state)

@@ -1,0 +1,136 @@
+"""Short-lived, exact caches of counts over one table (issues 4 and 6: lists at national
+scale).
+
+A paginated list shows its total, and a chart of a caseload shows counts per group. At
+national scale such a count scans tens of thousands of index entries on every page view
+(10-80 ms), while paging, sorting and switching pages never change it. A `CountsCache` keeps
+those counts in Django's cache, for one table (one *namespace*):
+
+- the key is a hash of the count's SQL and parameters, so the user's scope, every filter and
+  the date are part of it: a different scope or filter can never read another one's count;
+- only counts over the namespace's table alone are cached (no join, no subquery): those are
+  the ones a write to that table can change, and every write bumps the organisation's
+  version of the namespace (the owning app connects `post_save`/`post_delete`, and calls
+  `changed_now_and_on_commit` after bulk writes and `.update()`), which makes all its cached
+  counts unreachable at once;
+- entries live `ttl_seconds` at most, the bound for writes outside the ORM or, with the
+  default per-process memory cache, for writes handled by another worker process (point
+  CACHES at a shared cache such as Redis, `REDIS_URL`, to make invalidation global).
+
+The rows of a list are never cached: they are read live on every request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.functional import cached_property
+
+
+@dataclass(frozen=True)
+class CountsCache:
+    prefix: str
+    ttl_seconds: int = 60
+
+    def _version_key(self, organisation_id: int | None) -> str:
+        return f"{self.prefix}:version:{organisation_id}"
+
+    def changed(self, organisation_id: int | None) -> None:
+        """Make every cached count of this organisation unreachable (a row was written)."""
+        key = self._version_key(organisation_id)
+        try:
+            cache.incr(key)
+        except ValueError:
+            # Not there (first write, or evicted): start from the current time in ms, so that
+            # a version number used before the eviction is not reused.
+            cache.set(key, int(timezone.now().timestamp() * 1000), None)
+
+    def changed_now_and_on_commit(self, organisation_id: int | None) -> None:
+        """Bump now (the writing transaction itself reads fresh counts) and again after commit
+        (counts another request computed and cached meanwhile, from the data before the
+        commit, become unreachable too)."""
+        self.changed(organisation_id)
+        transaction.on_commit(lambda: self.changed(organisation_id))
+
+    def _version(self, organisation_id: int | None) -> int:
+        """The organisation's current version. A missing one (never written, or evicted)
+        starts at the current time in ms, never at a number used before, so entries cached
+        under an older version cannot become reachable again."""
+        key = self._version_key(organisation_id)
+        version = cache.get(key)
+        if version is None:
+            cache.add(key, int(timezone.now().timestamp() * 1000), None)
+            version = cache.get(key, 0)
+        return int(version)
+
+    def _key(self, qs: QuerySet[Any], organisation_id: int | None) -> str | None:
+        try:
+            sql, params = qs.query.sql_with_params()
+        except EmptyResultSet:
+            return None  # nothing visible: answered without a query anyway
+        if " JOIN " in sql or sql.upper().count("SELECT") != 1:
+            return None  # depends on other tables: their writes do not bump the version
+        version = self._version(organisation_id)
+        digest = hashlib.sha256(repr((sql, tuple(map(str, params)))).encode()).hexdigest()
+        return f"{self.prefix}:{organisation_id}:{version}:{digest}"
+
+    def counts(
+        self, aggregate: QuerySet[Any], *, organisation_id: int | None
+    ) -> tuple[dict[str, int], dt.datetime]:
+        """`dict(aggregate)` (rows of key, count) and the moment it was computed, from the
+        cache when possible."""
+        key = self._key(aggregate, organisation_id)
+        hit = cache.get(key) if key is not None else None
+        if hit is not None:
+            counts, computed_at = hit
+            return dict(counts), computed_at
+        counts = dict(aggregate)
+        computed_at = timezone.now()
+        if key is not None:
+            cache.set(key, (counts, computed_at), self.ttl_seconds)
+        return counts, computed_at
+
+    def count(self, qs: QuerySet[Any], *, organisation_id: int | None) -> int:
+        """`qs.count()` through the cache: paging through a long list counts it once, not on
+        every page."""
+        ids = qs.select_related(None).order_by().values_list("pk")
+        key = self._key(ids, organisation_id)
+        key = f"{key}:count" if key is not None else None
+        hit = cache.get(key) if key is not None else None
+        if hit is not None:
+            return int(hit)
+        count = qs.count()
+        if key is not None:
+            cache.set(key, count, self.ttl_seconds)
+        return count
+
+
+class CachedCountPaginator(Paginator):
+    """Counts through a `CountsCache` (exact: recounted after any write to the table)."""
+
+    def __init__(
+        self,
+        object_list: Any,
+        per_page: int,
+        *,
+        counts: CountsCache,
+        organisation_id: int | None,
+    ) -> None:
+        super().__init__(object_list, per_page)
+        self.counts = counts
+        self.organisation_id = organisation_id
+
+    @cached_property
+    def count(self) -> int:
+        if not isinstance(self.object_list, QuerySet):
+            return len(self.object_list)
+        return self.counts.count(self.object_list, organisation_id=self.organisation_id)

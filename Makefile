@@ -72,7 +72,7 @@ test-browser: install
 lint: install
 	$(BIN)/ruff check src bench
 	$(BIN)/ruff format --check src bench
-	$(BIN)/mypy src
+	PYTHONPATH=src $(BIN)/mypy src  # the working tree, not where an editable install points
 
 format: install
 	$(BIN)/ruff check --fix src bench

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("opstap.access_requests.urls")),  # mijn/gegevens/, inzageverzoeken/
     path("mijn/", include("opstap.portal.urls")),
     path("facturen/", include("opstap.invoices.urls")),
+    path("indicatoren/", include("opstap.indicators.urls")),
     path("beheer/", admin.site.urls),
     path("", include("opstap.web.urls")),
 ]

@@ -15,6 +15,7 @@ from opstap.finance.api.views import (
     OutflowPremiumViewSet,
     SafetyNetViewSet,
 )
+from opstap.indicators.api.views import ProviderIndicatorsListView, ProviderIndicatorsView
 from opstap.invoices.api.views import (
     CreditNoteViewSet,
     InvoiceViewSet,
@@ -56,6 +57,14 @@ router.register("access-requests", AccessRequestViewSet, basename="access-reques
 app_name = "api"
 urlpatterns = [
     path("openapi.json", public_view(SpectacularJSONAPIView.as_view()), name="schema"),
+    path(
+        "providers/<int:pk>/indicators",
+        ProviderIndicatorsView.as_view(),
+        name="provider-indicators",
+    ),
+    path(
+        "provider-indicators", ProviderIndicatorsListView.as_view(), name="provider-indicators-list"
+    ),
     path(
         "clients/<int:id>/access-requests",
         ClientAccessRequestsView.as_view(),

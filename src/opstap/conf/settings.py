@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "opstap.trajectories",
     "opstap.invoices",
     "opstap.finance",
+    "opstap.indicators",
     "opstap.portal",
     "opstap.access_requests",
     "opstap.api",

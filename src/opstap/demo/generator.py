@@ -64,6 +64,7 @@ DEMO_STEPS = [
     "opstap.clients",
     "opstap.trajectories",
     "opstap.invoices",
+    "opstap.indicators",
     "opstap.finance",
 ]
 

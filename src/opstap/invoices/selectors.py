@@ -211,6 +211,48 @@ def provider_year_volumes(*, user: Any, year: int) -> list[YearVolume]:
     return [YearVolume(t.provider_id, t.provider_name, year, t.net_excl) for t in totals]
 
 
+def paid_cost_of_ended_trajectories(
+    *, organisation_id: int, provider_ids: list[int], group: str, start: dt.date, end: dt.date
+) -> dict[int, tuple[Decimal, int]]:
+    """Net paid cost (excl. VAT, credit notes netted, R-BILL-8) per provider or product
+    (`group` = "provider_id" | "product_id") of the started trajectories that ended in
+    [start, end]: the cost side of 'average cost per successful outcome' (R-PI-1). Two
+    grouped queries. Returns (net cost, number of paid invoices) per group."""
+    if group not in ("provider_id", "product_id"):
+        raise ValueError(group)
+    key = f"trajectory__{group}"
+    cohort = {
+        "trajectory__provider_id__in": provider_ids,
+        "trajectory__actual_end_date__gte": start,
+        "trajectory__actual_end_date__lte": end,
+        "trajectory__start_date__isnull": False,
+    }
+    paid = InvoiceStatus.PAID.value
+    totals: dict[int, tuple[Decimal, int]] = {}
+    for row in (
+        Invoice.objects.filter(organisation_id=organisation_id, status=paid, **cohort)
+        .values(key)
+        .annotate(total=Coalesce(Sum("amount_excl"), ZERO), n=Count("id"))
+        .order_by()
+    ):
+        totals[row[key]] = (row["total"], row["n"])
+    credit_key = f"invoice__{key}"
+    for row in (
+        CreditNote.objects.filter(
+            organisation_id=organisation_id,
+            invoice__status=paid,
+            **{f"invoice__{lookup}": value for lookup, value in cohort.items()},
+        )
+        .values(credit_key)
+        .annotate(total=Coalesce(Sum("amount_excl"), ZERO))
+        .order_by()
+    ):
+        group_id = row[credit_key]
+        cost, count = totals.get(group_id, (ZERO, 0))
+        totals[group_id] = (cost - row["total"], count)
+    return totals
+
+
 # --- Right of access (R-SEC-5): what concerns one client, for the access_requests app -------
 # Unscoped on purpose (the request was checked when registered). Callers show amounts and
 # dates, not the provider's internal data.

@@ -403,6 +403,85 @@ def indexation_applied_rows(indexation: CpiIndexation) -> list[IndexationRow]:
     return rows
 
 
+# --- Provider-wide facts for the performance indicators (R-PI-1 items 4-6) -----------------
+
+
+@dataclass(frozen=True)
+class ProviderIndicatorFacts:
+    evaluations: int
+    evaluations_cooperated: int
+    staff: int
+    staff_with_vog: int
+    complaints_procedure: bool
+
+
+def _person_key(name: str) -> str:
+    return " ".join(name.lower().split())
+
+
+def provider_indicator_facts(
+    *, provider_ids: list[int], start: dt.date, end: dt.date
+) -> dict[int, ProviderIndicatorFacts]:
+    """Per provider, three queries whatever the number of providers:
+
+    - evaluations open at some time in [start, end] and those where the meeting was held and
+      improvement actions recorded (item 4);
+    - known staff — the provider's staff accounts and the people named on its VOG evidence —
+      and those with a VOG valid on `end` (item 5; names compared case- and
+      space-insensitively);
+    - a complaints procedure valid on `end` (item 6)."""
+    from django.db.models import Count
+
+    from .models import EvidenceKind, ProviderMembership
+
+    evaluations: dict[int, tuple[int, int]] = {
+        row["provider_id"]: (row["n"], row["ok"])
+        for row in Evaluation.objects.filter(provider_id__in=provider_ids, opened_on__lte=end)
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=start))
+        .values("provider_id")
+        .annotate(
+            n=Count("id"),
+            ok=Count("id", filter=Q(held_on__isnull=False) & ~Q(improvement_actions="")),
+        )
+        .order_by()
+    }
+    staff: dict[int, set[str]] = {pid: set() for pid in provider_ids}
+    for provider_id, first, last in ProviderMembership.objects.filter(
+        provider_id__in=provider_ids, user__is_active=True
+    ).values_list("provider_id", "user__first_name", "user__last_name"):
+        staff[provider_id].add(_person_key(f"{first} {last}"))
+    with_vog: dict[int, set[str]] = {pid: set() for pid in provider_ids}
+    complaints: set[int] = set()
+    for provider_id, kind, staff_name, valid_from, valid_until in (
+        Evidence.objects.filter(
+            provider_id__in=provider_ids, kind__in=[EvidenceKind.VOG, EvidenceKind.COMPLAINTS]
+        )
+        .values_list("provider_id", "kind", "staff_name", "valid_from", "valid_until")
+        .order_by()
+    ):
+        valid = valid_from <= end and (valid_until is None or valid_until >= end)
+        if kind == EvidenceKind.COMPLAINTS:
+            if valid:
+                complaints.add(provider_id)
+            continue
+        name = _person_key(staff_name)
+        if not name:
+            continue
+        staff[provider_id].add(name)
+        if valid:
+            with_vog[provider_id].add(name)
+    return {
+        pid: ProviderIndicatorFacts(
+            evaluations=evaluations.get(pid, (0, 0))[0],
+            evaluations_cooperated=evaluations.get(pid, (0, 0))[1],
+            staff=len(staff[pid]),
+            staff_with_vog=len(with_vog[pid] & staff[pid]),
+            complaints_procedure=pid in complaints,
+        )
+        for pid in provider_ids
+    }
+
+
 def provider_names_by_user(user_ids: list[int]) -> dict[int, str]:
     """The provider each of these users works for (provider staff only), in one query."""
     from .models import ProviderMembership

@@ -182,6 +182,8 @@ class Trajectory(OrganisationOwned):
             models.Index(fields=["client", "order_date"], name="trj_client_date"),
             models.Index(fields=["product"], name="trj_product"),
             models.Index(fields=["provider", "actual_end_date"], name="trj_provider_end"),
+            # Performance indicators (R-PI-1): plans approved per provider in a period.
+            models.Index(fields=["provider", "plan_approved_on"], name="trj_provider_plan"),
             # The provider's list (portal, API): scope + window + newest first. Index-only
             # COUNT over the provider's entries and an ordered walk for the page (issue 6).
             models.Index(

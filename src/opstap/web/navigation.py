@@ -25,6 +25,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("Klanten importeren", "clients:import", Perm.CLIENT_IMPORT),
     NavItem("Instrumentengids", "guide:search", Perm.PRODUCT_SEARCH),
     NavItem("Aanbieders", "providers:list", Perm.PROVIDER_VIEW),
+    NavItem("Prestatie-indicatoren", "indicators:overview", Perm.PROVIDER_VIEW),
     NavItem("Financiën", "finance:index", Perm.FINANCE_VIEW),
     NavItem("Trajecten", "trajectories:list", Perm.TRAJECTORY_VIEW),
     NavItem("Mijn termijnen", "trajectories:deadlines", Perm.TRAJECTORY_VIEW),

@@ -1,0 +1,297 @@
+"""Reads of the indicators app: gather the facts of R-PI-1 per provider and per product for a
+period, with grouped SQL through the other apps' selectors, and compute the indicators with
+the pure `computation` module.
+
+Access (R-SEC-1): the providers are those the user may see (`providers.selectors.
+providers_for`, i.e. the provider scope: provider staff see only their own provider). The
+facts of a visible provider are counted over all of its trajectories in the organisation:
+indicators are aggregates about the provider, not personal data, so no client is shown.
+
+Query budget, whatever the number of providers or trajectories: one query for the providers,
+one grouped query each for trajectories, due dates, paid invoices and credit notes,
+evaluations, staff accounts, evidence and quarterly overviews.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+
+from opstap.accounts.access import scoped
+from opstap.invoices import selectors as invoice_selectors
+from opstap.providers import selectors as provider_selectors
+from opstap.providers.models import Product, Provider
+from opstap.trajectories import selectors as trajectory_selectors
+
+from .computation import (
+    INDICATORS,
+    IndicatorFacts,
+    IndicatorResult,
+    Period,
+    compute,
+    quarter_end,
+    quarter_start,
+    quarters_due,
+)
+from .models import QuarterlyOverview
+
+
+@dataclass(frozen=True)
+class Row:
+    """One provider or product with its facts and computed indicators."""
+
+    id: int
+    name: str
+    facts: IndicatorFacts
+    results: tuple[IndicatorResult, ...]
+    provider_id: int
+    provider_name: str = ""
+
+    def result(self, code: str) -> IndicatorResult:
+        return next(r for r in self.results if r.code == code)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    period: Period
+    rows: list[Row]
+    total: Row | None
+
+
+def visible_providers(user: Any) -> QuerySet[Provider]:
+    return provider_selectors.providers_for(user)
+
+
+def _base_facts(
+    *,
+    organisation_id: int,
+    provider_ids: list[int],
+    group: str,
+    period: Period,
+    today: dt.date,
+) -> dict[int, IndicatorFacts]:
+    """The trajectory-based facts (items 1-3 and the outcomes) per provider or product."""
+    counts = trajectory_selectors.indicator_trajectory_counts(
+        organisation_id=organisation_id,
+        provider_ids=provider_ids,
+        group=group,
+        start=period.start,
+        end=period.end,
+    )
+    deadlines = trajectory_selectors.indicator_deadline_counts(
+        organisation_id=organisation_id,
+        provider_ids=provider_ids,
+        group=group,
+        start=period.start,
+        until=period.measured_until(today),
+    )
+    costs = invoice_selectors.paid_cost_of_ended_trajectories(
+        organisation_id=organisation_id,
+        provider_ids=provider_ids,
+        group=group,
+        start=period.start,
+        end=period.end,
+    )
+    result: dict[int, IndicatorFacts] = {}
+    for key in set(counts) | set(deadlines) | set(costs):
+        values: dict[str, Any] = {**counts.get(key, {}), **deadlines.get(key, {})}
+        cost, paid_invoices = costs.get(key, (Decimal("0.00"), 0))
+        result[key] = IndicatorFacts(**values, cost_paid=cost, invoices_paid=paid_invoices)
+    return result
+
+
+def _provider_wide(
+    providers: list[Provider], *, period: Period, today: dt.date
+) -> dict[int, dict[str, Any]]:
+    """Items 4-7, which are facts about the provider as a whole."""
+    ids = [p.pk for p in providers]
+    facts = provider_selectors.provider_indicator_facts(
+        provider_ids=ids, start=period.start, end=period.end
+    )
+    quarters = quarters_due(period, today=today)
+    active = trajectory_selectors.provider_active_quarters(
+        organisation_id=providers[0].organisation_id,
+        provider_ids=ids,
+        quarters=[(quarter_start(y, q), quarter_end(y, q)) for y, q in quarters],
+    )
+    due = {pid: {quarters[i] for i in active.get(pid, set())} for pid in ids}
+    delivered: dict[int, set[tuple[int, int]]] = {pid: set() for pid in ids}
+    years = range(period.start.year, period.end.year + 1)
+    for provider_id, year, quarter in QuarterlyOverview.objects.filter(
+        provider_id__in=ids, year__in=list(years)
+    ).values_list("provider_id", "year", "quarter"):
+        delivered[provider_id].add((year, quarter))
+    return {
+        pid: {
+            "evaluations": facts[pid].evaluations,
+            "evaluations_cooperated": facts[pid].evaluations_cooperated,
+            "staff": facts[pid].staff,
+            "staff_with_vog": facts[pid].staff_with_vog,
+            "complaints_procedure": facts[pid].complaints_procedure,
+            "quarters_due": len(due[pid]),
+            "quarterly_overviews": len(due[pid] & delivered[pid]),
+        }
+        for pid in ids
+    }
+
+
+def provider_comparison(
+    user: Any, *, period: Period, today: dt.date, provider_ids: list[int] | None = None
+) -> Comparison:
+    """All providers the user may see (or the given ones among them), with their indicators
+    and a total row over them, sorted by name."""
+    qs = visible_providers(user)
+    if provider_ids is not None:
+        qs = qs.filter(pk__in=provider_ids)
+    providers = list(qs)
+    if not providers:
+        return Comparison(period, [], None)
+    ids = [p.pk for p in providers]
+    base = _base_facts(
+        organisation_id=providers[0].organisation_id,
+        provider_ids=ids,
+        group="provider_id",
+        period=period,
+        today=today,
+    )
+    wide = _provider_wide(providers, period=period, today=today)
+    rows = []
+    for provider in providers:
+        facts = replace(base.get(provider.pk, IndicatorFacts()), **wide[provider.pk])
+        rows.append(
+            Row(
+                id=provider.pk,
+                name=provider.name,
+                facts=facts,
+                results=compute(facts),
+                provider_id=provider.pk,
+                provider_name=provider.name,
+            )
+        )
+    total_facts = IndicatorFacts()
+    for row in rows:
+        total_facts = total_facts + row.facts
+    with_procedure = sum(1 for row in rows if row.facts.complaints_procedure)
+    total = Row(
+        id=0,
+        name="Alle aanbieders",
+        facts=total_facts,
+        results=compute(
+            total_facts, providers_with_complaints_procedure=(with_procedure, len(rows))
+        ),
+        provider_id=0,
+    )
+    return Comparison(period, rows, total)
+
+
+def provider_indicators(user: Any, provider: Provider, *, period: Period, today: dt.date) -> Row:
+    """The indicators of one provider the caller may see (fetch it with
+    `get_object_for_user` first)."""
+    comparison = provider_comparison(user, period=period, today=today, provider_ids=[provider.pk])
+    if not comparison.rows:  # not visible: callers fetched it through the scope already
+        raise Provider.DoesNotExist
+    return comparison.rows[0]
+
+
+def product_rows(user: Any, provider: Provider, *, period: Period, today: dt.date) -> list[Row]:
+    """Per product of one provider: trajectory-based indicators; the provider-wide items
+    4-7 are 'per aanbieder' (not applicable per product)."""
+    products = list(
+        scoped(user, Product.objects.filter(provider=provider)).order_by("name").only("id", "name")
+    )
+    if not products:
+        return []
+    base = _base_facts(
+        organisation_id=provider.organisation_id,
+        provider_ids=[provider.pk],
+        group="product_id",
+        period=period,
+        today=today,
+    )
+    return [
+        Row(
+            id=product.pk,
+            name=product.name,
+            facts=base.get(product.pk, IndicatorFacts()),
+            results=compute(base.get(product.pk, IndicatorFacts())),
+            provider_id=provider.pk,
+            provider_name=provider.name,
+        )
+        for product in products
+    ]
+
+
+def product_comparison(user: Any, *, period: Period, today: dt.date) -> list[Row]:
+    """Every product of every provider the user may see (the export's product sheet): the
+    same grouped queries, grouped by product."""
+    providers = {p.pk: p for p in visible_providers(user)}
+    if not providers:
+        return []
+    products = list(
+        scoped(user, Product.objects.filter(provider_id__in=list(providers)))
+        .order_by("provider__name", "name")
+        .only("id", "name", "provider_id")
+    )
+    base = _base_facts(
+        organisation_id=next(iter(providers.values())).organisation_id,
+        provider_ids=list(providers),
+        group="product_id",
+        period=period,
+        today=today,
+    )
+    return [
+        Row(
+            id=product.pk,
+            name=product.name,
+            facts=base.get(product.pk, IndicatorFacts()),
+            results=compute(base.get(product.pk, IndicatorFacts())),
+            provider_id=product.provider_id,
+            provider_name=providers[product.provider_id].name,
+        )
+        for product in products
+    ]
+
+
+def product_indicators(user: Any, product: Product, *, period: Period, today: dt.date) -> Row:
+    """One product's indicators (for the instrument guide's product page), if the user may
+    see its provider."""
+    if not visible_providers(user).filter(pk=product.provider_id).exists():
+        raise Product.DoesNotExist
+    base = _base_facts(
+        organisation_id=product.organisation_id,
+        provider_ids=[product.provider_id],
+        group="product_id",
+        period=period,
+        today=today,
+    )
+    facts = base.get(product.pk, IndicatorFacts())
+    return Row(
+        id=product.pk,
+        name=product.name,
+        facts=facts,
+        results=compute(facts),
+        provider_id=product.provider_id,
+    )
+
+
+def quarterly_overviews_for(user: Any, provider: Provider) -> QuerySet[QuarterlyOverview]:
+    return scoped(user, QuarterlyOverview.objects.filter(provider=provider)).select_related(
+        "recorded_by"
+    )
+
+
+SORT_KEYS = ("name", *(d.code for d in INDICATORS))
+
+
+def sort_rows(rows: list[Row], key: str, *, descending: bool) -> list[Row]:
+    """Sort by name or by an indicator's value; rows without data always last."""
+    if key == "name" or key not in SORT_KEYS:
+        return sorted(rows, key=lambda r: r.name.lower(), reverse=descending)
+    with_value = [r for r in rows if r.result(key).value is not None]
+    without = [r for r in rows if r.result(key).value is None]
+    with_value.sort(key=lambda r: (r.result(key).value, r.name.lower()), reverse=descending)
+    return with_value + sorted(without, key=lambda r: r.name.lower())

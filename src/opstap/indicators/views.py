@@ -1,0 +1,188 @@
+"""Pages of the providers' performance indicators (R-PI-1): the comparison of providers for
+a period (sortable table, bar chart with the table beside it, xlsx export), the drill-in per
+provider with its products, and recording a quarterly overview. Views parse, call a
+selector or service, and render; the rules are in `computation.py`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from opstap.accounts.access import get_object_for_user, permission_required
+from opstap.accounts.models import User
+from opstap.accounts.roles import Perm
+from opstap.providers.models import Provider
+
+from . import charts, selectors, services
+from .computation import INDICATOR_BY_CODE, INDICATORS, SHORT_LABELS, Period, PeriodError
+from .exports import comparison_xlsx
+from .forms import PeriodForm, QuarterlyOverviewForm
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
+
+
+def _period(request: HttpRequest, today: dt.date) -> tuple[Period, PeriodForm]:
+    """The period from `?van=…&tot=…`; the last twelve months when absent or invalid (the
+    form then shows why)."""
+    default = Period.last_twelve_months(today)
+    chosen = "van" in request.GET or "tot" in request.GET
+    initial = {"van": default.start, "tot": default.end}
+    form = PeriodForm(request.GET if chosen else None, initial=initial)
+    if not chosen or not form.is_valid():
+        return default, form
+    start = form.cleaned_data.get("van") or default.start
+    end = form.cleaned_data.get("tot") or default.end
+    try:
+        return Period(start, end), form
+    except PeriodError as exc:
+        form.add_error("tot" if exc.field == "to" else "van", exc.message)
+        return default, form
+
+
+def _period_query(period: Period) -> str:
+    return f"van={period.start:%Y-%m-%d}&tot={period.end:%Y-%m-%d}"
+
+
+@permission_required(Perm.PROVIDER_VIEW)
+def overview(request: HttpRequest) -> HttpResponse:
+    """Providers compared for a period; provider staff see only their own provider."""
+    user = _user(request)
+    today = timezone.localdate()
+    period, form = _period(request, today)
+    comparison = selectors.provider_comparison(user, period=period, today=today)
+    sort = request.GET.get("sorteer", "name")
+    if sort not in selectors.SORT_KEYS:
+        sort = "name"
+    descending = request.GET.get("richting") == "af"
+    rows = selectors.sort_rows(comparison.rows, sort, descending=descending)
+    chart_code = request.GET.get("indicator", "plan_signed")
+    if chart_code not in INDICATOR_BY_CODE:
+        chart_code = "plan_signed"
+    chart_definition = INDICATOR_BY_CODE[chart_code]
+    chart_rows = selectors.sort_rows(comparison.rows, chart_code, descending=True)
+    columns = [
+        {
+            "code": d.code,
+            "label": d.label,
+            "short": SHORT_LABELS[d.code],
+            "sorted": sort == d.code,
+            "next": "op" if sort == d.code and descending else "af",
+        }
+        for d in INDICATORS
+    ]
+    return render(
+        request,
+        "indicators/overview.html",
+        {
+            "page_title": "Prestatie-indicatoren aanbieders",
+            "form": form,
+            "period": period,
+            "period_query": _period_query(period),
+            "rows": rows,
+            "total": comparison.total,
+            "columns": columns,
+            "sort": sort,
+            "descending": descending,
+            "name_next": "op"
+            if sort == "name" and descending
+            else ("af" if sort == "name" else "op"),
+            "indicators": INDICATORS,
+            "chart_code": chart_code,
+            "chart_definition": chart_definition,
+            "chart_rows": chart_rows,
+            "chart_svg": charts.bar_chart(
+                chart_rows,
+                chart_code,
+                title=f"{chart_definition.label} per aanbieder, "
+                f"{period.start:%d-%m-%Y} t/m {period.end:%d-%m-%Y}",
+            ),
+        },
+    )
+
+
+@permission_required(Perm.PROVIDER_VIEW)
+def export(request: HttpRequest) -> HttpResponse:
+    """The comparison, per product and the counts behind them as xlsx (not personal data)."""
+    user = _user(request)
+    today = timezone.localdate()
+    period, _form = _period(request, today)
+    comparison = selectors.provider_comparison(user, period=period, today=today)
+    products = selectors.product_comparison(user, period=period, today=today)
+    response = HttpResponse(
+        comparison_xlsx(comparison, products),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = f"prestatie-indicatoren-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@permission_required(Perm.PROVIDER_VIEW)
+def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One provider: its indicators, per product, and its quarterly overviews."""
+    user = _user(request)
+    provider = get_object_for_user(user, Provider.objects.all(), pk=pk)
+    today = timezone.localdate()
+    period, form = _period(request, today)
+    manage = user.has_opstap_perm(Perm.PROVIDER_MANAGE)
+    return render(
+        request,
+        "indicators/provider.html",
+        {
+            "page_title": f"Prestatie-indicatoren {provider.name}",
+            "provider": provider,
+            "form": form,
+            "period": period,
+            "period_query": _period_query(period),
+            "row": selectors.provider_indicators(user, provider, period=period, today=today),
+            "products": selectors.product_rows(user, provider, period=period, today=today),
+            "product_indicators": [d for d in INDICATORS if not d.provider_only],
+            "overviews": selectors.quarterly_overviews_for(user, provider),
+            "manage": manage,
+            "overview_form": QuarterlyOverviewForm(
+                initial={"year": today.year, "received_on": today}
+            )
+            if manage
+            else None,
+        },
+    )
+
+
+@require_POST
+@permission_required(Perm.PROVIDER_MANAGE)
+def quarterly_overview_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    provider = get_object_for_user(user, Provider.objects.all(), pk=pk)
+    form = QuarterlyOverviewForm(request.POST)
+    if form.is_valid():
+        data: dict[str, Any] = form.cleaned_data
+        try:
+            services.quarterly_overview_record(
+                actor=user,
+                provider=provider,
+                year=data["year"],
+                quarter=data["quarter"],
+                received_on=data["received_on"],
+                note=data.get("note") or "",
+            )
+        except services.IndicatorError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request, f"Kwartaaloverzicht {data['year']} kwartaal {data['quarter']} vastgelegd."
+            )
+    else:
+        messages.error(request, "Vul jaar, kwartaal en ontvangstdatum in.")
+    return redirect("indicators:provider", provider.pk)

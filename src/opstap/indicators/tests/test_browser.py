@@ -63,7 +63,7 @@ def test_contract_manager_indicators_journey(
     first_row = main.locator("tbody tr").first.inner_text()
     assert "Stichting Ontplooi" in first_row  # 100% before 0%
 
-    page.get_by_label("Indicator").select_option("within_term")
+    page.get_by_label("Indicator", exact=True).select_option("within_term")
     page.get_by_role("button", name="Toon grafiek").click()
     page.wait_for_load_state()
     assert "Binnen de termijn" in page.locator("#chart-title").inner_text()

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from opstap.accounts.access import scoped
 
@@ -456,3 +456,29 @@ def client_counts_by_month(
         result.append((month, base.filter(_benefit_running_q(month)).count()))
         month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     return result
+
+
+# --- Facts for the steering KPIs (kpis app, R-KPI) ------------------------------------------
+
+
+def organisation_clients(*, organisation_id: int) -> QuerySet[Client]:
+    """All clients of one organisation, for aggregates only (counts that show no personal
+    data, R-KPI). Anything that shows clients starts from `clients_for(user)` instead."""
+    return Client.objects.filter(organisation_id=organisation_id)
+
+
+def documented_activity_exists(
+    *, since: dt.datetime, until: dt.datetime, kinds: Iterable[str]
+) -> Exists:
+    """For a Client queryset: the client's *current* case manager documented an activity of
+    one of `kinds` on the timeline in [since, until) (R-KPI-1). Correlated, so it runs on the
+    `client_event_ts` index (client, occurred_at)."""
+    return Exists(
+        ClientEvent.objects.filter(
+            client_id=OuterRef("pk"),
+            occurred_at__gte=since,
+            occurred_at__lt=until,
+            kind__in=list(kinds),
+            actor_id=OuterRef("case_manager_id"),
+        )
+    )

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "opstap.trajectories",
     "opstap.invoices",
     "opstap.finance",
+    "opstap.kpis",
     "opstap.portal",
     "opstap.api",
     "opstap.demo",

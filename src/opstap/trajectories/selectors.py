@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce, TruncDate
 
 from opstap.accounts.access import scoped
 from opstap.accounts.roles import Perm, RoleCode
 
-from .models import Absence, Deadline, Trajectory, TrajectoryDocument, TrajectoryEvent
+from .models import Absence, Deadline, Outcome, Trajectory, TrajectoryDocument, TrajectoryEvent
 from .workflow import Action, State, Transition, available_actions
 
 #: A provider keeps seeing a trajectory (and its client) this many days after its end: the
@@ -208,3 +210,72 @@ def document_action(kind: str) -> Action | None:
         DocumentKind.FINAL_REPORT.value: Action.RECEIVE_FINAL_REPORT,
         DocumentKind.HANDOVER_NOTE.value: Action.HAND_OVER,
     }.get(kind)
+
+
+# --- Facts for the steering KPIs (kpis app, R-KPI) ------------------------------------------
+
+
+def active_trajectory_exists(*, on: dt.date) -> Exists:
+    """For a Client queryset: the client has a trajectory that runs on `on` — ordered on or
+    before it, not ended before it, quote not rejected (R-KPI-1/5 "active trajectory").
+    Correlated, so it runs on the `trj_client_date` index (client, order_date)."""
+    return Exists(
+        Trajectory.objects.filter(client_id=OuterRef("pk"), order_date__lte=on)
+        .filter(Q(actual_end_date__isnull=True) | Q(actual_end_date__gte=on))
+        .exclude(state=State.QUOTE_REJECTED.value)
+    )
+
+
+#: The outcome facts the KPIs count (R-TRJ-7 → R-KPI-2/3/4).
+OUTCOME_FACT_KINDS = ("werkfit", "placement", "durability_decided", "durable")
+
+
+def outcome_facts(
+    *,
+    organisation_id: int,
+    kind: str,
+    start: dt.date,
+    end: dt.date,
+    provider_ids: Iterable[int] | None = None,
+) -> QuerySet[Outcome]:
+    """Outcomes of one kind whose date lies in [start, end], annotated with `client_id` and
+    `fact_date` (aggregates only; see docs/kpis.md):
+
+    - `werkfit`: werkfit = yes; dated at the end of the trajectory (or when recorded);
+    - `placement`: a placement in work (start date) or an education result; dated at the start
+      of the placement (or the end of the trajectory / when recorded);
+    - `durability_decided` / `durable`: the 6-month durability check has a verdict (durable
+      or not) / is durable; dated at the check date.
+    """
+    recorded_on = TruncDate("recorded_at")
+    qs = Outcome.objects.filter(organisation_id=organisation_id).annotate(
+        client_id=F("trajectory__client_id")
+    )
+    if kind == "werkfit":
+        qs = qs.filter(werkfit=True).annotate(
+            fact_date=Coalesce("trajectory__actual_end_date", recorded_on)
+        )
+    elif kind == "placement":
+        qs = qs.filter(Q(placement_start__isnull=False) | ~Q(education_result="")).annotate(
+            fact_date=Coalesce("placement_start", "trajectory__actual_end_date", recorded_on)
+        )
+    elif kind in ("durability_decided", "durable"):
+        wanted = ["durable"] if kind == "durable" else ["durable", "not_durable"]
+        qs = qs.filter(durability__in=wanted).annotate(fact_date=F("durability_check_on"))
+    else:
+        raise ValueError(f"Unknown outcome fact {kind!r}")
+    if provider_ids is not None:
+        qs = qs.filter(trajectory__provider_id__in=list(provider_ids))
+    return qs.filter(fact_date__gte=start, fact_date__lte=end)
+
+
+def lks_working_client_ids(*, organisation_id: int, on: dt.date) -> QuerySet[Any]:
+    """Ids of clients working with wage-cost subsidy on `on` (R-KPI-7): a recorded placement
+    with LKS that started on or before `on` and had not ended before it. A subquery."""
+    return (
+        Outcome.objects.filter(
+            organisation_id=organisation_id, lks=True, placement_start__lte=on
+        )
+        .filter(Q(last_day_of_employment__isnull=True) | Q(last_day_of_employment__gte=on))
+        .values("trajectory__client_id")
+    )

@@ -1,0 +1,549 @@
+"""Reads of the steering app: the counts behind every KPI (R-KPI-1..7), gathered with
+aggregated SQL, split per municipality, target group and unit, a 12-month trend, and the
+drill-down to the clients behind a number (scoped, R-SEC-1).
+
+How it works: every client-based KPI is a pair of filters on the organisation's clients (a
+numerator and, for shares and growth, a denominator), built from the facts that the clients
+and trajectories apps expose through their selectors. All KPIs of a year are then counted in
+ONE aggregate query (`COUNT(*) FILTER (WHERE ...)` per KPI); a breakdown is one GROUP BY; a
+trend is one query with a filtered count per month. Nothing loops over clients in Python.
+
+Counts are organisation-wide aggregates without personal data (a policy officer may read
+them); the drill-down starts from `accounts.access.scoped` on clients, so a user only ever
+sees clients within their own scope.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from opstap.accounts.access import scoped
+from opstap.clients import selectors as clients_selectors
+from opstap.clients.ladder import (
+    UNIT_LABELS_NL,
+    LadderPosition,
+    LadderStep,
+    LadderSubStatus,
+    UnitCode,
+    resolve_mapping,
+)
+from opstap.clients.models import Client
+from opstap.clients.target_groups import TARGET_GROUP_LABELS_NL, TargetGroupCode
+from opstap.organisations.selectors import municipalities_for
+from opstap.trajectories import selectors as trajectory_selectors
+
+from . import formulas as f
+from .formulas import KpiCode, KpiCounts, KpiKind, KpiResult
+from .models import KpiSettings, KpiTarget, LabourMarketRegionProvider, SatisfactionSurveyWave
+
+#: The KPIs counted on clients (all but the survey score).
+CLIENT_KPIS: tuple[KpiCode, ...] = tuple(
+    d.code for d in f.DEFINITIONS if d.code is not KpiCode.SATISFACTION
+)
+
+
+@dataclass(frozen=True)
+class KpiFilters:
+    year: int
+    municipality: int | None = None
+    target_group: str = ""
+    unit: str = ""
+
+    @property
+    def client_filtered(self) -> bool:
+        """Whether a filter applies that a survey score cannot follow."""
+        return bool(self.target_group or self.unit)
+
+
+@dataclass(frozen=True)
+class KpiContext:
+    """Everything a KPI read needs, resolved once per request (two small queries)."""
+
+    organisation_id: int
+    filters: KpiFilters
+    today: dt.date
+    on: dt.date  # measurement date of the year
+    window_months: int
+    amr_provider_ids: tuple[int, ...]
+
+    @property
+    def year_start(self) -> dt.date:
+        return dt.date(self.filters.year, 1, 1)
+
+    @property
+    def elapsed(self) -> Decimal:
+        return f.elapsed_fraction(self.filters.year, self.today)
+
+
+def kpi_context(
+    *, organisation_id: int, filters: KpiFilters, today: dt.date | None = None
+) -> KpiContext:
+    today = today or timezone.localdate()
+    return KpiContext(
+        organisation_id=organisation_id,
+        filters=filters,
+        today=today,
+        on=f.measurement_date(filters.year, today),
+        window_months=activity_window_months(organisation_id),
+        amr_provider_ids=tuple(
+            LabourMarketRegionProvider.objects.filter(organisation_id=organisation_id)
+            .order_by("provider_id")
+            .values_list("provider_id", flat=True)
+        ),
+    )
+
+
+def activity_window_months(organisation_id: int) -> int:
+    value = (
+        KpiSettings.objects.filter(organisation_id=organisation_id)
+        .values_list("activity_window_months", flat=True)
+        .first()
+    )
+    return value or f.ACTIVITY_WINDOW_MONTHS_DEFAULT
+
+
+def targets_for(organisation_id: int, year: int) -> dict[KpiCode, Decimal | None]:
+    """The target of every KPI in `year`: the organisation's row, else the spec default."""
+    own = dict(
+        KpiTarget.objects.filter(organisation_id=organisation_id, year=year).values_list(
+            "kpi", "target"
+        )
+    )
+    return {
+        d.code: own[d.code.value] if d.code.value in own else f.default_target(d.code, year)
+        for d in f.DEFINITIONS
+    }
+
+
+# --- The client sets behind each KPI ---------------------------------------------------------
+
+
+def base_clients(ctx: KpiContext) -> QuerySet[Client]:
+    """The organisation's clients narrowed by the filters (municipality, target group and
+    unit as derived on the measurement date)."""
+    qs = clients_selectors.organisation_clients(organisation_id=ctx.organisation_id)
+    flt = ctx.filters
+    if flt.municipality:
+        qs = qs.filter(municipality_id=flt.municipality)
+    if flt.target_group:
+        qs = qs.filter(clients_selectors.target_group_q(flt.target_group, ctx.on))
+    if flt.unit:
+        qs = qs.filter(
+            clients_selectors.unit_q(organisation_id=ctx.organisation_id, unit=flt.unit, on=ctx.on)
+        )
+    return qs
+
+
+def _aware(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def guided_q(ctx: KpiContext, on: dt.date) -> Q:
+    """R-KPI-1/5: an active trajectory on `on`, or an activity documented by the client's
+    case manager in the `window_months` months up to and including `on`."""
+    since = f.months_back(on, ctx.window_months) + dt.timedelta(days=1)
+    return Q(trajectory_selectors.active_trajectory_exists(on=on)) | Q(
+        clients_selectors.documented_activity_exists(
+            since=_aware(since),
+            until=_aware(on + dt.timedelta(days=1)),
+            kinds=f.DOCUMENTED_ACTIVITY_KINDS,
+        )
+    )
+
+
+def _outcome_q(ctx: KpiContext, kind: str, provider_ids: Iterable[int] | None = None) -> Q:
+    facts = trajectory_selectors.outcome_facts(
+        organisation_id=ctx.organisation_id,
+        kind=kind,
+        start=ctx.year_start,
+        end=ctx.on,
+        provider_ids=provider_ids,
+    )
+    return Q(pk__in=facts.values("client_id"))
+
+
+def _lks_q(ctx: KpiContext, on: dt.date) -> Q:
+    return Q(
+        pk__in=trajectory_selectors.lks_working_client_ids(
+            organisation_id=ctx.organisation_id, on=on
+        )
+    )
+
+
+LDR_NBW_Q = Q(ldr_registered=True) | Q(nbw_indication=True)
+
+
+def client_sets(ctx: KpiContext, code: KpiCode) -> tuple[Q, Q | None]:
+    """(numerator, denominator) filters on clients for one client-based KPI."""
+    if code is KpiCode.ACTIVE_GUIDANCE_WORK or code is KpiCode.ACTIVE_GUIDANCE_CARE:
+        steps = (
+            f.WORK_GUIDANCE_STEPS
+            if code is KpiCode.ACTIVE_GUIDANCE_WORK
+            else f.CARE_GUIDANCE_STEPS
+        )
+        population = Q(ladder_step__in=steps)
+        return population & guided_q(ctx, ctx.on), population
+    if code is KpiCode.WERKFIT:
+        return _outcome_q(ctx, "werkfit"), None
+    if code is KpiCode.PLACEMENTS:
+        return _outcome_q(ctx, "placement"), None
+    if code is KpiCode.PLACEMENTS_LDR_NBW:
+        return _outcome_q(ctx, "placement") & LDR_NBW_Q, None
+    if code is KpiCode.PLACEMENTS_AMR:
+        return _outcome_q(ctx, "placement", provider_ids=ctx.amr_provider_ids), None
+    if code is KpiCode.DURABLE_PLACEMENTS:
+        return _outcome_q(ctx, "durable"), _outcome_q(ctx, "durability_decided")
+    if code is KpiCode.LKS_GROWTH:
+        previous_end = dt.date(ctx.filters.year - 1, 12, 31)
+        return _lks_q(ctx, ctx.on), _lks_q(ctx, previous_end)
+    raise ValueError(f"{code} is not counted on clients")
+
+
+# --- Results ---------------------------------------------------------------------------------
+
+
+def _surveys(ctx: KpiContext) -> QuerySet[SatisfactionSurveyWave]:
+    qs = SatisfactionSurveyWave.objects.filter(organisation_id=ctx.organisation_id)
+    if ctx.filters.municipality:
+        qs = qs.filter(municipality_id=ctx.filters.municipality)
+    return qs
+
+
+def satisfaction_counts(ctx: KpiContext) -> KpiCounts:
+    """R-KPI-6: the respondent-weighted score of the year's waves (one query)."""
+    waves = list(
+        _surveys(ctx)
+        .filter(held_on__gte=ctx.year_start, held_on__lte=ctx.on)
+        .values_list("score", "respondents")
+    )
+    return KpiCounts(
+        numerator=sum(n for _s, n in waves),
+        score=f.weighted_score([(Decimal(s), n) for s, n in waves]),
+    )
+
+
+def kpi_counts(ctx: KpiContext) -> dict[KpiCode, KpiCounts]:
+    """The counts of every KPI: ONE aggregate query over the filtered clients, one query on
+    the survey waves."""
+    aggregates: dict[str, Any] = {}
+    for code in CLIENT_KPIS:
+        numerator, denominator = client_sets(ctx, code)
+        key = code.value.replace("-", "_")
+        aggregates[f"{key}__n"] = Count("pk", filter=numerator)
+        if denominator is not None:
+            aggregates[f"{key}__d"] = Count("pk", filter=denominator)
+    row = base_clients(ctx).order_by().aggregate(**aggregates)
+    result: dict[KpiCode, KpiCounts] = {}
+    for code in CLIENT_KPIS:
+        key = code.value.replace("-", "_")
+        result[code] = KpiCounts(numerator=row[f"{key}__n"], denominator=row.get(f"{key}__d"))
+    if ctx.filters.client_filtered:
+        result[KpiCode.SATISFACTION] = KpiCounts(numerator=0, score=None)
+    else:
+        result[KpiCode.SATISFACTION] = satisfaction_counts(ctx)
+    return result
+
+
+def kpi_results(ctx: KpiContext) -> list[KpiResult]:
+    """Every KPI with realisation, target and status, in the order of the spec."""
+    counts = kpi_counts(ctx)
+    targets = targets_for(ctx.organisation_id, ctx.filters.year)
+    return [
+        f.evaluate(d, counts[d.code], target=targets[d.code], elapsed=ctx.elapsed)
+        for d in f.DEFINITIONS
+    ]
+
+
+def kpi_result(ctx: KpiContext, code: KpiCode) -> KpiResult:
+    """One KPI (the detail page): the same numbers as the dashboard."""
+    d = f.definition(code)
+    if code is KpiCode.SATISFACTION:
+        counts = (
+            KpiCounts(numerator=0) if ctx.filters.client_filtered else satisfaction_counts(ctx)
+        )
+    else:
+        numerator, denominator = client_sets(ctx, code)
+        aggregates: dict[str, Any] = {"n": Count("pk", filter=numerator)}
+        if denominator is not None:
+            aggregates["d"] = Count("pk", filter=denominator)
+        row = base_clients(ctx).order_by().aggregate(**aggregates)
+        counts = KpiCounts(numerator=row["n"], denominator=row.get("d"))
+    target = targets_for(ctx.organisation_id, ctx.filters.year)[code]
+    return f.evaluate(d, counts, target=target, elapsed=ctx.elapsed)
+
+
+# --- Breakdowns ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BreakdownRow:
+    label: str
+    counts: KpiCounts
+    realised: Decimal | None
+
+
+def _row(code: KpiCode, label: str, n: int, d: int | None) -> BreakdownRow:
+    counts = KpiCounts(numerator=n, denominator=d)
+    kind = f.definition(code).kind
+    return BreakdownRow(label=label, counts=counts, realised=f.realisation(kind, counts))
+
+
+def _set_aggregates(ctx: KpiContext, code: KpiCode) -> tuple[dict[str, Any], Q]:
+    numerator, denominator = client_sets(ctx, code)
+    aggregates: dict[str, Any] = {"n": Count("pk", filter=numerator)}
+    if denominator is not None:
+        aggregates["d"] = Count("pk", filter=denominator)
+        return aggregates, numerator | denominator
+    return aggregates, numerator
+
+
+def breakdown_by_municipality(ctx: KpiContext, code: KpiCode) -> list[BreakdownRow]:
+    """One GROUP BY municipality (plus the municipality names)."""
+    if code is KpiCode.SATISFACTION:
+        return _satisfaction_by_municipality(ctx)
+    aggregates, relevant = _set_aggregates(ctx, code)
+    rows = {
+        r["municipality_id"]: r
+        for r in base_clients(ctx)
+        .filter(relevant)
+        .order_by()
+        .values("municipality_id")
+        .annotate(**aggregates)
+    }
+    result = []
+    for m in municipalities_for(ctx.organisation_id):
+        if ctx.filters.municipality and m.pk != ctx.filters.municipality:
+            continue
+        r = rows.get(m.pk, {})
+        result.append(_row(code, m.name, r.get("n", 0), r.get("d", 0) if "d" in aggregates else None))
+    return result
+
+
+def _satisfaction_by_municipality(ctx: KpiContext) -> list[BreakdownRow]:
+    waves = list(
+        _surveys(ctx)
+        .filter(held_on__gte=ctx.year_start, held_on__lte=ctx.on)
+        .values_list("municipality_id", "score", "respondents")
+    )
+    result = []
+    names = [(None, "Hele organisatie")] + [
+        (m.pk, m.name) for m in municipalities_for(ctx.organisation_id)
+    ]
+    for mid, name in names:
+        mine = [(Decimal(s), n) for m, s, n in waves if m == mid]
+        if ctx.filters.municipality and mid != ctx.filters.municipality:
+            continue
+        score = f.weighted_score(mine)
+        counts = KpiCounts(numerator=sum(n for _s, n in mine), score=score)
+        result.append(BreakdownRow(label=name, counts=counts, realised=score))
+    return result
+
+
+def breakdown_by_unit(ctx: KpiContext, code: KpiCode) -> list[BreakdownRow]:
+    """One GROUP BY ladder position; positions map to units with the configurable mapping
+    valid on the measurement date (R-LAD-2)."""
+    if code is KpiCode.SATISFACTION:
+        return []
+    aggregates, relevant = _set_aggregates(ctx, code)
+    mapping = clients_selectors.mapping_rows(
+        organisation_id=ctx.organisation_id, kind="unit", on=ctx.on
+    )
+    totals: dict[str, list[int]] = {u.value: [0, 0] for u in UnitCode}
+    totals[""] = [0, 0]
+    for r in (
+        base_clients(ctx)
+        .filter(relevant)
+        .order_by()
+        .values("ladder_step", "ladder_sub_status")
+        .annotate(**aggregates)
+    ):
+        pos = LadderPosition(
+            LadderStep(r["ladder_step"]),
+            LadderSubStatus(r["ladder_sub_status"]) if r["ladder_sub_status"] else None,
+        )
+        unit = resolve_mapping(mapping, pos) or ""
+        totals.setdefault(unit, [0, 0])
+        totals[unit][0] += r["n"]
+        totals[unit][1] += r.get("d", 0)
+    has_d = "d" in aggregates
+    rows = [
+        _row(code, UNIT_LABELS_NL[u], totals[u.value][0], totals[u.value][1] if has_d else None)
+        for u in UnitCode
+    ]
+    if any(totals[""]):
+        rows.append(_row(code, "Geen unit", totals[""][0], totals[""][1] if has_d else None))
+    return rows
+
+
+def breakdown_by_target_group(ctx: KpiContext, code: KpiCode) -> list[BreakdownRow]:
+    """One query with a filtered count per target group (groups overlap: a client can be in
+    several, so the rows do not add up to the total)."""
+    if code is KpiCode.SATISFACTION:
+        return []
+    numerator, denominator = client_sets(ctx, code)
+    aggregates: dict[str, Any] = {}
+    for g in TargetGroupCode:
+        tq = clients_selectors.target_group_q(g.value, ctx.on)
+        aggregates[f"{g.value}__n"] = Count("pk", filter=numerator & tq)
+        if denominator is not None:
+            aggregates[f"{g.value}__d"] = Count("pk", filter=denominator & tq)
+    row = base_clients(ctx).order_by().aggregate(**aggregates)
+    return [
+        _row(
+            code,
+            TARGET_GROUP_LABELS_NL[g],
+            row[f"{g.value}__n"],
+            row[f"{g.value}__d"] if denominator is not None else None,
+        )
+        for g in TargetGroupCode
+    ]
+
+
+# --- Trend over the last 12 months -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    month: dt.date  # first day of the month
+    value: Decimal | None
+    numerator: int
+    denominator: int | None = None
+
+
+def trend(ctx: KpiContext, code: KpiCode) -> list[TrendPoint]:
+    """The 12 months up to the measurement date, in one query per KPI:
+
+    - shares of a population (R-KPI-1/5): the share guided at each month's end;
+    - yearly flows (R-KPI-2/3): the number of clients per month;
+    - durability (R-KPI-4): the share durable of the placements checked in that month;
+    - LKS (R-KPI-7): the number of clients working with LKS at each month's end;
+    - satisfaction (R-KPI-6): the weighted score of the waves held in that month."""
+    ends = f.month_ends(ctx.on)
+    months = [e.replace(day=1) for e in ends]
+    first = months[0]
+    if code in (KpiCode.ACTIVE_GUIDANCE_WORK, KpiCode.ACTIVE_GUIDANCE_CARE):
+        _n, population = client_sets(ctx, code)
+        assert population is not None
+        aggregates: dict[str, Any] = {"d": Count("pk")}
+        for i, end in enumerate(ends):
+            aggregates[f"m{i}"] = Count("pk", filter=guided_q(ctx, end))
+        row = base_clients(ctx).filter(population).order_by().aggregate(**aggregates)
+        return [
+            TrendPoint(m, f.share_pct(row[f"m{i}"], row["d"]), row[f"m{i}"], row["d"])
+            for i, m in enumerate(months)
+        ]
+    if code is KpiCode.LKS_GROWTH:
+        aggregates = {f"m{i}": Count("pk", filter=_lks_q(ctx, end)) for i, end in enumerate(ends)}
+        row = base_clients(ctx).order_by().aggregate(**aggregates)
+        return [
+            TrendPoint(m, Decimal(row[f"m{i}"]), row[f"m{i}"]) for i, m in enumerate(months)
+        ]
+    if code is KpiCode.SATISFACTION:
+        per_month: dict[dt.date, list[tuple[Decimal, int]]] = {}
+        if not ctx.filters.client_filtered:
+            for held_on, score, n in _surveys(ctx).filter(
+                held_on__gte=first, held_on__lte=ctx.on
+            ).values_list("held_on", "score", "respondents"):
+                per_month.setdefault(held_on.replace(day=1), []).append((Decimal(score), n))
+        return [
+            TrendPoint(
+                m, f.weighted_score(per_month.get(m, [])), sum(n for _s, n in per_month.get(m, []))
+            )
+            for m in months
+        ]
+    kind, subset, providers = {
+        KpiCode.WERKFIT: ("werkfit", None, None),
+        KpiCode.PLACEMENTS: ("placement", None, None),
+        KpiCode.PLACEMENTS_LDR_NBW: ("placement", LDR_NBW_Q, None),
+        KpiCode.PLACEMENTS_AMR: ("placement", None, ctx.amr_provider_ids),
+        KpiCode.DURABLE_PLACEMENTS: ("durability_decided", None, None),
+    }[code]
+    clients = base_clients(ctx)
+    if subset is not None:
+        clients = clients.filter(subset)
+    facts = trajectory_selectors.outcome_facts(
+        organisation_id=ctx.organisation_id,
+        kind=kind,
+        start=first,
+        end=ctx.on,
+        provider_ids=providers,
+    ).filter(client_id__in=clients.values("pk"))
+    grouped: dict[dt.date, tuple[int, int]] = {}
+    if code is KpiCode.DURABLE_PLACEMENTS:
+        for month, decided, durable in (
+            facts.annotate(month=TruncMonth("fact_date"))
+            .order_by()
+            .values("month")
+            .annotate(
+                d=Count("client_id", distinct=True),
+                n=Count("client_id", distinct=True, filter=Q(durability="durable")),
+            )
+            .values_list("month", "d", "n")
+        ):
+            grouped[_as_date(month)] = (durable, decided)
+        return [
+            TrendPoint(
+                m, f.share_pct(*grouped.get(m, (0, 0))), *grouped.get(m, (0, 0))
+            )
+            for m in months
+        ]
+    for month, n in (
+        facts.annotate(month=TruncMonth("fact_date"))
+        .order_by()
+        .values("month")
+        .annotate(n=Count("client_id", distinct=True))
+        .values_list("month", "n")
+    ):
+        grouped[_as_date(month)] = (n, 0)
+    return [
+        TrendPoint(m, Decimal(grouped.get(m, (0, 0))[0]), grouped.get(m, (0, 0))[0])
+        for m in months
+    ]
+
+
+def _as_date(value: dt.date | dt.datetime) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+# --- Drill-down (R-SEC-1: scoped, the view audits every client shown) --------------------------
+
+#: Which part of a KPI a drill-down lists: the numerator ("teller"), the whole population
+#: ("noemer") or the population without the numerator ("rest": e.g. not yet guided).
+PARTS = ("teller", "noemer", "rest")
+
+
+def drilldown_clients(
+    *, user: Any, ctx: KpiContext, code: KpiCode, part: str = "teller"
+) -> QuerySet[Client]:
+    """The clients behind a number, limited to the clients `user` may see."""
+    if code is KpiCode.SATISFACTION:
+        return Client.objects.none()
+    numerator, denominator = client_sets(ctx, code)
+    if part == "noemer" and denominator is not None:
+        wanted = denominator
+    elif part == "rest" and denominator is not None:
+        wanted = denominator & ~numerator
+    else:
+        wanted = numerator
+    visible = scoped(user, Client.objects.all())
+    return (
+        visible.filter(pk__in=base_clients(ctx).filter(wanted).values("pk"))
+        .select_related("municipality", "case_manager")
+        .order_by("last_name", "first_name", "id")
+    )
+
+
+def kpi_is_client_based(code: KpiCode) -> bool:
+    return f.definition(code).kind is not KpiKind.SCORE
+
+
+def with_filters(ctx: KpiContext, **changes: Any) -> KpiContext:
+    return replace(ctx, filters=replace(ctx.filters, **changes))

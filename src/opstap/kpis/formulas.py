@@ -216,8 +216,7 @@ DEFINITIONS: tuple[KpiDefinition, ...] = (
         "R-KPI-6",
         KpiKind.SCORE,
         "Klanttevredenheid",
-        "Rapportcijfer uit de klantbelevingsonderzoeken van het jaar (gewogen naar "
-        "respondenten).",
+        "Rapportcijfer uit de klantbelevingsonderzoeken van het jaar (gewogen naar respondenten).",
         Decimal("8.0"),
         2021,
         2026,
@@ -330,7 +329,7 @@ def weighted_score(waves: list[tuple[Decimal, int]]) -> Decimal | None:
 
 
 def expected_so_far(kind: KpiKind, target: Decimal, elapsed: Decimal) -> Decimal:
-    """What a yearly flow (count, growth) should have reached by now: target × elapsed.
+    """What a yearly flow (count, growth) should have reached by now: target times elapsed.
     Shares and scores are states: their target applies at any moment."""
     if kind in (KpiKind.COUNT, KpiKind.GROWTH):
         return (target * elapsed).quantize(PCT, rounding=ROUND_HALF_UP)
@@ -347,9 +346,12 @@ def status_of(
         return Status.NO_DATA
     if realised >= target:
         return Status.MET
-    if kind in (KpiKind.COUNT, KpiKind.GROWTH) and elapsed < 1:
-        if realised >= expected_so_far(kind, target, elapsed):
-            return Status.ON_TRACK
+    if (
+        kind in (KpiKind.COUNT, KpiKind.GROWTH)
+        and elapsed < 1
+        and realised >= expected_so_far(kind, target, elapsed)
+    ):
+        return Status.ON_TRACK
     return Status.BEHIND
 
 

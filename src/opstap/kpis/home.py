@@ -26,5 +26,7 @@ def panel_context(request: HttpRequest) -> dict[str, Any]:
 
 
 register_home_panel(
-    HomePanel(template="kpis/home_panel.html", perm=Perm.STEERING_VIEW, context=panel_context, order=55)
+    HomePanel(
+        template="kpis/home_panel.html", perm=Perm.STEERING_VIEW, context=panel_context, order=55
+    )
 )

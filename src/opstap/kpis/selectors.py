@@ -22,7 +22,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from opstap.accounts.access import scoped
@@ -160,14 +159,15 @@ def guided_q(ctx: KpiContext, on: dt.date) -> Q:
 
 
 def _outcome_q(ctx: KpiContext, kind: str, provider_ids: Iterable[int] | None = None) -> Q:
-    facts = trajectory_selectors.outcome_facts(
-        organisation_id=ctx.organisation_id,
-        kind=kind,
-        start=ctx.year_start,
-        end=ctx.on,
-        provider_ids=provider_ids,
+    return Q(
+        pk__in=trajectory_selectors.outcome_fact_client_ids(
+            organisation_id=ctx.organisation_id,
+            kind=kind,
+            start=ctx.year_start,
+            end=ctx.on,
+            provider_ids=provider_ids,
+        )
     )
-    return Q(pk__in=facts.values("client_id"))
 
 
 def _lks_q(ctx: KpiContext, on: dt.date) -> Q:
@@ -185,9 +185,7 @@ def client_sets(ctx: KpiContext, code: KpiCode) -> tuple[Q, Q | None]:
     """(numerator, denominator) filters on clients for one client-based KPI."""
     if code is KpiCode.ACTIVE_GUIDANCE_WORK or code is KpiCode.ACTIVE_GUIDANCE_CARE:
         steps = (
-            f.WORK_GUIDANCE_STEPS
-            if code is KpiCode.ACTIVE_GUIDANCE_WORK
-            else f.CARE_GUIDANCE_STEPS
+            f.WORK_GUIDANCE_STEPS if code is KpiCode.ACTIVE_GUIDANCE_WORK else f.CARE_GUIDANCE_STEPS
         )
         population = Q(ladder_step__in=steps)
         return population & guided_q(ctx, ctx.on), population
@@ -266,9 +264,7 @@ def kpi_result(ctx: KpiContext, code: KpiCode) -> KpiResult:
     """One KPI (the detail page): the same numbers as the dashboard."""
     d = f.definition(code)
     if code is KpiCode.SATISFACTION:
-        counts = (
-            KpiCounts(numerator=0) if ctx.filters.client_filtered else satisfaction_counts(ctx)
-        )
+        counts = KpiCounts(numerator=0) if ctx.filters.client_filtered else satisfaction_counts(ctx)
     else:
         numerator, denominator = client_sets(ctx, code)
         aggregates: dict[str, Any] = {"n": Count("pk", filter=numerator)}
@@ -296,34 +292,41 @@ def _row(code: KpiCode, label: str, n: int, d: int | None) -> BreakdownRow:
     return BreakdownRow(label=label, counts=counts, realised=f.realisation(kind, counts))
 
 
-def _set_aggregates(ctx: KpiContext, code: KpiCode) -> tuple[dict[str, Any], Q]:
+def _grouped(ctx: KpiContext, code: KpiCode, *fields: str) -> list[tuple[Any, ...]]:
+    """(group values..., numerator, denominator) rows of one GROUP BY over the clients that
+    are in the KPI's numerator or denominator."""
     numerator, denominator = client_sets(ctx, code)
-    aggregates: dict[str, Any] = {"n": Count("pk", filter=numerator)}
-    if denominator is not None:
-        aggregates["d"] = Count("pk", filter=denominator)
-        return aggregates, numerator | denominator
-    return aggregates, numerator
+    relevant = numerator if denominator is None else numerator | denominator
+    rows = (
+        base_clients(ctx)
+        .filter(relevant)
+        .order_by()
+        .values(*fields)
+        .annotate(
+            kpi_n=Count("pk", filter=numerator),
+            kpi_d=Count("pk", filter=denominator if denominator is not None else numerator),
+        )
+        .values_list(*fields, "kpi_n", "kpi_d")
+    )
+    return [tuple(r) for r in rows]
+
+
+def _has_denominator(code: KpiCode) -> bool:
+    return f.definition(code).kind in (KpiKind.SHARE, KpiKind.GROWTH)
 
 
 def breakdown_by_municipality(ctx: KpiContext, code: KpiCode) -> list[BreakdownRow]:
     """One GROUP BY municipality (plus the municipality names)."""
     if code is KpiCode.SATISFACTION:
         return _satisfaction_by_municipality(ctx)
-    aggregates, relevant = _set_aggregates(ctx, code)
-    rows = {
-        r["municipality_id"]: r
-        for r in base_clients(ctx)
-        .filter(relevant)
-        .order_by()
-        .values("municipality_id")
-        .annotate(**aggregates)
-    }
+    counts = {r[0]: (int(r[1]), int(r[2])) for r in _grouped(ctx, code, "municipality_id")}
+    has_d = _has_denominator(code)
     result = []
     for m in municipalities_for(ctx.organisation_id):
         if ctx.filters.municipality and m.pk != ctx.filters.municipality:
             continue
-        r = rows.get(m.pk, {})
-        result.append(_row(code, m.name, r.get("n", 0), r.get("d", 0) if "d" in aggregates else None))
+        n, d = counts.get(m.pk, (0, 0))
+        result.append(_row(code, m.name, n, d if has_d else None))
     return result
 
 
@@ -352,28 +355,18 @@ def breakdown_by_unit(ctx: KpiContext, code: KpiCode) -> list[BreakdownRow]:
     valid on the measurement date (R-LAD-2)."""
     if code is KpiCode.SATISFACTION:
         return []
-    aggregates, relevant = _set_aggregates(ctx, code)
     mapping = clients_selectors.mapping_rows(
         organisation_id=ctx.organisation_id, kind="unit", on=ctx.on
     )
     totals: dict[str, list[int]] = {u.value: [0, 0] for u in UnitCode}
     totals[""] = [0, 0]
-    for r in (
-        base_clients(ctx)
-        .filter(relevant)
-        .order_by()
-        .values("ladder_step", "ladder_sub_status")
-        .annotate(**aggregates)
-    ):
-        pos = LadderPosition(
-            LadderStep(r["ladder_step"]),
-            LadderSubStatus(r["ladder_sub_status"]) if r["ladder_sub_status"] else None,
-        )
+    for step, sub_status, n, d in _grouped(ctx, code, "ladder_step", "ladder_sub_status"):
+        pos = LadderPosition(LadderStep(step), LadderSubStatus(sub_status) if sub_status else None)
         unit = resolve_mapping(mapping, pos) or ""
         totals.setdefault(unit, [0, 0])
-        totals[unit][0] += r["n"]
-        totals[unit][1] += r.get("d", 0)
-    has_d = "d" in aggregates
+        totals[unit][0] += n
+        totals[unit][1] += d
+    has_d = _has_denominator(code)
     rows = [
         _row(code, UNIT_LABELS_NL[u], totals[u.value][0], totals[u.value][1] if has_d else None)
         for u in UnitCode
@@ -443,15 +436,15 @@ def trend(ctx: KpiContext, code: KpiCode) -> list[TrendPoint]:
     if code is KpiCode.LKS_GROWTH:
         aggregates = {f"m{i}": Count("pk", filter=_lks_q(ctx, end)) for i, end in enumerate(ends)}
         row = base_clients(ctx).order_by().aggregate(**aggregates)
-        return [
-            TrendPoint(m, Decimal(row[f"m{i}"]), row[f"m{i}"]) for i, m in enumerate(months)
-        ]
+        return [TrendPoint(m, Decimal(row[f"m{i}"]), row[f"m{i}"]) for i, m in enumerate(months)]
     if code is KpiCode.SATISFACTION:
         per_month: dict[dt.date, list[tuple[Decimal, int]]] = {}
         if not ctx.filters.client_filtered:
-            for held_on, score, n in _surveys(ctx).filter(
-                held_on__gte=first, held_on__lte=ctx.on
-            ).values_list("held_on", "score", "respondents"):
+            for held_on, score, n in (
+                _surveys(ctx)
+                .filter(held_on__gte=first, held_on__lte=ctx.on)
+                .values_list("held_on", "score", "respondents")
+            ):
                 per_month.setdefault(held_on.replace(day=1), []).append((Decimal(score), n))
         return [
             TrendPoint(
@@ -469,48 +462,22 @@ def trend(ctx: KpiContext, code: KpiCode) -> list[TrendPoint]:
     clients = base_clients(ctx)
     if subset is not None:
         clients = clients.filter(subset)
-    facts = trajectory_selectors.outcome_facts(
+    grouped = trajectory_selectors.outcome_facts_per_month(
         organisation_id=ctx.organisation_id,
         kind=kind,
         start=first,
         end=ctx.on,
+        client_ids=clients.values("pk"),
         provider_ids=providers,
-    ).filter(client_id__in=clients.values("pk"))
-    grouped: dict[dt.date, tuple[int, int]] = {}
-    if code is KpiCode.DURABLE_PLACEMENTS:
-        for month, decided, durable in (
-            facts.annotate(month=TruncMonth("fact_date"))
-            .order_by()
-            .values("month")
-            .annotate(
-                d=Count("client_id", distinct=True),
-                n=Count("client_id", distinct=True, filter=Q(durability="durable")),
-            )
-            .values_list("month", "d", "n")
-        ):
-            grouped[_as_date(month)] = (durable, decided)
-        return [
-            TrendPoint(
-                m, f.share_pct(*grouped.get(m, (0, 0))), *grouped.get(m, (0, 0))
-            )
-            for m in months
-        ]
-    for month, n in (
-        facts.annotate(month=TruncMonth("fact_date"))
-        .order_by()
-        .values("month")
-        .annotate(n=Count("client_id", distinct=True))
-        .values_list("month", "n")
-    ):
-        grouped[_as_date(month)] = (n, 0)
-    return [
-        TrendPoint(m, Decimal(grouped.get(m, (0, 0))[0]), grouped.get(m, (0, 0))[0])
-        for m in months
-    ]
-
-
-def _as_date(value: dt.date | dt.datetime) -> dt.date:
-    return value.date() if isinstance(value, dt.datetime) else value
+    )
+    points = []
+    for m in months:
+        n, durable = grouped.get(m, (0, 0))
+        if code is KpiCode.DURABLE_PLACEMENTS:
+            points.append(TrendPoint(m, f.share_pct(durable, n), durable, n))
+        else:
+            points.append(TrendPoint(m, Decimal(n), n))
+    return points
 
 
 # --- Drill-down (R-SEC-1: scoped, the view audits every client shown) --------------------------

@@ -88,9 +88,7 @@ def kpi_settings_update(
     """Change the R-KPI-1 activity window (months)."""
     if not 1 <= int(activity_window_months) <= 24:
         raise KpiError("Kies een venster van 1 tot en met 24 maanden.", field="window")
-    row, _created = KpiSettings.objects.select_for_update().get_or_create(
-        organisation=organisation
-    )
+    row, _created = KpiSettings.objects.select_for_update().get_or_create(organisation=organisation)
     previous = row.activity_window_months
     row.activity_window_months = int(activity_window_months)
     row.save()

@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 
 from opstap.accounts.access import scoped
 from opstap.accounts.roles import Perm, RoleCode
@@ -230,7 +230,7 @@ def active_trajectory_exists(*, on: dt.date) -> Exists:
 OUTCOME_FACT_KINDS = ("werkfit", "placement", "durability_decided", "durable")
 
 
-def outcome_facts(
+def _outcome_facts(
     *,
     organisation_id: int,
     kind: str,
@@ -238,8 +238,7 @@ def outcome_facts(
     end: dt.date,
     provider_ids: Iterable[int] | None = None,
 ) -> QuerySet[Outcome]:
-    """Outcomes of one kind whose date lies in [start, end], annotated with `client_id` and
-    `fact_date` (aggregates only; see docs/kpis.md):
+    """Outcomes of one kind whose date lies in [start, end], annotated with `fact_date` (see docs/kpis.md):
 
     - `werkfit`: werkfit = yes; dated at the end of the trajectory (or when recorded);
     - `placement`: a placement in work (start date) or an education result; dated at the start
@@ -248,9 +247,7 @@ def outcome_facts(
       or not) / is durable; dated at the check date.
     """
     recorded_on = TruncDate("recorded_at")
-    qs = Outcome.objects.filter(organisation_id=organisation_id).annotate(
-        client_id=F("trajectory__client_id")
-    )
+    qs = Outcome.objects.filter(organisation_id=organisation_id)
     if kind == "werkfit":
         qs = qs.filter(werkfit=True).annotate(
             fact_date=Coalesce("trajectory__actual_end_date", recorded_on)
@@ -269,13 +266,66 @@ def outcome_facts(
     return qs.filter(fact_date__gte=start, fact_date__lte=end)
 
 
+def outcome_fact_client_ids(
+    *,
+    organisation_id: int,
+    kind: str,
+    start: dt.date,
+    end: dt.date,
+    provider_ids: Iterable[int] | None = None,
+) -> QuerySet[Any]:
+    """Ids of the clients with an outcome fact of `kind` in [start, end] (one of
+    `OUTCOME_FACT_KINDS`); a subquery for `Q(pk__in=...)` on clients. Aggregates only."""
+    return _outcome_facts(
+        organisation_id=organisation_id,
+        kind=kind,
+        start=start,
+        end=end,
+        provider_ids=provider_ids,
+    ).values("trajectory__client_id")
+
+
+def outcome_facts_per_month(
+    *,
+    organisation_id: int,
+    kind: str,
+    start: dt.date,
+    end: dt.date,
+    client_ids: QuerySet[Any],
+    provider_ids: Iterable[int] | None = None,
+) -> dict[dt.date, tuple[int, int]]:
+    """First day of the month → (clients with the fact, of whom durable), for the clients
+    in `client_ids` (a subquery); one GROUP BY query."""
+    rows = (
+        _outcome_facts(
+            organisation_id=organisation_id,
+            kind=kind,
+            start=start,
+            end=end,
+            provider_ids=provider_ids,
+        )
+        .filter(trajectory__client_id__in=client_ids)
+        .annotate(month=TruncMonth("fact_date"))
+        .order_by()
+        .values("month")
+        .annotate(
+            n=Count("trajectory__client_id", distinct=True),
+            durable=Count("trajectory__client_id", distinct=True, filter=Q(durability="durable")),
+        )
+        .values_list("month", "n", "durable")
+    )
+    result: dict[dt.date, tuple[int, int]] = {}
+    for month, n, durable in rows:
+        day = month.date() if isinstance(month, dt.datetime) else month
+        result[day] = (n, durable)
+    return result
+
+
 def lks_working_client_ids(*, organisation_id: int, on: dt.date) -> QuerySet[Any]:
     """Ids of clients working with wage-cost subsidy on `on` (R-KPI-7): a recorded placement
     with LKS that started on or before `on` and had not ended before it. A subquery."""
     return (
-        Outcome.objects.filter(
-            organisation_id=organisation_id, lks=True, placement_start__lte=on
-        )
+        Outcome.objects.filter(organisation_id=organisation_id, lks=True, placement_start__lte=on)
         .filter(Q(last_day_of_employment__isnull=True) | Q(last_day_of_employment__gte=on))
         .values("trajectory__client_id")
     )

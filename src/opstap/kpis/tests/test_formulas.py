@@ -197,7 +197,15 @@ def test_status(
             D(100),
             Status.BEHIND,
         ),
-        (KpiCode.WERKFIT, KpiCounts(numerator=120), D(200), D("0.5"), D(120), D("100.0"), Status.ON_TRACK),
+        (
+            KpiCode.WERKFIT,
+            KpiCounts(numerator=120),
+            D(200),
+            D("0.5"),
+            D(120),
+            D("100.0"),
+            Status.ON_TRACK,
+        ),
         (
             KpiCode.LKS_GROWTH,
             KpiCounts(numerator=44, denominator=40),

@@ -22,6 +22,7 @@ urlpatterns = [
     path("instrumentengids/", include("opstap.providers.guide_urls")),
     path("trajecten/", include("opstap.trajectories.urls")),
     path("financien/", include("opstap.finance.urls")),
+    path("sturing/", include("opstap.kpis.urls")),
     path("mijn/", include("opstap.portal.urls")),
     path("facturen/", include("opstap.invoices.urls")),
     path("beheer/", admin.site.urls),

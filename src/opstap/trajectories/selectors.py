@@ -238,7 +238,7 @@ def _outcome_facts(
     end: dt.date,
     provider_ids: Iterable[int] | None = None,
 ) -> QuerySet[Outcome]:
-    """Outcomes of one kind whose date lies in [start, end], annotated with `fact_date` (see docs/kpis.md):
+    """Outcomes of one kind dated in [start, end], annotated with `fact_date` (docs/kpis.md):
 
     - `werkfit`: werkfit = yes; dated at the end of the trajectory (or when recorded);
     - `placement`: a placement in work (start date) or an education result; dated at the start

@@ -52,3 +52,35 @@ class KpiFilterForm(forms.Form):
             target_group=data.get("doelgroep") or "",
             unit=data.get("unit") or "",
         )
+
+
+class TargetsForm(forms.Form):
+    """The targets of one year (one field per KPI) and the R-KPI-1 activity window."""
+
+    activity_window_months = forms.IntegerField(
+        label="Venster actieve begeleiding (maanden)",
+        min_value=1,
+        max_value=24,
+        help_text="Een lopend traject of een vastgelegde activiteit van de klantmanager in dit "
+        "aantal maanden telt als actief begeleid (R-KPI-1 en R-KPI-5).",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from .formulas import DEFINITIONS, KpiKind
+
+        super().__init__(*args, **kwargs)
+        units = {
+            KpiKind.SHARE: "percentage",
+            KpiKind.COUNT: "aantal klanten",
+            KpiKind.SCORE: "rapportcijfer",
+            KpiKind.GROWTH: "groei in %",
+        }
+        for d in DEFINITIONS:
+            self.fields[f"kpi_{d.code.value}"] = forms.DecimalField(
+                label=f"{d.rule} {d.title}",
+                required=False,
+                max_digits=8,
+                decimal_places=1,
+                help_text=f"{units[d.kind]}; leeg = geen doel in dit jaar "
+                f"(standaard {d.default_target} in {d.first_year}-{d.last_year}).",
+            )

@@ -9,4 +9,5 @@ urlpatterns = [
     path("kpi/<slug:code>/klanten/", views.drilldown, name="drilldown"),
     path("export/excel/", views.export_xlsx, name="export_xlsx"),
     path("export/pdf/", views.export_pdf, name="export_pdf"),
+    path("doelen/", views.targets, name="targets"),
 ]

@@ -8,10 +8,12 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 
 from opstap.accounts.access import check_perm, permission_required
@@ -22,8 +24,8 @@ from opstap.finance.charts import render_svg
 from opstap.finance.exports import report_pdf, report_xlsx
 
 from . import report as kpi_report
-from . import selectors
-from .forms import KpiFilterForm
+from . import selectors, services
+from .forms import KpiFilterForm, TargetsForm
 from .formulas import KpiCode, KpiKind, KpiResult, Status, definition
 
 PAGE_SIZE = 25
@@ -272,3 +274,56 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
 @permission_required(Perm.STEERING_VIEW)
 def export_pdf(request: HttpRequest) -> HttpResponse:
     return _export(request, "pdf")
+
+
+@permission_required(Perm.ADMIN_CONFIGURE)
+def targets(request: HttpRequest) -> HttpResponse:
+    """The application administrator sets the targets per year and the activity window."""
+    org_id = _organisation_id(request)
+    organisation: Any = getattr(request.user, "organisation", None)
+    try:
+        year = int(request.GET.get("jaar") or timezone.localdate().year)
+    except ValueError:
+        year = timezone.localdate().year
+    year = min(max(year, 2000), 2100)
+    current = selectors.targets_for(org_id, year)
+    initial: dict[str, Any] = {f"kpi_{code.value}": value for code, value in current.items()}
+    initial["activity_window_months"] = selectors.activity_window_months(org_id)
+    if request.method == "POST":
+        form = TargetsForm(request.POST, initial=initial)
+        if form.is_valid():
+            try:
+                for code in KpiCode:
+                    value = form.cleaned_data.get(f"kpi_{code.value}")
+                    if value is not None and value != current[code]:
+                        services.kpi_target_set(
+                            actor=request.user,
+                            organisation=organisation,
+                            kpi=code,
+                            year=year,
+                            target=value,
+                        )
+                window = form.cleaned_data["activity_window_months"]
+                if window != initial["activity_window_months"]:
+                    services.kpi_settings_update(
+                        actor=request.user,
+                        organisation=organisation,
+                        activity_window_months=window,
+                    )
+            except services.KpiError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, f"De KPI-doelen voor {year} zijn opgeslagen.")
+                return redirect(f"{reverse('kpis:targets')}?jaar={year}")
+    else:
+        form = TargetsForm(initial=initial)
+    return render(
+        request,
+        "kpis/targets.html",
+        {
+            "page_title": f"KPI-doelen {year}",
+            "form": form,
+            "year": year,
+            "years": range(timezone.localdate().year + 1, 2020, -1),
+        },
+    )

@@ -149,3 +149,25 @@ def test_api_returns_aggregates_only(
     assert bad.status_code == 400
     assert bad["Content-Type"].startswith("application/problem+json")
     assert api_as(world.km).get("/api/v1/kpis").status_code == 403
+
+
+def test_administrator_sets_targets_and_window(world: World, make_user, policy_officer) -> None:
+    """R-KPI (targets are data) and R-KPI-1 (configurable window): the application
+    administrator changes them on a form; each change is audited; others may not."""
+    from opstap.accounts.roles import RoleCode
+    from opstap.kpis import selectors
+
+    admin = make_user(RoleCode.APP_ADMIN, username="beheerder")
+    http = _login(admin)
+    page = http.get(reverse("kpis:targets"), {"jaar": 2026})
+    assert page.status_code == 200
+    assert 'value="305.0"' in page.content.decode() or 'value="305"' in page.content.decode()
+    data = {f"kpi_{c.value}": "" for c in KpiCode}
+    data.update({"kpi_placements": "320", "activity_window_months": "6"})
+    response = http.post(reverse("kpis:targets") + "?jaar=2026", data)
+    assert response.status_code == 302
+    assert selectors.targets_for(world.org.pk, 2026)[KpiCode.PLACEMENTS] == 320
+    assert selectors.activity_window_months(world.org.pk) == 6
+    assert AuditRecord.objects.filter(object_type="kpi_target", action="create").count() == 1
+    assert AuditRecord.objects.filter(object_type="kpi_settings").count() == 1
+    assert _login(policy_officer).get(reverse("kpis:targets")).status_code == 403

@@ -47,6 +47,16 @@ TODAY = dt.date(2026, 11, 22)
 ORDER_DAY = dt.date(2026, 4, 21)
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Iterator[None]:
+    """Trends are cached; every test starts (and ends) without cached numbers."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def frozen() -> Iterator[None]:
     with time_machine.travel(dt.datetime(2026, 11, 22, 11, 0, tzinfo=dt.UTC), tick=False):

@@ -140,6 +140,8 @@ def test_trend_over_twelve_months(world: World, ctx_for: Ctx, django_assert_num_
     # a's trajectory was ordered on 21 April: from April's end on, a and (now) c are guided
     assert [p.numerator for p in guided][-1] == 2
     assert {p.month.isoformat()[:7]: p.numerator for p in guided}["2026-03"] == 0
+    with django_assert_num_queries(0):  # the guided trend is cached briefly
+        assert selectors.trend(ctx, KpiCode.ACTIVE_GUIDANCE_WORK) == guided
     lks = {p.month.isoformat()[:7]: p.numerator for p in selectors.trend(ctx, KpiCode.LKS_GROWTH)}
     assert (lks["2026-04"], lks["2026-05"], lks["2026-11"]) == (0, 1, 1)
     durable = selectors.trend(ctx, KpiCode.DURABLE_PLACEMENTS)

@@ -15,7 +15,7 @@ from opstap.finance.api.views import (
     SafetyNetViewSet,
 )
 from opstap.invoices.api.views import CreditNoteViewSet, InvoiceViewSet, PaymentBatchViewSet
-from opstap.kpis.api.views import KpiViewSet
+from opstap.kpis.api.views import KpiView
 from opstap.organisations.api.views import MunicipalityViewSet
 from opstap.providers.api.views import (
     ProductChangeProposalViewSet,
@@ -41,12 +41,12 @@ router.register("finance/forecasts", ForecastViewSet, basename="finance-forecast
 router.register("outflow-premiums", OutflowPremiumViewSet, basename="outflow-premium")
 router.register("trajectories", TrajectoryViewSet, basename="trajectory")
 router.register("invoices", InvoiceViewSet, basename="invoice")
-router.register("kpis", KpiViewSet, basename="kpi")
 router.register("credit-notes", CreditNoteViewSet, basename="credit-note")
 router.register("payment-batches", PaymentBatchViewSet, basename="payment-batch")
 
 app_name = "api"
 urlpatterns = [
     path("openapi.json", public_view(SpectacularJSONAPIView.as_view()), name="schema"),
+    path("kpis", KpiView.as_view(), name="kpis"),
     *router.urls,
 ]

@@ -8,10 +8,10 @@ from typing import Any
 
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from opstap.accounts.access import HasOpstapPermission
 from opstap.accounts.roles import Perm
@@ -21,7 +21,7 @@ from opstap.organisations.selectors import municipalities_for
 from .serializers import KpiQuerySerializer, KpiReportSerializer
 
 
-class KpiViewSet(viewsets.ViewSet):
+class KpiView(APIView):
     """The steering KPIs of one year, optionally for one municipality, target group or unit."""
 
     permission_classes = [HasOpstapPermission]
@@ -37,8 +37,9 @@ class KpiViewSet(viewsets.ViewSet):
             OpenApiParameter("unit", str, description="Unit: care of work."),
         ],
         responses=KpiReportSerializer,
+        operation_id="kpis_retrieve",
     )
-    def list(self, request: Request) -> Response:
+    def get(self, request: Request) -> Response:
         org_id = getattr(request.user, "organisation_id", None)
         if org_id is None:
             raise ValidationError({"organisation": ["U hoort bij geen organisatie."]})

@@ -38,6 +38,7 @@ class KpiFilterForm(forms.Form):
         this_year = timezone.localdate().year
         years = range(this_year + 1, FIRST_YEAR - 1, -1)
         self.fields["jaar"].choices = [(y, str(y)) for y in years]  # type: ignore[attr-defined]
+        self.fields["jaar"].initial = this_year
         self.fields["gemeente"].choices = [  # type: ignore[attr-defined]
             ("", "Alle gemeenten"),
             *((str(m.pk), m.name) for m in municipalities_for(organisation_id)),

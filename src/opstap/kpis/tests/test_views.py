@@ -171,3 +171,14 @@ def test_administrator_sets_targets_and_window(world: World, make_user, policy_o
     assert AuditRecord.objects.filter(object_type="kpi_target", action="create").count() == 1
     assert AuditRecord.objects.filter(object_type="kpi_settings").count() == 1
     assert _login(policy_officer).get(reverse("kpis:targets")).status_code == 403
+
+
+def test_year_selector_defaults_to_this_year_and_home_panel(world: World, policy_officer) -> None:
+    """R-KPI: the dashboard opens on the current year; the policy officer's start page shows
+    this year's KPI statuses."""
+    http = _login(policy_officer)
+    html = http.get(reverse("kpis:dashboard")).content.decode()
+    assert '<option value="2026" selected>' in html
+    home = http.get(reverse("web:home")).content.decode()
+    assert "Sturing: KPI&#x27;s 2026" in home or "Sturing: KPI's 2026" in home
+    assert "Achter op doel" in home

@@ -22,7 +22,11 @@ def panel_context(request: HttpRequest) -> dict[str, Any]:
     ctx = selectors.kpi_context(
         organisation_id=org_id, filters=selectors.KpiFilters(year=today.year), today=today
     )
-    return {"kpi_results": selectors.kpi_results(ctx), "kpi_year": today.year}
+    from .db import without_jit
+
+    with without_jit():
+        results = selectors.kpi_results(ctx)
+    return {"kpi_results": results, "kpi_year": today.year}
 
 
 register_home_panel(

@@ -22,6 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
+from django.db import connections
 from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
 from django.utils import timezone
 
@@ -466,12 +467,9 @@ def _trend(ctx: KpiContext, code: KpiCode) -> list[TrendPoint]:
     if code in (KpiCode.ACTIVE_GUIDANCE_WORK, KpiCode.ACTIVE_GUIDANCE_CARE):
         _n, population = client_sets(ctx, code)
         assert population is not None
-        aggregates: dict[str, Any] = {"d": Count("pk")}
-        for i, end in enumerate(ends):
-            aggregates[f"m{i}"] = Count("pk", filter=guided_q(ctx, end))
-        row = base_clients(ctx).filter(population).order_by().aggregate(**aggregates)
+        guided, total = _guided_per_month(ctx, population, ends)
         return [
-            TrendPoint(m, f.share_pct(row[f"m{i}"], row["d"]), row[f"m{i}"], row["d"])
+            TrendPoint(m, f.share_pct(guided[i], total), guided[i], total)
             for i, m in enumerate(months)
         ]
     if code is KpiCode.LKS_GROWTH:
@@ -519,6 +517,46 @@ def _trend(ctx: KpiContext, code: KpiCode) -> list[TrendPoint]:
         else:
             points.append(TrendPoint(m, Decimal(n), n))
     return points
+
+
+def _guided_per_month(
+    ctx: KpiContext, population: Q, ends: tuple[dt.date, ...]
+) -> tuple[list[int], int]:
+    """R-KPI-1/5 trend in one pass: the rows of every trajectory and documented activity of
+    the population that count at any month end, each with a 0/1 flag per month end, are
+    grouped per client (MAX: guided that month by either) and summed per month. Two queries
+    (this one and the population size), no EXISTS per client per month."""
+    clients = base_clients(ctx).filter(population)
+    ids = clients.values("pk")
+    windows = [
+        (
+            _aware(f.months_back(end, ctx.window_months) + dt.timedelta(days=1)),
+            _aware(end + dt.timedelta(days=1)),
+        )
+        for end in ends
+    ]
+    facts = trajectory_selectors.active_trajectory_month_flags(
+        organisation_id=ctx.organisation_id, month_ends=ends, client_ids=ids
+    ).union(
+        clients_selectors.documented_activity_month_flags(
+            organisation_id=ctx.organisation_id,
+            windows=windows,
+            kinds=f.DOCUMENTED_ACTIVITY_KINDS,
+            client_ids=ids,
+        ),
+        all=True,
+    )
+    sql, params = facts.query.sql_with_params()
+    per_client = ", ".join(f"MAX(f{i}) AS f{i}" for i in range(len(ends)))
+    sums = ", ".join(f"COALESCE(SUM(f{i}), 0)" for i in range(len(ends)))
+    query = (
+        f"SELECT {sums} FROM (SELECT client_id, {per_client} FROM ({sql}) facts "  # noqa: S608
+        "GROUP BY client_id) per_client"
+    )
+    with connections[facts.db].cursor() as cursor:
+        cursor.execute(query, params)
+        row = cursor.fetchone()
+    return [int(v) for v in row], clients.count()
 
 
 # --- Drill-down (R-SEC-1: scoped, the view audits every client shown) --------------------------

@@ -25,6 +25,7 @@ from opstap.finance.exports import report_pdf, report_xlsx
 
 from . import report as kpi_report
 from . import selectors, services
+from .db import no_jit
 from .forms import KpiFilterForm, TargetsForm
 from .formulas import KpiCode, KpiKind, KpiResult, Status, definition
 
@@ -117,6 +118,7 @@ def _card(result: KpiResult, points: list[selectors.TrendPoint], query: str) -> 
 
 
 @permission_required(Perm.STEERING_VIEW)
+@no_jit
 def dashboard(request: HttpRequest) -> HttpResponse:
     form, ctx = _context(request)
     query = _query(form)
@@ -138,6 +140,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @permission_required(Perm.STEERING_VIEW)
+@no_jit
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     kpi = _code(code)
     form, ctx = _context(request)
@@ -193,6 +196,7 @@ PART_LABELS = {
 
 
 @permission_required(Perm.STEERING_VIEW, Perm.CLIENT_VIEW)
+@no_jit
 def drilldown(request: HttpRequest, code: str) -> HttpResponse:
     """The clients behind a number, only those within the user's own scope (R-SEC-1); every
     client shown is audited (R-SEC-2)."""
@@ -267,11 +271,13 @@ def _export(request: HttpRequest, fmt_: str) -> HttpResponse:
 
 
 @permission_required(Perm.STEERING_VIEW)
+@no_jit
 def export_xlsx(request: HttpRequest) -> HttpResponse:
     return _export(request, "xlsx")
 
 
 @permission_required(Perm.STEERING_VIEW)
+@no_jit
 def export_pdf(request: HttpRequest) -> HttpResponse:
     return _export(request, "pdf")
 

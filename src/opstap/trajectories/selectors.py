@@ -7,7 +7,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 
 from opstap.accounts.access import scoped
@@ -328,4 +339,37 @@ def lks_working_client_ids(*, organisation_id: int, on: dt.date) -> QuerySet[Any
         Outcome.objects.filter(organisation_id=organisation_id, lks=True, placement_start__lte=on)
         .filter(Q(last_day_of_employment__isnull=True) | Q(last_day_of_employment__gte=on))
         .values("trajectory__client_id")
+    )
+
+
+def active_trajectory_month_flags(
+    *, organisation_id: int, month_ends: Iterable[dt.date], client_ids: QuerySet[Any]
+) -> QuerySet[Any]:
+    """One row per trajectory of the clients in `client_ids` (a subquery) that runs on any of
+    `month_ends`: `client_id` and a 0/1 column `f<i>` per month end (R-KPI-1/5 trend). The
+    caller aggregates per client; one scan instead of an EXISTS per client per month."""
+    ends = list(month_ends)
+    flags = {
+        f"f{i}": Case(
+            When(
+                Q(order_date__lte=end)
+                & (Q(actual_end_date__isnull=True) | Q(actual_end_date__gte=end)),
+                then=Value(1),
+            ),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+        for i, end in enumerate(ends)
+    }
+    return (
+        Trajectory.objects.filter(
+            organisation_id=organisation_id,
+            client_id__in=client_ids,
+            order_date__lte=max(ends),
+        )
+        .filter(Q(actual_end_date__isnull=True) | Q(actual_end_date__gte=min(ends)))
+        .exclude(state=State.QUOTE_REJECTED.value)
+        .order_by()
+        .annotate(**flags)
+        .values("client_id", *flags)
     )

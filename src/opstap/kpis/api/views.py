@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from opstap.accounts.access import HasOpstapPermission
 from opstap.accounts.roles import Perm
 from opstap.kpis import selectors
+from opstap.kpis.db import without_jit
 from opstap.organisations.selectors import municipalities_for
 
 from .serializers import KpiQuerySerializer, KpiReportSerializer
@@ -40,6 +41,10 @@ class KpiView(APIView):
         operation_id="kpis_retrieve",
     )
     def get(self, request: Request) -> Response:
+        with without_jit():
+            return self._get(request)
+
+    def _get(self, request: Request) -> Response:
         org_id = getattr(request.user, "organisation_id", None)
         if org_id is None:
             raise ValidationError({"organisation": ["U hoort bij geen organisatie."]})

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client as HttpClient
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -30,7 +31,9 @@ def test_dashboard_shows_every_kpi_within_a_query_budget(
     """R-KPI-1..7: one card per KPI with realisation, target and status in words; the page
     costs a fixed number of queries whatever the number of clients."""
     http = _login(policy_officer)
-    with django_assert_max_num_queries(22):
+    # 24 on SQLite; PostgreSQL adds SET/RESET jit (kpis/db.py)
+    budget = 24 + (2 if connection.vendor == "postgresql" else 0)
+    with django_assert_max_num_queries(budget):
         response = http.get(reverse("kpis:dashboard"))
     assert response.status_code == 200
     html = response.content.decode()
@@ -81,7 +84,7 @@ def test_drilldown_is_scoped_paginated_and_audited(
     assert 'data-part="rest"' in detail.content.decode()
     url = reverse("kpis:drilldown", args=[KpiCode.ACTIVE_GUIDANCE_WORK.value])
     before = AuditRecord.objects.count()
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(16 + (2 if connection.vendor == "postgresql" else 0)):
         response = http.get(url, {"deel": "teller"})
     html = response.content.decode()
     assert response.status_code == 200

@@ -23,7 +23,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import connections
-from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from opstap.accounts.access import scoped
@@ -230,19 +230,81 @@ def satisfaction_counts(ctx: KpiContext) -> KpiCounts:
     )
 
 
+GUIDANCE_KPIS: dict[KpiCode, tuple[str, ...]] = {
+    KpiCode.ACTIVE_GUIDANCE_WORK: f.WORK_GUIDANCE_STEPS,
+    KpiCode.ACTIVE_GUIDANCE_CARE: f.CARE_GUIDANCE_STEPS,
+}
+
+
+def _guided_rows(ctx: KpiContext, steps: Iterable[str], **groups: Any) -> list[tuple[Any, ...]]:
+    """R-KPI-1/5 counted in one pass: (group values..., population, guided) per group of the
+    filtered clients on `steps`. The trajectories and activities that make a client guided on
+    the measurement date are read once, grouped per client and LEFT JOINed to the population,
+    instead of an EXISTS per client (450,000 index probes at national scale)."""
+    population = base_clients(ctx).filter(ladder_step__in=list(steps))
+    ids = population.values("pk")
+    since = f.months_back(ctx.on, ctx.window_months) + dt.timedelta(days=1)
+    facts = trajectory_selectors.active_trajectory_month_flags(
+        organisation_id=ctx.organisation_id, month_ends=(ctx.on,), client_ids=ids
+    ).union(
+        clients_selectors.documented_activity_month_flags(
+            organisation_id=ctx.organisation_id,
+            windows=[(_aware(since), _aware(ctx.on + dt.timedelta(days=1)))],
+            kinds=f.DOCUMENTED_ACTIVITY_KINDS,
+            client_ids=ids,
+        ),
+        all=True,
+    )
+    names = [f"kpi_g{i}" for i in range(len(groups))]
+    people = (
+        population.order_by()
+        .annotate(kpi_client=F("pk"), **dict(zip(names, groups.values(), strict=True)))
+        .values("kpi_client", *names)
+    )
+    people_sql, people_params = people.query.sql_with_params()
+    facts_sql, facts_params = facts.query.sql_with_params()
+    cols = ", ".join(f"people.{n}" for n in names)
+    select = f"{cols}, " if names else ""
+    group_by = f" GROUP BY {cols}" if names else ""
+    query = (
+        f"SELECT {select}COUNT(*), COUNT(guided.client_id) FROM ({people_sql}) people "  # noqa: S608
+        f"LEFT JOIN (SELECT client_id FROM ({facts_sql}) facts GROUP BY client_id "
+        f"HAVING MAX(f0) = 1) guided ON guided.client_id = people.kpi_client{group_by}"
+    )
+    with connections[people.db].cursor() as cursor:
+        cursor.execute(query, (*people_params, *facts_params))
+        return [tuple(r) for r in cursor.fetchall()]
+
+
+def _guidance_counts(ctx: KpiContext) -> dict[KpiCode, KpiCounts]:
+    """R-KPI-1 and R-KPI-5 in one grouped query (per ladder step)."""
+    all_steps = [s for steps in GUIDANCE_KPIS.values() for s in steps]
+    per_step = {
+        step: (int(d), int(n)) for step, d, n in _guided_rows(ctx, all_steps, step=F("ladder_step"))
+    }
+    return {
+        code: KpiCounts(
+            numerator=sum(per_step.get(s, (0, 0))[1] for s in steps),
+            denominator=sum(per_step.get(s, (0, 0))[0] for s in steps),
+        )
+        for code, steps in GUIDANCE_KPIS.items()
+    }
+
+
 def kpi_counts(ctx: KpiContext) -> dict[KpiCode, KpiCounts]:
-    """The counts of every KPI: ONE aggregate query over the filtered clients, one query on
-    the survey waves."""
+    """The counts of every KPI: one aggregate query over the filtered clients, one grouped
+    pass for the guided shares (R-KPI-1/5), one query on the survey waves."""
     aggregates: dict[str, Any] = {}
-    for code in CLIENT_KPIS:
+    others = [c for c in CLIENT_KPIS if c not in GUIDANCE_KPIS]
+    for code in others:
         numerator, denominator = client_sets(ctx, code)
         key = code.value.replace("-", "_")
         aggregates[f"{key}__n"] = Count("pk", filter=numerator)
         if denominator is not None:
             aggregates[f"{key}__d"] = Count("pk", filter=denominator)
     row = base_clients(ctx).order_by().aggregate(**aggregates)
-    result: dict[KpiCode, KpiCounts] = {}
-    for code in CLIENT_KPIS:
+    result: dict[KpiCode, KpiCounts] = _guidance_counts(ctx)
+    for code in others:
         key = code.value.replace("-", "_")
         result[code] = KpiCounts(numerator=row[f"{key}__n"], denominator=row.get(f"{key}__d"))
     if ctx.filters.client_filtered:
@@ -267,6 +329,9 @@ def kpi_result(ctx: KpiContext, code: KpiCode) -> KpiResult:
     d = f.definition(code)
     if code is KpiCode.SATISFACTION:
         counts = KpiCounts(numerator=0) if ctx.filters.client_filtered else satisfaction_counts(ctx)
+    elif code in GUIDANCE_KPIS:
+        ((d_count, n_count),) = _guided_rows(ctx, GUIDANCE_KPIS[code])
+        counts = KpiCounts(numerator=int(n_count), denominator=int(d_count))
     else:
         numerator, denominator = client_sets(ctx, code)
         aggregates: dict[str, Any] = {"n": Count("pk", filter=numerator)}
@@ -297,7 +362,13 @@ def _row(code: KpiCode, label: str, n: int, d: int | None) -> BreakdownRow:
 def _grouped(ctx: KpiContext, code: KpiCode, *fields: str, **flags: Any) -> list[tuple[Any, ...]]:
     """(group values..., numerator, denominator) rows of one GROUP BY over the clients that
     are in the KPI's numerator or denominator; `flags` are extra grouping expressions. The
-    numerator (the expensive EXISTS part) is evaluated once per client row."""
+    numerator is evaluated once per client row; the guided shares (R-KPI-1/5) in one pass."""
+    if code in GUIDANCE_KPIS:
+        groups = {f"f_{n}": F(n) for n in fields} | flags
+        return [
+            (*r[:-2], int(r[-1]), int(r[-2]))
+            for r in _guided_rows(ctx, GUIDANCE_KPIS[code], **groups)
+        ]
     numerator, denominator = client_sets(ctx, code)
     if denominator is None:
         relevant = numerator

@@ -23,6 +23,7 @@ urlpatterns = [
     path("trajecten/", include("opstap.trajectories.urls")),
     path("financien/", include("opstap.finance.urls")),
     path("", include("opstap.access_requests.urls")),  # mijn/gegevens/, inzageverzoeken/
+    path("sturing/", include("opstap.kpis.urls")),
     path("mijn/", include("opstap.portal.urls")),
     path("facturen/", include("opstap.invoices.urls")),
     path("indicatoren/", include("opstap.indicators.urls")),

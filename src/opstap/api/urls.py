@@ -23,6 +23,7 @@ from opstap.invoices.api.views import (
     PlacementFeeClaimViewSet,
     TravelClaimViewSet,
 )
+from opstap.kpis.api.views import KpiView
 from opstap.organisations.api.views import MunicipalityViewSet
 from opstap.providers.api.views import (
     ProductChangeProposalViewSet,
@@ -70,5 +71,6 @@ urlpatterns = [
         ClientAccessRequestsView.as_view(),
         name="client-access-requests",
     ),
+    path("kpis", KpiView.as_view(), name="kpis"),
     *router.urls,
 ]

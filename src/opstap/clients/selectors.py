@@ -8,7 +8,19 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 
 from opstap.accounts.access import scoped
 
@@ -487,3 +499,63 @@ def client_budget_spendings_all(client_id: int) -> QuerySet[BudgetSpending]:
 def client_record(client_id: int) -> QuerySet[Client]:
     """The client row itself, with what its personal-data section shows."""
     return Client.objects.filter(pk=client_id).select_related("municipality", "case_manager")
+
+
+# --- Facts for the steering KPIs (kpis app, R-KPI) ------------------------------------------
+
+
+def organisation_clients(*, organisation_id: int) -> QuerySet[Client]:
+    """All clients of one organisation, for aggregates only (counts that show no personal
+    data, R-KPI). Anything that shows clients starts from `clients_for(user)` instead."""
+    return Client.objects.filter(organisation_id=organisation_id)
+
+
+def documented_activity_exists(
+    *, since: dt.datetime, until: dt.datetime, kinds: Iterable[str]
+) -> Exists:
+    """For a Client queryset: the client's *current* case manager documented an activity of
+    one of `kinds` on the timeline in [since, until) (R-KPI-1). Correlated, so it runs on the
+    `client_event_ts` index (client, occurred_at)."""
+    return Exists(
+        ClientEvent.objects.filter(
+            client_id=OuterRef("pk"),
+            occurred_at__gte=since,
+            occurred_at__lt=until,
+            kind__in=list(kinds),
+            actor_id=OuterRef("case_manager_id"),
+        )
+    )
+
+
+def documented_activity_month_flags(
+    *,
+    organisation_id: int,
+    windows: Iterable[tuple[dt.datetime, dt.datetime]],
+    kinds: Iterable[str],
+    client_ids: QuerySet[Any],
+) -> QuerySet[Any]:
+    """One row per timeline event of the clients in `client_ids` (a subquery) documented by
+    the client's current case manager within any of `windows` ([since, until)): `client_id`
+    and a 0/1 column `f<i>` per window (R-KPI-1/5 trend). The caller aggregates per client."""
+    spans = list(windows)
+    flags = {
+        f"f{i}": Case(
+            When(Q(occurred_at__gte=since, occurred_at__lt=until), then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+        for i, (since, until) in enumerate(spans)
+    }
+    return (
+        ClientEvent.objects.filter(
+            organisation_id=organisation_id,
+            client_id__in=client_ids,
+            occurred_at__gte=min(s for s, _u in spans),
+            occurred_at__lt=max(u for _s, u in spans),
+            kind__in=list(kinds),
+            actor_id=F("client__case_manager_id"),
+        )
+        .order_by()
+        .annotate(**flags)
+        .values("client_id", *flags)
+    )

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "opstap.invoices",
     "opstap.finance",
     "opstap.indicators",
+    "opstap.kpis",
     "opstap.portal",
     "opstap.access_requests",
     "opstap.api",

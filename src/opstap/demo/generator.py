@@ -63,6 +63,7 @@ DEMO_STEPS = [
     "opstap.providers",
     "opstap.clients",
     "opstap.trajectories",
+    "opstap.kpis",
     "opstap.invoices",
     "opstap.indicators",
     "opstap.finance",

@@ -16,7 +16,12 @@ from openpyxl.utils import get_column_letter
 from .charts import render_svg
 from .report import Cell, Report, Table
 
-FORMATS = {"money": "€ #,##0.00;[Red]-€ #,##0.00", "pct": "0.00%", "int": "#,##0"}
+FORMATS = {
+    "money": "€ #,##0.00;[Red]-€ #,##0.00",
+    "pct": "0.00%",
+    "int": "#,##0",
+    "decimal": "0.0",
+}
 HEADER_FILL = PatternFill("solid", fgColor="DDE6EE")
 
 
@@ -30,6 +35,8 @@ def _value(cell: Cell) -> Any:
         return float(Decimal(v))  # Excel stores doubles; cents are exact at these magnitudes
     if cell.kind == "int":
         return int(v)
+    if cell.kind == "decimal":
+        return float(Decimal(v))
     if cell.kind == "bool":
         return "ja" if v else "nee"
     return str(v)
@@ -98,7 +105,9 @@ def report_xlsx(report: Report, *, scenario_name: str = "") -> bytes:
     return buffer.getvalue()
 
 
-def report_pdf(report: Report, *, organisation: Any, scenario_name: str = "") -> bytes:
+def report_pdf(
+    report: Report, *, organisation: Any, scenario_name: str = "", meta: str = "Financieel model"
+) -> bytes:
     from weasyprint import HTML
 
     html = render_to_string(
@@ -108,6 +117,7 @@ def report_pdf(report: Report, *, organisation: Any, scenario_name: str = "") ->
             "charts": [render_svg(c) for c in report.charts],
             "organisation": organisation,
             "scenario_name": scenario_name,
+            "meta": meta,
             "generated_at": timezone.localtime(),
         },
     )

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
-CellKind = Literal["text", "int", "money", "pct", "bool"]
+CellKind = Literal["text", "int", "money", "pct", "bool", "decimal"]
 
 
 @dataclass(frozen=True)
@@ -18,7 +18,7 @@ class Cell:
 
     @property
     def is_number(self) -> bool:
-        return self.kind in ("int", "money", "pct")
+        return self.kind in ("int", "money", "pct", "decimal")
 
     def display(self) -> str:
         """Dutch notation: 1.411.750,00 and 28,39%."""
@@ -33,6 +33,8 @@ class Cell:
             return "€ " + _nl(f"{Decimal(v):,.2f}")
         if self.kind == "pct":
             return _nl(f"{Decimal(v):,.2f}") + "%"
+        if self.kind == "decimal":  # e.g. a mark out of 10: 8,2
+            return _nl(f"{Decimal(v):,.1f}")
         return str(v)
 
 

@@ -27,6 +27,8 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("Aanbieders", "providers:list", Perm.PROVIDER_VIEW),
     NavItem("Prestatie-indicatoren", "indicators:overview", Perm.PROVIDER_VIEW),
     NavItem("Financiën", "finance:index", Perm.FINANCE_VIEW),
+    NavItem("Sturing", "kpis:dashboard", Perm.STEERING_VIEW),
+    NavItem("KPI-doelen", "kpis:targets", Perm.ADMIN_CONFIGURE),
     NavItem("Trajecten", "trajectories:list", Perm.TRAJECTORY_VIEW),
     NavItem("Mijn termijnen", "trajectories:deadlines", Perm.TRAJECTORY_VIEW),
     NavItem("Facturen", "invoices:list", Perm.INVOICE_VIEW),

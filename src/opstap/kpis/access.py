@@ -1,0 +1,24 @@
+"""Scope policies of the steering app (R-SEC-1): targets, settings, survey waves and the AMR
+list are organisation data without personal data; steering readers and the application
+administrator see them (the organisation filter applies first)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from opstap.accounts.access import register_scope
+from opstap.accounts.roles import Perm
+
+from .models import KpiSettings, KpiTarget, LabourMarketRegionProvider, SatisfactionSurveyWave
+
+
+def _steering(user: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
+    if user.has_opstap_perm(Perm.STEERING_VIEW) or user.has_opstap_perm(Perm.ADMIN_CONFIGURE):
+        return qs
+    return qs.none()
+
+
+for _model in (KpiTarget, KpiSettings, SatisfactionSurveyWave, LabourMarketRegionProvider):
+    register_scope(_model)(_steering)

@@ -1,0 +1,69 @@
+"""Shapes of the KPI API (no rules): aggregates only, never personal data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from opstap.clients.ladder import UnitCode
+from opstap.clients.target_groups import TargetGroupCode
+
+
+class KpiQuerySerializer(serializers.Serializer[Any]):
+    year = serializers.IntegerField(
+        required=False, min_value=2000, max_value=2100, help_text="Jaar (standaard: dit jaar)."
+    )
+    municipality = serializers.IntegerField(
+        required=False, min_value=1, help_text="Id van een gemeente van de organisatie."
+    )
+    target_group = serializers.ChoiceField(
+        required=False,
+        choices=[g.value for g in TargetGroupCode],
+        help_text="Alleen klanten van deze doelgroep.",
+    )
+    unit = serializers.ChoiceField(
+        required=False, choices=[u.value for u in UnitCode], help_text="Alleen deze unit."
+    )
+
+
+class KpiSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField(help_text="Vaste code van de KPI.")
+    rule = serializers.CharField(help_text="Regel in de specificatie, bijv. R-KPI-1.")
+    title = serializers.CharField(help_text="Naam van de KPI (Nederlands).")
+    kind = serializers.ChoiceField(
+        choices=["share", "count", "score", "growth"],
+        help_text="share = percentage, count = aantal, score = rapportcijfer, growth = groei %.",
+    )
+    target = serializers.DecimalField(
+        max_digits=8, decimal_places=1, allow_null=True, help_text="Doel in het jaar."
+    )
+    realised = serializers.DecimalField(
+        max_digits=8, decimal_places=1, allow_null=True, help_text="Realisatie op de peildatum."
+    )
+    expected = serializers.DecimalField(
+        max_digits=8,
+        decimal_places=1,
+        allow_null=True,
+        help_text="Voor aantallen en groei: het deel van het doel dat nu gehaald moet zijn.",
+    )
+    status = serializers.ChoiceField(
+        choices=["met", "on_track", "behind", "no_data", "no_target"], help_text="Status."
+    )
+    status_label = serializers.CharField(help_text="Status in woorden (Nederlands).")
+    numerator = serializers.IntegerField(help_text="Teller (aantal klanten of respondenten).")
+    denominator = serializers.IntegerField(
+        allow_null=True, help_text="Noemer (populatie), of eind vorig jaar bij groei."
+    )
+
+
+class KpiReportSerializer(serializers.Serializer[Any]):
+    year = serializers.IntegerField(help_text="Jaar.")
+    measured_on = serializers.DateField(help_text="Peildatum: vandaag of 31 december.")
+    elapsed_fraction = serializers.DecimalField(
+        max_digits=5, decimal_places=4, help_text="Verstreken deel van het jaar (0-1)."
+    )
+    municipality = serializers.IntegerField(allow_null=True, help_text="Gefilterde gemeente.")
+    target_group = serializers.CharField(allow_blank=True, help_text="Gefilterde doelgroep.")
+    unit = serializers.CharField(allow_blank=True, help_text="Gefilterde unit.")
+    kpis = KpiSerializer(many=True, help_text="Elke KPI met doel, realisatie en status.")

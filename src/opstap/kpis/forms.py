@@ -1,0 +1,87 @@
+"""The filter form of the steering pages: year, municipality, target group, unit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from opstap.clients.ladder import UNIT_LABELS_NL
+from opstap.clients.target_groups import TARGET_GROUP_LABELS_NL
+from opstap.organisations.selectors import municipalities_for
+
+from .selectors import KpiFilters
+
+FIRST_YEAR = 2021
+
+
+class KpiFilterForm(forms.Form):
+    jaar = forms.TypedChoiceField(label="Jaar", coerce=int, required=False)
+    gemeente = forms.ChoiceField(label="Gemeente", required=False)
+    doelgroep = forms.ChoiceField(
+        label="Doelgroep",
+        required=False,
+        choices=[
+            ("", "Alle doelgroepen"),
+            *((g.value, lbl) for g, lbl in TARGET_GROUP_LABELS_NL.items()),
+        ],
+    )
+    unit = forms.ChoiceField(
+        label="Unit",
+        required=False,
+        choices=[("", "Alle units"), *((u.value, lbl) for u, lbl in UNIT_LABELS_NL.items())],
+    )
+
+    def __init__(self, *args: Any, organisation_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        this_year = timezone.localdate().year
+        years = range(this_year + 1, FIRST_YEAR - 1, -1)
+        self.fields["jaar"].choices = [(y, str(y)) for y in years]  # type: ignore[attr-defined]
+        self.fields["jaar"].initial = this_year
+        self.fields["gemeente"].choices = [  # type: ignore[attr-defined]
+            ("", "Alle gemeenten"),
+            *((str(m.pk), m.name) for m in municipalities_for(organisation_id)),
+        ]
+
+    def filters(self) -> KpiFilters:
+        data = self.cleaned_data if self.is_valid() else {}
+        municipality = data.get("gemeente") or ""
+        return KpiFilters(
+            year=data.get("jaar") or timezone.localdate().year,
+            municipality=int(municipality) if str(municipality).isdigit() else None,
+            target_group=data.get("doelgroep") or "",
+            unit=data.get("unit") or "",
+        )
+
+
+class TargetsForm(forms.Form):
+    """The targets of one year (one field per KPI) and the R-KPI-1 activity window."""
+
+    activity_window_months = forms.IntegerField(
+        label="Venster actieve begeleiding (maanden)",
+        min_value=1,
+        max_value=24,
+        help_text="Een lopend traject of een vastgelegde activiteit van de klantmanager in dit "
+        "aantal maanden telt als actief begeleid (R-KPI-1 en R-KPI-5).",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from .formulas import DEFINITIONS, KpiKind
+
+        super().__init__(*args, **kwargs)
+        units = {
+            KpiKind.SHARE: "percentage",
+            KpiKind.COUNT: "aantal klanten",
+            KpiKind.SCORE: "rapportcijfer",
+            KpiKind.GROWTH: "groei in %",
+        }
+        for d in DEFINITIONS:
+            self.fields[f"kpi_{d.code.value}"] = forms.DecimalField(
+                label=f"{d.rule} {d.title}",
+                required=False,
+                max_digits=8,
+                decimal_places=1,
+                help_text=f"{units[d.kind]}; leeg = geen doel in dit jaar "
+                f"(standaard {d.default_target} in {d.first_year}-{d.last_year}).",
+            )

@@ -1,0 +1,136 @@
+"""Tables of the steering app (R-KPI): yearly targets as data, the configurable activity
+window, client-satisfaction survey waves (R-KPI-6) and which providers are labour-market-region
+(AMR) channels (R-KPI-3). The KPIs themselves are computed, never stored."""
+
+from __future__ import annotations
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from opstap.organisations.models import OrganisationOwned
+
+from .formulas import ACTIVITY_WINDOW_MONTHS_DEFAULT, DEFINITIONS
+
+KPI_CHOICES = [(d.code.value, f"{d.rule} {d.title}") for d in DEFINITIONS]
+
+
+class KpiTarget(OrganisationOwned):
+    """The target of one KPI in one year; without a row the spec's default applies."""
+
+    kpi = models.CharField(
+        _("KPI"), max_length=40, choices=KPI_CHOICES, help_text=_("De KPI (R-KPI-1..7).")
+    )
+    year = models.PositiveSmallIntegerField(
+        _("jaar"),
+        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+        help_text=_("Kalenderjaar van het doel."),
+    )
+    target = models.DecimalField(
+        _("doel"),
+        max_digits=8,
+        decimal_places=1,
+        validators=[MinValueValidator(-100)],
+        help_text=_("Aantal klanten, percentage, rapportcijfer of groei in % (zie de KPI)."),
+    )
+    updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("KPI-doel")
+        verbose_name_plural = _("KPI-doelen")
+        ordering = ["year", "kpi"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "kpi", "year"], name="uniq_kpi_target_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kpi} {self.year}: {self.target}"
+
+
+class KpiSettings(OrganisationOwned):
+    """Settings of the KPIs per organisation (R-KPI-1: the activity window)."""
+
+    activity_window_months = models.PositiveSmallIntegerField(
+        _("venster activiteit (maanden)"),
+        default=ACTIVITY_WINDOW_MONTHS_DEFAULT,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+        help_text=_(
+            "Een klant is actief begeleid met een lopend traject of een vastgelegde activiteit "
+            "van de klantmanager in dit aantal maanden (R-KPI-1, standaard 3)."
+        ),
+    )
+    updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("KPI-instelling")
+        verbose_name_plural = _("KPI-instellingen")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation"], name="uniq_kpi_settings_org")
+        ]
+
+    def __str__(self) -> str:
+        return f"Activiteit in de laatste {self.activity_window_months} maanden"
+
+
+class SatisfactionSurveyWave(OrganisationOwned):
+    """One wave of the client-satisfaction survey (klantbelevingsonderzoek, R-KPI-6)."""
+
+    name = models.CharField(_("naam"), max_length=200, help_text=_("Bijv. KBO 2024."))
+    held_on = models.DateField(_("datum"), help_text=_("Datum (einde) van de meting."))
+    municipality = models.ForeignKey(
+        "organisations.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("gemeente"),
+        help_text=_("Leeg = de hele organisatie."),
+    )
+    score = models.DecimalField(
+        _("rapportcijfer"),
+        max_digits=3,
+        decimal_places=1,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=_("Gemiddeld rapportcijfer (1-10)."),
+    )
+    respondents = models.PositiveIntegerField(
+        _("respondenten"),
+        validators=[MinValueValidator(1)],
+        help_text=_("Aantal respondenten (weegt mee in het jaargemiddelde)."),
+    )
+
+    class Meta:
+        verbose_name = _("meting klanttevredenheid")
+        verbose_name_plural = _("metingen klanttevredenheid")
+        ordering = ["-held_on", "name"]
+        indexes = [models.Index(fields=["organisation", "held_on"], name="kpi_survey_org_date")]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.score}"
+
+
+class LabourMarketRegionProvider(OrganisationOwned):
+    """A provider whose trajectories count as labour-market-region (AMR/WSP) trajectories
+    (R-KPI-3: at least 20 placements via AMR trajectories)."""
+
+    provider = models.ForeignKey(
+        "providers.Provider",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("aanbieder"),
+        help_text=_("Aanbieder die namens de arbeidsmarktregio (WSP) plaatst."),
+    )
+
+    class Meta:
+        verbose_name = _("AMR-aanbieder")
+        verbose_name_plural = _("AMR-aanbieders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "provider"], name="uniq_kpi_amr_provider"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.provider_id)

@@ -1,0 +1,152 @@
+"""The KPI report for the councils' cycle as the finance app's `Report` shape (tables and
+charts), so the page, the xlsx and the PDF render the same numbers with the same helpers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from opstap.finance.report import Cell, Chart, Report, Series, Table
+
+from . import selectors
+from .formulas import KpiCode, KpiKind, KpiResult
+from .selectors import BreakdownRow, KpiContext, TrendPoint
+
+MONTHS_NL = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+
+
+def month_label(day: dt.date) -> str:
+    return f"{MONTHS_NL[day.month - 1]} {day:%y}"
+
+
+def value_cell(kind: KpiKind, value: Decimal | None, *, strong: bool = False) -> Cell:
+    """A realisation or target as a typed cell: % for shares and growth, a whole number for
+    counts, one decimal for a score."""
+    if kind in (KpiKind.SHARE, KpiKind.GROWTH):
+        return Cell(value, "pct", strong=strong)
+    if kind is KpiKind.SCORE:
+        return Cell(value, "decimal", strong=strong)
+    return Cell(None if value is None else int(value), "int", strong=strong)
+
+
+def trend_chart(result: KpiResult, points: list[TrendPoint]) -> Chart:
+    d = result.definition
+    share_like = d.kind in (KpiKind.SHARE, KpiKind.SCORE)
+    label = {
+        KpiKind.SHARE: "% per maandeinde",
+        KpiKind.COUNT: "aantal per maand",
+        KpiKind.SCORE: "rapportcijfer per maand",
+        KpiKind.GROWTH: "aantal werkend met LKS per maandeinde",
+    }[d.kind]
+    if d.code is KpiCode.DURABLE_PLACEMENTS:
+        label = "% duurzaam van de in die maand beoordeelde plaatsingen"
+    return Chart(
+        title=f"{d.title}: {label}",
+        kind="line" if share_like or d.kind is KpiKind.GROWTH else "bar",
+        labels=tuple(month_label(p.month) for p in points),
+        series=(
+            Series(d.title, tuple(None if p.value is None else float(p.value) for p in points)),
+        ),
+        unit="pct" if d.kind is KpiKind.SHARE else "int",
+        reference_line=float(result.target) if share_like and result.target is not None else None,
+        reference_label="doel" if share_like and result.target is not None else "",
+    )
+
+
+def trend_table(result: KpiResult, points: list[TrendPoint]) -> Table:
+    kind = result.definition.kind
+    headers: tuple[str, ...] = ("Maand", "Waarde", result.definition.numerator_label)
+    with_d = any(p.denominator is not None for p in points)
+    if with_d:
+        headers = (*headers, result.definition.denominator_label or "Noemer")
+    value_kind = KpiKind.COUNT if kind is KpiKind.GROWTH else kind
+    rows = []
+    for p in points:
+        row = [
+            Cell(month_label(p.month)),
+            value_cell(value_kind, p.value),
+            Cell(p.numerator, "int"),
+        ]
+        if with_d:
+            row.append(Cell(p.denominator, "int"))
+        rows.append(tuple(row))
+    return Table(title=f"{result.definition.title} per maand", headers=headers, rows=tuple(rows))
+
+
+def breakdown_table(title: str, result: KpiResult, rows: list[BreakdownRow]) -> Table:
+    d = result.definition
+    with_d = d.kind in (KpiKind.SHARE, KpiKind.GROWTH)
+    headers: tuple[str, ...] = (title, "Realisatie", d.numerator_label)
+    if with_d:
+        headers = (*headers, d.denominator_label)
+    body = []
+    for r in rows:
+        row = [Cell(r.label), value_cell(d.kind, r.realised), Cell(r.counts.numerator, "int")]
+        if with_d:
+            row.append(Cell(r.counts.denominator, "int"))
+        body.append(tuple(row))
+    return Table(title=f"{d.title} per {title.lower()}", headers=headers, rows=tuple(body))
+
+
+def summary_table(results: list[KpiResult]) -> Table:
+    rows = []
+    for r in results:
+        d = r.definition
+        rows.append(
+            (
+                Cell(d.title),
+                Cell(d.rule),
+                value_cell(d.kind, r.target),
+                value_cell(d.kind, r.realised, strong=True),
+                Cell(r.status.label),
+                Cell(r.counts.numerator, "int"),
+                Cell(r.counts.denominator, "int"),
+            )
+        )
+    return Table(
+        title="KPI's bestuurlijke opdracht",
+        headers=("KPI", "Regel", "Doel", "Realisatie", "Status", "Teller", "Noemer"),
+        rows=tuple(rows),
+    )
+
+
+def filters_text(ctx: KpiContext, *, municipality_name: str = "") -> str:
+    parts = [f"Jaar {ctx.filters.year} (stand {ctx.on:%d-%m-%Y})"]
+    parts.append(municipality_name or "alle gemeenten")
+    if ctx.filters.target_group:
+        parts.append(f"doelgroep {ctx.filters.target_group}")
+    if ctx.filters.unit:
+        parts.append(f"unit {ctx.filters.unit}")
+    return ", ".join(parts)
+
+
+def council_report(ctx: KpiContext, *, municipality_name: str = "") -> Report:
+    """All KPIs with target, realisation and status, per municipality, and the 12-month
+    trend of each: what the councils receive (xlsx and PDF)."""
+    results = selectors.kpi_results(ctx)
+    tables = [summary_table(results)]
+    by_mun: list[Table] = []
+    trends: list[Table] = []
+    charts: list[Chart] = []
+    for r in results:
+        by_mun.append(
+            breakdown_table("Gemeente", r, selectors.breakdown_by_municipality(ctx, r.code))
+        )
+        points = selectors.trend(ctx, r.code)
+        trends.append(trend_table(r, points))
+        charts.append(trend_chart(r, points))
+    notes = (
+        "Realisatie per KPI volgens docs/kpis.md; aantallen zijn unieke klanten.",
+        "Status: 'Op koers' = bij aantallen en groei minstens het deel van het doel dat bij "
+        "het verstreken deel van het jaar hoort.",
+    )
+    return Report(
+        title=f"Sturing bestuurlijke opdracht {ctx.filters.year}",
+        summary=(
+            ("Selectie", Cell(filters_text(ctx, municipality_name=municipality_name))),
+            *((r.definition.title, value_cell(r.definition.kind, r.realised)) for r in results),
+        ),
+        tables=(*tables, *by_mun, *trends),
+        charts=tuple(charts[:4]),
+        notes=notes,
+    )

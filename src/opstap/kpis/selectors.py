@@ -1,0 +1,666 @@
+"""Reads of the steering app: the counts behind every KPI (R-KPI-1..7), gathered with
+aggregated SQL, split per municipality, target group and unit, a 12-month trend, and the
+drill-down to the clients behind a number (scoped, R-SEC-1).
+
+How it works: every client-based KPI is a pair of filters on the organisation's clients (a
+numerator and, for shares and growth, a denominator), built from the facts that the clients
+and trajectories apps expose through their selectors. All KPIs of a year are then counted in
+ONE aggregate query (`COUNT(*) FILTER (WHERE ...)` per KPI); a breakdown is one GROUP BY; a
+trend is one query with a filtered count per month. Nothing loops over clients in Python.
+
+Counts are organisation-wide aggregates without personal data (a policy officer may read
+them); the drill-down starts from `accounts.access.scoped` on clients, so a user only ever
+sees clients within their own scope.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Any
+
+from django.core.cache import cache
+from django.db import connections
+from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from opstap.accounts.access import scoped
+from opstap.clients import selectors as clients_selectors
+from opstap.clients.ladder import (
+    UNIT_LABELS_NL,
+    LadderPosition,
+    LadderStep,
+    LadderSubStatus,
+    UnitCode,
+    resolve_mapping,
+)
+from opstap.clients.models import Client
+from opstap.clients.target_groups import TARGET_GROUP_LABELS_NL, TargetGroupCode
+from opstap.organisations.selectors import municipalities_for
+from opstap.trajectories import selectors as trajectory_selectors
+
+from . import formulas as f
+from .formulas import KpiCode, KpiCounts, KpiKind, KpiResult
+from .models import KpiSettings, KpiTarget, LabourMarketRegionProvider, SatisfactionSurveyWave
+
+#: The KPIs counted on clients (all but the survey score).
+CLIENT_KPIS: tuple[KpiCode, ...] = tuple(
+    d.code for d in f.DEFINITIONS if d.code is not KpiCode.SATISFACTION
+)
+
+
+@dataclass(frozen=True)
+class KpiFilters:
+    year: int
+    municipality: int | None = None
+    target_group: str = ""
+    unit: str = ""
+
+    @property
+    def client_filtered(self) -> bool:
+        """Whether a filter applies that a survey score cannot follow."""
+        return bool(self.target_group or self.unit)
+
+
+@dataclass(frozen=True)
+class KpiContext:
+    """Everything a KPI read needs, resolved once per request (two small queries)."""
+
+    organisation_id: int
+    filters: KpiFilters
+    today: dt.date
+    on: dt.date  # measurement date of the year
+    window_months: int
+    amr_provider_ids: tuple[int, ...]
+
+    @property
+    def year_start(self) -> dt.date:
+        return dt.date(self.filters.year, 1, 1)
+
+    @property
+    def elapsed(self) -> Decimal:
+        return f.elapsed_fraction(self.filters.year, self.today)
+
+
+def kpi_context(
+    *, organisation_id: int, filters: KpiFilters, today: dt.date | None = None
+) -> KpiContext:
+    today = today or timezone.localdate()
+    return KpiContext(
+        organisation_id=organisation_id,
+        filters=filters,
+        today=today,
+        on=f.measurement_date(filters.year, today),
+        window_months=activity_window_months(organisation_id),
+        amr_provider_ids=tuple(
+            LabourMarketRegionProvider.objects.filter(organisation_id=organisation_id)
+            .order_by("provider_id")
+            .values_list("provider_id", flat=True)
+        ),
+    )
+
+
+def activity_window_months(organisation_id: int) -> int:
+    value = (
+        KpiSettings.objects.filter(organisation_id=organisation_id)
+        .values_list("activity_window_months", flat=True)
+        .first()
+    )
+    return value or f.ACTIVITY_WINDOW_MONTHS_DEFAULT
+
+
+def targets_for(organisation_id: int, year: int) -> dict[KpiCode, Decimal | None]:
+    """The target of every KPI in `year`: the organisation's row, else the spec default."""
+    own = dict(
+        KpiTarget.objects.filter(organisation_id=organisation_id, year=year).values_list(
+            "kpi", "target"
+        )
+    )
+    return {
+        d.code: own[d.code.value] if d.code.value in own else f.default_target(d.code, year)
+        for d in f.DEFINITIONS
+    }
+
+
+# --- The client sets behind each KPI ---------------------------------------------------------
+
+
+def base_clients(ctx: KpiContext) -> QuerySet[Client]:
+    """The organisation's clients narrowed by the filters (municipality, target group and
+    unit as derived on the measurement date)."""
+    qs = clients_selectors.organisation_clients(organisation_id=ctx.organisation_id)
+    flt = ctx.filters
+    if flt.municipality:
+        qs = qs.filter(municipality_id=flt.municipality)
+    if flt.target_group:
+        qs = qs.filter(clients_selectors.target_group_q(flt.target_group, ctx.on))
+    if flt.unit:
+        qs = qs.filter(
+            clients_selectors.unit_q(organisation_id=ctx.organisation_id, unit=flt.unit, on=ctx.on)
+        )
+    return qs
+
+
+def _aware(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def guided_q(ctx: KpiContext, on: dt.date) -> Q:
+    """R-KPI-1/5: an active trajectory on `on`, or an activity documented by the client's
+    case manager in the `window_months` months up to and including `on`."""
+    since = f.months_back(on, ctx.window_months) + dt.timedelta(days=1)
+    return Q(trajectory_selectors.active_trajectory_exists(on=on)) | Q(
+        clients_selectors.documented_activity_exists(
+            since=_aware(since),
+            until=_aware(on + dt.timedelta(days=1)),
+            kinds=f.DOCUMENTED_ACTIVITY_KINDS,
+        )
+    )
+
+
+def _outcome_q(ctx: KpiContext, kind: str, provider_ids: Iterable[int] | None = None) -> Q:
+    return Q(
+        pk__in=trajectory_selectors.outcome_fact_client_ids(
+            organisation_id=ctx.organisation_id,
+            kind=kind,
+            start=ctx.year_start,
+            end=ctx.on,
+            provider_ids=provider_ids,
+        )
+    )
+
+
+def _lks_q(ctx: KpiContext, on: dt.date) -> Q:
+    return Q(
+        pk__in=trajectory_selectors.lks_working_client_ids(
+            organisation_id=ctx.organisation_id, on=on
+        )
+    )
+
+
+LDR_NBW_Q = Q(ldr_registered=True) | Q(nbw_indication=True)
+
+
+def client_sets(ctx: KpiContext, code: KpiCode) -> tuple[Q, Q | None]:
+    """(numerator, denominator) filters on clients for one client-based KPI."""
+    if code is KpiCode.ACTIVE_GUIDANCE_WORK or code is KpiCode.ACTIVE_GUIDANCE_CARE:
+        steps = (
+            f.WORK_GUIDANCE_STEPS if code is KpiCode.ACTIVE_GUIDANCE_WORK else f.CARE_GUIDANCE_STEPS
+        )
+        population = Q(ladder_step__in=steps)
+        return population & guided_q(ctx, ctx.on), population
+    if code is KpiCode.WERKFIT:
+        return _outcome_q(ctx, "werkfit"), None
+    if code is KpiCode.PLACEMENTS:
+        return _outcome_q(ctx, "placement"), None
+    if code is KpiCode.PLACEMENTS_LDR_NBW:
+        return _outcome_q(ctx, "placement") & LDR_NBW_Q, None
+    if code is KpiCode.PLACEMENTS_AMR:
+        return _outcome_q(ctx, "placement", provider_ids=ctx.amr_provider_ids), None
+    if code is KpiCode.DURABLE_PLACEMENTS:
+        return _outcome_q(ctx, "durable"), _outcome_q(ctx, "durability_decided")
+    if code is KpiCode.LKS_GROWTH:
+        previous_end = dt.date(ctx.filters.year - 1, 12, 31)
+        return _lks_q(ctx, ctx.on), _lks_q(ctx, previous_end)
+    raise ValueError(f"{code} is not counted on clients")
+
+
+# --- Results ---------------------------------------------------------------------------------
+
+
+def _surveys(ctx: KpiContext) -> QuerySet[SatisfactionSurveyWave]:
+    qs = SatisfactionSurveyWave.objects.filter(organisation_id=ctx.organisation_id)
+    if ctx.filters.municipality:
+        qs = qs.filter(municipality_id=ctx.filters.municipality)
+    return qs
+
+
+def satisfaction_counts(ctx: KpiContext) -> KpiCounts:
+    """R-KPI-6: the respondent-weighted score of the year's waves (one query)."""
+    waves = list(
+        _surveys(ctx)
+        .filter(held_on__gte=ctx.year_start, held_on__lte=ctx.on)
+        .values_list("score", "respondents")
+    )
+    return KpiCounts(
+        numerator=sum(n for _s, n in waves),
+        score=f.weighted_score([(Decimal(s), n) for s, n in waves]),
+    )
+
+
+GUIDANCE_KPIS: dict[KpiCode, tuple[str, ...]] = {
+    KpiCode.ACTIVE_GUIDANCE_WORK: f.WORK_GUIDANCE_STEPS,
+    KpiCode.ACTIVE_GUIDANCE_CARE: f.CARE_GUIDANCE_STEPS,
+}
+
+
+def _guided_rows(ctx: KpiContext, steps: Iterable[str], **groups: Any) -> list[tuple[Any, ...]]:
+    """R-KPI-1/5 counted in one pass: (group values..., population, guided) per group of the
+    filtered clients on `steps`. The trajectories and activities that make a client guided on
+    the measurement date are read once, grouped per client and LEFT JOINed to the population,
+    instead of an EXISTS per client (450,000 index probes at national scale)."""
+    population = base_clients(ctx).filter(ladder_step__in=list(steps))
+    ids = population.values("pk")
+    since = f.months_back(ctx.on, ctx.window_months) + dt.timedelta(days=1)
+    facts = trajectory_selectors.active_trajectory_month_flags(
+        organisation_id=ctx.organisation_id, month_ends=(ctx.on,), client_ids=ids
+    ).union(
+        clients_selectors.documented_activity_month_flags(
+            organisation_id=ctx.organisation_id,
+            windows=[(_aware(since), _aware(ctx.on + dt.timedelta(days=1)))],
+            kinds=f.DOCUMENTED_ACTIVITY_KINDS,
+            client_ids=ids,
+        ),
+        all=True,
+    )
+    names = [f"kpi_g{i}" for i in range(len(groups))]
+    people = (
+        population.order_by()
+        .annotate(kpi_client=F("pk"), **dict(zip(names, groups.values(), strict=True)))
+        .values("kpi_client", *names)
+    )
+    people_sql, people_params = people.query.sql_with_params()
+    facts_sql, facts_params = facts.query.sql_with_params()
+    cols = ", ".join(f"people.{n}" for n in names)
+    select = f"{cols}, " if names else ""
+    group_by = f" GROUP BY {cols}" if names else ""
+    query = (
+        f"SELECT {select}COUNT(*), COUNT(guided.client_id) FROM ({people_sql}) people "  # noqa: S608
+        f"LEFT JOIN (SELECT client_id FROM ({facts_sql}) facts GROUP BY client_id "
+        f"HAVING MAX(f0) = 1) guided ON guided.client_id = people.kpi_client{group_by}"
+    )
+    with connections[people.db].cursor() as cursor:
+        cursor.execute(query, (*people_params, *facts_params))
+        return [tuple(r) for r in cursor.fetchall()]
+
+
+def _guidance_counts(ctx: KpiContext) -> dict[KpiCode, KpiCounts]:
+    """R-KPI-1 and R-KPI-5 in one grouped query (per ladder step)."""
+    all_steps = [s for steps in GUIDANCE_KPIS.values() for s in steps]
+    per_step = {
+        step: (int(d), int(n)) for step, d, n in _guided_rows(ctx, all_steps, step=F("ladder_step"))
+    }
+    return {
+        code: KpiCounts(
+            numerator=sum(per_step.get(s, (0, 0))[1] for s in steps),
+            denominator=sum(per_step.get(s, (0, 0))[0] for s in steps),
+        )
+        for code, steps in GUIDANCE_KPIS.items()
+    }
+
+
+def kpi_counts(ctx: KpiContext) -> dict[KpiCode, KpiCounts]:
+    """The counts of every KPI: one aggregate query over the filtered clients, one grouped
+    pass for the guided shares (R-KPI-1/5), one query on the survey waves."""
+    aggregates: dict[str, Any] = {}
+    others = [c for c in CLIENT_KPIS if c not in GUIDANCE_KPIS]
+    for code in others:
+        numerator, denominator = client_sets(ctx, code)
+        key = code.value.replace("-", "_")
+        aggregates[f"{key}__n"] = Count("pk", filter=numerator)
+        if denominator is not None:
+            aggregates[f"{key}__d"] = Count("pk", filter=denominator)
+    row = base_clients(ctx).order_by().aggregate(**aggregates)
+    result: dict[KpiCode, KpiCounts] = _guidance_counts(ctx)
+    for code in others:
+        key = code.value.replace("-", "_")
+        result[code] = KpiCounts(numerator=row[f"{key}__n"], denominator=row.get(f"{key}__d"))
+    if ctx.filters.client_filtered:
+        result[KpiCode.SATISFACTION] = KpiCounts(numerator=0, score=None)
+    else:
+        result[KpiCode.SATISFACTION] = satisfaction_counts(ctx)
+    return result
+
+
+def kpi_results(ctx: KpiContext) -> list[KpiResult]:
+    """Every KPI with realisation, target and status, in the order of the spec."""
+    counts = kpi_counts(ctx)
+    targets = targets_for(ctx.organisation_id, ctx.filters.year)
+    return [
+        f.evaluate(d, counts[d.code], target=targets[d.code], elapsed=ctx.elapsed)
+        for d in f.DEFINITIONS
+    ]
+
+
+def kpi_result(ctx: KpiContext, code: KpiCode) -> KpiResult:
+    """One KPI (the detail page): the same numbers as the dashboard."""
+    d = f.definition(code)
+    if code is KpiCode.SATISFACTION:
+        counts = KpiCounts(numerator=0) if ctx.filters.client_filtered else satisfaction_counts(ctx)
+    elif code in GUIDANCE_KPIS:
+        ((d_count, n_count),) = _guided_rows(ctx, GUIDANCE_KPIS[code])
+        counts = KpiCounts(numerator=int(n_count), denominator=int(d_count))
+    else:
+        numerator, denominator = client_sets(ctx, code)
+        aggregates: dict[str, Any] = {"n": Count("pk", filter=numerator)}
+        if denominator is not None:
+            aggregates["d"] = Count("pk", filter=denominator)
+        row = base_clients(ctx).order_by().aggregate(**aggregates)
+        counts = KpiCounts(numerator=row["n"], denominator=row.get("d"))
+    target = targets_for(ctx.organisation_id, ctx.filters.year)[code]
+    return f.evaluate(d, counts, target=target, elapsed=ctx.elapsed)
+
+
+# --- Breakdowns ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BreakdownRow:
+    label: str
+    counts: KpiCounts
+    realised: Decimal | None
+
+
+def _row(code: KpiCode, label: str, n: int, d: int | None) -> BreakdownRow:
+    counts = KpiCounts(numerator=n, denominator=d)
+    kind = f.definition(code).kind
+    return BreakdownRow(label=label, counts=counts, realised=f.realisation(kind, counts))
+
+
+def _grouped(ctx: KpiContext, code: KpiCode, *fields: str, **flags: Any) -> list[tuple[Any, ...]]:
+    """(group values..., numerator, denominator) rows of one GROUP BY over the clients that
+    are in the KPI's numerator or denominator; `flags` are extra grouping expressions. The
+    numerator is evaluated once per client row; the guided shares (R-KPI-1/5) in one pass."""
+    if code in GUIDANCE_KPIS:
+        groups = {f"f_{n}": F(n) for n in fields} | flags
+        return [
+            (*r[:-2], int(r[-1]), int(r[-2]))
+            for r in _guided_rows(ctx, GUIDANCE_KPIS[code], **groups)
+        ]
+    numerator, denominator = client_sets(ctx, code)
+    if denominator is None:
+        relevant = numerator
+    elif f.definition(code).kind is KpiKind.SHARE:
+        relevant = denominator  # a share's numerator is part of its denominator
+    else:
+        relevant = numerator | denominator
+    fields = (*fields, *flags)
+    rows = (
+        base_clients(ctx)
+        .filter(relevant)
+        .order_by()
+        .annotate(**flags)
+        .values(*fields)
+        .annotate(
+            kpi_n=Count("pk", filter=numerator),
+            kpi_d=Count("pk", filter=denominator if denominator is not None else numerator),
+        )
+        .values_list(*fields, "kpi_n", "kpi_d")
+    )
+    return [tuple(r) for r in rows]
+
+
+def _has_denominator(code: KpiCode) -> bool:
+    return f.definition(code).kind in (KpiKind.SHARE, KpiKind.GROWTH)
+
+
+def breakdown_by_municipality(ctx: KpiContext, code: KpiCode) -> list[BreakdownRow]:
+    """One GROUP BY municipality (plus the municipality names)."""
+    if code is KpiCode.SATISFACTION:
+        return _satisfaction_by_municipality(ctx)
+    counts = {r[0]: (int(r[1]), int(r[2])) for r in _grouped(ctx, code, "municipality_id")}
+    has_d = _has_denominator(code)
+    result = []
+    for m in municipalities_for(ctx.organisation_id):
+        if ctx.filters.municipality and m.pk != ctx.filters.municipality:
+            continue
+        n, d = counts.get(m.pk, (0, 0))
+        result.append(_row(code, m.name, n, d if has_d else None))
+    return result
+
+
+def _satisfaction_by_municipality(ctx: KpiContext) -> list[BreakdownRow]:
+    waves = list(
+        _surveys(ctx)
+        .filter(held_on__gte=ctx.year_start, held_on__lte=ctx.on)
+        .values_list("municipality_id", "score", "respondents")
+    )
+    result = []
+    names = [(None, "Hele organisatie")] + [
+        (m.pk, m.name) for m in municipalities_for(ctx.organisation_id)
+    ]
+    for mid, name in names:
+        mine = [(Decimal(s), n) for m, s, n in waves if m == mid]
+        if ctx.filters.municipality and mid != ctx.filters.municipality:
+            continue
+        score = f.weighted_score(mine)
+        counts = KpiCounts(numerator=sum(n for _s, n in mine), score=score)
+        result.append(BreakdownRow(label=name, counts=counts, realised=score))
+    return result
+
+
+def breakdown_by_unit(ctx: KpiContext, code: KpiCode) -> list[BreakdownRow]:
+    """One GROUP BY ladder position; positions map to units with the configurable mapping
+    valid on the measurement date (R-LAD-2)."""
+    if code is KpiCode.SATISFACTION:
+        return []
+    mapping = clients_selectors.mapping_rows(
+        organisation_id=ctx.organisation_id, kind="unit", on=ctx.on
+    )
+    totals: dict[str, list[int]] = {u.value: [0, 0] for u in UnitCode}
+    totals[""] = [0, 0]
+    for step, sub_status, n, d in _grouped(ctx, code, "ladder_step", "ladder_sub_status"):
+        pos = LadderPosition(LadderStep(step), LadderSubStatus(sub_status) if sub_status else None)
+        unit = resolve_mapping(mapping, pos) or ""
+        totals.setdefault(unit, [0, 0])
+        totals[unit][0] += n
+        totals[unit][1] += d
+    has_d = _has_denominator(code)
+    rows = [
+        _row(code, UNIT_LABELS_NL[u], totals[u.value][0], totals[u.value][1] if has_d else None)
+        for u in UnitCode
+    ]
+    if any(totals[""]):
+        rows.append(_row(code, "Geen unit", totals[""][0], totals[""][1] if has_d else None))
+    return rows
+
+
+def breakdown_by_target_group(ctx: KpiContext, code: KpiCode) -> list[BreakdownRow]:
+    """One GROUP BY over the target-group memberships (a flag per group, at most 64 groups
+    of clients), summed per target group. Groups overlap: a client can be in several, so the
+    rows do not add up to the total."""
+    if code is KpiCode.SATISFACTION:
+        return []
+    groups = list(TargetGroupCode)
+    flags = {
+        f"tg_{g.value}": Case(
+            When(clients_selectors.target_group_q(g.value, ctx.on), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+        for g in groups
+    }
+    totals = {g: [0, 0] for g in groups}
+    for row in _grouped(ctx, code, **flags):
+        *member, n, d = row
+        for g, is_member in zip(groups, member, strict=True):
+            if is_member:
+                totals[g][0] += n
+                totals[g][1] += d
+    has_d = _has_denominator(code)
+    return [
+        _row(code, TARGET_GROUP_LABELS_NL[g], totals[g][0], totals[g][1] if has_d else None)
+        for g in groups
+    ]
+
+
+# --- Trend over the last 12 months -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    month: dt.date  # first day of the month
+    value: Decimal | None
+    numerator: int
+    denominator: int | None = None
+
+
+#: The guided-share trends cost one EXISTS pair per client per month (about 0.7 s per KPI at
+#: 20,000 clients on PostgreSQL); their months are history, so they are cached briefly.
+TREND_CACHE_SECONDS = 900
+_CACHED_TRENDS = (KpiCode.ACTIVE_GUIDANCE_WORK, KpiCode.ACTIVE_GUIDANCE_CARE)
+
+
+def _trend_cache_key(ctx: KpiContext, code: KpiCode) -> str:
+    flt = ctx.filters
+    return (
+        f"opstap:kpis:trend:{ctx.organisation_id}:{code.value}:{flt.year}:{flt.municipality}:"
+        f"{flt.target_group}:{flt.unit}:{ctx.on.isoformat()}:{ctx.window_months}"
+    )
+
+
+def trend(ctx: KpiContext, code: KpiCode) -> list[TrendPoint]:
+    """`_trend` of one KPI; the guided-share trends come from a short-lived cache (at most
+    `TREND_CACHE_SECONDS` old; today's number on the card is always live)."""
+    if code not in _CACHED_TRENDS:
+        return _trend(ctx, code)
+    key = _trend_cache_key(ctx, code)
+    points: list[TrendPoint] | None = cache.get(key)
+    if points is None:
+        points = _trend(ctx, code)
+        cache.set(key, points, TREND_CACHE_SECONDS)
+    return points
+
+
+def _trend(ctx: KpiContext, code: KpiCode) -> list[TrendPoint]:
+    """The 12 months up to the measurement date, in one query per KPI:
+
+    - shares of a population (R-KPI-1/5): the share guided at each month's end;
+    - yearly flows (R-KPI-2/3): the number of clients per month;
+    - durability (R-KPI-4): the share durable of the placements checked in that month;
+    - LKS (R-KPI-7): the number of clients working with LKS at each month's end;
+    - satisfaction (R-KPI-6): the weighted score of the waves held in that month."""
+    ends = f.month_ends(ctx.on)
+    months = [e.replace(day=1) for e in ends]
+    first = months[0]
+    if code in (KpiCode.ACTIVE_GUIDANCE_WORK, KpiCode.ACTIVE_GUIDANCE_CARE):
+        _n, population = client_sets(ctx, code)
+        assert population is not None
+        guided, total = _guided_per_month(ctx, population, ends)
+        return [
+            TrendPoint(m, f.share_pct(guided[i], total), guided[i], total)
+            for i, m in enumerate(months)
+        ]
+    if code is KpiCode.LKS_GROWTH:
+        aggregates = {f"m{i}": Count("pk", filter=_lks_q(ctx, end)) for i, end in enumerate(ends)}
+        row = base_clients(ctx).order_by().aggregate(**aggregates)
+        return [TrendPoint(m, Decimal(row[f"m{i}"]), row[f"m{i}"]) for i, m in enumerate(months)]
+    if code is KpiCode.SATISFACTION:
+        per_month: dict[dt.date, list[tuple[Decimal, int]]] = {}
+        if not ctx.filters.client_filtered:
+            for held_on, score, n in (
+                _surveys(ctx)
+                .filter(held_on__gte=first, held_on__lte=ctx.on)
+                .values_list("held_on", "score", "respondents")
+            ):
+                per_month.setdefault(held_on.replace(day=1), []).append((Decimal(score), n))
+        return [
+            TrendPoint(
+                m, f.weighted_score(per_month.get(m, [])), sum(n for _s, n in per_month.get(m, []))
+            )
+            for m in months
+        ]
+    kind, subset, providers = {
+        KpiCode.WERKFIT: ("werkfit", None, None),
+        KpiCode.PLACEMENTS: ("placement", None, None),
+        KpiCode.PLACEMENTS_LDR_NBW: ("placement", LDR_NBW_Q, None),
+        KpiCode.PLACEMENTS_AMR: ("placement", None, ctx.amr_provider_ids),
+        KpiCode.DURABLE_PLACEMENTS: ("durability_decided", None, None),
+    }[code]
+    clients = base_clients(ctx)
+    if subset is not None:
+        clients = clients.filter(subset)
+    grouped = trajectory_selectors.outcome_facts_per_month(
+        organisation_id=ctx.organisation_id,
+        kind=kind,
+        start=first,
+        end=ctx.on,
+        client_ids=clients.values("pk"),
+        provider_ids=providers,
+    )
+    points = []
+    for m in months:
+        n, durable = grouped.get(m, (0, 0))
+        if code is KpiCode.DURABLE_PLACEMENTS:
+            points.append(TrendPoint(m, f.share_pct(durable, n), durable, n))
+        else:
+            points.append(TrendPoint(m, Decimal(n), n))
+    return points
+
+
+def _guided_per_month(
+    ctx: KpiContext, population: Q, ends: tuple[dt.date, ...]
+) -> tuple[list[int], int]:
+    """R-KPI-1/5 trend in one pass: the rows of every trajectory and documented activity of
+    the population that count at any month end, each with a 0/1 flag per month end, are
+    grouped per client (MAX: guided that month by either) and summed per month. Two queries
+    (this one and the population size), no EXISTS per client per month."""
+    clients = base_clients(ctx).filter(population)
+    ids = clients.values("pk")
+    windows = [
+        (
+            _aware(f.months_back(end, ctx.window_months) + dt.timedelta(days=1)),
+            _aware(end + dt.timedelta(days=1)),
+        )
+        for end in ends
+    ]
+    facts = trajectory_selectors.active_trajectory_month_flags(
+        organisation_id=ctx.organisation_id, month_ends=ends, client_ids=ids
+    ).union(
+        clients_selectors.documented_activity_month_flags(
+            organisation_id=ctx.organisation_id,
+            windows=windows,
+            kinds=f.DOCUMENTED_ACTIVITY_KINDS,
+            client_ids=ids,
+        ),
+        all=True,
+    )
+    sql, params = facts.query.sql_with_params()
+    per_client = ", ".join(f"MAX(f{i}) AS f{i}" for i in range(len(ends)))
+    sums = ", ".join(f"COALESCE(SUM(f{i}), 0)" for i in range(len(ends)))
+    query = (
+        f"SELECT {sums} FROM (SELECT client_id, {per_client} FROM ({sql}) facts "  # noqa: S608
+        "GROUP BY client_id) per_client"
+    )
+    with connections[facts.db].cursor() as cursor:
+        cursor.execute(query, params)
+        row = cursor.fetchone()
+    return [int(v) for v in row], clients.count()
+
+
+# --- Drill-down (R-SEC-1: scoped, the view audits every client shown) --------------------------
+
+#: Which part of a KPI a drill-down lists: the numerator ("teller"), the whole population
+#: ("noemer") or the population without the numerator ("rest": e.g. not yet guided).
+PARTS = ("teller", "noemer", "rest")
+
+
+def drilldown_clients(
+    *, user: Any, ctx: KpiContext, code: KpiCode, part: str = "teller"
+) -> QuerySet[Client]:
+    """The clients behind a number, limited to the clients `user` may see."""
+    if code is KpiCode.SATISFACTION:
+        return Client.objects.none()
+    numerator, denominator = client_sets(ctx, code)
+    if part == "noemer" and denominator is not None:
+        wanted = denominator
+    elif part == "rest" and denominator is not None:
+        wanted = denominator & ~numerator
+    else:
+        wanted = numerator
+    visible = scoped(user, Client.objects.all())
+    return (
+        visible.filter(pk__in=base_clients(ctx).filter(wanted).values("pk"))
+        .select_related("municipality", "case_manager")
+        .order_by("last_name", "first_name", "id")
+    )
+
+
+def kpi_is_client_based(code: KpiCode) -> bool:
+    return f.definition(code).kind is not KpiKind.SCORE
+
+
+def with_filters(ctx: KpiContext, **changes: Any) -> KpiContext:
+    return replace(ctx, filters=replace(ctx.filters, **changes))

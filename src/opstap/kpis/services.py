@@ -1,0 +1,164 @@
+"""State changes of the steering app: yearly targets, the activity window, survey waves and
+the AMR providers. One function per change, keyword-only, validated, atomic, audited. Domain
+errors are `KpiError` with a Dutch message."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+
+from opstap.audit.models import AuditAction
+from opstap.audit.services import audit_log
+from opstap.organisations.models import Municipality, Organisation
+
+from .formulas import KpiCode, KpiKind, definition
+from .models import KpiSettings, KpiTarget, LabourMarketRegionProvider, SatisfactionSurveyWave
+
+
+class KpiError(Exception):
+    """A refused change; `message` is Dutch and shown to the user as is."""
+
+    def __init__(self, message: str, *, field: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def _decimal(value: Decimal | str | int | float, *, field: str) -> Decimal:
+    try:
+        result = Decimal(str(value).replace(",", "."))
+    except (InvalidOperation, ValueError) as exc:
+        raise KpiError("Vul een getal in.", field=field) from exc
+    if not result.is_finite():
+        raise KpiError("Vul een getal in.", field=field)
+    return result.quantize(Decimal("0.1"))
+
+
+@transaction.atomic
+def kpi_target_set(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    kpi: KpiCode | str,
+    year: int,
+    target: Decimal | str | int,
+) -> KpiTarget:
+    """Set the target of one KPI for one year (replaces the spec's default)."""
+    try:
+        d = definition(kpi)
+    except ValueError as exc:
+        raise KpiError(f"Onbekende KPI '{kpi}'.", field="kpi") from exc
+    if not 2000 <= int(year) <= 2100:
+        raise KpiError("Kies een jaar tussen 2000 en 2100.", field="year")
+    value = _decimal(target, field="target")
+    if d.kind in (KpiKind.SHARE,) and not 0 <= value <= 100:
+        raise KpiError("Een percentage ligt tussen 0 en 100.", field="target")
+    if d.kind is KpiKind.SCORE and not 1 <= value <= 10:
+        raise KpiError("Een rapportcijfer ligt tussen 1 en 10.", field="target")
+    if d.kind is KpiKind.COUNT and value < 0:
+        raise KpiError("Een aantal kan niet negatief zijn.", field="target")
+    if d.kind is KpiKind.GROWTH and value < -100:
+        raise KpiError("Een krimp van meer dan 100% kan niet.", field="target")
+    row, created = KpiTarget.objects.select_for_update().get_or_create(
+        organisation=organisation, kpi=d.code.value, year=int(year), defaults={"target": value}
+    )
+    previous = None if created else row.target
+    if not created and row.target != value:
+        row.target = value
+        row.save(update_fields=["target", "updated_at"])
+    audit_log(
+        action=AuditAction.CREATE if created else AuditAction.UPDATE,
+        actor=actor,
+        object_type="kpi_target",
+        object_id=row.pk,
+        purpose=f"KPI-doel {d.rule} {year}",
+        changes={"target": [str(previous) if previous is not None else None, str(value)]},
+        organisation_id=organisation.pk,
+    )
+    return row
+
+
+@transaction.atomic
+def kpi_settings_update(
+    *, actor: Any, organisation: Organisation, activity_window_months: int
+) -> KpiSettings:
+    """Change the R-KPI-1 activity window (months)."""
+    if not 1 <= int(activity_window_months) <= 24:
+        raise KpiError("Kies een venster van 1 tot en met 24 maanden.", field="window")
+    row, _created = KpiSettings.objects.select_for_update().get_or_create(organisation=organisation)
+    previous = row.activity_window_months
+    row.activity_window_months = int(activity_window_months)
+    row.save()
+    audit_log(
+        action=AuditAction.UPDATE,
+        actor=actor,
+        object_type="kpi_settings",
+        object_id=row.pk,
+        purpose="Venster actieve begeleiding (R-KPI-1)",
+        changes={"activity_window_months": [previous, row.activity_window_months]},
+        organisation_id=organisation.pk,
+    )
+    return row
+
+
+@transaction.atomic
+def survey_wave_record(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    name: str,
+    held_on: dt.date,
+    score: Decimal | str | int,
+    respondents: int,
+    municipality: Municipality | None = None,
+) -> SatisfactionSurveyWave:
+    """Record one wave of the client-satisfaction survey (R-KPI-6)."""
+    if not name.strip():
+        raise KpiError("Geef de meting een naam.", field="name")
+    value = _decimal(score, field="score")
+    if not 1 <= value <= 10:
+        raise KpiError("Een rapportcijfer ligt tussen 1 en 10.", field="score")
+    if int(respondents) < 1:
+        raise KpiError("Een meting heeft minstens één respondent.", field="respondents")
+    if municipality is not None and municipality.organisation_id != organisation.pk:
+        raise KpiError("De gemeente hoort niet bij deze organisatie.", field="municipality")
+    wave = SatisfactionSurveyWave.objects.create(
+        organisation=organisation,
+        name=name.strip()[:200],
+        held_on=held_on,
+        municipality=municipality,
+        score=value,
+        respondents=int(respondents),
+    )
+    audit_log(
+        action=AuditAction.CREATE,
+        actor=actor,
+        object_type="satisfaction_survey_wave",
+        object_id=wave.pk,
+        purpose=f"Meting klanttevredenheid {wave.name}",
+        organisation_id=organisation.pk,
+    )
+    return wave
+
+
+@transaction.atomic
+def amr_provider_add(*, actor: Any, organisation: Organisation, provider: Any) -> Any:
+    """Mark a provider as a labour-market-region (AMR/WSP) channel (R-KPI-3)."""
+    if provider.organisation_id != organisation.pk:
+        raise KpiError("De aanbieder hoort niet bij deze organisatie.", field="provider")
+    row, created = LabourMarketRegionProvider.objects.get_or_create(
+        organisation=organisation, provider=provider
+    )
+    if created:
+        audit_log(
+            action=AuditAction.CREATE,
+            actor=actor,
+            object_type="kpi_amr_provider",
+            object_id=row.pk,
+            purpose=f"AMR-aanbieder {provider}",
+            organisation_id=organisation.pk,
+        )
+    return row

@@ -1,0 +1,187 @@
+"""Steering pages, drill-down, exports and API (R-KPI, R-SEC-1, R-SEC-2)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client as HttpClient
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from opstap.audit.models import AuditRecord
+from opstap.kpis import services
+from opstap.kpis.formulas import KpiCode
+
+from .conftest import World
+
+
+def _login(user: Any) -> HttpClient:
+    http = HttpClient()
+    http.force_login(user)
+    return http
+
+
+def test_dashboard_shows_every_kpi_within_a_query_budget(
+    world: World, policy_officer, django_assert_max_num_queries
+) -> None:
+    """R-KPI-1..7: one card per KPI with realisation, target and status in words; the page
+    costs a fixed number of queries whatever the number of clients."""
+    http = _login(policy_officer)
+    # 25 on SQLite; PostgreSQL adds SET/RESET jit (kpis/db.py)
+    budget = 25 + (2 if connection.vendor == "postgresql" else 0)
+    with django_assert_max_num_queries(budget):
+        response = http.get(reverse("kpis:dashboard"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count('class="opstap-kpi-card"') == 9
+    assert 'data-kpi="active-guidance-work">66,7%' in html
+    assert "Status: Achter op doel" in html
+    assert "<svg" in html and "Tabel bij de grafiek" in html
+
+
+def test_dashboard_filters(world: World, policy_officer) -> None:
+    """R-KPI: per municipality, the numbers follow the filter."""
+    http = _login(policy_officer)
+    duiven = world.municipalities["Duiven"].pk
+    html = http.get(reverse("kpis:dashboard"), {"jaar": 2026, "gemeente": duiven}).content.decode()
+    assert 'data-kpi="active-guidance-work">100,0%' in html
+    assert "Duiven" in html
+
+
+def test_dashboard_needs_steering_permission(world: World) -> None:
+    """R-SEC-1: a case manager has no steering permission."""
+    assert _login(world.km).get(reverse("kpis:dashboard")).status_code == 403
+    assert HttpClient().get(reverse("kpis:dashboard")).status_code == 302
+
+
+def test_detail_for_policy_officer_shows_numbers_only(world: World, policy_officer) -> None:
+    """R-SEC-1: a policy officer without client access gets breakdowns but no drill-down."""
+    http = _login(policy_officer)
+    response = http.get(reverse("kpis:detail", args=[KpiCode.ACTIVE_GUIDANCE_WORK.value]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "U ziet alleen de aantallen" in html
+    assert "data-part=" not in html
+    for heading in ("per gemeente", "per unit", "per doelgroep"):
+        assert heading in html
+    drill = reverse("kpis:drilldown", args=[KpiCode.ACTIVE_GUIDANCE_WORK.value])
+    assert http.get(drill).status_code == 403
+    assert http.get(reverse("kpis:detail", args=["onbekend"])).status_code == 404
+
+
+def test_drilldown_is_scoped_paginated_and_audited(
+    world: World, steering_cm, django_assert_max_num_queries
+) -> None:
+    """R-SEC-1/R-SEC-2: the drill-down lists only clients in the user's scope, on pages,
+    within a query budget, and writes one audit record per client shown."""
+    services.kpi_settings_update(actor=world.km, organisation=world.org, activity_window_months=6)
+    http = _login(steering_cm)
+    detail = http.get(reverse("kpis:detail", args=[KpiCode.ACTIVE_GUIDANCE_WORK.value]))
+    assert 'data-part="rest"' in detail.content.decode()
+    url = reverse("kpis:drilldown", args=[KpiCode.ACTIVE_GUIDANCE_WORK.value])
+    before = AuditRecord.objects.count()
+    with django_assert_max_num_queries(16 + (2 if connection.vendor == "postgresql" else 0)):
+        response = http.get(url, {"deel": "teller"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Klant a, A" in html and "Klant c, C" in html and "Klant b" not in html
+    records = AuditRecord.objects.order_by("-id")[: AuditRecord.objects.count() - before]
+    shown = {r.client_id for r in records if r.object_type == "client" and r.action == "list"}
+    assert shown == {world.clients["a"].pk, world.clients["c"].pk}
+    # R-KPI-5 with a 6-month window counts e, who is outside the unit Werk scope
+    care = http.get(reverse("kpis:drilldown", args=[KpiCode.ACTIVE_GUIDANCE_CARE.value]))
+    assert "Geen klanten binnen uw toegang" in care.content.decode()
+    assert "Klant e" not in care.content.decode()
+    sat = reverse("kpis:drilldown", args=[KpiCode.SATISFACTION.value])
+    assert http.get(sat).status_code == 404
+
+
+def test_xlsx_export_has_typed_cells(world: World, policy_officer) -> None:
+    """R-KPI: the council report in Excel, numbers as numbers."""
+    response = _login(policy_officer).get(reverse("kpis:export_xlsx"), {"jaar": 2026})
+    assert response.status_code == 200
+    wb = load_workbook(io.BytesIO(response.content))
+    sheet = wb[wb.sheetnames[1]]
+    rows = {row[0].value: row for row in sheet.iter_rows(min_row=3)}
+    guided = rows["Actief begeleid naar werk (trede 2b-5)"]
+    assert guided[3].value == pytest.approx(0.667)  # 66.7% as a fraction with % format
+    assert "%" in guided[3].number_format
+    placements = rows["Geplaatst in werk of opleiding"]
+    assert placements[2].value == 305 and placements[3].value == 3
+    assert AuditRecord.objects.filter(object_type="kpi_report", action="export").exists()
+
+
+def test_pdf_export(world: World, policy_officer) -> None:
+    """R-KPI: an A4 PDF report for the councils' cycle."""
+    response = _login(policy_officer).get(reverse("kpis:export_pdf"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+
+
+def test_api_returns_aggregates_only(
+    world: World, policy_officer, api_as: Callable[..., Any]
+) -> None:
+    """R-KPI via GET /api/v1/kpis: every KPI with target, realisation and status; no
+    personal data; municipality filter; STEERING_VIEW only."""
+    api = api_as(policy_officer)
+    response = api.get("/api/v1/kpis", {"year": 2026})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["year"] == 2026 and body["measuredOn"] == "2026-11-22"
+    kpis = {k["code"]: k for k in body["kpis"]}
+    assert len(kpis) == 9
+    guided = kpis["active-guidance-work"]
+    assert (guided["rule"], guided["target"], guided["realised"], guided["status"]) == (
+        "R-KPI-1",
+        "100.0",
+        "66.7",
+        "behind",
+    )
+    assert (guided["numerator"], guided["denominator"]) == (2, 3)
+    text = response.content.decode()
+    assert "Klant a" not in text and world.clients["a"].bsn not in text
+    duiven = world.municipalities["Duiven"].pk
+    filtered = api.get("/api/v1/kpis", {"year": 2026, "municipality": duiven}).json()
+    assert {k["code"]: k["realised"] for k in filtered["kpis"]}["active-guidance-work"] == "100.0"
+    bad = api.get("/api/v1/kpis", {"municipality": 999999})
+    assert bad.status_code == 400
+    assert bad["Content-Type"].startswith("application/problem+json")
+    assert api_as(world.km).get("/api/v1/kpis").status_code == 403
+
+
+def test_administrator_sets_targets_and_window(world: World, make_user, policy_officer) -> None:
+    """R-KPI (targets are data) and R-KPI-1 (configurable window): the application
+    administrator changes them on a form; each change is audited; others may not."""
+    from opstap.accounts.roles import RoleCode
+    from opstap.kpis import selectors
+
+    admin = make_user(RoleCode.APP_ADMIN, username="beheerder")
+    http = _login(admin)
+    page = http.get(reverse("kpis:targets"), {"jaar": 2026})
+    assert page.status_code == 200
+    assert 'value="305.0"' in page.content.decode() or 'value="305"' in page.content.decode()
+    data = {f"kpi_{c.value}": "" for c in KpiCode}
+    data.update({"kpi_placements": "320", "activity_window_months": "6"})
+    response = http.post(reverse("kpis:targets") + "?jaar=2026", data)
+    assert response.status_code == 302
+    assert selectors.targets_for(world.org.pk, 2026)[KpiCode.PLACEMENTS] == 320
+    assert selectors.activity_window_months(world.org.pk) == 6
+    assert AuditRecord.objects.filter(object_type="kpi_target", action="create").count() == 1
+    assert AuditRecord.objects.filter(object_type="kpi_settings").count() == 1
+    assert _login(policy_officer).get(reverse("kpis:targets")).status_code == 403
+
+
+def test_year_selector_defaults_to_this_year_and_home_panel(world: World, policy_officer) -> None:
+    """R-KPI: the dashboard opens on the current year; the policy officer's start page shows
+    this year's KPI statuses."""
+    http = _login(policy_officer)
+    html = http.get(reverse("kpis:dashboard")).content.decode()
+    assert '<option value="2026" selected>' in html
+    home = http.get(reverse("web:home")).content.decode()
+    assert "Sturing: KPI&#x27;s 2026" in home or "Sturing: KPI's 2026" in home
+    assert "Achter op doel" in home

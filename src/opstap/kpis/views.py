@@ -1,0 +1,335 @@
+"""Pages of the steering app (Dutch): the KPI dashboard, a detail page per KPI with its
+breakdowns and trend, the drill-down to the clients behind a number (scoped and audited),
+and the xlsx/PDF report for the councils. Views parse, call selectors and render."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from opstap.accounts.access import check_perm, permission_required
+from opstap.accounts.roles import Perm
+from opstap.audit.models import AuditAction
+from opstap.audit.services import audit_log, audit_records_for_request
+from opstap.finance.charts import render_svg
+from opstap.finance.exports import report_pdf, report_xlsx
+
+from . import report as kpi_report
+from . import selectors, services
+from .db import no_jit
+from .forms import KpiFilterForm, TargetsForm
+from .formulas import KpiCode, KpiKind, KpiResult, Status, definition
+
+PAGE_SIZE = 25
+
+STATUS_CLASSES = {
+    Status.MET: "opstap-kpi-status--met",
+    Status.ON_TRACK: "opstap-kpi-status--on-track",
+    Status.BEHIND: "opstap-kpi-status--behind",
+    Status.NO_DATA: "opstap-kpi-status--none",
+    Status.NO_TARGET: "opstap-kpi-status--none",
+}
+
+
+def fmt(kind: KpiKind, value: Decimal | None) -> str:
+    """Dutch notation: 66,7% / 1.034 / 8,2."""
+    if value is None:
+        return "—"
+    if kind in (KpiKind.SHARE, KpiKind.GROWTH):
+        return f"{value:.1f}%".replace(".", ",")
+    if kind is KpiKind.SCORE:
+        return f"{value:.1f}".replace(".", ",")
+    return f"{int(value):,}".replace(",", ".")
+
+
+def _organisation_id(request: HttpRequest) -> int:
+    org_id = getattr(request.user, "organisation_id", None)
+    if org_id is None:
+        raise Http404
+    return int(org_id)
+
+
+def _context(request: HttpRequest) -> tuple[KpiFilterForm, selectors.KpiContext]:
+    org_id = _organisation_id(request)
+    form = KpiFilterForm(request.GET or None, organisation_id=org_id)
+    return form, selectors.kpi_context(organisation_id=org_id, filters=form.filters())
+
+
+def _code(code: str) -> KpiCode:
+    try:
+        return KpiCode(code)
+    except ValueError as exc:
+        raise Http404 from exc
+
+
+def _query(form: KpiFilterForm) -> str:
+    if not form.is_bound or not form.is_valid():
+        return ""
+    return urlencode({k: v for k, v in form.cleaned_data.items() if v not in ("", None)})
+
+
+def _municipality_name(form: KpiFilterForm, ctx: selectors.KpiContext) -> str:
+    if not ctx.filters.municipality:
+        return ""
+    choices = dict(form.fields["gemeente"].choices)  # type: ignore[attr-defined]
+    return str(choices.get(str(ctx.filters.municipality), ""))
+
+
+def _page_query(request: HttpRequest) -> str:
+    """The current query without the page number, ready for `...&pagina=N`."""
+    rest = urlencode([(k, v) for k, v in request.GET.items() if k != "pagina"])
+    return f"{rest}&" if rest else ""
+
+
+def _card(result: KpiResult, points: list[selectors.TrendPoint], query: str) -> dict[str, Any]:
+    d = result.definition
+    kind = d.kind
+    trend_kind = KpiKind.COUNT if kind is KpiKind.GROWTH else kind
+    return {
+        "result": result,
+        "definition": d,
+        "realised": fmt(kind, result.realised),
+        "target": fmt(kind, result.target),
+        "expected": fmt(kind, result.expected)
+        if kind in (KpiKind.COUNT, KpiKind.GROWTH) and result.expected is not None
+        else "",
+        "status_class": STATUS_CLASSES[result.status],
+        "svg": render_svg(kpi_report.trend_chart(result, points)),
+        "points": [
+            {
+                "label": kpi_report.month_label(p.month),
+                "value": fmt(trend_kind, p.value),
+                "numerator": p.numerator,
+                "denominator": p.denominator,
+            }
+            for p in points
+        ],
+        "url": reverse("kpis:detail", args=[d.code.value]) + (f"?{query}" if query else ""),
+    }
+
+
+@permission_required(Perm.STEERING_VIEW)
+@no_jit
+def dashboard(request: HttpRequest) -> HttpResponse:
+    form, ctx = _context(request)
+    query = _query(form)
+    cards = [_card(r, selectors.trend(ctx, r.code), query) for r in selectors.kpi_results(ctx)]
+    return render(
+        request,
+        "kpis/dashboard.html",
+        {
+            "page_title": f"Sturing: KPI's {ctx.filters.year}",
+            "form": form,
+            "ctx": ctx,
+            "cards": cards,
+            "query": query,
+            "selection": kpi_report.filters_text(
+                ctx, municipality_name=_municipality_name(form, ctx)
+            ),
+        },
+    )
+
+
+@permission_required(Perm.STEERING_VIEW)
+@no_jit
+def detail(request: HttpRequest, code: str) -> HttpResponse:
+    kpi = _code(code)
+    form, ctx = _context(request)
+    query = _query(form)
+    result = selectors.kpi_result(ctx, kpi)
+    points = selectors.trend(ctx, kpi)
+    breakdowns = [
+        kpi_report.breakdown_table(
+            "Gemeente", result, selectors.breakdown_by_municipality(ctx, kpi)
+        ),
+    ]
+    if selectors.kpi_is_client_based(kpi):
+        breakdowns += [
+            kpi_report.breakdown_table("Unit", result, selectors.breakdown_by_unit(ctx, kpi)),
+            kpi_report.breakdown_table(
+                "Doelgroep", result, selectors.breakdown_by_target_group(ctx, kpi)
+            ),
+        ]
+    can_drill = selectors.kpi_is_client_based(kpi) and check_perm(request.user, Perm.CLIENT_VIEW)
+    drill_url = reverse("kpis:drilldown", args=[kpi.value]) + "?" + (f"{query}&" if query else "")
+    parts = []
+    if can_drill:
+        parts.append((f"{drill_url}deel=teller", result.definition.numerator_label, "teller"))
+        if result.counts.denominator is not None:
+            parts += [
+                (f"{drill_url}deel=noemer", result.definition.denominator_label, "noemer"),
+                (f"{drill_url}deel=rest", "Noemer zonder teller", "rest"),
+            ]
+    return render(
+        request,
+        "kpis/detail.html",
+        {
+            "page_title": result.definition.title,
+            "form": form,
+            "card": _card(result, points, query),
+            "trend_table": kpi_report.trend_table(result, points),
+            "breakdowns": breakdowns,
+            "can_drill": can_drill,
+            "drill_parts": parts,
+            "query": query,
+            "selection": kpi_report.filters_text(
+                ctx, municipality_name=_municipality_name(form, ctx)
+            ),
+        },
+    )
+
+
+PART_LABELS = {
+    "teller": "klanten in de teller",
+    "noemer": "alle klanten in de noemer",
+    "rest": "klanten in de noemer die (nog) niet in de teller zitten",
+}
+
+
+@permission_required(Perm.STEERING_VIEW, Perm.CLIENT_VIEW)
+@no_jit
+def drilldown(request: HttpRequest, code: str) -> HttpResponse:
+    """The clients behind a number, only those within the user's own scope (R-SEC-1); every
+    client shown is audited (R-SEC-2)."""
+    kpi = _code(code)
+    if not selectors.kpi_is_client_based(kpi):
+        raise Http404
+    form, ctx = _context(request)
+    part = request.GET.get("deel", "teller")
+    if part not in selectors.PARTS:
+        part = "teller"
+    qs = selectors.drilldown_clients(user=request.user, ctx=ctx, code=kpi, part=part)
+    paginator = Paginator(qs, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("pagina"))
+    clients = list(page.object_list)
+    d = definition(kpi)
+    audit_records_for_request(
+        request,
+        action=AuditAction.LIST,
+        object_type="client",
+        items=[(c.pk, c.pk) for c in clients],
+        purpose=f"Drill-down {d.rule} {d.title} ({part})"[:200],
+    )
+    query = _query(form)
+    return render(
+        request,
+        "kpis/drilldown.html",
+        {
+            "page_title": f"{d.title}: klanten",
+            "definition": d,
+            "part_label": PART_LABELS[part],
+            "page": page,
+            "clients": clients,
+            "query": _page_query(request),
+            "back_url": reverse("kpis:detail", args=[kpi.value]) + (f"?{query}" if query else ""),
+            "selection": kpi_report.filters_text(
+                ctx, municipality_name=_municipality_name(form, ctx)
+            ),
+        },
+    )
+
+
+def _export(request: HttpRequest, fmt_: str) -> HttpResponse:
+    form, ctx = _context(request)
+    name = _municipality_name(form, ctx)
+    report = kpi_report.council_report(ctx, municipality_name=name)
+    subtitle = kpi_report.filters_text(ctx, municipality_name=name)
+    filename = slugify(f"kpi-sturing-{ctx.filters.year}-{name or 'alle-gemeenten'}")
+    audit_log(
+        action=AuditAction.EXPORT,
+        request=request,
+        object_type="kpi_report",
+        object_id=ctx.filters.year,
+        purpose=f"KPI-rapportage {fmt_} ({subtitle})"[:200],
+    )
+    if fmt_ == "xlsx":
+        response = HttpResponse(
+            report_xlsx(report, scenario_name=subtitle),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        organisation = getattr(request.user, "organisation", None)
+        response = HttpResponse(
+            report_pdf(
+                report,
+                organisation=organisation,
+                meta="Sturingsinformatie bestuurlijke opdracht",
+            ),
+            content_type="application/pdf",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt_}"'
+    return response
+
+
+@permission_required(Perm.STEERING_VIEW)
+@no_jit
+def export_xlsx(request: HttpRequest) -> HttpResponse:
+    return _export(request, "xlsx")
+
+
+@permission_required(Perm.STEERING_VIEW)
+@no_jit
+def export_pdf(request: HttpRequest) -> HttpResponse:
+    return _export(request, "pdf")
+
+
+@permission_required(Perm.ADMIN_CONFIGURE)
+def targets(request: HttpRequest) -> HttpResponse:
+    """The application administrator sets the targets per year and the activity window."""
+    org_id = _organisation_id(request)
+    organisation: Any = getattr(request.user, "organisation", None)
+    try:
+        year = int(request.GET.get("jaar") or timezone.localdate().year)
+    except ValueError:
+        year = timezone.localdate().year
+    year = min(max(year, 2000), 2100)
+    current = selectors.targets_for(org_id, year)
+    initial: dict[str, Any] = {f"kpi_{code.value}": value for code, value in current.items()}
+    initial["activity_window_months"] = selectors.activity_window_months(org_id)
+    if request.method == "POST":
+        form = TargetsForm(request.POST, initial=initial)
+        if form.is_valid():
+            try:
+                for code in KpiCode:
+                    value = form.cleaned_data.get(f"kpi_{code.value}")
+                    if value is not None and value != current[code]:
+                        services.kpi_target_set(
+                            actor=request.user,
+                            organisation=organisation,
+                            kpi=code,
+                            year=year,
+                            target=value,
+                        )
+                window = form.cleaned_data["activity_window_months"]
+                if window != initial["activity_window_months"]:
+                    services.kpi_settings_update(
+                        actor=request.user,
+                        organisation=organisation,
+                        activity_window_months=window,
+                    )
+            except services.KpiError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, f"De KPI-doelen voor {year} zijn opgeslagen.")
+                return redirect(f"{reverse('kpis:targets')}?jaar={year}")
+    else:
+        form = TargetsForm(initial=initial)
+    return render(
+        request,
+        "kpis/targets.html",
+        {
+            "page_title": f"KPI-doelen {year}",
+            "form": form,
+            "year": year,
+            "years": range(timezone.localdate().year + 1, 2020, -1),
+        },
+    )

@@ -23,6 +23,7 @@ from rest_framework.response import Response
 
 from opstap.accounts.access import HasOpstapPermission, get_object_for_user, scoped
 from opstap.accounts.roles import Perm
+from opstap.audit.drf import AuditedReadMixin
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log, audit_records_for_request
 from opstap.invoices import selectors, services
@@ -377,9 +378,7 @@ TRAJECTORY_FILTER = [
 ]
 
 
-class PlacementFeeClaimViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[PlacementFeeClaim]
-):
+class PlacementFeeClaimViewSet(AuditedReadMixin, viewsets.GenericViewSet[PlacementFeeClaim]):
     """Bemiddelingsfees (R-BILL-6): lijst, ophalen en declareren door de aanbieder, met het
     arbeidscontract; de fee wordt als factuur ingediend en meteen gecontroleerd."""
 
@@ -387,6 +386,9 @@ class PlacementFeeClaimViewSet(
     permission_classes = [HasOpstapPermission]
     required_perms = {"default": (Perm.INVOICE_VIEW,)}
     queryset = PlacementFeeClaim.objects.none()
+    audit_object_type = "placement_fee_claim"
+    audit_purpose = "Bemiddelingsfees via API"
+    audit_list = True
 
     def get_queryset(self) -> QuerySet[PlacementFeeClaim]:
         if getattr(self, "swagger_fake_view", False):
@@ -398,27 +400,7 @@ class PlacementFeeClaimViewSet(
 
     @extend_schema(parameters=TRAJECTORY_FILTER)
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = list(self.paginate_queryset(self.get_queryset()) or [])
-        audit_records_for_request(
-            request,
-            action=AuditAction.LIST,
-            object_type="placement_fee_claim",
-            items=[(c.pk, c.client_id) for c in page],
-            purpose="Bemiddelingsfees via API",
-        )
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        claim = get_object_for_user(request.user, self.get_queryset(), pk=kwargs.get("pk"))
-        audit_log(
-            action=AuditAction.READ,
-            request=request,
-            object_type="placement_fee_claim",
-            object_id=claim.pk,
-            client_id=claim.client_id,
-            purpose="Bemiddelingsfee ophalen via API",
-        )
-        return Response(self.get_serializer(claim).data)
+        return super().list(request, *args, **kwargs)
 
     @extend_schema(
         request={
@@ -458,9 +440,7 @@ class PlacementFeeClaimViewSet(
         return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
 
 
-class TravelClaimViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[TravelClaim]
-):
+class TravelClaimViewSet(AuditedReadMixin, viewsets.GenericViewSet[TravelClaim]):
     """Reiskostendeclaraties van kandidaten (R-BILL-9): ingevoerd door de klantmanager of de
     administratie, elke rit getoetst aan de presentielijst."""
 
@@ -468,6 +448,9 @@ class TravelClaimViewSet(
     permission_classes = [HasOpstapPermission]
     required_perms = {"default": (Perm.TRAJECTORY_ORDER,)}
     queryset = TravelClaim.objects.none()
+    audit_object_type = "travel_claim"
+    audit_purpose = "Reiskostendeclaraties via API"
+    audit_list = True
 
     def get_queryset(self) -> QuerySet[TravelClaim]:
         if getattr(self, "swagger_fake_view", False):
@@ -483,27 +466,7 @@ class TravelClaimViewSet(
 
     @extend_schema(parameters=TRAJECTORY_FILTER)
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = list(self.paginate_queryset(self.get_queryset()) or [])
-        audit_records_for_request(
-            request,
-            action=AuditAction.LIST,
-            object_type="travel_claim",
-            items=[(c.pk, c.client_id) for c in page],
-            purpose="Reiskostendeclaraties via API",
-        )
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        claim = get_object_for_user(request.user, self.get_queryset(), pk=kwargs.get("pk"))
-        audit_log(
-            action=AuditAction.READ,
-            request=request,
-            object_type="travel_claim",
-            object_id=claim.pk,
-            client_id=claim.client_id,
-            purpose="Reiskostendeclaratie ophalen via API",
-        )
-        return Response(self.get_serializer(claim).data)
+        return super().list(request, *args, **kwargs)
 
     @extend_schema(request=TravelClaimCreateSerializer, responses={201: TravelClaimSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:

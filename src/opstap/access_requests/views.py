@@ -24,6 +24,7 @@ from opstap.clients import selectors as client_selectors
 from opstap.clients.models import Client
 
 from . import selectors, services, terms
+from .downloads import export_response
 from .forms import StaffRequestForm
 from .models import AccessRequest
 from .workflow import Action, IllegalTransitionError
@@ -115,26 +116,11 @@ def _retry(request: HttpRequest, pk: int, *, portal: bool) -> HttpResponse:
 
 
 def _download(request: HttpRequest, pk: int) -> FileResponse:
-    access_request = _request_for(request, pk)
-    if not access_request.has_file:
-        raise Http404
-    try:
-        access_request = services.access_request_transition(
-            actor=request.user,
-            access_request=access_request,
-            action=Action.DOWNLOAD,
-            http_request=request,
-        )
-    except (IllegalTransitionError, services.AccessRequestError) as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        access_request.file.open("rb"),
-        as_attachment=True,
-        filename=(access_request.file.name or "inzage.zip").rsplit("/", 1)[-1],
-        content_type="application/zip",
+    response = export_response(
+        actor=request.user, access_request=_request_for(request, pk), http_request=request
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store"
+    if response is None:
+        raise Http404
     return response
 
 

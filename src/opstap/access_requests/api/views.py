@@ -19,9 +19,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from opstap.access_requests import selectors, services
+from opstap.access_requests.downloads import export_response
 from opstap.access_requests.models import AccessRequest
 from opstap.access_requests.views import start_compilation
-from opstap.access_requests.workflow import Action, IllegalTransitionError
 from opstap.accounts.access import HasOpstapPermission, get_object_for_user
 from opstap.accounts.roles import Perm
 from opstap.audit.models import AuditAction
@@ -129,23 +129,9 @@ class AccessRequestViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet[Ac
     @action(detail=True, methods=["get"])
     def download(self, request: Request, pk: str | None = None) -> FileResponse:
         """The export ZIP (404 when it is not ready or has expired); audited as an export."""
-        access_request = self._object()
-        if not access_request.has_file:
-            raise NotFound("Er is (nog) geen export om te downloaden.")
-        try:
-            access_request = services.access_request_transition(
-                actor=request.user,
-                access_request=access_request,
-                action=Action.DOWNLOAD,
-                http_request=request,
-            )
-        except (IllegalTransitionError, services.AccessRequestError) as exc:
-            raise NotFound from exc
-        response = FileResponse(
-            access_request.file.open("rb"),
-            as_attachment=True,
-            filename=(access_request.file.name or "inzage.zip").rsplit("/", 1)[-1],
-            content_type="application/zip",
+        response = export_response(
+            actor=request.user, access_request=self._object(), http_request=request
         )
-        response["Cache-Control"] = "no-store"
+        if response is None:
+            raise NotFound("Er is (nog) geen export om te downloaden.")
         return response

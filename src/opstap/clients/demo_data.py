@@ -248,6 +248,8 @@ def _case_managers(ctx: Any) -> dict[str, list[Any]]:
     }
     case_manager_set_unit(user=ctx.users["klantmanager"], unit="work")
     case_manager_set_unit(user=ctx.users["klantmanager2"], unit="care")
+    if "teamleider" in ctx.users:
+        case_manager_set_unit(user=ctx.users["teamleider"], unit="work")
     names = iter(CM_NAMES)
     for pattern, unit, n in EXTRA_CASE_MANAGERS:
         for i in range(1, n + 1):

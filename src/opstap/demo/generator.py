@@ -49,6 +49,9 @@ DEMO_USERS: list[tuple[str, str, str, tuple[RoleCode, ...]]] = [
     ("inkomenscoach", "Ilse", "Bakker", (RoleCode.INCOME_COACH,)),
     ("contractmanager", "Cor", "Jansen", (RoleCode.CONTRACT_MANAGER,)),
     ("beleid", "Bram", "Visser", (RoleCode.POLICY_OFFICER,)),
+    # A team lead: case manager of Unit Werk who also steers, so the KPI drill-down to
+    # clients (R-KPI, for roles that may see those clients) can be tried in the demo.
+    ("teamleider", "Tessa", "de Boer", (RoleCode.CASE_MANAGER, RoleCode.POLICY_OFFICER)),
     ("administratie", "Anouk", "Smit", (RoleCode.FINANCE_CLERK,)),
     ("beheerder", "Bart", "Mulder", (RoleCode.APP_ADMIN,)),
     ("auditor", "Aisha", "El Amrani", (RoleCode.AUDITOR,)),

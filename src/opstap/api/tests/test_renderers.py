@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy
 from djangorestframework_camel_case.util import camelize as library_camelize
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from opstap.api.renderers import CamelCaseJSONRenderer, camel_key, camelize
@@ -38,6 +38,7 @@ def _dump(data: Any) -> str:
     return json.dumps(data, default=str)
 
 
+@settings(max_examples=200, deadline=None)  # equality, not speed: no deadline on a busy CI box
 @given(JSONISH)
 def test_same_output_as_the_library(data: Any) -> None:
     assert _dump(camelize(data)) == _dump(library_camelize(data))

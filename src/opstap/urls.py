@@ -21,6 +21,7 @@ urlpatterns = [
     path("aanbieders/", include("opstap.providers.urls")),
     path("instrumentengids/", include("opstap.providers.guide_urls")),
     path("trajecten/", include("opstap.trajectories.urls")),
+    path("meldingen/", include("opstap.notifications.urls")),
     path("financien/", include("opstap.finance.urls")),
     path("", include("opstap.access_requests.urls")),  # mijn/gegevens/, inzageverzoeken/
     path("sturing/", include("opstap.kpis.urls")),

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "opstap.audit",
     "opstap.clients",
     "opstap.providers",
+    "opstap.notifications",
     "opstap.trajectories",
     "opstap.invoices",
     "opstap.finance",

@@ -20,7 +20,6 @@ from .models import (
     CpiIndexation,
     Evaluation,
     Evidence,
-    Notification,
     Product,
     ProductChangeProposal,
     ProductCode,
@@ -129,11 +128,6 @@ def event_scope(user: Any, qs: QuerySet[ProviderEvent]) -> QuerySet[ProviderEven
 @register_scope(CpiIndexation)
 def indexation_scope(user: Any, qs: QuerySet[CpiIndexation]) -> QuerySet[CpiIndexation]:
     return qs if user.has_opstap_perm(Perm.PROVIDER_MANAGE) else qs.none()
-
-
-@register_scope(Notification)
-def notification_scope(user: Any, qs: QuerySet[Notification]) -> QuerySet[Notification]:
-    return qs.filter(recipient=user)
 
 
 @register_scope(Tile)

@@ -1,6 +1,6 @@
 """Start-page panels of the provider network (contract manager): expiring evidence (R-NET-2),
-extension decisions due (R-NET-3), inactive providers (R-NET-8), open evaluations and
-notifications (R-NET-9)."""
+extension decisions due (R-NET-3), inactive providers (R-NET-8), open evaluations (R-NET-9;
+its notifications are in the notifications app's panel)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,6 @@ def contract_manager_panel(request: HttpRequest) -> dict[str, Any]:
         "extensions_due": selectors.contracts_extension_due(user, on=today)[:20],
         "inactive": list(selectors.providers_inactive(user, on=today)[:20]),
         "evaluations": list(selectors.open_evaluations(user)[:20]),
-        "notifications": list(selectors.unread_notifications(user)[:10]),
         "pending_proposals": selectors.proposals_for(user, pending_only=True).count(),
     }
 

@@ -893,29 +893,6 @@ class Evaluation(OrganisationOwned):
         ]
 
 
-class Notification(OrganisationOwned):
-    """An in-app notification for one user (contract manager), shown on the start page."""
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="provider_notifications",
-        verbose_name=_("ontvanger"),
-        help_text=_("Voor wie de melding is."),
-    )
-    title = models.CharField(_("titel"), max_length=200, help_text=_("Korte titel."))
-    body = models.TextField(_("tekst"), blank=True, help_text=_("Toelichting."))
-    url = models.CharField(_("link"), max_length=300, blank=True, help_text=_("Pagina."))
-    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
-    read_at = models.DateTimeField(_("gelezen op"), null=True, blank=True, help_text=_("Gelezen."))
-
-    class Meta:
-        verbose_name = _("melding")
-        verbose_name_plural = _("meldingen")
-        ordering = ["-created_at"]
-        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
-
-
 # --- Change proposals and events -----------------------------------------------------------
 
 

@@ -32,7 +32,6 @@ from .models import (
     EvaluationStatus,
     Evidence,
     NetworkSettings,
-    Notification,
     Product,
     ProductChangeProposal,
     ProductLadderStep,
@@ -349,10 +348,6 @@ def open_evaluations(user: Any) -> QuerySet[Evaluation]:
     return scoped(user, Evaluation.objects.filter(status=EvaluationStatus.OPEN)).select_related(
         "provider"
     )
-
-
-def unread_notifications(user: Any) -> QuerySet[Notification]:
-    return scoped(user, Notification.objects.filter(read_at__isnull=True))
 
 
 # --- Indexation (R-NET-6) -------------------------------------------------------------------

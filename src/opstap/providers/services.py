@@ -14,7 +14,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.files.base import File
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +25,7 @@ from opstap.audit.services import audit_log
 from opstap.clients.ladder import LadderStep
 from opstap.clients.target_groups import TargetGroupCode
 from opstap.documents import uploads
+from opstap.notifications.services import NotificationError, notification_send
 from opstap.organisations.models import Municipality, Organisation
 
 from .models import (
@@ -40,7 +40,6 @@ from .models import (
     Evidence,
     EvidenceKind,
     NetworkSettings,
-    Notification,
     PriceSource,
     PriceType,
     Product,
@@ -1085,40 +1084,12 @@ def provider_end_participation(
 # --- Notifications, signals and evaluations (R-NET-9) ---------------------------------------
 
 
-def _notify(*, recipient: User, title: str, body: str, url: str = "") -> Notification:
-    """In-app notification (start page) plus e-mail for one user, e.g. the contract manager
-    (R-NET-9). Other apps may call it as `notification_send`."""
-    if recipient.organisation_id is None:
-        raise ProviderError("Een melding kan alleen naar een gebruiker van een organisatie.")
-    notification = Notification.objects.create(
-        organisation_id=recipient.organisation_id,
-        recipient=recipient,
-        title=title,
-        body=body,
-        url=url,
-    )
-    if recipient.email:
-        send_mail(
-            subject=f"Opstap: {title}",
-            message=f"{body}\n\n{url}".strip(),
-            from_email=None,
-            recipient_list=[recipient.email],
-            fail_silently=True,
-        )
-    return notification
-
-
-notification_send = _notify
-
-
-@transaction.atomic
-def notification_mark_read(*, actor: User, notification: Notification) -> Notification:
-    if notification.recipient_id != actor.pk:
-        raise ProviderError("Deze melding is niet voor u.")
-    if notification.read_at is None:
-        notification.read_at = timezone.now()
-        notification.save(update_fields=["read_at"])
-    return notification
+def _notify(*, recipient: User, title: str, body: str, url: str = "") -> None:
+    """In-app notification plus e-mail for one user, e.g. the contract manager (R-NET-9)."""
+    try:
+        notification_send(recipient=recipient, title=title, body=body, url=url)
+    except NotificationError as exc:
+        raise ProviderError(exc.message) from exc
 
 
 @transaction.atomic

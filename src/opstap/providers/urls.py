@@ -22,5 +22,4 @@ urlpatterns = [
     path("voorstellen/<int:pk>/besluit/", views.proposal_decide, name="proposal_decide"),
     path("indexatie/", views.indexation, name="indexation"),
     path("indexatie/<int:pk>/", views.indexation_detail, name="indexation_detail"),
-    path("meldingen/<int:pk>/gelezen/", views.notification_read, name="notification_read"),
 ]

@@ -29,7 +29,6 @@ from .models import (
     CpiIndexation,
     Evaluation,
     Evidence,
-    Notification,
     Product,
     ProductChangeProposal,
     ProductPrice,
@@ -532,14 +531,6 @@ def indexation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ]
         context["ceiling"] = selectors.rate_ceiling_on(row.organisation_id, dt.date(row.year, 1, 1))
     return render(request, "providers/indexation_detail.html", context)
-
-
-@require_POST
-@permission_required(Perm.HOME_VIEW)
-def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
-    notification = get_object_for_user(_user(request), Notification.objects.all(), pk=pk)
-    services.notification_mark_read(actor=_user(request), notification=notification)
-    return redirect(notification.url or "web:home")
 
 
 @permission_required(Perm.PROVIDER_MANAGE)

@@ -30,13 +30,11 @@ from opstap.clients.ladder import ROTONDE_ORDER, RotondeExit
 from opstap.clients.models import Client
 from opstap.clients.services import client_event_record
 from opstap.documents import uploads
-from opstap.providers.models import Notification, Product, Tile
+from opstap.notifications.models import Notification
+from opstap.notifications.services import notification_send
+from opstap.providers.models import Product, Tile
 from opstap.providers.selectors import product_price_on
-from opstap.providers.services import (
-    notification_send,
-    product_orderability,
-    provider_record_activity,
-)
+from opstap.providers.services import product_orderability, provider_record_activity
 
 from . import deadlines as dl
 from .counts_cache import trajectory_counts_changed
@@ -703,7 +701,7 @@ def _current_case_manager(trajectory: Trajectory) -> Any:
 
 
 def _alert_case_manager(trajectory: Trajectory, *, title: str, body: str) -> Notification:
-    """In-app notification (the providers app's Notification table) plus e-mail."""
+    """In-app notification ("Meldingen", the notifications app) plus e-mail."""
     return notification_send(
         recipient=_current_case_manager(trajectory),
         title=title,

@@ -19,6 +19,7 @@ class NavItem:
 
 NAV_ITEMS: list[NavItem] = [
     NavItem("Start", "web:home", Perm.HOME_VIEW),
+    NavItem("Meldingen", "notifications:list", Perm.HOME_VIEW),
     NavItem("Audittrail", "audit:list", Perm.AUDIT_VIEW),
     NavItem("Mijn caseload", "clients:caseload", Perm.CLIENT_VIEW),
     NavItem("Caseloadgrootte", "clients:caseload_sizes", Perm.CLIENT_CASELOAD_STATS),

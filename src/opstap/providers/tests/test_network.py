@@ -13,11 +13,11 @@ from django.core.files.base import ContentFile
 from django.test import Client
 
 from opstap.accounts.roles import RoleCode
+from opstap.notifications.models import Notification
 from opstap.providers import selectors, services
 from opstap.providers.models import (
     Evaluation,
     EvaluationStatus,
-    Notification,
     ProductCode,
     ProductPrice,
     PromotedModule,

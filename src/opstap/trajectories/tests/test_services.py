@@ -16,8 +16,9 @@ from opstap.accounts.models import User
 from opstap.accounts.roles import RoleCode
 from opstap.audit.models import AuditRecord
 from opstap.clients.models import Client, ClientEvent
+from opstap.notifications.models import Notification
 from opstap.providers import services as provider_services
-from opstap.providers.models import Notification, Product, Provider
+from opstap.providers.models import Product, Provider
 from opstap.trajectories import selectors, services
 from opstap.trajectories.models import (
     Absence,

@@ -1,0 +1,16 @@
+"""Scope policy of notifications (R-SEC-1): a user sees only their own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from opstap.accounts.access import register_scope
+
+from .models import Notification
+
+
+@register_scope(Notification)
+def notification_scope(user: Any, qs: QuerySet[Notification]) -> QuerySet[Notification]:
+    return qs.filter(recipient=user)

@@ -1,0 +1,23 @@
+"""Start-page panel: the user's unread notifications (every staff role)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from opstap.accounts.roles import Perm
+from opstap.web.home import HomePanel, register_home_panel
+
+from . import selectors
+
+
+def unread_panel(request: HttpRequest) -> dict[str, Any]:
+    return {"notifications": list(selectors.unread_notifications(request.user)[:5])}
+
+
+register_home_panel(
+    HomePanel(
+        template="notifications/panel.html", perm=Perm.HOME_VIEW, context=unread_panel, order=5
+    )
+)

@@ -1,0 +1,56 @@
+"""The user's notifications ("Meldingen"): list, open (marks read), mark all read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from opstap.accounts.access import get_object_for_user, permission_required
+from opstap.accounts.roles import Perm
+
+from . import selectors, services
+from .models import Notification
+
+PAGE_SIZE = 25
+
+
+@permission_required(Perm.HOME_VIEW)
+def notification_list(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    page = Paginator(selectors.notifications_for(user), PAGE_SIZE).get_page(
+        request.GET.get("pagina")
+    )
+    return render(
+        request,
+        "notifications/list.html",
+        {"page": page, "unread": selectors.unread_notifications(user).count()},
+    )
+
+
+@require_POST
+@permission_required(Perm.HOME_VIEW)
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark one notification read and go to the page it is about (only a page of this site)."""
+    user: Any = request.user
+    notification = get_object_for_user(user, Notification.objects.all(), pk=pk)
+    services.notification_mark_read(actor=user, notification=notification)
+    target = notification.url
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect("notifications:list")
+
+
+@require_POST
+@permission_required(Perm.HOME_VIEW)
+def notifications_read_all(request: HttpRequest) -> HttpResponse:
+    count = services.notifications_mark_all_read(actor=request.user)
+    messages.success(request, f"{count} melding(en) als gelezen gemarkeerd.")
+    return redirect("notifications:list")

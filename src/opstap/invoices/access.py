@@ -90,4 +90,6 @@ def travel_claim_scope(user: Any, qs: QuerySet[TravelClaim]) -> QuerySet[TravelC
         return qs
     if user.has_role(RoleCode.CASE_MANAGER):
         return qs.filter(trajectory__in=scoped(user, Trajectory.objects.all()).values("pk"))
+    if user.has_opstap_perm(Perm.PORTAL_VIEW) and not user.has_opstap_perm(Perm.CLIENT_VIEW):
+        return qs.filter(client__user_id=user.pk)  # a resident: their own claims (R-POR)
     return qs.none()

@@ -11,6 +11,7 @@ from django import forms
 from .models import MILESTONE_CHOICES, Verdict
 from .payment_rules import TerminationReason
 from .selectors import BUCKETS
+from .services import InvoiceError, TripInput, trip_lines_parse
 from .workflow import STATUS_LABELS_NL
 
 _DATE = forms.DateInput(attrs={"type": "date"})
@@ -196,27 +197,11 @@ class TravelClaimForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["trajectory"].choices = trajectory_choices  # type: ignore[attr-defined]
 
-    def clean_trips(self) -> list[tuple[dt.date, Decimal, Decimal]]:
-        trips = []
-        for number, line in enumerate(self.cleaned_data.get("trips", "").splitlines(), 1):
-            if not line.strip():
-                continue
-            parts = line.split()
-            try:
-                trips.append(
-                    (
-                        dt.date.fromisoformat(parts[0]),
-                        Decimal(parts[1].replace(",", ".")),
-                        Decimal(parts[2].replace(",", ".")),
-                    )
-                )
-            except (IndexError, ValueError, ArithmeticError) as exc:
-                raise forms.ValidationError(
-                    f"Rit {number}: gebruik 'JJJJ-MM-DD km bedrag'."
-                ) from exc
-        if not trips:
-            raise forms.ValidationError("Voer minstens één rit in.")
-        return trips
+    def clean_trips(self) -> list[TripInput]:
+        try:
+            return trip_lines_parse(self.cleaned_data.get("trips", ""))
+        except InvoiceError as exc:
+            raise forms.ValidationError(exc.message) from exc
 
     def clean_attended_on(self) -> list[dt.date]:
         try:

@@ -1500,6 +1500,39 @@ def attended_dates(trajectory: Trajectory) -> set[dt.date]:
     return trajectory_selectors.attended_dates(trajectory)
 
 
+def trip_lines_parse(text: str) -> list[TripInput]:
+    """Trips typed one per line as `JJJJ-MM-DD km-enkele-reis bedrag` (comma or point), as on
+    the staff page and in the portal; a Dutch message names the first bad line."""
+    trips: list[TripInput] = []
+    for number, line in enumerate((text or "").splitlines(), 1):
+        if not line.strip():
+            continue
+        parts = line.split()
+        try:
+            trips.append(
+                TripInput(
+                    dt.date.fromisoformat(parts[0]),
+                    Decimal(parts[1].replace(",", ".")),
+                    Decimal(parts[2].replace(",", ".")),
+                )
+            )
+        except (IndexError, ValueError, ArithmeticError) as exc:
+            raise InvoiceError(
+                f"Rit {number}: gebruik 'JJJJ-MM-DD km bedrag'.", field="trips"
+            ) from exc
+    if not trips:
+        raise InvoiceError("Voer minstens één rit in.", field="trips")
+    return trips
+
+
+def _is_resident(actor: Any) -> bool:
+    return bool(
+        actor is not None
+        and actor.has_opstap_perm(Perm.PORTAL_VIEW)
+        and not actor.has_opstap_perm(Perm.CLIENT_VIEW)
+    )
+
+
 @transaction.atomic
 def travel_claim_submit(
     *,
@@ -1511,16 +1544,22 @@ def travel_claim_submit(
     """Enter a candidate's travel claim (R-BILL-9): each trip is checked against the
     trajectory's attendance register (appointments marked attended); only when the trajectory
     has no register yet, against the attended dates entered with the claim. Single trips over
-    50 km are at the provider's expense."""
+    50 km are at the provider's expense.
+
+    The candidate may claim for their own trajectory in the portal (R-POR); their claim is
+    checked against the attendance register only (attended dates they type are ignored)."""
+    resident = _is_resident(actor)
     if (
         actor is None
         or actor.has_role(RoleCode.PROVIDER_STAFF)
-        or not (actor.has_opstap_perm(Perm.TRAJECTORY_ORDER) or _is_finance(actor))
+        or not (actor.has_opstap_perm(Perm.TRAJECTORY_ORDER) or _is_finance(actor) or resident)
     ):
         raise InvoiceError(
             "Reiskosten worden ingevoerd door de klantmanager of de administratie.",
             code="forbidden",
         )
+    if resident:
+        attended_on = ()
     _require_visible(actor, trajectory, "Dit traject")
     if not trips:
         raise InvoiceError("Voer minstens één rit in.", field="trips")

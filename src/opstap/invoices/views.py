@@ -534,7 +534,7 @@ def travel_claims(request: HttpRequest) -> HttpResponse:
             result = services.travel_claim_submit(
                 actor=user,
                 trajectory=trajectory,
-                trips=[services.TripInput(d, km, amount) for d, km, amount in data["trips"]],
+                trips=data["trips"],
                 attended_on=data["attended_on"],
             )
         except services.InvoiceError as exc:

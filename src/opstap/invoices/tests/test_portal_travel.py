@@ -1,0 +1,128 @@
+"""R-BILL-9 with R-POR: the candidate claims travel costs in the portal for their own
+trajectory; trips are checked against the attendance register only (dates the candidate
+types are not evidence), over 50 km the provider pays, and they see the decision per trip.
+Another resident can neither claim for nor see it (R-SEC-1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+
+import pytest
+from django.test import Client as WebClient
+from django.urls import reverse
+
+from opstap.accounts.models import User
+from opstap.accounts.roles import RoleCode
+from opstap.audit.models import AuditRecord
+from opstap.clients.models import Client
+from opstap.clients.services import client_link_user
+from opstap.clients.tests.factories import make_client
+from opstap.invoices import services
+from opstap.invoices.models import TravelClaim
+from opstap.invoices.services import InvoiceError, TripInput
+from opstap.organisations.models import Organisation
+from opstap.trajectories import services as trajectory_services
+from opstap.trajectories.models import Trajectory
+
+from .test_services import code3_done  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.django_db
+
+AMS = dt.timezone(dt.timedelta(hours=2))
+
+
+@pytest.fixture
+def resident(make_user: Callable[..., User], client_k: Client) -> User:
+    user = make_user(RoleCode.RESIDENT, username="kees")
+    client_link_user(client=client_k, user=user)
+    return user
+
+
+def _attended(trajectory: Trajectory, actor: User, day: dt.date) -> None:
+    appointment = trajectory_services.appointment_create(
+        actor=actor,
+        trajectory=trajectory,
+        starts_at=dt.datetime.combine(day, dt.time(9), tzinfo=AMS),
+    )
+    trajectory_services.attendance_record(actor=actor, appointment=appointment, status="attended")
+
+
+def test_resident_claims_in_the_portal(
+    code3_done: Trajectory,  # noqa: F811
+    resident: User,
+    provider_user_a: User,
+) -> None:
+    _attended(code3_done, provider_user_a, dt.date(2026, 5, 11))
+    _attended(code3_done, provider_user_a, dt.date(2026, 5, 12))
+    http = WebClient()
+    http.force_login(resident)
+    url = reverse("portal:travel")
+    page = http.get(url).content.decode()
+    assert "Voor welk traject reisde u?" in page
+    response = http.post(
+        url,
+        {
+            "trajectory": code3_done.pk,
+            "trips": "2026-05-11 12 6,40\n2026-05-12 61 30,00\n2026-05-13 12 6,40",
+        },
+    )
+    assert response.status_code == 302
+    claim = TravelClaim.objects.get()
+    assert claim.attendance_source == "register" and claim.entered_by == resident
+    assert (claim.organisation_pays, claim.provider_pays, claim.refused) == (
+        Decimal("6.40"),
+        Decimal("30.00"),
+        Decimal("6.40"),
+    )
+    page = http.get(url).content.decode()
+    assert "wij betalen u € 36,40" in page
+    assert "Niet vergoed: Geen aanwezigheid geregistreerd op 13-05-2026." in page
+    assert AuditRecord.objects.filter(
+        object_type="travel_claim", client_id=code3_done.client_id, actor_id=resident.pk
+    ).exists()
+
+
+def test_typed_attendance_is_no_evidence_for_a_resident(
+    code3_done: Trajectory,  # noqa: F811
+    resident: User,
+) -> None:
+    """Without an attendance register the candidate's own dates do not count."""
+    claim = services.travel_claim_submit(
+        actor=resident,
+        trajectory=code3_done,
+        trips=[TripInput(dt.date(2026, 5, 11), Decimal("12"), Decimal("6.40"))],
+        attended_on=[dt.date(2026, 5, 11)],
+    )
+    assert claim.refused == Decimal("6.40") and claim.organisation_pays == Decimal("0")
+
+
+def test_another_resident_cannot_claim_or_see(
+    code3_done: Trajectory,  # noqa: F811
+    resident: User,
+    org: Organisation,
+    make_user: Callable[..., User],
+) -> None:
+    services.travel_claim_submit(
+        actor=resident,
+        trajectory=code3_done,
+        trips=[TripInput(dt.date(2026, 5, 11), Decimal("12"), Decimal("6.40"))],
+    )
+    stranger = make_user(RoleCode.RESIDENT, username="ander")
+    client_link_user(client=make_client(org, first_name="Ander"), user=stranger)
+    with pytest.raises(InvoiceError, match="geen toegang"):
+        services.travel_claim_submit(
+            actor=stranger,
+            trajectory=code3_done,
+            trips=[TripInput(dt.date(2026, 5, 11), Decimal("12"), Decimal("6.40"))],
+        )
+    http = WebClient()
+    http.force_login(stranger)
+    page = http.get(reverse("portal:travel")).content.decode()
+    assert "nog geen traject dat is begonnen" in page and "6,40" not in page
+    refused = http.post(
+        reverse("portal:travel"), {"trajectory": code3_done.pk, "trips": "2026-05-11 12 6,40"}
+    )
+    assert refused.status_code == 200  # not a valid choice for this resident
+    assert TravelClaim.objects.count() == 1

@@ -1,12 +1,12 @@
 """The trajectories' counts cache (issue 6: the provider's list at national scale).
 
-The total of the provider's trajectory list (portal page and API) counts every trajectory of
-the provider in its visibility window: ~100,000 index entries at national scale, the largest
-single cost of a page of 100. Paging never changes it, so it is kept in a
-`opstap.web.counts_cache.CountsCache` (how it stays exact is explained there). Every
-trajectory write bumps the organisation's version: post_save/post_delete of Trajectory
-(connected here), the `.update()` of the stored next due date in the services, and the bulk
-demo loader.
+The total of the trajectory list in the API counts every trajectory of the provider in its
+visibility window: ~100,000 index entries at national scale, the largest single cost of a
+page of 100. Paging never changes it, so it is kept in a `web.counts_cache.CountsCache` (how
+it stays exact is explained there). The overview page counts at most 1,000 instead
+(`CappedCountPaginator`). Every trajectory write bumps the organisation's version:
+post_save/post_delete of Trajectory (connected here), the `.update()` of the stored next due
+date in the services, and the bulk demo loader.
 """
 
 from __future__ import annotations

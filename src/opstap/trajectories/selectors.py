@@ -458,9 +458,7 @@ def client_documents_all(client_id: int) -> QuerySet[TrajectoryDocument]:
     )
 
 
-def client_appointments_all(client_id: int) -> QuerySet[Any]:
-    from .models import Appointment
-
+def client_appointments_all(client_id: int) -> QuerySet[Appointment]:
     return Appointment.objects.filter(trajectory__client_id=client_id).order_by("starts_at", "id")
 
 
@@ -468,9 +466,7 @@ def client_absences_all(client_id: int) -> QuerySet[Absence]:
     return Absence.objects.filter(trajectory__client_id=client_id).order_by("occurred_at", "id")
 
 
-def client_outcomes_all(client_id: int) -> QuerySet[Any]:
-    from .models import Outcome
-
+def client_outcomes_all(client_id: int) -> QuerySet[Outcome]:
     return Outcome.objects.filter(trajectory__client_id=client_id).order_by("recorded_at", "id")
 
 

@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 
 from opstap.accounts.models import User
@@ -21,6 +24,60 @@ from opstap.providers.models import Provider
 from opstap.providers.services import provider_add_staff, provider_create
 
 TEST_PASSWORD = "Test-wachtwoord-123"
+
+# --- Time-proof tests ---------------------------------------------------------------------
+# Hypothesis profiles: a slow or busy machine is not a failure. No test is timed (deadline
+# None) and the `too_slow` health check is off; every other health check stays on, so a
+# filter that rejects most inputs or a data strategy that is too large still fails. The
+# `ci` profile is also derandomised, so a failure in CI reproduces with the same examples.
+hypothesis_settings.register_profile(
+    "default", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.register_profile(
+    "ci",
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    derandomize=True,
+    print_blob=True,
+)
+hypothesis_settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "default")
+)
+
+# `OPSTAP_TEST_TODAY=2028-06-01 make test` runs the whole suite as if that were the real date
+# (the wall clock keeps ticking from 09:00 Amsterdam time that day). Tests that freeze their
+# own moment keep it; a test that leaned on the real date fails here. `.ci/run` uses it to
+# run the suite a year and a half ahead.
+TEST_TODAY = os.environ.get("OPSTAP_TEST_TODAY", "")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _shifted_clock() -> Iterator[None]:
+    if not TEST_TODAY:
+        yield
+        return
+    import time_machine
+
+    day = dt.date.fromisoformat(TEST_TODAY)
+    moment = dt.datetime.combine(day, dt.time(9, 0), tzinfo=ZoneInfo("Europe/Amsterdam"))
+    with time_machine.travel(moment, tick=True):
+        yield
+
+
+#: The day on which the demo organisation is built in tests, with the clock stopped there.
+DEMO_TODAY = dt.date(2026, 11, 20)
+
+
+@pytest.fixture
+def demo_today() -> Iterator[dt.date]:
+    """Demo tests build the demo as on DEMO_TODAY, with the clock stopped at 10:00 that day:
+    they never see the real date (issue 12: the demo had skipped an invoice 'while the first
+    jobcoaching quarter still runs' relative to the real date)."""
+    import time_machine
+
+    moment = dt.datetime.combine(DEMO_TODAY, dt.time(10, 0), tzinfo=ZoneInfo("Europe/Amsterdam"))
+    with time_machine.travel(moment, tick=False):
+        yield DEMO_TODAY
 
 
 @pytest.fixture(autouse=True)

@@ -315,7 +315,7 @@ def build(ctx: Any) -> None:
     muni_names = list(MUNICIPALITY_WEIGHTS)
     muni_weights = [MUNICIPALITY_WEIGHTS[n] for n in muni_names]
     bsn_start = rng.randrange(10_000_000, 30_000_000)
-    now = timezone.now()
+    now = ctx.now
     cm_cycle = {"work": 0, "care": 0}
     own_left = OWN_CASELOAD
     for chunk_start in range(0, len(plan), CHUNK):

@@ -89,6 +89,14 @@ class DemoContext:
     def client_count(self) -> int:
         return SCALES[self.scale]
 
+    @property
+    def now(self) -> dt.datetime:
+        """The demo's present moment: its `today` at the current time of day. Demo data is
+        dated from this, never from the real date, so a demo built for a given day is the same
+        whenever it is built (tests build it on a fixed day with the clock stopped there)."""
+        clock = timezone.localtime()
+        return timezone.make_aware(dt.datetime.combine(self.today, clock.time()))
+
 
 def demo_exists() -> bool:
     return Organisation.objects.filter(slug=DEMO_ORG_SLUG).exists()

@@ -67,7 +67,7 @@ def _contact_moments(ctx: Any) -> int:
     from opstap.clients.services import client_event_record
 
     rng = ctx.rng
-    now = timezone.now()
+    now = ctx.now
     count = 0
     clients = (
         organisation_clients(organisation_id=ctx.organisation.pk)

@@ -362,7 +362,7 @@ def _walk(
                 dt.datetime.combine(min(today, day + dt.timedelta(days=20)), dt.time(9))
             )
             reported = absent + dt.timedelta(hours=rng.choice((2, 20, 30)))
-            if reported <= timezone.now():
+            if reported <= ctx.now:
                 services.absence_report(
                     actor=actor,
                     trajectory=trajectory,
@@ -473,7 +473,7 @@ def _build_bulk(ctx: Any, total: int) -> None:
         return
     states = [s for s, w in _BULK_STATES for _ in range(w)]
     labels = {s.value: label for s, label in STATE_LABELS_NL.items()}
-    now = timezone.now()
+    now = ctx.now
     made = 0
     for _start, size in _chunks(total):
         rows: list[Trajectory] = []

@@ -3,9 +3,10 @@ whole demo organisation (about a minute)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.test import Client as WebClient
-from django.utils import timezone
 
 from opstap.accounts.models import User
 from opstap.demo import generator
@@ -15,12 +16,12 @@ from opstap.indicators.computation import Period, Status
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_indicators_are_varied() -> None:
+def test_demo_indicators_are_varied(demo_today: dt.date) -> None:
     """R-PI-1: computed from the demo's trajectory data, the indicators differ between
     providers, and both met and not-met targets appear."""
-    generator.build(scale="demo", log=lambda _msg: None)
+    generator.build(scale="demo", today=demo_today, log=lambda _msg: None)
     manager = User.objects.get(username="contractmanager")
-    today = timezone.localdate()
+    today = demo_today
     comparison = selectors.provider_comparison(
         manager, period=Period.last_twelve_months(today), today=today
     )

@@ -5,12 +5,14 @@ R-BILL-10). Builds the whole demo organisation (about a minute)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 import pytest
 from django.test import Client as WebClient
 
 from opstap.accounts.models import User
+from opstap.conftest import DEMO_TODAY
 from opstap.demo import generator
 from opstap.invoices.models import Invoice, PaymentBatch
 
@@ -18,8 +20,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _frozen_today() -> Iterator[None]:
-    # The demo dates itself from the real today; no time travel here.
+def _frozen_today(demo_today: dt.date) -> Iterator[None]:
+    # The demo is built on the fixed DEMO_TODAY with the clock stopped there (root conftest),
+    # not on the invoices tests' TODAY, so that the first jobcoaching quarter has ended.
     yield
 
 
@@ -27,7 +30,7 @@ def test_finance_clerk_demo_journey() -> None:
     """R-BILL-10, R-BILL-7, R-BILL-1: the demo shows every verdict; the clerk approves the
     correct code-3 second instalment, cannot approve the held duplicate or the invoice above
     the ceiling, and a second export of the batch changes nothing."""
-    generator.build(scale="demo", log=lambda _msg: None)
+    generator.build(scale="demo", today=DEMO_TODAY, log=lambda _msg: None)
     clerk = User.objects.get(username="administratie")
     web = WebClient()
     web.force_login(clerk)

@@ -3,6 +3,7 @@ once. A second run sees it exists and returns in a moment."""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from typing import Any
 
@@ -18,6 +19,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--scale", choices=sorted(generator.SCALES), default="demo")
         parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument(
+            "--today",
+            type=dt.date.fromisoformat,
+            default=None,
+            help="De dag waarop de demo 'vandaag' staat (JJJJ-MM-DD); standaard de echte datum.",
+        )
         parser.add_argument(
             "--force",
             action="store_true",
@@ -35,7 +42,10 @@ class Command(BaseCommand):
             return
         start = time.monotonic()
         generator.build(
-            scale=options["scale"], seed=options["seed"], log=lambda msg: self.stdout.write(msg)
+            scale=options["scale"],
+            seed=options["seed"],
+            today=options["today"],
+            log=lambda msg: self.stdout.write(msg),
         )
         self.stdout.write(
             self.style.SUCCESS(

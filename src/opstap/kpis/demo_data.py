@@ -14,8 +14,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.utils import timezone
-
 from . import formulas as f
 from .services import amr_provider_add, kpi_target_set, survey_wave_record
 

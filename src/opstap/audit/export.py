@@ -12,6 +12,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from opstap.core.export_safety import write_only_text
+
 from .models import AuditAction, AuditRecord
 
 MAX_ROWS = 1_000_000  # Excel's limit is 1,048,576 rows
@@ -54,21 +56,20 @@ def write_audit_xlsx(records: Iterable[AuditRecord]) -> tuple[IO[bytes], int]:
         when.number_format = "yyyy-mm-dd hh:mm:ss"
         raw_id = record.object_id
         object_id: int | str = int(raw_id) if raw_id.isdigit() and len(raw_id) < 16 else raw_id
-        sheet.append(
-            [
-                when,
-                record.actor_username,
-                record.actor_roles,
-                record.real_actor_username,
-                str(_ACTION_LABELS.get(record.action, record.action)),
-                record.object_type,
-                object_id,
-                record.client_id,
-                record.purpose,
-                record.result,
-                record.ip_address,
-            ]
-        )
+        values = [
+            record.actor_username,
+            record.actor_roles,
+            record.real_actor_username,
+            str(_ACTION_LABELS.get(record.action, record.action)),
+            record.object_type,
+            object_id,
+            record.client_id,
+            record.purpose,
+            record.result,
+            record.ip_address,
+        ]
+        # User text (purposes, object ids) stays text (R-SEC-6: formula injection).
+        sheet.append([when, *(write_only_text(sheet, v) for v in values)])
         count += 1
     output = tempfile.SpooledTemporaryFile(max_size=10 * 1024 * 1024)  # noqa: SIM115
     workbook.save(output)

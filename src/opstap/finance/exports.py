@@ -13,6 +13,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from opstap.core.export_safety import save_workbook, xlsx_value
+
 from .charts import render_svg
 from .report import Cell, Report, Table
 
@@ -43,7 +45,7 @@ def _value(cell: Cell) -> Any:
 
 
 def _write_cell(ws: Any, row: int, col: int, cell: Cell) -> None:
-    target = ws.cell(row=row, column=col, value=_value(cell))
+    target = ws.cell(row=row, column=col, value=xlsx_value(_value(cell)))
     if cell.kind in FORMATS:
         target.number_format = FORMATS[cell.kind]
     if cell.strong:
@@ -79,7 +81,7 @@ def report_xlsx(report: Report, *, scenario_name: str = "") -> bytes:
     used: set[str] = set()
     ws.title = _sheet_title("Samenvatting", used)
     ws.cell(row=1, column=1, value=report.title).font = Font(bold=True, size=14)
-    ws.cell(row=2, column=1, value=scenario_name or "Niet opgeslagen berekening")
+    ws.cell(row=2, column=1, value=xlsx_value(scenario_name) or "Niet opgeslagen berekening")
     ws.cell(row=3, column=1, value="Gemaakt op")
     ws.cell(
         row=3, column=2, value=timezone.localtime().replace(tzinfo=None)
@@ -101,7 +103,7 @@ def report_xlsx(report: Report, *, scenario_name: str = "") -> bytes:
             sheet.column_dimensions[get_column_letter(c)].width = 20 if c > 1 else 28
         sheet.freeze_panes = "A3"
     buffer = io.BytesIO()
-    wb.save(buffer)
+    save_workbook(wb, buffer)  # user text stays text (R-SEC-6)
     return buffer.getvalue()
 
 

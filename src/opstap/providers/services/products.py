@@ -1,0 +1,369 @@
+"""Products and their prices: orderability, create, price, update, end (R-NET-4, R-NET-6,
+R-NET-7)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from opstap.accounts.models import User
+from opstap.clients.ladder import LadderStep
+from opstap.clients.target_groups import TargetGroupCode
+from opstap.organisations.models import Municipality
+from opstap.providers.models import (
+    CertificateKind,
+    Contract,
+    ContractStatus,
+    CpiIndexation,
+    PriceSource,
+    PriceType,
+    Product,
+    ProductCode,
+    ProductLadderStep,
+    ProductLocation,
+    ProductPrice,
+    ProductStatus,
+    ProductTargetGroup,
+    Provider,
+    ProviderStatus,
+    ServiceKind,
+    Tile,
+    TileKind,
+)
+from opstap.providers.rules import money
+from opstap.providers.selectors import product_price_on, rate_ceiling_on
+
+from ._common import ProviderError, _event, _require_same_org
+from .evidence import _valid_certificate
+
+__all__ = [
+    "PROPOSABLE_FIELDS",
+    "LocationInput",
+    "product_create",
+    "product_end",
+    "product_orderability",
+    "product_price_set",
+    "product_update",
+]
+
+
+def product_orderability(*, product: Product, on: dt.date) -> tuple[bool, str]:
+    """Whether `product` can be ordered on `on`, with the Dutch reason if not (R-NET-2,
+    R-NET-3). Called by the trajectories app when a case manager orders."""
+    provider = product.provider
+    if provider.status == ProviderStatus.SUSPENDED:
+        return False, f"Aanbieder {provider.name} is geschorst."
+    if provider.status == ProviderStatus.ENDED:
+        return False, f"De deelname van aanbieder {provider.name} aan het netwerk is beëindigd."
+    if product.status != ProductStatus.ACTIVE:
+        return False, f"Product '{product.name}' is beëindigd."
+    running = Contract.objects.filter(
+        provider=provider, status=ContractStatus.ACTIVE, start_date__lte=on, end_date__gte=on
+    ).exists()
+    if not running:
+        return False, (
+            f"Aanbieder {provider.name} heeft op {on:%d-%m-%Y} geen lopende raamovereenkomst."
+        )
+    if (
+        product.required_certificate
+        and _valid_certificate(provider, product.required_certificate, on) is None
+    ):
+        label = CertificateKind(product.required_certificate).label
+        return False, (
+            f"De vereiste certificering ({label}) van {provider.name} is op "
+            f"{on:%d-%m-%Y} niet geldig: het product kan niet worden besteld."
+        )
+    if product_price_on(product, on) is None and product.price_type != PriceType.VARIABLE:
+        return False, f"Product '{product.name}' heeft op {on:%d-%m-%Y} geen geldige prijs."
+    return True, ""
+
+
+# --- Products and prices (R-NET-4, R-NET-6, R-NET-7) ---------------------------------------
+
+
+def _check_ceiling(
+    *,
+    organisation_id: int,
+    service_kind: str,
+    price_type: str,
+    amount: Decimal,
+    on: dt.date,
+) -> None:
+    if service_kind not in (ServiceKind.JOBCOACHING, ServiceKind.JOBFINDING):
+        return
+    if price_type != PriceType.HOURLY:
+        raise ProviderError("Jobcoaching en jobfinding hebben een uurtarief.")
+    ceiling = rate_ceiling_on(organisation_id, on)
+    if ceiling is None:
+        raise ProviderError(
+            f"Er is op {on:%d-%m-%Y} geen maximum uurtarief vastgelegd voor jobcoaching en "
+            "jobfinding; vraag de functioneel beheerder dit in te voeren."
+        )
+    try:
+        money.check_hourly_rate(
+            rate=amount, ceiling=ceiling.amount, ceiling_valid_from=ceiling.valid_from
+        )
+    except money.MoneyRuleError as exc:
+        raise ProviderError(str(exc)) from exc
+
+
+def _search_text(product: Product) -> str:
+    parts = [
+        product.name,
+        product.description,
+        product.provider.name,
+        product.get_service_kind_display() if product.service_kind != "general" else "",
+    ]
+    parts += [f"{loc.city} {loc.address}" for loc in product.locations.all()]
+    parts += [t.name for t in product.tiles.all()]
+    return " ".join(p for p in parts if p)
+
+
+def _resolve_tiles(codes: Iterable[str]) -> list[Tile]:
+    codes = list(dict.fromkeys(codes))
+    if not codes:
+        raise ProviderError("Kies minstens één tegel van het werklandschap.")
+    found = list(Tile.objects.filter(code__in=codes, purchasable=True))
+    missing = set(codes) - {t.code for t in found}
+    if missing:
+        raise ProviderError(f"Onbekende of niet-inkoopbare tegel(s): {', '.join(sorted(missing))}.")
+    return found
+
+
+def _check_codes(target_groups: Iterable[str], ladder_steps: Iterable[str]) -> None:
+    bad_groups = set(target_groups) - {c.value for c in TargetGroupCode}
+    if bad_groups:
+        raise ProviderError(f"Onbekende doelgroep(en): {', '.join(sorted(bad_groups))}.")
+    bad_steps = set(ladder_steps) - {s.value for s in LadderStep}
+    if bad_steps:
+        raise ProviderError(f"Onbekende trede(n): {', '.join(sorted(bad_steps))}.")
+
+
+@dataclass(frozen=True)
+class LocationInput:
+    city: str
+    address: str = ""
+
+
+def _municipality_for(organisation_id: int, city: str) -> Municipality | None:
+    return Municipality.objects.filter(
+        organisation_id=organisation_id, name__iexact=city.strip()
+    ).first()
+
+
+@transaction.atomic
+def product_create(
+    *,
+    actor: User | None,
+    provider: Provider,
+    name: str,
+    product_code: int,
+    tile_codes: Iterable[str],
+    price_type: str,
+    price: Decimal | None,
+    price_valid_from: dt.date,
+    nominal_duration_days: int,
+    description: str = "",
+    service_kind: str = ServiceKind.GENERAL,
+    locations: Iterable[LocationInput] = (),
+    target_groups: Iterable[str] = (),
+    ladder_steps: Iterable[str] = (),
+    required_certificate: str = "",
+    capacity: int | None = None,
+) -> Product:
+    """Add a product to a provider's offer (R-NET-4); refuses hourly rates above the
+    jobcoaching ceiling (R-NET-7)."""
+    name = name.strip()
+    if not name:
+        raise ProviderError("Een product heeft een naam nodig.")
+    if actor is not None:
+        _require_same_org(actor, provider.organisation_id)
+    if provider.status == ProviderStatus.ENDED:
+        raise ProviderError("Een beëindigde aanbieder krijgt geen nieuwe producten.")
+    code = ProductCode.objects.filter(code=product_code).first()
+    if code is None:
+        raise ProviderError(f"Onbekende productcode {product_code} (kies 1 tot en met 5).")
+    if price_type not in PriceType.values:
+        raise ProviderError(f"Onbekende prijssoort '{price_type}'.")
+    if service_kind not in ServiceKind.values:
+        raise ProviderError(f"Onbekende dienst '{service_kind}'.")
+    if required_certificate and required_certificate not in CertificateKind.values:
+        raise ProviderError(f"Onbekende certificering '{required_certificate}'.")
+    if nominal_duration_days <= 0:
+        raise ProviderError("De nominale duur moet minstens 1 dag zijn.")
+    if capacity is not None and capacity <= 0:
+        raise ProviderError("De capaciteit moet positief zijn (of leeg voor onbeperkt).")
+    target_groups, ladder_steps = list(target_groups), list(ladder_steps)
+    _check_codes(target_groups, ladder_steps)
+    tiles = _resolve_tiles(tile_codes)
+    if any(t.kind != TileKind.WORK for t in tiles) and any(t.kind == TileKind.WORK for t in tiles):
+        raise ProviderError("Combineer geen tegels van het werklandschap met werkgeverstegels.")
+    locations = list(locations)
+    if not locations:
+        raise ProviderError("Geef minstens één locatie op (in de Liemers of regio Arnhem).")
+    if price is None:
+        if price_type != PriceType.VARIABLE:
+            raise ProviderError("Geef een prijs of uurtarief op.")
+    else:
+        try:
+            price = money.check_price(price)
+        except money.MoneyRuleError as exc:
+            raise ProviderError(str(exc)) from exc
+        _check_ceiling(
+            organisation_id=provider.organisation_id,
+            service_kind=service_kind,
+            price_type=price_type,
+            amount=price,
+            on=price_valid_from,
+        )
+    product = Product.objects.create(
+        organisation_id=provider.organisation_id,
+        provider=provider,
+        name=name,
+        description=description.strip(),
+        product_code=code,
+        price_type=price_type,
+        service_kind=service_kind,
+        nominal_duration_days=nominal_duration_days,
+        required_certificate=required_certificate,
+        capacity=capacity,
+    )
+    product.tiles.set(tiles)
+    ProductLocation.objects.bulk_create(
+        ProductLocation(
+            product=product,
+            city=loc.city.strip(),
+            address=loc.address.strip(),
+            municipality=_municipality_for(provider.organisation_id, loc.city),
+        )
+        for loc in locations
+    )
+    ProductTargetGroup.objects.bulk_create(
+        ProductTargetGroup(product=product, code=c) for c in dict.fromkeys(target_groups)
+    )
+    ProductLadderStep.objects.bulk_create(
+        ProductLadderStep(product=product, step=s) for s in dict.fromkeys(ladder_steps)
+    )
+    if price is not None:
+        ProductPrice.objects.create(product=product, amount=price, valid_from=price_valid_from)
+    product.search_text = _search_text(product)
+    product.save(update_fields=["search_text"])
+    _event(
+        provider=provider,
+        actor=actor,
+        kind="product_created",
+        description=f"Product '{name}' toegevoegd.",
+        data={"product_id": product.pk},
+    )
+    return product
+
+
+@transaction.atomic
+def product_price_set(
+    *,
+    actor: User | None,
+    product: Product,
+    amount: Decimal,
+    valid_from: dt.date,
+    source: str = PriceSource.ENTRY,
+    indexation: CpiIndexation | None = None,
+) -> ProductPrice:
+    """A new price from `valid_from`; the previous price ends the day before. History is
+    never rewritten: a new price must start after the latest one (R-NET-6)."""
+    try:
+        amount = money.check_price(amount)
+    except money.MoneyRuleError as exc:
+        raise ProviderError(str(exc)) from exc
+    _check_ceiling(
+        organisation_id=product.organisation_id,
+        service_kind=product.service_kind,
+        price_type=product.price_type,
+        amount=amount,
+        on=valid_from,
+    )
+    latest = (
+        ProductPrice.objects.select_for_update()
+        .filter(product=product)
+        .order_by("-valid_from")
+        .first()
+    )
+    if latest is not None:
+        if valid_from <= latest.valid_from:
+            raise ProviderError(
+                f"Er geldt al een prijs vanaf {latest.valid_from:%d-%m-%Y}; een nieuwe prijs "
+                "moet later ingaan (eerdere prijzen blijven bewaard)."
+            )
+        if latest.valid_until is None or latest.valid_until >= valid_from:
+            latest.valid_until = valid_from - dt.timedelta(days=1)
+            latest.save(update_fields=["valid_until"])
+    price = ProductPrice.objects.create(
+        product=product,
+        amount=amount,
+        valid_from=valid_from,
+        source=source,
+        indexation=indexation,
+    )
+    _event(
+        provider=product.provider,
+        actor=actor,
+        kind="price_set",
+        description=f"Prijs van '{product.name}' {money.format_eur(amount)} vanaf "
+        f"{valid_from:%d-%m-%Y}.",
+        data={"product_id": product.pk, "amount": str(amount)},
+    )
+    return price
+
+
+PROPOSABLE_FIELDS = ("name", "description", "nominal_duration_days", "capacity")
+
+
+@transaction.atomic
+def product_update(*, actor: User | None, product: Product, changes: Mapping[str, Any]) -> Product:
+    """Change descriptive fields of a product (not its price: see `product_price_set`)."""
+    unknown = set(changes) - set(PROPOSABLE_FIELDS)
+    if unknown:
+        raise ProviderError(f"Deze velden kunnen niet zo worden gewijzigd: {', '.join(unknown)}.")
+    product = Product.objects.select_for_update().get(pk=product.pk)
+    old: dict[str, Any] = {}
+    for name, value in changes.items():
+        if name == "name" and not str(value).strip():
+            raise ProviderError("Een product heeft een naam nodig.")
+        if name == "nominal_duration_days" and (not isinstance(value, int) or value <= 0):
+            raise ProviderError("De nominale duur moet een positief aantal dagen zijn.")
+        if name == "capacity" and value is not None and (not isinstance(value, int) or value <= 0):
+            raise ProviderError("De capaciteit moet positief zijn (of leeg voor onbeperkt).")
+        old[name] = getattr(product, name)
+        setattr(product, name, value.strip() if isinstance(value, str) else value)
+    product.search_text = _search_text(product)
+    product.save()
+    _event(
+        provider=product.provider,
+        actor=actor,
+        kind="product_changed",
+        description=f"Product '{product.name}' gewijzigd.",
+        data={"product_id": product.pk, "old": old, "new": dict(changes)},
+    )
+    return product
+
+
+@transaction.atomic
+def product_end(*, actor: User | None, product: Product, reason: str) -> Product:
+    if not reason.strip():
+        raise ProviderError("Geef de reden van beëindiging op.")
+    product = Product.objects.select_for_update().get(pk=product.pk)
+    if product.status == ProductStatus.ENDED:
+        raise ProviderError("Dit product is al beëindigd.")
+    product.status = ProductStatus.ENDED
+    product.save(update_fields=["status"])
+    _event(
+        provider=product.provider,
+        actor=actor,
+        kind="product_ended",
+        description=f"Product '{product.name}' beëindigd: {reason}",
+    )
+    return product

@@ -95,29 +95,49 @@ _OPTIONAL_FIELDS = {
 _UPDATABLE = _OPTIONAL_FIELDS | {"first_name", "last_name", "date_of_birth", "municipality"}
 
 
+def client_field_errors(fields: dict[str, Any], *, today: dt.date) -> list[ClientError]:
+    """Every rule that the given client fields break, in a fixed order (R-CLI-1, R-SEC-6).
+
+    The one home of these checks: the services raise the first error, the import of the
+    benefit administration reports all of them per row. Only the fields present are checked;
+    `obstacles` is normalised in place (codes, no duplicates)."""
+    errors: list[ClientError] = []
+    if "benefit_type" in fields and fields["benefit_type"] not in BenefitType.values:
+        errors.append(ClientError("Onbekende soort uitkering.", field="benefit_type"))
+    if "lks_status" in fields and fields["lks_status"] not in LksStatus.values:
+        errors.append(ClientError("Onbekende status loonkostensubsidie.", field="lks_status"))
+    if "obstacles" in fields:
+        try:
+            fields["obstacles"] = obstacles_clean(fields["obstacles"])
+        except ClientError as exc:
+            errors.append(exc)
+    hours = fields.get("hour_restriction")
+    if hours is not None and not 0 <= int(hours) <= 40:
+        errors.append(
+            ClientError(
+                "De urenbeperking ligt tussen 0 en 40 uur per week.", field="hour_restriction"
+            )
+        )
+    dob = fields.get("date_of_birth")
+    if dob is not None and dob > today:
+        errors.append(ClientError("De geboortedatum ligt in de toekomst.", field="date_of_birth"))
+    start, end = fields.get("benefit_start_date"), fields.get("benefit_end_date")
+    if start and end and end < start:
+        errors.append(
+            ClientError(
+                "De einddatum van de uitkering ligt vóór de begindatum.", field="benefit_end_date"
+            )
+        )
+    return errors
+
+
 def _check_client_fields(organisation_id: int, fields: dict[str, Any]) -> None:
     municipality = fields.get("municipality")
     if municipality is not None and municipality.organisation_id != organisation_id:
         raise ClientError("De gemeente hoort niet bij deze organisatie.", field="municipality")
-    if "benefit_type" in fields and fields["benefit_type"] not in BenefitType.values:
-        raise ClientError("Onbekende soort uitkering.", field="benefit_type")
-    if "lks_status" in fields and fields["lks_status"] not in LksStatus.values:
-        raise ClientError("Onbekende status loonkostensubsidie.", field="lks_status")
-    if "obstacles" in fields:
-        fields["obstacles"] = obstacles_clean(fields["obstacles"])
-    hours = fields.get("hour_restriction")
-    if hours is not None and not 0 <= int(hours) <= 40:
-        raise ClientError(
-            "De urenbeperking ligt tussen 0 en 40 uur per week.", field="hour_restriction"
-        )
-    dob = fields.get("date_of_birth")
-    if dob is not None and dob > timezone.localdate():
-        raise ClientError("De geboortedatum ligt in de toekomst.", field="date_of_birth")
-    start, end = fields.get("benefit_start_date"), fields.get("benefit_end_date")
-    if start and end and end < start:
-        raise ClientError(
-            "De einddatum van de uitkering ligt vóór de begindatum.", field="benefit_end_date"
-        )
+    errors = client_field_errors(fields, today=timezone.localdate())
+    if errors:
+        raise errors[0]
 
 
 def _check_case_manager(organisation_id: int, user: Any) -> None:

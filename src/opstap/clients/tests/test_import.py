@@ -4,6 +4,7 @@ nothing unless valid, idempotent on client number; CSV and xlsx; UI and command 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -17,6 +18,8 @@ from opstap.accounts.roles import RoleCode
 from opstap.clients.bsn import random_bsn
 from opstap.clients.importer import HEADERS, run_import
 from opstap.clients.models import Client, ClientEvent, ImportJob, ImportStatus, LadderStepChange
+from opstap.clients.services import ClientError, client_update
+from opstap.clients.tests.factories import make_client
 
 
 def _rows(n: int = 14) -> list[dict[str, str]]:
@@ -106,6 +109,36 @@ def test_bad_file_is_rejected_with_all_errors_then_corrected_file_imports(
         ClientEvent.objects.count(),
         LadderStepChange.objects.count(),
     ) == counts
+
+
+def test_import_reports_every_value_rule_with_the_services_message(
+    org, case_manager, tmp_path
+) -> None:
+    """R-CLI-1 / R-SEC-6: the import parses, the service decides. A row breaking three value
+    rules gets all three errors, each with the exact message `client_update` gives for the
+    same value; nothing is written."""
+    rows = _rows(3)
+    rows[1].update(
+        {"geboortedatum": "01-01-2999", "urenbeperking": "41", "einde_uitkering": "2019-12-31"}
+    )
+    job = run_import(_job(org, _write_csv(tmp_path / "rules.csv", rows)))
+    assert job.status == ImportStatus.REJECTED
+    got = {(e["line"], e["field"]): e["message"] for e in job.errors}
+    assert set(got) == {(3, "geboortedatum"), (3, "urenbeperking"), (3, "einde_uitkering")}
+    assert not Client.objects.exists()
+
+    client = make_client(org)
+    for header, change in (
+        ("geboortedatum", {"date_of_birth": dt.date(2999, 1, 1)}),
+        ("urenbeperking", {"hour_restriction": 41}),
+        (
+            "einde_uitkering",
+            {"benefit_start_date": dt.date(2020, 1, 1), "benefit_end_date": dt.date(2019, 12, 31)},
+        ),
+    ):
+        with pytest.raises(ClientError) as exc:
+            client_update(actor=case_manager, client=client, **change)
+        assert got[(3, header)] == exc.value.message
 
 
 def test_reimport_with_changes_updates_and_records_history(org, case_manager, tmp_path) -> None:

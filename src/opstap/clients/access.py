@@ -25,6 +25,7 @@ from .models import (
     CaseManagerProfile,
     Client,
     ClientEvent,
+    ImportChange,
     ImportJob,
     LadderStepChange,
 )
@@ -146,4 +147,9 @@ def budget_scope(user: Any, qs: QuerySet[BudgetSpending]) -> QuerySet[BudgetSpen
 
 @register_scope(ImportJob)
 def import_job_scope(user: Any, qs: QuerySet[ImportJob]) -> QuerySet[ImportJob]:
+    return qs if user.has_opstap_perm(Perm.CLIENT_IMPORT) else qs.none()
+
+
+@register_scope(ImportChange)
+def import_change_scope(user: Any, qs: QuerySet[ImportChange]) -> QuerySet[ImportChange]:
     return qs if user.has_opstap_perm(Perm.CLIENT_IMPORT) else qs.none()

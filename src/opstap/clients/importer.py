@@ -3,10 +3,12 @@
 Two streaming passes over the file with constant memory per chunk (csv reader / openpyxl
 read_only): first every row is validated (fields, 11-check, dates, duplicates in the file and
 conflicts with the database) and *all* errors are collected per line and field in Dutch;
-nothing is written unless the whole file is valid — or, by explicit choice, only the valid
-rows. The second pass writes in chunks with bulk_create / bulk_update inside one
-transaction. Idempotent on the client number: rows equal to the stored client change
-nothing. The column list below is documented in docs/import-clients.md.
+nothing goes further unless the whole file is valid — or, by explicit choice, only the valid
+rows. The second pass stores the preview: one ImportChange per new or changed client, with
+the old and new value of each changed field. An update changes only the columns the file
+has, and an empty cell keeps the stored value (`[leeg]` clears). `import_commit` writes the
+preview in one transaction; `import_undo` restores it as one action. Idempotent on the client
+number. The column list below is documented in docs/import-clients.md.
 """
 
 from __future__ import annotations
@@ -20,10 +22,13 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from opstap.accounts.models import User
 from opstap.accounts.roles import RoleCode
+from opstap.audit.models import AuditAction
+from opstap.audit.services import audit_log
 from opstap.organisations.models import Municipality
 
 from . import ladder
@@ -33,6 +38,8 @@ from .models import (
     Client,
     ClientEvent,
     ClientEventKind,
+    ImportChange,
+    ImportChangeKind,
     ImportJob,
     ImportStatus,
     LadderStepChange,
@@ -42,6 +49,8 @@ from .models import (
 from .services import ClientError, bsn_clean, client_field_errors
 
 CHUNK = 2_000
+#: The explicit marker that clears an optional field; an empty cell leaves it as stored.
+CLEAR = "[leeg]"
 MAX_STORED_ERRORS = 1_000
 
 YES = {"ja", "j", "yes", "y", "1", "true", "waar", "x"}
@@ -105,15 +114,20 @@ COLUMNS: list[Column] = [
     Column("postcode", "postcode", False, "Bijv. 6921 AB."),
     Column("woonplaats", "city", False, "Plaats."),
     Column("gemeente", "municipality", True, "CBS-code (GM0226) of naam van de gemeente."),
-    Column("uitkering", "benefit_type", False, "pw, ioaw, ioaz, bbz of geen (leeg = pw)."),
+    Column(
+        "uitkering",
+        "benefit_type",
+        False,
+        "pw, ioaw, ioaz, bbz of geen (nieuwe klant zonder waarde: pw).",
+    ),
     Column("ingang_uitkering", "benefit_start_date", False, "Datum."),
-    Column("einde_uitkering", "benefit_end_date", False, "Datum (leeg = lopend)."),
+    Column("einde_uitkering", "benefit_end_date", False, "Datum ([leeg] = lopend)."),
     Column("ontheffing", "exempt_from_labour_obligation", False, "ja/nee."),
     Column("einde_ontheffing", "exemption_end_date", False, "Datum."),
     Column("doelgroepregister", "ldr_registered", False, "ja/nee."),
     Column("nbw", "nbw_indication", False, "ja/nee."),
     Column("lks", "lks_status", False, "geen, aangevraagd, lopend of beeindigd."),
-    Column("urenbeperking", "hour_restriction", False, "Uren per week (0-40), leeg = geen."),
+    Column("urenbeperking", "hour_restriction", False, "Uren per week (0-40), [leeg] = geen."),
     Column("migratieachtergrond", "migration_background", False, "ja/nee."),
     Column(
         "belemmeringen",
@@ -167,7 +181,8 @@ def iter_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
             for number, row in enumerate(rows, start=2):
                 if row is None or all(v in (None, "") for v in row):
                     continue
-                yield number, {h: _cell(v) for h, v in zip(header, row, strict=False)}
+                cells = list(row) + [None] * (len(header) - len(row))
+                yield number, {h: _cell(v) for h, v in zip(header, cells, strict=False) if h}
         finally:
             wb.close()
         return
@@ -181,7 +196,8 @@ def iter_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         for number, row in enumerate(csv.reader(fh, delimiter=delimiter), start=2):
             if not any(v.strip() for v in row):
                 continue
-            yield number, {h: v.strip() for h, v in zip(header, row, strict=False)}
+            cells = row + [""] * (len(header) - len(row))
+            yield number, {h: v.strip() for h, v in zip(header, cells, strict=False) if h}
 
 
 class ImportFileError(Exception):
@@ -252,6 +268,13 @@ def parse_row(
     def text(header: str) -> str:
         return str(raw.get(header, "") or "").strip()
 
+    def cleared(header: str) -> bool:
+        return text(header).lower() == CLEAR
+
+    def given(header: str) -> bool:
+        """The row states a value for this optional column (a value or the [leeg] marker)."""
+        return bool(text(header)) or isinstance(raw.get(header), dt.date)
+
     def attempt(fn: Callable[[], None]) -> None:
         try:
             fn()
@@ -267,11 +290,18 @@ def parse_row(
 
     values["client_number"] = text("klantnummer")
     values["first_name"] = text("voornaam")
-    values["last_name_prefix"] = text("tussenvoegsel")
     values["last_name"] = text("achternaam")
-    values["street_address"] = text("adres")
-    values["postcode"] = text("postcode").upper()
-    values["city"] = text("woonplaats")
+    for header, field in (
+        ("tussenvoegsel", "last_name_prefix"),
+        ("adres", "street_address"),
+        ("postcode", "postcode"),
+        ("woonplaats", "city"),
+    ):
+        # An absent column or an empty cell leaves the stored value; [leeg] clears it.
+        if cleared(header):
+            values[field] = ""
+        elif text(header):
+            values[field] = text(header).upper() if field == "postcode" else text(header)
 
     def do_bsn() -> None:
         try:
@@ -298,6 +328,8 @@ def parse_row(
         attempt(do_municipality)
 
     def do_benefit() -> None:
+        if cleared("uitkering"):
+            raise RowError("uitkering", "Een uitkering kan niet leeg; kies 'geen'.")
         key = text("uitkering").lower()
         if key not in BENEFITS:
             raise RowError(
@@ -306,7 +338,8 @@ def parse_row(
             )
         values["benefit_type"] = BENEFITS[key].value
 
-    attempt(do_benefit)
+    if given("uitkering"):
+        attempt(do_benefit)
     for header, field in (
         ("ingang_uitkering", "benefit_start_date"),
         ("einde_uitkering", "benefit_end_date"),
@@ -314,9 +347,10 @@ def parse_row(
     ):
 
         def do_date(header: str = header, field: str = field) -> None:
-            values[field] = parse_date(raw.get(header), header)
+            values[field] = None if cleared(header) else parse_date(raw.get(header), header)
 
-        attempt(do_date)
+        if given(header):
+            attempt(do_date)
     for header, field in (
         ("ontheffing", "exempt_from_labour_obligation"),
         ("doelgroepregister", "ldr_registered"),
@@ -325,21 +359,23 @@ def parse_row(
     ):
 
         def do_bool(header: str = header, field: str = field) -> None:
-            values[field] = _bool(raw.get(header), header)
+            values[field] = False if cleared(header) else _bool(raw.get(header), header)
 
-        attempt(do_bool)
+        if given(header):
+            attempt(do_bool)
 
     def do_lks() -> None:
-        key = text("lks").lower()
+        key = "" if cleared("lks") else text("lks").lower()
         if key not in LKS:
             raise RowError("lks", f"Onbekende LKS-status '{text('lks')}'.")
         values["lks_status"] = LKS[key].value
 
-    attempt(do_lks)
+    if given("lks"):
+        attempt(do_lks)
 
     def do_hours() -> None:
         t = text("urenbeperking")
-        if not t:
+        if cleared("urenbeperking"):
             values["hour_restriction"] = None
             return
         if not t.isdigit():
@@ -348,11 +384,14 @@ def parse_row(
             )
         values["hour_restriction"] = int(t)
 
-    attempt(do_hours)
+    if given("urenbeperking"):
+        attempt(do_hours)
 
     def do_obstacles() -> None:
         codes: list[str] = []
-        for part in text("belemmeringen").replace(",", ";").split(";"):
+        for part in (
+            ("" if cleared("belemmeringen") else text("belemmeringen")).replace(",", ";").split(";")
+        ):
             key = part.strip().lower()
             if not key:
                 continue
@@ -362,10 +401,11 @@ def parse_row(
                 codes.append(OBSTACLES_NL[key].value)
         values["obstacles"] = codes
 
-    attempt(do_obstacles)
+    if given("belemmeringen"):
+        attempt(do_obstacles)
 
     def do_ladder() -> None:
-        sub_key = text("substatus").lower()
+        sub_key = "" if cleared("substatus") else text("substatus").lower()
         if sub_key not in SUB_STATUS:
             raise RowError("substatus", f"Onbekende substatus '{text('substatus')}'.")
         try:
@@ -380,14 +420,15 @@ def parse_row(
 
     def do_case_manager() -> None:
         name = text("klantmanager").lower()
-        if not name:
+        if cleared("klantmanager"):
             values["case_manager_id"] = None
             return
         if name not in lookups.case_managers:
             raise RowError("klantmanager", f"Onbekende klantmanager '{text('klantmanager')}'.")
         values["case_manager_id"] = lookups.case_managers[name]
 
-    attempt(do_case_manager)
+    if given("klantmanager"):
+        attempt(do_case_manager)
     # The value rules themselves are the service's (one home, R-CLI-1): this file only parses.
     errors.extend(
         RowError(_HEADER_OF.get(exc.field or "", exc.field or ""), exc.message)
@@ -450,10 +491,15 @@ def _save_progress(job: ImportJob, **fields: Any) -> None:
 
 
 def run_import(
-    job: ImportJob, *, on_progress: Callable[[ImportJob], None] | None = None
+    job: ImportJob,
+    *,
+    commit: bool = False,
+    on_progress: Callable[[ImportJob], None] | None = None,
 ) -> ImportJob:
-    """Validate the whole file, then (if allowed) write it. Progress is stored on the job:
-    the first half of `processed_rows` is validation, the second half writing."""
+    """Validate the whole file, then (if allowed) prepare the preview: one ImportChange per
+    client the file creates or changes, nothing written to the clients. `commit=True` (the
+    command line with --bevestig, tests) commits right after the preview. Progress is stored
+    on the job: `processed_rows` counts the validation pass, then the preview pass."""
     path = Path(job.file_path)
     org_id = job.organisation_id
     today = timezone.localdate()
@@ -504,33 +550,31 @@ def run_import(
                 ),
             )
             return job
-        _save_progress(job, status=ImportStatus.IMPORTING)
         created = updated = unchanged = 0
-        written = 0
         with transaction.atomic():
+            ImportChange.objects.filter(job=job).delete()
             for chunk in _chunks(path, lookups, today):
                 valid = [(line, v) for line, v, errs in chunk if not errs]
-                c, u, n = _write_chunk(job, valid)
+                c, u, n = _preview_chunk(job, valid)
                 created, updated, unchanged = created + c, updated + u, unchanged + n
-                written += len(chunk)
-                if on_progress:
-                    job.processed_rows = written
-                    on_progress(job)
-        skipped = f" {error_count} fout(en) overgeslagen." if error_count else ""
+        skipped = f" {error_count} regel(s) met fouten worden overgeslagen." if error_count else ""
         _save_progress(
             job,
-            status=ImportStatus.DONE,
+            status=ImportStatus.PREVIEW,
             processed_rows=total,
             created_count=created,
             updated_count=updated,
             unchanged_count=unchanged,
-            finished_at=timezone.now(),
-            message=f"{created} nieuw, {updated} gewijzigd, {unchanged} ongewijzigd.{skipped}",
+            message=(
+                f"Controleer de wijzigingen: {created} nieuw, {updated} gewijzigd, "
+                f"{unchanged} ongewijzigd.{skipped} Er is nog niets opgeslagen."
+            ),
         )
     except ImportFileError as exc:
         _save_progress(
             job, status=ImportStatus.REJECTED, message=str(exc), finished_at=timezone.now()
         )
+        return job
     except Exception as exc:
         _save_progress(
             job,
@@ -539,109 +583,433 @@ def run_import(
             finished_at=timezone.now(),
         )
         raise
+    if commit:
+        return import_commit(actor=job.created_by, job=job)
     return job
 
 
-def _write_chunk(job: ImportJob, rows: list[tuple[int, dict[str, Any]]]) -> tuple[int, int, int]:
+# --- Before/after values (JSON) --------------------------------------------------------------
+
+DATE_FIELDS = {"date_of_birth", "benefit_start_date", "benefit_end_date", "exemption_end_date"}
+
+
+def to_json(field: str, value: Any) -> Any:
+    if field in DATE_FIELDS and isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return list(value)
+    return value
+
+
+def from_json(field: str, value: Any) -> Any:
+    if field in DATE_FIELDS and isinstance(value, str):
+        return dt.date.fromisoformat(value)
+    return value
+
+
+def changed_fields(current: Any, values: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """The fields the row changes: only fields the row states (R-SEC-6). `current` is a
+    client (or any object with the same attributes); {field: (old, new)}."""
+    return {
+        f: (getattr(current, f), values[f])
+        for f in COMPARED
+        if f in values and getattr(current, f) != values[f]
+    }
+
+
+def _preview_chunk(job: ImportJob, rows: list[tuple[int, dict[str, Any]]]) -> tuple[int, int, int]:
     org_id = job.organisation_id
-    now = timezone.now()
-    today = timezone.localdate()
     existing = {
         c.client_number: c
         for c in Client.objects.filter(
             organisation_id=org_id, client_number__in=[v["client_number"] for _l, v in rows]
         )
     }
-    new: list[Client] = []
-    changed: list[Client] = []
-    changed_fields: set[str] = set()
-    events: list[ClientEvent] = []
-    ladder_rows: list[LadderStepChange] = []
-    unchanged = 0
-    for _line, values in rows:
+    changes: list[ImportChange] = []
+    created = unchanged = 0
+    for line, values in rows:
         client = existing.get(values["client_number"])
         if client is None:
-            new.append(Client(organisation_id=org_id, ladder_step_since=today, **values))
+            created += 1
+            changes.append(
+                ImportChange(
+                    organisation_id=org_id,
+                    job=job,
+                    line=line,
+                    kind=ImportChangeKind.CREATE,
+                    client_number=values["client_number"],
+                    after={f: to_json(f, v) for f, v in values.items()},
+                )
+            )
             continue
-        diff = [f for f in COMPARED if getattr(client, f) != values.get(f, getattr(client, f))]
+        diff = changed_fields(client, values)
         if not diff:
             unchanged += 1
             continue
-        if "ladder_step" in diff or "ladder_sub_status" in diff:
-            ladder_rows.append(
-                LadderStepChange(
-                    organisation_id=org_id,
-                    client=client,
-                    step=values["ladder_step"],
-                    sub_status=values["ladder_sub_status"],
-                    previous_step=client.ladder_step,
-                    previous_sub_status=client.ladder_sub_status,
-                    effective_date=today,
-                    changed_at=now,
-                    changed_by=job.created_by,
-                    reason=f"Import {job.file_name}",
-                )
-            )
-            client.ladder_step_since = today
-            changed_fields.add("ladder_step_since")
-        for f in diff:
-            setattr(client, f, values[f])
-        changed_fields.update(diff)
-        changed.append(client)
-        events.append(
-            ClientEvent(
+        changes.append(
+            ImportChange(
                 organisation_id=org_id,
+                job=job,
+                line=line,
+                kind=ImportChangeKind.UPDATE,
+                client_number=client.client_number,
                 client=client,
-                kind=ClientEventKind.IMPORT,
-                occurred_at=now,
-                actor=job.created_by,
-                summary=("Bijgewerkt via import: " + ", ".join(sorted(diff)))[:300],
-                data={"import_job": job.pk, "fields": sorted(diff)},
-                source="clients.import",
+                before={f: to_json(f, old) for f, (old, _new) in diff.items()},
+                after={f: to_json(f, new) for f, (_old, new) in diff.items()},
             )
         )
-    if new:
-        Client.objects.bulk_create(new, batch_size=CHUNK)
-        if new[0].pk is None:  # backends without RETURNING: fetch the ids
-            ids = dict(
-                Client.objects.filter(
-                    organisation_id=org_id, client_number__in=[c.client_number for c in new]
-                ).values_list("client_number", "pk")
+    ImportChange.objects.bulk_create(changes, batch_size=CHUNK)
+    return created, len(changes) - created, unchanged
+
+
+# --- Commit and undo (services) --------------------------------------------------------------
+
+
+class ImportActionError(ClientError):
+    """A commit or undo that cannot be done; `conflict` marks a lost race (HTTP 409)."""
+
+    def __init__(self, message: str, *, conflict: bool = False) -> None:
+        super().__init__(message)
+        self.conflict = conflict
+
+
+def _changes(job: ImportJob) -> Iterator[list[ImportChange]]:
+    """The job's changes in chunks, by id (constant memory)."""
+    last = 0
+    while True:
+        chunk = list(
+            ImportChange.objects.filter(job=job, id__gt=last).select_related("client")[:CHUNK]
+        )
+        if not chunk:
+            return
+        yield chunk
+        last = chunk[-1].pk
+
+
+def _locked_clients(org_id: int, ids: list[int]) -> dict[int, Client]:
+    return {
+        c.pk: c
+        for c in Client.objects.select_for_update().filter(organisation_id=org_id, pk__in=ids)
+    }
+
+
+def _holds(client: Client, expected: dict[str, Any]) -> bool:
+    return all(getattr(client, f) == from_json(f, v) for f, v in expected.items())
+
+
+def _label(field: str) -> str:
+    name = "case_manager" if field == "case_manager_id" else field
+    name = "municipality" if name == "municipality_id" else name
+    return str(getattr(Client._meta.get_field(name), "verbose_name", name))
+
+
+def import_commit(*, actor: Any, job: ImportJob) -> ImportJob:
+    """Write the previewed changes in one transaction (R-SEC-6). A client that changed since
+    the preview (or a client number that appeared) refuses the whole commit with a conflict:
+    nothing is written and the file must be checked again."""
+    org_id = job.organisation_id
+    now = timezone.now()
+    today = timezone.localdate()
+    with transaction.atomic():
+        locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if locked.status != ImportStatus.PREVIEW:
+            raise ImportActionError(
+                "Deze import wacht niet op bevestiging (al bevestigd, afgekeurd of teruggedraaid).",
+                conflict=True,
             )
-            for c in new:
-                c.pk = ids[c.client_number]
-        for c in new:
-            ladder_rows.append(
-                LadderStepChange(
-                    organisation_id=org_id,
-                    client=c,
-                    step=c.ladder_step,
-                    sub_status=c.ladder_sub_status,
-                    effective_date=today,
-                    changed_at=now,
-                    changed_by=job.created_by,
-                    reason=f"Import {job.file_name}",
+        for chunk in _changes(locked):
+            updates = [c for c in chunk if c.kind == ImportChangeKind.UPDATE]
+            clients = _locked_clients(org_id, [c.client_id for c in updates if c.client_id])
+            changed: list[Client] = []
+            fields: set[str] = set()
+            events: list[ClientEvent] = []
+            ladder_rows: list[LadderStepChange] = []
+            for change in updates:
+                client = clients.get(change.client_id or 0)
+                if client is None or not _holds(client, change.before):
+                    raise ImportActionError(
+                        f"De klant op regel {change.line} is gewijzigd sinds de controle; er is "
+                        "niets opgeslagen. Importeer het bestand opnieuw.",
+                        conflict=True,
+                    )
+                after = {f: from_json(f, v) for f, v in change.after.items()}
+                if "ladder_step" in after or "ladder_sub_status" in after:
+                    ladder_rows.append(
+                        LadderStepChange(
+                            organisation_id=org_id,
+                            client=client,
+                            step=after.get("ladder_step", client.ladder_step),
+                            sub_status=after.get("ladder_sub_status", client.ladder_sub_status),
+                            previous_step=client.ladder_step,
+                            previous_sub_status=client.ladder_sub_status,
+                            effective_date=today,
+                            changed_at=now,
+                            changed_by=actor,
+                            reason=f"Import {locked.file_name}"[:200],
+                        )
+                    )
+                    client.ladder_step_since = today
+                    fields.add("ladder_step_since")
+                for f, v in after.items():
+                    setattr(client, f, v)
+                fields.update(after)
+                client.updated_at = now
+                changed.append(client)
+                events.append(
+                    ClientEvent(
+                        organisation_id=org_id,
+                        client=client,
+                        kind=ClientEventKind.IMPORT,
+                        occurred_at=now,
+                        actor=actor,
+                        summary=("Bijgewerkt via import: " + ", ".join(sorted(map(_label, after))))[
+                            :300
+                        ],
+                        data={"import_job": locked.pk, "fields": sorted(after)},
+                        source="clients.import",
+                    )
                 )
-            )
-            events.append(
-                ClientEvent(
-                    organisation_id=org_id,
-                    client=c,
-                    kind=ClientEventKind.IMPORT,
-                    occurred_at=now,
-                    actor=job.created_by,
-                    summary=f"Ingeschreven via import {job.file_name}"[:300],
-                    data={"import_job": job.pk},
-                    source="clients.import",
+            if changed:
+                Client.objects.bulk_update(
+                    changed, sorted(fields | {"updated_at"}), batch_size=CHUNK
                 )
+            creates = [c for c in chunk if c.kind == ImportChangeKind.CREATE]
+            if creates:
+                numbers = [c.client_number for c in creates]
+                taken = set(
+                    Client.objects.filter(
+                        organisation_id=org_id, client_number__in=numbers
+                    ).values_list("client_number", flat=True)
+                )
+                if taken:
+                    line = next(c.line for c in creates if c.client_number in taken)
+                    raise ImportActionError(
+                        f"Het klantnummer op regel {line} bestaat inmiddels; er is niets "
+                        "opgeslagen. Importeer het bestand opnieuw.",
+                        conflict=True,
+                    )
+                new = [
+                    Client(
+                        organisation_id=org_id,
+                        ladder_step_since=today,
+                        **{f: from_json(f, v) for f, v in c.after.items()},
+                    )
+                    for c in creates
+                ]
+                Client.objects.bulk_create(new, batch_size=CHUNK)
+                ids = dict(
+                    Client.objects.filter(
+                        organisation_id=org_id, client_number__in=numbers
+                    ).values_list("client_number", "pk")
+                )
+                for change in creates:
+                    change.client_id = ids[change.client_number]
+                ImportChange.objects.bulk_update(creates, ["client"], batch_size=CHUNK)
+                for c in new:
+                    c.pk = ids[c.client_number]
+                    ladder_rows.append(
+                        LadderStepChange(
+                            organisation_id=org_id,
+                            client=c,
+                            step=c.ladder_step,
+                            sub_status=c.ladder_sub_status,
+                            effective_date=today,
+                            changed_at=now,
+                            changed_by=actor,
+                            reason=f"Import {locked.file_name}"[:200],
+                        )
+                    )
+                    events.append(
+                        ClientEvent(
+                            organisation_id=org_id,
+                            client=c,
+                            kind=ClientEventKind.IMPORT,
+                            occurred_at=now,
+                            actor=actor,
+                            summary=f"Ingeschreven via import {locked.file_name}"[:300],
+                            data={"import_job": locked.pk},
+                            source="clients.import",
+                        )
+                    )
+            LadderStepChange.objects.bulk_create(ladder_rows, batch_size=CHUNK)
+            ClientEvent.objects.bulk_create(events, batch_size=CHUNK)
+        skipped = f" {locked.error_count} fout(en) overgeslagen." if locked.error_count else ""
+        message = (
+            f"{locked.created_count} nieuw, {locked.updated_count} gewijzigd, "
+            f"{locked.unchanged_count} ongewijzigd.{skipped}"
+        )
+        _save_progress(locked, status=ImportStatus.DONE, finished_at=now, message=message)
+        audit_log(
+            action=AuditAction.UPDATE,
+            actor=actor,
+            organisation_id=org_id,
+            object_type="client_import",
+            object_id=locked.pk,
+            purpose=f"Klantimport bevestigd: {message}"[:200],
+        )
+        if locked.created_count or locked.updated_count:
+            client_counts_changed_now_and_on_commit(org_id)
+    return locked
+
+
+def import_undo(*, actor: Any, job: ImportJob) -> ImportJob:
+    """Undo a committed import as one action (R-SEC-6): changed clients get their old values
+    back, created clients are removed. Refused (conflict, nothing undone) when a client was
+    changed after the import or a created client has since been used (e.g. a trajectory)."""
+    org_id = job.organisation_id
+    now = timezone.now()
+    today = timezone.localdate()
+    with transaction.atomic():
+        locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if locked.status != ImportStatus.DONE:
+            raise ImportActionError(
+                "Alleen een bevestigde import kan worden teruggedraaid.", conflict=True
             )
-    if changed:
-        changed_fields.add("updated_at")
-        for c in changed:
-            c.updated_at = now
-        Client.objects.bulk_update(changed, sorted(changed_fields), batch_size=CHUNK)
-    LadderStepChange.objects.bulk_create(ladder_rows, batch_size=CHUNK)
-    ClientEvent.objects.bulk_create(events, batch_size=CHUNK)
-    if new or changed:  # bulk writes send no signals: invalidate the cached caseload counts
+        for chunk in _changes(locked):
+            clients = _locked_clients(org_id, [c.client_id for c in chunk if c.client_id])
+            restored: list[Client] = []
+            fields: set[str] = set()
+            events: list[ClientEvent] = []
+            ladder_rows: list[LadderStepChange] = []
+            removed: list[int] = []
+            for change in chunk:
+                client = clients.get(change.client_id or 0)
+                if client is None or not _holds(client, change.after):
+                    raise ImportActionError(
+                        f"De klant op regel {change.line} is na de import gewijzigd; er is "
+                        "niets teruggedraaid.",
+                        conflict=True,
+                    )
+                if change.kind == ImportChangeKind.CREATE:
+                    removed.append(client.pk)
+                    continue
+                before = {f: from_json(f, v) for f, v in change.before.items()}
+                if "ladder_step" in before or "ladder_sub_status" in before:
+                    ladder_rows.append(
+                        LadderStepChange(
+                            organisation_id=org_id,
+                            client=client,
+                            step=before.get("ladder_step", client.ladder_step),
+                            sub_status=before.get("ladder_sub_status", client.ladder_sub_status),
+                            previous_step=client.ladder_step,
+                            previous_sub_status=client.ladder_sub_status,
+                            effective_date=today,
+                            changed_at=now,
+                            changed_by=actor,
+                            reason=f"Import {locked.file_name} teruggedraaid"[:200],
+                        )
+                    )
+                for f, v in before.items():
+                    setattr(client, f, v)
+                fields.update(before)
+                client.updated_at = now
+                restored.append(client)
+                events.append(
+                    ClientEvent(
+                        organisation_id=org_id,
+                        client=client,
+                        kind=ClientEventKind.IMPORT,
+                        occurred_at=now,
+                        actor=actor,
+                        summary=f"Import {locked.file_name} teruggedraaid"[:300],
+                        data={"import_job": locked.pk, "undone": sorted(before)},
+                        source="clients.import",
+                    )
+                )
+            if restored:
+                Client.objects.bulk_update(
+                    restored, sorted(fields | {"updated_at"}), batch_size=CHUNK
+                )
+            LadderStepChange.objects.bulk_create(ladder_rows, batch_size=CHUNK)
+            ClientEvent.objects.bulk_create(events, batch_size=CHUNK)
+            if removed:
+                try:
+                    with transaction.atomic():
+                        Client.objects.filter(pk__in=removed).delete()
+                except ProtectedError as exc:
+                    raise ImportActionError(
+                        "Een klant uit deze import is inmiddels in gebruik (bijvoorbeeld een "
+                        "traject); er is niets teruggedraaid.",
+                        conflict=True,
+                    ) from exc
+        _save_progress(
+            locked,
+            status=ImportStatus.UNDONE,
+            undone_at=now,
+            undone_by=actor,
+            message=(
+                f"Teruggedraaid: {locked.created_count} nieuwe klant(en) verwijderd, "
+                f"{locked.updated_count} klant(en) hersteld."
+            ),
+        )
+        audit_log(
+            action=AuditAction.UPDATE,
+            actor=actor,
+            organisation_id=org_id,
+            object_type="client_import",
+            object_id=locked.pk,
+            purpose=f"Klantimport teruggedraaid ({locked.file_name})"[:200],
+        )
         client_counts_changed_now_and_on_commit(org_id)
-    return len(new), len(changed), unchanged
+    return locked
+
+
+# --- Preview display -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    label: str
+    old: str
+    new: str
+
+
+def _display(field: str, value: Any, names: dict[str, dict[Any, str]]) -> str:
+    if value is None or value == "" or value == []:
+        return "(leeg)"
+    if field in DATE_FIELDS:
+        return from_json(field, value).strftime("%d-%m-%Y")
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if field in names:
+        if isinstance(value, list):
+            return ", ".join(names[field].get(v, str(v)) for v in value)
+        return names[field].get(value, str(value))
+    return str(value)
+
+
+def describe_changes(organisation_id: int, changes: list[ImportChange]) -> list[dict[str, Any]]:
+    """Per change: line, client number, kind and the fields as label: old → new (Dutch)."""
+    manager_ids = {
+        v
+        for c in changes
+        for part in (c.before, c.after)
+        for f, v in part.items()
+        if f == "case_manager_id" and v
+    }
+    names: dict[str, dict[Any, str]] = {
+        "case_manager_id": dict(
+            User.objects.filter(organisation_id=organisation_id, pk__in=manager_ids).values_list(
+                "pk", "username"
+            )
+        ),
+        "municipality_id": dict(
+            Municipality.objects.filter(organisation_id=organisation_id).values_list("pk", "name")
+        ),
+        "benefit_type": {k: str(v) for k, v in BenefitType.choices},
+        "lks_status": {k: str(v) for k, v in LksStatus.choices},
+        "obstacles": {k: str(v) for k, v in Obstacle.choices},
+    }
+    rows = []
+    for change in changes:
+        fields = [
+            FieldChange(
+                label=_label(f),
+                old=_display(f, change.before.get(f), names) if change.before else "",
+                new=_display(f, value, names),
+            )
+            for f, value in change.after.items()
+            if f != "bsn" or change.kind == ImportChangeKind.UPDATE
+        ]
+        rows.append({"change": change, "fields": fields})
+    return rows

@@ -541,10 +541,12 @@ class BudgetSpending(OrganisationOwned):
 class ImportStatus(models.TextChoices):
     PENDING = "pending", _("In de wachtrij")
     VALIDATING = "validating", _("Controleren")
+    PREVIEW = "preview", _("Klaar om te bevestigen (nog niets opgeslagen)")
     IMPORTING = "importing", _("Importeren")
     DONE = "done", _("Klaar")
     REJECTED = "rejected", _("Afgekeurd (niets opgeslagen)")
     FAILED = "failed", _("Mislukt")
+    UNDONE = "undone", _("Teruggedraaid")
 
 
 class ImportJob(OrganisationOwned):
@@ -596,6 +598,21 @@ class ImportJob(OrganisationOwned):
     message = models.CharField(_("melding"), max_length=500, blank=True, help_text=_("Uitkomst."))
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     finished_at = models.DateTimeField(_("klaar op"), null=True, blank=True)
+    undone_at = models.DateTimeField(
+        _("teruggedraaid op"),
+        null=True,
+        blank=True,
+        help_text=_("Wanneer de import is teruggedraaid."),
+    )
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("teruggedraaid door"),
+        help_text=_("Wie de import terugdraaide."),
+    )
 
     class Meta:
         verbose_name = _("klantimport")
@@ -613,4 +630,62 @@ class ImportJob(OrganisationOwned):
 
     @property
     def finished(self) -> bool:
-        return self.status in (ImportStatus.DONE, ImportStatus.REJECTED, ImportStatus.FAILED)
+        """No background work is running (the page stops polling)."""
+        return self.status in (
+            ImportStatus.PREVIEW,
+            ImportStatus.DONE,
+            ImportStatus.REJECTED,
+            ImportStatus.FAILED,
+            ImportStatus.UNDONE,
+        )
+
+
+class ImportChangeKind(models.TextChoices):
+    CREATE = "create", _("Nieuw")
+    UPDATE = "update", _("Gewijzigd")
+
+
+class ImportChange(OrganisationOwned):
+    """One client an import creates or changes (R-SEC-6): the preview shows these before
+    anything is written, the commit applies them, and undo restores `before` — but only when
+    the client still holds `after` (nobody changed it since)."""
+
+    job = models.ForeignKey(
+        ImportJob,
+        on_delete=models.CASCADE,
+        related_name="changes",
+        verbose_name=_("import"),
+        help_text=_("De import waar deze wijziging bij hoort."),
+    )
+    line = models.PositiveIntegerField(_("regel"), help_text=_("Regel in het bestand."))
+    kind = models.CharField(
+        _("soort"),
+        max_length=6,
+        choices=ImportChangeKind.choices,
+        help_text=_("Nieuw of gewijzigd."),
+    )
+    client_number = models.CharField(_("klantnummer"), max_length=30, help_text=_("Sleutel."))
+    client = models.ForeignKey(
+        Client,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("klant"),
+        help_text=_("De klant (na bevestigen ook bij een nieuwe klant)."),
+    )
+    before = models.JSONField(
+        _("vóór"), default=dict, blank=True, help_text=_("Oude waarden van de gewijzigde velden.")
+    )
+    after = models.JSONField(
+        _("na"), default=dict, blank=True, help_text=_("Nieuwe waarden uit het bestand.")
+    )
+
+    class Meta:
+        verbose_name = _("importwijziging")
+        verbose_name_plural = _("importwijzigingen")
+        ordering = ["job", "id"]
+        indexes = [models.Index(fields=["job", "id"], name="importchange_job_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.client_number} ({self.kind})"

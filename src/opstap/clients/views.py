@@ -42,7 +42,7 @@ from .ladder import (
     TrackCode,
     UnitCode,
 )
-from .models import BudgetSpending, Client, ImportJob, Obstacle
+from .models import BudgetSpending, Client, ImportJob, ImportStatus, Obstacle
 from .services import (
     ClientError,
     budget_spending_decide,
@@ -444,10 +444,54 @@ def import_start(request: HttpRequest) -> HttpResponse:
 
 @permission_required(Perm.CLIENT_IMPORT)
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Progress, then the preview of every change (per client, field: old → new) with the
+    confirm button; after the commit the undo button (R-SEC-6)."""
+    from .importer import describe_changes
+
     job = get_object_for_user(request.user, ImportJob.objects.all(), pk=pk)
-    template = (
-        "clients/_import_progress.html"
-        if request.headers.get("HX-Request")
-        else "clients/import_detail.html"
-    )
-    return render(request, template, {"page_title": "Import", "job": job})
+    if request.headers.get("HX-Request"):
+        response = render(request, "clients/_import_progress.html", {"job": job})
+        if job.finished:  # the preview (or result) needs the whole page: reload it once
+            response["HX-Refresh"] = "true"
+        return response
+    context: dict[str, Any] = {"page_title": "Import", "job": job}
+    if job.status in (ImportStatus.PREVIEW, ImportStatus.DONE, ImportStatus.UNDONE):
+        page = Paginator(job.changes.order_by("id"), 100).get_page(request.GET.get("pagina"))
+        context["page"] = page
+        context["changes"] = describe_changes(job.organisation_id, list(page.object_list))
+    return render(request, "clients/import_detail.html", context)
+
+
+def _import_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    from .importer import ImportActionError, import_commit, import_undo
+
+    job = get_object_for_user(request.user, ImportJob.objects.all(), pk=pk)
+    service = import_commit if action == "commit" else import_undo
+    try:
+        service(actor=request.user, job=job)
+    except ImportActionError as exc:
+        messages.error(request, exc.message)
+        response: HttpResponse = redirect("clients:import_detail", pk=job.pk)
+        if exc.conflict:  # a lost race: the page says so, with 409 for scripts
+            response = render(
+                request,
+                "clients/import_detail.html",
+                {"page_title": "Import", "job": ImportJob.objects.get(pk=job.pk)},
+                status=409,
+            )
+        return response
+    done = "De import is opgeslagen." if action == "commit" else "De import is teruggedraaid."
+    messages.success(request, done)
+    return redirect("clients:import_detail", pk=job.pk)
+
+
+@require_POST
+@permission_required(Perm.CLIENT_IMPORT)
+def import_commit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _import_action(request, pk, "commit")
+
+
+@require_POST
+@permission_required(Perm.CLIENT_IMPORT)
+def import_undo_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _import_action(request, pk, "undo")

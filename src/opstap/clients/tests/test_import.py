@@ -65,6 +65,11 @@ def _write_csv(path: Path, rows: list[dict[str, str]]) -> Path:
     return path
 
 
+def _commit(job: ImportJob) -> ImportJob:
+    """Validate, preview and commit (what the confirm button does)."""
+    return run_import(job, commit=True)
+
+
 def _job(org, path: Path, **kwargs) -> ImportJob:
     return ImportJob.objects.create(
         organisation=org, file_name=path.name, file_path=str(path), **kwargs
@@ -81,7 +86,7 @@ def test_bad_file_is_rejected_with_all_errors_then_corrected_file_imports(
     good_bsn, good_date = rows[5]["bsn"], rows[10]["geboortedatum"]
     rows[5]["bsn"] = "123456780"  # file line 7 (line 1 is the header)
     rows[10]["geboortedatum"] = "1985/03/12"  # file line 12
-    job = run_import(_job(org, _write_csv(tmp_path / "bad.csv", rows)))
+    job = _commit(_job(org, _write_csv(tmp_path / "bad.csv", rows)))
     assert job.status == ImportStatus.REJECTED
     assert {(e["line"], e["field"]) for e in job.errors} == {(7, "bsn"), (12, "geboortedatum")}
     messages = {e["line"]: e["message"] for e in job.errors}
@@ -92,7 +97,7 @@ def test_bad_file_is_rejected_with_all_errors_then_corrected_file_imports(
 
     rows[5]["bsn"], rows[10]["geboortedatum"] = good_bsn, good_date
     fixed = _write_csv(tmp_path / "fixed.csv", rows)
-    job = run_import(_job(org, fixed))
+    job = _commit(_job(org, fixed))
     assert job.status == ImportStatus.DONE, job.errors
     assert (job.created_count, job.updated_count, job.unchanged_count) == (14, 0, 0)
     assert Client.objects.count() == 14
@@ -102,7 +107,7 @@ def test_bad_file_is_rejected_with_all_errors_then_corrected_file_imports(
     assert Client.objects.get(client_number="UA00006").ladder_sub_status == "with_growth"
 
     counts = (Client.objects.count(), ClientEvent.objects.count(), LadderStepChange.objects.count())
-    again = run_import(_job(org, fixed))
+    again = _commit(_job(org, fixed))
     assert (again.created_count, again.updated_count, again.unchanged_count) == (0, 0, 14)
     assert (
         Client.objects.count(),
@@ -143,10 +148,10 @@ def test_import_reports_every_value_rule_with_the_services_message(
 
 def test_reimport_with_changes_updates_and_records_history(org, case_manager, tmp_path) -> None:
     rows = _rows(3)
-    run_import(_job(org, _write_csv(tmp_path / "a.csv", rows)))
+    _commit(_job(org, _write_csv(tmp_path / "a.csv", rows)))
     rows[0]["trede"] = "5"
     rows[1]["achternaam"] = "Nieuwenhuis"
-    job = run_import(_job(org, _write_csv(tmp_path / "b.csv", rows)))
+    job = _commit(_job(org, _write_csv(tmp_path / "b.csv", rows)))
     assert (job.created_count, job.updated_count, job.unchanged_count) == (0, 2, 1)
     changed = Client.objects.get(client_number="UA00000")
     assert changed.ladder_step == "5"
@@ -156,7 +161,7 @@ def test_reimport_with_changes_updates_and_records_history(org, case_manager, tm
 def test_only_valid_rows_by_explicit_choice(org, case_manager, tmp_path) -> None:
     rows = _rows(4)
     rows[2]["trede"] = "9"
-    job = run_import(_job(org, _write_csv(tmp_path / "c.csv", rows), only_valid_rows=True))
+    job = _commit(_job(org, _write_csv(tmp_path / "c.csv", rows), only_valid_rows=True))
     assert job.status == ImportStatus.DONE
     assert job.created_count == 3 and job.error_count == 1
     assert "overgeslagen" in job.message
@@ -165,7 +170,7 @@ def test_only_valid_rows_by_explicit_choice(org, case_manager, tmp_path) -> None
 def test_duplicates_and_conflicts_are_errors(org, case_manager, tmp_path) -> None:
     rows = _rows(3)
     rows[2]["klantnummer"] = rows[0]["klantnummer"]
-    job = run_import(_job(org, _write_csv(tmp_path / "d.csv", rows)))
+    job = _commit(_job(org, _write_csv(tmp_path / "d.csv", rows)))
     assert job.status == ImportStatus.REJECTED
     assert any("staat al eerder" in e["message"] for e in job.errors)
 
@@ -173,7 +178,7 @@ def test_duplicates_and_conflicts_are_errors(org, case_manager, tmp_path) -> Non
 def test_missing_columns_reject_the_file(org, tmp_path) -> None:
     path = tmp_path / "e.csv"
     path.write_text("klantnummer;naam\n1;x\n", encoding="utf-8")
-    job = run_import(_job(org, path))
+    job = _commit(_job(org, path))
     assert job.status == ImportStatus.REJECTED
     assert "verplichte kolom" in job.message
 
@@ -192,7 +197,7 @@ def test_xlsx_import(org, case_manager, tmp_path) -> None:
         ws.append(values)
     path = tmp_path / "f.xlsx"
     wb.save(path)
-    job = run_import(_job(org, path))
+    job = _commit(_job(org, path))
     assert job.status == ImportStatus.DONE, job.errors
     assert Client.objects.filter(date_of_birth=dt.date(1990, 1, 2)).count() == 3
 
@@ -202,7 +207,11 @@ def test_command_line_import(org, case_manager, tmp_path, settings) -> None:
     rows = _rows(3)
     out = io.StringIO()
     call_command("import_clients", str(_write_csv(tmp_path / "g.csv", rows)), stdout=out)
-    assert "3 nieuw" in out.getvalue()
+    assert "Bevestig met --bevestig" in out.getvalue() and not Client.objects.exists()
+    call_command(
+        "import_clients", str(_write_csv(tmp_path / "g.csv", rows)), "--bevestig", stdout=out
+    )
+    assert "3 nieuw" in out.getvalue() and Client.objects.count() == 3
     rows[1]["bsn"] = "111111111"
     with pytest.raises(CommandError):
         call_command("import_clients", str(_write_csv(tmp_path / "h.csv", rows)), stdout=out)
@@ -224,9 +233,14 @@ def test_ui_upload_and_progress(
         response = http.post("/klanten/importeren/", {"file": fh})
     assert response.status_code == 302
     job = ImportJob.objects.get()
-    assert job.status == ImportStatus.DONE and job.created_by == admin
-    page = http.get(response["Location"], HTTP_HX_REQUEST="true").content.decode()
-    assert "<progress" in page and "5 nieuw" in page
+    assert job.status == ImportStatus.PREVIEW and job.created_by == admin
+    assert not Client.objects.exists()  # nothing written before the confirmation
+    page = http.get(response["Location"]).content.decode()
+    assert "<progress" in page and "5 nieuw" in page and "Import bevestigen" in page
+    assert page.count("Voornaam1") == 1  # the preview lists every new client
+    http.post(f"/klanten/importeren/{job.pk}/bevestigen/")
+    job.refresh_from_db()
+    assert job.status == ImportStatus.DONE and Client.objects.count() == 5
     bad = tmp_path / "bad.txt"
     bad.write_text("x")
     with bad.open("rb") as fh:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from rest_framework import serializers
 
 from opstap.api.serializers import CachedFieldsMixin
 from opstap.trajectories.models import (
+    ROTONDE_CHOICES,
     Absence,
+    AbsenceRisk,
     Deadline,
     Trajectory,
     TrajectoryDocument,
@@ -87,6 +91,60 @@ class TrajectoryDetailSerializer(TrajectorySerializer):
     class Meta(TrajectorySerializer.Meta):
         fields = [*TrajectorySerializer.Meta.fields, "deadlines", "events"]
         read_only_fields = fields
+
+
+#: The largest id a client can send: bigger numbers cannot be a row (ids are 64-bit).
+MAX_ID = 2**63 - 1
+
+
+class TrajectoryOrderSerializer(serializers.Serializer[None]):
+    """An order (opdrachtformulier, R-TRJ-1) as a case manager's system sends it. Only the
+    shape is checked here; whether the client and product may be ordered is the service's
+    decision, the same as on the order page."""
+
+    client = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text="Id van de klant (binnen uw caseload)."
+    )
+    product = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text="Id van het product (instrumentengids)."
+    )
+    rotonde_exit = serializers.ChoiceField(
+        choices=ROTONDE_CHOICES,
+        help_text="Afslag van de participatierotonde waarop het traject is gericht (R-LAD-4).",
+    )
+    rotonde_skip_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=2000,
+        help_text="Verplicht als een eerdere, nog niet geprobeerde afslag wordt overgeslagen.",
+    )
+    aim_tiles = serializers.ListField(
+        child=serializers.CharField(max_length=10),
+        required=False,
+        default=list,
+        max_length=40,
+        help_text="Tegelcodes van het doel, bijv. EW04.",
+    )
+    aim_description = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=5000, help_text="Doel."
+    )
+    wished_start = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text="Gewenste startdatum."
+    )
+    absence_risk = serializers.ChoiceField(
+        choices=AbsenceRisk.choices,
+        help_text="Verzuimrisico (R-ABS-1): none, elevated, problematic.",
+    )
+    budget = serializers.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Budget voor dit traject in euro, excl. btw.",
+    )
 
 
 class TransitionSerializer(serializers.Serializer[None]):

@@ -1,12 +1,14 @@
-"""/api/v1/trajectories: list (filters), retrieve, POST transitions, GET/POST reports and
-absences. Provider tokens see only their own provider's trajectories (R-SEC-1); illegal
-transitions are problem+json 409 with the workflow's Dutch message (R-TRJ-2)."""
+"""/api/v1/trajectories: list (filters), retrieve, order (POST, R-TRJ-1), POST transitions,
+GET/POST reports and absences. Provider tokens see only their own provider's trajectories
+(R-SEC-1); illegal transitions are problem+json 409 with the workflow's Dutch message
+(R-TRJ-2)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Model, Prefetch, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -16,11 +18,13 @@ from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from opstap.accounts.access import HasOpstapPermission, get_object_for_user
+from opstap.accounts.access import HasOpstapPermission, get_object_for_user, scoped
 from opstap.accounts.roles import Perm
 from opstap.api.pagination import CachedCountPagination
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log, audit_records_for_request
+from opstap.clients.models import Client
+from opstap.providers.models import Product
 from opstap.trajectories import selectors, services
 from opstap.trajectories.counts_cache import TRAJECTORY_COUNTS
 from opstap.trajectories.models import Deadline, Trajectory, TrajectoryEvent
@@ -31,6 +35,7 @@ from .serializers import (
     DocumentCreateSerializer,
     DocumentSerializer,
     TrajectoryDetailSerializer,
+    TrajectoryOrderSerializer,
     TrajectorySerializer,
     TransitionSerializer,
 )
@@ -55,6 +60,18 @@ def _problem(exc: services.TrajectoryError) -> ValidationError:
 
     field = exc.field or "nonFieldErrors"
     return ValidationError({field: [ErrorDetail(exc.message, code=exc.code)]})
+
+
+def _visible_or_invalid(user: Any, qs: QuerySet[Any], pk: int, *, field: str, noun: str) -> Any:
+    """The row `pk` of `qs` the user may see, else a validation error on `field` that reads
+    the same whether the row is missing or out of scope (R-SEC-1: existence is not leaked)."""
+    row: Model | None = scoped(user, qs).filter(pk=pk).first()
+    if row is None:
+        from rest_framework.exceptions import ErrorDetail
+
+        message = f"{noun} bestaat niet of u heeft er geen toegang toe."
+        raise ValidationError({field: [ErrorDetail(message, code="does_not_exist")]})
+    return row
 
 
 def _audit_read(request: Request, trajectory: Trajectory, purpose: str) -> None:
@@ -99,7 +116,7 @@ class TrajectoryViewSet(
     serializer_class = TrajectorySerializer
     pagination_class = TrajectoryPagination
     permission_classes = [HasOpstapPermission]
-    required_perms = {"default": (Perm.TRAJECTORY_VIEW,)}
+    required_perms = {"default": (Perm.TRAJECTORY_VIEW,), "create": (Perm.TRAJECTORY_ORDER,)}
     queryset = Trajectory.objects.none()
 
     def get_queryset(self) -> QuerySet[Trajectory]:
@@ -154,6 +171,55 @@ class TrajectoryViewSet(
         trajectory = self._trajectory()
         _audit_read(request, trajectory, "Traject ophalen via API")
         return Response(TrajectoryDetailSerializer(trajectory).data)
+
+    @extend_schema(
+        request=TrajectoryOrderSerializer,
+        responses={201: TrajectoryDetailSerializer},
+        description="Bestel een traject voor een klant (opdrachtformulier, R-TRJ-1). Dezelfde "
+        "controles als de bestelpagina: alleen klanten binnen uw scope (anders een fout op "
+        "`client`, ook als de klant niet bestaat), alleen bestelbare producten (R-NET-2, "
+        "R-NET-3), de afslag van de participatierotonde met een reden als een eerdere afslag "
+        "wordt overgeslagen (R-LAD-4). Antwoord 201 met `Location`.",
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Order a trajectory through `services.trajectory_order` (R-TRJ-1, R-LAD-4)."""
+        body = TrajectoryOrderSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        client = _visible_or_invalid(
+            request.user, Client.objects.all(), data["client"], field="client", noun="Deze klant"
+        )
+        product = _visible_or_invalid(
+            request.user,
+            Product.objects.select_related("provider", "product_code"),
+            data["product"],
+            field="product",
+            noun="Dit product",
+        )
+        try:
+            created = services.trajectory_order(
+                actor=request.user,
+                client=client,
+                product=product,
+                rotonde_exit=data["rotonde_exit"],
+                rotonde_skip_reason=data["rotonde_skip_reason"],
+                aim_tiles=data["aim_tiles"],
+                aim_description=data["aim_description"],
+                wished_start=data["wished_start"],
+                absence_risk=data["absence_risk"],
+                budget=data["budget"],
+            )
+        except services.TrajectoryError as exc:
+            raise _problem(exc) from exc
+        self.kwargs["pk"] = created.pk
+        location = request.build_absolute_uri(
+            reverse("api:trajectory-detail", kwargs={"pk": created.pk})
+        )
+        return Response(
+            TrajectoryDetailSerializer(self._trajectory()).data,
+            status=status.HTTP_201_CREATED,
+            headers={"Location": location},
+        )
 
     @extend_schema(request=TransitionSerializer, responses=TrajectoryDetailSerializer)
     @action(detail=True, methods=["post"], url_path="transitions")

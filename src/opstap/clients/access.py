@@ -4,16 +4,19 @@
   `CaseManagerProfile`; the unit is derived from the ladder mapping valid today) plus always
   their own caseload;
 - income coaches: all clients of the organisation (read-only: they lack CLIENT_CHANGE);
-- provider staff: only clients with a trajectory ordered from their provider
-  (`_provider_visible_client_ids`, empty until trajectories exist);
+- provider staff: only clients with a trajectory ordered from their provider (the rule is
+  the trajectories app's, registered through `register_provider_staff_clients`);
 - residents: only themselves (`Client.user`);
 - everyone else (policy officers, contract managers, ...): no dossiers, aggregates only.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -29,27 +32,34 @@ from .models import (
     ImportJob,
     LadderStepChange,
 )
+from .positions import unit_q
+
+#: Which clients a provider-staff user may see, as a function of (user, day). The rule belongs
+#: to the app that orders work from providers (trajectories), which sits above this one: it
+#: registers the function here, as `register_scope` does for models (upward needs go through
+#: registries, never through an import of a higher app).
+ProviderStaffClients = Callable[[Any, dt.date], "QuerySet[Any] | list[int]"]
+_provider_staff_clients: list[ProviderStaffClients] = []
+
+
+def register_provider_staff_clients(policy: ProviderStaffClients) -> ProviderStaffClients:
+    """Register the one rule for the clients provider staff may see (R-SEC-1). A second,
+    different registration is a configuration error, not a silent override."""
+    if _provider_staff_clients and _provider_staff_clients[0] is not policy:
+        raise ImproperlyConfigured("De klantscope voor aanbieders is al geregistreerd.")
+    _provider_staff_clients[:] = [policy]
+    return policy
 
 
 def _provider_visible_client_ids(user: Any) -> QuerySet[Any] | list[int]:
-    """Client ids a provider-staff user may see (R-SEC-1): clients with a trajectory ordered
-    from the user's provider that runs or is still within its reporting/invoicing period.
-
-    Hook into the trajectories app: `trajectories.selectors.client_ids_visible_to_provider`
-    owns the rule (which trajectories, which window). TODO(trajectories): once that app has
-    landed everywhere, drop the ImportError fallback. Without the trajectories app (or for
-    a user without provider membership) provider staff see no clients.
-    """
-    from opstap.providers.selectors import provider_id_of
-
-    provider_id = provider_id_of(user)
-    if provider_id is None:
-        return []
-    try:
-        from opstap.trajectories.selectors import client_ids_visible_to_provider
-    except ImportError:
-        return []
-    return client_ids_visible_to_provider(provider_id=provider_id, on=timezone.localdate())
+    """Client ids a provider-staff user may see (R-SEC-1), from the registered rule. Without
+    a registration this is a configuration error (loud), never "the provider sees nobody"."""
+    if not _provider_staff_clients:
+        raise ImproperlyConfigured(
+            "No app registered which clients provider staff may see "
+            "(clients.access.register_provider_staff_clients)."
+        )
+    return _provider_staff_clients[0](user, timezone.localdate())
 
 
 def case_manager_unit(user: Any) -> str | None:
@@ -69,8 +79,6 @@ def client_scope_q(user: Any) -> Q | None:
             return Q(user_id=user.pk)
         return None
     if user.has_role(RoleCode.CASE_MANAGER):
-        from .selectors import unit_q
-
         own = Q(case_manager_id=user.pk)
         unit = case_manager_unit(user)
         if unit is None:

@@ -25,8 +25,12 @@ from django.db.models import (
 from opstap.accounts.access import scoped
 
 from . import ladder
+from .access import client_scope_q_through
+
+# Re-exported: the registry through which trajectories says which clients provider staff see.
+from .access import register_provider_staff_clients as register_provider_staff_clients
 from .budget import remaining_budget
-from .ladder import LadderPosition, LadderStep, LadderSubStatus, MappingRow
+from .ladder import LadderPosition, LadderStep, LadderSubStatus
 from .models import (
     BenefitType,
     BudgetSpending,
@@ -34,12 +38,19 @@ from .models import (
     ClientEvent,
     ClientEventKind,
     CustomBudgetConfig,
-    LadderMapping,
     LadderStepChange,
     LksStatus,
     MappingKind,
     SpendingStatus,
 )
+from .positions import _valid_on
+
+# Re-exported: the mapping reads are part of the clients' public reads.
+from .positions import mapping_rows as mapping_rows
+from .positions import mapping_rows_by_kind as mapping_rows_by_kind
+from .positions import positions_q as positions_q
+from .positions import track_q as track_q
+from .positions import unit_q as unit_q
 from .target_groups import (
     TargetGroupCode,
     TargetGroupFacts,
@@ -47,76 +58,11 @@ from .target_groups import (
     youth_birth_date_limit,
 )
 
-# --- Configuration read on a date -----------------------------------------------------------
-
-
-def _valid_on(on: dt.date) -> Q:
-    return Q(valid_from__lte=on) & (Q(valid_until__isnull=True) | Q(valid_until__gte=on))
-
-
-def mapping_rows(*, organisation_id: int | None, kind: str, on: dt.date) -> tuple[MappingRow, ...]:
-    """The unit (R-LAD-2) or track (R-LAD-3) mapping valid on `on`: the organisation's own
-    rows if it has any for that kind, else the defaults. One query."""
-    rows = list(
-        LadderMapping.objects.filter(_valid_on(on), kind=kind)
-        .filter(Q(organisation_id=organisation_id) | Q(organisation__isnull=True))
-        .values_list("organisation_id", "step", "sub_status", "value")
-    )
-    own = [r for r in rows if r[0] is not None]
-    chosen = own or rows
-    return tuple(
-        MappingRow(LadderStep(step), LadderSubStatus(sub) if sub else None, value)
-        for _org, step, sub, value in chosen
-    )
-
-
-def mapping_rows_by_kind(
-    *, organisation_id: int | None, on: dt.date
-) -> dict[str, tuple[MappingRow, ...]]:
-    """`mapping_rows` of every kind (unit and track) in one query."""
-    rows = list(
-        LadderMapping.objects.filter(_valid_on(on))
-        .filter(Q(organisation_id=organisation_id) | Q(organisation__isnull=True))
-        .values_list("kind", "organisation_id", "step", "sub_status", "value")
-    )
-    result: dict[str, tuple[MappingRow, ...]] = {}
-    for kind in MappingKind.values:
-        of_kind = [r[1:] for r in rows if r[0] == kind]
-        chosen = [r for r in of_kind if r[0] is not None] or of_kind
-        result[kind] = tuple(
-            MappingRow(LadderStep(step), LadderSubStatus(sub) if sub else None, value)
-            for _org, step, sub, value in chosen
-        )
-    return result
-
-
-def positions_q(positions: Iterable[LadderPosition]) -> Q:
-    """A filter matching clients on any of these ladder positions."""
-    q = Q(pk__in=[])
-    for pos in positions:
-        if pos.sub_status is None:
-            q |= Q(ladder_step=pos.step.value)
-        else:
-            q |= Q(ladder_step=pos.step.value, ladder_sub_status=pos.sub_status.value)
-    return q
-
 
 def client_scope_through(user: Any, relation: str) -> Q | None:
     """The clients policy (R-SEC-1) as a join condition for a model pointing to Client
     through `relation`; see `access.client_scope_q_through`. None = nothing visible."""
-    from .access import client_scope_q_through
-
     return client_scope_q_through(user, relation)
-
-
-def unit_q(*, organisation_id: int | None, unit: str, on: dt.date) -> Q:
-    rows = mapping_rows(organisation_id=organisation_id, kind=MappingKind.UNIT, on=on)
-    return positions_q(ladder.positions_with_value(rows, unit))
-
-
-def track_q(*, organisation_id: int | None, track: str, on: dt.date) -> Q:
-    rows = mapping_rows(organisation_id=organisation_id, kind=MappingKind.TRACK, on=on)
-    return positions_q(ladder.positions_with_value(rows, track))
 
 
 def target_group_q(code: str, on: dt.date) -> Q:

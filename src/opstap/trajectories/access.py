@@ -11,6 +11,7 @@ trajectory.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -18,7 +19,7 @@ from django.utils import timezone
 
 from opstap.accounts.access import register_scope
 from opstap.accounts.roles import Perm, RoleCode
-from opstap.clients.selectors import client_scope_through
+from opstap.clients.selectors import client_scope_through, register_provider_staff_clients
 from opstap.providers.selectors import provider_id_of
 
 from .models import (
@@ -31,12 +32,21 @@ from .models import (
     TrajectoryDocument,
     TrajectoryEvent,
 )
+from .selectors import client_ids_visible_to_provider, provider_window_q
+
+
+@register_provider_staff_clients
+def provider_staff_client_ids(user: Any, on: dt.date) -> QuerySet[Any] | list[int]:
+    """The clients a provider-staff user may see (R-SEC-1): those with a trajectory ordered
+    from the user's provider within the visibility window; none without a membership."""
+    provider_id = provider_id_of(user)
+    if provider_id is None:
+        return []
+    return client_ids_visible_to_provider(provider_id=provider_id, on=on)
 
 
 def trajectory_scope_q(user: Any) -> Q | None:
     """The policy as a filter on Trajectory (None = nothing visible)."""
-    from .selectors import provider_window_q
-
     if user.has_role(RoleCode.PROVIDER_STAFF):
         provider_id = provider_id_of(user)
         if provider_id is None:

@@ -124,7 +124,22 @@ def test_caseload_sizes_for_management_only(world, client: HttpClient) -> None:
     assert client.get("/klanten/caseloadgrootte/").status_code == 403
 
 
-def test_provider_hook_is_documented() -> None:
-    from opstap.clients import access
+def test_provider_staff_scope_comes_from_the_registered_trajectories_rule(monkeypatch) -> None:
+    """R-SEC-1: which clients provider staff see is the trajectories app's rule, registered
+    with the clients app (no upward import, no ImportError fallback). A second, different
+    rule is refused; without any rule a provider-staff lookup fails loudly instead of
+    showing no clients."""
+    from django.core.exceptions import ImproperlyConfigured
 
-    assert "TODO(trajectories)" in (access._provider_visible_client_ids.__doc__ or "")
+    from opstap.clients import access
+    from opstap.trajectories.access import provider_staff_client_ids
+
+    assert access._provider_staff_clients == [provider_staff_client_ids]
+    with pytest.raises(ImproperlyConfigured):
+        access.register_provider_staff_clients(lambda user, on: [])
+    assert access.register_provider_staff_clients(provider_staff_client_ids) is (
+        provider_staff_client_ids
+    )
+    monkeypatch.setattr(access, "_provider_staff_clients", [])
+    with pytest.raises(ImproperlyConfigured):
+        access._provider_visible_client_ids(object())

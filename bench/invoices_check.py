@@ -49,7 +49,7 @@ HALF_VAT = Decimal("262.50")
 
 
 def _setup() -> dict[str, Any]:
-    from opstap.accounts.roles import RoleCode
+    from opstap.core.roles import RoleCode
     from opstap.accounts.services import roles_sync_defaults, user_create
     from opstap.organisations.services import municipality_create, organisation_create
     from opstap.providers import services as provider_services

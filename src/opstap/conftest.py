@@ -16,8 +16,8 @@ from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 
 from opstap.accounts.models import User
-from opstap.accounts.roles import RoleCode
 from opstap.accounts.services import roles_sync_defaults, user_create
+from opstap.core.roles import RoleCode
 from opstap.organisations.models import Organisation
 from opstap.organisations.services import municipality_create, organisation_create
 from opstap.providers.models import Provider

@@ -1,4 +1,4 @@
-"""Scope policy of access requests (R-SEC-1, R-SEC-5), registered with accounts.access.
+"""Scope policy of access requests (R-SEC-1, R-SEC-5), registered with core.access.
 
 - residents (portal): only requests about themselves (the clients scope of a resident is
   exactly their own client);
@@ -13,9 +13,9 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from opstap.accounts.access import register_scope, scoped
-from opstap.accounts.roles import Perm
 from opstap.clients.models import Client
+from opstap.core.access import register_scope, scoped
+from opstap.core.roles import Perm
 
 from .models import AccessRequest
 

@@ -30,9 +30,9 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
 
-from opstap.accounts.roles import ROLE_NAMES_NL, RoleCode
 from opstap.audit import selectors as audit_selectors
 from opstap.clients import selectors as client_selectors
+from opstap.core.roles import ROLE_NAMES_NL, RoleCode
 from opstap.finance import selectors as finance_selectors
 from opstap.invoices import selectors as invoice_selectors
 from opstap.providers import selectors as provider_selectors

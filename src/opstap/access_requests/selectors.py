@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from opstap.accounts.access import scoped
+from opstap.core.access import scoped
 
 from .models import AccessRequest
 from .workflow import State

@@ -21,12 +21,12 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from opstap.accounts.access import can_see, check_perm
-from opstap.accounts.roles import Perm
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log
 from opstap.clients.models import Client
 from opstap.clients.services import client_event_record
+from opstap.core.access import can_see, check_perm
+from opstap.core.roles import Perm
 
 from . import terms
 from .models import AccessRequest, Channel

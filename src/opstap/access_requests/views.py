@@ -17,11 +17,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from opstap.accounts.access import get_object_for_user, permission_required
-from opstap.accounts.roles import Perm
 from opstap.audit.services import audit_read
 from opstap.clients import selectors as client_selectors
 from opstap.clients.models import Client
+from opstap.core.access import get_object_for_user, permission_required
+from opstap.core.roles import Perm
 
 from . import selectors, services, terms
 from .downloads import export_response

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log
+from opstap.core.roles import Perm
 
 from .models import User
-from .roles import Perm
 from .session_policy import IMPERSONATE
 
 

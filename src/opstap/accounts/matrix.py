@@ -7,13 +7,13 @@ from pathlib import Path
 
 from django.conf import settings
 
-from .roles import DEFAULT_ROLE_PERMISSIONS, PERM_NAMES_NL, ROLE_NAMES_NL, Perm, RoleCode
+from opstap.core.roles import DEFAULT_ROLE_PERMISSIONS, PERM_NAMES_NL, ROLE_NAMES_NL, Perm, RoleCode
 
 BEGIN = "<!-- BEGIN GENERATED: manage.py access_matrix (do not edit by hand) -->"
 END = "<!-- END GENERATED -->"
 
 # Which rows a role sees for the permissions it holds (applied by the scope policies that
-# each app registers with `accounts.access.register_scope`). Organisation is always applied.
+# each app registers with `core.access.register_scope`). Organisation is always applied.
 ROLE_SCOPE_NL: dict[RoleCode, str] = {
     RoleCode.CASE_MANAGER: (
         "klanten van de eigen unit/caseload; trajecten en facturen van die klanten"

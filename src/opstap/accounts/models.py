@@ -10,9 +10,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from opstap.core.roles import STAFF_ROLES, RoleCode
 from opstap.organisations.models import Organisation
-
-from .roles import STAFF_ROLES, RoleCode
 
 
 class Role(models.Model):

@@ -16,10 +16,10 @@ from django.urls import reverse
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import import_from_settings
 
+from opstap.core.roles import RoleCode
 from opstap.organisations.models import Organisation
 
 from .models import User
-from .roles import RoleCode
 
 # DigiD / eIDAS assurance levels, lowest first. Brokers send a name or a SAML context URN.
 _LOA_RANK: dict[str, int] = {

@@ -9,10 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from opstap.core.roles import DEFAULT_ROLE_PERMISSIONS, ROLE_NAMES_NL, RoleCode
 from opstap.organisations.models import Organisation
 
 from .models import ApiToken, Role, User
-from .roles import DEFAULT_ROLE_PERMISSIONS, ROLE_NAMES_NL, RoleCode
 
 
 class AccountError(Exception):

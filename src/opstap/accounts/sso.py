@@ -19,8 +19,8 @@ from mozilla_django_oidc.views import (
 
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log
+from opstap.core.access import public_view
 
-from .access import public_view
 from .forms import MockDigiDLoginForm, MockStaffLoginForm
 from .oidc import _PrefixedSettings, digid_organisation, resident_from_claims, staff_from_claims
 from .session_policy import LOGIN_METHOD, MFA_BY_IDP

@@ -21,11 +21,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log
+from opstap.core.access import permission_required, public_view
+from opstap.core.roles import Perm
 
-from .access import permission_required, public_view
 from .forms import ImpersonateForm, LoginForm, TokenForm
 from .impersonation import ImpersonationError, impersonation_start, impersonation_stop
-from .roles import Perm
 from .sso import resident_landing_url, sso_options
 
 

@@ -6,8 +6,8 @@ from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework.routers import SimpleRouter
 
 from opstap.access_requests.api.views import AccessRequestViewSet, ClientAccessRequestsView
-from opstap.accounts.access import public_view
 from opstap.clients.api.views import ClientViewSet
+from opstap.core.access import public_view
 from opstap.finance.api.views import (
     BusinessCaseViewSet,
     CostSplitViewSet,

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from opstap.accounts.access import scoped
+from opstap.core.access import scoped
 
 from .models import AuditRecord
 

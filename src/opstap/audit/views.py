@@ -7,8 +7,8 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from opstap.accounts.access import permission_required
-from opstap.accounts.roles import Perm
+from opstap.core.access import permission_required
+from opstap.core.roles import Perm
 
 from .export import write_audit_xlsx
 from .forms import AuditFilterForm

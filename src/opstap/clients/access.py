@@ -1,4 +1,4 @@
-"""Scope policies of the clients app (R-SEC-1), registered with opstap.accounts.access.
+"""Scope policies of the clients app (R-SEC-1), registered with opstap.core.access.
 
 - case managers: clients of their own unit (Unit Werk vs Zorg & Ondersteuning, from
   `CaseManagerProfile`; the unit is derived from the ladder mapping valid today) plus always
@@ -20,8 +20,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from opstap.accounts.access import register_scope
-from opstap.accounts.roles import Perm, RoleCode
+from opstap.core.access import register_scope
+from opstap.core.roles import Perm, RoleCode
 
 from .models import (
     BudgetSpending,

@@ -20,8 +20,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from opstap.accounts.roles import RoleCode
 from opstap.accounts.services import user_create
+from opstap.core.roles import RoleCode
 
 from .bsn import bsn_from_prefix
 from .counts_cache import client_counts_changed_now_and_on_commit

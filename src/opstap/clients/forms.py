@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from opstap.accounts.models import User
-from opstap.accounts.roles import RoleCode
+from opstap.core.roles import RoleCode
 
 from .ladder import TRACK_LABELS_NL, UNIT_LABELS_NL
 from .models import LADDER_STEP_CHOICES, SUB_STATUS_CHOICES

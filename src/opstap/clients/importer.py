@@ -26,9 +26,9 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 
 from opstap.accounts.models import User
-from opstap.accounts.roles import RoleCode
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log
+from opstap.core.roles import RoleCode
 from opstap.organisations.models import Municipality
 
 from . import ladder

@@ -22,7 +22,7 @@ from django.db.models import (
     When,
 )
 
-from opstap.accounts.access import scoped
+from opstap.core.access import scoped
 
 from . import ladder
 from .access import client_scope_q_through

@@ -12,9 +12,9 @@ from django.utils import timezone
 from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.nl import bsn as stdnum_bsn
 
-from opstap.accounts.roles import Perm, RoleCode
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log
+from opstap.core.roles import Perm, RoleCode
 from opstap.organisations.models import Municipality, Organisation
 
 from . import ladder

@@ -18,10 +18,10 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
 
-from opstap.accounts.access import get_object_for_user, permission_required, scoped
-from opstap.accounts.roles import Perm
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log, audit_records_for_request
+from opstap.core.access import get_object_for_user, permission_required, scoped
+from opstap.core.roles import Perm
 from opstap.organisations.models import Municipality
 
 from . import selectors

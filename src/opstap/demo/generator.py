@@ -22,8 +22,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from opstap.accounts.models import User
-from opstap.accounts.roles import RoleCode
 from opstap.accounts.services import roles_sync_defaults, user_create
+from opstap.core.roles import RoleCode
 from opstap.organisations.models import Municipality, Organisation
 from opstap.organisations.services import municipality_create, organisation_create
 from opstap.providers.models import Provider

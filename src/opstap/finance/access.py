@@ -7,8 +7,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from opstap.accounts.access import register_scope
-from opstap.accounts.roles import Perm
+from opstap.core.access import register_scope
+from opstap.core.roles import Perm
 
 from .models import OutflowPremium, Scenario
 

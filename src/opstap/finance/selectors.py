@@ -9,8 +9,8 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from opstap.accounts.access import scoped
 from opstap.clients.ladder import LadderStep
+from opstap.core.access import scoped
 from opstap.organisations.selectors import municipalities_for
 
 from .models import OutflowPremium, PremiumStatus, Scenario, SocialValueMapping

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from opstap.accounts.access import check_perm, get_object_for_user, permission_required
-from opstap.accounts.roles import Perm
+from opstap.core.access import check_perm, get_object_for_user, permission_required
+from opstap.core.roles import Perm
 
 from . import selectors, services
 from .calculators import CALCULATORS

@@ -21,7 +21,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from opstap.accounts.access import scoped
+from opstap.core.access import scoped
 from opstap.invoices import selectors as invoice_selectors
 from opstap.providers import selectors as provider_selectors
 from opstap.providers.models import Product, Provider

@@ -9,9 +9,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from opstap.accounts.roles import Perm
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log
+from opstap.core.roles import Perm
 from opstap.providers.models import Provider
 
 from .computation import quarter_end

@@ -15,9 +15,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from opstap.accounts.access import get_object_for_user, permission_required
 from opstap.accounts.models import User
-from opstap.accounts.roles import Perm
+from opstap.core.access import get_object_for_user, permission_required
+from opstap.core.roles import Perm
 from opstap.providers.models import Provider
 
 from . import charts, selectors, services

@@ -1,4 +1,4 @@
-"""Scope policies of the invoices app (R-SEC-1), registered with opstap.accounts.access.
+"""Scope policies of the invoices app (R-SEC-1), registered with opstap.core.access.
 
 - provider staff: only their own provider's invoices, credit notes, placement-fee claims
   (another provider's invoice is "not found", 404); never payment batches or travel claims;
@@ -14,8 +14,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from opstap.accounts.access import register_scope, scoped
-from opstap.accounts.roles import Perm, RoleCode
+from opstap.core.access import register_scope, scoped
+from opstap.core.roles import Perm, RoleCode
 from opstap.providers.selectors import provider_id_of
 from opstap.trajectories.models import Trajectory
 

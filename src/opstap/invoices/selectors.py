@@ -1,4 +1,4 @@
-"""Reads of the invoices app, always through `accounts.access.scoped` (R-SEC-1).
+"""Reads of the invoices app, always through `core.access.scoped` (R-SEC-1).
 
 - `invoice_list`: the work list and provider list with filters (status, provider, verdict,
   bucket: to check / to approve / overdue for payment);
@@ -18,7 +18,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
-from opstap.accounts.access import scoped
+from opstap.core.access import scoped
 
 from .models import CreditNote, Invoice, InvoiceEvent, PaymentBatch, PlacementFeeClaim, TravelClaim
 from .workflow import LIVE_STATUSES, OPEN_STATUSES, UNPAID_STATUSES, InvoiceStatus

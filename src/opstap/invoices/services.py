@@ -34,11 +34,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from opstap.accounts.access import can_see
-from opstap.accounts.roles import Perm, RoleCode
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log
+from opstap.core.access import can_see
 from opstap.core.export_safety import csv_value, save_workbook, xlsx_value
+from opstap.core.roles import Perm, RoleCode
 from opstap.documents import uploads
 from opstap.providers.models import RateCeiling
 from opstap.trajectories import selectors as trajectory_selectors

@@ -17,10 +17,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from opstap.accounts.access import check_perm, get_object_for_user, permission_required, scoped
-from opstap.accounts.roles import Perm
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log, audit_records_for_request
+from opstap.core.access import check_perm, get_object_for_user, permission_required, scoped
+from opstap.core.roles import Perm
 from opstap.providers.models import Provider
 from opstap.providers.selectors import is_provider_staff
 from opstap.trajectories.models import Trajectory

@@ -9,7 +9,7 @@ ONE aggregate query (`COUNT(*) FILTER (WHERE ...)` per KPI); a breakdown is one 
 trend is one query with a filtered count per month. Nothing loops over clients in Python.
 
 Counts are organisation-wide aggregates without personal data (a policy officer may read
-them); the drill-down starts from `accounts.access.scoped` on clients, so a user only ever
+them); the drill-down starts from `core.access.scoped` on clients, so a user only ever
 sees clients within their own scope.
 """
 
@@ -26,7 +26,6 @@ from django.db import connections
 from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from opstap.accounts.access import scoped
 from opstap.clients import selectors as clients_selectors
 from opstap.clients.ladder import (
     UNIT_LABELS_NL,
@@ -38,6 +37,7 @@ from opstap.clients.ladder import (
 )
 from opstap.clients.models import Client
 from opstap.clients.target_groups import TARGET_GROUP_LABELS_NL, TargetGroupCode
+from opstap.core.access import scoped
 from opstap.organisations.selectors import municipalities_for
 from opstap.trajectories import selectors as trajectory_selectors
 

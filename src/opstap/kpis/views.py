@@ -16,10 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from opstap.accounts.access import check_perm, permission_required
-from opstap.accounts.roles import Perm
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log, audit_records_for_request
+from opstap.core.access import check_perm, permission_required
+from opstap.core.roles import Perm
 from opstap.finance.charts import render_svg
 from opstap.finance.exports import report_pdf, report_xlsx
 

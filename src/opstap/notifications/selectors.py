@@ -1,4 +1,4 @@
-"""Reads of notifications, always through `accounts.access.scoped` (own notifications only)."""
+"""Reads of notifications, always through `core.access.scoped` (own notifications only)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import F, QuerySet
 
-from opstap.accounts.access import scoped
+from opstap.core.access import scoped
 
 from .models import Notification
 

@@ -11,8 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from opstap.accounts.access import get_object_for_user, permission_required
-from opstap.accounts.roles import Perm
+from opstap.core.access import get_object_for_user, permission_required
+from opstap.core.roles import Perm
 
 from . import selectors, services
 from .models import Notification

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from opstap.accounts.access import register_scope
+from opstap.core.access import register_scope
 
 from .models import Municipality
 

@@ -2,7 +2,7 @@
 
 Every table that holds organisation data inherits `OrganisationOwned`, so that it carries the
 organisation and its default manager offers `.for_organisation(org)`: the scoped query is the
-easy one. Access by role (need-to-know, R-SEC-1) is layered on top by `opstap.accounts.access`.
+easy one. Access by role (need-to-know, R-SEC-1) is layered on top by `opstap.core.access`.
 """
 
 from __future__ import annotations

@@ -15,11 +15,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from opstap.accounts.access import permission_required
-from opstap.accounts.roles import Perm
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_read, audit_records_for_request
 from opstap.clients import selectors as client_selectors
+from opstap.core.access import permission_required
+from opstap.core.roles import Perm
 from opstap.invoices import selectors as invoice_selectors
 from opstap.invoices import services as invoice_services
 from opstap.trajectories import selectors as trajectory_selectors

@@ -1,4 +1,4 @@
-"""Scope policies of the providers app (R-SEC-1), registered with opstap.accounts.access.
+"""Scope policies of the providers app (R-SEC-1), registered with opstap.core.access.
 
 Provider staff see only their own provider's rows, whatever else they hold. Contract managers
 (`providers.manage`) see the whole network of their organisation. Case managers see providers,
@@ -12,8 +12,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from opstap.accounts.access import register_scope
-from opstap.accounts.roles import Perm, RoleCode
+from opstap.core.access import register_scope
+from opstap.core.roles import Perm, RoleCode
 
 from .models import (
     Contract,

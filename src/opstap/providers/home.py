@@ -10,7 +10,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 
-from opstap.accounts.roles import Perm
+from opstap.core.roles import Perm
 from opstap.web.home import HomePanel, register_home_panel
 
 from . import selectors

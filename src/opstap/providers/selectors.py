@@ -19,7 +19,7 @@ from django.db.models import (
     Subquery,
 )
 
-from opstap.accounts.access import scoped
+from opstap.core.access import scoped
 
 # Public face for other apps: who is provider staff, and for which provider (R-SEC-1).
 from .access import is_provider_staff as is_provider_staff

@@ -15,11 +15,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from opstap.accounts.access import get_object_for_user, permission_required, public_view
 from opstap.accounts.models import User
-from opstap.accounts.roles import Perm
 from opstap.clients.ladder import LadderStep
 from opstap.clients.target_groups import TARGET_GROUP_LABELS_NL
+from opstap.core.access import get_object_for_user, permission_required, public_view
+from opstap.core.roles import Perm
 from opstap.organisations.models import Municipality, Organisation
 
 from . import forms, selectors, services

@@ -1,4 +1,4 @@
-"""Scope policies of the trajectories app (R-SEC-1), registered with opstap.accounts.access.
+"""Scope policies of the trajectories app (R-SEC-1), registered with opstap.core.access.
 
 - provider staff: only trajectories of their own provider, while running plus the
   reporting/invoicing period after the end (`selectors.PROVIDER_VISIBLE_AFTER_END_DAYS`);
@@ -17,9 +17,9 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from opstap.accounts.access import register_scope
-from opstap.accounts.roles import Perm, RoleCode
 from opstap.clients.selectors import client_scope_through, register_provider_staff_clients
+from opstap.core.access import register_scope
+from opstap.core.roles import Perm, RoleCode
 from opstap.providers.selectors import provider_id_of
 
 from .models import (

@@ -62,7 +62,7 @@ from types import MappingProxyType
 
 from dateutil.easter import easter
 
-from opstap.accounts.roles import RoleCode
+from opstap.core.roles import RoleCode
 
 __all__ = [
     "ABSENCE_REPORT_WITHIN",

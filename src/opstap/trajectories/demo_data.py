@@ -21,8 +21,8 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from opstap.accounts.roles import Perm
 from opstap.clients.models import Client
+from opstap.core.roles import Perm
 from opstap.providers.models import Contract, ContractStatus, Product, ProductStatus
 from opstap.providers.services import product_orderability
 
@@ -115,8 +115,8 @@ def _orderable_products(ctx: Any) -> list[Product]:
 def _provider_staff(ctx: Any, products: list[Product]) -> dict[int, Any]:
     """One staff account per provider (the demo accounts for A and B; a generated
     'medewerker-<id>' for the others) so provider steps are taken by provider staff."""
-    from opstap.accounts.roles import RoleCode
     from opstap.accounts.services import user_create
+    from opstap.core.roles import RoleCode
     from opstap.demo.generator import DEMO_PASSWORD
     from opstap.providers.services import provider_add_staff
 

@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.utils import timezone
 
-from opstap.accounts.roles import Perm
+from opstap.core.roles import Perm
 from opstap.web.home import HomePanel, register_home_panel
 
 

@@ -1,4 +1,4 @@
-"""Reads of the trajectories app, always through `accounts.access.scoped` (R-SEC-1)."""
+"""Reads of the trajectories app, always through `core.access.scoped` (R-SEC-1)."""
 
 from __future__ import annotations
 
@@ -22,8 +22,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 
-from opstap.accounts.access import scoped
-from opstap.accounts.roles import Perm, RoleCode
+from opstap.core.access import scoped
+from opstap.core.roles import Perm, RoleCode
 
 from .models import (
     Absence,

@@ -22,13 +22,13 @@ from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 
-from opstap.accounts.access import can_see
-from opstap.accounts.roles import Perm, RoleCode
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log
 from opstap.clients.ladder import ROTONDE_ORDER, RotondeExit
 from opstap.clients.models import Client
 from opstap.clients.services import client_event_record
+from opstap.core.access import can_see
+from opstap.core.roles import Perm, RoleCode
 from opstap.documents import uploads
 from opstap.notifications.models import Notification
 from opstap.notifications.services import notification_send

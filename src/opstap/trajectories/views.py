@@ -13,11 +13,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from opstap.accounts.access import get_object_for_user, permission_required, scoped
-from opstap.accounts.roles import Perm, RoleCode
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log, audit_records_for_request
 from opstap.clients.models import Client
+from opstap.core.access import get_object_for_user, permission_required, scoped
+from opstap.core.roles import Perm, RoleCode
 from opstap.providers.models import Product, Provider, Tile
 from opstap.providers.selectors import is_provider_staff
 from opstap.providers.services import product_orderability

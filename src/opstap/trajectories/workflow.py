@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
 
-from opstap.accounts.roles import ROLE_NAMES_NL, RoleCode
+from opstap.core.roles import ROLE_NAMES_NL, RoleCode
 
 __all__ = [
     "ACTION_LABELS_NL",

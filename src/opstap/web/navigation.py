@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from opstap.accounts.roles import Perm
+from opstap.core.roles import Perm
 
 
 @dataclass(frozen=True)

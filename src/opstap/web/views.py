@@ -7,8 +7,8 @@ from django.db.utils import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from opstap.accounts.access import permission_required, public_view
-from opstap.accounts.roles import Perm
+from opstap.core.access import permission_required, public_view
+from opstap.core.roles import Perm
 
 from .home import panels_for
 

@@ -22,11 +22,11 @@ from opstap.access_requests import selectors, services
 from opstap.access_requests.downloads import export_response
 from opstap.access_requests.models import AccessRequest
 from opstap.access_requests.views import start_compilation
-from opstap.accounts.access import HasOpstapPermission, get_object_for_user
-from opstap.accounts.roles import Perm
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log, audit_records_for_request
 from opstap.clients import selectors as client_selectors
+from opstap.core.access import HasOpstapPermission, get_object_for_user
+from opstap.core.roles import Perm
 
 from .serializers import AccessRequestCreateSerializer, AccessRequestSerializer
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from django import template
 
-from opstap.accounts.access import check_perm
-from opstap.accounts.roles import Perm
+from opstap.core.access import check_perm
+from opstap.core.roles import Perm
 
 register = template.Library()
 

@@ -15,10 +15,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from opstap.accounts.models import User
-from opstap.accounts.roles import RoleCode
 from opstap.clients import services as client_services
 from opstap.clients.models import Client
 from opstap.clients.tests.factories import make_client
+from opstap.core.roles import RoleCode
 from opstap.finance.services import outflow_premium_determine
 from opstap.invoices import services as invoice_services
 from opstap.organisations.models import Organisation

@@ -11,8 +11,8 @@ import pytest
 from opstap.access_requests import services
 from opstap.access_requests.models import AccessRequest
 from opstap.accounts.models import User
-from opstap.accounts.roles import RoleCode
 from opstap.audit.models import AuditRecord
+from opstap.core.roles import RoleCode
 
 from .conftest import World
 

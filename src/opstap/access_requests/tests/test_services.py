@@ -18,9 +18,9 @@ from opstap.access_requests.models import AccessRequest, Channel
 from opstap.access_requests.services import AccessRequestError
 from opstap.access_requests.workflow import Action, IllegalTransitionError, State
 from opstap.accounts.models import User
-from opstap.accounts.roles import RoleCode
 from opstap.audit.models import AuditRecord
 from opstap.clients.models import ClientEvent
+from opstap.core.roles import RoleCode
 
 from .conftest import World
 

@@ -16,10 +16,10 @@ from opstap.access_requests import services
 from opstap.access_requests.models import AccessRequest, Channel
 from opstap.access_requests.workflow import State
 from opstap.accounts.models import User
-from opstap.accounts.roles import RoleCode
 from opstap.audit.models import AuditRecord
 from opstap.clients.services import client_link_user
 from opstap.clients.tests.factories import make_client
+from opstap.core.roles import RoleCode
 
 from .conftest import World
 

@@ -4,7 +4,7 @@ from django.db import migrations
 
 
 def seed_roles(apps, schema_editor):
-    from opstap.accounts.roles import DEFAULT_ROLE_PERMISSIONS, ROLE_NAMES_NL
+    from opstap.core.roles import DEFAULT_ROLE_PERMISSIONS, ROLE_NAMES_NL
 
     Role = apps.get_model("accounts", "Role")
     for code, perms in DEFAULT_ROLE_PERMISSIONS.items():

@@ -14,7 +14,7 @@ from django.urls.exceptions import Resolver404
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.views import APIView
 
-from opstap.accounts.access import required_perms_for, view_access_declaration
+from opstap.core.access import required_perms_for, view_access_declaration
 
 ADMIN_PREFIX = "/beheer/"
 MISSING_INT = "999999"

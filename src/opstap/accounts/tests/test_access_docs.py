@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from opstap.accounts.matrix import BEGIN, END, docs_path, render_matrix, updated_document
-from opstap.accounts.roles import Perm, RoleCode
+from opstap.core.roles import Perm, RoleCode
 
 
 def test_access_md_is_up_to_date() -> None:

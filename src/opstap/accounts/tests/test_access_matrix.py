@@ -17,9 +17,9 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from opstap.accounts.access import check_perm
 from opstap.accounts.models import User
-from opstap.accounts.roles import RoleCode
+from opstap.core.access import check_perm
+from opstap.core.roles import RoleCode
 from opstap.providers.models import Provider
 from opstap.providers.services import provider_add_staff
 

@@ -15,9 +15,9 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from opstap.accounts.models import User
-from opstap.accounts.roles import RoleCode
 from opstap.audit.models import AuditAction, AuditRecord
 from opstap.conftest import TEST_PASSWORD
+from opstap.core.roles import RoleCode
 
 LOGIN = "/account/inloggen/"
 START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)

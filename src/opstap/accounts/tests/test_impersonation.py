@@ -10,9 +10,9 @@ from django.test import Client
 from django.urls import reverse
 
 from opstap.accounts.models import User
-from opstap.accounts.roles import RoleCode
 from opstap.audit.models import AuditAction, AuditRecord
 from opstap.audit.services import audit_log
+from opstap.core.roles import RoleCode
 
 START = reverse("accounts:impersonate")
 STOP = reverse("accounts:impersonate_stop")

@@ -12,8 +12,8 @@ from django.http import Http404
 from django.test import Client
 from rest_framework.test import APIClient
 
-from opstap.accounts.access import can_see, get_object_for_user, scoped, scoped_count
 from opstap.accounts.models import User
+from opstap.core.access import can_see, get_object_for_user, scoped, scoped_count
 from opstap.providers.models import Provider
 
 from .endpoints import api_endpoints, url_endpoints
@@ -51,7 +51,7 @@ def test_other_organisation_is_invisible(
     make_user: Any, other_org: Any, provider_a: Provider
 ) -> None:
     """R-SEC-1: organisation scoping is automatic, whatever the role may do."""
-    from opstap.accounts.roles import RoleCode
+    from opstap.core.roles import RoleCode
 
     elsewhere = make_user(RoleCode.CONTRACT_MANAGER, organisation=other_org)
     assert scoped_count(elsewhere, Provider.objects.all()) == 0

@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from opstap.accounts.models import User
 from opstap.accounts.oidc import bsn_is_valid, resolve_resident_by_bsn
-from opstap.accounts.roles import RoleCode
 from opstap.audit.models import AuditAction, AuditRecord
+from opstap.core.roles import RoleCode
 from opstap.organisations.models import Municipality, Organisation
 
 BSN = "111222333"  # passes the 11-check

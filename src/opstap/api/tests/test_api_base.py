@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from opstap.accounts.roles import RoleCode
+from opstap.core.roles import RoleCode
 
 SCHEMA_FILE = Path(__file__).resolve().parents[1] / "openapi.yaml"
 

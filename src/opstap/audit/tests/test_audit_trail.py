@@ -11,12 +11,12 @@ from django.db import DatabaseError, connection, transaction
 from rest_framework import serializers, viewsets
 from rest_framework.test import APIRequestFactory, force_authenticate
 
-from opstap.accounts.access import HasOpstapPermission, scoped
 from opstap.accounts.models import User
-from opstap.accounts.roles import Perm
 from opstap.audit.drf import AuditedReadMixin
 from opstap.audit.models import AuditAction, AuditRecord, AuditTrailImmutableError
 from opstap.audit.services import RealActor, acting_as, audit_log, audit_read
+from opstap.core.access import HasOpstapPermission, scoped
+from opstap.core.roles import Perm
 from opstap.providers.models import Provider
 
 

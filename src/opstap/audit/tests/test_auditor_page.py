@@ -14,9 +14,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from opstap.accounts.models import User
-from opstap.accounts.roles import RoleCode
 from opstap.audit.models import AuditAction, AuditRecord
 from opstap.audit.services import audit_log
+from opstap.core.roles import RoleCode
 
 LIST = reverse("audit:list")
 EXPORT = reverse("audit:export")

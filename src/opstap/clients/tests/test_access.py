@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from django.test import Client as HttpClient
 
-from opstap.accounts.roles import RoleCode
 from opstap.audit.models import AuditRecord
 from opstap.clients.selectors import clients_for
 from opstap.clients.services import case_manager_set_unit, client_link_user
+from opstap.core.roles import RoleCode
 
 from .factories import make_client
 

@@ -8,10 +8,10 @@ import json
 
 import pytest
 
-from opstap.accounts.roles import RoleCode
 from opstap.audit.models import AuditRecord
 from opstap.clients.services import case_manager_set_unit
 from opstap.conftest import browser_login
+from opstap.core.roles import RoleCode
 
 from .factories import make_client
 

@@ -14,12 +14,12 @@ from django.core.management.base import CommandError
 from django.test import Client as HttpClient
 from django.test import override_settings
 
-from opstap.accounts.roles import RoleCode
 from opstap.clients.bsn import random_bsn
 from opstap.clients.importer import HEADERS, run_import
 from opstap.clients.models import Client, ClientEvent, ImportJob, ImportStatus, LadderStepChange
 from opstap.clients.services import ClientError, client_update
 from opstap.clients.tests.factories import make_client
+from opstap.core.roles import RoleCode
 
 
 def _rows(n: int = 14) -> list[dict[str, str]]:

@@ -14,7 +14,6 @@ from django.test import Client as HttpClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from opstap.accounts.roles import RoleCode
 from opstap.clients.importer import (
     CLEAR,
     COLUMNS,
@@ -27,6 +26,7 @@ from opstap.clients.importer import (
     run_import,
 )
 from opstap.clients.models import Client, ImportChange, ImportJob, ImportStatus
+from opstap.core.roles import RoleCode
 
 TODAY = dt.date(2026, 6, 1)
 REQUIRED = [c.header for c in COLUMNS if c.required]

@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 import time_machine
 
-from opstap.accounts.roles import RoleCode
 from opstap.audit.models import AuditRecord
 from opstap.clients import selectors
 from opstap.clients.models import (
@@ -28,6 +27,7 @@ from opstap.clients.services import (
     client_handover,
     client_update,
 )
+from opstap.core.roles import RoleCode
 
 from .factories import make_client
 

@@ -12,10 +12,10 @@ from django.db import connection
 from django.test import Client as HttpClient
 from django.test.utils import CaptureQueriesContext
 
-from opstap.accounts.roles import RoleCode
 from opstap.audit.models import AuditRecord
 from opstap.clients.models import Client, ClientEvent
 from opstap.clients.services import case_manager_set_unit, client_event_record, client_handover
+from opstap.core.roles import RoleCode
 from opstap.organisations.models import Municipality
 
 from .factories import make_client

@@ -14,10 +14,10 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from opstap.accounts.access import HasOpstapPermission, scoped
-from opstap.accounts.roles import Perm
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log, audit_records_for_request
+from opstap.core.access import HasOpstapPermission, scoped
+from opstap.core.roles import Perm
 from opstap.finance import selectors, services
 from opstap.finance.calculators import CALCULATORS, jsonable
 from opstap.finance.models import OutflowPremium, Scenario

@@ -8,8 +8,8 @@ from collections.abc import Callable
 import pytest
 
 from opstap.accounts.models import User
-from opstap.accounts.roles import RoleCode
 from opstap.audit.models import AuditRecord
+from opstap.core.roles import RoleCode
 from opstap.finance.calculators import CALCULATORS
 from opstap.finance.models import OutflowPremium, PremiumStatus
 from opstap.finance.services import outflow_premium_determine, scenario_save

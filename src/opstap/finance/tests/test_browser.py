@@ -12,8 +12,8 @@ import pytest
 from openpyxl import load_workbook
 
 from opstap.accounts.models import User
-from opstap.accounts.roles import RoleCode
 from opstap.conftest import browser_login
+from opstap.core.roles import RoleCode
 from opstap.finance import demo_data
 
 pytestmark = [

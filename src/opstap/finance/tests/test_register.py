@@ -12,8 +12,8 @@ from django.test import Client as HttpClient
 from django.urls import reverse
 
 from opstap.accounts.models import User
-from opstap.accounts.roles import RoleCode
 from opstap.clients.services import client_create
+from opstap.core.roles import RoleCode
 from opstap.finance import demo_data, selectors
 from opstap.finance.calculators import CALCULATORS
 from opstap.finance.models import OutflowPremium, Scenario

@@ -11,7 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from opstap.accounts.models import User
-from opstap.accounts.roles import RoleCode
+from opstap.core.roles import RoleCode
 from opstap.finance.calculators import CALCULATORS
 from opstap.finance.forms import KindForms
 from opstap.finance.models import Scenario

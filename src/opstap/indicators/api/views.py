@@ -14,8 +14,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from opstap.accounts.access import HasOpstapPermission, get_object_for_user
-from opstap.accounts.roles import Perm
+from opstap.core.access import HasOpstapPermission, get_object_for_user
+from opstap.core.roles import Perm
 from opstap.indicators import selectors
 from opstap.indicators.computation import Period, PeriodError
 from opstap.providers.models import Provider

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from opstap.accounts.models import User
-from opstap.accounts.roles import RoleCode
+from opstap.core.roles import RoleCode
 from opstap.indicators import selectors
 from opstap.indicators.computation import Period
 from opstap.invoices import services as invoice_services

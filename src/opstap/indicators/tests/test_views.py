@@ -14,8 +14,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from opstap.accounts.models import User
-from opstap.accounts.roles import RoleCode
 from opstap.audit.models import AuditRecord
+from opstap.core.roles import RoleCode
 from opstap.indicators.models import QuarterlyOverview
 from opstap.providers.models import Product
 from opstap.trajectories.models import Trajectory

@@ -13,9 +13,9 @@ import pytest
 import time_machine
 
 from opstap.accounts.models import User
-from opstap.accounts.roles import RoleCode
 from opstap.clients.models import Client
 from opstap.clients.tests.factories import make_client
+from opstap.core.roles import RoleCode
 from opstap.organisations.models import Organisation
 from opstap.providers import services as provider_services
 from opstap.providers.models import Product, Provider

@@ -496,7 +496,7 @@ def test_credit_note_for_an_invisible_invoice_looks_like_a_missing_one(
 ) -> None:
     """R-SEC-1 / R-BILL-8: a clerk of another organisation cannot credit our invoice, and the
     answer does not reveal that the invoice exists (same 400 as for an unknown id)."""
-    from opstap.accounts.roles import RoleCode
+    from opstap.core.roles import RoleCode
 
     invoice = services.invoice_approve(actor=clerk, invoice=submit(provider_user_a, done))
     outsider = make_user(RoleCode.FINANCE_CLERK, organisation=other_org, username="elders")

@@ -14,11 +14,11 @@ from django.test import Client as WebClient
 from django.urls import reverse
 
 from opstap.accounts.models import User
-from opstap.accounts.roles import RoleCode
 from opstap.audit.models import AuditRecord
 from opstap.clients.models import Client
 from opstap.clients.services import client_link_user
 from opstap.clients.tests.factories import make_client
+from opstap.core.roles import RoleCode
 from opstap.invoices import services
 from opstap.invoices.models import TravelClaim
 from opstap.invoices.services import InvoiceError, TripInput

@@ -13,8 +13,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from opstap.accounts.access import HasOpstapPermission
-from opstap.accounts.roles import Perm
+from opstap.core.access import HasOpstapPermission
+from opstap.core.roles import Perm
 from opstap.kpis import selectors
 from opstap.kpis.db import without_jit
 from opstap.organisations.selectors import municipalities_for

@@ -26,10 +26,10 @@ import time_machine
 from django.utils import timezone
 
 from opstap.accounts.models import User
-from opstap.accounts.roles import RoleCode
 from opstap.clients.models import Client
 from opstap.clients.services import case_manager_set_unit, client_event_record
 from opstap.clients.tests.factories import make_client
+from opstap.core.roles import RoleCode
 from opstap.kpis import selectors, services
 from opstap.organisations.models import Municipality, Organisation
 from opstap.providers.models import Product, Provider

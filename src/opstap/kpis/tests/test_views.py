@@ -157,7 +157,7 @@ def test_api_returns_aggregates_only(
 def test_administrator_sets_targets_and_window(world: World, make_user, policy_officer) -> None:
     """R-KPI (targets are data) and R-KPI-1 (configurable window): the application
     administrator changes them on a form; each change is audited; others may not."""
-    from opstap.accounts.roles import RoleCode
+    from opstap.core.roles import RoleCode
     from opstap.kpis import selectors
 
     admin = make_user(RoleCode.APP_ADMIN, username="beheerder")

@@ -3,8 +3,8 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from rest_framework import viewsets
 
-from opstap.accounts.access import HasOpstapPermission, scoped
-from opstap.accounts.roles import Perm
+from opstap.core.access import HasOpstapPermission, scoped
+from opstap.core.roles import Perm
 from opstap.organisations.models import Municipality
 from opstap.organisations.selectors import municipalities_for
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 from django.test import Client as HttpClient
 
-from opstap.accounts.roles import RoleCode
 from opstap.audit.models import AuditRecord
 from opstap.clients.services import client_link_user
 from opstap.clients.tests.factories import make_client
 from opstap.conftest import TEST_PASSWORD
+from opstap.core.roles import RoleCode
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from opstap.accounts.access import HasOpstapPermission, get_object_for_user
-from opstap.accounts.roles import Perm
+from opstap.core.access import HasOpstapPermission, get_object_for_user
+from opstap.core.roles import Perm
 from opstap.providers import selectors, services
 from opstap.providers.models import Product, ProductChangeProposal, Provider, Tile
 

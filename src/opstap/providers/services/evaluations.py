@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from opstap.accounts.models import User
-from opstap.accounts.roles import Perm
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log
+from opstap.core.roles import Perm
 from opstap.providers.models import (
     Evaluation,
     EvaluationOutcome,

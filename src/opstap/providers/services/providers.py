@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from opstap.accounts.models import User
-from opstap.accounts.roles import Perm, RoleCode
+from opstap.core.roles import Perm, RoleCode
 from opstap.organisations.models import Organisation
 from opstap.providers.models import (
     Contract,

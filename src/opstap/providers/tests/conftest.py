@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from opstap.accounts.models import User
-from opstap.accounts.roles import RoleCode
+from opstap.core.roles import RoleCode
 from opstap.providers import services
 from opstap.providers.models import Product, Provider
 from opstap.providers.services import LocationInput

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from django.test import Client
 
-from opstap.accounts.roles import RoleCode
+from opstap.core.roles import RoleCode
 from opstap.providers import services
 from opstap.providers.models import ProductChangeProposal
 from opstap.providers.services import LocationInput

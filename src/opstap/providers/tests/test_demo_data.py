@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from opstap.accounts.roles import RoleCode
+from opstap.core.roles import RoleCode
 from opstap.demo.generator import DemoContext
 from opstap.providers import demo_data, selectors, services
 from opstap.providers.models import Contract, Product, Provider

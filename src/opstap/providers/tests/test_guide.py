@@ -137,7 +137,7 @@ def test_guide_page_constant_queries(
 
 
 def test_guide_needs_permission(catalogue, make_user, client: Client) -> None:
-    from opstap.accounts.roles import RoleCode
+    from opstap.core.roles import RoleCode
 
     client.force_login(make_user(RoleCode.FINANCE_CLERK))
     assert client.get("/instrumentengids/").status_code == 403

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from opstap.accounts.models import User
-from opstap.accounts.roles import RoleCode
+from opstap.core.roles import RoleCode
 from opstap.organisations.models import Organisation
 from opstap.providers.services import provider_create
 

@@ -12,7 +12,7 @@ from django.core import mail
 from django.core.files.base import ContentFile
 from django.test import Client
 
-from opstap.accounts.roles import RoleCode
+from opstap.core.roles import RoleCode
 from opstap.notifications.models import Notification
 from opstap.providers import selectors, services
 from opstap.providers.models import (

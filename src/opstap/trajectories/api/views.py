@@ -18,12 +18,12 @@ from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from opstap.accounts.access import HasOpstapPermission, get_object_for_user, scoped
-from opstap.accounts.roles import Perm
 from opstap.api.pagination import CachedCountPagination
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log, audit_records_for_request
 from opstap.clients.models import Client
+from opstap.core.access import HasOpstapPermission, get_object_for_user, scoped
+from opstap.core.roles import Perm
 from opstap.providers.models import Product
 from opstap.trajectories import selectors, services
 from opstap.trajectories.counts_cache import TRAJECTORY_COUNTS

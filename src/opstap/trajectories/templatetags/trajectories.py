@@ -8,8 +8,8 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
-from opstap.accounts.access import check_perm
-from opstap.accounts.roles import Perm
+from opstap.core.access import check_perm
+from opstap.core.roles import Perm
 from opstap.trajectories import selectors
 
 register = template.Library()

@@ -9,13 +9,13 @@ from collections.abc import Callable
 import pytest
 from django.db.models import F, Q
 
-from opstap.accounts.access import scoped
 from opstap.accounts.models import User
-from opstap.accounts.roles import RoleCode
 from opstap.clients.access import _prefixed
 from opstap.clients.models import Client
 from opstap.clients.services import case_manager_set_unit
 from opstap.clients.tests.factories import make_client
+from opstap.core.access import scoped
+from opstap.core.roles import RoleCode
 from opstap.organisations.models import Organisation
 from opstap.providers.models import Product
 from opstap.trajectories import services

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from opstap.accounts.roles import RoleCode
+from opstap.core.roles import RoleCode
 from opstap.trajectories.deadlines import (
     DEADLINE_RULES,
     RULES_BY_KIND,

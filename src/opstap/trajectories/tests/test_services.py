@@ -13,9 +13,9 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from opstap.accounts.models import User
-from opstap.accounts.roles import RoleCode
 from opstap.audit.models import AuditRecord
 from opstap.clients.models import Client, ClientEvent
+from opstap.core.roles import RoleCode
 from opstap.notifications.models import Notification
 from opstap.providers import services as provider_services
 from opstap.providers.models import Product, Provider
@@ -642,7 +642,7 @@ def test_provider_sees_clients_only_while_running_plus_period(
 ) -> None:
     """R-SEC-1: a provider sees a client only with a trajectory of its own, while it runs
     plus the reporting/invoicing period."""
-    from opstap.accounts.access import scoped
+    from opstap.core.access import scoped
 
     trajectory = walk(order(product3), "running")
     assert list(scoped(provider_user_a, Client.objects.all())) == [client_k]

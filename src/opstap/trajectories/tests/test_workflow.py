@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from opstap.accounts.roles import RoleCode
+from opstap.core.roles import RoleCode
 from opstap.trajectories.workflow import (
     ACTION_LABELS_NL,
     ALL_PRODUCT_CODES,

@@ -11,8 +11,8 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from opstap.accounts.roles import RoleCode
 from opstap.conftest import TEST_PASSWORD
+from opstap.core.roles import RoleCode
 
 SRC = Path(__file__).resolve().parents[3]
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from opstap.accounts.roles import ROLE_NAMES_NL
+from opstap.core.roles import ROLE_NAMES_NL
 from opstap.demo.generator import DEMO_PASSWORD, DEMO_USERS
 
 

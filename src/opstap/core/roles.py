@@ -3,7 +3,7 @@
 The matrix is *seed data*: a data migration copies it into `Role.permissions`, where the
 application administrator can change it. Code asks `user.has_opstap_perm(...)`, never a role
 name. The *scope* of a permission (own unit, own provider, only self) is applied by the
-scope policies in `opstap.accounts.access`; `docs/access.md` shows the full matrix.
+scope policies in `opstap.core.access`; `docs/access.md` shows the full matrix.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """Need-to-know access (R-SEC-1): the one module every view, API endpoint, export and search
-goes through.
+goes through. Part of the foundation (below every app): apps register their scope policies
+here, so no app needs to import a higher one to be scoped.
 
 Two layers:
 

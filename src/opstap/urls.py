@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from opstap.web import views as web_views
 
+handler400 = "opstap.web.views.bad_request"
 handler403 = "opstap.web.views.permission_denied"
 handler404 = "opstap.web.views.page_not_found"
 handler500 = "opstap.web.views.server_error"

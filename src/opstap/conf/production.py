@@ -5,9 +5,12 @@ from django.core.exceptions import ImproperlyConfigured
 from .settings import *  # noqa: F403
 from .settings import DEVELOPMENT_SECRET_KEY, SECRET_KEY, env_bool
 
-DEBUG = env_bool("DEBUG", default=False)
+DEBUG = env_bool("OPSTAP_DEBUG", default=False) or env_bool("DEBUG", default=False)
 if DEBUG:
-    raise ImproperlyConfigured("DEBUG staat aan: production weigert te starten (zet DEBUG=false).")
+    raise ImproperlyConfigured(
+        "DEBUG staat aan: production weigert te starten (zet OPSTAP_DEBUG=false)."
+    )
+WHITENOISE_USE_FINDERS = False  # production serves the collected, hashed files
 if SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured(
         "SECRET_KEY ontbreekt of is de ontwikkelsleutel: production weigert te starten."

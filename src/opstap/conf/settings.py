@@ -7,7 +7,8 @@ Environment variables:
     DATABASE_URL      default sqlite:///var/opstap.sqlite3 (PostgreSQL: postgres://user@host/db)
     DATABASE_PG_OPTIONS  PostgreSQL session options, default "-c jit=off"
     SECRET_KEY        default: a development key that production refuses
-    DEBUG             default: true in development
+    OPSTAP_DEBUG      default false: Django's debug pages only when a developer sets it to
+                      true explicitly; demo and every other run show the Dutch error pages
     ALLOWED_HOSTS     comma separated, default 127.0.0.1,localhost
     EMAIL_URL-ish     EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS,
                       DEFAULT_FROM_EMAIL; without EMAIL_HOST mail is written to the console
@@ -47,7 +48,11 @@ VAR_DIR = Path(env("OPSTAP_VAR_DIR", str(BASE_DIR / "var")))
 
 DEVELOPMENT_SECRET_KEY = "opstap-development-secret-key-never-use-in-production"  # noqa: S105
 SECRET_KEY = env("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
-DEBUG = env_bool("DEBUG", default=True)
+# Debug is a developer's explicit choice (issue 19): the demo shows the styled Dutch error
+# pages, and static files are still served (whitenoise, from the finders outside production).
+DEBUG = env_bool("OPSTAP_DEBUG", default=False)
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -105,6 +110,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "opstap.organisations.middleware.OrganisationMiddleware",
     "opstap.api.middleware.APIVersionMiddleware",
+    # No input gives a 5xx (R-SEC-6): 64-bit range of ids/filters, lost DB race -> 409.
+    "opstap.api.middleware.InputRangeMiddleware",
+    "opstap.api.middleware.DatabaseBusyMiddleware",
     # Axes last, as its documentation asks.
     "axes.middleware.AxesMiddleware",
 ]
@@ -139,8 +147,12 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout make the embedded database behave under a dev server + shell.
+    # IMMEDIATE transactions take the write lock when they start, so two simultaneous
+    # writers queue (up to the timeout) instead of failing half-way with "database is
+    # locked"; a write that still loses gets a Dutch 409 (api.middleware, R-SEC-6).
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0

@@ -183,6 +183,8 @@ def _money(value: Any, *, field: str, label: str, required: bool = True) -> Deci
         )
     if abs(amount) >= Decimal("10000000000"):
         raise InvoiceError(f"{label.capitalize()} is te groot.", field=field)
+    if amount < 0:  # amounts, rates, hours and distances are never negative (R-SEC-6)
+        raise InvoiceError(f"{label.capitalize()} kan niet negatief zijn.", field=field)
     return amount
 
 
@@ -666,17 +668,31 @@ def _check_pdf(pdf: UploadedFile[Any] | None, *, field: str = "pdf") -> None:
         raise InvoiceError(str(exc), field=field) from exc
 
 
+#: Dates an invoice, credit note or claim can plausibly carry (the Participatiewet started
+#: in 2015; older dates are typing errors, and year 1 crashed the working-day arithmetic).
+PLAUSIBLE_FIRST_DAY = dt.date(2000, 1, 1)
+PLAUSIBLE_LAST_DAY = dt.date(2099, 12, 31)
+
+
 def _parse_date(value: Any, *, field: str, label: str, required: bool) -> dt.date | None:
     if value in (None, ""):
         if required:
             raise InvoiceError(f"Vul {label} in.", field=field, code="required")
         return None
     if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError as exc:
-        raise InvoiceError(f"{label.capitalize()} is geen geldige datum.", field=field) from exc
+        day = value
+    else:
+        try:
+            day = dt.date.fromisoformat(str(value))
+        except ValueError as exc:
+            raise InvoiceError(f"{label.capitalize()} is geen geldige datum.", field=field) from exc
+    if not PLAUSIBLE_FIRST_DAY <= day <= PLAUSIBLE_LAST_DAY:  # e.g. 0001-01-01 (R-SEC-6)
+        raise InvoiceError(
+            f"{label.capitalize()} ligt niet tussen {PLAUSIBLE_FIRST_DAY:%d-%m-%Y} en "
+            f"{PLAUSIBLE_LAST_DAY:%d-%m-%Y}.",
+            field=field,
+        )
+    return day
 
 
 def _check_submitter(actor: Any, trajectory: Trajectory) -> None:

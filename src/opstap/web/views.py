@@ -53,6 +53,16 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     return render(request, "404.html", {"page_title": "Pagina niet gevonden"}, status=404)
 
 
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if _is_api(request):
+        from opstap.api.errors import problem_response
+
+        return problem_response(
+            400, "Ongeldige invoer", "Het verzoek is ongeldig.", instance=request.path
+        )
+    return render(request, "400.html", {"page_title": "Ongeldig verzoek"}, status=400)
+
+
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if _is_api(request):
         from opstap.api.errors import problem_response

@@ -429,3 +429,26 @@ def test_batch_export_writes_invoice_numbers_as_text(
     )
     assert "'" + hostile in rows[1]
     assert not any(cell.startswith(("=", "+", "@")) for row in rows for cell in row)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "words"),
+    [
+        ({"invoice_date": "0001-01-01"}, "invoice_date", "ligt niet tussen"),
+        ({"invoice_date": dt.date(1999, 12, 31)}, "invoice_date", "ligt niet tussen"),
+        ({"period_start": "0055-01-01"}, "period_start", "ligt niet tussen"),
+        ({"amount_excl": Decimal("-1250.00")}, "amount_excl", "niet negatief"),
+        ({"vat": "-1"}, "vat", "niet negatief"),
+        ({"hourly_rate": "-45.00"}, "hourly_rate", "niet negatief"),
+    ],
+)
+def test_implausible_invoice_values_are_refused_in_dutch(
+    code3_done: Trajectory, provider_user_a: User, overrides: dict[str, Any], field: str, words: str
+) -> None:
+    """R-SEC-6 (issue 19 items 7, 8): an invoice dated 0001-01-01 crashed (500); negative
+    amounts and rates were stored. The service refuses them with a Dutch message naming the
+    field, so API, pages and import agree."""
+    with pytest.raises(InvoiceError) as info:
+        submit(provider_user_a, code3_done, **overrides)
+    assert info.value.field == field and words in info.value.message
+    assert not Invoice.objects.exists()

@@ -9,7 +9,7 @@ MANAGE := $(BIN)/python src/manage.py
 STATIC_VENDOR := src/opstap/static/vendor
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo demo-reset serve test test-pg test-browser lint format schema bench clean messages
+.PHONY: help install demo demo-reset serve test test-pg test-browser test-prod prod-up prod-down lint format schema bench clean messages
 
 help:
 	@echo "make demo     install, migrate, load the demo organisation, serve on http://127.0.0.1:$(PORT)"
@@ -39,6 +39,7 @@ $(STATIC_VENDOR)/.built: node_modules/.installed
 	cp node_modules/@utrecht/design-tokens/dist/index.css $(STATIC_VENDOR)/utrecht-tokens.css
 	cp node_modules/htmx.org/dist/htmx.min.js $(STATIC_VENDOR)/htmx.min.js
 	cp node_modules/chart.js/dist/chart.umd.js $(STATIC_VENDOR)/chart.umd.js
+	cp node_modules/chart.js/dist/chart.umd.js.map $(STATIC_VENDOR)/chart.umd.js.map  # collectstatic follows sourceMappingURL
 	cp node_modules/axe-core/axe.min.js $(STATIC_VENDOR)/axe.min.js
 	touch $@
 
@@ -68,6 +69,21 @@ test-pg: install
 
 test-browser: install
 	$(BIN)/pytest -q -m browser -p no:xdist; rc=$$?; if [ $$rc -eq 5 ]; then echo "no browser tests collected: failing"; exit 1; fi; exit $$rc
+
+# --- the production stack on this machine (gunicorn, Celery worker + beat, PostgreSQL, Redis) --
+prod-up: install
+	ops/prod up
+
+prod-down:
+	ops/prod down
+
+# Smoke tests over HTTP against the real stack: 2FA login, a background job through the broker,
+# and two web servers behind one session store.
+test-prod: install
+	PROD_WEB_SERVERS=2 ops/prod up
+	OPSTAP_PROD_URLS=http://127.0.0.1:8100,http://127.0.0.1:8101 \
+	  $(BIN)/pytest -q -m prod -p no:xdist; rc=$$?; ops/prod down; \
+	  if [ $$rc -eq 5 ]; then echo "no production smoke tests collected: failing"; exit 1; fi; exit $$rc
 
 lint: install
 	$(BIN)/ruff check src bench

@@ -15,6 +15,9 @@ admin.site.site_title = "Opstap beheer"
 
 urlpatterns = [
     path("healthz", web_views.healthz, name="healthz"),
+    path("livez", web_views.livez, name="livez"),
+    path("readyz", web_views.readyz, name="readyz"),
+    path("metrics", web_views.metrics, name="metrics"),
     path("api/v1/", include("opstap.api.urls")),
     path("account/", include("opstap.accounts.urls")),
     path("klanten/", include("opstap.clients.urls")),

@@ -37,6 +37,9 @@ _EXEMPT_URL_NAMES = (
     "accounts:2fa_verify",
     "web:accessibility",
     "healthz",
+    "livez",
+    "readyz",
+    "metrics",
 )
 
 

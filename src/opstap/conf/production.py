@@ -1,26 +1,54 @@
-"""Production settings: the base settings, tightened, refusing unsafe values at start-up."""
+"""Production settings: the base settings, tightened, refusing unsafe values at start-up.
+
+Every refusal names the environment variable in Dutch, so whoever deploys knows what to set.
+`docs/operations.md` lists every variable; a test holds that list to the settings.
+"""
 
 from django.core.exceptions import ImproperlyConfigured
 
 from .settings import *  # noqa: F403
-from .settings import DEVELOPMENT_SECRET_KEY, SECRET_KEY, env_bool
+from .settings import DATABASES, DEVELOPMENT_SECRET_KEY, SECRET_KEY, env, env_bool, env_list
+
+
+def _refuse(variable: str, why: str) -> None:
+    raise ImproperlyConfigured(f"{variable}: {why} Opstap (productie) weigert te starten.")
+
 
 DEBUG = env_bool("OPSTAP_DEBUG", default=False) or env_bool("DEBUG", default=False)
 if DEBUG:
-    raise ImproperlyConfigured(
-        "DEBUG staat aan: production weigert te starten (zet OPSTAP_DEBUG=false)."
-    )
+    _refuse("DEBUG", "staat aan; zet OPSTAP_DEBUG en DEBUG op false.")
 WHITENOISE_USE_FINDERS = False  # production serves the collected, hashed files
 if SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 50:
-    raise ImproperlyConfigured(
-        "SECRET_KEY ontbreekt of is de ontwikkelsleutel: production weigert te starten."
+    _refuse("SECRET_KEY", "ontbreekt, is de ontwikkelsleutel of is korter dan 50 tekens.")
+if not env("DATABASE_URL"):
+    _refuse("DATABASE_URL", "ontbreekt; productie draait op PostgreSQL (postgres://…).")
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    _refuse("DATABASE_URL", "wijst niet naar PostgreSQL; SQLite is alleen voor de demo.")
+if not env("REDIS_URL"):
+    _refuse(
+        "REDIS_URL",
+        "ontbreekt; sessies, tellingen en de cache moeten door alle webprocessen gedeeld "
+        "worden (redis://…).",
     )
+if not env("CELERY_BROKER_URL"):
+    _refuse(
+        "CELERY_BROKER_URL",
+        "ontbreekt; achtergrondwerk (importen, exports, termijnmeldingen) loopt via een "
+        "broker (redis://…).",
+    )
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
+    _refuse("ALLOWED_HOSTS", "ontbreekt of bevat '*'; noem de hostnamen van de site.")
 
 OPSTAP_DEMO = False
 OPSTAP_MOCK_OIDC = False  # the mock SSO/DigiD logins never run in production
 OPSTAP_REQUIRE_2FA = env_bool("OPSTAP_REQUIRE_2FA", default=True)
 
+# TLS: by default every plain-HTTP request is redirected to HTTPS. Behind a proxy or load
+# balancer that terminates TLS, the proxy sets X-Forwarded-Proto: https (and nothing else may
+# set it). The health endpoints answer over plain HTTP, so that probes need no certificate.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^livez$", r"^readyz$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django_prometheus",
     "django.contrib.humanize",
     "rest_framework",
     "drf_spectacular",
@@ -95,6 +96,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Request counts and latencies for Prometheus (/metrics); first and last in the chain.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -113,9 +116,12 @@ MIDDLEWARE = [
     # No input gives a 5xx (R-SEC-6): 64-bit range of ids/filters, lost DB race -> 409.
     "opstap.api.middleware.InputRangeMiddleware",
     "opstap.api.middleware.DatabaseBusyMiddleware",
-    # Axes last, as its documentation asks.
+    # Axes last of ours, as its documentation asks.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
+# Who may read /metrics (the monitoring network); others get 404.
+OPSTAP_METRICS_ALLOWED_IPS = env_list("OPSTAP_METRICS_ALLOWED_IPS", "127.0.0.1,::1")
 
 ROOT_URLCONF = "opstap.urls"
 WSGI_APPLICATION = "opstap.wsgi.application"

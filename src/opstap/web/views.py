@@ -24,16 +24,86 @@ def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "web/accessibility.html", {"page_title": "Toegankelijkheidsverklaring"})
 
 
-@public_view
-def healthz(request: HttpRequest) -> HttpResponse:
-    """Liveness + database check for load balancers: 200 or 503."""
+def _database_ok() -> bool:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
+        return False
+    return True
+
+
+def _cache_ok() -> bool:
+    """The shared cache (Redis in production) answers a write and a read."""
+    from django.core.cache import cache
+
+    try:
+        cache.set("opstap:readyz", "ok", timeout=10)
+        return cache.get("opstap:readyz") == "ok"
+    except Exception:  # any backend error means "not ready"
+        return False
+
+
+def _broker_ok() -> bool | None:
+    """The Celery broker accepts a connection; None when work runs in-process (no broker)."""
+    from django.conf import settings
+
+    if not settings.CELERY_BROKER_URL:
+        return None
+    from opstap.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+    except Exception:  # an unreachable broker in any form means "not ready"
+        return False
+    return True
+
+
+@public_view
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Liveness + database check for load balancers: 200 or 503."""
+    if not _database_ok():
         return JsonResponse({"status": "unavailable", "database": "error"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@public_view
+def livez(request: HttpRequest) -> HttpResponse:
+    """Liveness: the process answers. No dependency is checked, so a database outage does not
+    make an orchestrator restart every web worker."""
+    return JsonResponse({"status": "ok"})
+
+
+@public_view
+def metrics(request: HttpRequest) -> HttpResponse:
+    """Prometheus metrics, for the monitoring network only: the addresses in
+    OPSTAP_METRICS_ALLOWED_IPS (default loopback), others get 404 as if it did not exist."""
+    from django.conf import settings
+    from django.http import Http404
+
+    from .metrics import exposition
+
+    if request.META.get("REMOTE_ADDR") not in settings.OPSTAP_METRICS_ALLOWED_IPS:
+        raise Http404
+    body, content_type = exposition()
+    return HttpResponse(body, content_type=content_type)
+
+
+@public_view
+def readyz(request: HttpRequest) -> HttpResponse:
+    """Readiness: the database, the shared cache and the broker answer; 503 names what fails."""
+    checks: dict[str, str] = {
+        "database": "ok" if _database_ok() else "error",
+        "cache": "ok" if _cache_ok() else "error",
+    }
+    broker = _broker_ok()
+    checks["broker"] = "in-process" if broker is None else ("ok" if broker else "error")
+    ready = "error" not in checks.values()
+    return JsonResponse(
+        {"status": "ok" if ready else "unavailable", **checks}, status=200 if ready else 503
+    )
 
 
 def _is_api(request: HttpRequest) -> bool:

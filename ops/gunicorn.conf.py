@@ -1,7 +1,7 @@
 """gunicorn settings for ops/prod (and a production deployment that wants them)."""
 
 
-def child_exit(server, worker):  # noqa: ARG001 - gunicorn's hook signature
+def child_exit(server, worker):
     """A worker that exits leaves its Prometheus metric files merged, not counted live."""
     import os
 

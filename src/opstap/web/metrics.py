@@ -74,7 +74,7 @@ def exposition() -> tuple[bytes, str]:
 
     from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
-    global _registered_in_process  # noqa: PLW0603 - register the collector once per process
+    global _registered_in_process  # the collector is registered once per process
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         from prometheus_client import multiprocess
 

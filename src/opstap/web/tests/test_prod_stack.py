@@ -10,7 +10,6 @@ secure cookies and CSRF checks apply as in production), and set up their account
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import http.client
@@ -46,19 +45,19 @@ org = organisation_create(name="Rookproef " + tag, slug="rookproef-" + tag)
 muni = municipality_create(organisation=org, name="Duiven", cbs_code="GM0226",
     inhabitants=25067, reference_date=dt.date(2021, 1, 1))
 user = user_create(username="km-" + tag, organisation=org, roles=(RoleCode.CASE_MANAGER,),
-    password=%(password)r, first_name="Rook", last_name="Proef", validate=False)
+    password=PASSWORD_HERE, first_name="Rook", last_name="Proef", validate=False)
 TOTPDevice.objects.create(user=user, name="Opstap", key=key, confirmed=True)
 client = client_create(actor=user, organisation=org, bsn=bsn, client_number="RP-" + tag,
     first_name="Sam", last_name="Rookproef", date_of_birth=dt.date(1990, 5, 1),
     municipality=muni, ladder_step="4", case_manager=user)
 print("CLIENT", client.pk)
-""" % {"password": PASSWORD}
+""".replace("PASSWORD_HERE", repr(PASSWORD))
 
 
 def _stack_env() -> dict[str, str]:
     """The environment `ops/prod` runs the stack with (same defaults, same database)."""
     out = subprocess.run(
-        ["bash", "ops/prod", "env"], cwd=ROOT, check=True, capture_output=True, text=True
+        ["/bin/bash", "ops/prod", "env"], cwd=ROOT, check=True, capture_output=True, text=True
     ).stdout
     env = dict(os.environ)
     for line in out.splitlines():

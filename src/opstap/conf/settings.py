@@ -376,6 +376,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "AccessRequestStateEnum": "opstap.access_requests.workflow.STATE_CHOICES",
         "StateEnum": "opstap.trajectories.models.STATE_CHOICES",  # the trajectory keeps its name
+        "LadderStepEnum": "opstap.clients.models.LADDER_STEP_CHOICES",  # also products' steps
     },
     "CONTACT": {"name": "Opstap", "url": "https://opstap.example.org"},
     "LICENSE": {"name": "EUPL-1.2"},

@@ -25,6 +25,7 @@ from .indexation import (
 )
 from .network import network_settings_update
 from .products import (
+    EDITABLE_FIELDS,
     PROPOSABLE_FIELDS,
     LocationInput,
     product_create,
@@ -45,6 +46,7 @@ from .providers import (
 )
 
 __all__ = [
+    "EDITABLE_FIELDS",
     "PROPOSABLE_FIELDS",
     "IndexationPlan",
     "LocationInput",

@@ -14,7 +14,13 @@ __all__ = ["ProviderError"]
 
 
 class ProviderError(Exception):
-    """A request about providers that cannot be honoured; the message is for the user."""
+    """A request about providers that cannot be honoured; the message is for the user.
+    `field` names the argument the message is about (the API reports it in invalidParams)."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
 
 
 def _event(

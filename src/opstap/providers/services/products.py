@@ -12,6 +12,9 @@ from typing import Any
 from django.db import transaction
 
 from opstap.accounts.models import User
+from opstap.core.roles import Perm
+from opstap.audit.models import AuditAction
+from opstap.audit.services import audit_log
 from opstap.clients.ladder import LadderStep
 from opstap.clients.target_groups import TargetGroupCode
 from opstap.organisations.models import Municipality
@@ -42,6 +45,7 @@ from ._common import ProviderError, _event, _require_same_org
 from .evidence import _valid_certificate
 
 __all__ = [
+    "EDITABLE_FIELDS",
     "PROPOSABLE_FIELDS",
     "LocationInput",
     "product_create",
@@ -93,23 +97,56 @@ def _check_ceiling(
     price_type: str,
     amount: Decimal,
     on: dt.date,
+    field: str = "price",
 ) -> None:
+    """R-NET-7: jobcoaching and jobfinding are hourly and at most the ceiling valid on `on`."""
     if service_kind not in (ServiceKind.JOBCOACHING, ServiceKind.JOBFINDING):
         return
     if price_type != PriceType.HOURLY:
-        raise ProviderError("Jobcoaching en jobfinding hebben een uurtarief.")
+        raise ProviderError("Jobcoaching en jobfinding hebben een uurtarief.", field="price_type")
     ceiling = rate_ceiling_on(organisation_id, on)
     if ceiling is None:
         raise ProviderError(
             f"Er is op {on:%d-%m-%Y} geen maximum uurtarief vastgelegd voor jobcoaching en "
-            "jobfinding; vraag de functioneel beheerder dit in te voeren."
+            "jobfinding; vraag de functioneel beheerder dit in te voeren.",
+            field=field,
         )
     try:
         money.check_hourly_rate(
             rate=amount, ceiling=ceiling.amount, ceiling_valid_from=ceiling.valid_from
         )
     except money.MoneyRuleError as exc:
-        raise ProviderError(str(exc)) from exc
+        raise ProviderError(str(exc), field=field) from exc
+
+
+def _require_manager(actor: User | None, organisation_id: int) -> None:
+    """Products and prices are written by contract managers of the provider's organisation
+    (`providers.manage`, R-SEC-1); `actor=None` is the system (demo data, importers)."""
+    if actor is None:
+        return
+    if not actor.has_opstap_perm(Perm.PROVIDER_MANAGE):
+        raise ProviderError("Alleen een contractmanager kan producten en prijzen vastleggen.")
+    _require_same_org(actor, organisation_id)
+
+
+def _audit(
+    *,
+    actor: User | None,
+    product: Product,
+    action: AuditAction,
+    purpose: str,
+    changes: Mapping[str, Any],
+) -> None:
+    """The audit line of a product write (who, what, old → new)."""
+    audit_log(
+        action=action,
+        actor=actor,
+        object_type="product",
+        object_id=product.pk,
+        purpose=purpose[:200],
+        changes=changes,
+        organisation_id=product.organisation_id,
+    )
 
 
 def _search_text(product: Product) -> str:
@@ -127,21 +164,32 @@ def _search_text(product: Product) -> str:
 def _resolve_tiles(codes: Iterable[str]) -> list[Tile]:
     codes = list(dict.fromkeys(codes))
     if not codes:
-        raise ProviderError("Kies minstens één tegel van het werklandschap.")
+        raise ProviderError("Kies minstens één tegel van het werklandschap.", field="tile_codes")
     found = list(Tile.objects.filter(code__in=codes, purchasable=True))
     missing = set(codes) - {t.code for t in found}
     if missing:
-        raise ProviderError(f"Onbekende of niet-inkoopbare tegel(s): {', '.join(sorted(missing))}.")
+        raise ProviderError(
+            f"Onbekende of niet-inkoopbare tegel(s): {', '.join(sorted(missing))}.",
+            field="tile_codes",
+        )
+    if any(t.kind != TileKind.WORK for t in found) and any(t.kind == TileKind.WORK for t in found):
+        raise ProviderError(
+            "Combineer geen tegels van het werklandschap met werkgeverstegels.", field="tile_codes"
+        )
     return found
 
 
 def _check_codes(target_groups: Iterable[str], ladder_steps: Iterable[str]) -> None:
     bad_groups = set(target_groups) - {c.value for c in TargetGroupCode}
     if bad_groups:
-        raise ProviderError(f"Onbekende doelgroep(en): {', '.join(sorted(bad_groups))}.")
+        raise ProviderError(
+            f"Onbekende doelgroep(en): {', '.join(sorted(bad_groups))}.", field="target_groups"
+        )
     bad_steps = set(ladder_steps) - {s.value for s in LadderStep}
     if bad_steps:
-        raise ProviderError(f"Onbekende trede(n): {', '.join(sorted(bad_steps))}.")
+        raise ProviderError(
+            f"Onbekende trede(n): {', '.join(sorted(bad_steps))}.", field="ladder_steps"
+        )
 
 
 @dataclass(frozen=True)
@@ -154,6 +202,66 @@ def _municipality_for(organisation_id: int, city: str) -> Municipality | None:
     return Municipality.objects.filter(
         organisation_id=organisation_id, name__iexact=city.strip()
     ).first()
+
+
+def _check_certificate(required_certificate: str) -> None:
+    if required_certificate and required_certificate not in CertificateKind.values:
+        raise ProviderError(
+            f"Onbekende certificering '{required_certificate}'.", field="required_certificate"
+        )
+
+
+def _check_duration(days: Any) -> None:
+    if isinstance(days, bool) or not isinstance(days, int) or days <= 0:
+        raise ProviderError(
+            "De nominale duur moet een positief aantal dagen zijn.", field="nominal_duration_days"
+        )
+
+
+def _check_capacity(capacity: Any) -> None:
+    if capacity is None:
+        return
+    if isinstance(capacity, bool) or not isinstance(capacity, int) or capacity <= 0:
+        raise ProviderError(
+            "De capaciteit moet positief zijn (of leeg voor onbeperkt).", field="capacity"
+        )
+
+
+def _check_locations(locations: Iterable[LocationInput]) -> list[LocationInput]:
+    cleaned = [loc for loc in locations if loc.city.strip()]
+    if not cleaned:
+        raise ProviderError(
+            "Geef minstens één locatie op (in de Liemers of regio Arnhem).", field="locations"
+        )
+    return cleaned
+
+
+def _set_locations(product: Product, locations: Iterable[LocationInput]) -> None:
+    ProductLocation.objects.bulk_create(
+        ProductLocation(
+            product=product,
+            city=loc.city.strip(),
+            address=loc.address.strip(),
+            municipality=_municipality_for(product.organisation_id, loc.city),
+        )
+        for loc in locations
+    )
+
+
+def _set_codes(
+    product: Product,
+    *,
+    target_groups: Iterable[str] | None = None,
+    ladder_steps: Iterable[str] | None = None,
+) -> None:
+    if target_groups is not None:
+        ProductTargetGroup.objects.bulk_create(
+            ProductTargetGroup(product=product, code=c) for c in dict.fromkeys(target_groups)
+        )
+    if ladder_steps is not None:
+        ProductLadderStep.objects.bulk_create(
+            ProductLadderStep(product=product, step=s) for s in dict.fromkeys(ladder_steps)
+        )
 
 
 @transaction.atomic
@@ -178,42 +286,38 @@ def product_create(
 ) -> Product:
     """Add a product to a provider's offer (R-NET-4); refuses hourly rates above the
     jobcoaching ceiling (R-NET-7)."""
+    _require_manager(actor, provider.organisation_id)
     name = name.strip()
     if not name:
-        raise ProviderError("Een product heeft een naam nodig.")
-    if actor is not None:
-        _require_same_org(actor, provider.organisation_id)
+        raise ProviderError("Een product heeft een naam nodig.", field="name")
     if provider.status == ProviderStatus.ENDED:
-        raise ProviderError("Een beëindigde aanbieder krijgt geen nieuwe producten.")
+        raise ProviderError(
+            "Een beëindigde aanbieder krijgt geen nieuwe producten.", field="provider"
+        )
     code = ProductCode.objects.filter(code=product_code).first()
     if code is None:
-        raise ProviderError(f"Onbekende productcode {product_code} (kies 1 tot en met 5).")
+        raise ProviderError(
+            f"Onbekende productcode {product_code} (kies 1 tot en met 5).", field="product_code"
+        )
     if price_type not in PriceType.values:
-        raise ProviderError(f"Onbekende prijssoort '{price_type}'.")
+        raise ProviderError(f"Onbekende prijssoort '{price_type}'.", field="price_type")
     if service_kind not in ServiceKind.values:
-        raise ProviderError(f"Onbekende dienst '{service_kind}'.")
-    if required_certificate and required_certificate not in CertificateKind.values:
-        raise ProviderError(f"Onbekende certificering '{required_certificate}'.")
-    if nominal_duration_days <= 0:
-        raise ProviderError("De nominale duur moet minstens 1 dag zijn.")
-    if capacity is not None and capacity <= 0:
-        raise ProviderError("De capaciteit moet positief zijn (of leeg voor onbeperkt).")
+        raise ProviderError(f"Onbekende dienst '{service_kind}'.", field="service_kind")
+    _check_certificate(required_certificate)
+    _check_duration(nominal_duration_days)
+    _check_capacity(capacity)
     target_groups, ladder_steps = list(target_groups), list(ladder_steps)
     _check_codes(target_groups, ladder_steps)
     tiles = _resolve_tiles(tile_codes)
-    if any(t.kind != TileKind.WORK for t in tiles) and any(t.kind == TileKind.WORK for t in tiles):
-        raise ProviderError("Combineer geen tegels van het werklandschap met werkgeverstegels.")
-    locations = list(locations)
-    if not locations:
-        raise ProviderError("Geef minstens één locatie op (in de Liemers of regio Arnhem).")
+    locations = _check_locations(locations)
     if price is None:
         if price_type != PriceType.VARIABLE:
-            raise ProviderError("Geef een prijs of uurtarief op.")
+            raise ProviderError("Geef een prijs of uurtarief op.", field="price")
     else:
         try:
             price = money.check_price(price)
         except money.MoneyRuleError as exc:
-            raise ProviderError(str(exc)) from exc
+            raise ProviderError(str(exc), field="price") from exc
         _check_ceiling(
             organisation_id=provider.organisation_id,
             service_kind=service_kind,
@@ -234,21 +338,8 @@ def product_create(
         capacity=capacity,
     )
     product.tiles.set(tiles)
-    ProductLocation.objects.bulk_create(
-        ProductLocation(
-            product=product,
-            city=loc.city.strip(),
-            address=loc.address.strip(),
-            municipality=_municipality_for(provider.organisation_id, loc.city),
-        )
-        for loc in locations
-    )
-    ProductTargetGroup.objects.bulk_create(
-        ProductTargetGroup(product=product, code=c) for c in dict.fromkeys(target_groups)
-    )
-    ProductLadderStep.objects.bulk_create(
-        ProductLadderStep(product=product, step=s) for s in dict.fromkeys(ladder_steps)
-    )
+    _set_locations(product, locations)
+    _set_codes(product, target_groups=target_groups, ladder_steps=ladder_steps)
     if price is not None:
         ProductPrice.objects.create(product=product, amount=price, valid_from=price_valid_from)
     product.search_text = _search_text(product)
@@ -259,6 +350,17 @@ def product_create(
         kind="product_created",
         description=f"Product '{name}' toegevoegd.",
         data={"product_id": product.pk},
+    )
+    _audit(
+        actor=actor,
+        product=product,
+        action=AuditAction.CREATE,
+        purpose=f"Product '{name}' toegevoegd",
+        changes={
+            "provider": [None, provider.pk],
+            "price": [None, str(price) if price is not None else None],
+            "price_valid_from": [None, price_valid_from.isoformat()],
+        },
     )
     return product
 
@@ -274,17 +376,20 @@ def product_price_set(
     indexation: CpiIndexation | None = None,
 ) -> ProductPrice:
     """A new price from `valid_from`; the previous price ends the day before. History is
-    never rewritten: a new price must start after the latest one (R-NET-6)."""
+    never rewritten: a new price must start after the latest one (R-NET-6). Hourly rates of
+    jobcoaching and jobfinding are at most the ceiling valid on `valid_from` (R-NET-7)."""
+    _require_manager(actor, product.organisation_id)
     try:
         amount = money.check_price(amount)
     except money.MoneyRuleError as exc:
-        raise ProviderError(str(exc)) from exc
+        raise ProviderError(str(exc), field="amount") from exc
     _check_ceiling(
         organisation_id=product.organisation_id,
         service_kind=product.service_kind,
         price_type=product.price_type,
         amount=amount,
         on=valid_from,
+        field="amount",
     )
     latest = (
         ProductPrice.objects.select_for_update()
@@ -296,7 +401,8 @@ def product_price_set(
         if valid_from <= latest.valid_from:
             raise ProviderError(
                 f"Er geldt al een prijs vanaf {latest.valid_from:%d-%m-%Y}; een nieuwe prijs "
-                "moet later ingaan (eerdere prijzen blijven bewaard)."
+                "moet later ingaan (eerdere prijzen blijven bewaard).",
+                field="valid_from",
             )
         if latest.valid_until is None or latest.valid_until >= valid_from:
             latest.valid_until = valid_from - dt.timedelta(days=1)
@@ -316,37 +422,103 @@ def product_price_set(
         f"{valid_from:%d-%m-%Y}.",
         data={"product_id": product.pk, "amount": str(amount)},
     )
+    _audit(
+        actor=actor,
+        product=product,
+        action=AuditAction.UPDATE,
+        purpose=f"Prijs van '{product.name}' vanaf {valid_from:%d-%m-%Y}",
+        changes={"price": [None, str(amount)], "valid_from": [None, valid_from.isoformat()]},
+    )
     return price
 
 
 PROPOSABLE_FIELDS = ("name", "description", "nominal_duration_days", "capacity")
 
+#: What a contract manager may change on an existing product. Code, price type and service
+#: kind are fixed (payment rules and the ceiling read them); a price is a new dated row
+#: (`product_price_set`).
+EDITABLE_FIELDS = (
+    *PROPOSABLE_FIELDS,
+    "required_certificate",
+    "tile_codes",
+    "target_groups",
+    "ladder_steps",
+    "locations",
+)
+
 
 @transaction.atomic
 def product_update(*, actor: User | None, product: Product, changes: Mapping[str, Any]) -> Product:
-    """Change descriptive fields of a product (not its price: see `product_price_set`)."""
-    unknown = set(changes) - set(PROPOSABLE_FIELDS)
+    """Change the fields in `changes`, and only those (not the price: see
+    `product_price_set`). Relations given (tiles, target groups, ladder steps, locations) are
+    replaced as a whole."""
+    _require_manager(actor, product.organisation_id)
+    unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
     if unknown:
-        raise ProviderError(f"Deze velden kunnen niet zo worden gewijzigd: {', '.join(unknown)}.")
+        raise ProviderError(
+            f"Deze velden kunnen niet zo worden gewijzigd: {', '.join(unknown)}.",
+            field=unknown[0],
+        )
     product = Product.objects.select_for_update().get(pk=product.pk)
     old: dict[str, Any] = {}
-    for name, value in changes.items():
+    new: dict[str, Any] = {}
+    update_fields: list[str] = []
+    for name in (*PROPOSABLE_FIELDS, "required_certificate"):
+        if name not in changes:
+            continue
+        value = changes[name]
         if name == "name" and not str(value).strip():
-            raise ProviderError("Een product heeft een naam nodig.")
-        if name == "nominal_duration_days" and (not isinstance(value, int) or value <= 0):
-            raise ProviderError("De nominale duur moet een positief aantal dagen zijn.")
-        if name == "capacity" and value is not None and (not isinstance(value, int) or value <= 0):
-            raise ProviderError("De capaciteit moet positief zijn (of leeg voor onbeperkt).")
-        old[name] = getattr(product, name)
-        setattr(product, name, value.strip() if isinstance(value, str) else value)
+            raise ProviderError("Een product heeft een naam nodig.", field="name")
+        if name == "nominal_duration_days":
+            _check_duration(value)
+        if name == "capacity":
+            _check_capacity(value)
+        if name == "required_certificate":
+            value = value or ""
+            _check_certificate(value)
+        value = value.strip() if isinstance(value, str) else value
+        old[name], new[name] = getattr(product, name), value
+        setattr(product, name, value)
+        update_fields.append(name)
+    if "tile_codes" in changes:
+        tiles = _resolve_tiles(changes["tile_codes"])
+        old["tile_codes"] = sorted(product.tiles.values_list("code", flat=True))
+        new["tile_codes"] = sorted(t.code for t in tiles)
+        product.tiles.set(tiles)
+    target_groups = changes.get("target_groups")
+    ladder_steps = changes.get("ladder_steps")
+    if target_groups is not None or ladder_steps is not None:
+        _check_codes(target_groups or (), ladder_steps or ())
+    if target_groups is not None:
+        old["target_groups"] = sorted(product.target_groups.values_list("code", flat=True))
+        new["target_groups"] = sorted(dict.fromkeys(target_groups))
+        product.target_groups.all().delete()
+    if ladder_steps is not None:
+        old["ladder_steps"] = sorted(product.ladder_steps.values_list("step", flat=True))
+        new["ladder_steps"] = sorted(dict.fromkeys(ladder_steps))
+        product.ladder_steps.all().delete()
+    _set_codes(product, target_groups=target_groups, ladder_steps=ladder_steps)
+    if "locations" in changes:
+        locations = _check_locations(changes["locations"])
+        old["locations"] = [loc.city for loc in product.locations.order_by("pk")]
+        new["locations"] = [loc.city.strip() for loc in locations]
+        product.locations.all().delete()
+        _set_locations(product, locations)
     product.search_text = _search_text(product)
-    product.save()
+    product.save(update_fields=[*update_fields, "search_text"])
     _event(
         provider=product.provider,
         actor=actor,
         kind="product_changed",
         description=f"Product '{product.name}' gewijzigd.",
-        data={"product_id": product.pk, "old": old, "new": dict(changes)},
+        data={"product_id": product.pk, "old": old, "new": new},
+    )
+    _audit(
+        actor=actor,
+        product=product,
+        action=AuditAction.UPDATE,
+        purpose=f"Product '{product.name}' gewijzigd",
+        changes={name: [old[name], new[name]] for name in new},
     )
     return product
 

@@ -3,7 +3,9 @@ docs/access.md by `manage.py access_matrix`; a test fails when the file is out o
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 
@@ -64,8 +66,81 @@ def render_matrix() -> str:
         lines.append(
             f"| `{perm.value}` | {PERM_NAMES_NL.get(perm, '')} | " + " | ".join(cells) + " |"
         )
-    lines += ["", END]
+    lines += ["", *render_api_operations(roles), "", END]
     return "\n".join(lines)
+
+
+_REGEX_PARAM = re.compile(r"\(\?P<(?P<name>\w+)>[^)]*\)")
+_ROUTE_PARAM = re.compile(r"<(?:\w+:)?(?P<name>\w+)>")
+_METHOD_ORDER = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+def _api_operations() -> list[tuple[str, str, Any]]:
+    """(path, method, access declaration) of every operation under /api/v1/, from the URL
+    resolver (the same views the access-matrix test requests)."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    from .access import required_perms_for, view_access_declaration
+
+    def walk(resolver: URLResolver, prefix: str) -> list[tuple[str, URLPattern]]:
+        found: list[tuple[str, URLPattern]] = []
+        for pattern in resolver.url_patterns:
+            if isinstance(pattern, URLResolver):
+                found += walk(pattern, prefix + str(pattern.pattern))
+            else:
+                found.append((prefix + str(pattern.pattern), pattern))
+        return found
+
+    operations: list[tuple[str, str, Any]] = []
+    for route, pattern in walk(get_resolver(), ""):
+        path = "/" + _ROUTE_PARAM.sub(r"{\g<name>}", _REGEX_PARAM.sub(r"{\g<name>}", route))
+        path = path.replace("^", "").replace("$", "").replace("\\", "")
+        view_class = getattr(pattern.callback, "cls", None)
+        if not path.startswith("/api/") or view_class is None:
+            continue
+        actions = getattr(pattern.callback, "actions", None) or {
+            m: None for m in ("get", "post", "put", "patch", "delete") if hasattr(view_class, m)
+        }
+        declaration = view_access_declaration(pattern.callback)
+        for method, action in actions.items():
+            if method.upper() not in _METHOD_ORDER:
+                continue  # DRF adds HEAD to `actions` after the first GET
+            if declaration is None:
+                perms: Any = None
+            elif declaration[0] == "public":
+                perms = "public"
+            elif declaration[0] == "api":
+                perms = required_perms_for(declaration[1], action, method.upper())
+            else:
+                perms = tuple(declaration[1])
+            operations.append((path, method.upper(), perms))
+    return sorted(set(operations), key=lambda op: (op[0], _METHOD_ORDER.index(op[1]), str(op[2])))
+
+
+def render_api_operations(roles: list[RoleCode]) -> list[str]:
+    """One row per API operation: the permissions it asks and the roles holding them by
+    default (R-SEC-1, R-INT-1). Objects outside the caller's scope are 404 on top of this."""
+    lines = [
+        "### API-operaties (`/api/v1/`)",
+        "",
+        "| operatie | vereist recht | rollen (standaard) |",
+        "|---|---|---|",
+    ]
+    for path, method, perms in _api_operations():
+        if perms == "public":
+            needed, who = "openbaar", "iedereen"
+        elif perms is None:
+            needed, who = "**niet gedeclareerd**", "—"
+        else:
+            needed = ", ".join(f"`{p}`" for p in perms) or "ingelogd"
+            holders = [
+                _ROLE_ABBR.get(r, r.value)
+                for r in roles
+                if set(perms) <= DEFAULT_ROLE_PERMISSIONS.get(r, frozenset())
+            ]
+            who = ", ".join(holders) or "—"
+        lines.append(f"| `{method} {path}` | {needed} | {who} |")
+    return lines
 
 
 def docs_path() -> Path:

@@ -21,3 +21,20 @@ def test_matrix_lists_every_role_and_permission() -> None:
         assert f"`{perm.value}`" in block
     for role in RoleCode:
         assert f"`{role.value}`" in block
+
+
+def test_matrix_lists_every_api_operation_with_its_permission(db: None) -> None:
+    """R-SEC-1 / R-INT-1: the generated block has one row per API operation with the
+    permission its view declares; none is undeclared. The chain's write operations are
+    there with the roles that may call them."""
+    block = render_matrix()
+    assert "niet gedeclareerd" not in block
+    for row in (
+        "| `POST /api/v1/trajectories` | `trajectories.order` | KM |",
+        "| `POST /api/v1/products` | `providers.manage` | CM |",
+        "| `PATCH /api/v1/products/{pk}` | `providers.manage` | CM |",
+        "| `POST /api/v1/products/{pk}/prices` | `providers.manage` | CM |",
+        "| `GET /api/v1/products/{pk}/prices` | `providers.view` |",
+    ):
+        assert row in block, row
+    assert "`PUT /api/v1/products/{pk}`" not in block

@@ -80,7 +80,7 @@ def _api_operations() -> list[tuple[str, str, Any]]:
     resolver (the same views the access-matrix test requests)."""
     from django.urls import URLPattern, URLResolver, get_resolver
 
-    from .access import required_perms_for, view_access_declaration
+    from opstap.core.access import required_perms_for, view_access_declaration
 
     def walk(resolver: URLResolver, prefix: str) -> list[tuple[str, URLPattern]]:
         found: list[tuple[str, URLPattern]] = []

@@ -20,8 +20,8 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from opstap.accounts.models import User
-from opstap.core.roles import RoleCode
 from opstap.audit.models import AuditRecord
+from opstap.core.roles import RoleCode
 from opstap.organisations.models import Organisation
 from opstap.providers import services
 from opstap.providers.models import Product, ProductPrice, Provider, ProviderEvent

@@ -8,6 +8,7 @@ kept as a plain id (not a foreign key) so that the trail survives anonymisation 
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -42,7 +43,10 @@ class AuditRecordQuerySet(models.QuerySet["AuditRecord"]):
 
 class AuditRecord(models.Model):
     timestamp = models.DateTimeField(
-        _("tijdstip"), auto_now_add=True, db_index=True, help_text=_("Moment van de verwerking.")
+        _("tijdstip"),
+        default=timezone.now,
+        db_index=True,
+        help_text=_("Moment van de verwerking."),
     )
     organisation_id = models.BigIntegerField(
         _("organisatie"),
@@ -120,6 +124,23 @@ class AuditRecord(models.Model):
         help_text=_("Oude en nieuwe waarden van gewijzigde velden."),
     )
 
+    # Hash chain (R-SEC-2, audit/chain.py): one chain per organisation and day.
+    chain = models.CharField(
+        _("keten"), max_length=40, blank=True, help_text=_("Organisatie en dag van de hashketen.")
+    )
+    chain_position = models.PositiveBigIntegerField(
+        _("positie"), null=True, blank=True, help_text=_("Plaats in de keten (1, 2, …).")
+    )
+    prev_hash = models.CharField(
+        _("vorige hash"), max_length=64, blank=True, help_text=_("Hash van de vorige regel.")
+    )
+    row_hash = models.CharField(
+        _("hash"),
+        max_length=64,
+        blank=True,
+        help_text=_("SHA-256 over de vorige hash en de inhoud van deze regel."),
+    )
+
     objects = AuditRecordQuerySet.as_manager()
 
     class Meta:
@@ -137,6 +158,13 @@ class AuditRecord(models.Model):
                 fields=["organisation_id", "action", "timestamp"], name="audit_org_action_ts"
             ),
         ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["chain", "chain_position"],
+                condition=~models.Q(chain=""),
+                name="audit_chain_position_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return (
@@ -151,3 +179,23 @@ class AuditRecord(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise AuditTrailImmutableError("Een auditregel kan niet worden verwijderd.")
+
+
+class AuditChainHead(models.Model):
+    """The end of one hash chain (R-SEC-2): its length and last hash. Locked while a record
+    is appended, so the chain never forks; `audit_verify` compares it with the records."""
+
+    chain = models.CharField(
+        _("keten"), max_length=40, primary_key=True, help_text=_("Organisatie en dag.")
+    )
+    length = models.PositiveBigIntegerField(_("lengte"), default=0, help_text=_("Aantal regels."))
+    last_hash = models.CharField(
+        _("laatste hash"), max_length=64, help_text=_("Hash van de laatste regel.")
+    )
+
+    class Meta:
+        verbose_name = _("kop van de auditketen")
+        verbose_name_plural = _("koppen van de auditketens")
+
+    def __str__(self) -> str:
+        return f"{self.chain} ({self.length})"

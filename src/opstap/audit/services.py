@@ -8,9 +8,12 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from django.utils import timezone
 
-from .models import AuditAction, AuditRecord
+from . import chain as hash_chain
+from .models import AuditAction, AuditChainHead, AuditRecord
 
 
 @dataclass(frozen=True)
@@ -88,7 +91,8 @@ def audit_log(
     roles = ",".join(sorted(actor.role_codes)) if authenticated else ""
     if organisation_id is None and authenticated:
         organisation_id = actor.organisation_id
-    return AuditRecord.objects.create(
+    record = AuditRecord(
+        timestamp=timezone.now(),
         organisation_id=organisation_id,
         actor_id=actor.pk if authenticated else None,
         actor_username=actor.get_username() if authenticated else "",
@@ -104,6 +108,66 @@ def audit_log(
         real_actor_id=real.user_id if real is not None else None,
         real_actor_username=real.username if real is not None else "",
     )
+    with transaction.atomic(savepoint=False):
+        content = {name: getattr(record, name) for name in hash_chain.CHAINED_FIELDS}
+        _link([content])
+        for name in ("chain", "chain_position", "prev_hash", "row_hash"):
+            setattr(record, name, content[name])
+        record.save(force_insert=True)
+    return record
+
+
+_CHAINED = {f.name: f for f in AuditRecord._meta.concrete_fields}
+
+
+def _normalised(record: dict[str, Any]) -> dict[str, Any]:
+    """The record's content as the database will give it back (str object ids, defaults)."""
+    content: dict[str, Any] = {}
+    for name in hash_chain.CHAINED_FIELDS:
+        field = _CHAINED[name]
+        if name in record:
+            value = record[name]
+        elif field.attname in record:
+            value = record[field.attname]
+        else:
+            value = field.get_default()
+        if name == "changes":
+            value = _clean_changes(value)
+        elif value is not None and name != "timestamp":
+            value = field.to_python(value)
+        content[name] = value
+    return content
+
+
+def _head(chain: str) -> AuditChainHead:
+    """The chain's head, locked until the transaction ends (so the chain never forks)."""
+    head = AuditChainHead.objects.select_for_update().filter(chain=chain).first()
+    if head is not None:
+        return head
+    try:
+        with transaction.atomic():
+            AuditChainHead.objects.create(chain=chain, length=0, last_hash=hash_chain.GENESIS)
+    except IntegrityError:  # another writer created it first
+        pass
+    return AuditChainHead.objects.select_for_update().get(chain=chain)
+
+
+def _link(records: list[dict[str, Any]]) -> None:
+    """Give every record (in order) its chain, position, previous hash and hash (R-SEC-2).
+    Must run inside the transaction that inserts the records."""
+    by_chain: dict[str, list[dict[str, Any]]] = {}
+    for record in records:
+        key = hash_chain.chain_key(record.get("organisation_id"), record["timestamp"])
+        by_chain.setdefault(key, []).append(record)
+    for key in sorted(by_chain):  # a fixed lock order: no deadlock between two writers
+        head = _head(key)
+        prev, length = head.last_hash, head.length
+        for record in by_chain[key]:
+            length += 1
+            digest = hash_chain.row_hash(prev, _normalised(record))
+            record.update(chain=key, chain_position=length, prev_hash=prev, row_hash=digest)
+            prev = digest
+        AuditChainHead.objects.filter(chain=key).update(length=length, last_hash=prev)
 
 
 def audit_read(
@@ -145,7 +209,11 @@ def audit_log_many(records: list[dict[str, Any]]) -> None:
         ]
     if not records:
         return
-    _insert_rows(records)
+    now = timezone.now()
+    records = [{**r, "timestamp": r.get("timestamp", now)} for r in records]
+    with transaction.atomic(savepoint=False):
+        _link(records)
+        _insert_rows(records)
 
 
 _AUDIT_FIELDS = [f for f in AuditRecord._meta.concrete_fields if not f.primary_key]

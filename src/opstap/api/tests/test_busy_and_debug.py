@@ -10,7 +10,7 @@ from unittest import mock
 from django.db import OperationalError
 from django.test import Client as HttpClient
 
-from opstap.accounts.roles import RoleCode
+from opstap.core.roles import RoleCode
 
 
 def test_database_locked_on_an_api_write_is_a_409_problem(org: Any, make_user: Any) -> None:

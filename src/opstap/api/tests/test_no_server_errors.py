@@ -10,7 +10,7 @@ import yaml
 from django.test import Client as HttpClient
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from opstap.accounts.roles import RoleCode
+from opstap.core.roles import RoleCode
 
 SCHEMA = Path(__file__).resolve().parents[1] / "openapi.yaml"
 HUGE = [str(2**63), "-9223372036854775809", str(2**64)]

@@ -3,8 +3,6 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from opstap.web import views as web_views
-
 handler400 = "opstap.web.views.bad_request"
 handler403 = "opstap.web.views.permission_denied"
 handler404 = "opstap.web.views.page_not_found"
@@ -14,10 +12,7 @@ admin.site.site_header = "Opstap — functioneel beheer"
 admin.site.site_title = "Opstap beheer"
 
 urlpatterns = [
-    path("healthz", web_views.healthz, name="healthz"),
-    path("livez", web_views.livez, name="livez"),
-    path("readyz", web_views.readyz, name="readyz"),
-    path("metrics", web_views.metrics, name="metrics"),
+    path("", include("opstap.web.health_urls")),
     path("api/v1/", include("opstap.api.urls")),
     path("account/", include("opstap.accounts.urls")),
     path("klanten/", include("opstap.clients.urls")),

@@ -238,7 +238,6 @@ def _scaled(count: int, ctx: Any) -> int:
 
 
 def _case_managers(ctx: Any) -> dict[str, list[Any]]:
-    from opstap.demo.generator import DEMO_PASSWORD
 
     from .services import case_manager_set_unit
 
@@ -259,7 +258,7 @@ def _case_managers(ctx: Any) -> dict[str, list[Any]]:
                 username=username,
                 organisation=ctx.organisation,
                 roles=(RoleCode.CASE_MANAGER,),
-                password=DEMO_PASSWORD,
+                password=ctx.password,
                 first_name=first,
                 last_name=last,
                 email=f"{username}@demo.opstap.example",

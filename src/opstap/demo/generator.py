@@ -84,6 +84,8 @@ class DemoContext:
     providers: dict[str, Provider] = field(default_factory=dict)
     log: Callable[[str], None] = print
     extra: dict[str, Any] = field(default_factory=dict)
+    #: The one password of every demo account (apps' demo data must not import this module).
+    password: str = DEMO_PASSWORD
 
     @property
     def client_count(self) -> int:

@@ -117,7 +117,6 @@ def _provider_staff(ctx: Any, products: list[Product]) -> dict[int, Any]:
     'medewerker-<id>' for the others) so provider steps are taken by provider staff."""
     from opstap.accounts.services import user_create
     from opstap.core.roles import RoleCode
-    from opstap.demo.generator import DEMO_PASSWORD
     from opstap.providers.services import provider_add_staff
 
     staff: dict[int, Any] = {}
@@ -128,7 +127,7 @@ def _provider_staff(ctx: Any, products: list[Product]) -> dict[int, Any]:
                 username=f"medewerker-{provider.pk}",
                 organisation=ctx.organisation,
                 roles=(RoleCode.PROVIDER_STAFF,),
-                password=DEMO_PASSWORD,
+                password=ctx.password,
                 first_name="Medewerker",
                 last_name=provider.name[:100],
                 validate=False,

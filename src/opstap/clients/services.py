@@ -18,7 +18,7 @@ from opstap.core.roles import Perm, RoleCode
 from opstap.organisations.models import Municipality, Organisation
 
 from . import ladder
-from .budget import needs_second_approval, to_cents
+from .budget import needs_second_approval, second_approver_refusal, to_cents
 from .models import (
     BenefitType,
     BudgetSpending,
@@ -564,17 +564,15 @@ def budget_spending_decide(
     """The second approver decides on a spending beyond the budget: a different user who
     holds CLIENT_CHANGE."""
     spending = BudgetSpending.objects.select_for_update().get(pk=spending.pk)
-    if spending.status != SpendingStatus.PENDING:
-        raise ClientError("Over deze uitgave is al beslist.")
-    if actor.pk == spending.created_by_id:
-        raise ClientError(
-            "Een uitgave boven het budget moet door een andere medewerker worden goedgekeurd."
-        )
-    if (
-        not actor.has_opstap_perm(Perm.CLIENT_CHANGE)
-        or actor.organisation_id != spending.organisation_id
-    ):
-        raise ClientError("U mag deze uitgave niet beoordelen.")
+    refusal = second_approver_refusal(
+        pending=spending.status == SpendingStatus.PENDING,
+        created_by_id=spending.created_by_id,
+        approver_id=actor.pk,
+        approver_may_change=actor.has_opstap_perm(Perm.CLIENT_CHANGE),
+        same_organisation=actor.organisation_id == spending.organisation_id,
+    )
+    if refusal is not None:
+        raise ClientError(refusal)
     spending.status = SpendingStatus.APPROVED if approve else SpendingStatus.REJECTED
     spending.decided_by = actor
     spending.decided_at = timezone.now()

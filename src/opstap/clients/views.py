@@ -25,6 +25,7 @@ from opstap.core.roles import Perm
 from opstap.organisations.models import Municipality
 
 from . import selectors
+from .budget import second_approver_refusal
 from .forms import (
     BsnSearchForm,
     BudgetSpendingForm,
@@ -42,7 +43,7 @@ from .ladder import (
     TrackCode,
     UnitCode,
 )
-from .models import BudgetSpending, Client, ImportJob, ImportStatus, Obstacle
+from .models import BudgetSpending, Client, ImportJob, ImportStatus, Obstacle, SpendingStatus
 from .services import (
     ClientError,
     budget_spending_decide,
@@ -242,6 +243,18 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
     handover = selectors.recent_handover_to(events, case_manager_id=user.pk, now=timezone.now())
     budget = selectors.budget_summary(client, year=today.year)
     spendings = list(selectors.budget_spendings(client, year=today.year))
+    may_change = user.has_opstap_perm(Perm.CLIENT_CHANGE)
+    for spending in spendings:
+        spending.can_decide = (
+            second_approver_refusal(
+                pending=spending.status == SpendingStatus.PENDING,
+                created_by_id=spending.created_by_id,
+                approver_id=user.pk,
+                approver_may_change=may_change,
+                same_organisation=user.organisation_id == spending.organisation_id,
+            )
+            is None
+        )
     return render(
         request,
         "clients/dossier.html",
@@ -263,7 +276,7 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
             "ladder_history": list(selectors.client_ladder_history(client)),
             "budget": budget,
             "spendings": spendings,
-            "can_change": user.has_opstap_perm(Perm.CLIENT_CHANGE),
+            "can_change": may_change,
         },
     )
 

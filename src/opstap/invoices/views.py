@@ -38,7 +38,7 @@ from .forms import (
     TravelClaimForm,
 )
 from .models import Invoice, InvoiceSource, PaymentBatch
-from .workflow import InvoiceAction, InvoiceStatus, allowed_actions
+from .workflow import InvoiceAction, InvoiceStatus, allowed_actions, is_overdue_for_payment
 
 PAGE_SIZE = 50
 
@@ -72,6 +72,8 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.invoice_list(user=user, filters=filters, on=today)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("pagina"))
     invoices = list(page.object_list)
+    for invoice in invoices:
+        invoice.overdue = is_overdue_for_payment(invoice.status, invoice.due_on, today)
     audit_records_for_request(
         request,
         action=AuditAction.LIST,

@@ -22,6 +22,7 @@ Pure module: no ORM.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from enum import StrEnum
 from types import MappingProxyType
@@ -130,6 +131,13 @@ UNPAID_STATUSES: frozenset[InvoiceStatus] = frozenset(
         InvoiceStatus.IN_BATCH,
     }
 )
+
+
+def is_overdue_for_payment(status: InvoiceStatus | str, due_on: dt.date, on: dt.date) -> bool:
+    """Overdue for payment on `on`: not yet paid (nor rejected or held) and past its due date
+    (the payment term of R-TRJ-3: 30 working days). The work list's "achterstallig" tab and
+    the badge on each row both follow this rule."""
+    return InvoiceStatus(status) in UNPAID_STATUSES and due_on < on
 
 
 class IllegalInvoiceTransition(Exception):  # noqa: N818 (a domain term)

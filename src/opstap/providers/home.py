@@ -4,7 +4,6 @@ its notifications are in the notifications app's panel)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
@@ -48,15 +47,10 @@ def provider_staff_panel(request: HttpRequest) -> dict[str, Any]:
     provider = selectors.providers_for(user).first()
     if provider is None:
         return {"provider": None}
-    days = selectors.network_settings(user.organisation_id).evidence_warning_days
     return {
         "provider": provider,
         "today": today,
-        "expiring": list(
-            selectors.evidence_for(user, provider).filter(
-                valid_until__isnull=False, valid_until__lte=today + dt.timedelta(days=days)
-            )[:10]
-        ),
+        "expiring": list(selectors.evidence_expiring_for(user, provider, on=today)[:10]),
         "pending_proposals": selectors.proposals_for(user, pending_only=True).count(),
     }
 

@@ -243,6 +243,15 @@ def evidence_for(user: Any, provider: Provider) -> QuerySet[Evidence]:
     return scoped(user, Evidence.objects.filter(provider=provider)).order_by("kind", "-valid_from")
 
 
+def evidence_expiring_for(user: Any, provider: Provider, *, on: dt.date) -> QuerySet[Evidence]:
+    """The provider's own evidence that ends within the warning window or has ended (R-NET-2),
+    for the provider-staff start page."""
+    days = network_settings(user.organisation_id).evidence_warning_days
+    return evidence_for(user, provider).filter(
+        valid_until__isnull=False, valid_until__lte=network_rules.expiry_warning_until(on, days)
+    )
+
+
 def contracts_for(user: Any, provider: Provider) -> QuerySet[Contract]:
     return scoped(user, Contract.objects.filter(provider=provider)).prefetch_related("extensions")
 
@@ -299,7 +308,7 @@ def evidence_expiring(user: Any, *, on: dt.date) -> QuerySet[Evidence]:
         .filter(
             provider__status=ProviderStatus.ACTIVE,
             valid_until__isnull=False,
-            valid_until__lte=on + dt.timedelta(days=days),
+            valid_until__lte=network_rules.expiry_warning_until(on, days),
             valid_until__gte=on - dt.timedelta(days=days),
         )
         .exclude(Exists(newer))

@@ -34,7 +34,7 @@ from .forms import (
     _lines,
 )
 from .models import Trajectory, TrajectoryDocument
-from .workflow import REPORTING_STATES, Action, IllegalTransition
+from .workflow import REPORTING_STATES, Action, IllegalTransition, starts_with_quote
 
 PAGE_SIZE = 50
 OVERVIEW_COUNT_CAP = 1_000
@@ -425,6 +425,8 @@ def trajectory_order(request: HttpRequest) -> HttpResponse:
             "client": client,
             "product": product,
             "product_options": product_options,
+            "starts_with_quote": product is not None
+            and starts_with_quote(product.product_code.code),
             "orderable": orderable,
             "why": why,
             "form": form,

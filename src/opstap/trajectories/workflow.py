@@ -58,6 +58,7 @@ __all__ = [
     "available_actions",
     "check_transition",
     "reachable_states",
+    "starts_with_quote",
 ]
 
 #: Product codes (R-BILL-1, section 5).
@@ -66,6 +67,12 @@ ALL_PRODUCT_CODES: frozenset[int] = frozenset({1, 2, 3, 4, 5})
 DIRECT_ORDER_PRODUCT_CODES: frozenset[int] = frozenset({1, 3})
 #: Codes 2, 4 and 5 need a quote first; for 5 (jobcoaching) a justification of necessity.
 QUOTE_PRODUCT_CODES: frozenset[int] = frozenset({2, 4, 5})
+
+
+def starts_with_quote(product_code: int) -> bool:
+    """R-TRJ-1: does an order for a product with this code start with a quote? (Codes 2, 4
+    and 5; codes 1 and 3 are ordered directly.) Pages show this flag, they never decide it."""
+    return product_code in QUOTE_PRODUCT_CODES
 
 
 class State(StrEnum):

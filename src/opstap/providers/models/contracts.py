@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from opstap.organisations.models import OrganisationOwned
+from opstap.providers.rules import contracts as contract_rules
 
 from .providers import Provider
 
@@ -75,6 +76,16 @@ class Contract(OrganisationOwned):
 
     def __str__(self) -> str:
         return self.reference
+
+    #: The most terms a contract can have (R-NET-3: 1+1+1+1 years), for pages to show.
+    max_terms = contract_rules.MAX_TERMS
+
+    @property
+    def can_extend(self) -> bool:
+        """R-NET-3: an active contract below the maximum number of terms can be extended."""
+        return self.status == ContractStatus.ACTIVE and contract_rules.can_extend(
+            self.terms_granted
+        )
 
 
 class ContractExtension(models.Model):

@@ -39,6 +39,12 @@ def evidence_state(
     return EvidenceState.VALID
 
 
+def expiry_warning_until(on: dt.date, warning_days: int) -> dt.date:
+    """R-NET-2: evidence whose validity ends on or before this day is in (or past) the warning
+    window on `on`; the same window as `evidence_state`'s EXPIRING."""
+    return on + dt.timedelta(days=warning_days)
+
+
 def is_valid_on(*, valid_from: dt.date, valid_until: dt.date | None, on: dt.date) -> bool:
     return valid_from <= on and (valid_until is None or on <= valid_until)
 

@@ -8,3 +8,6 @@ class AuditConfig(AppConfig):
 
     def ready(self) -> None:
         from . import access  # noqa: F401  (scope policy)
+        from .drf import register
+
+        register()  # the recorder of AuditedReadMixin (opstap.core.api.audited)

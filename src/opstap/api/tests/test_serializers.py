@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rest_framework import serializers
 
-from opstap.api.serializers import CachedFieldsMixin
+from opstap.core.api.serializers import CachedFieldsMixin
 from opstap.organisations.models import Municipality, Organisation
 from opstap.organisations.services import municipality_create
 

@@ -12,10 +12,10 @@ from rest_framework import serializers, viewsets
 from rest_framework.test import APIRequestFactory, force_authenticate
 
 from opstap.accounts.models import User
-from opstap.audit.drf import AuditedReadMixin
 from opstap.audit.models import AuditAction, AuditRecord, AuditTrailImmutableError
 from opstap.audit.services import RealActor, acting_as, audit_log, audit_read
 from opstap.core.access import HasOpstapPermission, scoped
+from opstap.core.api.audited import AuditedReadMixin
 from opstap.core.roles import Perm
 from opstap.providers.models import Provider
 

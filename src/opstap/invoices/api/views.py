@@ -21,10 +21,10 @@ from rest_framework.exceptions import ErrorDetail, NotFound, PermissionDenied, V
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from opstap.audit.drf import AuditedReadMixin
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log, audit_records_for_request
 from opstap.core.access import HasOpstapPermission, get_object_for_user, scoped
+from opstap.core.api.audited import AuditedReadMixin
 from opstap.core.roles import Perm
 from opstap.invoices import selectors, services
 from opstap.invoices.models import (

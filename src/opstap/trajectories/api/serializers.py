@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
-from opstap.api.serializers import CachedFieldsMixin
+from opstap.core.api.serializers import CachedFieldsMixin
 from opstap.trajectories.models import (
     ROTONDE_CHOICES,
     Absence,

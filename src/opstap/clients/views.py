@@ -244,17 +244,18 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
     budget = selectors.budget_summary(client, year=today.year)
     spendings = list(selectors.budget_spendings(client, year=today.year))
     may_change = user.has_opstap_perm(Perm.CLIENT_CHANGE)
-    for spending in spendings:
-        spending.can_decide = (
-            second_approver_refusal(
-                pending=spending.status == SpendingStatus.PENDING,
-                created_by_id=spending.created_by_id,
-                approver_id=user.pk,
-                approver_may_change=may_change,
-                same_organisation=user.organisation_id == spending.organisation_id,
-            )
-            is None
+    decidable_ids = {
+        spending.pk
+        for spending in spendings
+        if second_approver_refusal(
+            pending=spending.status == SpendingStatus.PENDING,
+            created_by_id=spending.created_by_id,
+            approver_id=user.pk,
+            approver_may_change=may_change,
+            same_organisation=user.organisation_id == spending.organisation_id,
         )
+        is None
+    }
     return render(
         request,
         "clients/dossier.html",
@@ -276,6 +277,7 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
             "ladder_history": list(selectors.client_ladder_history(client)),
             "budget": budget,
             "spendings": spendings,
+            "decidable_ids": decidable_ids,
             "can_change": may_change,
         },
     )

@@ -22,6 +22,11 @@ from importlinter import Contract, ContractCheck, fields, output
 from importlinter.contracts.layers import LayersContract
 
 
+def _strings(option: Any) -> list[str]:
+    """A contract's list option as the list of strings it holds once parsed."""
+    return [str(item) for item in option]
+
+
 def _without(graph: Any, patterns: list[str]) -> Any:
     """A copy of the graph without the modules matching `patterns` (and their descendants)."""
     pruned = copy.deepcopy(graph)
@@ -42,7 +47,7 @@ class ProductionLayersContract(LayersContract):
     exclude_modules = fields.ListField(subfield=fields.StringField())
 
     def check(self, graph: Any, verbose: bool) -> ContractCheck:
-        return super().check(_without(graph, list(self.exclude_modules)), verbose)  # type: ignore[arg-type]
+        return super().check(_without(graph, _strings(self.exclude_modules)), verbose)
 
 
 class PublicFaceContract(Contract):
@@ -67,11 +72,11 @@ class PublicFaceContract(Contract):
     exclude_modules = fields.ListField(subfield=fields.StringField())
 
     def check(self, graph: Any, verbose: bool) -> ContractCheck:
-        apps = sorted(self.apps, key=len, reverse=True)  # type: ignore[arg-type]
-        public = set(self.public)  # type: ignore[arg-type]
-        wiring = set(self.wiring)  # type: ignore[arg-type]
-        entry_points = tuple(self.entry_points)  # type: ignore[arg-type]
-        pruned = _without(graph, list(self.exclude_modules))  # type: ignore[arg-type]
+        apps = sorted(_strings(self.apps), key=len, reverse=True)
+        public = set(_strings(self.public))
+        wiring = set(_strings(self.wiring))
+        entry_points = tuple(_strings(self.entry_points))
+        pruned = _without(graph, _strings(self.exclude_modules))
 
         def app_of(module: str) -> str | None:
             return next((a for a in apps if module == a or module.startswith(a + ".")), None)

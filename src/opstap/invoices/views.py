@@ -72,8 +72,7 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.invoice_list(user=user, filters=filters, on=today)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("pagina"))
     invoices = list(page.object_list)
-    for invoice in invoices:
-        invoice.overdue = is_overdue_for_payment(invoice.status, invoice.due_on, today)
+    overdue_ids = {i.pk for i in invoices if is_overdue_for_payment(i.status, i.due_on, today)}
     audit_records_for_request(
         request,
         action=AuditAction.LIST,
@@ -91,6 +90,7 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "invoices": invoices,
+            "overdue_ids": overdue_ids,
             "query": query,
             "for_provider": for_provider,
             "buckets": []

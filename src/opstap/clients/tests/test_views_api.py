@@ -239,10 +239,13 @@ def test_budget_form_and_second_approval(
     assert "Wacht op tweede goedkeuring" in html and "€ 500,00" in html, html[
         html.find("Maatwerkbudget") :
     ][:1500]
+    # The recorder is never the second approver: no decision buttons for them (R-CLI-4).
+    assert 'value="goedkeuren"' not in html
     spending = target.budget_spendings.get()
     colleague = make_user(RoleCode.CASE_MANAGER)
     case_manager_set_unit(user=colleague, unit="work")
     client.force_login(colleague)
+    assert 'value="goedkeuren"' in _html(client, f"/klanten/{target.pk}/")
     client.post(f"/klanten/budget/{spending.pk}/besluit/", {"besluit": "goedkeuren"})
     spending.refresh_from_db()
     assert spending.status == "approved" and spending.decided_by == colleague

@@ -287,6 +287,27 @@ def test_pages_render_for_each_role_within_scope(
             assert invoice.invoice_number in response.content.decode()
 
 
+def test_invoice_list_badges_overdue_by_the_workflow_rule(
+    done: Trajectory, provider_user_a: User, clerk: User
+) -> None:
+    """Payment term (R-TRJ-3): the work list marks an unpaid invoice past its due date as
+    overdue with `invoices.workflow.is_overdue_for_payment`, never one due today or held."""
+    from django.utils import timezone
+
+    invoice = submit(provider_user_a, done)
+    web = WebClient()
+    web.force_login(clerk)
+    badge = 'opstap-badge--danger">verlopen'
+    today = timezone.localdate()
+    rows = Invoice.objects.filter(pk=invoice.pk)
+    rows.update(due_on=today)
+    assert badge not in web.get("/facturen/").content.decode()
+    rows.update(due_on=today - dt.timedelta(days=1))
+    assert badge in web.get("/facturen/").content.decode()
+    rows.update(status="held")
+    assert badge not in web.get("/facturen/").content.decode()
+
+
 def test_batches_are_for_the_administration_only(provider_user_a: User, case_manager: User) -> None:
     """R-SEC-1: payment batches are not shown to provider staff or case managers."""
     for user in (provider_user_a, case_manager):

@@ -49,8 +49,8 @@ HALF_VAT = Decimal("262.50")
 
 
 def _setup() -> dict[str, Any]:
-    from opstap.core.roles import RoleCode
     from opstap.accounts.services import roles_sync_defaults, user_create
+    from opstap.core.roles import RoleCode
     from opstap.organisations.services import municipality_create, organisation_create
     from opstap.providers import services as provider_services
     from opstap.providers.services import LocationInput

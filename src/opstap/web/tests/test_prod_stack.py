@@ -34,7 +34,7 @@ PASSWORD = "Rookproef-wachtwoord-2026!"
 SETUP = """
 import datetime as dt, os
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from opstap.accounts.roles import RoleCode
+from opstap.core.roles import RoleCode
 from opstap.accounts.services import roles_sync_defaults, user_create
 from opstap.clients.services import client_create
 from opstap.organisations.models import Organisation

@@ -55,7 +55,6 @@ from .models import (
 from .outcomes import Durability, durability, durability_check_due
 from .workflow import (
     ENDED_STATES,
-    QUOTE_PRODUCT_CODES,
     REPORTING_STATES,
     Action,
     IllegalTransition,
@@ -364,11 +363,10 @@ def trajectory_order(
         price=product_price_on(product, on),
         order_date=on,
     )
-    if code not in QUOTE_PRODUCT_CODES:
-        # Direct orders: intake within 14 days of the order (R-TRJ-3). Quote products get
-        # theirs when the quote is approved.
-        _deadline_from_rule(trajectory, dl.DeadlineKind.INTAKE, on)
-        _next_due_refresh(trajectory)
+    # Intake within 14 days of the order (R-TRJ-3), for every product code: a quote product
+    # (codes 2, 4, 5) does not restart the period when its quote is approved.
+    _deadline_from_rule(trajectory, dl.DeadlineKind.INTAKE, on)
+    _next_due_refresh(trajectory)
     _record(
         actor=actor,
         trajectory=trajectory,
@@ -405,7 +403,6 @@ def _apply_effects(
         if quote is not None and quote.payload.get("amount"):
             trajectory.price = Decimal(quote.payload["amount"])
             payload["price"] = quote.payload["amount"]
-        _deadline_from_rule(trajectory, dl.DeadlineKind.INTAKE, on)
     elif action is Action.PLAN_INTAKE:
         trajectory.intake_date = _as_date(
             payload.get("intake_date"), field="intake_date", label="intakedatum", required=True

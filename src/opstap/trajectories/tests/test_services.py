@@ -110,7 +110,8 @@ def test_quote_products_start_with_a_quote(
                 on=ORDER_DAY,
             )
         assert "offerte" in str(info.value)
-        assert not Deadline.objects.filter(trajectory=trajectory, kind="intake").exists()
+        # R-TRJ-3: the intake period runs from the order, also while the quote is pending.
+        assert Deadline.objects.filter(trajectory=trajectory, kind="intake").exists()
         services.trajectory_document_submit(
             actor=provider_user_a,
             trajectory=trajectory,

@@ -31,6 +31,7 @@ from opstap.providers.api.views import (
     ProviderViewSet,
     TileViewSet,
 )
+from opstap.trajectories.api.deadline_views import DeadlineComputeView
 from opstap.trajectories.api.views import TrajectoryViewSet
 
 router = SimpleRouter(trailing_slash=False)
@@ -72,5 +73,6 @@ urlpatterns = [
         name="client-access-requests",
     ),
     path("kpis", KpiView.as_view(), name="kpis"),
+    path("deadlines/_compute", DeadlineComputeView.as_view(), name="deadlines-compute"),
     *router.urls,
 ]

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.http import HttpRequest
 
-from .models import Deadline, Trajectory, TrajectoryEvent
+from . import services
+from .models import Deadline, EquatedDay, Trajectory, TrajectoryEvent
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -38,3 +39,36 @@ class TrajectoryEventAdmin(ReadOnlyAdmin):
 class DeadlineAdmin(ReadOnlyAdmin):
     list_display = ("trajectory_id", "kind", "due_on", "met_on", "cancelled_on")
     list_filter = ("kind",)
+
+
+@admin.register(EquatedDay)
+class EquatedDayAdmin(admin.ModelAdmin):
+    """Days equated with a holiday by royal decree (Atw art. 3(3), R-TRJ-3): reference data
+    the application administrator keeps per year. Saved and deleted through the services, so
+    every change is validated and audited."""
+
+    list_display = ["day", "description", "decree", "updated_at"]
+    date_hierarchy = "day"
+    ordering = ["-day"]
+    search_fields = ["description", "decree"]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        try:
+            saved = services.equated_day_save(
+                actor=request.user,
+                day=obj.day,
+                description=obj.description,
+                decree=obj.decree,
+                equated_day=EquatedDay.objects.get(pk=obj.pk) if change else None,
+            )
+        except services.TrajectoryError as exc:
+            messages.error(request, exc.message)
+            return
+        obj.pk = saved.pk
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        services.equated_day_delete(actor=request.user, equated_day=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for obj in queryset:
+            services.equated_day_delete(actor=request.user, equated_day=obj)

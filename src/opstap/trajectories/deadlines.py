@@ -69,10 +69,13 @@ __all__ = [
     "DEADLINE_RULES",
     "EQUATED_DAY_NAME_NL",
     "FIRST_SUPPORTED_YEAR",
+    "LAST_SUPPORTED_YEAR",
     "RULES_BY_KIND",
     "Anchor",
     "DeadlineKind",
     "DeadlineRule",
+    "NonWorkingDay",
+    "NonWorkingKind",
     "ProgressReportDue",
     "ProgressReportReason",
     "Roll",
@@ -86,6 +89,7 @@ __all__ = [
     "is_overdue",
     "is_working_day",
     "next_working_day",
+    "non_working_days",
     "previous_working_day",
     "progress_report_due_dates",
 ]
@@ -93,6 +97,10 @@ __all__ = [
 #: King's Day (Wet Koningsdag) applies from 2014; earlier years had Queen's Day rules that
 #: this module does not implement.
 FIRST_SUPPORTED_YEAR = 2014
+
+#: The last year a due date is computed for (a guard for callers that take any date, such as
+#: the `_compute` endpoint: far enough for every trajectory, far from `date.max`).
+LAST_SUPPORTED_YEAR = 2199
 
 EQUATED_DAY_NAME_NL = "Bij koninklijk besluit gelijkgestelde dag"
 
@@ -159,6 +167,43 @@ def is_working_day(day: dt.date, *, equated_days: frozenset[dt.date] = _NO_DAYS)
     if day.weekday() >= calendar.SATURDAY:
         return False
     return day not in _non_working_holidays(day.year, equated_days)
+
+
+class NonWorkingKind(StrEnum):
+    """Why a day is not a working day (R-TRJ-3)."""
+
+    WEEKEND = "weekend"
+    HOLIDAY = "holiday"  # Atw art. 3(1) and Good Friday (art. 3(2))
+    EQUATED = "equated"  # equated by royal decree (art. 3(3)), reference data
+
+
+@dataclass(frozen=True, slots=True)
+class NonWorkingDay:
+    day: dt.date
+    kind: NonWorkingKind
+    name_nl: str
+
+
+def non_working_days(
+    first: dt.date, last: dt.date, *, equated_days: frozenset[dt.date] = _NO_DAYS
+) -> tuple[NonWorkingDay, ...]:
+    """The non-working days in the closed interval [first, last], with the reason for each:
+    what a deadline computation skipped (shown by the `_compute` endpoint)."""
+    result: list[NonWorkingDay] = []
+    names: dict[int, dict[dt.date, str]] = {}
+    day = first
+    while day <= last:
+        if day.year not in names:
+            names[day.year] = _statutory_holidays(day.year)
+        if day in names[day.year]:
+            result.append(NonWorkingDay(day, NonWorkingKind.HOLIDAY, names[day.year][day]))
+        elif day in equated_days:
+            result.append(NonWorkingDay(day, NonWorkingKind.EQUATED, EQUATED_DAY_NAME_NL))
+        elif day.weekday() >= calendar.SATURDAY:
+            name = "zaterdag" if day.weekday() == calendar.SATURDAY else "zondag"
+            result.append(NonWorkingDay(day, NonWorkingKind.WEEKEND, name))
+        day += dt.timedelta(days=1)
+    return tuple(result)
 
 
 def next_working_day(day: dt.date, *, equated_days: frozenset[dt.date] = _NO_DAYS) -> dt.date:

@@ -605,3 +605,36 @@ class Outcome(OrganisationOwned):
         verbose_name = _("resultaat")
         verbose_name_plural = _("resultaten")
         indexes = [models.Index(fields=["durability_check_on"], name="trj_outcome_check")]
+
+
+class EquatedDay(models.Model):
+    """A day that a royal decree equates with a generally recognised holiday (Atw art. 3(3),
+    R-TRJ-3): not a working day for any deadline. National reference data (the decree binds
+    every organisation), one row per day, maintained by the application administrator in the
+    back office through `trajectories.services.equated_day_save` (validated and audited).
+    Every deadline computation reads the set through `selectors.equated_days()`."""
+
+    day = models.DateField(
+        _("datum"),
+        unique=True,
+        help_text=_("De dag die bij koninklijk besluit met een feestdag is gelijkgesteld."),
+    )
+    description = models.CharField(
+        _("omschrijving"),
+        max_length=100,
+        help_text=_("Bijvoorbeeld 'vrijdag na Hemelvaartsdag'."),
+    )
+    decree = models.CharField(
+        _("besluit"),
+        max_length=300,
+        help_text=_("Het koninklijk besluit (titel en vindplaats in de Staatscourant)."),
+    )
+    updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("gelijkgestelde dag (Atw)")
+        verbose_name_plural = _("gelijkgestelde dagen (Atw)")
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day:%d-%m-%Y} ({self.description})"

@@ -38,9 +38,12 @@ from opstap.trajectories.deadlines import (
 D = dt.date
 K = DeadlineKind
 
-# A *hypothetical* decree: the Friday after Ascension Day 2026 equated with a holiday. Real
-# decrees are reference data maintained by the application administrator.
+# The Friday after Ascension Day 2026, equated with a holiday by the "Besluit gelijkstelling
+# van 2 januari 2026, 15 mei 2026, 7 mei 2027, 28 april 2028 en 26 mei 2028". Decree days are
+# reference data (`EquatedDay`, seeded by migration 0008, kept by the administrator); this
+# pure module only sees the set it is given, so rows below show both with and without.
 FRIDAY_AFTER_ASCENSION_2026 = frozenset({D(2026, 5, 15)})
+FRIDAY_AFTER_ASCENSION_2027 = frozenset({D(2027, 5, 7)})
 
 
 # --------------------------------------------------------------------------------------------
@@ -61,14 +64,17 @@ DUE_DATE_CASES = [
     # 5 May in a non-lustrum year (2027): plan approved Wed 28 Apr 2027; day 7 is Wed 5 May
     # (holiday), Thu 6 May is Ascension Day -> start due Fri 7 May 2027.
     (D(2027, 4, 28), K.START, frozenset(), D(2027, 5, 7)),
+    # ... and with the decree of 2026, Fri 7 May 2027 is equated too -> Mon 10 May 2027 (what
+    # Opstap stores).
+    (D(2027, 4, 28), K.START, FRIDAY_AFTER_ASCENSION_2027, D(2027, 5, 10)),
     # Good Friday and Easter Monday 2026: intake held Fri 27 Mar; day 7 is Good Friday 3 Apr;
     # Sat, Sun, Easter Monday 6 Apr -> plan due Tue 7 Apr 2026.
     (D(2026, 3, 27), K.PLAN, frozenset(), D(2026, 4, 7)),
     # Ascension Day 2026: ended Thu 30 Apr; day 14 is Ascension Day Thu 14 May -> final
     # report due Fri 15 May 2026.
     (D(2026, 4, 30), K.FINAL_REPORT, frozenset(), D(2026, 5, 15)),
-    # The same, with Fri 15 May 2026 equated by (hypothetical) royal decree: Thu, Fri, Sat,
-    # Sun are not working days -> final report due Mon 18 May 2026.
+    # The same with Fri 15 May 2026 equated by royal decree (what Opstap stores): Thu, Fri,
+    # Sat, Sun are not working days -> final report due Mon 18 May 2026.
     (D(2026, 4, 30), K.FINAL_REPORT, FRIDAY_AFTER_ASCENSION_2026, D(2026, 5, 18)),
     # Whit Monday 2026: ended Mon 11 May; day 14 is Whit Monday 25 May -> due Tue 26 May.
     (D(2026, 5, 11), K.FINAL_REPORT, frozenset(), D(2026, 5, 26)),
@@ -100,7 +106,7 @@ DUE_DATE_CASES = [
     # Payment, 30 WORKING days: invoice received Fri 24 Apr 2026; King's Day, 5 May,
     # Ascension Day and Whit Monday do not count -> payment due Thu 11 Jun 2026.
     (D(2026, 4, 24), K.PAYMENT, frozenset(), D(2026, 6, 11)),
-    # The same with the (hypothetical) equated Friday 15 May 2026 -> one day later, Fri 12 Jun.
+    # The same with the decree-equated Friday 15 May 2026 -> one day later, Fri 12 Jun.
     (D(2026, 4, 24), K.PAYMENT, FRIDAY_AFTER_ASCENSION_2026, D(2026, 6, 12)),
     # Payment over Christmas and New Year: invoice received Fri 11 Dec 2026; 25 Dec and
     # 1 Jan do not count -> payment due Tue 26 Jan 2027.

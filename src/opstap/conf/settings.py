@@ -24,6 +24,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 
@@ -298,9 +299,16 @@ CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", CELERY_BROKER_URL)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+# The address of this site, for links in e-mails (notifications); empty: relative links.
+OPSTAP_BASE_URL = env("OPSTAP_BASE_URL", "")
 # Scheduled jobs (celery beat). Without a broker, cron runs the equivalent management commands:
-# `send_deadline_notifications` and `providers_flag_inactive` (see docs/operations.md).
+# `send_deadline_notifications`, `providers_flag_inactive` and `send_notification_digest`
+# (see docs/operations.md).
 CELERY_BEAT_SCHEDULE = {
+    "notification-digest": {
+        "task": "opstap.notifications.send_digest",
+        "schedule": crontab(hour=7, minute=0),  # daily, before the working day starts
+    },
     "deadline-notifications": {
         "task": "opstap.trajectories.send_deadline_notifications",
         "schedule": 60 * 60,  # hourly: notices go out soon after a deadline passes

@@ -41,9 +41,11 @@ from opstap.core.export_safety import csv_value, save_workbook, xlsx_value
 from opstap.core.roles import Perm, RoleCode
 from opstap.documents import uploads
 from opstap.providers.models import RateCeiling
+from opstap.trajectories import handoffs
 from opstap.trajectories import selectors as trajectory_selectors
 from opstap.trajectories.deadlines import add_working_days
 from opstap.trajectories.models import Trajectory
+from opstap.trajectories.services import handoff_notify
 from opstap.trajectories.workflow import Action as TrajectoryAction
 
 from .models import (
@@ -785,7 +787,11 @@ def invoice_submit(
         invoice_number=number,
         invoice_date=inv_date,
         received_at=received,
-        due_on=add_working_days(received_day, PAYMENT_TERM_WORKING_DAYS),
+        due_on=add_working_days(
+            received_day,
+            PAYMENT_TERM_WORKING_DAYS,
+            equated_days=trajectory_selectors.equated_days(),
+        ),
         milestone=kind.value,
         period_start=p_start,
         period_end=p_end,
@@ -1058,6 +1064,7 @@ def invoice_approve(*, actor: Any, invoice: Invoice, note: str = "") -> Invoice:
         reason=note.strip(),
         payload={"verdict": locked.verdict},
     )
+    _notify_provider(actor, locked, handoffs.INVOICE_APPROVED, note.strip())
     invoice.refresh_from_db()
     return invoice
 
@@ -1080,8 +1087,22 @@ def invoice_reject(*, actor: Any, invoice: Invoice, reason: str) -> Invoice:
         from_status=old,
         reason=reason.strip(),
     )
+    _notify_provider(actor, locked, handoffs.INVOICE_REJECTED, reason.strip())
     invoice.refresh_from_db()
     return invoice
+
+
+def _notify_provider(actor: Any, invoice: Invoice, event: str, reason: str) -> None:
+    """The finance decision goes to the provider's staff (hand-off table, once only)."""
+    handoff_notify(
+        event=event,
+        actor=actor,
+        trajectory=invoice.trajectory,
+        dedupe_key=f"invoice:{invoice.pk}:{event}",
+        url=f"/facturen/{invoice.pk}/",
+        reason=reason,
+        invoice=invoice.invoice_number,
+    )
 
 
 # --------------------------------------------------------------------------------------------

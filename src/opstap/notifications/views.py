@@ -1,4 +1,5 @@
-"""The user's notifications ("Meldingen"): list, open (marks read), mark all read."""
+"""The user's notifications ("Meldingen"): list, open (marks read), mark all read, and the
+user's own e-mail setting (direct or a daily digest)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from opstap.core.access import get_object_for_user, permission_required
 from opstap.core.roles import Perm
 
 from . import selectors, services
-from .models import Notification
+from .models import EmailFrequency, Notification
 
 PAGE_SIZE = 25
 
@@ -54,3 +55,32 @@ def notifications_read_all(request: HttpRequest) -> HttpResponse:
     count = services.notifications_mark_all_read(actor=request.user)
     messages.success(request, f"{count} melding(en) als gelezen gemarkeerd.")
     return redirect("notifications:list")
+
+
+@permission_required(Perm.HOME_VIEW)
+def notification_settings(request: HttpRequest) -> HttpResponse:
+    """The user chooses how notifications reach them by e-mail: direct, or a daily digest.
+    In the app they always appear. Only one's own setting: there is no id in the URL."""
+    user: Any = request.user
+    current = services.email_frequency_of(user)
+    error = ""
+    if request.method == "POST":
+        choice = request.POST.get("email_frequency", "")
+        try:
+            services.notification_preference_set(actor=user, email_frequency=choice)
+        except services.NotificationError as exc:
+            error = exc.message
+        else:
+            messages.success(request, "Uw voorkeur voor meldingen is opgeslagen.")
+            return redirect("notifications:settings")
+    return render(
+        request,
+        "notifications/settings.html",
+        {
+            "choices": EmailFrequency.choices,
+            "current": current,
+            "error": error,
+            "has_email": bool(user.email),
+        },
+        status=400 if error else 200,
+    )

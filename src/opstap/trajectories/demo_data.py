@@ -30,6 +30,7 @@ from . import services
 from .counts_cache import trajectory_counts_changed
 from .deadlines import DeadlineKind, due_date
 from .models import PROGRESS_REPORT_KIND, AbsenceRisk, Deadline, Trajectory, TrajectoryEvent
+from .selectors import equated_days
 from .workflow import DIRECT_ORDER_PRODUCT_CODES, STATE_LABELS_NL
 
 DEMO_COUNT = 300
@@ -277,7 +278,60 @@ def _build_demo(
             created += 1
         except (services.TrajectoryError, services.IllegalTransition) as exc:
             ctx.log(f"Trajecten: overgeslagen ({exc})")
+    _notifications_showcase(ctx, products, own, staff, rng)
     return created
+
+
+def _notifications_showcase(
+    ctx: Any, products: list[Product], own: list[Client], staff: dict[int, Any], rng: random.Random
+) -> None:
+    """The hand-offs in the demo (issue 12): 'klantmanager' ordered a quote product from
+    Werkkracht Liemers (the provider of 'aanbieder-a') two days ago and the provider sent its
+    quote yesterday, so 'aanbieder-a' finds the new order under "Meldingen" and 'klantmanager'
+    the quote. The hand-off notifications of the generated history are dated at their event
+    and marked read (they were dealt with), so these two stand out as new."""
+    from opstap.notifications.models import Notification
+
+    provider = ctx.providers.get("Werkkracht Liemers B.V.")
+    quote_products = [
+        p
+        for p in products
+        if provider is not None
+        and p.provider_id == provider.pk
+        and p.product_code.code not in DIRECT_ORDER_PRODUCT_CODES
+    ]
+    history_until = Notification.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    if quote_products and own:
+        today: dt.date = ctx.today
+        try:
+            with transaction.atomic():
+                _walk(
+                    ctx,
+                    own[0],
+                    quote_products[0],
+                    [("submit_quote", "p", 1)],
+                    today - dt.timedelta(days=2),
+                    staff,
+                    rng,
+                )
+        except (services.TrajectoryError, services.IllegalTransition) as exc:
+            ctx.log(f"Meldingen: voorbeeld overgeslagen ({exc})")
+    handoffs = list(
+        Notification.objects.filter(dedupe_key__startswith="trajectory-event:").only(
+            "id", "dedupe_key", "created_at", "read_at"
+        )
+    )
+    event_ids = {int(n.dedupe_key.split(":", 1)[1]) for n in handoffs}
+    occurred = dict(
+        TrajectoryEvent.objects.filter(pk__in=event_ids).values_list("pk", "occurred_at")
+    )
+    for notification in handoffs:
+        notification.created_at = occurred.get(
+            int(notification.dedupe_key.split(":", 1)[1]), notification.created_at
+        )
+        if notification.id <= history_until:
+            notification.read_at = notification.created_at
+    Notification.objects.bulk_update(handoffs, ["created_at", "read_at"], batch_size=1_000)
 
 
 def _walk(
@@ -426,7 +480,7 @@ def _bulk_order_day(state: str, duration: int, today: dt.date, rng: random.Rando
 
 
 def _bulk_deadline(
-    t: Trajectory, today: dt.date, rng: random.Random
+    t: Trajectory, today: dt.date, rng: random.Random, equated: frozenset[dt.date]
 ) -> tuple[str, str, dt.date, str] | None:
     """The open deadline of a bulk trajectory: intake for new orders, the next progress report
     for running ones (a few late), the final report for completed ones."""
@@ -434,7 +488,7 @@ def _bulk_deadline(
         return (
             DeadlineKind.INTAKE.value,
             "Intake gehouden binnen 14 dagen na aanmelding",
-            due_date(DeadlineKind.INTAKE, t.order_date),
+            due_date(DeadlineKind.INTAKE, t.order_date, equated_days=equated),
             "R-TRJ-3",
         )
     if t.state == "running":
@@ -444,7 +498,7 @@ def _bulk_deadline(
         return (
             DeadlineKind.FINAL_REPORT.value,
             "Eindrapportage ontvangen binnen 14 dagen na het einde",
-            due_date(DeadlineKind.FINAL_REPORT, t.actual_end_date),
+            due_date(DeadlineKind.FINAL_REPORT, t.actual_end_date, equated_days=equated),
             "R-TRJ-3",
         )
     return None
@@ -472,6 +526,7 @@ def _build_bulk(ctx: Any, total: int) -> None:
         return
     states = [s for s, w in _BULK_STATES for _ in range(w)]
     labels = {s.value: label for s, label in STATE_LABELS_NL.items()}
+    equated = equated_days()  # once for the whole bulk run (R-TRJ-3)
     now = ctx.now
     made = 0
     for _start, size in _chunks(total):
@@ -524,7 +579,7 @@ def _build_bulk(ctx: Any, total: int) -> None:
         # The one open deadline of a bulk trajectory (if any) is also its `next_due_on`.
         pending: dict[int, tuple[str, str, str]] = {}
         for t in rows:
-            deadline = _bulk_deadline(t, today, rng)
+            deadline = _bulk_deadline(t, today, rng, equated)
             if deadline is not None:
                 kind, label, due_on, rule = deadline
                 t.next_due_on = due_on

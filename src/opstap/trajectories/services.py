@@ -37,6 +37,7 @@ from opstap.providers.selectors import product_price_on
 from opstap.providers.services import product_orderability, provider_record_activity
 
 from . import deadlines as dl
+from . import handoffs
 from .counts_cache import trajectory_counts_changed
 from .models import (
     PROGRESS_REPORT_KIND,
@@ -47,6 +48,7 @@ from .models import (
     Deadline,
     DeadlineNotification,
     DocumentKind,
+    EquatedDay,
     Outcome,
     Trajectory,
     TrajectoryDocument,
@@ -70,6 +72,9 @@ __all__ = [
     "appointment_create",
     "attendance_record",
     "deadlines_send_notifications",
+    "equated_day_delete",
+    "equated_day_save",
+    "handoff_notify",
     "outcome_record",
     "outcomes_check_durability",
     "trajectory_document_submit",
@@ -151,12 +156,25 @@ def _deadline_add(
     )
 
 
+def _equated_days(trajectory: Trajectory) -> frozenset[dt.date]:
+    """The decree-equated days (Atw art. 3(3)) for this operation: loaded once through
+    `selectors.equated_days()` and kept on the (locked) trajectory instance of the order or
+    transition, so an operation that stores several deadlines runs one query."""
+    cached: frozenset[dt.date] | None = getattr(trajectory, "_equated_days_cache", None)
+    if cached is None:
+        from .selectors import equated_days
+
+        cached = equated_days()
+        trajectory._equated_days_cache = cached  # type: ignore[attr-defined]
+    return cached
+
+
 def _deadline_from_rule(trajectory: Trajectory, kind: dl.DeadlineKind, anchor: dt.date) -> None:
     rule = dl.RULES_BY_KIND[kind]
     _deadline_add(
         trajectory,
         kind,
-        dl.due_date(rule, anchor),
+        dl.due_date(rule, anchor, equated_days=_equated_days(trajectory)),
         label=rule.label_nl,
         responsible=rule.responsible,
         rule=rule.rule,
@@ -194,10 +212,12 @@ def _next_due_refresh(trajectory: Trajectory) -> None:
 def _schedule_running_deadlines(trajectory: Trajectory) -> None:
     """Progress reports (R-TRJ-4) and the last day to ask an extension (R-TRJ-3)."""
     assert trajectory.start_date is not None and trajectory.planned_end_date is not None
+    equated = _equated_days(trajectory)
     for report in dl.progress_report_due_dates(
         trajectory.product_code,
         start=trajectory.start_date,
         planned_end=trajectory.planned_end_date,
+        equated_days=equated,
     ):
         _deadline_add(
             trajectory,
@@ -207,7 +227,9 @@ def _schedule_running_deadlines(trajectory: Trajectory) -> None:
             responsible=RoleCode.PROVIDER_STAFF,
             rule="R-TRJ-4",
         )
-    extension_due = dl.due_date(dl.DeadlineKind.EXTENSION_REQUEST, trajectory.planned_end_date)
+    extension_due = dl.due_date(
+        dl.DeadlineKind.EXTENSION_REQUEST, trajectory.planned_end_date, equated_days=equated
+    )
     if extension_due >= trajectory.start_date:
         _deadline_from_rule(
             trajectory, dl.DeadlineKind.EXTENSION_REQUEST, trajectory.planned_end_date
@@ -367,7 +389,7 @@ def trajectory_order(
     # (codes 2, 4, 5) does not restart the period when its quote is approved.
     _deadline_from_rule(trajectory, dl.DeadlineKind.INTAKE, on)
     _next_due_refresh(trajectory)
-    _record(
+    event = _record(
         actor=actor,
         trajectory=trajectory,
         action="order",
@@ -376,6 +398,12 @@ def trajectory_order(
         payload={"product": product.pk, "price": str(trajectory.price or ""), "code": code},
         summary=f"Traject besteld: {product.name} bij {product.provider.name}",
         changes={"product": [None, product.pk], "price": [None, str(trajectory.price or "")]},
+    )
+    handoff_notify(
+        event=handoffs.ORDER,
+        actor=actor,
+        trajectory=trajectory,
+        dedupe_key=f"trajectory-event:{event.pk}",
     )
     return trajectory
 
@@ -527,7 +555,7 @@ def trajectory_transition(
     _apply_effects(locked, action, data, reason, on)
     locked.save()
     _next_due_refresh(locked)
-    _record(
+    event = _record(
         actor=actor,
         trajectory=locked,
         action=action.value,
@@ -535,6 +563,14 @@ def trajectory_transition(
         reason=reason,
         payload=data,
         summary=f"Traject {locked.product.name}: {action.label} ({transition.to_state.label})",
+    )
+    # The hand-off: the other side hears about the work this step gives it (handoffs.py).
+    handoff_notify(
+        event=action.value,
+        actor=actor,
+        trajectory=locked,
+        dedupe_key=f"trajectory-event:{event.pk}",
+        reason=reason,
     )
     # Keep the caller's instance in step with the stored row.
     trajectory.refresh_from_db()
@@ -916,6 +952,162 @@ def outcomes_check_durability(*, on: dt.date | None = None) -> int:
 
 
 # --------------------------------------------------------------------------------------------
+# Hand-offs: the other side hears about work handed to it (table: `handoffs.py`)
+# --------------------------------------------------------------------------------------------
+
+
+def _provider_staff(trajectory: Trajectory) -> list[Any]:
+    return [
+        m.user for m in trajectory.provider.memberships.select_related("user") if m.user.is_active
+    ]
+
+
+def handoff_notify(
+    *,
+    event: str,
+    actor: Any,
+    trajectory: Trajectory,
+    dedupe_key: str,
+    url: str = "",
+    reason: str = "",
+    invoice: str = "",
+) -> int:
+    """Notify the party that `event` hands work to, as `handoffs.HANDOFFS` says: the
+    provider's active staff or the client's current case manager, never the actor. One
+    notification per user, once only (`dedupe_key`, unique per recipient in the database).
+    Called by `trajectory_order`, `trajectory_transition` and the invoice decisions, inside
+    their transaction. Returns how many users were notified."""
+    row = handoffs.handoff_for(event)
+    if row is None:
+        return 0
+    actor_is_provider = (
+        row.notify is handoffs.Party.OTHER
+        and actor is not None
+        and RoleCode.PROVIDER_STAFF in _workflow_roles(actor, trajectory)
+    )
+    users: list[Any] = []
+    for party in handoffs.parties_to_notify(event, actor_is_provider=actor_is_provider):
+        if party is handoffs.Party.PROVIDER:
+            users.extend(_provider_staff(trajectory))
+        else:
+            users.append(_current_case_manager(trajectory))
+    context = {
+        "product": trajectory.product.name,
+        "provider": trajectory.provider.name,
+        "client": trajectory.client.full_name,
+        "trajectory": trajectory.pk,
+        "reason": reason or "-",
+        "invoice": invoice,
+        "state": trajectory.get_state_display(),
+    }
+    notified = 0
+    for user in {u.pk: u for u in users}.values():
+        if not user.is_active or user.organisation_id is None:
+            continue
+        if actor is not None and user.pk == actor.pk:
+            continue
+        notification_send(
+            recipient=user,
+            title=row.title_nl.format(**context),
+            body=row.body_nl.format(**context),
+            url=url or f"/trajecten/{trajectory.pk}/",
+            dedupe_key=dedupe_key,
+        )
+        notified += 1
+    return notified
+
+
+# --------------------------------------------------------------------------------------------
+# Days equated with a holiday by royal decree (Atw art. 3(3), R-TRJ-3): reference data
+# --------------------------------------------------------------------------------------------
+
+
+def _require_configure(actor: Any) -> None:
+    if actor is None or not (
+        getattr(actor, "is_superuser", False) or actor.has_opstap_perm(Perm.ADMIN_CONFIGURE)
+    ):
+        raise TrajectoryError("Alleen de functioneel beheerder beheert gelijkgestelde dagen.")
+
+
+@transaction.atomic
+def equated_day_save(
+    *,
+    actor: Any,
+    day: dt.date,
+    description: str,
+    decree: str,
+    equated_day: EquatedDay | None = None,
+) -> EquatedDay:
+    """Add or change a day equated with a holiday by royal decree (Atw art. 3(3)). Every
+    deadline computed after this uses it; deadlines already stored keep their date (they
+    were right by the calendar known then). Validated and audited."""
+    _require_configure(actor)
+    day_value = _as_date(day, field="day", label="datum", required=True)
+    assert day_value is not None
+    if not dl.FIRST_SUPPORTED_YEAR <= day_value.year <= dl.LAST_SUPPORTED_YEAR:
+        raise TrajectoryError(
+            f"Kies een datum in {dl.FIRST_SUPPORTED_YEAR} tot en met {dl.LAST_SUPPORTED_YEAR}.",
+            field="day",
+        )
+    if day_value.weekday() >= 5:
+        raise TrajectoryError(
+            "Een zaterdag of zondag is al geen werkdag; gelijkstellen is niet nodig.", field="day"
+        )
+    if day_value in dl.atw_holidays(day_value.year):
+        raise TrajectoryError("Deze dag is al een algemeen erkende feestdag.", field="day")
+    description, decree = description.strip(), decree.strip()
+    if not description:
+        raise TrajectoryError("Geef een omschrijving.", field="description")
+    if not decree:
+        raise TrajectoryError("Noem het koninklijk besluit.", field="decree")
+    clash = EquatedDay.objects.filter(day=day_value)
+    if equated_day is not None:
+        clash = clash.exclude(pk=equated_day.pk)
+    if clash.exists():
+        raise TrajectoryError("Deze dag is al gelijkgesteld.", field="day")
+    before: dict[str, Any] = {}
+    if equated_day is None:
+        equated_day = EquatedDay(day=day_value, description=description, decree=decree)
+    else:
+        equated_day = EquatedDay.objects.select_for_update().get(pk=equated_day.pk)
+        before = {
+            "day": equated_day.day.isoformat(),
+            "description": equated_day.description,
+            "decree": equated_day.decree,
+        }
+        equated_day.day, equated_day.description = day_value, description
+        equated_day.decree = decree
+    equated_day.save()
+    after = {"day": day_value.isoformat(), "description": description, "decree": decree}
+    audit_log(
+        action=AuditAction.UPDATE if before else AuditAction.CREATE,
+        actor=actor,
+        object_type="equated_day",
+        object_id=equated_day.pk,
+        purpose="Gelijkgestelde dag (Atw) beheerd",
+        changes={k: [before.get(k), v] for k, v in after.items() if before.get(k) != v},
+    )
+    return equated_day
+
+
+@transaction.atomic
+def equated_day_delete(*, actor: Any, equated_day: EquatedDay) -> None:
+    """Remove a day that was entered by mistake (audited)."""
+    _require_configure(actor)
+    day = equated_day.day
+    pk = equated_day.pk
+    EquatedDay.objects.filter(pk=pk).delete()
+    audit_log(
+        action=AuditAction.DELETE,
+        actor=actor,
+        object_type="equated_day",
+        object_id=pk,
+        purpose="Gelijkgestelde dag (Atw) verwijderd",
+        changes={"day": [day.isoformat(), None]},
+    )
+
+
+# --------------------------------------------------------------------------------------------
 # Deadline notifications (R-TRJ-3: notify before and when a deadline passes)
 # --------------------------------------------------------------------------------------------
 
@@ -979,6 +1171,7 @@ def deadlines_send_notifications(*, on: dt.date | None = None, before_days: int 
                         f"voor {client.full_name}: uiterlijk {deadline.due_on:%d-%m-%Y}."
                     ),
                     url=f"/trajecten/{deadline.trajectory_id}/",
+                    dedupe_key=f"deadline:{deadline.pk}:{stage}",
                 )
                 sent += 1
     return sent

@@ -1,0 +1,58 @@
+"""The hand-offs in the demo (issue 12, 'Done when'): the provider ('aanbieder-a') finds a new
+order under "Meldingen", and the case manager ('klantmanager') finds there the quote that the
+provider then sent. Builds the whole demo organisation on a fixed day (about a minute)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client as WebClient
+
+from opstap.accounts.models import User
+from opstap.conftest import DEMO_TODAY
+from opstap.demo import generator
+from opstap.notifications.models import Notification
+
+pytestmark = pytest.mark.django_db
+
+
+def _meldingen(username: str) -> str:
+    web = WebClient()
+    web.force_login(User.objects.get(username=username))
+    return web.get("/meldingen/").content.decode()
+
+
+def test_demo_shows_the_new_order_and_the_quote(demo_today: dt.date) -> None:
+    """Hand-offs: the order went to the provider's staff, the quote back to the case manager;
+    both are unread, dated on the demo's days, and each seen only by its recipient."""
+    generator.build(scale="demo", today=DEMO_TODAY, log=lambda _msg: None)
+
+    order = Notification.objects.get(
+        recipient__username="aanbieder-a",
+        read_at__isnull=True,
+        title__startswith="Nieuwe opdracht:",
+    )
+    quote = Notification.objects.get(
+        recipient__username="klantmanager",
+        read_at__isnull=True,
+        title__startswith="Offerte ontvangen:",
+    )
+    assert order.url == quote.url  # the same trajectory: ordered, then quoted
+    assert order.created_at.date() == DEMO_TODAY - dt.timedelta(days=2)
+    assert quote.created_at.date() == DEMO_TODAY - dt.timedelta(days=1)
+
+    provider_page = _meldingen("aanbieder-a")
+    assert order.title in provider_page
+    assert quote.title not in provider_page
+    case_manager_page = _meldingen("klantmanager")
+    assert quote.title in case_manager_page
+    assert order.title not in case_manager_page
+    # The generated history was dealt with: only the showcase (and later steps of other apps)
+    # is unread, so the two stand out.
+    assert (
+        Notification.objects.filter(
+            dedupe_key__startswith="trajectory-event:", read_at__isnull=True
+        ).count()
+        == 2
+    )

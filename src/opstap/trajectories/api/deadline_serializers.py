@@ -40,7 +40,7 @@ class EquatedDayUsedSerializer(serializers.Serializer[dict[str, object]]):
 
 class DeadlineComputeResultSerializer(serializers.Serializer[dict[str, object]]):
     kind = serializers.CharField()
-    label = serializers.CharField(help_text="De termijn in het Nederlands.")
+    title = serializers.CharField(help_text="De termijn in het Nederlands.")
     rule = serializers.CharField(help_text="De regel (R-TRJ-3).")
     start_date = serializers.DateField()
     due_date = serializers.DateField(help_text="Uiterlijk op deze dag (die dag telt nog mee).")

@@ -58,7 +58,7 @@ def _shape(result: selectors.DeadlineComputation) -> dict[str, Any]:
     descriptions = {e.day: e for e in result.equated_applied}
     return {
         "kind": rule.kind.value,
-        "label": rule.label_nl,
+        "title": rule.label_nl,
         "rule": rule.rule,
         "start_date": result.start,
         "due_date": result.due,

@@ -9,6 +9,7 @@ import string
 from collections.abc import Callable
 
 import pytest
+import time_machine
 from django.core import mail
 from django.db import IntegrityError, transaction
 from django.test import Client as WebClient
@@ -87,6 +88,7 @@ def _titles(user: User) -> list[str]:
 
 
 @pytestmark_db
+@time_machine.travel(dt.datetime(2026, 9, 10, 12, 0, tzinfo=dt.UTC), tick=False)
 def test_the_chain_notifies_each_hand_off_once(
     order: Callable[..., Trajectory],
     contracted_a: Provider,

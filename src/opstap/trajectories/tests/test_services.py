@@ -499,7 +499,9 @@ def test_absence_elevated_risk_late_report_flagged_and_notified(
     )
     assert (on_time.late, late.late) == (False, True)
     titles = list(
-        Notification.objects.filter(recipient=case_manager).values_list("title", flat=True)
+        Notification.objects.filter(recipient=case_manager, dedupe_key="").values_list(
+            "title", flat=True
+        )
     )
     assert any("te laat gemeld" in t for t in titles)
     assert len(titles) == 2
@@ -523,7 +525,8 @@ def test_absence_no_risk_not_notified(
         reported_at=absent + dt.timedelta(days=5),
     )
     assert not absence.late
-    assert not Notification.objects.filter(recipient=case_manager).exists()
+    # Hand-offs (the plan to approve) carry a key; absence alerts do not.
+    assert not Notification.objects.filter(recipient=case_manager, dedupe_key="").exists()
     assert list(selectors.trajectory_absences(trajectory)) == [absence]
 
 
@@ -547,7 +550,7 @@ def test_problematic_absence_alerts_case_manager_at_once(
         problematic=True,
         reported_at=dt.datetime(2026, 6, 1, 10, 0, tzinfo=AMS),
     )
-    note = Notification.objects.get(recipient=case_manager)
+    note = Notification.objects.get(recipient=case_manager, dedupe_key="")
     assert "problematisch" in note.title
     assert any("km@example.org" in m.to for m in mail.outbox)
     assert Absence.objects.get().problematic
@@ -611,7 +614,12 @@ def test_deadline_notifications_before_and_overdue_idempotent(
     assert services.deadlines_send_notifications(on=dt.date(2026, 5, 8), before_days=3) == 0
     stages = sorted(DeadlineNotification.objects.values_list("stage", flat=True))
     assert stages == ["before", "overdue"]
-    assert Notification.objects.filter(recipient=provider_user_a).count() == 2
+    assert (
+        Notification.objects.filter(
+            recipient=provider_user_a, dedupe_key__startswith="deadline:"
+        ).count()
+        == 2
+    )
 
 
 def test_management_command(

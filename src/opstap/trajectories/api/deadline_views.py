@@ -14,8 +14,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from opstap.accounts.access import HasOpstapPermission
-from opstap.accounts.roles import Perm
+from opstap.core.access import HasOpstapPermission
+from opstap.core.roles import Perm
 from opstap.trajectories import deadlines as dl
 from opstap.trajectories import selectors
 

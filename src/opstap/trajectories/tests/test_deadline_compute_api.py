@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from opstap.accounts.models import User
-from opstap.accounts.roles import RoleCode
+from opstap.core.roles import RoleCode
 from opstap.providers.models import Product
 from opstap.trajectories import deadlines as dl
 from opstap.trajectories import services

@@ -14,8 +14,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from opstap.accounts.models import User
-from opstap.accounts.roles import RoleCode
 from opstap.audit.models import AuditRecord
+from opstap.core.roles import RoleCode
 from opstap.providers.models import Product
 from opstap.trajectories import selectors, services
 from opstap.trajectories.models import Deadline, EquatedDay, Trajectory

@@ -16,7 +16,7 @@ from django.test import Client as WebClient
 from django.urls import reverse
 
 from opstap.accounts.models import User
-from opstap.accounts.roles import RoleCode
+from opstap.core.roles import RoleCode
 from opstap.notifications import services as notification_services
 from opstap.notifications.models import Notification
 from opstap.providers.models import Product, Provider

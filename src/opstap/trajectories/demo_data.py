@@ -278,20 +278,28 @@ def _build_demo(
             created += 1
         except (services.TrajectoryError, services.IllegalTransition) as exc:
             ctx.log(f"Trajecten: overgeslagen ({exc})")
-    _notifications_showcase(ctx, products, own, staff, rng)
     return created
 
 
-def _notifications_showcase(
-    ctx: Any, products: list[Product], own: list[Client], staff: dict[int, Any], rng: random.Random
-) -> None:
-    """The hand-offs in the demo (issue 12): 'klantmanager' ordered a quote product from
-    Werkkracht Liemers (the provider of 'aanbieder-a') two days ago and the provider sent its
-    quote yesterday, so 'aanbieder-a' finds the new order under "Meldingen" and 'klantmanager'
-    the quote. The hand-off notifications of the generated history are dated at their event
-    and marked read (they were dealt with), so these two stand out as new."""
+def notifications_showcase(ctx: Any) -> None:
+    """The hand-offs in the demo (issue 12), run as the LAST demo step (`opstap.demo`), after
+    every app generated its history: 'klantmanager' ordered a quote product from Werkkracht
+    Liemers (the provider of 'aanbieder-a') two days ago and the provider sent its quote
+    yesterday, so 'aanbieder-a' finds the new order under "Meldingen" and 'klantmanager' the
+    quote. The hand-off notifications of the generated history are dated at their event and
+    marked read (they were dealt with), so these two stand out as new."""
     from opstap.notifications.models import Notification
 
+    if ctx.scale in BULK_COUNTS:
+        return
+    rng: random.Random = ctx.rng
+    products = _orderable_products(ctx)
+    staff = _provider_staff(ctx, products)
+    own = [
+        c
+        for c in _ordering_clients(ctx)
+        if getattr(c.case_manager, "username", "") == "klantmanager"
+    ]
     provider = ctx.providers.get("Werkkracht Liemers B.V.")
     quote_products = [
         p
@@ -304,7 +312,10 @@ def _notifications_showcase(
     if quote_products and own:
         today: dt.date = ctx.today
         try:
-            with transaction.atomic():
+            with (
+                override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
+                transaction.atomic(),
+            ):
                 _walk(
                     ctx,
                     own[0],
@@ -317,21 +328,27 @@ def _notifications_showcase(
         except (services.TrajectoryError, services.IllegalTransition) as exc:
             ctx.log(f"Meldingen: voorbeeld overgeslagen ({exc})")
     handoffs = list(
-        Notification.objects.filter(dedupe_key__startswith="trajectory-event:").only(
-            "id", "dedupe_key", "created_at", "read_at"
-        )
+        Notification.objects.filter(organisation=ctx.organisation)
+        .exclude(dedupe_key="")
+        .only("id", "dedupe_key", "created_at", "read_at")
     )
-    event_ids = {int(n.dedupe_key.split(":", 1)[1]) for n in handoffs}
+    event_ids = {
+        int(n.dedupe_key.split(":", 1)[1])
+        for n in handoffs
+        if n.dedupe_key.startswith("trajectory-event:")
+    }
     occurred = dict(
         TrajectoryEvent.objects.filter(pk__in=event_ids).values_list("pk", "occurred_at")
     )
     for notification in handoffs:
-        notification.created_at = occurred.get(
-            int(notification.dedupe_key.split(":", 1)[1]), notification.created_at
-        )
+        if notification.dedupe_key.startswith("trajectory-event:"):
+            notification.created_at = occurred.get(
+                int(notification.dedupe_key.split(":", 1)[1]), notification.created_at
+            )
         if notification.id <= history_until:
             notification.read_at = notification.created_at
     Notification.objects.bulk_update(handoffs, ["created_at", "read_at"], batch_size=1_000)
+    ctx.log("Meldingen: nieuwe opdracht voor aanbieder-a, offerte voor klantmanager.")
 
 
 def _walk(

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+
 from celery import shared_task
+
+log = logging.getLogger(__name__)
 
 
 @shared_task(name="opstap.access_requests.compile")
@@ -10,7 +14,9 @@ def compile_access_request_task(access_request_id: int) -> str:
     """Compile the export of one access request (R-SEC-5); progress is stored on the row."""
     from .export import compile_access_request
 
-    return compile_access_request(access_request_id)
+    state = compile_access_request(access_request_id)
+    log.info("Inzageverzoek %s samengesteld: %s", access_request_id, state)
+    return state
 
 
 @shared_task(name="opstap.access_requests.expire")

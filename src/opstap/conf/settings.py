@@ -97,6 +97,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # A request id for every log line of the request and the tasks it starts (opstap/logs.py).
+    "opstap.logs.RequestIdMiddleware",
     # Request counts and latencies for Prometheus (/metrics); first and last in the chain.
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -390,14 +392,27 @@ SPECTACULAR_SETTINGS = {
     "LICENSE": {"name": "EUPL-1.2"},
 }
 
+# Application logs (not the audit trail): JSON lines with a request id in production
+# (LOG_FORMAT=json), readable lines in development; see opstap/logs.py.
+LOG_FORMAT = env("LOG_FORMAT", "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "json": {"()": "opstap.logs.json_formatter"},
+        "plain": {"()": "opstap.logs.plain_formatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
     },
 }
+# Celery workers log through the same handlers (and so with the request id), not their own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import http.client
 import os
 import re
@@ -95,7 +96,14 @@ class Browser:
 
     cookies: dict[str, str] = field(default_factory=dict)
 
-    def request(self, base: str, method: str, path: str, form: dict[str, str] | None = None):
+    def request(
+        self,
+        base: str,
+        method: str,
+        path: str,
+        form: dict[str, str] | None = None,
+        request_id: str | None = None,
+    ):
         parts = urlsplit(base)
         conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
         headers = {
@@ -104,6 +112,8 @@ class Browser:
             "Origin": f"https://{parts.netloc}",
             "Referer": f"https://{parts.netloc}{path}",
         }
+        if request_id:
+            headers["X-Request-ID"] = request_id
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None
@@ -195,10 +205,16 @@ def test_case_manager_logs_in_with_2fa_and_a_background_job_reports_progress(
     path = f"/inzageverzoeken/klant/{account['client']}/"
     status, _, page = browser.request(base, "GET", path)
     assert status == 200
+    request_id = f"rookproef-{uuid.uuid4().hex[:12]}"
     status, headers, _ = browser.request(
-        base, "POST", path, {"csrfmiddlewaretoken": browser.csrf(page), "note": "Rookproef"}
+        base,
+        "POST",
+        path,
+        {"csrfmiddlewaretoken": browser.csrf(page), "note": "Rookproef"},
+        request_id=request_id,
     )
     assert status == 302
+    assert headers["X-Request-ID"] == request_id
     detail = headers["Location"]
     seen: list[str] = []
     deadline = time.monotonic() + 120
@@ -214,6 +230,11 @@ def test_case_manager_logs_in_with_2fa_and_a_background_job_reports_progress(
     else:
         pytest.fail(f"the export did not finish through the worker; states seen: {seen}")
     assert "Download het overzicht" in page
+    # The worker's JSON log lines of that task carry the id of the request that started it.
+    worker_log = (ROOT / "var/prod/worker.log").read_text().splitlines()
+    tagged = [json.loads(line) for line in worker_log if request_id in line]
+    assert tagged, "the request id did not reach the worker's log"
+    assert all(entry["request_id"] == request_id for entry in tagged)
 
 
 def test_a_session_from_one_web_server_works_on_the_other(account: dict[str, str]) -> None:

@@ -176,11 +176,17 @@ def _login(browser: Browser, base: str, account: dict[str, str]) -> None:
     assert status == 302 and "/account/tweede-factor/" in headers["Location"]
     status, _, page = browser.request(base, "GET", "/account/tweede-factor/")
     assert status == 200
+    # A TOTP code is accepted once (replay protection): a second login of the same account
+    # waits for the next 30-second step, as a person would wait for the next code.
+    while int(time.time()) // 30 <= int(account.get("last_step", "-1")):
+        time.sleep(1)
+    now = time.time()
+    account["last_step"] = str(int(now) // 30)
     status, headers, _ = browser.request(
         base,
         "POST",
         "/account/tweede-factor/",
-        {"csrfmiddlewaretoken": browser.csrf(page), "token": _totp(account["key"], time.time())},
+        {"csrfmiddlewaretoken": browser.csrf(page), "token": _totp(account["key"], now)},
     )
     assert status == 302, "TOTP code refused"
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import http.client
+import json
 import os
 import re
 import struct

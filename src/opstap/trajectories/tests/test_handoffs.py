@@ -240,3 +240,41 @@ def test_inactive_staff_and_the_actor_are_not_notified(
     trajectory = order(product3)
     assert Notification.objects.filter(recipient=gone).count() == 0
     assert Notification.objects.filter(recipient=trajectory.case_manager).count() == 0
+
+
+@pytestmark_db
+def test_a_lost_race_returns_the_stored_notification(
+    case_manager: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 12 (never twice): another process stores the same notification between our
+    read and our insert. The unique constraint refuses the second row; the sender reads the
+    stored one and sends no second e-mail."""
+    from django.db.models.query import QuerySet
+
+    case_manager.email = "km@example.org"
+    case_manager.save(update_fields=["email"])
+    real_get = QuerySet.get
+    raced = {"done": False}
+
+    def get_after_the_other_process(
+        self: QuerySet[object], *args: object, **kwargs: object
+    ) -> object:
+        if self.model is Notification and not raced["done"]:
+            raced["done"] = True
+            Notification.objects.create(  # the other process wins the race
+                organisation_id=case_manager.organisation_id,
+                recipient=case_manager,
+                title="Offerte ontvangen",
+                dedupe_key="race-1",
+            )
+            raise Notification.DoesNotExist
+        return real_get(self, *args, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "get", get_after_the_other_process)
+    note = notification_services.notification_send(
+        recipient=case_manager, title="Offerte ontvangen", body="", dedupe_key="race-1"
+    )
+    assert raced["done"]
+    assert Notification.objects.filter(dedupe_key="race-1").count() == 1
+    assert note.dedupe_key == "race-1"
+    assert mail.outbox == []

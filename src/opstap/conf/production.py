@@ -42,7 +42,7 @@ if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
 
 OPSTAP_DEMO = False
 LOG_FORMAT = env("LOG_FORMAT", "json")
-LOGGING["handlers"]["console"]["formatter"] = "json" if LOG_FORMAT == "json" else "plain"  # noqa: F405
+LOGGING["handlers"]["console"]["formatter"] = "json" if LOG_FORMAT == "json" else "plain"  # type: ignore[index]  # noqa: F405
 OPSTAP_MOCK_OIDC = False  # the mock SSO/DigiD logins never run in production
 OPSTAP_REQUIRE_2FA = env_bool("OPSTAP_REQUIRE_2FA", default=True)
 

@@ -266,6 +266,23 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Production keeps uploads and exports in S3-compatible object storage (django-storages), so
+# that every web and worker machine sees the same files; without a bucket: the file system.
+# Files stay private: they are served only through access-checked views (no public URLs).
+if env("OPSTAP_S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("OPSTAP_S3_BUCKET"),
+            "endpoint_url": env("OPSTAP_S3_ENDPOINT_URL") or None,
+            "access_key": env("OPSTAP_S3_ACCESS_KEY") or None,
+            "secret_key": env("OPSTAP_S3_SECRET_KEY") or None,
+            "region_name": env("OPSTAP_S3_REGION", "eu-west-1"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 # Uploads are private: there is no MEDIA_URL; files are served by access-checked views.
 MEDIA_ROOT = VAR_DIR / "private"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -598,3 +598,36 @@ def test_the_product_operations_are_documented() -> None:
     assert "patch" in paths["/api/v1/products/{id}"]
     assert "put" not in paths["/api/v1/products/{id}"]
     assert {"get", "post"} <= set(paths["/api/v1/products/{id}/prices"])
+
+
+@pytest.mark.parametrize("role", [RoleCode.CASE_MANAGER, RoleCode.PROVIDER_STAFF])
+def test_the_services_refuse_writers_without_the_permission(
+    make_user: Callable[..., User],
+    contracted_a: Provider,
+    product: Product,
+    role: RoleCode,
+) -> None:
+    """R-SEC-1 / R-NET-4: the check is in the services too, so no other caller (page,
+    importer, API) can write a product or price for someone without `providers.manage`."""
+    user = make_user(role, username=f"dienst-{role.value}")
+    before = _snapshot(product)
+    with pytest.raises(services.ProviderError, match="contractmanager"):
+        services.product_update(actor=user, product=product, changes={"name": "X"})
+    with pytest.raises(services.ProviderError, match="contractmanager"):
+        services.product_price_set(
+            actor=user, product=product, amount=Decimal("1.00"), valid_from=dt.date(2027, 1, 1)
+        )
+    with pytest.raises(services.ProviderError, match="contractmanager"):
+        services.product_create(
+            actor=user,
+            provider=contracted_a,
+            name="X",
+            product_code=3,
+            tile_codes=["EW04"],
+            price_type="fixed",
+            price=Decimal("10.00"),
+            price_valid_from=dt.date(2026, 1, 1),
+            nominal_duration_days=10,
+            locations=[services.LocationInput(city="Duiven")],
+        )
+    assert _snapshot(product) == before

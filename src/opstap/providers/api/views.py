@@ -168,6 +168,11 @@ class ProductViewSet(
         )
         return selectors.guide_products(self.request.user, query, on=timezone.localdate())
 
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """One product by id, also when it is ended or its provider is not active (the list
+        is the guide and shows only orderable ones); the `Location` of a created product."""
+        return Response(ProductSerializer(_product_detail(request.user, self.kwargs["pk"])).data)
+
     @extend_schema(
         request=ProductWriteSerializer,
         responses={201: ProductSerializer},

@@ -631,3 +631,16 @@ def test_the_services_refuse_writers_without_the_permission(
             locations=[services.LocationInput(city="Duiven")],
         )
     assert _snapshot(product) == before
+
+
+def test_an_ended_product_is_found_by_id_but_not_in_the_guide(
+    api_as: Callable[[User], APIClient], contract_manager: User, product: Product
+) -> None:
+    """R-NET-4 / R-NET-5: the list is the guide (orderable products only); by id a product
+    is shown with its status, so a contract manager can still read and price it."""
+    services.product_end(actor=contract_manager, product=product, reason="Niet meer ingekocht")
+    api = api_as(contract_manager)
+    assert api.get(URL).json()["count"] == 0
+    response = api.get(f"{URL}/{product.pk}")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ended"

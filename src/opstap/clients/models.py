@@ -14,16 +14,19 @@ from django.utils.translation import gettext_lazy as _
 
 from opstap.organisations.models import Municipality, Organisation, OrganisationOwned
 
-from .ladder import (
-    LADDER_STEP_LABELS_NL,
-    ROTONDE_LABELS_NL,
-    SUB_STATUS_LABELS_NL,
-    UNIT_LABELS_NL,
-    LadderStep,
-    LadderSubStatus,
-    RotondeExit,
-    UnitCode,
-)
+# The ladder and target-group vocabulary (keys and their Dutch labels) is part of the clients'
+# public face: other apps import it from here, never from the pure modules themselves.
+from .ladder import LADDER_STEP_LABELS_NL as LADDER_STEP_LABELS_NL
+from .ladder import ROTONDE_LABELS_NL as ROTONDE_LABELS_NL
+from .ladder import ROTONDE_ORDER as ROTONDE_ORDER
+from .ladder import SUB_STATUS_LABELS_NL
+from .ladder import UNIT_LABELS_NL as UNIT_LABELS_NL
+from .ladder import LadderStep as LadderStep
+from .ladder import LadderSubStatus as LadderSubStatus
+from .ladder import RotondeExit as RotondeExit
+from .ladder import UnitCode as UnitCode
+from .target_groups import TARGET_GROUP_LABELS_NL as TARGET_GROUP_LABELS_NL
+from .target_groups import TargetGroupCode as TargetGroupCode
 
 LADDER_STEP_CHOICES = [(s.value, LADDER_STEP_LABELS_NL[s]) for s in LadderStep]
 SUB_STATUS_CHOICES = [(s.value, SUB_STATUS_LABELS_NL[s]) for s in LadderSubStatus]

@@ -31,6 +31,7 @@ from .access import client_scope_q_through
 from .access import register_provider_staff_clients as register_provider_staff_clients
 from .budget import remaining_budget
 from .ladder import LadderPosition, LadderStep, LadderSubStatus
+from .ladder import resolve_mapping as resolve_mapping  # re-exported: public face
 from .models import (
     BenefitType,
     BudgetSpending,

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from opstap.clients.ladder import LADDER_STEP_LABELS_NL, LadderStep
+from opstap.clients.models import LADDER_STEP_LABELS_NL, LadderStep
 
 from .models_pure import business_case as bc
 from .models_pure import cost_split as cs
@@ -204,12 +204,12 @@ def business_case_defaults() -> Inputs:
     }
 
 
-def _distribution(value: Any, field: str) -> dict[LadderStep, int]:
+def _distribution(value: Any, field: str) -> dict[str, int]:
     if not value:
         return {}
     if not isinstance(value, Mapping):
         raise FinanceInputError(f"{field}: verwacht aantallen per trede.", field=field)
-    out: dict[LadderStep, int] = {}
+    out: dict[str, int] = {}
     for step, count in value.items():
         try:
             ladder_step = LadderStep(str(step))
@@ -221,7 +221,7 @@ def _distribution(value: Any, field: str) -> dict[LadderStep, int]:
 
 
 def business_case_compute(
-    inputs: Mapping[str, Any], *, mapping: Mapping[LadderStep, int] | None = None
+    inputs: Mapping[str, Any], *, mapping: Mapping[str, int] | None = None
 ) -> bc.BusinessCaseResult:
     years: list[bc.InvestmentYear] = []
     for y in items(inputs, "years"):

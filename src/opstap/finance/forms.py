@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.forms import formset_factory
 
-from opstap.clients.ladder import LADDER_STEP_LABELS_NL, LadderStep
+from opstap.clients.models import LADDER_STEP_LABELS_NL, LadderStep
 
 from .models_pure.forecast import FlowMode, Granularity
 

@@ -14,7 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opstap.clients.ladder import LADDER_STEP_LABELS_NL, LadderStep
+from opstap.clients.models import LADDER_STEP_LABELS_NL, LadderStep
 from opstap.organisations.models import OrganisationOwned
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from opstap.clients.ladder import LadderStep
+from opstap.clients.models import LadderStep
 from opstap.core.access import scoped
 from opstap.organisations.selectors import municipalities_for
 
@@ -46,7 +46,7 @@ def premium_report(user: Any) -> dict[str, Any]:
     return agg
 
 
-def social_value_mapping() -> dict[LadderStep, int]:
+def social_value_mapping() -> dict[str, int]:
     """The editable ladder-step → Meetstandaard position mapping (defaults where no row)."""
     mapping = dict(DEFAULT_MAPPING)
     for step, position in SocialValueMapping.objects.values_list("ladder_step", "position"):

@@ -24,7 +24,7 @@ from opstap.providers import services as provider_services
 from opstap.providers.models import Product, ProductStatus, Provider, ProviderStatus
 from opstap.trajectories import services as trajectory_services
 from opstap.trajectories.models import Deadline, Trajectory
-from opstap.trajectories.workflow import REPORTING_STATES, IllegalTransition
+from opstap.trajectories.selectors import REPORTING_STATES, IllegalTransition
 
 from . import services
 from .computation import Period, quarter_end, quarters_due

@@ -7,8 +7,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from opstap.clients.ladder import UNIT_LABELS_NL
-from opstap.clients.target_groups import TARGET_GROUP_LABELS_NL
+from opstap.clients.models import TARGET_GROUP_LABELS_NL, UNIT_LABELS_NL
 from opstap.organisations.selectors import municipalities_for
 
 from .selectors import KpiFilters

@@ -27,16 +27,16 @@ from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Value, W
 from django.utils import timezone
 
 from opstap.clients import selectors as clients_selectors
-from opstap.clients.ladder import (
+from opstap.clients.models import (
+    TARGET_GROUP_LABELS_NL,
     UNIT_LABELS_NL,
-    LadderPosition,
+    Client,
     LadderStep,
     LadderSubStatus,
+    TargetGroupCode,
     UnitCode,
-    resolve_mapping,
 )
-from opstap.clients.models import Client
-from opstap.clients.target_groups import TARGET_GROUP_LABELS_NL, TargetGroupCode
+from opstap.clients.selectors import LadderPosition, resolve_mapping
 from opstap.core.access import scoped
 from opstap.organisations.selectors import municipalities_for
 from opstap.trajectories import selectors as trajectory_selectors

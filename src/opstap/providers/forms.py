@@ -6,8 +6,12 @@ from typing import Any
 
 from django import forms
 
-from opstap.clients.ladder import LADDER_STEP_LABELS_NL, LadderStep
-from opstap.clients.target_groups import TARGET_GROUP_LABELS_NL, TargetGroupCode
+from opstap.clients.models import (
+    LADDER_STEP_LABELS_NL,
+    TARGET_GROUP_LABELS_NL,
+    LadderStep,
+    TargetGroupCode,
+)
 
 from .models import CertificateKind, EvaluationOutcome, EvidenceKind, PriceType, ServiceKind
 

@@ -16,8 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from opstap.accounts.models import User
-from opstap.clients.ladder import LadderStep
-from opstap.clients.target_groups import TARGET_GROUP_LABELS_NL
+from opstap.clients.models import TARGET_GROUP_LABELS_NL, LadderStep
 from opstap.core.access import get_object_for_user, permission_required, public_view
 from opstap.core.roles import Perm
 from opstap.organisations.models import Municipality, Organisation

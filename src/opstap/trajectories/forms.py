@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from opstap.clients.ladder import ROTONDE_LABELS_NL
+from opstap.clients.models import ROTONDE_LABELS_NL
 
 from .models import AbsenceRisk, DocumentKind
 from .selectors import document_action

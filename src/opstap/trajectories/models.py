@@ -12,7 +12,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opstap.clients.ladder import ROTONDE_LABELS_NL
+from opstap.clients.models import ROTONDE_LABELS_NL
 from opstap.organisations.models import OrganisationOwned
 
 from .deadlines import DeadlineKind

@@ -26,6 +26,10 @@ from opstap.core.access import scoped
 from opstap.core.roles import Perm, RoleCode
 
 from . import deadlines as dl
+
+# `X as X` below: re-exported for other apps, which reach trajectories only through its
+# services, selectors and models (the Atw working-day calendar, R-TRJ-3; workflow names).
+from .deadlines import add_working_days as add_working_days
 from .models import (
     Absence,
     Appointment,
@@ -37,7 +41,9 @@ from .models import (
     TrajectoryDocument,
     TrajectoryEvent,
 )
+from .workflow import REPORTING_STATES as REPORTING_STATES
 from .workflow import Action, State, Transition, available_actions
+from .workflow import IllegalTransition as IllegalTransition
 
 #: A provider keeps seeing a trajectory (and its client) this many days after its end: the
 #: final report (14 days), invoice (30 days) and payment (30 working days) period (R-SEC-1).

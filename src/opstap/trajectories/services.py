@@ -24,12 +24,11 @@ from django.utils import timezone
 
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log
-from opstap.clients.ladder import ROTONDE_ORDER, RotondeExit
-from opstap.clients.models import Client
+from opstap.clients.models import ROTONDE_ORDER, Client, RotondeExit
 from opstap.clients.services import client_event_record
 from opstap.core.access import can_see
 from opstap.core.roles import Perm, RoleCode
-from opstap.documents import uploads
+from opstap.documents import services as uploads
 from opstap.notifications.models import Notification
 from opstap.notifications.services import notification_send
 from opstap.providers.models import Product, Tile
@@ -318,7 +317,7 @@ def _check_rotonde(
     tried = set(earlier.values_list("rotonde_exit", flat=True))
     skipped = [e for e in ROTONDE_ORDER[: ROTONDE_ORDER.index(exit_)] if e.value not in tried]
     if skipped and not skip_reason.strip():
-        from opstap.clients.ladder import ROTONDE_LABELS_NL
+        from opstap.clients.models import ROTONDE_LABELS_NL
 
         names = ", ".join(ROTONDE_LABELS_NL[e] for e in skipped)
         raise TrajectoryError(

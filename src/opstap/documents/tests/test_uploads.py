@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from opstap.documents.uploads import PDF_ONLY, UploadRefusedError, check_upload
+from opstap.documents.services import PDF_ONLY, UploadRefusedError, check_upload
 
 
 def _file(name: str, content: bytes) -> io.BytesIO:

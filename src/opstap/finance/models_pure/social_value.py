@@ -15,8 +15,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from opstap.clients.ladder import LadderStep
-
 from .errors import FinanceInputError
 from .money import money
 
@@ -49,14 +47,17 @@ class SocialValueParameters:
 DEFAULT_PARAMETERS = SocialValueParameters()
 
 # Seed of the editable mapping: ladder step → Meetstandaard position.
-DEFAULT_MAPPING: dict[LadderStep, int] = {
-    LadderStep.STEP_1: 1,
-    LadderStep.STEP_2A: 1,
-    LadderStep.STEP_2B: 2,
-    LadderStep.STEP_3: 2,
-    LadderStep.STEP_4: 3,
-    LadderStep.STEP_5: 3,
-    LadderStep.STEP_6: 5,
+#: Keys are ladder step codes ("1", "2a" … "6": the values of the clients app's `LadderStep`,
+#: a `StrEnum`, so its members work as keys too). Plain codes keep this module pure: it
+#: imports nothing of another app.
+DEFAULT_MAPPING: dict[str, int] = {
+    "1": 1,
+    "2a": 1,
+    "2b": 2,
+    "3": 2,
+    "4": 3,
+    "5": 3,
+    "6": 5,
 }
 
 
@@ -67,33 +68,33 @@ class SocialValueResult:
     change: Decimal  # after - before, per year
 
 
-def position_of(step: LadderStep, mapping: Mapping[LadderStep, int]) -> int:
+def position_of(step: str, mapping: Mapping[str, int]) -> int:
     position = mapping.get(step, DEFAULT_MAPPING[step])
     if position not in POSITION_LABELS_NL:
-        raise FinanceInputError(f"Onbekende positie {position} voor trede {step.value}.")
+        raise FinanceInputError(f"Onbekende positie {position} voor trede {step}.")
     return position
 
 
 def value_of(
-    distribution: Mapping[LadderStep, int],
+    distribution: Mapping[str, int],
     *,
     parameters: SocialValueParameters = DEFAULT_PARAMETERS,
-    mapping: Mapping[LadderStep, int] = DEFAULT_MAPPING,
+    mapping: Mapping[str, int] = DEFAULT_MAPPING,
 ) -> Decimal:
     total = Decimal(0)
     for step, count in distribution.items():
         if count < 0:
-            raise FinanceInputError(f"Aantal personen op trede {step.value} is negatief.")
+            raise FinanceInputError(f"Aantal personen op trede {step} is negatief.")
         total += parameters.positions[position_of(step, mapping)] * count
     return money(total)
 
 
 def social_value(
-    before: Mapping[LadderStep, int],
-    after: Mapping[LadderStep, int],
+    before: Mapping[str, int],
+    after: Mapping[str, int],
     *,
     parameters: SocialValueParameters = DEFAULT_PARAMETERS,
-    mapping: Mapping[LadderStep, int] = DEFAULT_MAPPING,
+    mapping: Mapping[str, int] = DEFAULT_MAPPING,
 ) -> SocialValueResult:
     """R-INT-5: the yearly social value of moving people over the ladder."""
     v_before = value_of(before, parameters=parameters, mapping=mapping)

@@ -6,8 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from opstap.clients.ladder import UnitCode
-from opstap.clients.target_groups import TargetGroupCode
+from opstap.clients.models import TargetGroupCode, UnitCode
 
 
 class KpiQuerySerializer(serializers.Serializer[Any]):

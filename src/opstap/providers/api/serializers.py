@@ -7,8 +7,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from opstap.clients.ladder import LADDER_STEP_LABELS_NL
-from opstap.clients.target_groups import TARGET_GROUP_LABELS_NL
+from opstap.clients.models import LADDER_STEP_LABELS_NL, TARGET_GROUP_LABELS_NL
 from opstap.providers.models import (
     CertificateKind,
     PriceType,

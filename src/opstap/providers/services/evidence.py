@@ -9,7 +9,7 @@ from django.core.files.base import File
 from django.db import transaction
 
 from opstap.accounts.models import User
-from opstap.documents import uploads
+from opstap.documents import services as uploads
 from opstap.providers.models import CertificateKind, Evidence, EvidenceKind, Provider
 
 from ._common import ProviderError, _event, _require_same_org

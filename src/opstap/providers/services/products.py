@@ -14,8 +14,7 @@ from django.db import transaction
 from opstap.accounts.models import User
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log
-from opstap.clients.ladder import LadderStep
-from opstap.clients.target_groups import TargetGroupCode
+from opstap.clients.models import LadderStep, TargetGroupCode
 from opstap.core.roles import Perm
 from opstap.organisations.models import Municipality
 from opstap.providers.models import (

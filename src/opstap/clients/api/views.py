@@ -15,13 +15,13 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from opstap.api.pagination import CachedCountPagination
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log, audit_records_for_request
 from opstap.clients import selectors, services
 from opstap.clients.counts_cache import CLIENT_COUNTS
 from opstap.clients.models import Client
 from opstap.core.access import HasOpstapPermission, get_object_for_user
+from opstap.core.api.pagination import CachedCountPagination
 from opstap.core.roles import Perm
 from opstap.organisations.models import Municipality
 

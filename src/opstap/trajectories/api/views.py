@@ -18,11 +18,11 @@ from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from opstap.api.pagination import CachedCountPagination
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log, audit_records_for_request
 from opstap.clients.models import Client
 from opstap.core.access import HasOpstapPermission, get_object_for_user, scoped
+from opstap.core.api.pagination import CachedCountPagination
 from opstap.core.roles import Perm
 from opstap.providers.models import Product
 from opstap.trajectories import selectors, services

@@ -22,7 +22,7 @@ from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log, audit_records_for_request
 from opstap.core.access import get_object_for_user, permission_required, scoped
 from opstap.core.roles import Perm
-from opstap.organisations.models import Municipality
+from opstap.organisations.selectors import municipalities_of
 
 from . import selectors
 from .budget import second_approver_refusal
@@ -148,7 +148,7 @@ def _chart(counts: list[dict[str, Any]]) -> dict[str, Any]:
 def caseload(request: HttpRequest) -> HttpResponse:
     """'Mijn caseload': filterable, sortable, paginated; every client shown is audited."""
     user: Any = request.user
-    municipalities = list(Municipality.objects.filter(organisation_id=user.organisation_id))
+    municipalities = list(municipalities_of(user.organisation_id))
     case_managers = list(_case_managers(user.organisation_id))
     form = CaseloadFilterForm(
         request.GET or None, municipalities=municipalities, case_managers=case_managers

@@ -26,3 +26,22 @@ def municipalities_for(
         )
         .order_by("name")
     )
+
+
+def municipalities_of(organisation_id: int) -> QuerySet[Municipality]:
+    """The organisation's municipalities as they are (for choices and look-ups)."""
+    return Municipality.objects.filter(organisation_id=organisation_id)
+
+
+def municipality_named(organisation_id: int, name: str) -> Municipality | None:
+    """The organisation's municipality with this name (case-insensitive), if any."""
+    return municipalities_of(organisation_id).filter(name__iexact=name.strip()).first()
+
+
+def organisations_all() -> QuerySet[Organisation]:
+    """Every tenant, for system jobs that run per organisation (never for a user's page)."""
+    return Organisation.objects.all()
+
+
+def organisation_by_slug(slug: str) -> Organisation | None:
+    return Organisation.objects.filter(slug=slug).first()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
-from opstap.organisations.models import Organisation
+from opstap.organisations.selectors import organisations_all
 
 from .services import providers_flag_inactive
 
@@ -17,5 +17,5 @@ def flag_inactive_providers() -> int:
     today = timezone.localdate()
     return sum(
         len(providers_flag_inactive(organisation=organisation, on=today))
-        for organisation in Organisation.objects.all()
+        for organisation in organisations_all()
     )

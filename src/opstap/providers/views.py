@@ -19,7 +19,7 @@ from opstap.accounts.models import User
 from opstap.clients.models import TARGET_GROUP_LABELS_NL, LadderStep
 from opstap.core.access import get_object_for_user, permission_required, public_view
 from opstap.core.roles import Perm
-from opstap.organisations.models import Municipality, Organisation
+from opstap.organisations.selectors import municipalities_of, organisation_by_slug
 
 from . import forms, selectors, services
 from .access import is_provider_staff
@@ -63,7 +63,7 @@ def _labels(product: Product) -> dict[str, Any]:
 def _guide(request: HttpRequest, *, user: Any, organisation_id: int, public: bool) -> HttpResponse:
     today = timezone.localdate()
     tiles = list(selectors.work_tiles(today))
-    municipalities = list(Municipality.objects.filter(organisation_id=organisation_id))
+    municipalities = list(municipalities_of(organisation_id))
     providers = list(
         Provider.objects.filter(organisation_id=organisation_id, status="active").order_by("name")
     )
@@ -130,7 +130,7 @@ def guide(request: HttpRequest) -> HttpResponse:
 def guide_public(request: HttpRequest, slug: str) -> HttpResponse:
     """Read-only guide without prices for residents and employers, behind a per-organisation
     setting (R-NET-5)."""
-    organisation = Organisation.objects.filter(slug=slug).first()
+    organisation = organisation_by_slug(slug)
     if organisation is None or not selectors.network_settings(organisation.pk).public_guide_enabled:
         raise Http404
     return _guide(request, user=None, organisation_id=organisation.pk, public=True)

@@ -17,6 +17,7 @@ from opstap.audit.services import audit_log
 from opstap.clients.models import LadderStep, TargetGroupCode
 from opstap.core.roles import Perm
 from opstap.organisations.models import Municipality
+from opstap.organisations.selectors import municipality_named
 from opstap.providers.models import (
     CertificateKind,
     Contract,
@@ -198,9 +199,7 @@ class LocationInput:
 
 
 def _municipality_for(organisation_id: int, city: str) -> Municipality | None:
-    return Municipality.objects.filter(
-        organisation_id=organisation_id, name__iexact=city.strip()
-    ).first()
+    return municipality_named(organisation_id, city)
 
 
 def _check_certificate(required_certificate: str) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from opstap.organisations.models import Organisation
+from opstap.organisations.selectors import organisations_all
 from opstap.providers.services import providers_flag_inactive
 
 
@@ -16,6 +16,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         today = timezone.localdate()
-        for organisation in Organisation.objects.all():
+        for organisation in organisations_all():
             flagged = providers_flag_inactive(organisation=organisation, on=today)
             self.stdout.write(f"{organisation.name}: {len(flagged)} aanbieder(s) gesignaleerd.")

@@ -19,11 +19,10 @@ from django.views.decorators.http import require_POST
 
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log, audit_records_for_request
-from opstap.core.access import check_perm, get_object_for_user, permission_required, scoped
+from opstap.core.access import check_perm, get_object_for_user, permission_required
 from opstap.core.roles import Perm
-from opstap.providers.models import Provider
-from opstap.providers.selectors import is_provider_staff
-from opstap.trajectories.models import Trajectory
+from opstap.providers.selectors import is_provider_staff, provider_choices
+from opstap.trajectories import selectors as trajectory_selectors
 
 from . import selectors, services
 from .forms import (
@@ -52,7 +51,7 @@ def _invoice_for(request: HttpRequest, pk: int) -> Invoice:
 
 
 def _provider_choices(user: Any) -> list[tuple[int, str]]:
-    return list(scoped(user, Provider.objects.all()).order_by("name").values_list("pk", "name"))
+    return provider_choices(user)
 
 
 @permission_required(Perm.INVOICE_VIEW)
@@ -260,7 +259,7 @@ def invoice_submit(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        trajectory = get_object_for_user(user, Trajectory.objects.all(), pk=data["trajectory"])
+        trajectory = trajectory_selectors.trajectory_for_user(user, data["trajectory"])
         try:
             invoice = services.invoice_submit(
                 actor=user,
@@ -463,9 +462,9 @@ def _trajectory_choices(request: HttpRequest, purpose: str) -> list[tuple[int, s
     those are client data shown in a list, so each is audited (R-SEC-2)."""
     user: Any = request.user
     trajectories = list(
-        scoped(user, Trajectory.objects.select_related("client", "product")).order_by(
-            "-order_date", "-id"
-        )[:500]
+        trajectory_selectors.trajectories_for(user)
+        .select_related("client", "product")
+        .order_by("-order_date", "-id")[:500]
     )
     audit_records_for_request(
         request,
@@ -491,7 +490,7 @@ def placement_fee_submit(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        trajectory = get_object_for_user(user, Trajectory.objects.all(), pk=data["trajectory"])
+        trajectory = trajectory_selectors.trajectory_for_user(user, data["trajectory"])
         try:
             claim = services.placement_fee_claim_submit(
                 actor=user,
@@ -531,7 +530,7 @@ def travel_claims(request: HttpRequest) -> HttpResponse:
     result = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        trajectory = get_object_for_user(user, Trajectory.objects.all(), pk=data["trajectory"])
+        trajectory = trajectory_selectors.trajectory_for_user(user, data["trajectory"])
         try:
             result = services.travel_claim_submit(
                 actor=user,

@@ -505,3 +505,8 @@ def client_signals_all(*, organisation_id: int, client_id: int) -> QuerySet[Sign
         .select_related("provider", "product")
         .order_by("registered_on", "id")
     )
+
+
+def provider_choices(user: Any) -> list[tuple[int, str]]:
+    """(id, name) of the providers the user may see, by name: for filter choices."""
+    return list(scoped(user, Provider.objects.all()).order_by("name").values_list("pk", "name"))

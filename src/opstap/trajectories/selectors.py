@@ -22,7 +22,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 
-from opstap.core.access import scoped
+from opstap.core.access import get_object_for_user, scoped
 from opstap.core.roles import Perm, RoleCode
 
 from . import deadlines as dl
@@ -684,3 +684,8 @@ def deadline_compute(
     return DeadlineComputation(
         rule=rule, start=start, due=due, skipped=skipped, equated_applied=applied
     )
+
+
+def trajectory_for_user(user: Any, pk: int) -> Trajectory:
+    """One trajectory the user may see, or Http404 (R-SEC-1), for other apps' pages."""
+    return get_object_for_user(user, Trajectory.objects.all(), pk=pk)

@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from opstap.accounts.models import User
-from opstap.core.access import get_object_for_user, permission_required
+from opstap.core.access import permission_required
 from opstap.core.roles import Perm
-from opstap.providers.models import Provider
+from opstap.providers.selectors import provider_for_user
 
 from . import charts, selectors, services
 from .computation import INDICATOR_BY_CODE, INDICATORS, SHORT_LABELS, Period, PeriodError
@@ -133,7 +133,7 @@ def export(request: HttpRequest) -> HttpResponse:
 def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One provider: its indicators, per product, and its quarterly overviews."""
     user = _user(request)
-    provider = get_object_for_user(user, Provider.objects.all(), pk=pk)
+    provider = provider_for_user(user, pk)
     today = timezone.localdate()
     period, form = _period(request, today)
     manage = user.has_opstap_perm(Perm.PROVIDER_MANAGE)
@@ -164,7 +164,7 @@ def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(Perm.PROVIDER_MANAGE)
 def quarterly_overview_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    provider = get_object_for_user(user, Provider.objects.all(), pk=pk)
+    provider = provider_for_user(user, pk)
     form = QuarterlyOverviewForm(request.POST)
     if form.is_valid():
         data: dict[str, Any] = form.cleaned_data

@@ -37,7 +37,6 @@ from opstap.clients.models import (
     UnitCode,
 )
 from opstap.clients.selectors import LadderPosition, resolve_mapping
-from opstap.core.access import scoped
 from opstap.organisations.selectors import municipalities_for
 from opstap.trajectories import selectors as trajectory_selectors
 
@@ -642,7 +641,7 @@ def drilldown_clients(
 ) -> QuerySet[Client]:
     """The clients behind a number, limited to the clients `user` may see."""
     if code is KpiCode.SATISFACTION:
-        return Client.objects.none()
+        return clients_selectors.clients_for(user).none()
     numerator, denominator = client_sets(ctx, code)
     if part == "noemer" and denominator is not None:
         wanted = denominator
@@ -650,7 +649,7 @@ def drilldown_clients(
         wanted = denominator & ~numerator
     else:
         wanted = numerator
-    visible = scoped(user, Client.objects.all())
+    visible = clients_selectors.clients_for(user)
     return (
         visible.filter(pk__in=base_clients(ctx).filter(wanted).values("pk"))
         .select_related("municipality", "case_manager")

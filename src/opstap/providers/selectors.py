@@ -19,7 +19,7 @@ from django.db.models import (
     Subquery,
 )
 
-from opstap.core.access import scoped
+from opstap.core.access import get_object_for_user, scoped
 
 # Public face for other apps: who is provider staff, and for which provider (R-SEC-1).
 from .access import is_provider_staff as is_provider_staff
@@ -510,3 +510,8 @@ def client_signals_all(*, organisation_id: int, client_id: int) -> QuerySet[Sign
 def provider_choices(user: Any) -> list[tuple[int, str]]:
     """(id, name) of the providers the user may see, by name: for filter choices."""
     return list(scoped(user, Provider.objects.all()).order_by("name").values_list("pk", "name"))
+
+
+def provider_for_user(user: Any, pk: int) -> Provider:
+    """One provider the user may see, or Http404 (R-SEC-1), for other apps' pages."""
+    return get_object_for_user(user, Provider.objects.all(), pk=pk)

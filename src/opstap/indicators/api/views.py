@@ -14,11 +14,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from opstap.core.access import HasOpstapPermission, get_object_for_user
+from opstap.core.access import HasOpstapPermission
 from opstap.core.roles import Perm
 from opstap.indicators import selectors
 from opstap.indicators.computation import Period, PeriodError
-from opstap.providers.models import Provider
+from opstap.providers.selectors import provider_for_user
 
 from .serializers import ProviderIndicatorsSerializer
 
@@ -81,7 +81,7 @@ class ProviderIndicatorsView(APIView):
         operation_id="providers_indicators_retrieve",
     )
     def get(self, request: Request, pk: int) -> Response:
-        provider = get_object_for_user(request.user, Provider.objects.all(), pk=pk)
+        provider = provider_for_user(request.user, pk)
         today = timezone.localdate()
         period = _period(request, today)
         row = selectors.provider_indicators(request.user, provider, period=period, today=today)

@@ -7,8 +7,8 @@ check is production code only: test packages and the root conftest are left out 
 
 - `production_layers`: import-linter's `layers` contract on that graph.
 - `public_face`: another app is reached only through its `services`, `selectors` and `models`
-  (packages or modules); entry points at the top layer may also wire an app's `api` router and
-  `urls`. The foundation (`opstap.core`) is a library under every app and has no public-face
+  (packages or modules); entry points at the top layer may also wire an app's `api` viewsets, `urls`
+  and `demo_data`. The foundation (`opstap.core`) is a library under every app and has no public-face
   restriction.
 """
 
@@ -59,7 +59,8 @@ class PublicFaceContract(Contract):
           `models`, with their descendants when they are packages).
         - entry_points: modules at the top (the apps of the top layer and the root URLconf)
           that may also import `wiring` submodules.
-        - wiring: submodule names only the entry points may import (`api`, `urls`).
+        - wiring: submodule names only the entry points may import (`api`, `urls`,
+          `demo_data`).
         - exclude_modules: importers not checked (tests), as glob patterns.
     """
 

@@ -41,11 +41,10 @@ from opstap.core.export_safety import csv_value, save_workbook, xlsx_value
 from opstap.core.roles import Perm, RoleCode
 from opstap.documents import services as uploads
 from opstap.providers.models import RateCeiling
-from opstap.trajectories import handoffs
 from opstap.trajectories import selectors as trajectory_selectors
 from opstap.trajectories.models import Trajectory
 from opstap.trajectories.selectors import Action as TrajectoryAction
-from opstap.trajectories.selectors import add_working_days
+from opstap.trajectories.selectors import add_working_days, handoffs
 from opstap.trajectories.services import handoff_notify
 
 from .models import (

@@ -26,6 +26,7 @@ from opstap.core.access import get_object_for_user, scoped
 from opstap.core.roles import Perm, RoleCode
 
 from . import deadlines as dl
+from . import handoffs as handoffs  # re-exported: the hand-off kinds other apps notify
 
 # `X as X` below: re-exported for other apps, which reach trajectories only through its
 # services, selectors and models (the Atw working-day calendar, R-TRJ-3; workflow names).

@@ -7,9 +7,9 @@ check is production code only: test packages and the root conftest are left out 
 
 - `production_layers`: import-linter's `layers` contract on that graph.
 - `public_face`: another app is reached only through its `services`, `selectors` and `models`
-  (packages or modules); entry points at the top layer may also wire an app's `api` viewsets, `urls`
-  and `demo_data`. The foundation (`opstap.core`) is a library under every app and has no public-face
-  restriction.
+  (packages or modules); entry points at the top layer may also wire an app's `api` viewsets,
+  `urls` and `demo_data`. The foundation (`opstap.core`) is a library under every app and has
+  no public-face restriction.
 """
 
 from __future__ import annotations

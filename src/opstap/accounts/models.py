@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from functools import cached_property
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -132,6 +133,21 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("laatst gebruikt"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
+    expires_at = models.DateTimeField(
+        _("verloopt op"),
+        null=True,
+        blank=True,
+        help_text=_("Daarna werkt het token niet meer (R-SEC-3); leeg = verlopen."),
+    )
+    replaced_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("vervangen door"),
+        help_text=_("Het nieuwe token na rotatie."),
+    )
 
     class Meta:
         verbose_name = _("API-token")
@@ -139,6 +155,9 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    def is_valid_at(self, moment: Any) -> bool:
+        return self.revoked_at is None and self.expires_at is not None and self.expires_at > moment
 
     @staticmethod
     def hash_key(key: str) -> str:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -70,21 +73,75 @@ def user_create(
     return user
 
 
+def _token_days(days: int | None) -> int:
+    value = settings.OPSTAP_API_TOKEN_DAYS if days is None else days
+    if not 1 <= value <= 366:
+        raise AccountError("Een token is 1 tot 366 dagen geldig.")
+    return value
+
+
 @transaction.atomic
-def api_token_issue(*, user: User, name: str) -> tuple[ApiToken, str]:
-    """Issue a bearer token; returns the stored row and the token (shown once)."""
+def api_token_issue(
+    *, user: User, name: str, actor: Any = None, days: int | None = None
+) -> tuple[ApiToken, str]:
+    """Issue a bearer token for an application or provider system, valid `days` (default
+    OPSTAP_API_TOKEN_DAYS); returns the stored row and the token (shown once) (R-SEC-3)."""
     if not user.is_active:
         raise AccountError("Een inactieve gebruiker kan geen token krijgen.")
+    if not (name or "").strip():
+        raise AccountError("Geef het token een naam (het systeem dat het gebruikt).")
     key = ApiToken.generate_key()
     token = ApiToken.objects.create(
-        user=user, name=name, prefix=key[:8], key_hash=ApiToken.hash_key(key)
+        user=user,
+        name=name.strip()[:100],
+        prefix=key[:8],
+        key_hash=ApiToken.hash_key(key),
+        expires_at=timezone.now() + dt.timedelta(days=_token_days(days)),
     )
+    _audit_token(actor, token, "create", f"API-token uitgegeven: {token.name}")
     return token, key
 
 
 @transaction.atomic
-def api_token_revoke(*, token: ApiToken) -> ApiToken:
-    if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
-    return token
+def api_token_rotate(
+    *, token: ApiToken, actor: Any = None, overlap_hours: int = 24, days: int | None = None
+) -> tuple[ApiToken, str]:
+    """Replace a token by a new one for the same user and system. The old one keeps working
+    for `overlap_hours` (so the system can switch without downtime), then expires."""
+    locked = ApiToken.objects.select_for_update().get(pk=token.pk)
+    now = timezone.now()
+    if not locked.is_valid_at(now):
+        raise AccountError("Dit token is ingetrokken of verlopen; geef een nieuw token uit.")
+    if locked.replaced_by_id is not None:
+        raise AccountError("Dit token is al vervangen.")
+    new, key = api_token_issue(user=locked.user, name=locked.name, actor=actor, days=days)
+    end = now + dt.timedelta(hours=max(0, min(overlap_hours, 24 * 14)))
+    locked.expires_at = min(locked.expires_at or end, end)
+    locked.replaced_by = new
+    locked.save(update_fields=["expires_at", "replaced_by"])
+    _audit_token(actor, locked, "update", f"API-token geroteerd: {locked.name}")
+    return new, key
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, actor: Any = None) -> ApiToken:
+    """Revoke a token now (it answers 401 from the next request on)."""
+    locked = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if locked.revoked_at is None:
+        locked.revoked_at = timezone.now()
+        locked.save(update_fields=["revoked_at"])
+        _audit_token(actor, locked, "update", f"API-token ingetrokken: {locked.name}")
+    return locked
+
+
+def _audit_token(actor: Any, token: ApiToken, action: str, purpose: str) -> None:
+    from opstap.audit.services import audit_log
+
+    audit_log(
+        action=action,
+        actor=actor,
+        object_type="api_token",
+        object_id=token.pk,
+        purpose=purpose[:200],
+        organisation_id=token.user.organisation_id,
+    )

@@ -28,9 +28,9 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             .filter(key_hash=ApiToken.hash_key(parts[1]), revoked_at__isnull=True)
             .first()
         )
-        if token is None or not token.user.is_active:
-            raise exceptions.AuthenticationFailed("Ongeldig of ingetrokken token.")
         now = timezone.now()
+        if token is None or not token.user.is_active or not token.is_valid_at(now):
+            raise exceptions.AuthenticationFailed("Ongeldig, verlopen of ingetrokken token.")
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         return token.user, token

@@ -15,7 +15,7 @@ Environment variables:
     CELERY_BROKER_URL optional (redis://127.0.0.1:6379/0); without it background work runs
                       in-process (eager), which is what demo and tests use
     OPSTAP_DEMO       true enables demo-only conveniences (demo accounts, mock logins)
-    OPSTAP_REQUIRE_2FA  true forces TOTP for staff (on in production settings)
+    OPSTAP_REQUIRE_2FA  TOTP for staff; default on everywhere except demo mode
 """
 
 from __future__ import annotations
@@ -58,8 +58,12 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 OPSTAP_DEMO = env_bool("OPSTAP_DEMO", default=False)
-OPSTAP_REQUIRE_2FA = env_bool("OPSTAP_REQUIRE_2FA", default=False)
+# Second factor for staff (R-SEC-3): on in every configuration except the demo; a test or
+# developer setting that turns it off must say so explicitly (conf/test.py does).
+OPSTAP_REQUIRE_2FA = env_bool("OPSTAP_REQUIRE_2FA", default=not OPSTAP_DEMO)
 API_VERSION = "1.0.0"
+# Days an API token is valid (R-SEC-3); rotate before it expires (`manage.py api_token`).
+OPSTAP_API_TOKEN_DAYS = int(env("OPSTAP_API_TOKEN_DAYS", "180"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -188,6 +192,8 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # A common word padded with digits/symbols ('Welkom2026!!!') is refused too (R-SEC-3).
+    {"NAME": "opstap.accounts.passwords.CommonWordPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"

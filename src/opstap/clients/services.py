@@ -4,6 +4,7 @@ the client's timeline and an audit record of the change (R-SEC-2, R-SEC-6)."""
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -95,6 +96,24 @@ _OPTIONAL_FIELDS = {
 _UPDATABLE = _OPTIONAL_FIELDS | {"first_name", "last_name", "date_of_birth", "municipality"}
 
 
+#: A client's plausible age (R-SEC-6): the Participatiewet serves people from 15 (school
+#: leavers, Praktijkroute) and nobody is older than 120; year 1 or today is a typing error.
+MIN_AGE, MAX_AGE = 15, 120
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def has_visible_letter(text: str) -> bool:
+    """At least one letter once zero-width, format and white-space characters are ignored
+    (an 'invisible name' of only U+200B or spaces is refused)."""
+    return any(unicodedata.category(ch).startswith("L") for ch in text)
+
+
 def client_field_errors(fields: dict[str, Any], *, today: dt.date) -> list[ClientError]:
     """Every rule that the given client fields break, in a fixed order (R-CLI-1, R-SEC-6).
 
@@ -118,9 +137,32 @@ def client_field_errors(fields: dict[str, Any], *, today: dt.date) -> list[Clien
                 "De urenbeperking ligt tussen 0 en 40 uur per week.", field="hour_restriction"
             )
         )
+    errors.extend(
+        ClientError(
+            "Vul een naam in met zichtbare letters (geen spaties of onzichtbare tekens).",
+            field=name,
+        )
+        for name in ("first_name", "last_name")
+        if name in fields and not has_visible_letter(str(fields[name] or ""))
+    )
+    prefix = fields.get("last_name_prefix")
+    if prefix and not has_visible_letter(str(prefix)):
+        errors.append(
+            ClientError("Het tussenvoegsel bevat geen zichtbare letters.", field="last_name_prefix")
+        )
     dob = fields.get("date_of_birth")
     if dob is not None and dob > today:
         errors.append(ClientError("De geboortedatum ligt in de toekomst.", field="date_of_birth"))
+    elif dob is not None and not _years_before(today, MAX_AGE) <= dob <= _years_before(
+        today, MIN_AGE
+    ):
+        errors.append(
+            ClientError(
+                f"De geboortedatum is niet aannemelijk: een klant is {MIN_AGE} tot {MAX_AGE} "
+                "jaar oud.",
+                field="date_of_birth",
+            )
+        )
     start, end = fields.get("benefit_start_date"), fields.get("benefit_end_date")
     if start and end and end < start:
         errors.append(
@@ -175,6 +217,11 @@ def client_create(
         raise ClientError("Vul het klantnummer in.", field="client_number")
     if not first_name.strip() or not last_name.strip():
         raise ClientError("Vul voornaam en achternaam in.", field="last_name")
+    names = client_field_errors(
+        {"first_name": first_name, "last_name": last_name}, today=timezone.localdate()
+    )
+    if names:
+        raise names[0]
     fields = {"municipality": municipality, "date_of_birth": date_of_birth, **optional}
     _check_client_fields(organisation.pk, fields)
     _check_case_manager(organisation.pk, case_manager)

@@ -765,6 +765,13 @@ def absence_report(
         raise TrajectoryError("Het tijdstip heeft een tijdzone nodig.", field="occurred_at")
     if occurred_at > reported_at:
         raise TrajectoryError("Verzuim kan niet in de toekomst liggen.", field="occurred_at")
+    # Facts from the record (R-SEC-6): an absence lies within the trajectory, not in year 55.
+    if timezone.localtime(occurred_at).date() < trajectory.order_date:
+        raise TrajectoryError(
+            f"Het verzuim ligt vóór de aanmelding van het traject "
+            f"({trajectory.order_date:%d-%m-%Y}).",
+            field="occurred_at",
+        )
     if appointment is not None:
         if appointment.trajectory_id != trajectory.pk:
             raise TrajectoryError("Deze afspraak hoort niet bij dit traject.", field="appointment")

@@ -899,3 +899,23 @@ def test_overdue_filter_and_flag_use_the_stored_due_date(
     assert page[0].is_overdue is True  # type: ignore[attr-defined]
     page = selectors.mark_overdue(list(Trajectory.objects.filter(pk=trajectory.pk)), on=due)
     assert page[0].is_overdue is False  # type: ignore[attr-defined]
+
+
+def test_absence_in_year_55_is_refused(
+    order: Callable[..., Trajectory],
+    product3: Product,
+    walk: Callable[..., Trajectory],
+    provider_user_a: User,
+) -> None:
+    """R-SEC-6, R-ABS-1 (issue 19 item 8): an absence dated in the year 55 was stored. An
+    absence cannot lie before the trajectory's order date (a fact from the record)."""
+    trajectory = walk(order(product3), "running")
+    for when in (
+        dt.datetime(55, 3, 1, 9, 0, tzinfo=dt.UTC),
+        dt.datetime.combine(trajectory.order_date - dt.timedelta(days=1), dt.time(9), AMS),
+    ):
+        with pytest.raises(TrajectoryError) as info:
+            services.absence_report(
+                actor=provider_user_a, trajectory=trajectory, occurred_at=when, reason="Ziek"
+            )
+        assert info.value.field == "occurred_at" and "vóór de aanmelding" in info.value.message

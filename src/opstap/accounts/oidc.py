@@ -98,6 +98,28 @@ def digid_organisation(slug: str | None = None) -> Organisation | None:
     return orgs[0] if len(orgs) == 1 else None
 
 
+def demo_residents(limit: int = 20) -> list[dict[str, str]]:
+    """For the mock DigiD page in demo mode only: the residents linked to a client, with the
+    BSN and organisation the mock broker would send (demo data, never real people)."""
+    try:
+        client_model = apps.get_model("clients", "Client")
+    except LookupError:
+        return []
+    rows = (
+        client_model._default_manager.filter(user__isnull=False, user__is_active=True)
+        .select_related("organisation")
+        .order_by("last_name", "first_name", "pk")[:limit]
+    )
+    return [
+        {
+            "name": " ".join(p for p in (c.first_name, c.last_name_prefix, c.last_name) if p),
+            "bsn": str(c.bsn),
+            "organisation": c.organisation.slug,
+        }
+        for c in rows
+    ]
+
+
 def resident_from_claims(
     claims: Mapping[str, Any], organisation: Organisation | None
 ) -> User | None:

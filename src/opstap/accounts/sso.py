@@ -22,7 +22,13 @@ from opstap.audit.services import audit_log
 from opstap.core.access import public_view
 
 from .forms import MockDigiDLoginForm, MockStaffLoginForm
-from .oidc import _PrefixedSettings, digid_organisation, resident_from_claims, staff_from_claims
+from .oidc import (
+    _PrefixedSettings,
+    demo_residents,
+    digid_organisation,
+    resident_from_claims,
+    staff_from_claims,
+)
 from .session_policy import LOGIN_METHOD, MFA_BY_IDP
 
 _MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -114,7 +120,13 @@ def mock_digid_login(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/mock_oidc.html",
-        {"page_title": "Mock DigiD", "form": form, "kind": "digid"},
+        {
+            "page_title": "Mock DigiD",
+            "form": form,
+            "kind": "digid",
+            # Demo only: the demo residents to pick, so nobody has to know a BSN.
+            "demo_residents": demo_residents() if settings.OPSTAP_DEMO else [],
+        },
     )
 
 

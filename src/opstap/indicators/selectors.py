@@ -23,6 +23,7 @@ from django.db.models import QuerySet
 
 from opstap.core.access import scoped
 from opstap.invoices import selectors as invoice_selectors
+from opstap.kpis import selectors as kpi_selectors
 from opstap.providers import selectors as provider_selectors
 from opstap.providers.models import Product, Provider
 from opstap.trajectories import selectors as trajectory_selectors
@@ -96,11 +97,25 @@ def _base_facts(
         start=period.start,
         end=period.end,
     )
+    satisfaction = kpi_selectors.satisfaction_by_trajectory_group(
+        organisation_id=organisation_id,
+        provider_ids=provider_ids,
+        group=group,
+        start=period.start,
+        end=period.end,
+    )
     result: dict[int, IndicatorFacts] = {}
-    for key in set(counts) | set(deadlines) | set(costs):
+    for key in set(counts) | set(deadlines) | set(costs) | set(satisfaction):
         values: dict[str, Any] = {**counts.get(key, {}), **deadlines.get(key, {})}
         cost, paid_invoices = costs.get(key, (Decimal("0.00"), 0))
-        result[key] = IndicatorFacts(**values, cost_paid=cost, invoices_paid=paid_invoices)
+        answers, score_sum = satisfaction.get(key, (0, Decimal(0)))
+        result[key] = IndicatorFacts(
+            **values,
+            cost_paid=cost,
+            invoices_paid=paid_invoices,
+            satisfaction_count=answers,
+            satisfaction_sum=score_sum,
+        )
     return result
 
 

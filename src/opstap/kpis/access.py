@@ -11,7 +11,13 @@ from django.db.models import QuerySet
 from opstap.core.access import register_scope
 from opstap.core.roles import Perm
 
-from .models import KpiSettings, KpiTarget, LabourMarketRegionProvider, SatisfactionSurveyWave
+from .models import (
+    KpiSettings,
+    KpiTarget,
+    LabourMarketRegionProvider,
+    SatisfactionResponse,
+    SatisfactionSurveyWave,
+)
 
 
 def _steering(user: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
@@ -22,3 +28,12 @@ def _steering(user: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
 
 for _model in (KpiTarget, KpiSettings, SatisfactionSurveyWave, LabourMarketRegionProvider):
     register_scope(_model)(_steering)
+
+
+@register_scope(SatisfactionResponse)
+def _own_answers(user: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
+    """A resident sees their own answers; staff see only the aggregates (R-KPI-6, R-PI-1),
+    which the selectors compute without rows."""
+    if user.has_opstap_perm(Perm.PORTAL_VIEW) and not user.has_opstap_perm(Perm.CLIENT_VIEW):
+        return qs.filter(client__user_id=user.pk)
+    return qs.none()

@@ -24,11 +24,14 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
+from opstap.trajectories.workflow import ENDED_STATES, State
+
 __all__ = [
     "ACTIVITY_WINDOW_MONTHS_DEFAULT",
     "CARE_GUIDANCE_STEPS",
     "DEFINITIONS",
     "DOCUMENTED_ACTIVITY_KINDS",
+    "SURVEY_STATES",
     "WORK_GUIDANCE_STEPS",
     "KpiCode",
     "KpiCounts",
@@ -47,6 +50,7 @@ __all__ = [
     "months_back",
     "share_pct",
     "status_of",
+    "survey_open_for",
     "weighted_score",
 ]
 
@@ -404,3 +408,15 @@ def evaluate(
         expected=None if target is None else expected_so_far(d.kind, target, elapsed),
         status=status_of(d.kind, realised=realised, target=target, elapsed=elapsed),
     )
+
+
+#: R-KPI-6 in the portal: after these states a resident is asked once how satisfied they were
+#: with the trajectory (ended, reported on, or handed over).
+SURVEY_STATES: frozenset[str] = frozenset(
+    {s.value for s in ENDED_STATES} | {State.FINAL_REPORT_RECEIVED.value, State.HANDED_OVER.value}
+)
+
+
+def survey_open_for(state: str) -> bool:
+    """May a trajectory in `state` be rated by its client (R-KPI-6)?"""
+    return state in SURVEY_STATES

@@ -134,3 +134,70 @@ class LabourMarketRegionProvider(OrganisationOwned):
 
     def __str__(self) -> str:
         return str(self.provider_id)
+
+
+class SatisfactionResponse(OrganisationOwned):
+    """One resident's answer to the satisfaction survey in the portal (R-KPI-6, R-POR): a
+    score 1-10 and an optional remark, once per ended trajectory or once per open wave. The
+    scores count in R-KPI-6 (one respondent each) and, when about a trajectory, in the
+    provider's satisfaction indicator (R-PI-1)."""
+
+    client = models.ForeignKey(
+        "clients.Client",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("klant"),
+        help_text=_("Wie antwoordde."),
+    )
+    trajectory = models.ForeignKey(
+        "trajectories.Trajectory",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("traject"),
+        help_text=_("Het beëindigde traject waar het antwoord over gaat."),
+    )
+    wave = models.ForeignKey(
+        SatisfactionSurveyWave,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="responses",
+        verbose_name=_("meting"),
+        help_text=_("De meting waarin het antwoord is gegeven."),
+    )
+    score = models.PositiveSmallIntegerField(
+        _("rapportcijfer"),
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=_("1-10."),
+    )
+    remark = models.TextField(_("toelichting"), blank=True, help_text=_("Optioneel."))
+    answered_on = models.DateField(_("beantwoord op"), help_text=_("Datum van het antwoord."))
+
+    class Meta:
+        verbose_name = _("antwoord klanttevredenheid")
+        verbose_name_plural = _("antwoorden klanttevredenheid")
+        ordering = ["-answered_on", "id"]
+        indexes = [
+            models.Index(fields=["organisation", "answered_on"], name="kpi_response_day"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "trajectory"],
+                condition=models.Q(trajectory__isnull=False),
+                name="uniq_response_per_trajectory",
+            ),
+            models.UniqueConstraint(
+                fields=["client", "wave"],
+                condition=models.Q(wave__isnull=False),
+                name="uniq_response_per_wave",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(trajectory__isnull=False) | models.Q(wave__isnull=False),
+                name="response_about_something",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(score__gte=1, score__lte=10), name="response_score_1_10"
+            ),
+        ]

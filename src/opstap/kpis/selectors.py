@@ -23,7 +23,8 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import connections
-from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from opstap.clients import selectors as clients_selectors
@@ -42,7 +43,13 @@ from opstap.trajectories import selectors as trajectory_selectors
 
 from . import formulas as f
 from .formulas import KpiCode, KpiCounts, KpiKind, KpiResult
-from .models import KpiSettings, KpiTarget, LabourMarketRegionProvider, SatisfactionSurveyWave
+from .models import (
+    KpiSettings,
+    KpiTarget,
+    LabourMarketRegionProvider,
+    SatisfactionResponse,
+    SatisfactionSurveyWave,
+)
 
 #: The KPIs counted on clients (all but the survey score).
 CLIENT_KPIS: tuple[KpiCode, ...] = tuple(
@@ -216,13 +223,35 @@ def _surveys(ctx: KpiContext) -> QuerySet[SatisfactionSurveyWave]:
     return qs
 
 
+def _portal_answers(
+    ctx: KpiContext, start: dt.date, end: dt.date, *group: Any
+) -> list[tuple[Any, ...]]:
+    """Answers given in the portal (R-KPI-6, R-POR) between `start` and `end`, as
+    (group values..., mean score, respondents) rows: each answer is one respondent."""
+    qs = SatisfactionResponse.objects.filter(
+        organisation_id=ctx.organisation_id, answered_on__gte=start, answered_on__lte=end
+    )
+    if ctx.filters.municipality:
+        qs = qs.filter(client__municipality_id=ctx.filters.municipality)
+    names = [f"g{i}" for i in range(len(group))]
+    rows = (
+        qs.order_by()
+        .annotate(**dict(zip(names, group, strict=True)))
+        .values(*names)
+        .annotate(total=Sum("score"), n=Count("pk"))
+        .values_list(*names, "total", "n")
+    )
+    return [(*r[:-2], Decimal(r[-2]) / r[-1], r[-1]) for r in rows if r[-1]]
+
+
 def satisfaction_counts(ctx: KpiContext) -> KpiCounts:
-    """R-KPI-6: the respondent-weighted score of the year's waves (one query)."""
+    """R-KPI-6: the respondent-weighted score of the year's waves and of the answers given
+    in the portal, each answer one respondent (two queries)."""
     waves = list(
         _surveys(ctx)
         .filter(held_on__gte=ctx.year_start, held_on__lte=ctx.on)
         .values_list("score", "respondents")
-    )
+    ) + _portal_answers(ctx, ctx.year_start, ctx.on)
     return KpiCounts(
         numerator=sum(n for _s, n in waves),
         score=f.weighted_score([(Decimal(s), n) for s, n in waves]),
@@ -415,7 +444,7 @@ def _satisfaction_by_municipality(ctx: KpiContext) -> list[BreakdownRow]:
         _surveys(ctx)
         .filter(held_on__gte=ctx.year_start, held_on__lte=ctx.on)
         .values_list("municipality_id", "score", "respondents")
-    )
+    ) + _portal_answers(ctx, ctx.year_start, ctx.on, F("client__municipality_id"))
     result = []
     names = [(None, "Hele organisatie")] + [
         (m.pk, m.name) for m in municipalities_for(ctx.organisation_id)
@@ -555,6 +584,8 @@ def _trend(ctx: KpiContext, code: KpiCode) -> list[TrendPoint]:
                 .values_list("held_on", "score", "respondents")
             ):
                 per_month.setdefault(held_on.replace(day=1), []).append((Decimal(score), n))
+            for month, score, n in _portal_answers(ctx, first, ctx.on, TruncMonth("answered_on")):
+                per_month.setdefault(month, []).append((score, n))
         return [
             TrendPoint(
                 m, f.weighted_score(per_month.get(m, [])), sum(n for _s, n in per_month.get(m, []))
@@ -663,3 +694,27 @@ def kpi_is_client_based(code: KpiCode) -> bool:
 
 def with_filters(ctx: KpiContext, **changes: Any) -> KpiContext:
     return replace(ctx, filters=replace(ctx.filters, **changes))
+
+
+def satisfaction_by_trajectory_group(
+    *, organisation_id: int, provider_ids: list[int], group: str, start: dt.date, end: dt.date
+) -> dict[int, tuple[int, Decimal]]:
+    """The providers' satisfaction indicator (R-PI-1, outcome "klanttevredenheid"): per
+    provider or product (`group` = "provider_id" | "product_id") the number and sum of the
+    scores residents gave in the portal about a trajectory, answered in the period; one
+    grouped query."""
+    if group not in ("provider_id", "product_id"):
+        raise ValueError(group)
+    rows = (
+        SatisfactionResponse.objects.filter(
+            organisation_id=organisation_id,
+            trajectory__provider_id__in=provider_ids,
+            answered_on__gte=start,
+            answered_on__lte=end,
+        )
+        .order_by()
+        .values(key=F(f"trajectory__{group}"))
+        .annotate(n=Count("pk"), total=Sum("score"))
+        .values_list("key", "n", "total")
+    )
+    return {key: (n, Decimal(total)) for key, n, total in rows}

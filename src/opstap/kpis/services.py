@@ -8,14 +8,21 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log
+from opstap.clients.services import client_event_record
 from opstap.organisations.models import Municipality, Organisation
 
-from .formulas import KpiCode, KpiKind, definition
-from .models import KpiSettings, KpiTarget, LabourMarketRegionProvider, SatisfactionSurveyWave
+from .formulas import KpiCode, KpiKind, definition, survey_open_for
+from .models import (
+    KpiSettings,
+    KpiTarget,
+    LabourMarketRegionProvider,
+    SatisfactionResponse,
+    SatisfactionSurveyWave,
+)
 
 
 class KpiError(Exception):
@@ -142,6 +149,85 @@ def survey_wave_record(
         organisation_id=organisation.pk,
     )
     return wave
+
+
+def open_survey_wave(organisation_id: int, *, on: dt.date) -> SatisfactionSurveyWave | None:
+    """The wave residents may answer in now: the first one (organisation-wide) whose end
+    date has not passed."""
+    return (
+        SatisfactionSurveyWave.objects.filter(
+            organisation_id=organisation_id, municipality__isnull=True, held_on__gte=on
+        )
+        .order_by("held_on", "id")
+        .first()
+    )
+
+
+@transaction.atomic
+def satisfaction_response_record(
+    *,
+    actor: Any,
+    client: Any,
+    score: int | str,
+    remark: str = "",
+    trajectory: Any = None,
+    wave: SatisfactionSurveyWave | None = None,
+    on: dt.date,
+) -> SatisfactionResponse:
+    """A resident answers the satisfaction survey (R-KPI-6, R-POR): a whole score 1-10 and
+    an optional remark, once per ended trajectory or once per open wave. The answer counts
+    as one respondent in R-KPI-6 and, about a trajectory, in the provider's satisfaction
+    indicator (R-PI-1). Only the client themselves (their linked account) answers."""
+    if actor is None or getattr(client, "user_id", None) != actor.pk:
+        raise KpiError("Alleen de klant zelf kan deze vragenlijst invullen.")
+    if (trajectory is None) == (wave is None):
+        raise KpiError("Kies een traject of een meting om over te antwoorden.")
+    try:
+        value = int(str(score).strip())
+    except ValueError:
+        value = 0
+    if not 1 <= value <= 10:
+        raise KpiError("Kies een cijfer van 1 tot en met 10.", field="score")
+    if trajectory is not None:
+        if trajectory.client_id != client.pk:
+            raise KpiError("Dit traject hoort niet bij u.", field="trajectory")
+        if not survey_open_for(trajectory.state):
+            raise KpiError(
+                "U kunt een cijfer geven als het traject is afgelopen.", field="trajectory"
+            )
+    if wave is not None and (wave.organisation_id != client.organisation_id or wave.held_on < on):
+        raise KpiError("Deze meting is gesloten.", field="wave")
+    try:
+        with transaction.atomic():
+            response = SatisfactionResponse.objects.create(
+                organisation_id=client.organisation_id,
+                client=client,
+                trajectory=trajectory,
+                wave=wave,
+                score=value,
+                remark=remark.strip()[:2000],
+                answered_on=on,
+            )
+    except IntegrityError as exc:  # a second answer, or a double click racing the first
+        raise KpiError("U heeft deze vragen al beantwoord. Dank u wel!", field="score") from exc
+    client_event_record(
+        client=client,
+        kind="other",
+        summary=f"Tevredenheid: rapportcijfer {value} gegeven via Mijn Opstap",
+        actor=actor,
+        source="kpis",
+        data={"satisfaction_response": response.pk},
+    )
+    audit_log(
+        action=AuditAction.CREATE,
+        actor=actor,
+        object_type="satisfaction_response",
+        object_id=response.pk,
+        client_id=client.pk,
+        purpose="Klanttevredenheid beantwoord (klantportaal)",
+        organisation_id=client.organisation_id,
+    )
+    return response
 
 
 @transaction.atomic

@@ -1,9 +1,11 @@
-"""The client portal (R-POR): what a resident sees about themselves.
+"""The client portal (R-POR): what a resident sees about themselves and what they can do.
 
-This first slice is read-only: the case manager and how to reach them, current trajectories
-with their provider, and the custom budget. Everything comes through the same scoped
-selectors as staff pages (a resident's scope is exactly their own client, R-SEC-1) and every
-view is audited (R-SEC-2).
+"Mijn Opstap" shows the case manager and how to reach them, the trajectories with where they
+stand and what happens next (in plain language, `plain_language.py`), the coming
+appointments, the documents staff shared, the custom budget; the resident uploads a document,
+answers the satisfaction survey and claims travel costs. Everything comes through the same
+scoped selectors as staff pages (a resident's scope is exactly their own client, R-SEC-1) and
+every view is audited (R-SEC-2). Every portal action can also be done by a case manager.
 """
 
 from __future__ import annotations
@@ -11,24 +13,29 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from opstap.audit.models import AuditAction
-from opstap.audit.services import audit_read, audit_records_for_request
+from opstap.audit.services import audit_log, audit_read, audit_records_for_request
 from opstap.clients import selectors as client_selectors
-from opstap.core.access import permission_required
+from opstap.clients.models import Client
+from opstap.core.access import get_object_for_user, permission_required
 from opstap.core.roles import Perm
 from opstap.invoices import selectors as invoice_selectors
 from opstap.invoices import services as invoice_services
+from opstap.kpis import services as kpi_services
+from opstap.kpis.formulas import survey_open_for
 from opstap.trajectories import selectors as trajectory_selectors
+from opstap.trajectories.models import Trajectory
 
-from .forms import TravelClaimForm
+from . import selectors, services
+from .forms import SurveyForm, TravelClaimForm, UploadForm
+from .models import ClientUpload
 
 
-@permission_required(Perm.PORTAL_VIEW)
-def home(request: HttpRequest) -> HttpResponse:
+def _own_client(request: HttpRequest) -> Client:
     client = (
         client_selectors.clients_for(request.user)
         .select_related("case_manager", "municipality")
@@ -37,13 +44,14 @@ def home(request: HttpRequest) -> HttpResponse:
     if client is None:
         # A resident account not (yet) linked to a client file.
         raise Http404
+    return client
+
+
+@permission_required(Perm.PORTAL_VIEW)
+def home(request: HttpRequest) -> HttpResponse:
+    client = _own_client(request)
     today = timezone.localdate()
-    trajectories = (
-        trajectory_selectors.trajectories_for(request.user)
-        .filter(client=client)
-        .select_related("product", "provider")
-        .order_by("-order_date")
-    )
+    overview = selectors.portal_overview(request.user, client, today=today)
     audit_read(request, client, client.pk, "klantportaal: eigen gegevens inzien")
     return render(
         request,
@@ -51,41 +59,204 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "page_title": "Mijn Opstap",
             "client": client,
-            "trajectories": trajectories,
+            "overview": overview,
+            "upload_form": UploadForm(),
             "budget": client_selectors.budget_summary(client, year=today.year),
         },
     )
 
 
 @permission_required(Perm.PORTAL_VIEW)
+def upload(request: HttpRequest) -> HttpResponse:
+    """Send a document to the case manager (the one upload rule, `documents.uploads`)."""
+    client = _own_client(request)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.client_upload_submit(
+                actor=request.user,
+                client=client,
+                title=form.cleaned_data["title"],
+                upload=form.cleaned_data["file"],
+            )
+        except services.PortalError as exc:
+            form.add_error(exc.field or None, exc.message)
+        else:
+            messages.success(request, "Uw document is verstuurd naar uw klantmanager.")
+            return redirect("portal:home")
+    uploads = list(selectors.client_uploads(request.user)[:50])
+    audit_records_for_request(
+        request,
+        action=AuditAction.LIST,
+        object_type="client_upload",
+        items=[(u.pk, u.client_id) for u in uploads],
+        purpose="klantportaal: eigen documenten",
+    )
+    return render(
+        request,
+        "portal/upload.html",
+        {"page_title": "Document sturen", "form": form, "uploads": uploads},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _download(
+    request: HttpRequest, document: Any, *, purpose: str, object_type: str
+) -> FileResponse:
+    audit_log(
+        action=AuditAction.READ,
+        request=request,
+        object_type=object_type,
+        object_id=document.pk,
+        client_id=document.client_id if hasattr(document, "client_id") else None,
+        purpose=purpose,
+    )
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.file_name or "document",
+        content_type=document.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@permission_required(Perm.PORTAL_VIEW)
+def upload_download(request: HttpRequest, pk: int) -> FileResponse:
+    """The resident opens a document they sent."""
+    document = get_object_for_user(request.user, ClientUpload.objects.all(), pk=pk)
+    return _download(
+        request, document, purpose="klantportaal: eigen document", object_type="client_upload"
+    )
+
+
+@permission_required(Perm.CLIENT_VIEW)
+def upload_staff(request: HttpRequest, pk: int) -> FileResponse:
+    """Staff who may see the client open a document the client sent (the notification's
+    link); anyone else gets a 404."""
+    document = get_object_for_user(request.user, ClientUpload.objects.all(), pk=pk)
+    return _download(
+        request,
+        document,
+        purpose="Document van de klant (klantportaal)",
+        object_type="client_upload",
+    )
+
+
+@permission_required(Perm.PORTAL_VIEW)
+def shared_document(request: HttpRequest, pk: int) -> FileResponse:
+    """A plan or report staff shared with the resident (and only such a document)."""
+    document = get_object_for_user(
+        request.user, trajectory_selectors.documents_shared_with_client(request.user), pk=pk
+    )
+    if not document.file:
+        raise Http404
+    audit_log(
+        action=AuditAction.READ,
+        request=request,
+        object_type="trajectory_document",
+        object_id=document.pk,
+        client_id=document.trajectory.client_id,
+        purpose="klantportaal: gedeeld document",
+    )
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.file_name or "document",
+        content_type=document.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@permission_required(Perm.PORTAL_VIEW)
+def survey(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """The satisfaction survey (R-KPI-6): about an ended trajectory (`pk`), or the open wave."""
+    client = _own_client(request)
+    today = timezone.localdate()
+    trajectory: Trajectory | None = None
+    wave = None
+    if pk is not None:
+        trajectory = get_object_for_user(
+            request.user,
+            trajectory_selectors.trajectories_for(request.user).select_related(
+                "product", "provider"
+            ),
+            pk=pk,
+        )
+        if not survey_open_for(trajectory.state):
+            raise Http404
+        subject = f"{trajectory.product.name} bij {trajectory.provider.name}"
+    else:
+        wave = kpi_services.open_survey_wave(client.organisation_id, on=today)
+        if wave is None:
+            raise Http404
+        subject = "de sociale dienst"
+    form = SurveyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            kpi_services.satisfaction_response_record(
+                actor=request.user,
+                client=client,
+                trajectory=trajectory,
+                wave=wave,
+                score=form.cleaned_data["score"],
+                remark=form.cleaned_data["remark"],
+                on=today,
+            )
+        except kpi_services.KpiError as exc:
+            form.add_error("score" if exc.field == "score" else None, exc.message)
+        else:
+            messages.success(request, "Dank u wel voor uw antwoord!")
+            return redirect("portal:home")
+    return render(
+        request,
+        "portal/survey.html",
+        {"page_title": "Hoe tevreden bent u?", "form": form, "subject": subject},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@permission_required(Perm.PORTAL_VIEW)
 def travel(request: HttpRequest) -> HttpResponse:
-    """The candidate claims travel costs for their own trajectory (R-BILL-9, R-POR); each
-    trip is checked against the attendance register, and the decision per trip is shown."""
+    """The candidate claims travel costs for their own trajectory (R-BILL-9, R-POR): a form
+    with the appointments the provider registered as attended (a checkbox, km and costs per
+    trip) or another day as dd-mm-jjjj. Each trip is checked against the attendance register
+    only, and the decision per trip is shown."""
     user: Any = request.user
-    started = (
+    started = list(
         trajectory_selectors.trajectories_for(user)
         .filter(start_date__isnull=False)
         .select_related("product", "provider")
         .order_by("-start_date")
     )
-    choices = [(t.pk, f"{t.product.name} bij {t.provider.name}") for t in started]
-    form = TravelClaimForm(request.POST or None, trajectory_choices=choices)
-    if request.method == "POST" and form.is_valid():
-        trajectory = started.filter(pk=form.cleaned_data["trajectory"]).first()
-        try:
-            if trajectory is None:
-                raise Http404
-            invoice_services.travel_claim_submit(
-                actor=user,
-                trajectory=trajectory,
-                trips=invoice_services.trip_lines_parse(form.cleaned_data["trips"]),
-            )
-        except invoice_services.InvoiceError as exc:
-            form.add_error("trips" if exc.field == "trips" else None, exc.message)
-        else:
-            messages.success(request, "Uw declaratie is ontvangen en gecontroleerd.")
-            return redirect("portal:travel")
     claims = list(invoice_selectors.travel_claims_for(user).prefetch_related("trips")[:20])
+    claimable = selectors.claimable_appointments(user, started)
+    posted_for = request.POST.get("trajectory") if request.method == "POST" else None
+    sections = []
+    for t in started:
+        bound = posted_for == str(t.pk)
+        form = TravelClaimForm(
+            request.POST if bound else None,
+            appointments=claimable.get(t.pk, []),
+            prefix=f"t{t.pk}",
+        )
+        if bound and form.is_valid():
+            try:
+                invoice_services.travel_claim_submit(
+                    actor=user,
+                    trajectory=t,
+                    trips=[
+                        invoice_services.TripInput(day, km, amount)
+                        for day, km, amount in form.cleaned_data["trips"]
+                    ],
+                )
+            except invoice_services.InvoiceError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, "Uw declaratie is ontvangen en nagekeken.")
+                return redirect("portal:travel")
+        sections.append({"trajectory": t, "form": form})
     for claim in claims:  # both payers reimburse the candidate; the split is not theirs
         claim.reimbursed = claim.organisation_pays + claim.provider_pays  # type: ignore[attr-defined]
     audit_records_for_request(
@@ -98,5 +269,6 @@ def travel(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/travel.html",
-        {"page_title": "Reiskosten declareren", "form": form, "claims": claims},
+        {"page_title": "Reiskosten declareren", "sections": sections, "claims": claims},
+        status=400 if posted_for else 200,
     )

@@ -24,6 +24,10 @@ ACTION_CHOICES = [(action.value, label) for action, label in ACTION_LABELS_NL.it
     ("document", "Document ingediend"),
     ("absence", "Verzuim gemeld"),
     ("outcome", "Resultaat vastgelegd"),
+    ("appointment", "Afspraak gepland"),
+    ("attendance", "Aanwezigheid vastgelegd"),
+    ("document_share", "Document gedeeld met de klant"),
+    ("document_unshare", "Document niet meer gedeeld met de klant"),
 ]
 ROTONDE_CHOICES = [(exit_.value, label) for exit_, label in ROTONDE_LABELS_NL.items()]
 
@@ -419,6 +423,11 @@ class TrajectoryDocument(OrganisationOwned):
         help_text=_("Wie het document indiende."),
     )
     submitted_at = models.DateTimeField(_("ingediend op"), help_text=_("Tijdstip van indienen."))
+    shared_with_client = models.BooleanField(
+        _("gedeeld met de klant"),
+        default=False,
+        help_text=_("De klantmanager deelt dit document met de klant in Mijn Opstap (R-POR)."),
+    )
 
     class Meta:
         verbose_name = _("trajectdocument")
@@ -467,7 +476,13 @@ class Appointment(OrganisationOwned):
         verbose_name = _("afspraak")
         verbose_name_plural = _("afspraken")
         ordering = ["starts_at", "id"]
-        indexes = [models.Index(fields=["trajectory", "starts_at"], name="trj_appointment_ts")]
+        indexes = [
+            models.Index(fields=["trajectory", "starts_at"], name="trj_appointment_ts"),
+            # the attendance register of a provider (a date range) and travel claims
+            # (attended appointments of a trajectory)
+            models.Index(fields=["organisation", "starts_at"], name="trj_appointment_day"),
+            models.Index(fields=["trajectory", "attendance"], name="trj_appointment_att"),
+        ]
 
 
 class Absence(OrganisationOwned):

@@ -76,6 +76,7 @@ __all__ = [
     "handoff_notify",
     "outcome_record",
     "outcomes_check_durability",
+    "trajectory_document_share",
     "trajectory_document_submit",
     "trajectory_order",
     "trajectory_transition",
@@ -705,26 +706,98 @@ def appointment_create(
     _require_provider_or_cm(actor, trajectory)
     if timezone.is_naive(starts_at):
         raise TrajectoryError("Het tijdstip heeft een tijdzone nodig.", field="starts_at")
-    return Appointment.objects.create(
+    appointment = Appointment.objects.create(
         organisation_id=trajectory.organisation_id,
         trajectory=trajectory,
         starts_at=starts_at,
         description=description.strip()[:200],
     )
+    _record(
+        actor=actor,
+        trajectory=trajectory,
+        action="appointment",
+        from_state=trajectory.state,
+        reason="",
+        payload={"appointment": appointment.pk},
+        summary=f"Afspraak gepland op {timezone.localtime(starts_at):%d-%m-%Y %H:%M}",
+    )
+    return appointment
 
 
 @transaction.atomic
 def attendance_record(*, actor: Any, appointment: Appointment, status: str) -> Appointment:
-    """Register attendance (needed for travel costs, R-BILL-9); absence goes through
-    `absence_report` so it is reported and judged (R-ABS-1)."""
+    """Register attendance in the register (R-ABS-1) that travel claims are checked against
+    (R-BILL-9); an absence goes through `absence_report` so it is reported and judged. An
+    appointment that has not begun cannot be marked attended."""
     _require_provider_or_cm(actor, appointment.trajectory)
     if status not in AttendanceStatus.values or status == AttendanceStatus.PLANNED:
         raise TrajectoryError("Kies aanwezig, afwezig, afgezegd of verplaatst.", field="status")
     appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    now = timezone.now()
+    if status == AttendanceStatus.ATTENDED and appointment.starts_at > now:
+        raise TrajectoryError(
+            "Deze afspraak is nog niet begonnen: aanwezigheid kunt u daarna vastleggen.",
+            field="status",
+        )
+    before = appointment.attendance
     appointment.attendance = status
-    appointment.recorded_at = timezone.now()
+    appointment.recorded_at = now
     appointment.save(update_fields=["attendance", "recorded_at"])
+    trajectory = appointment.trajectory
+    _record(
+        actor=actor,
+        trajectory=trajectory,
+        action="attendance",
+        from_state=trajectory.state,
+        reason="",
+        payload={"appointment": appointment.pk, "attendance": status},
+        summary=(
+            f"Aanwezigheid {timezone.localtime(appointment.starts_at):%d-%m-%Y}: "
+            f"{AttendanceStatus(status).label}"
+        ),
+        changes={"attendance": [before, status]},
+    )
     return appointment
+
+
+@transaction.atomic
+def trajectory_document_share(
+    *, actor: Any, document: TrajectoryDocument, shared: bool
+) -> TrajectoryDocument:
+    """The case manager shares a plan or report with the client in Mijn Opstap (R-POR), or
+    stops sharing it. Nothing is shared unless staff choose to (default: not shared)."""
+    trajectory = document.trajectory
+    _check_visible(actor, trajectory)
+    if RoleCode.CASE_MANAGER not in _workflow_roles(actor, trajectory):
+        raise TrajectoryError("Alleen de klantmanager kan documenten met de klant delen.")
+    if document.kind not in SHAREABLE_KINDS:
+        raise TrajectoryError("Alleen een plan of een rapportage kan worden gedeeld.", field="kind")
+    document = TrajectoryDocument.objects.select_for_update().get(pk=document.pk)
+    if document.shared_with_client == shared:
+        return document
+    document.shared_with_client = shared
+    document.save(update_fields=["shared_with_client"])
+    _record(
+        actor=actor,
+        trajectory=trajectory,
+        action="document_share" if shared else "document_unshare",
+        from_state=trajectory.state,
+        reason="",
+        payload={"document": document.pk},
+        summary=(
+            f"'{document.title}' gedeeld met de klant"
+            if shared
+            else f"'{document.title}' niet meer gedeeld met de klant"
+        ),
+        changes={"shared_with_client": [not shared, shared]},
+    )
+    return document
+
+
+#: What a case manager may share with the client (R-POR: "plan, reports").
+SHAREABLE_KINDS = frozenset(
+    {DocumentKind.PLAN, DocumentKind.PROGRESS_REPORT, DocumentKind.FINAL_REPORT}
+)
 
 
 def _current_case_manager(trajectory: Trajectory) -> Any:

@@ -13,4 +13,9 @@ urlpatterns = [
     path("<int:pk>/verzuim/", views.trajectory_absence, name="absence"),
     path("<int:pk>/resultaat/", views.trajectory_outcome, name="outcome"),
     path("<int:pk>/documenten/<int:document_pk>/", views.document_download, name="document"),
+    path(
+        "<int:pk>/documenten/<int:document_pk>/delen/",
+        views.document_share,
+        name="document_share",
+    ),
 ]

@@ -164,6 +164,8 @@ def _detail_context(request: HttpRequest, trajectory: Trajectory, **extra: Any) 
         "action_forms": _action_forms(user, trajectory, extra.pop("bound_action", None)),
         "can_act": can_act,
         "can_report": can_act and running,
+        "can_share": RoleCode.CASE_MANAGER in workflow_roles,
+        "shareable_kinds": [k.value for k in services.SHAREABLE_KINDS],
         "report_form": extra.pop("report_form", None) or ProgressReportForm(),
         "absence_form": extra.pop("absence_form", None) or AbsenceForm(),
         "outcome_form": extra.pop("outcome_form", None) or OutcomeForm(),
@@ -310,6 +312,28 @@ def trajectory_outcome(request: HttpRequest, pk: int) -> HttpResponse:
     except services.TrajectoryError as exc:
         return _error(request, trajectory, exc.message, outcome_form=form)
     messages.success(request, "Het resultaat is vastgelegd.")
+    return redirect("trajectories:detail", pk=trajectory.pk)
+
+
+@require_POST
+@permission_required(Perm.TRAJECTORY_ORDER)
+def document_share(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+    """The case manager shares a plan or report with the client in Mijn Opstap (R-POR)."""
+    trajectory = _trajectory_for(request, pk)
+    document = get_object_for_user(
+        request.user, TrajectoryDocument.objects.filter(trajectory=trajectory), pk=document_pk
+    )
+    shared = request.POST.get("shared") == "1"
+    try:
+        services.trajectory_document_share(actor=request.user, document=document, shared=shared)
+    except services.TrajectoryError as exc:
+        return _error(request, trajectory, exc.message)
+    messages.success(
+        request,
+        f"'{document.title}' is gedeeld met de klant."
+        if shared
+        else f"'{document.title}' is niet meer zichtbaar voor de klant.",
+    )
     return redirect("trajectories:detail", pk=trajectory.pk)
 
 

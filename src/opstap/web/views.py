@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from functools import wraps
+from typing import Any
+
 from django.db import connection
 from django.db.utils import DatabaseError
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from opstap.core.access import permission_required, public_view
 from opstap.core.roles import Perm
@@ -13,6 +17,31 @@ from opstap.core.roles import Perm
 from .home import panels_for
 
 
+def role_home_url(user: Any) -> str:
+    """Where "home" is for this user: the portal for residents, the start page for staff,
+    the login page for anyone not signed in (the way out of every error page)."""
+    if not getattr(user, "is_authenticated", False):
+        return reverse("accounts:login")
+    if not user.has_opstap_perm(Perm.HOME_VIEW) and user.has_opstap_perm(Perm.PORTAL_VIEW):
+        return reverse("portal:home")
+    return reverse("web:home")
+
+
+def _residents_to_portal(view: Any) -> Any:
+    """Residents have no staff start page: "/" (the logo, a login's `next=/`) is their
+    portal, so they never land on a 403 with a link back to itself."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        user: Any = request.user
+        if user.is_authenticated and role_home_url(user) != reverse("web:home"):
+            return redirect(role_home_url(user))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@_residents_to_portal
 @permission_required(Perm.HOME_VIEW)
 def home(request: HttpRequest) -> HttpResponse:
     """Start page; each role's panels are registered by the apps (`web.home`)."""
@@ -120,7 +149,12 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
             "De gevraagde resource bestaat niet of u heeft er geen toegang toe.",
             instance=request.path,
         )
-    return render(request, "404.html", {"page_title": "Pagina niet gevonden"}, status=404)
+    return render(
+        request,
+        "404.html",
+        {"page_title": "Pagina niet gevonden", "home_url": role_home_url(request.user)},
+        status=404,
+    )
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -140,7 +174,12 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
         return problem_response(
             403, "Geen toegang", "U heeft geen recht op deze handeling.", instance=request.path
         )
-    return render(request, "403.html", {"page_title": "Geen toegang"}, status=403)
+    return render(
+        request,
+        "403.html",
+        {"page_title": "Geen toegang", "home_url": role_home_url(request.user)},
+        status=403,
+    )
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

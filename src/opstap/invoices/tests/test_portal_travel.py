@@ -40,13 +40,14 @@ def resident(make_user: Callable[..., User], client_k: Client) -> User:
     return user
 
 
-def _attended(trajectory: Trajectory, actor: User, day: dt.date) -> None:
+def _attended(trajectory: Trajectory, actor: User, day: dt.date) -> int:
     appointment = trajectory_services.appointment_create(
         actor=actor,
         trajectory=trajectory,
         starts_at=dt.datetime.combine(day, dt.time(9), tzinfo=AMS),
     )
     trajectory_services.attendance_record(actor=actor, appointment=appointment, status="attended")
+    return appointment.pk
 
 
 def test_resident_claims_in_the_portal(
@@ -54,18 +55,30 @@ def test_resident_claims_in_the_portal(
     resident: User,
     provider_user_a: User,
 ) -> None:
-    _attended(code3_done, provider_user_a, dt.date(2026, 5, 11))
-    _attended(code3_done, provider_user_a, dt.date(2026, 5, 12))
+    """The claim is a form: the attended appointments the provider registered as
+    checkboxes with km and costs per trip, and another day typed as dd-mm-jjjj."""
+    first = _attended(code3_done, provider_user_a, dt.date(2026, 5, 11))
+    second = _attended(code3_done, provider_user_a, dt.date(2026, 5, 12))
     http = WebClient()
     http.force_login(resident)
     url = reverse("portal:travel")
     page = http.get(url).content.decode()
-    assert "Voor welk traject reisde u?" in page
+    assert "Ik reisde naar deze afspraak" in page and "maandag 11 mei 2026" in page
+    assert "dd-mm-jjjj" in page and "JJJJ-MM-DD" not in page
+    p = f"t{code3_done.pk}-"
     response = http.post(
         url,
         {
             "trajectory": code3_done.pk,
-            "trips": "2026-05-11 12 6,40\n2026-05-12 61 30,00\n2026-05-13 12 6,40",
+            f"{p}trip_{first}": "on",
+            f"{p}km_{first}": "12",
+            f"{p}amount_{first}": "6,40",
+            f"{p}trip_{second}": "on",
+            f"{p}km_{second}": "61",
+            f"{p}amount_{second}": "30,00",
+            f"{p}date_x1": "13-05-2026",
+            f"{p}km_x1": "12",
+            f"{p}amount_x1": "6,40",
         },
     )
     assert response.status_code == 302
@@ -77,8 +90,10 @@ def test_resident_claims_in_the_portal(
         Decimal("6.40"),
     )
     page = http.get(url).content.decode()
+    # the claimed days are no longer offered
+    assert f"{p}trip_{first}" not in page and f"{p}trip_{second}" not in page
     assert "wij betalen u € 36,40" in page
-    assert "Niet vergoed: Geen aanwezigheid geregistreerd op 13-05-2026." in page
+    assert "Niet vergoed</strong>: Geen aanwezigheid geregistreerd op 13-05-2026." in page
     assert AuditRecord.objects.filter(
         object_type="travel_claim", client_id=code3_done.client_id, actor_id=resident.pk
     ).exists()
@@ -121,8 +136,41 @@ def test_another_resident_cannot_claim_or_see(
     http.force_login(stranger)
     page = http.get(reverse("portal:travel")).content.decode()
     assert "nog geen traject dat is begonnen" in page and "6,40" not in page
+    p = f"t{code3_done.pk}-"
     refused = http.post(
-        reverse("portal:travel"), {"trajectory": code3_done.pk, "trips": "2026-05-11 12 6,40"}
+        reverse("portal:travel"),
+        {
+            "trajectory": code3_done.pk,
+            f"{p}date_x1": "11-05-2026",
+            f"{p}km_x1": "12",
+            f"{p}amount_x1": "6,40",
+        },
     )
-    assert refused.status_code == 200  # not a valid choice for this resident
+    assert refused.status_code == 400  # not one of this resident's trajectories
     assert TravelClaim.objects.count() == 1
+
+
+def test_portal_claim_form_refuses_iso_text_and_explains_dutch_dates(
+    code3_done: Trajectory,  # noqa: F811
+    resident: User,
+) -> None:
+    """No free-text trip lines: a date must be dd-mm-jjjj, amounts take a decimal comma."""
+    http = WebClient()
+    http.force_login(resident)
+    p = f"t{code3_done.pk}-"
+    response = http.post(
+        reverse("portal:travel"),
+        {
+            "trajectory": code3_done.pk,
+            f"{p}date_x1": "2026-05-11",
+            f"{p}km_x1": "12",
+            f"{p}amount_x1": "zes",
+        },
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Schrijf de datum als dd-mm-jjjj" in page
+    assert "Vul de kosten in als een getal" in page
+    assert TravelClaim.objects.count() == 0
+    nothing = http.post(reverse("portal:travel"), {"trajectory": code3_done.pk})
+    assert "Kies minstens één afspraak" in nothing.content.decode()

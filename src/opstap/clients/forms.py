@@ -71,9 +71,11 @@ class CaseloadFilterForm(forms.Form):
         gemeente: Any = self.fields["gemeente"]
         gemeente.choices = [*_ANY, *((str(m.pk), m.name) for m in municipalities)]
         klantmanager: Any = self.fields["klantmanager"]
+        # "Mijn klanten" is the default for a case manager (see the caseload view); the whole
+        # unit (everyone the user may see) is one choice away.
         klantmanager.choices = [
-            *_ANY,
-            ("mij", "Mijn caseload"),
+            ("mij", "Mijn eigen klanten"),
+            ("", "Hele unit (alle klantmanagers)"),
             *((str(u.pk), u.display_name) for u in case_managers),
         ]
 

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log, audit_records_for_request
 from opstap.core.access import get_object_for_user, permission_required, scoped
-from opstap.core.roles import Perm
+from opstap.core.roles import Perm, RoleCode
 from opstap.organisations.selectors import municipalities_of
 
 from . import selectors
@@ -150,8 +150,12 @@ def caseload(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     municipalities = list(municipalities_of(user.organisation_id))
     case_managers = list(_case_managers(user.organisation_id))
+    params = request.GET.copy()
+    if "klantmanager" not in params and user.has_role(RoleCode.CASE_MANAGER):
+        # "Mijn caseload" is my own clients; the unit view is a filter (issue 14).
+        params["klantmanager"] = "mij"
     form = CaseloadFilterForm(
-        request.GET or None, municipalities=municipalities, case_managers=case_managers
+        params or None, municipalities=municipalities, case_managers=case_managers
     )
     filters = _filters_from(form, user)
     # One aggregate gives the chart (the whole filtered caseload per step, ignoring the step

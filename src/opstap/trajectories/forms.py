@@ -214,3 +214,51 @@ __all__ = [
     "ProgressReportForm",
     "_lines",
 ]
+
+
+ATTENDANCE_CHOICES = [
+    ("attended", "Aanwezig"),
+    ("absent", "Afwezig (verzuim)"),
+    ("cancelled", "Afgezegd"),
+    ("rescheduled", "Verplaatst"),
+]
+
+
+class AttendanceForm(forms.Form):
+    """One appointment's attendance (R-ABS-1); an absence needs its reason."""
+
+    status = forms.ChoiceField(
+        label="Aanwezigheid",
+        choices=ATTENDANCE_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Kies aanwezig, afwezig, afgezegd of verplaatst."},
+    )
+    reason = forms.CharField(label="Reden bij afwezig", required=False, max_length=500)
+    problematic = forms.BooleanField(
+        label="Deelnemer werkt (dreigend) niet mee (direct melden)", required=False
+    )
+
+
+class AppointmentForm(forms.Form):
+    """A new appointment of a candidate with the provider (Dutch date entry)."""
+
+    trajectory = forms.TypedChoiceField(label="Deelnemer en traject", coerce=int)
+    day = forms.DateField(
+        label="Datum (dd-mm-jjjj)",
+        input_formats=["%d-%m-%Y", "%d-%m-%y", "%Y-%m-%d"],
+        error_messages={"invalid": "Schrijf de datum als dd-mm-jjjj."},
+        widget=forms.TextInput(attrs={"placeholder": "dd-mm-jjjj", "inputmode": "numeric"}),
+    )
+    time = forms.TimeField(
+        label="Tijd (uu:mm)",
+        input_formats=["%H:%M", "%H.%M"],
+        error_messages={"invalid": "Schrijf de tijd als uu:mm, bijvoorbeeld 09:30."},
+        widget=forms.TextInput(attrs={"placeholder": "uu:mm", "inputmode": "numeric"}),
+    )
+    description = forms.CharField(label="Omschrijving", required=False, max_length=200)
+
+    prefix = "appointment"
+
+    def __init__(self, *args: Any, trajectory_choices: list[tuple[int, str]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["trajectory"].choices = [("", "— kies —"), *trajectory_choices]  # type: ignore[attr-defined]

@@ -725,16 +725,27 @@ def appointment_create(
 
 
 @transaction.atomic
-def attendance_record(*, actor: Any, appointment: Appointment, status: str) -> Appointment:
+def attendance_record(
+    *,
+    actor: Any,
+    appointment: Appointment,
+    status: str,
+    reason: str = "",
+    problematic: bool = False,
+) -> Appointment:
     """Register attendance in the register (R-ABS-1) that travel claims are checked against
-    (R-BILL-9); an absence goes through `absence_report` so it is reported and judged. An
-    appointment that has not begun cannot be marked attended."""
+    (R-BILL-9). An absence also goes through `absence_report` (with its reason) so it is
+    reported and judged. Attended or absent can only be recorded once the appointment began."""
     _require_provider_or_cm(actor, appointment.trajectory)
     if status not in AttendanceStatus.values or status == AttendanceStatus.PLANNED:
         raise TrajectoryError("Kies aanwezig, afwezig, afgezegd of verplaatst.", field="status")
+    if status == AttendanceStatus.ABSENT and not reason.strip():
+        raise TrajectoryError("Geef de reden van het verzuim op.", field="reason")
     appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
     now = timezone.now()
-    if status == AttendanceStatus.ATTENDED and appointment.starts_at > now:
+    if status in (AttendanceStatus.ATTENDED, AttendanceStatus.ABSENT) and (
+        appointment.starts_at > now
+    ):
         raise TrajectoryError(
             "Deze afspraak is nog niet begonnen: aanwezigheid kunt u daarna vastleggen.",
             field="status",
@@ -757,6 +768,16 @@ def attendance_record(*, actor: Any, appointment: Appointment, status: str) -> A
         ),
         changes={"attendance": [before, status]},
     )
+    if status == AttendanceStatus.ABSENT and before != AttendanceStatus.ABSENT:
+        absence_report(
+            actor=actor,
+            trajectory=trajectory,
+            occurred_at=appointment.starts_at,
+            reason=reason,
+            problematic=problematic,
+            appointment=appointment,
+            reported_at=now,
+        )
     return appointment
 
 

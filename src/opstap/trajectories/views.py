@@ -4,17 +4,21 @@ and the access-checked document download. Parse, call a service or selector, ren
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log, audit_records_for_request
+from opstap.clients import selectors as client_selectors
 from opstap.clients.models import Client
 from opstap.core.access import get_object_for_user, permission_required, scoped
 from opstap.core.roles import Perm, RoleCode
@@ -27,13 +31,15 @@ from . import selectors, services
 from .forms import (
     AbsenceForm,
     ActionForm,
+    AppointmentForm,
+    AttendanceForm,
     FilterForm,
     OrderForm,
     OutcomeForm,
     ProgressReportForm,
     _lines,
 )
-from .models import Trajectory, TrajectoryDocument
+from .models import Appointment, Trajectory, TrajectoryDocument
 from .workflow import REPORTING_STATES, Action, IllegalTransition, starts_with_quote
 
 PAGE_SIZE = 50
@@ -371,21 +377,17 @@ def trajectory_order(request: HttpRequest) -> HttpResponse:
     client_id = request.GET.get("client") or request.POST.get("client")
     product_id = request.GET.get("product") or request.POST.get("product")
     if not client_id:
-        # From the instrument guide: first choose the client (own caseload first).
-        caseload = scoped(user, Client.objects.all()).order_by("last_name", "first_name", "id")
-        clients = list(caseload.filter(case_manager=user)[:300])
-        audit_records_for_request(
-            request,
-            action=AuditAction.LIST,
-            object_type="client",
-            items=[(c.pk, c.pk) for c in clients],
-            purpose="Traject bestellen: klant kiezen",
-        )
+        # From the instrument guide: first choose the client, searched by name or number
+        # (nothing preselected: a wrong order must not be one click). Without JavaScript the
+        # search is a GET and the matches are listed as links.
+        query = (request.GET.get("q") or "").strip()
+        clients = _client_matches(request, query) if query else []
         return render(
             request,
             "trajectories/order_choose_client.html",
             {
                 "clients": clients,
+                "query": query,
                 "product_id": product_id or "",
                 "page_title": "Traject bestellen: kies de klant",
             },
@@ -439,9 +441,8 @@ def trajectory_order(request: HttpRequest) -> HttpResponse:
         client_id=client.pk,
         purpose="Traject bestellen",
     )
-    product_options = (
-        list(products.filter(status="active").order_by("name")[:300]) if product is None else []
-    )
+    query = (request.GET.get("q") or "").strip()
+    product_options = _product_matches(user, query) if product is None and query else []
     return render(
         request,
         "trajectories/order.html",
@@ -451,6 +452,7 @@ def trajectory_order(request: HttpRequest) -> HttpResponse:
             "product_options": product_options,
             "starts_with_quote": product is not None
             and starts_with_quote(product.product_code.code),
+            "query": query,
             "orderable": orderable,
             "why": why,
             "form": form,
@@ -460,3 +462,209 @@ def trajectory_order(request: HttpRequest) -> HttpResponse:
         },
         status=400 if error else 200,
     )
+
+
+# --------------------------------------------------------------------------------------------
+# The attendance register (R-ABS-1, R-BILL-9)
+# --------------------------------------------------------------------------------------------
+
+
+def _week_start(value: str | None, today: dt.date) -> dt.date:
+    try:
+        day = dt.date.fromisoformat(value) if value else today
+    except ValueError:
+        day = today
+    return day - dt.timedelta(days=day.weekday())
+
+
+def _running(user: Any) -> QuerySet[Trajectory]:
+    """Trajectories an appointment can be added to: running ones the user may see."""
+    return selectors.trajectories_for(user).filter(state__in=[s.value for s in REPORTING_STATES])
+
+
+def _running_choices(user: Any) -> list[tuple[int, str]]:
+    running = (
+        _running(user)
+        .select_related("client", "product")
+        .order_by("client__last_name", "client__first_name", "id")[:500]
+    )
+    return [(t.pk, f"{t.client.full_name} — {t.product.name}") for t in running]
+
+
+def _attendance_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
+    user: Any = request.user
+    today = timezone.localdate()
+    monday = _week_start(request.GET.get("week") or request.POST.get("week"), today)
+    start = timezone.make_aware(dt.datetime.combine(monday, dt.time.min))
+    appointments = list(
+        selectors.attendance_register(user, start=start, end=start + dt.timedelta(days=7))[:500]
+    )
+    bound: AttendanceForm | None = extra.pop("bound", None)
+    bound_pk = extra.pop("bound_pk", None)
+    rows = [
+        {
+            "appointment": a,
+            "form": bound
+            if bound is not None and bound_pk == a.pk
+            else AttendanceForm(prefix=f"a{a.pk}", initial={"status": a.attendance}),
+            "started": a.starts_at <= timezone.now(),
+        }
+        for a in appointments
+    ]
+    context = {
+        "rows": rows,
+        "monday": monday,
+        "sunday": monday + dt.timedelta(days=6),
+        "previous_week": (monday - dt.timedelta(days=7)).isoformat(),
+        "next_week": (monday + dt.timedelta(days=7)).isoformat(),
+        "this_week": _week_start(None, today) == monday,
+        "appointment_form": extra.pop("appointment_form", None)
+        or AppointmentForm(trajectory_choices=_running_choices(user)),
+        "page_title": "Aanwezigheid",
+    }
+    context.update(extra)
+    audit_records_for_request(
+        request,
+        action=AuditAction.LIST,
+        object_type="trajectory",
+        items=sorted({(a.trajectory_id, a.trajectory.client_id) for a in appointments}),
+        purpose="Aanwezigheidsregistratie",
+    )
+    return context
+
+
+@permission_required(Perm.TRAJECTORY_VIEW)
+def attendance(request: HttpRequest) -> HttpResponse:
+    """The attendance register per week (R-ABS-1): provider staff record per appointment
+    whether the candidate came; travel claims (R-BILL-9) and absence follow from it."""
+    return render(request, "trajectories/attendance.html", _attendance_context(request))
+
+
+@require_POST
+@permission_required(Perm.TRAJECTORY_VIEW)
+def attendance_record(request: HttpRequest, pk: int) -> HttpResponse:
+    appointment = get_object_for_user(
+        request.user, Appointment.objects.select_related("trajectory__client"), pk=pk
+    )
+    form = AttendanceForm(request.POST, prefix=f"a{appointment.pk}")
+    week = request.POST.get("week", "")
+    if form.is_valid():
+        try:
+            services.attendance_record(
+                actor=request.user,
+                appointment=appointment,
+                status=form.cleaned_data["status"],
+                reason=form.cleaned_data["reason"],
+                problematic=form.cleaned_data["problematic"],
+            )
+        except services.TrajectoryError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(
+                request,
+                f"Aanwezigheid van {appointment.trajectory.client.full_name} is vastgelegd.",
+            )
+            return redirect(f"{reverse('trajectories:attendance')}?week={week}#a{appointment.pk}")
+    messages.error(request, "De aanwezigheid is niet vastgelegd: zie de melding bij de afspraak.")
+    return render(
+        request,
+        "trajectories/attendance.html",
+        _attendance_context(request, bound=form, bound_pk=appointment.pk),
+        status=400,
+    )
+
+
+@require_POST
+@permission_required(Perm.TRAJECTORY_VIEW)
+def appointment_add(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    form = AppointmentForm(request.POST, trajectory_choices=_running_choices(user))
+    if form.is_valid():
+        data = form.cleaned_data
+        trajectory = get_object_for_user(user, _running(user), pk=data["trajectory"])
+        starts_at = timezone.make_aware(dt.datetime.combine(data["day"], data["time"]))
+        try:
+            services.appointment_create(
+                actor=user,
+                trajectory=trajectory,
+                starts_at=starts_at,
+                description=data["description"],
+            )
+        except services.TrajectoryError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "De afspraak is toegevoegd.")
+            monday = _week_start(data["day"].isoformat(), data["day"])
+            return redirect(f"{reverse('trajectories:attendance')}?week={monday.isoformat()}")
+    return render(
+        request,
+        "trajectories/attendance.html",
+        _attendance_context(request, appointment_form=form),
+        status=400,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Searchable choices of the order form (htmx combobox)
+# --------------------------------------------------------------------------------------------
+
+MAX_OPTIONS = 20
+
+
+def _client_matches(request: HttpRequest, query: str) -> list[Client]:
+    """Clients the user may see matching name or number; own caseload first."""
+    user: Any = request.user
+    matches = [
+        c
+        for c in client_selectors.caseload_list(
+            user=user,
+            filters=client_selectors.CaseloadFilters(text=query[:100]),
+            on=timezone.localdate(),
+        )
+        .select_related(None)
+        .order_by("last_name", "first_name", "id")[: MAX_OPTIONS * 2]
+    ]
+    matches.sort(key=lambda c: c.case_manager_id != user.pk)  # stable: own caseload first
+    matches = matches[:MAX_OPTIONS]
+    audit_records_for_request(
+        request,
+        action=AuditAction.SEARCH,
+        object_type="client",
+        items=[(c.pk, c.pk) for c in matches],
+        purpose="Traject bestellen: klant zoeken",
+    )
+    return matches
+
+
+def _product_matches(user: Any, query: str) -> list[Product]:
+    words = query[:100].split()
+    qs = scoped(user, Product.objects.select_related("provider", "product_code")).filter(
+        status="active"
+    )
+    for word in words:
+        qs = qs.filter(Q(name__icontains=word) | Q(provider__name__icontains=word))
+    return list(qs.order_by("name", "id")[:MAX_OPTIONS])
+
+
+@permission_required(Perm.TRAJECTORY_ORDER)
+def order_client_options(request: HttpRequest) -> HttpResponse:
+    """htmx: the options of the client combobox (at most 20, audited as a search)."""
+    query = (request.GET.get("q") or "").strip()
+    clients = _client_matches(request, query) if query else []
+    options = [{"value": c.pk, "label": f"{c.sort_name} ({c.client_number})"} for c in clients]
+    return render(request, "trajectories/_options.html", {"options": options, "prefix": "client"})
+
+
+@permission_required(Perm.TRAJECTORY_ORDER)
+def order_product_options(request: HttpRequest) -> HttpResponse:
+    """htmx: the options of the product combobox (active products, at most 20)."""
+    query = (request.GET.get("q") or "").strip()
+    products = _product_matches(request.user, query) if query else []
+    options = [
+        {
+            "value": p.pk,
+            "label": f"{p.name} — {p.provider.name} (code {p.product_code.code})",
+        }
+        for p in products
+    ]
+    return render(request, "trajectories/_options.html", {"options": options, "prefix": "product"})

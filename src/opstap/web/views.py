@@ -38,6 +38,7 @@ def _residents_to_portal(view: Any) -> Any:
             return redirect(role_home_url(user))
         return view(request, *args, **kwargs)
 
+    wrapper.opstap_role_home_redirect = True  # type: ignore[attr-defined]
     return wrapper
 
 

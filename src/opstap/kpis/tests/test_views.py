@@ -31,8 +31,9 @@ def test_dashboard_shows_every_kpi_within_a_query_budget(
     """R-KPI-1..7: one card per KPI with realisation, target and status in words; the page
     costs a fixed number of queries whatever the number of clients."""
     http = _login(policy_officer)
-    # 25 on SQLite; PostgreSQL adds SET/RESET jit (kpis/db.py)
-    budget = 25 + (2 if connection.vendor == "postgresql" else 0)
+    # 27 on SQLite (the portal's survey answers are a second satisfaction source: counts,
+    # breakdown and trend each read them once); PostgreSQL adds SET/RESET jit (kpis/db.py)
+    budget = 27 + (2 if connection.vendor == "postgresql" else 0)
     with django_assert_max_num_queries(budget):
         response = http.get(reverse("kpis:dashboard"))
     assert response.status_code == 200

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from rest_framework import serializers
 
@@ -11,6 +12,7 @@ from opstap.trajectories.models import (
     ROTONDE_CHOICES,
     Absence,
     AbsenceRisk,
+    Appointment,
     Deadline,
     Trajectory,
     TrajectoryDocument,
@@ -220,3 +222,27 @@ class AbsenceSerializer(serializers.ModelSerializer[Absence]):
             "problematic",
         ]
         read_only_fields = ["id", "reported_at", "risk_at_report", "late"]
+
+
+class AppointmentSerializer(serializers.ModelSerializer[Appointment]):
+    """An appointment of the candidate with its attendance (R-ABS-1)."""
+
+    class Meta:
+        model = Appointment
+        fields = ["id", "starts_at", "description", "attendance", "recorded_at"]
+        read_only_fields = ["id", "attendance", "recorded_at"]
+
+
+class AttendanceSerializer(serializers.Serializer[Any]):
+    """Record attendance (R-ABS-1); `absent` needs a reason and is reported as absence."""
+
+    status = serializers.ChoiceField(
+        choices=[
+            ("attended", "aanwezig"),
+            ("absent", "afwezig"),
+            ("cancelled", "afgezegd"),
+            ("rescheduled", "verplaatst"),
+        ]
+    )
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+    problematic = serializers.BooleanField(required=False, default=False)

@@ -27,11 +27,13 @@ from opstap.core.roles import Perm
 from opstap.providers.models import Product
 from opstap.trajectories import selectors, services
 from opstap.trajectories.counts_cache import TRAJECTORY_COUNTS
-from opstap.trajectories.models import Deadline, Trajectory, TrajectoryEvent
+from opstap.trajectories.models import Appointment, Deadline, Trajectory, TrajectoryEvent
 from opstap.trajectories.workflow import IllegalTransition
 
 from .serializers import (
     AbsenceSerializer,
+    AppointmentSerializer,
+    AttendanceSerializer,
     DocumentCreateSerializer,
     DocumentSerializer,
     TrajectoryDetailSerializer,
@@ -299,3 +301,59 @@ class TrajectoryViewSet(
         except services.TrajectoryError as exc:
             raise _problem(exc) from exc
         return Response(AbsenceSerializer(absence).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(methods=["GET"], responses=AppointmentSerializer(many=True))
+    @extend_schema(methods=["POST"], request=AppointmentSerializer, responses=AppointmentSerializer)
+    @action(detail=True, methods=["get", "post"], url_path="appointments")
+    def appointments(self, request: Request, pk: str | None = None) -> Response:
+        """The appointments of a trajectory with their attendance (R-ABS-1); POST plans one.
+        Provider tokens reach only their own provider's trajectories (R-SEC-1)."""
+        trajectory = self._trajectory()
+        if request.method == "GET":
+            _audit_read(request, trajectory, "Afspraken en aanwezigheid ophalen via API")
+            return Response(
+                AppointmentSerializer(
+                    trajectory.appointments.order_by("starts_at", "id"), many=True
+                ).data
+            )
+        body = AppointmentSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            appointment = services.appointment_create(
+                actor=request.user,
+                trajectory=trajectory,
+                starts_at=body.validated_data["starts_at"],
+                description=body.validated_data.get("description", ""),
+            )
+        except services.TrajectoryError as exc:
+            raise _problem(exc) from exc
+        return Response(AppointmentSerializer(appointment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=AttendanceSerializer, responses=AppointmentSerializer)
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"appointments/(?P<appointment_id>[0-9]+)/attendance",
+    )
+    def attendance(
+        self, request: Request, pk: str | None = None, appointment_id: str | None = None
+    ) -> Response:
+        """Record attendance of one appointment (R-ABS-1); `absent` with a reason is also
+        reported as absence. Travel claims are checked against this register (R-BILL-9)."""
+        trajectory = self._trajectory()
+        appointment = get_object_for_user(
+            request.user, Appointment.objects.filter(trajectory=trajectory), pk=appointment_id
+        )
+        body = AttendanceSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            appointment = services.attendance_record(
+                actor=request.user,
+                appointment=appointment,
+                status=body.validated_data["status"],
+                reason=body.validated_data["reason"],
+                problematic=body.validated_data["problematic"],
+            )
+        except services.TrajectoryError as exc:
+            raise _problem(exc) from exc
+        return Response(AppointmentSerializer(appointment).data)

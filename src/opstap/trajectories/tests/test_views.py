@@ -325,15 +325,45 @@ def test_order_from_the_guide_chooses_client_first(
     http = _login(case_manager)
     body = http.get(reverse("trajectories:order") + f"?product={product3.pk}").content.decode()
     assert "kies de klant" in body
+    # nothing listed or preselected until the case manager searches (issue 14)
+    assert client_k.client_number not in body and "<select" not in body
+    body = http.get(
+        reverse("trajectories:order") + f"?product={product3.pk}&q={client_k.last_name}"
+    ).content.decode()
     assert client_k.client_number in body
 
 
 def test_order_choose_client_list_is_audited(
     case_manager: User, client_k: Client, product3: Product
 ) -> None:
-    """R-SEC-2: the client list of the order form (names, client numbers) is audited, one
-    `list` record per client shown."""
-    _login(case_manager).get(reverse("trajectories:order") + f"?product={product3.pk}")
+    """R-SEC-2: the clients found on the order form (names, client numbers) are audited, one
+    `search` record per client shown."""
+    _login(case_manager).get(
+        reverse("trajectories:order_client_options") + f"?q={client_k.client_number}"
+    )
     assert AuditRecord.objects.filter(
-        action="list", object_type="client", client_id=client_k.pk, actor_id=case_manager.pk
+        action="search", object_type="client", client_id=client_k.pk, actor_id=case_manager.pk
     ).exists()
+
+
+def test_order_choices_are_searchable_and_nothing_is_preselected(
+    case_manager: User, client_k: Client, product3: Product
+) -> None:
+    """Issue 14: client and product are searched (htmx combobox, ARIA listbox options),
+    never a long drop-down with the first option already selected."""
+    http = _login(case_manager)
+    page = http.get(reverse("trajectories:order")).content.decode()
+    assert 'role="combobox"' in page and 'aria-controls="client-options"' in page
+    assert 'name="client" value=""' in page and "selected" not in page
+    options = http.get(
+        reverse("trajectories:order_client_options") + f"?q={client_k.last_name[:4]}"
+    ).content.decode()
+    assert f'data-value="{client_k.pk}"' in options and 'role="option"' in options
+    nothing = http.get(reverse("trajectories:order_client_options") + "?q=zzzz")
+    assert 'role="option"' not in nothing.content.decode()
+    page = http.get(reverse("trajectories:order") + f"?client={client_k.pk}").content.decode()
+    assert 'aria-controls="product-options"' in page and "<select" not in page
+    options = http.get(
+        reverse("trajectories:order_product_options") + "?q=werkfit"
+    ).content.decode()
+    assert f'data-value="{product3.pk}"' in options

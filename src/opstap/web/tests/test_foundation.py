@@ -77,9 +77,11 @@ def test_wrong_password_gets_dutch_message(case_manager, client: Client) -> None
 
 
 def test_resident_has_no_staff_home(make_user, client: Client) -> None:
+    """Residents have no staff start page: "/" (the logo link) is their portal (issue 14)."""
     resident = make_user(RoleCode.RESIDENT)
     client.force_login(resident)
-    assert client.get("/").status_code == 403
+    response = client.get("/")
+    assert (response.status_code, response["Location"]) == (302, "/mijn/")
 
 
 @pytest.mark.parametrize("path", ["/bestaat-niet/", "/api/v1/bestaat-niet"])

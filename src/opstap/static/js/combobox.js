@@ -1,0 +1,85 @@
+// Searchable choice (ARIA 1.2 combobox with a listbox popup), filled by htmx from the server.
+// Keyboard: type to search, ArrowDown/ArrowUp to move, Enter to choose, Escape to close.
+// Nothing is chosen until the user picks an option: the hidden value starts empty.
+(function () {
+  "use strict";
+  function setup(box) {
+    var input = box.querySelector("[role=combobox]");
+    var list = box.querySelector("[role=listbox]");
+    var value = box.querySelector("[data-combobox-value]");
+    var status = box.querySelector("[data-combobox-status]");
+    var chosen = box.querySelector("[data-combobox-chosen]");
+    var active = -1;
+    function options() { return Array.prototype.slice.call(list.querySelectorAll("[role=option]")); }
+    function open(show) {
+      list.hidden = !show;
+      input.setAttribute("aria-expanded", show ? "true" : "false");
+      if (!show) { input.removeAttribute("aria-activedescendant"); active = -1; }
+    }
+    function highlight(index) {
+      var opts = options();
+      if (!opts.length) { return; }
+      active = (index + opts.length) % opts.length;
+      opts.forEach(function (o, i) { o.setAttribute("aria-selected", i === active ? "true" : "false"); });
+      input.setAttribute("aria-activedescendant", opts[active].id);
+      opts[active].scrollIntoView({ block: "nearest" });
+    }
+    function choose(option) {
+      value.value = option.getAttribute("data-value");
+      input.value = option.getAttribute("data-label");
+      if (chosen) { chosen.textContent = "Gekozen: " + option.getAttribute("data-label"); }
+      open(false);
+      value.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+    input.addEventListener("input", function () {
+      value.value = "";  // typing again undoes an earlier choice
+      if (chosen) { chosen.textContent = ""; }
+    });
+    input.addEventListener("keydown", function (event) {
+      var opts = options();
+      if (event.key === "ArrowDown") {
+        event.preventDefault();
+        if (list.hidden && opts.length) { open(true); }
+        highlight(active + 1);
+      } else if (event.key === "ArrowUp") {
+        event.preventDefault();
+        highlight(active - 1);
+      } else if (event.key === "Enter") {
+        if (!list.hidden && active >= 0 && opts[active]) {
+          event.preventDefault();
+          choose(opts[active]);
+        } else if (!value.value) {
+          event.preventDefault();  // never submit without a choice
+          if (status) { status.textContent = "Kies eerst een optie uit de lijst."; }
+        }
+      } else if (event.key === "Escape") {
+        open(false);
+      }
+    });
+    list.addEventListener("mousedown", function (event) { event.preventDefault(); });
+    list.addEventListener("click", function (event) {
+      var option = event.target.closest("[role=option]");
+      if (option) { choose(option); input.focus(); }
+    });
+    input.addEventListener("blur", function () { open(false); });
+    list.addEventListener("htmx:afterSwap", function () {
+      var n = options().length;
+      open(n > 0);
+      active = -1;
+      if (status) {
+        status.textContent = n === 0 ? "Niets gevonden." : (n === 1 ? "1 resultaat. Gebruik pijl omlaag." : n + " resultaten. Gebruik pijl omlaag.");
+      }
+    });
+    var form = box.closest("form");
+    if (form) {
+      form.addEventListener("submit", function (event) {
+        if (!value.value) {
+          event.preventDefault();
+          if (status) { status.textContent = "Kies eerst een optie uit de lijst."; }
+          input.focus();
+        }
+      });
+    }
+  }
+  document.querySelectorAll("[data-combobox]").forEach(setup);
+})();

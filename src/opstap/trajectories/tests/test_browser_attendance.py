@@ -1,0 +1,87 @@
+"""Issue 14 in a real browser: provider staff record attendance per appointment (R-ABS-1),
+and a case manager orders through searchable, keyboard-operable choices with nothing
+preselected. Every page: screenshots at 1366 and 320 px, no sideways scrolling, axe 0
+violations."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from opstap.conftest import browser_login
+from opstap.portal.tests.browser_checks import check_page
+from opstap.trajectories import services
+from opstap.trajectories.models import Appointment
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def test_provider_attendance_journey(
+    page, live_server, order, walk, product3, provider_user_a
+) -> None:
+    trajectory = walk(order(product3), "running")
+    appointment = services.appointment_create(
+        actor=provider_user_a,
+        trajectory=trajectory,
+        starts_at=timezone.now() - dt.timedelta(hours=2),
+        description="Werkervaring",
+    )
+    browser_login(page, "aanbieder-a")
+    page.goto("/trajecten/")
+    page.get_by_role("link", name="Aanwezigheid registreren").click()
+    page.wait_for_url("**/trajecten/aanwezigheid/")
+    assert "Kees Klant" in page.inner_text("main")
+    check_page(page, live_server, "provider-attendance")
+    item = page.locator(f"#a{appointment.pk}")
+    item.get_by_label("Aanwezig", exact=True).check()
+    item.get_by_role("button", name="Vastleggen").click()
+    page.wait_for_url("**/trajecten/aanwezigheid/**")
+    assert "is vastgelegd" in page.inner_text("main")
+    appointment.refresh_from_db()
+    assert appointment.attendance == "attended"
+    # A new appointment with a Dutch date.
+    day = timezone.localdate() + dt.timedelta(days=1)
+    page.get_by_label("Deelnemer en traject").select_option(str(trajectory.pk))
+    page.get_by_label("Datum (dd-mm-jjjj)").fill(day.strftime("%d-%m-%Y"))
+    page.get_by_label("Tijd (uu:mm)").fill("10:00")
+    page.get_by_label("Omschrijving").fill("Intakegesprek werkgever")
+    page.get_by_role("button", name="Afspraak toevoegen").click()
+    page.wait_for_url("**/trajecten/aanwezigheid/?week=**")
+    assert Appointment.objects.filter(description="Intakegesprek werkgever").exists()
+    check_page(page, live_server, "provider-attendance-after")
+
+
+def test_case_manager_orders_with_keyboard_comboboxes(
+    page, live_server, client_k, product3, case_manager
+) -> None:
+    browser_login(page, "klantmanager")
+    page.wait_for_url("**/")
+    page.goto("/trajecten/bestellen/")
+    check_page(page, live_server, "order-choose-client")
+    search = page.get_by_role("combobox", name="Klant")
+    search.fill("Klant")
+    page.get_by_role("option", name=f"Klant, Kees ({client_k.client_number})").wait_for()
+    assert search.get_attribute("aria-expanded") == "true"
+    search.press("ArrowDown")
+    assert search.get_attribute("aria-activedescendant") == f"client-opt-{client_k.pk}"
+    search.press("Enter")
+    assert page.locator("input[name=client]").input_value() == str(client_k.pk)
+    page.get_by_role("button", name="Verder").click()
+    page.wait_for_url(f"**client={client_k.pk}**")
+    product = page.get_by_role("combobox", name="Product")
+    # nothing preselected: the product form does not submit without a choice
+    product.press("Enter")
+    assert "Kies eerst een optie" in page.locator("[data-combobox-status]").inner_text()
+    product.fill("werkfit")
+    page.get_by_role("option").first.wait_for()
+    product.press("ArrowDown")
+    product.press("Enter")
+    page.get_by_role("button", name="Kies product").click()
+    page.wait_for_url(f"**product={product3.pk}**")
+    assert product3.name in page.inner_text("main")
+    check_page(page, live_server, "order-form")

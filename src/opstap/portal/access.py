@@ -7,9 +7,9 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from opstap.clients.selectors import client_scope_through
 from opstap.core.access import register_scope
 from opstap.core.roles import Perm
-from opstap.clients.selectors import client_scope_through
 
 from .models import ClientUpload
 

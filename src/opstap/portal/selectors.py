@@ -10,8 +10,8 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from opstap.core.access import scoped
 from opstap.clients.models import Client
+from opstap.core.access import scoped
 from opstap.invoices import selectors as invoice_selectors
 from opstap.kpis import services as kpi_services
 from opstap.kpis.formulas import survey_open_for

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.test import Client as HttpClient
 
-from opstap.core.roles import RoleCode
 from opstap.clients.services import case_manager_set_unit
+from opstap.core.roles import RoleCode
 
 from .factories import make_client
 

@@ -10,9 +10,9 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from opstap.core.roles import RoleCode
 from opstap.clients.services import client_link_user
 from opstap.conftest import browser_login
+from opstap.core.roles import RoleCode
 from opstap.kpis import services as kpi_services
 from opstap.kpis.models import SatisfactionResponse
 from opstap.portal.models import ClientUpload

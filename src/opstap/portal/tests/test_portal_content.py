@@ -15,8 +15,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client as HttpClient
 from django.urls import reverse
 
-from opstap.core.roles import RoleCode
 from opstap.clients.services import client_link_user
+from opstap.core.roles import RoleCode
 from opstap.indicators.computation import Period
 from opstap.indicators.selectors import provider_indicators
 from opstap.kpis import services as kpi_services

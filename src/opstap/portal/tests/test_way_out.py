@@ -10,10 +10,10 @@ import pytest
 from django.test import Client as HttpClient
 from django.test import override_settings
 
-from opstap.core.roles import RoleCode
 from opstap.clients.services import client_link_user
 from opstap.clients.tests.factories import make_client
 from opstap.conftest import TEST_PASSWORD
+from opstap.core.roles import RoleCode
 
 
 @pytest.fixture

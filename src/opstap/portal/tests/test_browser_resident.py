@@ -63,6 +63,7 @@ def resident_world(org, make_user, client_k, order, walk, product3, provider_use
 
 
 def test_resident_journey(page, live_server, resident_world, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    page.set_default_timeout(60_000)  # a long journey on a shared, busy machine
     browser_login(page, "kees")
     page.wait_for_url("**/mijn/")
     assert page.get_by_role("heading", level=1).inner_text() == "Welkom, Kees Klant"

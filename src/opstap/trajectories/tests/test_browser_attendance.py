@@ -31,6 +31,7 @@ def test_provider_attendance_journey(
         starts_at=timezone.now() - dt.timedelta(hours=2),
         description="Werkervaring",
     )
+    page.set_default_timeout(60_000)  # a long journey on a shared, busy machine
     browser_login(page, "aanbieder-a")
     page.goto("/trajecten/")
     page.get_by_role("link", name="Aanwezigheid registreren").click()
@@ -59,6 +60,7 @@ def test_provider_attendance_journey(
 def test_case_manager_orders_with_keyboard_comboboxes(
     page, live_server, client_k, product3, case_manager
 ) -> None:
+    page.set_default_timeout(60_000)
     browser_login(page, "klantmanager")
     page.wait_for_url("**/")
     page.goto("/trajecten/bestellen/")

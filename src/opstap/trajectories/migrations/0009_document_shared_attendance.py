@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('organisations', '0001_initial'),
-        ('trajectories', '0006_provider_plan_index'),
+        ('trajectories', '0008_seed_equated_days'),
     ]
 
     operations = [

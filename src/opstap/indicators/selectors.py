@@ -22,8 +22,8 @@ from typing import Any
 from django.db.models import QuerySet
 
 from opstap.core.access import scoped
+from opstap.core.sources import source
 from opstap.invoices import selectors as invoice_selectors
-from opstap.kpis import selectors as kpi_selectors
 from opstap.providers import selectors as provider_selectors
 from opstap.providers.models import Product, Provider
 from opstap.trajectories import selectors as trajectory_selectors
@@ -97,12 +97,19 @@ def _base_facts(
         start=period.start,
         end=period.end,
     )
-    satisfaction = kpi_selectors.satisfaction_by_trajectory_group(
-        organisation_id=organisation_id,
-        provider_ids=provider_ids,
-        group=group,
-        start=period.start,
-        end=period.end,
+    # Portal answers about ended trajectories (R-KPI-6 survey, owned by kpis): offered as a
+    # named source because indicators and kpis are independent siblings.
+    satisfaction_source = source("satisfaction_by_trajectory_group")
+    satisfaction: dict[int, tuple[int, Decimal]] = (
+        satisfaction_source(
+            organisation_id=organisation_id,
+            provider_ids=provider_ids,
+            group=group,
+            start=period.start,
+            end=period.end,
+        )
+        if satisfaction_source is not None
+        else {}
     )
     result: dict[int, IndicatorFacts] = {}
     for key in set(counts) | set(deadlines) | set(costs) | set(satisfaction):

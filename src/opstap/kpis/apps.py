@@ -7,4 +7,11 @@ class KpisConfig(AppConfig):
     verbose_name = _("Sturing (KPI's)")
 
     def ready(self) -> None:
+        from opstap.core.sources import register_source
+
         from . import access, home  # noqa: F401  (registers scope policies and home panel)
+        from .selectors import satisfaction_by_trajectory_group
+
+        # The providers' satisfaction indicator (R-PI-1) reads the portal answers through
+        # this source; indicators may not import kpis (sibling apps).
+        register_source("satisfaction_by_trajectory_group", satisfaction_by_trajectory_group)

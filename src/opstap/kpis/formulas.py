@@ -24,8 +24,6 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
-from opstap.trajectories.workflow import ENDED_STATES, State
-
 __all__ = [
     "ACTIVITY_WINDOW_MONTHS_DEFAULT",
     "CARE_GUIDANCE_STEPS",
@@ -412,8 +410,18 @@ def evaluate(
 
 #: R-KPI-6 in the portal: after these states a resident is asked once how satisfied they were
 #: with the trajectory (ended, reported on, or handed over).
+#: (The workflow's ended states plus the two after the final report; a test keeps this in step
+#: with `trajectories.workflow.ENDED_STATES`.)
 SURVEY_STATES: frozenset[str] = frozenset(
-    {s.value for s in ENDED_STATES} | {State.FINAL_REPORT_RECEIVED.value, State.HANDED_OVER.value}
+    {
+        "completed",
+        "terminated_early",
+        "returned",
+        "not_started_after_klikgesprek",
+        "not_started_after_intake",
+        "final_report_received",
+        "handed_over",
+    }
 )
 
 

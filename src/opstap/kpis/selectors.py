@@ -718,3 +718,7 @@ def satisfaction_by_trajectory_group(
         .values_list("key", "n", "total")
     )
     return {key: (n, Decimal(total)) for key, n, total in rows}
+
+
+#: May a trajectory in this state be rated by its client (R-KPI-6)? For the portal.
+survey_open_for = f.survey_open_for

@@ -2,8 +2,8 @@
 and "what happens next", derived from the workflow state in one place. Templates show the
 result; they never decide it. Pure module: no ORM.
 
-Every state of the workflow table has a line here; a test walks `State` so a new state cannot
-reach the portal without its plain-language text.
+Every state of the workflow table (by its value) has a line here; a test walks `State` so a
+new state cannot reach the portal without its plain-language text.
 """
 
 from __future__ import annotations
@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-
-from opstap.trajectories.workflow import State
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,84 +23,84 @@ class ResidentStep:
 
 _P = "de aanbieder"  # the provider, as residents call it in our letters
 
-_STEPS: Mapping[State, ResidentStep] = MappingProxyType(
+_STEPS: Mapping[str, ResidentStep] = MappingProxyType(
     {
-        State.ORDERED: ResidentStep(
+        "ordered": ResidentStep(
             "Uw klantmanager heeft dit traject voor u aangevraagd.",
             f"{_P.capitalize()} belt of schrijft u om een eerste gesprek te plannen.",
         ),
-        State.QUOTE_SUBMITTED: ResidentStep(
+        "quote_submitted": ResidentStep(
             f"{_P.capitalize()} heeft een voorstel gestuurd.",
             "Uw klantmanager bekijkt het voorstel. Daarna hoort u of het traject doorgaat.",
         ),
-        State.QUOTE_APPROVED: ResidentStep(
+        "quote_approved": ResidentStep(
             "Het voorstel is goedgekeurd.",
             f"{_P.capitalize()} neemt contact met u op voor een eerste gesprek.",
         ),
-        State.QUOTE_REJECTED: ResidentStep(
+        "quote_rejected": ResidentStep(
             "Dit traject gaat niet door.",
             "Uw klantmanager bespreekt met u wat u nu het beste kunt doen.",
         ),
-        State.INTAKE_PLANNED: ResidentStep(
+        "intake_planned": ResidentStep(
             "Er is een eerste gesprek (intake) gepland.",
             f"U gaat naar het gesprek met {_P}. Kunt u niet? Zeg het dan op tijd af.",
         ),
-        State.INTAKE_HELD: ResidentStep(
+        "intake_held": ResidentStep(
             "U heeft het eerste gesprek gehad.",
             f"{_P.capitalize()} schrijft samen met u een plan: wat u gaat doen en wat u wilt "
             "bereiken.",
         ),
-        State.PLAN_SUBMITTED: ResidentStep(
+        "plan_submitted": ResidentStep(
             "Uw plan is klaar.",
             "Uw klantmanager kijkt het plan na. Daarna kunt u beginnen.",
         ),
-        State.PLAN_RETURNED: ResidentStep(
+        "plan_returned": ResidentStep(
             "Uw klantmanager wil iets aan het plan veranderen.",
             f"{_P.capitalize()} past het plan aan, samen met u.",
         ),
-        State.PLAN_APPROVED: ResidentStep(
+        "plan_approved": ResidentStep(
             "Uw plan is goedgekeurd.",
             f"{_P.capitalize()} laat u weten op welke dag u begint.",
         ),
-        State.RUNNING: ResidentStep(
+        "running": ResidentStep(
             "U bent met het traject bezig.",
             f"Ga naar uw afspraken. Kunt u een keer niet? Meld dat dan zo snel mogelijk bij {_P}.",
         ),
-        State.EXTENSION_REQUESTED: ResidentStep(
+        "extension_requested": ResidentStep(
             "U bent met het traject bezig. Er is gevraagd om het langer te laten duren.",
             "Uw klantmanager beslist of het traject langer mag duren. Ga gewoon door met uw "
             "afspraken.",
         ),
-        State.RETURN_REQUESTED: ResidentStep(
+        "return_requested": ResidentStep(
             f"{_P.capitalize()} wil stoppen met dit traject.",
             "Uw klantmanager neemt contact met u op om te bespreken hoe het verder gaat.",
         ),
-        State.COMPLETED: ResidentStep(
+        "completed": ResidentStep(
             "U heeft het traject afgerond.",
             f"{_P.capitalize()} schrijft een eindverslag. Uw klantmanager bespreekt met u "
             "wat de volgende stap is.",
         ),
-        State.TERMINATED_EARLY: ResidentStep(
+        "terminated_early": ResidentStep(
             "Het traject is eerder gestopt dan gepland.",
             "Uw klantmanager bespreekt met u wat de volgende stap is.",
         ),
-        State.RETURNED: ResidentStep(
+        "returned": ResidentStep(
             "Het traject is gestopt.",
             "Uw klantmanager bespreekt met u wat de volgende stap is.",
         ),
-        State.NOT_STARTED_AFTER_KLIKGESPREK: ResidentStep(
+        "not_started_after_klikgesprek": ResidentStep(
             "Het traject is niet begonnen.",
             "Uw klantmanager bespreekt met u wat beter bij u past.",
         ),
-        State.NOT_STARTED_AFTER_INTAKE: ResidentStep(
+        "not_started_after_intake": ResidentStep(
             "Het traject is niet begonnen.",
             "Uw klantmanager bespreekt met u wat beter bij u past.",
         ),
-        State.FINAL_REPORT_RECEIVED: ResidentStep(
+        "final_report_received": ResidentStep(
             "Het traject is klaar. Het eindverslag is binnen.",
             "Uw klantmanager bespreekt het eindverslag met u.",
         ),
-        State.HANDED_OVER: ResidentStep(
+        "handed_over": ResidentStep(
             "Het traject is klaar.",
             "Heeft u nog vragen? Neem contact op met uw klantmanager.",
         ),
@@ -114,7 +112,4 @@ _UNKNOWN = ResidentStep("", "Vraag uw klantmanager hoe het ervoor staat.")
 
 def resident_step(state: str) -> ResidentStep:
     """The plain-language position and next step for a trajectory in `state`."""
-    try:
-        return _STEPS[State(state)]
-    except ValueError:
-        return _UNKNOWN
+    return _STEPS.get(state, _UNKNOWN)

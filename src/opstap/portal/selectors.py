@@ -13,8 +13,8 @@ from django.utils import timezone
 from opstap.clients.models import Client
 from opstap.core.access import scoped
 from opstap.invoices import selectors as invoice_selectors
+from opstap.kpis import selectors as kpi_selectors
 from opstap.kpis import services as kpi_services
-from opstap.kpis.formulas import survey_open_for
 from opstap.kpis.models import SatisfactionResponse
 from opstap.trajectories import selectors as trajectory_selectors
 
@@ -61,7 +61,7 @@ def portal_overview(user: Any, client: Client, *, today: dt.date) -> PortalOverv
             TrajectoryView(
                 trajectory=t,
                 step=resident_step(t.state),
-                survey_open=survey_open_for(t.state) and t.pk not in rated,
+                survey_open=kpi_selectors.survey_open_for(t.state) and t.pk not in rated,
             )
             for t in trajectories
         ],

@@ -15,7 +15,7 @@ from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log
 from opstap.clients.models import Client
 from opstap.clients.services import client_event_record
-from opstap.documents.uploads import UploadRefusedError, check_upload
+from opstap.documents.services import UploadRefusedError, check_upload
 from opstap.notifications.services import notification_send
 
 from .models import ClientUpload

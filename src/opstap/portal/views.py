@@ -25,8 +25,8 @@ from opstap.core.access import get_object_for_user, permission_required
 from opstap.core.roles import Perm
 from opstap.invoices import selectors as invoice_selectors
 from opstap.invoices import services as invoice_services
+from opstap.kpis import selectors as kpi_selectors
 from opstap.kpis import services as kpi_services
-from opstap.kpis.formulas import survey_open_for
 from opstap.trajectories import selectors as trajectory_selectors
 from opstap.trajectories.models import Trajectory
 
@@ -184,7 +184,7 @@ def survey(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             ),
             pk=pk,
         )
-        if not survey_open_for(trajectory.state):
+        if not kpi_selectors.survey_open_for(trajectory.state):
             raise Http404
         subject = f"{trajectory.product.name} bij {trajectory.provider.name}"
     else:

@@ -245,3 +245,17 @@ def test_evaluate(
 def test_every_kpi_has_a_rule_id_and_a_dutch_status_label() -> None:
     assert {d.rule for d in f.DEFINITIONS} == {f"R-KPI-{i}" for i in range(1, 8)}
     assert all(s.label for s in Status)
+
+
+def test_survey_states_follow_the_workflow() -> None:
+    """R-KPI-6 in the portal: a trajectory may be rated once it has ended (the workflow's
+    ended states) or its final report is in / it was handed over."""
+    from opstap.kpis.formulas import SURVEY_STATES, survey_open_for
+    from opstap.trajectories.workflow import ENDED_STATES, State
+
+    expected = {s.value for s in ENDED_STATES} | {
+        State.FINAL_REPORT_RECEIVED.value,
+        State.HANDED_OVER.value,
+    }
+    assert expected == SURVEY_STATES
+    assert survey_open_for("completed") and not survey_open_for("running")

@@ -5,10 +5,12 @@ is or is not signed by the candidate)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from opstap.accounts.models import User
 from opstap.clients.models import Client
@@ -32,6 +34,15 @@ START_DAY = dt.date(2026, 1, 26)
 PERIOD_START = dt.date(2026, 1, 1)
 PERIOD_END = dt.date(2026, 10, 31)
 TODAY = dt.date(2026, 11, 1)
+
+
+@pytest.fixture(autouse=True)
+def _frozen_today() -> Iterator[None]:
+    """The indicator tests' data is dated in 2026; pages that default to "the last twelve
+    months" must see that year whatever the real date (make test with OPSTAP_TEST_TODAY)."""
+    moment = dt.datetime.combine(TODAY, dt.time(10, 0), tzinfo=ZoneInfo("Europe/Amsterdam"))
+    with time_machine.travel(moment, tick=False):
+        yield
 
 
 @pytest.fixture

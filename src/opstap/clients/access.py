@@ -3,7 +3,9 @@
 - case managers: clients of their own unit (Unit Werk vs Zorg & Ondersteuning, from
   `CaseManagerProfile`; the unit is derived from the ladder mapping valid today) plus always
   their own caseload;
-- income coaches: all clients of the organisation (read-only: they lack CLIENT_CHANGE);
+- income coaches: only the clients assigned to them, while the assignment runs
+  (`IncomeCoachAssignment`, made by the client's case manager or a team lead; read-only:
+  they lack CLIENT_CHANGE);
 - provider staff: only clients with a trajectory ordered from their provider (the rule is
   the trajectories app's, registered through `register_provider_staff_clients`);
 - residents: only themselves (`Client.user`);
@@ -30,6 +32,7 @@ from .models import (
     ClientEvent,
     ImportChange,
     ImportJob,
+    IncomeCoachAssignment,
     LadderStepChange,
 )
 from .positions import unit_q
@@ -87,8 +90,29 @@ def client_scope_q(user: Any) -> Q | None:
             organisation_id=user.organisation_id, unit=unit, on=timezone.localdate()
         )
     if user.has_role(RoleCode.INCOME_COACH):
-        return Q()
+        return Q(pk__in=assigned_client_ids(user, on=timezone.localdate()))
     return None
+
+
+def assigned_client_ids(user: Any, *, on: dt.date) -> list[int]:
+    """Ids of the clients assigned to income coach `user` on `on` (a coach has a handful:
+    a plain list keeps the scope a value, usable through other relations)."""
+    return list(
+        IncomeCoachAssignment.objects.filter(
+            organisation_id=user.organisation_id,
+            coach_id=user.pk,
+            valid_from__lte=on,
+        )
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+        .values_list("client_id", flat=True)
+        .distinct()
+    )
+
+
+def is_team_lead(user: Any) -> bool:
+    """A team lead: a case manager who also holds the management role (the demo's
+    `teamleider`). Team leads may assign income coaches to clients in their scope."""
+    return bool(user.has_role(RoleCode.CASE_MANAGER) and user.has_role(RoleCode.POLICY_OFFICER))
 
 
 def _prefixed(q: Q, prefix: str) -> Q:
@@ -161,3 +185,14 @@ def import_job_scope(user: Any, qs: QuerySet[ImportJob]) -> QuerySet[ImportJob]:
 @register_scope(ImportChange)
 def import_change_scope(user: Any, qs: QuerySet[ImportChange]) -> QuerySet[ImportChange]:
     return qs if user.has_opstap_perm(Perm.CLIENT_IMPORT) else qs.none()
+@register_scope(IncomeCoachAssignment)
+def income_coach_assignment_scope(
+    user: Any, qs: QuerySet[IncomeCoachAssignment]
+) -> QuerySet[IncomeCoachAssignment]:
+    """Case managers: the assignments of the clients they may see; an income coach: their own
+    (also past ones: which clients they had); everyone else nothing."""
+    if user.has_role(RoleCode.CASE_MANAGER) and user.has_opstap_perm(Perm.CLIENT_VIEW):
+        return _via_client(user, qs)
+    if user.has_role(RoleCode.INCOME_COACH) and user.has_opstap_perm(Perm.CLIENT_VIEW):
+        return qs.filter(coach_id=user.pk)
+    return qs.none()

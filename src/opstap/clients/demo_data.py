@@ -488,3 +488,30 @@ def _showcase(ctx: Any) -> None:
         "id"
     )[:5]:
         budget_spending_record(actor=km, client=client, amount="350.00", purpose="Opleiding VCA")
+    _income_coach_assignments(ctx)
+
+
+INCOME_COACH_CLIENTS = 6  # 'inkomenscoach' sees these and nothing else (R-SEC-1)
+
+
+def _income_coach_assignments(ctx: Any) -> None:
+    """The demo income coach gets a handful of clients with debts from klantmanager's
+    caseload, assigned through the service (dated, audited, on the timeline)."""
+    from .services import income_coach_assign
+
+    coach = ctx.users.get("inkomenscoach")
+    if coach is None:
+        return
+    km = ctx.users["klantmanager"]
+    clients = Client.objects.filter(organisation=ctx.organisation, case_manager=km).order_by("id")
+    with_debts = [c for c in clients[:200] if Obstacle.DEBTS.value in (c.obstacles or [])]
+    others = [c for c in clients[:200] if c not in with_debts]
+    for client in (with_debts + others)[:INCOME_COACH_CLIENTS]:
+        income_coach_assign(
+            actor=km,
+            client=client,
+            coach=coach,
+            valid_from=ctx.today - dt.timedelta(days=7),
+            today=ctx.today,
+            reason="Budgetcoaching en aanvraag bijzondere bijstand",
+        )

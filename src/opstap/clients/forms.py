@@ -183,3 +183,54 @@ class ImportForm(forms.Form):
                 "Alleen CSV- of Excel-bestanden (.xlsx) kunnen worden geïmporteerd."
             )
         return f
+
+
+def _income_coaches(organisation_id: int | None) -> Any:
+    if organisation_id is None:
+        return User.objects.none()
+    return (
+        User.objects.filter(
+            organisation_id=organisation_id, roles__code=RoleCode.INCOME_COACH, is_active=True
+        )
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+_DATE_FORMATS = ["%d-%m-%Y", "%Y-%m-%d"]
+_DATE_INVALID = {"invalid": "Vul een geldige datum in (dd-mm-jjjj)."}
+
+
+class IncomeCoachAssignForm(forms.Form):
+    coach = CaseManagerChoiceField(
+        label="Inkomenscoach",
+        queryset=User.objects.none(),
+        error_messages={"required": "Kies de inkomenscoach."},
+    )
+    valid_from = forms.DateField(
+        label="Vanaf",
+        help_text="Eerste dag waarop de inkomenscoach het dossier mag inzien (dd-mm-jjjj).",
+        input_formats=_DATE_FORMATS,
+        error_messages={"required": "Vul de ingangsdatum in.", **_DATE_INVALID},
+    )
+    valid_until = forms.DateField(
+        label="Tot en met",
+        required=False,
+        help_text="Leeg = tot de toewijzing wordt beëindigd.",
+        input_formats=_DATE_FORMATS,
+        error_messages=_DATE_INVALID,
+    )
+    reason = forms.CharField(
+        label="Reden",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Geef de reden van de toewijzing.",
+            "max_length": "De reden is langer dan 300 tekens.",
+        },
+    )
+
+    def __init__(self, *args: Any, organisation_id: int | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        coach: Any = self.fields["coach"]
+        coach.queryset = _income_coaches(organisation_id)

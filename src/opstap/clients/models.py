@@ -692,3 +692,87 @@ class ImportChange(OrganisationOwned):
 
     def __str__(self) -> str:
         return f"{self.client_number} ({self.kind})"
+
+
+class IncomeCoachAssignment(OrganisationOwned):
+    """An income coach assigned to a client (R-SEC-1: income coaches see only the clients
+    assigned to them, while the assignment runs). Made and ended by the client's case manager
+    or a team lead (`services.income_coach_assign` / `income_coach_assignment_end`); the rows
+    are never deleted, so the history of who could read the dossier when stays."""
+
+    client = models.ForeignKey(
+        Client,
+        on_delete=models.CASCADE,
+        related_name="income_coach_assignments",
+        verbose_name=_("klant"),
+        help_text=_("De klant."),
+    )
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="income_coach_assignments",
+        verbose_name=_("inkomenscoach"),
+        help_text=_("De toegewezen inkomenscoach."),
+    )
+    valid_from = models.DateField(
+        _("vanaf"), help_text=_("Eerste dag waarop de inkomenscoach het dossier mag inzien.")
+    )
+    valid_until = models.DateField(
+        _("tot en met"),
+        null=True,
+        blank=True,
+        help_text=_("Laatste dag (leeg = tot de toewijzing wordt beëindigd)."),
+    )
+    reason = models.CharField(
+        _("reden"), max_length=300, help_text=_("Waarom de inkomenscoach is toegewezen.")
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("toegewezen door"),
+        help_text=_("De klantmanager of teamleider die toewees."),
+    )
+    assigned_at = models.DateTimeField(_("toegewezen op"), help_text=_("Tijdstip."))
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("beëindigd door"),
+        help_text=_("Wie de toewijzing beëindigde."),
+    )
+    ended_at = models.DateTimeField(_("beëindigd op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("toewijzing inkomenscoach")
+        verbose_name_plural = _("toewijzingen inkomenscoach")
+        ordering = ["-valid_from", "-id"]
+        indexes = [
+            # The coach's scope: "my clients today" is a range scan on this index.
+            models.Index(
+                fields=["organisation", "coach", "valid_from", "valid_until"],
+                name="ic_assign_coach",
+            ),
+            models.Index(fields=["client", "valid_from"], name="ic_assign_client"),
+        ]
+        constraints = [
+            # A running assignment ends on or after its start; only an ended (withdrawn)
+            # one may end before it started (it then never ran).
+            models.CheckConstraint(
+                condition=models.Q(valid_until__isnull=True)
+                | models.Q(ended_at__isnull=False)
+                | models.Q(valid_until__gte=models.F("valid_from")),
+                name="ic_assign_until_after_from",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.coach} → {self.client_id} vanaf {self.valid_from}"
+
+    def runs_on(self, day: object) -> bool:
+        return bool(
+            self.valid_from <= day  # type: ignore[operator]
+            and (self.valid_until is None or day <= self.valid_until)  # type: ignore[operator]
+        )

@@ -39,6 +39,7 @@ from .models import (
     ClientEvent,
     ClientEventKind,
     CustomBudgetConfig,
+    IncomeCoachAssignment,
     LadderStepChange,
     LksStatus,
     MappingKind,
@@ -506,3 +507,18 @@ def documented_activity_month_flags(
         .annotate(**flags)
         .values("client_id", *flags)
     )
+
+
+def current_income_coach_ids(client_ids: list[int], *, on: dt.date) -> dict[int, list[int]]:
+    """Client id -> ids of the income coaches assigned on `on` (one query for a page)."""
+    result: dict[int, list[int]] = {pk: [] for pk in client_ids}
+    rows = (
+        IncomeCoachAssignment.objects.filter(client_id__in=client_ids, valid_from__lte=on)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+        .order_by("coach_id")
+        .values_list("client_id", "coach_id")
+    )
+    for client_id, coach_id in rows:
+        if coach_id not in result[client_id]:
+            result[client_id].append(coach_id)
+    return result

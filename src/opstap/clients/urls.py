@@ -16,4 +16,10 @@ urlpatterns = [
     path("<int:pk>/trede/", views.ladder_change, name="ladder_change"),
     path("<int:pk>/overdracht/", views.handover, name="handover"),
     path("<int:pk>/budget/", views.budget_spending, name="budget_spending"),
+    path("<int:pk>/inkomenscoach/", views.income_coach_assign_view, name="income_coach_assign"),
+    path(
+        "inkomenscoach/<int:pk>/beeindigen/",
+        views.income_coach_end_view,
+        name="income_coach_end",
+    ),
 ]

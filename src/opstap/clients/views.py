@@ -32,6 +32,7 @@ from .forms import (
     CaseloadFilterForm,
     HandoverForm,
     ImportForm,
+    IncomeCoachAssignForm,
     LadderChangeForm,
     _case_managers,
 )
@@ -43,7 +44,15 @@ from .ladder import (
     TrackCode,
     UnitCode,
 )
-from .models import BudgetSpending, Client, ImportJob, ImportStatus, Obstacle, SpendingStatus
+from .models import (
+    BudgetSpending,
+    Client,
+    ImportJob,
+    ImportStatus,
+    IncomeCoachAssignment,
+    Obstacle,
+    SpendingStatus,
+)
 from .services import (
     ClientError,
     budget_spending_decide,
@@ -51,6 +60,9 @@ from .services import (
     client_change_ladder_step,
     client_handover,
     client_import_start,
+    income_coach_assign,
+    income_coach_assignment_end,
+    may_assign_income_coach,
 )
 from .target_groups import TARGET_GROUP_LABELS_NL
 
@@ -283,6 +295,13 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
             "spendings": spendings,
             "decidable_ids": decidable_ids,
             "can_change": may_change,
+            "coach_assignments": list(
+                scoped(user, IncomeCoachAssignment.objects.filter(client=client))
+                .select_related("coach", "assigned_by")
+                .order_by("-valid_from", "-id")
+            ),
+            "can_assign_coach": may_assign_income_coach(user, client),
+            "today": today,
         },
     )
 
@@ -347,6 +366,51 @@ def handover(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "De klant is overgedragen.")
             return redirect("clients:dossier", pk=client.pk)
     return _form_page(request, client, form, "Klant overdragen", "overdracht")
+
+
+@permission_required(Perm.CLIENT_CHANGE)
+def income_coach_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Assign an income coach to the client (R-SEC-1): the coach sees the dossier while
+    the assignment runs. The client's case manager or a team lead only (service)."""
+    client = _client_for(request, pk)
+    user: Any = request.user
+    form = IncomeCoachAssignForm(
+        request.POST or None,
+        organisation_id=user.organisation_id,
+        initial={"valid_from": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            income_coach_assign(
+                actor=user,
+                client=client,
+                coach=form.cleaned_data["coach"],
+                valid_from=form.cleaned_data["valid_from"],
+                valid_until=form.cleaned_data["valid_until"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ClientError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, "De inkomenscoach is toegewezen.")
+            return redirect("clients:dossier", pk=client.pk)
+    return _form_page(request, client, form, "Inkomenscoach toewijzen", "inkomenscoach")
+
+
+@require_POST
+@permission_required(Perm.CLIENT_CHANGE)
+def income_coach_end_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """End (or, before it starts, withdraw) an income-coach assignment as of today."""
+    assignment = get_object_for_user(
+        request.user, IncomeCoachAssignment.objects.select_related("client"), pk=pk
+    )
+    try:
+        income_coach_assignment_end(actor=request.user, assignment=assignment)
+    except ClientError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "De toewijzing van de inkomenscoach is beëindigd.")
+    return redirect("clients:dossier", pk=assignment.client_id)
 
 
 @permission_required(Perm.CLIENT_CHANGE)

@@ -1,7 +1,8 @@
 """Scope policies of the trajectories app (R-SEC-1), registered with opstap.core.access.
 
 - provider staff: only trajectories of their own provider, while running plus the
-  reporting/invoicing period after the end (`selectors.PROVIDER_VISIBLE_AFTER_END_DAYS`);
+  reporting/invoicing period after the end, clamped to the planned end
+  (`selectors.provider_window_q`, `date_rules.access_window_end`);
 - case managers: trajectories of the clients they may see (the clients scope);
 - residents: their own trajectories (read-only: they hold no trajectory permissions);
 - others with `trajectories.view` (contract managers, finance): organisation-wide read.

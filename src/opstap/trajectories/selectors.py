@@ -25,6 +25,7 @@ from django.utils import timezone
 from opstap.core.access import get_object_for_user, scoped
 from opstap.core.roles import Perm, RoleCode
 
+from . import date_rules
 from . import deadlines as dl
 from . import handoffs as handoffs  # re-exported: the hand-off kinds other apps notify
 
@@ -48,13 +49,25 @@ from .workflow import IllegalTransition as IllegalTransition
 
 #: A provider keeps seeing a trajectory (and its client) this many days after its end: the
 #: final report (14 days), invoice (30 days) and payment (30 working days) period (R-SEC-1).
-PROVIDER_VISIBLE_AFTER_END_DAYS = 90
+PROVIDER_VISIBLE_AFTER_END_DAYS = date_rules.REPORTING_PERIOD_DAYS
 
 
 def provider_window_q(on: dt.date) -> Q:
-    """Trajectories still running, or ended within the reporting/invoicing period."""
+    """Trajectories still running, or ended within the reporting/invoicing period
+    (R-SEC-1). The same rule as `date_rules.access_window_end`, as a filter: the recorded
+    end counts only up to the planned end + the grace period (or, for one that never
+    started, the order date + a year), so an end date in the far future entered before
+    the dates were checked cannot keep a client in the provider's scope (issue 19)."""
     since = on - dt.timedelta(days=PROVIDER_VISIBLE_AFTER_END_DAYS)
-    return Q(actual_end_date__isnull=True) | Q(actual_end_date__gte=since)
+    planned_cap = since - dt.timedelta(days=date_rules.END_GRACE_DAYS)
+    order_cap = since - dt.timedelta(days=date_rules.NEVER_STARTED_MAX_DAYS)
+    return Q(actual_end_date__isnull=True) | (
+        Q(actual_end_date__gte=since)
+        & (
+            Q(planned_end_date__gte=planned_cap)
+            | Q(planned_end_date__isnull=True, order_date__gte=order_cap)
+        )
+    )
 
 
 def client_ids_visible_to_provider(*, provider_id: int, on: dt.date) -> QuerySet[Any]:

@@ -35,6 +35,7 @@ from opstap.providers.models import Product, Tile
 from opstap.providers.selectors import product_price_on
 from opstap.providers.services import product_orderability, provider_record_activity
 
+from . import date_rules
 from . import deadlines as dl
 from . import handoffs
 from .counts_cache import trajectory_counts_changed
@@ -134,6 +135,23 @@ def _as_date(value: Any, *, field: str, label: str, required: bool = False) -> d
         raise TrajectoryError(
             f"De {label} '{value}' is geen geldige datum (jjjj-mm-dd).", field=field
         ) from exc
+
+
+def _date_facts(trajectory: Trajectory) -> date_rules.Facts:
+    """The trajectory's own dates, as stored (R-SEC-6: facts, not the claimant's input)."""
+    return date_rules.Facts(
+        order_date=trajectory.order_date,
+        intake_held_on=trajectory.intake_held_on,
+        start_date=trajectory.start_date,
+        planned_end_date=trajectory.planned_end_date,
+        actual_end_date=trajectory.actual_end_date,
+    )
+
+
+def _refuse_date(problem: date_rules.DateProblem | None) -> None:
+    """Raise the Dutch refusal of a date check (R-SEC-1, R-SEC-6), if any."""
+    if problem is not None:
+        raise TrajectoryError(problem.message, field=problem.field, code="invalid_date")
 
 
 def _deadline_add(
@@ -435,15 +453,16 @@ def _apply_effects(
         trajectory.intake_date = _as_date(
             payload.get("intake_date"), field="intake_date", label="intakedatum", required=True
         )
+        assert trajectory.intake_date is not None
+        _refuse_date(
+            date_rules.intake_date_problem(trajectory.intake_date, _date_facts(trajectory), on)
+        )
         payload["intake_date"] = (
             trajectory.intake_date.isoformat() if trajectory.intake_date else ""
         )
     elif action is Action.HOLD_INTAKE:
         held = _as_date(payload.get("held_on"), field="held_on", label="intakedatum") or on
-        if held > on:
-            raise TrajectoryError(
-                "Een intake kan niet in de toekomst gehouden zijn.", field="held_on"
-            )
+        _refuse_date(date_rules.held_on_problem(held, _date_facts(trajectory), on))
         trajectory.intake_held_on = held
         payload["held_on"] = held.isoformat()
         _deadlines_meet(trajectory, [dl.DeadlineKind.INTAKE], held)
@@ -458,10 +477,15 @@ def _apply_effects(
         planned_end = _as_date(
             payload.get("planned_end_date"), field="planned_end_date", label="geplande einddatum"
         ) or start + dt.timedelta(days=trajectory.product.nominal_duration_days)
-        if planned_end <= start:
-            raise TrajectoryError(
-                "De geplande einddatum moet na de startdatum liggen.", field="planned_end_date"
+        _refuse_date(
+            date_rules.start_problem(
+                start,
+                planned_end,
+                _date_facts(trajectory),
+                on,
+                trajectory.product.nominal_duration_days,
             )
+        )
         trajectory.start_date, trajectory.planned_end_date = start, planned_end
         payload.update(start_date=start.isoformat(), planned_end_date=planned_end.isoformat())
         _deadlines_meet(trajectory, [dl.DeadlineKind.START], start)
@@ -476,11 +500,7 @@ def _apply_effects(
             required=True,
         )
         assert new_end is not None
-        if trajectory.planned_end_date is not None and new_end <= trajectory.planned_end_date:
-            raise TrajectoryError(
-                "De nieuwe einddatum moet na de huidige geplande einddatum liggen.",
-                field="new_planned_end_date",
-            )
+        _refuse_date(date_rules.extension_problem(new_end, _date_facts(trajectory)))
         payload.update(
             previous_planned_end_date=(
                 trajectory.planned_end_date.isoformat() if trajectory.planned_end_date else ""
@@ -506,6 +526,7 @@ def _apply_effects(
         trajectory.handed_over_on = on
     if State(trajectory.state) in ENDED_STATES or trajectory.state == State.QUOTE_REJECTED.value:
         end = _as_date(payload.get("end_date"), field="end_date", label="einddatum") or on
+        _refuse_date(date_rules.end_problem(end, _date_facts(trajectory), on))
         trajectory.actual_end_date = end
         trajectory.end_reason = reason
         payload["end_date"] = end.isoformat()
@@ -706,6 +727,11 @@ def appointment_create(
     _require_provider_or_cm(actor, trajectory)
     if timezone.is_naive(starts_at):
         raise TrajectoryError("Het tijdstip heeft een tijdzone nodig.", field="starts_at")
+    _refuse_date(
+        date_rules.appointment_problem(
+            timezone.localtime(starts_at).date(), _date_facts(trajectory), _today()
+        )
+    )
     appointment = Appointment.objects.create(
         organisation_id=trajectory.organisation_id,
         trajectory=trajectory,
@@ -866,6 +892,13 @@ def absence_report(
             f"({trajectory.order_date:%d-%m-%Y}).",
             field="occurred_at",
         )
+    _refuse_date(
+        date_rules.absence_problem(
+            timezone.localtime(occurred_at).date(),
+            _date_facts(trajectory),
+            timezone.localtime(reported_at).date(),
+        )
+    )
     if appointment is not None:
         if appointment.trajectory_id != trajectory.pk:
             raise TrajectoryError("Deze afspraak hoort niet bij dit traject.", field="appointment")
@@ -966,6 +999,18 @@ def outcome_record(*, actor: Any, trajectory: Trajectory, **facts: Any) -> Outco
     )
     if placement_start is not None and not str(facts.get("employer", "")).strip():
         raise TrajectoryError("Vul de werkgever van de plaatsing in.", field="employer")
+    if placement_start is not None:
+        _refuse_date(
+            date_rules.placement_start_problem(placement_start, _date_facts(trajectory), _today())
+        )
+    last_day = _as_date(
+        facts.get("last_day_of_employment"), field="last_day_of_employment", label="laatste werkdag"
+    )
+    if last_day is not None:
+        known_start = placement_start or getattr(
+            Outcome.objects.filter(trajectory=trajectory).first(), "placement_start", None
+        )
+        _refuse_date(date_rules.last_day_problem(last_day, known_start, _today()))
     hours = facts.get("hours_per_week")
     if hours not in (None, ""):
         try:

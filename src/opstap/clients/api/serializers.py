@@ -42,6 +42,12 @@ class ClientSerializer(serializers.ModelSerializer[Client]):
     )
     benefit_type = serializers.ChoiceField(choices=BenefitType.choices, required=False)
     lks_status = serializers.ChoiceField(choices=LksStatus.choices, required=False)
+    income_coaches = serializers.SerializerMethodField(
+        help_text=(
+            "Ids van de inkomenscoaches die vandaag aan de klant zijn toegewezen (alleen-lezen; "
+            "toewijzen gaat in het dossier)."
+        )
+    )
 
     class Meta:
         model = Client
@@ -77,6 +83,7 @@ class ClientSerializer(serializers.ModelSerializer[Client]):
             "growth_potential",
             "target_groups",
             "case_manager",
+            "income_coaches",
         ]
         read_only_fields = ["id", "ladder_step_since"]
 
@@ -101,6 +108,16 @@ class ClientSerializer(serializers.ModelSerializer[Client]):
 
     def get_target_groups(self, obj: Client) -> list[str]:
         return sorted(str(g) for g in self._derived(obj).target_groups)
+
+    def get_income_coaches(self, obj: Client) -> list[int]:
+        from django.utils import timezone
+
+        from opstap.clients.selectors import current_income_coach_ids
+
+        known: dict[int, list[int]] | None = self.context.get("income_coaches")
+        if known is None or obj.pk not in known:
+            known = current_income_coach_ids([obj.pk], on=timezone.localdate())
+        return known.get(obj.pk, [])
 
 
 class ClientUpdateSerializer(ClientSerializer):

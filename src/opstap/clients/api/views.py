@@ -109,6 +109,7 @@ class ClientViewSet(
     def get_serializer_context(self) -> dict[str, Any]:
         context = dict(super().get_serializer_context())
         context["_derived_cache"] = {}
+        context["income_coaches"] = getattr(self, "_coach_map", None)
         user: Any = self.request.user
         if not getattr(self, "swagger_fake_view", False) and user.is_authenticated:
             context["derive"] = selectors.DerivedResolver(
@@ -125,6 +126,10 @@ class ClientViewSet(
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.get_queryset())
         clients = list(page or [])
+        # One query for the income coaches of the whole page (no N+1).
+        self._coach_map = selectors.current_income_coach_ids(
+            [c.pk for c in clients], on=timezone.localdate()
+        )
         audit_records_for_request(
             request,
             action=AuditAction.LIST,

@@ -43,12 +43,13 @@ def _visible(user) -> set[int]:
 
 
 def test_scope_per_role(world) -> None:
-    """R-SEC-1: own unit plus own caseload; income coach all; provider none (no trajectories
-    yet); resident only self; policy officer no dossiers; other organisation nothing."""
+    """R-SEC-1: own unit plus own caseload; income coach only assigned clients (none here);
+    provider none (no trajectories yet); resident only self; policy officer no dossiers;
+    other organisation nothing."""
     users, c = world
     assert _visible(users["work_cm"]) == {c["work"].pk, c["own_care"].pk}
     assert _visible(users["care_cm"]) == {c["care"].pk, c["own_care"].pk, c["work"].pk}
-    assert _visible(users["coach"]) == {c["work"].pk, c["care"].pk, c["own_care"].pk}
+    assert _visible(users["coach"]) == set()
     assert _visible(users["provider"]) == set()
     assert _visible(users["resident"]) == {c["care"].pk}
     assert _visible(users["policy"]) == set()
@@ -75,7 +76,18 @@ def test_forbidden_dossier_is_404_page_and_api(world, who, client: HttpClient, a
 
 
 def test_income_coach_reads_but_cannot_change(world, client: HttpClient) -> None:
+    from django.utils import timezone
+
+    from opstap.clients.services import income_coach_assign
+
     users, c = world
+    income_coach_assign(
+        actor=users["care_cm"],
+        client=c["work"],
+        coach=users["coach"],
+        valid_from=timezone.localdate(),
+        reason="Schulden",
+    )
     client.force_login(users["coach"])
     assert client.get(f"/klanten/{c['work'].pk}/").status_code == 200
     assert client.get(f"/klanten/{c['work'].pk}/trede/").status_code == 403

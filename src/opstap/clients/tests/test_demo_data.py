@@ -38,3 +38,9 @@ def test_demo_clients_match_the_reference(demo) -> None:
     assert qs.filter(user=demo.users["inwoner"]).count() == 1
     assert LadderStepChange.objects.filter(organisation=org).count() > 1_976
     assert ClientEvent.objects.filter(organisation=org, kind="handover").count() == 1
+    # R-SEC-1: the demo income coach reads a handful of assigned clients, not all 1,976.
+    coach_clients = selectors.clients_for(demo.users["inkomenscoach"])
+    assert coach_clients.count() == 6
+    assert set(coach_clients.values_list("case_manager", flat=True)) == {
+        demo.users["klantmanager"].pk
+    }

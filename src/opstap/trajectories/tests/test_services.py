@@ -766,8 +766,9 @@ def test_provider_window_boundary(
 
     trajectory = order(product3)
     today = timezone.localdate()
+    end = today - dt.timedelta(days=days_after_end)
     Trajectory.objects.filter(pk=trajectory.pk).update(
-        actual_end_date=today - dt.timedelta(days=days_after_end)
+        start_date=end - dt.timedelta(days=100), planned_end_date=end, actual_end_date=end
     )
     ids = set(
         selectors.client_ids_visible_to_provider(

@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from opstap.audit.services import audit_read
+from opstap.audit.models import AuditAction
+from opstap.audit.services import audit_read, audit_records_for_request
 from opstap.clients import selectors as client_selectors
 from opstap.clients.models import Client
 from opstap.core.access import get_object_for_user, permission_required
@@ -176,6 +177,13 @@ def portal_download(request: HttpRequest, pk: int) -> FileResponse:
 def work_list(request: HttpRequest) -> HttpResponse:
     """Open requests of the clients in the user's scope, the earliest due date first."""
     rows = list(selectors.open_access_requests_for(request.user)[:200])
+    audit_records_for_request(
+        request,
+        action=AuditAction.LIST,
+        object_type="accessrequest",
+        items=[(row.pk, row.client_id) for row in rows],
+        purpose="Werklijst inzageverzoeken",
+    )
     today = timezone.localdate()
     for row in rows:
         row.days_left = terms.days_left(row.due_on, today)  # type: ignore[attr-defined]
@@ -209,6 +217,15 @@ def client_requests(request: HttpRequest, client_pk: int) -> HttpResponse:
             _start_after_commit(access_request.pk)
             messages.success(request, "Het inzageverzoek is geregistreerd.")
             return redirect("access_requests:detail", pk=access_request.pk)
+    requests = list(selectors.client_access_requests_for(request.user, client.pk))
+    audit_read(request, client, client.pk, "Inzageverzoeken van een klant bekijken")
+    audit_records_for_request(
+        request,
+        action=AuditAction.LIST,
+        object_type="accessrequest",
+        items=[(r.pk, client.pk) for r in requests],
+        purpose="Inzageverzoeken van een klant bekijken",
+    )
     return render(
         request,
         "access_requests/client.html",
@@ -216,7 +233,7 @@ def client_requests(request: HttpRequest, client_pk: int) -> HttpResponse:
             "page_title": f"Inzageverzoeken van {client.full_name}",
             "client": client,
             "form": form,
-            "requests": list(selectors.client_access_requests_for(request.user, client.pk)),
+            "requests": requests,
         },
     )
 

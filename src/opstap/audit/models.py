@@ -25,6 +25,7 @@ class AuditAction(models.TextChoices):
     LOCKOUT = "lockout", _("account geblokkeerd")
     LOGOUT = "logout", _("uitloggen")
     IMPERSONATE = "impersonate", _("handelen als andere gebruiker")
+    DENIED = "denied", _("geweigerde inzage")
 
 
 class AuditTrailImmutableError(Exception):

@@ -339,3 +339,109 @@ def audit_records_for_request(
             for object_id, client_id in items
         ]
     )
+
+
+# --- Denied reads (issue 19) ------------------------------------------------------------------
+
+DENIED_READ_PURPOSE = "Geweigerde inzage"
+
+
+def denied_read_limit() -> int:
+    """At most this many individual `denied` records per user per minute
+    (`OPSTAP_DENIED_READ_LIMIT_PER_MINUTE`, default 20)."""
+    from django.conf import settings
+
+    return max(1, int(getattr(settings, "OPSTAP_DENIED_READ_LIMIT_PER_MINUTE", 20)))
+
+
+def _request_path(request: Any) -> str:
+    if request is None:
+        return ""
+    try:
+        return f"{request.method} {request.path}"[:150]
+    except AttributeError:
+        return ""
+
+
+def audit_denied_read(
+    *, user: Any, request: Any, object_type: str, object_id: object = "", now: Any = None
+) -> AuditRecord | None:
+    """Record a denied read (an object outside the user's scope, a page or API operation
+    without the permission): user, object type, id and path (R-SEC-2).
+
+    Rate limit per user (a probe or a script must not flood the trail): the first
+    `denied_read_limit()` denials of a minute are recorded one by one; the rest of that
+    minute are counted, and the count is written as one aggregated record (`changes.count`,
+    purpose "… (N keer)") with the next denial after that minute, or when the count reaches
+    the limit again. The counter lives in the cache (Redis in production: shared by every
+    worker; per process with the local-memory cache)."""
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    minute = now.strftime("%Y%m%d%H%M")
+    key = f"opstap:denied:{user.pk}:{minute}"
+    pending_key = f"opstap:denied-pending:{user.pk}"
+    limit = denied_read_limit()
+    path = _request_path(request)
+    written: AuditRecord | None = None
+    pending = cache.get(pending_key)
+    if pending and pending.get("minute") != minute and pending.get("count"):
+        written = _denied_record(
+            user,
+            request,
+            pending["object_type"],
+            pending["object_id"],
+            pending["path"],
+            pending["count"],
+            pending["minute"],
+        )
+        cache.delete(pending_key)
+    cache.add(key, 0, timeout=120)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=120)
+        count = 1
+    if count <= limit:
+        return _denied_record(user, request, object_type, object_id, path, 1, minute)
+    suppressed = {
+        "minute": minute,
+        "object_type": object_type,
+        "object_id": str(object_id),
+        "path": path,
+        "count": (pending or {}).get("count", 0) + 1
+        if pending and pending.get("minute") == minute
+        else 1,
+    }
+    if suppressed["count"] >= limit:
+        cache.delete(pending_key)
+        return _denied_record(
+            user, request, object_type, object_id, path, suppressed["count"], minute
+        )
+    cache.set(pending_key, suppressed, timeout=24 * 3600)
+    return written
+
+
+def _denied_record(
+    user: Any,
+    request: Any,
+    object_type: str,
+    object_id: object,
+    path: str,
+    count: int,
+    minute: str,
+) -> AuditRecord:
+    purpose = f"{DENIED_READ_PURPOSE}: {path}" if path else DENIED_READ_PURPOSE
+    if count > 1:
+        purpose += f" ({count} keer in minuut {minute[8:10]}:{minute[10:12]})"
+    return audit_log(
+        action=AuditAction.DENIED,
+        actor=user,
+        request=request if isinstance(request, HttpRequest) else getattr(request, "_request", None),
+        object_type=object_type[:100],
+        object_id=str(object_id)[:64],
+        purpose=purpose,
+        result="geweigerd",
+        changes={"path": path, "count": count},
+    )

@@ -479,7 +479,15 @@ def _db_conflicts(
     for _line, values, errors in chunk:
         bsn, number = values.get("bsn"), values.get("client_number")
         if bsn and bsn in by_bsn and by_bsn[bsn] != number:
-            errors.append(RowError("bsn", f"Dit BSN hoort al bij klantnummer {by_bsn[bsn]}."))
+            # Never name the other client: the importer (an administrator) has no access to
+            # dossiers, and the error page would link a BSN to a client number (issue 19).
+            errors.append(
+                RowError(
+                    "bsn",
+                    "Dit BSN is al bekend onder een ander klantnummer. Laat een klantmanager "
+                    "het dossier controleren.",
+                )
+            )
         if number and number in by_number and bsn and by_number[number] != bsn:
             errors.append(RowError("bsn", "Dit klantnummer is al bekend met een ander BSN."))
 

@@ -537,6 +537,15 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if job.finished:  # the preview (or result) needs the whole page: reload it once
             response["HX-Refresh"] = "true"
         return response
+    # The error list and the preview quote lines of the file (names, BSNs, old and new
+    # values): reading them is audited (issue 19); the progress polls show counts only.
+    audit_log(
+        action=AuditAction.READ,
+        request=request,
+        object_type="importjob",
+        object_id=job.pk,
+        purpose="Importresultaat en foutmeldingen bekijken",
+    )
     context: dict[str, Any] = {"page_title": "Import", "job": job}
     if job.status in (ImportStatus.PREVIEW, ImportStatus.DONE, ImportStatus.UNDONE):
         page = Paginator(job.changes.order_by("id"), 100).get_page(request.GET.get("pagina"))

@@ -17,6 +17,7 @@ Two layers:
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextvars import ContextVar, Token
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -28,6 +29,40 @@ from django.http import Http404, HttpRequest, HttpResponseBase
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.views import APIView
+
+# --- Denied reads (R-SEC-2, issue 19) ---------------------------------------------------------
+# A read that the scope or the permission refused is recorded by whoever listens (the audit
+# app registers `audit.services.audit_denied_read` in its AppConfig.ready); the core itself
+# does not depend on the audit app. The request being served is kept in a context variable
+# by the guards below, so `get_object_for_user` (which has no request) can name the path.
+
+DeniedReadListener = Callable[..., None]
+_DENIED_READ_LISTENERS: list[DeniedReadListener] = []
+_CURRENT_REQUEST: ContextVar[Any] = ContextVar("opstap_access_request", default=None)
+
+
+def register_denied_read_listener(listener: DeniedReadListener) -> None:
+    """`listener(*, user, request, object_type, object_id)` is called for every denied read."""
+    if listener not in _DENIED_READ_LISTENERS:
+        _DENIED_READ_LISTENERS.append(listener)
+
+
+def set_current_request(request: Any) -> Token[Any]:
+    return _CURRENT_REQUEST.set(request)
+
+
+def denied_read(
+    user: Any, *, object_type: str, object_id: object = "", request: Any = None
+) -> None:
+    """Report a denied read (an object out of scope, a page or operation without the
+    permission) to the listeners. Only for signed-in users: an anonymous visitor is sent to
+    the login page, which is no read attempt on data."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return
+    request = request if request is not None else _CURRENT_REQUEST.get()
+    for listener in _DENIED_READ_LISTENERS:
+        listener(user=user, request=request, object_type=object_type, object_id=object_id)
+
 
 M = TypeVar("M", bound=models.Model)
 V = TypeVar("V", bound=Callable[..., Any])
@@ -78,7 +113,20 @@ def get_object_for_user(user: Any, qs: QuerySet[M], **lookup: Any) -> M:
     try:
         return scoped(user, qs).get(**lookup)
     except (ObjectDoesNotExist, ValueError, TypeError) as exc:
+        _report_if_exists(user, qs, lookup)
         raise Http404 from exc
+
+
+def _report_if_exists(user: Any, qs: QuerySet[Any], lookup: dict[str, Any]) -> None:
+    """A 404 for an object that exists is a denied read (recorded); one for an object that
+    does not exist is not. One extra query, on the refusal path only."""
+    try:
+        exists = qs.model._default_manager.filter(**lookup).exists()
+    except (ValueError, TypeError, ObjectDoesNotExist):
+        return
+    if exists:
+        object_id = lookup.get("pk", lookup.get("id", next(iter(lookup.values()), "")))
+        denied_read(user, object_type=qs.model._meta.model_name or "", object_id=object_id)
 
 
 def scoped_count(user: Any, qs: QuerySet[Any]) -> int:
@@ -113,9 +161,20 @@ def permission_required(*perms: str) -> Callable[[RV], RV]:
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if not check_perm(request.user, *perms):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
+            token = set_current_request(request)
+            try:
+                if not check_perm(request.user, *perms):
+                    if request.method in ("GET", "HEAD"):
+                        denied_read(
+                            request.user,
+                            object_type="page",
+                            object_id=getattr(view, "__name__", ""),
+                            request=request,
+                        )
+                    raise PermissionDenied
+                return view(request, *args, **kwargs)
+            finally:
+                _CURRENT_REQUEST.reset(token)
 
         wrapper.opstap_perms = perms  # type: ignore[attr-defined]
         return wrapper  # type: ignore[return-value]
@@ -141,7 +200,18 @@ class HasOpstapPermission(BasePermission):
             raise ImproperlyConfigured(f"{type(view).__name__} declares no required_perms.")
         action = getattr(view, "action", None)
         perms = required_perms_for(required, action, request.method or "GET")
-        return check_perm(request.user, *perms)
+        # The API's bearer-token user is known only here: keep the request for the scope
+        # checks of this call (`get_object_for_user` reports denied reads with its path).
+        set_current_request(request)
+        allowed = check_perm(request.user, *perms)
+        if not allowed and request.method in ("GET", "HEAD"):
+            denied_read(
+                request.user,
+                object_type="api",
+                object_id=f"{type(view).__name__}.{action or request.method.lower()}",
+                request=request,
+            )
+        return allowed
 
 
 def view_access_declaration(callback: Any) -> tuple[str, Any] | None:

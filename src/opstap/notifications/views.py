@@ -12,6 +12,8 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from opstap.audit.models import AuditAction
+from opstap.audit.services import audit_records_for_request
 from opstap.core.access import get_object_for_user, permission_required
 from opstap.core.roles import Perm
 
@@ -26,6 +28,14 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     page = Paginator(selectors.notifications_for(user), PAGE_SIZE).get_page(
         request.GET.get("pagina")
+    )
+    # Notification titles name clients: every one shown is an audited list row (issue 19).
+    audit_records_for_request(
+        request,
+        action=AuditAction.LIST,
+        object_type="notification",
+        items=[(n.pk, None) for n in page.object_list],
+        purpose="Meldingen bekijken",
     )
     return render(
         request,

@@ -11,7 +11,6 @@ from django.test import Client as HttpClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from opstap.core.roles import RoleCode
 from opstap.audit.models import AuditRecord
 from opstap.clients import assignments
 from opstap.clients.models import ClientEvent, IncomeCoachAssignment
@@ -22,6 +21,7 @@ from opstap.clients.services import (
     income_coach_assign,
     income_coach_assignment_end,
 )
+from opstap.core.roles import RoleCode
 
 from .factories import make_client
 

@@ -44,13 +44,9 @@ class ImpersonateForm(forms.Form):
 
     def __init__(self, *args: object, actor: User, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["user"].queryset = (  # type: ignore[attr-defined]
-            User.objects.filter(
-                organisation_id=actor.organisation_id or 0, is_active=True, is_superuser=False
-            )
-            .exclude(pk=actor.pk)
-            .order_by("username")
-        )
+        from .impersonation import impersonation_candidates
+
+        self.fields["user"].queryset = impersonation_candidates(actor)  # type: ignore[attr-defined]
 
 
 class MockStaffLoginForm(forms.Form):
@@ -74,3 +70,12 @@ class MockDigiDLoginForm(forms.Form):
         initial="midden",
     )
     organisation = forms.SlugField(label=_("Organisatie (slug)"), required=False)
+
+
+class SupportConsentForm(forms.Form):
+    allow = forms.BooleanField(
+        label=_(
+            "Een functioneel beheerder mag tijdelijk als mij handelen om een probleem op te lossen"
+        ),
+        required=False,
+    )

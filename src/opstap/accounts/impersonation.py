@@ -1,6 +1,17 @@
 """Impersonation for support: an application administrator acts as another user of the same
 organisation, with a reason, fully audited (start, stop, and every record meanwhile notes the
-real administrator) and visibly bannered."""
+real administrator) and visibly bannered.
+
+Narrowed in issue 19 (item 5): the administrator has no dossier content and no audit trail,
+so impersonation must not become a way round that:
+
+- only users who agreed themselves (`User.allows_support_access`, set by the user on
+  "Ondersteuning" — `support_consent_set(actor=user, ...)`; nobody else can set it);
+- never users with a sensitive role (`SENSITIVE_ROLES`: case managers, income coaches and
+  auditors read dossiers or the audit trail). Four-eyes approval by a second administrator
+  was considered and refused: it would still hand one person dossier access outside the
+  scopes, and support can reproduce with a test account. Refused, not approved.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +22,7 @@ from django.utils import timezone
 
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log
-from opstap.core.roles import Perm
+from opstap.core.roles import ROLE_NAMES_NL, Perm, RoleCode
 
 from .models import User
 from .session_policy import IMPERSONATE
@@ -19,6 +30,12 @@ from .session_policy import IMPERSONATE
 
 class ImpersonationError(Exception):
     """Impersonation is not allowed; the message is for the user (Dutch)."""
+
+
+#: Roles that read dossiers or the audit trail: never impersonated (see the module docstring).
+SENSITIVE_ROLES: frozenset[RoleCode] = frozenset(
+    {RoleCode.CASE_MANAGER, RoleCode.INCOME_COACH, RoleCode.AUDITOR}
+)
 
 
 def impersonation_check(*, actor: Any, target: User) -> None:
@@ -35,6 +52,55 @@ def impersonation_check(*, actor: Any, target: User) -> None:
         raise ImpersonationError("Deze gebruiker hoort niet bij uw organisatie.")
     if not target.is_active:
         raise ImpersonationError("Deze gebruiker is niet actief.")
+    sensitive = sorted(str(ROLE_NAMES_NL[r]) for r in SENSITIVE_ROLES if target.has_role(r))
+    if sensitive:
+        raise ImpersonationError(
+            f"Handelen als een gebruiker met de rol {', '.join(sensitive)} is niet toegestaan "
+            "(toegang tot dossiers of de audittrail). Gebruik een testaccount."
+        )
+    if not target.allows_support_access:
+        raise ImpersonationError(
+            "Deze gebruiker heeft geen toestemming gegeven voor ondersteuning. Vraag de "
+            "gebruiker dit zelf aan te zetten onder 'Ondersteuning'."
+        )
+
+
+def impersonation_candidates(actor: Any) -> Any:
+    """The users `actor` may act as (for the form): same organisation, active, agreed, no
+    sensitive role."""
+    return (
+        User.objects.filter(
+            organisation_id=actor.organisation_id or 0,
+            is_active=True,
+            is_superuser=False,
+            allows_support_access=True,
+        )
+        .exclude(pk=actor.pk)
+        .exclude(roles__code__in=[r.value for r in SENSITIVE_ROLES])
+        .distinct()
+        .order_by("username")
+    )
+
+
+def support_consent_set(*, actor: Any, user: User, allow: bool) -> User:
+    """A user agrees (or stops agreeing) that an administrator may act as them. Only the
+    user themself (not while being impersonated: `actor` is then the administrator)."""
+    if actor is None or getattr(actor, "pk", None) != user.pk:
+        raise ImpersonationError("Alleen de gebruiker zelf kan deze toestemming geven.")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.allows_support_access != allow:
+        user.allows_support_access = allow
+        user.support_access_changed_at = timezone.now()
+        user.save(update_fields=["allows_support_access", "support_access_changed_at"])
+        audit_log(
+            action=AuditAction.UPDATE,
+            actor=actor,
+            object_type="user",
+            object_id=user.pk,
+            purpose="Toestemming voor ondersteuning " + ("gegeven" if allow else "ingetrokken"),
+            changes={"allows_support_access": {"old": not allow, "new": allow}},
+        )
+    return user
 
 
 def impersonation_target(real_user: Any, state: Any) -> User | None:

@@ -64,6 +64,20 @@ class User(AbstractUser):
         verbose_name=_("rollen"),
         help_text=_("Een gebruiker kan meerdere rollen hebben."),
     )
+    allows_support_access = models.BooleanField(
+        _("toestemming voor ondersteuning"),
+        default=False,
+        help_text=_(
+            "De gebruiker staat zelf toe dat een functioneel beheerder tijdelijk als hem of "
+            "haar handelt (alleen zelf aan of uit te zetten)."
+        ),
+    )
+    support_access_changed_at = models.DateTimeField(
+        _("toestemming gewijzigd op"),
+        null=True,
+        blank=True,
+        help_text=_("Wanneer de gebruiker de toestemming voor het laatst wijzigde."),
+    )
 
     class Meta:
         verbose_name = _("gebruiker")

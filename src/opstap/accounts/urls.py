@@ -10,6 +10,7 @@ urlpatterns = [
     path("tweede-factor/", views.two_factor_verify, name="2fa_verify"),
     path("handelen-als/", views.impersonate_start_view, name="impersonate"),
     path("handelen-als/stoppen/", views.impersonate_stop_view, name="impersonate_stop"),
+    path("ondersteuning/", views.support_consent_view, name="support_consent"),
     path("sso/", sso.oidc_init, name="oidc_init"),
     path("sso/callback/", sso.oidc_callback, name="oidc_callback"),
     path("digid/", sso.digid_init, name="digid_init"),

@@ -25,7 +25,12 @@ from opstap.core.access import permission_required, public_view
 from opstap.core.roles import Perm
 
 from .forms import ImpersonateForm, LoginForm, TokenForm
-from .impersonation import ImpersonationError, impersonation_start, impersonation_stop
+from .impersonation import (
+    ImpersonationError,
+    impersonation_start,
+    impersonation_stop,
+    support_consent_set,
+)
 from .sso import resident_landing_url, sso_options
 
 
@@ -178,3 +183,33 @@ def impersonate_stop_view(request: HttpRequest) -> HttpResponse:
     impersonation_stop(request=request)
     messages.info(request, "U handelt weer als uzelf.")
     return redirect("web:home")
+
+
+@permission_required()
+def support_consent_view(request: HttpRequest) -> HttpResponse:
+    """The user's own consent that an administrator may act as them (issue 19)."""
+    from django.db import transaction
+
+    from .forms import SupportConsentForm
+
+    user: Any = request.user
+    real = getattr(request, "real_user", None)
+    # An unticked box sends no field at all: a POST is bound even when empty.
+    form = SupportConsentForm(
+        request.POST if request.method == "POST" else None,
+        initial={"allow": user.allows_support_access},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                support_consent_set(actor=real or user, user=user, allow=form.cleaned_data["allow"])
+        except ImpersonationError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Uw keuze is opgeslagen.")
+            return redirect("accounts:support_consent")
+    return render(
+        request,
+        "accounts/support_consent.html",
+        {"page_title": "Ondersteuning", "form": form},
+    )

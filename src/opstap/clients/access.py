@@ -185,6 +185,8 @@ def import_job_scope(user: Any, qs: QuerySet[ImportJob]) -> QuerySet[ImportJob]:
 @register_scope(ImportChange)
 def import_change_scope(user: Any, qs: QuerySet[ImportChange]) -> QuerySet[ImportChange]:
     return qs if user.has_opstap_perm(Perm.CLIENT_IMPORT) else qs.none()
+
+
 @register_scope(IncomeCoachAssignment)
 def income_coach_assignment_scope(
     user: Any, qs: QuerySet[IncomeCoachAssignment]

@@ -36,7 +36,7 @@ from rest_framework.views import APIView
 # does not depend on the audit app. The request being served is kept in a context variable
 # by the guards below, so `get_object_for_user` (which has no request) can name the path.
 
-DeniedReadListener = Callable[..., None]
+DeniedReadListener = Callable[..., object]
 _DENIED_READ_LISTENERS: list[DeniedReadListener] = []
 _CURRENT_REQUEST: ContextVar[Any] = ContextVar("opstap_access_request", default=None)
 

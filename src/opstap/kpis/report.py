@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from opstap.finance.report import Cell, Chart, Report, Series, Table
 
-from . import selectors
+from . import disclosure, selectors
 from .formulas import KpiCode, KpiKind, KpiResult
 from .selectors import BreakdownRow, KpiContext, TrendPoint
 
@@ -29,8 +29,14 @@ def value_cell(kind: KpiKind, value: Decimal | None, *, strong: bool = False) ->
     return Cell(None if value is None else int(value), "int", strong=strong)
 
 
-def trend_chart(result: KpiResult, points: list[TrendPoint]) -> Chart:
+def trend_chart(
+    result: KpiResult, points: list[TrendPoint], *, threshold: int | None = None
+) -> Chart:
+    """The 12-month chart; months whose counts are suppressed have no point."""
     d = result.definition
+    hidden = _hidden_rows(
+        [p.numerator for p in points], [p.denominator for p in points], threshold, additive=False
+    )
     share_like = d.kind in (KpiKind.SHARE, KpiKind.SCORE)
     label = {
         KpiKind.SHARE: "% per maandeinde",
@@ -45,7 +51,13 @@ def trend_chart(result: KpiResult, points: list[TrendPoint]) -> Chart:
         kind="line" if share_like or d.kind is KpiKind.GROWTH else "bar",
         labels=tuple(month_label(p.month) for p in points),
         series=(
-            Series(d.title, tuple(None if p.value is None else float(p.value) for p in points)),
+            Series(
+                d.title,
+                tuple(
+                    None if p.value is None or hide else float(p.value)
+                    for p, hide in zip(points, hidden, strict=True)
+                ),
+            ),
         ),
         unit="pct" if d.kind is KpiKind.SHARE else "int",
         reference_line=float(result.target) if share_like and result.target is not None else None,
@@ -53,15 +65,47 @@ def trend_chart(result: KpiResult, points: list[TrendPoint]) -> Chart:
     )
 
 
-def trend_table(result: KpiResult, points: list[TrendPoint]) -> Table:
+def hidden_cell(threshold: int) -> Cell:
+    """A suppressed count or realisation (issue 19 item 11): the marker "< 5" as text."""
+    return Cell(disclosure.marker(threshold))
+
+
+def _hidden_rows(
+    numerators: list[int | None],
+    denominators: list[int | None],
+    threshold: int | None,
+    *,
+    additive: bool,
+) -> list[bool]:
+    """Per row whether its counts and realisation are suppressed (a small numerator or
+    denominator; secondary suppression where the rows add up to a shown total)."""
+    if threshold is None:
+        return [False] * len(numerators)
+    by_n = disclosure.suppressed_cells(numerators, threshold, additive=additive)
+    by_d = disclosure.suppressed_cells(denominators, threshold, additive=additive)
+    return [a or b for a, b in zip(by_n, by_d, strict=True)]
+
+
+def trend_table(
+    result: KpiResult, points: list[TrendPoint], *, threshold: int | None = None
+) -> Table:
     kind = result.definition.kind
     headers: tuple[str, ...] = ("Maand", "Waarde", result.definition.numerator_label)
     with_d = any(p.denominator is not None for p in points)
     if with_d:
         headers = (*headers, result.definition.denominator_label or "Noemer")
     value_kind = KpiKind.COUNT if kind is KpiKind.GROWTH else kind
+    hidden = _hidden_rows(
+        [p.numerator for p in points], [p.denominator for p in points], threshold, additive=False
+    )
     rows = []
-    for p in points:
+    for p, hide in zip(points, hidden, strict=True):
+        if hide and threshold is not None:
+            row = [Cell(month_label(p.month)), hidden_cell(threshold), hidden_cell(threshold)]
+            if with_d:
+                row.append(hidden_cell(threshold))
+            rows.append(tuple(row))
+            continue
         row = [
             Cell(month_label(p.month)),
             value_cell(value_kind, p.value),
@@ -73,14 +117,39 @@ def trend_table(result: KpiResult, points: list[TrendPoint]) -> Table:
     return Table(title=f"{result.definition.title} per maand", headers=headers, rows=tuple(rows))
 
 
-def breakdown_table(title: str, result: KpiResult, rows: list[BreakdownRow]) -> Table:
+def breakdown_table(
+    title: str,
+    result: KpiResult,
+    rows: list[BreakdownRow],
+    *,
+    threshold: int | None = None,
+    additive: bool = True,
+) -> Table:
+    """`additive`: the rows add up to the total shown (municipality, unit), so a single
+    suppressed row gets a second one (target groups overlap: not additive)."""
     d = result.definition
     with_d = d.kind in (KpiKind.SHARE, KpiKind.GROWTH)
     headers: tuple[str, ...] = (title, "Realisatie", d.numerator_label)
     if with_d:
         headers = (*headers, d.denominator_label)
+    hidden = (
+        [False] * len(rows)
+        if d.kind is KpiKind.SCORE  # survey waves: respondents, not clients
+        else _hidden_rows(
+            [r.counts.numerator for r in rows],
+            [r.counts.denominator for r in rows],
+            threshold,
+            additive=additive,
+        )
+    )
     body = []
-    for r in rows:
+    for r, hide in zip(rows, hidden, strict=True):
+        if hide and threshold is not None:
+            row = [Cell(r.label), hidden_cell(threshold), hidden_cell(threshold)]
+            if with_d:
+                row.append(hidden_cell(threshold))
+            body.append(tuple(row))
+            continue
         row = [Cell(r.label), value_cell(d.kind, r.realised), Cell(r.counts.numerator, "int")]
         if with_d:
             row.append(Cell(r.counts.denominator, "int"))
@@ -88,19 +157,30 @@ def breakdown_table(title: str, result: KpiResult, rows: list[BreakdownRow]) -> 
     return Table(title=f"{d.title} per {title.lower()}", headers=headers, rows=tuple(body))
 
 
-def summary_table(results: list[KpiResult]) -> Table:
+def result_is_hidden(result: KpiResult, threshold: int | None) -> bool:
+    """Whether a KPI's own total (filtered to a municipality, unit or target group it can be
+    small) is suppressed."""
+    if threshold is None or result.definition.kind is KpiKind.SCORE:
+        return False
+    return disclosure.is_small(result.counts.numerator, threshold) or disclosure.is_small(
+        result.counts.denominator, threshold
+    )
+
+
+def summary_table(results: list[KpiResult], *, threshold: int | None = None) -> Table:
     rows = []
     for r in results:
         d = r.definition
+        hide = hidden_cell(threshold) if threshold and result_is_hidden(r, threshold) else None
         rows.append(
             (
                 Cell(d.title),
                 Cell(d.rule),
                 value_cell(d.kind, r.target),
-                value_cell(d.kind, r.realised, strong=True),
+                hide or value_cell(d.kind, r.realised, strong=True),
                 Cell(r.status.label),
-                Cell(r.counts.numerator, "int"),
-                Cell(r.counts.denominator, "int"),
+                hide or Cell(r.counts.numerator, "int"),
+                hide or Cell(r.counts.denominator, "int"),
             )
         )
     return Table(
@@ -120,26 +200,40 @@ def filters_text(ctx: KpiContext, *, municipality_name: str = "") -> str:
     return ", ".join(parts)
 
 
-def council_report(ctx: KpiContext, *, municipality_name: str = "") -> Report:
+def council_report(
+    ctx: KpiContext, *, municipality_name: str = "", threshold: int | None = None
+) -> Report:
     """All KPIs with target, realisation and status, per municipality, and the 12-month
-    trend of each: what the councils receive (xlsx and PDF)."""
+    trend of each: what the councils receive (xlsx and PDF). `threshold`: small counts are
+    suppressed (`disclosure`)."""
     results = selectors.kpi_results(ctx)
-    tables = [summary_table(results)]
+    tables = [summary_table(results, threshold=threshold)]
     by_mun: list[Table] = []
     trends: list[Table] = []
     charts: list[Chart] = []
     for r in results:
         by_mun.append(
-            breakdown_table("Gemeente", r, selectors.breakdown_by_municipality(ctx, r.code))
+            breakdown_table(
+                "Gemeente",
+                r,
+                selectors.breakdown_by_municipality(ctx, r.code),
+                threshold=threshold,
+            )
         )
         points = selectors.trend(ctx, r.code)
-        trends.append(trend_table(r, points))
-        charts.append(trend_chart(r, points))
-    notes = (
+        trends.append(trend_table(r, points, threshold=threshold))
+        charts.append(trend_chart(r, points, threshold=threshold))
+    notes: tuple[str, ...] = (
         "Realisatie per KPI volgens docs/kpis.md; aantallen zijn unieke klanten.",
         "Status: 'Op koers' = bij aantallen en groei minstens het deel van het doel dat bij "
         "het verstreken deel van het jaar hoort.",
     )
+    if threshold is not None:
+        notes = (
+            *notes,
+            f"Aantallen van 1 tot {threshold} klanten zijn afgeschermd ("
+            f"'{disclosure.marker(threshold)}'): ze kunnen naar een persoon wijzen.",
+        )
     return Report(
         title=f"Sturing bestuurlijke opdracht {ctx.filters.year}",
         summary=(

@@ -149,6 +149,25 @@ def base_clients(ctx: KpiContext) -> QuerySet[Client]:
     return qs
 
 
+def small_number_threshold(user: Any, ctx: KpiContext) -> int | None:
+    """The threshold under which counts are suppressed for `user` (issue 19 item 11; see
+    `disclosure`), or None when the user may see every client behind the numbers (all
+    clients of the selection are within their scope: e.g. a team lead filtered on their own
+    unit). `OPSTAP_SMALL_NUMBER_THRESHOLD` (default 5)."""
+    from django.conf import settings
+
+    from .disclosure import DEFAULT_THRESHOLD
+
+    threshold = int(getattr(settings, "OPSTAP_SMALL_NUMBER_THRESHOLD", DEFAULT_THRESHOLD))
+    if threshold <= 1:
+        return None
+    if not user.has_opstap_perm("clients.view"):
+        return threshold
+    visible = clients_selectors.clients_for(user).values("pk")
+    outside = base_clients(ctx).exclude(pk__in=visible).order_by().exists()
+    return threshold if outside else None
+
+
 def _aware(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 

@@ -23,8 +23,8 @@ from opstap.core.roles import Perm
 from opstap.finance.charts import render_svg
 from opstap.finance.exports import report_pdf, report_xlsx
 
+from . import disclosure, selectors, services
 from . import report as kpi_report
-from . import selectors, services
 from .db import no_jit
 from .forms import KpiFilterForm, TargetsForm
 from .formulas import KpiCode, KpiKind, KpiResult, Status, definition
@@ -90,28 +90,47 @@ def _page_query(request: HttpRequest) -> str:
     return f"{rest}&" if rest else ""
 
 
-def _card(result: KpiResult, points: list[selectors.TrendPoint], query: str) -> dict[str, Any]:
+def _card(
+    result: KpiResult,
+    points: list[selectors.TrendPoint],
+    query: str,
+    threshold: int | None = None,
+) -> dict[str, Any]:
     d = result.definition
     kind = d.kind
     trend_kind = KpiKind.COUNT if kind is KpiKind.GROWTH else kind
+    limit = threshold if kind is not KpiKind.SCORE else None
+    # Small counts are shown as "< 5" to users without access to the clients behind them
+    # (issue 19 item 11): the total, and each month of the trend.
+    hidden = (
+        disclosure.marker(limit) if limit and kpi_report.result_is_hidden(result, limit) else ""
+    )
+    trend = kpi_report.trend_table(result, points, threshold=limit)
     return {
         "result": result,
         "definition": d,
-        "realised": fmt(kind, result.realised),
+        "hidden": bool(hidden),
+        "numerator": hidden or result.counts.numerator,
+        "denominator": None
+        if result.counts.denominator is None
+        else (hidden or result.counts.denominator),
+        "realised": hidden or fmt(kind, result.realised),
         "target": fmt(kind, result.target),
         "expected": fmt(kind, result.expected)
         if kind in (KpiKind.COUNT, KpiKind.GROWTH) and result.expected is not None
         else "",
         "status_class": STATUS_CLASSES[result.status],
-        "svg": render_svg(kpi_report.trend_chart(result, points)),
+        "svg": render_svg(kpi_report.trend_chart(result, points, threshold=limit)),
         "points": [
             {
                 "label": kpi_report.month_label(p.month),
-                "value": fmt(trend_kind, p.value),
-                "numerator": p.numerator,
-                "denominator": p.denominator,
+                "value": row[1].display() if row[1].kind == "text" else fmt(trend_kind, p.value),
+                "numerator": row[2].display() if row[2].kind == "text" else p.numerator,
+                "denominator": row[3].display()
+                if len(row) > 3 and row[3].kind == "text"
+                else p.denominator,
             }
-            for p in points
+            for p, row in zip(points, trend.rows, strict=True)
         ],
         "url": reverse("kpis:detail", args=[d.code.value]) + (f"?{query}" if query else ""),
     }
@@ -122,7 +141,10 @@ def _card(result: KpiResult, points: list[selectors.TrendPoint], query: str) -> 
 def dashboard(request: HttpRequest) -> HttpResponse:
     form, ctx = _context(request)
     query = _query(form)
-    cards = [_card(r, selectors.trend(ctx, r.code), query) for r in selectors.kpi_results(ctx)]
+    threshold = selectors.small_number_threshold(request.user, ctx)
+    cards = [
+        _card(r, selectors.trend(ctx, r.code), query, threshold) for r in selectors.kpi_results(ctx)
+    ]
     return render(
         request,
         "kpis/dashboard.html",
@@ -147,16 +169,26 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     query = _query(form)
     result = selectors.kpi_result(ctx, kpi)
     points = selectors.trend(ctx, kpi)
+    threshold = selectors.small_number_threshold(request.user, ctx)
     breakdowns = [
         kpi_report.breakdown_table(
-            "Gemeente", result, selectors.breakdown_by_municipality(ctx, kpi)
+            "Gemeente",
+            result,
+            selectors.breakdown_by_municipality(ctx, kpi),
+            threshold=threshold,
         ),
     ]
     if selectors.kpi_is_client_based(kpi):
         breakdowns += [
-            kpi_report.breakdown_table("Unit", result, selectors.breakdown_by_unit(ctx, kpi)),
             kpi_report.breakdown_table(
-                "Doelgroep", result, selectors.breakdown_by_target_group(ctx, kpi)
+                "Unit", result, selectors.breakdown_by_unit(ctx, kpi), threshold=threshold
+            ),
+            kpi_report.breakdown_table(
+                "Doelgroep",
+                result,
+                selectors.breakdown_by_target_group(ctx, kpi),
+                threshold=threshold,
+                additive=False,
             ),
         ]
     can_drill = selectors.kpi_is_client_based(kpi) and check_perm(request.user, Perm.CLIENT_VIEW)
@@ -175,8 +207,9 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         {
             "page_title": result.definition.title,
             "form": form,
-            "card": _card(result, points, query),
-            "trend_table": kpi_report.trend_table(result, points),
+            "card": _card(result, points, query, threshold),
+            "trend_table": kpi_report.trend_table(result, points, threshold=threshold),
+            "threshold": threshold,
             "breakdowns": breakdowns,
             "can_drill": can_drill,
             "drill_parts": parts,
@@ -241,7 +274,11 @@ def drilldown(request: HttpRequest, code: str) -> HttpResponse:
 def _export(request: HttpRequest, fmt_: str) -> HttpResponse:
     form, ctx = _context(request)
     name = _municipality_name(form, ctx)
-    report = kpi_report.council_report(ctx, municipality_name=name)
+    report = kpi_report.council_report(
+        ctx,
+        municipality_name=name,
+        threshold=selectors.small_number_threshold(request.user, ctx),
+    )
     subtitle = kpi_report.filters_text(ctx, municipality_name=name)
     filename = slugify(f"kpi-sturing-{ctx.filters.year}-{name or 'alle-gemeenten'}")
     audit_log(

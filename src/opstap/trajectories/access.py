@@ -5,9 +5,14 @@
   (`selectors.provider_window_q`, `date_rules.access_window_end`);
 - case managers: trajectories of the clients they may see (the clients scope);
 - residents: their own trajectories (read-only: they hold no trajectory permissions);
-- others with `trajectories.view` (contract managers, finance): organisation-wide read.
-Child rows (events, due dates, documents, appointments, absence, outcomes) follow their
-trajectory.
+- others with `trajectories.view` (contract managers, finance): organisation-wide read of
+  the trajectory itself, but below it only what their task needs (issue 19, item 5;
+  `ORG_WIDE_CHILDREN`): finance clerks the invoice's evidence (quote and final report,
+  the attendance register, the outcome for a placement fee, the workflow history);
+  contract managers the process (workflow history and due dates: the provider's own
+  records), never report texts, absences or outcomes (aggregates come from the indicators).
+Child rows of the other roles (events, due dates, documents, appointments, absence,
+outcomes) follow their trajectory.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from .models import (
     Appointment,
     Deadline,
     DeadlineNotification,
+    DocumentKind,
     Outcome,
     Trajectory,
     TrajectoryDocument,
@@ -69,12 +75,57 @@ def trajectory_scope(user: Any, qs: QuerySet[Trajectory]) -> QuerySet[Trajectory
     return qs.none() if q is None else qs.filter(q)
 
 
+#: The invoice's evidence (R-BILL-1/2): the price (quote) and the final report that releases
+#: the last payment; not plans, progress reports, requests or handover notes.
+FINANCE_DOCUMENT_KINDS = frozenset({DocumentKind.QUOTE.value, DocumentKind.FINAL_REPORT.value})
+
+#: Per organisation-wide role (by the permission that marks it), which child rows below a
+#: trajectory it reads: a row filter, `Q()` = all rows of a visible trajectory, absent =
+#: none. The workflow history without absence reports (their reason is health-related).
+_HISTORY = ~Q(action="absence")
+ORG_WIDE_CHILDREN: dict[str, dict[type[Any], Q]] = {
+    Perm.INVOICE_APPROVE.value: {  # finance clerk
+        TrajectoryEvent: _HISTORY,
+        Deadline: Q(),
+        TrajectoryDocument: Q(kind__in=sorted(FINANCE_DOCUMENT_KINDS)),
+        Appointment: Q(),  # the attendance register (hours, travel costs R-BILL-9)
+        Outcome: Q(),  # placement facts for the placement fee (R-BILL-6)
+    },
+    Perm.PROVIDER_MANAGE.value: {  # contract manager
+        TrajectoryEvent: _HISTORY,
+        Deadline: Q(),
+    },
+}
+
+
+def child_scope_q(user: Any, model: type[Any]) -> Q | None:
+    """The filter on a child row of a visible trajectory (None = none of them)."""
+    if (
+        user.has_role(RoleCode.PROVIDER_STAFF)
+        or (user.has_role(RoleCode.CASE_MANAGER) and user.has_opstap_perm(Perm.CLIENT_VIEW))
+        or not user.has_opstap_perm(Perm.TRAJECTORY_VIEW)
+    ):
+        return Q()  # follows the trajectory
+    allowed = [
+        rows[model]
+        for perm, rows in ORG_WIDE_CHILDREN.items()
+        if model in rows and user.has_opstap_perm(perm)
+    ]
+    if not allowed:
+        return None
+    result = allowed[0]
+    for extra in allowed[1:]:
+        result = result | extra
+    return result
+
+
 def _via_trajectory(user: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
     q = trajectory_scope_q(user)
-    if q is None:
+    children = child_scope_q(user, qs.model)
+    if q is None or children is None:
         return qs.none()
     visible = Trajectory.objects.filter(organisation_id=user.organisation_id).filter(q)
-    return qs.filter(trajectory__in=visible.values("pk"))
+    return qs.filter(children, trajectory__in=visible.values("pk"))
 
 
 for _model in (TrajectoryEvent, Deadline, TrajectoryDocument, Appointment, Absence, Outcome):

@@ -258,9 +258,13 @@ def last_day_problem(
         )
         if placement_start
         else None,
-        None
-        if day <= today
-        else DateProblem("last_day_of_employment", "De laatste werkdag ligt in de toekomst."),
+        _not_after(
+            day,
+            _days(today, PLAN_AHEAD_DAYS),
+            "last_day_of_employment",
+            "laatste werkdag",
+            "een jaar vooruit",
+        ),
     )
 
 

@@ -159,20 +159,45 @@ def deadlines_for(
     ).order_by("due_on", "id")
 
 
-def trajectory_timeline(trajectory: Trajectory) -> QuerySet[TrajectoryEvent]:
-    return trajectory.events.select_related("actor").order_by("occurred_at", "id")
+def _children(qs: QuerySet[Any], user: Any) -> QuerySet[Any]:
+    """A trajectory's child rows as `user` may see them (issue 19: finance clerks and
+    contract managers read only part of what lies below a trajectory). Without a user: all
+    (services and background work)."""
+    return qs if user is None else scoped(user, qs)
 
 
-def trajectory_deadlines(trajectory: Trajectory) -> QuerySet[Deadline]:
-    return trajectory.deadlines.order_by("due_on", "id")
+def trajectory_timeline(trajectory: Trajectory, *, user: Any = None) -> QuerySet[TrajectoryEvent]:
+    return (
+        _children(trajectory.events.all(), user)
+        .select_related("actor")
+        .order_by("occurred_at", "id")
+    )
 
 
-def trajectory_documents(trajectory: Trajectory) -> QuerySet[TrajectoryDocument]:
-    return trajectory.documents.select_related("submitted_by").order_by("submitted_at", "id")
+def trajectory_deadlines(trajectory: Trajectory, *, user: Any = None) -> QuerySet[Deadline]:
+    return _children(trajectory.deadlines.all(), user).order_by("due_on", "id")
 
 
-def trajectory_absences(trajectory: Trajectory) -> QuerySet[Absence]:
-    return trajectory.absences.select_related("reported_by").order_by("-occurred_at", "-id")
+def trajectory_documents(
+    trajectory: Trajectory, *, user: Any = None
+) -> QuerySet[TrajectoryDocument]:
+    return (
+        _children(trajectory.documents.all(), user)
+        .select_related("submitted_by")
+        .order_by("submitted_at", "id")
+    )
+
+
+def trajectory_absences(trajectory: Trajectory, *, user: Any = None) -> QuerySet[Absence]:
+    return (
+        _children(trajectory.absences.all(), user)
+        .select_related("reported_by")
+        .order_by("-occurred_at", "-id")
+    )
+
+
+def trajectory_outcome(trajectory: Trajectory, *, user: Any = None) -> Outcome | None:
+    return _children(Outcome.objects.filter(trajectory=trajectory), user).first()
 
 
 def ending_events(

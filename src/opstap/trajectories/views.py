@@ -162,11 +162,11 @@ def _detail_context(request: HttpRequest, trajectory: Trajectory, **extra: Any) 
     running = trajectory.state in REPORTING_STATES
     context: dict[str, Any] = {
         "trajectory": trajectory,
-        "events": list(selectors.trajectory_timeline(trajectory)),
-        "deadlines": list(selectors.trajectory_deadlines(trajectory)),
-        "documents": list(selectors.trajectory_documents(trajectory)),
-        "absences": list(selectors.trajectory_absences(trajectory)),
-        "outcome": getattr(trajectory, "outcome", None),
+        "events": list(selectors.trajectory_timeline(trajectory, user=user)),
+        "deadlines": list(selectors.trajectory_deadlines(trajectory, user=user)),
+        "documents": list(selectors.trajectory_documents(trajectory, user=user)),
+        "absences": list(selectors.trajectory_absences(trajectory, user=user)),
+        "outcome": selectors.trajectory_outcome(trajectory, user=user),
         "action_forms": _action_forms(user, trajectory, extra.pop("bound_action", None)),
         "can_act": can_act,
         "can_report": can_act and running,

@@ -157,7 +157,7 @@ def test_import_error_page_is_audited(org, make_user, client: HttpClient) -> Non
 
     admin = make_user(RoleCode.APP_ADMIN, username="beheerder")
     job = client_import_start(
-        actor=admin, file_name="x.csv", file_path="/tmp/x", only_valid_rows=False
+        actor=admin, file_name="x.csv", file_path="nergens.csv", only_valid_rows=False
     )
     client.force_login(admin)
     assert client.get(f"/klanten/importeren/{job.pk}/").status_code == 200

@@ -312,8 +312,19 @@ def test_api_crud_search_and_ladder(org, case_manager, api_as) -> None:
 
 
 def test_income_coach_api_is_read_only(org, case_manager, make_user, api_as) -> None:
+    from django.utils import timezone
+
+    from opstap.clients.services import income_coach_assign
+
     coach = make_user(RoleCode.INCOME_COACH)
-    target = make_client(org)
+    target = make_client(org, case_manager=case_manager)
+    income_coach_assign(  # R-SEC-1: an income coach reads assigned clients only
+        actor=case_manager,
+        client=target,
+        coach=coach,
+        valid_from=timezone.localdate(),
+        reason="Budgetcoaching",
+    )
     api = api_as(coach)
     assert api.get(f"/api/v1/clients/{target.pk}").status_code == 200
     assert (

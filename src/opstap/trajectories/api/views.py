@@ -145,10 +145,17 @@ class TrajectoryViewSet(
         return get_object_for_user(
             self.request.user,
             Trajectory.objects.select_related("client", "product", "provider").prefetch_related(
-                Prefetch("deadlines", Deadline.objects.order_by("due_on", "id")),
+                # Child rows as the caller may see them (issue 19: finance and contract
+                # management read only part of what lies below a trajectory).
+                Prefetch(
+                    "deadlines",
+                    scoped(self.request.user, Deadline.objects.all()).order_by("due_on", "id"),
+                ),
                 Prefetch(
                     "events",
-                    TrajectoryEvent.objects.select_related("actor").order_by("occurred_at", "id"),
+                    scoped(self.request.user, TrajectoryEvent.objects.all())
+                    .select_related("actor")
+                    .order_by("occurred_at", "id"),
                 ),
             ),
             pk=self.kwargs.get("pk"),
@@ -251,7 +258,7 @@ class TrajectoryViewSet(
         """Documents: quote, plan, progress/final report, requests, handover note."""
         trajectory = self._trajectory()
         if request.method == "GET":
-            documents = selectors.trajectory_documents(trajectory)
+            documents = selectors.trajectory_documents(trajectory, user=request.user)
             _audit_read(request, trajectory, "Trajectdocumenten ophalen via API")
             return Response(DocumentSerializer(documents, many=True).data)
         body = DocumentCreateSerializer(data=request.data)
@@ -286,7 +293,9 @@ class TrajectoryViewSet(
         if request.method == "GET":
             _audit_read(request, trajectory, "Verzuimhistorie ophalen via API")
             return Response(
-                AbsenceSerializer(selectors.trajectory_absences(trajectory), many=True).data
+                AbsenceSerializer(
+                    selectors.trajectory_absences(trajectory, user=request.user), many=True
+                ).data
             )
         body = AbsenceSerializer(data=request.data)
         body.is_valid(raise_exception=True)

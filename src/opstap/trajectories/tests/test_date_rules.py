@@ -212,7 +212,7 @@ def test_absence_appointment_and_outcome_dates_are_checked(
                 {
                     "employer": "X",
                     "placement_start": "2026-05-20",
-                    "last_day_of_employment": "2027-01-01",
+                    "last_day_of_employment": "2999-01-01",
                 },
                 "last_day_of_employment",
             ),

@@ -660,7 +660,8 @@ def test_provider_sees_clients_only_while_running_plus_period(
         actor=provider_user_a,
         trajectory=trajectory,
         action="complete",
-        payload={"end_date": "2026-01-01"},
+        payload={"end_date": "2026-06-01"},
+        on=dt.date(2026, 6, 1),
     )
     # Ended long ago (more than the period): no longer visible.
     Trajectory.objects.filter(pk=trajectory.pk).update(actual_end_date=dt.date(2020, 1, 1))

@@ -216,15 +216,12 @@ def absence_problem(day: dt.date, facts: Facts, today: dt.date) -> DateProblem |
 
 
 def placement_start_problem(day: dt.date, facts: Facts, today: dt.date) -> DateProblem | None:
-    earliest = facts.start_date or facts.order_date
+    """A placement found while the trajectory was being arranged counts too: not before the
+    order (R-BILL-6 decides separately whether a fee is due)."""
     end = facts.actual_end_date or facts.planned_end_date
     return _first(
         _not_before(
-            day,
-            earliest,
-            "placement_start",
-            "start van de plaatsing",
-            "de start van het traject" if facts.start_date else "de besteldatum",
+            day, facts.order_date, "placement_start", "start van de plaatsing", "de besteldatum"
         ),
         _not_after(
             day,

@@ -50,9 +50,23 @@ class KpiSerializer(serializers.Serializer[Any]):
         choices=["met", "on_track", "behind", "no_data", "no_target"], help_text="Status."
     )
     status_label = serializers.CharField(help_text="Status in woorden (Nederlands).")
-    numerator = serializers.IntegerField(help_text="Teller (aantal klanten of respondenten).")
+    numerator = serializers.IntegerField(
+        allow_null=True,
+        help_text=(
+            "Teller (aantal klanten of respondenten); null als het aantal is afgeschermd "
+            "(zie suppressedBelow)."
+        ),
+    )
     denominator = serializers.IntegerField(
         allow_null=True, help_text="Noemer (populatie), of eind vorig jaar bij groei."
+    )
+    suppressed_below = serializers.IntegerField(
+        allow_null=True,
+        help_text=(
+            "Gezet (bijv. 5) als teller, noemer en realisatie zijn afgeschermd omdat een aantal "
+            "van 1 tot deze drempel naar een persoon kan wijzen en de aanroeper geen toegang "
+            "heeft tot alle klanten erachter; de pagina's tonen dan '< 5'. Anders null."
+        ),
     )
 
 

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from opstap.core.access import HasOpstapPermission
 from opstap.core.roles import Perm
+from opstap.kpis import report as kpi_report
 from opstap.kpis import selectors
 from opstap.kpis.db import without_jit
 from opstap.organisations.selectors import municipalities_for
@@ -76,6 +77,11 @@ class KpiView(APIView):
             unit=data.get("unit", ""),
         )
         ctx = selectors.kpi_context(organisation_id=org_id, filters=filters)
+        threshold = selectors.small_number_threshold(request.user, ctx)
+
+        def hidden(r: Any) -> bool:
+            return kpi_report.result_is_hidden(r, threshold)
+
         body = {
             "year": filters.year,
             "measured_on": ctx.on,
@@ -90,12 +96,13 @@ class KpiView(APIView):
                     "title": r.definition.title,
                     "kind": r.definition.kind.value,
                     "target": r.target,
-                    "realised": r.realised,
+                    "realised": None if hidden(r) else r.realised,
                     "expected": r.expected,
                     "status": r.status.value,
                     "status_label": r.status.label,
-                    "numerator": r.counts.numerator,
-                    "denominator": r.counts.denominator,
+                    "numerator": None if hidden(r) else r.counts.numerator,
+                    "denominator": None if hidden(r) else r.counts.denominator,
+                    "suppressed_below": threshold if hidden(r) else None,
                 }
                 for r in selectors.kpi_results(ctx)
             ],

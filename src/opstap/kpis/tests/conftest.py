@@ -48,6 +48,14 @@ ORDER_DAY = dt.date(2026, 4, 21)
 
 
 @pytest.fixture(autouse=True)
+def _small_numbers_shown(settings: Any) -> None:
+    """The test world counts one to three clients per cell, to check the arithmetic; the
+    small-number suppression (issue 19) is switched off here and tested on its own in
+    test_disclosure.py, which sets the threshold back to 5."""
+    settings.OPSTAP_SMALL_NUMBER_THRESHOLD = 1
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache() -> Iterator[None]:
     """Trends are cached; every test starts (and ends) without cached numbers."""
     from django.core.cache import cache

@@ -1,0 +1,105 @@
+"""Small-number disclosure (issue 19 item 11, R-SEC-1): KPI breakdowns, trends and totals
+went down to 1 client. For users without access to the clients behind them, counts of 1-4
+(threshold `OPSTAP_SMALL_NUMBER_THRESHOLD`, default 5) show as "< 5" in the pages and the
+exports and as null with `suppressedBelow` in the API."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client as HttpClient
+from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+
+from opstap.kpis import disclosure, selectors
+from opstap.kpis.formulas import KpiCode
+
+from .conftest import World
+
+
+@pytest.fixture(autouse=True)
+def _threshold(settings: Any) -> None:
+    settings.OPSTAP_SMALL_NUMBER_THRESHOLD = 5
+
+
+def _login(user: Any) -> HttpClient:
+    http = HttpClient()
+    http.force_login(user)
+    return http
+
+
+@pytest.mark.parametrize(
+    ("counts", "additive", "hidden"),
+    [
+        ([0, 5, 12], True, [False, False, False]),  # zero discloses no one
+        ([1, 5, 12], True, [True, True, False]),  # one hidden: the smallest other too
+        ([1, 4, 12], True, [True, True, False]),
+        ([1, 5, 12], False, [True, False, False]),  # overlapping groups: no secondary
+        ([None, 3], True, [False, True]),
+        ([4, 0], True, [True, False]),  # no other non-zero cell to hide
+    ],
+)
+def test_suppressed_cells_table(counts, additive, hidden) -> None:
+    assert disclosure.suppressed_cells(counts, 5, additive=additive) == hidden
+
+
+@given(st.lists(st.integers(min_value=0, max_value=40), min_size=1, max_size=12))
+def test_a_single_hidden_cell_is_never_computable_from_the_total(counts: list[int]) -> None:
+    """Property: in an additive breakdown, either no cell or at least two non-zero cells
+    are hidden (or the only hidden one has no non-zero partner), and every small one is."""
+    hidden = disclosure.suppressed_cells(counts, 5, additive=True)
+    assert all(h for c, h in zip(counts, hidden, strict=True) if 0 < c < 5)
+    others = [c for c, h in zip(counts, hidden, strict=True) if not h and c > 0]
+    assert sum(hidden) != 1 or not others
+
+
+def test_policy_officer_sees_markers_not_small_counts(world: World, policy_officer) -> None:
+    """R-SEC-1: the breakdowns per municipality/unit/target group and the trend of the test
+    world hold 1-3 clients per cell: a policy officer sees "< 5" (before: the exact 1)."""
+    html = (
+        _login(policy_officer)
+        .get(reverse("kpis:detail", args=[KpiCode.ACTIVE_GUIDANCE_WORK.value]))
+        .content.decode()
+    )
+    assert "&lt; 5" in html
+    assert 'id="small-numbers"' in html
+    assert 'data-kpi="active-guidance-work">&lt; 5' in html  # total 2 of 3: hidden too
+    assert "66,7%" not in html
+
+
+def test_team_lead_filtered_on_own_unit_sees_exact_numbers(world: World, steering_cm) -> None:
+    """Users with access to every client behind the numbers see them exactly: the team lead
+    of Unit Werk, filtered on that unit. Unfiltered (care clients outside the scope): hidden."""
+    http = _login(steering_cm)
+    url = reverse("kpis:detail", args=[KpiCode.ACTIVE_GUIDANCE_WORK.value])
+    assert "&lt; 5" in http.get(url).content.decode()
+    own = http.get(url, {"jaar": 2026, "unit": "work"}).content.decode()
+    assert "&lt; 5" not in own and 'id="small-numbers"' not in own
+
+
+def test_exports_and_api_carry_the_marker(
+    world: World, policy_officer, api_as: Callable[..., Any]
+) -> None:
+    """The xlsx shows "< 5" as text; the API gives null with suppressedBelow = 5."""
+    response = _login(policy_officer).get(reverse("kpis:export_xlsx"), {"jaar": 2026})
+    wb = load_workbook(io.BytesIO(response.content))
+    values = {c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row}
+    assert "< 5" in values
+    assert response.status_code == 200
+    body = api_as(policy_officer).get("/api/v1/kpis", {"year": 2026}).json()
+    guided = {k["code"]: k for k in body["kpis"]}["active-guidance-work"]
+    assert guided["numerator"] is None and guided["realised"] is None
+    assert guided["suppressedBelow"] == 5
+    assert "66.7" not in str(guided)
+
+
+def test_threshold_is_configurable(world: World, policy_officer, settings, ctx_for) -> None:
+    settings.OPSTAP_SMALL_NUMBER_THRESHOLD = 2
+    assert selectors.small_number_threshold(policy_officer, ctx_for()) == 2
+    settings.OPSTAP_SMALL_NUMBER_THRESHOLD = 1
+    assert selectors.small_number_threshold(policy_officer, ctx_for()) is None

@@ -1,9 +1,15 @@
-"""The permission matrix as documentation (R-SEC-1): generated from roles.py into
-docs/access.md by `manage.py access_matrix`; a test fails when the file is out of date."""
+"""The permission matrix (R-SEC-1): generated from roles.py and the visibility table below
+into docs/access.md by `manage.py access_matrix`; a test fails when the file is out of date.
+
+`VISIBILITY` is the single truth of which rows of each client-bearing kind a role reads: the
+test `accounts/tests/test_visibility_matrix.py` builds data for every role, derives the
+expected rows from this table and compares them with what the scopes, pages and API return
+(issue 19). Change the code and this table together."""
 
 from __future__ import annotations
 
 import re
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -21,17 +27,83 @@ ROLE_SCOPE_NL: dict[RoleCode, str] = {
         "klanten van de eigen unit/caseload; trajecten en facturen van die klanten"
     ),
     RoleCode.INCOME_COACH: "klanten die aan hem of haar zijn toegewezen",
-    RoleCode.CONTRACT_MANAGER: "alle aanbieders, contracten en facturen van de organisatie",
+    RoleCode.CONTRACT_MANAGER: (
+        "alle aanbieders, contracten en facturen van de organisatie; trajecten met hun "
+        "procesverloop (geschiedenis, termijnen), geen rapportages, verzuim of resultaten"
+    ),
     RoleCode.POLICY_OFFICER: "geaggregeerde cijfers; geen individuele klantdossiers",
-    RoleCode.FINANCE_CLERK: "facturen en aanbieders van de organisatie",
+    RoleCode.FINANCE_CLERK: (
+        "facturen en aanbieders van de organisatie; van trajecten alleen het factuurbewijs "
+        "(offerte, eindrapportage, presentie, resultaat), geen voortgangsrapportages of verzuim"
+    ),
     RoleCode.PROVIDER_STAFF: (
         "alleen de eigen aanbieder; klanten met een traject bij die aanbieder zolang het loopt "
         "plus de rapportage-/factuurperiode"
     ),
     RoleCode.RESIDENT: "alleen de eigen gegevens (gekoppelde klant)",
-    RoleCode.APP_ADMIN: "configuratie en gebruikers van de eigen organisatie; geen dossierinhoud",
+    RoleCode.APP_ADMIN: (
+        "configuratie en gebruikers van de eigen organisatie; geen dossierinhoud en geen "
+        "audittrail; handelen als een ander alleen met diens eigen toestemming en nooit als "
+        "klantmanager, inkomenscoach of auditor"
+    ),
     RoleCode.AUDITOR: "de audittrail van de eigen organisatie",
 }
+
+
+class Reach(StrEnum):
+    """How far a role reads rows of one kind (the organisation filter always applies)."""
+
+    ALL = "all"
+    UNIT_OR_CASELOAD = "unit_or_caseload"
+    ASSIGNED = "assigned"
+    OWN_PROVIDER_WINDOW = "own_provider_window"
+    SELF = "self"
+    NONE = "none"
+
+
+REACH_NL: dict[Reach, str] = {
+    Reach.ALL: "alle (organisatie)",
+    Reach.UNIT_OR_CASELOAD: "eigen unit + caseload",
+    Reach.ASSIGNED: "toegewezen klanten",
+    Reach.OWN_PROVIDER_WINDOW: "eigen aanbieder, looptijd + periode",
+    Reach.SELF: "alleen zichzelf",
+    Reach.NONE: "·",
+}
+
+#: The client-bearing kinds of data, in the order of the table (code, Dutch name).
+KINDS_NL: dict[str, str] = {
+    "client": "klantdossier",
+    "trajectory": "traject (kopgegevens)",
+    "progress_report": "voortgangsrapportage, plan e.d.",
+    "final_report": "eindrapportage en offerte (factuurbewijs)",
+    "absence": "verzuim (met reden)",
+    "appointment": "afspraken / presentie",
+    "outcome": "resultaat (plaatsing)",
+}
+
+_NONE_ROW = dict.fromkeys(KINDS_NL, Reach.NONE)
+_CM = dict.fromkeys(KINDS_NL, Reach.UNIT_OR_CASELOAD)
+_PROVIDER = dict.fromkeys(KINDS_NL, Reach.OWN_PROVIDER_WINDOW)
+_RESIDENT = dict.fromkeys(KINDS_NL, Reach.SELF)
+
+VISIBILITY: dict[RoleCode, dict[str, Reach]] = {
+    RoleCode.CASE_MANAGER: _CM,
+    RoleCode.INCOME_COACH: {**_NONE_ROW, "client": Reach.ASSIGNED},
+    RoleCode.CONTRACT_MANAGER: {**_NONE_ROW, "trajectory": Reach.ALL},
+    RoleCode.POLICY_OFFICER: _NONE_ROW,
+    RoleCode.FINANCE_CLERK: {
+        **_NONE_ROW,
+        "trajectory": Reach.ALL,
+        "final_report": Reach.ALL,
+        "appointment": Reach.ALL,
+        "outcome": Reach.ALL,
+    },
+    RoleCode.PROVIDER_STAFF: _PROVIDER,
+    RoleCode.RESIDENT: _RESIDENT,
+    RoleCode.APP_ADMIN: _NONE_ROW,
+    RoleCode.AUDITOR: _NONE_ROW,
+}
+
 
 _ROLE_ABBR: dict[RoleCode, str] = {
     RoleCode.CASE_MANAGER: "KM",
@@ -56,6 +128,17 @@ def render_matrix() -> str:
             f"| {_ROLE_ABBR.get(role, role.value)} | `{role.value}` | {ROLE_NAMES_NL[role]} | "
             f"{ROLE_SCOPE_NL.get(role, '—')} |"
         )
+    lines += ["", "### Zichtbaarheid per rol en soort gegeven", ""]
+    lines += [
+        "Welke rijen een rol leest (de test `test_visibility_matrix.py` bouwt gegevens voor "
+        "elke rol en vergelijkt deze tabel met wat scopes, pagina's en API teruggeven).",
+        "",
+    ]
+    lines += ["| gegeven | " + " | ".join(_ROLE_ABBR.get(r, r.value) for r in roles) + " |"]
+    lines += ["|---|" + "---|" * len(roles)]
+    for kind, name in KINDS_NL.items():
+        cells = [REACH_NL[VISIBILITY[r][kind]] for r in roles]
+        lines.append(f"| {name} (`{kind}`) | " + " | ".join(cells) + " |")
     lines += ["", "### Rechten per rol (standaard; beheer kan rollen aanpassen)", ""]
     header = "| recht | omschrijving | " + " | ".join(_ROLE_ABBR.get(r, r.value) for r in roles)
     lines += [header + " |", "|---|---|" + "---|" * len(roles)]

@@ -351,6 +351,12 @@ CELERY_BEAT_SCHEDULE = {
 # Right of access (R-SEC-5): days a compiled export is kept before it is deleted.
 OPSTAP_ACCESS_EXPORT_RETENTION_DAYS = int(env("OPSTAP_ACCESS_EXPORT_RETENTION_DAYS", "30"))
 
+# Issue 19: denied reads are audited, at most this many records per user per minute (the
+# rest counted in one record); KPI counts under this threshold are shown as "< 5" to users
+# without access to the clients behind them (docs/access.md, docs/kpis.md).
+OPSTAP_DENIED_READ_LIMIT_PER_MINUTE = int(env("OPSTAP_DENIED_READ_LIMIT_PER_MINUTE", "20"))
+OPSTAP_SMALL_NUMBER_THRESHOLD = int(env("OPSTAP_SMALL_NUMBER_THRESHOLD", "5"))
+
 # Security headers (conventions: CSP without inline scripts, frames denied).
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

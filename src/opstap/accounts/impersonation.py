@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -82,6 +83,7 @@ def impersonation_candidates(actor: Any) -> Any:
     )
 
 
+@transaction.atomic
 def support_consent_set(*, actor: Any, user: User, allow: bool) -> User:
     """A user agrees (or stops agreeing) that an administrator may act as them. Only the
     user themself (not while being impersonated: `actor` is then the administrator)."""

@@ -489,6 +489,18 @@ def _showcase(ctx: Any) -> None:
     )[:5]:
         budget_spending_record(actor=km, client=client, amount="350.00", purpose="Opleiding VCA")
     _income_coach_assignments(ctx)
+    _support_consent(ctx)
+
+
+def _support_consent(ctx: Any) -> None:
+    """Two demo users agreed (themselves) to support access, so 'Handelen als' can be tried
+    by `beheerder`; the others did not, and sensitive roles are never offered (issue 19)."""
+    from opstap.accounts.impersonation import support_consent_set
+
+    for username in ("beleid", "contractmanager"):
+        user = ctx.users.get(username)
+        if user is not None:
+            support_consent_set(actor=user, user=user, allow=True)
 
 
 INCOME_COACH_CLIENTS = 6  # 'inkomenscoach' sees these and nothing else (R-SEC-1)

@@ -35,9 +35,8 @@ from opstap.providers.models import Product, Tile
 from opstap.providers.selectors import product_price_on
 from opstap.providers.services import product_orderability, provider_record_activity
 
-from . import date_rules
+from . import date_rules, handoffs
 from . import deadlines as dl
-from . import handoffs
 from .counts_cache import trajectory_counts_changed
 from .models import (
     PROGRESS_REPORT_KIND,

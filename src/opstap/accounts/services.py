@@ -145,3 +145,7 @@ def _audit_token(actor: Any, token: ApiToken, action: str, purpose: str) -> None
         purpose=purpose[:200],
         organisation_id=token.user.organisation_id,
     )
+
+
+# The user's own consent to support access (issue 19), for other apps (e.g. the demo).
+from .impersonation import support_consent_set as support_consent_set  # noqa: E402

@@ -495,7 +495,7 @@ def _showcase(ctx: Any) -> None:
 def _support_consent(ctx: Any) -> None:
     """Two demo users agreed (themselves) to support access, so 'Handelen als' can be tried
     by `beheerder`; the others did not, and sensitive roles are never offered (issue 19)."""
-    from opstap.accounts.impersonation import support_consent_set
+    from opstap.accounts.services import support_consent_set
 
     for username in ("beleid", "contractmanager"):
         user = ctx.users.get(username)

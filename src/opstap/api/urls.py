@@ -20,6 +20,7 @@ from opstap.invoices.api.views import (
     CreditNoteViewSet,
     InvoiceViewSet,
     PaymentBatchViewSet,
+    PaymentRulesViewSet,
     PlacementFeeClaimViewSet,
     TravelClaimViewSet,
 )
@@ -54,6 +55,7 @@ router.register("credit-notes", CreditNoteViewSet, basename="credit-note")
 router.register("payment-batches", PaymentBatchViewSet, basename="payment-batch")
 router.register("placement-fee-claims", PlacementFeeClaimViewSet, basename="placement-fee-claim")
 router.register("travel-claims", TravelClaimViewSet, basename="travel-claim")
+router.register("payment-rules", PaymentRulesViewSet, basename="payment-rules")
 router.register("access-requests", AccessRequestViewSet, basename="access-request")
 
 app_name = "api"

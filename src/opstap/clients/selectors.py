@@ -522,3 +522,35 @@ def current_income_coach_ids(client_ids: list[int], *, on: dt.date) -> dict[int,
         if coach_id not in result[client_id]:
             result[client_id].append(coach_id)
     return result
+
+
+def hour_restrictions_on(
+    pairs: Iterable[tuple[int, dt.date]],
+) -> dict[tuple[int, dt.date], int | None]:
+    """The hour restriction (urenbeperking) valid on each (client id, day), read from the
+    client's record and its change history (`client_update` records old and new values on
+    the client's timeline). Two queries for any number of pairs. Used by the placement fee
+    (R-BILL-6); not scoped: the caller already holds the trajectory."""
+    from django.utils import timezone
+
+    from .dated_values import value_on
+
+    wanted = list(pairs)
+    client_ids = {client_id for client_id, _day in wanted}
+    if not client_ids:
+        return {}
+    current = dict(Client.objects.filter(pk__in=client_ids).values_list("pk", "hour_restriction"))
+    changes: dict[int, list[tuple[dt.date, int | None, int | None]]] = {}
+    for client_id, occurred_at, data in ClientEvent.objects.filter(
+        client_id__in=client_ids,
+        kind=ClientEventKind.UPDATED,
+        data__has_key="hour_restriction",
+    ).values_list("client_id", "occurred_at", "data"):
+        change = data["hour_restriction"]
+        changes.setdefault(client_id, []).append(
+            (timezone.localdate(occurred_at), change.get("old"), change.get("new"))
+        )
+    return {
+        (client_id, day): value_on(current.get(client_id), changes.get(client_id, []), day)
+        for client_id, day in wanted
+    }

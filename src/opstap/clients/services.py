@@ -312,7 +312,10 @@ def client_update(*, actor: Any, client: Client, **changes: Any) -> Client:
         kind=ClientEventKind.UPDATED,
         summary="Gegevens gewijzigd: " + ", ".join(sorted(diff)),
         actor=actor,
-        data={"fields": sorted(diff)},
+        # The hour restriction is kept dated: the placement fee reads the value valid on
+        # the placement date (R-BILL-6, `selectors.hour_restrictions_on`).
+        data={"fields": sorted(diff)}
+        | ({"hour_restriction": diff["hour_restriction"]} if "hour_restriction" in diff else {}),
     )
     audit_log(
         action=AuditAction.UPDATE,

@@ -121,6 +121,25 @@ def _product(provider: Provider | None, code: int) -> Product | None:
     return None
 
 
+QUOTE_TEXT = "Jobcoaching is nodig om het werk te behouden; zie het plan van aanpak."
+#: Jobcoaching quotes in the demo agree on this many hours at the product's rate.
+QUOTE_HOURS = Decimal(40)
+
+
+def _quote(trajectory: Trajectory) -> dict[str, str]:
+    """A complete quote (R-TRJ-1): codes 2/4 at the product's price; jobcoaching at the
+    product's hourly rate on the order date for `QUOTE_HOURS` hours (price terms: rate, hours
+    and the total as budget cap)."""
+    if trajectory.product_code == 5:
+        rate = trajectory.hourly_rate or Decimal("72.50")
+        return {
+            "amount": str(rate * QUOTE_HOURS),
+            "hourly_rate": str(rate),
+            "hours": str(QUOTE_HOURS),
+        }
+    return {"amount": str(trajectory.price or Decimal("2500.00"))}
+
+
 def _walk(
     ctx: Any,
     product: Product,
@@ -137,7 +156,7 @@ def _walk(
     )
     steps: list[tuple[str, Any, dict[str, Any], int]] = []
     if product.product_code.code in (2, 4, 5):
-        steps += [("submit_quote", staff, {}, 0), ("approve_quote", cm, {}, 1)]
+        steps += [("submit_quote", staff, _quote(trajectory), 0), ("approve_quote", cm, {}, 1)]
     steps += [
         ("plan_intake", staff, {"intake_date": (order_day + dt.timedelta(days=4)).isoformat()}, 2),
         ("hold_intake", staff, {"held_on": (order_day + dt.timedelta(days=4)).isoformat()}, 4),
@@ -156,6 +175,7 @@ def _walk(
             trajectory=trajectory,
             action=action,
             payload=payload,
+            reason=QUOTE_TEXT if action == "submit_quote" else "",
             on=order_day + dt.timedelta(days=offset),
         )
         if trajectory.state == until:
@@ -296,6 +316,35 @@ def _showcase(ctx: Any, clerk: Any) -> None:
             logbook=logbook,
             received_at=_moment(q_end + dt.timedelta(days=6)),
         )
+        # 4b. The same quarter of another jobcoaching trajectory, invoiced correctly: the
+        # logbook's hours x the agreed rate of the approved quote (price terms), green.
+        if len(clients) > 5:
+            fair = _walk(ctx, code5, clients[5], staff, order_day=order_day, until="running")
+            agreed = fair.hourly_rate or Decimal(0)
+            fair_start = fair.start_date or order_day
+            fair_end = add_months(fair_start, 3) - dt.timedelta(days=1)
+            fair_excl = agreed * 20
+            fair_vat = to_cents(fair_excl * Decimal("0.21"))
+            services.invoice_submit(
+                actor=staff,
+                trajectory=fair,
+                invoice_number="WL-2026-302",
+                invoice_date=fair_end + dt.timedelta(days=5),
+                milestone=MilestoneKind.JOBCOACHING_QUARTER,
+                amount_excl=fair_excl,
+                vat=fair_vat,
+                amount_incl=fair_excl + fair_vat,
+                client_number=fair.client.client_number,
+                client_surname=fair.client.last_name,
+                period_start=fair_start,
+                period_end=fair_end,
+                hourly_rate=agreed,
+                logbook=[
+                    {"date": (fair_start + dt.timedelta(days=d)).isoformat(), "hours": "4"}
+                    for d in (7, 21, 35, 49, 63)
+                ],
+                received_at=_moment(fair_end + dt.timedelta(days=6)),
+            )
 
     # 5. A credit note on an approved invoice (R-BILL-8).
     credited = _walk(ctx, code3, clients[3], staff, order_day=order_day, until="running")

@@ -162,8 +162,10 @@ class PlacementFeeForm(forms.Form):
     )
     probation_end = forms.DateField(label="Einde proeftijd", required=False, widget=_DATE)
     client_hour_restriction = forms.DecimalField(
-        label="Urenbeperking klant (uren per week)",
+        label="Urenbeperking klant volgens u (uren per week)",
         required=False,
+        help_text="Ter informatie. De beoordeling gebruikt de urenbeperking uit het "
+        "klantdossier die op de eerste werkdag gold.",
         max_digits=5,
         decimal_places=2,
     )

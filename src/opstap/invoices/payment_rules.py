@@ -32,6 +32,15 @@ Decisions a reader might question (see also ``docs/payment-rules.md``):
 * A placement "directly after" the trajectory (R-BILL-6) starts at most
   :data:`PLACEMENT_DIRECTLY_AFTER_DAYS` days after the trajectory ended.
 * ``already_invoiced`` holds amounts net of credit notes (R-BILL-8).
+* Price terms are explicit (:class:`PriceTerms`; a trajectory stores them as decided in
+  ``trajectories/price_terms.py``): codes 1-4 read ``price`` (fixed
+  price: the product's price on the order date, or the approved quote for codes 2 and 4); code
+  5 reads ``hourly_rate`` with optional ``agreed_hours`` and ``budget_cap``. Hours beyond the
+  agreed hours and money beyond the cap are not paid (note ``uren_boven_afspraak`` /
+  ``budget_bereikt``). The intake fee (R-BILL-4) pays at most 5 hours at the hourly rate, or
+  at the ceiling valid on the intake day when the trajectory has no hourly rate.
+* The placement fee (R-BILL-6) reads the client's hour restriction valid on the placement date
+  from the client's record; what the claimant typed never decides.
 
 Pure module: no ORM, frozen dataclasses, Decimal money (rounded only in :mod:`.money`).
 """
@@ -182,6 +191,8 @@ class ReasonCode(StrEnum):
     INTAKE_HOURS_CAPPED = "intake_uren_afgetopt"
     NO_HOURLY_RATE = "geen_uurtarief"
     RATE_CAPPED = "uurtarief_afgetopt"
+    HOURS_ABOVE_AGREED = "uren_boven_afspraak"
+    BUDGET_REACHED = "budget_bereikt"
     QUARTER_NOT_ENDED = "kwartaal_niet_verstreken"
     NO_HOURS = "geen_uren"
     HOURS_OUTSIDE_TRAJECTORY = "uren_buiten_traject"
@@ -264,6 +275,7 @@ class PlacementFacts:
     contract_months: int | None
     hours_per_week: Decimal
     probation_end: date | None = None
+    #: the client's hour restriction valid on ``start`` per the client's record (never typed)
     client_hour_restriction: Decimal | None = None
     contract_received: bool = True
     ended_during_probation: bool = False
@@ -276,6 +288,8 @@ class InvoicedAmount:
     kind: MilestoneKind
     amount_excl: Decimal
     period_start: date | None = None
+    #: jobcoaching hours paid by it (counts towards the agreed hours)
+    hours: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,9 +312,12 @@ class TrajectoryFacts:
 
     product_code: ProductCode
     order_date: date
-    #: price valid on the order date, excl. VAT; None for hourly products (code 5)
+    #: price terms (see module docstring): fixed price excl. VAT for codes 1-4 ...
     price: Decimal | None = None
+    #: ... or, for code 5, the agreed hourly rate with optional agreed hours / budget cap
     hourly_rate: Decimal | None = None
+    agreed_hours: Decimal | None = None
+    budget_cap: Decimal | None = None
     vat_code: str = VatCode.HIGH
     intake_date: date | None = None
     plan_approved_on: date | None = None
@@ -324,6 +341,8 @@ class TrajectoryFacts:
         for label, value in (
             ("prijs", self.price),
             ("uurtarief", self.hourly_rate),
+            ("afgesproken uren", self.agreed_hours),
+            ("budgetplafond", self.budget_cap),
             ("intake-uren", self.intake_hours),
         ):
             if value is not None and value < 0:
@@ -354,6 +373,164 @@ def add_months(day: date, months: int) -> date:
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+class PriceBasis(StrEnum):
+    FIXED = "fixed"
+    HOURLY = "hourly"
+
+
+class PriceTermsInvalidError(PaymentRuleError):
+    """Price terms that contradict themselves; ``field`` names the term."""
+
+    def __init__(self, message: str, *, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True, slots=True)
+class PriceTerms:
+    """What was agreed about the price (R-BILL-1): a fixed ``price``, or an ``hourly_rate``
+    with optional ``agreed_hours`` and ``budget_cap``. The trajectory keeps the same terms
+    (``trajectories.price_terms``); this is the rules' own copy so the layers stay apart."""
+
+    basis: PriceBasis
+    price: Decimal | None = None
+    hourly_rate: Decimal | None = None
+    agreed_hours: Decimal | None = None
+    budget_cap: Decimal | None = None
+
+    def __post_init__(self) -> None:
+        for field, value in (
+            ("price", self.price),
+            ("hourly_rate", self.hourly_rate),
+            ("agreed_hours", self.agreed_hours),
+            ("budget_cap", self.budget_cap),
+        ):
+            if value is not None and (not value.is_finite() or value < 0):
+                raise PriceTermsInvalidError(
+                    "Vul een bedrag of aantal van 0 of meer in.", field=field
+                )
+        hourly_terms = (self.hourly_rate, self.agreed_hours, self.budget_cap)
+        if self.basis is PriceBasis.FIXED and any(v is not None for v in hourly_terms):
+            raise PriceTermsInvalidError(
+                "Bij een vaste prijs horen geen uurtarief, uren of budgetplafond.", field="basis"
+            )
+        if self.basis is PriceBasis.HOURLY and self.price is not None:
+            raise PriceTermsInvalidError(
+                "Bij een uurtarief hoort geen vaste prijs; gebruik het budgetplafond.",
+                field="price",
+            )
+
+
+class EventKind(StrEnum):
+    """Dated facts of a trajectory that the payment rules read (the trajectory's history)."""
+
+    ORDERED = "ordered"
+    INTAKE = "intake"  # the (targeted) intake was held on this day
+    PLAN_APPROVED = "plan_approved"
+    STARTED = "started"  # with the planned end date
+    EXTENDED = "extended"  # a new planned end date
+    COMPLETED = "completed"
+    TERMINATED_EARLY = "terminated_early"  # with the termination reason
+    NOT_STARTED_AFTER_KLIKGESPREK = "not_started_after_klikgesprek"
+    NOT_STARTED_AFTER_INTAKE = "not_started_after_intake"
+    FINAL_REPORT = "final_report"  # final report (or non-start report) received
+    HANDED_OVER = "handed_over"
+
+
+_END_EVENTS: dict[EventKind, EndReason] = {
+    EventKind.COMPLETED: EndReason.COMPLETED,
+    EventKind.TERMINATED_EARLY: EndReason.TERMINATED_EARLY,
+    EventKind.NOT_STARTED_AFTER_KLIKGESPREK: EndReason.NOT_STARTED_AFTER_KLIKGESPREK,
+    EventKind.NOT_STARTED_AFTER_INTAKE: EndReason.NOT_STARTED_AFTER_INTAKE,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DatedEvent:
+    """One dated fact; ``planned_end`` for started/extended, ``termination_reason`` for an
+    early termination."""
+
+    kind: EventKind
+    on: date
+    planned_end: date | None = None
+    termination_reason: TerminationReason | None = None
+
+
+def facts_from_events(
+    *,
+    product_code: ProductCode,
+    terms: PriceTerms,
+    events: Sequence[DatedEvent],
+    logbook: Sequence[HoursEntry] = (),
+    already_invoiced: Sequence[InvoicedAmount] = (),
+    placements: Sequence[PlacementFacts] = (),
+    vat_code: str = VatCode.HIGH,
+    reported_on_time: bool = False,
+    adjustment: Adjustment | None = None,
+) -> TrajectoryFacts:
+    """The facts of one trajectory from its price terms and dated history. The invoice check
+    (``invoices.services.trajectory_facts``) and ``POST /api/v1/payment-rules/_evaluate`` both
+    build their facts here, so both give the same answer for the same facts.
+
+    When a kind occurs more than once the latest day counts (an extension moves the planned
+    end); a trajectory has at most one end. Refuses (``PaymentRuleError``) a history without
+    an order, with two different ends, or with an end before the start."""
+    by_kind: dict[EventKind, DatedEvent] = {}
+    for event in sorted(events, key=lambda e: e.on):
+        by_kind[event.kind] = event
+    ordered = by_kind.get(EventKind.ORDERED)
+    if ordered is None:
+        raise PaymentRuleError("De besteldatum (gebeurtenis 'ordered') ontbreekt.")
+    ends = [by_kind[k] for k in _END_EVENTS if k in by_kind]
+    if len(ends) > 1:
+        raise PaymentRuleError("Een traject heeft één einde; er zijn er meerdere opgegeven.")
+    end = ends[0] if ends else None
+    started = by_kind.get(EventKind.STARTED)
+    planned_end = started.planned_end if started is not None else None
+    if (extended := by_kind.get(EventKind.EXTENDED)) is not None and extended.planned_end:
+        planned_end = extended.planned_end
+    if started is not None and end is not None and end.on < started.on:
+        raise PaymentRuleError("Het traject eindigt vóór de start.")
+    end_reason = _END_EVENTS[end.kind] if end is not None else None
+    final_report = by_kind.get(EventKind.FINAL_REPORT)
+    final_report_on = final_report.on if final_report is not None else None
+    hourly = terms.basis is PriceBasis.HOURLY
+    jobcoaching = product_code is ProductCode.JOBCOACHING
+
+    def on(kind: EventKind) -> date | None:
+        event = by_kind.get(kind)
+        return event.on if event is not None else None
+
+    return TrajectoryFacts(
+        product_code=product_code,
+        order_date=ordered.on,
+        price=None if hourly else terms.price,
+        hourly_rate=terms.hourly_rate if hourly else None,
+        agreed_hours=terms.agreed_hours if hourly else None,
+        budget_cap=terms.budget_cap if hourly else None,
+        vat_code=vat_code,
+        intake_date=on(EventKind.INTAKE),
+        plan_approved_on=on(EventKind.PLAN_APPROVED),
+        start_date=started.on if started is not None else None,
+        planned_end_date=planned_end,
+        actual_end_date=end.on if end is not None else None,
+        end_reason=end_reason,
+        termination_reason=end.termination_reason if end is not None else None,
+        termination_adjustment=adjustment,
+        final_report_on=final_report_on,
+        # R-TRJ-6: for a non-start the final report is the feedback in the organisation's format.
+        non_start_report_on=final_report_on
+        if end_reason is EndReason.NOT_STARTED_AFTER_INTAKE
+        else None,
+        intake_hours=sum((h.hours for h in logbook), ZERO) if logbook else None,
+        handover_done=EventKind.HANDED_OVER in by_kind,
+        reported_on_time=reported_on_time,
+        jobcoaching_hours=tuple(logbook) if jobcoaching else (),
+        placements=tuple(placements),
+        already_invoiced=tuple(already_invoiced),
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -813,29 +990,74 @@ def _jobcoaching(b: _Builder) -> None:
         b.offer(_quarter_milestone(b, period, entries, facts.hourly_rate))
 
 
+def _earlier_jobcoaching(facts: TrajectoryFacts, before: date) -> tuple[Decimal, Decimal]:
+    """Hours and money already paid for jobcoaching quarters that start before ``before``."""
+    hours, money = ZERO, ZERO
+    for item in facts.already_invoiced:
+        if item.kind is MilestoneKind.JOBCOACHING_QUARTER and (
+            item.period_start is None or item.period_start < before
+        ):
+            hours += item.hours or ZERO
+            money += item.amount_excl
+    return hours, money
+
+
 def _quarter_milestone(
     b: _Builder, period: Period, entries: Sequence[HoursEntry], rate: Decimal
 ) -> Milestone:
-    """Group the logbook by (rate applied, VAT percentage): one rounded line per group."""
-    groups: dict[tuple[Decimal, Decimal], Decimal] = {}
+    """Hours x agreed rate, the rate capped at the ceiling of the day worked (R-BILL-7); hours
+    beyond the agreed hours and money beyond the budget cap are not paid. One rounded line per
+    (rate applied, VAT percentage)."""
+    facts = b.facts
+    paid_hours, paid_money = _earlier_jobcoaching(facts, period.start)
+    hours_left = None if facts.agreed_hours is None else max(facts.agreed_hours - paid_hours, ZERO)
+    money_left = None if facts.budget_cap is None else max(facts.budget_cap - paid_money, ZERO)
+    groups: dict[tuple[Decimal, Decimal], tuple[Decimal, Decimal]] = {}
     capped: dict[Decimal, date] = {}
+    notes: list[Reason] = []
     for entry in sorted(entries, key=lambda e: e.worked_on):
+        hours = entry.hours
+        if hours_left is not None and hours > hours_left:
+            if not any(n.code is ReasonCode.HOURS_ABOVE_AGREED for n in notes):
+                notes.append(
+                    Reason(
+                        ReasonCode.HOURS_ABOVE_AGREED,
+                        f"Er zijn {facts.agreed_hours} uur afgesproken; uren daarboven worden "
+                        "niet vergoed.",
+                    )
+                )
+            hours = hours_left
+        if hours_left is not None:
+            hours_left -= hours
         ceiling = ceiling_on(b.ctx.ceiling_rates, entry.worked_on)
         applied = min(rate, ceiling)
         if rate > ceiling:
             capped.setdefault(ceiling, entry.worked_on)
-        vat = vat_percentage_on(b.ctx.vat_rates, b.facts.vat_code, entry.worked_on)
-        groups[(applied, vat)] = groups.get((applied, vat), ZERO) + entry.hours
+        amount = hours * applied
+        if money_left is not None and amount > money_left:
+            if not any(n.code is ReasonCode.BUDGET_REACHED for n in notes):
+                notes.append(
+                    Reason(
+                        ReasonCode.BUDGET_REACHED,
+                        f"Het budget van € {facts.budget_cap} is bereikt; meer wordt niet vergoed.",
+                    )
+                )
+            amount = money_left
+        if money_left is not None:
+            money_left -= amount
+        vat = vat_percentage_on(b.ctx.vat_rates, facts.vat_code, entry.worked_on)
+        old_hours, old_amount = groups.get((applied, vat), (ZERO, ZERO))
+        groups[(applied, vat)] = (old_hours + hours, old_amount + amount)
     lines = tuple(
         InvoiceLine(
             description=f"Jobcoaching {period.label_nl()}: {hours} uur x € {applied}",
-            vat_code=b.facts.vat_code,
-            amounts=vat_line(hours * applied, vat),
+            vat_code=facts.vat_code,
+            amounts=vat_line(amount, vat),
         )
-        for (applied, vat), hours in groups.items()
+        for (applied, vat), (hours, amount) in groups.items()
     )
-    notes = tuple(_rate_capped_note(rate, c, day) for c, day in capped.items())
-    return Milestone(MilestoneKind.JOBCOACHING_QUARTER, period, lines, notes)
+    notes.extend(_rate_capped_note(rate, c, day) for c, day in capped.items())
+    return Milestone(MilestoneKind.JOBCOACHING_QUARTER, period, lines, tuple(notes))
 
 
 def placement_fee_window(placement: PlacementFacts) -> Period:
@@ -1092,6 +1314,75 @@ def check_claim(
     if orange:
         return Verdict(Status.ORANGE, tuple(orange), allowed)
     return Verdict(Status.GREEN, (), allowed)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredInvoice:
+    """A received invoice with what only the stored invoice tells (R-BILL-2, R-NET-7): the
+    client on record, the totals of its lines, and the hourly rate the provider invoiced."""
+
+    claim: InvoiceClaim
+    record_client_number: str
+    record_client_surname: str
+    line_totals: tuple[tuple[Decimal, Decimal], ...] = ()  # (excl., VAT) per line
+    invoiced_rate: Decimal | None = None
+
+
+def check_invoice(invoice: StoredInvoice, facts: TrajectoryFacts, ctx: RulesContext) -> Verdict:
+    """The full check of a stored invoice: :func:`check_claim` plus three checks of the stored
+    document. Red when the stated client is not the client of the trajectory (R-BILL-2), when
+    the lines do not add up to the totals, or when the invoiced hourly rate is above the
+    ceiling valid on the first day of the period (R-NET-7). Input the rules refuse to guess
+    about (a fixed-price code without a price) is red with its reason, never an error."""
+    claim = invoice.claim
+    try:
+        verdict = check_claim(claim, facts, ctx)
+    except PaymentRuleError as exc:
+        return Verdict(Status.RED, (Reason(ReasonCode.NO_MATCHING_MILESTONE, str(exc)),), None)
+    red = list(verdict.reasons) if verdict.status is Status.RED else []
+    orange = [] if verdict.status is Status.RED else list(verdict.reasons)
+    stated_number = claim.client_number.strip()
+    if stated_number and (
+        stated_number != invoice.record_client_number
+        or claim.client_surname.strip().casefold() != invoice.record_client_surname.casefold()
+    ):
+        red.append(
+            Reason(
+                ReasonCode.CLIENT_MISMATCH,
+                "Cliëntnummer of achternaam op de factuur hoort niet bij de klant van dit traject.",
+            )
+        )
+    if invoice.line_totals and (
+        sum((excl for excl, _vat in invoice.line_totals), ZERO) != claim.amount_excl
+        or sum((vat for _excl, vat in invoice.line_totals), ZERO) != claim.vat
+    ):
+        red.append(
+            Reason(
+                ReasonCode.LINES_INCONSISTENT,
+                "De factuurregels tellen niet op tot de totalen van de factuur.",
+            )
+        )
+    if invoice.invoiced_rate is not None and claim.milestone in (
+        MilestoneKind.JOBCOACHING_QUARTER,
+        MilestoneKind.INTAKE_FEE,
+    ):
+        day = claim.period_start or claim.invoice_date
+        try:
+            ceiling: Decimal | None = ceiling_on(ctx.ceiling_rates, day)
+        except PaymentRuleError as exc:
+            red.append(Reason(ReasonCode.NO_MATCHING_MILESTONE, str(exc)))
+            ceiling = None
+        if ceiling is not None and invoice.invoiced_rate > ceiling:
+            red.append(
+                Reason(
+                    ReasonCode.RATE_ABOVE_CEILING,
+                    f"Gefactureerd uurtarief € {invoice.invoiced_rate} ligt boven het maximum "
+                    f"uurtarief van € {ceiling} dat gold op {day:%d-%m-%Y} (R-NET-7).",
+                )
+            )
+    if red:
+        return Verdict(Status.RED, (*red, *orange), verdict.allowed)
+    return Verdict(verdict.status, tuple(orange), verdict.allowed)
 
 
 @dataclass(frozen=True, slots=True)

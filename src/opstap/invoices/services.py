@@ -61,6 +61,7 @@ from .models import (
 )
 from .money import (
     DEFAULT_VAT_RATES,
+    MoneyError,
     VatCode,
     VatRate,
     to_cents,
@@ -71,22 +72,29 @@ from .payment_rules import (
     DEFAULT_CEILING_RATES,
     PERIODIC_MILESTONES,
     Adjustment,
+    Assessment,
+    DatedEvent,
     EndReason,
+    EventKind,
     HoursEntry,
     InvoiceClaim,
     InvoicedAmount,
     MilestoneKind,
     PaymentRuleError,
     PlacementFacts,
+    PriceBasis,
+    PriceTerms,
     ProductCode,
     Reason,
     ReasonCode,
     RulesContext,
     Status,
+    StoredInvoice,
     TerminationReason,
     TrajectoryFacts,
-    ceiling_on,
-    check_claim,
+    assess,
+    check_invoice,
+    facts_from_events,
 )
 from .rules.credit_notes import (
     CreditNoteAmounts,
@@ -117,6 +125,7 @@ __all__ = [
     "payment_batch_create",
     "payment_batch_export",
     "payment_batch_mark_paid",
+    "payment_rules_evaluate",
     "placement_fee_claim_submit",
     "trajectory_facts",
     "travel_claim_submit",
@@ -331,33 +340,119 @@ class _Loaded:
 
     end_action: str | None
     end_payload: Mapping[str, Any]
-    earlier: Sequence[tuple[int, str, Decimal, dt.date | None, Decimal | None]]
+    earlier: Sequence[_EarlierRow]
     placements: Sequence[PlacementFeeClaim]
+    #: the client's hour restriction per placement start (R-BILL-6), from the client's record
+    restrictions: Mapping[dt.date, int | None]
 
 
-def _earlier_rows(
-    trajectory_ids: Iterable[int],
-) -> dict[int, list[tuple[int, str, Decimal, dt.date | None, Decimal | None]]]:
-    rows: dict[int, list[tuple[int, str, Decimal, dt.date | None, Decimal | None]]] = {}
-    for pk, tid, kind, amount, period_start, credited in (
+#: (invoice id, milestone, amount excl., period start, credited, jobcoaching hours)
+_EarlierRow = tuple[int, str, Decimal, dt.date | None, Decimal | None, Decimal | None]
+
+
+def _logbook_hours(logbook: Any) -> Decimal | None:
+    """Total hours of a stored logbook (jobcoaching); None when it cannot be read."""
+    total = Decimal(0)
+    try:
+        for entry in logbook or []:
+            total += Decimal(str(entry["hours"]))
+    except (KeyError, TypeError, InvalidOperation, ValueError):
+        return None
+    return total if total.is_finite() else None
+
+
+def _earlier_rows(trajectory_ids: Iterable[int]) -> dict[int, list[_EarlierRow]]:
+    rows: dict[int, list[_EarlierRow]] = {}
+    for pk, tid, kind, amount, period_start, credited, logbook in (
         Invoice.objects.filter(
             trajectory_id__in=list(trajectory_ids), status__in=[s.value for s in LIVE_STATUSES]
         )
         .annotate(credited=Sum("credit_notes__amount_excl"))
-        .values_list("pk", "trajectory_id", "milestone", "amount_excl", "period_start", "credited")
+        .values_list(
+            "pk", "trajectory_id", "milestone", "amount_excl", "period_start", "credited", "logbook"
+        )
     ):
-        rows.setdefault(tid, []).append((pk, kind, amount, period_start, credited))
+        hours = _logbook_hours(logbook) if kind == MilestoneKind.JOBCOACHING_QUARTER else None
+        rows.setdefault(tid, []).append((pk, kind, amount, period_start, credited, hours))
     return rows
+
+
+def _restrictions(
+    pairs: Iterable[tuple[int, dt.date]],
+) -> dict[tuple[int, dt.date], int | None]:
+    """The client's hour restriction valid on each (client, day), from the client's record."""
+    from opstap.clients.selectors import hour_restrictions_on
+
+    return hour_restrictions_on(pairs)
 
 
 def _load(trajectory: Trajectory) -> _Loaded:
     end = _end_event(trajectory)
+    placements = list(PlacementFeeClaim.objects.filter(trajectory=trajectory))
+    restrictions = _restrictions((trajectory.client_id, p.placement_start) for p in placements)
     return _Loaded(
         end_action=end[0] if end is not None else None,
         end_payload=dict(end[1]) if end is not None else {},
         earlier=_earlier_rows([trajectory.pk]).get(trajectory.pk, []),
-        placements=list(PlacementFeeClaim.objects.filter(trajectory=trajectory)),
+        placements=placements,
+        restrictions={day: value for (_c, day), value in restrictions.items()},
     )
+
+
+_EVENT_OF_END: Mapping[EndReason, EventKind] = {
+    EndReason.COMPLETED: EventKind.COMPLETED,
+    EndReason.TERMINATED_EARLY: EventKind.TERMINATED_EARLY,
+    EndReason.NOT_STARTED_AFTER_KLIKGESPREK: EventKind.NOT_STARTED_AFTER_KLIKGESPREK,
+    EndReason.NOT_STARTED_AFTER_INTAKE: EventKind.NOT_STARTED_AFTER_INTAKE,
+}
+
+
+def trajectory_events(
+    trajectory: Trajectory, end_reason: EndReason | None, termination: TerminationReason | None
+) -> list[DatedEvent]:
+    """The dated history of a trajectory as the payment rules read it."""
+    events = [DatedEvent(EventKind.ORDERED, trajectory.order_date)]
+    intake = trajectory.intake_held_on or trajectory.intake_date
+    if intake is not None:
+        events.append(DatedEvent(EventKind.INTAKE, intake))
+    if trajectory.plan_approved_on is not None:
+        events.append(DatedEvent(EventKind.PLAN_APPROVED, trajectory.plan_approved_on))
+    if trajectory.start_date is not None:
+        events.append(
+            DatedEvent(
+                EventKind.STARTED, trajectory.start_date, planned_end=trajectory.planned_end_date
+            )
+        )
+    if end_reason is not None and trajectory.actual_end_date is not None:
+        events.append(
+            DatedEvent(
+                _EVENT_OF_END[end_reason],
+                trajectory.actual_end_date,
+                termination_reason=termination,
+            )
+        )
+    if trajectory.final_report_on is not None:
+        events.append(DatedEvent(EventKind.FINAL_REPORT, trajectory.final_report_on))
+    if trajectory.handed_over_on is not None:
+        events.append(DatedEvent(EventKind.HANDED_OVER, trajectory.handed_over_on))
+    return events
+
+
+def _price_terms(trajectory: Trajectory) -> PriceTerms:
+    """The trajectory's stored price terms, as the payment rules read them."""
+    from opstap.trajectories.services import TrajectoryError, price_terms_of
+
+    try:
+        stored = price_terms_of(trajectory)
+        return PriceTerms(
+            basis=PriceBasis(stored.basis.value),
+            price=stored.price,
+            hourly_rate=stored.hourly_rate,
+            agreed_hours=stored.agreed_hours,
+            budget_cap=stored.budget_cap,
+        )
+    except (TrajectoryError, PaymentRuleError) as exc:
+        raise InvoiceError(str(exc), field="price_terms") from exc
 
 
 def trajectory_facts(
@@ -368,13 +463,13 @@ def trajectory_facts(
     exclude_invoice_id: int | None = None,
     loaded: _Loaded | None = None,
 ) -> TrajectoryFacts:
-    """Everything the payment rules need, read from the trajectory, its end event, its
-    placement-fee claims and the live invoices already sent for it (net of credit notes).
-    `loaded` lets a bulk check pass what it prefetched (no queries then)."""
+    """Everything the payment rules need, read from the trajectory (price terms and dated
+    history), its end event, its placement-fee claims with the client's hour restriction on
+    the placement date (R-BILL-6), and the live invoices already sent for it (net of credit
+    notes). Built by `payment_rules.facts_from_events`, the same code the `_evaluate`
+    endpoint runs. `loaded` lets a bulk check pass what it prefetched (no queries then)."""
     substance = substance or {}
     data = loaded if loaded is not None else _load(trajectory)
-    code = ProductCode(trajectory.product_code)
-    hourly = code is ProductCode.JOBCOACHING
     end_reason = _ENDING_ACTIONS.get(data.end_action) if data.end_action else None
     termination: TerminationReason | None = None
     raw_termination = substance.get("termination_reason") or data.end_payload.get(
@@ -392,8 +487,10 @@ def trajectory_facts(
             kind=MilestoneKind(kind),
             amount_excl=amount - (credited or Decimal(0)),
             period_start=period_start,
+            # A fully credited quarter paid no hours.
+            hours=None if credited is not None and credited >= amount else hours,
         )
-        for pk, kind, amount, period_start, credited in data.earlier
+        for pk, kind, amount, period_start, credited, hours in data.earlier
         if pk != exclude_invoice_id
     )
     placements = tuple(
@@ -402,7 +499,10 @@ def trajectory_facts(
             contract_months=claim.contract_months,
             hours_per_week=claim.hours_per_week,
             probation_end=claim.probation_end,
-            client_hour_restriction=claim.client_hour_restriction,
+            # R-BILL-6: the record's restriction on the placement date, never the typed one.
+            client_hour_restriction=_restriction_decimal(
+                data.restrictions.get(claim.placement_start)
+            ),
             contract_received=bool(claim.contract),
         )
         for claim in data.placements
@@ -420,36 +520,94 @@ def trajectory_facts(
             raise InvoiceError(
                 f"Regel {i + 1} van het urenlogboek is ongeldig (datum en uren).", field="logbook"
             ) from exc
-    final_report = trajectory.final_report_on
-    return TrajectoryFacts(
-        product_code=code,
-        order_date=trajectory.order_date,
-        # Variable-price products (codes 2, 4) are paid at the approved quote: the budget.
-        price=None
-        if hourly
-        else (trajectory.price if trajectory.price is not None else trajectory.budget),
-        hourly_rate=trajectory.price if hourly else None,
-        vat_code=str(substance.get("vat_code") or VatCode.HIGH),
-        intake_date=trajectory.intake_held_on or trajectory.intake_date,
-        plan_approved_on=trajectory.plan_approved_on,
-        start_date=trajectory.start_date,
-        planned_end_date=trajectory.planned_end_date,
-        actual_end_date=trajectory.actual_end_date,
-        end_reason=end_reason,
-        termination_reason=termination,
-        termination_adjustment=_substance_adjustment(substance),
-        final_report_on=final_report,
-        # R-TRJ-6: for a non-start the final report is the feedback in the organisation's format.
-        non_start_report_on=final_report
-        if end_reason is EndReason.NOT_STARTED_AFTER_INTAKE
-        else None,
-        intake_hours=sum((h.hours for h in hours), Decimal(0)) if hours else None,
-        handover_done=trajectory.handed_over_on is not None,
-        reported_on_time=bool(substance.get("reported_on_time", False)),
-        jobcoaching_hours=tuple(hours) if hourly else (),
-        placements=placements,
-        already_invoiced=already,
-    )
+    try:
+        return facts_from_events(
+            product_code=ProductCode(trajectory.product_code),
+            terms=_price_terms(trajectory),
+            events=trajectory_events(trajectory, end_reason, termination),
+            logbook=hours,
+            already_invoiced=already,
+            placements=placements,
+            vat_code=str(substance.get("vat_code") or VatCode.HIGH),
+            reported_on_time=bool(substance.get("reported_on_time", False)),
+            adjustment=_substance_adjustment(substance),
+        )
+    except PaymentRuleError as exc:
+        raise InvoiceError(str(exc), field="trajectory") from exc
+
+
+def _restriction_decimal(value: int | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+#: The `_evaluate` endpoint accepts dates in this range (a quarter loop over 8,000 years
+#: would be a denial of service, not a question).
+EVALUATE_FIRST_DAY = dt.date(1900, 1, 1)
+EVALUATE_LAST_DAY = dt.date(2199, 12, 31)
+
+
+def payment_rules_evaluate(
+    *,
+    organisation_id: int,
+    product_code: int,
+    terms: PriceTerms,
+    events: Sequence[DatedEvent],
+    as_of: dt.date,
+    logbook: Sequence[HoursEntry] = (),
+    already_invoiced: Sequence[InvoicedAmount] = (),
+    placements: Sequence[PlacementFacts] = (),
+    vat_code: str = VatCode.HIGH,
+    reported_on_time: bool = False,
+    adjustment: Adjustment | None = None,
+) -> Assessment:
+    """What the payment rules allow on `as_of` for the given facts (stateless: nothing is read
+    but the reference data, nothing is written). The same `facts_from_events` + `assess` the
+    invoice check runs, with the organisation's ceilings and VAT table. Refusals of the input
+    raise `InvoiceError` naming the field."""
+    days = [
+        ("asOf", as_of),
+        *(("events", e.on) for e in events),
+        *(("events", e.planned_end) for e in events if e.planned_end is not None),
+        *(("hoursLogbook", h.worked_on) for h in logbook),
+        *(("alreadyInvoiced", i.period_start) for i in already_invoiced if i.period_start),
+        *(("placements", p.start) for p in placements),
+        *(("placements", p.probation_end) for p in placements if p.probation_end),
+    ]
+    for field, day in days:
+        if not EVALUATE_FIRST_DAY <= day <= EVALUATE_LAST_DAY:
+            raise InvoiceError(
+                f"Datum {day.isoformat()} valt buiten de jaren "
+                f"{EVALUATE_FIRST_DAY.year} tot en met {EVALUATE_LAST_DAY.year}.",
+                field=field,
+            )
+    try:
+        facts = facts_from_events(
+            product_code=ProductCode(product_code),
+            terms=terms,
+            events=events,
+            logbook=logbook,
+            already_invoiced=already_invoiced,
+            placements=placements,
+            vat_code=vat_code,
+            reported_on_time=reported_on_time,
+            adjustment=adjustment,
+        )
+    except PaymentRuleError as exc:
+        raise InvoiceError(str(exc), field="events") from exc
+    try:
+        return assess(facts, rules_context(organisation_id), as_of=as_of)
+    except (PaymentRuleError, MoneyError) as exc:
+        message = str(exc)
+        field = (
+            "priceTerms"
+            if "prijs" in message
+            else "vatCode"
+            if "btw" in message
+            else "hoursLogbook"
+            if "plafond" in message
+            else "events"
+        )
+        raise InvoiceError(message, field=field) from exc
 
 
 def claim_key(trajectory_id: int, milestone: MilestoneKind, period_start: dt.date | None) -> str:
@@ -484,65 +642,31 @@ def _verdict(
     ctx: RulesContext,
     lines: Sequence[InvoiceLine | _LineAmounts],
 ) -> CheckResult:
+    """Run `payment_rules.check_invoice` on a stored invoice: this function only gathers the
+    facts, the pure module decides."""
     client = invoice.client
-    milestone = MilestoneKind(invoice.milestone)
-    claim = InvoiceClaim(
-        provider_ref=str(invoice.provider_id),
-        client_number=invoice.stated_client_number,
-        client_surname=invoice.stated_client_surname,
-        invoice_number=invoice.invoice_number,
-        invoice_date=invoice.invoice_date,
-        milestone=milestone,
-        amount_excl=invoice.amount_excl,
-        vat=invoice.vat,
-        amount_incl=invoice.amount_incl,
-        period_start=invoice.period_start,
-        period_end=invoice.period_end,
+    stored = StoredInvoice(
+        claim=InvoiceClaim(
+            provider_ref=str(invoice.provider_id),
+            client_number=invoice.stated_client_number,
+            client_surname=invoice.stated_client_surname,
+            invoice_number=invoice.invoice_number,
+            invoice_date=invoice.invoice_date,
+            milestone=MilestoneKind(invoice.milestone),
+            amount_excl=invoice.amount_excl,
+            vat=invoice.vat,
+            amount_incl=invoice.amount_incl,
+            period_start=invoice.period_start,
+            period_end=invoice.period_end,
+        ),
+        record_client_number=client.client_number,
+        record_client_surname=client.last_name,
+        line_totals=tuple((line.amount_excl, line.vat) for line in lines),
+        invoiced_rate=invoice.hourly_rate,
     )
-    try:
-        verdict = check_claim(claim, facts, ctx)
-    except PaymentRuleError as exc:
-        return Status.RED, (Reason(ReasonCode.NO_MATCHING_MILESTONE, str(exc)),), None
-    red = list(verdict.reasons) if verdict.status is Status.RED else []
-    orange = [] if verdict.status is Status.RED else list(verdict.reasons)
-    if invoice.stated_client_number.strip() and (
-        invoice.stated_client_number.strip() != client.client_number
-        or invoice.stated_client_surname.strip().casefold() != client.last_name.casefold()
-    ):
-        red.append(
-            Reason(
-                ReasonCode.CLIENT_MISMATCH,
-                "Cliëntnummer of achternaam op de factuur hoort niet bij de klant van dit traject.",
-            )
-        )
-    if lines and (
-        sum((line.amount_excl for line in lines), Decimal(0)) != invoice.amount_excl
-        or sum((line.vat for line in lines), Decimal(0)) != invoice.vat
-    ):
-        red.append(
-            Reason(
-                ReasonCode.LINES_INCONSISTENT,
-                "De factuurregels tellen niet op tot de totalen van de factuur.",
-            )
-        )
-    if invoice.hourly_rate is not None and milestone in (
-        MilestoneKind.JOBCOACHING_QUARTER,
-        MilestoneKind.INTAKE_FEE,
-    ):
-        day = invoice.period_start or invoice.invoice_date
-        ceiling = ceiling_on(ctx.ceiling_rates, day)
-        if invoice.hourly_rate > ceiling:
-            red.append(
-                Reason(
-                    ReasonCode.RATE_ABOVE_CEILING,
-                    f"Gefactureerd uurtarief € {invoice.hourly_rate} ligt boven het maximum "
-                    f"uurtarief van € {ceiling} dat gold op {day:%d-%m-%Y} (R-NET-7).",
-                )
-            )
+    verdict = check_invoice(stored, facts, ctx)
     allowed = verdict.allowed.amount_excl if verdict.allowed is not None else None
-    if red:
-        return Status.RED, (*red, *orange), allowed
-    return verdict.status, tuple(orange), allowed
+    return verdict.status, verdict.reasons, allowed
 
 
 @dataclass(frozen=True, slots=True)
@@ -576,7 +700,13 @@ _CHECK_FIELDS = (
         for name in (
             "product_code",
             "order_date",
+            "client_id",
+            "price_basis",
             "price",
+            "hourly_rate",
+            "agreed_hours",
+            "budget_cap",
+            "price_source",
             "budget",
             "intake_date",
             "intake_held_on",
@@ -610,6 +740,11 @@ def invoices_check_many(invoices: Sequence[Invoice]) -> dict[int, CheckResult]:
     placements: dict[int, list[PlacementFeeClaim]] = {}
     for claim in PlacementFeeClaim.objects.filter(trajectory_id__in=trajectory_ids):
         placements.setdefault(claim.trajectory_id, []).append(claim)
+    restrictions = _restrictions(
+        (claim.client_id, claim.placement_start)
+        for claims in placements.values()
+        for claim in claims
+    )
     lines: dict[int, list[_LineAmounts]] = {}
     for invoice_id, line_excl, line_vat in InvoiceLine.objects.filter(
         invoice_id__in=ids
@@ -624,6 +759,11 @@ def invoices_check_many(invoices: Sequence[Invoice]) -> dict[int, CheckResult]:
             end_payload=end[1] if end else {},
             earlier=earlier.get(invoice.trajectory_id, []),
             placements=placements.get(invoice.trajectory_id, []),
+            restrictions={
+                day: value
+                for (client_id, day), value in restrictions.items()
+                if client_id == invoice.client_id
+            },
         )
         ctx = contexts.get(invoice.organisation_id)
         if ctx is None:

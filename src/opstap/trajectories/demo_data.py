@@ -82,6 +82,7 @@ TARGETS: list[tuple[str, int]] = [
     ("handed_over", 14),
 ]
 REASONS = {
+    "submit_quote": "Offerte met re-integratieplan en onderbouwing van de noodzaak.",
     "reject_quote": "Offerte past niet binnen het budget.",
     "return_plan": "Doelen zijn niet concreet genoeg.",
     "request_extension": "Kandidaat heeft meer tijd nodig om het werkritme op te bouwen.",
@@ -392,7 +393,7 @@ def _walk(
         elif action == "start":
             payload["start_date"] = day.isoformat()
         elif action == "submit_quote":
-            payload["amount"] = str(rng.choice((1800, 2400, 3200, 4500))) + ".00"
+            payload.update(_quote_payload(trajectory, rng))
         elif action in ("complete", "terminate_early", "approve_return"):
             payload["end_date"] = day.isoformat()
         document_kind = {
@@ -453,6 +454,17 @@ def _walk(
                 contract_months=12,
             )
     return trajectory
+
+
+def _quote_payload(trajectory: Trajectory, rng: random.Random) -> dict[str, str]:
+    """A complete quote (R-TRJ-1): an amount; for jobcoaching (code 5) the product's hourly
+    rate on the order date times a number of hours. One draw from `rng` either way, so the
+    rest of the demo stays the same."""
+    if trajectory.product_code == 5:
+        hours = Decimal(rng.choice((20, 30, 40, 60)))
+        rate = trajectory.hourly_rate or Decimal("72.50")
+        return {"amount": str(rate * hours), "hourly_rate": str(rate), "hours": str(hours)}
+    return {"amount": str(rng.choice((1800, 2400, 3200, 4500))) + ".00"}
 
 
 # --------------------------------------------------------------------------------------------
@@ -582,6 +594,7 @@ def _build_bulk(ctx: Any, total: int) -> None:
                     product_id=product.pk,
                     provider_id=product.provider_id,
                     product_code=product.product_code.code,
+                    price_basis="hourly" if product.product_code.code == 5 else "fixed",
                     case_manager_id=cm_id,
                     state=state,
                     rotonde_exit="regular",

@@ -63,12 +63,7 @@ class ActionForm(forms.Form):
                 label="Inhoud", required=False, widget=forms.Textarea(attrs={"rows": 4})
             )
             if self.document_kind == DocumentKind.QUOTE:
-                self.fields["amount"] = forms.DecimalField(
-                    label="Offertebedrag (euro, excl. btw)",
-                    required=False,
-                    min_value=0,
-                    decimal_places=2,
-                )
+                self.fields.update(quote_fields())
             if self.document_kind in (DocumentKind.PLAN, DocumentKind.QUOTE):
                 self.fields["goals"] = forms.CharField(
                     label="Doelen (één per regel)",
@@ -94,9 +89,75 @@ class ActionForm(forms.Form):
             for name, _label, _required in ACTION_DATE_FIELDS.get(self.action, [])
             if data.get(name)
         }
-        if data.get("amount") is not None:
-            payload["amount"] = str(data["amount"])
+        for name in ("amount", "hourly_rate", "hours"):
+            if data.get(name) is not None:
+                payload[name] = str(data[name])
         return payload
+
+
+def quote_fields() -> dict[str, forms.Field]:
+    """The figures of a quote; the service decides which are required (R-TRJ-1): always the
+    amount, and for jobcoaching also rate and hours (amount = rate x hours)."""
+    return {
+        "amount": forms.DecimalField(
+            label="Offertebedrag (euro, excl. btw)",
+            required=False,
+            min_value=0,
+            max_digits=10,
+            decimal_places=2,
+        ),
+        "hourly_rate": forms.DecimalField(
+            label="Uurtarief (euro, excl. btw; verplicht bij jobcoaching)",
+            required=False,
+            min_value=0,
+            max_digits=10,
+            decimal_places=2,
+        ),
+        "hours": forms.DecimalField(
+            label="Aantal uren (verplicht bij jobcoaching)",
+            required=False,
+            min_value=0,
+            max_digits=7,
+            decimal_places=2,
+        ),
+    }
+
+
+class QuoteRevisionForm(forms.Form):
+    """A revised quote (R-TRJ-1): the same figures, a text or a document."""
+
+    prefix = "revision"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields.update(quote_fields())
+        self.fields["text"] = forms.CharField(
+            label="Toelichting (wat is er herzien en waarom)",
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 3}),
+        )
+        self.fields["file"] = forms.FileField(
+            label="Offertedocument (PDF, DOCX, ODT of afbeelding, max. 10 MB)", required=False
+        )
+
+
+class QuoteDecisionForm(forms.Form):
+    """The case manager's decision on a revised quote."""
+
+    prefix = "decision"
+
+    decision = forms.ChoiceField(
+        label="Besluit",
+        choices=[
+            ("approve", "Herziene offerte goedkeuren"),
+            ("reject", "Herziene offerte afwijzen"),
+        ],
+    )
+    reason = forms.CharField(
+        label="Reden (verplicht bij afwijzen)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 def _lines(value: str) -> list[str]:

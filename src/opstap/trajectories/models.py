@@ -28,6 +28,9 @@ ACTION_CHOICES = [(action.value, label) for action, label in ACTION_LABELS_NL.it
     ("attendance", "Aanwezigheid vastgelegd"),
     ("document_share", "Document gedeeld met de klant"),
     ("document_unshare", "Document niet meer gedeeld met de klant"),
+    ("submit_revised_quote", "Herziene offerte ingediend"),
+    ("approve_revised_quote", "Herziene offerte goedgekeurd"),
+    ("reject_revised_quote", "Herziene offerte afgewezen"),
 ]
 ROTONDE_CHOICES = [(exit_.value, label) for exit_, label in ROTONDE_LABELS_NL.items()]
 
@@ -126,13 +129,54 @@ class Trajectory(OrganisationOwned):
         validators=[MinValueValidator(0)],
         help_text=_("Budget voor dit traject, excl. btw."),
     )
+    # Price terms (R-BILL-1): fixed price, or hourly rate with agreed hours and/or a cap.
+    # Set at the order from the product's dated price (R-NET-6) and replaced by the approved
+    # quote (codes 2, 4, 5); see `price_terms.py`. Only the quote services change them.
+    price_basis = models.CharField(
+        _("prijsafspraak"),
+        max_length=10,
+        choices=[("fixed", _("vaste prijs")), ("hourly", _("uurtarief"))],
+        default="fixed",
+        help_text=_("Vaste prijs of uurtarief (R-BILL-1)."),
+    )
     price = models.DecimalField(
         _("prijs"),
         max_digits=10,
         decimal_places=2,
         null=True,
         blank=True,
-        help_text=_("Prijs (of uurtarief) geldig op de besteldatum (R-NET-6); leeg bij offerte."),
+        help_text=_("Vaste prijs excl. btw (leeg bij een uurtarief)."),
+    )
+    hourly_rate = models.DecimalField(
+        _("uurtarief"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Afgesproken uurtarief excl. btw (alleen bij een uurtarief)."),
+    )
+    agreed_hours = models.DecimalField(
+        _("afgesproken uren"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Aantal afgesproken uren uit de offerte (leeg = niet afgesproken)."),
+    )
+    budget_cap = models.DecimalField(
+        _("budgetplafond"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Het meeste dat in totaal betaald wordt bij een uurtarief (excl. btw)."),
+    )
+    price_source = models.CharField(
+        _("bron van de prijs"),
+        max_length=10,
+        choices=[("product", _("product")), ("quote", _("offerte"))],
+        default="product",
+        help_text=_("Prijs van het product op de besteldatum, of de goedgekeurde offerte."),
     )
     order_date = models.DateField(_("besteldatum"), help_text=_("Datum van de aanmelding."))
     intake_date = models.DateField(
@@ -437,6 +481,109 @@ class TrajectoryDocument(OrganisationOwned):
 
     def __str__(self) -> str:
         return self.title
+
+
+class QuoteStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("ingediend")
+    APPROVED = "approved", _("goedgekeurd")
+    REJECTED = "rejected", _("afgewezen")
+    SUPERSEDED = "superseded", _("vervangen")
+
+
+class Quote(OrganisationOwned):
+    """One version of the quote of a trajectory (R-TRJ-1). A wrong approved quote is replaced
+    by a revised one that the case manager approves again; every version stays."""
+
+    trajectory = models.ForeignKey(
+        Trajectory,
+        on_delete=models.CASCADE,
+        related_name="quotes",
+        verbose_name=_("traject"),
+        help_text=_("Het traject."),
+    )
+    version = models.PositiveSmallIntegerField(
+        _("versie"), help_text=_("1 voor de eerste offerte, daarna oplopend per herziening.")
+    )
+    amount = models.DecimalField(
+        _("offertebedrag"),
+        max_digits=10,
+        decimal_places=2,
+        help_text=_("Totaalbedrag van de offerte, excl. btw."),
+    )
+    hourly_rate = models.DecimalField(
+        _("uurtarief"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Uurtarief excl. btw (verplicht bij een uurtarief)."),
+    )
+    hours = models.DecimalField(
+        _("uren"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Aantal uren (verplicht bij een uurtarief)."),
+    )
+    text = models.TextField(_("toelichting"), blank=True, help_text=_("Toelichting op de offerte."))
+    document = models.ForeignKey(
+        TrajectoryDocument,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("document"),
+        help_text=_("Het offertedocument, als dat is ingediend."),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=QuoteStatus.choices,
+        default=QuoteStatus.SUBMITTED,
+        help_text=_("Ingediend, goedgekeurd, afgewezen of vervangen door een herziening."),
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("ingediend door"),
+        help_text=_("Wie de offerte indiende."),
+    )
+    submitted_on = models.DateField(_("ingediend op"), help_text=_("Datum van indienen."))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("beoordeeld door"),
+        help_text=_("De klantmanager die de offerte beoordeelde."),
+    )
+    decided_on = models.DateField(
+        _("beoordeeld op"), null=True, blank=True, help_text=_("Datum van het besluit.")
+    )
+    decision_reason = models.TextField(
+        _("reden besluit"), blank=True, help_text=_("Reden van afwijzing of toelichting.")
+    )
+
+    class Meta:
+        verbose_name = _("offerte")
+        verbose_name_plural = _("offertes")
+        ordering = ["trajectory", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["trajectory", "version"], name="uniq_quote_version"),
+            # At most one quote waiting for the case manager per trajectory.
+            models.UniqueConstraint(
+                fields=["trajectory"],
+                condition=models.Q(status="submitted"),
+                name="uniq_quote_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Offerte {self.version} (€ {self.amount})"
 
 
 class AttendanceStatus(models.TextChoices):

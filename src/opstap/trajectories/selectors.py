@@ -39,12 +39,14 @@ from .models import (
     Deadline,
     EquatedDay,
     Outcome,
+    Quote,
+    QuoteStatus,
     Trajectory,
     TrajectoryDocument,
     TrajectoryEvent,
 )
+from .workflow import QUOTE_PRODUCT_CODES, Action, State, Transition, available_actions
 from .workflow import REPORTING_STATES as REPORTING_STATES
-from .workflow import Action, State, Transition, available_actions
 from .workflow import IllegalTransition as IllegalTransition
 
 #: A provider keeps seeing a trajectory (and its client) this many days after its end: the
@@ -780,4 +782,28 @@ def documents_shared_with_client(user: Any) -> QuerySet[TrajectoryDocument]:
         )
         .select_related("trajectory__product")
         .order_by("-submitted_at", "-id")
+    )
+
+
+def trajectory_quotes(trajectory: Trajectory) -> QuerySet[Quote]:
+    """Every version of the trajectory's quote, oldest first (R-TRJ-1)."""
+    return Quote.objects.filter(trajectory=trajectory).order_by("version")
+
+
+def can_revise_quote(user: Any, trajectory: Trajectory) -> bool:
+    """The provider may replace the quote by a revised one once there is a quote and the
+    trajectory was not refused (see `services.quote_revise`)."""
+    return (
+        trajectory.product_code in QUOTE_PRODUCT_CODES
+        and trajectory.state not in (State.ORDERED.value, State.QUOTE_REJECTED.value)
+        and RoleCode.PROVIDER_STAFF in user_workflow_roles(user, trajectory)
+    )
+
+
+def can_decide_revision(user: Any, trajectory: Trajectory) -> bool:
+    """A revised quote waits for this case manager (outside the first quote's approval)."""
+    return (
+        trajectory.state != State.QUOTE_SUBMITTED.value
+        and RoleCode.CASE_MANAGER in user_workflow_roles(user, trajectory)
+        and Quote.objects.filter(trajectory=trajectory, status=QuoteStatus.SUBMITTED).exists()
     )

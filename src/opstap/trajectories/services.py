@@ -37,6 +37,7 @@ from opstap.providers.services import product_orderability, provider_record_acti
 
 from . import date_rules, handoffs
 from . import deadlines as dl
+from . import price_terms as pt
 from .counts_cache import trajectory_counts_changed
 from .models import (
     PROGRESS_REPORT_KIND,
@@ -49,6 +50,8 @@ from .models import (
     DocumentKind,
     EquatedDay,
     Outcome,
+    Quote,
+    QuoteStatus,
     Trajectory,
     TrajectoryDocument,
     TrajectoryEvent,
@@ -61,6 +64,7 @@ from .workflow import (
     IllegalTransition,
     State,
     check_transition,
+    starts_with_quote,
 )
 
 __all__ = [
@@ -76,6 +80,9 @@ __all__ = [
     "handoff_notify",
     "outcome_record",
     "outcomes_check_durability",
+    "quote_revise",
+    "quote_revision_approve",
+    "quote_revision_reject",
     "trajectory_document_share",
     "trajectory_document_submit",
     "trajectory_order",
@@ -399,8 +406,8 @@ def trajectory_order(
         wished_start=wished_start,
         absence_risk=absence_risk,
         budget=budget_amount,
-        price=product_price_on(product, on),
         order_date=on,
+        **_terms_fields(pt.terms_from_product(code, product_price_on(product, on))),
     )
     # Intake within 14 days of the order (R-TRJ-3), for every product code: a quote product
     # (codes 2, 4, 5) does not restart the period when its quote is approved.
@@ -431,23 +438,27 @@ def trajectory_order(
 
 
 def _apply_effects(
-    trajectory: Trajectory, action: Action, payload: dict[str, Any], reason: str, on: dt.date
+    trajectory: Trajectory,
+    action: Action,
+    payload: dict[str, Any],
+    reason: str,
+    on: dt.date,
+    *,
+    has_document: bool = False,
+    actor: Any = None,
 ) -> None:
     """Dates and due dates that follow from a transition (R-TRJ-3, R-TRJ-4)."""
     if action is Action.SUBMIT_QUOTE:
-        amount = _parse_money(payload.get("amount"), field="amount")
-        if amount is not None:
-            payload["amount"] = str(amount)
-    elif action is Action.APPROVE_QUOTE:
-        # The approved quote fixes the price of a variable (or hourly) product (R-BILL-1).
-        quote = (
-            TrajectoryEvent.objects.filter(trajectory=trajectory, action=Action.SUBMIT_QUOTE.value)
-            .order_by("-occurred_at", "-id")
-            .first()
+        _quote_create(
+            trajectory, payload, text=reason, has_document=has_document, on=on, actor=actor
         )
-        if quote is not None and quote.payload.get("amount"):
-            trajectory.price = Decimal(quote.payload["amount"])
-            payload["price"] = quote.payload["amount"]
+    elif action is Action.APPROVE_QUOTE:
+        # The approved quote fixes the price terms of a variable (or hourly) product.
+        _quote_approve(trajectory, payload, on=on, actor=actor)
+    elif action is Action.REJECT_QUOTE:
+        Quote.objects.filter(trajectory=trajectory, status=QuoteStatus.SUBMITTED).update(
+            status=QuoteStatus.REJECTED, decided_by=actor, decided_on=on, decision_reason=reason
+        )
     elif action is Action.PLAN_INTAKE:
         trajectory.intake_date = _as_date(
             payload.get("intake_date"), field="intake_date", label="intakedatum", required=True
@@ -543,9 +554,12 @@ def trajectory_transition(
     reason: str = "",
     payload: Mapping[str, Any] | None = None,
     on: dt.date | None = None,
+    has_document: bool = False,
 ) -> Trajectory:
     """Take one step of the workflow (R-TRJ-2). Illegal steps raise `IllegalTransition`
-    (a Dutch message naming the step and why); other refusals raise `TrajectoryError`."""
+    (a Dutch message naming the step and why); other refusals raise `TrajectoryError`.
+    `has_document` is set by `trajectory_document_submit` when a quote comes with a file (a
+    quote needs a text or a document)."""
     on = on or _today()
     try:
         action = Action(action)
@@ -572,7 +586,7 @@ def trajectory_transition(
     data: dict[str, Any] = dict(payload or {})
     from_state = locked.state
     locked.state = transition.to_state.value
-    _apply_effects(locked, action, data, reason, on)
+    _apply_effects(locked, action, data, reason, on, has_document=has_document, actor=actor)
     locked.save()
     _next_due_refresh(locked)
     event = _record(
@@ -655,6 +669,7 @@ def trajectory_document_submit(
             reason=reason or text,
             payload={**(payload or {}), "document_kind": kind},
             on=on,
+            has_document=upload is not None,
         )
     elif kind == DocumentKind.PROGRESS_REPORT:
         if trajectory.state not in REPORTING_STATES:
@@ -695,6 +710,10 @@ def trajectory_document_submit(
         document.size = upload.size or 0
         document.file.save(upload.name or "document", upload, save=False)
     document.save()
+    if kind == DocumentKind.QUOTE:
+        Quote.objects.filter(trajectory=trajectory, status=QuoteStatus.SUBMITTED).update(
+            document=document
+        )
     if action is None:
         _record(
             actor=actor,
@@ -706,6 +725,297 @@ def trajectory_document_submit(
             summary=f"Traject {trajectory.product.name}: {DocumentKind(kind).label} ingediend",
         )
     return document
+
+
+# --------------------------------------------------------------------------------------------
+# Quotes and price terms (R-TRJ-1, R-BILL-1)
+# --------------------------------------------------------------------------------------------
+
+
+def _terms_fields(terms: pt.PriceTerms) -> dict[str, Any]:
+    return {
+        "price_basis": terms.basis.value,
+        "price": terms.price,
+        "hourly_rate": terms.hourly_rate,
+        "agreed_hours": terms.agreed_hours,
+        "budget_cap": terms.budget_cap,
+        "price_source": terms.source.value,
+    }
+
+
+def price_terms_of(trajectory: Trajectory) -> pt.PriceTerms:
+    """The explicit price terms a trajectory holds (what the payment rules read)."""
+    try:
+        return pt.PriceTerms(
+            basis=pt.PriceBasis(trajectory.price_basis),
+            price=trajectory.price,
+            hourly_rate=trajectory.hourly_rate,
+            agreed_hours=trajectory.agreed_hours,
+            budget_cap=trajectory.budget_cap,
+            source=pt.PriceSource(trajectory.price_source),
+        )
+    except (pt.PriceTermsError, ValueError) as exc:
+        raise TrajectoryError(str(exc), field="price_terms") from exc
+
+
+def _decimal(value: Any, *, field: str, label: str) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        amount = value if isinstance(value, Decimal) else Decimal(str(value).replace(",", "."))
+    except (InvalidOperation, ValueError) as exc:
+        raise TrajectoryError(f"{label} is geen geldig getal.", field=field) from exc
+    if not amount.is_finite():
+        raise TrajectoryError(f"{label} is geen geldig getal.", field=field)
+    return amount
+
+
+def _quote_content(payload: Mapping[str, Any], *, text: str, has_document: bool) -> pt.QuoteContent:
+    return pt.QuoteContent(
+        amount=_decimal(payload.get("amount"), field="amount", label="Het offertebedrag"),
+        hourly_rate=_decimal(
+            payload.get("hourly_rate"), field="hourly_rate", label="Het uurtarief"
+        ),
+        hours=_decimal(payload.get("hours"), field="hours", label="Het aantal uren"),
+        text=text,
+        has_document=has_document,
+    )
+
+
+def _quote_create(
+    trajectory: Trajectory,
+    payload: dict[str, Any],
+    *,
+    text: str,
+    has_document: bool,
+    on: dt.date,
+    actor: Any = None,
+) -> Quote:
+    """Validate and store a quote (version n+1); its figures also go into the event payload
+    so the history shows them (R-TRJ-2)."""
+    content = _quote_content(payload, text=text, has_document=has_document)
+    try:
+        pt.validate_quote(trajectory.product_code, content)
+    except pt.PriceTermsError as exc:
+        raise TrajectoryError(exc.message, field=exc.field) from exc
+    assert content.amount is not None
+    last = Quote.objects.filter(trajectory=trajectory).order_by("-version").first()
+    quote = Quote.objects.create(
+        organisation_id=trajectory.organisation_id,
+        trajectory=trajectory,
+        version=(last.version + 1) if last is not None else 1,
+        amount=content.amount,
+        hourly_rate=content.hourly_rate,
+        hours=content.hours,
+        text=text.strip(),
+        submitted_by=actor,
+        submitted_on=on,
+    )
+    payload.update(
+        quote=quote.pk,
+        version=quote.version,
+        amount=str(content.amount),
+        hourly_rate=str(content.hourly_rate) if content.hourly_rate is not None else "",
+        hours=str(content.hours) if content.hours is not None else "",
+    )
+    return quote
+
+
+def _quote_approve(
+    trajectory: Trajectory, payload: dict[str, Any], *, on: dt.date, actor: Any, reason: str = ""
+) -> Quote:
+    """The open quote becomes the approved one; the earlier approved one is superseded and the
+    trajectory's price terms follow the latest approved quote (R-BILL-1)."""
+    quote = (
+        Quote.objects.select_for_update()
+        .filter(trajectory=trajectory, status=QuoteStatus.SUBMITTED)
+        .first()
+    )
+    if quote is None:
+        raise TrajectoryError(
+            "Er is geen ingediende offerte met een bedrag om goed te keuren; de aanbieder "
+            "dient eerst een (herziene) offerte in.",
+            field="quote",
+        )
+    content = pt.QuoteContent(
+        amount=quote.amount,
+        hourly_rate=quote.hourly_rate,
+        hours=quote.hours,
+        text=quote.text,
+        # Text or document was checked when the quote was submitted.
+        has_document=True,
+    )
+    try:
+        terms = pt.terms_from_quote(trajectory.product_code, content)
+    except pt.PriceTermsError as exc:
+        raise TrajectoryError(exc.message, field=exc.field) from exc
+    Quote.objects.filter(trajectory=trajectory, status=QuoteStatus.APPROVED).update(
+        status=QuoteStatus.SUPERSEDED
+    )
+    quote.status = QuoteStatus.APPROVED
+    quote.decided_by, quote.decided_on, quote.decision_reason = actor, on, reason.strip()
+    quote.save(update_fields=["status", "decided_by", "decided_on", "decision_reason"])
+    previous = price_terms_of(trajectory)
+    for name, value in _terms_fields(terms).items():
+        setattr(trajectory, name, value)
+    payload.update(
+        quote=quote.pk,
+        version=quote.version,
+        price_terms=terms.label_nl(),
+        previous_price_terms=previous.label_nl(),
+    )
+    return quote
+
+
+#: States in which a revised quote can replace the open or approved one: after the first
+#: quote and before the trajectory was refused.
+_NO_REVISION_STATES = frozenset({State.ORDERED.value, State.QUOTE_REJECTED.value})
+
+
+def _lock_for_quote(actor: Any, trajectory: Trajectory, role: RoleCode) -> Trajectory:
+    _check_visible(actor, trajectory)
+    locked = (
+        Trajectory.objects.select_for_update(of=("self",))
+        .select_related("client", "product", "provider")
+        .get(pk=trajectory.pk)
+    )
+    if role not in _workflow_roles(actor, locked):
+        who = "de aanbieder" if role is RoleCode.PROVIDER_STAFF else "de klantmanager"
+        raise TrajectoryError(f"Alleen {who} van dit traject kan dit doen.", code="forbidden")
+    if not starts_with_quote(locked.product_code):
+        raise TrajectoryError("Voor dit product is geen offerte nodig.", field="quote")
+    return locked
+
+
+@transaction.atomic
+def quote_revise(
+    *,
+    actor: Any,
+    trajectory: Trajectory,
+    amount: Decimal | str | None,
+    hourly_rate: Decimal | str | None = None,
+    hours: Decimal | str | None = None,
+    text: str = "",
+    upload: UploadedFile[Any] | None = None,
+    on: dt.date | None = None,
+) -> Quote:
+    """The provider replaces a wrong quote by a revised one (R-TRJ-1). While the first quote
+    waits for the case manager, the revision takes its place; after approval the case manager
+    approves the revision again (`quote_revision_approve`). Every version stays."""
+    on = on or _today()
+    locked = _lock_for_quote(actor, trajectory, RoleCode.PROVIDER_STAFF)
+    if locked.state in _NO_REVISION_STATES:
+        raise TrajectoryError(
+            "Een herziene offerte kan pas na de eerste offerte en niet na een afwijzing.",
+            field="quote",
+            code="illegal_transition",
+        )
+    content_type = check_upload(upload) if upload is not None else ""
+    # A revision replaces a quote that still waits for a decision.
+    Quote.objects.filter(trajectory=locked, status=QuoteStatus.SUBMITTED).update(
+        status=QuoteStatus.SUPERSEDED
+    )
+    payload: dict[str, Any] = {"amount": amount, "hourly_rate": hourly_rate, "hours": hours}
+    quote = _quote_create(
+        locked, payload, text=text, has_document=upload is not None, on=on, actor=actor
+    )
+    if upload is not None:
+        document = TrajectoryDocument(
+            organisation_id=locked.organisation_id,
+            trajectory=locked,
+            kind=DocumentKind.QUOTE,
+            title=f"Herziene offerte (versie {quote.version})",
+            text=text.strip(),
+            submitted_by=actor,
+            submitted_at=timezone.now(),
+            content_type=content_type,
+            file_name=(upload.name or "")[:255],
+            size=upload.size or 0,
+        )
+        document.file.save(upload.name or "offerte", upload, save=False)
+        document.save()
+        quote.document = document
+        quote.save(update_fields=["document"])
+    _record(
+        actor=actor,
+        trajectory=locked,
+        action="submit_revised_quote",
+        from_state=locked.state,
+        reason=text.strip(),
+        payload=payload,
+        summary=f"Traject {locked.product.name}: herziene offerte ingediend (€ {quote.amount})",
+    )
+    trajectory.refresh_from_db()
+    return quote
+
+
+def _open_revision(locked: Trajectory) -> Quote:
+    quote = (
+        Quote.objects.select_for_update()
+        .filter(trajectory=locked, status=QuoteStatus.SUBMITTED)
+        .first()
+    )
+    if quote is None or locked.state == State.QUOTE_SUBMITTED.value:
+        raise TrajectoryError(
+            "Er is geen herziene offerte die op uw besluit wacht.",
+            field="quote",
+            code="illegal_transition",
+        )
+    return quote
+
+
+@transaction.atomic
+def quote_revision_approve(
+    *, actor: Any, trajectory: Trajectory, reason: str = "", on: dt.date | None = None
+) -> Quote:
+    """The case manager approves a revised quote: the price terms follow it, the earlier
+    approved quote is kept as superseded (R-TRJ-1, R-BILL-1)."""
+    on = on or _today()
+    locked = _lock_for_quote(actor, trajectory, RoleCode.CASE_MANAGER)
+    _open_revision(locked)
+    payload: dict[str, Any] = {}
+    quote = _quote_approve(locked, payload, on=on, actor=actor, reason=reason)
+    locked.save()
+    _record(
+        actor=actor,
+        trajectory=locked,
+        action="approve_revised_quote",
+        from_state=locked.state,
+        reason=reason.strip(),
+        payload=payload,
+        summary=f"Traject {locked.product.name}: herziene offerte goedgekeurd "
+        f"({payload['price_terms']})",
+        changes={"price_terms": [payload["previous_price_terms"], payload["price_terms"]]},
+    )
+    trajectory.refresh_from_db()
+    return quote
+
+
+@transaction.atomic
+def quote_revision_reject(
+    *, actor: Any, trajectory: Trajectory, reason: str, on: dt.date | None = None
+) -> Quote:
+    """The case manager rejects a revised quote (with a reason); the approved terms stay."""
+    on = on or _today()
+    if not (reason or "").strip():
+        raise TrajectoryError("Geef een reden op voor de afwijzing.", field="reason")
+    locked = _lock_for_quote(actor, trajectory, RoleCode.CASE_MANAGER)
+    quote = _open_revision(locked)
+    quote.status = QuoteStatus.REJECTED
+    quote.decided_by, quote.decided_on = actor, on
+    quote.decision_reason = reason.strip()
+    quote.save(update_fields=["status", "decided_by", "decided_on", "decision_reason"])
+    _record(
+        actor=actor,
+        trajectory=locked,
+        action="reject_revised_quote",
+        from_state=locked.state,
+        reason=reason.strip(),
+        payload={"quote": quote.pk, "version": quote.version},
+        summary=f"Traject {locked.product.name}: herziene offerte afgewezen",
+    )
+    trajectory.refresh_from_db()
+    return quote
 
 
 # --------------------------------------------------------------------------------------------

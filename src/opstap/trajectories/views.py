@@ -37,6 +37,8 @@ from .forms import (
     OrderForm,
     OutcomeForm,
     ProgressReportForm,
+    QuoteDecisionForm,
+    QuoteRevisionForm,
     _lines,
 )
 from .models import Appointment, Trajectory, TrajectoryDocument
@@ -175,6 +177,12 @@ def _detail_context(request: HttpRequest, trajectory: Trajectory, **extra: Any) 
         "report_form": extra.pop("report_form", None) or ProgressReportForm(),
         "absence_form": extra.pop("absence_form", None) or AbsenceForm(),
         "outcome_form": extra.pop("outcome_form", None) or OutcomeForm(),
+        "price_terms": services.price_terms_of(trajectory).label_nl(),
+        "quotes": list(selectors.trajectory_quotes(trajectory)),
+        "can_revise_quote": selectors.can_revise_quote(user, trajectory),
+        "can_decide_revision": selectors.can_decide_revision(user, trajectory),
+        "revision_form": extra.pop("revision_form", None) or QuoteRevisionForm(),
+        "decision_form": extra.pop("decision_form", None) or QuoteDecisionForm(),
         "today": timezone.localdate(),
         "page_title": f"Traject {trajectory.product.name} — {trajectory.client.full_name}",
     }
@@ -254,6 +262,8 @@ def trajectory_action(request: HttpRequest, pk: int) -> HttpResponse:
     except IllegalTransition as exc:
         return _error(request, trajectory, str(exc), bound_action=form)
     except services.TrajectoryError as exc:
+        if exc.field in form.fields:
+            form.add_error(exc.field, exc.message)
         return _error(request, trajectory, exc.message, bound_action=form)
     messages.success(request, f"'{action.label}' is vastgelegd.")
     return redirect("trajectories:detail", pk=trajectory.pk)
@@ -668,3 +678,57 @@ def order_product_options(request: HttpRequest) -> HttpResponse:
         for p in products
     ]
     return render(request, "trajectories/_options.html", {"options": options, "prefix": "product"})
+
+
+@require_POST
+@permission_required(Perm.TRAJECTORY_VIEW)
+def trajectory_quote_revise(request: HttpRequest, pk: int) -> HttpResponse:
+    """The provider replaces a wrong quote by a revised one (R-TRJ-1)."""
+    trajectory = _trajectory_for(request, pk)
+    form = QuoteRevisionForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _error(request, trajectory, "Controleer de herziene offerte.", revision_form=form)
+    data = form.cleaned_data
+    try:
+        services.quote_revise(
+            actor=request.user,
+            trajectory=trajectory,
+            amount=data.get("amount"),
+            hourly_rate=data.get("hourly_rate"),
+            hours=data.get("hours"),
+            text=data.get("text", ""),
+            upload=data.get("file"),
+        )
+    except services.TrajectoryError as exc:
+        if exc.field in form.fields:
+            form.add_error(exc.field, exc.message)
+        return _error(request, trajectory, exc.message, revision_form=form)
+    messages.success(request, "De herziene offerte is ingediend bij de klantmanager.")
+    return redirect("trajectories:detail", pk=trajectory.pk)
+
+
+@require_POST
+@permission_required(Perm.TRAJECTORY_ORDER)
+def trajectory_quote_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """The case manager approves or rejects a revised quote (R-TRJ-1)."""
+    trajectory = _trajectory_for(request, pk)
+    form = QuoteDecisionForm(request.POST)
+    if not form.is_valid():
+        return _error(request, trajectory, "Kies een besluit.", decision_form=form)
+    data = form.cleaned_data
+    try:
+        if data["decision"] == "approve":
+            services.quote_revision_approve(
+                actor=request.user, trajectory=trajectory, reason=data.get("reason", "")
+            )
+            messages.success(request, "De herziene offerte is goedgekeurd.")
+        else:
+            services.quote_revision_reject(
+                actor=request.user, trajectory=trajectory, reason=data.get("reason", "")
+            )
+            messages.success(request, "De herziene offerte is afgewezen.")
+    except services.TrajectoryError as exc:
+        if exc.field in form.fields:
+            form.add_error(exc.field, exc.message)
+        return _error(request, trajectory, exc.message, decision_form=form)
+    return redirect("trajectories:detail", pk=trajectory.pk)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
+
 from rest_framework import serializers
 
 from opstap.invoices.models import (
@@ -16,6 +19,8 @@ from opstap.invoices.models import (
     TravelClaim,
     TravelTrip,
 )
+from opstap.invoices.money import VatCode
+from opstap.invoices.payment_rules import EventKind, TerminationReason
 
 
 class ReasonSerializer(serializers.Serializer[dict[str, str]]):
@@ -226,7 +231,12 @@ class PlacementFeeClaimCreateSerializer(serializers.Serializer[dict[str, object]
     contract_months = serializers.IntegerField(required=False, allow_null=True, min_value=1)
     probation_end = serializers.DateField(required=False, allow_null=True)
     client_hour_restriction = serializers.DecimalField(
-        max_digits=5, decimal_places=2, required=False, allow_null=True
+        max_digits=5,
+        decimal_places=2,
+        required=False,
+        allow_null=True,
+        help_text="Ter informatie; de regels lezen de urenbeperking uit het klantdossier op "
+        "de datum van de plaatsing (R-BILL-6).",
     )
     contract = serializers.FileField(required=False, allow_null=True)
     pdf = serializers.FileField(required=False, allow_null=True)
@@ -275,3 +285,171 @@ class TravelClaimCreateSerializer(serializers.Serializer[dict[str, object]]):
     trajectory = serializers.IntegerField()
     trips = TripInputSerializer(many=True)
     attended_on = serializers.ListField(child=serializers.DateField(), required=False)
+
+
+# --- POST /api/v1/payment-rules/_evaluate (stateless) ----------------------------------------
+
+
+class EvaluatePriceTermsSerializer(serializers.Serializer[Any]):
+    basis = serializers.ChoiceField(
+        choices=[("fixed", "vaste prijs"), ("hourly", "uurtarief")],
+        help_text="fixed (vaste prijs) of hourly (uurtarief).",
+    )
+    price = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal(0),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Vaste prijs excl. btw (bij fixed).",
+    )
+    hourly_rate = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal(0),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Afgesproken uurtarief excl. btw (bij hourly).",
+    )
+    agreed_hours = serializers.DecimalField(
+        max_digits=9,
+        decimal_places=2,
+        min_value=Decimal(0),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Afgesproken aantal uren (bij hourly, optioneel).",
+    )
+    budget_cap = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal(0),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Budgetplafond excl. btw (bij hourly, optioneel).",
+    )
+
+
+class EvaluateEventSerializer(serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(
+        choices=[(k.value, k.value) for k in EventKind],
+        help_text="ordered, intake, plan_approved, started, extended, completed, "
+        "terminated_early, not_started_after_klikgesprek, not_started_after_intake, "
+        "final_report, handed_over.",
+    )
+    date = serializers.DateField()
+    planned_end = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Geplande einddatum (bij started en extended).",
+    )
+    termination_reason = serializers.ChoiceField(
+        choices=[(r.value, r.value) for r in TerminationReason],
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Bij terminated_early: move, drop_out, accepted_job of outside_provider_control.",
+    )
+
+
+class EvaluateHoursSerializer(serializers.Serializer[Any]):
+    date = serializers.DateField()
+    hours = serializers.DecimalField(max_digits=7, decimal_places=2, min_value=Decimal(0))
+
+
+class EvaluateInvoicedSerializer(serializers.Serializer[Any]):
+    milestone = serializers.ChoiceField(choices=MILESTONE_CHOICES)
+    amount_excl = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        help_text="Netto gefactureerd (na creditnota's), excl. btw.",
+    )
+    period_start = serializers.DateField(required=False, allow_null=True, default=None)
+    hours = serializers.DecimalField(
+        max_digits=9,
+        decimal_places=2,
+        min_value=Decimal(0),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Betaalde jobcoachinguren (telt mee voor de afgesproken uren).",
+    )
+
+
+class EvaluatePlacementSerializer(serializers.Serializer[Any]):
+    start = serializers.DateField()
+    contract_months = serializers.IntegerField(
+        min_value=1,
+        max_value=1200,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Leeg bij onbepaalde tijd.",
+    )
+    hours_per_week = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=Decimal(0))
+    probation_end = serializers.DateField(required=False, allow_null=True, default=None)
+    client_hour_restriction = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal(0),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Urenbeperking volgens het klantdossier op de startdatum.",
+    )
+    contract_received = serializers.BooleanField(required=False, default=True)
+    ended_during_probation = serializers.BooleanField(required=False, default=False)
+
+
+class EvaluateAdjustmentSerializer(serializers.Serializer[Any]):
+    amount_excl = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal(0))
+    reason = serializers.CharField(max_length=1000)
+
+
+class PaymentRulesEvaluateSerializer(serializers.Serializer[Any]):
+    """The facts of one trajectory; nothing is stored or looked up but reference data."""
+
+    product_code = serializers.ChoiceField(choices=[(c, str(c)) for c in (1, 2, 3, 4, 5)])
+    price_terms = EvaluatePriceTermsSerializer()
+    events = serializers.ListField(child=EvaluateEventSerializer(), max_length=200)
+    as_of = serializers.DateField(help_text="De dag waarop beoordeeld wordt (factuurdatum).")
+    hours_logbook = serializers.ListField(
+        child=EvaluateHoursSerializer(), required=False, max_length=2000
+    )
+    already_invoiced = serializers.ListField(
+        child=EvaluateInvoicedSerializer(), required=False, max_length=500
+    )
+    placements = serializers.ListField(
+        child=EvaluatePlacementSerializer(), required=False, max_length=50
+    )
+    vat_code = serializers.ChoiceField(
+        choices=VAT_CODE_CHOICES, required=False, default=VatCode.HIGH
+    )
+    reported_on_time = serializers.BooleanField(required=False, default=False)
+    adjustment = EvaluateAdjustmentSerializer(required=False, allow_null=True, default=None)
+
+
+class EvaluateReasonSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField(help_text="Stabiele redencode (zie docs/payment-rules.md).")
+    message = serializers.CharField(help_text="Nederlandse toelichting.")
+
+
+class EvaluateMilestoneSerializer(serializers.Serializer[Any]):
+    milestone = serializers.CharField()
+    title = serializers.CharField(help_text="Naam van de mijlpaal (Nederlands).")
+    period_start = serializers.DateField(allow_null=True)
+    period_end = serializers.DateField(allow_null=True)
+    invoiceable = serializers.BooleanField()
+    amount_excl = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    vat = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    amount_incl = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    reasons = EvaluateReasonSerializer(many=True)
+
+
+class PaymentRulesResultSerializer(serializers.Serializer[Any]):
+    as_of = serializers.DateField()
+    milestones = EvaluateMilestoneSerializer(many=True)

@@ -45,6 +45,8 @@ from .serializers import (
     InvoiceDetailSerializer,
     InvoiceSerializer,
     PaymentBatchSerializer,
+    PaymentRulesEvaluateSerializer,
+    PaymentRulesResultSerializer,
     PlacementFeeClaimCreateSerializer,
     PlacementFeeClaimSerializer,
     RejectSerializer,
@@ -491,3 +493,150 @@ class TravelClaimViewSet(AuditedReadMixin, viewsets.GenericViewSet[TravelClaim])
             raise problem(exc) from exc
         fresh = self.get_queryset().get(pk=claim.pk)
         return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
+
+
+class PaymentRulesViewSet(viewsets.ViewSet):
+    """The payment rules as a service (R-BILL-1..7): `POST /payment-rules/_evaluate`."""
+
+    permission_classes = [HasOpstapPermission]
+    # Providers check before they invoice; case managers, contract managers and the
+    # administration use the same check. No personal data goes in or out.
+    required_perms = {"default": (Perm.INVOICE_VIEW,)}
+
+    @extend_schema(
+        request=PaymentRulesEvaluateSerializer,
+        responses={200: PaymentRulesResultSerializer},
+        summary="Betalingsregels toepassen op opgegeven feiten (stateless)",
+    )
+    @action(detail=False, methods=["post"], url_path="_evaluate")
+    def evaluate(self, request: Request) -> Response:
+        """Per milestone: invoiceable or not on `asOf`, the amounts excl./VAT/incl. and every
+        reason (code and Dutch text). Runs the code the invoice check runs; nothing is
+        stored."""
+        body = PaymentRulesEvaluateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        organisation_id = getattr(request.user, "organisation_id", None)
+        if organisation_id is None:
+            raise PermissionDenied("Uw account hoort niet bij een organisatie.")
+        try:
+            assessment = services.payment_rules_evaluate(
+                organisation_id=int(organisation_id), **evaluate_arguments(data)
+            )
+        except services.InvoiceError as exc:
+            raise problem(exc) from exc
+        return Response(PaymentRulesResultSerializer(evaluate_result(assessment)).data)
+
+
+def evaluate_arguments(data: dict[str, Any]) -> dict[str, Any]:
+    """Validated `_evaluate` body -> keyword arguments of `services.payment_rules_evaluate`."""
+    from opstap.invoices import payment_rules as pr
+
+    raw = data["price_terms"]
+    try:
+        terms = pr.PriceTerms(
+            basis=pr.PriceBasis(raw["basis"]),
+            price=raw.get("price"),
+            hourly_rate=raw.get("hourly_rate"),
+            agreed_hours=raw.get("agreed_hours"),
+            budget_cap=raw.get("budget_cap"),
+        )
+    except pr.PriceTermsInvalidError as exc:
+        raise ValidationError(
+            {f"priceTerms.{_camel(exc.field)}": [ErrorDetail(str(exc), code="invalid")]}
+        ) from exc
+    adjustment = None
+    if data.get("adjustment"):
+        try:
+            adjustment = pr.Adjustment(
+                amount_excl=data["adjustment"]["amount_excl"],
+                reason=data["adjustment"]["reason"],
+            )
+        except pr.PaymentRuleError as exc:
+            raise ValidationError({"adjustment": [ErrorDetail(str(exc), code="invalid")]}) from exc
+    return {
+        "product_code": int(data["product_code"]),
+        "terms": terms,
+        "events": [
+            pr.DatedEvent(
+                kind=pr.EventKind(e["kind"]),
+                on=e["date"],
+                planned_end=e.get("planned_end"),
+                termination_reason=pr.TerminationReason(e["termination_reason"])
+                if e.get("termination_reason")
+                else None,
+            )
+            for e in data["events"]
+        ],
+        "as_of": data["as_of"],
+        "logbook": [
+            pr.HoursEntry(worked_on=h["date"], hours=h["hours"])
+            for h in data.get("hours_logbook", [])
+        ],
+        "already_invoiced": [
+            pr.InvoicedAmount(
+                kind=pr.MilestoneKind(i["milestone"]),
+                amount_excl=i["amount_excl"],
+                period_start=i.get("period_start"),
+                hours=i.get("hours"),
+            )
+            for i in data.get("already_invoiced", [])
+        ],
+        "placements": [
+            pr.PlacementFacts(
+                start=p["start"],
+                contract_months=p.get("contract_months"),
+                hours_per_week=p["hours_per_week"],
+                probation_end=p.get("probation_end"),
+                client_hour_restriction=p.get("client_hour_restriction"),
+                contract_received=p.get("contract_received", True),
+                ended_during_probation=p.get("ended_during_probation", False),
+            )
+            for p in data.get("placements", [])
+        ],
+        "vat_code": data.get("vat_code", "high"),
+        "reported_on_time": bool(data.get("reported_on_time")),
+        "adjustment": adjustment,
+    }
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.capitalize() for part in rest)
+
+
+def evaluate_result(assessment: Any) -> dict[str, Any]:
+    """An `Assessment` as the `_evaluate` answer: invoiceable milestones first, then the
+    refused ones, each with its reasons."""
+    from opstap.invoices.payment_rules import MILESTONE_LABELS_NL
+
+    invoiceable = [
+        {
+            "milestone": m.kind.value,
+            "title": MILESTONE_LABELS_NL[m.kind],
+            "period_start": m.period.start if m.period else None,
+            "period_end": m.period.end if m.period else None,
+            "invoiceable": True,
+            "amount_excl": m.amount_excl,
+            "vat": m.vat,
+            "amount_incl": m.amount_incl,
+            "reasons": [{"code": r.code.value, "message": r.message} for r in m.notes],
+        }
+        for m in assessment.invoiceable
+    ]
+    refused = [
+        {
+            "milestone": r.kind.value,
+            "title": MILESTONE_LABELS_NL[r.kind],
+            "period_start": r.period.start if r.period else None,
+            "period_end": r.period.end if r.period else None,
+            "invoiceable": False,
+            "amount_excl": None,
+            "vat": None,
+            "amount_incl": None,
+            "reasons": [{"code": x.code.value, "message": x.message} for x in r.reasons],
+        }
+        for r in assessment.refused
+    ]
+    rows = invoiceable + refused
+    return {"as_of": assessment.as_of, "milestones": rows}

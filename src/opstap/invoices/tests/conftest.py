@@ -113,6 +113,16 @@ def make_product(provider: Provider, code: int = 3, **overrides: Any) -> Product
     return provider_services.product_create(**values)
 
 
+def quote_payload(product: Product, hours: Decimal = Decimal(100)) -> dict[str, str]:
+    """A complete quote for `product`: its own price (codes 2, 4), or its hourly rate for
+    `hours` hours (code 5)."""
+    price = product.prices.order_by("-valid_from").values_list("amount", flat=True).first()
+    assert price is not None
+    if product.product_code.code == 5:
+        return {"amount": str(price * hours), "hourly_rate": str(price), "hours": str(hours)}
+    return {"amount": str(price)}
+
+
 @pytest.fixture
 def client_k(org: Organisation, case_manager: User) -> Client:
     return make_client(org, case_manager=case_manager, first_name="Kees", last_name="Klant")
@@ -148,8 +158,18 @@ def walk(case_manager: User) -> Callable[..., Trajectory]:
             steps.append(("receive_final_report", "provider", {}, report_on or ORDER_DAY))
         for action, who, payload, on in steps:
             actor = provider_user if who == "provider" else case_manager
+            reason = ""
+            if action == "submit_quote":
+                # A quote carries an amount and a text (R-TRJ-1); jobcoaching also rate and
+                # hours. The figures equal the product's price, so the amounts stay familiar.
+                payload, reason = quote_payload(product), "Offerte met re-integratieplan"
             trajectory = trajectory_services.trajectory_transition(
-                actor=actor, trajectory=trajectory, action=action, payload=payload, on=on
+                actor=actor,
+                trajectory=trajectory,
+                action=action,
+                payload=payload,
+                reason=reason,
+                on=on,
             )
             if trajectory.state == until:
                 break

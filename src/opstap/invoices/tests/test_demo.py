@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from decimal import Decimal
 
 import pytest
 from django.test import Client as WebClient
@@ -48,6 +49,19 @@ def test_finance_clerk_demo_journey() -> None:
     page = web.post(f"/facturen/{ceiling.pk}/goedkeuren/", follow=True).content.decode()
     assert "maximum uurtarief" in page
     assert Invoice.objects.get(pk=ceiling.pk).status == "checked"
+
+    # R-BILL-7 with explicit price terms: the correct quarter is hours x the agreed rate of
+    # the approved quote (20 h in the logbook), not the quote total read as an hourly rate.
+    fair = Invoice.objects.select_related("trajectory").get(invoice_number="WL-2026-302")
+    terms = fair.trajectory
+    assert (terms.price_basis, terms.price_source, terms.agreed_hours) == (
+        "hourly",
+        "quote",
+        Decimal("40.00"),
+    )
+    assert terms.hourly_rate is not None and terms.budget_cap == terms.hourly_rate * 40
+    assert fair.allowed_excl == terms.hourly_rate * 20
+    assert fair.verdict == "green", fair.reasons
 
     second = Invoice.objects.get(invoice_number="WL-2026-102-1")
     assert (second.milestone, second.verdict) == ("final_report", "green")

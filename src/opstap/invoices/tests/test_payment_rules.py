@@ -826,3 +826,213 @@ def test_negative_logbook_hours_are_refused() -> None:
     """R-BILL-7: a logbook line has zero or more hours."""
     with pytest.raises(PaymentRuleError, match="negatief"):
         HoursEntry(date(2024, 1, 1), D("-1"))
+
+
+# ------------------------------------------------------------------------------------------
+# Issue 12: explicit price terms (R-BILL-4, R-BILL-7), facts from dated events, the stored
+# invoice check (moved from invoices.services)
+# ------------------------------------------------------------------------------------------
+
+JOB = replace(
+    BASE,
+    product_code=ProductCode.JOBCOACHING,
+    price=None,
+    hourly_rate=D("72.50"),
+    start_date=date(2024, 1, 10),
+    planned_end_date=date(2024, 12, 31),
+)
+JOB_Q1_START = date(2024, 1, 10)
+
+
+def _hours(*pairs: tuple[date, str]) -> tuple[HoursEntry, ...]:
+    return tuple(HoursEntry(day, D(h)) for day, h in pairs)
+
+
+@pytest.mark.parametrize(
+    ("terms", "earlier", "expected", "note"),
+    [
+        # 10 h x agreed € 72.50 (below the € 92 ceiling of 2024): exactly hours x rate.
+        ({}, (), D("725.00"), None),
+        # 40 agreed hours, none used yet: all 10 paid.
+        ({"agreed_hours": D("40")}, (), D("725.00"), None),
+        # 40 agreed, 36 paid in an earlier quarter: only 4 of the 10 hours are paid.
+        ({"agreed_hours": D("40")}, ((D("36"), D("2610.00")),), D("290.00"),
+         R.HOURS_ABOVE_AGREED),
+        # Budget cap € 2900, € 2610 paid before: € 290 left.
+        ({"budget_cap": D("2900.00")}, ((None, D("2610.00")),), D("290.00"), R.BUDGET_REACHED),
+        # Both caps: the tighter one decides (hours: 2 left = € 145).
+        ({"agreed_hours": D("40"), "budget_cap": D("5000.00")}, ((D("38"), D("2755.00")),),
+         D("145.00"), R.HOURS_ABOVE_AGREED),
+    ],
+)  # fmt: skip
+def test_jobcoaching_pays_hours_times_agreed_rate_within_the_terms(
+    terms: dict[str, Decimal],
+    earlier: tuple[tuple[Decimal | None, Decimal], ...],
+    expected: Decimal,
+    note: ReasonCode | None,
+) -> None:
+    """R-BILL-7, R-BILL-1 (issue 12): a quarter pays hours x the agreed rate (never the
+    ceiling when the rate is lower), and never beyond the agreed hours or the budget cap."""
+    facts = replace(
+        JOB,
+        **terms,
+        jobcoaching_hours=_hours((date(2024, 5, 1), "6"), (date(2024, 6, 1), "4")),
+        already_invoiced=tuple(
+            InvoicedAmount(K.JOBCOACHING_QUARTER, amount, period_start=JOB_Q1_START, hours=hours)
+            for hours, amount in earlier
+        ),
+    )
+    assessment = assess(facts, CTX, as_of=date(2024, 7, 15))
+    quarter = assessment.find(K.JOBCOACHING_QUARTER, date(2024, 4, 10))
+    assert quarter is not None
+    assert quarter.amount_excl == expected
+    assert [n.code for n in quarter.notes] == ([note] if note else [])
+
+
+@pytest.mark.parametrize(
+    ("rate", "expected"),
+    [
+        (D("72.50"), D("362.50")),  # the trajectory's own hourly rate: 5 x 72.50
+        (D("95.00"), D("460.00")),  # above the 2024 ceiling of € 92: 5 x 92
+        (None, D("460.00")),  # fixed price, no hourly rate: 5 x the ceiling (€ 92, 2024)
+    ],
+)
+def test_intake_fee_reads_the_hourly_rate_of_the_terms(
+    rate: Decimal | None, expected: Decimal
+) -> None:
+    """R-BILL-4 (issue 12): at most 5 hours at the hourly rate of the price terms, capped at
+    the ceiling valid on the intake day; without an hourly rate at that ceiling."""
+    facts = replace(
+        BASE,
+        hourly_rate=rate,
+        intake_date=date(2024, 1, 5),
+        actual_end_date=date(2024, 1, 8),
+        end_reason=EndReason.NOT_STARTED_AFTER_INTAKE,
+        non_start_report_on=date(2024, 1, 9),
+        intake_hours=D("6"),
+    )
+    assert amounts(facts, date(2024, 1, 10))[K.INTAKE_FEE] == expected
+
+
+def test_facts_from_events_reads_the_dated_history() -> None:
+    """R-BILL-1 (issue 12): the facts come from price terms and dated events; the latest
+    extension sets the planned end; an early termination carries its reason."""
+    from opstap.invoices.payment_rules import (
+        DatedEvent,
+        EventKind,
+        PriceBasis,
+        PriceTerms,
+        facts_from_events,
+    )
+
+    facts = facts_from_events(
+        product_code=ProductCode.LONG_FIXED,
+        terms=PriceTerms(PriceBasis.FIXED, price=D("2500.00")),
+        events=[
+            DatedEvent(EventKind.ORDERED, date(2024, 1, 1)),
+            DatedEvent(EventKind.STARTED, date(2024, 2, 1), planned_end=date(2024, 8, 1)),
+            DatedEvent(EventKind.EXTENDED, date(2024, 6, 1), planned_end=date(2024, 10, 1)),
+            DatedEvent(
+                EventKind.TERMINATED_EARLY,
+                date(2024, 7, 1),
+                termination_reason=TerminationReason.MOVE,
+            ),
+            DatedEvent(EventKind.HANDED_OVER, date(2024, 7, 3)),
+        ],
+    )
+    assert (facts.price, facts.hourly_rate, facts.planned_end_date) == (
+        D("2500.00"),
+        None,
+        date(2024, 10, 1),
+    )
+    assert (facts.end_reason, facts.termination_reason, facts.handover_done) == (
+        EndReason.TERMINATED_EARLY,
+        TerminationReason.MOVE,
+        True,
+    )
+
+
+@pytest.mark.parametrize(
+    "kinds",
+    [
+        pytest.param([], id="no-order"),
+        pytest.param(["ordered", "completed", "terminated_early"], id="two-ends"),
+    ],
+)
+def test_facts_from_events_refuses_an_impossible_history(kinds: list[str]) -> None:
+    """R-TRJ-2: a history without an order, or with two ends, is refused, not guessed."""
+    from opstap.invoices.payment_rules import (
+        DatedEvent,
+        EventKind,
+        PriceBasis,
+        PriceTerms,
+        facts_from_events,
+    )
+
+    with pytest.raises(PaymentRuleError):
+        facts_from_events(
+            product_code=ProductCode.SHORT_FIXED,
+            terms=PriceTerms(PriceBasis.FIXED, price=D("1000.00")),
+            events=[DatedEvent(EventKind(k), date(2024, 1, 1)) for k in kinds],
+        )
+
+
+@pytest.mark.parametrize(
+    ("stored", "code"),
+    [
+        pytest.param({"record_client_surname": "Anders"}, R.CLIENT_MISMATCH, id="client"),
+        pytest.param(
+            {"line_totals": ((D("900.00"), D("189.00")),)}, R.LINES_INCONSISTENT, id="lines"
+        ),
+        pytest.param({"invoiced_rate": D("95.00")}, None, id="rate-not-hourly-milestone"),
+    ],
+)
+def test_check_invoice_adds_the_stored_invoice_checks(
+    stored: dict[str, object], code: ReasonCode | None
+) -> None:
+    """R-BILL-2, R-BILL-11 (issue 13 via 12): the checks only a stored invoice allows live in
+    the pure module: the stated client must be the record's, the lines must add up."""
+    from opstap.invoices.payment_rules import InvoiceClaim, Status, StoredInvoice, check_invoice
+
+    claim = InvoiceClaim(
+        provider_ref="1",
+        client_number="K1",
+        client_surname="Klant",
+        invoice_number="F-1",
+        invoice_date=date(2025, 1, 12),
+        milestone=K.FINAL_REPORT,
+        amount_excl=D("1000.00"),
+        vat=D("210.00"),
+        amount_incl=D("1210.00"),
+    )
+    base = {"claim": claim, "record_client_number": "K1", "record_client_surname": "Klant"}
+    verdict = check_invoice(StoredInvoice(**{**base, **stored}), COMPLETED, CTX)  # type: ignore[arg-type]
+    if code is None:
+        assert verdict.status is Status.GREEN
+    else:
+        assert verdict.status is Status.RED and code in verdict.codes
+
+
+def test_check_invoice_refuses_an_hourly_rate_above_the_ceiling() -> None:
+    """R-NET-7, R-BILL-7: the hourly rate stated on a jobcoaching invoice above the ceiling
+    of the period's first day is red."""
+    from opstap.invoices.payment_rules import InvoiceClaim, StoredInvoice, check_invoice
+
+    claim = InvoiceClaim(
+        provider_ref="1",
+        client_number="K1",
+        client_surname="Klant",
+        invoice_number="F-2",
+        invoice_date=date(2024, 7, 15),
+        milestone=K.JOBCOACHING_QUARTER,
+        amount_excl=D("725.00"),
+        vat=D("152.25"),
+        amount_incl=D("877.25"),
+        period_start=date(2024, 4, 10),
+        period_end=date(2024, 7, 9),
+    )
+    facts = replace(JOB, jobcoaching_hours=_hours((date(2024, 5, 1), "10")))
+    verdict = check_invoice(
+        StoredInvoice(claim, "K1", "Klant", invoiced_rate=D("95.00")), facts, CTX
+    )
+    assert R.RATE_ABOVE_CEILING in verdict.codes

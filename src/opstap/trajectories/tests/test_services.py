@@ -112,16 +112,21 @@ def test_quote_products_start_with_a_quote(
         assert "offerte" in str(info.value)
         # R-TRJ-3: the intake period runs from the order, also while the quote is pending.
         assert Deadline.objects.filter(trajectory=trajectory, kind="intake").exists()
+        figures = {"amount": "1500.00"}
+        if code == 5:  # jobcoaching: rate x hours make up the amount (R-BILL-7)
+            figures.update(hourly_rate="75.00", hours="20")
         services.trajectory_document_submit(
             actor=provider_user_a,
             trajectory=trajectory,
             kind="quote",
             title="Offerte",
             text="Offerte met re-integratieplan",
+            payload=figures,
             on=ORDER_DAY,
         )
         trajectory.refresh_from_db()
         assert trajectory.state == "quote_submitted"
+        assert trajectory.quotes.get().amount == Decimal("1500.00")
 
 
 def test_order_requires_reason_when_rotonde_exit_skipped(

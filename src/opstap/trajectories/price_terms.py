@@ -1,0 +1,193 @@
+"""Price terms of a trajectory and the content of a quote (R-BILL-1, R-BILL-4, R-BILL-7, R-NET-6).
+
+Every trajectory carries explicit price terms, so that the payment rules never have to guess
+what a number means:
+
+* **fixed** (``basis = fixed``): one price excl. VAT for the whole trajectory. Codes 1 and 3 take
+  the product's price valid on the order date (R-NET-6); codes 2 and 4 the amount of the
+  approved quote (until then the product's price is only indicative).
+* **hourly** (``basis = hourly``): an hourly rate, optionally with the number of agreed hours
+  and/or a budget cap (the most that can ever be paid in total). Code 5 (jobcoaching) takes
+  the rate of the approved quote; before approval the product's hourly rate valid on the order
+  date. The rules pay ``hours x rate``, the rate capped per day at the ceiling (R-NET-7).
+
+A quote for a code that needs one (2, 4, 5; R-TRJ-1) must carry an amount excl. VAT, and a
+text or a document; for an hourly product also the rate and the hours, with
+``amount = rate x hours`` (to the cent). Rate and hours on a variable-price quote (codes 2, 4)
+are optional, but when given both are needed and must make up the amount.
+
+Pure module: no ORM, frozen dataclasses, Decimal money.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+
+#: Codes whose trajectory is paid per hour (R-BILL-1).
+HOURLY_CODES = frozenset({5})
+#: Codes that need a quote before anything starts (R-TRJ-1).
+QUOTE_CODES = frozenset({2, 4, 5})
+#: Above this, an amount is a typing error (and no database column holds it).
+MAX_AMOUNT = Decimal("99999999.99")
+MAX_HOURS = Decimal("99999.99")
+CENT = Decimal("0.01")
+
+
+class PriceTermsError(ValueError):
+    """Price terms or a quote that cannot be accepted; ``field`` names the input, the message
+    is Dutch."""
+
+    def __init__(self, message: str, *, field: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class PriceBasis(StrEnum):
+    FIXED = "fixed"
+    HOURLY = "hourly"
+
+
+class PriceSource(StrEnum):
+    PRODUCT = "product"  # the product's dated price on the order date (R-NET-6)
+    QUOTE = "quote"  # the approved quote (R-TRJ-1)
+
+
+PRICE_BASIS_LABELS_NL = {PriceBasis.FIXED: "vaste prijs", PriceBasis.HOURLY: "uurtarief"}
+PRICE_SOURCE_LABELS_NL = {
+    PriceSource.PRODUCT: "prijs van het product op de besteldatum",
+    PriceSource.QUOTE: "goedgekeurde offerte",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PriceTerms:
+    """What was agreed about the price of one trajectory."""
+
+    basis: PriceBasis
+    price: Decimal | None = None
+    hourly_rate: Decimal | None = None
+    agreed_hours: Decimal | None = None
+    budget_cap: Decimal | None = None
+    source: PriceSource = PriceSource.PRODUCT
+
+    def __post_init__(self) -> None:
+        for field, value in (
+            ("price", self.price),
+            ("hourly_rate", self.hourly_rate),
+            ("agreed_hours", self.agreed_hours),
+            ("budget_cap", self.budget_cap),
+        ):
+            if value is not None and (not value.is_finite() or value < 0):
+                raise PriceTermsError("Vul een bedrag of aantal van 0 of meer in.", field=field)
+        if self.basis is PriceBasis.FIXED and (
+            self.hourly_rate is not None
+            or self.agreed_hours is not None
+            or self.budget_cap is not None
+        ):
+            raise PriceTermsError(
+                "Bij een vaste prijs horen geen uurtarief, uren of budgetplafond.",
+                field="basis",
+            )
+        if self.basis is PriceBasis.HOURLY and self.price is not None:
+            raise PriceTermsError(
+                "Bij een uurtarief hoort geen vaste prijs; gebruik het budgetplafond.",
+                field="price",
+            )
+
+    def label_nl(self) -> str:
+        """Short Dutch description, e.g. for the trajectory page."""
+        if self.basis is PriceBasis.FIXED:
+            return "vaste prijs" if self.price is None else f"vaste prijs € {self.price}"
+        parts = ["uurtarief" if self.hourly_rate is None else f"€ {self.hourly_rate} per uur"]
+        if self.agreed_hours is not None:
+            parts.append(f"{self.agreed_hours} uur afgesproken")
+        if self.budget_cap is not None:
+            parts.append(f"maximaal € {self.budget_cap}")
+        return ", ".join(parts)
+
+
+def basis_for_code(code: int) -> PriceBasis:
+    return PriceBasis.HOURLY if code in HOURLY_CODES else PriceBasis.FIXED
+
+
+def terms_from_product(code: int, product_price: Decimal | None) -> PriceTerms:
+    """Terms at the order: the product's price (or hourly rate) valid on the order date."""
+    if basis_for_code(code) is PriceBasis.HOURLY:
+        return PriceTerms(PriceBasis.HOURLY, hourly_rate=product_price)
+    return PriceTerms(PriceBasis.FIXED, price=product_price)
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteContent:
+    """What a provider quotes: the amount excl. VAT, rate and hours, and the justification."""
+
+    amount: Decimal | None
+    hourly_rate: Decimal | None = None
+    hours: Decimal | None = None
+    text: str = ""
+    has_document: bool = False
+
+
+def _in_range(value: Decimal | None, *, field: str, label: str, maximum: Decimal) -> None:
+    if value is None:
+        return
+    if not value.is_finite():
+        raise PriceTermsError(f"{label} is geen geldig getal.", field=field)
+    if value <= 0:
+        raise PriceTermsError(f"{label} moet groter zijn dan 0.", field=field)
+    if value > maximum:
+        raise PriceTermsError(f"{label} is te groot.", field=field)
+    if value != value.quantize(CENT):
+        raise PriceTermsError(f"{label} heeft meer dan twee decimalen.", field=field)
+
+
+def validate_quote(code: int, quote: QuoteContent) -> None:
+    """R-TRJ-1, R-BILL-1: a quote carries an amount (plus rate and hours for hourly products)
+    and a text or a document. Raises :class:`PriceTermsError` naming the field."""
+    _in_range(quote.amount, field="amount", label="Het offertebedrag", maximum=MAX_AMOUNT)
+    _in_range(quote.hourly_rate, field="hourly_rate", label="Het uurtarief", maximum=MAX_AMOUNT)
+    _in_range(quote.hours, field="hours", label="Het aantal uren", maximum=MAX_HOURS)
+    if code not in QUOTE_CODES:
+        raise PriceTermsError(
+            f"Voor een product met code {code} is geen offerte nodig.", field="amount"
+        )
+    if quote.amount is None:
+        raise PriceTermsError("Vul het offertebedrag (excl. btw) in.", field="amount")
+    hourly = code in HOURLY_CODES
+    if hourly and quote.hourly_rate is None:
+        raise PriceTermsError("Vul het uurtarief van de offerte in.", field="hourly_rate")
+    if hourly and quote.hours is None:
+        raise PriceTermsError("Vul het aantal uren van de offerte in.", field="hours")
+    if (quote.hourly_rate is None) != (quote.hours is None):
+        field = "hours" if quote.hours is None else "hourly_rate"
+        raise PriceTermsError("Vul uurtarief én aantal uren in, of geen van beide.", field=field)
+    if quote.hourly_rate is not None and quote.hours is not None:
+        total = (quote.hourly_rate * quote.hours).quantize(CENT, rounding=ROUND_HALF_UP)
+        if total != quote.amount:
+            raise PriceTermsError(
+                f"Het offertebedrag € {quote.amount} is niet gelijk aan {quote.hours} uur x "
+                f"€ {quote.hourly_rate} = € {total}.",
+                field="amount",
+            )
+    if not quote.text.strip() and not quote.has_document:
+        raise PriceTermsError(
+            "Een offerte bevat een toelichting (tekst) of een document.", field="text"
+        )
+
+
+def terms_from_quote(code: int, quote: QuoteContent) -> PriceTerms:
+    """Terms after approval: the quote decides (R-BILL-1). Hourly: rate, hours and the amount
+    as the budget cap; otherwise a fixed price equal to the amount."""
+    validate_quote(code, quote)
+    if basis_for_code(code) is PriceBasis.HOURLY:
+        return PriceTerms(
+            PriceBasis.HOURLY,
+            hourly_rate=quote.hourly_rate,
+            agreed_hours=quote.hours,
+            budget_cap=quote.amount,
+            source=PriceSource.QUOTE,
+        )
+    return PriceTerms(PriceBasis.FIXED, price=quote.amount, source=PriceSource.QUOTE)

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('organisations', '0001_initial'),
-        ('trajectories', '0008_seed_equated_days'),
+        ('trajectories', '0009_document_shared_attendance'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -97,7 +97,7 @@ def forwards(apps: Any, schema_editor: Any) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("trajectories", "0009_price_terms_and_quotes"),
+        ("trajectories", "0010_price_terms_and_quotes"),
         ("providers", "0004_delete_notification"),
     ]
 

@@ -32,6 +32,8 @@ from django.utils import timezone
 
 from opstap.audit import selectors as audit_selectors
 from opstap.clients import selectors as client_selectors
+from opstap.clients.models import SITUATION_FIELDS
+from opstap.core.dutch import format_date, format_datetime, format_number
 from opstap.core.roles import ROLE_NAMES_NL, RoleCode
 from opstap.finance import selectors as finance_selectors
 from opstap.invoices import selectors as invoice_selectors
@@ -157,12 +159,12 @@ def to_text(value: Any) -> str:
     if isinstance(value, bool):
         return "ja" if value else "nee"
     if isinstance(value, Decimal):
-        return f"{value:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
+        return format_number(value, 2)
     if isinstance(value, dt.datetime):
         local = timezone.localtime(value) if timezone.is_aware(value) else value
-        return local.strftime("%d-%m-%Y %H:%M")
+        return format_datetime(local)
     if isinstance(value, dt.date):
-        return value.strftime("%d-%m-%Y")
+        return format_date(value)
     if isinstance(value, list | tuple):
         return ", ".join(to_text(v) for v in value) or "—"
     if isinstance(value, dict):
@@ -247,17 +249,7 @@ SECTIONS: tuple[Section, ...] = (
             "postcode",
             "city",
             ("municipality.name", "Gemeente"),
-            "benefit_type",
-            "benefit_start_date",
-            "benefit_end_date",
-            "exempt_from_labour_obligation",
-            "exemption_end_date",
-            "ldr_registered",
-            "nbw_indication",
-            "lks_status",
-            "hour_restriction",
-            "migration_background",
-            "obstacles",
+            *SITUATION_FIELDS,
             ("case_manager.display_name", "Klantmanager"),
             "ladder_step",
             "ladder_sub_status",

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 
 from opstap.core.access import scoped
+from opstap.core.actor import Actor
 
 from .models import AccessRequest
 from .workflow import State
 
 
-def access_requests_for(user: Any) -> QuerySet[AccessRequest]:
+def access_requests_for(user: Actor) -> QuerySet[AccessRequest]:
     return scoped(user, AccessRequest.objects.select_related("client"))
 
 
-def open_access_requests_for(user: Any) -> QuerySet[AccessRequest]:
+def open_access_requests_for(user: Actor) -> QuerySet[AccessRequest]:
     """The staff work list: requests not yet answered, the earliest due date first."""
     return (
         access_requests_for(user)
@@ -30,5 +29,5 @@ def access_requests_of_client(client_id: int) -> QuerySet[AccessRequest]:
     return AccessRequest.objects.filter(client_id=client_id).order_by("requested_at", "id")
 
 
-def client_access_requests_for(user: Any, client_id: int) -> QuerySet[AccessRequest]:
+def client_access_requests_for(user: Actor, client_id: int) -> QuerySet[AccessRequest]:
     return access_requests_for(user).filter(client_id=client_id).order_by("-requested_at", "-id")

@@ -26,6 +26,8 @@ from opstap.audit.services import audit_log
 from opstap.clients.models import Client
 from opstap.clients.services import client_event_record
 from opstap.core.access import can_see, check_perm
+from opstap.core.actor import Actor
+from opstap.core.errors import ConflictError, InvalidInputError
 from opstap.core.roles import Perm
 
 from . import terms
@@ -35,14 +37,13 @@ from .workflow import Action, State, check_transition
 MAX_FAILURE_MESSAGE = 300
 
 
-class AccessRequestError(Exception):
-    """A request that cannot be made or changed; Dutch, for the user."""
+class AccessRequestError(InvalidInputError):
+    """A request that cannot be made or changed; Dutch, for the user. `code="not_found"`
+    answers 404 in the API (`opstap.core.errors.status_of`)."""
 
-    def __init__(self, message: str, *, code: str = "invalid", field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        self.field = field
+
+class AccessRequestConflict(AccessRequestError, ConflictError):  # noqa: N818 (like its base)
+    """Another request of this client is still being compiled (409, code "already_open")."""
 
 
 def retention_days() -> int:
@@ -52,7 +53,7 @@ def retention_days() -> int:
     )
 
 
-def is_own_client(user: Any, client: Client) -> bool:
+def is_own_client(user: Actor, client: Client) -> bool:
     return bool(
         check_perm(user, Perm.PORTAL_VIEW)
         and client.user_id is not None
@@ -60,7 +61,7 @@ def is_own_client(user: Any, client: Client) -> bool:
     )
 
 
-def may_act_for(user: Any, client: Client) -> bool:
+def may_act_for(user: Actor | None, client: Client) -> bool:
     """A resident for themselves; staff with the permission for clients in their scope."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
@@ -72,7 +73,7 @@ def may_act_for(user: Any, client: Client) -> bool:
 def _audit(
     request: AccessRequest,
     *,
-    actor: Any,
+    actor: Actor | None,
     action: AuditAction,
     purpose: str,
     changes: dict[str, Any] | None = None,
@@ -94,7 +95,7 @@ def _audit(
 @transaction.atomic
 def access_request_create(
     *,
-    actor: Any,
+    actor: Actor,
     client: Client,
     note: str = "",
     now: dt.datetime | None = None,
@@ -111,7 +112,7 @@ def access_request_create(
     if AccessRequest.objects.filter(
         client=client, state__in=[State.REQUESTED, State.COMPILING]
     ).exists():
-        raise AccessRequestError(
+        raise AccessRequestConflict(
             "Er wordt al een overzicht van deze gegevens samengesteld. Wacht tot dat klaar is.",
             code="already_open",
         )
@@ -167,7 +168,7 @@ _PERSONAL_ACTIONS = frozenset({Action.RETRY, Action.DOWNLOAD})
 
 def access_request_transition(
     *,
-    actor: Any,
+    actor: Actor | None,
     access_request: AccessRequest,
     action: Action | str,
     failure_message: str = "",
@@ -199,7 +200,7 @@ def access_request_transition(
 
 def _transition(
     *,
-    actor: Any,
+    actor: Actor | None,
     access_request: AccessRequest,
     action: Action,
     failure_message: str,

@@ -22,6 +22,8 @@ from opstap.audit.services import audit_read, audit_records_for_request
 from opstap.clients import selectors as client_selectors
 from opstap.clients.models import Client
 from opstap.core.access import get_object_for_user, permission_required
+from opstap.core.actor import actor_of
+from opstap.core.forms import add_domain_error
 from opstap.core.roles import Perm
 
 from . import selectors, services, terms
@@ -57,14 +59,16 @@ def _start_after_commit(request_id: int) -> None:
 
 
 def _own_client(request: HttpRequest) -> Client:
-    client = client_selectors.clients_for(request.user).first()
+    client = client_selectors.clients_for(actor_of(request)).first()
     if client is None:
         raise Http404  # a resident account not linked to a client file
     return client
 
 
 def _request_for(request: HttpRequest, pk: int) -> AccessRequest:
-    return get_object_for_user(request.user, selectors.access_requests_for(request.user), pk=pk)
+    return get_object_for_user(
+        actor_of(request), selectors.access_requests_for(actor_of(request)), pk=pk
+    )
 
 
 def _detail_context(access_request: AccessRequest, *, portal: bool) -> dict[str, Any]:
@@ -100,7 +104,7 @@ def _retry(request: HttpRequest, pk: int, *, portal: bool) -> HttpResponse:
     access_request = _request_for(request, pk)
     try:
         services.access_request_transition(
-            actor=request.user,
+            actor=actor_of(request),
             access_request=access_request,
             action=Action.RETRY,
             http_request=request,
@@ -135,14 +139,14 @@ def portal_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             access_request = services.access_request_create(
-                actor=request.user, client=client, http_request=request
+                actor=actor_of(request), client=client, http_request=request
             )
         except services.AccessRequestError as exc:
             messages.error(request, exc.message)
             return redirect("access_requests:portal_list")
         _start_after_commit(access_request.pk)
         return redirect("access_requests:portal_detail", pk=access_request.pk)
-    requests = list(selectors.client_access_requests_for(request.user, client.pk))
+    requests = list(selectors.client_access_requests_for(actor_of(request), client.pk))
     return render(
         request,
         "access_requests/portal_list.html",
@@ -176,7 +180,7 @@ def portal_download(request: HttpRequest, pk: int) -> FileResponse:
 @permission_required(Perm.ACCESS_REQUEST_HANDLE)
 def work_list(request: HttpRequest) -> HttpResponse:
     """Open requests of the clients in the user's scope, the earliest due date first."""
-    rows = list(selectors.open_access_requests_for(request.user)[:200])
+    rows = list(selectors.open_access_requests_for(actor_of(request))[:200])
     audit_records_for_request(
         request,
         action=AuditAction.LIST,
@@ -198,13 +202,13 @@ def work_list(request: HttpRequest) -> HttpResponse:
 def client_requests(request: HttpRequest, client_pk: int) -> HttpResponse:
     """A client's requests, and registering one on their behalf (R-POR)."""
     client = get_object_for_user(
-        request.user, client_selectors.clients_for(request.user), pk=client_pk
+        actor_of(request), client_selectors.clients_for(actor_of(request)), pk=client_pk
     )
     form = StaffRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             access_request = services.access_request_create(
-                actor=request.user,
+                actor=actor_of(request),
                 client=client,
                 note=form.cleaned_data["note"],
                 http_request=request,
@@ -212,12 +216,12 @@ def client_requests(request: HttpRequest, client_pk: int) -> HttpResponse:
         except services.AccessRequestError as exc:
             if exc.code == "not_found":
                 raise Http404 from exc
-            form.add_error(exc.field, exc.message)
+            add_domain_error(form, exc)
         else:
             _start_after_commit(access_request.pk)
             messages.success(request, "Het inzageverzoek is geregistreerd.")
             return redirect("access_requests:detail", pk=access_request.pk)
-    requests = list(selectors.client_access_requests_for(request.user, client.pk))
+    requests = list(selectors.client_access_requests_for(actor_of(request), client.pk))
     audit_read(request, client, client.pk, "Inzageverzoeken van een klant bekijken")
     audit_records_for_request(
         request,

@@ -4,8 +4,9 @@
         ↑                 │                  │                  │
         └──retry── failed ←┘fail             └──────expire──────┴→ expired
 
-Every allowed step is one row of `TRANSITIONS`; `check_transition` is the only gate and
-refuses anything else with a Dutch message. A download of an export that was already
+Every allowed step is one row of `TRANSITIONS` (core's workflow-table type,
+`opstap.core.workflow`); `check_transition` is the only gate (core's `guard`) and refuses
+anything else with a Dutch message. A download of an export that was already
 downloaded stays `downloaded` (the resident may fetch it again until it expires). Expiry
 deletes the file; the request row, its dates and its audit records remain.
 """
@@ -13,9 +14,12 @@ deletes the file; the request row, its dates and its audit records remain.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
+
+from opstap.core.errors import WorkflowError
+from opstap.core.workflow import Refusal, WorkflowTable, guard
+from opstap.core.workflow import Transition as _Transition
 
 
 class State(StrEnum):
@@ -71,11 +75,7 @@ ACTION_LABELS_NL: Mapping[Action, str] = MappingProxyType(
 )
 
 
-@dataclass(frozen=True)
-class Transition:
-    from_state: State
-    action: Action
-    to_state: State
+Transition = _Transition[State, Action]
 
 
 TRANSITIONS: tuple[Transition, ...] = (
@@ -92,6 +92,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(State.DOWNLOADED, Action.EXPIRE, State.EXPIRED),
 )
 
+TABLE: WorkflowTable[Transition] = WorkflowTable(TRANSITIONS)
+
 #: States in which the export file exists.
 FILE_STATES: frozenset[State] = frozenset({State.READY, State.DOWNLOADED})
 #: States in which the request is still being worked on (shown with progress).
@@ -102,32 +104,27 @@ FINISHED_STATES: frozenset[State] = frozenset(
 )
 
 
-class IllegalTransitionError(Exception):
-    """The step is not in the table; the message is Dutch and meant for the user."""
-
-    def __init__(self, message: str, *, state: State, action: Action) -> None:
-        super().__init__(message)
-        self.message = message
-        self.state = state
-        self.action = action
+class IllegalTransitionError(WorkflowError):
+    """The step is not in the table; the message is Dutch and meant for the user. `state`
+    and `action` name the refused step."""
 
 
 def check_transition(*, state: State | str, action: Action | str) -> Transition:
     """The row that allows `action` in `state`, or `IllegalTransitionError` (Dutch message)."""
-    state = State(state)
-    action = Action(action)
-    for row in TRANSITIONS:
-        if row.from_state is state and row.action is action:
-            return row
-    allowed = [row.from_state.label.lower() for row in TRANSITIONS if row.action is action]
-    raise IllegalTransitionError(
-        f"'{action.label}' kan niet bij een inzageverzoek met status '{state.label.lower()}'; "
-        f"dat kan alleen bij status {' of '.join(sorted(set(allowed)))}.",
-        state=state,
-        action=action,
-    )
+    current = State(state)
+    act = Action(action)
+
+    def refuse(_why: Refusal, rows: tuple[Transition, ...]) -> WorkflowError:
+        allowed = sorted({row.from_state.label.lower() for row in rows})
+        return IllegalTransitionError(
+            f"'{act.label}' kan niet bij een inzageverzoek met status "
+            f"'{current.label.lower()}'; dat kan alleen bij status {' of '.join(allowed)}.",
+            state=current,
+            action=act,
+        )
+
+    return guard(TABLE, state=current, action=act, refuse=refuse)
 
 
 def available_actions(state: State | str) -> tuple[Action, ...]:
-    state = State(state)
-    return tuple(row.action for row in TRANSITIONS if row.from_state is state)
+    return tuple(row.action for row in TABLE.from_state(State(state)))

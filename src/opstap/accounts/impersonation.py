@@ -23,13 +23,15 @@ from django.utils import timezone
 
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log
+from opstap.core.actor import Actor, actor_of
+from opstap.core.errors import PermissionDeniedError
 from opstap.core.roles import ROLE_NAMES_NL, Perm, RoleCode
 
 from .models import User
 from .session_policy import IMPERSONATE
 
 
-class ImpersonationError(Exception):
+class ImpersonationError(PermissionDeniedError):
     """Impersonation is not allowed; the message is for the user (Dutch)."""
 
 
@@ -39,7 +41,7 @@ SENSITIVE_ROLES: frozenset[RoleCode] = frozenset(
 )
 
 
-def impersonation_check(*, actor: Any, target: User) -> None:
+def impersonation_check(*, actor: Actor, target: User) -> None:
     """Raise ImpersonationError unless `actor` may act as `target`."""
     if not getattr(actor, "is_authenticated", False) or not actor.has_opstap_perm(
         Perm.ADMIN_CONFIGURE
@@ -117,7 +119,7 @@ def impersonation_target(real_user: Any, state: Any) -> User | None:
 
 def impersonation_start(*, request: HttpRequest, target: User, reason: str) -> None:
     """Start acting as `target`; the reason is required and goes into the audit trail."""
-    actor: Any = getattr(request, "real_user", None) or request.user
+    actor: Actor = getattr(request, "real_user", None) or actor_of(request)
     reason = (reason or "").strip()
     if IMPERSONATE in request.session:
         raise ImpersonationError("U handelt al als een andere gebruiker; stop dat eerst.")
@@ -143,7 +145,7 @@ def impersonation_stop(*, request: HttpRequest) -> None:
     state = request.session.pop(IMPERSONATE, None)
     if state is None:
         return
-    actor: Any = getattr(request, "real_user", None) or request.user
+    actor: Actor = getattr(request, "real_user", None) or actor_of(request)
     audit_log(
         action=AuditAction.IMPERSONATE,
         actor=actor,

@@ -52,7 +52,7 @@ def _is_api(request: HttpRequest) -> bool:
 
 
 def _problem(status: int, title: str, detail: str, request: HttpRequest) -> HttpResponse:
-    from opstap.api.errors import problem_response
+    from opstap.core.problems import problem_response
 
     return problem_response(status, title, detail, instance=request.path)
 

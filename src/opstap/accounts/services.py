@@ -12,13 +12,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from opstap.core.errors import InvalidInputError
 from opstap.core.roles import DEFAULT_ROLE_PERMISSIONS, ROLE_NAMES_NL, RoleCode
 from opstap.organisations.models import Organisation
 
 from .models import ApiToken, Role, User
 
 
-class AccountError(Exception):
+class AccountError(InvalidInputError):
     """A request about accounts that cannot be honoured; the message is for the user."""
 
 

@@ -74,7 +74,7 @@ class InputRangeMiddleware:
             return None
         where, name = bad[0]
         if _is_api(request):
-            from .errors import problem_response
+            from opstap.core.problems import problem_response
 
             camel = name if where == "query" else _camel_name(name)
             return problem_response(
@@ -143,7 +143,7 @@ class DatabaseBusyMiddleware:
             return None
         logger.warning("Database busy (409): %s %s: %s", request.method, request.path, exception)
         if _is_api(request):
-            from .errors import problem_response
+            from opstap.core.problems import problem_response
 
             return problem_response(409, "Conflict", BUSY_MESSAGE_NL, instance=request.path)
         from django.shortcuts import render

@@ -42,3 +42,81 @@ def strip_database_integer_limits(result: dict[str, Any], **kwargs: Any) -> dict
     """drf-spectacular post-processing hook (see SPECTACULAR_SETTINGS)."""
     _strip_storage_limits(result)
     return result
+
+
+# Every error of the API is problem+json (`opstap.core.problems`); the document says so in
+# one uniform way: one `Problem` schema and the same error responses on every operation
+# (401/403 always, 404 where the path names an object, 400 where the caller sends input,
+# 409 where the call changes state).
+_PROBLEM = {
+    "type": "object",
+    "description": "Foutmelding volgens RFC 9457 (application/problem+json).",
+    "properties": {
+        "type": {"type": "string", "format": "uri"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "invalidParams": {
+            "type": "array",
+            "items": {"$ref": "#/components/schemas/InvalidParam"},
+        },
+    },
+    "required": ["type", "title", "status", "detail", "instance"],
+}
+_INVALID_PARAM = {
+    "type": "object",
+    "description": "Een veld dat niet klopt, met de reden in het Nederlands.",
+    "properties": {
+        "name": {"type": "string"},
+        "code": {"type": "string"},
+        "reason": {"type": "string"},
+    },
+    "required": ["name", "code", "reason"],
+}
+_ERROR_DESCRIPTIONS = {
+    "400": "Ongeldige invoer (zie invalidParams).",
+    "401": "Niet geauthenticeerd.",
+    "403": "Geen toegang.",
+    "404": "Niet gevonden, of u heeft er geen toegang toe.",
+    "409": "Conflict: de huidige status staat dit niet toe of een ander was u voor.",
+}
+_WRITES = {"post", "put", "patch", "delete"}
+
+
+def _error_codes(method: str, path: str, operation: dict[str, Any]) -> list[str]:
+    codes = ["401", "403"]
+    if "{" in path:
+        codes.append("404")
+    has_input = "requestBody" in operation or any(
+        p.get("in") == "query" for p in operation.get("parameters", [])
+    )
+    if has_input:
+        codes.append("400")
+    if method in _WRITES:
+        codes.append("409")
+    return sorted(codes)
+
+
+def add_problem_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """drf-spectacular post-processing hook: uniform problem+json error responses."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas["Problem"] = _PROBLEM
+    schemas["InvalidParam"] = _INVALID_PARAM
+    for path, item in result.get("paths", {}).items():
+        for method, operation in item.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            for code in _error_codes(method, path, operation):
+                operation["responses"].setdefault(
+                    code,
+                    {
+                        "content": {
+                            "application/problem+json": {
+                                "schema": {"$ref": "#/components/schemas/Problem"}
+                            }
+                        },
+                        "description": _ERROR_DESCRIPTIONS[code],
+                    },
+                )
+    return result

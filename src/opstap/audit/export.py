@@ -1,18 +1,14 @@
-"""Excel export of the audit trail: typed cells, dates as dates, written row by row
-(openpyxl write-only mode) into a spooled temporary file."""
+"""Excel export of the audit trail: typed cells, dates as dates, written row by row into a
+spooled temporary file by core's export kit (user text stays text, R-SEC-6)."""
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Iterable
-from typing import IO
+from collections.abc import Iterable, Iterator
+from typing import IO, Any
 
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
-from opstap.core.export_safety import write_only_text
+from opstap.core.exports import TIMESTAMP, Sheet, XCell, xlsx_file
 
 from .models import AuditAction, AuditRecord
 
@@ -36,42 +32,32 @@ _ACTION_LABELS = dict(AuditAction.choices)
 
 def write_audit_xlsx(records: Iterable[AuditRecord]) -> tuple[IO[bytes], int]:
     """Write records to an xlsx file; returns the (rewound) file and the number of rows."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Audittrail")
-    for index, (_title, width) in enumerate(HEADERS):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header = []
-    for title, _width in HEADERS:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
     count = 0
-    for record in records:
-        if count >= MAX_ROWS:
-            break
-        when = WriteOnlyCell(sheet, value=timezone.localtime(record.timestamp).replace(tzinfo=None))
-        when.number_format = "yyyy-mm-dd hh:mm:ss"
-        raw_id = record.object_id
-        object_id: int | str = int(raw_id) if raw_id.isdigit() and len(raw_id) < 16 else raw_id
-        values = [
-            record.actor_username,
-            record.actor_roles,
-            record.real_actor_username,
-            str(_ACTION_LABELS.get(record.action, record.action)),
-            record.object_type,
-            object_id,
-            record.client_id,
-            record.purpose,
-            record.result,
-            record.ip_address,
-        ]
-        # User text (purposes, object ids) stays text (R-SEC-6: formula injection).
-        sheet.append([when, *(write_only_text(sheet, v) for v in values)])
-        count += 1
-    output = tempfile.SpooledTemporaryFile(max_size=10 * 1024 * 1024)  # noqa: SIM115
-    workbook.save(output)
-    output.seek(0)
+
+    def rows() -> Iterator[list[Any]]:
+        nonlocal count
+        yield [XCell(title, bold=True) for title, _width in HEADERS]
+        for record in records:
+            if count >= MAX_ROWS:
+                break
+            when = timezone.localtime(record.timestamp).replace(tzinfo=None)
+            raw_id = record.object_id
+            object_id: int | str = int(raw_id) if raw_id.isdigit() and len(raw_id) < 16 else raw_id
+            yield [
+                XCell(when, TIMESTAMP),
+                record.actor_username,
+                record.actor_roles,
+                record.real_actor_username,
+                str(_ACTION_LABELS.get(record.action, record.action)),
+                record.object_type,
+                object_id,
+                record.client_id,
+                record.purpose,
+                record.result,
+                record.ip_address,
+            ]
+            count += 1
+
+    widths = {index: width for index, (_title, width) in enumerate(HEADERS, start=1)}
+    output = xlsx_file([Sheet("Audittrail", rows(), widths=widths, freeze="A2")])
     return output, count

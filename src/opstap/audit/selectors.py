@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from opstap.core.access import scoped
+from opstap.core.actor import Actor
 
 from .models import AuditRecord
 
@@ -41,7 +41,7 @@ def _start_of_day(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def audit_records_for(user: Any, flt: AuditFilter) -> QuerySet[AuditRecord]:
+def audit_records_for(user: Actor, flt: AuditFilter) -> QuerySet[AuditRecord]:
     """The records `user` may see, filtered; newest first. Every filter hits an index
     (organisation + client/actor/action + timestamp)."""
     qs = scoped(user, AuditRecord.objects.all())

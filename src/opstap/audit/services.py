@@ -12,6 +12,8 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from opstap.core.actor import Actor, actor_of
+
 from . import chain as hash_chain
 from .models import AuditAction, AuditChainHead, AuditRecord
 
@@ -69,7 +71,7 @@ def _clean_changes(changes: Mapping[str, Any] | None) -> dict[str, Any] | None:
 def audit_log(
     *,
     action: AuditAction | str,
-    actor: Any = None,
+    actor: Actor | None = None,
     request: HttpRequest | None = None,
     object_type: str = "",
     object_id: object = "",
@@ -81,21 +83,21 @@ def audit_log(
 ) -> AuditRecord:
     """Append one record. `actor` defaults to `request.user` (the effective user; while an
     administrator impersonates someone, the real administrator is noted in `real_actor_*`)."""
-    if actor is None and request is not None:
-        actor = request.user
+    if actor is None and request is not None and request.user.is_authenticated:
+        actor = actor_of(request)
     real = current_real_actor()
     real_user = getattr(request, "real_user", None) if request is not None else None
     if real is None and real_user is not None:
         real = RealActor(user_id=real_user.pk, username=real_user.get_username())
-    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
-    roles = ",".join(sorted(actor.role_codes)) if authenticated else ""
-    if organisation_id is None and authenticated:
-        organisation_id = actor.organisation_id
+    user = actor if actor is not None and actor.is_authenticated else None
+    roles = ",".join(sorted(user.role_codes)) if user is not None else ""
+    if organisation_id is None and user is not None:
+        organisation_id = user.organisation_id
     record = AuditRecord(
         timestamp=timezone.now(),
         organisation_id=organisation_id,
-        actor_id=actor.pk if authenticated else None,
-        actor_username=actor.get_username() if authenticated else "",
+        actor_id=user.pk if user is not None else None,
+        actor_username=user.get_username() if user is not None else "",
         actor_roles=roles[:255],
         action=str(action),
         object_type=object_type,

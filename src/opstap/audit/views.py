@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from opstap.core.access import permission_required
+from opstap.core.actor import actor_of
 from opstap.core.roles import Perm
 
 from .export import write_audit_xlsx
@@ -36,7 +37,7 @@ def _filter_from(form: AuditFilterForm) -> AuditFilter:
 def audit_list(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     flt = _filter_from(form) if request.GET else AuditFilter()
-    page = Paginator(audit_records_for(request.user, flt), PAGE_SIZE).get_page(
+    page = Paginator(audit_records_for(actor_of(request), flt), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     if flt.client_id and flt.client_id > 0:
@@ -66,7 +67,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 def audit_export(request: HttpRequest) -> FileResponse:
     form = AuditFilterForm(request.GET or None)
     flt = _filter_from(form) if request.GET else AuditFilter()
-    records = audit_records_for(request.user, flt).iterator(chunk_size=2000)
+    records = audit_records_for(actor_of(request), flt).iterator(chunk_size=2000)
     output, count = write_audit_xlsx(records)
     audit_log(
         action=AuditAction.EXPORT,

@@ -8,6 +8,7 @@ class ClientsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import access, home  # noqa: F401  (registers scope policies and home panel)
-        from .counts_cache import connect_signals
+        from .models import Client
+        from .selectors import CLIENT_COUNTS
 
-        connect_signals()
+        CLIENT_COUNTS.connect_writes(Client)

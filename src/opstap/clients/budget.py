@@ -1,17 +1,14 @@
-"""Custom budget arithmetic (maatwerkbudget, R-CLI-4). Pure: Decimal, cents, ROUND_HALF_UP
-in one place (`to_cents`)."""
+"""Custom budget arithmetic (maatwerkbudget, R-CLI-4). Pure: Decimal, cents, rounded half up
+by the foundation (`opstap.core.money.to_cents`)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-CENT = Decimal("0.01")
+from opstap.core.money import to_cents
 
-
-def to_cents(amount: Decimal | int | str) -> Decimal:
-    """The one place amounts are rounded: to cents, half up."""
-    return Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP)
+__all__ = ["needs_second_approval", "remaining_budget", "to_cents"]
 
 
 def remaining_budget(yearly_amount: Decimal, spent: Iterable[Decimal]) -> Decimal:

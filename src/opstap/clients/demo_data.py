@@ -24,7 +24,6 @@ from opstap.accounts.services import user_create
 from opstap.core.roles import RoleCode
 
 from .bsn import bsn_from_prefix
-from .counts_cache import client_counts_changed_now_and_on_commit
 from .ladder import LadderSubStatus
 from .models import (
     BenefitType,
@@ -37,6 +36,7 @@ from .models import (
     LksStatus,
     Obstacle,
 )
+from .selectors import CLIENT_COUNTS
 
 CHUNK = 5_000
 
@@ -449,7 +449,7 @@ def build(ctx: Any) -> None:
             LadderStepChange.objects.bulk_create(ladder_rows, batch_size=2_000)
             ClientEvent.objects.bulk_create(events, batch_size=2_000)
         ctx.log(f"  klanten: {min(chunk_start + CHUNK, len(plan))}/{len(plan)}")
-    client_counts_changed_now_and_on_commit(org.pk)  # bulk_create sends no signals
+    CLIENT_COUNTS.changed_now_and_on_commit(org.pk)  # bulk_create sends no signals
     _showcase(ctx)
     ctx.log(
         f"{len(plan)} klanten aangemaakt "

@@ -7,14 +7,15 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 
+from opstap.core.actor import Actor, actor_of
+from opstap.core.panels import HomePanel, register_home_panel
 from opstap.core.roles import Perm
-from opstap.web.home import HomePanel, register_home_panel
 
 
 def _context(request: HttpRequest) -> dict[str, Any]:
     from .selectors import CaseloadFilters, caseload_overview, clients_for
 
-    user: Any = request.user
+    user: Actor = actor_of(request)
     # The visible total is the unfiltered caseload page's chart total: shared, cached counts
     # (issue 4); the own caseload is a small index range.
     visible = caseload_overview(user=user, filters=CaseloadFilters(), on=timezone.localdate())

@@ -28,11 +28,11 @@ from django.utils import timezone
 from opstap.accounts.models import User
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log
+from opstap.core.errors import InvalidInputError
 from opstap.core.roles import RoleCode
 from opstap.organisations.models import Municipality
 
 from . import ladder
-from .counts_cache import client_counts_changed_now_and_on_commit
 from .models import (
     BenefitType,
     Client,
@@ -46,6 +46,7 @@ from .models import (
     LksStatus,
     Obstacle,
 )
+from .selectors import CLIENT_COUNTS
 from .services import ClientError, bsn_clean, client_field_errors
 
 CHUNK = 2_000
@@ -88,11 +89,11 @@ OBSTACLES_NL = {
 }
 
 
-class RowError(Exception):
+class RowError(InvalidInputError):
+    """One row's refusal: `RowError(field, message)` (field first, as the importer reads)."""
+
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
+        super().__init__(message, field=field)
 
 
 @dataclass(frozen=True)
@@ -200,7 +201,7 @@ def iter_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
             yield number, {h: v.strip() for h, v in zip(header, cells, strict=False) if h}
 
 
-class ImportFileError(Exception):
+class ImportFileError(InvalidInputError):
     """The file as a whole cannot be read (wrong columns, wrong type)."""
 
 
@@ -856,7 +857,7 @@ def import_commit(*, actor: Any, job: ImportJob) -> ImportJob:
             purpose=f"Klantimport bevestigd: {message}"[:200],
         )
         if locked.created_count or locked.updated_count:
-            client_counts_changed_now_and_on_commit(org_id)
+            CLIENT_COUNTS.changed_now_and_on_commit(org_id)
     return locked
 
 
@@ -958,7 +959,7 @@ def import_undo(*, actor: Any, job: ImportJob) -> ImportJob:
             object_id=locked.pk,
             purpose=f"Klantimport teruggedraaid ({locked.file_name})"[:200],
         )
-        client_counts_changed_now_and_on_commit(org_id)
+        CLIENT_COUNTS.changed_now_and_on_commit(org_id)
     return locked
 
 

@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from opstap.core.errors import InvalidInputError
+
 
 class LadderStep(StrEnum):
     """Participatieladder steps (trede). Order of declaration is the order of the ladder."""
@@ -104,7 +106,7 @@ ROTONDE_LABELS_NL: dict[RotondeExit, str] = {
 }
 
 
-class LadderRuleError(ValueError):
+class LadderRuleError(InvalidInputError, ValueError):
     """An invalid ladder position; the message is Dutch and meant for the user."""
 
 

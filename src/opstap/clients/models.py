@@ -33,6 +33,23 @@ SUB_STATUS_CHOICES = [(s.value, SUB_STATUS_LABELS_NL[s]) for s in LadderSubStatu
 UNIT_CHOICES = [(u.value, UNIT_LABELS_NL[u]) for u in UnitCode]
 
 
+#: The client's benefit and labour-market situation, in the order forms, the API and the
+#: right-of-access export show them (one list, so the three cannot drift apart).
+SITUATION_FIELDS: tuple[str, ...] = (
+    "benefit_type",
+    "benefit_start_date",
+    "benefit_end_date",
+    "exempt_from_labour_obligation",
+    "exemption_end_date",
+    "ldr_registered",
+    "nbw_indication",
+    "lks_status",
+    "hour_restriction",
+    "migration_background",
+    "obstacles",
+)
+
+
 class BenefitType(models.TextChoices):
     PW = "pw", _("Participatiewet algemene bijstand")
     IOAW = "ioaw", _("IOAW")

@@ -23,6 +23,8 @@ from django.db.models import (
 )
 
 from opstap.core.access import scoped
+from opstap.core.actor import Actor
+from opstap.core.counts import CountsCache
 
 from . import ladder
 from .access import client_scope_q_through
@@ -30,7 +32,8 @@ from .access import client_scope_q_through
 # Re-exported: the registry through which trajectories says which clients provider staff see.
 from .access import register_provider_staff_clients as register_provider_staff_clients
 from .budget import remaining_budget
-from .ladder import LadderPosition, LadderStep, LadderSubStatus
+from .ladder import LadderPosition as LadderPosition
+from .ladder import LadderStep, LadderSubStatus
 from .ladder import resolve_mapping as resolve_mapping  # re-exported: public face
 from .models import (
     BenefitType,
@@ -60,8 +63,18 @@ from .target_groups import (
     youth_birth_date_limit,
 )
 
+#: The clients' counts cache (issue 4: caseload page at national scale). The chart "Klanten
+#: per trede" and the size of the caseload list come from one grouped count over everything
+#: the user may see: a quarter of a million rows for a unit at national scale. Paging,
+#: sorting and switching the step filter do not change those counts, so they are cached (how
+#: it stays exact: `opstap.core.counts`). Every client write bumps the organisation's
+#: version: saves and deletes of Client (connected in `apps.py`) and
+#: `CLIENT_COUNTS.changed_now_and_on_commit` after the bulk writes of the import and the demo
+#: loader. The page shows when the counts were computed.
+CLIENT_COUNTS = CountsCache("opstap:clients:step-counts")
 
-def client_scope_through(user: Any, relation: str) -> Q | None:
+
+def client_scope_through(user: Actor, relation: str) -> Q | None:
     """The clients policy (R-SEC-1) as a join condition for a model pointing to Client
     through `relation`; see `access.client_scope_q_through`. None = nothing visible."""
     return client_scope_q_through(user, relation)
@@ -142,7 +155,7 @@ class DerivedResolver:
 # --- Client lists ---------------------------------------------------------------------------
 
 
-def clients_for(user: Any) -> QuerySet[Client]:
+def clients_for(user: Actor) -> QuerySet[Client]:
     """All clients this user may see (R-SEC-1)."""
     return scoped(user, Client.objects.all())
 
@@ -173,7 +186,7 @@ class CaseloadFilters:
     sort: str = "naam"
 
 
-def caseload_list(*, user: Any, filters: CaseloadFilters, on: dt.date) -> QuerySet[Client]:
+def caseload_list(*, user: Actor, filters: CaseloadFilters, on: dt.date) -> QuerySet[Client]:
     """The filterable, sortable caseload (R-CLI-3), scoped. No BSN filter here: a BSN is
     searched through `client_search_bsn` (POST only)."""
     qs = clients_for(user).select_related("municipality", "case_manager")
@@ -211,21 +224,19 @@ class CaseloadPage:
     counted_at: dt.datetime
 
 
-def caseload_overview(*, user: Any, filters: CaseloadFilters, on: dt.date) -> CaseloadPage:
+def caseload_overview(*, user: Actor, filters: CaseloadFilters, on: dt.date) -> CaseloadPage:
     """`caseload_list` plus its size and the per-step chart counts, with ONE aggregate query
-    (none while the counts are cached, see `counts_cache`).
+    (none while the counts are cached in `CLIENT_COUNTS`).
 
     The list with a step filter is the chart's set narrowed to that step, so its size is the
     chart's count for that step (or the chart's total without a step filter): the separate
     `COUNT(*)` of the paginator is not needed and the numbers on the page always agree."""
     import dataclasses
 
-    from .counts_cache import cached_counts
-
     without_step = caseload_list(
         user=user, filters=dataclasses.replace(filters, ladder_step=""), on=on
     )
-    raw, counted_at = cached_counts(
+    raw, counted_at = CLIENT_COUNTS.counts(
         _step_count_query(without_step), organisation_id=getattr(user, "organisation_id", None)
     )
     if filters.ladder_step:
@@ -237,7 +248,7 @@ def caseload_overview(*, user: Any, filters: CaseloadFilters, on: dt.date) -> Ca
     return CaseloadPage(queryset=qs, count=count, step_counts=raw, counted_at=counted_at)
 
 
-def client_search_bsn(*, user: Any, bsn: str) -> QuerySet[Client]:
+def client_search_bsn(*, user: Actor, bsn: str) -> QuerySet[Client]:
     """BSN search (POST only, never in a URL); scoped."""
     return clients_for(user).filter(bsn=bsn).select_related("municipality", "case_manager")
 
@@ -282,7 +293,7 @@ def ladder_step_counts(
     ]
 
 
-def caseload_sizes(*, user: Any, on: dt.date) -> dict[str, Any]:
+def caseload_sizes(*, user: Actor, on: dt.date) -> dict[str, Any]:
     """Management view (R-CLI-3): clients per case manager and per unit. Aggregates only,
     so policy officers (who see no dossiers) may read them; organisation-scoped."""
     org_id = getattr(user, "organisation_id", None)
@@ -494,7 +505,7 @@ def documented_activity_month_flags(
         )
         for i, (since, until) in enumerate(spans)
     }
-    return (
+    rows: QuerySet[Any] = (
         ClientEvent.objects.filter(
             organisation_id=organisation_id,
             client_id__in=client_ids,
@@ -507,6 +518,7 @@ def documented_activity_month_flags(
         .annotate(**flags)
         .values("client_id", *flags)
     )
+    return rows
 
 
 def current_income_coach_ids(client_ids: list[int], *, on: dt.date) -> dict[int, list[int]]:

@@ -15,12 +15,16 @@ from stdnum.nl import bsn as stdnum_bsn
 
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log
+from opstap.core.actor import Actor, organisation_id_of
+from opstap.core.errors import InvalidInputError
+from opstap.core.money import parse_amount
 from opstap.core.roles import Perm, RoleCode
 from opstap.organisations.models import Municipality, Organisation
 
 from . import assignments, ladder
 from .budget import needs_second_approval, second_approver_refusal, to_cents
 from .models import (
+    SITUATION_FIELDS,
     BenefitType,
     BudgetSpending,
     CaseManagerProfile,
@@ -38,14 +42,9 @@ from .models import (
 from .selectors import budget_summary, mapping_rows, position_of
 
 
-class ClientError(Exception):
+class ClientError(InvalidInputError):
     """A change that cannot be made; the message is Dutch and meant for the user. `field`
     names the input it concerns (for forms and problem+json)."""
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 # --- Validation helpers (also used by the import) -------------------------------------------
@@ -82,17 +81,7 @@ _OPTIONAL_FIELDS = {
     "street_address",
     "postcode",
     "city",
-    "benefit_type",
-    "benefit_start_date",
-    "benefit_end_date",
-    "exempt_from_labour_obligation",
-    "exemption_end_date",
-    "ldr_registered",
-    "nbw_indication",
-    "lks_status",
-    "hour_restriction",
-    "migration_background",
-    "obstacles",
+    *SITUATION_FIELDS,
 }
 _UPDATABLE = _OPTIONAL_FIELDS | {"first_name", "last_name", "date_of_birth", "municipality"}
 
@@ -183,7 +172,7 @@ def _check_client_fields(organisation_id: int, fields: dict[str, Any]) -> None:
         raise errors[0]
 
 
-def _check_case_manager(organisation_id: int, user: Any) -> None:
+def _check_case_manager(organisation_id: int, user: Actor) -> None:
     if user is None:
         return
     if user.organisation_id != organisation_id or not user.has_role(RoleCode.CASE_MANAGER):
@@ -193,7 +182,7 @@ def _check_case_manager(organisation_id: int, user: Any) -> None:
 @transaction.atomic
 def client_create(
     *,
-    actor: Any,
+    actor: Actor,
     organisation: Organisation,
     bsn: str,
     client_number: str,
@@ -288,7 +277,7 @@ def _jsonable(value: Any) -> Any:
 
 
 @transaction.atomic
-def client_update(*, actor: Any, client: Client, **changes: Any) -> Client:
+def client_update(*, actor: Actor, client: Client, **changes: Any) -> Client:
     """Change personal data (not the ladder step, case manager or BSN: those have their own
     services); records old and new values."""
     unknown = set(changes) - _UPDATABLE
@@ -335,7 +324,7 @@ def client_event_record(
     client: Client,
     kind: str,
     summary: str,
-    actor: Any = None,
+    actor: Actor | None = None,
     note: str = "",
     data: dict[str, Any] | None = None,
     source: str = "clients",
@@ -361,7 +350,7 @@ def client_event_record(
 
 
 @transaction.atomic
-def client_event_close(*, actor: Any, event: ClientEvent) -> ClientEvent:
+def client_event_close(*, actor: Actor, event: ClientEvent) -> ClientEvent:
     """Mark an open agreement as done."""
     event = ClientEvent.objects.select_for_update().get(pk=event.pk)
     if event.is_open:
@@ -374,7 +363,7 @@ def client_event_close(*, actor: Any, event: ClientEvent) -> ClientEvent:
 @transaction.atomic
 def client_change_ladder_step(
     *,
-    actor: Any,
+    actor: Actor,
     client: Client,
     step: str,
     sub_status: str = "",
@@ -474,7 +463,9 @@ def client_change_ladder_step(
 
 
 @transaction.atomic
-def client_handover(*, actor: Any, client: Client, new_case_manager: Any, note: str) -> ClientEvent:
+def client_handover(
+    *, actor: Actor, client: Client, new_case_manager: Any, note: str
+) -> ClientEvent:
     """R-CLI-3: exactly one current case manager; a change is a handover event with a note.
     The new case manager's dossier view shows the open agreements and recent events."""
     note = (note or "").strip()
@@ -515,7 +506,7 @@ def client_handover(*, actor: Any, client: Client, new_case_manager: Any, note: 
 
 
 @transaction.atomic
-def client_link_user(*, client: Client, user: Any) -> Client:
+def client_link_user(*, client: Client, user: Actor) -> Client:
     """Link the resident's portal account to their client record."""
     if user.organisation_id != client.organisation_id:
         raise ClientError("Het account hoort niet bij deze organisatie.", field="user")
@@ -528,12 +519,12 @@ def client_link_user(*, client: Client, user: Any) -> Client:
 
 @transaction.atomic
 def client_import_start(
-    *, actor: Any, file_name: str, file_path: str, only_valid_rows: bool
+    *, actor: Actor, file_name: str, file_path: str, only_valid_rows: bool
 ) -> ImportJob:
     """Register an uploaded client file for import (R-SEC-6); the import itself runs in the
     background (`importer.run_import`) once this transaction has committed."""
     return ImportJob.objects.create(
-        organisation_id=actor.organisation_id,
+        organisation_id=organisation_id_of(actor),
         created_by=actor,
         file_name=file_name[:255],
         file_path=file_path,
@@ -541,7 +532,7 @@ def client_import_start(
     )
 
 
-def case_manager_set_unit(*, user: Any, unit: str) -> CaseManagerProfile:
+def case_manager_set_unit(*, user: Actor, unit: str) -> CaseManagerProfile:
     """Put a case manager in a unit (their scope: own unit plus own caseload, R-SEC-1)."""
     if unit not in ladder.UnitCode.__members__.values() and unit not in {
         u.value for u in ladder.UnitCode
@@ -558,7 +549,7 @@ def case_manager_set_unit(*, user: Any, unit: str) -> CaseManagerProfile:
 
 def _parse_amount(amount: Decimal | str | int) -> Decimal:
     try:
-        value = to_cents(str(amount).replace(",", ".") if isinstance(amount, str) else amount)
+        value = to_cents(parse_amount(amount) if isinstance(amount, str) else amount)
     except (InvalidOperation, ValueError) as exc:
         raise ClientError("Vul een geldig bedrag in, bijv. 125,50.", field="amount") from exc
     if value <= 0:
@@ -569,7 +560,7 @@ def _parse_amount(amount: Decimal | str | int) -> Decimal:
 @transaction.atomic
 def budget_spending_record(
     *,
-    actor: Any,
+    actor: Actor,
     client: Client,
     amount: Decimal | str | int,
     purpose: str,
@@ -610,7 +601,7 @@ def budget_spending_record(
 
 @transaction.atomic
 def budget_spending_decide(
-    *, actor: Any, spending: BudgetSpending, approve: bool
+    *, actor: Actor, spending: BudgetSpending, approve: bool
 ) -> BudgetSpending:
     """The second approver decides on a spending beyond the budget: a different user who
     holds CLIENT_CHANGE."""

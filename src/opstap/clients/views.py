@@ -21,6 +21,8 @@ from django.views.decorators.http import require_POST
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log, audit_records_for_request
 from opstap.core.access import get_object_for_user, permission_required, scoped
+from opstap.core.actor import actor_of
+from opstap.core.forms import add_domain_error
 from opstap.core.roles import Perm, RoleCode
 from opstap.organisations.selectors import municipalities_of
 
@@ -218,7 +220,7 @@ def bsn_search(request: HttpRequest) -> HttpResponse:
     rows: list[dict[str, Any]] = []
     if form.is_valid():
         bsn = "".join(ch for ch in form.cleaned_data["bsn"] if ch.isdigit())
-        clients = list(selectors.client_search_bsn(user=request.user, bsn=bsn))
+        clients = list(selectors.client_search_bsn(user=actor_of(request), bsn=bsn))
         audit_clients_shown(request, clients, AuditAction.SEARCH, "Zoeken op BSN")
         rows = _rows(request, clients)
     return render(
@@ -317,8 +319,7 @@ def _form_page(
 
 
 def _apply_error(form: Any, exc: ClientError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
+    add_domain_error(form, exc)
 
 
 @permission_required(Perm.CLIENT_CHANGE)
@@ -328,7 +329,7 @@ def ladder_change(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             client_change_ladder_step(
-                actor=request.user,
+                actor=actor_of(request),
                 client=client,
                 step=form.cleaned_data["step"],
                 sub_status=form.cleaned_data["sub_status"],
@@ -420,7 +421,7 @@ def budget_spending(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             spending = budget_spending_record(
-                actor=request.user,
+                actor=actor_of(request),
                 client=client,
                 amount=form.cleaned_data["amount"],
                 purpose=form.cleaned_data["purpose"],
@@ -449,7 +450,7 @@ def budget_decide(request: HttpRequest, pk: int) -> HttpResponse:
     )
     try:
         budget_spending_decide(
-            actor=request.user,
+            actor=actor_of(request),
             spending=spending,
             approve=request.POST.get("besluit") == "goedkeuren",
         )
@@ -463,7 +464,7 @@ def budget_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(Perm.CLIENT_CASELOAD_STATS)
 def caseload_sizes(request: HttpRequest) -> HttpResponse:
     """Management (R-CLI-3): caseload size per case manager and per unit (aggregates)."""
-    data = selectors.caseload_sizes(user=request.user, on=timezone.localdate())
+    data = selectors.caseload_sizes(user=actor_of(request), on=timezone.localdate())
     return render(request, "clients/caseload_sizes.html", {"page_title": "Caseloadgrootte", **data})
 
 

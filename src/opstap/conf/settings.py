@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "csp",
     # Opstap apps: one per domain concept (docs/architecture.md).
+    "opstap.core",
     "opstap.web",
     "opstap.organisations",
     "opstap.accounts",
@@ -394,7 +395,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "opstap.core.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
-    "EXCEPTION_HANDLER": "opstap.api.errors.problem_exception_handler",
+    "EXCEPTION_HANDLER": "opstap.core.problems.problem_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "JSON_UNDERSCOREIZE": {"no_underscore_before_number": True},
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -410,6 +411,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "drf_spectacular.contrib.djangorestframework_camel_case.camelize_serializer_fields",
         "opstap.api.schema.strip_database_integer_limits",
+        "opstap.api.schema.add_problem_responses",
     ],
     "CAMELIZE_NAMES": False,
     "ENUM_NAME_OVERRIDES": {

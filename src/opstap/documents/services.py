@@ -12,6 +12,8 @@ import os
 from collections.abc import Mapping
 from typing import IO, Any
 
+from opstap.core.errors import InvalidInputError
+
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 #: extension → (MIME type, magic numbers the content must start with)
@@ -39,7 +41,7 @@ _TYPE_NAMES = {
 }
 
 
-class UploadRefusedError(ValueError):
+class UploadRefusedError(InvalidInputError, ValueError):
     """The upload is refused; the message is Dutch and meant for the user."""
 
 

@@ -11,10 +11,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Callable, Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from opstap.clients.models import LADDER_STEP_LABELS_NL, LadderStep
+from opstap.core.money import parse_amount
+from opstap.core.reports import Cell, Chart, Report, Series, Table
 
 from .models_pure import business_case as bc
 from .models_pure import cost_split as cs
@@ -22,7 +24,6 @@ from .models_pure import forecast as fc
 from .models_pure import safety_net as sn
 from .models_pure import social_value as sv
 from .models_pure.errors import FinanceInputError
-from .report import Cell, Chart, Report, Series, Table
 
 Inputs = dict[str, Any]
 
@@ -34,8 +35,8 @@ def dec(value: Any, field: str) -> Decimal:
     if isinstance(value, bool) or value is None or value == "":
         raise FinanceInputError(f"{field}: vul een getal in.", field=field)
     try:
-        result = Decimal(str(value).replace(" ", "").replace(",", "."))
-    except InvalidOperation as exc:
+        result = parse_amount(str(value))
+    except ValueError as exc:
         raise FinanceInputError(f"{field}: '{value}' is geen getal.", field=field) from exc
     if not result.is_finite():
         raise FinanceInputError(f"{field}: '{value}' is geen getal.", field=field)

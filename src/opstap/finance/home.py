@@ -6,14 +6,15 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from opstap.core.actor import actor_of
+from opstap.core.panels import HomePanel, register_home_panel
 from opstap.core.roles import Perm
-from opstap.web.home import HomePanel, register_home_panel
 
 from . import selectors
 
 
 def panel_context(request: HttpRequest) -> dict[str, Any]:
-    return {"finance_scenario_count": selectors.scenarios_for(request.user).count()}
+    return {"finance_scenario_count": selectors.scenarios_for(actor_of(request)).count()}
 
 
 register_home_panel(

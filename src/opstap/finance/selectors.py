@@ -11,6 +11,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from opstap.clients.models import LadderStep
 from opstap.core.access import scoped
+from opstap.core.actor import Actor
 from opstap.organisations.selectors import municipalities_for
 
 from .models import OutflowPremium, PremiumStatus, Scenario, SocialValueMapping
@@ -19,16 +20,16 @@ from .models_pure.social_value import DEFAULT_MAPPING
 REGISTER_UNAVAILABLE = "klantregister nog niet beschikbaar"
 
 
-def scenarios_for(user: Any, *, kind: str | None = None) -> QuerySet[Scenario]:
+def scenarios_for(user: Actor, *, kind: str | None = None) -> QuerySet[Scenario]:
     qs = scoped(user, Scenario.objects.select_related("created_by"))
     return qs.filter(kind=kind) if kind else qs
 
 
-def premiums_for(user: Any) -> QuerySet[OutflowPremium]:
+def premiums_for(user: Actor) -> QuerySet[OutflowPremium]:
     return scoped(user, OutflowPremium.objects.all())
 
 
-def premium_report(user: Any) -> dict[str, Any]:
+def premium_report(user: Actor) -> dict[str, Any]:
     """How many premiums were awarded and paid (R-PREM-1), one query."""
     paid_first = Q(first_paid_on__isnull=False)
     paid_second = Q(second_paid_on__isnull=False)
@@ -86,7 +87,7 @@ def realised_caseload(
     except ImportError:
         return [], REGISTER_UNAVAILABLE
     points = client_counts_by_month(organisation=organisation, start=start, end=end)
-    from .models_pure.forecast import MONTHS_NL
+    from opstap.core.dutch import MONTHS_NL
 
     if yearly:
         # The stock at the end of a year is the count on 1 January of the next year.

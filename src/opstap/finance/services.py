@@ -12,6 +12,8 @@ from django.db import IntegrityError, transaction
 
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log
+from opstap.core.actor import Actor
+from opstap.core.errors import InvalidInputError
 from opstap.organisations.models import Organisation
 
 from .calculators import CALCULATORS
@@ -26,13 +28,8 @@ from .models_pure.errors import FinanceInputError
 from .models_pure.money import money
 
 
-class FinanceError(Exception):
+class FinanceError(InvalidInputError):
     """A refused finance change; `message` is Dutch and shown to the user as is."""
-
-    def __init__(self, message: str, *, field: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 # --- scenarios ---------------------------------------------------------------------------------
@@ -50,7 +47,7 @@ def _validate_inputs(kind: str, inputs: dict[str, Any]) -> None:
 
 def scenario_save(
     *,
-    actor: Any,
+    actor: Actor,
     organisation: Organisation,
     kind: str,
     name: str,
@@ -101,7 +98,7 @@ def scenario_save(
     return scenario
 
 
-def scenario_delete(*, actor: Any, scenario: Scenario) -> None:
+def scenario_delete(*, actor: Actor, scenario: Scenario) -> None:
     with transaction.atomic():
         audit_log(
             action=AuditAction.DELETE,
@@ -134,7 +131,7 @@ def premium_scheme() -> rules.PremiumScheme:
 
 def premium_scheme_update(
     *,
-    actor: Any,
+    actor: Actor,
     enabled: bool,
     min_benefit_months: int = 24,
     min_hours_per_week: Decimal = Decimal(16),
@@ -167,7 +164,7 @@ def premium_scheme_update(
     return row
 
 
-def _register_benefit(actor: Any, client_id: int) -> tuple[dt.date | None, dt.date | None]:
+def _register_benefit(actor: Actor, client_id: int) -> tuple[dt.date | None, dt.date | None]:
     """(benefit start, benefit end) of a client from the client register, as the actor may
     see it. Raises FinanceError when the register or the client is not available."""
     try:
@@ -188,7 +185,7 @@ def _register_benefit(actor: Any, client_id: int) -> tuple[dt.date | None, dt.da
 
 def outflow_premium_determine(
     *,
-    actor: Any,
+    actor: Actor,
     organisation: Organisation,
     client_id: int,
     outflow_kind: str,
@@ -258,7 +255,7 @@ def outflow_premium_determine(
 
 def outflow_premium_pay_due(
     *,
-    actor: Any,
+    actor: Actor,
     organisation: Organisation,
     on: dt.date,
     returned_to_benefit: dict[int, dt.date] | None = None,
@@ -296,7 +293,7 @@ def outflow_premium_pay_due(
     return counts
 
 
-def _audit_payment(actor: Any, premium: OutflowPremium, which: str) -> None:
+def _audit_payment(actor: Actor, premium: OutflowPremium, which: str) -> None:
     audit_log(
         action=AuditAction.UPDATE,
         actor=actor,

@@ -15,12 +15,13 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from opstap.core.access import check_perm, get_object_for_user, permission_required
+from opstap.core.actor import actor_of
+from opstap.core.charts import render_svg
+from opstap.core.exports import report_pdf, report_xlsx
 from opstap.core.roles import Perm
 
 from . import selectors, services
 from .calculators import CALCULATORS
-from .charts import render_svg
-from .exports import report_pdf, report_xlsx
 from .forms import KindForms
 from .models import Scenario, ScenarioKind
 from .models_pure.errors import FinanceInputError
@@ -58,7 +59,7 @@ def _organisation(request: HttpRequest) -> Any:
 
 @permission_required(Perm.FINANCE_VIEW)
 def index(request: HttpRequest) -> HttpResponse:
-    scenarios = selectors.scenarios_for(request.user).order_by("kind", "name")
+    scenarios = selectors.scenarios_for(actor_of(request)).order_by("kind", "name")
     by_kind: dict[str, list[Scenario]] = {k: [] for k in CALCULATORS}
     for s in scenarios:
         by_kind.setdefault(s.kind, []).append(s)
@@ -78,7 +79,7 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "page_title": "Financiële modellen",
             "models": models,
-            "premiums": selectors.premium_report(request.user),
+            "premiums": selectors.premium_report(actor_of(request)),
         },
     )
 
@@ -148,7 +149,7 @@ def _model_page(request: HttpRequest, kind: str) -> HttpResponse:
             "report": report,
             "charts": charts,
             "scenario": scenario,
-            "scenarios": selectors.scenarios_for(request.user, kind=kind).order_by("name"),
+            "scenarios": selectors.scenarios_for(actor_of(request), kind=kind).order_by("name"),
             "can_edit": check_perm(request.user, Perm.FINANCE_EDIT),
             "social_fields": forms.main.social_fields() if kind == "business_case" else None,
         },
@@ -195,7 +196,7 @@ def _act(
             return None
         try:
             saved = services.scenario_save(
-                actor=request.user,
+                actor=actor_of(request),
                 organisation=organisation,
                 kind=kind,
                 name=name,
@@ -274,7 +275,7 @@ def forecast(request: HttpRequest) -> HttpResponse:
 def scenario_delete(request: HttpRequest, pk: int) -> HttpResponse:
     scenario = get_object_for_user(request.user, Scenario.objects.all(), pk=pk)
     kind = scenario.kind
-    services.scenario_delete(actor=request.user, scenario=scenario)
+    services.scenario_delete(actor=actor_of(request), scenario=scenario)
     messages.success(request, f"Scenario '{scenario.name}' is verwijderd.")
     return redirect(PAGES[kind]["url"])
 
@@ -287,7 +288,7 @@ def premiums(request: HttpRequest) -> HttpResponse:
         else:
             current = services.premium_scheme()
             services.premium_scheme_update(
-                actor=request.user,
+                actor=actor_of(request),
                 enabled=request.POST.get("enabled") == "1",
                 min_benefit_months=current.min_benefit_months,
                 min_hours_per_week=current.min_hours_per_week,
@@ -303,7 +304,7 @@ def premiums(request: HttpRequest) -> HttpResponse:
         {
             "page_title": "Uitstroompremie",
             "scheme": services.premium_scheme(),
-            "report": selectors.premium_report(request.user),
+            "report": selectors.premium_report(actor_of(request)),
             "can_edit": check_perm(request.user, Perm.FINANCE_EDIT),
         },
     )

@@ -44,9 +44,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import StrEnum
 from types import MappingProxyType
+
+from opstap.core.dutch import format_number
+from opstap.core.errors import InvalidInputError
+from opstap.core.money import format_euro, round_half_up
 
 __all__ = [
     "INDICATORS",
@@ -64,8 +68,6 @@ __all__ = [
     "share",
 ]
 
-CENT = Decimal("0.01")
-TENTH = Decimal("0.1")
 NO_DATA_LABEL = "geen gegevens"
 
 
@@ -323,9 +325,8 @@ class IndicatorResult:
         if self.value is None:
             return NO_DATA_LABEL
         if self.kind == Kind.MONEY:
-            whole, cents = f"{self.value:,.2f}".split(".")
-            return f"€ {whole.replace(',', '.')},{cents}"
-        text = f"{self.value:.1f}".replace(".", ",")
+            return format_euro(self.value)
+        text = format_number(self.value, 1)
         return f"{text}%" if self.kind == Kind.SHARE else text
 
 
@@ -336,7 +337,7 @@ def share(numerator: int, denominator: int) -> Decimal | None:
         raise ValueError(f"Ongeldige telling {numerator} van {denominator}.")
     if denominator == 0:
         return None
-    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(TENTH, ROUND_HALF_UP)
+    return round_half_up(Decimal(numerator) * 100 / Decimal(denominator), 1)
 
 
 def _share_result(
@@ -416,12 +417,10 @@ def compute(
         complaints_num, complaints_den = int(facts.complaints_procedure), 1
     cost: Decimal | None = None
     if facts.successful > 0 and facts.invoices_paid > 0:
-        cost = (facts.cost_paid / facts.successful).quantize(CENT, ROUND_HALF_UP)
+        cost = round_half_up(facts.cost_paid / facts.successful, 2)
     satisfaction: Decimal | None = None
     if facts.satisfaction_count > 0:
-        satisfaction = (facts.satisfaction_sum / facts.satisfaction_count).quantize(
-            TENTH, ROUND_HALF_UP
-        )
+        satisfaction = round_half_up(facts.satisfaction_sum / facts.satisfaction_count, 1)
     return (
         _share_result(d["plan_signed"], facts.plans_signed, facts.plans_approved, targets),
         _share_result(
@@ -449,7 +448,7 @@ def compute(
 # --- Periods and quarters -------------------------------------------------------------------
 
 
-class PeriodError(ValueError):
+class PeriodError(InvalidInputError, ValueError):
     """An invalid period, with a Dutch message for the user."""
 
     def __init__(self, message: str, *, field: str = "") -> None:

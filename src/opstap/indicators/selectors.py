@@ -22,6 +22,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from opstap.core.access import scoped
+from opstap.core.actor import Actor
 from opstap.core.sources import source
 from opstap.invoices import selectors as invoice_selectors
 from opstap.providers import selectors as provider_selectors
@@ -63,7 +64,7 @@ class Comparison:
     total: Row | None
 
 
-def visible_providers(user: Any) -> QuerySet[Provider]:
+def visible_providers(user: Actor) -> QuerySet[Provider]:
     return provider_selectors.providers_for(user)
 
 
@@ -162,7 +163,7 @@ def _provider_wide(
 
 
 def provider_comparison(
-    user: Any, *, period: Period, today: dt.date, provider_ids: list[int] | None = None
+    user: Actor, *, period: Period, today: dt.date, provider_ids: list[int] | None = None
 ) -> Comparison:
     """All providers the user may see (or the given ones among them), with their indicators
     and a total row over them, sorted by name."""
@@ -210,7 +211,7 @@ def provider_comparison(
     return Comparison(period, rows, total)
 
 
-def provider_indicators(user: Any, provider: Provider, *, period: Period, today: dt.date) -> Row:
+def provider_indicators(user: Actor, provider: Provider, *, period: Period, today: dt.date) -> Row:
     """The indicators of one provider the caller may see (fetch it with
     `get_object_for_user` first)."""
     comparison = provider_comparison(user, period=period, today=today, provider_ids=[provider.pk])
@@ -219,7 +220,7 @@ def provider_indicators(user: Any, provider: Provider, *, period: Period, today:
     return comparison.rows[0]
 
 
-def product_rows(user: Any, provider: Provider, *, period: Period, today: dt.date) -> list[Row]:
+def product_rows(user: Actor, provider: Provider, *, period: Period, today: dt.date) -> list[Row]:
     """Per product of one provider: trajectory-based indicators; the provider-wide items
     4-7 are 'per aanbieder' (not applicable per product)."""
     products = list(
@@ -247,7 +248,7 @@ def product_rows(user: Any, provider: Provider, *, period: Period, today: dt.dat
     ]
 
 
-def product_comparison(user: Any, *, period: Period, today: dt.date) -> list[Row]:
+def product_comparison(user: Actor, *, period: Period, today: dt.date) -> list[Row]:
     """Every product of every provider the user may see (the export's product sheet): the
     same grouped queries, grouped by product."""
     providers = {p.pk: p for p in visible_providers(user)}
@@ -278,7 +279,7 @@ def product_comparison(user: Any, *, period: Period, today: dt.date) -> list[Row
     ]
 
 
-def product_indicators(user: Any, product: Product, *, period: Period, today: dt.date) -> Row:
+def product_indicators(user: Actor, product: Product, *, period: Period, today: dt.date) -> Row:
     """One product's indicators (for the instrument guide's product page), if the user may
     see its provider."""
     if not visible_providers(user).filter(pk=product.provider_id).exists():
@@ -300,7 +301,7 @@ def product_indicators(user: Any, product: Product, *, period: Period, today: dt
     )
 
 
-def quarterly_overviews_for(user: Any, provider: Provider) -> QuerySet[QuarterlyOverview]:
+def quarterly_overviews_for(user: Actor, provider: Provider) -> QuerySet[QuarterlyOverview]:
     return scoped(user, QuarterlyOverview.objects.filter(provider=provider)).select_related(
         "recorded_by"
     )

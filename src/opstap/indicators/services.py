@@ -4,13 +4,14 @@ overview (R-PI-1 item 7). One service, validated, in a transaction, audited."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log
+from opstap.core.actor import Actor
+from opstap.core.errors import InvalidInputError
 from opstap.core.roles import Perm
 from opstap.providers.models import Provider
 
@@ -18,19 +19,14 @@ from .computation import quarter_end
 from .models import QuarterlyOverview
 
 
-class IndicatorError(Exception):
+class IndicatorError(InvalidInputError):
     """A refused change, with a Dutch message for the user."""
-
-    def __init__(self, message: str, *, field: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 @transaction.atomic
 def quarterly_overview_record(
     *,
-    actor: Any,
+    actor: Actor,
     provider: Provider,
     year: int,
     quarter: int,

@@ -3,23 +3,11 @@ every change goes through the services (workflow, audit, events)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
+
+from opstap.core.admin import ReadOnlyAdmin
 
 from .models import CreditNote, Invoice, PaymentBatch, PlacementFeeClaim, TravelClaim, VatRateRow
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Invoice)

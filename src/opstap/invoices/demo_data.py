@@ -151,6 +151,8 @@ def _walk(
     end_day: dt.date | None = None,
 ) -> Trajectory:
     cm = client.case_manager
+    if cm is None:
+        raise trajectory_services.TrajectoryError("Klant zonder klantmanager.")
     trajectory = trajectory_services.trajectory_order(
         actor=cm, client=client, product=product, rotonde_exit="regular", on=order_day
     )

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 from django import forms
+
+from opstap.core.money import parse_amount
 
 from .models import MILESTONE_CHOICES, Verdict
 from .payment_rules import TerminationReason
@@ -88,7 +89,7 @@ class InvoiceSubmitForm(forms.Form):
             parts = line.split()
             try:
                 day = dt.date.fromisoformat(parts[0])
-                hours = Decimal(parts[1].replace(",", "."))
+                hours = parse_amount(parts[1])
             except (IndexError, ValueError, ArithmeticError) as exc:
                 raise forms.ValidationError(
                     f"Regel {number} van het logboek: gebruik 'JJJJ-MM-DD uren'."

@@ -7,14 +7,15 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 
+from opstap.core.actor import actor_of
+from opstap.core.panels import HomePanel, register_home_panel
 from opstap.core.roles import Perm
-from opstap.web.home import HomePanel, register_home_panel
 
 
 def _context(request: HttpRequest) -> dict[str, Any]:
     from .selectors import BUCKETS, bucket_counts
 
-    counts = bucket_counts(request.user, timezone.localdate())
+    counts = bucket_counts(actor_of(request), timezone.localdate())
     return {"rows": [(key, BUCKETS[key], count) for key, count in counts.items()]}
 
 

@@ -1,4 +1,5 @@
-"""Money helpers for invoices (R-BILL-11): the ONE place where euro amounts are rounded.
+"""Money helpers for invoices (R-BILL-11), rounding with the foundation's one rule
+(`opstap.core.money.round_half_up`).
 
 Amounts are exact ``Decimal`` euros. Every invoice line is rounded to whole cents with
 ``ROUND_HALF_UP`` (0.005 -> 0.01), its VAT is computed from the rounded amount excl. VAT and
@@ -14,15 +15,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import StrEnum
+
+from opstap.core.errors import InvalidInputError
+from opstap.core.money import round_half_up
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 HUNDRED = Decimal(100)
 
 
-class MoneyError(ValueError):
+class MoneyError(InvalidInputError, ValueError):
     """Reference data or input that the money rules refuse to guess about (Dutch message)."""
 
 
@@ -30,7 +34,7 @@ def to_cents(amount: Decimal) -> Decimal:
     """Round an amount in euros to whole cents, half-up (R-BILL-11)."""
     if not isinstance(amount, Decimal):
         raise MoneyError(f"Bedrag {amount!r} is geen Decimal; gebruik nooit float voor geld.")
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    return round_half_up(amount, 2)
 
 
 class VatCode(StrEnum):

@@ -54,6 +54,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from enum import IntEnum, StrEnum
 
+from opstap.core.errors import InvalidInputError
 from opstap.invoices.money import (
     DEFAULT_VAT_RATES,
     ZERO,
@@ -90,7 +91,7 @@ PLAN_APPROVAL_SHARE = Decimal("0.5")
 QUARTER_MONTHS = 3
 
 
-class PaymentRuleError(ValueError):
+class PaymentRuleError(InvalidInputError, ValueError):
     """Input the payment rules refuse to guess about; the message is Dutch."""
 
 

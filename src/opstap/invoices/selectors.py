@@ -19,6 +19,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from opstap.core.access import scoped
+from opstap.core.actor import Actor
 
 from .models import CreditNote, Invoice, InvoiceEvent, PaymentBatch, PlacementFeeClaim, TravelClaim
 from .workflow import LIVE_STATUSES, OPEN_STATUSES, UNPAID_STATUSES, InvoiceStatus
@@ -34,7 +35,7 @@ BUCKETS = {
 }
 
 
-def invoices_for(user: Any) -> QuerySet[Invoice]:
+def invoices_for(user: Actor) -> QuerySet[Invoice]:
     return scoped(user, Invoice.objects.all())
 
 
@@ -48,7 +49,7 @@ class InvoiceFilters:
     year: int | None = None
 
 
-def invoice_list(*, user: Any, filters: InvoiceFilters, on: dt.date) -> QuerySet[Invoice]:
+def invoice_list(*, user: Actor, filters: InvoiceFilters, on: dt.date) -> QuerySet[Invoice]:
     """Invoices the user may see, newest first, with what a list row shows joined in."""
     qs = invoices_for(user).select_related("provider", "client", "trajectory")
     if filters.status:
@@ -74,7 +75,7 @@ def invoice_list(*, user: Any, filters: InvoiceFilters, on: dt.date) -> QuerySet
     return qs.order_by("due_on", "id") if filters.bucket else qs.order_by("-received_at", "-id")
 
 
-def bucket_counts(user: Any, on: dt.date) -> dict[str, int]:
+def bucket_counts(user: Actor, on: dt.date) -> dict[str, int]:
     """Counts for the work-list tabs (three queries, independent of the number of rows)."""
     return {
         key: invoice_list(user=user, filters=InvoiceFilters(bucket=key), on=on).count()
@@ -86,13 +87,13 @@ def invoice_events(invoice: Invoice) -> QuerySet[InvoiceEvent]:
     return invoice.events.select_related("actor").order_by("occurred_at", "id")
 
 
-def credit_notes_for(user: Any) -> QuerySet[CreditNote]:
+def credit_notes_for(user: Actor) -> QuerySet[CreditNote]:
     return scoped(user, CreditNote.objects.all()).select_related(
         "invoice", "provider", "invoice__client"
     )
 
 
-def payment_batches_for(user: Any) -> QuerySet[PaymentBatch]:
+def payment_batches_for(user: Actor) -> QuerySet[PaymentBatch]:
     return scoped(user, PaymentBatch.objects.all()).select_related("created_by", "exported_by")
 
 
@@ -106,11 +107,11 @@ def batch_client_items(batch: PaymentBatch) -> list[tuple[object, int | None]]:
     return items
 
 
-def placement_claims_for(user: Any) -> QuerySet[PlacementFeeClaim]:
+def placement_claims_for(user: Actor) -> QuerySet[PlacementFeeClaim]:
     return scoped(user, PlacementFeeClaim.objects.all()).select_related("invoice", "provider")
 
 
-def travel_claims_for(user: Any) -> QuerySet[TravelClaim]:
+def travel_claims_for(user: Actor) -> QuerySet[TravelClaim]:
     return scoped(user, TravelClaim.objects.all()).select_related("client", "trajectory")
 
 
@@ -138,7 +139,7 @@ def _live() -> list[str]:
 
 
 def provider_period_totals(
-    *, user: Any, start: dt.date, end: dt.date, provider: int | None = None
+    *, user: Actor, start: dt.date, end: dt.date, provider: int | None = None
 ) -> list[ProviderTotals]:
     """Per provider: live invoices dated in [start, end] and the credit notes dated in it,
     netted (R-BILL-8). Two grouped queries whatever the number of providers."""
@@ -205,7 +206,7 @@ class YearVolume:
         return self.net_excl > SOCIAL_RETURN_THRESHOLD
 
 
-def provider_year_volumes(*, user: Any, year: int) -> list[YearVolume]:
+def provider_year_volumes(*, user: Actor, year: int) -> list[YearVolume]:
     """Each provider's invoiced volume in a calendar year (R-NET-10)."""
     totals = provider_period_totals(user=user, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31))
     return [YearVolume(t.provider_id, t.provider_name, year, t.net_excl) for t in totals]

@@ -19,10 +19,9 @@ raises `InvoiceError` with a Dutch message.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
+import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -37,7 +36,10 @@ from django.utils import timezone
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log
 from opstap.core.access import can_see
-from opstap.core.export_safety import csv_value, save_workbook, xlsx_value
+from opstap.core.actor import Actor, organisation_id_of
+from opstap.core.errors import InvalidInputError
+from opstap.core.exports import MONEY, Sheet, XCell, csv_bytes, xlsx_bytes
+from opstap.core.money import parse_amount
 from opstap.core.roles import Perm, RoleCode
 from opstap.documents import services as uploads
 from opstap.providers.models import RateCeiling
@@ -146,14 +148,9 @@ _ENDING_ACTIONS: Mapping[str, EndReason] = {
 }
 
 
-class InvoiceError(Exception):
-    """A refused invoice change; `message` is Dutch and meant for the user."""
-
-    def __init__(self, message: str, *, field: str | None = None, code: str = "invalid") -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
-        self.code = code
+class InvoiceError(InvalidInputError):
+    """A refused invoice change; `message` is Dutch and meant for the user. Raised with
+    `code="not_found"`/`"forbidden"` it answers 404/403 in the API (`opstap.core.errors`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +179,7 @@ def _money(value: Any, *, field: str, label: str, required: bool = True) -> Deci
             raise InvoiceError(f"Vul {label} in.", field=field, code="required")
         return None
     try:
-        amount = value if isinstance(value, Decimal) else Decimal(str(value).replace(",", "."))
+        amount = value if isinstance(value, Decimal) else parse_amount(str(value))
     except (InvalidOperation, ValueError) as exc:
         raise InvoiceError(f"{label.capitalize()} is geen geldig bedrag.", field=field) from exc
     if not amount.is_finite():
@@ -204,7 +201,7 @@ def _req_money(value: Any, *, field: str, label: str) -> Decimal:
     return amount
 
 
-def _is_provider_of(actor: Any, provider_id: int) -> bool:
+def _is_provider_of(actor: Actor, provider_id: int) -> bool:
     membership = getattr(actor, "provider_membership", None)
     return (
         actor.has_role(RoleCode.PROVIDER_STAFF)
@@ -213,20 +210,20 @@ def _is_provider_of(actor: Any, provider_id: int) -> bool:
     )
 
 
-def _is_finance(actor: Any) -> bool:
+def _is_finance(actor: Actor) -> bool:
     return bool(actor.has_opstap_perm(Perm.INVOICE_APPROVE)) and not actor.has_role(
         RoleCode.PROVIDER_STAFF
     )
 
 
-def _require_finance(actor: Any) -> None:
+def _require_finance(actor: Actor) -> None:
     if actor is None or not _is_finance(actor):
         raise InvoiceError(
             "Alleen de administratie (recht 'facturen goedkeuren') mag dit.", code="forbidden"
         )
 
 
-def _require_visible(actor: Any, obj: Any, what: str = "Deze factuur") -> None:
+def _require_visible(actor: Actor, obj: Any, what: str = "Deze factuur") -> None:
     if actor is None or not can_see(actor, obj):
         raise InvoiceError(f"{what} bestaat niet of u heeft er geen toegang toe.", code="not_found")
 
@@ -237,7 +234,7 @@ def _reasons_json(reasons: Iterable[Reason]) -> list[dict[str, str]]:
 
 def _record(
     *,
-    actor: Any,
+    actor: Actor,
     invoice: Invoice,
     action: str,
     from_status: str,
@@ -836,7 +833,7 @@ def _parse_date(value: Any, *, field: str, label: str, required: bool) -> dt.dat
     return day
 
 
-def _check_submitter(actor: Any, trajectory: Trajectory) -> None:
+def _check_submitter(actor: Actor, trajectory: Trajectory) -> None:
     """Provider staff submit only for their own provider's trajectories; the administration
     may register paper invoices. Anyone else, or another provider, is refused as if the
     trajectory did not exist (R-SEC-1)."""
@@ -860,7 +857,7 @@ def _check_submitter(actor: Any, trajectory: Trajectory) -> None:
 @transaction.atomic
 def invoice_submit(
     *,
-    actor: Any,
+    actor: Actor,
     trajectory: Trajectory,
     invoice_number: str,
     invoice_date: dt.date | str,
@@ -1022,7 +1019,7 @@ def _live_duplicate(invoice: Invoice) -> Invoice | None:
     )
 
 
-def _hold(actor: Any, invoice: Invoice, original: Invoice, action: InvoiceAction) -> None:
+def _hold(actor: Actor, invoice: Invoice, original: Invoice, action: InvoiceAction) -> None:
     old = _transition(invoice, action)
     invoice.duplicate_of = original
     invoice.verdict = Status.RED.value
@@ -1048,7 +1045,7 @@ def _hold(actor: Any, invoice: Invoice, original: Invoice, action: InvoiceAction
     )
 
 
-def _check_or_hold(actor: Any, invoice: Invoice) -> None:
+def _check_or_hold(actor: Actor, invoice: Invoice) -> None:
     original = _live_duplicate(invoice)
     if original is not None:
         _hold(actor, invoice, original, InvoiceAction.HOLD)
@@ -1076,7 +1073,7 @@ def _check_or_hold(actor: Any, invoice: Invoice) -> None:
 
 
 @transaction.atomic
-def invoice_recheck(*, actor: Any, invoice: Invoice) -> Invoice:
+def invoice_recheck(*, actor: Actor, invoice: Invoice) -> Invoice:
     """Run the rules again (e.g. the final report arrived after the invoice). A held invoice
     is released only when its original is no longer alive (R-BILL-10)."""
     _require_visible(actor, invoice)
@@ -1109,7 +1106,7 @@ def invoice_recheck(*, actor: Any, invoice: Invoice) -> Invoice:
 @transaction.atomic
 def invoice_confirm_substance(
     *,
-    actor: Any,
+    actor: Actor,
     invoice: Invoice,
     termination_reason: str = "",
     reported_on_time: bool = False,
@@ -1169,7 +1166,7 @@ def invoice_confirm_substance(
 
 
 @transaction.atomic
-def invoice_approve(*, actor: Any, invoice: Invoice, note: str = "") -> Invoice:
+def invoice_approve(*, actor: Actor, invoice: Invoice, note: str = "") -> Invoice:
     """Approve for payment (R-BILL-2): only what the rules allow at this moment. The rules run
     again; a red verdict is refused with every reason, an orange one needs a note, and early
     terminations and placement fees need the case manager's confirmation first."""
@@ -1209,7 +1206,7 @@ def invoice_approve(*, actor: Any, invoice: Invoice, note: str = "") -> Invoice:
 
 
 @transaction.atomic
-def invoice_reject(*, actor: Any, invoice: Invoice, reason: str) -> Invoice:
+def invoice_reject(*, actor: Actor, invoice: Invoice, reason: str) -> Invoice:
     """Reject an invoice with a reason (shown to the provider)."""
     _require_finance(actor)
     _require_visible(actor, invoice)
@@ -1252,7 +1249,7 @@ def _notify_provider(actor: Any, invoice: Invoice, event: str, reason: str) -> N
 @transaction.atomic
 def credit_note_create(
     *,
-    actor: Any,
+    actor: Actor,
     invoice: Invoice,
     number: str,
     credit_date: dt.date | str,
@@ -1340,7 +1337,7 @@ def credit_note_create(
 # --------------------------------------------------------------------------------------------
 
 
-def _batch_audit(actor: Any, batch: PaymentBatch, action: AuditAction, purpose: str) -> None:
+def _batch_audit(actor: Actor, batch: PaymentBatch, action: AuditAction, purpose: str) -> None:
     audit_log(
         action=action,
         actor=actor,
@@ -1352,12 +1349,12 @@ def _batch_audit(actor: Any, batch: PaymentBatch, action: AuditAction, purpose: 
 
 
 @transaction.atomic
-def payment_batch_create(*, actor: Any) -> PaymentBatch:
+def payment_batch_create(*, actor: Actor) -> PaymentBatch:
     """Put every approved invoice (and every credit note not yet settled) of the organisation
     in a new batch. Each invoice can be in one batch only (the workflow and a check constraint
     guarantee it); with nothing approved nothing is created (R-BILL-10)."""
     _require_finance(actor)
-    org_id = actor.organisation_id
+    org_id = organisation_id_of(actor)
     invoices = list(
         Invoice.objects.select_for_update()
         .filter(organisation_id=org_id, status=InvoiceStatus.APPROVED.value)
@@ -1454,45 +1451,21 @@ def batch_rows(batch: PaymentBatch) -> list[tuple[Any, ...]]:
 
 
 def _csv_bytes(rows: Sequence[tuple[Any, ...]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(EXPORT_COLUMNS)
-    for row in rows:
-        writer.writerow(
-            [
-                v.isoformat()
-                if isinstance(v, dt.date)
-                else (f"{v:.2f}" if isinstance(v, Decimal) else ("" if v is None else csv_value(v)))
-                for v in row
-            ]
-        )
-    return buffer.getvalue().encode("utf-8-sig")
+    return csv_bytes(EXPORT_COLUMNS, rows)
 
 
 def _xlsx_bytes(rows: Sequence[tuple[Any, ...]]) -> bytes:
     """Typed cells: dates as dates, euro amounts as numbers with a euro format."""
-    from openpyxl import Workbook
 
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "Betaalbatch"
-    ws.append(list(EXPORT_COLUMNS))
-    for row in rows:
-        ws.append([xlsx_value(v) for v in row])
-    for cells in ws.iter_rows(min_row=2):
-        for cell in cells:
-            if isinstance(cell.value, dt.date):
-                cell.number_format = "dd-mm-yyyy"
-            elif isinstance(cell.value, Decimal | float | int):
-                cell.number_format = '"€" #,##0.00;-"€" #,##0.00'
-    buffer = io.BytesIO()
-    save_workbook(wb, buffer)  # user text (invoice numbers, names) stays text (R-SEC-6)
-    return buffer.getvalue()
+    def typed(v: Any) -> Any:
+        return XCell(v, MONEY) if isinstance(v, Decimal | float | int) else v
+
+    body = ([typed(v) for v in row] for row in rows)
+    return xlsx_bytes([Sheet("Betaalbatch", itertools.chain([list(EXPORT_COLUMNS)], body))])
 
 
 @transaction.atomic
-def payment_batch_export(*, actor: Any, batch: PaymentBatch) -> PaymentBatch:
+def payment_batch_export(*, actor: Actor, batch: PaymentBatch) -> PaymentBatch:
     """Export a batch (xlsx + CSV). The first export freezes the files and their checksum;
     exporting again returns the same files and changes nothing (R-BILL-10)."""
     _require_finance(actor)
@@ -1516,7 +1489,7 @@ def payment_batch_export(*, actor: Any, batch: PaymentBatch) -> PaymentBatch:
 
 
 @transaction.atomic
-def payment_batch_mark_paid(*, actor: Any, batch: PaymentBatch, paid_on: dt.date) -> PaymentBatch:
+def payment_batch_mark_paid(*, actor: Actor, batch: PaymentBatch, paid_on: dt.date) -> PaymentBatch:
     """Record the bank's payment of an exported batch; a second time changes nothing."""
     _require_finance(actor)
     _require_visible(actor, batch, "Deze betaalbatch")
@@ -1556,7 +1529,7 @@ def payment_batch_mark_paid(*, actor: Any, batch: PaymentBatch, paid_on: dt.date
 @transaction.atomic
 def placement_fee_claim_submit(
     *,
-    actor: Any,
+    actor: Actor,
     trajectory: Trajectory,
     invoice_number: str,
     invoice_date: dt.date | str,
@@ -1689,8 +1662,8 @@ def trip_lines_parse(text: str) -> list[TripInput]:
             trips.append(
                 TripInput(
                     dt.date.fromisoformat(parts[0]),
-                    Decimal(parts[1].replace(",", ".")),
-                    Decimal(parts[2].replace(",", ".")),
+                    parse_amount(parts[1]),
+                    parse_amount(parts[2]),
                 )
             )
         except (IndexError, ValueError, ArithmeticError) as exc:
@@ -1702,7 +1675,7 @@ def trip_lines_parse(text: str) -> list[TripInput]:
     return trips
 
 
-def _is_resident(actor: Any) -> bool:
+def _is_resident(actor: Actor) -> bool:
     return bool(
         actor is not None
         and actor.has_opstap_perm(Perm.PORTAL_VIEW)
@@ -1713,7 +1686,7 @@ def _is_resident(actor: Any) -> bool:
 @transaction.atomic
 def travel_claim_submit(
     *,
-    actor: Any,
+    actor: Actor,
     trajectory: Trajectory,
     trips: Sequence[TripInput],
     attended_on: Iterable[dt.date] = (),

@@ -20,6 +20,8 @@ from django.views.decorators.http import require_POST
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log, audit_records_for_request
 from opstap.core.access import check_perm, get_object_for_user, permission_required
+from opstap.core.actor import actor_of
+from opstap.core.forms import add_domain_error
 from opstap.core.roles import Perm
 from opstap.providers.selectors import is_provider_staff, provider_choices
 from opstap.trajectories import selectors as trajectory_selectors
@@ -191,7 +193,7 @@ def invoice_approve(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         invoice,
-        lambda: services.invoice_approve(actor=request.user, invoice=invoice, note=note),
+        lambda: services.invoice_approve(actor=actor_of(request), invoice=invoice, note=note),
         "De factuur is goedgekeurd voor betaling.",
     )
 
@@ -205,7 +207,7 @@ def invoice_reject(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         invoice,
-        lambda: services.invoice_reject(actor=request.user, invoice=invoice, reason=reason),
+        lambda: services.invoice_reject(actor=actor_of(request), invoice=invoice, reason=reason),
         "De factuur is afgewezen.",
     )
 
@@ -217,7 +219,7 @@ def invoice_recheck(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         invoice,
-        lambda: services.invoice_recheck(actor=request.user, invoice=invoice),
+        lambda: services.invoice_recheck(actor=actor_of(request), invoice=invoice),
         "De factuur is opnieuw gecontroleerd.",
     )
 
@@ -235,7 +237,7 @@ def invoice_confirm_substance(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         invoice,
         lambda: services.invoice_confirm_substance(
-            actor=request.user,
+            actor=actor_of(request),
             invoice=invoice,
             termination_reason=data["termination_reason"],
             reported_on_time=data["reported_on_time"],
@@ -281,10 +283,7 @@ def invoice_submit(request: HttpRequest) -> HttpResponse:
                 structured_data={k: str(v) for k, v in data.items() if k not in {"pdf", "logbook"}},
             )
         except services.InvoiceError as exc:
-            if exc.field and exc.field in form.fields:
-                form.add_error(exc.field, exc.message)
-            else:
-                form.add_error(None, exc.message)
+            add_domain_error(form, exc)
         else:
             messages.success(
                 request,
@@ -366,7 +365,7 @@ def batch_export(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch_for(request, pk)
     already = batch.exported_at is not None
     try:
-        services.payment_batch_export(actor=request.user, batch=batch)
+        services.payment_batch_export(actor=actor_of(request), batch=batch)
     except services.InvoiceError as exc:
         messages.error(request, exc.message)
     else:
@@ -389,7 +388,7 @@ def batch_paid(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("invoices:batch", pk=batch.pk)
     try:
         services.payment_batch_mark_paid(
-            actor=request.user, batch=batch, paid_on=form.cleaned_data["paid_on"]
+            actor=actor_of(request), batch=batch, paid_on=form.cleaned_data["paid_on"]
         )
     except services.InvoiceError as exc:
         messages.error(request, exc.message)
@@ -508,7 +507,7 @@ def placement_fee_submit(request: HttpRequest) -> HttpResponse:
                 source=InvoiceSource.PORTAL if is_provider_staff(user) else InvoiceSource.PAPER,
             )
         except services.InvoiceError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_domain_error(form, exc)
         else:
             messages.success(request, "De bemiddelingsfee is gedeclareerd en gecontroleerd.")
             return redirect("invoices:detail", pk=claim.invoice_id)
@@ -539,7 +538,7 @@ def travel_claims(request: HttpRequest) -> HttpResponse:
                 attended_on=data["attended_on"],
             )
         except services.InvoiceError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_domain_error(form, exc)
         else:
             messages.success(request, "De reiskostendeclaratie is ingevoerd en gecontroleerd.")
     claims = list(selectors.travel_claims_for(user)[:20])

@@ -17,7 +17,8 @@
   termination reason, reporting and handover, an adjusted pro-rata amount, placement facts).
 * ``approve`` is refused unless the rules allow the claim at that moment (verdict not red).
 
-Pure module: no ORM.
+The table is core's workflow-table type (`opstap.core.workflow`); `next_status` is its
+guard. Pure module: no ORM.
 """
 
 from __future__ import annotations
@@ -26,6 +27,10 @@ import datetime as dt
 from collections.abc import Mapping
 from enum import StrEnum
 from types import MappingProxyType
+
+from opstap.core.errors import WorkflowError
+from opstap.core.workflow import Refusal, WorkflowTable, guard
+from opstap.core.workflow import Transition as _Transition
 
 
 class InvoiceStatus(StrEnum):
@@ -80,30 +85,36 @@ ACTION_LABELS_NL: Mapping[InvoiceAction, str] = MappingProxyType(
 _S = InvoiceStatus
 _A = InvoiceAction
 
-#: (from, action) -> to. Everything not in this table is refused.
-TRANSITIONS: Mapping[tuple[InvoiceStatus, InvoiceAction], InvoiceStatus] = MappingProxyType(
-    {
-        (_S.RECEIVED, _A.CHECK): _S.CHECKED,
-        # R-BILL-10: duplicates are held, never paid.
-        (_S.RECEIVED, _A.HOLD): _S.HELD,
-        (_S.CHECKED, _A.RECHECK): _S.CHECKED,
-        (_S.SUBSTANCE_CONFIRMED, _A.RECHECK): _S.SUBSTANCE_CONFIRMED,
-        # A held invoice is released only when its original is gone (rejected).
-        (_S.HELD, _A.RECHECK): _S.CHECKED,
-        (_S.CHECKED, _A.CONFIRM_SUBSTANCE): _S.SUBSTANCE_CONFIRMED,
-        (_S.SUBSTANCE_CONFIRMED, _A.CONFIRM_SUBSTANCE): _S.SUBSTANCE_CONFIRMED,
-        # Approval needs substance confirmation where the rules need a person's judgement;
-        # the service checks that, the table only allows both starting points.
-        (_S.CHECKED, _A.APPROVE): _S.APPROVED,
-        (_S.SUBSTANCE_CONFIRMED, _A.APPROVE): _S.APPROVED,
-        (_S.RECEIVED, _A.REJECT): _S.REJECTED,
-        (_S.CHECKED, _A.REJECT): _S.REJECTED,
-        (_S.SUBSTANCE_CONFIRMED, _A.REJECT): _S.REJECTED,
-        (_S.HELD, _A.REJECT): _S.REJECTED,
-        (_S.APPROVED, _A.ADD_TO_BATCH): _S.IN_BATCH,
-        (_S.IN_BATCH, _A.PAY): _S.PAID,
-    }
+Transition = _Transition[InvoiceStatus, InvoiceAction]
+
+#: One row per (from, action) -> to. Everything not in this table is refused.
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition(_S.RECEIVED, _A.CHECK, _S.CHECKED, rule="R-BILL-2"),
+    Transition(_S.RECEIVED, _A.HOLD, _S.HELD, rule="R-BILL-10: duplicates are held, never paid"),
+    Transition(_S.CHECKED, _A.RECHECK, _S.CHECKED, rule="R-BILL-2"),
+    Transition(_S.SUBSTANCE_CONFIRMED, _A.RECHECK, _S.SUBSTANCE_CONFIRMED, rule="R-BILL-2"),
+    Transition(
+        _S.HELD,
+        _A.RECHECK,
+        _S.CHECKED,
+        rule="R-BILL-10: a held invoice is released only when its original is gone (rejected)",
+    ),
+    Transition(_S.CHECKED, _A.CONFIRM_SUBSTANCE, _S.SUBSTANCE_CONFIRMED, rule="R-BILL-2"),
+    Transition(
+        _S.SUBSTANCE_CONFIRMED, _A.CONFIRM_SUBSTANCE, _S.SUBSTANCE_CONFIRMED, rule="R-BILL-2"
+    ),
+    # Approval needs substance confirmation where the rules need a person's judgement;
+    # the service checks that, the table only allows both starting points.
+    Transition(_S.CHECKED, _A.APPROVE, _S.APPROVED, rule="R-BILL-2"),
+    Transition(_S.SUBSTANCE_CONFIRMED, _A.APPROVE, _S.APPROVED, rule="R-BILL-2"),
+    Transition(_S.RECEIVED, _A.REJECT, _S.REJECTED, rule="R-BILL-2"),
+    Transition(_S.CHECKED, _A.REJECT, _S.REJECTED, rule="R-BILL-2"),
+    Transition(_S.SUBSTANCE_CONFIRMED, _A.REJECT, _S.REJECTED, rule="R-BILL-2"),
+    Transition(_S.HELD, _A.REJECT, _S.REJECTED, rule="R-BILL-10"),
+    Transition(_S.APPROVED, _A.ADD_TO_BATCH, _S.IN_BATCH, rule="R-BILL-10"),
+    Transition(_S.IN_BATCH, _A.PAY, _S.PAID, rule="R-BILL-10"),
 )
+TABLE: WorkflowTable[Transition] = WorkflowTable(TRANSITIONS)
 
 #: Statuses of an invoice that still counts (may be or was paid): duplicates are judged
 #: against these, and the database allows only one per claim key (R-BILL-10). `received` is
@@ -140,22 +151,24 @@ def is_overdue_for_payment(status: InvoiceStatus | str, due_on: dt.date, on: dt.
     return InvoiceStatus(status) in UNPAID_STATUSES and due_on < on
 
 
-class IllegalInvoiceTransition(Exception):  # noqa: N818 (a domain term)
+class IllegalInvoiceTransition(WorkflowError):  # noqa: N818 (a domain term)
     """A step the workflow table does not allow; the message is Dutch."""
 
 
 def next_status(status: InvoiceStatus | str, action: InvoiceAction | str) -> InvoiceStatus:
     """The status after ``action``, or :class:`IllegalInvoiceTransition` naming both."""
     current, act = InvoiceStatus(status), InvoiceAction(action)
-    target = TRANSITIONS.get((current, act))
-    if target is None:
-        raise IllegalInvoiceTransition(
+
+    def refuse(_why: Refusal, _rows: tuple[Transition, ...]) -> WorkflowError:
+        return IllegalInvoiceTransition(
             f"'{ACTION_LABELS_NL[act]}' kan niet bij een factuur met status "
-            f"'{STATUS_LABELS_NL[current]}'."
+            f"'{STATUS_LABELS_NL[current]}'.",
+            state=current,
+            action=act,
         )
-    return target
+
+    return guard(TABLE, state=current, action=act, refuse=refuse).to_state
 
 
 def allowed_actions(status: InvoiceStatus | str) -> tuple[InvoiceAction, ...]:
-    current = InvoiceStatus(status)
-    return tuple(action for (start, action) in TRANSITIONS if start is current)
+    return tuple(row.action for row in TABLE.from_state(InvoiceStatus(status)))

@@ -21,8 +21,10 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import StrEnum
+
+from opstap.core.money import round_half_up
 
 __all__ = [
     "ACTIVITY_WINDOW_MONTHS_DEFAULT",
@@ -70,7 +72,6 @@ DOCUMENTED_ACTIVITY_KINDS: tuple[str, ...] = (
     "other",
 )
 
-PCT = Decimal("0.1")
 HUNDRED = Decimal(100)
 
 
@@ -303,7 +304,7 @@ def share_pct(numerator: int, denominator: int) -> Decimal | None:
         raise ValueError("Aantallen kunnen niet negatief zijn.")
     if denominator == 0:
         return None
-    return (HUNDRED * numerator / Decimal(denominator)).quantize(PCT, rounding=ROUND_HALF_UP)
+    return round_half_up(HUNDRED * numerator / Decimal(denominator), 1)
 
 
 def growth_pct(current: int, baseline: int) -> Decimal | None:
@@ -313,9 +314,7 @@ def growth_pct(current: int, baseline: int) -> Decimal | None:
         raise ValueError("Aantallen kunnen niet negatief zijn.")
     if baseline == 0:
         return None
-    return (HUNDRED * (current - baseline) / Decimal(baseline)).quantize(
-        PCT, rounding=ROUND_HALF_UP
-    )
+    return round_half_up(HUNDRED * (current - baseline) / Decimal(baseline), 1)
 
 
 def weighted_score(waves: list[tuple[Decimal, int]]) -> Decimal | None:
@@ -327,14 +326,14 @@ def weighted_score(waves: list[tuple[Decimal, int]]) -> Decimal | None:
     if respondents == 0:
         return None
     total = sum((score * n for score, n in waves), Decimal(0))
-    return (total / respondents).quantize(PCT, rounding=ROUND_HALF_UP)
+    return round_half_up(total / respondents, 1)
 
 
 def expected_so_far(kind: KpiKind, target: Decimal, elapsed: Decimal) -> Decimal:
     """What a yearly flow (count, growth) should have reached by now: target times elapsed.
     Shares and scores are states: their target applies at any moment."""
     if kind in (KpiKind.COUNT, KpiKind.GROWTH):
-        return (target * elapsed).quantize(PCT, rounding=ROUND_HALF_UP)
+        return round_half_up(target * elapsed, 1)
     return target
 
 

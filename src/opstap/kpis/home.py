@@ -6,8 +6,8 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from opstap.core.panels import HomePanel, register_home_panel
 from opstap.core.roles import Perm
-from opstap.web.home import HomePanel, register_home_panel
 
 
 def panel_context(request: HttpRequest) -> dict[str, Any]:

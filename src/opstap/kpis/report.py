@@ -3,20 +3,14 @@ charts), so the page, the xlsx and the PDF render the same numbers with the same
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
-from opstap.finance.report import Cell, Chart, Report, Series, Table
+from opstap.core.dutch import month_label
+from opstap.core.reports import Cell, Chart, Report, Series, Table
 
 from . import disclosure, selectors
 from .formulas import KpiCode, KpiKind, KpiResult
 from .selectors import BreakdownRow, KpiContext, TrendPoint
-
-MONTHS_NL = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
-
-
-def month_label(day: dt.date) -> str:
-    return f"{MONTHS_NL[day.month - 1]} {day:%y}"
 
 
 def value_cell(kind: KpiKind, value: Decimal | None, *, strong: bool = False) -> Cell:

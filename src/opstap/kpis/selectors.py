@@ -38,6 +38,7 @@ from opstap.clients.models import (
     UnitCode,
 )
 from opstap.clients.selectors import LadderPosition, resolve_mapping
+from opstap.core.actor import Actor
 from opstap.organisations.selectors import municipalities_for
 from opstap.trajectories import selectors as trajectory_selectors
 
@@ -687,7 +688,7 @@ PARTS = ("teller", "noemer", "rest")
 
 
 def drilldown_clients(
-    *, user: Any, ctx: KpiContext, code: KpiCode, part: str = "teller"
+    *, user: Actor, ctx: KpiContext, code: KpiCode, part: str = "teller"
 ) -> QuerySet[Client]:
     """The clients behind a number, limited to the clients `user` may see."""
     if code is KpiCode.SATISFACTION:

@@ -13,9 +13,12 @@ from django.db import IntegrityError, transaction
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log
 from opstap.clients.services import client_event_record
+from opstap.core.actor import Actor
+from opstap.core.errors import InvalidInputError
+from opstap.core.money import parse_amount
 from opstap.organisations.models import Municipality, Organisation
 
-from .formulas import KpiCode, KpiKind, definition, survey_open_for
+from .formulas import KpiCode, KpiDefinition, KpiKind, definition, survey_open_for
 from .models import (
     KpiSettings,
     KpiTarget,
@@ -25,18 +28,13 @@ from .models import (
 )
 
 
-class KpiError(Exception):
+class KpiError(InvalidInputError):
     """A refused change; `message` is Dutch and shown to the user as is."""
-
-    def __init__(self, message: str, *, field: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 def _decimal(value: Decimal | str | int | float, *, field: str) -> Decimal:
     try:
-        result = Decimal(str(value).replace(",", "."))
+        result = parse_amount(str(value))
     except (InvalidOperation, ValueError) as exc:
         raise KpiError("Vul een getal in.", field=field) from exc
     if not result.is_finite():
@@ -44,16 +42,11 @@ def _decimal(value: Decimal | str | int | float, *, field: str) -> Decimal:
     return result.quantize(Decimal("0.1"))
 
 
-@transaction.atomic
-def kpi_target_set(
-    *,
-    actor: Any,
-    organisation: Organisation,
-    kpi: KpiCode | str,
-    year: int,
-    target: Decimal | str | int,
-) -> KpiTarget:
-    """Set the target of one KPI for one year (replaces the spec's default)."""
+def kpi_target_check(
+    *, kpi: KpiCode | str, year: int, target: Decimal | str | int
+) -> tuple[KpiDefinition, Decimal]:
+    """Validate a yearly target without writing it (the service and the admin form both call
+    this): the KPI's definition and the target as a number, or `KpiError` naming the field."""
     try:
         d = definition(kpi)
     except ValueError as exc:
@@ -69,6 +62,20 @@ def kpi_target_set(
         raise KpiError("Een aantal kan niet negatief zijn.", field="target")
     if d.kind is KpiKind.GROWTH and value < -100:
         raise KpiError("Een krimp van meer dan 100% kan niet.", field="target")
+    return d, value
+
+
+@transaction.atomic
+def kpi_target_set(
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    kpi: KpiCode | str,
+    year: int,
+    target: Decimal | str | int,
+) -> KpiTarget:
+    """Set the target of one KPI for one year (replaces the spec's default)."""
+    d, value = kpi_target_check(kpi=kpi, year=year, target=target)
     row, created = KpiTarget.objects.select_for_update().get_or_create(
         organisation=organisation, kpi=d.code.value, year=int(year), defaults={"target": value}
     )
@@ -88,13 +95,18 @@ def kpi_target_set(
     return row
 
 
-@transaction.atomic
-def kpi_settings_update(
-    *, actor: Any, organisation: Organisation, activity_window_months: int
-) -> KpiSettings:
-    """Change the R-KPI-1 activity window (months)."""
+def kpi_settings_check(*, activity_window_months: int) -> None:
+    """Validate the R-KPI-1 activity window without writing it (service and admin form)."""
     if not 1 <= int(activity_window_months) <= 24:
         raise KpiError("Kies een venster van 1 tot en met 24 maanden.", field="window")
+
+
+@transaction.atomic
+def kpi_settings_update(
+    *, actor: Actor, organisation: Organisation, activity_window_months: int
+) -> KpiSettings:
+    """Change the R-KPI-1 activity window (months)."""
+    kpi_settings_check(activity_window_months=activity_window_months)
     row, _created = KpiSettings.objects.select_for_update().get_or_create(organisation=organisation)
     previous = row.activity_window_months
     row.activity_window_months = int(activity_window_months)
@@ -111,18 +123,15 @@ def kpi_settings_update(
     return row
 
 
-@transaction.atomic
-def survey_wave_record(
+def survey_wave_check(
     *,
-    actor: Any,
     organisation: Organisation,
     name: str,
-    held_on: dt.date,
     score: Decimal | str | int,
     respondents: int,
     municipality: Municipality | None = None,
-) -> SatisfactionSurveyWave:
-    """Record one wave of the client-satisfaction survey (R-KPI-6)."""
+) -> Decimal:
+    """Validate a survey wave without writing it (service and admin form); the score."""
     if not name.strip():
         raise KpiError("Geef de meting een naam.", field="name")
     value = _decimal(score, field="score")
@@ -132,6 +141,28 @@ def survey_wave_record(
         raise KpiError("Een meting heeft minstens één respondent.", field="respondents")
     if municipality is not None and municipality.organisation_id != organisation.pk:
         raise KpiError("De gemeente hoort niet bij deze organisatie.", field="municipality")
+    return value
+
+
+@transaction.atomic
+def survey_wave_record(
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    name: str,
+    held_on: dt.date,
+    score: Decimal | str | int,
+    respondents: int,
+    municipality: Municipality | None = None,
+) -> SatisfactionSurveyWave:
+    """Record one wave of the client-satisfaction survey (R-KPI-6)."""
+    value = survey_wave_check(
+        organisation=organisation,
+        name=name,
+        score=score,
+        respondents=respondents,
+        municipality=municipality,
+    )
     wave = SatisfactionSurveyWave.objects.create(
         organisation=organisation,
         name=name.strip()[:200],
@@ -231,7 +262,7 @@ def satisfaction_response_record(
 
 
 @transaction.atomic
-def amr_provider_add(*, actor: Any, organisation: Organisation, provider: Any) -> Any:
+def amr_provider_add(*, actor: Actor, organisation: Organisation, provider: Any) -> Any:
     """Mark a provider as a labour-market-region (AMR/WSP) channel (R-KPI-3)."""
     if provider.organisation_id != organisation.pk:
         raise KpiError("De aanbieder hoort niet bij deze organisatie.", field="provider")

@@ -19,9 +19,11 @@ from django.utils.text import slugify
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log, audit_records_for_request
 from opstap.core.access import check_perm, permission_required
+from opstap.core.actor import actor_of
+from opstap.core.charts import render_svg
+from opstap.core.dutch import format_number, format_percent
+from opstap.core.exports import report_pdf, report_xlsx
 from opstap.core.roles import Perm
-from opstap.finance.charts import render_svg
-from opstap.finance.exports import report_pdf, report_xlsx
 
 from . import disclosure, selectors, services
 from . import report as kpi_report
@@ -45,10 +47,10 @@ def fmt(kind: KpiKind, value: Decimal | None) -> str:
     if value is None:
         return "—"
     if kind in (KpiKind.SHARE, KpiKind.GROWTH):
-        return f"{value:.1f}%".replace(".", ",")
+        return format_percent(value, 1)
     if kind is KpiKind.SCORE:
-        return f"{value:.1f}".replace(".", ",")
-    return f"{int(value):,}".replace(",", ".")
+        return format_number(value, 1)
+    return format_number(int(value))
 
 
 def _organisation_id(request: HttpRequest) -> int:
@@ -240,7 +242,7 @@ def drilldown(request: HttpRequest, code: str) -> HttpResponse:
     part = request.GET.get("deel", "teller")
     if part not in selectors.PARTS:
         part = "teller"
-    qs = selectors.drilldown_clients(user=request.user, ctx=ctx, code=kpi, part=part)
+    qs = selectors.drilldown_clients(user=actor_of(request), ctx=ctx, code=kpi, part=part)
     paginator = Paginator(qs, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("pagina"))
     clients = list(page.object_list)
@@ -340,7 +342,7 @@ def targets(request: HttpRequest) -> HttpResponse:
                     value = form.cleaned_data.get(f"kpi_{code.value}")
                     if value is not None and value != current[code]:
                         services.kpi_target_set(
-                            actor=request.user,
+                            actor=actor_of(request),
                             organisation=organisation,
                             kpi=code,
                             year=year,
@@ -349,7 +351,7 @@ def targets(request: HttpRequest) -> HttpResponse:
                 window = form.cleaned_data["activity_window_months"]
                 if window != initial["activity_window_months"]:
                     services.kpi_settings_update(
-                        actor=request.user,
+                        actor=actor_of(request),
                         organisation=organisation,
                         activity_window_months=window,
                     )

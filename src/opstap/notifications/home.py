@@ -6,14 +6,15 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from opstap.core.actor import actor_of
+from opstap.core.panels import HomePanel, register_home_panel
 from opstap.core.roles import Perm
-from opstap.web.home import HomePanel, register_home_panel
 
 from . import selectors
 
 
 def unread_panel(request: HttpRequest) -> dict[str, Any]:
-    return {"notifications": list(selectors.unread_notifications(request.user)[:5])}
+    return {"notifications": list(selectors.unread_notifications(actor_of(request))[:5])}
 
 
 register_home_panel(

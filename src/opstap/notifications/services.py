@@ -22,17 +22,14 @@ from django.utils import timezone
 
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log
+from opstap.core.actor import Actor
+from opstap.core.errors import InvalidInputError
 
 from .models import EmailFrequency, Notification, NotificationPreference
 
 
-class NotificationError(Exception):
+class NotificationError(InvalidInputError):
     """A refused notification step, with a Dutch message."""
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 def email_frequency_of(user: Any) -> str:
@@ -149,7 +146,7 @@ def notification_preference_set(*, actor: Any, email_frequency: str) -> Notifica
 
 
 @transaction.atomic
-def notification_mark_read(*, actor: Any, notification: Notification) -> Notification:
+def notification_mark_read(*, actor: Actor, notification: Notification) -> Notification:
     if notification.recipient_id != actor.pk:
         raise NotificationError("Deze melding is niet voor u.")
     if notification.read_at is None:
@@ -159,7 +156,7 @@ def notification_mark_read(*, actor: Any, notification: Notification) -> Notific
 
 
 @transaction.atomic
-def notifications_mark_all_read(*, actor: Any) -> int:
+def notifications_mark_all_read(*, actor: Actor) -> int:
     """Mark every unread notification of `actor` as read; returns how many."""
     return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
         read_at=timezone.now()

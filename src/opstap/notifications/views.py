@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_records_for_request
 from opstap.core.access import get_object_for_user, permission_required
+from opstap.core.actor import actor_of
 from opstap.core.roles import Perm
 
 from . import selectors, services
@@ -62,7 +63,7 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @permission_required(Perm.HOME_VIEW)
 def notifications_read_all(request: HttpRequest) -> HttpResponse:
-    count = services.notifications_mark_all_read(actor=request.user)
+    count = services.notifications_mark_all_read(actor=actor_of(request))
     messages.success(request, f"{count} melding(en) als gelezen gemarkeerd.")
     return redirect("notifications:list")
 

@@ -6,10 +6,12 @@ import datetime as dt
 
 from django.db import transaction
 
+from opstap.core.errors import InvalidInputError
+
 from .models import Municipality, MunicipalityPopulation, Organisation
 
 
-class OrganisationError(Exception):
+class OrganisationError(InvalidInputError):
     """A request about organisations that cannot be honoured; the message is for the user."""
 
 

@@ -22,6 +22,7 @@ from opstap.audit.services import audit_log, audit_read, audit_records_for_reque
 from opstap.clients import selectors as client_selectors
 from opstap.clients.models import Client
 from opstap.core.access import get_object_for_user, permission_required
+from opstap.core.actor import actor_of
 from opstap.core.roles import Perm
 from opstap.invoices import selectors as invoice_selectors
 from opstap.invoices import services as invoice_services
@@ -37,7 +38,7 @@ from .models import ClientUpload
 
 def _own_client(request: HttpRequest) -> Client:
     client = (
-        client_selectors.clients_for(request.user)
+        client_selectors.clients_for(actor_of(request))
         .select_related("case_manager", "municipality")
         .first()
     )
@@ -179,7 +180,7 @@ def survey(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if pk is not None:
         trajectory = get_object_for_user(
             request.user,
-            trajectory_selectors.trajectories_for(request.user).select_related(
+            trajectory_selectors.trajectories_for(actor_of(request)).select_related(
                 "product", "provider"
             ),
             pk=pk,

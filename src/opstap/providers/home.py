@@ -9,14 +9,15 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 
+from opstap.core.actor import Actor, actor_of
+from opstap.core.panels import HomePanel, register_home_panel
 from opstap.core.roles import Perm
-from opstap.web.home import HomePanel, register_home_panel
 
 from . import selectors
 
 
 def contract_manager_panel(request: HttpRequest) -> dict[str, Any]:
-    user: Any = request.user
+    user: Actor = actor_of(request)
     today = timezone.localdate()
     settings_row = selectors.network_settings(user.organisation_id)
     return {
@@ -42,7 +43,7 @@ register_home_panel(
 
 def provider_staff_panel(request: HttpRequest) -> dict[str, Any]:
     """Provider staff: their own organisation, its evidence that expires and open proposals."""
-    user: Any = request.user
+    user: Actor = actor_of(request)
     today = timezone.localdate()
     provider = selectors.providers_for(user).first()
     if provider is None:

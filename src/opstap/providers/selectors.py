@@ -20,6 +20,7 @@ from django.db.models import (
 )
 
 from opstap.core.access import get_object_for_user, scoped
+from opstap.core.actor import Actor
 
 # Public face for other apps: who is provider staff, and for which provider (R-SEC-1).
 from .access import is_provider_staff as is_provider_staff
@@ -52,8 +53,10 @@ from .rules import contracts as contract_rules
 from .rules import network as network_rules
 
 
-def network_settings(organisation_id: int) -> NetworkSettings:
+def network_settings(organisation_id: int | None) -> NetworkSettings:
     """The organisation's network settings, or the defaults when none were saved."""
+    if organisation_id is None:
+        return NetworkSettings()  # the defaults, for a user outside any organisation
     found = NetworkSettings.objects.filter(organisation_id=organisation_id).first()
     return found or NetworkSettings(organisation_id=organisation_id)
 
@@ -162,7 +165,7 @@ def _text_filter(qs: QuerySet[Product], text: str) -> QuerySet[Product]:
     return qs.filter(substring)
 
 
-def guide_products(user: Any, query: GuideQuery, *, on: dt.date) -> QuerySet[Product]:
+def guide_products(user: Actor, query: GuideQuery, *, on: dt.date) -> QuerySet[Product]:
     """Active products matching the guide's filters, with the price valid on `on` annotated
     as `price_on`. Constant number of queries per page (prefetches)."""
     return _guide_filter(scoped(user, Product.objects.all()), query, on=on)
@@ -226,7 +229,7 @@ def _guide_filter(qs: QuerySet[Product], query: GuideQuery, *, on: dt.date) -> Q
 # --- Providers and their pages --------------------------------------------------------------
 
 
-def providers_for(user: Any) -> QuerySet[Provider]:
+def providers_for(user: Actor) -> QuerySet[Provider]:
     return (
         scoped(user, Provider.objects.all())
         .select_related("contract_manager")
@@ -239,11 +242,11 @@ def providers_for(user: Any) -> QuerySet[Provider]:
     )
 
 
-def evidence_for(user: Any, provider: Provider) -> QuerySet[Evidence]:
+def evidence_for(user: Actor, provider: Provider) -> QuerySet[Evidence]:
     return scoped(user, Evidence.objects.filter(provider=provider)).order_by("kind", "-valid_from")
 
 
-def evidence_expiring_for(user: Any, provider: Provider, *, on: dt.date) -> QuerySet[Evidence]:
+def evidence_expiring_for(user: Actor, provider: Provider, *, on: dt.date) -> QuerySet[Evidence]:
     """The provider's own evidence that ends within the warning window or has ended (R-NET-2),
     for the provider-staff start page."""
     days = network_settings(user.organisation_id).evidence_warning_days
@@ -252,11 +255,11 @@ def evidence_expiring_for(user: Any, provider: Provider, *, on: dt.date) -> Quer
     )
 
 
-def contracts_for(user: Any, provider: Provider) -> QuerySet[Contract]:
+def contracts_for(user: Actor, provider: Provider) -> QuerySet[Contract]:
     return scoped(user, Contract.objects.filter(provider=provider)).prefetch_related("extensions")
 
 
-def products_for(user: Any, provider: Provider, *, on: dt.date) -> QuerySet[Product]:
+def products_for(user: Actor, provider: Provider, *, on: dt.date) -> QuerySet[Product]:
     return (
         scoped(user, Product.objects.filter(provider=provider))
         .annotate(price_on=price_subquery(on))
@@ -266,18 +269,18 @@ def products_for(user: Any, provider: Provider, *, on: dt.date) -> QuerySet[Prod
     )
 
 
-def signals_for(user: Any, provider: Provider | None = None) -> QuerySet[Signal]:
+def signals_for(user: Actor, provider: Provider | None = None) -> QuerySet[Signal]:
     qs = scoped(user, Signal.objects.all())
     if provider is not None:
         qs = qs.filter(provider=provider)
     return qs.select_related("provider", "product", "registered_by")
 
 
-def evaluations_for(user: Any, provider: Provider) -> QuerySet[Evaluation]:
+def evaluations_for(user: Actor, provider: Provider) -> QuerySet[Evaluation]:
     return scoped(user, Evaluation.objects.filter(provider=provider))
 
 
-def proposals_for(user: Any, *, pending_only: bool = False) -> QuerySet[ProductChangeProposal]:
+def proposals_for(user: Actor, *, pending_only: bool = False) -> QuerySet[ProductChangeProposal]:
     qs = scoped(user, ProductChangeProposal.objects.all())
     if pending_only:
         qs = qs.filter(status=ProposalStatus.PENDING)
@@ -287,12 +290,14 @@ def proposals_for(user: Any, *, pending_only: bool = False) -> QuerySet[ProductC
 # --- Start-page lists for the contract manager ----------------------------------------------
 
 
-def _managed(user: Any, qs: QuerySet[Any], field: str = "provider__contract_manager") -> Any:
+def _managed(
+    user: Actor, qs: QuerySet[Any], field: str = "provider__contract_manager"
+) -> QuerySet[Any]:
     """Providers without a contract manager show for every contract manager."""
     return qs.filter(Q(**{field: user}) | Q(**{f"{field}__isnull": True}))
 
 
-def evidence_expiring(user: Any, *, on: dt.date) -> QuerySet[Evidence]:
+def evidence_expiring(user: Actor, *, on: dt.date) -> QuerySet[Evidence]:
     """Evidence whose validity ends within the warning window (or ended, while it is still
     the latest of its kind) for providers of this contract manager (R-NET-2)."""
     days = network_settings(user.organisation_id).evidence_warning_days
@@ -316,7 +321,7 @@ def evidence_expiring(user: Any, *, on: dt.date) -> QuerySet[Evidence]:
     return _managed(user, qs).select_related("provider").order_by("valid_until")
 
 
-def contracts_extension_due(user: Any, *, on: dt.date) -> list[Contract]:
+def contracts_extension_due(user: Actor, *, on: dt.date) -> list[Contract]:
     """Running contracts whose extension decision is due (R-NET-3)."""
     days = network_settings(user.organisation_id).extension_notice_days
     qs = _managed(
@@ -338,7 +343,7 @@ def contracts_extension_due(user: Any, *, on: dt.date) -> list[Contract]:
     return sorted(due, key=lambda c: c.end_date)
 
 
-def providers_inactive(user: Any, *, on: dt.date) -> QuerySet[Provider]:
+def providers_inactive(user: Actor, *, on: dt.date) -> QuerySet[Provider]:
     """Active providers without activity for the configured months (R-NET-8)."""
     months = network_settings(user.organisation_id).inactivity_months
     cutoff = network_rules.inactive_since_cutoff(on, months)
@@ -353,7 +358,7 @@ def providers_inactive(user: Any, *, on: dt.date) -> QuerySet[Provider]:
     return _managed(user, qs, "contract_manager").order_by("last_activity_on", "name")
 
 
-def open_evaluations(user: Any) -> QuerySet[Evaluation]:
+def open_evaluations(user: Actor) -> QuerySet[Evaluation]:
     return scoped(user, Evaluation.objects.filter(status=EvaluationStatus.OPEN)).select_related(
         "provider"
     )
@@ -372,7 +377,7 @@ class IndexationRow:
     capped: bool
 
 
-def indexations_for(user: Any) -> QuerySet[CpiIndexation]:
+def indexations_for(user: Actor) -> QuerySet[CpiIndexation]:
     return scoped(user, CpiIndexation.objects.all())
 
 

@@ -8,19 +8,10 @@ from typing import Any
 from django.contrib import admin, messages
 from django.http import HttpRequest
 
+from opstap.core.admin import ReadOnlyAdmin
+
 from . import services
 from .models import Deadline, EquatedDay, Trajectory, TrajectoryEvent
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Trajectory)

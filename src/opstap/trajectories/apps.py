@@ -8,6 +8,7 @@ class TrajectoriesConfig(AppConfig):
 
     def ready(self) -> None:
         from . import access, home  # noqa: F401  (scope policies and home panel)
-        from .counts_cache import connect_signals
+        from .models import Trajectory
+        from .selectors import TRAJECTORY_COUNTS
 
-        connect_signals()
+        TRAJECTORY_COUNTS.connect_writes(Trajectory)

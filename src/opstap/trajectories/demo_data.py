@@ -27,10 +27,9 @@ from opstap.providers.models import Contract, ContractStatus, Product, ProductSt
 from opstap.providers.services import product_orderability
 
 from . import services
-from .counts_cache import trajectory_counts_changed
 from .deadlines import DeadlineKind, due_date
 from .models import PROGRESS_REPORT_KIND, AbsenceRisk, Deadline, Trajectory, TrajectoryEvent
-from .selectors import equated_days
+from .selectors import TRAJECTORY_COUNTS, equated_days
 from .workflow import DIRECT_ORDER_PRODUCT_CODES, STATE_LABELS_NL
 
 DEMO_COUNT = 300
@@ -362,6 +361,8 @@ def _walk(
     rng: random.Random,
 ) -> Trajectory:
     cm = client.case_manager
+    if cm is None:
+        raise services.TrajectoryError("Klant zonder klantmanager.")
     provider_user = staff[product.provider_id].user
     risk = rng.choices(
         [AbsenceRisk.NONE, AbsenceRisk.ELEVATED, AbsenceRisk.PROBLEMATIC], [70, 25, 5]
@@ -663,5 +664,5 @@ def _build_bulk(ctx: Any, total: int) -> None:
         made += size
         if made % 200_000 == 0:
             ctx.log(f"Trajecten: {made:,} aangemaakt.")
-    trajectory_counts_changed(org.pk)
+    TRAJECTORY_COUNTS.changed_now_and_on_commit(org.pk)
     ctx.log(f"Trajecten: {made:,} trajecten met gebeurtenissen en termijnen aangemaakt (bulk).")

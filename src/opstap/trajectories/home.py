@@ -8,8 +8,9 @@ from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.utils import timezone
 
+from opstap.core.actor import actor_of
+from opstap.core.panels import HomePanel, register_home_panel
 from opstap.core.roles import Perm
-from opstap.web.home import HomePanel, register_home_panel
 
 
 def _context(request: HttpRequest) -> dict[str, Any]:
@@ -17,7 +18,7 @@ def _context(request: HttpRequest) -> dict[str, Any]:
 
     today = timezone.localdate()
     counts = (
-        deadlines_for(request.user, on=today, horizon_days=14)
+        deadlines_for(actor_of(request), on=today, horizon_days=14)
         .order_by()
         .aggregate(overdue=Count("id", filter=Q(due_on__lt=today)), total=Count("id"))
     )

@@ -23,6 +23,8 @@ from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 
 from opstap.core.access import get_object_for_user, scoped
+from opstap.core.actor import Actor
+from opstap.core.counts import CountsCache
 from opstap.core.roles import Perm, RoleCode
 
 from . import date_rules
@@ -45,13 +47,23 @@ from .models import (
     TrajectoryDocument,
     TrajectoryEvent,
 )
-from .workflow import QUOTE_PRODUCT_CODES, Action, State, Transition, available_actions
+from .workflow import QUOTE_PRODUCT_CODES, State, Transition, available_actions
 from .workflow import REPORTING_STATES as REPORTING_STATES
+from .workflow import Action as Action
 from .workflow import IllegalTransition as IllegalTransition
 
 #: A provider keeps seeing a trajectory (and its client) this many days after its end: the
 #: final report (14 days), invoice (30 days) and payment (30 working days) period (R-SEC-1).
 PROVIDER_VISIBLE_AFTER_END_DAYS = date_rules.REPORTING_PERIOD_DAYS
+
+#: The trajectories' counts cache (issue 6: the provider's list at national scale). The
+#: total of the trajectory list in the API counts every trajectory of the provider in its
+#: visibility window (~100,000 index entries at national scale); paging never changes it, so
+#: it is cached (how it stays exact: `opstap.core.counts`). The overview page counts at most
+#: 1,000 instead (`CappedCountPaginator`). Every trajectory write bumps the organisation's
+#: version: saves and deletes of Trajectory (connected in `apps.py`), the `.update()` of the
+#: stored next due date in the services, and the bulk demo loader.
+TRAJECTORY_COUNTS = CountsCache("opstap:trajectories:counts")
 
 
 def provider_window_q(on: dt.date) -> Q:
@@ -83,7 +95,7 @@ def client_ids_visible_to_provider(*, provider_id: int, on: dt.date) -> QuerySet
     )
 
 
-def trajectories_for(user: Any) -> QuerySet[Trajectory]:
+def trajectories_for(user: Actor) -> QuerySet[Trajectory]:
     return scoped(user, Trajectory.objects.all())
 
 
@@ -110,7 +122,9 @@ class TrajectoryFilters:
 RUNNING_EXCLUDED = (State.HANDED_OVER.value, State.QUOTE_REJECTED.value)
 
 
-def trajectory_list(*, user: Any, filters: TrajectoryFilters, on: dt.date) -> QuerySet[Trajectory]:
+def trajectory_list(
+    *, user: Actor, filters: TrajectoryFilters, on: dt.date
+) -> QuerySet[Trajectory]:
     """The overview of trajectories with filters, related rows fetched in the same query.
     Call `mark_overdue` on the page to set each row's `is_overdue` flag."""
     qs = trajectories_for(user).select_related("client", "product", "provider", "case_manager")
@@ -139,7 +153,7 @@ def mark_overdue(trajectories: list[Trajectory], *, on: dt.date) -> list[Traject
 
 
 def deadlines_for(
-    user: Any, *, on: dt.date, horizon_days: int = 14, overdue_only: bool = False
+    user: Actor, *, on: dt.date, horizon_days: int = 14, overdue_only: bool = False
 ) -> QuerySet[Deadline]:
     """'Mijn termijnen': open due dates of the trajectories the user is responsible for.
 
@@ -226,7 +240,7 @@ def attended_dates(trajectory: Trajectory) -> set[dt.date]:
     return {timezone.localdate(s) for s in stamps}
 
 
-def user_workflow_roles(user: Any, trajectory: Trajectory) -> frozenset[RoleCode]:
+def user_workflow_roles(user: Actor, trajectory: Trajectory) -> frozenset[RoleCode]:
     """The workflow roles `user` holds *for this trajectory*: provider staff only for their
     own provider's trajectories, case managers for trajectories they may see."""
     roles: set[RoleCode] = set()
@@ -239,7 +253,7 @@ def user_workflow_roles(user: Any, trajectory: Trajectory) -> frozenset[RoleCode
     return frozenset(roles)
 
 
-def actions_for(user: Any, trajectory: Trajectory) -> tuple[Transition, ...]:
+def actions_for(user: Actor, trajectory: Trajectory) -> tuple[Transition, ...]:
     """The transitions `user` may take now (for buttons), from the workflow table."""
     actions = available_actions(
         State(trajectory.state), user_workflow_roles(user, trajectory), trajectory.product_code
@@ -657,7 +671,7 @@ def active_trajectory_month_flags(
         )
         for i, end in enumerate(ends)
     }
-    return (
+    rows: QuerySet[Any] = (
         Trajectory.objects.filter(
             organisation_id=organisation_id,
             client_id__in=client_ids,
@@ -669,6 +683,7 @@ def active_trajectory_month_flags(
         .annotate(**flags)
         .values("client_id", *flags)
     )
+    return rows
 
 
 # --------------------------------------------------------------------------------------------

@@ -27,6 +27,8 @@ from opstap.audit.services import audit_log
 from opstap.clients.models import ROTONDE_ORDER, Client, RotondeExit
 from opstap.clients.services import client_event_record
 from opstap.core.access import can_see
+from opstap.core.actor import Actor
+from opstap.core.errors import InvalidInputError
 from opstap.core.roles import Perm, RoleCode
 from opstap.documents import services as uploads
 from opstap.notifications.models import Notification
@@ -38,7 +40,6 @@ from opstap.providers.services import product_orderability, provider_record_acti
 from . import date_rules, handoffs
 from . import deadlines as dl
 from . import price_terms as pt
-from .counts_cache import trajectory_counts_changed
 from .models import (
     PROGRESS_REPORT_KIND,
     Absence,
@@ -57,6 +58,7 @@ from .models import (
     TrajectoryEvent,
 )
 from .outcomes import Durability, durability, durability_check_due
+from .selectors import TRAJECTORY_COUNTS
 from .workflow import (
     ENDED_STATES,
     REPORTING_STATES,
@@ -94,14 +96,8 @@ MAX_UPLOAD_BYTES = uploads.MAX_UPLOAD_BYTES
 ALLOWED_UPLOAD_TYPES = uploads.DOCUMENTS
 
 
-class TrajectoryError(Exception):
+class TrajectoryError(InvalidInputError):
     """A refused trajectory change; `message` is Dutch and meant for the user."""
-
-    def __init__(self, message: str, *, field: str | None = None, code: str = "invalid") -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
-        self.code = code
 
 
 # --------------------------------------------------------------------------------------------
@@ -113,14 +109,14 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def _workflow_roles(actor: Any, trajectory: Trajectory) -> frozenset[RoleCode]:
+def _workflow_roles(actor: Actor, trajectory: Trajectory) -> frozenset[RoleCode]:
     """Provider staff act only for their own provider; case managers for clients they see."""
     from .selectors import user_workflow_roles
 
     return user_workflow_roles(actor, trajectory)
 
 
-def _check_visible(actor: Any, trajectory: Trajectory) -> None:
+def _check_visible(actor: Actor, trajectory: Trajectory) -> None:
     if actor is None or not can_see(actor, trajectory):
         # The same words as a missing trajectory: its existence is no secret worth leaking.
         raise TrajectoryError("Dit traject bestaat niet of u heeft er geen toegang toe.")
@@ -230,7 +226,7 @@ def _next_due_refresh(trajectory: Trajectory) -> None:
     if earliest != trajectory.next_due_on:
         trajectory.next_due_on = earliest
         Trajectory.objects.filter(pk=trajectory.pk).update(next_due_on=earliest)
-        trajectory_counts_changed(trajectory.organisation_id)
+        TRAJECTORY_COUNTS.changed_now_and_on_commit(trajectory.organisation_id)
 
 
 def _schedule_running_deadlines(trajectory: Trajectory) -> None:
@@ -262,7 +258,7 @@ def _schedule_running_deadlines(trajectory: Trajectory) -> None:
 
 def _record(
     *,
-    actor: Any,
+    actor: Actor,
     trajectory: Trajectory,
     action: str,
     from_state: str,
@@ -355,7 +351,7 @@ def _check_rotonde(
 @transaction.atomic
 def trajectory_order(
     *,
-    actor: Any,
+    actor: Actor,
     client: Client,
     product: Product,
     rotonde_exit: str,
@@ -548,7 +544,7 @@ def _apply_effects(
 @transaction.atomic
 def trajectory_transition(
     *,
-    actor: Any,
+    actor: Actor,
     trajectory: Trajectory,
     action: Action | str,
     reason: str = "",
@@ -631,7 +627,7 @@ def _clean_list(values: Iterable[Any] | None) -> list[str]:
 @transaction.atomic
 def trajectory_document_submit(
     *,
-    actor: Any,
+    actor: Actor,
     trajectory: Trajectory,
     kind: str,
     title: str,
@@ -1023,7 +1019,7 @@ def quote_revision_reject(
 # --------------------------------------------------------------------------------------------
 
 
-def _require_provider_or_cm(actor: Any, trajectory: Trajectory) -> None:
+def _require_provider_or_cm(actor: Actor, trajectory: Trajectory) -> None:
     _check_visible(actor, trajectory)
     if not _workflow_roles(actor, trajectory):
         raise TrajectoryError("Alleen de aanbieder of de klantmanager kan dit vastleggen.")
@@ -1031,7 +1027,7 @@ def _require_provider_or_cm(actor: Any, trajectory: Trajectory) -> None:
 
 @transaction.atomic
 def appointment_create(
-    *, actor: Any, trajectory: Trajectory, starts_at: dt.datetime, description: str = ""
+    *, actor: Actor, trajectory: Trajectory, starts_at: dt.datetime, description: str = ""
 ) -> Appointment:
     _require_provider_or_cm(actor, trajectory)
     if timezone.is_naive(starts_at):
@@ -1062,7 +1058,7 @@ def appointment_create(
 @transaction.atomic
 def attendance_record(
     *,
-    actor: Any,
+    actor: Actor,
     appointment: Appointment,
     status: str,
     reason: str = "",
@@ -1174,7 +1170,7 @@ def _alert_case_manager(trajectory: Trajectory, *, title: str, body: str) -> Not
 @transaction.atomic
 def absence_report(
     *,
-    actor: Any,
+    actor: Actor,
     trajectory: Trajectory,
     occurred_at: dt.datetime,
     reason: str,
@@ -1289,7 +1285,7 @@ _OUTCOME_FIELDS = frozenset(
 
 
 @transaction.atomic
-def outcome_record(*, actor: Any, trajectory: Trajectory, **facts: Any) -> Outcome:
+def outcome_record(*, actor: Actor, trajectory: Trajectory, **facts: Any) -> Outcome:
     """Record (or correct) the structured result (R-TRJ-7). A placement gets its
     durability check 6 months after its start (`outcomes_check_durability`)."""
     unknown = set(facts) - _OUTCOME_FIELDS

@@ -21,11 +21,12 @@ from opstap.audit.services import audit_log, audit_records_for_request
 from opstap.clients import selectors as client_selectors
 from opstap.clients.models import Client
 from opstap.core.access import get_object_for_user, permission_required, scoped
+from opstap.core.actor import actor_of
+from opstap.core.counts import CappedCountPaginator
 from opstap.core.roles import Perm, RoleCode
 from opstap.providers.models import Product, Provider, Tile
 from opstap.providers.selectors import is_provider_staff
 from opstap.providers.services import product_orderability
-from opstap.web.counts_cache import CappedCountPaginator
 
 from . import selectors, services
 from .forms import (
@@ -225,7 +226,7 @@ def trajectory_action(request: HttpRequest, pk: int) -> HttpResponse:
         action = Action(request.POST.get("action", ""))
     except ValueError as exc:
         raise Http404 from exc
-    transitions = {t.action: t for t in selectors.actions_for(request.user, trajectory)}
+    transitions = {t.action: t for t in selectors.actions_for(actor_of(request), trajectory)}
     transition = transitions.get(action)
     form = ActionForm(
         request.POST,
@@ -239,7 +240,7 @@ def trajectory_action(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if form.document_kind is not None:
             services.trajectory_document_submit(
-                actor=request.user,
+                actor=actor_of(request),
                 trajectory=trajectory,
                 kind=form.document_kind,
                 title=data["title"],
@@ -253,7 +254,7 @@ def trajectory_action(request: HttpRequest, pk: int) -> HttpResponse:
             )
         else:
             services.trajectory_transition(
-                actor=request.user,
+                actor=actor_of(request),
                 trajectory=trajectory,
                 action=action,
                 reason=data.get("reason", ""),
@@ -279,7 +280,7 @@ def trajectory_report(request: HttpRequest, pk: int) -> HttpResponse:
         return _error(request, trajectory, "Controleer de rapportage.", report_form=form)
     try:
         services.trajectory_document_submit(
-            actor=request.user,
+            actor=actor_of(request),
             trajectory=trajectory,
             kind="progress_report",
             title=form.cleaned_data["title"],
@@ -302,7 +303,7 @@ def trajectory_absence(request: HttpRequest, pk: int) -> HttpResponse:
         return _error(request, trajectory, "Controleer de verzuimmelding.", absence_form=form)
     try:
         services.absence_report(
-            actor=request.user,
+            actor=actor_of(request),
             trajectory=trajectory,
             occurred_at=form.cleaned_data["occurred_at"],
             reason=form.cleaned_data["reason"],
@@ -324,7 +325,7 @@ def trajectory_outcome(request: HttpRequest, pk: int) -> HttpResponse:
         return _error(request, trajectory, "Controleer het resultaat.", outcome_form=form)
     facts = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
     try:
-        services.outcome_record(actor=request.user, trajectory=trajectory, **facts)
+        services.outcome_record(actor=actor_of(request), trajectory=trajectory, **facts)
     except services.TrajectoryError as exc:
         return _error(request, trajectory, exc.message, outcome_form=form)
     messages.success(request, "Het resultaat is vastgelegd.")
@@ -561,7 +562,7 @@ def attendance_record(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.attendance_record(
-                actor=request.user,
+                actor=actor_of(request),
                 appointment=appointment,
                 status=form.cleaned_data["status"],
                 reason=form.cleaned_data["reason"],

@@ -1,7 +1,8 @@
 """The trajectory workflow as one table (R-TRJ-1, R-TRJ-2, R-TRJ-5), pure and typed.
 
-Every allowed step of a trajectory is one row of `TRANSITIONS`: from which state, by which
-action, to which state, who may take it (case manager or provider staff), which rule allows
+Every allowed step of a trajectory is one row of `TRANSITIONS` (core's workflow-table type,
+`opstap.core.workflow`, with two columns of its own): from which state, by which action, to
+which state, who may take it (case manager or provider staff), which rule allows
 it, whether a reason is required, and for which product codes it applies. Anything not in the
 table is refused by `check_transition` with a Dutch message that names the transition and says
 why (wrong state, wrong role, or not for this product code). The service layer calls
@@ -38,7 +39,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
 
+from opstap.core.errors import WorkflowError
 from opstap.core.roles import ROLE_NAMES_NL, RoleCode
+from opstap.core.workflow import Refusal, WorkflowTable, guard
+from opstap.core.workflow import Transition as _Transition
 
 __all__ = [
     "ACTION_LABELS_NL",
@@ -205,15 +209,12 @@ ACTION_LABELS_NL: Mapping[Action, str] = MappingProxyType(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Transition:
-    """One allowed step: `action` by one of `roles` moves `from_state` to `to_state`."""
+@dataclass(frozen=True)
+class Transition(_Transition[State, Action]):
+    """One allowed step: `action` by one of `roles` moves `from_state` to `to_state`; for
+    the trajectory also whether a reason is required and for which product codes."""
 
-    from_state: State
-    action: Action
-    to_state: State
-    roles: frozenset[RoleCode]
-    rule: str
+    roles: frozenset[RoleCode] = frozenset()
     reason_required: bool = False
     product_codes: frozenset[int] = ALL_PRODUCT_CODES
 
@@ -317,6 +318,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(_S.FINAL_REPORT_RECEIVED, _A.HAND_OVER, _S.HANDED_OVER, BOTH, "R-TRJ-6"),
 )
 # fmt: on
+TABLE: WorkflowTable[Transition] = WorkflowTable(TRANSITIONS)
 
 
 # --------------------------------------------------------------------------------------------
@@ -330,7 +332,7 @@ class RefusalReason(StrEnum):
     WRONG_ROLE = "wrong_role"
 
 
-class IllegalTransition(Exception):  # noqa: N818 (a domain term, not an "...Error")
+class IllegalTransition(WorkflowError):  # noqa: N818 (a domain term, not an "...Error")
     """A transition the workflow table does not allow; `str(exc)` is a Dutch message."""
 
     def __init__(
@@ -341,10 +343,7 @@ class IllegalTransition(Exception):  # noqa: N818 (a domain term, not an "...Err
         action: Action,
         reason: RefusalReason,
     ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.state = state
-        self.action = action
+        super().__init__(message, state=state, action=action)
         self.reason = reason
 
 
@@ -364,10 +363,6 @@ _ROLE_REFUSAL_NL: Mapping[Action, str] = MappingProxyType(
         Action.REQUEST_EXTENSION: "de aanbieder vraagt een verlenging aan",
         Action.REQUEST_RETURN: "de aanbieder meldt een kandidaat terug",
     }
-)
-
-_BY_ACTION: Mapping[Action, tuple[Transition, ...]] = MappingProxyType(
-    {action: tuple(t for t in TRANSITIONS if t.action is action) for action in Action}
 )
 
 
@@ -404,47 +399,51 @@ def check_transition(
     """
     state = State(state)
     action = Action(action)
-    roles = frozenset(role_codes)
     name = f"'{action.label}'"
-    rows = [t for t in _BY_ACTION[action] if t.from_state is state]
-    if not rows:
-        allowed_from = [t.from_state for t in _BY_ACTION[action]]
-        raise IllegalTransition(
-            f"{name} kan niet in de status '{state.label}'; dat kan alleen vanuit "
-            f"{_labels(allowed_from)}.",
+
+    def refuse(why: Refusal, rows: tuple[Transition, ...]) -> WorkflowError:
+        if why is Refusal.WRONG_STATE:
+            return IllegalTransition(
+                f"{name} kan niet in de status '{state.label}'; dat kan alleen vanuit "
+                f"{_labels(t.from_state for t in rows)}.",
+                state=state,
+                action=action,
+                reason=RefusalReason.WRONG_STATE,
+            )
+        if why is Refusal.NOT_APPLICABLE:
+            codes = frozenset().union(*(t.product_codes for t in rows))
+            message = (
+                f"{name} in de status '{state.label}' geldt niet voor producten met code "
+                f"{product_code}, alleen voor code {_codes(codes)}"
+            )
+            if product_code in DIRECT_ORDER_PRODUCT_CODES and codes <= QUOTE_PRODUCT_CODES:
+                message += "; producten met code 1 en 3 worden direct besteld, zonder offerte"
+            elif product_code in QUOTE_PRODUCT_CODES:
+                message += "; producten met code 2, 4 en 5 beginnen met een offerte"
+            return IllegalTransition(
+                message + " (R-TRJ-1).",
+                state=state,
+                action=action,
+                reason=RefusalReason.WRONG_PRODUCT_CODE,
+            )
+        allowed_roles: frozenset[RoleCode] = frozenset().union(*(t.roles for t in rows))
+        message = f"{name} mag alleen een {_role_names(allowed_roles)} doen"
+        if hint := _ROLE_REFUSAL_NL.get(action):
+            message += f": {hint}"
+        return IllegalTransition(
+            message + ".",
             state=state,
             action=action,
-            reason=RefusalReason.WRONG_STATE,
+            reason=RefusalReason.WRONG_ROLE,
         )
-    for_code = [t for t in rows if product_code in t.product_codes]
-    if not for_code:
-        codes = frozenset().union(*(t.product_codes for t in rows))
-        message = (
-            f"{name} in de status '{state.label}' geldt niet voor producten met code "
-            f"{product_code}, alleen voor code {_codes(codes)}"
-        )
-        if product_code in DIRECT_ORDER_PRODUCT_CODES and codes <= QUOTE_PRODUCT_CODES:
-            message += "; producten met code 1 en 3 worden direct besteld, zonder offerte"
-        elif product_code in QUOTE_PRODUCT_CODES:
-            message += "; producten met code 2, 4 en 5 beginnen met een offerte"
-        raise IllegalTransition(
-            message + " (R-TRJ-1).",
-            state=state,
-            action=action,
-            reason=RefusalReason.WRONG_PRODUCT_CODE,
-        )
-    for transition in for_code:
-        if transition.roles & roles:
-            return transition
-    allowed_roles = frozenset().union(*(t.roles for t in for_code))
-    message = f"{name} mag alleen een {_role_names(allowed_roles)} doen"
-    if hint := _ROLE_REFUSAL_NL.get(action):
-        message += f": {hint}"
-    raise IllegalTransition(
-        message + ".",
+
+    return guard(
+        TABLE,
         state=state,
         action=action,
-        reason=RefusalReason.WRONG_ROLE,
+        roles=frozenset(role_codes),
+        applies=lambda t: product_code in t.product_codes,
+        refuse=refuse,
     )
 
 

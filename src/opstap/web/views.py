@@ -14,7 +14,7 @@ from django.urls import reverse
 from opstap.core.access import permission_required, public_view
 from opstap.core.roles import Perm
 
-from .home import panels_for
+from .panels import panels_for
 
 
 def role_home_url(user: Any) -> str:
@@ -45,7 +45,7 @@ def _residents_to_portal(view: Any) -> Any:
 @_residents_to_portal
 @permission_required(Perm.HOME_VIEW)
 def home(request: HttpRequest) -> HttpResponse:
-    """Start page; each role's panels are registered by the apps (`web.home`)."""
+    """Start page; each role's panels are registered by the apps (`opstap.core.panels`)."""
     return render(request, "web/home.html", {"page_title": "Start", "panels": panels_for(request)})
 
 
@@ -142,7 +142,7 @@ def _is_api(request: HttpRequest) -> bool:
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if _is_api(request):
-        from opstap.api.errors import problem_response
+        from opstap.core.problems import problem_response
 
         return problem_response(
             404,
@@ -160,7 +160,7 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if _is_api(request):
-        from opstap.api.errors import problem_response
+        from opstap.core.problems import problem_response
 
         return problem_response(
             400, "Ongeldige invoer", "Het verzoek is ongeldig.", instance=request.path
@@ -170,7 +170,7 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if _is_api(request):
-        from opstap.api.errors import problem_response
+        from opstap.core.problems import problem_response
 
         return problem_response(
             403, "Geen toegang", "U heeft geen recht op deze handeling.", instance=request.path
@@ -185,7 +185,7 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     if _is_api(request):
-        from opstap.api.errors import problem_response
+        from opstap.core.problems import problem_response
 
         return problem_response(
             500,

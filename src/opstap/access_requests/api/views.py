@@ -13,7 +13,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, NotFound, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -26,15 +26,10 @@ from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log, audit_records_for_request
 from opstap.clients import selectors as client_selectors
 from opstap.core.access import HasOpstapPermission, get_object_for_user
+from opstap.core.actor import actor_of
 from opstap.core.roles import Perm
 
 from .serializers import AccessRequestCreateSerializer, AccessRequestSerializer
-
-
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "Deze handeling is nu niet mogelijk."
-    default_code = "conflict"
 
 
 def _after_commit(request_id: int) -> None:
@@ -54,13 +49,15 @@ class ClientAccessRequestsView(GenericAPIView[AccessRequest]):
 
     def _client(self) -> Any:
         return get_object_for_user(
-            self.request.user, client_selectors.clients_for(self.request.user), pk=self.kwargs["id"]
+            actor_of(self.request),
+            client_selectors.clients_for(actor_of(self.request)),
+            pk=self.kwargs["id"],
         )
 
     @extend_schema(responses=AccessRequestSerializer(many=True))
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         client = self._client()
-        rows = list(selectors.client_access_requests_for(request.user, client.pk))
+        rows = list(selectors.client_access_requests_for(actor_of(request), client.pk))
         audit_records_for_request(
             request,
             action=AuditAction.LIST,
@@ -77,19 +74,12 @@ class ClientAccessRequestsView(GenericAPIView[AccessRequest]):
         client = self._client()
         body = AccessRequestCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            access_request = services.access_request_create(
-                actor=request.user,
-                client=client,
-                note=body.validated_data["note"],
-                http_request=request,
-            )
-        except services.AccessRequestError as exc:
-            if exc.code == "not_found":
-                raise NotFound from exc
-            if exc.code == "already_open":
-                raise Conflict(exc.message) from exc
-            raise ValidationError({exc.field or "nonFieldErrors": [exc.message]}) from exc
+        access_request = services.access_request_create(
+            actor=actor_of(request),
+            client=client,
+            note=body.validated_data["note"],
+            http_request=request,
+        )
         _after_commit(access_request.pk)
         return Response(
             AccessRequestSerializer(access_request, context={"request": request}).data,
@@ -108,7 +98,7 @@ class AccessRequestViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet[Ac
     def get_queryset(self) -> QuerySet[AccessRequest]:
         if getattr(self, "swagger_fake_view", False):
             return AccessRequest.objects.none()
-        return selectors.access_requests_for(self.request.user)
+        return selectors.access_requests_for(actor_of(self.request))
 
     def _object(self) -> AccessRequest:
         return get_object_for_user(self.request.user, self.get_queryset(), pk=self.kwargs.get("pk"))

@@ -11,16 +11,16 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log, audit_records_for_request
 from opstap.clients import selectors, services
-from opstap.clients.counts_cache import CLIENT_COUNTS
 from opstap.clients.models import Client
+from opstap.clients.selectors import CLIENT_COUNTS
 from opstap.core.access import HasOpstapPermission, get_object_for_user
+from opstap.core.actor import actor_of
 from opstap.core.api.pagination import CachedCountPagination
 from opstap.core.roles import Perm
 from opstap.organisations.models import Municipality
@@ -42,10 +42,6 @@ FILTERS = [
     OpenApiParameter("q", OpenApiTypes.STR, description="Naam of klantnummer."),
     OpenApiParameter("sort", OpenApiTypes.STR, description="naam, -naam, klantnummer, trede, ..."),
 ]
-
-
-def _problem(exc: services.ClientError) -> ValidationError:
-    return ValidationError({exc.field or "nonFieldErrors": [exc.message]})
 
 
 class ClientPagination(CachedCountPagination):
@@ -98,7 +94,7 @@ class ClientViewSet(
             sort=params.get("sort") or "naam",
         )
         return selectors.caseload_list(
-            user=self.request.user, filters=filters, on=timezone.localdate()
+            user=actor_of(self.request), filters=filters, on=timezone.localdate()
         )
 
     def get_serializer_class(self) -> Any:
@@ -157,35 +153,29 @@ class ClientViewSet(
         data = dict(serializer.validated_data)
         user: Any = request.user
         municipality: Municipality = data.pop("municipality")
-        try:
-            client = services.client_create(
-                actor=user,
-                organisation=user.organisation,
-                bsn=data.pop("bsn"),
-                client_number=data.pop("client_number"),
-                first_name=data.pop("first_name"),
-                last_name=data.pop("last_name"),
-                date_of_birth=data.pop("date_of_birth"),
-                municipality=municipality,
-                ladder_step=data.pop("ladder_step"),
-                ladder_sub_status=data.pop("ladder_sub_status", ""),
-                case_manager=data.pop("case_manager", None),
-                **data,
-            )
-        except services.ClientError as exc:
-            raise _problem(exc) from exc
+        client = services.client_create(
+            actor=user,
+            organisation=user.organisation,
+            bsn=data.pop("bsn"),
+            client_number=data.pop("client_number"),
+            first_name=data.pop("first_name"),
+            last_name=data.pop("last_name"),
+            date_of_birth=data.pop("date_of_birth"),
+            municipality=municipality,
+            ladder_step=data.pop("ladder_step"),
+            ladder_sub_status=data.pop("ladder_sub_status", ""),
+            case_manager=data.pop("case_manager", None),
+            **data,
+        )
         return Response(self.get_serializer(client).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         client = self._client()
         serializer = self.get_serializer(client, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        try:
-            client = services.client_update(
-                actor=request.user, client=client, **serializer.validated_data
-            )
-        except services.ClientError as exc:
-            raise _problem(exc) from exc
+        client = services.client_update(
+            actor=actor_of(request), client=client, **serializer.validated_data
+        )
         return Response(self.get_serializer(client).data)
 
     @extend_schema(request=BsnSearchSerializer, responses=ClientSerializer(many=True))
@@ -195,7 +185,7 @@ class ClientViewSet(
         form = BsnSearchSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         bsn = "".join(ch for ch in form.validated_data["bsn"] if ch.isdigit())
-        clients = list(selectors.client_search_bsn(user=request.user, bsn=bsn))
+        clients = list(selectors.client_search_bsn(user=actor_of(request), bsn=bsn))
         audit_records_for_request(
             request,
             action=AuditAction.SEARCH,
@@ -229,15 +219,12 @@ class ClientViewSet(
         serializer = LadderStepChangeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
-            change = services.client_change_ladder_step(
-                actor=request.user,
-                client=client,
-                step=data["step"],
-                sub_status=data.get("sub_status", ""),
-                reason=data["reason"],
-                effective_date=data.get("effective_date"),
-            )
-        except services.ClientError as exc:
-            raise _problem(exc) from exc
+        change = services.client_change_ladder_step(
+            actor=actor_of(request),
+            client=client,
+            step=data["step"],
+            sub_status=data.get("sub_status", ""),
+            reason=data["reason"],
+            effective_date=data.get("effective_date"),
+        )
         return Response(LadderStepChangeSerializer(change).data, status=status.HTTP_201_CREATED)

@@ -91,5 +91,6 @@ class AuditedReadMixin:
             )
         serializer = self.get_serializer(rows, many=True)  # type: ignore[attr-defined]
         if page is not None:
-            return self.get_paginated_response(serializer.data)  # type: ignore[attr-defined]
+            paged: Response = self.get_paginated_response(serializer.data)  # type: ignore[attr-defined]
+            return paged
         return Response(serializer.data)

@@ -9,7 +9,7 @@ from rest_framework import pagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from opstap.web.counts_cache import CachedCountPaginator, CountsCache
+from opstap.core.counts import CachedCountPaginator, CountsCache
 
 
 class PageNumberPagination(pagination.PageNumberPagination):

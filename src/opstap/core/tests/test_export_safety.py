@@ -83,8 +83,8 @@ def test_no_xlsx_cell_is_a_formula(text: str) -> None:
 
 def test_finance_and_kpi_report_write_text_as_text() -> None:
     """R-SEC-6, R-INT-4: the model/KPI report writes a scenario name and text cells as text."""
-    from opstap.finance.exports import report_xlsx
-    from opstap.finance.report import Cell, Report, Table
+    from opstap.core.exports import report_xlsx
+    from opstap.core.reports import Cell, Report, Table
 
     report = Report(
         title="Rapport",

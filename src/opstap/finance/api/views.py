@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log, audit_records_for_request
 from opstap.core.access import HasOpstapPermission, scoped
+from opstap.core.actor import actor_of
 from opstap.core.roles import Perm
 from opstap.finance import selectors, services
 from opstap.finance.calculators import CALCULATORS, jsonable
@@ -81,7 +82,9 @@ class ScenarioViewSetBase(
     def get_queryset(self) -> QuerySet[Scenario]:
         if getattr(self, "swagger_fake_view", False):
             return Scenario.objects.none()
-        return selectors.scenarios_for(self.request.user, kind=self.kind).order_by("name", "id")
+        return selectors.scenarios_for(actor_of(self.request), kind=self.kind).order_by(
+            "name", "id"
+        )
 
     def get_serializer_context(self) -> dict[str, Any]:
         context = dict(super().get_serializer_context())
@@ -92,7 +95,7 @@ class ScenarioViewSetBase(
     def perform_create(self, serializer: Any) -> None:
         try:
             serializer.instance = services.scenario_save(
-                actor=self.request.user,
+                actor=actor_of(self.request),
                 organisation=_organisation(self.request),
                 kind=self.kind,
                 name=serializer.validated_data["name"],
@@ -107,7 +110,7 @@ class ScenarioViewSetBase(
         data = serializer.validated_data
         try:
             serializer.instance = services.scenario_save(
-                actor=self.request.user,
+                actor=actor_of(self.request),
                 organisation=_organisation(self.request),
                 kind=self.kind,
                 name=data.get("name", instance.name),
@@ -119,7 +122,7 @@ class ScenarioViewSetBase(
             raise _invalid(exc) from exc
 
     def perform_destroy(self, instance: Scenario) -> None:
-        services.scenario_delete(actor=self.request.user, scenario=instance)
+        services.scenario_delete(actor=actor_of(self.request), scenario=instance)
 
     @extend_schema(request=ComputeSerializer, responses=ComputeResultSerializer)
     @action(detail=False, methods=["post"], url_path="_compute")
@@ -203,7 +206,7 @@ class OutflowPremiumViewSet(
         data = serializer.validated_data
         try:
             serializer.instance = services.outflow_premium_determine(
-                actor=self.request.user,
+                actor=actor_of(self.request),
                 organisation=_organisation(self.request),
                 client_id=data["client_id"],
                 outflow_kind=data["outflow_kind"],
@@ -223,17 +226,17 @@ class OutflowPremiumViewSet(
             int(k): v for k, v in (body.validated_data.get("returned_to_benefit") or {}).items()
         }
         services.outflow_premium_pay_due(
-            actor=request.user,
+            actor=actor_of(request),
             organisation=_organisation(request),
             on=body.validated_data["on"],
             returned_to_benefit=returned,
         )
         return Response(
-            PremiumReportSerializer(selectors.premium_report(request.user)).data,
+            PremiumReportSerializer(selectors.premium_report(actor_of(request))).data,
             status=status.HTTP_200_OK,
         )
 
     @extend_schema(responses=PremiumReportSerializer)
     @action(detail=False, methods=["get"], url_path="_report")
     def report(self, request: Request) -> Response:
-        return Response(PremiumReportSerializer(selectors.premium_report(request.user)).data)
+        return Response(PremiumReportSerializer(selectors.premium_report(actor_of(request))).data)

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
+from opstap.core.errors import InvalidInputError
 
-class FinanceInputError(ValueError):
+
+class FinanceInputError(InvalidInputError, ValueError):
     """Input the model cannot compute with; `field` names the input (for problem+json)."""
-
-    def __init__(self, message: str, *, field: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
+from opstap.core.dutch import MONTHS_NL
+
 from .errors import FinanceInputError
 from .money import HUNDRED, whole
 
@@ -75,9 +77,6 @@ class Projection:
     @property
     def labels(self) -> list[str]:
         return [r.label for r in self.rows]
-
-
-MONTHS_NL = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 
 
 def period_label(scenario: Scenario, index: int) -> str:

@@ -1,6 +1,5 @@
-"""Money and percentages: the ONE place where amounts are rounded.
-
-Amounts are `Decimal` euros quantised to cents with ROUND_HALF_UP. Splitting a total over
+"""Money and percentages of the finance models, rounded by the foundation's one rule
+(`opstap.core.money`: cents, ROUND_HALF_UP). Splitting a total over
 parts (municipalities, shares of 100%) uses the largest-remainder method, so the rounded parts
 always add up to the rounded total exactly (R-FIN-1).
 """
@@ -8,7 +7,9 @@ always add up to the rounded total exactly (R-FIN-1).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, Decimal
+
+from opstap.core import money as core_money
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
@@ -25,17 +26,17 @@ def to_decimal(value: Decimal | int | str | float) -> Decimal:
 
 def money(value: Decimal | int | str | float) -> Decimal:
     """Round to cents, half up (the only rounding rule for amounts)."""
-    return to_decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+    return core_money.round_half_up(to_decimal(value), 2)
 
 
 def round_half_up(value: Decimal, places: int = 2) -> Decimal:
     """Round a non-money figure (percentage, count) half up to `places` decimals."""
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return core_money.round_half_up(value, places)
 
 
 def whole(value: Decimal) -> int:
     """A count of people from a computed figure: half up to a whole number."""
-    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return int(core_money.round_half_up(value, 0))
 
 
 def largest_remainder(weights: Sequence[Decimal], units: int) -> list[int]:

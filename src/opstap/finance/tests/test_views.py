@@ -189,13 +189,13 @@ def test_pdf_is_a4_council_layout(policy: User) -> None:
     """R-INT-4: the PDF is A4 portrait with the organisation's letterhead."""
     from weasyprint import HTML
 
-    from opstap.finance.charts import render_svg
-    from opstap.finance.exports import render_to_string
+    from opstap.core.charts import render_svg
+    from opstap.core.exports import render_to_string
 
     inputs = CALCULATORS["business_case"].defaults()
     _result, report = CALCULATORS["business_case"].run(inputs)
     html = render_to_string(
-        "finance/report_pdf.html",
+        "core/report_pdf.html",
         {
             "report": report,
             "charts": [render_svg(c) for c in report.charts],

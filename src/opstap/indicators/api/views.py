@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from opstap.core.access import HasOpstapPermission
+from opstap.core.actor import actor_of
 from opstap.core.roles import Perm
 from opstap.indicators import selectors
 from opstap.indicators.computation import Period, PeriodError
@@ -84,8 +85,8 @@ class ProviderIndicatorsView(APIView):
         provider = provider_for_user(request.user, pk)
         today = timezone.localdate()
         period = _period(request, today)
-        row = selectors.provider_indicators(request.user, provider, period=period, today=today)
-        products = selectors.product_rows(request.user, provider, period=period, today=today)
+        row = selectors.provider_indicators(actor_of(request), provider, period=period, today=today)
+        products = selectors.product_rows(actor_of(request), provider, period=period, today=today)
         return Response(ProviderIndicatorsSerializer(_shape(row, period, products)).data)
 
 
@@ -103,6 +104,6 @@ class ProviderIndicatorsListView(APIView):
     def get(self, request: Request) -> Response:
         today = timezone.localdate()
         period = _period(request, today)
-        comparison = selectors.provider_comparison(request.user, period=period, today=today)
+        comparison = selectors.provider_comparison(actor_of(request), period=period, today=today)
         data = [_shape(row, period, None) for row in comparison.rows]
         return Response(ProviderIndicatorsSerializer(data, many=True).data)

@@ -24,6 +24,7 @@ from rest_framework.response import Response
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log, audit_records_for_request
 from opstap.core.access import HasOpstapPermission, get_object_for_user, scoped
+from opstap.core.actor import actor_of
 from opstap.core.api.audited import AuditedReadMixin
 from opstap.core.roles import Perm
 from opstap.invoices import selectors, services
@@ -67,11 +68,6 @@ FILTERS = [
 ]
 
 
-def problem(exc: services.InvoiceError) -> ValidationError:
-    field = exc.field or "nonFieldErrors"
-    return ValidationError({field: [ErrorDetail(exc.message, code=exc.code)]})
-
-
 def _int(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
@@ -102,7 +98,7 @@ class InvoiceViewSet(
             bucket=params.get("bucket") or "",
         )
         return selectors.invoice_list(
-            user=self.request.user, filters=filters, on=timezone.localdate()
+            user=actor_of(self.request), filters=filters, on=timezone.localdate()
         )
 
     def _invoice(self) -> Invoice:
@@ -161,43 +157,38 @@ class InvoiceViewSet(
                     ]
                 }
             )
-        try:
-            invoice = services.invoice_submit(
-                actor=request.user,
-                trajectory=trajectory,
-                invoice_number=data["invoice_number"],
-                invoice_date=data["invoice_date"],
-                milestone=data["milestone"],
-                amount_excl=data["amount_excl"],
-                vat=data["vat"],
-                amount_incl=data["amount_incl"],
-                client_number=data["client_number"],
-                client_surname=data["client_surname"],
-                period_start=data.get("period_start"),
-                period_end=data.get("period_end"),
-                hourly_rate=data.get("hourly_rate"),
-                logbook=[
-                    {"date": e["date"].isoformat(), "hours": str(e["hours"])}
-                    for e in data.get("logbook", [])
-                ],
-                lines=[
-                    services.LineInput(
-                        description=line["description"],
-                        amount_excl=line["amount_excl"],
-                        vat_code=line["vat_code"],
-                        vat=line.get("vat"),
-                    )
-                    for line in data.get("lines", [])
-                ],
-                source=InvoiceSource.API,
-                structured_data={k: str(v) for k, v in request.data.items()}
-                if hasattr(request.data, "items")
-                else {},
-            )
-        except services.InvoiceError as exc:
-            if exc.code == "not_found":
-                raise NotFound(exc.message) from exc
-            raise problem(exc) from exc
+        invoice = services.invoice_submit(
+            actor=actor_of(request),
+            trajectory=trajectory,
+            invoice_number=data["invoice_number"],
+            invoice_date=data["invoice_date"],
+            milestone=data["milestone"],
+            amount_excl=data["amount_excl"],
+            vat=data["vat"],
+            amount_incl=data["amount_incl"],
+            client_number=data["client_number"],
+            client_surname=data["client_surname"],
+            period_start=data.get("period_start"),
+            period_end=data.get("period_end"),
+            hourly_rate=data.get("hourly_rate"),
+            logbook=[
+                {"date": e["date"].isoformat(), "hours": str(e["hours"])}
+                for e in data.get("logbook", [])
+            ],
+            lines=[
+                services.LineInput(
+                    description=line["description"],
+                    amount_excl=line["amount_excl"],
+                    vat_code=line["vat_code"],
+                    vat=line.get("vat"),
+                )
+                for line in data.get("lines", [])
+            ],
+            source=InvoiceSource.API,
+            structured_data={k: str(v) for k, v in request.data.items()}
+            if hasattr(request.data, "items")
+            else {},
+        )
         return Response(
             InvoiceDetailSerializer(self._fresh(invoice.pk)).data, status=status.HTTP_201_CREATED
         )
@@ -213,12 +204,9 @@ class InvoiceViewSet(
         invoice = self._invoice()
         body = DecisionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            services.invoice_approve(
-                actor=request.user, invoice=invoice, note=body.validated_data["note"]
-            )
-        except services.InvoiceError as exc:
-            raise problem(exc) from exc
+        services.invoice_approve(
+            actor=actor_of(request), invoice=invoice, note=body.validated_data["note"]
+        )
         return Response(InvoiceDetailSerializer(self._invoice()).data)
 
     @extend_schema(request=RejectSerializer, responses=InvoiceDetailSerializer)
@@ -227,12 +215,9 @@ class InvoiceViewSet(
         invoice = self._invoice()
         body = RejectSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            services.invoice_reject(
-                actor=request.user, invoice=invoice, reason=body.validated_data["reason"]
-            )
-        except services.InvoiceError as exc:
-            raise problem(exc) from exc
+        services.invoice_reject(
+            actor=actor_of(request), invoice=invoice, reason=body.validated_data["reason"]
+        )
         return Response(InvoiceDetailSerializer(self._invoice()).data)
 
 
@@ -252,7 +237,7 @@ class CreditNoteViewSet(
     def get_queryset(self) -> QuerySet[CreditNote]:
         if getattr(self, "swagger_fake_view", False):
             return CreditNote.objects.none()
-        return selectors.credit_notes_for(self.request.user).order_by("-credit_date", "-id")
+        return selectors.credit_notes_for(actor_of(self.request)).order_by("-credit_date", "-id")
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         body = CreditNoteSerializer(data=request.data)
@@ -267,19 +252,16 @@ class CreditNoteViewSet(
         invoice = get_object_for_user(
             request.user, Invoice.objects.all(), pk=getattr(data["invoice"], "pk", None)
         )
-        try:
-            note = services.credit_note_create(
-                actor=request.user,
-                invoice=invoice,
-                number=data["number"],
-                credit_date=data["credit_date"],
-                reason=data["reason"],
-                amount_excl=data["amount_excl"],
-                vat=data["vat"],
-                amount_incl=data["amount_incl"],
-            )
-        except services.InvoiceError as exc:
-            raise problem(exc) from exc
+        note = services.credit_note_create(
+            actor=actor_of(request),
+            invoice=invoice,
+            number=data["number"],
+            credit_date=data["credit_date"],
+            reason=data["reason"],
+            amount_excl=data["amount_excl"],
+            vat=data["vat"],
+            amount_incl=data["amount_incl"],
+        )
         return Response(CreditNoteSerializer(note).data, status=status.HTTP_201_CREATED)
 
 
@@ -301,7 +283,7 @@ class PaymentBatchViewSet(
     def get_queryset(self) -> QuerySet[PaymentBatch]:
         if getattr(self, "swagger_fake_view", False):
             return PaymentBatch.objects.none()
-        return selectors.payment_batches_for(self.request.user)
+        return selectors.payment_batches_for(actor_of(self.request))
 
     def _batch(self) -> PaymentBatch:
         return get_object_for_user(
@@ -311,20 +293,14 @@ class PaymentBatchViewSet(
     @extend_schema(request=None, responses={201: PaymentBatchSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Put every approved invoice in a new batch (400 when there is nothing to pay)."""
-        try:
-            batch = services.payment_batch_create(actor=request.user)
-        except services.InvoiceError as exc:
-            raise problem(exc) from exc
+        batch = services.payment_batch_create(actor=actor_of(request))
         return Response(PaymentBatchSerializer(batch).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=PaymentBatchSerializer)
     @action(detail=True, methods=["post"])
     def export(self, request: Request, pk: str | None = None) -> Response:
         """Export once; a second export returns the same files and checksum."""
-        try:
-            batch = services.payment_batch_export(actor=request.user, batch=self._batch())
-        except services.InvoiceError as exc:
-            raise problem(exc) from exc
+        batch = services.payment_batch_export(actor=actor_of(request), batch=self._batch())
         return Response(PaymentBatchSerializer(batch).data)
 
     @extend_schema(
@@ -395,7 +371,7 @@ class PlacementFeeClaimViewSet(AuditedReadMixin, viewsets.GenericViewSet[Placeme
     def get_queryset(self) -> QuerySet[PlacementFeeClaim]:
         if getattr(self, "swagger_fake_view", False):
             return PlacementFeeClaim.objects.none()
-        qs = selectors.placement_claims_for(self.request.user).order_by("-submitted_at", "-id")
+        qs = selectors.placement_claims_for(actor_of(self.request)).order_by("-submitted_at", "-id")
         if trajectory := _int(self.request.query_params.get("trajectory")):
             qs = qs.filter(trajectory_id=trajectory)
         return qs
@@ -418,26 +394,21 @@ class PlacementFeeClaimViewSet(AuditedReadMixin, viewsets.GenericViewSet[Placeme
         body.is_valid(raise_exception=True)
         data = body.validated_data
         trajectory = _visible_trajectory(request, int(data["trajectory"]))
-        try:
-            claim = services.placement_fee_claim_submit(
-                actor=request.user,
-                trajectory=trajectory,
-                invoice_number=data["invoice_number"],
-                invoice_date=data["invoice_date"],
-                employer=data["employer"],
-                placement_start=data["placement_start"],
-                hours_per_week=data["hours_per_week"],
-                contract_months=data.get("contract_months"),
-                probation_end=data.get("probation_end"),
-                client_hour_restriction=data.get("client_hour_restriction"),
-                contract=data.get("contract"),
-                pdf=data.get("pdf"),
-                source=InvoiceSource.API,
-            )
-        except services.InvoiceError as exc:
-            if exc.code == "not_found":
-                raise NotFound(exc.message) from exc
-            raise problem(exc) from exc
+        claim = services.placement_fee_claim_submit(
+            actor=actor_of(request),
+            trajectory=trajectory,
+            invoice_number=data["invoice_number"],
+            invoice_date=data["invoice_date"],
+            employer=data["employer"],
+            placement_start=data["placement_start"],
+            hours_per_week=data["hours_per_week"],
+            contract_months=data.get("contract_months"),
+            probation_end=data.get("probation_end"),
+            client_hour_restriction=data.get("client_hour_restriction"),
+            contract=data.get("contract"),
+            pdf=data.get("pdf"),
+            source=InvoiceSource.API,
+        )
         fresh = self.get_queryset().get(pk=claim.pk)
         return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
 
@@ -458,7 +429,7 @@ class TravelClaimViewSet(AuditedReadMixin, viewsets.GenericViewSet[TravelClaim])
         if getattr(self, "swagger_fake_view", False):
             return TravelClaim.objects.none()
         qs = (
-            selectors.travel_claims_for(self.request.user)
+            selectors.travel_claims_for(actor_of(self.request))
             .prefetch_related("trips")
             .order_by("-entered_at", "-id")
         )
@@ -477,20 +448,15 @@ class TravelClaimViewSet(AuditedReadMixin, viewsets.GenericViewSet[TravelClaim])
         body.is_valid(raise_exception=True)
         data = body.validated_data
         trajectory = _visible_trajectory(request, int(data["trajectory"]))
-        try:
-            claim = services.travel_claim_submit(
-                actor=request.user,
-                trajectory=trajectory,
-                trips=[
-                    services.TripInput(t["trip_date"], t["single_trip_km"], t["amount"])
-                    for t in data["trips"]
-                ],
-                attended_on=data.get("attended_on", []),
-            )
-        except services.InvoiceError as exc:
-            if exc.code == "forbidden":
-                raise PermissionDenied(exc.message) from exc
-            raise problem(exc) from exc
+        claim = services.travel_claim_submit(
+            actor=actor_of(request),
+            trajectory=trajectory,
+            trips=[
+                services.TripInput(t["trip_date"], t["single_trip_km"], t["amount"])
+                for t in data["trips"]
+            ],
+            attended_on=data.get("attended_on", []),
+        )
         fresh = self.get_queryset().get(pk=claim.pk)
         return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
 
@@ -519,12 +485,9 @@ class PaymentRulesViewSet(viewsets.ViewSet):
         organisation_id = getattr(request.user, "organisation_id", None)
         if organisation_id is None:
             raise PermissionDenied("Uw account hoort niet bij een organisatie.")
-        try:
-            assessment = services.payment_rules_evaluate(
-                organisation_id=int(organisation_id), **evaluate_arguments(data)
-            )
-        except services.InvoiceError as exc:
-            raise problem(exc) from exc
+        assessment = services.payment_rules_evaluate(
+            organisation_id=int(organisation_id), **evaluate_arguments(data)
+        )
         return Response(PaymentRulesResultSerializer(evaluate_result(assessment)).data)
 
 
@@ -543,7 +506,7 @@ def evaluate_arguments(data: dict[str, Any]) -> dict[str, Any]:
         )
     except pr.PriceTermsInvalidError as exc:
         raise ValidationError(
-            {f"priceTerms.{_camel(exc.field)}": [ErrorDetail(str(exc), code="invalid")]}
+            {f"priceTerms.{_camel(exc.field or '')}": [ErrorDetail(str(exc), code="invalid")]}
         ) from exc
     adjustment = None
     if data.get("adjustment"):

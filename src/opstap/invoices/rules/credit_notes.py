@@ -14,10 +14,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from opstap.core.errors import InvalidInputError
 from opstap.invoices.money import ZERO, Totals
 
 
-class CreditNoteError(ValueError):
+class CreditNoteError(InvalidInputError, ValueError):
     """A credit note the rules refuse; the message is Dutch."""
 
 

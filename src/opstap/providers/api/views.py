@@ -20,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from opstap.core.access import HasOpstapPermission, get_object_for_user, scoped
+from opstap.core.actor import actor_of
 from opstap.core.roles import Perm
 from opstap.providers import selectors, services
 from opstap.providers.models import Product, ProductChangeProposal, ProductPrice, Provider, Tile
@@ -62,7 +63,7 @@ class ProviderViewSet(viewsets.ReadOnlyModelViewSet[Provider]):
     def get_queryset(self) -> QuerySet[Provider]:
         if getattr(self, "swagger_fake_view", False):
             return Provider.objects.none()
-        return selectors.providers_for(self.request.user)
+        return selectors.providers_for(actor_of(self.request))
 
 
 GUIDE_PARAMETERS = [
@@ -166,7 +167,7 @@ class ProductViewSet(
             max_price=price,
             max_duration_days=_int(params, "maxDurationDays"),
         )
-        return selectors.guide_products(self.request.user, query, on=timezone.localdate())
+        return selectors.guide_products(actor_of(self.request), query, on=timezone.localdate())
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """One product by id, also when it is ended or its provider is not active (the list
@@ -308,7 +309,7 @@ class ProductChangeProposalViewSet(
     def get_queryset(self) -> QuerySet[ProductChangeProposal]:
         if getattr(self, "swagger_fake_view", False):
             return ProductChangeProposal.objects.none()
-        return selectors.proposals_for(self.request.user)
+        return selectors.proposals_for(actor_of(self.request))
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)

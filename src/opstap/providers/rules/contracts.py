@@ -21,11 +21,13 @@ from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 
+from opstap.core.errors import InvalidInputError
+
 MAX_TERMS = 4  # 1 + 1 + 1 + 1
 EXTENSION_NOTICE_MONTHS = 2
 
 
-class ContractRuleError(ValueError):
+class ContractRuleError(InvalidInputError, ValueError):
     """A contract request that the rules refuse; the message is Dutch, for the user."""
 
 

@@ -1,5 +1,5 @@
-"""Money rules of the provider network (R-NET-6, R-NET-7): the one place where prices are
-rounded. Amounts are Decimal euros quantised to cents with ROUND_HALF_UP.
+"""Money rules of the provider network (R-NET-6, R-NET-7). Amounts are Decimal euros rounded
+to cents half up by the foundation (`opstap.core.money`, the one rounding rule).
 
 - Indexation (R-NET-6): new price = old price * (1 + percentage / 100), rounded to cents.
   Prices are fixed in the first contract year: a price is indexable on 1 January of year Y
@@ -11,34 +11,33 @@ rounded. Amounts are Decimal euros quantised to cents with ROUND_HALF_UP.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 
-CENT = Decimal("0.01")
+from opstap.core import money
+from opstap.core.dutch import format_number
+from opstap.core.errors import InvalidInputError
+
 MAX_CPI_PERCENTAGE = Decimal("25")
 MIN_CPI_PERCENTAGE = Decimal("-10")
 
 
-class MoneyRuleError(ValueError):
+class MoneyRuleError(InvalidInputError, ValueError):
     """Money input the rules refuse; Dutch message for the user."""
 
 
 def to_cents(amount: Decimal | int | str) -> Decimal:
-    """Quantise to cents, half-up (the single rounding point)."""
+    """Quantise to cents, half-up (core's rounding); `MoneyRuleError` for no amount."""
     try:
-        value = Decimal(amount)
-    except (InvalidOperation, TypeError, ValueError) as exc:
+        return money.to_cents(amount)
+    except ValueError as exc:
         raise MoneyRuleError(f"'{amount}' is geen geldig bedrag.") from exc
-    if not value.is_finite():
-        raise MoneyRuleError(f"'{amount}' is geen geldig bedrag.")
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def format_eur(amount: Decimal) -> str:
-    """Dutch notation: EUR 1.234,50."""
-    text = f"{to_cents(amount):,.2f}"
-    return "EUR " + text.replace(",", "_").replace(".", ",").replace("_", ".")
+    """Dutch notation as the network's letters write it: EUR 1.234,50."""
+    return "EUR " + format_number(to_cents(amount), 2)
 
 
 def check_cpi_percentage(percentage: Decimal) -> Decimal:
@@ -47,7 +46,7 @@ def check_cpi_percentage(percentage: Decimal) -> Decimal:
             f"Een CPI-percentage van {percentage}% is niet aannemelijk "
             f"(toegestaan: {MIN_CPI_PERCENTAGE}% tot {MAX_CPI_PERCENTAGE}%)."
         )
-    return percentage.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return money.round_half_up(percentage, 2)
 
 
 def indexed(amount: Decimal, percentage: Decimal) -> Decimal:

@@ -7,20 +7,16 @@ from collections.abc import Mapping
 from typing import Any
 
 from opstap.accounts.models import User
+from opstap.core.errors import InvalidInputError
 from opstap.notifications.services import NotificationError, notification_send
 from opstap.providers.models import Provider, ProviderEvent
 
 __all__ = ["ProviderError"]
 
 
-class ProviderError(Exception):
+class ProviderError(InvalidInputError):
     """A request about providers that cannot be honoured; the message is for the user.
     `field` names the argument the message is about (the API reports it in invalidParams)."""
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 def _event(

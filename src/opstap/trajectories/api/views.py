@@ -14,7 +14,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -22,13 +21,14 @@ from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log, audit_records_for_request
 from opstap.clients.models import Client
 from opstap.core.access import HasOpstapPermission, get_object_for_user, scoped
+from opstap.core.actor import actor_of
 from opstap.core.api.pagination import CachedCountPagination
+from opstap.core.errors import InvalidInputError
 from opstap.core.roles import Perm
 from opstap.providers.models import Product
 from opstap.trajectories import selectors, services
-from opstap.trajectories.counts_cache import TRAJECTORY_COUNTS
 from opstap.trajectories.models import Appointment, Deadline, Trajectory, TrajectoryEvent
-from opstap.trajectories.workflow import IllegalTransition
+from opstap.trajectories.selectors import TRAJECTORY_COUNTS
 
 from .serializers import (
     AbsenceSerializer,
@@ -51,28 +51,13 @@ FILTERS = [
 ]
 
 
-class TransitionRefused(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "Deze handeling is niet toegestaan."
-    default_code = "illegal_transition"
-
-
-def _problem(exc: services.TrajectoryError) -> ValidationError:
-    from rest_framework.exceptions import ErrorDetail
-
-    field = exc.field or "nonFieldErrors"
-    return ValidationError({field: [ErrorDetail(exc.message, code=exc.code)]})
-
-
 def _visible_or_invalid(user: Any, qs: QuerySet[Any], pk: int, *, field: str, noun: str) -> Any:
     """The row `pk` of `qs` the user may see, else a validation error on `field` that reads
     the same whether the row is missing or out of scope (R-SEC-1: existence is not leaked)."""
     row: Model | None = scoped(user, qs).filter(pk=pk).first()
     if row is None:
-        from rest_framework.exceptions import ErrorDetail
-
         message = f"{noun} bestaat niet of u heeft er geen toegang toe."
-        raise ValidationError({field: [ErrorDetail(message, code="does_not_exist")]})
+        raise InvalidInputError(message, field=field, code="does_not_exist")
     return row
 
 
@@ -133,7 +118,7 @@ class TrajectoryViewSet(
             overdue=(params.get("overdue") or "").lower() in {"1", "true", "ja"},
         )
         qs = selectors.trajectory_list(
-            user=self.request.user, filters=filters, on=timezone.localdate()
+            user=actor_of(self.request), filters=filters, on=timezone.localdate()
         )
         if self.action == "list":
             # A page of 100 rows: load only the related columns the list shape shows.
@@ -205,21 +190,18 @@ class TrajectoryViewSet(
             field="product",
             noun="Dit product",
         )
-        try:
-            created = services.trajectory_order(
-                actor=request.user,
-                client=client,
-                product=product,
-                rotonde_exit=data["rotonde_exit"],
-                rotonde_skip_reason=data["rotonde_skip_reason"],
-                aim_tiles=data["aim_tiles"],
-                aim_description=data["aim_description"],
-                wished_start=data["wished_start"],
-                absence_risk=data["absence_risk"],
-                budget=data["budget"],
-            )
-        except services.TrajectoryError as exc:
-            raise _problem(exc) from exc
+        created = services.trajectory_order(
+            actor=actor_of(request),
+            client=client,
+            product=product,
+            rotonde_exit=data["rotonde_exit"],
+            rotonde_skip_reason=data["rotonde_skip_reason"],
+            aim_tiles=data["aim_tiles"],
+            aim_description=data["aim_description"],
+            wished_start=data["wished_start"],
+            absence_risk=data["absence_risk"],
+            budget=data["budget"],
+        )
         self.kwargs["pk"] = created.pk
         location = request.build_absolute_uri(
             reverse("api:trajectory-detail", kwargs={"pk": created.pk})
@@ -237,18 +219,13 @@ class TrajectoryViewSet(
         trajectory = self._trajectory()
         body = TransitionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            services.trajectory_transition(
-                actor=request.user,
-                trajectory=trajectory,
-                action=body.validated_data["action"],
-                reason=body.validated_data["reason"],
-                payload=body.validated_data["payload"],
-            )
-        except IllegalTransition as exc:
-            raise TransitionRefused(str(exc)) from exc
-        except services.TrajectoryError as exc:
-            raise _problem(exc) from exc
+        services.trajectory_transition(
+            actor=actor_of(request),
+            trajectory=trajectory,
+            action=body.validated_data["action"],
+            reason=body.validated_data["reason"],
+            payload=body.validated_data["payload"],
+        )
         return Response(TrajectoryDetailSerializer(self._trajectory()).data)
 
     @extend_schema(methods=["GET"], responses=DocumentSerializer(many=True))
@@ -264,24 +241,19 @@ class TrajectoryViewSet(
         body = DocumentCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        try:
-            document = services.trajectory_document_submit(
-                actor=request.user,
-                trajectory=trajectory,
-                kind=data["kind"],
-                title=data["title"],
-                text=data["text"],
-                goals=data["goals"],
-                result_agreements=data["result_agreements"],
-                signed_by_candidate=data["signed_by_candidate"],
-                upload=data.get("file"),
-                reason=data["reason"],
-                payload=data["payload"],
-            )
-        except IllegalTransition as exc:
-            raise TransitionRefused(str(exc)) from exc
-        except services.TrajectoryError as exc:
-            raise _problem(exc) from exc
+        document = services.trajectory_document_submit(
+            actor=actor_of(request),
+            trajectory=trajectory,
+            kind=data["kind"],
+            title=data["title"],
+            text=data["text"],
+            goals=data["goals"],
+            result_agreements=data["result_agreements"],
+            signed_by_candidate=data["signed_by_candidate"],
+            upload=data.get("file"),
+            reason=data["reason"],
+            payload=data["payload"],
+        )
         return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(methods=["GET"], responses=AbsenceSerializer(many=True))
@@ -299,16 +271,13 @@ class TrajectoryViewSet(
             )
         body = AbsenceSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            absence = services.absence_report(
-                actor=request.user,
-                trajectory=trajectory,
-                occurred_at=body.validated_data["occurred_at"],
-                reason=body.validated_data["reason"],
-                problematic=body.validated_data.get("problematic", False),
-            )
-        except services.TrajectoryError as exc:
-            raise _problem(exc) from exc
+        absence = services.absence_report(
+            actor=actor_of(request),
+            trajectory=trajectory,
+            occurred_at=body.validated_data["occurred_at"],
+            reason=body.validated_data["reason"],
+            problematic=body.validated_data.get("problematic", False),
+        )
         return Response(AbsenceSerializer(absence).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(methods=["GET"], responses=AppointmentSerializer(many=True))
@@ -327,15 +296,12 @@ class TrajectoryViewSet(
             )
         body = AppointmentSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            appointment = services.appointment_create(
-                actor=request.user,
-                trajectory=trajectory,
-                starts_at=body.validated_data["starts_at"],
-                description=body.validated_data.get("description", ""),
-            )
-        except services.TrajectoryError as exc:
-            raise _problem(exc) from exc
+        appointment = services.appointment_create(
+            actor=actor_of(request),
+            trajectory=trajectory,
+            starts_at=body.validated_data["starts_at"],
+            description=body.validated_data.get("description", ""),
+        )
         return Response(AppointmentSerializer(appointment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=AttendanceSerializer, responses=AppointmentSerializer)
@@ -355,14 +321,11 @@ class TrajectoryViewSet(
         )
         body = AttendanceSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            appointment = services.attendance_record(
-                actor=request.user,
-                appointment=appointment,
-                status=body.validated_data["status"],
-                reason=body.validated_data["reason"],
-                problematic=body.validated_data["problematic"],
-            )
-        except services.TrajectoryError as exc:
-            raise _problem(exc) from exc
+        appointment = services.attendance_record(
+            actor=actor_of(request),
+            appointment=appointment,
+            status=body.validated_data["status"],
+            reason=body.validated_data["reason"],
+            problematic=body.validated_data["problematic"],
+        )
         return Response(AppointmentSerializer(appointment).data)

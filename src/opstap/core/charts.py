@@ -1,12 +1,22 @@
-"""Server-rendered SVG charts (no script needed under our CSP). Every chart is shown next to
-its table alternative; the SVG carries a <title> and role="img"."""
+"""The chart kit: server-rendered SVG (no script needed under our CSP). Every chart is shown
+next to its table alternative; the SVG carries a <title> and role="img".
+
+- `render_svg(chart)`: a line or (grouped) bar chart over labels, from a `reports.Chart`
+  (finance models, KPI trends);
+- `horizontal_bars(bars, title=...)`: one bar per named row, e.g. an indicator per provider,
+  with an optional norm line.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .report import Chart
+from .dutch import format_number, format_percent
+from .reports import Chart
 
 WIDTH, HEIGHT = 640, 320
 LEFT, RIGHT, TOP, BOTTOM = 80, 16, 24, 56
@@ -15,14 +25,14 @@ COLOURS = ("#0b4f8a", "#c4561a", "#1e6b35", "#7a3b8f", "#8a6d0b", "#4a4a4a")
 
 def _fmt(value: float, unit: str) -> str:
     if unit == "pct":
-        return f"{value:.1f}%".replace(".", ",")
+        return format_percent(value, 1)
     if unit == "money":
         if abs(value) >= 1_000_000:
-            return f"€ {value / 1_000_000:.1f} mln".replace(".", ",")
+            return f"€ {format_number(value / 1_000_000, 1)} mln"
         if abs(value) >= 1_000:
             return f"€ {value / 1_000:.0f}k"
         return f"€ {value:.0f}"
-    return f"{value:,.0f}".replace(",", ".")
+    return format_number(value)
 
 
 def render_svg(chart: Chart) -> SafeString:
@@ -113,6 +123,77 @@ def render_svg(chart: Chart) -> SafeString:
             'stroke="#a4262c" stroke-width="2" stroke-dasharray="4 3"/>'
             f'<text x="{WIDTH - RIGHT}" y="{ry - 4:.1f}" text-anchor="end" font-size="11" '
             f'fill="#a4262c">{escape(chart.reference_label)}</text>'
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308  (every text above is escaped)
+
+
+COLOUR_MET = "#1e6b35"
+COLOUR_NOT_MET = "#a4262c"
+COLOUR_INFO = "#0b4f8a"
+BAR_LABEL_W = 220
+BAR_RIGHT = 70
+BAR_H = 22
+BAR_GAP = 8
+BAR_TOP = 28
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One row of a horizontal bar chart: `value` None shows `display` without a bar."""
+
+    label: str
+    value: float | None
+    display: str
+    colour: str = COLOUR_INFO
+
+
+def horizontal_bars(
+    bars: Sequence[Bar],
+    *,
+    title: str,
+    top: float,
+    norm: float | None = None,
+    norm_label: str = "",
+    element_id: str = "bars-chart-title",
+) -> SafeString:
+    """One horizontal bar per row, scaled to `top`; `norm` draws a dashed vertical line."""
+    if not bars:
+        return mark_safe("")
+    plot_w = WIDTH - BAR_LABEL_W - BAR_RIGHT
+    height = BAR_TOP + len(bars) * (BAR_H + BAR_GAP) + 10
+    parts = [
+        f'<svg class="opstap-svg-chart" viewBox="0 0 {WIDTH} {height}" role="img" '
+        f'aria-labelledby="{element_id}" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{element_id}">{escape(title)}</title>',
+    ]
+    for i, bar in enumerate(bars):
+        y = BAR_TOP + i * (BAR_H + BAR_GAP)
+        name = bar.label if len(bar.label) <= 32 else bar.label[:31] + "…"
+        parts.append(
+            f'<text x="{BAR_LABEL_W - 8}" y="{y + BAR_H * 0.7:.1f}" text-anchor="end" '
+            f'font-size="12" fill="#222">{escape(name)}</text>'
+        )
+        if bar.value is None:
+            parts.append(
+                f'<text x="{BAR_LABEL_W + 4}" y="{y + BAR_H * 0.7:.1f}" font-size="12" '
+                f'fill="#4a4a4a">{escape(bar.display)}</text>'
+            )
+            continue
+        width = max(bar.value / top * plot_w, 1.0)
+        parts.append(
+            f'<rect x="{BAR_LABEL_W}" y="{y}" width="{width:.1f}" height="{BAR_H}" '
+            f'fill="{bar.colour}"/>'
+            f'<text x="{BAR_LABEL_W + width + 4:.1f}" y="{y + BAR_H * 0.7:.1f}" font-size="12" '
+            f'fill="#222">{escape(bar.display)}</text>'
+        )
+    if norm is not None:
+        x = BAR_LABEL_W + norm / top * plot_w
+        parts.append(
+            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{BAR_TOP - 8}" y2="{height - 6}" '
+            'stroke="#333" stroke-width="2" stroke-dasharray="4 3"/>'
+            f'<text x="{x:.1f}" y="{BAR_TOP - 12}" text-anchor="middle" font-size="11" '
+            f'fill="#333">{escape(norm_label)}</text>'
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308  (every text above is escaped)

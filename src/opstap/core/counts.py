@@ -1,5 +1,6 @@
-"""Short-lived, exact caches of counts over one table (issues 4 and 6: lists at national
-scale).
+"""The counts cache: short-lived, exact caches of counts over one table (issues 4 and 6:
+lists at national scale). Used by the clients' caseload and the trajectory lists (pages and
+API); the paginators here are used by the API and the overview pages.
 
 A paginated list shows its total, and a chart of a caseload shows counts per group. At
 national scale such a count scans tens of thousands of index entries on every page view
@@ -10,9 +11,9 @@ those counts in Django's cache, for one table (one *namespace*):
   the date are part of it: a different scope or filter can never read another one's count;
 - only counts over the namespace's table alone are cached (no join, no subquery): those are
   the ones a write to that table can change, and every write bumps the organisation's
-  version of the namespace (the owning app connects `post_save`/`post_delete`, and calls
-  `changed_now_and_on_commit` after bulk writes and `.update()`), which makes all its cached
-  counts unreachable at once;
+  version of the namespace (the owning app calls `connect_writes(Model)` from its
+  `AppConfig.ready`, and `changed_now_and_on_commit` after bulk writes and `.update()`),
+  which makes all its cached counts unreachable at once;
 - entries live `ttl_seconds` at most, the bound for writes outside the ORM or, with the
   default per-process memory cache, for writes handled by another worker process (point
   CACHES at a shared cache such as Redis, `REDIS_URL`, to make invalidation global).
@@ -31,7 +32,8 @@ from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -99,6 +101,16 @@ class CountsCache:
             cache.set(key, (counts, computed_at), self.ttl_seconds)
         return counts, computed_at
 
+    def connect_writes(self, model: type[Model]) -> None:
+        """Bump the version of the row's organisation on every save and delete of `model`."""
+
+        def on_write(sender: Any, instance: Any, **kwargs: Any) -> None:
+            self.changed_now_and_on_commit(getattr(instance, "organisation_id", None))
+
+        uid = f"{self.prefix}:{model._meta.label_lower}"
+        post_save.connect(on_write, sender=model, dispatch_uid=f"{uid}:save", weak=False)
+        post_delete.connect(on_write, sender=model, dispatch_uid=f"{uid}:delete", weak=False)
+
     def count(self, qs: QuerySet[Any], *, organisation_id: int | None) -> int:
         """`qs.count()` through the cache: paging through a long list counts it once, not on
         every page."""
@@ -114,7 +126,7 @@ class CountsCache:
         return count
 
 
-class CachedCountPaginator(Paginator):
+class CachedCountPaginator(Paginator):  # type: ignore[type-arg]  # not generic at runtime
     """Counts through a `CountsCache` (exact: recounted after any write to the table)."""
 
     def __init__(
@@ -136,7 +148,7 @@ class CachedCountPaginator(Paginator):
         return self.counts.count(self.object_list, organisation_id=self.organisation_id)
 
 
-class CappedCountPaginator(Paginator):
+class CappedCountPaginator(Paginator):  # type: ignore[type-arg]  # not generic at runtime
     """Counts at most `cap` + 1 rows (`SELECT COUNT(*) FROM (… LIMIT cap + 1)`): a screen
     says "meer dan 1.000" instead of counting every one of 500,000 visible rows, and the
     database stops as soon as it knows. `count_capped` tells the template."""

@@ -1,11 +1,15 @@
-"""A model result as plain tables and chart series: one shape that the HTML page, the xlsx
-export and the PDF all render, so the three can never disagree. No business rules here."""
+"""A report as plain tables and chart series: one shape that the HTML page, the xlsx export
+and the PDF all render, so the three can never disagree (finance models, KPI reports).
+No business rules here; numbers are written by `opstap.core.dutch`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
+
+from .dutch import format_number
+from .money import format_euro
 
 CellKind = Literal["text", "int", "money", "pct", "bool", "decimal"]
 
@@ -28,18 +32,14 @@ class Cell:
         if self.kind == "bool":
             return "ja" if v else "nee"
         if self.kind == "int":
-            return _nl(f"{int(v):,}")
+            return format_number(int(v))
         if self.kind == "money":
-            return "€ " + _nl(f"{Decimal(v):,.2f}")
+            return format_euro(Decimal(v))
         if self.kind == "pct":
-            return _nl(f"{Decimal(v):,.2f}") + "%"
+            return format_number(Decimal(v), 2) + "%"
         if self.kind == "decimal":  # e.g. a mark out of 10: 8,2
-            return _nl(f"{Decimal(v):,.1f}")
+            return format_number(Decimal(v), 1)
         return str(v)
-
-
-def _nl(text: str) -> str:
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
 
 
 @dataclass(frozen=True)

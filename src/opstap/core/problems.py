@@ -1,18 +1,34 @@
-"""Errors as application/problem+json (RFC 9457, Logius API Design Rules).
+"""Errors as application/problem+json (RFC 9457, Logius API Design Rules): the ONE translator
+of errors to the API.
 
 Fields: type, title, status, detail, instance, and for validation errors `invalidParams`
-(name, code, reason) — camelCase like the rest of the API.
+(name, code, reason) — camelCase like the rest of the API. A `DomainError` raised by a
+service reaches the client without a per-view translation: its class (or code, see
+`opstap.core.errors.status_of`) gives the status; a 400 names the field in `invalidParams`,
+other statuses carry the Dutch message as `detail`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
+from rest_framework.exceptions import ErrorDetail
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
+
+from .errors import DomainError, status_of
+
+__all__ = [
+    "PROBLEM_CONTENT_TYPE",
+    "as_api_exception",
+    "problem_body",
+    "problem_exception_handler",
+    "problem_response",
+]
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
@@ -28,6 +44,12 @@ _TITLES = {
     429: "Te veel verzoeken",
     500: "Interne fout",
 }
+
+
+class _Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "Deze handeling is niet toegestaan."
+    default_code = "conflict"
 
 
 def _type_uri(status_code: int) -> str:
@@ -54,18 +76,11 @@ def problem_body(
     return body
 
 
-def problem_response(
-    status_code: int,
-    title: str,
-    detail: str,
-    *,
-    instance: str = "",
-    invalid_params: list[dict[str, str]] | None = None,
-) -> JsonResponse:
-    from django.conf import settings
-
+def problem_response(status_code: int, title: str, detail: str, **extra: Any) -> JsonResponse:
+    """A problem+json answer outside DRF (middleware, Django's error views); `extra` as in
+    `problem_body` (instance, invalid_params)."""
     response = JsonResponse(
-        problem_body(status_code, title, detail, instance=instance, invalid_params=invalid_params),
+        problem_body(status_code, title, detail, **extra),
         status=status_code,
         content_type=PROBLEM_CONTENT_TYPE,
     )
@@ -98,8 +113,25 @@ def _flatten(detail: Any, prefix: str = "") -> list[dict[str, str]]:
     return params
 
 
+def as_api_exception(error: DomainError) -> exceptions.APIException:
+    """The DRF exception a domain refusal becomes: 400 with the field in `invalidParams`,
+    otherwise 403/404/409 with the Dutch message as detail."""
+    code = status_of(error)
+    if code == status.HTTP_404_NOT_FOUND:
+        return exceptions.NotFound(error.message or None)
+    if code == status.HTTP_403_FORBIDDEN:
+        return exceptions.PermissionDenied(error.message or None)
+    if code == status.HTTP_409_CONFLICT:
+        return _Conflict(error.message or None, code=error.code)
+    field = error.field or "nonFieldErrors"
+    return exceptions.ValidationError({field: [ErrorDetail(error.message, code=error.code)]})
+
+
 def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    if isinstance(exc, Http404):
+    """DRF's EXCEPTION_HANDLER: every error of the API as problem+json."""
+    if isinstance(exc, DomainError):
+        exc = as_api_exception(exc)
+    elif isinstance(exc, Http404):
         exc = exceptions.NotFound(
             "De gevraagde resource bestaat niet of u heeft er geen toegang toe."
         )

@@ -1,0 +1,244 @@
+"""The export kit: xlsx with typed cells, CSV for other systems, and the A4 PDF of a report.
+
+Excel files open cleanly in Excel: numbers are numbers (amounts with the euro format,
+percentages as fractions with a percent format), dates are dates. Every workbook is written
+row by row (openpyxl's write-only mode), so a large export costs little memory. User text
+stays text in every cell, xlsx and CSV alike (`export_safety`, R-SEC-6: formula injection).
+Used by the finance and KPI reports, the indicator comparison, the payment batch and the
+audit trail.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import IO, Any
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from .charts import render_svg
+from .export_safety import csv_value, is_formula_like, write_only_text, xlsx_value
+from .reports import Cell, Report, Table
+
+__all__ = [
+    "DATE",
+    "DATETIME",
+    "DECIMAL1",
+    "INT",
+    "MONEY",
+    "PCT",
+    "PCT1",
+    "TIMESTAMP",
+    "Sheet",
+    "XCell",
+    "csv_bytes",
+    "report_pdf",
+    "report_xlsx",
+    "xlsx_bytes",
+    "xlsx_file",
+]
+
+MONEY = "€ #,##0.00;[Red]-€ #,##0.00"
+PCT = "0.00%"
+PCT1 = "0.0%"
+INT = "#,##0"
+DECIMAL1 = "0.0"
+DATE = "dd-mm-yyyy"
+DATETIME = "dd-mm-yyyy hh:mm"
+TIMESTAMP = "yyyy-mm-dd hh:mm:ss"
+HEADER_FILL = "DDE6EE"
+
+
+@dataclass(frozen=True)
+class XCell:
+    """A value with its look: number format, bold, font size, wrapping, header fill."""
+
+    value: Any
+    number_format: str | None = None
+    bold: bool = False
+    size: float | None = None
+    wrap: bool = False
+    fill: str | None = None
+
+
+@dataclass
+class Sheet:
+    """One worksheet: rows of plain values or `XCell`s (dates get the date format by
+    themselves); `widths` by column number (1 = A); `freeze` e.g. ``"A2"``."""
+
+    title: str
+    rows: Iterable[Sequence[Any]]
+    widths: Mapping[int, float] = field(default_factory=dict)
+    freeze: str | None = None
+
+
+def _cell(ws: Any, value: Any) -> Any:
+    if not isinstance(value, XCell):
+        if isinstance(value, dt.datetime):
+            value = XCell(value, DATETIME)
+        elif isinstance(value, dt.date):
+            value = XCell(value, DATE)
+        else:
+            return write_only_text(ws, value)  # user text stays text (R-SEC-6)
+    cell = WriteOnlyCell(ws, value=xlsx_value(value.value))
+    if isinstance(cell.value, str) and is_formula_like(cell.value):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    if value.number_format:
+        cell.number_format = value.number_format
+    if value.bold or value.size:
+        cell.font = Font(bold=value.bold, size=value.size)
+    if value.wrap:
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    if value.fill:
+        cell.fill = PatternFill("solid", fgColor=value.fill)
+    return cell
+
+
+def _write(sheets: Iterable[Sheet], target: IO[bytes]) -> None:
+    wb = Workbook(write_only=True)
+    for sheet in sheets:
+        ws = wb.create_sheet(sheet.title)
+        for column, width in sheet.widths.items():
+            ws.column_dimensions[get_column_letter(column)].width = width
+        if sheet.freeze:
+            ws.freeze_panes = sheet.freeze
+        for row in sheet.rows:
+            ws.append([_cell(ws, value) for value in row])
+    wb.save(target)
+
+
+def xlsx_bytes(sheets: Iterable[Sheet]) -> bytes:
+    buffer = io.BytesIO()
+    _write(sheets, buffer)
+    return buffer.getvalue()
+
+
+def xlsx_file(sheets: Iterable[Sheet]) -> IO[bytes]:
+    """The workbook in a spooled temporary file (on disk above 10 MB), rewound."""
+    output = tempfile.SpooledTemporaryFile(max_size=10 * 1024 * 1024)  # noqa: SIM115
+    _write(sheets, output)
+    output.seek(0)
+    return output
+
+
+def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """CSV as Dutch systems read it: `;`-separated, UTF-8 with BOM, ISO dates, amounts with
+    a decimal point and two decimals, empty for none; user text that looks like a formula gets
+    a leading apostrophe (R-SEC-6)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow(
+            [
+                v.isoformat()
+                if isinstance(v, dt.date)
+                else (f"{v:.2f}" if isinstance(v, Decimal) else ("" if v is None else csv_value(v)))
+                for v in row
+            ]
+        )
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+# --- Reports (finance models, KPI report) ---------------------------------------------------
+
+_REPORT_FORMATS = {"money": MONEY, "pct": PCT, "int": INT, "decimal": DECIMAL1}
+
+
+def report_cell(cell: Cell) -> XCell:
+    """A report `Cell` as a typed Excel cell."""
+    v = cell.value
+    value: Any
+    if v is None:
+        value = None
+    elif cell.kind == "pct":
+        value = float(Decimal(v) / 100)
+    elif cell.kind in ("money", "decimal"):
+        value = float(Decimal(v))  # Excel stores doubles; cents are exact at these magnitudes
+    elif cell.kind == "int":
+        value = int(v)
+    elif cell.kind == "bool":
+        value = "ja" if v else "nee"
+    else:
+        value = str(v)
+    return XCell(value, _REPORT_FORMATS.get(cell.kind), bold=cell.strong)
+
+
+def _sheet_title(title: str, used: set[str]) -> str:
+    base = "".join(ch for ch in title if ch not in "[]:*?/\\")[:28] or "Blad"
+    name, n = base, 2
+    while name in used:
+        name = f"{base[:25]} {n}"
+        n += 1
+    used.add(name)
+    return name
+
+
+def _summary_rows(report: Report, scenario_name: str) -> Iterable[Sequence[Any]]:
+    yield [XCell(report.title, bold=True, size=14)]
+    yield [scenario_name or "Niet opgeslagen berekening"]
+    yield ["Gemaakt op", XCell(timezone.localtime().replace(tzinfo=None), DATETIME)]
+    yield []
+    for label, cell in report.summary:
+        yield [label, report_cell(cell)]
+    for note in report.notes:
+        yield []
+        yield [note]
+
+
+def _table_rows(table: Table) -> Iterable[Sequence[Any]]:
+    yield [XCell(table.title, bold=True, size=12)]
+    yield [XCell(h, bold=True, wrap=True, fill=HEADER_FILL) for h in table.headers]
+    for row in table.rows:
+        yield [report_cell(cell) for cell in row]
+
+
+def report_xlsx(report: Report, *, scenario_name: str = "") -> bytes:
+    """A summary sheet, then one sheet per table."""
+    used: set[str] = set()
+    summary = Sheet(
+        _sheet_title("Samenvatting", used),
+        _summary_rows(report, scenario_name),
+        widths={1: 48, 2: 26},
+    )
+    tables = [
+        Sheet(
+            _sheet_title(table.title, used),
+            _table_rows(table),
+            widths={c: 20 if c > 1 else 28 for c in range(1, len(table.headers) + 1)},
+            freeze="A3",
+        )
+        for table in report.tables
+    ]
+    return xlsx_bytes([summary, *tables])
+
+
+def report_pdf(
+    report: Report, *, organisation: Any, scenario_name: str = "", meta: str = "Financieel model"
+) -> bytes:
+    """The report on A4 with the organisation's letterhead, fit for a council letter."""
+    from weasyprint import HTML
+
+    html = render_to_string(
+        "core/report_pdf.html",
+        {
+            "report": report,
+            "charts": [render_svg(c) for c in report.charts],
+            "organisation": organisation,
+            "scenario_name": scenario_name,
+            "meta": meta,
+            "generated_at": timezone.localtime(),
+        },
+    )
+    return bytes(HTML(string=html).write_pdf())

@@ -1,0 +1,78 @@
+"""Money: `Decimal` euros, rounded to whole cents with ROUND_HALF_UP in this ONE place, and
+written the Dutch way (`€ 1.500,00`). Pure: no Django.
+
+Apps keep their domain rules about money (VAT, indexation, splitting a total); they round
+with `to_cents` and `round_half_up` from here.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+__all__ = [
+    "CENT",
+    "HUNDRED",
+    "ZERO",
+    "format_euro",
+    "parse_amount",
+    "round_half_up",
+    "to_cents",
+    "to_decimal",
+]
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+HUNDRED = Decimal(100)
+
+
+def to_decimal(value: Decimal | int | str | float) -> Decimal:
+    """A Decimal from a number; floats go through `str()` so 0.1 stays 0.1. Raises
+    `ValueError` (Dutch message) for text that is no finite number."""
+    if isinstance(value, Decimal):
+        result = value
+    else:
+        try:
+            result = Decimal(str(value) if isinstance(value, float) else value)
+        except (InvalidOperation, TypeError, ValueError) as exc:
+            raise ValueError(f"'{value}' is geen geldig bedrag.") from exc
+    if not result.is_finite():
+        raise ValueError(f"'{value}' is geen geldig bedrag.")
+    return result
+
+
+def round_half_up(value: Decimal, places: int = 2) -> Decimal:
+    """`value` rounded half up to `places` decimals (0.005 -> 0.01): the only rounding rule,
+    for amounts (`places=2`) and for percentages and scores alike."""
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def to_cents(amount: Decimal | int | str | float) -> Decimal:
+    """An amount in euros rounded to whole cents, half up."""
+    return round_half_up(to_decimal(amount), 2)
+
+
+def parse_amount(text: str | Decimal | int) -> Decimal:
+    """An amount a person typed: ``1.500,50``, ``1500,50``, ``€ 1.500`` or ``1500.50``.
+
+    A comma is the decimal separator; with a comma present, dots are thousands separators.
+    Without a comma a single dot is read as a decimal point (as every form did before), so
+    ``12.5`` is twelve and a half. Not rounded: the caller decides (`to_cents`). Raises
+    `ValueError` with a Dutch message for anything else."""
+    if isinstance(text, Decimal | int):
+        return to_decimal(text)
+    cleaned = text.replace("€", "").replace("\u00a0", "").replace(" ", "").strip()
+    if "," in cleaned:
+        cleaned = cleaned.replace(".", "").replace(",", ".")
+    try:
+        return to_decimal(cleaned)
+    except ValueError:
+        raise ValueError(f"'{text}' is geen geldig bedrag.") from None
+
+
+def format_euro(amount: Decimal | int | float | None, *, places: int = 2) -> str:
+    """Dutch notation: ``€ 1.500,00`` (``€ -12,50`` for a negative amount, ``—`` for none)."""
+    if amount is None:
+        return "—"
+    from .dutch import format_number
+
+    return "€ " + format_number(to_decimal(amount), places)

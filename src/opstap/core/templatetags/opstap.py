@@ -1,0 +1,72 @@
+"""Dutch formats as template filters, the same functions as in Python (`{% load opstap %}`):
+
+    {{ amount|euro }}          € 1.500,00
+    {{ count|nl_number }}      1.500          {{ score|nl_number:1 }}   8,2
+    {{ share|nl_percent }}     28,4%
+    {{ day|nl_date }}          03-12-2026     {{ moment|nl_datetime }}  03-12-2026 14:05
+
+An empty value gives an empty text, as Django's own filters do (add ``|default:"—"`` where
+the page wants a dash); a value that is no number is shown as it is (never a 500).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django import template
+from django.utils import timezone
+
+from opstap.core import dutch, money
+
+register = template.Library()
+
+
+def _number(value: Any) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        return money.to_decimal(value)
+    except ValueError:
+        return None
+
+
+def _as_text(value: Any) -> str:
+    return "" if value in (None, "") else str(value)
+
+
+@register.filter
+def euro(value: Any) -> str:
+    number = _number(value)
+    return _as_text(value) if number is None else money.format_euro(number)
+
+
+@register.filter
+def nl_number(value: Any, places: int = 0) -> str:
+    number = _number(value)
+    return _as_text(value) if number is None else dutch.format_number(number, int(places))
+
+
+@register.filter
+def nl_percent(value: Any, places: int = 1) -> str:
+    number = _number(value)
+    return _as_text(value) if number is None else dutch.format_percent(number, int(places))
+
+
+@register.filter
+def nl_date(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        return dutch.format_date(value.date())
+    if isinstance(value, dt.date):
+        return dutch.format_date(value)
+    return _as_text(value)
+
+
+@register.filter
+def nl_datetime(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        return dutch.format_datetime(local)
+    return nl_date(value)

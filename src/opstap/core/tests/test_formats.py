@@ -1,0 +1,109 @@
+"""Money and Dutch formats: one rounding rule (half up to cents), one house style."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.template import Context, Template
+from hypothesis import given
+from hypothesis import strategies as st
+
+from opstap.core import dutch, money
+
+
+@pytest.mark.parametrize(
+    ("amount", "cents"),
+    [
+        (Decimal("0.005"), Decimal("0.01")),  # half up, not half even
+        (Decimal("0.015"), Decimal("0.02")),
+        (Decimal("-0.005"), Decimal("-0.01")),  # away from zero
+        (Decimal("2.675"), Decimal("2.68")),
+        ("12,5".replace(",", "."), Decimal("12.50")),
+        (0.1, Decimal("0.10")),  # a float goes through str(): 0.1 stays 0.1
+        (3, Decimal("3.00")),
+    ],
+)
+def test_to_cents_rounds_half_up(amount: object, cents: Decimal) -> None:
+    assert money.to_cents(amount) == cents  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (Decimal("1500"), "€ 1.500,00"),
+        (Decimal("1234567.891"), "€ 1.234.567,89"),
+        (Decimal("-12.5"), "€ -12,50"),
+        (Decimal("0.005"), "€ 0,01"),
+        (None, "—"),
+    ],
+)
+def test_format_euro(value: Decimal | None, text: str) -> None:
+    assert money.format_euro(value) == text
+
+
+@pytest.mark.parametrize(
+    ("typed", "amount"),
+    [
+        ("1.500,50", Decimal("1500.50")),
+        ("€ 1.500", Decimal("1.500")),  # no comma: a dot is a decimal point (as before)
+        ("1500,5", Decimal("1500.5")),
+        (" 12.75 ", Decimal("12.75")),
+        ("-3,10", Decimal("-3.10")),
+    ],
+)
+def test_parse_amount(typed: str, amount: Decimal) -> None:
+    assert money.parse_amount(typed) == amount
+
+
+@pytest.mark.parametrize("typed", ["", "abc", "1,2,3", "NaN", "Infinity"])
+def test_parse_amount_refuses_with_a_dutch_message(typed: str) -> None:
+    with pytest.raises(ValueError, match="geen geldig bedrag"):
+        money.parse_amount(typed)
+
+
+@given(st.decimals(min_value=-(10**9), max_value=10**9, places=2))
+def test_format_and_parse_round_trip(amount: Decimal) -> None:
+    text = dutch.format_number(amount, 2)
+    assert money.parse_amount(text) == amount
+
+
+@pytest.mark.parametrize(
+    ("value", "places", "text"),
+    [(1500, 0, "1.500"), (Decimal("8.25"), 1, "8,3"), (Decimal("1234.5"), 2, "1.234,50")],
+)
+def test_format_number(value: Decimal | int, places: int, text: str) -> None:
+    assert dutch.format_number(value, places) == text
+
+
+def test_dates_in_the_house_style() -> None:
+    assert dutch.format_date(dt.date(2026, 12, 3)) == "03-12-2026"
+    assert dutch.format_datetime(dt.datetime(2026, 12, 3, 14, 5)) == "03-12-2026 14:05"
+    assert dutch.month_label(dt.date(2026, 12, 3)) == "dec 26"
+    assert dutch.parse_date("03-12-2026") == dt.date(2026, 12, 3)
+    assert dutch.parse_date("2026-12-03") == dt.date(2026, 12, 3)
+    assert dutch.parse_date(" ") is None
+    with pytest.raises(ValueError, match="geen datum"):
+        dutch.parse_date("31-02-2026")
+
+
+def test_template_filters_use_the_same_style() -> None:
+    template = Template(
+        "{% load opstap %}{{ a|euro }}|{{ n|nl_number }}|{{ s|nl_number:1 }}|{{ p|nl_percent }}"
+        "|{{ d|nl_date }}|{{ none|euro }}|{{ text|euro }}"
+    )
+    html = template.render(
+        Context(
+            {
+                "a": Decimal("1500"),
+                "n": 12345,
+                "s": Decimal("8.25"),
+                "p": Decimal("28.44"),
+                "d": dt.date(2026, 12, 3),
+                "none": None,
+                "text": "offerte",
+            }
+        )
+    )
+    assert html == "€ 1.500,00|12.345|8,3|28,4%|03-12-2026||offerte"

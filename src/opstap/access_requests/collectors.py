@@ -100,6 +100,15 @@ def _columns(model_label: str, *paths: str | tuple[str, str]) -> tuple[Column, .
     return tuple(out)
 
 
+def _rows_of(label: str, subject: Subject, *related: str) -> Iterator[Any]:
+    """Rows of a model with a `client` key, read by label: these models live in apps at or
+    above this one's layer (kpis, portal), which the export may read but not import."""
+    qs = apps.get_model(label).objects.filter(client_id=subject.client_id)
+    if related:
+        qs = qs.select_related(*related)
+    return _lazy(qs.order_by("pk"))
+
+
 def _lazy(qs: Any) -> Iterator[Any]:
     return qs.iterator(chunk_size=CHUNK)
 
@@ -623,6 +632,69 @@ SECTIONS: tuple[Section, ...] = (
             "expired_at",
         ),
         _access_request_rows,
+    ),
+    Section(
+        "incomeCoaches",
+        "Uw inkomenscoach",
+        "clients.IncomeCoachAssignment",
+        "Welke inkomenscoach u hielp, van wanneer tot wanneer en waarom.",
+        _columns(
+            "clients.IncomeCoachAssignment",
+            ("coach.get_full_name", "Inkomenscoach"),
+            "valid_from",
+            "valid_until",
+            "reason",
+        ),
+        lambda s: _rows_of("clients.IncomeCoachAssignment", s, "coach"),
+    ),
+    Section(
+        "importChanges",
+        "Wijzigingen door een bestandsimport",
+        "clients.ImportChange",
+        "Gegevens die via een bestand (import) zijn vastgelegd of gewijzigd: de waarde ervoor "
+        "en erna.",
+        _columns("clients.ImportChange", "kind", "before", "after"),
+        lambda s: _rows_of("clients.ImportChange", s),
+    ),
+    Section(
+        "quotes",
+        "Offertes voor uw trajecten",
+        "trajectories.Quote",
+        "De offertes die een aanbieder voor uw traject stuurde, en het besluit erover.",
+        _columns(
+            "trajectories.Quote",
+            ("trajectory_id", "Trajectnummer"),
+            "version",
+            "amount",
+            "hourly_rate",
+            "hours",
+            "text",
+            "status",
+            "submitted_on",
+            "decided_on",
+            "decision_reason",
+        ),
+        lambda s: _lazy(
+            apps.get_model("trajectories.Quote")
+            .objects.filter(trajectory__client_id=s.client_id)
+            .order_by("trajectory_id", "version")
+        ),
+    ),
+    Section(
+        "satisfaction",
+        "Uw antwoorden op de tevredenheidsvragen",
+        "kpis.SatisfactionResponse",
+        "Het cijfer en de opmerking die u gaf.",
+        _columns("kpis.SatisfactionResponse", "score", "remark", "answered_on"),
+        lambda s: _rows_of("kpis.SatisfactionResponse", s),
+    ),
+    Section(
+        "uploads",
+        "Documenten die u zelf stuurde",
+        "portal.ClientUpload",
+        "De documenten die u via Mijn Opstap naar uw klantmanager stuurde.",
+        _columns("portal.ClientUpload", "title", "file_name", "size", "uploaded_at"),
+        lambda s: _rows_of("portal.ClientUpload", s),
     ),
     Section(
         "auditTrail",

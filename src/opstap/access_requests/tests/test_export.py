@@ -173,5 +173,7 @@ def test_export_query_count_does_not_grow_with_rows(
 ) -> None:
     """Rows are streamed per section: a fixed number of queries, not one per row."""
     request = services.access_request_create(actor=world.case_manager, client=world.client_a)
-    with django_assert_max_num_queries(120):
+    # A fixed budget per section (its rows, their related rows, the request's progress), not
+    # per row: the world has several rows in most sections.
+    with django_assert_max_num_queries(4 * len(SECTIONS) + 10):
         export.compile_access_request(request.pk)

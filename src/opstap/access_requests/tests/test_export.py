@@ -175,5 +175,5 @@ def test_export_query_count_does_not_grow_with_rows(
     request = services.access_request_create(actor=world.case_manager, client=world.client_a)
     # A fixed budget per section (its rows, their related rows, the request's progress), not
     # per row: the world has several rows in most sections.
-    with django_assert_max_num_queries(4 * len(SECTIONS) + 10):
+    with django_assert_max_num_queries(5 * len(SECTIONS)):
         export.compile_access_request(request.pk)

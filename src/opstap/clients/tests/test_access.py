@@ -103,10 +103,11 @@ def test_dossier_read_is_audited(world, client: HttpClient) -> None:
 
 
 def test_list_page_audits_one_row_per_client_shown(world, client: HttpClient) -> None:
-    """R-SEC-2: a list page writes one audit row per client shown."""
+    """R-SEC-2: a list page writes one audit row per client shown (the unit view: "Mijn
+    caseload" defaults to the case manager's own clients)."""
     users, c = world
     client.force_login(users["work_cm"])
-    client.get("/klanten/")
+    client.get("/klanten/?klantmanager=")
     listed = set(AuditRecord.objects.filter(action="list").values_list("client_id", flat=True))
     assert listed == {c["work"].pk, c["own_care"].pk}
 

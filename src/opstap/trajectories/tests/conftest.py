@@ -111,16 +111,20 @@ def walk(case_manager: User, provider_user_a: User) -> Callable[..., Trajectory]
         ("start", "provider", {"start_date": "2026-05-06"}, "", dt.date(2026, 5, 6)),
     ]
 
-    def factory(trajectory: Trajectory, until: str) -> Trajectory:
+    def factory(trajectory: Trajectory, until: str, *, days_earlier: int = 0) -> Trajectory:
+        """`days_earlier` moves every step (and the dates in its payload) back that many days,
+        for a trajectory ordered that much earlier."""
+        shift = dt.timedelta(days=days_earlier)
         for action, who, payload, reason, on in steps:
             actor = provider_user_a if who == "provider" else case_manager
+            moved = {k: (dt.date.fromisoformat(v) - shift).isoformat() for k, v in payload.items()}
             trajectory = services.trajectory_transition(
                 actor=actor,
                 trajectory=trajectory,
                 action=action,
-                payload=payload,
+                payload=moved,
                 reason=reason,
-                on=on,
+                on=on - shift,
             )
             if trajectory.state == until:
                 break

@@ -59,7 +59,12 @@ def test_intake_is_due_14_days_after_the_order_for_every_code(
             kind="quote",
             title="Offerte",
             text="Offerte met re-integratieplan",
-            payload={"amount": "1500.00"},
+            # Jobcoaching (code 5) quotes an hourly rate and hours that make the amount.
+            payload=(
+                {"amount": "1500.00", "hourly_rate": "75.00", "hours": "20"}
+                if code == 5
+                else {"amount": "1500.00"}
+            ),
             on=ordered,
         )
         services.trajectory_transition(

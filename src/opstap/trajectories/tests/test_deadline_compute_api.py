@@ -89,7 +89,8 @@ def test_service_and_endpoint_agree(
 ) -> None:
     """R-TRJ-3: for the same facts, the deadline the service stores and the endpoint's answer
     are the same date (one code path: `selectors.deadline_compute` / `deadlines.due_date`)."""
-    trajectory = walk(order(product3, on=dt.date(2026, 4, 24)), "running")
+    # Ordered 27-03 and started 08-04, so that the end on 30-04 follows the start.
+    trajectory = walk(order(product3, on=dt.date(2026, 3, 27)), "running", days_earlier=28)
     services.trajectory_transition(
         actor=case_manager,
         trajectory=trajectory,
@@ -100,9 +101,9 @@ def test_service_and_endpoint_agree(
     )
     client = api_as(case_manager)
     for kind, anchor in [
-        ("intake", "2026-04-24"),
-        ("plan", "2026-04-28"),
-        ("start", "2026-05-04"),
+        ("intake", "2026-03-27"),
+        ("plan", "2026-03-31"),
+        ("start", "2026-04-06"),
         ("final_report", "2026-04-30"),
     ]:
         stored = Deadline.objects.get(trajectory=trajectory, kind=kind).due_on

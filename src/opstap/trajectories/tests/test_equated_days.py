@@ -54,7 +54,9 @@ def test_a_stored_deadline_skips_a_decree_day(
     """R-TRJ-3 (Atw art. 1 and 3(3)): a trajectory ending Thu 30-04-2026 has its final report
     due on day 14, Thu 14-05 = Ascension Day; Fri 15-05-2026 is equated by decree, so the
     report is due Mon 18-05-2026 (it was Fri 15-05 when decree days were never supplied)."""
-    trajectory = walk(order(product3), "running")
+    # Ordered and started four weeks before the usual fixture, so that the trajectory has
+    # run for three weeks when it ends on 30-04 (an end before the start is refused).
+    trajectory = walk(order(product3, on=D(2026, 3, 27)), "running", days_earlier=28)
     services.trajectory_transition(
         actor=trajectory.case_manager,
         trajectory=trajectory,

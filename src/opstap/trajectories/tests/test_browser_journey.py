@@ -86,12 +86,9 @@ def test_code3_trajectory_end_to_end(  # type: ignore[no-untyped-def]
     _act(provider, "start")
     assert "Lopend" in provider.locator("#trajectory-state").inner_text()
     _act(provider, "progress_report", {"Voortgang": "Goede voortgang; geen verzuim."})
-    yesterday = timezone.localtime() - dt.timedelta(days=1)
-    _act(
-        provider,
-        "absence",
-        {"Tijdstip": yesterday.strftime("%Y-%m-%dT09:00"), "Reden van het verzuim": "Ziek"},
-    )
+    # Earlier this hour: absence cannot precede the order (placed today) nor lie ahead.
+    this_hour = timezone.localtime().strftime("%Y-%m-%dT%H:00")
+    _act(provider, "absence", {"Tijdstip": this_hour, "Reden van het verzuim": "Ziek"})
     assert "Ziek" in provider.locator("#trajectory-absences").inner_text()
     _act(provider, "request_extension", {"Reden": "Meer tijd nodig voor de stage"})
     assert "Verlenging aangevraagd" in provider.locator("#trajectory-state").inner_text()

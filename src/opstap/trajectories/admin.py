@@ -43,6 +43,32 @@ class EquatedDayAdmin(admin.ModelAdmin):
     ordering = ["-day"]
     search_fields = ["description", "decree"]
 
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        base = super().get_form(request, obj, change=change, **kwargs)
+
+        class EquatedDayForm(base):  # type: ignore[misc, valid-type]
+            def clean(self) -> dict[str, Any]:
+                """The service's own checks, shown on the field: a refused day is never
+                reported as saved (the KPI-admin bug of issue 13)."""
+                data: dict[str, Any] = super().clean()
+                if self.errors:
+                    return data
+                try:
+                    services.equated_day_validate(
+                        day=data.get("day"),
+                        description=data.get("description") or "",
+                        decree=data.get("decree") or "",
+                        equated_day=obj,
+                    )
+                except services.TrajectoryError as exc:
+                    field = exc.field if exc.field in self.fields else None
+                    self.add_error(field, exc.message)
+                return data
+
+        return EquatedDayForm
+
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         try:
             saved = services.equated_day_save(

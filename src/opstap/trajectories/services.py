@@ -1480,18 +1480,11 @@ def _require_configure(actor: Any) -> None:
 
 
 @transaction.atomic
-def equated_day_save(
-    *,
-    actor: Any,
-    day: dt.date,
-    description: str,
-    decree: str,
-    equated_day: EquatedDay | None = None,
-) -> EquatedDay:
-    """Add or change a day equated with a holiday by royal decree (Atw art. 3(3)). Every
-    deadline computed after this uses it; deadlines already stored keep their date (they
-    were right by the calendar known then). Validated and audited."""
-    _require_configure(actor)
+def equated_day_validate(
+    *, day: Any, description: str, decree: str, equated_day: EquatedDay | None = None
+) -> tuple[dt.date, str, str]:
+    """The checks of `equated_day_save`, also run by the admin form so that a refusal is shown
+    on the field and nothing is reported as saved. Returns the cleaned values."""
     day_value = _as_date(day, field="day", label="datum", required=True)
     assert day_value is not None
     if not dl.FIRST_SUPPORTED_YEAR <= day_value.year <= dl.LAST_SUPPORTED_YEAR:
@@ -1515,6 +1508,24 @@ def equated_day_save(
         clash = clash.exclude(pk=equated_day.pk)
     if clash.exists():
         raise TrajectoryError("Deze dag is al gelijkgesteld.", field="day")
+    return day_value, description, decree
+
+
+def equated_day_save(
+    *,
+    actor: Any,
+    day: dt.date,
+    description: str,
+    decree: str,
+    equated_day: EquatedDay | None = None,
+) -> EquatedDay:
+    """Add or change a day equated with a holiday by royal decree (Atw art. 3(3)). Every
+    deadline computed after this uses it; deadlines already stored keep their date (they
+    were right by the calendar known then). Validated and audited."""
+    _require_configure(actor)
+    day_value, description, decree = equated_day_validate(
+        day=day, description=description, decree=decree, equated_day=equated_day
+    )
     before: dict[str, Any] = {}
     if equated_day is None:
         equated_day = EquatedDay(day=day_value, description=description, decree=decree)

@@ -15,7 +15,7 @@ help:
 	@echo "make demo     install, migrate, load the demo organisation, serve on http://127.0.0.1:$(PORT)"
 	@echo "make demo-reset  delete the demo database and run make demo again"
 	@echo "make test     run the whole test suite (SQLite; set DATABASE_URL for PostgreSQL)"
-	@echo "make lint     ruff, ruff format --check, mypy"
+	@echo "make lint     ruff, ruff format --check, mypy, import-linter layer contracts"
 	@echo "make bench    performance benchmarks (SCALE=city|national, DATABASE_URL for PostgreSQL)"
 
 # --- installation ---------------------------------------------------------------------------
@@ -89,6 +89,7 @@ lint: install
 	$(BIN)/ruff check src bench
 	$(BIN)/ruff format --check src bench
 	PYTHONPATH=src $(BIN)/mypy src  # the working tree, not where an editable install points
+	PYTHONPATH=src $(BIN)/lint-imports  # layer and public-face contracts (pyproject [tool.importlinter])
 
 format: install
 	$(BIN)/ruff check --fix src bench

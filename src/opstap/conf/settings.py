@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "opstap.finance",
     "opstap.indicators",
     "opstap.kpis",
+    "opstap.social_return",
     "opstap.portal",
     "opstap.access_requests",
     "opstap.api",

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SocialReturnConfig(AppConfig):
+    name = "opstap.social_return"
+    verbose_name = _("Social return")

@@ -309,7 +309,8 @@ def main() -> int:
     check_s = time.perf_counter() - started
 
     # Floor: the pure rules alone, facts already in memory (built outside the timing).
-    from opstap.invoices.services import _earlier_rows, _Loaded, trajectory_facts
+    from opstap.invoices.services import trajectory_facts
+    from opstap.invoices.services.checks import _earlier_rows, _Loaded
 
     ctx = rules_context(org.pk)
     prepared = []

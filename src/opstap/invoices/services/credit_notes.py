@@ -1,0 +1,120 @@
+"""Credit notes: a (partial) credit linked to an invoice (R-BILL-8)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import transaction
+
+from opstap.audit.models import AuditAction
+from opstap.core.actor import Actor
+from opstap.invoices.models import (
+    CreditNote,
+    Invoice,
+)
+from opstap.invoices.rules.credit_notes import (
+    CreditNoteAmounts,
+    CreditNoteError,
+    InvoiceAmounts,
+    check_credit_note,
+)
+from opstap.invoices.workflow import (
+    InvoiceStatus,
+)
+
+from ._common import (
+    InvoiceError,
+    _lock,
+    _parse_date,
+    _record,
+    _req_money,
+    _require_finance,
+    _require_visible,
+)
+
+
+@transaction.atomic
+def credit_note_create(
+    *,
+    actor: Actor,
+    invoice: Invoice,
+    number: str,
+    credit_date: dt.date | str,
+    reason: str,
+    amount_excl: Decimal | str,
+    vat: Decimal | str,
+    amount_incl: Decimal | str,
+) -> CreditNote:
+    """A (partial) credit note on an approved or paid invoice; never more than the invoice
+    still has (R-BILL-8)."""
+    _require_finance(actor)
+    _require_visible(actor, invoice)
+    locked = _lock(invoice)
+    if locked.status not in (
+        InvoiceStatus.APPROVED.value,
+        InvoiceStatus.IN_BATCH.value,
+        InvoiceStatus.PAID.value,
+    ):
+        raise InvoiceError(
+            "Alleen een goedgekeurde of betaalde factuur kan worden gecrediteerd; wijs een "
+            "onjuiste factuur anders af."
+        )
+    number = (number or "").strip()
+    if not number:
+        raise InvoiceError("Vul het nummer van de creditnota in.", field="number")
+    if not (reason or "").strip():
+        raise InvoiceError("Geef de reden van de creditnota.", field="reason")
+    day = _parse_date(credit_date, field="credit_date", label="de datum", required=True)
+    assert day is not None
+    new = CreditNoteAmounts(
+        number=number,
+        invoice_number=locked.invoice_number,
+        excl=_req_money(amount_excl, field="amount_excl", label="het bedrag excl. btw"),
+        vat=_req_money(vat, field="vat", label="de btw"),
+        incl=_req_money(amount_incl, field="amount_incl", label="het bedrag incl. btw"),
+    )
+    existing = [
+        CreditNoteAmounts(c.number, locked.invoice_number, c.amount_excl, c.vat, c.amount_incl)
+        for c in locked.credit_notes.all()
+    ]
+    try:
+        check_credit_note(
+            new,
+            InvoiceAmounts(
+                number=locked.invoice_number,
+                trajectory_ref=str(locked.trajectory_id),
+                provider_ref=str(locked.provider_id),
+                excl=locked.amount_excl,
+                vat=locked.vat,
+                incl=locked.amount_incl,
+            ),
+            existing,
+        )
+    except CreditNoteError as exc:
+        raise InvoiceError(str(exc), field="amount_incl") from exc
+    if CreditNote.objects.filter(provider_id=locked.provider_id, number=number).exists():
+        raise InvoiceError(f"Creditnota {number} bestaat al.", field="number", code="duplicate")
+    note = CreditNote.objects.create(
+        organisation_id=locked.organisation_id,
+        invoice=locked,
+        provider_id=locked.provider_id,
+        number=number,
+        credit_date=day,
+        reason=reason.strip(),
+        amount_excl=new.excl,
+        vat=new.vat,
+        amount_incl=new.incl,
+        created_by=actor,
+    )
+    _record(
+        actor=actor,
+        invoice=locked,
+        action="credit_note",
+        from_status=locked.status,
+        reason=reason.strip(),
+        payload={"credit_note": note.pk, "amount_incl": str(new.incl)},
+        audit=AuditAction.CREATE,
+        changes={"credit_note": [None, number], "amount_incl": [None, str(new.incl)]},
+    )
+    return note

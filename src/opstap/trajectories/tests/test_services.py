@@ -28,6 +28,7 @@ from opstap.trajectories.models import (
     TrajectoryEvent,
 )
 from opstap.trajectories.services import TrajectoryError
+from opstap.trajectories.services import _common as services_common
 from opstap.trajectories.workflow import IllegalTransition, RefusalReason
 
 from .conftest import ORDER_DAY
@@ -711,7 +712,7 @@ def test_crash_leaves_nothing_half_written(
     def boom(**_kwargs: Any) -> None:
         raise RuntimeError("timeline down")
 
-    monkeypatch.setattr(services, "client_event_record", boom)
+    monkeypatch.setattr(services_common, "client_event_record", boom)
     with pytest.raises(RuntimeError):
         services.trajectory_transition(
             actor=provider_user_a,

@@ -1,0 +1,168 @@
+"""Outcomes of a trajectory and their durability (R-TRJ-7)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from opstap.core.actor import Actor
+from opstap.trajectories import date_rules
+from opstap.trajectories.models import (
+    Outcome,
+    Trajectory,
+)
+from opstap.trajectories.outcomes import Durability, durability, durability_check_due
+from opstap.trajectories.workflow import (
+    ENDED_STATES,
+    State,
+)
+
+from ._common import (
+    TrajectoryError,
+    _alert_case_manager,
+    _as_date,
+    _date_facts,
+    _record,
+    _refuse_date,
+    _require_provider_or_cm,
+    _today,
+)
+
+_OUTCOME_FIELDS = frozenset(
+    {
+        "werkfit",
+        "employer",
+        "placement_start",
+        "contract_type",
+        "hours_per_week",
+        "contract_months",
+        "lks",
+        "garantiebaan",
+        "beschut_werk",
+        "education_result",
+        "participation",
+        "care_referral",
+        "last_day_of_employment",
+    }
+)
+
+
+@transaction.atomic
+def outcome_record(*, actor: Actor, trajectory: Trajectory, **facts: Any) -> Outcome:
+    """Record (or correct) the structured result (R-TRJ-7). A placement gets its
+    durability check 6 months after its start (`outcomes_check_durability`)."""
+    unknown = set(facts) - _OUTCOME_FIELDS
+    if unknown:
+        raise TrajectoryError(f"Onbekende velden: {', '.join(sorted(unknown))}.")
+    _require_provider_or_cm(actor, trajectory)
+    if trajectory.state not in {s.value for s in ENDED_STATES} | {
+        State.RUNNING.value,
+        State.EXTENSION_REQUESTED.value,
+        State.FINAL_REPORT_RECEIVED.value,
+        State.HANDED_OVER.value,
+    }:
+        raise TrajectoryError("Een resultaat kan pas vastgelegd worden als het traject loopt.")
+    placement_start = _as_date(
+        facts.get("placement_start"), field="placement_start", label="start van de plaatsing"
+    )
+    if placement_start is not None and not str(facts.get("employer", "")).strip():
+        raise TrajectoryError("Vul de werkgever van de plaatsing in.", field="employer")
+    if placement_start is not None:
+        _refuse_date(
+            date_rules.placement_start_problem(placement_start, _date_facts(trajectory), _today())
+        )
+    last_day = _as_date(
+        facts.get("last_day_of_employment"), field="last_day_of_employment", label="laatste werkdag"
+    )
+    if last_day is not None:
+        known_start = placement_start or getattr(
+            Outcome.objects.filter(trajectory=trajectory).first(), "placement_start", None
+        )
+        _refuse_date(date_rules.last_day_problem(last_day, known_start, _today()))
+    hours = facts.get("hours_per_week")
+    if hours not in (None, ""):
+        try:
+            hours = Decimal(str(hours))
+        except InvalidOperation as exc:
+            raise TrajectoryError("Vul een geldig aantal uren in.", field="hours_per_week") from exc
+        if hours < 0 or hours > 60:
+            raise TrajectoryError("Uren per week liggen tussen 0 en 60.", field="hours_per_week")
+    else:
+        hours = None
+    outcome, _created = Outcome.objects.select_for_update().get_or_create(
+        trajectory=trajectory,
+        defaults={
+            "organisation_id": trajectory.organisation_id,
+            "recorded_at": timezone.now(),
+            "recorded_by": actor,
+        },
+    )
+    for name in _OUTCOME_FIELDS:
+        if name in facts:
+            value = facts[name]
+            if name == "hours_per_week":
+                value = hours
+            elif name in {"placement_start", "last_day_of_employment"}:
+                value = _as_date(value, field=name, label="datum")
+            elif name in {"lks", "garantiebaan", "beschut_werk"}:
+                value = bool(value)
+            elif name == "contract_months":
+                value = int(value) if value not in (None, "") else None
+            elif name != "werkfit":
+                value = str(value or "").strip()
+            setattr(outcome, name, value)
+    outcome.durability_check_on = (
+        durability_check_due(outcome.placement_start) if outcome.placement_start else None
+    )
+    outcome.recorded_by = actor
+    outcome.recorded_at = timezone.now()
+    outcome.save()
+    _record(
+        actor=actor,
+        trajectory=trajectory,
+        action="outcome",
+        from_state=trajectory.state,
+        reason="",
+        payload={"outcome": outcome.pk, "placement": bool(outcome.placement_start)},
+        summary=f"Resultaat vastgelegd ({trajectory.product.name})"
+        + (f": plaatsing bij {outcome.employer}" if outcome.placement_start else ""),
+    )
+    return outcome
+
+
+@transaction.atomic
+def outcomes_check_durability(*, on: dt.date | None = None) -> int:
+    """R-TRJ-7: when 6 months have passed since a placement's start, decide durability from
+    the known last working day, or ask the case manager to confirm (once). Idempotent."""
+    on = on or _today()
+    count = 0
+    due = Outcome.objects.select_related("trajectory", "trajectory__client").filter(
+        durability_check_on__lte=on, durability=""
+    )
+    for outcome in due.select_for_update(of=("self",)):
+        assert outcome.placement_start is not None
+        verdict = durability(
+            outcome.placement_start, last_day=outcome.last_day_of_employment, on=on
+        )
+        if outcome.last_day_of_employment is not None and verdict is not Durability.PENDING:
+            outcome.durability = verdict.value
+            outcome.save(update_fields=["durability"])
+            count += 1
+        elif outcome.durability_asked_on is None:
+            _alert_case_manager(
+                outcome.trajectory,
+                title=f"Is de plaatsing van {outcome.trajectory.client.full_name} duurzaam?",
+                body=(
+                    f"De plaatsing bij {outcome.employer} begon op "
+                    f"{outcome.placement_start:%d-%m-%Y}; 6 maanden zijn verstreken. Bevestig "
+                    "of de klant nog werkt (R-TRJ-7)."
+                ),
+            )
+            outcome.durability_asked_on = on
+            outcome.save(update_fields=["durability_asked_on"])
+            count += 1
+    return count

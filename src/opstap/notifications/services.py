@@ -26,6 +26,7 @@ from opstap.core.actor import Actor
 from opstap.core.errors import InvalidInputError
 
 from .models import EmailFrequency, Notification, NotificationPreference
+from .tasks import send_email_task
 
 
 class NotificationError(InvalidInputError):
@@ -74,14 +75,35 @@ def notification_send(
     else:
         notification = Notification.objects.create(recipient=recipient, **values)
     if recipient.email and not digest:
-        send_mail(
-            subject=f"Opstap: {title}",
-            message=f"{body}\n\n{_absolute(url)}".strip(),
-            from_email=None,
-            recipient_list=[recipient.email],
-            fail_silently=True,
-        )
-        Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+        # The e-mail leaves only once the step that caused it is committed: a state change
+        # that rolls back (a lost race, a refused later step) never reaches anyone's inbox.
+        notification_id = notification.pk
+        transaction.on_commit(lambda: send_email_task.delay(notification_id))
+    return notification
+
+
+def notification_email_now(*, notification_id: int) -> bool:
+    """E-mail one stored notification now (the background task after the commit). Once-only:
+    the row is claimed by setting `emailed_at` where it was empty, so a retried or doubled
+    task sends nothing the second time. Returns whether an e-mail was sent."""
+    now = timezone.now()
+    claimed = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(
+        emailed_at=now
+    )
+    if not claimed:
+        return False
+    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
+    recipient = notification.recipient
+    if not recipient.email or not recipient.is_active:
+        return False
+    send_mail(
+        subject=f"Opstap: {notification.title}",
+        message=f"{notification.body}\n\n{_absolute(notification.url)}".strip(),
+        from_email=None,
+        recipient_list=[recipient.email],
+        fail_silently=True,
+    )
+    return True
     return notification
 
 

@@ -11,3 +11,11 @@ def send_digest_task() -> int:
     from .services import notifications_send_digest
 
     return notifications_send_digest()
+
+
+@shared_task(name="opstap.notifications.send_email")
+def send_email_task(notification_id: int) -> bool:
+    """One notification's e-mail, after the transaction that stored it committed."""
+    from .services import notification_email_now
+
+    return notification_email_now(notification_id=notification_id)

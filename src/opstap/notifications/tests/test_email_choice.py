@@ -29,9 +29,12 @@ def _with_email(user: User) -> User:
     return user
 
 
-def test_default_is_an_email_per_notification(case_manager: User) -> None:
+def test_default_is_an_email_per_notification(
+    case_manager: User, django_capture_on_commit_callbacks
+) -> None:
     _with_email(case_manager)
-    note = services.notification_send(recipient=case_manager, title="Offerte", body="b")
+    with django_capture_on_commit_callbacks(execute=True):
+        note = services.notification_send(recipient=case_manager, title="Offerte", body="b")
     assert [m.subject for m in mail.outbox] == ["Opstap: Offerte"]
     note.refresh_from_db()
     assert note.emailed_at is not None and not note.in_digest
@@ -59,17 +62,49 @@ def test_digest_users_get_one_mail_a_day(case_manager: User) -> None:
     assert not Notification.objects.filter(emailed_at__isnull=True).exists()
 
 
-def test_digest_waits_for_notifications_of_a_user_who_switched_back(case_manager: User) -> None:
+def test_digest_waits_for_notifications_of_a_user_who_switched_back(
+    case_manager: User, django_capture_on_commit_callbacks
+) -> None:
     """Notifications created under the digest stay in the digest, even when the user goes
     back to direct e-mail before it runs: nothing is lost, nothing is sent twice."""
     _with_email(case_manager)
     services.notification_preference_set(actor=case_manager, email_frequency="daily")
     services.notification_send(recipient=case_manager, title="A", body="")
     services.notification_preference_set(actor=case_manager, email_frequency="immediate")
-    services.notification_send(recipient=case_manager, title="B", body="")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notification_send(recipient=case_manager, title="B", body="")
     assert [m.subject for m in mail.outbox] == ["Opstap: B"]
     assert services.notifications_send_digest() == 1
     assert mail.outbox[-1].subject == "Opstap: 1 nieuwe melding(en)"
+
+
+def test_email_leaves_only_after_the_commit(
+    case_manager: User, django_capture_on_commit_callbacks
+) -> None:
+    """R-TRJ-2 hand-offs: a step that rolls back e-mails nobody; the e-mail is sent once,
+    after the commit, even when the background task runs twice (a retry)."""
+    from django.db import transaction
+
+    from opstap.notifications.tasks import send_email_task
+
+    _with_email(case_manager)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        try:
+            with transaction.atomic():
+                services.notification_send(recipient=case_manager, title="Teruggedraaid", body="")
+                raise RuntimeError("a later step of the same change fails")
+        except RuntimeError:
+            pass
+    assert callbacks == [] and mail.outbox == []
+    assert not Notification.objects.filter(title="Teruggedraaid").exists()
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        note = services.notification_send(recipient=case_manager, title="Bewaard", body="")
+    assert mail.outbox == [], "nothing is e-mailed before the commit"
+    assert len(callbacks) == 1
+    callbacks[0]()
+    assert send_email_task.delay(note.pk).get() is False, "a retried task sends nothing"
+    assert [m.subject for m in mail.outbox] == ["Opstap: Bewaard"]
 
 
 def test_digest_is_scheduled_daily() -> None:

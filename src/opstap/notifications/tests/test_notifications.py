@@ -27,12 +27,16 @@ def _login(user: User) -> WebClient:
     return http
 
 
-def test_send_stores_and_mails(case_manager: User) -> None:
+def test_send_stores_and_mails(case_manager: User, django_capture_on_commit_callbacks) -> None:
     case_manager.email = "km@example.org"
     case_manager.save(update_fields=["email"])
-    note = services.notification_send(
-        recipient=case_manager, title="Verzuim gemeld", body="Problematisch", url="/trajecten/1/"
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        note = services.notification_send(
+            recipient=case_manager,
+            title="Verzuim gemeld",
+            body="Problematisch",
+            url="/trajecten/1/",
+        )
     assert note.organisation_id == case_manager.organisation_id
     assert [m.subject for m in mail.outbox] == ["Opstap: Verzuim gemeld"]
     assert list(selectors.unread_notifications(case_manager)) == [note]

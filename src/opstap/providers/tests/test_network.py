@@ -405,7 +405,12 @@ def test_recording_activity_clears_the_flag(contracted_a) -> None:
 
 
 def test_signals_notify_and_open_evaluation_at_threshold(
-    contracted_a, contract_manager, case_manager, jobcoaching_zevenaar, org
+    contracted_a,
+    contract_manager,
+    case_manager,
+    jobcoaching_zevenaar,
+    org,
+    django_capture_on_commit_callbacks,
 ) -> None:
     """R-NET-9: a case manager's signal notifies the contract manager (in-app + e-mail);
     the third signal in 12 months opens an evaluation; it is recorded in writing and
@@ -414,14 +419,15 @@ def test_signals_notify_and_open_evaluation_at_threshold(
 
     clients = [make_client(org, case_manager=case_manager) for _ in range(3)]
     for i, day in enumerate([D(2026, 1, 10), D(2026, 4, 1), D(2026, 9, 1)], start=1):
-        signal = services.signal_register(
-            actor=case_manager,
-            provider=contracted_a,
-            description=f"Intake te laat ({i})",
-            on=day,
-            product=jobcoaching_zevenaar,
-            client_id=clients[i - 1].pk,
-        )
+        with django_capture_on_commit_callbacks(execute=True):
+            signal = services.signal_register(
+                actor=case_manager,
+                provider=contracted_a,
+                description=f"Intake te laat ({i})",
+                on=day,
+                product=jobcoaching_zevenaar,
+                client_id=clients[i - 1].pk,
+            )
     assert (
         Notification.objects.filter(recipient=contract_manager, title__startswith="Signaal").count()
         == 3

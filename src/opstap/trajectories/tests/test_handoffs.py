@@ -159,17 +159,20 @@ def test_the_chain_notifies_each_hand_off_once(
 
 
 @pytestmark_db
-def test_same_notification_twice_is_impossible(case_manager: User) -> None:
+def test_same_notification_twice_is_impossible(
+    case_manager: User, django_capture_on_commit_callbacks
+) -> None:
     """Issue 12: sending with the same key again returns the stored one and mails nothing;
     the database itself refuses a second row with that key for that user."""
     case_manager.email = "km@example.org"
     case_manager.save(update_fields=["email"])
-    first = notification_services.notification_send(
-        recipient=case_manager, title="Offerte ontvangen", body="", dedupe_key="k-1"
-    )
-    again = notification_services.notification_send(
-        recipient=case_manager, title="Offerte ontvangen", body="", dedupe_key="k-1"
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        first = notification_services.notification_send(
+            recipient=case_manager, title="Offerte ontvangen", body="", dedupe_key="k-1"
+        )
+        again = notification_services.notification_send(
+            recipient=case_manager, title="Offerte ontvangen", body="", dedupe_key="k-1"
+        )
     assert again.pk == first.pk
     assert len(mail.outbox) == 1
     with pytest.raises(IntegrityError), transaction.atomic():

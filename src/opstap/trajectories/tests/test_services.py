@@ -542,20 +542,22 @@ def test_problematic_absence_alerts_case_manager_at_once(
     walk: Callable[..., Trajectory],
     provider_user_a: User,
     case_manager: User,
+    django_capture_on_commit_callbacks,
 ) -> None:
     """R-ABS-1: (threatening) refusal to cooperate alerts the case manager at once, in-app
     and by e-mail, whatever the risk level."""
     case_manager.email = "km@example.org"
     case_manager.save(update_fields=["email"])
     trajectory = walk(order(product3), "running")
-    services.absence_report(
-        actor=provider_user_a,
-        trajectory=trajectory,
-        occurred_at=dt.datetime(2026, 6, 1, 9, 0, tzinfo=AMS),
-        reason="Weigert deel te nemen",
-        problematic=True,
-        reported_at=dt.datetime(2026, 6, 1, 10, 0, tzinfo=AMS),
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.absence_report(
+            actor=provider_user_a,
+            trajectory=trajectory,
+            occurred_at=dt.datetime(2026, 6, 1, 9, 0, tzinfo=AMS),
+            reason="Weigert deel te nemen",
+            problematic=True,
+            reported_at=dt.datetime(2026, 6, 1, 10, 0, tzinfo=AMS),
+        )
     note = Notification.objects.get(recipient=case_manager, dedupe_key="")
     assert "problematisch" in note.title
     assert any("km@example.org" in m.to for m in mail.outbox)

@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client as HttpClient
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from opstap.audit.models import AuditRecord
 from opstap.clients.models import Client, ClientEvent
@@ -262,12 +263,15 @@ def test_api_crud_search_and_ladder(org, case_manager, api_as) -> None:
     case_manager_set_unit(user=case_manager, unit="work")
     api = api_as(case_manager)
     duiven = Municipality.objects.get(organisation=org, name="Duiven")
+    # 22 years old on whatever day the suite runs: a young person (target group "youth").
+    today = timezone.localdate()
+    born = today.replace(year=today.year - 22, day=min(today.day, 28))
     payload = {
         "bsn": "123456780",
         "clientNumber": "API-1",
         "firstName": "Fatima",
         "lastName": "Bakkali",
-        "dateOfBirth": "2001-04-03",
+        "dateOfBirth": born.isoformat(),
         "municipality": duiven.pk,
         "ladderStep": "3",
         "caseManager": case_manager.pk,

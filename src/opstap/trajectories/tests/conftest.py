@@ -22,6 +22,8 @@ from opstap.trajectories import services
 from opstap.trajectories.models import Trajectory
 
 ORDER_DAY = dt.date(2026, 4, 21)  # a Tuesday; day 14 is 5 May (Atw)
+#: Amsterdam summer time, for tests that set an explicit "today" with time_machine.
+AMS = dt.timezone(dt.timedelta(hours=2))
 
 
 @pytest.fixture

@@ -21,6 +21,8 @@ from opstap.providers.models import Product
 from opstap.trajectories import services
 from opstap.trajectories.models import Trajectory
 
+from .conftest import ORDER_DAY
+
 pytestmark = pytest.mark.django_db
 
 
@@ -43,7 +45,11 @@ def test_join_scope_equals_the_clients_scope(
     ]
     for client in clients:
         services.trajectory_order(
-            actor=client.case_manager, client=client, product=product3, rotonde_exit="regular"
+            actor=client.case_manager,
+            client=client,
+            product=product3,
+            rotonde_exit="regular",
+            on=ORDER_DAY,
         )
     for user in (case_manager, colleague):
         via_join = set(scoped(user, Trajectory.objects.all()).values_list("pk", flat=True))

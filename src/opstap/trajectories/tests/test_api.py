@@ -18,6 +18,8 @@ from opstap.providers.models import Product
 from opstap.trajectories import services
 from opstap.trajectories.models import Trajectory
 
+from .conftest import AMS, ORDER_DAY
+
 pytestmark = pytest.mark.django_db
 
 
@@ -157,7 +159,11 @@ def test_list_query_count_constant(
         for _ in range(n):
             client = make_client(org, case_manager=case_manager)
             services.trajectory_order(
-                actor=case_manager, client=client, product=product3, rotonde_exit="regular"
+                actor=case_manager,
+                client=client,
+                product=product3,
+                rotonde_exit="regular",
+                on=ORDER_DAY,
             )
 
     make(2)
@@ -178,9 +184,12 @@ def test_list_total_counted_once_and_exact_after_a_write(
     product3: Product,
     provider_user_a: User,
     case_manager: User,
+    time_machine: Any,
 ) -> None:
     """Issue 6: paging does not count the provider's trajectories again, and any trajectory
-    write (an order, a transition) makes the next total exact."""
+    write (an order, a transition) makes the next total exact. Today is explicit: a day
+    within the provider's contract."""
+    time_machine.move_to(dt.datetime(2026, 6, 15, 10, 0, tzinfo=AMS), tick=False)
     order(product3)
     order(product3)
     api = api_as(provider_user_a)

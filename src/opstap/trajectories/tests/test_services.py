@@ -321,8 +321,11 @@ def test_return_needs_case_manager_agreement(
     walk: Callable[..., Trajectory],
     provider_user_a: User,
     case_manager: User,
+    time_machine: Any,
 ) -> None:
-    """R-TRJ-5: the provider asks with a return report; only the case manager agrees."""
+    """R-TRJ-5: the provider asks with a return report; only the case manager agrees. Today
+    is explicit: a day while the trajectory runs."""
+    time_machine.move_to(dt.datetime(2026, 9, 1, 10, 0, tzinfo=AMS), tick=False)
     trajectory = walk(order(product3), "running")
     services.trajectory_document_submit(
         actor=provider_user_a,
@@ -349,8 +352,11 @@ def test_final_report_and_handover(
     product3: Product,
     walk: Callable[..., Trajectory],
     provider_user_a: User,
+    time_machine: Any,
 ) -> None:
-    """R-TRJ-6: after the end, a final report (within 14 days) and a warm handover note."""
+    """R-TRJ-6: after the end, a final report (within 14 days) and a warm handover note.
+    Today is explicit: the provider acts within its access window after the end."""
+    time_machine.move_to(dt.datetime(2026, 11, 12, 10, 0, tzinfo=AMS), tick=False)
     trajectory = walk(order(product3), "running")
     services.trajectory_transition(
         actor=provider_user_a,

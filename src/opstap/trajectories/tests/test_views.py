@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -20,6 +21,8 @@ from opstap.providers.models import Product
 from opstap.trajectories import services
 from opstap.trajectories.models import Trajectory
 
+from .conftest import AMS, ORDER_DAY
+
 pytestmark = pytest.mark.django_db
 
 
@@ -29,8 +32,12 @@ def _login(user: User) -> HttpClient:
     return http
 
 
-def test_order_form_places_order(case_manager: User, client_k: Client, product3: Product) -> None:
-    """R-TRJ-1: the order form (client, product, aim, exit, start wish, risk, budget)."""
+def test_order_form_places_order(
+    case_manager: User, client_k: Client, product3: Product, time_machine: Any
+) -> None:
+    """R-TRJ-1: the order form (client, product, aim, exit, start wish, risk, budget). The
+    form orders today; today is explicit: a day within the provider's contract."""
+    time_machine.move_to(dt.datetime(2026, 6, 15, 10, 0, tzinfo=AMS), tick=False)
     http = _login(case_manager)
     url = reverse("trajectories:order") + f"?client={client_k.pk}&product={product3.pk}"
     assert http.get(url).status_code == 200
@@ -162,7 +169,11 @@ def test_overview_query_count_constant(
         for _ in range(n):
             client = make_client(org, case_manager=case_manager)
             services.trajectory_order(
-                actor=case_manager, client=client, product=product3, rotonde_exit="regular"
+                actor=case_manager,
+                client=client,
+                product=product3,
+                rotonde_exit="regular",
+                on=ORDER_DAY,
             )
 
     make(3)

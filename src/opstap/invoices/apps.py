@@ -7,4 +7,12 @@ class InvoicesConfig(AppConfig):
     verbose_name = _("Facturen")
 
     def ready(self) -> None:
+        from opstap.trajectories.services import price_terms_changed
+
         from . import access, home  # noqa: F401  (scope policies and home panel)
+        from .services import on_price_terms_changed
+
+        # New price terms (an approved (revised) quote): open invoices are checked again.
+        price_terms_changed.connect(
+            on_price_terms_changed, dispatch_uid="invoices.recheck_on_price_terms"
+        )

@@ -31,6 +31,9 @@ __all__ = [
     "INVOICE_REJECTED",
     "NO_HANDOFF",
     "ORDER",
+    "REVISED_QUOTE_APPROVED",
+    "REVISED_QUOTE_REJECTED",
+    "REVISED_QUOTE_SUBMITTED",
     "Handoff",
     "Party",
     "handoff_for",
@@ -40,6 +43,10 @@ __all__ = [
 ORDER = "order"
 INVOICE_APPROVED = "invoice_approved"
 INVOICE_REJECTED = "invoice_rejected"
+#: A wrong quote replaced by a revised one and the case manager's decision on it (R-TRJ-1).
+REVISED_QUOTE_SUBMITTED = "submit_revised_quote"
+REVISED_QUOTE_APPROVED = "approve_revised_quote"
+REVISED_QUOTE_REJECTED = "reject_revised_quote"
 
 
 class Party(StrEnum):
@@ -80,6 +87,18 @@ _ROWS: tuple[Handoff, ...] = (
     Handoff(Action.REJECT_QUOTE, Party.PROVIDER,
             "Offerte afgewezen: {product} (traject {trajectory})",
             "De klantmanager heeft uw offerte voor {client} afgewezen." + _REASON),
+    Handoff(REVISED_QUOTE_SUBMITTED, Party.CASE_MANAGER,
+            "Herziene offerte ontvangen: {product} (traject {trajectory})",
+            "{provider} heeft een herziene offerte ingediend voor {client}. Keur de herziene "
+            "offerte goed of wijs hem af."),
+    Handoff(REVISED_QUOTE_APPROVED, Party.PROVIDER,
+            "Herziene offerte goedgekeurd: {product} (traject {trajectory})",
+            "De klantmanager heeft uw herziene offerte voor {client} goedgekeurd. Openstaande "
+            "facturen van dit traject zijn opnieuw gecontroleerd."),
+    Handoff(REVISED_QUOTE_REJECTED, Party.PROVIDER,
+            "Herziene offerte afgewezen: {product} (traject {trajectory})",
+            "De klantmanager heeft uw herziene offerte voor {client} afgewezen; de eerder "
+            "goedgekeurde offerte blijft gelden." + _REASON),
     # --- Plan of approach (R-TRJ-2) --------------------------------------------------------
     Handoff(Action.SUBMIT_PLAN, Party.CASE_MANAGER,
             "Plan van aanpak ontvangen: {product} (traject {trajectory})",

@@ -41,6 +41,8 @@ from .invoices import (
     invoice_recheck_internal,
     invoice_reject,
     invoice_submit,
+    invoices_recheck_open,
+    on_price_terms_changed,
 )
 from .payment_batches import (
     EXPORT_COLUMNS,
@@ -70,6 +72,8 @@ __all__ = [
     "invoice_reject",
     "invoice_submit",
     "invoices_check_many",
+    "invoices_recheck_open",
+    "on_price_terms_changed",
     "payment_batch_create",
     "payment_batch_export",
     "payment_batch_mark_paid",

@@ -138,7 +138,7 @@ def _reasons_json(reasons: Iterable[Reason]) -> list[dict[str, str]]:
 
 def _record(
     *,
-    actor: Actor,
+    actor: Actor | None,
     invoice: Invoice,
     action: str,
     from_status: str,

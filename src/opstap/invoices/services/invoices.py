@@ -454,6 +454,59 @@ def _notify_provider(actor: Any, invoice: Invoice, event: str, reason: str) -> N
     )
 
 
+#: The statuses in which an invoice still waits for a decision: a change of the facts (new
+#: price terms) makes the rules run again on these, never on decided ones.
+_OPEN_FOR_CHECK = (
+    InvoiceStatus.RECEIVED.value,
+    InvoiceStatus.CHECKED.value,
+    InvoiceStatus.SUBSTANCE_CONFIRMED.value,
+)
+
+
+@transaction.atomic
+def invoices_recheck_open(*, trajectory_id: int, cause: str) -> int:
+    """System step after the trajectory's facts changed (a (revised) quote approved, R-BILL-1):
+    every open invoice of the trajectory is checked again on the new facts, and its history
+    says why. Held and decided invoices keep their state. Returns how many were checked."""
+    checked = 0
+    for invoice in Invoice.objects.filter(
+        trajectory_id=trajectory_id, status__in=_OPEN_FOR_CHECK
+    ).order_by("pk"):
+        locked = _lock(invoice)
+        if locked.status not in _OPEN_FOR_CHECK:
+            continue  # decided meanwhile
+        before = (locked.verdict, locked.allowed_excl)
+        _apply_check(locked)
+        locked.save(
+            update_fields=["verdict", "reasons", "allowed_excl", "checked_at", "updated_at"]
+        )
+        _record(
+            actor=None,
+            invoice=locked,
+            action=InvoiceAction.RECHECK.value,
+            from_status=locked.status,
+            reason=cause,
+            payload={"verdict": locked.verdict, "reasons": locked.reasons},
+            changes={
+                "verdict": [before[0], locked.verdict],
+                "allowed_excl": [
+                    str(before[1]) if before[1] is not None else None,
+                    str(locked.allowed_excl) if locked.allowed_excl is not None else None,
+                ],
+            },
+        )
+        checked += 1
+    return checked
+
+
+def on_price_terms_changed(sender: Any, *, trajectory: Trajectory, **kwargs: Any) -> None:
+    """Receiver of `trajectories.services.price_terms_changed` (connected in apps.ready)."""
+    invoices_recheck_open(
+        trajectory_id=trajectory.pk,
+        cause="De prijsafspraak van het traject is gewijzigd (goedgekeurde offerte).",
+    )
+
+
 @transaction.atomic
 def invoice_recheck_internal(invoice: Invoice) -> None:
     """Re-run the rules without an actor (system step after new facts were stored)."""

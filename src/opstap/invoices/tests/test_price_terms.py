@@ -292,3 +292,88 @@ def test_placement_fee_restriction_recorded_after_the_placement_does_not_count(
     invoice = _placement(provider_user_a, code3_running, hours="20")
     assert invoice.verdict == "red"
     assert "plaatsing_te_weinig_uren" in [r["code"] for r in invoice.reasons]
+
+
+def test_open_invoice_is_checked_again_after_a_revised_quote(
+    quoted: Trajectory, provider_user_a: User, case_manager: User
+) -> None:
+    """R-BILL-1, R-BILL-7, R-TRJ-1 (issue 12): an invoice for 20 hours on a quote of 10 hours
+    is allowed only the agreed € 725.00; once the case manager approves a revised quote of
+    20 hours, the still-open invoice is checked again on the new terms (€ 1.450,00) and its
+    history says why. Both sides hear of the revision (hand-offs)."""
+    from opstap.invoices.models import InvoiceEvent
+    from opstap.notifications.models import Notification
+
+    trajectory = quoted
+    step(provider_user_a, trajectory, "submit_plan", dt.date(2026, 5, 1))
+    step(case_manager, trajectory, "approve_plan", dt.date(2026, 5, 4))
+    step(provider_user_a, trajectory, "start", dt.date(2026, 5, 6),
+         payload={"start_date": "2026-05-06"})  # fmt: skip
+    invoice = _invoice(
+        provider_user_a,
+        trajectory,
+        milestone="jobcoaching_quarter",
+        period_start=dt.date(2026, 5, 6),
+        period_end=dt.date(2026, 8, 5),
+        logbook=[{"date": "2026-06-01", "hours": "12"}, {"date": "2026-07-01", "hours": "8"}],
+        amount_excl=Decimal("1450.00"),
+        vat=Decimal("304.50"),
+        amount_incl=Decimal("1754.50"),
+    )
+    assert invoice.allowed_excl == Decimal("725.00")
+    assert invoice.verdict != "green"
+
+    trajectory_services.quote_revise(
+        actor=provider_user_a, trajectory=trajectory, amount="1450.00", hourly_rate="72.50",
+        hours="20", text="Herziening: 20 uur nodig", on=dt.date(2026, 8, 15),
+    )  # fmt: skip
+    assert Notification.objects.filter(
+        recipient=case_manager, title__startswith="Herziene offerte ontvangen"
+    ).exists()
+    invoice.refresh_from_db()
+    assert invoice.allowed_excl == Decimal("725.00"), "a revision alone changes nothing"
+
+    trajectory_services.quote_revision_approve(
+        actor=case_manager, trajectory=trajectory, on=dt.date(2026, 8, 16)
+    )
+    invoice.refresh_from_db()
+    assert invoice.allowed_excl == Decimal("1450.00")
+    assert invoice.verdict == "green", invoice.reasons
+    recheck = InvoiceEvent.objects.filter(invoice=invoice, action="recheck").get()
+    assert recheck.actor is None and "prijsafspraak" in recheck.reason
+    assert Notification.objects.filter(
+        recipient=provider_user_a, title__startswith="Herziene offerte goedgekeurd"
+    ).exists()
+
+
+def test_decided_invoice_is_not_checked_again_after_a_revised_quote(
+    quoted: Trajectory, provider_user_a: User, case_manager: User, clerk: User
+) -> None:
+    """R-BILL-1: an invoice already rejected keeps its verdict and amount; new terms act only
+    on invoices still waiting for a decision."""
+    trajectory = quoted
+    step(provider_user_a, trajectory, "submit_plan", dt.date(2026, 5, 1))
+    step(case_manager, trajectory, "approve_plan", dt.date(2026, 5, 4))
+    step(provider_user_a, trajectory, "start", dt.date(2026, 5, 6),
+         payload={"start_date": "2026-05-06"})  # fmt: skip
+    invoice = _invoice(
+        provider_user_a,
+        trajectory,
+        milestone="jobcoaching_quarter",
+        period_start=dt.date(2026, 5, 6),
+        period_end=dt.date(2026, 8, 5),
+        logbook=[{"date": "2026-06-01", "hours": "20"}],
+        amount_excl=Decimal("1450.00"),
+        vat=Decimal("304.50"),
+        amount_incl=Decimal("1754.50"),
+    )
+    services.invoice_reject(actor=clerk, invoice=invoice, reason="Te veel uren")
+    trajectory_services.quote_revise(
+        actor=provider_user_a, trajectory=trajectory, amount="1450.00", hourly_rate="72.50",
+        hours="20", text="Herziening", on=dt.date(2026, 8, 15),
+    )  # fmt: skip
+    trajectory_services.quote_revision_approve(
+        actor=case_manager, trajectory=trajectory, on=dt.date(2026, 8, 16)
+    )
+    invoice.refresh_from_db()
+    assert (invoice.status, invoice.allowed_excl) == ("rejected", Decimal("725.00"))

@@ -17,7 +17,13 @@ from __future__ import annotations
 
 from opstap.trajectories.workflow import IllegalTransition
 
-from ._common import ALLOWED_UPLOAD_TYPES, MAX_UPLOAD_BYTES, TrajectoryError, check_upload
+from ._common import (
+    ALLOWED_UPLOAD_TYPES,
+    MAX_UPLOAD_BYTES,
+    TrajectoryError,
+    check_upload,
+    price_terms_changed,
+)
 from .attendance import absence_report, appointment_create, attendance_record
 from .deadline_notices import deadlines_send_notifications
 from .documents import SHAREABLE_KINDS, trajectory_document_share, trajectory_document_submit
@@ -45,6 +51,7 @@ __all__ = [
     "handoff_notify",
     "outcome_record",
     "outcomes_check_durability",
+    "price_terms_changed",
     "price_terms_of",
     "quote_revise",
     "quote_revision_approve",

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Min
+from django.dispatch import Signal
 from django.utils import timezone
 
 from opstap.audit.models import AuditAction
@@ -33,6 +34,12 @@ from opstap.trajectories.models import (
     TrajectoryEvent,
 )
 from opstap.trajectories.selectors import TRAJECTORY_COUNTS
+
+#: Sent inside the transaction when a trajectory's price terms change after the order (a
+#: quote approved, a revised quote approved), with `trajectory`. The invoices app listens and
+#: checks the trajectory's open invoices again, so no invoice keeps a verdict that was reached
+#: on terms that no longer hold (R-BILL-1). A signal, because invoices sit above trajectories.
+price_terms_changed = Signal()
 
 #: Uploads: PDF, Word (DOCX), OpenDocument text and images, at most 10 MB (one shared rule).
 MAX_UPLOAD_BYTES = uploads.MAX_UPLOAD_BYTES

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from opstap.core.roles import RoleCode
+from opstap.trajectories import handoffs
 from opstap.trajectories import price_terms as pt
 from opstap.trajectories.models import (
     DocumentKind,
@@ -27,7 +28,16 @@ from opstap.trajectories.workflow import (
     starts_with_quote,
 )
 
-from ._common import TrajectoryError, _check_visible, _record, _today, _workflow_roles, check_upload
+from ._common import (
+    TrajectoryError,
+    _check_visible,
+    _record,
+    _today,
+    _workflow_roles,
+    check_upload,
+    price_terms_changed,
+)
+from .handoff_notices import handoff_notify
 
 
 def _terms_fields(terms: pt.PriceTerms) -> dict[str, Any]:
@@ -234,14 +244,20 @@ def quote_revise(
         document.save()
         quote.document = document
         quote.save(update_fields=["document"])
-    _record(
+    event = _record(
         actor=actor,
         trajectory=locked,
-        action="submit_revised_quote",
+        action=handoffs.REVISED_QUOTE_SUBMITTED,
         from_state=locked.state,
         reason=text.strip(),
         payload=payload,
         summary=f"Traject {locked.product.name}: herziene offerte ingediend (€ {quote.amount})",
+    )
+    handoff_notify(
+        event=handoffs.REVISED_QUOTE_SUBMITTED,
+        actor=actor,
+        trajectory=locked,
+        dedupe_key=f"trajectory-event:{event.pk}",
     )
     trajectory.refresh_from_db()
     return quote
@@ -274,16 +290,23 @@ def quote_revision_approve(
     payload: dict[str, Any] = {}
     quote = _quote_approve(locked, payload, on=on, actor=actor, reason=reason)
     locked.save()
-    _record(
+    price_terms_changed.send(sender=Trajectory, trajectory=locked)
+    event = _record(
         actor=actor,
         trajectory=locked,
-        action="approve_revised_quote",
+        action=handoffs.REVISED_QUOTE_APPROVED,
         from_state=locked.state,
         reason=reason.strip(),
         payload=payload,
         summary=f"Traject {locked.product.name}: herziene offerte goedgekeurd "
         f"({payload['price_terms']})",
         changes={"price_terms": [payload["previous_price_terms"], payload["price_terms"]]},
+    )
+    handoff_notify(
+        event=handoffs.REVISED_QUOTE_APPROVED,
+        actor=actor,
+        trajectory=locked,
+        dedupe_key=f"trajectory-event:{event.pk}",
     )
     trajectory.refresh_from_db()
     return quote
@@ -303,14 +326,21 @@ def quote_revision_reject(
     quote.decided_by, quote.decided_on = actor, on
     quote.decision_reason = reason.strip()
     quote.save(update_fields=["status", "decided_by", "decided_on", "decision_reason"])
-    _record(
+    event = _record(
         actor=actor,
         trajectory=locked,
-        action="reject_revised_quote",
+        action=handoffs.REVISED_QUOTE_REJECTED,
         from_state=locked.state,
         reason=reason.strip(),
         payload={"quote": quote.pk, "version": quote.version},
         summary=f"Traject {locked.product.name}: herziene offerte afgewezen",
+    )
+    handoff_notify(
+        event=handoffs.REVISED_QUOTE_REJECTED,
+        actor=actor,
+        trajectory=locked,
+        dedupe_key=f"trajectory-event:{event.pk}",
+        reason=reason.strip(),
     )
     trajectory.refresh_from_db()
     return quote

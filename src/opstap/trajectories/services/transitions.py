@@ -42,6 +42,7 @@ from ._common import (
     _schedule_running_deadlines,
     _today,
     _workflow_roles,
+    price_terms_changed,
 )
 from .handoff_notices import handoff_notify
 from .quotes import _quote_approve, _quote_create
@@ -199,6 +200,8 @@ def trajectory_transition(
     _apply_effects(locked, action, data, reason, on, has_document=has_document, actor=actor)
     locked.save()
     _next_due_refresh(locked)
+    if action is Action.APPROVE_QUOTE:
+        price_terms_changed.send(sender=Trajectory, trajectory=locked)
     event = _record(
         actor=actor,
         trajectory=locked,

@@ -1,0 +1,55 @@
+"""State changes of clients: one function per change, validated, atomic, with an event on
+the client's timeline and an audit record of the change (R-SEC-2, R-SEC-6).
+
+One module per aggregate; other apps import from this package (`opstap.clients.services`),
+never from its modules.
+"""
+
+from __future__ import annotations
+
+from .budgets import budget_spending_decide, budget_spending_record
+from .clients import (
+    case_manager_set_unit,
+    client_change_ladder_step,
+    client_create,
+    client_event_close,
+    client_event_record,
+    client_handover,
+    client_import_start,
+    client_link_user,
+    client_update,
+)
+from .income_coaches import (
+    income_coach_assign,
+    income_coach_assignment_end,
+    may_assign_income_coach,
+)
+from .validation import (
+    ClientError,
+    bsn_clean,
+    client_field_errors,
+    has_visible_letter,
+    obstacles_clean,
+)
+
+__all__ = [
+    "ClientError",
+    "bsn_clean",
+    "budget_spending_decide",
+    "budget_spending_record",
+    "case_manager_set_unit",
+    "client_change_ladder_step",
+    "client_create",
+    "client_event_close",
+    "client_event_record",
+    "client_field_errors",
+    "client_handover",
+    "client_import_start",
+    "client_link_user",
+    "client_update",
+    "has_visible_letter",
+    "income_coach_assign",
+    "income_coach_assignment_end",
+    "may_assign_income_coach",
+    "obstacles_clean",
+]

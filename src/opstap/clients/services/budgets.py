@@ -1,0 +1,113 @@
+"""Custom budget spending (R-CLI-4): record and decide, with the second approver above the
+threshold.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+
+from opstap.clients.budget import needs_second_approval, second_approver_refusal, to_cents
+from opstap.clients.models import (
+    BudgetSpending,
+    Client,
+    ClientEventKind,
+    SpendingStatus,
+)
+from opstap.clients.selectors import budget_summary
+from opstap.core.actor import Actor
+from opstap.core.money import parse_amount
+from opstap.core.roles import Perm
+
+from .clients import client_event_record
+from .validation import ClientError
+
+# --- Custom budget (R-CLI-4) ---------------------------------------------------------------
+
+
+def _parse_amount(amount: Decimal | str | int) -> Decimal:
+    try:
+        value = to_cents(parse_amount(amount) if isinstance(amount, str) else amount)
+    except (InvalidOperation, ValueError) as exc:
+        raise ClientError("Vul een geldig bedrag in, bijv. 125,50.", field="amount") from exc
+    if value <= 0:
+        raise ClientError("Het bedrag moet groter zijn dan nul.", field="amount")
+    return value
+
+
+@transaction.atomic
+def budget_spending_record(
+    *,
+    actor: Actor,
+    client: Client,
+    amount: Decimal | str | int,
+    purpose: str,
+    spent_on: dt.date | None = None,
+) -> BudgetSpending:
+    """Record a spending line. Within the remaining budget it is approved at once; beyond it
+    it waits for a second approver (R-CLI-4)."""
+    value = _parse_amount(amount)
+    purpose = (purpose or "").strip()
+    if not purpose:
+        raise ClientError("Vul het doel van de uitgave in.", field="purpose")
+    spent_on = spent_on or timezone.localdate()
+    # Lock the client row so two case managers cannot both spend the last euro.
+    Client.objects.select_for_update().filter(pk=client.pk).first()
+    summary = budget_summary(client, year=spent_on.year)
+    over = needs_second_approval(summary.yearly_amount, [summary.spent, summary.pending], value)
+    spending = BudgetSpending.objects.create(
+        organisation_id=client.organisation_id,
+        client=client,
+        spent_on=spent_on,
+        amount=value,
+        purpose=purpose,
+        status=SpendingStatus.PENDING if over else SpendingStatus.APPROVED,
+        created_by=actor,
+    )
+    text = f"Maatwerkbudget: € {value} voor {purpose}"
+    if over:
+        text += " (boven budget, wacht op tweede goedkeuring)"
+    client_event_record(
+        client=client,
+        kind=ClientEventKind.BUDGET,
+        summary=text,
+        actor=actor,
+        data={"spending_id": spending.pk, "amount": str(value), "status": spending.status},
+    )
+    return spending
+
+
+@transaction.atomic
+def budget_spending_decide(
+    *, actor: Actor, spending: BudgetSpending, approve: bool
+) -> BudgetSpending:
+    """The second approver decides on a spending beyond the budget: a different user who
+    holds CLIENT_CHANGE."""
+    spending = BudgetSpending.objects.select_for_update().get(pk=spending.pk)
+    refusal = second_approver_refusal(
+        pending=spending.status == SpendingStatus.PENDING,
+        created_by_id=spending.created_by_id,
+        approver_id=actor.pk,
+        approver_may_change=actor.has_opstap_perm(Perm.CLIENT_CHANGE),
+        same_organisation=actor.organisation_id == spending.organisation_id,
+    )
+    if refusal is not None:
+        raise ClientError(refusal)
+    spending.status = SpendingStatus.APPROVED if approve else SpendingStatus.REJECTED
+    spending.decided_by = actor
+    spending.decided_at = timezone.now()
+    spending.save(update_fields=["status", "decided_by", "decided_at"])
+    client_event_record(
+        client=spending.client,
+        kind=ClientEventKind.BUDGET,
+        summary=(
+            f"Uitgave € {spending.amount} ({spending.purpose}) "
+            + ("goedgekeurd door tweede beoordelaar" if approve else "afgewezen")
+        ),
+        actor=actor,
+        data={"spending_id": spending.pk, "status": spending.status},
+    )
+    return spending

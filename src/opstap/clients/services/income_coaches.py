@@ -1,0 +1,195 @@
+"""Income-coach assignment (R-SEC-1): dated, audited, by the case manager or team lead."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from opstap.audit.models import AuditAction
+from opstap.audit.services import audit_log
+from opstap.clients import assignments
+from opstap.clients.models import (
+    Client,
+    ClientEventKind,
+    IncomeCoachAssignment,
+)
+from opstap.core.roles import Perm, RoleCode
+
+from .clients import client_event_record
+from .validation import ClientError
+
+# --- Income-coach assignment (R-SEC-1) --------------------------------------------------------
+
+
+def may_assign_income_coach(actor: Any, client: Client) -> bool:
+    """The client's own case manager, or a team lead (a case manager who also holds the
+    management role) with the client in their scope, may assign an income coach."""
+    from opstap.clients.access import is_team_lead
+    from opstap.core.access import can_see
+
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        return False
+    if actor.organisation_id != client.organisation_id:
+        return False
+    if not actor.has_opstap_perm(Perm.CLIENT_CHANGE) or not actor.has_role(RoleCode.CASE_MANAGER):
+        return False
+    if client.case_manager_id == actor.pk:
+        return True
+    return is_team_lead(actor) and can_see(actor, client)
+
+
+def _check_coach(organisation_id: int, coach: Any) -> None:
+    if (
+        coach is None
+        or coach.organisation_id != organisation_id
+        or not coach.is_active
+        or not coach.has_role(RoleCode.INCOME_COACH)
+    ):
+        raise ClientError("Kies een inkomenscoach van deze organisatie.", field="coach")
+
+
+@transaction.atomic
+def income_coach_assign(
+    *,
+    actor: Any,
+    client: Client,
+    coach: Any,
+    valid_from: dt.date,
+    reason: str,
+    valid_until: dt.date | None = None,
+    today: dt.date | None = None,
+) -> IncomeCoachAssignment:
+    """Assign `coach` to `client` from `valid_from` (until `valid_until`, inclusive; None =
+    open). Only the client's case manager or a team lead; dates per `assignments`; never
+    two overlapping assignments of one coach to one client. An event on the client's
+    timeline and an audit record."""
+    if not may_assign_income_coach(actor, client):
+        raise ClientError(
+            "Alleen de klantmanager van de klant of een teamleider kan een inkomenscoach toewijzen."
+        )
+    _check_coach(client.organisation_id, coach)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ClientError("Geef de reden van de toewijzing.", field="reason")
+    if len(reason) > 300:
+        raise ClientError("De reden is langer dan 300 tekens.", field="reason")
+    today = today or timezone.localdate()
+    problem = assignments.assignment_dates_problem(
+        valid_from=valid_from, valid_until=valid_until, today=today
+    )
+    if problem is not None:
+        raise ClientError(problem.message, field=problem.field)
+    # Lock the client so that two simultaneous assignments cannot both pass the check.
+    Client.objects.select_for_update().filter(pk=client.pk).first()
+    existing = IncomeCoachAssignment.objects.filter(
+        client=client, coach=coach, ended_at__isnull=True
+    ).values_list("valid_from", "valid_until")
+    if any(assignments.overlaps(f, u, valid_from, valid_until) for f, u in existing):
+        raise ClientError(
+            "Deze inkomenscoach is in die periode al aan de klant toegewezen.", field="coach"
+        )
+    assignment = IncomeCoachAssignment.objects.create(
+        organisation_id=client.organisation_id,
+        client=client,
+        coach=coach,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        reason=reason,
+        assigned_by=actor,
+        assigned_at=timezone.now(),
+    )
+    until = f" tot en met {valid_until:%d-%m-%Y}" if valid_until else ""
+    client_event_record(
+        client=client,
+        kind=ClientEventKind.OTHER,
+        summary=f"Inkomenscoach {coach.display_name} toegewezen vanaf {valid_from:%d-%m-%Y}{until}",
+        actor=actor,
+        note=reason,
+        data={"income_coach_assignment": assignment.pk, "coach": coach.pk},
+    )
+    audit_log(
+        action=AuditAction.CREATE,
+        actor=actor,
+        object_type="income_coach_assignment",
+        object_id=assignment.pk,
+        client_id=client.pk,
+        organisation_id=client.organisation_id,
+        purpose="Inkomenscoach toewijzen",
+        changes={
+            "coach": {"old": None, "new": coach.pk},
+            "valid_from": {"old": None, "new": valid_from.isoformat()},
+            "valid_until": {"old": None, "new": valid_until.isoformat() if valid_until else None},
+        },
+    )
+    return assignment
+
+
+@transaction.atomic
+def income_coach_assignment_end(
+    *,
+    actor: Any,
+    assignment: IncomeCoachAssignment,
+    end_on: dt.date | None = None,
+    today: dt.date | None = None,
+) -> IncomeCoachAssignment:
+    """End an assignment on `end_on` (default today; inclusive), never retroactively and
+    never later than planned. Ending one that has not started withdraws it."""
+    today = today or timezone.localdate()
+    end_on = end_on or today
+    assignment = (
+        IncomeCoachAssignment.objects.select_for_update()
+        .select_related("client", "coach")
+        .get(pk=assignment.pk)
+    )
+    if not may_assign_income_coach(actor, assignment.client):
+        raise ClientError(
+            "Alleen de klantmanager van de klant of een teamleider kan een toewijzing beëindigen."
+        )
+    if assignment.ended_at is not None:
+        raise ClientError("Deze toewijzing is al beëindigd.")
+    problem = assignments.end_date_problem(
+        valid_from=assignment.valid_from,
+        valid_until=assignment.valid_until,
+        end_on=end_on,
+        today=today,
+    )
+    if problem is not None:
+        raise ClientError(problem.message, field=problem.field)
+    old_until = assignment.valid_until
+    withdrawn = end_on < assignment.valid_from
+    assignment.valid_until = today if withdrawn else end_on
+    assignment.ended_by = actor
+    assignment.ended_at = timezone.now()
+    assignment.save(update_fields=["valid_until", "ended_by", "ended_at"])
+    summary = (
+        f"Toewijzing inkomenscoach {assignment.coach.display_name} ingetrokken"
+        if withdrawn
+        else f"Toewijzing inkomenscoach {assignment.coach.display_name} beëindigd per "
+        f"{end_on:%d-%m-%Y}"
+    )
+    client_event_record(
+        client=assignment.client,
+        kind=ClientEventKind.OTHER,
+        summary=summary,
+        actor=actor,
+        data={"income_coach_assignment": assignment.pk, "coach": assignment.coach_id},
+    )
+    audit_log(
+        action=AuditAction.UPDATE,
+        actor=actor,
+        object_type="income_coach_assignment",
+        object_id=assignment.pk,
+        client_id=assignment.client_id,
+        organisation_id=assignment.organisation_id,
+        purpose="Toewijzing inkomenscoach beëindigen",
+        changes={
+            "valid_until": {
+                "old": old_until.isoformat() if old_until else None,
+                "new": assignment.valid_until.isoformat(),
+            }
+        },
+    )
+    return assignment

@@ -1,0 +1,160 @@
+"""The checks of a client's fields (R-CLI-1, R-SEC-6), shared by the services, the forms and the
+import: BSN 11-check, names, dates, obstacles.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from typing import Any
+
+from django.utils import timezone
+from stdnum.exceptions import ValidationError as StdnumValidationError
+from stdnum.nl import bsn as stdnum_bsn
+
+from opstap.clients.models import (
+    SITUATION_FIELDS,
+    BenefitType,
+    LksStatus,
+    Obstacle,
+)
+from opstap.core.actor import Actor
+from opstap.core.errors import InvalidInputError
+from opstap.core.roles import RoleCode
+
+
+class ClientError(InvalidInputError):
+    """A change that cannot be made; the message is Dutch and meant for the user. `field`
+    names the input it concerns (for forms and problem+json)."""
+
+
+# --- Validation helpers (also used by the import) -------------------------------------------
+
+
+def bsn_clean(value: str) -> str:
+    """R-CLI-1: a BSN of 9 digits passing the 11-check; returns the compact form."""
+    raw = (value or "").strip()
+    if not raw:
+        raise ClientError("Vul het BSN in.", field="bsn")
+    try:
+        return str(stdnum_bsn.validate(raw))
+    except StdnumValidationError as exc:
+        raise ClientError(
+            "Het BSN is ongeldig: het moet uit 9 cijfers bestaan en aan de elfproef voldoen.",
+            field="bsn",
+        ) from exc
+
+
+def obstacles_clean(values: list[str] | tuple[str, ...] | None) -> list[str]:
+    """Obstacles are codes from a fixed list, never free text."""
+    valid = set(Obstacle.values)
+    result: list[str] = []
+    for value in values or []:
+        if value not in valid:
+            raise ClientError(f"Onbekende belemmering '{value}'.", field="obstacles")
+        if value not in result:
+            result.append(value)
+    return result
+
+
+_OPTIONAL_FIELDS = {
+    "last_name_prefix",
+    "street_address",
+    "postcode",
+    "city",
+    *SITUATION_FIELDS,
+}
+_UPDATABLE = _OPTIONAL_FIELDS | {"first_name", "last_name", "date_of_birth", "municipality"}
+
+
+#: A client's plausible age (R-SEC-6): the Participatiewet serves people from 15 (school
+#: leavers, Praktijkroute) and nobody is older than 120; year 1 or today is a typing error.
+MIN_AGE, MAX_AGE = 15, 120
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def has_visible_letter(text: str) -> bool:
+    """At least one letter once zero-width, format and white-space characters are ignored
+    (an 'invisible name' of only U+200B or spaces is refused)."""
+    return any(unicodedata.category(ch).startswith("L") for ch in text)
+
+
+def client_field_errors(fields: dict[str, Any], *, today: dt.date) -> list[ClientError]:
+    """Every rule that the given client fields break, in a fixed order (R-CLI-1, R-SEC-6).
+
+    The one home of these checks: the services raise the first error, the import of the
+    benefit administration reports all of them per row. Only the fields present are checked;
+    `obstacles` is normalised in place (codes, no duplicates)."""
+    errors: list[ClientError] = []
+    if "benefit_type" in fields and fields["benefit_type"] not in BenefitType.values:
+        errors.append(ClientError("Onbekende soort uitkering.", field="benefit_type"))
+    if "lks_status" in fields and fields["lks_status"] not in LksStatus.values:
+        errors.append(ClientError("Onbekende status loonkostensubsidie.", field="lks_status"))
+    if "obstacles" in fields:
+        try:
+            fields["obstacles"] = obstacles_clean(fields["obstacles"])
+        except ClientError as exc:
+            errors.append(exc)
+    hours = fields.get("hour_restriction")
+    if hours is not None and not 0 <= int(hours) <= 40:
+        errors.append(
+            ClientError(
+                "De urenbeperking ligt tussen 0 en 40 uur per week.", field="hour_restriction"
+            )
+        )
+    errors.extend(
+        ClientError(
+            "Vul een naam in met zichtbare letters (geen spaties of onzichtbare tekens).",
+            field=name,
+        )
+        for name in ("first_name", "last_name")
+        if name in fields and not has_visible_letter(str(fields[name] or ""))
+    )
+    prefix = fields.get("last_name_prefix")
+    if prefix and not has_visible_letter(str(prefix)):
+        errors.append(
+            ClientError("Het tussenvoegsel bevat geen zichtbare letters.", field="last_name_prefix")
+        )
+    dob = fields.get("date_of_birth")
+    if dob is not None and dob > today:
+        errors.append(ClientError("De geboortedatum ligt in de toekomst.", field="date_of_birth"))
+    elif dob is not None and not _years_before(today, MAX_AGE) <= dob <= _years_before(
+        today, MIN_AGE
+    ):
+        errors.append(
+            ClientError(
+                f"De geboortedatum is niet aannemelijk: een klant is {MIN_AGE} tot {MAX_AGE} "
+                "jaar oud.",
+                field="date_of_birth",
+            )
+        )
+    start, end = fields.get("benefit_start_date"), fields.get("benefit_end_date")
+    if start and end and end < start:
+        errors.append(
+            ClientError(
+                "De einddatum van de uitkering ligt vóór de begindatum.", field="benefit_end_date"
+            )
+        )
+    return errors
+
+
+def _check_client_fields(organisation_id: int, fields: dict[str, Any]) -> None:
+    municipality = fields.get("municipality")
+    if municipality is not None and municipality.organisation_id != organisation_id:
+        raise ClientError("De gemeente hoort niet bij deze organisatie.", field="municipality")
+    errors = client_field_errors(fields, today=timezone.localdate())
+    if errors:
+        raise errors[0]
+
+
+def _check_case_manager(organisation_id: int, user: Actor) -> None:
+    if user is None:
+        return
+    if user.organisation_id != organisation_id or not user.has_role(RoleCode.CASE_MANAGER):
+        raise ClientError("Kies een klantmanager van deze organisatie.", field="case_manager")

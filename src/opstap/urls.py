@@ -27,6 +27,7 @@ urlpatterns = [
     path("mijn/", include("opstap.portal.urls")),
     path("facturen/", include("opstap.invoices.urls")),
     path("indicatoren/", include("opstap.indicators.urls")),
+    path("rapportages/", include("opstap.reporting.urls")),
     path("beheer/", admin.site.urls),
     path("", include("opstap.web.urls")),
 ]

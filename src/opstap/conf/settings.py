@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "opstap.indicators",
     "opstap.kpis",
     "opstap.social_return",
+    "opstap.reporting",
     "opstap.portal",
     "opstap.access_requests",
     "opstap.api",

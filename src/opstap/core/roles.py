@@ -63,6 +63,8 @@ class Perm(StrEnum):
     PORTAL_VIEW = "portal.view"
     PRODUCT_PROPOSE = "products.propose"
     ACCESS_REQUEST_HANDLE = "access_requests.handle"
+    SRG_DELIVER = "srg.deliver"
+    RETENTION_MANAGE = "retention.manage"
 
 
 PERM_NAMES_NL: dict[Perm, str] = {
@@ -88,6 +90,8 @@ PERM_NAMES_NL: dict[Perm, str] = {
     Perm.PORTAL_VIEW: "Klantportaal gebruiken (alleen eigen gegevens)",
     Perm.PRODUCT_PROPOSE: "Productwijzigingen voorstellen (eigen aanbieder)",
     Perm.ACCESS_REQUEST_HANDLE: "Inzageverzoeken registreren en afhandelen (binnen de eigen scope)",
+    Perm.SRG_DELIVER: "CBS-statistiek re-integratie (SRG) samenstellen en als verzonden markeren",
+    Perm.RETENTION_MANAGE: "Bewaartermijnen, proefrun en bewaarplicht (legal hold) beheren",
 }
 
 _STAFF_BASE = {Perm.HOME_VIEW, Perm.MUNICIPALITY_VIEW}
@@ -160,6 +164,8 @@ DEFAULT_ROLE_PERMISSIONS: dict[RoleCode, frozenset[Perm]] = {
         | {
             Perm.ADMIN_CONFIGURE,
             Perm.CLIENT_IMPORT,
+            Perm.SRG_DELIVER,
+            Perm.RETENTION_MANAGE,
             Perm.PROVIDER_VIEW,
             Perm.PRODUCT_SEARCH,
         }

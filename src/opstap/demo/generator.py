@@ -70,6 +70,7 @@ DEMO_STEPS = [
     "opstap.invoices",
     "opstap.indicators",
     "opstap.finance",
+    "opstap.reporting",
     "opstap.demo",  # last: the notifications showcase over everything generated before
 ]
 

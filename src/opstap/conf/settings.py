@@ -420,6 +420,7 @@ SPECTACULAR_SETTINGS = {
         "AccessRequestStateEnum": "opstap.access_requests.workflow.STATE_CHOICES",
         "StateEnum": "opstap.trajectories.models.STATE_CHOICES",  # the trajectory keeps its name
         "LadderStepEnum": "opstap.clients.models.LADDER_STEP_CHOICES",  # also products' steps
+        "PriceBasisEnum": "opstap.trajectories.models.PRICE_BASIS_CHOICES",
     },
     "CONTACT": {"name": "Opstap", "url": "https://opstap.example.org"},
     "LICENSE": {"name": "EUPL-1.2"},

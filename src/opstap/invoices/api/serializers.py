@@ -21,6 +21,7 @@ from opstap.invoices.models import (
 )
 from opstap.invoices.money import VatCode
 from opstap.invoices.payment_rules import EventKind, TerminationReason
+from opstap.trajectories.models import PRICE_BASIS_CHOICES
 
 
 class ReasonSerializer(serializers.Serializer[dict[str, str]]):
@@ -292,7 +293,7 @@ class TravelClaimCreateSerializer(serializers.Serializer[dict[str, object]]):
 
 class EvaluatePriceTermsSerializer(serializers.Serializer[Any]):
     basis = serializers.ChoiceField(
-        choices=[("fixed", "vaste prijs"), ("hourly", "uurtarief")],
+        choices=PRICE_BASIS_CHOICES,
         help_text="fixed (vaste prijs) of hourly (uurtarief).",
     )
     price = serializers.DecimalField(

@@ -14,6 +14,7 @@ from opstap.trajectories.models import (
     AbsenceRisk,
     Appointment,
     Deadline,
+    Quote,
     Trajectory,
     TrajectoryDocument,
     TrajectoryEvent,
@@ -85,14 +86,78 @@ class TrajectorySerializer(CachedFieldsMixin, serializers.ModelSerializer[Trajec
 
 
 class TrajectoryDetailSerializer(TrajectorySerializer):
-    """Een traject met zijn termijnen en tijdlijn (R-TRJ-2, R-TRJ-3)."""
+    """Een traject met zijn prijsafspraak, termijnen en tijdlijn (R-BILL-1, R-TRJ-2, R-TRJ-3).
+
+    De prijsafspraak: `priceBasis` vast (`fixed`, bedrag in `price`) of per uur (`hourly`,
+    `hourlyRate` met `agreedHours` en/of `budgetCap`), uit de productprijs of de goedgekeurde
+    offerte. Dit zijn de afspraken die de factuurcontrole leest."""
 
     deadlines = DeadlineSerializer(many=True, read_only=True)
     events = EventSerializer(many=True, read_only=True)
 
     class Meta(TrajectorySerializer.Meta):
-        fields = [*TrajectorySerializer.Meta.fields, "deadlines", "events"]
+        fields = [
+            *TrajectorySerializer.Meta.fields,
+            "price_basis",
+            "hourly_rate",
+            "agreed_hours",
+            "budget_cap",
+            "deadlines",
+            "events",
+        ]
         read_only_fields = fields
+
+
+class QuoteSerializer(serializers.ModelSerializer[Quote]):
+    """Een versie van de offerte (R-TRJ-1): ingediend, goedgekeurd, afgewezen of vervangen
+    door een herziening. Elke versie blijft bewaard."""
+
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    has_document = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Quote
+        fields = [
+            "id",
+            "version",
+            "status",
+            "status_label",
+            "amount",
+            "hourly_rate",
+            "hours",
+            "text",
+            "has_document",
+            "submitted_on",
+            "decided_on",
+            "decision_reason",
+        ]
+        read_only_fields = fields
+
+    def get_has_document(self, obj: Quote) -> bool:
+        return obj.document_id is not None
+
+
+class QuoteReviseSerializer(serializers.Serializer[None]):
+    """Een herziene offerte van de aanbieder: bedrag (excl. btw), bij een uurtarief ook
+    uurtarief en uren, en een toelichting of een document."""
+
+    amount = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("0.01"))
+    hourly_rate = serializers.DecimalField(
+        max_digits=10, decimal_places=2, min_value=Decimal("0.01"), required=False,
+        allow_null=True, default=None,
+    )  # fmt: skip
+    hours = serializers.DecimalField(
+        max_digits=7, decimal_places=2, min_value=Decimal("0.01"), required=False,
+        allow_null=True, default=None,
+    )  # fmt: skip
+    text = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)
+    file = serializers.FileField(required=False, allow_null=True, default=None)
+
+
+class QuoteDecisionSerializer(serializers.Serializer[None]):
+    """Het besluit van de klantmanager over de herziene offerte; bij afwijzen een reden."""
+
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
 #: The largest id a client can send: bigger numbers cannot be a row (ids are 64-bit).

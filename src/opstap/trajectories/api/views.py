@@ -36,6 +36,9 @@ from .serializers import (
     AttendanceSerializer,
     DocumentCreateSerializer,
     DocumentSerializer,
+    QuoteDecisionSerializer,
+    QuoteReviseSerializer,
+    QuoteSerializer,
     TrajectoryDetailSerializer,
     TrajectoryOrderSerializer,
     TrajectorySerializer,
@@ -227,6 +230,61 @@ class TrajectoryViewSet(
             payload=body.validated_data["payload"],
         )
         return Response(TrajectoryDetailSerializer(self._trajectory()).data)
+
+    @extend_schema(methods=["GET"], responses=QuoteSerializer(many=True))
+    @extend_schema(methods=["POST"], request=QuoteReviseSerializer, responses=QuoteSerializer)
+    @action(detail=True, methods=["get", "post"], url_path="quotes")
+    def quotes(self, request: Request, pk: str | None = None) -> Response:
+        """Every version of the quote (GET). POST: the provider replaces a wrong quote by a
+        revised one; the case manager approves it again (R-TRJ-1). Until then the approved
+        price terms stay."""
+        trajectory = self._trajectory()
+        if request.method == "GET":
+            _audit_read(request, trajectory, "Offertes ophalen via API")
+            return Response(
+                QuoteSerializer(selectors.trajectory_quotes(trajectory), many=True).data
+            )
+        body = QuoteReviseSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        quote = services.quote_revise(
+            actor=actor_of(request),
+            trajectory=trajectory,
+            amount=data["amount"],
+            hourly_rate=data["hourly_rate"],
+            hours=data["hours"],
+            text=data["text"],
+            upload=data["file"],
+        )
+        return Response(QuoteSerializer(quote).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=QuoteDecisionSerializer, responses=QuoteSerializer)
+    @action(detail=True, methods=["post"], url_path="quotes/_approve")
+    def quote_approve(self, request: Request, pk: str | None = None) -> Response:
+        """The case manager approves the revised quote: the trajectory's price terms follow
+        it, and its open invoices are checked again on them (R-TRJ-1, R-BILL-1)."""
+        body = QuoteDecisionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        quote = services.quote_revision_approve(
+            actor=actor_of(request),
+            trajectory=self._trajectory(),
+            reason=body.validated_data["reason"],
+        )
+        return Response(QuoteSerializer(quote).data)
+
+    @extend_schema(request=QuoteDecisionSerializer, responses=QuoteSerializer)
+    @action(detail=True, methods=["post"], url_path="quotes/_reject")
+    def quote_reject(self, request: Request, pk: str | None = None) -> Response:
+        """The case manager rejects the revised quote, with a reason; the approved price
+        terms stay (R-TRJ-1)."""
+        body = QuoteDecisionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        quote = services.quote_revision_reject(
+            actor=actor_of(request),
+            trajectory=self._trajectory(),
+            reason=body.validated_data["reason"],
+        )
+        return Response(QuoteSerializer(quote).data)
 
     @extend_schema(methods=["GET"], responses=DocumentSerializer(many=True))
     @extend_schema(methods=["POST"], request=DocumentCreateSerializer, responses=DocumentSerializer)

@@ -23,6 +23,7 @@ from .delivery import _document_path as _document_path  # named by migration 000
 from .trajectory import (
     ACTION_CHOICES,
     DEADLINE_KIND_CHOICES,
+    PRICE_BASIS_CHOICES,
     PROGRESS_REPORT_KIND,
     ROTONDE_CHOICES,
     STATE_CHOICES,
@@ -37,6 +38,7 @@ from .trajectory import (
 __all__ = [
     "ACTION_CHOICES",
     "DEADLINE_KIND_CHOICES",
+    "PRICE_BASIS_CHOICES",
     "PROGRESS_REPORT_KIND",
     "ROTONDE_CHOICES",
     "STATE_CHOICES",

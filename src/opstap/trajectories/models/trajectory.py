@@ -39,6 +39,10 @@ class AbsenceRisk(models.TextChoices):
     PROBLEMATIC = "problematic", _("(dreigend) problematisch")
 
 
+#: The two kinds of price terms (R-BILL-1): a fixed price, or an hourly rate.
+PRICE_BASIS_CHOICES = [("fixed", _("vaste prijs")), ("hourly", _("uurtarief"))]
+
+
 class Trajectory(OrganisationOwned):
     """One product bought from one provider for one client (R-TRJ-1)."""
 
@@ -126,7 +130,7 @@ class Trajectory(OrganisationOwned):
     price_basis = models.CharField(
         _("prijsafspraak"),
         max_length=10,
-        choices=[("fixed", _("vaste prijs")), ("hourly", _("uurtarief"))],
+        choices=PRICE_BASIS_CHOICES,
         default="fixed",
         help_text=_("Vaste prijs of uurtarief (R-BILL-1)."),
     )

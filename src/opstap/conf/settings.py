@@ -360,6 +360,15 @@ OPSTAP_ACCESS_EXPORT_RETENTION_DAYS = int(env("OPSTAP_ACCESS_EXPORT_RETENTION_DA
 OPSTAP_DENIED_READ_LIMIT_PER_MINUTE = int(env("OPSTAP_DENIED_READ_LIMIT_PER_MINUTE", "20"))
 OPSTAP_SMALL_NUMBER_THRESHOLD = int(env("OPSTAP_SMALL_NUMBER_THRESHOLD", "5"))
 
+# SEPA credit transfer (docs/sepa.md): the organisation's own account, the payer in pain.001.
+# The demo uses the example IBAN of the Dutch banks' documentation; production must set it.
+OPSTAP_SEPA_DEBTOR_NAME = env("OPSTAP_SEPA_DEBTOR_NAME")
+OPSTAP_SEPA_DEBTOR_IBAN = env(
+    "OPSTAP_SEPA_DEBTOR_IBAN", "NL91ABNA0417164300" if OPSTAP_DEMO else ""
+)
+OPSTAP_SEPA_DEBTOR_BIC = env("OPSTAP_SEPA_DEBTOR_BIC")
+OPSTAP_SEPA_PAIN_VERSION = env("OPSTAP_SEPA_PAIN_VERSION", "pain.001.001.09")
+
 # Security headers (conventions: CSP without inline scripts, frames denied).
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -65,6 +65,8 @@ class Perm(StrEnum):
     ACCESS_REQUEST_HANDLE = "access_requests.handle"
     SRG_DELIVER = "srg.deliver"
     RETENTION_MANAGE = "retention.manage"
+    BANK_ACCOUNT_MANAGE = "providers.bank_accounts"
+    BRP_LOOKUP = "clients.brp_lookup"
 
 
 PERM_NAMES_NL: dict[Perm, str] = {
@@ -92,6 +94,10 @@ PERM_NAMES_NL: dict[Perm, str] = {
     Perm.ACCESS_REQUEST_HANDLE: "Inzageverzoeken registreren en afhandelen (binnen de eigen scope)",
     Perm.SRG_DELIVER: "CBS-statistiek re-integratie (SRG) samenstellen en als verzonden markeren",
     Perm.RETENTION_MANAGE: "Bewaartermijnen, proefrun en bewaarplicht (legal hold) beheren",
+    Perm.BANK_ACCOUNT_MANAGE: (
+        "Bankrekeningen van aanbieders wijzigen en (als tweede persoon) bevestigen"
+    ),
+    Perm.BRP_LOOKUP: "Persoonsgegevens in de BRP opvragen bij het inschrijven van een klant",
 }
 
 _STAFF_BASE = {Perm.HOME_VIEW, Perm.MUNICIPALITY_VIEW}
@@ -109,6 +115,7 @@ DEFAULT_ROLE_PERMISSIONS: dict[RoleCode, frozenset[Perm]] = {
             Perm.TRAJECTORY_ORDER,
             Perm.INVOICE_VIEW,
             Perm.ACCESS_REQUEST_HANDLE,
+            Perm.BRP_LOOKUP,
         }
     ),
     RoleCode.INCOME_COACH: frozenset(
@@ -127,6 +134,7 @@ DEFAULT_ROLE_PERMISSIONS: dict[RoleCode, frozenset[Perm]] = {
             Perm.PRODUCT_SEARCH,
             Perm.INVOICE_VIEW,
             Perm.TRAJECTORY_VIEW,
+            Perm.BANK_ACCOUNT_MANAGE,
         }
     ),
     RoleCode.POLICY_OFFICER: frozenset(
@@ -147,6 +155,7 @@ DEFAULT_ROLE_PERMISSIONS: dict[RoleCode, frozenset[Perm]] = {
             Perm.INVOICE_VIEW,
             Perm.INVOICE_APPROVE,
             Perm.TRAJECTORY_VIEW,
+            Perm.BANK_ACCOUNT_MANAGE,
         }
     ),
     RoleCode.PROVIDER_STAFF: frozenset(

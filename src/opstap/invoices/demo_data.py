@@ -388,3 +388,23 @@ def build(ctx: Any) -> None:
             trajectory_services.IllegalTransition,
         ) as exc:
             ctx.log(f"Facturen: voorbeelden overgeslagen ({exc})")
+        _sepa_batch(ctx, clerk)
+
+
+def _sepa_batch(ctx: Any, clerk: Any) -> None:
+    """The approved invoices so far go into one payment batch, exported (xlsx/CSV) and made
+    into a SEPA credit-transfer file (pain.001) when the organisation's own account is set
+    (`OPSTAP_SEPA_DEBTOR_IBAN`; `make demo` sets an example)."""
+    try:
+        batch = services.payment_batch_create(actor=clerk)
+        services.payment_batch_export(actor=clerk, batch=batch)
+    except InvoiceError as exc:
+        ctx.log(f"Betaalbatch: overgeslagen ({exc.message})")
+        return
+    try:
+        with transaction.atomic():
+            services.payment_batch_export_sepa(actor=clerk, batch=batch)
+    except InvoiceError as exc:
+        ctx.log(f"Betaalbatch {batch.reference}: geen SEPA-bestand ({exc.message})")
+        return
+    ctx.log(f"Betaalbatch {batch.reference}: geëxporteerd en als pain.001 (SEPA) gemaakt.")

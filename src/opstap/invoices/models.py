@@ -125,6 +125,27 @@ class PaymentBatch(OrganisationOwned):
     paid_on = models.DateField(
         _("betaald op"), null=True, blank=True, help_text=_("Datum waarop de bank betaalde.")
     )
+    export_pain001 = models.FileField(
+        _("SEPA-betaalbestand (pain.001)"),
+        upload_to=batch_export_path,
+        blank=True,
+        help_text=_("Privé. Eén keer gemaakt; een tweede export geeft hetzelfde bestand."),
+    )
+    pain001_message_id = models.CharField(
+        _("berichtkenmerk SEPA"),
+        max_length=35,
+        blank=True,
+        help_text=_("MsgId van het pain.001-bericht; vast per batch."),
+    )
+    pain001_schema = models.CharField(
+        _("pain.001-versie"), max_length=20, blank=True, help_text=_("Bijv. pain.001.001.09.")
+    )
+    pain001_sha256 = models.CharField(
+        _("controlegetal SEPA-bestand"),
+        max_length=64,
+        blank=True,
+        help_text=_("SHA-256 van het pain.001-bestand."),
+    )
 
     class Meta:
         verbose_name = _("betaalbatch")

@@ -18,6 +18,7 @@ urlpatterns = [
     path("betaalbatches/", views.batch_list, name="batches"),
     path("betaalbatches/<int:pk>/", views.batch_detail, name="batch"),
     path("betaalbatches/<int:pk>/exporteren/", views.batch_export, name="batch_export"),
+    path("betaalbatches/<int:pk>/sepa/", views.batch_export_sepa, name="batch_export_sepa"),
     path("betaalbatches/<int:pk>/betaald/", views.batch_paid, name="batch_paid"),
     path(
         "betaalbatches/<int:pk>/download/<str:fmt>/",

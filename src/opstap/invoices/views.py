@@ -355,8 +355,29 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "columns": services.EXPORT_COLUMNS,
             "paid_form": MarkPaidForm(initial={"paid_on": timezone.localdate()}),
+            "sepa": None if batch.export_pain001 else services.batch_sepa_plan(batch),
         },
     )
+
+
+@require_POST
+@permission_required(Perm.INVOICE_APPROVE)
+def batch_export_sepa(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _batch_for(request, pk)
+    already = bool(batch.export_pain001)
+    try:
+        services.payment_batch_export_sepa(actor=actor_of(request), batch=batch)
+    except services.InvoiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            "Het SEPA-betaalbestand bestond al: u downloadt hetzelfde bestand met hetzelfde "
+            "berichtkenmerk."
+            if already
+            else "Het SEPA-betaalbestand (pain.001) is gemaakt.",
+        )
+    return redirect("invoices:batch", pk=batch.pk)
 
 
 @require_POST
@@ -400,7 +421,8 @@ def batch_paid(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(Perm.INVOICE_APPROVE)
 def batch_download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
     batch = _batch_for(request, pk)
-    field = batch.export_xlsx if fmt == "xlsx" else batch.export_csv
+    fields = {"xlsx": batch.export_xlsx, "csv": batch.export_csv, "xml": batch.export_pain001}
+    field = fields.get(fmt)
     if not field:
         raise Http404
     audit_log(
@@ -417,7 +439,8 @@ def batch_download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
         items=selectors.batch_client_items(batch),
         purpose=f"Betaalbatch downloaden ({fmt})",
     )
-    return FileResponse(field.open("rb"), as_attachment=True, filename=f"{batch.reference}.{fmt}")
+    name = f"{batch.reference}.pain001.xml" if fmt == "xml" else f"{batch.reference}.{fmt}"
+    return FileResponse(field.open("rb"), as_attachment=True, filename=name)
 
 
 @permission_required(Perm.INVOICE_VIEW)

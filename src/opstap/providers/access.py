@@ -24,6 +24,7 @@ from .models import (
     ProductChangeProposal,
     ProductCode,
     Provider,
+    ProviderBankAccount,
     ProviderEvent,
     Signal,
     Tile,
@@ -139,3 +140,15 @@ def tile_scope(user: Any, qs: QuerySet[Tile]) -> QuerySet[Tile]:
 @register_scope(ProductCode)
 def product_code_scope(user: Any, qs: QuerySet[ProductCode]) -> QuerySet[ProductCode]:
     return qs
+
+
+@register_scope(ProviderBankAccount)
+def bank_account_scope(
+    user: Any, qs: QuerySet[ProviderBankAccount]
+) -> QuerySet[ProviderBankAccount]:
+    # Bank accounts: who changes and confirms them, and who pays (the administration).
+    if is_provider_staff(user):
+        return qs.none()
+    if user.has_opstap_perm(Perm.BANK_ACCOUNT_MANAGE) or user.has_opstap_perm(Perm.INVOICE_APPROVE):
+        return qs
+    return qs.none()

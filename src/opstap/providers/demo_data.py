@@ -343,7 +343,46 @@ def build(ctx: Any) -> None:
         services.provider_record_activity(provider=provider, on=last)
 
     _products(ctx, providers, today, rng, contract_start)
+    _bank_accounts(ctx, providers)
     ctx.log(f"Aanbiedersnetwerk: {len(providers)} aanbieders met contracten en producten.")
+
+
+DEMO_BANKS = ("RABO", "INGB", "ABNA", "SNSB", "TRIO", "BUNQ")
+
+
+def _bank_accounts(ctx: Any, providers: list[Provider]) -> None:
+    """Every provider gets a bank account, proposed by the contract manager and confirmed by
+    the administration (four eyes); the first provider has a change waiting for a second
+    person. The IBANs are made up but valid (schwifty computes their check digits)."""
+    from schwifty import IBAN
+
+    manager, clerk = ctx.users.get("contractmanager"), ctx.users.get("administratie")
+    if manager is None or clerk is None or ctx.scale != "demo":
+        return
+    for i, provider in enumerate(providers):
+        if provider.bank_accounts.exists():
+            continue
+        iban = IBAN.generate(
+            "NL", bank_code=DEMO_BANKS[i % len(DEMO_BANKS)], account_code=f"{1_000_000 + i:010d}"
+        )
+        account = services.bank_account_propose(
+            actor=manager,
+            provider=provider,
+            iban=str(iban),
+            holder=provider.name[:70],
+            reason="Rekening uit de raamovereenkomst",
+        )
+        services.bank_account_confirm(actor=clerk, account=account)
+    first = providers[0] if providers else None
+    if first is not None:
+        services.bank_account_propose(
+            actor=manager,
+            provider=first,
+            iban=str(IBAN.generate("NL", bank_code="INGB", account_code="0009876543")),
+            holder=first.name[:70],
+            reason="Brief van de aanbieder: nieuwe huisbank",
+        )
+    ctx.log("Aanbieders: bankrekeningen vastgelegd en bevestigd (vier ogen); één wijziging wacht.")
 
 
 def _evidence(provider: Provider, manager: Any, today: dt.date, rng: Any, *, soon: bool) -> None:

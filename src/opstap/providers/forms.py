@@ -329,3 +329,34 @@ class ProductForm(forms.Form):
     def __init__(self, *args: Any, tiles: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _set_choices(self, "tiles", [(t.code, f"{t} ({t.code})") for t in tiles])
+
+
+class BankAccountForm(forms.Form):
+    iban = forms.CharField(
+        label="IBAN", max_length=42, widget=forms.TextInput(attrs=_TEXT | {"autocomplete": "off"})
+    )
+    holder = forms.CharField(
+        label="Naam rekeninghouder", max_length=70, widget=forms.TextInput(attrs=_TEXT)
+    )
+    bic = forms.CharField(
+        label="BIC (optioneel)",
+        max_length=11,
+        required=False,
+        help_text="Alleen nodig buiten Nederland; anders afgeleid van het IBAN.",
+        widget=forms.TextInput(attrs=_TEXT),
+    )
+    reason = forms.CharField(
+        label="Reden of bron van de wijziging",
+        max_length=300,
+        widget=forms.TextInput(attrs=_TEXT),
+    )
+
+
+class BankAccountDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("confirm", "Bevestigen"), ("reject", "Afwijzen")])
+    note = forms.CharField(
+        label="Reden van afwijzen",
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs=_TEXT),
+    )

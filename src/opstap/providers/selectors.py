@@ -26,6 +26,7 @@ from opstap.core.actor import Actor
 from .access import is_provider_staff as is_provider_staff
 from .access import provider_id_of as provider_id_of
 from .models import (
+    BankAccountStatus,
     Contract,
     ContractStatus,
     CpiIndexation,
@@ -43,6 +44,7 @@ from .models import (
     PromotedModule,
     ProposalStatus,
     Provider,
+    ProviderBankAccount,
     ProviderStatus,
     RateCeiling,
     Signal,
@@ -520,3 +522,26 @@ def provider_choices(user: Any) -> list[tuple[int, str]]:
 def provider_for_user(user: Any, pk: int) -> Provider:
     """One provider the user may see, or Http404 (R-SEC-1), for other apps' pages."""
     return get_object_for_user(user, Provider.objects.all(), pk=pk)
+
+
+def bank_accounts_for(user: Actor, provider: Provider) -> QuerySet[ProviderBankAccount]:
+    """A provider's bank accounts (history, newest first) within the user's scope."""
+    return scoped(user, ProviderBankAccount.objects.filter(provider=provider)).select_related(
+        "proposed_by", "decided_by"
+    )
+
+
+def pending_bank_accounts(user: Actor) -> QuerySet[ProviderBankAccount]:
+    """Changes waiting for a second person, for the work list."""
+    return scoped(
+        user, ProviderBankAccount.objects.filter(status=BankAccountStatus.PENDING)
+    ).select_related("provider", "proposed_by")
+
+
+def active_bank_accounts(provider_ids: list[int]) -> dict[int, ProviderBankAccount]:
+    """The confirmed account in use per provider (for payments); providers without one are
+    missing from the result. Not scoped: the caller already holds the payment batch."""
+    rows = ProviderBankAccount.objects.filter(
+        provider_id__in=provider_ids, status=BankAccountStatus.ACTIVE
+    )
+    return {row.provider_id: row for row in rows}

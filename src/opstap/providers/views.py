@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from opstap.accounts.models import User
 from opstap.clients.models import TARGET_GROUP_LABELS_NL, LadderStep
 from opstap.core.access import get_object_for_user, permission_required, public_view
+from opstap.core.errors import DomainError
 from opstap.core.roles import Perm
 from opstap.organisations.selectors import municipalities_of, organisation_by_slug
 
@@ -32,6 +33,7 @@ from .models import (
     ProductChangeProposal,
     ProductPrice,
     Provider,
+    ProviderBankAccount,
     ProviderEvent,
 )
 from .services import ProviderError
@@ -191,6 +193,9 @@ def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "has_active_contract": any(c.status == "active" for c in contracts),
         "can_signal": user.has_opstap_perm(Perm.PROVIDER_SIGNAL),
         "today": today,
+        "bank_manage": user.has_opstap_perm(Perm.BANK_ACCOUNT_MANAGE),
+        "bank_accounts": list(selectors.bank_accounts_for(user, provider)[:10]),
+        "bank_form": forms.BankAccountForm(initial={"holder": provider.name}),
     }
     return render(request, "providers/provider_detail.html", context)
 
@@ -626,3 +631,46 @@ def product_price(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, "Vul een bedrag en een ingangsdatum in.")
     return redirect("providers:product", product.pk)
+
+
+@require_POST
+@permission_required(Perm.BANK_ACCOUNT_MANAGE)
+def bank_account_propose(request: HttpRequest, pk: int) -> HttpResponse:
+    provider = get_object_for_user(_user(request), Provider.objects.all(), pk=pk)
+    form = forms.BankAccountForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Vul IBAN, naam van de rekeninghouder en de reden in.")
+        return redirect("providers:detail", provider.pk)
+    try:
+        services.bank_account_propose(actor=_user(request), provider=provider, **form.cleaned_data)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            "De nieuwe bankrekening is vastgelegd. Een tweede medewerker moet haar bevestigen "
+            "voordat er op betaald wordt.",
+        )
+    return redirect("providers:detail", provider.pk)
+
+
+@require_POST
+@permission_required(Perm.BANK_ACCOUNT_MANAGE)
+def bank_account_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    account = get_object_for_user(_user(request), ProviderBankAccount.objects.all(), pk=pk)
+    form = forms.BankAccountDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Kies bevestigen of afwijzen.")
+        return redirect("providers:detail", account.provider_id)
+    try:
+        if form.cleaned_data["decision"] == "confirm":
+            services.bank_account_confirm(actor=_user(request), account=account)
+            messages.success(request, "De bankrekening is bevestigd en in gebruik.")
+        else:
+            services.bank_account_reject(
+                actor=_user(request), account=account, note=form.cleaned_data["note"]
+            )
+            messages.success(request, "De wijziging van de bankrekening is afgewezen.")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("providers:detail", account.provider_id)

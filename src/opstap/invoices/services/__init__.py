@@ -46,10 +46,14 @@ from .invoices import (
 )
 from .payment_batches import (
     EXPORT_COLUMNS,
+    SepaPlan,
     batch_rows,
+    batch_sepa_plan,
     payment_batch_create,
     payment_batch_export,
+    payment_batch_export_sepa,
     payment_batch_mark_paid,
+    sepa_message_id,
 )
 from .placement_fees import placement_fee_claim_submit
 from .travel import TripInput, attended_dates, travel_claim_submit, trip_lines_parse
@@ -59,10 +63,12 @@ __all__ = [
     "PAYMENT_TERM_WORKING_DAYS",
     "InvoiceError",
     "LineInput",
+    "SepaPlan",
     "TravelDecision",
     "TripInput",
     "attended_dates",
     "batch_rows",
+    "batch_sepa_plan",
     "claim_key",
     "credit_note_create",
     "invoice_approve",
@@ -76,10 +82,12 @@ __all__ = [
     "on_price_terms_changed",
     "payment_batch_create",
     "payment_batch_export",
+    "payment_batch_export_sepa",
     "payment_batch_mark_paid",
     "payment_rules_evaluate",
     "placement_fee_claim_submit",
     "rules_context",
+    "sepa_message_id",
     "trajectory_facts",
     "travel_claim_submit",
     "trip_lines_parse",

@@ -1,4 +1,5 @@
-"""Payment batches: create, export, mark paid; each is idempotent (R-BILL-10)."""
+"""Payment batches: create, export (xlsx/CSV and the SEPA pain.001 file), mark paid; each is
+idempotent (R-BILL-10)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import datetime as dt
 import hashlib
 import itertools
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -23,10 +25,13 @@ from opstap.invoices.models import (
     InvoiceEvent,
     PaymentBatch,
 )
+from opstap.invoices.pain001 import SCHEMAS, Creditor, Debtor, Pain001Error, build_pain001
+from opstap.invoices.rules.sepa import Line, Offset, Transfer, transfers_of
 from opstap.invoices.workflow import (
     InvoiceAction,
     InvoiceStatus,
 )
+from opstap.providers.selectors import active_bank_accounts
 
 from ._common import InvoiceError, _now, _require_finance, _require_visible, _transition
 
@@ -178,6 +183,137 @@ def payment_batch_export(*, actor: Actor, batch: PaymentBatch) -> PaymentBatch:
     locked.status = PaymentBatch.BatchStatus.EXPORTED
     locked.save()
     _batch_audit(actor, locked, AuditAction.EXPORT, f"Betaalbatch {locked.reference} export")
+    batch.refresh_from_db()
+    return batch
+
+
+# --- SEPA credit transfer (pain.001, issue 16) ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class SepaPlan:
+    """What the bank file of a batch will hold: transfers, offsets (providers with a net
+    credit) and the providers that still lack a confirmed bank account."""
+
+    transfers: list[Transfer]
+    offsets: list[Offset]
+    missing_accounts: list[str]
+
+
+def batch_sepa_plan(batch: PaymentBatch) -> SepaPlan:
+    """The transfers of a batch, netted per provider (R-BILL-8), in three queries."""
+    lines = [
+        Line(
+            provider_id=inv.provider_id,
+            provider_name=inv.provider.name,
+            number=inv.invoice_number,
+            amount_incl=inv.amount_incl,
+        )
+        for inv in batch.invoices.select_related("provider").order_by("id")
+    ]
+    lines.extend(
+        Line(
+            provider_id=note.provider_id,
+            provider_name=note.provider.name,
+            number=note.number,
+            amount_incl=-note.amount_incl,
+            is_credit=True,
+        )
+        for note in batch.credit_notes.select_related("provider").order_by("id")
+    )
+    transfers, offsets = transfers_of(batch.reference, lines)
+    accounts = active_bank_accounts([t.provider_id for t in transfers])
+    missing = [t.provider_name for t in transfers if t.provider_id not in accounts]
+    return SepaPlan(transfers=transfers, offsets=offsets, missing_accounts=missing)
+
+
+def sepa_message_id(batch: PaymentBatch) -> str:
+    """The batch's fixed message id: unique per organisation and never more than 35."""
+    return f"OPSTAP-{batch.organisation_id}-{batch.reference}"[:35]
+
+
+def _sepa_debtor(organisation_name: str) -> Debtor:
+    from django.conf import settings
+
+    iban = getattr(settings, "OPSTAP_SEPA_DEBTOR_IBAN", "")
+    if not iban:
+        raise InvoiceError(
+            "De bankrekening van de organisatie voor betalingen is niet ingesteld; vraag de "
+            "functioneel beheerder dit in te stellen (zie de handleiding SEPA).",
+            code="conflict",
+        )
+    return Debtor(
+        name=getattr(settings, "OPSTAP_SEPA_DEBTOR_NAME", "") or organisation_name,
+        iban=iban,
+        bic=getattr(settings, "OPSTAP_SEPA_DEBTOR_BIC", ""),
+    )
+
+
+@transaction.atomic
+def payment_batch_export_sepa(*, actor: Actor, batch: PaymentBatch) -> PaymentBatch:
+    """Make the SEPA credit-transfer file (pain.001) of a batch. The first time freezes the
+    file, its message id and checksum; exporting again returns the same file (R-BILL-10).
+    Every provider paid needs a bank account confirmed by a second person."""
+    from django.conf import settings
+
+    _require_finance(actor)
+    _require_visible(actor, batch, "Deze betaalbatch")
+    locked = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
+    if locked.export_pain001:
+        _batch_audit(actor, locked, AuditAction.EXPORT, f"SEPA-bestand {locked.reference} opnieuw")
+        return locked
+    if locked.status == PaymentBatch.BatchStatus.PAID:
+        raise InvoiceError(
+            "Deze batch is al betaald; er wordt geen nieuw betaalbestand gemaakt.",
+            code="conflict",
+        )
+    plan = batch_sepa_plan(locked)
+    if plan.missing_accounts:
+        raise InvoiceError(
+            "Geen bevestigde bankrekening voor: "
+            + ", ".join(plan.missing_accounts)
+            + ". Leg de rekening vast en laat een tweede medewerker haar bevestigen.",
+            code="conflict",
+        )
+    if not plan.transfers:
+        raise InvoiceError(
+            "Er is niets over te maken: de creditnota's wegen op tegen de facturen.",
+            code="conflict",
+        )
+    schema = getattr(settings, "OPSTAP_SEPA_PAIN_VERSION", SCHEMAS[0])
+    accounts = active_bank_accounts([t.provider_id for t in plan.transfers])
+    creditors = [
+        Creditor(
+            name=accounts[t.provider_id].holder,
+            iban=accounts[t.provider_id].iban,
+            bic=accounts[t.provider_id].bic,
+            cents=t.cents,
+            end_to_end_id=t.end_to_end_id,
+            remittance=t.remittance,
+        )
+        for t in plan.transfers
+    ]
+    created = timezone.localtime(locked.created_at)
+    message_id = sepa_message_id(locked)
+    try:
+        document = build_pain001(
+            debtor=_sepa_debtor(locked.organisation.name),
+            creditors=creditors,
+            message_id=message_id,
+            created_at=created,
+            execution_date=created.date(),
+            schema=schema,
+        )
+    except Pain001Error as exc:
+        raise InvoiceError(str(exc), code="conflict") from exc
+    locked.export_pain001.save(f"{locked.reference}.pain001.xml", ContentFile(document), save=False)
+    locked.pain001_message_id = message_id
+    locked.pain001_schema = schema
+    locked.pain001_sha256 = hashlib.sha256(document).hexdigest()
+    locked.save(
+        update_fields=["export_pain001", "pain001_message_id", "pain001_schema", "pain001_sha256"]
+    )
+    _batch_audit(actor, locked, AuditAction.EXPORT, f"SEPA-bestand {locked.reference} gemaakt")
     batch.refresh_from_db()
     return batch
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.test import Client as WebClient
@@ -27,11 +28,17 @@ def _frozen_today(demo_today: dt.date) -> Iterator[None]:
     yield
 
 
-def test_finance_clerk_demo_journey() -> None:
+def test_finance_clerk_demo_journey(settings: Any) -> None:
     """R-BILL-10, R-BILL-7, R-BILL-1: the demo shows every verdict; the clerk approves the
     correct code-3 second instalment, cannot approve the held duplicate or the invoice above
-    the ceiling, and a second export of the batch changes nothing."""
+    the ceiling, and a second export of the batch changes nothing. The demo already holds
+    one batch exported as a SEPA file (pain.001, issue 16)."""
+    settings.OPSTAP_SEPA_DEBTOR_IBAN = "NL91ABNA0417164300"
     generator.build(scale="demo", today=DEMO_TODAY, log=lambda _msg: None)
+    demo_batch = PaymentBatch.objects.get()
+    assert demo_batch.status == "exported" and demo_batch.invoice_count > 0
+    assert demo_batch.pain001_message_id == f"OPSTAP-{demo_batch.organisation_id}-BB-2026-0001"
+    assert b"<CstmrCdtTrfInitn>" in demo_batch.export_pain001.read()
     clerk = User.objects.get(username="administratie")
     web = WebClient()
     web.force_login(clerk)
@@ -69,7 +76,7 @@ def test_finance_clerk_demo_journey() -> None:
     assert Invoice.objects.get(pk=second.pk).status == "approved"
 
     web.post("/facturen/betaalbatches/")
-    batch = PaymentBatch.objects.get()
+    batch = PaymentBatch.objects.exclude(pk=demo_batch.pk).get()
     assert batch.invoices.filter(pk=second.pk).exists()
     web.post(f"/facturen/betaalbatches/{batch.pk}/exporteren/")
     batch.refresh_from_db()
@@ -79,4 +86,4 @@ def test_finance_clerk_demo_journey() -> None:
     batch.refresh_from_db()
     assert (batch.export_sha256, batch.exported_at, batch.invoice_count) == exported
     web.post("/facturen/betaalbatches/")
-    assert PaymentBatch.objects.count() == 1
+    assert PaymentBatch.objects.count() == 2  # the demo's own batch and this one

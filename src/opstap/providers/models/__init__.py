@@ -7,6 +7,7 @@ One module per aggregate; other apps import from this package (`opstap.providers
 
 from __future__ import annotations
 
+from .bank_accounts import BankAccountStatus, ProviderBankAccount
 from .contracts import Contract, ContractExtension, ContractStatus
 from .evaluations import Evaluation, EvaluationOutcome, EvaluationStatus, Signal
 from .evidence import CertificateKind, Evidence, EvidenceKind
@@ -35,6 +36,7 @@ from .reference import (
 )
 
 __all__ = [
+    "BankAccountStatus",
     "CertificateKind",
     "Contract",
     "ContractExtension",
@@ -60,6 +62,7 @@ __all__ = [
     "PromotedModule",
     "ProposalStatus",
     "Provider",
+    "ProviderBankAccount",
     "ProviderEvent",
     "ProviderMembership",
     "ProviderStatus",

@@ -13,6 +13,7 @@ from __future__ import annotations
 from opstap.providers.selectors import product_price_on, rate_ceiling_on
 
 from ._common import ProviderError
+from .bank_accounts import bank_account_confirm, bank_account_propose, bank_account_reject
 from .contracts import contract_create, contract_end, contract_extend
 from .evaluations import evaluation_close, evaluation_open, evaluation_record, signal_register
 from .evidence import evidence_register
@@ -52,6 +53,9 @@ __all__ = [
     "LocationInput",
     "PlannedPrice",
     "ProviderError",
+    "bank_account_confirm",
+    "bank_account_propose",
+    "bank_account_reject",
     "contract_create",
     "contract_end",
     "contract_extend",

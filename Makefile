@@ -9,7 +9,7 @@ MANAGE := $(BIN)/python src/manage.py
 STATIC_VENDOR := src/opstap/static/vendor
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo demo-reset serve test test-pg test-browser test-prod prod-up prod-down lint format schema bench clean messages
+.PHONY: help install demo demo-reset serve test test-pg test-browser test-prod test-replica prod-up prod-down lint format schema bench clean messages
 
 help:
 	@echo "make demo     install, migrate, load the demo organisation, serve on http://127.0.0.1:$(PORT)"
@@ -80,10 +80,19 @@ prod-down:
 # Smoke tests over HTTP against the real stack: 2FA login, a background job through the broker,
 # and two web servers behind one session store.
 test-prod: install
-	PROD_WEB_SERVERS=2 ops/prod up
-	OPSTAP_PROD_URLS=http://127.0.0.1:8100,http://127.0.0.1:8101 \
+	PROD_WEB_SERVERS=2 PROD_PGBOUNCER=1 ops/prod up
+	OPSTAP_PROD_URLS=http://127.0.0.1:8100,http://127.0.0.1:8101 OPSTAP_PROD_PGBOUNCER=127.0.0.1:6432 \
 	  $(BIN)/pytest -q -m prod -p no:xdist; rc=$$?; ops/prod down; \
 	  if [ $$rc -eq 5 ]; then echo "no production smoke tests collected: failing"; exit 1; fi; exit $$rc
+
+# The replica router against a real second cluster: pg_basebackup of the local primary as a
+# hot standby on port 5433 (ops/replica), then the `replica` tests on PostgreSQL.
+test-replica: install
+	ops/replica up
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/opstap_ci} \
+	OPSTAP_DATABASE_REPLICA_URL=postgres://postgres@127.0.0.1:5433/$${REPLICA_DB:-opstap_ci} \
+	  $(BIN)/pytest -q -m replica -p no:xdist; rc=$$?; ops/replica down; \
+	  if [ $$rc -eq 5 ]; then echo "no replica tests collected: failing"; exit 1; fi; exit $$rc
 
 lint: install
 	$(BIN)/ruff check src bench

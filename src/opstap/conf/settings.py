@@ -16,6 +16,9 @@ Environment variables:
                       in-process (eager), which is what demo and tests use
     OPSTAP_DEMO       true enables demo-only conveniences (demo accounts, mock logins)
     OPSTAP_REQUIRE_2FA  TOTP for staff; default on everywhere except demo mode
+    OPSTAP_DATABASE_REPLICA_URL  optional streaming replica for reporting reads
+    OPSTAP_REPLICA_PIN_SECONDS   read-your-writes window after a user's write (default 30)
+    OPSTAP_DB_POOLER  "pgbouncer" when PostgreSQL is reached through PgBouncer (transaction mode)
 """
 
 from __future__ import annotations
@@ -122,6 +125,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "opstap.organisations.middleware.OrganisationMiddleware",
+    # Reporting reads (marked views) on the streaming replica, read-your-writes (issue 18).
+    "opstap.core.db_routing.ReportingReadsMiddleware",
     "opstap.api.middleware.APIVersionMiddleware",
     # No input gives a 5xx (R-SEC-6): 64-bit range of ids/filters, lost DB race -> 409.
     "opstap.api.middleware.InputRangeMiddleware",
@@ -180,6 +185,26 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "DATABASE_PG_OPTIONS", "-c jit=off"
     )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Behind PgBouncer in transaction mode (issue 18) a connection may be another server session
+# at every transaction: no server-side cursors (QuerySet.iterator() would lose its cursor) and
+# no prepared statements (psycopg prepares a query after it ran 5 times on a connection).
+OPSTAP_DB_POOLER = env("OPSTAP_DB_POOLER")
+if OPSTAP_DB_POOLER == "pgbouncer":
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
+# A streaming replica for the reporting reads (KPIs, indicators, their exports), issue 18:
+# opstap/core/db_routing.py. Tests mirror it onto the primary unless a test points it at a
+# real standby (the `replica` marker; ops/replica starts one).
+if env("OPSTAP_DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        env("OPSTAP_DATABASE_REPLICA_URL"), conn_max_age=DATABASES["default"]["CONN_MAX_AGE"]
+    )
+    DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+    DATABASES["replica"]["ATOMIC_REQUESTS"] = False
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["opstap.core.db_routing.ReplicaRouter"]
+#: Seconds a user who just wrote reads reports from the primary (read-your-writes).
+OPSTAP_REPLICA_PIN_SECONDS = int(env("OPSTAP_REPLICA_PIN_SECONDS", "30"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from opstap.accounts.models import User
 from opstap.core.access import permission_required
+from opstap.core.db_routing import reporting_view
 from opstap.core.roles import Perm
 from opstap.providers.selectors import provider_for_user
 
@@ -55,6 +56,7 @@ def _period_query(period: Period) -> str:
     return f"van={period.start:%Y-%m-%d}&tot={period.end:%Y-%m-%d}"
 
 
+@reporting_view
 @permission_required(Perm.PROVIDER_VIEW)
 def overview(request: HttpRequest) -> HttpResponse:
     """Providers compared for a period; provider staff see only their own provider."""
@@ -112,6 +114,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     )
 
 
+@reporting_view
 @permission_required(Perm.PROVIDER_VIEW)
 def export(request: HttpRequest) -> HttpResponse:
     """The comparison, per product and the counts behind them as xlsx (not personal data)."""
@@ -129,6 +132,7 @@ def export(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@reporting_view
 @permission_required(Perm.PROVIDER_VIEW)
 def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One provider: its indicators, per product, and its quarterly overviews."""

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from functools import wraps
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.db import connection
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -20,7 +21,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 @contextmanager
 def without_jit() -> Iterator[None]:
-    if connection.vendor != "postgresql":
+    # Behind PgBouncer in transaction mode a session SET would land on another client's
+    # server connection: there JIT is switched off for the database instead (operations.md).
+    if connection.vendor != "postgresql" or settings.OPSTAP_DB_POOLER == "pgbouncer":
         yield
         return
     with connection.cursor() as cursor:

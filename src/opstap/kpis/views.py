@@ -21,6 +21,7 @@ from opstap.audit.services import audit_log, audit_records_for_request
 from opstap.core.access import check_perm, permission_required
 from opstap.core.actor import actor_of
 from opstap.core.charts import render_svg
+from opstap.core.db_routing import reporting_view
 from opstap.core.dutch import format_number, format_percent
 from opstap.core.exports import report_pdf, report_xlsx
 from opstap.core.roles import Perm
@@ -138,6 +139,7 @@ def _card(
     }
 
 
+@reporting_view
 @permission_required(Perm.STEERING_VIEW)
 @no_jit
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -163,6 +165,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
+@reporting_view
 @permission_required(Perm.STEERING_VIEW)
 @no_jit
 def detail(request: HttpRequest, code: str) -> HttpResponse:
@@ -309,12 +312,14 @@ def _export(request: HttpRequest, fmt_: str) -> HttpResponse:
     return response
 
 
+@reporting_view
 @permission_required(Perm.STEERING_VIEW)
 @no_jit
 def export_xlsx(request: HttpRequest) -> HttpResponse:
     return _export(request, "xlsx")
 
 
+@reporting_view
 @permission_required(Perm.STEERING_VIEW)
 @no_jit
 def export_pdf(request: HttpRequest) -> HttpResponse:

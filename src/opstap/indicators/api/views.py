@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from opstap.core.access import HasOpstapPermission
 from opstap.core.actor import actor_of
+from opstap.core.db_routing import ReportingAPIMixin
 from opstap.core.roles import Perm
 from opstap.indicators import selectors
 from opstap.indicators.computation import Period, PeriodError
@@ -70,7 +71,7 @@ def _shape(row: selectors.Row, period: Period, products: list[selectors.Row] | N
     return data
 
 
-class ProviderIndicatorsView(APIView):
+class ProviderIndicatorsView(ReportingAPIMixin, APIView):
     """The indicators of one provider and of each of its products for a period."""
 
     permission_classes = [HasOpstapPermission]
@@ -90,7 +91,7 @@ class ProviderIndicatorsView(APIView):
         return Response(ProviderIndicatorsSerializer(_shape(row, period, products)).data)
 
 
-class ProviderIndicatorsListView(APIView):
+class ProviderIndicatorsListView(ReportingAPIMixin, APIView):
     """The indicators of every provider the caller may see, for a period (no products)."""
 
     permission_classes = [HasOpstapPermission]

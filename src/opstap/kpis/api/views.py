@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from opstap.core.access import HasOpstapPermission
+from opstap.core.db_routing import ReportingAPIMixin
 from opstap.core.roles import Perm
 from opstap.kpis import report as kpi_report
 from opstap.kpis import selectors
@@ -23,7 +24,7 @@ from opstap.organisations.selectors import municipalities_for
 from .serializers import KpiQuerySerializer, KpiReportSerializer
 
 
-class KpiView(APIView):
+class KpiView(ReportingAPIMixin, APIView):
     """The steering KPIs of one year, optionally for one municipality, target group or unit."""
 
     permission_classes = [HasOpstapPermission]

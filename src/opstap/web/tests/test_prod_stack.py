@@ -16,6 +16,7 @@ import http.client
 import json
 import os
 import re
+import shutil
 import struct
 import subprocess
 import time
@@ -252,3 +253,42 @@ def test_a_session_from_one_web_server_works_on_the_other(account: dict[str, str
     status, _, page = browser.request(URLS[1], "GET", "/klanten/")
     assert status == 200
     assert "Rookproef" in page
+
+
+PGBOUNCER = os.environ.get("OPSTAP_PROD_PGBOUNCER", "")
+
+
+def _pgbouncer_transactions() -> dict[str, int]:
+    """Transactions PgBouncer passed on per database (its admin console, SHOW STATS)."""
+    host, port = PGBOUNCER.split(":")
+    psql = shutil.which("psql") or "/usr/bin/psql"
+    command = [psql, "-h", host, "-p", port, "-U", "postgres", "-d", "pgbouncer"]
+    done = subprocess.run(
+        [*command, "-tA", "-F", "|", "-c", "SHOW STATS"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    counts = {}
+    for line in done.stdout.splitlines():
+        cells = line.split("|")
+        if len(cells) > 2 and cells[0] != "pgbouncer":
+            counts[cells[0]] = int(cells[1])  # database, total_xact_count
+    return counts
+
+
+def test_the_stack_works_behind_pgbouncer_in_transaction_mode(account: dict[str, str]) -> None:
+    """Issue 18: the web servers reach PostgreSQL through PgBouncer in transaction mode: a
+    login with 2FA and the daily lists work, and PgBouncer counted their transactions. (The
+    other tests of this module, the background job through the broker included, run through
+    the same pooler: `make test-prod` starts the stack with PROD_PGBOUNCER=1.)"""
+    if not PGBOUNCER:
+        pytest.fail("OPSTAP_PROD_PGBOUNCER is not set: run these tests with `make test-prod`.")
+    before = sum(_pgbouncer_transactions().values())
+    browser = Browser()
+    _login(browser, URLS[0], account)
+    for path in ("/klanten/", "/trajecten/", "/meldingen/"):
+        status, _, _ = browser.request(URLS[0], "GET", path)
+        assert status == 200, path
+    after = sum(_pgbouncer_transactions().values())
+    assert after > before, "no transaction went through PgBouncer"

@@ -28,6 +28,7 @@ urlpatterns = [
     path("facturen/", include("opstap.invoices.urls")),
     path("indicatoren/", include("opstap.indicators.urls")),
     path("rapportages/", include("opstap.reporting.urls")),
+    path("social-return/", include("opstap.social_return.urls")),
     path("beheer/", admin.site.urls),
     path("", include("opstap.web.urls")),
 ]

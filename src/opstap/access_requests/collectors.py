@@ -697,6 +697,25 @@ SECTIONS: tuple[Section, ...] = (
         lambda s: _rows_of("portal.ClientUpload", s),
     ),
     Section(
+        "socialReturnBlocks",
+        "Werk of begeleiding als social return van een aanbieder",
+        "social_return.RealisedBlock",
+        "Een aanbieder telde uw baan, stage, opleiding of begeleiding mee voor zijn social "
+        "return: welk bouwblok, vanaf wanneer, hoeveel uur en of het is gecontroleerd.",
+        _columns(
+            "social_return.RealisedBlock",
+            ("provider.name", "Aanbieder"),
+            "block_name",
+            "start_date",
+            "hours_per_week",
+            "contract_months",
+            "status",
+            "registered_at",
+            "verified_at",
+        ),
+        lambda s: _rows_of("social_return.RealisedBlock", s, "provider"),
+    ),
+    Section(
         "auditTrail",
         "Wie uw gegevens heeft ingezien of gewijzigd",
         "audit.AuditRecord",
@@ -726,6 +745,10 @@ EXCLUDED_MODELS: dict[str, str] = {
     "trajectories.DeadlineNotification": (
         "Interne herinnering aan een medewerker over een termijn; de termijn zelf staat in "
         "'deadlines'."
+    ),
+    "social_return.SocialReturnEvent": (
+        "Interne verwerkingsgeschiedenis van een social-returnbouwblok (registratie, "
+        "verificatie); het bouwblok en zijn status staan in 'socialReturnBlocks'."
     ),
     "invoices.InvoiceEvent": (
         "Interne verwerking van een factuur door de administratie (controle, goedkeuring); "

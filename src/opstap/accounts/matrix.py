@@ -47,6 +47,10 @@ ROLE_SCOPE_NL: dict[RoleCode, str] = {
         "klantmanager, inkomenscoach of auditor"
     ),
     RoleCode.AUDITOR: "de audittrail van de eigen organisatie",
+    RoleCode.SOCIAL_RETURN_COORDINATOR: (
+        "social return van alle aanbieders; een klant in een bouwblok alleen herkenbaar "
+        "binnen de eigen klantscope (anders afgeschermd), bewijsstukken ter verificatie"
+    ),
 }
 
 
@@ -102,6 +106,7 @@ VISIBILITY: dict[RoleCode, dict[str, Reach]] = {
     RoleCode.RESIDENT: _RESIDENT,
     RoleCode.APP_ADMIN: _NONE_ROW,
     RoleCode.AUDITOR: _NONE_ROW,
+    RoleCode.SOCIAL_RETURN_COORDINATOR: _NONE_ROW,
 }
 
 
@@ -115,6 +120,7 @@ _ROLE_ABBR: dict[RoleCode, str] = {
     RoleCode.RESIDENT: "INW",
     RoleCode.APP_ADMIN: "FB",
     RoleCode.AUDITOR: "AUD",
+    RoleCode.SOCIAL_RETURN_COORDINATOR: "SRC",
 }
 
 

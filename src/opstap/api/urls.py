@@ -32,6 +32,12 @@ from opstap.providers.api.views import (
     ProviderViewSet,
     TileViewSet,
 )
+from opstap.social_return.api.views import (
+    SocialReturnBlocksView,
+    SocialReturnBuildingBlocksView,
+    SocialReturnMonitorView,
+    SocialReturnProvidersView,
+)
 from opstap.trajectories.api.deadline_views import DeadlineComputeView
 from opstap.trajectories.api.views import TrajectoryViewSet
 
@@ -75,6 +81,22 @@ urlpatterns = [
         name="client-access-requests",
     ),
     path("kpis", KpiView.as_view(), name="kpis"),
+    path(
+        "social-return/providers",
+        SocialReturnProvidersView.as_view(),
+        name="social-return-providers",
+    ),
+    path(
+        "social-return/providers/<int:pk>",
+        SocialReturnMonitorView.as_view(),
+        name="social-return-monitor",
+    ),
+    path("social-return/blocks", SocialReturnBlocksView.as_view(), name="social-return-blocks"),
+    path(
+        "social-return/building-blocks",
+        SocialReturnBuildingBlocksView.as_view(),
+        name="social-return-building-blocks",
+    ),
     path("deadlines/_compute", DeadlineComputeView.as_view(), name="deadlines-compute"),
     *router.urls,
 ]

@@ -21,6 +21,7 @@ class RoleCode(StrEnum):
     RESIDENT = "resident"  # inwoner
     APP_ADMIN = "app_admin"  # functioneel beheerder
     AUDITOR = "auditor"
+    SOCIAL_RETURN_COORDINATOR = "social_return_coordinator"  # social-return-coördinator
 
 
 ROLE_NAMES_NL: dict[RoleCode, str] = {
@@ -33,6 +34,7 @@ ROLE_NAMES_NL: dict[RoleCode, str] = {
     RoleCode.RESIDENT: "Inwoner",
     RoleCode.APP_ADMIN: "Functioneel beheerder",
     RoleCode.AUDITOR: "Auditor",
+    RoleCode.SOCIAL_RETURN_COORDINATOR: "Social-return-coördinator",
 }
 
 STAFF_ROLES = frozenset(RoleCode) - {RoleCode.RESIDENT}
@@ -67,6 +69,9 @@ class Perm(StrEnum):
     RETENTION_MANAGE = "retention.manage"
     BANK_ACCOUNT_MANAGE = "providers.bank_accounts"
     BRP_LOOKUP = "clients.brp_lookup"
+    SOCIAL_RETURN_VIEW = "social_return.view"
+    SOCIAL_RETURN_REPORT = "social_return.report"
+    SOCIAL_RETURN_COORDINATE = "social_return.coordinate"
 
 
 PERM_NAMES_NL: dict[Perm, str] = {
@@ -98,6 +103,13 @@ PERM_NAMES_NL: dict[Perm, str] = {
         "Bankrekeningen van aanbieders wijzigen en (als tweede persoon) bevestigen"
     ),
     Perm.BRP_LOOKUP: "Persoonsgegevens in de BRP opvragen bij het inschrijven van een klant",
+    Perm.SOCIAL_RETURN_VIEW: "Social return-monitor bekijken (aanbieder: alleen de eigen)",
+    Perm.SOCIAL_RETURN_REPORT: (
+        "Plan van aanpak indienen en bouwblokken registreren (eigen aanbieder)"
+    ),
+    Perm.SOCIAL_RETURN_COORDINATE: (
+        "Social return coördineren: plannen beoordelen, bouwblokken verifiëren, jaar afsluiten"
+    ),
 }
 
 _STAFF_BASE = {Perm.HOME_VIEW, Perm.MUNICIPALITY_VIEW}
@@ -135,6 +147,7 @@ DEFAULT_ROLE_PERMISSIONS: dict[RoleCode, frozenset[Perm]] = {
             Perm.INVOICE_VIEW,
             Perm.TRAJECTORY_VIEW,
             Perm.BANK_ACCOUNT_MANAGE,
+            Perm.SOCIAL_RETURN_VIEW,
         }
     ),
     RoleCode.POLICY_OFFICER: frozenset(
@@ -165,6 +178,8 @@ DEFAULT_ROLE_PERMISSIONS: dict[RoleCode, frozenset[Perm]] = {
             Perm.TRAJECTORY_VIEW,
             Perm.INVOICE_VIEW,
             Perm.PRODUCT_PROPOSE,
+            Perm.SOCIAL_RETURN_VIEW,
+            Perm.SOCIAL_RETURN_REPORT,
         }
     ),
     RoleCode.RESIDENT: frozenset({Perm.PORTAL_VIEW}),
@@ -180,4 +195,14 @@ DEFAULT_ROLE_PERMISSIONS: dict[RoleCode, frozenset[Perm]] = {
         }
     ),
     RoleCode.AUDITOR: frozenset(_STAFF_BASE | {Perm.AUDIT_VIEW}),
+    # R-NET-10: assesses plans of approach and verifies realised blocks; a contract manager
+    # may hold this role as well (roles add up).
+    RoleCode.SOCIAL_RETURN_COORDINATOR: frozenset(
+        _STAFF_BASE
+        | {
+            Perm.PROVIDER_VIEW,
+            Perm.SOCIAL_RETURN_VIEW,
+            Perm.SOCIAL_RETURN_COORDINATE,
+        }
+    ),
 }

@@ -4,8 +4,9 @@
   bucket: to check / to approve / overdue for payment);
 - `provider_period_totals`: invoices per provider and period with totals excl./incl. VAT,
   credit notes netted (R-BILL-8);
-- `provider_year_volumes`: each provider's invoiced volume per calendar year with the social
-  return flag above EUR 50,000 (R-NET-10).
+- `provider_year_volumes`: each provider's invoiced volume per calendar year;
+- `approved_year_volumes`: the approved volume per provider and calendar year that the social
+  return obligation (R-NET-10) is computed from (the social_return app decides the rule).
 """
 
 from __future__ import annotations
@@ -24,8 +25,6 @@ from opstap.core.actor import Actor
 from .models import CreditNote, Invoice, InvoiceEvent, PaymentBatch, PlacementFeeClaim, TravelClaim
 from .workflow import LIVE_STATUSES, OPEN_STATUSES, UNPAID_STATUSES, InvoiceStatus
 
-#: R-NET-10: above this invoiced volume (excl. VAT) in a calendar year social return applies.
-SOCIAL_RETURN_THRESHOLD = Decimal("50000.00")
 ZERO = Decimal("0.00")
 
 BUCKETS = {
@@ -200,16 +199,57 @@ class YearVolume:
     year: int
     net_excl: Decimal
 
-    @property
-    def social_return(self) -> bool:
-        """R-NET-10: above EUR 50,000 invoiced (excl. VAT, net of credits) in the year."""
-        return self.net_excl > SOCIAL_RETURN_THRESHOLD
-
 
 def provider_year_volumes(*, user: Actor, year: int) -> list[YearVolume]:
-    """Each provider's invoiced volume in a calendar year (R-NET-10)."""
+    """Each provider's invoiced volume in a calendar year (whether social return applies is
+    the social_return app's rule, R-NET-10)."""
     totals = provider_period_totals(user=user, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31))
     return [YearVolume(t.provider_id, t.provider_name, year, t.net_excl) for t in totals]
+
+
+#: Statuses of an invoice the organisation has approved (approved, in a batch, paid).
+APPROVED_STATUSES = frozenset(
+    {InvoiceStatus.APPROVED.value, InvoiceStatus.IN_BATCH.value, InvoiceStatus.PAID.value}
+)
+
+
+def approved_year_volumes(
+    *, organisation_id: int, years: list[int], provider_ids: list[int] | None = None
+) -> dict[tuple[int, int], Decimal]:
+    """R-NET-10: per (provider, calendar year) the approved invoiced volume excl. VAT (by
+    invoice date) minus the credit notes dated in that year on approved invoices (R-BILL-8).
+    Unscoped by user on purpose: an aggregate of the organisation that the social-return
+    monitor shows each provider for itself only (its own scope). Two grouped queries."""
+    volumes: dict[tuple[int, int], Decimal] = {}
+    if not years:
+        return volumes
+    invoices = Invoice.objects.filter(
+        organisation_id=organisation_id,
+        status__in=APPROVED_STATUSES,
+        invoice_date__year__in=years,
+    )
+    credits = CreditNote.objects.filter(
+        organisation_id=organisation_id,
+        invoice__status__in=APPROVED_STATUSES,
+        credit_date__year__in=years,
+    )
+    if provider_ids is not None:
+        invoices = invoices.filter(provider_id__in=provider_ids)
+        credits = credits.filter(provider_id__in=provider_ids)
+    for row in (
+        invoices.values("provider_id", "invoice_date__year")
+        .annotate(total=Coalesce(Sum("amount_excl"), ZERO))
+        .order_by()
+    ):
+        volumes[(row["provider_id"], row["invoice_date__year"])] = row["total"]
+    for credit in (
+        credits.values("provider_id", "credit_date__year")
+        .annotate(total=Coalesce(Sum("amount_excl"), ZERO))
+        .order_by()
+    ):
+        key = (credit["provider_id"], credit["credit_date__year"])
+        volumes[key] = volumes.get(key, ZERO) - credit["total"]
+    return volumes
 
 
 def paid_cost_of_ended_trajectories(

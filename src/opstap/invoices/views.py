@@ -474,7 +474,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "grand_incl": sum((t.net_incl for t in totals), selectors.ZERO),
             "volumes": volumes,
             "year": year,
-            "threshold": selectors.SOCIAL_RETURN_THRESHOLD,
+            "perms_social_return": user.has_opstap_perm(Perm.SOCIAL_RETURN_VIEW),
         },
     )
 

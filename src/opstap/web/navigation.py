@@ -27,6 +27,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("Instrumentengids", "guide:search", Perm.PRODUCT_SEARCH),
     NavItem("Aanbieders", "providers:list", Perm.PROVIDER_VIEW),
     NavItem("Prestatie-indicatoren", "indicators:overview", Perm.PROVIDER_VIEW),
+    NavItem("Social return", "social_return:overview", Perm.SOCIAL_RETURN_VIEW),
     NavItem("Financiën", "finance:index", Perm.FINANCE_VIEW),
     NavItem("Sturing", "kpis:dashboard", Perm.STEERING_VIEW),
     NavItem("KPI-doelen", "kpis:targets", Perm.ADMIN_CONFIGURE),

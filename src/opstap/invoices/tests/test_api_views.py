@@ -233,11 +233,11 @@ def test_export_twice_in_the_browser_flow_changes_nothing(
     assert PaymentBatch.objects.get().export_sha256 == sha
 
 
-def test_overview_nets_credit_notes_and_flags_social_return(
+def test_overview_nets_credit_notes_and_gives_the_approved_year_volume(
     done: Trajectory, provider_user_a: User, clerk: User
 ) -> None:
-    """R-BILL-8, R-NET-10: totals per provider net the credit notes; a provider above
-    EUR 50,000 in a calendar year is flagged."""
+    """R-BILL-8, R-NET-10: totals per provider net the credit notes; the approved volume per
+    provider and year (what the social-return obligation is computed from) nets them too."""
     from opstap.invoices import selectors
 
     invoice = services.invoice_approve(actor=clerk, invoice=submit(provider_user_a, done))
@@ -256,8 +256,10 @@ def test_overview_nets_credit_notes_and_flags_social_return(
     )
     assert [(t.net_excl, t.net_incl) for t in totals] == [(Decimal("1000.00"), Decimal("1210.00"))]
     volume = selectors.provider_year_volumes(user=clerk, year=2026)[0]
-    assert not volume.social_return
-    assert selectors.YearVolume(1, "X", 2026, Decimal("50000.01")).social_return
+    assert volume.net_excl == Decimal("1000.00")
+    assert selectors.approved_year_volumes(
+        organisation_id=clerk.organisation_id, years=[2026, 2027]
+    ) == {(invoice.provider_id, 2026): Decimal("1000.00")}
     web = WebClient()
     web.force_login(clerk)
     assert web.get("/facturen/overzicht/?year=2026").status_code == 200

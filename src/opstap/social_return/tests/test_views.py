@@ -1,0 +1,133 @@
+"""Pages of the social return monitor (R-NET-10): overview with chart and sorting, the
+provider's monitor, the PDF for the annual evaluation (R-NET-9), xlsx, the coordinator's
+start-page signals, and need-to-know: a provider sees only its own monitor (R-SEC-1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from django.test import Client as WebClient
+from openpyxl import load_workbook
+
+from opstap.accounts.models import User
+from opstap.audit.models import AuditRecord
+from opstap.invoices.models import Invoice
+from opstap.providers.models import Contract, Provider
+from opstap.social_return import services
+
+from .conftest import TODAY
+
+pytestmark = pytest.mark.django_db
+
+
+def _web(user: User) -> WebClient:
+    web = WebClient()
+    web.force_login(user)
+    return web
+
+
+@pytest.fixture
+def behind(approved_a: Invoice, contract_a: Contract, coordinator: User) -> Provider:
+    services.agreement_set(actor=coordinator, contract=contract_a, awarded_on=dt.date(2026, 1, 10))
+    return contract_a.provider
+
+
+def test_coordinator_finds_the_provider_behind_and_downloads_its_pdf(
+    behind: Provider, coordinator: User
+) -> None:
+    """Done-when of issue 17: from the start page to the provider's PDF."""
+    web = _web(coordinator)
+    home = web.get("/").content.decode()
+    assert "Social return: signalen" in home
+    assert "Achter op schema" in home and behind.name in home
+    assert f"/social-return/aanbieders/{behind.pk}/" in home
+    page = web.get(f"/social-return/aanbieders/{behind.pk}/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "€ 3.250,00" in body and "achter op schema" in body
+    pdf = web.get(f"/social-return/aanbieders/{behind.pk}/jaarevaluatie.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert AuditRecord.objects.filter(
+        object_type="social_return_monitor", action="export", object_id=str(behind.pk)
+    ).exists()
+
+
+def test_overview_sorts_charts_and_exports(
+    behind: Provider, contracted_b: Provider, provider_user_b: User, coordinator: User
+) -> None:
+    services.block_register(
+        actor=provider_user_b,
+        provider=contracted_b,
+        block_code="training",
+        start_date=dt.date(2026, 3, 1),
+        external_person="A. Jansen",
+        on=TODAY,
+    )
+    web = _web(coordinator)
+    body = web.get("/social-return/?jaar=2026&sorteer=gerealiseerd&richting=af").content.decode()
+    assert body.index(contracted_b.name) < body.index(behind.name)  # 2,083.33 before 0
+    assert "<svg" in body and "verplichting" in body
+    assert 'aria-sort="descending"' in body
+    xlsx = web.get("/social-return/export.xlsx?jaar=2026")
+    assert xlsx.status_code == 200
+    sheet = load_workbook(BytesIO(xlsx.content)).worksheets[1]
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    row_a = next(r for r in values if r[0] == behind.name)
+    assert Decimal(str(row_a[3])) == Decimal("3250.00")
+
+
+def test_provider_sees_only_its_own_monitor(
+    behind: Provider, contracted_b: Provider, provider_user_a: User, provider_user_b: User
+) -> None:
+    """R-SEC-1 matrix: provider B gets 404 on A's monitor, PDF and evidence; its overview is
+    its own monitor."""
+    web_b = _web(provider_user_b)
+    assert web_b.get("/social-return/").url == f"/social-return/aanbieders/{contracted_b.pk}/"
+    for url in (
+        f"/social-return/aanbieders/{behind.pk}/",
+        f"/social-return/aanbieders/{behind.pk}/jaarevaluatie.pdf",
+    ):
+        assert web_b.get(url).status_code == 404, url
+    assert web_b.get("/social-return/export.xlsx?jaar=2026").status_code == 200
+    assert behind.name.encode() not in web_b.get("/social-return/export.xlsx?jaar=2026").content
+    assert _web(provider_user_a).get(f"/social-return/aanbieders/{behind.pk}/").status_code == 200
+
+
+def test_roles_without_the_permission_are_refused(
+    behind: Provider, case_manager: User, make_user: object
+) -> None:
+    assert _web(case_manager).get("/social-return/").status_code == 403
+
+
+def test_provider_registers_a_block_in_the_page(
+    contracted_a: Provider, provider_user_a: User, coordinator: User
+) -> None:
+    web = _web(provider_user_a)
+    response = web.post(
+        f"/social-return/aanbieders/{contracted_a.pk}/bouwblokken/",
+        {
+            "block_code": "pw_13_24",
+            "external_person": "M. Peters",
+            "start_date": "2026-07-01",
+            "hours_per_week": "36",
+            "contract_months": "12",
+        },
+    )
+    assert response.status_code == 302
+    body = web.get(f"/social-return/aanbieders/{contracted_a.pk}/").content.decode()
+    assert "M. Peters" in body and "€ 40.000,00" in body
+    refused = web.post(
+        f"/social-return/aanbieders/{contracted_a.pk}/bouwblokken/",
+        {
+            "block_code": "pw_13_24",
+            "external_person": "M. Peters",
+            "start_date": "2026-09-01",
+            "hours_per_week": "36",
+            "contract_months": "12",
+        },
+        follow=True,
+    )
+    assert "start niet in de toekomst" in refused.content.decode()

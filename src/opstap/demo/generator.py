@@ -55,6 +55,7 @@ DEMO_USERS: list[tuple[str, str, str, tuple[RoleCode, ...]]] = [
     ("administratie", "Anouk", "Smit", (RoleCode.FINANCE_CLERK,)),
     ("beheerder", "Bart", "Mulder", (RoleCode.APP_ADMIN,)),
     ("auditor", "Aisha", "El Amrani", (RoleCode.AUDITOR,)),
+    ("socialreturn", "Sanne", "Kok", (RoleCode.SOCIAL_RETURN_COORDINATOR,)),
     ("aanbieder-a", "Anna", "Peters", (RoleCode.PROVIDER_STAFF,)),
     ("aanbieder-b", "Bas", "Hendriks", (RoleCode.PROVIDER_STAFF,)),
     ("inwoner", "Ingrid", "Willems", (RoleCode.RESIDENT,)),
@@ -69,6 +70,7 @@ DEMO_STEPS = [
     "opstap.kpis",
     "opstap.invoices",
     "opstap.indicators",
+    "opstap.social_return",
     "opstap.finance",
     "opstap.reporting",
     "opstap.demo",  # last: the notifications showcase over everything generated before

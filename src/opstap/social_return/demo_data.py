@@ -1,0 +1,214 @@
+"""Demo of the social return monitor (R-NET-10), built through the services on the demo's
+explicit today (`ctx.today`, `ctx.now`), after the invoices step:
+
+- the building-block table (the Liemers table) as reference data from 1 January last year;
+- three providers with staff get a large group product whose first 50% (EUR 150,000 excl.
+  VAT) is approved this year, so each is above the threshold with an obligation of
+  EUR 7,500 (5%), and a social-return agreement on their contract awarded in January:
+  1. on track: plan approved, a verified full-time 12-month Participatiewet contract from
+     2 January (12,500 this year) and a course;
+  2. behind: plan approved, only a course registered (far below the norm to date);
+  3. rejected plan: the plan was returned with remarks and nothing is realised yet;
+- the coordinator ('socialreturn') finds the provider that is behind on the start page.
+Only at the `demo` scale.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.files.base import ContentFile
+
+from opstap.clients.models import Client
+from opstap.invoices import services as invoice_services
+from opstap.providers import services as provider_services
+from opstap.providers.models import Contract, Provider, ProviderStatus
+from opstap.providers.services import LocationInput
+from opstap.trajectories import services as trajectory_services
+
+from . import services
+from .services import PlannedInput
+
+PRICE = Decimal("300000.00")
+HALF = PRICE / 2
+
+
+def _evidence(name: str) -> ContentFile[bytes]:
+    return ContentFile(b"%PDF-1.4\n% demo-bewijsstuk social return\n", name=name)
+
+
+def _staff(provider: Provider) -> Any:
+    membership = provider.memberships.select_related("user").order_by("id").first()
+    return membership.user if membership is not None else None
+
+
+def _volume(ctx: Any, provider: Provider, staff: Any, clerk: Any, order_day: dt.date) -> bool:
+    """A group product for this provider, ordered, planned and started; its first 50%
+    invoiced and approved (R-BILL-1 code 3): EUR 150,000 excl. VAT this year."""
+    product = provider_services.product_create(
+        actor=None,
+        provider=provider,
+        name="Werkfit-groepstraject (40 deelnemers)",
+        product_code=3,
+        tile_codes=["EW04"],
+        price_type="fixed",
+        price=PRICE,
+        price_valid_from=dt.date(ctx.today.year - 1, 1, 1),
+        nominal_duration_days=182,
+        locations=[LocationInput(city="Zevenaar", address="Hoofdstraat 1")],
+        service_kind="general",
+    )
+    clients = Client.objects.filter(
+        organisation=ctx.organisation, case_manager__isnull=False
+    ).order_by("id")[provider.pk % 7 * 5 : provider.pk % 7 * 5 + 40]
+    for client in clients:
+        cm = client.case_manager
+        try:
+            trajectory = trajectory_services.trajectory_order(
+                actor=cm,
+                client=client,
+                product=product,
+                rotonde_exit="regular",
+                aim_tiles=["EW04"],
+                on=order_day,
+            )
+        except trajectory_services.TrajectoryError:
+            continue
+        steps = [
+            ("plan_intake", staff, {"intake_date": str(order_day + dt.timedelta(days=4))}, 2),
+            ("hold_intake", staff, {"held_on": str(order_day + dt.timedelta(days=4))}, 4),
+            ("submit_plan", staff, {}, 7),
+            ("approve_plan", cm, {}, 9),
+            ("start", staff, {"start_date": str(order_day + dt.timedelta(days=10))}, 10),
+        ]
+        for action, actor, payload, offset in steps:
+            trajectory = trajectory_services.trajectory_transition(
+                actor=actor,
+                trajectory=trajectory,
+                action=action,
+                payload=payload,
+                on=order_day + dt.timedelta(days=offset),
+            )
+        invoice_day = order_day + dt.timedelta(days=12)
+        vat = (HALF * Decimal("0.21")).quantize(Decimal("0.01"))
+        invoice = invoice_services.invoice_submit(
+            actor=staff,
+            trajectory=trajectory,
+            invoice_number=f"SR-{provider.pk}-1",
+            invoice_date=invoice_day,
+            milestone="plan_approved",
+            amount_excl=HALF,
+            vat=vat,
+            amount_incl=HALF + vat,
+            client_number=client.client_number,
+            client_surname=client.last_name,
+            received_at=ctx.now - dt.timedelta(days=(ctx.today - invoice_day).days - 1),
+        )
+        invoice_services.invoice_approve(actor=clerk, invoice=invoice, note="Demo")
+        return True
+    return False
+
+
+def build(ctx: Any) -> None:
+    if ctx.scale != "demo":
+        ctx.log("Social return: overgeslagen op deze schaal.")
+        return
+    coordinator = ctx.users.get("socialreturn")
+    clerk = ctx.users.get("administratie")
+    if coordinator is None or clerk is None:
+        return
+    today: dt.date = ctx.today
+    now: dt.datetime = ctx.now
+    year_start = dt.date(today.year, 1, 1)
+    services.block_period_seed(
+        actor=None,
+        organisation_id=ctx.organisation.pk,
+        name="Bouwblokkenmodel social return in de Liemers",
+        valid_from=dt.date(today.year - 1, 1, 1),
+    )
+    providers = [
+        p
+        for p in Provider.objects.filter(
+            organisation=ctx.organisation, status=ProviderStatus.ACTIVE
+        ).order_by("id")
+        if _staff(p) is not None and Contract.objects.filter(provider=p).exists()
+    ][:3]
+    # Orders within this year when the year is far enough along, else as late as possible.
+    order_day = max(year_start + dt.timedelta(days=5), today - dt.timedelta(days=150))
+    order_day = min(order_day, today - dt.timedelta(days=13))
+    done: list[str] = []
+    for position, provider in enumerate(providers):
+        staff = _staff(provider)
+        if not _volume(ctx, provider, staff, clerk, order_day):
+            ctx.log(f"Social return: geen volume voor {provider.name}.")
+            continue
+        contract = Contract.objects.filter(provider=provider).order_by("start_date").first()
+        assert contract is not None
+        services.agreement_set(
+            actor=coordinator, contract=contract, awarded_on=min(today, year_start.replace(day=15))
+        )
+        plan = services.plan_submit(
+            actor=staff,
+            provider=provider,
+            text=(
+                "Wij bieden kandidaten uit de Participatiewet een arbeidsovereenkomst van een jaar "
+                "in onze eigen organisatie, met jobcoaching, en verzorgen een VCA-training voor "
+                "mensen met een uitkering."
+            ),
+            planned=[
+                PlannedInput("pw_24_plus", today.year, 1),
+                PlannedInput("training", today.year, 1),
+            ],
+            document=_evidence("plan-van-aanpak.pdf"),
+            on=today,
+            now=now - dt.timedelta(days=60),
+        )
+        if position == 2:
+            services.plan_decide(
+                actor=coordinator,
+                plan=plan,
+                action="return",
+                remarks=(
+                    "Het plan noemt geen concrete kandidaten of begeleiding; werk de "
+                    "jobcoaching en het verzuimmanagement uit en dien opnieuw in."
+                ),
+                now=now - dt.timedelta(days=50),
+            )
+            done.append(f"{provider.name}: plan teruggestuurd")
+            continue
+        services.plan_decide(
+            actor=coordinator, plan=plan, action="approve", now=now - dt.timedelta(days=50)
+        )
+        course = services.block_register(
+            actor=staff,
+            provider=provider,
+            block_code="training",
+            start_date=min(today, year_start + dt.timedelta(days=60)),
+            external_person="Groep VCA-cursisten",
+            evidence=_evidence("presentielijst-vca.pdf"),
+            on=today,
+            now=now - dt.timedelta(days=40),
+        )
+        if position == 0:
+            job = services.block_register(
+                actor=staff,
+                provider=provider,
+                block_code="pw_24_plus",
+                start_date=min(today, year_start + dt.timedelta(days=1)),
+                hours_per_week=Decimal("36"),
+                contract_months=12,
+                external_person="R. Hendriks",
+                evidence=_evidence("arbeidsovereenkomst.pdf"),
+                on=today,
+                now=now - dt.timedelta(days=40),
+            )
+            for block in (job, course):
+                services.block_verify(
+                    actor=coordinator, block=block, approve=True, now=now - dt.timedelta(days=30)
+                )
+            done.append(f"{provider.name}: op schema")
+        else:
+            done.append(f"{provider.name}: achter op schema")
+    ctx.log("Social return: " + "; ".join(done) + ".")

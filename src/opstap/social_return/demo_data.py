@@ -65,6 +65,8 @@ def _volume(ctx: Any, provider: Provider, staff: Any, clerk: Any, order_day: dt.
     ).order_by("id")[provider.pk % 7 * 5 : provider.pk % 7 * 5 + 40]
     for client in clients:
         cm = client.case_manager
+        if cm is None:
+            continue
         try:
             trajectory = trajectory_services.trajectory_order(
                 actor=cm,

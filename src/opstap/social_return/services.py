@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -60,9 +61,11 @@ __all__ = [
     "agreement_set",
     "block_evidence_add",
     "block_period_seed",
+    "block_period_update",
     "block_register",
     "block_register_from_placement",
     "block_verify",
+    "building_block_update",
     "plan_decide",
     "plan_submit",
     "year_close",
@@ -197,6 +200,97 @@ def block_period_seed(
         organisation_id=organisation_id,
     )
     return period
+
+
+def _admin(actor: Actor | None, organisation_id: int) -> None:
+    if actor is None:
+        return
+    _same_org(actor, organisation_id)
+    if not check_perm(actor, Perm.ADMIN_CONFIGURE):
+        raise SocialReturnError("Alleen de beheerder kan dit doen.", code="forbidden")
+
+
+def _validated(obj: Any) -> None:
+    """The model's own checks (field limits, clean()) as a Dutch refusal naming the field."""
+    try:
+        obj.full_clean()
+    except ValidationError as exc:
+        field, errors = next(iter(exc.message_dict.items()))
+        raise SocialReturnError(
+            str(errors[0]), field=None if field == "__all__" else field
+        ) from exc
+
+
+@transaction.atomic
+def block_period_update(
+    *,
+    actor: Actor | None,
+    period: BlockPeriod,
+    name: str,
+    valid_until: dt.date | None,
+    full_time_hours: Decimal,
+) -> BlockPeriod:
+    """Change a period's name, end or full-time norm (reference data, R-NET-10)."""
+    _admin(actor, period.organisation_id)
+    locked = BlockPeriod.objects.select_for_update().get(pk=period.pk)
+    before = {"valid_until": str(locked.valid_until), "hours": str(locked.full_time_hours)}
+    locked.name, locked.valid_until, locked.full_time_hours = name, valid_until, full_time_hours
+    _validated(locked)
+    locked.save()
+    audit_log(
+        action=AuditAction.UPDATE,
+        actor=actor,
+        object_type="social_return_period",
+        object_id=locked.pk,
+        purpose="bouwblokkenmodel",
+        changes={
+            "before": before,
+            "after": {"valid_until": str(valid_until), "hours": str(full_time_hours)},
+        },
+        organisation_id=locked.organisation_id,
+    )
+    return locked
+
+
+BLOCK_FIELDS = (
+    "name",
+    "value_6",
+    "validity_6_months",
+    "value_12",
+    "validity_12_months",
+    "pro_rata_hours",
+    "must_combine",
+    "supports_youth",
+)
+
+
+@transaction.atomic
+def building_block_update(
+    *, actor: Actor | None, block: BuildingBlock, values: dict[str, Any]
+) -> BuildingBlock:
+    """Change one row of a period's building-block table, validated like the table of
+    R-NET-10 (an employment block has both norms, an alternative one). Blocks realised
+    earlier keep the value they were registered with."""
+    _admin(actor, block.period.organisation_id)
+    unknown = set(values) - set(BLOCK_FIELDS)
+    if unknown:
+        raise SocialReturnError(f"Onbekende velden: {', '.join(sorted(unknown))}.")
+    locked = BuildingBlock.objects.select_for_update().select_related("period").get(pk=block.pk)
+    before = {name: str(getattr(locked, name)) for name in values}
+    for name, value in values.items():
+        setattr(locked, name, value)
+    _validated(locked)
+    locked.save()
+    audit_log(
+        action=AuditAction.UPDATE,
+        actor=actor,
+        object_type="social_return_building_block",
+        object_id=locked.pk,
+        purpose="bouwblokkenmodel",
+        changes={"before": before, "after": {k: str(v) for k, v in values.items()}},
+        organisation_id=locked.period.organisation_id,
+    )
+    return locked
 
 
 # --- Agreement --------------------------------------------------------------------------------

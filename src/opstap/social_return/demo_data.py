@@ -20,8 +20,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.files.base import ContentFile
+from django.db import transaction
 
 from opstap.clients.models import Client
+from opstap.core.errors import DomainError
 from opstap.invoices import services as invoice_services
 from opstap.providers import services as provider_services
 from opstap.providers.models import Contract, Provider, ProviderStatus
@@ -106,6 +108,8 @@ def _volume(ctx: Any, provider: Provider, staff: Any, clerk: Any, order_day: dt.
             amount_incl=HALF + vat,
             client_number=client.client_number,
             client_surname=client.last_name,
+            period_start=order_day + dt.timedelta(days=10),
+            period_end=invoice_day,
             received_at=ctx.now - dt.timedelta(days=(ctx.today - invoice_day).days - 1),
         )
         invoice_services.invoice_approve(actor=clerk, invoice=invoice, note="Demo")
@@ -114,6 +118,16 @@ def _volume(ctx: Any, provider: Provider, staff: Any, clerk: Any, order_day: dt.
 
 
 def build(ctx: Any) -> None:
+    """The social return demo; a refusal of a service skips it with a log line, it never
+    breaks the rest of the demo."""
+    try:
+        with transaction.atomic():
+            _build(ctx)
+    except DomainError as exc:
+        ctx.log(f"Social return: overgeslagen ({exc}).")
+
+
+def _build(ctx: Any) -> None:
     if ctx.scale != "demo":
         ctx.log("Social return: overgeslagen op deze schaal.")
         return
@@ -143,7 +157,13 @@ def build(ctx: Any) -> None:
     done: list[str] = []
     for position, provider in enumerate(providers):
         staff = _staff(provider)
-        if not _volume(ctx, provider, staff, clerk, order_day):
+        try:
+            with transaction.atomic():
+                made = _volume(ctx, provider, staff, clerk, order_day)
+        except DomainError as exc:  # a demo step never breaks the whole demo
+            ctx.log(f"Social return: geen volume voor {provider.name} ({exc}).")
+            continue
+        if not made:
             ctx.log(f"Social return: geen volume voor {provider.name}.")
             continue
         contract = Contract.objects.filter(provider=provider).order_by("start_date").first()

@@ -46,8 +46,9 @@ def strip_database_integer_limits(result: dict[str, Any], **kwargs: Any) -> dict
 
 # Every error of the API is problem+json (`opstap.core.problems`); the document says so in
 # one uniform way: one `Problem` schema and the same error responses on every operation
-# (401/403 always, 404 where the path names an object, 400 where the caller sends input,
-# 409 where the call changes state).
+# (401/403 always; 404 where the path names an object or a list is paged — a page beyond the
+# last —; 400 where the caller sends input — a body, a query parameter or a path id — and on
+# every write, which a service may refuse; 409 where the call changes state).
 _PROBLEM = {
     "type": "object",
     "description": "Foutmelding volgens RFC 9457 (application/problem+json).",
@@ -81,42 +82,53 @@ _ERROR_DESCRIPTIONS = {
     "404": "Niet gevonden, of u heeft er geen toegang toe.",
     "409": "Conflict: de huidige status staat dit niet toe of een ander was u voor.",
 }
+_PAGE_NOT_FOUND = "De gevraagde pagina bestaat niet (voorbij de laatste)."
 _WRITES = {"post", "put", "patch", "delete"}
 
 
 def _error_codes(method: str, path: str, operation: dict[str, Any]) -> list[str]:
     codes = ["401", "403"]
-    if "{" in path:
+    parameters = operation.get("parameters", [])
+    if "{" in path or any(p.get("in") == "query" and p.get("name") == "page" for p in parameters):
         codes.append("404")
     has_input = "requestBody" in operation or any(
-        p.get("in") == "query" for p in operation.get("parameters", [])
+        p.get("in") in ("query", "path") for p in parameters
     )
-    if has_input:
+    if has_input or method in _WRITES:
         codes.append("400")
     if method in _WRITES:
         codes.append("409")
     return sorted(codes)
 
 
+def _description(code: str, path: str) -> str:
+    if code == "404" and "{" not in path:
+        return _PAGE_NOT_FOUND
+    return _ERROR_DESCRIPTIONS[code]
+
+
 def add_problem_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-    """drf-spectacular post-processing hook: uniform problem+json error responses."""
+    """drf-spectacular post-processing hook: uniform problem+json error responses. An
+    operation may name a further error status itself (`extend_schema(responses={404:
+    OpenApiResponse(description=...)})`); it gets the same Problem body."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas["Problem"] = _PROBLEM
     schemas["InvalidParam"] = _INVALID_PARAM
+    problem_content = {
+        "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+    }
     for path, item in result.get("paths", {}).items():
         for method, operation in item.items():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
+            responses = operation["responses"]
             for code in _error_codes(method, path, operation):
-                operation["responses"].setdefault(
-                    code,
-                    {
-                        "content": {
-                            "application/problem+json": {
-                                "schema": {"$ref": "#/components/schemas/Problem"}
-                            }
-                        },
-                        "description": _ERROR_DESCRIPTIONS[code],
-                    },
+                responses.setdefault(
+                    code, {"content": problem_content, "description": _description(code, path)}
                 )
+            for code, response in responses.items():
+                if code.startswith(("4", "5")) and "content" not in response:
+                    response["content"] = problem_content
+                    response.setdefault("description", _description(code, path))
+            operation["responses"] = dict(sorted(responses.items()))
     return result

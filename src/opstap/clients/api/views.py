@@ -179,7 +179,7 @@ class ClientViewSet(
         return Response(self.get_serializer(client).data)
 
     @extend_schema(request=BsnSearchSerializer, responses=ClientSerializer(many=True))
-    @action(detail=False, methods=["post"], url_path="_search")
+    @action(detail=False, methods=["post"], url_path="_search", pagination_class=None)
     def search(self, request: Request) -> Response:
         """Search by BSN; the BSN travels in the body, never in the URL."""
         form = BsnSearchSerializer(data=request.data)

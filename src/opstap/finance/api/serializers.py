@@ -3,6 +3,7 @@ outflow premiums."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
@@ -12,8 +13,44 @@ from rest_framework import serializers
 from opstap.finance.models import OutflowPremium, Scenario
 
 
+@extend_schema_field({"type": "object", "additionalProperties": True})
+class JSONObjectField(serializers.JSONField):
+    """The input of a finance model: a JSON object (anything else is a 400 naming the field,
+    never a 500 in the model)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        value = super().to_internal_value(data)
+        if not isinstance(value, dict):
+            raise serializers.ValidationError(
+                "Verwacht een object met de invoer van het model.", code="invalid"
+            )
+        return value
+
+
+#: Client ids in `returnedToBenefit` are database ids: digits within a bigint.
+_CLIENT_ID = re.compile(r"[0-9]{1,18}")
+
+
+@extend_schema_field(
+    {"type": "object", "additionalProperties": {"type": "string", "format": "date"}}
+)
+class ClientDateMapField(serializers.DictField):
+    """Client id → date; a key that is not a client id is a 400 naming the field."""
+
+    child = serializers.DateField()
+
+    def to_internal_value(self, data: Any) -> Any:
+        value = super().to_internal_value(data)
+        bad = [key for key in value if not _CLIENT_ID.fullmatch(str(key))]
+        if bad:
+            raise serializers.ValidationError(
+                "Gebruik klant-id's (gehele getallen) als sleutel.", code="invalid"
+            )
+        return {int(key): day for key, day in value.items()}
+
+
 class ScenarioSerializer(serializers.ModelSerializer[Scenario]):
-    inputs = serializers.JSONField(
+    inputs = JSONObjectField(
         help_text="Invoer van het model (zie docs/finance.md); bedragen als tekst of getal."
     )
     result = serializers.SerializerMethodField(
@@ -32,7 +69,7 @@ class ScenarioSerializer(serializers.ModelSerializer[Scenario]):
 
 
 class ComputeSerializer(serializers.Serializer[Any]):
-    inputs = serializers.JSONField(help_text="Invoer van het model; wordt niet opgeslagen.")
+    inputs = JSONObjectField(help_text="Invoer van het model; wordt niet opgeslagen.")
 
 
 class ComputeResultSerializer(serializers.Serializer[Any]):
@@ -81,8 +118,7 @@ class OutflowPremiumSerializer(serializers.ModelSerializer[OutflowPremium]):
 
 class PayDueSerializer(serializers.Serializer[Any]):
     on = serializers.DateField(help_text="Betaal alle termijnen die op of voor deze datum vallen.")
-    returned_to_benefit = serializers.DictField(
-        child=serializers.DateField(),
+    returned_to_benefit = ClientDateMapField(
         required=False,
         help_text="Klant-id → datum waarop opnieuw een uitkering begon (vervalt 2e termijn).",
     )

@@ -222,9 +222,7 @@ class OutflowPremiumViewSet(
     def pay_due(self, request: Request) -> Response:
         body = PayDueSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        returned = {
-            int(k): v for k, v in (body.validated_data.get("returned_to_benefit") or {}).items()
-        }
+        returned = dict(body.validated_data.get("returned_to_benefit") or {})
         services.outflow_premium_pay_due(
             actor=actor_of(request),
             organisation=_organisation(request),

@@ -12,7 +12,12 @@ from django.db import IntegrityError
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, ErrorDetail, ValidationError
@@ -311,6 +316,14 @@ class ProductChangeProposalViewSet(
             return ProductChangeProposal.objects.none()
         return selectors.proposals_for(actor_of(self.request))
 
+    @extend_schema(
+        responses={
+            201: ProposalSerializer,
+            404: OpenApiResponse(
+                description="Het product (productId) bestaat niet of u heeft er geen toegang toe."
+            ),
+        }
+    )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)

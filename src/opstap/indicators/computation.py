@@ -37,22 +37,35 @@ zero) or no paid invoice yet (not reported as EUR 0), and for satisfaction witho
 exactly (in integers), so 999 of 1000 (99.9%, shown rounded) does not meet a 100% target.
 Shares are shown as percentages rounded half-up to one decimal; money is quantised to cents
 half-up (R-BILL-11).
+
+**Small numbers (R-SEC-1, issue 19 item 11).** The indicators that count clients (their
+trajectories, due dates or survey answers: `CLIENT_BASED`) can point at a person when a count
+is 1 to 4 ("the one candidate of this product who did not sign the plan"). For a user who
+may not see every client behind the numbers, `suppress_small_numbers` hides such a result:
+numerator, denominator, value and verdict are withheld and it is shown as "< 5"
+(`Status.SUPPRESSED`; threshold `OPSTAP_SMALL_NUMBER_THRESHOLD`, rules in
+`opstap.core.disclosure`, as for the KPIs). Where the rows add up to a total that is shown
+(providers to "Alle aanbieders", products to their provider), a single hidden row gets a
+second one so it cannot be computed back. The provider-wide facts (evaluations, staff with a
+VOG, complaints procedure, quarterly overviews) count no clients and are always shown.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields, replace
 from decimal import Decimal
 from enum import StrEnum
 from types import MappingProxyType
 
+from opstap.core.disclosure import marker, suppressed_cells
 from opstap.core.dutch import format_number
 from opstap.core.errors import InvalidInputError
 from opstap.core.money import format_euro, round_half_up
 
 __all__ = [
+    "CLIENT_BASED",
     "INDICATORS",
     "OUTCOME_CODES",
     "PROCESS_CODES",
@@ -66,6 +79,7 @@ __all__ = [
     "compute",
     "quarters_due",
     "share",
+    "suppress_small_numbers",
 ]
 
 NO_DATA_LABEL = "geen gegevens"
@@ -77,6 +91,7 @@ class Status(StrEnum):
     NO_TARGET = "no_target"  # a value, but the spec sets no target (outcome indicators)
     NO_DATA = "no_data"  # geen gegevens: nothing to measure in the period
     NOT_APPLICABLE = "not_applicable"  # a provider-wide fact, asked per product
+    SUPPRESSED = "suppressed"  # small numbers: withheld from this user (R-SEC-1)
 
     @property
     def label(self) -> str:
@@ -86,6 +101,7 @@ class Status(StrEnum):
             Status.NO_TARGET: "geen norm",
             Status.NO_DATA: NO_DATA_LABEL,
             Status.NOT_APPLICABLE: "per aanbieder",
+            Status.SUPPRESSED: "niet getoond (kleine aantallen)",
         }[self]
 
 
@@ -312,6 +328,8 @@ class IndicatorResult:
     target: Decimal | None
     status: Status
     explanation: str
+    #: Set when the result is withheld (small numbers): the threshold, e.g. 5 for "< 5".
+    suppressed_below: int | None = None
 
     @property
     def status_label(self) -> str:
@@ -322,6 +340,8 @@ class IndicatorResult:
         """The value as a Dutch text: '87,5%', '€ 1.234,50', '7,8' or 'geen gegevens'."""
         if self.status == Status.NOT_APPLICABLE:
             return "per aanbieder"
+        if self.status == Status.SUPPRESSED and self.suppressed_below is not None:
+            return marker(self.suppressed_below)
         if self.value is None:
             return NO_DATA_LABEL
         if self.kind == Kind.MONEY:
@@ -443,6 +463,63 @@ def compute(
         _share_result(d["lead_times"], facts.lead_times_on_time, facts.lead_times_due, targets),
         _value_result(d["satisfaction"], satisfaction, facts.satisfaction_count, 0),
     )
+
+
+# --- Small numbers (R-SEC-1) ----------------------------------------------------------------
+
+#: The indicators that count clients (trajectories, due dates of trajectories, answers of
+#: residents). The provider-wide facts (evaluations, staff, complaints procedure, quarterly
+#: overviews) count no clients.
+CLIENT_BASED: frozenset[str] = frozenset(
+    {
+        "plan_signed",
+        "progress_reports",
+        "within_term",
+        "work",
+        "werkfit",
+        "durable",
+        "cost_per_success",
+        "lead_times",
+        "satisfaction",
+    }
+)
+
+
+def withheld(result: IndicatorResult, threshold: int) -> IndicatorResult:
+    """`result` with its counts, value and verdict withheld: shown as "< threshold"."""
+    return replace(
+        result,
+        numerator=None,
+        denominator=None,
+        value=None,
+        status=Status.SUPPRESSED,
+        suppressed_below=threshold,
+    )
+
+
+def suppress_small_numbers(
+    rows: Sequence[Sequence[IndicatorResult]], threshold: int | None, *, additive: bool
+) -> list[tuple[IndicatorResult, ...]]:
+    """The results of each row (a provider or product; every row in `compute`'s order) with
+    each client-based result withheld whose numerator or denominator is 1 … threshold-1.
+    `additive`: the rows add up to a total that is shown, so a single withheld row in a
+    column gets a second one (the smallest other non-zero). `threshold` None: nothing hidden
+    (the user may see every client behind the numbers)."""
+    out = [list(row) for row in rows]
+    if threshold is None or not out:
+        return [tuple(row) for row in out]
+    for index, first in enumerate(out[0]):
+        if first.code not in CLIENT_BASED:
+            continue
+        column = [row[index] for row in out]
+        if any(result.code != first.code for result in column):
+            raise ValueError("Rijen met indicatoren in verschillende volgorde.")
+        by_n = suppressed_cells([r.numerator for r in column], threshold, additive=additive)
+        by_d = suppressed_cells([r.denominator for r in column], threshold, additive=additive)
+        for position, (small_n, small_d) in enumerate(zip(by_n, by_d, strict=True)):
+            if small_n or small_d:
+                out[position][index] = withheld(column[position], threshold)
+    return [tuple(row) for row in out]
 
 
 # --- Periods and quarters -------------------------------------------------------------------

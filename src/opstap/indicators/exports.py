@@ -1,5 +1,6 @@
 """The xlsx export of the provider comparison (R-PI-1): typed cells (shares as percentages,
-costs as euro numbers), 'geen gegevens' as an empty value with the status beside it. Written
+costs as euro numbers), 'geen gegevens' as an empty value with the status beside it, a
+withheld small number as the text "< 5" (R-SEC-1; the selectors decide what is withheld). Written
 by core's export kit (user text stays text, R-SEC-6)."""
 
 from __future__ import annotations
@@ -9,13 +10,15 @@ from typing import Any
 from opstap.core.dutch import format_date
 from opstap.core.exports import DECIMAL1, MONEY, PCT1, Sheet, XCell, xlsx_bytes
 
-from .computation import INDICATORS, IndicatorResult, Kind
+from .computation import INDICATORS, IndicatorResult, Kind, Status
 from .selectors import Comparison, Row
 
 PCT = PCT1
 
 
 def _cell_value(result: IndicatorResult) -> Any:
+    if result.status == Status.SUPPRESSED:
+        return result.display  # the marker "< 5" as text (small numbers, R-SEC-1)
     if result.value is None:
         return None
     if result.kind == Kind.SHARE:
@@ -25,6 +28,11 @@ def _cell_value(result: IndicatorResult) -> Any:
 
 def _format(result: IndicatorResult) -> str:
     return {Kind.SHARE: PCT1, Kind.MONEY: MONEY}.get(Kind(result.kind), DECIMAL1)
+
+
+def _count(result: IndicatorResult, count: int | None) -> Any:
+    """A numerator or denominator; the marker "< 5" when the result is withheld."""
+    return result.display if result.status == Status.SUPPRESSED else count
 
 
 def _cell(result: IndicatorResult) -> XCell:
@@ -63,8 +71,8 @@ def comparison_xlsx(comparison: Comparison, products: list[Row]) -> bytes:
             [
                 row.name,
                 result.label,
-                result.numerator,
-                result.denominator,
+                _count(result, result.numerator),
+                _count(result, result.denominator),
                 _cell(result),
                 XCell(float(result.target) / 100 if result.target is not None else None, PCT),
                 result.status_label,

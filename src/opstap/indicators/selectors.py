@@ -6,6 +6,8 @@ Access (R-SEC-1): the providers are those the user may see (`providers.selectors
 providers_for`, i.e. the provider scope: provider staff see only their own provider). The
 facts of a visible provider are counted over all of its trajectories in the organisation:
 indicators are aggregates about the provider, not personal data, so no client is shown.
+Small counts of clients are withheld ("< 5") from users who may not see every client behind
+them (`small_number_threshold`, `computation.suppress_small_numbers`; issue 19 item 11).
 
 Query budget, whatever the number of providers or trajectories: one query for the providers,
 one grouped query each for trajectories, due dates, paid invoices and credit notes,
@@ -19,15 +21,19 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.conf import settings
+from django.db.models import Q, QuerySet
 
+from opstap.clients import selectors as client_selectors
 from opstap.core.access import scoped
 from opstap.core.actor import Actor
+from opstap.core.disclosure import DEFAULT_THRESHOLD
 from opstap.core.sources import source
 from opstap.invoices import selectors as invoice_selectors
 from opstap.providers import selectors as provider_selectors
 from opstap.providers.models import Product, Provider
 from opstap.trajectories import selectors as trajectory_selectors
+from opstap.trajectories.models import Trajectory
 
 from .computation import (
     INDICATORS,
@@ -38,6 +44,7 @@ from .computation import (
     quarter_end,
     quarter_start,
     quarters_due,
+    suppress_small_numbers,
 )
 from .models import QuarterlyOverview
 
@@ -66,6 +73,33 @@ class Comparison:
 
 def visible_providers(user: Actor) -> QuerySet[Provider]:
     return provider_selectors.providers_for(user)
+
+
+def small_number_threshold(user: Actor, provider_ids: list[int]) -> int | None:
+    """The threshold under which client counts of these providers are withheld from `user`
+    (`OPSTAP_SMALL_NUMBER_THRESHOLD`, default 5), or None when the user may see every
+    trajectory at them and its client's dossier (R-SEC-1: then the counts disclose nothing
+    new; e.g. the case manager of all those clients, or a provider's staff while every
+    trajectory there is within their access window). Decided by the scopes: the contract
+    manager and the finance clerk see trajectory heads but no dossiers, the policy officer
+    neither, so they always get it. One query."""
+    threshold = int(getattr(settings, "OPSTAP_SMALL_NUMBER_THRESHOLD", DEFAULT_THRESHOLD))
+    if threshold <= 1 or not provider_ids:
+        return None
+    trajectories = trajectory_selectors.trajectories_for(user).values("pk")
+    clients = client_selectors.clients_for(user).values("pk")
+    outside = (
+        Trajectory.objects.filter(provider_id__in=provider_ids)
+        .filter(~Q(pk__in=trajectories) | ~Q(client_id__in=clients))
+        .order_by()
+        .exists()
+    )
+    return threshold if outside else None
+
+
+def _withhold(rows: list[Row], threshold: int | None, *, additive: bool) -> list[Row]:
+    results = suppress_small_numbers([row.results for row in rows], threshold, additive=additive)
+    return [replace(row, results=shown) for row, shown in zip(rows, results, strict=True)]
 
 
 def _base_facts(
@@ -208,6 +242,10 @@ def provider_comparison(
         ),
         provider_id=0,
     )
+    threshold = small_number_threshold(user, ids)
+    # The providers add up to the total row that is shown: additive.
+    rows = _withhold(rows, threshold, additive=True)
+    (total,) = _withhold([total], threshold, additive=False)
     return Comparison(period, rows, total)
 
 
@@ -235,7 +273,7 @@ def product_rows(user: Actor, provider: Provider, *, period: Period, today: dt.d
         period=period,
         today=today,
     )
-    return [
+    rows = [
         Row(
             id=product.pk,
             name=product.name,
@@ -246,6 +284,8 @@ def product_rows(user: Actor, provider: Provider, *, period: Period, today: dt.d
         )
         for product in products
     ]
+    # The products add up to their provider's row, shown beside them: additive.
+    return _withhold(rows, small_number_threshold(user, [provider.pk]), additive=True)
 
 
 def product_comparison(user: Actor, *, period: Period, today: dt.date) -> list[Row]:
@@ -266,7 +306,7 @@ def product_comparison(user: Actor, *, period: Period, today: dt.date) -> list[R
         period=period,
         today=today,
     )
-    return [
+    rows = [
         Row(
             id=product.pk,
             name=product.name,
@@ -277,6 +317,14 @@ def product_comparison(user: Actor, *, period: Period, today: dt.date) -> list[R
         )
         for product in products
     ]
+    threshold = small_number_threshold(user, list(providers))
+    # Per provider, its products add up to the provider's row (on the other sheet): additive.
+    shown: dict[int, Row] = {}
+    for provider_id in providers:
+        group = [row for row in rows if row.provider_id == provider_id]
+        for row in _withhold(group, threshold, additive=True):
+            shown[row.id] = row
+    return [shown[row.id] for row in rows]
 
 
 def product_indicators(user: Actor, product: Product, *, period: Period, today: dt.date) -> Row:
@@ -292,13 +340,15 @@ def product_indicators(user: Actor, product: Product, *, period: Period, today: 
         today=today,
     )
     facts = base.get(product.pk, IndicatorFacts())
-    return Row(
+    row = Row(
         id=product.pk,
         name=product.name,
         facts=facts,
         results=compute(facts),
         provider_id=product.provider_id,
     )
+    (shown,) = _withhold([row], small_number_threshold(user, [product.provider_id]), additive=False)
+    return shown
 
 
 def quarterly_overviews_for(user: Actor, provider: Provider) -> QuerySet[QuarterlyOverview]:

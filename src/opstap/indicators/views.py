@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -104,6 +105,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "chart_code": chart_code,
             "chart_definition": chart_definition,
             "chart_rows": chart_rows,
+            "small_number_threshold": int(getattr(settings, "OPSTAP_SMALL_NUMBER_THRESHOLD", 5)),
             "chart_svg": charts.bar_chart(
                 chart_rows,
                 chart_code,

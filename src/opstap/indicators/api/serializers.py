@@ -14,8 +14,12 @@ class IndicatorSerializer(serializers.Serializer[Any]):
         choices=["share", "money", "score"],
         help_text="share = percentage, money = euro, score = rapportcijfer.",
     )
-    numerator = serializers.IntegerField(allow_null=True, help_text="Teller (leeg: n.v.t.).")
-    denominator = serializers.IntegerField(allow_null=True, help_text="Noemer (leeg: n.v.t.).")
+    numerator = serializers.IntegerField(
+        allow_null=True, help_text="Teller (leeg: n.v.t. of niet getoond)."
+    )
+    denominator = serializers.IntegerField(
+        allow_null=True, help_text="Noemer (leeg: n.v.t. of niet getoond)."
+    )
     value = serializers.DecimalField(
         max_digits=14,
         decimal_places=2,
@@ -26,8 +30,14 @@ class IndicatorSerializer(serializers.Serializer[Any]):
         max_digits=5, decimal_places=1, allow_null=True, help_text="Norm in procenten, of leeg."
     )
     status = serializers.ChoiceField(
-        choices=["met", "not_met", "no_target", "no_data", "not_applicable"],
-        help_text="Norm gehaald, niet gehaald, geen norm, geen gegevens, of alleen per aanbieder.",
+        choices=["met", "not_met", "no_target", "no_data", "not_applicable", "suppressed"],
+        help_text="Norm gehaald, niet gehaald, geen norm, geen gegevens, alleen per aanbieder, "
+        "of niet getoond omdat het om minder dan suppressedBelow klanten gaat.",
+    )
+    suppressed_below = serializers.IntegerField(
+        allow_null=True,
+        help_text="Bij status suppressed: de drempel (bijv. 5); teller, noemer en waarde zijn "
+        "dan leeg (kleine aantallen, R-SEC-1). Anders leeg.",
     )
     display = serializers.CharField(help_text="De waarde als Nederlandse tekst.")
     explanation = serializers.CharField(help_text="Hoe de indicator wordt berekend.")

@@ -37,6 +37,14 @@ TODAY = dt.date(2026, 11, 1)
 
 
 @pytest.fixture(autouse=True)
+def _small_numbers_shown(settings: Any) -> None:
+    """The test world counts one to three trajectories per provider, to check the arithmetic;
+    the small-number suppression (issue 19 item 11) is switched off here and tested on its
+    own in test_small_numbers.py, which sets the threshold back to 5."""
+    settings.OPSTAP_SMALL_NUMBER_THRESHOLD = 1
+
+
+@pytest.fixture(autouse=True)
 def _frozen_today() -> Iterator[None]:
     """The indicator tests' data is dated in 2026; pages that default to "the last twelve
     months" must see that year whatever the real date (make test with OPSTAP_TEST_TODAY)."""

@@ -171,10 +171,12 @@ def ended(running, provider_user_a):  # type: ignore[no-untyped-def]
 
 
 def test_survey_once_per_ended_trajectory_feeds_kpi_and_indicator(
-    ended, resident, http, org, provider_a, contract_manager
+    ended, resident, http, org, provider_a, contract_manager, settings
 ) -> None:
     """R-KPI-6 and R-PI-1 (satisfaction): the resident's score counts as one respondent in
-    the KPI and in the provider's indicator; a second answer is refused."""
+    the KPI and in the provider's indicator; a second answer is refused. One answer is a
+    small number: the contract manager sees it withheld ("< 5", R-SEC-1) until the
+    suppression is switched off (threshold 1)."""
     assert ended.state == "completed"
     with time_machine.travel(dt.datetime(2026, 7, 2, 10, tzinfo=AMS), tick=False):
         html = http.get("/mijn/").content.decode()
@@ -187,14 +189,19 @@ def test_survey_once_per_ended_trajectory_feeds_kpi_and_indicator(
         assert url not in http.get("/mijn/").content.decode()
     answer = SatisfactionResponse.objects.get()
     assert (answer.score, answer.remark, answer.trajectory_id) == (8, "Fijne coach", ended.pk)
-    row = provider_indicators(
-        contract_manager,
-        provider_a,
-        period=Period(dt.date(2026, 1, 1), dt.date(2026, 12, 31)),
-        today=dt.date(2026, 7, 2),
-    )
-    result = row.result("satisfaction")
-    assert result.value == Decimal("8.0")
+
+    def satisfaction():
+        return provider_indicators(
+            contract_manager,
+            provider_a,
+            period=Period(dt.date(2026, 1, 1), dt.date(2026, 12, 31)),
+            today=dt.date(2026, 7, 2),
+        ).result("satisfaction")
+
+    settings.OPSTAP_SMALL_NUMBER_THRESHOLD = 5
+    assert (satisfaction().value, satisfaction().display) == (None, "< 5")
+    settings.OPSTAP_SMALL_NUMBER_THRESHOLD = 1
+    assert satisfaction().value == Decimal("8.0")
 
 
 def test_survey_for_a_running_trajectory_is_not_offered(running, http) -> None:

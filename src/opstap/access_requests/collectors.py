@@ -36,9 +36,11 @@ from opstap.clients.models import SITUATION_FIELDS
 from opstap.core.dutch import format_date, format_datetime, format_number
 from opstap.core.roles import ROLE_NAMES_NL, RoleCode
 from opstap.finance import selectors as finance_selectors
+from opstap.finance.models import OUTFLOW_PREMIUM_DETERMINED, OUTFLOW_PREMIUM_FACTS
 from opstap.invoices import selectors as invoice_selectors
 from opstap.providers import selectors as provider_selectors
 from opstap.trajectories import selectors as trajectory_selectors
+from opstap.trajectories.models import OUTCOME_FACT_FIELDS
 
 CHUNK = 500
 
@@ -448,19 +450,7 @@ SECTIONS: tuple[Section, ...] = (
         _columns(
             "trajectories.Outcome",
             ("trajectory_id", "Trajectnummer"),
-            "werkfit",
-            "employer",
-            "placement_start",
-            "contract_type",
-            "hours_per_week",
-            "contract_months",
-            "lks",
-            "garantiebaan",
-            "beschut_werk",
-            "education_result",
-            "participation",
-            "care_referral",
-            "last_day_of_employment",
+            *OUTCOME_FACT_FIELDS,
             "durability_check_on",
             "durability",
             "recorded_at",
@@ -474,18 +464,8 @@ SECTIONS: tuple[Section, ...] = (
         "Een premie omdat u uit de uitkering bent gegaan, en wanneer die is betaald.",
         _columns(
             "finance.OutflowPremium",
-            "benefit_start",
-            "outflow_date",
-            "outflow_kind",
-            "hours_per_week",
-            "status",
-            "first_amount",
-            "first_due",
-            "first_paid_on",
-            "second_amount",
-            "second_due",
-            "second_paid_on",
-            "created_at",
+            *OUTFLOW_PREMIUM_FACTS,
+            *OUTFLOW_PREMIUM_DETERMINED,
         ),
         lambda s: _lazy(
             finance_selectors.client_outflow_premiums_all(

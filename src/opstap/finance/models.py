@@ -169,6 +169,21 @@ class PremiumStatus(models.TextChoices):
     SECOND_CANCELLED = "second_cancelled", _("Tweede deel vervallen (terug in uitkering)")
 
 
+#: The outflow an outflow premium is for, as stated (or taken from the client register).
+OUTFLOW_PREMIUM_FACTS = ("benefit_start", "outflow_date", "outflow_kind", "hours_per_week")
+#: What the services determine on an outflow premium: read-only in the API.
+OUTFLOW_PREMIUM_DETERMINED = (
+    "status",
+    "first_amount",
+    "first_due",
+    "first_paid_on",
+    "second_amount",
+    "second_due",
+    "second_paid_on",
+    "created_at",
+)
+
+
 class OutflowPremium(OrganisationOwned):
     """An awarded outflow premium of one client: at most one per person (R-PREM-1)."""
 

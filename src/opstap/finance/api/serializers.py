@@ -10,7 +10,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from opstap.finance.models import OutflowPremium, Scenario
+from opstap.finance.models import (
+    OUTFLOW_PREMIUM_DETERMINED,
+    OUTFLOW_PREMIUM_FACTS,
+    OutflowPremium,
+    Scenario,
+)
 
 
 @extend_schema_field({"type": "object", "additionalProperties": True})
@@ -79,33 +84,8 @@ class ComputeResultSerializer(serializers.Serializer[Any]):
 class OutflowPremiumSerializer(serializers.ModelSerializer[OutflowPremium]):
     class Meta:
         model = OutflowPremium
-        fields = [
-            "id",
-            "client_id",
-            "benefit_start",
-            "outflow_date",
-            "outflow_kind",
-            "hours_per_week",
-            "status",
-            "first_amount",
-            "first_due",
-            "first_paid_on",
-            "second_amount",
-            "second_due",
-            "second_paid_on",
-            "created_at",
-        ]
-        read_only_fields = [
-            "id",
-            "status",
-            "first_amount",
-            "first_due",
-            "first_paid_on",
-            "second_amount",
-            "second_due",
-            "second_paid_on",
-            "created_at",
-        ]
+        fields = ["id", "client_id", *OUTFLOW_PREMIUM_FACTS, *OUTFLOW_PREMIUM_DETERMINED]
+        read_only_fields = ["id", *OUTFLOW_PREMIUM_DETERMINED]
         extra_kwargs = {
             "benefit_start": {"required": False, "help_text": "Leeg = uit het klantregister."},
             "outflow_date": {

@@ -12,6 +12,7 @@ from django.utils import timezone
 from opstap.core.actor import Actor
 from opstap.trajectories import date_rules
 from opstap.trajectories.models import (
+    OUTCOME_FACT_FIELDS,
     Outcome,
     Trajectory,
 )
@@ -32,23 +33,7 @@ from ._common import (
     _today,
 )
 
-_OUTCOME_FIELDS = frozenset(
-    {
-        "werkfit",
-        "employer",
-        "placement_start",
-        "contract_type",
-        "hours_per_week",
-        "contract_months",
-        "lks",
-        "garantiebaan",
-        "beschut_werk",
-        "education_result",
-        "participation",
-        "care_referral",
-        "last_day_of_employment",
-    }
-)
+_OUTCOME_FIELDS = frozenset(OUTCOME_FACT_FIELDS)
 
 
 @transaction.atomic

@@ -22,7 +22,7 @@ from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log, audit_records_for_request
 from opstap.core.access import get_object_for_user, permission_required, scoped
 from opstap.core.actor import actor_of
-from opstap.core.forms import add_domain_error
+from opstap.core.forms import add_domain_error, service_action
 from opstap.core.roles import Perm, RoleCode
 from opstap.organisations.selectors import municipalities_of
 
@@ -405,12 +405,12 @@ def income_coach_end_view(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = get_object_for_user(
         request.user, IncomeCoachAssignment.objects.select_related("client"), pk=pk
     )
-    try:
-        income_coach_assignment_end(actor=request.user, assignment=assignment)
-    except ClientError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "De toewijzing van de inkomenscoach is beëindigd.")
+    service_action(
+        request,
+        lambda: income_coach_assignment_end(actor=request.user, assignment=assignment),
+        done="De toewijzing van de inkomenscoach is beëindigd.",
+        refused=ClientError,
+    )
     return redirect("clients:dossier", pk=assignment.client_id)
 
 
@@ -448,16 +448,16 @@ def budget_decide(request: HttpRequest, pk: int) -> HttpResponse:
     spending = get_object_for_user(
         request.user, BudgetSpending.objects.select_related("client"), pk=pk
     )
-    try:
-        budget_spending_decide(
+    service_action(
+        request,
+        lambda: budget_spending_decide(
             actor=actor_of(request),
             spending=spending,
             approve=request.POST.get("besluit") == "goedkeuren",
-        )
-    except ClientError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "Het besluit over de uitgave is vastgelegd.")
+        ),
+        done="Het besluit over de uitgave is vastgelegd.",
+        refused=ClientError,
+    )
     return redirect("clients:dossier", pk=spending.client_id)
 
 

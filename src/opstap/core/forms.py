@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from django import forms
+from django.contrib import messages
+from django.http import HttpRequest
 
 from .errors import DomainError
 
-__all__ = ["add_domain_error"]
+__all__ = ["add_domain_error", "form_action", "service_action"]
 
 
 def add_domain_error(
@@ -21,3 +24,41 @@ def add_domain_error(
     if name is not None and fields:
         name = fields.get(name, name)
     form.add_error(name if name in form.fields else None, error.message or str(error))
+
+
+def service_action(
+    request: HttpRequest,
+    call: Callable[[], object],
+    *,
+    done: str,
+    refused: type[DomainError] = DomainError,
+) -> bool:
+    """A page's button that calls one service: `call()`, then `done` as a success message;
+    a refusal (`refused`, the app's error class) shows the service's Dutch message instead.
+    True when the service did it. The caller redirects either way."""
+    try:
+        call()
+    except refused as exc:
+        messages.error(request, str(exc))
+        return False
+    messages.success(request, done)
+    return True
+
+
+def form_action(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    call: Callable[[dict[str, Any]], object],
+    *,
+    done: str,
+    invalid: str = "",
+    refused: type[DomainError] = DomainError,
+) -> bool:
+    """A posted form that calls one service: when the form is valid, `call(cleaned_data)` as
+    `service_action` does; when it is not, `invalid` as an error message (if given). True
+    when the service did it."""
+    if not form.is_valid():
+        if invalid:
+            messages.error(request, invalid)
+        return False
+    return service_action(request, lambda: call(form.cleaned_data), done=done, refused=refused)

@@ -21,7 +21,7 @@ from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log, audit_records_for_request
 from opstap.core.access import check_perm, get_object_for_user, permission_required
 from opstap.core.actor import actor_of
-from opstap.core.forms import add_domain_error
+from opstap.core.forms import add_domain_error, form_action, service_action
 from opstap.core.roles import Perm
 from opstap.providers.selectors import is_provider_staff, provider_choices
 from opstap.trajectories import selectors as trajectory_selectors
@@ -175,12 +175,7 @@ def invoice_pdf(request: HttpRequest, pk: int) -> FileResponse:
 
 
 def _act(request: HttpRequest, invoice: Invoice, call: Any, done: str) -> HttpResponse:
-    try:
-        call()
-    except services.InvoiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, done)
+    service_action(request, call, done=done, refused=services.InvoiceError)
     return redirect("invoices:detail", pk=invoice.pk)
 
 
@@ -385,17 +380,14 @@ def batch_export_sepa(request: HttpRequest, pk: int) -> HttpResponse:
 def batch_export(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch_for(request, pk)
     already = batch.exported_at is not None
-    try:
-        services.payment_batch_export(actor=actor_of(request), batch=batch)
-    except services.InvoiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
-            "Deze batch was al geëxporteerd: er is niets nieuws; u downloadt dezelfde bestanden."
-            if already
-            else "De batch is geëxporteerd.",
-        )
+    service_action(
+        request,
+        lambda: services.payment_batch_export(actor=actor_of(request), batch=batch),
+        done="Deze batch was al geëxporteerd: er is niets nieuws; u downloadt dezelfde bestanden."
+        if already
+        else "De batch is geëxporteerd.",
+        refused=services.InvoiceError,
+    )
     return redirect("invoices:batch", pk=batch.pk)
 
 
@@ -403,18 +395,16 @@ def batch_export(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(Perm.INVOICE_APPROVE)
 def batch_paid(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch_for(request, pk)
-    form = MarkPaidForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Vul een geldige betaaldatum in.")
-        return redirect("invoices:batch", pk=batch.pk)
-    try:
-        services.payment_batch_mark_paid(
-            actor=actor_of(request), batch=batch, paid_on=form.cleaned_data["paid_on"]
-        )
-    except services.InvoiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "De batch is als betaald geregistreerd.")
+    form_action(
+        request,
+        MarkPaidForm(request.POST),
+        lambda data: services.payment_batch_mark_paid(
+            actor=actor_of(request), batch=batch, paid_on=data["paid_on"]
+        ),
+        done="De batch is als betaald geregistreerd.",
+        invalid="Vul een geldige betaaldatum in.",
+        refused=services.InvoiceError,
+    )
     return redirect("invoices:batch", pk=batch.pk)
 
 

@@ -19,6 +19,7 @@ from opstap.accounts.models import User
 from opstap.clients.models import TARGET_GROUP_LABELS_NL, LadderStep
 from opstap.core.access import get_object_for_user, permission_required, public_view
 from opstap.core.errors import DomainError
+from opstap.core.forms import form_action
 from opstap.core.roles import Perm
 from opstap.organisations.selectors import municipalities_of, organisation_by_slug
 
@@ -208,20 +209,16 @@ def _manageable_provider(request: HttpRequest, pk: int) -> Provider:
 @permission_required(Perm.PROVIDER_MANAGE)
 def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
     provider = _manageable_provider(request, pk)
-    form = forms.EvidenceForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.evidence_register(
-                actor=_user(request),
-                provider=provider,
-                document=form.cleaned_data.pop("document"),
-                **form.cleaned_data,
-            )
-            messages.success(request, "Bewijsstuk geregistreerd.")
-        except ProviderError as exc:
-            messages.error(request, str(exc))
-    else:
-        messages.error(request, "Controleer de invoer van het bewijsstuk.")
+    form_action(
+        request,
+        forms.EvidenceForm(request.POST, request.FILES),
+        lambda data: services.evidence_register(
+            actor=_user(request), provider=provider, document=data.pop("document"), **data
+        ),
+        done="Bewijsstuk geregistreerd.",
+        invalid="Controleer de invoer van het bewijsstuk.",
+        refused=ProviderError,
+    )
     return redirect("providers:detail", provider.pk)
 
 
@@ -243,15 +240,14 @@ def evidence_document(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(Perm.PROVIDER_MANAGE)
 def contract_extend(request: HttpRequest, pk: int) -> HttpResponse:
     contract = get_object_for_user(_user(request), Contract.objects.all(), pk=pk)
-    form = forms.ExtensionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.contract_extend(actor=_user(request), contract=contract, **form.cleaned_data)
-            messages.success(request, "Verlenging vastgelegd.")
-        except ProviderError as exc:
-            messages.error(request, str(exc))
-    else:
-        messages.error(request, "Controleer de invoer van de verlenging.")
+    form_action(
+        request,
+        forms.ExtensionForm(request.POST),
+        lambda data: services.contract_extend(actor=_user(request), contract=contract, **data),
+        done="Verlenging vastgelegd.",
+        invalid="Controleer de invoer van de verlenging.",
+        refused=ProviderError,
+    )
     return redirect("providers:detail", contract.provider_id)
 
 
@@ -259,19 +255,16 @@ def contract_extend(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(Perm.PROVIDER_MANAGE)
 def provider_end(request: HttpRequest, pk: int) -> HttpResponse:
     provider = _manageable_provider(request, pk)
-    form = forms.EndParticipationForm(request.POST)
-    if form.is_valid():
-        try:
-            services.provider_end_participation(
-                actor=_user(request),
-                provider=provider,
-                **form.cleaned_data,
-            )
-            messages.success(request, "Deelname aan het netwerk beëindigd.")
-        except ProviderError as exc:
-            messages.error(request, str(exc))
-    else:
-        messages.error(request, "Vul een einddatum en een reden in.")
+    form_action(
+        request,
+        forms.EndParticipationForm(request.POST),
+        lambda data: services.provider_end_participation(
+            actor=_user(request), provider=provider, **data
+        ),
+        done="Deelname aan het netwerk beëindigd.",
+        invalid="Vul een einddatum en een reden in.",
+        refused=ProviderError,
+    )
     return redirect("providers:detail", provider.pk)
 
 
@@ -407,22 +400,19 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(Perm.PRODUCT_PROPOSE)
 def product_propose(request: HttpRequest, pk: int) -> HttpResponse:
     product = get_object_for_user(_user(request), Product.objects.select_related("provider"), pk=pk)
-    form = forms.ProposalForm(request.POST)
-    if form.is_valid():
-        data = dict(form.cleaned_data)
-        motivation = data.pop("motivation")
-        try:
-            services.product_change_propose(
-                actor=_user(request),
-                product=product,
-                changes=data,
-                motivation=motivation,
-            )
-            messages.success(request, "Uw voorstel is ingediend bij de contractmanager.")
-        except ProviderError as exc:
-            messages.error(request, str(exc))
-    else:
-        messages.error(request, "Controleer de invoer van het voorstel.")
+    form_action(
+        request,
+        forms.ProposalForm(request.POST),
+        lambda data: services.product_change_propose(
+            actor=_user(request),
+            product=product,
+            changes={k: v for k, v in data.items() if k != "motivation"},
+            motivation=data["motivation"],
+        ),
+        done="Uw voorstel is ingediend bij de contractmanager.",
+        invalid="Controleer de invoer van het voorstel.",
+        refused=ProviderError,
+    )
     return redirect("providers:product", product.pk)
 
 
@@ -570,15 +560,14 @@ def provider_new(request: HttpRequest) -> HttpResponse:
 @permission_required(Perm.PROVIDER_MANAGE)
 def contract_new(request: HttpRequest, pk: int) -> HttpResponse:
     provider = _manageable_provider(request, pk)
-    form = forms.ContractForm(request.POST)
-    if form.is_valid():
-        try:
-            services.contract_create(actor=_user(request), provider=provider, **form.cleaned_data)
-            messages.success(request, "Raamovereenkomst vastgelegd.")
-        except ProviderError as exc:
-            messages.error(request, str(exc))
-    else:
-        messages.error(request, "Vul een kenmerk en een ingangsdatum in.")
+    form_action(
+        request,
+        forms.ContractForm(request.POST),
+        lambda data: services.contract_create(actor=_user(request), provider=provider, **data),
+        done="Raamovereenkomst vastgelegd.",
+        invalid="Vul een kenmerk en een ingangsdatum in.",
+        refused=ProviderError,
+    )
     return redirect("providers:detail", provider.pk)
 
 
@@ -621,15 +610,14 @@ def product_new(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(Perm.PROVIDER_MANAGE)
 def product_price(request: HttpRequest, pk: int) -> HttpResponse:
     product = get_object_for_user(_user(request), Product.objects.select_related("provider"), pk=pk)
-    form = forms.PriceForm(request.POST)
-    if form.is_valid():
-        try:
-            services.product_price_set(actor=_user(request), product=product, **form.cleaned_data)
-            messages.success(request, "Nieuwe prijs vastgelegd; de oude blijft bewaard.")
-        except ProviderError as exc:
-            messages.error(request, str(exc))
-    else:
-        messages.error(request, "Vul een bedrag en een ingangsdatum in.")
+    form_action(
+        request,
+        forms.PriceForm(request.POST),
+        lambda data: services.product_price_set(actor=_user(request), product=product, **data),
+        done="Nieuwe prijs vastgelegd; de oude blijft bewaard.",
+        invalid="Vul een bedrag en een ingangsdatum in.",
+        refused=ProviderError,
+    )
     return redirect("providers:product", product.pk)
 
 

@@ -275,7 +275,7 @@ def main() -> int:
 
     call_command("migrate", verbosity=0)
     from opstap.invoices.models import Invoice
-    from opstap.invoices.payment_rules import InvoiceClaim, MilestoneKind, check_claim
+    from opstap.invoices.payment_rules import check_claim
     from opstap.invoices.services import invoices_check_many, rules_context
     from opstap.organisations.models import Organisation
 
@@ -309,7 +309,7 @@ def main() -> int:
     check_s = time.perf_counter() - started
 
     # Floor: the pure rules alone, facts already in memory (built outside the timing).
-    from opstap.invoices.services import trajectory_facts
+    from opstap.invoices.services import claim_of, trajectory_facts
     from opstap.invoices.services.checks import _earlier_rows, _Loaded
 
     ctx = rules_context(org.pk)
@@ -320,19 +320,7 @@ def main() -> int:
         for inv in chunk:
             loaded = _Loaded("complete", {}, earlier.get(inv.trajectory_id, []), [])
             facts = trajectory_facts(inv.trajectory, exclude_invoice_id=inv.pk, loaded=loaded)
-            claim = InvoiceClaim(
-                provider_ref=str(inv.provider_id),
-                client_number=inv.stated_client_number,
-                client_surname=inv.stated_client_surname,
-                invoice_number=inv.invoice_number,
-                invoice_date=inv.invoice_date,
-                milestone=MilestoneKind(inv.milestone),
-                amount_excl=inv.amount_excl,
-                vat=inv.vat,
-                amount_incl=inv.amount_incl,
-                period_start=inv.period_start,
-                period_end=inv.period_end,
-            )
+            claim = claim_of(inv)
             prepared.append((claim, facts))
     started = time.perf_counter()
     for claim, facts in prepared:

@@ -440,26 +440,14 @@ def _check_invoice_batch(ctx: BenchContext) -> object:
 
 def _pure_check_invoice_batch(ctx: BenchContext) -> object:
     """Floor: the pure `payment_rules.check_claim` on the same invoices, facts prebuilt."""
-    from opstap.invoices.payment_rules import InvoiceClaim, MilestoneKind, check_claim
-    from opstap.invoices.services import rules_context, trajectory_facts
+    from opstap.invoices.payment_rules import check_claim
+    from opstap.invoices.services import claim_of, rules_context, trajectory_facts
 
     if "pure" not in _invoice_cache:
         prepared = []
         for invoice in _invoice_batch(ctx):
             facts = trajectory_facts(invoice.trajectory, exclude_invoice_id=invoice.pk)
-            claim = InvoiceClaim(
-                provider_ref=str(invoice.provider_id),
-                client_number=invoice.stated_client_number,
-                client_surname=invoice.stated_client_surname,
-                invoice_number=invoice.invoice_number,
-                invoice_date=invoice.invoice_date,
-                milestone=MilestoneKind(invoice.milestone),
-                amount_excl=invoice.amount_excl,
-                vat=invoice.vat,
-                amount_incl=invoice.amount_incl,
-                period_start=invoice.period_start,
-                period_end=invoice.period_end,
-            )
+            claim = claim_of(invoice)
             prepared.append((claim, facts))
         _invoice_cache["pure"] = (prepared, rules_context(ctx.organisation_id))
     prepared, rules = _invoice_cache["pure"]

@@ -118,6 +118,19 @@ class ClientViewSet(
             self.request.user, Client.objects.all(), pk=self.kwargs.get("pk")
         )
 
+    def _client_read(self, purpose: str) -> Client:
+        """The client in the URL, its read recorded in the audit trail (R-SEC-2)."""
+        client = self._client()
+        audit_log(
+            action=AuditAction.READ,
+            request=self.request,
+            object_type="client",
+            object_id=client.pk,
+            client_id=client.pk,
+            purpose=purpose,
+        )
+        return client
+
     @extend_schema(parameters=FILTERS)
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.get_queryset())
@@ -136,15 +149,7 @@ class ClientViewSet(
         return self.get_paginated_response(self.get_serializer(clients, many=True).data)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        client = self._client()
-        audit_log(
-            action=AuditAction.READ,
-            request=request,
-            object_type="client",
-            object_id=client.pk,
-            client_id=client.pk,
-            purpose="Klant ophalen via API",
-        )
+        client = self._client_read("Klant ophalen via API")
         return Response(self.get_serializer(client).data)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -199,15 +204,7 @@ class ClientViewSet(
     @action(detail=True, methods=["get"], url_path="ladder-steps")
     def ladder_steps(self, request: Request, pk: str | None = None) -> Response:
         """The dated ladder history (R-LAD-1)."""
-        client = self._client()
-        audit_log(
-            action=AuditAction.READ,
-            request=request,
-            object_type="client",
-            object_id=client.pk,
-            client_id=client.pk,
-            purpose="Tredehistorie via API",
-        )
+        client = self._client_read("Tredehistorie via API")
         history = selectors.client_ladder_history(client)
         return Response(LadderStepChangeSerializer(history, many=True).data)
 

@@ -51,6 +51,37 @@ def _check_coach(organisation_id: int, coach: Any) -> None:
         raise ClientError("Kies een inkomenscoach van deze organisatie.", field="coach")
 
 
+def _record(
+    *,
+    actor: Any,
+    assignment: IncomeCoachAssignment,
+    action: AuditAction,
+    summary: str,
+    purpose: str,
+    changes: dict[str, Any],
+    note: str = "",
+) -> None:
+    """An assignment's change: an event on the client's timeline and an audit line."""
+    client_event_record(
+        client=assignment.client,
+        kind=ClientEventKind.OTHER,
+        summary=summary,
+        actor=actor,
+        note=note,
+        data={"income_coach_assignment": assignment.pk, "coach": assignment.coach_id},
+    )
+    audit_log(
+        action=action,
+        actor=actor,
+        object_type="income_coach_assignment",
+        object_id=assignment.pk,
+        client_id=assignment.client_id,
+        organisation_id=assignment.organisation_id,
+        purpose=purpose,
+        changes=changes,
+    )
+
+
 @transaction.atomic
 def income_coach_assign(
     *,
@@ -102,21 +133,12 @@ def income_coach_assign(
         assigned_at=timezone.now(),
     )
     until = f" tot en met {valid_until:%d-%m-%Y}" if valid_until else ""
-    client_event_record(
-        client=client,
-        kind=ClientEventKind.OTHER,
-        summary=f"Inkomenscoach {coach.display_name} toegewezen vanaf {valid_from:%d-%m-%Y}{until}",
+    _record(
         actor=actor,
-        note=reason,
-        data={"income_coach_assignment": assignment.pk, "coach": coach.pk},
-    )
-    audit_log(
+        assignment=assignment,
         action=AuditAction.CREATE,
-        actor=actor,
-        object_type="income_coach_assignment",
-        object_id=assignment.pk,
-        client_id=client.pk,
-        organisation_id=client.organisation_id,
+        summary=f"Inkomenscoach {coach.display_name} toegewezen vanaf {valid_from:%d-%m-%Y}{until}",
+        note=reason,
         purpose="Inkomenscoach toewijzen",
         changes={
             "coach": {"old": None, "new": coach.pk},
@@ -170,20 +192,11 @@ def income_coach_assignment_end(
         else f"Toewijzing inkomenscoach {assignment.coach.display_name} beëindigd per "
         f"{end_on:%d-%m-%Y}"
     )
-    client_event_record(
-        client=assignment.client,
-        kind=ClientEventKind.OTHER,
-        summary=summary,
+    _record(
         actor=actor,
-        data={"income_coach_assignment": assignment.pk, "coach": assignment.coach_id},
-    )
-    audit_log(
+        assignment=assignment,
         action=AuditAction.UPDATE,
-        actor=actor,
-        object_type="income_coach_assignment",
-        object_id=assignment.pk,
-        client_id=assignment.client_id,
-        organisation_id=assignment.organisation_id,
+        summary=summary,
         purpose="Toewijzing inkomenscoach beëindigen",
         changes={
             "valid_until": {

@@ -24,6 +24,20 @@ from opstap.invoices.payment_rules import EventKind, TerminationReason
 from opstap.trajectories.models import PRICE_BASIS_CHOICES
 
 
+def _optional_amount(help_text: str, *, max_digits: int = 12) -> serializers.DecimalField:
+    """An optional amount (or number of hours) of at least 0, two decimals; null when not
+    given."""
+    return serializers.DecimalField(
+        max_digits=max_digits,
+        decimal_places=2,
+        min_value=Decimal(0),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=help_text,
+    )
+
+
 class ReasonSerializer(serializers.Serializer[dict[str, str]]):
     code = serializers.CharField()
     message = serializers.CharField()
@@ -296,42 +310,12 @@ class EvaluatePriceTermsSerializer(serializers.Serializer[Any]):
         choices=PRICE_BASIS_CHOICES,
         help_text="fixed (vaste prijs) of hourly (uurtarief).",
     )
-    price = serializers.DecimalField(
-        max_digits=12,
-        decimal_places=2,
-        min_value=Decimal(0),
-        required=False,
-        allow_null=True,
-        default=None,
-        help_text="Vaste prijs excl. btw (bij fixed).",
+    price = _optional_amount("Vaste prijs excl. btw (bij fixed).")
+    hourly_rate = _optional_amount("Afgesproken uurtarief excl. btw (bij hourly).")
+    agreed_hours = _optional_amount(
+        "Afgesproken aantal uren (bij hourly, optioneel).", max_digits=9
     )
-    hourly_rate = serializers.DecimalField(
-        max_digits=12,
-        decimal_places=2,
-        min_value=Decimal(0),
-        required=False,
-        allow_null=True,
-        default=None,
-        help_text="Afgesproken uurtarief excl. btw (bij hourly).",
-    )
-    agreed_hours = serializers.DecimalField(
-        max_digits=9,
-        decimal_places=2,
-        min_value=Decimal(0),
-        required=False,
-        allow_null=True,
-        default=None,
-        help_text="Afgesproken aantal uren (bij hourly, optioneel).",
-    )
-    budget_cap = serializers.DecimalField(
-        max_digits=12,
-        decimal_places=2,
-        min_value=Decimal(0),
-        required=False,
-        allow_null=True,
-        default=None,
-        help_text="Budgetplafond excl. btw (bij hourly, optioneel).",
-    )
+    budget_cap = _optional_amount("Budgetplafond excl. btw (bij hourly, optioneel).")
 
 
 class EvaluateEventSerializer(serializers.Serializer[Any]):
@@ -370,14 +354,8 @@ class EvaluateInvoicedSerializer(serializers.Serializer[Any]):
         help_text="Netto gefactureerd (na creditnota's), excl. btw.",
     )
     period_start = serializers.DateField(required=False, allow_null=True, default=None)
-    hours = serializers.DecimalField(
-        max_digits=9,
-        decimal_places=2,
-        min_value=Decimal(0),
-        required=False,
-        allow_null=True,
-        default=None,
-        help_text="Betaalde jobcoachinguren (telt mee voor de afgesproken uren).",
+    hours = _optional_amount(
+        "Betaalde jobcoachinguren (telt mee voor de afgesproken uren).", max_digits=9
     )
 
 
@@ -393,14 +371,8 @@ class EvaluatePlacementSerializer(serializers.Serializer[Any]):
     )
     hours_per_week = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=Decimal(0))
     probation_end = serializers.DateField(required=False, allow_null=True, default=None)
-    client_hour_restriction = serializers.DecimalField(
-        max_digits=5,
-        decimal_places=2,
-        min_value=Decimal(0),
-        required=False,
-        allow_null=True,
-        default=None,
-        help_text="Urenbeperking volgens het klantdossier op de startdatum.",
+    client_hour_restriction = _optional_amount(
+        "Urenbeperking volgens het klantdossier op de startdatum.", max_digits=5
     )
     contract_received = serializers.BooleanField(required=False, default=True)
     ended_during_probation = serializers.BooleanField(required=False, default=False)

@@ -27,6 +27,7 @@ from opstap.invoices.rules.travel import TravelDecision
 from ._common import PAYMENT_TERM_WORKING_DAYS, InvoiceError, LineInput
 from .checks import (
     claim_key,
+    claim_of,
     invoices_check_many,
     payment_rules_evaluate,
     rules_context,
@@ -70,6 +71,7 @@ __all__ = [
     "batch_rows",
     "batch_sepa_plan",
     "claim_key",
+    "claim_of",
     "credit_note_create",
     "invoice_approve",
     "invoice_confirm_substance",

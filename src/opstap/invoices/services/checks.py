@@ -409,6 +409,23 @@ def _run_check(invoice: Invoice) -> CheckResult:
     return _verdict(invoice, facts, ctx, list(invoice.lines.all()))
 
 
+def claim_of(invoice: Invoice) -> InvoiceClaim:
+    """What the provider claims on a stored invoice, as the pure payment rules read it."""
+    return InvoiceClaim(
+        provider_ref=str(invoice.provider_id),
+        client_number=invoice.stated_client_number,
+        client_surname=invoice.stated_client_surname,
+        invoice_number=invoice.invoice_number,
+        invoice_date=invoice.invoice_date,
+        milestone=MilestoneKind(invoice.milestone),
+        amount_excl=invoice.amount_excl,
+        vat=invoice.vat,
+        amount_incl=invoice.amount_incl,
+        period_start=invoice.period_start,
+        period_end=invoice.period_end,
+    )
+
+
 def _verdict(
     invoice: Invoice,
     facts: TrajectoryFacts,
@@ -419,19 +436,7 @@ def _verdict(
     facts, the pure module decides."""
     client = invoice.client
     stored = StoredInvoice(
-        claim=InvoiceClaim(
-            provider_ref=str(invoice.provider_id),
-            client_number=invoice.stated_client_number,
-            client_surname=invoice.stated_client_surname,
-            invoice_number=invoice.invoice_number,
-            invoice_date=invoice.invoice_date,
-            milestone=MilestoneKind(invoice.milestone),
-            amount_excl=invoice.amount_excl,
-            vat=invoice.vat,
-            amount_incl=invoice.amount_incl,
-            period_start=invoice.period_start,
-            period_end=invoice.period_end,
-        ),
+        claim=claim_of(invoice),
         record_client_number=client.client_number,
         record_client_surname=client.last_name,
         line_totals=tuple((line.amount_excl, line.vat) for line in lines),

@@ -98,6 +98,24 @@ def _pending_proposal(proposal: ProductChangeProposal) -> ProductChangeProposal:
     return proposal
 
 
+def _decide(
+    actor: User,
+    proposal: ProductChangeProposal,
+    status: ProposalStatus,
+    reason: str,
+    *,
+    kind: str,
+    description: str,
+) -> None:
+    """Store the decision on a pending proposal and record it on the provider's history."""
+    proposal.status = status
+    proposal.decided_by = actor
+    proposal.decided_at = timezone.now()
+    proposal.decision_reason = reason.strip()
+    proposal.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+    _event(provider=proposal.product.provider, actor=actor, kind=kind, description=description)
+
+
 @transaction.atomic
 def product_change_approve(
     *, actor: User, proposal: ProductChangeProposal, reason: str = ""
@@ -117,14 +135,11 @@ def product_change_approve(
             valid_from=dt.date.fromisoformat(valid_from),
             source=PriceSource.PROPOSAL,
         )
-    proposal.status = ProposalStatus.APPROVED
-    proposal.decided_by = actor
-    proposal.decided_at = timezone.now()
-    proposal.decision_reason = reason.strip()
-    proposal.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
-    _event(
-        provider=proposal.product.provider,
-        actor=actor,
+    _decide(
+        actor,
+        proposal,
+        ProposalStatus.APPROVED,
+        reason,
         kind="proposal_approved",
         description=f"Wijzigingsvoorstel voor '{proposal.product.name}' goedgekeurd.",
     )
@@ -139,14 +154,11 @@ def product_change_reject(
     if not reason.strip():
         raise ProviderError("Motiveer de afwijzing.")
     proposal = _pending_proposal(proposal)
-    proposal.status = ProposalStatus.REJECTED
-    proposal.decided_by = actor
-    proposal.decided_at = timezone.now()
-    proposal.decision_reason = reason.strip()
-    proposal.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
-    _event(
-        provider=proposal.product.provider,
-        actor=actor,
+    _decide(
+        actor,
+        proposal,
+        ProposalStatus.REJECTED,
+        reason,
         kind="proposal_rejected",
         description=f"Wijzigingsvoorstel voor '{proposal.product.name}' afgewezen: {reason}",
     )

@@ -360,18 +360,15 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def batch_export_sepa(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch_for(request, pk)
     already = bool(batch.export_pain001)
-    try:
-        services.payment_batch_export_sepa(actor=actor_of(request), batch=batch)
-    except services.InvoiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
-            "Het SEPA-betaalbestand bestond al: u downloadt hetzelfde bestand met hetzelfde "
-            "berichtkenmerk."
-            if already
-            else "Het SEPA-betaalbestand (pain.001) is gemaakt.",
-        )
+    service_action(
+        request,
+        lambda: services.payment_batch_export_sepa(actor=actor_of(request), batch=batch),
+        done="Het SEPA-betaalbestand bestond al: u downloadt hetzelfde bestand met hetzelfde "
+        "berichtkenmerk."
+        if already
+        else "Het SEPA-betaalbestand (pain.001) is gemaakt.",
+        refused=services.InvoiceError,
+    )
     return redirect("invoices:batch", pk=batch.pk)
 
 

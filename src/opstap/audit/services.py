@@ -16,6 +16,8 @@ from opstap.core.actor import Actor, actor_of
 
 from . import chain as hash_chain
 from .models import AuditAction, AuditChainHead, AuditRecord
+from .partitions import audit_partitions_drop_empty_before as audit_partitions_drop_empty_before
+from .partitions import audit_partitions_ensure as audit_partitions_ensure
 
 
 @dataclass(frozen=True)

@@ -374,6 +374,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "opstap.access_requests.expire",
         "schedule": 60 * 60,  # also un-sticks compilations whose worker died
     },
+    "audit-partitions": {
+        "task": "opstap.audit.ensure_partitions",
+        "schedule": crontab(hour=2, minute=15),  # daily: months ahead exist before they start
+    },
 }
 
 # Right of access (R-SEC-5): days a compiled export is kept before it is deleted.

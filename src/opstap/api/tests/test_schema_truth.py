@@ -52,6 +52,13 @@ def test_every_operation_documents_its_problem_responses() -> None:
             content = responses.get(code, {}).get("content", {})
             if content.get("application/problem+json", {}).get("schema") != PROBLEM:
                 missing.append((method, path, code))
+        for code, response in responses.items():  # also those an operation names itself
+            content = response.get("content", {})
+            if (
+                code.startswith("4")
+                and content.get("application/problem+json", {}).get("schema") != PROBLEM
+            ):
+                missing.append((method, path, code))
     assert missing == []
     problem = SCHEMA["components"]["schemas"]["Problem"]
     assert problem["required"] == ["type", "title", "status", "detail", "instance"]
@@ -149,4 +156,11 @@ def test_a_proposal_for_a_product_out_of_sight_is_a_documented_404(
     assert response.status_code == 404
     _problem(response)
     documented = SCHEMA["paths"]["/api/v1/product-change-proposals"]["post"]["responses"]
+    assert documented["404"]["content"]["application/problem+json"]["schema"] == PROBLEM
+
+
+def test_a_block_for_a_placement_out_of_sight_is_a_documented_404() -> None:
+    """R-INT-1: schemathesis (provider token) got an undocumented 404 from POST
+    /social-return/blocks with an outcomeId the provider cannot see; now documented."""
+    documented = SCHEMA["paths"]["/api/v1/social-return/blocks"]["post"]["responses"]
     assert documented["404"]["content"]["application/problem+json"]["schema"] == PROBLEM

@@ -8,7 +8,7 @@ import datetime as dt
 from typing import Any
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -170,7 +170,13 @@ class SocialReturnBlocksView(APIView):
 
     @extend_schema(
         request=BlockInputSerializer,
-        responses={201: BlockSerializer},
+        responses={
+            201: BlockSerializer,
+            404: OpenApiResponse(
+                description="De plaatsing (outcomeId) of aanbieder (providerId) bestaat niet "
+                "of u heeft er geen toegang toe."
+            ),
+        },
         operation_id="social_return_blocks_create",
     )
     def post(self, request: Request) -> Response:

@@ -7,4 +7,7 @@ class AccessRequestsConfig(AppConfig):
     verbose_name = _("Inzageverzoeken")
 
     def ready(self) -> None:
-        from . import access  # noqa: F401  (scope policy)
+        from . import (
+            access,  # noqa: F401  (scope policy)
+            anonymisers,  # noqa: F401  (what retention anonymises, R-SEC-4)
+        )

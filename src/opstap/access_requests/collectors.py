@@ -734,6 +734,14 @@ EXCLUDED_MODELS: dict[str, str] = {
         "Interne verwerking van een factuur door de administratie (controle, goedkeuring); "
         "bedragen, status en betaaldatum staan in 'invoices'."
     ),
+    "retention.LegalHold": (
+        "Interne registratie van een bewaarplicht bij een lopende procedure (R-SEC-4); de "
+        "procedure zelf loopt via de behandelaar, die de klant daarover informeert."
+    ),
+    "retention.RetentionDone": (
+        "Interne vastlegging dat gegevens na hun bewaartermijn zijn geanonimiseerd; bevat "
+        "zelf geen gegevens over de klant."
+    ),
 }
 
 

@@ -7,7 +7,11 @@ class ClientsConfig(AppConfig):
     verbose_name = _("Klanten")
 
     def ready(self) -> None:
-        from . import access, home  # noqa: F401  (registers scope policies and home panel)
+        from . import (  # noqa: F401  (registers scope policies and home panel)
+            access,
+            anonymisers,
+            home,
+        )
         from .models import Client
         from .selectors import CLIENT_COUNTS
 

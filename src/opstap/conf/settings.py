@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "opstap.reporting",
     "opstap.portal",
     "opstap.access_requests",
+    "opstap.retention",
     "opstap.api",
     "opstap.demo",
 ]
@@ -377,6 +378,10 @@ CELERY_BEAT_SCHEDULE = {
     "audit-partitions": {
         "task": "opstap.audit.ensure_partitions",
         "schedule": crontab(hour=2, minute=15),  # daily: months ahead exist before they start
+    },
+    "retention": {
+        "task": "opstap.retention.apply",
+        "schedule": crontab(hour=2, minute=30),  # daily, at night (R-SEC-4, docs/retention.md)
     },
 }
 

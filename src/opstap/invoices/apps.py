@@ -9,7 +9,11 @@ class InvoicesConfig(AppConfig):
     def ready(self) -> None:
         from opstap.trajectories.services import price_terms_changed
 
-        from . import access, home  # noqa: F401  (scope policies and home panel)
+        from . import (  # noqa: F401  (scope policies and home panel)
+            access,
+            anonymisers,
+            home,
+        )
         from .services import on_price_terms_changed
 
         # New price terms (an approved (revised) quote): open invoices are checked again.

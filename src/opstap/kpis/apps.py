@@ -9,7 +9,11 @@ class KpisConfig(AppConfig):
     def ready(self) -> None:
         from opstap.core.sources import register_source
 
-        from . import access, home  # noqa: F401  (registers scope policies and home panel)
+        from . import (  # noqa: F401  (registers scope policies and home panel)
+            access,
+            anonymisers,
+            home,
+        )
         from .selectors import satisfaction_by_trajectory_group
 
         # The providers' satisfaction indicator (R-PI-1) reads the portal answers through

@@ -7,4 +7,7 @@ class PortalConfig(AppConfig):
     verbose_name = _("Klantportaal")
 
     def ready(self) -> None:
-        from . import access  # noqa: F401  (scope policy)
+        from . import (
+            access,  # noqa: F401  (scope policy)
+            anonymisers,  # noqa: F401  (what retention anonymises, R-SEC-4)
+        )

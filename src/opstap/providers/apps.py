@@ -8,4 +8,8 @@ class ProvidersConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the scope policies and the contract manager's start-page panels.
-        from . import access, home  # noqa: F401
+        from . import (  # noqa: F401
+            access,
+            anonymisers,
+            home,
+        )

@@ -7,7 +7,11 @@ class TrajectoriesConfig(AppConfig):
     verbose_name = _("Trajecten")
 
     def ready(self) -> None:
-        from . import access, home  # noqa: F401  (scope policies and home panel)
+        from . import (  # noqa: F401  (scope policies and home panel)
+            access,
+            anonymisers,
+            home,
+        )
         from .models import Trajectory
         from .selectors import TRAJECTORY_COUNTS
 

@@ -39,5 +39,6 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("Mijn Opstap", "portal:home", Perm.PORTAL_VIEW),
     NavItem("Inzageverzoeken", "access_requests:list", Perm.ACCESS_REQUEST_HANDLE),
     NavItem("CBS-statistiek (SRG)", "reporting:srg_list", Perm.SRG_DELIVER),
+    NavItem("Bewaartermijnen", "retention:page", Perm.RETENTION_MANAGE),
     NavItem("Mijn gegevens opvragen", "access_requests:portal_list", Perm.PORTAL_VIEW),
 ]

@@ -24,6 +24,7 @@ from .income_coaches import (
     income_coach_assignment_end,
     may_assign_income_coach,
 )
+from .retention import ANONYMISED_NAME, clients_anonymise
 from .validation import (
     ClientError,
     bsn_clean,
@@ -33,6 +34,7 @@ from .validation import (
 )
 
 __all__ = [
+    "ANONYMISED_NAME",
     "ClientError",
     "bsn_clean",
     "budget_spending_decide",
@@ -47,6 +49,7 @@ __all__ = [
     "client_import_start",
     "client_link_user",
     "client_update",
+    "clients_anonymise",
     "has_visible_letter",
     "income_coach_assign",
     "income_coach_assignment_end",

@@ -32,6 +32,7 @@ from .kpi_facts import (
     outcome_fact_client_ids,
     outcome_facts_per_month,
 )
+from .retention import CLOSED_TRAJECTORY_STATES, last_trajectory_day, open_trajectory_exists
 from .right_of_access import (
     client_absences_all,
     client_appointments_all,
@@ -78,6 +79,7 @@ from .trajectories import (
 
 __all__ = [
     "CASE_MANAGER_NEXT_STEP_NL",
+    "CLOSED_TRAJECTORY_STATES",
     "OUTCOME_FACT_KINDS",
     "PROVIDER_LEAD_TIME_KINDS",
     "PROVIDER_NEXT_STEP_NL",
@@ -119,11 +121,13 @@ __all__ = [
     "handoffs",
     "indicator_deadline_counts",
     "indicator_trajectory_counts",
+    "last_trajectory_day",
     "lks_working_client_ids",
     "mark_overdue",
     "next_due_by_trajectory",
     "next_step_label",
     "open_deadlines_q",
+    "open_trajectory_exists",
     "outcome_fact_client_ids",
     "outcome_facts_per_month",
     "overdue_q",

@@ -1,0 +1,69 @@
+"""The registry of anonymisers (R-SEC-4): each app that keeps data about a client registers,
+in its `AppConfig.ready`, how that data is anonymised once the client's dossier is past its
+retention term. The retention app (`opstap.retention`) applies them without importing the
+apps above it (the portal, for one), as `register_scope` does for access.
+
+An `Anonymiser` names a model, the lookup from the model to the client's id, and what to do
+with its personal data:
+
+- `texts`: free texts; a non-empty text becomes `PLACEHOLDER`, an empty one stays empty (so
+  a count of "has a remark" is the same before and after);
+- `clear`: fields set to a fixed value (a JSON with personal data → `{}`);
+- `files`: file fields whose file is deleted and whose name is emptied;
+- `custom`: a function of the client ids for what the declarative fields cannot say (the
+  client row itself: BSN, names, address). It returns the number of rows it changed.
+
+Every anonymiser belongs to a `kind` of record, whose term and action (anonymise, or delete
+the document content) are reference data in the retention app. Pure registry: no ORM here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+PLACEHOLDER = "[geanonimiseerd]"
+
+
+class RecordKind(StrEnum):
+    """Kinds of record with their own retention term (defaults in docs/retention.md)."""
+
+    DOSSIER = "dossier"  # the client's identity, contact data and the free texts about them
+    DOCUMENTS = "documents"  # plans, reports, uploads, contracts: the files
+    FINANCIAL = "financial"  # invoices, credit notes, claims: the personal data on them
+
+
+@dataclass(frozen=True)
+class Anonymiser:
+    model: str  # "app_label.ModelName"
+    client_path: str  # e.g. "client_id", "trajectory__client_id"
+    kind: RecordKind
+    texts: tuple[str, ...] = ()
+    clear: Mapping[str, Any] = field(default_factory=dict)
+    files: tuple[str, ...] = ()
+    custom: Callable[[Sequence[int]], int] | None = None
+    description: str = ""
+
+
+_ANONYMISERS: list[Anonymiser] = []
+
+
+def register_anonymiser(anonymiser: Anonymiser) -> Anonymiser:
+    """Register (once per model and kind; a second registration replaces the first)."""
+    for i, existing in enumerate(_ANONYMISERS):
+        if existing.model == anonymiser.model and existing.kind == anonymiser.kind:
+            _ANONYMISERS[i] = anonymiser
+            return anonymiser
+    _ANONYMISERS.append(anonymiser)
+    return anonymiser
+
+
+def anonymisers(kind: RecordKind | None = None) -> list[Anonymiser]:
+    return [a for a in _ANONYMISERS if kind is None or a.kind == kind]
+
+
+def scrub(text: str | None) -> str:
+    """A free text after anonymisation: empty stays empty, anything else the placeholder."""
+    return PLACEHOLDER if text else (text or "")

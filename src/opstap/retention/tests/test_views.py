@@ -1,0 +1,71 @@
+"""R-SEC-4 page: only holders of retention.manage; a dry run from the page lists client ids
+and dates (no names) and changes nothing; terms and holds with Dutch messages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+from django.test import Client as WebClient
+
+from opstap.accounts.models import User
+from opstap.clients.models import Client
+from opstap.core.roles import RoleCode
+from opstap.retention.models import LegalHold, RetentionRun, RetentionTerm
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def web(admin_user: User) -> WebClient:
+    client = WebClient()
+    client.force_login(admin_user)
+    return client
+
+
+def test_dry_run_from_the_page(web: WebClient, dossier: Callable[..., Client]) -> None:
+    closed = dossier(ended=dt.date(2026, 6, 1), name="Anna")
+    page = web.get("/bewaartermijnen/")
+    assert page.status_code == 200 and "Selectielijst 2020" in page.content.decode()
+    bad = web.post("/bewaartermijnen/proefrun", {"reference_date": "morgen"})
+    assert "Vul de peildatum in als dd-mm-jjjj" in bad.content.decode()
+    response = web.post("/bewaartermijnen/proefrun", {"reference_date": "01-01-2037"}, follow=True)
+    body = response.content.decode()
+    assert RetentionRun.objects.get().dry_run
+    assert "peildatum 01-01-2037" in body and f"<td>{closed.pk}</td>" in body
+    assert "Anna" not in body and closed.bsn not in body
+    closed.refresh_from_db()
+    assert closed.first_name == "Anna"
+
+
+def test_terms_and_holds_from_the_page(web: WebClient, dossier: Callable[..., Client]) -> None:
+    closed = dossier(ended=dt.date(2026, 6, 1), name="Anna")
+    refused = web.post(
+        "/bewaartermijnen/termijn", {"kind": "audit_trail", "years": "5", "action": "anonymise"}
+    )
+    assert "niet geanonimiseerd" in refused.content.decode()
+    web.post("/bewaartermijnen/termijn", {"kind": "dossier", "years": "12", "action": "anonymise"})
+    assert RetentionTerm.objects.get(kind="dossier").years == 12
+    unknown = web.post(
+        "/bewaartermijnen/bewaarplicht", {"client_number": "X-1", "reason": "Beroep"}
+    )
+    assert "geen klant met dit klantnummer" in unknown.content.decode()
+    web.post(
+        "/bewaartermijnen/bewaarplicht", {"client_number": closed.client_number, "reason": "Beroep"}
+    )
+    hold = LegalHold.objects.get(client=closed)
+    web.post(f"/bewaartermijnen/bewaarplicht/{hold.pk}/opheffen")
+    hold.refresh_from_db()
+    assert hold.lifted_at is not None
+
+
+def test_page_needs_the_permission(make_user: Callable[..., User]) -> None:
+    for role in (RoleCode.CASE_MANAGER, RoleCode.POLICY_OFFICER, RoleCode.AUDITOR):
+        other = WebClient()
+        other.force_login(make_user(role, username=f"u-{role.value}"))
+        assert other.get("/bewaartermijnen/").status_code == 403
+        assert (
+            other.post("/bewaartermijnen/proefrun", {"reference_date": "01-01-2037"}).status_code
+            == 403
+        )

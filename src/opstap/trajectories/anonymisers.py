@@ -1,0 +1,38 @@
+"""What retention (R-SEC-4) anonymises of the trajectories app, registered in `ready()`.
+Dates, states, prices and outcome flags stay: the KPIs, indicators and SRG counts use them."""
+
+from opstap.core.retention import Anonymiser, RecordKind, register_anonymiser
+
+D, DOC = RecordKind.DOSSIER, RecordKind.DOCUMENTS
+T = "trajectory__client_id"
+
+register_anonymiser(
+    Anonymiser(
+        "trajectories.Trajectory",
+        "client_id",
+        D,
+        texts=("aim_description", "rotonde_skip_reason", "end_reason"),
+    )
+)
+register_anonymiser(Anonymiser("trajectories.TrajectoryEvent", T, D, texts=("reason",)))
+register_anonymiser(Anonymiser("trajectories.Appointment", T, D, texts=("description",)))
+register_anonymiser(Anonymiser("trajectories.Absence", T, D, texts=("reason",)))
+register_anonymiser(
+    Anonymiser(
+        "trajectories.Outcome",
+        T,
+        D,
+        texts=("employer", "education_result", "participation", "care_referral"),
+    )
+)
+register_anonymiser(
+    Anonymiser(
+        "trajectories.TrajectoryDocument",
+        T,
+        DOC,
+        texts=("title", "text", "file_name"),
+        clear={"goals": [], "result_agreements": []},
+        files=("file",),
+    )
+)
+register_anonymiser(Anonymiser("trajectories.Quote", T, DOC, texts=("text", "decision_reason")))

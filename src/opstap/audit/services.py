@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -449,3 +450,56 @@ def _denied_record(
         result="geweigerd",
         changes={"path": path, "count": count},
     )
+
+
+# --- The audit trail's own retention term (R-SEC-4) -------------------------------------------
+
+#: The append-only trigger of migration 0003 (PostgreSQL).
+_APPEND_ONLY_TRIGGER = "audit_auditrecord_append_only"
+
+
+def audit_purge_before(*, organisation_id: int, before: dt.date) -> int:
+    """Delete the organisation's audit records of whole UTC days before `before` with their
+    chain heads, so every remaining day's chain still verifies, and append one record that
+    says how many were removed (no content). Returns the number of records removed.
+
+    Only the owner of the audit table can do this: on PostgreSQL the append-only trigger is
+    switched off for this one statement inside the transaction (the application's role may
+    not, so there it fails and nothing changes). Run it as the database owner through
+    `manage.py retention_purge_audit` (docs/retention.md)."""
+    from django.db import connection
+
+    start = dt.datetime.combine(before, dt.time(0, 0), tzinfo=dt.UTC)
+    prefix = f"{organisation_id}:"
+    with transaction.atomic():
+        heads = [
+            key
+            for key in AuditChainHead.objects.filter(chain__startswith=prefix).values_list(
+                "chain", flat=True
+            )
+            if key.removeprefix(prefix) < before.isoformat()
+        ]
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    f"ALTER TABLE audit_auditrecord DISABLE TRIGGER {_APPEND_ONLY_TRIGGER}"
+                )
+            cursor.execute(
+                "DELETE FROM audit_auditrecord WHERE organisation_id = %s AND timestamp < %s",
+                [organisation_id, connection.ops.adapt_datetimefield_value(start)],
+            )
+            removed: int = cursor.rowcount
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    f"ALTER TABLE audit_auditrecord ENABLE TRIGGER {_APPEND_ONLY_TRIGGER}"
+                )
+        AuditChainHead.objects.filter(chain__in=heads).delete()
+        audit_log(
+            action=AuditAction.DELETE,
+            organisation_id=organisation_id,
+            object_type="audit_trail",
+            object_id=before.isoformat(),
+            purpose="Audittrail na de bewaartermijn verwijderd (hele dagen)",
+            changes={"records": removed, "days": len(heads)},
+        )
+    return max(removed, 0)

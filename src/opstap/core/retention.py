@@ -8,7 +8,11 @@ with its personal data:
 
 - `texts`: free texts; a non-empty text becomes `PLACEHOLDER`, an empty one stays empty (so
   a count of "has a remark" is the same before and after);
-- `clear`: fields set to a fixed value (a JSON with personal data → `{}`);
+- `clear`: fields set to a fixed value;
+- `json_lists`: JSON lists of free text; a non-empty list becomes `[PLACEHOLDER]` (so "has
+  agreements" stays true), an empty one stays empty;
+- `json_keys`: JSON objects keyed by field name (a change log); the keys named here (the
+  identifying fields) are removed, every other key (hours, dates, codes) stays;
 - `files`: file fields whose file is deleted and whose name is emptied;
 - `custom`: a function of the client ids for what the declarative fields cannot say (the
   client row itself: BSN, names, address). It returns the number of rows it changed.
@@ -26,6 +30,26 @@ from typing import Any
 
 PLACEHOLDER = "[geanonimiseerd]"
 
+#: The identifying fields of a client, as they appear as keys in change logs (timeline
+#: events, import changes): removed from those logs by retention.
+IDENTIFYING_KEYS = frozenset(
+    {
+        "bsn",
+        "client_number",
+        "first_name",
+        "last_name_prefix",
+        "last_name",
+        "name",
+        "street_address",
+        "postcode",
+        "city",
+        "email",
+        "phone",
+        "telephone",
+        "address",
+    }
+)
+
 
 class RecordKind(StrEnum):
     """Kinds of record with their own retention term (defaults in docs/retention.md)."""
@@ -42,6 +66,8 @@ class Anonymiser:
     kind: RecordKind
     texts: tuple[str, ...] = ()
     clear: Mapping[str, Any] = field(default_factory=dict)
+    json_lists: tuple[str, ...] = ()
+    json_keys: Mapping[str, frozenset[str]] = field(default_factory=dict)
     files: tuple[str, ...] = ()
     custom: Callable[[Sequence[int]], int] | None = None
     description: str = ""

@@ -183,9 +183,28 @@ def _apply(anonymiser: Anonymiser, client_ids: Sequence[int]) -> int:
         touched = max(touched, changed)
     if anonymiser.clear:
         touched = max(touched, qs.update(**dict(anonymiser.clear)))
+    for name in anonymiser.json_lists:
+        changed = (
+            qs.exclude(**{name: []})
+            .exclude(**{name: [PLACEHOLDER]})
+            .update(**{name: [PLACEHOLDER]})
+        )
+        touched = max(touched, changed)
+    for name, keys in anonymiser.json_keys.items():
+        touched = max(touched, _drop_keys(qs, name, keys))
     if anonymiser.custom is not None:
         touched = max(touched, anonymiser.custom(client_ids))
     return touched
+
+
+def _drop_keys(qs: Any, name: str, keys: frozenset[str]) -> int:
+    """Remove the identifying keys from a JSON change log, row by row (a batch's worth)."""
+    changed = 0
+    for pk, value in qs.exclude(**{name: {}}).values_list("pk", name).iterator():
+        if isinstance(value, dict) and keys & value.keys():
+            kept = {k: v for k, v in value.items() if k not in keys}
+            changed += qs.model._default_manager.filter(pk=pk).update(**{name: kept})
+    return changed
 
 
 def _plan(

@@ -31,7 +31,7 @@ register_anonymiser(
         T,
         DOC,
         texts=("title", "text", "file_name"),
-        clear={"goals": [], "result_agreements": []},
+        json_lists=("goals", "result_agreements"),  # "has agreements" counts (R-PI-1)
         files=("file",),
     )
 )

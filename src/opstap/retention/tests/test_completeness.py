@@ -29,7 +29,13 @@ def test_anonymisers_name_real_fields() -> None:
     assert len(anonymisers()) >= 20
     for anonymiser in anonymisers():
         model = apps.get_model(anonymiser.model)
-        for name in (*anonymiser.texts, *anonymiser.files, *anonymiser.clear):
+        for name in (
+            *anonymiser.texts,
+            *anonymiser.files,
+            *anonymiser.clear,
+            *anonymiser.json_lists,
+            *anonymiser.json_keys,
+        ):
             model._meta.get_field(name)
         first = anonymiser.client_path.split("__")[0]
         if first != "pk":

@@ -142,3 +142,34 @@ def test_terms_are_reference_data(
         services.retention_run(
             organisation_id=closed.organisation_id, today=FAR, actor=case_manager
         )
+
+
+def test_change_logs_lose_identifying_keys_and_agreements_stay_non_empty(
+    dossier: Callable[..., Client],
+) -> None:
+    """R-SEC-4 with the aggregates: the hour-restriction history (used by the invoice
+    checks, R-BILL-6) and "the plan has result agreements" (indicator R-PI-1) survive."""
+    from django.utils import timezone
+
+    from opstap.clients.models import ClientEvent
+
+    closed = dossier(ended=D(2026, 6, 1), name="Anna")
+    event = ClientEvent.objects.create(
+        organisation_id=closed.organisation_id,
+        client=closed,
+        kind="updated",
+        occurred_at=timezone.now(),
+        summary="Gegevens gewijzigd",
+        data={
+            "last_name": {"old": "Jansen", "new": "Pietersen"},
+            "hour_restriction": {"old": None, "new": 20},
+        },
+    )
+    TrajectoryDocument.objects.filter(trajectory__client=closed).update(
+        result_agreements=["Elke week solliciteren bij Bakkerij De Korenschoof"]
+    )
+    _run(closed.organisation_id)
+    event.refresh_from_db()
+    assert event.data == {"hour_restriction": {"old": None, "new": 20}}
+    document = TrajectoryDocument.objects.get(trajectory__client=closed)
+    assert document.result_agreements == [PLACEHOLDER]

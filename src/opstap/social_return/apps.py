@@ -7,4 +7,8 @@ class SocialReturnConfig(AppConfig):
     verbose_name = _("Social return")
 
     def ready(self) -> None:
-        from . import access, home  # noqa: F401  (registers scope policies and home panel)
+        from . import (  # noqa: F401  (scope policies, home panel, what retention anonymises)
+            access,
+            anonymisers,
+            home,
+        )

@@ -173,3 +173,17 @@ def test_change_logs_lose_identifying_keys_and_agreements_stay_non_empty(
     assert event.data == {"hour_restriction": {"old": None, "new": 20}}
     document = TrajectoryDocument.objects.get(trajectory__client=closed)
     assert document.result_agreements == [PLACEHOLDER]
+
+
+def test_the_daily_task_runs_every_organisation(dossier: Callable[..., Client]) -> None:
+    """The beat task (eager here) applies the terms on its own day, per organisation."""
+    import time_machine
+
+    from opstap.retention.tasks import apply_retention_task
+
+    closed = dossier(ended=D(2026, 6, 1), name="Anna")
+    with time_machine.travel(dt.datetime(2037, 1, 2, 3, 0, tzinfo=dt.UTC), tick=False):
+        assert apply_retention_task.apply().get() == 3
+    closed.refresh_from_db()
+    assert closed.first_name == "Geanonimiseerd"
+    assert RetentionRun.objects.get(dry_run=False).started_by is None

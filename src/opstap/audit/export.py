@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from opstap.core.exports import TIMESTAMP, Sheet, XCell, xlsx_file
 
+from .labels import object_type_label, roles_label
 from .models import AuditAction, AuditRecord
 
 MAX_ROWS = 1_000_000  # Excel's limit is 1,048,576 rows
@@ -46,10 +47,10 @@ def write_audit_xlsx(records: Iterable[AuditRecord]) -> tuple[IO[bytes], int]:
             yield [
                 XCell(when, TIMESTAMP),
                 record.actor_username,
-                record.actor_roles,
+                roles_label(record.actor_roles),
                 record.real_actor_username,
                 str(_ACTION_LABELS.get(record.action, record.action)),
-                record.object_type,
+                object_type_label(record.object_type),
                 object_id,
                 record.client_id,
                 record.purpose,

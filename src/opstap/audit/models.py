@@ -181,6 +181,18 @@ class AuditRecord(models.Model):
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise AuditTrailImmutableError("Een auditregel kan niet worden verwijderd.")
 
+    @property
+    def roles_label(self) -> str:
+        from .labels import roles_label
+
+        return roles_label(self.actor_roles)
+
+    @property
+    def object_type_label(self) -> str:
+        from .labels import object_type_label
+
+        return object_type_label(self.object_type)
+
 
 class AuditChainHead(models.Model):
     """The end of one hash chain (R-SEC-2): its length and last hash. Locked while a record

@@ -12,6 +12,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from opstap.core.dutch import format_date
+from opstap.core.money import format_euro
 from opstap.organisations.models import Municipality, Organisation, OrganisationOwned
 
 # The ladder and target-group vocabulary (keys and their Dutch labels) is part of the clients'
@@ -494,7 +496,7 @@ class CustomBudgetConfig(OrganisationOwned):
         ]
 
     def __str__(self) -> str:
-        return f"€ {self.yearly_amount} vanaf {self.valid_from}"
+        return f"{format_euro(self.yearly_amount)} vanaf {format_date(self.valid_from)}"
 
 
 class SpendingStatus(models.TextChoices):
@@ -555,7 +557,7 @@ class BudgetSpending(OrganisationOwned):
         indexes = [models.Index(fields=["client", "spent_on"], name="budget_client_date")]
 
     def __str__(self) -> str:
-        return f"{self.spent_on}: € {self.amount} ({self.purpose})"
+        return f"{format_date(self.spent_on)}: {format_euro(self.amount)} ({self.purpose})"
 
 
 class ImportStatus(models.TextChoices):

@@ -9,6 +9,7 @@ next to its table alternative; the SVG carries a <title> and role="img".
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -29,10 +30,25 @@ def _fmt(value: float, unit: str) -> str:
     if unit == "money":
         if abs(value) >= 1_000_000:
             return f"€ {format_number(value / 1_000_000, 1)} mln"
-        if abs(value) >= 1_000:
-            return f"€ {value / 1_000:.0f}k"
-        return f"€ {value:.0f}"
+        return "€ " + format_number(round(value), 0)  # an axis tick: whole euros, `€ 496.000`
     return format_number(value)
+
+
+def nice_ticks(lo: float, hi: float, *, whole: bool = False, count: int = 4) -> list[float]:
+    """Axis ticks at a round step (1, 2, 2.5 or 5 times a power of ten) covering [lo, hi];
+    whole numbers only for counts (issue 14: ticks read "0, 1, 2, 2, 3")."""
+    raw = (hi - lo) / count
+    if raw <= 0:
+        return [lo, lo + 1]
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    if whole:
+        step = max(1.0, float(math.ceil(step)))
+    first = math.floor(lo / step) * step
+    ticks = [first]
+    while ticks[-1] < hi - 1e-9:
+        ticks.append(round(ticks[-1] + step, 10))
+    return ticks
 
 
 def render_svg(chart: Chart) -> SafeString:
@@ -47,6 +63,8 @@ def render_svg(chart: Chart) -> SafeString:
         lo = min(values) * 0.9  # a caseload line reads better without a zero base
     if hi == lo:
         hi = lo + 1
+    ticks = nice_ticks(lo, hi, whole=chart.unit == "int")
+    lo, hi = min(lo, ticks[0]), max(hi, ticks[-1])
     plot_w = WIDTH - LEFT - RIGHT
     plot_h = HEIGHT - TOP - BOTTOM
 
@@ -60,20 +78,19 @@ def render_svg(chart: Chart) -> SafeString:
         f'role="img" aria-labelledby="chart-{id(chart)}" xmlns="http://www.w3.org/2000/svg">',
         f'<title id="chart-{id(chart)}">{escape(chart.title)}</title>',
     ]
-    for i in range(5):  # grid and axis labels
-        v = lo + (hi - lo) * i / 4
+    for v in ticks:  # grid and axis labels
         parts.append(
             f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(v):.1f}" y2="{y(v):.1f}" '
             'stroke="#d9d9d9" stroke-width="1"/>'
         )
         parts.append(
-            f'<text x="{LEFT - 6}" y="{y(v) + 4:.1f}" text-anchor="end" font-size="11" '
+            f'<text x="{LEFT - 6}" y="{y(v) + 4:.1f}" text-anchor="end" font-size="13" '
             f'fill="#333">{escape(_fmt(v, chart.unit))}</text>'
         )
     for i, label in enumerate(chart.labels):
         x = LEFT + step * (i + 0.5)
         parts.append(
-            f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle" font-size="11" '
+            f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle" font-size="13" '
             f'fill="#333">{escape(label)}</text>'
         )
     if lo < 0 < hi:
@@ -121,7 +138,7 @@ def render_svg(chart: Chart) -> SafeString:
         parts.append(
             f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{ry:.1f}" y2="{ry:.1f}" '
             'stroke="#a4262c" stroke-width="2" stroke-dasharray="4 3"/>'
-            f'<text x="{WIDTH - RIGHT}" y="{ry - 4:.1f}" text-anchor="end" font-size="11" '
+            f'<text x="{WIDTH - RIGHT}" y="{ry - 4:.1f}" text-anchor="end" font-size="13" '
             f'fill="#a4262c">{escape(chart.reference_label)}</text>'
         )
     parts.append("</svg>")
@@ -192,7 +209,7 @@ def horizontal_bars(
         parts.append(
             f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{BAR_TOP - 8}" y2="{height - 6}" '
             'stroke="#333" stroke-width="2" stroke-dasharray="4 3"/>'
-            f'<text x="{x:.1f}" y="{BAR_TOP - 12}" text-anchor="middle" font-size="11" '
+            f'<text x="{x:.1f}" y="{BAR_TOP - 12}" text-anchor="middle" font-size="13" '
             f'fill="#333">{escape(norm_label)}</text>'
         )
     parts.append("</svg>")

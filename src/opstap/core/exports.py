@@ -132,22 +132,31 @@ def xlsx_file(sheets: Iterable[Sheet]) -> IO[bytes]:
     return output
 
 
+def csv_value_nl(value: Any) -> Any:
+    """One CSV field as Dutch Excel reads it: dates `03-12-2026`, amounts with a decimal comma
+    and two decimals (`1500,25`, no thousands separator, so the number stays a number), empty
+    for none; user text that looks like a formula gets a leading apostrophe (R-SEC-6)."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d-%m-%Y %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime("%d-%m-%Y")
+    if isinstance(value, Decimal):
+        return f"{value:.2f}".replace(".", ",")
+    if isinstance(value, float):
+        return f"{value:.2f}".replace(".", ",")
+    return csv_value(value)
+
+
 def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    """CSV as Dutch systems read it: `;`-separated, UTF-8 with BOM, ISO dates, amounts with
-    a decimal point and two decimals, empty for none; user text that looks like a formula gets
-    a leading apostrophe (R-SEC-6)."""
+    """CSV for Dutch Excel (issue 14): `;`-separated, UTF-8 with BOM (so é and € survive),
+    decimal comma, dates as dd-mm-jjjj (`csv_value_nl`). Documented in docs/core.md."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow(headers)
     for row in rows:
-        writer.writerow(
-            [
-                v.isoformat()
-                if isinstance(v, dt.date)
-                else (f"{v:.2f}" if isinstance(v, Decimal) else ("" if v is None else csv_value(v)))
-                for v in row
-            ]
-        )
+        writer.writerow([csv_value_nl(v) for v in row])
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -176,13 +185,24 @@ def report_cell(cell: Cell) -> XCell:
 
 
 def _sheet_title(title: str, used: set[str]) -> str:
-    base = "".join(ch for ch in title if ch not in "[]:*?/\\")[:28] or "Blad"
+    """An Excel sheet name (at most 31 characters, none of []:*?/\\), shortened at a word
+    boundary, never mid-word (issue 14), and unique in the workbook."""
+    clean = " ".join("".join(ch for ch in title if ch not in "[]:*?/\\").split()) or "Blad"
+    base = _whole_words(clean, 28)
     name, n = base, 2
     while name in used:
-        name = f"{base[:25]} {n}"
+        suffix = f" {n}"
+        name = _whole_words(clean, 28 - len(suffix)) + suffix
         n += 1
     used.add(name)
     return name
+
+
+def _whole_words(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[: limit + 1].rsplit(" ", 1)[0].rstrip(" ,;-(\u2013")
+    return cut if cut and len(cut) <= limit else text[:limit]
 
 
 def _summary_rows(report: Report, scenario_name: str) -> Iterable[Sequence[Any]]:
@@ -234,7 +254,10 @@ def report_pdf(
         "core/report_pdf.html",
         {
             "report": report,
-            "charts": [render_svg(c) for c in report.charts],
+            "charts": [(c, render_svg(c)) for c in report.charts],
+            # a table of more than six columns is printed across the page (issue 14: the
+            # business case lost every column after "Besparing jaar 1" in portrait)
+            "landscape": any(len(t.headers) > 6 for t in report.tables),
             "organisation": organisation,
             "scenario_name": scenario_name,
             "meta": meta,

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from opstap.clients.models import LADDER_STEP_LABELS_NL, LadderStep
+from opstap.core.dutch import format_date, parse_date
 from opstap.core.money import parse_amount
 from opstap.core.reports import Cell, Chart, Report, Series, Table
 
@@ -29,6 +30,16 @@ Inputs = dict[str, Any]
 
 
 # --- parsing helpers ---------------------------------------------------------------------------
+
+
+def _day_text(value: object) -> str:
+    """A date from the inputs (a date or its ISO text) in the house style, `01-01-2021`."""
+    if value is None or value == "":
+        return "—"
+    try:
+        return format_date(parse_date(value if isinstance(value, dt.date) else str(value)))
+    except ValueError:
+        return str(value)
 
 
 def dec(value: Any, field: str) -> Decimal:
@@ -150,7 +161,7 @@ def cost_split_report(inputs: Mapping[str, Any], result: cs.CostSplitResult) -> 
     return Report(
         title="Verdeelsleutel",
         summary=(
-            ("Peildatum", Cell(str(inputs.get("reference_date") or "—"))),
+            ("Peildatum", Cell(_day_text(inputs.get("reference_date")))),
             ("Gewicht inwonertal", Cell(weight, "pct")),
             ("Gewicht klantdossiers", Cell(100 - weight, "pct")),
         ),
@@ -166,7 +177,7 @@ def cost_split_report(inputs: Mapping[str, Any], result: cs.CostSplitResult) -> 
         ),
         notes=(
             "Aandeel = gewicht x inwoners / totaal inwoners + (1 - gewicht) x klantdossiers / "
-            "totaal klantdossiers (R-FIN-1). Afgerond met de methode van de grootste "
+            "totaal klantdossiers. Afgerond met de methode van de grootste "
             "restwaarde, zodat de aandelen samen precies 100% zijn.",
         ),
     )
@@ -448,7 +459,7 @@ def business_case_report(inputs: Mapping[str, Any], result: bc.BusinessCaseResul
         notes=(
             "Besparingsjaar 1 is het investeringsjaar zelf. De besparing komt uit de extra "
             "uitstroom boven de norm; bij een andere verwachte uitstroom schaalt zij naar "
-            "verhouding mee (R-FIN-2).",
+            "verhouding mee.",
         ),
     )
 
@@ -587,7 +598,7 @@ def safety_net_report(inputs: Mapping[str, Any], results: list[sn.SafetyNetResul
                 reference_label="drempel vangnet",
             ),
         ),
-        notes=("Tekort % = (uitgaven - budget) / budget (R-FIN-3). " + bands_note + " (R-FIN-4)",),
+        notes=("Tekort % = (uitgaven - budget) / budget. " + bands_note,),
     )
 
 
@@ -701,7 +712,7 @@ def forecast_report(inputs: Mapping[str, Any], projections: list[fc.Projection])
                 series=tuple(series),
             ),
         ),
-        notes=("Stand(t+1) = stand(t) + instroom(t) - uitstroom(t) (R-FIN-5).",),
+        notes=("Stand(t+1) = stand(t) + instroom(t) - uitstroom(t).",),
     )
 
 

@@ -30,22 +30,22 @@ PAGES: dict[str, dict[str, str]] = {
     "cost_split": {
         "url": "finance:cost_split",
         "intro": "Verdeel kosten en opbrengsten over de gemeenten naar inwonertal en "
-        "klantdossiers (R-FIN-1).",
+        "klantdossiers.",
     },
     "business_case": {
         "url": "finance:business_case",
         "intro": "Investering, normuitstroom, verwachte uitstroom en besparing op de "
-        "uitkeringslast per jaar; terugverdienjaar en verdeling per gemeente (R-FIN-2).",
+        "uitkeringslast per jaar; terugverdienjaar en verdeling per gemeente.",
     },
     "safety_net": {
         "url": "finance:safety_net",
         "intro": "Tekort op het BUIG-budget per gemeente en jaar, en of de gemeente in "
-        "aanmerking komt voor een vangnetuitkering (R-FIN-3, R-FIN-4).",
+        "aanmerking komt voor een vangnetuitkering ().",
     },
     "forecast": {
         "url": "finance:forecast",
         "intro": "Prognose van het aantal uitkeringsgerechtigden met scenario's van instroom "
-        "en uitstroom (R-FIN-5).",
+        "en uitstroom.",
     },
 }
 

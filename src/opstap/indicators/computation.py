@@ -225,7 +225,7 @@ INDICATORS: tuple[IndicatorDefinition, ...] = (
     ),
     IndicatorDefinition(
         "lead_times",
-        "Doorlooptijden gehaald (R-TRJ-3)",
+        "Doorlooptijden gehaald",
         Kind.SHARE,
         False,
         None,

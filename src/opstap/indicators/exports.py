@@ -42,9 +42,7 @@ def _cell(result: IndicatorResult) -> XCell:
 def comparison_xlsx(comparison: Comparison, products: list[Row]) -> bytes:
     period = comparison.period
     label = f"{format_date(period.start)} t/m {format_date(period.end)}"
-    bold: list[Any] = [
-        XCell(f"Prestatie-indicatoren aanbieders (R-PI-1), periode {label}", bold=True)
-    ]
+    bold: list[Any] = [XCell(f"Prestatie-indicatoren aanbieders, periode {label}", bold=True)]
 
     def head(*titles: str) -> list[Any]:
         return [XCell(t, bold=True) for t in titles]

@@ -70,7 +70,7 @@ def quarterly_overview_record(
         actor=actor,
         object_type="indicators.quarterlyoverview",
         object_id=overview.pk,
-        purpose="Kwartaaloverzicht aanbieder ontvangen (R-PI-1)",
+        purpose="Kwartaaloverzicht aanbieder ontvangen",
         changes={"provider": provider.pk, "year": year, "quarter": quarter},
         organisation_id=provider.organisation_id,
     )

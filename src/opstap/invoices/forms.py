@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from opstap.core.dutch import parse_date
 from opstap.core.money import parse_amount
 
 from .models import MILESTONE_CHOICES, Verdict
@@ -71,7 +72,7 @@ class InvoiceSubmitForm(forms.Form):
         label="Urenlogboek",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Eén regel per dag: JJJJ-MM-DD uren (bijv. 2026-06-01 2,5).",
+        help_text="Eén regel per dag: dd-mm-jjjj uren (bijv. 01-06-2026 2,5).",
     )
     pdf = forms.FileField(label="Factuur (PDF)", required=False)
 
@@ -88,14 +89,22 @@ class InvoiceSubmitForm(forms.Form):
                 continue
             parts = line.split()
             try:
-                day = dt.date.fromisoformat(parts[0])
+                day = _day(parts[0])
                 hours = parse_amount(parts[1])
             except (IndexError, ValueError, ArithmeticError) as exc:
                 raise forms.ValidationError(
-                    f"Regel {number} van het logboek: gebruik 'JJJJ-MM-DD uren'."
+                    f"Regel {number} van het logboek: gebruik 'dd-mm-jjjj uren'."
                 ) from exc
             entries.append({"date": day.isoformat(), "hours": str(hours)})
         return entries
+
+
+def _day(text: str) -> dt.date:
+    """A typed day, dd-mm-jjjj (the house style) or jjjj-mm-dd."""
+    day = parse_date(text)
+    if day is None:
+        raise ValueError("geen datum")
+    return day
 
 
 class ApproveForm(forms.Form):
@@ -185,13 +194,13 @@ class TravelClaimForm(forms.Form):
     trips = forms.CharField(
         label="Ritten",
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="Eén regel per rit: JJJJ-MM-DD km-enkele-reis bedrag (bijv. 2026-06-01 12 6,40).",
+        help_text="Eén regel per rit: dd-mm-jjjj km-enkele-reis bedrag (bijv. 01-06-2026 12 6,40).",
     )
     attended_on = forms.CharField(
         label="Aanwezig op (alleen als het traject geen presentieregistratie heeft)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Data JJJJ-MM-DD, gescheiden door spaties of regels.",
+        help_text="Data als dd-mm-jjjj, gescheiden door spaties of regels.",
     )
 
     def __init__(
@@ -208,8 +217,6 @@ class TravelClaimForm(forms.Form):
 
     def clean_attended_on(self) -> list[dt.date]:
         try:
-            return [
-                dt.date.fromisoformat(v) for v in self.cleaned_data.get("attended_on", "").split()
-            ]
+            return [_day(v) for v in self.cleaned_data.get("attended_on", "").split()]
         except ValueError as exc:
-            raise forms.ValidationError("Gebruik datums als JJJJ-MM-DD.") from exc
+            raise forms.ValidationError("Gebruik datums als dd-mm-jjjj.") from exc

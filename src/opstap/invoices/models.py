@@ -19,7 +19,13 @@ from opstap.organisations.models import OrganisationOwned
 from .money import VAT_CODE_LABELS_NL
 from .payment_rules import MILESTONE_LABELS_NL, Status
 from .rules.travel import TravelDecision
-from .workflow import LIVE_STATUSES, STATUS_LABELS_NL, InvoiceStatus
+from .workflow import (
+    ACTION_LABELS_NL,
+    LIVE_STATUSES,
+    STATUS_LABELS_NL,
+    InvoiceAction,
+    InvoiceStatus,
+)
 
 STATUS_CHOICES = [(s.value, label) for s, label in STATUS_LABELS_NL.items()]
 MILESTONE_CHOICES = [(k.value, label) for k, label in MILESTONE_LABELS_NL.items()]
@@ -478,6 +484,29 @@ class InvoiceEvent(OrganisationOwned):
         verbose_name_plural = _("factuurgebeurtenissen")
         ordering = ["occurred_at", "id"]
         indexes = [models.Index(fields=["invoice", "occurred_at"], name="inv_event_ts")]
+
+    #: Events that are not workflow transitions (issue 14: shown in Dutch, never as a code).
+    OTHER_ACTION_LABELS_NL = {"submit": "Ingediend", "credit_note": "Creditnota verwerkt"}
+
+    @property
+    def action_label(self) -> str:
+        if self.action in InvoiceAction._value2member_map_:
+            return ACTION_LABELS_NL[InvoiceAction(self.action)]
+        return self.OTHER_ACTION_LABELS_NL.get(self.action, "Gewijzigd")
+
+    @staticmethod
+    def _status_label(value: str) -> str:
+        if value in InvoiceStatus._value2member_map_:
+            return STATUS_LABELS_NL[InvoiceStatus(value)]
+        return "—"
+
+    @property
+    def from_status_label(self) -> str:
+        return self._status_label(self.from_status)
+
+    @property
+    def to_status_label(self) -> str:
+        return self._status_label(self.to_status)
 
 
 class CreditNote(OrganisationOwned):

@@ -54,7 +54,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from enum import IntEnum, StrEnum
 
+from opstap.core.dutch import format_number
 from opstap.core.errors import InvalidInputError
+from opstap.core.money import format_euro
 from opstap.invoices.money import (
     DEFAULT_VAT_RATES,
     ZERO,
@@ -89,6 +91,11 @@ INVOICE_DEADLINE_DAYS = 30
 #: R-BILL-1 codes 3/4: share invoiceable after plan approval.
 PLAN_APPROVAL_SHARE = Decimal("0.5")
 QUARTER_MONTHS = 3
+
+
+def _hours(hours: Decimal) -> str:
+    """Hours in Dutch: `10` or `10,50` (issue 14: never `10.50`)."""
+    return format_number(hours, 0 if hours == hours.to_integral_value() else 2)
 
 
 class PaymentRuleError(InvalidInputError, ValueError):
@@ -365,7 +372,7 @@ def ceiling_on(ceiling_rates: Iterable[tuple[date, Decimal]], day: date) -> Deci
         if valid_from <= day and (best is None or valid_from > best[0]):
             best = (valid_from, rate)
     if best is None:
-        raise PaymentRuleError(f"Geen plafondtarief (R-NET-7) bekend op {day.isoformat()}.")
+        raise PaymentRuleError(f"Geen plafondtarief bekend op {day:%d-%m-%Y}.")
     return best[1]
 
 
@@ -751,15 +758,16 @@ def _intake_fee(b: _Builder) -> None:
             )
         )
         hours = INTAKE_MAX_HOURS
-    line = b.line(f"Intake: {hours} uur x € {rate}", hours * rate, intake_day)
+    line = b.line(f"Intake: {_hours(hours)} uur x {format_euro(rate)}", hours * rate, intake_day)
     b.offer(Milestone(MilestoneKind.INTAKE_FEE, None, (line,), tuple(notes)))
 
 
 def _rate_capped_note(rate: Decimal, ceiling: Decimal, day: date) -> Reason:
     return Reason(
         ReasonCode.RATE_CAPPED,
-        f"Uurtarief € {rate} ligt boven het plafond van € {ceiling} dat gold op "
-        f"{day:%d-%m-%Y} (R-NET-7); vergoed tegen € {ceiling}.",
+        f"Uurtarief {format_euro(rate)} ligt boven het plafond "
+        f"van {format_euro(ceiling)} dat gold op "
+        f"{day:%d-%m-%Y}; vergoed tegen {format_euro(ceiling)}.",
     )
 
 
@@ -895,14 +903,15 @@ def _early_termination(b: _Builder) -> None:
         notes.append(
             Reason(
                 ReasonCode.ADJUSTED,
-                f"Voorstel € {proposal} aangepast door de klantmanager: {adjustment.reason}",
+                f"Voorstel {format_euro(proposal)} aangepast "
+                f"door de klantmanager: {adjustment.reason}",
             )
         )
         if adjustment.amount_excl > room:
             notes.append(
                 Reason(
                     ReasonCode.ADJUSTMENT_CAPPED,
-                    f"Aanpassing afgetopt op € {room}: meer dan de prijs kan nooit.",
+                    f"Aanpassing afgetopt op {format_euro(room)}: meer dan de prijs kan nooit.",
                 )
             )
     if amount <= ZERO and not _already_invoiced(facts, MilestoneKind.EARLY_TERMINATION, None):
@@ -1040,7 +1049,8 @@ def _quarter_milestone(
                 notes.append(
                     Reason(
                         ReasonCode.BUDGET_REACHED,
-                        f"Het budget van € {facts.budget_cap} is bereikt; meer wordt niet vergoed.",
+                        f"Het budget van {format_euro(facts.budget_cap)} "
+                        "is bereikt; meer wordt niet vergoed.",
                     )
                 )
             amount = money_left
@@ -1051,7 +1061,9 @@ def _quarter_milestone(
         groups[(applied, vat)] = (old_hours + hours, old_amount + amount)
     lines = tuple(
         InvoiceLine(
-            description=f"Jobcoaching {period.label_nl()}: {hours} uur x € {applied}",
+            description=(
+                f"Jobcoaching {period.label_nl()}: {_hours(hours)} uur x {format_euro(applied)}"
+            ),
             vat_code=facts.vat_code,
             amounts=vat_line(amount, vat),
         )
@@ -1243,8 +1255,9 @@ def check_claim(
         red.append(
             Reason(
                 ReasonCode.AMOUNTS_INCONSISTENT,
-                f"Bedrag excl. btw € {claim.amount_excl} + btw € {claim.vat} is niet "
-                f"€ {claim.amount_incl}.",
+                f"Bedrag excl. btw {format_euro(claim.amount_excl)} "
+                f"+ btw {format_euro(claim.vat)} is niet "
+                f"{format_euro(claim.amount_incl)}.",
             )
         )
     for earlier in earlier_claims:
@@ -1276,23 +1289,26 @@ def check_claim(
             red.append(
                 Reason(
                     ReasonCode.AMOUNT_ABOVE_ALLOWED,
-                    f"Gefactureerd € {claim.amount_excl} excl. btw; toegestaan is maximaal "
-                    f"€ {allowed.amount_excl}.",
+                    f"Gefactureerd {format_euro(claim.amount_excl)} "
+                    "excl. btw; toegestaan is maximaal "
+                    f"{format_euro(allowed.amount_excl)}.",
                 )
             )
         elif claim.amount_excl < allowed.amount_excl:
             orange.append(
                 Reason(
                     ReasonCode.AMOUNT_BELOW_ALLOWED,
-                    f"Gefactureerd € {claim.amount_excl}, lager dan de toegestane "
-                    f"€ {allowed.amount_excl}; een tweede factuur voor deze mijlpaal is dubbel.",
+                    f"Gefactureerd {format_euro(claim.amount_excl)}, lager dan de toegestane "
+                    f"{format_euro(allowed.amount_excl)}; een tweede "
+                    "factuur voor deze mijlpaal is dubbel.",
                 )
             )
         elif claim.vat != allowed.vat:
             orange.append(
                 Reason(
                     ReasonCode.VAT_DIFFERS,
-                    f"Btw € {claim.vat} wijkt af van de berekende € {allowed.vat}.",
+                    f"Btw {format_euro(claim.vat)} wijkt af van "
+                    f"de berekende {format_euro(allowed.vat)}.",
                 )
             )
         orange.extend(allowed.notes)
@@ -1377,8 +1393,9 @@ def check_invoice(invoice: StoredInvoice, facts: TrajectoryFacts, ctx: RulesCont
             red.append(
                 Reason(
                     ReasonCode.RATE_ABOVE_CEILING,
-                    f"Gefactureerd uurtarief € {invoice.invoiced_rate} ligt boven het maximum "
-                    f"uurtarief van € {ceiling} dat gold op {day:%d-%m-%Y} (R-NET-7).",
+                    f"Gefactureerd uurtarief {format_euro(invoice.invoiced_rate)} "
+                    "ligt boven het maximum "
+                    f"uurtarief van {format_euro(ceiling)} dat gold op {day:%d-%m-%Y}.",
                 )
             )
     if red:

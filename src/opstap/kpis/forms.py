@@ -62,7 +62,7 @@ class TargetsForm(forms.Form):
         min_value=1,
         max_value=24,
         help_text="Een lopend traject of een vastgelegde activiteit van de klantmanager in dit "
-        "aantal maanden telt als actief begeleid (R-KPI-1 en R-KPI-5).",
+        "aantal maanden telt als actief begeleid.",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -77,7 +77,7 @@ class TargetsForm(forms.Form):
         }
         for d in DEFINITIONS:
             self.fields[f"kpi_{d.code.value}"] = forms.DecimalField(
-                label=f"{d.rule} {d.title}",
+                label=d.title,
                 required=False,
                 max_digits=8,
                 decimal_places=1,

@@ -169,7 +169,6 @@ def summary_table(results: list[KpiResult], *, threshold: int | None = None) -> 
         rows.append(
             (
                 Cell(d.title),
-                Cell(d.rule),
                 value_cell(d.kind, r.target),
                 hide or value_cell(d.kind, r.realised, strong=True),
                 Cell(r.status.label),
@@ -179,7 +178,7 @@ def summary_table(results: list[KpiResult], *, threshold: int | None = None) -> 
         )
     return Table(
         title="KPI's bestuurlijke opdracht",
-        headers=("KPI", "Regel", "Doel", "Realisatie", "Status", "Teller", "Noemer"),
+        headers=("KPI", "Doel", "Realisatie", "Status", "Teller", "Noemer"),
         rows=tuple(rows),
     )
 

@@ -88,7 +88,7 @@ def kpi_target_set(
         actor=actor,
         object_type="kpi_target",
         object_id=row.pk,
-        purpose=f"KPI-doel {d.rule} {year}",
+        purpose=f"KPI-doel {d.title} {year}",
         changes={"target": [str(previous) if previous is not None else None, str(value)]},
         organisation_id=organisation.pk,
     )
@@ -116,7 +116,7 @@ def kpi_settings_update(
         actor=actor,
         object_type="kpi_settings",
         object_id=row.pk,
-        purpose="Venster actieve begeleiding (R-KPI-1)",
+        purpose="Venster actieve begeleiding",
         changes={"activity_window_months": [previous, row.activity_window_months]},
         organisation_id=organisation.pk,
     )

@@ -255,7 +255,7 @@ def drilldown(request: HttpRequest, code: str) -> HttpResponse:
         action=AuditAction.LIST,
         object_type="client",
         items=[(c.pk, c.pk) for c in clients],
-        purpose=f"Drill-down {d.rule} {d.title} ({part})"[:200],
+        purpose=f"Uitsplitsing {d.title} ({part})"[:200],
     )
     query = _query(form)
     return render(

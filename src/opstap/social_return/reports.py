@@ -99,7 +99,7 @@ def overview_report(rows: Sequence[OverviewRow], *, year: int) -> Report:
         tables=(table,),
         notes=(
             "Verplichting: goedgekeurd gefactureerd volume excl. btw, na creditnota's, maal het "
-            "percentage, boven de drempel (R-NET-10).",
+            "percentage, boven de drempel.",
         ),
     )
 
@@ -171,8 +171,7 @@ def provider_report(
         summary=tuple(summary),
         tables=(years, block_table),
         notes=(
-            "De waarde van een bouwblok telt over de jaren van zijn geldigheid vanaf de start "
-            "(R-NET-10).",
+            "De waarde van een bouwblok telt over de jaren van zijn geldigheid vanaf de start.",
         ),
     )
 

@@ -18,6 +18,7 @@ from django.db.models.expressions import Combinable
 from django.utils.translation import gettext_lazy as _
 
 from opstap.clients.models import ROTONDE_LABELS_NL
+from opstap.core.money import format_euro
 from opstap.organisations.models import OrganisationOwned
 
 from .deadlines import DeadlineKind
@@ -565,7 +566,7 @@ class Quote(OrganisationOwned):
         ]
 
     def __str__(self) -> str:
-        return f"Offerte {self.version} (€ {self.amount})"
+        return f"Offerte {self.version} ({format_euro(self.amount)})"
 
 
 class AttendanceStatus(models.TextChoices):

@@ -25,6 +25,9 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
+from opstap.core.dutch import format_number
+from opstap.core.money import format_euro
+
 #: Codes whose trajectory is paid per hour (R-BILL-1).
 HOURLY_CODES = frozenset({5})
 #: Codes that need a quote before anything starts (R-TRJ-1).
@@ -100,12 +103,16 @@ class PriceTerms:
     def label_nl(self) -> str:
         """Short Dutch description, e.g. for the trajectory page."""
         if self.basis is PriceBasis.FIXED:
-            return "vaste prijs" if self.price is None else f"vaste prijs € {self.price}"
-        parts = ["uurtarief" if self.hourly_rate is None else f"€ {self.hourly_rate} per uur"]
+            return "vaste prijs" if self.price is None else f"vaste prijs {format_euro(self.price)}"
+        parts = [
+            "uurtarief" if self.hourly_rate is None else f"{format_euro(self.hourly_rate)} per uur"
+        ]
         if self.agreed_hours is not None:
-            parts.append(f"{self.agreed_hours} uur afgesproken")
+            hours = self.agreed_hours
+            places = 0 if hours == hours.to_integral_value() else 2
+            parts.append(f"{format_number(hours, places)} uur afgesproken")
         if self.budget_cap is not None:
-            parts.append(f"maximaal € {self.budget_cap}")
+            parts.append(f"maximaal {format_euro(self.budget_cap)}")
         return ", ".join(parts)
 
 
@@ -168,8 +175,9 @@ def validate_quote(code: int, quote: QuoteContent) -> None:
         total = (quote.hourly_rate * quote.hours).quantize(CENT, rounding=ROUND_HALF_UP)
         if total != quote.amount:
             raise PriceTermsError(
-                f"Het offertebedrag € {quote.amount} is niet gelijk aan {quote.hours} uur x "
-                f"€ {quote.hourly_rate} = € {total}.",
+                f"Het offertebedrag {format_euro(quote.amount)} "
+                f"is niet gelijk aan {quote.hours} uur x "
+                f"{format_euro(quote.hourly_rate)} = {format_euro(total)}.",
                 field="amount",
             )
     if not quote.text.strip() and not quote.has_document:

@@ -421,7 +421,7 @@ def check_transition(
             elif product_code in QUOTE_PRODUCT_CODES:
                 message += "; producten met code 2, 4 en 5 beginnen met een offerte"
             return IllegalTransition(
-                message + " (R-TRJ-1).",
+                message + ".",
                 state=state,
                 action=action,
                 reason=RefusalReason.WRONG_PRODUCT_CODE,

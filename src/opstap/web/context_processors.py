@@ -4,7 +4,9 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
+
+from opstap.core.access import may_open
 
 from .navigation import NAV_ITEMS
 
@@ -14,12 +16,9 @@ def opstap(request: HttpRequest) -> dict[str, Any]:
     nav: list[dict[str, Any]] = []
     if user.is_authenticated:
         for item in NAV_ITEMS:
-            if not user.has_opstap_perm(item.perm):
+            if not may_open(user, item.url_name):
                 continue
-            try:
-                url = reverse(item.url_name)
-            except NoReverseMatch:
-                continue
+            url = reverse(item.url_name)
             nav.append(
                 {
                     "label": item.label,

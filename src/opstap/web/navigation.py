@@ -1,4 +1,10 @@
-"""Navigation per role, as data: an item is shown when the user holds its permission.
+"""Navigation per role, as data: an item is shown when the user may open its page.
+
+There is one declaration of who may open a page: the view's own `permission_required(...)`
+(read through `opstap.core.access.may_open`). A menu item therefore names only its label and
+URL; it can never offer a page that answers 403, and a change of a view's permission moves the
+menu with it (issue 14: "Betaalbatches" was linked for roles that then got a 403). The test
+`web/tests/test_navigation.py` checks every role's menu against the access registry.
 
 Apps add their entries here (one line each); order is the order in the menu.
 """
@@ -7,38 +13,39 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from opstap.core.roles import Perm
-
 
 @dataclass(frozen=True)
 class NavItem:
     label: str
     url_name: str
-    perm: str
+    #: Deprecated and ignored: who may open the page is the view's declaration. Kept so that
+    #: an entry written as (label, url, perm) still works; the navigation test checks that
+    #: such a perm agrees with the view.
+    perm: str | None = None
 
 
 NAV_ITEMS: list[NavItem] = [
-    NavItem("Start", "web:home", Perm.HOME_VIEW),
-    NavItem("Meldingen", "notifications:list", Perm.HOME_VIEW),
-    NavItem("Audittrail", "audit:list", Perm.AUDIT_VIEW),
-    NavItem("Mijn caseload", "clients:caseload", Perm.CLIENT_VIEW),
-    NavItem("Caseloadgrootte", "clients:caseload_sizes", Perm.CLIENT_CASELOAD_STATS),
-    NavItem("Klanten importeren", "clients:import", Perm.CLIENT_IMPORT),
-    NavItem("Instrumentengids", "guide:search", Perm.PRODUCT_SEARCH),
-    NavItem("Aanbieders", "providers:list", Perm.PROVIDER_VIEW),
-    NavItem("Prestatie-indicatoren", "indicators:overview", Perm.PROVIDER_VIEW),
-    NavItem("Social return", "social_return:overview", Perm.SOCIAL_RETURN_VIEW),
-    NavItem("Financiën", "finance:index", Perm.FINANCE_VIEW),
-    NavItem("Sturing", "kpis:dashboard", Perm.STEERING_VIEW),
-    NavItem("KPI-doelen", "kpis:targets", Perm.ADMIN_CONFIGURE),
-    NavItem("Trajecten", "trajectories:list", Perm.TRAJECTORY_VIEW),
-    NavItem("Mijn termijnen", "trajectories:deadlines", Perm.TRAJECTORY_VIEW),
-    NavItem("Facturen", "invoices:list", Perm.INVOICE_VIEW),
-    NavItem("Betaalbatches", "invoices:batches", Perm.INVOICE_APPROVE),
-    NavItem("Reiskosten", "invoices:travel", Perm.TRAJECTORY_ORDER),
-    NavItem("Mijn Opstap", "portal:home", Perm.PORTAL_VIEW),
-    NavItem("Inzageverzoeken", "access_requests:list", Perm.ACCESS_REQUEST_HANDLE),
-    NavItem("CBS-statistiek (SRG)", "reporting:srg_list", Perm.SRG_DELIVER),
-    NavItem("Bewaartermijnen", "retention:page", Perm.RETENTION_MANAGE),
-    NavItem("Mijn gegevens opvragen", "access_requests:portal_list", Perm.PORTAL_VIEW),
+    NavItem("Start", "web:home"),
+    NavItem("Mijn Opstap", "portal:home"),
+    NavItem("Meldingen", "notifications:list"),
+    NavItem("Mijn caseload", "clients:caseload"),
+    NavItem("Mijn termijnen", "trajectories:deadlines"),
+    NavItem("Trajecten", "trajectories:list"),
+    NavItem("Instrumentengids", "guide:search"),
+    NavItem("Facturen", "invoices:list"),
+    NavItem("Betaalbatches", "invoices:batches"),
+    NavItem("Reiskosten", "invoices:travel"),
+    NavItem("Aanbieders", "providers:list"),
+    NavItem("Prestatie-indicatoren", "indicators:overview"),
+    NavItem("Social return", "social_return:overview"),
+    NavItem("Sturing", "kpis:dashboard"),
+    NavItem("Financiën", "finance:index"),
+    NavItem("Caseloadgrootte", "clients:caseload_sizes"),
+    NavItem("Inzageverzoeken", "access_requests:list"),
+    NavItem("Klanten importeren", "clients:import"),
+    NavItem("KPI-doelen", "kpis:targets"),
+    NavItem("CBS-statistiek (SRG)", "reporting:srg_list"),
+    NavItem("Bewaartermijnen", "retention:page"),
+    NavItem("Audittrail", "audit:list"),
+    NavItem("Mijn gegevens opvragen", "access_requests:portal_list"),
 ]

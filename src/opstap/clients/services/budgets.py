@@ -19,7 +19,7 @@ from opstap.clients.models import (
 )
 from opstap.clients.selectors import budget_summary
 from opstap.core.actor import Actor
-from opstap.core.money import parse_amount
+from opstap.core.money import format_euro, parse_amount
 from opstap.core.roles import Perm
 
 from .clients import client_event_record
@@ -67,7 +67,7 @@ def budget_spending_record(
         status=SpendingStatus.PENDING if over else SpendingStatus.APPROVED,
         created_by=actor,
     )
-    text = f"Maatwerkbudget: € {value} voor {purpose}"
+    text = f"Maatwerkbudget: {format_euro(value)} voor {purpose}"
     if over:
         text += " (boven budget, wacht op tweede goedkeuring)"
     client_event_record(
@@ -104,7 +104,7 @@ def budget_spending_decide(
         client=spending.client,
         kind=ClientEventKind.BUDGET,
         summary=(
-            f"Uitgave € {spending.amount} ({spending.purpose}) "
+            f"Uitgave {format_euro(spending.amount)} ({spending.purpose}) "
             + ("goedgekeurd door tweede beoordelaar" if approve else "afgewezen")
         ),
         actor=actor,

@@ -5,6 +5,10 @@
     {{ share|nl_percent }}     28,4%
     {{ day|nl_date }}          03-12-2026     {{ moment|nl_datetime }}  03-12-2026 14:05
 
+Links only to pages the user may open (the view's own declaration, `core.access.may_open`):
+
+    {% may_open "invoices:batches" as show %}{% if show %}<a ...>{% endif %}
+
 An empty value gives an empty text, as Django's own filters do (add ``|default:"—"`` where
 the page wants a dash); a value that is no number is shown as it is (never a 500).
 """
@@ -19,6 +23,7 @@ from django import template
 from django.utils import timezone
 
 from opstap.core import dutch, money
+from opstap.core.access import may_open as _may_open
 
 register = template.Library()
 
@@ -70,3 +75,9 @@ def nl_datetime(value: Any) -> str:
         local = timezone.localtime(value) if timezone.is_aware(value) else value
         return dutch.format_datetime(local)
     return nl_date(value)
+
+
+@register.simple_tag(takes_context=True)
+def may_open(context: Any, url_name: str, *args: Any) -> bool:
+    request = context.get("request")
+    return request is not None and _may_open(request.user, url_name, *args)

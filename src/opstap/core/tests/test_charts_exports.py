@@ -6,10 +6,19 @@ import datetime as dt
 import io
 from decimal import Decimal
 
+import pytest
 from openpyxl import load_workbook
 
-from opstap.core.charts import Bar, horizontal_bars, render_svg
-from opstap.core.exports import MONEY, Sheet, XCell, csv_bytes, report_xlsx, xlsx_bytes
+from opstap.core.charts import Bar, horizontal_bars, nice_ticks, render_svg
+from opstap.core.exports import (
+    MONEY,
+    Sheet,
+    XCell,
+    csv_bytes,
+    report_pdf,
+    report_xlsx,
+    xlsx_bytes,
+)
 from opstap.core.reports import Cell, Chart, Report, Series, Table
 
 
@@ -69,6 +78,70 @@ def test_report_xlsx_writes_percentages_as_fractions() -> None:
     assert wb["Per jaar"]["B3"].value == 0.25 and wb["Per jaar"]["B3"].number_format == "0.00%"
 
 
-def test_csv_for_other_systems() -> None:
-    data = csv_bytes(("Datum", "Bedrag", "Leeg"), [(dt.date(2026, 12, 3), Decimal("1.5"), None)])
-    assert data.decode("utf-8-sig") == "Datum;Bedrag;Leeg\r\n2026-12-03;1.50;\r\n"
+def test_csv_for_dutch_excel() -> None:
+    """Issue 14: `;`, decimal comma, dd-mm-jjjj, UTF-8 with BOM (Dutch Excel reads 1.50 as
+    150 or as a date; it reads 1500,25 as the number)."""
+    data = csv_bytes(
+        ("Datum", "Bedrag", "Leeg", "Tekst"),
+        [(dt.date(2026, 12, 3), Decimal("1500.25"), None, "€ en é")],
+    )
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert data.decode("utf-8-sig") == ("Datum;Bedrag;Leeg;Tekst\r\n03-12-2026;1500,25;;€ en é\r\n")
+
+
+def test_sheet_names_are_whole_words_and_unique() -> None:
+    """Issue 14: sheet names were cut mid-word at 28 characters."""
+    long = "Uitgaven per gemeente en instrument (prognose)"
+    report = Report(
+        "Model",
+        tables=(
+            Table(long, ("A",), ((Cell("x"),),)),
+            Table(long, ("A",), ((Cell("y"),),)),
+        ),
+    )
+    names = load_workbook(io.BytesIO(report_xlsx(report))).sheetnames
+    assert names == ["Samenvatting", "Uitgaven per gemeente en", "Uitgaven per gemeente en 2"]
+    assert all(len(n) <= 31 for n in names)
+
+
+def test_report_pdf_prints_every_column_and_titles_its_charts() -> None:
+    """Issue 14: the business-case PDF dropped every column after the fifth; charts had no
+    title. Checked from the PDF's own text."""
+    from pypdf import PdfReader
+
+    headers = tuple(f"Kolom{i}" for i in range(1, 12))
+    row = tuple(Cell(Decimal("1234567.89"), "money") for _ in headers)
+    report = Report(
+        "Businesscase",
+        tables=(Table("Per jaar", headers, (row,)),),
+        charts=(Chart("Netto resultaat per jaar", "bar", ("2026",), (Series("A", (1.0,)),)),),
+    )
+    organisation = type("Org", (), {"name": "RSD de Liemers"})()
+    reader = PdfReader(io.BytesIO(report_pdf(report, organisation=organisation)))
+    text = " ".join((p.extract_text() or "") for p in reader.pages)
+    compact = text.replace("\n", " ")
+    for header in headers:
+        assert header in compact, header
+    assert compact.count("€ 1.234.567,89") == len(headers)
+    assert "Netto resultaat per jaar" in compact
+    box = reader.pages[0].mediabox
+    assert box.width > box.height  # landscape for a wide table
+
+
+@pytest.mark.parametrize(
+    ("lo", "hi", "whole", "ticks"),
+    [
+        (0, 3, True, [0, 1, 2, 3]),  # issue 14 read "0, 1, 2, 2, 3"
+        (0, 1, True, [0, 1]),
+        (0, 28.4, False, [0, 10, 20, 30]),
+        (-1_000_000, 1_000_000, False, [-1_000_000, -500_000, 0, 500_000, 1_000_000]),
+    ],
+)
+def test_axis_ticks_are_round_and_distinct(
+    lo: float, hi: float, whole: bool, ticks: list[float]
+) -> None:
+    got = nice_ticks(lo, hi, whole=whole)
+    assert got == ticks
+    assert len(set(got)) == len(got)
+    svg = str(render_svg(Chart("T", "bar", ("a",), (Series("s", (float(hi),)),), unit="int")))
+    assert 'font-size="13"' in svg

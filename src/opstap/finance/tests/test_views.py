@@ -186,28 +186,31 @@ def test_premium_scheme_switch(client: Client, policy: User) -> None:
 
 
 def test_pdf_is_a4_council_layout(policy: User) -> None:
-    """R-INT-4: the PDF is A4 portrait with the organisation's letterhead."""
-    from weasyprint import HTML
+    """R-INT-4, issue 14: the business-case PDF is A4 with the organisation's letterhead,
+    printed landscape because its table is wide, and it renders every column (checked from
+    the PDF's own text: it used to drop every column after "Besparing jaar 1")."""
+    import io
 
-    from opstap.core.charts import render_svg
-    from opstap.core.exports import render_to_string
+    from pypdf import PdfReader
+
+    from opstap.core.exports import report_pdf
 
     inputs = CALCULATORS["business_case"].defaults()
     _result, report = CALCULATORS["business_case"].run(inputs)
-    html = render_to_string(
-        "core/report_pdf.html",
-        {
-            "report": report,
-            "charts": [render_svg(c) for c in report.charts],
-            "organisation": policy.organisation,
-            "scenario_name": "Test",
-        },
-    )
-    document = HTML(string=html).render()
-    first = document.pages[0]
-    # A4 = 210 x 297 mm = 793.7 x 1122.5 CSS px
-    assert round(first.width) == 794 and round(first.height) == 1123
-    assert "RSD de Liemers" in html and "847.500,00" in html
+    reader = PdfReader(io.BytesIO(report_pdf(report, organisation=policy.organisation)))
+    box = reader.pages[0].mediabox
+    # A4 landscape = 297 x 210 mm = 841.9 x 595.3 pt
+    assert (round(float(box.width)), round(float(box.height))) == (842, 595)
+    text = " ".join((page.extract_text() or "") for page in reader.pages)
+    words = " ".join(text.split())
+    assert "RSD de Liemers" in words and "847.500,00" in words
+    for table in report.tables:
+        for header in table.headers:
+            assert " ".join(header.split()) in words or all(
+                part in words for part in header.split()
+            ), header
+    for chart in report.charts:
+        assert chart.title in words
 
 
 def test_home_panel_and_menu_for_policy_officer(

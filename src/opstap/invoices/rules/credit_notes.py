@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from opstap.core.errors import InvalidInputError
+from opstap.core.money import format_euro
 from opstap.invoices.money import ZERO, Totals
 
 
@@ -75,13 +76,14 @@ def check_credit_note(
         )
     if new.excl + new.vat != new.incl:
         raise CreditNoteError(
-            f"Creditnota {new.number}: € {new.excl} + btw € {new.vat} is niet € {new.incl}."
+            f"Creditnota {new.number}: {format_euro(new.excl)} + btw {format_euro(new.vat)} "
+            f"is niet {format_euro(new.incl)}."
         )
     left = remaining_on_invoice(invoice, [c for c in existing if c.number != new.number])
     if new.excl > left.excl or new.vat > left.vat or new.incl > left.incl:
         raise CreditNoteError(
-            f"Creditnota {new.number} (€ {new.incl} incl. btw) is hoger dan wat factuur "
-            f"{invoice.number} nog heeft (€ {left.incl} incl. btw)."
+            f"Creditnota {new.number} ({format_euro(new.incl)} incl. btw) is hoger dan wat factuur "
+            f"{invoice.number} nog heeft ({format_euro(left.incl)} incl. btw)."
         )
 
 

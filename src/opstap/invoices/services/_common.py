@@ -35,6 +35,7 @@ from opstap.invoices.payment_rules import (
     Reason,
 )
 from opstap.invoices.workflow import (
+    ACTION_LABELS_NL,
     IllegalInvoiceTransition,
     InvoiceAction,
     next_status,
@@ -89,9 +90,7 @@ def _money(value: Any, *, field: str, label: str, required: bool = True) -> Deci
     if not amount.is_finite():
         raise InvoiceError(f"{label.capitalize()} is geen geldig bedrag.", field=field)
     if amount != to_cents(amount):
-        raise InvoiceError(
-            f"{label.capitalize()} heeft meer dan twee decimalen (R-BILL-11).", field=field
-        )
+        raise InvoiceError(f"{label.capitalize()} heeft meer dan twee decimalen.", field=field)
     if abs(amount) >= Decimal("10000000000"):
         raise InvoiceError(f"{label.capitalize()} is te groot.", field=field)
     if amount < 0:  # amounts, rates, hours and distances are never negative (R-SEC-6)
@@ -136,6 +135,13 @@ def _reasons_json(reasons: Iterable[Reason]) -> list[dict[str, str]]:
     return [{"code": str(r.code), "message": r.message} for r in reasons]
 
 
+def _action_label(action: str) -> str:
+    """The Dutch words of an invoice event for the audit trail (issue 14: never `approve`)."""
+    if action in InvoiceAction._value2member_map_:
+        return ACTION_LABELS_NL[InvoiceAction(action)].lower()
+    return InvoiceEvent.OTHER_ACTION_LABELS_NL.get(action, action).lower()
+
+
 def _record(
     *,
     actor: Actor | None,
@@ -164,7 +170,7 @@ def _record(
         object_type="invoice",
         object_id=invoice.pk,
         client_id=invoice.client_id,
-        purpose=f"Factuur: {action}",
+        purpose=f"Factuur: {_action_label(action)}",
         changes=changes or {"status": [from_status or None, invoice.status]},
         organisation_id=invoice.organisation_id,
     )

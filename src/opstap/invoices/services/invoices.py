@@ -241,8 +241,7 @@ def _hold(actor: Actor, invoice: Invoice, original: Invoice, action: InvoiceActi
             Reason(
                 ReasonCode.DUPLICATE,
                 f"Dubbel: dezelfde mijlpaal (of hetzelfde factuurnummer) is al gedeclareerd met "
-                f"factuur {original.invoice_number}; aangehouden, nooit dubbel betaald "
-                "(R-BILL-10).",
+                f"factuur {original.invoice_number}; aangehouden, nooit dubbel betaald.",
             )
         ]
     )
@@ -298,7 +297,7 @@ def invoice_recheck(*, actor: Actor, invoice: Invoice) -> Invoice:
         if original is not None:
             raise InvoiceError(
                 f"Deze factuur blijft aangehouden: factuur {original.invoice_number} voor "
-                "dezelfde mijlpaal loopt nog (R-BILL-10).",
+                "dezelfde mijlpaal loopt nog.",
                 code="duplicate",
             )
         locked.duplicate_of = None
@@ -354,7 +353,7 @@ def invoice_confirm_substance(
         if adjusted is not None:
             if not adjustment_reason.strip():
                 raise InvoiceError(
-                    "Geef een reden voor het aangepaste bedrag (R-BILL-5).",
+                    "Geef een reden voor het aangepaste bedrag.",
                     field="adjustment_reason",
                 )
             substance["adjusted_amount_excl"] = str(adjusted)

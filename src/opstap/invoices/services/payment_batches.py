@@ -18,7 +18,7 @@ from django.utils import timezone
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log
 from opstap.core.actor import Actor, organisation_id_of
-from opstap.core.exports import MONEY, Sheet, XCell, csv_bytes, xlsx_bytes
+from opstap.core.exports import HEADER_FILL, MONEY, Sheet, XCell, csv_bytes, xlsx_bytes
 from opstap.invoices.models import (
     CreditNote,
     Invoice,
@@ -153,14 +153,34 @@ def _csv_bytes(rows: Sequence[tuple[Any, ...]]) -> bytes:
     return csv_bytes(EXPORT_COLUMNS, rows)
 
 
+#: Column widths of the payment-batch sheet (characters), in EXPORT_COLUMNS order.
+EXPORT_WIDTHS = (16, 11, 32, 18, 13, 13, 13, 30, 16, 12, 16)
+
+
 def _xlsx_bytes(rows: Sequence[tuple[Any, ...]]) -> bytes:
-    """Typed cells: dates as dates, euro amounts as numbers with a euro format."""
+    """The batch as Dutch Excel opens it (issue 14): a bold, frozen header row, column
+    widths, dates as dates, amounts as numbers with the euro format, and a totals row (values,
+    no formulas: nothing in an export is executed)."""
 
     def typed(v: Any) -> Any:
         return XCell(v, MONEY) if isinstance(v, Decimal | float | int) else v
 
+    money_columns = range(len(EXPORT_COLUMNS) - 3, len(EXPORT_COLUMNS))
+    totals = [sum((Decimal(row[i]) for row in rows), Decimal("0")) for i in money_columns]
+    header = [XCell(title, bold=True, wrap=True, fill=HEADER_FILL) for title in EXPORT_COLUMNS]
+    total_row = [
+        XCell("Totaal", bold=True),
+        *([""] * (len(EXPORT_COLUMNS) - 4)),
+        *(XCell(total, MONEY, bold=True) for total in totals),
+    ]
     body = ([typed(v) for v in row] for row in rows)
-    return xlsx_bytes([Sheet("Betaalbatch", itertools.chain([list(EXPORT_COLUMNS)], body))])
+    sheet = Sheet(
+        "Betaalbatch",
+        itertools.chain([header], body, [total_row]),
+        widths=dict(enumerate(EXPORT_WIDTHS, start=1)),
+        freeze="A2",
+    )
+    return xlsx_bytes([sheet])
 
 
 @transaction.atomic

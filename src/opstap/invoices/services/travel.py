@@ -12,6 +12,7 @@ from django.db import transaction
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log
 from opstap.core.actor import Actor
+from opstap.core.dutch import parse_date
 from opstap.core.money import parse_amount
 from opstap.core.roles import Perm, RoleCode
 from opstap.invoices.models import (
@@ -41,7 +42,8 @@ def attended_dates(trajectory: Trajectory) -> set[dt.date]:
 
 
 def trip_lines_parse(text: str) -> list[TripInput]:
-    """Trips typed one per line as `JJJJ-MM-DD km-enkele-reis bedrag` (comma or point), as on
+    """Trips typed one per line as `dd-mm-jjjj km-enkele-reis bedrag` (also jjjj-mm-dd; comma
+    or point), as on
     the staff page and in the portal; a Dutch message names the first bad line."""
     trips: list[TripInput] = []
     for number, line in enumerate((text or "").splitlines(), 1):
@@ -49,16 +51,19 @@ def trip_lines_parse(text: str) -> list[TripInput]:
             continue
         parts = line.split()
         try:
+            day = parse_date(parts[0])
+            if day is None:
+                raise ValueError(parts[0])
             trips.append(
                 TripInput(
-                    dt.date.fromisoformat(parts[0]),
+                    day,
                     parse_amount(parts[1]),
                     parse_amount(parts[2]),
                 )
             )
         except (IndexError, ValueError, ArithmeticError) as exc:
             raise InvoiceError(
-                f"Rit {number}: gebruik 'JJJJ-MM-DD km bedrag'.", field="trips"
+                f"Rit {number}: gebruik 'dd-mm-jjjj km bedrag'.", field="trips"
             ) from exc
     if not trips:
         raise InvoiceError("Voer minstens één rit in.", field="trips")

@@ -215,13 +215,13 @@ def evaluation_close(
     if outcome == EvaluationOutcome.PRODUCT_ENDED:
         if product is None or product.provider_id != evaluation.provider_id:
             raise ProviderError("Kies het product van deze aanbieder dat eindigt.")
-        product_end(actor=actor, product=product, reason="Na evaluatie (R-NET-9).")
+        product_end(actor=actor, product=product, reason="Na evaluatie.")
     if outcome == EvaluationOutcome.RELATIONSHIP_ENDED:
         provider_end_participation(
             actor=actor,
             provider=evaluation.provider,
             ended_on=closed_on,
-            reason="Na evaluatie (R-NET-9).",
+            reason="Na evaluatie.",
         )
     evaluation.status = EvaluationStatus.CLOSED
     evaluation.outcome = outcome

@@ -32,3 +32,29 @@
   document.body.addEventListener("htmx:afterRequest", schedule);
   schedule();
 })();
+
+// Reflow at 320 px (WCAG 1.4.10, issue 14): a data table keeps its two dimensions and scrolls
+// inside its own region instead of making the whole page scroll sideways. The region can be
+// reached with the keyboard (tabindex) and is named after the table's caption.
+(function () {
+  "use strict";
+  function wrapTables(root) {
+    var tables = (root || document).querySelectorAll("main table");
+    for (var i = 0; i < tables.length; i++) {
+      var table = tables[i];
+      var parent = table.parentElement;
+      if (!parent || parent.classList.contains("opstap-table-scroll")) { continue; }
+      var wrapper = document.createElement("div");
+      wrapper.className = "opstap-table-scroll";
+      wrapper.setAttribute("tabindex", "0");
+      wrapper.setAttribute("role", "region");
+      var caption = table.querySelector("caption");
+      var name = caption ? caption.textContent.trim() : "";
+      wrapper.setAttribute("aria-label", name || "Tabel");
+      parent.insertBefore(wrapper, table);
+      wrapper.appendChild(table);
+    }
+  }
+  wrapTables(document);
+  document.body.addEventListener("htmx:afterSwap", function (event) { wrapTables(event.target); });
+})();

@@ -66,7 +66,7 @@ def _check_rotonde(
         names = ", ".join(ROTONDE_LABELS_NL[e] for e in skipped)
         raise TrajectoryError(
             f"U slaat een eerdere afslag van de participatierotonde over ({names}); "
-            "geef aan waarom (R-LAD-4).",
+            "geef aan waarom.",
             field="rotonde_skip_reason",
         )
 

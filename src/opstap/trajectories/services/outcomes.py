@@ -144,7 +144,7 @@ def outcomes_check_durability(*, on: dt.date | None = None) -> int:
                 body=(
                     f"De plaatsing bij {outcome.employer} begon op "
                     f"{outcome.placement_start:%d-%m-%Y}; 6 maanden zijn verstreken. Bevestig "
-                    "of de klant nog werkt (R-TRJ-7)."
+                    "of de klant nog werkt."
                 ),
             )
             outcome.durability_asked_on = on

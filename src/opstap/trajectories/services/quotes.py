@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from opstap.core.money import format_euro
 from opstap.core.roles import RoleCode
 from opstap.trajectories import handoffs
 from opstap.trajectories import price_terms as pt
@@ -251,7 +252,10 @@ def quote_revise(
         from_state=locked.state,
         reason=text.strip(),
         payload=payload,
-        summary=f"Traject {locked.product.name}: herziene offerte ingediend (€ {quote.amount})",
+        summary=(
+            f"Traject {locked.product.name}: herziene offerte "
+            f"ingediend ({format_euro(quote.amount)})"
+        ),
     )
     handoff_notify(
         event=handoffs.REVISED_QUOTE_SUBMITTED,

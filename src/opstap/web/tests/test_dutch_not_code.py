@@ -1,0 +1,301 @@
+"""Issue 14, "Dutch only, one format": every page a role can open in the demo, and every
+export offered there, shows Dutch — no rule ids, no English workflow codes or internal codes,
+money as `€ 1.500,00`, dates as `03-12-2026`.
+
+The pages are discovered, not listed: for each role, every page without parameters the role
+holds the permission for (from the URL conf and the views' access declarations, like the access
+matrix), then every link on those pages, breadth first, a few per URL pattern. Pages that other
+apps add are walked once they are in the URL conf or linked. Exports (CSV, xlsx, PDF) reached
+that way are opened and checked the same way (openpyxl for xlsx, the PDF's own text for PDF).
+
+The demo is built once for the module on DEMO_TODAY with the clock stopped there.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections import Counter, deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import urldefrag, urlsplit
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import Resolver404, resolve
+
+from opstap.accounts.models import User
+from opstap.accounts.tests.endpoints import url_endpoints
+from opstap.conftest import DEMO_TODAY
+from opstap.core.access import check_perm
+
+from .dutch_checks import cell_findings, findings, visible_text
+
+#: One demo user per role (the team lead combines two roles).
+ROLE_USERS = (
+    "klantmanager",
+    "teamleider",
+    "inkomenscoach",
+    "contractmanager",
+    "beleid",
+    "administratie",
+    "beheerder",
+    "auditor",
+    "aanbieder-a",
+    "inwoner",
+)
+PER_PATTERN = 3  # distinct paths walked per URL pattern (list pages with filters, details)
+MAX_PAGES = 400  # per role; a guard against an endless link space, never reached in the demo
+SKIP_PREFIXES = ("/api/", "/beheer/", "/static/", "/media/", "/account/uitloggen")
+_HREF = re.compile(r"""<a\b[^>]*\bhref=["']([^"'#][^"']*)["']""", re.I)
+pytestmark = pytest.mark.django_db  # the test database; the demo is built once per module
+
+EXPORT_TYPES = {
+    "text/csv": "csv",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+    "application/pdf": "pdf",
+}
+
+
+@pytest.fixture(scope="module")
+def demo_site(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+    """The demo organisation, built once for the walk and rolled back afterwards."""
+    import time_machine
+
+    from opstap.demo import generator
+
+    moment = dt.datetime.combine(DEMO_TODAY, dt.time(10, 0), tzinfo=ZoneInfo("Europe/Amsterdam"))
+    with (
+        time_machine.travel(moment, tick=False),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
+        generator.build(scale="demo", today=DEMO_TODAY, log=lambda _msg: None)
+        yield
+        transaction.set_rollback(True)
+
+
+@dataclass
+class Walk:
+    pages: int = 0
+    exports: Counter[str] = field(default_factory=Counter)
+    problems: list[str] = field(default_factory=list)
+
+
+def _seed_paths(user: User) -> list[str]:
+    """Every parameterless page the role holds the permission for."""
+    out = []
+    for ep in url_endpoints():
+        if ep.kind != "page" or ep.has_params or ep.path is None or ep.public:
+            continue
+        if ep.path.startswith(SKIP_PREFIXES) or ep.declaration is None:
+            continue
+        if check_perm(user, *ep.required):
+            out.append(ep.path)
+    return sorted(set(out))
+
+
+def _route(path: str) -> str | None:
+    try:
+        return resolve(urlsplit(path).path).route
+    except Resolver404:
+        return None
+
+
+def _check_export(kind: str, content: bytes, where: str) -> list[str]:
+    problems: list[str] = []
+    if kind == "csv":
+        if not content.startswith(b"\xef\xbb\xbf"):
+            problems.append(f"{where}: CSV without UTF-8 BOM")
+        text = content.decode("utf-8-sig")
+        rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+        if rows and len(rows[0]) < 2:
+            problems.append(f"{where}: CSV not separated by ';'")
+        found = cell_findings(cell for row in rows for cell in row)
+    elif kind == "xlsx":
+        from openpyxl import load_workbook
+
+        wb = load_workbook(io.BytesIO(content))
+        found = cell_findings(
+            cell.value for ws in wb.worksheets for row in ws.iter_rows() for cell in row
+        )
+        found += cell_findings(ws.title for ws in wb.worksheets)
+    else:
+        from pypdf import PdfReader
+
+        reader = PdfReader(io.BytesIO(content))
+        found = findings("\n".join(page.extract_text() or "" for page in reader.pages))
+    problems.extend(f"{where}: {k}: {s!r}" for k, s in dict.fromkeys(found))
+    return problems
+
+
+class _Forms(HTMLParser):
+    """The POST forms of a page that offer a download (a submit button `action=xlsx|pdf|csv`,
+    as the finance models have), with the values the form would send as it stands."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.forms: list[tuple[str, dict[str, str], list[str]]] = []
+        self._form: tuple[str, dict[str, str], list[str]] | None = None
+        self._select: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form" and a.get("method", "").lower() == "post":
+            self._form = (a.get("action", ""), {}, [])
+            self.forms.append(self._form)
+        if self._form is None:
+            return
+        fields, buttons = self._form[1], self._form[2]
+        name = a.get("name", "")
+        if tag == "button" or (tag == "input" and a.get("type") == "submit"):
+            if name == "action" and a.get("value") in {"xlsx", "pdf", "csv"}:
+                buttons.append(a["value"])
+        elif tag == "input" and name:
+            kind = a.get("type", "text")
+            if kind in {"checkbox", "radio"}:
+                if "checked" in a:
+                    fields[name] = a.get("value", "on")
+            elif kind not in {"file", "button", "reset"}:
+                fields[name] = a.get("value", "")
+        elif tag == "select" and name:
+            self._select = name
+        elif tag == "option" and self._select:
+            if self._select not in fields or "selected" in a:
+                fields[self._select] = a.get("value", "")
+        elif tag == "textarea" and name:
+            self._textarea = name
+            fields[name] = ""
+
+    def handle_data(self, data: str) -> None:
+        if self._form is not None and self._textarea:
+            self._form[1][self._textarea] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._form = None
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+
+def export_forms(html: str) -> list[tuple[str, dict[str, str]]]:
+    parser = _Forms()
+    parser.feed(html)
+    return [
+        (action, {**fields, "action": button})
+        for action, fields, buttons in parser.forms
+        for button in buttons
+    ]
+
+
+def walk_role(username: str) -> Walk:
+    user = User.objects.get(username=username)
+    client = Client()
+    client.force_login(user)
+    result = Walk()
+    queue: deque[tuple[str, str]] = deque(("(startpagina)", p) for p in ["/", *_seed_paths(user)])
+    seen: set[str] = set()
+    per_route: Counter[str] = Counter()
+    while queue and result.pages < MAX_PAGES:
+        source, path = queue.popleft()
+        if path in seen:
+            continue
+        seen.add(path)
+        route = _route(path)
+        if route is None:
+            continue
+        per_route[route] += 1
+        if per_route[route] > PER_PATTERN:
+            continue
+        response = client.get(path)
+        where = f"{username} {path}"
+        status = response.status_code
+        if status >= 500:
+            result.problems.append(f"{where}: server error {status}")
+            continue
+        if status in (401, 403) and source != "(startpagina)":
+            result.problems.append(f"{where}: linked from {source} but refused ({status})")
+            continue
+        if status != 200:
+            continue
+        content_type = response.get("Content-Type", "").split(";")[0].strip()
+        kind = EXPORT_TYPES.get(content_type)
+        if kind:
+            result.exports[kind] += 1
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            result.problems.extend(_check_export(kind, body, where))
+            continue
+        if content_type != "text/html":
+            continue
+        result.pages += 1
+        html = response.content.decode()
+        result.problems.extend(
+            f"{where}: {k}: {s!r}" for k, s in dict.fromkeys(findings(visible_text(html)))
+        )
+        for action, data in export_forms(html):
+            posted = client.post(action or path, data)
+            kind = EXPORT_TYPES.get(posted.get("Content-Type", "").split(";")[0].strip())
+            if posted.status_code >= 500 or kind is None:
+                result.problems.append(f"{where}: export {data.get('action')} gave {posted}")
+                continue
+            result.exports[kind] += 1
+            result.problems.extend(_check_export(kind, posted.content, f"{where} ({kind})"))
+        for href in _HREF.findall(html):
+            target = urldefrag(href.replace("&amp;", "&"))[0]
+            if not target.startswith("/") or target.startswith("//"):
+                continue
+            if target.startswith(SKIP_PREFIXES) or target in seen:
+                continue
+            queue.append((path, target))
+    return result
+
+
+@pytest.mark.parametrize("username", ROLE_USERS)
+def test_every_page_and_export_of_a_role_speaks_dutch(demo_site: None, username: str) -> None:
+    """Issue 14 (R-POR-3 plain language; house style of money and dates): walk every page
+    and export the role can reach in the demo and report what is code, not Dutch."""
+    result = walk_role(username)
+    assert result.pages >= 3, f"{username}: only {result.pages} pages walked"
+    assert result.problems == [], "\n".join(result.problems[:200])
+
+
+def test_the_walk_reaches_the_exports(demo_site: None) -> None:
+    """The walk really opens exports: the policy officer's reports offer xlsx and PDF (the KPI
+    council report by link, the finance models by their download buttons), and once the
+    finance clerk has composed and exported a payment batch, its CSV and xlsx. So a broken
+    export cannot hide; every one of them passes the same checks."""
+    from opstap.invoices import services as invoice_services
+
+    policy = walk_role("beleid")
+    assert policy.exports["xlsx"] >= 5 and policy.exports["pdf"] >= 5, policy.exports
+    assert policy.problems == [], "\n".join(policy.problems[:100])
+    clerk_user = User.objects.get(username="administratie")
+    batch = invoice_services.payment_batch_create(actor=clerk_user)
+    invoice_services.payment_batch_export(actor=clerk_user, batch=batch)
+    clerk = walk_role("administratie")
+    assert clerk.exports["csv"] and clerk.exports["xlsx"], clerk.exports
+    assert clerk.problems == [], "\n".join(clerk.problems[:100])
+
+
+def test_the_checks_catch_code() -> None:
+    """The checks themselves fail on what issue 14 found (so a green walk means something)."""
+    bad = (
+        "Status: submit / check / approve — geen_passende_mijlpaal; case_manager opende "
+        "trajectory 311; zie R-KPI-1; € 1500,00 en € 1255.00 en 28.39; 2026-06-01; Dec. 3, 2026"
+    )
+    kinds = Counter(kind for kind, _ in findings(bad))
+    assert kinds["rule-id"] == 1
+    assert kinds["code"] >= 3  # geen_passende_mijlpaal, case_manager, trajectory 311
+    assert kinds["money"] >= 3
+    assert kinds["date"] == 2
+    good = "Goedgekeurd op 03-12-2026 14:05: € 1.500,00 en € -12,50; WCAG 2.1; 1.035 klanten"
+    assert findings(good) == []

@@ -326,7 +326,8 @@ def srg_delivery_build(delivery_id: int) -> str:
             tempfile.TemporaryFile() as out,
             tempfile.TemporaryFile() as report_bin,
         ):
-            report = io.TextIOWrapper(report_bin, encoding="utf-8", newline="")
+            # UTF-8 with BOM: Dutch Excel opens it with é and € intact (issue 14)
+            report = io.TextIOWrapper(report_bin, encoding="utf-8-sig", newline="")
             writer = csv.writer(report, delimiter=";")
             writer.writerow(["kenmerk", "ernst", "bevinding"])
 

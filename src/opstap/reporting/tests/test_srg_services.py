@@ -147,7 +147,9 @@ def test_hand_counted_month(
     bsn = m["a"].client.bsn
     assert any(r[2:11] == bsn for r in records)
     # The validation report names the two left-out records, in Dutch.
-    report = delivery.report.open("rb").read().decode("utf-8")
+    raw_report = delivery.report.open("rb").read()
+    assert raw_report.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM for Dutch Excel (issue 14)
+    report = raw_report.decode("utf-8-sig")
     assert f"T{m['i'].pk};blokkerend;Geen SRG-code" in report
     assert f"T{m['j'].pk};blokkerend;Einddatum ligt vóór de begindatum" in report
     # Kept with its checksum: SHA-256 of the stored bytes.

@@ -735,7 +735,7 @@ EXCLUDED_MODELS: dict[str, str] = {
         "bedragen, status en betaaldatum staan in 'invoices'."
     ),
     "retention.LegalHold": (
-        "Interne registratie van een bewaarplicht bij een lopende procedure (R-SEC-4); de "
+        "Interne registratie van een bewaarplicht bij een lopende procedure; de "
         "procedure zelf loopt via de behandelaar, die de klant daarover informeert."
     ),
     "retention.RetentionDone": (

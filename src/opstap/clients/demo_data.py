@@ -490,6 +490,59 @@ def _showcase(ctx: Any) -> None:
         budget_spending_record(actor=km, client=client, amount="350.00", purpose="Opleiding VCA")
     _income_coach_assignments(ctx)
     _support_consent(ctx)
+    _brp_demo(ctx)
+
+
+def _brp_demo(ctx: Any) -> None:
+    """R-INT-3 in the demo, through the local BRP stand-in (started here on a free loopback
+    port). It serves the standard's test persons and, as the demo's BRP, two of
+    klantmanager's clients: one now registered in Rotterdam, one deceased. klantmanager looks
+    up test person Marie Verstraten as for a registration (the prefill result is audited and
+    logged; the reference caseload of 1,976 clients stays as it is), and the daily check
+    signals the two clients to klantmanager (Meldingen, timeline)."""
+    from django.test.utils import override_settings
+
+    from .brp_standin import DEN_HAAG, ROTTERDAM, TEST_PERSONS, StandinState, running_standin
+    from .services import brp_check_organisation, brp_lookup
+
+    km = ctx.users.get("klantmanager")
+    if km is None or ctx.scale != "demo":
+        return
+    org = ctx.organisation
+    mine = list(Client.objects.filter(organisation=org, case_manager=km).order_by("id")[10:12])
+    persons = dict(TEST_PERSONS)
+    for client, (where, died) in zip(
+        mine, [(ROTTERDAM, ""), (DEN_HAAG, "2026-10-02")], strict=False
+    ):
+        record: dict[str, Any] = {
+            "burgerservicenummer": client.bsn,
+            "naam": {"voornamen": client.first_name, "geslachtsnaam": client.last_name},
+            "geboorte": {"datum": {"type": "Datum", "datum": client.date_of_birth.isoformat()}},
+            "verblijfplaats": {
+                "type": "Adres",
+                "verblijfadres": {"officieleStraatnaam": "Coolsingel", "huisnummer": 40},
+            },
+            "gemeenteVanInschrijving": {"code": where[0], "omschrijving": where[1]},
+        }
+        if died:
+            record["overlijden"] = {"datum": {"type": "Datum", "datum": died}}
+        persons[client.bsn] = record
+    demo_link = override_settings(
+        OPSTAP_BRP_OIN="00000001000000000000",  # a made-up OIN for the demo
+        OPSTAP_BRP_API_KEY="",
+        OPSTAP_BRP_CERT="",
+    )
+    with (
+        running_standin(StandinState(persons=persons)) as (url, _state),
+        demo_link,
+        override_settings(OPSTAP_BRP_URL=url),
+    ):
+        person = brp_lookup(actor=km, bsn="999992041")
+        result = brp_check_organisation(organisation=org, on=ctx.today)
+    ctx.log(
+        f"BRP (stand-in): {person.first_name} {person.last_name} opgevraagd voor inschrijving; "
+        f"controle van {result.checked} klanten gaf {result.signals} signalen."
+    )
 
 
 def _support_consent(ctx: Any) -> None:

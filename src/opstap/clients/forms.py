@@ -8,6 +8,7 @@ from django import forms
 
 from opstap.accounts.models import User
 from opstap.core.roles import RoleCode
+from opstap.organisations.models import Municipality
 
 from .ladder import TRACK_LABELS_NL, UNIT_LABELS_NL
 from .models import LADDER_STEP_CHOICES, SUB_STATUS_CHOICES
@@ -234,3 +235,58 @@ class IncomeCoachAssignForm(forms.Form):
         super().__init__(*args, **kwargs)
         coach: Any = self.fields["coach"]
         coach.queryset = _income_coaches(organisation_id)
+
+
+class ClientRegisterForm(forms.Form):
+    """Register a client; "Gegevens ophalen uit de BRP" fills name, date of birth, address
+    and municipality from the BRP (R-INT-3) before the case manager saves."""
+
+    bsn = forms.CharField(
+        label="BSN",
+        max_length=11,
+        error_messages={"required": "Vul het BSN in."},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    client_number = forms.CharField(label="Klantnummer", max_length=30, required=False)
+    first_name = forms.CharField(label="Voornaam", max_length=100, required=False)
+    last_name_prefix = forms.CharField(label="Tussenvoegsel", max_length=20, required=False)
+    last_name = forms.CharField(label="Achternaam", max_length=150, required=False)
+    date_of_birth = forms.DateField(
+        label="Geboortedatum",
+        required=False,
+        help_text="Formaat dd-mm-jjjj.",
+        input_formats=["%d-%m-%Y", "%Y-%m-%d"],
+        error_messages={"invalid": "Vul een geldige datum in (dd-mm-jjjj)."},
+    )
+    street_address = forms.CharField(label="Straat en huisnummer", max_length=200, required=False)
+    postcode = forms.CharField(label="Postcode", max_length=7, required=False)
+    city = forms.CharField(label="Woonplaats", max_length=100, required=False)
+    municipality = forms.ModelChoiceField(
+        label="Gemeente", queryset=Municipality.objects.none(), required=False
+    )
+    ladder_step = forms.ChoiceField(label="Trede bij inschrijving", choices=LADDER_STEP_CHOICES)
+    brp_snapshot = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    REQUIRED_TO_SAVE = {
+        "client_number": "Vul het klantnummer in.",
+        "first_name": "Vul de voornaam in.",
+        "last_name": "Vul de achternaam in.",
+        "date_of_birth": "Vul de geboortedatum in.",
+        "municipality": "Kies de gemeente.",
+    }
+
+    def __init__(self, *args: Any, organisation_id: int | None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        qs = (
+            Municipality.objects.filter(organisation_id=organisation_id).order_by("name")
+            if organisation_id is not None
+            else Municipality.objects.none()
+        )
+        self.fields["municipality"].queryset = qs  # type: ignore[attr-defined]
+
+    def require_for_save(self) -> bool:
+        """The fields a save needs (a BRP lookup needs only the BSN)."""
+        for name, message in self.REQUIRED_TO_SAVE.items():
+            if not self.cleaned_data.get(name):
+                self.add_error(name, message)
+        return not self.errors

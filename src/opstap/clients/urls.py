@@ -5,6 +5,7 @@ from . import views
 app_name = "clients"
 urlpatterns = [
     path("", views.caseload, name="caseload"),
+    path("inschrijven/", views.register, name="register"),
     path("zoeken-op-bsn/", views.bsn_search, name="bsn_search"),
     path("caseloadgrootte/", views.caseload_sizes, name="caseload_sizes"),
     path("importeren/", views.import_start, name="import"),

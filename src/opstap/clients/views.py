@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.core import signing
 from django.core.paginator import Paginator
 from django.db import close_old_connections, transaction
 from django.http import HttpRequest, HttpResponse
@@ -22,16 +23,18 @@ from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log, audit_records_for_request
 from opstap.core.access import get_object_for_user, permission_required, scoped
 from opstap.core.actor import actor_of
+from opstap.core.errors import DomainError
 from opstap.core.forms import add_domain_error, service_action
 from opstap.core.roles import Perm, RoleCode
 from opstap.organisations.selectors import municipalities_of
 
-from . import selectors
+from . import brp, selectors, services
 from .budget import second_approver_refusal
 from .forms import (
     BsnSearchForm,
     BudgetSpendingForm,
     CaseloadFilterForm,
+    ClientRegisterForm,
     HandoverForm,
     ImportForm,
     IncomeCoachAssignForm,
@@ -208,6 +211,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
             "current_sort": filters.sort,
             "per_page": per_page,
             "page_sizes": PAGE_SIZES,
+            "can_register": request.user.has_opstap_perm(Perm.CLIENT_CHANGE),  # type: ignore[union-attr]
         },
     )
 
@@ -588,3 +592,142 @@ def import_commit_view(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(Perm.CLIENT_IMPORT)
 def import_undo_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _import_action(request, pk, "undo")
+
+
+# --- Registration with BRP prefill (R-INT-3) --------------------------------------------------
+
+_BRP_SALT = "opstap.clients.brp-prefill"
+
+
+def _entered(form: ClientRegisterForm) -> dict[str, str]:
+    data = form.cleaned_data
+    municipality = data.get("municipality")
+    dob = data.get("date_of_birth")
+    return {
+        "first_name": data.get("first_name") or "",
+        "last_name_prefix": data.get("last_name_prefix") or "",
+        "last_name": data.get("last_name") or "",
+        "date_of_birth": dob.isoformat() if dob else "",
+        "street_address": data.get("street_address") or "",
+        "postcode": data.get("postcode") or "",
+        "city": data.get("city") or "",
+        "municipality": municipality.cbs_code if municipality else "",
+    }
+
+
+def _shown(field: str, value: str, names: dict[str, str]) -> str:
+    """A value as the user reads it: dates dd-mm-jjjj, municipalities by name."""
+    if field == "date_of_birth" and value:
+        year, month, day = value.split("-")
+        return f"{day}-{month}-{year}"
+    if field == "municipality" and value:
+        return names.get(value, f"{value} (niet van deze organisatie)")
+    return value
+
+
+def _brp_prefill(
+    request: HttpRequest, form: ClientRegisterForm, organisation_id: int
+) -> tuple[ClientRegisterForm, list[dict[str, str]], str]:
+    """Look the BSN up; returns the form filled with the BRP's values, the differences with
+    what was typed, and a warning. Nothing is saved."""
+    person = services.brp_lookup(actor=actor_of(request), bsn=form.cleaned_data["bsn"])
+    values = brp.prefill_values(person)
+    municipalities = {m.cbs_code: m for m in municipalities_of(organisation_id)}
+    names = {code: m.name for code, m in municipalities.items()}
+    diffs = [
+        {
+            "label": d.label,
+            "entered": _shown(d.field, d.entered, names),
+            "brp": _shown(d.field, d.brp, names),
+        }
+        for d in brp.differences(_entered(form), values)
+    ]
+    data = {**{k: v for k, v in form.data.items()}, **{k: v for k, v in values.items() if v}}
+    data["bsn"] = person.bsn
+    own = municipalities.get(values["municipality"])
+    data["municipality"] = str(own.pk) if own else ""
+    data["brp_snapshot"] = signing.dumps({"bsn": person.bsn, "values": values}, salt=_BRP_SALT)
+    warning = ""
+    if person.deceased:
+        warning = "Let op: volgens de BRP is deze persoon overleden."
+    elif own is None and values["municipality"]:
+        warning = (
+            f"Let op: volgens de BRP woont deze persoon in {person.municipality_name}, buiten de "
+            "gemeenten van deze organisatie."
+        )
+    filled = ClientRegisterForm(data, organisation_id=organisation_id)
+    filled.is_valid()
+    return filled, diffs, warning
+
+
+def _snapshot(form: ClientRegisterForm) -> dict[str, str] | None:
+    """The BRP values the form was prefilled with (signed, for this BSN), or None."""
+    token = form.cleaned_data.get("brp_snapshot") or ""
+    if not token:
+        return None
+    try:
+        snap = signing.loads(token, salt=_BRP_SALT, max_age=60 * 60)
+    except signing.BadSignature:
+        return None
+    bsn = "".join(ch for ch in form.cleaned_data.get("bsn", "") if ch.isdigit())
+    return dict(snap["values"]) if snap.get("bsn") == bsn else None
+
+
+@permission_required(Perm.CLIENT_CHANGE)
+def register(request: HttpRequest) -> HttpResponse:
+    """Register a client; the BRP fills the personal data on request (R-INT-3)."""
+    user: Any = request.user
+    organisation_id = user.organisation_id
+    diffs: list[dict[str, str]] = []
+    warning = ""
+    prefilled = False
+    if request.method != "POST":
+        form = ClientRegisterForm(organisation_id=organisation_id)
+    else:
+        form = ClientRegisterForm(request.POST, organisation_id=organisation_id)
+        if form.is_valid() and request.POST.get("action") == "brp":
+            try:
+                form, diffs, warning = _brp_prefill(request, form, organisation_id)
+                prefilled = True
+            except brp.BrpError as exc:
+                form.add_error(None, exc.message)
+            except (ClientError, DomainError) as exc:
+                add_domain_error(form, exc)
+        elif form.is_valid() and form.require_for_save():
+            data = form.cleaned_data
+            try:
+                client = services.client_register(
+                    actor=actor_of(request),
+                    organisation=user.organisation,
+                    brp_values=_snapshot(form),
+                    bsn=data["bsn"],
+                    client_number=data["client_number"],
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    date_of_birth=data["date_of_birth"],
+                    municipality=data["municipality"],
+                    ladder_step=data["ladder_step"],
+                    case_manager=user if user.has_role(RoleCode.CASE_MANAGER) else None,
+                    last_name_prefix=data["last_name_prefix"],
+                    street_address=data["street_address"],
+                    postcode=data["postcode"],
+                    city=data["city"],
+                )
+            except ClientError as exc:
+                add_domain_error(form, exc)
+            else:
+                messages.success(request, f"{client.full_name} is ingeschreven.")
+                return redirect("clients:dossier", pk=client.pk)
+    return render(
+        request,
+        "clients/register.html",
+        {
+            "page_title": "Klant inschrijven",
+            "form": form,
+            "differences": diffs,
+            "warning": warning,
+            "prefilled": prefilled,
+            "brp_enabled": bool(getattr(settings, "OPSTAP_BRP_URL", ""))
+            and user.has_opstap_perm(Perm.BRP_LOOKUP),
+        },
+    )

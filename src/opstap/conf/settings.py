@@ -371,6 +371,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "opstap.providers.flag_inactive",
         "schedule": 24 * 60 * 60,
     },
+    "brp-check": {
+        "task": "opstap.clients.brp_check",
+        "schedule": crontab(hour=6, minute=30),  # daily: moved out or died (R-INT-3)
+    },
     "expire-access-exports": {
         "task": "opstap.access_requests.expire",
         "schedule": 60 * 60,  # also un-sticks compilations whose worker died
@@ -493,3 +497,14 @@ LOGGING = {
 }
 # Celery workers log through the same handlers (and so with the request id), not their own.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# BRP through Haal Centraal "BRP bevragen" (R-INT-3, docs/brp.md). Without a URL there is no
+# BRP link: registration is typed by hand and the daily check does nothing.
+OPSTAP_BRP_URL = env("OPSTAP_BRP_URL")
+OPSTAP_BRP_DOELBINDING = env("OPSTAP_BRP_DOELBINDING", "Participatiewet re-integratie")
+OPSTAP_BRP_OIN = env("OPSTAP_BRP_OIN")
+OPSTAP_BRP_API_KEY = env("OPSTAP_BRP_API_KEY")
+OPSTAP_BRP_CERT = env("OPSTAP_BRP_CERT")
+OPSTAP_BRP_KEY = env("OPSTAP_BRP_KEY")
+OPSTAP_BRP_CA_BUNDLE = env("OPSTAP_BRP_CA_BUNDLE")
+OPSTAP_BRP_TIMEOUT = float(env("OPSTAP_BRP_TIMEOUT", "5"))

@@ -131,6 +131,23 @@ class BsnSearchSerializer(serializers.Serializer[Any]):
     bsn = serializers.CharField(max_length=11, help_text="BSN (9 cijfers); alleen in de body.")
 
 
+class BrpPersonSerializer(serializers.Serializer[Any]):
+    """What the BRP says about a person (R-INT-3): only the fields Opstap uses."""
+
+    bsn = serializers.CharField(help_text="BSN.")
+    first_names = serializers.CharField(help_text="Voornamen volgens de BRP.")
+    first_name = serializers.CharField(help_text="Eerste voornaam (zoals Opstap die bewaart).")
+    last_name_prefix = serializers.CharField(help_text="Voorvoegsel, bijv. 'van der'.")
+    last_name = serializers.CharField(help_text="Geslachtsnaam.")
+    date_of_birth = serializers.DateField(allow_null=True, help_text="Geboortedatum (volledig).")
+    street_address = serializers.CharField(help_text="Straat en huisnummer.")
+    postcode = serializers.CharField(help_text="Postcode.")
+    city = serializers.CharField(help_text="Woonplaats.")
+    municipality_code = serializers.CharField(help_text="Gemeentecode (CBS, GM + 4 cijfers).")
+    municipality_name = serializers.CharField(help_text="Naam van de gemeente van inschrijving.")
+    date_of_death = serializers.DateField(allow_null=True, help_text="Overlijdensdatum, of leeg.")
+
+
 class LadderStepChangeSerializer(serializers.ModelSerializer[LadderStepChange]):
     changed_by = serializers.SerializerMethodField(help_text="Naam van wie de trede wijzigde.")
     # Plain strings (the service validates them with Dutch messages); the enums are

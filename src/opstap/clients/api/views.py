@@ -9,14 +9,14 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log, audit_records_for_request
-from opstap.clients import selectors, services
+from opstap.clients import brp, selectors, services
 from opstap.clients.models import Client
 from opstap.clients.selectors import CLIENT_COUNTS
 from opstap.core.access import HasOpstapPermission, get_object_for_user
@@ -26,6 +26,7 @@ from opstap.core.roles import Perm
 from opstap.organisations.models import Municipality
 
 from .serializers import (
+    BrpPersonSerializer,
     BsnSearchSerializer,
     ClientSerializer,
     ClientUpdateSerializer,
@@ -42,6 +43,14 @@ FILTERS = [
     OpenApiParameter("q", OpenApiTypes.STR, description="Naam of klantnummer."),
     OpenApiParameter("sort", OpenApiTypes.STR, description="naam, -naam, klantnummer, trede, ..."),
 ]
+
+
+class BrpUnavailable(exceptions.APIException):
+    """The BRP did not answer (not configured, timeout, outage): 503 as problem+json."""
+
+    status_code = 503
+    default_detail = "De BRP is niet bereikbaar."
+    default_code = "brp_unavailable"
 
 
 class ClientPagination(CachedCountPagination):
@@ -67,6 +76,7 @@ class ClientViewSet(
         "list": (Perm.CLIENT_VIEW,),
         "retrieve": (Perm.CLIENT_VIEW,),
         "search": (Perm.CLIENT_VIEW,),
+        "brp_lookup": (Perm.BRP_LOOKUP,),
         "ladder_steps": (Perm.CLIENT_VIEW,),
         "create": (Perm.CLIENT_CHANGE,),
         "partial_update": (Perm.CLIENT_CHANGE,),
@@ -199,6 +209,29 @@ class ClientViewSet(
             purpose="Zoeken op BSN via API",
         )
         return Response(self.get_serializer(clients, many=True).data)
+
+    @extend_schema(
+        request=BsnSearchSerializer,
+        responses={200: BrpPersonSerializer},
+        description=(
+            "Look a person up in the BRP (Haal Centraal BRP bevragen, R-INT-3) to prefill a "
+            "registration; nothing is saved. 404 when the BRP does not know the BSN, 503 "
+            "(problem+json, Dutch detail) when the BRP is not configured, too slow or down."
+        ),
+    )
+    @action(detail=False, methods=["post"], url_path="_brp-lookup")
+    def brp_lookup(self, request: Request) -> Response:
+        """Prefill from the BRP; the BSN travels in the body, never in the URL."""
+        form = BsnSearchSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        try:
+            person = services.brp_lookup(actor=actor_of(request), bsn=form.validated_data["bsn"])
+        except brp.BrpError as exc:
+            raise BrpUnavailable(exc.message) from exc
+        names: list[str] = list(BrpPersonSerializer().fields)
+        data: dict[str, Any] = {name: getattr(person, name) for name in names}
+        data["municipality_code"] = person.cbs_code
+        return Response(BrpPersonSerializer(data).data)
 
     @extend_schema(responses=LadderStepChangeSerializer(many=True))
     @action(detail=True, methods=["get"], url_path="ladder-steps")

@@ -7,6 +7,14 @@ never from its modules.
 
 from __future__ import annotations
 
+from .brp import (
+    BRP_PURPOSE_CHECK,
+    BRP_PURPOSE_REGISTER,
+    BrpCheckResult,
+    brp_check_organisation,
+    brp_lookup,
+    client_register,
+)
 from .budgets import budget_spending_decide, budget_spending_record
 from .clients import (
     case_manager_set_unit,
@@ -35,7 +43,12 @@ from .validation import (
 
 __all__ = [
     "ANONYMISED_NAME",
+    "BRP_PURPOSE_CHECK",
+    "BRP_PURPOSE_REGISTER",
+    "BrpCheckResult",
     "ClientError",
+    "brp_check_organisation",
+    "brp_lookup",
     "bsn_clean",
     "budget_spending_decide",
     "budget_spending_record",
@@ -48,6 +61,7 @@ __all__ = [
     "client_handover",
     "client_import_start",
     "client_link_user",
+    "client_register",
     "client_update",
     "clients_anonymise",
     "has_visible_letter",

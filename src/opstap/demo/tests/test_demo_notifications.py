@@ -30,6 +30,13 @@ def test_demo_shows_the_new_order_and_the_quote(demo_today: dt.date) -> None:
 
     # The generated history was dealt with (read); what is new is the showcase.
     unread = Notification.objects.exclude(dedupe_key="").filter(read_at__isnull=True)
+    # The BRP check of the demo (R-INT-3, docs/brp.md) signals two clients to klantmanager.
+    brp_signals = Notification.objects.filter(dedupe_key__startswith="brp:")
+    assert sorted(brp_signals.values_list("recipient__username", "title")) == [
+        ("klantmanager", "Klant overleden volgens de BRP"),
+        ("klantmanager", "Klant verhuisd buiten de gemeenten"),
+    ]
+    unread = unread.exclude(pk__in=brp_signals)
     order = unread.get(recipient__username="aanbieder-a")
     quote = unread.get(recipient__username="klantmanager")
     assert order.title.startswith("Nieuwe opdracht:")

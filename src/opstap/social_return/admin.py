@@ -90,5 +90,35 @@ class BlockPeriodAdmin(admin.ModelAdmin):
         obj.pk = saved.pk
 
 
-for _model in (SocialReturnAgreement, SocialReturnPlan, RealisedBlock, YearObligation):
+class AgreementForm(forms.ModelForm):
+    class Meta:
+        model = SocialReturnAgreement
+        fields = ["contract", "awarded_on", "percentage", "threshold"]
+
+
+@admin.register(SocialReturnAgreement)
+class AgreementAdmin(admin.ModelAdmin):
+    """Per contract: award date, percentage (default 5%) and threshold (default € 50.000)."""
+
+    form = AgreementForm
+    list_display = ["contract", "provider", "awarded_on", "percentage", "threshold"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return ["contract"] if obj is not None else []
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        saved = services.agreement_set(
+            actor=actor_of(request),
+            contract=obj.contract,
+            awarded_on=obj.awarded_on,
+            percentage=obj.percentage,
+            threshold=obj.threshold,
+        )
+        obj.pk = saved.pk
+
+
+for _model in (SocialReturnPlan, RealisedBlock, YearObligation):
     admin.site.register(_model, ReadOnlyAdmin)

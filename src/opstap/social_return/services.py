@@ -311,6 +311,7 @@ def agreement_set(
         if not (
             check_perm(actor, Perm.SOCIAL_RETURN_COORDINATE)
             or check_perm(actor, Perm.PROVIDER_MANAGE)
+            or check_perm(actor, Perm.ADMIN_CONFIGURE)
         ):
             raise SocialReturnError(
                 "Alleen de coördinator of de contractmanager kan dit doen.", code="forbidden"

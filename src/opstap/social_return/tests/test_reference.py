@@ -70,3 +70,34 @@ def test_only_the_administrator_edits(
         services.block_period_seed(
             actor=coordinator, organisation_id=org.pk, name="x", valid_from=dt.date(2026, 1, 1)
         )
+
+
+def test_agreement_per_contract_set_by_the_administrator(
+    admin_user: User, contracted_a: object, make_user: Callable[..., User]
+) -> None:
+    """R-NET-10: percentage and threshold are configurable per contract."""
+    from opstap.providers.models import Contract
+
+    contract = Contract.objects.get(provider=contracted_a)
+    agreement = services.agreement_set(
+        actor=admin_user,
+        contract=contract,
+        awarded_on=dt.date(2026, 2, 1),
+        percentage=Decimal("4"),
+        threshold=Decimal("75000"),
+    )
+    assert (agreement.percentage, agreement.threshold) == (Decimal("4"), Decimal("75000.00"))
+    with pytest.raises(SocialReturnError) as exc:
+        services.agreement_set(
+            actor=admin_user,
+            contract=contract,
+            awarded_on=dt.date(2026, 2, 1),
+            percentage=Decimal("120"),
+        )
+    assert exc.value.field == "percentage"
+    with pytest.raises(SocialReturnError):
+        services.agreement_set(
+            actor=make_user(RoleCode.CASE_MANAGER),
+            contract=contract,
+            awarded_on=dt.date(2026, 2, 1),
+        )

@@ -64,57 +64,71 @@ def _volume(ctx: Any, provider: Provider, staff: Any, clerk: Any, order_day: dt.
     )
     clients = Client.objects.filter(
         organisation=ctx.organisation, case_manager__isnull=False
-    ).order_by("id")[provider.pk % 7 * 5 : provider.pk % 7 * 5 + 40]
+    ).order_by("id")[provider.pk % 7 * 5 : provider.pk % 7 * 5 + 10]
     for client in clients:
-        cm = client.case_manager
-        if cm is None:
-            continue
         try:
-            trajectory = trajectory_services.trajectory_order(
-                actor=cm,
-                client=client,
-                product=product,
-                rotonde_exit="regular",
-                aim_tiles=["EW04"],
-                on=order_day,
-            )
-        except trajectory_services.TrajectoryError:
-            continue
-        steps = [
-            ("plan_intake", staff, {"intake_date": str(order_day + dt.timedelta(days=4))}, 2),
-            ("hold_intake", staff, {"held_on": str(order_day + dt.timedelta(days=4))}, 4),
-            ("submit_plan", staff, {}, 7),
-            ("approve_plan", cm, {}, 9),
-            ("start", staff, {"start_date": str(order_day + dt.timedelta(days=10))}, 10),
-        ]
-        for action, actor, payload, offset in steps:
-            trajectory = trajectory_services.trajectory_transition(
-                actor=actor,
-                trajectory=trajectory,
-                action=action,
-                payload=payload,
-                on=order_day + dt.timedelta(days=offset),
-            )
-        invoice_day = order_day + dt.timedelta(days=12)
-        vat = (HALF * Decimal("0.21")).quantize(Decimal("0.01"))
-        invoice = invoice_services.invoice_submit(
-            actor=staff,
-            trajectory=trajectory,
-            invoice_number=f"SR-{provider.pk}-1",
-            invoice_date=invoice_day,
-            milestone="plan_approved",
-            amount_excl=HALF,
-            vat=vat,
-            amount_incl=HALF + vat,
-            client_number=client.client_number,
-            client_surname=client.last_name,
-            period_start=order_day + dt.timedelta(days=10),
-            period_end=invoice_day,
-            received_at=ctx.now - dt.timedelta(days=(ctx.today - invoice_day).days - 1),
-        )
-        invoice_services.invoice_approve(actor=clerk, invoice=invoice, note="Demo")
+            with transaction.atomic():
+                _invoiced(ctx, product, client, staff, clerk, order_day, provider)
+        except DomainError:
+            continue  # this client cannot follow the product (e.g. already in a trajectory)
         return True
     return False
+
+
+def _invoiced(
+    ctx: Any,
+    product: Any,
+    client: Client,
+    staff: Any,
+    clerk: Any,
+    order_day: dt.date,
+    provider: Provider,
+) -> None:
+    """Order, plan, start and invoice the first 50% for one client; approved."""
+    cm = client.case_manager
+    if cm is None:
+        raise services.SocialReturnError("Klant zonder klantmanager.")
+    trajectory = trajectory_services.trajectory_order(
+        actor=cm,
+        client=client,
+        product=product,
+        rotonde_exit="regular",
+        aim_tiles=["EW04"],
+        on=order_day,
+    )
+    steps = [
+        ("plan_intake", staff, {"intake_date": str(order_day + dt.timedelta(days=4))}, 2),
+        ("hold_intake", staff, {"held_on": str(order_day + dt.timedelta(days=4))}, 4),
+        ("submit_plan", staff, {}, 7),
+        ("approve_plan", cm, {}, 9),
+        ("start", staff, {"start_date": str(order_day + dt.timedelta(days=10))}, 10),
+    ]
+    for action, actor, payload, offset in steps:
+        trajectory = trajectory_services.trajectory_transition(
+            actor=actor,
+            trajectory=trajectory,
+            action=action,
+            payload=payload,
+            on=order_day + dt.timedelta(days=offset),
+        )
+    invoice_day = order_day + dt.timedelta(days=12)
+    vat = (HALF * Decimal("0.21")).quantize(Decimal("0.01"))
+    invoice = invoice_services.invoice_submit(
+        actor=staff,
+        trajectory=trajectory,
+        invoice_number=f"SR-{provider.pk}-1",
+        invoice_date=invoice_day,
+        milestone="plan_approved",
+        amount_excl=HALF,
+        vat=vat,
+        amount_incl=HALF + vat,
+        client_number=client.client_number,
+        client_surname=client.last_name,
+        period_start=order_day + dt.timedelta(days=10),
+        period_end=invoice_day,
+        received_at=ctx.now - dt.timedelta(days=(ctx.today - invoice_day).days - 1),
+    )
+    invoice_services.invoice_approve(actor=clerk, invoice=invoice, note="Demo")
 
 
 def build(ctx: Any) -> None:
@@ -150,12 +164,15 @@ def _build(ctx: Any) -> None:
             organisation=ctx.organisation, status=ProviderStatus.ACTIVE
         ).order_by("id")
         if _staff(p) is not None and Contract.objects.filter(provider=p).exists()
-    ][:3]
+    ]
     # Orders within this year when the year is far enough along, else as late as possible.
     order_day = max(year_start + dt.timedelta(days=5), today - dt.timedelta(days=150))
     order_day = min(order_day, today - dt.timedelta(days=13))
     done: list[str] = []
-    for position, provider in enumerate(providers):
+    position = -1
+    for provider in providers:
+        if position == 2:
+            break
         staff = _staff(provider)
         try:
             with transaction.atomic():
@@ -166,6 +183,7 @@ def _build(ctx: Any) -> None:
         if not made:
             ctx.log(f"Social return: geen volume voor {provider.name}.")
             continue
+        position += 1
         contract = Contract.objects.filter(provider=provider).order_by("start_date").first()
         assert contract is not None
         services.agreement_set(

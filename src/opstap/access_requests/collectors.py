@@ -696,6 +696,67 @@ SECTIONS: tuple[Section, ...] = (
         lambda s: _rows_of("social_return.RealisedBlock", s, "provider"),
     ),
     Section(
+        "workProfile",
+        "Uw werkprofiel",
+        "matching.WorkProfile",
+        "Wat u wilt en kunt in werk, zoals uw klantmanager het vastlegde (passend werk).",
+        _columns(
+            "matching.WorkProfile",
+            ("occupations_text", "Gewenste en mogelijke beroepen"),
+            "skills",
+            "education",
+            "hours_available",
+            "max_distance_km",
+            "max_travel_minutes",
+            "driving_licence",
+            "own_transport",
+            "restrictions",
+            "shared_with_wsp",
+            "confirmed_at",
+            "updated_at",
+        ),
+        lambda s: _rows_of("matching.WorkProfile", s),
+    ),
+    Section(
+        "proposals",
+        "Voordrachten voor vacatures",
+        "matching.Proposal",
+        "De vacatures waarvoor u bent voorgedragen, met de score en de uitleg ervan, en de "
+        "kennismaking met de werkgever.",
+        _columns(
+            "matching.Proposal",
+            ("vacancy.title", "Vacature"),
+            ("vacancy.employer.name", "Werkgever"),
+            "state",
+            "score",
+            "explanation",
+            "proposed_at",
+            "introduction_on",
+            "introduction_outcome",
+        ),
+        lambda s: _rows_of("matching.Proposal", s, "vacancy__employer"),
+    ),
+    Section(
+        "placements",
+        "Plaatsingen in werk",
+        "matching.Placement",
+        "Het werk waarin u via een voordracht bent geplaatst.",
+        _columns(
+            "matching.Placement",
+            ("vacancy.employer.name", "Werkgever"),
+            ("vacancy.title", "Functie"),
+            "start_date",
+            "hours_per_week",
+            "contract_type",
+            "contract_months",
+            "lks",
+            "garantiebaan",
+            "beschut_werk",
+            "via",
+        ),
+        lambda s: _rows_of("matching.Placement", s, "vacancy__employer"),
+    ),
+    Section(
         "auditTrail",
         "Wie uw gegevens heeft ingezien of gewijzigd",
         "audit.AuditRecord",
@@ -722,6 +783,10 @@ for _section in SECTIONS:
 
 #: Models that point to a client but are deliberately not in the export, with the reason.
 EXCLUDED_MODELS: dict[str, str] = {
+    "matching.ProposalEvent": (
+        "Interne stappen van een voordracht; elke stap staat ook in de tijdlijn van het dossier "
+        "('timeline') en de stand in 'proposals'."
+    ),
     "trajectories.DeadlineNotification": (
         "Interne herinnering aan een medewerker over een termijn; de termijn zelf staat in "
         "'deadlines'."

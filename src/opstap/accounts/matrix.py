@@ -51,6 +51,10 @@ ROLE_SCOPE_NL: dict[RoleCode, str] = {
         "social return van alle aanbieders; een klant in een bouwblok alleen herkenbaar "
         "binnen de eigen klantscope (anders afgeschermd), bewijsstukken ter verificatie"
     ),
+    RoleCode.EMPLOYER_ADVISER: (
+        "werkgevers en vacatures van de organisatie; als kandidaat alleen klanten van wie de "
+        "klantmanager het werkprofiel met het WSP deelde (geen dossier)"
+    ),
 }
 
 
@@ -62,6 +66,7 @@ class Reach(StrEnum):
     ASSIGNED = "assigned"
     OWN_PROVIDER_WINDOW = "own_provider_window"
     SELF = "self"
+    SHARED_WITH_WSP = "shared_with_wsp"
     NONE = "none"
 
 
@@ -71,6 +76,7 @@ REACH_NL: dict[Reach, str] = {
     Reach.ASSIGNED: "toegewezen klanten",
     Reach.OWN_PROVIDER_WINDOW: "eigen aanbieder, looptijd + periode",
     Reach.SELF: "alleen zichzelf",
+    Reach.SHARED_WITH_WSP: "met het WSP gedeeld werkprofiel",
     Reach.NONE: "·",
 }
 
@@ -107,6 +113,7 @@ VISIBILITY: dict[RoleCode, dict[str, Reach]] = {
     RoleCode.APP_ADMIN: _NONE_ROW,
     RoleCode.AUDITOR: _NONE_ROW,
     RoleCode.SOCIAL_RETURN_COORDINATOR: _NONE_ROW,
+    RoleCode.EMPLOYER_ADVISER: {**_NONE_ROW, "client": Reach.SHARED_WITH_WSP},
 }
 
 
@@ -121,6 +128,7 @@ _ROLE_ABBR: dict[RoleCode, str] = {
     RoleCode.APP_ADMIN: "FB",
     RoleCode.AUDITOR: "AUD",
     RoleCode.SOCIAL_RETURN_COORDINATOR: "SRC",
+    RoleCode.EMPLOYER_ADVISER: "WGA",
 }
 
 

@@ -9,6 +9,9 @@
 - provider staff: only clients with a trajectory ordered from their provider (the rule is
   the trajectories app's, registered through `register_provider_staff_clients`);
 - residents: only themselves (`Client.user`);
+- employer advisers (WSP): only clients whose work profile their case manager shared with
+  the WSP (the rule is the matching app's, registered through
+  `register_employer_adviser_clients`); they hold no CLIENT_VIEW, so no dossier;
 - everyone else (policy officers, contract managers, ...): no dossiers, aggregates only.
 """
 
@@ -65,6 +68,21 @@ def _provider_visible_client_ids(user: Any) -> QuerySet[Any] | list[int]:
     return _provider_staff_clients[0](user, timezone.localdate())
 
 
+#: Which clients an employer adviser (werkgeversadviseur, WSP) may see as candidates, as a
+#: function of the user: the matching app (higher) registers it — the clients whose case
+#: manager shared their work profile with the WSP (issue 15, R-MAT).
+EmployerAdviserClients = Callable[[Any], "QuerySet[Any]"]
+_employer_adviser_clients: list[EmployerAdviserClients] = []
+
+
+def register_employer_adviser_clients(policy: EmployerAdviserClients) -> EmployerAdviserClients:
+    """Register the one rule for the clients an employer adviser may see (R-SEC-1)."""
+    if _employer_adviser_clients and _employer_adviser_clients[0] is not policy:
+        raise ImproperlyConfigured("De klantscope voor werkgeversadviseurs is al geregistreerd.")
+    _employer_adviser_clients[:] = [policy]
+    return policy
+
+
 def case_manager_unit(user: Any) -> str | None:
     try:
         profile = user.case_manager_profile
@@ -78,6 +96,8 @@ def client_scope_q(user: Any) -> Q | None:
     if user.has_role(RoleCode.PROVIDER_STAFF):
         return Q(pk__in=_provider_visible_client_ids(user))
     if not user.has_opstap_perm(Perm.CLIENT_VIEW):
+        if user.has_role(RoleCode.EMPLOYER_ADVISER) and _employer_adviser_clients:
+            return Q(pk__in=_employer_adviser_clients[0](user))
         if user.has_opstap_perm(Perm.PORTAL_VIEW):
             return Q(user_id=user.pk)
         return None

@@ -407,6 +407,7 @@ class ClientEventKind(models.TextChoices):
     BUDGET = "budget", _("Maatwerkbudget")
     IMPORT = "import", _("Import")
     TRAJECTORY = "trajectory", _("Traject")
+    MATCHING = "matching", _("Passend werk")
     OTHER = "other", _("Overig")
 
 

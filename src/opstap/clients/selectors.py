@@ -30,6 +30,8 @@ from . import ladder
 from .access import client_scope_q_through
 
 # Re-exported: the registry through which trajectories says which clients provider staff see.
+from .access import client_scope_q as client_scope_q
+from .access import register_employer_adviser_clients as register_employer_adviser_clients
 from .access import register_provider_staff_clients as register_provider_staff_clients
 from .budget import remaining_budget
 from .ladder import LadderPosition as LadderPosition

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "opstap.notifications",
     "opstap.trajectories",
     "opstap.invoices",
+    "opstap.matching",
     "opstap.finance",
     "opstap.indicators",
     "opstap.kpis",

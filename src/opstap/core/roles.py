@@ -22,6 +22,7 @@ class RoleCode(StrEnum):
     APP_ADMIN = "app_admin"  # functioneel beheerder
     AUDITOR = "auditor"
     SOCIAL_RETURN_COORDINATOR = "social_return_coordinator"  # social-return-coördinator
+    EMPLOYER_ADVISER = "employer_adviser"  # werkgeversadviseur (WSP accountmanager)
 
 
 ROLE_NAMES_NL: dict[RoleCode, str] = {
@@ -35,6 +36,7 @@ ROLE_NAMES_NL: dict[RoleCode, str] = {
     RoleCode.APP_ADMIN: "Functioneel beheerder",
     RoleCode.AUDITOR: "Auditor",
     RoleCode.SOCIAL_RETURN_COORDINATOR: "Social-return-coördinator",
+    RoleCode.EMPLOYER_ADVISER: "Werkgeversadviseur (WSP)",
 }
 
 STAFF_ROLES = frozenset(RoleCode) - {RoleCode.RESIDENT}
@@ -72,6 +74,9 @@ class Perm(StrEnum):
     SOCIAL_RETURN_VIEW = "social_return.view"
     SOCIAL_RETURN_REPORT = "social_return.report"
     SOCIAL_RETURN_COORDINATE = "social_return.coordinate"
+    VACANCY_VIEW = "vacancies.view"
+    VACANCY_MANAGE = "vacancies.manage"
+    MATCH_PROPOSE = "matching.propose"
 
 
 PERM_NAMES_NL: dict[Perm, str] = {
@@ -110,6 +115,12 @@ PERM_NAMES_NL: dict[Perm, str] = {
     Perm.SOCIAL_RETURN_COORDINATE: (
         "Social return coördineren: plannen beoordelen, bouwblokken verifiëren, jaar afsluiten"
     ),
+    Perm.VACANCY_VIEW: "Werkgevers en vacatures bekijken",
+    Perm.VACANCY_MANAGE: "Werkgevers en vacatures beheren en importeren",
+    Perm.MATCH_PROPOSE: (
+        "Passend werk en kandidaten zien (binnen de eigen scope), voordragen, kennismaking en "
+        "plaatsing vastleggen"
+    ),
 }
 
 _STAFF_BASE = {Perm.HOME_VIEW, Perm.MUNICIPALITY_VIEW}
@@ -128,6 +139,8 @@ DEFAULT_ROLE_PERMISSIONS: dict[RoleCode, frozenset[Perm]] = {
             Perm.INVOICE_VIEW,
             Perm.ACCESS_REQUEST_HANDLE,
             Perm.BRP_LOOKUP,
+            Perm.VACANCY_VIEW,
+            Perm.MATCH_PROPOSE,
         }
     ),
     RoleCode.INCOME_COACH: frozenset(
@@ -204,5 +217,11 @@ DEFAULT_ROLE_PERMISSIONS: dict[RoleCode, frozenset[Perm]] = {
             Perm.SOCIAL_RETURN_VIEW,
             Perm.SOCIAL_RETURN_COORDINATE,
         }
+    ),
+    # The employer service point's account manager (issue 15, R-MAT): employers and
+    # vacancies, and candidates among the clients whose work profile the case manager shared
+    # with the WSP (no dossier: no CLIENT_VIEW).
+    RoleCode.EMPLOYER_ADVISER: frozenset(
+        _STAFF_BASE | {Perm.VACANCY_VIEW, Perm.VACANCY_MANAGE, Perm.MATCH_PROPOSE}
     ),
 }

@@ -39,6 +39,7 @@ from opstap.clients.models import (
 )
 from opstap.clients.selectors import LadderPosition, resolve_mapping
 from opstap.core.actor import Actor
+from opstap.matching import selectors as matching_selectors
 from opstap.organisations.selectors import municipalities_for
 from opstap.trajectories import selectors as trajectory_selectors
 
@@ -198,6 +199,21 @@ def _outcome_q(ctx: KpiContext, kind: str, provider_ids: Iterable[int] | None = 
     )
 
 
+def _placement_q(ctx: KpiContext, provider_ids: Iterable[int] | None = None) -> Q:
+    """R-KPI-3: clients placed in the year — a placement recorded as a trajectory's outcome
+    (R-TRJ-7; placements through matching via a provider are recorded there too) or a
+    placement the WSP made through matching without a trajectory (issue 15). A client counts
+    once. The AMR subset counts only trajectories of the AMR providers."""
+    q = _outcome_q(ctx, "placement", provider_ids=provider_ids)
+    if provider_ids is None:
+        q |= Q(
+            pk__in=matching_selectors.wsp_placement_client_ids(
+                organisation_id=ctx.organisation_id, start=ctx.year_start, end=ctx.on
+            )
+        )
+    return q
+
+
 def _lks_q(ctx: KpiContext, on: dt.date) -> Q:
     return Q(
         pk__in=trajectory_selectors.lks_working_client_ids(
@@ -220,11 +236,11 @@ def client_sets(ctx: KpiContext, code: KpiCode) -> tuple[Q, Q | None]:
     if code is KpiCode.WERKFIT:
         return _outcome_q(ctx, "werkfit"), None
     if code is KpiCode.PLACEMENTS:
-        return _outcome_q(ctx, "placement"), None
+        return _placement_q(ctx), None
     if code is KpiCode.PLACEMENTS_LDR_NBW:
-        return _outcome_q(ctx, "placement") & LDR_NBW_Q, None
+        return _placement_q(ctx) & LDR_NBW_Q, None
     if code is KpiCode.PLACEMENTS_AMR:
-        return _outcome_q(ctx, "placement", provider_ids=ctx.amr_provider_ids), None
+        return _placement_q(ctx, provider_ids=ctx.amr_provider_ids), None
     if code is KpiCode.DURABLE_PLACEMENTS:
         return _outcome_q(ctx, "durable"), _outcome_q(ctx, "durability_decided")
     if code is KpiCode.LKS_GROWTH:
@@ -630,9 +646,19 @@ def _trend(ctx: KpiContext, code: KpiCode) -> list[TrendPoint]:
         client_ids=clients.values("pk"),
         provider_ids=providers,
     )
+    wsp: dict[dt.date, set[int]] = {}
+    if code in (KpiCode.PLACEMENTS, KpiCode.PLACEMENTS_LDR_NBW):
+        # Placements the WSP made through matching (issue 15), per month of their start.
+        wsp = matching_selectors.wsp_placements_per_month(
+            organisation_id=ctx.organisation_id,
+            start=first,
+            end=ctx.on,
+            client_ids=clients.values("pk"),
+        )
     points = []
     for m in months:
         n, durable = grouped.get(m, (0, 0))
+        n += len(wsp.get(m, ()))
         if code is KpiCode.DURABLE_PLACEMENTS:
             points.append(TrendPoint(m, f.share_pct(durable, n), durable, n))
         else:

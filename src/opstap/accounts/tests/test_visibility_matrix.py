@@ -10,7 +10,7 @@ The world (fixed day 22 November 2026):
 |  |  |  | T1 ended 1 October with a final report (within A's window) |
 | c1 | Zorg (1) | km_care | income coach assigned; T2 at provider B, running: report |
 | own | Zorg (2a) | km_work | T3 at provider A, ended 20 May: final report; A's window has passed |
-| x | Werk (5) | km_care | nothing |
+| x | Werk (5) | km_care | work profile shared with the WSP (issue 15) |
 
 The case manager under test is `km_work` (Unit Werk): w1 and x by unit, own by caseload.
 """
@@ -34,6 +34,7 @@ from opstap.clients.services import case_manager_set_unit, client_link_user, inc
 from opstap.clients.tests.factories import make_client
 from opstap.core.access import scoped
 from opstap.core.roles import RoleCode
+from opstap.matching import services as matching_services
 from opstap.providers.models import Product, Provider
 from opstap.providers.services import provider_add_staff
 from opstap.trajectories import date_rules
@@ -179,6 +180,9 @@ def world(
             text="goed",
             on=dt.date(2026, 10, 5),
         )
+    with _at(TODAY - dt.timedelta(days=4)):
+        matching_services.work_profile_save(actor=km_care, client=c["x"], shared_with_wsp=True)
+        matching_services.work_profile_save(actor=km_care, client=c["w1"], shared_with_wsp=False)
     with _at(TODAY - dt.timedelta(days=3)):
         income_coach_assign(
             actor=km_care,
@@ -256,6 +260,8 @@ def _expected(w: World, role: RoleCode, kind: str) -> set[int]:
         return {r for r, client_id, _t in rows if client_id == c["c1"].pk}
     if reach is Reach.SELF:  # the resident: w1
         return {r for r, client_id, _t in rows if client_id == c["w1"].pk}
+    if reach is Reach.SHARED_WITH_WSP:  # the WSP adviser: x (w1's profile is not shared)
+        return {r for r, client_id, _t in rows if client_id == c["x"].pk}
     assert reach is Reach.OWN_PROVIDER_WINDOW
     mine_t = [t for t in Trajectory.objects.filter(provider=w.providers["a"]) if _in_window(t)]
     if kind == "client":

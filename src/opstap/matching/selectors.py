@@ -1,0 +1,384 @@
+"""Reads of matching (R-MAT), scoped by the caller's access (R-SEC-1).
+
+Matching both ways reads the facts a score may know (`scoring.CandidateFacts`,
+`scoring.VacancyFacts`) with a fixed list of columns: the client's date of birth,
+nationality, migration background, obstacles and target groups are never selected, so they
+cannot reach a score. Candidates are only clients the user may see
+(`core.access.scoped` on clients); the caller audits every list it shows (`audit_items`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncMonth
+
+from opstap.clients.models import Client
+from opstap.core.access import scoped
+from opstap.core.actor import Actor
+
+from .geo import pc4_of, resolve_point
+from .models import (
+    Employer,
+    MatchWeights,
+    Occupation,
+    Pc4Centroid,
+    Placement,
+    PlacementVia,
+    Proposal,
+    Vacancy,
+    WorkProfile,
+)
+from .scoring import (
+    DEFAULT_WEIGHTS,
+    CandidateFacts,
+    Criterion,
+    Education,
+    MatchResult,
+    Pc4Point,
+    VacancyExit,
+    VacancyFacts,
+    rank,
+    score,
+    validate_weights,
+)
+from .workflow import ProposalState, VacancyState
+
+__all__ = [
+    "CLIENT_FACT_FIELDS",
+    "CandidateMatch",
+    "VacancyMatch",
+    "candidate_facts",
+    "candidates_for_vacancy",
+    "client_proposals",
+    "current_weights",
+    "employers_for",
+    "pc4_table",
+    "vacancies_for",
+    "vacancies_for_client",
+    "vacancy_facts",
+    "wsp_placement_client_ids",
+    "wsp_placements_per_month",
+]
+
+#: The only columns of the client record matching reads (R-MAT fairness; a test checks that
+#: none of `scoring.PROTECTED_ATTRIBUTES` is among them).
+CLIENT_FACT_FIELDS: tuple[str, ...] = (
+    "postcode",
+    "ladder_step",
+    "hour_restriction",
+    "ldr_registered",
+    "nbw_indication",
+    "lks_status",
+)
+_PROFILE_FIELDS: tuple[str, ...] = (
+    "id",
+    "client_id",
+    "skills",
+    "education",
+    "hours_available",
+    "max_distance_km",
+    "driving_licence",
+    "own_transport",
+    "restrictions",
+)
+LKS_ELIGIBLE_STATUSES = ("requested", "active")
+
+
+def pc4_table() -> dict[str, Pc4Point]:
+    return {
+        pc4: Pc4Point(lat, lon)
+        for pc4, lat, lon in Pc4Centroid.objects.values_list("pc4", "latitude", "longitude")
+    }
+
+
+def current_weights(organisation_id: int) -> dict[Criterion, int]:
+    stored = (
+        MatchWeights.objects.filter(organisation_id=organisation_id)
+        .values_list("weights", flat=True)
+        .first()
+    )
+    if not stored:
+        return dict(DEFAULT_WEIGHTS)
+    return validate_weights(stored)
+
+
+def _skills(values: Iterable[Any]) -> frozenset[str]:
+    return frozenset(str(v).strip().lower() for v in values if str(v).strip())
+
+
+def _occupations_by_profile(profile_ids: Any) -> tuple[dict[int, set[str]], dict[int, set[str]]]:
+    desired: dict[int, set[str]] = defaultdict(set)
+    possible: dict[int, set[str]] = defaultdict(set)
+    for through, target in (
+        (WorkProfile.desired_occupations.through, desired),
+        (WorkProfile.possible_occupations.through, possible),
+    ):
+        for pid, code in through.objects.filter(workprofile_id__in=profile_ids).values_list(
+            "workprofile_id", "occupation__code"
+        ):
+            target[pid].add(code)
+    return desired, possible
+
+
+def candidate_facts(
+    profiles: QuerySet[WorkProfile], table: dict[str, Pc4Point] | None = None
+) -> list[CandidateFacts]:
+    """The facts of the clients behind `profiles` (three queries whatever the number)."""
+    table = pc4_table() if table is None else table
+    client_fields = tuple(f"client__{f}" for f in CLIENT_FACT_FIELDS)
+    rows = list(profiles.order_by().values(*_PROFILE_FIELDS, *client_fields))
+    desired, possible = _occupations_by_profile([r["id"] for r in rows])
+    facts = []
+    for r in rows:
+        point, _estimated = resolve_point(pc4_of(r["client__postcode"]), table)
+        facts.append(
+            CandidateFacts(
+                client_id=r["client_id"],
+                desired_occupations=frozenset(desired.get(r["id"], ())),
+                possible_occupations=frozenset(possible.get(r["id"], ())),
+                skills=_skills(r["skills"] or ()),
+                education=Education(r["education"]) if r["education"] else None,
+                hours_available=r["hours_available"],
+                hour_restriction=r["client__hour_restriction"],
+                location=point,
+                max_distance_km=r["max_distance_km"],
+                driving_licence=r["driving_licence"],
+                own_transport=r["own_transport"],
+                restrictions=frozenset(r["restrictions"] or ()),
+                ladder_step=r["client__ladder_step"] or "",
+                ldr_registered=r["client__ldr_registered"],
+                nbw_indication=r["client__nbw_indication"],
+                lks_eligible=r["client__lks_status"] in LKS_ELIGIBLE_STATUSES,
+            )
+        )
+    return facts
+
+
+_VACANCY_FIELDS = (
+    "id",
+    "occupation__code",
+    "required_skills",
+    "desired_skills",
+    "education",
+    "hours_min",
+    "hours_max",
+    "pc4",
+    "requires_driving_licence",
+    "demands",
+    "exit",
+    "offers_lks",
+)
+
+
+def vacancy_facts(
+    vacancies: QuerySet[Vacancy], table: dict[str, Pc4Point] | None = None
+) -> list[VacancyFacts]:
+    table = pc4_table() if table is None else table
+    out = []
+    for r in vacancies.order_by().values(*_VACANCY_FIELDS):
+        point, _estimated = resolve_point(r["pc4"], table)
+        out.append(
+            VacancyFacts(
+                vacancy_id=r["id"],
+                occupation=r["occupation__code"],
+                required_skills=_skills(r["required_skills"] or ()),
+                desired_skills=_skills(r["desired_skills"] or ()),
+                education=Education(r["education"]) if r["education"] else None,
+                hours_min=r["hours_min"],
+                hours_max=r["hours_max"],
+                location=point,
+                requires_driving_licence=r["requires_driving_licence"],
+                demands=frozenset(r["demands"] or ()),
+                exit=VacancyExit(r["exit"]),
+                offers_lks=r["offers_lks"],
+            )
+        )
+    return out
+
+
+# --- Matching both ways ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CandidateMatch:
+    result: MatchResult
+    client: Client
+    proposal: Proposal | None
+
+
+@dataclass(frozen=True)
+class VacancyMatch:
+    result: MatchResult
+    vacancy: Vacancy
+    proposal: Proposal | None
+
+
+def visible_profiles(user: Actor) -> QuerySet[WorkProfile]:
+    """Work profiles of the clients `user` may see (the client scope)."""
+    return scoped(user, WorkProfile.objects.all())
+
+
+def match_results_for_vacancy(
+    *, user: Actor, vacancy: Vacancy, limit: int = 20
+) -> list[MatchResult]:
+    """The best `limit` candidates' results among the clients `user` may see."""
+    table = pc4_table()
+    facts = vacancy_facts(Vacancy.objects.filter(pk=vacancy.pk), table)
+    if not facts:
+        return []
+    weights = current_weights(vacancy.organisation_id)
+    candidates = candidate_facts(visible_profiles(user), table)
+    return rank((score(c, facts[0], weights) for c in candidates), by="client", limit=limit)
+
+
+def candidates_for_vacancy(
+    *, user: Actor, vacancy: Vacancy, limit: int = 20
+) -> list[CandidateMatch]:
+    results = match_results_for_vacancy(user=user, vacancy=vacancy, limit=limit)
+    ids = [r.client_id for r in results]
+    clients = Client.objects.in_bulk(ids)
+    proposals = {
+        p.client_id: p
+        for p in Proposal.objects.filter(vacancy=vacancy, client_id__in=ids).exclude(
+            state__in=[ProposalState.WITHDRAWN.value, ProposalState.NOT_SUITABLE.value]
+        )
+    }
+    return [CandidateMatch(r, clients[r.client_id], proposals.get(r.client_id)) for r in results]
+
+
+def open_vacancies(organisation_id: int) -> QuerySet[Vacancy]:
+    return Vacancy.objects.filter(organisation_id=organisation_id, state=VacancyState.OPEN.value)
+
+
+def match_results_for_client(*, user: Actor, client: Client, limit: int = 20) -> list[MatchResult]:
+    """The best `limit` open vacancies for `client` (the caller checked the client is in
+    the user's scope; vacancies need `vacancies.view`)."""
+    table = pc4_table()
+    profiles = WorkProfile.objects.filter(client=client)
+    facts = candidate_facts(profiles, table)
+    if not facts:
+        return []
+    weights = current_weights(client.organisation_id)
+    vacancies = vacancy_facts(scoped(user, open_vacancies(client.organisation_id)), table)
+    return rank((score(facts[0], v, weights) for v in vacancies), by="vacancy", limit=limit)
+
+
+def vacancies_for_client(*, user: Actor, client: Client, limit: int = 20) -> list[VacancyMatch]:
+    results = match_results_for_client(user=user, client=client, limit=limit)
+    ids = [r.vacancy_id for r in results]
+    vacancies = Vacancy.objects.select_related("employer", "occupation").in_bulk(ids)
+    proposals = {
+        p.vacancy_id: p
+        for p in Proposal.objects.filter(client=client, vacancy_id__in=ids).exclude(
+            state__in=[ProposalState.WITHDRAWN.value, ProposalState.NOT_SUITABLE.value]
+        )
+    }
+    return [VacancyMatch(r, vacancies[r.vacancy_id], proposals.get(r.vacancy_id)) for r in results]
+
+
+# --- Lists -----------------------------------------------------------------------------------
+
+
+def employers_for(user: Actor) -> QuerySet[Employer]:
+    return scoped(user, Employer.objects.all()).annotate(
+        open_vacancies=Count("vacancies", filter=Q(vacancies__state=VacancyState.OPEN.value))
+    )
+
+
+def vacancies_for(user: Actor, *, state: str = "", query: str = "") -> QuerySet[Vacancy]:
+    qs = scoped(user, Vacancy.objects.all()).select_related("employer", "occupation")
+    if state:
+        qs = qs.filter(state=state)
+    if query:
+        qs = qs.filter(Q(title__icontains=query) | Q(employer__name__icontains=query))
+    return qs
+
+
+def occupations() -> QuerySet[Occupation]:
+    return Occupation.objects.all()
+
+
+def client_proposals(user: Actor, client: Client) -> QuerySet[Proposal]:
+    return (
+        scoped(user, Proposal.objects.filter(client=client))
+        .select_related("vacancy__employer", "placement")
+        .order_by("-proposed_at", "-id")
+    )
+
+
+def vacancy_proposals(user: Actor, vacancy: Vacancy) -> QuerySet[Proposal]:
+    return (
+        scoped(user, Proposal.objects.filter(vacancy=vacancy))
+        .select_related("client", "placement")
+        .order_by("-proposed_at", "-id")
+    )
+
+
+def resident_proposals(client_id: int) -> QuerySet[Proposal]:
+    """The proposals shown to the resident in the portal (the portal checked who it is)."""
+    return (
+        Proposal.objects.filter(client_id=client_id)
+        .select_related("vacancy__employer", "placement")
+        .order_by("-proposed_at", "-id")
+    )
+
+
+def work_profile_of(client: Client) -> WorkProfile | None:
+    return (
+        WorkProfile.objects.filter(client=client)
+        .prefetch_related("desired_occupations", "possible_occupations")
+        .first()
+    )
+
+
+def recent_proposals_for(user: Actor, *, limit: int = 10) -> list[Proposal]:
+    return list(
+        scoped(user, Proposal.objects.all())
+        .exclude(state__in=[ProposalState.WITHDRAWN.value, ProposalState.NOT_SUITABLE.value])
+        .select_related("vacancy__employer", "client")
+        .order_by("-proposed_at", "-id")[:limit]
+    )
+
+
+# --- Facts for the KPIs (aggregates only) ----------------------------------------------------
+
+
+def _wsp_placements(*, organisation_id: int, start: dt.date, end: dt.date) -> QuerySet[Placement]:
+    """Placements the WSP made without a trajectory (those via a provider are recorded as the
+    trajectory's outcome and counted there: never twice)."""
+    return Placement.objects.filter(
+        organisation_id=organisation_id,
+        via=PlacementVia.WSP.value,
+        start_date__gte=start,
+        start_date__lte=end,
+    )
+
+
+def wsp_placement_client_ids(*, organisation_id: int, start: dt.date, end: dt.date) -> Any:
+    """Ids of clients placed via the WSP with a start in [start, end] (a subquery)."""
+    return _wsp_placements(organisation_id=organisation_id, start=start, end=end).values(
+        "client_id"
+    )
+
+
+def wsp_placements_per_month(
+    *, organisation_id: int, start: dt.date, end: dt.date, client_ids: Any
+) -> dict[dt.date, set[int]]:
+    """First day of the month → ids of clients placed via the WSP that month (one query)."""
+    out: dict[dt.date, set[int]] = defaultdict(set)
+    rows = (
+        _wsp_placements(organisation_id=organisation_id, start=start, end=end)
+        .filter(client_id__in=client_ids)
+        .annotate(month=TruncMonth("start_date"))
+        .values_list("month", "client_id")
+    )
+    for month, client_id in rows:
+        day = month.date() if isinstance(month, dt.datetime) else month
+        out[day].add(client_id)
+    return out

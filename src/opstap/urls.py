@@ -24,6 +24,7 @@ urlpatterns = [
     path("financien/", include("opstap.finance.urls")),
     path("", include("opstap.access_requests.urls")),  # mijn/gegevens/, inzageverzoeken/
     path("sturing/", include("opstap.kpis.urls")),
+    path("werk/", include("opstap.matching.urls")),
     path("mijn/", include("opstap.portal.urls")),
     path("facturen/", include("opstap.invoices.urls")),
     path("indicatoren/", include("opstap.indicators.urls")),

@@ -25,6 +25,7 @@ from opstap.invoices.api.views import (
     TravelClaimViewSet,
 )
 from opstap.kpis.api.views import KpiView
+from opstap.matching.api.views import ClientMatchesView, VacancyViewSet
 from opstap.organisations.api.views import MunicipalityViewSet
 from opstap.providers.api.views import (
     ProductChangeProposalViewSet,
@@ -63,6 +64,7 @@ router.register("placement-fee-claims", PlacementFeeClaimViewSet, basename="plac
 router.register("travel-claims", TravelClaimViewSet, basename="travel-claim")
 router.register("payment-rules", PaymentRulesViewSet, basename="payment-rules")
 router.register("access-requests", AccessRequestViewSet, basename="access-request")
+router.register("vacancies", VacancyViewSet, basename="vacancy")
 
 app_name = "api"
 urlpatterns = [
@@ -80,6 +82,7 @@ urlpatterns = [
         ClientAccessRequestsView.as_view(),
         name="client-access-requests",
     ),
+    path("clients/<int:id>/matches", ClientMatchesView.as_view(), name="client-matches"),
     path("kpis", KpiView.as_view(), name="kpis"),
     path(
         "social-return/providers",

@@ -5,6 +5,7 @@ from . import views
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("werkprofiel/bevestigen/", views.work_profile_confirm, name="work_profile_confirm"),
     path("reiskosten/", views.travel, name="travel"),
     path("documenten/", views.upload, name="upload"),
     path("documenten/<int:pk>/", views.upload_download, name="upload_download"),

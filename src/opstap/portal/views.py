@@ -28,6 +28,8 @@ from opstap.invoices import selectors as invoice_selectors
 from opstap.invoices import services as invoice_services
 from opstap.kpis import selectors as kpi_selectors
 from opstap.kpis import services as kpi_services
+from opstap.matching import selectors as matching_selectors
+from opstap.matching import services as matching_services
 from opstap.trajectories import selectors as trajectory_selectors
 from opstap.trajectories.models import Trajectory
 
@@ -63,8 +65,24 @@ def home(request: HttpRequest) -> HttpResponse:
             "overview": overview,
             "upload_form": UploadForm(),
             "budget": client_selectors.budget_summary(client, year=today.year),
+            "proposals": list(matching_selectors.resident_proposals(client.pk)[:20]),
+            "work_profile": matching_selectors.work_profile_of(client),
         },
     )
+
+
+@permission_required(Perm.PORTAL_VIEW)
+def work_profile_confirm(request: HttpRequest) -> HttpResponse:
+    """The resident confirms the work profile the case manager recorded (R-MAT, R-POR)."""
+    client = _own_client(request)
+    if request.method == "POST":
+        try:
+            matching_services.work_profile_confirm(actor=actor_of(request), client=client)
+        except matching_services.MatchingError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Dank u: uw werkprofiel is bevestigd.")
+    return redirect("portal:home")
 
 
 @permission_required(Perm.PORTAL_VIEW)

@@ -27,10 +27,12 @@ from opstap.core.actor import Actor
 from opstap.core.counts import CountsCache
 
 from . import ladder
-from .access import client_scope_q_through
 
-# Re-exported: the registry through which trajectories says which clients provider staff see.
+# Re-exported: the client policy as a filter (matching's scopes), and the registries through
+# which trajectories says which clients provider staff see and matching which clients an
+# employer adviser sees.
 from .access import client_scope_q as client_scope_q
+from .access import client_scope_q_through
 from .access import register_employer_adviser_clients as register_employer_adviser_clients
 from .access import register_provider_staff_clients as register_provider_staff_clients
 from .budget import remaining_budget

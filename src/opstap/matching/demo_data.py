@@ -515,6 +515,7 @@ def _work_profiles(ctx: Any, rng: random.Random) -> int:
     occupations = [t[1] for t in TEMPLATES]
     weights = [t[-1] for t in TEMPLATES]
     for client in clients:
+        assert client.case_manager is not None  # filtered above
         desired = sorted(set(rng.choices(occupations, weights, k=rng.choice([1, 1, 2]))))
         possible = sorted(
             set(rng.choices(occupations, weights, k=rng.choice([0, 1, 2]))) - set(desired)

@@ -133,10 +133,16 @@ def candidate_facts(
     table = pc4_table() if table is None else table
     client_fields = tuple(f"client__{f}" for f in CLIENT_FACT_FIELDS)
     rows = list(profiles.order_by().values(*_PROFILE_FIELDS, *client_fields))
-    desired, possible = _occupations_by_profile([r["id"] for r in rows])
+    # The same profiles as a subquery: a long list of ids as parameters costs more to build
+    # than the query itself.
+    desired, possible = _occupations_by_profile(profiles.order_by().values("id"))
     facts = []
+    points: dict[str, Pc4Point | None] = {}
     for r in rows:
-        point, _estimated = resolve_point(pc4_of(r["client__postcode"]), table)
+        pc4 = pc4_of(r["client__postcode"])
+        if pc4 not in points:
+            points[pc4] = resolve_point(pc4, table)[0]
+        point = points[pc4]
         facts.append(
             CandidateFacts(
                 client_id=r["client_id"],

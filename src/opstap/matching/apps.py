@@ -8,4 +8,8 @@ class MatchingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import access, home  # noqa: F401  (registers scopes, panels, registries)
+        from . import (  # noqa: F401  (registers scopes, panels, registries)
+            access,
+            anonymisers,
+            home,
+        )

@@ -32,6 +32,7 @@ OTHER_OBJECT_TYPES: dict[str, str] = {
     "notification_preference": "meldingsvoorkeur",
     "otp_device": "tweede factor",
     "api_token": "API-sleutel",
+    "vacancy_import": "vacature-import",
 }
 
 

@@ -128,8 +128,16 @@ def _check_export(kind: str, content: bytes, where: str) -> list[str]:
         found += cell_findings(ws.title for ws in wb.worksheets)
     else:
         from pypdf import PdfReader
+        from pypdf.errors import PdfReadError, PdfStreamError
 
-        reader = PdfReader(io.BytesIO(content))
+        try:
+            reader = PdfReader(io.BytesIO(content))
+            producer = str((reader.metadata or {}).get("/Producer", ""))
+        except (PdfReadError, PdfStreamError, ValueError) as exc:
+            return [f"{where}: a PDF that does not open ({type(exc).__name__})"]
+        if "WeasyPrint" not in producer:
+            # a document someone uploaded (evidence, an invoice PDF): their words, not ours
+            return []
         found = findings("\n".join(page.extract_text() or "" for page in reader.pages))
     problems.extend(f"{where}: {k}: {s!r}" for k, s in dict.fromkeys(found))
     return problems

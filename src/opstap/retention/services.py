@@ -340,7 +340,7 @@ def retention_run(
         object_type="retention_run",
         object_id=run.pk,
         purpose=("Proefrun bewaartermijnen" if dry_run else "Bewaartermijnen toegepast")
-        + f" (peildatum {today.isoformat()})",
+        + f" (peildatum {today:%d-%m-%Y})",
         changes={k: v for k, v in counts.items()},
     )
     return run

@@ -29,8 +29,9 @@ from opstap.audit.services import audit_log
 from opstap.clients.models import Client
 from opstap.core.access import can_see, check_perm
 from opstap.core.actor import Actor
+from opstap.core.dutch import format_percent
 from opstap.core.errors import ConflictError
-from opstap.core.money import ZERO, to_cents
+from opstap.core.money import ZERO, format_euro, to_cents
 from opstap.core.roles import Perm
 from opstap.documents import services as uploads
 from opstap.invoices.selectors import approved_year_volumes
@@ -335,7 +336,7 @@ def agreement_set(
         action="agreement_set",
         description=(
             f"Social-returnafspraak {'vastgelegd' if created else 'gewijzigd'}: "
-            f"{percentage}% boven {threshold}."
+            f"{format_percent(percentage, 2)} boven {format_euro(threshold)}."
         ),
         object_type="social_return_agreement",
         object_id=agreement.pk,

@@ -88,6 +88,7 @@ DUTCH_WORDS = frozenset(
         "tegel",
         "scenario",
         "social",
+        "dossier",
         "return",  # "social return" is the Dutch policy term (R-NET-10)
     ]
 )

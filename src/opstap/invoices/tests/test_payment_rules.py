@@ -304,7 +304,7 @@ def test_jobcoaching_quarter_spanning_1_january_uses_each_days_ceiling() -> None
         D("2020.70"),
     )
     assert [n.code for n in quarter.notes] == [R.RATE_CAPPED]
-    assert "82.00" in quarter.notes[0].message
+    assert "€ 82,00" in quarter.notes[0].message
 
 
 def test_jobcoaching_rate_above_ceiling_is_capped_with_reason() -> None:

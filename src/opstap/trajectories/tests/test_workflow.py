@@ -185,7 +185,7 @@ def test_a_quote_for_a_code_1_product_is_refused() -> None:
     assert str(refused.value) == (
         "'Offerte indienen' in de status 'Besteld' geldt niet voor producten met code 1, "
         "alleen voor code 2, 4 en 5; producten met code 1 en 3 worden direct besteld, "
-        "zonder offerte (R-TRJ-1)."
+        "zonder offerte."
     )
 
 

@@ -40,6 +40,7 @@ DUTCH_WORDS = frozenset(
     [
         "absolute",
         "api",
+        "beschut",
         "budget",
         "complete",
         "direct",

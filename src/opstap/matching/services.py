@@ -777,7 +777,7 @@ def match_weights_update(*, actor: Actor, weights: Mapping[str, Any]) -> MatchWe
         actor=actor,
         object_type="match_weights",
         object_id=row.pk,
-        purpose="Gewichten matching wijzigen",
+        purpose="Gewichten passend werk wijzigen",
         changes={c.value: [before[c], valid[c]] for c in CRITERIA if before[c] != valid[c]},
     )
     return row

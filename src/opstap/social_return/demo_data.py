@@ -37,8 +37,35 @@ PRICE = Decimal("300000.00")
 HALF = PRICE / 2
 
 
+def _minimal_pdf(text: str) -> bytes:
+    """A small but complete PDF (one page, one line of text) as demo evidence: it opens in
+    every reader, unlike a bare header."""
+    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
 def _evidence(name: str) -> ContentFile[bytes]:
-    return ContentFile(b"%PDF-1.4\n% demo-bewijsstuk social return\n", name=name)
+    return ContentFile(_minimal_pdf("Demo-bewijsstuk social return"), name=name)
 
 
 def _staff(provider: Provider) -> Any:

@@ -140,7 +140,7 @@ def _record(
         object_type=object_type,
         object_id=object_id,
         client_id=client_id,
-        purpose=f"social return: {action}",
+        purpose=f"Social return: {description}"[:200],
         changes=changes,
         organisation_id=provider.organisation_id,
     )

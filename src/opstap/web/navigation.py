@@ -46,7 +46,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("Inzageverzoeken", "access_requests:list"),
     NavItem("Klanten importeren", "clients:import"),
     NavItem("KPI-doelen", "kpis:targets"),
-    NavItem("Gewichten matching", "matching:weights"),
+    NavItem("Gewichten passend werk", "matching:weights"),
     NavItem("CBS-statistiek (SRG)", "reporting:srg_list"),
     NavItem("Bewaartermijnen", "retention:page"),
     NavItem("Audittrail", "audit:list"),

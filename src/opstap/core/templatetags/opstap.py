@@ -66,6 +66,12 @@ def nl_date(value: Any) -> str:
         return dutch.format_date(value.date())
     if isinstance(value, dt.date):
         return dutch.format_date(value)
+    if isinstance(value, str) and len(value) == 10:
+        # An ISO date kept as text (JSON payloads, stored dry-run results): the house style too.
+        try:
+            return dutch.format_date(dt.date.fromisoformat(value))
+        except ValueError:
+            pass
     return _as_text(value)
 
 

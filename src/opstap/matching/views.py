@@ -497,7 +497,7 @@ def weights(request: HttpRequest) -> HttpResponse:
         request,
         "matching/form.html",
         {
-            "page_title": "Gewichten van de matching",
+            "page_title": "Gewichten van passend werk",
             "form": form,
             "intro": "Elk criterium telt mee met zijn gewicht; de score is de som van de "
             "behaalde punten, als percentage van het totaal. Elke wijziging komt in de audittrail.",

@@ -452,7 +452,8 @@ def trajectory_order(request: HttpRequest) -> HttpResponse:
         client_id=client.pk,
         purpose="Traject bestellen",
     )
-    query = (request.GET.get("q") or "").strip()
+    # The product search has its own parameter: the client step's "q" must not fill it.
+    query = (request.GET.get("q_product") or "").strip()
     product_options = _product_matches(user, query) if product is None and query else []
     return render(
         request,
@@ -669,7 +670,7 @@ def order_client_options(request: HttpRequest) -> HttpResponse:
 @permission_required(Perm.TRAJECTORY_ORDER)
 def order_product_options(request: HttpRequest) -> HttpResponse:
     """htmx: the options of the product combobox (active products, at most 20)."""
-    query = (request.GET.get("q") or "").strip()
+    query = (request.GET.get("q_product") or request.GET.get("q") or "").strip()
     products = _product_matches(request.user, query) if query else []
     options = [
         {

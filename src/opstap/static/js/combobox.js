@@ -66,7 +66,9 @@
       var n = options().length;
       open(n > 0);
       active = -1;
-      if (status) {
+      // An empty search (the fetch on first focus) finds nothing by design: say nothing
+      // rather than overwrite what the user was just told.
+      if (status && input.value.trim() !== "") {
         status.textContent = n === 0 ? "Niets gevonden." : (n === 1 ? "1 resultaat. Gebruik pijl omlaag." : n + " resultaten. Gebruik pijl omlaag.");
       }
     });

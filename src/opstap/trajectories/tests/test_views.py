@@ -378,3 +378,26 @@ def test_order_choices_are_searchable_and_nothing_is_preselected(
         reverse("trajectories:order_product_options") + "?q=werkfit"
     ).content.decode()
     assert f'data-value="{product3.pk}"' in options
+
+
+def test_product_step_does_not_inherit_the_client_search(
+    case_manager: User, client_k: Client, product3: Product
+) -> None:
+    """The client step submits its search text as `q`; the product step that follows starts
+    with an empty search of its own (it once searched products for the client's name, and
+    the list said "Niets gevonden")."""
+    http = _login(case_manager)
+    label = f"Klant, Kees ({client_k.client_number})"
+    page = http.get(
+        reverse("trajectories:order"), {"q": label, "client": client_k.pk}
+    ).content.decode()
+    assert 'name="q_product" value=""' in page
+    assert "Gevonden producten" not in page
+    found = http.get(
+        reverse("trajectories:order"), {"q_product": "werkfit", "client": client_k.pk}
+    ).content.decode()
+    assert f"product={product3.pk}" in found
+    options = http.get(
+        reverse("trajectories:order_product_options"), {"q_product": "werkfit"}
+    ).content.decode()
+    assert f'data-value="{product3.pk}"' in options

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log
@@ -259,10 +260,16 @@ def outflow_premium_pay_due(
     organisation: Organisation,
     on: dt.date,
     returned_to_benefit: dict[int, dt.date] | None = None,
+    today: dt.date | None = None,
 ) -> dict[str, int]:
     """Pay every payment due on or before `on`: the first directly, the second only if the
     person did not return to benefit within the waiting time (`returned_to_benefit`: client
-    id → date a new benefit started; the client register supplies it). Returns counts."""
+    id → date a new benefit started; the client register supplies it). Returns counts.
+
+    `on` is the payment date that is recorded: it cannot lie after `today` (default: the
+    local date), or a payment would be booked, and a second term judged, before its time."""
+    if on > (today or timezone.localdate()):
+        raise FinanceError("De betaaldatum kan niet in de toekomst liggen.", field="on")
     returned = returned_to_benefit or {}
     scheme = premium_scheme()
     counts = {"first_paid": 0, "second_paid": 0, "second_cancelled": 0}

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 
 import pytest
+from django.utils import timezone
 
 from opstap.accounts.models import User
 from opstap.audit.models import AuditRecord
@@ -186,3 +187,42 @@ def test_outflow_premium_refused_when_scheme_off(policy: User) -> None:
             benefit_start=dt.date(2019, 1, 1),
             outflow_date=dt.date(2023, 1, 10),
         )
+
+
+def test_outflow_premium_pay_due_refuses_a_future_date(api_as, policy: User) -> None:
+    """R-PREM-1: a payment is recorded on the day it is made, never ahead of time: a future
+    `on` is refused (Dutch message, problem+json) and nothing is paid."""
+    from opstap.finance.services import FinanceError, outflow_premium_pay_due
+
+    outflow_premium_determine(
+        actor=policy,
+        organisation=policy.organisation,
+        client_id=3,
+        outflow_kind="employment",
+        hours_per_week=24,
+        benefit_start=dt.date(2019, 1, 1),
+        outflow_date=dt.date(2023, 1, 10),
+    )
+    with pytest.raises(FinanceError, match="toekomst"):
+        outflow_premium_pay_due(
+            actor=policy,
+            organisation=policy.organisation,
+            on=dt.date(2023, 8, 2),
+            today=dt.date(2023, 8, 1),
+        )
+    assert OutflowPremium.objects.get(client_id=3).status == PremiumStatus.SCHEDULED
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    refused = api_as(policy).post(
+        "/api/v1/outflow-premiums/_pay-due", {"on": tomorrow.isoformat()}, format="json"
+    )
+    assert refused.status_code == 400
+    assert refused["Content-Type"].startswith("application/problem+json")
+    assert "toekomst" in refused.content.decode()
+    assert OutflowPremium.objects.get(client_id=3).status == PremiumStatus.SCHEDULED
+    counts = outflow_premium_pay_due(
+        actor=policy,
+        organisation=policy.organisation,
+        on=dt.date(2023, 8, 1),
+        today=dt.date(2023, 8, 1),
+    )
+    assert counts["first_paid"] == 1

@@ -161,18 +161,18 @@ def _sql_clients_api(ctx: BenchContext) -> object:
 def _caseload_page_counts_not_cached(ctx: BenchContext) -> object:
     """The caseload page right after a client of the organisation changed: the per-step
     counts are not in the counts cache and are computed (the worst case of the page)."""
-    from opstap.clients.counts_cache import client_counts_changed
+    from opstap.clients.selectors import CLIENT_COUNTS
 
-    client_counts_changed(ctx.organisation_id)
+    CLIENT_COUNTS.changed(ctx.organisation_id)
     return _get("staff_client", "/klanten/?trede=4")(ctx)
 
 
 def _clients_api_count_not_cached(ctx: BenchContext) -> object:
     """The API's first page right after a client of the organisation changed: the total is
     counted again (the worst case of the list call)."""
-    from opstap.clients.counts_cache import client_counts_changed
+    from opstap.clients.selectors import CLIENT_COUNTS
 
-    client_counts_changed(ctx.organisation_id)
+    CLIENT_COUNTS.changed(ctx.organisation_id)
     return _get("api_client", "/api/v1/clients?ladderStep=4&pageSize=25")(ctx)
 
 
@@ -305,7 +305,7 @@ def _provider_trajectories_api(ctx: BenchContext) -> object:
 def _provider_trajectories_api_count_not_cached(ctx: BenchContext) -> object:
     """The provider's first page right after a trajectory of the organisation changed: the
     total is counted again (the worst case of the list call)."""
-    from opstap.trajectories.counts_cache import TRAJECTORY_COUNTS
+    from opstap.trajectories.selectors import TRAJECTORY_COUNTS
 
     TRAJECTORY_COUNTS.changed(ctx.organisation_id)
     return _provider_trajectories_api(ctx)
@@ -463,5 +463,126 @@ OPERATIONS.extend(
             "pure check_claim on prebuilt facts",
             unavailable=lambda ctx: "" if _invoice_batch(ctx) else "no invoices in this data set",
         ),
+    ]
+)
+
+
+# --- Daily lists of the other roles (issue 18): steering, indicators, invoices, the case
+# manager's trajectory API. Their floor is the page's own SQL replayed: every SELECT the
+# request ran (captured once, then executed through a bare cursor). The ratio is what the
+# view, serializers, templates and middleware add on top of the queries they need.
+
+_staff_clients: dict[str, Client] = {}
+_replays: dict[str, list[str]] = {}
+
+
+def _staff(ctx: BenchContext, username: str) -> Client:
+    """A logged-in test client for `username`, or for "api:<username>" an API client with a
+    bearer token of that user (made once)."""
+    if username not in _staff_clients:
+        if username.startswith("api:"):
+            from opstap.accounts.services import api_token_issue
+
+            _token, key = api_token_issue(user=ctx.users[username[4:]], name="benchmark")
+            client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+        else:
+            client = Client()
+            client.force_login(ctx.users[username])
+        _staff_clients[username] = client
+    return _staff_clients[username]
+
+
+def _page(username: str, path: str) -> Callable[[BenchContext], object]:
+    def run(ctx: BenchContext) -> object:
+        response = _staff(ctx, username).get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        return response
+
+    return run
+
+
+def _replayed_sql(username: str, path: str) -> Callable[[BenchContext], object]:
+    """Floor: the SELECT statements of one request to `path`, captured on first use (with
+    their parameters bound by the database driver) and replayed through a cursor."""
+    key = f"{username} {path}"
+
+    def floor(ctx: BenchContext) -> object:
+        if key not in _replays:
+            from django.test.utils import CaptureQueriesContext
+
+            with CaptureQueriesContext(connection) as captured:
+                _page(username, path)(ctx)
+            _replays[key] = [
+                q["sql"]
+                for q in captured.captured_queries
+                if q["sql"].lstrip().upper().startswith(("SELECT", "WITH"))
+            ]
+        rows = []
+        with connection.cursor() as cursor:
+            for sql in _replays[key]:
+                cursor.execute(sql)
+                rows.append(cursor.fetchall())
+        return rows
+
+    return floor
+
+
+def _municipality_id(ctx: BenchContext) -> int:
+    from opstap.organisations.models import Municipality
+
+    return (
+        Municipality.objects.filter(organisation_id=ctx.organisation_id)
+        .order_by("id")
+        .values_list("id", flat=True)
+        .first()
+        or 0
+    )
+
+
+def _daily(name: str, username: str, path: str) -> Operation:
+    return Operation(name, _page(username, path), _replayed_sql(username, path), "its SQL replayed")
+
+
+class _MunicipalityPath:
+    """A path that needs the first municipality's id, resolved on first use."""
+
+    def __init__(self, template: str) -> None:
+        self.template = template
+
+    def operation(self, name: str, username: str) -> Operation:
+        resolved: dict[str, str] = {}
+
+        def path(ctx: BenchContext) -> str:
+            if "p" not in resolved:
+                resolved["p"] = self.template.format(municipality=_municipality_id(ctx))
+            return resolved["p"]
+
+        return Operation(
+            name,
+            lambda ctx: _page(username, path(ctx))(ctx),
+            lambda ctx: _replayed_sql(username, path(ctx))(ctx),
+            "its SQL replayed",
+        )
+
+
+OPERATIONS.extend(
+    [
+        _daily(
+            "GET /api/v1/trajectories (case manager, first page)",
+            "api:klantmanager",
+            "/api/v1/trajectories?pageSize=25",
+        ),
+        _daily("invoice list (finance clerk)", "administratie", "/facturen/"),
+        _daily("indicators page (contract manager)", "contractmanager", "/indicatoren/"),
+        _MunicipalityPath("/sturing/?gemeente={municipality}").operation(
+            "KPI dashboard, one municipality (policy officer)", "beleid"
+        ),
+        _daily("KPI dashboard, whole organisation (policy officer)", "beleid", "/sturing/"),
+        _daily(
+            "KPI detail, active guidance towards work (policy officer)",
+            "beleid",
+            "/sturing/kpi/active-guidance-work/",
+        ),
+        _daily("GET /api/v1/kpis (policy officer)", "api:beleid", "/api/v1/kpis"),
     ]
 )

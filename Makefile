@@ -9,7 +9,7 @@ MANAGE := $(BIN)/python src/manage.py
 STATIC_VENDOR := src/opstap/static/vendor
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo demo-reset serve test test-pg test-browser test-prod test-replica prod-up prod-down lint format schema bench clean messages
+.PHONY: help install demo demo-reset serve test test-pg test-browser test-prod test-replica prod-up prod-down lint format schema bench load clean messages
 
 help:
 	@echo "make demo     install, migrate, load the demo organisation, serve on http://127.0.0.1:$(PORT)"
@@ -112,6 +112,16 @@ messages: install
 
 bench: install
 	OPSTAP_DEMO=true $(BIN)/python bench/run.py --scale $(SCALE)
+
+# The load test (issue 18) against a running production stack (`ops/prod up`, with
+# DATABASE_URL at the data set to load): LOAD_USERS staff members for LOAD_TIME.
+LOAD_USERS ?= 16
+LOAD_TIME ?= 10m
+LOAD_HOST ?= http://127.0.0.1:8100
+load: install
+	mkdir -p var/locust
+	$(BIN)/locust -f bench/locustfile.py --headless -u $(LOAD_USERS) -r 2 -t $(LOAD_TIME) \
+		--host $(LOAD_HOST) --csv var/locust/run --only-summary
 
 clean:
 	rm -rf $(VENV) node_modules $(STATIC_VENDOR) var

@@ -57,6 +57,9 @@ from enum import IntEnum, StrEnum
 from opstap.core.dutch import format_number
 from opstap.core.errors import InvalidInputError
 from opstap.core.money import format_euro
+from opstap.core.price_terms import PriceBasis as PriceBasis  # re-exported: the rules read it
+from opstap.core.price_terms import PriceTerms as PriceTerms
+from opstap.core.price_terms import PriceTermsError
 from opstap.invoices.money import (
     DEFAULT_VAT_RATES,
     ZERO,
@@ -383,52 +386,10 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-class PriceBasis(StrEnum):
-    FIXED = "fixed"
-    HOURLY = "hourly"
-
-
-class PriceTermsInvalidError(PaymentRuleError):
-    """Price terms that contradict themselves; ``field`` names the term."""
-
-    def __init__(self, message: str, *, field: str) -> None:
-        super().__init__(message)
-        self.field = field
-
-
-@dataclass(frozen=True, slots=True)
-class PriceTerms:
-    """What was agreed about the price (R-BILL-1): a fixed ``price``, or an ``hourly_rate``
-    with optional ``agreed_hours`` and ``budget_cap``. The trajectory keeps the same terms
-    (``trajectories.price_terms``); this is the rules' own copy so the layers stay apart."""
-
-    basis: PriceBasis
-    price: Decimal | None = None
-    hourly_rate: Decimal | None = None
-    agreed_hours: Decimal | None = None
-    budget_cap: Decimal | None = None
-
-    def __post_init__(self) -> None:
-        for field, value in (
-            ("price", self.price),
-            ("hourly_rate", self.hourly_rate),
-            ("agreed_hours", self.agreed_hours),
-            ("budget_cap", self.budget_cap),
-        ):
-            if value is not None and (not value.is_finite() or value < 0):
-                raise PriceTermsInvalidError(
-                    "Vul een bedrag of aantal van 0 of meer in.", field=field
-                )
-        hourly_terms = (self.hourly_rate, self.agreed_hours, self.budget_cap)
-        if self.basis is PriceBasis.FIXED and any(v is not None for v in hourly_terms):
-            raise PriceTermsInvalidError(
-                "Bij een vaste prijs horen geen uurtarief, uren of budgetplafond.", field="basis"
-            )
-        if self.basis is PriceBasis.HOURLY and self.price is not None:
-            raise PriceTermsInvalidError(
-                "Bij een uurtarief hoort geen vaste prijs; gebruik het budgetplafond.",
-                field="price",
-            )
+#: The price terms are the foundation's (`core.price_terms`), shared with the trajectory
+#: that stores them; a contradiction raises its `PriceTermsError` (a ValueError with a Dutch
+#: message and the field).
+PriceTermsInvalidError = PriceTermsError
 
 
 class EventKind(StrEnum):

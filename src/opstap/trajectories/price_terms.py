@@ -25,8 +25,9 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
-from opstap.core.dutch import format_number
 from opstap.core.money import format_euro
+from opstap.core.price_terms import PriceBasis, PriceTermsError
+from opstap.core.price_terms import PriceTerms as BasePriceTerms
 
 #: Codes whose trajectory is paid per hour (R-BILL-1).
 HOURLY_CODES = frozenset({5})
@@ -36,21 +37,6 @@ QUOTE_CODES = frozenset({2, 4, 5})
 MAX_AMOUNT = Decimal("99999999.99")
 MAX_HOURS = Decimal("99999.99")
 CENT = Decimal("0.01")
-
-
-class PriceTermsError(ValueError):
-    """Price terms or a quote that cannot be accepted; ``field`` names the input, the message
-    is Dutch."""
-
-    def __init__(self, message: str, *, field: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
-class PriceBasis(StrEnum):
-    FIXED = "fixed"
-    HOURLY = "hourly"
 
 
 class PriceSource(StrEnum):
@@ -66,54 +52,11 @@ PRICE_SOURCE_LABELS_NL = {
 
 
 @dataclass(frozen=True, slots=True)
-class PriceTerms:
-    """What was agreed about the price of one trajectory."""
+class PriceTerms(BasePriceTerms):
+    """What was agreed about the price of one trajectory (the foundation's `PriceTerms`,
+    which the payment rules read), and where it came from."""
 
-    basis: PriceBasis
-    price: Decimal | None = None
-    hourly_rate: Decimal | None = None
-    agreed_hours: Decimal | None = None
-    budget_cap: Decimal | None = None
     source: PriceSource = PriceSource.PRODUCT
-
-    def __post_init__(self) -> None:
-        for field, value in (
-            ("price", self.price),
-            ("hourly_rate", self.hourly_rate),
-            ("agreed_hours", self.agreed_hours),
-            ("budget_cap", self.budget_cap),
-        ):
-            if value is not None and (not value.is_finite() or value < 0):
-                raise PriceTermsError("Vul een bedrag of aantal van 0 of meer in.", field=field)
-        if self.basis is PriceBasis.FIXED and (
-            self.hourly_rate is not None
-            or self.agreed_hours is not None
-            or self.budget_cap is not None
-        ):
-            raise PriceTermsError(
-                "Bij een vaste prijs horen geen uurtarief, uren of budgetplafond.",
-                field="basis",
-            )
-        if self.basis is PriceBasis.HOURLY and self.price is not None:
-            raise PriceTermsError(
-                "Bij een uurtarief hoort geen vaste prijs; gebruik het budgetplafond.",
-                field="price",
-            )
-
-    def label_nl(self) -> str:
-        """Short Dutch description, e.g. for the trajectory page."""
-        if self.basis is PriceBasis.FIXED:
-            return "vaste prijs" if self.price is None else f"vaste prijs {format_euro(self.price)}"
-        parts = [
-            "uurtarief" if self.hourly_rate is None else f"{format_euro(self.hourly_rate)} per uur"
-        ]
-        if self.agreed_hours is not None:
-            hours = self.agreed_hours
-            places = 0 if hours == hours.to_integral_value() else 2
-            parts.append(f"{format_number(hours, places)} uur afgesproken")
-        if self.budget_cap is not None:
-            parts.append(f"maximaal {format_euro(self.budget_cap)}")
-        return ", ".join(parts)
 
 
 def basis_for_code(code: int) -> PriceBasis:

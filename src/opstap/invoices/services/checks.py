@@ -42,8 +42,8 @@ from opstap.invoices.payment_rules import (
     MilestoneKind,
     PaymentRuleError,
     PlacementFacts,
-    PriceBasis,
     PriceTerms,
+    PriceTermsInvalidError,
     ProductCode,
     Reason,
     ReasonCode,
@@ -212,19 +212,13 @@ def trajectory_events(
 
 
 def _price_terms(trajectory: Trajectory) -> PriceTerms:
-    """The trajectory's stored price terms, as the payment rules read them."""
+    """The trajectory's stored price terms: the foundation's `PriceTerms`, which the payment
+    rules read as they are."""
     from opstap.trajectories.services import TrajectoryError, price_terms_of
 
     try:
-        stored = price_terms_of(trajectory)
-        return PriceTerms(
-            basis=PriceBasis(stored.basis.value),
-            price=stored.price,
-            hourly_rate=stored.hourly_rate,
-            agreed_hours=stored.agreed_hours,
-            budget_cap=stored.budget_cap,
-        )
-    except (TrajectoryError, PaymentRuleError) as exc:
+        return price_terms_of(trajectory)
+    except (TrajectoryError, PriceTermsInvalidError) as exc:
         raise InvoiceError(str(exc), field="price_terms") from exc
 
 

@@ -494,6 +494,9 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # Without a broker (the demo) tasks run in the request; a "task succeeded" line per
+        # e-mail is noise there. A worker keeps them: they say what the queue did.
+        **({"celery.app.trace": {"level": "WARNING"}} if CELERY_TASK_ALWAYS_EAGER else {}),
     },
 }
 # Celery workers log through the same handlers (and so with the request id), not their own.

@@ -56,6 +56,7 @@ __all__ = [
     "WorkDemand",
     "distance_km",
     "rank",
+    "rounding_margin",
     "score",
     "validate_weights",
 ]
@@ -213,6 +214,17 @@ LADDER_NAMES_NL = {
 
 DEFAULT_MAX_DISTANCE_KM = 15
 
+# The partial fractions of the criteria, named once: the rules below and the SQL ranking
+# (`matching.ranking`, which orders the candidates in the database) both read them.
+OCCUPATION_POSSIBLE = Decimal("0.8")  # a possible (not the desired) occupation
+OCCUPATION_MINOR_GROUP = Decimal("0.5")  # same ISCO minor group (first 3 digits)
+OCCUPATION_SUB_MAJOR_GROUP = Decimal("0.25")  # same ISCO sub-major group (first 2 digits)
+SKILLS_REQUIRED_SHARE = Decimal("0.8")  # share of the skills fraction for required skills
+SKILLS_DESIRED_SHARE = Decimal("0.2")  # and for desired skills
+EDUCATION_ONE_BELOW = Decimal("0.5")  # one level below the vacancy's
+DISTANCE_DECAY = 0.5  # 1 - DISTANCE_DECAY x distance / maximum
+LKS_NOT_OFFERED = Decimal("0.7")  # LKS-eligible client, employer without LKS
+
 
 @dataclass(frozen=True, slots=True)
 class Pc4Point:
@@ -348,14 +360,14 @@ def _occupation(c: CandidateFacts, v: VacancyFacts) -> tuple[Decimal, str]:
     if code in c.desired_occupations:
         return _ONE, "Gewenst beroep."
     if code in c.possible_occupations:
-        return Decimal("0.8"), "Mogelijk beroep (niet het gewenste)."
+        return OCCUPATION_POSSIBLE, "Mogelijk beroep (niet het gewenste)."
     wanted = c.desired_occupations | c.possible_occupations
     if not wanted:
         return _ZERO, "Geen gewenste of mogelijke beroepen in het werkprofiel."
     if any(o[:3] == code[:3] for o in wanted):
-        return Decimal("0.5"), "Verwant beroep (zelfde beroepsgroep)."
+        return OCCUPATION_MINOR_GROUP, "Verwant beroep (zelfde beroepsgroep)."
     if any(o[:2] == code[:2] for o in wanted):
-        return Decimal("0.25"), "Beroep in hetzelfde beroepsveld."
+        return OCCUPATION_SUB_MAJOR_GROUP, "Beroep in hetzelfde beroepsveld."
     return _ZERO, "Ander beroepsveld dan gewenst of mogelijk."
 
 
@@ -366,10 +378,10 @@ def _skills(c: CandidateFacts, v: VacancyFacts) -> tuple[Decimal, str]:
     des_have = v.desired_skills & c.skills
     req_part = (
         Decimal(len(req_have)) / len(v.required_skills) if v.required_skills else _ONE
-    ) * Decimal("0.8")
+    ) * SKILLS_REQUIRED_SHARE
     des_part = (
         Decimal(len(des_have)) / len(v.desired_skills) if v.desired_skills else _ONE
-    ) * Decimal("0.2")
+    ) * SKILLS_DESIRED_SHARE
     parts = []
     if v.required_skills:
         parts.append(f"{len(req_have)} van {len(v.required_skills)} vereiste vaardigheden")
@@ -392,7 +404,7 @@ def _education(c: CandidateFacts, v: VacancyFacts) -> tuple[Decimal, str]:
     if gap <= 0:
         return _ONE, f"Opleiding voldoet ({EDUCATION_NAMES_NL[c.education]})."
     if gap == 1:
-        return Decimal("0.5"), f"Eén niveau onder de eis ({wanted})."
+        return EDUCATION_ONE_BELOW, f"Eén niveau onder de eis ({wanted})."
     return _ZERO, f"{gap} niveaus onder de eis ({wanted})."
 
 
@@ -433,7 +445,7 @@ def _distance(c: CandidateFacts, v: VacancyFacts) -> tuple[Decimal, str]:
     if d > limit:
         return _ZERO, f"{_nl(d)} km; meer dan de maximale reisafstand ({limit} km)."
     transport = " met eigen vervoer" if c.own_transport else ""
-    return _frac(1 - 0.5 * d / limit), f"{_nl(d)} km (maximaal {limit} km{transport})."
+    return _frac(1 - DISTANCE_DECAY * d / limit), f"{_nl(d)} km (maximaal {limit} km{transport})."
 
 
 def _availability(c: CandidateFacts, v: VacancyFacts) -> tuple[Decimal, str]:
@@ -456,7 +468,7 @@ def _eligibility(c: CandidateFacts, v: VacancyFacts) -> tuple[Decimal, str]:
             return _ONE, "Beschut werk: heeft een indicatie beschut werk."
         return _ZERO, "Beschut werk: alleen met een indicatie beschut werk."
     if c.lks_eligible and not v.offers_lks:
-        return Decimal("0.7"), "Regulier werk; de werkgever biedt geen loonkostensubsidie."
+        return LKS_NOT_OFFERED, "Regulier werk; de werkgever biedt geen loonkostensubsidie."
     return _ONE, "Regulier werk."
 
 
@@ -539,6 +551,15 @@ def score(
     return MatchResult(
         client_id=candidate.client_id, vacancy_id=vacancy.vacancy_id, criteria=tuple(results)
     )
+
+
+def rounding_margin(weights: Mapping[Criterion, int]) -> float:
+    """The most a result's points can differ from the unrounded sum of weight x fraction
+    over the criteria: each fraction is rounded to 0,01 (at most 0,005 x weight) and each
+    criterion's points to 0,1 (at most 0,05); a criterion with weight 0 adds nothing. The SQL
+    ranking (`matching.ranking`) orders by the unrounded sum and uses this margin to know
+    which candidates it must score exactly."""
+    return sum(0.005 * w + 0.05 for w in (weights.get(c, 0) for c in CRITERIA) if w) + 1e-6
 
 
 def rank(results: Iterable[MatchResult], *, by: str, limit: int = 20) -> list[MatchResult]:

@@ -297,6 +297,10 @@ class Vacancy(OrganisationOwned):
         indexes = [
             models.Index(fields=["organisation", "state", "-created_at"], name="vacancy_state"),
             models.Index(fields=["organisation", "employer"], name="vacancy_employer"),
+            # Matching: the open vacancies in an occupation (`matching.ranking` slices).
+            models.Index(
+                fields=["organisation", "state", "occupation"], name="vacancy_state_occupation"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -475,6 +475,7 @@ class Slice:
     where: str
     params: list[Any]
     occupation: Decimal | None = None  # the occupation fraction of every row, if one
+    empty: bool = False  # known to hold no row (no query needed)
 
 
 def _and(*conditions: Sql) -> Sql:
@@ -523,13 +524,13 @@ def vacancy_slices(client: CandidateFacts, weights: dict[Criterion, int]) -> lis
     su = _in("SUBSTR(m.occ_code, 1, 2)", {o[:2] for o in wanted})
     first: Sql = (f"({d[0]} OR {empty[0]})", d[1])
     parts = [
-        (Decimal(1), first),
-        (OCCUPATION_POSSIBLE, _and(p, _not(first))),
-        (OCCUPATION_MINOR_GROUP, _and(mi, _not(p), _not(first))),
-        (OCCUPATION_SUB_MAJOR_GROUP, _and(su, _not(mi), _not(empty))),
-        (Decimal(0), _and(_not(su), _not(empty))),
+        (Decimal(1), first, False),
+        (OCCUPATION_POSSIBLE, _and(p, _not(first)), not client.possible_occupations),
+        (OCCUPATION_MINOR_GROUP, _and(mi, _not(p), _not(first)), not wanted),
+        (OCCUPATION_SUB_MAJOR_GROUP, _and(su, _not(mi), _not(empty)), not wanted),
+        (Decimal(0), _and(_not(su), _not(empty)), False),
     ]
-    return [Slice(bound(f), sql, params, f) for f, (sql, params) in parts]
+    return [Slice(bound(f), sql, params, f, none) for f, (sql, params), none in parts]
 
 
 # --- The queries -----------------------------------------------------------------------------

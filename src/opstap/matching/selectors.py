@@ -10,12 +10,14 @@ cannot reach a score. Candidates are only clients the user may see
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Value
 from django.db.models.functions import TruncMonth
 
 from opstap.clients.models import Client
@@ -115,23 +117,27 @@ def _skills(values: Iterable[Any]) -> frozenset[str]:
 
 
 def _occupations_by_profile(profile_ids: Any) -> tuple[dict[int, set[str]], dict[int, set[str]]]:
+    """Desired and possible occupation codes per profile (one query: both lists united)."""
     desired: dict[int, set[str]] = defaultdict(set)
     possible: dict[int, set[str]] = defaultdict(set)
-    for through, target in (
-        (WorkProfile.desired_occupations.through, desired),
-        (WorkProfile.possible_occupations.through, possible),
-    ):
-        for pid, code in through.objects.filter(workprofile_id__in=profile_ids).values_list(
-            "workprofile_id", "occupation__code"
-        ):
-            target[pid].add(code)
+    lists = [
+        through.objects.filter(workprofile_id__in=profile_ids).values_list(
+            "workprofile_id", "occupation__code", Value(kind)
+        )
+        for through, kind in (
+            (WorkProfile.desired_occupations.through, "d"),
+            (WorkProfile.possible_occupations.through, "p"),
+        )
+    ]
+    for pid, code, kind in lists[0].union(lists[1], all=True):
+        (desired if kind == "d" else possible)[pid].add(code)
     return desired, possible
 
 
 def candidate_facts(
     profiles: QuerySet[WorkProfile], table: dict[str, Pc4Point] | None = None
 ) -> list[CandidateFacts]:
-    """The facts of the clients behind `profiles` (three queries whatever the number)."""
+    """The facts of the clients behind `profiles` (two queries whatever the number)."""
     table = pc4_table() if table is None else table
     client_fields = tuple(f"client__{f}" for f in CLIENT_FACT_FIELDS)
     rows = list(profiles.order_by().values(*_PROFILE_FIELDS, *client_fields))
@@ -250,27 +256,41 @@ def _top(
     def key(r: MatchResult) -> int:
         return r.client_id if by == "client" else r.vacancy_id
 
-    results: dict[int, MatchResult] = {}
+    # (-points, id) per scored row, as `scoring.rank` orders; points computed once per row.
+    keyed: dict[int, tuple[Decimal, int, MatchResult]] = {}
+
+    def add(ids: list[int]) -> None:
+        todo = [i for i in ids if i not in keyed]
+        if todo:
+            for r in score_ids(todo):
+                keyed[key(r)] = (-r.points, key(r), r)
+
+    def threshold() -> Decimal | None:
+        """The `limit`-th best points so far (None while fewer rows are scored)."""
+        if len(keyed) < limit:
+            return None
+        return -heapq.nsmallest(limit, keyed.values(), key=lambda k: k[:2])[-1][0]
+
     margin = rounding_margin(weights)
     for part in slices:
-        best = rank(results.values(), by=by, limit=limit)
-        if len(best) == limit and part.bound < best[-1].points:
+        if part.empty:
+            continue
+        best = threshold()
+        if best is not None and part.bound < best:
             continue
         sql = query(part)
         near = ranking.near_top(sql, limit=limit, margin=margin)
-        new = [i for i in near.ids if i not in results]
-        if new:
-            results.update({key(r): r for r in score_ids(new)})
+        add(near.ids)
         if near.cut is None:
             continue
-        best = rank(results.values(), by=by, limit=limit)
-        floor = float(best[-1].points) - margin
+        best = threshold()
+        assert best is not None  # the slice alone has `limit` rows
+        floor = float(best) - margin
         if near.cut <= floor:
             continue
-        more = [i for i in ranking.ids_from(sql, at_least=floor) if i not in results]
-        if more:
-            results.update({key(r): r for r in score_ids(more)})
-    return rank(results.values(), by=by, limit=limit)
+        add(ranking.ids_from(sql, at_least=floor))
+    top = heapq.nsmallest(limit, keyed.values(), key=lambda k: k[:2])
+    return rank((r for _p, _i, r in top), by=by, limit=limit)
 
 
 def match_results_for_vacancy(

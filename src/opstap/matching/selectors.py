@@ -249,9 +249,10 @@ def _top(
 ) -> list[MatchResult]:
     """The exact top `limit` (as `scoring.rank` over every row), scoring in Python only the
     rows the SQL cannot rule out (see `matching.ranking`). Per slice, best first: skip it
-    when its bound is below the `limit`-th best points so far; else fetch its best rows by
-    the SQL sum and score them; if the last fetched sum could still reach the `limit`-th
-    best (within the rounding margin), fetch and score every row of the slice that could."""
+    when it is known empty or its bound is below the `limit`-th best points so far; else
+    fetch and score its rows near the top by the SQL sum; if a row not fetched could still
+    reach the `limit`-th best (within the rounding margin), fetch and score every row of the
+    slice that could."""
 
     def key(r: MatchResult) -> int:
         return r.client_id if by == "client" else r.vacancy_id
@@ -298,8 +299,8 @@ def match_results_for_vacancy(
 ) -> list[MatchResult]:
     """The best `limit` candidates' results among the clients `user` may see: the database
     orders by the SQL sum, Python scores the few it cannot rule out (`matching.ranking`);
-    the same results as `reference_results_for_vacancy`. Seven queries (nine when the
-    second query is needed)."""
+    the same results as `reference_results_for_vacancy`. Six queries plus the scope's own
+    when the best slice suffices; three more per further slice read or second query."""
     table = pc4_table()
     facts = vacancy_facts(Vacancy.objects.filter(pk=vacancy.pk), table)
     if not facts:

@@ -25,7 +25,12 @@ from opstap.invoices.api.views import (
     TravelClaimViewSet,
 )
 from opstap.kpis.api.views import KpiView
-from opstap.matching.api.views import ClientMatchesView, VacancyViewSet
+from opstap.matching.api.views import (
+    ClientMatchesView,
+    EmployerViewSet,
+    ProposalViewSet,
+    VacancyViewSet,
+)
 from opstap.organisations.api.views import MunicipalityViewSet
 from opstap.providers.api.views import (
     ProductChangeProposalViewSet,
@@ -65,6 +70,8 @@ router.register("travel-claims", TravelClaimViewSet, basename="travel-claim")
 router.register("payment-rules", PaymentRulesViewSet, basename="payment-rules")
 router.register("access-requests", AccessRequestViewSet, basename="access-request")
 router.register("vacancies", VacancyViewSet, basename="vacancy")
+router.register("employers", EmployerViewSet, basename="employer")
+router.register("proposals", ProposalViewSet, basename="proposal")
 
 app_name = "api"
 urlpatterns = [

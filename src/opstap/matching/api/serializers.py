@@ -11,6 +11,9 @@ from opstap.matching.models import (
     EDUCATION_CHOICES,
     EXIT_CHOICES,
     ContractType,
+    Employer,
+    PlacementVia,
+    Proposal,
     Vacancy,
 )
 from opstap.matching.scoring import MatchResult
@@ -124,3 +127,85 @@ def match_data(
         ],
         **extra,
     }
+
+
+class EmployerSerializer(serializers.ModelSerializer[Employer]):
+    """An employer (werkgever) of the WSP: KvK number (8 digits, validated by the service),
+    name and whether it offers garantiebanen or beschut werk."""
+
+    kvk_number = serializers.CharField(max_length=20, help_text="KvK-nummer (8 cijfers).")
+    open_vacancies = serializers.IntegerField(read_only=True, help_text="Open vacatures.")
+
+    class Meta:
+        model = Employer
+        fields = [
+            "id",
+            "kvk_number",
+            "name",
+            "offers_garantiebanen",
+            "offers_beschut_werk",
+            "open_vacancies",
+            "created_at",
+        ]
+        read_only_fields = ["id", "open_vacancies", "created_at"]
+
+
+class VacancyProposalSerializer(serializers.ModelSerializer[Proposal]):
+    """A proposal (voordracht) of a client for a vacancy: proposed → introduction planned →
+    positive → placed (or not suitable / withdrawn). The score and explanation are those at
+    the moment of proposing."""
+
+    vacancy = serializers.IntegerField(source="vacancy_id", help_text="Id van de vacature.")
+    client = serializers.IntegerField(source="client_id", help_text="Id van de klant.")
+    state = serializers.CharField(read_only=True, help_text="Stand van de voordracht.")
+    state_label = serializers.CharField(read_only=True)
+    score = serializers.IntegerField(read_only=True, help_text="Matchscore (%) bij voordragen.")
+    explanation = serializers.JSONField(read_only=True, help_text="De criteria bij voordragen.")
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    introduction_on = serializers.DateField(read_only=True, allow_null=True)
+    introduction_outcome = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Proposal
+        fields = [
+            "id",
+            "vacancy",
+            "client",
+            "state",
+            "state_label",
+            "score",
+            "explanation",
+            "note",
+            "proposed_at",
+            "introduction_on",
+            "introduction_outcome",
+        ]
+        read_only_fields = ["id", "proposed_at"]
+
+
+class IntroductionPlanSerializer(serializers.Serializer[Any]):
+    on = serializers.DateField(help_text="Datum van de kennismaking.")
+
+
+class IntroductionOutcomeSerializer(serializers.Serializer[Any]):
+    positive = serializers.BooleanField(help_text="Positief (door naar plaatsing) of niet.")
+    outcome = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class PlacementSerializer(serializers.Serializer[Any]):
+    """The placement from a positive proposal (R-MAT → R-TRJ-7)."""
+
+    id = serializers.IntegerField(read_only=True)
+    start_date = serializers.DateField(help_text="Eerste werkdag.")
+    hours_per_week = serializers.IntegerField(min_value=1, max_value=60)
+    contract_type = serializers.ChoiceField(choices=ContractType.choices)
+    contract_months = serializers.IntegerField(
+        min_value=1, max_value=120, required=False, allow_null=True
+    )
+    lks = serializers.BooleanField(required=False, default=False)
+    via = serializers.ChoiceField(choices=PlacementVia.choices, required=False, default="wsp")
+    provider = serializers.IntegerField(
+        source="provider_id", required=False, allow_null=True, help_text="Id van de aanbieder."
+    )
+    garantiebaan = serializers.BooleanField(read_only=True)
+    beschut_werk = serializers.BooleanField(read_only=True)

@@ -1,7 +1,8 @@
 """/api/v1/vacancies (list, retrieve, create, partial update), /api/v1/vacancies/{id}/matches
-(ranked candidates among the clients the caller may see) and /api/v1/clients/{id}/matches
-(ranked open vacancies for one client). Match lists are audited as reads of those clients,
-as the dossier is (R-SEC-2)."""
+(ranked candidates among the clients the caller may see), /api/v1/clients/{id}/matches
+(ranked open vacancies for one client), /api/v1/employers (list, retrieve, create) and
+/api/v1/proposals (list, retrieve, create; introduction, its outcome, the placement). Match
+lists and proposals are audited as reads of those clients, as the dossier is (R-SEC-2)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,9 +25,19 @@ from opstap.core.access import HasOpstapPermission, get_object_for_user, scoped
 from opstap.core.actor import actor_of
 from opstap.core.roles import Perm
 from opstap.matching import selectors, services
-from opstap.matching.models import Employer, Vacancy
+from opstap.matching.models import Employer, Proposal, Vacancy
+from opstap.providers.models import Provider
 
-from .serializers import MatchSerializer, VacancySerializer, match_data
+from .serializers import (
+    EmployerSerializer,
+    IntroductionOutcomeSerializer,
+    IntroductionPlanSerializer,
+    MatchSerializer,
+    PlacementSerializer,
+    VacancyProposalSerializer,
+    VacancySerializer,
+    match_data,
+)
 
 LIMIT = OpenApiParameter("limit", OpenApiTypes.INT, description="Aantal (1-50, standaard 20).")
 
@@ -162,3 +174,152 @@ class ClientMatchesView(GenericAPIView[Client]):
             for i, m in enumerate(matches, start=1)
         ]
         return Response(MatchSerializer(data, many=True).data)
+
+
+class EmployerViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet[Employer],
+):
+    """Employers (werkgevers) of the WSP, with their number of open vacancies."""
+
+    serializer_class = EmployerSerializer
+    permission_classes = [HasOpstapPermission]
+    required_perms = {
+        "list": (Perm.VACANCY_VIEW,),
+        "retrieve": (Perm.VACANCY_VIEW,),
+        "create": (Perm.VACANCY_MANAGE,),
+        "default": (Perm.VACANCY_MANAGE,),
+    }
+    http_method_names = ["get", "post", "head", "options"]
+    queryset = Employer.objects.none()
+
+    def get_queryset(self) -> QuerySet[Employer]:
+        return selectors.employers_for(actor_of(self.request)).order_by("name", "id")
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        employer = services.employer_create(actor=actor_of(request), **serializer.validated_data)
+        employer = self.get_queryset().get(pk=employer.pk)
+        return Response(self.get_serializer(employer).data, status=status.HTTP_201_CREATED)
+
+
+class ProposalViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet[Proposal],
+):
+    """Proposals (voordrachten) of clients the caller may see: proposal → introduction →
+    placement (R-MAT), each step through the services (validated, audited, notified).
+    Reading a proposal is a read of that client and is audited."""
+
+    serializer_class = VacancyProposalSerializer
+    permission_classes = [HasOpstapPermission]
+    required_perms = {
+        "list": (Perm.MATCH_PROPOSE,),
+        "retrieve": (Perm.MATCH_PROPOSE,),
+        "default": (Perm.MATCH_PROPOSE,),
+    }
+    http_method_names = ["get", "post", "head", "options"]
+    queryset = Proposal.objects.none()
+
+    def get_queryset(self) -> QuerySet[Proposal]:
+        qs = (
+            scoped(actor_of(self.request), Proposal.objects.all())
+            .select_related("vacancy", "client")
+            .order_by("-proposed_at", "-id")
+        )
+        for param in ("vacancy", "client"):
+            value = self.request.query_params.get(param, "")
+            if value.isdigit():
+                qs = qs.filter(**{f"{param}_id": int(value)})
+        return qs
+
+    def _audit(self, request: Request, proposals: list[Proposal], purpose: str) -> None:
+        if proposals:
+            audit_records_for_request(
+                request._request,
+                action=AuditAction.LIST if len(proposals) > 1 else AuditAction.READ,
+                object_type="proposal",
+                items=[(p.pk, p.client_id) for p in proposals],
+                purpose=purpose,
+            )
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("vacancy", OpenApiTypes.INT, description="Alleen deze vacature."),
+            OpenApiParameter("client", OpenApiTypes.INT, description="Alleen deze klant."),
+        ]
+    )
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        rows = list(page if page is not None else self.get_queryset())
+        self._audit(request, rows, "Voordrachten bekijken (API)")
+        data = self.get_serializer(rows, many=True).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        proposal = self.get_object()
+        self._audit(request, [proposal], "Voordracht bekijken (API)")
+        return Response(self.get_serializer(proposal).data)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        user = actor_of(request)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        vacancy = get_object_for_user(user, Vacancy.objects.all(), pk=data["vacancy_id"])
+        client = get_object_for_user(user, Client.objects.all(), pk=data["client_id"])
+        proposal = services.proposal_create(
+            actor=user, vacancy=vacancy, client=client, note=data.get("note", "")
+        )
+        return Response(self.get_serializer(proposal).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=IntroductionPlanSerializer, responses=VacancyProposalSerializer)
+    @action(detail=True, methods=["post"])
+    def introduction(self, request: Request, pk: str | None = None) -> Response:
+        """Plan the introduction (kennismaking) with the employer."""
+        serializer = IntroductionPlanSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        proposal = services.proposal_introduction_plan(
+            actor=actor_of(request), proposal=self.get_object(), on=serializer.validated_data["on"]
+        )
+        return Response(self.get_serializer(proposal).data)
+
+    @extend_schema(request=IntroductionOutcomeSerializer, responses=VacancyProposalSerializer)
+    @action(detail=True, methods=["post"], url_path="introduction-outcome")
+    def introduction_outcome(self, request: Request, pk: str | None = None) -> Response:
+        """Record the outcome of the introduction: positive (on to a placement) or not."""
+        serializer = IntroductionOutcomeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        proposal = services.proposal_introduction_record(
+            actor=actor_of(request), proposal=self.get_object(), **serializer.validated_data
+        )
+        return Response(self.get_serializer(proposal).data)
+
+    @extend_schema(request=PlacementSerializer, responses={201: PlacementSerializer})
+    @action(detail=True, methods=["post"])
+    def placement(self, request: Request, pk: str | None = None) -> Response:
+        """Record the placement (R-MAT → R-TRJ-7): via the WSP, or via a provider (then also
+        the outcome of the client's trajectory there)."""
+        proposal = self.get_object()
+        serializer = PlacementSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        provider_id = data.pop("provider_id", None)
+        provider = (
+            Provider.objects.filter(
+                organisation_id=proposal.organisation_id, pk=provider_id
+            ).first()
+            if provider_id
+            else None
+        )
+        if provider_id and provider is None:
+            raise NotFound()
+        placement = services.placement_record(
+            actor=actor_of(request), proposal=proposal, provider=provider, **data
+        )
+        return Response(PlacementSerializer(placement).data, status=status.HTTP_201_CREATED)

@@ -81,3 +81,66 @@ def test_matches_are_scoped_and_audited(
     assert AuditRecord.objects.filter(action="denied", object_id=str(private.pk)).exists()
     coach = make_user(RoleCode.INCOME_COACH, username="coach")
     assert api_as(coach).get(f"/api/v1/vacancies/{vacancy.pk}/matches").status_code == 403
+
+
+def test_employers_are_listed_and_created_by_the_wsp(
+    api_as: Callable[[User], Any], wsp: User, km: User, employer: Employer
+) -> None:
+    """R-MAT: the WSP adviser manages employers (KvK validated by the service, problem+json
+    naming the field); a case manager may read them but not create one."""
+    api = api_as(wsp)
+    created = api.post(
+        "/api/v1/employers",
+        {"kvkNumber": "6900 4321", "name": "Bouw Duiven B.V.", "offersGarantiebanen": True},
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    assert created.json()["kvkNumber"] == "69004321" and created.json()["openVacancies"] == 0
+    bad = api.post("/api/v1/employers", {"kvkNumber": "123", "name": "X"}, format="json")
+    assert bad.status_code == 400
+    assert bad.json()["invalidParams"][0]["name"] == "kvkNumber"
+    names = [e["name"] for e in api_as(km).get("/api/v1/employers").json()["results"]]
+    assert names == ["Bouw Duiven B.V.", "Logistiek Liemers B.V."]
+    refused = api_as(km).post("/api/v1/employers", {"kvkNumber": "69004322", "name": "Y"})
+    assert refused.status_code == 403
+
+
+def test_proposal_to_placement_through_the_api_is_scoped_and_audited(
+    api_as: Callable[[User], Any],
+    km: User,
+    vacancy: Vacancy,
+    make_candidate: Callable[..., Client],
+    make_user: Callable[..., User],
+) -> None:
+    """R-MAT → R-KPI-3: proposal, introduction, its outcome and the placement via the WSP
+    through the API, each a service call; reading proposals is audited as a read of the
+    client; a case manager without that client gets 404 (R-SEC-1)."""
+    client = make_candidate()
+    api = api_as(km)
+    created = api.post(
+        "/api/v1/proposals", {"vacancy": vacancy.pk, "client": client.pk}, format="json"
+    )
+    assert created.status_code == 201, created.content
+    pid = created.json()["id"]
+    assert created.json()["state"] == "proposed" and created.json()["score"] > 0
+    again = api.post("/api/v1/proposals", {"vacancy": vacancy.pk, "client": client.pk})
+    assert again.status_code == 409
+    planned = api.post(f"/api/v1/proposals/{pid}/introduction", {"on": "2026-11-20"})
+    assert planned.status_code == 200 and planned.json()["introductionOn"] == "2026-11-20"
+    outcome = api.post(f"/api/v1/proposals/{pid}/introduction-outcome", {"positive": True})
+    assert outcome.status_code == 200, outcome.content
+    placed = api.post(
+        f"/api/v1/proposals/{pid}/placement",
+        {"startDate": "2026-12-01", "hoursPerWeek": 24, "contractType": "fixed"},
+        format="json",
+    )
+    assert placed.status_code == 201, placed.content
+    assert placed.json()["garantiebaan"] is False
+    listed = api.get(f"/api/v1/proposals?client={client.pk}").json()["results"]
+    assert [(p["id"], p["state"]) for p in listed] == [(pid, "placed")]
+    assert AuditRecord.objects.filter(
+        object_type="proposal", object_id=str(pid), client_id=client.pk
+    ).exists()
+    other = make_user(RoleCode.CASE_MANAGER, username="km-ander")
+    assert api_as(other).get(f"/api/v1/proposals/{pid}").status_code == 404
+    assert api_as(other).get("/api/v1/proposals").json()["results"] == []

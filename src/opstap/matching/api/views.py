@@ -39,6 +39,7 @@ from .serializers import (
     match_data,
 )
 
+MAX_ID = 2**63 - 1
 LIMIT = OpenApiParameter("limit", OpenApiTypes.INT, description="Aantal (1-50, standaard 20).")
 
 
@@ -234,8 +235,11 @@ class ProposalViewSet(
         )
         for param in ("vacancy", "client"):
             value = self.request.query_params.get(param, "")
-            if value.isdigit():
-                qs = qs.filter(**{f"{param}_id": int(value)})
+            if not value:
+                continue
+            if not value.isdigit() or int(value) > MAX_ID:
+                return qs.none()  # no such vacancy or client (never a 5xx)
+            qs = qs.filter(**{f"{param}_id": int(value)})
         return qs
 
     def _audit(self, request: Request, proposals: list[Proposal], purpose: str) -> None:

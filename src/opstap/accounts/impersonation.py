@@ -68,7 +68,7 @@ def impersonation_check(*, actor: Actor, target: User) -> None:
         )
 
 
-def impersonation_candidates(actor: Any) -> Any:
+def impersonation_candidates(actor: Actor) -> Any:
     """The users `actor` may act as (for the form): same organisation, active, agreed, no
     sensitive role."""
     return (
@@ -86,7 +86,7 @@ def impersonation_candidates(actor: Any) -> Any:
 
 
 @transaction.atomic
-def support_consent_set(*, actor: Any, user: User, allow: bool) -> User:
+def support_consent_set(*, actor: Actor, user: User, allow: bool) -> User:
     """A user agrees (or stops agreeing) that an administrator may act as them. Only the
     user themself (not while being impersonated: `actor` is then the administrator)."""
     if actor is None or getattr(actor, "pk", None) != user.pk:

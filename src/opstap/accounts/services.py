@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -12,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from opstap.core.actor import Actor
 from opstap.core.errors import InvalidInputError
 from opstap.core.roles import DEFAULT_ROLE_PERMISSIONS, ROLE_NAMES_NL, RoleCode
 from opstap.organisations.models import Organisation
@@ -83,7 +83,7 @@ def _token_days(days: int | None) -> int:
 
 @transaction.atomic
 def api_token_issue(
-    *, user: User, name: str, actor: Any = None, days: int | None = None
+    *, user: User, name: str, actor: Actor | None = None, days: int | None = None
 ) -> tuple[ApiToken, str]:
     """Issue a bearer token for an application or provider system, valid `days` (default
     OPSTAP_API_TOKEN_DAYS); returns the stored row and the token (shown once) (R-SEC-3)."""
@@ -105,7 +105,7 @@ def api_token_issue(
 
 @transaction.atomic
 def api_token_rotate(
-    *, token: ApiToken, actor: Any = None, overlap_hours: int = 24, days: int | None = None
+    *, token: ApiToken, actor: Actor | None = None, overlap_hours: int = 24, days: int | None = None
 ) -> tuple[ApiToken, str]:
     """Replace a token by a new one for the same user and system. The old one keeps working
     for `overlap_hours` (so the system can switch without downtime), then expires."""
@@ -125,7 +125,7 @@ def api_token_rotate(
 
 
 @transaction.atomic
-def api_token_revoke(*, token: ApiToken, actor: Any = None) -> ApiToken:
+def api_token_revoke(*, token: ApiToken, actor: Actor | None = None) -> ApiToken:
     """Revoke a token now (it answers 401 from the next request on)."""
     locked = ApiToken.objects.select_for_update().get(pk=token.pk)
     if locked.revoked_at is None:
@@ -135,7 +135,7 @@ def api_token_revoke(*, token: ApiToken, actor: Any = None) -> ApiToken:
     return locked
 
 
-def _audit_token(actor: Any, token: ApiToken, action: str, purpose: str) -> None:
+def _audit_token(actor: Actor | None, token: ApiToken, action: str, purpose: str) -> None:
     from opstap.audit.services import audit_log
 
     audit_log(

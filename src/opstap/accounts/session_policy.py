@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
+
+from opstap.core.actor import Actor
 
 # Session keys.
 LAST_ACTIVITY = "opstap_last_activity"
@@ -14,14 +14,14 @@ LOGIN_METHOD = "opstap_login_method"
 IDLE_SECONDS = "opstap_idle_seconds"
 
 
-def idle_seconds_for(user: Any) -> int:
+def idle_seconds_for(user: Actor) -> int:
     """Idle timeout: residents 15 minutes, staff (and everyone else) 60 minutes."""
     if getattr(user, "is_resident", False):
         return int(settings.OPSTAP_RESIDENT_IDLE_SECONDS)
     return int(settings.OPSTAP_STAFF_IDLE_SECONDS)
 
 
-def needs_second_factor(user: Any) -> bool:
+def needs_second_factor(user: Actor) -> bool:
     """Staff (every role but resident) and superusers need TOTP when 2FA is required."""
     if not settings.OPSTAP_REQUIRE_2FA:
         return False

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-from typing import Any
 
 import qrcode
 import qrcode.image.svg
@@ -22,6 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log
 from opstap.core.access import permission_required, public_view
+from opstap.core.actor import Actor, actor_of
 from opstap.core.roles import Perm
 
 from .forms import ImpersonateForm, LoginForm, TokenForm
@@ -37,7 +37,7 @@ from .sso import resident_landing_url, sso_options
 class OpstapLoginView(auth_views.LoginView):
     def get_default_redirect_url(self) -> str:
         """Residents land in the client portal; staff on their start page."""
-        user: Any = self.request.user
+        user: Actor = actor_of(self.request)
         if user.is_authenticated and user.is_resident:
             return resident_landing_url()
         return str(super().get_default_redirect_url())
@@ -76,7 +76,7 @@ def _qr_svg(data: str) -> str:
 @permission_required()
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     """Staff without a confirmed TOTP device set one up: scan the QR code, confirm a code."""
-    user: Any = request.user
+    user = actor_of(request)
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         return redirect(f"{_reverse('accounts:2fa_verify')}?next={_next_url(request)}")
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
@@ -115,7 +115,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 @permission_required()
 def two_factor_verify(request: HttpRequest) -> HttpResponse:
     """After the password: a TOTP code before any other page (OPSTAP_REQUIRE_2FA)."""
-    user: Any = request.user
+    user = actor_of(request)
     if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         return redirect(f"{_reverse('accounts:2fa_setup')}?next={_next_url(request)}")
     form = TokenForm(request.POST or None)
@@ -156,7 +156,7 @@ def _reverse(name: str) -> str:
 @permission_required(Perm.ADMIN_CONFIGURE)
 def impersonate_start_view(request: HttpRequest) -> HttpResponse:
     """Application administrators act as another user of their organisation, with a reason."""
-    actor: Any = request.user
+    actor = actor_of(request)
     form = ImpersonateForm(request.POST or None, actor=actor)
     if request.method == "POST" and form.is_valid():
         try:
@@ -192,7 +192,7 @@ def support_consent_view(request: HttpRequest) -> HttpResponse:
 
     from .forms import SupportConsentForm
 
-    user: Any = request.user
+    user = actor_of(request)
     real = getattr(request, "real_user", None)
     # An unticked box sends no field at all: a POST is bound even when empty.
     form = SupportConsentForm(

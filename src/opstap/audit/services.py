@@ -369,7 +369,7 @@ def _request_path(request: Any) -> str:
 
 
 def audit_denied_read(
-    *, user: Any, request: Any, object_type: str, object_id: object = "", now: Any = None
+    *, user: Actor, request: Any, object_type: str, object_id: object = "", now: Any = None
 ) -> AuditRecord | None:
     """Record a denied read (an object outside the user's scope, a page or API operation
     without the permission): user, object type, id and path (R-SEC-2).
@@ -429,7 +429,7 @@ def audit_denied_read(
 
 
 def _denied_record(
-    user: Any,
+    user: Actor,
     request: Any,
     object_type: str,
     object_id: object,

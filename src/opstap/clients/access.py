@@ -26,6 +26,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from opstap.core.access import register_scope
+from opstap.core.actor import Actor
 from opstap.core.roles import Perm, RoleCode
 
 from .models import (
@@ -57,7 +58,7 @@ def register_provider_staff_clients(policy: ProviderStaffClients) -> ProviderSta
     return policy
 
 
-def _provider_visible_client_ids(user: Any) -> QuerySet[Any] | list[int]:
+def _provider_visible_client_ids(user: Actor) -> QuerySet[Any] | list[int]:
     """Client ids a provider-staff user may see (R-SEC-1), from the registered rule. Without
     a registration this is a configuration error (loud), never "the provider sees nobody"."""
     if not _provider_staff_clients:
@@ -83,7 +84,7 @@ def register_employer_adviser_clients(policy: EmployerAdviserClients) -> Employe
     return policy
 
 
-def case_manager_unit(user: Any) -> str | None:
+def case_manager_unit(user: Actor) -> str | None:
     try:
         profile = user.case_manager_profile
     except CaseManagerProfile.DoesNotExist:
@@ -91,7 +92,7 @@ def case_manager_unit(user: Any) -> str | None:
     return str(profile.unit)
 
 
-def client_scope_q(user: Any) -> Q | None:
+def client_scope_q(user: Actor) -> Q | None:
     """The policy as a filter (None = nothing visible)."""
     if user.has_role(RoleCode.PROVIDER_STAFF):
         return Q(pk__in=_provider_visible_client_ids(user))
@@ -114,9 +115,11 @@ def client_scope_q(user: Any) -> Q | None:
     return None
 
 
-def assigned_client_ids(user: Any, *, on: dt.date) -> list[int]:
+def assigned_client_ids(user: Actor, *, on: dt.date) -> list[int]:
     """Ids of the clients assigned to income coach `user` on `on` (a coach has a handful:
     a plain list keeps the scope a value, usable through other relations)."""
+    if user.organisation_id is None:  # no organisation: nobody's coach
+        return []
     return list(
         IncomeCoachAssignment.objects.filter(
             organisation_id=user.organisation_id,
@@ -129,7 +132,7 @@ def assigned_client_ids(user: Any, *, on: dt.date) -> list[int]:
     )
 
 
-def is_team_lead(user: Any) -> bool:
+def is_team_lead(user: Actor) -> bool:
     """A team lead: a case manager who also holds the management role (the demo's
     `teamleider`). Team leads may assign income coaches to clients in their scope."""
     return bool(user.has_role(RoleCode.CASE_MANAGER) and user.has_role(RoleCode.POLICY_OFFICER))
@@ -154,7 +157,7 @@ def _prefixed(q: Q, prefix: str) -> Q:
     return result
 
 
-def client_scope_q_through(user: Any, relation: str) -> Q | None:
+def client_scope_q_through(user: Actor, relation: str) -> Q | None:
     """The clients policy as a filter on a model that points to Client through `relation`
     (e.g. trajectories: `client`), as a join condition instead of `client IN (subquery)`.
     The planner can then walk the other model's index in the page's order and stop after
@@ -168,14 +171,14 @@ def client_scope_q_through(user: Any, relation: str) -> Q | None:
 
 
 @register_scope(Client)
-def client_scope(user: Any, qs: QuerySet[Client]) -> QuerySet[Client]:
+def client_scope(user: Actor, qs: QuerySet[Client]) -> QuerySet[Client]:
     q = client_scope_q(user)
     return qs.none() if q is None else qs.filter(q)
 
 
-def _via_client(user: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
+def _via_client(user: Actor, qs: QuerySet[Any]) -> QuerySet[Any]:
     q = client_scope_q(user)
-    if q is None:
+    if q is None or user.organisation_id is None:
         return qs.none()
     return qs.filter(
         client__in=Client.objects.filter(organisation_id=user.organisation_id).filter(q)
@@ -183,33 +186,33 @@ def _via_client(user: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
 
 
 @register_scope(LadderStepChange)
-def ladder_change_scope(user: Any, qs: QuerySet[LadderStepChange]) -> QuerySet[LadderStepChange]:
+def ladder_change_scope(user: Actor, qs: QuerySet[LadderStepChange]) -> QuerySet[LadderStepChange]:
     return _via_client(user, qs)
 
 
 @register_scope(ClientEvent)
-def client_event_scope(user: Any, qs: QuerySet[ClientEvent]) -> QuerySet[ClientEvent]:
+def client_event_scope(user: Actor, qs: QuerySet[ClientEvent]) -> QuerySet[ClientEvent]:
     return _via_client(user, qs)
 
 
 @register_scope(BudgetSpending)
-def budget_scope(user: Any, qs: QuerySet[BudgetSpending]) -> QuerySet[BudgetSpending]:
+def budget_scope(user: Actor, qs: QuerySet[BudgetSpending]) -> QuerySet[BudgetSpending]:
     return _via_client(user, qs)
 
 
 @register_scope(ImportJob)
-def import_job_scope(user: Any, qs: QuerySet[ImportJob]) -> QuerySet[ImportJob]:
+def import_job_scope(user: Actor, qs: QuerySet[ImportJob]) -> QuerySet[ImportJob]:
     return qs if user.has_opstap_perm(Perm.CLIENT_IMPORT) else qs.none()
 
 
 @register_scope(ImportChange)
-def import_change_scope(user: Any, qs: QuerySet[ImportChange]) -> QuerySet[ImportChange]:
+def import_change_scope(user: Actor, qs: QuerySet[ImportChange]) -> QuerySet[ImportChange]:
     return qs if user.has_opstap_perm(Perm.CLIENT_IMPORT) else qs.none()
 
 
 @register_scope(IncomeCoachAssignment)
 def income_coach_assignment_scope(
-    user: Any, qs: QuerySet[IncomeCoachAssignment]
+    user: Actor, qs: QuerySet[IncomeCoachAssignment]
 ) -> QuerySet[IncomeCoachAssignment]:
     """Case managers: the assignments of the clients they may see; an income coach: their own
     (also past ones: which clients they had); everyone else nothing."""

@@ -411,7 +411,7 @@ def income_coach_end_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
     service_action(
         request,
-        lambda: income_coach_assignment_end(actor=request.user, assignment=assignment),
+        lambda: income_coach_assignment_end(actor=actor_of(request), assignment=assignment),
         done="De toewijzing van de inkomenscoach is beëindigd.",
         refused=ClientError,
     )
@@ -565,7 +565,7 @@ def _import_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     job = get_object_for_user(request.user, ImportJob.objects.all(), pk=pk)
     service = import_commit if action == "commit" else import_undo
     try:
-        service(actor=request.user, job=job)
+        service(actor=actor_of(request), job=job)
     except ImportActionError as exc:
         messages.error(request, exc.message)
         response: HttpResponse = redirect("clients:import_detail", pk=job.pk)

@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from opstap.core.access import register_scope, scoped
+from opstap.core.actor import Actor
 from opstap.core.roles import Perm, RoleCode
 from opstap.providers.selectors import provider_id_of
 from opstap.trajectories.models import Trajectory
@@ -29,13 +30,13 @@ from .models import (
 )
 
 
-def _organisation_wide(user: Any) -> bool:
+def _organisation_wide(user: Actor) -> bool:
     return bool(
         user.has_opstap_perm(Perm.INVOICE_APPROVE) or user.has_opstap_perm(Perm.PROVIDER_MANAGE)
     )
 
 
-def _invoice_like(user: Any, qs: QuerySet[Any], prefix: str = "") -> QuerySet[Any]:
+def _invoice_like(user: Actor, qs: QuerySet[Any], prefix: str = "") -> QuerySet[Any]:
     if user.has_role(RoleCode.PROVIDER_STAFF):
         provider_id = provider_id_of(user)
         if provider_id is None:
@@ -52,29 +53,29 @@ def _invoice_like(user: Any, qs: QuerySet[Any], prefix: str = "") -> QuerySet[An
 
 
 @register_scope(Invoice)
-def invoice_scope(user: Any, qs: QuerySet[Invoice]) -> QuerySet[Invoice]:
+def invoice_scope(user: Actor, qs: QuerySet[Invoice]) -> QuerySet[Invoice]:
     return _invoice_like(user, qs)
 
 
 @register_scope(PlacementFeeClaim)
 def placement_fee_claim_scope(
-    user: Any, qs: QuerySet[PlacementFeeClaim]
+    user: Actor, qs: QuerySet[PlacementFeeClaim]
 ) -> QuerySet[PlacementFeeClaim]:
     return _invoice_like(user, qs)
 
 
 @register_scope(CreditNote)
-def credit_note_scope(user: Any, qs: QuerySet[CreditNote]) -> QuerySet[CreditNote]:
+def credit_note_scope(user: Actor, qs: QuerySet[CreditNote]) -> QuerySet[CreditNote]:
     return _invoice_like(user, qs, "invoice__")
 
 
 @register_scope(InvoiceEvent)
-def invoice_event_scope(user: Any, qs: QuerySet[InvoiceEvent]) -> QuerySet[InvoiceEvent]:
+def invoice_event_scope(user: Actor, qs: QuerySet[InvoiceEvent]) -> QuerySet[InvoiceEvent]:
     return _invoice_like(user, qs, "invoice__")
 
 
 @register_scope(PaymentBatch)
-def payment_batch_scope(user: Any, qs: QuerySet[PaymentBatch]) -> QuerySet[PaymentBatch]:
+def payment_batch_scope(user: Actor, qs: QuerySet[PaymentBatch]) -> QuerySet[PaymentBatch]:
     # Batches mix providers: the administration and contract management only.
     if user.has_role(RoleCode.PROVIDER_STAFF) or not user.has_opstap_perm(Perm.INVOICE_VIEW):
         return qs.none()
@@ -82,7 +83,7 @@ def payment_batch_scope(user: Any, qs: QuerySet[PaymentBatch]) -> QuerySet[Payme
 
 
 @register_scope(TravelClaim)
-def travel_claim_scope(user: Any, qs: QuerySet[TravelClaim]) -> QuerySet[TravelClaim]:
+def travel_claim_scope(user: Actor, qs: QuerySet[TravelClaim]) -> QuerySet[TravelClaim]:
     # Travel costs are between the candidate and the organisation, not the provider.
     if user.has_role(RoleCode.PROVIDER_STAFF):
         return qs.none()

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log, audit_records_for_request
 from opstap.core.access import check_perm, get_object_for_user, permission_required
-from opstap.core.actor import actor_of
+from opstap.core.actor import Actor, actor_of
 from opstap.core.forms import add_domain_error, form_action, service_action
 from opstap.core.roles import Perm
 from opstap.providers.selectors import is_provider_staff, provider_choices
@@ -52,7 +52,7 @@ def _invoice_for(request: HttpRequest, pk: int) -> Invoice:
     )
 
 
-def _provider_choices(user: Any) -> list[tuple[int, str]]:
+def _provider_choices(user: Actor) -> list[tuple[int, str]]:
     return provider_choices(user)
 
 
@@ -60,7 +60,7 @@ def _provider_choices(user: Any) -> list[tuple[int, str]]:
 def invoice_list(request: HttpRequest) -> HttpResponse:
     """Finance: the work list (to check, to approve, overdue for payment) with verdict badges
     and reasons. Provider staff: their own invoices only (R-SEC-1)."""
-    user: Any = request.user
+    user = actor_of(request)
     today = timezone.localdate()
     form = InvoiceFilterForm(request.GET or None, provider_choices=_provider_choices(user))
     data = form.cleaned_data if form.is_valid() else {}
@@ -112,7 +112,7 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
 
 @permission_required(Perm.INVOICE_VIEW)
 def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user: Any = request.user
+    user = actor_of(request)
     invoice = _invoice_for(request, pk)
     audit_log(
         action=AuditAction.READ,
@@ -248,7 +248,7 @@ def invoice_confirm_substance(request: HttpRequest, pk: int) -> HttpResponse:
 def invoice_submit(request: HttpRequest) -> HttpResponse:
     """The provider portal: submit an invoice (PDF + structured fields) for one of the
     provider's own trajectories. The administration may register a paper invoice."""
-    user: Any = request.user
+    user = actor_of(request)
     form = InvoiceSubmitForm(
         request.POST or None,
         request.FILES or None,
@@ -295,7 +295,7 @@ def invoice_submit(request: HttpRequest) -> HttpResponse:
 
 @permission_required(Perm.INVOICE_APPROVE)
 def batch_list(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
+    user = actor_of(request)
     if request.method == "POST":
         try:
             batch = services.payment_batch_create(actor=user)
@@ -434,7 +434,7 @@ def batch_download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
 def overview(request: HttpRequest) -> HttpResponse:
     """Invoices per provider and period with totals excl./incl. VAT, credit notes netted
     (R-BILL-8), and each provider's yearly volume with the social-return flag (R-NET-10)."""
-    user: Any = request.user
+    user = actor_of(request)
     today = timezone.localdate()
     form = PeriodForm(request.GET or {"year": today.year}, provider_choices=_provider_choices(user))
     data = form.cleaned_data if form.is_valid() else {"year": today.year}
@@ -469,7 +469,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 def _trajectory_choices(request: HttpRequest, purpose: str) -> list[tuple[int, str]]:
     """The trajectories the user may claim for, labelled with client number and surname;
     those are client data shown in a list, so each is audited (R-SEC-2)."""
-    user: Any = request.user
+    user = actor_of(request)
     trajectories = list(
         trajectory_selectors.trajectories_for(user)
         .select_related("client", "product")
@@ -491,7 +491,7 @@ def _trajectory_choices(request: HttpRequest, purpose: str) -> list[tuple[int, s
 @permission_required(Perm.INVOICE_VIEW)
 def placement_fee_submit(request: HttpRequest) -> HttpResponse:
     """The provider claims the one-off placement fee with the employment contract (R-BILL-6)."""
-    user: Any = request.user
+    user = actor_of(request)
     form = PlacementFeeForm(
         request.POST or None,
         request.FILES or None,
@@ -531,7 +531,7 @@ def placement_fee_submit(request: HttpRequest) -> HttpResponse:
 @permission_required(Perm.TRAJECTORY_ORDER)
 def travel_claims(request: HttpRequest) -> HttpResponse:
     """The case manager enters a candidate's travel claim (R-BILL-9) and sees recent ones."""
-    user: Any = request.user
+    user = actor_of(request)
     form = TravelClaimForm(
         request.POST or None,
         trajectory_choices=_trajectory_choices(request, "Reiskosten: traject kiezen"),

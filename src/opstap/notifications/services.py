@@ -33,7 +33,7 @@ class NotificationError(InvalidInputError):
     """A refused notification step, with a Dutch message."""
 
 
-def email_frequency_of(user: Any) -> str:
+def email_frequency_of(user: Actor) -> str:
     """The user's e-mail choice; no preference row means direct."""
     preference = NotificationPreference.objects.filter(user_id=user.pk).first()
     return preference.email_frequency if preference else EmailFrequency.IMMEDIATE.value
@@ -143,7 +143,7 @@ def notifications_send_digest(*, now: dt.datetime | None = None) -> int:
 
 
 @transaction.atomic
-def notification_preference_set(*, actor: Any, email_frequency: str) -> NotificationPreference:
+def notification_preference_set(*, actor: Actor, email_frequency: str) -> NotificationPreference:
     """The user's own choice: e-mail per notification, or a daily digest (audited)."""
     if actor is None or not actor.is_authenticated:
         raise NotificationError("Log in om uw voorkeur te wijzigen.")

@@ -3,8 +3,6 @@ user's own e-mail setting (direct or a daily digest)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -26,7 +24,7 @@ PAGE_SIZE = 25
 
 @permission_required(Perm.HOME_VIEW)
 def notification_list(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
+    user = actor_of(request)
     page = Paginator(selectors.notifications_for(user), PAGE_SIZE).get_page(
         request.GET.get("pagina")
     )
@@ -49,7 +47,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @permission_required(Perm.HOME_VIEW)
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark one notification read and go to the page it is about (only a page of this site)."""
-    user: Any = request.user
+    user = actor_of(request)
     notification = get_object_for_user(user, Notification.objects.all(), pk=pk)
     services.notification_mark_read(actor=user, notification=notification)
     target = notification.url
@@ -72,7 +70,7 @@ def notifications_read_all(request: HttpRequest) -> HttpResponse:
 def notification_settings(request: HttpRequest) -> HttpResponse:
     """The user chooses how notifications reach them by e-mail: direct, or a daily digest.
     In the app they always appear. Only one's own setting: there is no id in the URL."""
-    user: Any = request.user
+    user = actor_of(request)
     current = services.email_frequency_of(user)
     error = ""
     if request.method == "POST":

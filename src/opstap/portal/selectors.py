@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from opstap.clients.models import Client
 from opstap.core.access import scoped
+from opstap.core.actor import Actor
 from opstap.invoices import selectors as invoice_selectors
 from opstap.kpis import selectors as kpi_selectors
 from opstap.kpis import services as kpi_services
@@ -41,11 +42,11 @@ class PortalOverview:
     wave_open: bool = False
 
 
-def client_uploads(user: Any) -> QuerySet[ClientUpload]:
+def client_uploads(user: Actor) -> QuerySet[ClientUpload]:
     return scoped(user, ClientUpload.objects.all()).order_by("-uploaded_at", "-id")
 
 
-def portal_overview(user: Any, client: Client, *, today: dt.date) -> PortalOverview:
+def portal_overview(user: Actor, client: Client, *, today: dt.date) -> PortalOverview:
     """Everything "Mijn Opstap" shows, in a fixed number of queries."""
     trajectories = list(
         trajectory_selectors.trajectories_for(user)
@@ -78,7 +79,7 @@ def portal_overview(user: Any, client: Client, *, today: dt.date) -> PortalOverv
     return overview
 
 
-def claimable_appointments(user: Any, trajectories: list[Any]) -> dict[int, list[Any]]:
+def claimable_appointments(user: Actor, trajectories: list[Any]) -> dict[int, list[Any]]:
     """Per trajectory, the appointments the provider registered as attended and that are not
     yet in a claim (R-BILL-9), with their local date as `.day`."""
     ids = [t.pk for t in trajectories]

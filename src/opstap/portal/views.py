@@ -54,7 +54,7 @@ def _own_client(request: HttpRequest) -> Client:
 def home(request: HttpRequest) -> HttpResponse:
     client = _own_client(request)
     today = timezone.localdate()
-    overview = selectors.portal_overview(request.user, client, today=today)
+    overview = selectors.portal_overview(actor_of(request), client, today=today)
     audit_read(request, client, client.pk, "klantportaal: eigen gegevens inzien")
     return render(
         request,
@@ -103,7 +103,7 @@ def upload(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Uw document is verstuurd naar uw klantmanager.")
             return redirect("portal:home")
-    uploads = list(selectors.client_uploads(request.user)[:50])
+    uploads = list(selectors.client_uploads(actor_of(request))[:50])
     audit_records_for_request(
         request,
         action=AuditAction.LIST,
@@ -166,7 +166,9 @@ def upload_staff(request: HttpRequest, pk: int) -> FileResponse:
 def shared_document(request: HttpRequest, pk: int) -> FileResponse:
     """A plan or report staff shared with the resident (and only such a document)."""
     document = get_object_for_user(
-        request.user, trajectory_selectors.documents_shared_with_client(request.user), pk=pk
+        actor_of(request),
+        trajectory_selectors.documents_shared_with_client(actor_of(request)),
+        pk=pk,
     )
     if not document.file:
         raise Http404

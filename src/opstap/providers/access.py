@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from opstap.core.access import register_scope
+from opstap.core.actor import Actor
 from opstap.core.roles import Perm, RoleCode
 
 from .models import (
@@ -31,23 +32,23 @@ from .models import (
 )
 
 
-def provider_id_of(user: Any) -> int | None:
+def provider_id_of(user: Actor) -> int | None:
     """The provider a provider-staff user works for (None for everyone else)."""
     membership = getattr(user, "provider_membership", None)
     return membership.provider_id if membership is not None else None
 
 
-def is_provider_staff(user: Any) -> bool:
+def is_provider_staff(user: Actor) -> bool:
     return bool(user.has_role(RoleCode.PROVIDER_STAFF))
 
 
-def _own_provider(user: Any, qs: QuerySet[Any], field: str = "provider_id") -> QuerySet[Any]:
+def _own_provider(user: Actor, qs: QuerySet[Any], field: str = "provider_id") -> QuerySet[Any]:
     provider_id = provider_id_of(user)
     return qs.filter(**{field: provider_id}) if provider_id is not None else qs.none()
 
 
 @register_scope(Provider)
-def provider_scope(user: Any, qs: QuerySet[Provider]) -> QuerySet[Provider]:
+def provider_scope(user: Actor, qs: QuerySet[Provider]) -> QuerySet[Provider]:
     # Provider staff see their own provider only, whatever else they hold.
     if is_provider_staff(user):
         return _own_provider(user, qs, "pk")
@@ -57,7 +58,7 @@ def provider_scope(user: Any, qs: QuerySet[Provider]) -> QuerySet[Provider]:
 
 
 @register_scope(Evidence)
-def evidence_scope(user: Any, qs: QuerySet[Evidence]) -> QuerySet[Evidence]:
+def evidence_scope(user: Actor, qs: QuerySet[Evidence]) -> QuerySet[Evidence]:
     # Evidence holds staff names (VOG): contract managers and the provider itself only.
     if is_provider_staff(user):
         return _own_provider(user, qs)
@@ -67,7 +68,7 @@ def evidence_scope(user: Any, qs: QuerySet[Evidence]) -> QuerySet[Evidence]:
 
 
 @register_scope(Contract)
-def contract_scope(user: Any, qs: QuerySet[Contract]) -> QuerySet[Contract]:
+def contract_scope(user: Actor, qs: QuerySet[Contract]) -> QuerySet[Contract]:
     if is_provider_staff(user):
         return _own_provider(user, qs)
     if user.has_opstap_perm(Perm.PROVIDER_MANAGE) or user.has_opstap_perm(Perm.PROVIDER_VIEW):
@@ -76,7 +77,7 @@ def contract_scope(user: Any, qs: QuerySet[Contract]) -> QuerySet[Contract]:
 
 
 @register_scope(Product)
-def product_scope(user: Any, qs: QuerySet[Product]) -> QuerySet[Product]:
+def product_scope(user: Actor, qs: QuerySet[Product]) -> QuerySet[Product]:
     if is_provider_staff(user):
         return _own_provider(user, qs)
     if user.has_opstap_perm(Perm.PRODUCT_SEARCH) or user.has_opstap_perm(Perm.PROVIDER_VIEW):
@@ -85,7 +86,7 @@ def product_scope(user: Any, qs: QuerySet[Product]) -> QuerySet[Product]:
 
 
 @register_scope(Signal)
-def signal_scope(user: Any, qs: QuerySet[Signal]) -> QuerySet[Signal]:
+def signal_scope(user: Actor, qs: QuerySet[Signal]) -> QuerySet[Signal]:
     # Signals are internal to the organisation: provider staff never see them (R-NET-9).
     if is_provider_staff(user):
         return qs.none()
@@ -97,7 +98,7 @@ def signal_scope(user: Any, qs: QuerySet[Signal]) -> QuerySet[Signal]:
 
 
 @register_scope(Evaluation)
-def evaluation_scope(user: Any, qs: QuerySet[Evaluation]) -> QuerySet[Evaluation]:
+def evaluation_scope(user: Actor, qs: QuerySet[Evaluation]) -> QuerySet[Evaluation]:
     # The provider takes part in its evaluations, so its staff read them.
     if is_provider_staff(user):
         return _own_provider(user, qs)
@@ -108,7 +109,7 @@ def evaluation_scope(user: Any, qs: QuerySet[Evaluation]) -> QuerySet[Evaluation
 
 @register_scope(ProductChangeProposal)
 def proposal_scope(
-    user: Any, qs: QuerySet[ProductChangeProposal]
+    user: Actor, qs: QuerySet[ProductChangeProposal]
 ) -> QuerySet[ProductChangeProposal]:
     if is_provider_staff(user):
         return _own_provider(user, qs, "product__provider_id")
@@ -118,7 +119,7 @@ def proposal_scope(
 
 
 @register_scope(ProviderEvent)
-def event_scope(user: Any, qs: QuerySet[ProviderEvent]) -> QuerySet[ProviderEvent]:
+def event_scope(user: Actor, qs: QuerySet[ProviderEvent]) -> QuerySet[ProviderEvent]:
     if is_provider_staff(user):
         return _own_provider(user, qs)
     if user.has_opstap_perm(Perm.PROVIDER_MANAGE):
@@ -127,24 +128,24 @@ def event_scope(user: Any, qs: QuerySet[ProviderEvent]) -> QuerySet[ProviderEven
 
 
 @register_scope(CpiIndexation)
-def indexation_scope(user: Any, qs: QuerySet[CpiIndexation]) -> QuerySet[CpiIndexation]:
+def indexation_scope(user: Actor, qs: QuerySet[CpiIndexation]) -> QuerySet[CpiIndexation]:
     return qs if user.has_opstap_perm(Perm.PROVIDER_MANAGE) else qs.none()
 
 
 @register_scope(Tile)
-def tile_scope(user: Any, qs: QuerySet[Tile]) -> QuerySet[Tile]:
+def tile_scope(user: Actor, qs: QuerySet[Tile]) -> QuerySet[Tile]:
     # Reference data (R-NET-1): not personal, visible to every signed-in user.
     return qs
 
 
 @register_scope(ProductCode)
-def product_code_scope(user: Any, qs: QuerySet[ProductCode]) -> QuerySet[ProductCode]:
+def product_code_scope(user: Actor, qs: QuerySet[ProductCode]) -> QuerySet[ProductCode]:
     return qs
 
 
 @register_scope(ProviderBankAccount)
 def bank_account_scope(
-    user: Any, qs: QuerySet[ProviderBankAccount]
+    user: Actor, qs: QuerySet[ProviderBankAccount]
 ) -> QuerySet[ProviderBankAccount]:
     # Bank accounts: who changes and confirms them, and who pays (the administration).
     if is_provider_staff(user):

@@ -514,12 +514,12 @@ def client_signals_all(*, organisation_id: int, client_id: int) -> QuerySet[Sign
     )
 
 
-def provider_choices(user: Any) -> list[tuple[int, str]]:
+def provider_choices(user: Actor) -> list[tuple[int, str]]:
     """(id, name) of the providers the user may see, by name: for filter choices."""
     return list(scoped(user, Provider.objects.all()).order_by("name").values_list("pk", "name"))
 
 
-def provider_for_user(user: Any, pk: int) -> Provider:
+def provider_for_user(user: Actor, pk: int) -> Provider:
     """One provider the user may see, or Http404 (R-SEC-1), for other apps' pages."""
     return get_object_for_user(user, Provider.objects.all(), pk=pk)
 

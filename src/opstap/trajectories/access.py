@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from opstap.clients.selectors import client_scope_through, register_provider_staff_clients
 from opstap.core.access import register_scope
+from opstap.core.actor import Actor
 from opstap.core.roles import Perm, RoleCode
 from opstap.providers.selectors import provider_id_of
 
@@ -43,7 +44,7 @@ from .selectors import client_ids_visible_to_provider, provider_window_q
 
 
 @register_provider_staff_clients
-def provider_staff_client_ids(user: Any, on: dt.date) -> QuerySet[Any] | list[int]:
+def provider_staff_client_ids(user: Actor, on: dt.date) -> QuerySet[Any] | list[int]:
     """The clients a provider-staff user may see (R-SEC-1): those with a trajectory ordered
     from the user's provider within the visibility window; none without a membership."""
     provider_id = provider_id_of(user)
@@ -52,7 +53,7 @@ def provider_staff_client_ids(user: Any, on: dt.date) -> QuerySet[Any] | list[in
     return client_ids_visible_to_provider(provider_id=provider_id, on=on)
 
 
-def trajectory_scope_q(user: Any) -> Q | None:
+def trajectory_scope_q(user: Actor) -> Q | None:
     """The policy as a filter on Trajectory (None = nothing visible)."""
     if user.has_role(RoleCode.PROVIDER_STAFF):
         provider_id = provider_id_of(user)
@@ -70,7 +71,7 @@ def trajectory_scope_q(user: Any) -> Q | None:
 
 
 @register_scope(Trajectory)
-def trajectory_scope(user: Any, qs: QuerySet[Trajectory]) -> QuerySet[Trajectory]:
+def trajectory_scope(user: Actor, qs: QuerySet[Trajectory]) -> QuerySet[Trajectory]:
     q = trajectory_scope_q(user)
     return qs.none() if q is None else qs.filter(q)
 
@@ -98,7 +99,7 @@ ORG_WIDE_CHILDREN: dict[str, dict[type[Any], Q]] = {
 }
 
 
-def child_scope_q(user: Any, model: type[Any]) -> Q | None:
+def child_scope_q(user: Actor, model: type[Any]) -> Q | None:
     """The filter on a child row of a visible trajectory (None = none of them)."""
     if (
         user.has_role(RoleCode.PROVIDER_STAFF)
@@ -119,10 +120,10 @@ def child_scope_q(user: Any, model: type[Any]) -> Q | None:
     return result
 
 
-def _via_trajectory(user: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
+def _via_trajectory(user: Actor, qs: QuerySet[Any]) -> QuerySet[Any]:
     q = trajectory_scope_q(user)
     children = child_scope_q(user, qs.model)
-    if q is None or children is None:
+    if q is None or children is None or user.organisation_id is None:
         return qs.none()
     visible = Trajectory.objects.filter(organisation_id=user.organisation_id).filter(q)
     return qs.filter(children, trajectory__in=visible.values("pk"))
@@ -134,6 +135,6 @@ for _model in (TrajectoryEvent, Deadline, TrajectoryDocument, Appointment, Absen
 
 @register_scope(DeadlineNotification)
 def deadline_notification_scope(
-    user: Any, qs: QuerySet[DeadlineNotification]
+    user: Actor, qs: QuerySet[DeadlineNotification]
 ) -> QuerySet[DeadlineNotification]:
     return qs.filter(recipient=user)

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.http import HttpRequest
 
+from opstap.core.actor import actor_of
 from opstap.core.admin import ReadOnlyAdmin
 
 from . import services
@@ -72,7 +73,7 @@ class EquatedDayAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         try:
             saved = services.equated_day_save(
-                actor=request.user,
+                actor=actor_of(request),
                 day=obj.day,
                 description=obj.description,
                 decree=obj.decree,
@@ -84,8 +85,8 @@ class EquatedDayAdmin(admin.ModelAdmin):
         obj.pk = saved.pk
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        services.equated_day_delete(actor=request.user, equated_day=obj)
+        services.equated_day_delete(actor=actor_of(request), equated_day=obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         for obj in queryset:
-            services.equated_day_delete(actor=request.user, equated_day=obj)
+            services.equated_day_delete(actor=actor_of(request), equated_day=obj)

@@ -21,7 +21,7 @@ from opstap.audit.services import audit_log, audit_records_for_request
 from opstap.clients import selectors as client_selectors
 from opstap.clients.models import Client
 from opstap.core.access import get_object_for_user, permission_required, scoped
-from opstap.core.actor import actor_of
+from opstap.core.actor import Actor, actor_of
 from opstap.core.counts import CappedCountPaginator
 from opstap.core.roles import Perm, RoleCode
 from opstap.providers.models import Product, Provider, Tile
@@ -61,7 +61,7 @@ def _trajectory_for(request: HttpRequest, pk: int) -> Trajectory:
 def trajectory_list(request: HttpRequest) -> HttpResponse:
     """All running trajectories the user may see, with filters; for provider staff this is
     the portal: what they must do next and by when."""
-    user: Any = request.user
+    user = actor_of(request)
     today = timezone.localdate()
     provider_choices = list(scoped(user, Provider.objects.all()).values_list("pk", "name"))
     product_choices = list(
@@ -125,7 +125,7 @@ def trajectory_list(request: HttpRequest) -> HttpResponse:
 @permission_required(Perm.TRAJECTORY_VIEW)
 def my_deadlines(request: HttpRequest) -> HttpResponse:
     """'Mijn termijnen' (R-TRJ-3): overdue and due within two weeks, per role."""
-    user: Any = request.user
+    user = actor_of(request)
     today = timezone.localdate()
     deadlines = list(selectors.deadlines_for(user, on=today, horizon_days=14)[:500])
     audit_records_for_request(
@@ -147,7 +147,9 @@ def my_deadlines(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _action_forms(user: Any, trajectory: Trajectory, bound: ActionForm | None = None) -> list[Any]:
+def _action_forms(
+    user: Actor, trajectory: Trajectory, bound: ActionForm | None = None
+) -> list[Any]:
     forms_ = []
     for transition in selectors.actions_for(user, trajectory):
         if bound is not None and bound.action is transition.action:
@@ -159,7 +161,7 @@ def _action_forms(user: Any, trajectory: Trajectory, bound: ActionForm | None = 
 
 
 def _detail_context(request: HttpRequest, trajectory: Trajectory, **extra: Any) -> dict[str, Any]:
-    user: Any = request.user
+    user = actor_of(request)
     workflow_roles = selectors.user_workflow_roles(user, trajectory)
     can_act = bool(workflow_roles)
     running = trajectory.state in REPORTING_STATES
@@ -384,7 +386,7 @@ def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileRe
 @permission_required(Perm.TRAJECTORY_ORDER)
 def trajectory_order(request: HttpRequest) -> HttpResponse:
     """The order form (opdrachtformulier, R-TRJ-1): `?client=<id>&product=<id>`."""
-    user: Any = request.user
+    user = actor_of(request)
     client_id = request.GET.get("client") or request.POST.get("client")
     product_id = request.GET.get("product") or request.POST.get("product")
     if not client_id:
@@ -489,12 +491,12 @@ def _week_start(value: str | None, today: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-def _running(user: Any) -> QuerySet[Trajectory]:
+def _running(user: Actor) -> QuerySet[Trajectory]:
     """Trajectories an appointment can be added to: running ones the user may see."""
     return selectors.trajectories_for(user).filter(state__in=[s.value for s in REPORTING_STATES])
 
 
-def _running_choices(user: Any) -> list[tuple[int, str]]:
+def _running_choices(user: Actor) -> list[tuple[int, str]]:
     running = (
         _running(user)
         .select_related("client", "product")
@@ -504,7 +506,7 @@ def _running_choices(user: Any) -> list[tuple[int, str]]:
 
 
 def _attendance_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
-    user: Any = request.user
+    user = actor_of(request)
     today = timezone.localdate()
     monday = _week_start(request.GET.get("week") or request.POST.get("week"), today)
     start = timezone.make_aware(dt.datetime.combine(monday, dt.time.min))
@@ -589,7 +591,7 @@ def attendance_record(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @permission_required(Perm.TRAJECTORY_VIEW)
 def appointment_add(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
+    user = actor_of(request)
     form = AppointmentForm(request.POST, trajectory_choices=_running_choices(user))
     if form.is_valid():
         data = form.cleaned_data
@@ -625,7 +627,7 @@ MAX_OPTIONS = 20
 
 def _client_matches(request: HttpRequest, query: str) -> list[Client]:
     """Clients the user may see matching name or number; own caseload first."""
-    user: Any = request.user
+    user = actor_of(request)
     matches = [
         c
         for c in client_selectors.caseload_list(
@@ -648,7 +650,7 @@ def _client_matches(request: HttpRequest, query: str) -> list[Client]:
     return matches
 
 
-def _product_matches(user: Any, query: str) -> list[Product]:
+def _product_matches(user: Actor, query: str) -> list[Product]:
     words = query[:100].split()
     qs = scoped(user, Product.objects.select_related("provider", "product_code")).filter(
         status="active"
@@ -671,7 +673,7 @@ def order_client_options(request: HttpRequest) -> HttpResponse:
 def order_product_options(request: HttpRequest) -> HttpResponse:
     """htmx: the options of the product combobox (active products, at most 20)."""
     query = (request.GET.get("q_product") or request.GET.get("q") or "").strip()
-    products = _product_matches(request.user, query) if query else []
+    products = _product_matches(actor_of(request), query) if query else []
     options = [
         {
             "value": p.pk,
@@ -693,7 +695,7 @@ def trajectory_quote_revise(request: HttpRequest, pk: int) -> HttpResponse:
     data = form.cleaned_data
     try:
         services.quote_revise(
-            actor=request.user,
+            actor=actor_of(request),
             trajectory=trajectory,
             amount=data.get("amount"),
             hourly_rate=data.get("hourly_rate"),
@@ -721,12 +723,12 @@ def trajectory_quote_decide(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if data["decision"] == "approve":
             services.quote_revision_approve(
-                actor=request.user, trajectory=trajectory, reason=data.get("reason", "")
+                actor=actor_of(request), trajectory=trajectory, reason=data.get("reason", "")
             )
             messages.success(request, "De herziene offerte is goedgekeurd.")
         else:
             services.quote_revision_reject(
-                actor=request.user, trajectory=trajectory, reason=data.get("reason", "")
+                actor=actor_of(request), trajectory=trajectory, reason=data.get("reason", "")
             )
             messages.success(request, "De herziene offerte is afgewezen.")
     except services.TrajectoryError as exc:

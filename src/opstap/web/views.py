@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import wraps
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
@@ -12,15 +13,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from opstap.core.access import permission_required, public_view
+from opstap.core.actor import Actor, actor_of
 from opstap.core.roles import Perm
 
 from .panels import panels_for
 
 
-def role_home_url(user: Any) -> str:
+def role_home_url(user: Actor | AnonymousUser) -> str:
     """Where "home" is for this user: the portal for residents, the start page for staff,
     the login page for anyone not signed in (the way out of every error page)."""
-    if not getattr(user, "is_authenticated", False):
+    if isinstance(user, AnonymousUser) or not user.is_authenticated:
         return reverse("accounts:login")
     if not user.has_opstap_perm(Perm.HOME_VIEW) and user.has_opstap_perm(Perm.PORTAL_VIEW):
         return reverse("portal:home")
@@ -33,7 +35,7 @@ def _residents_to_portal(view: Any) -> Any:
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        user: Any = request.user
+        user = actor_of(request)
         if user.is_authenticated and role_home_url(user) != reverse("web:home"):
             return redirect(role_home_url(user))
         return view(request, *args, **kwargs)

@@ -20,7 +20,7 @@ from opstap.clients import brp, selectors, services
 from opstap.clients.models import Client
 from opstap.clients.selectors import CLIENT_COUNTS
 from opstap.core.access import HasOpstapPermission, get_object_for_user
-from opstap.core.actor import actor_of
+from opstap.core.actor import Actor, actor_of, organisation_id_of
 from opstap.core.api.pagination import CachedCountPagination
 from opstap.core.roles import Perm
 from opstap.organisations.models import Municipality
@@ -116,7 +116,7 @@ class ClientViewSet(
         context = dict(super().get_serializer_context())
         context["_derived_cache"] = {}
         context["income_coaches"] = getattr(self, "_coach_map", None)
-        user: Any = self.request.user
+        user: Actor = actor_of(self.request)
         if not getattr(self, "swagger_fake_view", False) and user.is_authenticated:
             context["derive"] = selectors.DerivedResolver(
                 organisation_id=user.organisation_id, on=timezone.localdate()
@@ -166,7 +166,9 @@ class ClientViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        user: Any = request.user
+        user = actor_of(request)
+        organisation_id_of(user)  # a user without an organisation gets a 403, not a 500
+        assert user.organisation is not None
         municipality: Municipality = data.pop("municipality")
         client = services.client_create(
             actor=user,

@@ -25,6 +25,7 @@ from opstap.clients.models import (
 )
 from opstap.clients.selectors import CLIENT_COUNTS
 from opstap.clients.services import ClientError
+from opstap.core.actor import Actor
 
 from .columns import CHUNK
 from .values import _label, _save_progress, from_json
@@ -69,7 +70,7 @@ def _ladder_row(
     org_id: int,
     client: Client,
     values: dict[str, Any],
-    actor: Any,
+    actor: Actor | None,
     now: Any,
     today: Any,
     reason: str,
@@ -92,7 +93,13 @@ def _ladder_row(
 
 
 def _import_event(
-    *, org_id: int, client: Client, actor: Any, now: Any, summary: str, data: dict[str, Any]
+    *,
+    org_id: int,
+    client: Client,
+    actor: Actor | None,
+    now: Any,
+    summary: str,
+    data: dict[str, Any],
 ) -> ClientEvent:
     """The client's timeline event of an import, its commit or its undo."""
     return ClientEvent(
@@ -112,7 +119,7 @@ def _set_values(
     values: dict[str, Any],
     *,
     org_id: int,
-    actor: Any,
+    actor: Actor | None,
     now: Any,
     today: Any,
     reason: str,
@@ -139,7 +146,7 @@ def _set_values(
     client.updated_at = now
 
 
-def import_commit(*, actor: Any, job: ImportJob) -> ImportJob:
+def import_commit(*, actor: Actor | None, job: ImportJob) -> ImportJob:
     """Write the previewed changes in one transaction (R-SEC-6). A client that changed since
     the preview (or a client number that appeared) refuses the whole commit with a conflict:
     nothing is written and the file must be checked again."""
@@ -276,7 +283,7 @@ def import_commit(*, actor: Any, job: ImportJob) -> ImportJob:
     return locked
 
 
-def import_undo(*, actor: Any, job: ImportJob) -> ImportJob:
+def import_undo(*, actor: Actor | None, job: ImportJob) -> ImportJob:
     """Undo a committed import as one action (R-SEC-6): changed clients get their old values
     back, created clients are removed. Refused (conflict, nothing undone) when a client was
     changed after the import or a created client has since been used (e.g. a trajectory)."""

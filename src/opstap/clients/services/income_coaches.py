@@ -16,6 +16,7 @@ from opstap.clients.models import (
     ClientEventKind,
     IncomeCoachAssignment,
 )
+from opstap.core.actor import Actor
 from opstap.core.roles import Perm, RoleCode
 
 from .clients import client_event_record
@@ -24,7 +25,7 @@ from .validation import ClientError
 # --- Income-coach assignment (R-SEC-1) --------------------------------------------------------
 
 
-def may_assign_income_coach(actor: Any, client: Client) -> bool:
+def may_assign_income_coach(actor: Actor, client: Client) -> bool:
     """The client's own case manager, or a team lead (a case manager who also holds the
     management role) with the client in their scope, may assign an income coach."""
     from opstap.clients.access import is_team_lead
@@ -53,7 +54,7 @@ def _check_coach(organisation_id: int, coach: Any) -> None:
 
 def _record(
     *,
-    actor: Any,
+    actor: Actor,
     assignment: IncomeCoachAssignment,
     action: AuditAction,
     summary: str,
@@ -85,7 +86,7 @@ def _record(
 @transaction.atomic
 def income_coach_assign(
     *,
-    actor: Any,
+    actor: Actor,
     client: Client,
     coach: Any,
     valid_from: dt.date,
@@ -152,7 +153,7 @@ def income_coach_assign(
 @transaction.atomic
 def income_coach_assignment_end(
     *,
-    actor: Any,
+    actor: Actor,
     assignment: IncomeCoachAssignment,
     end_on: dt.date | None = None,
     today: dt.date | None = None,

@@ -83,7 +83,7 @@ class ProviderIndicatorsView(ReportingAPIMixin, APIView):
         operation_id="providers_indicators_retrieve",
     )
     def get(self, request: Request, pk: int) -> Response:
-        provider = provider_for_user(request.user, pk)
+        provider = provider_for_user(actor_of(request), pk)
         today = timezone.localdate()
         period = _period(request, today)
         row = selectors.provider_indicators(actor_of(request), provider, period=period, today=today)

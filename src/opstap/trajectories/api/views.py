@@ -293,7 +293,7 @@ class TrajectoryViewSet(
         """Documents: quote, plan, progress/final report, requests, handover note."""
         trajectory = self._trajectory()
         if request.method == "GET":
-            documents = selectors.trajectory_documents(trajectory, user=request.user)
+            documents = selectors.trajectory_documents(trajectory, user=actor_of(request))
             _audit_read(request, trajectory, "Trajectdocumenten ophalen via API")
             return Response(DocumentSerializer(documents, many=True).data)
         body = DocumentCreateSerializer(data=request.data)
@@ -324,7 +324,7 @@ class TrajectoryViewSet(
             _audit_read(request, trajectory, "Verzuimhistorie ophalen via API")
             return Response(
                 AbsenceSerializer(
-                    selectors.trajectory_absences(trajectory, user=request.user), many=True
+                    selectors.trajectory_absences(trajectory, user=actor_of(request)), many=True
                 ).data
             )
         body = AbsenceSerializer(data=request.data)

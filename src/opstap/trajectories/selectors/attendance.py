@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db.models import (
     QuerySet,
 )
 
+from opstap.core.actor import Actor
 from opstap.trajectories import (
     handoffs as handoffs,  # re-exported: the hand-off kinds other apps notify
 )
@@ -27,7 +27,7 @@ from .trajectories import trajectories_for
 # --- The attendance register (R-ABS-1) and what the client sees (R-POR) ---------------------
 
 
-def appointments_for(user: Any) -> QuerySet[Appointment]:
+def appointments_for(user: Actor) -> QuerySet[Appointment]:
     """Appointments of the trajectories `user` may see (provider staff: their own provider's;
     a resident: their own), with what a list shows."""
     return Appointment.objects.filter(trajectory__in=trajectories_for(user)).select_related(
@@ -36,7 +36,7 @@ def appointments_for(user: Any) -> QuerySet[Appointment]:
 
 
 def attendance_register(
-    user: Any, *, start: dt.datetime, end: dt.datetime
+    user: Actor, *, start: dt.datetime, end: dt.datetime
 ) -> QuerySet[Appointment]:
     """The attendance page: the appointments between `start` and `end` (provider staff see
     their own provider's trajectories only, R-SEC-1), earliest first."""
@@ -47,7 +47,7 @@ def attendance_register(
     )
 
 
-def client_planned_appointments(user: Any, *, since: dt.datetime) -> QuerySet[Appointment]:
+def client_planned_appointments(user: Actor, *, since: dt.datetime) -> QuerySet[Appointment]:
     """A resident's coming appointments (R-POR)."""
     return (
         appointments_for(user)
@@ -56,7 +56,7 @@ def client_planned_appointments(user: Any, *, since: dt.datetime) -> QuerySet[Ap
     )
 
 
-def attended_appointments(user: Any, trajectory_ids: list[int]) -> QuerySet[Appointment]:
+def attended_appointments(user: Actor, trajectory_ids: list[int]) -> QuerySet[Appointment]:
     """The appointments the provider registered as attended: what a travel claim can be
     made for (R-BILL-9)."""
     return (
@@ -66,7 +66,7 @@ def attended_appointments(user: Any, trajectory_ids: list[int]) -> QuerySet[Appo
     )
 
 
-def documents_shared_with_client(user: Any) -> QuerySet[TrajectoryDocument]:
+def documents_shared_with_client(user: Actor) -> QuerySet[TrajectoryDocument]:
     """Documents staff explicitly shared with the client (R-POR); never anything else."""
     return (
         TrajectoryDocument.objects.filter(

@@ -164,14 +164,16 @@ def deadlines_for(
     ).order_by("due_on", "id")
 
 
-def _children(qs: QuerySet[Any], user: Any) -> QuerySet[Any]:
+def _children(qs: QuerySet[Any], user: Actor | None) -> QuerySet[Any]:
     """A trajectory's child rows as `user` may see them (issue 19: finance clerks and
     contract managers read only part of what lies below a trajectory). Without a user: all
     (services and background work)."""
     return qs if user is None else scoped(user, qs)
 
 
-def trajectory_timeline(trajectory: Trajectory, *, user: Any = None) -> QuerySet[TrajectoryEvent]:
+def trajectory_timeline(
+    trajectory: Trajectory, *, user: Actor | None = None
+) -> QuerySet[TrajectoryEvent]:
     return (
         _children(trajectory.events.all(), user)
         .select_related("actor")
@@ -179,12 +181,14 @@ def trajectory_timeline(trajectory: Trajectory, *, user: Any = None) -> QuerySet
     )
 
 
-def trajectory_deadlines(trajectory: Trajectory, *, user: Any = None) -> QuerySet[Deadline]:
+def trajectory_deadlines(
+    trajectory: Trajectory, *, user: Actor | None = None
+) -> QuerySet[Deadline]:
     return _children(trajectory.deadlines.all(), user).order_by("due_on", "id")
 
 
 def trajectory_documents(
-    trajectory: Trajectory, *, user: Any = None
+    trajectory: Trajectory, *, user: Actor | None = None
 ) -> QuerySet[TrajectoryDocument]:
     return (
         _children(trajectory.documents.all(), user)
@@ -193,7 +197,7 @@ def trajectory_documents(
     )
 
 
-def trajectory_absences(trajectory: Trajectory, *, user: Any = None) -> QuerySet[Absence]:
+def trajectory_absences(trajectory: Trajectory, *, user: Actor | None = None) -> QuerySet[Absence]:
     return (
         _children(trajectory.absences.all(), user)
         .select_related("reported_by")
@@ -201,7 +205,7 @@ def trajectory_absences(trajectory: Trajectory, *, user: Any = None) -> QuerySet
     )
 
 
-def trajectory_outcome(trajectory: Trajectory, *, user: Any = None) -> Outcome | None:
+def trajectory_outcome(trajectory: Trajectory, *, user: Actor | None = None) -> Outcome | None:
     return _children(Outcome.objects.filter(trajectory=trajectory), user).first()
 
 
@@ -330,7 +334,7 @@ def document_action(kind: str) -> Action | None:
     }.get(kind)
 
 
-def trajectory_for_user(user: Any, pk: int) -> Trajectory:
+def trajectory_for_user(user: Actor, pk: int) -> Trajectory:
     """One trajectory the user may see, or Http404 (R-SEC-1), for other apps' pages."""
     return get_object_for_user(user, Trajectory.objects.all(), pk=pk)
 
@@ -340,7 +344,7 @@ def trajectory_quotes(trajectory: Trajectory) -> QuerySet[Quote]:
     return Quote.objects.filter(trajectory=trajectory).order_by("version")
 
 
-def can_revise_quote(user: Any, trajectory: Trajectory) -> bool:
+def can_revise_quote(user: Actor, trajectory: Trajectory) -> bool:
     """The provider may replace the quote by a revised one once there is a quote and the
     trajectory was not refused (see `services.quote_revise`)."""
     return (
@@ -350,7 +354,7 @@ def can_revise_quote(user: Any, trajectory: Trajectory) -> bool:
     )
 
 
-def can_decide_revision(user: Any, trajectory: Trajectory) -> bool:
+def can_decide_revision(user: Actor, trajectory: Trajectory) -> bool:
     """A revised quote waits for this case manager (outside the first quote's approval)."""
     return (
         trajectory.state != State.QUOTE_SUBMITTED.value

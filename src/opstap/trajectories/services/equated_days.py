@@ -11,6 +11,7 @@ from django.db import transaction
 
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log
+from opstap.core.actor import Actor
 from opstap.core.roles import Perm
 from opstap.trajectories import deadlines as dl
 from opstap.trajectories.models import (
@@ -20,7 +21,7 @@ from opstap.trajectories.models import (
 from ._common import TrajectoryError, _as_date
 
 
-def _require_configure(actor: Any) -> None:
+def _require_configure(actor: Actor) -> None:
     if actor is None or not (
         getattr(actor, "is_superuser", False) or actor.has_opstap_perm(Perm.ADMIN_CONFIGURE)
     ):
@@ -61,7 +62,7 @@ def equated_day_validate(
 
 def equated_day_save(
     *,
-    actor: Any,
+    actor: Actor,
     day: dt.date,
     description: str,
     decree: str,
@@ -100,7 +101,7 @@ def equated_day_save(
 
 
 @transaction.atomic
-def equated_day_delete(*, actor: Any, equated_day: EquatedDay) -> None:
+def equated_day_delete(*, actor: Actor, equated_day: EquatedDay) -> None:
     """Remove a day that was entered by mistake (audited)."""
     _require_configure(actor)
     day = equated_day.day

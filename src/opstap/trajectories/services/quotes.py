@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from opstap.core.actor import Actor
 from opstap.core.money import format_euro
 from opstap.core.roles import RoleCode
 from opstap.trajectories import handoffs
@@ -98,7 +99,7 @@ def _quote_create(
     text: str,
     has_document: bool,
     on: dt.date,
-    actor: Any = None,
+    actor: Actor | None = None,
 ) -> Quote:
     """Validate and store a quote (version n+1); its figures also go into the event payload
     so the history shows them (R-TRJ-2)."""
@@ -131,7 +132,7 @@ def _quote_create(
 
 
 def _quote_approve(
-    trajectory: Trajectory, payload: dict[str, Any], *, on: dt.date, actor: Any, reason: str = ""
+    trajectory: Trajectory, payload: dict[str, Any], *, on: dt.date, actor: Actor, reason: str = ""
 ) -> Quote:
     """The open quote becomes the approved one; the earlier approved one is superseded and the
     trajectory's price terms follow the latest approved quote (R-BILL-1)."""
@@ -181,7 +182,7 @@ def _quote_approve(
 _NO_REVISION_STATES = frozenset({State.ORDERED.value, State.QUOTE_REJECTED.value})
 
 
-def _lock_for_quote(actor: Any, trajectory: Trajectory, role: RoleCode) -> Trajectory:
+def _lock_for_quote(actor: Actor, trajectory: Trajectory, role: RoleCode) -> Trajectory:
     _check_visible(actor, trajectory)
     locked = (
         Trajectory.objects.select_for_update(of=("self",))
@@ -199,7 +200,7 @@ def _lock_for_quote(actor: Any, trajectory: Trajectory, role: RoleCode) -> Traje
 @transaction.atomic
 def quote_revise(
     *,
-    actor: Any,
+    actor: Actor,
     trajectory: Trajectory,
     amount: Decimal | str | None,
     hourly_rate: Decimal | str | None = None,
@@ -284,7 +285,7 @@ def _open_revision(locked: Trajectory) -> Quote:
 
 @transaction.atomic
 def quote_revision_approve(
-    *, actor: Any, trajectory: Trajectory, reason: str = "", on: dt.date | None = None
+    *, actor: Actor, trajectory: Trajectory, reason: str = "", on: dt.date | None = None
 ) -> Quote:
     """The case manager approves a revised quote: the price terms follow it, the earlier
     approved quote is kept as superseded (R-TRJ-1, R-BILL-1)."""
@@ -318,7 +319,7 @@ def quote_revision_approve(
 
 @transaction.atomic
 def quote_revision_reject(
-    *, actor: Any, trajectory: Trajectory, reason: str, on: dt.date | None = None
+    *, actor: Actor, trajectory: Trajectory, reason: str, on: dt.date | None = None
 ) -> Quote:
     """The case manager rejects a revised quote (with a reason); the approved terms stay."""
     on = on or _today()

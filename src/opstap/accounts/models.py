@@ -151,7 +151,8 @@ class ApiToken(models.Model):
         _("verloopt op"),
         null=True,
         blank=True,
-        help_text=_("Daarna werkt het token niet meer (R-SEC-3); leeg = verlopen."),
+        # R-SEC-3
+        help_text=_("Daarna werkt het token niet meer; leeg = verlopen."),
     )
     replaced_by = models.ForeignKey(
         "self",

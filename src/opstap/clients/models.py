@@ -170,7 +170,8 @@ class Client(OrganisationOwned):
         blank=True,
         related_name="caseload",
         verbose_name=_("klantmanager"),
-        help_text=_("De huidige klantmanager (R-CLI-3)."),
+        # R-CLI-3
+        help_text=_("De huidige klantmanager."),
     )
     ladder_step = models.CharField(
         _("trede"),

@@ -190,7 +190,8 @@ class Invoice(OrganisationOwned):
         on_delete=models.PROTECT,
         related_name="invoices",
         verbose_name=_("klant"),
-        help_text=_("De klant op wie de factuur betrekking heeft (R-BILL-2)."),
+        # R-BILL-2
+        help_text=_("De klant op wie de factuur betrekking heeft."),
     )
     invoice_number = models.CharField(
         _("factuurnummer"), max_length=60, help_text=_("Factuurnummer van de aanbieder.")
@@ -201,13 +202,15 @@ class Invoice(OrganisationOwned):
     )
     due_on = models.DateField(
         _("uiterste betaaldatum"),
-        help_text=_("30 werkdagen na ontvangst volgens de Algemene termijnenwet (R-TRJ-3)."),
+        # R-TRJ-3
+        help_text=_("30 werkdagen na ontvangst volgens de Algemene termijnenwet."),
     )
     milestone = models.CharField(
         _("mijlpaal"),
         max_length=30,
         choices=MILESTONE_CHOICES,
-        help_text=_("Waarvoor gefactureerd wordt (R-BILL-1)."),
+        # R-BILL-1
+        help_text=_("Waarvoor gefactureerd wordt."),
     )
     period_start = models.DateField(
         _("periode van"), null=True, blank=True, help_text=_("Begin van de gefactureerde periode.")
@@ -233,7 +236,8 @@ class Invoice(OrganisationOwned):
         _("urenlogboek"),
         default=list,
         blank=True,
-        help_text=_("Jobcoaching: [{'date': 'JJJJ-MM-DD', 'hours': '1.5'}] (R-BILL-7)."),
+        # R-BILL-7
+        help_text=_("Jobcoaching: [{'date': 'JJJJ-MM-DD', 'hours': '1.5'}]."),
     )
     amount_excl = models.DecimalField(
         _("bedrag excl. btw"), max_digits=12, decimal_places=2, help_text=_("Totaal exclusief btw.")
@@ -312,7 +316,8 @@ class Invoice(OrganisationOwned):
     claim_key = models.CharField(
         _("claimsleutel"),
         max_length=120,
-        help_text=_("Traject, mijlpaal en periode: dezelfde claim kan maar één keer (R-BILL-10)."),
+        # R-BILL-10
+        help_text=_("Traject, mijlpaal en periode: dezelfde claim kan maar één keer."),
     )
     duplicate_of = models.ForeignKey(
         "self",

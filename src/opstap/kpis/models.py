@@ -12,15 +12,14 @@ from opstap.organisations.models import OrganisationOwned
 
 from .formulas import ACTIVITY_WINDOW_MONTHS_DEFAULT, DEFINITIONS
 
-KPI_CHOICES = [(d.code.value, f"{d.rule} {d.title}") for d in DEFINITIONS]
+KPI_CHOICES = [(d.code.value, d.title) for d in DEFINITIONS]  # the rule id stays in code
 
 
 class KpiTarget(OrganisationOwned):
     """The target of one KPI in one year; without a row the spec's default applies."""
 
-    kpi = models.CharField(
-        _("KPI"), max_length=40, choices=KPI_CHOICES, help_text=_("De KPI (R-KPI-1..7).")
-    )
+    # R-KPI-1..7
+    kpi = models.CharField(_("KPI"), max_length=40, choices=KPI_CHOICES, help_text=_("De KPI."))
     year = models.PositiveSmallIntegerField(
         _("jaar"),
         validators=[MinValueValidator(2000), MaxValueValidator(2100)],
@@ -56,9 +55,10 @@ class KpiSettings(OrganisationOwned):
         _("venster activiteit (maanden)"),
         default=ACTIVITY_WINDOW_MONTHS_DEFAULT,
         validators=[MinValueValidator(1), MaxValueValidator(24)],
+        # R-KPI-1
         help_text=_(
             "Een klant is actief begeleid met een lopend traject of een vastgelegde activiteit "
-            "van de klantmanager in dit aantal maanden (R-KPI-1, standaard 3)."
+            "van de klantmanager in dit aantal maanden (standaard 3)."
         ),
     )
     updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)

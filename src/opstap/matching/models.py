@@ -258,7 +258,8 @@ class Vacancy(OrganisationOwned):
         max_length=15,
         choices=EXIT_CHOICES,
         default=VacancyExit.REGULAR.value,
-        help_text=_("Afslag van de participatierotonde (R-LAD-4)."),
+        # R-LAD-4
+        help_text=_("Afslag van de participatierotonde."),
     )
     offers_lks = models.BooleanField(
         _("loonkostensubsidie mogelijk"), default=False, help_text=_("Werkgever werkt met LKS.")

@@ -117,7 +117,8 @@ class Trajectory(OrganisationOwned):
     )
     product_code = models.PositiveSmallIntegerField(
         _("productcode"),
-        help_text=_("Betaalregime 1-5 van het product bij bestelling (R-BILL-1)."),
+        # R-BILL-1
+        help_text=_("Betaalregime 1-5 van het product bij bestelling."),
     )
     case_manager = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -131,7 +132,8 @@ class Trajectory(OrganisationOwned):
         max_length=40,
         choices=STATE_CHOICES,
         default=State.ORDERED.value,
-        help_text=_("Status in de workflow (R-TRJ-2); alleen via een transitie te wijzigen."),
+        # R-TRJ-2
+        help_text=_("Status in de workflow; alleen via een transitie te wijzigen."),
     )
     aim_tiles = models.JSONField(
         _("doelen (tegels)"),
@@ -146,12 +148,14 @@ class Trajectory(OrganisationOwned):
         _("afslag participatierotonde"),
         max_length=20,
         choices=ROTONDE_CHOICES,
-        help_text=_("De afslag waarop het traject is gericht (R-LAD-4)."),
+        # R-LAD-4
+        help_text=_("De afslag waarop het traject is gericht."),
     )
     rotonde_skip_reason = models.TextField(
         _("reden overgeslagen afslag"),
         blank=True,
-        help_text=_("Verplicht als een eerdere afslag wordt overgeslagen (R-LAD-4)."),
+        # R-LAD-4
+        help_text=_("Verplicht als een eerdere afslag wordt overgeslagen."),
     )
     wished_start = _optional_date(_("gewenste start"), _("Startwens van de klantmanager."))
     absence_risk = models.CharField(
@@ -159,7 +163,8 @@ class Trajectory(OrganisationOwned):
         max_length=12,
         choices=AbsenceRisk.choices,
         default=AbsenceRisk.NONE,
-        help_text=_("Geen, verhoogd of (dreigend) problematisch (R-ABS-1)."),
+        # R-ABS-1
+        help_text=_("Geen, verhoogd of (dreigend) problematisch."),
     )
     budget = _optional_decimal(
         _("budget"), _("Budget voor dit traject, excl. btw."), validators=[MinValueValidator(0)]
@@ -172,7 +177,8 @@ class Trajectory(OrganisationOwned):
         max_length=10,
         choices=PRICE_BASIS_CHOICES,
         default="fixed",
-        help_text=_("Vaste prijs of uurtarief (R-BILL-1)."),
+        # R-BILL-1
+        help_text=_("Vaste prijs of uurtarief."),
     )
     price = _optional_decimal(_("prijs"), _("Vaste prijs excl. btw (leeg bij een uurtarief)."))
     hourly_rate = _optional_decimal(
@@ -204,8 +210,13 @@ class Trajectory(OrganisationOwned):
     end_reason = models.TextField(
         _("reden einde"), blank=True, help_text=_("Waarom het traject eindigde.")
     )
-    final_report_on = _optional_date(_("eindrapportage ontvangen op"), _("R-TRJ-6."))
-    handed_over_on = _optional_date(_("warm overgedragen op"), _("R-TRJ-6."))
+    # R-TRJ-6: the final report and the warm handover close a trajectory.
+    final_report_on = _optional_date(
+        _("eindrapportage ontvangen op"), _("Datum waarop de eindrapportage binnenkwam.")
+    )
+    handed_over_on = _optional_date(
+        _("warm overgedragen op"), _("Datum van de warme overdracht na de eindrapportage.")
+    )
     next_due_on = models.DateField(
         _("eerstvolgende termijn"),
         null=True,
@@ -351,7 +362,12 @@ class Deadline(OrganisationOwned):
     responsible_role = models.CharField(
         _("verantwoordelijke rol"), max_length=30, help_text=_("Wie aan zet is.")
     )
-    rule = models.CharField(_("regel"), max_length=20, help_text=_("Spec-regel, bijv. R-TRJ-3."))
+    # R-TRJ-3
+    rule = models.CharField(
+        _("regel"),
+        max_length=20,
+        help_text=_("De regel uit de specificatie waarop de termijn berust."),
+    )
 
     class Meta:
         verbose_name = _("termijn")
@@ -596,7 +612,8 @@ class Appointment(OrganisationOwned):
         max_length=12,
         choices=AttendanceStatus.choices,
         default=AttendanceStatus.PLANNED,
-        help_text=_("Aanwezigheidsregistratie (nodig voor reiskosten, R-BILL-9)."),
+        # R-BILL-9
+        help_text=_("Aanwezigheidsregistratie (nodig voor reiskosten)."),
     )
     recorded_at = models.DateTimeField(
         _("geregistreerd op"), null=True, blank=True, help_text=_("Wanneer de aanwezigheid.")
@@ -654,7 +671,8 @@ class Absence(OrganisationOwned):
     late = models.BooleanField(
         _("te laat gemeld"),
         default=False,
-        help_text=_("Bij verhoogd risico later dan 24 uur gemeld (R-ABS-1)."),
+        # R-ABS-1
+        help_text=_("Bij verhoogd risico later dan 24 uur gemeld."),
     )
     problematic = models.BooleanField(
         _("(dreigend) problematisch"),
@@ -733,8 +751,9 @@ class Outcome(OrganisationOwned):
         _("toeleiding zorg"), max_length=200, blank=True, help_text=_("Warme overdracht naar.")
     )
     last_day_of_employment = _optional_date(_("laatste werkdag"), _("Als de plaatsing eindigde."))
+    # R-TRJ-7
     durability_check_on = _optional_date(
-        _("controle duurzaamheid op"), _("6 maanden na de start van de plaatsing (R-TRJ-7).")
+        _("controle duurzaamheid op"), _("6 maanden na de start van de plaatsing.")
     )
     durability = models.CharField(
         _("duurzaamheid"), max_length=20, blank=True, help_text=_("Uitkomst van de controle.")

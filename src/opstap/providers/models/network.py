@@ -16,32 +16,38 @@ class NetworkSettings(OrganisationOwned):
     evidence_warning_days = models.PositiveSmallIntegerField(
         _("signaaltermijn bewijsstukken (dagen)"),
         default=60,
-        help_text=_("Zoveel dagen voor het verlopen verschijnt een bewijsstuk (R-NET-2)."),
+        # R-NET-2
+        help_text=_("Zoveel dagen voor het verlopen verschijnt een bewijsstuk."),
     )
     extension_notice_days = models.PositiveSmallIntegerField(
         _("signaaltermijn verlenging (dagen)"),
         default=60,
-        help_text=_("Zoveel dagen voor de beslisdatum verschijnt een verlenging (R-NET-3)."),
+        # R-NET-3
+        help_text=_("Zoveel dagen voor de beslisdatum verschijnt een verlenging."),
     )
     inactivity_months = models.PositiveSmallIntegerField(
         _("inactiviteit (maanden)"),
         default=12,
-        help_text=_("Zonder activiteit zo lang vervalt de deelname (R-NET-8)."),
+        # R-NET-8
+        help_text=_("Zonder activiteit zo lang vervalt de deelname."),
     )
     signal_threshold = models.PositiveSmallIntegerField(
         _("drempel signalen"),
         default=3,
-        help_text=_("Zoveel signalen binnen de periode openen een evaluatie (R-NET-9)."),
+        # R-NET-9
+        help_text=_("Zoveel signalen binnen de periode openen een evaluatie."),
     )
     signal_window_months = models.PositiveSmallIntegerField(
         _("periode signalen (maanden)"),
         default=12,
-        help_text=_("Periode waarover signalen worden geteld (R-NET-9)."),
+        # R-NET-9
+        help_text=_("Periode waarover signalen worden geteld."),
     )
     public_guide_enabled = models.BooleanField(
         _("openbare instrumentengids"),
         default=False,
-        help_text=_("Toon de gids zonder prijzen aan inwoners en werkgevers (R-NET-5)."),
+        # R-NET-5
+        help_text=_("Toon de gids zonder prijzen aan inwoners en werkgevers."),
     )
 
     class Meta:

@@ -54,7 +54,8 @@ class Product(OrganisationOwned):
         on_delete=models.PROTECT,
         related_name="products",
         verbose_name=_("productcode"),
-        help_text=_("Betaalregime 1-5 (R-BILL-1)."),
+        # R-BILL-1
+        help_text=_("Betaalregime 1-5."),
     )
     tiles = models.ManyToManyField(
         Tile,
@@ -73,7 +74,8 @@ class Product(OrganisationOwned):
         max_length=20,
         choices=ServiceKind.choices,
         default=ServiceKind.GENERAL,
-        help_text=_("Jobcoaching en jobfinding vallen onder het maximum uurtarief (R-NET-7)."),
+        # R-NET-7
+        help_text=_("Jobcoaching en jobfinding vallen onder het maximum uurtarief."),
     )
     nominal_duration_days = models.PositiveIntegerField(
         _("nominale duur (dagen)"), help_text=_("Nominale looptijd in kalenderdagen.")

@@ -47,7 +47,8 @@ class Provider(OrganisationOwned):
     is_roc = models.BooleanField(
         _("ROC"),
         default=False,
-        help_text=_("Een ROC is vrijgesteld van de referentie-eis (R-NET-2)."),
+        # R-NET-2
+        help_text=_("Een ROC is vrijgesteld van de referentie-eis."),
     )
     joined_on = models.DateField(
         _("toegetreden op"),
@@ -59,7 +60,8 @@ class Provider(OrganisationOwned):
         _("laatste activiteit"),
         null=True,
         blank=True,
-        help_text=_("Laatste dag met activiteit voor een kandidaat (R-NET-8)."),
+        # R-NET-8
+        help_text=_("Laatste dag met activiteit voor een kandidaat."),
     )
     inactivity_flagged_on = models.DateField(
         _("inactief gesignaleerd op"),

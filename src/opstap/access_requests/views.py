@@ -5,12 +5,10 @@ background and the request page polls its progress (htmx)."""
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
-from django.db import close_old_connections, transaction
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,6 +21,7 @@ from opstap.clients import selectors as client_selectors
 from opstap.clients.models import Client
 from opstap.core.access import get_object_for_user, permission_required
 from opstap.core.actor import actor_of
+from opstap.core.background import run_in_background
 from opstap.core.forms import add_domain_error
 from opstap.core.roles import Perm
 
@@ -38,20 +37,9 @@ def start_compilation(access_request_id: int) -> None:
     tests) in a thread so the page can poll, or inline with OPSTAP_ACCESS_EXPORT_SYNC."""
     from .tasks import compile_access_request_task
 
-    if not getattr(settings, "CELERY_TASK_ALWAYS_EAGER", True):
-        compile_access_request_task.delay(access_request_id)
-        return
-    if getattr(settings, "OPSTAP_ACCESS_EXPORT_SYNC", False):
-        compile_access_request_task.apply(args=[access_request_id])
-        return
-
-    def work() -> None:
-        try:
-            compile_access_request_task.apply(args=[access_request_id])
-        finally:
-            close_old_connections()
-
-    threading.Thread(target=work, daemon=True).start()
+    run_in_background(
+        compile_access_request_task, access_request_id, sync_setting="OPSTAP_ACCESS_EXPORT_SYNC"
+    )
 
 
 def _start_after_commit(request_id: int) -> None:

@@ -12,6 +12,7 @@ from opstap.core.access import register_scope
 from opstap.core.roles import Perm
 
 from .models import (
+    KpiExport,
     KpiSettings,
     KpiTarget,
     LabourMarketRegionProvider,
@@ -36,4 +37,12 @@ def _own_answers(user: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
     which the selectors compute without rows."""
     if user.has_opstap_perm(Perm.PORTAL_VIEW) and not user.has_opstap_perm(Perm.CLIENT_VIEW):
         return qs.filter(client__user_id=user.pk)
+    return qs.none()
+
+
+@register_scope(KpiExport)
+def _own_exports(user: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
+    """A KPI report is opened only by the steering reader who asked for it (R-INT-4)."""
+    if user.has_opstap_perm(Perm.STEERING_VIEW):
+        return qs.filter(created_by_id=user.pk)
     return qs.none()

@@ -4,6 +4,7 @@ window, client-satisfaction survey waves (R-KPI-6) and which providers are labou
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -201,3 +202,62 @@ class SatisfactionResponse(OrganisationOwned):
                 condition=models.Q(score__gte=1, score__lte=10), name="response_score_1_10"
             ),
         ]
+
+
+class KpiExportFormat(models.TextChoices):
+    XLSX = "xlsx", _("Excel")
+    PDF = "pdf", _("PDF (raadsrapportage)")
+
+
+class KpiExportStatus(models.TextChoices):
+    PENDING = "pending", _("In de wachtrij")
+    RUNNING = "running", _("Wordt samengesteld")
+    DONE = "done", _("Klaar om te downloaden")
+    FAILED = "failed", _("Mislukt")
+
+
+class KpiExport(OrganisationOwned):
+    """A KPI report (the council report as xlsx or PDF) built in the background with its
+    progress, downloaded when ready (R-INT-4: reports that can take over a second). Only
+    aggregates, small counts suppressed as on the page; only its maker opens it."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("aangevraagd door"),
+        help_text=_("Wie de rapportage aanvroeg."),
+    )
+    fmt = models.CharField(
+        _("bestandsvorm"), max_length=4, choices=KpiExportFormat.choices, help_text=_("Soort.")
+    )
+    query = models.CharField(
+        _("filters"), max_length=300, blank=True, help_text=_("Jaar, gemeente, doelgroep, unit.")
+    )
+    selection = models.CharField(
+        _("selectie"), max_length=300, blank=True, help_text=_("De filters in woorden.")
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=KpiExportStatus.choices,
+        default=KpiExportStatus.PENDING,
+        help_text=_("Voortgang van het samenstellen."),
+    )
+    progress = models.PositiveSmallIntegerField(_("voortgang (%)"), default=0)
+    file_name = models.CharField(_("bestandsnaam"), max_length=200, blank=True)
+    content = models.BinaryField(_("bestand"), null=True, blank=True, editable=False)
+    message = models.CharField(_("melding"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("aangevraagd op"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("klaar op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("KPI-rapportage")
+        verbose_name_plural = _("KPI-rapportages")
+        ordering = ["-created_at", "-id"]
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (KpiExportStatus.DONE, KpiExportStatus.FAILED)

@@ -3,6 +3,7 @@ charts), so the page, the xlsx and the PDF render the same numbers with the same
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from opstap.core.dutch import month_label
@@ -194,11 +195,16 @@ def filters_text(ctx: KpiContext, *, municipality_name: str = "") -> str:
 
 
 def council_report(
-    ctx: KpiContext, *, municipality_name: str = "", threshold: int | None = None
+    ctx: KpiContext,
+    *,
+    municipality_name: str = "",
+    threshold: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Report:
     """All KPIs with target, realisation and status, per municipality, and the 12-month
     trend of each: what the councils receive (xlsx and PDF). `threshold`: small counts are
-    suppressed (`disclosure`)."""
+    suppressed (`disclosure`). `progress(done, total)` is called after each KPI (the
+    background export shows it, R-INT-4)."""
     results = selectors.kpi_results(ctx)
     tables = [summary_table(results, threshold=threshold)]
     by_mun: list[Table] = []
@@ -216,6 +222,8 @@ def council_report(
         points = selectors.trend(ctx, r.code)
         trends.append(trend_table(r, points, threshold=threshold))
         charts.append(trend_chart(r, points, threshold=threshold))
+        if progress is not None:
+            progress(len(trends), len(results))
     notes: tuple[str, ...] = (
         "Realisatie per KPI volgens docs/kpis.md; aantallen zijn unieke klanten.",
         "Status: 'Op koers' = bij aantallen en groei minstens het deel van het doel dat bij "

@@ -5,6 +5,7 @@ errors are `KpiError` with a Dutch message."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -20,6 +21,9 @@ from opstap.organisations.models import Municipality, Organisation
 
 from .formulas import KpiCode, KpiDefinition, KpiKind, definition, survey_open_for
 from .models import (
+    KpiExport,
+    KpiExportFormat,
+    KpiExportStatus,
     KpiSettings,
     KpiTarget,
     LabourMarketRegionProvider,
@@ -30,6 +34,9 @@ from .models import (
 
 class KpiError(InvalidInputError):
     """A refused change; `message` is Dutch and shown to the user as is."""
+
+
+log = logging.getLogger(__name__)
 
 
 def _decimal(value: Decimal | str | int | float, *, field: str) -> Decimal:
@@ -279,3 +286,105 @@ def amr_provider_add(*, actor: Actor, organisation: Organisation, provider: Any)
             organisation_id=organisation.pk,
         )
     return row
+
+
+# --- KPI reports in the background (R-INT-4) --------------------------------------------
+
+EXPORT_FAILED_MESSAGE = (
+    "Het samenstellen van de rapportage is mislukt. Probeer het opnieuw; lukt het dan nog "
+    "niet, neem contact op met de beheerder."
+)
+
+
+@transaction.atomic
+def kpi_export_start(*, actor: Actor, fmt: str, query: str, selection: str) -> KpiExport:
+    """Queue the council report as xlsx or PDF (R-INT-4: a report that can take over a second
+    is built in the background; the page shows its progress and the download when ready).
+    `query` holds the dashboard's filters, `selection` the same in words. The export is
+    audited when it is requested, like the direct download it replaces."""
+    if fmt not in KpiExportFormat.values:
+        raise KpiError("Kies Excel of PDF.", field="fmt")
+    organisation_id = getattr(actor, "organisation_id", None)
+    if organisation_id is None:
+        raise KpiError("Alleen medewerkers van een organisatie kunnen rapportages maken.")
+    job = KpiExport.objects.create(
+        organisation_id=organisation_id,
+        created_by=actor,
+        fmt=fmt,
+        query=query[:300],
+        selection=selection[:300],
+    )
+    audit_log(
+        action=AuditAction.EXPORT,
+        actor=actor,
+        object_type="kpi_report",
+        object_id=job.pk,
+        purpose=f"KPI-rapportage {fmt} ({selection})"[:200],
+        organisation_id=organisation_id,
+    )
+    return job
+
+
+def kpi_export_build(job_id: int) -> str:
+    """Build one queued KPI report (the background task): the progress follows the KPIs
+    computed, then the file is stored on the row. Returns the final status."""
+    from django.http import QueryDict
+    from django.utils import timezone
+    from django.utils.text import slugify
+
+    from opstap.core.exports import report_pdf, report_xlsx
+
+    from . import report as kpi_report
+    from . import selectors
+    from .db import without_jit
+    from .forms import KpiFilterForm
+
+    job = KpiExport.objects.select_related("created_by", "organisation").get(pk=job_id)
+    if job.finished:
+        return str(job.status)
+    rows = KpiExport.objects.filter(pk=job.pk)
+    rows.update(status=KpiExportStatus.RUNNING, progress=5)
+
+    def step(done: int, total: int) -> None:
+        rows.update(progress=5 + (85 * done) // max(total, 1))
+
+    try:
+        with without_jit():
+            form = KpiFilterForm(QueryDict(job.query), organisation_id=job.organisation_id)
+            ctx = selectors.kpi_context(organisation_id=job.organisation_id, filters=form.filters())
+            name = ""
+            if ctx.filters.municipality:
+                choices = dict(form.fields["gemeente"].choices)  # type: ignore[attr-defined]
+                name = str(choices.get(str(ctx.filters.municipality), ""))
+            report = kpi_report.council_report(
+                ctx,
+                municipality_name=name,
+                threshold=selectors.small_number_threshold(job.created_by, ctx),
+                progress=step,
+            )
+        subtitle = kpi_report.filters_text(ctx, municipality_name=name)
+        if job.fmt == KpiExportFormat.XLSX:
+            content = report_xlsx(report, scenario_name=subtitle)
+        else:
+            content = report_pdf(
+                report,
+                organisation=job.organisation,
+                meta="Sturingsinformatie bestuurlijke opdracht",
+            )
+    except Exception:
+        log.exception("KPI-rapportage %s mislukt", job.pk)
+        rows.update(
+            status=KpiExportStatus.FAILED,
+            message=EXPORT_FAILED_MESSAGE,
+            finished_at=timezone.now(),
+        )
+        return str(KpiExportStatus.FAILED)
+    file_name = slugify(f"kpi-sturing-{ctx.filters.year}-{name or 'alle-gemeenten'}")
+    rows.update(
+        status=KpiExportStatus.DONE,
+        progress=100,
+        content=content,
+        file_name=f"{file_name}.{job.fmt}",
+        finished_at=timezone.now(),
+    )
+    return str(KpiExportStatus.DONE)

@@ -10,16 +10,19 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.views.decorators.http import require_POST
 
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log, audit_records_for_request
-from opstap.core.access import check_perm, permission_required
+from opstap.core.access import check_perm, get_object_for_user, permission_required
 from opstap.core.actor import actor_of
+from opstap.core.background import run_in_background
 from opstap.core.charts import render_svg
 from opstap.core.db_routing import reporting_view
 from opstap.core.dutch import format_number, format_percent
@@ -31,6 +34,8 @@ from . import report as kpi_report
 from .db import no_jit
 from .forms import KpiFilterForm, TargetsForm
 from .formulas import KpiCode, KpiKind, KpiResult, Status, definition
+from .models import KpiExport, KpiExportFormat, KpiExportStatus
+from .tasks import build_kpi_export_task
 
 PAGE_SIZE = 25
 
@@ -324,6 +329,60 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
 @no_jit
 def export_pdf(request: HttpRequest) -> HttpResponse:
     return _export(request, "pdf")
+
+
+@require_POST
+@permission_required(Perm.STEERING_VIEW)
+def export_start(request: HttpRequest) -> HttpResponse:
+    """The dashboard's download buttons (R-INT-4): the report is built in the background and
+    its page shows the progress, then the download."""
+    query = str(request.POST.get("query", ""))[:300]
+    org_id = _organisation_id(request)
+    form = KpiFilterForm(QueryDict(query), organisation_id=org_id)
+    ctx = selectors.kpi_context(organisation_id=org_id, filters=form.filters())
+    selection = kpi_report.filters_text(ctx, municipality_name=_municipality_name(form, ctx))
+    try:
+        job = services.kpi_export_start(
+            actor=actor_of(request),
+            fmt=str(request.POST.get("action", "")),
+            query=query,
+            selection=selection,
+        )
+    except services.KpiError as exc:
+        messages.error(request, exc.message)
+        return redirect(reverse("kpis:dashboard") + (f"?{query}" if query else ""))
+    transaction.on_commit(
+        lambda: run_in_background(
+            build_kpi_export_task, job.pk, sync_setting="OPSTAP_KPI_EXPORT_SYNC"
+        )
+    )
+    return redirect("kpis:export_detail", pk=job.pk)
+
+
+@permission_required(Perm.STEERING_VIEW)
+def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress of one report (polled by htmx every second), then its download link."""
+    job = get_object_for_user(actor_of(request), KpiExport.objects.defer("content"), pk=pk)
+    context = {"job": job, "page_title": "KPI-rapportage"}
+    if request.headers.get("HX-Request"):
+        return render(request, "kpis/_export_progress.html", context)
+    return render(request, "kpis/export_detail.html", context)
+
+
+@permission_required(Perm.STEERING_VIEW)
+def export_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The finished file (only for the one who asked for it; audited when requested)."""
+    job = get_object_for_user(actor_of(request), KpiExport.objects.all(), pk=pk)
+    if job.status != KpiExportStatus.DONE or job.content is None:
+        raise Http404
+    content_type = (
+        "application/pdf"
+        if job.fmt == KpiExportFormat.PDF
+        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response = HttpResponse(bytes(job.content), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{job.file_name}"'
+    return response
 
 
 @permission_required(Perm.ADMIN_CONFIGURE)

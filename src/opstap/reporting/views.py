@@ -4,12 +4,10 @@ checksum, and the buttons to download, mark as sent or correct."""
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
-from django.db import close_old_connections, transaction
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from opstap.core.access import get_object_for_user, permission_required
 from opstap.core.actor import actor_of
+from opstap.core.background import run_in_background
 from opstap.core.errors import DomainError
 from opstap.core.forms import add_domain_error
 from opstap.core.roles import Perm
@@ -32,20 +31,7 @@ def start_build(delivery_id: int) -> None:
     page can poll, or inline with OPSTAP_SRG_SYNC."""
     from .tasks import build_srg_delivery_task
 
-    if not getattr(settings, "CELERY_TASK_ALWAYS_EAGER", True):
-        build_srg_delivery_task.delay(delivery_id)
-        return
-    if getattr(settings, "OPSTAP_SRG_SYNC", False):
-        build_srg_delivery_task.apply(args=[delivery_id])
-        return
-
-    def work() -> None:
-        try:
-            build_srg_delivery_task.apply(args=[delivery_id])
-        finally:
-            close_old_connections()
-
-    threading.Thread(target=work, daemon=True).start()
+    run_in_background(build_srg_delivery_task, delivery_id, sync_setting="OPSTAP_SRG_SYNC")
 
 
 def _after_commit(delivery_id: int) -> None:

@@ -252,9 +252,9 @@ def walk_role(username: str) -> Walk:
         for action, data in export_forms(html):
             # A report built in the background (R-INT-4) starts after the commit and answers
             # with its page, which offers the download: the walk follows it like a link.
-            with (
-                TestCase.captureOnCommitCallbacks(execute=True),
+            with (  # the setting must hold when the callbacks run, as the capture ends
                 override_settings(OPSTAP_KPI_EXPORT_SYNC=True),
+                TestCase.captureOnCommitCallbacks(execute=True),
             ):
                 posted = client.post(action or path, data)
             if posted.status_code == 302:

@@ -166,15 +166,24 @@ def _distance_fraction(km: str, limit: str) -> str:
     )
 
 
+def _four_digits(sql: str) -> str:
+    """Whether `sql` is four digits: only then is it the PC4 `geo.pc4_of` finds (a postcode
+    that starts otherwise is left unresolved here, which counts as near: errs upwards)."""
+    if connection.vendor == "postgresql":
+        return f"({sql} ~ '^[0-9]{{4}}$')"
+    return f"({sql} GLOB '[0-9][0-9][0-9][0-9]')"
+
+
 def _pc_joins(alias: str, pc4_sql: str) -> str:
     """Join the PC4 centroid of `pc4_sql`, or the mean of its PC3 neighbours (as
     `geo.resolve_point`): columns `{alias}4.latitude` / `{alias}3.lat`."""
     table = Pc4Centroid._meta.db_table
+    digits = _four_digits(pc4_sql)
     return (
-        f" LEFT JOIN {table} {alias}4 ON {alias}4.pc4 = {pc4_sql}"  # noqa: S608 (names and numbers of ours; values are parameters)
+        f" LEFT JOIN {table} {alias}4 ON {alias}4.pc4 = {pc4_sql} AND {digits}"  # noqa: S608
         f" LEFT JOIN (SELECT SUBSTR(pc4, 1, 3) AS pc3, AVG(latitude) AS lat,"
         f" AVG(longitude) AS lon FROM {table} GROUP BY SUBSTR(pc4, 1, 3)) {alias}3"
-        f" ON {alias}3.pc3 = SUBSTR({pc4_sql}, 1, 3)"
+        f" ON {alias}3.pc3 = SUBSTR({pc4_sql}, 1, 3) AND {digits}"
     )
 
 

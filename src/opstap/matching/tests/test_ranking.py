@@ -25,8 +25,10 @@ from opstap.matching import ranking, selectors, services
 from opstap.matching.models import Employer, MatchWeights, Vacancy
 from opstap.matching.scoring import CRITERIA
 
-# Known PC4, estimated from its PC3 neighbours, and unknown (no neighbours).
-POSTCODES = ["6921 AB", "6902 EF", "6925 AB", "6943 GH", "7036 KL", "9999 ZZ"]
+# Known PC4, estimated from its PC3 neighbours, unknown (no neighbours), without a space,
+# and none at all.
+VACANCY_POSTCODES = ["6921 AB", "6902 EF", "6925 AB", "6943 GH", "7036 KL", "9999 ZZ", "6921AB"]
+POSTCODES = [*VACANCY_POSTCODES, ""]
 # Same code, same minor group (933x), same sub-major group (93xx), other fields.
 OCCUPATIONS = ["9333", "9334", "9331", "9312", "9112", "5120"]
 SKILLS = ["orderpicken", "heftruck", "koken", "schoonmaken"]
@@ -58,7 +60,7 @@ profile_facts = st.fixed_dictionaries(
 vacancy_facts = st.fixed_dictionaries(
     {
         "occupation": st.sampled_from(OCCUPATIONS),
-        "postcode": st.sampled_from(POSTCODES),
+        "postcode": st.sampled_from(VACANCY_POSTCODES),
         "hours_min": st.integers(4, 32),
         "required_skills": st.lists(st.sampled_from(SKILLS), max_size=2, unique=True),
         "desired_skills": st.lists(st.sampled_from(SKILLS), max_size=2, unique=True),

@@ -3,7 +3,6 @@ budget, caseload sizes and the client import. Parse, call a service or selector,
 
 from __future__ import annotations
 
-import threading
 import uuid
 from pathlib import Path
 from typing import Any
@@ -12,7 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.paginator import Paginator
-from django.db import close_old_connections, transaction
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -23,6 +22,7 @@ from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log, audit_records_for_request
 from opstap.core.access import get_object_for_user, permission_required, scoped
 from opstap.core.actor import actor_of
+from opstap.core.background import run_in_background
 from opstap.core.errors import DomainError
 from opstap.core.forms import add_domain_error, service_action
 from opstap.core.roles import Perm, RoleCode
@@ -480,20 +480,7 @@ def _start_in_background(job_id: int) -> None:
     tests) a thread runs the eager task so the page can poll the progress."""
     from .tasks import import_clients_task
 
-    if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", True):
-
-        def work() -> None:
-            try:
-                import_clients_task.apply(args=[job_id])
-            finally:
-                close_old_connections()
-
-        if getattr(settings, "OPSTAP_IMPORT_SYNC", False):
-            import_clients_task.apply(args=[job_id])
-        else:
-            threading.Thread(target=work, daemon=True).start()
-    else:
-        import_clients_task.delay(job_id)
+    run_in_background(import_clients_task, job_id, sync_setting="OPSTAP_IMPORT_SYNC")
 
 
 def store_upload(uploaded: Any) -> Path:

@@ -3,8 +3,8 @@
 On a broker the Celery task is queued. Without one (demo, tests) the eager task runs in a
 thread after the response, so the page can poll the progress the task stores on its row; a
 setting (`sync_setting`, e.g. OPSTAP_SRG_SYNC) runs it inline instead, for tests that want
-the result at once. The SRG delivery, the right-of-access export and the KPI report start
-this way; the client import (clients/views.py) still has its own copy of the same steps.
+the result at once. The client import, the SRG delivery, the right-of-access export and the
+KPI report start this way.
 """
 
 from __future__ import annotations

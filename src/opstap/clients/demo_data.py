@@ -493,17 +493,38 @@ def _showcase(ctx: Any) -> None:
     _brp_demo(ctx)
 
 
+# The client klantmanager registers with BRP prefill (R-INT-3): RvIG test person Marie
+# Verstraten (Duiven), and what was typed from her intake form before the BRP was asked.
+BRP_DEMO_BSN = "999992041"
+BRP_DEMO_CLIENT_NUMBER = "K-BRP-0001"
+BRP_DEMO_TYPED = {
+    "first_name": "Marie",
+    "last_name": "Verstraeten",
+    "date_of_birth": "1994-11-28",
+    "postcode": "6901 kt",
+    "city": "Duiven",
+}
+
+
 def _brp_demo(ctx: Any) -> None:
     """R-INT-3 in the demo, through the local BRP stand-in (started here on a free loopback
     port). It serves the standard's test persons and, as the demo's BRP, two of
     klantmanager's clients: one now registered in Rotterdam, one deceased. klantmanager looks
     up test person Marie Verstraten as for a registration (the prefill result is audited and
     logged; the reference caseload of 1,976 clients stays as it is), and the daily check
-    signals the two clients to klantmanager (Meldingen, timeline)."""
+    signals the two clients to klantmanager (Meldingen, timeline).
+
+    Then klantmanager registers test person Marie Verstraten as a new client, the way the
+    registration page does it (the same services): what she typed from the intake form (a
+    misspelt surname, a wrong date of birth) is compared with the BRP, the differences are
+    shown, and the client is saved with the BRP's data; her timeline records that the BRP
+    corrected the surname and the date of birth. The demo therefore has one client more
+    than the reference caseload: 1,977 (see `BRP_DEMO_CLIENT_NUMBER`)."""
     from django.test.utils import override_settings
 
+    from . import brp
     from .brp_standin import DEN_HAAG, ROTTERDAM, TEST_PERSONS, StandinState, running_standin
-    from .services import brp_check_organisation, brp_lookup
+    from .services import brp_check_organisation, brp_lookup, client_register
 
     km = ctx.users.get("klantmanager")
     if km is None or ctx.scale != "demo":
@@ -537,11 +558,33 @@ def _brp_demo(ctx: Any) -> None:
         demo_link,
         override_settings(OPSTAP_BRP_URL=url),
     ):
-        person = brp_lookup(actor=km, bsn="999992041")
         result = brp_check_organisation(organisation=org, on=ctx.today)
+        person = brp_lookup(actor=km, bsn=BRP_DEMO_BSN)
+    values = brp.prefill_values(person)
+    shown = brp.differences(BRP_DEMO_TYPED, values)
+    by_code = {m.cbs_code: m for m in ctx.municipalities.values()}
+    client = client_register(
+        actor=km,
+        organisation=org,
+        brp_values=values,
+        differences_shown=[d.field for d in shown],
+        bsn=person.bsn,
+        client_number=BRP_DEMO_CLIENT_NUMBER,
+        first_name=values["first_name"],
+        last_name_prefix=values["last_name_prefix"],
+        last_name=values["last_name"],
+        date_of_birth=dt.date.fromisoformat(values["date_of_birth"]),
+        street_address=values["street_address"],
+        postcode=values["postcode"],
+        city=values["city"],
+        municipality=by_code[values["municipality"]],
+        ladder_step="3",
+        case_manager=km,
+    )
     ctx.log(
-        f"BRP (stand-in): {person.first_name} {person.last_name} opgevraagd voor inschrijving; "
-        f"controle van {result.checked} klanten gaf {result.signals} signalen."
+        f"BRP (stand-in): controle van {result.checked} klanten gaf {result.signals} signalen; "
+        f"{client.full_name} ingeschreven met gegevens uit de BRP (verschillen getoond: "
+        f"{', '.join(f'{d.label} {d.entered} → {d.brp}' for d in shown)})."
     )
 
 

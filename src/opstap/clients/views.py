@@ -621,19 +621,22 @@ def _brp_prefill(
     values = brp.prefill_values(person)
     municipalities = {m.cbs_code: m for m in municipalities_of(organisation_id)}
     names = {code: m.name for code, m in municipalities.items()}
+    found = brp.differences(_entered(form), values)
     diffs = [
         {
             "label": d.label,
             "entered": _shown(d.field, d.entered, names),
             "brp": _shown(d.field, d.brp, names),
         }
-        for d in brp.differences(_entered(form), values)
+        for d in found
     ]
     data = {**{k: v for k, v in form.data.items()}, **{k: v for k, v in values.items() if v}}
     data["bsn"] = person.bsn
     own = municipalities.get(values["municipality"])
     data["municipality"] = str(own.pk) if own else ""
-    data["brp_snapshot"] = signing.dumps({"bsn": person.bsn, "values": values}, salt=_BRP_SALT)
+    data["brp_snapshot"] = signing.dumps(
+        {"bsn": person.bsn, "values": values, "shown": [d.field for d in found]}, salt=_BRP_SALT
+    )
     warning = ""
     if person.deceased:
         warning = "Let op: volgens de BRP is deze persoon overleden."
@@ -647,17 +650,20 @@ def _brp_prefill(
     return filled, diffs, warning
 
 
-def _snapshot(form: ClientRegisterForm) -> dict[str, str] | None:
-    """The BRP values the form was prefilled with (signed, for this BSN), or None."""
+def _snapshot(form: ClientRegisterForm) -> tuple[dict[str, str] | None, list[str]]:
+    """The BRP values the form was prefilled with (signed, for this BSN) and the fields that
+    were shown as different from what was typed; (None, []) without a valid snapshot."""
     token = form.cleaned_data.get("brp_snapshot") or ""
     if not token:
-        return None
+        return None, []
     try:
         snap = signing.loads(token, salt=_BRP_SALT, max_age=60 * 60)
     except signing.BadSignature:
-        return None
+        return None, []
     bsn = "".join(ch for ch in form.cleaned_data.get("bsn", "") if ch.isdigit())
-    return dict(snap["values"]) if snap.get("bsn") == bsn else None
+    if snap.get("bsn") != bsn:
+        return None, []
+    return dict(snap["values"]), [str(f) for f in snap.get("shown", [])]
 
 
 @permission_required(Perm.CLIENT_CHANGE)
@@ -682,11 +688,13 @@ def register(request: HttpRequest) -> HttpResponse:
                 add_domain_error(form, exc)
         elif form.is_valid() and form.require_for_save():
             data = form.cleaned_data
+            brp_values, shown = _snapshot(form)
             try:
                 client = services.client_register(
                     actor=actor_of(request),
                     organisation=user.organisation,
-                    brp_values=_snapshot(form),
+                    brp_values=brp_values,
+                    differences_shown=shown,
                     bsn=data["bsn"],
                     client_number=data["client_number"],
                     first_name=data["first_name"],

@@ -5,6 +5,7 @@ with its purpose; the HTTP client is `opstap.clients.brp`."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,11 +78,18 @@ def brp_lookup(*, actor: Actor, bsn: str, purpose: str = BRP_PURPOSE_REGISTER) -
 
 @transaction.atomic
 def client_register(
-    *, actor: Actor, organisation: Organisation, brp_values: dict[str, str] | None, **fields: Any
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    brp_values: dict[str, str] | None,
+    differences_shown: Sequence[str] = (),
+    **fields: Any,
 ) -> Client:
     """Register a client (`client_create`) and, when the form was prefilled from the BRP,
-    record on the timeline which fields came from the BRP and which were changed by hand
-    (facts from the record). All or nothing: one transaction."""
+    record on the timeline which fields came from the BRP, which typed values the BRP
+    corrected (`differences_shown`: the fields shown as different before saving, now saved
+    as the BRP has them) and which were changed by hand (facts from the record). All or
+    nothing: one transaction."""
     client = client_create(actor=actor, organisation=organisation, **fields)
     if brp_values:
         saved = {
@@ -95,13 +103,20 @@ def client_register(
             "municipality": client.municipality.cbs_code if client.municipality else "",
         }
         changed = brp.differences(saved, brp_values)
+        kept = {d.field for d in changed}
+        corrected = [f for f in brp.PREFILL_LABELS if f in set(differences_shown) and f not in kept]
+        summary = "Persoonsgegevens overgenomen uit de BRP"
+        if corrected:
+            labels = ", ".join(brp.PREFILL_LABELS[f] for f in corrected)
+            summary += f"; verbeterd volgens de BRP: {labels}"
+        if changed:
+            summary += f"; afwijkend ingevuld: {', '.join(d.label for d in changed)}"
         client_event_record(
             client=client,
             kind=ClientEventKind.UPDATED,
-            summary="Persoonsgegevens overgenomen uit de BRP"
-            + (f"; afwijkend ingevuld: {', '.join(d.label for d in changed)}" if changed else ""),
+            summary=summary,
             actor=actor,
-            data={"bron": "BRP", "afwijkend": [d.field for d in changed]},
+            data={"bron": "BRP", "afwijkend": [d.field for d in changed], "verbeterd": corrected},
             source="brp",
         )
     return client

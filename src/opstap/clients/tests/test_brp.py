@@ -229,8 +229,51 @@ def test_register_prefills_shows_differences_and_saves_all_or_nothing(
         dt.date(1994, 11, 29),
         case_manager,
     )
+    # The surname shown as different before saving was saved as the BRP has it: corrected.
     event = ClientEvent.objects.get(client=client, source="brp")
-    assert event.summary == "Persoonsgegevens overgenomen uit de BRP"
+    assert event.summary == (
+        "Persoonsgegevens overgenomen uit de BRP; verbeterd volgens de BRP: Achternaam"
+    )
+    assert (event.data["verbeterd"], event.data["afwijkend"]) == (["last_name"], [])
+
+
+def test_register_records_corrected_and_kept_differences_apart(
+    org: Organisation, case_manager: User
+) -> None:
+    """R-INT-3: of the fields shown as different before saving, the ones saved as the BRP has
+    them are 'corrected'; a field saved differently from the BRP is 'afwijkend ingevuld'."""
+    duiven = Municipality.objects.get(organisation=org, cbs_code="GM0226")
+    values = {
+        "first_name": "Marie",
+        "last_name_prefix": "",
+        "last_name": "Verstraten",
+        "date_of_birth": "1994-11-29",
+        "street_address": "Zonegge 1",
+        "postcode": "6901KT",
+        "city": "Duiven",
+        "municipality": "GM0226",
+    }
+    client = services.client_register(
+        actor=case_manager,
+        organisation=org,
+        brp_values=values,
+        differences_shown=["date_of_birth", "city"],
+        bsn=DUIVEN_BSN,
+        client_number="K-BRP-2",
+        first_name="Marie",
+        last_name="Verstraten",
+        date_of_birth=dt.date(1994, 11, 29),
+        municipality=duiven,
+        ladder_step="3",
+        street_address="Zonegge 1",
+        postcode="6901 KT",
+        city="Pannerden",
+    )
+    event = ClientEvent.objects.get(client=client, source="brp")
+    assert event.summary == (
+        "Persoonsgegevens overgenomen uit de BRP; verbeterd volgens de BRP: Geboortedatum; "
+        "afwijkend ingevuld: Woonplaats"
+    )
 
 
 def test_register_when_the_brp_is_down_keeps_the_form_and_saves_nothing(

@@ -1,9 +1,10 @@
 """Reads of reporting: the provisions of one month for one municipality, streamed (R-INT-2),
 and the deliveries a user may see.
 
-The provisions are read in one ordered pass per kind with `.iterator()` (a server-side
-cursor on PostgreSQL), as plain tuples: memory stays constant however many trajectories
-the month holds. Product and placement codes are looked up in small dicts read first.
+The provisions are read in one ordered pass per kind (`core.streaming.stream_values`: a
+server-side cursor on PostgreSQL, pages by primary key behind PgBouncer), as plain tuples:
+memory stays constant however many trajectories the month holds. Product and placement
+codes are looked up in small dicts read first.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.db.models import Q, QuerySet
 
 from opstap.core.access import scoped
 from opstap.core.actor import Actor
+from opstap.core.streaming import stream_values
 from opstap.trajectories.models import Outcome, Trajectory
 
 from .models import SrgCode, SrgDelivery, SrgPlacementMapping, SrgProductMapping
@@ -87,14 +89,16 @@ def month_provisions(
     (placement-type code) and, for a placement with wage-cost subsidy, its LKS record."""
     products = product_codes(organisation_id)
     placements = placement_codes(organisation_id)
-    rows = (
-        _trajectories(organisation_id, municipality_id, month)
-        .order_by("id")
-        .values_list(
-            "id", "client__bsn", "product_id", "start_date", "actual_end_date", "order_date"
-        )
+    rows = stream_values(
+        _trajectories(organisation_id, municipality_id, month),
+        "client__bsn",
+        "product_id",
+        "start_date",
+        "actual_end_date",
+        "order_date",
+        chunk_size=CHUNK,
     )
-    for pk, bsn, product_id, start, end, ordered in rows.iterator(chunk_size=CHUNK):
+    for pk, bsn, product_id, start, end, ordered in rows:
         yield Provision(
             key=f"T{pk}",
             kind=Kind.PROVISION,
@@ -104,20 +108,17 @@ def month_provisions(
             end=end,
             order_date=ordered,
         )
-    outcomes = (
-        _placements(organisation_id, municipality_id, month)
-        .order_by("id")
-        .values_list(
-            "id",
-            "trajectory__client__bsn",
-            "placement_start",
-            "last_day_of_employment",
-            "lks",
-            "garantiebaan",
-            "beschut_werk",
-        )
+    outcomes = stream_values(
+        _placements(organisation_id, municipality_id, month),
+        "trajectory__client__bsn",
+        "placement_start",
+        "last_day_of_employment",
+        "lks",
+        "garantiebaan",
+        "beschut_werk",
+        chunk_size=CHUNK,
     )
-    for pk, bsn, start, end, lks, garantiebaan, beschut in outcomes.iterator(chunk_size=CHUNK):
+    for pk, bsn, start, end, lks, garantiebaan, beschut in outcomes:
         kind = placement_type(lks=lks, garantiebaan=garantiebaan, beschut_werk=beschut)
         yield Provision(
             key=f"P{pk}",

@@ -289,3 +289,32 @@ def test_build_streams_with_bounded_queries(
     )
     with django_assert_max_num_queries(16):  # type: ignore[operator]
         services.srg_delivery_build(delivery.pk)
+
+
+def test_behind_pgbouncer_the_build_pages_by_key_to_the_same_file(
+    month: dict[str, Trajectory],
+    admin_user: User,
+    municipality: Callable[[str], Municipality],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """R-INT-2 at national scale: behind PgBouncer (no server-side cursors) `.iterator()`
+    would fetch the whole month into memory, so the provisions are read in pages by primary
+    key instead. Pages of two rows give the same file, byte for byte, as the streamed read."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from opstap.core.streaming import iterator_streams
+    from opstap.reporting import selectors
+
+    streamed = _build(admin_user, municipality("Duiven"))
+    monkeypatch.setitem(connection.settings_dict, "DISABLE_SERVER_SIDE_CURSORS", True)
+    monkeypatch.setattr(selectors, "CHUNK", 2)
+    assert not iterator_streams(connection.alias)
+    with CaptureQueriesContext(connection) as queries:
+        paged = _build(admin_user, municipality("Duiven"))
+    pages = [q["sql"] for q in queries.captured_queries if q["sql"].endswith("LIMIT 2")]
+    # 6 trajectories in the month (a-d, i, j) in pages of 2 (+1 empty page), 1 placement.
+    assert len(pages) == 4 + 1
+    assert paged.counts == streamed.counts
+    strip = lambda raw: raw.split(b"\r\n", 1)[1]  # noqa: E731  (the header holds the number)
+    assert strip(paged.file.open("rb").read()) == strip(streamed.file.open("rb").read())

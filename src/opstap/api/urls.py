@@ -38,6 +38,7 @@ from opstap.providers.api.views import (
     ProviderViewSet,
     TileViewSet,
 )
+from opstap.reporting.api.views import SrgDeliveryViewSet
 from opstap.social_return.api.views import (
     SocialReturnBlocksView,
     SocialReturnBuildingBlocksView,
@@ -63,6 +64,7 @@ router.register("finance/forecasts", ForecastViewSet, basename="finance-forecast
 router.register("outflow-premiums", OutflowPremiumViewSet, basename="outflow-premium")
 router.register("trajectories", TrajectoryViewSet, basename="trajectory")
 router.register("invoices", InvoiceViewSet, basename="invoice")
+router.register("srg-deliveries", SrgDeliveryViewSet, basename="srg-delivery")
 router.register("credit-notes", CreditNoteViewSet, basename="credit-note")
 router.register("payment-batches", PaymentBatchViewSet, basename="payment-batch")
 router.register("placement-fee-claims", PlacementFeeClaimViewSet, basename="placement-fee-claim")

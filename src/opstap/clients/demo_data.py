@@ -506,25 +506,26 @@ BRP_DEMO_TYPED = {
 }
 
 
+def _demo_brp_link() -> Any:
+    from django.test.utils import override_settings
+
+    return override_settings(
+        OPSTAP_BRP_OIN="00000001000000000000",  # a made-up OIN for the demo
+        OPSTAP_BRP_API_KEY="",
+        OPSTAP_BRP_CERT="",
+    )
+
+
 def _brp_demo(ctx: Any) -> None:
     """R-INT-3 in the demo, through the local BRP stand-in (started here on a free loopback
     port). It serves the standard's test persons and, as the demo's BRP, two of
-    klantmanager's clients: one now registered in Rotterdam, one deceased. klantmanager looks
-    up test person Marie Verstraten as for a registration (the prefill result is audited and
-    logged; the reference caseload of 1,976 clients stays as it is), and the daily check
-    signals the two clients to klantmanager (Meldingen, timeline).
-
-    Then klantmanager registers test person Marie Verstraten as a new client, the way the
-    registration page does it (the same services): what she typed from the intake form (a
-    misspelt surname, a wrong date of birth) is compared with the BRP, the differences are
-    shown, and the client is saved with the BRP's data; her timeline records that the BRP
-    corrected the surname and the date of birth. The demo therefore has one client more
-    than the reference caseload: 1,977 (see `BRP_DEMO_CLIENT_NUMBER`)."""
+    klantmanager's clients: one now registered in Rotterdam, one deceased. The daily check
+    signals the two clients to klantmanager (Meldingen, timeline). The registration of a
+    client with BRP prefill comes last in the demo (`brp_registration_showcase`)."""
     from django.test.utils import override_settings
 
-    from . import brp
     from .brp_standin import DEN_HAAG, ROTTERDAM, TEST_PERSONS, StandinState, running_standin
-    from .services import brp_check_organisation, brp_lookup, client_register
+    from .services import brp_check_organisation
 
     km = ctx.users.get("klantmanager")
     if km is None or ctx.scale != "demo":
@@ -548,24 +549,47 @@ def _brp_demo(ctx: Any) -> None:
         if died:
             record["overlijden"] = {"datum": {"type": "Datum", "datum": died}}
         persons[client.bsn] = record
-    demo_link = override_settings(
-        OPSTAP_BRP_OIN="00000001000000000000",  # a made-up OIN for the demo
-        OPSTAP_BRP_API_KEY="",
-        OPSTAP_BRP_CERT="",
-    )
     with (
         running_standin(StandinState(persons=persons)) as (url, _state),
-        demo_link,
+        _demo_brp_link(),
         override_settings(OPSTAP_BRP_URL=url),
     ):
         result = brp_check_organisation(organisation=org, on=ctx.today)
+    ctx.log(f"BRP (stand-in): controle van {result.checked} klanten gaf {result.signals} signalen.")
+
+
+def brp_registration_showcase(ctx: Any) -> None:
+    """R-INT-3: klantmanager registers RvIG test person Marie Verstraten as a new client, the
+    way the registration page does it (the same services, against the BRP stand-in): the
+    lookup is audited with the registration's purpose, what was typed from the intake form
+    (a misspelt surname, a wrong date of birth) is compared with the BRP and the differences
+    shown, and the client is saved with the BRP's name, date of birth, address and
+    municipality; her timeline records that the BRP corrected the surname and the date of
+    birth. The demo therefore has one client more than the reference caseload of 1,976.
+
+    It runs as the very last demo step (from `opstap.demo.demo_data`), so no other app's
+    generated history (trajectories, invoices, ...) depends on this extra client."""
+    from django.test.utils import override_settings
+
+    from . import brp
+    from .brp_standin import running_standin
+    from .services import brp_lookup, client_register
+
+    km = ctx.users.get("klantmanager")
+    if km is None or ctx.scale != "demo":
+        return
+    with (
+        running_standin() as (url, _state),
+        _demo_brp_link(),
+        override_settings(OPSTAP_BRP_URL=url),
+    ):
         person = brp_lookup(actor=km, bsn=BRP_DEMO_BSN)
     values = brp.prefill_values(person)
     shown = brp.differences(BRP_DEMO_TYPED, values)
     by_code = {m.cbs_code: m for m in ctx.municipalities.values()}
     client = client_register(
         actor=km,
-        organisation=org,
+        organisation=ctx.organisation,
         brp_values=values,
         differences_shown=[d.field for d in shown],
         bsn=person.bsn,
@@ -582,9 +606,8 @@ def _brp_demo(ctx: Any) -> None:
         case_manager=km,
     )
     ctx.log(
-        f"BRP (stand-in): controle van {result.checked} klanten gaf {result.signals} signalen; "
-        f"{client.full_name} ingeschreven met gegevens uit de BRP (verschillen getoond: "
-        f"{', '.join(f'{d.label} {d.entered} → {d.brp}' for d in shown)})."
+        f"BRP (stand-in): {client.full_name} ingeschreven met gegevens uit de BRP (verschillen "
+        f"getoond: {', '.join(f'{d.label} {d.entered} → {d.brp}' for d in shown)})."
     )
 
 

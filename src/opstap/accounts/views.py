@@ -21,7 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log
 from opstap.core.access import permission_required, public_view
-from opstap.core.actor import Actor, actor_of
+from opstap.core.actor import actor_of
 from opstap.core.roles import Perm
 
 from .forms import ImpersonateForm, LoginForm, TokenForm
@@ -37,7 +37,7 @@ from .sso import resident_landing_url, sso_options
 class OpstapLoginView(auth_views.LoginView):
     def get_default_redirect_url(self) -> str:
         """Residents land in the client portal; staff on their start page."""
-        user: Actor = actor_of(self.request)
+        user = self.request.user  # possibly still anonymous: this view is the way in
         if user.is_authenticated and user.is_resident:
             return resident_landing_url()
         return str(super().get_default_redirect_url())

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from opstap.core.access import permission_required, public_view
-from opstap.core.actor import Actor, actor_of
+from opstap.core.actor import Actor
 from opstap.core.roles import Perm
 
 from .panels import panels_for
@@ -35,7 +35,7 @@ def _residents_to_portal(view: Any) -> Any:
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        user = actor_of(request)
+        user = request.user  # may be anonymous here: the view itself sends them to log in
         if user.is_authenticated and role_home_url(user) != reverse("web:home"):
             return redirect(role_home_url(user))
         return view(request, *args, **kwargs)

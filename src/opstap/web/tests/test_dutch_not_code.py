@@ -250,7 +250,7 @@ def walk_role(username: str) -> Walk:
             f"{where}: {k}: {s!r}" for k, s in dict.fromkeys(findings(visible_text(html)))
         )
         title = html.split("<title>", 1)[-1].split("</title>", 1)[0]
-        if title.count("Opstap") > 1:  # the base template adds the product's name itself
+        if title.count("— Opstap") > 1:  # the base template adds "— Opstap" itself
             result.problems.append(f"{where}: title names Opstap twice: {title.strip()!r}")
         for action, data in export_forms(html):
             # A report built in the background (R-INT-4) starts after the commit and answers

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -91,6 +91,14 @@ class VacancyViewSet(
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
 
+    @extend_schema(
+        responses={
+            201: VacancySerializer,
+            404: OpenApiResponse(
+                description="De werkgever (employer) bestaat niet of u heeft er geen toegang toe."
+            ),
+        }
+    )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -270,6 +278,15 @@ class ProposalViewSet(
         self._audit(request, [proposal], "Voordracht bekijken (API)")
         return Response(self.get_serializer(proposal).data)
 
+    @extend_schema(
+        responses={
+            201: VacancyProposalSerializer,
+            404: OpenApiResponse(
+                description="De vacature (vacancy) of klant (client) bestaat niet of u heeft "
+                "er geen toegang toe."
+            ),
+        }
+    )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         user = actor_of(request)
         serializer = self.get_serializer(data=request.data)

@@ -48,7 +48,12 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", default="demo", choices=["demo", "city", "national"])
     parser.add_argument("--repeat", type=int, default=50)
-    parser.add_argument("--only", default="", help="run only operations whose name contains this")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="run only operations whose name contains this (ignoring case: 'kpi' matches the "
+        "KPI dashboard, detail and GET /api/v1/kpis)",
+    )
     args = parser.parse_args()
 
     import django
@@ -75,7 +80,7 @@ def main() -> int:
     rows = []
     skipped: list[tuple[str, str]] = []
     for op in OPERATIONS:
-        if args.only and args.only not in op.name:
+        if args.only and args.only.casefold() not in op.name.casefold():
             continue
         reason = op.unavailable(ctx) if op.unavailable else ""
         if reason:

@@ -3,7 +3,7 @@
 The chain has three parties besides the person acting: the client's case manager, the
 employer's account manager at the WSP (werkgeversadviseur) and the resident (in the portal).
 Each step tells the parties that act next; the acting user is never notified
-(`services._notify` resolves the parties and skips the actor).
+(`services.proposals._notify` resolves the parties and skips the actor).
 """
 
 from __future__ import annotations

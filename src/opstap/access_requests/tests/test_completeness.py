@@ -49,7 +49,7 @@ def test_every_model_about_a_client_is_collected_or_excluded() -> None:
     missing = sorted(about_client - set(COLLECTED_MODELS) - set(EXCLUDED_MODELS))
     assert not missing, (
         "Models about a client that the right-of-access export neither collects nor "
-        f"excludes (add a Section in collectors.py or a reason in EXCLUDED_MODELS): {missing}"
+        f"excludes (add a Section in collectors/ or a reason in EXCLUDED_MODELS): {missing}"
     )
 
 

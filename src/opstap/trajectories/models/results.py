@@ -1,0 +1,104 @@
+"""The outcome of a trajectory (R-TRJ-7)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from opstap.organisations.models import OrganisationOwned
+
+if TYPE_CHECKING:
+    pass
+from ._common import _optional_date, _optional_decimal
+from .trajectories import Trajectory
+
+OUTCOME_FACT_FIELDS = (
+    "werkfit",
+    "employer",
+    "placement_start",
+    "contract_type",
+    "hours_per_week",
+    "contract_months",
+    "lks",
+    "garantiebaan",
+    "beschut_werk",
+    "education_result",
+    "participation",
+    "care_referral",
+    "last_day_of_employment",
+)
+
+
+class Outcome(OrganisationOwned):
+    """The structured result of a trajectory (R-TRJ-7)."""
+
+    trajectory = models.OneToOneField(
+        Trajectory,
+        on_delete=models.CASCADE,
+        related_name="outcome",
+        verbose_name=_("traject"),
+        help_text=_("Het traject."),
+    )
+    werkfit = models.BooleanField(
+        _("werkfit"), null=True, blank=True, help_text=_("Werkfit ja/nee (leeg = onbekend).")
+    )
+    employer = models.CharField(
+        _("werkgever"), max_length=200, blank=True, help_text=_("Werkgever bij plaatsing.")
+    )
+    placement_start = _optional_date(_("start plaatsing"), _("Eerste werkdag."))
+    contract_type = models.CharField(
+        _("soort contract"), max_length=100, blank=True, help_text=_("Bijv. bepaalde tijd.")
+    )
+    hours_per_week = _optional_decimal(
+        _("uren per week"),
+        _("Contracturen per week."),
+        max_digits=5,
+        validators=[MinValueValidator(0)],
+    )
+    contract_months = models.PositiveSmallIntegerField(
+        _("contractduur (maanden)"), null=True, blank=True, help_text=_("Leeg = onbepaald.")
+    )
+    lks = models.BooleanField(_("loonkostensubsidie"), default=False, help_text=_("LKS ja/nee."))
+    garantiebaan = models.BooleanField(_("garantiebaan"), default=False, help_text=_("Ja/nee."))
+    beschut_werk = models.BooleanField(_("beschut werk"), default=False, help_text=_("Ja/nee."))
+    education_result = models.CharField(
+        _("opleidingsresultaat"), max_length=200, blank=True, help_text=_("Certificaat/diploma.")
+    )
+    participation = models.CharField(
+        _("participatie"),
+        max_length=200,
+        blank=True,
+        help_text=_("Vrijwilligerswerk of activerend werk."),
+    )
+    care_referral = models.CharField(
+        _("toeleiding zorg"), max_length=200, blank=True, help_text=_("Warme overdracht naar.")
+    )
+    last_day_of_employment = _optional_date(_("laatste werkdag"), _("Als de plaatsing eindigde."))
+    # R-TRJ-7
+    durability_check_on = _optional_date(
+        _("controle duurzaamheid op"), _("6 maanden na de start van de plaatsing.")
+    )
+    durability = models.CharField(
+        _("duurzaamheid"), max_length=20, blank=True, help_text=_("Uitkomst van de controle.")
+    )
+    durability_asked_on = _optional_date(
+        _("duurzaamheid nagevraagd op"), _("Wanneer de klantmanager om bevestiging werd gevraagd.")
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("vastgelegd door"),
+        help_text=_("Wie het resultaat vastlegde."),
+    )
+    recorded_at = models.DateTimeField(_("vastgelegd op"), help_text=_("Tijdstip."))
+
+    class Meta:
+        verbose_name = _("resultaat")
+        verbose_name_plural = _("resultaten")
+        indexes = [models.Index(fields=["durability_check_on"], name="trj_outcome_check")]

@@ -27,6 +27,7 @@ from opstap.audit.services import audit_log, audit_records_for_request
 from opstap.clients import selectors as client_selectors
 from opstap.core.access import HasOpstapPermission, get_object_for_user
 from opstap.core.actor import actor_of
+from opstap.core.api.viewsets import CallerQuerysetMixin
 from opstap.core.roles import Perm
 
 from .serializers import AccessRequestCreateSerializer, AccessRequestSerializer
@@ -87,7 +88,9 @@ class ClientAccessRequestsView(GenericAPIView[AccessRequest]):
         )
 
 
-class AccessRequestViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet[AccessRequest]):
+class AccessRequestViewSet(
+    CallerQuerysetMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[AccessRequest]
+):
     """One access request: status, due date and the download link; the ZIP itself."""
 
     serializer_class = AccessRequestSerializer
@@ -95,9 +98,7 @@ class AccessRequestViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet[Ac
     required_perms = {"default": (Perm.ACCESS_REQUEST_HANDLE,)}
     queryset = AccessRequest.objects.none()
 
-    def get_queryset(self) -> QuerySet[AccessRequest]:
-        if getattr(self, "swagger_fake_view", False):
-            return AccessRequest.objects.none()
+    def caller_queryset(self) -> QuerySet[AccessRequest]:
         return selectors.access_requests_for(actor_of(self.request))
 
     def _object(self) -> AccessRequest:

@@ -22,6 +22,7 @@ from opstap.clients.selectors import CLIENT_COUNTS
 from opstap.core.access import HasOpstapPermission, get_object_for_user
 from opstap.core.actor import Actor, actor_of, organisation_id_of
 from opstap.core.api.pagination import CachedCountPagination
+from opstap.core.api.viewsets import CallerQuerysetMixin, int_param
 from opstap.core.roles import Perm
 from opstap.organisations.models import Municipality
 
@@ -61,6 +62,7 @@ class ClientPagination(CachedCountPagination):
 
 
 class ClientViewSet(
+    CallerQuerysetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -87,19 +89,15 @@ class ClientViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
     queryset = Client.objects.none()
 
-    def get_queryset(self) -> QuerySet[Client]:
-        if getattr(self, "swagger_fake_view", False):
-            return Client.objects.none()
+    def caller_queryset(self) -> QuerySet[Client]:
         params = self.request.query_params
-        cm = params.get("caseManager") or params.get("case_manager") or ""
-        mun = params.get("municipality") or ""
         filters = selectors.CaseloadFilters(
             ladder_step=params.get("ladderStep") or params.get("ladder_step") or "",
             unit=params.get("unit") or "",
             track=params.get("track") or "",
             target_group=params.get("targetGroup") or params.get("target_group") or "",
-            municipality=int(mun) if mun.isdigit() else None,
-            case_manager=int(cm) if cm.isdigit() else None,
+            municipality=int_param(params.get("municipality")),
+            case_manager=int_param(params.get("caseManager") or params.get("case_manager")),
             text=params.get("q") or "",
             sort=params.get("sort") or "naam",
         )

@@ -61,6 +61,11 @@ class AuditedReadMixin:
     audit_object_type: str = ""
     audit_purpose: str = ""
     audit_list: bool = False
+    audit_list_purpose: str = ""  # the purpose of a list page when it differs from a read
+
+    def list_rows(self, rows: list[Any]) -> list[Any]:
+        """The rows of a list page before they are audited and shaped (default: as read)."""
+        return rows
 
     def audit_client_id(self, obj: Any) -> int | None:
         """The client the object is about; override per viewset (default: obj.client_id)."""
@@ -81,13 +86,13 @@ class AuditedReadMixin:
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         queryset = self.filter_queryset(self.get_queryset())  # type: ignore[attr-defined]
         page = self.paginate_queryset(queryset)  # type: ignore[attr-defined]
-        rows = page if page is not None else list(queryset)
+        rows = self.list_rows(list(page) if page is not None else list(queryset))
         if self.audit_list and rows:
             _recorder().list(
                 request._request,
                 object_type=self.audit_object_type or rows[0]._meta.model_name,
                 items=[(row.pk, self.audit_client_id(row)) for row in rows],
-                purpose=self.audit_purpose,
+                purpose=self.audit_list_purpose or self.audit_purpose,
             )
         serializer = self.get_serializer(rows, many=True)  # type: ignore[attr-defined]
         if page is not None:

@@ -18,6 +18,7 @@ from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log, audit_records_for_request
 from opstap.core.access import HasOpstapPermission, scoped
 from opstap.core.actor import actor_of
+from opstap.core.api.viewsets import CallerQuerysetMixin
 from opstap.core.roles import Perm
 from opstap.finance import selectors, services
 from opstap.finance.calculators import CALCULATORS, jsonable
@@ -54,6 +55,7 @@ def _invalid(exc: FinanceInputError | services.FinanceError) -> ValidationError:
 
 
 class ScenarioViewSetBase(
+    CallerQuerysetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -79,9 +81,7 @@ class ScenarioViewSetBase(
             raise _invalid(exc) from exc
         return jsonable(result)
 
-    def get_queryset(self) -> QuerySet[Scenario]:
-        if getattr(self, "swagger_fake_view", False):
-            return Scenario.objects.none()
+    def caller_queryset(self) -> QuerySet[Scenario]:
         return selectors.scenarios_for(actor_of(self.request), kind=self.kind).order_by(
             "name", "id"
         )
@@ -158,6 +158,7 @@ class ForecastViewSet(ScenarioViewSetBase):
 
 
 class OutflowPremiumViewSet(
+    CallerQuerysetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -172,9 +173,7 @@ class OutflowPremiumViewSet(
     required_perms = {**PERMS, "pay_due": (Perm.FINANCE_VIEW, Perm.FINANCE_EDIT)}
     queryset = OutflowPremium.objects.none()
 
-    def get_queryset(self) -> QuerySet[OutflowPremium]:
-        if getattr(self, "swagger_fake_view", False):
-            return OutflowPremium.objects.none()
+    def caller_queryset(self) -> QuerySet[OutflowPremium]:
         return scoped(self.request.user, OutflowPremium.objects.all()).order_by(
             "-outflow_date", "id"
         )

@@ -26,6 +26,7 @@ from opstap.audit.services import audit_log, audit_records_for_request
 from opstap.core.access import HasOpstapPermission, get_object_for_user, scoped
 from opstap.core.actor import actor_of
 from opstap.core.api.audited import AuditedReadMixin
+from opstap.core.api.viewsets import CallerQuerysetMixin, int_param
 from opstap.core.roles import Perm
 from opstap.invoices import selectors, services
 from opstap.invoices.models import (
@@ -68,14 +69,17 @@ FILTERS = [
 ]
 
 
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
 class InvoiceViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Invoice]
+    CallerQuerysetMixin,
+    AuditedReadMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet[Invoice],
 ):
     """Invoices (facturen) the caller may see (R-SEC-1, R-BILL-2)."""
+
+    audit_object_type = "invoice"
+    audit_list = True
+    audit_list_purpose = "Factuurlijst via API"
 
     serializer_class = InvoiceSerializer
     permission_classes = [HasOpstapPermission]
@@ -86,15 +90,13 @@ class InvoiceViewSet(
     }
     queryset = Invoice.objects.none()
 
-    def get_queryset(self) -> QuerySet[Invoice]:
-        if getattr(self, "swagger_fake_view", False):
-            return Invoice.objects.none()
+    def caller_queryset(self) -> QuerySet[Invoice]:
         params = self.request.query_params
         filters = selectors.InvoiceFilters(
             status=params.get("status") or "",
-            provider=_int(params.get("provider")),
+            provider=int_param(params.get("provider")),
             verdict=params.get("verdict") or "",
-            trajectory=_int(params.get("trajectory")),
+            trajectory=int_param(params.get("trajectory")),
             bucket=params.get("bucket") or "",
         )
         return selectors.invoice_list(
@@ -113,15 +115,7 @@ class InvoiceViewSet(
 
     @extend_schema(parameters=FILTERS)
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = list(self.paginate_queryset(self.get_queryset()) or [])
-        audit_records_for_request(
-            request,
-            action=AuditAction.LIST,
-            object_type="invoice",
-            items=[(i.pk, i.client_id) for i in page],
-            purpose="Factuurlijst via API",
-        )
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return super().list(request, *args, **kwargs)
 
     @extend_schema(responses=InvoiceDetailSerializer)
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -143,20 +137,7 @@ class InvoiceViewSet(
         body = InvoiceCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        trajectory = (
-            scoped(request.user, Trajectory.objects.all()).filter(pk=data["trajectory"]).first()
-        )
-        if trajectory is None:
-            raise ValidationError(
-                {
-                    "trajectory": [
-                        ErrorDetail(
-                            "Dit traject bestaat niet of u heeft er geen toegang toe.",
-                            code="not_found",
-                        )
-                    ]
-                }
-            )
+        trajectory = _visible_trajectory(request, data["trajectory"])
         invoice = services.invoice_submit(
             actor=actor_of(request),
             trajectory=trajectory,
@@ -222,6 +203,7 @@ class InvoiceViewSet(
 
 
 class CreditNoteViewSet(
+    CallerQuerysetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -234,9 +216,7 @@ class CreditNoteViewSet(
     required_perms = {"default": (Perm.INVOICE_VIEW,), "create": (Perm.INVOICE_APPROVE,)}
     queryset = CreditNote.objects.none()
 
-    def get_queryset(self) -> QuerySet[CreditNote]:
-        if getattr(self, "swagger_fake_view", False):
-            return CreditNote.objects.none()
+    def caller_queryset(self) -> QuerySet[CreditNote]:
         return selectors.credit_notes_for(actor_of(self.request)).order_by("-credit_date", "-id")
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -266,7 +246,10 @@ class CreditNoteViewSet(
 
 
 class PaymentBatchViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[PaymentBatch]
+    CallerQuerysetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet[PaymentBatch],
 ):
     """Payment batches: read, compose, export (idempotent, R-BILL-10) and download."""
 
@@ -280,9 +263,7 @@ class PaymentBatchViewSet(
     }
     queryset = PaymentBatch.objects.none()
 
-    def get_queryset(self) -> QuerySet[PaymentBatch]:
-        if getattr(self, "swagger_fake_view", False):
-            return PaymentBatch.objects.none()
+    def caller_queryset(self) -> QuerySet[PaymentBatch]:
         return selectors.payment_batches_for(actor_of(self.request))
 
     def _batch(self) -> PaymentBatch:
@@ -356,7 +337,9 @@ TRAJECTORY_FILTER = [
 ]
 
 
-class PlacementFeeClaimViewSet(AuditedReadMixin, viewsets.GenericViewSet[PlacementFeeClaim]):
+class PlacementFeeClaimViewSet(
+    CallerQuerysetMixin, AuditedReadMixin, viewsets.GenericViewSet[PlacementFeeClaim]
+):
     """Bemiddelingsfees (R-BILL-6): lijst, ophalen en declareren door de aanbieder, met het
     arbeidscontract; de fee wordt als factuur ingediend en meteen gecontroleerd."""
 
@@ -368,11 +351,9 @@ class PlacementFeeClaimViewSet(AuditedReadMixin, viewsets.GenericViewSet[Placeme
     audit_purpose = "Bemiddelingsfees via API"
     audit_list = True
 
-    def get_queryset(self) -> QuerySet[PlacementFeeClaim]:
-        if getattr(self, "swagger_fake_view", False):
-            return PlacementFeeClaim.objects.none()
+    def caller_queryset(self) -> QuerySet[PlacementFeeClaim]:
         qs = selectors.placement_claims_for(actor_of(self.request)).order_by("-submitted_at", "-id")
-        if trajectory := _int(self.request.query_params.get("trajectory")):
+        if trajectory := int_param(self.request.query_params.get("trajectory")):
             qs = qs.filter(trajectory_id=trajectory)
         return qs
 
@@ -413,7 +394,9 @@ class PlacementFeeClaimViewSet(AuditedReadMixin, viewsets.GenericViewSet[Placeme
         return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
 
 
-class TravelClaimViewSet(AuditedReadMixin, viewsets.GenericViewSet[TravelClaim]):
+class TravelClaimViewSet(
+    CallerQuerysetMixin, AuditedReadMixin, viewsets.GenericViewSet[TravelClaim]
+):
     """Reiskostendeclaraties van kandidaten (R-BILL-9): ingevoerd door de klantmanager of de
     administratie, elke rit getoetst aan de presentielijst."""
 
@@ -425,15 +408,13 @@ class TravelClaimViewSet(AuditedReadMixin, viewsets.GenericViewSet[TravelClaim])
     audit_purpose = "Reiskostendeclaraties via API"
     audit_list = True
 
-    def get_queryset(self) -> QuerySet[TravelClaim]:
-        if getattr(self, "swagger_fake_view", False):
-            return TravelClaim.objects.none()
+    def caller_queryset(self) -> QuerySet[TravelClaim]:
         qs = (
             selectors.travel_claims_for(actor_of(self.request))
             .prefetch_related("trips")
             .order_by("-entered_at", "-id")
         )
-        if trajectory := _int(self.request.query_params.get("trajectory")):
+        if trajectory := int_param(self.request.query_params.get("trajectory")):
             qs = qs.filter(trajectory_id=trajectory)
         return qs
 

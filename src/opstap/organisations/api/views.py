@@ -4,6 +4,7 @@ from django.db.models import QuerySet
 from rest_framework import viewsets
 
 from opstap.core.access import HasOpstapPermission, scoped
+from opstap.core.api.viewsets import CallerQuerysetMixin
 from opstap.core.roles import Perm
 from opstap.organisations.models import Municipality
 from opstap.organisations.selectors import municipalities_for
@@ -11,7 +12,7 @@ from opstap.organisations.selectors import municipalities_for
 from .serializers import MunicipalitySerializer
 
 
-class MunicipalityViewSet(viewsets.ReadOnlyModelViewSet[Municipality]):
+class MunicipalityViewSet(CallerQuerysetMixin, viewsets.ReadOnlyModelViewSet[Municipality]):
     """Municipalities served by the caller's organisation (gemeenten)."""
 
     serializer_class = MunicipalitySerializer
@@ -20,9 +21,7 @@ class MunicipalityViewSet(viewsets.ReadOnlyModelViewSet[Municipality]):
 
     queryset = Municipality.objects.none()  # for the schema; real rows come from below
 
-    def get_queryset(self) -> QuerySet[Municipality]:
-        if getattr(self, "swagger_fake_view", False):
-            return Municipality.objects.none()
+    def caller_queryset(self) -> QuerySet[Municipality]:
         org_id = self.request.user.organisation_id  # type: ignore[union-attr]
         if org_id is None:
             return Municipality.objects.none()

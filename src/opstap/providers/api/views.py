@@ -26,6 +26,7 @@ from rest_framework.response import Response
 
 from opstap.core.access import HasOpstapPermission, get_object_for_user, scoped
 from opstap.core.actor import actor_of
+from opstap.core.api.viewsets import CallerQuerysetMixin
 from opstap.core.roles import Perm
 from opstap.providers import selectors, services
 from opstap.providers.models import Product, ProductChangeProposal, ProductPrice, Provider, Tile
@@ -42,7 +43,7 @@ from .serializers import (
 )
 
 
-class TileViewSet(viewsets.ReadOnlyModelViewSet[Tile]):
+class TileViewSet(CallerQuerysetMixin, viewsets.ReadOnlyModelViewSet[Tile]):
     """Tiles of the work landscape (EW02-EW09) and employer instruments (DW01-DW10), R-NET-1."""
 
     serializer_class = TileSerializer
@@ -51,13 +52,11 @@ class TileViewSet(viewsets.ReadOnlyModelViewSet[Tile]):
     lookup_field = "code"
     queryset = Tile.objects.none()
 
-    def get_queryset(self) -> QuerySet[Tile]:
-        if getattr(self, "swagger_fake_view", False):
-            return Tile.objects.none()
+    def caller_queryset(self) -> QuerySet[Tile]:
         return selectors.tiles(on=timezone.localdate(), purchasable_only=False)
 
 
-class ProviderViewSet(viewsets.ReadOnlyModelViewSet[Provider]):
+class ProviderViewSet(CallerQuerysetMixin, viewsets.ReadOnlyModelViewSet[Provider]):
     """Providers of the network (aanbieders); provider systems see only themselves."""
 
     serializer_class = ProviderSerializer
@@ -65,9 +64,7 @@ class ProviderViewSet(viewsets.ReadOnlyModelViewSet[Provider]):
     required_perms = (Perm.PROVIDER_VIEW,)
     queryset = Provider.objects.none()
 
-    def get_queryset(self) -> QuerySet[Provider]:
-        if getattr(self, "swagger_fake_view", False):
-            return Provider.objects.none()
+    def caller_queryset(self) -> QuerySet[Provider]:
         return selectors.providers_for(actor_of(self.request))
 
 
@@ -138,7 +135,10 @@ PRODUCT_WRITE = (
 
 @extend_schema_view(list=extend_schema(parameters=GUIDE_PARAMETERS))
 class ProductViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Product]
+    CallerQuerysetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet[Product],
 ):
     """Products (the instrument guide, R-NET-5) with the price valid today; contract managers
     create and change them and add dated prices (R-NET-4, R-NET-6, R-NET-7)."""
@@ -153,9 +153,7 @@ class ProductViewSet(
     }
     queryset = Product.objects.none()
 
-    def get_queryset(self) -> QuerySet[Product]:
-        if getattr(self, "swagger_fake_view", False):
-            return Product.objects.none()
+    def caller_queryset(self) -> QuerySet[Product]:
         params = self.request.query_params
         max_price = params.get("maxPrice")
         try:
@@ -301,7 +299,10 @@ class ProductViewSet(
 
 
 class ProductChangeProposalViewSet(
-    mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet[ProductChangeProposal]
+    CallerQuerysetMixin,
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet[ProductChangeProposal],
 ):
     """Product change proposals: provider systems propose changes to their own products;
     the contract manager decides in the application."""
@@ -311,9 +312,7 @@ class ProductChangeProposalViewSet(
     required_perms = {"list": (Perm.PROVIDER_VIEW,), "create": (Perm.PRODUCT_PROPOSE,)}
     queryset = ProductChangeProposal.objects.none()
 
-    def get_queryset(self) -> QuerySet[ProductChangeProposal]:
-        if getattr(self, "swagger_fake_view", False):
-            return ProductChangeProposal.objects.none()
+    def caller_queryset(self) -> QuerySet[ProductChangeProposal]:
         return selectors.proposals_for(actor_of(self.request))
 
     @extend_schema(

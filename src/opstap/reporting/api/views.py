@@ -16,6 +16,7 @@ from rest_framework.request import Request
 
 from opstap.core.access import HasOpstapPermission, get_object_for_user
 from opstap.core.actor import actor_of
+from opstap.core.api.viewsets import CallerQuerysetMixin
 from opstap.core.roles import Perm
 from opstap.reporting import selectors, services
 from opstap.reporting.models import SrgDelivery
@@ -29,7 +30,7 @@ _WHAT = {
 }
 
 
-class SrgDeliveryViewSet(viewsets.ReadOnlyModelViewSet[SrgDelivery]):
+class SrgDeliveryViewSet(CallerQuerysetMixin, viewsets.ReadOnlyModelViewSet[SrgDelivery]):
     """CBS SRG deliveries of the caller's organisation, newest month first."""
 
     serializer_class = SrgDeliverySerializer
@@ -37,9 +38,7 @@ class SrgDeliveryViewSet(viewsets.ReadOnlyModelViewSet[SrgDelivery]):
     required_perms = (Perm.SRG_DELIVER,)
     queryset = SrgDelivery.objects.none()
 
-    def get_queryset(self) -> QuerySet[SrgDelivery]:
-        if getattr(self, "swagger_fake_view", False):
-            return SrgDelivery.objects.none()
+    def caller_queryset(self) -> QuerySet[SrgDelivery]:
         return selectors.deliveries_for(actor_of(self.request)).order_by("-month", "-id")
 
     @extend_schema(

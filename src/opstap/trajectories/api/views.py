@@ -18,11 +18,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from opstap.audit.models import AuditAction
-from opstap.audit.services import audit_log, audit_records_for_request
+from opstap.audit.services import audit_log
 from opstap.clients.models import Client
 from opstap.core.access import HasOpstapPermission, get_object_for_user, scoped
 from opstap.core.actor import actor_of
+from opstap.core.api.audited import AuditedReadMixin
 from opstap.core.api.pagination import CachedCountPagination
+from opstap.core.api.viewsets import CallerQuerysetMixin, int_param
 from opstap.core.errors import InvalidInputError
 from opstap.core.roles import Perm
 from opstap.providers.models import Product
@@ -76,10 +78,6 @@ def _audit_read(request: Request, trajectory: Trajectory, purpose: str) -> None:
     )
 
 
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
 # The trajectory's own columns plus the related ones `TrajectorySerializer` reads.
 LIST_COLUMNS = (
     *(f.name for f in Trajectory._meta.concrete_fields),
@@ -99,9 +97,16 @@ class TrajectoryPagination(CachedCountPagination):
 
 
 class TrajectoryViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Trajectory]
+    CallerQuerysetMixin,
+    AuditedReadMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet[Trajectory],
 ):
     """Trajectories (trajecten) the caller may see (R-SEC-1)."""
+
+    audit_object_type = "trajectory"
+    audit_list = True
+    audit_list_purpose = "Trajectenlijst via API"
 
     serializer_class = TrajectorySerializer
     pagination_class = TrajectoryPagination
@@ -109,14 +114,12 @@ class TrajectoryViewSet(
     required_perms = {"default": (Perm.TRAJECTORY_VIEW,), "create": (Perm.TRAJECTORY_ORDER,)}
     queryset = Trajectory.objects.none()
 
-    def get_queryset(self) -> QuerySet[Trajectory]:
-        if getattr(self, "swagger_fake_view", False):
-            return Trajectory.objects.none()
+    def caller_queryset(self) -> QuerySet[Trajectory]:
         params = self.request.query_params
         filters = selectors.TrajectoryFilters(
-            provider=_int(params.get("provider")),
-            product=_int(params.get("product")),
-            client=_int(params.get("client")),
+            provider=int_param(params.get("provider")),
+            product=int_param(params.get("product")),
+            client=int_param(params.get("client")),
             state=params.get("state") or "",
             overdue=(params.get("overdue") or "").lower() in {"1", "true", "ja"},
         )
@@ -149,19 +152,12 @@ class TrajectoryViewSet(
             pk=self.kwargs.get("pk"),
         )
 
+    def list_rows(self, rows: list[Trajectory]) -> list[Trajectory]:
+        return selectors.mark_overdue(rows, on=timezone.localdate())
+
     @extend_schema(parameters=FILTERS)
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = selectors.mark_overdue(
-            list(self.paginate_queryset(self.get_queryset()) or []), on=timezone.localdate()
-        )
-        audit_records_for_request(
-            request,
-            action=AuditAction.LIST,
-            object_type="trajectory",
-            items=[(t.pk, t.client_id) for t in page],
-            purpose="Trajectenlijst via API",
-        )
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return super().list(request, *args, **kwargs)
 
     @extend_schema(responses=TrajectoryDetailSerializer)
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:

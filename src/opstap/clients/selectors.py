@@ -570,3 +570,29 @@ def hour_restrictions_on(
         (client_id, day): value_on(current.get(client_id), changes.get(client_id, []), day)
         for client_id, day in wanted
     }
+
+
+def documented_activity_times(
+    client_ids: Iterable[int], *, kinds: Iterable[str]
+) -> list[tuple[int, dt.datetime]]:
+    """(client id, moment) of every timeline event of one of `kinds` that these clients'
+    *current* case managers documented (R-KPI-1), for the KPI facts per client and month
+    (kpis). One query; aggregates only."""
+    return list(
+        ClientEvent.objects.filter(
+            client_id__in=list(client_ids),
+            kind__in=list(kinds),
+            actor_id=F("client__case_manager_id"),
+        )
+        .order_by()
+        .values_list("client_id", "occurred_at")
+    )
+
+
+def organisation_client_ids(*, organisation_id: int, after: int = 0, limit: int) -> list[int]:
+    """The next `limit` client ids of an organisation above `after`, in id order (batches)."""
+    return list(
+        Client.objects.filter(organisation_id=organisation_id, pk__gt=after)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )

@@ -384,6 +384,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "opstap.audit.ensure_partitions",
         "schedule": crontab(hour=2, minute=15),  # daily: months ahead exist before they start
     },
+    "kpi-facts-refresh": {
+        "task": "opstap.kpis.refresh_facts",
+        "schedule": 60,  # a safety net: every write already queues a refresh after its commit
+    },
+    "kpi-facts-roll": {
+        "task": "opstap.kpis.roll_facts",
+        "schedule": crontab(hour=1, minute=45),  # daily: the next month's facts exist ahead
+    },
     "retention": {
         "task": "opstap.retention.apply",
         "schedule": crontab(hour=2, minute=30),  # daily, at night (R-SEC-4, docs/retention.md)

@@ -15,6 +15,9 @@ class KpisConfig(AppConfig):
             home,
         )
         from .selectors import satisfaction_by_trajectory_group
+        from .signals import connect
+
+        connect()  # the KPI facts follow writes to clients, trajectories and the timeline
 
         # The providers' satisfaction indicator (R-PI-1) reads the portal answers through
         # this source; indicators may not import kpis (sibling apps).

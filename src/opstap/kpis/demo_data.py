@@ -15,7 +15,7 @@ import datetime as dt
 from typing import Any
 
 from . import formulas as f
-from .services import amr_provider_add, kpi_target_set, survey_wave_record
+from .services import amr_provider_add, kpi_facts_rebuild, kpi_target_set, survey_wave_record
 
 # (name, date, score, respondents, municipality name or "")
 SURVEY_WAVES: list[tuple[str, dt.date, str, int, str]] = [
@@ -53,6 +53,9 @@ def build(ctx: Any) -> None:
     if provider is not None:
         amr_provider_add(actor=actor, organisation=org, provider=provider)
     contacts = 0 if ctx.scale != "demo" else _contact_moments(ctx)
+    # The KPI facts per client and month (issue 18): built once over what the steps before
+    # generated in bulk; from here on every write keeps them current.
+    kpi_facts_rebuild(organisation_id=org.pk, today=ctx.today)
     ctx.log(
         f"Sturing: doelen {min(d.first_year for d in f.DEFINITIONS)}-"
         f"{max(d.last_year for d in f.DEFINITIONS)}, {len(SURVEY_WAVES)} metingen "

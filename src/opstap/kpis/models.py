@@ -261,3 +261,97 @@ class KpiExport(OrganisationOwned):
     @property
     def finished(self) -> bool:
         return self.status in (KpiExportStatus.DONE, KpiExportStatus.FAILED)
+
+
+class KpiClientMonth(OrganisationOwned):
+    """The facts behind "actively guided" (R-KPI-1/5) for one client in one month, exact to
+    the day (`kpis.facts`): a row exists only for a month in which the client can be guided.
+    Derived data: maintained by the kpis services from the trajectories and the client
+    timeline (queued on every write, `KpiFactQueue`), rebuilt by `manage.py kpi_facts_rebuild`.
+    Holds no personal data beyond the client key."""
+
+    client = models.ForeignKey(
+        "clients.Client",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # the unique (client, month) serves lookups by client
+        verbose_name=_("klant"),
+        help_text=_("De klant."),
+    )
+    month = models.DateField(_("maand"), help_text=_("Eerste dag van de maand."))
+    trajectory_days = models.IntegerField(
+        _("dagen met traject"), default=0, help_text=_("Een bit per dag waarop een traject loopt.")
+    )
+    activity_days = models.IntegerField(
+        _("dagen met activiteit"),
+        default=0,
+        help_text=_("Een bit per dag met een door de klantmanager vastgelegde activiteit."),
+    )
+    last_activity_before = models.DateField(
+        _("laatste activiteit ervoor"),
+        null=True,
+        blank=True,
+        help_text=_("De laatste vastgelegde activiteit vóór deze maand."),
+    )
+
+    class Meta:
+        verbose_name = _("KPI-feit per klant en maand")
+        verbose_name_plural = _("KPI-feiten per klant en maand")
+        constraints = [
+            models.UniqueConstraint(fields=["client", "month"], name="uniq_kpi_fact_client_month")
+        ]
+        indexes = [
+            # One month of one organisation, read with the masks from the index alone (PG).
+            models.Index(
+                fields=["organisation", "month", "client"],
+                include=["trajectory_days", "activity_days", "last_activity_before"],
+                name="kpi_fact_org_month",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_id} {self.month:%Y-%m}"
+
+
+class KpiFactQueue(models.Model):
+    """The transactional outbox of the KPI facts: a client whose trajectories, timeline or
+    record changed, written in the same transaction as the change; the background refresh
+    recomputes its facts and removes the row."""
+
+    organisation_id = models.BigIntegerField(_("organisatie"), db_index=True)
+    client_id = models.BigIntegerField(_("klant"), unique=True)
+    queued_at = models.DateTimeField(_("aangemeld op"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("KPI-feiten: wachtrij")
+        verbose_name_plural = _("KPI-feiten: wachtrij")
+
+    def __str__(self) -> str:
+        return str(self.client_id)
+
+
+class KpiFactState(OrganisationOwned):
+    """Which months the KPI facts of an organisation cover. Without a row, or before the
+    first rebuild is done (`ready`), the KPIs are computed live from the trajectories and the
+    timeline (the same numbers, slower). The queued refresh keeps the rows of a state current
+    from the moment the row exists, also while a rebuild runs."""
+
+    built_from = models.DateField(_("vanaf maand"), help_text=_("Eerste maand met feiten."))
+    built_through = models.DateField(_("tot en met maand"), help_text=_("Laatste maand."))
+    rebuilt_at = models.DateTimeField(_("opnieuw opgebouwd op"), null=True, blank=True)
+    rows = models.PositiveIntegerField(_("rijen"), default=0)
+    ready = models.BooleanField(
+        _("in gebruik"),
+        default=False,
+        help_text=_("De KPI's lezen de feiten zodra de eerste volledige opbouw klaar is."),
+    )
+
+    class Meta:
+        verbose_name = _("KPI-feiten: stand")
+        verbose_name_plural = _("KPI-feiten: stand")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation"], name="uniq_kpi_fact_state_org")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.built_from:%Y-%m} t/m {self.built_through:%Y-%m}"

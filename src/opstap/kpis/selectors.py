@@ -23,7 +23,19 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import connections
-from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -40,12 +52,16 @@ from opstap.clients.models import (
 from opstap.clients.selectors import LadderPosition, resolve_mapping
 from opstap.core.actor import Actor
 from opstap.matching import selectors as matching_selectors
+from opstap.organisations import selectors as organisations_selectors
 from opstap.organisations.selectors import municipalities_for
 from opstap.trajectories import selectors as trajectory_selectors
 
 from . import formulas as f
+from .facts import GuidedTest, guided_test
 from .formulas import KpiCode, KpiCounts, KpiKind, KpiResult
 from .models import (
+    KpiClientMonth,
+    KpiFactState,
     KpiSettings,
     KpiTarget,
     LabourMarketRegionProvider,
@@ -82,6 +98,10 @@ class KpiContext:
     on: dt.date  # measurement date of the year
     window_months: int
     amr_provider_ids: tuple[int, ...]
+    #: Read "actively guided" (R-KPI-1/5) from the KPI facts per client and month instead of
+    #: the trajectories and the timeline (`facts`; the same numbers): when the organisation's
+    #: facts are built and cover the 12 months up to the measurement date.
+    facts: bool = False
 
     @property
     def year_start(self) -> dt.date:
@@ -96,18 +116,46 @@ def kpi_context(
     *, organisation_id: int, filters: KpiFilters, today: dt.date | None = None
 ) -> KpiContext:
     today = today or timezone.localdate()
+    on = f.measurement_date(filters.year, today)
+    window, facts = _settings_and_facts(organisation_id, on)
     return KpiContext(
         organisation_id=organisation_id,
         filters=filters,
         today=today,
-        on=f.measurement_date(filters.year, today),
-        window_months=activity_window_months(organisation_id),
+        on=on,
+        window_months=window,
         amr_provider_ids=tuple(
             LabourMarketRegionProvider.objects.filter(organisation_id=organisation_id)
             .order_by("provider_id")
             .values_list("provider_id", flat=True)
         ),
+        facts=facts,
     )
+
+
+def _settings_and_facts(organisation_id: int, on: dt.date) -> tuple[int, bool]:
+    """In one query: the activity window (R-KPI-1) and whether the organisation's KPI facts
+    are built and cover the 12 months up to `on` (the trend's months), so that they can
+    answer instead of the live computation."""
+    first = f.month_ends(on)[0].replace(day=1)
+    covered = KpiFactState.objects.filter(
+        organisation_id=organisation_id,
+        ready=True,
+        built_from__lte=first,
+        built_through__gte=on.replace(day=1),
+    )
+    window = KpiSettings.objects.filter(organisation_id=organisation_id).values(
+        "activity_window_months"
+    )[:1]
+    row = (
+        organisations_selectors.organisation_row(organisation_id)
+        .annotate(kpi_window=Subquery(window), kpi_facts=Exists(covered))
+        .values_list("kpi_window", "kpi_facts")
+        .first()
+    )
+    if row is None:
+        return f.ACTIVITY_WINDOW_MONTHS_DEFAULT, False
+    return row[0] or f.ACTIVITY_WINDOW_MONTHS_DEFAULT, bool(row[1])
 
 
 def activity_window_months(organisation_id: int) -> int:
@@ -232,6 +280,8 @@ def client_sets(ctx: KpiContext, code: KpiCode) -> tuple[Q, Q | None]:
             f.WORK_GUIDANCE_STEPS if code is KpiCode.ACTIVE_GUIDANCE_WORK else f.CARE_GUIDANCE_STEPS
         )
         population = Q(ladder_step__in=steps)
+        if ctx.facts:
+            return population & Q(pk__in=_guided_fact_client_ids(ctx, ctx.on)), population
         return population & guided_q(ctx, ctx.on), population
     if code is KpiCode.WERKFIT:
         return _outcome_q(ctx, "werkfit"), None
@@ -308,6 +358,8 @@ def _guided_rows(ctx: KpiContext, steps: Iterable[str], **groups: Any) -> list[t
     population = base_clients(ctx).filter(ladder_step__in=list(steps))
     ids = population.values("pk")
     since = f.months_back(ctx.on, ctx.window_months) + dt.timedelta(days=1)
+    if ctx.facts:
+        return _guided_rows_from_facts(ctx, population, **groups)
     facts = trajectory_selectors.active_trajectory_month_flags(
         organisation_id=ctx.organisation_id, month_ends=(ctx.on,), client_ids=ids
     ).union(
@@ -338,6 +390,52 @@ def _guided_rows(ctx: KpiContext, steps: Iterable[str], **groups: Any) -> list[t
     with connections[people.db].cursor() as cursor:
         cursor.execute(query, (*people_params, *facts_params))
         return [tuple(r) for r in cursor.fetchall()]
+
+
+def _guided_fact_filter(test: GuidedTest, key: str) -> tuple[dict[str, Any], Q]:
+    """Annotations and the filter on `KpiClientMonth` rows for "guided" (`facts.is_guided`
+    in SQL): a bit of the day's trajectory mask, a bit of the window's activity mask, or an
+    earlier activity inside the window."""
+    annotations = {
+        f"{key}_t": F("trajectory_days").bitand(test.trajectory_bit),
+        f"{key}_a": F("activity_days").bitand(test.activity_mask),
+    }
+    guided = Q(**{f"{key}_t__gt": 0}) | Q(**{f"{key}_a__gt": 0})
+    if test.since is not None:
+        guided |= Q(last_activity_before__gte=test.since)
+    return annotations, Q(month=test.month) & guided
+
+
+def _guided_fact_client_ids(ctx: KpiContext, on: dt.date) -> QuerySet[Any]:
+    """Ids of the organisation's clients guided on `on`, from the facts (one month's rows)."""
+    annotations, q = _guided_fact_filter(guided_test(on, ctx.window_months), "g")
+    return (
+        KpiClientMonth.objects.filter(organisation_id=ctx.organisation_id, month=on.replace(day=1))
+        .order_by()
+        .annotate(**annotations)
+        .filter(q)
+        .values("client_id")
+    )
+
+
+def _guided_rows_from_facts(
+    ctx: KpiContext, population: QuerySet[Client], **groups: Any
+) -> list[tuple[Any, ...]]:
+    """`_guided_rows` from the facts: one GROUP BY over the population, each client flagged
+    by a lookup in the measurement month's facts (no scan of trajectories or the timeline)."""
+    guided = Q(pk__in=_guided_fact_client_ids(ctx, ctx.on))
+    if not groups:
+        row = population.order_by().aggregate(kpi_d=Count("pk"), kpi_n=Count("pk", filter=guided))
+        return [(row["kpi_d"], row["kpi_n"])]
+    names = [f"kpi_g{i}" for i in range(len(groups))]
+    rows = (
+        population.order_by()
+        .annotate(**dict(zip(names, groups.values(), strict=True)))
+        .values(*names)
+        .annotate(kpi_d=Count("pk"), kpi_n=Count("pk", filter=guided))
+        .values_list(*names, "kpi_d", "kpi_n")
+    )
+    return [tuple(r) for r in rows]
 
 
 def _guidance_counts(ctx: KpiContext) -> dict[KpiCode, KpiCounts]:
@@ -675,6 +773,8 @@ def _guided_per_month(
     (this one and the population size), no EXISTS per client per month."""
     clients = base_clients(ctx).filter(population)
     ids = clients.values("pk")
+    if ctx.facts:
+        return _guided_per_month_from_facts(ctx, clients, ends)
     windows = [
         (
             _aware(f.months_back(end, ctx.window_months) + dt.timedelta(days=1)),
@@ -704,6 +804,30 @@ def _guided_per_month(
         cursor.execute(query, params)
         row = cursor.fetchone()
     return [int(v) for v in row], clients.count()
+
+
+def _guided_per_month_from_facts(
+    ctx: KpiContext, clients: QuerySet[Client], ends: tuple[dt.date, ...]
+) -> tuple[list[int], int]:
+    """`_guided_per_month` from the facts: one pass over the population's rows of the 12
+    months, a filtered count per month end (each client has one row per month)."""
+    annotations: dict[str, Any] = {}
+    aggregates: dict[str, Any] = {}
+    for i, end in enumerate(ends):
+        more, q = _guided_fact_filter(guided_test(end, ctx.window_months), f"m{i}")
+        annotations |= more
+        aggregates[f"f{i}"] = Count("pk", filter=q)
+    row = (
+        KpiClientMonth.objects.filter(
+            organisation_id=ctx.organisation_id,
+            month__in=[e.replace(day=1) for e in ends],
+            client_id__in=clients.values("pk"),
+        )
+        .order_by()
+        .annotate(**annotations)
+        .aggregate(**aggregates)
+    )
+    return [int(row[f"f{i}"]) for i in range(len(ends))], clients.count()
 
 
 # --- Drill-down (R-SEC-1: scoped, the view audits every client shown) --------------------------

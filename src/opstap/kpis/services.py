@@ -10,20 +10,34 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log
+from opstap.clients import selectors as clients_selectors
 from opstap.clients.services import client_event_record
 from opstap.core.actor import Actor
 from opstap.core.errors import InvalidInputError
 from opstap.core.money import parse_amount
 from opstap.organisations.models import Municipality, Organisation
+from opstap.trajectories import selectors as trajectory_selectors
 
-from .formulas import KpiCode, KpiDefinition, KpiKind, definition, survey_open_for
+from . import facts
+from .formulas import (
+    DOCUMENTED_ACTIVITY_KINDS,
+    KpiCode,
+    KpiDefinition,
+    KpiKind,
+    definition,
+    survey_open_for,
+)
 from .models import (
+    KpiClientMonth,
     KpiExport,
     KpiExportFormat,
     KpiExportStatus,
+    KpiFactQueue,
+    KpiFactState,
     KpiSettings,
     KpiTarget,
     LabourMarketRegionProvider,
@@ -388,3 +402,211 @@ def kpi_export_build(job_id: int) -> str:
         finished_at=timezone.now(),
     )
     return str(KpiExportStatus.DONE)
+
+
+# --- The KPI facts per client and month (issue 18, `facts`) ----------------------------------
+
+#: Clients recomputed per batch (two reads and one bulk insert each).
+FACT_BATCH = 2000
+#: Months of history the facts cover by default before the current year (a full rebuild);
+#: older years are computed live.
+FACT_YEARS_BACK = 2
+
+
+def _local_date(moment: dt.datetime) -> dt.date:
+    return timezone.localtime(moment).date()
+
+
+def _fact_rows(
+    *, organisation_id: int, client_ids: list[int], first_month: dt.date, through_month: dt.date
+) -> list[KpiClientMonth]:
+    """The rows of these clients, computed from their trajectories and timeline (two reads)."""
+    spans: dict[int, list[facts.Span]] = {pk: [] for pk in client_ids}
+    for client_id, start, end in trajectory_selectors.trajectory_spans_of_clients(client_ids):
+        spans[client_id].append(facts.Span(start, end))
+    dates: dict[int, list[dt.date]] = {pk: [] for pk in client_ids}
+    for client_id, moment in clients_selectors.documented_activity_times(
+        client_ids, kinds=DOCUMENTED_ACTIVITY_KINDS
+    ):
+        dates[client_id].append(_local_date(moment))
+    return [
+        KpiClientMonth(
+            organisation_id=organisation_id,
+            client_id=client_id,
+            month=row.month,
+            trajectory_days=row.trajectory_days,
+            activity_days=row.activity_days,
+            last_activity_before=row.last_activity_before,
+        )
+        for client_id in client_ids
+        for row in facts.month_facts(
+            spans=spans[client_id],
+            activity_dates=dates[client_id],
+            first_month=first_month,
+            through_month=through_month,
+        )
+    ]
+
+
+def _replace_facts(*, state: KpiFactState, client_ids: list[int]) -> int:
+    """Recompute the rows of these clients of `state`'s organisation (delete and insert)."""
+    rows = _fact_rows(
+        organisation_id=state.organisation_id,
+        client_ids=client_ids,
+        first_month=state.built_from,
+        through_month=state.built_through,
+    )
+    KpiClientMonth.objects.filter(client_id__in=client_ids).delete()
+    KpiClientMonth.objects.bulk_create(rows, batch_size=FACT_BATCH)
+    return len(rows)
+
+
+def kpi_facts_rebuild(
+    *,
+    organisation_id: int,
+    today: dt.date,
+    built_from: dt.date | None = None,
+    progress: Any = None,
+) -> KpiFactState:
+    """Rebuild all facts of one organisation: from January `FACT_YEARS_BACK` years before
+    `today`'s year (or `built_from`) through the month after `today`'s, in batches of
+    clients, each batch in its own transaction (the rows of a client are replaced at once, so
+    readers see old or new facts, never none). The state's range is written first, so that the
+    queued refresh keeps clients written meanwhile current; the KPIs read the facts once the
+    first rebuild is done (`ready`). Returns the state."""
+    start = facts.first_of_month(built_from or dt.date(today.year - FACT_YEARS_BACK, 1, 1))
+    through = facts.add_months(facts.first_of_month(today), 1)
+    with transaction.atomic():
+        # The range is set first, so that writes during the rebuild are refreshed into it.
+        state, _created = KpiFactState.objects.update_or_create(
+            organisation_id=organisation_id,
+            defaults={"built_from": start, "built_through": through},
+        )
+        # Clients queued before now are recomputed by this rebuild; later ones by the refresh.
+        queued_before = (
+            KpiFactQueue.objects.filter(organisation_id=organisation_id)
+            .order_by("-pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+    total = 0
+    after = 0
+    while True:
+        ids = clients_selectors.organisation_client_ids(
+            organisation_id=organisation_id, after=after, limit=FACT_BATCH
+        )
+        if not ids:
+            break
+        with transaction.atomic():
+            total += _replace_facts(state=state, client_ids=ids)
+        after = ids[-1]
+        if progress is not None:
+            progress(after, total)
+    with transaction.atomic():
+        # Rows of clients that no longer exist went with them (cascade); rows outside the
+        # range are not read and are dropped.
+        KpiClientMonth.objects.filter(organisation_id=organisation_id).exclude(
+            month__gte=start, month__lte=through
+        ).delete()
+        if queued_before is not None:
+            KpiFactQueue.objects.filter(
+                organisation_id=organisation_id, pk__lte=queued_before
+            ).delete()
+        KpiFactState.objects.filter(pk=state.pk).update(
+            ready=True, rows=total, rebuilt_at=timezone.now()
+        )
+        audit_log(
+            action=AuditAction.UPDATE,
+            actor=None,
+            object_type="kpi_facts",
+            object_id=organisation_id,
+            purpose="KPI-feiten opnieuw opgebouwd",
+            changes={"rows": [None, total]},
+            organisation_id=organisation_id,
+        )
+    state.refresh_from_db()
+    return state
+
+
+def kpi_facts_queue(*, organisation_id: int | None, client_ids: Any) -> None:
+    """Queue clients whose facts may have changed (the transactional outbox): called inside
+    the writing transaction by the model signals and by bulk writers (`core.signals`). The
+    refresh runs after the commit."""
+    ids = sorted({int(pk) for pk in client_ids if pk is not None})
+    if not ids or organisation_id is None:
+        return
+    KpiFactQueue.objects.bulk_create(
+        [KpiFactQueue(organisation_id=organisation_id, client_id=pk) for pk in ids],
+        ignore_conflicts=True,
+    )
+    # After the commit (dropped with a rollback, like the queue rows): the refresh drains the
+    # whole queue, so a second callback of the same transaction finds it empty.
+    transaction.on_commit(_refresh_after_commit)
+
+
+def _refresh_after_commit() -> None:
+    """The refresh task on the broker, or inline without one (demo, tests)."""
+    from django.conf import settings
+
+    from .tasks import refresh_kpi_facts_task
+
+    if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", True):
+        kpi_facts_refresh()
+    else:
+        refresh_kpi_facts_task.delay()
+
+
+def kpi_facts_refresh(*, limit: int = FACT_BATCH) -> int:
+    """Recompute the facts of the queued clients, `limit` at a time until the queue is empty;
+    returns how many clients were recomputed. Concurrent refreshes skip each other's rows
+    (SKIP LOCKED on PostgreSQL). Organisations without facts only empty their queue."""
+    done = 0
+    states = {s.organisation_id: s for s in KpiFactState.objects.all()}
+    while True:
+        with transaction.atomic():
+            queued = list(
+                KpiFactQueue.objects.select_for_update(skip_locked=True)
+                .order_by("pk")
+                .values_list("pk", "organisation_id", "client_id")[:limit]
+            )
+            if not queued:
+                return done
+            per_org: dict[int, list[int]] = {}
+            for _pk, org_id, client_id in queued:
+                per_org.setdefault(org_id, []).append(client_id)
+            for org_id, client_ids in per_org.items():
+                state = states.get(org_id)
+                if state is not None:
+                    _replace_facts(state=state, client_ids=client_ids)
+            KpiFactQueue.objects.filter(pk__in=[pk for pk, _o, _c in queued]).delete()
+            done += len(queued)
+
+
+def kpi_facts_roll(*, today: dt.date) -> int:
+    """Extend every organisation's facts to the month after `today`'s (daily, by the beat):
+    the clients that can have a row in a new month are those with a row in the last built
+    month (a running trajectory or a recent activity) and those with a trajectory ordered
+    after it; their rows are recomputed. Returns the number of clients recomputed."""
+    through = facts.add_months(facts.first_of_month(today), 1)
+    done = 0
+    for state in KpiFactState.objects.filter(built_through__lt=through):
+        previous = state.built_through
+        ids = sorted(
+            set(
+                KpiClientMonth.objects.filter(
+                    organisation_id=state.organisation_id, month=previous
+                ).values_list("client_id", flat=True)
+            )
+            | set(
+                trajectory_selectors.clients_with_trajectory_ordered_after(
+                    organisation_id=state.organisation_id, day=previous
+                ).values_list("client_id", flat=True)
+            )
+        )
+        state.built_through = through
+        for i in range(0, len(ids), FACT_BATCH):
+            with transaction.atomic():
+                _replace_facts(state=state, client_ids=ids[i : i + FACT_BATCH])
+        KpiFactState.objects.filter(pk=state.pk).update(built_through=through)
+        done += len(ids)
+    return done

@@ -17,3 +17,22 @@ def build_kpi_export_task(job_id: int) -> str:
     state = kpi_export_build(job_id)
     log.info("KPI-rapportage %s: %s", job_id, state)
     return state
+
+
+@shared_task(name="opstap.kpis.refresh_facts")
+def refresh_kpi_facts_task() -> int:
+    """Recompute the KPI facts of the queued clients (after every write; and by the beat,
+    in case a worker was down when one was queued)."""
+    from .services import kpi_facts_refresh
+
+    return kpi_facts_refresh()
+
+
+@shared_task(name="opstap.kpis.roll_facts")
+def roll_kpi_facts_task() -> int:
+    """Extend the KPI facts to the month after today's (daily)."""
+    from django.utils import timezone
+
+    from .services import kpi_facts_roll
+
+    return kpi_facts_roll(today=timezone.localdate())

@@ -45,3 +45,8 @@ def organisations_all() -> QuerySet[Organisation]:
 
 def organisation_by_slug(slug: str) -> Organisation | None:
     return Organisation.objects.filter(slug=slug).first()
+
+
+def organisation_row(organisation_id: int) -> QuerySet[Organisation]:
+    """The organisation's own row, to hang per-organisation settings on in one query."""
+    return Organisation.objects.filter(pk=organisation_id)

@@ -26,6 +26,7 @@ from opstap.clients.models import (
 from opstap.clients.selectors import CLIENT_COUNTS
 from opstap.clients.services import ClientError
 from opstap.core.actor import Actor
+from opstap.core.signals import clients_changed
 
 from .columns import CHUNK
 from .values import _label, _save_progress, from_json
@@ -264,6 +265,9 @@ def import_commit(*, actor: Actor | None, job: ImportJob) -> ImportJob:
                     )
             LadderStepChange.objects.bulk_create(ladder_rows, batch_size=CHUNK)
             ClientEvent.objects.bulk_create(events, batch_size=CHUNK)
+            clients_changed.send(
+                sender=Client, organisation_id=org_id, client_ids=[e.client_id for e in events]
+            )
         skipped = f" {locked.error_count} fout(en) overgeslagen." if locked.error_count else ""
         message = (
             f"{locked.created_count} nieuw, {locked.updated_count} gewijzigd, "
@@ -343,6 +347,9 @@ def import_undo(*, actor: Actor | None, job: ImportJob) -> ImportJob:
                 )
             LadderStepChange.objects.bulk_create(ladder_rows, batch_size=CHUNK)
             ClientEvent.objects.bulk_create(events, batch_size=CHUNK)
+            clients_changed.send(
+                sender=Client, organisation_id=org_id, client_ids=[e.client_id for e in events]
+            )
             if removed:
                 try:
                     with transaction.atomic():

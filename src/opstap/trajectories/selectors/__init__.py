@@ -28,9 +28,11 @@ from .kpi_facts import (
     OUTCOME_FACT_KINDS,
     active_trajectory_exists,
     active_trajectory_month_flags,
+    clients_with_trajectory_ordered_after,
     lks_working_client_ids,
     outcome_fact_client_ids,
     outcome_facts_per_month,
+    trajectory_spans_of_clients,
 )
 from .retention import CLOSED_TRAJECTORY_STATES, last_trajectory_day, open_trajectory_exists
 from .right_of_access import (
@@ -112,6 +114,7 @@ __all__ = [
     "client_planned_appointments",
     "client_trajectories_all",
     "client_trajectory_events_all",
+    "clients_with_trajectory_ordered_after",
     "deadline_compute",
     "deadlines_for",
     "document_action",
@@ -141,6 +144,7 @@ __all__ = [
     "trajectory_list",
     "trajectory_outcome",
     "trajectory_quotes",
+    "trajectory_spans_of_clients",
     "trajectory_timeline",
     "user_workflow_roles",
 ]

@@ -184,3 +184,26 @@ def active_trajectory_month_flags(
         .values("client_id", *flags)
     )
     return rows
+
+
+def trajectory_spans_of_clients(
+    client_ids: Iterable[int],
+) -> list[tuple[int, dt.date, dt.date | None]]:
+    """(client id, order date, actual end date) of every trajectory of these clients whose
+    quote was not rejected: the spans in which a trajectory runs (R-KPI-1/5), for the KPI
+    facts per client and month (kpis). One query; aggregates only."""
+    return list(
+        Trajectory.objects.filter(client_id__in=list(client_ids))
+        .exclude(state=State.QUOTE_REJECTED.value)
+        .order_by()
+        .values_list("client_id", "order_date", "actual_end_date")
+    )
+
+
+def clients_with_trajectory_ordered_after(*, organisation_id: int, day: dt.date) -> QuerySet[Any]:
+    """Ids of the clients with a trajectory ordered after `day` (a subquery)."""
+    return (
+        Trajectory.objects.filter(organisation_id=organisation_id, order_date__gt=day)
+        .order_by()
+        .values("client_id")
+    )

@@ -1,0 +1,13 @@
+"""Signals for writes that bypass the model signals.
+
+`clients_changed` is sent inside the writing transaction after bulk writes to clients or
+their timeline (the client import), with `organisation_id` and `client_ids`. Apps that keep
+data derived from clients (the KPI facts, `kpis`) listen to it as they listen to `post_save`,
+so that a lower app never imports a higher one.
+"""
+
+from __future__ import annotations
+
+from django.dispatch import Signal
+
+clients_changed = Signal()

@@ -108,6 +108,21 @@ def month_facts(
             day.day, day.day
         )
     rows: list[MonthFacts] = []
+    if not spans and not dates:
+        return rows
+    # Months before the first fact or after the last one that can still count have no row.
+    starts = [s.start for s in spans] + dates[:1]
+    ends = [s.end for s in spans]
+    last = (
+        through_month
+        if None in ends
+        else max(
+            [e for e in ends if e is not None]
+            + ([add_months(first_of_month(dates[-1]), MAX_WINDOW_MONTHS + 1)] if dates else [])
+        )
+    )
+    first_month = max(first_of_month(first_month), first_of_month(min(starts)))
+    through_month = min(first_of_month(through_month), first_of_month(last))
     last_before: dt.date | None = None
     index = 0
     for month in months_between(first_month, through_month):

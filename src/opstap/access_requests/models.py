@@ -7,11 +7,11 @@ access-checked views; it is deleted when it expires (`expires_at`), the row stay
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from opstap.clients.models import Client
+from opstap.core.model_fields import optional_datetime, user_reference
 from opstap.organisations.models import OrganisationOwned
 
 from .workflow import STATE_CHOICES, STATE_LABELS_NL, State
@@ -49,14 +49,13 @@ class AccessRequest(OrganisationOwned):
         default=State.REQUESTED.value,
         help_text=_("Stand van het verzoek (zie workflow.py)."),
     )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
+    requested_by = user_reference(
+        _("aangevraagd door"),
+        _("De inwoner zelf of de medewerker die het verzoek registreerde."),
+        related_name="+",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
-        related_name="+",
-        verbose_name=_("aangevraagd door"),
-        help_text=_("De inwoner zelf of de medewerker die het verzoek registreerde."),
     )
     requested_at = models.DateTimeField(_("ontvangen op"), help_text=_("Moment van ontvangst."))
     due_on = models.DateField(
@@ -75,11 +74,9 @@ class AccessRequest(OrganisationOwned):
     progress_step = models.CharField(
         _("bezig met"), max_length=100, blank=True, help_text=_("Onderdeel dat nu wordt verzameld.")
     )
-    started_at = models.DateTimeField(
+    started_at = optional_datetime(
         _("samenstellen gestart op"),
-        null=True,
-        blank=True,
-        help_text=_("Begin van de laatste poging (om een vastgelopen poging te herkennen)."),
+        _("Begin van de laatste poging (om een vastgelopen poging te herkennen)."),
     )
     attempts = models.PositiveSmallIntegerField(
         _("pogingen"), default=0, help_text=_("Aantal keren dat het samenstellen is gestart.")
@@ -95,13 +92,11 @@ class AccessRequest(OrganisationOwned):
         help_text=_("ZIP met samenvatting, JSON en documenten (privé opgeslagen)."),
     )
     size = models.PositiveBigIntegerField(_("grootte"), default=0, help_text=_("Bytes."))
-    ready_at = models.DateTimeField(_("klaar op"), null=True, blank=True)
-    expires_at = models.DateTimeField(
-        _("verloopt op"), null=True, blank=True, help_text=_("Dan wordt de export verwijderd.")
-    )
-    first_downloaded_at = models.DateTimeField(_("eerst gedownload op"), null=True, blank=True)
+    ready_at = optional_datetime(_("klaar op"))
+    expires_at = optional_datetime(_("verloopt op"), _("Dan wordt de export verwijderd."))
+    first_downloaded_at = optional_datetime(_("eerst gedownload op"))
     download_count = models.PositiveIntegerField(_("aantal downloads"), default=0)
-    expired_at = models.DateTimeField(_("verwijderd op"), null=True, blank=True)
+    expired_at = optional_datetime(_("verwijderd op"))
 
     class Meta:
         verbose_name = _("inzageverzoek")

@@ -11,6 +11,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from opstap.core.model_fields import optional_datetime
 from opstap.core.roles import STAFF_ROLES, RoleCode
 from opstap.organisations.models import Organisation
 
@@ -72,11 +73,9 @@ class User(AbstractUser):
             "haar handelt (alleen zelf aan of uit te zetten)."
         ),
     )
-    support_access_changed_at = models.DateTimeField(
+    support_access_changed_at = optional_datetime(
         _("toestemming gewijzigd op"),
-        null=True,
-        blank=True,
-        help_text=_("Wanneer de gebruiker de toestemming voor het laatst wijzigde."),
+        _("Wanneer de gebruiker de toestemming voor het laatst wijzigde."),
     )
 
     class Meta:
@@ -145,8 +144,8 @@ class ApiToken(models.Model):
         help_text=_("SHA-256 van het token; het token zelf wordt niet bewaard."),
     )
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
-    last_used_at = models.DateTimeField(_("laatst gebruikt"), null=True, blank=True)
-    revoked_at = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
+    last_used_at = optional_datetime(_("laatst gebruikt"))
+    revoked_at = optional_datetime(_("ingetrokken op"))
     expires_at = models.DateTimeField(
         _("verloopt op"),
         null=True,

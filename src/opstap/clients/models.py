@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from opstap.core.dutch import format_date
+from opstap.core.model_fields import optional_date, optional_datetime, user_reference
 from opstap.core.money import format_euro
 from opstap.organisations.models import Municipality, Organisation, OrganisationOwned
 
@@ -114,23 +115,16 @@ class Client(OrganisationOwned):
         default=BenefitType.PW,
         help_text=_("Soort uitkering; 'geen' bij bijv. werk-naar-werk of jongeren."),
     )
-    benefit_start_date = models.DateField(
-        _("ingang uitkering"), null=True, blank=True, help_text=_("Begindatum van de uitkering.")
-    )
-    benefit_end_date = models.DateField(
-        _("einde uitkering"),
-        null=True,
-        blank=True,
-        help_text=_("Einddatum van de uitkering (leeg = lopend)."),
+    benefit_start_date = optional_date(_("ingang uitkering"), _("Begindatum van de uitkering."))
+    benefit_end_date = optional_date(
+        _("einde uitkering"), _("Einddatum van de uitkering (leeg = lopend).")
     )
     exempt_from_labour_obligation = models.BooleanField(
         _("ontheffing arbeidsverplichting"),
         default=False,
         help_text=_("Tijdelijk ontheven van de arbeidsverplichting."),
     )
-    exemption_end_date = models.DateField(
-        _("einde ontheffing"), null=True, blank=True, help_text=_("Einddatum van de ontheffing.")
-    )
+    exemption_end_date = optional_date(_("einde ontheffing"), _("Einddatum van de ontheffing."))
     ldr_registered = models.BooleanField(
         _("doelgroepregister"), default=False, help_text=_("Ingeschreven in het doelgroepregister.")
     )
@@ -186,9 +180,7 @@ class Client(OrganisationOwned):
         blank=True,
         help_text=_("Alleen bij trede 6."),
     )
-    ladder_step_since = models.DateField(
-        _("trede sinds"), null=True, blank=True, help_text=_("Ingangsdatum van de huidige trede.")
-    )
+    ladder_step_since = optional_date(_("trede sinds"), _("Ingangsdatum van de huidige trede."))
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -277,14 +269,13 @@ class LadderStepChange(OrganisationOwned):
     )
     effective_date = models.DateField(_("ingangsdatum"), help_text=_("Datum waarop dit geldt."))
     changed_at = models.DateTimeField(_("vastgelegd op"), help_text=_("Moment van vastleggen."))
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
+    changed_by = user_reference(
+        _("gewijzigd door"),
+        _("Wie de trede wijzigde."),
+        related_name="+",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
-        related_name="+",
-        verbose_name=_("gewijzigd door"),
-        help_text=_("Wie de trede wijzigde."),
     )
     reason = models.TextField(_("reden"), help_text=_("Waarom de trede is gewijzigd."))
 
@@ -334,9 +325,7 @@ class LadderMapping(models.Model):
         _("waarde"), max_length=20, help_text=_("Unitcode (care/work) of spoornummer (1-3).")
     )
     valid_from = models.DateField(_("geldig vanaf"), help_text=_("Eerste dag van geldigheid."))
-    valid_until = models.DateField(
-        _("geldig tot en met"), null=True, blank=True, help_text=_("Leeg = onbepaald.")
-    )
+    valid_until = optional_date(_("geldig tot en met"), _("Leeg = onbepaald."))
 
     class Meta:
         verbose_name = _("tredekoppeling")
@@ -364,9 +353,7 @@ class RotondeExitReference(models.Model):
     name = models.CharField(_("naam"), max_length=100, help_text=_("Naam van de afslag."))
     description = models.TextField(_("omschrijving"), blank=True, help_text=_("Toelichting."))
     valid_from = models.DateField(_("geldig vanaf"), help_text=_("Eerste dag van geldigheid."))
-    valid_until = models.DateField(
-        _("geldig tot en met"), null=True, blank=True, help_text=_("Leeg = onbepaald.")
-    )
+    valid_until = optional_date(_("geldig tot en met"), _("Leeg = onbepaald."))
 
     class Meta:
         verbose_name = _("afslag participatierotonde")
@@ -427,14 +414,13 @@ class ClientEvent(OrganisationOwned):
         _("soort"), max_length=20, help_text=_("Soort gebeurtenis (zie ClientEventKind).")
     )
     occurred_at = models.DateTimeField(_("tijdstip"), help_text=_("Wanneer het gebeurde."))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
+    actor = user_reference(
+        _("door"),
+        _("Wie het deed (leeg = systeem)."),
+        related_name="+",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
-        related_name="+",
-        verbose_name=_("door"),
-        help_text=_("Wie het deed (leeg = systeem)."),
     )
     summary = models.CharField(
         _("samenvatting"), max_length=300, help_text=_("Korte omschrijving voor de tijdlijn.")
@@ -483,9 +469,7 @@ class CustomBudgetConfig(OrganisationOwned):
         help_text=_("Maatwerkbudget per klant per kalenderjaar in euro."),
     )
     valid_from = models.DateField(_("geldig vanaf"), help_text=_("Eerste dag van geldigheid."))
-    valid_until = models.DateField(
-        _("geldig tot en met"), null=True, blank=True, help_text=_("Leeg = onbepaald.")
-    )
+    valid_until = optional_date(_("geldig tot en met"), _("Leeg = onbepaald."))
 
     class Meta:
         verbose_name = _("maatwerkbudget-instelling")
@@ -533,24 +517,18 @@ class BudgetSpending(OrganisationOwned):
         default=SpendingStatus.APPROVED,
         help_text=_("Boven het budget is een tweede goedkeuring nodig."),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("vastgelegd door"),
-        help_text=_("Wie de uitgave vastlegde."),
+    created_by = user_reference(
+        _("vastgelegd door"), _("Wie de uitgave vastlegde."), related_name="+"
     )
     created_at = models.DateTimeField(_("vastgelegd op"), auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
+    decided_by = user_reference(
+        _("tweede beoordelaar"),
+        _("Wie de overschrijding goedkeurde of afwees."),
+        related_name="+",
         null=True,
         blank=True,
-        related_name="+",
-        verbose_name=_("tweede beoordelaar"),
-        help_text=_("Wie de overschrijding goedkeurde of afwees."),
     )
-    decided_at = models.DateTimeField(_("beoordeeld op"), null=True, blank=True)
+    decided_at = optional_datetime(_("beoordeeld op"))
 
     class Meta:
         verbose_name = _("uitgave maatwerkbudget")
@@ -576,14 +554,13 @@ class ImportStatus(models.TextChoices):
 class ImportJob(OrganisationOwned):
     """A client import from the benefit administration (R-SEC-6), with its progress."""
 
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
+    created_by = user_reference(
+        _("gestart door"),
+        _("Wie de import startte (leeg = commandoregel)."),
+        related_name="+",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
-        related_name="+",
-        verbose_name=_("gestart door"),
-        help_text=_("Wie de import startte (leeg = commandoregel)."),
     )
     file_name = models.CharField(_("bestandsnaam"), max_length=255, help_text=_("Naam."))
     file_path = models.CharField(
@@ -621,21 +598,15 @@ class ImportJob(OrganisationOwned):
     )
     message = models.CharField(_("melding"), max_length=500, blank=True, help_text=_("Uitkomst."))
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("klaar op"), null=True, blank=True)
-    undone_at = models.DateTimeField(
-        _("teruggedraaid op"),
-        null=True,
-        blank=True,
-        help_text=_("Wanneer de import is teruggedraaid."),
-    )
-    undone_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
+    finished_at = optional_datetime(_("klaar op"))
+    undone_at = optional_datetime(_("teruggedraaid op"), _("Wanneer de import is teruggedraaid."))
+    undone_by = user_reference(
+        _("teruggedraaid door"),
+        _("Wie de import terugdraaide."),
+        related_name="+",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
-        related_name="+",
-        verbose_name=_("teruggedraaid door"),
-        help_text=_("Wie de import terugdraaide."),
     )
 
     class Meta:
@@ -728,43 +699,32 @@ class IncomeCoachAssignment(OrganisationOwned):
         verbose_name=_("klant"),
         help_text=_("De klant."),
     )
-    coach = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
+    coach = user_reference(
+        _("inkomenscoach"),
+        _("De toegewezen inkomenscoach."),
         related_name="income_coach_assignments",
-        verbose_name=_("inkomenscoach"),
-        help_text=_("De toegewezen inkomenscoach."),
     )
     valid_from = models.DateField(
         _("vanaf"), help_text=_("Eerste dag waarop de inkomenscoach het dossier mag inzien.")
     )
-    valid_until = models.DateField(
-        _("tot en met"),
-        null=True,
-        blank=True,
-        help_text=_("Laatste dag (leeg = tot de toewijzing wordt beëindigd)."),
+    valid_until = optional_date(
+        _("tot en met"), _("Laatste dag (leeg = tot de toewijzing wordt beëindigd).")
     )
     reason = models.CharField(
         _("reden"), max_length=300, help_text=_("Waarom de inkomenscoach is toegewezen.")
     )
-    assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("toegewezen door"),
-        help_text=_("De klantmanager of teamleider die toewees."),
+    assigned_by = user_reference(
+        _("toegewezen door"), _("De klantmanager of teamleider die toewees."), related_name="+"
     )
     assigned_at = models.DateTimeField(_("toegewezen op"), help_text=_("Tijdstip."))
-    ended_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
+    ended_by = user_reference(
+        _("beëindigd door"),
+        _("Wie de toewijzing beëindigde."),
+        related_name="+",
         null=True,
         blank=True,
-        related_name="+",
-        verbose_name=_("beëindigd door"),
-        help_text=_("Wie de toewijzing beëindigde."),
     )
-    ended_at = models.DateTimeField(_("beëindigd op"), null=True, blank=True)
+    ended_at = optional_datetime(_("beëindigd op"))
 
     class Meta:
         verbose_name = _("toewijzing inkomenscoach")

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from opstap.clients.models import LADDER_STEP_LABELS_NL, LadderStep
+from opstap.core.model_fields import optional_date, user_reference
 from opstap.organisations.models import OrganisationOwned
 
 
@@ -47,14 +47,13 @@ class Scenario(OrganisationOwned):
         default=dict,
         help_text=_("De invoer van het model (bedragen als tekst, zodat geen cent verloren gaat)."),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
+    created_by = user_reference(
+        _("aangemaakt door"),
+        _("De medewerker die het scenario opsloeg."),
+        related_name="+",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
-        related_name="+",
-        verbose_name=_("aangemaakt door"),
-        help_text=_("De medewerker die het scenario opsloeg."),
     )
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
@@ -219,9 +218,7 @@ class OutflowPremium(OrganisationOwned):
         _("bedrag eerste betaling"), max_digits=9, decimal_places=2, help_text=_("Euro.")
     )
     first_due = models.DateField(_("eerste betaling op"), help_text=_("Direct na uitstroom."))
-    first_paid_on = models.DateField(
-        _("eerste betaling betaald op"), null=True, blank=True, help_text=_("Leeg = nog niet.")
-    )
+    first_paid_on = optional_date(_("eerste betaling betaald op"), _("Leeg = nog niet."))
     second_amount = models.DecimalField(
         _("bedrag tweede betaling"), max_digits=9, decimal_places=2, help_text=_("Euro.")
     )
@@ -229,17 +226,14 @@ class OutflowPremium(OrganisationOwned):
         _("tweede betaling op"),
         help_text=_("Na de wachttijd, als de persoon nog uit de uitkering is."),
     )
-    second_paid_on = models.DateField(
-        _("tweede betaling betaald op"), null=True, blank=True, help_text=_("Leeg = nog niet.")
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
+    second_paid_on = optional_date(_("tweede betaling betaald op"), _("Leeg = nog niet."))
+    created_by = user_reference(
+        _("vastgesteld door"),
+        _("De medewerker die de premie vaststelde."),
+        related_name="+",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
-        related_name="+",
-        verbose_name=_("vastgesteld door"),
-        help_text=_("De medewerker die de premie vaststelde."),
     )
     created_at = models.DateTimeField(_("vastgesteld op"), auto_now_add=True)
 

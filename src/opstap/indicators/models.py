@@ -4,11 +4,11 @@ candidates, duration, activities and costs (R-PI-1 item 7)."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from opstap.core.model_fields import user_reference
 from opstap.organisations.models import OrganisationOwned
 
 
@@ -41,14 +41,13 @@ class QuarterlyOverview(OrganisationOwned):
         blank=True,
         help_text=_("Bijv. waar het overzicht staat; geen persoonsgegevens."),
     )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
+    recorded_by = user_reference(
+        _("vastgelegd door"),
+        _("Wie de ontvangst vastlegde."),
+        related_name="+",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
-        related_name="+",
-        verbose_name=_("vastgelegd door"),
-        help_text=_("Wie de ontvangst vastlegde."),
     )
     recorded_at = models.DateTimeField(_("vastgelegd op"), auto_now_add=True)
 

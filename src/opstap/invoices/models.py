@@ -9,11 +9,11 @@ claim key and on the provider's invoice number, one payment batch per invoice.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from opstap.core.model_fields import amount_field, optional_date, optional_datetime, user_reference
 from opstap.organisations.models import OrganisationOwned
 
 from .money import VAT_CODE_LABELS_NL
@@ -86,12 +86,10 @@ class PaymentBatch(OrganisationOwned):
         default=BatchStatus.OPEN,
         help_text=_("Open, geëxporteerd of betaald."),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
+    created_by = user_reference(
+        _("aangemaakt door"),
+        _("De medewerker administratie die de batch samenstelde."),
         related_name="+",
-        verbose_name=_("aangemaakt door"),
-        help_text=_("De medewerker administratie die de batch samenstelde."),
     )
     created_at = models.DateTimeField(_("aangemaakt op"), help_text=_("Tijdstip van samenstellen."))
     total_incl = models.DecimalField(
@@ -104,17 +102,13 @@ class PaymentBatch(OrganisationOwned):
     invoice_count = models.PositiveIntegerField(
         _("aantal facturen"), default=0, help_text=_("Aantal facturen in de batch.")
     )
-    exported_at = models.DateTimeField(
-        _("geëxporteerd op"), null=True, blank=True, help_text=_("Eerste (en enige) export.")
-    )
-    exported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
+    exported_at = optional_datetime(_("geëxporteerd op"), _("Eerste (en enige) export."))
+    exported_by = user_reference(
+        _("geëxporteerd door"),
+        _("Wie de batch exporteerde."),
+        related_name="+",
         null=True,
         blank=True,
-        related_name="+",
-        verbose_name=_("geëxporteerd door"),
-        help_text=_("Wie de batch exporteerde."),
     )
     export_xlsx = models.FileField(
         _("export (Excel)"), upload_to=batch_export_path, blank=True, help_text=_("Privé.")
@@ -128,9 +122,7 @@ class PaymentBatch(OrganisationOwned):
         blank=True,
         help_text=_("SHA-256 van de CSV-export; bewijst dat een tweede export gelijk is."),
     )
-    paid_on = models.DateField(
-        _("betaald op"), null=True, blank=True, help_text=_("Datum waarop de bank betaalde.")
-    )
+    paid_on = optional_date(_("betaald op"), _("Datum waarop de bank betaalde."))
     export_pain001 = models.FileField(
         _("SEPA-betaalbestand (pain.001)"),
         upload_to=batch_export_path,
@@ -212,12 +204,8 @@ class Invoice(OrganisationOwned):
         # R-BILL-1
         help_text=_("Waarvoor gefactureerd wordt."),
     )
-    period_start = models.DateField(
-        _("periode van"), null=True, blank=True, help_text=_("Begin van de gefactureerde periode.")
-    )
-    period_end = models.DateField(
-        _("periode tot en met"), null=True, blank=True, help_text=_("Einde van de periode.")
-    )
+    period_start = optional_date(_("periode van"), _("Begin van de gefactureerde periode."))
+    period_end = optional_date(_("periode tot en met"), _("Einde van de periode."))
     stated_client_number = models.CharField(
         _("cliëntnummer op factuur"), max_length=30, help_text=_("Zoals vermeld op de factuur.")
     )
@@ -239,13 +227,9 @@ class Invoice(OrganisationOwned):
         # R-BILL-7
         help_text=_("Jobcoaching: [{'date': 'JJJJ-MM-DD', 'hours': '1.5'}]."),
     )
-    amount_excl = models.DecimalField(
-        _("bedrag excl. btw"), max_digits=12, decimal_places=2, help_text=_("Totaal exclusief btw.")
-    )
-    vat = models.DecimalField(_("btw"), max_digits=12, decimal_places=2, help_text=_("Totaal btw."))
-    amount_incl = models.DecimalField(
-        _("bedrag incl. btw"), max_digits=12, decimal_places=2, help_text=_("Totaal inclusief btw.")
-    )
+    amount_excl = amount_field(_("bedrag excl. btw"), _("Totaal exclusief btw."))
+    vat = amount_field(_("btw"), _("Totaal btw."))
+    amount_incl = amount_field(_("bedrag incl. btw"), _("Totaal inclusief btw."))
     pdf = models.FileField(
         _("factuur (PDF)"),
         upload_to=invoice_pdf_path,
@@ -264,12 +248,8 @@ class Invoice(OrganisationOwned):
     source = models.CharField(
         _("bron"), max_length=10, choices=InvoiceSource.choices, help_text=_("Hoe ontvangen.")
     )
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("ingediend door"),
-        help_text=_("Wie de factuur indiende."),
+    submitted_by = user_reference(
+        _("ingediend door"), _("Wie de factuur indiende."), related_name="+"
     )
     status = models.CharField(
         _("status"),
@@ -299,9 +279,7 @@ class Invoice(OrganisationOwned):
         blank=True,
         help_text=_("Wat de regels voor deze mijlpaal toestaan (leeg: niets)."),
     )
-    checked_at = models.DateTimeField(
-        _("gecontroleerd op"), null=True, blank=True, help_text=_("Laatste controle.")
-    )
+    checked_at = optional_datetime(_("gecontroleerd op"), _("Laatste controle."))
     needs_substance = models.BooleanField(
         _("inhoudelijke bevestiging nodig"),
         default=False,
@@ -328,18 +306,14 @@ class Invoice(OrganisationOwned):
         verbose_name=_("dubbel van"),
         help_text=_("De eerdere factuur waarvan dit een dubbele is."),
     )
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
+    approved_by = user_reference(
+        _("goedgekeurd door"),
+        _("Medewerker administratie."),
+        related_name="+",
         null=True,
         blank=True,
-        related_name="+",
-        verbose_name=_("goedgekeurd door"),
-        help_text=_("Medewerker administratie."),
     )
-    approved_at = models.DateTimeField(
-        _("goedgekeurd op"), null=True, blank=True, help_text=_("Tijdstip van goedkeuring.")
-    )
+    approved_at = optional_datetime(_("goedgekeurd op"), _("Tijdstip van goedkeuring."))
     decision_note = models.TextField(
         _("toelichting besluit"), blank=True, help_text=_("Toelichting bij goedkeuren/afwijzen.")
     )
@@ -352,7 +326,7 @@ class Invoice(OrganisationOwned):
         verbose_name=_("betaalbatch"),
         help_text=_("De batch waarin de factuur betaald wordt (hooguit één)."),
     )
-    paid_on = models.DateField(_("betaald op"), null=True, blank=True, help_text=_("Betaaldatum."))
+    paid_on = optional_date(_("betaald op"), _("Betaaldatum."))
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
 
@@ -436,15 +410,9 @@ class InvoiceLine(models.Model):
         decimal_places=2,
         help_text=_("Percentage geldig op de regeldatum."),
     )
-    amount_excl = models.DecimalField(
-        _("bedrag excl. btw"), max_digits=12, decimal_places=2, help_text=_("Excl.")
-    )
-    vat = models.DecimalField(
-        _("btw"), max_digits=12, decimal_places=2, help_text=_("Btw, per regel afgerond.")
-    )
-    amount_incl = models.DecimalField(
-        _("bedrag incl. btw"), max_digits=12, decimal_places=2, help_text=_("Incl.")
-    )
+    amount_excl = amount_field(_("bedrag excl. btw"), _("Excl."))
+    vat = amount_field(_("btw"), _("Btw, per regel afgerond."))
+    amount_incl = amount_field(_("bedrag incl. btw"), _("Incl."))
 
     class Meta:
         verbose_name = _("factuurregel")
@@ -469,14 +437,13 @@ class InvoiceEvent(OrganisationOwned):
         help_text=_("De factuur."),
     )
     occurred_at = models.DateTimeField(_("tijdstip"), help_text=_("Wanneer."))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
+    actor = user_reference(
+        _("door"),
+        _("Wie het deed (leeg: het systeem)."),
+        related_name="+",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
-        related_name="+",
-        verbose_name=_("door"),
-        help_text=_("Wie het deed (leeg: het systeem)."),
     )
     action = models.CharField(_("handeling"), max_length=30, help_text=_("Wat er gebeurde."))
     from_status = models.CharField(_("van status"), max_length=20, blank=True, help_text=_("Van."))
@@ -536,19 +503,11 @@ class CreditNote(OrganisationOwned):
     )
     credit_date = models.DateField(_("datum"), help_text=_("Datum van de creditnota."))
     reason = models.TextField(_("reden"), help_text=_("Waarom de factuur wordt gecrediteerd."))
-    amount_excl = models.DecimalField(
-        _("bedrag excl. btw"), max_digits=12, decimal_places=2, help_text=_("Positief.")
-    )
-    vat = models.DecimalField(_("btw"), max_digits=12, decimal_places=2, help_text=_("Positief."))
-    amount_incl = models.DecimalField(
-        _("bedrag incl. btw"), max_digits=12, decimal_places=2, help_text=_("Positief.")
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("vastgelegd door"),
-        help_text=_("Medewerker administratie."),
+    amount_excl = amount_field(_("bedrag excl. btw"), _("Positief."))
+    vat = amount_field(_("btw"), _("Positief."))
+    amount_incl = amount_field(_("bedrag incl. btw"), _("Positief."))
+    created_by = user_reference(
+        _("vastgelegd door"), _("Medewerker administratie."), related_name="+"
     )
     created_at = models.DateTimeField(_("vastgelegd op"), auto_now_add=True)
     payment_batch = models.ForeignKey(
@@ -620,9 +579,7 @@ class PlacementFeeClaim(OrganisationOwned):
     hours_per_week = models.DecimalField(
         _("uren per week"), max_digits=5, decimal_places=2, help_text=_("Contracturen per week.")
     )
-    probation_end = models.DateField(
-        _("einde proeftijd"), null=True, blank=True, help_text=_("Laatste dag van de proeftijd.")
-    )
+    probation_end = optional_date(_("einde proeftijd"), _("Laatste dag van de proeftijd."))
     client_hour_restriction = models.DecimalField(
         _("urenbeperking klant"),
         max_digits=5,
@@ -672,34 +629,16 @@ class TravelClaim(OrganisationOwned):
         verbose_name=_("traject"),
         help_text=_("Het traject waarvoor gereisd is."),
     )
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("ingevoerd door"),
-        help_text=_("Klantmanager."),
-    )
+    entered_by = user_reference(_("ingevoerd door"), _("Klantmanager."), related_name="+")
     entered_at = models.DateTimeField(_("ingevoerd op"), help_text=_("Tijdstip."))
     attendance_source = models.CharField(
         _("bron aanwezigheid"),
         max_length=20,
         help_text=_("'register' (afspraken van het traject) of 'claim' (opgegeven data)."),
     )
-    organisation_pays = models.DecimalField(
-        _("te vergoeden"),
-        max_digits=12,
-        decimal_places=2,
-        help_text=_("Door de organisatie te betalen."),
-    )
-    provider_pays = models.DecimalField(
-        _("voor rekening aanbieder"),
-        max_digits=12,
-        decimal_places=2,
-        help_text=_("Enkele ritten boven 50 km."),
-    )
-    refused = models.DecimalField(
-        _("afgewezen"), max_digits=12, decimal_places=2, help_text=_("Geen aanwezigheid.")
-    )
+    organisation_pays = amount_field(_("te vergoeden"), _("Door de organisatie te betalen."))
+    provider_pays = amount_field(_("voor rekening aanbieder"), _("Enkele ritten boven 50 km."))
+    refused = amount_field(_("afgewezen"), _("Geen aanwezigheid."))
 
     class Meta:
         verbose_name = _("reiskostendeclaratie")
@@ -722,9 +661,7 @@ class TravelTrip(models.Model):
     single_trip_km = models.DecimalField(
         _("enkele reis (km)"), max_digits=6, decimal_places=1, help_text=_("Afstand enkele reis.")
     )
-    amount = models.DecimalField(
-        _("bedrag"), max_digits=12, decimal_places=2, help_text=_("Gedeclareerd bedrag.")
-    )
+    amount = amount_field(_("bedrag"), _("Gedeclareerd bedrag."))
     decision = models.CharField(
         _("besluit"),
         max_length=20,

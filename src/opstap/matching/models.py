@@ -5,12 +5,12 @@ placements. Every state change goes through `services`."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from opstap.clients.models import Client
+from opstap.core.model_fields import optional_date, optional_datetime, user_reference
 from opstap.organisations.models import OrganisationOwned
 from opstap.providers.models import Provider
 from opstap.trajectories.models import Trajectory
@@ -111,14 +111,13 @@ class Employer(OrganisationOwned):
     offers_beschut_werk = models.BooleanField(
         _("biedt beschut werk"), default=False, help_text=_("Plekken voor beschut werk.")
     )
-    account_manager = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
+    account_manager = user_reference(
+        _("werkgeversadviseur"),
+        _("Accountmanager van het WSP."),
+        related_name="+",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
-        related_name="+",
-        verbose_name=_("werkgeversadviseur"),
-        help_text=_("Accountmanager van het WSP."),
     )
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
@@ -252,7 +251,7 @@ class Vacancy(OrganisationOwned):
         validators=[MaxValueValidator(120)],
         help_text=_("Leeg = onbepaalde tijd."),
     )
-    start_date = models.DateField(_("startdatum"), null=True, blank=True, help_text=_("Per."))
+    start_date = optional_date(_("startdatum"), _("Per."))
     exit = models.CharField(
         _("soort plek"),
         max_length=15,
@@ -280,13 +279,12 @@ class Vacancy(OrganisationOwned):
     source = models.CharField(
         _("bron"), max_length=10, default="page", help_text=_("page, api of import.")
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
+    created_by = user_reference(
+        _("aangemaakt door"),
+        _("Wie de vacature invoerde."),
+        related_name="+",
         on_delete=models.SET_NULL,
         null=True,
-        related_name="+",
-        verbose_name=_("aangemaakt door"),
-        help_text=_("Wie de vacature invoerde."),
     )
     created_at = models.DateTimeField(_("aangemaakt op"), help_text=_("Tijdstip."))
     updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
@@ -334,13 +332,8 @@ class VacancyEvent(OrganisationOwned):
     from_state = models.CharField(_("van"), max_length=10, blank=True, help_text=_("Status."))
     to_state = models.CharField(_("naar"), max_length=10, help_text=_("Status."))
     reason = models.CharField(_("reden"), max_length=300, blank=True, help_text=_("Waarom."))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("door"),
-        help_text=_("Wie."),
+    actor = user_reference(
+        _("door"), _("Wie."), related_name="+", on_delete=models.SET_NULL, null=True
     )
     occurred_at = models.DateTimeField(_("tijdstip"), help_text=_("Wanneer."))
 
@@ -435,16 +428,9 @@ class WorkProfile(OrganisationOwned):
         default=False,
         help_text=_("De werkgeversadviseur mag deze klant als kandidaat zien."),
     )
-    confirmed_at = models.DateTimeField(
-        _("bevestigd door de inwoner op"), null=True, blank=True, help_text=_("Via Mijn Opstap.")
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("gewijzigd door"),
-        help_text=_("Wie."),
+    confirmed_at = optional_datetime(_("bevestigd door de inwoner op"), _("Via Mijn Opstap."))
+    updated_by = user_reference(
+        _("gewijzigd door"), _("Wie."), related_name="+", on_delete=models.SET_NULL, null=True
     )
     updated_at = models.DateTimeField(_("gewijzigd op"), help_text=_("Tijdstip."))
 
@@ -471,13 +457,8 @@ class MatchWeights(OrganisationOwned):
     `services.match_weights_update` (audited)."""
 
     weights = models.JSONField(_("gewichten"), default=dict, help_text=_("Criterium → 0..100."))
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("gewijzigd door"),
-        help_text=_("Wie."),
+    updated_by = user_reference(
+        _("gewijzigd door"), _("Wie."), related_name="+", on_delete=models.SET_NULL, null=True
     )
     updated_at = models.DateTimeField(_("gewijzigd op"), help_text=_("Tijdstip."))
 
@@ -521,18 +502,11 @@ class Proposal(OrganisationOwned):
         _("uitleg"), default=list, blank=True, help_text=_("De criteria bij het voordragen.")
     )
     note = models.CharField(_("toelichting"), max_length=500, blank=True, help_text=_("Waarom."))
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("voorgedragen door"),
-        help_text=_("Wie."),
+    proposed_by = user_reference(
+        _("voorgedragen door"), _("Wie."), related_name="+", on_delete=models.SET_NULL, null=True
     )
     proposed_at = models.DateTimeField(_("voorgedragen op"), help_text=_("Tijdstip."))
-    introduction_on = models.DateField(
-        _("kennismaking op"), null=True, blank=True, help_text=_("Datum van de kennismaking.")
-    )
+    introduction_on = optional_date(_("kennismaking op"), _("Datum van de kennismaking."))
     introduction_outcome = models.CharField(
         _("uitkomst kennismaking"), max_length=300, blank=True, help_text=_("Kort.")
     )
@@ -574,13 +548,8 @@ class ProposalEvent(OrganisationOwned):
     from_state = models.CharField(_("van"), max_length=25, blank=True, help_text=_("Status."))
     to_state = models.CharField(_("naar"), max_length=25, help_text=_("Status."))
     note = models.CharField(_("toelichting"), max_length=500, blank=True, help_text=_("Kort."))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("door"),
-        help_text=_("Wie."),
+    actor = user_reference(
+        _("door"), _("Wie."), related_name="+", on_delete=models.SET_NULL, null=True
     )
     occurred_at = models.DateTimeField(_("tijdstip"), help_text=_("Wanneer."))
 
@@ -650,13 +619,8 @@ class Placement(OrganisationOwned):
         verbose_name=_("traject"),
         help_text=_("Het traject waarvan dit het resultaat is."),
     )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("vastgelegd door"),
-        help_text=_("Wie."),
+    recorded_by = user_reference(
+        _("vastgelegd door"), _("Wie."), related_name="+", on_delete=models.SET_NULL, null=True
     )
     recorded_at = models.DateTimeField(_("vastgelegd op"), help_text=_("Tijdstip."))
 

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from opstap.core.model_fields import optional_datetime, user_reference
 from opstap.organisations.models import OrganisationOwned
 
 
@@ -22,18 +23,17 @@ class Notification(OrganisationOwned):
     recipient it is unique in the database, so the same notification cannot be sent twice,
     not even by two processes at once."""
 
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
+    recipient = user_reference(
+        _("ontvanger"),
+        _("Voor wie de melding is."),
         related_name="provider_notifications",
-        verbose_name=_("ontvanger"),
-        help_text=_("Voor wie de melding is."),
+        on_delete=models.CASCADE,
     )
     title = models.CharField(_("titel"), max_length=200, help_text=_("Korte titel."))
     body = models.TextField(_("tekst"), blank=True, help_text=_("Toelichting."))
     url = models.CharField(_("link"), max_length=300, blank=True, help_text=_("Pagina."))
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
-    read_at = models.DateTimeField(_("gelezen op"), null=True, blank=True, help_text=_("Gelezen."))
+    read_at = optional_datetime(_("gelezen op"), _("Gelezen."))
     dedupe_key = models.CharField(
         _("sleutel"),
         max_length=200,
@@ -46,9 +46,7 @@ class Notification(OrganisationOwned):
         default=False,
         help_text=_("De e-mail gaat mee in het dagelijkse overzicht in plaats van direct."),
     )
-    emailed_at = models.DateTimeField(
-        _("gemaild op"), null=True, blank=True, help_text=_("Wanneer de e-mail is verstuurd.")
-    )
+    emailed_at = optional_datetime(_("gemaild op"), _("Wanneer de e-mail is verstuurd."))
 
     class Meta:
         db_table = "providers_notification"  # kept from the providers app (no data moved)

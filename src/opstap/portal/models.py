@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from opstap.core.model_fields import user_reference
 from opstap.organisations.models import OrganisationOwned
 
 
@@ -36,13 +36,12 @@ class ClientUpload(OrganisationOwned):
     )
     content_type = models.CharField(_("bestandstype"), max_length=100, help_text=_("MIME-type."))
     size = models.PositiveIntegerField(_("grootte"), default=0, help_text=_("Bytes."))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
+    uploaded_by = user_reference(
+        _("geüpload door"),
+        _("Het account waarmee het document is geüpload."),
+        related_name="+",
         on_delete=models.SET_NULL,
         null=True,
-        related_name="+",
-        verbose_name=_("geüpload door"),
-        help_text=_("Het account waarmee het document is geüpload."),
     )
     uploaded_at = models.DateTimeField(_("geüpload op"), help_text=_("Tijdstip van uploaden."))
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from opstap.core.model_fields import optional_datetime, user_reference
 from opstap.organisations.models import OrganisationOwned, OrganisationScopedQuerySet
 
 from .srg_format import PLACEMENT_LABELS_NL
@@ -179,28 +179,22 @@ class SrgDelivery(OrganisationOwned):
     size = models.PositiveBigIntegerField(_("grootte"), default=0, help_text=_("Bytes."))
     layout_version = models.CharField(_("opmaak"), max_length=20, blank=True)
     failure_message = models.CharField(_("foutmelding"), max_length=300, blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("aangevraagd door"),
-        help_text=_("Wie de levering liet samenstellen."),
+    requested_by = user_reference(
+        _("aangevraagd door"), _("Wie de levering liet samenstellen."), related_name="+"
     )
     requested_at = models.DateTimeField(_("aangevraagd op"))
     created_on = models.DateField(
         _("aanmaakdatum"), help_text=_("De datum waarop de levering is samengesteld.")
     )
-    built_at = models.DateTimeField(_("samengesteld op"), null=True, blank=True)
-    sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
+    built_at = optional_datetime(_("samengesteld op"))
+    sent_by = user_reference(
+        _("verzonden door"),
+        _("Wie de levering als verzonden markeerde."),
+        related_name="+",
         null=True,
         blank=True,
-        related_name="+",
-        verbose_name=_("verzonden door"),
-        help_text=_("Wie de levering als verzonden markeerde."),
     )
-    sent_at = models.DateTimeField(_("verzonden op"), null=True, blank=True)
+    sent_at = optional_datetime(_("verzonden op"))
 
     objects = SrgDeliveryQuerySet.as_manager()  # type: ignore[misc]
 

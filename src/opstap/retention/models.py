@@ -5,10 +5,10 @@ client and kind (which makes the job idempotent and resumable). Changes go throu
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from opstap.core.model_fields import optional_datetime, user_reference
 from opstap.organisations.models import OrganisationOwned
 
 from .terms import ACTION_LABELS_NL, KIND_LABELS_NL
@@ -32,12 +32,8 @@ class RetentionTerm(OrganisationOwned):
     source = models.TextField(
         _("grondslag"), blank=True, help_text=_("Categorie van de selectielijst of besluit.")
     )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("gewijzigd door"),
-        help_text=_("Wie de termijn vastlegde."),
+    updated_by = user_reference(
+        _("gewijzigd door"), _("Wie de termijn vastlegde."), related_name="+"
     )
     updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
 
@@ -61,24 +57,18 @@ class LegalHold(OrganisationOwned):
         help_text=_("De klant."),
     )
     reason = models.CharField(_("reden"), max_length=300, help_text=_("Waarom (zaaknummer)."))
-    placed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("geplaatst door"),
-        help_text=_("Wie de bewaarplicht vastlegde."),
+    placed_by = user_reference(
+        _("geplaatst door"), _("Wie de bewaarplicht vastlegde."), related_name="+"
     )
     placed_at = models.DateTimeField(_("geplaatst op"))
-    lifted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
+    lifted_by = user_reference(
+        _("opgeheven door"),
+        _("Wie de bewaarplicht ophief."),
+        related_name="+",
         null=True,
         blank=True,
-        related_name="+",
-        verbose_name=_("opgeheven door"),
-        help_text=_("Wie de bewaarplicht ophief."),
     )
-    lifted_at = models.DateTimeField(_("opgeheven op"), null=True, blank=True)
+    lifted_at = optional_datetime(_("opgeheven op"))
 
     class Meta:
         verbose_name = _("bewaarplicht")
@@ -103,17 +93,11 @@ class RetentionRun(OrganisationOwned):
     status = models.CharField(
         _("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.RUNNING
     )
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("gestart door"),
-        help_text=_("Leeg: de dagelijkse taak."),
+    started_by = user_reference(
+        _("gestart door"), _("Leeg: de dagelijkse taak."), related_name="+", null=True, blank=True
     )
     started_at = models.DateTimeField(_("gestart op"))
-    finished_at = models.DateTimeField(_("klaar op"), null=True, blank=True)
+    finished_at = optional_datetime(_("klaar op"))
     last_client_id = models.BigIntegerField(
         _("laatst verwerkte klant"), default=0, help_text=_("Hervatpunt van de batches.")
     )

@@ -9,13 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from opstap.clients.models import Client
+from opstap.core.model_fields import amount_field, optional_date, optional_datetime, user_reference
 from opstap.organisations.models import OrganisationOwned
 from opstap.providers.models import Contract, Provider
 from opstap.trajectories.models import Outcome
@@ -43,9 +43,7 @@ class BlockPeriod(OrganisationOwned):
 
     name = models.CharField(_("naam"), max_length=100, help_text=_("Bijv. 'Bouwblokken 2026'."))
     valid_from = models.DateField(_("geldig vanaf"), help_text=_("Eerste dag van de periode."))
-    valid_until = models.DateField(
-        _("geldig tot en met"), null=True, blank=True, help_text=_("Leeg = tot nader order.")
-    )
+    valid_until = optional_date(_("geldig tot en met"), _("Leeg = tot nader order."))
     full_time_hours = models.DecimalField(
         _("voltijdnorm (uren per week)"),
         max_digits=5,
@@ -240,29 +238,19 @@ class YearObligation(OrganisationOwned):
         help_text=_("De aanbieder."),
     )
     year = models.PositiveSmallIntegerField(_("jaar"), help_text=_("Kalenderjaar."))
-    volume_excl = models.DecimalField(
-        _("volume excl. btw"),
-        max_digits=12,
-        decimal_places=2,
-        help_text=_("Goedgekeurd, creditnota's verrekend."),
-    )
+    volume_excl = amount_field(_("volume excl. btw"), _("Goedgekeurd, creditnota's verrekend."))
     percentage = models.DecimalField(
         _("percentage"), max_digits=5, decimal_places=2, help_text=_("Van de afspraak.")
     )
-    threshold = models.DecimalField(
-        _("drempel"), max_digits=12, decimal_places=2, help_text=_("Van de afspraak.")
-    )
-    obligation = models.DecimalField(
-        _("verplichting"), max_digits=12, decimal_places=2, help_text=_("Vastgesteld.")
-    )
+    threshold = amount_field(_("drempel"), _("Van de afspraak."))
+    obligation = amount_field(_("verplichting"), _("Vastgesteld."))
     closed_at = models.DateTimeField(_("afgesloten op"), help_text=_("Moment van afsluiten."))
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
+    closed_by = user_reference(
+        _("afgesloten door"),
+        _("De coördinator."),
+        related_name="+",
         on_delete=models.SET_NULL,
         null=True,
-        related_name="+",
-        verbose_name=_("afgesloten door"),
-        help_text=_("De coördinator."),
     )
 
     class Meta:
@@ -311,23 +299,21 @@ class SocialReturnPlan(OrganisationOwned):
         help_text=_("Het plan als document (maximaal 4 A4); privé opgeslagen."),
     )
     submitted_at = models.DateTimeField(_("ingediend op"), help_text=_("Moment van indienen."))
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
+    submitted_by = user_reference(
+        _("ingediend door"),
+        _("Medewerker van de aanbieder."),
+        related_name="+",
         on_delete=models.SET_NULL,
         null=True,
-        related_name="+",
-        verbose_name=_("ingediend door"),
-        help_text=_("Medewerker van de aanbieder."),
     )
-    decided_at = models.DateTimeField(_("beoordeeld op"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
+    decided_at = optional_datetime(_("beoordeeld op"))
+    decided_by = user_reference(
+        _("beoordeeld door"),
+        _("De social-return-coördinator."),
+        related_name="+",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
-        related_name="+",
-        verbose_name=_("beoordeeld door"),
-        help_text=_("De social-return-coördinator."),
     )
     remarks = models.TextField(_("opmerkingen"), blank=True, help_text=_("Bij terugsturen."))
 
@@ -364,11 +350,8 @@ class PlannedBlock(models.Model):
     count = models.PositiveSmallIntegerField(
         _("aantal"), validators=[MinValueValidator(1)], help_text=_("Aantal keer.")
     )
-    estimated_value = models.DecimalField(
-        _("geschatte waarde"),
-        max_digits=12,
-        decimal_places=2,
-        help_text=_("Totale geschatte waarde (bouwblokken)."),
+    estimated_value = amount_field(
+        _("geschatte waarde"), _("Totale geschatte waarde (bouwblokken).")
     )
     note = models.CharField(_("toelichting"), max_length=300, blank=True, help_text=_("Kort."))
 
@@ -442,9 +425,7 @@ class RealisedBlock(OrganisationOwned):
         blank=True,
         help_text=_("Bij een arbeidsovereenkomst: minstens 6."),
     )
-    value = models.DecimalField(
-        _("waarde"), max_digits=12, decimal_places=2, help_text=_("Volgens het bouwblokkenmodel.")
-    )
+    value = amount_field(_("waarde"), _("Volgens het bouwblokkenmodel."))
     validity_months = models.PositiveSmallIntegerField(
         _("geldigheid (maanden)"), help_text=_("Vanaf de start; de waarde telt over die jaren.")
     )
@@ -462,25 +443,23 @@ class RealisedBlock(OrganisationOwned):
         default=BlockStatus.REGISTERED,
         help_text=_("Verificatie door de coördinator."),
     )
-    registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
+    registered_by = user_reference(
+        _("geregistreerd door"),
+        _("Wie het blok registreerde."),
+        related_name="+",
         on_delete=models.SET_NULL,
         null=True,
-        related_name="+",
-        verbose_name=_("geregistreerd door"),
-        help_text=_("Wie het blok registreerde."),
     )
     registered_at = models.DateTimeField(_("geregistreerd op"), help_text=_("Tijdstip."))
-    verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
+    verified_by = user_reference(
+        _("geverifieerd door"),
+        _("De social-return-coördinator."),
+        related_name="+",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
-        related_name="+",
-        verbose_name=_("geverifieerd door"),
-        help_text=_("De social-return-coördinator."),
     )
-    verified_at = models.DateTimeField(_("geverifieerd op"), null=True, blank=True)
+    verified_at = optional_datetime(_("geverifieerd op"))
     verification_remarks = models.TextField(_("opmerkingen verificatie"), blank=True)
 
     class Meta:
@@ -567,13 +546,7 @@ class SocialReturnEvent(OrganisationOwned):
         _("omschrijving"), max_length=300, help_text=_("In het Nederlands.")
     )
     remarks = models.TextField(_("opmerkingen"), blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("door"),
-    )
+    actor = user_reference(_("door"), related_name="+", on_delete=models.SET_NULL, null=True)
     occurred_at = models.DateTimeField(_("tijdstip"))
 
     class Meta:

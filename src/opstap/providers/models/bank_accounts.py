@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from opstap.core.model_fields import optional_datetime, user_reference
 from opstap.organisations.models import OrganisationOwned
 
 from .providers import Provider
@@ -56,28 +56,20 @@ class ProviderBankAccount(OrganisationOwned):
         max_length=300,
         help_text=_("Waarom de rekening wijzigt, bijv. 'brief van de aanbieder van 3 maart'."),
     )
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("voorgesteld door"),
-        help_text=_("De eerste medewerker."),
+    proposed_by = user_reference(
+        _("voorgesteld door"), _("De eerste medewerker."), related_name="+"
     )
     proposed_at = models.DateTimeField(
         _("voorgesteld op"), help_text=_("Tijdstip van het voorstel.")
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
+    decided_by = user_reference(
+        _("besloten door"),
+        _("De tweede medewerker, die bevestigde of afwees."),
+        related_name="+",
         null=True,
         blank=True,
-        related_name="+",
-        verbose_name=_("besloten door"),
-        help_text=_("De tweede medewerker, die bevestigde of afwees."),
     )
-    decided_at = models.DateTimeField(
-        _("besloten op"), null=True, blank=True, help_text=_("Tijdstip van bevestigen of afwijzen.")
-    )
+    decided_at = optional_datetime(_("besloten op"), _("Tijdstip van bevestigen of afwijzen."))
     decision_note = models.CharField(
         _("toelichting besluit"), max_length=300, blank=True, help_text=_("Reden van afwijzen.")
     )

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from opstap.core.model_fields import optional_date, user_reference
 from opstap.organisations.models import OrganisationOwned
 from opstap.providers.rules import contracts as contract_rules
 
@@ -51,7 +51,7 @@ class Contract(OrganisationOwned):
         default=ContractStatus.ACTIVE,
         help_text=_("Lopend of beëindigd; beëindigde contracten blijven bewaard."),
     )
-    ended_on = models.DateField(_("beëindigd op"), null=True, blank=True, help_text=_("Einde."))
+    ended_on = optional_date(_("beëindigd op"), _("Einde."))
     end_reason = models.TextField(_("reden einde"), blank=True, help_text=_("Waarom het eindigde."))
 
     # Set by the 'extension due' selector (rules.contracts); not stored.
@@ -110,12 +110,8 @@ class ContractExtension(models.Model):
         _("instemming organisatie"), help_text=_("De organisatie stemt in.")
     )
     note = models.TextField(_("toelichting"), blank=True, help_text=_("Schriftelijke vastlegging."))
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("vastgelegd door"),
-        help_text=_("Contractmanager die het besluit vastlegde."),
+    recorded_by = user_reference(
+        _("vastgelegd door"), _("Contractmanager die het besluit vastlegde."), related_name="+"
     )
     recorded_at = models.DateTimeField(_("vastgelegd op"), auto_now_add=True)
 

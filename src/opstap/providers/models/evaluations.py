@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from opstap.core.model_fields import optional_date, user_reference
 from opstap.organisations.models import OrganisationOwned
 
 from .products import Product
@@ -41,13 +41,7 @@ class Signal(OrganisationOwned):
         help_text=_("Optioneel: de casus (klant) waarop het signaal betrekking heeft."),
     )
     description = models.TextField(_("omschrijving"), help_text=_("Wat ging er mis?"))
-    registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("geregistreerd door"),
-        help_text=_("De klantmanager."),
-    )
+    registered_by = user_reference(_("geregistreerd door"), _("De klantmanager."), related_name="+")
     registered_on = models.DateField(_("datum"), help_text=_("Datum van het signaal."))
     registered_at = models.DateTimeField(_("geregistreerd op"), auto_now_add=True)
     evaluation = models.ForeignKey(
@@ -99,7 +93,7 @@ class Evaluation(OrganisationOwned):
         default=EvaluationStatus.OPEN,
         help_text=_("Open of afgerond."),
     )
-    held_on = models.DateField(_("gesprek op"), null=True, blank=True, help_text=_("Gesprek."))
+    held_on = optional_date(_("gesprek op"), _("Gesprek."))
     report = models.TextField(
         _("verslag"), blank=True, help_text=_("Schriftelijke vastlegging van het gesprek.")
     )
@@ -114,7 +108,7 @@ class Evaluation(OrganisationOwned):
         default=EvaluationOutcome.NONE,
         help_text=_("Uitkomst bij afronden."),
     )
-    closed_on = models.DateField(_("afgerond op"), null=True, blank=True, help_text=_("Afronding."))
+    closed_on = optional_date(_("afgerond op"), _("Afronding."))
 
     class Meta:
         verbose_name = _("evaluatie")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from opstap.core.model_fields import optional_datetime, user_reference
 from opstap.organisations.models import OrganisationOwned
 
 from .products import Product
@@ -26,25 +26,15 @@ class CpiIndexation(OrganisationOwned):
         decimal_places=2,
         help_text=_("CBS CPI alle huishoudens, jaarmutatie september van het jaar ervoor."),
     )
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("ingevoerd door"),
-        help_text=_("Contractmanager."),
-    )
+    entered_by = user_reference(_("ingevoerd door"), _("Contractmanager."), related_name="+")
     entered_at = models.DateTimeField(_("ingevoerd op"), auto_now_add=True)
-    applied_at = models.DateTimeField(
-        _("toegepast op"), null=True, blank=True, help_text=_("Wanneer de prijzen zijn aangepast.")
-    )
-    applied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
+    applied_at = optional_datetime(_("toegepast op"), _("Wanneer de prijzen zijn aangepast."))
+    applied_by = user_reference(
+        _("toegepast door"),
+        _("Wie de indexatie toepaste."),
+        related_name="+",
         null=True,
         blank=True,
-        related_name="+",
-        verbose_name=_("toegepast door"),
-        help_text=_("Wie de indexatie toepaste."),
     )
 
     class Meta:

@@ -3,10 +3,10 @@ proposals by provider staff (R-NET-4, R-NET-5)."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from opstap.core.model_fields import optional_datetime, user_reference
 from opstap.organisations.models import OrganisationOwned
 
 from .evidence import CertificateKind
@@ -224,12 +224,8 @@ class ProductChangeProposal(OrganisationOwned):
         ),
     )
     motivation = models.TextField(_("toelichting"), blank=True, help_text=_("Waarom."))
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("voorgesteld door"),
-        help_text=_("Medewerker van de aanbieder."),
+    proposed_by = user_reference(
+        _("voorgesteld door"), _("Medewerker van de aanbieder."), related_name="+"
     )
     proposed_at = models.DateTimeField(_("voorgesteld op"), auto_now_add=True)
     status = models.CharField(
@@ -239,16 +235,10 @@ class ProductChangeProposal(OrganisationOwned):
         default=ProposalStatus.PENDING,
         help_text=_("Ter beoordeling, goedgekeurd of afgewezen."),
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("beoordeeld door"),
-        help_text=_("Contractmanager."),
+    decided_by = user_reference(
+        _("beoordeeld door"), _("Contractmanager."), related_name="+", null=True, blank=True
     )
-    decided_at = models.DateTimeField(_("beoordeeld op"), null=True, blank=True)
+    decided_at = optional_datetime(_("beoordeeld op"))
     decision_reason = models.TextField(_("motivering"), blank=True, help_text=_("Motivering."))
 
     class Meta:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from opstap.core.model_fields import optional_date, user_reference
 from opstap.organisations.models import OrganisationOwned
 
 __all__ = ["Provider", "ProviderEvent", "ProviderMembership", "ProviderStatus"]
@@ -26,14 +27,13 @@ class Provider(OrganisationOwned):
         default=ProviderStatus.ACTIVE,
         help_text=_("Actief, geschorst of beëindigd."),
     )
-    contract_manager = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
+    contract_manager = user_reference(
+        _("contractmanager"),
+        _("De vaste contractmanager van deze LEON-partner."),
+        related_name="managed_providers",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
-        related_name="managed_providers",
-        verbose_name=_("contractmanager"),
-        help_text=_("De vaste contractmanager van deze LEON-partner."),
     )
     kvk_number = models.CharField(
         _("KvK-nummer"), max_length=8, blank=True, help_text=_("Inschrijving Kamer van Koophandel.")
@@ -50,11 +50,8 @@ class Provider(OrganisationOwned):
         # R-NET-2
         help_text=_("Een ROC is vrijgesteld van de referentie-eis."),
     )
-    joined_on = models.DateField(
-        _("toegetreden op"),
-        null=True,
-        blank=True,
-        help_text=_("Datum van toetreding tot het netwerk (LEON)."),
+    joined_on = optional_date(
+        _("toegetreden op"), _("Datum van toetreding tot het netwerk (LEON).")
     )
     last_activity_on = models.DateField(
         _("laatste activiteit"),
@@ -63,15 +60,10 @@ class Provider(OrganisationOwned):
         # R-NET-8
         help_text=_("Laatste dag met activiteit voor een kandidaat."),
     )
-    inactivity_flagged_on = models.DateField(
-        _("inactief gesignaleerd op"),
-        null=True,
-        blank=True,
-        help_text=_("Wanneer het systeem 12 maanden inactiviteit signaleerde."),
+    inactivity_flagged_on = optional_date(
+        _("inactief gesignaleerd op"), _("Wanneer het systeem 12 maanden inactiviteit signaleerde.")
     )
-    ended_on = models.DateField(
-        _("deelname beëindigd op"), null=True, blank=True, help_text=_("Einde van de deelname.")
-    )
+    ended_on = optional_date(_("deelname beëindigd op"), _("Einde van de deelname."))
     end_reason = models.TextField(
         _("reden beëindiging"), blank=True, help_text=_("Waarom de deelname eindigde.")
     )
@@ -131,14 +123,13 @@ class ProviderEvent(OrganisationOwned):
         verbose_name=_("aanbieder"),
         help_text=_("De betrokken aanbieder."),
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
+    actor = user_reference(
+        _("actor"),
+        _("Wie de wijziging deed (leeg: het systeem)."),
+        related_name="+",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
-        related_name="+",
-        verbose_name=_("actor"),
-        help_text=_("Wie de wijziging deed (leeg: het systeem)."),
     )
     kind = models.CharField(_("soort"), max_length=50, help_text=_("Soort gebeurtenis."))
     description = models.TextField(_("omschrijving"), help_text=_("Wat er gebeurde en waarom."))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from opstap.core.model_fields import optional_date
 from opstap.organisations.models import Organisation
 
 __all__ = [
@@ -27,11 +28,8 @@ class Validity(models.Model):
     valid_from = models.DateField(
         _("geldig vanaf"), help_text=_("Eerste dag waarop dit gegeven geldt.")
     )
-    valid_until = models.DateField(
-        _("geldig tot en met"),
-        null=True,
-        blank=True,
-        help_text=_("Laatste dag waarop dit gegeven geldt; leeg = onbeperkt."),
+    valid_until = optional_date(
+        _("geldig tot en met"), _("Laatste dag waarop dit gegeven geldt; leeg = onbeperkt.")
     )
 
     class Meta:

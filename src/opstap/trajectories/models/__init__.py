@@ -13,8 +13,6 @@ from ._common import (
     ACTION_CHOICES,
     ROTONDE_CHOICES,
     STATE_CHOICES,
-    OptionalDate,
-    OptionalDecimal,
 )
 from .attendance import Absence, Appointment, AttendanceStatus
 from .documents import DocumentKind, TrajectoryDocument
@@ -48,8 +46,6 @@ __all__ = [
     "DeadlineNotification",
     "DocumentKind",
     "EquatedDay",
-    "OptionalDate",
-    "OptionalDecimal",
     "Outcome",
     "Quote",
     "QuoteStatus",

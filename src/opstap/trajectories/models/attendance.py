@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from opstap.core.model_fields import optional_datetime, user_reference
 from opstap.organisations.models import OrganisationOwned
 
 if TYPE_CHECKING:
@@ -45,9 +45,7 @@ class Appointment(OrganisationOwned):
         # R-BILL-9
         help_text=_("Aanwezigheidsregistratie (nodig voor reiskosten)."),
     )
-    recorded_at = models.DateTimeField(
-        _("geregistreerd op"), null=True, blank=True, help_text=_("Wanneer de aanwezigheid.")
-    )
+    recorded_at = optional_datetime(_("geregistreerd op"), _("Wanneer de aanwezigheid."))
 
     class Meta:
         verbose_name = _("afspraak")
@@ -84,13 +82,12 @@ class Absence(OrganisationOwned):
     occurred_at = models.DateTimeField(_("tijdstip verzuim"), help_text=_("Wanneer."))
     reason = models.TextField(_("reden"), help_text=_("Reden van het verzuim."))
     reported_at = models.DateTimeField(_("gemeld op"), help_text=_("Wanneer gemeld."))
-    reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
+    reported_by = user_reference(
+        _("gemeld door"),
+        _("Wie het meldde."),
+        related_name="+",
         on_delete=models.SET_NULL,
         null=True,
-        related_name="+",
-        verbose_name=_("gemeld door"),
-        help_text=_("Wie het meldde."),
     )
     risk_at_report = models.CharField(
         _("verzuimrisico bij melding"),

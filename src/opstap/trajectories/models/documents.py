@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from opstap.core.model_fields import user_reference
 from opstap.organisations.models import OrganisationOwned
 
 if TYPE_CHECKING:
@@ -67,13 +67,12 @@ class TrajectoryDocument(OrganisationOwned):
         _("bestandstype"), max_length=100, blank=True, help_text=_("MIME-type.")
     )
     size = models.PositiveIntegerField(_("grootte"), default=0, help_text=_("Bytes."))
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
+    submitted_by = user_reference(
+        _("ingediend door"),
+        _("Wie het document indiende."),
+        related_name="+",
         on_delete=models.SET_NULL,
         null=True,
-        related_name="+",
-        verbose_name=_("ingediend door"),
-        help_text=_("Wie het document indiende."),
     )
     submitted_at = models.DateTimeField(_("ingediend op"), help_text=_("Tijdstip van indienen."))
     shared_with_client = models.BooleanField(

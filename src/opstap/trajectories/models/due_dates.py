@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -14,7 +13,8 @@ from opstap.trajectories.deadlines import DeadlineKind
 
 if TYPE_CHECKING:
     pass
-from ._common import _optional_date
+from opstap.core.model_fields import optional_date, user_reference
+
 from .trajectories import Trajectory
 
 PROGRESS_REPORT_KIND = "progress_report"
@@ -45,8 +45,8 @@ class Deadline(OrganisationOwned):
     )
     label = models.CharField(_("omschrijving"), max_length=200, help_text=_("Wat er moet."))
     due_on = models.DateField(_("uiterste datum"), help_text=_("Berekend volgens de Atw."))
-    met_on = _optional_date(_("voldaan op"), _("Wanneer aan de termijn is voldaan."))
-    cancelled_on = _optional_date(
+    met_on = optional_date(_("voldaan op"), _("Wanneer aan de termijn is voldaan."))
+    cancelled_on = optional_date(
         _("vervallen op"), _("De termijn vervalt (traject beëindigd of einddatum verschoven).")
     )
     responsible_role = models.CharField(
@@ -93,12 +93,8 @@ class DeadlineNotification(OrganisationOwned):
     stage = models.CharField(
         _("fase"), max_length=10, help_text=_("'before' (vooraf) of 'overdue' (verlopen).")
     )
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("ontvanger"),
-        help_text=_("Wie de melding kreeg."),
+    recipient = user_reference(
+        _("ontvanger"), _("Wie de melding kreeg."), related_name="+", on_delete=models.CASCADE
     )
     sent_at = models.DateTimeField(_("verstuurd op"), auto_now_add=True)
 

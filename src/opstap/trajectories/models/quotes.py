@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +12,8 @@ from opstap.organisations.models import OrganisationOwned
 
 if TYPE_CHECKING:
     pass
-from ._common import _optional_date, _optional_decimal
+from opstap.core.model_fields import optional_date, optional_decimal, user_reference
+
 from .documents import TrajectoryDocument
 from .trajectories import Trajectory
 
@@ -45,10 +45,10 @@ class Quote(OrganisationOwned):
         decimal_places=2,
         help_text=_("Totaalbedrag van de offerte, excl. btw."),
     )
-    hourly_rate = _optional_decimal(
+    hourly_rate = optional_decimal(
         _("uurtarief"), _("Uurtarief excl. btw (verplicht bij een uurtarief).")
     )
-    hours = _optional_decimal(
+    hours = optional_decimal(
         _("uren"), _("Aantal uren (verplicht bij een uurtarief)."), max_digits=7
     )
     text = models.TextField(_("toelichting"), blank=True, help_text=_("Toelichting op de offerte."))
@@ -68,25 +68,23 @@ class Quote(OrganisationOwned):
         default=QuoteStatus.SUBMITTED,
         help_text=_("Ingediend, goedgekeurd, afgewezen of vervangen door een herziening."),
     )
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
+    submitted_by = user_reference(
+        _("ingediend door"),
+        _("Wie de offerte indiende."),
+        related_name="+",
         on_delete=models.SET_NULL,
         null=True,
-        related_name="+",
-        verbose_name=_("ingediend door"),
-        help_text=_("Wie de offerte indiende."),
     )
     submitted_on = models.DateField(_("ingediend op"), help_text=_("Datum van indienen."))
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
+    decided_by = user_reference(
+        _("beoordeeld door"),
+        _("De klantmanager die de offerte beoordeelde."),
+        related_name="+",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
-        related_name="+",
-        verbose_name=_("beoordeeld door"),
-        help_text=_("De klantmanager die de offerte beoordeelde."),
     )
-    decided_on = _optional_date(_("beoordeeld op"), _("Datum van het besluit."))
+    decided_on = optional_date(_("beoordeeld op"), _("Datum van het besluit."))
     decision_reason = models.TextField(
         _("reden besluit"), blank=True, help_text=_("Reden van afwijzing of toelichting.")
     )

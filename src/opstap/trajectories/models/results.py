@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +12,8 @@ from opstap.organisations.models import OrganisationOwned
 
 if TYPE_CHECKING:
     pass
-from ._common import _optional_date, _optional_decimal
+from opstap.core.model_fields import optional_date, optional_decimal, user_reference
+
 from .trajectories import Trajectory
 
 OUTCOME_FACT_FIELDS = (
@@ -49,11 +49,11 @@ class Outcome(OrganisationOwned):
     employer = models.CharField(
         _("werkgever"), max_length=200, blank=True, help_text=_("Werkgever bij plaatsing.")
     )
-    placement_start = _optional_date(_("start plaatsing"), _("Eerste werkdag."))
+    placement_start = optional_date(_("start plaatsing"), _("Eerste werkdag."))
     contract_type = models.CharField(
         _("soort contract"), max_length=100, blank=True, help_text=_("Bijv. bepaalde tijd.")
     )
-    hours_per_week = _optional_decimal(
+    hours_per_week = optional_decimal(
         _("uren per week"),
         _("Contracturen per week."),
         max_digits=5,
@@ -77,24 +77,23 @@ class Outcome(OrganisationOwned):
     care_referral = models.CharField(
         _("toeleiding zorg"), max_length=200, blank=True, help_text=_("Warme overdracht naar.")
     )
-    last_day_of_employment = _optional_date(_("laatste werkdag"), _("Als de plaatsing eindigde."))
+    last_day_of_employment = optional_date(_("laatste werkdag"), _("Als de plaatsing eindigde."))
     # R-TRJ-7
-    durability_check_on = _optional_date(
+    durability_check_on = optional_date(
         _("controle duurzaamheid op"), _("6 maanden na de start van de plaatsing.")
     )
     durability = models.CharField(
         _("duurzaamheid"), max_length=20, blank=True, help_text=_("Uitkomst van de controle.")
     )
-    durability_asked_on = _optional_date(
+    durability_asked_on = optional_date(
         _("duurzaamheid nagevraagd op"), _("Wanneer de klantmanager om bevestiging werd gevraagd.")
     )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
+    recorded_by = user_reference(
+        _("vastgelegd door"),
+        _("Wie het resultaat vastlegde."),
+        related_name="+",
         on_delete=models.SET_NULL,
         null=True,
-        related_name="+",
-        verbose_name=_("vastgelegd door"),
-        help_text=_("Wie het resultaat vastlegde."),
     )
     recorded_at = models.DateTimeField(_("vastgelegd op"), help_text=_("Tijdstip."))
 

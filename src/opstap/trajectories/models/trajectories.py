@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -14,12 +13,12 @@ from opstap.trajectories.workflow import STATE_LABELS_NL, State
 
 if TYPE_CHECKING:
     pass
+from opstap.core.model_fields import optional_date, optional_decimal, user_reference
+
 from ._common import (
     ACTION_CHOICES,
     ROTONDE_CHOICES,
     STATE_CHOICES,
-    _optional_date,
-    _optional_decimal,
 )
 
 
@@ -64,12 +63,10 @@ class Trajectory(OrganisationOwned):
         # R-BILL-1
         help_text=_("Betaalregime 1-5 van het product bij bestelling."),
     )
-    case_manager = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
+    case_manager = user_reference(
+        _("klantmanager"),
+        _("De klantmanager die bestelde en het traject regisseert."),
         related_name="ordered_trajectories",
-        verbose_name=_("klantmanager"),
-        help_text=_("De klantmanager die bestelde en het traject regisseert."),
     )
     state = models.CharField(
         _("status"),
@@ -101,7 +98,7 @@ class Trajectory(OrganisationOwned):
         # R-LAD-4
         help_text=_("Verplicht als een eerdere afslag wordt overgeslagen."),
     )
-    wished_start = _optional_date(_("gewenste start"), _("Startwens van de klantmanager."))
+    wished_start = optional_date(_("gewenste start"), _("Startwens van de klantmanager."))
     absence_risk = models.CharField(
         _("verzuimrisico"),
         max_length=12,
@@ -110,7 +107,7 @@ class Trajectory(OrganisationOwned):
         # R-ABS-1
         help_text=_("Geen, verhoogd of (dreigend) problematisch."),
     )
-    budget = _optional_decimal(
+    budget = optional_decimal(
         _("budget"), _("Budget voor dit traject, excl. btw."), validators=[MinValueValidator(0)]
     )
     # Price terms (R-BILL-1): fixed price, or hourly rate with agreed hours and/or a cap.
@@ -124,16 +121,16 @@ class Trajectory(OrganisationOwned):
         # R-BILL-1
         help_text=_("Vaste prijs of uurtarief."),
     )
-    price = _optional_decimal(_("prijs"), _("Vaste prijs excl. btw (leeg bij een uurtarief)."))
-    hourly_rate = _optional_decimal(
+    price = optional_decimal(_("prijs"), _("Vaste prijs excl. btw (leeg bij een uurtarief)."))
+    hourly_rate = optional_decimal(
         _("uurtarief"), _("Afgesproken uurtarief excl. btw (alleen bij een uurtarief).")
     )
-    agreed_hours = _optional_decimal(
+    agreed_hours = optional_decimal(
         _("afgesproken uren"),
         _("Aantal afgesproken uren uit de offerte (leeg = niet afgesproken)."),
         max_digits=7,
     )
-    budget_cap = _optional_decimal(
+    budget_cap = optional_decimal(
         _("budgetplafond"),
         _("Het meeste dat in totaal betaald wordt bij een uurtarief (excl. btw)."),
     )
@@ -145,20 +142,20 @@ class Trajectory(OrganisationOwned):
         help_text=_("Prijs van het product op de besteldatum, of de goedgekeurde offerte."),
     )
     order_date = models.DateField(_("besteldatum"), help_text=_("Datum van de aanmelding."))
-    intake_date = _optional_date(_("intakedatum"), _("Geplande datum van de intake."))
-    intake_held_on = _optional_date(_("intake gehouden op"), _("Datum van de intake."))
-    plan_approved_on = _optional_date(_("plan goedgekeurd op"), _("Akkoord klantmanager."))
-    start_date = _optional_date(_("startdatum"), _("Start van de voorziening."))
-    planned_end_date = _optional_date(_("geplande einddatum"), _("Geplande einddatum."))
-    actual_end_date = _optional_date(_("werkelijke einddatum"), _("Einde van het traject."))
+    intake_date = optional_date(_("intakedatum"), _("Geplande datum van de intake."))
+    intake_held_on = optional_date(_("intake gehouden op"), _("Datum van de intake."))
+    plan_approved_on = optional_date(_("plan goedgekeurd op"), _("Akkoord klantmanager."))
+    start_date = optional_date(_("startdatum"), _("Start van de voorziening."))
+    planned_end_date = optional_date(_("geplande einddatum"), _("Geplande einddatum."))
+    actual_end_date = optional_date(_("werkelijke einddatum"), _("Einde van het traject."))
     end_reason = models.TextField(
         _("reden einde"), blank=True, help_text=_("Waarom het traject eindigde.")
     )
     # R-TRJ-6: the final report and the warm handover close a trajectory.
-    final_report_on = _optional_date(
+    final_report_on = optional_date(
         _("eindrapportage ontvangen op"), _("Datum waarop de eindrapportage binnenkwam.")
     )
-    handed_over_on = _optional_date(
+    handed_over_on = optional_date(
         _("warm overgedragen op"), _("Datum van de warme overdracht na de eindrapportage.")
     )
     next_due_on = models.DateField(
@@ -230,14 +227,13 @@ class TrajectoryEvent(OrganisationOwned):
         help_text=_("Het traject."),
     )
     occurred_at = models.DateTimeField(_("tijdstip"), help_text=_("Wanneer het gebeurde."))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
+    actor = user_reference(
+        _("door"),
+        _("Wie de handeling deed (leeg = systeem)."),
+        related_name="+",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
-        related_name="+",
-        verbose_name=_("door"),
-        help_text=_("Wie de handeling deed (leeg = systeem)."),
     )
     action = models.CharField(
         _("handeling"), max_length=40, choices=ACTION_CHOICES, help_text=_("De handeling.")

@@ -1,0 +1,93 @@
+"""Column declarations that recur across the apps' models, declared once (issue 13).
+
+Each helper returns exactly the field the apps declared by hand, so the columns, and with them
+the migrations, stay the same: an optional date or moment, an optional amount or number of
+hours, an amount in euros (12 digits, 2 decimals) and a reference to the user who did something."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+
+if TYPE_CHECKING:
+    from django.db.models.expressions import Combinable
+    from django_stubs_ext import StrOrPromise
+
+__all__ = [
+    "amount_field",
+    "optional_date",
+    "optional_datetime",
+    "optional_decimal",
+    "user_reference",
+]
+
+OptionalDate: TypeAlias = "models.DateField[str | dt.date | Combinable | None, dt.date | None]"
+OptionalDateTime: TypeAlias = (
+    "models.DateTimeField[str | dt.datetime | dt.date | Combinable | None, dt.datetime | None]"
+)
+OptionalDecimal: TypeAlias = (
+    "models.DecimalField[str | float | Decimal | Combinable | None, Decimal | None]"
+)
+Amount: TypeAlias = "models.DecimalField[str | float | Decimal | Combinable, Decimal]"
+UserReference: TypeAlias = "models.ForeignKey[Any, Any]"
+
+
+def optional_date(verbose_name: StrOrPromise, help_text: StrOrPromise = "") -> OptionalDate:
+    """A date that stays empty until what it records happens (or is known)."""
+    return models.DateField(verbose_name, null=True, blank=True, help_text=help_text)
+
+
+def optional_datetime(verbose_name: StrOrPromise, help_text: StrOrPromise = "") -> OptionalDateTime:
+    """A moment that stays empty until what it records happens."""
+    return models.DateTimeField(verbose_name, null=True, blank=True, help_text=help_text)
+
+
+def optional_decimal(
+    verbose_name: StrOrPromise,
+    help_text: StrOrPromise,
+    *,
+    max_digits: int = 10,
+    validators: list[MinValueValidator] | None = None,
+) -> OptionalDecimal:
+    """An optional amount excl. VAT (or number of hours), two decimals."""
+    return models.DecimalField(
+        verbose_name,
+        max_digits=max_digits,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=validators or [],
+        help_text=help_text,
+    )
+
+
+def amount_field(verbose_name: StrOrPromise, help_text: StrOrPromise = "") -> Amount:
+    """An amount in euros: up to 12 digits, cents (`core.money` rounds to them)."""
+    return models.DecimalField(verbose_name, max_digits=12, decimal_places=2, help_text=help_text)
+
+
+def user_reference(
+    verbose_name: StrOrPromise,
+    help_text: StrOrPromise = "",
+    *,
+    related_name: str,
+    on_delete: Any = models.PROTECT,
+    null: bool = False,
+    blank: bool = False,
+) -> UserReference:
+    """The user who did something (created, decided, recorded ...): protected by default, so
+    that who did it stays known; `null`/`on_delete` as the column was declared."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=on_delete,
+        related_name=related_name,
+        verbose_name=verbose_name,
+        help_text=help_text,
+        null=null,
+        blank=blank,
+    )

@@ -18,8 +18,7 @@ from django.views.decorators.http import require_POST
 from opstap.accounts.models import User
 from opstap.clients.models import TARGET_GROUP_LABELS_NL, LadderStep
 from opstap.core.access import get_object_for_user, permission_required, public_view
-from opstap.core.errors import DomainError
-from opstap.core.forms import form_action
+from opstap.core.forms import form_action, service_action
 from opstap.core.roles import Perm
 from opstap.organisations.selectors import municipalities_of, organisation_by_slug
 
@@ -435,23 +434,16 @@ def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = get_object_for_user(_user(request), ProductChangeProposal.objects.all(), pk=pk)
     form = forms.DecisionForm(request.POST)
     if form.is_valid():
-        try:
-            if form.cleaned_data["decision"] == "approve":
-                services.product_change_approve(
-                    actor=_user(request),
-                    proposal=proposal,
-                    reason=form.cleaned_data["reason"],
-                )
-                messages.success(request, "Voorstel goedgekeurd en doorgevoerd.")
-            else:
-                services.product_change_reject(
-                    actor=_user(request),
-                    proposal=proposal,
-                    reason=form.cleaned_data["reason"],
-                )
-                messages.success(request, "Voorstel afgewezen.")
-        except ProviderError as exc:
-            messages.error(request, str(exc))
+        approve = form.cleaned_data["decision"] == "approve"
+        decide = services.product_change_approve if approve else services.product_change_reject
+        service_action(
+            request,
+            lambda: decide(
+                actor=_user(request), proposal=proposal, reason=form.cleaned_data["reason"]
+            ),
+            done="Voorstel goedgekeurd en doorgevoerd." if approve else "Voorstel afgewezen.",
+            refused=ProviderError,
+        )
     return redirect("providers:proposals")
 
 
@@ -625,20 +617,14 @@ def product_price(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(Perm.BANK_ACCOUNT_MANAGE)
 def bank_account_propose(request: HttpRequest, pk: int) -> HttpResponse:
     provider = get_object_for_user(_user(request), Provider.objects.all(), pk=pk)
-    form = forms.BankAccountForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Vul IBAN, naam van de rekeninghouder en de reden in.")
-        return redirect("providers:detail", provider.pk)
-    try:
-        services.bank_account_propose(actor=_user(request), provider=provider, **form.cleaned_data)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
-            "De nieuwe bankrekening is vastgelegd. Een tweede medewerker moet haar bevestigen "
-            "voordat er op betaald wordt.",
-        )
+    form_action(
+        request,
+        forms.BankAccountForm(request.POST),
+        lambda data: services.bank_account_propose(actor=_user(request), provider=provider, **data),
+        done="De nieuwe bankrekening is vastgelegd. Een tweede medewerker moet haar bevestigen "
+        "voordat er op betaald wordt.",
+        invalid="Vul IBAN, naam van de rekeninghouder en de reden in.",
+    )
     return redirect("providers:detail", provider.pk)
 
 
@@ -649,16 +635,18 @@ def bank_account_decide(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.BankAccountDecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Kies bevestigen of afwijzen.")
-        return redirect("providers:detail", account.provider_id)
-    try:
-        if form.cleaned_data["decision"] == "confirm":
-            services.bank_account_confirm(actor=_user(request), account=account)
-            messages.success(request, "De bankrekening is bevestigd en in gebruik.")
-        else:
-            services.bank_account_reject(
+    elif form.cleaned_data["decision"] == "confirm":
+        service_action(
+            request,
+            lambda: services.bank_account_confirm(actor=_user(request), account=account),
+            done="De bankrekening is bevestigd en in gebruik.",
+        )
+    else:
+        service_action(
+            request,
+            lambda: services.bank_account_reject(
                 actor=_user(request), account=account, note=form.cleaned_data["note"]
-            )
-            messages.success(request, "De wijziging van de bankrekening is afgewezen.")
-    except DomainError as exc:
-        messages.error(request, exc.message)
+            ),
+            done="De wijziging van de bankrekening is afgewezen.",
+        )
     return redirect("providers:detail", account.provider_id)

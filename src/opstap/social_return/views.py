@@ -22,7 +22,7 @@ from opstap.audit.services import audit_log, audit_records_for_request
 from opstap.core.access import get_object_for_user, permission_required
 from opstap.core.actor import Actor, actor_of
 from opstap.core.errors import DomainError
-from opstap.core.forms import add_domain_error
+from opstap.core.forms import add_domain_error, form_action, service_action
 from opstap.core.roles import Perm
 from opstap.providers.selectors import is_provider_staff, provider_for_user, provider_id_of
 
@@ -238,10 +238,6 @@ def provider_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def _fail(request: HttpRequest, exc: DomainError) -> None:
-    messages.error(request, exc.message or str(exc))
-
-
 @require_POST
 @permission_required(Perm.SOCIAL_RETURN_REPORT)
 def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -266,19 +262,18 @@ def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
         for row in formset.cleaned_data
         if row and row.get("block_code")
     ]
-    try:
-        services.plan_submit(
+    service_action(
+        request,
+        lambda: services.plan_submit(
             actor=user,
             provider=provider,
             text=form.cleaned_data["text"],
             document=form.cleaned_data.get("document"),
             planned=planned,
             on=today,
-        )
-    except DomainError as exc:
-        _fail(request, exc)
-    else:
-        messages.success(request, "Plan van aanpak ingediend.")
+        ),
+        done="Plan van aanpak ingediend.",
+    )
     return redirect("social_return:provider", pk)
 
 
@@ -287,21 +282,15 @@ def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_decide(request: HttpRequest, pk: int) -> HttpResponse:
     user = actor_of(request)
     plan = get_object_for_user(user, SocialReturnPlan.objects.all(), pk=pk)
-    form = DecideForm(request.POST)
-    if form.is_valid():
-        try:
-            services.plan_decide(
-                actor=user,
-                plan=plan,
-                action=form.cleaned_data["action"],
-                remarks=form.cleaned_data.get("remarks") or "",
-            )
-        except DomainError as exc:
-            _fail(request, exc)
-        else:
-            messages.success(request, "Besluit over het plan van aanpak vastgelegd.")
-    else:
-        messages.error(request, "Kies goedkeuren of terugsturen.")
+    form_action(
+        request,
+        DecideForm(request.POST),
+        lambda data: services.plan_decide(
+            actor=user, plan=plan, action=data["action"], remarks=data.get("remarks") or ""
+        ),
+        done="Besluit over het plan van aanpak vastgelegd.",
+        invalid="Kies goedkeuren of terugsturen.",
+    )
     return redirect("social_return:provider", plan.provider_id)
 
 
@@ -329,7 +318,7 @@ def block_add(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except DomainError as exc:
             add_domain_error(form, exc, fields={"hours": "hours_per_week"})
-            _fail(request, exc)
+            messages.error(request, str(exc))
         else:
             messages.success(request, "Bouwblok geregistreerd.")
     else:
@@ -353,18 +342,17 @@ def block_from_placement(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if outcome is None:
             raise Http404
-        try:
-            services.block_register_from_placement(
+        service_action(
+            request,
+            lambda: services.block_register_from_placement(
                 actor=user,
                 outcome=outcome,
                 block_code=form.cleaned_data["block_code"],
                 evidence=form.cleaned_data.get("evidence"),
                 on=today,
-            )
-        except DomainError as exc:
-            _fail(request, exc)
-        else:
-            messages.success(request, "Plaatsing als bouwblok geregistreerd.")
+            ),
+            done="Plaatsing als bouwblok geregistreerd.",
+        )
     else:
         messages.error(request, "Kies een bouwblok.")
     return redirect("social_return:provider", pk)
@@ -375,18 +363,15 @@ def block_from_placement(request: HttpRequest, pk: int) -> HttpResponse:
 def block_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     user = actor_of(request)
     block = get_object_for_user(user, RealisedBlock.objects.all(), pk=pk)
-    form = EvidenceForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.block_evidence_add(
-                actor=user, block=block, evidence=form.cleaned_data["evidence"]
-            )
-        except DomainError as exc:
-            _fail(request, exc)
-        else:
-            messages.success(request, "Bewijsstuk toegevoegd.")
-    else:
-        messages.error(request, "Kies een bestand.")
+    form_action(
+        request,
+        EvidenceForm(request.POST, request.FILES),
+        lambda data: services.block_evidence_add(
+            actor=user, block=block, evidence=data["evidence"]
+        ),
+        done="Bewijsstuk toegevoegd.",
+        invalid="Kies een bestand.",
+    )
     return redirect("social_return:provider", block.provider_id)
 
 
@@ -395,21 +380,15 @@ def block_evidence(request: HttpRequest, pk: int) -> HttpResponse:
 def block_verify(request: HttpRequest, pk: int) -> HttpResponse:
     user = actor_of(request)
     block = get_object_for_user(user, RealisedBlock.objects.all(), pk=pk)
-    form = VerifyForm(request.POST)
-    if form.is_valid():
-        try:
-            services.block_verify(
-                actor=user,
-                block=block,
-                approve=form.cleaned_data["approve"],
-                remarks=form.cleaned_data.get("remarks") or "",
-            )
-        except DomainError as exc:
-            _fail(request, exc)
-        else:
-            messages.success(request, "Verificatie vastgelegd.")
-    else:
-        messages.error(request, "Kies verifiëren of afkeuren.")
+    form_action(
+        request,
+        VerifyForm(request.POST),
+        lambda data: services.block_verify(
+            actor=user, block=block, approve=data["approve"], remarks=data.get("remarks") or ""
+        ),
+        done="Verificatie vastgelegd.",
+        invalid="Kies verifiëren of afkeuren.",
+    )
     return redirect("social_return:provider", block.provider_id)
 
 
@@ -462,7 +441,7 @@ def year_close(request: HttpRequest) -> HttpResponse:
     try:
         closed = services.year_close(actor=user, year=year, on=timezone.localdate())
     except DomainError as exc:
-        _fail(request, exc)
+        messages.error(request, str(exc))
     else:
         total = sum((c.obligation for c in closed), Decimal(0))
         messages.success(request, f"Jaar {year} afgesloten; verplichtingen vastgesteld ({total}).")

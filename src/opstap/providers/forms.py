@@ -28,6 +28,36 @@ _AREA = {"class": "utrecht-textarea", "rows": 4}
 _DATE = {"class": "utrecht-textbox", "type": "date"}
 
 
+def _id_choice(label: str) -> forms.TypedChoiceField:
+    """An optional choice of one row by its id (the form sets the choices)."""
+    return forms.TypedChoiceField(
+        label=label,
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=forms.Select(attrs=_SELECT),
+    )
+
+
+def _count(label: str, *, required: bool = True) -> forms.IntegerField:
+    """A whole number from 1."""
+    return forms.IntegerField(
+        label=label, required=required, min_value=1, widget=forms.NumberInput(attrs=_TEXT)
+    )
+
+
+def _date(label: str, *, required: bool = True) -> forms.DateField:
+    return forms.DateField(label=label, required=required, widget=forms.DateInput(attrs=_DATE))
+
+
+def _text(label: str, *, required: bool = True) -> forms.CharField:
+    return forms.CharField(label=label, required=required, widget=forms.TextInput(attrs=_TEXT))
+
+
+def _area(label: str, *, required: bool = True) -> forms.CharField:
+    return forms.CharField(label=label, required=required, widget=forms.Textarea(attrs=_AREA))
+
+
 class GuideForm(forms.Form):
     q = forms.CharField(
         label="Zoeken",
@@ -50,20 +80,8 @@ class GuideForm(forms.Form):
         widget=forms.Select(attrs=_SELECT),
         choices=[("", "Alle treden")] + [(s.value, LADDER_STEP_LABELS_NL[s]) for s in LadderStep],
     )
-    gemeente = forms.TypedChoiceField(
-        label="Gemeente",
-        required=False,
-        coerce=int,
-        empty_value=None,
-        widget=forms.Select(attrs=_SELECT),
-    )
-    aanbieder = forms.TypedChoiceField(
-        label="Aanbieder",
-        required=False,
-        coerce=int,
-        empty_value=None,
-        widget=forms.Select(attrs=_SELECT),
-    )
+    gemeente = _id_choice("Gemeente")
+    aanbieder = _id_choice("Aanbieder")
     max_prijs = forms.DecimalField(
         label="Maximale prijs (EUR)",
         required=False,
@@ -71,12 +89,7 @@ class GuideForm(forms.Form):
         decimal_places=2,
         widget=forms.NumberInput(attrs=_TEXT),
     )
-    max_weken = forms.IntegerField(
-        label="Maximale duur (weken)",
-        required=False,
-        min_value=1,
-        widget=forms.NumberInput(attrs=_TEXT),
-    )
+    max_weken = _count("Maximale duur (weken)", required=False)
 
     def __init__(
         self,
@@ -109,48 +122,29 @@ class EvidenceForm(forms.Form):
         choices=[("", "—"), *CertificateKind.choices],
         widget=forms.Select(attrs=_SELECT),
     )
-    staff_name = forms.CharField(
-        label="Medewerker (bij VOG)", required=False, widget=forms.TextInput(attrs=_TEXT)
-    )
-    description = forms.CharField(
-        label="Omschrijving", required=False, widget=forms.TextInput(attrs=_TEXT)
-    )
-    valid_from = forms.DateField(label="Geldig vanaf", widget=forms.DateInput(attrs=_DATE))
-    valid_until = forms.DateField(
-        label="Geldig tot en met", required=False, widget=forms.DateInput(attrs=_DATE)
-    )
+    staff_name = _text("Medewerker (bij VOG)", required=False)
+    description = _text("Omschrijving", required=False)
+    valid_from = _date("Geldig vanaf")
+    valid_until = _date("Geldig tot en met", required=False)
     document = forms.FileField(label="Document (PDF)", required=False)
 
 
 class ExtensionForm(forms.Form):
-    decided_on = forms.DateField(label="Besloten op", widget=forms.DateInput(attrs=_DATE))
+    decided_on = _date("Besloten op")
     provider_consent = forms.BooleanField(label="Aanbieder stemt in", required=False)
     organisation_consent = forms.BooleanField(label="Organisatie stemt in", required=False)
-    note = forms.CharField(label="Toelichting", required=False, widget=forms.Textarea(attrs=_AREA))
+    note = _area("Toelichting", required=False)
 
 
 class EndParticipationForm(forms.Form):
-    ended_on = forms.DateField(label="Einddatum", widget=forms.DateInput(attrs=_DATE))
-    reason = forms.CharField(label="Reden", widget=forms.Textarea(attrs=_AREA))
+    ended_on = _date("Einddatum")
+    reason = _area("Reden")
 
 
 class SignalForm(forms.Form):
-    description = forms.CharField(
-        label="Waarover bent u ontevreden?", widget=forms.Textarea(attrs=_AREA)
-    )
-    product = forms.TypedChoiceField(
-        label="Product (optioneel)",
-        required=False,
-        coerce=int,
-        empty_value=None,
-        widget=forms.Select(attrs=_SELECT),
-    )
-    client_id = forms.IntegerField(
-        label="Klant-id van de casus (optioneel)",
-        required=False,
-        min_value=1,
-        widget=forms.NumberInput(attrs=_TEXT),
-    )
+    description = _area("Waarover bent u ontevreden?")
+    product = _id_choice("Product (optioneel)")
+    client_id = _count("Klant-id van de casus (optioneel)", required=False)
 
     def __init__(self, *args: Any, products: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -158,11 +152,9 @@ class SignalForm(forms.Form):
 
 
 class EvaluationRecordForm(forms.Form):
-    held_on = forms.DateField(label="Datum gesprek", widget=forms.DateInput(attrs=_DATE))
-    report = forms.CharField(label="Verslag", widget=forms.Textarea(attrs=_AREA))
-    improvement_actions = forms.CharField(
-        label="Verbeteracties", widget=forms.Textarea(attrs=_AREA)
-    )
+    held_on = _date("Datum gesprek")
+    report = _area("Verslag")
+    improvement_actions = _area("Verbeteracties")
 
 
 class EvaluationCloseForm(forms.Form):
@@ -171,14 +163,8 @@ class EvaluationCloseForm(forms.Form):
         choices=[c for c in EvaluationOutcome.choices if c[0]],
         widget=forms.Select(attrs=_SELECT),
     )
-    closed_on = forms.DateField(label="Afgerond op", widget=forms.DateInput(attrs=_DATE))
-    product = forms.TypedChoiceField(
-        label="Product dat eindigt (bij 'product beëindigd')",
-        required=False,
-        coerce=int,
-        empty_value=None,
-        widget=forms.Select(attrs=_SELECT),
-    )
+    closed_on = _date("Afgerond op")
+    product = _id_choice("Product dat eindigt (bij 'product beëindigd')")
 
     def __init__(self, *args: Any, products: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -201,34 +187,18 @@ class IndexationForm(forms.Form):
 
 
 class ProposalForm(forms.Form):
-    name = forms.CharField(label="Nieuwe naam", required=False, widget=forms.TextInput(attrs=_TEXT))
-    description = forms.CharField(
-        label="Nieuwe omschrijving", required=False, widget=forms.Textarea(attrs=_AREA)
-    )
-    nominal_duration_days = forms.IntegerField(
-        label="Nieuwe nominale duur (dagen)",
-        required=False,
-        min_value=1,
-        widget=forms.NumberInput(attrs=_TEXT),
-    )
-    capacity = forms.IntegerField(
-        label="Nieuwe capaciteit",
-        required=False,
-        min_value=1,
-        widget=forms.NumberInput(attrs=_TEXT),
-    )
+    name = _text("Nieuwe naam", required=False)
+    description = _area("Nieuwe omschrijving", required=False)
+    nominal_duration_days = _count("Nieuwe nominale duur (dagen)", required=False)
+    capacity = _count("Nieuwe capaciteit", required=False)
     price = forms.DecimalField(
         label="Nieuwe prijs of uurtarief (EUR)",
         required=False,
         decimal_places=2,
         widget=forms.NumberInput(attrs=_TEXT),
     )
-    price_valid_from = forms.DateField(
-        label="Nieuwe prijs geldt vanaf", required=False, widget=forms.DateInput(attrs=_DATE)
-    )
-    motivation = forms.CharField(
-        label="Toelichting", required=False, widget=forms.Textarea(attrs=_AREA)
-    )
+    price_valid_from = _date("Nieuwe prijs geldt vanaf", required=False)
+    motivation = _area("Toelichting", required=False)
 
 
 class DecisionForm(forms.Form):
@@ -243,10 +213,8 @@ class DecisionForm(forms.Form):
 
 
 class ProviderForm(forms.Form):
-    name = forms.CharField(label="Naam", widget=forms.TextInput(attrs=_TEXT))
-    city = forms.CharField(
-        label="Vestigingsplaats", required=False, widget=forms.TextInput(attrs=_TEXT)
-    )
+    name = _text("Naam")
+    city = _text("Vestigingsplaats", required=False)
     kvk_number = forms.CharField(
         label="KvK-nummer", required=False, max_length=8, widget=forms.TextInput(attrs=_TEXT)
     )
@@ -255,8 +223,8 @@ class ProviderForm(forms.Form):
 
 
 class ContractForm(forms.Form):
-    reference = forms.CharField(label="Kenmerk", widget=forms.TextInput(attrs=_TEXT))
-    start_date = forms.DateField(label="Ingangsdatum", widget=forms.DateInput(attrs=_DATE))
+    reference = _text("Kenmerk")
+    start_date = _date("Ingangsdatum")
 
 
 class PriceForm(forms.Form):
@@ -265,14 +233,12 @@ class PriceForm(forms.Form):
         decimal_places=2,
         widget=forms.NumberInput(attrs={**_TEXT, "step": "0.01"}),
     )
-    valid_from = forms.DateField(label="Geldig vanaf", widget=forms.DateInput(attrs=_DATE))
+    valid_from = _date("Geldig vanaf")
 
 
 class ProductForm(forms.Form):
-    name = forms.CharField(label="Naam", widget=forms.TextInput(attrs=_TEXT))
-    description = forms.CharField(
-        label="Omschrijving", required=False, widget=forms.Textarea(attrs=_AREA)
-    )
+    name = _text("Naam")
+    description = _area("Omschrijving", required=False)
     product_code = forms.TypedChoiceField(
         label="Productcode",
         coerce=int,
@@ -292,15 +258,9 @@ class ProductForm(forms.Form):
         decimal_places=2,
         widget=forms.NumberInput(attrs={**_TEXT, "step": "0.01"}),
     )
-    price_valid_from = forms.DateField(
-        label="Prijs geldig vanaf", widget=forms.DateInput(attrs=_DATE)
-    )
-    nominal_duration_days = forms.IntegerField(
-        label="Nominale duur (dagen)", min_value=1, widget=forms.NumberInput(attrs=_TEXT)
-    )
-    locations = forms.CharField(
-        label="Plaatsen (gescheiden door komma's)", widget=forms.TextInput(attrs=_TEXT)
-    )
+    price_valid_from = _date("Prijs geldig vanaf")
+    nominal_duration_days = _count("Nominale duur (dagen)")
+    locations = _text("Plaatsen (gescheiden door komma's)")
     target_groups = forms.MultipleChoiceField(
         label="Doelgroepen",
         required=False,
@@ -319,12 +279,7 @@ class ProductForm(forms.Form):
         choices=[("", "—"), *CertificateKind.choices],
         widget=forms.Select(attrs=_SELECT),
     )
-    capacity = forms.IntegerField(
-        label="Capaciteit (leeg = onbeperkt)",
-        required=False,
-        min_value=1,
-        widget=forms.NumberInput(attrs=_TEXT),
-    )
+    capacity = _count("Capaciteit (leeg = onbeperkt)", required=False)
 
     def __init__(self, *args: Any, tiles: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

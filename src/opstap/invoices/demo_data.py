@@ -185,6 +185,35 @@ def _walk(
     return trajectory
 
 
+def _submit_coaching_quarter(
+    staff: Any, trajectory: Trajectory, number: str, rate: Decimal, start: dt.date, end: dt.date
+) -> None:
+    """One jobcoaching quarter invoiced at `rate` for 20 hours (4 hours in five of its weeks),
+    dated five days after the quarter and received the day after."""
+    excl = rate * 20
+    vat = to_cents(excl * Decimal("0.21"))
+    services.invoice_submit(
+        actor=staff,
+        trajectory=trajectory,
+        invoice_number=number,
+        invoice_date=end + dt.timedelta(days=5),
+        milestone=MilestoneKind.JOBCOACHING_QUARTER,
+        amount_excl=excl,
+        vat=vat,
+        amount_incl=excl + vat,
+        client_number=trajectory.client.client_number,
+        client_surname=trajectory.client.last_name,
+        period_start=start,
+        period_end=end,
+        hourly_rate=rate,
+        logbook=[
+            {"date": (start + dt.timedelta(days=d)).isoformat(), "hours": "4"}
+            for d in (7, 21, 35, 49, 63)
+        ],
+        received_at=_moment(end + dt.timedelta(days=6)),
+    )
+
+
 def _showcase(ctx: Any, clerk: Any) -> None:
     today: dt.date = ctx.today
     provider = ctx.providers.get(SHOWCASE_PROVIDER)
@@ -290,63 +319,19 @@ def _showcase(ctx: Any, clerk: Any) -> None:
     if code5 is not None:
         job = _walk(ctx, code5, clients[2], staff, order_day=order_day, until="running")
         start = job.start_date or order_day
-        logbook = [
-            {"date": (start + dt.timedelta(days=d)).isoformat(), "hours": "4"}
-            for d in (7, 21, 35, 49, 63)
-        ]
-        rate = Decimal("95.00")
-        excl = rate * 20
-        vat = to_cents(excl * Decimal("0.21"))
         q_end = add_months(start, 3) - dt.timedelta(days=1)
         if q_end + dt.timedelta(days=6) > today:
             ctx.log("Facturen: het eerste jobcoachingkwartaal loopt nog; voorbeeld overgeslagen.")
             return
-        services.invoice_submit(
-            actor=staff,
-            trajectory=job,
-            invoice_number="WL-2026-301",
-            invoice_date=q_end + dt.timedelta(days=5),
-            milestone=MilestoneKind.JOBCOACHING_QUARTER,
-            amount_excl=excl,
-            vat=vat,
-            amount_incl=excl + vat,
-            client_number=job.client.client_number,
-            client_surname=job.client.last_name,
-            period_start=start,
-            period_end=q_end,
-            hourly_rate=rate,
-            logbook=logbook,
-            received_at=_moment(q_end + dt.timedelta(days=6)),
-        )
+        _submit_coaching_quarter(staff, job, "WL-2026-301", Decimal("95.00"), start, q_end)
         # 4b. The same quarter of another jobcoaching trajectory, invoiced correctly: the
         # logbook's hours x the agreed rate of the approved quote (price terms), green.
         if len(clients) > 5:
             fair = _walk(ctx, code5, clients[5], staff, order_day=order_day, until="running")
-            agreed = fair.hourly_rate or Decimal(0)
             fair_start = fair.start_date or order_day
             fair_end = add_months(fair_start, 3) - dt.timedelta(days=1)
-            fair_excl = agreed * 20
-            fair_vat = to_cents(fair_excl * Decimal("0.21"))
-            services.invoice_submit(
-                actor=staff,
-                trajectory=fair,
-                invoice_number="WL-2026-302",
-                invoice_date=fair_end + dt.timedelta(days=5),
-                milestone=MilestoneKind.JOBCOACHING_QUARTER,
-                amount_excl=fair_excl,
-                vat=fair_vat,
-                amount_incl=fair_excl + fair_vat,
-                client_number=fair.client.client_number,
-                client_surname=fair.client.last_name,
-                period_start=fair_start,
-                period_end=fair_end,
-                hourly_rate=agreed,
-                logbook=[
-                    {"date": (fair_start + dt.timedelta(days=d)).isoformat(), "hours": "4"}
-                    for d in (7, 21, 35, 49, 63)
-                ],
-                received_at=_moment(fair_end + dt.timedelta(days=6)),
-            )
+            agreed = fair.hourly_rate or Decimal(0)
+            _submit_coaching_quarter(staff, fair, "WL-2026-302", agreed, fair_start, fair_end)
 
     # 5. A credit note on an approved invoice (R-BILL-8).
     credited = _walk(ctx, code3, clients[3], staff, order_day=order_day, until="running")

@@ -340,12 +340,14 @@ class DeadlineRule:
     kind: DeadlineKind
     anchor: Anchor
     amount: int
-    unit: Unit
-    roll: Roll
-    responsible: RoleCode
-    rule: str
     label_nl: str
     label_en: str
+    # Most lead times are calendar days after the event, rolled forward to a working day,
+    # for the provider to meet (R-TRJ-3); the rows below name only what differs.
+    unit: Unit = Unit.CALENDAR_DAYS
+    roll: Roll = Roll.FORWARD
+    responsible: RoleCode = RoleCode.PROVIDER_STAFF
+    rule: str = "R-TRJ-3"
     before: bool = False
 
 
@@ -355,10 +357,6 @@ DEADLINE_RULES: tuple[DeadlineRule, ...] = (
         kind=DeadlineKind.INTAKE,
         anchor=Anchor.ORDERED,
         amount=14,
-        unit=Unit.CALENDAR_DAYS,
-        roll=Roll.FORWARD,
-        responsible=RoleCode.PROVIDER_STAFF,
-        rule="R-TRJ-3",
         label_nl="Intake gehouden binnen 14 dagen na aanmelding",
         label_en="Intake held within 14 days of the order",
     ),
@@ -366,10 +364,6 @@ DEADLINE_RULES: tuple[DeadlineRule, ...] = (
         kind=DeadlineKind.PLAN,
         anchor=Anchor.INTAKE_HELD,
         amount=7,
-        unit=Unit.CALENDAR_DAYS,
-        roll=Roll.FORWARD,
-        responsible=RoleCode.PROVIDER_STAFF,
-        rule="R-TRJ-3",
         label_nl="Plan van aanpak ingediend binnen 7 dagen na de intake",
         label_en="Plan of approach submitted within 7 days of the intake",
     ),
@@ -377,10 +371,6 @@ DEADLINE_RULES: tuple[DeadlineRule, ...] = (
         kind=DeadlineKind.START,
         anchor=Anchor.PLAN_APPROVED,
         amount=7,
-        unit=Unit.CALENDAR_DAYS,
-        roll=Roll.FORWARD,
-        responsible=RoleCode.PROVIDER_STAFF,
-        rule="R-TRJ-3",
         label_nl="Voorziening gestart binnen 7 dagen na akkoord van de klantmanager",
         label_en="Provision started within 7 days of the case manager's approval",
     ),
@@ -391,8 +381,6 @@ DEADLINE_RULES: tuple[DeadlineRule, ...] = (
         unit=Unit.MONTHS,
         # Counted back from the planned end: an earlier working day, never a later one.
         roll=Roll.BACKWARD,
-        responsible=RoleCode.PROVIDER_STAFF,
-        rule="R-TRJ-3",
         label_nl="Verlenging uiterlijk 1 maand vóór de geplande einddatum aangevraagd",
         label_en="Extension requested at the latest 1 month before the planned end date",
         before=True,
@@ -401,10 +389,6 @@ DEADLINE_RULES: tuple[DeadlineRule, ...] = (
         kind=DeadlineKind.FINAL_REPORT,
         anchor=Anchor.ENDED,
         amount=14,
-        unit=Unit.CALENDAR_DAYS,
-        roll=Roll.FORWARD,
-        responsible=RoleCode.PROVIDER_STAFF,
-        rule="R-TRJ-3",
         label_nl="Eindrapportage ontvangen binnen 14 dagen na het einde van het traject",
         label_en="Final report received within 14 days of the end of the trajectory",
     ),
@@ -412,10 +396,6 @@ DEADLINE_RULES: tuple[DeadlineRule, ...] = (
         kind=DeadlineKind.INVOICE,
         anchor=Anchor.ENDED,
         amount=30,
-        unit=Unit.CALENDAR_DAYS,
-        roll=Roll.FORWARD,
-        responsible=RoleCode.PROVIDER_STAFF,
-        rule="R-TRJ-3",
         label_nl="Factuur uiterlijk 30 dagen na het einde van het traject",
         label_en="Invoice at the latest 30 days after the end of the trajectory",
     ),
@@ -427,7 +407,6 @@ DEADLINE_RULES: tuple[DeadlineRule, ...] = (
         # Counting working days always lands on a working day; nothing to roll.
         roll=Roll.NONE,
         responsible=RoleCode.FINANCE_CLERK,
-        rule="R-TRJ-3",
         label_nl="Betaling binnen 30 werkdagen na ontvangst van de factuur",
         label_en="Payment within 30 working days of receiving the invoice",
     ),

@@ -70,88 +70,74 @@ class Handoff:
 
 _REASON = " Toelichting: {reason}"
 
+
+def _step(event: str, notify: Party, what: str, body_nl: str) -> Handoff:
+    """The hand-off of a trajectory step: its title names the step, the product and the
+    trajectory."""
+    return Handoff(event, notify, what + ": {product} (traject {trajectory})", body_nl)
+
+
 # fmt: off
 _ROWS: tuple[Handoff, ...] = (
     # --- Ordering (R-TRJ-1) ----------------------------------------------------------------
-    Handoff(ORDER, Party.PROVIDER,
-            "Nieuwe opdracht: {product} (traject {trajectory})",
-            "De klantmanager heeft {product} besteld voor {client}. Bekijk de opdracht; de "
-            "intake moet binnen 14 dagen na de aanmelding gehouden zijn."),
-    Handoff(Action.SUBMIT_QUOTE, Party.CASE_MANAGER,
-            "Offerte ontvangen: {product} (traject {trajectory})",
-            "{provider} heeft een offerte ingediend voor {client}. Keur de offerte goed of "
-            "wijs hem af."),
-    Handoff(Action.APPROVE_QUOTE, Party.PROVIDER,
-            "Offerte goedgekeurd: {product} (traject {trajectory})",
-            "De klantmanager heeft uw offerte voor {client} goedgekeurd. Plan de intake."),
-    Handoff(Action.REJECT_QUOTE, Party.PROVIDER,
-            "Offerte afgewezen: {product} (traject {trajectory})",
-            "De klantmanager heeft uw offerte voor {client} afgewezen." + _REASON),
-    Handoff(REVISED_QUOTE_SUBMITTED, Party.CASE_MANAGER,
-            "Herziene offerte ontvangen: {product} (traject {trajectory})",
-            "{provider} heeft een herziene offerte ingediend voor {client}. Keur de herziene "
-            "offerte goed of wijs hem af."),
-    Handoff(REVISED_QUOTE_APPROVED, Party.PROVIDER,
-            "Herziene offerte goedgekeurd: {product} (traject {trajectory})",
-            "De klantmanager heeft uw herziene offerte voor {client} goedgekeurd. Openstaande "
-            "facturen van dit traject zijn opnieuw gecontroleerd."),
-    Handoff(REVISED_QUOTE_REJECTED, Party.PROVIDER,
-            "Herziene offerte afgewezen: {product} (traject {trajectory})",
-            "De klantmanager heeft uw herziene offerte voor {client} afgewezen; de eerder "
-            "goedgekeurde offerte blijft gelden." + _REASON),
+    _step(ORDER, Party.PROVIDER, "Nieuwe opdracht",
+          "De klantmanager heeft {product} besteld voor {client}. Bekijk de opdracht; de "
+          "intake moet binnen 14 dagen na de aanmelding gehouden zijn."),
+    _step(Action.SUBMIT_QUOTE, Party.CASE_MANAGER, "Offerte ontvangen",
+          "{provider} heeft een offerte ingediend voor {client}. Keur de offerte goed of "
+          "wijs hem af."),
+    _step(Action.APPROVE_QUOTE, Party.PROVIDER, "Offerte goedgekeurd",
+          "De klantmanager heeft uw offerte voor {client} goedgekeurd. Plan de intake."),
+    _step(Action.REJECT_QUOTE, Party.PROVIDER, "Offerte afgewezen",
+          "De klantmanager heeft uw offerte voor {client} afgewezen." + _REASON),
+    _step(REVISED_QUOTE_SUBMITTED, Party.CASE_MANAGER, "Herziene offerte ontvangen",
+          "{provider} heeft een herziene offerte ingediend voor {client}. Keur de herziene "
+          "offerte goed of wijs hem af."),
+    _step(REVISED_QUOTE_APPROVED, Party.PROVIDER, "Herziene offerte goedgekeurd",
+          "De klantmanager heeft uw herziene offerte voor {client} goedgekeurd. Openstaande "
+          "facturen van dit traject zijn opnieuw gecontroleerd."),
+    _step(REVISED_QUOTE_REJECTED, Party.PROVIDER, "Herziene offerte afgewezen",
+          "De klantmanager heeft uw herziene offerte voor {client} afgewezen; de eerder "
+          "goedgekeurde offerte blijft gelden." + _REASON),
     # --- Plan of approach (R-TRJ-2) --------------------------------------------------------
-    Handoff(Action.SUBMIT_PLAN, Party.CASE_MANAGER,
-            "Plan van aanpak ontvangen: {product} (traject {trajectory})",
-            "{provider} heeft het plan van aanpak voor {client} ingediend. Keur het goed of "
-            "stuur het terug."),
-    Handoff(Action.APPROVE_PLAN, Party.PROVIDER,
-            "Plan van aanpak goedgekeurd: {product} (traject {trajectory})",
-            "De klantmanager heeft het plan van aanpak voor {client} goedgekeurd. Start de "
-            "voorziening binnen 7 dagen."),
-    Handoff(Action.RETURN_PLAN, Party.PROVIDER,
-            "Plan van aanpak teruggestuurd: {product} (traject {trajectory})",
-            "De klantmanager heeft het plan van aanpak voor {client} teruggestuurd. Pas het "
-            "aan en dien het opnieuw in." + _REASON),
+    _step(Action.SUBMIT_PLAN, Party.CASE_MANAGER, "Plan van aanpak ontvangen",
+          "{provider} heeft het plan van aanpak voor {client} ingediend. Keur het goed of "
+          "stuur het terug."),
+    _step(Action.APPROVE_PLAN, Party.PROVIDER, "Plan van aanpak goedgekeurd",
+          "De klantmanager heeft het plan van aanpak voor {client} goedgekeurd. Start de "
+          "voorziening binnen 7 dagen."),
+    _step(Action.RETURN_PLAN, Party.PROVIDER, "Plan van aanpak teruggestuurd",
+          "De klantmanager heeft het plan van aanpak voor {client} teruggestuurd. Pas het "
+          "aan en dien het opnieuw in." + _REASON),
     # --- Extension and return (R-TRJ-2, R-TRJ-5) -----------------------------------------
-    Handoff(Action.REQUEST_EXTENSION, Party.CASE_MANAGER,
-            "Verlenging aangevraagd: {product} (traject {trajectory})",
-            "{provider} vraagt verlenging aan voor {client}. Beslis over de verlenging."
-            + _REASON),
-    Handoff(Action.APPROVE_EXTENSION, Party.PROVIDER,
-            "Verlenging goedgekeurd: {product} (traject {trajectory})",
-            "De klantmanager heeft de verlenging voor {client} goedgekeurd."),
-    Handoff(Action.REFUSE_EXTENSION, Party.PROVIDER,
-            "Verlenging geweigerd: {product} (traject {trajectory})",
-            "De klantmanager heeft de verlenging voor {client} geweigerd." + _REASON),
-    Handoff(Action.REQUEST_RETURN, Party.CASE_MANAGER,
-            "Terugmelding aangevraagd: {product} (traject {trajectory})",
-            "{provider} wil {client} terugmelden. Geef akkoord of weiger." + _REASON),
-    Handoff(Action.APPROVE_RETURN, Party.PROVIDER,
-            "Terugmelding akkoord: {product} (traject {trajectory})",
-            "De klantmanager gaat akkoord met de terugmelding van {client}. Lever de "
-            "eindrapportage binnen 14 dagen."),
-    Handoff(Action.REFUSE_RETURN, Party.PROVIDER,
-            "Terugmelding geweigerd: {product} (traject {trajectory})",
-            "De klantmanager weigert de terugmelding van {client}; het traject loopt door."
-            + _REASON),
+    _step(Action.REQUEST_EXTENSION, Party.CASE_MANAGER, "Verlenging aangevraagd",
+          "{provider} vraagt verlenging aan voor {client}. Beslis over de verlenging."
+          + _REASON),
+    _step(Action.APPROVE_EXTENSION, Party.PROVIDER, "Verlenging goedgekeurd",
+          "De klantmanager heeft de verlenging voor {client} goedgekeurd."),
+    _step(Action.REFUSE_EXTENSION, Party.PROVIDER, "Verlenging geweigerd",
+          "De klantmanager heeft de verlenging voor {client} geweigerd." + _REASON),
+    _step(Action.REQUEST_RETURN, Party.CASE_MANAGER, "Terugmelding aangevraagd",
+          "{provider} wil {client} terugmelden. Geef akkoord of weiger." + _REASON),
+    _step(Action.APPROVE_RETURN, Party.PROVIDER, "Terugmelding akkoord",
+          "De klantmanager gaat akkoord met de terugmelding van {client}. Lever de "
+          "eindrapportage binnen 14 dagen."),
+    _step(Action.REFUSE_RETURN, Party.PROVIDER, "Terugmelding geweigerd",
+          "De klantmanager weigert de terugmelding van {client}; het traject loopt door."
+          + _REASON),
     # --- The end (R-TRJ-2, R-TRJ-6): either side may record it; the other side is told ----
-    Handoff(Action.COMPLETE, Party.OTHER,
-            "Traject afgerond: {product} (traject {trajectory})",
-            "Het traject van {client} is afgerond. De eindrapportage is binnen 14 dagen na "
-            "het einde nodig."),
-    Handoff(Action.TERMINATE_EARLY, Party.OTHER,
-            "Traject voortijdig beëindigd: {product} (traject {trajectory})",
-            "Het traject van {client} is voortijdig beëindigd. De eindrapportage is binnen "
-            "14 dagen na het einde nodig." + _REASON),
-    Handoff(Action.NOT_STARTED_AFTER_KLIKGESPREK, Party.OTHER,
-            "Niet gestart na klikgesprek: {product} (traject {trajectory})",
-            "{client} start niet na het klikgesprek; het traject is beëindigd." + _REASON),
-    Handoff(Action.NOT_STARTED_AFTER_INTAKE, Party.OTHER,
-            "Niet gestart na intake: {product} (traject {trajectory})",
-            "{client} start niet na de intake; het traject is beëindigd." + _REASON),
-    Handoff(Action.RECEIVE_FINAL_REPORT, Party.OTHER,
-            "Eindrapportage ontvangen: {product} (traject {trajectory})",
-            "De eindrapportage voor {client} is vastgelegd. Plan de warme overdracht."),
+    _step(Action.COMPLETE, Party.OTHER, "Traject afgerond",
+          "Het traject van {client} is afgerond. De eindrapportage is binnen 14 dagen na "
+          "het einde nodig."),
+    _step(Action.TERMINATE_EARLY, Party.OTHER, "Traject voortijdig beëindigd",
+          "Het traject van {client} is voortijdig beëindigd. De eindrapportage is binnen "
+          "14 dagen na het einde nodig." + _REASON),
+    _step(Action.NOT_STARTED_AFTER_KLIKGESPREK, Party.OTHER, "Niet gestart na klikgesprek",
+          "{client} start niet na het klikgesprek; het traject is beëindigd." + _REASON),
+    _step(Action.NOT_STARTED_AFTER_INTAKE, Party.OTHER, "Niet gestart na intake",
+          "{client} start niet na de intake; het traject is beëindigd." + _REASON),
+    _step(Action.RECEIVE_FINAL_REPORT, Party.OTHER, "Eindrapportage ontvangen",
+          "De eindrapportage voor {client} is vastgelegd. Plan de warme overdracht."),
     # --- Invoices (R-BILL-2): the finance decision goes to the provider -------------------
     Handoff(INVOICE_APPROVED, Party.PROVIDER,
             "Factuur {invoice} goedgekeurd",

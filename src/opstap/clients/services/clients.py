@@ -5,6 +5,7 @@ login, starting an import, a case manager's unit.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -113,16 +114,28 @@ def client_create(
         actor=actor,
         occurred_at=now,
     )
+    _audit_client(actor, client, AuditAction.CREATE, "Klant inschrijven")
+    return client
+
+
+def _audit_client(
+    actor: Actor,
+    client: Client,
+    action: AuditAction,
+    purpose: str,
+    changes: Mapping[str, Any] | None = None,
+) -> None:
+    """One audit record of a change to the client's own data (R-SEC-2)."""
     audit_log(
-        action=AuditAction.CREATE,
+        action=action,
         actor=actor,
         object_type="client",
         object_id=client.pk,
         client_id=client.pk,
-        organisation_id=organisation.pk,
-        purpose="Klant inschrijven",
+        organisation_id=client.organisation_id,
+        purpose=purpose,
+        changes=changes,
     )
-    return client
 
 
 def _jsonable(value: Any) -> Any:
@@ -165,16 +178,7 @@ def client_update(*, actor: Actor, client: Client, **changes: Any) -> Client:
         data={"fields": sorted(diff)}
         | ({"hour_restriction": diff["hour_restriction"]} if "hour_restriction" in diff else {}),
     )
-    audit_log(
-        action=AuditAction.UPDATE,
-        actor=actor,
-        object_type="client",
-        object_id=client.pk,
-        client_id=client.pk,
-        organisation_id=client.organisation_id,
-        purpose="Klantgegevens wijzigen",
-        changes=diff,
-    )
+    _audit_client(actor, client, AuditAction.UPDATE, "Klantgegevens wijzigen", changes=diff)
     return client
 
 
@@ -305,14 +309,11 @@ def client_change_ladder_step(
             "growth_after": implications.growth_after,
         },
     )
-    audit_log(
-        action=AuditAction.UPDATE,
-        actor=actor,
-        object_type="client",
-        object_id=client.pk,
-        client_id=client.pk,
-        organisation_id=client.organisation_id,
-        purpose="Trede wijzigen",
+    _audit_client(
+        actor,
+        client,
+        AuditAction.UPDATE,
+        "Trede wijzigen",
         changes={
             "ladder_step": {"old": old_values["ladder_step"], "new": change.step},
             "ladder_sub_status": {"old": old_values["ladder_sub_status"], "new": change.sub_status},
@@ -351,14 +352,11 @@ def client_handover(
         note=note,
         data={"from_case_manager": old_id, "to_case_manager": new_case_manager.pk},
     )
-    audit_log(
-        action=AuditAction.UPDATE,
-        actor=actor,
-        object_type="client",
-        object_id=client.pk,
-        client_id=client.pk,
-        organisation_id=client.organisation_id,
-        purpose="Overdracht klantmanager",
+    _audit_client(
+        actor,
+        client,
+        AuditAction.UPDATE,
+        "Overdracht klantmanager",
         changes={"case_manager": {"old": old_id, "new": new_case_manager.pk}},
     )
     return event

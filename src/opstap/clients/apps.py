@@ -1,17 +1,15 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from opstap.core import app_config
 
-class ClientsConfig(AppConfig):
+
+class ClientsConfig(app_config.RegisteringAppConfig):
     name = "opstap.clients"
     verbose_name = _("Klanten")
+    registers = ("access", "anonymisers", "home")
 
     def ready(self) -> None:
-        from . import (  # noqa: F401  (registers scope policies and home panel)
-            access,
-            anonymisers,
-            home,
-        )
+        super().ready()
         from .models import Client
         from .selectors import CLIENT_COUNTS
 

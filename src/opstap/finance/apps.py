@@ -1,10 +1,9 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from opstap.core import app_config
 
-class FinanceConfig(AppConfig):
+
+class FinanceConfig(app_config.RegisteringAppConfig):
     name = "opstap.finance"
     verbose_name = _("Financiële modellen")
-
-    def ready(self) -> None:
-        from . import access, home  # noqa: F401  (registers scope policies and home panel)
+    registers = ("access", "home")

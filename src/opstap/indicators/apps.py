@@ -1,10 +1,9 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from opstap.core import app_config
 
-class IndicatorsConfig(AppConfig):
+
+class IndicatorsConfig(app_config.RegisteringAppConfig):
     name = "opstap.indicators"
     verbose_name = _("Prestatie-indicatoren")
-
-    def ready(self) -> None:
-        from . import access  # noqa: F401  (registers the scope policy)
+    registers = ("access",)

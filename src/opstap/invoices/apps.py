@@ -1,19 +1,17 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from opstap.core import app_config
 
-class InvoicesConfig(AppConfig):
+
+class InvoicesConfig(app_config.RegisteringAppConfig):
     name = "opstap.invoices"
     verbose_name = _("Facturen")
+    registers = ("access", "anonymisers", "home")
 
     def ready(self) -> None:
+        super().ready()
         from opstap.trajectories.services import price_terms_changed
 
-        from . import (  # noqa: F401  (scope policies and home panel)
-            access,
-            anonymisers,
-            home,
-        )
         from .services import on_price_terms_changed
 
         # New price terms (an approved (revised) quote): open invoices are checked again.

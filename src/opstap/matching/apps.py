@@ -1,15 +1,9 @@
-from django.apps import AppConfig
+from opstap.core import app_config
 
 
-class MatchingConfig(AppConfig):
+class MatchingConfig(app_config.RegisteringAppConfig):
     name = "opstap.matching"
     label = "matching"
     verbose_name = "Matching (werkgevers, vacatures, passend werk)"
+    registers = ("access", "anonymisers", "home")
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self) -> None:
-        from . import (  # noqa: F401  (registers scopes, panels, registries)
-            access,
-            anonymisers,
-            home,
-        )

@@ -1,10 +1,9 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from opstap.core import app_config
 
-class NotificationsConfig(AppConfig):
+
+class NotificationsConfig(app_config.RegisteringAppConfig):
     name = "opstap.notifications"
     verbose_name = _("Meldingen")
-
-    def ready(self) -> None:
-        from . import access, home  # noqa: F401  (scope policy and home panel)
+    registers = ("access", "home")

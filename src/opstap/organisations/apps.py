@@ -1,10 +1,9 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from opstap.core import app_config
 
-class OrganisationsConfig(AppConfig):
+
+class OrganisationsConfig(app_config.RegisteringAppConfig):
     name = "opstap.organisations"
     verbose_name = _("Organisaties en gemeenten")
-
-    def ready(self) -> None:
-        from . import access  # noqa: F401  (registers the scope policies)
+    registers = ("access",)

@@ -1,13 +1,9 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from opstap.core import app_config
 
-class PortalConfig(AppConfig):
+
+class PortalConfig(app_config.RegisteringAppConfig):
     name = "opstap.portal"
     verbose_name = _("Klantportaal")
-
-    def ready(self) -> None:
-        from . import (
-            access,  # noqa: F401  (scope policy)
-            anonymisers,  # noqa: F401  (what retention anonymises, R-SEC-4)
-        )
+    registers = ("access", "anonymisers")

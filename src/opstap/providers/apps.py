@@ -1,15 +1,9 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from opstap.core import app_config
 
-class ProvidersConfig(AppConfig):
+
+class ProvidersConfig(app_config.RegisteringAppConfig):
     name = "opstap.providers"
     verbose_name = _("Aanbieders")
-
-    def ready(self) -> None:
-        # Registers the scope policies and the contract manager's start-page panels.
-        from . import (  # noqa: F401
-            access,
-            anonymisers,
-            home,
-        )
+    registers = ("access", "anonymisers", "home")

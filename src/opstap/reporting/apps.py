@@ -1,11 +1,10 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from opstap.core import app_config
 
-class ReportingConfig(AppConfig):
+
+class ReportingConfig(app_config.RegisteringAppConfig):
     name = "opstap.reporting"
     label = "reporting"
     verbose_name = _("Rapportages (CBS)")
-
-    def ready(self) -> None:
-        from . import access  # noqa: F401  (scope policy)
+    registers = ("access",)

@@ -1,11 +1,10 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from opstap.core import app_config
 
-class RetentionConfig(AppConfig):
+
+class RetentionConfig(app_config.RegisteringAppConfig):
     name = "opstap.retention"
     label = "retention"
     verbose_name = _("Bewaartermijnen")
-
-    def ready(self) -> None:
-        from . import access  # noqa: F401  (scope policies)
+    registers = ("access",)

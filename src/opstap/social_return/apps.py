@@ -1,14 +1,9 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from opstap.core import app_config
 
-class SocialReturnConfig(AppConfig):
+
+class SocialReturnConfig(app_config.RegisteringAppConfig):
     name = "opstap.social_return"
     verbose_name = _("Social return")
-
-    def ready(self) -> None:
-        from . import (  # noqa: F401  (scope policies, home panel, what retention anonymises)
-            access,
-            anonymisers,
-            home,
-        )
+    registers = ("access", "anonymisers", "home")

@@ -1,17 +1,15 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from opstap.core import app_config
 
-class TrajectoriesConfig(AppConfig):
+
+class TrajectoriesConfig(app_config.RegisteringAppConfig):
     name = "opstap.trajectories"
     verbose_name = _("Trajecten")
+    registers = ("access", "anonymisers", "home")
 
     def ready(self) -> None:
-        from . import (  # noqa: F401  (scope policies and home panel)
-            access,
-            anonymisers,
-            home,
-        )
+        super().ready()
         from .models import Trajectory
         from .selectors import TRAJECTORY_COUNTS
 

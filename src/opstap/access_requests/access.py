@@ -9,19 +9,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 
 from opstap.clients.models import Client
 from opstap.core.access import register_scope, scoped
+from opstap.core.actor import Actor
 from opstap.core.roles import Perm
 
 from .models import AccessRequest
 
 
 @register_scope(AccessRequest)
-def access_request_scope(user: Any, qs: QuerySet[AccessRequest]) -> QuerySet[AccessRequest]:
+def access_request_scope(user: Actor, qs: QuerySet[AccessRequest]) -> QuerySet[AccessRequest]:
     if not (
         user.has_opstap_perm(Perm.ACCESS_REQUEST_HANDLE) or user.has_opstap_perm(Perm.PORTAL_VIEW)
     ):

@@ -6,13 +6,15 @@ from typing import Any
 
 from django.http import FileResponse
 
+from opstap.core.actor import Actor
+
 from . import services
 from .models import AccessRequest
 from .workflow import Action, IllegalTransitionError
 
 
 def export_response(
-    *, actor: Any, access_request: AccessRequest, http_request: Any
+    *, actor: Actor, access_request: AccessRequest, http_request: Any
 ) -> FileResponse | None:
     """Record the download (the workflow step, audited as an export) and open the ZIP; None
     when there is nothing to download (not ready, expired, or the step is refused)."""

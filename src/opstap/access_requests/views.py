@@ -110,7 +110,7 @@ def _retry(request: HttpRequest, pk: int, *, portal: bool) -> HttpResponse:
 
 def _download(request: HttpRequest, pk: int) -> FileResponse:
     response = export_response(
-        actor=request.user, access_request=_request_for(request, pk), http_request=request
+        actor=actor_of(request), access_request=_request_for(request, pk), http_request=request
     )
     if response is None:
         raise Http404

@@ -107,7 +107,7 @@ def support_consent_set(*, actor: Actor, user: User, allow: bool) -> User:
     return user
 
 
-def impersonation_target(real_user: Any, state: Any) -> User | None:
+def impersonation_target(real_user: Actor, state: Any) -> User | None:
     """The user being impersonated, re-checked on every request (None when no longer valid)."""
     try:
         target = User.objects.select_related("organisation").get(pk=int(state["user_id"]))

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
 
 from django.contrib.auth import logout
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -19,6 +19,7 @@ from django.utils.http import urlencode
 
 from opstap.audit.models import AuditAction
 from opstap.audit.services import RealActor, acting_as, audit_log
+from opstap.core.actor import Actor
 
 from .impersonation import impersonation_target
 from .session_policy import (
@@ -57,7 +58,7 @@ def _problem(status: int, title: str, detail: str, request: HttpRequest) -> Http
     return problem_response(status, title, detail, instance=request.path)
 
 
-def _is_verified(user: Any) -> bool:
+def _is_verified(user: Actor) -> bool:
     is_verified = getattr(user, "is_verified", None)
     return bool(is_verified()) if callable(is_verified) else False
 
@@ -67,9 +68,10 @@ class SessionPolicyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user: Any = request.user
-        if not user.is_authenticated:
+        viewer = request.user
+        if isinstance(viewer, AnonymousUser) or not viewer.is_authenticated:
             return self.get_response(request)
+        user: Actor = viewer
 
         # 1. Idle timeout, server-side, per role (of the real user when impersonating).
         idle = request.session.get(IDLE_SECONDS)  # fixed at login: no query per request

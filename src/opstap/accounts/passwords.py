@@ -5,10 +5,11 @@ symbols ('Welkom2026!!!', 'Wachtwoord123', 'Password1234') is as weak as the wor
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from django.contrib.auth.password_validation import CommonPasswordValidator
 from django.core.exceptions import ValidationError
+
+from opstap.core.actor import Actor
 
 #: Words Dutch users (and attackers' Dutch lists) pick first.
 DUTCH_COMMON = frozenset(
@@ -38,7 +39,7 @@ class CommonWordPasswordValidator:
                 return letters[:size]
         return letters
 
-    def validate(self, password: str, user: Any = None) -> None:
+    def validate(self, password: str, user: Actor | None = None) -> None:
         core = self._core(password)
         if len(core) < 4 or core in DUTCH_COMMON or core in self._common:
             raise ValidationError(

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log
+from opstap.core.actor import Actor
 
 from .models import User
 from .session_policy import (
@@ -52,7 +53,7 @@ def on_login(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any
 
 
 @receiver(user_logged_out, dispatch_uid="opstap_audit_logout")
-def on_logout(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+def on_logout(sender: Any, request: HttpRequest | None, user: Actor | None, **kwargs: Any) -> None:
     if user is None or not getattr(user, "is_authenticated", False):
         return
     actor = getattr(request, "real_user", None) or user

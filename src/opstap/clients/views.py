@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -21,7 +22,7 @@ from django.views.decorators.http import require_POST
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log, audit_records_for_request
 from opstap.core.access import get_object_for_user, permission_required, scoped
-from opstap.core.actor import actor_of
+from opstap.core.actor import Actor, actor_of
 from opstap.core.background import run_in_background
 from opstap.core.errors import DomainError
 from opstap.core.forms import add_domain_error, service_action
@@ -99,7 +100,7 @@ def audit_clients_shown(
     )
 
 
-def _filters_from(form: CaseloadFilterForm, user: Any) -> selectors.CaseloadFilters:
+def _filters_from(form: CaseloadFilterForm, user: Actor) -> selectors.CaseloadFilters:
     data = form.cleaned_data if form.is_valid() else {}
     cm = data.get("klantmanager") or ""
     case_manager: int | None = None
@@ -121,7 +122,7 @@ def _filters_from(form: CaseloadFilterForm, user: Any) -> selectors.CaseloadFilt
 
 
 def _rows(request: HttpRequest, clients: list[Client]) -> list[dict[str, Any]]:
-    user: Any = request.user
+    user = actor_of(request)
     derive = selectors.DerivedResolver(
         organisation_id=user.organisation_id, on=timezone.localdate()
     )
@@ -164,8 +165,9 @@ def _chart(counts: list[dict[str, Any]]) -> dict[str, Any]:
 @permission_required(Perm.CLIENT_VIEW)
 def caseload(request: HttpRequest) -> HttpResponse:
     """'Mijn caseload': filterable, sortable, paginated; every client shown is audited."""
-    user: Any = request.user
-    municipalities = list(municipalities_of(user.organisation_id))
+    user = actor_of(request)
+    org_id = user.organisation_id
+    municipalities = list(municipalities_of(org_id)) if org_id is not None else []
     case_managers = list(_case_managers(user.organisation_id))
     params = request.GET.copy()
     if "klantmanager" not in params and user.has_role(RoleCode.CASE_MANAGER):
@@ -250,7 +252,7 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
     """The client dossier with its timeline; a case manager who just received the client
     sees the handover note, open agreements and recent events first (R-CLI-3)."""
     client = _client_for(request, pk)
-    user: Any = request.user
+    user = actor_of(request)
     audit_log(
         action=AuditAction.READ,
         request=request,
@@ -351,7 +353,7 @@ def ladder_change(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(Perm.CLIENT_CHANGE)
 def handover(request: HttpRequest, pk: int) -> HttpResponse:
     client = _client_for(request, pk)
-    user: Any = request.user
+    user = actor_of(request)
     form = HandoverForm(
         request.POST or None,
         organisation_id=user.organisation_id,
@@ -378,7 +380,7 @@ def income_coach_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Assign an income coach to the client (R-SEC-1): the coach sees the dossier while
     the assignment runs. The client's case manager or a team lead only (service)."""
     client = _client_for(request, pk)
-    user: Any = request.user
+    user = actor_of(request)
     form = IncomeCoachAssignForm(
         request.POST or None,
         organisation_id=user.organisation_id,
@@ -496,7 +498,7 @@ def store_upload(uploaded: Any) -> Path:
 
 @permission_required(Perm.CLIENT_IMPORT)
 def import_start(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
+    user = actor_of(request)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         uploaded = form.cleaned_data["file"]
@@ -669,8 +671,11 @@ def _snapshot(form: ClientRegisterForm) -> tuple[dict[str, str] | None, list[str
 @permission_required(Perm.CLIENT_CHANGE)
 def register(request: HttpRequest) -> HttpResponse:
     """Register a client; the BRP fills the personal data on request (R-INT-3)."""
-    user: Any = request.user
-    organisation_id = user.organisation_id
+    user = actor_of(request)
+    organisation = user.organisation
+    if organisation is None:  # nobody to register for: 403 rather than a failing save
+        raise PermissionDenied
+    organisation_id: int = organisation.pk
     diffs: list[dict[str, str]] = []
     warning = ""
     prefilled = False
@@ -692,7 +697,7 @@ def register(request: HttpRequest) -> HttpResponse:
             try:
                 client = services.client_register(
                     actor=actor_of(request),
-                    organisation=user.organisation,
+                    organisation=organisation,
                     brp_values=brp_values,
                     differences_shown=shown,
                     bsn=data["bsn"],

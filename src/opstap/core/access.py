@@ -31,6 +31,8 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from .actor import Actor, Viewer, active_actor
+
 # --- Denied reads (R-SEC-2, issue 19) ---------------------------------------------------------
 # A read that the scope or the permission refused is recorded by whoever listens (the audit
 # app registers `audit.services.audit_denied_read` in its AppConfig.ready); the core itself
@@ -53,7 +55,7 @@ def set_current_request(request: Any) -> Token[Any]:
 
 
 def denied_read(
-    user: Any, *, object_type: str, object_id: object = "", request: Any = None
+    user: Viewer, *, object_type: str, object_id: object = "", request: Any = None
 ) -> None:
     """Report a denied read (an object out of scope, a page or operation without the
     permission) to the listeners. Only for signed-in users: an anonymous visitor is sent to
@@ -68,7 +70,7 @@ def denied_read(
 M = TypeVar("M", bound=models.Model)
 V = TypeVar("V", bound=Callable[..., Any])
 RV = TypeVar("RV", bound=Callable[..., HttpResponseBase])
-ScopePolicy = Callable[[Any, QuerySet[Any]], QuerySet[Any]]
+ScopePolicy = Callable[[Actor, QuerySet[Any]], QuerySet[Any]]
 
 _POLICIES: dict[type[models.Model], ScopePolicy] = {}
 
@@ -87,7 +89,7 @@ def registered_models() -> list[type[models.Model]]:
     return list(_POLICIES)
 
 
-def _organisation_filter(user: Any, qs: QuerySet[M]) -> QuerySet[M]:
+def _organisation_filter(user: Actor, qs: QuerySet[M]) -> QuerySet[M]:
     field_names = {f.name for f in qs.model._meta.get_fields()}
     if "organisation" not in field_names:
         return qs
@@ -97,19 +99,20 @@ def _organisation_filter(user: Any, qs: QuerySet[M]) -> QuerySet[M]:
     return qs.filter(organisation_id=org_id)
 
 
-def scoped(user: Any, qs: QuerySet[M]) -> QuerySet[M]:
+def scoped(user: Viewer, qs: QuerySet[M]) -> QuerySet[M]:
     """The rows of `qs` this user may see: organisation first, then the model's policy."""
-    if user is None or not user.is_authenticated or not user.is_active:
+    actor = active_actor(user)
+    if actor is None:
         return qs.none()
     policy = _POLICIES.get(qs.model)
     if policy is None:
         raise ImproperlyConfigured(
             f"No access policy registered for {qs.model.__name__}; use @register_scope."
         )
-    return policy(user, _organisation_filter(user, qs))
+    return policy(actor, _organisation_filter(actor, qs))
 
 
-def get_object_for_user(user: Any, qs: QuerySet[M], **lookup: Any) -> M:
+def get_object_for_user(user: Viewer, qs: QuerySet[M], **lookup: Any) -> M:
     """Fetch one object the user may see, or raise Http404 (also when it does not exist)."""
     try:
         return scoped(user, qs).get(**lookup)
@@ -118,7 +121,7 @@ def get_object_for_user(user: Any, qs: QuerySet[M], **lookup: Any) -> M:
         raise Http404 from exc
 
 
-def _report_if_exists(user: Any, qs: QuerySet[Any], lookup: dict[str, Any]) -> None:
+def _report_if_exists(user: Viewer, qs: QuerySet[Any], lookup: dict[str, Any]) -> None:
     """A 404 for an object that exists is a denied read (recorded); one for an object that
     does not exist is not. One extra query, on the refusal path only."""
     try:
@@ -130,25 +133,21 @@ def _report_if_exists(user: Any, qs: QuerySet[Any], lookup: dict[str, Any]) -> N
         denied_read(user, object_type=qs.model._meta.model_name or "", object_id=object_id)
 
 
-def scoped_count(user: Any, qs: QuerySet[Any]) -> int:
+def scoped_count(user: Viewer, qs: QuerySet[Any]) -> int:
     """Counts shown to a user (badges, panels, totals) come from the scoped rows only."""
     return scoped(user, qs).count()
 
 
-def can_see(user: Any, obj: models.Model) -> bool:
+def can_see(user: Viewer, obj: models.Model) -> bool:
     """Whether `obj` is within the user's scope (for links and buttons; fetching still goes
     through `get_object_for_user`)."""
     model = type(obj)
     return scoped(user, model._default_manager.filter(pk=obj.pk)).exists()
 
 
-def check_perm(user: Any, *perms: str) -> bool:
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and user.is_active
-        and all(user.has_opstap_perm(p) for p in perms)
-    )
+def check_perm(user: Viewer, *perms: str) -> bool:
+    actor = active_actor(user)
+    return actor is not None and all(actor.has_opstap_perm(p) for p in perms)
 
 
 def permission_required(*perms: str) -> Callable[[RV], RV]:
@@ -258,7 +257,7 @@ def page_perms(url_name: str, args: tuple[Any, ...] = ()) -> tuple[str, ...] | N
     return tuple(declaration[1])
 
 
-def may_open(user: Any, url_name: str, *args: Any) -> bool:
+def may_open(user: Viewer, url_name: str, *args: Any) -> bool:
     """Whether `user` may open the page named `url_name`: the one answer for navigation and
     for links on pages (issue 14: nobody is offered a link that ends in a 403). It reads the
     view's own declaration, so a link never needs a permission of its own."""

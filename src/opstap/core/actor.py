@@ -11,6 +11,10 @@ A view hands the signed-in user to a service with `actor_of(request)`: `request.
 "user or anonymous", a service wants a user. `SYSTEM` (None) is the actor of work nobody
 started by hand (background compilation, scheduled jobs); functions that accept it say
 `actor: Actor | None`.
+
+`Viewer` is whoever may be looking at data: a user, an anonymous visitor or nobody (`SYSTEM`).
+`core.access` accepts a `Viewer` (anyone but a signed-in, active user sees nothing) and hands
+the scope policies the `Actor` that `active_actor` found.
 """
 
 from __future__ import annotations
@@ -27,9 +31,20 @@ if TYPE_CHECKING:
 else:
     from django.contrib.auth.base_user import AbstractBaseUser as Actor
 
-__all__ = ["SYSTEM", "Actor", "actor_of", "organisation_id_of"]
+__all__ = ["SYSTEM", "Actor", "Viewer", "active_actor", "actor_of", "organisation_id_of"]
 
 SYSTEM = None
+
+Viewer: TypeAlias = Actor | AnonymousUser | None
+
+
+def active_actor(user: Viewer) -> Actor | None:
+    """The user when signed in and active; otherwise None (anonymous, inactive, nobody)."""
+    if user is None or isinstance(user, AnonymousUser):
+        return None
+    if not user.is_authenticated or not user.is_active:
+        return None
+    return user
 
 
 def actor_of(request: Any) -> Actor:

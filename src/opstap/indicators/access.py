@@ -7,11 +7,10 @@ provider's. Quarterly overview receipts follow the same rule.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 
 from opstap.core.access import register_scope
+from opstap.core.actor import Actor
 from opstap.core.roles import Perm
 from opstap.providers.selectors import is_provider_staff, provider_id_of
 
@@ -20,7 +19,7 @@ from .models import QuarterlyOverview
 
 @register_scope(QuarterlyOverview)
 def quarterly_overview_scope(
-    user: Any, qs: QuerySet[QuarterlyOverview]
+    user: Actor, qs: QuerySet[QuarterlyOverview]
 ) -> QuerySet[QuarterlyOverview]:
     if is_provider_staff(user):
         provider_id = provider_id_of(user)

@@ -21,6 +21,7 @@ from django.db.models import QuerySet
 from opstap.clients.models import Client
 from opstap.clients.selectors import client_scope_q, register_employer_adviser_clients
 from opstap.core.access import register_scope
+from opstap.core.actor import Actor
 from opstap.core.roles import Perm
 
 from .models import (
@@ -40,14 +41,16 @@ from .models import (
 
 
 @register_employer_adviser_clients
-def shared_profile_clients(user: Any) -> QuerySet[Any]:
+def shared_profile_clients(user: Actor) -> QuerySet[Any]:
     """Client ids whose work profile is shared with the WSP (a subquery)."""
+    if user.organisation_id is None:  # no organisation: no clients
+        return WorkProfile.objects.none().values("client_id")
     return WorkProfile.objects.filter(
         organisation_id=user.organisation_id, shared_with_wsp=True
     ).values("client_id")
 
 
-def _vacancy_reader(user: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
+def _vacancy_reader(user: Actor, qs: QuerySet[Any]) -> QuerySet[Any]:
     return qs if user.has_opstap_perm(Perm.VACANCY_VIEW) else qs.none()
 
 
@@ -55,14 +58,14 @@ for _model in (Employer, EmployerLocation, EmployerContact, Vacancy, VacancyEven
     register_scope(_model)(_vacancy_reader)
 
 
-def _client_ids(user: Any) -> QuerySet[Any] | None:
+def _client_ids(user: Actor) -> QuerySet[Any] | None:
     q = client_scope_q(user)
-    if q is None:
+    if q is None or user.organisation_id is None:
         return None
     return Client.objects.filter(organisation_id=user.organisation_id).filter(q).values("pk")
 
 
-def _via_client(user: Any, qs: QuerySet[Any], relation: str = "client") -> QuerySet[Any]:
+def _via_client(user: Actor, qs: QuerySet[Any], relation: str = "client") -> QuerySet[Any]:
     ids = _client_ids(user)
     if ids is None:
         return qs.none()
@@ -70,37 +73,37 @@ def _via_client(user: Any, qs: QuerySet[Any], relation: str = "client") -> Query
 
 
 @register_scope(WorkProfile)
-def work_profile_scope(user: Any, qs: QuerySet[WorkProfile]) -> QuerySet[WorkProfile]:
+def work_profile_scope(user: Actor, qs: QuerySet[WorkProfile]) -> QuerySet[WorkProfile]:
     return _via_client(user, qs)
 
 
 @register_scope(Proposal)
-def proposal_scope(user: Any, qs: QuerySet[Proposal]) -> QuerySet[Proposal]:
+def proposal_scope(user: Actor, qs: QuerySet[Proposal]) -> QuerySet[Proposal]:
     return _via_client(user, qs)
 
 
 @register_scope(ProposalEvent)
-def proposal_event_scope(user: Any, qs: QuerySet[ProposalEvent]) -> QuerySet[ProposalEvent]:
+def proposal_event_scope(user: Actor, qs: QuerySet[ProposalEvent]) -> QuerySet[ProposalEvent]:
     return _via_client(user, qs, "proposal__client")
 
 
 @register_scope(Placement)
-def placement_scope(user: Any, qs: QuerySet[Placement]) -> QuerySet[Placement]:
+def placement_scope(user: Actor, qs: QuerySet[Placement]) -> QuerySet[Placement]:
     return _via_client(user, qs)
 
 
 @register_scope(MatchWeights)
-def weights_scope(user: Any, qs: QuerySet[MatchWeights]) -> QuerySet[MatchWeights]:
+def weights_scope(user: Actor, qs: QuerySet[MatchWeights]) -> QuerySet[MatchWeights]:
     if user.has_opstap_perm(Perm.MATCH_PROPOSE) or user.has_opstap_perm(Perm.ADMIN_CONFIGURE):
         return qs
     return qs.none()
 
 
 @register_scope(Occupation)
-def occupation_scope(user: Any, qs: QuerySet[Occupation]) -> QuerySet[Occupation]:
+def occupation_scope(user: Actor, qs: QuerySet[Occupation]) -> QuerySet[Occupation]:
     return qs
 
 
 @register_scope(Pc4Centroid)
-def pc4_scope(user: Any, qs: QuerySet[Pc4Centroid]) -> QuerySet[Pc4Centroid]:
+def pc4_scope(user: Actor, qs: QuerySet[Pc4Centroid]) -> QuerySet[Pc4Centroid]:
     return qs

@@ -113,7 +113,7 @@ def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     vacancy = get_object_for_user(
         request.user, Vacancy.objects.select_related("employer", "occupation", "location"), pk=pk
     )
-    user: Any = request.user
+    user = actor_of(request)
     can_match = user.has_opstap_perm(Perm.MATCH_PROPOSE)
     candidates = (
         selectors.candidates_for_vacancy(user=user, vacancy=vacancy)
@@ -241,7 +241,7 @@ def employer_create(request: HttpRequest) -> HttpResponse:
 @permission_required(Perm.VACANCY_VIEW)
 def employer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     employer = get_object_for_user(request.user, Employer.objects.all(), pk=pk)
-    user: Any = request.user
+    user = actor_of(request)
     can_manage = user.has_opstap_perm(Perm.VACANCY_MANAGE)
     location_form = LocationForm(request.POST if "location" in request.POST else None)
     contact_form = ContactForm(request.POST if "contact" in request.POST else None)
@@ -296,7 +296,7 @@ def client_matches(request: HttpRequest, pk: int) -> HttpResponse:
     """Passend werk: the work profile, the best open vacancies (explained) and the client's
     proposals. Audited as a read of the client."""
     client = _client(request, pk)
-    user: Any = request.user
+    user = actor_of(request)
     audit_log(
         action=AuditAction.READ,
         request=request,

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 
 from opstap.core.access import register_scope
+from opstap.core.actor import Actor
 
 from .models import Notification
 
 
 @register_scope(Notification)
-def notification_scope(user: Any, qs: QuerySet[Notification]) -> QuerySet[Notification]:
+def notification_scope(user: Actor, qs: QuerySet[Notification]) -> QuerySet[Notification]:
     return qs.filter(recipient=user)

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 
 from opstap.core.access import register_scope
+from opstap.core.actor import Actor
 
 from .models import Municipality
 
 
 @register_scope(Municipality)
-def municipality_scope(user: Any, qs: QuerySet[Municipality]) -> QuerySet[Municipality]:
+def municipality_scope(user: Actor, qs: QuerySet[Municipality]) -> QuerySet[Municipality]:
     # Municipalities are not personal data: everyone in the organisation may see them.
     return qs

@@ -15,6 +15,7 @@ from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log
 from opstap.clients.models import Client
 from opstap.clients.services import client_event_record
+from opstap.core.actor import Actor
 from opstap.documents.services import UploadRefusedError, check_upload
 from opstap.notifications.services import notification_send
 
@@ -30,7 +31,7 @@ class PortalError(Exception):
 
 @transaction.atomic
 def client_upload_submit(
-    *, actor: Any, client: Client, title: str, upload: UploadedFile[Any] | None
+    *, actor: Actor | None, client: Client, title: str, upload: UploadedFile[Any] | None
 ) -> ClientUpload:
     """A resident sends a document to their case manager (R-POR). The one upload rule
     decides (type by content, size); the case manager gets a notification."""

@@ -93,7 +93,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.client_upload_submit(
-                actor=request.user,
+                actor=actor_of(request),
                 client=client,
                 title=form.cleaned_data["title"],
                 upload=form.cleaned_data["file"],
@@ -244,7 +244,7 @@ def travel(request: HttpRequest) -> HttpResponse:
     with the appointments the provider registered as attended (a checkbox, km and costs per
     trip) or another day as dd-mm-jjjj. Each trip is checked against the attendance register
     only, and the decision per trip is shown."""
-    user: Any = request.user
+    user = actor_of(request)
     started = list(
         trajectory_selectors.trajectories_for(user)
         .filter(start_date__isnull=False)

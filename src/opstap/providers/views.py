@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from opstap.accounts.models import User
 from opstap.clients.models import TARGET_GROUP_LABELS_NL, LadderStep
 from opstap.core.access import get_object_for_user, permission_required, public_view
+from opstap.core.actor import Actor
 from opstap.core.forms import form_action, service_action
 from opstap.core.roles import Perm
 from opstap.organisations.selectors import municipalities_of, organisation_by_slug
@@ -62,7 +63,9 @@ def _labels(product: Product) -> dict[str, Any]:
     }
 
 
-def _guide(request: HttpRequest, *, user: Any, organisation_id: int, public: bool) -> HttpResponse:
+def _guide(
+    request: HttpRequest, *, user: Actor | None, organisation_id: int, public: bool
+) -> HttpResponse:
     today = timezone.localdate()
     tiles = list(selectors.work_tiles(today))
     municipalities = list(municipalities_of(organisation_id))
@@ -92,7 +95,7 @@ def _guide(request: HttpRequest, *, user: Any, organisation_id: int, public: boo
             max_price=data.get("max_prijs"),
             max_duration_days=weeks * 7 if weeks else None,
         )
-        if public:
+        if public or user is None:  # the public guide has no user
             qs = selectors.guide_products_public(organisation_id, query, on=today)
         else:
             qs = selectors.guide_products(user, query, on=today)

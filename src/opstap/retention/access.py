@@ -8,12 +8,13 @@ from typing import Any
 from django.db.models import QuerySet
 
 from opstap.core.access import register_scope
+from opstap.core.actor import Actor
 from opstap.core.roles import Perm
 
 from .models import LegalHold, RetentionDone, RetentionRun, RetentionTerm
 
 
-def _managers_only(user: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
+def _managers_only(user: Actor, qs: QuerySet[Any]) -> QuerySet[Any]:
     return qs if user.has_opstap_perm(Perm.RETENTION_MANAGE) else qs.none()
 
 

@@ -19,6 +19,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from opstap.core.access import register_scope
+from opstap.core.actor import Actor
 from opstap.core.roles import Perm
 from opstap.providers.selectors import is_provider_staff, provider_id_of
 
@@ -33,7 +34,7 @@ from .models import (
 )
 
 
-def provider_rows(user: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
+def provider_rows(user: Actor, qs: QuerySet[Any]) -> QuerySet[Any]:
     if is_provider_staff(user):
         provider_id = provider_id_of(user)
         return qs.filter(provider_id=provider_id) if provider_id is not None else qs.none()
@@ -53,10 +54,12 @@ for _model in (
 
 
 @register_scope(BlockPeriod)
-def period_scope(user: Any, qs: QuerySet[BlockPeriod]) -> QuerySet[BlockPeriod]:
+def period_scope(user: Actor, qs: QuerySet[BlockPeriod]) -> QuerySet[BlockPeriod]:
     return qs
 
 
 @register_scope(BuildingBlock)
-def block_scope(user: Any, qs: QuerySet[BuildingBlock]) -> QuerySet[BuildingBlock]:
+def block_scope(user: Actor, qs: QuerySet[BuildingBlock]) -> QuerySet[BuildingBlock]:
+    if user.organisation_id is None:  # no organisation: no blocks
+        return qs.none()
     return qs.filter(period__organisation_id=user.organisation_id)

@@ -344,7 +344,9 @@ def document_share(request: HttpRequest, pk: int, document_pk: int) -> HttpRespo
     )
     shared = request.POST.get("shared") == "1"
     try:
-        services.trajectory_document_share(actor=request.user, document=document, shared=shared)
+        services.trajectory_document_share(
+            actor=actor_of(request), document=document, shared=shared
+        )
     except services.TrajectoryError as exc:
         return _error(request, trajectory, exc.message)
     messages.success(

@@ -121,7 +121,7 @@ class AccessRequestViewSet(
     def download(self, request: Request, pk: str | None = None) -> FileResponse:
         """The export ZIP (404 when it is not ready or has expired); audited as an export."""
         response = export_response(
-            actor=request.user, access_request=self._object(), http_request=request
+            actor=actor_of(request), access_request=self._object(), http_request=request
         )
         if response is None:
             raise NotFound("Er is (nog) geen export om te downloaden.")

@@ -440,7 +440,7 @@ def invoice_reject(*, actor: Actor, invoice: Invoice, reason: str) -> Invoice:
     return invoice
 
 
-def _notify_provider(actor: Any, invoice: Invoice, event: str, reason: str) -> None:
+def _notify_provider(actor: Actor, invoice: Invoice, event: str, reason: str) -> None:
     """The finance decision goes to the provider's staff (hand-off table, once only)."""
     handoff_notify(
         event=event,

@@ -25,7 +25,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from opstap.core.access import HasOpstapPermission, get_object_for_user, scoped
-from opstap.core.actor import actor_of
+from opstap.core.actor import Viewer, actor_of
 from opstap.core.api.viewsets import CallerQuerysetMixin
 from opstap.core.roles import Perm
 from opstap.providers import selectors, services
@@ -106,7 +106,7 @@ def _provider_problem(exc: services.ProviderError) -> ValidationError:
     return ValidationError({field: [ErrorDetail(exc.message, code="invalid")]})
 
 
-def _product_detail(user: Any, pk: int) -> Product:
+def _product_detail(user: Viewer, pk: int) -> Product:
     """One product the user may see (ended ones too), shaped like a row of the list."""
     return get_object_for_user(
         user,

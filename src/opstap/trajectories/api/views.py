@@ -21,7 +21,7 @@ from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log
 from opstap.clients.models import Client
 from opstap.core.access import HasOpstapPermission, get_object_for_user, scoped
-from opstap.core.actor import actor_of
+from opstap.core.actor import Viewer, actor_of
 from opstap.core.api.audited import AuditedReadMixin
 from opstap.core.api.pagination import CachedCountPagination
 from opstap.core.api.viewsets import CallerQuerysetMixin, int_param
@@ -56,7 +56,7 @@ FILTERS = [
 ]
 
 
-def _visible_or_invalid(user: Any, qs: QuerySet[Any], pk: int, *, field: str, noun: str) -> Any:
+def _visible_or_invalid(user: Viewer, qs: QuerySet[Any], pk: int, *, field: str, noun: str) -> Any:
     """The row `pk` of `qs` the user may see, else a validation error on `field` that reads
     the same whether the row is missing or out of scope (R-SEC-1: existence is not leaked)."""
     row: Model | None = scoped(user, qs).filter(pk=pk).first()

@@ -144,7 +144,7 @@ def trajectory_document_submit(
 
 @transaction.atomic
 def trajectory_document_share(
-    *, actor: Any, document: TrajectoryDocument, shared: bool
+    *, actor: Actor, document: TrajectoryDocument, shared: bool
 ) -> TrajectoryDocument:
     """The case manager shares a plan or report with the client in Mijn Opstap (R-POR), or
     stops sharing it. Nothing is shared unless staff choose to (default: not shared)."""

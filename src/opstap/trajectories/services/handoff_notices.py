@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from opstap.core.actor import Actor
 from opstap.core.roles import RoleCode
 from opstap.notifications.services import notification_send
 from opstap.trajectories import handoffs
@@ -23,7 +24,7 @@ def _provider_staff(trajectory: Trajectory) -> list[Any]:
 def handoff_notify(
     *,
     event: str,
-    actor: Any,
+    actor: Actor | None,
     trajectory: Trajectory,
     dedupe_key: str,
     url: str = "",

@@ -56,7 +56,7 @@ def _apply_effects(
     on: dt.date,
     *,
     has_document: bool = False,
-    actor: Any = None,
+    actor: Actor,
 ) -> None:
     """Dates and due dates that follow from a transition (R-TRJ-3, R-TRJ-4)."""
     if action is Action.SUBMIT_QUOTE:

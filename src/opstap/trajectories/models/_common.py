@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from opstap.clients.models import ROTONDE_LABELS_NL
 from opstap.trajectories.workflow import ACTION_LABELS_NL, STATE_LABELS_NL
-
-if TYPE_CHECKING:
-    pass
-
 
 STATE_CHOICES = [(state.value, label) for state, label in STATE_LABELS_NL.items()]
 ACTION_CHOICES = [(action.value, label) for action, label in ACTION_LABELS_NL.items()] + [

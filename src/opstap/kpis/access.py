@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from opstap.core.access import register_scope
+from opstap.core.actor import Actor
 from opstap.core.roles import Perm
 
 from .models import (
@@ -21,7 +22,7 @@ from .models import (
 )
 
 
-def _steering(user: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
+def _steering(user: Actor, qs: QuerySet[Any]) -> QuerySet[Any]:
     if user.has_opstap_perm(Perm.STEERING_VIEW) or user.has_opstap_perm(Perm.ADMIN_CONFIGURE):
         return qs
     return qs.none()
@@ -32,7 +33,7 @@ for _model in (KpiTarget, KpiSettings, SatisfactionSurveyWave, LabourMarketRegio
 
 
 @register_scope(SatisfactionResponse)
-def _own_answers(user: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
+def _own_answers(user: Actor, qs: QuerySet[Any]) -> QuerySet[Any]:
     """A resident sees their own answers; staff see only the aggregates (R-KPI-6, R-PI-1),
     which the selectors compute without rows."""
     if user.has_opstap_perm(Perm.PORTAL_VIEW) and not user.has_opstap_perm(Perm.CLIENT_VIEW):
@@ -41,7 +42,7 @@ def _own_answers(user: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
 
 
 @register_scope(KpiExport)
-def _own_exports(user: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
+def _own_exports(user: Actor, qs: QuerySet[Any]) -> QuerySet[Any]:
     """A KPI report is opened only by the steering reader who asked for it (R-INT-4)."""
     if user.has_opstap_perm(Perm.STEERING_VIEW):
         return qs.filter(created_by_id=user.pk)

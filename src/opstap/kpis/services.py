@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -218,7 +219,7 @@ def open_survey_wave(organisation_id: int, *, on: dt.date) -> SatisfactionSurvey
 @transaction.atomic
 def satisfaction_response_record(
     *,
-    actor: Any,
+    actor: Actor,
     client: Any,
     score: int | str,
     remark: str = "",
@@ -466,7 +467,7 @@ def kpi_facts_rebuild(
     organisation_id: int,
     today: dt.date,
     built_from: dt.date | None = None,
-    progress: Any = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> KpiFactState:
     """Rebuild all facts of one organisation: from January `FACT_YEARS_BACK` years before
     `today`'s year (or `built_from`) through the month after `today`'s, in batches of

@@ -120,6 +120,15 @@ EXCLUDED_MODELS: dict[str, str] = {
         "Interne registratie van een bewaarplicht bij een lopende procedure; de "
         "procedure zelf loopt via de behandelaar, die de klant daarover informeert."
     ),
+    "kpis.KpiClientMonth": (
+        "Afgeleide telgegevens voor de sturingscijfers (dagen met een traject of een "
+        "vastgelegde activiteit); de trajecten en de tijdlijn waaruit ze volgen staan in "
+        "'trajectories' en 'timeline'."
+    ),
+    "kpis.KpiFactQueue": (
+        "Interne wachtrij om de sturingscijfers van een klant bij te werken; bevat alleen het "
+        "klantnummer in de database, geen gegevens over de klant."
+    ),
     "retention.RetentionDone": (
         "Interne vastlegging dat gegevens na hun bewaartermijn zijn geanonimiseerd; bevat "
         "zelf geen gegevens over de klant."

@@ -19,6 +19,7 @@ from opstap.clients import selectors as clients_selectors
 from opstap.clients.models import (
     Client,
 )
+from opstap.core.actor import Viewer, active_actor
 from opstap.kpis import formulas as f
 from opstap.kpis.formulas import KpiCode, KpiKind
 from opstap.kpis.models import KpiFactState, KpiSettings, KpiTarget, LabourMarketRegionProvider
@@ -151,7 +152,7 @@ def base_clients(ctx: KpiContext) -> QuerySet[Client]:
     return qs
 
 
-def small_number_threshold(user: Any, ctx: KpiContext) -> int | None:
+def small_number_threshold(user: Viewer, ctx: KpiContext) -> int | None:
     """The threshold under which counts are suppressed for `user` (issue 19 item 11; see
     `disclosure`), or None when the user may see every client behind the numbers (all
     clients of the selection are within their scope: e.g. a team lead filtered on their own
@@ -163,9 +164,10 @@ def small_number_threshold(user: Any, ctx: KpiContext) -> int | None:
     threshold = int(getattr(settings, "OPSTAP_SMALL_NUMBER_THRESHOLD", DEFAULT_THRESHOLD))
     if threshold <= 1:
         return None
-    if not user.has_opstap_perm("clients.view"):
+    actor = active_actor(user)  # nobody, or an anonymous visitor: suppressed
+    if actor is None or not actor.has_opstap_perm("clients.view"):
         return threshold
-    visible = clients_selectors.clients_for(user).values("pk")
+    visible = clients_selectors.clients_for(actor).values("pk")
     outside = base_clients(ctx).exclude(pk__in=visible).order_by().exists()
     return threshold if outside else None
 

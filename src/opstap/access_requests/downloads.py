@@ -7,6 +7,7 @@ from typing import Any
 from django.http import FileResponse
 
 from opstap.core.actor import Actor
+from opstap.core.downloads import attachment
 
 from . import services
 from .models import AccessRequest
@@ -29,11 +30,8 @@ def export_response(
         )
     except (IllegalTransitionError, services.AccessRequestError):
         return None
-    response = FileResponse(
-        access_request.file.open("rb"),
-        as_attachment=True,
-        filename=(access_request.file.name or "inzage.zip").rsplit("/", 1)[-1],
-        content_type="application/zip",
+    response = attachment(
+        access_request.file, default_name="inzage.zip", content_type="application/zip"
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store"

@@ -19,6 +19,7 @@ from opstap.accounts.models import User
 from opstap.clients.models import TARGET_GROUP_LABELS_NL, LadderStep
 from opstap.core.access import get_object_for_user, permission_required, public_view
 from opstap.core.actor import Actor
+from opstap.core.downloads import attachment
 from opstap.core.forms import form_action, service_action
 from opstap.core.roles import Perm
 from opstap.organisations.selectors import municipalities_of, organisation_by_slug
@@ -225,17 +226,12 @@ def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @permission_required(Perm.PROVIDER_VIEW)
-def evidence_document(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_document(request: HttpRequest, pk: int) -> FileResponse:
     """Private download: only who may see the evidence gets the file (never a media URL)."""
     evidence = get_object_for_user(_user(request), Evidence.objects.all(), pk=pk)
     if not evidence.document:
         raise Http404
-    response: Any = FileResponse(
-        evidence.document.open("rb"),
-        as_attachment=True,
-        filename=(evidence.document.name or "bewijs").rsplit("/", 1)[-1],
-    )
-    return response
+    return attachment(evidence.document, default_name="bewijs")
 
 
 @require_POST

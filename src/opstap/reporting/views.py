@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from opstap.core.access import get_object_for_user, permission_required
 from opstap.core.actor import actor_of
 from opstap.core.background import run_in_background
+from opstap.core.downloads import attachment
 from opstap.core.errors import DomainError
 from opstap.core.forms import add_domain_error
 from opstap.core.roles import Perm
@@ -94,12 +95,7 @@ def _file_response(delivery: SrgDelivery, field: str, content_type: str) -> File
     stored = getattr(delivery, field)
     if not stored:
         raise Http404
-    response = FileResponse(
-        stored.open("rb"),
-        as_attachment=True,
-        filename=stored.name.rsplit("/", 1)[-1],
-        content_type=content_type,
-    )
+    response = attachment(stored, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store"
     return response

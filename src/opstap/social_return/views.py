@@ -21,6 +21,7 @@ from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log, audit_records_for_request
 from opstap.core.access import get_object_for_user, permission_required
 from opstap.core.actor import Actor, actor_of
+from opstap.core.downloads import attachment
 from opstap.core.errors import DomainError
 from opstap.core.forms import add_domain_error, form_action, service_action
 from opstap.core.roles import Perm
@@ -393,7 +394,7 @@ def block_verify(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @permission_required(Perm.SOCIAL_RETURN_VIEW)
-def block_evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
+def block_evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     """Private download of a block's evidence, audited with the client it concerns."""
     user = actor_of(request)
     block = get_object_for_user(user, RealisedBlock.objects.all(), pk=pk)
@@ -407,26 +408,16 @@ def block_evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
         client_id=block.client_id,
         purpose="social return: bewijsstuk",
     )
-    response: Any = FileResponse(
-        block.evidence.open("rb"),
-        as_attachment=True,
-        filename=(block.evidence.name or "bewijs").rsplit("/", 1)[-1],
-    )
-    return response
+    return attachment(block.evidence, default_name="bewijs")
 
 
 @permission_required(Perm.SOCIAL_RETURN_VIEW)
-def plan_document(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_document(request: HttpRequest, pk: int) -> FileResponse:
     user = actor_of(request)
     plan = get_object_for_user(user, SocialReturnPlan.objects.all(), pk=pk)
     if not plan.document:
         raise Http404
-    response: Any = FileResponse(
-        plan.document.open("rb"),
-        as_attachment=True,
-        filename=(plan.document.name or "plan").rsplit("/", 1)[-1],
-    )
-    return response
+    return attachment(plan.document, default_name="plan")
 
 
 @require_POST

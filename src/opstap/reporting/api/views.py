@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from opstap.core.access import HasOpstapPermission, get_object_for_user
 from opstap.core.actor import actor_of
 from opstap.core.api.viewsets import CallerQuerysetMixin
+from opstap.core.downloads import attachment
 from opstap.core.roles import Perm
 from opstap.reporting import selectors, services
 from opstap.reporting.models import SrgDelivery
@@ -65,11 +66,6 @@ class SrgDeliveryViewSet(CallerQuerysetMixin, viewsets.ReadOnlyModelViewSet[SrgD
         if delivery.is_open or not stored:
             raise NotFound("Deze levering is nog niet samengesteld.")
         services.srg_delivery_downloaded(actor=actor, delivery=delivery, what=what)
-        response = FileResponse(
-            stored.open("rb"),
-            as_attachment=True,
-            filename=stored.name.rsplit("/", 1)[-1],
-            content_type=content_type,
-        )
+        response = attachment(stored, content_type=content_type)
         response["Cache-Control"] = "no-store"
         return response

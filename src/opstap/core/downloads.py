@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse
 
-__all__ = ["attachment"]
+__all__ = ["attachment", "uploaded_document"]
 
 
 def attachment(
@@ -19,3 +19,16 @@ def attachment(
         filename=(stored.name or default_name).rsplit("/", 1)[-1],
         content_type=content_type,
     )
+
+
+def uploaded_document(stored: FieldFile, *, file_name: str, content_type: str) -> FileResponse:
+    """An uploaded document as a download under the name and type it was uploaded with
+    (`document`, octet-stream when unknown); the browser may not guess another type."""
+    response = FileResponse(
+        stored.open("rb"),
+        as_attachment=True,
+        filename=file_name or "document",
+        content_type=content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -23,6 +23,7 @@ from opstap.clients import selectors as client_selectors
 from opstap.clients.models import Client
 from opstap.core.access import get_object_for_user, permission_required
 from opstap.core.actor import actor_of
+from opstap.core.downloads import uploaded_document
 from opstap.core.roles import Perm
 from opstap.invoices import selectors as invoice_selectors
 from opstap.invoices import services as invoice_services
@@ -130,14 +131,9 @@ def _download(
         client_id=document.client_id if hasattr(document, "client_id") else None,
         purpose=purpose,
     )
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.file_name or "document",
-        content_type=document.content_type or "application/octet-stream",
+    return uploaded_document(
+        document.file, file_name=document.file_name, content_type=document.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @permission_required(Perm.PORTAL_VIEW)
@@ -180,14 +176,9 @@ def shared_document(request: HttpRequest, pk: int) -> FileResponse:
         client_id=document.trajectory.client_id,
         purpose="klantportaal: gedeeld document",
     )
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.file_name or "document",
-        content_type=document.content_type or "application/octet-stream",
+    return uploaded_document(
+        document.file, file_name=document.file_name, content_type=document.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @permission_required(Perm.PORTAL_VIEW)

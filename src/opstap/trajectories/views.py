@@ -23,6 +23,7 @@ from opstap.clients.models import Client
 from opstap.core.access import get_object_for_user, permission_required, scoped
 from opstap.core.actor import Actor, actor_of
 from opstap.core.counts import CappedCountPaginator
+from opstap.core.downloads import uploaded_document
 from opstap.core.roles import Perm, RoleCode
 from opstap.providers.models import Product, Provider, Tile
 from opstap.providers.selectors import is_provider_staff
@@ -375,14 +376,9 @@ def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileRe
         client_id=trajectory.client_id,
         purpose="Document van traject downloaden",
     )
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.file_name or "document",
-        content_type=document.content_type or "application/octet-stream",
+    return uploaded_document(
+        document.file, file_name=document.file_name, content_type=document.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @permission_required(Perm.TRAJECTORY_ORDER)

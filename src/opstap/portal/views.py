@@ -208,7 +208,7 @@ def survey(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             kpi_services.satisfaction_response_record(
-                actor=request.user,
+                actor=actor_of(request),
                 client=client,
                 trajectory=trajectory,
                 wave=wave,

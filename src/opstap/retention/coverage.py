@@ -20,6 +20,13 @@ KEPT_MODELS: dict[str, str] = {
     "invoices.TravelClaim": (
         "Bedragen en datums van een reiskostendeclaratie; de vrije tekst staat in TravelTrip."
     ),
+    "kpis.KpiClientMonth": (
+        "Afgeleide telgegevens voor de sturingscijfers: bits per dag en een datum, met een "
+        "intern klantnummer (id); geen naam, BSN of vrije tekst."
+    ),
+    "kpis.KpiFactQueue": (
+        "Interne wachtrij met alleen een intern klantnummer (id); wordt na verwerking geleegd."
+    ),
     "retention.LegalHold": (
         "De bewaarplicht zelf: de reden is nodig zolang de procedure loopt en blijft daarna "
         "als verantwoording van het niet-vernietigen."

@@ -5,6 +5,8 @@ way out. Every page: screenshots at 1366 and 320 px, no sideways scrolling, axe 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import override_settings
@@ -29,7 +31,19 @@ PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 
 
 @pytest.fixture
-def resident_world(org, make_user, client_k, order, walk, product3, provider_user_a):  # type: ignore[no-untyped-def]
+def fixed_moment() -> Iterator[None]:
+    """The journey happens on 15 September 2026, while the fixtures' trajectory (started
+    6 May 2026) runs: the appointments three days before and two days after stay inside its
+    planned period on any real date (time moves, as in any browser test)."""
+    import time_machine
+
+    moment = dt.datetime(2026, 9, 15, 10, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
+    with time_machine.travel(moment, tick=True):
+        yield
+
+
+@pytest.fixture
+def resident_world(fixed_moment, org, make_user, client_k, order, walk, product3, provider_user_a):  # type: ignore[no-untyped-def]
     """A resident (Kees Klant) with a running trajectory, one attended appointment three days
     ago, one coming appointment, and an open survey wave."""
     user = make_user(RoleCode.RESIDENT, username="kees")

@@ -2,13 +2,19 @@
 
 Each helper returns exactly the field the apps declared by hand, so the columns, and with them
 the migrations, stay the same: an optional date or moment, an optional amount or number of
-hours, an amount in euros (12 digits, 2 decimals) and a reference to the user who did something."""
+hours, an amount in euros (12 digits, 2 decimals), a reference to another row (many-to-one or
+one-to-one) and a reference to the user who did something.
+
+A reference to a model class keeps its precise type for mypy (the row, or the row or None when
+the column is nullable); a reference by name ("app.Model", to avoid an import cycle) is typed
+`Any`, as django-stubs can resolve such a name only for a field declared in place."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypeVar, overload
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -23,8 +29,12 @@ __all__ = [
     "optional_date",
     "optional_datetime",
     "optional_decimal",
+    "reference",
+    "single_reference",
     "user_reference",
 ]
+
+_M = TypeVar("_M", bound=models.Model)
 
 OptionalDate: TypeAlias = "models.DateField[str | dt.date | Combinable | None, dt.date | None]"
 OptionalDateTime: TypeAlias = (
@@ -35,6 +45,7 @@ OptionalDecimal: TypeAlias = (
 )
 Amount: TypeAlias = "models.DecimalField[str | float | Decimal | Combinable, Decimal]"
 UserReference: TypeAlias = "models.ForeignKey[Any, Any]"
+OnDelete: TypeAlias = Callable[..., None]
 
 
 def optional_date(verbose_name: StrOrPromise, help_text: StrOrPromise = "") -> OptionalDate:
@@ -71,23 +82,136 @@ def amount_field(verbose_name: StrOrPromise, help_text: StrOrPromise = "") -> Am
     return models.DecimalField(verbose_name, max_digits=12, decimal_places=2, help_text=help_text)
 
 
+@overload
+def reference(
+    to: type[_M],
+    verbose_name: StrOrPromise,
+    help_text: StrOrPromise = ...,
+    *,
+    related_name: str,
+    on_delete: OnDelete = ...,
+    null: Literal[False] = ...,
+    blank: bool | None = ...,
+) -> models.ForeignKey[_M, _M]: ...
+@overload
+def reference(
+    to: type[_M],
+    verbose_name: StrOrPromise,
+    help_text: StrOrPromise = ...,
+    *,
+    related_name: str,
+    on_delete: OnDelete = ...,
+    null: Literal[True],
+    blank: bool | None = ...,
+) -> models.ForeignKey[_M | None, _M | None]: ...
+@overload
+def reference(
+    to: str,
+    verbose_name: StrOrPromise,
+    help_text: StrOrPromise = ...,
+    *,
+    related_name: str,
+    on_delete: OnDelete = ...,
+    null: bool = ...,
+    blank: bool | None = ...,
+) -> models.ForeignKey[Any, Any]: ...
+def reference(
+    to: type[models.Model] | str,
+    verbose_name: StrOrPromise,
+    help_text: StrOrPromise = "",
+    *,
+    related_name: str,
+    on_delete: OnDelete = models.PROTECT,
+    null: bool = False,
+    blank: bool | None = None,
+) -> models.ForeignKey[Any, Any]:
+    """A many-to-one reference to another row: protected by default, so that what refers to a
+    row keeps it; `null` makes it optional (and, unless `blank` says otherwise, blank too)."""
+    return models.ForeignKey(
+        to,
+        on_delete=on_delete,
+        related_name=related_name,
+        verbose_name=verbose_name,
+        help_text=help_text,
+        null=null,
+        blank=null if blank is None else blank,
+    )
+
+
+@overload
+def single_reference(
+    to: type[_M],
+    verbose_name: StrOrPromise,
+    help_text: StrOrPromise = ...,
+    *,
+    related_name: str,
+    on_delete: OnDelete = ...,
+    null: Literal[False] = ...,
+    blank: bool | None = ...,
+) -> models.OneToOneField[_M, _M]: ...
+@overload
+def single_reference(
+    to: type[_M],
+    verbose_name: StrOrPromise,
+    help_text: StrOrPromise = ...,
+    *,
+    related_name: str,
+    on_delete: OnDelete = ...,
+    null: Literal[True],
+    blank: bool | None = ...,
+) -> models.OneToOneField[_M | None, _M | None]: ...
+@overload
+def single_reference(
+    to: str,
+    verbose_name: StrOrPromise,
+    help_text: StrOrPromise = ...,
+    *,
+    related_name: str,
+    on_delete: OnDelete = ...,
+    null: bool = ...,
+    blank: bool | None = ...,
+) -> models.OneToOneField[Any, Any]: ...
+def single_reference(
+    to: type[models.Model] | str,
+    verbose_name: StrOrPromise,
+    help_text: StrOrPromise = "",
+    *,
+    related_name: str,
+    on_delete: OnDelete = models.PROTECT,
+    null: bool = False,
+    blank: bool | None = None,
+) -> models.OneToOneField[Any, Any]:
+    """A one-to-one reference to another row (at most one row refers to it); otherwise as
+    `reference`."""
+    return models.OneToOneField(
+        to,
+        on_delete=on_delete,
+        related_name=related_name,
+        verbose_name=verbose_name,
+        help_text=help_text,
+        null=null,
+        blank=null if blank is None else blank,
+    )
+
+
 def user_reference(
     verbose_name: StrOrPromise,
     help_text: StrOrPromise = "",
     *,
     related_name: str,
-    on_delete: Any = models.PROTECT,
+    on_delete: OnDelete = models.PROTECT,
     null: bool = False,
     blank: bool = False,
 ) -> UserReference:
     """The user who did something (created, decided, recorded ...): protected by default, so
-    that who did it stays known; `null`/`on_delete` as the column was declared."""
-    return models.ForeignKey(
+    that who did it stays known; `null`/`on_delete` as the column was declared (here `blank`
+    does not follow `null`)."""
+    return reference(
         settings.AUTH_USER_MODEL,
-        on_delete=on_delete,
+        verbose_name,
+        help_text,
         related_name=related_name,
-        verbose_name=verbose_name,
-        help_text=help_text,
+        on_delete=on_delete,
         null=null,
         blank=blank,
     )

@@ -7,10 +7,15 @@ easy one. Access by role (need-to-know, R-SEC-1) is layered on top by `opstap.co
 
 from __future__ import annotations
 
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from opstap.core.model_fields import reference
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Organisation(models.Model):
@@ -37,6 +42,21 @@ class Organisation(models.Model):
         return self.name
 
 
+def default_or_organisation(
+    help_text: StrOrPromise,
+) -> models.ForeignKey[Organisation | None, Organisation | None]:
+    """The organisation a row of reference data belongs to; empty: the default for all
+    organisations (removed with the organisation)."""
+    return reference(
+        Organisation,
+        _("organisatie"),
+        help_text,
+        related_name="+",
+        on_delete=models.CASCADE,
+        null=True,
+    )
+
+
 class OrganisationScopedQuerySet(models.QuerySet[Any]):
     def for_organisation(self, organisation: Organisation | int) -> Self:
         """Rows of one organisation (tenant) only."""
@@ -47,11 +67,10 @@ class OrganisationScopedQuerySet(models.QuerySet[Any]):
 class OrganisationOwned(models.Model):
     """Abstract base for every table holding data of one organisation."""
 
-    organisation = models.ForeignKey(
+    organisation = reference(
         Organisation,
-        on_delete=models.PROTECT,
-        verbose_name=_("organisatie"),
-        help_text=_("De sociale dienst (tenant) waartoe dit gegeven hoort."),
+        _("organisatie"),
+        _("De sociale dienst (tenant) waartoe dit gegeven hoort."),
         related_name="+",
     )
 
@@ -89,11 +108,8 @@ class Municipality(OrganisationOwned):
 class MunicipalityPopulation(models.Model):
     """Inhabitants of a municipality on a reference date (input of the cost-split key)."""
 
-    municipality = models.ForeignKey(
-        Municipality,
-        on_delete=models.CASCADE,
-        related_name="populations",
-        verbose_name=_("gemeente"),
+    municipality = reference(
+        Municipality, _("gemeente"), related_name="populations", on_delete=models.CASCADE
     )
     reference_date = models.DateField(
         _("peildatum"), help_text=_("Datum waarop het inwonertal geldt.")

@@ -13,7 +13,14 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opstap.core.model_fields import amount_field, optional_date, optional_datetime, user_reference
+from opstap.core.model_fields import (
+    amount_field,
+    optional_date,
+    optional_datetime,
+    reference,
+    single_reference,
+    user_reference,
+)
 from opstap.organisations.models import OrganisationOwned
 
 from .money import VAT_CODE_LABELS_NL
@@ -163,27 +170,24 @@ class PaymentBatch(OrganisationOwned):
 class Invoice(OrganisationOwned):
     """An invoice of a provider for one client and one trajectory milestone (R-BILL-2)."""
 
-    provider = models.ForeignKey(
+    provider = reference(
         "providers.Provider",
-        on_delete=models.PROTECT,
+        _("aanbieder"),
+        _("De aanbieder die factureert."),
         related_name="invoices",
-        verbose_name=_("aanbieder"),
-        help_text=_("De aanbieder die factureert."),
     )
-    trajectory = models.ForeignKey(
+    trajectory = reference(
         "trajectories.Trajectory",
-        on_delete=models.PROTECT,
+        _("traject"),
+        _("Het traject waarvan een mijlpaal wordt gefactureerd."),
         related_name="invoices",
-        verbose_name=_("traject"),
-        help_text=_("Het traject waarvan een mijlpaal wordt gefactureerd."),
     )
-    client = models.ForeignKey(
+    # R-BILL-2
+    client = reference(
         "clients.Client",
-        on_delete=models.PROTECT,
+        _("klant"),
+        _("De klant op wie de factuur betrekking heeft."),
         related_name="invoices",
-        verbose_name=_("klant"),
-        # R-BILL-2
-        help_text=_("De klant op wie de factuur betrekking heeft."),
     )
     invoice_number = models.CharField(
         _("factuurnummer"), max_length=60, help_text=_("Factuurnummer van de aanbieder.")
@@ -297,14 +301,12 @@ class Invoice(OrganisationOwned):
         # R-BILL-10
         help_text=_("Traject, mijlpaal en periode: dezelfde claim kan maar één keer."),
     )
-    duplicate_of = models.ForeignKey(
+    duplicate_of = reference(
         "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
+        _("dubbel van"),
+        _("De eerdere factuur waarvan dit een dubbele is."),
         related_name="duplicates",
-        verbose_name=_("dubbel van"),
-        help_text=_("De eerdere factuur waarvan dit een dubbele is."),
+        null=True,
     )
     approved_by = user_reference(
         _("goedgekeurd door"),
@@ -317,14 +319,12 @@ class Invoice(OrganisationOwned):
     decision_note = models.TextField(
         _("toelichting besluit"), blank=True, help_text=_("Toelichting bij goedkeuren/afwijzen.")
     )
-    payment_batch = models.ForeignKey(
+    payment_batch = reference(
         PaymentBatch,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
+        _("betaalbatch"),
+        _("De batch waarin de factuur betaald wordt (hooguit één)."),
         related_name="invoices",
-        verbose_name=_("betaalbatch"),
-        help_text=_("De batch waarin de factuur betaald wordt (hooguit één)."),
+        null=True,
     )
     paid_on = optional_date(_("betaald op"), _("Betaaldatum."))
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
@@ -388,12 +388,8 @@ class Invoice(OrganisationOwned):
 class InvoiceLine(models.Model):
     """One line of an invoice with its own VAT code and rate (R-BILL-11)."""
 
-    invoice = models.ForeignKey(
-        Invoice,
-        on_delete=models.CASCADE,
-        related_name="lines",
-        verbose_name=_("factuur"),
-        help_text=_("De factuur."),
+    invoice = reference(
+        Invoice, _("factuur"), _("De factuur."), related_name="lines", on_delete=models.CASCADE
     )
     position = models.PositiveSmallIntegerField(
         _("regel"), validators=[MaxValueValidator(999)], help_text=_("Volgnummer.")
@@ -429,12 +425,8 @@ class InvoiceLine(models.Model):
 class InvoiceEvent(OrganisationOwned):
     """Append-only history of an invoice: who did what, when and why."""
 
-    invoice = models.ForeignKey(
-        Invoice,
-        on_delete=models.CASCADE,
-        related_name="events",
-        verbose_name=_("factuur"),
-        help_text=_("De factuur."),
+    invoice = reference(
+        Invoice, _("factuur"), _("De factuur."), related_name="events", on_delete=models.CASCADE
     )
     occurred_at = models.DateTimeField(_("tijdstip"), help_text=_("Wanneer."))
     actor = user_reference(
@@ -484,19 +476,14 @@ class InvoiceEvent(OrganisationOwned):
 class CreditNote(OrganisationOwned):
     """A (partial) credit note linked to the invoice it corrects (R-BILL-8)."""
 
-    invoice = models.ForeignKey(
-        Invoice,
-        on_delete=models.PROTECT,
-        related_name="credit_notes",
-        verbose_name=_("factuur"),
-        help_text=_("De gecorrigeerde factuur."),
+    invoice = reference(
+        Invoice, _("factuur"), _("De gecorrigeerde factuur."), related_name="credit_notes"
     )
-    provider = models.ForeignKey(
+    provider = reference(
         "providers.Provider",
-        on_delete=models.PROTECT,
+        _("aanbieder"),
+        _("De aanbieder (gelijk aan die van de factuur)."),
         related_name="credit_notes",
-        verbose_name=_("aanbieder"),
-        help_text=_("De aanbieder (gelijk aan die van de factuur)."),
     )
     number = models.CharField(
         _("nummer creditnota"), max_length=60, help_text=_("Nummer van de creditnota.")
@@ -510,14 +497,12 @@ class CreditNote(OrganisationOwned):
         _("vastgelegd door"), _("Medewerker administratie."), related_name="+"
     )
     created_at = models.DateTimeField(_("vastgelegd op"), auto_now_add=True)
-    payment_batch = models.ForeignKey(
+    payment_batch = reference(
         PaymentBatch,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
+        _("betaalbatch"),
+        _("De batch waarin de creditnota is verrekend."),
         related_name="credit_notes",
-        verbose_name=_("betaalbatch"),
-        help_text=_("De batch waarin de creditnota is verrekend."),
+        null=True,
     )
 
     class Meta:
@@ -543,33 +528,23 @@ class CreditNote(OrganisationOwned):
 class PlacementFeeClaim(OrganisationOwned):
     """A claim for the one-off placement fee (R-BILL-6), with the employment contract."""
 
-    trajectory = models.ForeignKey(
+    trajectory = reference(
         "trajectories.Trajectory",
-        on_delete=models.PROTECT,
+        _("traject"),
+        _("Het traject tijdens of direct na welk de plaatsing volgde."),
         related_name="placement_fee_claims",
-        verbose_name=_("traject"),
-        help_text=_("Het traject tijdens of direct na welk de plaatsing volgde."),
     )
-    provider = models.ForeignKey(
+    provider = reference(
         "providers.Provider",
-        on_delete=models.PROTECT,
+        _("aanbieder"),
+        _("De aanbieder."),
         related_name="placement_fee_claims",
-        verbose_name=_("aanbieder"),
-        help_text=_("De aanbieder."),
     )
-    client = models.ForeignKey(
-        "clients.Client",
-        on_delete=models.PROTECT,
-        related_name="placement_fee_claims",
-        verbose_name=_("klant"),
-        help_text=_("De geplaatste klant."),
+    client = reference(
+        "clients.Client", _("klant"), _("De geplaatste klant."), related_name="placement_fee_claims"
     )
-    invoice = models.OneToOneField(
-        Invoice,
-        on_delete=models.PROTECT,
-        related_name="placement_claim",
-        verbose_name=_("factuur"),
-        help_text=_("De factuur voor de fee."),
+    invoice = single_reference(
+        Invoice, _("factuur"), _("De factuur voor de fee."), related_name="placement_claim"
     )
     employer = models.CharField(_("werkgever"), max_length=200, help_text=_("Werkgever."))
     placement_start = models.DateField(_("start plaatsing"), help_text=_("Eerste werkdag."))
@@ -615,19 +590,17 @@ class PlacementFeeClaim(OrganisationOwned):
 class TravelClaim(OrganisationOwned):
     """Travel costs of a candidate, entered by the case manager (R-BILL-9)."""
 
-    client = models.ForeignKey(
+    client = reference(
         "clients.Client",
-        on_delete=models.PROTECT,
+        _("klant"),
+        _("De kandidaat die declareert."),
         related_name="travel_claims",
-        verbose_name=_("klant"),
-        help_text=_("De kandidaat die declareert."),
     )
-    trajectory = models.ForeignKey(
+    trajectory = reference(
         "trajectories.Trajectory",
-        on_delete=models.PROTECT,
+        _("traject"),
+        _("Het traject waarvoor gereisd is."),
         related_name="travel_claims",
-        verbose_name=_("traject"),
-        help_text=_("Het traject waarvoor gereisd is."),
     )
     entered_by = user_reference(_("ingevoerd door"), _("Klantmanager."), related_name="+")
     entered_at = models.DateTimeField(_("ingevoerd op"), help_text=_("Tijdstip."))
@@ -650,12 +623,12 @@ class TravelClaim(OrganisationOwned):
 class TravelTrip(models.Model):
     """One trip of a travel claim with its decision (R-BILL-9)."""
 
-    claim = models.ForeignKey(
+    claim = reference(
         TravelClaim,
-        on_delete=models.CASCADE,
+        _("declaratie"),
+        _("De reiskostendeclaratie."),
         related_name="trips",
-        verbose_name=_("declaratie"),
-        help_text=_("De reiskostendeclaratie."),
+        on_delete=models.CASCADE,
     )
     trip_date = models.DateField(_("datum rit"), help_text=_("Datum van de reis."))
     single_trip_km = models.DecimalField(

@@ -4,11 +4,11 @@ window, client-satisfaction survey waves (R-KPI-6) and which providers are labou
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from opstap.core.model_fields import reference, user_reference
 from opstap.organisations.models import OrganisationOwned
 
 from .formulas import ACTIVITY_WINDOW_MONTHS_DEFAULT, DEFINITIONS
@@ -80,14 +80,12 @@ class SatisfactionSurveyWave(OrganisationOwned):
 
     name = models.CharField(_("naam"), max_length=200, help_text=_("Bijv. KBO 2024."))
     held_on = models.DateField(_("datum"), help_text=_("Datum (einde) van de meting."))
-    municipality = models.ForeignKey(
+    municipality = reference(
         "organisations.Municipality",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
+        _("gemeente"),
+        _("Leeg = de hele organisatie."),
         related_name="+",
-        verbose_name=_("gemeente"),
-        help_text=_("Leeg = de hele organisatie."),
+        null=True,
     )
     score = models.DecimalField(
         _("rapportcijfer"),
@@ -116,12 +114,12 @@ class LabourMarketRegionProvider(OrganisationOwned):
     """A provider whose trajectories count as labour-market-region (AMR/WSP) trajectories
     (R-KPI-3: at least 20 placements via AMR trajectories)."""
 
-    provider = models.ForeignKey(
+    provider = reference(
         "providers.Provider",
-        on_delete=models.CASCADE,
+        _("aanbieder"),
+        _("Aanbieder die namens de arbeidsmarktregio (WSP) plaatst."),
         related_name="+",
-        verbose_name=_("aanbieder"),
-        help_text=_("Aanbieder die namens de arbeidsmarktregio (WSP) plaatst."),
+        on_delete=models.CASCADE,
     )
 
     class Meta:
@@ -143,30 +141,28 @@ class SatisfactionResponse(OrganisationOwned):
     scores count in R-KPI-6 (one respondent each) and, when about a trajectory, in the
     provider's satisfaction indicator (R-PI-1)."""
 
-    client = models.ForeignKey(
+    client = reference(
         "clients.Client",
-        on_delete=models.CASCADE,
+        _("klant"),
+        _("Wie antwoordde."),
         related_name="+",
-        verbose_name=_("klant"),
-        help_text=_("Wie antwoordde."),
+        on_delete=models.CASCADE,
     )
-    trajectory = models.ForeignKey(
+    trajectory = reference(
         "trajectories.Trajectory",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
+        _("traject"),
+        _("Het beëindigde traject waar het antwoord over gaat."),
         related_name="+",
-        verbose_name=_("traject"),
-        help_text=_("Het beëindigde traject waar het antwoord over gaat."),
-    )
-    wave = models.ForeignKey(
-        SatisfactionSurveyWave,
         on_delete=models.CASCADE,
         null=True,
-        blank=True,
+    )
+    wave = reference(
+        SatisfactionSurveyWave,
+        _("meting"),
+        _("De meting waarin het antwoord is gegeven."),
         related_name="responses",
-        verbose_name=_("meting"),
-        help_text=_("De meting waarin het antwoord is gegeven."),
+        on_delete=models.CASCADE,
+        null=True,
     )
     score = models.PositiveSmallIntegerField(
         _("rapportcijfer"),
@@ -221,14 +217,13 @@ class KpiExport(OrganisationOwned):
     progress, downloaded when ready (R-INT-4: reports that can take over a second). Only
     aggregates, small counts suppressed as on the page; only its maker opens it."""
 
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
+    created_by = user_reference(
+        _("aangevraagd door"),
+        _("Wie de rapportage aanvroeg."),
+        related_name="+",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
-        related_name="+",
-        verbose_name=_("aangevraagd door"),
-        help_text=_("Wie de rapportage aanvroeg."),
     )
     fmt = models.CharField(
         _("bestandsvorm"), max_length=4, choices=KpiExportFormat.choices, help_text=_("Soort.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opstap.core.model_fields import optional_date, user_reference
+from opstap.core.model_fields import optional_date, reference, user_reference
 from opstap.organisations.models import OrganisationOwned
 
 from .products import Product
@@ -18,21 +18,19 @@ __all__ = ["Evaluation", "EvaluationOutcome", "EvaluationStatus", "Signal"]
 
 
 class Signal(OrganisationOwned):
-    provider = models.ForeignKey(
+    provider = reference(
         Provider,
-        on_delete=models.PROTECT,
+        _("aanbieder"),
+        _("De aanbieder waarover het signaal gaat."),
         related_name="signals",
-        verbose_name=_("aanbieder"),
-        help_text=_("De aanbieder waarover het signaal gaat."),
     )
-    product = models.ForeignKey(
+    product = reference(
         Product,
+        _("product"),
+        _("Optioneel: het product waarover het signaal gaat."),
+        related_name="signals",
         on_delete=models.SET_NULL,
         null=True,
-        blank=True,
-        related_name="signals",
-        verbose_name=_("product"),
-        help_text=_("Optioneel: het product waarover het signaal gaat."),
     )
     client_id = models.BigIntegerField(
         _("klant-id"),
@@ -44,14 +42,13 @@ class Signal(OrganisationOwned):
     registered_by = user_reference(_("geregistreerd door"), _("De klantmanager."), related_name="+")
     registered_on = models.DateField(_("datum"), help_text=_("Datum van het signaal."))
     registered_at = models.DateTimeField(_("geregistreerd op"), auto_now_add=True)
-    evaluation = models.ForeignKey(
+    evaluation = reference(
         "Evaluation",
+        _("evaluatie"),
+        _("De evaluatie waarin dit signaal wordt besproken."),
+        related_name="signals",
         on_delete=models.SET_NULL,
         null=True,
-        blank=True,
-        related_name="signals",
-        verbose_name=_("evaluatie"),
-        help_text=_("De evaluatie waarin dit signaal wordt besproken."),
     )
 
     class Meta:
@@ -77,12 +74,8 @@ class EvaluationOutcome(models.TextChoices):
 
 
 class Evaluation(OrganisationOwned):
-    provider = models.ForeignKey(
-        Provider,
-        on_delete=models.PROTECT,
-        related_name="evaluations",
-        verbose_name=_("aanbieder"),
-        help_text=_("De geëvalueerde aanbieder."),
+    provider = reference(
+        Provider, _("aanbieder"), _("De geëvalueerde aanbieder."), related_name="evaluations"
     )
     opened_on = models.DateField(_("geopend op"), help_text=_("Datum van openen."))
     reason = models.TextField(_("aanleiding"), help_text=_("Waarom deze evaluatie er is."))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opstap.core.model_fields import optional_datetime, user_reference
+from opstap.core.model_fields import optional_datetime, reference, user_reference
 from opstap.organisations.models import OrganisationOwned
 
 from .evidence import CertificateKind
@@ -40,22 +40,14 @@ class ProductStatus(models.TextChoices):
 
 
 class Product(OrganisationOwned):
-    provider = models.ForeignKey(
-        Provider,
-        on_delete=models.PROTECT,
-        related_name="products",
-        verbose_name=_("aanbieder"),
-        help_text=_("De aanbieder die het product levert."),
+    provider = reference(
+        Provider, _("aanbieder"), _("De aanbieder die het product levert."), related_name="products"
     )
     name = models.CharField(_("naam"), max_length=200, help_text=_("Naam van het product."))
     description = models.TextField(_("omschrijving"), blank=True, help_text=_("Inhoud en doel."))
-    product_code = models.ForeignKey(
-        ProductCode,
-        on_delete=models.PROTECT,
-        related_name="products",
-        verbose_name=_("productcode"),
-        # R-BILL-1
-        help_text=_("Betaalregime 1-5."),
+    # R-BILL-1
+    product_code = reference(
+        ProductCode, _("productcode"), _("Betaalregime 1-5."), related_name="products"
     )
     tiles = models.ManyToManyField(
         Tile,
@@ -120,12 +112,12 @@ class Product(OrganisationOwned):
 
 
 class ProductTargetGroup(models.Model):
-    product = models.ForeignKey(
+    product = reference(
         Product,
-        on_delete=models.CASCADE,
+        _("product"),
+        _("Het product."),
         related_name="target_groups",
-        verbose_name=_("product"),
-        help_text=_("Het product."),
+        on_delete=models.CASCADE,
     )
     code = models.CharField(
         _("doelgroep"), max_length=30, help_text=_("Code uit clients.target_groups.")
@@ -144,12 +136,12 @@ class ProductTargetGroup(models.Model):
 
 
 class ProductLadderStep(models.Model):
-    product = models.ForeignKey(
+    product = reference(
         Product,
-        on_delete=models.CASCADE,
+        _("product"),
+        _("Het product."),
         related_name="ladder_steps",
-        verbose_name=_("product"),
-        help_text=_("Het product."),
+        on_delete=models.CASCADE,
     )
     step = models.CharField(
         _("trede"), max_length=3, help_text=_("Trede uit clients.ladder (1, 2a … 6).")
@@ -168,23 +160,18 @@ class ProductLadderStep(models.Model):
 
 
 class ProductLocation(models.Model):
-    product = models.ForeignKey(
-        Product,
-        on_delete=models.CASCADE,
-        related_name="locations",
-        verbose_name=_("product"),
-        help_text=_("Het product."),
+    product = reference(
+        Product, _("product"), _("Het product."), related_name="locations", on_delete=models.CASCADE
     )
     address = models.CharField(_("adres"), max_length=200, blank=True, help_text=_("Straat."))
     city = models.CharField(_("plaats"), max_length=100, help_text=_("Plaats van uitvoering."))
-    municipality = models.ForeignKey(
+    municipality = reference(
         "organisations.Municipality",
+        _("gemeente"),
+        _("Gemeente van de organisatie; leeg als buiten het werkgebied (Arnhem)."),
+        related_name="+",
         on_delete=models.SET_NULL,
         null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("gemeente"),
-        help_text=_("Gemeente van de organisatie; leeg als buiten het werkgebied (Arnhem)."),
     )
 
     class Meta:
@@ -209,12 +196,12 @@ class ProposalStatus(models.TextChoices):
 class ProductChangeProposal(OrganisationOwned):
     """A provider's proposed change of one of its products; the contract manager decides."""
 
-    product = models.ForeignKey(
+    product = reference(
         Product,
-        on_delete=models.CASCADE,
+        _("product"),
+        _("Het product dat wijzigt."),
         related_name="change_proposals",
-        verbose_name=_("product"),
-        help_text=_("Het product dat wijzigt."),
+        on_delete=models.CASCADE,
     )
     changes = models.JSONField(
         _("wijzigingen"),

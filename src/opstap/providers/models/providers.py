@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opstap.core.model_fields import optional_date, user_reference
+from opstap.core.model_fields import optional_date, reference, single_reference, user_reference
 from opstap.organisations.models import OrganisationOwned
 
 __all__ = ["Provider", "ProviderEvent", "ProviderMembership", "ProviderStatus"]
@@ -90,19 +90,19 @@ class Provider(OrganisationOwned):
 class ProviderMembership(models.Model):
     """Links a provider-staff user to exactly one provider (R-SEC-1 scope)."""
 
-    user = models.OneToOneField(
+    user = single_reference(
         settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
+        _("gebruiker"),
+        _("Medewerker van de aanbieder."),
         related_name="provider_membership",
-        verbose_name=_("gebruiker"),
-        help_text=_("Medewerker van de aanbieder."),
-    )
-    provider = models.ForeignKey(
-        Provider,
         on_delete=models.CASCADE,
+    )
+    provider = reference(
+        Provider,
+        _("aanbieder"),
+        _("De aanbieder waarvoor deze gebruiker werkt."),
         related_name="memberships",
-        verbose_name=_("aanbieder"),
-        help_text=_("De aanbieder waarvoor deze gebruiker werkt."),
+        on_delete=models.CASCADE,
     )
 
     class Meta:
@@ -116,12 +116,12 @@ class ProviderMembership(models.Model):
 class ProviderEvent(OrganisationOwned):
     """One row per state change in the provider network (who, when, what, why)."""
 
-    provider = models.ForeignKey(
+    provider = reference(
         Provider,
-        on_delete=models.CASCADE,
+        _("aanbieder"),
+        _("De betrokken aanbieder."),
         related_name="events",
-        verbose_name=_("aanbieder"),
-        help_text=_("De betrokken aanbieder."),
+        on_delete=models.CASCADE,
     )
     actor = user_reference(
         _("actor"),

@@ -6,8 +6,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opstap.core.model_fields import optional_date
-from opstap.organisations.models import Organisation
+from opstap.core.model_fields import optional_date, reference
+from opstap.organisations.models import default_or_organisation
 
 __all__ = [
     "OrderingMode",
@@ -124,15 +124,7 @@ class ProductCode(Validity):
 class PromotedModule(Validity):
     """A module the organisation itself promotes (R-NET-4); organisation empty = all."""
 
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("organisatie"),
-        help_text=_("Leeg: geldt voor alle organisaties."),
-    )
+    organisation = default_or_organisation(_("Leeg: geldt voor alle organisaties."))
     name = models.CharField(_("naam"), max_length=100, help_text=_("Naam van de module."))
     description = models.TextField(_("omschrijving"), blank=True, help_text=_("Toelichting."))
     tiles = models.ManyToManyField(
@@ -152,29 +144,19 @@ class RateCeiling(Validity):
     """Maximum hourly rate for jobfinding and jobcoaching (R-NET-7). Rows without an
     organisation are the regional default; an organisation's indexation adds its own rows."""
 
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("organisatie"),
-        help_text=_("Leeg: regionale standaard."),
-    )
+    organisation = default_or_organisation(_("Leeg: regionale standaard."))
     amount = models.DecimalField(
         _("maximum uurtarief"),
         max_digits=8,
         decimal_places=2,
         help_text=_("Euro per uur, exclusief btw."),
     )
-    indexation = models.ForeignKey(
+    indexation = reference(
         "CpiIndexation",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
+        _("indexatie"),
+        _("De indexatie die dit plafond opleverde."),
         related_name="ceilings",
-        verbose_name=_("indexatie"),
-        help_text=_("De indexatie die dit plafond opleverde."),
+        null=True,
     )
 
     class Meta:

@@ -12,7 +12,7 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opstap.core.model_fields import optional_datetime, user_reference
+from opstap.core.model_fields import optional_datetime, reference, single_reference, user_reference
 from opstap.organisations.models import OrganisationOwned, OrganisationScopedQuerySet
 
 from .srg_format import PLACEMENT_LABELS_NL
@@ -50,19 +50,18 @@ class SrgCode(models.Model):
 class SrgProductMapping(OrganisationOwned):
     """Which SRG code a product of the catalogue is delivered under."""
 
-    product = models.OneToOneField(
+    product = single_reference(
         "providers.Product",
-        on_delete=models.CASCADE,
+        _("product"),
+        _("Het product."),
         related_name="srg_mapping",
-        verbose_name=_("product"),
-        help_text=_("Het product."),
+        on_delete=models.CASCADE,
     )
-    srg_code = models.ForeignKey(
+    srg_code = reference(
         SrgCode,
-        on_delete=models.PROTECT,
+        _("SRG-code"),
+        _("Soort voorziening volgens de CBS-richtlijnen."),
         related_name="product_mappings",
-        verbose_name=_("SRG-code"),
-        help_text=_("Soort voorziening volgens de CBS-richtlijnen."),
     )
 
     class Meta:
@@ -83,12 +82,11 @@ class SrgPlacementMapping(OrganisationOwned):
         choices=PLACEMENT_CHOICES,
         help_text=_("Regulier, met loonkostensubsidie, garantiebaan of beschut werk."),
     )
-    srg_code = models.ForeignKey(
+    srg_code = reference(
         SrgCode,
-        on_delete=models.PROTECT,
+        _("SRG-code"),
+        _("Soort voorziening volgens de CBS-richtlijnen."),
         related_name="placement_mappings",
-        verbose_name=_("SRG-code"),
-        help_text=_("Soort voorziening volgens de CBS-richtlijnen."),
     )
 
     class Meta:
@@ -127,22 +125,19 @@ def _delivery_path(instance: SrgDelivery, filename: str) -> str:
 class SrgDelivery(OrganisationOwned):
     """One monthly SRG delivery for one municipality (R-INT-2)."""
 
-    municipality = models.ForeignKey(
+    municipality = reference(
         "organisations.Municipality",
-        on_delete=models.PROTECT,
+        _("gemeente"),
+        _("De gemeente waarvoor geleverd wordt."),
         related_name="srg_deliveries",
-        verbose_name=_("gemeente"),
-        help_text=_("De gemeente waarvoor geleverd wordt."),
     )
     month = models.DateField(_("verslagmaand"), help_text=_("Eerste dag van de maand."))
-    corrects = models.ForeignKey(
+    corrects = reference(
         "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
+        _("corrigeert"),
+        _("De verzonden levering die deze levering corrigeert."),
         related_name="corrections",
-        verbose_name=_("corrigeert"),
-        help_text=_("De verzonden levering die deze levering corrigeert."),
+        null=True,
     )
     status = models.CharField(
         _("status"),

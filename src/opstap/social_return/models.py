@@ -15,7 +15,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from opstap.clients.models import Client
-from opstap.core.model_fields import amount_field, optional_date, optional_datetime, user_reference
+from opstap.core.model_fields import (
+    amount_field,
+    optional_date,
+    optional_datetime,
+    reference,
+    single_reference,
+    user_reference,
+)
 from opstap.organisations.models import OrganisationOwned
 from opstap.providers.models import Contract, Provider
 from opstap.trajectories.models import Outcome
@@ -75,12 +82,12 @@ class BlockPeriod(OrganisationOwned):
 class BuildingBlock(models.Model):
     """One row of the building-block table of a period (R-NET-10)."""
 
-    period = models.ForeignKey(
+    period = reference(
         BlockPeriod,
-        on_delete=models.CASCADE,
+        _("periode"),
+        _("De periode waarin deze waarde geldt."),
         related_name="blocks",
-        verbose_name=_("periode"),
-        help_text=_("De periode waarin deze waarde geldt."),
+        on_delete=models.CASCADE,
     )
     code = models.SlugField(_("code"), max_length=40, help_text=_("Vaste code van het bouwblok."))
     name = models.CharField(_("naam"), max_length=120, help_text=_("Naam in de monitor."))
@@ -182,19 +189,19 @@ class BuildingBlock(models.Model):
 class SocialReturnAgreement(OrganisationOwned):
     """The social-return terms of one contract: award date, percentage and threshold."""
 
-    provider = models.ForeignKey(
+    provider = reference(
         Provider,
-        on_delete=models.CASCADE,
+        _("aanbieder"),
+        _("De aanbieder van het contract."),
         related_name="social_return_agreements",
-        verbose_name=_("aanbieder"),
-        help_text=_("De aanbieder van het contract."),
-    )
-    contract = models.OneToOneField(
-        Contract,
         on_delete=models.CASCADE,
+    )
+    contract = single_reference(
+        Contract,
+        _("contract"),
+        _("Het contract waarin de social-returnverplichting is opgenomen."),
         related_name="social_return",
-        verbose_name=_("contract"),
-        help_text=_("Het contract waarin de social-returnverplichting is opgenomen."),
+        on_delete=models.CASCADE,
     )
     awarded_on = models.DateField(
         _("gegund op"), help_text=_("Binnen 3 maanden hierna volgt het plan van aanpak.")
@@ -230,12 +237,8 @@ class YearObligation(OrganisationOwned):
     """The obligation of a provider for a closed calendar year, fixed when the year closes.
     An open year's obligation is computed from the approved invoices as it stands."""
 
-    provider = models.ForeignKey(
-        Provider,
-        on_delete=models.PROTECT,
-        related_name="social_return_years",
-        verbose_name=_("aanbieder"),
-        help_text=_("De aanbieder."),
+    provider = reference(
+        Provider, _("aanbieder"), _("De aanbieder."), related_name="social_return_years"
     )
     year = models.PositiveSmallIntegerField(_("jaar"), help_text=_("Kalenderjaar."))
     volume_excl = amount_field(_("volume excl. btw"), _("Goedgekeurd, creditnota's verrekend."))
@@ -273,12 +276,11 @@ class SocialReturnPlan(OrganisationOwned):
     """One version of a provider's plan of approach. A returned plan is followed by a new
     version; every version and decision is kept."""
 
-    provider = models.ForeignKey(
+    provider = reference(
         Provider,
-        on_delete=models.PROTECT,
+        _("aanbieder"),
+        _("De aanbieder die het plan indient."),
         related_name="social_return_plans",
-        verbose_name=_("aanbieder"),
-        help_text=_("De aanbieder die het plan indient."),
     )
     version = models.PositiveSmallIntegerField(_("versie"), help_text=_("1, 2, ..."))
     state = models.CharField(
@@ -337,12 +339,12 @@ class SocialReturnPlan(OrganisationOwned):
 class PlannedBlock(models.Model):
     """An intended building block in a plan, with its estimated value."""
 
-    plan = models.ForeignKey(
+    plan = reference(
         SocialReturnPlan,
-        on_delete=models.CASCADE,
+        _("plan"),
+        _("Het plan van aanpak."),
         related_name="planned_blocks",
-        verbose_name=_("plan"),
-        help_text=_("Het plan van aanpak."),
+        on_delete=models.CASCADE,
     )
     block_code = models.SlugField(_("bouwblok"), max_length=40, help_text=_("Code."))
     block_name = models.CharField(_("naam bouwblok"), max_length=120, help_text=_("Naam."))
@@ -374,21 +376,18 @@ class RealisedBlock(OrganisationOwned):
     """A realised building block: a client of ours (linked) or an external person recorded
     with only what is needed, the block, start, hours, contract duration and evidence."""
 
-    provider = models.ForeignKey(
+    provider = reference(
         Provider,
-        on_delete=models.PROTECT,
+        _("aanbieder"),
+        _("De aanbieder die het blok realiseerde."),
         related_name="social_return_blocks",
-        verbose_name=_("aanbieder"),
-        help_text=_("De aanbieder die het blok realiseerde."),
     )
-    client = models.ForeignKey(
+    client = reference(
         Client,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
+        _("klant"),
+        _("Een klant van de sociale dienst (leeg bij een externe persoon)."),
         related_name="social_return_blocks",
-        verbose_name=_("klant"),
-        help_text=_("Een klant van de sociale dienst (leeg bij een externe persoon)."),
+        null=True,
     )
     external_person = models.CharField(
         _("externe persoon"),
@@ -396,14 +395,13 @@ class RealisedBlock(OrganisationOwned):
         blank=True,
         help_text=_("Initialen en achternaam of een eigen kenmerk; geen BSN of geboortedatum."),
     )
-    outcome = models.OneToOneField(
+    outcome = single_reference(
         Outcome,
+        _("plaatsing"),
+        _("De plaatsing uit een traject waarvan dit blok is overgenomen."),
+        related_name="social_return_block",
         on_delete=models.SET_NULL,
         null=True,
-        blank=True,
-        related_name="social_return_block",
-        verbose_name=_("plaatsing"),
-        help_text=_("De plaatsing uit een traject waarvan dit blok is overgenomen."),
     )
     block_code = models.SlugField(_("bouwblok"), max_length=40, help_text=_("Code."))
     block_name = models.CharField(_("naam bouwblok"), max_length=120, help_text=_("Naam."))
@@ -518,28 +516,18 @@ class RealisedBlock(OrganisationOwned):
 class SocialReturnEvent(OrganisationOwned):
     """The history of plans and blocks: who did what, when, with which remarks."""
 
-    provider = models.ForeignKey(
+    provider = reference(
         Provider,
-        on_delete=models.CASCADE,
+        _("aanbieder"),
+        _("De aanbieder."),
         related_name="social_return_events",
-        verbose_name=_("aanbieder"),
-        help_text=_("De aanbieder."),
-    )
-    plan = models.ForeignKey(
-        SocialReturnPlan,
         on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="events",
-        verbose_name=_("plan"),
     )
-    block = models.ForeignKey(
-        RealisedBlock,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="events",
-        verbose_name=_("bouwblok"),
+    plan = reference(
+        SocialReturnPlan, _("plan"), related_name="events", on_delete=models.CASCADE, null=True
+    )
+    block = reference(
+        RealisedBlock, _("bouwblok"), related_name="events", on_delete=models.CASCADE, null=True
     )
     action = models.CharField(_("handeling"), max_length=40, help_text=_("Wat er gebeurde."))
     description = models.CharField(

@@ -3,7 +3,7 @@
 Each helper returns exactly the field the apps declared by hand, so the columns, and with them
 the migrations, stay the same: an optional date or moment, an optional amount or number of
 hours, an amount in euros (12 digits, 2 decimals), a reference to another row (many-to-one or
-one-to-one) and a reference to the user who did something.
+one-to-one), a reference to the user who did something and the state of a row.
 
 A reference to a model class keeps its precise type for mypy (the row, or the row or None when
 the column is nullable); a reference by name ("app.Model", to avoid an import cycle) is typed
@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypeVar, overload
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from django.db.models.expressions import Combinable
@@ -31,6 +32,7 @@ __all__ = [
     "optional_decimal",
     "reference",
     "single_reference",
+    "status_field",
     "user_reference",
 ]
 
@@ -45,6 +47,7 @@ OptionalDecimal: TypeAlias = (
 )
 Amount: TypeAlias = "models.DecimalField[str | float | Decimal | Combinable, Decimal]"
 UserReference: TypeAlias = "models.ForeignKey[Any, Any]"
+Status: TypeAlias = "models.CharField[str | int | Combinable, str]"
 OnDelete: TypeAlias = Callable[..., None]
 
 
@@ -214,4 +217,18 @@ def user_reference(
         on_delete=on_delete,
         null=null,
         blank=blank,
+    )
+
+
+def status_field(
+    default: models.TextChoices, help_text: StrOrPromise = "", *, max_length: int = 10
+) -> Status:
+    """The state of a row ("status"), one of the choices `default` belongs to and starting at
+    `default`."""
+    return models.CharField(
+        _("status"),
+        max_length=max_length,
+        choices=type(default).choices,
+        default=default,
+        help_text=help_text,
     )

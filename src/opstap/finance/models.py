@@ -14,7 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from opstap.clients.models import LADDER_STEP_LABELS_NL, LadderStep
-from opstap.core.model_fields import optional_date, user_reference
+from opstap.core.model_fields import optional_date, status_field, user_reference
 from opstap.organisations.models import OrganisationOwned
 
 
@@ -207,13 +207,7 @@ class OutflowPremium(OrganisationOwned):
         decimal_places=2,
         help_text=_("Omvang van het werk bij uitstroom."),
     )
-    status = models.CharField(
-        _("status"),
-        max_length=20,
-        choices=PremiumStatus.choices,
-        default=PremiumStatus.SCHEDULED,
-        help_text=_("Stand van de betalingen."),
-    )
+    status = status_field(PremiumStatus.SCHEDULED, _("Stand van de betalingen."), max_length=20)
     first_amount = models.DecimalField(
         _("bedrag eerste betaling"), max_digits=9, decimal_places=2, help_text=_("Euro.")
     )

@@ -19,6 +19,7 @@ from opstap.core.model_fields import (
     optional_datetime,
     reference,
     single_reference,
+    status_field,
     user_reference,
 )
 from opstap.organisations.models import OrganisationOwned
@@ -86,13 +87,7 @@ class PaymentBatch(OrganisationOwned):
     reference = models.CharField(
         _("kenmerk"), max_length=40, help_text=_("Uniek kenmerk van de batch, bijv. BB-2026-0001.")
     )
-    status = models.CharField(
-        _("status"),
-        max_length=10,
-        choices=BatchStatus.choices,
-        default=BatchStatus.OPEN,
-        help_text=_("Open, geëxporteerd of betaald."),
-    )
+    status = status_field(BatchStatus.OPEN, _("Open, geëxporteerd of betaald."))
     created_by = user_reference(
         _("aangemaakt door"),
         _("De medewerker administratie die de batch samenstelde."),

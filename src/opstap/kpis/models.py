@@ -8,7 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opstap.core.model_fields import reference, user_reference
+from opstap.core.model_fields import reference, status_field, user_reference
 from opstap.organisations.models import OrganisationOwned
 
 from .formulas import ACTIVITY_WINDOW_MONTHS_DEFAULT, DEFINITIONS
@@ -234,13 +234,7 @@ class KpiExport(OrganisationOwned):
     selection = models.CharField(
         _("selectie"), max_length=300, blank=True, help_text=_("De filters in woorden.")
     )
-    status = models.CharField(
-        _("status"),
-        max_length=10,
-        choices=KpiExportStatus.choices,
-        default=KpiExportStatus.PENDING,
-        help_text=_("Voortgang van het samenstellen."),
-    )
+    status = status_field(KpiExportStatus.PENDING, _("Voortgang van het samenstellen."))
     progress = models.PositiveSmallIntegerField(_("voortgang (%)"), default=0)
     file_name = models.CharField(_("bestandsnaam"), max_length=200, blank=True)
     content = models.BinaryField(_("bestand"), null=True, blank=True, editable=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opstap.core.model_fields import optional_datetime, reference, user_reference
+from opstap.core.model_fields import optional_datetime, reference, status_field, user_reference
 from opstap.organisations.models import OrganisationOwned
 
 from .providers import Provider
@@ -43,12 +43,8 @@ class ProviderBankAccount(OrganisationOwned):
     holder = models.CharField(
         _("rekeninghouder"), max_length=70, help_text=_("Naam van de rekeninghouder.")
     )
-    status = models.CharField(
-        _("status"),
-        max_length=10,
-        choices=BankAccountStatus.choices,
-        default=BankAccountStatus.PENDING,
-        help_text=_("Wacht op bevestiging, in gebruik, vervangen of afgewezen."),
+    status = status_field(
+        BankAccountStatus.PENDING, _("Wacht op bevestiging, in gebruik, vervangen of afgewezen.")
     )
     reason = models.CharField(
         _("reden van de wijziging"),

@@ -7,7 +7,7 @@ import datetime as dt
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opstap.core.model_fields import optional_date, reference, user_reference
+from opstap.core.model_fields import optional_date, reference, status_field, user_reference
 from opstap.organisations.models import OrganisationOwned
 from opstap.providers.rules import contracts as contract_rules
 
@@ -43,12 +43,8 @@ class Contract(OrganisationOwned):
     end_date = models.DateField(
         _("einddatum"), help_text=_("Laatste dag van de huidige termijn (berekend).")
     )
-    status = models.CharField(
-        _("status"),
-        max_length=10,
-        choices=ContractStatus.choices,
-        default=ContractStatus.ACTIVE,
-        help_text=_("Lopend of beëindigd; beëindigde contracten blijven bewaard."),
+    status = status_field(
+        ContractStatus.ACTIVE, _("Lopend of beëindigd; beëindigde contracten blijven bewaard.")
     )
     ended_on = optional_date(_("beëindigd op"), _("Einde."))
     end_reason = models.TextField(_("reden einde"), blank=True, help_text=_("Waarom het eindigde."))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opstap.core.model_fields import optional_date, reference, user_reference
+from opstap.core.model_fields import optional_date, reference, status_field, user_reference
 from opstap.organisations.models import OrganisationOwned
 
 from .products import Product
@@ -79,13 +79,7 @@ class Evaluation(OrganisationOwned):
     )
     opened_on = models.DateField(_("geopend op"), help_text=_("Datum van openen."))
     reason = models.TextField(_("aanleiding"), help_text=_("Waarom deze evaluatie er is."))
-    status = models.CharField(
-        _("status"),
-        max_length=10,
-        choices=EvaluationStatus.choices,
-        default=EvaluationStatus.OPEN,
-        help_text=_("Open of afgerond."),
-    )
+    status = status_field(EvaluationStatus.OPEN, _("Open of afgerond."))
     held_on = optional_date(_("gesprek op"), _("Gesprek."))
     report = models.TextField(
         _("verslag"), blank=True, help_text=_("Schriftelijke vastlegging van het gesprek.")

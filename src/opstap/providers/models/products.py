@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opstap.core.model_fields import optional_datetime, reference, user_reference
+from opstap.core.model_fields import optional_datetime, reference, status_field, user_reference
 from opstap.organisations.models import OrganisationOwned
 
 from .evidence import CertificateKind
@@ -82,12 +82,8 @@ class Product(OrganisationOwned):
     capacity = models.PositiveIntegerField(
         _("capaciteit"), null=True, blank=True, help_text=_("Aantal plaatsen; leeg = onbeperkt.")
     )
-    status = models.CharField(
-        _("status"),
-        max_length=10,
-        choices=ProductStatus.choices,
-        default=ProductStatus.ACTIVE,
-        help_text=_("Beëindigde producten blijven bewaard maar zijn niet te bestellen."),
+    status = status_field(
+        ProductStatus.ACTIVE, _("Beëindigde producten blijven bewaard maar zijn niet te bestellen.")
     )
     search_text = models.TextField(
         _("zoektekst"),
@@ -215,13 +211,7 @@ class ProductChangeProposal(OrganisationOwned):
         _("voorgesteld door"), _("Medewerker van de aanbieder."), related_name="+"
     )
     proposed_at = models.DateTimeField(_("voorgesteld op"), auto_now_add=True)
-    status = models.CharField(
-        _("status"),
-        max_length=10,
-        choices=ProposalStatus.choices,
-        default=ProposalStatus.PENDING,
-        help_text=_("Ter beoordeling, goedgekeurd of afgewezen."),
-    )
+    status = status_field(ProposalStatus.PENDING, _("Ter beoordeling, goedgekeurd of afgewezen."))
     decided_by = user_reference(
         _("beoordeeld door"), _("Contractmanager."), related_name="+", null=True, blank=True
     )

@@ -6,7 +6,13 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opstap.core.model_fields import optional_date, reference, single_reference, user_reference
+from opstap.core.model_fields import (
+    optional_date,
+    reference,
+    single_reference,
+    status_field,
+    user_reference,
+)
 from opstap.organisations.models import OrganisationOwned
 
 __all__ = ["Provider", "ProviderEvent", "ProviderMembership", "ProviderStatus"]
@@ -20,12 +26,8 @@ class ProviderStatus(models.TextChoices):
 
 class Provider(OrganisationOwned):
     name = models.CharField(_("naam"), max_length=200, help_text=_("Naam van de aanbieder."))
-    status = models.CharField(
-        _("status"),
-        max_length=20,
-        choices=ProviderStatus.choices,
-        default=ProviderStatus.ACTIVE,
-        help_text=_("Actief, geschorst of beëindigd."),
+    status = status_field(
+        ProviderStatus.ACTIVE, _("Actief, geschorst of beëindigd."), max_length=20
     )
     contract_manager = user_reference(
         _("contractmanager"),

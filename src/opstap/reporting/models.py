@@ -12,7 +12,13 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opstap.core.model_fields import optional_datetime, reference, single_reference, user_reference
+from opstap.core.model_fields import (
+    optional_datetime,
+    reference,
+    single_reference,
+    status_field,
+    user_reference,
+)
 from opstap.organisations.models import OrganisationOwned, OrganisationScopedQuerySet
 
 from .srg_format import PLACEMENT_LABELS_NL
@@ -139,12 +145,8 @@ class SrgDelivery(OrganisationOwned):
         related_name="corrections",
         null=True,
     )
-    status = models.CharField(
-        _("status"),
-        max_length=10,
-        choices=DeliveryStatus.choices,
-        default=DeliveryStatus.QUEUED,
-        help_text=_("Wachtrij, samenstellen, klaar, mislukt of verzonden."),
+    status = status_field(
+        DeliveryStatus.QUEUED, _("Wachtrij, samenstellen, klaar, mislukt of verzonden.")
     )
     progress = models.PositiveSmallIntegerField(_("voortgang (%)"), default=0)
     processed = models.PositiveBigIntegerField(_("verwerkte voorzieningen"), default=0)

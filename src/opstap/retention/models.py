@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opstap.core.model_fields import optional_datetime, reference, user_reference
+from opstap.core.model_fields import optional_datetime, reference, status_field, user_reference
 from opstap.organisations.models import OrganisationOwned
 
 from .terms import ACTION_LABELS_NL, KIND_LABELS_NL
@@ -84,9 +84,7 @@ class RetentionRun(OrganisationOwned):
     reference_date = models.DateField(
         _("peildatum"), help_text=_("De dag waarop de termijnen worden getoetst.")
     )
-    status = models.CharField(
-        _("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.RUNNING
-    )
+    status = status_field(RunStatus.RUNNING)
     started_by = user_reference(
         _("gestart door"), _("Leeg: de dagelijkse taak."), related_name="+", null=True, blank=True
     )

@@ -21,6 +21,7 @@ from opstap.core.model_fields import (
     optional_datetime,
     reference,
     single_reference,
+    status_field,
     user_reference,
 )
 from opstap.organisations.models import OrganisationOwned
@@ -434,12 +435,8 @@ class RealisedBlock(OrganisationOwned):
         max_length=300,
         help_text=_("Bijv. de arbeidsovereenkomst; privé opgeslagen."),
     )
-    status = models.CharField(
-        _("status"),
-        max_length=12,
-        choices=BlockStatus.choices,
-        default=BlockStatus.REGISTERED,
-        help_text=_("Verificatie door de coördinator."),
+    status = status_field(
+        BlockStatus.REGISTERED, _("Verificatie door de coördinator."), max_length=12
     )
     registered_by = user_reference(
         _("geregistreerd door"),

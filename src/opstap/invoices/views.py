@@ -327,19 +327,8 @@ def _batch_for(request: HttpRequest, pk: int) -> PaymentBatch:
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch_for(request, pk)
     rows = services.batch_rows(batch)
-    audit_log(
-        action=AuditAction.READ,
-        request=request,
-        object_type="payment_batch",
-        object_id=batch.pk,
-        purpose="Betaalbatch bekijken",
-    )
-    audit_records_for_request(
-        request,
-        action=AuditAction.LIST,
-        object_type="invoice",
-        items=selectors.batch_client_items(batch),
-        purpose="Betaalbatch bekijken",
+    services.payment_batch_audit_shown(
+        request=request, batch=batch, action=AuditAction.READ, purpose="Betaalbatch bekijken"
     )
     return render(
         request,
@@ -412,18 +401,10 @@ def batch_download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
     field = fields.get(fmt)
     if not field:
         raise Http404
-    audit_log(
-        action=AuditAction.EXPORT,
+    services.payment_batch_audit_shown(
         request=request,
-        object_type="payment_batch",
-        object_id=batch.pk,
-        purpose=f"Betaalbatch downloaden ({fmt})",
-    )
-    audit_records_for_request(
-        request,
+        batch=batch,
         action=AuditAction.EXPORT,
-        object_type="invoice",
-        items=selectors.batch_client_items(batch),
         purpose=f"Betaalbatch downloaden ({fmt})",
     )
     name = f"{batch.reference}.pain001.xml" if fmt == "xml" else f"{batch.reference}.{fmt}"

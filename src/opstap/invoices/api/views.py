@@ -22,7 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from opstap.audit.models import AuditAction
-from opstap.audit.services import audit_log, audit_records_for_request
+from opstap.audit.services import audit_log
 from opstap.core.access import HasOpstapPermission, get_object_for_user, scoped
 from opstap.core.actor import actor_of
 from opstap.core.api.audited import AuditedReadMixin
@@ -296,18 +296,10 @@ class PaymentBatchViewSet(
         field = batch.export_xlsx if fmt == "xlsx" else batch.export_csv
         if not field:
             raise NotFound("Deze batch is nog niet geëxporteerd.")
-        audit_log(
-            action=AuditAction.EXPORT,
+        services.payment_batch_audit_shown(
             request=request,
-            object_type="payment_batch",
-            object_id=batch.pk,
-            purpose="Betaalbatch downloaden via API",
-        )
-        audit_records_for_request(
-            request,
+            batch=batch,
             action=AuditAction.EXPORT,
-            object_type="invoice",
-            items=selectors.batch_client_items(batch),
             purpose="Betaalbatch downloaden via API",
         )
         return FileResponse(

@@ -13,10 +13,11 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from opstap.audit.models import AuditAction
-from opstap.audit.services import audit_log
+from opstap.audit.services import audit_log, audit_records_for_request
 from opstap.core.actor import Actor, organisation_id_of
 from opstap.core.exports import HEADER_FILL, MONEY, Sheet, XCell, csv_bytes, xlsx_bytes
 from opstap.invoices.models import (
@@ -27,6 +28,7 @@ from opstap.invoices.models import (
 )
 from opstap.invoices.pain001 import SCHEMAS, Creditor, Debtor, Pain001Error, build_pain001
 from opstap.invoices.rules.sepa import Line, Offset, Transfer, transfers_of
+from opstap.invoices.selectors import batch_client_items
 from opstap.invoices.workflow import (
     InvoiceAction,
     InvoiceStatus,
@@ -44,6 +46,28 @@ def _batch_audit(actor: Actor, batch: PaymentBatch, action: AuditAction, purpose
         object_id=batch.pk,
         purpose=purpose,
         organisation_id=batch.organisation_id,
+    )
+
+
+def payment_batch_audit_shown(
+    *, request: HttpRequest, batch: PaymentBatch, action: AuditAction, purpose: str
+) -> None:
+    """Audit showing a payment batch (`READ`: its page) or handing it out (`EXPORT`: a
+    download, page or API): the batch itself and, as its rows show the client number, every
+    invoice and credit note in it (`LIST` on the page, `EXPORT` in a download; R-SEC-2)."""
+    audit_log(
+        action=action,
+        request=request,
+        object_type="payment_batch",
+        object_id=batch.pk,
+        purpose=purpose,
+    )
+    audit_records_for_request(
+        request,
+        action=AuditAction.LIST if action == AuditAction.READ else action,
+        object_type="invoice",
+        items=batch_client_items(batch),
+        purpose=purpose,
     )
 
 

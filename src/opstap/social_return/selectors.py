@@ -3,7 +3,8 @@
 - `norms_on`: the building-block table valid on a day (the Liemers table when the
   organisation has none yet);
 - `provider_monitor`: one provider's obligation, planned, realised and verified value per
-  calendar year, with the validity spread over the years;
+  calendar year, with the validity spread over the years (`provider_monitor_with_blocks`:
+  fetched by id in the user's scope, with its blocks);
 - `overview`: the same per provider for one year, for every provider in the user's scope;
 - `coordinator_signals`: no plan within 3 months of award, behind the time-proportional norm,
   evidence (the employment contract) ending soon;
@@ -27,6 +28,7 @@ from opstap.core.dutch import format_date
 from opstap.core.money import ZERO, format_euro, to_cents
 from opstap.invoices.selectors import approved_year_volumes
 from opstap.providers.models import Contract, Provider
+from opstap.providers.selectors import provider_for_user
 from opstap.trajectories.models import Outcome
 
 from . import rules
@@ -281,6 +283,16 @@ def provider_monitor(*, user: Actor, provider: Provider, on: dt.date) -> Provide
         awarded_on=agreements[0].awarded_on if agreements else None,
         spread=spread,
     )
+
+
+def provider_monitor_with_blocks(
+    *, user: Actor, provider_id: int, on: dt.date
+) -> tuple[ProviderMonitor, list[RealisedBlock]]:
+    """The monitor of one provider the user may see (else Http404, R-SEC-1) with all its
+    realised blocks, newest first: what its page, its PDF and the API show."""
+    provider = provider_for_user(user, provider_id)
+    monitor = provider_monitor(user=user, provider=provider, on=on)
+    return monitor, list(block_list(user=user, provider_id=provider.pk))
 
 
 @dataclass(frozen=True)

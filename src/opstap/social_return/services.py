@@ -22,10 +22,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from opstap.audit.models import AuditAction
-from opstap.audit.services import audit_log
+from opstap.audit.services import audit_log, audit_records_for_request
 from opstap.clients.models import Client
 from opstap.core.access import can_see, check_perm
 from opstap.core.actor import Actor
@@ -52,7 +53,13 @@ from .models import (
     YearObligation,
 )
 from .rules import SocialReturnError
-from .selectors import norms_on, terms_by_provider, terms_for_year
+from .selectors import (
+    ProviderMonitor,
+    block_client_items,
+    norms_on,
+    terms_by_provider,
+    terms_for_year,
+)
 from .workflow import PlanAction, PlanState, check_transition
 
 __all__ = [
@@ -67,6 +74,7 @@ __all__ = [
     "block_register_from_placement",
     "block_verify",
     "building_block_update",
+    "monitor_audit_shown",
     "plan_decide",
     "plan_submit",
     "year_close",
@@ -77,6 +85,34 @@ MAX_TEXT = 20_000
 
 class SocialReturnConflict(SocialReturnError, ConflictError):  # noqa: N818 (like its base)
     """The state does not allow this (409)."""
+
+
+def monitor_audit_shown(
+    *,
+    request: HttpRequest,
+    monitor: ProviderMonitor,
+    action: AuditAction,
+    purpose: str,
+    blocks: list[RealisedBlock] | None = None,
+) -> None:
+    """Audit showing one provider's monitor (`READ`: page, API) or handing it out (`EXPORT`:
+    the PDF). `blocks` are the blocks shown with their person: those about a client are data
+    about that client, so each showing is audited too (R-SEC-2); the PDF names no person."""
+    audit_log(
+        action=action,
+        request=request,
+        object_type="social_return_monitor",
+        object_id=monitor.provider.pk,
+        purpose=purpose,
+    )
+    if blocks is not None:
+        audit_records_for_request(
+            request,
+            action=AuditAction.LIST,
+            object_type="social_return_block",
+            items=block_client_items(blocks),
+            purpose=purpose,
+        )
 
 
 def _not_found(what: str) -> SocialReturnError:

@@ -129,26 +129,17 @@ def export(request: HttpRequest) -> HttpResponse:
 
 
 def _monitor_context(request: HttpRequest, user: Actor, pk: int) -> dict[str, Any]:
-    provider = provider_for_user(user, pk)
     today = timezone.localdate()
-    monitor = selectors.provider_monitor(user=user, provider=provider, on=today)
-    blocks = list(selectors.block_list(user=user, provider_id=provider.pk))
-    visible = selectors.visible_client_ids(user, [b.client_id for b in blocks if b.client_id])
-    audit_log(
-        action=AuditAction.READ,
+    monitor, blocks = selectors.provider_monitor_with_blocks(user=user, provider_id=pk, on=today)
+    provider = monitor.provider
+    services.monitor_audit_shown(
         request=request,
-        object_type="social_return_monitor",
-        object_id=provider.pk,
+        monitor=monitor,
+        action=AuditAction.READ,
         purpose="social return-monitor",
+        blocks=blocks,
     )
-    # Blocks about a client are data about that client: each showing is audited (R-SEC-2).
-    audit_records_for_request(
-        request,
-        action=AuditAction.LIST,
-        object_type="social_return_block",
-        items=selectors.block_client_items(blocks),
-        purpose="social return-monitor",
-    )
+    visible = selectors.visible_client_ids(user, [b.client_id for b in blocks if b.client_id])
     years = [r.year for r in monitor.years]
     block_rows = [
         {
@@ -218,15 +209,13 @@ def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def provider_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The provider's monitor on A4 for the annual evaluation (R-NET-9); no personal data."""
     user = actor_of(request)
-    provider = provider_for_user(user, pk)
     today = timezone.localdate()
-    monitor = selectors.provider_monitor(user=user, provider=provider, on=today)
-    blocks = list(selectors.block_list(user=user, provider_id=provider.pk))
-    audit_log(
-        action=AuditAction.EXPORT,
+    monitor, blocks = selectors.provider_monitor_with_blocks(user=user, provider_id=pk, on=today)
+    provider = monitor.provider
+    services.monitor_audit_shown(
         request=request,
-        object_type="social_return_monitor",
-        object_id=provider.pk,
+        monitor=monitor,
+        action=AuditAction.EXPORT,
         purpose="social return: PDF jaarevaluatie",
     )
     content = reports.provider_pdf(

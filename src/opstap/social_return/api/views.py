@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from opstap.audit.models import AuditAction
-from opstap.audit.services import audit_log, audit_records_for_request
+from opstap.audit.services import audit_records_for_request
 from opstap.core.access import HasOpstapPermission
 from opstap.core.actor import Actor, actor_of
 from opstap.core.errors import NotFoundError
@@ -117,18 +117,17 @@ class SocialReturnMonitorView(APIView):
     @extend_schema(responses=MonitorSerializer, operation_id="social_return_providers_retrieve")
     def get(self, request: Request, pk: int) -> Response:
         user = actor_of(request)
-        provider = provider_for_user(user, pk)
-        today = timezone.localdate()
-        monitor = selectors.provider_monitor(user=user, provider=provider, on=today)
-        blocks = list(selectors.block_list(user=user, provider_id=provider.pk))
-        audit_log(
-            action=AuditAction.READ,
-            request=request,
-            object_type="social_return_monitor",
-            object_id=provider.pk,
-            purpose="social return-API",
+        monitor, blocks = selectors.provider_monitor_with_blocks(
+            user=user, provider_id=pk, on=timezone.localdate()
         )
-        _audit_blocks(request, blocks)
+        provider = monitor.provider
+        services.monitor_audit_shown(
+            request=request,
+            monitor=monitor,
+            action=AuditAction.READ,
+            purpose="social return-API",
+            blocks=blocks,
+        )
         plan = monitor.plan
         data = {
             "provider_id": provider.pk,

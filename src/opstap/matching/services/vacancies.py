@@ -175,6 +175,38 @@ def _vacancy_values(
     return out
 
 
+def _record(
+    *,
+    actor: Actor,
+    vacancy: Vacancy,
+    action: str,
+    audit_action: AuditAction,
+    purpose: str,
+    from_state: str = "",
+    reason: str = "",
+    changes: dict[str, Any] | None = None,
+) -> None:
+    """The vacancy's event (to its present state) and the audit line of a change."""
+    VacancyEvent.objects.create(
+        organisation_id=vacancy.organisation_id,
+        vacancy=vacancy,
+        action=action,
+        from_state=from_state,
+        to_state=vacancy.state,
+        reason=reason,
+        actor=actor,
+        occurred_at=timezone.now(),
+    )
+    audit_log(
+        action=audit_action,
+        actor=actor,
+        object_type="vacancy",
+        object_id=vacancy.pk,
+        purpose=purpose,
+        changes=changes,
+    )
+
+
 @transaction.atomic
 def vacancy_create(
     *, actor: Actor, employer: Employer, source: str = "page", **data: Any
@@ -194,19 +226,11 @@ def vacancy_create(
         source=source if source in ("page", "api", "import") else "page",
         **values,
     )
-    VacancyEvent.objects.create(
-        organisation_id=vacancy.organisation_id,
+    _record(
+        actor=actor,
         vacancy=vacancy,
         action="create",
-        to_state=vacancy.state,
-        actor=actor,
-        occurred_at=timezone.now(),
-    )
-    audit_log(
-        action=AuditAction.CREATE,
-        actor=actor,
-        object_type="vacancy",
-        object_id=vacancy.pk,
+        audit_action=AuditAction.CREATE,
         purpose="Vacature vastleggen",
     )
     return vacancy
@@ -230,20 +254,12 @@ def vacancy_update(*, actor: Actor, vacancy: Vacancy, **data: Any) -> Vacancy:
     for name, value in values.items():
         setattr(vacancy, name, value)
     vacancy.save()
-    VacancyEvent.objects.create(
-        organisation_id=vacancy.organisation_id,
+    _record(
+        actor=actor,
         vacancy=vacancy,
         action="update",
         from_state=vacancy.state,
-        to_state=vacancy.state,
-        actor=actor,
-        occurred_at=timezone.now(),
-    )
-    audit_log(
-        action=AuditAction.UPDATE,
-        actor=actor,
-        object_type="vacancy",
-        object_id=vacancy.pk,
+        audit_action=AuditAction.UPDATE,
         purpose="Vacature wijzigen",
         changes=changes,
     )
@@ -266,21 +282,13 @@ def _vacancy_step(*, actor: Actor, vacancy: Vacancy, action: str, reason: str = 
     before = vacancy.state
     vacancy.state = row.to_state.value
     vacancy.save(update_fields=["state", "updated_at"])
-    VacancyEvent.objects.create(
-        organisation_id=vacancy.organisation_id,
+    _record(
+        actor=actor,
         vacancy=vacancy,
         action=action,
         from_state=before,
-        to_state=vacancy.state,
         reason=reason[:300],
-        actor=actor,
-        occurred_at=timezone.now(),
-    )
-    audit_log(
-        action=AuditAction.UPDATE,
-        actor=actor,
-        object_type="vacancy",
-        object_id=vacancy.pk,
+        audit_action=AuditAction.UPDATE,
         purpose="Status vacature",
         changes={"state": [before, vacancy.state]},
     )

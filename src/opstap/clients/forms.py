@@ -28,13 +28,12 @@ SORT_CHOICES = [
 _ANY = [("", "Alle")]
 
 
-def _case_managers(organisation_id: int | None) -> Any:
+def active_users_with_role(organisation_id: int | None, role: RoleCode) -> Any:
+    """The organisation's active users with `role` (case managers, income coaches), by name."""
     if organisation_id is None:
         return User.objects.none()
     return (
-        User.objects.filter(
-            organisation_id=organisation_id, roles__code=RoleCode.CASE_MANAGER, is_active=True
-        )
+        User.objects.filter(organisation_id=organisation_id, roles__code=role, is_active=True)
         .distinct()
         .order_by("last_name", "first_name")
     )
@@ -133,7 +132,7 @@ class HandoverForm(forms.Form):
         self, *args: Any, organisation_id: int | None, exclude_id: int | None, **kwargs: Any
     ):
         super().__init__(*args, **kwargs)
-        qs = _case_managers(organisation_id)
+        qs = active_users_with_role(organisation_id, RoleCode.CASE_MANAGER)
         if exclude_id:
             qs = qs.exclude(pk=exclude_id)
         self.fields["new_case_manager"].queryset = qs  # type: ignore[attr-defined]
@@ -186,18 +185,6 @@ class ImportForm(forms.Form):
         return f
 
 
-def _income_coaches(organisation_id: int | None) -> Any:
-    if organisation_id is None:
-        return User.objects.none()
-    return (
-        User.objects.filter(
-            organisation_id=organisation_id, roles__code=RoleCode.INCOME_COACH, is_active=True
-        )
-        .distinct()
-        .order_by("last_name", "first_name")
-    )
-
-
 _DATE_FORMATS = ["%d-%m-%Y", "%Y-%m-%d"]
 _DATE_INVALID = {"invalid": "Vul een geldige datum in (dd-mm-jjjj)."}
 
@@ -234,7 +221,7 @@ class IncomeCoachAssignForm(forms.Form):
     def __init__(self, *args: Any, organisation_id: int | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         coach: Any = self.fields["coach"]
-        coach.queryset = _income_coaches(organisation_id)
+        coach.queryset = active_users_with_role(organisation_id, RoleCode.INCOME_COACH)
 
 
 class ClientRegisterForm(forms.Form):

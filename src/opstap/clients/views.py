@@ -40,7 +40,7 @@ from .forms import (
     ImportForm,
     IncomeCoachAssignForm,
     LadderChangeForm,
-    _case_managers,
+    active_users_with_role,
 )
 from .ladder import (
     SUB_STATUS_LABELS_NL,
@@ -168,7 +168,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
     user = actor_of(request)
     org_id = user.organisation_id
     municipalities = list(municipalities_of(org_id)) if org_id is not None else []
-    case_managers = list(_case_managers(user.organisation_id))
+    case_managers = list(active_users_with_role(user.organisation_id, RoleCode.CASE_MANAGER))
     params = request.GET.copy()
     if "klantmanager" not in params and user.has_role(RoleCode.CASE_MANAGER):
         # "Mijn caseload" is my own clients; the unit view is a filter (issue 14).

@@ -47,10 +47,7 @@ def _start_after_commit(request_id: int) -> None:
 
 
 def _own_client(request: HttpRequest) -> Client:
-    client = client_selectors.clients_for(actor_of(request)).first()
-    if client is None:
-        raise Http404  # a resident account not linked to a client file
-    return client
+    return client_selectors.own_client(actor_of(request))
 
 
 def _request_for(request: HttpRequest, pk: int) -> AccessRequest:

@@ -21,6 +21,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.http import Http404
 
 from opstap.core.access import scoped
 from opstap.core.actor import Actor
@@ -162,6 +163,16 @@ class DerivedResolver:
 def clients_for(user: Actor) -> QuerySet[Client]:
     """All clients this user may see (R-SEC-1)."""
     return scoped(user, Client.objects.all())
+
+
+def own_client(user: Actor, *related: str) -> Client:
+    """The resident's own client file (portal pages, with `related` joined), or Http404 for a
+    resident account not (yet) linked to a client file."""
+    qs = clients_for(user)
+    client = (qs.select_related(*related) if related else qs).first()
+    if client is None:
+        raise Http404
+    return client
 
 
 SORTS: dict[str, list[str]] = {

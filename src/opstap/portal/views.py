@@ -40,15 +40,7 @@ from .models import ClientUpload
 
 
 def _own_client(request: HttpRequest) -> Client:
-    client = (
-        client_selectors.clients_for(actor_of(request))
-        .select_related("case_manager", "municipality")
-        .first()
-    )
-    if client is None:
-        # A resident account not (yet) linked to a client file.
-        raise Http404
-    return client
+    return client_selectors.own_client(actor_of(request), "case_manager", "municipality")
 
 
 @permission_required(Perm.PORTAL_VIEW)

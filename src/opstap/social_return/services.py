@@ -40,7 +40,7 @@ from opstap.providers.models import Contract, Provider
 from opstap.providers.selectors import is_provider_staff, provider_id_of
 from opstap.trajectories.models import Outcome
 
-from . import rules
+from . import rules, selectors
 from .models import (
     BlockPeriod,
     BlockStatus,
@@ -53,13 +53,7 @@ from .models import (
     YearObligation,
 )
 from .rules import SocialReturnError
-from .selectors import (
-    ProviderMonitor,
-    block_client_items,
-    norms_on,
-    terms_by_provider,
-    terms_for_year,
-)
+from .selectors import norms_on, terms_by_provider, terms_for_year
 from .workflow import PlanAction, PlanState, check_transition
 
 __all__ = [
@@ -74,7 +68,7 @@ __all__ = [
     "block_register_from_placement",
     "block_verify",
     "building_block_update",
-    "monitor_audit_shown",
+    "monitor_shown",
     "plan_decide",
     "plan_submit",
     "year_close",
@@ -87,17 +81,22 @@ class SocialReturnConflict(SocialReturnError, ConflictError):  # noqa: N818 (lik
     """The state does not allow this (409)."""
 
 
-def monitor_audit_shown(
+def monitor_shown(
     *,
     request: HttpRequest,
-    monitor: ProviderMonitor,
+    user: Actor,
+    provider_id: int,
+    on: dt.date,
     action: AuditAction,
     purpose: str,
-    blocks: list[RealisedBlock] | None = None,
-) -> None:
-    """Audit showing one provider's monitor (`READ`: page, API) or handing it out (`EXPORT`:
-    the PDF). `blocks` are the blocks shown with their person: those about a client are data
-    about that client, so each showing is audited too (R-SEC-2); the PDF names no person."""
+    persons_shown: bool = True,
+) -> tuple[selectors.ProviderMonitor, list[RealisedBlock]]:
+    """One provider's monitor with its blocks (`selectors.provider_monitor_with_blocks`), as
+    shown (`READ`: page, API) or handed out (`EXPORT`: the PDF), audited. Blocks about a client
+    are data about that client: where their person is shown, each is audited too (R-SEC-2)."""
+    monitor, blocks = selectors.provider_monitor_with_blocks(
+        user=user, provider_id=provider_id, on=on
+    )
     audit_log(
         action=action,
         request=request,
@@ -105,14 +104,15 @@ def monitor_audit_shown(
         object_id=monitor.provider.pk,
         purpose=purpose,
     )
-    if blocks is not None:
+    if persons_shown:
         audit_records_for_request(
             request,
             action=AuditAction.LIST,
             object_type="social_return_block",
-            items=block_client_items(blocks),
+            items=selectors.block_client_items(blocks),
             purpose=purpose,
         )
+    return monitor, blocks
 
 
 def _not_found(what: str) -> SocialReturnError:

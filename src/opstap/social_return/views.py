@@ -130,15 +130,15 @@ def export(request: HttpRequest) -> HttpResponse:
 
 def _monitor_context(request: HttpRequest, user: Actor, pk: int) -> dict[str, Any]:
     today = timezone.localdate()
-    monitor, blocks = selectors.provider_monitor_with_blocks(user=user, provider_id=pk, on=today)
-    provider = monitor.provider
-    services.monitor_audit_shown(
+    monitor, blocks = services.monitor_shown(
         request=request,
-        monitor=monitor,
+        user=user,
+        provider_id=pk,
+        on=today,
         action=AuditAction.READ,
         purpose="social return-monitor",
-        blocks=blocks,
     )
+    provider = monitor.provider
     visible = selectors.visible_client_ids(user, [b.client_id for b in blocks if b.client_id])
     years = [r.year for r in monitor.years]
     block_rows = [
@@ -210,14 +210,16 @@ def provider_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The provider's monitor on A4 for the annual evaluation (R-NET-9); no personal data."""
     user = actor_of(request)
     today = timezone.localdate()
-    monitor, blocks = selectors.provider_monitor_with_blocks(user=user, provider_id=pk, on=today)
-    provider = monitor.provider
-    services.monitor_audit_shown(
+    monitor, blocks = services.monitor_shown(
         request=request,
-        monitor=monitor,
+        user=user,
+        provider_id=pk,
+        on=today,
         action=AuditAction.EXPORT,
         purpose="social return: PDF jaarevaluatie",
+        persons_shown=False,  # the PDF names no person
     )
+    provider = monitor.provider
     content = reports.provider_pdf(
         monitor, blocks, organisation=getattr(request, "organisation", None), today=today
     )

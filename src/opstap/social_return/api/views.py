@@ -117,17 +117,15 @@ class SocialReturnMonitorView(APIView):
     @extend_schema(responses=MonitorSerializer, operation_id="social_return_providers_retrieve")
     def get(self, request: Request, pk: int) -> Response:
         user = actor_of(request)
-        monitor, blocks = selectors.provider_monitor_with_blocks(
-            user=user, provider_id=pk, on=timezone.localdate()
-        )
-        provider = monitor.provider
-        services.monitor_audit_shown(
+        monitor, blocks = services.monitor_shown(
             request=request,
-            monitor=monitor,
+            user=user,
+            provider_id=pk,
+            on=timezone.localdate(),
             action=AuditAction.READ,
             purpose="social return-API",
-            blocks=blocks,
         )
+        provider = monitor.provider
         plan = monitor.plan
         data = {
             "provider_id": provider.pk,

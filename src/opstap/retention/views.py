@@ -4,6 +4,7 @@ happen (client ids and dates, no names), the last runs, and legal holds."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -66,40 +67,54 @@ def page(request: HttpRequest) -> HttpResponse:
     return _page(request)
 
 
+def _posted(
+    request: HttpRequest,
+    form_key: str,
+    form: Any,
+    call: Callable[[dict[str, Any]], object],
+    done: str,
+) -> HttpResponse:
+    """A posted form that calls one service: done, the message and back to the page; invalid
+    or refused, the page again with the form (as `form_key`) showing why."""
+    if form.is_valid():
+        try:
+            call(form.cleaned_data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("retention:page")
+    return _page(request, **{form_key: form})
+
+
 @require_POST
 @permission_required(Perm.RETENTION_MANAGE)
 def dry_run(request: HttpRequest) -> HttpResponse:
-    form = DryRunForm(request.POST)
-    if not form.is_valid():
-        return _page(request, dry_form=form)
     actor = actor_of(request)
-    try:
-        services.retention_run(
+    return _posted(
+        request,
+        "dry_form",
+        DryRunForm(request.POST),
+        lambda data: services.retention_run(
             organisation_id=actor.organisation_id or 0,
-            today=form.cleaned_data["reference_date"],
+            today=data["reference_date"],
             actor=actor,
             dry_run=True,
-        )
-    except DomainError as exc:
-        add_domain_error(form, exc)
-        return _page(request, dry_form=form)
-    messages.success(request, "De proefrun is klaar; er is niets gewijzigd.")
-    return redirect("retention:page")
+        ),
+        "De proefrun is klaar; er is niets gewijzigd.",
+    )
 
 
 @require_POST
 @permission_required(Perm.RETENTION_MANAGE)
 def term_save(request: HttpRequest) -> HttpResponse:
-    form = TermForm(request.POST)
-    if not form.is_valid():
-        return _page(request, term_form=form)
-    try:
-        services.retention_term_save(actor=actor_of(request), **form.cleaned_data)
-    except DomainError as exc:
-        add_domain_error(form, exc)
-        return _page(request, term_form=form)
-    messages.success(request, "De bewaartermijn is vastgelegd.")
-    return redirect("retention:page")
+    return _posted(
+        request,
+        "term_form",
+        TermForm(request.POST),
+        lambda data: services.retention_term_save(actor=actor_of(request), **data),
+        "De bewaartermijn is vastgelegd.",
+    )
 
 
 @require_POST

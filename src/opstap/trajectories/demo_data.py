@@ -206,6 +206,23 @@ def _steps_to(target: str, code: int, rng: random.Random) -> list[tuple[str, str
     return [*ended, *AFTER_END]
 
 
+END_ACTIONS = frozenset({"complete", "terminate_early"})
+
+
+def _within_duration(
+    steps: list[tuple[str, str, int]], duration_days: int | None
+) -> list[tuple[str, str, int]]:
+    """The walk ends the trajectory at the latest on its planned end date (the start plus the
+    product's duration): a later end needs an extension first (`date_rules.end_problem`),
+    and the generated history requests none, so a longer run would be refused and lost."""
+    if not duration_days:
+        return steps
+    return [
+        (action, side, min(days, duration_days - 1) if action in END_ACTIONS else days)
+        for action, side, days in steps
+    ]
+
+
 def _span(steps: list[tuple[str, str, int]]) -> int:
     return sum(days for _, _, days in steps) + 5
 
@@ -264,7 +281,7 @@ def _build_demo(
             product = rng.choice(quote_products)
             code = product.product_code.code
         client = own[i % len(own)] if own and i % 4 == 0 else rng.choice(clients)
-        steps = _steps_to(target, code, rng)
+        steps = _within_duration(_steps_to(target, code, rng), product.nominal_duration_days)
         # Leave some behind: ordered/intake long ago and never moved on → overdue deadlines.
         stale = target in ("ordered", "intake_held", "plan_approved") and i % 2 == 0
         span = _span(steps) + (rng.randint(20, 60) if stale else rng.randint(0, 20))

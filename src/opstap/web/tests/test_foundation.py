@@ -106,6 +106,10 @@ def test_accessibility_statement_is_public(db: None, client: Client) -> None:
 def test_demo_load_builds_organisation_once(db: None, settings, capsys) -> None:
     settings.OPSTAP_DEMO = True
     call_command("demo_load")
+    # Every generated history goes through the services: none of it is refused and lost
+    # (the walk once ended trajectories after their planned end, without an extension).
+    refused = [line for line in capsys.readouterr().out.splitlines() if "overgeslagen (" in line]
+    assert refused == []
     from opstap.accounts.models import User
     from opstap.organisations.models import Municipality, Organisation
 

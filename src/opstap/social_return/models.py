@@ -19,8 +19,6 @@ from opstap.core.model_fields import (
     amount_field,
     optional_date,
     optional_datetime,
-    reference,
-    single_reference,
     status_field,
     user_reference,
 )
@@ -83,12 +81,12 @@ class BlockPeriod(OrganisationOwned):
 class BuildingBlock(models.Model):
     """One row of the building-block table of a period (R-NET-10)."""
 
-    period = reference(
+    period = models.ForeignKey(
         BlockPeriod,
-        _("periode"),
-        _("De periode waarin deze waarde geldt."),
-        related_name="blocks",
         on_delete=models.CASCADE,
+        related_name="blocks",
+        verbose_name=_("periode"),
+        help_text=_("De periode waarin deze waarde geldt."),
     )
     code = models.SlugField(_("code"), max_length=40, help_text=_("Vaste code van het bouwblok."))
     name = models.CharField(_("naam"), max_length=120, help_text=_("Naam in de monitor."))
@@ -190,19 +188,19 @@ class BuildingBlock(models.Model):
 class SocialReturnAgreement(OrganisationOwned):
     """The social-return terms of one contract: award date, percentage and threshold."""
 
-    provider = reference(
+    provider = models.ForeignKey(
         Provider,
-        _("aanbieder"),
-        _("De aanbieder van het contract."),
+        on_delete=models.CASCADE,
         related_name="social_return_agreements",
-        on_delete=models.CASCADE,
+        verbose_name=_("aanbieder"),
+        help_text=_("De aanbieder van het contract."),
     )
-    contract = single_reference(
+    contract = models.OneToOneField(
         Contract,
-        _("contract"),
-        _("Het contract waarin de social-returnverplichting is opgenomen."),
-        related_name="social_return",
         on_delete=models.CASCADE,
+        related_name="social_return",
+        verbose_name=_("contract"),
+        help_text=_("Het contract waarin de social-returnverplichting is opgenomen."),
     )
     awarded_on = models.DateField(
         _("gegund op"), help_text=_("Binnen 3 maanden hierna volgt het plan van aanpak.")
@@ -238,8 +236,12 @@ class YearObligation(OrganisationOwned):
     """The obligation of a provider for a closed calendar year, fixed when the year closes.
     An open year's obligation is computed from the approved invoices as it stands."""
 
-    provider = reference(
-        Provider, _("aanbieder"), _("De aanbieder."), related_name="social_return_years"
+    provider = models.ForeignKey(
+        Provider,
+        on_delete=models.PROTECT,
+        related_name="social_return_years",
+        verbose_name=_("aanbieder"),
+        help_text=_("De aanbieder."),
     )
     year = models.PositiveSmallIntegerField(_("jaar"), help_text=_("Kalenderjaar."))
     volume_excl = amount_field(_("volume excl. btw"), _("Goedgekeurd, creditnota's verrekend."))
@@ -277,11 +279,12 @@ class SocialReturnPlan(OrganisationOwned):
     """One version of a provider's plan of approach. A returned plan is followed by a new
     version; every version and decision is kept."""
 
-    provider = reference(
+    provider = models.ForeignKey(
         Provider,
-        _("aanbieder"),
-        _("De aanbieder die het plan indient."),
+        on_delete=models.PROTECT,
         related_name="social_return_plans",
+        verbose_name=_("aanbieder"),
+        help_text=_("De aanbieder die het plan indient."),
     )
     version = models.PositiveSmallIntegerField(_("versie"), help_text=_("1, 2, ..."))
     state = models.CharField(
@@ -340,12 +343,12 @@ class SocialReturnPlan(OrganisationOwned):
 class PlannedBlock(models.Model):
     """An intended building block in a plan, with its estimated value."""
 
-    plan = reference(
+    plan = models.ForeignKey(
         SocialReturnPlan,
-        _("plan"),
-        _("Het plan van aanpak."),
-        related_name="planned_blocks",
         on_delete=models.CASCADE,
+        related_name="planned_blocks",
+        verbose_name=_("plan"),
+        help_text=_("Het plan van aanpak."),
     )
     block_code = models.SlugField(_("bouwblok"), max_length=40, help_text=_("Code."))
     block_name = models.CharField(_("naam bouwblok"), max_length=120, help_text=_("Naam."))
@@ -377,18 +380,21 @@ class RealisedBlock(OrganisationOwned):
     """A realised building block: a client of ours (linked) or an external person recorded
     with only what is needed, the block, start, hours, contract duration and evidence."""
 
-    provider = reference(
+    provider = models.ForeignKey(
         Provider,
-        _("aanbieder"),
-        _("De aanbieder die het blok realiseerde."),
+        on_delete=models.PROTECT,
         related_name="social_return_blocks",
+        verbose_name=_("aanbieder"),
+        help_text=_("De aanbieder die het blok realiseerde."),
     )
-    client = reference(
+    client = models.ForeignKey(
         Client,
-        _("klant"),
-        _("Een klant van de sociale dienst (leeg bij een externe persoon)."),
-        related_name="social_return_blocks",
+        on_delete=models.PROTECT,
         null=True,
+        blank=True,
+        related_name="social_return_blocks",
+        verbose_name=_("klant"),
+        help_text=_("Een klant van de sociale dienst (leeg bij een externe persoon)."),
     )
     external_person = models.CharField(
         _("externe persoon"),
@@ -396,13 +402,14 @@ class RealisedBlock(OrganisationOwned):
         blank=True,
         help_text=_("Initialen en achternaam of een eigen kenmerk; geen BSN of geboortedatum."),
     )
-    outcome = single_reference(
+    outcome = models.OneToOneField(
         Outcome,
-        _("plaatsing"),
-        _("De plaatsing uit een traject waarvan dit blok is overgenomen."),
-        related_name="social_return_block",
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
+        related_name="social_return_block",
+        verbose_name=_("plaatsing"),
+        help_text=_("De plaatsing uit een traject waarvan dit blok is overgenomen."),
     )
     block_code = models.SlugField(_("bouwblok"), max_length=40, help_text=_("Code."))
     block_name = models.CharField(_("naam bouwblok"), max_length=120, help_text=_("Naam."))
@@ -513,18 +520,28 @@ class RealisedBlock(OrganisationOwned):
 class SocialReturnEvent(OrganisationOwned):
     """The history of plans and blocks: who did what, when, with which remarks."""
 
-    provider = reference(
+    provider = models.ForeignKey(
         Provider,
-        _("aanbieder"),
-        _("De aanbieder."),
-        related_name="social_return_events",
         on_delete=models.CASCADE,
+        related_name="social_return_events",
+        verbose_name=_("aanbieder"),
+        help_text=_("De aanbieder."),
     )
-    plan = reference(
-        SocialReturnPlan, _("plan"), related_name="events", on_delete=models.CASCADE, null=True
+    plan = models.ForeignKey(
+        SocialReturnPlan,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("plan"),
     )
-    block = reference(
-        RealisedBlock, _("bouwblok"), related_name="events", on_delete=models.CASCADE, null=True
+    block = models.ForeignKey(
+        RealisedBlock,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("bouwblok"),
     )
     action = models.CharField(_("handeling"), max_length=40, help_text=_("Wat er gebeurde."))
     description = models.CharField(

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opstap.core.model_fields import optional_datetime, reference, user_reference
+from opstap.core.model_fields import optional_datetime, user_reference
 from opstap.organisations.models import OrganisationOwned
 
 if TYPE_CHECKING:
@@ -26,12 +26,12 @@ class AttendanceStatus(models.TextChoices):
 class Appointment(OrganisationOwned):
     """An appointment of the candidate with the provider, with its attendance (R-ABS-1)."""
 
-    trajectory = reference(
+    trajectory = models.ForeignKey(
         Trajectory,
-        _("traject"),
-        _("Het traject."),
-        related_name="appointments",
         on_delete=models.CASCADE,
+        related_name="appointments",
+        verbose_name=_("traject"),
+        help_text=_("Het traject."),
     )
     starts_at = models.DateTimeField(_("tijdstip"), help_text=_("Begin van de afspraak."))
     description = models.CharField(
@@ -63,20 +63,21 @@ class Appointment(OrganisationOwned):
 class Absence(OrganisationOwned):
     """An absence, cancellation or rescheduled appointment, as reported (R-ABS-1)."""
 
-    trajectory = reference(
+    trajectory = models.ForeignKey(
         Trajectory,
-        _("traject"),
-        _("Het traject."),
-        related_name="absences",
         on_delete=models.CASCADE,
-    )
-    appointment = reference(
-        Appointment,
-        _("afspraak"),
-        _("De gemiste afspraak, als die bekend is."),
         related_name="absences",
+        verbose_name=_("traject"),
+        help_text=_("Het traject."),
+    )
+    appointment = models.ForeignKey(
+        Appointment,
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
+        related_name="absences",
+        verbose_name=_("afspraak"),
+        help_text=_("De gemiste afspraak, als die bekend is."),
     )
     occurred_at = models.DateTimeField(_("tijdstip verzuim"), help_text=_("Wanneer."))
     reason = models.TextField(_("reden"), help_text=_("Reden van het verzuim."))

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opstap.core.model_fields import reference, user_reference
+from opstap.core.model_fields import user_reference
 from opstap.organisations.models import OrganisationOwned
 
 if TYPE_CHECKING:
@@ -33,12 +33,12 @@ class DocumentKind(models.TextChoices):
 class TrajectoryDocument(OrganisationOwned):
     """A quote, plan, report or note of a trajectory, with an optional private upload."""
 
-    trajectory = reference(
+    trajectory = models.ForeignKey(
         Trajectory,
-        _("traject"),
-        _("Het traject."),
-        related_name="documents",
         on_delete=models.CASCADE,
+        related_name="documents",
+        verbose_name=_("traject"),
+        help_text=_("Het traject."),
     )
     kind = models.CharField(
         _("soort"), max_length=30, choices=DocumentKind.choices, help_text=_("Soort document.")

@@ -13,7 +13,7 @@ from opstap.trajectories.deadlines import DeadlineKind
 
 if TYPE_CHECKING:
     pass
-from opstap.core.model_fields import optional_date, reference, user_reference
+from opstap.core.model_fields import optional_date, user_reference
 
 from .trajectories import Trajectory
 
@@ -33,12 +33,12 @@ DEADLINE_KIND_CHOICES = [
 class Deadline(OrganisationOwned):
     """A computed due date of a trajectory (R-TRJ-3, R-TRJ-4), stored for fast overdue lists."""
 
-    trajectory = reference(
+    trajectory = models.ForeignKey(
         Trajectory,
-        _("traject"),
-        _("Het traject."),
-        related_name="deadlines",
         on_delete=models.CASCADE,
+        related_name="deadlines",
+        verbose_name=_("traject"),
+        help_text=_("Het traject."),
     )
     kind = models.CharField(
         _("soort"), max_length=30, choices=DEADLINE_KIND_CHOICES, help_text=_("Soort termijn.")
@@ -83,12 +83,12 @@ class Deadline(OrganisationOwned):
 class DeadlineNotification(OrganisationOwned):
     """That a deadline was notified at one stage to one user; makes the job idempotent."""
 
-    deadline = reference(
+    deadline = models.ForeignKey(
         Deadline,
-        _("termijn"),
-        _("De termijn."),
-        related_name="notifications",
         on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("termijn"),
+        help_text=_("De termijn."),
     )
     stage = models.CharField(
         _("fase"), max_length=10, help_text=_("'before' (vooraf) of 'overdue' (verlopen).")

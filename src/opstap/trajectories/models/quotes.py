@@ -12,7 +12,7 @@ from opstap.organisations.models import OrganisationOwned
 
 if TYPE_CHECKING:
     pass
-from opstap.core.model_fields import optional_date, optional_decimal, reference, user_reference
+from opstap.core.model_fields import optional_date, optional_decimal, user_reference
 
 from .documents import TrajectoryDocument
 from .trajectories import Trajectory
@@ -29,8 +29,12 @@ class Quote(OrganisationOwned):
     """One version of the quote of a trajectory (R-TRJ-1). A wrong approved quote is replaced
     by a revised one that the case manager approves again; every version stays."""
 
-    trajectory = reference(
-        Trajectory, _("traject"), _("Het traject."), related_name="quotes", on_delete=models.CASCADE
+    trajectory = models.ForeignKey(
+        Trajectory,
+        on_delete=models.CASCADE,
+        related_name="quotes",
+        verbose_name=_("traject"),
+        help_text=_("Het traject."),
     )
     version = models.PositiveSmallIntegerField(
         _("versie"), help_text=_("1 voor de eerste offerte, daarna oplopend per herziening.")
@@ -48,13 +52,14 @@ class Quote(OrganisationOwned):
         _("uren"), _("Aantal uren (verplicht bij een uurtarief)."), max_digits=7
     )
     text = models.TextField(_("toelichting"), blank=True, help_text=_("Toelichting op de offerte."))
-    document = reference(
+    document = models.ForeignKey(
         TrajectoryDocument,
-        _("document"),
-        _("Het offertedocument, als dat is ingediend."),
-        related_name="+",
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("document"),
+        help_text=_("Het offertedocument, als dat is ingediend."),
     )
     status = models.CharField(
         _("status"),

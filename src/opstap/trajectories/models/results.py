@@ -12,12 +12,7 @@ from opstap.organisations.models import OrganisationOwned
 
 if TYPE_CHECKING:
     pass
-from opstap.core.model_fields import (
-    optional_date,
-    optional_decimal,
-    single_reference,
-    user_reference,
-)
+from opstap.core.model_fields import optional_date, optional_decimal, user_reference
 
 from .trajectories import Trajectory
 
@@ -41,12 +36,12 @@ OUTCOME_FACT_FIELDS = (
 class Outcome(OrganisationOwned):
     """The structured result of a trajectory (R-TRJ-7)."""
 
-    trajectory = single_reference(
+    trajectory = models.OneToOneField(
         Trajectory,
-        _("traject"),
-        _("Het traject."),
-        related_name="outcome",
         on_delete=models.CASCADE,
+        related_name="outcome",
+        verbose_name=_("traject"),
+        help_text=_("Het traject."),
     )
     werkfit = models.BooleanField(
         _("werkfit"), null=True, blank=True, help_text=_("Werkfit ja/nee (leeg = onbekend).")

@@ -13,7 +13,7 @@ from opstap.trajectories.workflow import STATE_LABELS_NL, State
 
 if TYPE_CHECKING:
     pass
-from opstap.core.model_fields import optional_date, optional_decimal, reference, user_reference
+from opstap.core.model_fields import optional_date, optional_decimal, user_reference
 
 from ._common import (
     ACTION_CHOICES,
@@ -37,20 +37,26 @@ PRICE_BASIS_CHOICES = [("fixed", _("vaste prijs")), ("hourly", _("uurtarief"))]
 class Trajectory(OrganisationOwned):
     """One product bought from one provider for one client (R-TRJ-1)."""
 
-    client = reference(
+    client = models.ForeignKey(
         "clients.Client",
-        _("klant"),
-        _("De klant voor wie het traject is besteld."),
+        on_delete=models.PROTECT,
         related_name="trajectories",
+        verbose_name=_("klant"),
+        help_text=_("De klant voor wie het traject is besteld."),
     )
-    product = reference(
-        "providers.Product", _("product"), _("Het bestelde product."), related_name="trajectories"
+    product = models.ForeignKey(
+        "providers.Product",
+        on_delete=models.PROTECT,
+        related_name="trajectories",
+        verbose_name=_("product"),
+        help_text=_("Het bestelde product."),
     )
-    provider = reference(
+    provider = models.ForeignKey(
         "providers.Provider",
-        _("aanbieder"),
-        _("De aanbieder van het product (afgeleid van het product, voor de scope)."),
+        on_delete=models.PROTECT,
         related_name="trajectories",
+        verbose_name=_("aanbieder"),
+        help_text=_("De aanbieder van het product (afgeleid van het product, voor de scope)."),
     )
     product_code = models.PositiveSmallIntegerField(
         _("productcode"),
@@ -213,8 +219,12 @@ class Trajectory(OrganisationOwned):
 class TrajectoryEvent(OrganisationOwned):
     """Append-only history of a trajectory: one row per transition (R-TRJ-2)."""
 
-    trajectory = reference(
-        Trajectory, _("traject"), _("Het traject."), related_name="events", on_delete=models.CASCADE
+    trajectory = models.ForeignKey(
+        Trajectory,
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=_("traject"),
+        help_text=_("Het traject."),
     )
     occurred_at = models.DateTimeField(_("tijdstip"), help_text=_("Wanneer het gebeurde."))
     actor = user_reference(

@@ -8,7 +8,11 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opstap.core.model_fields import optional_datetime, reference, status_field, user_reference
+from opstap.core.model_fields import (
+    optional_datetime,
+    status_field,
+    user_reference,
+)
 from opstap.organisations.models import OrganisationOwned
 
 from .terms import ACTION_LABELS_NL, KIND_LABELS_NL
@@ -49,7 +53,13 @@ class LegalHold(OrganisationOwned):
     """A legal hold (bewaarplicht) on one client: while it stands, nothing of the client is
     anonymised or deleted (a procedure, an objection, a claim)."""
 
-    client = reference("clients.Client", _("klant"), _("De klant."), related_name="legal_holds")
+    client = models.ForeignKey(
+        "clients.Client",
+        on_delete=models.PROTECT,
+        related_name="legal_holds",
+        verbose_name=_("klant"),
+        help_text=_("De klant."),
+    )
     reason = models.CharField(_("reden"), max_length=300, help_text=_("Waarom (zaaknummer)."))
     placed_by = user_reference(
         _("geplaatst door"), _("Wie de bewaarplicht vastlegde."), related_name="+"
@@ -112,11 +122,23 @@ class RetentionRun(OrganisationOwned):
 class RetentionDone(OrganisationOwned):
     """One kind of record of one client has been anonymised or deleted (never twice)."""
 
-    client = reference("clients.Client", _("klant"), _("De klant."), related_name="+")
+    client = models.ForeignKey(
+        "clients.Client",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("klant"),
+        help_text=_("De klant."),
+    )
     kind = models.CharField(_("soort gegevens"), max_length=20, choices=KIND_CHOICES)
     action = models.CharField(_("handeling"), max_length=10, choices=ACTION_CHOICES)
     rows = models.PositiveIntegerField(_("rijen"), default=0)
-    run = reference(RetentionRun, _("run"), _("De run die het deed."), related_name="done")
+    run = models.ForeignKey(
+        RetentionRun,
+        on_delete=models.PROTECT,
+        related_name="done",
+        verbose_name=_("run"),
+        help_text=_("De run die het deed."),
+    )
     done_at = models.DateTimeField(_("uitgevoerd op"))
 
     class Meta:

@@ -14,8 +14,6 @@ from django.utils.translation import gettext_lazy as _
 
 from opstap.core.model_fields import (
     optional_datetime,
-    reference,
-    single_reference,
     status_field,
     user_reference,
 )
@@ -56,18 +54,19 @@ class SrgCode(models.Model):
 class SrgProductMapping(OrganisationOwned):
     """Which SRG code a product of the catalogue is delivered under."""
 
-    product = single_reference(
+    product = models.OneToOneField(
         "providers.Product",
-        _("product"),
-        _("Het product."),
-        related_name="srg_mapping",
         on_delete=models.CASCADE,
+        related_name="srg_mapping",
+        verbose_name=_("product"),
+        help_text=_("Het product."),
     )
-    srg_code = reference(
+    srg_code = models.ForeignKey(
         SrgCode,
-        _("SRG-code"),
-        _("Soort voorziening volgens de CBS-richtlijnen."),
+        on_delete=models.PROTECT,
         related_name="product_mappings",
+        verbose_name=_("SRG-code"),
+        help_text=_("Soort voorziening volgens de CBS-richtlijnen."),
     )
 
     class Meta:
@@ -88,11 +87,12 @@ class SrgPlacementMapping(OrganisationOwned):
         choices=PLACEMENT_CHOICES,
         help_text=_("Regulier, met loonkostensubsidie, garantiebaan of beschut werk."),
     )
-    srg_code = reference(
+    srg_code = models.ForeignKey(
         SrgCode,
-        _("SRG-code"),
-        _("Soort voorziening volgens de CBS-richtlijnen."),
+        on_delete=models.PROTECT,
         related_name="placement_mappings",
+        verbose_name=_("SRG-code"),
+        help_text=_("Soort voorziening volgens de CBS-richtlijnen."),
     )
 
     class Meta:
@@ -131,19 +131,22 @@ def _delivery_path(instance: SrgDelivery, filename: str) -> str:
 class SrgDelivery(OrganisationOwned):
     """One monthly SRG delivery for one municipality (R-INT-2)."""
 
-    municipality = reference(
+    municipality = models.ForeignKey(
         "organisations.Municipality",
-        _("gemeente"),
-        _("De gemeente waarvoor geleverd wordt."),
+        on_delete=models.PROTECT,
         related_name="srg_deliveries",
+        verbose_name=_("gemeente"),
+        help_text=_("De gemeente waarvoor geleverd wordt."),
     )
     month = models.DateField(_("verslagmaand"), help_text=_("Eerste dag van de maand."))
-    corrects = reference(
+    corrects = models.ForeignKey(
         "self",
-        _("corrigeert"),
-        _("De verzonden levering die deze levering corrigeert."),
-        related_name="corrections",
+        on_delete=models.PROTECT,
         null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name=_("corrigeert"),
+        help_text=_("De verzonden levering die deze levering corrigeert."),
     )
     status = status_field(
         DeliveryStatus.QUEUED, _("Wachtrij, samenstellen, klaar, mislukt of verzonden.")

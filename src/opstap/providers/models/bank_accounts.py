@@ -5,7 +5,11 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opstap.core.model_fields import optional_datetime, reference, status_field, user_reference
+from opstap.core.model_fields import (
+    optional_datetime,
+    status_field,
+    user_reference,
+)
 from opstap.organisations.models import OrganisationOwned
 
 from .providers import Provider
@@ -25,11 +29,12 @@ class ProviderBankAccount(OrganisationOwned):
     confirmed by a second (then it becomes the one in use and the previous one is replaced)
     or rejected. Rows are never edited otherwise: the table is the account's history."""
 
-    provider = reference(
+    provider = models.ForeignKey(
         Provider,
-        _("aanbieder"),
-        _("De aanbieder die op deze rekening betaald wordt."),
+        on_delete=models.PROTECT,
         related_name="bank_accounts",
+        verbose_name=_("aanbieder"),
+        help_text=_("De aanbieder die op deze rekening betaald wordt."),
     )
     iban = models.CharField(
         _("IBAN"), max_length=34, help_text=_("Compact en gecontroleerd, bijv. NL91ABNA0417164300.")

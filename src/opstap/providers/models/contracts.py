@@ -7,7 +7,11 @@ import datetime as dt
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opstap.core.model_fields import optional_date, reference, status_field, user_reference
+from opstap.core.model_fields import (
+    optional_date,
+    status_field,
+    user_reference,
+)
 from opstap.organisations.models import OrganisationOwned
 from opstap.providers.rules import contracts as contract_rules
 
@@ -25,11 +29,12 @@ class ContractStatus(models.TextChoices):
 
 
 class Contract(OrganisationOwned):
-    provider = reference(
+    provider = models.ForeignKey(
         Provider,
-        _("aanbieder"),
-        _("De aanbieder met wie de raamovereenkomst is gesloten."),
+        on_delete=models.PROTECT,
         related_name="contracts",
+        verbose_name=_("aanbieder"),
+        help_text=_("De aanbieder met wie de raamovereenkomst is gesloten."),
     )
     reference = models.CharField(
         _("kenmerk"), max_length=50, help_text=_("Kenmerk van de raamovereenkomst.")
@@ -86,12 +91,12 @@ class Contract(OrganisationOwned):
 class ContractExtension(models.Model):
     """One recorded extension decision, with both parties' consent (R-NET-3)."""
 
-    contract = reference(
+    contract = models.ForeignKey(
         Contract,
-        _("contract"),
-        _("Het verlengde contract."),
-        related_name="extensions",
         on_delete=models.CASCADE,
+        related_name="extensions",
+        verbose_name=_("contract"),
+        help_text=_("Het verlengde contract."),
     )
     term_number = models.PositiveSmallIntegerField(
         _("termijn"), help_text=_("Het nummer van de nieuwe termijn (2, 3 of 4).")

@@ -5,7 +5,11 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opstap.core.model_fields import optional_date, reference, status_field, user_reference
+from opstap.core.model_fields import (
+    optional_date,
+    status_field,
+    user_reference,
+)
 from opstap.organisations.models import OrganisationOwned
 
 from .products import Product
@@ -18,19 +22,21 @@ __all__ = ["Evaluation", "EvaluationOutcome", "EvaluationStatus", "Signal"]
 
 
 class Signal(OrganisationOwned):
-    provider = reference(
+    provider = models.ForeignKey(
         Provider,
-        _("aanbieder"),
-        _("De aanbieder waarover het signaal gaat."),
+        on_delete=models.PROTECT,
         related_name="signals",
+        verbose_name=_("aanbieder"),
+        help_text=_("De aanbieder waarover het signaal gaat."),
     )
-    product = reference(
+    product = models.ForeignKey(
         Product,
-        _("product"),
-        _("Optioneel: het product waarover het signaal gaat."),
-        related_name="signals",
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
+        related_name="signals",
+        verbose_name=_("product"),
+        help_text=_("Optioneel: het product waarover het signaal gaat."),
     )
     client_id = models.BigIntegerField(
         _("klant-id"),
@@ -42,13 +48,14 @@ class Signal(OrganisationOwned):
     registered_by = user_reference(_("geregistreerd door"), _("De klantmanager."), related_name="+")
     registered_on = models.DateField(_("datum"), help_text=_("Datum van het signaal."))
     registered_at = models.DateTimeField(_("geregistreerd op"), auto_now_add=True)
-    evaluation = reference(
+    evaluation = models.ForeignKey(
         "Evaluation",
-        _("evaluatie"),
-        _("De evaluatie waarin dit signaal wordt besproken."),
-        related_name="signals",
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
+        related_name="signals",
+        verbose_name=_("evaluatie"),
+        help_text=_("De evaluatie waarin dit signaal wordt besproken."),
     )
 
     class Meta:
@@ -74,8 +81,12 @@ class EvaluationOutcome(models.TextChoices):
 
 
 class Evaluation(OrganisationOwned):
-    provider = reference(
-        Provider, _("aanbieder"), _("De geëvalueerde aanbieder."), related_name="evaluations"
+    provider = models.ForeignKey(
+        Provider,
+        on_delete=models.PROTECT,
+        related_name="evaluations",
+        verbose_name=_("aanbieder"),
+        help_text=_("De geëvalueerde aanbieder."),
     )
     opened_on = models.DateField(_("geopend op"), help_text=_("Datum van openen."))
     reason = models.TextField(_("aanleiding"), help_text=_("Waarom deze evaluatie er is."))

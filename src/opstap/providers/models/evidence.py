@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opstap.core.model_fields import reference
 from opstap.organisations.models import OrganisationOwned
 
 from .providers import Provider
@@ -33,12 +32,12 @@ class CertificateKind(models.TextChoices):
 
 
 class Evidence(OrganisationOwned, Validity):
-    provider = reference(
+    provider = models.ForeignKey(
         Provider,
-        _("aanbieder"),
-        _("De aanbieder die dit bewijs levert."),
-        related_name="evidence",
         on_delete=models.CASCADE,
+        related_name="evidence",
+        verbose_name=_("aanbieder"),
+        help_text=_("De aanbieder die dit bewijs levert."),
     )
     kind = models.CharField(
         _("soort"), max_length=20, choices=EvidenceKind.choices, help_text=_("Soort bewijsstuk.")

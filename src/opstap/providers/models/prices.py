@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opstap.core.model_fields import optional_datetime, reference, user_reference
+from opstap.core.model_fields import optional_datetime, user_reference
 from opstap.organisations.models import OrganisationOwned
 
 from .products import Product
@@ -58,8 +58,12 @@ class PriceSource(models.TextChoices):
 class ProductPrice(Validity):
     """A price of a product with its validity; history is never rewritten (R-NET-6)."""
 
-    product = reference(
-        Product, _("product"), _("Het product."), related_name="prices", on_delete=models.CASCADE
+    product = models.ForeignKey(
+        Product,
+        on_delete=models.CASCADE,
+        related_name="prices",
+        verbose_name=_("product"),
+        help_text=_("Het product."),
     )
     amount = models.DecimalField(
         _("bedrag"),
@@ -74,12 +78,14 @@ class ProductPrice(Validity):
         default=PriceSource.ENTRY,
         help_text=_("Invoer, indexatie of wijzigingsvoorstel."),
     )
-    indexation = reference(
+    indexation = models.ForeignKey(
         CpiIndexation,
-        _("indexatie"),
-        _("De indexatie die deze prijs opleverde."),
-        related_name="prices",
+        on_delete=models.PROTECT,
         null=True,
+        blank=True,
+        related_name="prices",
+        verbose_name=_("indexatie"),
+        help_text=_("De indexatie die deze prijs opleverde."),
     )
 
     class Meta:

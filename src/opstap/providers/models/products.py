@@ -6,7 +6,11 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opstap.core.model_fields import optional_datetime, reference, status_field, user_reference
+from opstap.core.model_fields import (
+    optional_datetime,
+    status_field,
+    user_reference,
+)
 from opstap.organisations.models import OrganisationOwned
 
 from .evidence import CertificateKind
@@ -40,14 +44,22 @@ class ProductStatus(models.TextChoices):
 
 
 class Product(OrganisationOwned):
-    provider = reference(
-        Provider, _("aanbieder"), _("De aanbieder die het product levert."), related_name="products"
+    provider = models.ForeignKey(
+        Provider,
+        on_delete=models.PROTECT,
+        related_name="products",
+        verbose_name=_("aanbieder"),
+        help_text=_("De aanbieder die het product levert."),
     )
     name = models.CharField(_("naam"), max_length=200, help_text=_("Naam van het product."))
     description = models.TextField(_("omschrijving"), blank=True, help_text=_("Inhoud en doel."))
-    # R-BILL-1
-    product_code = reference(
-        ProductCode, _("productcode"), _("Betaalregime 1-5."), related_name="products"
+    product_code = models.ForeignKey(
+        ProductCode,
+        on_delete=models.PROTECT,
+        related_name="products",
+        verbose_name=_("productcode"),
+        # R-BILL-1
+        help_text=_("Betaalregime 1-5."),
     )
     tiles = models.ManyToManyField(
         Tile,
@@ -108,12 +120,12 @@ class Product(OrganisationOwned):
 
 
 class ProductTargetGroup(models.Model):
-    product = reference(
+    product = models.ForeignKey(
         Product,
-        _("product"),
-        _("Het product."),
-        related_name="target_groups",
         on_delete=models.CASCADE,
+        related_name="target_groups",
+        verbose_name=_("product"),
+        help_text=_("Het product."),
     )
     code = models.CharField(
         _("doelgroep"), max_length=30, help_text=_("Code uit clients.target_groups.")
@@ -132,12 +144,12 @@ class ProductTargetGroup(models.Model):
 
 
 class ProductLadderStep(models.Model):
-    product = reference(
+    product = models.ForeignKey(
         Product,
-        _("product"),
-        _("Het product."),
-        related_name="ladder_steps",
         on_delete=models.CASCADE,
+        related_name="ladder_steps",
+        verbose_name=_("product"),
+        help_text=_("Het product."),
     )
     step = models.CharField(
         _("trede"), max_length=3, help_text=_("Trede uit clients.ladder (1, 2a … 6).")
@@ -156,18 +168,23 @@ class ProductLadderStep(models.Model):
 
 
 class ProductLocation(models.Model):
-    product = reference(
-        Product, _("product"), _("Het product."), related_name="locations", on_delete=models.CASCADE
+    product = models.ForeignKey(
+        Product,
+        on_delete=models.CASCADE,
+        related_name="locations",
+        verbose_name=_("product"),
+        help_text=_("Het product."),
     )
     address = models.CharField(_("adres"), max_length=200, blank=True, help_text=_("Straat."))
     city = models.CharField(_("plaats"), max_length=100, help_text=_("Plaats van uitvoering."))
-    municipality = reference(
+    municipality = models.ForeignKey(
         "organisations.Municipality",
-        _("gemeente"),
-        _("Gemeente van de organisatie; leeg als buiten het werkgebied (Arnhem)."),
-        related_name="+",
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("gemeente"),
+        help_text=_("Gemeente van de organisatie; leeg als buiten het werkgebied (Arnhem)."),
     )
 
     class Meta:
@@ -192,12 +209,12 @@ class ProposalStatus(models.TextChoices):
 class ProductChangeProposal(OrganisationOwned):
     """A provider's proposed change of one of its products; the contract manager decides."""
 
-    product = reference(
+    product = models.ForeignKey(
         Product,
-        _("product"),
-        _("Het product dat wijzigt."),
-        related_name="change_proposals",
         on_delete=models.CASCADE,
+        related_name="change_proposals",
+        verbose_name=_("product"),
+        help_text=_("Het product dat wijzigt."),
     )
     changes = models.JSONField(
         _("wijzigingen"),

@@ -8,8 +8,6 @@ from django.utils.translation import gettext_lazy as _
 
 from opstap.core.model_fields import (
     optional_date,
-    reference,
-    single_reference,
     status_field,
     user_reference,
 )
@@ -92,19 +90,19 @@ class Provider(OrganisationOwned):
 class ProviderMembership(models.Model):
     """Links a provider-staff user to exactly one provider (R-SEC-1 scope)."""
 
-    user = single_reference(
+    user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
-        _("gebruiker"),
-        _("Medewerker van de aanbieder."),
+        on_delete=models.CASCADE,
         related_name="provider_membership",
-        on_delete=models.CASCADE,
+        verbose_name=_("gebruiker"),
+        help_text=_("Medewerker van de aanbieder."),
     )
-    provider = reference(
+    provider = models.ForeignKey(
         Provider,
-        _("aanbieder"),
-        _("De aanbieder waarvoor deze gebruiker werkt."),
-        related_name="memberships",
         on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("aanbieder"),
+        help_text=_("De aanbieder waarvoor deze gebruiker werkt."),
     )
 
     class Meta:
@@ -118,12 +116,12 @@ class ProviderMembership(models.Model):
 class ProviderEvent(OrganisationOwned):
     """One row per state change in the provider network (who, when, what, why)."""
 
-    provider = reference(
+    provider = models.ForeignKey(
         Provider,
-        _("aanbieder"),
-        _("De betrokken aanbieder."),
-        related_name="events",
         on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=_("aanbieder"),
+        help_text=_("De betrokken aanbieder."),
     )
     actor = user_reference(
         _("actor"),

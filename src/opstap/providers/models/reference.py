@@ -6,8 +6,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opstap.core.model_fields import optional_date, reference
-from opstap.organisations.models import default_or_organisation
+from opstap.core.model_fields import optional_date
+from opstap.organisations.models import Organisation
 
 __all__ = [
     "OrderingMode",
@@ -124,7 +124,15 @@ class ProductCode(Validity):
 class PromotedModule(Validity):
     """A module the organisation itself promotes (R-NET-4); organisation empty = all."""
 
-    organisation = default_or_organisation(_("Leeg: geldt voor alle organisaties."))
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisatie"),
+        help_text=_("Leeg: geldt voor alle organisaties."),
+    )
     name = models.CharField(_("naam"), max_length=100, help_text=_("Naam van de module."))
     description = models.TextField(_("omschrijving"), blank=True, help_text=_("Toelichting."))
     tiles = models.ManyToManyField(
@@ -144,19 +152,29 @@ class RateCeiling(Validity):
     """Maximum hourly rate for jobfinding and jobcoaching (R-NET-7). Rows without an
     organisation are the regional default; an organisation's indexation adds its own rows."""
 
-    organisation = default_or_organisation(_("Leeg: regionale standaard."))
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisatie"),
+        help_text=_("Leeg: regionale standaard."),
+    )
     amount = models.DecimalField(
         _("maximum uurtarief"),
         max_digits=8,
         decimal_places=2,
         help_text=_("Euro per uur, exclusief btw."),
     )
-    indexation = reference(
+    indexation = models.ForeignKey(
         "CpiIndexation",
-        _("indexatie"),
-        _("De indexatie die dit plafond opleverde."),
-        related_name="ceilings",
+        on_delete=models.PROTECT,
         null=True,
+        blank=True,
+        related_name="ceilings",
+        verbose_name=_("indexatie"),
+        help_text=_("De indexatie die dit plafond opleverde."),
     )
 
     class Meta:

@@ -4,11 +4,15 @@ window, client-satisfaction survey waves (R-KPI-6) and which providers are labou
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opstap.core.model_fields import reference, status_field, user_reference
+from opstap.core.model_fields import (
+    status_field,
+    user_reference,
+)
 from opstap.organisations.models import OrganisationOwned
 
 from .formulas import ACTIVITY_WINDOW_MONTHS_DEFAULT, DEFINITIONS
@@ -80,12 +84,14 @@ class SatisfactionSurveyWave(OrganisationOwned):
 
     name = models.CharField(_("naam"), max_length=200, help_text=_("Bijv. KBO 2024."))
     held_on = models.DateField(_("datum"), help_text=_("Datum (einde) van de meting."))
-    municipality = reference(
+    municipality = models.ForeignKey(
         "organisations.Municipality",
-        _("gemeente"),
-        _("Leeg = de hele organisatie."),
-        related_name="+",
+        on_delete=models.PROTECT,
         null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("gemeente"),
+        help_text=_("Leeg = de hele organisatie."),
     )
     score = models.DecimalField(
         _("rapportcijfer"),
@@ -114,12 +120,12 @@ class LabourMarketRegionProvider(OrganisationOwned):
     """A provider whose trajectories count as labour-market-region (AMR/WSP) trajectories
     (R-KPI-3: at least 20 placements via AMR trajectories)."""
 
-    provider = reference(
+    provider = models.ForeignKey(
         "providers.Provider",
-        _("aanbieder"),
-        _("Aanbieder die namens de arbeidsmarktregio (WSP) plaatst."),
-        related_name="+",
         on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("aanbieder"),
+        help_text=_("Aanbieder die namens de arbeidsmarktregio (WSP) plaatst."),
     )
 
     class Meta:
@@ -141,28 +147,30 @@ class SatisfactionResponse(OrganisationOwned):
     scores count in R-KPI-6 (one respondent each) and, when about a trajectory, in the
     provider's satisfaction indicator (R-PI-1)."""
 
-    client = reference(
+    client = models.ForeignKey(
         "clients.Client",
-        _("klant"),
-        _("Wie antwoordde."),
-        related_name="+",
         on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("klant"),
+        help_text=_("Wie antwoordde."),
     )
-    trajectory = reference(
+    trajectory = models.ForeignKey(
         "trajectories.Trajectory",
-        _("traject"),
-        _("Het beëindigde traject waar het antwoord over gaat."),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="+",
-        on_delete=models.CASCADE,
-        null=True,
+        verbose_name=_("traject"),
+        help_text=_("Het beëindigde traject waar het antwoord over gaat."),
     )
-    wave = reference(
+    wave = models.ForeignKey(
         SatisfactionSurveyWave,
-        _("meting"),
-        _("De meting waarin het antwoord is gegeven."),
-        related_name="responses",
         on_delete=models.CASCADE,
         null=True,
+        blank=True,
+        related_name="responses",
+        verbose_name=_("meting"),
+        help_text=_("De meting waarin het antwoord is gegeven."),
     )
     score = models.PositiveSmallIntegerField(
         _("rapportcijfer"),
@@ -217,13 +225,14 @@ class KpiExport(OrganisationOwned):
     progress, downloaded when ready (R-INT-4: reports that can take over a second). Only
     aggregates, small counts suppressed as on the page; only its maker opens it."""
 
-    created_by = user_reference(
-        _("aangevraagd door"),
-        _("Wie de rapportage aanvroeg."),
-        related_name="+",
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
+        related_name="+",
+        verbose_name=_("aangevraagd door"),
+        help_text=_("Wie de rapportage aanvroeg."),
     )
     fmt = models.CharField(
         _("bestandsvorm"), max_length=4, choices=KpiExportFormat.choices, help_text=_("Soort.")

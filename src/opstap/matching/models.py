@@ -10,13 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from opstap.clients.models import Client
-from opstap.core.model_fields import (
-    optional_date,
-    optional_datetime,
-    reference,
-    single_reference,
-    user_reference,
-)
+from opstap.core.model_fields import optional_date, optional_datetime, user_reference
 from opstap.organisations.models import OrganisationOwned
 from opstap.providers.models import Provider
 from opstap.trajectories.models import Trajectory
@@ -143,12 +137,12 @@ class Employer(OrganisationOwned):
 
 
 class EmployerLocation(OrganisationOwned):
-    employer = reference(
+    employer = models.ForeignKey(
         Employer,
-        _("werkgever"),
-        _("De werkgever."),
-        related_name="locations",
         on_delete=models.CASCADE,
+        related_name="locations",
+        verbose_name=_("werkgever"),
+        help_text=_("De werkgever."),
     )
     name = models.CharField(_("naam"), max_length=200, help_text=_("Bijv. 'Magazijn Duiven'."))
     vestigingsnummer = models.CharField(
@@ -168,12 +162,12 @@ class EmployerLocation(OrganisationOwned):
 
 
 class EmployerContact(OrganisationOwned):
-    employer = reference(
+    employer = models.ForeignKey(
         Employer,
-        _("werkgever"),
-        _("De werkgever."),
-        related_name="contacts",
         on_delete=models.CASCADE,
+        related_name="contacts",
+        verbose_name=_("werkgever"),
+        help_text=_("De werkgever."),
     )
     name = models.CharField(_("naam"), max_length=200, help_text=_("Naam."))
     function = models.CharField(_("functie"), max_length=100, blank=True, help_text=_("Functie."))
@@ -193,18 +187,29 @@ class EmployerContact(OrganisationOwned):
 
 
 class Vacancy(OrganisationOwned):
-    employer = reference(Employer, _("werkgever"), _("De werkgever."), related_name="vacancies")
-    location = reference(
+    employer = models.ForeignKey(
+        Employer,
+        on_delete=models.PROTECT,
+        related_name="vacancies",
+        verbose_name=_("werkgever"),
+        help_text=_("De werkgever."),
+    )
+    location = models.ForeignKey(
         EmployerLocation,
-        _("vestiging"),
-        _("Waar het werk is."),
-        related_name="+",
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("vestiging"),
+        help_text=_("Waar het werk is."),
     )
     title = models.CharField(_("functie"), max_length=200, help_text=_("Titel van de vacature."))
-    occupation = reference(
-        Occupation, _("beroep (ISCO-08)"), _("Beroep volgens ISCO-08."), related_name="+"
+    occupation = models.ForeignKey(
+        Occupation,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("beroep (ISCO-08)"),
+        help_text=_("Beroep volgens ISCO-08."),
     )
     description = models.TextField(_("omschrijving"), blank=True, help_text=_("Het werk."))
     required_skills = models.JSONField(
@@ -316,8 +321,12 @@ class Vacancy(OrganisationOwned):
 
 
 class VacancyEvent(OrganisationOwned):
-    vacancy = reference(
-        Vacancy, _("vacature"), _("De vacature."), related_name="events", on_delete=models.CASCADE
+    vacancy = models.ForeignKey(
+        Vacancy,
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=_("vacature"),
+        help_text=_("De vacature."),
     )
     action = models.CharField(_("handeling"), max_length=20, help_text=_("Wat er gebeurde."))
     from_state = models.CharField(_("van"), max_length=10, blank=True, help_text=_("Status."))
@@ -354,8 +363,12 @@ class WorkProfile(OrganisationOwned):
     confirmed by the resident. LDR, NBW, LKS and the hour restriction are read from the
     client record, never typed here."""
 
-    client = single_reference(
-        Client, _("klant"), _("De klant."), related_name="work_profile", on_delete=models.CASCADE
+    client = models.OneToOneField(
+        Client,
+        on_delete=models.CASCADE,
+        related_name="work_profile",
+        verbose_name=_("klant"),
+        help_text=_("De klant."),
     )
     desired_occupations = models.ManyToManyField(
         Occupation,
@@ -461,13 +474,19 @@ class MatchWeights(OrganisationOwned):
 
 
 class Proposal(OrganisationOwned):
-    vacancy = reference(Vacancy, _("vacature"), _("De vacature."), related_name="proposals")
-    client = reference(
-        Client,
-        _("klant"),
-        _("De voorgedragen klant."),
+    vacancy = models.ForeignKey(
+        Vacancy,
+        on_delete=models.PROTECT,
         related_name="proposals",
+        verbose_name=_("vacature"),
+        help_text=_("De vacature."),
+    )
+    client = models.ForeignKey(
+        Client,
         on_delete=models.CASCADE,
+        related_name="proposals",
+        verbose_name=_("klant"),
+        help_text=_("De voorgedragen klant."),
     )
     state = models.CharField(
         _("status"),
@@ -518,12 +537,12 @@ class Proposal(OrganisationOwned):
 
 
 class ProposalEvent(OrganisationOwned):
-    proposal = reference(
+    proposal = models.ForeignKey(
         Proposal,
-        _("voordracht"),
-        _("De voordracht."),
-        related_name="events",
         on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=_("voordracht"),
+        help_text=_("De voordracht."),
     )
     action = models.CharField(_("handeling"), max_length=25, help_text=_("Wat."))
     from_state = models.CharField(_("van"), max_length=25, blank=True, help_text=_("Status."))
@@ -545,17 +564,27 @@ class Placement(OrganisationOwned):
     the outcome of the client's trajectory at that provider (durability check, placement fee,
     KPIs); via the WSP it is counted by the KPIs from here."""
 
-    proposal = single_reference(
-        Proposal, _("voordracht"), _("De voordracht."), related_name="placement"
+    proposal = models.OneToOneField(
+        Proposal,
+        on_delete=models.PROTECT,
+        related_name="placement",
+        verbose_name=_("voordracht"),
+        help_text=_("De voordracht."),
     )
-    client = reference(
+    client = models.ForeignKey(
         Client,
-        _("klant"),
-        _("De klant."),
-        related_name="matching_placements",
         on_delete=models.CASCADE,
+        related_name="matching_placements",
+        verbose_name=_("klant"),
+        help_text=_("De klant."),
     )
-    vacancy = reference(Vacancy, _("vacature"), _("De vacature."), related_name="placements")
+    vacancy = models.ForeignKey(
+        Vacancy,
+        on_delete=models.PROTECT,
+        related_name="placements",
+        verbose_name=_("vacature"),
+        help_text=_("De vacature."),
+    )
     start_date = models.DateField(_("startdatum"), help_text=_("Eerste werkdag."))
     hours_per_week = models.PositiveSmallIntegerField(
         _("uren per week"), validators=[MaxValueValidator(60)], help_text=_("Contracturen.")
@@ -572,15 +601,23 @@ class Placement(OrganisationOwned):
     via = models.CharField(
         _("via"), max_length=10, choices=PlacementVia.choices, help_text=_("WSP of aanbieder.")
     )
-    provider = reference(
-        Provider, _("aanbieder"), _("Bij plaatsing via een aanbieder."), related_name="+", null=True
-    )
-    trajectory = reference(
-        Trajectory,
-        _("traject"),
-        _("Het traject waarvan dit het resultaat is."),
-        related_name="+",
+    provider = models.ForeignKey(
+        Provider,
+        on_delete=models.PROTECT,
         null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("aanbieder"),
+        help_text=_("Bij plaatsing via een aanbieder."),
+    )
+    trajectory = models.ForeignKey(
+        Trajectory,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("traject"),
+        help_text=_("Het traject waarvan dit het resultaat is."),
     )
     recorded_by = user_reference(
         _("vastgelegd door"), _("Wie."), related_name="+", on_delete=models.SET_NULL, null=True

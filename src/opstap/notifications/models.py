@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from opstap.core.model_fields import optional_datetime, single_reference, user_reference
+from opstap.core.model_fields import optional_datetime, user_reference
 from opstap.organisations.models import OrganisationOwned
 
 
@@ -79,12 +79,12 @@ class NotificationPreference(models.Model):
     """How one user wants notifications by e-mail (in the app they always appear). No row
     means the default: direct."""
 
-    user = single_reference(
+    user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
-        _("gebruiker"),
-        _("Wiens voorkeur dit is."),
-        related_name="notification_preference",
         on_delete=models.CASCADE,
+        related_name="notification_preference",
+        verbose_name=_("gebruiker"),
+        help_text=_("Wiens voorkeur dit is."),
     )
     email_frequency = models.CharField(
         _("e-mail"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opstap.core.model_fields import reference, user_reference
+from opstap.core.model_fields import user_reference
 from opstap.organisations.models import OrganisationOwned
 
 
@@ -18,12 +18,12 @@ class ClientUpload(OrganisationOwned):
     """A document a resident uploaded in Mijn Opstap for their case manager (R-POR); checked
     by the one upload rule (`documents.uploads`) and stored privately."""
 
-    client = reference(
+    client = models.ForeignKey(
         "clients.Client",
-        _("klant"),
-        _("De klant die het document stuurde."),
-        related_name="+",
         on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("klant"),
+        help_text=_("De klant die het document stuurde."),
     )
     title = models.CharField(_("omschrijving"), max_length=200, help_text=_("Waar het over gaat."))
     file = models.FileField(

@@ -17,8 +17,6 @@ from opstap.core.model_fields import (
     amount_field,
     optional_date,
     optional_datetime,
-    reference,
-    single_reference,
     status_field,
     user_reference,
 )
@@ -165,24 +163,27 @@ class PaymentBatch(OrganisationOwned):
 class Invoice(OrganisationOwned):
     """An invoice of a provider for one client and one trajectory milestone (R-BILL-2)."""
 
-    provider = reference(
+    provider = models.ForeignKey(
         "providers.Provider",
-        _("aanbieder"),
-        _("De aanbieder die factureert."),
+        on_delete=models.PROTECT,
         related_name="invoices",
+        verbose_name=_("aanbieder"),
+        help_text=_("De aanbieder die factureert."),
     )
-    trajectory = reference(
+    trajectory = models.ForeignKey(
         "trajectories.Trajectory",
-        _("traject"),
-        _("Het traject waarvan een mijlpaal wordt gefactureerd."),
+        on_delete=models.PROTECT,
         related_name="invoices",
+        verbose_name=_("traject"),
+        help_text=_("Het traject waarvan een mijlpaal wordt gefactureerd."),
     )
-    # R-BILL-2
-    client = reference(
+    client = models.ForeignKey(
         "clients.Client",
-        _("klant"),
-        _("De klant op wie de factuur betrekking heeft."),
+        on_delete=models.PROTECT,
         related_name="invoices",
+        verbose_name=_("klant"),
+        # R-BILL-2
+        help_text=_("De klant op wie de factuur betrekking heeft."),
     )
     invoice_number = models.CharField(
         _("factuurnummer"), max_length=60, help_text=_("Factuurnummer van de aanbieder.")
@@ -296,12 +297,14 @@ class Invoice(OrganisationOwned):
         # R-BILL-10
         help_text=_("Traject, mijlpaal en periode: dezelfde claim kan maar één keer."),
     )
-    duplicate_of = reference(
+    duplicate_of = models.ForeignKey(
         "self",
-        _("dubbel van"),
-        _("De eerdere factuur waarvan dit een dubbele is."),
-        related_name="duplicates",
+        on_delete=models.PROTECT,
         null=True,
+        blank=True,
+        related_name="duplicates",
+        verbose_name=_("dubbel van"),
+        help_text=_("De eerdere factuur waarvan dit een dubbele is."),
     )
     approved_by = user_reference(
         _("goedgekeurd door"),
@@ -314,12 +317,14 @@ class Invoice(OrganisationOwned):
     decision_note = models.TextField(
         _("toelichting besluit"), blank=True, help_text=_("Toelichting bij goedkeuren/afwijzen.")
     )
-    payment_batch = reference(
+    payment_batch = models.ForeignKey(
         PaymentBatch,
-        _("betaalbatch"),
-        _("De batch waarin de factuur betaald wordt (hooguit één)."),
-        related_name="invoices",
+        on_delete=models.PROTECT,
         null=True,
+        blank=True,
+        related_name="invoices",
+        verbose_name=_("betaalbatch"),
+        help_text=_("De batch waarin de factuur betaald wordt (hooguit één)."),
     )
     paid_on = optional_date(_("betaald op"), _("Betaaldatum."))
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
@@ -383,8 +388,12 @@ class Invoice(OrganisationOwned):
 class InvoiceLine(models.Model):
     """One line of an invoice with its own VAT code and rate (R-BILL-11)."""
 
-    invoice = reference(
-        Invoice, _("factuur"), _("De factuur."), related_name="lines", on_delete=models.CASCADE
+    invoice = models.ForeignKey(
+        Invoice,
+        on_delete=models.CASCADE,
+        related_name="lines",
+        verbose_name=_("factuur"),
+        help_text=_("De factuur."),
     )
     position = models.PositiveSmallIntegerField(
         _("regel"), validators=[MaxValueValidator(999)], help_text=_("Volgnummer.")
@@ -420,8 +429,12 @@ class InvoiceLine(models.Model):
 class InvoiceEvent(OrganisationOwned):
     """Append-only history of an invoice: who did what, when and why."""
 
-    invoice = reference(
-        Invoice, _("factuur"), _("De factuur."), related_name="events", on_delete=models.CASCADE
+    invoice = models.ForeignKey(
+        Invoice,
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=_("factuur"),
+        help_text=_("De factuur."),
     )
     occurred_at = models.DateTimeField(_("tijdstip"), help_text=_("Wanneer."))
     actor = user_reference(
@@ -471,14 +484,19 @@ class InvoiceEvent(OrganisationOwned):
 class CreditNote(OrganisationOwned):
     """A (partial) credit note linked to the invoice it corrects (R-BILL-8)."""
 
-    invoice = reference(
-        Invoice, _("factuur"), _("De gecorrigeerde factuur."), related_name="credit_notes"
-    )
-    provider = reference(
-        "providers.Provider",
-        _("aanbieder"),
-        _("De aanbieder (gelijk aan die van de factuur)."),
+    invoice = models.ForeignKey(
+        Invoice,
+        on_delete=models.PROTECT,
         related_name="credit_notes",
+        verbose_name=_("factuur"),
+        help_text=_("De gecorrigeerde factuur."),
+    )
+    provider = models.ForeignKey(
+        "providers.Provider",
+        on_delete=models.PROTECT,
+        related_name="credit_notes",
+        verbose_name=_("aanbieder"),
+        help_text=_("De aanbieder (gelijk aan die van de factuur)."),
     )
     number = models.CharField(
         _("nummer creditnota"), max_length=60, help_text=_("Nummer van de creditnota.")
@@ -492,12 +510,14 @@ class CreditNote(OrganisationOwned):
         _("vastgelegd door"), _("Medewerker administratie."), related_name="+"
     )
     created_at = models.DateTimeField(_("vastgelegd op"), auto_now_add=True)
-    payment_batch = reference(
+    payment_batch = models.ForeignKey(
         PaymentBatch,
-        _("betaalbatch"),
-        _("De batch waarin de creditnota is verrekend."),
-        related_name="credit_notes",
+        on_delete=models.PROTECT,
         null=True,
+        blank=True,
+        related_name="credit_notes",
+        verbose_name=_("betaalbatch"),
+        help_text=_("De batch waarin de creditnota is verrekend."),
     )
 
     class Meta:
@@ -523,23 +543,33 @@ class CreditNote(OrganisationOwned):
 class PlacementFeeClaim(OrganisationOwned):
     """A claim for the one-off placement fee (R-BILL-6), with the employment contract."""
 
-    trajectory = reference(
+    trajectory = models.ForeignKey(
         "trajectories.Trajectory",
-        _("traject"),
-        _("Het traject tijdens of direct na welk de plaatsing volgde."),
+        on_delete=models.PROTECT,
         related_name="placement_fee_claims",
+        verbose_name=_("traject"),
+        help_text=_("Het traject tijdens of direct na welk de plaatsing volgde."),
     )
-    provider = reference(
+    provider = models.ForeignKey(
         "providers.Provider",
-        _("aanbieder"),
-        _("De aanbieder."),
+        on_delete=models.PROTECT,
         related_name="placement_fee_claims",
+        verbose_name=_("aanbieder"),
+        help_text=_("De aanbieder."),
     )
-    client = reference(
-        "clients.Client", _("klant"), _("De geplaatste klant."), related_name="placement_fee_claims"
+    client = models.ForeignKey(
+        "clients.Client",
+        on_delete=models.PROTECT,
+        related_name="placement_fee_claims",
+        verbose_name=_("klant"),
+        help_text=_("De geplaatste klant."),
     )
-    invoice = single_reference(
-        Invoice, _("factuur"), _("De factuur voor de fee."), related_name="placement_claim"
+    invoice = models.OneToOneField(
+        Invoice,
+        on_delete=models.PROTECT,
+        related_name="placement_claim",
+        verbose_name=_("factuur"),
+        help_text=_("De factuur voor de fee."),
     )
     employer = models.CharField(_("werkgever"), max_length=200, help_text=_("Werkgever."))
     placement_start = models.DateField(_("start plaatsing"), help_text=_("Eerste werkdag."))
@@ -585,17 +615,19 @@ class PlacementFeeClaim(OrganisationOwned):
 class TravelClaim(OrganisationOwned):
     """Travel costs of a candidate, entered by the case manager (R-BILL-9)."""
 
-    client = reference(
+    client = models.ForeignKey(
         "clients.Client",
-        _("klant"),
-        _("De kandidaat die declareert."),
+        on_delete=models.PROTECT,
         related_name="travel_claims",
+        verbose_name=_("klant"),
+        help_text=_("De kandidaat die declareert."),
     )
-    trajectory = reference(
+    trajectory = models.ForeignKey(
         "trajectories.Trajectory",
-        _("traject"),
-        _("Het traject waarvoor gereisd is."),
+        on_delete=models.PROTECT,
         related_name="travel_claims",
+        verbose_name=_("traject"),
+        help_text=_("Het traject waarvoor gereisd is."),
     )
     entered_by = user_reference(_("ingevoerd door"), _("Klantmanager."), related_name="+")
     entered_at = models.DateTimeField(_("ingevoerd op"), help_text=_("Tijdstip."))
@@ -618,12 +650,12 @@ class TravelClaim(OrganisationOwned):
 class TravelTrip(models.Model):
     """One trip of a travel claim with its decision (R-BILL-9)."""
 
-    claim = reference(
+    claim = models.ForeignKey(
         TravelClaim,
-        _("declaratie"),
-        _("De reiskostendeclaratie."),
-        related_name="trips",
         on_delete=models.CASCADE,
+        related_name="trips",
+        verbose_name=_("declaratie"),
+        help_text=_("De reiskostendeclaratie."),
     )
     trip_date = models.DateField(_("datum rit"), help_text=_("Datum van de reis."))
     single_trip_km = models.DecimalField(

@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from opstap.clients.models import Client
-from opstap.core.model_fields import optional_datetime, reference, user_reference
+from opstap.core.model_fields import optional_datetime, user_reference
 from opstap.organisations.models import OrganisationOwned
 
 from .workflow import STATE_CHOICES, STATE_LABELS_NL, State
@@ -29,12 +29,12 @@ def _export_path(instance: AccessRequest, filename: str) -> str:
 class AccessRequest(OrganisationOwned):
     """One request of a client for all data about them (AVG art. 15)."""
 
-    client = reference(
+    client = models.ForeignKey(
         Client,
-        _("klant"),
-        _("De klant die inzage vraagt."),
-        related_name="access_requests",
         on_delete=models.CASCADE,
+        related_name="access_requests",
+        verbose_name=_("klant"),
+        help_text=_("De klant die inzage vraagt."),
     )
     channel = models.CharField(
         _("kanaal"),

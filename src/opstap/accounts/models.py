@@ -11,7 +11,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opstap.core.model_fields import optional_datetime, reference
+from opstap.core.model_fields import optional_datetime
 from opstap.core.roles import STAFF_ROLES, RoleCode
 from opstap.organisations.models import Organisation
 
@@ -46,15 +46,17 @@ class Role(models.Model):
 class User(AbstractUser):
     """A person who logs in: staff of the organisation, provider staff or a resident."""
 
-    organisation = reference(
+    organisation = models.ForeignKey(
         Organisation,
-        _("organisatie"),
-        _(
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("organisatie"),
+        help_text=_(
             "De sociale dienst (tenant) waartoe de gebruiker hoort; leeg alleen voor "
             "technisch beheer."
         ),
-        related_name="users",
-        null=True,
     )
     roles = models.ManyToManyField(
         Role,
@@ -117,12 +119,12 @@ class User(AbstractUser):
 class ApiToken(models.Model):
     """A bearer token for an application or a provider's system. Only a hash is stored."""
 
-    user = reference(
+    user = models.ForeignKey(
         User,
-        _("gebruiker"),
-        _("Namens deze gebruiker (en diens rollen) werkt het token."),
-        related_name="api_tokens",
         on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("gebruiker"),
+        help_text=_("Namens deze gebruiker (en diens rollen) werkt het token."),
     )
     name = models.CharField(
         _("naam"),
@@ -151,13 +153,14 @@ class ApiToken(models.Model):
         # R-SEC-3
         help_text=_("Daarna werkt het token niet meer; leeg = verlopen."),
     )
-    replaced_by = reference(
+    replaced_by = models.ForeignKey(
         "self",
-        _("vervangen door"),
-        _("Het nieuwe token na rotatie."),
-        related_name="+",
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("vervangen door"),
+        help_text=_("Het nieuwe token na rotatie."),
     )
 
     class Meta:

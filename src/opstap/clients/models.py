@@ -13,19 +13,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from opstap.core.dutch import format_date
-from opstap.core.model_fields import (
-    optional_date,
-    optional_datetime,
-    reference,
-    single_reference,
-    user_reference,
-)
+from opstap.core.model_fields import optional_date, optional_datetime, user_reference
 from opstap.core.money import format_euro
-from opstap.organisations.models import (
-    Municipality,
-    OrganisationOwned,
-    default_or_organisation,
-)
+from opstap.organisations.models import Municipality, Organisation, OrganisationOwned
 
 # The ladder and target-group vocabulary (keys and their Dutch labels) is part of the clients'
 # public face: other apps import it from here, never from the pure modules themselves.
@@ -111,11 +101,12 @@ class Client(OrganisationOwned):
         _("postcode"), max_length=7, blank=True, help_text=_("Postcode, bijv. 6921 AB.")
     )
     city = models.CharField(_("woonplaats"), max_length=100, blank=True, help_text=_("Plaats."))
-    municipality = reference(
+    municipality = models.ForeignKey(
         Municipality,
-        _("gemeente"),
-        _("Gemeente van de klant (van dezelfde organisatie)."),
+        on_delete=models.PROTECT,
         related_name="clients",
+        verbose_name=_("gemeente"),
+        help_text=_("Gemeente van de klant (van dezelfde organisatie)."),
     )
     benefit_type = models.CharField(
         _("uitkering"),
@@ -166,13 +157,15 @@ class Client(OrganisationOwned):
         blank=True,
         help_text=_("Lijst van codes: schulden, taal, digitaal, gezondheid, zorgtaken, opvang."),
     )
-    # R-CLI-3
-    case_manager = user_reference(
-        _("klantmanager"),
-        _("De huidige klantmanager."),
-        related_name="caseload",
+    case_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
+        related_name="caseload",
+        verbose_name=_("klantmanager"),
+        # R-CLI-3
+        help_text=_("De huidige klantmanager."),
     )
     ladder_step = models.CharField(
         _("trede"),
@@ -188,13 +181,14 @@ class Client(OrganisationOwned):
         help_text=_("Alleen bij trede 6."),
     )
     ladder_step_since = optional_date(_("trede sinds"), _("Ingangsdatum van de huidige trede."))
-    user = single_reference(
+    user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
-        _("portaalaccount"),
-        _("Account van de inwoner voor het klantportaal."),
-        related_name="client",
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
+        related_name="client",
+        verbose_name=_("portaalaccount"),
+        help_text=_("Account van de inwoner voor het klantportaal."),
     )
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
@@ -250,8 +244,12 @@ class Client(OrganisationOwned):
 class LadderStepChange(OrganisationOwned):
     """The dated history of a client's ladder step (R-LAD-1): who, when, why."""
 
-    client = reference(
-        Client, _("klant"), _("De klant."), related_name="ladder_changes", on_delete=models.CASCADE
+    client = models.ForeignKey(
+        Client,
+        on_delete=models.CASCADE,
+        related_name="ladder_changes",
+        verbose_name=_("klant"),
+        help_text=_("De klant."),
     )
     step = models.CharField(
         _("trede"), max_length=2, choices=LADDER_STEP_CHOICES, help_text=_("Nieuwe trede.")
@@ -301,7 +299,15 @@ class LadderMapping(models.Model):
     validity. Rows without organisation are the defaults; an organisation's own rows for a
     kind replace the defaults for that organisation."""
 
-    organisation = default_or_organisation(_("Leeg = standaard voor alle organisaties."))
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisatie"),
+        help_text=_("Leeg = standaard voor alle organisaties."),
+    )
     kind = models.CharField(
         _("soort"), max_length=10, choices=MappingKind.choices, help_text=_("Unit of spoor.")
     )
@@ -361,12 +367,12 @@ class RotondeExitReference(models.Model):
 class CaseManagerProfile(models.Model):
     """The unit a case manager works in (R-SEC-1 scope: own unit plus own caseload)."""
 
-    user = single_reference(
+    user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
-        _("klantmanager"),
-        _("De klantmanager."),
-        related_name="case_manager_profile",
         on_delete=models.CASCADE,
+        related_name="case_manager_profile",
+        verbose_name=_("klantmanager"),
+        help_text=_("De klantmanager."),
     )
     unit = models.CharField(
         _("unit"), max_length=10, choices=UNIT_CHOICES, help_text=_("Unit van de klantmanager.")
@@ -397,8 +403,12 @@ class ClientEvent(OrganisationOwned):
     """The client's timeline: one row per thing that happened (any app may append one via
     `services.client_event_record`)."""
 
-    client = reference(
-        Client, _("klant"), _("De klant."), related_name="events", on_delete=models.CASCADE
+    client = models.ForeignKey(
+        Client,
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=_("klant"),
+        help_text=_("De klant."),
     )
     kind = models.CharField(
         _("soort"), max_length=20, help_text=_("Soort gebeurtenis (zie ClientEventKind).")
@@ -484,12 +494,12 @@ class SpendingStatus(models.TextChoices):
 class BudgetSpending(OrganisationOwned):
     """One spending line of the custom budget (R-CLI-4)."""
 
-    client = reference(
+    client = models.ForeignKey(
         Client,
-        _("klant"),
-        _("De klant."),
-        related_name="budget_spendings",
         on_delete=models.CASCADE,
+        related_name="budget_spendings",
+        verbose_name=_("klant"),
+        help_text=_("De klant."),
     )
     spent_on = models.DateField(_("datum"), help_text=_("Datum van de uitgave."))
     amount = models.DecimalField(
@@ -635,12 +645,12 @@ class ImportChange(OrganisationOwned):
     anything is written, the commit applies them, and undo restores `before` — but only when
     the client still holds `after` (nobody changed it since)."""
 
-    job = reference(
+    job = models.ForeignKey(
         ImportJob,
-        _("import"),
-        _("De import waar deze wijziging bij hoort."),
-        related_name="changes",
         on_delete=models.CASCADE,
+        related_name="changes",
+        verbose_name=_("import"),
+        help_text=_("De import waar deze wijziging bij hoort."),
     )
     line = models.PositiveIntegerField(_("regel"), help_text=_("Regel in het bestand."))
     kind = models.CharField(
@@ -650,13 +660,14 @@ class ImportChange(OrganisationOwned):
         help_text=_("Nieuw of gewijzigd."),
     )
     client_number = models.CharField(_("klantnummer"), max_length=30, help_text=_("Sleutel."))
-    client = reference(
+    client = models.ForeignKey(
         Client,
-        _("klant"),
-        _("De klant (na bevestigen ook bij een nieuwe klant)."),
-        related_name="+",
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("klant"),
+        help_text=_("De klant (na bevestigen ook bij een nieuwe klant)."),
     )
     before = models.JSONField(
         _("vóór"), default=dict, blank=True, help_text=_("Oude waarden van de gewijzigde velden.")
@@ -681,12 +692,12 @@ class IncomeCoachAssignment(OrganisationOwned):
     or a team lead (`services.income_coach_assign` / `income_coach_assignment_end`); the rows
     are never deleted, so the history of who could read the dossier when stays."""
 
-    client = reference(
+    client = models.ForeignKey(
         Client,
-        _("klant"),
-        _("De klant."),
-        related_name="income_coach_assignments",
         on_delete=models.CASCADE,
+        related_name="income_coach_assignments",
+        verbose_name=_("klant"),
+        help_text=_("De klant."),
     )
     coach = user_reference(
         _("inkomenscoach"),

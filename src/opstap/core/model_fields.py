@@ -2,19 +2,17 @@
 
 Each helper returns exactly the field the apps declared by hand, so the columns, and with them
 the migrations, stay the same: an optional date or moment, an optional amount or number of
-hours, an amount in euros (12 digits, 2 decimals), a reference to another row (many-to-one or
-one-to-one), a reference to the user who did something and the state of a row.
+hours, an amount in euros (12 digits, 2 decimals), a reference to the user who did something
+and the state of a row.
 
-A reference to a model class keeps its precise type for mypy (the row, or the row or None when
-the column is nullable); a reference by name ("app.Model", to avoid an import cycle) is typed
-`Any`, as django-stubs can resolve such a name only for a field declared in place."""
+References to other rows stay declared in place (`models.ForeignKey("app.Model", ...)`): only
+there can django-stubs resolve the model named, so the attribute keeps its precise type."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -30,13 +28,9 @@ __all__ = [
     "optional_date",
     "optional_datetime",
     "optional_decimal",
-    "reference",
-    "single_reference",
     "status_field",
     "user_reference",
 ]
-
-_M = TypeVar("_M", bound=models.Model)
 
 OptionalDate: TypeAlias = "models.DateField[str | dt.date | Combinable | None, dt.date | None]"
 OptionalDateTime: TypeAlias = (
@@ -48,7 +42,6 @@ OptionalDecimal: TypeAlias = (
 Amount: TypeAlias = "models.DecimalField[str | float | Decimal | Combinable, Decimal]"
 UserReference: TypeAlias = "models.ForeignKey[Any, Any]"
 Status: TypeAlias = "models.CharField[str | int | Combinable, str]"
-OnDelete: TypeAlias = Callable[..., None]
 
 
 def optional_date(verbose_name: StrOrPromise, help_text: StrOrPromise = "") -> OptionalDate:
@@ -85,136 +78,23 @@ def amount_field(verbose_name: StrOrPromise, help_text: StrOrPromise = "") -> Am
     return models.DecimalField(verbose_name, max_digits=12, decimal_places=2, help_text=help_text)
 
 
-@overload
-def reference(
-    to: type[_M],
-    verbose_name: StrOrPromise,
-    help_text: StrOrPromise = ...,
-    *,
-    related_name: str,
-    on_delete: OnDelete = ...,
-    null: Literal[False] = ...,
-    blank: bool | None = ...,
-) -> models.ForeignKey[_M, _M]: ...
-@overload
-def reference(
-    to: type[_M],
-    verbose_name: StrOrPromise,
-    help_text: StrOrPromise = ...,
-    *,
-    related_name: str,
-    on_delete: OnDelete = ...,
-    null: Literal[True],
-    blank: bool | None = ...,
-) -> models.ForeignKey[_M | None, _M | None]: ...
-@overload
-def reference(
-    to: str,
-    verbose_name: StrOrPromise,
-    help_text: StrOrPromise = ...,
-    *,
-    related_name: str,
-    on_delete: OnDelete = ...,
-    null: bool = ...,
-    blank: bool | None = ...,
-) -> models.ForeignKey[Any, Any]: ...
-def reference(
-    to: type[models.Model] | str,
-    verbose_name: StrOrPromise,
-    help_text: StrOrPromise = "",
-    *,
-    related_name: str,
-    on_delete: OnDelete = models.PROTECT,
-    null: bool = False,
-    blank: bool | None = None,
-) -> models.ForeignKey[Any, Any]:
-    """A many-to-one reference to another row: protected by default, so that what refers to a
-    row keeps it; `null` makes it optional (and, unless `blank` says otherwise, blank too)."""
-    return models.ForeignKey(
-        to,
-        on_delete=on_delete,
-        related_name=related_name,
-        verbose_name=verbose_name,
-        help_text=help_text,
-        null=null,
-        blank=null if blank is None else blank,
-    )
-
-
-@overload
-def single_reference(
-    to: type[_M],
-    verbose_name: StrOrPromise,
-    help_text: StrOrPromise = ...,
-    *,
-    related_name: str,
-    on_delete: OnDelete = ...,
-    null: Literal[False] = ...,
-    blank: bool | None = ...,
-) -> models.OneToOneField[_M, _M]: ...
-@overload
-def single_reference(
-    to: type[_M],
-    verbose_name: StrOrPromise,
-    help_text: StrOrPromise = ...,
-    *,
-    related_name: str,
-    on_delete: OnDelete = ...,
-    null: Literal[True],
-    blank: bool | None = ...,
-) -> models.OneToOneField[_M | None, _M | None]: ...
-@overload
-def single_reference(
-    to: str,
-    verbose_name: StrOrPromise,
-    help_text: StrOrPromise = ...,
-    *,
-    related_name: str,
-    on_delete: OnDelete = ...,
-    null: bool = ...,
-    blank: bool | None = ...,
-) -> models.OneToOneField[Any, Any]: ...
-def single_reference(
-    to: type[models.Model] | str,
-    verbose_name: StrOrPromise,
-    help_text: StrOrPromise = "",
-    *,
-    related_name: str,
-    on_delete: OnDelete = models.PROTECT,
-    null: bool = False,
-    blank: bool | None = None,
-) -> models.OneToOneField[Any, Any]:
-    """A one-to-one reference to another row (at most one row refers to it); otherwise as
-    `reference`."""
-    return models.OneToOneField(
-        to,
-        on_delete=on_delete,
-        related_name=related_name,
-        verbose_name=verbose_name,
-        help_text=help_text,
-        null=null,
-        blank=null if blank is None else blank,
-    )
-
-
 def user_reference(
     verbose_name: StrOrPromise,
     help_text: StrOrPromise = "",
     *,
     related_name: str,
-    on_delete: OnDelete = models.PROTECT,
+    on_delete: Any = models.PROTECT,
     null: bool = False,
     blank: bool = False,
 ) -> UserReference:
     """The user who did something (created, decided, recorded ...): protected by default, so
-    that who did it stays known; `null`/`on_delete` as the column was declared (here `blank`
-    does not follow `null`)."""
-    return reference(
+    that who did it stays known; `null`/`on_delete` as the column was declared."""
+    return models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name,
-        help_text,
-        related_name=related_name,
         on_delete=on_delete,
+        related_name=related_name,
+        verbose_name=verbose_name,
+        help_text=help_text,
         null=null,
         blank=blank,
     )

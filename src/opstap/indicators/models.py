@@ -8,18 +8,19 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opstap.core.model_fields import reference, user_reference
+from opstap.core.model_fields import user_reference
 from opstap.organisations.models import OrganisationOwned
 
 
 class QuarterlyOverview(OrganisationOwned):
     """That a provider delivered its overview for one calendar quarter (R-PI-1 item 7)."""
 
-    provider = reference(
+    provider = models.ForeignKey(
         "providers.Provider",
-        _("aanbieder"),
-        _("De aanbieder die het overzicht leverde."),
+        on_delete=models.PROTECT,
         related_name="quarterly_overviews",
+        verbose_name=_("aanbieder"),
+        help_text=_("De aanbieder die het overzicht leverde."),
     )
     year = models.PositiveSmallIntegerField(
         _("jaar"),

@@ -7,15 +7,10 @@ easy one. Access by role (need-to-know, R-SEC-1) is layered on top by `opstap.co
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Self
+from typing import Any, Self
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-
-from opstap.core.model_fields import reference
-
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
 
 
 class Organisation(models.Model):
@@ -42,21 +37,6 @@ class Organisation(models.Model):
         return self.name
 
 
-def default_or_organisation(
-    help_text: StrOrPromise,
-) -> models.ForeignKey[Organisation | None, Organisation | None]:
-    """The organisation a row of reference data belongs to; empty: the default for all
-    organisations (removed with the organisation)."""
-    return reference(
-        Organisation,
-        _("organisatie"),
-        help_text,
-        related_name="+",
-        on_delete=models.CASCADE,
-        null=True,
-    )
-
-
 class OrganisationScopedQuerySet(models.QuerySet[Any]):
     def for_organisation(self, organisation: Organisation | int) -> Self:
         """Rows of one organisation (tenant) only."""
@@ -67,10 +47,11 @@ class OrganisationScopedQuerySet(models.QuerySet[Any]):
 class OrganisationOwned(models.Model):
     """Abstract base for every table holding data of one organisation."""
 
-    organisation = reference(
+    organisation = models.ForeignKey(
         Organisation,
-        _("organisatie"),
-        _("De sociale dienst (tenant) waartoe dit gegeven hoort."),
+        on_delete=models.PROTECT,
+        verbose_name=_("organisatie"),
+        help_text=_("De sociale dienst (tenant) waartoe dit gegeven hoort."),
         related_name="+",
     )
 
@@ -108,8 +89,11 @@ class Municipality(OrganisationOwned):
 class MunicipalityPopulation(models.Model):
     """Inhabitants of a municipality on a reference date (input of the cost-split key)."""
 
-    municipality = reference(
-        Municipality, _("gemeente"), related_name="populations", on_delete=models.CASCADE
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="populations",
+        verbose_name=_("gemeente"),
     )
     reference_date = models.DateField(
         _("peildatum"), help_text=_("Datum waarop het inwonertal geldt.")

@@ -9,10 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opstap.core.model_fields import (
-    status_field,
-    user_reference,
-)
+from opstap.core.model_fields import status_field
 from opstap.organisations.models import OrganisationOwned
 
 from .formulas import ACTIVITY_WINDOW_MONTHS_DEFAULT, DEFINITIONS

@@ -12,11 +12,7 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opstap.core.model_fields import (
-    optional_datetime,
-    status_field,
-    user_reference,
-)
+from opstap.core.model_fields import optional_datetime, status_field, user_reference
 from opstap.organisations.models import OrganisationOwned, OrganisationScopedQuerySet
 
 from .srg_format import PLACEMENT_LABELS_NL

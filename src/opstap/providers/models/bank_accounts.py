@@ -5,11 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opstap.core.model_fields import (
-    optional_datetime,
-    status_field,
-    user_reference,
-)
+from opstap.core.model_fields import optional_datetime, status_field, user_reference
 from opstap.organisations.models import OrganisationOwned
 
 from .providers import Provider

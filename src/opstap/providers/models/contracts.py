@@ -7,11 +7,7 @@ import datetime as dt
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opstap.core.model_fields import (
-    optional_date,
-    status_field,
-    user_reference,
-)
+from opstap.core.model_fields import optional_date, status_field, user_reference
 from opstap.organisations.models import OrganisationOwned
 from opstap.providers.rules import contracts as contract_rules
 

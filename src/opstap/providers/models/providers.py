@@ -6,11 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opstap.core.model_fields import (
-    optional_date,
-    status_field,
-    user_reference,
-)
+from opstap.core.model_fields import optional_date, status_field, user_reference
 from opstap.organisations.models import OrganisationOwned
 
 __all__ = ["Provider", "ProviderEvent", "ProviderMembership", "ProviderStatus"]

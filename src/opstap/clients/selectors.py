@@ -600,6 +600,18 @@ def documented_activity_times(
     )
 
 
+def client_dimensions(client_ids: Iterable[int]) -> dict[int, tuple[int, str, str]]:
+    """(municipality id, ladder step, sub-status) of these clients, by id: the current values
+    the KPI facts carry so that they can be filtered and grouped without the clients table
+    (kpis). One query; aggregates only."""
+    return {
+        pk: (municipality_id, step, sub_status)
+        for pk, municipality_id, step, sub_status in Client.objects.filter(pk__in=list(client_ids))
+        .order_by()
+        .values_list("pk", "municipality_id", "ladder_step", "ladder_sub_status")
+    }
+
+
 def organisation_client_ids(*, organisation_id: int, after: int = 0, limit: int) -> list[int]:
     """The next `limit` client ids of an organisation above `after`, in id order (batches)."""
     return list(

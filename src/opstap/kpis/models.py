@@ -288,6 +288,26 @@ class KpiClientMonth(OrganisationOwned):
         blank=True,
         help_text=_("De laatste vastgelegde activiteit vóór deze maand."),
     )
+    # The client's *current* dimensions the KPIs filter and group on (the same values on all
+    # of a client's rows, rewritten by the refresh on every write of the client), so that the
+    # guided count per step and municipality is one scan of a month's rows.
+    municipality = models.ForeignKey(
+        "organisations.Municipality",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # kpi_fact_org_month holds it
+        verbose_name=_("gemeente"),
+        help_text=_("De huidige gemeente van de klant."),
+    )
+    ladder_step = models.CharField(
+        _("trede"), max_length=2, help_text=_("De huidige trede van de klant.")
+    )
+    ladder_sub_status = models.CharField(
+        _("substatus trede 6"),
+        max_length=20,
+        blank=True,
+        help_text=_("De huidige substatus van de klant (alleen bij trede 6)."),
+    )
 
     class Meta:
         verbose_name = _("KPI-feit per klant en maand")
@@ -296,11 +316,18 @@ class KpiClientMonth(OrganisationOwned):
             models.UniqueConstraint(fields=["client", "month"], name="uniq_kpi_fact_client_month")
         ]
         indexes = [
-            # One month of one organisation, read with the masks from the index alone (PG).
+            # One month of one organisation, per municipality and step, read with the masks
+            # from the index alone (PG): the guided counts and the client ids of a month.
             models.Index(
-                fields=["organisation", "month", "client"],
-                include=["trajectory_days", "activity_days", "last_activity_before"],
-                name="kpi_fact_org_month",
+                fields=["organisation", "month", "municipality", "ladder_step"],
+                include=[
+                    "ladder_sub_status",
+                    "client",
+                    "trajectory_days",
+                    "activity_days",
+                    "last_activity_before",
+                ],
+                name="kpi_fact_org_month_dims",
             )
         ]
 

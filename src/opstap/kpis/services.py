@@ -421,7 +421,9 @@ def _local_date(moment: dt.datetime) -> dt.date:
 def _fact_rows(
     *, organisation_id: int, client_ids: list[int], first_month: dt.date, through_month: dt.date
 ) -> list[KpiClientMonth]:
-    """The rows of these clients, computed from their trajectories and timeline (two reads)."""
+    """The rows of these clients, computed from their trajectories and timeline, each with
+    the client's current municipality, ladder step and sub-status (three reads)."""
+    dimensions = clients_selectors.client_dimensions(client_ids)
     spans: dict[int, list[facts.Span]] = {pk: [] for pk in client_ids}
     for client_id, start, end in trajectory_selectors.trajectory_spans_of_clients(client_ids):
         spans[client_id].append(facts.Span(start, end))
@@ -438,8 +440,12 @@ def _fact_rows(
             trajectory_days=row.trajectory_days,
             activity_days=row.activity_days,
             last_activity_before=row.last_activity_before,
+            municipality_id=dimensions[client_id][0],
+            ladder_step=dimensions[client_id][1],
+            ladder_sub_status=dimensions[client_id][2],
         )
         for client_id in client_ids
+        if client_id in dimensions  # a client deleted meanwhile has no rows
         for row in facts.month_facts(
             spans=spans[client_id],
             activity_dates=dates[client_id],

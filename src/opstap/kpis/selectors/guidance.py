@@ -55,6 +55,8 @@ def _guided_rows(ctx: KpiContext, steps: Iterable[str], **groups: Any) -> list[t
     population = base_clients(ctx).filter(ladder_step__in=list(steps))
     ids = population.values("pk")
     since = f.months_back(ctx.on, ctx.window_months) + dt.timedelta(days=1)
+    if ctx.facts and _on_fact_dimensions(ctx, groups):
+        return _guided_rows_on_fact_rows(ctx, population, steps, **groups)
     if ctx.facts:
         return _guided_rows_from_facts(ctx, population, **groups)
     facts = trajectory_selectors.active_trajectory_month_flags(
@@ -115,6 +117,65 @@ def _guided_fact_client_ids(ctx: KpiContext, on: dt.date) -> QuerySet[Any]:
     )
 
 
+#: The client columns every facts row carries (the client's current values, `KpiClientMonth`).
+FACT_DIMENSIONS = ("municipality_id", "ladder_step", "ladder_sub_status")
+
+
+def _on_fact_dimensions(ctx: KpiContext, groups: dict[str, Any]) -> bool:
+    """Whether the population is filtered and grouped only on columns the facts rows carry
+    (municipality, ladder step, sub-status), so that the guided clients can be counted on the
+    facts rows alone. Target group and unit are derived on the measurement date from the
+    client and its mappings: those keep the lookup per client."""
+    if ctx.filters.target_group or ctx.filters.unit:
+        return False
+    return all(isinstance(g, F) and g.name in FACT_DIMENSIONS for g in groups.values())
+
+
+def _fact_rows_of_population(
+    ctx: KpiContext, rows: QuerySet[KpiClientMonth], steps: Iterable[str]
+) -> QuerySet[KpiClientMonth]:
+    """`rows` narrowed to the population's clients on the columns the rows carry (only when
+    `_on_fact_dimensions`): the organisation, the steps and the municipality filter."""
+    rows = rows.filter(organisation_id=ctx.organisation_id, ladder_step__in=list(steps))
+    if ctx.filters.municipality:
+        rows = rows.filter(municipality_id=ctx.filters.municipality)
+    return rows
+
+
+def _guided_rows_on_fact_rows(
+    ctx: KpiContext, population: QuerySet[Client], steps: Iterable[str], **groups: Any
+) -> list[tuple[Any, ...]]:
+    """`_guided_rows` when `_on_fact_dimensions`: the population per group is an index count
+    on the clients, the guided clients per group one scan of the measurement month's facts
+    rows (`kpi_fact_org_month_dims`), grouped on the row's own columns; both in one
+    statement (UNION ALL, summed per group). No lookup per client."""
+    annotations, q = _guided_fact_filter(guided_test(ctx.on, ctx.window_months), "g")
+    guided = (
+        _fact_rows_of_population(ctx, KpiClientMonth.objects.all(), steps)
+        .order_by()
+        .annotate(**annotations)
+        .filter(q)
+    )
+    names = [f"kpi_g{i}" for i in range(len(groups))]
+    named = dict(zip(names, groups.values(), strict=True))
+    people = population.order_by().annotate(**named).values(*names or ["pk"])
+    guided = guided.annotate(**named).values(*names or ["client_id"])
+    people_sql, people_params = people.query.sql_with_params()
+    guided_sql, guided_params = guided.query.sql_with_params()
+    cols = ", ".join(names)
+    select = f"{cols}, " if names else ""
+    group_by = f" GROUP BY {cols}" if names else ""
+    query = (
+        f"SELECT {select}SUM(kpi_d), SUM(kpi_n) FROM ("  # noqa: S608
+        f"SELECT {select}COUNT(*) AS kpi_d, 0 AS kpi_n FROM ({people_sql}) people{group_by} "
+        f"UNION ALL SELECT {select}0, COUNT(*) FROM ({guided_sql}) guided{group_by}"
+        f") counted{group_by}"
+    )
+    with connections[people.db].cursor() as cursor:
+        cursor.execute(query, (*people_params, *guided_params))
+        return [(*r[:-2], int(r[-2] or 0), int(r[-1] or 0)) for r in cursor.fetchall()]
+
+
 def _guided_rows_from_facts(
     ctx: KpiContext, population: QuerySet[Client], **groups: Any
 ) -> list[tuple[Any, ...]]:
@@ -136,16 +197,17 @@ def _guided_rows_from_facts(
 
 
 def _guided_per_month(
-    ctx: KpiContext, population: Q, ends: tuple[dt.date, ...]
+    ctx: KpiContext, steps: Iterable[str], ends: tuple[dt.date, ...]
 ) -> tuple[list[int], int]:
-    """R-KPI-1/5 trend in one pass: the rows of every trajectory and documented activity of
-    the population that count at any month end, each with a 0/1 flag per month end, are
-    grouped per client (MAX: guided that month by either) and summed per month. Two queries
-    (this one and the population size), no EXISTS per client per month."""
-    clients = base_clients(ctx).filter(population)
+    """R-KPI-1/5 trend of the population on `steps` in one pass: the rows of every trajectory
+    and documented activity of the population that count at any month end, each with a 0/1
+    flag per month end, are grouped per client (MAX: guided that month by either) and summed
+    per month. Two queries (this one and the population size), no EXISTS per client per
+    month."""
+    clients = base_clients(ctx).filter(ladder_step__in=list(steps))
     ids = clients.values("pk")
     if ctx.facts:
-        return _guided_per_month_from_facts(ctx, clients, ends)
+        return _guided_per_month_from_facts(ctx, clients, steps, ends)
     windows = [
         (
             _aware(f.months_back(end, ctx.window_months) + dt.timedelta(days=1)),
@@ -178,24 +240,24 @@ def _guided_per_month(
 
 
 def _guided_per_month_from_facts(
-    ctx: KpiContext, clients: QuerySet[Client], ends: tuple[dt.date, ...]
+    ctx: KpiContext, clients: QuerySet[Client], steps: Iterable[str], ends: tuple[dt.date, ...]
 ) -> tuple[list[int], int]:
     """`_guided_per_month` from the facts: one pass over the population's rows of the 12
-    months, a filtered count per month end (each client has one row per month)."""
+    months, a filtered count per month end (each client has one row per month). The rows are
+    narrowed to the population on their own columns (`_on_fact_dimensions`), else by a
+    lookup of each row's client in the filtered clients."""
     annotations: dict[str, Any] = {}
     aggregates: dict[str, Any] = {}
     for i, end in enumerate(ends):
         more, q = _guided_fact_filter(guided_test(end, ctx.window_months), f"m{i}")
         annotations |= more
         aggregates[f"f{i}"] = Count("pk", filter=q)
-    row = (
-        KpiClientMonth.objects.filter(
-            organisation_id=ctx.organisation_id,
-            month__in=[e.replace(day=1) for e in ends],
-            client_id__in=clients.values("pk"),
-        )
-        .order_by()
-        .annotate(**annotations)
-        .aggregate(**aggregates)
+    rows = KpiClientMonth.objects.filter(
+        organisation_id=ctx.organisation_id, month__in=[e.replace(day=1) for e in ends]
     )
+    if _on_fact_dimensions(ctx, {}):
+        rows = _fact_rows_of_population(ctx, rows, steps)
+    else:
+        rows = rows.filter(client_id__in=clients.values("pk"))
+    row = rows.order_by().annotate(**annotations).aggregate(**aggregates)
     return [int(row[f"f{i}"]) for i in range(len(ends))], clients.count()

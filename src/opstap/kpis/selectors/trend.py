@@ -18,8 +18,8 @@ from opstap.matching import selectors as matching_selectors
 from opstap.trajectories import selectors as trajectory_selectors
 
 from .context import KpiContext, base_clients
-from .counts import LDR_NBW_Q, _lks_q, _portal_answers, _surveys, client_sets
-from .guidance import _guided_per_month
+from .counts import LDR_NBW_Q, _lks_q, _portal_answers, _surveys
+from .guidance import GUIDANCE_KPIS, _guided_per_month
 
 
 @dataclass(frozen=True)
@@ -71,9 +71,7 @@ def _trend(ctx: KpiContext, code: KpiCode) -> list[TrendPoint]:
     months = [e.replace(day=1) for e in ends]
     first = months[0]
     if code in (KpiCode.ACTIVE_GUIDANCE_WORK, KpiCode.ACTIVE_GUIDANCE_CARE):
-        _n, population = client_sets(ctx, code)
-        assert population is not None
-        guided, total = _guided_per_month(ctx, population, ends)
+        guided, total = _guided_per_month(ctx, GUIDANCE_KPIS[code], ends)
         return [
             TrendPoint(m, f.share_pct(guided[i], total), guided[i], total)
             for i, m in enumerate(months)

@@ -210,6 +210,19 @@ def test_facts_give_the_live_numbers_on_random_data(
         selectors.kpi_counts(ctx)
 
 
+#: Every column of a facts row (the masks and the client's dimensions).
+SNAPSHOT = (
+    "client_id",
+    "month",
+    "trajectory_days",
+    "activity_days",
+    "last_activity_before",
+    "municipality_id",
+    "ladder_step",
+    "ladder_sub_status",
+)
+
+
 def test_facts_follow_every_write(
     world: World, ctx_for: Ctx, django_capture_on_commit_callbacks: Any
 ) -> None:
@@ -240,19 +253,28 @@ def test_facts_follow_every_write(
         moved.case_manager = world.km if moved.case_manager == world.km2 else world.km2
         moved.save()
     with django_capture_on_commit_callbacks(execute=True):
+        # Another municipality and ladder step: the dimensions on all of the client's rows.
+        moved = clients[2]
+        moved.municipality = next(
+            m for m in world.municipalities.values() if m.pk != moved.municipality_id
+        )
+        moved.ladder_step = "2a" if moved.ladder_step != "2a" else "4"
+        moved.ladder_sub_status = ""
+        moved.save()
+    with django_capture_on_commit_callbacks(execute=True):
         ClientEvent.objects.filter(client__in=clients, kind="agreement").last().delete()  # type: ignore[union-attr]
     with django_capture_on_commit_callbacks(execute=True):
         Trajectory.objects.filter(client=rng.choice(clients)).delete()
     assert not KpiFactQueue.objects.exists()
 
     def snapshot() -> set[tuple[Any, ...]]:
-        return set(
-            KpiClientMonth.objects.values_list(
-                "client_id", "month", "trajectory_days", "activity_days", "last_activity_before"
-            )
-        )
+        return set(KpiClientMonth.objects.values_list(*SNAPSHOT))
 
     incremental = snapshot()
+    assert {
+        (r.municipality_id, r.ladder_step, r.ladder_sub_status)
+        for r in KpiClientMonth.objects.filter(client=clients[2])
+    } <= {(clients[2].municipality_id, clients[2].ladder_step, "")}
     numbers = _guidance_numbers(ctx_for())
     services.kpi_facts_rebuild(organisation_id=world.org.pk, today=TODAY)
     assert snapshot() == incremental
@@ -332,3 +354,55 @@ def test_pages_read_the_facts(world: World, make_user: Callable[..., User], clie
     services.kpi_facts_rebuild(organisation_id=world.org.pk, today=TODAY)
     built = client.get(url).content.decode()
     assert "66,7" in live and "66,7" in built
+
+
+def test_client_import_moves_the_dimensions(
+    world: World, ctx_for: Ctx, tmp_path: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Issue 18: the client import changes a client's municipality and ladder step in bulk
+    (and its undo changes them back); `clients_changed` queues the client, and after the
+    commit all of its facts rows carry the new values: the numbers read from the facts equal
+    the live ones and the rows a rebuild."""
+    import csv
+
+    from opstap.clients.importer import import_undo, run_import
+    from opstap.clients.models import ImportJob
+
+    services.kpi_facts_rebuild(organisation_id=world.org.pk, today=TODAY)
+    moved = world.clients["c"]  # step 3, Duiven, guided (an agreement by km2 today)
+    assert KpiClientMonth.objects.filter(client=moved).exists()
+    row = {
+        "klantnummer": moved.client_number,
+        "bsn": moved.bsn,
+        "voornaam": moved.first_name,
+        "achternaam": moved.last_name,
+        "geboortedatum": moved.date_of_birth.isoformat(),
+        "gemeente": "Westervoort",
+        "trede": "2a",
+    }
+    path = tmp_path / "import.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(row), delimiter=";")
+        writer.writeheader()
+        writer.writerow(row)
+    job = ImportJob.objects.create(organisation=world.org, file_name=path.name, file_path=str(path))
+    before = _guidance_numbers(ctx_for())
+    with django_capture_on_commit_callbacks(execute=True):
+        job = run_import(job, commit=True)
+    moved.refresh_from_db()
+    assert (moved.municipality.name, moved.ladder_step) == ("Westervoort", "2a")
+    assert set(
+        KpiClientMonth.objects.filter(client=moved).values_list("municipality_id", "ladder_step")
+    ) == {(moved.municipality_id, "2a")}
+    numbers = _guidance_numbers(ctx_for())
+    assert numbers != before  # c moved from R-KPI-1 (Duiven) to R-KPI-5 (Westervoort)
+    assert numbers == _guidance_numbers(replace(ctx_for(), facts=False))
+    incremental = set(KpiClientMonth.objects.values_list(*SNAPSHOT))
+    services.kpi_facts_rebuild(organisation_id=world.org.pk, today=TODAY)
+    assert set(KpiClientMonth.objects.values_list(*SNAPSHOT)) == incremental
+    with django_capture_on_commit_callbacks(execute=True):
+        import_undo(actor=None, job=job)
+    assert _guidance_numbers(ctx_for()) == before
+    assert set(
+        KpiClientMonth.objects.filter(client=moved).values_list("municipality_id", "ladder_step")
+    ) == {(world.municipalities["Duiven"].pk, "3")}

@@ -407,7 +407,7 @@ def kpi_export_build(job_id: int) -> str:
 
 # --- The KPI facts per client and month (issue 18, `facts`) ----------------------------------
 
-#: Clients recomputed per batch (two reads and one bulk insert each).
+#: Clients recomputed per batch (three reads and one bulk insert each).
 FACT_BATCH = 2000
 #: Months of history the facts cover by default before the current year (a full rebuild);
 #: older years are computed live.

@@ -128,7 +128,9 @@ def _on_fact_dimensions(ctx: KpiContext, groups: dict[str, Any]) -> bool:
     client and its mappings: those keep the lookup per client."""
     if ctx.filters.target_group or ctx.filters.unit:
         return False
-    return all(isinstance(g, F) and g.name in FACT_DIMENSIONS for g in groups.values())
+    return all(
+        isinstance(g, F) and getattr(g, "name", None) in FACT_DIMENSIONS for g in groups.values()
+    )
 
 
 def _fact_rows_of_population(
@@ -252,7 +254,7 @@ def _guided_per_month_from_facts(
         more, q = _guided_fact_filter(guided_test(end, ctx.window_months), f"m{i}")
         annotations |= more
         aggregates[f"f{i}"] = Count("pk", filter=q)
-    rows = KpiClientMonth.objects.filter(
+    rows: QuerySet[KpiClientMonth] = KpiClientMonth.objects.filter(
         organisation_id=ctx.organisation_id, month__in=[e.replace(day=1) for e in ends]
     )
     if _on_fact_dimensions(ctx, {}):

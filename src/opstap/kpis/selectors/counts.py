@@ -77,7 +77,8 @@ def client_sets(ctx: KpiContext, code: KpiCode) -> tuple[Q, Q | None]:
         )
         population = Q(ladder_step__in=steps)
         if ctx.facts:
-            return population & Q(pk__in=_guided_fact_client_ids(ctx, ctx.on)), population
+            guided = _guided_fact_client_ids(ctx, ctx.on, steps)
+            return population & Q(pk__in=guided), population
         return population & guided_q(ctx, ctx.on), population
     if code is KpiCode.WERKFIT:
         return _outcome_q(ctx, "werkfit"), None

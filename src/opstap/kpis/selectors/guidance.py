@@ -58,7 +58,7 @@ def _guided_rows(ctx: KpiContext, steps: Iterable[str], **groups: Any) -> list[t
     if ctx.facts and _on_fact_dimensions(ctx, groups):
         return _guided_rows_on_fact_rows(ctx, population, steps, **groups)
     if ctx.facts:
-        return _guided_rows_from_facts(ctx, population, **groups)
+        return _guided_rows_from_facts(ctx, population, steps, **groups)
     facts = trajectory_selectors.active_trajectory_month_flags(
         organisation_id=ctx.organisation_id, month_ends=(ctx.on,), client_ids=ids
     ).union(
@@ -105,16 +105,19 @@ def _guided_fact_filter(test: GuidedTest, key: str) -> tuple[dict[str, Any], Q]:
     return annotations, Q(month=test.month) & guided
 
 
-def _guided_fact_client_ids(ctx: KpiContext, on: dt.date) -> QuerySet[Any]:
-    """Ids of the organisation's clients guided on `on`, from the facts (one month's rows)."""
+def _guided_fact_client_ids(
+    ctx: KpiContext, on: dt.date, steps: Iterable[str] | None = None
+) -> QuerySet[Any]:
+    """Ids of the organisation's clients guided on `on`, from the facts (one month's rows);
+    with `steps`, only those of the population's steps and municipality filter (the rows
+    carry them), so that the set each client is looked up in is no larger than needed."""
     annotations, q = _guided_fact_filter(guided_test(on, ctx.window_months), "g")
-    return (
-        KpiClientMonth.objects.filter(organisation_id=ctx.organisation_id, month=on.replace(day=1))
-        .order_by()
-        .annotate(**annotations)
-        .filter(q)
-        .values("client_id")
+    rows: QuerySet[KpiClientMonth] = KpiClientMonth.objects.filter(
+        organisation_id=ctx.organisation_id, month=on.replace(day=1)
     )
+    if steps is not None:
+        rows = _fact_rows_of_population(ctx, rows, steps)
+    return rows.order_by().annotate(**annotations).filter(q).values("client_id")
 
 
 #: The client columns every facts row carries (the client's current values, `KpiClientMonth`).
@@ -179,11 +182,11 @@ def _guided_rows_on_fact_rows(
 
 
 def _guided_rows_from_facts(
-    ctx: KpiContext, population: QuerySet[Client], **groups: Any
+    ctx: KpiContext, population: QuerySet[Client], steps: Iterable[str], **groups: Any
 ) -> list[tuple[Any, ...]]:
     """`_guided_rows` from the facts: one GROUP BY over the population, each client flagged
     by a lookup in the measurement month's facts (no scan of trajectories or the timeline)."""
-    guided = Q(pk__in=_guided_fact_client_ids(ctx, ctx.on))
+    guided = Q(pk__in=_guided_fact_client_ids(ctx, ctx.on, steps))
     if not groups:
         row = population.order_by().aggregate(kpi_d=Count("pk"), kpi_n=Count("pk", filter=guided))
         return [(row["kpi_d"], row["kpi_n"])]

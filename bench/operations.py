@@ -319,17 +319,25 @@ def _sql_provider_trajectories(ctx: BenchContext) -> object:
 
     from django.utils import timezone
 
+    from opstap.trajectories import date_rules
+
     today = timezone.localdate()
     provider_id = ctx.users["aanbieder-a"].provider_membership.provider_id
     since = today - dt.timedelta(days=90)
+    # The window as R-SEC-1 has it since issue 19: an end counts up to the planned end +
+    # grace (or, never started, the order date + the maximum).
+    planned_cap = since - dt.timedelta(days=date_rules.END_GRACE_DAYS)
+    order_cap = since - dt.timedelta(days=date_rules.NEVER_STARTED_MAX_DAYS)
     where = (
         "t.organisation_id = %s AND t.provider_id = %s AND "
-        "(t.actual_end_date IS NULL OR t.actual_end_date >= %s)"
+        "(t.actual_end_date IS NULL OR (t.actual_end_date >= %s AND "
+        "(t.planned_end_date >= %s OR (t.planned_end_date IS NULL AND t.order_date >= %s))))"
     )
+    window = [ctx.organisation_id, provider_id, since, planned_cap, order_cap]
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT COUNT(*) FROM trajectories_trajectory t WHERE {where}",  # noqa: S608
-            [ctx.organisation_id, provider_id, since],
+            window,
         )
         cursor.fetchone()
         cursor.execute(
@@ -339,7 +347,7 @@ def _sql_provider_trajectories(ctx: BenchContext) -> object:
             "JOIN providers_product p ON p.id = t.product_id "
             "JOIN providers_provider v ON v.id = t.provider_id "
             f"WHERE {where} ORDER BY t.order_date DESC, t.id DESC LIMIT 100",
-            [today, ctx.organisation_id, provider_id, since],
+            [today, *window],
         )
         return cursor.fetchall()
 

@@ -9,11 +9,14 @@ those counts in Django's cache, for one table (one *namespace*):
 
 - the key is a hash of the count's SQL and parameters, so the user's scope, every filter and
   the date are part of it: a different scope or filter can never read another one's count;
-- only counts over the namespace's table alone are cached (no join, no subquery): those are
-  the ones a write to that table can change, and every write bumps the organisation's
-  version of the namespace (the owning app calls `connect_writes(Model)` from its
-  `AppConfig.ready`, and `changed_now_and_on_commit` after bulk writes and `.update()`),
-  which makes all its cached counts unreachable at once;
+- only counts over the namespace's table are cached, or over a join of it with the tables of
+  the namespaces it `depends_on` (no subquery): those are the ones a write to those tables
+  can change, and every write bumps the organisation's version of the table's namespace (the
+  owning app calls `connect_writes(Model)` from its `AppConfig.ready`, and
+  `changed_now_and_on_commit` after bulk writes and `.update()`). The key holds the version
+  of the namespace and of each one it depends on, so a write to any of the joined tables
+  makes the count unreachable at once (the case manager's trajectories are those of the
+  clients they see: a join with the clients);
 - entries live `ttl_seconds` at most, the bound for writes outside the ORM or, with the
   default per-process memory cache, for writes handled by another worker process (point
   CACHES at a shared cache such as Redis, `REDIS_URL`, to make invalidation global).
@@ -25,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,11 +41,25 @@ from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+#: The tables whose writes bump each namespace (filled by `connect_writes`).
+_TABLES: dict[str, set[str]] = {}
+_TABLE_RE = re.compile(r'(?:FROM|JOIN) "([^"]+)"')
+
 
 @dataclass(frozen=True)
 class CountsCache:
     prefix: str
     ttl_seconds: int = 60
+    depends_on: tuple[CountsCache, ...] = ()
+
+    def _joinable(self, sql: str) -> bool:
+        """Whether every table of `sql` is one whose writes bump this namespace or one it
+        depends on (a join with an unknown table is never cached)."""
+        covered = set(_TABLES.get(self.prefix, ()))
+        for other in self.depends_on:
+            covered |= _TABLES.get(other.prefix, set())
+        tables = set(_TABLE_RE.findall(sql))
+        return bool(tables) and tables <= covered
 
     def _version_key(self, organisation_id: int | None) -> str:
         return f"{self.prefix}:version:{organisation_id}"
@@ -79,9 +97,9 @@ class CountsCache:
             sql, params = qs.query.sql_with_params()
         except EmptyResultSet:
             return None  # nothing visible: answered without a query anyway
-        if " JOIN " in sql or sql.upper().count("SELECT") != 1:
+        if sql.upper().count("SELECT") != 1 or (" JOIN " in sql and not self._joinable(sql)):
             return None  # depends on other tables: their writes do not bump the version
-        version = self._version(organisation_id)
+        version = ".".join(str(c._version(organisation_id)) for c in (self, *self.depends_on))
         digest = hashlib.sha256(repr((sql, tuple(map(str, params)))).encode()).hexdigest()
         return f"{self.prefix}:{organisation_id}:{version}:{digest}"
 
@@ -107,6 +125,7 @@ class CountsCache:
         def on_write(sender: Any, instance: Any, **kwargs: Any) -> None:
             self.changed_now_and_on_commit(getattr(instance, "organisation_id", None))
 
+        _TABLES.setdefault(self.prefix, set()).add(model._meta.db_table)
         uid = f"{self.prefix}:{model._meta.label_lower}"
         post_save.connect(on_write, sender=model, dispatch_uid=f"{uid}:save", weak=False)
         post_delete.connect(on_write, sender=model, dispatch_uid=f"{uid}:delete", weak=False)

@@ -185,10 +185,19 @@ class Trajectory(OrganisationOwned):
             # Performance indicators (R-PI-1): plans approved per provider in a period.
             models.Index(fields=["provider", "plan_approved_on"], name="trj_provider_plan"),
             # The provider's list (portal, API): scope + window + newest first. Index-only
-            # COUNT over the provider's entries and an ordered walk for the page (issue 6).
+            # COUNT over the provider's entries and an ordered walk for the page (issue 6),
+            # with every column of the provider's window (`provider_window_q`) in the index,
+            # so that the window is checked without reading the rows (issue 18).
             models.Index(
-                fields=["provider", "organisation", "order_date", "id", "actual_end_date"],
-                name="trj_provider_order",
+                fields=[
+                    "provider",
+                    "organisation",
+                    "order_date",
+                    "id",
+                    "actual_end_date",
+                    "planned_end_date",
+                ],
+                name="trj_provider_window",
             ),
             # The overview, newest first, for users whose scope is not one provider (issue 6):
             # walked in order with the scope checked per row, stopping after one page.

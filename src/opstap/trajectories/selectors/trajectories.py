@@ -15,6 +15,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from opstap.clients.selectors import CLIENT_COUNTS
 from opstap.core.access import get_object_for_user, scoped
 from opstap.core.actor import Actor
 from opstap.core.counts import CountsCache
@@ -52,7 +53,9 @@ PROVIDER_VISIBLE_AFTER_END_DAYS = date_rules.REPORTING_PERIOD_DAYS
 #: 1,000 instead (`CappedCountPaginator`). Every trajectory write bumps the organisation's
 #: version: saves and deletes of Trajectory (connected in `apps.py`), the `.update()` of the
 #: stored next due date in the services, and the bulk demo loader.
-TRAJECTORY_COUNTS = CountsCache("opstap:trajectories:counts")
+#: Trajectory totals; the case manager's scope joins the clients, so a client write (another
+#: case manager, another step) makes those totals fresh as well.
+TRAJECTORY_COUNTS = CountsCache("opstap:trajectories:counts", depends_on=(CLIENT_COUNTS,))
 
 
 def provider_window_q(on: dt.date) -> Q:

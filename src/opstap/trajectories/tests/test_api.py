@@ -237,3 +237,60 @@ def test_reports_and_absences_reads_are_audited(
             action="read", client_id=trajectory.client_id, actor_id=provider_user_a.pk
         ).count()
         assert after == before + 1, endpoint
+
+
+def test_case_manager_total_cached_and_exact_after_a_client_write(
+    api_as: Callable[[User], Any],
+    org: Organisation,
+    case_manager: User,
+    make_user: Callable[..., User],
+    product3: Product,
+    time_machine: Any,
+) -> None:
+    """Issue 18: a case manager's trajectory scope is the clients they see (R-SEC-1), so the
+    API's total joins the clients. It is counted once for paging, and a client write that
+    changes the scope (a handover to another case manager) makes the next total exact for
+    both: the count's key holds the version of the trajectories and of the clients."""
+    from django.core.cache import cache
+
+    from opstap.clients.services import case_manager_set_unit, client_handover
+    from opstap.core.roles import RoleCode
+
+    time_machine.move_to(dt.datetime(2026, 6, 15, 10, 0, tzinfo=AMS), tick=False)
+    cache.clear()
+    colleague = make_user(RoleCode.CASE_MANAGER, username="km-zorg")
+    case_manager_set_unit(user=colleague, unit="care")
+    moving = make_client(org, case_manager=case_manager, ladder_step="4")
+    for client in (moving, make_client(org, case_manager=case_manager, ladder_step="4")):
+        services.trajectory_order(
+            actor=case_manager,
+            client=client,
+            product=product3,
+            rotonde_exit="regular",
+            on=ORDER_DAY,
+        )
+    api = api_as(colleague)
+    assert api.get("/api/v1/trajectories?pageSize=1").json()["count"] == 0
+    api = api_as(case_manager)
+    assert api.get("/api/v1/trajectories?pageSize=1").json()["count"] == 2
+    with CaptureQueriesContext(connection) as second_page:
+        body = api.get("/api/v1/trajectories?pageSize=1&page=2").json()
+    assert body["count"] == 2
+    assert not any("COUNT(" in q["sql"] for q in second_page.captured_queries)
+    # The handover writes the client only: both totals follow at once.
+    client_handover(
+        actor=case_manager, client=moving, new_case_manager=colleague, note="Naar zorg."
+    )
+    assert api_as(colleague).get("/api/v1/trajectories?pageSize=1").json()["count"] == 1
+    assert api_as(case_manager).get("/api/v1/trajectories?pageSize=1").json()["count"] == 1
+
+
+def test_only_joins_with_depended_on_tables_are_cached(org: Organisation) -> None:
+    """A count joined with a table whose writes do not bump the cache (here the products) is
+    never cached: only the trajectories and the clients they depend on are covered."""
+    from opstap.trajectories.selectors import TRAJECTORY_COUNTS
+
+    with_clients = Trajectory.objects.filter(organisation=org, client__ladder_step="4")
+    with_products = Trajectory.objects.filter(organisation=org, product__name="x")
+    assert TRAJECTORY_COUNTS._key(with_clients.values("pk"), org.pk) is not None
+    assert TRAJECTORY_COUNTS._key(with_products.values("pk"), org.pk) is None

@@ -216,7 +216,12 @@ class Client(OrganisationOwned):
                 fields=["organisation", "ladder_step", "last_name", "first_name", "id"],
                 name="client_org_step_name",
             ),
-            models.Index(fields=["organisation", "municipality"], name="client_org_mun"),
+            # Municipality filter, and the KPI populations per municipality and step: the
+            # counts are index-only scans (issue 18).
+            models.Index(
+                fields=["organisation", "municipality", "ladder_step", "ladder_sub_status"],
+                name="client_org_mun_step",
+            ),
             models.Index(
                 fields=["organisation", "last_name", "first_name", "id"], name="client_org_sortname"
             ),

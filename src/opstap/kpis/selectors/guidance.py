@@ -70,6 +70,18 @@ def _guided_rows(ctx: KpiContext, steps: Iterable[str], **groups: Any) -> list[t
         ),
         all=True,
     )
+    facts_sql, facts_params = facts.query.sql_with_params()
+    guided = f"SELECT client_id FROM ({facts_sql}) facts GROUP BY client_id HAVING MAX(f0) = 1"  # noqa: S608
+    return _population_joined(population, guided, facts_params, groups)
+
+
+def _population_joined(
+    population: QuerySet[Client], guided_sql: str, guided_params: Any, groups: dict[str, Any]
+) -> list[tuple[Any, ...]]:
+    """(group values..., population, guided) per group: the population LEFT JOINed once to
+    the ids of the guided clients (`guided_sql`, at most one row per client). One hash join,
+    instead of a lookup of each client in the guided set (a hashed subplan that PostgreSQL
+    builds again in every parallel worker: 330 against 215 ms at national scale)."""
     names = [f"kpi_g{i}" for i in range(len(groups))]
     people = (
         population.order_by()
@@ -77,17 +89,15 @@ def _guided_rows(ctx: KpiContext, steps: Iterable[str], **groups: Any) -> list[t
         .values("kpi_client", *names)
     )
     people_sql, people_params = people.query.sql_with_params()
-    facts_sql, facts_params = facts.query.sql_with_params()
     cols = ", ".join(f"people.{n}" for n in names)
     select = f"{cols}, " if names else ""
     group_by = f" GROUP BY {cols}" if names else ""
     query = (
         f"SELECT {select}COUNT(*), COUNT(guided.client_id) FROM ({people_sql}) people "  # noqa: S608
-        f"LEFT JOIN (SELECT client_id FROM ({facts_sql}) facts GROUP BY client_id "
-        f"HAVING MAX(f0) = 1) guided ON guided.client_id = people.kpi_client{group_by}"
+        f"LEFT JOIN ({guided_sql}) guided ON guided.client_id = people.kpi_client{group_by}"
     )
     with connections[people.db].cursor() as cursor:
-        cursor.execute(query, (*people_params, *facts_params))
+        cursor.execute(query, (*people_params, *guided_params))
         return [tuple(r) for r in cursor.fetchall()]
 
 
@@ -184,21 +194,10 @@ def _guided_rows_on_fact_rows(
 def _guided_rows_from_facts(
     ctx: KpiContext, population: QuerySet[Client], steps: Iterable[str], **groups: Any
 ) -> list[tuple[Any, ...]]:
-    """`_guided_rows` from the facts: one GROUP BY over the population, each client flagged
-    by a lookup in the measurement month's facts (no scan of trajectories or the timeline)."""
-    guided = Q(pk__in=_guided_fact_client_ids(ctx, ctx.on, steps))
-    if not groups:
-        row = population.order_by().aggregate(kpi_d=Count("pk"), kpi_n=Count("pk", filter=guided))
-        return [(row["kpi_d"], row["kpi_n"])]
-    names = [f"kpi_g{i}" for i in range(len(groups))]
-    rows = (
-        population.order_by()
-        .annotate(**dict(zip(names, groups.values(), strict=True)))
-        .values(*names)
-        .annotate(kpi_d=Count("pk"), kpi_n=Count("pk", filter=guided))
-        .values_list(*names, "kpi_d", "kpi_n")
-    )
-    return [tuple(r) for r in rows]
+    """`_guided_rows` from the facts: one GROUP BY over the population, joined to the clients
+    guided in the measurement month's facts (no scan of trajectories or the timeline)."""
+    guided_sql, guided_params = _guided_fact_client_ids(ctx, ctx.on, steps).query.sql_with_params()
+    return _population_joined(population, guided_sql, guided_params, groups)
 
 
 def _guided_per_month(

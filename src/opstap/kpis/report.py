@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
+from opstap.clients.models import TARGET_GROUP_LABELS_NL, UNIT_LABELS_NL
 from opstap.core.dutch import month_label
 from opstap.core.reports import Cell, Chart, Report, Series, Table
 
@@ -188,9 +189,11 @@ def filters_text(ctx: KpiContext, *, municipality_name: str = "") -> str:
     parts = [f"Jaar {ctx.filters.year} (stand {ctx.on:%d-%m-%Y})"]
     parts.append(municipality_name or "alle gemeenten")
     if ctx.filters.target_group:
-        parts.append(f"doelgroep {ctx.filters.target_group}")
+        groups = {code.value: label for code, label in TARGET_GROUP_LABELS_NL.items()}
+        parts.append(f"doelgroep {groups[ctx.filters.target_group]}")
     if ctx.filters.unit:
-        parts.append(f"unit {ctx.filters.unit}")
+        units = {code.value: label for code, label in UNIT_LABELS_NL.items()}
+        parts.append(units[ctx.filters.unit])
     return ", ".join(parts)
 
 

@@ -76,6 +76,16 @@ def test_detail_for_policy_officer_shows_numbers_only(world: World, policy_offic
     assert http.get(reverse("kpis:detail", args=["onbekend"])).status_code == 404
 
 
+def test_selection_in_dutch_not_codes(world: World, policy_officer) -> None:
+    """The selection line of a filtered page names the target group and unit in Dutch, as
+    the filter offers them, never by their internal codes."""
+    http = _login(policy_officer)
+    url = reverse("kpis:detail", args=[KpiCode.ACTIVE_GUIDANCE_WORK.value])
+    html = http.get(url, {"doelgroep": "youth", "unit": "work"}).content.decode()
+    assert "doelgroep Jongeren (tot 27 jaar), Unit Werk" in html
+    assert "doelgroep youth" not in html and "unit work" not in html
+
+
 def test_drilldown_is_scoped_paginated_and_audited(
     world: World, steering_cm, django_assert_max_num_queries
 ) -> None:

@@ -580,6 +580,7 @@ OPERATIONS.extend(
             "api:klantmanager",
             "/api/v1/trajectories?pageSize=25",
         ),
+        _daily("attendance register (provider staff)", "aanbieder-a", "/trajecten/aanwezigheid/"),
         _daily("invoice list (finance clerk)", "administratie", "/facturen/"),
         _daily("indicators page (contract manager)", "contractmanager", "/indicatoren/"),
         _MunicipalityPath("/sturing/?gemeente={municipality}").operation(

@@ -498,6 +498,14 @@ def _running_choices(user: Actor) -> list[tuple[int, str]]:
     running = (
         _running(user)
         .select_related("client", "product")
+        # Only the columns of the label: the join with the clients stays narrow.
+        .only(
+            "id",
+            "client__first_name",
+            "client__last_name_prefix",
+            "client__last_name",
+            "product__name",
+        )
         .order_by("client__last_name", "client__first_name", "id")[:500]
     )
     return [(t.pk, f"{t.client.full_name} — {t.product.name}") for t in running]

@@ -47,7 +47,10 @@ def _start_after_commit(request_id: int) -> None:
 
 
 def _own_client(request: HttpRequest) -> Client:
-    return client_selectors.own_client(actor_of(request))
+    client = client_selectors.own_client(actor_of(request))
+    if client is None:
+        raise Http404  # a resident account not (yet) linked to a client file
+    return client
 
 
 def _request_for(request: HttpRequest, pk: int) -> AccessRequest:

@@ -21,7 +21,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.http import Http404
 
 from opstap.core.access import scoped
 from opstap.core.actor import Actor
@@ -165,14 +164,11 @@ def clients_for(user: Actor) -> QuerySet[Client]:
     return scoped(user, Client.objects.all())
 
 
-def own_client(user: Actor, *related: str) -> Client:
-    """The resident's own client file (portal pages, with `related` joined), or Http404 for a
+def own_client(user: Actor, *related: str) -> Client | None:
+    """The resident's own client file (portal pages, with `related` joined), or None for a
     resident account not (yet) linked to a client file."""
     qs = clients_for(user)
-    client = (qs.select_related(*related) if related else qs).first()
-    if client is None:
-        raise Http404
-    return client
+    return (qs.select_related(*related) if related else qs).first()
 
 
 SORTS: dict[str, list[str]] = {

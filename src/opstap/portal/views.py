@@ -40,7 +40,10 @@ from .models import ClientUpload
 
 
 def _own_client(request: HttpRequest) -> Client:
-    return client_selectors.own_client(actor_of(request), "case_manager", "municipality")
+    client = client_selectors.own_client(actor_of(request), "case_manager", "municipality")
+    if client is None:
+        raise Http404  # a resident account not (yet) linked to a client file
+    return client
 
 
 @permission_required(Perm.PORTAL_VIEW)

@@ -120,7 +120,7 @@ def _guided_fact_client_ids(
 ) -> QuerySet[Any]:
     """Ids of the organisation's clients guided on `on`, from the facts (one month's rows);
     with `steps`, only those of the population's steps and municipality filter (the rows
-    carry them), so that the set each client is looked up in is no larger than needed."""
+    carry them), so that the set the population is joined to is no larger than needed."""
     annotations, q = _guided_fact_filter(guided_test(on, ctx.window_months), "g")
     rows: QuerySet[KpiClientMonth] = KpiClientMonth.objects.filter(
         organisation_id=ctx.organisation_id, month=on.replace(day=1)
@@ -149,8 +149,9 @@ def _on_fact_dimensions(ctx: KpiContext, groups: dict[str, Any]) -> bool:
 def _fact_rows_of_population(
     ctx: KpiContext, rows: QuerySet[KpiClientMonth], steps: Iterable[str]
 ) -> QuerySet[KpiClientMonth]:
-    """`rows` narrowed to the population's clients on the columns the rows carry (only when
-    `_on_fact_dimensions`): the organisation, the steps and the municipality filter."""
+    """`rows` narrowed to the population's clients on the columns the rows carry: the
+    organisation, the steps and the municipality filter (the target-group and unit filters,
+    which the rows do not carry, are applied to the population it is joined to)."""
     rows = rows.filter(organisation_id=ctx.organisation_id, ladder_step__in=list(steps))
     if ctx.filters.municipality:
         rows = rows.filter(municipality_id=ctx.filters.municipality)

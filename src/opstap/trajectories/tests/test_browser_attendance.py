@@ -6,8 +6,11 @@ violations."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from opstap.conftest import browser_login
@@ -19,6 +22,17 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
+
+#: An explicit "today" inside the running window of the walked trajectory (started 6 May
+#: 2026, planned end 4 November 2026): the journey once failed on the real date once the
+#: calendar passed that window (CI at 00:10 on 5 December 2026).
+TODAY = dt.datetime(2026, 6, 10, 11, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
+
+
+@pytest.fixture(autouse=True)
+def _frozen_today() -> Iterator[None]:
+    with time_machine.travel(TODAY, tick=True):
+        yield
 
 
 def test_provider_attendance_journey(

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from opstap.audit.models import AuditRecord
@@ -22,6 +25,17 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
+
+#: An explicit "today" within the provider's contract (the fixtures contract it from 2024):
+#: on the real date the journey would fail once the contract's terms run out (it did, with
+#: the clock at 2028-06-01: the order was refused).
+TODAY = dt.datetime(2026, 9, 15, 10, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
+
+
+@pytest.fixture(autouse=True)
+def _frozen_today() -> Iterator[None]:
+    with time_machine.travel(TODAY, tick=True):
+        yield
 
 
 def _act(page: Any, action: str, fields: dict[str, str] | None = None) -> None:

@@ -14,7 +14,8 @@ works through its role's pages with a think time of 1-3 s:
 
 - case manager: caseload (filtered on a ladder step), a client's dossier from that page, the
   trajectory overview and its overdue filter;
-- provider staff: the trajectory list, a trajectory from it, the attendance register;
+- provider staff: the trajectory list, a trajectory from it, the attendance register, and a
+  submission: a progress report on a running trajectory (a write, with its notification);
 - finance clerk: the invoice list and an invoice from it, the payment batches;
 - policy officer: the KPI dashboard for one municipality, a KPI's detail, the indicators.
 
@@ -207,6 +208,32 @@ class ProviderStaff(Staff):
     @task(1)
     def attendance(self) -> None:
         self.page("/trajecten/aanwezigheid/", "list: attendance register")
+
+    @task(1)
+    def progress_report(self) -> None:
+        """A submission: a progress report on a running trajectory (R-TRJ-4), as the provider
+        sends it from the trajectory's page. It meets the report's due date, notifies the case
+        manager and makes the counts of the lists stale, as real work does."""
+        page = self.page("/trajecten/", "list: provider trajectories")  # running ones
+        ids = _ids(page, "trajecten")
+        if not ids:
+            return
+        pk = random.choice(ids)
+        detail = self.page(f"/trajecten/{pk}/", "dossier: trajectory")
+        if f'action="/trajecten/{pk}/rapportage/"' not in detail:
+            return  # no report can be sent here (not running in the provider's window)
+        response = self.send(
+            "POST",
+            f"/trajecten/{pk}/rapportage/",
+            "submission: progress report",
+            {
+                "csrfmiddlewaretoken": _csrf(detail),
+                "report-title": "Voortgangsrapportage",
+                "report-text": "Deelnemer komt op tijd; doelen voor de komende periode besproken.",
+            },
+        )
+        if response.status_code != 302:
+            response.failure(f"{response.status_code}")
 
 
 class FinanceClerk(Staff):

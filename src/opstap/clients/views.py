@@ -25,7 +25,7 @@ from opstap.core.access import get_object_for_user, permission_required, scoped
 from opstap.core.actor import Actor, actor_of
 from opstap.core.background import run_in_background
 from opstap.core.errors import DomainError
-from opstap.core.forms import add_domain_error, service_action
+from opstap.core.forms import add_domain_error, form_submit, service_action
 from opstap.core.roles import Perm, RoleCode
 from opstap.organisations.selectors import municipalities_of
 
@@ -324,29 +324,18 @@ def _form_page(
     )
 
 
-def _apply_error(form: Any, exc: ClientError) -> None:
-    add_domain_error(form, exc)
-
-
 @permission_required(Perm.CLIENT_CHANGE)
 def ladder_change(request: HttpRequest, pk: int) -> HttpResponse:
     client = _client_for(request, pk)
     form = LadderChangeForm(request.POST or None, initial={"step": client.ladder_step})
-    if request.method == "POST" and form.is_valid():
-        try:
-            client_change_ladder_step(
-                actor=actor_of(request),
-                client=client,
-                step=form.cleaned_data["step"],
-                sub_status=form.cleaned_data["sub_status"],
-                reason=form.cleaned_data["reason"],
-                effective_date=form.cleaned_data["effective_date"],
-            )
-        except ClientError as exc:
-            _apply_error(form, exc)
-        else:
-            messages.success(request, "De trede is gewijzigd.")
-            return redirect("clients:dossier", pk=client.pk)
+    if form_submit(
+        request,
+        form,
+        lambda data: client_change_ladder_step(actor=actor_of(request), client=client, **data),
+        done="De trede is gewijzigd.",
+        refused=ClientError,
+    ):
+        return redirect("clients:dossier", pk=client.pk)
     return _form_page(request, client, form, "Trede wijzigen", "trede")
 
 
@@ -359,19 +348,14 @@ def handover(request: HttpRequest, pk: int) -> HttpResponse:
         organisation_id=user.organisation_id,
         exclude_id=client.case_manager_id,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            client_handover(
-                actor=user,
-                client=client,
-                new_case_manager=form.cleaned_data["new_case_manager"],
-                note=form.cleaned_data["note"],
-            )
-        except ClientError as exc:
-            _apply_error(form, exc)
-        else:
-            messages.success(request, "De klant is overgedragen.")
-            return redirect("clients:dossier", pk=client.pk)
+    if form_submit(
+        request,
+        form,
+        lambda data: client_handover(actor=user, client=client, **data),
+        done="De klant is overgedragen.",
+        refused=ClientError,
+    ):
+        return redirect("clients:dossier", pk=client.pk)
     return _form_page(request, client, form, "Klant overdragen", "overdracht")
 
 
@@ -386,21 +370,14 @@ def income_coach_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
         organisation_id=user.organisation_id,
         initial={"valid_from": timezone.localdate()},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            income_coach_assign(
-                actor=user,
-                client=client,
-                coach=form.cleaned_data["coach"],
-                valid_from=form.cleaned_data["valid_from"],
-                valid_until=form.cleaned_data["valid_until"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ClientError as exc:
-            _apply_error(form, exc)
-        else:
-            messages.success(request, "De inkomenscoach is toegewezen.")
-            return redirect("clients:dossier", pk=client.pk)
+    if form_submit(
+        request,
+        form,
+        lambda data: income_coach_assign(actor=user, client=client, **data),
+        done="De inkomenscoach is toegewezen.",
+        refused=ClientError,
+    ):
+        return redirect("clients:dossier", pk=client.pk)
     return _form_page(request, client, form, "Inkomenscoach toewijzen", "inkomenscoach")
 
 
@@ -424,27 +401,22 @@ def income_coach_end_view(request: HttpRequest, pk: int) -> HttpResponse:
 def budget_spending(request: HttpRequest, pk: int) -> HttpResponse:
     client = _client_for(request, pk)
     form = BudgetSpendingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            spending = budget_spending_record(
-                actor=actor_of(request),
-                client=client,
-                amount=form.cleaned_data["amount"],
-                purpose=form.cleaned_data["purpose"],
-                spent_on=form.cleaned_data["spent_on"],
+    submitted = form_submit(
+        request,
+        form,
+        lambda data: budget_spending_record(actor=actor_of(request), client=client, **data),
+        refused=ClientError,
+    )
+    if submitted:
+        if submitted.result.status == "pending":
+            messages.warning(
+                request,
+                "De uitgave gaat boven het budget en wacht op goedkeuring door een "
+                "tweede medewerker.",
             )
-        except ClientError as exc:
-            _apply_error(form, exc)
         else:
-            if spending.status == "pending":
-                messages.warning(
-                    request,
-                    "De uitgave gaat boven het budget en wacht op goedkeuring door een "
-                    "tweede medewerker.",
-                )
-            else:
-                messages.success(request, "De uitgave is vastgelegd.")
-            return redirect("clients:dossier", pk=client.pk)
+            messages.success(request, "De uitgave is vastgelegd.")
+        return redirect("clients:dossier", pk=client.pk)
     return _form_page(request, client, form, "Uitgave maatwerkbudget", "budget")
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from django import forms
 from django.contrib import messages
@@ -11,7 +12,9 @@ from django.http import HttpRequest
 
 from .errors import DomainError
 
-__all__ = ["add_domain_error", "form_action", "service_action"]
+__all__ = ["Submitted", "add_domain_error", "form_action", "form_submit", "service_action"]
+
+_T = TypeVar("_T")
 
 
 def add_domain_error(
@@ -62,3 +65,39 @@ def form_action(
             messages.error(request, invalid)
         return False
     return service_action(request, lambda: call(form.cleaned_data), done=done, refused=refused)
+
+
+@dataclass(frozen=True)
+class Submitted(Generic[_T]):
+    """The service did it; `result` is what it returned (the new row, for the redirect)."""
+
+    result: _T
+
+
+def form_submit(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    call: Callable[[dict[str, Any]], _T],
+    *,
+    done: str | Callable[[_T], str] = "",
+    refused: type[DomainError] = DomainError,
+    fields: Mapping[str, str] | None = None,
+) -> Submitted[_T] | None:
+    """A form page that calls one service. On a POST with a valid form, `call(cleaned_data)`:
+    a refusal (`refused`, the app's error class) goes on the form as `add_domain_error` puts
+    it (beside the field it names, renamed through `fields`), and the page shows the form
+    again; success shows `done` (a text, or one made from the result) as a success message.
+
+    `Submitted(result)` when the service did it (the caller redirects); None on a GET, an
+    invalid form or a refusal (the caller renders the form with its errors)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = call(form.cleaned_data)
+    except refused as exc:
+        add_domain_error(form, exc, fields=fields)
+        return None
+    message = done(result) if callable(done) else done
+    if message:
+        messages.success(request, message)
+    return Submitted(result)

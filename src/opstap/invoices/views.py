@@ -21,7 +21,7 @@ from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log, audit_records_for_request
 from opstap.core.access import check_perm, get_object_for_user, permission_required
 from opstap.core.actor import Actor, actor_of
-from opstap.core.forms import add_domain_error, form_action, service_action
+from opstap.core.forms import form_action, form_submit, service_action
 from opstap.core.roles import Perm
 from opstap.providers.selectors import is_provider_staff, provider_choices
 from opstap.trajectories import selectors as trajectory_selectors
@@ -254,38 +254,39 @@ def invoice_submit(request: HttpRequest) -> HttpResponse:
         request.FILES or None,
         trajectory_choices=_trajectory_choices(request, "Factuur indienen: traject kiezen"),
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        trajectory = trajectory_selectors.trajectory_for_user(user, data["trajectory"])
-        try:
-            invoice = services.invoice_submit(
-                actor=user,
-                trajectory=trajectory,
-                invoice_number=data["invoice_number"],
-                invoice_date=data["invoice_date"],
-                milestone=data["milestone"],
-                amount_excl=data["amount_excl"],
-                vat=data["vat"],
-                amount_incl=data["amount_incl"],
-                client_number=data["client_number"],
-                client_surname=data["client_surname"],
-                period_start=data["period_start"],
-                period_end=data["period_end"],
-                hourly_rate=data["hourly_rate"],
-                logbook=data["logbook"],
-                pdf=data["pdf"],
-                source=InvoiceSource.PORTAL if is_provider_staff(user) else InvoiceSource.PAPER,
-                structured_data={k: str(v) for k, v in data.items() if k not in {"pdf", "logbook"}},
-            )
-        except services.InvoiceError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(
-                request,
-                f"Factuur {invoice.invoice_number} is ontvangen en gecontroleerd: "
-                f"{invoice.get_verdict_display()}.",
-            )
-            return redirect("invoices:detail", pk=invoice.pk)
+
+    def submit(data: dict[str, Any]) -> Invoice:
+        return services.invoice_submit(
+            actor=user,
+            trajectory=trajectory_selectors.trajectory_for_user(user, data["trajectory"]),
+            invoice_number=data["invoice_number"],
+            invoice_date=data["invoice_date"],
+            milestone=data["milestone"],
+            amount_excl=data["amount_excl"],
+            vat=data["vat"],
+            amount_incl=data["amount_incl"],
+            client_number=data["client_number"],
+            client_surname=data["client_surname"],
+            period_start=data["period_start"],
+            period_end=data["period_end"],
+            hourly_rate=data["hourly_rate"],
+            logbook=data["logbook"],
+            pdf=data["pdf"],
+            source=InvoiceSource.PORTAL if is_provider_staff(user) else InvoiceSource.PAPER,
+            structured_data={k: str(v) for k, v in data.items() if k not in {"pdf", "logbook"}},
+        )
+
+    if submitted := form_submit(
+        request,
+        form,
+        submit,
+        done=lambda invoice: (
+            f"Factuur {invoice.invoice_number} is ontvangen en gecontroleerd: "
+            f"{invoice.get_verdict_display()}."
+        ),
+        refused=services.InvoiceError,
+    ):
+        return redirect("invoices:detail", pk=submitted.result.pk)
     return render(
         request,
         "invoices/submit.html",
@@ -478,30 +479,28 @@ def placement_fee_submit(request: HttpRequest) -> HttpResponse:
         request.FILES or None,
         trajectory_choices=_trajectory_choices(request, "Bemiddelingsfee: traject kiezen"),
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        trajectory = trajectory_selectors.trajectory_for_user(user, data["trajectory"])
-        try:
-            claim = services.placement_fee_claim_submit(
-                actor=user,
-                trajectory=trajectory,
-                invoice_number=data["invoice_number"],
-                invoice_date=data["invoice_date"],
-                employer=data["employer"],
-                placement_start=data["placement_start"],
-                hours_per_week=data["hours_per_week"],
-                contract_months=data["contract_months"],
-                probation_end=data["probation_end"],
-                client_hour_restriction=data["client_hour_restriction"],
-                contract=data["contract"],
-                pdf=data["pdf"],
-                source=InvoiceSource.PORTAL if is_provider_staff(user) else InvoiceSource.PAPER,
-            )
-        except services.InvoiceError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, "De bemiddelingsfee is gedeclareerd en gecontroleerd.")
-            return redirect("invoices:detail", pk=claim.invoice_id)
+    if submitted := form_submit(
+        request,
+        form,
+        lambda data: services.placement_fee_claim_submit(
+            actor=user,
+            trajectory=trajectory_selectors.trajectory_for_user(user, data["trajectory"]),
+            invoice_number=data["invoice_number"],
+            invoice_date=data["invoice_date"],
+            employer=data["employer"],
+            placement_start=data["placement_start"],
+            hours_per_week=data["hours_per_week"],
+            contract_months=data["contract_months"],
+            probation_end=data["probation_end"],
+            client_hour_restriction=data["client_hour_restriction"],
+            contract=data["contract"],
+            pdf=data["pdf"],
+            source=InvoiceSource.PORTAL if is_provider_staff(user) else InvoiceSource.PAPER,
+        ),
+        done="De bemiddelingsfee is gedeclareerd en gecontroleerd.",
+        refused=services.InvoiceError,
+    ):
+        return redirect("invoices:detail", pk=submitted.result.invoice_id)
     return render(
         request,
         "invoices/submit.html",
@@ -517,21 +516,19 @@ def travel_claims(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         trajectory_choices=_trajectory_choices(request, "Reiskosten: traject kiezen"),
     )
-    result = None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        trajectory = trajectory_selectors.trajectory_for_user(user, data["trajectory"])
-        try:
-            result = services.travel_claim_submit(
-                actor=user,
-                trajectory=trajectory,
-                trips=data["trips"],
-                attended_on=data["attended_on"],
-            )
-        except services.InvoiceError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, "De reiskostendeclaratie is ingevoerd en gecontroleerd.")
+    submitted = form_submit(
+        request,
+        form,
+        lambda data: services.travel_claim_submit(
+            actor=user,
+            trajectory=trajectory_selectors.trajectory_for_user(user, data["trajectory"]),
+            trips=data["trips"],
+            attended_on=data["attended_on"],
+        ),
+        done="De reiskostendeclaratie is ingevoerd en gecontroleerd.",
+        refused=services.InvoiceError,
+    )
+    result = submitted.result if submitted else None
     claims = list(selectors.travel_claims_for(user)[:20])
     audit_records_for_request(
         request,

@@ -18,7 +18,7 @@ from opstap.clients.models import Client
 from opstap.core.access import get_object_for_user, permission_required, scoped
 from opstap.core.actor import actor_of, organisation_id_of
 from opstap.core.errors import DomainError
-from opstap.core.forms import add_domain_error
+from opstap.core.forms import add_domain_error, form_submit
 from opstap.core.roles import Perm
 from opstap.providers.models import Provider
 
@@ -91,20 +91,18 @@ def _vacancy_form(request: HttpRequest, data: Any = None, initial: Any = None) -
 @permission_required(Perm.VACANCY_MANAGE)
 def vacancy_create(request: HttpRequest) -> HttpResponse:
     form = _vacancy_form(request, request.POST or None, {"employer": request.GET.get("werkgever")})
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+
+    def create(cleaned: dict[str, Any]) -> Vacancy:
+        data = dict(cleaned)
         employer = get_object_for_user(
             request.user, Employer.objects.all(), pk=data.pop("employer")
         )
-        try:
-            vacancy = services.vacancy_create(
-                actor=actor_of(request), employer=employer, source="page", **data
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, "De vacature is opgeslagen.")
-            return redirect("matching:vacancy_detail", vacancy.pk)
+        return services.vacancy_create(
+            actor=actor_of(request), employer=employer, source="page", **data
+        )
+
+    if submitted := form_submit(request, form, create, done="De vacature is opgeslagen."):
+        return redirect("matching:vacancy_detail", submitted.result.pk)
     return render(request, "matching/form.html", {"page_title": "Vacature toevoegen", "form": form})
 
 
@@ -225,14 +223,13 @@ def employer_list(request: HttpRequest) -> HttpResponse:
 @permission_required(Perm.VACANCY_MANAGE)
 def employer_create(request: HttpRequest) -> HttpResponse:
     form = EmployerForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            employer = services.employer_create(actor=actor_of(request), **form.cleaned_data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, "De werkgever is opgeslagen.")
-            return redirect("matching:employer_detail", employer.pk)
+    if submitted := form_submit(
+        request,
+        form,
+        lambda data: services.employer_create(actor=actor_of(request), **data),
+        done="De werkgever is opgeslagen.",
+    ):
+        return redirect("matching:employer_detail", submitted.result.pk)
     return render(
         request, "matching/form.html", {"page_title": "Werkgever toevoegen", "form": form}
     )
@@ -249,21 +246,18 @@ def employer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if not can_manage:
             return redirect("matching:employer_detail", employer.pk)
         form: Any = location_form if "location" in request.POST else contact_form
-        if form.is_valid():
-            try:
-                if form is location_form:
-                    services.employer_location_add(
-                        actor=actor_of(request), employer=employer, **form.cleaned_data
-                    )
-                else:
-                    services.employer_contact_add(
-                        actor=actor_of(request), employer=employer, **form.cleaned_data
-                    )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
-                messages.success(request, "Opgeslagen.")
-                return redirect("matching:employer_detail", employer.pk)
+        add = (
+            services.employer_location_add
+            if form is location_form
+            else services.employer_contact_add
+        )
+        if form_submit(
+            request,
+            form,
+            lambda data: add(actor=actor_of(request), employer=employer, **data),
+            done="Opgeslagen.",
+        ):
+            return redirect("matching:employer_detail", employer.pk)
     return render(
         request,
         "matching/employer_detail.html",
@@ -355,14 +349,13 @@ def work_profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = WorkProfileForm(
         request.POST or None, initial=initial, occupations=selectors.occupations()
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.work_profile_save(actor=actor_of(request), client=client, **form.cleaned_data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, "Het werkprofiel is opgeslagen.")
-            return redirect("matching:client_matches", client.pk)
+    if form_submit(
+        request,
+        form,
+        lambda data: services.work_profile_save(actor=actor_of(request), client=client, **data),
+        done="Het werkprofiel is opgeslagen.",
+    ):
+        return redirect("matching:client_matches", client.pk)
     return render(
         request,
         "matching/form.html",
@@ -435,30 +428,29 @@ def proposal_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             "lks": proposal.vacancy.offers_lks,
         }
     form = form_class(request.POST or None, initial=initial, **kwargs)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+
+    def record(cleaned: dict[str, Any]) -> object:
+        data = dict(cleaned)
         actor = actor_of(request)
-        try:
-            if step == "kennismaking":
-                services.proposal_introduction_plan(actor=actor, proposal=proposal, on=data["on"])
-            elif step == "uitkomst":
-                services.proposal_introduction_record(
-                    actor=actor,
-                    proposal=proposal,
-                    positive=data["positive"] == "yes",
-                    outcome=data["outcome"],
-                )
-            elif step == "intrekken":
-                services.proposal_withdraw(actor=actor, proposal=proposal, reason=data["reason"])
-            else:
-                provider_id = data.pop("provider")
-                provider = providers.filter(pk=provider_id).first() if provider_id else None
-                services.placement_record(actor=actor, proposal=proposal, provider=provider, **data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, "Opgeslagen.")
-            return _back(request, proposal)
+        if step == "kennismaking":
+            return services.proposal_introduction_plan(
+                actor=actor, proposal=proposal, on=data["on"]
+            )
+        if step == "uitkomst":
+            return services.proposal_introduction_record(
+                actor=actor,
+                proposal=proposal,
+                positive=data["positive"] == "yes",
+                outcome=data["outcome"],
+            )
+        if step == "intrekken":
+            return services.proposal_withdraw(actor=actor, proposal=proposal, reason=data["reason"])
+        provider_id = data.pop("provider")
+        provider = providers.filter(pk=provider_id).first() if provider_id else None
+        return services.placement_record(actor=actor, proposal=proposal, provider=provider, **data)
+
+    if form_submit(request, form, record, done="Opgeslagen."):
+        return _back(request, proposal)
     audit_log(
         action=AuditAction.READ,
         request=request,
@@ -485,14 +477,13 @@ def proposal_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 def weights(request: HttpRequest) -> HttpResponse:
     current = selectors.current_weights(organisation_id_of(actor_of(request)))
     form = WeightsForm(request.POST or None, initial={c.value: current[c] for c in CRITERIA})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.match_weights_update(actor=actor_of(request), weights=form.cleaned_data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, "De gewichten zijn opgeslagen.")
-            return redirect("matching:weights")
+    if form_submit(
+        request,
+        form,
+        lambda data: services.match_weights_update(actor=actor_of(request), weights=data),
+        done="De gewichten zijn opgeslagen.",
+    ):
+        return redirect("matching:weights")
     return render(
         request,
         "matching/form.html",

@@ -18,7 +18,7 @@ from opstap.core.actor import actor_of
 from opstap.core.background import run_in_background
 from opstap.core.downloads import attachment
 from opstap.core.errors import DomainError
-from opstap.core.forms import add_domain_error
+from opstap.core.forms import form_submit
 from opstap.core.roles import Perm
 
 from . import selectors, services
@@ -49,20 +49,19 @@ def _delivery(request: HttpRequest, pk: int) -> SrgDelivery:
 def srg_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     form = DeliveryRequestForm(request.POST or None, organisation_id=actor.organisation_id)
-    if request.method == "POST" and form.is_valid():
-        try:
-            delivery = services.srg_delivery_request(
-                actor=actor,
-                municipality=form.cleaned_data["municipality"],
-                month=form.cleaned_data["month"],
-                today=timezone.localdate(),
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            _after_commit(delivery.pk)
-            messages.success(request, "De levering wordt samengesteld.")
-            return redirect("reporting:srg_detail", pk=delivery.pk)
+    if submitted := form_submit(
+        request,
+        form,
+        lambda data: services.srg_delivery_request(
+            actor=actor,
+            municipality=data["municipality"],
+            month=data["month"],
+            today=timezone.localdate(),
+        ),
+        done="De levering wordt samengesteld.",
+    ):
+        _after_commit(submitted.result.pk)
+        return redirect("reporting:srg_detail", pk=submitted.result.pk)
     deliveries = list(selectors.deliveries_for(actor).select_related("sent_by")[:100])
     return render(
         request,

@@ -17,7 +17,7 @@ from opstap.clients.models import Client
 from opstap.core.access import get_object_for_user, permission_required, scoped
 from opstap.core.actor import actor_of
 from opstap.core.errors import DomainError
-from opstap.core.forms import add_domain_error
+from opstap.core.forms import add_domain_error, form_submit
 from opstap.core.roles import Perm
 
 from . import selectors, services
@@ -76,14 +76,8 @@ def _posted(
 ) -> HttpResponse:
     """A posted form that calls one service: done, the message and back to the page; invalid
     or refused, the page again with the form (as `form_key`) showing why."""
-    if form.is_valid():
-        try:
-            call(form.cleaned_data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, done)
-            return redirect("retention:page")
+    if form_submit(request, form, call, done=done):
+        return redirect("retention:page")
     return _page(request, **{form_key: form})
 
 

@@ -23,7 +23,7 @@ from opstap.core.access import get_object_for_user, permission_required
 from opstap.core.actor import Actor, actor_of
 from opstap.core.downloads import attachment
 from opstap.core.errors import DomainError
-from opstap.core.forms import add_domain_error, form_action, service_action
+from opstap.core.forms import form_action, service_action
 from opstap.core.roles import Perm
 from opstap.providers.selectors import is_provider_staff, provider_for_user, provider_id_of
 
@@ -293,28 +293,23 @@ def block_add(request: HttpRequest, pk: int) -> HttpResponse:
     provider = provider_for_user(user, pk)
     today = timezone.localdate()
     norms = selectors.norms_on(organisation_id=provider.organisation_id, day=today)
-    form = BlockForm(request.POST, request.FILES, choices=block_choices(norms.blocks))
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.block_register(
-                actor=user,
-                provider=provider,
-                block_code=data["block_code"],
-                start_date=data["start_date"],
-                hours_per_week=data.get("hours_per_week"),
-                contract_months=data.get("contract_months"),
-                external_person=data.get("external_person") or "",
-                evidence=data.get("evidence"),
-                on=today,
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc, fields={"hours": "hours_per_week"})
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, "Bouwblok geregistreerd.")
-    else:
-        messages.error(request, "Controleer de invoer van het bouwblok.")
+    form_action(
+        request,
+        BlockForm(request.POST, request.FILES, choices=block_choices(norms.blocks)),
+        lambda data: services.block_register(
+            actor=user,
+            provider=provider,
+            block_code=data["block_code"],
+            start_date=data["start_date"],
+            hours_per_week=data.get("hours_per_week"),
+            contract_months=data.get("contract_months"),
+            external_person=data.get("external_person") or "",
+            evidence=data.get("evidence"),
+            on=today,
+        ),
+        done="Bouwblok geregistreerd.",
+        invalid="Controleer de invoer van het bouwblok.",
+    )
     return redirect("social_return:provider", pk)
 
 

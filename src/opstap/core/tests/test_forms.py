@@ -1,0 +1,139 @@
+"""`core.forms.form_submit`: a form page that calls one service (the one home of the "bind the
+form, call the service when valid, put a refusal on the form, else a success message" steps of
+the apps' form pages). The service here is a plain function: the helper never touches the
+database."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django import forms
+from django.contrib.messages import get_messages
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.http import HttpRequest
+from django.test import RequestFactory
+
+from opstap.core.errors import ConflictError, DomainError, InvalidInputError
+from opstap.core.forms import Submitted, form_submit
+
+
+class _AppError(InvalidInputError):
+    """An app's own error class, as `refused=`."""
+
+
+class _Form(forms.Form):
+    amount = forms.IntegerField()
+    tot = forms.CharField(required=False)
+
+
+def _request(method: str, data: dict[str, str] | None = None) -> HttpRequest:
+    factory = RequestFactory()
+    request = factory.post("/", data or {}) if method == "POST" else factory.get("/")
+    request._messages = CookieStorage(request)  # type: ignore[attr-defined]
+    return request
+
+
+def _shown(request: HttpRequest) -> list[tuple[str, str]]:
+    return [(m.level_tag, m.message) for m in get_messages(request)]
+
+
+class _Service:
+    """Records its calls; refuses with `error` when given one, else returns `result`."""
+
+    def __init__(self, *, result: object = "rij", error: DomainError | None = None) -> None:
+        self.calls: list[dict[str, Any]] = []
+        self.result, self.error = result, error
+
+    def __call__(self, data: dict[str, Any]) -> object:
+        self.calls.append(dict(data))
+        if self.error is not None:
+            raise self.error
+        return self.result
+
+
+def test_a_get_shows_the_form_without_calling_the_service() -> None:
+    request, service = _request("GET"), _Service()
+    form = _Form(None)
+
+    assert form_submit(request, form, service, done="Opgeslagen.") is None
+    assert service.calls == []
+    assert not form.errors
+    assert _shown(request) == []
+
+
+def test_an_invalid_form_is_shown_again_with_its_own_errors() -> None:
+    request, service = _request("POST", {"amount": "veel"}), _Service()
+    form = _Form(request.POST)
+
+    assert form_submit(request, form, service, done="Opgeslagen.") is None
+    assert service.calls == []
+    assert list(form.errors) == ["amount"]
+    assert _shown(request) == []
+
+
+def test_success_hands_back_the_result_and_shows_the_message() -> None:
+    # given a valid form
+    request, service = _request("POST", {"amount": "12", "tot": "x"}), _Service(result=42)
+    form = _Form(request.POST)
+
+    # when it is submitted
+    submitted = form_submit(request, form, service, done="De uitgave is vastgelegd.")
+
+    # then the service got the cleaned data, and its result comes back for the redirect
+    assert submitted == Submitted(42)
+    assert service.calls == [{"amount": 12, "tot": "x"}]
+    assert _shown(request) == [("success", "De uitgave is vastgelegd.")]
+
+
+def test_the_message_can_be_made_from_the_result_or_left_to_the_caller() -> None:
+    request = _request("POST", {"amount": "3"})
+    submitted = form_submit(
+        request, _Form(request.POST), _Service(result=3), done=lambda n: f"{n} ingelezen."
+    )
+    assert submitted == Submitted(3)
+    assert _shown(request) == [("success", "3 ingelezen.")]
+
+    quiet = _request("POST", {"amount": "3"})
+    assert form_submit(quiet, _Form(quiet.POST), _Service(result=None)) == Submitted(None)
+    assert _shown(quiet) == []  # a service that returns None still counts as done
+
+
+@pytest.mark.parametrize(
+    ("error", "fields", "where"),
+    [
+        (_AppError("Te hoog.", field="amount"), None, "amount"),  # beside the field it names
+        (_AppError("Einde voor begin.", field="to"), {"to": "tot"}, "tot"),  # renamed
+        (_AppError("Dubbel.", field="elders"), None, "__all__"),  # not on this form: above it
+        (_AppError("Dubbel."), None, "__all__"),  # about the request as a whole
+    ],
+)
+def test_a_refusal_goes_on_the_form_and_no_success_is_shown(
+    error: DomainError, fields: dict[str, str] | None, where: str
+) -> None:
+    request = _request("POST", {"amount": "12"})
+    form = _Form(request.POST)
+
+    submitted = form_submit(
+        request,
+        form,
+        _Service(error=error),
+        done="Opgeslagen.",
+        refused=_AppError,
+        fields=fields,
+    )
+
+    assert submitted is None
+    assert form.errors[where] == [error.message]  # the service's Dutch message, unchanged
+    assert _shown(request) == []
+
+
+def test_an_error_the_page_does_not_expect_is_not_swallowed() -> None:
+    request = _request("POST", {"amount": "12"})
+    with pytest.raises(ConflictError):
+        form_submit(
+            request,
+            _Form(request.POST),
+            _Service(error=ConflictError("Al gewijzigd.")),
+            refused=_AppError,
+        )

@@ -1,18 +1,45 @@
-"""What the apps' viewsets share beyond DRF: the caller's rows and query parameters."""
+"""What the apps' viewsets share beyond DRF: the caller's rows, query parameters and the rows
+a request body refers to."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
+from rest_framework.exceptions import ErrorDetail, ValidationError
 
-__all__ = ["CallerQuerysetMixin", "int_param"]
+from opstap.core.access import scoped
+from opstap.core.actor import Viewer
+
+__all__ = ["CallerQuerysetMixin", "int_param", "visible_or_invalid"]
+
+_M = TypeVar("_M", bound=Model)
 
 
 def int_param(value: str | None) -> int | None:
     """A query parameter that names an id: its number, or None when it is empty or not a
     whole number (an unusable filter is then no filter)."""
     return int(value) if value and value.isdigit() else None
+
+
+def visible_or_invalid(
+    user: Viewer,
+    qs: QuerySet[_M],
+    pk: object,
+    *,
+    field: str,
+    noun: str,
+    code: str = "does_not_exist",
+) -> _M:
+    """The row `pk` of `qs` that a request body refers to, if the caller may see it
+    (`core.access.scoped`); otherwise a 400 naming `field` ("`noun` bestaat niet of u heeft
+    er geen toegang toe.", `code` in `invalidParams`) that reads the same whether the row is
+    missing or out of scope (R-SEC-1: existence is not leaked)."""
+    row = scoped(user, qs).filter(pk=pk).first()
+    if row is None:
+        message = f"{noun} bestaat niet of u heeft er geen toegang toe."
+        raise ValidationError({field: [ErrorDetail(message, code=code)]})
+    return row
 
 
 class CallerQuerysetMixin:

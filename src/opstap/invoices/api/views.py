@@ -26,7 +26,7 @@ from opstap.audit.services import audit_log
 from opstap.core.access import HasOpstapPermission, get_object_for_user, scoped
 from opstap.core.actor import actor_of
 from opstap.core.api.audited import AuditedReadMixin
-from opstap.core.api.viewsets import CallerQuerysetMixin, int_param
+from opstap.core.api.viewsets import CallerQuerysetMixin, int_param, visible_or_invalid
 from opstap.core.roles import Perm
 from opstap.invoices import selectors, services
 from opstap.invoices.models import (
@@ -309,19 +309,14 @@ class PaymentBatchViewSet(
 
 def _visible_trajectory(request: Request, pk: int) -> Trajectory:
     """The trajectory of a submission, within the caller's scope (else a field error)."""
-    trajectory = scoped(request.user, Trajectory.objects.all()).filter(pk=pk).first()
-    if trajectory is None:
-        raise ValidationError(
-            {
-                "trajectory": [
-                    ErrorDetail(
-                        "Dit traject bestaat niet of u heeft er geen toegang toe.",
-                        code="not_found",
-                    )
-                ]
-            }
-        )
-    return trajectory
+    return visible_or_invalid(
+        request.user,
+        Trajectory.objects.all(),
+        pk,
+        field="trajectory",
+        noun="Dit traject",
+        code="not_found",
+    )
 
 
 TRAJECTORY_FILTER = [

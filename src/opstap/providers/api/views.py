@@ -24,9 +24,9 @@ from rest_framework.exceptions import APIException, ErrorDetail, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from opstap.core.access import HasOpstapPermission, get_object_for_user, scoped
+from opstap.core.access import HasOpstapPermission, get_object_for_user
 from opstap.core.actor import Viewer, actor_of
-from opstap.core.api.viewsets import CallerQuerysetMixin
+from opstap.core.api.viewsets import CallerQuerysetMixin, visible_or_invalid
 from opstap.core.roles import Perm
 from opstap.providers import selectors, services
 from opstap.providers.models import Product, ProductChangeProposal, ProductPrice, Provider, Tile
@@ -189,18 +189,13 @@ class ProductViewSet(
         body = ProductWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
-        provider = scoped(request.user, Provider.objects.all()).filter(pk=data["provider"]).first()
-        if provider is None:
-            raise ValidationError(
-                {
-                    "provider": [
-                        ErrorDetail(
-                            "Deze aanbieder bestaat niet of u heeft er geen toegang toe.",
-                            code="does_not_exist",
-                        )
-                    ]
-                }
-            )
+        provider = visible_or_invalid(
+            request.user,
+            Provider.objects.all(),
+            data["provider"],
+            field="provider",
+            noun="Deze aanbieder",
+        )
         try:
             product = services.product_create(
                 actor=request.user,  # type: ignore[arg-type]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Model, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -21,11 +21,10 @@ from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log
 from opstap.clients.models import Client
 from opstap.core.access import HasOpstapPermission, get_object_for_user, scoped
-from opstap.core.actor import Viewer, actor_of
+from opstap.core.actor import actor_of
 from opstap.core.api.audited import AuditedReadMixin
 from opstap.core.api.pagination import CachedCountPagination
-from opstap.core.api.viewsets import CallerQuerysetMixin, int_param
-from opstap.core.errors import InvalidInputError
+from opstap.core.api.viewsets import CallerQuerysetMixin, int_param, visible_or_invalid
 from opstap.core.roles import Perm
 from opstap.providers.models import Product
 from opstap.trajectories import selectors, services
@@ -54,16 +53,6 @@ FILTERS = [
     OpenApiParameter("client", OpenApiTypes.INT, description="Id van de klant."),
     OpenApiParameter("overdue", OpenApiTypes.BOOL, description="Alleen met verlopen termijn."),
 ]
-
-
-def _visible_or_invalid(user: Viewer, qs: QuerySet[Any], pk: int, *, field: str, noun: str) -> Any:
-    """The row `pk` of `qs` the user may see, else a validation error on `field` that reads
-    the same whether the row is missing or out of scope (R-SEC-1: existence is not leaked)."""
-    row: Model | None = scoped(user, qs).filter(pk=pk).first()
-    if row is None:
-        message = f"{noun} bestaat niet of u heeft er geen toegang toe."
-        raise InvalidInputError(message, field=field, code="does_not_exist")
-    return row
 
 
 def _audit_read(request: Request, trajectory: Trajectory, purpose: str) -> None:
@@ -179,10 +168,10 @@ class TrajectoryViewSet(
         body = TrajectoryOrderSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        client = _visible_or_invalid(
+        client = visible_or_invalid(
             request.user, Client.objects.all(), data["client"], field="client", noun="Deze klant"
         )
-        product = _visible_or_invalid(
+        product = visible_or_invalid(
             request.user,
             Product.objects.select_related("provider", "product_code"),
             data["product"],

@@ -1,6 +1,6 @@
 """What the social-return services share (not public): the conflict error, the checks of who
 may act (same organisation, own provider, coordinator, administrator), the model validation
-as a Dutch refusal, and the event + audit record of every change (R-SEC-2)."""
+and the upload rule as Dutch refusals, and the event + audit record of every change (R-SEC-2)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import File
 from django.utils import timezone
 
 from opstap.audit.models import AuditAction
@@ -16,6 +17,7 @@ from opstap.core.access import check_perm
 from opstap.core.actor import Actor
 from opstap.core.errors import ConflictError
 from opstap.core.roles import Perm
+from opstap.documents import services as uploads
 from opstap.providers.models import Provider
 from opstap.providers.selectors import is_provider_staff, provider_id_of
 from opstap.social_return.models import RealisedBlock, SocialReturnEvent, SocialReturnPlan
@@ -74,6 +76,17 @@ def _validated(obj: Any) -> None:
         raise SocialReturnError(
             str(errors[0]), field=None if field == "__all__" else field
         ) from exc
+
+
+def _check_upload(upload: File[Any] | None, *, field: str) -> None:
+    """The one upload rule (`documents.services.check_upload`) as a refusal naming `field`;
+    no file passes."""
+    if upload is None:
+        return
+    try:
+        uploads.check_upload(upload)
+    except uploads.UploadRefusedError as exc:
+        raise SocialReturnError(str(exc), field=field) from exc
 
 
 def _record(

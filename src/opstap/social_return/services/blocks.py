@@ -15,7 +15,6 @@ from opstap.audit.models import AuditAction
 from opstap.clients.models import Client
 from opstap.core.access import can_see
 from opstap.core.actor import Actor
-from opstap.documents import services as uploads
 from opstap.providers.models import Provider
 from opstap.social_return import rules
 from opstap.social_return.models import BlockStatus, RealisedBlock
@@ -25,6 +24,7 @@ from opstap.trajectories.models import Outcome
 
 from ._common import (
     SocialReturnConflict,
+    _check_upload,
     _coordinator,
     _own_provider,
     _record,
@@ -87,11 +87,7 @@ def block_register(
         hours_per_week=hours_per_week,
         full_time_hours=norms.full_time_hours,
     )
-    if evidence is not None:
-        try:
-            uploads.check_upload(evidence)
-        except uploads.UploadRefusedError as exc:
-            raise SocialReturnError(str(exc), field="evidence") from exc
+    _check_upload(evidence, field="evidence")
     now = now or timezone.now()
     block = RealisedBlock(
         organisation_id=provider.organisation_id,
@@ -175,10 +171,7 @@ def block_evidence_add(
     locked = RealisedBlock.objects.select_for_update().get(pk=block.pk)
     if locked.status != BlockStatus.REGISTERED:
         raise SocialReturnConflict("Een beoordeeld bouwblok wijzigt niet meer.")
-    try:
-        uploads.check_upload(evidence)
-    except uploads.UploadRefusedError as exc:
-        raise SocialReturnError(str(exc), field="evidence") from exc
+    _check_upload(evidence, field="evidence")
     locked.evidence.save(getattr(evidence, "name", None) or "bewijs.pdf", evidence, save=True)
     _record(
         actor=actor,

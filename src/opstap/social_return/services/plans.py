@@ -15,7 +15,6 @@ from django.utils import timezone
 from opstap.audit.models import AuditAction
 from opstap.core.actor import Actor
 from opstap.core.money import to_cents
-from opstap.documents import services as uploads
 from opstap.providers.models import Provider
 from opstap.social_return.models import PlannedBlock, SocialReturnPlan
 from opstap.social_return.rules import SocialReturnError
@@ -25,6 +24,7 @@ from opstap.social_return.workflow import PlanAction, PlanState, check_transitio
 from ._common import (
     MAX_TEXT,
     SocialReturnConflict,
+    _check_upload,
     _coordinator,
     _own_provider,
     _record,
@@ -60,11 +60,7 @@ def plan_submit(
         raise SocialReturnError("Het plan is te lang (maximaal 20.000 tekens).", field="text")
     if not planned:
         raise SocialReturnError("Noem minstens één voorgenomen bouwblok.", field="planned")
-    if document is not None:
-        try:
-            uploads.check_upload(document)
-        except uploads.UploadRefusedError as exc:
-            raise SocialReturnError(str(exc), field="document") from exc
+    _check_upload(document, field="document")
     Provider.objects.select_for_update().filter(pk=provider.pk).first()  # one version at a time
     versions = SocialReturnPlan.objects.filter(provider=provider)
     if versions.filter(state=PlanState.SUBMITTED.value).exists():

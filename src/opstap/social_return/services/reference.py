@@ -23,6 +23,28 @@ from ._common import (
 )
 
 
+def _audited(
+    action: AuditAction,
+    *,
+    actor: Actor | None,
+    object_type: str,
+    object_id: int,
+    organisation_id: int,
+    before: dict[str, str] | None = None,
+    after: dict[str, str] | None = None,
+) -> None:
+    """The audit line of a change to the building-block model (reference data, R-SEC-2)."""
+    audit_log(
+        action=action,
+        actor=actor,
+        object_type=object_type,
+        object_id=object_id,
+        purpose="bouwblokkenmodel",
+        changes=None if before is None else {"before": before, "after": after},
+        organisation_id=organisation_id,
+    )
+
+
 @transaction.atomic
 def block_period_seed(
     *,
@@ -63,12 +85,11 @@ def block_period_seed(
         )
         for norm in rules.LIEMERS_BLOCKS
     )
-    audit_log(
-        action=AuditAction.CREATE,
+    _audited(
+        AuditAction.CREATE,
         actor=actor,
         object_type="social_return_period",
         object_id=period.pk,
-        purpose="bouwblokkenmodel",
         organisation_id=organisation_id,
     )
     return period
@@ -90,17 +111,14 @@ def block_period_update(
     locked.name, locked.valid_until, locked.full_time_hours = name, valid_until, full_time_hours
     _validated(locked)
     locked.save()
-    audit_log(
-        action=AuditAction.UPDATE,
+    _audited(
+        AuditAction.UPDATE,
         actor=actor,
         object_type="social_return_period",
         object_id=locked.pk,
-        purpose="bouwblokkenmodel",
-        changes={
-            "before": before,
-            "after": {"valid_until": str(valid_until), "hours": str(full_time_hours)},
-        },
         organisation_id=locked.organisation_id,
+        before=before,
+        after={"valid_until": str(valid_until), "hours": str(full_time_hours)},
     )
     return locked
 
@@ -134,13 +152,13 @@ def building_block_update(
         setattr(locked, name, value)
     _validated(locked)
     locked.save()
-    audit_log(
-        action=AuditAction.UPDATE,
+    _audited(
+        AuditAction.UPDATE,
         actor=actor,
         object_type="social_return_building_block",
         object_id=locked.pk,
-        purpose="bouwblokkenmodel",
-        changes={"before": before, "after": {k: str(v) for k, v in values.items()}},
         organisation_id=locked.period.organisation_id,
+        before=before,
+        after={k: str(v) for k, v in values.items()},
     )
     return locked

@@ -16,17 +16,16 @@ from opstap.audit.services import audit_log
 from opstap.clients.models import Client
 from opstap.clients.services import client_event_record
 from opstap.core.actor import Actor
+from opstap.core.errors import InvalidInputError
 from opstap.documents.services import UploadRefusedError, check_upload
 from opstap.notifications.services import notification_send
 
 from .models import ClientUpload
 
 
-class PortalError(Exception):
-    def __init__(self, message: str, *, field: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class PortalError(InvalidInputError):
+    """A refusal of the portal (400); the message is Dutch and meant for the resident, `field`
+    names the input."""
 
 
 @transaction.atomic

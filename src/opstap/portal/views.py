@@ -24,6 +24,7 @@ from opstap.clients.models import Client
 from opstap.core.access import get_object_for_user, permission_required
 from opstap.core.actor import actor_of
 from opstap.core.downloads import uploaded_document
+from opstap.core.forms import form_submit
 from opstap.core.roles import Perm
 from opstap.invoices import selectors as invoice_selectors
 from opstap.invoices import services as invoice_services
@@ -86,19 +87,16 @@ def upload(request: HttpRequest) -> HttpResponse:
     """Send a document to the case manager (the one upload rule, `documents.uploads`)."""
     client = _own_client(request)
     form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.client_upload_submit(
-                actor=actor_of(request),
-                client=client,
-                title=form.cleaned_data["title"],
-                upload=form.cleaned_data["file"],
-            )
-        except services.PortalError as exc:
-            form.add_error(exc.field or None, exc.message)
-        else:
-            messages.success(request, "Uw document is verstuurd naar uw klantmanager.")
-            return redirect("portal:home")
+    if form_submit(
+        request,
+        form,
+        lambda data: services.client_upload_submit(
+            actor=actor_of(request), client=client, title=data["title"], upload=data["file"]
+        ),
+        done="Uw document is verstuurd naar uw klantmanager.",
+        refused=services.PortalError,
+    ):
+        return redirect("portal:home")
     uploads = list(selectors.client_uploads(actor_of(request))[:50])
     audit_records_for_request(
         request,

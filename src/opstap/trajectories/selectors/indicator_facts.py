@@ -10,6 +10,7 @@ from django.db.models import (
 )
 
 from opstap.core.roles import RoleCode
+from opstap.providers.models import Provider
 from opstap.trajectories import (
     handoffs as handoffs,  # re-exported: the hand-off kinds other apps notify
 )
@@ -146,29 +147,37 @@ def provider_active_quarters(
 ) -> dict[int, set[int]]:
     """Per provider, the indexes of `quarters` ([first day, last day]) in which it had a
     candidate: a trajectory ordered by the quarter's end that had not ended before its start
-    (R-PI-1 item 7). One grouped query, one count per quarter."""
-    from django.db.models import Count
+    (R-PI-1 item 7). One query: per provider and quarter one such trajectory looked up,
+    instead of counting them all."""
+    from django.db.models import OuterRef, Subquery
 
-    if not quarters:
+    if not quarters or not provider_ids:
         return {}
+    at_provider = Trajectory.objects.filter(
+        organisation_id=organisation_id, provider_id=OuterRef("pk")
+    )
+    # Per quarter the latest trajectory ordered by its end that had not ended before its
+    # start: a backward range on the order date (`trj_provider_window`, index only) that meets
+    # a candidate at once. EXISTS walked the provider's trajectories from the oldest order.
     annotations = {
-        f"q{i}": Count(
-            "id",
-            filter=Q(order_date__lte=last)
-            & (Q(actual_end_date__isnull=True) | Q(actual_end_date__gte=first)),
+        f"q{i}": Subquery(
+            at_provider.filter(order_date__lte=last)
+            .filter(Q(actual_end_date__isnull=True) | Q(actual_end_date__gte=first))
+            .order_by("-order_date", "-id")
+            .values("id")[:1]
         )
         for i, (first, last) in enumerate(quarters)
     }
     rows = (
-        Trajectory.objects.filter(organisation_id=organisation_id, provider_id__in=provider_ids)
-        .filter(order_date__lte=quarters[-1][1])
-        .filter(Q(actual_end_date__isnull=True) | Q(actual_end_date__gte=quarters[0][0]))
-        .values("provider_id")
+        Provider.objects.filter(pk__in=provider_ids)
         .annotate(**annotations)
+        .values("pk", *annotations)
         .order_by()
     )
     result: dict[int, set[int]] = {}
     for row in rows:
         values: dict[str, Any] = dict(row)
-        result[values["provider_id"]] = {i for i in range(len(quarters)) if values[f"q{i}"]}
+        active = {i for i in range(len(quarters)) if values[f"q{i}"] is not None}
+        if active:
+            result[values["pk"]] = active
     return result

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
 
 from opstap.clients.models import ROTONDE_LABELS_NL
 
-from .models import AbsenceRisk, DocumentKind
+from .models import AbsenceRisk, DocumentKind, Trajectory
 from .selectors import document_action
 from .workflow import STATE_LABELS_NL, Action
 
@@ -300,10 +301,30 @@ class AttendanceForm(forms.Form):
     )
 
 
-class AppointmentForm(forms.Form):
-    """A new appointment of a candidate with the provider (Dutch date entry)."""
+#: The largest id a key column holds (PostgreSQL bigint): no trajectory has a larger one.
+MAX_ID = 2**63 - 1
+CHOOSE_TRAJECTORY = "Kies een deelnemer en traject uit de lijst."
+NOT_RUNNING = (
+    "Dit traject staat niet tussen uw lopende trajecten: zoek de deelnemer en kies het traject "
+    "uit de lijst."
+)
 
-    trajectory = forms.TypedChoiceField(label="Deelnemer en traject", coerce=int)
+
+class AppointmentForm(forms.Form):
+    """A new appointment of a candidate with the provider (Dutch date entry). The trajectory
+    is chosen in a searchable list (the combobox) and posted as its id; `find_trajectory`
+    looks that id up among the running trajectories the user may see (None: not there), so
+    every one of them can be chosen, however many there are."""
+
+    trajectory = forms.IntegerField(
+        label="Deelnemer en traject",
+        min_value=1,
+        max_value=MAX_ID,
+        widget=forms.HiddenInput,
+        error_messages={
+            key: CHOOSE_TRAJECTORY for key in ("required", "invalid", "min_value", "max_value")
+        },
+    )
     day = forms.DateField(
         label="Datum (dd-mm-jjjj)",
         input_formats=["%d-%m-%Y", "%d-%m-%y", "%Y-%m-%d"],
@@ -320,6 +341,18 @@ class AppointmentForm(forms.Form):
 
     prefix = "appointment"
 
-    def __init__(self, *args: Any, trajectory_choices: list[tuple[int, str]], **kwargs: Any):
+    def __init__(
+        self, *args: Any, find_trajectory: Callable[[int], Trajectory | None], **kwargs: Any
+    ):
         super().__init__(*args, **kwargs)
-        self.fields["trajectory"].choices = [("", "— kies —"), *trajectory_choices]  # type: ignore[attr-defined]
+        self._find_trajectory = find_trajectory
+        #: The trajectory the posted id stands for, once it was found (its label is shown
+        #: again when the form comes back with an error).
+        self.chosen: Trajectory | None = None
+
+    def clean_trajectory(self) -> Trajectory:
+        trajectory = self._find_trajectory(self.cleaned_data["trajectory"])
+        if trajectory is None:
+            raise forms.ValidationError(NOT_RUNNING, code="invalid_choice")
+        self.chosen = trajectory
+        return trajectory

@@ -8,6 +8,11 @@ urlpatterns = [
     path("termijnen/", views.my_deadlines, name="deadlines"),
     path("aanwezigheid/", views.attendance, name="attendance"),
     path("aanwezigheid/afspraak/", views.appointment_add, name="appointment_add"),
+    path(
+        "aanwezigheid/trajecten/",
+        views.attendance_trajectory_options,
+        name="attendance_trajectory_options",
+    ),
     path("afspraken/<int:pk>/aanwezigheid/", views.attendance_record, name="attendance_record"),
     path("bestellen/", views.trajectory_order, name="order"),
     path("bestellen/klanten/", views.order_client_options, name="order_client_options"),

@@ -5,6 +5,7 @@ and the access-checked document download. Parse, call a service or selector, ren
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
@@ -48,6 +49,8 @@ from .workflow import REPORTING_STATES, Action, IllegalTransition, starts_with_q
 
 PAGE_SIZE = 50
 OVERVIEW_COUNT_CAP = 1_000
+#: A combobox search (order form, attendance register) shows at most this many options.
+MAX_OPTIONS = 20
 
 
 def _trajectory_for(request: HttpRequest, pk: int) -> Trajectory:
@@ -494,21 +497,18 @@ def _running(user: Actor) -> QuerySet[Trajectory]:
     return selectors.trajectories_for(user).filter(state__in=[s.value for s in REPORTING_STATES])
 
 
-def _running_choices(user: Actor) -> list[tuple[int, str]]:
-    running = (
-        _running(user)
-        .select_related("client", "product")
-        # Only the columns of the label: the join with the clients stays narrow.
-        .only(
-            "id",
-            "client__first_name",
-            "client__last_name_prefix",
-            "client__last_name",
-            "product__name",
-        )
-        .order_by("client__last_name", "client__first_name", "id")[:500]
-    )
-    return [(t.pk, f"{t.client.full_name} — {t.product.name}") for t in running]
+def _running_trajectory(user: Actor, pk: int) -> Trajectory | None:
+    """The running trajectory `pk` if the user may see it, else None. Through
+    `get_object_for_user`: one outside the scope is a denied read (recorded), as before."""
+    try:
+        return get_object_for_user(user, _running(user).select_related("client", "product"), pk=pk)
+    except Http404:
+        return None
+
+
+def _trajectory_label(trajectory: Trajectory) -> str:
+    client = trajectory.client
+    return f"{client.sort_name} ({client.client_number}) — {trajectory.product.name}"
 
 
 def _attendance_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
@@ -538,8 +538,11 @@ def _attendance_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
         "previous_week": (monday - dt.timedelta(days=7)).isoformat(),
         "next_week": (monday + dt.timedelta(days=7)).isoformat(),
         "this_week": _week_start(None, today) == monday,
+        # The trajectory is searched (`attendance_trajectory_options`): the page itself
+        # loads none of the running trajectories, however many the user may see.
         "appointment_form": extra.pop("appointment_form", None)
-        or AppointmentForm(trajectory_choices=_running_choices(user)),
+        or AppointmentForm(find_trajectory=partial(_running_trajectory, user)),
+        "chosen_label": extra.pop("chosen_label", ""),
         "page_title": "Aanwezigheid",
     }
     context.update(extra)
@@ -598,15 +601,14 @@ def attendance_record(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(Perm.TRAJECTORY_VIEW)
 def appointment_add(request: HttpRequest) -> HttpResponse:
     user = actor_of(request)
-    form = AppointmentForm(request.POST, trajectory_choices=_running_choices(user))
+    form = AppointmentForm(request.POST, find_trajectory=partial(_running_trajectory, user))
     if form.is_valid():
         data = form.cleaned_data
-        trajectory = get_object_for_user(user, _running(user), pk=data["trajectory"])
         starts_at = timezone.make_aware(dt.datetime.combine(data["day"], data["time"]))
         try:
             services.appointment_create(
                 actor=user,
-                trajectory=trajectory,
+                trajectory=data["trajectory"],
                 starts_at=starts_at,
                 description=data["description"],
             )
@@ -616,19 +618,106 @@ def appointment_add(request: HttpRequest) -> HttpResponse:
             messages.success(request, "De afspraak is toegevoegd.")
             monday = _week_start(data["day"].isoformat(), data["day"])
             return redirect(f"{reverse('trajectories:attendance')}?week={monday.isoformat()}")
+    # Back with the error: the chosen trajectory stays chosen (its label shown again), or the
+    # search text the user typed stays in the search box.
+    chosen_label = (
+        _trajectory_label(form.chosen)
+        if form.chosen is not None
+        else (request.POST.get("q") or "").strip()[:100]
+    )
     return render(
         request,
         "trajectories/attendance.html",
-        _attendance_context(request, appointment_form=form),
+        _attendance_context(request, appointment_form=form, chosen_label=chosen_label),
         status=400,
     )
+
+
+@permission_required(Perm.TRAJECTORY_VIEW)
+def attendance_trajectory_options(request: HttpRequest) -> HttpResponse:
+    """htmx: the options of the trajectory combobox of "Afspraak toevoegen": running
+    trajectories the user may see whose client matches the search (at most 20, and a hint
+    to narrow the search when there are more; audited as a search)."""
+    query = (request.GET.get("q") or "").strip()
+    trajectories, more = _running_matches(actor_of(request), query) if query else ([], False)
+    audit_records_for_request(
+        request,
+        action=AuditAction.SEARCH,
+        object_type="trajectory",
+        items=[(t.pk, t.client_id) for t in trajectories],
+        purpose="Aanwezigheid: deelnemer zoeken",
+    )
+    options = [{"value": t.pk, "label": _trajectory_label(t)} for t in trajectories]
+    return render(
+        request,
+        "trajectories/_options.html",
+        {"options": options, "prefix": AppointmentForm.prefix + "-trajectory", "more": more},
+    )
+
+
+def _running_matches(user: Actor, query: str) -> tuple[list[Trajectory], bool]:
+    """Running trajectories the user may see (`_running`: provider staff only their own
+    provider's, R-SEC-1) of the clients `query` names: its client number, or a surname that
+    starts with one of its words while every word starts a name (or is in the surname's
+    prefix: "van der"). By client name, at most MAX_OPTIONS, and whether there are more.
+
+    Index-friendly: the surname is searched as ranges of the name index (`client_org_sortname`:
+    organisation, surname, first name), one per way of writing the word (as typed, lower,
+    upper, capitalised, title case: the index compares names as stored), and the number by
+    equality (`uniq_client_number_per_org`); the case-insensitive tests only check the rows
+    those found. The columns are the label's."""
+    text = "".join(ch for ch in query[:100] if ch.isprintable()).strip()
+    words = text.split()[:5]
+    organisation_id = user.organisation_id
+    if not words or organisation_id is None:
+        return [], False
+    surname = Q()
+    for word in words:
+        for variant in sorted({word, word.lower(), word.upper(), word.capitalize(), word.title()}):
+            surname |= _starts_with_range("client__last_name", variant)
+    every_word = Q()
+    for word in words:
+        every_word &= (
+            Q(client__last_name__istartswith=word)
+            | Q(client__first_name__istartswith=word)
+            | Q(client__last_name_prefix__icontains=word)
+        )
+    number = Q(client__client_number__in=sorted({text, text.upper()}))
+    found = list(
+        _running(user)
+        # The client's organisation is the trajectory's; said again, it is the first column
+        # of both client indexes, so that they serve the ranges and the number.
+        .filter(client__organisation_id=organisation_id)
+        .filter(number | (surname & every_word))
+        .select_related("client", "product")
+        .only(
+            "id",
+            "client__first_name",
+            "client__last_name_prefix",
+            "client__last_name",
+            "client__client_number",
+            "product__name",
+        )
+        .order_by("client__last_name", "client__first_name", "id")[: MAX_OPTIONS + 1]
+    )
+    return found[:MAX_OPTIONS], len(found) > MAX_OPTIONS
+
+
+def _starts_with_range(field: str, prefix: str) -> Q:
+    """`field` starts with `prefix` (case as given), as a range an index on `field` serves:
+    from the prefix up to the prefix with its last character one higher."""
+    upper = ord(prefix[-1]) + 1
+    if 0xD800 <= upper <= 0xDFFF:  # surrogates are no characters: skip them
+        upper = 0xE000
+    q = Q(**{f"{field}__gte": prefix})
+    if upper <= 0x10FFFF:
+        q &= Q(**{f"{field}__lt": prefix[:-1] + chr(upper)})
+    return q
 
 
 # --------------------------------------------------------------------------------------------
 # Searchable choices of the order form (htmx combobox)
 # --------------------------------------------------------------------------------------------
-
-MAX_OPTIONS = 20
 
 
 def _client_matches(request: HttpRequest, query: str) -> list[Client]:

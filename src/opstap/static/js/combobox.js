@@ -69,7 +69,10 @@
       // An empty search (the fetch on first focus) finds nothing by design: say nothing
       // rather than overwrite what the user was just told.
       if (status && input.value.trim() !== "") {
-        status.textContent = n === 0 ? "Niets gevonden." : (n === 1 ? "1 resultaat. Gebruik pijl omlaag." : n + " resultaten. Gebruik pijl omlaag.");
+        // A search with more matches than shown also says so (the server's hint line).
+        var more = box.querySelector("[data-combobox-more]");
+        var hint = more && !more.hidden ? " " + more.textContent.trim() : "";
+        status.textContent = n === 0 ? "Niets gevonden." : (n === 1 ? "1 resultaat. Gebruik pijl omlaag." : n + " resultaten." + hint + " Gebruik pijl omlaag.");
       }
     });
     var form = box.closest("form");

@@ -113,12 +113,24 @@ def walk(case_manager: User, provider_user_a: User) -> Callable[..., Trajectory]
         ("start", "provider", {"start_date": "2026-05-06"}, "", dt.date(2026, 5, 6)),
     ]
 
-    def factory(trajectory: Trajectory, until: str, *, days_earlier: int = 0) -> Trajectory:
+    def factory(
+        trajectory: Trajectory,
+        until: str,
+        *,
+        days_earlier: int = 0,
+        provider_user: User | None = None,
+        case_manager_user: User | None = None,
+    ) -> Trajectory:
         """`days_earlier` moves every step (and the dates in its payload) back that many days,
-        for a trajectory ordered that much earlier."""
+        for a trajectory ordered that much earlier; `provider_user` and `case_manager_user`
+        take the steps of another provider or of the client's other case manager."""
         shift = dt.timedelta(days=days_earlier)
         for action, who, payload, reason, on in steps:
-            actor = provider_user_a if who == "provider" else case_manager
+            actor = (
+                (provider_user or provider_user_a)
+                if who == "provider"
+                else (case_manager_user or case_manager)
+            )
             moved = {k: (dt.date.fromisoformat(v) - shift).isoformat() for k, v in payload.items()}
             trajectory = services.trajectory_transition(
                 actor=actor,

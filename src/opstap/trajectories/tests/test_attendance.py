@@ -6,17 +6,27 @@ travel claims are checked against this register."""
 from __future__ import annotations
 
 import datetime as dt
+import random
+from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client as HttpClient
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from opstap.audit.models import AuditRecord
+from opstap.clients.services import case_manager_set_unit
+from opstap.clients.tests.factories import make_client
+from opstap.core.roles import RoleCode
+from opstap.demo.generator import DemoContext
 from opstap.invoices import services as invoice_services
-from opstap.trajectories import services
-from opstap.trajectories.models import Absence, Appointment
+from opstap.trajectories import demo_data, services
+from opstap.trajectories.forms import CHOOSE_TRAJECTORY, NOT_RUNNING
+from opstap.trajectories.models import Absence, Appointment, Trajectory
+from opstap.trajectories.workflow import REPORTING_STATES
 
 AMS = dt.timezone(dt.timedelta(hours=2))
 NOW = dt.datetime(2026, 5, 20, 15, 0, tzinfo=AMS)  # a Wednesday
@@ -166,3 +176,232 @@ def test_attendance_api(appointment, provider_user_a, provider_user_b, api_as) -
             ).status_code
             == 404
         )
+
+
+# --- "Afspraak toevoegen": the trajectory is searched, not picked from a list (issue 18) -----
+
+
+#: The states in which an appointment can be added (the register's "running").
+RUNNING_STATES = sorted(s.value for s in REPORTING_STATES)
+
+
+@pytest.fixture
+def frozen() -> Iterator[None]:
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def _login(user) -> HttpClient:
+    web = HttpClient()
+    web.force_login(user)
+    return web
+
+
+def _options(web: HttpClient, query: str) -> str:
+    response = web.get(reverse("trajectories:attendance_trajectory_options"), {"q": query})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _add(web: HttpClient, trajectory: object, day: str = "22-05-2026"):
+    return web.post(
+        reverse("trajectories:appointment_add"),
+        {
+            "appointment-trajectory": trajectory,
+            "appointment-day": day,
+            "appointment-time": "09:30",
+            "q": "kla",
+        },
+    )
+
+
+def _running_for(org, order, walk, product, case_manager, **client_fields) -> Trajectory:
+    client = make_client(org, case_manager=case_manager, **client_fields)
+    return walk(order(product, client=client), "running")
+
+
+@pytest.fixture
+def running_b(frozen, org, order, walk, case_manager, contracted_b, make_product, provider_user_b):
+    """A running trajectory of the other provider, for Olga Ontplooi."""
+    olga = make_client(org, case_manager=case_manager, first_name="Olga", last_name="Ontplooi")
+    trajectory = order(make_product(contracted_b, 3), client=olga)
+    return walk(trajectory, "running", provider_user=provider_user_b)
+
+
+def test_search_finds_only_the_providers_own_running_trajectories(
+    frozen, running, running_b, org, order, product3, case_manager, provider_user_a, provider_user_b
+) -> None:
+    """R-SEC-1: provider staff find the running trajectories of their own provider, by the
+    start of the client's names or by the client number; never another provider's, nor one
+    that is not running. R-SEC-2: every trajectory found is audited as a search."""
+    waiting = order(product3, client=make_client(org, case_manager=case_manager, last_name="Klep"))
+    a = _login(provider_user_a)
+    found = _options(a, "kla")
+    assert f'data-value="{running.pk}"' in found
+    assert f"Klant, Kees ({running.client.client_number})" in found
+    assert f'data-value="{waiting.pk}"' not in found and "Klep" not in _options(a, "kle")
+    assert f'data-value="{running.pk}"' in _options(a, "kees kla")
+    assert f'data-value="{running.pk}"' in _options(a, "KLANT")
+    assert f'data-value="{running.pk}"' in _options(a, running.client.client_number.lower())
+    assert 'role="option"' not in _options(a, "lant")  # the start of a name, not any part
+    assert 'role="option"' not in _options(a, "ontplooi")
+    assert 'role="option"' not in _options(a, running_b.client.client_number)
+    assert AuditRecord.objects.filter(
+        action="search",
+        object_type="trajectory",
+        object_id=str(running.pk),
+        client_id=running.client_id,
+        actor_id=provider_user_a.pk,
+    ).exists()
+    b = _login(provider_user_b)
+    assert f'data-value="{running_b.pk}"' in _options(b, "olga ont")
+    assert 'role="option"' not in _options(b, "klant")
+
+
+def test_search_answers_any_text(frozen, running, provider_user_a) -> None:
+    """No 5xx on any input: control characters, LIKE wildcards, quotes, the highest
+    characters and very long text are searched as text (or ignored)."""
+    a = _login(provider_user_a)
+    for query in ["\x00", "%", "_", "k%", "'", "\U0010ffff", "\ud7ff", "\uffff", "x" * 5_000]:
+        assert 'role="option"' not in _options(a, query), repr(query)
+    assert f'data-value="{running.pk}"' in _options(a, "\x00kla")
+
+
+def test_case_manager_finds_only_trajectories_of_their_clients(
+    frozen, running, org, order, walk, product3, case_manager, make_user
+) -> None:
+    """R-SEC-1: a case manager finds the running trajectories of the clients they may see
+    (own caseload, their unit's steps), not those of a colleague's client in another unit."""
+    colleague = make_user(RoleCode.CASE_MANAGER, username="collega")
+    case_manager_set_unit(user=case_manager, unit="work")
+    case_manager_set_unit(user=colleague, unit="care")
+    karel = make_client(
+        org, case_manager=colleague, ladder_step="2a", first_name="Karel", last_name="Klaassen"
+    )
+    theirs = walk(
+        order(product3, client=karel, actor=colleague), "running", case_manager_user=colleague
+    )
+    found = _options(_login(case_manager), "kla")
+    assert f'data-value="{running.pk}"' in found and f'data-value="{theirs.pk}"' not in found
+    assert f'data-value="{theirs.pk}"' in _options(_login(colleague), "kla")
+
+
+@pytest.fixture
+def many_running(frozen, org, product3, client_k) -> int:
+    """More than 500 running trajectories at provider A, all of Kees Klant: the bulk path of
+    the city-scale demo (1,700 trajectories in the demo's mix of states)."""
+    ctx = DemoContext(
+        organisation=org, scale="city", rng=random.Random(18), today=NOW.date(), log=lambda _m: None
+    )
+    demo_data._build_bulk(ctx, 1_700)
+    running = Trajectory.objects.filter(provider=product3.provider, state__in=RUNNING_STATES)
+    assert running.count() > 500
+    return running.count()
+
+
+def test_search_shows_twenty_and_asks_to_narrow_it(
+    many_running, org, order, walk, product3, case_manager, provider_user_a
+) -> None:
+    """Issue 18: at most 20 options, and a hint to narrow the search when more match; the
+    number of queries does not depend on how many match, and the query reads only the
+    label's columns (no BSN, no date of birth)."""
+    zoe = _running_for(
+        org, order, walk, product3, case_manager, first_name="Zoë", last_name="Zwaan"
+    )
+    web = _login(provider_user_a)
+    number = zoe.client.client_number
+    _options(web, "kla")  # the session and the user's roles, once
+    with CaptureQueriesContext(connection) as one:
+        single = _options(web, number)
+    with CaptureQueriesContext(connection) as many:
+        body = _options(web, "kla")
+    assert single.count('role="option"') == 1 and "Verfijn" not in single
+    assert 'id="appointment-trajectory-more"' in single and " hidden>" in single
+    assert body.count('role="option"') == 20
+    assert "Meer dan 20 gevonden" in body and "Verfijn uw zoekopdracht." in body
+    assert 'id="appointment-trajectory-more"' in body and 'hx-swap-oob="true"' in body
+    # session, user and roles (6), the search (1), the audit rows (3), the session (3)
+    assert len(many) == len(one) <= 13
+    search = [q["sql"] for q in many.captured_queries if "trajectories_trajectory" in q["sql"]]
+    assert len(search) == 1
+    assert "bsn" not in search[0] and "date_of_birth" not in search[0]
+
+
+def test_a_trajectory_past_the_first_500_can_be_chosen(
+    many_running, org, order, walk, product3, case_manager, provider_user_a
+) -> None:
+    """Issue 18: the choice once held the first 500 running trajectories by client name (and
+    refused any other). One further down is found and gets its appointment."""
+    late = _running_for(
+        org, order, walk, product3, case_manager, first_name="Zoë", last_name="Zwaan"
+    )
+    by_name = list(
+        Trajectory.objects.filter(provider=product3.provider, state__in=RUNNING_STATES)
+        .order_by("client__last_name", "client__first_name", "id")
+        .values_list("pk", flat=True)
+    )
+    assert by_name.index(late.pk) >= 500
+    web = _login(provider_user_a)
+    assert f'data-value="{late.pk}"' in _options(web, "zwa")
+    assert _add(web, late.pk).status_code == 302
+    assert Appointment.objects.filter(trajectory=late, description="").count() == 1
+
+
+def test_a_trajectory_outside_the_scope_is_a_dutch_form_error(
+    frozen, running, running_b, provider_user_a
+) -> None:
+    """R-SEC-1: an id that is not one of the user's running trajectories is refused on the
+    form in Dutch (400, not a 404 or 500); one of another provider is a denied read
+    (R-SEC-2), as when the form was a list."""
+    web = _login(provider_user_a)
+    for value, message in [
+        (running_b.pk, NOT_RUNNING),
+        ("", CHOOSE_TRAJECTORY),
+        ("abc", CHOOSE_TRAJECTORY),
+        ("-1", CHOOSE_TRAJECTORY),
+        ("99999999999999999999999", CHOOSE_TRAJECTORY),
+    ]:
+        response = _add(web, value)
+        body = response.content.decode()
+        assert response.status_code == 400, value
+        assert message in body, value
+        assert 'aria-invalid="true"' in body
+        assert 'name="appointment-trajectory" value=""' in body
+    assert not Appointment.objects.exists()
+    assert AuditRecord.objects.filter(
+        action="denied",
+        object_type="trajectory",
+        object_id=str(running_b.pk),
+        actor_id=provider_user_a.pk,
+    ).exists()
+
+
+def test_a_form_with_an_error_keeps_the_chosen_trajectory(frozen, running, provider_user_a) -> None:
+    """A form that comes back with an error shows the trajectory that was chosen (its id in
+    the field, its label in the search box), so it need not be searched again."""
+    response = _add(_login(provider_user_a), running.pk, day="31-02-2026")
+    body = response.content.decode()
+    assert response.status_code == 400 and "dd-mm-jjjj" in body
+    label = f"Klant, Kees ({running.client.client_number}) — {running.product.name}"
+    assert f'name="appointment-trajectory" value="{running.pk}"' in body
+    assert f'value="{label}"' in body and f"Gekozen: {label}" in body
+    assert not Appointment.objects.exists()
+
+
+def test_the_page_loads_no_running_trajectories(
+    frozen, org, order, walk, product3, case_manager, provider_user_a
+) -> None:
+    """Issue 18: the register page does not load the running trajectories (the form searches
+    them): as many queries with 3 as with 30, and none of their clients is on the page."""
+    first = [_running_for(org, order, walk, product3, case_manager) for _ in range(3)]
+    web = _login(provider_user_a)
+    url = reverse("trajectories:attendance")
+    web.get(url)  # the session and the user's roles, once
+    with CaptureQueriesContext(connection) as three:
+        assert web.get(url).status_code == 200
+    more = [_running_for(org, order, walk, product3, case_manager) for _ in range(27)]
+    with CaptureQueriesContext(connection) as thirty:
+        page = web.get(url).content.decode()
+    assert len(thirty) == len(three) <= 12
+    assert 'role="combobox"' in page and "<select" not in page
+    assert not any(t.client.last_name in page for t in first + more)

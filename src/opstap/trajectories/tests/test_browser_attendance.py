@@ -1,7 +1,7 @@
-"""Issue 14 in a real browser: provider staff record attendance per appointment (R-ABS-1),
-and a case manager orders through searchable, keyboard-operable choices with nothing
-preselected. Every page: screenshots at 1366 and 320 px, no sideways scrolling, axe 0
-violations."""
+"""Issue 14 in a real browser: provider staff record attendance per appointment (R-ABS-1)
+and add an appointment for a trajectory they search (issue 18), and a case manager orders
+through searchable, keyboard-operable choices with nothing preselected. Every page:
+screenshots at 1366 and 320 px, no sideways scrolling, axe 0 violations."""
 
 from __future__ import annotations
 
@@ -59,9 +59,27 @@ def test_provider_attendance_journey(
     assert "is vastgelegd" in page.inner_text("main")
     appointment.refresh_from_db()
     assert appointment.attendance == "attended"
-    # A new appointment with a Dutch date.
+    # A new appointment with a Dutch date, for a trajectory searched by the client's name and
+    # chosen with the keyboard (issue 18: a search, not a list of the first 500).
     day = timezone.localdate() + dt.timedelta(days=1)
-    page.get_by_label("Deelnemer en traject").select_option(str(trajectory.pk))
+    search = page.get_by_role("combobox", name="Deelnemer en traject")
+    chosen = page.locator("input[name=appointment-trajectory]")
+    assert chosen.input_value() == ""  # nothing preselected
+    search.press("Enter")
+    assert "Kies eerst een optie" in page.locator("[data-combobox-status]").inner_text()
+    search.fill("kla")
+    label = f"Klant, Kees ({trajectory.client.client_number}) — {product3.name}"
+    page.get_by_role("option", name=label).wait_for()
+    assert search.get_attribute("aria-expanded") == "true"
+    check_page(page, live_server, "provider-attendance-search")
+    search.press("ArrowDown")
+    assert search.get_attribute("aria-activedescendant") == (
+        f"appointment-trajectory-opt-{trajectory.pk}"
+    )
+    search.press("Enter")
+    assert chosen.input_value() == str(trajectory.pk)
+    assert search.input_value() == label
+    assert f"Gekozen: {label}" in page.locator("[data-combobox-chosen]").inner_text()
     page.get_by_label("Datum (dd-mm-jjjj)").fill(day.strftime("%d-%m-%Y"))
     page.get_by_label("Tijd (uu:mm)").fill("10:00")
     page.get_by_label("Omschrijving").fill("Intakegesprek werkgever")

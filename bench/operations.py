@@ -581,6 +581,13 @@ OPERATIONS.extend(
             "/api/v1/trajectories?pageSize=25",
         ),
         _daily("attendance register (provider staff)", "aanbieder-a", "/trajecten/aanwezigheid/"),
+        # The register's choice of trajectory is a search (issue 18): a common surname
+        # prefix, more matches than the 20 shown (the demo's most frequent surname, Jansen).
+        _daily(
+            "attendance: trajectory search 'jan' (provider staff)",
+            "aanbieder-a",
+            "/trajecten/aanwezigheid/trajecten/?q=jan",
+        ),
         _daily("invoice list (finance clerk)", "administratie", "/facturen/"),
         _daily("indicators page (contract manager)", "contractmanager", "/indicatoren/"),
         _MunicipalityPath("/sturing/?gemeente={municipality}").operation(

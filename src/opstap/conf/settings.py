@@ -388,6 +388,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "opstap.kpis.refresh_facts",
         "schedule": 60,  # a safety net: every write already queues a refresh after its commit
     },
+    "indicator-facts-refresh": {
+        "task": "opstap.indicators.refresh_facts",
+        "schedule": 60,  # a safety net: every write already queues a refresh after its commit
+    },
     "kpi-facts-roll": {
         "task": "opstap.kpis.roll_facts",
         "schedule": crontab(hour=1, minute=45),  # daily: the next month's facts exist ahead

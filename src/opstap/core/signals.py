@@ -11,3 +11,8 @@ from __future__ import annotations
 from django.dispatch import Signal
 
 clients_changed = Signal()
+
+#: Sent inside the writing transaction after writes to a trajectory's due dates that bypass
+#: the model signals (`.update()` of met and cancelled due dates), with `organisation_id` and
+#: `trajectory_ids`. The indicator facts (`indicators`) listen to it.
+trajectories_changed = Signal()

@@ -22,7 +22,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 
 from opstap.clients import selectors as client_selectors
 from opstap.core.access import scoped
@@ -46,7 +47,7 @@ from .computation import (
     quarters_due,
     suppress_small_numbers,
 )
-from .models import QuarterlyOverview
+from .models import IndicatorDay, IndicatorFactState, QuarterlyOverview
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,67 @@ def _withhold(rows: list[Row], threshold: int | None, *, additive: bool) -> list
     return [replace(row, results=shown) for row, shown in zip(rows, results, strict=True)]
 
 
+def facts_ready(organisation_id: int) -> bool:
+    """Whether the organisation's indicator facts per day are built (one query)."""
+    return IndicatorFactState.objects.filter(organisation_id=organisation_id, ready=True).exists()
+
+
+#: Facts counted over the whole period; the due dates only up to `measured_until`.
+_PERIOD_FIELDS = (
+    "plans_approved",
+    "plans_signed",
+    "ended_with_term",
+    "ended_within_term",
+    "ended",
+    "in_work",
+    "werkfit",
+    "successful",
+    "placements_decided",
+    "placements_durable",
+)
+_DUE_FIELDS = (
+    "progress_reports_due",
+    "progress_reports_on_time",
+    "lead_times_due",
+    "lead_times_on_time",
+)
+
+
+def _day_facts(
+    *, organisation_id: int, provider_ids: list[int], group: str, period: Period, today: dt.date
+) -> tuple[dict[int, dict[str, int]], dict[int, dict[str, int]], dict[int, tuple[Decimal, int]]]:
+    """The sums of the facts per day over the period, per provider or product, in the shapes
+    of the three live selectors: one grouped query over `IndicatorDay` (on PostgreSQL from its
+    unique index alone)."""
+    until = period.measured_until(today)
+    zero = Value(0)
+    due = Q(day__lte=until)
+    sums: dict[str, Any] = {name: Coalesce(Sum(name), zero) for name in _PERIOD_FIELDS}
+    sums.update({name: Coalesce(Sum(name, filter=due), zero) for name in _DUE_FIELDS})
+    sums["cost"] = Coalesce(Sum("cost_paid"), Value(Decimal("0.00")))
+    sums["paid"] = Coalesce(Sum("invoices_paid"), zero)
+    rows = (
+        IndicatorDay.objects.filter(
+            organisation_id=organisation_id,
+            provider_id__in=provider_ids,
+            day__gte=period.start,
+            day__lte=period.end,
+        )
+        .values(group)
+        .annotate(**sums)
+        .order_by()
+    )
+    counts: dict[int, dict[str, int]] = {}
+    deadlines: dict[int, dict[str, int]] = {}
+    costs: dict[int, tuple[Decimal, int]] = {}
+    for row in rows:
+        key = row[group]
+        counts[key] = {name: row[name] for name in _PERIOD_FIELDS}
+        deadlines[key] = {name: row[name] for name in _DUE_FIELDS}
+        costs[key] = (Decimal(row["cost"]).quantize(Decimal("0.01")), row["paid"])
+    return counts, deadlines, costs
+
+
 def _base_facts(
     *,
     organisation_id: int,
@@ -110,28 +172,40 @@ def _base_facts(
     period: Period,
     today: dt.date,
 ) -> dict[int, IndicatorFacts]:
-    """The trajectory-based facts (items 1-3 and the outcomes) per provider or product."""
-    counts = trajectory_selectors.indicator_trajectory_counts(
-        organisation_id=organisation_id,
-        provider_ids=provider_ids,
-        group=group,
-        start=period.start,
-        end=period.end,
-    )
-    deadlines = trajectory_selectors.indicator_deadline_counts(
-        organisation_id=organisation_id,
-        provider_ids=provider_ids,
-        group=group,
-        start=period.start,
-        until=period.measured_until(today),
-    )
-    costs = invoice_selectors.paid_cost_of_ended_trajectories(
-        organisation_id=organisation_id,
-        provider_ids=provider_ids,
-        group=group,
-        start=period.start,
-        end=period.end,
-    )
+    """The trajectory-based facts (items 1-3 and the outcomes) per provider or product: from
+    the facts per day when the organisation's are ready (`IndicatorDay`), else live."""
+    if group not in ("provider_id", "product_id"):
+        raise ValueError(group)
+    if facts_ready(organisation_id):
+        counts, deadlines, costs = _day_facts(
+            organisation_id=organisation_id,
+            provider_ids=provider_ids,
+            group=group,
+            period=period,
+            today=today,
+        )
+    else:
+        counts = trajectory_selectors.indicator_trajectory_counts(
+            organisation_id=organisation_id,
+            provider_ids=provider_ids,
+            group=group,
+            start=period.start,
+            end=period.end,
+        )
+        deadlines = trajectory_selectors.indicator_deadline_counts(
+            organisation_id=organisation_id,
+            provider_ids=provider_ids,
+            group=group,
+            start=period.start,
+            until=period.measured_until(today),
+        )
+        costs = invoice_selectors.paid_cost_of_ended_trajectories(
+            organisation_id=organisation_id,
+            provider_ids=provider_ids,
+            group=group,
+            start=period.start,
+            end=period.end,
+        )
     # Portal answers about ended trajectories (R-KPI-6 survey, owned by kpis): offered as a
     # named source because indicators and kpis are independent siblings.
     satisfaction_source = source("satisfaction_by_trajectory_group")

@@ -1,9 +1,14 @@
 """State changes of the indicators app: recording that a provider delivered its quarterly
-overview (R-PI-1 item 7). One service, validated, in a transaction, audited."""
+overview (R-PI-1 item 7), validated, in a transaction, audited; and the maintenance of the
+indicator facts per provider, product and day (issue 18): the queue written with every change
+(a transactional outbox), the refresh that drains it, and the full rebuild."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -13,10 +18,18 @@ from opstap.audit.services import audit_log
 from opstap.core.actor import Actor
 from opstap.core.errors import InvalidInputError
 from opstap.core.roles import Perm
+from opstap.invoices import selectors as invoice_selectors
 from opstap.providers.models import Provider
+from opstap.trajectories import selectors as trajectory_selectors
 
 from .computation import quarter_end
-from .models import QuarterlyOverview
+from .models import (
+    IndicatorContribution,
+    IndicatorDay,
+    IndicatorFactState,
+    IndicatorQueue,
+    QuarterlyOverview,
+)
 
 
 class IndicatorError(InvalidInputError):
@@ -75,3 +88,301 @@ def quarterly_overview_record(
         organisation_id=provider.organisation_id,
     )
     return overview
+
+
+# --- The indicator facts per provider, product and day (issue 18) ----------------------------
+
+#: Trajectories per batch of the refresh and of the rebuild's contributions.
+FACT_BATCH = 2000
+#: Days per step of the rebuild (each step one transaction of grouped reads and one insert).
+REBUILD_DAYS = 92
+#: Days per region of the refresh (the `IN` list of one set of reads).
+REGION_DAYS = 400
+
+COUNT_FIELDS = (
+    "plans_approved",
+    "plans_signed",
+    "progress_reports_due",
+    "progress_reports_on_time",
+    "lead_times_due",
+    "lead_times_on_time",
+    "ended",
+    "ended_with_term",
+    "ended_within_term",
+    "in_work",
+    "werkfit",
+    "successful",
+    "placements_decided",
+    "placements_durable",
+    "invoices_paid",
+)
+
+Region = tuple[list[int] | None, dt.date, dt.date, list[dt.date] | None]
+
+
+def _day_rows(
+    *,
+    organisation_id: int,
+    provider_ids: list[int] | None,
+    start: dt.date,
+    end: dt.date,
+    days: list[dt.date] | None,
+) -> list[IndicatorDay]:
+    """The facts of these providers (None: all) on the days in [start, end] (only `days`,
+    if given), computed from the live data with the conditions of the live selectors: one
+    row per provider, product and day with anything to count."""
+    counts = trajectory_selectors.indicator_day_counts(
+        organisation_id=organisation_id,
+        provider_ids=provider_ids,
+        start=start,
+        end=end,
+        days=days,
+    )
+    costs = invoice_selectors.paid_cost_grouped(
+        organisation_id=organisation_id,
+        provider_ids=provider_ids,
+        by=("provider_id", "product_id", "actual_end_date"),
+        start=start,
+        end=end,
+        days=days,
+    )
+    rows = []
+    for key in set(counts) | set(costs):
+        provider_id, product_id, day = key
+        values: dict[str, Any] = dict(counts.get(key, {}))
+        cost, paid = costs.get(key, (Decimal("0.00"), 0))
+        if not any(values.values()) and not paid and not cost:
+            continue  # e.g. only due dates of other kinds: nothing to count
+        rows.append(
+            IndicatorDay(
+                organisation_id=organisation_id,
+                provider_id=provider_id,
+                product_id=product_id,
+                day=day,
+                cost_paid=cost,
+                invoices_paid=paid,
+                **values,
+            )
+        )
+    return rows
+
+
+def _replace_region(
+    *,
+    organisation_id: int,
+    provider_ids: list[int] | None,
+    start: dt.date,
+    end: dt.date,
+    days: list[dt.date] | None = None,
+) -> int:
+    """Recompute the facts of a region (providers by days) and replace its rows; inside the
+    caller's transaction, which holds the state's lock. Returns the number of rows."""
+    rows = _day_rows(
+        organisation_id=organisation_id,
+        provider_ids=provider_ids,
+        start=start,
+        end=end,
+        days=days,
+    )
+    old = IndicatorDay.objects.filter(organisation_id=organisation_id, day__gte=start, day__lte=end)
+    if provider_ids is not None:
+        old = old.filter(provider_id__in=provider_ids)
+    if days is not None:
+        old = old.filter(day__in=days)
+    old.delete()
+    IndicatorDay.objects.bulk_create(rows, batch_size=FACT_BATCH)
+    return len(rows)
+
+
+def _days_text(days: Iterable[dt.date]) -> str:
+    return ",".join(sorted(d.isoformat() for d in days))
+
+
+def _text_days(text: str) -> set[dt.date]:
+    return {dt.date.fromisoformat(d) for d in text.split(",") if d}
+
+
+def _contributions(
+    organisation_id: int, keys: dict[int, tuple[int, int, set[dt.date]]]
+) -> list[IndicatorContribution]:
+    return [
+        IndicatorContribution(
+            trajectory_id=pk,
+            organisation_id=organisation_id,
+            provider_id=provider_id,
+            product_id=product_id,
+            days=_days_text(days),
+        )
+        for pk, (provider_id, product_id, days) in keys.items()
+    ]
+
+
+def _lock_state(organisation_id: int) -> IndicatorFactState | None:
+    """The organisation's state row, locked until the transaction ends (refreshes and the
+    rebuild's steps of one organisation run one at a time, each reading the data committed
+    before it took the lock), or None when it has no facts."""
+    return (
+        IndicatorFactState.objects.select_for_update().filter(organisation_id=organisation_id)
+    ).first()
+
+
+def _refresh_trajectories(organisation_id: int, trajectory_ids: list[int]) -> None:
+    """Recompute the facts of every provider and day these trajectories counted on last time
+    (their contributions) or count on now, and record their contributions anew."""
+    old = list(IndicatorContribution.objects.filter(trajectory_id__in=trajectory_ids))
+    new = trajectory_selectors.indicator_fact_keys(
+        organisation_id=organisation_id, trajectory_ids=trajectory_ids
+    )
+    regions: dict[int, set[dt.date]] = {}
+    for row in old:
+        regions.setdefault(int(row.provider_id), set()).update(_text_days(row.days))
+    for provider_id, _product_id, days in new.values():
+        regions.setdefault(provider_id, set()).update(days)
+    for provider_id, day_set in sorted(regions.items()):
+        ordered = sorted(day_set)
+        for i in range(0, len(ordered), REGION_DAYS):
+            part = ordered[i : i + REGION_DAYS]
+            _replace_region(
+                organisation_id=organisation_id,
+                provider_ids=[provider_id],
+                start=part[0],
+                end=part[-1],
+                days=part,
+            )
+    IndicatorContribution.objects.filter(trajectory_id__in=trajectory_ids).delete()
+    IndicatorContribution.objects.bulk_create(_contributions(organisation_id, new))
+
+
+def indicator_facts_queue(*, organisation_id: int | None, trajectory_ids: Any) -> None:
+    """Queue trajectories whose facts may have changed (the transactional outbox): called
+    inside the writing transaction by the model signals and by `core.signals.
+    trajectories_changed` (due dates are written with `.update()`). The refresh runs after
+    the commit; a rollback takes the queue rows and the refresh with it."""
+    ids = sorted({int(pk) for pk in trajectory_ids if pk is not None})
+    if not ids or organisation_id is None:
+        return
+    IndicatorQueue.objects.bulk_create(
+        [IndicatorQueue(organisation_id=organisation_id, trajectory_id=pk) for pk in ids],
+        ignore_conflicts=True,
+    )
+    transaction.on_commit(_refresh_after_commit)
+
+
+def _refresh_after_commit() -> None:
+    """The refresh task on the broker, or inline without one (demo, tests)."""
+    from django.conf import settings
+
+    from .tasks import refresh_indicator_facts_task
+
+    if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", True):
+        indicator_facts_refresh()
+    else:
+        refresh_indicator_facts_task.delay()
+
+
+def indicator_facts_refresh(*, limit: int = FACT_BATCH) -> int:
+    """Recompute the facts of the queued trajectories, `limit` at a time until the queue is
+    empty; returns how many were recomputed. Per organisation one refresh at a time (the
+    state's lock), so that none writes a region from data older than another's; concurrent
+    workers skip each other's queue rows (SKIP LOCKED on PostgreSQL). Organisations without
+    facts only empty their queue."""
+    done = 0
+    while True:
+        with transaction.atomic():
+            queued = list(
+                IndicatorQueue.objects.select_for_update(skip_locked=True)
+                .order_by("pk")
+                .values_list("pk", "organisation_id", "trajectory_id")[:limit]
+            )
+            if not queued:
+                return done
+            per_org: dict[int, list[int]] = {}
+            for _pk, org_id, trajectory_id in queued:
+                per_org.setdefault(org_id, []).append(trajectory_id)
+            for org_id, trajectory_ids in sorted(per_org.items()):
+                if _lock_state(org_id) is not None:
+                    _refresh_trajectories(org_id, trajectory_ids)
+            IndicatorQueue.objects.filter(pk__in=[pk for pk, _o, _t in queued]).delete()
+            done += len(queued)
+
+
+def indicator_facts_rebuild(
+    *, organisation_id: int, progress: Callable[[str, int], None] | None = None
+) -> IndicatorFactState:
+    """Rebuild all indicator facts of one organisation, set-based: first every trajectory's
+    contribution (in batches by id), then the facts in steps of `REBUILD_DAYS` days, each
+    step one transaction of grouped reads and one insert, under the state's lock (readers see
+    a step's old or new rows, never none; writes meanwhile are refreshed from the queue, which
+    finds the contribution of their trajectory recorded before the facts were). The
+    indicators read the facts once the first rebuild is done (`ready`). Returns the state."""
+    with transaction.atomic():
+        # The state exists first, so that writes during the rebuild are refreshed.
+        state, _created = IndicatorFactState.objects.get_or_create(organisation_id=organisation_id)
+        queued_before = (
+            IndicatorQueue.objects.filter(organisation_id=organisation_id)
+            .order_by("-pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+    after = 0
+    while True:
+        with transaction.atomic():
+            _lock_state(organisation_id)
+            keys = trajectory_selectors.indicator_fact_keys(
+                organisation_id=organisation_id, after=after, limit=FACT_BATCH
+            )
+            if not keys:
+                break
+            last = max(keys)
+            # Also the rows of trajectories deleted since (ids in the gaps).
+            IndicatorContribution.objects.filter(
+                organisation_id=organisation_id, trajectory_id__gt=after, trajectory_id__lte=last
+            ).delete()
+            IndicatorContribution.objects.bulk_create(
+                _contributions(organisation_id, keys), batch_size=FACT_BATCH
+            )
+        after = last
+        if progress is not None:
+            progress("bijdragen", after)
+    # Contributions of trajectories that no longer exist (their facts go below).
+    IndicatorContribution.objects.filter(
+        organisation_id=organisation_id, trajectory_id__gt=after
+    ).delete()
+    span = trajectory_selectors.indicator_fact_span(organisation_id=organisation_id)
+    total = 0
+    if span is not None:
+        day = span[0]
+        while day <= span[1]:
+            until = min(day + dt.timedelta(days=REBUILD_DAYS - 1), span[1])
+            with transaction.atomic():
+                _lock_state(organisation_id)
+                total += _replace_region(
+                    organisation_id=organisation_id, provider_ids=None, start=day, end=until
+                )
+            if progress is not None:
+                progress("feiten", total)
+            day = until + dt.timedelta(days=1)
+    with transaction.atomic():
+        _lock_state(organisation_id)
+        stale = IndicatorDay.objects.filter(organisation_id=organisation_id)
+        if span is not None:
+            stale = stale.exclude(day__gte=span[0], day__lte=span[1])
+        stale.delete()
+        if queued_before is not None:
+            IndicatorQueue.objects.filter(
+                organisation_id=organisation_id, pk__lte=queued_before
+            ).delete()
+        IndicatorFactState.objects.filter(pk=state.pk).update(
+            ready=True, rows=total, rebuilt_at=timezone.now()
+        )
+        audit_log(
+            action=AuditAction.UPDATE,
+            actor=None,
+            object_type="indicator_facts",
+            object_id=organisation_id,
+            purpose="Indicatorfeiten opnieuw opgebouwd",
+            changes={"rows": [None, total]},
+            organisation_id=organisation_id,
+        )
+    state.refresh_from_db()
+    return state

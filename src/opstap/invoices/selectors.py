@@ -252,46 +252,72 @@ def approved_year_volumes(
     return volumes
 
 
-def paid_cost_of_ended_trajectories(
-    *, organisation_id: int, provider_ids: list[int], group: str, start: dt.date, end: dt.date
-) -> dict[int, tuple[Decimal, int]]:
-    """Net paid cost (excl. VAT, credit notes netted, R-BILL-8) per provider or product
-    (`group` = "provider_id" | "product_id") of the started trajectories that ended in
-    [start, end]: the cost side of 'average cost per successful outcome' (R-PI-1). Two
-    grouped queries. Returns (net cost, number of paid invoices) per group."""
-    if group not in ("provider_id", "product_id"):
-        raise ValueError(group)
-    key = f"trajectory__{group}"
-    cohort = {
-        "trajectory__provider_id__in": provider_ids,
+def paid_cost_grouped(
+    *,
+    organisation_id: int,
+    provider_ids: list[int] | None,
+    by: tuple[str, ...],
+    start: dt.date,
+    end: dt.date,
+    days: list[dt.date] | None = None,
+) -> dict[tuple[Any, ...], tuple[Decimal, int]]:
+    """Net paid cost (excl. VAT, credit notes netted, R-BILL-8) of the started trajectories
+    that ended in [start, end] (of these providers, or all of the organisation; with an end
+    date among `days` if given), grouped by the trajectory's fields `by`: the cost side of
+    'average cost per successful outcome' (R-PI-1). Two grouped queries. Returns (net cost,
+    number of paid invoices) per tuple of the `by` values."""
+    cohort: dict[str, Any] = {
         "trajectory__actual_end_date__gte": start,
         "trajectory__actual_end_date__lte": end,
         "trajectory__start_date__isnull": False,
     }
+    if provider_ids is not None:
+        cohort["trajectory__provider_id__in"] = provider_ids
+    if days is not None:
+        cohort["trajectory__actual_end_date__in"] = days
+    keys = [f"trajectory__{field}" for field in by]
     paid = InvoiceStatus.PAID.value
-    totals: dict[int, tuple[Decimal, int]] = {}
+    totals: dict[tuple[Any, ...], tuple[Decimal, int]] = {}
     for row in (
         Invoice.objects.filter(organisation_id=organisation_id, status=paid, **cohort)
-        .values(key)
+        .values(*keys)
         .annotate(total=Coalesce(Sum("amount_excl"), ZERO), n=Count("id"))
         .order_by()
     ):
-        totals[row[key]] = (row["total"], row["n"])
-    credit_key = f"invoice__{key}"
+        totals[tuple(row[k] for k in keys)] = (row["total"], row["n"])
+    credit_keys = [f"invoice__{k}" for k in keys]
     for row in (
         CreditNote.objects.filter(
             organisation_id=organisation_id,
             invoice__status=paid,
             **{f"invoice__{lookup}": value for lookup, value in cohort.items()},
         )
-        .values(credit_key)
+        .values(*credit_keys)
         .annotate(total=Coalesce(Sum("amount_excl"), ZERO))
         .order_by()
     ):
-        group_id = row[credit_key]
-        cost, count = totals.get(group_id, (ZERO, 0))
-        totals[group_id] = (cost - row["total"], count)
+        key = tuple(row[k] for k in credit_keys)
+        cost, count = totals.get(key, (ZERO, 0))
+        totals[key] = (cost - row["total"], count)
     return totals
+
+
+def paid_cost_of_ended_trajectories(
+    *, organisation_id: int, provider_ids: list[int], group: str, start: dt.date, end: dt.date
+) -> dict[int, tuple[Decimal, int]]:
+    """Net paid cost and number of paid invoices per provider or product (`group` =
+    "provider_id" | "product_id") of the started trajectories that ended in [start, end]
+    (`paid_cost_grouped`)."""
+    if group not in ("provider_id", "product_id"):
+        raise ValueError(group)
+    rows = paid_cost_grouped(
+        organisation_id=organisation_id,
+        provider_ids=provider_ids,
+        by=(group,),
+        start=start,
+        end=end,
+    )
+    return {key[0]: value for key, value in rows.items()}
 
 
 # --- Right of access (R-SEC-5): what concerns one client, for the access_requests app -------

@@ -20,7 +20,11 @@ from .attendance import (
 from .calendar import DeadlineComputation, deadline_compute, equated_days
 from .indicator_facts import (
     PROVIDER_LEAD_TIME_KINDS,
+    DayKey,
+    indicator_day_counts,
     indicator_deadline_counts,
+    indicator_fact_keys,
+    indicator_fact_span,
     indicator_trajectory_counts,
     provider_active_quarters,
 )
@@ -91,6 +95,7 @@ __all__ = [
     "RUNNING_EXCLUDED",
     "TRAJECTORY_COUNTS",
     "Action",
+    "DayKey",
     "DeadlineComputation",
     "IllegalTransition",
     "NextDue",
@@ -122,7 +127,10 @@ __all__ = [
     "ending_events",
     "equated_days",
     "handoffs",
+    "indicator_day_counts",
     "indicator_deadline_counts",
+    "indicator_fact_keys",
+    "indicator_fact_span",
     "indicator_trajectory_counts",
     "last_trajectory_day",
     "lks_working_client_ids",

@@ -21,6 +21,7 @@ from opstap.core.access import can_see
 from opstap.core.actor import Actor
 from opstap.core.errors import InvalidInputError
 from opstap.core.roles import RoleCode
+from opstap.core.signals import trajectories_changed
 from opstap.documents import services as uploads
 from opstap.notifications.models import Notification
 from opstap.notifications.services import notification_send
@@ -163,8 +164,16 @@ def _deadlines_cancel(trajectory: Trajectory, kinds: Iterable[str] | None, on: d
 
 def _next_due_refresh(trajectory: Trajectory) -> None:
     """Store the earliest open deadline on the trajectory (`next_due_on`), so overdue lists
-    filter on one indexed column. Every service that adds, meets or cancels a deadline calls
-    this inside its transaction; a test walks the workflow and compares it with the deadlines."""
+    filter on one indexed column, and send `core.signals.trajectories_changed`. Every service
+    that adds, meets or cancels a deadline calls this inside its transaction; a test walks the
+    workflow and compares it with the deadlines."""
+    # The due dates were written (some with `.update()`): apps that derive facts from them
+    # (the indicator facts) queue the trajectory in this transaction.
+    trajectories_changed.send(
+        sender=Trajectory,
+        organisation_id=trajectory.organisation_id,
+        trajectory_ids=[trajectory.pk],
+    )
     earliest = Deadline.objects.filter(
         trajectory_id=trajectory.pk, met_on__isnull=True, cancelled_on__isnull=True
     ).aggregate(first=Min("due_on"))["first"]

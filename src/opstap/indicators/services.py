@@ -92,8 +92,10 @@ def quarterly_overview_record(
 
 # --- The indicator facts per provider, product and day (issue 18) ----------------------------
 
-#: Trajectories per batch of the refresh and of the rebuild's contributions.
+#: Trajectories per batch of the refresh.
 FACT_BATCH = 2000
+#: Trajectories per batch of the rebuild's contributions.
+CONTRIBUTION_BATCH = 10_000
 #: Days per step of the rebuild (each step one transaction of grouped reads and one insert).
 REBUILD_DAYS = 92
 #: Days per region of the refresh (the `IN` list of one set of reads).
@@ -329,7 +331,7 @@ def indicator_facts_rebuild(
         with transaction.atomic():
             _lock_state(organisation_id)
             keys = trajectory_selectors.indicator_fact_keys(
-                organisation_id=organisation_id, after=after, limit=FACT_BATCH
+                organisation_id=organisation_id, after=after, limit=CONTRIBUTION_BATCH
             )
             if not keys:
                 break

@@ -10,9 +10,11 @@ import datetime as dt
 import random
 from collections.abc import Callable
 from decimal import Decimal
+from io import StringIO
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
@@ -435,3 +437,16 @@ def test_without_facts_the_queue_is_only_emptied(world: tuple[Trajectory, list[P
     assert not IndicatorQueue.objects.exists()
     assert not IndicatorDay.objects.exists()
     assert not selectors.facts_ready(template.organisation_id)
+
+
+def test_rebuild_command_builds_every_organisation(
+    world: tuple[Trajectory, list[Product]],
+) -> None:
+    """`manage.py indicator_facts_rebuild` builds the facts and puts them in use."""
+    template, _products = world
+    out = StringIO()
+    call_command("indicator_facts_rebuild", stdout=out)
+    assert "rijen indicatorfeiten" in out.getvalue()
+    assert selectors.facts_ready(template.organisation_id)
+    assert IndicatorDay.objects.filter(organisation_id=template.organisation_id).exists()
+    assert IndicatorContribution.objects.filter(trajectory_id=template.pk).exists()

@@ -5,11 +5,14 @@ and the access-checked document download. Parse, call a service or selector, ren
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -665,16 +668,16 @@ def _running_matches(user: Actor, query: str) -> tuple[list[Trajectory], bool]:
     organisation, surname, first name), one per way of writing the word (as typed, lower,
     upper, capitalised, title case: the index compares names as stored), and the number by
     equality (`uniq_client_number_per_org`); the case-insensitive tests only check the rows
-    those found. The columns are the label's."""
+    those found. Each range is its own query, in name order with a limit: PostgreSQL then
+    walks the name index from the prefix and stops after MAX_OPTIONS + 1 hits, where one
+    query with the ranges OR-ed together joined every client of a common prefix first
+    ("jan": 22,000 clients, 250-440 ms at national scale; per range 50 ms). The columns are
+    the label's."""
     text = "".join(ch for ch in query[:100] if ch.isprintable()).strip()
     words = text.split()[:5]
     organisation_id = user.organisation_id
     if not words or organisation_id is None:
         return [], False
-    surname = Q()
-    for word in words:
-        for variant in sorted({word, word.lower(), word.upper(), word.capitalize(), word.title()}):
-            surname |= _starts_with_range("client__last_name", variant)
     every_word = Q()
     for word in words:
         every_word &= (
@@ -682,13 +685,18 @@ def _running_matches(user: Actor, query: str) -> tuple[list[Trajectory], bool]:
             | Q(client__first_name__istartswith=word)
             | Q(client__last_name_prefix__icontains=word)
         )
+    ranges = [
+        _starts_with_range("client__last_name", variant)
+        for variant in sorted(
+            {v for w in words for v in (w, w.lower(), w.upper(), w.capitalize(), w.title())}
+        )
+    ]
     number = Q(client__client_number__in=sorted({text, text.upper()}))
-    found = list(
+    base = (
         _running(user)
         # The client's organisation is the trajectory's; said again, it is the first column
         # of both client indexes, so that they serve the ranges and the number.
         .filter(client__organisation_id=organisation_id)
-        .filter(number | (surname & every_word))
         .select_related("client", "product")
         .only(
             "id",
@@ -698,9 +706,28 @@ def _running_matches(user: Actor, query: str) -> tuple[list[Trajectory], bool]:
             "client__client_number",
             "product__name",
         )
-        .order_by("client__last_name", "client__first_name", "id")[: MAX_OPTIONS + 1]
+        .order_by("client__last_name", "client__first_name", "id")
     )
-    return found[:MAX_OPTIONS], len(found) > MAX_OPTIONS
+    found: dict[int, Trajectory] = {}
+    with _serial_plans():
+        for condition in [number, *(r & every_word for r in ranges)]:
+            for trajectory in base.filter(condition)[: MAX_OPTIONS + 1]:
+                found[trajectory.pk] = trajectory
+    ordered = sorted(found.values(), key=lambda t: (t.client.last_name, t.client.first_name, t.pk))
+    return ordered[:MAX_OPTIONS], len(ordered) > MAX_OPTIONS
+
+
+@contextmanager
+def _serial_plans() -> Iterator[None]:
+    """Queries without parallel workers, for walks of an index in order that stop after a
+    few rows: in parallel each worker walks on past the limit (measured at national scale,
+    "jan" at the largest provider: 8,178 clients probed and 170 ms, serially 1,300 and 3 ms).
+    `SET LOCAL` ends with the transaction, so it is also safe behind PgBouncer."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        yield
 
 
 def _starts_with_range(field: str, prefix: str) -> Q:

@@ -214,7 +214,7 @@ class ProviderStaff(Staff):
         """A submission: a progress report on a running trajectory (R-TRJ-4), as the provider
         sends it from the trajectory's page. It meets the report's due date, notifies the case
         manager and makes the counts of the lists stale, as real work does."""
-        page = self.page("/trajecten/", "list: provider trajectories")  # running ones
+        page = self.page("/trajecten/?state=running", "list: provider trajectories")
         ids = _ids(page, "trajecten")
         if not ids:
             return

@@ -1,19 +1,23 @@
 from django.urls import path
 
-from . import views
+from . import attendance_views, views
 
 app_name = "trajectories"
 urlpatterns = [
     path("", views.trajectory_list, name="list"),
     path("termijnen/", views.my_deadlines, name="deadlines"),
-    path("aanwezigheid/", views.attendance, name="attendance"),
-    path("aanwezigheid/afspraak/", views.appointment_add, name="appointment_add"),
+    path("aanwezigheid/", attendance_views.attendance, name="attendance"),
+    path("aanwezigheid/afspraak/", attendance_views.appointment_add, name="appointment_add"),
     path(
         "aanwezigheid/trajecten/",
-        views.attendance_trajectory_options,
+        attendance_views.attendance_trajectory_options,
         name="attendance_trajectory_options",
     ),
-    path("afspraken/<int:pk>/aanwezigheid/", views.attendance_record, name="attendance_record"),
+    path(
+        "afspraken/<int:pk>/aanwezigheid/",
+        attendance_views.attendance_record,
+        name="attendance_record",
+    ),
     path("bestellen/", views.trajectory_order, name="order"),
     path("bestellen/klanten/", views.order_client_options, name="order_client_options"),
     path("bestellen/producten/", views.order_product_options, name="order_product_options"),

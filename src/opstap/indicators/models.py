@@ -77,6 +77,28 @@ def _count(label: Any, help_text: Any) -> models.IntegerField[int, int]:
     return models.IntegerField(label, default=0, help_text=help_text)
 
 
+#: The sums of an `IndicatorDay`, in the order of its index (`uniq_indicator_day` includes
+#: them, so the page reads the index alone).
+SUM_FIELDS = (
+    "plans_approved",
+    "plans_signed",
+    "progress_reports_due",
+    "progress_reports_on_time",
+    "lead_times_due",
+    "lead_times_on_time",
+    "ended",
+    "ended_with_term",
+    "ended_within_term",
+    "in_work",
+    "werkfit",
+    "successful",
+    "placements_decided",
+    "placements_durable",
+    "cost_paid",
+    "invoices_paid",
+)
+
+
 class IndicatorDay(OrganisationOwned):
     """The trajectory-based facts of R-PI-1 for one provider, product and day, so that the
     indicators of a period are a sum over its days (`selectors._base_facts`). Plans count on
@@ -141,24 +163,7 @@ class IndicatorDay(OrganisationOwned):
             # product: on PostgreSQL from this index alone (the counts are included).
             models.UniqueConstraint(
                 fields=["organisation", "provider", "day", "product"],
-                include=[
-                    "plans_approved",
-                    "plans_signed",
-                    "progress_reports_due",
-                    "progress_reports_on_time",
-                    "lead_times_due",
-                    "lead_times_on_time",
-                    "ended",
-                    "ended_with_term",
-                    "ended_within_term",
-                    "in_work",
-                    "werkfit",
-                    "successful",
-                    "placements_decided",
-                    "placements_durable",
-                    "cost_paid",
-                    "invoices_paid",
-                ],
+                include=list(SUM_FIELDS),
                 name="uniq_indicator_day",
             )
         ]

@@ -24,6 +24,7 @@ from opstap.trajectories import selectors as trajectory_selectors
 
 from .computation import quarter_end
 from .models import (
+    SUM_FIELDS,
     IndicatorContribution,
     IndicatorDay,
     IndicatorFactState,
@@ -101,23 +102,8 @@ REBUILD_DAYS = 92
 #: Days per region of the refresh (the `IN` list of one set of reads).
 REGION_DAYS = 400
 
-COUNT_FIELDS = (
-    "plans_approved",
-    "plans_signed",
-    "progress_reports_due",
-    "progress_reports_on_time",
-    "lead_times_due",
-    "lead_times_on_time",
-    "ended",
-    "ended_with_term",
-    "ended_within_term",
-    "in_work",
-    "werkfit",
-    "successful",
-    "placements_decided",
-    "placements_durable",
-    "invoices_paid",
-)
+#: The whole-number sums (the money sum, `cost_paid`, is a Decimal).
+COUNT_FIELDS = tuple(f for f in SUM_FIELDS if f != "cost_paid")
 
 Region = tuple[list[int] | None, dt.date, dt.date, list[dt.date] | None]
 

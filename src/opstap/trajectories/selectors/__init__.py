@@ -16,6 +16,8 @@ from .attendance import (
     attended_appointments,
     client_planned_appointments,
     documents_shared_with_client,
+    running_for,
+    running_matches,
 )
 from .calendar import DeadlineComputation, deadline_compute, equated_days
 from .indicator_facts import (
@@ -144,6 +146,8 @@ __all__ = [
     "overdue_q",
     "provider_active_quarters",
     "provider_window_q",
+    "running_for",
+    "running_matches",
     "trajectories_for",
     "trajectory_absences",
     "trajectory_deadlines",

@@ -7,6 +7,8 @@ birth and the other fields; unit and track come from the configurable ladder map
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -190,8 +192,23 @@ class Client(OrganisationOwned):
         verbose_name=_("portaalaccount"),
         help_text=_("Account van de inwoner voor het klantportaal."),
     )
+    #: How many trajectories this client has: a counter kept by the trajectories app (one
+    #: `F()` update per trajectory created or deleted, `services.client_trajectories_counted`),
+    #: so the exact total of a case manager's trajectory list is a sum over the clients they
+    #: see, read from the scope index, instead of a count of a million joined rows (issue 18).
+    #: Never written from a loaded instance: see `save`.
+    trajectory_count = models.PositiveIntegerField(
+        _("aantal trajecten"),
+        default=0,
+        editable=False,
+        help_text=_("Aantal trajecten van de klant (wordt bijgehouden)."),
+    )
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+
+    #: Columns kept by `UPDATE … SET n = n + 1` only. A save of a loaded client leaves them
+    #: alone: the value in memory may be older than a trajectory ordered meanwhile.
+    COUNTER_FIELDS = frozenset({"trajectory_count"})
 
     class Meta:
         verbose_name = _("klant")
@@ -207,8 +224,11 @@ class Client(OrganisationOwned):
             # Every column of the case manager's scope (own caseload OR the unit's ladder
             # positions) and of the step filter: the per-step counts of the caseload chart
             # and the list size are index-only scans (issue 4). Also serves "org + step".
+            # It carries the trajectory counter (PostgreSQL INCLUDE), so the total of a case
+            # manager's trajectory list is an index-only sum as well (issue 18).
             models.Index(
                 fields=["organisation", "ladder_step", "ladder_sub_status", "case_manager"],
+                include=["trajectory_count"],
                 name="client_org_scope",
             ),
             # Step filter + default sort: the first page comes straight from the index.
@@ -235,6 +255,17 @@ class Client(OrganisationOwned):
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.client_number})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """An update of a loaded client writes every column except the counters, unless the
+        caller names them in `update_fields` (a lost update would make totals wrong)."""
+        if not self._state.adding and kwargs.get("update_fields") is None and not args:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name not in self.COUNTER_FIELDS
+            ]
+        super().save(*args, **kwargs)
 
     @property
     def full_name(self) -> str:

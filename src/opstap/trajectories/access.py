@@ -40,7 +40,7 @@ from .models import (
     TrajectoryDocument,
     TrajectoryEvent,
 )
-from .selectors import client_ids_visible_to_provider, provider_window_q
+from .selectors import client_ids_visible_to_provider, provider_window_q, scope_through_clients
 
 
 @register_provider_staff_clients
@@ -60,7 +60,7 @@ def trajectory_scope_q(user: Actor) -> Q | None:
         if provider_id is None:
             return None
         return Q(provider_id=provider_id) & provider_window_q(timezone.localdate())
-    if user.has_role(RoleCode.CASE_MANAGER) and user.has_opstap_perm(Perm.CLIENT_VIEW):
+    if scope_through_clients(user):
         # The clients policy as a join condition on the trajectory's client (not `IN`).
         return client_scope_through(user, "client")
     if user.has_opstap_perm(Perm.TRAJECTORY_VIEW):

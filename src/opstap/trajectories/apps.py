@@ -12,5 +12,7 @@ class TrajectoriesConfig(app_config.RegisteringAppConfig):
         super().ready()
         from .models import Trajectory
         from .selectors import TRAJECTORY_COUNTS
+        from .services import connect_client_tallies
 
         TRAJECTORY_COUNTS.connect_writes(Trajectory)
+        connect_client_tallies()

@@ -682,4 +682,5 @@ def _build_bulk(ctx: Any, total: int) -> None:
         if made % 200_000 == 0:
             ctx.log(f"Trajecten: {made:,} aangemaakt.")
     TRAJECTORY_COUNTS.changed_now_and_on_commit(org.pk)
+    services.trajectory_counts_recount(organisation_id=org.pk)  # bulk_create sends no signals
     ctx.log(f"Trajecten: {made:,} trajecten met gebeurtenissen en termijnen aangemaakt (bulk).")

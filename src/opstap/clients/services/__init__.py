@@ -33,6 +33,7 @@ from .income_coaches import (
     may_assign_income_coach,
 )
 from .retention import ANONYMISED_NAME, clients_anonymise
+from .tallies import client_trajectories_counted, client_trajectory_counts_set
 from .validation import (
     ClientError,
     bsn_clean,
@@ -62,6 +63,8 @@ __all__ = [
     "client_import_start",
     "client_link_user",
     "client_register",
+    "client_trajectories_counted",
+    "client_trajectory_counts_set",
     "client_update",
     "clients_anonymise",
     "has_visible_letter",

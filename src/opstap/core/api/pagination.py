@@ -89,5 +89,7 @@ class CachedCountPagination(PageNumberPagination):
             CachedCountPaginator,
             counts=self.counts_cache,
             organisation_id=getattr(request.user, "organisation_id", None),
+            # A view may know its total another way (`list_total`: None = count the rows).
+            total=getattr(view, "list_total", None),
         )
         return super().paginate_queryset(queryset, request, view)

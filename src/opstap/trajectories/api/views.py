@@ -103,17 +103,24 @@ class TrajectoryViewSet(
     required_perms = {"default": (Perm.TRAJECTORY_VIEW,), "create": (Perm.TRAJECTORY_ORDER,)}
     queryset = Trajectory.objects.none()
 
-    def caller_queryset(self) -> QuerySet[Trajectory]:
+    def _filters(self) -> selectors.TrajectoryFilters:
         params = self.request.query_params
-        filters = selectors.TrajectoryFilters(
+        return selectors.TrajectoryFilters(
             provider=int_param(params.get("provider")),
             product=int_param(params.get("product")),
             client=int_param(params.get("client")),
             state=params.get("state") or "",
             overdue=(params.get("overdue") or "").lower() in {"1", "true", "ja"},
         )
+
+    def list_total(self) -> int | None:
+        """The list's total from the clients' trajectory counters where that is exact (the
+        case manager's unfiltered list), for `TrajectoryPagination`."""
+        return selectors.trajectory_total(user=actor_of(self.request), filters=self._filters())
+
+    def caller_queryset(self) -> QuerySet[Trajectory]:
         qs = selectors.trajectory_list(
-            user=actor_of(self.request), filters=filters, on=timezone.localdate()
+            user=actor_of(self.request), filters=self._filters(), on=timezone.localdate()
         )
         if self.action == "list":
             # A page of 100 rows: load only the related columns the list shape shows.

@@ -73,6 +73,7 @@ from .trajectories import (
     open_deadlines_q,
     overdue_q,
     provider_window_q,
+    scope_through_clients,
     trajectories_for,
     trajectory_absences,
     trajectory_deadlines,
@@ -82,6 +83,7 @@ from .trajectories import (
     trajectory_outcome,
     trajectory_quotes,
     trajectory_timeline,
+    trajectory_total,
     user_workflow_roles,
 )
 
@@ -148,6 +150,7 @@ __all__ = [
     "provider_window_q",
     "running_for",
     "running_matches",
+    "scope_through_clients",
     "trajectories_for",
     "trajectory_absences",
     "trajectory_deadlines",
@@ -158,5 +161,6 @@ __all__ = [
     "trajectory_quotes",
     "trajectory_spans_of_clients",
     "trajectory_timeline",
+    "trajectory_total",
     "user_workflow_roles",
 ]

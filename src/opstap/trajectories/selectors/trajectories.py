@@ -15,7 +15,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from opstap.clients.selectors import CLIENT_COUNTS
+from opstap.clients.selectors import CLIENT_COUNTS, clients_for
 from opstap.core.access import get_object_for_user, scoped
 from opstap.core.actor import Actor
 from opstap.core.counts import CountsCache
@@ -89,6 +89,30 @@ def client_ids_visible_to_provider(*, provider_id: int, on: dt.date) -> QuerySet
 
 def trajectories_for(user: Actor) -> QuerySet[Trajectory]:
     return scoped(user, Trajectory.objects.all())
+
+
+def scope_through_clients(user: Actor) -> bool:
+    """Whether the user's trajectories are exactly those of the clients they see (R-SEC-1:
+    case managers), rather than a provider's window or the organisation. The one test that
+    `access.trajectory_scope_q` and `trajectory_total` share."""
+    return (
+        not user.has_role(RoleCode.PROVIDER_STAFF)
+        and user.has_role(RoleCode.CASE_MANAGER)
+        and user.has_opstap_perm(Perm.CLIENT_VIEW)
+    )
+
+
+def trajectory_total(*, user: Actor, filters: TrajectoryFilters) -> int | None:
+    """The exact total of the unfiltered list of a user whose trajectories are those of the
+    clients they see: the sum of the trajectory counters of those clients (kept by
+    `services.tallies`), an index-only sum over the scope instead of a count of every joined
+    trajectory (issue 18: a million at national scale). None = count the rows instead (other
+    scopes, or any filter)."""
+    if filters != TrajectoryFilters() or not scope_through_clients(user):
+        return None
+    return TRAJECTORY_COUNTS.total(
+        clients_for(user), "trajectory_count", organisation_id=user.organisation_id
+    )
 
 
 def open_deadlines_q() -> Q:

@@ -32,6 +32,7 @@ from .handoff_notices import handoff_notify
 from .orders import trajectory_order
 from .outcomes import outcome_record, outcomes_check_durability
 from .quotes import price_terms_of, quote_revise, quote_revision_approve, quote_revision_reject
+from .tallies import connect_client_tallies, trajectory_counts_recount
 from .transitions import trajectory_transition
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "appointment_create",
     "attendance_record",
     "check_upload",
+    "connect_client_tallies",
     "deadlines_send_notifications",
     "equated_day_delete",
     "equated_day_save",
@@ -56,6 +58,7 @@ __all__ = [
     "quote_revise",
     "quote_revision_approve",
     "quote_revision_reject",
+    "trajectory_counts_recount",
     "trajectory_document_share",
     "trajectory_document_submit",
     "trajectory_order",

@@ -4,7 +4,9 @@ number; a lost race is a conflict (HTTP 409).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
@@ -66,85 +68,103 @@ def _holds(client: Client, expected: dict[str, Any]) -> bool:
     return all(getattr(client, f) == from_json(f, v) for f, v in expected.items())
 
 
-def _ladder_row(
-    *,
-    org_id: int,
-    client: Client,
-    values: dict[str, Any],
-    actor: Actor | None,
-    now: Any,
-    today: Any,
-    reason: str,
-    previous: bool = True,
-) -> LadderStepChange:
-    """The ladder history row for a client whose step or sub-status the import sets
-    (`values`, falling back to the client's own); `previous` records the step it leaves."""
-    return LadderStepChange(
-        organisation_id=org_id,
-        client=client,
-        step=values.get("ladder_step", client.ladder_step),
-        sub_status=values.get("ladder_sub_status", client.ladder_sub_status),
-        previous_step=client.ladder_step if previous else "",
-        previous_sub_status=client.ladder_sub_status if previous else "",
-        effective_date=today,
-        changed_at=now,
-        changed_by=actor,
-        reason=reason[:200],
-    )
+@dataclass
+class _ChunkWrites:
+    """What one chunk of a commit or undo writes, all by the same actor at the same moment:
+    the changed clients (and which of their fields), their ladder history rows and their
+    timeline events."""
 
+    org_id: int
+    actor: Actor | None
+    now: dt.datetime
+    today: dt.date
+    clients: list[Client] = field(default_factory=list)
+    fields: set[str] = field(default_factory=set)
+    ladder_rows: list[LadderStepChange] = field(default_factory=list)
+    events: list[ClientEvent] = field(default_factory=list)
 
-def _import_event(
-    *,
-    org_id: int,
-    client: Client,
-    actor: Actor | None,
-    now: Any,
-    summary: str,
-    data: dict[str, Any],
-) -> ClientEvent:
-    """The client's timeline event of an import, its commit or its undo."""
-    return ClientEvent(
-        organisation_id=org_id,
-        client=client,
-        kind=ClientEventKind.IMPORT,
-        occurred_at=now,
-        actor=actor,
-        summary=summary[:300],
-        data=data,
-        source="clients.import",
-    )
-
-
-def _set_values(
-    client: Client,
-    values: dict[str, Any],
-    *,
-    org_id: int,
-    actor: Actor | None,
-    now: Any,
-    today: Any,
-    reason: str,
-    ladder_rows: list[LadderStepChange],
-    fields: set[str],
-) -> None:
-    """Give a stored client the values of an import change (its `after` on commit, its
-    `before` on undo), with a ladder history row when the step or sub-status changes."""
-    if "ladder_step" in values or "ladder_sub_status" in values:
-        ladder_rows.append(
-            _ladder_row(
-                org_id=org_id,
+    def ladder_row(
+        self, client: Client, values: dict[str, Any], *, reason: str, previous: bool = True
+    ) -> None:
+        """The ladder history row for a client whose step or sub-status the import sets
+        (`values`, falling back to the client's own); `previous` records the step it leaves."""
+        self.ladder_rows.append(
+            LadderStepChange(
+                organisation_id=self.org_id,
                 client=client,
-                values=values,
-                actor=actor,
-                now=now,
-                today=today,
-                reason=reason,
+                step=values.get("ladder_step", client.ladder_step),
+                sub_status=values.get("ladder_sub_status", client.ladder_sub_status),
+                previous_step=client.ladder_step if previous else "",
+                previous_sub_status=client.ladder_sub_status if previous else "",
+                effective_date=self.today,
+                changed_at=self.now,
+                changed_by=self.actor,
+                reason=reason[:200],
             )
         )
-    for f, v in values.items():
-        setattr(client, f, v)
-    fields.update(values)
-    client.updated_at = now
+
+    def event(self, client: Client, *, summary: str, data: dict[str, Any]) -> None:
+        """The client's timeline event of an import, its commit or its undo."""
+        self.events.append(
+            ClientEvent(
+                organisation_id=self.org_id,
+                client=client,
+                kind=ClientEventKind.IMPORT,
+                occurred_at=self.now,
+                actor=self.actor,
+                summary=summary[:300],
+                data=data,
+                source="clients.import",
+            )
+        )
+
+    def set_values(
+        self,
+        client: Client,
+        values: dict[str, Any],
+        *,
+        reason: str,
+        summary: str,
+        data: dict[str, Any],
+    ) -> None:
+        """Give a stored client the values of an import change (its `after` on commit, its
+        `before` on undo), with a ladder history row when the step or sub-status changes,
+        and its timeline event."""
+        if "ladder_step" in values or "ladder_sub_status" in values:
+            self.ladder_row(client, values, reason=reason)
+        for f, v in values.items():
+            setattr(client, f, v)
+        self.fields.update(values)
+        client.updated_at = self.now
+        self.clients.append(client)
+        self.event(client, summary=summary, data=data)
+
+    def save_clients(self) -> None:
+        if self.clients:
+            Client.objects.bulk_update(
+                self.clients, sorted(self.fields | {"updated_at"}), batch_size=CHUNK
+            )
+
+    def save_history(self) -> None:
+        """The ladder rows and events, and the signal that these clients changed."""
+        LadderStepChange.objects.bulk_create(self.ladder_rows, batch_size=CHUNK)
+        ClientEvent.objects.bulk_create(self.events, batch_size=CHUNK)
+        clients_changed.send(
+            sender=Client,
+            organisation_id=self.org_id,
+            client_ids=[e.client_id for e in self.events],
+        )
+
+
+def _audit_job(*, actor: Actor | None, org_id: int, job: ImportJob, purpose: str) -> None:
+    audit_log(
+        action=AuditAction.UPDATE,
+        actor=actor,
+        organisation_id=org_id,
+        object_type="client_import",
+        object_id=job.pk,
+        purpose=purpose[:200],
+    )
 
 
 def import_commit(*, actor: Actor | None, job: ImportJob) -> ImportJob:
@@ -164,10 +184,7 @@ def import_commit(*, actor: Actor | None, job: ImportJob) -> ImportJob:
         for chunk in _changes(locked):
             updates = [c for c in chunk if c.kind == ImportChangeKind.UPDATE]
             clients = _locked_clients(org_id, [c.client_id for c in updates if c.client_id])
-            changed: list[Client] = []
-            fields: set[str] = set()
-            events: list[ClientEvent] = []
-            ladder_rows: list[LadderStepChange] = []
+            writes = _ChunkWrites(org_id=org_id, actor=actor, now=now, today=today)
             for change in updates:
                 client = clients.get(change.client_id or 0)
                 if client is None or not _holds(client, change.before):
@@ -177,36 +194,17 @@ def import_commit(*, actor: Actor | None, job: ImportJob) -> ImportJob:
                         conflict=True,
                     )
                 after = {f: from_json(f, v) for f, v in change.after.items()}
-                ladder_moves = "ladder_step" in after or "ladder_sub_status" in after
-                _set_values(
+                writes.set_values(
                     client,
                     after,
-                    org_id=org_id,
-                    actor=actor,
-                    now=now,
-                    today=today,
                     reason=f"Import {locked.file_name}",
-                    ladder_rows=ladder_rows,
-                    fields=fields,
+                    summary="Bijgewerkt via import: " + ", ".join(sorted(map(_label, after))),
+                    data={"import_job": locked.pk, "fields": sorted(after)},
                 )
-                if ladder_moves:
+                if "ladder_step" in after or "ladder_sub_status" in after:
                     client.ladder_step_since = today
-                    fields.add("ladder_step_since")
-                changed.append(client)
-                events.append(
-                    _import_event(
-                        org_id=org_id,
-                        client=client,
-                        actor=actor,
-                        now=now,
-                        summary="Bijgewerkt via import: " + ", ".join(sorted(map(_label, after))),
-                        data={"import_job": locked.pk, "fields": sorted(after)},
-                    )
-                )
-            if changed:
-                Client.objects.bulk_update(
-                    changed, sorted(fields | {"updated_at"}), batch_size=CHUNK
-                )
+                    writes.fields.add("ladder_step_since")
+            writes.save_clients()
             creates = [c for c in chunk if c.kind == ImportChangeKind.CREATE]
             if creates:
                 numbers = [c.client_number for c in creates]
@@ -241,46 +239,21 @@ def import_commit(*, actor: Actor | None, job: ImportJob) -> ImportJob:
                 ImportChange.objects.bulk_update(creates, ["client"], batch_size=CHUNK)
                 for c in new:
                     c.pk = ids[c.client_number]
-                    ladder_rows.append(
-                        _ladder_row(
-                            org_id=org_id,
-                            client=c,
-                            values={},
-                            actor=actor,
-                            now=now,
-                            today=today,
-                            reason=f"Import {locked.file_name}",
-                            previous=False,
-                        )
+                    writes.ladder_row(c, {}, reason=f"Import {locked.file_name}", previous=False)
+                    writes.event(
+                        c,
+                        summary=f"Ingeschreven via import {locked.file_name}",
+                        data={"import_job": locked.pk},
                     )
-                    events.append(
-                        _import_event(
-                            org_id=org_id,
-                            client=c,
-                            actor=actor,
-                            now=now,
-                            summary=f"Ingeschreven via import {locked.file_name}",
-                            data={"import_job": locked.pk},
-                        )
-                    )
-            LadderStepChange.objects.bulk_create(ladder_rows, batch_size=CHUNK)
-            ClientEvent.objects.bulk_create(events, batch_size=CHUNK)
-            clients_changed.send(
-                sender=Client, organisation_id=org_id, client_ids=[e.client_id for e in events]
-            )
+            writes.save_history()
         skipped = f" {locked.error_count} fout(en) overgeslagen." if locked.error_count else ""
         message = (
             f"{locked.created_count} nieuw, {locked.updated_count} gewijzigd, "
             f"{locked.unchanged_count} ongewijzigd.{skipped}"
         )
         _save_progress(locked, status=ImportStatus.DONE, finished_at=now, message=message)
-        audit_log(
-            action=AuditAction.UPDATE,
-            actor=actor,
-            organisation_id=org_id,
-            object_type="client_import",
-            object_id=locked.pk,
-            purpose=f"Klantimport bevestigd: {message}"[:200],
+        _audit_job(
+            actor=actor, org_id=org_id, job=locked, purpose=f"Klantimport bevestigd: {message}"
         )
         if locked.created_count or locked.updated_count:
             CLIENT_COUNTS.changed_now_and_on_commit(org_id)
@@ -302,10 +275,7 @@ def import_undo(*, actor: Actor | None, job: ImportJob) -> ImportJob:
             )
         for chunk in _changes(locked):
             clients = _locked_clients(org_id, [c.client_id for c in chunk if c.client_id])
-            restored: list[Client] = []
-            fields: set[str] = set()
-            events: list[ClientEvent] = []
-            ladder_rows: list[LadderStepChange] = []
+            writes = _ChunkWrites(org_id=org_id, actor=actor, now=now, today=today)
             removed: list[int] = []
             for change in chunk:
                 client = clients.get(change.client_id or 0)
@@ -319,37 +289,15 @@ def import_undo(*, actor: Actor | None, job: ImportJob) -> ImportJob:
                     removed.append(client.pk)
                     continue
                 before = {f: from_json(f, v) for f, v in change.before.items()}
-                _set_values(
+                writes.set_values(
                     client,
                     before,
-                    org_id=org_id,
-                    actor=actor,
-                    now=now,
-                    today=today,
                     reason=f"Import {locked.file_name} teruggedraaid",
-                    ladder_rows=ladder_rows,
-                    fields=fields,
+                    summary=f"Import {locked.file_name} teruggedraaid",
+                    data={"import_job": locked.pk, "undone": sorted(before)},
                 )
-                restored.append(client)
-                events.append(
-                    _import_event(
-                        org_id=org_id,
-                        client=client,
-                        actor=actor,
-                        now=now,
-                        summary=f"Import {locked.file_name} teruggedraaid",
-                        data={"import_job": locked.pk, "undone": sorted(before)},
-                    )
-                )
-            if restored:
-                Client.objects.bulk_update(
-                    restored, sorted(fields | {"updated_at"}), batch_size=CHUNK
-                )
-            LadderStepChange.objects.bulk_create(ladder_rows, batch_size=CHUNK)
-            ClientEvent.objects.bulk_create(events, batch_size=CHUNK)
-            clients_changed.send(
-                sender=Client, organisation_id=org_id, client_ids=[e.client_id for e in events]
-            )
+            writes.save_clients()
+            writes.save_history()
             if removed:
                 try:
                     with transaction.atomic():
@@ -370,13 +318,11 @@ def import_undo(*, actor: Actor | None, job: ImportJob) -> ImportJob:
                 f"{locked.updated_count} klant(en) hersteld."
             ),
         )
-        audit_log(
-            action=AuditAction.UPDATE,
+        _audit_job(
             actor=actor,
-            organisation_id=org_id,
-            object_type="client_import",
-            object_id=locked.pk,
-            purpose=f"Klantimport teruggedraaid ({locked.file_name})"[:200],
+            org_id=org_id,
+            job=locked,
+            purpose=f"Klantimport teruggedraaid ({locked.file_name})",
         )
         CLIENT_COUNTS.changed_now_and_on_commit(org_id)
     return locked

@@ -65,6 +65,20 @@ class Row:
         return next(r for r in self.results if r.code == code)
 
 
+def _row(
+    pk: int, name: str, facts: IndicatorFacts, *, provider_id: int, provider_name: str = ""
+) -> Row:
+    """A provider's or product's row: its facts and the indicators computed from them."""
+    return Row(
+        id=pk,
+        name=name,
+        facts=facts,
+        results=compute(facts),
+        provider_id=provider_id,
+        provider_name=provider_name,
+    )
+
+
 @dataclass(frozen=True)
 class Comparison:
     period: Period
@@ -294,11 +308,10 @@ def provider_comparison(
     for provider in providers:
         facts = replace(base.get(provider.pk, IndicatorFacts()), **wide[provider.pk])
         rows.append(
-            Row(
-                id=provider.pk,
-                name=provider.name,
-                facts=facts,
-                results=compute(facts),
+            _row(
+                provider.pk,
+                provider.name,
+                facts,
                 provider_id=provider.pk,
                 provider_name=provider.name,
             )
@@ -332,32 +345,41 @@ def provider_indicators(user: Actor, provider: Provider, *, period: Period, toda
     return comparison.rows[0]
 
 
-def product_rows(user: Actor, provider: Provider, *, period: Period, today: dt.date) -> list[Row]:
-    """Per product of one provider: trajectory-based indicators; the provider-wide items
-    4-7 are 'per aanbieder' (not applicable per product)."""
-    products = list(
-        scoped(user, Product.objects.filter(provider=provider)).order_by("name").only("id", "name")
-    )
-    if not products:
-        return []
+def _product_rows(
+    products: list[Product], providers: dict[int, Provider], *, period: Period, today: dt.date
+) -> list[Row]:
+    """The rows of products of the given providers (by id, one organisation's): the
+    trajectory-based facts grouped by product."""
     base = _base_facts(
-        organisation_id=provider.organisation_id,
-        provider_ids=[provider.pk],
+        organisation_id=next(iter(providers.values())).organisation_id,
+        provider_ids=list(providers),
         group="product_id",
         period=period,
         today=today,
     )
-    rows = [
-        Row(
-            id=product.pk,
-            name=product.name,
-            facts=base.get(product.pk, IndicatorFacts()),
-            results=compute(base.get(product.pk, IndicatorFacts())),
-            provider_id=provider.pk,
-            provider_name=provider.name,
+    return [
+        _row(
+            product.pk,
+            product.name,
+            base.get(product.pk, IndicatorFacts()),
+            provider_id=product.provider_id,
+            provider_name=providers[product.provider_id].name,
         )
         for product in products
     ]
+
+
+def product_rows(user: Actor, provider: Provider, *, period: Period, today: dt.date) -> list[Row]:
+    """Per product of one provider: trajectory-based indicators; the provider-wide items
+    4-7 are 'per aanbieder' (not applicable per product)."""
+    products = list(
+        scoped(user, Product.objects.filter(provider=provider))
+        .order_by("name")
+        .only("id", "name", "provider_id")
+    )
+    if not products:
+        return []
+    rows = _product_rows(products, {provider.pk: provider}, period=period, today=today)
     # The products add up to their provider's row, shown beside them: additive.
     return _withhold(rows, small_number_threshold(user, [provider.pk]), additive=True)
 
@@ -373,24 +395,7 @@ def product_comparison(user: Actor, *, period: Period, today: dt.date) -> list[R
         .order_by("provider__name", "name")
         .only("id", "name", "provider_id")
     )
-    base = _base_facts(
-        organisation_id=next(iter(providers.values())).organisation_id,
-        provider_ids=list(providers),
-        group="product_id",
-        period=period,
-        today=today,
-    )
-    rows = [
-        Row(
-            id=product.pk,
-            name=product.name,
-            facts=base.get(product.pk, IndicatorFacts()),
-            results=compute(base.get(product.pk, IndicatorFacts())),
-            provider_id=product.provider_id,
-            provider_name=providers[product.provider_id].name,
-        )
-        for product in products
-    ]
+    rows = _product_rows(products, providers, period=period, today=today)
     threshold = small_number_threshold(user, list(providers))
     # Per provider, its products add up to the provider's row (on the other sheet): additive.
     shown: dict[int, Row] = {}
@@ -413,12 +418,10 @@ def product_indicators(user: Actor, product: Product, *, period: Period, today: 
         period=period,
         today=today,
     )
-    facts = base.get(product.pk, IndicatorFacts())
-    row = Row(
-        id=product.pk,
-        name=product.name,
-        facts=facts,
-        results=compute(facts),
+    row = _row(
+        product.pk,
+        product.name,
+        base.get(product.pk, IndicatorFacts()),
         provider_id=product.provider_id,
     )
     (shown,) = _withhold([row], small_number_threshold(user, [product.provider_id]), additive=False)

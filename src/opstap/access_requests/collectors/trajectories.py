@@ -7,7 +7,12 @@ from django.apps import apps
 
 from opstap.providers import selectors as provider_selectors
 from opstap.trajectories import selectors as trajectory_selectors
-from opstap.trajectories.models import OUTCOME_FACT_FIELDS
+from opstap.trajectories.models import (
+    ABSENCE_FIELDS,
+    DOCUMENT_CONTENT_FIELDS,
+    OUTCOME_FACT_FIELDS,
+    TRAJECTORY_COURSE_FIELDS,
+)
 
 from .base import (
     Section,
@@ -31,16 +36,7 @@ SECTIONS: tuple[Section, ...] = (
             "rotonde_exit",
             "wished_start",
             "absence_risk",
-            "order_date",
-            "intake_date",
-            "intake_held_on",
-            "plan_approved_on",
-            "start_date",
-            "planned_end_date",
-            "actual_end_date",
-            "end_reason",
-            "final_report_on",
-            "handed_over_on",
+            *TRAJECTORY_COURSE_FIELDS,
         ),
         lambda s: _lazy(trajectory_selectors.client_trajectories_all(s.client_id)),
     ),
@@ -88,13 +84,7 @@ SECTIONS: tuple[Section, ...] = (
             "trajectories.TrajectoryDocument",
             ("trajectory_id", "Trajectnummer"),
             ("id", "Documentnummer"),
-            "kind",
-            "title",
-            "text",
-            "goals",
-            "result_agreements",
-            "signed_by_candidate",
-            "file_name",
+            *DOCUMENT_CONTENT_FIELDS,
             "submitted_at",
         ),
         lambda s: _lazy(trajectory_selectors.client_documents_all(s.client_id)),
@@ -122,12 +112,7 @@ SECTIONS: tuple[Section, ...] = (
         _columns(
             "trajectories.Absence",
             ("trajectory_id", "Trajectnummer"),
-            "occurred_at",
-            "reason",
-            "reported_at",
-            "risk_at_report",
-            "late",
-            "problematic",
+            *ABSENCE_FIELDS,
         ),
         lambda s: _lazy(trajectory_selectors.client_absences_all(s.client_id)),
     ),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from opstap.matching.services import PROFILE_FIELDS
+
 from .base import (
     Section,
     _columns,
@@ -17,15 +19,8 @@ SECTIONS: tuple[Section, ...] = (
         _columns(
             "matching.WorkProfile",
             ("occupations_text", "Gewenste en mogelijke beroepen"),
-            "skills",
-            "education",
-            "hours_available",
-            "max_distance_km",
-            "max_travel_minutes",
-            "driving_licence",
-            "own_transport",
-            "restrictions",
-            "shared_with_wsp",
+            # every other field the case manager keeps, as the profile service knows them
+            *(f for f in PROFILE_FIELDS if not f.endswith("_occupations")),
             "confirmed_at",
             "updated_at",
         ),

@@ -9,7 +9,10 @@ from rest_framework import serializers
 
 from opstap.core.api.serializers import CachedFieldsMixin
 from opstap.trajectories.models import (
+    ABSENCE_FIELDS,
+    DOCUMENT_CONTENT_FIELDS,
     ROTONDE_CHOICES,
+    TRAJECTORY_COURSE_FIELDS,
     Absence,
     AbsenceRisk,
     Appointment,
@@ -71,16 +74,7 @@ class TrajectorySerializer(CachedFieldsMixin, serializers.ModelSerializer[Trajec
             "absence_risk",
             "budget",
             "price",
-            "order_date",
-            "intake_date",
-            "intake_held_on",
-            "plan_approved_on",
-            "start_date",
-            "planned_end_date",
-            "actual_end_date",
-            "end_reason",
-            "final_report_on",
-            "handed_over_on",
+            *TRAJECTORY_COURSE_FIELDS,
         ]
         read_only_fields = fields
 
@@ -228,13 +222,7 @@ class DocumentSerializer(serializers.ModelSerializer[TrajectoryDocument]):
         model = TrajectoryDocument
         fields = [
             "id",
-            "kind",
-            "title",
-            "text",
-            "goals",
-            "result_agreements",
-            "signed_by_candidate",
-            "file_name",
+            *DOCUMENT_CONTENT_FIELDS,
             "content_type",
             "size",
             "submitted_at",
@@ -279,12 +267,7 @@ class AbsenceSerializer(serializers.ModelSerializer[Absence]):
         model = Absence
         fields = [
             "id",
-            "occurred_at",
-            "reason",
-            "reported_at",
-            "risk_at_report",
-            "late",
-            "problematic",
+            *ABSENCE_FIELDS,
         ]
         read_only_fields = ["id", "reported_at", "risk_at_report", "late"]
 

@@ -14,8 +14,8 @@ from ._common import (
     ROTONDE_CHOICES,
     STATE_CHOICES,
 )
-from .attendance import Absence, Appointment, AttendanceStatus
-from .documents import DocumentKind, TrajectoryDocument
+from .attendance import ABSENCE_FIELDS, Absence, Appointment, AttendanceStatus
+from .documents import DOCUMENT_CONTENT_FIELDS, DocumentKind, TrajectoryDocument
 
 # Named by migration 0001 (`upload_to=opstap.trajectories.models._document_path`).
 from .documents import _document_path as _document_path
@@ -28,16 +28,25 @@ from .due_dates import (
 )
 from .quotes import Quote, QuoteStatus
 from .results import OUTCOME_FACT_FIELDS, Outcome
-from .trajectories import PRICE_BASIS_CHOICES, AbsenceRisk, Trajectory, TrajectoryEvent
+from .trajectories import (
+    PRICE_BASIS_CHOICES,
+    TRAJECTORY_COURSE_FIELDS,
+    AbsenceRisk,
+    Trajectory,
+    TrajectoryEvent,
+)
 
 __all__ = [
+    "ABSENCE_FIELDS",
     "ACTION_CHOICES",
     "DEADLINE_KIND_CHOICES",
+    "DOCUMENT_CONTENT_FIELDS",
     "OUTCOME_FACT_FIELDS",
     "PRICE_BASIS_CHOICES",
     "PROGRESS_REPORT_KIND",
     "ROTONDE_CHOICES",
     "STATE_CHOICES",
+    "TRAJECTORY_COURSE_FIELDS",
     "Absence",
     "AbsenceRisk",
     "Appointment",

@@ -60,6 +60,18 @@ class Appointment(OrganisationOwned):
         ]
 
 
+#: A reported absence and how it was judged; the API and the client's access-request export
+#: both show these, in this order.
+ABSENCE_FIELDS = (
+    "occurred_at",
+    "reason",
+    "reported_at",
+    "risk_at_report",
+    "late",
+    "problematic",
+)
+
+
 class Absence(OrganisationOwned):
     """An absence, cancellation or rescheduled appointment, as reported (R-ABS-1)."""
 

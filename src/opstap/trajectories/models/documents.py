@@ -30,6 +30,19 @@ class DocumentKind(models.TextChoices):
     HANDOVER_NOTE = "handover_note", _("notitie warme overdracht")
 
 
+#: What a submitted document holds (its kind, text, goals and agreements, signature and file
+#: name); the API and the client's access-request export both show these, in this order.
+DOCUMENT_CONTENT_FIELDS = (
+    "kind",
+    "title",
+    "text",
+    "goals",
+    "result_agreements",
+    "signed_by_candidate",
+    "file_name",
+)
+
+
 class TrajectoryDocument(OrganisationOwned):
     """A quote, plan, report or note of a trajectory, with an optional private upload."""
 

@@ -34,6 +34,22 @@ class AbsenceRisk(models.TextChoices):
 PRICE_BASIS_CHOICES = [("fixed", _("vaste prijs")), ("hourly", _("uurtarief"))]
 
 
+#: The course of a trajectory from order to hand-over: the day each step was taken, and why
+#: it ended. The API and the client's access-request export both show these, in this order.
+TRAJECTORY_COURSE_FIELDS = (
+    "order_date",
+    "intake_date",
+    "intake_held_on",
+    "plan_approved_on",
+    "start_date",
+    "planned_end_date",
+    "actual_end_date",
+    "end_reason",
+    "final_report_on",
+    "handed_over_on",
+)
+
+
 class Trajectory(OrganisationOwned):
     """One product bought from one provider for one client (R-TRJ-1)."""
 

@@ -253,14 +253,7 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
     sees the handover note, open agreements and recent events first (R-CLI-3)."""
     client = _client_for(request, pk)
     user = actor_of(request)
-    audit_log(
-        action=AuditAction.READ,
-        request=request,
-        object_type="client",
-        object_id=client.pk,
-        client_id=client.pk,
-        purpose="Dossier bekijken",
-    )
+    services.client_read_audit(request=request, client=client, purpose="Dossier bekijken")
     today = timezone.localdate()
     derived = selectors.DerivedResolver(organisation_id=client.organisation_id, on=today)(client)
     events = list(selectors.client_timeline(client))

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log, audit_records_for_request
 from opstap.clients.models import Client
+from opstap.clients.services import client_read_audit
 from opstap.core.access import get_object_for_user, permission_required, scoped
 from opstap.core.actor import actor_of, organisation_id_of
 from opstap.core.errors import DomainError
@@ -291,14 +292,7 @@ def client_matches(request: HttpRequest, pk: int) -> HttpResponse:
     proposals. Audited as a read of the client."""
     client = _client(request, pk)
     user = actor_of(request)
-    audit_log(
-        action=AuditAction.READ,
-        request=request,
-        object_type="client",
-        object_id=client.pk,
-        client_id=client.pk,
-        purpose="Passend werk bekijken",
-    )
+    client_read_audit(request=request, client=client, purpose="Passend werk bekijken")
     profile = selectors.work_profile_of(client)
     matches = (
         selectors.vacancies_for_client(user=user, client=client)

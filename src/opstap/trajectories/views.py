@@ -18,6 +18,7 @@ from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log, audit_records_for_request
 from opstap.clients import selectors as client_selectors
 from opstap.clients.models import Client
+from opstap.clients.services import client_read_audit
 from opstap.core.access import get_object_for_user, permission_required, scoped
 from opstap.core.actor import Actor, actor_of
 from opstap.core.counts import CappedCountPaginator
@@ -441,14 +442,7 @@ def trajectory_order(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Het traject '{product.name}' is besteld.")
             return redirect("trajectories:detail", pk=trajectory.pk)
-    audit_log(
-        action=AuditAction.READ,
-        request=request,
-        object_type="client",
-        object_id=client.pk,
-        client_id=client.pk,
-        purpose="Traject bestellen",
-    )
+    client_read_audit(request=request, client=client, purpose="Traject bestellen")
     # The product search has its own parameter: the client step's "q" must not fill it.
     query = (request.GET.get("q_product") or "").strip()
     product_options = _product_matches(user, query) if product is None and query else []

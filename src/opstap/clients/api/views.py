@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from opstap.audit.models import AuditAction
-from opstap.audit.services import audit_log, audit_records_for_request
+from opstap.audit.services import audit_records_for_request
 from opstap.clients import brp, selectors, services
 from opstap.clients.models import Client
 from opstap.clients.selectors import CLIENT_COUNTS
@@ -129,14 +129,7 @@ class ClientViewSet(
     def _client_read(self, purpose: str) -> Client:
         """The client in the URL, its read recorded in the audit trail (R-SEC-2)."""
         client = self._client()
-        audit_log(
-            action=AuditAction.READ,
-            request=self.request,
-            object_type="client",
-            object_id=client.pk,
-            client_id=client.pk,
-            purpose=purpose,
-        )
+        services.client_read_audit(request=self.request, client=client, purpose=purpose)
         return client
 
     @extend_schema(parameters=FILTERS)

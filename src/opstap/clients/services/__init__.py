@@ -25,6 +25,7 @@ from .clients import (
     client_handover,
     client_import_start,
     client_link_user,
+    client_read_audit,
     client_update,
 )
 from .income_coaches import (
@@ -62,6 +63,7 @@ __all__ = [
     "client_handover",
     "client_import_start",
     "client_link_user",
+    "client_read_audit",
     "client_register",
     "client_trajectories_counted",
     "client_trajectory_counts_set",

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from opstap.audit.models import AuditAction
@@ -116,6 +117,19 @@ def client_create(
     )
     _audit_client(actor, client, AuditAction.CREATE, "Klant inschrijven")
     return client
+
+
+def client_read_audit(*, request: HttpRequest, client: Client, purpose: str) -> None:
+    """One audit record of a person reading the client's data on a page or through the API
+    (the dossier, a tab or an order form about the client; R-SEC-2)."""
+    audit_log(
+        action=AuditAction.READ,
+        request=request,
+        object_type="client",
+        object_id=client.pk,
+        client_id=client.pk,
+        purpose=purpose,
+    )
 
 
 def _audit_client(

@@ -19,8 +19,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from opstap.audit.models import AuditAction
-from opstap.audit.services import audit_log, audit_records_for_request
+from opstap.audit.services import audit_records_for_request
 from opstap.clients.models import Client
+from opstap.clients.services import client_read_audit
 from opstap.core.access import HasOpstapPermission, get_object_for_user, scoped
 from opstap.core.actor import actor_of
 from opstap.core.roles import Perm
@@ -164,13 +165,8 @@ class ClientMatchesView(GenericAPIView[Client]):
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         user = actor_of(request)
         client = get_object_for_user(user, scoped(user, Client.objects.all()), pk=kwargs["id"])
-        audit_log(
-            action=AuditAction.READ,
-            request=request._request,
-            object_type="client",
-            object_id=client.pk,
-            client_id=client.pk,
-            purpose="Passend werk bekijken (API)",
+        client_read_audit(
+            request=request._request, client=client, purpose="Passend werk bekijken (API)"
         )
         matches = selectors.vacancies_for_client(user=user, client=client, limit=_limit(request))
         data = [

@@ -7,9 +7,11 @@ parse, call a selector or service and render; the rules are in `rules.py`."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
+from django import forms
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,6 +27,7 @@ from opstap.core.downloads import attachment
 from opstap.core.errors import DomainError
 from opstap.core.forms import form_action, service_action
 from opstap.core.roles import Perm
+from opstap.providers.models import Provider
 from opstap.providers.selectors import is_provider_staff, provider_for_user, provider_id_of
 
 from . import reports, selectors, services
@@ -40,6 +43,8 @@ from .forms import (
     block_choices,
 )
 from .models import RealisedBlock, SocialReturnPlan
+
+_PlanOrBlock = TypeVar("_PlanOrBlock", SocialReturnPlan, RealisedBlock)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -230,14 +235,27 @@ def provider_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@require_POST
-@permission_required(Perm.SOCIAL_RETURN_REPORT)
-def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def _reporting_for(
+    request: HttpRequest, pk: int
+) -> tuple[Actor, Provider, dt.date, selectors.NormTable]:
+    """Who reports for which provider (one they may see, else 404), today, and the
+    building-block table valid today, for the forms a provider posts."""
     user = actor_of(request)
     provider = provider_for_user(user, pk)
     today = timezone.localdate()
+    return (
+        user,
+        provider,
+        today,
+        selectors.norms_on(organisation_id=provider.organisation_id, day=today),
+    )
+
+
+@require_POST
+@permission_required(Perm.SOCIAL_RETURN_REPORT)
+def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    user, provider, today, norms = _reporting_for(request, pk)
     form = PlanForm(request.POST, request.FILES)
-    norms = selectors.norms_on(organisation_id=provider.organisation_id, day=today)
     formset = PlannedBlockFormSet(
         request.POST, prefix="bb", form_kwargs={"choices": block_choices(norms.blocks)}
     )
@@ -269,30 +287,44 @@ def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("social_return:provider", pk)
 
 
+def _form_on(
+    request: HttpRequest,
+    model: type[_PlanOrBlock],
+    pk: int,
+    form: forms.BaseForm,
+    change: Callable[[Actor, _PlanOrBlock, dict[str, Any]], object],
+    *,
+    done: str,
+    invalid: str,
+) -> HttpResponse:
+    """A posted form about one plan or block the user may see (else 404): `change` calls
+    its service, and the user goes back to the provider's monitor."""
+    user = actor_of(request)
+    obj = get_object_for_user(user, model.objects.all(), pk=pk)
+    form_action(request, form, lambda data: change(user, obj, data), done=done, invalid=invalid)
+    return redirect("social_return:provider", obj.provider_id)
+
+
 @require_POST
 @permission_required(Perm.SOCIAL_RETURN_COORDINATE)
 def plan_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    user = actor_of(request)
-    plan = get_object_for_user(user, SocialReturnPlan.objects.all(), pk=pk)
-    form_action(
+    return _form_on(
         request,
+        SocialReturnPlan,
+        pk,
         DecideForm(request.POST),
-        lambda data: services.plan_decide(
+        lambda user, plan, data: services.plan_decide(
             actor=user, plan=plan, action=data["action"], remarks=data.get("remarks") or ""
         ),
         done="Besluit over het plan van aanpak vastgelegd.",
         invalid="Kies goedkeuren of terugsturen.",
     )
-    return redirect("social_return:provider", plan.provider_id)
 
 
 @require_POST
 @permission_required(Perm.SOCIAL_RETURN_REPORT)
 def block_add(request: HttpRequest, pk: int) -> HttpResponse:
-    user = actor_of(request)
-    provider = provider_for_user(user, pk)
-    today = timezone.localdate()
-    norms = selectors.norms_on(organisation_id=provider.organisation_id, day=today)
+    user, provider, today, norms = _reporting_for(request, pk)
     form_action(
         request,
         BlockForm(request.POST, request.FILES, choices=block_choices(norms.blocks)),
@@ -316,10 +348,7 @@ def block_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @permission_required(Perm.SOCIAL_RETURN_REPORT)
 def block_from_placement(request: HttpRequest, pk: int) -> HttpResponse:
-    user = actor_of(request)
-    provider = provider_for_user(user, pk)
-    today = timezone.localdate()
-    norms = selectors.norms_on(organisation_id=provider.organisation_id, day=today)
+    user, _provider, today, norms = _reporting_for(request, pk)
     form = PlacementBlockForm(request.POST, request.FILES, choices=block_choices(norms.blocks))
     if form.is_valid():
         outcome = (
@@ -348,35 +377,33 @@ def block_from_placement(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @permission_required(Perm.SOCIAL_RETURN_REPORT)
 def block_evidence(request: HttpRequest, pk: int) -> HttpResponse:
-    user = actor_of(request)
-    block = get_object_for_user(user, RealisedBlock.objects.all(), pk=pk)
-    form_action(
+    return _form_on(
         request,
+        RealisedBlock,
+        pk,
         EvidenceForm(request.POST, request.FILES),
-        lambda data: services.block_evidence_add(
+        lambda user, block, data: services.block_evidence_add(
             actor=user, block=block, evidence=data["evidence"]
         ),
         done="Bewijsstuk toegevoegd.",
         invalid="Kies een bestand.",
     )
-    return redirect("social_return:provider", block.provider_id)
 
 
 @require_POST
 @permission_required(Perm.SOCIAL_RETURN_COORDINATE)
 def block_verify(request: HttpRequest, pk: int) -> HttpResponse:
-    user = actor_of(request)
-    block = get_object_for_user(user, RealisedBlock.objects.all(), pk=pk)
-    form_action(
+    return _form_on(
         request,
+        RealisedBlock,
+        pk,
         VerifyForm(request.POST),
-        lambda data: services.block_verify(
+        lambda user, block, data: services.block_verify(
             actor=user, block=block, approve=data["approve"], remarks=data.get("remarks") or ""
         ),
         done="Verificatie vastgelegd.",
         invalid="Kies verifiëren of afkeuren.",
     )
-    return redirect("social_return:provider", block.provider_id)
 
 
 @permission_required(Perm.SOCIAL_RETURN_VIEW)

@@ -8,7 +8,7 @@ approve/reject; refusals by the payment rules are problem+json 400 with the Dutc
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse
@@ -323,9 +323,26 @@ TRAJECTORY_FILTER = [
     OpenApiParameter("trajectory", OpenApiTypes.INT, description="Id van het traject."),
 ]
 
+_Claim = TypeVar("_Claim", PlacementFeeClaim, TravelClaim)
+
+
+def _of_trajectory(request: Request, qs: QuerySet[_Claim]) -> QuerySet[_Claim]:
+    """The claims of the trajectory in `?trajectory=`, if given."""
+    if trajectory := int_param(request.query_params.get("trajectory")):
+        qs = qs.filter(trajectory_id=trajectory)
+    return qs
+
+
+class _ClaimsMixin(AuditedReadMixin):
+    """An audited list of claims that `?trajectory=` narrows to one trajectory."""
+
+    @extend_schema(parameters=TRAJECTORY_FILTER)
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
 
 class PlacementFeeClaimViewSet(
-    CallerQuerysetMixin, AuditedReadMixin, viewsets.GenericViewSet[PlacementFeeClaim]
+    CallerQuerysetMixin, _ClaimsMixin, viewsets.GenericViewSet[PlacementFeeClaim]
 ):
     """Bemiddelingsfees (R-BILL-6): lijst, ophalen en declareren door de aanbieder, met het
     arbeidscontract; de fee wordt als factuur ingediend en meteen gecontroleerd."""
@@ -339,14 +356,10 @@ class PlacementFeeClaimViewSet(
     audit_list = True
 
     def caller_queryset(self) -> QuerySet[PlacementFeeClaim]:
-        qs = selectors.placement_claims_for(actor_of(self.request)).order_by("-submitted_at", "-id")
-        if trajectory := int_param(self.request.query_params.get("trajectory")):
-            qs = qs.filter(trajectory_id=trajectory)
-        return qs
-
-    @extend_schema(parameters=TRAJECTORY_FILTER)
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().list(request, *args, **kwargs)
+        return _of_trajectory(
+            self.request,
+            selectors.placement_claims_for(actor_of(self.request)).order_by("-submitted_at", "-id"),
+        )
 
     @extend_schema(
         request={
@@ -381,9 +394,7 @@ class PlacementFeeClaimViewSet(
         return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
 
 
-class TravelClaimViewSet(
-    CallerQuerysetMixin, AuditedReadMixin, viewsets.GenericViewSet[TravelClaim]
-):
+class TravelClaimViewSet(CallerQuerysetMixin, _ClaimsMixin, viewsets.GenericViewSet[TravelClaim]):
     """Reiskostendeclaraties van kandidaten (R-BILL-9): ingevoerd door de klantmanager of de
     administratie, elke rit getoetst aan de presentielijst."""
 
@@ -396,18 +407,12 @@ class TravelClaimViewSet(
     audit_list = True
 
     def caller_queryset(self) -> QuerySet[TravelClaim]:
-        qs = (
+        return _of_trajectory(
+            self.request,
             selectors.travel_claims_for(actor_of(self.request))
             .prefetch_related("trips")
-            .order_by("-entered_at", "-id")
+            .order_by("-entered_at", "-id"),
         )
-        if trajectory := int_param(self.request.query_params.get("trajectory")):
-            qs = qs.filter(trajectory_id=trajectory)
-        return qs
-
-    @extend_schema(parameters=TRAJECTORY_FILTER)
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().list(request, *args, **kwargs)
 
     @extend_schema(request=TravelClaimCreateSerializer, responses={201: TravelClaimSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:

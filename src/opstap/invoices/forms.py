@@ -46,8 +46,20 @@ class InvoiceFilterForm(forms.Form):
         self.fields["provider"].choices = [("", "Alle"), *provider_choices]  # type: ignore[attr-defined]
 
 
-class InvoiceSubmitForm(forms.Form):
+class _TrajectoryForm(forms.Form):
+    """A form about one trajectory, its first field, chosen among `trajectory_choices` (the
+    trajectories the user may see)."""
+
     trajectory = forms.TypedChoiceField(label="Traject", coerce=int)
+
+    def __init__(
+        self, *args: Any, trajectory_choices: list[tuple[int, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["trajectory"].choices = trajectory_choices  # type: ignore[attr-defined]
+
+
+class InvoiceSubmitForm(_TrajectoryForm):
     invoice_number = forms.CharField(label="Factuurnummer", max_length=60)
     invoice_date = forms.DateField(label="Factuurdatum", widget=_DATE)
     milestone = forms.ChoiceField(label="Mijlpaal", choices=MILESTONE_CHOICES)
@@ -75,12 +87,6 @@ class InvoiceSubmitForm(forms.Form):
         help_text="Eén regel per dag: dd-mm-jjjj uren (bijv. 01-06-2026 2,5).",
     )
     pdf = forms.FileField(label="Factuur (PDF)", required=False)
-
-    def __init__(
-        self, *args: Any, trajectory_choices: list[tuple[int, str]], **kwargs: Any
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["trajectory"].choices = trajectory_choices  # type: ignore[attr-defined]
 
     def clean_logbook(self) -> list[dict[str, str]]:
         entries: list[dict[str, str]] = []
@@ -160,8 +166,7 @@ class MarkPaidForm(forms.Form):
     paid_on = forms.DateField(label="Betaald op", widget=_DATE)
 
 
-class PlacementFeeForm(forms.Form):
-    trajectory = forms.TypedChoiceField(label="Traject", coerce=int)
+class PlacementFeeForm(_TrajectoryForm):
     invoice_number = forms.CharField(label="Factuurnummer", max_length=60)
     invoice_date = forms.DateField(label="Factuurdatum", widget=_DATE)
     employer = forms.CharField(label="Werkgever", max_length=200)
@@ -182,15 +187,8 @@ class PlacementFeeForm(forms.Form):
     contract = forms.FileField(label="Arbeidscontract (PDF)")
     pdf = forms.FileField(label="Factuur (PDF)", required=False)
 
-    def __init__(
-        self, *args: Any, trajectory_choices: list[tuple[int, str]], **kwargs: Any
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["trajectory"].choices = trajectory_choices  # type: ignore[attr-defined]
 
-
-class TravelClaimForm(forms.Form):
-    trajectory = forms.TypedChoiceField(label="Traject", coerce=int)
+class TravelClaimForm(_TrajectoryForm):
     trips = forms.CharField(
         label="Ritten",
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -202,12 +200,6 @@ class TravelClaimForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Data als dd-mm-jjjj, gescheiden door spaties of regels.",
     )
-
-    def __init__(
-        self, *args: Any, trajectory_choices: list[tuple[int, str]], **kwargs: Any
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["trajectory"].choices = trajectory_choices  # type: ignore[attr-defined]
 
     def clean_trips(self) -> list[TripInput]:
         try:

@@ -41,7 +41,9 @@ def _attrs(attrs: Mapping[str, Any]) -> SafeString:
 
 def render_select(widget: Mapping[str, Any]) -> SafeString:
     """The markup of `select.html` with `select_option.html` for each option."""
-    parts = [format_html('<select name="{}"{}>', widget["name"], _attrs(widget["attrs"]))]
+    parts: list[str] = [
+        format_html('<select name="{}"{}>', widget["name"], _attrs(widget["attrs"]))
+    ]
     for group_name, options, _index in widget["optgroups"]:
         if group_name:
             parts.append(format_html('\n  <optgroup label="{}">', group_name))

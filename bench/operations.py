@@ -547,6 +547,32 @@ def _municipality_id(ctx: BenchContext) -> int:
     )
 
 
+def _case_manager_trajectories_after_a_write(ctx: BenchContext) -> object:
+    """The case manager's first page right after a client of the organisation was written
+    (any client write makes the cached total stale): the total is the sum of the trajectory
+    counters of the clients in scope (issue 18, ADR 0009)."""
+    from opstap.clients.selectors import CLIENT_COUNTS
+
+    CLIENT_COUNTS.changed(ctx.organisation_id)
+    return _page("api:klantmanager", "/api/v1/trajectories?pageSize=25")(ctx)
+
+
+def _case_manager_total_counted(ctx: BenchContext) -> object:
+    """The same total counted from the trajectories joined with the clients in scope, as it
+    was before the counter: the comparison, in the same run."""
+    from opstap.trajectories.selectors import trajectories_for
+
+    return trajectories_for(ctx.users["klantmanager"]).count()
+
+
+def _case_manager_total_summed(ctx: BenchContext) -> object:
+    from opstap.clients.selectors import CLIENT_COUNTS
+    from opstap.trajectories.selectors import TrajectoryFilters, trajectory_total
+
+    CLIENT_COUNTS.changed(ctx.organisation_id)
+    return trajectory_total(user=ctx.users["klantmanager"], filters=TrajectoryFilters())
+
+
 def _daily(name: str, username: str, path: str) -> Operation:
     return Operation(name, _page(username, path), _replayed_sql(username, path), "its SQL replayed")
 
@@ -579,6 +605,18 @@ OPERATIONS.extend(
             "GET /api/v1/trajectories (case manager, first page)",
             "api:klantmanager",
             "/api/v1/trajectories?pageSize=25",
+        ),
+        Operation(
+            "GET /api/v1/trajectories (case manager, after a write)",
+            _case_manager_trajectories_after_a_write,
+            _replayed_sql("api:klantmanager", "/api/v1/trajectories?pageSize=25"),
+            "its SQL replayed",
+        ),
+        Operation(
+            "… its total counted from the rows (before the counter)",
+            _case_manager_total_counted,
+            _case_manager_total_summed,
+            "the sum of the clients' counters",
         ),
         _daily("attendance register (provider staff)", "aanbieder-a", "/trajecten/aanwezigheid/"),
         # The register's choice of trajectory is a search (issue 18): a common surname

@@ -287,7 +287,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 
 LANGUAGE_CODE = "nl"
-LANGUAGES = [("nl", _("Nederlands")), ("en", _("Engels"))]
+# Dutch only: every page, message and API error is Dutch, whatever language a browser or an
+# API client asks for (with English here, Django's and DRF's own messages, such as a form's
+# "Select a valid choice", came out English next to Dutch pages for an English browser).
+LANGUAGES = [("nl", _("Nederlands"))]
 LOCALE_PATHS = [SRC_DIR / "opstap" / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True

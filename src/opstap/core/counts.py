@@ -131,32 +131,42 @@ class CountsCache:
         post_save.connect(on_write, sender=model, dispatch_uid=f"{uid}:save", weak=False)
         post_delete.connect(on_write, sender=model, dispatch_uid=f"{uid}:delete", weak=False)
 
-    def total(self, qs: QuerySet[Any], field: str, *, organisation_id: int | None) -> int:
-        """`SUM(field)` over `qs` through the cache (a counter column summed over the rows a
-        user sees), under the same versions as a count."""
-        key = self._key(qs.select_related(None).order_by().values_list(field), organisation_id)
-        key = f"{key}:sum" if key is not None else None
+    def _number(
+        self,
+        qs: QuerySet[Any],
+        column: str,
+        kind: str,
+        compute: Callable[[], int],
+        *,
+        organisation_id: int | None,
+    ) -> int:
+        """One number over `qs` (its kind: `count` or `sum`), cached under the key of `qs`'s
+        `column` and the versions, or computed when there is no key."""
+        key = self._key(qs.select_related(None).order_by().values_list(column), organisation_id)
+        key = f"{key}:{kind}" if key is not None else None
         hit = cache.get(key) if key is not None else None
         if hit is not None:
             return int(hit)
-        total = int(qs.order_by().aggregate(total=Sum(field))["total"] or 0)
+        number = compute()
         if key is not None:
-            cache.set(key, total, self.ttl_seconds)
-        return total
+            cache.set(key, number, self.ttl_seconds)
+        return number
+
+    def total(self, qs: QuerySet[Any], field: str, *, organisation_id: int | None) -> int:
+        """`SUM(field)` over `qs` through the cache (a counter column summed over the rows a
+        user sees), under the same versions as a count."""
+        return self._number(
+            qs,
+            field,
+            "sum",
+            lambda: int(qs.order_by().aggregate(total=Sum(field))["total"] or 0),
+            organisation_id=organisation_id,
+        )
 
     def count(self, qs: QuerySet[Any], *, organisation_id: int | None) -> int:
         """`qs.count()` through the cache: paging through a long list counts it once, not on
         every page."""
-        ids = qs.select_related(None).order_by().values_list("pk")
-        key = self._key(ids, organisation_id)
-        key = f"{key}:count" if key is not None else None
-        hit = cache.get(key) if key is not None else None
-        if hit is not None:
-            return int(hit)
-        count = qs.count()
-        if key is not None:
-            cache.set(key, count, self.ttl_seconds)
-        return count
+        return self._number(qs, "pk", "count", qs.count, organisation_id=organisation_id)
 
 
 class CachedCountPaginator(Paginator):  # type: ignore[type-arg]  # not generic at runtime

@@ -27,6 +27,7 @@ from .session_policy import (
     IMPERSONATE,
     LAST_ACTIVITY,
     MFA_BY_IDP,
+    activity_due,
     idle_seconds_for,
     needs_second_factor,
 )
@@ -94,8 +95,9 @@ class SessionPolicyMiddleware:
             response = redirect_to_login(request.get_full_path())
             response["Location"] += "&sessie=verlopen"
             return response
-        request.session[LAST_ACTIVITY] = now
-        request.session.set_expiry(idle)
+        if activity_due(last, now):  # at most one session write a minute (session_policy)
+            request.session[LAST_ACTIVITY] = now
+            request.session.set_expiry(idle)
         request.opstap_idle_seconds = idle  # type: ignore[attr-defined]
 
         # 2. Second factor for staff (OPSTAP_REQUIRE_2FA).

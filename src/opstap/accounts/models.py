@@ -83,17 +83,25 @@ class User(AbstractUser):
         verbose_name_plural = _("gebruikers")
 
     @cached_property
+    def _roles_held(self) -> tuple[tuple[str, list[str] | None], ...]:
+        """(code, permissions) of each role, read once per request in one query: the codes
+        and the permissions both come from here."""
+        if not self.pk:
+            return ()
+        return tuple(self.roles.values_list("code", "permissions"))
+
+    @cached_property
     def role_codes(self) -> frozenset[str]:
-        if not self.is_authenticated or not self.pk:
+        if not self.is_authenticated:
             return frozenset()
-        return frozenset(self.roles.values_list("code", flat=True))
+        return frozenset(code for code, _perms in self._roles_held)
 
     @cached_property
     def opstap_perms(self) -> frozenset[str]:
-        if not self.pk or not self.is_active:
+        if not self.is_active:
             return frozenset()
         perms: set[str] = set()
-        for role_perms in self.roles.values_list("permissions", flat=True):
+        for _code, role_perms in self._roles_held:
             perms.update(role_perms or [])
         return frozenset(perms)
 

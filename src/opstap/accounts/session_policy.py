@@ -13,6 +13,18 @@ IMPERSONATE = "opstap_impersonate"
 LOGIN_METHOD = "opstap_login_method"
 IDLE_SECONDS = "opstap_idle_seconds"
 
+# The last activity is written to the session at most once a minute, not on every request: a
+# session write is a database transaction (UPDATE and COMMIT) that every page paid for. The
+# idle timeout therefore ends a session between `idle - 60` and `idle` seconds after the last
+# request: never later than the policy, at most a minute earlier.
+ACTIVITY_REFRESH_SECONDS = 60
+
+
+def activity_due(last: object, now: int) -> bool:
+    """Whether a request at `now` must write the last activity (none yet, or over a minute
+    old)."""
+    return not isinstance(last, int) or now - last >= ACTIVITY_REFRESH_SECONDS
+
 
 def idle_seconds_for(user: Actor) -> int:
     """Idle timeout: residents 15 minutes, staff (and everyone else) 60 minutes."""

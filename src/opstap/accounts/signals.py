@@ -42,6 +42,7 @@ def on_login(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any
         )
         request.session[LAST_ACTIVITY] = int(time.time())
         request.session[IDLE_SECONDS] = idle_seconds_for(user)
+        request.session.set_expiry(request.session[IDLE_SECONDS])
     audit_log(
         action=AuditAction.LOGIN,
         actor=user,

@@ -233,7 +233,9 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Sessions: staff idle timeout 60 minutes, residents 15 (enforced per role by accounts).
 SESSION_COOKIE_AGE = 60 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Not on every request: the session policy writes the last activity once a minute at most
+# (accounts/session_policy.py), and any change to the session is saved as always.
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 OPSTAP_STAFF_IDLE_SECONDS = 60 * 60

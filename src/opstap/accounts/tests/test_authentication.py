@@ -178,6 +178,46 @@ def test_idle_logout_by_middleware_is_audited(case_manager: User, client: Client
     ).exists()
 
 
+def _session_writes(client: Client, path: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return sum('UPDATE "django_session"' in q["sql"] for q in captured.captured_queries)
+
+
+def test_last_activity_is_written_at_most_once_a_minute(case_manager: User, client: Client) -> None:
+    """R-SEC-3 without a database write per page: within a minute of the last written activity
+    a request leaves the session alone; after a minute it writes the activity and the expiry."""
+    with time_machine.travel(START, tick=False) as traveller:
+        client.force_login(case_manager)
+        assert _session_writes(client, "/") == 0
+        traveller.shift(dt.timedelta(seconds=59))
+        assert _session_writes(client, "/") == 0
+        traveller.shift(dt.timedelta(seconds=1))
+        assert _session_writes(client, "/") == 1
+        assert client.session["opstap_last_activity"] == int(START.timestamp()) + 60
+        assert client.session.get_expiry_age() == 3600
+
+
+def test_idle_timeout_is_never_longer_than_the_policy(
+    make_user: Callable[..., User], client: Client
+) -> None:
+    """R-SEC-3: requests that did not write the activity do not extend the session: the
+    resident is logged out 15 minutes after the last *written* activity, at most a minute
+    before 15 minutes after the last request, never after."""
+    resident = make_user(RoleCode.RESIDENT, username="inwoner")
+    with time_machine.travel(START, tick=False) as traveller:
+        client.force_login(resident)
+        assert client.session.get_expiry_age() == 900  # set at login, not only on a refresh
+        traveller.shift(dt.timedelta(seconds=50))
+        client.get("/toegankelijkheid/")  # within the minute: not written
+        traveller.shift(dt.timedelta(seconds=15 * 60 - 50 + 1))
+        client.get("/toegankelijkheid/")
+        assert "_auth_user_id" not in client.session
+
+
 @override_settings(OPSTAP_MOCK_OIDC=True)
 def test_mock_staff_sso_logs_in_existing_staff(case_manager: User, client: Client) -> None:
     """R-SEC-3: staff single sign-on (mock identity provider) maps the username claim."""

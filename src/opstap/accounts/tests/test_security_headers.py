@@ -8,6 +8,7 @@ import pytest
 from django.test import Client, override_settings
 
 from opstap.accounts.models import User
+from opstap.conftest import TEST_PASSWORD
 
 
 def _assert_common(response) -> None:
@@ -42,10 +43,17 @@ def test_hsts_and_secure_cookies_in_production_settings(case_manager: User) -> N
     response = client.get("/account/inloggen/", secure=True)
     assert response["Strict-Transport-Security"].startswith("max-age=31536000")
     assert response.cookies["csrftoken"]["secure"]
-    client.force_login(case_manager)
+    # The session cookie is set when the session is written: at login (and at most once a
+    # minute after, when the last activity is refreshed).
+    response = client.post(
+        "/account/inloggen/",
+        {"username": case_manager.username, "password": TEST_PASSWORD},
+        secure=True,
+    )
+    assert response.status_code == 302
+    assert response.cookies["sessionid"]["secure"]
     response = client.get("/api/v1/municipalities", secure=True)
     assert "Strict-Transport-Security" in response
-    assert response.cookies["sessionid"]["secure"]
 
 
 def test_login_form_requires_csrf(case_manager: User) -> None:

@@ -17,7 +17,12 @@ from django.utils.translation import gettext_lazy as _
 from opstap.core.dutch import format_date
 from opstap.core.model_fields import optional_date, optional_datetime, user_reference
 from opstap.core.money import format_euro
-from opstap.organisations.models import Municipality, Organisation, OrganisationOwned
+from opstap.organisations.models import (
+    HistoryEvent,
+    Municipality,
+    Organisation,
+    OrganisationOwned,
+)
 
 # The ladder and target-group vocabulary (keys and their Dutch labels) is part of the clients'
 # public face: other apps import it from here, never from the pure modules themselves.
@@ -435,9 +440,9 @@ class ClientEventKind(models.TextChoices):
     OTHER = "other", _("Overig")
 
 
-class ClientEvent(OrganisationOwned):
+class ClientEvent(HistoryEvent):
     """The client's timeline: one row per thing that happened (any app may append one via
-    `services.client_event_record`)."""
+    `services.client_event_record`), newest first."""
 
     client = models.ForeignKey(
         Client,
@@ -448,15 +453,6 @@ class ClientEvent(OrganisationOwned):
     )
     kind = models.CharField(
         _("soort"), max_length=20, help_text=_("Soort gebeurtenis (zie ClientEventKind).")
-    )
-    occurred_at = models.DateTimeField(_("tijdstip"), help_text=_("Wanneer het gebeurde."))
-    actor = user_reference(
-        _("door"),
-        _("Wie het deed (leeg = systeem)."),
-        related_name="+",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
     )
     summary = models.CharField(
         _("samenvatting"), max_length=300, help_text=_("Korte omschrijving voor de tijdlijn.")
@@ -474,7 +470,7 @@ class ClientEvent(OrganisationOwned):
         help_text=_("Een openstaande afspraak die de (nieuwe) klantmanager moet zien."),
     )
 
-    class Meta:
+    class Meta(HistoryEvent.Meta):
         verbose_name = _("gebeurtenis")
         verbose_name_plural = _("gebeurtenissen")
         ordering = ["-occurred_at", "-id"]

@@ -20,7 +20,7 @@ from opstap.core.model_fields import (
     status_field,
     user_reference,
 )
-from opstap.organisations.models import OrganisationOwned
+from opstap.organisations.models import HistoryEvent, OrganisationOwned
 
 from .money import VAT_CODE_LABELS_NL
 from .payment_rules import MILESTONE_LABELS_NL, Status
@@ -426,7 +426,7 @@ class InvoiceLine(models.Model):
         return f"{self.position}. {self.description}"
 
 
-class InvoiceEvent(OrganisationOwned):
+class InvoiceEvent(HistoryEvent):
     """Append-only history of an invoice: who did what, when and why."""
 
     invoice = models.ForeignKey(
@@ -436,25 +436,17 @@ class InvoiceEvent(OrganisationOwned):
         verbose_name=_("factuur"),
         help_text=_("De factuur."),
     )
+    # Its own help text: the API document shows it.
     occurred_at = models.DateTimeField(_("tijdstip"), help_text=_("Wanneer."))
-    actor = user_reference(
-        _("door"),
-        _("Wie het deed (leeg: het systeem)."),
-        related_name="+",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-    )
     action = models.CharField(_("handeling"), max_length=30, help_text=_("Wat er gebeurde."))
     from_status = models.CharField(_("van status"), max_length=20, blank=True, help_text=_("Van."))
     to_status = models.CharField(_("naar status"), max_length=20, blank=True, help_text=_("Naar."))
     reason = models.TextField(_("reden"), blank=True, help_text=_("Reden of toelichting."))
     payload = models.JSONField(_("gegevens"), default=dict, blank=True, help_text=_("Details."))
 
-    class Meta:
+    class Meta(HistoryEvent.Meta):
         verbose_name = _("factuurgebeurtenis")
         verbose_name_plural = _("factuurgebeurtenissen")
-        ordering = ["occurred_at", "id"]
         indexes = [models.Index(fields=["invoice", "occurred_at"], name="inv_event_ts")]
 
     #: Events that are not workflow transitions (issue 14: shown in Dutch, never as a code).

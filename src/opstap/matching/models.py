@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from opstap.clients.models import Client
 from opstap.core.model_fields import optional_date, optional_datetime, user_reference
-from opstap.organisations.models import OrganisationOwned
+from opstap.organisations.models import OrganisationOwned, StateEvent
 from opstap.providers.models import Provider
 from opstap.trajectories.models import Trajectory
 
@@ -320,7 +320,7 @@ class Vacancy(OrganisationOwned):
         return VACANCY_STATE_NL[VacancyState(self.state)]
 
 
-class VacancyEvent(OrganisationOwned):
+class VacancyEvent(StateEvent):
     vacancy = models.ForeignKey(
         Vacancy,
         on_delete=models.CASCADE,
@@ -328,14 +328,7 @@ class VacancyEvent(OrganisationOwned):
         verbose_name=_("vacature"),
         help_text=_("De vacature."),
     )
-    action = models.CharField(_("handeling"), max_length=20, help_text=_("Wat er gebeurde."))
-    from_state = models.CharField(_("van"), max_length=10, blank=True, help_text=_("Status."))
-    to_state = models.CharField(_("naar"), max_length=10, help_text=_("Status."))
     reason = models.CharField(_("reden"), max_length=300, blank=True, help_text=_("Waarom."))
-    actor = user_reference(
-        _("door"), _("Wie."), related_name="+", on_delete=models.SET_NULL, null=True
-    )
-    occurred_at = models.DateTimeField(_("tijdstip"), help_text=_("Wanneer."))
 
     LABELS_NL = {
         "create": "Vacature aangemaakt",
@@ -349,10 +342,9 @@ class VacancyEvent(OrganisationOwned):
     def label(self) -> str:
         return self.LABELS_NL.get(self.action, "Gewijzigd")
 
-    class Meta:
+    class Meta(StateEvent.Meta):
         verbose_name = _("vacaturegebeurtenis")
         verbose_name_plural = _("vacaturegebeurtenissen")
-        ordering = ["occurred_at", "id"]
 
 
 # --- The client's work profile ---------------------------------------------------------------
@@ -536,7 +528,7 @@ class Proposal(OrganisationOwned):
         return PROPOSAL_STATE_NL[ProposalState(self.state)]
 
 
-class ProposalEvent(OrganisationOwned):
+class ProposalEvent(StateEvent):
     proposal = models.ForeignKey(
         Proposal,
         on_delete=models.CASCADE,
@@ -544,19 +536,11 @@ class ProposalEvent(OrganisationOwned):
         verbose_name=_("voordracht"),
         help_text=_("De voordracht."),
     )
-    action = models.CharField(_("handeling"), max_length=25, help_text=_("Wat."))
-    from_state = models.CharField(_("van"), max_length=25, blank=True, help_text=_("Status."))
-    to_state = models.CharField(_("naar"), max_length=25, help_text=_("Status."))
     note = models.CharField(_("toelichting"), max_length=500, blank=True, help_text=_("Kort."))
-    actor = user_reference(
-        _("door"), _("Wie."), related_name="+", on_delete=models.SET_NULL, null=True
-    )
-    occurred_at = models.DateTimeField(_("tijdstip"), help_text=_("Wanneer."))
 
-    class Meta:
+    class Meta(StateEvent.Meta):
         verbose_name = _("gebeurtenis voordracht")
         verbose_name_plural = _("gebeurtenissen voordracht")
-        ordering = ["occurred_at", "id"]
 
 
 class Placement(OrganisationOwned):

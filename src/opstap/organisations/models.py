@@ -12,6 +12,8 @@ from typing import Any, Self
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from opstap.core.model_fields import user_reference
+
 
 class Organisation(models.Model):
     name = models.CharField(
@@ -58,6 +60,43 @@ class OrganisationOwned(models.Model):
     objects = OrganisationScopedQuerySet.as_manager()
 
     class Meta:
+        abstract = True
+
+
+class HistoryEvent(OrganisationOwned):
+    """Abstract base of the append-only history tables ("Events" in docs/architecture.md): one
+    row per thing that happened, with when it happened and who did it (empty: the system),
+    oldest first. A subclass adds the row it belongs to, what happened, and its own Meta
+    (`class Meta(HistoryEvent.Meta)`, to keep the ordering) with its names and indexes."""
+
+    occurred_at = models.DateTimeField(_("tijdstip"), help_text=_("Wanneer het gebeurde."))
+    actor = user_reference(
+        _("door"),
+        _("Wie het deed (leeg: het systeem)."),
+        related_name="+",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["occurred_at", "id"]
+
+
+class StateEvent(HistoryEvent):
+    """A history row that records a step of a workflow: the action, and the state before
+    (empty when the row was created) and after it."""
+
+    action = models.CharField(_("handeling"), max_length=40, help_text=_("Wat er gebeurde."))
+    from_state = models.CharField(
+        _("van status"), max_length=40, blank=True, help_text=_("Status vóór de handeling.")
+    )
+    to_state = models.CharField(
+        _("naar status"), max_length=40, help_text=_("Status na de handeling.")
+    )
+
+    class Meta(HistoryEvent.Meta):
         abstract = True
 
 

@@ -22,7 +22,7 @@ from opstap.core.model_fields import (
     status_field,
     user_reference,
 )
-from opstap.organisations.models import OrganisationOwned
+from opstap.organisations.models import HistoryEvent, OrganisationOwned
 from opstap.providers.models import Contract, Provider
 from opstap.trajectories.models import Outcome
 
@@ -517,7 +517,7 @@ class RealisedBlock(OrganisationOwned):
         )
 
 
-class SocialReturnEvent(OrganisationOwned):
+class SocialReturnEvent(HistoryEvent):
     """The history of plans and blocks: who did what, when, with which remarks."""
 
     provider = models.ForeignKey(
@@ -548,13 +548,10 @@ class SocialReturnEvent(OrganisationOwned):
         _("omschrijving"), max_length=300, help_text=_("In het Nederlands.")
     )
     remarks = models.TextField(_("opmerkingen"), blank=True)
-    actor = user_reference(_("door"), related_name="+", on_delete=models.SET_NULL, null=True)
-    occurred_at = models.DateTimeField(_("tijdstip"))
 
-    class Meta:
+    class Meta(HistoryEvent.Meta):
         verbose_name = _("gebeurtenis social return")
         verbose_name_plural = _("gebeurtenissen social return")
-        ordering = ["occurred_at", "id"]
         indexes = [models.Index(fields=["provider", "occurred_at"], name="sr_event_provider")]
 
     def __str__(self) -> str:

@@ -8,7 +8,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opstap.organisations.models import OrganisationOwned
+from opstap.organisations.models import OrganisationOwned, StateEvent
 from opstap.trajectories.workflow import STATE_LABELS_NL, State
 
 if TYPE_CHECKING:
@@ -241,7 +241,7 @@ class Trajectory(OrganisationOwned):
         return STATE_LABELS_NL[State(self.state)]
 
 
-class TrajectoryEvent(OrganisationOwned):
+class TrajectoryEvent(StateEvent):
     """Append-only history of a trajectory: one row per transition (R-TRJ-2)."""
 
     trajectory = models.ForeignKey(
@@ -251,33 +251,18 @@ class TrajectoryEvent(OrganisationOwned):
         verbose_name=_("traject"),
         help_text=_("Het traject."),
     )
-    occurred_at = models.DateTimeField(_("tijdstip"), help_text=_("Wanneer het gebeurde."))
-    actor = user_reference(
-        _("door"),
-        _("Wie de handeling deed (leeg = systeem)."),
-        related_name="+",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-    )
+    # The trajectory's actions are a closed list (the API document shows them).
     action = models.CharField(
         _("handeling"), max_length=40, choices=ACTION_CHOICES, help_text=_("De handeling.")
-    )
-    from_state = models.CharField(
-        _("van status"), max_length=40, blank=True, help_text=_("Status vóór de handeling.")
-    )
-    to_state = models.CharField(
-        _("naar status"), max_length=40, help_text=_("Status na de handeling.")
     )
     reason = models.TextField(_("reden"), blank=True, help_text=_("Reden of toelichting."))
     payload = models.JSONField(
         _("gegevens"), default=dict, blank=True, help_text=_("Data bij de handeling (datums...).")
     )
 
-    class Meta:
+    class Meta(StateEvent.Meta):
         verbose_name = _("trajectgebeurtenis")
         verbose_name_plural = _("trajectgebeurtenissen")
-        ordering = ["occurred_at", "id"]
         indexes = [models.Index(fields=["trajectory", "occurred_at"], name="trj_event_ts")]
 
     def __str__(self) -> str:

@@ -15,7 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from opstap.core.dutch import format_date
-from opstap.core.model_fields import optional_date, optional_datetime, user_reference
+from opstap.core.model_fields import Validity, optional_date, optional_datetime, user_reference
 from opstap.core.money import format_euro
 from opstap.organisations.models import (
     HistoryEvent,
@@ -335,7 +335,7 @@ class MappingKind(models.TextChoices):
     TRACK = "track", _("Spoor")
 
 
-class LadderMapping(models.Model):
+class LadderMapping(Validity):
     """Configurable mapping of ladder positions to unit (R-LAD-2) or track (R-LAD-3), with
     validity. Rows without organisation are the defaults; an organisation's own rows for a
     kind replace the defaults for that organisation."""
@@ -365,8 +365,6 @@ class LadderMapping(models.Model):
     value = models.CharField(
         _("waarde"), max_length=20, help_text=_("Unitcode (care/work) of spoornummer (1-3).")
     )
-    valid_from = models.DateField(_("geldig vanaf"), help_text=_("Eerste dag van geldigheid."))
-    valid_until = optional_date(_("geldig tot en met"), _("Leeg = onbepaald."))
 
     class Meta:
         verbose_name = _("tredekoppeling")
@@ -378,7 +376,7 @@ class LadderMapping(models.Model):
         return f"{self.kind}: {self.step}{self.sub_status and '/' + self.sub_status} → {self.value}"
 
 
-class RotondeExitReference(models.Model):
+class RotondeExitReference(Validity):
     """Participatierotonde exits as reference data (R-LAD-4)."""
 
     code = models.CharField(
@@ -393,8 +391,6 @@ class RotondeExitReference(models.Model):
     )
     name = models.CharField(_("naam"), max_length=100, help_text=_("Naam van de afslag."))
     description = models.TextField(_("omschrijving"), blank=True, help_text=_("Toelichting."))
-    valid_from = models.DateField(_("geldig vanaf"), help_text=_("Eerste dag van geldigheid."))
-    valid_until = optional_date(_("geldig tot en met"), _("Leeg = onbepaald."))
 
     class Meta:
         verbose_name = _("afslag participatierotonde")
@@ -490,7 +486,7 @@ class ClientEvent(HistoryEvent):
         return self.kind
 
 
-class CustomBudgetConfig(OrganisationOwned):
+class CustomBudgetConfig(OrganisationOwned, Validity):
     """Yearly custom budget per client (R-CLI-4, configurable per organisation and period)."""
 
     yearly_amount = models.DecimalField(
@@ -500,8 +496,6 @@ class CustomBudgetConfig(OrganisationOwned):
         validators=[MinValueValidator(0)],
         help_text=_("Maatwerkbudget per klant per kalenderjaar in euro."),
     )
-    valid_from = models.DateField(_("geldig vanaf"), help_text=_("Eerste dag van geldigheid."))
-    valid_until = optional_date(_("geldig tot en met"), _("Leeg = onbepaald."))
 
     class Meta:
         verbose_name = _("maatwerkbudget-instelling")

@@ -3,7 +3,8 @@
 Each helper returns exactly the field the apps declared by hand, so the columns, and with them
 the migrations, stay the same: an optional date or moment, an optional amount or number of
 hours, an amount in euros (12 digits, 2 decimals), a reference to the user who did something
-and the state of a row.
+and the state of a row; and `Validity`, the abstract base of reference data that holds from one
+day until another (or until further notice).
 
 References to other rows stay declared in place (`models.ForeignKey("app.Model", ...)`): only
 there can django-stubs resolve the model named, so the attribute keeps its precise type."""
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 __all__ = [
+    "Validity",
     "amount_field",
     "optional_date",
     "optional_datetime",
@@ -112,3 +114,19 @@ def status_field(
         default=default,
         help_text=help_text,
     )
+
+
+class Validity(models.Model):
+    """Abstract base of rows that hold for a period: from the first day, through the last day
+    or, left empty, until further notice (reference data, configuration per period). Which row
+    holds on a day is the reading code's business."""
+
+    valid_from = models.DateField(
+        _("geldig vanaf"), help_text=_("Eerste dag waarop dit gegeven geldt.")
+    )
+    valid_until = optional_date(
+        _("geldig tot en met"), _("Laatste dag waarop dit gegeven geldt; leeg = onbeperkt.")
+    )
+
+    class Meta:
+        abstract = True

@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from opstap.clients.models import Client
 from opstap.core.model_fields import (
+    Validity,
     amount_field,
-    optional_date,
     optional_datetime,
     status_field,
     user_reference,
@@ -44,12 +44,10 @@ __all__ = [
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
-class BlockPeriod(OrganisationOwned):
+class BlockPeriod(OrganisationOwned, Validity):
     """A period in which one building-block table applies (reference data, R-NET-10)."""
 
     name = models.CharField(_("naam"), max_length=100, help_text=_("Bijv. 'Bouwblokken 2026'."))
-    valid_from = models.DateField(_("geldig vanaf"), help_text=_("Eerste dag van de periode."))
-    valid_until = optional_date(_("geldig tot en met"), _("Leeg = tot nader order."))
     full_time_hours = models.DecimalField(
         _("voltijdnorm (uren per week)"),
         max_digits=5,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opstap.core.model_fields import optional_date
+from opstap.core.model_fields import Validity
 from opstap.organisations.models import Organisation
 
 __all__ = [
@@ -22,18 +22,6 @@ __all__ = [
 
 
 # --- Reference data (R-NET-1, R-BILL-1): rows with validity, editable in the admin ----------
-
-
-class Validity(models.Model):
-    valid_from = models.DateField(
-        _("geldig vanaf"), help_text=_("Eerste dag waarop dit gegeven geldt.")
-    )
-    valid_until = optional_date(
-        _("geldig tot en met"), _("Laatste dag waarop dit gegeven geldt; leeg = onbeperkt.")
-    )
-
-    class Meta:
-        abstract = True
 
 
 class TileKind(models.TextChoices):

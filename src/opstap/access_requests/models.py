@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from opstap.clients.models import Client
-from opstap.core.model_fields import optional_datetime, user_reference
+from opstap.core.model_fields import optional_datetime, optional_user
 from opstap.organisations.models import OrganisationOwned
 
 from .workflow import STATE_CHOICES, STATE_LABELS_NL, State
@@ -49,13 +49,10 @@ class AccessRequest(OrganisationOwned):
         default=State.REQUESTED.value,
         help_text=_("Stand van het verzoek (zie workflow.py)."),
     )
-    requested_by = user_reference(
+    requested_by = optional_user(
         _("aangevraagd door"),
         _("De inwoner zelf of de medewerker die het verzoek registreerde."),
-        related_name="+",
         on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
     )
     requested_at = models.DateTimeField(_("ontvangen op"), help_text=_("Moment van ontvangst."))
     due_on = models.DateField(

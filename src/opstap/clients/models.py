@@ -15,7 +15,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from opstap.core.dutch import format_date
-from opstap.core.model_fields import Validity, optional_date, optional_datetime, user_reference
+from opstap.core.model_fields import (
+    Validity,
+    optional_date,
+    optional_datetime,
+    optional_user,
+    user_reference,
+)
 from opstap.core.money import format_euro
 from opstap.organisations.models import (
     HistoryEvent,
@@ -310,13 +316,8 @@ class LadderStepChange(OrganisationOwned):
     )
     effective_date = models.DateField(_("ingangsdatum"), help_text=_("Datum waarop dit geldt."))
     changed_at = models.DateTimeField(_("vastgelegd op"), help_text=_("Moment van vastleggen."))
-    changed_by = user_reference(
-        _("gewijzigd door"),
-        _("Wie de trede wijzigde."),
-        related_name="+",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
+    changed_by = optional_user(
+        _("gewijzigd door"), _("Wie de trede wijzigde."), on_delete=models.SET_NULL
     )
     reason = models.TextField(_("reden"), help_text=_("Waarom de trede is gewijzigd."))
 
@@ -547,12 +548,8 @@ class BudgetSpending(OrganisationOwned):
         _("vastgelegd door"), _("Wie de uitgave vastlegde."), related_name="+"
     )
     created_at = models.DateTimeField(_("vastgelegd op"), auto_now_add=True)
-    decided_by = user_reference(
-        _("tweede beoordelaar"),
-        _("Wie de overschrijding goedkeurde of afwees."),
-        related_name="+",
-        null=True,
-        blank=True,
+    decided_by = optional_user(
+        _("tweede beoordelaar"), _("Wie de overschrijding goedkeurde of afwees.")
     )
     decided_at = optional_datetime(_("beoordeeld op"))
 
@@ -580,13 +577,10 @@ class ImportStatus(models.TextChoices):
 class ImportJob(OrganisationOwned):
     """A client import from the benefit administration (R-SEC-6), with its progress."""
 
-    created_by = user_reference(
+    created_by = optional_user(
         _("gestart door"),
         _("Wie de import startte (leeg = commandoregel)."),
-        related_name="+",
         on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
     )
     file_name = models.CharField(_("bestandsnaam"), max_length=255, help_text=_("Naam."))
     file_path = models.CharField(
@@ -626,13 +620,8 @@ class ImportJob(OrganisationOwned):
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     finished_at = optional_datetime(_("klaar op"))
     undone_at = optional_datetime(_("teruggedraaid op"), _("Wanneer de import is teruggedraaid."))
-    undone_by = user_reference(
-        _("teruggedraaid door"),
-        _("Wie de import terugdraaide."),
-        related_name="+",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
+    undone_by = optional_user(
+        _("teruggedraaid door"), _("Wie de import terugdraaide."), on_delete=models.SET_NULL
     )
 
     class Meta:
@@ -743,13 +732,7 @@ class IncomeCoachAssignment(OrganisationOwned):
         _("toegewezen door"), _("De klantmanager of teamleider die toewees."), related_name="+"
     )
     assigned_at = models.DateTimeField(_("toegewezen op"), help_text=_("Tijdstip."))
-    ended_by = user_reference(
-        _("beëindigd door"),
-        _("Wie de toewijzing beëindigde."),
-        related_name="+",
-        null=True,
-        blank=True,
-    )
+    ended_by = optional_user(_("beëindigd door"), _("Wie de toewijzing beëindigde."))
     ended_at = optional_datetime(_("beëindigd op"))
 
     class Meta:

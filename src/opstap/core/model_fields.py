@@ -30,6 +30,7 @@ __all__ = [
     "optional_date",
     "optional_datetime",
     "optional_decimal",
+    "optional_user",
     "status_field",
     "user_reference",
 ]
@@ -99,6 +100,20 @@ def user_reference(
         help_text=help_text,
         null=null,
         blank=blank,
+    )
+
+
+def optional_user(
+    verbose_name: StrOrPromise,
+    help_text: StrOrPromise = "",
+    *,
+    on_delete: Any = models.PROTECT,
+) -> UserReference:
+    """The user who did something that may not have happened yet (decided, ended ...), or that
+    nobody did (the system): may be empty, and not listed from the user's side (related name
+    "+"). `on_delete=models.SET_NULL` where the row outlives the user's account."""
+    return user_reference(
+        verbose_name, help_text, related_name="+", on_delete=on_delete, null=True, blank=True
     )
 
 

@@ -14,7 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from opstap.clients.models import LADDER_STEP_LABELS_NL, LadderStep
-from opstap.core.model_fields import optional_date, status_field, user_reference
+from opstap.core.model_fields import optional_date, optional_user, status_field
 from opstap.organisations.models import OrganisationOwned
 
 
@@ -47,13 +47,10 @@ class Scenario(OrganisationOwned):
         default=dict,
         help_text=_("De invoer van het model (bedragen als tekst, zodat geen cent verloren gaat)."),
     )
-    created_by = user_reference(
+    created_by = optional_user(
         _("aangemaakt door"),
         _("De medewerker die het scenario opsloeg."),
-        related_name="+",
         on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
     )
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
@@ -221,13 +218,10 @@ class OutflowPremium(OrganisationOwned):
         help_text=_("Na de wachttijd, als de persoon nog uit de uitkering is."),
     )
     second_paid_on = optional_date(_("tweede betaling betaald op"), _("Leeg = nog niet."))
-    created_by = user_reference(
+    created_by = optional_user(
         _("vastgesteld door"),
         _("De medewerker die de premie vaststelde."),
-        related_name="+",
         on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
     )
     created_at = models.DateTimeField(_("vastgesteld op"), auto_now_add=True)
 

@@ -10,7 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opstap.core.model_fields import user_reference
+from opstap.core.model_fields import optional_user
 from opstap.organisations.models import OrganisationOwned
 
 
@@ -43,13 +43,8 @@ class QuarterlyOverview(OrganisationOwned):
         blank=True,
         help_text=_("Bijv. waar het overzicht staat; geen persoonsgegevens."),
     )
-    recorded_by = user_reference(
-        _("vastgelegd door"),
-        _("Wie de ontvangst vastlegde."),
-        related_name="+",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
+    recorded_by = optional_user(
+        _("vastgelegd door"), _("Wie de ontvangst vastlegde."), on_delete=models.SET_NULL
     )
     recorded_at = models.DateTimeField(_("vastgelegd op"), auto_now_add=True)
 

@@ -17,6 +17,7 @@ from opstap.core.model_fields import (
     amount_field,
     optional_date,
     optional_datetime,
+    optional_user,
     status_field,
     user_reference,
 )
@@ -103,13 +104,7 @@ class PaymentBatch(OrganisationOwned):
         _("aantal facturen"), default=0, help_text=_("Aantal facturen in de batch.")
     )
     exported_at = optional_datetime(_("geëxporteerd op"), _("Eerste (en enige) export."))
-    exported_by = user_reference(
-        _("geëxporteerd door"),
-        _("Wie de batch exporteerde."),
-        related_name="+",
-        null=True,
-        blank=True,
-    )
+    exported_by = optional_user(_("geëxporteerd door"), _("Wie de batch exporteerde."))
     export_xlsx = models.FileField(
         _("export (Excel)"), upload_to=batch_export_path, blank=True, help_text=_("Privé.")
     )
@@ -306,13 +301,7 @@ class Invoice(OrganisationOwned):
         verbose_name=_("dubbel van"),
         help_text=_("De eerdere factuur waarvan dit een dubbele is."),
     )
-    approved_by = user_reference(
-        _("goedgekeurd door"),
-        _("Medewerker administratie."),
-        related_name="+",
-        null=True,
-        blank=True,
-    )
+    approved_by = optional_user(_("goedgekeurd door"), _("Medewerker administratie."))
     approved_at = optional_datetime(_("goedgekeurd op"), _("Tijdstip van goedkeuring."))
     decision_note = models.TextField(
         _("toelichting besluit"), blank=True, help_text=_("Toelichting bij goedkeuren/afwijzen.")

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from opstap.clients.models import Client
-from opstap.core.model_fields import optional_date, optional_datetime, user_reference
+from opstap.core.model_fields import optional_date, optional_datetime, optional_user
 from opstap.organisations.models import OrganisationOwned, StateEvent
 from opstap.providers.models import Provider
 from opstap.trajectories.models import Trajectory
@@ -111,13 +111,8 @@ class Employer(OrganisationOwned):
     offers_beschut_werk = models.BooleanField(
         _("biedt beschut werk"), default=False, help_text=_("Plekken voor beschut werk.")
     )
-    account_manager = user_reference(
-        _("werkgeversadviseur"),
-        _("Accountmanager van het WSP."),
-        related_name="+",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
+    account_manager = optional_user(
+        _("werkgeversadviseur"), _("Accountmanager van het WSP."), on_delete=models.SET_NULL
     )
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
@@ -279,12 +274,8 @@ class Vacancy(OrganisationOwned):
     source = models.CharField(
         _("bron"), max_length=10, default="page", help_text=_("page, api of import.")
     )
-    created_by = user_reference(
-        _("aangemaakt door"),
-        _("Wie de vacature invoerde."),
-        related_name="+",
-        on_delete=models.SET_NULL,
-        null=True,
+    created_by = optional_user(
+        _("aangemaakt door"), _("Wie de vacature invoerde."), on_delete=models.SET_NULL
     )
     created_at = models.DateTimeField(_("aangemaakt op"), help_text=_("Tijdstip."))
     updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
@@ -421,9 +412,7 @@ class WorkProfile(OrganisationOwned):
         help_text=_("De werkgeversadviseur mag deze klant als kandidaat zien."),
     )
     confirmed_at = optional_datetime(_("bevestigd door de inwoner op"), _("Via Mijn Opstap."))
-    updated_by = user_reference(
-        _("gewijzigd door"), _("Wie."), related_name="+", on_delete=models.SET_NULL, null=True
-    )
+    updated_by = optional_user(_("gewijzigd door"), _("Wie."), on_delete=models.SET_NULL)
     updated_at = models.DateTimeField(_("gewijzigd op"), help_text=_("Tijdstip."))
 
     class Meta:
@@ -449,9 +438,7 @@ class MatchWeights(OrganisationOwned):
     `services.match_weights_update` (audited)."""
 
     weights = models.JSONField(_("gewichten"), default=dict, help_text=_("Criterium → 0..100."))
-    updated_by = user_reference(
-        _("gewijzigd door"), _("Wie."), related_name="+", on_delete=models.SET_NULL, null=True
-    )
+    updated_by = optional_user(_("gewijzigd door"), _("Wie."), on_delete=models.SET_NULL)
     updated_at = models.DateTimeField(_("gewijzigd op"), help_text=_("Tijdstip."))
 
     class Meta:
@@ -494,9 +481,7 @@ class Proposal(OrganisationOwned):
         _("uitleg"), default=list, blank=True, help_text=_("De criteria bij het voordragen.")
     )
     note = models.CharField(_("toelichting"), max_length=500, blank=True, help_text=_("Waarom."))
-    proposed_by = user_reference(
-        _("voorgedragen door"), _("Wie."), related_name="+", on_delete=models.SET_NULL, null=True
-    )
+    proposed_by = optional_user(_("voorgedragen door"), _("Wie."), on_delete=models.SET_NULL)
     proposed_at = models.DateTimeField(_("voorgedragen op"), help_text=_("Tijdstip."))
     introduction_on = optional_date(_("kennismaking op"), _("Datum van de kennismaking."))
     introduction_outcome = models.CharField(
@@ -603,9 +588,7 @@ class Placement(OrganisationOwned):
         verbose_name=_("traject"),
         help_text=_("Het traject waarvan dit het resultaat is."),
     )
-    recorded_by = user_reference(
-        _("vastgelegd door"), _("Wie."), related_name="+", on_delete=models.SET_NULL, null=True
-    )
+    recorded_by = optional_user(_("vastgelegd door"), _("Wie."), on_delete=models.SET_NULL)
     recorded_at = models.DateTimeField(_("vastgelegd op"), help_text=_("Tijdstip."))
 
     class Meta:

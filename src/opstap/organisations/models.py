@@ -12,7 +12,7 @@ from typing import Any, Self
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opstap.core.model_fields import user_reference
+from opstap.core.model_fields import optional_user
 
 
 class Organisation(models.Model):
@@ -70,13 +70,8 @@ class HistoryEvent(OrganisationOwned):
     (`class Meta(HistoryEvent.Meta)`, to keep the ordering) with its names and indexes."""
 
     occurred_at = models.DateTimeField(_("tijdstip"), help_text=_("Wanneer het gebeurde."))
-    actor = user_reference(
-        _("door"),
-        _("Wie het deed (leeg: het systeem)."),
-        related_name="+",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
+    actor = optional_user(
+        _("door"), _("Wie het deed (leeg: het systeem)."), on_delete=models.SET_NULL
     )
 
     class Meta:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opstap.core.model_fields import user_reference
+from opstap.core.model_fields import optional_user
 from opstap.organisations.models import OrganisationOwned
 
 
@@ -36,12 +36,10 @@ class ClientUpload(OrganisationOwned):
     )
     content_type = models.CharField(_("bestandstype"), max_length=100, help_text=_("MIME-type."))
     size = models.PositiveIntegerField(_("grootte"), default=0, help_text=_("Bytes."))
-    uploaded_by = user_reference(
+    uploaded_by = optional_user(
         _("geüpload door"),
         _("Het account waarmee het document is geüpload."),
-        related_name="+",
         on_delete=models.SET_NULL,
-        null=True,
     )
     uploaded_at = models.DateTimeField(_("geüpload op"), help_text=_("Tijdstip van uploaden."))
 

@@ -12,7 +12,7 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opstap.core.model_fields import optional_datetime, status_field, user_reference
+from opstap.core.model_fields import optional_datetime, optional_user, status_field, user_reference
 from opstap.organisations.models import OrganisationOwned, OrganisationScopedQuerySet
 
 from .srg_format import PLACEMENT_LABELS_NL
@@ -183,13 +183,7 @@ class SrgDelivery(OrganisationOwned):
         _("aanmaakdatum"), help_text=_("De datum waarop de levering is samengesteld.")
     )
     built_at = optional_datetime(_("samengesteld op"))
-    sent_by = user_reference(
-        _("verzonden door"),
-        _("Wie de levering als verzonden markeerde."),
-        related_name="+",
-        null=True,
-        blank=True,
-    )
+    sent_by = optional_user(_("verzonden door"), _("Wie de levering als verzonden markeerde."))
     sent_at = optional_datetime(_("verzonden op"))
 
     objects = SrgDeliveryQuerySet.as_manager()  # type: ignore[misc]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opstap.core.model_fields import optional_datetime, status_field, user_reference
+from opstap.core.model_fields import optional_datetime, optional_user, status_field, user_reference
 from opstap.organisations.models import OrganisationOwned
 
 from .terms import ACTION_LABELS_NL, KIND_LABELS_NL
@@ -61,13 +61,7 @@ class LegalHold(OrganisationOwned):
         _("geplaatst door"), _("Wie de bewaarplicht vastlegde."), related_name="+"
     )
     placed_at = models.DateTimeField(_("geplaatst op"))
-    lifted_by = user_reference(
-        _("opgeheven door"),
-        _("Wie de bewaarplicht ophief."),
-        related_name="+",
-        null=True,
-        blank=True,
-    )
+    lifted_by = optional_user(_("opgeheven door"), _("Wie de bewaarplicht ophief."))
     lifted_at = optional_datetime(_("opgeheven op"))
 
     class Meta:
@@ -91,9 +85,7 @@ class RetentionRun(OrganisationOwned):
         _("peildatum"), help_text=_("De dag waarop de termijnen worden getoetst.")
     )
     status = status_field(RunStatus.RUNNING)
-    started_by = user_reference(
-        _("gestart door"), _("Leeg: de dagelijkse taak."), related_name="+", null=True, blank=True
-    )
+    started_by = optional_user(_("gestart door"), _("Leeg: de dagelijkse taak."))
     started_at = models.DateTimeField(_("gestart op"))
     finished_at = optional_datetime(_("klaar op"))
     last_client_id = models.BigIntegerField(

@@ -19,8 +19,8 @@ from opstap.core.model_fields import (
     Validity,
     amount_field,
     optional_datetime,
+    optional_user,
     status_field,
-    user_reference,
 )
 from opstap.organisations.models import HistoryEvent, OrganisationOwned
 from opstap.providers.models import Contract, Provider
@@ -249,13 +249,7 @@ class YearObligation(OrganisationOwned):
     threshold = amount_field(_("drempel"), _("Van de afspraak."))
     obligation = amount_field(_("verplichting"), _("Vastgesteld."))
     closed_at = models.DateTimeField(_("afgesloten op"), help_text=_("Moment van afsluiten."))
-    closed_by = user_reference(
-        _("afgesloten door"),
-        _("De coördinator."),
-        related_name="+",
-        on_delete=models.SET_NULL,
-        null=True,
-    )
+    closed_by = optional_user(_("afgesloten door"), _("De coördinator."), on_delete=models.SET_NULL)
 
     class Meta:
         verbose_name = _("vastgestelde verplichting")
@@ -303,21 +297,14 @@ class SocialReturnPlan(OrganisationOwned):
         help_text=_("Het plan als document (maximaal 4 A4); privé opgeslagen."),
     )
     submitted_at = models.DateTimeField(_("ingediend op"), help_text=_("Moment van indienen."))
-    submitted_by = user_reference(
+    submitted_by = optional_user(
         _("ingediend door"),
         _("Medewerker van de aanbieder."),
-        related_name="+",
         on_delete=models.SET_NULL,
-        null=True,
     )
     decided_at = optional_datetime(_("beoordeeld op"))
-    decided_by = user_reference(
-        _("beoordeeld door"),
-        _("De social-return-coördinator."),
-        related_name="+",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
+    decided_by = optional_user(
+        _("beoordeeld door"), _("De social-return-coördinator."), on_delete=models.SET_NULL
     )
     remarks = models.TextField(_("opmerkingen"), blank=True, help_text=_("Bij terugsturen."))
 
@@ -443,21 +430,14 @@ class RealisedBlock(OrganisationOwned):
     status = status_field(
         BlockStatus.REGISTERED, _("Verificatie door de coördinator."), max_length=12
     )
-    registered_by = user_reference(
+    registered_by = optional_user(
         _("geregistreerd door"),
         _("Wie het blok registreerde."),
-        related_name="+",
         on_delete=models.SET_NULL,
-        null=True,
     )
     registered_at = models.DateTimeField(_("geregistreerd op"), help_text=_("Tijdstip."))
-    verified_by = user_reference(
-        _("geverifieerd door"),
-        _("De social-return-coördinator."),
-        related_name="+",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
+    verified_by = optional_user(
+        _("geverifieerd door"), _("De social-return-coördinator."), on_delete=models.SET_NULL
     )
     verified_at = optional_datetime(_("geverifieerd op"))
     verification_remarks = models.TextField(_("opmerkingen verificatie"), blank=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opstap.core.model_fields import optional_datetime, status_field, user_reference
+from opstap.core.model_fields import optional_datetime, optional_user, status_field, user_reference
 from opstap.organisations.models import OrganisationOwned
 
 from .providers import Provider
@@ -58,12 +58,8 @@ class ProviderBankAccount(OrganisationOwned):
     proposed_at = models.DateTimeField(
         _("voorgesteld op"), help_text=_("Tijdstip van het voorstel.")
     )
-    decided_by = user_reference(
-        _("besloten door"),
-        _("De tweede medewerker, die bevestigde of afwees."),
-        related_name="+",
-        null=True,
-        blank=True,
+    decided_by = optional_user(
+        _("besloten door"), _("De tweede medewerker, die bevestigde of afwees.")
     )
     decided_at = optional_datetime(_("besloten op"), _("Tijdstip van bevestigen of afwijzen."))
     decision_note = models.CharField(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opstap.core.model_fields import optional_datetime, user_reference
+from opstap.core.model_fields import optional_datetime, optional_user, user_reference
 from opstap.organisations.models import OrganisationOwned
 
 from .products import Product
@@ -29,13 +29,7 @@ class CpiIndexation(OrganisationOwned):
     entered_by = user_reference(_("ingevoerd door"), _("Contractmanager."), related_name="+")
     entered_at = models.DateTimeField(_("ingevoerd op"), auto_now_add=True)
     applied_at = optional_datetime(_("toegepast op"), _("Wanneer de prijzen zijn aangepast."))
-    applied_by = user_reference(
-        _("toegepast door"),
-        _("Wie de indexatie toepaste."),
-        related_name="+",
-        null=True,
-        blank=True,
-    )
+    applied_by = optional_user(_("toegepast door"), _("Wie de indexatie toepaste."))
 
     class Meta:
         verbose_name = _("indexatie")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opstap.core.model_fields import optional_datetime, status_field, user_reference
+from opstap.core.model_fields import optional_datetime, optional_user, status_field, user_reference
 from opstap.organisations.models import OrganisationOwned
 
 from .evidence import CertificateKind
@@ -225,9 +225,7 @@ class ProductChangeProposal(OrganisationOwned):
     )
     proposed_at = models.DateTimeField(_("voorgesteld op"), auto_now_add=True)
     status = status_field(ProposalStatus.PENDING, _("Ter beoordeling, goedgekeurd of afgewezen."))
-    decided_by = user_reference(
-        _("beoordeeld door"), _("Contractmanager."), related_name="+", null=True, blank=True
-    )
+    decided_by = optional_user(_("beoordeeld door"), _("Contractmanager."))
     decided_at = optional_datetime(_("beoordeeld op"))
     decision_reason = models.TextField(_("motivering"), blank=True, help_text=_("Motivering."))
 

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opstap.core.model_fields import optional_date, status_field, user_reference
+from opstap.core.model_fields import optional_date, optional_user, status_field, user_reference
 from opstap.organisations.models import OrganisationOwned
 
 __all__ = ["Provider", "ProviderEvent", "ProviderMembership", "ProviderStatus"]
@@ -119,13 +119,8 @@ class ProviderEvent(OrganisationOwned):
         verbose_name=_("aanbieder"),
         help_text=_("De betrokken aanbieder."),
     )
-    actor = user_reference(
-        _("actor"),
-        _("Wie de wijziging deed (leeg: het systeem)."),
-        related_name="+",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
+    actor = optional_user(
+        _("actor"), _("Wie de wijziging deed (leeg: het systeem)."), on_delete=models.SET_NULL
     )
     kind = models.CharField(_("soort"), max_length=50, help_text=_("Soort gebeurtenis."))
     description = models.TextField(_("omschrijving"), help_text=_("Wat er gebeurde en waarom."))

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opstap.core.model_fields import optional_datetime, user_reference
+from opstap.core.model_fields import optional_datetime, optional_user
 from opstap.organisations.models import OrganisationOwned
 
 if TYPE_CHECKING:
@@ -94,13 +94,7 @@ class Absence(OrganisationOwned):
     occurred_at = models.DateTimeField(_("tijdstip verzuim"), help_text=_("Wanneer."))
     reason = models.TextField(_("reden"), help_text=_("Reden van het verzuim."))
     reported_at = models.DateTimeField(_("gemeld op"), help_text=_("Wanneer gemeld."))
-    reported_by = user_reference(
-        _("gemeld door"),
-        _("Wie het meldde."),
-        related_name="+",
-        on_delete=models.SET_NULL,
-        null=True,
-    )
+    reported_by = optional_user(_("gemeld door"), _("Wie het meldde."), on_delete=models.SET_NULL)
     risk_at_report = models.CharField(
         _("verzuimrisico bij melding"),
         max_length=12,

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opstap.core.model_fields import user_reference
+from opstap.core.model_fields import optional_user
 from opstap.organisations.models import OrganisationOwned
 
 if TYPE_CHECKING:
@@ -80,12 +80,8 @@ class TrajectoryDocument(OrganisationOwned):
         _("bestandstype"), max_length=100, blank=True, help_text=_("MIME-type.")
     )
     size = models.PositiveIntegerField(_("grootte"), default=0, help_text=_("Bytes."))
-    submitted_by = user_reference(
-        _("ingediend door"),
-        _("Wie het document indiende."),
-        related_name="+",
-        on_delete=models.SET_NULL,
-        null=True,
+    submitted_by = optional_user(
+        _("ingediend door"), _("Wie het document indiende."), on_delete=models.SET_NULL
     )
     submitted_at = models.DateTimeField(_("ingediend op"), help_text=_("Tijdstip van indienen."))
     shared_with_client = models.BooleanField(

@@ -12,7 +12,7 @@ from opstap.organisations.models import OrganisationOwned
 
 if TYPE_CHECKING:
     pass
-from opstap.core.model_fields import optional_date, optional_decimal, user_reference
+from opstap.core.model_fields import optional_date, optional_decimal, optional_user
 
 from .documents import TrajectoryDocument
 from .trajectories import Trajectory
@@ -68,21 +68,14 @@ class Quote(OrganisationOwned):
         default=QuoteStatus.SUBMITTED,
         help_text=_("Ingediend, goedgekeurd, afgewezen of vervangen door een herziening."),
     )
-    submitted_by = user_reference(
-        _("ingediend door"),
-        _("Wie de offerte indiende."),
-        related_name="+",
-        on_delete=models.SET_NULL,
-        null=True,
+    submitted_by = optional_user(
+        _("ingediend door"), _("Wie de offerte indiende."), on_delete=models.SET_NULL
     )
     submitted_on = models.DateField(_("ingediend op"), help_text=_("Datum van indienen."))
-    decided_by = user_reference(
+    decided_by = optional_user(
         _("beoordeeld door"),
         _("De klantmanager die de offerte beoordeelde."),
-        related_name="+",
         on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
     )
     decided_on = optional_date(_("beoordeeld op"), _("Datum van het besluit."))
     decision_reason = models.TextField(

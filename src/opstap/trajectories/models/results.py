@@ -12,7 +12,7 @@ from opstap.organisations.models import OrganisationOwned
 
 if TYPE_CHECKING:
     pass
-from opstap.core.model_fields import optional_date, optional_decimal, user_reference
+from opstap.core.model_fields import optional_date, optional_decimal, optional_user
 
 from .trajectories import Trajectory
 
@@ -88,12 +88,10 @@ class Outcome(OrganisationOwned):
     durability_asked_on = optional_date(
         _("duurzaamheid nagevraagd op"), _("Wanneer de klantmanager om bevestiging werd gevraagd.")
     )
-    recorded_by = user_reference(
+    recorded_by = optional_user(
         _("vastgelegd door"),
         _("Wie het resultaat vastlegde."),
-        related_name="+",
         on_delete=models.SET_NULL,
-        null=True,
     )
     recorded_at = models.DateTimeField(_("vastgelegd op"), help_text=_("Tijdstip."))
 

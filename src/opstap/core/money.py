@@ -42,8 +42,13 @@ def to_decimal(value: Decimal | int | str | float) -> Decimal:
 
 def round_half_up(value: Decimal, places: int = 2) -> Decimal:
     """`value` rounded half up to `places` decimals (0.005 -> 0.01): the only rounding rule,
-    for amounts (`places=2`) and for percentages and scores alike."""
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    for amounts (`places=2`) and for percentages and scores alike. Raises `ValueError`
+    (Dutch message) for a number too large to hold with those decimals (`1e309` typed into an
+    amount field), as for text that is no number: never a bare `decimal.InvalidOperation`."""
+    try:
+        return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    except InvalidOperation as exc:
+        raise ValueError(f"'{value}' is te groot om mee te rekenen.") from exc
 
 
 def to_cents(amount: Decimal | int | str | float) -> Decimal:

@@ -63,6 +63,28 @@ def test_parse_amount_refuses_with_a_dutch_message(typed: str) -> None:
         money.parse_amount(typed)
 
 
+@pytest.mark.parametrize("typed", ["1e309", "-1e309", "1e26", "999999999999999999999999999"])
+def test_an_amount_too_large_to_round_is_a_dutch_value_error(typed: str) -> None:
+    """R-SEC-6 (no input gives a 5xx): a form's DecimalField lets `1e309` through (it is
+    finite); rounding it to cents raised `decimal.InvalidOperation` and the price page answered
+    500. It is a `ValueError` with a Dutch message, which the services turn into a form error."""
+    with pytest.raises(ValueError, match="te groot"):
+        money.to_cents(typed)
+    with pytest.raises(ValueError, match="te groot"):
+        money.to_cents(money.parse_amount(typed))
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False))
+def test_rounding_any_finite_number_gives_cents_or_a_value_error(amount: Decimal) -> None:
+    try:
+        cents = money.to_cents(amount)
+    except ValueError as exc:
+        assert "te groot" in str(exc)
+        assert abs(amount) >= 10**20
+    else:
+        assert cents.as_tuple().exponent == -2
+
+
 @given(st.decimals(min_value=-(10**9), max_value=10**9, places=2))
 def test_format_and_parse_round_trip(amount: Decimal) -> None:
     text = dutch.format_number(amount, 2)

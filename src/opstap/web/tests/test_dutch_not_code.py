@@ -7,6 +7,8 @@ holds the permission for (from the URL conf and the views' access declarations, 
 matrix), then every link on those pages, breadth first, a few per URL pattern. Pages that other
 apps add are walked once they are in the URL conf or linked. Exports (CSV, xlsx, PDF) reached
 that way are opened and checked the same way (openpyxl for xlsx, the PDF's own text for PDF).
+Every form on those pages is posted with impossible input too (rolled back after), and must
+answer in Dutch, never with a server error.
 
 The demo is built once for the module on DEMO_TODAY with the clock stopped there.
 """
@@ -151,6 +153,7 @@ class _Forms(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.forms: list[tuple[str, dict[str, str], list[str]]] = []
         self._form: tuple[str, dict[str, str], list[str]] | None = None
+        self.kinds: list[dict[str, str]] = []  # per form: field name -> input type
         self._select: str | None = None
         self._textarea: str | None = None
 
@@ -159,6 +162,7 @@ class _Forms(HTMLParser):
         if tag == "form" and a.get("method", "").lower() == "post":
             self._form = (a.get("action", ""), {}, [])
             self.forms.append(self._form)
+            self.kinds.append({})
         if self._form is None:
             return
         fields, buttons = self._form[1], self._form[2]
@@ -168,6 +172,7 @@ class _Forms(HTMLParser):
                 buttons.append(a["value"])
         elif tag == "input" and name:
             kind = a.get("type", "text")
+            self.kinds[-1][name] = kind
             if kind in {"checkbox", "radio"}:
                 if "checked" in a:
                     fields[name] = a.get("value", "on")
@@ -175,11 +180,13 @@ class _Forms(HTMLParser):
                 fields[name] = a.get("value", "")
         elif tag == "select" and name:
             self._select = name
+            self.kinds[-1][name] = "select"
         elif tag == "option" and self._select:
             if self._select not in fields or "selected" in a:
                 fields[self._select] = a.get("value", "")
         elif tag == "textarea" and name:
             self._textarea = name
+            self.kinds[-1][name] = "textarea"
             fields[name] = ""
 
     def handle_data(self, data: str) -> None:
@@ -205,7 +212,66 @@ def export_forms(html: str) -> list[tuple[str, dict[str, str]]]:
     ]
 
 
-def walk_role(username: str) -> Walk:
+#: What a person (or a script) may type where a number, a date, a text or a choice is asked:
+#: beyond any range, impossible, overlong. Each set spoils one kind of field and fills the
+#: others plausibly, so the spoilt value reaches the service rather than stopping at another
+#: field's check. Each form is posted once with each set (R-SEC-6: no input gives a 5xx).
+_SANE = {"number": "1", "date": DEMO_TODAY.isoformat(), "text": "Test", "select": None}
+BAD_INPUT = (
+    {"number": "1e309"},
+    {"number": "-99999999999999999999"},
+    {"number": "NaN"},
+    {"date": "31-02-2026"},
+    {"date": "9999-12-31"},
+    {"date": "0001-01-01"},
+    {"text": "x" * 5000},
+    {"text": "\u00e9<b>&amp;</b>\u0000"},
+    {"select": str(2**63)},
+)
+_TYPED = {
+    "number": "number",
+    "date": "date",
+    "text": "text",
+    "textarea": "text",
+    "email": "text",
+    "search": "text",
+    "select": "select",
+}
+
+
+def bad_posts(html: str) -> list[tuple[str, list[dict[str, str]]]]:
+    """Every POST form of the page that asks for a number, a date or a text, with its data
+    once per set of BAD_INPUT (hidden fields and the CSRF token as the page has them)."""
+    parser = _Forms()
+    parser.feed(html)
+    posts = []
+    for (action, fields, _buttons), kinds in zip(parser.forms, parser.kinds, strict=True):
+        typed = {name: _TYPED[kind] for name, kind in kinds.items() if kind in _TYPED}
+        if not any(kind in {"number", "date", "text"} for kind in typed.values()):
+            continue
+        variants = []
+        for bad in BAD_INPUT:
+            if not any(kind in bad for kind in typed.values()):
+                continue
+            data = dict(fields)
+            for name, kind in typed.items():
+                value = bad.get(kind, _SANE[kind])
+                if value is not None:  # a choice keeps its first option unless spoilt
+                    data[name] = value
+            variants.append(data)
+        posts.append((action, variants))
+    return posts
+
+
+def _post_rolled_back(client: Client, path: str, data: dict[str, str]) -> Any:
+    """Post and undo whatever it wrote: the walk goes on over the demo as it was."""
+    with transaction.atomic():
+        response = client.post(path, data)
+        transaction.set_rollback(True)
+    return response
+
+
+def walk_role(username: str, *, bad_input: bool = False) -> Walk:
     user = User.objects.get(username=username)
     client = Client()
     client.force_login(user)
@@ -213,6 +279,7 @@ def walk_role(username: str) -> Walk:
     queue: deque[tuple[str, str]] = deque(("(startpagina)", p) for p in ["/", *_seed_paths(user)])
     seen: set[str] = set()
     per_route: Counter[str] = Counter()
+    forms_posted: set[tuple[str | None, tuple[str, ...]]] = set()
     while queue and result.pages < MAX_PAGES:
         source, path = queue.popleft()
         if path in seen:
@@ -269,6 +336,24 @@ def walk_role(username: str) -> Walk:
                 continue
             result.exports[kind] += 1
             result.problems.extend(_check_export(kind, posted.content, f"{where} ({kind})"))
+        for action, variants in bad_posts(html) if bad_input else []:
+            target = action or path
+            form_key = (_route(target), tuple(sorted(variants[0])))
+            if form_key in forms_posted:  # the same form on another page of the pattern
+                continue
+            forms_posted.add(form_key)
+            for data in variants:
+                posted = _post_rolled_back(client, target, data)
+                if posted.status_code >= 500:
+                    result.problems.append(
+                        f"{where}: form to {target} with {data} gave {posted.status_code}"
+                    )
+                elif posted.status_code == 200 and "text/html" in posted["Content-Type"]:
+                    text = visible_text(posted.content.decode())
+                    result.problems.extend(
+                        f"{where} (form to {target}): {k}: {s!r}"
+                        for k, s in dict.fromkeys(findings(text))
+                    )
         for href in _HREF.findall(html):
             target = urldefrag(href.replace("&amp;", "&"))[0]
             if not target.startswith("/") or target.startswith("//"):
@@ -282,8 +367,10 @@ def walk_role(username: str) -> Walk:
 @pytest.mark.parametrize("username", ROLE_USERS)
 def test_every_page_and_export_of_a_role_speaks_dutch(demo_site: None, username: str) -> None:
     """Issue 14 (R-POR-3 plain language; house style of money and dates): walk every page
-    and export the role can reach in the demo and report what is code, not Dutch."""
-    result = walk_role(username)
+    and export the role can reach in the demo and report what is code, not Dutch. On the way,
+    every form that asks for a number, a date or a text is posted with BAD_INPUT (R-SEC-6: no
+    input gives a 5xx) and its answer is held to the same checks."""
+    result = walk_role(username, bad_input=True)
     assert result.pages >= 3, f"{username}: only {result.pages} pages walked"
     assert result.problems == [], "\n".join(result.problems[:200])
 

@@ -1,17 +1,19 @@
-"""What the apps' viewsets share beyond DRF: the caller's rows, query parameters and the rows
-a request body refers to."""
+"""What the apps' viewsets share beyond DRF: the caller's rows, query parameters, a request
+body checked by its serializer and the rows a request body refers to."""
 
 from __future__ import annotations
 
 from typing import Any, TypeVar
 
 from django.db.models import Model, QuerySet
+from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail, ValidationError
+from rest_framework.request import Request
 
 from opstap.core.access import scoped
 from opstap.core.actor import Viewer
 
-__all__ = ["CallerQuerysetMixin", "int_param", "visible_or_invalid"]
+__all__ = ["CallerQuerysetMixin", "int_param", "valid_body", "visible_or_invalid"]
 
 _M = TypeVar("_M", bound=Model)
 
@@ -20,6 +22,16 @@ def int_param(value: str | None) -> int | None:
     """A query parameter that names an id: its number, or None when it is empty or not a
     whole number (an unusable filter is then no filter)."""
     return int(value) if value and value.isdigit() else None
+
+
+def valid_body(
+    serializer_class: type[serializers.BaseSerializer[Any]], request: Request
+) -> dict[str, Any]:
+    """The request body as `serializer_class` validates it (its `validated_data`, a fresh
+    dict the caller may pop from), or a 400 with the serializer's errors (problem+json)."""
+    body = serializer_class(data=request.data)
+    body.is_valid(raise_exception=True)
+    return dict(body.validated_data)
 
 
 def visible_or_invalid(

@@ -26,7 +26,12 @@ from opstap.audit.services import audit_log
 from opstap.core.access import HasOpstapPermission, get_object_for_user, scoped
 from opstap.core.actor import actor_of
 from opstap.core.api.audited import AuditedReadMixin
-from opstap.core.api.viewsets import CallerQuerysetMixin, int_param, visible_or_invalid
+from opstap.core.api.viewsets import (
+    CallerQuerysetMixin,
+    int_param,
+    valid_body,
+    visible_or_invalid,
+)
 from opstap.core.roles import Perm
 from opstap.invoices import selectors, services
 from opstap.invoices.models import (
@@ -134,41 +139,22 @@ class InvoiceViewSet(
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Submit structured invoice data; it is checked at once (green/orange/red) and a
         duplicate is held (R-BILL-2, R-BILL-10)."""
-        body = InvoiceCreateSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
-        trajectory = _visible_trajectory(request, data["trajectory"])
+        # The body's other fields are the invoice's own keywords (number, dates, milestone,
+        # amounts, client, period, rate).
+        data = valid_body(InvoiceCreateSerializer, request)
         invoice = services.invoice_submit(
             actor=actor_of(request),
-            trajectory=trajectory,
-            invoice_number=data["invoice_number"],
-            invoice_date=data["invoice_date"],
-            milestone=data["milestone"],
-            amount_excl=data["amount_excl"],
-            vat=data["vat"],
-            amount_incl=data["amount_incl"],
-            client_number=data["client_number"],
-            client_surname=data["client_surname"],
-            period_start=data.get("period_start"),
-            period_end=data.get("period_end"),
-            hourly_rate=data.get("hourly_rate"),
+            trajectory=_visible_trajectory(request, data.pop("trajectory")),
             logbook=[
                 {"date": e["date"].isoformat(), "hours": str(e["hours"])}
-                for e in data.get("logbook", [])
+                for e in data.pop("logbook", [])
             ],
-            lines=[
-                services.LineInput(
-                    description=line["description"],
-                    amount_excl=line["amount_excl"],
-                    vat_code=line["vat_code"],
-                    vat=line.get("vat"),
-                )
-                for line in data.get("lines", [])
-            ],
+            lines=[services.LineInput(**line) for line in data.pop("lines", [])],
             source=InvoiceSource.API,
             structured_data={k: str(v) for k, v in request.data.items()}
             if hasattr(request.data, "items")
             else {},
+            **data,
         )
         return Response(
             InvoiceDetailSerializer(self._fresh(invoice.pk)).data, status=status.HTTP_201_CREATED
@@ -183,22 +169,16 @@ class InvoiceViewSet(
     def approve(self, request: Request, pk: str | None = None) -> Response:
         """Approve for payment: only what the rules allow now; else 400 with the reasons."""
         invoice = self._invoice()
-        body = DecisionSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        services.invoice_approve(
-            actor=actor_of(request), invoice=invoice, note=body.validated_data["note"]
-        )
+        data = valid_body(DecisionSerializer, request)  # note
+        services.invoice_approve(actor=actor_of(request), invoice=invoice, **data)
         return Response(InvoiceDetailSerializer(self._invoice()).data)
 
     @extend_schema(request=RejectSerializer, responses=InvoiceDetailSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str | None = None) -> Response:
         invoice = self._invoice()
-        body = RejectSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        services.invoice_reject(
-            actor=actor_of(request), invoice=invoice, reason=body.validated_data["reason"]
-        )
+        data = valid_body(RejectSerializer, request)  # reason
+        services.invoice_reject(actor=actor_of(request), invoice=invoice, **data)
         return Response(InvoiceDetailSerializer(self._invoice()).data)
 
 
@@ -228,20 +208,12 @@ class CreditNoteViewSet(
         # (the DRF stubs type `queryset` as a class-level manager descriptor)
         invoice_field.queryset = scoped(request.user, Invoice.objects.all())  # type: ignore[arg-type]
         body.is_valid(raise_exception=True)
-        data = body.validated_data
+        # The note's own fields (number, date, reason, amounts) and the invoice it corrects.
+        data = dict(body.validated_data)
         invoice = get_object_for_user(
-            request.user, Invoice.objects.all(), pk=getattr(data["invoice"], "pk", None)
+            request.user, Invoice.objects.all(), pk=getattr(data.pop("invoice"), "pk", None)
         )
-        note = services.credit_note_create(
-            actor=actor_of(request),
-            invoice=invoice,
-            number=data["number"],
-            credit_date=data["credit_date"],
-            reason=data["reason"],
-            amount_excl=data["amount_excl"],
-            vat=data["vat"],
-            amount_incl=data["amount_incl"],
-        )
+        note = services.credit_note_create(actor=actor_of(request), invoice=invoice, **data)
         return Response(CreditNoteSerializer(note).data, status=status.HTTP_201_CREATED)
 
 
@@ -371,24 +343,15 @@ class PlacementFeeClaimViewSet(
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Declare the one-off placement fee (R-BILL-6); one per placement (409-free: a second
         claim for the same placement start is a 400 with the reason)."""
-        body = PlacementFeeClaimCreateSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
-        trajectory = _visible_trajectory(request, int(data["trajectory"]))
+        # The body's other fields are the claim's own keywords (invoice, employer, placement,
+        # contract and PDF).
+        data = valid_body(PlacementFeeClaimCreateSerializer, request)
         claim = services.placement_fee_claim_submit(
             actor=actor_of(request),
-            trajectory=trajectory,
-            invoice_number=data["invoice_number"],
-            invoice_date=data["invoice_date"],
-            employer=data["employer"],
-            placement_start=data["placement_start"],
-            hours_per_week=data["hours_per_week"],
-            contract_months=data.get("contract_months"),
-            probation_end=data.get("probation_end"),
-            client_hour_restriction=data.get("client_hour_restriction"),
-            contract=data.get("contract"),
-            pdf=data.get("pdf"),
+            trajectory=_visible_trajectory(request, int(data.pop("trajectory"))),
+            contract_months=data.pop("contract_months", None),
             source=InvoiceSource.API,
+            **data,
         )
         fresh = self.get_queryset().get(pk=claim.pk)
         return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
@@ -417,17 +380,11 @@ class TravelClaimViewSet(CallerQuerysetMixin, _ClaimsMixin, viewsets.GenericView
     @extend_schema(request=TravelClaimCreateSerializer, responses={201: TravelClaimSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Enter a travel claim; the answer holds the decision per trip (R-BILL-9)."""
-        body = TravelClaimCreateSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
-        trajectory = _visible_trajectory(request, int(data["trajectory"]))
+        data = valid_body(TravelClaimCreateSerializer, request)
         claim = services.travel_claim_submit(
             actor=actor_of(request),
-            trajectory=trajectory,
-            trips=[
-                services.TripInput(t["trip_date"], t["single_trip_km"], t["amount"])
-                for t in data["trips"]
-            ],
+            trajectory=_visible_trajectory(request, int(data["trajectory"])),
+            trips=[services.TripInput(**t) for t in data["trips"]],
             attended_on=data.get("attended_on", []),
         )
         fresh = self.get_queryset().get(pk=claim.pk)

@@ -24,7 +24,12 @@ from opstap.core.access import HasOpstapPermission, get_object_for_user, scoped
 from opstap.core.actor import actor_of
 from opstap.core.api.audited import AuditedReadMixin
 from opstap.core.api.pagination import CachedCountPagination
-from opstap.core.api.viewsets import CallerQuerysetMixin, int_param, visible_or_invalid
+from opstap.core.api.viewsets import (
+    CallerQuerysetMixin,
+    int_param,
+    valid_body,
+    visible_or_invalid,
+)
 from opstap.core.roles import Perm
 from opstap.providers.models import Product
 from opstap.trajectories import selectors, services
@@ -172,30 +177,25 @@ class TrajectoryViewSet(
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Order a trajectory through `services.trajectory_order` (R-TRJ-1, R-LAD-4)."""
-        body = TrajectoryOrderSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
+        # The body's other fields are the order's own keywords (rotonde exit, aim, start,
+        # absence risk, budget).
+        data = valid_body(TrajectoryOrderSerializer, request)
         client = visible_or_invalid(
-            request.user, Client.objects.all(), data["client"], field="client", noun="Deze klant"
+            request.user,
+            Client.objects.all(),
+            data.pop("client"),
+            field="client",
+            noun="Deze klant",
         )
         product = visible_or_invalid(
             request.user,
             Product.objects.select_related("provider", "product_code"),
-            data["product"],
+            data.pop("product"),
             field="product",
             noun="Dit product",
         )
         created = services.trajectory_order(
-            actor=actor_of(request),
-            client=client,
-            product=product,
-            rotonde_exit=data["rotonde_exit"],
-            rotonde_skip_reason=data["rotonde_skip_reason"],
-            aim_tiles=data["aim_tiles"],
-            aim_description=data["aim_description"],
-            wished_start=data["wished_start"],
-            absence_risk=data["absence_risk"],
-            budget=data["budget"],
+            actor=actor_of(request), client=client, product=product, **data
         )
         self.kwargs["pk"] = created.pk
         location = request.build_absolute_uri(
@@ -212,15 +212,8 @@ class TrajectoryViewSet(
     def transitions(self, request: Request, pk: str | None = None) -> Response:
         """Perform one transition of the workflow with its payload (R-TRJ-2)."""
         trajectory = self._trajectory()
-        body = TransitionSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        services.trajectory_transition(
-            actor=actor_of(request),
-            trajectory=trajectory,
-            action=body.validated_data["action"],
-            reason=body.validated_data["reason"],
-            payload=body.validated_data["payload"],
-        )
+        data = valid_body(TransitionSerializer, request)  # action, reason, payload
+        services.trajectory_transition(actor=actor_of(request), trajectory=trajectory, **data)
         return Response(TrajectoryDetailSerializer(self._trajectory()).data)
 
     @extend_schema(methods=["GET"], responses=QuoteSerializer(many=True))
@@ -236,17 +229,9 @@ class TrajectoryViewSet(
             return Response(
                 QuoteSerializer(selectors.trajectory_quotes(trajectory), many=True).data
             )
-        body = QuoteReviseSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
+        data = valid_body(QuoteReviseSerializer, request)  # amount, rate, hours, text, file
         quote = services.quote_revise(
-            actor=actor_of(request),
-            trajectory=trajectory,
-            amount=data["amount"],
-            hourly_rate=data["hourly_rate"],
-            hours=data["hours"],
-            text=data["text"],
-            upload=data["file"],
+            actor=actor_of(request), trajectory=trajectory, upload=data.pop("file"), **data
         )
         return Response(QuoteSerializer(quote).data, status=status.HTTP_201_CREATED)
 
@@ -255,12 +240,9 @@ class TrajectoryViewSet(
     def quote_approve(self, request: Request, pk: str | None = None) -> Response:
         """The case manager approves the revised quote: the trajectory's price terms follow
         it, and its open invoices are checked again on them (R-TRJ-1, R-BILL-1)."""
-        body = QuoteDecisionSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        data = valid_body(QuoteDecisionSerializer, request)  # reason
         quote = services.quote_revision_approve(
-            actor=actor_of(request),
-            trajectory=self._trajectory(),
-            reason=body.validated_data["reason"],
+            actor=actor_of(request), trajectory=self._trajectory(), **data
         )
         return Response(QuoteSerializer(quote).data)
 
@@ -269,12 +251,9 @@ class TrajectoryViewSet(
     def quote_reject(self, request: Request, pk: str | None = None) -> Response:
         """The case manager rejects the revised quote, with a reason; the approved price
         terms stay (R-TRJ-1)."""
-        body = QuoteDecisionSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        data = valid_body(QuoteDecisionSerializer, request)  # reason
         quote = services.quote_revision_reject(
-            actor=actor_of(request),
-            trajectory=self._trajectory(),
-            reason=body.validated_data["reason"],
+            actor=actor_of(request), trajectory=self._trajectory(), **data
         )
         return Response(QuoteSerializer(quote).data)
 
@@ -288,21 +267,10 @@ class TrajectoryViewSet(
             documents = selectors.trajectory_documents(trajectory, user=actor_of(request))
             _audit_read(request, trajectory, "Trajectdocumenten ophalen via API")
             return Response(DocumentSerializer(documents, many=True).data)
-        body = DocumentCreateSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
+        # The document's own fields, its file as the upload.
+        data = valid_body(DocumentCreateSerializer, request)
         document = services.trajectory_document_submit(
-            actor=actor_of(request),
-            trajectory=trajectory,
-            kind=data["kind"],
-            title=data["title"],
-            text=data["text"],
-            goals=data["goals"],
-            result_agreements=data["result_agreements"],
-            signed_by_candidate=data["signed_by_candidate"],
-            upload=data.get("file"),
-            reason=data["reason"],
-            payload=data["payload"],
+            actor=actor_of(request), trajectory=trajectory, upload=data.pop("file", None), **data
         )
         return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
 
@@ -319,15 +287,8 @@ class TrajectoryViewSet(
                     selectors.trajectory_absences(trajectory, user=actor_of(request)), many=True
                 ).data
             )
-        body = AbsenceSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        absence = services.absence_report(
-            actor=actor_of(request),
-            trajectory=trajectory,
-            occurred_at=body.validated_data["occurred_at"],
-            reason=body.validated_data["reason"],
-            problematic=body.validated_data.get("problematic", False),
-        )
+        data = valid_body(AbsenceSerializer, request)  # occurred_at, reason, problematic
+        absence = services.absence_report(actor=actor_of(request), trajectory=trajectory, **data)
         return Response(AbsenceSerializer(absence).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(methods=["GET"], responses=AppointmentSerializer(many=True))
@@ -344,13 +305,9 @@ class TrajectoryViewSet(
                     trajectory.appointments.order_by("starts_at", "id"), many=True
                 ).data
             )
-        body = AppointmentSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        data = valid_body(AppointmentSerializer, request)  # starts_at, description
         appointment = services.appointment_create(
-            actor=actor_of(request),
-            trajectory=trajectory,
-            starts_at=body.validated_data["starts_at"],
-            description=body.validated_data.get("description", ""),
+            actor=actor_of(request), trajectory=trajectory, **data
         )
         return Response(AppointmentSerializer(appointment).data, status=status.HTTP_201_CREATED)
 
@@ -369,13 +326,8 @@ class TrajectoryViewSet(
         appointment = get_object_for_user(
             request.user, Appointment.objects.filter(trajectory=trajectory), pk=appointment_id
         )
-        body = AttendanceSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        data = valid_body(AttendanceSerializer, request)  # status, reason, problematic
         appointment = services.attendance_record(
-            actor=actor_of(request),
-            appointment=appointment,
-            status=body.validated_data["status"],
-            reason=body.validated_data["reason"],
-            problematic=body.validated_data["problematic"],
+            actor=actor_of(request), appointment=appointment, **data
         )
         return Response(AppointmentSerializer(appointment).data)

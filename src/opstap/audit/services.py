@@ -122,6 +122,28 @@ def audit_log(
     return record
 
 
+def audit_saved(
+    *,
+    actor: Actor,
+    object_type: str,
+    object_id: object,
+    purpose: str,
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+) -> AuditRecord:
+    """The record of a row saved from a form of fields: `CREATE` when there was no row
+    (`before` empty), else `UPDATE`; `changes` holds each field whose value changed as
+    [before, after]."""
+    return audit_log(
+        action=AuditAction.UPDATE if before else AuditAction.CREATE,
+        actor=actor,
+        object_type=object_type,
+        object_id=object_id,
+        purpose=purpose,
+        changes={k: [before.get(k), v] for k, v in after.items() if before.get(k) != v},
+    )
+
+
 _CHAINED = {f.name: f for f in AuditRecord._meta.concrete_fields}
 
 

@@ -368,17 +368,7 @@ def _share_result(
 ) -> IndicatorResult:
     target = targets.get(definition.code) if definition.target is not None else None
     if numerator is None or denominator is None:
-        return IndicatorResult(
-            definition.code,
-            definition.label,
-            definition.kind,
-            None,
-            None,
-            None,
-            target,
-            Status.NOT_APPLICABLE,
-            definition.explanation,
-        )
+        return _result(definition, None, None, None, target, Status.NOT_APPLICABLE)
     value = share(numerator, denominator)
     if value is None:
         status = Status.NO_DATA
@@ -388,6 +378,18 @@ def _share_result(
         # Exact comparison: numerator / denominator >= target / 100.
         met = Decimal(numerator) * 100 >= target * Decimal(denominator)
         status = Status.MET if met else Status.NOT_MET
+    return _result(definition, numerator, denominator, value, target, status)
+
+
+def _result(
+    definition: IndicatorDefinition,
+    numerator: int | None,
+    denominator: int | None,
+    value: Decimal | None,
+    target: Decimal | None,
+    status: Status,
+) -> IndicatorResult:
+    """A result under its definition's code, label, kind and explanation."""
     return IndicatorResult(
         definition.code,
         definition.label,
@@ -404,17 +406,8 @@ def _share_result(
 def _value_result(
     definition: IndicatorDefinition, value: Decimal | None, numerator: int, denominator: int
 ) -> IndicatorResult:
-    return IndicatorResult(
-        definition.code,
-        definition.label,
-        definition.kind,
-        numerator,
-        denominator,
-        value,
-        None,
-        Status.NO_DATA if value is None else Status.NO_TARGET,
-        definition.explanation,
-    )
+    status = Status.NO_DATA if value is None else Status.NO_TARGET
+    return _result(definition, numerator, denominator, value, None, status)
 
 
 def compute(

@@ -40,6 +40,14 @@ class StyledForm(forms.Form):
 _DATE = forms.TextInput(attrs={"placeholder": "dd-mm-jjjj", "inputmode": "numeric"})
 
 
+def _demands_field(label: str) -> forms.MultipleChoiceField:
+    """Check boxes of the work demands (`DEMAND_CHOICES`): what a vacancy asks and what a
+    profile rules out are the same categories, so the scorer can compare them."""
+    return forms.MultipleChoiceField(
+        label=label, choices=DEMAND_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+
 class EmployerForm(StyledForm):
     kvk_number = forms.CharField(label="KvK-nummer", max_length=20, help_text="8 cijfers.")
     name = forms.CharField(label="Naam", max_length=200)
@@ -87,12 +95,7 @@ class VacancyForm(StyledForm):
     exit = forms.ChoiceField(label="Soort plek", choices=EXIT_CHOICES)
     offers_lks = forms.BooleanField(label="Loonkostensubsidie mogelijk", required=False)
     requires_driving_licence = forms.BooleanField(label="Rijbewijs vereist", required=False)
-    demands = forms.MultipleChoiceField(
-        label="Werkbelasting",
-        choices=DEMAND_CHOICES,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    demands = _demands_field("Werkbelasting")
 
     def __init__(self, *args: Any, employers: Any, occupations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -125,12 +128,7 @@ class WorkProfileForm(StyledForm):
     )
     driving_licence = forms.BooleanField(label="Rijbewijs", required=False)
     own_transport = forms.BooleanField(label="Eigen vervoer", required=False)
-    restrictions = forms.MultipleChoiceField(
-        label="Beperkingen in werk (categorieën, geen medische gegevens)",
-        choices=DEMAND_CHOICES,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    restrictions = _demands_field("Beperkingen in werk (categorieën, geen medische gegevens)")
     shared_with_wsp = forms.BooleanField(
         label="Delen met het werkgeversservicepunt",
         required=False,

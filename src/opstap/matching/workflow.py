@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any, TypeVar
 
 from opstap.core.errors import WorkflowError
 from opstap.core.workflow import Refusal, Transition, WorkflowTable, guard
@@ -29,6 +30,9 @@ __all__ = [
 
 class MatchingWorkflowError(WorkflowError):
     pass
+
+
+_T = TypeVar("_T", bound=Transition[Any, Any])
 
 
 class VacancyState(StrEnum):
@@ -115,29 +119,28 @@ PROPOSAL_WORKFLOW: WorkflowTable[Transition[ProposalState, ProposalAction]] = Wo
 )
 
 
-def vacancy_guard(state: str, action: str) -> Transition[VacancyState, VacancyAction]:
-    st, act = VacancyState(state), VacancyAction(action)
+def _guard(table: WorkflowTable[_T], state: StrEnum, action: StrEnum, message: str) -> _T:
+    """The row of `table` for `action` in `state`, else `MatchingWorkflowError(message)`,
+    whichever step of the guard failed."""
 
     def refuse(why: Refusal, rows: tuple[object, ...]) -> WorkflowError:
-        return MatchingWorkflowError(
-            f"Een vacature met status '{VACANCY_STATE_NL[st]}' kan niet worden "
-            f"{VACANCY_ACTION_NL[act]}.",
-            state=st.value,
-            action=act.value,
-        )
+        return MatchingWorkflowError(message, state=state.value, action=action.value)
 
-    return guard(VACANCY_WORKFLOW, state=st, action=act, refuse=refuse)
+    return guard(table, state=state, action=action, refuse=refuse)
+
+
+#: The refusals, in the words of the page (status and action as the user sees them).
+_VACANCY_REFUSED = "Een vacature met status '{state}' kan niet worden {action}."
+_PROPOSAL_REFUSED = "Bij een voordracht met status '{state}' kunt u niet {action}."
+
+
+def vacancy_guard(state: str, action: str) -> Transition[VacancyState, VacancyAction]:
+    st, act = VacancyState(state), VacancyAction(action)
+    message = _VACANCY_REFUSED.format(state=VACANCY_STATE_NL[st], action=VACANCY_ACTION_NL[act])
+    return _guard(VACANCY_WORKFLOW, st, act, message)
 
 
 def proposal_guard(state: str, action: str) -> Transition[ProposalState, ProposalAction]:
     st, act = ProposalState(state), ProposalAction(action)
-
-    def refuse(why: Refusal, rows: tuple[object, ...]) -> WorkflowError:
-        return MatchingWorkflowError(
-            f"Bij een voordracht met status '{PROPOSAL_STATE_NL[st]}' kunt u niet "
-            f"{PROPOSAL_ACTION_NL[act]}.",
-            state=st.value,
-            action=act.value,
-        )
-
-    return guard(PROPOSAL_WORKFLOW, state=st, action=act, refuse=refuse)
+    message = _PROPOSAL_REFUSED.format(state=PROPOSAL_STATE_NL[st], action=PROPOSAL_ACTION_NL[act])
+    return _guard(PROPOSAL_WORKFLOW, st, act, message)

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from opstap.audit.models import AuditAction
-from opstap.audit.services import audit_log
+from opstap.audit.services import audit_log, audit_saved
 from opstap.core.actor import Actor
 from opstap.core.errors import ConflictError, DomainError, PermissionDeniedError
 from opstap.core.roles import Perm
@@ -123,13 +123,13 @@ def srg_code_save(
         srg_code.description, srg_code.active = description, active
     srg_code.save()
     after = {"code": code, "name": name, "active": active}
-    audit_log(
-        action=AuditAction.UPDATE if before else AuditAction.CREATE,
+    audit_saved(
         actor=actor,
         object_type="srg_code",
         object_id=srg_code.pk,
         purpose="SRG-code beheerd",
-        changes={k: [before.get(k), v] for k, v in after.items() if before.get(k) != v},
+        before=before,
+        after=after,
     )
     return srg_code
 

@@ -96,31 +96,22 @@ class ActionForm(forms.Form):
         return payload
 
 
+def _optional_figure(label: str, max_digits: int) -> forms.DecimalField:
+    """A non-negative figure of a quote with two decimals, left to the service to require."""
+    return forms.DecimalField(
+        label=label, required=False, min_value=0, max_digits=max_digits, decimal_places=2
+    )
+
+
 def quote_fields() -> dict[str, forms.Field]:
     """The figures of a quote; the service decides which are required (R-TRJ-1): always the
     amount, and for jobcoaching also rate and hours (amount = rate x hours)."""
     return {
-        "amount": forms.DecimalField(
-            label="Offertebedrag (euro, excl. btw)",
-            required=False,
-            min_value=0,
-            max_digits=10,
-            decimal_places=2,
+        "amount": _optional_figure("Offertebedrag (euro, excl. btw)", 10),
+        "hourly_rate": _optional_figure(
+            "Uurtarief (euro, excl. btw; verplicht bij jobcoaching)", 10
         ),
-        "hourly_rate": forms.DecimalField(
-            label="Uurtarief (euro, excl. btw; verplicht bij jobcoaching)",
-            required=False,
-            min_value=0,
-            max_digits=10,
-            decimal_places=2,
-        ),
-        "hours": forms.DecimalField(
-            label="Aantal uren (verplicht bij jobcoaching)",
-            required=False,
-            min_value=0,
-            max_digits=7,
-            decimal_places=2,
-        ),
+        "hours": _optional_figure("Aantal uren (verplicht bij jobcoaching)", 7),
     }
 
 

@@ -308,9 +308,17 @@ def _of_trajectory(request: Request, qs: QuerySet[_Claim]) -> QuerySet[_Claim]:
 class _ClaimsMixin(AuditedReadMixin):
     """An audited list of claims that `?trajectory=` narrows to one trajectory."""
 
+    audit_list = True
+
     @extend_schema(parameters=TRAJECTORY_FILTER)
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
+
+
+def _created(view: viewsets.GenericViewSet[_Claim], claim: _Claim) -> Response:
+    """201 with the claim just submitted, as the list shows it."""
+    fresh = view.get_queryset().get(pk=claim.pk)
+    return Response(view.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
 
 
 class PlacementFeeClaimViewSet(
@@ -325,7 +333,6 @@ class PlacementFeeClaimViewSet(
     queryset = PlacementFeeClaim.objects.none()
     audit_object_type = "placement_fee_claim"
     audit_purpose = "Bemiddelingsfees via API"
-    audit_list = True
 
     def caller_queryset(self) -> QuerySet[PlacementFeeClaim]:
         return _of_trajectory(
@@ -353,8 +360,7 @@ class PlacementFeeClaimViewSet(
             source=InvoiceSource.API,
             **data,
         )
-        fresh = self.get_queryset().get(pk=claim.pk)
-        return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
+        return _created(self, claim)
 
 
 class TravelClaimViewSet(CallerQuerysetMixin, _ClaimsMixin, viewsets.GenericViewSet[TravelClaim]):
@@ -367,7 +373,6 @@ class TravelClaimViewSet(CallerQuerysetMixin, _ClaimsMixin, viewsets.GenericView
     queryset = TravelClaim.objects.none()
     audit_object_type = "travel_claim"
     audit_purpose = "Reiskostendeclaraties via API"
-    audit_list = True
 
     def caller_queryset(self) -> QuerySet[TravelClaim]:
         return _of_trajectory(
@@ -387,8 +392,7 @@ class TravelClaimViewSet(CallerQuerysetMixin, _ClaimsMixin, viewsets.GenericView
             trips=[services.TripInput(**t) for t in data["trips"]],
             attended_on=data.get("attended_on", []),
         )
-        fresh = self.get_queryset().get(pk=claim.pk)
-        return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
+        return _created(self, claim)
 
 
 class PaymentRulesViewSet(viewsets.ViewSet):

@@ -5,14 +5,15 @@ GET/POST reports and absences. Provider tokens see only their own provider's tra
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -51,6 +52,11 @@ from .serializers import (
     TransitionSerializer,
 )
 
+if TYPE_CHECKING:
+    from rest_framework.decorators import ViewSetAction
+
+_View = TypeVar("_View", bound=Callable[..., Response])
+
 FILTERS = [
     OpenApiParameter("state", OpenApiTypes.STR, description="Status (bijv. running)."),
     OpenApiParameter("provider", OpenApiTypes.INT, description="Id van de aanbieder."),
@@ -70,6 +76,21 @@ def _audit_read(request: Request, trajectory: Trajectory, purpose: str) -> None:
         client_id=trajectory.client_id,
         purpose=purpose,
     )
+
+
+def _list_and_add(
+    url_path: str, shown: type[serializers.BaseSerializer[Any]], *, request: Any = None
+) -> Callable[[_View], ViewSetAction[_View]]:
+    """A trajectory's sub-collection `url_path`: GET lists its rows as `shown`, POST adds one
+    from `request` (by default `shown` too) and answers it as `shown`; the action and both
+    operations of the schema."""
+
+    def wrap(view: _View) -> ViewSetAction[_View]:
+        routed = action(detail=True, methods=["get", "post"], url_path=url_path)(view)
+        added = extend_schema(methods=["POST"], request=request or shown, responses=shown)
+        return extend_schema(methods=["GET"], responses=shown(many=True))(added(routed))
+
+    return wrap
 
 
 # The trajectory's own columns plus the related ones `TrajectorySerializer` reads.
@@ -216,9 +237,7 @@ class TrajectoryViewSet(
         services.trajectory_transition(actor=actor_of(request), trajectory=trajectory, **data)
         return Response(TrajectoryDetailSerializer(self._trajectory()).data)
 
-    @extend_schema(methods=["GET"], responses=QuoteSerializer(many=True))
-    @extend_schema(methods=["POST"], request=QuoteReviseSerializer, responses=QuoteSerializer)
-    @action(detail=True, methods=["get", "post"], url_path="quotes")
+    @_list_and_add("quotes", QuoteSerializer, request=QuoteReviseSerializer)
     def quotes(self, request: Request, pk: str | None = None) -> Response:
         """Every version of the quote (GET). POST: the provider replaces a wrong quote by a
         revised one; the case manager approves it again (R-TRJ-1). Until then the approved
@@ -257,9 +276,7 @@ class TrajectoryViewSet(
         )
         return Response(QuoteSerializer(quote).data)
 
-    @extend_schema(methods=["GET"], responses=DocumentSerializer(many=True))
-    @extend_schema(methods=["POST"], request=DocumentCreateSerializer, responses=DocumentSerializer)
-    @action(detail=True, methods=["get", "post"], url_path="reports")
+    @_list_and_add("reports", DocumentSerializer, request=DocumentCreateSerializer)
     def reports(self, request: Request, pk: str | None = None) -> Response:
         """Documents: quote, plan, progress/final report, requests, handover note."""
         trajectory = self._trajectory()
@@ -274,9 +291,7 @@ class TrajectoryViewSet(
         )
         return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(methods=["GET"], responses=AbsenceSerializer(many=True))
-    @extend_schema(methods=["POST"], request=AbsenceSerializer, responses=AbsenceSerializer)
-    @action(detail=True, methods=["get", "post"], url_path="absences")
+    @_list_and_add("absences", AbsenceSerializer)
     def absences(self, request: Request, pk: str | None = None) -> Response:
         """The absence history, and reporting an absence (R-ABS-1)."""
         trajectory = self._trajectory()
@@ -291,9 +306,7 @@ class TrajectoryViewSet(
         absence = services.absence_report(actor=actor_of(request), trajectory=trajectory, **data)
         return Response(AbsenceSerializer(absence).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(methods=["GET"], responses=AppointmentSerializer(many=True))
-    @extend_schema(methods=["POST"], request=AppointmentSerializer, responses=AppointmentSerializer)
-    @action(detail=True, methods=["get", "post"], url_path="appointments")
+    @_list_and_add("appointments", AppointmentSerializer)
     def appointments(self, request: Request, pk: str | None = None) -> Response:
         """The appointments of a trajectory with their attendance (R-ABS-1); POST plans one.
         Provider tokens reach only their own provider's trajectories (R-SEC-1)."""

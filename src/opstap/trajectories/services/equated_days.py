@@ -10,7 +10,7 @@ from typing import Any
 from django.db import transaction
 
 from opstap.audit.models import AuditAction
-from opstap.audit.services import audit_log
+from opstap.audit.services import audit_log, audit_saved
 from opstap.core.actor import Actor
 from opstap.core.roles import Perm
 from opstap.trajectories import deadlines as dl
@@ -89,13 +89,13 @@ def equated_day_save(
         equated_day.decree = decree
     equated_day.save()
     after = {"day": day_value.isoformat(), "description": description, "decree": decree}
-    audit_log(
-        action=AuditAction.UPDATE if before else AuditAction.CREATE,
+    audit_saved(
         actor=actor,
         object_type="equated_day",
         object_id=equated_day.pk,
         purpose="Gelijkgestelde dag (Atw) beheerd",
-        changes={k: [before.get(k), v] for k, v in after.items() if before.get(k) != v},
+        before=before,
+        after=after,
     )
     return equated_day
 

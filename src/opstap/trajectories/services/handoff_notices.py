@@ -8,9 +8,7 @@ from opstap.core.actor import Actor
 from opstap.core.roles import RoleCode
 from opstap.notifications.services import notification_send
 from opstap.trajectories import handoffs
-from opstap.trajectories.models import (
-    Trajectory,
-)
+from opstap.trajectories.models import Trajectory, TrajectoryEvent
 
 from ._common import _current_case_manager, _workflow_roles
 
@@ -74,3 +72,22 @@ def handoff_notify(
         )
         notified += 1
     return notified
+
+
+def event_handoff_notify(
+    handoff: str,
+    *,
+    actor: Actor | None,
+    trajectory: Trajectory,
+    event: TrajectoryEvent,
+    reason: str = "",
+) -> int:
+    """`handoff_notify` for the hand-off that the recorded trajectory `event` starts: once
+    per event (`trajectory-event:<id>`), however often the step is retried."""
+    return handoff_notify(
+        event=handoff,
+        actor=actor,
+        trajectory=trajectory,
+        dedupe_key=f"trajectory-event:{event.pk}",
+        reason=reason,
+    )

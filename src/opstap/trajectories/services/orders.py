@@ -29,7 +29,7 @@ from opstap.trajectories.workflow import (
 )
 
 from ._common import TrajectoryError, _deadline_from_rule, _next_due_refresh, _record, _today
-from .handoff_notices import handoff_notify
+from .handoff_notices import event_handoff_notify
 from .quotes import _terms_fields
 
 
@@ -142,10 +142,5 @@ def trajectory_order(
         summary=f"Traject besteld: {product.name} bij {product.provider.name}",
         changes={"product": [None, product.pk], "price": [None, str(trajectory.price or "")]},
     )
-    handoff_notify(
-        event=handoffs.ORDER,
-        actor=actor,
-        trajectory=trajectory,
-        dedupe_key=f"trajectory-event:{event.pk}",
-    )
+    event_handoff_notify(handoffs.ORDER, actor=actor, trajectory=trajectory, event=event)
     return trajectory

@@ -39,7 +39,7 @@ from ._common import (
     check_upload,
     price_terms_changed,
 )
-from .handoff_notices import handoff_notify
+from .handoff_notices import event_handoff_notify
 
 
 def _terms_fields(terms: pt.PriceTerms) -> dict[str, Any]:
@@ -258,11 +258,8 @@ def quote_revise(
             f"ingediend ({format_euro(quote.amount)})"
         ),
     )
-    handoff_notify(
-        event=handoffs.REVISED_QUOTE_SUBMITTED,
-        actor=actor,
-        trajectory=locked,
-        dedupe_key=f"trajectory-event:{event.pk}",
+    event_handoff_notify(
+        handoffs.REVISED_QUOTE_SUBMITTED, actor=actor, trajectory=locked, event=event
     )
     trajectory.refresh_from_db()
     return quote
@@ -307,11 +304,8 @@ def quote_revision_approve(
         f"({payload['price_terms']})",
         changes={"price_terms": [payload["previous_price_terms"], payload["price_terms"]]},
     )
-    handoff_notify(
-        event=handoffs.REVISED_QUOTE_APPROVED,
-        actor=actor,
-        trajectory=locked,
-        dedupe_key=f"trajectory-event:{event.pk}",
+    event_handoff_notify(
+        handoffs.REVISED_QUOTE_APPROVED, actor=actor, trajectory=locked, event=event
     )
     trajectory.refresh_from_db()
     return quote
@@ -340,11 +334,11 @@ def quote_revision_reject(
         payload={"quote": quote.pk, "version": quote.version},
         summary=f"Traject {locked.product.name}: herziene offerte afgewezen",
     )
-    handoff_notify(
-        event=handoffs.REVISED_QUOTE_REJECTED,
+    event_handoff_notify(
+        handoffs.REVISED_QUOTE_REJECTED,
         actor=actor,
         trajectory=locked,
-        dedupe_key=f"trajectory-event:{event.pk}",
+        event=event,
         reason=reason.strip(),
     )
     trajectory.refresh_from_db()

@@ -44,7 +44,7 @@ from ._common import (
     _workflow_roles,
     price_terms_changed,
 )
-from .handoff_notices import handoff_notify
+from .handoff_notices import event_handoff_notify
 from .quotes import _quote_approve, _quote_create
 
 
@@ -212,13 +212,7 @@ def trajectory_transition(
         summary=f"Traject {locked.product.name}: {action.label} ({transition.to_state.label})",
     )
     # The hand-off: the other side hears about the work this step gives it (handoffs.py).
-    handoff_notify(
-        event=action.value,
-        actor=actor,
-        trajectory=locked,
-        dedupe_key=f"trajectory-event:{event.pk}",
-        reason=reason,
-    )
+    event_handoff_notify(action.value, actor=actor, trajectory=locked, event=event, reason=reason)
     # Keep the caller's instance in step with the stored row.
     trajectory.refresh_from_db()
     return trajectory

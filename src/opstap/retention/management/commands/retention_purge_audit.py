@@ -8,14 +8,13 @@ changes nothing); without --yes it only says what it would remove.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
+from django.core.management.base import BaseCommand
 
 from opstap.audit.services import audit_purge_before
 from opstap.organisations.models import Organisation
+from opstap.retention.management.commands._options import add_today_argument, today_of
 from opstap.retention.selectors import audit_records_past_term, terms_for
 from opstap.retention.terms import Kind, audit_cutoff
 
@@ -24,18 +23,11 @@ class Command(BaseCommand):
     help = "Audittrail na de eigen bewaartermijn verwijderen (als eigenaar van de database)."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--today", help="peildatum jjjj-mm-dd (standaard vandaag)")
+        add_today_argument(parser)
         parser.add_argument("--yes", action="store_true", help="echt verwijderen")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            today = (
-                dt.date.fromisoformat(options["today"])
-                if options["today"]
-                else timezone.localdate()
-            )
-        except ValueError as exc:
-            raise CommandError("Geef de peildatum als jjjj-mm-dd.") from exc
+        today = today_of(options)
         for organisation in Organisation.objects.order_by("pk"):
             years = terms_for(organisation.pk)[Kind.AUDIT_TRAIL].years
             cutoff = audit_cutoff(today, years)

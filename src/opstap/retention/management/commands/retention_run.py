@@ -7,13 +7,12 @@ Without a broker, cron runs this daily (without --dry-run) as the Celery beat ta
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from opstap.organisations.models import Organisation
+from opstap.retention.management.commands._options import add_today_argument, today_of
 from opstap.retention.services import retention_run
 from opstap.retention.terms import ACTION_LABELS_NL, KIND_LABELS_NL, Action, Kind
 
@@ -23,18 +22,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--dry-run", action="store_true", help="niets wijzigen, alleen tonen")
-        parser.add_argument("--today", help="peildatum jjjj-mm-dd (standaard vandaag)")
+        add_today_argument(parser)
         parser.add_argument("--organisation", help="slug van de organisatie (standaard alle)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            today = (
-                dt.date.fromisoformat(options["today"])
-                if options["today"]
-                else timezone.localdate()
-            )
-        except ValueError as exc:
-            raise CommandError("Geef de peildatum als jjjj-mm-dd.") from exc
+        today = today_of(options)
         organisations = Organisation.objects.order_by("pk")
         if options["organisation"]:
             organisations = organisations.filter(slug=options["organisation"])

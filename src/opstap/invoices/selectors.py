@@ -21,6 +21,7 @@ from django.db.models.functions import Coalesce
 
 from opstap.core.access import scoped
 from opstap.core.actor import Actor
+from opstap.core.filtering import narrowed
 
 from .models import CreditNote, Invoice, InvoiceEvent, PaymentBatch, PlacementFeeClaim, TravelClaim
 from .workflow import LIVE_STATUSES, OPEN_STATUSES, UNPAID_STATUSES, InvoiceStatus
@@ -50,17 +51,14 @@ class InvoiceFilters:
 
 def invoice_list(*, user: Actor, filters: InvoiceFilters, on: dt.date) -> QuerySet[Invoice]:
     """Invoices the user may see, newest first, with what a list row shows joined in."""
-    qs = invoices_for(user).select_related("provider", "client", "trajectory")
-    if filters.status:
-        qs = qs.filter(status=filters.status)
-    if filters.provider:
-        qs = qs.filter(provider_id=filters.provider)
-    if filters.verdict:
-        qs = qs.filter(verdict=filters.verdict)
-    if filters.trajectory:
-        qs = qs.filter(trajectory_id=filters.trajectory)
-    if filters.year:
-        qs = qs.filter(invoice_date__year=filters.year)
+    qs = narrowed(
+        invoices_for(user).select_related("provider", "client", "trajectory"),
+        status=filters.status,
+        provider_id=filters.provider,
+        verdict=filters.verdict,
+        trajectory_id=filters.trajectory,
+        invoice_date__year=filters.year,
+    )
     if filters.bucket == "te_controleren":
         qs = qs.filter(status__in=[s.value for s in OPEN_STATUSES])
     elif filters.bucket == "goed_te_keuren":

@@ -43,6 +43,12 @@ def organisations_all() -> QuerySet[Organisation]:
     return Organisation.objects.all()
 
 
+def organisation_ids(only: int | None = None) -> list[int]:
+    """The organisations a system job runs for: `only` when given (a command's
+    `--organisation`), else every tenant."""
+    return [only] if only else list(organisations_all().values_list("pk", flat=True))
+
+
 def organisation_by_slug(slug: str) -> Organisation | None:
     return Organisation.objects.filter(slug=slug).first()
 

@@ -14,10 +14,9 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from opstap.audit.models import AuditAction
-from opstap.audit.services import audit_log, audit_records_for_request
 from opstap.core.access import HasOpstapPermission, scoped
 from opstap.core.actor import actor_of
+from opstap.core.api.audited import AuditedReadMixin
 from opstap.core.api.viewsets import CallerQuerysetMixin
 from opstap.core.roles import Perm
 from opstap.finance import selectors, services
@@ -159,6 +158,7 @@ class ForecastViewSet(ScenarioViewSetBase):
 
 class OutflowPremiumViewSet(
     CallerQuerysetMixin,
+    AuditedReadMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -172,34 +172,13 @@ class OutflowPremiumViewSet(
     permission_classes = [HasOpstapPermission]
     required_perms = {**PERMS, "pay_due": (Perm.FINANCE_VIEW, Perm.FINANCE_EDIT)}
     queryset = OutflowPremium.objects.none()
+    audit_object_type = "outflow_premium"
+    audit_list = True
 
     def caller_queryset(self) -> QuerySet[OutflowPremium]:
         return scoped(self.request.user, OutflowPremium.objects.all()).order_by(
             "-outflow_date", "id"
         )
-
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        rows = list(page) if page is not None else list(self.get_queryset())
-        audit_records_for_request(
-            request,
-            action=AuditAction.LIST,
-            object_type="outflow_premium",
-            items=[(p.pk, p.client_id) for p in rows],
-        )
-        data = self.get_serializer(rows, many=True).data
-        return self.get_paginated_response(data) if page is not None else Response(data)
-
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        premium = self.get_object()
-        audit_log(
-            action=AuditAction.READ,
-            request=request,
-            object_type="outflow_premium",
-            object_id=premium.pk,
-            client_id=premium.client_id,
-        )
-        return Response(self.get_serializer(premium).data)
 
     def perform_create(self, serializer: Any) -> None:
         data = serializer.validated_data

@@ -19,6 +19,7 @@ from opstap.clients.selectors import CLIENT_COUNTS, clients_for
 from opstap.core.access import get_object_for_user, scoped
 from opstap.core.actor import Actor
 from opstap.core.counts import CountsCache
+from opstap.core.filtering import narrowed
 from opstap.core.roles import Perm, RoleCode
 from opstap.trajectories import date_rules
 from opstap.trajectories import (
@@ -143,15 +144,13 @@ def trajectory_list(
 ) -> QuerySet[Trajectory]:
     """The overview of trajectories with filters, related rows fetched in the same query.
     Call `mark_overdue` on the page to set each row's `is_overdue` flag."""
-    qs = trajectories_for(user).select_related("client", "product", "provider", "case_manager")
-    if filters.provider:
-        qs = qs.filter(provider_id=filters.provider)
-    if filters.product:
-        qs = qs.filter(product_id=filters.product)
-    if filters.state:
-        qs = qs.filter(state=filters.state)
-    if filters.client:
-        qs = qs.filter(client_id=filters.client)
+    qs = narrowed(
+        trajectories_for(user).select_related("client", "product", "provider", "case_manager"),
+        provider_id=filters.provider,
+        product_id=filters.product,
+        state=filters.state,
+        client_id=filters.client,
+    )
     if filters.running_only:
         qs = qs.exclude(state__in=RUNNING_EXCLUDED)
     if filters.overdue:

@@ -13,7 +13,7 @@ from django.db import connection
 
 from opstap.indicators.models import IndicatorDay
 from opstap.indicators.services import indicator_facts_rebuild
-from opstap.organisations.selectors import organisations_all
+from opstap.organisations.selectors import organisation_ids
 
 
 class Command(BaseCommand):
@@ -23,13 +23,8 @@ class Command(BaseCommand):
         parser.add_argument("--organisation", type=int, help="Alleen deze organisatie (id).")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        ids = (
-            [options["organisation"]]
-            if options["organisation"]
-            else list(organisations_all().values_list("pk", flat=True))
-        )
         verbose = options["verbosity"] > 1
-        for org_id in ids:
+        for org_id in organisation_ids(options["organisation"]):
             started = time.monotonic()
 
             def progress(

@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from opstap.kpis.services import kpi_facts_rebuild
-from opstap.organisations.selectors import organisations_all
+from opstap.organisations.selectors import organisation_ids
 
 
 def _date(value: str) -> dt.date:
@@ -33,13 +33,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         today = options["today"] or timezone.localdate()
-        ids = (
-            [options["organisation"]]
-            if options["organisation"]
-            else list(organisations_all().values_list("pk", flat=True))
-        )
         verbose = options["verbosity"] > 1
-        for org_id in ids:
+        for org_id in organisation_ids(options["organisation"]):
             started = time.monotonic()
 
             def progress(client_id: int, rows: int, org_id: int = org_id) -> None:

@@ -576,6 +576,16 @@ def _weighted_sum(
     return _float_literals(" + ".join(parts) or "0.0"), params
 
 
+def _scored(base: QuerySet[Any], rid: str, joins: str, total: Sql, where: Slice | None) -> Sql:
+    """`SELECT rid, s` over the rows of `base` joined with `joins`, in slice `where`: `rid`
+    the row's id column, s the weighted sum `total`."""
+    base_sql, base_params = base.query.sql_with_params()
+    total_sql, total_params = total
+    cond, cond_params = (where.where, where.params) if where else ("1 = 1", [])
+    sql = f"SELECT m.{rid} AS rid, {total_sql} AS s FROM ({base_sql}) m{joins} WHERE {cond}"  # noqa: S608
+    return sql, [*total_params, *base_params, *cond_params]  # in the order of the text
+
+
 def candidate_sql(
     profiles: QuerySet[WorkProfile],
     vacancy: VacancyFacts,
@@ -589,12 +599,10 @@ def candidate_sql(
         .annotate(**{alias: F(path) for alias, path in _CLIENT_COLUMNS.items()})
         .values(*_PROFILE_COLUMNS, *_CLIENT_COLUMNS)
     )
-    base_sql, base_params = base.query.sql_with_params()
-    total, params = _weighted_sum(_CANDIDATE_SQL, vacancy, weights, where)
     joins = _pc_joins("cp", "SUBSTR(m.c_postcode, 1, 4)")
-    cond, cond_params = (where.where, where.params) if where else ("1 = 1", [])
-    sql = f"SELECT m.client_id AS rid, {total} AS s FROM ({base_sql}) m{joins} WHERE {cond}"  # noqa: S608
-    return sql, [*params, *base_params, *cond_params]  # in the order of the text
+    return _scored(
+        base, "client_id", joins, _weighted_sum(_CANDIDATE_SQL, vacancy, weights, where), where
+    )
 
 
 def vacancy_sql(
@@ -610,12 +618,8 @@ def vacancy_sql(
         .annotate(occ_code=F("occupation__code"))
         .values(*_VACANCY_COLUMNS, "occ_code")
     )
-    base_sql, base_params = base.query.sql_with_params()
-    total, params = _weighted_sum(_VACANCY_SQL, client, weights, where)
     joins = _pc_joins("vp", "m.pc4")
-    cond, cond_params = (where.where, where.params) if where else ("1 = 1", [])
-    sql = f"SELECT m.id AS rid, {total} AS s FROM ({base_sql}) m{joins} WHERE {cond}"  # noqa: S608
-    return sql, [*params, *base_params, *cond_params]  # in the order of the text
+    return _scored(base, "id", joins, _weighted_sum(_VACANCY_SQL, client, weights, where), where)
 
 
 @dataclass(frozen=True)

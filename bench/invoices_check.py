@@ -156,6 +156,7 @@ def _generate(n_invoices: int, log: Any) -> None:
                         date_of_birth=dt.date(1980, 1, 1),
                         municipality=base["municipality"],
                         case_manager=cm,
+                        trajectory_count=1,  # its one trajectory below (no signals in bulk)
                     )
                 )
             Client.objects.bulk_create(clients)
@@ -318,7 +319,13 @@ def main() -> int:
         chunk = list(Invoice.objects.filter(pk__in=ids[i : i + 5_000]).select_related("trajectory"))
         earlier = _earlier_rows({inv.trajectory_id for inv in chunk})
         for inv in chunk:
-            loaded = _Loaded("complete", {}, earlier.get(inv.trajectory_id, []), [])
+            loaded = _Loaded(
+                end_action="complete",
+                end_payload={},
+                earlier=earlier.get(inv.trajectory_id, []),
+                placements=[],
+                restrictions={},  # the bench's clients have no hour restriction
+            )
             facts = trajectory_facts(inv.trajectory, exclude_invoice_id=inv.pk, loaded=loaded)
             claim = claim_of(inv)
             prepared.append((claim, facts))

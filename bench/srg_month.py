@@ -150,6 +150,9 @@ def _generate(n: int, log: Any) -> None:
                         date_of_birth=dt.date(1980, 1, 1),
                         municipality=base["municipality"],
                         case_manager=base["cm"],
+                        # trajectories j and j+1 below are this client's (bulk_create sends no
+                        # signals, so the counter of issue 18 is set here)
+                        trajectory_count=min(2, offset + size - i),
                     )
                 )
             Client.objects.bulk_create(clients)
@@ -261,6 +264,8 @@ def _generate_pg(n: int, log: Any) -> None:
                         "bsn": "lpad(b.p::text, 8, '0') || b.chk::text",
                         "client_number": "'S' || lpad((2 * b.c)::text, 8, '0')",
                         "last_name": "'Klant' || (2 * b.c)::text",
+                        # trajectories 2c and 2c+1 (below n) are this client's (issue 18)
+                        "trajectory_count": f"LEAST(2, {int(n)} - 2 * b.c)",
                         "created_at": "now()",
                         "updated_at": "now()",
                     },

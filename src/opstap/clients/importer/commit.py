@@ -68,6 +68,17 @@ def _holds(client: Client, expected: dict[str, Any]) -> bool:
     return all(getattr(client, f) == from_json(f, v) for f, v in expected.items())
 
 
+def _holding(
+    clients: dict[int, Client], change: ImportChange, expected: dict[str, Any], refusal: str
+) -> Client:
+    """The client of `change` if it still holds the `expected` values; otherwise nobody may
+    write: a conflict "De klant op regel <n> `refusal`"."""
+    client = clients.get(change.client_id or 0)
+    if client is None or not _holds(client, expected):
+        raise ImportActionError(f"De klant op regel {change.line} {refusal}", conflict=True)
+    return client
+
+
 @dataclass
 class _ChunkWrites:
     """What one chunk of a commit or undo writes, all by the same actor at the same moment:
@@ -156,6 +167,15 @@ class _ChunkWrites:
         )
 
 
+def _locked_in(job: ImportJob, status: str, refusal: str) -> ImportJob:
+    """The job's row, locked for this transaction, if it is (still) in `status`; otherwise a
+    conflict with the Dutch `refusal` (another request got there first)."""
+    locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if locked.status != status:
+        raise ImportActionError(refusal, conflict=True)
+    return locked
+
+
 def _audit_job(*, actor: Actor | None, org_id: int, job: ImportJob, purpose: str) -> None:
     audit_log(
         action=AuditAction.UPDATE,
@@ -175,24 +195,23 @@ def import_commit(*, actor: Actor | None, job: ImportJob) -> ImportJob:
     now = timezone.now()
     today = timezone.localdate()
     with transaction.atomic():
-        locked = ImportJob.objects.select_for_update().get(pk=job.pk)
-        if locked.status != ImportStatus.PREVIEW:
-            raise ImportActionError(
-                "Deze import wacht niet op bevestiging (al bevestigd, afgekeurd of teruggedraaid).",
-                conflict=True,
-            )
+        locked = _locked_in(
+            job,
+            ImportStatus.PREVIEW,
+            "Deze import wacht niet op bevestiging (al bevestigd, afgekeurd of teruggedraaid).",
+        )
         for chunk in _changes(locked):
             updates = [c for c in chunk if c.kind == ImportChangeKind.UPDATE]
             clients = _locked_clients(org_id, [c.client_id for c in updates if c.client_id])
             writes = _ChunkWrites(org_id=org_id, actor=actor, now=now, today=today)
             for change in updates:
-                client = clients.get(change.client_id or 0)
-                if client is None or not _holds(client, change.before):
-                    raise ImportActionError(
-                        f"De klant op regel {change.line} is gewijzigd sinds de controle; er is "
-                        "niets opgeslagen. Importeer het bestand opnieuw.",
-                        conflict=True,
-                    )
+                client = _holding(
+                    clients,
+                    change,
+                    change.before,
+                    "is gewijzigd sinds de controle; er is niets opgeslagen. Importeer het "
+                    "bestand opnieuw.",
+                )
                 after = {f: from_json(f, v) for f, v in change.after.items()}
                 writes.set_values(
                     client,
@@ -268,23 +287,20 @@ def import_undo(*, actor: Actor | None, job: ImportJob) -> ImportJob:
     now = timezone.now()
     today = timezone.localdate()
     with transaction.atomic():
-        locked = ImportJob.objects.select_for_update().get(pk=job.pk)
-        if locked.status != ImportStatus.DONE:
-            raise ImportActionError(
-                "Alleen een bevestigde import kan worden teruggedraaid.", conflict=True
-            )
+        locked = _locked_in(
+            job, ImportStatus.DONE, "Alleen een bevestigde import kan worden teruggedraaid."
+        )
         for chunk in _changes(locked):
             clients = _locked_clients(org_id, [c.client_id for c in chunk if c.client_id])
             writes = _ChunkWrites(org_id=org_id, actor=actor, now=now, today=today)
             removed: list[int] = []
             for change in chunk:
-                client = clients.get(change.client_id or 0)
-                if client is None or not _holds(client, change.after):
-                    raise ImportActionError(
-                        f"De klant op regel {change.line} is na de import gewijzigd; er is "
-                        "niets teruggedraaid.",
-                        conflict=True,
-                    )
+                client = _holding(
+                    clients,
+                    change,
+                    change.after,
+                    "is na de import gewijzigd; er is niets teruggedraaid.",
+                )
                 if change.kind == ImportChangeKind.CREATE:
                     removed.append(client.pk)
                     continue

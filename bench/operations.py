@@ -56,6 +56,35 @@ def bare_view_floor(ctx: BenchContext) -> None:
     assert response.status_code == 200
 
 
+_EMPTY_PAGE = (
+    '{% extends "base.html" %}{% block title %}Leeg{% endblock %}'
+    "{% block content %}<h1>Leeg</h1>{% endblock %}"
+)
+
+
+def _bare_page(request: Any) -> HttpResponse:
+    from django.template import engines
+
+    return HttpResponse(engines["django"].from_string(_EMPTY_PAGE).render({}, request))
+
+
+def bare_page_floor(ctx: BenchContext) -> None:
+    """A page with the layout every page has (head, navigation for the role, footer) and no
+    content, through the full middleware stack: what any HTML page costs before its own
+    rows. The third floor, "x page": an HTML page against its SQL plus this."""
+    from django.urls import clear_url_caches, path
+
+    from opstap import urls as root_urls
+
+    if not hasattr(root_urls, "_bench_page"):
+        root_urls.urlpatterns.insert(0, path("__bench_page__", _bare_page))
+        root_urls._bench_page = True  # type: ignore[attr-defined]
+        clear_url_caches()
+    response = ctx.staff_client.get("/__bench_page__")
+    assert response.status_code == 200
+    assert b"<nav" in response.content  # the layout with the role's navigation
+
+
 @dataclass(frozen=True)
 class Operation:
     name: str

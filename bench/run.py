@@ -6,7 +6,9 @@ run on the same machine: a bare Django view for pages and API calls, and the equ
 hand-written SQL for queries. Ratios stay comparable across machines; seconds do not. A second
 ratio, `x req`, divides by the floor plus a bare signed-in request measured at the start of the
 run (a view that does nothing, through the full middleware stack): what the page adds beyond
-its SQL and the cost every request has.
+its SQL and the cost every request has. A third, `x page`, for the operations that answer
+with an HTML page, divides by the floor plus an empty page with the layout (head, the role's
+navigation, footer; no content) through the same stack: what the page's own content adds.
 
 The data set is generated once per database with `demo_load --scale SCALE` and reused.
 Results are printed as a table and written to bench/results/latest.json.
@@ -22,6 +24,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -64,7 +67,7 @@ def main() -> int:
     django.setup()
     from django.core.management import call_command
 
-    from bench.operations import OPERATIONS, BenchContext, bare_view_floor
+    from bench.operations import OPERATIONS, BenchContext, bare_page_floor, bare_view_floor
     from opstap.demo.generator import demo_exists
 
     call_command("migrate", "--noinput", verbosity=0)
@@ -82,6 +85,9 @@ def main() -> int:
     # What any signed-in request costs here (a view that does nothing, through the full
     # middleware stack): the second floor, "x req": the page against its SQL plus this.
     bare = summarise(measure(lambda: bare_view_floor(ctx), repeat=max(args.repeat, 10)))
+    # What any HTML page costs before its own content (the layout with the role's navigation):
+    # the third floor, "x page", for the operations that answer with a page.
+    page = summarise(measure(lambda: bare_page_floor(ctx), repeat=max(args.repeat, 10)))
 
     rows = []
     skipped: list[tuple[str, str]] = []
@@ -94,6 +100,10 @@ def main() -> int:
             continue
         floor = summarise(measure(lambda op=op: op.floor(ctx), repeat=args.repeat))
         real = summarise(measure(lambda op=op: op.run(ctx), repeat=args.repeat))
+        answer: Any = op.run(ctx)
+        is_page = hasattr(answer, "get") and str(answer.get("Content-Type", "")).startswith(
+            "text/html"
+        )
         row = {
             "operation": op.name,
             "median_ms": round(real["median_ms"], 2),
@@ -102,6 +112,11 @@ def main() -> int:
             "ratio_median": round(real["median_ms"] / max(floor["median_ms"], 1e-6), 2),
             "ratio_p95": round(real["p95_ms"] / max(floor["p95_ms"], 1e-6), 2),
             "ratio_request": round(real["median_ms"] / (floor["median_ms"] + bare["median_ms"]), 2),
+            "ratio_page": (
+                round(real["median_ms"] / (floor["median_ms"] + page["median_ms"]), 2)
+                if is_page
+                else None
+            ),
             "floor": op.floor_description,
         }
         rows.append(row)
@@ -111,11 +126,12 @@ def main() -> int:
     print(
         f"\nOpstap benchmarks — scale {args.scale}, database {connection.vendor}, "
         f"{args.repeat} runs each; a bare signed-in request: {bare['median_ms']:.2f} ms "
-        "(x req = median / (floor + bare request))\n"
+        "(x req = median / (floor + bare request)); an empty page with the layout: "
+        f"{page['median_ms']:.2f} ms (x page = median / (floor + empty page), HTML only)\n"
     )
     header = (
         f"{'operation':<56} {'median ms':>10} {'p95 ms':>9} {'floor ms':>9} "
-        f"{'x floor':>8} {'x p95':>7} {'x req':>6}"
+        f"{'x floor':>8} {'x p95':>7} {'x req':>6} {'x page':>7}"
     )
     print(header)
     print("-" * len(header))
@@ -123,7 +139,8 @@ def main() -> int:
         print(
             f"{r['operation']:<56} {r['median_ms']:>10.2f} {r['p95_ms']:>9.2f} "
             f"{r['floor_median_ms']:>9.2f} {r['ratio_median']:>8.2f} {r['ratio_p95']:>7.2f} "
-            f"{r['ratio_request']:>6.2f}"
+            f"{r['ratio_request']:>6.2f} "
+            + (f"{r['ratio_page']:>7.2f}" if r["ratio_page"] is not None else f"{'—':>7}")
         )
     for name, reason in skipped:
         print(f"{name:<56} skipped: {reason}")
@@ -135,6 +152,7 @@ def main() -> int:
                 "scale": args.scale,
                 "database": connection.vendor,
                 "bare_request_median_ms": round(bare["median_ms"], 2),
+                "empty_page_median_ms": round(page["median_ms"], 2),
                 "rows": rows,
                 "skipped": [{"operation": n, "reason": r} for n, r in skipped],
             },

@@ -27,7 +27,7 @@ from opstap.audit.services import audit_log, audit_records_for_request
 from opstap.clients import selectors as client_selectors
 from opstap.core.access import HasOpstapPermission, get_object_for_user
 from opstap.core.actor import actor_of
-from opstap.core.api.viewsets import CallerQuerysetMixin
+from opstap.core.api.viewsets import CallerQuerysetMixin, valid_body
 from opstap.core.roles import Perm
 
 from .serializers import AccessRequestCreateSerializer, AccessRequestSerializer
@@ -73,12 +73,11 @@ class ClientAccessRequestsView(GenericAPIView[AccessRequest]):
         """Register a request on the client's behalf (R-SEC-5, R-POR); compiled in the
         background. 409 while another request of this client is still being compiled."""
         client = self._client()
-        body = AccessRequestCreateSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        data = valid_body(AccessRequestCreateSerializer, request)
         access_request = services.access_request_create(
             actor=actor_of(request),
             client=client,
-            note=body.validated_data["note"],
+            note=data["note"],
             http_request=request,
         )
         _after_commit(access_request.pk)

@@ -22,7 +22,7 @@ from opstap.clients.selectors import CLIENT_COUNTS
 from opstap.core.access import HasOpstapPermission, get_object_for_user
 from opstap.core.actor import Actor, actor_of, organisation_id_of
 from opstap.core.api.pagination import CachedCountPagination
-from opstap.core.api.viewsets import CallerQuerysetMixin, int_param
+from opstap.core.api.viewsets import CallerQuerysetMixin, int_param, valid_body
 from opstap.core.roles import Perm
 from opstap.organisations.models import Municipality
 
@@ -190,9 +190,7 @@ class ClientViewSet(
     @action(detail=False, methods=["post"], url_path="_search", pagination_class=None)
     def search(self, request: Request) -> Response:
         """Search by BSN; the BSN travels in the body, never in the URL."""
-        form = BsnSearchSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        bsn = "".join(ch for ch in form.validated_data["bsn"] if ch.isdigit())
+        bsn = "".join(ch for ch in valid_body(BsnSearchSerializer, request)["bsn"] if ch.isdigit())
         clients = list(selectors.client_search_bsn(user=actor_of(request), bsn=bsn))
         audit_records_for_request(
             request,
@@ -215,10 +213,9 @@ class ClientViewSet(
     @action(detail=False, methods=["post"], url_path="_brp-lookup")
     def brp_lookup(self, request: Request) -> Response:
         """Prefill from the BRP; the BSN travels in the body, never in the URL."""
-        form = BsnSearchSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
+        bsn = valid_body(BsnSearchSerializer, request)["bsn"]
         try:
-            person = services.brp_lookup(actor=actor_of(request), bsn=form.validated_data["bsn"])
+            person = services.brp_lookup(actor=actor_of(request), bsn=bsn)
         except brp.BrpError as exc:
             raise BrpUnavailable(exc.message) from exc
         names: list[str] = list(BrpPersonSerializer().fields)
@@ -239,9 +236,7 @@ class ClientViewSet(
     def ladder_step_change(self, request: Request, pk: str | None = None) -> Response:
         """Change the ladder step with a reason (R-LAD-1)."""
         client = self._client()
-        serializer = LadderStepChangeSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = valid_body(LadderStepChangeSerializer, request)
         change = services.client_change_ladder_step(
             actor=actor_of(request),
             client=client,

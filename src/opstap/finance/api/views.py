@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from opstap.core.access import HasOpstapPermission, scoped
 from opstap.core.actor import actor_of
 from opstap.core.api.audited import AuditedReadMixin
-from opstap.core.api.viewsets import CallerQuerysetMixin
+from opstap.core.api.viewsets import CallerQuerysetMixin, valid_body
 from opstap.core.roles import Perm
 from opstap.finance import selectors, services
 from opstap.finance.calculators import CALCULATORS, jsonable
@@ -127,9 +127,8 @@ class ScenarioViewSetBase(
     @action(detail=False, methods=["post"], url_path="_compute")
     def compute_action(self, request: Request) -> Response:
         """Compute the model for the posted inputs; nothing is stored."""
-        body = ComputeSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        return Response({"result": self.compute(body.validated_data["inputs"])})
+        data = valid_body(ComputeSerializer, request)
+        return Response({"result": self.compute(data["inputs"])})
 
 
 class CostSplitViewSet(ScenarioViewSetBase):
@@ -198,13 +197,12 @@ class OutflowPremiumViewSet(
     @extend_schema(request=PayDueSerializer, responses=PremiumReportSerializer)
     @action(detail=False, methods=["post"], url_path="_pay-due")
     def pay_due(self, request: Request) -> Response:
-        body = PayDueSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        returned = dict(body.validated_data.get("returned_to_benefit") or {})
+        data = valid_body(PayDueSerializer, request)
+        returned = dict(data.get("returned_to_benefit") or {})
         services.outflow_premium_pay_due(
             actor=actor_of(request),
             organisation=_organisation(request),
-            on=body.validated_data["on"],
+            on=data["on"],
             returned_to_benefit=returned,
         )
         return Response(

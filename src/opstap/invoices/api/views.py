@@ -413,9 +413,7 @@ class PaymentRulesViewSet(viewsets.ViewSet):
         """Per milestone: invoiceable or not on `asOf`, the amounts excl./VAT/incl. and every
         reason (code and Dutch text). Runs the code the invoice check runs; nothing is
         stored."""
-        body = PaymentRulesEvaluateSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
+        data = valid_body(PaymentRulesEvaluateSerializer, request)
         organisation_id = getattr(request.user, "organisation_id", None)
         if organisation_id is None:
             raise PermissionDenied("Uw account hoort niet bij een organisatie.")

@@ -24,6 +24,7 @@ from opstap.clients.models import Client
 from opstap.clients.services import client_read_audit
 from opstap.core.access import HasOpstapPermission, get_object_for_user, scoped
 from opstap.core.actor import actor_of
+from opstap.core.api.viewsets import valid_body
 from opstap.core.roles import Perm
 from opstap.matching import selectors, services
 from opstap.matching.models import Employer, Proposal, Vacancy
@@ -299,10 +300,9 @@ class ProposalViewSet(
     @action(detail=True, methods=["post"])
     def introduction(self, request: Request, pk: str | None = None) -> Response:
         """Plan the introduction (kennismaking) with the employer."""
-        serializer = IntroductionPlanSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        data = valid_body(IntroductionPlanSerializer, request)
         proposal = services.proposal_introduction_plan(
-            actor=actor_of(request), proposal=self.get_object(), on=serializer.validated_data["on"]
+            actor=actor_of(request), proposal=self.get_object(), on=data["on"]
         )
         return Response(self.get_serializer(proposal).data)
 
@@ -310,10 +310,9 @@ class ProposalViewSet(
     @action(detail=True, methods=["post"], url_path="introduction-outcome")
     def introduction_outcome(self, request: Request, pk: str | None = None) -> Response:
         """Record the outcome of the introduction: positive (on to a placement) or not."""
-        serializer = IntroductionOutcomeSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        data = valid_body(IntroductionOutcomeSerializer, request)
         proposal = services.proposal_introduction_record(
-            actor=actor_of(request), proposal=self.get_object(), **serializer.validated_data
+            actor=actor_of(request), proposal=self.get_object(), **data
         )
         return Response(self.get_serializer(proposal).data)
 
@@ -323,9 +322,7 @@ class ProposalViewSet(
         """Record the placement (R-MAT → R-TRJ-7): via the WSP, or via a provider (then also
         the outcome of the client's trajectory there)."""
         proposal = self.get_object()
-        serializer = PlacementSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+        data = valid_body(PlacementSerializer, request)
         provider_id = data.pop("provider_id", None)
         provider = (
             Provider.objects.filter(

@@ -26,7 +26,7 @@ from rest_framework.response import Response
 
 from opstap.core.access import HasOpstapPermission, get_object_for_user
 from opstap.core.actor import Viewer, actor_of
-from opstap.core.api.viewsets import CallerQuerysetMixin, visible_or_invalid
+from opstap.core.api.viewsets import CallerQuerysetMixin, valid_body, visible_or_invalid
 from opstap.core.roles import Perm
 from opstap.providers import selectors, services
 from opstap.providers.models import Product, ProductChangeProposal, ProductPrice, Provider, Tile
@@ -186,9 +186,7 @@ class ProductViewSet(
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """A new product through `services.product_create` (R-NET-4, R-NET-7)."""
-        body = ProductWriteSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = dict(body.validated_data)
+        data = valid_body(ProductWriteSerializer, request)
         provider = visible_or_invalid(
             request.user,
             Provider.objects.all(),
@@ -277,14 +275,13 @@ class ProductViewSet(
     def prices_add(self, request: Request, pk: str | None = None) -> Response:
         """A new dated price through `services.product_price_set` (R-NET-6, R-NET-7)."""
         product = _product_detail(request.user, self.kwargs["pk"])
-        body = PriceCreateSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        data = valid_body(PriceCreateSerializer, request)
         try:
             price = services.product_price_set(
                 actor=request.user,  # type: ignore[arg-type]
                 product=product,
-                amount=body.validated_data["amount"],
-                valid_from=body.validated_data["valid_from"],
+                amount=data["amount"],
+                valid_from=data["valid_from"],
             )
         except services.ProviderError as exc:
             raise _provider_problem(exc) from exc

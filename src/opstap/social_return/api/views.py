@@ -19,6 +19,7 @@ from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_records_for_request
 from opstap.core.access import HasOpstapPermission
 from opstap.core.actor import Actor, actor_of
+from opstap.core.api.viewsets import valid_body
 from opstap.core.errors import NotFoundError
 from opstap.core.roles import Perm
 from opstap.providers.selectors import provider_for_user, provider_id_of
@@ -178,9 +179,7 @@ class SocialReturnBlocksView(APIView):
     )
     def post(self, request: Request) -> Response:
         user = actor_of(request)
-        payload = BlockInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        data: dict[str, Any] = payload.validated_data
+        data = valid_body(BlockInputSerializer, request)
         today = timezone.localdate()
         if data.get("outcome_id"):
             outcome = (

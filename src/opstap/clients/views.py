@@ -20,7 +20,7 @@ from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
 
 from opstap.audit.models import AuditAction
-from opstap.audit.services import audit_log, audit_records_for_request
+from opstap.audit.services import audit_read, audit_records_for_request
 from opstap.core.access import get_object_for_user, permission_required, scoped
 from opstap.core.actor import Actor, actor_of
 from opstap.core.background import run_in_background
@@ -498,13 +498,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return response
     # The error list and the preview quote lines of the file (names, BSNs, old and new
     # values): reading them is audited (issue 19); the progress polls show counts only.
-    audit_log(
-        action=AuditAction.READ,
-        request=request,
-        object_type="importjob",
-        object_id=job.pk,
-        purpose="Importresultaat en foutmeldingen bekijken",
-    )
+    audit_read(request, job, None, "Importresultaat en foutmeldingen bekijken")
     context: dict[str, Any] = {"page_title": "Import", "job": job}
     if job.status in (ImportStatus.PREVIEW, ImportStatus.DONE, ImportStatus.UNDONE):
         page = Paginator(job.changes.order_by("id"), 100).get_page(request.GET.get("pagina"))

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from opstap.accounts.models import User
 from opstap.core.access import permission_required
 from opstap.core.db_routing import reporting_view
+from opstap.core.forms import service_action
 from opstap.core.roles import Perm
 from opstap.providers.selectors import provider_for_user
 
@@ -174,21 +175,19 @@ def quarterly_overview_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = QuarterlyOverviewForm(request.POST)
     if form.is_valid():
         data: dict[str, Any] = form.cleaned_data
-        try:
-            services.quarterly_overview_record(
+        service_action(
+            request,
+            lambda: services.quarterly_overview_record(
                 actor=user,
                 provider=provider,
                 year=data["year"],
                 quarter=data["quarter"],
                 received_on=data["received_on"],
                 note=data.get("note") or "",
-            )
-        except services.IndicatorError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(
-                request, f"Kwartaaloverzicht {data['year']} kwartaal {data['quarter']} vastgelegd."
-            )
+            ),
+            done=f"Kwartaaloverzicht {data['year']} kwartaal {data['quarter']} vastgelegd.",
+            refused=services.IndicatorError,
+        )
     else:
         messages.error(request, "Vul jaar, kwartaal en ontvangstdatum in.")
     return redirect("indicators:provider", provider.pk)

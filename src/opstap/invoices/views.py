@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from opstap.audit.models import AuditAction
-from opstap.audit.services import audit_log, audit_records_for_request
+from opstap.audit.services import audit_read, audit_records_for_request
 from opstap.core.access import check_perm, get_object_for_user, permission_required
 from opstap.core.actor import Actor, actor_of
 from opstap.core.forms import form_action, form_submit, service_action
@@ -114,14 +114,7 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
 def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = actor_of(request)
     invoice = _invoice_for(request, pk)
-    audit_log(
-        action=AuditAction.READ,
-        request=request,
-        object_type="invoice",
-        object_id=invoice.pk,
-        client_id=invoice.client_id,
-        purpose="Factuur bekijken",
-    )
+    audit_read(request, invoice, invoice.client_id, "Factuur bekijken")
     # Which buttons: the workflow table (R-BILL-2) says what the status allows, the
     # permissions say who may press them; the services check both again.
     allowed = allowed_actions(invoice.status)
@@ -158,14 +151,7 @@ def invoice_pdf(request: HttpRequest, pk: int) -> FileResponse:
     invoice = _invoice_for(request, pk)
     if not invoice.pdf:
         raise Http404
-    audit_log(
-        action=AuditAction.READ,
-        request=request,
-        object_type="invoice_pdf",
-        object_id=invoice.pk,
-        client_id=invoice.client_id,
-        purpose="Factuur-PDF openen",
-    )
+    audit_read(request, invoice, invoice.client_id, "Factuur-PDF openen", object_type="invoice_pdf")
     return FileResponse(
         invoice.pdf.open("rb"),
         as_attachment=False,

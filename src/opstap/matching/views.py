@@ -13,13 +13,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from opstap.audit.models import AuditAction
-from opstap.audit.services import audit_log, audit_records_for_request
+from opstap.audit.services import audit_read, audit_records_for_request
 from opstap.clients.models import Client
 from opstap.clients.services import client_read_audit
 from opstap.core.access import get_object_for_user, permission_required, scoped
 from opstap.core.actor import actor_of, organisation_id_of
 from opstap.core.errors import DomainError
-from opstap.core.forms import add_domain_error, form_submit
+from opstap.core.forms import add_domain_error, form_submit, service_action
 from opstap.core.roles import Perm
 from opstap.providers.models import Provider
 
@@ -125,13 +125,7 @@ def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
         sorted({c.client.pk for c in candidates} | {p.client_id for p in proposals}),
         "Kandidaten voor een vacature",
     )
-    audit_log(
-        action=AuditAction.READ,
-        request=request,
-        object_type="vacancy",
-        object_id=vacancy.pk,
-        purpose="Vacature bekijken",
-    )
+    audit_read(request, vacancy, None, "Vacature bekijken")
     return render(
         request,
         "matching/vacancy_detail.html",
@@ -159,17 +153,16 @@ def _proposal_view(p: Proposal) -> dict[str, Any]:
 @require_POST
 def vacancy_transition(request: HttpRequest, pk: int) -> HttpResponse:
     vacancy = get_object_for_user(request.user, Vacancy.objects.all(), pk=pk)
-    try:
-        services.vacancy_transition(
+    service_action(
+        request,
+        lambda: services.vacancy_transition(
             actor=actor_of(request),
             vacancy=vacancy,
             action=request.POST.get("action", ""),
             reason=request.POST.get("reason", "")[:300],
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "De status van de vacature is gewijzigd.")
+        ),
+        done="De status van de vacature is gewijzigd.",
+    )
     return redirect("matching:vacancy_detail", vacancy.pk)
 
 
@@ -380,14 +373,13 @@ def proposal_create(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Kies een kandidaat.")
         return redirect("matching:vacancy_detail", vacancy.pk)
     client = _client(request, form.cleaned_data["client"])
-    try:
-        services.proposal_create(
+    service_action(
+        request,
+        lambda: services.proposal_create(
             actor=actor_of(request), vacancy=vacancy, client=client, note=form.cleaned_data["note"]
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"{client.full_name} is voorgedragen.")
+        ),
+        done=f"{client.full_name} is voorgedragen.",
+    )
     if request.POST.get("terug") == "klant":
         return redirect("matching:client_matches", client.pk)
     return redirect("matching:vacancy_detail", vacancy.pk)
@@ -445,14 +437,7 @@ def proposal_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 
     if form_submit(request, form, record, done="Opgeslagen."):
         return _back(request, proposal)
-    audit_log(
-        action=AuditAction.READ,
-        request=request,
-        object_type="proposal",
-        object_id=proposal.pk,
-        client_id=proposal.client_id,
-        purpose="Voordracht bijwerken",
-    )
+    audit_read(request, proposal, proposal.client_id, "Voordracht bijwerken")
     return render(
         request,
         "matching/form.html",

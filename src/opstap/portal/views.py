@@ -18,13 +18,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from opstap.audit.models import AuditAction
-from opstap.audit.services import audit_log, audit_read, audit_records_for_request
+from opstap.audit.services import audit_read, audit_records_for_request
 from opstap.clients import selectors as client_selectors
 from opstap.clients.models import Client
 from opstap.core.access import get_object_for_user, permission_required
 from opstap.core.actor import actor_of
 from opstap.core.downloads import uploaded_document
-from opstap.core.forms import form_submit
+from opstap.core.forms import form_submit, service_action
 from opstap.core.roles import Perm
 from opstap.invoices import selectors as invoice_selectors
 from opstap.invoices import services as invoice_services
@@ -73,12 +73,12 @@ def work_profile_confirm(request: HttpRequest) -> HttpResponse:
     """The resident confirms the work profile the case manager recorded (R-MAT, R-POR)."""
     client = _own_client(request)
     if request.method == "POST":
-        try:
-            matching_services.work_profile_confirm(actor=actor_of(request), client=client)
-        except matching_services.MatchingError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, "Dank u: uw werkprofiel is bevestigd.")
+        service_action(
+            request,
+            lambda: matching_services.work_profile_confirm(actor=actor_of(request), client=client),
+            done="Dank u: uw werkprofiel is bevestigd.",
+            refused=matching_services.MatchingError,
+        )
     return redirect("portal:home")
 
 
@@ -116,13 +116,12 @@ def upload(request: HttpRequest) -> HttpResponse:
 def _download(
     request: HttpRequest, document: Any, *, purpose: str, object_type: str
 ) -> FileResponse:
-    audit_log(
-        action=AuditAction.READ,
-        request=request,
+    audit_read(
+        request,
+        document,
+        document.client_id if hasattr(document, "client_id") else None,
+        purpose,
         object_type=object_type,
-        object_id=document.pk,
-        client_id=document.client_id if hasattr(document, "client_id") else None,
-        purpose=purpose,
     )
     return uploaded_document(
         document.file, file_name=document.file_name, content_type=document.content_type
@@ -161,13 +160,12 @@ def shared_document(request: HttpRequest, pk: int) -> FileResponse:
     )
     if not document.file:
         raise Http404
-    audit_log(
-        action=AuditAction.READ,
-        request=request,
+    audit_read(
+        request,
+        document,
+        document.trajectory.client_id,
+        "klantportaal: gedeeld document",
         object_type="trajectory_document",
-        object_id=document.pk,
-        client_id=document.trajectory.client_id,
-        purpose="klantportaal: gedeeld document",
     )
     return uploaded_document(
         document.file, file_name=document.file_name, content_type=document.content_type

@@ -17,7 +17,7 @@ from opstap.clients.models import Client
 from opstap.core.access import get_object_for_user, permission_required, scoped
 from opstap.core.actor import actor_of
 from opstap.core.errors import DomainError
-from opstap.core.forms import add_domain_error, form_submit
+from opstap.core.forms import add_domain_error, form_submit, service_action
 from opstap.core.roles import Perm
 
 from . import selectors, services
@@ -143,10 +143,9 @@ def hold_place(request: HttpRequest) -> HttpResponse:
 def hold_lift(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     hold = get_object_for_user(actor, scoped(actor, selectors.holds_for(actor)), pk=pk)
-    try:
-        services.legal_hold_lift(actor=actor, hold=hold)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "De bewaarplicht is opgeheven.")
+    service_action(
+        request,
+        lambda: services.legal_hold_lift(actor=actor, hold=hold),
+        done="De bewaarplicht is opgeheven.",
+    )
     return redirect("retention:page")

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from opstap.audit.models import AuditAction
-from opstap.audit.services import audit_log, audit_records_for_request
+from opstap.audit.services import audit_log, audit_read, audit_records_for_request
 from opstap.core.access import get_object_for_user, permission_required
 from opstap.core.actor import Actor, actor_of
 from opstap.core.downloads import attachment
@@ -92,12 +92,12 @@ def overview(request: HttpRequest) -> HttpResponse:
             ("percentage", "% van verplichting"),
         )
     ]
-    audit_log(
-        action=AuditAction.READ,
-        request=request,
+    audit_read(
+        request,
+        data["year"],
+        None,
+        "social return-overzicht",
         object_type="social_return_overview",
-        object_id=data["year"],
-        purpose="social return-overzicht",
     )
     return render(
         request,
@@ -413,13 +413,12 @@ def block_evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     block = get_object_for_user(user, RealisedBlock.objects.all(), pk=pk)
     if not block.evidence:
         raise Http404
-    audit_log(
-        action=AuditAction.READ,
-        request=request,
+    audit_read(
+        request,
+        block,
+        block.client_id,
+        "social return: bewijsstuk",
         object_type="social_return_evidence",
-        object_id=block.pk,
-        client_id=block.client_id,
-        purpose="social return: bewijsstuk",
     )
     return attachment(block.evidence, default_name="bewijs")
 

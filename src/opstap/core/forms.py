@@ -33,18 +33,19 @@ def service_action(
     request: HttpRequest,
     call: Callable[[], object],
     *,
-    done: str,
+    done: str = "",
     refused: type[DomainError] = DomainError,
 ) -> bool:
-    """A page's button that calls one service: `call()`, then `done` as a success message;
-    a refusal (`refused`, the app's error class) shows the service's Dutch message instead.
-    True when the service did it. The caller redirects either way."""
+    """A page's button that calls one service: `call()`, then `done` as a success message
+    (if given); a refusal (`refused`, the app's error class) shows the service's Dutch
+    message instead. True when the service did it. The caller redirects either way."""
     try:
         call()
     except refused as exc:
         messages.error(request, str(exc))
         return False
-    messages.success(request, done)
+    if done:
+        messages.success(request, done)
     return True
 
 

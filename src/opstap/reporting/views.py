@@ -18,7 +18,7 @@ from opstap.core.actor import actor_of
 from opstap.core.background import run_in_background
 from opstap.core.downloads import attachment
 from opstap.core.errors import DomainError
-from opstap.core.forms import form_submit
+from opstap.core.forms import form_submit, service_action
 from opstap.core.roles import Perm
 
 from . import selectors, services
@@ -90,7 +90,15 @@ def srg_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reporting/srg_detail.html", {"page_title": "SRG-levering", **context})
 
 
-def _file_response(delivery: SrgDelivery, field: str, content_type: str) -> FileResponse:
+def _download(
+    request: HttpRequest, pk: int, *, field: str, what: str, content_type: str
+) -> FileResponse:
+    """A file of a delivery the user may see that is no longer open: the download is
+    recorded (`what` names the file), then the stored file is sent as is."""
+    delivery = _delivery(request, pk)
+    if delivery.is_open:
+        raise Http404
+    services.srg_delivery_downloaded(actor=actor_of(request), delivery=delivery, what=what)
     stored = getattr(delivery, field)
     if not stored:
         raise Http404
@@ -102,22 +110,20 @@ def _file_response(delivery: SrgDelivery, field: str, content_type: str) -> File
 
 @permission_required(Perm.SRG_DELIVER)
 def srg_download(request: HttpRequest, pk: int) -> FileResponse:
-    delivery = _delivery(request, pk)
-    if delivery.is_open:
-        raise Http404
-    services.srg_delivery_downloaded(actor=actor_of(request), delivery=delivery, what="bestand")
-    return _file_response(delivery, "file", "text/plain; charset=ascii")
+    return _download(
+        request, pk, field="file", what="bestand", content_type="text/plain; charset=ascii"
+    )
 
 
 @permission_required(Perm.SRG_DELIVER)
 def srg_report(request: HttpRequest, pk: int) -> FileResponse:
-    delivery = _delivery(request, pk)
-    if delivery.is_open:
-        raise Http404
-    services.srg_delivery_downloaded(
-        actor=actor_of(request), delivery=delivery, what="validatierapport"
+    return _download(
+        request,
+        pk,
+        field="report",
+        what="validatierapport",
+        content_type="text/csv; charset=utf-8",
     )
-    return _file_response(delivery, "report", "text/csv; charset=utf-8")
 
 
 @require_POST
@@ -126,18 +132,15 @@ def srg_mark_sent(request: HttpRequest, pk: int) -> HttpResponse:
     delivery = _delivery(request, pk)
     form = MarkSentForm(request.POST)
     form.is_valid()
-    try:
-        services.srg_delivery_mark_sent(
+    service_action(
+        request,
+        lambda: services.srg_delivery_mark_sent(
             actor=actor_of(request),
             delivery=delivery,
             report_seen=bool(form.cleaned_data.get("report_seen")),
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request, "De levering is als verzonden gemarkeerd en kan niet meer wijzigen."
-        )
+        ),
+        done="De levering is als verzonden gemarkeerd en kan niet meer wijzigen.",
+    )
     return redirect("reporting:srg_detail", pk=delivery.pk)
 
 
@@ -165,10 +168,8 @@ def srg_correct(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(Perm.SRG_DELIVER)
 def srg_retry(request: HttpRequest, pk: int) -> HttpResponse:
     delivery = _delivery(request, pk)
-    try:
-        services.srg_delivery_retry(actor=actor_of(request), delivery=delivery)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
+    if service_action(
+        request, lambda: services.srg_delivery_retry(actor=actor_of(request), delivery=delivery)
+    ):
         _after_commit(delivery.pk)
     return redirect("reporting:srg_detail", pk=delivery.pk)

@@ -4,6 +4,7 @@ and the access-checked document download. Parse, call a service or selector, ren
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -15,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from opstap.audit.models import AuditAction
-from opstap.audit.services import audit_log, audit_records_for_request
+from opstap.audit.services import audit_read, audit_records_for_request
 from opstap.clients import selectors as client_selectors
 from opstap.clients.models import Client
 from opstap.clients.services import client_read_audit
@@ -23,6 +24,7 @@ from opstap.core.access import get_object_for_user, permission_required, scoped
 from opstap.core.actor import Actor, actor_of
 from opstap.core.counts import CappedCountPaginator
 from opstap.core.downloads import uploaded_document
+from opstap.core.errors import DomainError
 from opstap.core.roles import Perm, RoleCode
 from opstap.providers.models import Product, Provider, Tile
 from opstap.providers.selectors import is_provider_staff
@@ -195,14 +197,7 @@ def _detail_context(request: HttpRequest, trajectory: Trajectory, **extra: Any) 
 @permission_required(Perm.TRAJECTORY_VIEW)
 def trajectory_detail(request: HttpRequest, pk: int) -> HttpResponse:
     trajectory = _trajectory_for(request, pk)
-    audit_log(
-        action=AuditAction.READ,
-        request=request,
-        object_type="trajectory",
-        object_id=trajectory.pk,
-        client_id=trajectory.client_id,
-        purpose="Traject bekijken",
-    )
+    audit_read(request, trajectory, trajectory.client_id, "Traject bekijken")
     return render(request, "trajectories/detail.html", _detail_context(request, trajectory))
 
 
@@ -216,6 +211,34 @@ def _error(
         _detail_context(request, trajectory, error=message, **forms_),
         status=400,
     )
+
+
+def _posted_on_page(
+    request: HttpRequest,
+    trajectory: Trajectory,
+    form: Any,
+    call: Callable[[dict[str, Any]], object],
+    *,
+    form_name: str,
+    invalid: str,
+    done: str,
+    beside_field: bool = False,
+    refused: tuple[type[DomainError], ...] = (services.TrajectoryError,),
+) -> HttpResponse:
+    """A form posted from the trajectory page that calls one service with its cleaned data.
+    An invalid form (`invalid`) or the service's refusal (its Dutch message; also beside the
+    field it names when `beside_field`) shows the page again with status 400 and the form as
+    posted under `form_name`; success shows `done` and goes back to the page."""
+    if not form.is_valid():
+        return _error(request, trajectory, invalid, **{form_name: form})
+    try:
+        call(form.cleaned_data)
+    except refused as exc:
+        if beside_field and exc.field in form.fields:
+            form.add_error(exc.field, exc.message)
+        return _error(request, trajectory, exc.message, **{form_name: form})
+    messages.success(request, done)
+    return redirect("trajectories:detail", pk=trajectory.pk)
 
 
 @require_POST
@@ -235,12 +258,10 @@ def trajectory_action(request: HttpRequest, pk: int) -> HttpResponse:
         action=action,
         reason_required=bool(transition and transition.reason_required),
     )
-    if not form.is_valid():
-        return _error(request, trajectory, "Controleer de gemarkeerde velden.", bound_action=form)
-    data = form.cleaned_data
-    try:
+
+    def perform(data: dict[str, Any]) -> object:
         if form.document_kind is not None:
-            services.trajectory_document_submit(
+            return services.trajectory_document_submit(
                 actor=actor_of(request),
                 trajectory=trajectory,
                 kind=form.document_kind,
@@ -253,22 +274,25 @@ def trajectory_action(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=data.get("reason", ""),
                 payload=form.payload(),
             )
-        else:
-            services.trajectory_transition(
-                actor=actor_of(request),
-                trajectory=trajectory,
-                action=action,
-                reason=data.get("reason", ""),
-                payload=form.payload(),
-            )
-    except IllegalTransition as exc:
-        return _error(request, trajectory, str(exc), bound_action=form)
-    except services.TrajectoryError as exc:
-        if exc.field in form.fields:
-            form.add_error(exc.field, exc.message)
-        return _error(request, trajectory, exc.message, bound_action=form)
-    messages.success(request, f"'{action.label}' is vastgelegd.")
-    return redirect("trajectories:detail", pk=trajectory.pk)
+        return services.trajectory_transition(
+            actor=actor_of(request),
+            trajectory=trajectory,
+            action=action,
+            reason=data.get("reason", ""),
+            payload=form.payload(),
+        )
+
+    return _posted_on_page(
+        request,
+        trajectory,
+        form,
+        perform,
+        form_name="bound_action",
+        invalid="Controleer de gemarkeerde velden.",
+        done=f"'{action.label}' is vastgelegd.",
+        beside_field=True,  # an illegal transition names no field: its message only
+        refused=(IllegalTransition, services.TrajectoryError),
+    )
 
 
 @require_POST
@@ -276,22 +300,22 @@ def trajectory_action(request: HttpRequest, pk: int) -> HttpResponse:
 def trajectory_report(request: HttpRequest, pk: int) -> HttpResponse:
     """A progress report (R-TRJ-4)."""
     trajectory = _trajectory_for(request, pk)
-    form = ProgressReportForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _error(request, trajectory, "Controleer de rapportage.", report_form=form)
-    try:
-        services.trajectory_document_submit(
+    return _posted_on_page(
+        request,
+        trajectory,
+        ProgressReportForm(request.POST, request.FILES),
+        lambda data: services.trajectory_document_submit(
             actor=actor_of(request),
             trajectory=trajectory,
             kind="progress_report",
-            title=form.cleaned_data["title"],
-            text=form.cleaned_data["text"],
-            upload=form.cleaned_data.get("file"),
-        )
-    except services.TrajectoryError as exc:
-        return _error(request, trajectory, exc.message, report_form=form)
-    messages.success(request, "De voortgangsrapportage is ingediend.")
-    return redirect("trajectories:detail", pk=trajectory.pk)
+            title=data["title"],
+            text=data["text"],
+            upload=data.get("file"),
+        ),
+        form_name="report_form",
+        invalid="Controleer de rapportage.",
+        done="De voortgangsrapportage is ingediend.",
+    )
 
 
 @require_POST
@@ -299,21 +323,21 @@ def trajectory_report(request: HttpRequest, pk: int) -> HttpResponse:
 def trajectory_absence(request: HttpRequest, pk: int) -> HttpResponse:
     """Report an absence (R-ABS-1)."""
     trajectory = _trajectory_for(request, pk)
-    form = AbsenceForm(request.POST)
-    if not form.is_valid():
-        return _error(request, trajectory, "Controleer de verzuimmelding.", absence_form=form)
-    try:
-        services.absence_report(
+    return _posted_on_page(
+        request,
+        trajectory,
+        AbsenceForm(request.POST),
+        lambda data: services.absence_report(
             actor=actor_of(request),
             trajectory=trajectory,
-            occurred_at=form.cleaned_data["occurred_at"],
-            reason=form.cleaned_data["reason"],
-            problematic=form.cleaned_data["problematic"],
-        )
-    except services.TrajectoryError as exc:
-        return _error(request, trajectory, exc.message, absence_form=form)
-    messages.success(request, "Het verzuim is gemeld.")
-    return redirect("trajectories:detail", pk=trajectory.pk)
+            occurred_at=data["occurred_at"],
+            reason=data["reason"],
+            problematic=data["problematic"],
+        ),
+        form_name="absence_form",
+        invalid="Controleer de verzuimmelding.",
+        done="Het verzuim is gemeld.",
+    )
 
 
 @require_POST
@@ -321,16 +345,19 @@ def trajectory_absence(request: HttpRequest, pk: int) -> HttpResponse:
 def trajectory_outcome(request: HttpRequest, pk: int) -> HttpResponse:
     """Record the structured outcome (R-TRJ-7)."""
     trajectory = _trajectory_for(request, pk)
-    form = OutcomeForm(request.POST)
-    if not form.is_valid():
-        return _error(request, trajectory, "Controleer het resultaat.", outcome_form=form)
-    facts = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
-    try:
-        services.outcome_record(actor=actor_of(request), trajectory=trajectory, **facts)
-    except services.TrajectoryError as exc:
-        return _error(request, trajectory, exc.message, outcome_form=form)
-    messages.success(request, "Het resultaat is vastgelegd.")
-    return redirect("trajectories:detail", pk=trajectory.pk)
+    return _posted_on_page(
+        request,
+        trajectory,
+        OutcomeForm(request.POST),
+        lambda data: services.outcome_record(
+            actor=actor_of(request),
+            trajectory=trajectory,
+            **{k: v for k, v in data.items() if v not in (None, "")},
+        ),
+        form_name="outcome_form",
+        invalid="Controleer het resultaat.",
+        done="Het resultaat is vastgelegd.",
+    )
 
 
 @require_POST
@@ -366,13 +393,12 @@ def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileRe
     )
     if not document.file:
         raise Http404
-    audit_log(
-        action=AuditAction.READ,
-        request=request,
+    audit_read(
+        request,
+        document,
+        trajectory.client_id,
+        "Document van traject downloaden",
         object_type="trajectory_document",
-        object_id=document.pk,
-        client_id=trajectory.client_id,
-        purpose="Document van traject downloaden",
     )
     return uploaded_document(
         document.file, file_name=document.file_name, content_type=document.content_type
@@ -536,12 +562,11 @@ def order_product_options(request: HttpRequest) -> HttpResponse:
 def trajectory_quote_revise(request: HttpRequest, pk: int) -> HttpResponse:
     """The provider replaces a wrong quote by a revised one (R-TRJ-1)."""
     trajectory = _trajectory_for(request, pk)
-    form = QuoteRevisionForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _error(request, trajectory, "Controleer de herziene offerte.", revision_form=form)
-    data = form.cleaned_data
-    try:
-        services.quote_revise(
+    return _posted_on_page(
+        request,
+        trajectory,
+        QuoteRevisionForm(request.POST, request.FILES),
+        lambda data: services.quote_revise(
             actor=actor_of(request),
             trajectory=trajectory,
             amount=data.get("amount"),
@@ -549,13 +574,12 @@ def trajectory_quote_revise(request: HttpRequest, pk: int) -> HttpResponse:
             hours=data.get("hours"),
             text=data.get("text", ""),
             upload=data.get("file"),
-        )
-    except services.TrajectoryError as exc:
-        if exc.field in form.fields:
-            form.add_error(exc.field, exc.message)
-        return _error(request, trajectory, exc.message, revision_form=form)
-    messages.success(request, "De herziene offerte is ingediend bij de klantmanager.")
-    return redirect("trajectories:detail", pk=trajectory.pk)
+        ),
+        form_name="revision_form",
+        invalid="Controleer de herziene offerte.",
+        done="De herziene offerte is ingediend bij de klantmanager.",
+        beside_field=True,
+    )
 
 
 @require_POST
@@ -564,22 +588,19 @@ def trajectory_quote_decide(request: HttpRequest, pk: int) -> HttpResponse:
     """The case manager approves or rejects a revised quote (R-TRJ-1)."""
     trajectory = _trajectory_for(request, pk)
     form = QuoteDecisionForm(request.POST)
-    if not form.is_valid():
-        return _error(request, trajectory, "Kies een besluit.", decision_form=form)
-    data = form.cleaned_data
-    try:
-        if data["decision"] == "approve":
-            services.quote_revision_approve(
-                actor=actor_of(request), trajectory=trajectory, reason=data.get("reason", "")
-            )
-            messages.success(request, "De herziene offerte is goedgekeurd.")
-        else:
-            services.quote_revision_reject(
-                actor=actor_of(request), trajectory=trajectory, reason=data.get("reason", "")
-            )
-            messages.success(request, "De herziene offerte is afgewezen.")
-    except services.TrajectoryError as exc:
-        if exc.field in form.fields:
-            form.add_error(exc.field, exc.message)
-        return _error(request, trajectory, exc.message, decision_form=form)
-    return redirect("trajectories:detail", pk=trajectory.pk)
+    approve = form.is_valid() and form.cleaned_data["decision"] == "approve"
+    decide = services.quote_revision_approve if approve else services.quote_revision_reject
+    return _posted_on_page(
+        request,
+        trajectory,
+        form,
+        lambda data: decide(
+            actor=actor_of(request), trajectory=trajectory, reason=data.get("reason", "")
+        ),
+        form_name="decision_form",
+        invalid="Kies een besluit.",
+        done="De herziene offerte is goedgekeurd."
+        if approve
+        else "De herziene offerte is afgewezen.",
+        beside_field=True,
+    )

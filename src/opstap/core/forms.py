@@ -83,11 +83,14 @@ def form_submit(
     done: str | Callable[[_T], str] = "",
     refused: type[DomainError] = DomainError,
     fields: Mapping[str, str] | None = None,
+    above: bool = False,
 ) -> Submitted[_T] | None:
     """A form page that calls one service. On a POST with a valid form, `call(cleaned_data)`:
     a refusal (`refused`, the app's error class) goes on the form as `add_domain_error` puts
-    it (beside the field it names, renamed through `fields`), and the page shows the form
-    again; success shows `done` (a text, or one made from the result) as a success message.
+    it (beside the field it names, renamed through `fields`; with `above`, above the form
+    whatever it names, as the provider pages have always shown it), and the page shows the
+    form again; success shows `done` (a text, or one made from the result) as a success
+    message.
 
     `Submitted(result)` when the service did it (the caller redirects); None on a GET, an
     invalid form or a refusal (the caller renders the form with its errors)."""
@@ -96,7 +99,10 @@ def form_submit(
     try:
         result = call(form.cleaned_data)
     except refused as exc:
-        add_domain_error(form, exc, fields=fields)
+        if above:
+            form.add_error(None, exc.message or str(exc))
+        else:
+            add_domain_error(form, exc, fields=fields)
         return None
     message = done(result) if callable(done) else done
     if message:

@@ -20,7 +20,7 @@ from opstap.clients.models import TARGET_GROUP_LABELS_NL, LadderStep
 from opstap.core.access import get_object_for_user, permission_required, public_view
 from opstap.core.actor import Actor
 from opstap.core.downloads import attachment
-from opstap.core.forms import form_action, service_action
+from opstap.core.forms import form_action, form_submit, service_action
 from opstap.core.roles import Perm
 from opstap.organisations.selectors import municipalities_of, organisation_by_slug
 
@@ -271,26 +271,21 @@ def signal_create(request: HttpRequest, pk: int) -> HttpResponse:
     provider = get_object_for_user(_user(request), Provider.objects.all(), pk=pk)
     products = Product.objects.filter(provider=provider, status="active").order_by("name")
     form = forms.SignalForm(request.POST or None, products=products)
-    if request.method == "POST" and form.is_valid():
-        product = (
-            products.filter(pk=form.cleaned_data["product"]).first()
-            if form.cleaned_data["product"]
-            else None
-        )
-        try:
-            services.signal_register(
-                actor=_user(request),
-                provider=provider,
-                product=product,
-                description=form.cleaned_data["description"],
-                client_id=form.cleaned_data["client_id"],
-            )
-            messages.success(
-                request, "Signaal geregistreerd; de contractmanager is op de hoogte gebracht."
-            )
-            return redirect("providers:detail", provider.pk)
-        except ProviderError as exc:
-            form.add_error(None, str(exc))
+    if form_submit(
+        request,
+        form,
+        lambda data: services.signal_register(
+            actor=_user(request),
+            provider=provider,
+            product=products.filter(pk=data["product"]).first() if data["product"] else None,
+            description=data["description"],
+            client_id=data["client_id"],
+        ),
+        done="Signaal geregistreerd; de contractmanager is op de hoogte gebracht.",
+        refused=ProviderError,
+        above=True,
+    ):
+        return redirect("providers:detail", provider.pk)
     return render(
         request,
         "providers/signal_form.html",
@@ -451,19 +446,15 @@ def indexation(request: HttpRequest) -> HttpResponse:
     form = forms.IndexationForm(
         request.POST or None, initial={"year": timezone.localdate().year + 1}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            user = _user(request)
-            if user.organisation is None:
-                raise PermissionDenied
-            row = services.cpi_indexation_enter(
-                actor=user,
-                organisation=user.organisation,
-                **form.cleaned_data,
-            )
-            return redirect("providers:indexation_detail", row.pk)
-        except ProviderError as exc:
-            form.add_error(None, str(exc))
+
+    def enter(data: dict[str, Any]) -> CpiIndexation:
+        user = _user(request)
+        if user.organisation is None:
+            raise PermissionDenied
+        return services.cpi_indexation_enter(actor=user, organisation=user.organisation, **data)
+
+    if submitted := form_submit(request, form, enter, refused=ProviderError, above=True):
+        return redirect("providers:indexation_detail", submitted.result.pk)
     return render(
         request,
         "providers/indexation.html",
@@ -522,20 +513,23 @@ def indexation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def provider_new(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     form = forms.ProviderForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+
+    def create(data: dict[str, Any]) -> Provider:
         if user.organisation is None:
             raise PermissionDenied
-        try:
-            provider = services.provider_create(
-                organisation=user.organisation,
-                contract_manager=user,
-                actor=user,
-                **form.cleaned_data,
-            )
-            messages.success(request, f"Aanbieder {provider.name} toegevoegd.")
-            return redirect("providers:detail", provider.pk)
-        except ProviderError as exc:
-            form.add_error(None, str(exc))
+        return services.provider_create(
+            organisation=user.organisation, contract_manager=user, actor=user, **data
+        )
+
+    if submitted := form_submit(
+        request,
+        form,
+        create,
+        done=lambda provider: f"Aanbieder {provider.name} toegevoegd.",
+        refused=ProviderError,
+        above=True,
+    ):
+        return redirect("providers:detail", submitted.result.pk)
     return render(
         request,
         "providers/form_page.html",
@@ -571,21 +565,27 @@ def product_new(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ProductForm(
         request.POST or None, tiles=tiles, initial={"price_valid_from": timezone.localdate()}
     )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+
+    def create(cleaned: dict[str, Any]) -> Product:
+        data = dict(cleaned)
         cities = [c.strip() for c in data.pop("locations").split(",") if c.strip()]
-        try:
-            product = services.product_create(
-                actor=_user(request),
-                provider=provider,
-                tile_codes=data.pop("tiles"),
-                locations=[services.LocationInput(city=c) for c in cities],
-                **data,
-            )
-            messages.success(request, f"Product '{product.name}' toegevoegd.")
-            return redirect("providers:product", product.pk)
-        except ProviderError as exc:
-            form.add_error(None, str(exc))
+        return services.product_create(
+            actor=_user(request),
+            provider=provider,
+            tile_codes=data.pop("tiles"),
+            locations=[services.LocationInput(city=c) for c in cities],
+            **data,
+        )
+
+    if submitted := form_submit(
+        request,
+        form,
+        create,
+        done=lambda product: f"Product '{product.name}' toegevoegd.",
+        refused=ProviderError,
+        above=True,
+    ):
+        return redirect("providers:product", submitted.result.pk)
     return render(
         request,
         "providers/form_page.html",

@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from django.test import RequestFactory
 
 from opstap.core.errors import ConflictError, DomainError, InvalidInputError
-from opstap.core.forms import Submitted, form_submit
+from opstap.core.forms import Submitted, form_submit, service_action
 
 
 class _AppError(InvalidInputError):
@@ -126,6 +126,34 @@ def test_a_refusal_goes_on_the_form_and_no_success_is_shown(
     assert submitted is None
     assert form.errors[where] == [error.message]  # the service's Dutch message, unchanged
     assert _shown(request) == []
+
+
+def test_above_keeps_a_refusal_above_the_form_even_when_it_names_a_field() -> None:
+    request = _request("POST", {"amount": "12"})
+    form = _Form(request.POST)
+    error = _AppError("Te hoog.", field="amount")
+
+    assert form_submit(request, form, _Service(error=error), refused=_AppError, above=True) is None
+    assert form.errors == {"__all__": ["Te hoog."]}
+    assert _shown(request) == []
+
+
+@pytest.mark.parametrize(("done", "shown"), [("Opgeheven.", [("success", "Opgeheven.")]), ("", [])])
+def test_a_button_shows_its_success_message_only_when_it_has_one(
+    done: str, shown: list[tuple[str, str]]
+) -> None:
+    request, service = _request("POST"), _Service()
+
+    assert service_action(request, lambda: service({}), done=done) is True
+    assert _shown(request) == shown
+
+
+def test_a_refused_button_shows_the_services_message() -> None:
+    request = _request("POST")
+    refused = _Service(error=_AppError("Al opgeheven."))
+
+    assert service_action(request, lambda: refused({}), done="Opgeheven.") is False
+    assert _shown(request) == [("error", "Al opgeheven.")]
 
 
 def test_an_error_the_page_does_not_expect_is_not_swallowed() -> None:

@@ -187,4 +187,10 @@ class ApiToken(models.Model):
 
     @staticmethod
     def generate_key() -> str:
-        return secrets.token_urlsafe(32)
+        """32 random bytes, URL-safe. Never starting with '-': its first 8 characters are the
+        prefix an operator types after `api_token --revoke`, where a leading '-' reads as an
+        option (1 token in 64 could not be revoked that way)."""
+        key = secrets.token_urlsafe(32)
+        while key.startswith("-"):
+            key = secrets.token_urlsafe(32)
+        return key

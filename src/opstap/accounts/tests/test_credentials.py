@@ -95,6 +95,16 @@ def test_rotation_keeps_the_old_token_for_the_overlap_only(org: Any, make_user: 
     assert AuditRecord.objects.filter(object_type="api_token").count() == 3
 
 
+def test_no_token_prefix_reads_as_an_option(monkeypatch: pytest.MonkeyPatch) -> None:
+    """R-SEC-3: every token can be revoked with `api_token --revoke PREFIX`; a key starting
+    with '-' (1 in 64 of `token_urlsafe`) made argparse read the prefix as an option."""
+    import secrets
+
+    keys = iter(["-leading-dash-key", "_x-another", "plainkey"])
+    monkeypatch.setattr(secrets, "token_urlsafe", lambda _n: next(keys))
+    assert ApiToken.generate_key() == "_x-another"
+
+
 def test_revocation_is_immediate_and_audited(org: Any, make_user: Any) -> None:
     """R-SEC-3: a revoked token is a 401 from the next call on; the revocation is audited."""
     system = make_user(RoleCode.CONTRACT_MANAGER, username="koppeling")

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from opstap.clients.models import Client
 from opstap.core.errors import DomainError
+from opstap.notifications.models import Notification
 
 from . import services
 from .models import Proposal
@@ -498,9 +499,11 @@ def build(ctx: Any) -> None:
         )
     profiles = _work_profiles(ctx, rng)
     chain = _chain(ctx, rng, vacancies)
+    durable = _older_placements(ctx, vacancies[12:20])
     ctx.log(
         f"Matching: {len(employers)} werkgevers, {len(vacancies)} vacatures, {profiles} "
-        f"werkprofielen (Unit Werk), {chain} voordrachten."
+        f"werkprofielen (Unit Werk), {chain} voordrachten, {durable} plaatsingen via het WSP "
+        "van meer dan 6 maanden oud."
     )
 
 
@@ -590,4 +593,73 @@ def _chain(ctx: Any, rng: random.Random, vacancies: list[Any]) -> int:
                 )
         except DomainError as exc:  # a demo day far from the real date: skip, say why
             ctx.log(f"Matching: voordracht {vacancy.title} overgeslagen ({exc.message})")
+    return made
+
+
+#: The answers for the placements via the WSP older than 6 months (R-TRJ-7, R-KPI-4): ended
+#: early (the last working day, days after the start), still employed, or not answered yet
+#: (the daily job asks the case manager).
+OLDER_PLACEMENT_ANSWERS: tuple[int | bool | None, ...] = (45, True, True, None)
+
+
+def _older_placements(ctx: Any, vacancies: list[Any]) -> int:
+    """A few placements via the WSP that started about 8 months before `ctx.today`: some with
+    a decided durability (the case manager's answer), one awaiting it, so that R-KPI-4 and the
+    "Passend werk" page show placements via the WSP. Dated from `ctx.today`, never the real
+    date (the answers and the job get the demo's day)."""
+    from . import selectors
+
+    actor = ctx.users["klantmanager"]
+    answers = list(OLDER_PLACEMENT_ANSWERS)
+    made = 0
+    for n, vacancy in enumerate(vacancies):
+        if not answers:
+            break
+        candidates = [
+            m
+            for m in selectors.candidates_for_vacancy(user=actor, vacancy=vacancy, limit=3)
+            if m.proposal is None and not Proposal.objects.filter(client=m.client).exists()
+        ]
+        if not candidates:
+            continue
+        client = candidates[0].client
+        start = ctx.today - dt.timedelta(days=250 - 3 * n)
+        try:
+            proposal = services.proposal_create(actor=actor, vacancy=vacancy, client=client)
+            _redate(proposal, start - dt.timedelta(days=20))
+            services.proposal_introduction_plan(
+                actor=actor, proposal=proposal, on=start - dt.timedelta(days=10)
+            )
+            services.proposal_introduction_record(
+                actor=actor, proposal=proposal, positive=True, outcome="Klikt goed."
+            )
+            placement = services.placement_record(
+                actor=actor,
+                proposal=proposal,
+                start_date=start,
+                hours_per_week=min(vacancy.hours_max, client.hour_restriction or 40),
+                contract_type=vacancy.contract_type,
+                contract_months=vacancy.contract_months,
+                lks=vacancy.offers_lks,
+            )
+            answer = answers.pop(0)
+            if answer is True:
+                services.placement_durability_record(
+                    actor=actor, placement=placement, still_employed=True, on=ctx.today
+                )
+            elif isinstance(answer, int):
+                services.placement_durability_record(
+                    actor=actor,
+                    placement=placement,
+                    last_day_of_employment=start + dt.timedelta(days=answer),
+                    on=ctx.today,
+                )
+            made += 1
+        except DomainError as exc:  # a demo day far from the real date: skip, say why
+            ctx.log(f"Matching: plaatsing {vacancy.title} overgeslagen ({exc.message})")
+    services.placements_check_durability(on=ctx.today)  # asks about the unanswered one
+    # The question is dated on the demo's day, as everything else (never the real date).
+    Notification.objects.filter(
+        organisation=ctx.organisation, dedupe_key__startswith="placement-durability:"
+    ).update(created_at=ctx.now)
     return made

@@ -178,6 +178,21 @@ class PlacementForm(StyledForm):
         _set_choices(self, "provider", [("", "—")] + [(p.pk, p.name) for p in providers])
 
 
+class PlacementDurabilityForm(StyledForm):
+    """The case manager's answer to the durability check of a placement via the WSP
+    (R-TRJ-7): the last working day, or that the client still works."""
+
+    last_day_of_employment = forms.CharField(
+        label="Laatste werkdag",
+        widget=_DATE,
+        required=False,
+        help_text="Als de plaatsing is geëindigd. Leeg laten als de klant nog werkt.",
+    )
+    still_employed = forms.BooleanField(
+        label="De klant werkt nog bij deze werkgever", required=False
+    )
+
+
 class WeightsForm(StyledForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

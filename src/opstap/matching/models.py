@@ -14,6 +14,7 @@ from opstap.core.model_fields import optional_date, optional_datetime, optional_
 from opstap.organisations.models import OrganisationOwned, StateEvent
 from opstap.providers.models import Provider
 from opstap.trajectories.models import Trajectory
+from opstap.trajectories.selectors import Durability
 
 from .scoring import EDUCATION_NAMES_NL, WORK_DEMAND_NAMES_NL, Education, VacancyExit, WorkDemand
 from .workflow import PROPOSAL_STATE_NL, VACANCY_STATE_NL, ProposalState, VacancyState
@@ -531,7 +532,8 @@ class ProposalEvent(StateEvent):
 class Placement(OrganisationOwned):
     """A placement from a proposal (R-MAT → R-TRJ-7). Via a provider it is also recorded as
     the outcome of the client's trajectory at that provider (durability check, placement fee,
-    KPIs); via the WSP it is counted by the KPIs from here."""
+    KPIs); via the WSP it is counted by the KPIs from here and gets its own durability check
+    6 months after the start (R-TRJ-7, R-KPI-4; `services.placements_check_durability`)."""
 
     proposal = models.OneToOneField(
         Proposal,
@@ -590,6 +592,18 @@ class Placement(OrganisationOwned):
     )
     recorded_by = optional_user(_("vastgelegd door"), _("Wie."), on_delete=models.SET_NULL)
     recorded_at = models.DateTimeField(_("vastgelegd op"), help_text=_("Tijdstip."))
+    # R-TRJ-7, R-KPI-4: the durability check of a placement via the WSP, as for a trajectory
+    # outcome (`trajectories.models.Outcome`); a placement via a provider is checked there.
+    last_day_of_employment = optional_date(_("laatste werkdag"), _("Als de plaatsing eindigde."))
+    durability_check_on = optional_date(
+        _("controle duurzaamheid op"), _("6 maanden na de start van de plaatsing.")
+    )
+    durability = models.CharField(
+        _("duurzaamheid"), max_length=20, blank=True, help_text=_("Uitkomst van de controle.")
+    )
+    durability_asked_on = optional_date(
+        _("duurzaamheid nagevraagd op"), _("Wanneer de klantmanager om bevestiging werd gevraagd.")
+    )
 
     class Meta:
         verbose_name = _("plaatsing")
@@ -597,7 +611,18 @@ class Placement(OrganisationOwned):
         ordering = ["-start_date", "-id"]
         indexes = [
             models.Index(fields=["organisation", "via", "start_date"], name="placement_kpi"),
+            models.Index(fields=["durability_check_on"], name="placement_durability_check"),
         ]
 
     def __str__(self) -> str:
         return f"Plaatsing {self.pk}"
+
+    @property
+    def durability_open(self) -> bool:
+        """A placement via the WSP whose durability is not decided yet (R-TRJ-7): the case
+        manager may record the last working day or, after 6 months, that it lasted."""
+        return self.via == PlacementVia.WSP.value and not self.durability
+
+    @property
+    def durability_label(self) -> str:
+        return Durability(self.durability).label if self.durability else ""

@@ -66,6 +66,8 @@ __all__ = [
     "vacancies_for",
     "vacancies_for_client",
     "vacancy_facts",
+    "wsp_durability_client_ids",
+    "wsp_durability_per_month",
     "wsp_placement_client_ids",
     "wsp_placements_per_month",
 ]
@@ -508,4 +510,61 @@ def wsp_placements_per_month(
     for month, client_id in rows:
         day = month.date() if isinstance(month, dt.datetime) else month
         out[day].add(client_id)
+    return out
+
+
+#: The durability facts of a placement via the WSP (R-TRJ-7 → R-KPI-4), as the trajectories'
+#: outcome facts of the same names: a verdict (durable or not) / durable, dated at the check.
+WSP_DURABILITY_KINDS = {
+    "durability_decided": ("durable", "not_durable"),
+    "durable": ("durable",),
+}
+
+
+def _wsp_durability(
+    *, organisation_id: int, kind: str, start: dt.date, end: dt.date
+) -> QuerySet[Placement]:
+    if kind not in WSP_DURABILITY_KINDS:
+        raise ValueError(f"Unknown durability fact {kind!r}")
+    return Placement.objects.filter(
+        organisation_id=organisation_id,
+        via=PlacementVia.WSP.value,
+        durability__in=WSP_DURABILITY_KINDS[kind],
+        durability_check_on__gte=start,
+        durability_check_on__lte=end,
+    )
+
+
+def wsp_durability_client_ids(
+    *, organisation_id: int, kind: str, start: dt.date, end: dt.date
+) -> Any:
+    """Ids of clients with a placement via the WSP whose durability check (dated at the check
+    day) in [start, end] has a verdict ("durability_decided") or found it durable ("durable");
+    a subquery (R-KPI-4)."""
+    return _wsp_durability(organisation_id=organisation_id, kind=kind, start=start, end=end).values(
+        "client_id"
+    )
+
+
+def wsp_durability_per_month(
+    *, organisation_id: int, start: dt.date, end: dt.date, client_ids: Any
+) -> dict[dt.date, tuple[set[int], set[int]]]:
+    """First day of the month → (ids of clients whose placement via the WSP was checked that
+    month, of whom durable), for the R-KPI-4 trend (one query)."""
+    out: dict[dt.date, tuple[set[int], set[int]]] = {}
+    rows = (
+        _wsp_durability(
+            organisation_id=organisation_id, kind="durability_decided", start=start, end=end
+        )
+        .filter(client_id__in=client_ids)
+        .annotate(month=TruncMonth("durability_check_on"))
+        .order_by()
+        .values_list("month", "client_id", "durability")
+    )
+    for month, client_id, verdict in rows:
+        day = month.date() if isinstance(month, dt.datetime) else month
+        decided, durable = out.setdefault(day, (set(), set()))
+        decided.add(client_id)
+        if verdict == "durable":
+            durable.add(client_id)
     return out

@@ -31,6 +31,7 @@ from .forms import (
     IntroductionOutcomeForm,
     IntroductionPlanForm,
     LocationForm,
+    PlacementDurabilityForm,
     PlacementForm,
     ProposeForm,
     VacancyForm,
@@ -39,7 +40,7 @@ from .forms import (
     WorkProfileForm,
 )
 from .importer import COLUMNS, ImportFileError, read_rows
-from .models import Employer, Proposal, Vacancy
+from .models import Employer, PlacementVia, Proposal, Vacancy
 from .scoring import CRITERIA, EDUCATION_NAMES_NL, WORK_DEMAND_NAMES_NL, Education, WorkDemand
 from .workflow import PROPOSAL_WORKFLOW, VACANCY_STATE_NL, ProposalState, VacancyState
 
@@ -146,7 +147,10 @@ def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _proposal_view(p: Proposal) -> dict[str, Any]:
     actions = {row.action.value for row in PROPOSAL_WORKFLOW.from_state(ProposalState(p.state))}
-    return {"p": p, "actions": actions}
+    placement = getattr(p, "placement", None)
+    # R-TRJ-7: a placement via the WSP has its own durability check (shown with its answer).
+    wsp = placement if placement is not None and placement.via == PlacementVia.WSP else None
+    return {"p": p, "actions": actions, "wsp_placement": wsp}
 
 
 @permission_required(Perm.VACANCY_MANAGE)
@@ -399,8 +403,10 @@ def proposal_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         "uitkomst": (IntroductionOutcomeForm, "Uitkomst kennismaking"),
         "plaatsing": (PlacementForm, "Plaatsing vastleggen"),
         "intrekken": (WithdrawForm, "Voordracht intrekken"),
+        "duurzaamheid": (PlacementDurabilityForm, "Duurzaamheid plaatsing"),
     }
-    if step not in forms_by_step:
+    placement = getattr(proposal, "placement", None) if step == "duurzaamheid" else None
+    if step not in forms_by_step or (step == "duurzaamheid" and placement is None):
         return redirect("matching:vacancy_detail", proposal.vacancy_id)
     form_class, title = forms_by_step[step]
     providers = Provider.objects.filter(organisation_id=proposal.organisation_id)
@@ -431,6 +437,8 @@ def proposal_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             )
         if step == "intrekken":
             return services.proposal_withdraw(actor=actor, proposal=proposal, reason=data["reason"])
+        if placement is not None:  # R-TRJ-7: the case manager's answer (placement via the WSP)
+            return services.placement_durability_record(actor=actor, placement=placement, **data)
         provider_id = data.pop("provider")
         provider = providers.filter(pk=provider_id).first() if provider_id else None
         return services.placement_record(actor=actor, proposal=proposal, provider=provider, **data)

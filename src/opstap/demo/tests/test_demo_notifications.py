@@ -1,6 +1,8 @@
 """The hand-offs in the demo (issue 12, 'Done when'): the provider ('aanbieder-a') finds a new
 order under "Meldingen", and the case manager ('klantmanager') finds there the quote that the
-provider then sent. Builds the whole demo organisation on a fixed day (about a minute)."""
+provider then sent; the durability question about a placement via the WSP (R-TRJ-7) went to
+the case manager on the demo's day. Builds the whole demo organisation on a fixed day (about
+a minute)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from django.test import Client as WebClient
 from opstap.accounts.models import User
 from opstap.conftest import DEMO_TODAY
 from opstap.demo import generator
+from opstap.matching.models import Placement
 from opstap.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -51,3 +54,17 @@ def test_demo_shows_the_new_order_and_the_quote(demo_today: dt.date) -> None:
     case_manager_page = _meldingen("klantmanager")
     assert quote.title in case_manager_page
     assert order.title not in case_manager_page
+
+    # R-TRJ-7, R-KPI-4: placements via the WSP older than 6 months, decided by the case
+    # manager's answer (on the demo's day), and one whose question awaits klantmanager.
+    wsp = Placement.objects.filter(via="wsp", start_date__lte=DEMO_TODAY - dt.timedelta(days=200))
+    assert sorted(wsp.values_list("durability", flat=True)) == [
+        "",
+        "durable",
+        "durable",
+        "not_durable",
+    ]
+    waiting = wsp.get(durability="")
+    asked = Notification.objects.get(dedupe_key=f"placement-durability:{waiting.pk}")
+    assert asked.recipient.username == "klantmanager"
+    assert asked.created_at.date() == DEMO_TODAY == waiting.durability_asked_on

@@ -58,6 +58,17 @@ def _placement_q(ctx: KpiContext, provider_ids: Iterable[int] | None = None) -> 
     return q
 
 
+def _durability_q(ctx: KpiContext, kind: str) -> Q:
+    """R-KPI-4: clients with a durability verdict ("durability_decided") or a durable
+    placement ("durable") checked in the year: a trajectory's outcome (R-TRJ-7) or a placement
+    the WSP made through matching without a trajectory. A client counts once."""
+    return _outcome_q(ctx, kind) | Q(
+        pk__in=matching_selectors.wsp_durability_client_ids(
+            organisation_id=ctx.organisation_id, kind=kind, start=ctx.year_start, end=ctx.on
+        )
+    )
+
+
 def _lks_q(ctx: KpiContext, on: dt.date) -> Q:
     return Q(
         pk__in=trajectory_selectors.lks_working_client_ids(
@@ -89,7 +100,7 @@ def client_sets(ctx: KpiContext, code: KpiCode) -> tuple[Q, Q | None]:
     if code is KpiCode.PLACEMENTS_AMR:
         return _placement_q(ctx, provider_ids=ctx.amr_provider_ids), None
     if code is KpiCode.DURABLE_PLACEMENTS:
-        return _outcome_q(ctx, "durable"), _outcome_q(ctx, "durability_decided")
+        return _durability_q(ctx, "durable"), _durability_q(ctx, "durability_decided")
     if code is KpiCode.LKS_GROWTH:
         previous_end = dt.date(ctx.filters.year - 1, 12, 31)
         return _lks_q(ctx, ctx.on), _lks_q(ctx, previous_end)

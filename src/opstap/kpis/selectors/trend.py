@@ -64,7 +64,8 @@ def _trend(ctx: KpiContext, code: KpiCode) -> list[TrendPoint]:
 
     - shares of a population (R-KPI-1/5): the share guided at each month's end;
     - yearly flows (R-KPI-2/3): the number of clients per month;
-    - durability (R-KPI-4): the share durable of the placements checked in that month;
+    - durability (R-KPI-4): the share durable of the placements checked in that month
+      (trajectory outcomes and placements via the WSP);
     - LKS (R-KPI-7): the number of clients working with LKS at each month's end;
     - satisfaction (R-KPI-6): the weighted score of the waves held in that month."""
     ends = f.month_ends(ctx.on)
@@ -124,10 +125,22 @@ def _trend(ctx: KpiContext, code: KpiCode) -> list[TrendPoint]:
             end=ctx.on,
             client_ids=clients.values("pk"),
         )
+    wsp_checked: dict[dt.date, tuple[set[int], set[int]]] = {}
+    if code is KpiCode.DURABLE_PLACEMENTS:
+        # Placements via the WSP whose durability was checked that month (R-KPI-4).
+        wsp_checked = matching_selectors.wsp_durability_per_month(
+            organisation_id=ctx.organisation_id,
+            start=first,
+            end=ctx.on,
+            client_ids=clients.values("pk"),
+        )
     points = []
     for m in months:
         n, durable = grouped.get(m, (0, 0))
         n += len(wsp.get(m, ()))
+        decided_wsp, durable_wsp = wsp_checked.get(m, (set(), set()))
+        n += len(decided_wsp)
+        durable += len(durable_wsp)
         if code is KpiCode.DURABLE_PLACEMENTS:
             points.append(TrendPoint(m, f.share_pct(durable, n), durable, n))
         else:

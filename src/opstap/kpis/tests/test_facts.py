@@ -23,7 +23,9 @@ from opstap.core.signals import clients_changed
 from opstap.kpis import facts, selectors, services
 from opstap.kpis.formulas import KpiCode
 from opstap.kpis.models import KpiClientMonth, KpiFactQueue, KpiFactState
+from opstap.matching.models import Employer, Occupation, Placement, Proposal, Vacancy
 from opstap.trajectories.models import Trajectory
+from opstap.trajectories.selectors import durability_check_due
 
 from .conftest import TODAY, World
 
@@ -150,7 +152,81 @@ def _random_world(world: World, seed: int, n: int = 40) -> list[Client]:
                 actor=rng.choice([*managers, None]),
                 summary="Willekeurig",
             )
+    _random_wsp_placements(world, rng, clients)
     return clients
+
+
+def _random_wsp_placements(world: World, rng: random.Random, clients: list[Client]) -> None:
+    """Placements the WSP made through matching without a trajectory (R-KPI-3, R-KPI-4),
+    for about a third of the clients: random starts, their check day 6 months later and a
+    random durability (undecided, durable, or ended early: not durable)."""
+    occupation, _ = Occupation.objects.get_or_create(code="9333", defaults={"title": "Inpakker"})
+    employer = Employer.objects.create(organisation=world.org, kvk_number="69009999", name="W")
+    now = timezone.now()
+    for client in clients:
+        if rng.random() >= 0.35:
+            continue
+        start = dt.date(2024, 1, 1) + dt.timedelta(days=rng.randrange(0, 1000))
+        vacancy = Vacancy.objects.create(
+            organisation=world.org,
+            employer=employer,
+            title="Inpakker",
+            occupation=occupation,
+            hours_min=24,
+            hours_max=32,
+            postcode="6902 AB",
+            pc4="6902",
+            state="filled",
+            created_at=now,
+        )
+        proposal = Proposal.objects.create(
+            organisation=world.org,
+            vacancy=vacancy,
+            client=client,
+            state="placed",
+            score=50,
+            proposed_at=now,
+            updated_at=now,
+        )
+        verdict = rng.choice(["", "durable", "not_durable"])
+        Placement.objects.create(
+            organisation=world.org,
+            proposal=proposal,
+            client=client,
+            vacancy=vacancy,
+            start_date=start,
+            hours_per_week=24,
+            contract_type="fixed",
+            via="wsp",
+            recorded_at=now,
+            durability_check_on=durability_check_due(start),
+            durability=verdict,
+            last_day_of_employment=start + dt.timedelta(days=40)
+            if verdict == "not_durable"
+            else None,
+        )
+
+
+def _outcome_numbers(ctx: selectors.KpiContext) -> dict[str, Any]:
+    """Everything R-KPI-3 and R-KPI-4 show (they count placements via the WSP too): counts,
+    the detail, the municipality breakdown, the trend and the drill-down."""
+    out: dict[str, Any] = {}
+    counts = selectors.kpi_counts(ctx)
+    for code in (KpiCode.PLACEMENTS, KpiCode.DURABLE_PLACEMENTS):
+        out[f"{code}:counts"] = (counts[code].numerator, counts[code].denominator)
+        out[f"{code}:result"] = selectors.kpi_result(ctx, code).realised
+        out[f"{code}:municipality"] = [
+            (r.label, r.counts.numerator, r.counts.denominator)
+            for r in selectors.breakdown_by_municipality(ctx, code)
+        ]
+        out[f"{code}:trend"] = [
+            (p.month, p.numerator, p.denominator) for p in selectors._trend(ctx, code)
+        ]
+        numerator, _denominator = selectors.client_sets(ctx, code)
+        out[f"{code}:clients"] = sorted(
+            selectors.base_clients(ctx).filter(numerator).values_list("pk", flat=True)
+        )
+    return out
 
 
 def _guidance_numbers(ctx: selectors.KpiContext) -> dict[str, Any]:
@@ -186,7 +262,8 @@ def test_facts_give_the_live_numbers_on_random_data(
     world: World, ctx_for: Ctx, seed: int, django_assert_max_num_queries: Any
 ) -> None:
     """R-KPI-1, R-KPI-5 (issue 18): on random data, for several measurement dates, windows
-    and filters, every guided number read from the facts equals the live computation."""
+    and filters, every guided number read from the facts equals the live computation; and
+    R-KPI-3/4 (with random placements via the WSP, R-TRJ-7) are the same either way."""
     _random_world(world, seed)
     assert not ctx_for().facts  # not built yet: live
     state = services.kpi_facts_rebuild(organisation_id=world.org.pk, today=TODAY)
@@ -205,6 +282,17 @@ def test_facts_give_the_live_numbers_on_random_data(
             assert ctx.facts, filters
             live = _guidance_numbers(replace(ctx, facts=False))
             assert _guidance_numbers(ctx) == live, (filters, window)
+        # R-KPI-3, R-KPI-4: the placements via the WSP count the same with and without facts.
+        ctx = ctx_for(**filters)
+        assert _outcome_numbers(ctx) == _outcome_numbers(replace(ctx, facts=False)), filters
+    # The random placements via the WSP are in R-KPI-4 (checked in 2025 or 2026).
+    decided = Placement.objects.filter(
+        durability__in=["durable", "not_durable"], durability_check_on__year=2025
+    ).values("client_id")
+    assert decided.exists()
+    assert selectors.kpi_counts(ctx_for(year=2025))[KpiCode.DURABLE_PLACEMENTS].denominator == (
+        selectors.base_clients(ctx_for(year=2025)).filter(pk__in=decided).count()
+    )
     ctx = ctx_for()
     with django_assert_max_num_queries(4):  # as live: the facts add no query
         selectors.kpi_counts(ctx)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from ._common import MAX_DAYS_AHEAD, MatchingError
 from .employers import employer_contact_add, employer_create, employer_location_add
-from .placements import placement_record
+from .placements import placement_durability_record, placement_record, placements_check_durability
 from .profiles import PROFILE_FIELDS, work_profile_confirm, work_profile_save
 from .proposals import (
     proposal_create,
@@ -45,7 +45,9 @@ __all__ = [
     "employer_create",
     "employer_location_add",
     "match_weights_update",
+    "placement_durability_record",
     "placement_record",
+    "placements_check_durability",
     "proposal_create",
     "proposal_introduction_plan",
     "proposal_introduction_record",

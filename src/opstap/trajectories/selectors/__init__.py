@@ -7,7 +7,9 @@ never from its modules.
 from __future__ import annotations
 
 from opstap.trajectories import handoffs
+from opstap.trajectories.date_rules import last_day_problem
 from opstap.trajectories.deadlines import add_working_days
+from opstap.trajectories.outcomes import Durability, durability, durability_check_due
 from opstap.trajectories.workflow import REPORTING_STATES, Action, IllegalTransition
 
 from .attendance import (
@@ -101,6 +103,7 @@ __all__ = [
     "Action",
     "DayKey",
     "DeadlineComputation",
+    "Durability",
     "IllegalTransition",
     "NextDue",
     "TrajectoryFilters",
@@ -128,6 +131,8 @@ __all__ = [
     "deadlines_for",
     "document_action",
     "documents_shared_with_client",
+    "durability",
+    "durability_check_due",
     "ending_events",
     "equated_days",
     "handoffs",
@@ -136,6 +141,7 @@ __all__ = [
     "indicator_fact_keys",
     "indicator_fact_span",
     "indicator_trajectory_counts",
+    "last_day_problem",
     "last_trajectory_day",
     "lks_working_client_ids",
     "mark_overdue",

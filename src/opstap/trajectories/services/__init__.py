@@ -30,7 +30,12 @@ from .documents import SHAREABLE_KINDS, trajectory_document_share, trajectory_do
 from .equated_days import equated_day_delete, equated_day_save, equated_day_validate
 from .handoff_notices import handoff_notify
 from .orders import trajectory_order
-from .outcomes import outcome_record, outcomes_check_durability
+from .outcomes import (
+    durability_checks_run,
+    outcome_record,
+    outcomes_check_durability,
+    register_durability_check,
+)
 from .quotes import price_terms_of, quote_revise, quote_revision_approve, quote_revision_reject
 from .tallies import connect_client_tallies, trajectory_counts_recount
 from .transitions import trajectory_transition
@@ -47,6 +52,7 @@ __all__ = [
     "check_upload",
     "connect_client_tallies",
     "deadlines_send_notifications",
+    "durability_checks_run",
     "equated_day_delete",
     "equated_day_save",
     "equated_day_validate",
@@ -58,6 +64,7 @@ __all__ = [
     "quote_revise",
     "quote_revision_approve",
     "quote_revision_reject",
+    "register_durability_check",
     "trajectory_counts_recount",
     "trajectory_document_share",
     "trajectory_document_submit",

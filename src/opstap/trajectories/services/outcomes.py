@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -151,3 +152,23 @@ def outcomes_check_durability(*, on: dt.date | None = None) -> int:
             outcome.save(update_fields=["durability_asked_on"])
             count += 1
     return count
+
+
+#: Further durability checks of the daily job (R-TRJ-7), registered by a higher app at
+#: start-up (matching: the placements via the WSP, which have no trajectory). Each takes
+#: `on` and returns how many placements it decided or asked about.
+_DURABILITY_CHECKS: dict[str, Callable[..., int]] = {}
+
+
+def register_durability_check(name: str, check: Callable[..., int]) -> None:
+    """Register a durability check that `durability_checks_run` runs after the outcomes'."""
+    _DURABILITY_CHECKS[name] = check
+
+
+def durability_checks_run(*, on: dt.date | None = None) -> int:
+    """The daily durability job (R-TRJ-7, R-KPI-4): the trajectories' outcomes, then every
+    registered check (placements via the WSP), on the same day and schedule."""
+    on = on or _today()
+    return outcomes_check_durability(on=on) + sum(
+        check(on=on) for check in _DURABILITY_CHECKS.values()
+    )

@@ -1,5 +1,6 @@
 """`manage.py send_deadline_notifications`: notify before and when a deadline passes
-(R-TRJ-3) and ask about durable placements (R-TRJ-7). Idempotent: run it from cron daily."""
+(R-TRJ-3) and ask about durable placements (R-TRJ-7; also those via the WSP). Idempotent:
+run it from cron daily."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from opstap.trajectories.services import deadlines_send_notifications, outcomes_check_durability
+from opstap.trajectories.services import deadlines_send_notifications, durability_checks_run
 
 
 class Command(BaseCommand):
@@ -24,5 +25,5 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         on = dt.date.fromisoformat(options["date"]) if options["date"] else timezone.localdate()
         sent = deadlines_send_notifications(on=on, before_days=options["days_before"])
-        asked = outcomes_check_durability(on=on)
+        asked = durability_checks_run(on=on)
         self.stdout.write(f"Termijnmeldingen verstuurd: {sent}; duurzaamheidscontroles: {asked}")

@@ -551,22 +551,27 @@ def _redate(proposal: Proposal, on: dt.date) -> None:
     proposal.proposed_at = moment
 
 
+def _free_candidate(actor: Any, vacancy: Any) -> Client | None:
+    """The best of the top 3 candidates for `vacancy` who was never proposed for anything
+    (the chain and the older placements each use a client once)."""
+    from . import selectors
+
+    for m in selectors.candidates_for_vacancy(user=actor, vacancy=vacancy, limit=3):
+        if m.proposal is None and not Proposal.objects.filter(client=m.client).exists():
+            return m.client
+    return None
+
+
 def _chain(ctx: Any, rng: random.Random, vacancies: list[Any]) -> int:
     """A handful of proposals from the case managers' best candidates: some planned, some
     introduced, a few placed (via the WSP), so the chain, the portal and R-KPI-3 show them."""
-    from . import selectors
 
     actor = ctx.users["klantmanager"]
     made = 0
     for n, vacancy in enumerate(vacancies[:12]):
-        candidates = [
-            m
-            for m in selectors.candidates_for_vacancy(user=actor, vacancy=vacancy, limit=3)
-            if m.proposal is None and not Proposal.objects.filter(client=m.client).exists()
-        ]
-        if not candidates:
+        client = _free_candidate(actor, vacancy)
+        if client is None:
             continue
-        client = candidates[0].client
         try:
             proposal = services.proposal_create(actor=actor, vacancy=vacancy, client=client)
             _redate(proposal, ctx.today - dt.timedelta(days=40 - n))
@@ -607,7 +612,6 @@ def _older_placements(ctx: Any, vacancies: list[Any]) -> int:
     a decided durability (the case manager's answer), one awaiting it, so that R-KPI-4 and the
     "Passend werk" page show placements via the WSP. Dated from `ctx.today`, never the real
     date (the answers and the job get the demo's day)."""
-    from . import selectors
 
     actor = ctx.users["klantmanager"]
     answers = list(OLDER_PLACEMENT_ANSWERS)
@@ -615,14 +619,9 @@ def _older_placements(ctx: Any, vacancies: list[Any]) -> int:
     for n, vacancy in enumerate(vacancies):
         if not answers:
             break
-        candidates = [
-            m
-            for m in selectors.candidates_for_vacancy(user=actor, vacancy=vacancy, limit=3)
-            if m.proposal is None and not Proposal.objects.filter(client=m.client).exists()
-        ]
-        if not candidates:
+        client = _free_candidate(actor, vacancy)
+        if client is None:
             continue
-        client = candidates[0].client
         start = ctx.today - dt.timedelta(days=250 - 3 * n)
         try:
             proposal = services.proposal_create(actor=actor, vacancy=vacancy, client=client)

@@ -13,8 +13,7 @@ from opstap.clients.models import Client
 from opstap.core.model_fields import optional_date, optional_datetime, optional_user
 from opstap.organisations.models import OrganisationOwned, StateEvent
 from opstap.providers.models import Provider
-from opstap.trajectories.models import Trajectory
-from opstap.trajectories.selectors import Durability
+from opstap.trajectories.models import DurabilityCheck, Trajectory
 
 from .scoring import EDUCATION_NAMES_NL, WORK_DEMAND_NAMES_NL, Education, VacancyExit, WorkDemand
 from .workflow import PROPOSAL_STATE_NL, VACANCY_STATE_NL, ProposalState, VacancyState
@@ -529,11 +528,13 @@ class ProposalEvent(StateEvent):
         verbose_name_plural = _("gebeurtenissen voordracht")
 
 
-class Placement(OrganisationOwned):
+class Placement(OrganisationOwned, DurabilityCheck):
     """A placement from a proposal (R-MAT → R-TRJ-7). Via a provider it is also recorded as
     the outcome of the client's trajectory at that provider (durability check, placement fee,
     KPIs); via the WSP it is counted by the KPIs from here and gets its own durability check
-    6 months after the start (R-TRJ-7, R-KPI-4; `services.placements_check_durability`)."""
+    6 months after the start (R-TRJ-7, R-KPI-4; `services.placements_check_durability`): the
+    same fields as a trajectory's outcome (`DurabilityCheck`); via a provider they stay empty
+    here and the outcome is checked."""
 
     proposal = models.OneToOneField(
         Proposal,
@@ -592,18 +593,6 @@ class Placement(OrganisationOwned):
     )
     recorded_by = optional_user(_("vastgelegd door"), _("Wie."), on_delete=models.SET_NULL)
     recorded_at = models.DateTimeField(_("vastgelegd op"), help_text=_("Tijdstip."))
-    # R-TRJ-7, R-KPI-4: the durability check of a placement via the WSP, as for a trajectory
-    # outcome (`trajectories.models.Outcome`); a placement via a provider is checked there.
-    last_day_of_employment = optional_date(_("laatste werkdag"), _("Als de plaatsing eindigde."))
-    durability_check_on = optional_date(
-        _("controle duurzaamheid op"), _("6 maanden na de start van de plaatsing.")
-    )
-    durability = models.CharField(
-        _("duurzaamheid"), max_length=20, blank=True, help_text=_("Uitkomst van de controle.")
-    )
-    durability_asked_on = optional_date(
-        _("duurzaamheid nagevraagd op"), _("Wanneer de klantmanager om bevestiging werd gevraagd.")
-    )
 
     class Meta:
         verbose_name = _("plaatsing")
@@ -622,7 +611,3 @@ class Placement(OrganisationOwned):
         """A placement via the WSP whose durability is not decided yet (R-TRJ-7): the case
         manager may record the last working day or, after 6 months, that it lasted."""
         return self.via == PlacementVia.WSP.value and not self.durability
-
-    @property
-    def durability_label(self) -> str:
-        return Durability(self.durability).label if self.durability else ""

@@ -27,7 +27,7 @@ from .due_dates import (
     EquatedDay,
 )
 from .quotes import Quote, QuoteStatus
-from .results import OUTCOME_FACT_FIELDS, Outcome
+from .results import OUTCOME_FACT_FIELDS, DurabilityCheck, Outcome
 from .trajectories import (
     PRICE_BASIS_CHOICES,
     TRAJECTORY_COURSE_FIELDS,
@@ -54,6 +54,7 @@ __all__ = [
     "Deadline",
     "DeadlineNotification",
     "DocumentKind",
+    "DurabilityCheck",
     "EquatedDay",
     "Outcome",
     "Quote",

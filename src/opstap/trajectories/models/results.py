@@ -13,6 +13,7 @@ from opstap.organisations.models import OrganisationOwned
 if TYPE_CHECKING:
     pass
 from opstap.core.model_fields import optional_date, optional_decimal, optional_user
+from opstap.trajectories.outcomes import Durability
 
 from .trajectories import Trajectory
 
@@ -33,8 +34,34 @@ OUTCOME_FACT_FIELDS = (
 )
 
 
-class Outcome(OrganisationOwned):
-    """The structured result of a trajectory (R-TRJ-7)."""
+class DurabilityCheck(models.Model):
+    """The durability check of a placement (R-TRJ-7, R-KPI-4): the last working day, the
+    check day (start + 6 months), its verdict (`outcomes.Durability`) and when the case
+    manager was asked. A trajectory's outcome has it, and so has a placement the WSP made
+    through matching without a trajectory (`matching.Placement`)."""
+
+    last_day_of_employment = optional_date(_("laatste werkdag"), _("Als de plaatsing eindigde."))
+    durability_check_on = optional_date(
+        _("controle duurzaamheid op"), _("6 maanden na de start van de plaatsing.")
+    )
+    durability = models.CharField(
+        _("duurzaamheid"), max_length=20, blank=True, help_text=_("Uitkomst van de controle.")
+    )
+    durability_asked_on = optional_date(
+        _("duurzaamheid nagevraagd op"), _("Wanneer de klantmanager om bevestiging werd gevraagd.")
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def durability_label(self) -> str:
+        """The verdict in Dutch ("Duurzame plaatsing", "Niet duurzaam"); empty while open."""
+        return Durability(self.durability).label if self.durability else ""
+
+
+class Outcome(OrganisationOwned, DurabilityCheck):
+    """The structured result of a trajectory (R-TRJ-7), with its durability check."""
 
     trajectory = models.OneToOneField(
         Trajectory,
@@ -77,17 +104,6 @@ class Outcome(OrganisationOwned):
     care_referral = models.CharField(
         _("toeleiding zorg"), max_length=200, blank=True, help_text=_("Warme overdracht naar.")
     )
-    last_day_of_employment = optional_date(_("laatste werkdag"), _("Als de plaatsing eindigde."))
-    # R-TRJ-7
-    durability_check_on = optional_date(
-        _("controle duurzaamheid op"), _("6 maanden na de start van de plaatsing.")
-    )
-    durability = models.CharField(
-        _("duurzaamheid"), max_length=20, blank=True, help_text=_("Uitkomst van de controle.")
-    )
-    durability_asked_on = optional_date(
-        _("duurzaamheid nagevraagd op"), _("Wanneer de klantmanager om bevestiging werd gevraagd.")
-    )
     recorded_by = optional_user(
         _("vastgelegd door"),
         _("Wie het resultaat vastlegde."),
@@ -99,3 +115,6 @@ class Outcome(OrganisationOwned):
         verbose_name = _("resultaat")
         verbose_name_plural = _("resultaten")
         indexes = [models.Index(fields=["durability_check_on"], name="trj_outcome_check")]
+
+    def __str__(self) -> str:
+        return f"Resultaat van traject {self.trajectory_id}"

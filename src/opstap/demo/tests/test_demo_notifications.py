@@ -1,8 +1,8 @@
 """The hand-offs in the demo (issue 12, 'Done when'): the provider ('aanbieder-a') finds a new
 order under "Meldingen", and the case manager ('klantmanager') finds there the quote that the
 provider then sent; the durability question about a placement via the WSP (R-TRJ-7) went to
-the case manager on the demo's day. Builds the whole demo organisation on a fixed day (about
-a minute)."""
+the client's case manager on the demo's day. Builds the whole demo organisation on a fixed
+day (about a minute)."""
 
 from __future__ import annotations
 
@@ -56,7 +56,8 @@ def test_demo_shows_the_new_order_and_the_quote(demo_today: dt.date) -> None:
     assert order.title not in case_manager_page
 
     # R-TRJ-7, R-KPI-4: placements via the WSP older than 6 months, decided by the case
-    # manager's answer (on the demo's day), and one whose question awaits klantmanager.
+    # manager's answer (on the demo's day), and one whose question awaits the client's case
+    # manager.
     wsp = Placement.objects.filter(via="wsp", start_date__lte=DEMO_TODAY - dt.timedelta(days=200))
     assert sorted(wsp.values_list("durability", flat=True)) == [
         "",
@@ -66,5 +67,5 @@ def test_demo_shows_the_new_order_and_the_quote(demo_today: dt.date) -> None:
     ]
     waiting = wsp.get(durability="")
     asked = Notification.objects.get(dedupe_key=f"placement-durability:{waiting.pk}")
-    assert asked.recipient.username == "klantmanager"
+    assert asked.recipient == waiting.client.case_manager
     assert asked.created_at.date() == DEMO_TODAY == waiting.durability_asked_on

@@ -610,6 +610,14 @@ def test_outcome_placement_durability_check(
     services.outcomes_check_durability(on=dt.date(2027, 3, 5))
     outcome.refresh_from_db()
     assert outcome.durability == "not_durable"
+    # The trajectory page says it in Dutch, not with the stored code (it showed "not_durable").
+    from django.test import Client as HttpClient
+
+    http = HttpClient()
+    http.force_login(case_manager)
+    page = http.get(f"/trajecten/{trajectory.pk}/").content.decode()
+    assert "controle op 01-03-2027: niet duurzaam" in page
+    assert "not_durable" not in page
 
 
 # --- Deadline notifications (R-TRJ-3) ------------------------------------------------------

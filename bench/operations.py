@@ -40,48 +40,47 @@ def _bare_view(request: Any) -> HttpResponse:
     return HttpResponse("ok")
 
 
-def bare_view_floor(ctx: BenchContext) -> None:
-    """A Django view that does nothing, through the full middleware stack."""
-    from django.urls import path
+def _get_bench_view(ctx: BenchContext, route: str, view: Callable[[Any], HttpResponse]) -> Any:
+    """GET a view of the bench itself at `/route`, added to the URL conf on first use."""
+    from django.urls import clear_url_caches, path
 
     from opstap import urls as root_urls
 
-    if not hasattr(root_urls, "_bench_bare"):
-        root_urls.urlpatterns.insert(0, path("__bench_bare__", _bare_view))
-        root_urls._bench_bare = True  # type: ignore[attr-defined]
-        from django.urls import clear_url_caches
-
+    added: set[str] = root_urls.__dict__.setdefault("_bench_routes", set())
+    if route not in added:
+        root_urls.urlpatterns.insert(0, path(route, view))
+        added.add(route)
         clear_url_caches()
-    response = ctx.staff_client.get("/__bench_bare__")
+    response = ctx.staff_client.get(f"/{route}")
     assert response.status_code == 200
+    return response
+
+
+def bare_view_floor(ctx: BenchContext) -> None:
+    """A Django view that does nothing, through the full middleware stack."""
+    _get_bench_view(ctx, "__bench_bare__", _bare_view)
 
 
 _EMPTY_PAGE = (
     '{% extends "base.html" %}{% block title %}Leeg{% endblock %}'
     "{% block content %}<h1>Leeg</h1>{% endblock %}"
 )
+_empty_page: list[Any] = []  # compiled once, as the cached loader keeps the real templates
 
 
 def _bare_page(request: Any) -> HttpResponse:
-    from django.template import engines
+    if not _empty_page:
+        from django.template import engines
 
-    return HttpResponse(engines["django"].from_string(_EMPTY_PAGE).render({}, request))
+        _empty_page.append(engines["django"].from_string(_EMPTY_PAGE))
+    return HttpResponse(_empty_page[0].render({}, request))
 
 
 def bare_page_floor(ctx: BenchContext) -> None:
     """A page with the layout every page has (head, navigation for the role, footer) and no
     content, through the full middleware stack: what any HTML page costs before its own
     rows. The third floor, "x page": an HTML page against its SQL plus this."""
-    from django.urls import clear_url_caches, path
-
-    from opstap import urls as root_urls
-
-    if not hasattr(root_urls, "_bench_page"):
-        root_urls.urlpatterns.insert(0, path("__bench_page__", _bare_page))
-        root_urls._bench_page = True  # type: ignore[attr-defined]
-        clear_url_caches()
-    response = ctx.staff_client.get("/__bench_page__")
-    assert response.status_code == 200
+    response = _get_bench_view(ctx, "__bench_page__", _bare_page)
     assert b"<nav" in response.content  # the layout with the role's navigation
 
 

@@ -116,9 +116,71 @@ def _sql_municipalities(ctx: BenchContext) -> object:
         return cursor.fetchall()
 
 
+# The demo case manager 'klantmanager' works in Unit Werk: steps 2b-5 and 6 with growth / not
+# work-ready (the default unit mapping), plus always her own caseload (R-SEC-1).
+_CASE_MANAGER_SCOPE = (
+    "c.organisation_id = %s AND (c.case_manager_id = %s OR c.ladder_step IN "
+    "('2b','3','4','5') OR (c.ladder_step = '6' AND c.ladder_sub_status IN "
+    "('with_growth','not_work_ready')))"
+)
+
+
+def _sql_home_page(ctx: BenchContext) -> object:
+    """Floor of the case manager's start page (issue 18): what its panels show, in three
+    hand-written queries — the five newest unread notifications; the numbers (own caseload,
+    open deadlines of the own caseload overdue and due within two weeks, open vacancies) in
+    one statement; the eight latest proposals in scope with client, vacancy and employer
+    names. Not in it: the number of clients visible in the unit, which the page reads from
+    the counts cache that the caseload page fills (counting it is measured there, "caseload
+    page, counts not cached"), and the audit record the page writes."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    org, user = ctx.organisation_id, ctx.users["klantmanager"].pk
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT n.id, n.title, n.created_at FROM providers_notification n "
+            "WHERE n.organisation_id = %s AND n.recipient_id = %s AND n.read_at IS NULL "
+            "ORDER BY n.created_at DESC, n.id DESC LIMIT 5",
+            [org, user],
+        )
+        cursor.fetchall()
+        cursor.execute(
+            "SELECT (SELECT COUNT(*) FROM clients_client c "  # noqa: S608 (constant)
+            "WHERE c.organisation_id = %s AND c.case_manager_id = %s), "
+            "(SELECT ARRAY[COUNT(*) FILTER (WHERE d.due_on < %s), COUNT(*)] "
+            "FROM trajectories_deadline d "
+            "JOIN trajectories_trajectory t ON t.id = d.trajectory_id "
+            "JOIN clients_client c ON c.id = t.client_id "
+            "WHERE d.organisation_id = %s AND d.met_on IS NULL AND d.cancelled_on IS NULL "
+            f"AND d.due_on <= %s AND c.case_manager_id = %s AND {_CASE_MANAGER_SCOPE}), "
+            "(SELECT COUNT(*) FROM matching_vacancy v "
+            "WHERE v.organisation_id = %s AND v.state = 'open')",
+            [org, user, today, org, today + dt.timedelta(days=14), user, org, user, org],
+        )
+        cursor.fetchone()
+        cursor.execute(
+            "SELECT p.id, p.proposed_at, p.state, p.vacancy_id, c.first_name, "  # noqa: S608
+            "c.last_name_prefix, c.last_name, v.title, e.name FROM matching_proposal p "
+            "JOIN clients_client c ON c.id = p.client_id "
+            "JOIN matching_vacancy v ON v.id = p.vacancy_id "
+            "JOIN matching_employer e ON e.id = v.employer_id "
+            f"WHERE p.organisation_id = %s AND {_CASE_MANAGER_SCOPE} "
+            "AND p.state NOT IN ('withdrawn', 'not_suitable') "
+            "ORDER BY p.proposed_at DESC, p.id DESC LIMIT 8",
+            [org, org, user],
+        )
+        return cursor.fetchall()
+
+
 OPERATIONS: list[Operation] = [
     Operation(
-        "home page (case manager)", _get("staff_client", "/"), bare_view_floor, "bare Django view"
+        "home page (case manager)",
+        _get("staff_client", "/"),
+        _sql_home_page,
+        "hand-written SQL",
     ),
     Operation(
         "GET /api/v1/municipalities",

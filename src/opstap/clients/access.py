@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from opstap.core.access import register_scope
 from opstap.core.actor import Actor
+from opstap.core.request_memo import memoised
 from opstap.core.roles import Perm, RoleCode
 
 from .models import (
@@ -93,7 +94,14 @@ def case_manager_unit(user: Actor) -> str | None:
 
 
 def client_scope_q(user: Actor) -> Q | None:
-    """The policy as a filter (None = nothing visible)."""
+    """The policy as a filter (None = nothing visible). Inside a `request_memo()` block (the
+    start page, whose panels each scope their own query) it is computed once per user and
+    day; elsewhere on every call. The Q is shared then: callers combine it, never change it."""
+    key = ("clients.scope", user.pk, user.organisation_id, timezone.localdate())
+    return memoised(key, lambda: _client_scope_q(user))
+
+
+def _client_scope_q(user: Actor) -> Q | None:
     if user.has_role(RoleCode.PROVIDER_STAFF):
         return Q(pk__in=_provider_visible_client_ids(user))
     if not user.has_opstap_perm(Perm.CLIENT_VIEW):

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from opstap.core.access import permission_required, public_view
 from opstap.core.actor import Actor
+from opstap.core.request_memo import request_memo
 from opstap.core.roles import Perm
 
 from .panels import panels_for
@@ -47,8 +48,12 @@ def _residents_to_portal(view: Any) -> Any:
 @_residents_to_portal
 @permission_required(Perm.HOME_VIEW)
 def home(request: HttpRequest) -> HttpResponse:
-    """Start page; each role's panels are registered by the apps (`opstap.core.panels`)."""
-    return render(request, "web/home.html", {"page_title": "Start", "panels": panels_for(request)})
+    """Start page; each role's panels are registered by the apps (`opstap.core.panels`).
+    The panels share one request memo: the user's client scope (it reads the ladder mapping)
+    is computed once for all of them, not once per panel (issue 18)."""
+    with request_memo():
+        panels = panels_for(request)
+        return render(request, "web/home.html", {"page_title": "Start", "panels": panels})
 
 
 @public_view

@@ -1,0 +1,68 @@
+"""The case manager's start page (issue 18): what it shows, and how many SQL statements it
+takes. The count may only go down: a panel that adds a query, or a client scope computed
+per panel again (it reads the ladder mapping), makes this fail."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client as HttpClient
+from django.test.utils import CaptureQueriesContext
+
+from opstap.clients.selectors import CLIENT_COUNTS
+from opstap.clients.services import case_manager_set_unit
+from opstap.clients.tests.factories import make_client
+from opstap.notifications.services import notification_send
+
+# Session, user, organisation, roles; notifications; case-manager profile, ladder mapping
+# (once: the scope is shared by the panels); open deadlines; open vacancies; proposals; the
+# audit records (the page's read and the notification shown as a list row; on SQLite the
+# transaction's BEGIN and COMMIT are not captured, PostgreSQL adds those two).
+WARM_QUERIES = 16
+# Without cached counts: the caseload chart's counts and the own caseload are counted.
+COLD_QUERIES = WARM_QUERIES + 2
+
+
+@pytest.fixture
+def start_page(org, case_manager, make_user, client: HttpClient):
+    from opstap.core.roles import RoleCode
+
+    case_manager_set_unit(user=case_manager, unit="work")
+    colleague = make_user(RoleCode.CASE_MANAGER, username="collega")
+    make_client(org, ladder_step="4", case_manager=case_manager)
+    make_client(org, ladder_step="1", case_manager=case_manager)  # own caseload, other unit
+    make_client(org, ladder_step="3", case_manager=colleague)  # the unit, not own
+    make_client(org, ladder_step="1", case_manager=colleague)  # neither: not visible
+    notification_send(recipient=case_manager, title="Termijn verloopt", body="Zie traject.")
+    client.force_login(case_manager)
+    return client
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_start_page_numbers_and_panels(start_page) -> None:
+    text = _text(start_page.get("/").content.decode())
+    assert "Nieuwe meldingen" in text and "Termijn verloopt" in text
+    assert "Mijn caseload" in text
+    assert "2 klanten in uw caseload; 3 klanten binnen uw unit zichtbaar." in text
+    assert "Mijn termijnen" in text
+    assert "0 verlopen termijnen; 0 termijnen binnen twee weken." in text
+
+
+def test_start_page_query_count(org, start_page) -> None:
+    CLIENT_COUNTS.changed(org.pk)
+    with CaptureQueriesContext(connection) as cold:
+        assert start_page.get("/").status_code == 200
+    with CaptureQueriesContext(connection) as warm:
+        assert start_page.get("/").status_code == 200
+    statements = [q["sql"] for q in warm.captured_queries]
+    assert len(cold.captured_queries) == COLD_QUERIES, "\n".join(
+        q["sql"][:120] for q in cold.captured_queries
+    )
+    assert len(statements) == WARM_QUERIES, "\n".join(s[:120] for s in statements)
+    # The client scope is computed once per request, not once per panel.
+    assert sum('FROM "clients_laddermapping"' in s for s in statements) == 1

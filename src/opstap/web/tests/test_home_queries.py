@@ -45,7 +45,12 @@ def _text(html: str) -> str:
 
 
 def test_start_page_numbers_and_panels(start_page) -> None:
+    from opstap.audit.models import AuditRecord
+
     text = _text(start_page.get("/").content.decode())
+    home = AuditRecord.objects.get(object_type="home", action="read")
+    assert home.changes["panels"] == ["notifications", "clients", "trajectories", "matching"]
+    assert AuditRecord.objects.filter(object_type="notification", action="list").count() == 1
     assert "Nieuwe meldingen" in text and "Termijn verloopt" in text
     assert "Mijn caseload" in text
     assert "2 klanten in uw caseload; 3 klanten binnen uw unit zichtbaar." in text

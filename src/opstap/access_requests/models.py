@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opstap.clients.models import Client
+from opstap.clients.models import client_reference
 from opstap.core.model_fields import optional_datetime, optional_user
 from opstap.organisations.models import OrganisationOwned
 
@@ -29,12 +29,8 @@ def _export_path(instance: AccessRequest, filename: str) -> str:
 class AccessRequest(OrganisationOwned):
     """One request of a client for all data about them (AVG art. 15)."""
 
-    client = models.ForeignKey(
-        Client,
-        on_delete=models.CASCADE,
-        related_name="access_requests",
-        verbose_name=_("klant"),
-        help_text=_("De klant die inzage vraagt."),
+    client = client_reference(
+        _("De klant die inzage vraagt."), related_name="access_requests", on_delete=models.CASCADE
     )
     channel = models.CharField(
         _("kanaal"),

@@ -7,7 +7,7 @@ birth and the other fields; unit and track come from the configurable ladder map
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -43,6 +43,10 @@ from .ladder import RotondeExit as RotondeExit
 from .ladder import UnitCode as UnitCode
 from .target_groups import TARGET_GROUP_LABELS_NL as TARGET_GROUP_LABELS_NL
 from .target_groups import TargetGroupCode as TargetGroupCode
+
+if TYPE_CHECKING:
+    from django.db.models.expressions import Combinable
+    from django_stubs_ext import StrOrPromise
 
 LADDER_STEP_CHOICES = [(s.value, LADDER_STEP_LABELS_NL[s]) for s in LadderStep]
 SUB_STATUS_CHOICES = [(s.value, SUB_STATUS_LABELS_NL[s]) for s in LadderSubStatus]
@@ -288,15 +292,26 @@ class Client(OrganisationOwned):
         return f"{self.last_name}, {self.first_name}{prefix}"
 
 
+def client_reference(
+    help_text: StrOrPromise, *, related_name: str, on_delete: Any
+) -> models.ForeignKey[Client | Combinable, Client]:
+    """The client a row is about ("klant"), always filled in. `on_delete` stays the caller's
+    choice: CASCADE for what is part of the client's own file, PROTECT for what must outlive
+    it (trajectories, invoices, claims)."""
+    return models.ForeignKey(
+        Client,
+        on_delete=on_delete,
+        related_name=related_name,
+        verbose_name=_("klant"),
+        help_text=help_text,
+    )
+
+
 class LadderStepChange(OrganisationOwned):
     """The dated history of a client's ladder step (R-LAD-1): who, when, why."""
 
-    client = models.ForeignKey(
-        Client,
-        on_delete=models.CASCADE,
-        related_name="ladder_changes",
-        verbose_name=_("klant"),
-        help_text=_("De klant."),
+    client = client_reference(
+        _("De klant."), related_name="ladder_changes", on_delete=models.CASCADE
     )
     step = models.CharField(
         _("trede"), max_length=2, choices=LADDER_STEP_CHOICES, help_text=_("Nieuwe trede.")
@@ -441,13 +456,7 @@ class ClientEvent(HistoryEvent):
     """The client's timeline: one row per thing that happened (any app may append one via
     `services.client_event_record`), newest first."""
 
-    client = models.ForeignKey(
-        Client,
-        on_delete=models.CASCADE,
-        related_name="events",
-        verbose_name=_("klant"),
-        help_text=_("De klant."),
-    )
+    client = client_reference(_("De klant."), related_name="events", on_delete=models.CASCADE)
     kind = models.CharField(
         _("soort"), max_length=20, help_text=_("Soort gebeurtenis (zie ClientEventKind).")
     )
@@ -521,12 +530,8 @@ class SpendingStatus(models.TextChoices):
 class BudgetSpending(OrganisationOwned):
     """One spending line of the custom budget (R-CLI-4)."""
 
-    client = models.ForeignKey(
-        Client,
-        on_delete=models.CASCADE,
-        related_name="budget_spendings",
-        verbose_name=_("klant"),
-        help_text=_("De klant."),
+    client = client_reference(
+        _("De klant."), related_name="budget_spendings", on_delete=models.CASCADE
     )
     spent_on = models.DateField(_("datum"), help_text=_("Datum van de uitgave."))
     amount = models.DecimalField(
@@ -707,12 +712,8 @@ class IncomeCoachAssignment(OrganisationOwned):
     or a team lead (`services.income_coach_assign` / `income_coach_assignment_end`); the rows
     are never deleted, so the history of who could read the dossier when stays."""
 
-    client = models.ForeignKey(
-        Client,
-        on_delete=models.CASCADE,
-        related_name="income_coach_assignments",
-        verbose_name=_("klant"),
-        help_text=_("De klant."),
+    client = client_reference(
+        _("De klant."), related_name="income_coach_assignments", on_delete=models.CASCADE
     )
     coach = user_reference(
         _("inkomenscoach"),

@@ -12,17 +12,16 @@ from django.utils.translation import gettext_lazy as _
 
 from opstap.core.model_fields import optional_user
 from opstap.organisations.models import OrganisationOwned
+from opstap.providers.models import provider_reference
 
 
 class QuarterlyOverview(OrganisationOwned):
     """That a provider delivered its overview for one calendar quarter (R-PI-1 item 7)."""
 
-    provider = models.ForeignKey(
-        "providers.Provider",
-        on_delete=models.PROTECT,
+    provider = provider_reference(
+        _("De aanbieder die het overzicht leverde."),
         related_name="quarterly_overviews",
-        verbose_name=_("aanbieder"),
-        help_text=_("De aanbieder die het overzicht leverde."),
+        on_delete=models.PROTECT,
     )
     year = models.PositiveSmallIntegerField(
         _("jaar"),

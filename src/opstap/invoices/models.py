@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from opstap.clients.models import client_reference
 from opstap.core.model_fields import (
     amount_field,
     optional_date,
@@ -22,6 +23,8 @@ from opstap.core.model_fields import (
     user_reference,
 )
 from opstap.organisations.models import HistoryEvent, OrganisationOwned
+from opstap.providers.models import provider_reference
+from opstap.trajectories.models import trajectory_reference
 
 from .money import VAT_CODE_LABELS_NL
 from .payment_rules import MILESTONE_LABELS_NL, Status
@@ -158,19 +161,13 @@ class PaymentBatch(OrganisationOwned):
 class Invoice(OrganisationOwned):
     """An invoice of a provider for one client and one trajectory milestone (R-BILL-2)."""
 
-    provider = models.ForeignKey(
-        "providers.Provider",
-        on_delete=models.PROTECT,
-        related_name="invoices",
-        verbose_name=_("aanbieder"),
-        help_text=_("De aanbieder die factureert."),
+    provider = provider_reference(
+        _("De aanbieder die factureert."), related_name="invoices", on_delete=models.PROTECT
     )
-    trajectory = models.ForeignKey(
-        "trajectories.Trajectory",
-        on_delete=models.PROTECT,
+    trajectory = trajectory_reference(
+        _("Het traject waarvan een mijlpaal wordt gefactureerd."),
         related_name="invoices",
-        verbose_name=_("traject"),
-        help_text=_("Het traject waarvan een mijlpaal wordt gefactureerd."),
+        on_delete=models.PROTECT,
     )
     client = models.ForeignKey(
         "clients.Client",
@@ -472,12 +469,10 @@ class CreditNote(OrganisationOwned):
         verbose_name=_("factuur"),
         help_text=_("De gecorrigeerde factuur."),
     )
-    provider = models.ForeignKey(
-        "providers.Provider",
-        on_delete=models.PROTECT,
+    provider = provider_reference(
+        _("De aanbieder (gelijk aan die van de factuur)."),
         related_name="credit_notes",
-        verbose_name=_("aanbieder"),
-        help_text=_("De aanbieder (gelijk aan die van de factuur)."),
+        on_delete=models.PROTECT,
     )
     number = models.CharField(
         _("nummer creditnota"), max_length=60, help_text=_("Nummer van de creditnota.")
@@ -524,26 +519,16 @@ class CreditNote(OrganisationOwned):
 class PlacementFeeClaim(OrganisationOwned):
     """A claim for the one-off placement fee (R-BILL-6), with the employment contract."""
 
-    trajectory = models.ForeignKey(
-        "trajectories.Trajectory",
-        on_delete=models.PROTECT,
+    trajectory = trajectory_reference(
+        _("Het traject tijdens of direct na welk de plaatsing volgde."),
         related_name="placement_fee_claims",
-        verbose_name=_("traject"),
-        help_text=_("Het traject tijdens of direct na welk de plaatsing volgde."),
+        on_delete=models.PROTECT,
     )
-    provider = models.ForeignKey(
-        "providers.Provider",
-        on_delete=models.PROTECT,
-        related_name="placement_fee_claims",
-        verbose_name=_("aanbieder"),
-        help_text=_("De aanbieder."),
+    provider = provider_reference(
+        _("De aanbieder."), related_name="placement_fee_claims", on_delete=models.PROTECT
     )
-    client = models.ForeignKey(
-        "clients.Client",
-        on_delete=models.PROTECT,
-        related_name="placement_fee_claims",
-        verbose_name=_("klant"),
-        help_text=_("De geplaatste klant."),
+    client = client_reference(
+        _("De geplaatste klant."), related_name="placement_fee_claims", on_delete=models.PROTECT
     )
     invoice = models.OneToOneField(
         Invoice,
@@ -596,19 +581,13 @@ class PlacementFeeClaim(OrganisationOwned):
 class TravelClaim(OrganisationOwned):
     """Travel costs of a candidate, entered by the case manager (R-BILL-9)."""
 
-    client = models.ForeignKey(
-        "clients.Client",
-        on_delete=models.PROTECT,
-        related_name="travel_claims",
-        verbose_name=_("klant"),
-        help_text=_("De kandidaat die declareert."),
+    client = client_reference(
+        _("De kandidaat die declareert."), related_name="travel_claims", on_delete=models.PROTECT
     )
-    trajectory = models.ForeignKey(
-        "trajectories.Trajectory",
-        on_delete=models.PROTECT,
+    trajectory = trajectory_reference(
+        _("Het traject waarvoor gereisd is."),
         related_name="travel_claims",
-        verbose_name=_("traject"),
-        help_text=_("Het traject waarvoor gereisd is."),
+        on_delete=models.PROTECT,
     )
     entered_by = user_reference(_("ingevoerd door"), _("Klantmanager."), related_name="+")
     entered_at = models.DateTimeField(_("ingevoerd op"), help_text=_("Tijdstip."))

@@ -9,8 +9,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from opstap.clients.models import client_reference
 from opstap.core.model_fields import status_field
 from opstap.organisations.models import OrganisationOwned
+from opstap.providers.models import provider_reference
 
 from .formulas import ACTIVITY_WINDOW_MONTHS_DEFAULT, DEFINITIONS
 
@@ -117,12 +119,10 @@ class LabourMarketRegionProvider(OrganisationOwned):
     """A provider whose trajectories count as labour-market-region (AMR/WSP) trajectories
     (R-KPI-3: at least 20 placements via AMR trajectories)."""
 
-    provider = models.ForeignKey(
-        "providers.Provider",
-        on_delete=models.CASCADE,
+    provider = provider_reference(
+        _("Aanbieder die namens de arbeidsmarktregio (WSP) plaatst."),
         related_name="+",
-        verbose_name=_("aanbieder"),
-        help_text=_("Aanbieder die namens de arbeidsmarktregio (WSP) plaatst."),
+        on_delete=models.CASCADE,
     )
 
     class Meta:
@@ -144,13 +144,7 @@ class SatisfactionResponse(OrganisationOwned):
     scores count in R-KPI-6 (one respondent each) and, when about a trajectory, in the
     provider's satisfaction indicator (R-PI-1)."""
 
-    client = models.ForeignKey(
-        "clients.Client",
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("klant"),
-        help_text=_("Wie antwoordde."),
-    )
+    client = client_reference(_("Wie antwoordde."), related_name="+", on_delete=models.CASCADE)
     trajectory = models.ForeignKey(
         "trajectories.Trajectory",
         on_delete=models.CASCADE,

@@ -9,7 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opstap.clients.models import Client
+from opstap.clients.models import Client, client_reference
 from opstap.core.model_fields import optional_date, optional_datetime, optional_user
 from opstap.organisations.models import OrganisationOwned, StateEvent
 from opstap.providers.models import Provider
@@ -460,12 +460,8 @@ class Proposal(OrganisationOwned):
         verbose_name=_("vacature"),
         help_text=_("De vacature."),
     )
-    client = models.ForeignKey(
-        Client,
-        on_delete=models.CASCADE,
-        related_name="proposals",
-        verbose_name=_("klant"),
-        help_text=_("De voorgedragen klant."),
+    client = client_reference(
+        _("De voorgedragen klant."), related_name="proposals", on_delete=models.CASCADE
     )
     state = models.CharField(
         _("status"),
@@ -543,12 +539,8 @@ class Placement(OrganisationOwned, DurabilityCheck):
         verbose_name=_("voordracht"),
         help_text=_("De voordracht."),
     )
-    client = models.ForeignKey(
-        Client,
-        on_delete=models.CASCADE,
-        related_name="matching_placements",
-        verbose_name=_("klant"),
-        help_text=_("De klant."),
+    client = client_reference(
+        _("De klant."), related_name="matching_placements", on_delete=models.CASCADE
     )
     vacancy = models.ForeignKey(
         Vacancy,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from opstap.clients.models import client_reference
 from opstap.core.model_fields import optional_user
 from opstap.organisations.models import OrganisationOwned
 
@@ -18,12 +19,8 @@ class ClientUpload(OrganisationOwned):
     """A document a resident uploaded in Mijn Opstap for their case manager (R-POR); checked
     by the one upload rule (`documents.uploads`) and stored privately."""
 
-    client = models.ForeignKey(
-        "clients.Client",
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("klant"),
-        help_text=_("De klant die het document stuurde."),
+    client = client_reference(
+        _("De klant die het document stuurde."), related_name="+", on_delete=models.CASCADE
     )
     title = models.CharField(_("omschrijving"), max_length=200, help_text=_("Waar het over gaat."))
     file = models.FileField(

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from opstap.clients.models import client_reference
 from opstap.core.model_fields import optional_datetime, optional_user, status_field, user_reference
 from opstap.organisations.models import OrganisationOwned
 
@@ -49,13 +50,7 @@ class LegalHold(OrganisationOwned):
     """A legal hold (bewaarplicht) on one client: while it stands, nothing of the client is
     anonymised or deleted (a procedure, an objection, a claim)."""
 
-    client = models.ForeignKey(
-        "clients.Client",
-        on_delete=models.PROTECT,
-        related_name="legal_holds",
-        verbose_name=_("klant"),
-        help_text=_("De klant."),
-    )
+    client = client_reference(_("De klant."), related_name="legal_holds", on_delete=models.PROTECT)
     reason = models.CharField(_("reden"), max_length=300, help_text=_("Waarom (zaaknummer)."))
     placed_by = user_reference(
         _("geplaatst door"), _("Wie de bewaarplicht vastlegde."), related_name="+"
@@ -110,13 +105,7 @@ class RetentionRun(OrganisationOwned):
 class RetentionDone(OrganisationOwned):
     """One kind of record of one client has been anonymised or deleted (never twice)."""
 
-    client = models.ForeignKey(
-        "clients.Client",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("klant"),
-        help_text=_("De klant."),
-    )
+    client = client_reference(_("De klant."), related_name="+", on_delete=models.PROTECT)
     kind = models.CharField(_("soort gegevens"), max_length=20, choices=KIND_CHOICES)
     action = models.CharField(_("handeling"), max_length=10, choices=ACTION_CHOICES)
     rows = models.PositiveIntegerField(_("rijen"), default=0)

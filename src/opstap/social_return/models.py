@@ -23,7 +23,7 @@ from opstap.core.model_fields import (
     status_field,
 )
 from opstap.organisations.models import HistoryEvent, OrganisationOwned
-from opstap.providers.models import Contract, Provider
+from opstap.providers.models import Contract, provider_reference
 from opstap.trajectories.models import Outcome
 
 from . import rules
@@ -186,12 +186,10 @@ class BuildingBlock(models.Model):
 class SocialReturnAgreement(OrganisationOwned):
     """The social-return terms of one contract: award date, percentage and threshold."""
 
-    provider = models.ForeignKey(
-        Provider,
-        on_delete=models.CASCADE,
+    provider = provider_reference(
+        _("De aanbieder van het contract."),
         related_name="social_return_agreements",
-        verbose_name=_("aanbieder"),
-        help_text=_("De aanbieder van het contract."),
+        on_delete=models.CASCADE,
     )
     contract = models.OneToOneField(
         Contract,
@@ -234,12 +232,8 @@ class YearObligation(OrganisationOwned):
     """The obligation of a provider for a closed calendar year, fixed when the year closes.
     An open year's obligation is computed from the approved invoices as it stands."""
 
-    provider = models.ForeignKey(
-        Provider,
-        on_delete=models.PROTECT,
-        related_name="social_return_years",
-        verbose_name=_("aanbieder"),
-        help_text=_("De aanbieder."),
+    provider = provider_reference(
+        _("De aanbieder."), related_name="social_return_years", on_delete=models.PROTECT
     )
     year = models.PositiveSmallIntegerField(_("jaar"), help_text=_("Kalenderjaar."))
     volume_excl = amount_field(_("volume excl. btw"), _("Goedgekeurd, creditnota's verrekend."))
@@ -271,12 +265,10 @@ class SocialReturnPlan(OrganisationOwned):
     """One version of a provider's plan of approach. A returned plan is followed by a new
     version; every version and decision is kept."""
 
-    provider = models.ForeignKey(
-        Provider,
-        on_delete=models.PROTECT,
+    provider = provider_reference(
+        _("De aanbieder die het plan indient."),
         related_name="social_return_plans",
-        verbose_name=_("aanbieder"),
-        help_text=_("De aanbieder die het plan indient."),
+        on_delete=models.PROTECT,
     )
     version = models.PositiveSmallIntegerField(_("versie"), help_text=_("1, 2, ..."))
     state = models.CharField(
@@ -365,12 +357,10 @@ class RealisedBlock(OrganisationOwned):
     """A realised building block: a client of ours (linked) or an external person recorded
     with only what is needed, the block, start, hours, contract duration and evidence."""
 
-    provider = models.ForeignKey(
-        Provider,
-        on_delete=models.PROTECT,
+    provider = provider_reference(
+        _("De aanbieder die het blok realiseerde."),
         related_name="social_return_blocks",
-        verbose_name=_("aanbieder"),
-        help_text=_("De aanbieder die het blok realiseerde."),
+        on_delete=models.PROTECT,
     )
     client = models.ForeignKey(
         Client,
@@ -498,12 +488,8 @@ class RealisedBlock(OrganisationOwned):
 class SocialReturnEvent(HistoryEvent):
     """The history of plans and blocks: who did what, when, with which remarks."""
 
-    provider = models.ForeignKey(
-        Provider,
-        on_delete=models.CASCADE,
-        related_name="social_return_events",
-        verbose_name=_("aanbieder"),
-        help_text=_("De aanbieder."),
+    provider = provider_reference(
+        _("De aanbieder."), related_name="social_return_events", on_delete=models.CASCADE
     )
     plan = models.ForeignKey(
         SocialReturnPlan,

@@ -23,7 +23,13 @@ from .products import (
     ProposalStatus,
     ServiceKind,
 )
-from .providers import Provider, ProviderEvent, ProviderMembership, ProviderStatus
+from .providers import (
+    Provider,
+    ProviderEvent,
+    ProviderMembership,
+    ProviderStatus,
+    provider_reference,
+)
 from .reference import (
     OrderingMode,
     PriceType,
@@ -72,4 +78,5 @@ __all__ = [
     "Tile",
     "TileKind",
     "Validity",
+    "provider_reference",
 ]

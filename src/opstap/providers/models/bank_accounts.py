@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from opstap.core.model_fields import optional_datetime, optional_user, status_field, user_reference
 from opstap.organisations.models import OrganisationOwned
 
-from .providers import Provider
+from .providers import provider_reference
 
 __all__ = ["BankAccountStatus", "ProviderBankAccount"]
 
@@ -25,12 +25,10 @@ class ProviderBankAccount(OrganisationOwned):
     confirmed by a second (then it becomes the one in use and the previous one is replaced)
     or rejected. Rows are never edited otherwise: the table is the account's history."""
 
-    provider = models.ForeignKey(
-        Provider,
-        on_delete=models.PROTECT,
+    provider = provider_reference(
+        _("De aanbieder die op deze rekening betaald wordt."),
         related_name="bank_accounts",
-        verbose_name=_("aanbieder"),
-        help_text=_("De aanbieder die op deze rekening betaald wordt."),
+        on_delete=models.PROTECT,
     )
     iban = models.CharField(
         _("IBAN"), max_length=34, help_text=_("Compact en gecontroleerd, bijv. NL91ABNA0417164300.")

@@ -11,7 +11,7 @@ from opstap.core.model_fields import optional_date, status_field, user_reference
 from opstap.organisations.models import OrganisationOwned
 from opstap.providers.rules import contracts as contract_rules
 
-from .providers import Provider
+from .providers import provider_reference
 
 __all__ = ["Contract", "ContractExtension", "ContractStatus"]
 
@@ -25,12 +25,10 @@ class ContractStatus(models.TextChoices):
 
 
 class Contract(OrganisationOwned):
-    provider = models.ForeignKey(
-        Provider,
-        on_delete=models.PROTECT,
+    provider = provider_reference(
+        _("De aanbieder met wie de raamovereenkomst is gesloten."),
         related_name="contracts",
-        verbose_name=_("aanbieder"),
-        help_text=_("De aanbieder met wie de raamovereenkomst is gesloten."),
+        on_delete=models.PROTECT,
     )
     reference = models.CharField(
         _("kenmerk"), max_length=50, help_text=_("Kenmerk van de raamovereenkomst.")

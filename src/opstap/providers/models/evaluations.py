@@ -9,7 +9,7 @@ from opstap.core.model_fields import optional_date, status_field, user_reference
 from opstap.organisations.models import OrganisationOwned
 
 from .products import Product
-from .providers import Provider
+from .providers import provider_reference
 
 __all__ = ["Evaluation", "EvaluationOutcome", "EvaluationStatus", "Signal"]
 
@@ -18,12 +18,10 @@ __all__ = ["Evaluation", "EvaluationOutcome", "EvaluationStatus", "Signal"]
 
 
 class Signal(OrganisationOwned):
-    provider = models.ForeignKey(
-        Provider,
-        on_delete=models.PROTECT,
+    provider = provider_reference(
+        _("De aanbieder waarover het signaal gaat."),
         related_name="signals",
-        verbose_name=_("aanbieder"),
-        help_text=_("De aanbieder waarover het signaal gaat."),
+        on_delete=models.PROTECT,
     )
     product = models.ForeignKey(
         Product,
@@ -77,12 +75,8 @@ class EvaluationOutcome(models.TextChoices):
 
 
 class Evaluation(OrganisationOwned):
-    provider = models.ForeignKey(
-        Provider,
-        on_delete=models.PROTECT,
-        related_name="evaluations",
-        verbose_name=_("aanbieder"),
-        help_text=_("De geëvalueerde aanbieder."),
+    provider = provider_reference(
+        _("De geëvalueerde aanbieder."), related_name="evaluations", on_delete=models.PROTECT
     )
     opened_on = models.DateField(_("geopend op"), help_text=_("Datum van openen."))
     reason = models.TextField(_("aanleiding"), help_text=_("Waarom deze evaluatie er is."))

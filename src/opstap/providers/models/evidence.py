@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from opstap.organisations.models import OrganisationOwned
 
-from .providers import Provider
+from .providers import provider_reference
 from .reference import Validity
 
 __all__ = ["CertificateKind", "Evidence", "EvidenceKind"]
@@ -32,12 +32,8 @@ class CertificateKind(models.TextChoices):
 
 
 class Evidence(OrganisationOwned, Validity):
-    provider = models.ForeignKey(
-        Provider,
-        on_delete=models.CASCADE,
-        related_name="evidence",
-        verbose_name=_("aanbieder"),
-        help_text=_("De aanbieder die dit bewijs levert."),
+    provider = provider_reference(
+        _("De aanbieder die dit bewijs levert."), related_name="evidence", on_delete=models.CASCADE
     )
     kind = models.CharField(
         _("soort"), max_length=20, choices=EvidenceKind.choices, help_text=_("Soort bewijsstuk.")

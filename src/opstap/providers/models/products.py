@@ -10,7 +10,7 @@ from opstap.core.model_fields import optional_datetime, optional_user, status_fi
 from opstap.organisations.models import OrganisationOwned
 
 from .evidence import CertificateKind
-from .providers import Provider
+from .providers import provider_reference
 from .reference import PriceType, ProductCode, Tile
 
 __all__ = [
@@ -40,12 +40,8 @@ class ProductStatus(models.TextChoices):
 
 
 class Product(OrganisationOwned):
-    provider = models.ForeignKey(
-        Provider,
-        on_delete=models.PROTECT,
-        related_name="products",
-        verbose_name=_("aanbieder"),
-        help_text=_("De aanbieder die het product levert."),
+    provider = provider_reference(
+        _("De aanbieder die het product levert."), related_name="products", on_delete=models.PROTECT
     )
     name = models.CharField(_("naam"), max_length=200, help_text=_("Naam van het product."))
     description = models.TextField(_("omschrijving"), blank=True, help_text=_("Inhoud en doel."))

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from opstap.core.model_fields import optional_date, optional_user, status_field, user_reference
 from opstap.organisations.models import OrganisationOwned
+
+if TYPE_CHECKING:
+    from django.db.models.expressions import Combinable
+    from django_stubs_ext import StrOrPromise
 
 __all__ = ["Provider", "ProviderEvent", "ProviderMembership", "ProviderStatus"]
 
@@ -83,6 +89,21 @@ class Provider(OrganisationOwned):
         return self.name
 
 
+def provider_reference(
+    help_text: StrOrPromise, *, related_name: str, on_delete: Any
+) -> models.ForeignKey[Provider | Combinable, Provider]:
+    """The provider a row belongs to or is about ("aanbieder"), always filled in; `on_delete`
+    as for `client_reference`: CASCADE for the provider's own records, PROTECT for what must
+    outlive it."""
+    return models.ForeignKey(
+        Provider,
+        on_delete=on_delete,
+        related_name=related_name,
+        verbose_name=_("aanbieder"),
+        help_text=help_text,
+    )
+
+
 class ProviderMembership(models.Model):
     """Links a provider-staff user to exactly one provider (R-SEC-1 scope)."""
 
@@ -93,12 +114,10 @@ class ProviderMembership(models.Model):
         verbose_name=_("gebruiker"),
         help_text=_("Medewerker van de aanbieder."),
     )
-    provider = models.ForeignKey(
-        Provider,
-        on_delete=models.CASCADE,
+    provider = provider_reference(
+        _("De aanbieder waarvoor deze gebruiker werkt."),
         related_name="memberships",
-        verbose_name=_("aanbieder"),
-        help_text=_("De aanbieder waarvoor deze gebruiker werkt."),
+        on_delete=models.CASCADE,
     )
 
     class Meta:
@@ -112,12 +131,8 @@ class ProviderMembership(models.Model):
 class ProviderEvent(OrganisationOwned):
     """One row per state change in the provider network (who, when, what, why)."""
 
-    provider = models.ForeignKey(
-        Provider,
-        on_delete=models.CASCADE,
-        related_name="events",
-        verbose_name=_("aanbieder"),
-        help_text=_("De betrokken aanbieder."),
+    provider = provider_reference(
+        _("De betrokken aanbieder."), related_name="events", on_delete=models.CASCADE
     )
     actor = optional_user(
         _("actor"), _("Wie de wijziging deed (leeg: het systeem)."), on_delete=models.SET_NULL

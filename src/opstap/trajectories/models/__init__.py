@@ -34,6 +34,7 @@ from .trajectories import (
     AbsenceRisk,
     Trajectory,
     TrajectoryEvent,
+    trajectory_reference,
 )
 
 __all__ = [
@@ -62,4 +63,5 @@ __all__ = [
     "Trajectory",
     "TrajectoryDocument",
     "TrajectoryEvent",
+    "trajectory_reference",
 ]

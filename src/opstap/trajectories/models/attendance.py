@@ -10,9 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from opstap.core.model_fields import optional_datetime, optional_user
 from opstap.organisations.models import OrganisationOwned
 
+from .trajectories import trajectory_reference
+
 if TYPE_CHECKING:
     pass
-from .trajectories import AbsenceRisk, Trajectory
+from .trajectories import AbsenceRisk
 
 
 class AttendanceStatus(models.TextChoices):
@@ -26,12 +28,8 @@ class AttendanceStatus(models.TextChoices):
 class Appointment(OrganisationOwned):
     """An appointment of the candidate with the provider, with its attendance (R-ABS-1)."""
 
-    trajectory = models.ForeignKey(
-        Trajectory,
-        on_delete=models.CASCADE,
-        related_name="appointments",
-        verbose_name=_("traject"),
-        help_text=_("Het traject."),
+    trajectory = trajectory_reference(
+        _("Het traject."), related_name="appointments", on_delete=models.CASCADE
     )
     starts_at = models.DateTimeField(_("tijdstip"), help_text=_("Begin van de afspraak."))
     description = models.CharField(
@@ -75,12 +73,8 @@ ABSENCE_FIELDS = (
 class Absence(OrganisationOwned):
     """An absence, cancellation or rescheduled appointment, as reported (R-ABS-1)."""
 
-    trajectory = models.ForeignKey(
-        Trajectory,
-        on_delete=models.CASCADE,
-        related_name="absences",
-        verbose_name=_("traject"),
-        help_text=_("Het traject."),
+    trajectory = trajectory_reference(
+        _("Het traject."), related_name="absences", on_delete=models.CASCADE
     )
     appointment = models.ForeignKey(
         Appointment,

@@ -10,9 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from opstap.core.model_fields import optional_user
 from opstap.organisations.models import OrganisationOwned
 
+from .trajectories import trajectory_reference
+
 if TYPE_CHECKING:
     pass
-from .trajectories import Trajectory
 
 
 def _document_path(instance: TrajectoryDocument, filename: str) -> str:
@@ -46,12 +47,8 @@ DOCUMENT_CONTENT_FIELDS = (
 class TrajectoryDocument(OrganisationOwned):
     """A quote, plan, report or note of a trajectory, with an optional private upload."""
 
-    trajectory = models.ForeignKey(
-        Trajectory,
-        on_delete=models.CASCADE,
-        related_name="documents",
-        verbose_name=_("traject"),
-        help_text=_("Het traject."),
+    trajectory = trajectory_reference(
+        _("Het traject."), related_name="documents", on_delete=models.CASCADE
     )
     kind = models.CharField(
         _("soort"), max_length=30, choices=DocumentKind.choices, help_text=_("Soort document.")

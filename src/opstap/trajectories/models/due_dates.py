@@ -11,11 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from opstap.organisations.models import OrganisationOwned
 from opstap.trajectories.deadlines import DeadlineKind
 
+from .trajectories import trajectory_reference
+
 if TYPE_CHECKING:
     pass
 from opstap.core.model_fields import optional_date, user_reference
-
-from .trajectories import Trajectory
 
 PROGRESS_REPORT_KIND = "progress_report"
 DEADLINE_KIND_CHOICES = [
@@ -33,12 +33,8 @@ DEADLINE_KIND_CHOICES = [
 class Deadline(OrganisationOwned):
     """A computed due date of a trajectory (R-TRJ-3, R-TRJ-4), stored for fast overdue lists."""
 
-    trajectory = models.ForeignKey(
-        Trajectory,
-        on_delete=models.CASCADE,
-        related_name="deadlines",
-        verbose_name=_("traject"),
-        help_text=_("Het traject."),
+    trajectory = trajectory_reference(
+        _("Het traject."), related_name="deadlines", on_delete=models.CASCADE
     )
     kind = models.CharField(
         _("soort"), max_length=30, choices=DEADLINE_KIND_CHOICES, help_text=_("Soort termijn.")

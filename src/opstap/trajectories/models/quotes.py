@@ -10,12 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from opstap.core.money import format_euro
 from opstap.organisations.models import OrganisationOwned
 
+from .trajectories import trajectory_reference
+
 if TYPE_CHECKING:
     pass
 from opstap.core.model_fields import optional_date, optional_decimal, optional_user
 
 from .documents import TrajectoryDocument
-from .trajectories import Trajectory
 
 
 class QuoteStatus(models.TextChoices):
@@ -29,12 +30,8 @@ class Quote(OrganisationOwned):
     """One version of the quote of a trajectory (R-TRJ-1). A wrong approved quote is replaced
     by a revised one that the case manager approves again; every version stays."""
 
-    trajectory = models.ForeignKey(
-        Trajectory,
-        on_delete=models.CASCADE,
-        related_name="quotes",
-        verbose_name=_("traject"),
-        help_text=_("Het traject."),
+    trajectory = trajectory_reference(
+        _("Het traject."), related_name="quotes", on_delete=models.CASCADE
     )
     version = models.PositiveSmallIntegerField(
         _("versie"), help_text=_("1 voor de eerste offerte, daarna oplopend per herziening.")

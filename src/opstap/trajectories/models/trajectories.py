@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opstap.organisations.models import OrganisationOwned, StateEvent
-from opstap.trajectories.workflow import STATE_LABELS_NL, State
-
-if TYPE_CHECKING:
-    pass
+from opstap.clients.models import client_reference
 from opstap.core.model_fields import optional_date, optional_decimal, user_reference
+from opstap.organisations.models import OrganisationOwned, StateEvent
+from opstap.providers.models import provider_reference
+from opstap.trajectories.workflow import STATE_LABELS_NL, State
 
 from ._common import (
     ACTION_CHOICES,
     ROTONDE_CHOICES,
     STATE_CHOICES,
 )
+
+if TYPE_CHECKING:
+    from django.db.models.expressions import Combinable
+    from django_stubs_ext import StrOrPromise
 
 
 class AbsenceRisk(models.TextChoices):
@@ -53,12 +56,10 @@ TRAJECTORY_COURSE_FIELDS = (
 class Trajectory(OrganisationOwned):
     """One product bought from one provider for one client (R-TRJ-1)."""
 
-    client = models.ForeignKey(
-        "clients.Client",
-        on_delete=models.PROTECT,
+    client = client_reference(
+        _("De klant voor wie het traject is besteld."),
         related_name="trajectories",
-        verbose_name=_("klant"),
-        help_text=_("De klant voor wie het traject is besteld."),
+        on_delete=models.PROTECT,
     )
     product = models.ForeignKey(
         "providers.Product",
@@ -67,12 +68,10 @@ class Trajectory(OrganisationOwned):
         verbose_name=_("product"),
         help_text=_("Het bestelde product."),
     )
-    provider = models.ForeignKey(
-        "providers.Provider",
-        on_delete=models.PROTECT,
+    provider = provider_reference(
+        _("De aanbieder van het product (afgeleid van het product, voor de scope)."),
         related_name="trajectories",
-        verbose_name=_("aanbieder"),
-        help_text=_("De aanbieder van het product (afgeleid van het product, voor de scope)."),
+        on_delete=models.PROTECT,
     )
     product_code = models.PositiveSmallIntegerField(
         _("productcode"),
@@ -241,15 +240,25 @@ class Trajectory(OrganisationOwned):
         return STATE_LABELS_NL[State(self.state)]
 
 
+def trajectory_reference(
+    help_text: StrOrPromise, *, related_name: str, on_delete: Any
+) -> models.ForeignKey[Trajectory | Combinable, Trajectory]:
+    """The trajectory a row belongs to ("traject"), always filled in; `on_delete` as for
+    `client_reference`."""
+    return models.ForeignKey(
+        Trajectory,
+        on_delete=on_delete,
+        related_name=related_name,
+        verbose_name=_("traject"),
+        help_text=help_text,
+    )
+
+
 class TrajectoryEvent(StateEvent):
     """Append-only history of a trajectory: one row per transition (R-TRJ-2)."""
 
-    trajectory = models.ForeignKey(
-        Trajectory,
-        on_delete=models.CASCADE,
-        related_name="events",
-        verbose_name=_("traject"),
-        help_text=_("Het traject."),
+    trajectory = trajectory_reference(
+        _("Het traject."), related_name="events", on_delete=models.CASCADE
     )
     # The trajectory's actions are a closed list (the API document shows them).
     action = models.CharField(

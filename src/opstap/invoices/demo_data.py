@@ -30,6 +30,7 @@ from opstap.trajectories import services as trajectory_services
 from opstap.trajectories.models import Trajectory
 
 from . import services
+from .models import Invoice
 from .money import to_cents
 from .payment_rules import MilestoneKind, PaymentRuleError, add_months, assess
 from .services import InvoiceError
@@ -47,6 +48,44 @@ def _staff(provider: Provider) -> Any:
     return membership.user if membership is not None else None
 
 
+def _submit(
+    staff: Any,
+    trajectory: Trajectory,
+    number: str,
+    *,
+    invoice_date: dt.date,
+    milestone: MilestoneKind | str,
+    amount_excl: Decimal,
+    vat: Decimal | None = None,
+    amount_incl: Decimal | None = None,
+    period_start: dt.date | None,
+    period_end: dt.date | None,
+    received_on: dt.date,
+    **extra: Any,
+) -> Invoice:
+    """The provider's invoice for the client of `trajectory` (client number and surname as
+    registered), received at 10:00 on `received_on`. Unless given, the VAT is 21% of the amount
+    excl. (in cents) and the amount incl. their sum."""
+    if vat is None:
+        vat = to_cents(amount_excl * Decimal("0.21"))
+    return services.invoice_submit(
+        actor=staff,
+        trajectory=trajectory,
+        invoice_number=number,
+        invoice_date=invoice_date,
+        milestone=milestone,
+        amount_excl=amount_excl,
+        vat=vat,
+        amount_incl=amount_excl + vat if amount_incl is None else amount_incl,
+        client_number=trajectory.client.client_number,
+        client_surname=trajectory.client.last_name,
+        period_start=period_start,
+        period_end=period_end,
+        received_at=_moment(received_on),
+        **extra,
+    )
+
+
 def _submit_allowed(
     ctx: Any, trajectory: Trajectory, staff: Any, number: str, as_of: dt.date
 ) -> list[Any]:
@@ -61,20 +100,18 @@ def _submit_allowed(
         if milestone.kind is MilestoneKind.PLACEMENT_FEE:
             continue
         invoices.append(
-            services.invoice_submit(
-                actor=staff,
-                trajectory=trajectory,
-                invoice_number=f"{number}-{n + 1}",
+            _submit(
+                staff,
+                trajectory,
+                f"{number}-{n + 1}",
                 invoice_date=as_of,
                 milestone=milestone.kind,
                 amount_excl=milestone.amount_excl,
                 vat=milestone.vat,
                 amount_incl=milestone.amount_incl,
-                client_number=trajectory.client.client_number,
-                client_surname=trajectory.client.last_name,
                 period_start=milestone.period.start if milestone.period else None,
                 period_end=milestone.period.end if milestone.period else None,
-                received_at=_moment(as_of + dt.timedelta(days=1)),
+                received_on=as_of + dt.timedelta(days=1),
             )
         )
     return invoices
@@ -191,26 +228,21 @@ def _submit_coaching_quarter(
     """One jobcoaching quarter invoiced at `rate` for 20 hours (4 hours in five of its weeks),
     dated five days after the quarter and received the day after."""
     excl = rate * 20
-    vat = to_cents(excl * Decimal("0.21"))
-    services.invoice_submit(
-        actor=staff,
-        trajectory=trajectory,
-        invoice_number=number,
+    _submit(
+        staff,
+        trajectory,
+        number,
         invoice_date=end + dt.timedelta(days=5),
         milestone=MilestoneKind.JOBCOACHING_QUARTER,
         amount_excl=excl,
-        vat=vat,
-        amount_incl=excl + vat,
-        client_number=trajectory.client.client_number,
-        client_surname=trajectory.client.last_name,
         period_start=start,
         period_end=end,
+        received_on=end + dt.timedelta(days=6),
         hourly_rate=rate,
         logbook=[
             {"date": (start + dt.timedelta(days=d)).isoformat(), "hours": "4"}
             for d in (7, 21, 35, 49, 63)
         ],
-        received_at=_moment(end + dt.timedelta(days=6)),
     )
 
 
@@ -260,59 +292,47 @@ def _showcase(ctx: Any, clerk: Any) -> None:
     _submit_allowed(ctx, dup, staff, "WL-2026-201", order_day + dt.timedelta(days=12))
     original = dup.invoices.order_by("id").first()
     if original is not None:
-        services.invoice_submit(
-            actor=staff,
-            trajectory=dup,
-            invoice_number="WL-2026-202",
+        _submit(
+            staff,
+            dup,
+            "WL-2026-202",
             invoice_date=order_day + dt.timedelta(days=20),
             milestone=original.milestone,
             amount_excl=original.amount_excl,
             vat=original.vat,
             amount_incl=original.amount_incl,
-            client_number=dup.client.client_number,
-            client_surname=dup.client.last_name,
             period_start=original.period_start,
             period_end=original.period_end,
-            received_at=_moment(order_day + dt.timedelta(days=21)),
+            received_on=order_day + dt.timedelta(days=21),
         )
 
     # 3. Early: the final instalment while the trajectory still runs (red).
     half = to_cents((dup.price or Decimal(0)) / 2)
-    half_vat = to_cents(half * Decimal("0.21"))
-    services.invoice_submit(
-        actor=staff,
-        trajectory=dup,
-        invoice_number="WL-2026-203",
+    _submit(
+        staff,
+        dup,
+        "WL-2026-203",
         invoice_date=today - dt.timedelta(days=2),
         milestone=MilestoneKind.FINAL_REPORT,
         amount_excl=half,
-        vat=half_vat,
-        amount_incl=half + half_vat,
-        client_number=dup.client.client_number,
-        client_surname=dup.client.last_name,
         period_start=dup.start_date,
         period_end=dup.planned_end_date,
-        received_at=_moment(today - dt.timedelta(days=1)),
+        received_on=today - dt.timedelta(days=1),
     )
 
     # 3b. Orange: the plan milestone invoiced EUR 10 below what the rules allow.
     low = _walk(ctx, code3, clients[4], staff, order_day=order_day, until="running")
     low_excl = to_cents((low.price or Decimal(0)) / 2) - Decimal("10.00")
-    low_vat = to_cents(low_excl * Decimal("0.21"))
-    services.invoice_submit(
-        actor=staff,
-        trajectory=low,
-        invoice_number="WL-2026-501",
+    _submit(
+        staff,
+        low,
+        "WL-2026-501",
         invoice_date=order_day + dt.timedelta(days=14),
         milestone=MilestoneKind.PLAN_APPROVED,
         amount_excl=low_excl,
-        vat=low_vat,
-        amount_incl=low_excl + low_vat,
-        client_number=low.client.client_number,
-        client_surname=low.client.last_name,
         period_start=low.start_date,
         period_end=low.planned_end_date,
-        received_at=_moment(order_day + dt.timedelta(days=15)),
+        received_on=order_day + dt.timedelta(days=15),
     )
 
     # 4. Jobcoaching above the ceiling (red).

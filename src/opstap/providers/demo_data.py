@@ -389,61 +389,33 @@ def _evidence(provider: Provider, manager: Any, today: dt.date, rng: Any, *, soo
     later = today + dt.timedelta(days=rng.randint(200, 900))
     expiring = today + dt.timedelta(days=rng.randint(10, 50))
     start = today - dt.timedelta(days=700)
-    services.evidence_register(
-        actor=manager,
-        provider=provider,
-        kind="complaints",
-        valid_from=start,
-        valid_until=None,
-        description="Klachtenregeling op de website",
-    )
-    services.evidence_register(
-        actor=manager,
-        provider=provider,
-        kind="insurance",
-        valid_from=start,
-        valid_until=expiring if soon else later,
-        description="Polis beroeps- en aansprakelijkheid",
-    )
-    services.evidence_register(
-        actor=manager,
-        provider=provider,
-        kind="uea",
-        valid_from=start,
-        valid_until=None,
-        description="UEA ondertekend",
-    )
+    # Registered in this order: kind, valid until, description, certificate kind, staff name.
+    evidence: list[tuple[str, dt.date | None, str, str, str]] = [
+        ("complaints", None, "Klachtenregeling op de website", "", ""),
+        ("insurance", expiring if soon else later, "Polis beroeps- en aansprakelijkheid", "", ""),
+        ("uea", None, "UEA ondertekend", "", ""),
+    ]
     if not provider.is_roc:
+        evidence.append(
+            ("reference", start + relativedelta(years=3), "Referentie gemeente Arnhem", "", "")
+        )
+    evidence += [
+        ("certificate", later, "NOLOC-certificaat", "jobcoach", ""),
+        ("certificate", later, "Erkend Leerbedrijf", "training", ""),
+        ("certificate", later, "BIG-registratie", "medical", ""),
+        ("vog", expiring if soon else later, "", "", f"Medewerker {provider.pk}-1"),
+    ]
+    for kind, valid_until, description, certificate_kind, staff_name in evidence:
         services.evidence_register(
             actor=manager,
             provider=provider,
-            kind="reference",
+            kind=kind,
             valid_from=start,
-            valid_until=start + relativedelta(years=3),
-            description="Referentie gemeente Arnhem",
+            valid_until=valid_until,
+            description=description,
+            certificate_kind=certificate_kind,
+            staff_name=staff_name,
         )
-    for cert in ("jobcoach", "training", "medical"):
-        services.evidence_register(
-            actor=manager,
-            provider=provider,
-            kind="certificate",
-            certificate_kind=cert,
-            valid_from=start,
-            valid_until=later,
-            description={
-                "jobcoach": "NOLOC-certificaat",
-                "training": "Erkend Leerbedrijf",
-                "medical": "BIG-registratie",
-            }[cert],
-        )
-    services.evidence_register(
-        actor=manager,
-        provider=provider,
-        kind="vog",
-        staff_name=f"Medewerker {provider.pk}-1",
-        valid_from=start,
-        valid_until=expiring if soon else later,
-    )
 
 
 def _products(

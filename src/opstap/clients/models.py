@@ -26,8 +26,8 @@ from opstap.core.money import format_euro
 from opstap.organisations.models import (
     HistoryEvent,
     Municipality,
-    Organisation,
     OrganisationOwned,
+    organisation_or_default,
 )
 
 # The ladder and target-group vocabulary (keys and their Dutch labels) is part of the clients'
@@ -356,15 +356,7 @@ class LadderMapping(Validity):
     validity. Rows without organisation are the defaults; an organisation's own rows for a
     kind replace the defaults for that organisation."""
 
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("organisatie"),
-        help_text=_("Leeg = standaard voor alle organisaties."),
-    )
+    organisation = organisation_or_default(_("Leeg = standaard voor alle organisaties."))
     kind = models.CharField(
         _("soort"), max_length=10, choices=MappingKind.choices, help_text=_("Unit of spoor.")
     )

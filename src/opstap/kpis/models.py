@@ -4,13 +4,12 @@ window, client-satisfaction survey waves (R-KPI-6) and which providers are labou
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from opstap.clients.models import client_reference
-from opstap.core.model_fields import status_field
+from opstap.core.model_fields import optional_user, status_field
 from opstap.organisations.models import OrganisationOwned
 from opstap.providers.models import provider_reference
 
@@ -216,14 +215,8 @@ class KpiExport(OrganisationOwned):
     progress, downloaded when ready (R-INT-4: reports that can take over a second). Only
     aggregates, small counts suppressed as on the page; only its maker opens it."""
 
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("aangevraagd door"),
-        help_text=_("Wie de rapportage aanvroeg."),
+    created_by = optional_user(
+        _("aangevraagd door"), _("Wie de rapportage aanvroeg."), on_delete=models.SET_NULL
     )
     fmt = models.CharField(
         _("bestandsvorm"), max_length=4, choices=KpiExportFormat.choices, help_text=_("Soort.")

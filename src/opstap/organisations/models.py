@@ -7,12 +7,16 @@ easy one. Access by role (need-to-know, R-SEC-1) is layered on top by `opstap.co
 
 from __future__ import annotations
 
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from opstap.core.model_fields import optional_user
+
+if TYPE_CHECKING:
+    from django.db.models.expressions import Combinable
+    from django_stubs_ext import StrOrPromise
 
 
 class Organisation(models.Model):
@@ -44,6 +48,22 @@ class OrganisationScopedQuerySet(models.QuerySet[Any]):
         """Rows of one organisation (tenant) only."""
         org_id = organisation if isinstance(organisation, int) else organisation.pk
         return self.filter(organisation_id=org_id)
+
+
+def organisation_or_default(
+    help_text: StrOrPromise,
+) -> models.ForeignKey[Organisation | Combinable | None, Organisation | None]:
+    """The organisation a row of reference data holds for; left empty, the row is the default
+    for all organisations (the region's). Goes with its organisation."""
+    return models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisatie"),
+        help_text=help_text,
+    )
 
 
 class OrganisationOwned(models.Model):

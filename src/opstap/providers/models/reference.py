@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from opstap.core.model_fields import Validity
-from opstap.organisations.models import Organisation
+from opstap.organisations.models import organisation_or_default
 
 __all__ = [
     "OrderingMode",
@@ -112,15 +112,7 @@ class ProductCode(Validity):
 class PromotedModule(Validity):
     """A module the organisation itself promotes (R-NET-4); organisation empty = all."""
 
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("organisatie"),
-        help_text=_("Leeg: geldt voor alle organisaties."),
-    )
+    organisation = organisation_or_default(_("Leeg: geldt voor alle organisaties."))
     name = models.CharField(_("naam"), max_length=100, help_text=_("Naam van de module."))
     description = models.TextField(_("omschrijving"), blank=True, help_text=_("Toelichting."))
     tiles = models.ManyToManyField(
@@ -140,15 +132,7 @@ class RateCeiling(Validity):
     """Maximum hourly rate for jobfinding and jobcoaching (R-NET-7). Rows without an
     organisation are the regional default; an organisation's indexation adds its own rows."""
 
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("organisatie"),
-        help_text=_("Leeg: regionale standaard."),
-    )
+    organisation = organisation_or_default(_("Leeg: regionale standaard."))
     amount = models.DecimalField(
         _("maximum uurtarief"),
         max_digits=8,

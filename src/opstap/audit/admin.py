@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from opstap.core.admin import ReadOnlyAdmin
+
 from .models import AuditRecord
 
 
 @admin.register(AuditRecord)
-class AuditRecordAdmin(admin.ModelAdmin):
+class AuditRecordAdmin(ReadOnlyAdmin):
     """Read-only: the audit trail is append-only (R-SEC-2)."""
 
     list_display = [
@@ -19,12 +21,3 @@ class AuditRecordAdmin(admin.ModelAdmin):
     ]
     list_filter = ["action", "result"]
     search_fields = ["actor_username", "real_actor_username", "object_id"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

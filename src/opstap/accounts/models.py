@@ -154,12 +154,9 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     last_used_at = optional_datetime(_("laatst gebruikt"))
     revoked_at = optional_datetime(_("ingetrokken op"))
-    expires_at = models.DateTimeField(
-        _("verloopt op"),
-        null=True,
-        blank=True,
-        # R-SEC-3
-        help_text=_("Daarna werkt het token niet meer; leeg = verlopen."),
+    # R-SEC-3
+    expires_at = optional_datetime(
+        _("verloopt op"), _("Daarna werkt het token niet meer; leeg = verlopen.")
     )
     replaced_by = models.ForeignKey(
         "self",

@@ -20,6 +20,7 @@ from opstap.core.model_fields import (
     optional_date,
     optional_datetime,
     optional_user,
+    status_field,
     user_reference,
 )
 from opstap.core.money import format_euro
@@ -534,12 +535,8 @@ class BudgetSpending(OrganisationOwned):
         help_text=_("Bedrag in euro."),
     )
     purpose = models.CharField(_("doel"), max_length=200, help_text=_("Waarvoor het geld is."))
-    status = models.CharField(
-        _("status"),
-        max_length=10,
-        choices=SpendingStatus.choices,
-        default=SpendingStatus.APPROVED,
-        help_text=_("Boven het budget is een tweede goedkeuring nodig."),
+    status = status_field(
+        SpendingStatus.APPROVED, _("Boven het budget is een tweede goedkeuring nodig.")
     )
     created_by = user_reference(
         _("vastgelegd door"), _("Wie de uitgave vastlegde."), related_name="+"
@@ -588,13 +585,7 @@ class ImportJob(OrganisationOwned):
         default=False,
         help_text=_("Bewuste keuze: geldige regels importeren en fouten rapporteren."),
     )
-    status = models.CharField(
-        _("status"),
-        max_length=12,
-        choices=ImportStatus.choices,
-        default=ImportStatus.PENDING,
-        help_text=_("Voortgang van de import."),
-    )
+    status = status_field(ImportStatus.PENDING, _("Voortgang van de import."), max_length=12)
     total_rows = models.PositiveIntegerField(_("regels"), default=0, help_text=_("Aantal."))
     processed_rows = models.PositiveIntegerField(
         _("verwerkt"), default=0, help_text=_("Aantal verwerkte regels.")

@@ -10,7 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opstap.core.model_fields import optional_user
+from opstap.core.model_fields import optional_datetime, optional_user
 from opstap.organisations.models import OrganisationOwned
 from opstap.providers.models import provider_reference
 
@@ -210,7 +210,7 @@ class IndicatorFactState(OrganisationOwned):
     exists, also while a rebuild runs; refreshes and rebuild steps take this row's lock, one at
     a time per organisation."""
 
-    rebuilt_at = models.DateTimeField(_("opnieuw opgebouwd op"), null=True, blank=True)
+    rebuilt_at = optional_datetime(_("opnieuw opgebouwd op"))
     rows = models.PositiveIntegerField(_("rijen"), default=0)
     ready = models.BooleanField(
         _("in gebruik"),

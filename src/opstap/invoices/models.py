@@ -18,6 +18,7 @@ from opstap.core.model_fields import (
     amount_field,
     optional_date,
     optional_datetime,
+    optional_decimal,
     optional_user,
     status_field,
     user_reference,
@@ -204,13 +205,8 @@ class Invoice(OrganisationOwned):
     stated_client_surname = models.CharField(
         _("achternaam op factuur"), max_length=150, help_text=_("Zoals vermeld op de factuur.")
     )
-    hourly_rate = models.DecimalField(
-        _("uurtarief"),
-        max_digits=8,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        help_text=_("Gefactureerd uurtarief (jobcoaching, intake), excl. btw."),
+    hourly_rate = optional_decimal(
+        _("uurtarief"), _("Gefactureerd uurtarief (jobcoaching, intake), excl. btw."), max_digits=8
     )
     logbook = models.JSONField(
         _("urenlogboek"),
@@ -263,13 +259,10 @@ class Invoice(OrganisationOwned):
         blank=True,
         help_text=_("Redenen van het oordeel: [{'code': ..., 'message': ...}]."),
     )
-    allowed_excl = models.DecimalField(
+    allowed_excl = optional_decimal(
         _("toegestaan excl. btw"),
+        _("Wat de regels voor deze mijlpaal toestaan (leeg: niets)."),
         max_digits=12,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        help_text=_("Wat de regels voor deze mijlpaal toestaan (leeg: niets)."),
     )
     checked_at = optional_datetime(_("gecontroleerd op"), _("Laatste controle."))
     needs_substance = models.BooleanField(
@@ -546,13 +539,10 @@ class PlacementFeeClaim(OrganisationOwned):
         _("uren per week"), max_digits=5, decimal_places=2, help_text=_("Contracturen per week.")
     )
     probation_end = optional_date(_("einde proeftijd"), _("Laatste dag van de proeftijd."))
-    client_hour_restriction = models.DecimalField(
+    client_hour_restriction = optional_decimal(
         _("urenbeperking klant"),
+        _("Urenbeperking onder 24 uur per week, als die er is."),
         max_digits=5,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        help_text=_("Urenbeperking onder 24 uur per week, als die er is."),
     )
     contract = models.FileField(
         _("arbeidscontract"),

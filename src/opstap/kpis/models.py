@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from opstap.clients.models import client_reference
-from opstap.core.model_fields import optional_user, status_field
+from opstap.core.model_fields import optional_date, optional_datetime, optional_user, status_field
 from opstap.organisations.models import OrganisationOwned
 from opstap.providers.models import provider_reference
 
@@ -233,7 +233,7 @@ class KpiExport(OrganisationOwned):
     content = models.BinaryField(_("bestand"), null=True, blank=True, editable=False)
     message = models.CharField(_("melding"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("aangevraagd op"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("klaar op"), null=True, blank=True)
+    finished_at = optional_datetime(_("klaar op"))
 
     class Meta:
         verbose_name = _("KPI-rapportage")
@@ -269,11 +269,8 @@ class KpiClientMonth(OrganisationOwned):
         default=0,
         help_text=_("Een bit per dag met een door de klantmanager vastgelegde activiteit."),
     )
-    last_activity_before = models.DateField(
-        _("laatste activiteit ervoor"),
-        null=True,
-        blank=True,
-        help_text=_("De laatste vastgelegde activiteit vóór deze maand."),
+    last_activity_before = optional_date(
+        _("laatste activiteit ervoor"), _("De laatste vastgelegde activiteit vóór deze maand.")
     )
     # The client's *current* dimensions the KPIs filter and group on (the same values on all
     # of a client's rows, rewritten by the refresh on every write of the client), so that the
@@ -347,7 +344,7 @@ class KpiFactState(OrganisationOwned):
 
     built_from = models.DateField(_("vanaf maand"), help_text=_("Eerste maand met feiten."))
     built_through = models.DateField(_("tot en met maand"), help_text=_("Laatste maand."))
-    rebuilt_at = models.DateTimeField(_("opnieuw opgebouwd op"), null=True, blank=True)
+    rebuilt_at = optional_datetime(_("opnieuw opgebouwd op"))
     rows = models.PositiveIntegerField(_("rijen"), default=0)
     ready = models.BooleanField(
         _("in gebruik"),

@@ -19,6 +19,7 @@ from opstap.core.model_fields import (
     Validity,
     amount_field,
     optional_datetime,
+    optional_decimal,
     optional_user,
     status_field,
 )
@@ -109,14 +110,11 @@ class BuildingBlock(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(120)],
         help_text=_("Bij een alternatief: de geldigheid."),
     )
-    value_12 = models.DecimalField(
+    value_12 = optional_decimal(
         _("normbedrag bij 12 maanden"),
+        _("Alleen bij een arbeidsovereenkomst."),
         max_digits=12,
-        decimal_places=2,
-        null=True,
-        blank=True,
         validators=[MinValueValidator(Decimal("0"))],
-        help_text=_("Alleen bij een arbeidsovereenkomst."),
     )
     validity_12_months = models.PositiveSmallIntegerField(
         _("geldigheid in maanden bij 12 maanden"),
@@ -391,14 +389,11 @@ class RealisedBlock(OrganisationOwned):
     must_combine = models.BooleanField(_("alleen in combinatie"), default=False)
     supports_youth = models.BooleanField(_("ondersteunt jongeren"), default=False)
     start_date = models.DateField(_("startdatum"), help_text=_("Begin van het contract of blok."))
-    hours_per_week = models.DecimalField(
+    hours_per_week = optional_decimal(
         _("uren per week"),
+        _("Contracturen per week."),
         max_digits=5,
-        decimal_places=2,
-        null=True,
-        blank=True,
         validators=[MinValueValidator(Decimal("0.01"))],
-        help_text=_("Contracturen per week."),
     )
     contract_months = models.PositiveSmallIntegerField(
         _("contractduur (maanden)"),

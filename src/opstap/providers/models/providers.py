@@ -55,12 +55,9 @@ class Provider(OrganisationOwned):
     joined_on = optional_date(
         _("toegetreden op"), _("Datum van toetreding tot het netwerk (LEON).")
     )
-    last_activity_on = models.DateField(
-        _("laatste activiteit"),
-        null=True,
-        blank=True,
-        # R-NET-8
-        help_text=_("Laatste dag met activiteit voor een kandidaat."),
+    # R-NET-8
+    last_activity_on = optional_date(
+        _("laatste activiteit"), _("Laatste dag met activiteit voor een kandidaat.")
     )
     inactivity_flagged_on = optional_date(
         _("inactief gesignaleerd op"), _("Wanneer het systeem 12 maanden inactiviteit signaleerde.")

@@ -14,7 +14,7 @@ from .trajectories import trajectory_reference
 
 if TYPE_CHECKING:
     pass
-from opstap.core.model_fields import optional_date, optional_decimal, optional_user
+from opstap.core.model_fields import optional_date, optional_decimal, optional_user, status_field
 
 from .documents import TrajectoryDocument
 
@@ -58,12 +58,10 @@ class Quote(OrganisationOwned):
         verbose_name=_("document"),
         help_text=_("Het offertedocument, als dat is ingediend."),
     )
-    status = models.CharField(
-        _("status"),
+    status = status_field(
+        QuoteStatus.SUBMITTED,
+        _("Ingediend, goedgekeurd, afgewezen of vervangen door een herziening."),
         max_length=12,
-        choices=QuoteStatus.choices,
-        default=QuoteStatus.SUBMITTED,
-        help_text=_("Ingediend, goedgekeurd, afgewezen of vervangen door een herziening."),
     )
     submitted_by = optional_user(
         _("ingediend door"), _("Wie de offerte indiende."), on_delete=models.SET_NULL

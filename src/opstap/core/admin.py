@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar
 
+from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
-__all__ = ["ReadOnlyAdmin"]
+from .errors import DomainError
+from .forms import add_domain_error
+
+__all__ = ["ReadOnlyAdmin", "ServiceCheckedForm", "service_checked"]
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -22,3 +27,35 @@ class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class ServiceCheckedForm(forms.BaseForm):
+    """Mixin of a back-office form whose rows are saved through a service: after the form's
+    own field checks, `check(cleaned_data)` runs the service's validation, and a refusal
+    (`DomainError`) is shown beside the field it names (renamed through `error_fields`), or
+    above the form, so the admin never reports a refused change as saved. Put it before the
+    form class: ``class MyForm(ServiceCheckedForm, forms.ModelForm)``."""
+
+    error_fields: ClassVar[Mapping[str, str]] = {}
+
+    def check(self, data: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        if not self.errors:
+            try:
+                self.check(data)
+            except DomainError as exc:
+                add_domain_error(self, exc, fields=self.error_fields)
+        return data
+
+
+def service_checked(base: Any, check: Callable[[dict[str, Any]], object]) -> Any:
+    """`base` (the form the admin built) as a `ServiceCheckedForm` that runs `check`."""
+
+    class CheckedForm(ServiceCheckedForm, base):
+        def check(self, data: dict[str, Any]) -> None:
+            check(data)
+
+    return CheckedForm

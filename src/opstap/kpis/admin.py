@@ -6,35 +6,22 @@ AMR providers are recorded, not edited: their rows are read-only once stored."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
 from opstap.core.actor import actor_of
-from opstap.core.errors import DomainError
-from opstap.core.forms import add_domain_error
+from opstap.core.admin import ServiceCheckedForm
 
 from . import services
 from .models import KpiSettings, KpiTarget, LabourMarketRegionProvider, SatisfactionSurveyWave
 
 
-class _ServiceCheckedForm(forms.ModelForm):
-    """Runs `check(cleaned_data)` after the field checks; a `DomainError` becomes a form
-    error (so the admin never reports a refused change as saved)."""
-
-    def check(self, data: dict[str, Any]) -> None:
-        raise NotImplementedError
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if not self.errors:
-            try:
-                self.check(data)
-            except DomainError as exc:
-                add_domain_error(self, exc, fields={"window": "activity_window_months"})
-        return data
+class _ServiceCheckedForm(ServiceCheckedForm, forms.ModelForm):
+    error_fields: ClassVar[Mapping[str, str]] = {"window": "activity_window_months"}
 
 
 class KpiTargetForm(_ServiceCheckedForm):

@@ -11,27 +11,11 @@ from django.contrib import admin, messages
 from django.http import HttpRequest
 
 from opstap.core.actor import actor_of
-from opstap.core.admin import ReadOnlyAdmin
+from opstap.core.admin import ReadOnlyAdmin, service_checked
 from opstap.core.errors import DomainError
 
 from . import services
 from .models import SrgCode, SrgDelivery, SrgPlacementMapping, SrgProductMapping
-
-
-def _form_with(base: Any, check: Any) -> Any:
-    class CheckedForm(base):
-        def clean(self) -> dict[str, Any]:
-            data: dict[str, Any] = super().clean()
-            if self.errors:
-                return data
-            try:
-                check(data)
-            except DomainError as exc:
-                field = exc.field if exc.field in self.fields else None
-                self.add_error(field, exc.message)
-            return data
-
-    return CheckedForm
 
 
 def _save_through(request: HttpRequest, obj: Any, save: Callable[[], Any]) -> None:
@@ -55,7 +39,7 @@ class SrgCodeAdmin(admin.ModelAdmin):
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
     ) -> Any:
         base = super().get_form(request, obj, change=change, **kwargs)
-        return _form_with(
+        return service_checked(
             base,
             lambda d: services.srg_code_validate(
                 code=d.get("code") or "", name=d.get("name") or "", srg_code=obj
@@ -100,7 +84,7 @@ class _MappingAdmin(admin.ModelAdmin):
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
     ) -> Any:
         base = super().get_form(request, obj, change=change, **kwargs)
-        form = _form_with(base, lambda d: self.validate_mapping(request, d))
+        form = service_checked(base, lambda d: self.validate_mapping(request, d))
         form.base_fields["srg_code"].queryset = SrgCode.objects.filter(active=True)
         return form
 

@@ -4,20 +4,22 @@ Django renders a `<select>` through `select.html` and every `<option>` through
 `select_option.html`, included once per option. On the daily lists' filter forms (a unit's
 trajectory overview offers every product and provider, the instrument guide every tile and
 target group) that was 9-16 ms of a page of 26-38 ms (issue 18: "no daily list over 2x its
-floor"). For that one template this renderer writes the same markup with `format_html`, from
-the context the widget built (`get_context`: its `attrs`, `optgroups` and `selected` are
-Django's, and so is the escaping); every other template renders as before. A test compares
+floor"). For that one template this renderer writes the same markup in Python, from the
+context the widget built (`get_context`: its `attrs`, `optgroups` and `selected` are
+Django's; the escaping is Django's `conditional_escape`, without `format_html`'s overhead per
+option, which was still 1-2 ms for the overview's 250 options); every other template renders
+as before. A test compares
 the output with Django's for every kind of choice list (`core/tests/test_form_renderer.py`).
 Settings: `FORM_RENDERER = "opstap.core.form_renderer.FormRenderer"`.
 """
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
 from typing import Any
 
 from django.forms.renderers import DjangoTemplates
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 __all__ = ["FormRenderer", "render_select"]
@@ -25,35 +27,37 @@ __all__ = ["FormRenderer", "render_select"]
 SELECT_TEMPLATE = "django/forms/widgets/select.html"
 
 
-def _attrs(attrs: Mapping[str, Any]) -> SafeString:
+def _escape(value: Any) -> str:
+    """`conditional_escape` without its wrapping: a value that knows its HTML (`__html__`)
+    as it is, anything else as text through `html.escape`, which is what Django's `escape`
+    calls. Called per option, so without `format_html`'s argument handling."""
+    if hasattr(value, "__html__"):
+        return str(value.__html__())
+    return html.escape(str(value))
+
+
+def _attrs(attrs: Mapping[str, Any]) -> str:
     """`django/forms/widgets/attrs.html`: ` name="value"`, a bare ` name` for True, nothing for
     False."""
-    return format_html_join(
-        "",
-        "{}",
-        (
-            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
-            for name, value in attrs.items()
-            if value is not False
-        ),
+    if not attrs:
+        return ""
+    return "".join(
+        f" {_escape(name)}" if value is True else f' {_escape(name)}="{_escape(value)}"'
+        for name, value in attrs.items()
+        if value is not False
     )
 
 
 def render_select(widget: Mapping[str, Any]) -> SafeString:
     """The markup of `select.html` with `select_option.html` for each option."""
-    parts: list[str] = [
-        format_html('<select name="{}"{}>', widget["name"], _attrs(widget["attrs"]))
-    ]
+    parts: list[str] = [f'<select name="{_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
     for group_name, options, _index in widget["optgroups"]:
         if group_name:
-            parts.append(format_html('\n  <optgroup label="{}">', group_name))
+            parts.append(f'\n  <optgroup label="{_escape(group_name)}">')
         parts.extend(
-            format_html(
-                '\n  <option value="{}"{}>{}</option>\n',  # the include's own newline
-                str(option["value"]),
-                _attrs(option["attrs"]),
-                option["label"],
-            )
+            # the include's own newline after each option
+            f'\n  <option value="{_escape(str(option["value"]))}"{_attrs(option["attrs"])}>'
+            f"{_escape(option['label'])}</option>\n"
             for option in options
         )
         if group_name:

@@ -11,6 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client as HttpClient
 from django.urls import reverse
+from django.utils.html import escape
 
 from opstap.accounts.models import User
 from opstap.audit.models import AuditRecord
@@ -24,6 +25,9 @@ from opstap.trajectories.models import Trajectory
 from .conftest import AMS, ORDER_DAY
 
 pytestmark = pytest.mark.django_db
+
+# The overview's queries for a case manager (issue 18: this budget may only go down).
+OVERVIEW_QUERIES = 13
 
 
 def _login(user: User) -> HttpClient:
@@ -190,6 +194,39 @@ def test_overview_query_count_constant(
     assert response.status_code == 200
     assert response.content.decode().count('href="/trajecten/') >= 20
     assert len(large.captured_queries) == len(small.captured_queries)
+    # Session, user, organisation and roles; the provider and product choices; the scope;
+    # the count, the page and the due dates; the audit chain and its insert.
+    assert len(large.captured_queries) <= OVERVIEW_QUERIES, [
+        q["sql"][:80] for q in large.captured_queries
+    ]
+
+
+def test_overview_row_shows_the_trajectory(
+    order: Callable[..., Trajectory], product3: Product, case_manager: User, time_machine: Any
+) -> None:
+    """Each row: the client's name (linked to the trajectory) and number, product, provider,
+    state (overdue: the intake was due on 06-05-2026), order date, next step, the next due
+    date and who owes it, the case manager."""
+    trajectory = order(product3)
+    time_machine.move_to(dt.datetime(2026, 6, 15, 10, 0, tzinfo=AMS), tick=False)
+    client = trajectory.client
+    body = _login(case_manager).get(reverse("trajectories:list")).content.decode()
+    row = body[body.index(f'href="/trajecten/{trajectory.pk}/"') :]
+    row = row[: row.index("</tr>")]
+    expected = [
+        f'">{escape(client.sort_name)}</a>',
+        f'<span class="opstap-muted">{escape(client.client_number)}</span>',
+        f"<td>{escape(product3.name)}</td>",
+        f"<td>{escape(product3.provider.name)}</td>",
+        f"<td>{escape(trajectory.get_state_display())} "
+        '<span class="opstap-badge opstap-badge--danger">termijn verlopen</span></td>',
+        f"<td>{trajectory.order_date:%d-%m-%Y}</td>",
+        "<td>—</td>",  # nothing for the case manager to do while the provider plans the intake
+        '<td>06-05-2026 <span class="opstap-muted">(aanbieder)</span></td>',
+        f"<td>{escape(case_manager.get_full_name() or case_manager.username)}</td>",
+    ]
+    for part in expected:
+        assert part in row, (part, row.splitlines())
 
 
 def test_filters_and_overdue(

@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.html import format_html_join
 from django.views.decorators.http import require_POST
 
 from opstap.audit.models import AuditAction
@@ -26,6 +27,7 @@ from opstap.core.actor import Actor, actor_of
 from opstap.core.background import run_in_background
 from opstap.core.errors import DomainError
 from opstap.core.forms import add_domain_error, form_submit, service_action
+from opstap.core.links import pk_links
 from opstap.core.roles import Perm, RoleCode
 from opstap.organisations.selectors import municipalities_of
 
@@ -122,26 +124,59 @@ def _filters_from(form: CaseloadFilterForm, user: Actor) -> selectors.CaseloadFi
 
 
 def _rows(request: HttpRequest, clients: list[Client]) -> list[dict[str, Any]]:
+    """What each row of the caseload shows, as text, computed once per row here rather than
+    through a URL tag and model lookups per row in the template (issue 18)."""
     user = actor_of(request)
     derive = selectors.DerivedResolver(
         organisation_id=user.organisation_id, on=timezone.localdate()
     )
+    link = pk_links("clients:dossier")
     rows = []
     for c in clients:
         d = derive(c)
         rows.append(
             {
-                "client": c,
+                "client": c,  # the BSN search's results show it as it is
+                "url": link(c.pk),
+                "name": c.sort_name,
+                "client_number": c.client_number,
+                "ladder_step": c.ladder_step,
                 "unit": UNIT_LABELS_NL.get(UnitCode(d.unit)) if d.unit else "",
                 "track": TRACK_LABELS_NL.get(TrackCode(d.track)) if d.track else "",
                 "age": d.age,
-                "target_groups": [TARGET_GROUP_LABELS_NL[g] for g in sorted(d.target_groups)],
+                "target_groups": format_html_join(
+                    "",
+                    '<span class="opstap-badge">{}</span> ',
+                    ((TARGET_GROUP_LABELS_NL[g],) for g in sorted(d.target_groups)),
+                ),
                 "sub_status": SUB_STATUS_LABELS_NL[LadderSubStatus(c.ladder_sub_status)]
                 if c.ladder_sub_status
                 else "",
+                "municipality": c.municipality.name if c.municipality else "",
+                "case_manager": c.case_manager.display_name if c.case_manager else "",
             }
         )
     return rows
+
+
+def _filter_fields(form: CaseloadFilterForm) -> list[dict[str, Any]]:
+    """The caseload's filters, each select's options written once here (59 options on every
+    view of the page, issue 18) with the markup the template wrote per option before."""
+    fields = []
+    for field in form:
+        options = None
+        if field.name != "q":
+            current = field.value()
+            options = format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                (
+                    (value, " selected" if value == current else "", label)
+                    for value, label in field.field.choices  # type: ignore[attr-defined]
+                ),
+            )
+        fields.append({"field": field, "options": options})
+    return fields
 
 
 def _chart(counts: list[dict[str, Any]]) -> dict[str, Any]:
@@ -202,6 +237,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
         {
             "page_title": "Mijn caseload",
             "form": form,
+            "filter_fields": _filter_fields(form),
             "bsn_form": BsnSearchForm(),
             "page": page,
             "rows": _rows(request, clients),

@@ -12,14 +12,29 @@ from django.db import connection
 from django.test import Client as HttpClient
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.html import escape
 
 from opstap.audit.models import AuditRecord
+from opstap.clients.ladder import (
+    SUB_STATUS_LABELS_NL,
+    TRACK_LABELS_NL,
+    UNIT_LABELS_NL,
+    LadderSubStatus,
+    TrackCode,
+    UnitCode,
+)
 from opstap.clients.models import Client, ClientEvent
+from opstap.clients.selectors import DerivedResolver
 from opstap.clients.services import case_manager_set_unit, client_event_record, client_handover
+from opstap.clients.target_groups import TARGET_GROUP_LABELS_NL
 from opstap.core.roles import RoleCode
 from opstap.organisations.models import Municipality
 
 from .factories import make_client
+
+# The caseload page's queries, cold (the chart counted) and warm (from the counts cache);
+# issue 18: these budgets may only go down.
+CASELOAD_QUERIES = {False: 15, True: 14}
 
 
 @pytest.fixture
@@ -92,6 +107,38 @@ def test_caseload_queries_constant_in_page_size(org, case_manager, client: HttpC
                 assert client.get(f"/klanten/?per={per}&unit=work").status_code == 200
             counts.append(len(ctx.captured_queries))
         assert counts[0] == counts[1]
+        # Issue 18: the budget may only go down (counts computed, and from the counts cache).
+        assert counts[0] <= CASELOAD_QUERIES[warm], counts
+
+
+def test_caseload_row_shows_the_client(caseload, case_manager, client: HttpClient) -> None:
+    """Each row: the name linked to the dossier, client number, age, step with its sub-status,
+    unit, track, target groups, municipality and case manager, as the page wrote them."""
+    bos = caseload[1]
+    bos.ladder_step, bos.ladder_sub_status = "6", "with_growth"
+    bos.save()
+    client.force_login(case_manager)
+    html = _html(client, "/klanten/?klantmanager=mij")
+    row = html[html.index(f'href="/klanten/{bos.pk}/"') - 40 :]
+    row = row[: row.index("</tr>")]
+    derived = DerivedResolver(organisation_id=bos.organisation_id, on=timezone.localdate())(bos)
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)
+    assert cells == [
+        f'<a class="utrecht-link" href="/klanten/{bos.pk}/">{escape(bos.sort_name)}</a>',
+        escape(bos.client_number),
+        str(derived.age),
+        f'6 <span class="opstap-badge">{SUB_STATUS_LABELS_NL[LadderSubStatus.WITH_GROWTH]}</span>',
+        UNIT_LABELS_NL[UnitCode(derived.unit)] if derived.unit else "",
+        TRACK_LABELS_NL[TrackCode(derived.track)] if derived.track else "",
+        "".join(
+            f'<span class="opstap-badge">{escape(TARGET_GROUP_LABELS_NL[g])}</span> '
+            for g in sorted(derived.target_groups)
+        ),
+        "Zevenaar",
+        escape(case_manager.display_name),
+    ]
+    aalbers = html[html.index(f'href="/klanten/{caseload[0].pk}/"') :]
+    assert "<td>—</td>" not in aalbers[: aalbers.index("</tr>")]  # a case manager: no dash
 
 
 def _step_counts(html: str) -> dict[str, str]:

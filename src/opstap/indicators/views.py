@@ -106,6 +106,10 @@ def overview(request: HttpRequest) -> HttpResponse:
             "chart_code": chart_code,
             "chart_definition": chart_definition,
             "chart_rows": chart_rows,
+            # The chart's table: each provider with its result for the chosen indicator.
+            "chart_results": [
+                (row, r) for row in chart_rows for r in row.results if r.code == chart_code
+            ],
             "small_number_threshold": int(getattr(settings, "OPSTAP_SMALL_NUMBER_THRESHOLD", 5)),
             "chart_svg": charts.bar_chart(
                 chart_rows,

@@ -9,18 +9,24 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import (
+    CharField,
     Count,
     DecimalField,
     Exists,
+    F,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
+    Value,
+    Window,
 )
+from django.db.models.functions import Cast
 
 from opstap.core.access import get_object_for_user, scoped
 from opstap.core.actor import Actor
+from opstap.organisations.selectors import municipalities_of
 
 # Public face for other apps: who is provider staff, and for which provider (R-SEC-1).
 from .access import is_provider_staff as is_provider_staff
@@ -34,6 +40,7 @@ from .models import (
     EvaluationStatus,
     Evidence,
     NetworkSettings,
+    PriceType,
     Product,
     ProductChangeProposal,
     ProductLadderStep,
@@ -228,6 +235,187 @@ def _guide_filter(qs: QuerySet[Product], query: GuideQuery, *, on: dt.date) -> Q
     )
 
 
+# --- The guide page: the same search in fewer statements (issue 18) -------------------------
+#
+# The page needs display values only, so it reads rows (no model instances) and gives the
+# count with the first rows (a window function), the tiles, locations, target groups and
+# ladder steps of a page in one statement instead of four prefetches, and the filter choices
+# in one statement instead of three. The API keeps `guide_products` (model instances).
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A filter choice: the value the form posts and the name it shows."""
+
+    pk: int
+    name: str
+
+
+@dataclass(frozen=True)
+class GuideChoices:
+    tiles: list[Tile]  # unsaved, for `str(tile)`: "5. Jobcoaching"
+    municipalities: list[Choice]
+    providers: list[Choice]
+
+
+def guide_filter_choices(organisation_id: int, *, on: dt.date) -> GuideChoices:
+    """The guide's filter choices in one statement: the work tiles valid on `on` (by number),
+    the organisation's municipalities and its active providers (by name)."""
+
+    def columns(qs: QuerySet[Any], part: int, key: Any, label: str, number: Any) -> QuerySet[Any]:
+        selected: QuerySet[Any] = (
+            qs.order_by()
+            .annotate(part=Value(part), key=key, label=F(label), number_=number)
+            .values_list("part", "key", "label", "number_")
+        )
+        return selected
+
+    as_text = CharField()
+    rows = (
+        columns(work_tiles(on), 0, F("code"), "name", F("number"))
+        .union(
+            columns(municipalities_of(organisation_id), 1, Cast("pk", as_text), "name", Value(0)),
+            columns(
+                Provider.objects.filter(
+                    organisation_id=organisation_id, status=ProviderStatus.ACTIVE
+                ),
+                2,
+                Cast("pk", as_text),
+                "name",
+                Value(0),
+            ),
+            all=True,
+        )
+        .order_by("part", "number_", "label")
+    )
+    tiles: list[Tile] = []
+    municipalities: list[Choice] = []
+    providers: list[Choice] = []
+    for part, key, label, number in rows:
+        if part == 0:
+            tiles.append(Tile(code=key, kind=TileKind.WORK, number=number, name=label))
+        else:
+            (municipalities if part == 1 else providers).append(Choice(int(key), label))
+    return GuideChoices(tiles, municipalities, providers)
+
+
+@dataclass
+class GuideRow:
+    """One product as the guide page shows it."""
+
+    pk: int
+    name: str
+    code: int
+    provider: str
+    duration_days: int
+    price: Decimal | None
+    hourly: bool
+    tiles: list[str] = field(default_factory=list)  # "5. Jobcoaching", by kind and number
+    locations: list[str] = field(default_factory=list)  # cities, by name
+    target_groups: list[str] = field(default_factory=list)  # codes
+    ladder_steps: list[str] = field(default_factory=list)  # codes
+
+
+def guide_rows(
+    qs: QuerySet[Product], *, offset: int, limit: int
+) -> tuple[list[GuideRow], int | None]:
+    """One page of the guide's products (`guide_products` or `guide_products_public`, in
+    their order) and the number of all matches, read with the rows; the number is None
+    when the page is empty (past the end, or nothing found)."""
+    page = list(
+        qs.prefetch_related(None)
+        .annotate(total_=Window(Count("*")))
+        .values(
+            "pk",
+            "name",
+            "product_code__code",
+            "provider__name",
+            "nominal_duration_days",
+            "price_on",
+            "price_type",
+            "total_",
+        )[offset : offset + limit]
+    )
+    rows = [
+        GuideRow(
+            pk=r["pk"],
+            name=r["name"],
+            code=r["product_code__code"],
+            provider=r["provider__name"],
+            duration_days=r["nominal_duration_days"],
+            price=r["price_on"],
+            hourly=r["price_type"] == PriceType.HOURLY,
+        )
+        for r in page
+    ]
+    _add_guide_details(rows)
+    return rows, page[0]["total_"] if page else None
+
+
+def _add_guide_details(rows: list[GuideRow]) -> None:
+    """The tiles, locations, target groups and ladder steps of these products, in one
+    statement (a prefetch each before): tiles by kind and number, locations by city, the
+    others as stored."""
+    if not rows:
+        return
+    by_pk = {row.pk: row for row in rows}
+    ids = list(by_pk)
+
+    def columns(qs: QuerySet[Any], part: int, key: Any, number: str, label: str) -> QuerySet[Any]:
+        selected: QuerySet[Any] = (
+            qs.filter(product_id__in=ids)
+            .order_by()
+            .annotate(part=Value(part), key=key, number_=F(number), label=F(label))
+            .values_list("product_id", "part", "key", "number_", "label")
+        )
+        return selected
+
+    stored = Value("")  # no sort key: as stored
+    details = (
+        columns(
+            Product.tiles.through.objects.all(), 0, F("tile__kind"), "tile__number", "tile__name"
+        )
+        .union(
+            columns(ProductLocation.objects.all(), 1, F("city"), "pk", "city"),
+            columns(ProductTargetGroup.objects.all(), 2, stored, "pk", "code"),
+            columns(ProductLadderStep.objects.all(), 3, stored, "pk", "step"),
+            all=True,
+        )
+        .order_by("product_id", "part", "key", "number_")
+    )
+    for product_id, part, _key, number, label in details:
+        row = by_pk[product_id]
+        if part == 0:
+            row.tiles.append(f"{number}. {label}")
+        elif part == 1:
+            row.locations.append(label)
+        elif part == 2:
+            row.target_groups.append(label)
+        else:
+            row.ladder_steps.append(label)
+
+
+@dataclass(frozen=True)
+class PromotedRow:
+    name: str
+    tile_numbers: list[int]
+
+
+def promoted_rows(organisation_id: int, on: dt.date) -> list[PromotedRow]:
+    """`promoted_modules` as the guide shows them (name and tile numbers), in one statement."""
+    rows: dict[int, PromotedRow] = {}
+    for pk, name, number in (
+        promoted_modules(organisation_id, on)
+        .prefetch_related(None)
+        .order_by("name", "pk", "tiles__kind", "tiles__number")
+        .values_list("pk", "name", "tiles__number")
+    ):
+        row = rows.setdefault(pk, PromotedRow(name, []))
+        if number is not None:
+            row.tile_numbers.append(number)
+    return list(rows.values())
+
+
 # --- Providers and their pages --------------------------------------------------------------
 
 
@@ -242,6 +430,46 @@ def providers_for(user: Actor) -> QuerySet[Provider]:
         )
         .order_by("name")
     )
+
+
+@dataclass(frozen=True)
+class ProviderListRow:
+    """One provider as the provider list shows it."""
+
+    pk: int
+    name: str
+    status: str
+    contract_manager: str  # the display name, "" without a contract manager
+    product_count: int
+    last_activity_on: dt.date | None
+
+
+def provider_list_rows(user: Actor) -> list[ProviderListRow]:
+    """`providers_for` as rows for the provider list (no model instances: the page shows
+    display values only), in the same order."""
+    providers: QuerySet[Any] = providers_for(user)  # annotated with product_count
+    rows = providers.values_list(
+        "pk",
+        "name",
+        "status",
+        "contract_manager__first_name",
+        "contract_manager__last_name",
+        "contract_manager__username",
+        "product_count",
+        "last_activity_on",
+    )
+    return [
+        ProviderListRow(
+            pk=pk,
+            name=name,
+            status=status,
+            # User.display_name: the full name, else the username
+            contract_manager=f"{first or ''} {last or ''}".strip() or (username or ""),
+            product_count=count,
+            last_activity_on=last_activity,
+        )
+        for pk, name, status, first, last, username, count, last_activity in rows
+    ]
 
 
 def evidence_for(user: Actor, provider: Provider) -> QuerySet[Evidence]:

@@ -9,20 +9,24 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
 
 from opstap.accounts.models import User
 from opstap.clients.models import TARGET_GROUP_LABELS_NL, LadderStep
-from opstap.core.access import get_object_for_user, permission_required, public_view
+from opstap.core import dutch, money
+from opstap.core.access import get_object_for_user, may_open, permission_required, public_view
 from opstap.core.actor import Actor
 from opstap.core.downloads import attachment
 from opstap.core.forms import form_action, form_submit, service_action
 from opstap.core.roles import Perm
-from opstap.organisations.selectors import municipalities_of, organisation_by_slug
+from opstap.organisations.selectors import organisation_by_slug
 
 from . import forms, selectors, services
 from .access import is_provider_staff
@@ -37,6 +41,7 @@ from .models import (
     Provider,
     ProviderBankAccount,
     ProviderEvent,
+    ProviderStatus,
 )
 from .services import ProviderError
 
@@ -64,22 +69,80 @@ def _labels(product: Product) -> dict[str, Any]:
     }
 
 
+class _CountedPaginator(Paginator):
+    """A paginator told the number of matches (read with the page's rows) instead of
+    counting them with a statement of its own."""
+
+    def __init__(self, object_list: Any, per_page: int, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
+def _page_number(value: str | None) -> int:
+    """The page asked for, read as `Paginator.get_page` reads it: no whole number is page 1."""
+    try:
+        return int(value or "")
+    except ValueError:
+        return 1
+
+
+def _guide_page(
+    qs: QuerySet[Product], requested: str | None
+) -> tuple[Page, list[selectors.GuideRow]]:
+    """`Paginator(qs, PAGE_SIZE).get_page(requested)` and its rows, in one statement for a
+    page that exists (the count comes with the rows); a page past the end shows the last
+    one, as `get_page` does."""
+    number = _page_number(requested)
+    rows: list[selectors.GuideRow] = []
+    total: int | None = None
+    if number >= 1:
+        rows, total = selectors.guide_rows(qs, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    if total is None:
+        total = 0 if number == 1 else qs.count()
+    page = _CountedPaginator(qs, PAGE_SIZE, total).get_page(number)
+    if page.number != number and total:
+        rows, _total = selectors.guide_rows(
+            qs, offset=(page.number - 1) * PAGE_SIZE, limit=PAGE_SIZE
+        )
+    return page, rows
+
+
+def _guide_result(
+    row: selectors.GuideRow, *, user: Actor | None, public: bool, order_url: str
+) -> dict[str, Any]:
+    """What the guide's table shows of one product, ready to print."""
+    if row.price is None:
+        price = "offerte"
+    else:
+        price = money.format_euro(row.price) + (" per uur" if row.hourly else "")
+    linked = not public and user is not None and may_open(user, "providers:product", row.pk)
+    return {
+        "row": row,
+        "url": reverse("providers:product", args=[row.pk]) if linked else "",
+        "order_url": f"{order_url}?product={row.pk}" if order_url else "",
+        "target_groups": [_GROUP_LABELS.get(code, code) for code in row.target_groups],
+        "ladder_steps": sorted(row.ladder_steps, key=lambda s: _STEP_ORDER.get(s, 99)),
+        "price": price,
+    }
+
+
 def _guide(
     request: HttpRequest, *, user: Actor | None, organisation_id: int, public: bool
 ) -> HttpResponse:
     today = timezone.localdate()
-    tiles = list(selectors.work_tiles(today))
-    municipalities = list(municipalities_of(organisation_id))
-    providers = list(
-        Provider.objects.filter(organisation_id=organisation_id, status="active").order_by("name")
-    )
+    choices = selectors.guide_filter_choices(organisation_id, on=today)
     form = forms.GuideForm(
         request.GET or None,
-        tiles=tiles,
-        municipalities=municipalities,
-        providers=providers,
+        tiles=choices.tiles,
+        municipalities=choices.municipalities,
+        providers=choices.providers,
         with_price=not public,
     )
+    can_order = user is not None and user.has_opstap_perm(Perm.TRAJECTORY_ORDER)
     results = None
     page = None
     searched = bool(request.GET)
@@ -100,8 +163,11 @@ def _guide(
             qs = selectors.guide_products_public(organisation_id, query, on=today)
         else:
             qs = selectors.guide_products(user, query, on=today)
-        page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("pagina"))
-        results = [{"product": p, **_labels(p)} for p in page.object_list]
+        page, rows = _guide_page(qs, request.GET.get("pagina"))
+        order_url = reverse("trajectories:order") if can_order else ""
+        results = [
+            _guide_result(row, user=user, public=public, order_url=order_url) for row in rows
+        ]
     params = request.GET.copy()
     params.pop("pagina", None)
     return render(
@@ -113,10 +179,9 @@ def _guide(
             "results": results,
             "page": page,
             "public": public,
-            "can_order": user is not None and user.has_opstap_perm(Perm.TRAJECTORY_ORDER),
             "querystring": params.urlencode(),
             "today": today,
-            "promoted": selectors.promoted_modules(organisation_id, today),
+            "promoted": selectors.promoted_rows(organisation_id, today),
         },
     )
 
@@ -142,17 +207,31 @@ def guide_public(request: HttpRequest, slug: str) -> HttpResponse:
     return _guide(request, user=None, organisation_id=organisation.pk, public=True)
 
 
+_PROVIDER_STATUS_LABELS = dict(ProviderStatus.choices)
+
+
 @permission_required(Perm.PROVIDER_VIEW)
 def provider_list(request: HttpRequest) -> HttpResponse:
-    providers = selectors.providers_for(_user(request))
+    providers = selectors.provider_list_rows(_user(request))
     if is_provider_staff(_user(request)) and len(providers) == 1:
         return redirect("providers:detail", providers[0].pk)
+    rows = [
+        {
+            "url": reverse("providers:detail", args=[p.pk]),
+            "name": p.name,
+            "status": str(_PROVIDER_STATUS_LABELS.get(p.status, p.status)),
+            "contract_manager": p.contract_manager or "—",
+            "product_count": p.product_count,
+            "last_activity": dutch.format_date(p.last_activity_on) if p.last_activity_on else "—",
+        }
+        for p in providers
+    ]
     return render(
         request,
         "providers/provider_list.html",
         {
             "page_title": "Aanbieders",
-            "providers": providers,
+            "providers": rows,
             "manage": _user(request).has_opstap_perm(Perm.PROVIDER_MANAGE),
         },
     )

@@ -7,7 +7,9 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from opstap.providers import selectors, services
 from opstap.providers.models import Product
@@ -117,14 +119,30 @@ def test_guide_page_one_search_shows_price_duration_location_provider(
     assert "365 dagen" in html and "Zevenaar" in html
 
 
+# The statements of the guide page beyond those of every signed-in request (session, user,
+# organisation, roles): the filter choices, the page's rows with the count, their tiles,
+# locations, target groups and ladder steps, and the promoted modules (issue 18; it was 11).
+GUIDE_PAGE_QUERIES = 4
+
+
+def _request_queries(client: Client) -> int:
+    """The statements every signed-in request costs here (a page without queries of its
+    own is not at hand, so: the guide's total minus its own)."""
+    with CaptureQueriesContext(connection) as ctx:
+        client.get("/instrumentengids/", {"q": "jobcoaching"})
+    return len(ctx.captured_queries) - GUIDE_PAGE_QUERIES
+
+
 def test_guide_page_constant_queries(
-    catalogue, case_manager, client: Client, django_assert_max_num_queries, make_product
+    catalogue, case_manager, client: Client, django_assert_num_queries, make_product
 ) -> None:
-    """R-NET-5: the guide is a constant number of queries whatever the page holds."""
+    """R-NET-5: the guide is a constant number of queries whatever the page holds: four of
+    its own (issue 18), whatever the number of products, tiles and locations."""
     client.force_login(case_manager)
     client.get("/instrumentengids/")  # warm session/user caches
-    with django_assert_max_num_queries(20) as ctx:
-        client.get("/instrumentengids/", {"q": "jobcoaching"})
+    with django_assert_num_queries(8) as ctx:
+        html = client.get("/instrumentengids/", {"q": "jobcoaching"}).content.decode()
+    assert "3 producten gevonden" in html
     before = len(ctx.captured_queries)
     for i in range(10):
         make_product(
@@ -132,8 +150,108 @@ def test_guide_page_constant_queries(
             name=f"Jobcoaching extra {i}",
             locations=[LocationInput(city="Duiven"), LocationInput(city="Zevenaar")],
         )
-    with django_assert_max_num_queries(before):
-        client.get("/instrumentengids/", {"q": "jobcoaching"})
+    with django_assert_num_queries(before):
+        html = client.get("/instrumentengids/", {"q": "jobcoaching"}).content.decode()
+    assert "13 producten gevonden" in html
+
+
+def _row(html: str, name: str) -> str:
+    start = html.index(f"{name}<")
+    return html[html.rindex("<tr>", 0, start) : html.index("</tr>", start)]
+
+
+def test_guide_rows_show_tiles_locations_groups_and_steps_in_order(
+    catalogue, case_manager, client: Client, make_product, provider_b
+) -> None:
+    """R-NET-5 (issue 18: the rows and their details are read in two statements): a row
+    shows its tiles by number, its locations by city, its target groups by name, its ladder
+    steps in ladder order, and "offerte" when no price is valid today."""
+    product = make_product(
+        provider_b,
+        name="Breed traject",
+        tile_codes=["EW09", "EW04", "EW05"],
+        locations=[LocationInput(city="Zevenaar"), LocationInput(city="Duiven")],
+        ladder_steps=["5", "2b", "4"],
+        target_groups=["youth"],
+        price_type="variable",
+        price=None,
+    )
+    client.force_login(case_manager)
+    html = client.get("/instrumentengids/", {"q": "breed traject"}).content.decode()
+    assert "1 product gevonden" in html
+    row = _row(html, "Breed traject")
+    assert (
+        '<span class="opstap-badge">3. Oriëntatie op de arbeidsmarkt</span> '
+        '<span class="opstap-badge">4. Werkfit</span> '
+        '<span class="opstap-badge">8. Nazorg</span>'
+    ) in row
+    assert "<td>Duiven, Zevenaar</td>" in row
+    assert "<td>2b, 4, 5</td>" in row
+    assert "Code 3 · Jongeren (tot 27 jaar)" in row
+    assert "<td>Stichting Ontplooi</td>" in row
+    assert '<td class="num">182 dagen</td>' in row
+    assert '<td class="num">offerte</td>' in row
+    assert f'href="/trajecten/bestellen/?product={product.pk}"' in row
+
+
+def test_guide_pages_count_with_the_rows(
+    catalogue, case_manager, client: Client, make_product, provider_b
+) -> None:
+    """R-NET-5 (issue 18: the count comes with the rows): 30 matches on pages of 25; a page
+    past the end or below 1 shows the last page and one that is no number the first, as
+    Django's paginator does; only those cost the extra count."""
+    for i in range(30):
+        make_product(provider_b, name=f"Reeks {i:02d}")
+    client.force_login(case_manager)
+    base = _request_queries(client)
+
+    def page(number: str, queries: int) -> str:
+        with CaptureQueriesContext(connection) as ctx:
+            html = client.get("/instrumentengids/", {"q": "reeks", "pagina": number})
+        assert len(ctx.captured_queries) == base + queries, number
+        return html.content.decode()
+
+    first = page("1", GUIDE_PAGE_QUERIES)
+    assert "30 producten gevonden" in first and "Pagina 1 van 2" in first
+    assert "Reeks 24<" in first and "Reeks 25<" not in first
+    assert "pagina=2" in first and "Vorige" not in first
+    second = page("2", GUIDE_PAGE_QUERIES)
+    assert "30 producten gevonden" in second and "Pagina 2 van 2" in second
+    assert "Reeks 25<" in second and "Reeks 29<" in second and "Reeks 24<" not in second
+    assert "pagina=1" in second and "Volgende" not in second
+    past = page("9", GUIDE_PAGE_QUERIES + 2)  # the count, then the last page
+    assert "Pagina 2 van 2" in past and "Reeks 29<" in past and "Reeks 24<" not in past
+    below = page("0", GUIDE_PAGE_QUERIES + 1)  # the count, then the last page
+    assert "Pagina 2 van 2" in below and "Reeks 29<" in below
+    text = page("abc", GUIDE_PAGE_QUERIES)
+    assert "Pagina 1 van 2" in text and "Reeks 00<" in text
+    nothing = client.get("/instrumentengids/", {"q": "bestaatniet"}).content.decode()
+    assert "0 producten gevonden" in nothing and "<table" not in nothing
+
+
+def test_guide_shows_filter_choices_and_promoted_modules(
+    catalogue, case_manager, client: Client
+) -> None:
+    """R-NET-5 (issue 18: the choices in one statement, the promoted modules in one): work
+    tiles by number, municipalities and active providers by name; each promoted module with
+    its tile numbers."""
+    client.force_login(case_manager)
+    html = client.get("/instrumentengids/").content.decode()
+    tiles = html[html.index('name="tegel"') : html.index("</select>", html.index('name="tegel"'))]
+    assert tiles.index("1. Diagnostiek (intake)") < tiles.index("3. Oriëntatie op de")
+    assert tiles.index("3. Oriëntatie op de") < tiles.index("4. Werkfit")
+    assert tiles.index("4. Werkfit") < tiles.index("8. Nazorg")
+    assert '<option value="EW04">4. Werkfit</option>' in tiles
+    towns = html[
+        html.index('name="gemeente"') : html.index("</select>", html.index('name="gemeente"'))
+    ]
+    assert towns.index(">Duiven<") < towns.index(">Westervoort<") < towns.index(">Zevenaar<")
+    sellers = html[
+        html.index('name="aanbieder"') : html.index("</select>", html.index('name="aanbieder"'))
+    ]
+    assert sellers.index(">Stichting Ontplooi<") < sellers.index(">Werkkracht Liemers B.V.<")
+    assert "<li>Leerwerktraject (tegels 4 + 5 + 6 + 7)</li>" in html
+    assert "<li>Maatschappelijk-fit-coach (tegel 2)</li>" in html
 
 
 def test_guide_needs_permission(catalogue, make_user, client: Client) -> None:

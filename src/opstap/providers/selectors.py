@@ -7,26 +7,22 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
+from django.db import connection, connections, router
 from django.db.models import (
-    CharField,
     Count,
     DecimalField,
     Exists,
-    F,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
-    Value,
     Window,
 )
-from django.db.models.functions import Cast
 
 from opstap.core.access import get_object_for_user, scoped
 from opstap.core.actor import Actor
-from opstap.organisations.selectors import municipalities_of
+from opstap.organisations.models import Municipality
 
 # Public face for other apps: who is provider staff, and for which provider (R-SEC-1).
 from .access import is_provider_staff as is_provider_staff
@@ -241,6 +237,23 @@ def _guide_filter(qs: QuerySet[Product], query: GuideQuery, *, on: dt.date) -> Q
 # count with the first rows (a window function), the tiles, locations, target groups and
 # ladder steps of a page in one statement instead of four prefetches, and the filter choices
 # in one statement instead of three. The API keeps `guide_products` (model instances).
+#
+# The two UNION ALL statements are written out: plain SQL that SQLite and PostgreSQL both
+# run, with the tables' names from the models and every value a parameter. Built with the
+# ORM (`.union()`) the same statement cost 1.3-1.5 ms of Python to compile against 0.1 ms
+# to run; the tests compare their rows with the ORM's selectors.
+
+
+def _tables(*models: type[Any]) -> list[str]:
+    return [connection.ops.quote_name(model._meta.db_table) for model in models]
+
+
+def _rows(sql: str, params: list[Any], model: type[Any]) -> list[tuple[Any, ...]]:
+    """The rows of a read of `model`'s tables, on the database the router reads it from."""
+    with connections[router.db_for_read(model)].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+    return rows
 
 
 @dataclass(frozen=True)
@@ -259,39 +272,24 @@ class GuideChoices:
 
 
 def guide_filter_choices(organisation_id: int, *, on: dt.date) -> GuideChoices:
-    """The guide's filter choices in one statement: the work tiles valid on `on` (by number),
-    the organisation's municipalities and its active providers (by name)."""
-
-    def columns(qs: QuerySet[Any], part: int, key: Any, label: str, number: Any) -> QuerySet[Any]:
-        selected: QuerySet[Any] = (
-            qs.order_by()
-            .annotate(part=Value(part), key=key, label=F(label), number_=number)
-            .values_list("part", "key", "label", "number_")
-        )
-        return selected
-
-    as_text = CharField()
-    rows = (
-        columns(work_tiles(on), 0, F("code"), "name", F("number"))
-        .union(
-            columns(municipalities_of(organisation_id), 1, Cast("pk", as_text), "name", Value(0)),
-            columns(
-                Provider.objects.filter(
-                    organisation_id=organisation_id, status=ProviderStatus.ACTIVE
-                ),
-                2,
-                Cast("pk", as_text),
-                "name",
-                Value(0),
-            ),
-            all=True,
-        )
-        .order_by("part", "number_", "label")
+    """The guide's filter choices in one statement: `work_tiles(on)` (by number), the
+    organisation's municipalities (`municipalities_of`) and its active providers (by name)."""
+    tile, municipality, provider = _tables(Tile, Municipality, Provider)
+    sql = (
+        f"SELECT 0, code, name, number FROM {tile} WHERE kind = %s AND purchasable = %s "  # noqa: S608
+        "AND valid_from <= %s AND (valid_until IS NULL OR valid_until >= %s) "
+        f"UNION ALL SELECT 1, CAST(id AS VARCHAR(20)), name, 0 FROM {municipality} "
+        "WHERE organisation_id = %s "
+        f"UNION ALL SELECT 2, CAST(id AS VARCHAR(20)), name, 0 FROM {provider} "
+        "WHERE organisation_id = %s AND status = %s "
+        "ORDER BY 1, 4, 3"
     )
+    params = [TileKind.WORK.value, True, on, on, organisation_id]
+    params += [organisation_id, ProviderStatus.ACTIVE.value]
     tiles: list[Tile] = []
     municipalities: list[Choice] = []
     providers: list[Choice] = []
-    for part, key, label, number in rows:
+    for part, key, label, number in _rows(sql, params, Tile):
         if part == 0:
             tiles.append(Tile(code=key, kind=TileKind.WORK, number=number, name=label))
         else:
@@ -360,30 +358,22 @@ def _add_guide_details(rows: list[GuideRow]) -> None:
         return
     by_pk = {row.pk: row for row in rows}
     ids = list(by_pk)
-
-    def columns(qs: QuerySet[Any], part: int, key: Any, number: str, label: str) -> QuerySet[Any]:
-        selected: QuerySet[Any] = (
-            qs.filter(product_id__in=ids)
-            .order_by()
-            .annotate(part=Value(part), key=key, number_=F(number), label=F(label))
-            .values_list("product_id", "part", "key", "number_", "label")
-        )
-        return selected
-
-    stored = Value("")  # no sort key: as stored
-    details = (
-        columns(
-            Product.tiles.through.objects.all(), 0, F("tile__kind"), "tile__number", "tile__name"
-        )
-        .union(
-            columns(ProductLocation.objects.all(), 1, F("city"), "pk", "city"),
-            columns(ProductTargetGroup.objects.all(), 2, stored, "pk", "code"),
-            columns(ProductLadderStep.objects.all(), 3, stored, "pk", "step"),
-            all=True,
-        )
-        .order_by("product_id", "part", "key", "number_")
+    marks = ", ".join(["%s"] * len(ids))
+    through, tile, location, group, step = _tables(
+        Product.tiles.through, Tile, ProductLocation, ProductTargetGroup, ProductLadderStep
     )
-    for product_id, part, _key, number, label in details:
+    sql = (
+        f"SELECT pt.product_id, 0, t.kind, t.number, t.name FROM {through} pt "  # noqa: S608
+        f"JOIN {tile} t ON t.id = pt.tile_id WHERE pt.product_id IN ({marks}) "
+        f"UNION ALL SELECT product_id, 1, city, id, city FROM {location} "
+        f"WHERE product_id IN ({marks}) "
+        f"UNION ALL SELECT product_id, 2, '', id, code FROM {group} "
+        f"WHERE product_id IN ({marks}) "
+        f"UNION ALL SELECT product_id, 3, '', id, step FROM {step} "
+        f"WHERE product_id IN ({marks}) "
+        "ORDER BY 1, 2, 3, 4"
+    )
+    for product_id, part, _key, number, label in _rows(sql, ids * 4, Product):
         row = by_pk[product_id]
         if part == 0:
             row.tiles.append(f"{number}. {label}")

@@ -282,3 +282,72 @@ def test_ended_products_and_providers_not_in_guide(
     services.product_end(actor=contract_manager, product=catalogue, reason="Vervangen")
     assert "Jobcoaching op de werkplek" not in _names(case_manager, text="jobcoaching")
     assert Product.objects.filter(pk=catalogue.pk).exists()
+
+
+def test_guide_rows_are_guide_products(catalogue, case_manager, make_product, provider_b) -> None:
+    """Issue 18: the page's rows (one statement for the products and the count, one for
+    their details) hold what `guide_products` with its prefetches holds, in its order."""
+    make_product(
+        provider_b,
+        name="Breed traject",
+        tile_codes=["EW09", "EW04", "EW05"],
+        locations=[LocationInput(city="Zevenaar"), LocationInput(city="Duiven")],
+        ladder_steps=["5", "2b", "4"],
+        target_groups=["youth", "migration"],
+    )
+    query = selectors.GuideQuery()
+    products = list(selectors.guide_products(case_manager, query, on=TODAY))
+    rows, total = selectors.guide_rows(
+        selectors.guide_products(case_manager, query, on=TODAY), offset=0, limit=25
+    )
+    assert total == len(products) == 5
+    assert [r.pk for r in rows] == [p.pk for p in products]
+    for row, product in zip(rows, products, strict=True):
+        assert row.tiles == [f"{t.number}. {t.name}" for t in product.tiles.all()]
+        assert row.locations == [loc.city for loc in product.locations.all()]
+        assert sorted(row.target_groups) == sorted(g.code for g in product.target_groups.all())
+        assert sorted(row.ladder_steps) == sorted(s.step for s in product.ladder_steps.all())
+        assert (row.name, row.code, row.provider, row.duration_days, row.price) == (
+            product.name,
+            product.product_code.code,
+            product.provider.name,
+            product.nominal_duration_days,
+            product.price_on,
+        )
+        assert row.hourly == (product.price_type == "hourly")
+    assert selectors.guide_rows(
+        selectors.guide_products(case_manager, query, on=TODAY), offset=25, limit=25
+    ) == ([], None)
+
+
+def test_guide_filter_choices_are_the_selectors_choices(catalogue, org, contract_manager) -> None:
+    """Issue 18: the choices statement gives what the ORM gives: the purchasable work tiles
+    valid on the day, the organisation's municipalities and its active providers by name;
+    nothing of another organisation, no ended provider."""
+    from opstap.organisations.selectors import municipalities_of
+    from opstap.organisations.services import organisation_create
+    from opstap.providers.models import Provider
+
+    other = organisation_create(name="Elders", slug="elders")
+    services.provider_create(organisation=other, name="Aanbieder elders")
+    ended = services.provider_create(organisation=org, name="Aanbieder gestopt")
+    services.provider_end_participation(
+        actor=contract_manager, provider=ended, ended_on=D(2026, 5, 1), reason="Gestopt"
+    )
+    for day in (D(1990, 1, 1), TODAY):
+        choices = selectors.guide_filter_choices(org.pk, on=day)
+        assert [(t.code, str(t)) for t in choices.tiles] == [
+            (t.code, str(t)) for t in selectors.work_tiles(day)
+        ]
+        assert choices.municipalities == [
+            selectors.Choice(m.pk, m.name) for m in municipalities_of(org.pk).order_by("name")
+        ]
+        assert choices.providers == [
+            selectors.Choice(p.pk, p.name)
+            for p in Provider.objects.filter(organisation=org, status="active").order_by("name")
+        ]
+    assert len(choices.tiles) == 8 and len(choices.municipalities) == 3
+    assert [c.name for c in choices.providers] == [
+        "Stichting Ontplooi",
+        "Werkkracht Liemers B.V.",
+    ]

@@ -43,6 +43,12 @@ class Role(models.Model):
         return self.name
 
 
+def display_name_of(first_name: str | None, last_name: str | None, username: str | None) -> str:
+    """How a user is named on pages: the full name, else the username (`User.display_name`).
+    From the three columns, for lists that read rows as values instead of users."""
+    return f"{first_name or ''} {last_name or ''}".strip() or (username or "")
+
+
 class User(AbstractUser):
     """A person who logs in: staff of the organisation, provider staff or a resident."""
 
@@ -121,7 +127,7 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        return self.get_full_name() or self.username
+        return display_name_of(self.first_name, self.last_name, self.username)
 
 
 class ApiToken(models.Model):

@@ -16,7 +16,6 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.html import format_html_join
 from django.views.decorators.http import require_POST
 
@@ -25,6 +24,7 @@ from opstap.audit.services import audit_read, audit_records_for_request
 from opstap.core.access import get_object_for_user, permission_required, scoped
 from opstap.core.actor import Actor, actor_of
 from opstap.core.background import run_in_background
+from opstap.core.counts import CountedPaginator
 from opstap.core.errors import DomainError
 from opstap.core.forms import add_domain_error, form_submit, service_action
 from opstap.core.links import pk_links
@@ -75,18 +75,6 @@ from .services import (
 from .target_groups import TARGET_GROUP_LABELS_NL
 
 PAGE_SIZES = (10, 25, 50, 100)
-
-
-class CountedPaginator(Paginator):
-    """A paginator whose (exact) number of objects is already known, so it runs no COUNT."""
-
-    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
-        super().__init__(object_list, per_page)
-        self._known_count = count
-
-    @cached_property
-    def count(self) -> int:
-        return self._known_count
 
 
 def audit_clients_shown(

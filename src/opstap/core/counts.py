@@ -197,6 +197,19 @@ class CachedCountPaginator(Paginator):  # type: ignore[type-arg]  # not generic 
         return self.counts.count(self.object_list, organisation_id=self.organisation_id)
 
 
+class CountedPaginator(Paginator):  # type: ignore[type-arg]  # not generic at runtime
+    """A paginator told the (exact) number of objects, known another way (read with the
+    page's rows, or from a chart's aggregate), so it runs no COUNT of its own."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
 class CappedCountPaginator(Paginator):  # type: ignore[type-arg]  # not generic at runtime
     """Counts at most `cap` + 1 rows (`SELECT COUNT(*) FROM (… LIMIT cap + 1)`): a screen
     says "meer dan 1.000" instead of counting every one of 500,000 visible rows, and the

@@ -20,6 +20,7 @@ from django.db.models import (
     Window,
 )
 
+from opstap.accounts.models import display_name_of
 from opstap.core.access import get_object_for_user, scoped
 from opstap.core.actor import Actor
 from opstap.organisations.models import Municipality
@@ -453,8 +454,7 @@ def provider_list_rows(user: Actor) -> list[ProviderListRow]:
             pk=pk,
             name=name,
             status=status,
-            # User.display_name: the full name, else the username
-            contract_manager=f"{first or ''} {last or ''}".strip() or (username or ""),
+            contract_manager=display_name_of(first, last, username),
             product_count=count,
             last_activity_on=last_activity,
         )

@@ -5,17 +5,17 @@ contract manager and for provider staff, indexation (R-NET-6), signals and evalu
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
 
 from opstap.accounts.models import User
@@ -23,8 +23,10 @@ from opstap.clients.models import TARGET_GROUP_LABELS_NL, LadderStep
 from opstap.core import dutch, money
 from opstap.core.access import get_object_for_user, may_open, permission_required, public_view
 from opstap.core.actor import Actor
+from opstap.core.counts import CountedPaginator
 from opstap.core.downloads import attachment
 from opstap.core.forms import form_action, form_submit, service_action
+from opstap.core.links import pk_links
 from opstap.core.roles import Perm
 from opstap.organisations.selectors import organisation_by_slug
 
@@ -60,26 +62,18 @@ _STEP_ORDER = {step.value: i for i, step in enumerate(LadderStep)}
 _GROUP_LABELS = {code.value: label for code, label in TARGET_GROUP_LABELS_NL.items()}
 
 
-def _labels(product: Product) -> dict[str, Any]:
+def _labels_of(target_groups: list[str], ladder_steps: list[str]) -> dict[str, Any]:
+    """A product's target groups in Dutch and its ladder steps in ladder order."""
     return {
-        "target_groups": [_GROUP_LABELS.get(t.code, t.code) for t in product.target_groups.all()],
-        "ladder_steps": sorted(
-            (s.step for s in product.ladder_steps.all()), key=lambda s: _STEP_ORDER.get(s, 99)
-        ),
+        "target_groups": [_GROUP_LABELS.get(code, code) for code in target_groups],
+        "ladder_steps": sorted(ladder_steps, key=lambda s: _STEP_ORDER.get(s, 99)),
     }
 
 
-class _CountedPaginator(Paginator):
-    """A paginator told the number of matches (read with the page's rows) instead of
-    counting them with a statement of its own."""
-
-    def __init__(self, object_list: Any, per_page: int, count: int) -> None:
-        super().__init__(object_list, per_page)
-        self._known_count = count
-
-    @cached_property
-    def count(self) -> int:
-        return self._known_count
+def _labels(product: Product) -> dict[str, Any]:
+    return _labels_of(
+        [t.code for t in product.target_groups.all()], [s.step for s in product.ladder_steps.all()]
+    )
 
 
 def _page_number(value: str | None) -> int:
@@ -103,7 +97,7 @@ def _guide_page(
         rows, total = selectors.guide_rows(qs, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     if total is None:
         total = 0 if number == 1 else qs.count()
-    page = _CountedPaginator(qs, PAGE_SIZE, total).get_page(number)
+    page = CountedPaginator(qs, PAGE_SIZE, count=total).get_page(number)
     if page.number != number and total:
         rows, _total = selectors.guide_rows(
             qs, offset=(page.number - 1) * PAGE_SIZE, limit=PAGE_SIZE
@@ -112,7 +106,12 @@ def _guide_page(
 
 
 def _guide_result(
-    row: selectors.GuideRow, *, user: Actor | None, public: bool, order_url: str
+    row: selectors.GuideRow,
+    *,
+    user: Actor | None,
+    public: bool,
+    order_url: str,
+    product_url: Callable[[int], str],
 ) -> dict[str, Any]:
     """What the guide's table shows of one product, ready to print."""
     if row.price is None:
@@ -122,10 +121,9 @@ def _guide_result(
     linked = not public and user is not None and may_open(user, "providers:product", row.pk)
     return {
         "row": row,
-        "url": reverse("providers:product", args=[row.pk]) if linked else "",
+        "url": product_url(row.pk) if linked else "",
         "order_url": f"{order_url}?product={row.pk}" if order_url else "",
-        "target_groups": [_GROUP_LABELS.get(code, code) for code in row.target_groups],
-        "ladder_steps": sorted(row.ladder_steps, key=lambda s: _STEP_ORDER.get(s, 99)),
+        **_labels_of(row.target_groups, row.ladder_steps),
         "price": price,
     }
 
@@ -165,8 +163,12 @@ def _guide(
             qs = selectors.guide_products(user, query, on=today)
         page, rows = _guide_page(qs, request.GET.get("pagina"))
         order_url = reverse("trajectories:order") if can_order else ""
+        product_url = pk_links("providers:product")
         results = [
-            _guide_result(row, user=user, public=public, order_url=order_url) for row in rows
+            _guide_result(
+                row, user=user, public=public, order_url=order_url, product_url=product_url
+            )
+            for row in rows
         ]
     params = request.GET.copy()
     params.pop("pagina", None)
@@ -215,9 +217,10 @@ def provider_list(request: HttpRequest) -> HttpResponse:
     providers = selectors.provider_list_rows(_user(request))
     if is_provider_staff(_user(request)) and len(providers) == 1:
         return redirect("providers:detail", providers[0].pk)
+    link = pk_links("providers:detail")
     rows = [
         {
-            "url": reverse("providers:detail", args=[p.pk]),
+            "url": link(p.pk),
             "name": p.name,
             "status": str(_PROVIDER_STATUS_LABELS.get(p.status, p.status)),
             "contract_manager": p.contract_manager or "—",

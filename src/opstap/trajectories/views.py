@@ -159,9 +159,7 @@ def _overview_rows(
                 "next_step": selectors.next_step_label(t, for_provider=for_provider),
                 "next_due": dutch.format_date(next_due.on) if next_due else "",
                 "responsible": next_due.responsible_label if next_due else "",
-                "case_manager": ""
-                if case_manager is None
-                else case_manager.get_full_name() or case_manager.username,
+                "case_manager": "" if case_manager is None else case_manager.display_name,
             }
         )
     return rows

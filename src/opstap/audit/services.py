@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -19,6 +20,8 @@ from . import chain as hash_chain
 from .models import AuditAction, AuditChainHead, AuditRecord
 from .partitions import audit_partitions_drop_empty_before as audit_partitions_drop_empty_before
 from .partitions import audit_partitions_ensure as audit_partitions_ensure
+
+_M = TypeVar("_M", bound=Model)
 
 
 @dataclass(frozen=True)
@@ -142,6 +145,39 @@ def audit_saved(
         purpose=purpose,
         changes={k: [before.get(k), v] for k, v in after.items() if before.get(k) != v},
     )
+
+
+def audited_save(
+    *,
+    actor: Actor,
+    model: type[_M],
+    row: _M | None,
+    values: Mapping[str, Any],
+    audited: Callable[[_M], dict[str, Any]],
+    object_type: str,
+    purpose: str,
+) -> _M:
+    """Add a row of `model` with `values` (`row` None), or lock `row` and set `values` on it;
+    save it and write its `audit_saved` record, `audited(row)` read before and after the
+    change (an added row has no before). Call it inside the service's transaction."""
+    before: dict[str, Any] = {}
+    if row is None:
+        row = model(**values)
+    else:
+        row = model._default_manager.select_for_update().get(pk=row.pk)
+        before = audited(row)
+        for name, value in values.items():
+            setattr(row, name, value)
+    row.save()
+    audit_saved(
+        actor=actor,
+        object_type=object_type,
+        object_id=row.pk,
+        purpose=purpose,
+        before=before,
+        after=audited(row),
+    )
+    return row
 
 
 _CHAINED = {f.name: f for f in AuditRecord._meta.concrete_fields}

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from opstap.audit.models import AuditAction
-from opstap.audit.services import audit_log, audit_saved
+from opstap.audit.services import audit_log, audited_save
 from opstap.core.actor import Actor
 from opstap.core.errors import ConflictError, DomainError, PermissionDeniedError
 from opstap.core.roles import Perm
@@ -113,25 +113,15 @@ def srg_code_save(
                 "aan een andere code.",
                 field="active",
             )
-    before: dict[str, Any] = {}
-    if srg_code is None:
-        srg_code = SrgCode(code=code, name=name, description=description, active=active)
-    else:
-        srg_code = SrgCode.objects.select_for_update().get(pk=srg_code.pk)
-        before = {"code": srg_code.code, "name": srg_code.name, "active": srg_code.active}
-        srg_code.code, srg_code.name = code, name
-        srg_code.description, srg_code.active = description, active
-    srg_code.save()
-    after = {"code": code, "name": name, "active": active}
-    audit_saved(
+    return audited_save(
         actor=actor,
+        model=SrgCode,
+        row=srg_code,
+        values={"code": code, "name": name, "description": description, "active": active},
+        audited=lambda row: {"code": row.code, "name": row.name, "active": row.active},
         object_type="srg_code",
-        object_id=srg_code.pk,
         purpose="SRG-code beheerd",
-        before=before,
-        after=after,
     )
-    return srg_code
 
 
 def _active_code(srg_code: SrgCode | None) -> SrgCode:

@@ -10,7 +10,7 @@ from typing import Any
 from django.db import transaction
 
 from opstap.audit.models import AuditAction
-from opstap.audit.services import audit_log, audit_saved
+from opstap.audit.services import audit_log, audited_save
 from opstap.core.actor import Actor
 from opstap.core.roles import Perm
 from opstap.trajectories import deadlines as dl
@@ -75,29 +75,19 @@ def equated_day_save(
     day_value, description, decree = equated_day_validate(
         day=day, description=description, decree=decree, equated_day=equated_day
     )
-    before: dict[str, Any] = {}
-    if equated_day is None:
-        equated_day = EquatedDay(day=day_value, description=description, decree=decree)
-    else:
-        equated_day = EquatedDay.objects.select_for_update().get(pk=equated_day.pk)
-        before = {
-            "day": equated_day.day.isoformat(),
-            "description": equated_day.description,
-            "decree": equated_day.decree,
-        }
-        equated_day.day, equated_day.description = day_value, description
-        equated_day.decree = decree
-    equated_day.save()
-    after = {"day": day_value.isoformat(), "description": description, "decree": decree}
-    audit_saved(
+    return audited_save(
         actor=actor,
+        model=EquatedDay,
+        row=equated_day,
+        values={"day": day_value, "description": description, "decree": decree},
+        audited=lambda row: {
+            "day": row.day.isoformat(),
+            "description": row.description,
+            "decree": row.decree,
+        },
         object_type="equated_day",
-        object_id=equated_day.pk,
         purpose="Gelijkgestelde dag (Atw) beheerd",
-        before=before,
-        after=after,
     )
-    return equated_day
 
 
 @transaction.atomic

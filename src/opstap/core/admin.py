@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar
 
 from django import forms
@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from .errors import DomainError
 from .forms import add_domain_error
 
-__all__ = ["ReadOnlyAdmin", "ServiceCheckedForm", "service_checked"]
+__all__ = ["FixedKeyAdmin", "ReadOnlyAdmin", "ServiceCheckedForm", "service_checked"]
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -27,6 +27,17 @@ class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class FixedKeyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """A row its service saves by a key (the organisation's settings, the target of a year, a
+    period from a date): the `key_fields` are chosen when the row is added and read-only on
+    its change page, where only the values under the key change."""
+
+    key_fields: ClassVar[Sequence[str]] = ()
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return list(self.key_fields) if obj is not None else []
 
 
 class ServiceCheckedForm(forms.BaseForm):

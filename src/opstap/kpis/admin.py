@@ -14,7 +14,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from opstap.core.actor import actor_of
-from opstap.core.admin import ServiceCheckedForm
+from opstap.core.admin import FixedKeyAdmin, ServiceCheckedForm
 
 from . import services
 from .models import KpiSettings, KpiTarget, LabourMarketRegionProvider, SatisfactionSurveyWave
@@ -70,15 +70,13 @@ class AmrProviderForm(_ServiceCheckedForm):
 
 
 @admin.register(KpiTarget)
-class KpiTargetAdmin(admin.ModelAdmin):
+class KpiTargetAdmin(FixedKeyAdmin):
     form = KpiTargetForm
+    # Which target a row is never changes; only its value does.
+    key_fields = ("organisation", "kpi", "year")
     list_display = ["kpi", "year", "target", "organisation", "updated_at"]
     list_filter = ["year", "kpi"]
     ordering = ["-year", "kpi"]
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        # Which target a row is never changes; only its value does.
-        return ["organisation", "kpi", "year"] if obj is not None else []
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         saved = services.kpi_target_set(
@@ -93,12 +91,10 @@ class KpiTargetAdmin(admin.ModelAdmin):
 
 
 @admin.register(KpiSettings)
-class KpiSettingsAdmin(admin.ModelAdmin):
+class KpiSettingsAdmin(FixedKeyAdmin):
     form = KpiSettingsForm
+    key_fields = ("organisation",)
     list_display = ["organisation", "activity_window_months", "updated_at"]
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return ["organisation"] if obj is not None else []
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         saved = services.kpi_settings_update(

@@ -12,7 +12,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from opstap.core.actor import actor_of
-from opstap.core.admin import ReadOnlyAdmin
+from opstap.core.admin import FixedKeyAdmin, ReadOnlyAdmin
 
 from . import services
 from .models import (
@@ -59,14 +59,12 @@ class BlockPeriodForm(forms.ModelForm):
 
 
 @admin.register(BlockPeriod)
-class BlockPeriodAdmin(admin.ModelAdmin):
+class BlockPeriodAdmin(FixedKeyAdmin):
     """A new period starts with the Liemers table (R-NET-10); edit its rows afterwards."""
 
     form = BlockPeriodForm
+    key_fields = ("organisation", "valid_from")
     list_display = ["name", "valid_from", "valid_until", "full_time_hours", "organisation"]
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return ["organisation", "valid_from"] if obj is not None else []
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         actor = actor_of(request)
@@ -97,17 +95,15 @@ class AgreementForm(forms.ModelForm):
 
 
 @admin.register(SocialReturnAgreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(FixedKeyAdmin):
     """Per contract: award date, percentage (default 5%) and threshold (default € 50.000)."""
 
     form = AgreementForm
+    key_fields = ("contract",)
     list_display = ["contract", "provider", "awarded_on", "percentage", "threshold"]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return ["contract"] if obj is not None else []
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         saved = services.agreement_set(

@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import get_resolver, get_urlconf
 
 logger = logging.getLogger(__name__)
 
@@ -93,7 +94,13 @@ class InputRangeMiddleware:
             )
         if where == "path":
             raise Http404("Deze pagina bestaat niet.")
-        raise BadRequest(f"De waarde van '{name}' is te groot.")
+        # The site's own 400 page, answered here rather than raised: a raised BadRequest is
+        # logged by Django with its traceback, which is noise for an input the user typed.
+        logger.warning("Bad request (query parameter %s out of range): %s", name, request.path)
+        handler: Callable[..., HttpResponse] = get_resolver(get_urlconf()).resolve_error_handler(
+            400
+        )
+        return handler(request, BadRequest(f"De waarde van '{name}' is te groot."))
 
 
 def _camel_name(name: str) -> str:

@@ -103,3 +103,21 @@ def test_page_ids_beyond_64_bits_are_not_a_500(org: Any, make_user: Any) -> None
         if status >= 500:
             failures.append((url, status))
     assert failures == []
+
+
+def test_a_query_integer_beyond_64_bits_is_the_dutch_400_page_without_a_traceback(
+    org: Any, make_user: Any, caplog: Any
+) -> None:
+    """R-SEC-6: a page's query parameter beyond 64 bits answers the site's Dutch 400 page; the
+    log says so in one warning line, with no traceback (an input the user typed is no error)."""
+    import logging
+
+    user = make_user(RoleCode.CASE_MANAGER)
+    http = HttpClient(raise_request_exception=False)
+    http.force_login(user)
+    with caplog.at_level(logging.INFO):
+        response = http.get("/klanten/", {"page": str(2**63)})
+    assert response.status_code == 400
+    assert "Ongeldig verzoek" in response.content.decode()
+    assert not any(record.exc_info for record in caplog.records)
+    assert any("out of range" in record.getMessage() for record in caplog.records)

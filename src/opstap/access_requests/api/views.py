@@ -23,7 +23,7 @@ from opstap.access_requests.downloads import export_response
 from opstap.access_requests.models import AccessRequest
 from opstap.access_requests.views import start_compilation
 from opstap.audit.models import AuditAction
-from opstap.audit.services import audit_log, audit_records_for_request
+from opstap.audit.services import audit_read, audit_records_for_request
 from opstap.clients import selectors as client_selectors
 from opstap.core.access import HasOpstapPermission, get_object_for_user
 from opstap.core.actor import actor_of
@@ -105,13 +105,12 @@ class AccessRequestViewSet(
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         access_request = self._object()
-        audit_log(
-            action=AuditAction.READ,
-            request=request,
+        audit_read(
+            request,
+            access_request,
+            access_request.client_id,
+            "Inzageverzoek ophalen via API",
             object_type="access_request",
-            object_id=access_request.pk,
-            client_id=access_request.client_id,
-            purpose="Inzageverzoek ophalen via API",
         )
         return Response(self.get_serializer(access_request).data)
 

@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from opstap.audit.models import AuditAction
-from opstap.audit.services import audit_log
+from opstap.audit.services import audit_log, audit_read
 from opstap.clients import ladder
 from opstap.clients.models import (
     CaseManagerProfile,
@@ -122,14 +122,7 @@ def client_create(
 def client_read_audit(*, request: HttpRequest, client: Client, purpose: str) -> None:
     """One audit record of a person reading the client's data on a page or through the API
     (the dossier, a tab or an order form about the client; R-SEC-2)."""
-    audit_log(
-        action=AuditAction.READ,
-        request=request,
-        object_type="client",
-        object_id=client.pk,
-        client_id=client.pk,
-        purpose=purpose,
-    )
+    audit_read(request, client, client.pk, purpose)
 
 
 def _audit_client(

@@ -22,7 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from opstap.audit.models import AuditAction
-from opstap.audit.services import audit_log
+from opstap.audit.services import audit_read
 from opstap.core.access import HasOpstapPermission, get_object_for_user, scoped
 from opstap.core.actor import actor_of
 from opstap.core.api.audited import AuditedReadMixin
@@ -125,14 +125,7 @@ class InvoiceViewSet(
     @extend_schema(responses=InvoiceDetailSerializer)
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         invoice = self._invoice()
-        audit_log(
-            action=AuditAction.READ,
-            request=request,
-            object_type="invoice",
-            object_id=invoice.pk,
-            client_id=invoice.client_id,
-            purpose="Factuur ophalen via API",
-        )
+        audit_read(request, invoice, invoice.client_id, "Factuur ophalen via API")
         return Response(InvoiceDetailSerializer(invoice).data)
 
     @extend_schema(request=InvoiceCreateSerializer, responses={201: InvoiceDetailSerializer})

@@ -18,8 +18,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from opstap.audit.models import AuditAction
-from opstap.audit.services import audit_log
+from opstap.audit.services import audit_read
 from opstap.clients.models import Client
 from opstap.core.access import HasOpstapPermission, get_object_for_user, scoped
 from opstap.core.actor import actor_of
@@ -68,14 +67,7 @@ FILTERS = [
 
 def _audit_read(request: Request, trajectory: Trajectory, purpose: str) -> None:
     """R-SEC-2: one `read` record about the trajectory's client for each API read."""
-    audit_log(
-        action=AuditAction.READ,
-        request=request,
-        object_type="trajectory",
-        object_id=trajectory.pk,
-        client_id=trajectory.client_id,
-        purpose=purpose,
-    )
+    audit_read(request, trajectory, trajectory.client_id, purpose)
 
 
 def _list_and_add(

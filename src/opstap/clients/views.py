@@ -3,7 +3,6 @@ budget, caseload sizes and the client import. Parse, call a service or selector,
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -474,28 +473,18 @@ def _start_in_background(job_id: int) -> None:
     run_in_background(import_clients_task, job_id, sync_setting="OPSTAP_IMPORT_SYNC")
 
 
-def store_upload(uploaded: Any) -> Path:
-    folder = Path(settings.MEDIA_ROOT) / "client-imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    suffix = Path(uploaded.name).suffix.lower()
-    path = folder / f"{uuid.uuid4().hex}{suffix}"
-    with path.open("wb") as fh:
-        for chunk in uploaded.chunks():
-            fh.write(chunk)
-    return path
-
-
 @permission_required(Perm.CLIENT_IMPORT)
 def import_start(request: HttpRequest) -> HttpResponse:
     user = actor_of(request)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
+        from .importer import store_import_file
+
         uploaded = form.cleaned_data["file"]
-        path = store_upload(uploaded)
         job = client_import_start(
             actor=user,
             file_name=Path(uploaded.name).name,
-            file_path=str(path),
+            file_path=store_import_file(uploaded, suffix=Path(uploaded.name).suffix),
             only_valid_rows=form.cleaned_data["only_valid_rows"],
         )
         transaction.on_commit(lambda: _start_in_background(job.pk))

@@ -19,6 +19,7 @@ from __future__ import annotations
 from .changes import FieldChange, describe_changes
 from .columns import CLEAR, COLUMNS, HEADERS, Column, RowError
 from .commit import ImportActionError, import_commit, import_undo
+from .files import store_import_file
 from .job import run_import
 from .parsing import ImportFileError, Lookups, iter_rows, parse_date, parse_row
 from .values import changed_fields, from_json, to_json
@@ -42,5 +43,6 @@ __all__ = [
     "parse_date",
     "parse_row",
     "run_import",
+    "store_import_file",
     "to_json",
 ]

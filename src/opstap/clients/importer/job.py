@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -23,6 +22,7 @@ from opstap.clients.models import (
 
 from .columns import CHUNK, MAX_STORED_ERRORS, RowError
 from .commit import import_commit
+from .files import discard_import_file
 from .parsing import ImportFileError, Lookups, iter_rows, parse_row
 from .values import _save_progress, changed_fields, to_json
 
@@ -36,7 +36,7 @@ class ParsedRow:
 
 
 def _chunks(
-    path: Path, lookups: Lookups, today: dt.date
+    path: str, lookups: Lookups, today: dt.date
 ) -> Iterator[list[tuple[int, dict[str, Any], list[RowError]]]]:
     chunk: list[tuple[int, dict[str, Any], list[RowError]]] = []
     for line, raw in iter_rows(path):
@@ -91,7 +91,7 @@ def run_import(
     client the file creates or changes, nothing written to the clients. `commit=True` (the
     command line with --bevestig, tests) commits right after the preview. Progress is stored
     on the job: `processed_rows` counts the validation pass, then the preview pass."""
-    path = Path(job.file_path)
+    path = job.file_path
     org_id = job.organisation_id
     today = timezone.localdate()
     try:
@@ -174,6 +174,10 @@ def run_import(
             finished_at=timezone.now(),
         )
         raise
+    finally:
+        # The preview (ImportChange rows) is all the confirmation needs: the file, with the
+        # BSN of every client in it, is deleted once it is read or refused (files.py).
+        discard_import_file(job.file_path)
     if commit:
         return import_commit(actor=job.created_by, job=job)
     return job

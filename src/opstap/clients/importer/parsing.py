@@ -31,6 +31,7 @@ from .columns import (
     YES,
     RowError,
 )
+from .files import open_import_file
 
 # --- Reading (streaming) --------------------------------------------------------------------
 
@@ -47,25 +48,28 @@ def _cell(value: Any) -> Any:
     return value if isinstance(value, dt.date) else str(value).strip()
 
 
-def iter_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(line number, {header: value}); line 1 is the header row."""
-    if path.suffix.lower() == ".xlsx":
-        from openpyxl import load_workbook
+def iter_rows(file_path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, {header: value}) of the stored file (`files.open_import_file`); line 1 is
+    the header row."""
+    name = str(file_path)
+    with open_import_file(name) as stored:
+        if name.lower().endswith(".xlsx"):
+            from openpyxl import load_workbook
 
-        wb = load_workbook(path, read_only=True, data_only=True)
-        try:
-            rows = wb.active.iter_rows(values_only=True)  # type: ignore[union-attr]
-            header = [str(h or "").strip().lower() for h in next(rows, ())]
-            _check_header(header)
-            for number, row in enumerate(rows, start=2):
-                if row is None or all(v in (None, "") for v in row):
-                    continue
-                cells = list(row) + [None] * (len(header) - len(row))
-                yield number, {h: _cell(v) for h, v in zip(header, cells, strict=False) if h}
-        finally:
-            wb.close()
-        return
-    with path.open(encoding="utf-8-sig", newline="") as fh:
+            wb = load_workbook(stored, read_only=True, data_only=True)
+            try:
+                rows = wb.active.iter_rows(values_only=True)  # type: ignore[union-attr]
+                header = [str(h or "").strip().lower() for h in next(rows, ())]
+                _check_header(header)
+                for number, row in enumerate(rows, start=2):
+                    if row is None or all(v in (None, "") for v in row):
+                        continue
+                    cells = list(row) + [None] * (len(header) - len(row))
+                    yield number, {h: _cell(v) for h, v in zip(header, cells, strict=False) if h}
+            finally:
+                wb.close()
+            return
+        fh = io.TextIOWrapper(stored, encoding="utf-8-sig", newline="")
         first = fh.readline()
         delimiter = ";" if first.count(";") >= first.count(",") else ","
         header = [

@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import io
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -63,6 +64,14 @@ def _write_csv(path: Path, rows: list[dict[str, str]]) -> Path:
         writer.writeheader()
         writer.writerows(rows)
     return path
+
+
+def _storage_at(location: Path) -> dict[str, Any]:
+    """Uploads of the test go to its own directory, not var/private."""
+    return {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(location)},
+    }
 
 
 def _commit(job: ImportJob) -> ImportJob:
@@ -204,6 +213,7 @@ def test_xlsx_import(org, case_manager, tmp_path) -> None:
 
 def test_command_line_import(org, case_manager, tmp_path, settings) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {**settings.STORAGES, "default": _storage_at(tmp_path / "media")}
     rows = _rows(3)
     out = io.StringIO()
     call_command("import_clients", str(_write_csv(tmp_path / "g.csv", rows)), stdout=out)
@@ -224,6 +234,7 @@ def test_ui_upload_and_progress(
 ) -> None:
     """The UI stores the upload, starts the task after the response and shows progress."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {**settings.STORAGES, "default": _storage_at(tmp_path / "media")}
     make_user(RoleCode.CASE_MANAGER, username="klantmanager")
     admin = make_user(RoleCode.APP_ADMIN, username="beheerder")
     http = HttpClient()

@@ -5,16 +5,19 @@ committed import as a whole (R-SEC-6)."""
 
 from __future__ import annotations
 
-import shutil
 import sys
-import uuid
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from opstap.clients.importer import ImportActionError, describe_changes, import_undo, run_import
+from opstap.clients.importer import (
+    ImportActionError,
+    describe_changes,
+    import_undo,
+    run_import,
+    store_import_file,
+)
 from opstap.clients.models import ImportJob, ImportStatus
 from opstap.organisations.models import Organisation
 
@@ -68,14 +71,12 @@ class Command(BaseCommand):
             orgs = orgs.filter(slug=options["organisation"])
         if orgs.count() != 1:
             raise CommandError("Kies de organisatie met --organisation SLUG.")
-        folder = Path(settings.MEDIA_ROOT) / "client-imports"
-        folder.mkdir(parents=True, exist_ok=True)
-        stored = folder / f"{uuid.uuid4().hex}{source.suffix.lower()}"
-        shutil.copyfile(source, stored)
+        with source.open("rb") as fh:
+            stored = store_import_file(fh, suffix=source.suffix)
         job = ImportJob.objects.create(
             organisation=orgs.get(),
             file_name=source.name,
-            file_path=str(stored),
+            file_path=stored,
             only_valid_rows=options["only_valid_rows"],
         )
         tty = sys.stdout.isatty()

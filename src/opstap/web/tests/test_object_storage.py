@@ -20,9 +20,15 @@ def s3_endpoint() -> Iterator[str]:
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
     try:
-        yield f"http://{host}:{port}"
+        yield endpoint
     finally:
+        # moto keeps its buckets in the process, not in the server: start the next test
+        # (in this pytest worker) with none.
+        import requests
+
+        requests.post(f"{endpoint}/moto-api/reset", timeout=10)
         server.stop()
 
 

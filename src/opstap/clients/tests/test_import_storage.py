@@ -19,6 +19,7 @@ from opstap.clients.tests.test_import import _rows, _write_csv
 from opstap.core.roles import RoleCode
 from opstap.web.tests.test_object_storage import (  # noqa: F401 (the fixture)
     _settings_with_bucket,
+    bucket_client,
     s3_endpoint,
 )
 
@@ -40,6 +41,14 @@ def _stored_files(location: Path) -> list[Path]:
     return [p for p in location.rglob("*") if p.is_file()]
 
 
+def _administrator(make_user: Any) -> HttpClient:
+    """The application administrator's browser (a case manager exists for the new clients)."""
+    make_user(RoleCode.CASE_MANAGER, username="klantmanager")
+    http = HttpClient()
+    http.force_login(make_user(RoleCode.APP_ADMIN, username="beheerder"))
+    return http
+
+
 def _upload(http: HttpClient, path: Path, **data: Any) -> Any:
     with path.open("rb") as fh:
         return http.post("/klanten/importeren/", {"file": fh, **data})
@@ -53,9 +62,7 @@ def test_the_upload_is_kept_in_storage_until_the_preview_is_built_then_deleted(
     storage_dir: Path,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    make_user(RoleCode.CASE_MANAGER, username="klantmanager")
-    http = HttpClient()
-    http.force_login(make_user(RoleCode.APP_ADMIN, username="beheerder"))
+    http = _administrator(make_user)
     source = _write_csv(tmp_path / "upload.csv", _rows(4))
     with django_capture_on_commit_callbacks(execute=False) as pending:
         assert _upload(http, source).status_code == 302
@@ -83,9 +90,7 @@ def test_a_refused_file_is_deleted_too(
     storage_dir: Path,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    make_user(RoleCode.CASE_MANAGER, username="klantmanager")
-    http = HttpClient()
-    http.force_login(make_user(RoleCode.APP_ADMIN, username="beheerder"))
+    http = _administrator(make_user)
     rows = _rows(3)
     rows[1]["bsn"] = "111111111"  # fails the 11-check
     with django_capture_on_commit_callbacks(execute=True):
@@ -157,24 +162,11 @@ def test_with_a_bucket_the_import_runs_from_object_storage(
     s3_endpoint: str,  # noqa: F811 (the fixture)
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    import boto3
-
-    s3 = boto3.client(
-        "s3",
-        endpoint_url=s3_endpoint,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-        region_name="eu-west-1",
-    )
-    s3.create_bucket(
-        Bucket="opstap-private", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
-    )
+    s3 = bucket_client(s3_endpoint)
     local = tmp_path / "web-machine"
     settings.MEDIA_ROOT = str(local)
     settings.STORAGES = _settings_with_bucket(s3_endpoint)
-    make_user(RoleCode.CASE_MANAGER, username="klantmanager")
-    http = HttpClient()
-    http.force_login(make_user(RoleCode.APP_ADMIN, username="beheerder"))
+    http = _administrator(make_user)
     with django_capture_on_commit_callbacks(execute=False) as pending:
         _upload(http, _write_csv(tmp_path / "s3.csv", _rows(5)))
     job = ImportJob.objects.get()

@@ -55,16 +55,13 @@ def _settings_with_bucket(endpoint: str) -> dict[str, Any]:
         importlib.reload(base)
 
 
-def test_documents_are_stored_in_the_bucket_and_read_back(
-    s3_endpoint: str, settings: Any, tmp_path: Any
-) -> None:
+def bucket_client(endpoint: str) -> Any:
+    """A boto3 client of the local server, with the settings' bucket created in it."""
     import boto3
 
-    storages = _settings_with_bucket(s3_endpoint)
-    assert storages["default"]["BACKEND"] == "storages.backends.s3.S3Storage"
     s3 = boto3.client(
         "s3",
-        endpoint_url=s3_endpoint,
+        endpoint_url=endpoint,
         aws_access_key_id="testing",
         aws_secret_access_key="testing",
         region_name="eu-west-1",
@@ -72,6 +69,15 @@ def test_documents_are_stored_in_the_bucket_and_read_back(
     s3.create_bucket(
         Bucket="opstap-private", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
     )
+    return s3
+
+
+def test_documents_are_stored_in_the_bucket_and_read_back(
+    s3_endpoint: str, settings: Any, tmp_path: Any
+) -> None:
+    storages = _settings_with_bucket(s3_endpoint)
+    assert storages["default"]["BACKEND"] == "storages.backends.s3.S3Storage"
+    s3 = bucket_client(s3_endpoint)
     settings.STORAGES = storages
     settings.MEDIA_ROOT = str(tmp_path)
     from django.core.files.storage import default_storage

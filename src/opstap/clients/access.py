@@ -94,9 +94,9 @@ def case_manager_unit(user: Actor) -> str | None:
 
 
 def client_scope_q(user: Actor) -> Q | None:
-    """The policy as a filter (None = nothing visible). Inside a `request_memo()` block (the
-    start page, whose panels each scope their own query) it is computed once per user and
-    day; elsewhere on every call. The Q is shared then: callers combine it, never change it."""
+    """The policy as a filter (None = nothing visible). Inside a `request_memo()` block (every
+    page's GET, see `permission_required`) it is computed once per user and day; elsewhere on
+    every call. The Q is shared then: callers combine it, never change it."""
     key = ("clients.scope", user.pk, user.organisation_id, timezone.localdate())
     return memoised(key, lambda: _client_scope_q(user))
 

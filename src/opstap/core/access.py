@@ -32,6 +32,7 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from .actor import Actor, Viewer, active_actor
+from .request_memo import request_memo
 
 # --- Denied reads (R-SEC-2, issue 19) ---------------------------------------------------------
 # A read that the scope or the permission refused is recorded by whoever listens (the audit
@@ -154,7 +155,12 @@ def permission_required(*perms: str) -> Callable[[RV], RV]:
     """View decorator: anonymous → login page; missing permission → 403 (a page, not an
     object: the existence of a page is no secret). The permission list is kept on the view
     (`view.opstap_perms`) so the access-matrix test can read it. Without arguments it means
-    "any signed-in user" (e.g. the second-factor pages)."""
+    "any signed-in user" (e.g. the second-factor pages).
+
+    A read (GET/HEAD) runs inside a `request_memo()` block (issue 18): values such as the
+    user's client scope are computed once per request on every page, not once per query
+    that needs them. A write (POST...) does not: it may change what such a value is computed
+    from (a unit, a mapping, an assignment) and read it again in the same request."""
 
     def decorator(view: RV) -> RV:
         @wraps(view)
@@ -172,6 +178,9 @@ def permission_required(*perms: str) -> Callable[[RV], RV]:
                             request=request,
                         )
                     raise PermissionDenied
+                if request.method in ("GET", "HEAD"):
+                    with request_memo():
+                        return view(request, *args, **kwargs)
                 return view(request, *args, **kwargs)
             finally:
                 _CURRENT_REQUEST.reset(token)

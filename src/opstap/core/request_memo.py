@@ -2,9 +2,10 @@
 compute from the same inputs, such as a user's client scope (which reads the ladder mapping),
 are computed once while the page is being built.
 
-The memo exists only inside `request_memo()`, which a view opens around its work and which
-is emptied when the view returns: nothing is kept across requests, and outside such a block
-(other views, services, background work, tests) every call computes afresh. Keys name
+The memo exists only inside `request_memo()`, which `core.access.permission_required` opens
+around every page's read (GET/HEAD) and which is emptied when the view returns: nothing is
+kept across requests, and outside such a block (writes, API calls, services, background work,
+tests) every call computes afresh. Keys name
 everything the value depends on (at least the user's id), so one user's value is never
 another's.
 """

@@ -82,3 +82,69 @@ def test_start_page_scope_per_request_and_user(org, case_manager, make_user) -> 
     assert visible_on_start_page(case_manager) == "2"
     case_manager_set_unit(user=case_manager, unit="care")
     assert visible_on_start_page(case_manager) == "1"
+
+
+# --- Every page's read opens the memo (core.access.permission_required) -----------------------
+
+
+def _scope_twice_view() -> object:
+    """A guarded page that reads the client scope twice, as a list page whose queries each
+    scope themselves does; it answers with the clients it saw."""
+    from django.http import HttpResponse
+
+    from opstap.core.access import permission_required
+
+    @permission_required()
+    def view(request: object) -> HttpResponse:
+        user = request.user  # type: ignore[attr-defined]
+        first = client_scope_q(user)
+        second = client_scope_q(user)
+        shared = "same" if first is second else "fresh"
+        return HttpResponse(f"{shared} {sorted(_visible(user))}")
+
+    return view
+
+
+def _call(view: object, user: User, method: str = "get") -> tuple[str, int]:
+    from django.test import RequestFactory
+
+    request = getattr(RequestFactory(), method)("/x/")
+    request.user = user
+    with CaptureQueriesContext(connection) as queries:
+        body = view(request).content.decode()  # type: ignore[operator]
+    return body, _mapping_reads(queries)
+
+
+def test_a_page_read_computes_the_scope_once(org, case_manager) -> None:
+    case_manager_set_unit(user=case_manager, unit="work")
+    body, reads = _call(_scope_twice_view(), case_manager)
+    assert body.startswith("same ")
+    assert reads == 1
+    # after the request nothing is kept: a call outside any page computes afresh
+    with CaptureQueriesContext(connection) as after:
+        assert client_scope_q(case_manager) is not client_scope_q(case_manager)
+    assert _mapping_reads(after) == 2
+
+
+def test_a_page_write_does_not_memoise(org, case_manager) -> None:
+    case_manager_set_unit(user=case_manager, unit="work")
+    body, reads = _call(_scope_twice_view(), case_manager, method="post")
+    assert body.startswith("fresh ")
+    assert reads >= 2
+
+
+def test_page_memo_never_leaks_across_users_or_requests(org, case_manager, make_user) -> None:
+    """Two users one after the other through the same view, and the same user after a change
+    of unit: each request sees its own scope."""
+    case_manager_set_unit(user=case_manager, unit="work")
+    care = make_user(RoleCode.CASE_MANAGER, username="zorg-km")
+    case_manager_set_unit(user=care, unit="care")
+    work_client = make_client(org, ladder_step="4", case_manager=care)
+    care_client = make_client(org, ladder_step="1", case_manager=care)
+    view = _scope_twice_view()
+    assert _call(view, case_manager)[0] == f"same {[work_client.pk]}"
+    assert _call(view, care)[0] == f"same {sorted([work_client.pk, care_client.pk])}"
+    assert _call(view, case_manager)[0] == f"same {[work_client.pk]}"
+    case_manager_set_unit(user=case_manager, unit="care")
+    fresh = User.objects.get(pk=case_manager.pk)  # the profile is cached on the old object
+    assert _call(view, fresh)[0] == f"same {[care_client.pk]}"

@@ -21,6 +21,7 @@ from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_read, audit_records_for_request
 from opstap.core.access import check_perm, get_object_for_user, permission_required
 from opstap.core.actor import Actor, actor_of
+from opstap.core.counts import CountedPaginator
 from opstap.core.forms import form_action, form_submit, service_action
 from opstap.core.roles import Perm
 from opstap.providers.selectors import is_provider_staff, provider_choices
@@ -71,7 +72,16 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
         bucket=data.get("bucket") or "",
     )
     qs = selectors.invoice_list(user=user, filters=filters, on=today)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    for_provider = is_provider_staff(user)
+    buckets: list[tuple[str, str, int]] = []
+    if for_provider:
+        paginator = Paginator(qs, PAGE_SIZE)
+    else:
+        # The total and the tabs' counts in one statement (issue 18).
+        counts = selectors.work_list_counts(user=user, filters=filters, on=today)
+        paginator = CountedPaginator(qs, PAGE_SIZE, count=counts.total)
+        buckets = [(key, label, counts.buckets[key]) for key, label in selectors.BUCKETS.items()]
+    page = paginator.get_page(request.GET.get("pagina"))
     invoices = list(page.object_list)
     overdue_ids = {i.pk for i in invoices if is_overdue_for_payment(i.status, i.due_on, today)}
     audit_records_for_request(
@@ -82,7 +92,6 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
         purpose="Factuurlijst",
     )
     query = urlencode({k: v for k, v in request.GET.items() if k != "pagina"})
-    for_provider = is_provider_staff(user)
     return render(
         request,
         "invoices/list.html",
@@ -94,16 +103,7 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
             "overdue_ids": overdue_ids,
             "query": query,
             "for_provider": for_provider,
-            "buckets": []
-            if for_provider
-            else [
-                (key, label, count)
-                for (key, label), count in zip(
-                    selectors.BUCKETS.items(),
-                    selectors.bucket_counts(user, today).values(),
-                    strict=True,
-                )
-            ],
+            "buckets": buckets,
             "active_bucket": filters.bucket,
             "today": today,
         },

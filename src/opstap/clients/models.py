@@ -289,8 +289,14 @@ class Client(OrganisationOwned):
 
     @property
     def sort_name(self) -> str:
-        prefix = f" {self.last_name_prefix}" if self.last_name_prefix else ""
-        return f"{self.last_name}, {self.first_name}{prefix}"
+        return sort_name_of(self.last_name, self.first_name, self.last_name_prefix)
+
+
+def sort_name_of(last_name: str, first_name: str, last_name_prefix: str) -> str:
+    """How a client is listed: "Vries, Jan de" (`Client.sort_name`). From the three columns,
+    for lists that read rows as values instead of clients."""
+    prefix = f" {last_name_prefix}" if last_name_prefix else ""
+    return f"{last_name}, {first_name}{prefix}"
 
 
 def client_reference(

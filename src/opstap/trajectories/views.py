@@ -15,10 +15,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from opstap.accounts.models import display_name_of
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_read, audit_records_for_request
 from opstap.clients import selectors as client_selectors
-from opstap.clients.models import Client
+from opstap.clients.models import Client, sort_name_of
 from opstap.clients.services import client_read_audit
 from opstap.core import dutch
 from opstap.core.access import get_object_for_user, permission_required, scoped
@@ -50,9 +51,12 @@ from .workflow import REPORTING_STATES, Action, IllegalTransition, starts_with_q
 
 PAGE_SIZE = 50
 OVERVIEW_COUNT_CAP = 1_000
-# What the overview's rows show (`_overview_rows`), its audit and `mark_overdue` read: the
-# trajectory and its four related rows have some 90 columns, of which the page needs these.
+# What the overview's rows show (`_overview_rows`) and its audit read, as values (issue 18):
+# the trajectory and its four related rows have some 90 columns, of which the page needs these,
+# and a dict per row costs less than five model instances.
 OVERVIEW_COLUMNS = (
+    "id",
+    "client_id",
     "client__first_name",
     "client__last_name_prefix",
     "client__last_name",
@@ -97,24 +101,29 @@ def trajectory_list(request: HttpRequest) -> HttpResponse:
         overdue=bool(data.get("overdue")),
         running_only=not data.get("state"),
     )
-    qs = selectors.trajectory_list(user=user, filters=filters, on=today).only(*OVERVIEW_COLUMNS)
+    qs = selectors.trajectory_list(user=user, filters=filters, on=today)
     # At most 1,000 counted: a unit-wide overview at national scale would otherwise count
-    # every visible trajectory on every page view ("meer dan 1.000 trajecten").
+    # every visible trajectory on every page view ("meer dan 1.000 trajecten"). Counted on
+    # the trajectories (joined with the clients of the scope only); the page's rows as values.
     paginator = CappedCountPaginator(qs, PAGE_SIZE, cap=OVERVIEW_COUNT_CAP)
     page = paginator.get_page(request.GET.get("pagina"))
-    trajectories = selectors.mark_overdue(list(page.object_list), on=today)
+    # The page's own slice (its end is the capped count on the last page), read as values.
+    bottom, top = (page.number - 1) * PAGE_SIZE, page.end_index()
+    trajectories: list[dict[str, Any]] = (
+        list(qs.values(*OVERVIEW_COLUMNS)[bottom:top]) if top else []
+    )
     for_provider = is_provider_staff(user)
     role = RoleCode.PROVIDER_STAFF.value if for_provider else RoleCode.CASE_MANAGER.value
     # Provider staff see what they owe; case managers the next due date of anyone, and who.
     due = selectors.next_due_by_trajectory(
-        [t.pk for t in trajectories], role=role if for_provider else None
+        [t["id"] for t in trajectories], role=role if for_provider else None
     )
-    rows = _overview_rows(trajectories, due, for_provider=for_provider)
+    rows = _overview_rows(trajectories, due, for_provider=for_provider, on=today)
     audit_records_for_request(
         request,
         action=AuditAction.LIST,
         object_type="trajectory",
-        items=[(t.pk, t.client_id) for t in trajectories],
+        items=[(t["id"], t["client_id"]) for t in trajectories],
         purpose="Trajectenoverzicht",
     )
     query = urlencode({k: v for k, v in request.GET.items() if k != "pagina"})
@@ -135,31 +144,45 @@ def trajectory_list(request: HttpRequest) -> HttpResponse:
 
 
 def _overview_rows(
-    trajectories: list[Trajectory], due: dict[int, selectors.NextDue], *, for_provider: bool
+    trajectories: list[dict[str, Any]],
+    due: dict[int, selectors.NextDue],
+    *,
+    for_provider: bool,
+    on: Any,
 ) -> list[dict[str, Any]]:
-    """What each row of the overview shows, as text, computed once per row here rather than
-    through a URL tag, two date filters and four model lookups per row in the template
-    (issue 18); the template escapes it."""
+    """What each row of the overview shows, as text, computed once per row here from the
+    row's values (`OVERVIEW_COLUMNS`) rather than through a URL tag, two date filters and four
+    model lookups per row in the template (issue 18); the template escapes it."""
     link = pk_links("trajectories:detail")
     state_labels = {k: str(v) for k, v in Trajectory._meta.get_field("state").flatchoices}
     rows = []
     for t in trajectories:
-        next_due = due.get(t.pk)
-        case_manager = t.case_manager
+        next_due = due.get(t["id"])
+        state = t["state"]
         rows.append(
             {
-                "url": link(t.pk),
-                "client_name": t.client.sort_name,
-                "client_number": t.client.client_number,
-                "product": t.product.name,
-                "provider": t.provider.name,
-                "state": state_labels.get(t.state, t.state),
-                "overdue": t.is_overdue,  # type: ignore[attr-defined]  # set by mark_overdue
-                "ordered": dutch.format_date(t.order_date),
-                "next_step": selectors.next_step_label(t, for_provider=for_provider),
+                "url": link(t["id"]),
+                "client_name": sort_name_of(
+                    t["client__last_name"], t["client__first_name"], t["client__last_name_prefix"]
+                ),
+                "client_number": t["client__client_number"],
+                "product": t["product__name"],
+                "provider": t["provider__name"],
+                "state": state_labels.get(state, state),
+                "overdue": selectors.is_overdue(t["next_due_on"], on=on),
+                "ordered": dutch.format_date(t["order_date"]),
+                "next_step": selectors.next_step_label_of(state, for_provider=for_provider),
                 "next_due": dutch.format_date(next_due.on) if next_due else "",
                 "responsible": next_due.responsible_label if next_due else "",
-                "case_manager": "" if case_manager is None else case_manager.display_name,
+                "case_manager": (
+                    ""
+                    if t["case_manager__username"] is None
+                    else display_name_of(
+                        t["case_manager__first_name"],
+                        t["case_manager__last_name"],
+                        t["case_manager__username"],
+                    )
+                ),
             }
         )
     return rows

@@ -159,11 +159,16 @@ def trajectory_list(
     return qs.order_by("-order_date", "-id")
 
 
+def is_overdue(next_due_on: dt.date | None, *, on: dt.date) -> bool:
+    """Whether a trajectory with this stored next due date has a deadline past due on `on`
+    (the rule of `overdue_q`, for a row in hand)."""
+    return next_due_on is not None and next_due_on < on
+
+
 def mark_overdue(trajectories: list[Trajectory], *, on: dt.date) -> list[Trajectory]:
     """Set `is_overdue` on one page of trajectories (from `next_due_on`, no query)."""
     for trajectory in trajectories:
-        due = trajectory.next_due_on
-        trajectory.is_overdue = due is not None and due < on  # type: ignore[attr-defined]
+        trajectory.is_overdue = is_overdue(trajectory.next_due_on, on=on)  # type: ignore[attr-defined]
     return trajectories
 
 
@@ -308,8 +313,13 @@ CASE_MANAGER_NEXT_STEP_NL: dict[str, str] = {
 
 
 def next_step_label(trajectory: Trajectory, *, for_provider: bool) -> str:
+    return next_step_label_of(trajectory.state, for_provider=for_provider)
+
+
+def next_step_label_of(state: str, *, for_provider: bool) -> str:
+    """What the provider (or the case manager) must do next in `state` ("" = nothing)."""
     table = PROVIDER_NEXT_STEP_NL if for_provider else CASE_MANAGER_NEXT_STEP_NL
-    return table.get(trajectory.state, "")
+    return table.get(state, "")
 
 
 @dataclass(frozen=True)

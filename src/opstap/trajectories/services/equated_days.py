@@ -28,7 +28,6 @@ def _require_configure(actor: Actor) -> None:
         raise TrajectoryError("Alleen de functioneel beheerder beheert gelijkgestelde dagen.")
 
 
-@transaction.atomic
 def equated_day_validate(
     *, day: Any, description: str, decree: str, equated_day: EquatedDay | None = None
 ) -> tuple[dt.date, str, str]:
@@ -60,6 +59,7 @@ def equated_day_validate(
     return day_value, description, decree
 
 
+@transaction.atomic
 def equated_day_save(
     *,
     actor: Actor,

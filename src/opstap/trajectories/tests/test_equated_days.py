@@ -192,3 +192,43 @@ def test_back_office_saves_through_the_service(
     assert response.status_code == 302
     assert EquatedDay.objects.filter(day=D(2029, 5, 11)).exists()
     assert AuditRecord.objects.filter(object_type="equated_day", action="create").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_is_one_transaction_with_its_audit_line(
+    make_user: Callable[..., User], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """R-TRJ-3, R-SEC-2: called outside any transaction (as a command or a task would), a
+    change locks the row and saves it with its audit line in one transaction: when the audit
+    line cannot be written, the day is not changed either (the checks alone ran in one)."""
+    from opstap.audit import services as audit_services
+
+    admin_user = make_user(RoleCode.APP_ADMIN)
+    row = services.equated_day_save(
+        actor=admin_user, day=D(2029, 5, 11), description="vrijdag", decree="Besluit A"
+    )
+
+    def refuse(**_kwargs: object) -> None:
+        raise RuntimeError("audit store unavailable")
+
+    monkeypatch.setattr(audit_services, "audit_saved", refuse)
+    with pytest.raises(RuntimeError):
+        services.equated_day_save(
+            actor=admin_user,
+            day=D(2029, 5, 11),
+            description="gewijzigd",
+            decree="Besluit A",
+            equated_day=row,
+        )
+    row.refresh_from_db()
+    assert row.description == "vrijdag"
+    monkeypatch.undo()
+    services.equated_day_save(
+        actor=admin_user,
+        day=D(2029, 5, 11),
+        description="gewijzigd",
+        decree="Besluit A",
+        equated_day=row,
+    )
+    row.refresh_from_db()
+    assert row.description == "gewijzigd"

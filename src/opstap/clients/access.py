@@ -178,6 +178,72 @@ def client_scope_q_through(user: Actor, relation: str) -> Q | None:
     return Q(**{f"{prefix}organisation_id": user.organisation_id}) & _prefixed(q, prefix)
 
 
+class _NotWritableError(Exception):
+    """A scope filter that `client_scope_sql` does not write out (a subquery, a lookup
+    other than equality or `in`, a negation): the caller keeps the ORM."""
+
+
+def _q_sql(q: Q, alias: str) -> tuple[str, list[Any]]:
+    from django.core.exceptions import FieldDoesNotExist
+    from django.db import connection
+
+    parts: list[str] = []
+    params: list[Any] = []
+    if q.negated:  # NOT with NULL columns differs from the ORM's negation: not written out
+        raise _NotWritableError
+    for child in q.children:
+        if isinstance(child, Q):
+            sql, more = _q_sql(child, alias)
+            parts.append(f"({sql})")
+            params.extend(more)
+            continue
+        if not isinstance(child, tuple) or len(child) != 2:
+            raise _NotWritableError  # an expression, not a (lookup, value) pair
+        name, value = child
+        field_name, _, lookup = str(name).partition("__")
+        try:
+            field = Client._meta.get_field("id" if field_name == "pk" else field_name)
+        except FieldDoesNotExist as exc:
+            raise _NotWritableError from exc
+        column_name = getattr(field, "column", None)
+        if not isinstance(column_name, str) or (field.is_relation and field_name == field.name):
+            raise _NotWritableError  # a relation by name (`case_manager=`): only `…_id` is plain
+        column = f"{alias}.{connection.ops.quote_name(column_name)}"
+        plain = (str, int)
+        if lookup in ("", "exact") and isinstance(value, plain) and not isinstance(value, bool):
+            parts.append(f"{column} = %s")
+            params.append(value)
+        elif (
+            lookup == "in"
+            and isinstance(value, list | tuple | set | frozenset)
+            and all(isinstance(v, plain) and not isinstance(v, bool) for v in value)
+        ):
+            values = sorted(value, key=str) if isinstance(value, set | frozenset) else value
+            parts.append(f"{column} IN ({', '.join(['%s'] * len(values))})" if values else "1 = 0")
+            params.extend(values)
+        else:
+            raise _NotWritableError
+    if not parts:  # an empty Q matches every row, as in the ORM
+        return "1 = 1", []
+    return f" {q.connector} ".join(parts), params
+
+
+def client_scope_sql(user: Actor, alias: str) -> tuple[str, list[Any]] | None:
+    """The clients policy (R-SEC-1) as a SQL condition on `alias`, a `clients_client` row
+    of a hand-written statement (issue 18: the start page's panels), organisation included:
+    the same filter as `client_scope_q`, written out from it. None when the policy cannot be
+    written out (a subquery: provider staff, employer advisers): the caller keeps the ORM.
+    Nothing visible is `1 = 0`."""
+    q = client_scope_q(user)
+    if q is None or user.organisation_id is None:
+        return "1 = 0", []
+    try:
+        sql, params = _q_sql(q, alias)
+    except _NotWritableError:
+        return None
+    return f"{alias}.organisation_id = %s AND ({sql})", [user.organisation_id, *params]
+
+
 @register_scope(Client)
 def client_scope(user: Actor, qs: QuerySet[Client]) -> QuerySet[Client]:
     q = client_scope_q(user)

@@ -33,6 +33,7 @@ from . import ladder
 # employer adviser sees.
 from .access import client_scope_q as client_scope_q
 from .access import client_scope_q_through
+from .access import client_scope_sql as client_scope_sql
 from .access import register_employer_adviser_clients as register_employer_adviser_clients
 from .access import register_provider_staff_clients as register_provider_staff_clients
 from .budget import remaining_budget

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -14,15 +13,10 @@ from opstap.core.roles import Perm
 
 
 def _context(request: HttpRequest) -> dict[str, Any]:
-    from .selectors import deadlines_for
+    from .selectors import deadline_counts
 
-    today = timezone.localdate()
-    counts = (
-        deadlines_for(actor_of(request), on=today, horizon_days=14)
-        .order_by()
-        .aggregate(overdue=Count("id", filter=Q(due_on__lt=today)), total=Count("id"))
-    )
-    return {"overdue": counts["overdue"], "upcoming": counts["total"] - counts["overdue"]}
+    overdue, total = deadline_counts(actor_of(request), on=timezone.localdate(), horizon_days=14)
+    return {"overdue": overdue, "upcoming": total - overdue}
 
 
 register_home_panel(

@@ -195,6 +195,57 @@ def deadlines_for(
     ).order_by("due_on", "id")
 
 
+def deadline_counts(user: Actor, *, on: dt.date, horizon_days: int = 14) -> tuple[int, int]:
+    """The start page's numbers of `deadlines_for(user, on=on, horizon_days=…)`: (overdue,
+    due within the horizon, overdue included). A case manager's (R-SEC-1: their trajectories
+    are those of the clients they see) in one hand-written statement with plain joins, the
+    scope written out by `client_scope_sql` (issue 18: building and compiling the queryset
+    cost more than running it); anyone else through `deadlines_for`. A test holds both to
+    the same numbers."""
+    from django.db import connection
+    from django.db.models import Count
+
+    from opstap.clients.models import Client
+    from opstap.clients.selectors import client_scope_sql
+    from opstap.core.actor import active_actor
+
+    scope = (
+        client_scope_sql(user, "c")
+        if scope_through_clients(user) and active_actor(user) is not None
+        else None
+    )
+    if scope is None:
+        counts = (
+            deadlines_for(user, on=on, horizon_days=horizon_days)
+            .order_by()
+            .aggregate(overdue=Count("id", filter=Q(due_on__lt=on)), total=Count("id"))
+        )
+        return counts["overdue"], counts["total"]
+    scope_sql, scope_params = scope
+    day = connection.ops.adapt_datefield_value
+    sql = (
+        "SELECT COALESCE(SUM(CASE WHEN d.due_on < %s THEN 1 ELSE 0 END), 0), COUNT(*) "  # noqa: S608 (names from the models)
+        f"FROM {Deadline._meta.db_table} d "
+        f"JOIN {Trajectory._meta.db_table} t ON t.id = d.trajectory_id "
+        f"JOIN {Client._meta.db_table} c ON c.id = t.client_id "
+        "WHERE d.organisation_id = %s AND t.organisation_id = %s AND c.case_manager_id = %s "
+        "AND d.met_on IS NULL AND d.cancelled_on IS NULL AND d.due_on <= %s "
+        f"AND {scope_sql}"
+    )
+    params = [
+        day(on),
+        user.organisation_id,
+        user.organisation_id,
+        user.pk,
+        day(on + dt.timedelta(days=horizon_days)),
+        *scope_params,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        overdue, total = cursor.fetchone()
+    return int(overdue), int(total)
+
+
 def _children(qs: QuerySet[Any], user: Actor | None) -> QuerySet[Any]:
     """A trajectory's child rows as `user` may see them (issue 19: finance clerks and
     contract managers read only part of what lies below a trajectory). Without a user: all

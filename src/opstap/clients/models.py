@@ -285,7 +285,7 @@ class Client(OrganisationOwned):
 
     @property
     def full_name(self) -> str:
-        return " ".join(p for p in (self.first_name, self.last_name_prefix, self.last_name) if p)
+        return full_name_of(self.first_name, self.last_name_prefix, self.last_name)
 
     @property
     def sort_name(self) -> str:
@@ -297,6 +297,11 @@ def sort_name_of(last_name: str, first_name: str, last_name_prefix: str) -> str:
     for lists that read rows as values instead of clients."""
     prefix = f" {last_name_prefix}" if last_name_prefix else ""
     return f"{last_name}, {first_name}{prefix}"
+
+
+def full_name_of(first_name: str, last_name_prefix: str, last_name: str) -> str:
+    """A client's name as pages show it (`Client.full_name`), for rows read as values."""
+    return " ".join(p for p in (first_name, last_name_prefix, last_name) if p)
 
 
 def client_reference(

@@ -13,17 +13,13 @@ from opstap.core.roles import Perm
 
 
 def panel_context(request: HttpRequest) -> dict[str, Any]:
-    from opstap.core.access import scoped
     from opstap.core.actor import actor_of
 
     from . import selectors
-    from .models import Vacancy
-    from .workflow import VacancyState
 
     user = actor_of(request)
-    open_count = scoped(user, Vacancy.objects.filter(state=VacancyState.OPEN.value)).count()
     return {
-        "open_vacancies": open_count,
+        "open_vacancies": selectors.open_vacancy_count(user),
         "proposals": selectors.recent_proposals_for(user, limit=8),
         "can_manage": user.has_opstap_perm(Perm.VACANCY_MANAGE),
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -12,6 +13,8 @@ from django.db.models import (
     Count,
     DecimalField,
     Exists,
+    Expression,
+    F,
     OuterRef,
     Prefetch,
     Q,
@@ -152,8 +155,8 @@ class GuideQuery:
 def _text_filter(qs: QuerySet[Product], text: str) -> QuerySet[Product]:
     """Every word of `text` in the product's text (substring, so "coach" finds
     "Jobcoaching" on every database); on PostgreSQL also the Dutch full-text match, which
-    adds stemmed forms ("trajecten" finds "traject"). A product found on SQLite is therefore
-    always found on PostgreSQL too."""
+    adds stemmed forms ("trajecten" finds "traject"), on the stored vector (`StoredSearchVector`).
+    A product found on SQLite is therefore always found on PostgreSQL too."""
     text = text.strip()
     if not text:
         return qs
@@ -162,13 +165,39 @@ def _text_filter(qs: QuerySet[Product], text: str) -> QuerySet[Product]:
     for word in words:
         substring &= Q(search_text__icontains=word)
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchVector
+        from django.contrib.postgres.search import SearchQuery
 
-        vector = SearchVector("search_text", config="dutch")
         query = SearchQuery(text, config="dutch", search_type="websearch")
         full_text = Q(_search=query)
-        return qs.annotate(_search=vector).filter(full_text | substring if words else full_text)
+        return qs.alias(_search=StoredSearchVector()).filter(
+            full_text | substring if words else full_text
+        )
     return qs.filter(substring)
+
+
+class StoredSearchVector(Expression):
+    """The product's stored Dutch search vector on PostgreSQL (migration 0007: a generated
+    column, to_tsvector('dutch', search_text), with a GIN index), so that a search no longer
+    computes the vector of every product. The column is not a model field; this expression
+    names it on the product table of the query, by the alias Django gives that table."""
+
+    def __init__(self) -> None:
+        from django.contrib.postgres.search import SearchVectorField
+
+        super().__init__(output_field=SearchVectorField())
+        self.text: Any = F("search_text")
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.text]
+
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
+        (self.text,) = exprs
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, Any]:
+        # `text` resolves to the product table's search_text column (a Col); relabelled
+        # with the query when it becomes a subquery.
+        alias = compiler.quote_name_unless_alias(self.text.alias)
+        return f"{alias}.{connection.ops.quote_name('search_vector')}", []
 
 
 def guide_products(user: Actor, query: GuideQuery, *, on: dt.date) -> QuerySet[Product]:

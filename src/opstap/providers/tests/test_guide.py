@@ -351,3 +351,117 @@ def test_guide_filter_choices_are_the_selectors_choices(catalogue, org, contract
         "Stichting Ontplooi",
         "Werkkracht Liemers B.V.",
     ]
+
+
+# --- The stored search vector (issue 18) ------------------------------------------------------
+
+SEARCHES = [
+    "coach",
+    "jobcoaching",
+    "Jobcoaching zevenaar",
+    "trajecten",  # Dutch stem: finds "traject"
+    "werkplekken",
+    "de",  # no word of three letters: the full-text match alone on PostgreSQL
+    "op de",
+    '"op de werkplek"',
+    "jobcoaching -arnhem",
+    "taal or duiven",
+    "5",
+    "duiven 75",
+    "zzz-niets",
+    "   ",
+]
+
+
+def _text_filter_computed(qs, text):
+    """The guide's text filter as it was before the stored vector: the Dutch vector computed
+    for every product (PostgreSQL), the substring match alone elsewhere."""
+    from django.db.models import Q
+
+    text = text.strip()
+    if not text:
+        return qs
+    words = [w for w in text.split() if len(w) > 2 or w.isdigit()]
+    substring = Q()
+    for word in words:
+        substring &= Q(search_text__icontains=word)
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchVector
+
+        vector = SearchVector("search_text", config="dutch")
+        query = SearchQuery(text, config="dutch", search_type="websearch")
+        full_text = Q(_search=query)
+        return qs.annotate(_search=vector).filter(full_text | substring if words else full_text)
+    return qs.filter(substring)
+
+
+def test_guide_search_finds_what_the_computed_vector_found(
+    catalogue, case_manager, make_product, provider_b, contract_manager
+) -> None:
+    """Issue 18: the search on the stored vector (PostgreSQL) finds the same products in the
+    same order as the vector computed per product did, and the page shows the same rows; on
+    SQLite the substring match is unchanged. Also after a product's text changes (the
+    generated column follows `search_text`)."""
+    make_product(provider_b, name="Werkfit-trajecten Duiven", description="Op de werkplek.")
+    renamed = make_product(provider_b, name="Oriëntatie")
+    services.product_update(
+        actor=contract_manager, product=renamed, changes={"name": "Traject oriëntatie Arnhem"}
+    )
+    base = Product.objects.filter(
+        status="active", provider__status="active", organisation_id=catalogue.organisation_id
+    ).order_by("name", "pk")
+    found_any = set()
+    for text in SEARCHES:
+        query = selectors.GuideQuery(text=text)
+        expected = list(_text_filter_computed(base, text).values_list("pk", flat=True))
+        products = selectors.guide_products(case_manager, query, on=TODAY)
+        assert [p.pk for p in products] == expected, text
+        rows, total = selectors.guide_rows(
+            selectors.guide_products(case_manager, query, on=TODAY), offset=0, limit=25
+        )
+        assert [r.pk for r in rows] == expected, text
+        assert total == (len(expected) or None), text
+        found_any.update(expected)
+    assert renamed.pk in found_any
+    # Only the stem matches "trajecten" to the renamed product: PostgreSQL alone finds it.
+    found = "Traject oriëntatie Arnhem" in _names(case_manager, text="trajecten")
+    assert found == (connection.vendor == "postgresql")
+
+
+def test_guide_search_reads_the_stored_vector(catalogue, case_manager) -> None:
+    """Issue 18: on PostgreSQL the search reads the generated column and computes no vector
+    (also when the guide's query is a subquery of another); elsewhere no vector at all."""
+    query = selectors.GuideQuery(text="jobcoaching")
+    with CaptureQueriesContext(connection) as ctx:
+        list(selectors.guide_products(case_manager, query, on=TODAY))
+        in_subquery = Product.objects.filter(
+            pk__in=selectors.guide_products(case_manager, query, on=TODAY).values("pk")
+        )
+        assert sorted(p.name for p in in_subquery) == sorted(
+            _names(case_manager, text="jobcoaching")
+        )
+    sql = " ".join(q["sql"] for q in ctx.captured_queries)
+    assert "to_tsvector" not in sql
+    assert ("search_vector" in sql) == (connection.vendor == "postgresql")
+
+
+def test_search_vector_column_and_index(db) -> None:
+    """Migration 0007: on PostgreSQL a stored generated tsvector column with a GIN index; on
+    SQLite nothing (the model has no such field)."""
+    table = Product._meta.db_table
+    with connection.cursor() as cursor:
+        columns = [c.name for c in connection.introspection.get_table_description(cursor, table)]
+        constraints = connection.introspection.get_constraints(cursor, table)
+        if connection.vendor != "postgresql":
+            assert "search_vector" not in columns
+            return
+        cursor.execute(
+            "SELECT data_type, is_generated, generation_expression FROM "
+            "information_schema.columns WHERE table_name = %s AND column_name = 'search_vector'",
+            [table],
+        )
+        data_type, generated, expression = cursor.fetchone()
+    assert (data_type, generated) == ("tsvector", "ALWAYS")
+    assert "to_tsvector('dutch'::regconfig" in expression
+    index = constraints["product_search_vector_idx"]
+    assert index["columns"] == ["search_vector"] and index["type"] == "gin"

@@ -422,14 +422,22 @@ class PromotedRow:
 
 
 def promoted_rows(organisation_id: int, on: dt.date) -> list[PromotedRow]:
-    """`promoted_modules` as the guide shows them (name and tile numbers), in one statement."""
+    """`promoted_modules` as the guide shows them (name and tile numbers, by name, then tile
+    kind and number), in one statement, written out: the ORM's join through the tiles cost
+    about twice the statement's run in Python to compile."""
+    through = PromotedModule.tiles.through
+    module, links, tile = _tables(PromotedModule, through, Tile)
+    module_id = through._meta.get_field("promotedmodule").column
+    tile_id = through._meta.get_field("tile").column
+    sql = (
+        f"SELECT m.id, m.name, t.number FROM {module} m "  # noqa: S608
+        f"LEFT JOIN {links} mt ON mt.{module_id} = m.id LEFT JOIN {tile} t ON t.id = mt.{tile_id} "
+        "WHERE m.valid_from <= %s AND (m.valid_until IS NULL OR m.valid_until >= %s) "
+        "AND (m.organisation_id = %s OR m.organisation_id IS NULL) "
+        "ORDER BY m.name, m.id, t.kind, t.number"
+    )
     rows: dict[int, PromotedRow] = {}
-    for pk, name, number in (
-        promoted_modules(organisation_id, on)
-        .prefetch_related(None)
-        .order_by("name", "pk", "tiles__kind", "tiles__number")
-        .values_list("pk", "name", "tiles__number")
-    ):
+    for pk, name, number in _rows(sql, [on, on, organisation_id], PromotedModule):
         row = rows.setdefault(pk, PromotedRow(name, []))
         if number is not None:
             row.tile_numbers.append(number)

@@ -465,3 +465,38 @@ def test_search_vector_column_and_index(db) -> None:
     assert "to_tsvector('dutch'::regconfig" in expression
     index = constraints["product_search_vector_idx"]
     assert index["columns"] == ["search_vector"] and index["type"] == "gin"
+
+
+def test_promoted_rows_are_the_selectors_modules(catalogue, org) -> None:
+    """Issue 18: the written-out statement gives what `promoted_modules` gives: the modules
+    valid on the day, the organisation's own and those for all, by name, each with its tile
+    numbers by kind and number; a module without tiles shows without numbers."""
+    from opstap.organisations.services import organisation_create
+    from opstap.providers.models import PromotedModule, Tile
+
+    other = organisation_create(name="Elders", slug="elders")
+    work = {t.number: t for t in Tile.objects.filter(kind="work")}
+    own = PromotedModule.objects.create(
+        organisation=org, name="Eigen module", valid_from=D(2026, 1, 1)
+    )
+    own.tiles.set([work[7], work[2], work[5]])
+    PromotedModule.objects.create(organisation=org, name="Zonder tegels", valid_from=D(2026, 1, 1))
+    PromotedModule.objects.create(
+        organisation=org, name="Afgelopen", valid_from=D(2020, 1, 1), valid_until=D(2026, 6, 30)
+    )
+    PromotedModule.objects.create(organisation=other, name="Elders", valid_from=D(2020, 1, 1))
+    for day in (D(1990, 1, 1), D(2026, 6, 30), TODAY):
+        for organisation_id in (org.pk, other.pk):
+            expected = [
+                (m.name, [t.number for t in m.tiles.order_by("kind", "number")])
+                for m in selectors.promoted_modules(organisation_id, day).order_by("name", "pk")
+            ]
+            assert [
+                (r.name, r.tile_numbers) for r in selectors.promoted_rows(organisation_id, day)
+            ] == expected
+    today = [r.name for r in selectors.promoted_rows(org.pk, TODAY)]
+    assert "Eigen module" in today and "Zonder tegels" in today
+    assert "Afgelopen" not in today and "Elders" not in today
+    assert ("Eigen module", [2, 5, 7]) in [
+        (r.name, r.tile_numbers) for r in selectors.promoted_rows(org.pk, TODAY)
+    ]

@@ -208,27 +208,24 @@ def test_a_change_is_one_transaction_with_its_audit_line(
         actor=admin_user, day=D(2029, 5, 11), description="vrijdag", decree="Besluit A"
     )
 
-    def refuse(**_kwargs: object) -> None:
-        raise RuntimeError("audit store unavailable")
-
-    monkeypatch.setattr(audit_services, "audit_saved", refuse)
-    with pytest.raises(RuntimeError):
-        services.equated_day_save(
+    def change() -> EquatedDay:
+        return services.equated_day_save(
             actor=admin_user,
             day=D(2029, 5, 11),
             description="gewijzigd",
             decree="Besluit A",
             equated_day=row,
         )
+
+    def refuse(**_kwargs: object) -> None:
+        raise RuntimeError("audit store unavailable")
+
+    monkeypatch.setattr(audit_services, "audit_saved", refuse)
+    with pytest.raises(RuntimeError):
+        change()
     row.refresh_from_db()
     assert row.description == "vrijdag"
     monkeypatch.undo()
-    services.equated_day_save(
-        actor=admin_user,
-        day=D(2029, 5, 11),
-        description="gewijzigd",
-        decree="Besluit A",
-        equated_day=row,
-    )
+    change()
     row.refresh_from_db()
     assert row.description == "gewijzigd"

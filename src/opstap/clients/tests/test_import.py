@@ -248,6 +248,7 @@ def test_ui_upload_and_progress(
     assert not Client.objects.exists()  # nothing written before the confirmation
     page = http.get(response["Location"]).content.decode()
     assert "<progress" in page and "5 nieuw" in page and "Import bevestigen" in page
+    assert page.count("Er is nog niets opgeslagen") == 1  # said once, not twice
     assert page.count("Voornaam1") == 1  # the preview lists every new client
     http.post(f"/klanten/importeren/{job.pk}/bevestigen/")
     job.refresh_from_db()

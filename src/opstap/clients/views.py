@@ -43,6 +43,7 @@ from .forms import (
     LadderChangeForm,
     active_users_with_role,
 )
+from .importer.columns import COLUMNS
 from .ladder import (
     SUB_STATUS_LABELS_NL,
     TRACK_LABELS_NL,
@@ -493,7 +494,12 @@ def import_start(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "clients/import.html",
-        {"page_title": "Klanten importeren", "form": form, "jobs": jobs},
+        {
+            "page_title": "Klanten importeren",
+            "form": form,
+            "jobs": jobs,
+            "columns": COLUMNS,
+        },
     )
 
 

@@ -262,3 +262,36 @@ def test_ui_upload_and_progress(
     cm.force_login(make_user(RoleCode.CASE_MANAGER))
     assert cm.get("/klanten/importeren/").status_code == 403
     assert cm.get(f"/klanten/importeren/{job.pk}/").status_code == 403
+
+
+@override_settings(OPSTAP_IMPORT_SYNC=True)
+def test_ui_lists_the_columns_and_a_missing_one_points_there(
+    org, make_user, tmp_path, settings, django_capture_on_commit_callbacks
+) -> None:
+    """The import page says which columns a file may have; a file that lacks a required one
+    is refused with a Dutch message that points the user to that list, not to a developer's
+    document (users see Dutch, not code)."""
+    from opstap.clients.importer import COLUMNS
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {**settings.STORAGES, "default": _storage_at(tmp_path / "media")}
+    admin = make_user(RoleCode.APP_ADMIN, username="beheerder")
+    http = HttpClient()
+    http.force_login(admin)
+    page = http.get("/klanten/importeren/").content.decode()
+    assert "Welke kolommen?" in page
+    for column in COLUMNS:
+        assert f"<code>{column.header}</code>" in page
+    assert "[leeg]" in page
+    path = tmp_path / "zonder-bsn.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        headers = [h for h in HEADERS if h != "bsn"]
+        writer = csv.DictWriter(fh, fieldnames=headers, delimiter=";", extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(_rows(2))
+    with django_capture_on_commit_callbacks(execute=True), path.open("rb") as fh:
+        response = http.post("/klanten/importeren/", {"file": fh})
+    detail = http.get(response["Location"]).content.decode()
+    assert "mist de verplichte kolom(men): bsn" in detail
+    assert "Welke kolommen?" in detail
+    assert "docs/" not in detail and ".md" not in detail

@@ -31,7 +31,7 @@ SCENARIOS: list[tuple[str, str, str]] = [
     (
         "forecast",
         "Prognose uitkeringsbestand Overbetuwe 2020-2024",
-        "Scenario's van Berenschot (Overbetuwe werkt); stromen afgeleid, zie docs/finance.md.",
+        "Scenario's van Berenschot (Overbetuwe werkt); in- en uitstroom daaruit afgeleid.",
     ),
 ]
 

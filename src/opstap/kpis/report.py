@@ -185,6 +185,24 @@ def summary_table(results: list[KpiResult], *, threshold: int | None = None) -> 
     )
 
 
+def definitions_table(results: list[KpiResult]) -> Table:
+    """What each KPI counts, in the words of its definition: the council reads the report
+    without Opstap at hand."""
+    return Table(
+        title="Definities",
+        headers=("KPI", "Wat telt", "Teller", "Noemer"),
+        rows=tuple(
+            (
+                Cell(r.definition.title),
+                Cell(r.definition.description),
+                Cell(r.definition.numerator_label),
+                Cell(r.definition.denominator_label or "-"),
+            )
+            for r in results
+        ),
+    )
+
+
 def filters_text(ctx: KpiContext, *, municipality_name: str = "") -> str:
     parts = [f"Jaar {ctx.filters.year} (stand {ctx.on:%d-%m-%Y})"]
     parts.append(municipality_name or "alle gemeenten")
@@ -228,7 +246,7 @@ def council_report(
         if progress is not None:
             progress(len(trends), len(results))
     notes: tuple[str, ...] = (
-        "Realisatie per KPI volgens docs/kpis.md; aantallen zijn unieke klanten.",
+        "Realisatie per KPI volgens de tabel 'Definities'; aantallen zijn unieke klanten.",
         "Status: 'Op koers' = bij aantallen en groei minstens het deel van het doel dat bij "
         "het verstreken deel van het jaar hoort.",
     )
@@ -244,7 +262,7 @@ def council_report(
             ("Selectie", Cell(filters_text(ctx, municipality_name=municipality_name))),
             *((r.definition.title, value_cell(r.definition.kind, r.realised)) for r in results),
         ),
-        tables=(*tables, *by_mun, *trends),
+        tables=(*tables, *by_mun, *trends, definitions_table(results)),
         charts=tuple(charts[:4]),
         notes=notes,
     )

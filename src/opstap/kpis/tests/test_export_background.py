@@ -115,3 +115,17 @@ def test_only_the_requester_opens_the_report(world: World, policy_officer, make_
     assert KpiExport.objects.count() == 1
     case_manager = _login(make_user(RoleCode.CASE_MANAGER, username="km-export"))
     assert case_manager.post(reverse("kpis:export_start"), {"action": "pdf"}).status_code == 403
+
+
+def test_the_report_carries_its_definitions(world: World) -> None:
+    """The council report says what each KPI counts in its own table, instead of pointing to
+    a developer's document: every KPI's description, numerator and denominator labels."""
+    form = KpiFilterForm({"jaar": "2026"}, organisation_id=world.org.pk)
+    ctx = selectors.kpi_context(organisation_id=world.org.pk, filters=form.filters())
+    report = kpi_report.council_report(ctx)
+    results = selectors.kpi_results(ctx)
+    (table,) = [t for t in report.tables if t.title == "Definities"]
+    assert [row[0].value for row in table.rows] == [r.definition.title for r in results]
+    assert [row[1].value for row in table.rows] == [r.definition.description for r in results]
+    assert all("docs/" not in note and ".md" not in note for note in report.notes)
+    assert any("'Definities'" in note for note in report.notes)

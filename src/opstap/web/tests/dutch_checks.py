@@ -8,7 +8,9 @@ A finding is a short Dutch-free description: `(kind, snippet)`. The kinds:
   with a number ("trajectory 311"), collected from every `StrEnum` and every model field with
   choices in the project, so new apps are covered without editing this list;
 - ``money``: an amount not written `€ 1.500,00`, or a decimal point in a number;
-- ``date``: a date in another style than the house style `03-12-2026`.
+- ``date``: a date in another style than the house style `03-12-2026`;
+- ``source``: a path into the source tree (`docs/kpis.md`, `clients/importer/files.py`): the
+  developers' documentation is not where a user can look.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ ENGLISH_DATE = re.compile(
     r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.? \d{1,2}(?:st|nd|rd|th)?,"
     r" \d{4}\b"
 )
+SOURCE_PATH = re.compile(r"(?<![\w/.-])(?:docs|src)/[\w./-]+|\b[\w-]+(?:/[\w-]+)*\.(?:md|py)\b")
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 
 #: Code values that are also ordinary Dutch (or international) words in running text.
@@ -97,20 +100,27 @@ DUTCH_WORDS = frozenset(
 
 class _Visible(HTMLParser):
     """Collects what a person reads or hears: text outside script/style, and the attributes
-    a screen reader speaks (aria-label, title, alt, placeholder, button values)."""
+    a screen reader speaks (aria-label, title, alt, placeholder, button values).
+
+    A single word inside `<code>` is a literal the user types (a column header of an import
+    file such as `lks`): it is passed over, as it is no code leaking into the text."""
 
     SKIP = {"script", "style", "template", "noscript"}
+    LITERAL = re.compile(r"[a-z][a-z0-9_]*")
     SPOKEN = ("aria-label", "title", "alt", "placeholder", "aria-description")
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self._skip = 0
+        self._code = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in self.SKIP:
             self._skip += 1
             return
+        if tag == "code":
+            self._code += 1
         values = dict(attrs)
         for name in self.SPOKEN:
             if values.get(name):
@@ -121,8 +131,12 @@ class _Visible(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in self.SKIP and self._skip:
             self._skip -= 1
+        if tag == "code" and self._code:
+            self._code -= 1
 
     def handle_data(self, data: str) -> None:
+        if self._code and self.LITERAL.fullmatch(data.strip()):
+            return
         if not self._skip and data.strip():
             self.parts.append(data)
 
@@ -207,6 +221,7 @@ def findings(text: str) -> list[tuple[str, str]]:
     out.extend(("money", _around(text, m)) for m in DECIMAL_POINT.finditer(text))
     for pattern in (ISO_DATE, SLASH_DATE, ENGLISH_DATE):
         out.extend(("date", _around(text, m)) for m in pattern.finditer(text))
+    out.extend(("source", m.group()) for m in SOURCE_PATH.finditer(text))
     return out
 
 

@@ -397,12 +397,20 @@ def test_the_checks_catch_code() -> None:
     """The checks themselves fail on what issue 14 found (so a green walk means something)."""
     bad = (
         "Status: submit / check / approve — geen_passende_mijlpaal; case_manager opende "
-        "trajectory 311; zie R-KPI-1; € 1500,00 en € 1255.00 en 28.39; 2026-06-01; Dec. 3, 2026"
+        "trajectory 311; zie R-KPI-1; € 1500,00 en € 1255.00 en 28.39; 2026-06-01; Dec. 3, 2026; "
+        "volgens docs/kpis.md; zie clients/importer/files.py"
     )
     kinds = Counter(kind for kind, _ in findings(bad))
     assert kinds["rule-id"] == 1
     assert kinds["code"] >= 3  # geen_passende_mijlpaal, case_manager, trajectory 311
     assert kinds["money"] >= 3
     assert kinds["date"] == 2
-    good = "Goedgekeurd op 03-12-2026 14:05: € 1.500,00 en € -12,50; WCAG 2.1; 1.035 klanten"
+    assert kinds["source"] == 2
+    good = (
+        "Goedgekeurd op 03-12-2026 14:05: € 1.500,00 en € -12,50; WCAG 2.1; 1.035 klanten; "
+        "bestand klanten.csv, www.opstap.nl/hulp"
+    )
     assert findings(good) == []
+    # a column header the user types, marked as such, is no leak; the same word in text is
+    assert findings(visible_text("<p>Kolom <code>lks</code>: ja of nee.</p>")) == []
+    assert findings(visible_text("<p>Status lks, ja.</p>")) != []

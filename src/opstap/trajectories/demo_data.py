@@ -28,7 +28,15 @@ from opstap.providers.services import product_orderability
 
 from . import services
 from .deadlines import DeadlineKind, due_date
-from .models import PROGRESS_REPORT_KIND, AbsenceRisk, Deadline, Trajectory, TrajectoryEvent
+from .models import (
+    PROGRESS_REPORT_KIND,
+    AbsenceRisk,
+    Deadline,
+    DocumentKind,
+    Trajectory,
+    TrajectoryDocument,
+    TrajectoryEvent,
+)
 from .selectors import TRAJECTORY_COUNTS, equated_days
 from .workflow import DIRECT_ORDER_PRODUCT_CODES, STATE_LABELS_NL
 
@@ -146,14 +154,19 @@ def _ordering_clients(ctx: Any) -> list[Client]:
     )
 
 
-def _set_time(trajectory: Trajectory, on: dt.date, rng: random.Random) -> None:
-    """Date the latest event on its (demo) day, so the history reads like real life."""
+def _set_time(
+    trajectory: Trajectory, on: dt.date, rng: random.Random, *, document: int | None = None
+) -> None:
+    """Date the latest event (and the document submitted with it) on its (demo) day, so the
+    history and the document list tell the same day, as in real life."""
     moment = timezone.make_aware(
         dt.datetime.combine(on, dt.time(rng.randint(8, 16), rng.choice((0, 15, 30, 45))))
     )
     last = trajectory.events.order_by("-id").first()
     if last is not None:
         TrajectoryEvent.objects.filter(pk=last.pk).update(occurred_at=moment)
+    if document is not None:
+        TrajectoryDocument.objects.filter(pk=document).update(submitted_at=moment)
 
 
 def _steps_to(target: str, code: int, rng: random.Random) -> list[tuple[str, str, int]]:
@@ -422,19 +435,20 @@ def _walk(
             "receive_final_report": "final_report",
             "hand_over": "handover_note",
         }.get(action)
+        document: int | None = None
         if document_kind is not None:
-            services.trajectory_document_submit(
+            document = services.trajectory_document_submit(
                 actor=actor,
                 trajectory=trajectory,
                 kind=document_kind,
-                title=document_kind.replace("_", " ").capitalize(),
+                title=str(DocumentKind(document_kind).label).capitalize(),
                 text=REASONS.get(action, "Zie bijlage."),
                 goals=["Werkritme van 24 uur per week", "Sollicitatievaardigheden"],
                 result_agreements=["Stageplek binnen 2 maanden"],
                 signed_by_candidate=True,
                 payload=payload,
                 on=day,
-            )
+            ).pk
             trajectory.refresh_from_db()
         else:
             services.trajectory_transition(
@@ -445,7 +459,7 @@ def _walk(
                 payload=payload,
                 on=day,
             )
-        _set_time(trajectory, day, rng)
+        _set_time(trajectory, day, rng, document=document)
         if action == "start" and rng.random() < 0.4:
             absent = timezone.make_aware(
                 dt.datetime.combine(min(today, day + dt.timedelta(days=20)), dt.time(9))

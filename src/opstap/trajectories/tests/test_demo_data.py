@@ -6,6 +6,7 @@ import datetime as dt
 import random
 
 import pytest
+from django.utils import timezone
 
 from opstap.accounts.models import User
 from opstap.clients.models import Client
@@ -65,3 +66,27 @@ def test_bulk_dates_fit_the_state_and_next_due_matches(
             assert t.actual_end_date <= today
     overdue = Trajectory.objects.filter(selectors.overdue_q(today)).count()
     assert 0 < overdue < 400 * 0.10
+
+
+def test_walked_documents_are_dutch_and_dated_on_their_day(
+    org: Organisation, product3: Product, client_k: Client, provider_user_a: User
+) -> None:
+    """A demo trajectory's documents read as a real one's: the title is the kind in Dutch
+    ("Plan van aanpak", not "Plan" or "Quote"), and the document was submitted on the day
+    the history says, not on the day the demo was generated."""
+    from types import SimpleNamespace
+
+    from opstap.trajectories.models import DocumentKind, TrajectoryDocument
+
+    today = dt.date(2026, 11, 22)
+    rng = random.Random(3)
+    ctx = DemoContext(organisation=org, scale="demo", rng=rng, today=today, log=lambda _m: None)
+    steps = demo_data._steps_to("plan_submitted", 3, rng)
+    order_day = today - dt.timedelta(days=demo_data._span(steps) + 5)
+    staff = {product3.provider_id: SimpleNamespace(user=provider_user_a)}
+    trajectory = demo_data._walk(ctx, client_k, product3, steps, order_day, staff, rng)
+    (document,) = TrajectoryDocument.objects.filter(trajectory=trajectory)
+    assert document.title == "Plan van aanpak" == str(DocumentKind.PLAN.label).capitalize()
+    event = trajectory.events.get(action="submit_plan")
+    assert timezone.localdate(document.submitted_at) == timezone.localdate(event.occurred_at)
+    assert timezone.localdate(document.submitted_at) < today

@@ -53,6 +53,43 @@ def _trajectory_label(trajectory: Trajectory) -> str:
     return f"{client.sort_name} ({client.client_number}) — {trajectory.product.name}"
 
 
+def _search_running(request: HttpRequest, query: str) -> tuple[list[Trajectory], bool]:
+    """The running trajectories the user may see whose client `query` names (at most
+    `MAX_OPTIONS`, and whether there are more), audited as a search (R-SEC-2)."""
+    trajectories, more = (
+        selectors.running_matches(actor_of(request), query, limit=MAX_OPTIONS)
+        if query
+        else ([], False)
+    )
+    audit_records_for_request(
+        request,
+        action=AuditAction.SEARCH,
+        object_type="trajectory",
+        items=[(t.pk, t.client_id) for t in trajectories],
+        purpose="Aanwezigheid: deelnemer zoeken",
+    )
+    return trajectories, more
+
+
+def _fallback_choices(
+    request: HttpRequest, query: str, chosen: Trajectory | None
+) -> dict[str, Any]:
+    """Without JavaScript the combobox cannot be used: the search is a GET of this page
+    (`?q=`) and the matches are listed as radio buttons of the form's trajectory field (the
+    one chosen before an error first, checked)."""
+    query = query.strip()[:100]
+    found, more = _search_running(request, query) if query else ([], False)
+    if chosen is not None:
+        found = [chosen, *(t for t in found if t.pk != chosen.pk)]
+    return {
+        "search_query": query,
+        "search_choices": [
+            {"value": t.pk, "label": _trajectory_label(t), "checked": t == chosen} for t in found
+        ],
+        "search_more": more,
+    }
+
+
 def _attendance_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
     user = actor_of(request)
     today = timezone.localdate()
@@ -60,6 +97,9 @@ def _attendance_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
     start = timezone.make_aware(dt.datetime.combine(monday, dt.time.min))
     appointments = list(
         selectors.attendance_register(user, start=start, end=start + dt.timedelta(days=7))[:500]
+    )
+    fallback = extra.pop("fallback", None) or _fallback_choices(
+        request, request.GET.get("q") or "", None
     )
     bound: AttendanceForm | None = extra.pop("bound", None)
     bound_pk = extra.pop("bound_pk", None)
@@ -84,8 +124,10 @@ def _attendance_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
         # loads none of the running trajectories, however many the user may see.
         "appointment_form": extra.pop("appointment_form", None)
         or AppointmentForm(find_trajectory=partial(_running_trajectory, user)),
-        "chosen_label": extra.pop("chosen_label", ""),
         "page_title": "Aanwezigheid",
+        **fallback,
+        # the search box shows the chosen trajectory, else the search text
+        "chosen_label": extra.pop("chosen_label", "") or fallback["search_query"],
     }
     context.update(extra)
     audit_records_for_request(
@@ -162,15 +204,17 @@ def appointment_add(request: HttpRequest) -> HttpResponse:
             return redirect(f"{reverse('trajectories:attendance')}?week={monday.isoformat()}")
     # Back with the error: the chosen trajectory stays chosen (its label shown again), or the
     # search text the user typed stays in the search box.
-    chosen_label = (
-        _trajectory_label(form.chosen)
-        if form.chosen is not None
-        else (request.POST.get("q") or "").strip()[:100]
-    )
+    query = (request.POST.get("q") or "").strip()[:100]
+    chosen_label = _trajectory_label(form.chosen) if form.chosen is not None else query
     return render(
         request,
         "trajectories/attendance.html",
-        _attendance_context(request, appointment_form=form, chosen_label=chosen_label),
+        _attendance_context(
+            request,
+            appointment_form=form,
+            chosen_label=chosen_label,
+            fallback=_fallback_choices(request, query, form.chosen),
+        ),
         status=400,
     )
 
@@ -181,18 +225,7 @@ def attendance_trajectory_options(request: HttpRequest) -> HttpResponse:
     trajectories the user may see whose client matches the search (at most 20, and a hint
     to narrow the search when there are more; audited as a search)."""
     query = (request.GET.get("q") or "").strip()
-    trajectories, more = (
-        selectors.running_matches(actor_of(request), query, limit=MAX_OPTIONS)
-        if query
-        else ([], False)
-    )
-    audit_records_for_request(
-        request,
-        action=AuditAction.SEARCH,
-        object_type="trajectory",
-        items=[(t.pk, t.client_id) for t in trajectories],
-        purpose="Aanwezigheid: deelnemer zoeken",
-    )
+    trajectories, more = _search_running(request, query)
     options = [{"value": t.pk, "label": _trajectory_label(t)} for t in trajectories]
     return render(
         request,

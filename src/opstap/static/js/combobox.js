@@ -10,6 +10,11 @@
     var status = box.querySelector("[data-combobox-status]");
     var chosen = box.querySelector("[data-combobox-chosen]");
     var active = -1;
+    // Without this script the search is a GET form of its own (the box's `form`) and the
+    // choice is a radio button of the page; with it, the box and the hidden value belong to
+    // the box's own form again.
+    input.removeAttribute("form");
+    value.disabled = false;
     function options() { return Array.prototype.slice.call(list.querySelectorAll("[role=option]")); }
     function open(show) {
       list.hidden = !show;
@@ -86,5 +91,6 @@
       });
     }
   }
+  document.querySelectorAll("[data-combobox-fallback]").forEach(function (el) { el.remove(); });
   document.querySelectorAll("[data-combobox]").forEach(setup);
 })();

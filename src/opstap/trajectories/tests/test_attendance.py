@@ -413,3 +413,76 @@ def test_the_page_loads_no_running_trajectories(
     assert len(thirty) == len(three) <= 12
     assert 'role="combobox"' in page and "<select" not in page
     assert not any(t.client.last_name in page for t in first + more)
+
+
+# --- "Afspraak toevoegen" without JavaScript: a GET search, the matches as radio buttons ------
+
+
+def _radio(trajectory: Trajectory, checked: bool = False) -> str:
+    return (
+        f'<input type="radio" name="appointment-trajectory" id="appointment-trajectory-r'
+        f'{trajectory.pk}" value="{trajectory.pk}"{" checked" if checked else ""}>'
+    )
+
+
+def test_without_javascript_the_search_lists_the_trajectories_as_radio_buttons(
+    frozen, running, running_b, provider_user_a
+) -> None:
+    """Progressive enhancement: the combobox's search box also submits a GET search form of
+    its own ("Zoeken"); the page then lists the matches as radio buttons of the trajectory
+    field, in scope (R-SEC-1) and audited as a search (R-SEC-2). The combobox's hidden value
+    is disabled until the script enables it, so the radio button is what is posted."""
+    web = _login(provider_user_a)
+    url = reverse("trajectories:attendance")
+    page = web.get(url, {"q": "kla", "week": "2026-05-18"}).content.decode()
+    assert 'id="appointment-search"' in page and 'form="appointment-search"' in page
+    assert 'form="appointment-search" class="utrecht-button' in page and ">Zoeken</button>" in page
+    assert 'name="appointment-trajectory" value="" disabled' in page
+    assert _radio(running) in page
+    label = f"Klant, Kees ({running.client.client_number}) — {running.product.name}"
+    assert f'<label for="appointment-trajectory-r{running.pk}">' in page and label in page
+    assert 'value="kla"' in page  # the search text stays in the box
+    assert f'value="{running_b.pk}"' not in page
+    assert AuditRecord.objects.filter(
+        action="search",
+        object_type="trajectory",
+        object_id=str(running.pk),
+        actor_id=provider_user_a.pk,
+    ).exists()
+    nothing = web.get(url, {"q": "ontplooi"}).content.decode()
+    assert 'type="radio" name="appointment-trajectory"' not in nothing
+    assert 'Geen lopend traject gevonden bij "ontplooi"' in nothing
+    # The plain page lists no trajectories (issue 18).
+    assert 'type="radio" name="appointment-trajectory"' not in web.get(url).content.decode()
+    # Posted as the radio button (no hidden value): the appointment is added.
+    response = web.post(
+        reverse("trajectories:appointment_add"),
+        {
+            "q": "kla",
+            "appointment-trajectory": running.pk,
+            "appointment-day": "22-05-2026",
+            "appointment-time": "09:30",
+        },
+    )
+    assert response.status_code == 302
+    assert Appointment.objects.filter(trajectory=running).count() == 1
+
+
+def test_without_javascript_errors_are_dutch_and_linked_to_the_choice(
+    frozen, running, running_b, provider_user_a
+) -> None:
+    """WCAG 2.1 AA (3.3.1, 1.3.1): a refused choice comes back with the matches listed again
+    and its Dutch error linked to the radio group; another provider's id is refused by the
+    server-side scope check whatever the page offered. A chosen trajectory stays checked when
+    another field is wrong."""
+    web = _login(provider_user_a)
+    for value, message in [(running_b.pk, NOT_RUNNING), ("", CHOOSE_TRAJECTORY)]:
+        body = _add(web, value).content.decode()
+        assert message in body
+        assert 'id="appointment-trajectory-error"' in body
+        assert 'aria-describedby="appointment-trajectory-error"' in body
+        assert _radio(running) in body  # the search "kla" again
+        assert f'value="{running_b.pk}" checked' not in body
+    body = _add(web, running.pk, day="31-02-2026").content.decode()
+    assert "dd-mm-jjjj" in body and _radio(running, checked=True) in body
+    assert not Appointment.objects.exists()

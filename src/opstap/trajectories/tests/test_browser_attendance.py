@@ -119,3 +119,35 @@ def test_case_manager_orders_with_keyboard_comboboxes(
     page.wait_for_url(f"**product={product3.pk}**")
     assert product3.name in page.inner_text("main")
     check_page(page, live_server, "order-form")
+
+
+def test_provider_adds_an_appointment_without_javascript(
+    browser, live_server, order, walk, product3, provider_user_a
+) -> None:
+    """Progressive enhancement: with JavaScript off the trajectory is searched with the
+    "Zoeken" button and chosen as a radio button, and the appointment is added."""
+    trajectory = walk(order(product3), "running")
+    context = browser.new_context(
+        java_script_enabled=False, base_url=live_server.url, locale="nl-NL"
+    )
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        browser_login(page, "aanbieder-a")
+        page.goto("/trajecten/aanwezigheid/")
+        page.get_by_label("Deelnemer en traject", exact=True).fill("kla")
+        page.get_by_role("button", name="Zoeken").click()
+        page.wait_for_url("**/trajecten/aanwezigheid/?week=*&q=kla*")
+        label = f"Klant, Kees ({trajectory.client.client_number}) — {product3.name}"
+        page.get_by_role("radio", name=label).check()
+        day = timezone.localdate() + dt.timedelta(days=1)
+        page.get_by_label("Datum (dd-mm-jjjj)").fill(day.strftime("%d-%m-%Y"))
+        page.get_by_label("Tijd (uu:mm)").fill("10:00")
+        page.get_by_label("Omschrijving").fill("Zonder script")
+        page.get_by_role("button", name="Afspraak toevoegen").click()
+        page.wait_for_url("**/trajecten/aanwezigheid/?week=**")
+        assert Appointment.objects.filter(
+            trajectory=trajectory, description="Zonder script"
+        ).exists()
+    finally:
+        context.close()

@@ -26,7 +26,7 @@ COLOURS = ("#0b4f8a", "#c4561a", "#1e6b35", "#7a3b8f", "#8a6d0b", "#4a4a4a")
 
 def _fmt(value: float, unit: str) -> str:
     if unit == "pct":
-        return format_percent(value, 1)
+        return format_percent(value)
     if unit == "money":
         if abs(value) >= 1_000_000:
             return f"€ {format_number(value / 1_000_000, 1)} mln"

@@ -1,7 +1,8 @@
 """Dutch numbers and dates, read and written in ONE house style. Pure: no Django.
 
 - Numbers: ``1.500`` and ``1.500,25`` (dot for thousands, comma for decimals).
-- Percentages: ``28,4%``.
+- Percentages: ``28,4%``, ``28,39%``, ``100,0%`` (`format_percent`: one rule for KPI cards,
+  finance and KPI reports, charts and templates).
 - Dates: ``03-12-2026`` (dd-mm-jjjj), with time ``03-12-2026 14:05``; months in short
   Dutch names for chart labels (``dec 26``).
 - Reading: dates as ``dd-mm-jjjj`` or ISO ``jjjj-mm-dd``; numbers as `parse_number`.
@@ -19,6 +20,8 @@ __all__ = [
     "DATE_FORMAT",
     "DATE_INPUT_FORMATS",
     "MONTHS_NL",
+    "PERCENT_MAX_PLACES",
+    "PERCENT_MIN_PLACES",
     "format_date",
     "format_datetime",
     "format_number",
@@ -32,6 +35,10 @@ DATE_FORMAT = "%d-%m-%Y"
 DATETIME_FORMAT = "%d-%m-%Y %H:%M"
 #: What a person may type for a date (forms, imports, the API's query parameters).
 DATE_INPUT_FORMATS: tuple[str, ...] = ("%d-%m-%Y", "%Y-%m-%d")
+#: The house rule for a percentage: one decimal, and a second only when the value has one
+#: (a KPI of 66,7%, a published cost-split key of 28,39%, R-FIN-1); rounded half up to two.
+PERCENT_MIN_PLACES = 1
+PERCENT_MAX_PLACES = 2
 MONTHS_NL = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 
 
@@ -46,9 +53,17 @@ def format_number(value: Decimal | int | float, places: int = 0) -> str:
     return _swap(f"{number:,.{places}f}")
 
 
-def format_percent(value: Decimal | int | float, places: int = 1) -> str:
-    """``28,4%`` for 28.4 (the value is a percentage, not a fraction)."""
-    return format_number(value, places) + "%"
+def format_percent(value: Decimal | int | float, places: int | None = None) -> str:
+    """``28,4%`` for 28.4, ``28,39%`` for 28.39, ``100,0%`` for 100 (the value is a
+    percentage, not a fraction): the house rule (`PERCENT_MIN_PLACES`,
+    `PERCENT_MAX_PLACES`), so that the same value reads the same on every page, report and
+    chart. `places` fixes the decimals instead, only for a text that must state a figure as
+    agreed (a social-return agreement)."""
+    if places is not None:
+        return format_number(value, places) + "%"
+    number = round_half_up(to_decimal(value), PERCENT_MAX_PLACES)
+    exact = number == round_half_up(number, PERCENT_MIN_PLACES)
+    return format_number(number, PERCENT_MIN_PLACES if exact else PERCENT_MAX_PLACES) + "%"
 
 
 def format_date(value: dt.date | None) -> str:

@@ -38,6 +38,7 @@ __all__ = [
     "MONEY",
     "PCT",
     "PCT1",
+    "PCT_HOUSE",
     "TIMESTAMP",
     "Sheet",
     "XCell",
@@ -51,6 +52,8 @@ __all__ = [
 MONEY = "€ #,##0.00;[Red]-€ #,##0.00"
 PCT = "0.00%"
 PCT1 = "0.0%"
+#: A report's percentage in Excel: the house rule of `dutch.format_percent` (28,4%, 28,39%).
+PCT_HOUSE = "0.0#%"
 INT = "#,##0"
 DECIMAL1 = "0.0"
 DATE = "dd-mm-yyyy"
@@ -162,7 +165,7 @@ def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
 
 # --- Reports (finance models, KPI report) ---------------------------------------------------
 
-_REPORT_FORMATS = {"money": MONEY, "pct": PCT, "int": INT, "decimal": DECIMAL1}
+_REPORT_FORMATS = {"money": MONEY, "pct": PCT_HOUSE, "int": INT, "decimal": DECIMAL1}
 
 
 def report_cell(cell: Cell) -> XCell:

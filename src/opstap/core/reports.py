@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
-from .dutch import format_number
+from .dutch import format_number, format_percent
 from .money import format_euro
 
 CellKind = Literal["text", "int", "money", "pct", "bool", "decimal"]
@@ -25,7 +25,7 @@ class Cell:
         return self.kind in ("int", "money", "pct", "decimal")
 
     def display(self) -> str:
-        """Dutch notation: 1.411.750,00 and 28,39%."""
+        """Dutch notation: 1.411.750,00 and 28,39% (`format_percent`, the house rule)."""
         v = self.value
         if v is None:
             return "—"
@@ -36,7 +36,7 @@ class Cell:
         if self.kind == "money":
             return format_euro(Decimal(v))
         if self.kind == "pct":
-            return format_number(Decimal(v), 2) + "%"
+            return format_percent(Decimal(v))
         if self.kind == "decimal":  # e.g. a mark out of 10: 8,2
             return format_number(Decimal(v), 1)
         return str(v)

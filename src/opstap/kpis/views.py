@@ -53,7 +53,7 @@ def fmt(kind: KpiKind, value: Decimal | None) -> str:
     if value is None:
         return "—"
     if kind in (KpiKind.SHARE, KpiKind.GROWTH):
-        return format_percent(value, 1)
+        return format_percent(value)
     if kind is KpiKind.SCORE:
         return format_number(value, 1)
     return format_number(int(value))

@@ -54,9 +54,10 @@ def nl_number(value: Any, places: int = 0) -> str:
 
 
 @register.filter
-def nl_percent(value: Any, places: int = 1) -> str:
+def nl_percent(value: Any) -> str:
+    """The house rule for percentages (`dutch.format_percent`): 28,4%, 28,39%."""
     number = _number(value)
-    return _as_text(value) if number is None else dutch.format_percent(number, int(places))
+    return _as_text(value) if number is None else dutch.format_percent(number)
 
 
 @register.filter

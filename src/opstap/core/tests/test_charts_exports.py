@@ -75,7 +75,7 @@ def test_report_xlsx_writes_percentages_as_fractions() -> None:
     wb = load_workbook(io.BytesIO(report_xlsx(report)))
     assert wb.sheetnames == ["Samenvatting", "Per jaar"]
     assert wb["Samenvatting"]["B5"].value == 1500
-    assert wb["Per jaar"]["B3"].value == 0.25 and wb["Per jaar"]["B3"].number_format == "0.00%"
+    assert wb["Per jaar"]["B3"].value == 0.25 and wb["Per jaar"]["B3"].number_format == "0.0#%"
 
 
 def test_csv_for_dutch_excel() -> None:

@@ -99,6 +99,26 @@ def test_format_number(value: Decimal | int, places: int, text: str) -> None:
     assert dutch.format_number(value, places) == text
 
 
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (Decimal("66.7"), "66,7%"),
+        (Decimal("28.39"), "28,39%"),
+        (Decimal("28.40"), "28,4%"),
+        (100, "100,0%"),
+        (Decimal("9.00"), "9,0%"),
+        (Decimal("12.345"), "12,35%"),  # half up, at most two decimals
+        (Decimal("33.333333"), "33,33%"),
+        (Decimal("99.999"), "100,0%"),
+        (Decimal("-3.5"), "-3,5%"),
+        (1234.5, "1.234,5%"),
+    ],
+)
+def test_format_percent_house_rule(value: Decimal | int | float, text: str) -> None:
+    """One rule for every percentage: one decimal, a second only when the value has one."""
+    assert dutch.format_percent(value) == text
+
+
 def test_dates_in_the_house_style() -> None:
     assert dutch.format_date(dt.date(2026, 12, 3)) == "03-12-2026"
     assert dutch.format_datetime(dt.datetime(2026, 12, 3, 14, 5)) == "03-12-2026 14:05"
@@ -128,4 +148,4 @@ def test_template_filters_use_the_same_style() -> None:
             }
         )
     )
-    assert html == "€ 1.500,00|12.345|8,3|28,4%|03-12-2026||offerte"
+    assert html == "€ 1.500,00|12.345|8,3|28,44%|03-12-2026||offerte"

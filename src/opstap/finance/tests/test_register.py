@@ -78,7 +78,7 @@ def test_cost_split_page_from_register(
     html = client.get(
         reverse("finance:cost_split") + "?bron=register&peildatum=2021-06-01"
     ).content.decode()
-    assert "84.177" in html and "100,00%" in html
+    assert "84.177" in html and "100,0%" in html
 
 
 def test_realised_caseload_line(org, clients: list[int]) -> None:

@@ -138,7 +138,7 @@ def test_xlsx_export_has_numbers(client: Client, policy: User) -> None:
     assert 1411750 in values and 411750 in values
     muni = wb[next(n for n in wb.sheetnames if n.startswith("Per gemeente"))]
     assert muni["B3"].value == pytest.approx(0.2839)
-    assert muni["B3"].number_format == "0.00%"
+    assert muni["B3"].number_format == "0.0#%"
 
 
 def test_pdf_export(client: Client, policy: User) -> None:
@@ -152,7 +152,7 @@ def test_pdf_export(client: Client, policy: User) -> None:
 def test_safety_net_page_marks_zevenaar(client: Client, policy: User) -> None:
     """R-FIN-4: Zevenaar 9% eligible, compensation shown."""
     html = login(client, policy).get(reverse("finance:safety_net")).content.decode()
-    assert "9,00%" in html
+    assert "9,0%" in html
     assert "€ 100.500,00" in html
 
 

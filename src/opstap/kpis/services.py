@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from opstap.audit.models import AuditAction
@@ -403,6 +404,28 @@ def kpi_export_build(job_id: int) -> str:
         finished_at=timezone.now(),
     )
     return str(KpiExportStatus.DONE)
+
+
+#: How long a finished KPI report (row and file) is kept for its maker to download, and a
+#: request that never finished (a worker that stopped) is kept: removed by the daily
+#: retention run (`kpi_exports_remove_old`, docs/retention.md "Housekeeping").
+KPI_EXPORT_KEEP_DAYS = 7
+
+
+def kpi_exports_remove_old(*, organisation_id: int, now: dt.datetime, dry_run: bool = False) -> int:
+    """Delete the organisation's KPI reports, with their stored file, that were finished
+    (ready or failed) more than `KPI_EXPORT_KEEP_DAYS` before `now`, and the requests made
+    more than that before `now` that never finished. Returns how many (with `dry_run`: how
+    many would be deleted, nothing changes). Only aggregates are in them, and the request
+    itself was audited as an export; the retention run's audit line carries the count."""
+    cutoff = now - dt.timedelta(days=KPI_EXPORT_KEEP_DAYS)
+    old = KpiExport.objects.filter(organisation_id=organisation_id).filter(
+        Q(finished_at__lt=cutoff) | Q(finished_at__isnull=True, created_at__lt=cutoff)
+    )
+    if dry_run:
+        return old.count()
+    _total, per_model = old.delete()
+    return per_model.get(KpiExport._meta.label, 0)
 
 
 # --- The KPI facts per client and month (issue 18, `facts`) ----------------------------------

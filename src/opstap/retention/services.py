@@ -27,6 +27,7 @@ from opstap.core.actor import Actor
 from opstap.core.errors import ConflictError, DomainError, PermissionDeniedError
 from opstap.core.retention import PLACEHOLDER, Anonymiser, RecordKind, anonymisers
 from opstap.core.roles import Perm
+from opstap.kpis.services import kpi_exports_remove_old
 
 from . import selectors
 from .models import LegalHold, RetentionDone, RetentionRun, RetentionTerm, RunStatus
@@ -316,6 +317,11 @@ def retention_run(
         cutoff = audit_cutoff(today, terms[Kind.AUDIT_TRAIL].years)
         counts["audit_past_term"] = selectors.audit_records_past_term(
             organisation_id=organisation_id, cutoff=cutoff
+        )
+        # Housekeeping: files made for a moment, not records of a dossier.
+        reference = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
+        counts["kpi_exports_past_term" if dry_run else "kpi_exports_removed"] = (
+            kpi_exports_remove_old(organisation_id=organisation_id, now=reference, dry_run=dry_run)
         )
     except Exception:
         RetentionRun.objects.filter(pk=run.pk).update(

@@ -23,6 +23,7 @@ from django.utils import timezone
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log, audit_log_many
 from opstap.clients.models import Client
+from opstap.clients.services import client_import_files_remove_stale
 from opstap.core.actor import Actor
 from opstap.core.errors import ConflictError, DomainError, PermissionDeniedError
 from opstap.core.retention import PLACEHOLDER, Anonymiser, RecordKind, anonymisers
@@ -394,3 +395,12 @@ def _anonymise_batch(
     RetentionDone.objects.bulk_create(done_rows)
     if audit_rows:
         audit_log_many(audit_rows)
+
+
+def retention_housekeeping(*, now: dt.datetime, dry_run: bool = False) -> dict[str, int]:
+    """What the daily run removes once, not per organisation: client import files left in
+    the legacy folder on this machine's disk (`clients.importer.files`: the file of a job that
+    has been read, and any file there older than three days). Returns the counts (with
+    `dry_run`: what would go)."""
+    removed = client_import_files_remove_stale(now=now, dry_run=dry_run)
+    return {"client_import_files_past_term" if dry_run else "client_import_files_removed": removed}

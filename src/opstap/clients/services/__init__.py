@@ -28,6 +28,7 @@ from .clients import (
     client_read_audit,
     client_update,
 )
+from .import_files import client_import_files_remove_stale
 from .income_coaches import (
     income_coach_assign,
     income_coach_assignment_end,
@@ -61,6 +62,7 @@ __all__ = [
     "client_event_record",
     "client_field_errors",
     "client_handover",
+    "client_import_files_remove_stale",
     "client_import_start",
     "client_link_user",
     "client_read_audit",

@@ -1,20 +1,28 @@
 """Housekeeping in the retention run: files made for a moment, not records of a dossier,
-are removed once their short term has passed (KPI reports built in the background)."""
+are removed once their short term has passed (KPI reports built in the background, client
+import files left in the legacy folder)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import time
 from io import StringIO
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from opstap.audit.models import AuditRecord
+from opstap.clients.importer.files import STALE_AFTER_DAYS, legacy_folder
+from opstap.clients.models import ImportJob
 from opstap.kpis.models import KpiExport, KpiExportStatus
 from opstap.kpis.services import KPI_EXPORT_KEEP_DAYS
 from opstap.organisations.models import Organisation
 from opstap.retention import services
+from opstap.retention.tasks import apply_retention_task
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +79,67 @@ def test_kpi_exports_are_removed_a_week_after_they_finished(
     call_command("retention_run", "--today", TODAY.isoformat(), stdout=out)
     assert "kpi_exports_removed: 1" in out.getvalue()
     assert set(KpiExport.objects.values_list("pk", flat=True)) == {recent.pk, queued.pk}
+
+
+# --- Client import files left in the legacy folder (before the storage backend) -------------
+
+
+def _file(path: Path, *, days_old: float) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("bsn;achternaam\n123456782;Jansen\n", encoding="utf-8")
+    when = time.time() - days_old * 86_400
+    os.utime(path, (when, when))
+    return path
+
+
+def _job(org: Organisation, path: Path, status: str) -> ImportJob:
+    return ImportJob.objects.create(
+        organisation=org, file_name=path.name, file_path=str(path), status=status
+    )
+
+
+def test_legacy_client_import_files_are_removed(
+    org: Organisation, settings, tmp_path: Path
+) -> None:
+    """Before imports went through the storage backend, the web server wrote each file (the
+    BSN and name of every client in it) to `MEDIA_ROOT/client-imports/` with its absolute
+    path on the job, and nothing removed it. The daily run now removes there the file of a
+    job that has been read (preview, done, refused, failed, undone) at once, and any file
+    older than three days; the file of a job still waiting (young) stays, as do files
+    outside that folder (an operator's own file) and sub-folders. A dry run only counts."""
+    settings.MEDIA_ROOT = tmp_path / "private"
+    folder = legacy_folder()
+    assert folder == tmp_path / "private" / "client-imports"
+    assert STALE_AFTER_DAYS == 3
+    read = {
+        status: _job(org, _file(folder / f"{status}.csv", days_old=0.1), status)
+        for status in ("preview", "done", "rejected", "failed", "undone", "importing")
+    }
+    waiting = _job(org, _file(folder / "waiting.csv", days_old=0.1), "pending")
+    checking = _job(org, _file(folder / "checking.xlsx", days_old=1), "validating")
+    stuck = _job(org, _file(folder / "stuck.csv", days_old=4), "pending")
+    orphan_old = _file(folder / "orphan-old.csv", days_old=3.5)
+    orphan_new = _file(folder / "orphan-new.csv", days_old=2)
+    nested = _file(folder / "sub" / "old.csv", days_old=30)
+    operators = _job(org, _file(tmp_path / "export" / "uitkering.csv", days_old=30), "done")
+
+    dry = services.retention_housekeeping(now=timezone.now(), dry_run=True)
+    assert dry == {"client_import_files_past_term": len(read) + 2}
+    assert len(list(folder.iterdir())) == len(read) + 6
+
+    out = StringIO()
+    call_command("retention_run", stdout=out)
+    assert f"client_import_files_removed: {len(read) + 2}" in out.getvalue()
+    for job in read.values():
+        assert not Path(job.file_path).exists(), job.status
+    assert not Path(stuck.file_path).exists() and not orphan_old.exists()
+    assert Path(waiting.file_path).exists() and Path(checking.file_path).exists()
+    assert orphan_new.exists() and nested.exists() and Path(operators.file_path).exists()
+
+    # Once the waiting job has been read, the next run removes its file.
+    ImportJob.objects.filter(pk=waiting.pk).update(status="preview")
+    assert apply_retention_task() == 0
+    assert not Path(waiting.file_path).exists() and Path(checking.file_path).exists()
+    # Without the folder (a machine that never had one) there is nothing to do.
+    settings.MEDIA_ROOT = tmp_path / "elsewhere"
+    assert services.retention_housekeeping(now=timezone.now()) == {"client_import_files_removed": 0}

@@ -2,18 +2,21 @@
 
     manage.py retention_run --dry-run [--today 2037-01-01] [--organisation rsd-de-liemers]
 
-Without a broker, cron runs this daily (without --dry-run) as the Celery beat task would.
+Without a broker, cron runs this daily (without --dry-run) as the Celery beat task would:
+also the housekeeping of this machine (stale client import files, `retention_housekeeping`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from opstap.organisations.models import Organisation
 from opstap.retention.management.commands._options import add_today_argument, today_of
-from opstap.retention.services import retention_run
+from opstap.retention.services import retention_housekeeping, retention_run
 from opstap.retention.terms import ACTION_LABELS_NL, KIND_LABELS_NL, Action, Kind
 
 
@@ -47,3 +50,12 @@ class Command(BaseCommand):
                     f"  klant {item['client_id']}: {kind} {action} "
                     f"(gesloten {item['closed_on']}, termijn verstreken {item['due_on']})"
                 )
+        # Not per organisation: the files on this machine, once. A dry run on another
+        # reference date counts what would be stale then.
+        now = timezone.now()
+        if today != timezone.localdate():
+            now = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
+        counts = retention_housekeeping(now=now, dry_run=options["dry_run"])
+        self.stdout.write("Opruimen:")
+        for key, value in sorted(counts.items()):
+            self.stdout.write(f"  {key}: {value}")

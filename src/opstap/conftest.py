@@ -100,6 +100,62 @@ def _block_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect", guarded_connect)
 
 
+# --- Files stay out of the checkout -------------------------------------------------------
+# Uploads, exports and payment files of the tests go to temporary directories, never to the
+# checkout's var/private: a session-wide one for fixtures built once per module (the demo
+# site of the page walk), and one per test, so a test that counts files sees only its own.
+
+
+def _storage_settings(location: object) -> dict[str, object]:
+    from django.conf import settings
+
+    return {
+        "MEDIA_ROOT": str(location),
+        "STORAGES": {
+            **settings.STORAGES,
+            "default": {
+                "BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": str(location)},
+            },
+        },
+    }
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_storage_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    from django.test import override_settings
+
+    with override_settings(**_storage_settings(tmp_path_factory.mktemp("private"))):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _private_storage(tmp_path: object) -> Iterator[None]:
+    from django.test import override_settings
+
+    with override_settings(**_storage_settings(f"{tmp_path}/private")):
+        yield
+
+
+@pytest.fixture
+def s3_endpoint() -> Iterator[str]:
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    try:
+        yield endpoint
+    finally:
+        # moto keeps its buckets in the process, not in the server: start the next test
+        # (in this pytest worker) with none.
+        import requests
+
+        requests.post(f"{endpoint}/moto-api/reset", timeout=10)
+        server.stop()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
     """Every test starts with an empty cache: database ids are reused after a rollback, so a

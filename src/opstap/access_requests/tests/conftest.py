@@ -40,17 +40,9 @@ PDF = b"%PDF-1.4\n% test document\n"
 
 
 @pytest.fixture(autouse=True)
-def _private_storage(settings: Any, tmp_path: Any) -> None:
-    """Exports and uploads go to a temporary directory; compilation runs inline."""
-    location = tmp_path / "private"
-    settings.MEDIA_ROOT = location
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(location)},
-        },
-    }
+def _compile_inline(settings: Any) -> None:
+    """The access export is compiled inline (files go to the test's own directory, as every
+    test's do: the root conftest)."""
     settings.OPSTAP_ACCESS_EXPORT_SYNC = True
 
 

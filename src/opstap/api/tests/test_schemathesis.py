@@ -58,24 +58,16 @@ class Tokens:
 
 
 @pytest.fixture
-def _private_storage(settings: Any, tmp_path: Any) -> None:
-    """Uploads and exports go to a temporary directory; compilation runs inline."""
-    location = tmp_path / "private"
-    settings.MEDIA_ROOT = location
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(location)},
-        },
-    }
+def _compile_inline(settings: Any) -> None:
+    """Access exports are compiled inline (files go to the test's own directory, as every
+    test's do: the root conftest)."""
     settings.OPSTAP_ACCESS_EXPORT_SYNC = True
 
 
 @pytest.fixture
 def api_world(
     demo_today: Any,
-    _private_storage: None,
+    _compile_inline: None,
     org: Organisation,
     make_user: Callable[..., User],
     provider_a: Provider,

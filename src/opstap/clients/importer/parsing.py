@@ -92,7 +92,7 @@ def _check_header(header: list[str]) -> None:
     if missing:
         raise ImportFileError(
             "Het bestand mist de verplichte kolom(men): " + ", ".join(missing) + ". "
-            "De kolommen staan op de pagina Klanten importeren, onder \"Welke kolommen?\"."
+            'De kolommen staan op de pagina Klanten importeren, onder "Welke kolommen?".'
         )
 
 

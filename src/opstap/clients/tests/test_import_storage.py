@@ -17,11 +17,7 @@ from opstap.clients.importer import run_import, store_import_file
 from opstap.clients.models import Client, ImportJob, ImportStatus
 from opstap.clients.tests.test_import import _rows, _write_csv
 from opstap.core.roles import RoleCode
-from opstap.web.tests.test_object_storage import (  # noqa: F401 (the fixture)
-    _settings_with_bucket,
-    bucket_client,
-    s3_endpoint,
-)
+from opstap.core.tests.object_storage import bucket_client, settings_with_bucket
 
 
 @pytest.fixture
@@ -159,13 +155,13 @@ def test_with_a_bucket_the_import_runs_from_object_storage(
     make_user: Any,
     tmp_path: Path,
     settings: Any,
-    s3_endpoint: str,  # noqa: F811 (the fixture)
+    s3_endpoint: str,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     s3 = bucket_client(s3_endpoint)
     local = tmp_path / "web-machine"
     settings.MEDIA_ROOT = str(local)
-    settings.STORAGES = _settings_with_bucket(s3_endpoint)
+    settings.STORAGES = settings_with_bucket(s3_endpoint)
     http = _administrator(make_user)
     with django_capture_on_commit_callbacks(execute=False) as pending:
         _upload(http, _write_csv(tmp_path / "s3.csv", _rows(5)))

@@ -42,17 +42,6 @@ KINDS = ["progress_report", "intake", "plan", "start", "final_report", "invoice"
 ROLES = [RoleCode.PROVIDER_STAFF.value, RoleCode.CASE_MANAGER.value]
 
 
-@pytest.fixture(autouse=True)
-def _private_storage(settings: Any, tmp_path: Any) -> None:
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "private")},
-        },
-    }
-
-
 def _base(
     organisation_id: int, provider_ids: list[int], group: str, period: Period, today: dt.date
 ) -> dict[int, IndicatorFacts]:

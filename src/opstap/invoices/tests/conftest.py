@@ -29,20 +29,6 @@ TODAY = dt.datetime(2026, 8, 14, 10, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture(autouse=True)
-def _private_storage(settings: Any, tmp_path: Any) -> None:
-    """Uploads and exports of the tests go to a temporary directory, not var/private."""
-    location = tmp_path / "private"
-    settings.MEDIA_ROOT = location
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(location)},
-        },
-    }
-
-
-@pytest.fixture(autouse=True)
 def _frozen_today() -> Iterator[None]:
     with time_machine.travel(TODAY, tick=False):
         yield

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from decimal import Decimal
-from typing import Any
 
 import pytest
 import time_machine
@@ -33,18 +32,6 @@ from opstap.providers.models import Contract, Provider
 from opstap.trajectories.models import Trajectory
 
 TODAY = dt.date(2026, 8, 14)
-
-
-@pytest.fixture(autouse=True)
-def _private_storage(settings: Any, tmp_path: Any) -> None:
-    settings.MEDIA_ROOT = tmp_path / "private"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "private")},
-        },
-    }
 
 
 @pytest.fixture(autouse=True)

@@ -31,7 +31,7 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
@@ -45,6 +45,8 @@ from django.utils.functional import cached_property
 #: The tables whose writes bump each namespace (filled by `connect_writes`).
 _TABLES: dict[str, set[str]] = {}
 _TABLE_RE = re.compile(r'(?:FROM|JOIN) "([^"]+)"')
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,28 @@ class CountsCache:
         version = ".".join(str(c._version(organisation_id)) for c in (self, *self.depends_on))
         digest = hashlib.sha256(repr((sql, tuple(map(str, params)))).encode()).hexdigest()
         return f"{self.prefix}:{organisation_id}:{version}:{digest}"
+
+    def keyed(
+        self, identity: tuple[Any, ...], compute: Callable[[], T], *, organisation_id: int | None
+    ) -> tuple[T, dt.datetime]:
+        """`compute()` and the moment it was computed, cached under `identity` instead of a
+        query's SQL (issue 18: compiling a queryset only to find its key cost more than the
+        count it found in the cache). The caller guarantees what `_key` checks: `compute`
+        counts rows of this namespace's table (or of those it depends on) only, and
+        `identity` names everything else the number depends on — what is counted, and the
+        user's scope as written-out SQL with its parameters (`client_scope_sql`); the
+        versions of the namespaces are added here, as for every key."""
+        version = ".".join(str(c._version(organisation_id)) for c in (self, *self.depends_on))
+        digest = hashlib.sha256(repr(("keyed", identity)).encode()).hexdigest()
+        key = f"{self.prefix}:{organisation_id}:{version}:keyed:{digest}"
+        hit = cache.get(key)
+        if hit is not None:
+            value, computed_at = hit
+            return value, computed_at
+        value = compute()
+        computed_at = timezone.now()
+        cache.set(key, (value, computed_at), self.ttl_seconds)
+        return value, computed_at
 
     def counts(
         self, aggregate: QuerySet[Any], *, organisation_id: int | None
@@ -168,6 +192,18 @@ class CountsCache:
         every page."""
         return self._number(qs, "pk", "count", qs.count, organisation_id=organisation_id)
 
+    def capped_count(self, qs: QuerySet[Any], limit: int, *, organisation_id: int | None) -> int:
+        """`min(qs.count(), limit)`, counting at most `limit` rows (`SELECT COUNT(*) FROM (…
+        LIMIT limit)`), through the cache under the key of `qs` and the limit: paging through
+        an overview, or opening it again, does not walk the same thousand rows again."""
+        return self._number(
+            qs,
+            "pk",
+            f"count-to-{limit}",
+            lambda: qs.order_by()[:limit].count(),
+            organisation_id=organisation_id,
+        )
+
 
 class CachedCountPaginator(Paginator):  # type: ignore[type-arg]  # not generic at runtime
     """Counts through a `CountsCache` (exact: recounted after any write to the table)."""
@@ -213,16 +249,32 @@ class CountedPaginator(Paginator):  # type: ignore[type-arg]  # not generic at r
 class CappedCountPaginator(Paginator):  # type: ignore[type-arg]  # not generic at runtime
     """Counts at most `cap` + 1 rows (`SELECT COUNT(*) FROM (… LIMIT cap + 1)`): a screen
     says "meer dan 1.000" instead of counting every one of 500,000 visible rows, and the
-    database stops as soon as it knows. `count_capped` tells the template."""
+    database stops as soon as it knows. `count_capped` tells the template. With `counts`,
+    through that counts cache (`CountsCache.capped_count`: exact, recounted after any write
+    to its tables; a query it cannot key is counted every time)."""
 
-    def __init__(self, object_list: Any, per_page: int, *, cap: int = 1_000) -> None:
+    def __init__(
+        self,
+        object_list: Any,
+        per_page: int,
+        *,
+        cap: int = 1_000,
+        counts: CountsCache | None = None,
+        organisation_id: int | None = None,
+    ) -> None:
         super().__init__(object_list, per_page)
         self.cap = cap
+        self.counts = counts
+        self.organisation_id = organisation_id
 
     @cached_property
     def count(self) -> int:
         if not isinstance(self.object_list, QuerySet):
             return min(len(self.object_list), self.cap + 1)
+        if self.counts is not None:
+            return self.counts.capped_count(
+                self.object_list, self.cap + 1, organisation_id=self.organisation_id
+            )
         return self.object_list.order_by()[: self.cap + 1].count()
 
     @property

@@ -104,8 +104,16 @@ def trajectory_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.trajectory_list(user=user, filters=filters, on=today)
     # At most 1,000 counted: a unit-wide overview at national scale would otherwise count
     # every visible trajectory on every page view ("meer dan 1.000 trajecten"). Counted on
-    # the trajectories (joined with the clients of the scope only); the page's rows as values.
-    paginator = CappedCountPaginator(qs, PAGE_SIZE, cap=OVERVIEW_COUNT_CAP)
+    # the trajectories (joined with the clients of the scope only), through the trajectories'
+    # counts cache (issue 18: the thousand rows are not walked again on every view or page;
+    # any trajectory or client write recounts); the page's rows as values.
+    paginator = CappedCountPaginator(
+        qs,
+        PAGE_SIZE,
+        cap=OVERVIEW_COUNT_CAP,
+        counts=selectors.TRAJECTORY_COUNTS,
+        organisation_id=user.organisation_id,
+    )
     page = paginator.get_page(request.GET.get("pagina"))
     # The page's own slice (its end is the capped count on the last page), read as values.
     bottom, top = (page.number - 1) * PAGE_SIZE, page.end_index()

@@ -26,8 +26,9 @@ from .conftest import AMS, ORDER_DAY
 
 pytestmark = pytest.mark.django_db
 
-# The overview's queries for a case manager (issue 18: this budget may only go down).
-OVERVIEW_QUERIES = 13
+# The overview's queries for a case manager (issue 18: this budget may only go down), with
+# its "at most 1,000" count in the counts cache (the view after a write counts it: one more).
+OVERVIEW_QUERIES = 12
 
 
 def _login(user: User) -> HttpClient:
@@ -189,13 +190,14 @@ def test_overview_query_count_constant(
     with CaptureQueriesContext(connection) as small:
         assert http.get(url).status_code == 200
     make(17)
+    http.get(url)  # the writes made the count stale: counted again here, as before `small`
     with CaptureQueriesContext(connection) as large:
         response = http.get(url)
     assert response.status_code == 200
     assert response.content.decode().count('href="/trajecten/') >= 20
     assert len(large.captured_queries) == len(small.captured_queries)
     # Session, user, organisation and roles; the provider and product choices; the scope;
-    # the count, the page and the due dates; the audit chain and its insert.
+    # the page and the due dates; the audit chain and its insert.
     assert len(large.captured_queries) <= OVERVIEW_QUERIES, [
         q["sql"][:80] for q in large.captured_queries
     ]

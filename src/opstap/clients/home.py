@@ -13,18 +13,18 @@ from opstap.core.roles import Perm
 
 
 def _context(request: HttpRequest) -> dict[str, Any]:
-    from .selectors import CLIENT_COUNTS, CaseloadFilters, caseload_overview, clients_for
+    from .selectors import own_caseload_count, visible_client_count
 
     user: Actor = actor_of(request)
     # The visible total is the unfiltered caseload page's chart total: shared, cached counts
     # (issue 4). The own caseload is a small index range, counted through the same counts
-    # cache (issue 18): its key holds the user's scope, and any write to a client of the
-    # organisation (a handover included) makes it unreachable.
-    visible = caseload_overview(user=user, filters=CaseloadFilters(), on=timezone.localdate())
-    mine = CLIENT_COUNTS.count(
-        clients_for(user).filter(case_manager_id=user.pk), organisation_id=user.organisation_id
-    )
-    return {"caseload_mine": mine, "caseload_visible": visible.count}
+    # cache (issue 18). Both keys hold the user's scope, written out, instead of the SQL of a
+    # queryset built only to find them (issue 18); any write to a client of the organisation
+    # (a handover included) makes them unreachable.
+    return {
+        "caseload_mine": own_caseload_count(user),
+        "caseload_visible": visible_client_count(user, on=timezone.localdate()),
+    }
 
 
 register_home_panel(

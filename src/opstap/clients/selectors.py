@@ -248,9 +248,7 @@ def caseload_overview(*, user: Actor, filters: CaseloadFilters, on: dt.date) -> 
     without_step = caseload_list(
         user=user, filters=dataclasses.replace(filters, ladder_step=""), on=on
     )
-    raw, counted_at = CLIENT_COUNTS.counts(
-        _step_count_query(without_step), organisation_id=getattr(user, "organisation_id", None)
-    )
+    raw, counted_at = _step_counts(user, filters, on=on, without_step=without_step)
     if filters.ladder_step:
         qs = without_step.filter(ladder_step=filters.ladder_step)
         count = raw.get(filters.ladder_step, 0)
@@ -258,6 +256,77 @@ def caseload_overview(*, user: Actor, filters: CaseloadFilters, on: dt.date) -> 
         qs = without_step
         count = sum(raw.values())
     return CaseloadPage(queryset=qs, count=count, step_counts=raw, counted_at=counted_at)
+
+
+def _scope_identity(user: Actor) -> tuple[str, tuple[str, ...]] | None:
+    """The user's client scope as written-out SQL and its parameters (`client_scope_sql`,
+    held to the same clients as the ORM's scope by its tests): what a counts-cache key
+    names instead of a compiled query. None when the scope is not written out (a subquery):
+    then the key comes from the query itself."""
+    scope = client_scope_sql(user, "c")
+    if scope is None:
+        return None
+    sql, params = scope
+    return sql, tuple(repr(p) for p in params)
+
+
+def _step_counts(
+    user: Actor,
+    filters: CaseloadFilters,
+    *,
+    on: dt.date,
+    without_step: QuerySet[Client] | None = None,
+) -> tuple[dict[str, int], dt.datetime]:
+    """The chart's counts per step of the caseload with `filters` (its step filter and sort
+    aside) and when they were computed, from `CLIENT_COUNTS`. Without other filters (the
+    caseload page as it opens, and the start page's number) keyed by the scope
+    (`_scope_identity`), so the start page neither builds nor compiles the caseload's
+    queryset to find the counts the caseload page cached (issue 18); with filters, or a
+    scope that is a subquery, keyed by the grouped query's SQL. `without_step` is the
+    caseload without the step filter, when the caller has it already."""
+    import dataclasses
+
+    org_id = getattr(user, "organisation_id", None)
+
+    def query() -> QuerySet[Any]:
+        base = without_step
+        if base is None:
+            unstepped = dataclasses.replace(filters, ladder_step="")
+            base = caseload_list(user=user, filters=unstepped, on=on)
+        return _step_count_query(base)
+
+    plain = dataclasses.replace(filters, ladder_step="", sort=CaseloadFilters.sort)
+    identity = _scope_identity(user) if plain == CaseloadFilters() else None
+    if identity is None:
+        return CLIENT_COUNTS.counts(query(), organisation_id=org_id)
+    return CLIENT_COUNTS.keyed(
+        ("caseload-step-counts", *identity), lambda: dict(query()), organisation_id=org_id
+    )
+
+
+def visible_client_count(user: Actor, *, on: dt.date) -> int:
+    """How many clients `user` may see: the unfiltered caseload chart's total, from the same
+    cached counts as the caseload page (issue 4)."""
+    raw, _counted_at = _step_counts(user, CaseloadFilters(), on=on)
+    return sum(raw.values())
+
+
+def own_caseload_count(user: Actor) -> int:
+    """How many of the clients `user` may see are their own caseload, through the counts
+    cache, keyed by the scope (`_scope_identity`) and the user: any write to a client of
+    the organisation (a handover included) recounts it."""
+    org_id = getattr(user, "organisation_id", None)
+
+    def own() -> QuerySet[Client]:  # built only when counted (or keyed by its SQL)
+        return clients_for(user).filter(case_manager_id=user.pk)
+
+    identity = _scope_identity(user)
+    if identity is None:
+        return CLIENT_COUNTS.count(own(), organisation_id=org_id)
+    number, _counted_at = CLIENT_COUNTS.keyed(
+        ("own-caseload", user.pk, *identity), lambda: own().count(), organisation_id=org_id
+    )
+    return number
 
 
 def client_search_bsn(*, user: Actor, bsn: str) -> QuerySet[Client]:

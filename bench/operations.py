@@ -442,6 +442,15 @@ def _sql_provider_trajectories(ctx: BenchContext) -> object:
         return cursor.fetchall()
 
 
+def _case_manager_overview_count_not_cached(ctx: BenchContext) -> object:
+    """The unit-wide overview right after a trajectory of the organisation changed: the "at
+    most 1,000" count is not in the counts cache and is counted (the worst case of the page)."""
+    from opstap.trajectories.selectors import TRAJECTORY_COUNTS
+
+    TRAJECTORY_COUNTS.changed(ctx.organisation_id)
+    return _get("staff_client", "/trajecten/")(ctx)
+
+
 def _sql_case_manager_overview(ctx: BenchContext, *, overdue: bool) -> object:
     """Floor: the count (at most 1,001, as the page says "meer dan 1.000") and the first page
     (50) of the running trajectories of the clients the case manager may see, newest first,
@@ -498,6 +507,12 @@ OPERATIONS.extend(
         Operation(
             "trajectory overview, running (case manager, unit-wide)",
             _get("staff_client", "/trajecten/"),
+            lambda ctx: _sql_case_manager_overview(ctx, overdue=False),
+            "hand-written SQL",
+        ),
+        Operation(
+            "trajectory overview, running, count not cached",
+            _case_manager_overview_count_not_cached,
             lambda ctx: _sql_case_manager_overview(ctx, overdue=False),
             "hand-written SQL",
         ),

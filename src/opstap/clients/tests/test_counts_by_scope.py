@@ -43,7 +43,13 @@ def people(org, other_org, case_manager, make_user, provider_user_a) -> dict[str
     case_manager_set_unit(user=lead, unit="work")
     coach = make_user(RoleCode.INCOME_COACH, username="coach")
     officer = make_user(RoleCode.POLICY_OFFICER, username="beleid")
-    for step, sub in [("1", ""), ("3", ""), ("4", ""), ("6", "with_growth"), ("6", "")]:
+    for step, sub in [
+        ("1", ""),
+        ("3", ""),
+        ("4", ""),
+        ("6", "with_growth"),
+        ("6", "without_growth"),
+    ]:
         for manager in (case_manager, care, no_unit):
             extra: dict[str, Any] = {"ladder_sub_status": sub} if sub else {}
             client = make_client(org, ladder_step=step, case_manager=manager, **extra)
@@ -119,12 +125,13 @@ def test_start_page_compiles_no_query_for_the_counts_key(
 
 
 def test_start_page_reads_the_caseload_pages_counts(people: dict[str, User], org) -> None:
-    """The caseload page as it opens caches the chart counts under the same key the start
-    page reads: after it, the start page counts only the own caseload."""
+    """The caseload page's unit view (all case managers, no other filter) caches the chart
+    counts under the same key the start page reads: after it, the start page counts only
+    the own caseload."""
     http = HttpClient()
     http.force_login(people["klantmanager"])
     CLIENT_COUNTS.changed(org.pk)
-    assert http.get("/klanten/").status_code == 200
+    assert http.get("/klanten/?klantmanager=").status_code == 200
     with CaptureQueriesContext(connection) as after_caseload:
         assert http.get("/").status_code == 200
     CLIENT_COUNTS.changed(org.pk)

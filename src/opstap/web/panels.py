@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.http import HttpRequest
 
 from opstap.audit.models import AuditAction
-from opstap.audit.services import audit_log, audit_records_for_request
+from opstap.audit.services import AuditGroup, audit_groups_for_request
 from opstap.core.panels import HOME_PANELS
 
 
@@ -25,23 +24,25 @@ def panels_for(request: HttpRequest) -> list[dict[str, Any]]:
         if panel.audit_items is not None:
             for object_type, object_id, client_id in panel.audit_items(context):
                 items.setdefault(object_type, []).append((object_id, client_id))
-    # The page's read and the items its panels list, in one transaction (one BEGIN/COMMIT
-    # instead of one per record group; issue 18). No savepoint when a caller's transaction
-    # is already open: the records are written with it or not at all.
-    with transaction.atomic(savepoint=False):
-        audit_log(
+    # The page's read and the items its panels list as one group of records: one link of the
+    # audit chain and one INSERT (issue 18; before, a read record and then a list per kind).
+    groups = [
+        AuditGroup(
             action=AuditAction.READ,
-            request=request,
             object_type="home",
+            items=[("", None)],
             purpose="Startpagina bekijken",
             changes={"panels": [p["template"].split("/")[0] for p in shown]},
         )
-        for object_type, rows in items.items():
-            audit_records_for_request(
-                request,
-                action=AuditAction.LIST,
-                object_type=object_type,
-                items=rows,
-                purpose="Startpagina: paneel",
-            )
+    ]
+    groups.extend(
+        AuditGroup(
+            action=AuditAction.LIST,
+            object_type=object_type,
+            items=rows,
+            purpose="Startpagina: paneel",
+        )
+        for object_type, rows in items.items()
+    )
+    audit_groups_for_request(request, groups)
     return shown

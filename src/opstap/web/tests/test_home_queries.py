@@ -18,9 +18,10 @@ from opstap.notifications.services import notification_send
 
 # Session, user, organisation, roles; notifications; case-manager profile, ladder mapping
 # (once: the scope is shared by the panels); open deadlines; open vacancies; proposals; the
-# audit records (the page's read and the notification shown as a list row; on SQLite the
-# transaction's BEGIN and COMMIT are not captured, PostgreSQL adds those two).
-WARM_QUERIES = 16
+# audit records (the page's read and the notification shown as a list row, one link of the
+# chain: its head locked and advanced, one INSERT; on SQLite the transaction's BEGIN and
+# COMMIT are not captured, PostgreSQL adds those two).
+WARM_QUERIES = 13
 # Without cached counts: the caseload chart's counts and the own caseload are counted.
 COLD_QUERIES = WARM_QUERIES + 2
 
@@ -71,3 +72,24 @@ def test_start_page_query_count(org, start_page) -> None:
     assert len(statements) == WARM_QUERIES, "\n".join(s[:120] for s in statements)
     # The client scope is computed once per request, not once per panel.
     assert sum('FROM "clients_laddermapping"' in s for s in statements) == 1
+
+
+def test_start_page_records_are_one_link_of_the_chain(start_page) -> None:
+    """The page's read and the listed notification: one group of records, written in the
+    chain one after the other, and the chain verifies (R-SEC-2)."""
+    from opstap.audit.management.commands.audit_verify import verify
+    from opstap.audit.models import AuditRecord
+
+    with CaptureQueriesContext(connection) as page:
+        assert start_page.get("/").status_code == 200
+    home = AuditRecord.objects.get(object_type="home", action="read")
+    listed = AuditRecord.objects.get(object_type="notification", action="list")
+    assert home.changes == {"panels": ["notifications", "clients", "trajectories", "matching"]}
+    assert (home.chain, home.chain_position + 1) == (listed.chain, listed.chain_position)
+    assert listed.prev_hash == home.row_hash
+    assert home.purpose == "Startpagina bekijken" and listed.purpose == "Startpagina: paneel"
+    assert home.object_id == "" and home.client_id is None and home.result == "ok"
+    inserts = [q for q in page.captured_queries if q["sql"].startswith("INSERT INTO")]
+    assert len(inserts) == 1
+    _chains, _records, problems = verify()
+    assert problems == []

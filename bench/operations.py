@@ -131,8 +131,9 @@ def _sql_home_page(ctx: BenchContext) -> object:
     open deadlines of the own caseload overdue and due within two weeks, open vacancies) in
     one statement; the eight latest proposals in scope with client, vacancy and employer
     names. Not in it: the number of clients visible in the unit, which the page reads from
-    the counts cache that the caseload page fills (counting it is measured there, "caseload
-    page, counts not cached"), and the audit record the page writes."""
+    the counts cache that the caseload page's unit view (`/klanten/?klantmanager=`, the whole
+    unit) shares with it (counting it is measured there, "caseload page, counts not
+    cached"), and the audit record the page writes."""
     import datetime as dt
 
     from django.utils import timezone

@@ -11,14 +11,15 @@ import pytest
 from django.test import Client
 from django.urls import resolve, reverse
 
-from opstap.accounts.models import User
+from opstap.accounts.models import Role, User
 from opstap.clients.services import client_link_user
 from opstap.clients.tests.factories import make_client
-from opstap.core.access import view_access_declaration
+from opstap.core.access import may_open, view_access_declaration
 from opstap.core.roles import DEFAULT_ROLE_PERMISSIONS, RoleCode
 from opstap.organisations.models import Organisation
 from opstap.providers.models import Provider
 from opstap.providers.services import provider_add_staff
+from opstap.web import context_processors
 from opstap.web.navigation import NAV_ITEMS
 from opstap.web.views import role_home_url
 
@@ -101,3 +102,40 @@ def test_links_on_pages_follow_the_same_declaration(
         html = web.get(reverse("invoices:list")).content.decode()
         main = html.split("<main", 1)[1]
         assert (f'href="{batches}"' in main) is shown, user.username
+
+
+def _menu_uncached(user: User) -> list[tuple[str, str]]:
+    """The menu as the context processor decided it before the per-permission-set memo."""
+    return [(i.label, reverse(i.url_name)) for i in NAV_ITEMS if may_open(user, i.url_name)]
+
+
+def test_the_memoised_menu_is_what_may_open_decides(make_user: Callable[..., User]) -> None:
+    """`menu_of` keeps one menu per permission set (issue 18). For every role, combined
+    roles, no role and an inactive user it equals the menu decided item by item, on the
+    first call (it decides) and on a later one for another user with the same set."""
+    users = [make_user(role, username=f"memo-{role.value}") for role in RoleCode]
+    users.append(make_user(RoleCode.CASE_MANAGER, RoleCode.CONTRACT_MANAGER, username="memo-two"))
+    nobody = make_user(RoleCode.CASE_MANAGER, username="memo-none")
+    nobody.roles.clear()
+    users.append(User.objects.get(pk=nobody.pk))
+    inactive = make_user(RoleCode.FINANCE_CLERK, username="memo-inactive")
+    User.objects.filter(pk=inactive.pk).update(is_active=False)
+    users.append(User.objects.get(pk=inactive.pk))
+    context_processors._MENUS.clear()
+    for user in users:
+        assert list(context_processors.menu_of(user)) == _menu_uncached(user), user.username
+        again = User.objects.get(pk=user.pk)  # a fresh instance: the memo answers
+        assert list(context_processors.menu_of(again)) == _menu_uncached(again), user.username
+    assert context_processors.menu_of(users[-1]) == ()  # inactive: no page needs no permission
+
+
+def test_a_changed_role_changes_the_menu(make_user: Callable[..., User]) -> None:
+    """The memo is keyed by the permissions, so a role added shows its pages at once."""
+    user = make_user(RoleCode.CASE_MANAGER, username="memo-grows")
+    before = context_processors.menu_of(user)
+    assert "Betaalbatches" not in dict(before)
+    user.roles.add(Role.objects.get(code=RoleCode.FINANCE_CLERK))
+    fresh = User.objects.get(pk=user.pk)
+    after = context_processors.menu_of(fresh)
+    assert "Betaalbatches" in dict(after)
+    assert list(after) == _menu_uncached(fresh)

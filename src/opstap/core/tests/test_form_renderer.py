@@ -3,13 +3,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates, get_default_renderer
+from django.utils.safestring import mark_safe
 
-from opstap.core.form_renderer import FormRenderer
+from opstap.core.form_renderer import INPUT_TEMPLATES, FormRenderer
 
 CASES: list[tuple[str, type[forms.Select], list[Any], Any, dict[str, Any] | None]] = [
     (
@@ -84,3 +87,55 @@ def test_the_project_renders_forms_with_it() -> None:
         ]  # type: ignore[attr-defined]
     assert str(ours) == str(stock)
     assert 'value="17" selected' in str(ours["product"])
+
+
+INPUT_CASES: list[tuple[str, forms.Widget, Any, dict[str, Any] | None]] = [
+    ("text", forms.TextInput(), "jobcoaching", None),
+    ("text empty", forms.TextInput(), None, None),
+    ("text empty string", forms.TextInput(), "", None),
+    (
+        "search with attributes",
+        forms.TextInput(attrs={"type": "search", "placeholder": 'bijv. "jobcoaching" & meer'}),
+        "a<b>&'c\"",
+        {"id": "id_q", "required": True, "disabled": False, "class": "utrecht-textbox"},
+    ),
+    ("safe value", forms.TextInput(), mark_safe("<b>al veilig</b>"), None),
+    ("number", forms.NumberInput(attrs={"min": 0, "step": "0.01"}), Decimal("12.50"), None),
+    ("number integer", forms.NumberInput(), 7, {"id": "id_n"}),
+    ("email", forms.EmailInput(), "a@b.nl", None),
+    ("url", forms.URLInput(), "https://x.nl/?a=1&b=2", None),
+    ("password", forms.PasswordInput(render_value=True), "geheim", None),
+    ("password hidden", forms.PasswordInput(), "geheim", None),
+    ("hidden", forms.HiddenInput(), 42, None),
+    ("date", forms.DateInput(attrs={"type": "date"}), dt.date(2026, 12, 6), None),
+    ("date text", forms.DateInput(), "06-12-2026", None),
+    ("datetime", forms.DateTimeInput(), dt.datetime(2026, 12, 6, 10, 5), None),
+    ("time", forms.TimeInput(), dt.time(9, 30), None),
+    ("checkbox on", forms.CheckboxInput(), True, {"id": "id_c"}),
+    ("checkbox off", forms.CheckboxInput(), False, None),
+    ("checkbox value", forms.CheckboxInput(), "ja", None),
+    ("tel", forms.TextInput(attrs={"type": "tel"}), "06-12345678", None),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "widget", "value", "attrs"), INPUT_CASES, ids=[c[0] for c in INPUT_CASES]
+)
+def test_input_renders_as_django_does(
+    case: str, widget: forms.Widget, value: Any, attrs: dict[str, Any] | None
+) -> None:
+    """The widgets whose template is Django's `input.html` (issue 18), byte for byte."""
+    assert widget.template_name in INPUT_TEMPLATES or widget.template_name.endswith(
+        ("/text.html", "/date.html")
+    )
+    ours = widget.render("veld", value, attrs, renderer=FormRenderer())
+    assert ours == widget.render("veld", value, attrs, renderer=DjangoTemplates())
+
+
+def test_input_templates_are_only_an_include_of_input_html() -> None:
+    """What `render_input` replaces is exactly Django's `input.html`: every template in
+    `INPUT_TEMPLATES` is that include and nothing else, in the Django installed."""
+    stock = DjangoTemplates()
+    for name in INPUT_TEMPLATES:
+        source = stock.get_template(name).template.source.strip()  # type: ignore[attr-defined]
+        assert source == '{% include "django/forms/widgets/input.html" %}', name

@@ -8,6 +8,7 @@ Reference data (tiles, product codes) is visible to every signed-in user of the 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
@@ -76,13 +77,31 @@ def contract_scope(user: Actor, qs: QuerySet[Contract]) -> QuerySet[Contract]:
     return qs.none()
 
 
+@dataclass(frozen=True)
+class ProductReach:
+    """Which products of the user's organisation the user may see: none, all, or those of
+    one provider. The one rule for products, read by `product_scope` (querysets) and by the
+    guide's written-out search statement (`selectors.guide_search`)."""
+
+    visible: bool
+    provider_id: int | None = None  # only this provider's (provider staff)
+
+
+def product_reach(user: Actor) -> ProductReach:
+    if is_provider_staff(user):
+        provider_id = provider_id_of(user)
+        return ProductReach(provider_id is not None, provider_id)
+    if user.has_opstap_perm(Perm.PRODUCT_SEARCH) or user.has_opstap_perm(Perm.PROVIDER_VIEW):
+        return ProductReach(True)
+    return ProductReach(False)
+
+
 @register_scope(Product)
 def product_scope(user: Actor, qs: QuerySet[Product]) -> QuerySet[Product]:
-    if is_provider_staff(user):
-        return _own_provider(user, qs)
-    if user.has_opstap_perm(Perm.PRODUCT_SEARCH) or user.has_opstap_perm(Perm.PROVIDER_VIEW):
-        return qs
-    return qs.none()
+    reach = product_reach(user)
+    if not reach.visible:
+        return qs.none()
+    return qs if reach.provider_id is None else qs.filter(provider_id=reach.provider_id)
 
 
 @register_scope(Signal)

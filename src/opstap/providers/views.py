@@ -11,7 +11,6 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page
-from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -85,23 +84,22 @@ def _page_number(value: str | None) -> int:
 
 
 def _guide_page(
-    qs: QuerySet[Product], requested: str | None
+    search: selectors.GuideSearch, requested: str | None
 ) -> tuple[Page, list[selectors.GuideRow]]:
-    """`Paginator(qs, PAGE_SIZE).get_page(requested)` and its rows, in one statement for a
-    page that exists (the count comes with the rows); a page past the end shows the last
-    one, as `get_page` does."""
+    """`Paginator(products, PAGE_SIZE).get_page(requested)` and its rows, in one statement
+    for a page that exists (the count comes with the rows); a page past the end shows the
+    last one, as `get_page` does."""
     number = _page_number(requested)
     rows: list[selectors.GuideRow] = []
     total: int | None = None
     if number >= 1:
-        rows, total = selectors.guide_rows(qs, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+        rows, total = search.rows(offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     if total is None:
-        total = 0 if number == 1 else qs.count()
-    page = CountedPaginator(qs, PAGE_SIZE, count=total).get_page(number)
+        total = 0 if number == 1 else search.count()
+    # The paginator only numbers the pages here: it never reads its object list.
+    page = CountedPaginator([], PAGE_SIZE, count=total).get_page(number)
     if page.number != number and total:
-        rows, _total = selectors.guide_rows(
-            qs, offset=(page.number - 1) * PAGE_SIZE, limit=PAGE_SIZE
-        )
+        rows, _total = search.rows(offset=(page.number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     return page, rows
 
 
@@ -157,11 +155,11 @@ def _guide(
             max_price=data.get("max_prijs"),
             max_duration_days=weeks * 7 if weeks else None,
         )
-        if public or user is None:  # the public guide has no user
-            qs = selectors.guide_products_public(organisation_id, query, on=today)
-        else:
-            qs = selectors.guide_products(user, query, on=today)
-        page, rows = _guide_page(qs, request.GET.get("pagina"))
+        # The public guide has no user: the organisation is its scope.
+        search = selectors.GuideSearch.of(
+            None if public else user, organisation_id, query, on=today
+        )
+        page, rows = _guide_page(search, request.GET.get("pagina"))
         order_url = reverse("trajectories:order") if can_order else ""
         product_url = pk_links("providers:product")
         results = [

@@ -500,3 +500,104 @@ def test_promoted_rows_are_the_selectors_modules(catalogue, org) -> None:
     assert ("Eigen module", [2, 5, 7]) in [
         (r.name, r.tile_numbers) for r in selectors.promoted_rows(org.pk, TODAY)
     ]
+
+
+def _search_cases(org, provider_b) -> list[selectors.GuideQuery]:
+    from opstap.providers.models import ProductLocation
+
+    municipality = (
+        ProductLocation.objects.filter(municipality__isnull=False)
+        .values_list("municipality_id", flat=True)
+        .first()
+    )
+    q = selectors.GuideQuery
+    return [
+        q(),
+        q(text="coach"),
+        q(text="taalcoach zevenaar"),
+        q(text="jobcoaching"),
+        q(text="trajecten"),
+        q(text="  Werkplek  "),
+        q(text="ab"),  # no word of three letters: on PostgreSQL the full-text match only
+        q(text="100%_x"),  # LIKE's own characters are text
+        q(text="bestaatniet"),
+        q(tile="EW08"),
+        q(target_group="migration"),
+        q(ladder_step="5"),
+        q(municipality_id=municipality or 0),
+        q(provider_id=provider_b.pk),
+        q(max_price=Decimal("80.00")),
+        q(max_price=Decimal("75")),
+        q(max_duration_days=60),
+        q(
+            text="coaching",
+            tile="EW08",
+            ladder_step="5",
+            max_price=Decimal("100"),
+            max_duration_days=400,
+        ),
+    ]
+
+
+def test_the_written_search_is_the_orms_search(
+    catalogue, case_manager, contract_manager, make_product, provider_b, make_user, org
+) -> None:
+    """Issue 18: `GuideSearch` (one written-out statement) gives the rows, the number and
+    the count that `guide_rows` gives of `guide_products` (signed in) and of
+    `guide_products_public` (no user), for every filter and for users of every reach: a
+    case manager, provider staff (their own provider's products only), a user without the
+    guide's permissions, an inactive user, a user of another organisation (R-SEC-1)."""
+    from opstap.core.roles import RoleCode
+    from opstap.organisations.services import organisation_create
+    from opstap.providers.services import provider_add_staff
+
+    make_product(
+        provider_b,
+        name="Breed traject 100%_x",
+        tile_codes=["EW09", "EW04", "EW05"],
+        locations=[LocationInput(city="Zevenaar"), LocationInput(city="Duiven")],
+        ladder_steps=["5", "2b", "4"],
+        target_groups=["youth", "migration"],
+        price_type="variable",
+        price=None,
+    )
+    staff = make_user(RoleCode.PROVIDER_STAFF, username="zoek-aanbieder")
+    provider_add_staff(provider=provider_b, user=staff)
+    staff_without_provider = make_user(RoleCode.PROVIDER_STAFF, username="zoek-los")
+    clerk = make_user(RoleCode.FINANCE_CLERK, username="zoek-administratie")
+    inactive = make_user(RoleCode.CASE_MANAGER, username="zoek-inactief")
+    inactive.is_active = False
+    other_org = organisation_create(name="Andere gemeente", slug="andere-gemeente")
+    elsewhere = make_user(RoleCode.CASE_MANAGER, username="zoek-elders", organisation=other_org)
+    users = [case_manager, contract_manager, staff, staff_without_provider, clerk, inactive]
+    users.append(elsewhere)
+    seen_any = False
+    for query in _search_cases(org, provider_b):
+        for user in [*users, None]:
+            if user is None:
+                qs = selectors.guide_products_public(org.pk, query, on=TODAY)
+            else:
+                qs = selectors.guide_products(user, query, on=TODAY)
+            search = selectors.GuideSearch.of(user, org.pk, query, on=TODAY)
+            who = (query, getattr(user, "username", "public"))
+            for offset, limit in ((0, 25), (1, 2), (25, 25)):
+                expected = selectors.guide_rows(qs, offset=offset, limit=limit)
+                assert search.rows(offset=offset, limit=limit) == expected, (*who, offset)
+            assert search.count() == qs.count(), who
+            seen_any = seen_any or search.count() > 0
+    assert seen_any
+    staff_rows, _n = selectors.GuideSearch.of(staff, org.pk, selectors.GuideQuery(), on=TODAY).rows(
+        offset=0, limit=25
+    )
+    assert staff_rows and {r.provider for r in staff_rows} == {provider_b.name}
+
+
+def test_the_guide_page_reads_the_written_search(catalogue, case_manager, client: Client) -> None:
+    """The page's rows come from the written-out statement: no ORM statement of products."""
+    client.force_login(case_manager)
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get("/instrumentengids/", {"q": "jobcoaching", "trede": "5"}).content
+    assert b"gevonden" in html
+    sql = [q["sql"] for q in ctx.captured_queries if "providers_product" in q["sql"]]
+    assert any(s.startswith("SELECT p.id, p.name, c.code") for s in sql)
+    assert not any('"providers_product"."id"' in s for s in sql)

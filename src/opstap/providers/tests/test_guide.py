@@ -601,3 +601,44 @@ def test_the_guide_page_reads_the_written_search(catalogue, case_manager, client
     sql = [q["sql"] for q in ctx.captured_queries if "providers_product" in q["sql"]]
     assert any(s.startswith("SELECT p.id, p.name, c.code") for s in sql)
     assert not any('"providers_product"."id"' in s for s in sql)
+
+
+def test_the_guides_fields_are_written_as_the_include_wrote_them(catalogue, org) -> None:
+    """Issue 18: `fields_html` writes what `{% include "providers/_field.html" %}` wrote for
+    every field of the guide's form: unbound, bound and valid, bound with errors, and the
+    public form without the price; and for a checkbox and a multiple-checkbox field."""
+    from django import forms as django_forms
+    from django.template import engines
+
+    from opstap.providers.forms import GuideForm
+    from opstap.providers.views import fields_html
+
+    include = engines["django"].from_string(
+        '{% for field in form %}{% include "providers/_field.html" %}{% endfor %}'
+    )
+    choices = selectors.guide_filter_choices(org.pk, on=TODAY)
+    kwargs = {
+        "tiles": choices.tiles,
+        "municipalities": choices.municipalities,
+        "providers": choices.providers,
+    }
+
+    class Other(django_forms.Form):
+        ja = django_forms.BooleanField(label="Akkoord <ja>", required=True)
+        keuze = django_forms.MultipleChoiceField(
+            label="Soorten",
+            choices=[("a", "A & B"), ("c", "C")],
+            widget=django_forms.CheckboxSelectMultiple,
+        )
+
+    forms_to_check = [
+        GuideForm(None, **kwargs),
+        GuideForm({"q": 'job "<coach>"', "trede": "5", "tegel": "EW08"}, **kwargs),
+        GuideForm({"max_prijs": "veel", "max_weken": "-1", "trede": "99"}, **kwargs),
+        GuideForm({"q": "x"}, with_price=False, **kwargs),
+        Other(None),
+        Other({"keuze": ["z"]}),
+    ]
+    for form in forms_to_check:
+        form.is_valid()
+        assert str(fields_html(form)) == include.render({"form": form}), form.data

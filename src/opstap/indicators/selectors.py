@@ -250,25 +250,26 @@ def _base_facts(
 
 
 def _provider_wide(
-    providers: list[Provider], *, period: Period, today: dt.date
+    ids: list[int], organisation_id: int, *, period: Period, today: dt.date
 ) -> dict[int, dict[str, Any]]:
     """Items 4-7, which are facts about the provider as a whole."""
-    ids = [p.pk for p in providers]
     facts = provider_selectors.provider_indicator_facts(
         provider_ids=ids, start=period.start, end=period.end
     )
     quarters = quarters_due(period, today=today)
     active = trajectory_selectors.provider_active_quarters(
-        organisation_id=providers[0].organisation_id,
+        organisation_id=organisation_id,
         provider_ids=ids,
         quarters=[(quarter_start(y, q), quarter_end(y, q)) for y, q in quarters],
     )
     due = {pid: {quarters[i] for i in active.get(pid, set())} for pid in ids}
     delivered: dict[int, set[tuple[int, int]]] = {pid: set() for pid in ids}
     years = range(period.start.year, period.end.year + 1)
-    for provider_id, year, quarter in QuarterlyOverview.objects.filter(
-        provider_id__in=ids, year__in=list(years)
-    ).values_list("provider_id", "year", "quarter"):
+    for provider_id, year, quarter in (
+        QuarterlyOverview.objects.filter(provider_id__in=ids, year__in=list(years))
+        .order_by()  # a set: no join to the providers for the model's order by name
+        .values_list("provider_id", "year", "quarter")
+    ):
         delivered[provider_id].add((year, quarter))
     return {
         pid: {
@@ -289,33 +290,28 @@ def provider_comparison(
 ) -> Comparison:
     """All providers the user may see (or the given ones among them), with their indicators
     and a total row over them, sorted by name."""
-    qs = visible_providers(user)
+    # The providers of `visible_providers` (the provider scope), by name, as the three
+    # values used here: no model rows, no count of their products (issue 18).
+    qs = scoped(user, Provider.objects.all())
     if provider_ids is not None:
         qs = qs.filter(pk__in=provider_ids)
-    providers = list(qs)
+    providers = list(qs.order_by("name").values_list("pk", "name", "organisation_id"))
     if not providers:
         return Comparison(period, [], None)
-    ids = [p.pk for p in providers]
+    ids = [pk for pk, _name, _org in providers]
+    organisation_id = providers[0][2]
     base = _base_facts(
-        organisation_id=providers[0].organisation_id,
+        organisation_id=organisation_id,
         provider_ids=ids,
         group="provider_id",
         period=period,
         today=today,
     )
-    wide = _provider_wide(providers, period=period, today=today)
+    wide = _provider_wide(ids, organisation_id, period=period, today=today)
     rows = []
-    for provider in providers:
-        facts = replace(base.get(provider.pk, IndicatorFacts()), **wide[provider.pk])
-        rows.append(
-            _row(
-                provider.pk,
-                provider.name,
-                facts,
-                provider_id=provider.pk,
-                provider_name=provider.name,
-            )
-        )
+    for pk, name, _org in providers:
+        facts = replace(base.get(pk, IndicatorFacts()), **wide[pk])
+        rows.append(_row(pk, name, facts, provider_id=pk, provider_name=name))
     total_facts = IndicatorFacts()
     for row in rows:
         total_facts = total_facts + row.facts

@@ -14,12 +14,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
 from opstap.accounts.models import User
 from opstap.core.access import permission_required
 from opstap.core.db_routing import reporting_view
 from opstap.core.forms import service_action
+from opstap.core.links import pk_links
 from opstap.core.roles import Perm
 from opstap.providers.selectors import provider_for_user
 
@@ -27,6 +30,7 @@ from . import charts, selectors, services
 from .computation import INDICATOR_BY_CODE, INDICATORS, SHORT_LABELS, Period, PeriodError
 from .exports import comparison_xlsx
 from .forms import PeriodForm, QuarterlyOverviewForm
+from .templatetags.indicators import indicator_cell
 
 
 def _user(request: HttpRequest) -> User:
@@ -58,6 +62,24 @@ def _period_query(period: Period) -> str:
     return f"van={period.start:%Y-%m-%d}&tot={period.end:%Y-%m-%d}"
 
 
+def comparison_rows_html(rows: list[selectors.Row], period_query: str) -> SafeString:
+    """The rows of the comparison table, as the template's loop wrote them (a `{% url %}`
+    and 13 cells per provider; issue 18): each provider's name linked to its page for the
+    period, then its results through `indicator_cell`. `test_views` compares the two."""
+    link = pk_links("indicators:provider")
+    query = conditional_escape(period_query)
+    return mark_safe(  # noqa: S308  # the names and links are escaped, the cells are safe
+        "".join(
+            f'\n  <tr><th scope="row"><a class="utrecht-link" '
+            f'href="{conditional_escape(link(row.id))}?{query}">{conditional_escape(row.name)}'
+            "</a></th>\n    "
+            + "".join(f'<td class="num">{indicator_cell(r)}</td>' for r in row.results)
+            + "</tr>\n  "
+            for row in rows
+        )
+    )
+
+
 @reporting_view
 @permission_required(Perm.PROVIDER_VIEW)
 def overview(request: HttpRequest) -> HttpResponse:
@@ -71,6 +93,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         sort = "name"
     descending = request.GET.get("richting") == "af"
     rows = selectors.sort_rows(comparison.rows, sort, descending=descending)
+    period_query = _period_query(period)
     chart_code = request.GET.get("indicator", "plan_signed")
     if chart_code not in INDICATOR_BY_CODE:
         chart_code = "plan_signed"
@@ -93,8 +116,9 @@ def overview(request: HttpRequest) -> HttpResponse:
             "page_title": "Prestatie-indicatoren aanbieders",
             "form": form,
             "period": period,
-            "period_query": _period_query(period),
+            "period_query": period_query,
             "rows": rows,
+            "table_rows": comparison_rows_html(rows, period_query),
             "total": comparison.total,
             "columns": columns,
             "sort": sort,

@@ -294,3 +294,32 @@ def test_a_report_missing_when_the_trajectory_ended_counts_as_missed(
     )
     row = _row(contract_manager, product3.provider)
     assert (row.facts.progress_reports_due, row.facts.progress_reports_on_time) == (1, 0)
+
+
+def test_the_comparison_has_the_providers_of_the_scope(
+    running: Callable[..., Trajectory],
+    product3: Product,
+    product3_b: Product,
+    contract_manager: User,
+    provider_user_b: User,
+    case_manager: User,
+) -> None:
+    """Issue 18: the comparison reads three values of each provider instead of model rows
+    with their product count; it has the providers `visible_providers` gives (the provider
+    scope, R-SEC-1: provider staff their own only), in its order, also when asked for some."""
+    running(product3, signed=True)
+    running(product3_b, signed=False)
+    for user in (contract_manager, provider_user_b, case_manager):
+        visible = [(p.pk, p.name) for p in selectors.visible_providers(user)]
+        comparison = selectors.provider_comparison(user, period=PERIOD, today=TODAY)
+        assert [(r.id, r.name) for r in comparison.rows] == visible, user.username
+        assert all(r.provider_id == r.id and r.provider_name == r.name for r in comparison.rows)
+        for asked in ([product3.provider_id], [product3_b.provider_id], []):
+            some = selectors.provider_comparison(
+                user, period=PERIOD, today=TODAY, provider_ids=asked
+            )
+            assert [(r.id, r.name) for r in some.rows] == [v for v in visible if v[0] in asked]
+    assert [
+        r.name
+        for r in selectors.provider_comparison(provider_user_b, period=PERIOD, today=TODAY).rows
+    ] == [product3_b.provider.name]

@@ -218,3 +218,48 @@ def test_drill_in_per_product_and_quarterly_overview(
     assert staff.status_code == 403
     assert QuarterlyOverview.objects.count() == 1
     _ = dt
+
+
+_OLD_ROWS = (
+    "{% load indicators %}{% for row in rows %}\n"
+    '  <tr><th scope="row"><a class="utrecht-link" href="{% url \'indicators:provider\' row.id %}'
+    '?{{ period_query }}">{{ row.name }}</a></th>\n'
+    '    {% for r in row.results %}<td class="num">{{ r|indicator_cell }}</td>{% endfor %}</tr>\n'
+    "  {% endfor %}"
+)
+
+
+@pytest.mark.parametrize("threshold", [1, 5])
+def test_the_comparison_rows_are_what_the_template_loop_wrote(
+    threshold: int,
+    settings: object,
+    running: Callable[..., Trajectory],
+    product3: Product,
+    product3_b: Product,
+    contract_manager: User,
+) -> None:
+    """Issue 18: `comparison_rows_html` writes the table's rows as the template's loop did
+    (link per provider, 13 cells through `indicator_cell`), with small numbers shown and
+    withheld, and a provider name that needs escaping."""
+    from django.template import engines
+
+    from opstap.indicators import selectors
+    from opstap.indicators.computation import Period
+    from opstap.indicators.views import comparison_rows_html
+
+    settings.OPSTAP_SMALL_NUMBER_THRESHOLD = threshold  # type: ignore[attr-defined]
+    product3_b.provider.name = 'Ontplooi & "Zo" <b>'
+    product3_b.provider.save(update_fields=["name"])
+    running(product3, signed=True)
+    running(product3_b, signed=False)
+    comparison = selectors.provider_comparison(
+        contract_manager,
+        period=Period(dt.date(2026, 1, 1), dt.date(2026, 10, 31)),
+        today=dt.date(2026, 11, 1),
+    )
+    assert len(comparison.rows) == 2
+    query = "van=2026-01-01&tot=2026-10-31"
+    old = engines["django"].from_string(_OLD_ROWS)
+    expected = old.render({"rows": comparison.rows, "period_query": query})
+    assert str(comparison_rows_html(comparison.rows, query)) == expected
+    assert "&amp;tot=" in expected and "Ontplooi &amp; &quot;Zo&quot; &lt;b&gt;" in expected

@@ -48,14 +48,33 @@ def _own_provider(user: Actor, qs: QuerySet[Any], field: str = "provider_id") ->
     return qs.filter(**{field: provider_id}) if provider_id is not None else qs.none()
 
 
-@register_scope(Provider)
-def provider_scope(user: Actor, qs: QuerySet[Provider]) -> QuerySet[Provider]:
+@dataclass(frozen=True)
+class Reach:
+    """Which rows of the user's organisation the user may see: none, all, or those of one
+    provider (provider staff)."""
+
+    visible: bool
+    provider_id: int | None = None  # only this provider's
+
+
+def provider_reach(user: Actor) -> Reach:
+    """The one rule for providers, read by `provider_scope` (querysets) and by the provider
+    list's written-out statement (`selectors.provider_list_rows`)."""
     # Provider staff see their own provider only, whatever else they hold.
     if is_provider_staff(user):
-        return _own_provider(user, qs, "pk")
+        provider_id = provider_id_of(user)
+        return Reach(provider_id is not None, provider_id)
     if user.has_opstap_perm(Perm.PROVIDER_VIEW) or user.has_opstap_perm(Perm.PRODUCT_SEARCH):
-        return qs
-    return qs.none()
+        return Reach(True)
+    return Reach(False)
+
+
+@register_scope(Provider)
+def provider_scope(user: Actor, qs: QuerySet[Provider]) -> QuerySet[Provider]:
+    reach = provider_reach(user)
+    if not reach.visible:
+        return qs.none()
+    return qs if reach.provider_id is None else qs.filter(pk=reach.provider_id)
 
 
 @register_scope(Evidence)
@@ -77,23 +96,15 @@ def contract_scope(user: Actor, qs: QuerySet[Contract]) -> QuerySet[Contract]:
     return qs.none()
 
 
-@dataclass(frozen=True)
-class ProductReach:
-    """Which products of the user's organisation the user may see: none, all, or those of
-    one provider. The one rule for products, read by `product_scope` (querysets) and by the
-    guide's written-out search statement (`selectors.guide_search`)."""
-
-    visible: bool
-    provider_id: int | None = None  # only this provider's (provider staff)
-
-
-def product_reach(user: Actor) -> ProductReach:
+def product_reach(user: Actor) -> Reach:
+    """The one rule for products, read by `product_scope` (querysets) and by the guide's
+    written-out search statement (`selectors.GuideSearch`)."""
     if is_provider_staff(user):
         provider_id = provider_id_of(user)
-        return ProductReach(provider_id is not None, provider_id)
+        return Reach(provider_id is not None, provider_id)
     if user.has_opstap_perm(Perm.PRODUCT_SEARCH) or user.has_opstap_perm(Perm.PROVIDER_VIEW):
-        return ProductReach(True)
-    return ProductReach(False)
+        return Reach(True)
+    return Reach(False)
 
 
 @register_scope(Product)

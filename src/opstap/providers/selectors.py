@@ -23,7 +23,7 @@ from django.db.models import (
     Window,
 )
 
-from opstap.accounts.models import display_name_of
+from opstap.accounts.models import User, display_name_of
 from opstap.core.access import get_object_for_user, scoped
 from opstap.core.actor import Actor
 from opstap.organisations.models import Municipality
@@ -638,18 +638,32 @@ class ProviderListRow:
 
 def provider_list_rows(user: Actor) -> list[ProviderListRow]:
     """`providers_for` as rows for the provider list (no model instances: the page shows
-    display values only), in the same order."""
-    providers: QuerySet[Any] = providers_for(user)  # annotated with product_count
-    rows = providers.values_list(
-        "pk",
-        "name",
-        "status",
-        "contract_manager__first_name",
-        "contract_manager__last_name",
-        "contract_manager__username",
-        "product_count",
-        "last_activity_on",
+    display values only), in the same order: one written-out statement (issue 18; the ORM's
+    grouped join cost more Python to build and compile than the statement takes to run),
+    the active products counted per provider, the scope from `provider_reach`, the rule of
+    `provider_scope`. The tests compare it with `providers_for`."""
+    from opstap.core.actor import active_actor
+
+    from .access import provider_reach
+
+    actor = active_actor(user)
+    if actor is None or actor.organisation_id is None:
+        return []
+    reach = provider_reach(actor)
+    if not reach.visible:
+        return []
+    provider, product, account = _tables(Provider, Product, User)
+    sql = (
+        "SELECT v.id, v.name, v.status, u.first_name, u.last_name, u.username, "  # noqa: S608
+        f"(SELECT COUNT(*) FROM {product} p WHERE p.provider_id = v.id AND p.status = %s), "
+        f"v.last_activity_on FROM {provider} v LEFT JOIN {account} u "
+        "ON u.id = v.contract_manager_id WHERE v.organisation_id = %s"
     )
+    params: list[Any] = [ProductStatus.ACTIVE.value, actor.organisation_id]
+    if reach.provider_id is not None:
+        sql += " AND v.id = %s"
+        params.append(reach.provider_id)
+    sql += " ORDER BY v.name"
     return [
         ProviderListRow(
             pk=pk,
@@ -657,10 +671,19 @@ def provider_list_rows(user: Actor) -> list[ProviderListRow]:
             status=status,
             contract_manager=display_name_of(first, last, username),
             product_count=count,
-            last_activity_on=last_activity,
+            last_activity_on=_date(last_activity),
         )
-        for pk, name, status, first, last, username, count, last_activity in rows
+        for pk, name, status, first, last, username, count, last_activity in _rows(
+            sql, params, Provider
+        )
     ]
+
+
+def _date(value: Any) -> dt.date | None:
+    """A date column as the ORM gives it (SQLite hands back its text)."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
 
 
 def evidence_for(user: Actor, provider: Provider) -> QuerySet[Evidence]:

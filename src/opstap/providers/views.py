@@ -16,6 +16,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
@@ -250,6 +251,22 @@ def guide_public(request: HttpRequest, slug: str) -> HttpResponse:
 _PROVIDER_STATUS_LABELS = dict(ProviderStatus.choices)
 
 
+def provider_rows_html(rows: list[dict[str, Any]]) -> SafeString:
+    """The provider list's rows as its template's loop wrote them (issue 18: five values
+    per row through the template engine); `test_list_queries` compares the two."""
+    esc = conditional_escape
+    return mark_safe(  # noqa: S308  # every value is escaped
+        "".join(
+            f'\n  <tr><td><a class="utrecht-link" href="{esc(p["url"])}">{esc(p["name"])}</a></td>'
+            f"\n      <td>{esc(p['status'])}</td>"
+            f"\n      <td>{esc(p['contract_manager'])}</td>"
+            f'\n      <td class="num">{esc(localize(p["product_count"]))}</td>'
+            f"\n      <td>{esc(p['last_activity'])}</td></tr>\n  "
+            for p in rows
+        )
+    )
+
+
 @permission_required(Perm.PROVIDER_VIEW)
 def provider_list(request: HttpRequest) -> HttpResponse:
     providers = selectors.provider_list_rows(_user(request))
@@ -273,6 +290,7 @@ def provider_list(request: HttpRequest) -> HttpResponse:
         {
             "page_title": "Aanbieders",
             "providers": rows,
+            "rows_html": provider_rows_html(rows),
             "manage": _user(request).has_opstap_perm(Perm.PROVIDER_MANAGE),
         },
     )

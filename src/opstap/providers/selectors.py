@@ -533,7 +533,8 @@ def _text_condition(text: str) -> tuple[str, list[Any]]:
     words = [w for w in text.split() if len(w) > 2 or w.isdigit()]
     field = Product._meta.get_field("search_text")
     column = connection.ops.lookup_cast("icontains", field.get_internal_type()) % "p.search_text"
-    like = connection.operators["icontains"] % "%s"
+    operators: dict[str, str] = connection.operators  # type: ignore[attr-defined]
+    like = operators["icontains"] % "%s"
     substring = " AND ".join(f"{column} {like}" for _word in words)
     params: list[Any] = [f"%{connection.ops.prep_for_like_query(w)}%" for w in words]
     if connection.vendor == "postgresql":

@@ -137,7 +137,7 @@ def _field_html(field: BoundField) -> SafeString:
     esc = conditional_escape
     label, widget = esc(field.label), str(field)
     if field.widget_type == "checkboxselectmultiple":
-        errors = "".join(f'<p class="opstap-field-error">{esc(e)}</p>' for e in field.errors)
+        errors = "".join(f'<p class="opstap-field-error">{esc(str(e))}</p>' for e in field.errors)
         html = (
             f'\n<fieldset class="utrecht-form-fieldset">\n  <legend class="utrecht-form-label">'
             f"{label}</legend>\n  {widget}\n  {errors}\n</fieldset>\n"
@@ -154,7 +154,8 @@ def _field_html(field: BoundField) -> SafeString:
                 f"  {widget}\n  "
             )
         errors = "".join(
-            f'<p class="opstap-field-error" id="{for_id}-error">{esc(e)}</p>' for e in field.errors
+            f'<p class="opstap-field-error" id="{for_id}-error">{esc(str(e))}</p>'
+            for e in field.errors
         )
         html = f'\n<div class="utrecht-form-field">\n  {shown}\n  {errors}\n</div>\n'
     return mark_safe(html + "\n")  # noqa: S308  # every value above is escaped

@@ -1,0 +1,90 @@
+"""Reads of the network's reference data: network settings, prices and rate ceilings on a
+day, tiles (R-SEC-1 does not restrict these: they are no personal data)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import (
+    DecimalField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+
+from opstap.providers.models import (
+    NetworkSettings,
+    Product,
+    ProductPrice,
+    RateCeiling,
+    Tile,
+    TileKind,
+)
+
+
+def network_settings(organisation_id: int | None) -> NetworkSettings:
+    """The organisation's network settings, or the defaults when none were saved."""
+    if organisation_id is None:
+        return NetworkSettings()  # the defaults, for a user outside any organisation
+    found = NetworkSettings.objects.filter(organisation_id=organisation_id).first()
+    return found or NetworkSettings(organisation_id=organisation_id)
+
+
+# --- Prices and ceiling ---------------------------------------------------------------------
+
+
+def _valid_on(on: dt.date) -> Q:
+    return Q(valid_from__lte=on) & (Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+
+
+def product_price_row_on(product: Product, on: dt.date) -> ProductPrice | None:
+    return (
+        ProductPrice.objects.filter(product=product)
+        .filter(_valid_on(on))
+        .order_by("-valid_from")
+        .first()
+    )
+
+
+def product_price_on(product: Product, on: dt.date) -> Decimal | None:
+    """The price (or hourly rate) valid on `on` (R-NET-6): an order uses its order date."""
+    row = product_price_row_on(product, on)
+    return row.amount if row is not None else None
+
+
+def rate_ceiling_on(organisation_id: int, on: dt.date) -> RateCeiling | None:
+    """The jobfinding/jobcoaching ceiling valid on `on` (R-NET-7): the organisation's own
+    (indexed) row first, else the regional default."""
+    rows = RateCeiling.objects.filter(_valid_on(on)).filter(
+        Q(organisation_id=organisation_id) | Q(organisation__isnull=True)
+    )
+    own = rows.filter(organisation_id=organisation_id).order_by("-valid_from").first()
+    return own or rows.filter(organisation__isnull=True).order_by("-valid_from").first()
+
+
+def price_subquery(on: dt.date) -> Subquery:
+    return Subquery(
+        ProductPrice.objects.filter(product=OuterRef("pk"))
+        .filter(_valid_on(on))
+        .order_by("-valid_from")
+        .values("amount")[:1],
+        output_field=DecimalField(max_digits=10, decimal_places=2),
+    )
+
+
+# --- Reference data -------------------------------------------------------------------------
+
+
+def tiles(*, on: dt.date, kind: str | None = None, purchasable_only: bool = True) -> QuerySet[Tile]:
+    qs = Tile.objects.filter(_valid_on(on))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if purchasable_only:
+        qs = qs.filter(purchasable=True)
+    return qs.order_by("kind", "number")
+
+
+def work_tiles(on: dt.date) -> QuerySet[Tile]:
+    return tiles(on=on, kind=TileKind.WORK)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -144,3 +145,71 @@ def test_rows_equal_the_model_rows(
             assert len(expected) >= 4  # the data exercises the rows
         audited = AuditRecord.objects.filter(id__gt=last, purpose="Trajectenoverzicht")
         assert list(audited.order_by("id").values_list("object_id", "client_id")) == items
+
+
+#: The template loop the rows replaced (issue 18), kept next to this test to compare with.
+OLD_LOOP = (Path(__file__).parent / "overview_rows_loop.html").read_text(encoding="utf-8")
+
+
+def _folded(html: str) -> str:
+    """White space between tags folded, as `bench/pages_snapshot.py` compares pages."""
+    import re
+
+    return re.sub(r">\s+<", "><", html.strip())
+
+
+def _old_loop_html(rows: list[dict[str, Any]], *, for_provider: bool) -> str:
+    from django.template import Context, Engine
+
+    engine = Engine.get_default()
+    return engine.from_string(OLD_LOOP).render(
+        Context({"rows": rows, "for_provider": for_provider})
+    )
+
+
+ODD_ROW = {
+    "url": "/trajecten/7/?a=1&b=<2>",
+    "client_name": "Dijk, Anna <b>van</b> & 'Zn'",
+    "client_number": '"200001"',
+    "product": "Werkfit <script>",
+    "provider": "A & B",
+    "state": "Lopend",
+    "overdue": True,
+    "ordered": "03-12-2026",
+    "next_step": "",
+    "next_due": "14-12-2026",
+    "responsible": "Aanbieder & co",
+    "case_manager": "Karin <de> Vries",
+}
+
+
+@pytest.mark.parametrize("for_provider", [False, True])
+def test_rows_html_equals_the_template_loop(for_provider: bool) -> None:
+    """The overview's rows written in the view are the template loop's HTML, every value
+    escaped: with and without a badge, a next step, a due date and its party, and none."""
+    from opstap.trajectories.views import overview_rows_html
+
+    plain = {**ODD_ROW, "overdue": False, "next_step": "Intake houden", "next_due": ""}
+    rows = [ODD_ROW, plain]
+    html = str(overview_rows_html(rows, for_provider=for_provider))
+    assert _folded(html) == _folded(_old_loop_html(rows, for_provider=for_provider))
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    empty = str(overview_rows_html([], for_provider=for_provider))
+    assert _folded(empty) == _folded(_old_loop_html([], for_provider=for_provider))
+
+
+@pytest.mark.parametrize("username", ["klantmanager", "aanbieder-a"])
+def test_page_rows_equal_the_template_loop(
+    varied: list[Trajectory], provider_user_a: User, time_machine: Any, username: str
+) -> None:
+    """On the page itself: the table body is what the loop wrote for the page's rows."""
+    time_machine.move_to(dt.datetime(2026, 6, 15, 10, 0, tzinfo=AMS), tick=False)
+    http = HttpClient()
+    http.force_login(User.objects.get(username=username))
+    for_provider = username != "klantmanager"
+    for query in QUERIES:
+        response = http.get(reverse("trajectories:list"), query)
+        body = response.content.decode()
+        tbody = body[body.index("<tbody>") + len("<tbody>") : body.index("</tbody>")]
+        old = _old_loop_html(response.context["rows"], for_provider=for_provider)
+        assert _folded(tbody) == _folded(old), query

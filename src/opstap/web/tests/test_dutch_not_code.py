@@ -65,6 +65,13 @@ EXPORT_TYPES = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _private_storage() -> None:
+    """The walk opens the files its demo site stored once for the module (payment batches,
+    SRG deliveries, plans): they stay in the session's temporary directory, so the root
+    conftest's per-test directory is not used here (it would hide them)."""
+
+
 @pytest.fixture(scope="module")
 def demo_site(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
     """The demo organisation, built once for the walk and rolled back afterwards."""

@@ -474,6 +474,10 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "opstap.core.problems.problem_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "JSON_UNDERSCOREIZE": {"no_underscore_before_number": True},
+    # The answer's type is negotiated by the Accept header only. DRF would otherwise read a
+    # `?format=` query parameter as a renderer choice and answer 404 to any value it has no
+    # renderer for: the payment batch's `download?format=xlsx` never reached its view.
+    "URL_FORMAT_OVERRIDE": None,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {

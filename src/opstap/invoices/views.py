@@ -384,18 +384,15 @@ def batch_paid(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(Perm.INVOICE_APPROVE)
 def batch_download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
     batch = _batch_for(request, pk)
-    fields = {"xlsx": batch.export_xlsx, "csv": batch.export_csv, "xml": batch.export_pain001}
-    field = fields.get(fmt)
-    if not field:
-        raise Http404
-    services.payment_batch_audit_shown(
-        request=request,
-        batch=batch,
-        action=AuditAction.EXPORT,
-        purpose=f"Betaalbatch downloaden ({fmt})",
+    found = services.payment_batch_download(
+        request=request, batch=batch, fmt=fmt, channel="webpagina"
     )
-    name = f"{batch.reference}.pain001.xml" if fmt == "xml" else f"{batch.reference}.{fmt}"
-    return FileResponse(field.open("rb"), as_attachment=True, filename=name)
+    if found is None:
+        raise Http404
+    stored, name, content_type = found
+    return FileResponse(
+        stored.open("rb"), as_attachment=True, filename=name, content_type=content_type
+    )
 
 
 @permission_required(Perm.INVOICE_VIEW)

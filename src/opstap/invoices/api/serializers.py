@@ -194,6 +194,9 @@ class PaymentBatchSerializer(serializers.ModelSerializer[PaymentBatch]):
             "total_incl",
             "exported_at",
             "export_sha256",
+            "pain001_message_id",
+            "pain001_schema",
+            "pain001_sha256",
             "paid_on",
         ]
         read_only_fields = fields

@@ -14,14 +14,13 @@ from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ErrorDetail, NotFound, PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_read
 from opstap.core.access import HasOpstapPermission, get_object_for_user, scoped
 from opstap.core.actor import actor_of
@@ -224,6 +223,7 @@ class PaymentBatchViewSet(
         "default": (Perm.INVOICE_VIEW,),
         "create": (Perm.INVOICE_APPROVE,),
         "export": (Perm.INVOICE_APPROVE,),
+        "sepa_export": (Perm.INVOICE_APPROVE,),
         "download": (Perm.INVOICE_APPROVE,),
     }
     queryset = PaymentBatch.objects.none()
@@ -249,26 +249,48 @@ class PaymentBatchViewSet(
         batch = services.payment_batch_export(actor=actor_of(request), batch=self._batch())
         return Response(PaymentBatchSerializer(batch).data)
 
+    @extend_schema(request=None, responses=PaymentBatchSerializer)
+    @action(detail=True, methods=["post"], url_path="sepa-export")
+    def sepa_export(self, request: Request, pk: str | None = None) -> Response:
+        """Make the SEPA credit-transfer file (pain.001) once; a second call returns the same
+        file, message id and checksum (R-BILL-10). Refused (409) while a provider paid has
+        no bank account confirmed by a second person, or when nothing is left to transfer."""
+        batch = services.payment_batch_export_sepa(actor=actor_of(request), batch=self._batch())
+        return Response(PaymentBatchSerializer(batch).data)
+
     @extend_schema(
-        parameters=[OpenApiParameter("format", OpenApiTypes.STR, description="csv of xlsx")],
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        parameters=[
+            OpenApiParameter(
+                "format",
+                OpenApiTypes.STR,
+                enum=sorted(services.BATCH_FILES),
+                description="csv (standaard) of xlsx: de batch als tabel (na export); xml: het "
+                "SEPA-betaalbestand pain.001 (na sepa-export).",
+            )
+        ],
+        responses={
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            404: OpenApiResponse(
+                description="Niet gevonden, of u heeft er geen toegang toe; of de batch is "
+                "nog niet in dit formaat geëxporteerd."
+            ),
+        },
     )
     @action(detail=True, methods=["get"])
     def download(self, request: Request, pk: str | None = None) -> FileResponse:
-        """The exported file (export first)."""
-        batch = self._batch()
+        """An exported file of the batch (export or sepa-export first), audited per client."""
         fmt = request.query_params.get("format", "csv")
-        field = batch.export_xlsx if fmt == "xlsx" else batch.export_csv
-        if not field:
-            raise NotFound("Deze batch is nog niet geëxporteerd.")
-        services.payment_batch_audit_shown(
-            request=request,
-            batch=batch,
-            action=AuditAction.EXPORT,
-            purpose="Betaalbatch downloaden via API",
+        if fmt not in services.BATCH_FILES:
+            raise ValidationError({"format": ["Kies csv, xlsx of xml."]})
+        batch = self._batch()
+        found = services.payment_batch_download(
+            request=request, batch=batch, fmt=fmt, channel="API"
         )
+        if found is None:
+            raise NotFound("Deze batch is nog niet in dit formaat geëxporteerd.")
+        stored, name, content_type = found
         return FileResponse(
-            field.open("rb"), as_attachment=True, filename=f"{batch.reference}.{fmt}"
+            stored.open("rb"), as_attachment=True, filename=name, content_type=content_type
         )
 
 

@@ -46,12 +46,15 @@ from .invoices import (
     on_price_terms_changed,
 )
 from .payment_batches import (
+    BATCH_FILES,
     EXPORT_COLUMNS,
+    BatchFile,
     SepaPlan,
     batch_rows,
     batch_sepa_plan,
     payment_batch_audit_shown,
     payment_batch_create,
+    payment_batch_download,
     payment_batch_export,
     payment_batch_export_sepa,
     payment_batch_mark_paid,
@@ -61,8 +64,10 @@ from .placement_fees import placement_fee_claim_submit
 from .travel import TripInput, attended_dates, travel_claim_submit, trip_lines_parse
 
 __all__ = [
+    "BATCH_FILES",
     "EXPORT_COLUMNS",
     "PAYMENT_TERM_WORKING_DAYS",
+    "BatchFile",
     "InvoiceError",
     "LineInput",
     "SepaPlan",
@@ -85,6 +90,7 @@ __all__ = [
     "on_price_terms_changed",
     "payment_batch_audit_shown",
     "payment_batch_create",
+    "payment_batch_download",
     "payment_batch_export",
     "payment_batch_export_sepa",
     "payment_batch_mark_paid",

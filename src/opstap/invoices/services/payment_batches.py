@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models.fields.files import FieldFile
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -69,6 +70,48 @@ def payment_batch_audit_shown(
         items=batch_client_items(batch),
         purpose=purpose,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class BatchFile:
+    """How one exported file of a batch is handed out: its field, name and content type."""
+
+    field: str
+    suffix: str
+    content_type: str
+    label: str
+
+
+#: The files a batch can be downloaded as, by the name the page and the API use.
+BATCH_FILES: dict[str, BatchFile] = {
+    "csv": BatchFile("export_csv", "csv", "text/csv; charset=utf-8", "CSV"),
+    "xlsx": BatchFile(
+        "export_xlsx",
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "Excel",
+    ),
+    "xml": BatchFile("export_pain001", "pain001.xml", "application/xml", "SEPA (pain.001)"),
+}
+
+
+def payment_batch_download(
+    *, request: HttpRequest, batch: PaymentBatch, fmt: str, channel: str
+) -> tuple[FieldFile, str, str] | None:
+    """The stored file of `batch` in format `fmt` (a key of `BATCH_FILES`) with its file name
+    and content type, the hand-out audited (R-SEC-2); `None` when the format is unknown or
+    the batch was not exported in it yet (export first)."""
+    spec = BATCH_FILES.get(fmt)
+    stored = getattr(batch, spec.field) if spec is not None else None
+    if spec is None or not stored:
+        return None
+    payment_batch_audit_shown(
+        request=request,
+        batch=batch,
+        action=AuditAction.EXPORT,
+        purpose=f"Betaalbatch downloaden ({spec.label}, {channel})",
+    )
+    return stored, f"{batch.reference}.{spec.suffix}", spec.content_type
 
 
 @transaction.atomic

@@ -215,3 +215,72 @@ def test_batch_page_makes_and_downloads_the_file(
         403,
         404,
     )
+
+
+@pytest.mark.usefixtures("_debtor")
+def test_api_makes_and_hands_out_the_pain001_file(
+    first_instalment: Invoice,  # noqa: F811
+    clerk: User,
+    contract_manager: User,
+    api_as: Any,
+) -> None:
+    """R-BILL-10 through the API: `sepa-export` refuses (409) while the provider has no
+    confirmed bank account, then makes the pain.001 once; a second call returns the same
+    message id and checksum; `download?format=xml` hands out that very file (audited per
+    client, R-SEC-2). The table formats need `export` first; an unknown format is a 400."""
+    batch = _batch_with_credit(first_instalment, clerk)
+    api = api_as(clerk)
+    url = f"/api/v1/payment-batches/{batch.pk}"
+    assert api.get(f"{url}/download?format=xml").status_code == 404
+    refused = api.post(f"{url}/sepa-export")
+    assert refused.status_code == 409
+    assert "Geen bevestigde bankrekening" in refused.json()["detail"]
+    _confirmed_account(first_instalment.provider, clerk, contract_manager)
+
+    first = api.post(f"{url}/sepa-export")
+    assert first.status_code == 200
+    body = first.json()
+    assert body["pain001MessageId"] == f"OPSTAP-{batch.organisation_id}-{batch.reference}"
+    assert len(body["pain001Sha256"]) == 64
+    again = api.post(f"{url}/sepa-export").json()
+    assert (again["pain001MessageId"], again["pain001Sha256"]) == (
+        body["pain001MessageId"],
+        body["pain001Sha256"],
+    )
+
+    before = AuditRecord.objects.filter(action="export", client_id=first_instalment.client_id)
+    count = before.count()
+    download = api.get(f"{url}/download?format=xml")
+    assert download.status_code == 200
+    assert download["Content-Type"] == "application/xml"
+    assert f'filename="{batch.reference}.pain001.xml"' in download["Content-Disposition"]
+    document = b"".join(download.streaming_content)
+    assert document == PaymentBatch.objects.get(pk=batch.pk).export_pain001.read()
+    assert b"NL44RABO0123456789" in document
+    assert before.count() == count + 2  # the invoice and the credit note, one client
+
+    # The CSV and Excel files come from `export`, not from the SEPA export.
+    assert api.get(f"{url}/download?format=csv").status_code == 404
+    bad = api.get(f"{url}/download?format=pdf")
+    assert bad.status_code == 400
+    assert bad.json()["invalidParams"][0]["name"] == "format"
+
+
+def test_api_download_of_the_table_formats_has_the_right_type(
+    first_instalment: Invoice,  # noqa: F811
+    clerk: User,
+    api_as: Any,
+) -> None:
+    """The table download was named after whatever `format` said and was CSV otherwise
+    (`format=xml` gave a CSV named `.xml`); now each format is its own file and type."""
+    batch = services.payment_batch_create(actor=clerk)
+    services.payment_batch_export(actor=clerk, batch=batch)
+    api = api_as(clerk)
+    url = f"/api/v1/payment-batches/{batch.pk}/download"
+    csv = api.get(url)
+    assert csv["Content-Type"] == "text/csv; charset=utf-8"
+    assert f'filename="{batch.reference}.csv"' in csv["Content-Disposition"]
+    xlsx = api.get(f"{url}?format=xlsx")
+    assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert b"".join(xlsx.streaming_content)[:2] == b"PK"
+    assert api.get(f"{url}?format=xml").status_code == 404

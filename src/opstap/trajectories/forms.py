@@ -9,7 +9,7 @@ from django import forms
 
 from opstap.clients.models import ROTONDE_LABELS_NL
 
-from .models import AbsenceRisk, DocumentKind, Trajectory
+from .models import AbsenceRisk, DocumentKind, Outcome, Trajectory
 from .selectors import document_action
 from .workflow import STATE_LABELS_NL, Action
 
@@ -206,6 +206,18 @@ class OutcomeForm(forms.Form):
     )
 
     prefix = "outcome"
+
+    @classmethod
+    def of(cls, outcome: Outcome | None) -> OutcomeForm:
+        """The form filled with what is stored, so that a correction posts it back and
+        changes only what the user changed (an empty form used to clear the ticked boxes:
+        adding a last working day took the loonkostensubsidie off a placement)."""
+        if outcome is None:
+            return cls()
+        initial = {name: getattr(outcome, name) for name in cls.base_fields}
+        werkfit = initial["werkfit"]
+        initial["werkfit"] = "unknown" if werkfit is None else ("true" if werkfit else "false")
+        return cls(initial=initial)
 
 
 class OrderForm(forms.Form):

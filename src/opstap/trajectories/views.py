@@ -283,7 +283,7 @@ def _detail_context(request: HttpRequest, trajectory: Trajectory, **extra: Any) 
         "deadlines": list(selectors.trajectory_deadlines(trajectory, user=user)),
         "documents": list(selectors.trajectory_documents(trajectory, user=user)),
         "absences": list(selectors.trajectory_absences(trajectory, user=user)),
-        "outcome": selectors.trajectory_outcome(trajectory, user=user),
+        "outcome": (outcome := selectors.trajectory_outcome(trajectory, user=user)),
         "action_forms": _action_forms(user, trajectory, extra.pop("bound_action", None)),
         "can_act": can_act,
         "can_report": can_act and running,
@@ -291,7 +291,7 @@ def _detail_context(request: HttpRequest, trajectory: Trajectory, **extra: Any) 
         "shareable_kinds": [k.value for k in services.SHAREABLE_KINDS],
         "report_form": extra.pop("report_form", None) or ProgressReportForm(),
         "absence_form": extra.pop("absence_form", None) or AbsenceForm(),
-        "outcome_form": extra.pop("outcome_form", None) or OutcomeForm(),
+        "outcome_form": extra.pop("outcome_form", None) or OutcomeForm.of(outcome),
         "price_terms": services.price_terms_of(trajectory).label_nl(),
         "quotes": list(selectors.trajectory_quotes(trajectory)),
         "can_revise_quote": selectors.can_revise_quote(user, trajectory),
@@ -460,10 +460,10 @@ def trajectory_outcome(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         trajectory,
         OutcomeForm(request.POST),
+        # The form shows what is stored: what it posts is the whole result as the user
+        # left it (an emptied field is cleared, an unticked box is no).
         lambda data: services.outcome_record(
-            actor=actor_of(request),
-            trajectory=trajectory,
-            **{k: v for k, v in data.items() if v not in (None, "")},
+            actor=actor_of(request), trajectory=trajectory, **data
         ),
         form_name="outcome_form",
         invalid="Controleer het resultaat.",

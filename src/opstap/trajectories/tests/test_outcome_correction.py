@@ -1,0 +1,123 @@
+"""Correcting a recorded result (R-TRJ-7) from the trajectory page changes only what the user
+changed. The form used to open empty: adding a last working day posted the unticked boxes
+too, and took the loonkostensubsidie off the placement (which the SRG delivery and the KPIs
+count)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from html.parser import HTMLParser
+
+import pytest
+import time_machine
+from django.test import Client as WebClient
+
+from opstap.accounts.models import User
+from opstap.providers.models import Product
+from opstap.trajectories import services
+from opstap.trajectories.models import Outcome, Trajectory
+
+pytestmark = pytest.mark.django_db
+
+
+class _FormValues(HTMLParser):
+    """What a browser posts for the form with `data-action="<action>"`: text inputs and
+    dates as shown, ticked boxes only, the selected option of each select."""
+
+    def __init__(self, action: str) -> None:
+        super().__init__()
+        self.action = action
+        self.inside = False
+        self.select: str | None = None
+        self.values: dict[str, str] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "form":
+            self.inside = a.get("data-action") == self.action
+        elif self.inside and tag == "input" and a.get("name"):
+            kind = a.get("type") or "text"
+            if kind == "checkbox":
+                if "checked" in a:
+                    self.values[str(a["name"])] = a.get("value") or "on"
+            elif kind != "submit":
+                self.values[str(a["name"])] = a.get("value") or ""
+        elif self.inside and tag == "select":
+            self.select = a.get("name")
+        elif self.inside and tag == "option" and self.select and "selected" in a:
+            self.values[self.select] = a.get("value") or ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self.inside = False
+        elif tag == "select":
+            self.select = None
+
+
+def _posted(page: str, action: str) -> dict[str, str]:
+    parser = _FormValues(action)
+    parser.feed(page)
+    return parser.values
+
+
+def test_correcting_the_result_keeps_what_the_user_did_not_change(
+    order: Callable[..., Trajectory],
+    product3: Product,
+    walk: Callable[..., Trajectory],
+    provider_user_a: User,
+) -> None:
+    """R-TRJ-7: the correction form shows the stored result; adding the last working day
+    keeps the employer, hours and the loonkostensubsidie; emptying a field clears it."""
+    trajectory = walk(order(product3), "running")
+    with time_machine.travel(dt.datetime(2026, 9, 1, 10, tzinfo=dt.UTC), tick=False):
+        services.outcome_record(
+            actor=provider_user_a,
+            trajectory=trajectory,
+            werkfit=True,
+            employer="Bakkerij De Korf",
+            placement_start="2026-06-01",
+            hours_per_week="24",
+            contract_type="jaarcontract",
+            lks=True,
+            care_referral="schuldhulp",
+        )
+        web = WebClient()
+        web.force_login(provider_user_a)
+        page = web.get(f"/trajecten/{trajectory.pk}/").content.decode()
+        shown = _posted(page, "outcome")
+        assert shown["outcome-employer"] == "Bakkerij De Korf"
+        assert shown["outcome-placement_start"] == "01-06-2026"
+        assert shown["outcome-werkfit"] == "true"
+        assert "outcome-lks" in shown
+        assert "outcome-garantiebaan" not in shown
+
+        shown["outcome-last_day_of_employment"] = "28-08-2026"
+        shown["outcome-care_referral"] = ""
+        response = web.post(f"/trajecten/{trajectory.pk}/resultaat/", shown)
+        assert response.status_code == 302
+    outcome = Outcome.objects.get(trajectory=trajectory)
+    assert outcome.last_day_of_employment == dt.date(2026, 8, 28)
+    assert outcome.lks is True
+    assert outcome.werkfit is True
+    assert (outcome.employer, outcome.contract_type) == ("Bakkerij De Korf", "jaarcontract")
+    assert outcome.placement_start == dt.date(2026, 6, 1)
+    assert str(outcome.hours_per_week) in {"24", "24.0", "24.00"}
+    assert outcome.care_referral == ""
+
+
+def test_a_first_result_starts_from_an_empty_form(
+    order: Callable[..., Trajectory],
+    product3: Product,
+    walk: Callable[..., Trajectory],
+    provider_user_a: User,
+) -> None:
+    """Without a stored result the form is empty and werkfit is 'Onbekend'."""
+    trajectory = walk(order(product3), "running")
+    web = WebClient()
+    web.force_login(provider_user_a)
+    with time_machine.travel(dt.datetime(2026, 9, 1, 10, tzinfo=dt.UTC), tick=False):
+        shown = _posted(web.get(f"/trajecten/{trajectory.pk}/").content.decode(), "outcome")
+    assert shown.get("outcome-employer", "") == ""
+    assert shown.get("outcome-werkfit", "unknown") == "unknown"
+    assert "outcome-lks" not in shown

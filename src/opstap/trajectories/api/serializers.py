@@ -11,17 +11,20 @@ from opstap.core.api.serializers import CachedFieldsMixin
 from opstap.trajectories.models import (
     ABSENCE_FIELDS,
     DOCUMENT_CONTENT_FIELDS,
+    OUTCOME_FACT_FIELDS,
     ROTONDE_CHOICES,
     TRAJECTORY_COURSE_FIELDS,
     Absence,
     AbsenceRisk,
     Appointment,
     Deadline,
+    Outcome,
     Quote,
     Trajectory,
     TrajectoryDocument,
     TrajectoryEvent,
 )
+from opstap.trajectories.outcomes import Durability
 from opstap.trajectories.workflow import Action
 
 
@@ -270,6 +273,29 @@ class AbsenceSerializer(serializers.ModelSerializer[Absence]):
             *ABSENCE_FIELDS,
         ]
         read_only_fields = ["id", "reported_at", "risk_at_report", "late"]
+
+
+class OutcomeSerializer(serializers.ModelSerializer[Outcome]):
+    """The structured result of a trajectory (R-TRJ-7) with the durability check of a
+    placement (6 months after its start, R-KPI-4). PATCH records or corrects it: only the
+    fields sent change."""
+
+    durability = serializers.ChoiceField(
+        choices=[(d.value, d.label) for d in Durability],
+        read_only=True,
+        allow_blank=True,
+        help_text="Uitkomst van de controle; leeg zolang die niet gedaan is.",
+    )
+
+    class Meta:
+        model = Outcome
+        fields = [
+            *OUTCOME_FACT_FIELDS,
+            "durability_check_on",
+            "durability",
+            "recorded_at",
+        ]
+        read_only_fields = ["durability_check_on", "durability", "recorded_at"]
 
 
 class AppointmentSerializer(serializers.ModelSerializer[Appointment]):

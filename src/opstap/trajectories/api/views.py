@@ -12,9 +12,10 @@ from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -42,6 +43,7 @@ from .serializers import (
     AttendanceSerializer,
     DocumentCreateSerializer,
     DocumentSerializer,
+    OutcomeSerializer,
     QuoteDecisionSerializer,
     QuoteReviseSerializer,
     QuoteSerializer,
@@ -282,6 +284,38 @@ class TrajectoryViewSet(
             actor=actor_of(request), trajectory=trajectory, upload=data.pop("file", None), **data
         )
         return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        methods=["GET"],
+        responses={
+            200: OutcomeSerializer,
+            404: OpenApiResponse(
+                description="Niet gevonden, of u heeft er geen toegang toe; of er is nog "
+                "geen resultaat vastgelegd."
+            ),
+        },
+    )
+    @extend_schema(methods=["PATCH"], request=OutcomeSerializer, responses=OutcomeSerializer)
+    @action(detail=True, methods=["get", "patch"], url_path="outcome")
+    def outcome(self, request: Request, pk: str | None = None) -> Response:
+        """The result of the trajectory (R-TRJ-7): werkfit, placement (employer, start,
+        hours, contract, LKS, garantiebaan, beschut werk), education, participation, care
+        referral, and the placement's durability check. PATCH records or corrects it, by
+        the provider or the case manager, once the trajectory runs; only the fields sent
+        change. The dates are checked against the trajectory (R-SEC-6)."""
+        trajectory = self._trajectory()
+        if request.method == "GET":
+            outcome = selectors.trajectory_outcome(trajectory, user=actor_of(request))
+            if outcome is None:
+                raise NotFound("Voor dit traject is nog geen resultaat vastgelegd.")
+            _audit_read(request, trajectory, "Resultaat ophalen via API")
+            return Response(OutcomeSerializer(outcome).data)
+        body = OutcomeSerializer(data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        outcome = services.outcome_record(
+            actor=actor_of(request), trajectory=trajectory, **body.validated_data
+        )
+        return Response(OutcomeSerializer(outcome).data)
 
     @_list_and_add("absences", AbsenceSerializer)
     def absences(self, request: Request, pk: str | None = None) -> Response:

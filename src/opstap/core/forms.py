@@ -11,10 +11,51 @@ from django.contrib import messages
 from django.http import HttpRequest
 
 from .errors import DomainError
+from .money import parse_amount
 
-__all__ = ["Submitted", "add_domain_error", "form_action", "form_submit", "service_action"]
+__all__ = [
+    "AmountField",
+    "Submitted",
+    "add_domain_error",
+    "form_action",
+    "form_submit",
+    "service_action",
+]
 
 _T = TypeVar("_T")
+
+
+class AmountField(forms.DecimalField):
+    """An amount (or a number of hours) typed the Dutch way: ``1.500,00``, ``1500,5``,
+    ``€ 1.500,00`` or ``12.5``, read by `opstap.core.money.parse_amount`, which refuses
+    ambiguous text (``1,500.00``) instead of guessing. A text box with the decimal keyboard,
+    not ``<input type="number">``: a browser's number box drops a typed comma
+    (``265,65`` reached the server as ``26565``) and refuses ``1.500,00`` altogether.
+    `max_digits`, `decimal_places` and `min_value` keep their Django meaning."""
+
+    widget = forms.TextInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "error_messages",
+            {"max_decimal_places": "Gebruik hooguit %(max)s cijfers achter de komma."},
+        )
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        attrs.pop("step", None)
+        attrs.pop("min", None)
+        attrs.pop("max", None)
+        return {**attrs, "inputmode": "decimal", "autocomplete": "off"}
+
+    def to_python(self, value: Any) -> Any:
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_amount(str(value).strip())
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc), code="invalid") from exc
 
 
 def add_domain_error(

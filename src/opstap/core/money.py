@@ -7,6 +7,7 @@ with `to_cents` and `round_half_up` from here.
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 __all__ = [
@@ -21,6 +22,8 @@ __all__ = [
 ]
 
 CENT = Decimal("0.01")
+#: the part before the decimal comma when it has thousands dots: 1.500 or 12.345.678
+_THOUSANDS = re.compile(r"[-+]?\d{1,3}(\.\d{3})+")
 ZERO = Decimal("0.00")
 HUNDRED = Decimal(100)
 
@@ -59,15 +62,25 @@ def to_cents(amount: Decimal | int | str | float) -> Decimal:
 def parse_amount(text: str | Decimal | int) -> Decimal:
     """An amount a person typed: ``1.500,50``, ``1500,50``, ``€ 1.500`` or ``1500.50``.
 
-    A comma is the decimal separator; with a comma present, dots are thousands separators.
-    Without a comma a single dot is read as a decimal point (as every form did before), so
-    ``12.5`` is twelve and a half. Not rounded: the caller decides (`to_cents`). Raises
-    `ValueError` with a Dutch message for anything else."""
+    A comma is the decimal separator; with a comma present, dots are thousands separators,
+    and only in their places (``1.500,00``): ``1,500.00`` (English notation) and ``1.50,00``
+    are refused rather than read as 1,50 or 150. Without a comma, several dots can only be
+    thousands separators (``1.500.000``), and a single dot is read as a decimal point (as
+    every form did before), so ``12.5`` is twelve and a half. Not rounded: the caller decides
+    (`to_cents`). Raises `ValueError` with a Dutch message for anything else."""
     if isinstance(text, Decimal | int):
         return to_decimal(text)
     cleaned = text.replace("€", "").replace("\u00a0", "").replace(" ", "").strip()
     if "," in cleaned:
+        whole, _, fraction = cleaned.rpartition(",")
+        if "." in fraction or ("." in whole and not _THOUSANDS.fullmatch(whole)):
+            raise ValueError(
+                f"'{text}' is geen geldig bedrag: schrijf een bedrag als 1.500,00 "
+                "(punt voor duizendtallen, komma voor de centen)."
+            )
         cleaned = cleaned.replace(".", "").replace(",", ".")
+    elif cleaned.count(".") > 1 and _THOUSANDS.fullmatch(cleaned):
+        cleaned = cleaned.replace(".", "")  # 1.500.000: dots that can only be thousands
     try:
         return to_decimal(cleaned)
     except ValueError:

@@ -10,6 +10,7 @@ from django import forms
 from django.forms import formset_factory
 
 from opstap.clients.models import LADDER_STEP_LABELS_NL, LadderStep
+from opstap.core.forms import AmountField
 
 from .models_pure.forecast import FlowMode, Granularity
 
@@ -46,10 +47,10 @@ class CostSplitForm(forms.Form):
     reference_date = forms.DateField(
         label="Peildatum", widget=forms.DateInput(attrs={"type": "date"})
     )
-    inhabitant_weight = forms.DecimalField(
+    inhabitant_weight = AmountField(
         label="Gewicht inwonertal (%)", min_value=0, max_value=100, decimal_places=2
     )
-    amount = forms.DecimalField(
+    amount = AmountField(
         label="Te verdelen bedrag (euro)", required=False, decimal_places=2, max_digits=14
     )
 
@@ -67,7 +68,7 @@ MunicipalityFormSet = formset_factory(MunicipalityRowForm, extra=1)
 
 
 class BusinessCaseForm(forms.Form):
-    mkba_percentage = forms.DecimalField(
+    mkba_percentage = AmountField(
         label="MKBA: maatschappelijk rendement (% van de investering)",
         min_value=0,
         decimal_places=2,
@@ -94,7 +95,7 @@ class BusinessCaseForm(forms.Form):
 
 class InvestmentYearForm(forms.Form):
     year = forms.IntegerField(label="Investeringsjaar", min_value=2000, max_value=2100)
-    investment = forms.DecimalField(label="Extra investering (euro)", decimal_places=2, min_value=0)
+    investment = AmountField(label="Extra investering (euro)", decimal_places=2, min_value=0)
     norm_outflow = forms.IntegerField(label="Normuitstroom", min_value=0)
     expected_outflow = forms.IntegerField(label="Verwachte uitstroom", min_value=0)
     savings = forms.CharField(
@@ -119,9 +120,7 @@ InvestmentYearFormSet = formset_factory(InvestmentYearForm, extra=0)
 
 class KeyRowForm(forms.Form):
     name = forms.CharField(label="Gemeente", max_length=100)
-    percentage = forms.DecimalField(
-        label="Aandeel (%)", decimal_places=2, min_value=0, max_value=100
-    )
+    percentage = AmountField(label="Aandeel (%)", decimal_places=2, min_value=0, max_value=100)
 
 
 KeyFormSet = formset_factory(KeyRowForm, extra=0)
@@ -133,11 +132,11 @@ KeyFormSet = formset_factory(KeyRowForm, extra=0)
 class BuigRowForm(forms.Form):
     municipality = forms.CharField(label="Gemeente", max_length=100)
     year = forms.IntegerField(label="Jaar", min_value=2000, max_value=2100)
-    budget = forms.DecimalField(label="BUIG-budget (euro)", decimal_places=2, min_value=0)
-    lks_part = forms.DecimalField(
+    budget = AmountField(label="BUIG-budget (euro)", decimal_places=2, min_value=0)
+    lks_part = AmountField(
         label="Waarvan LKS (euro)", decimal_places=2, min_value=0, required=False
     )
-    expenditure = forms.DecimalField(label="Uitgaven (euro)", decimal_places=2, min_value=0)
+    expenditure = AmountField(label="Uitgaven (euro)", decimal_places=2, min_value=0)
     final = forms.BooleanField(label="Definitief budget", required=False)
 
 
@@ -146,12 +145,12 @@ BuigFormSet = formset_factory(BuigRowForm, extra=1)
 
 class BandYearForm(forms.Form):
     year = forms.IntegerField(label="Jaar met afwijkende schijven", min_value=2000, max_value=2100)
-    own_risk = forms.DecimalField(label="Eigen risico tot (%)", decimal_places=2, min_value=0)
-    upper = forms.DecimalField(label="Tweede schijf tot (%)", decimal_places=2, min_value=0)
-    middle = forms.DecimalField(
+    own_risk = AmountField(label="Eigen risico tot (%)", decimal_places=2, min_value=0)
+    upper = AmountField(label="Tweede schijf tot (%)", decimal_places=2, min_value=0)
+    middle = AmountField(
         label="Compensatie tweede schijf (%)", decimal_places=2, min_value=0, max_value=100
     )
-    top = forms.DecimalField(
+    top = AmountField(
         label="Compensatie daarboven (%)", decimal_places=2, min_value=0, max_value=100
     )
 

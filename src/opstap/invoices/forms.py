@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from opstap.core.dutch import parse_date
+from opstap.core.forms import AmountField
 from opstap.core.money import parse_amount
 
 from .models import MILESTONE_CHOICES, Verdict
@@ -74,10 +75,10 @@ class InvoiceSubmitForm(_TrajectoryForm):
     client_surname = forms.CharField(
         label="Achternaam cliënt (zoals op de factuur)", max_length=150
     )
-    amount_excl = forms.DecimalField(label="Bedrag excl. btw", max_digits=12, decimal_places=2)
-    vat = forms.DecimalField(label="Btw", max_digits=12, decimal_places=2)
-    amount_incl = forms.DecimalField(label="Bedrag incl. btw", max_digits=12, decimal_places=2)
-    hourly_rate = forms.DecimalField(
+    amount_excl = AmountField(label="Bedrag excl. btw", max_digits=12, decimal_places=2)
+    vat = AmountField(label="Btw", max_digits=12, decimal_places=2)
+    amount_incl = AmountField(label="Bedrag incl. btw", max_digits=12, decimal_places=2)
+    hourly_rate = AmountField(
         label="Uurtarief (jobcoaching/intake)", required=False, max_digits=8, decimal_places=2
     )
     logbook = forms.CharField(
@@ -134,7 +135,7 @@ class SubstanceForm(forms.Form):
     reported_on_time = forms.BooleanField(
         label="Aanbieder heeft tijdig gerapporteerd", required=False
     )
-    adjusted_amount_excl = forms.DecimalField(
+    adjusted_amount_excl = AmountField(
         label="Aangepast bedrag excl. btw (optioneel)",
         required=False,
         max_digits=12,
@@ -171,12 +172,12 @@ class PlacementFeeForm(_TrajectoryForm):
     invoice_date = forms.DateField(label="Factuurdatum", widget=_DATE)
     employer = forms.CharField(label="Werkgever", max_length=200)
     placement_start = forms.DateField(label="Eerste werkdag", widget=_DATE)
-    hours_per_week = forms.DecimalField(label="Uren per week", max_digits=5, decimal_places=2)
+    hours_per_week = AmountField(label="Uren per week", max_digits=5, decimal_places=2)
     contract_months = forms.IntegerField(
         label="Contractduur in maanden", required=False, help_text="Leeg bij onbepaalde tijd."
     )
     probation_end = forms.DateField(label="Einde proeftijd", required=False, widget=_DATE)
-    client_hour_restriction = forms.DecimalField(
+    client_hour_restriction = AmountField(
         label="Urenbeperking klant volgens u (uren per week)",
         required=False,
         help_text="Ter informatie. De beoordeling gebruikt de urenbeperking uit het "

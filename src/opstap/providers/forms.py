@@ -12,6 +12,7 @@ from opstap.clients.models import (
     LadderStep,
     TargetGroupCode,
 )
+from opstap.core.forms import AmountField
 
 from .models import CertificateKind, EvaluationOutcome, EvidenceKind, PriceType, ServiceKind
 
@@ -82,12 +83,12 @@ class GuideForm(forms.Form):
     )
     gemeente = _id_choice("Gemeente")
     aanbieder = _id_choice("Aanbieder")
-    max_prijs = forms.DecimalField(
+    max_prijs = AmountField(
         label="Maximale prijs (EUR)",
         required=False,
         min_value=0,
         decimal_places=2,
-        widget=forms.NumberInput(attrs=_TEXT),
+        widget=forms.TextInput(attrs=_TEXT),
     )
     max_weken = _count("Maximale duur (weken)", required=False)
 
@@ -178,11 +179,11 @@ class IndexationForm(forms.Form):
         max_value=2100,
         widget=forms.NumberInput(attrs=_TEXT),
     )
-    percentage = forms.DecimalField(
+    percentage = AmountField(
         label="CPI-percentage (jaarmutatie september)",
         max_digits=5,
         decimal_places=2,
-        widget=forms.NumberInput(attrs={**_TEXT, "step": "0.01"}),
+        widget=forms.TextInput(attrs=_TEXT),
     )
 
 
@@ -191,11 +192,11 @@ class ProposalForm(forms.Form):
     description = _area("Nieuwe omschrijving", required=False)
     nominal_duration_days = _count("Nieuwe nominale duur (dagen)", required=False)
     capacity = _count("Nieuwe capaciteit", required=False)
-    price = forms.DecimalField(
+    price = AmountField(
         label="Nieuwe prijs of uurtarief (EUR)",
         required=False,
         decimal_places=2,
-        widget=forms.NumberInput(attrs=_TEXT),
+        widget=forms.TextInput(attrs=_TEXT),
     )
     price_valid_from = _date("Nieuwe prijs geldt vanaf", required=False)
     motivation = _area("Toelichting", required=False)
@@ -228,10 +229,10 @@ class ContractForm(forms.Form):
 
 
 class PriceForm(forms.Form):
-    amount = forms.DecimalField(
+    amount = AmountField(
         label="Nieuwe prijs of uurtarief (EUR, excl. btw)",
         decimal_places=2,
-        widget=forms.NumberInput(attrs={**_TEXT, "step": "0.01"}),
+        widget=forms.TextInput(attrs=_TEXT),
     )
     valid_from = _date("Geldig vanaf")
 
@@ -252,11 +253,11 @@ class ProductForm(forms.Form):
     service_kind = forms.ChoiceField(
         label="Dienst", choices=ServiceKind.choices, widget=forms.Select(attrs=_SELECT)
     )
-    price = forms.DecimalField(
+    price = AmountField(
         label="Prijs of uurtarief (EUR, excl. btw; leeg bij offerte)",
         required=False,
         decimal_places=2,
-        widget=forms.NumberInput(attrs={**_TEXT, "step": "0.01"}),
+        widget=forms.TextInput(attrs=_TEXT),
     )
     price_valid_from = _date("Prijs geldig vanaf")
     nominal_duration_days = _count("Nominale duur (dagen)")

@@ -57,6 +57,26 @@ def test_parse_amount(typed: str, amount: Decimal) -> None:
     assert money.parse_amount(typed) == amount
 
 
+@pytest.mark.parametrize(
+    ("typed", "amount"),
+    [
+        ("1.500.000", Decimal("1500000")),  # several dots: only thousands separators
+        ("12.345.678,90", Decimal("12345678.90")),
+    ],
+)
+def test_parse_amount_reads_thousands_dots(typed: str, amount: Decimal) -> None:
+    assert money.parse_amount(typed) == amount
+
+
+@pytest.mark.parametrize("typed", ["1,500.00", "1.50,00", "12,5.0", "1.5000,00"])
+def test_parse_amount_refuses_to_guess_at_mixed_separators(typed: str) -> None:
+    """R-SEC-6 (bad input never corrupts data): `1,500.00` (English notation) was read as
+    1,50 (the dots dropped, the comma made a point) and `1.50,00` as 150; both are refused
+    with how to write an amount, never guessed."""
+    with pytest.raises(ValueError, match=r"schrijf een bedrag als 1\.500,00"):
+        money.parse_amount(typed)
+
+
 @pytest.mark.parametrize("typed", ["", "abc", "1,2,3", "NaN", "Infinity"])
 def test_parse_amount_refuses_with_a_dutch_message(typed: str) -> None:
     with pytest.raises(ValueError, match="geen geldig bedrag"):

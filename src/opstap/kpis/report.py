@@ -163,6 +163,14 @@ def result_is_hidden(result: KpiResult, threshold: int | None) -> bool:
     )
 
 
+def _summary_value(result: KpiResult, threshold: int | None) -> Cell:
+    """The realisation on the report's first page: suppressed like the KPI table's (the
+    summary showed the exact 1 and 66,7% the table hid as "< 5")."""
+    if threshold and result_is_hidden(result, threshold):
+        return hidden_cell(threshold)
+    return value_cell(result.definition.kind, result.realised)
+
+
 def summary_table(results: list[KpiResult], *, threshold: int | None = None) -> Table:
     rows = []
     for r in results:
@@ -260,7 +268,7 @@ def council_report(
         title=f"Sturing bestuurlijke opdracht {ctx.filters.year}",
         summary=(
             ("Selectie", Cell(filters_text(ctx, municipality_name=municipality_name))),
-            *((r.definition.title, value_cell(r.definition.kind, r.realised)) for r in results),
+            *((r.definition.title, _summary_value(r, threshold)) for r in results),
         ),
         tables=(*tables, *by_mun, *trends, definitions_table(results)),
         charts=tuple(charts[:4]),

@@ -103,3 +103,16 @@ def test_threshold_is_configurable(world: World, policy_officer, settings, ctx_f
     assert selectors.small_number_threshold(policy_officer, ctx_for()) == 2
     settings.OPSTAP_SMALL_NUMBER_THRESHOLD = 1
     assert selectors.small_number_threshold(policy_officer, ctx_for()) is None
+
+
+def test_report_summary_carries_the_marker_too(world: World, policy_officer) -> None:
+    """R-SEC-1: the council report's first page (the xlsx sheet 'Samenvatting' and the PDF's
+    opening lines) showed the realisation of a suppressed KPI exactly (66,7%: 2 of 3
+    clients) while the KPI table below it said "< 5"."""
+    response = _login(policy_officer).get(reverse("kpis:export_xlsx"), {"jaar": 2026})
+    summary = load_workbook(io.BytesIO(response.content))["Samenvatting"]
+    rows = {row[0].value: row[1].value for row in summary.iter_rows() if row[0].value}
+    guided = next(k for k in rows if str(k).startswith("Actief begeleid naar werk"))
+    assert rows[guided] == "< 5"
+    numbers = [v for v in rows.values() if isinstance(v, float)]
+    assert all(abs(v - 2 / 3) > 0.001 for v in numbers)

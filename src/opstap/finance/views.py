@@ -40,7 +40,7 @@ PAGES: dict[str, dict[str, str]] = {
     "safety_net": {
         "url": "finance:safety_net",
         "intro": "Tekort op het BUIG-budget per gemeente en jaar, en of de gemeente in "
-        "aanmerking komt voor een vangnetuitkering ().",
+        "aanmerking komt voor een vangnetuitkering.",
     },
     "forecast": {
         "url": "finance:forecast",

@@ -36,6 +36,8 @@ ENGLISH_DATE = re.compile(
     r" \d{4}\b"
 )
 SOURCE_PATH = re.compile(r"(?<![\w/.-])(?:docs|src)/[\w./-]+|\b[\w-]+(?:/[\w-]+)*\.(?:md|py)\b")
+#: What stays behind when a rule id or code is cut out of a sentence: "vangnetuitkering ()".
+EMPTY_PARENS = re.compile(r"\(\s*\)")
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 
 #: Code values that are also ordinary Dutch (or international) words in running text.
@@ -222,6 +224,7 @@ def findings(text: str) -> list[tuple[str, str]]:
     for pattern in (ISO_DATE, SLASH_DATE, ENGLISH_DATE):
         out.extend(("date", _around(text, m)) for m in pattern.finditer(text))
     out.extend(("source", m.group()) for m in SOURCE_PATH.finditer(text))
+    out.extend(("leftover", _around(text, m)) for m in EMPTY_PARENS.finditer(text))
     return out
 
 

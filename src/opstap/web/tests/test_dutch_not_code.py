@@ -405,7 +405,7 @@ def test_the_checks_catch_code() -> None:
     bad = (
         "Status: submit / check / approve — geen_passende_mijlpaal; case_manager opende "
         "trajectory 311; zie R-KPI-1; € 1500,00 en € 1255.00 en 28.39; 2026-06-01; Dec. 3, 2026; "
-        "volgens docs/kpis.md; zie clients/importer/files.py"
+        "volgens docs/kpis.md; zie clients/importer/files.py; een vangnetuitkering ( )."
     )
     kinds = Counter(kind for kind, _ in findings(bad))
     assert kinds["rule-id"] == 1
@@ -413,6 +413,7 @@ def test_the_checks_catch_code() -> None:
     assert kinds["money"] >= 3
     assert kinds["date"] == 2
     assert kinds["source"] == 2
+    assert kinds["leftover"] == 1  # the brackets a cut-out rule id left behind
     good = (
         "Goedgekeurd op 03-12-2026 14:05: € 1.500,00 en € -12,50; WCAG 2.1; 1.035 klanten; "
         "bestand klanten.csv, www.opstap.nl/hulp"

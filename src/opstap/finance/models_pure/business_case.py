@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .cost_split import first_duplicate
 from .errors import FinanceInputError
 from .money import HUNDRED, money, split_money
 from .social_value import SocialValueResult
@@ -148,6 +149,13 @@ def compute_business_case(
         raise FinanceInputError("Elk investeringsjaar mag maar één keer voorkomen.")
     if mkba_percentage < 0:
         raise FinanceInputError("Het MKBA-percentage kan niet negatief zijn.")
+    twice = first_duplicate([name for name, _ in key])
+    if twice is not None:
+        raise FinanceInputError(
+            f"Gemeente {twice} staat twee keer in de verdeelsleutel; vul elke gemeente één "
+            "keer in.",
+            field="key",
+        )
     if key and sum((p for _, p in key), Decimal(0)) != HUNDRED:
         raise FinanceInputError("De verdeelsleutel moet optellen tot 100%.", field="key")
     results: list[YearResult] = []

@@ -55,6 +55,19 @@ class CostSplitResult:
         return [(s.name, part) for s, part in zip(self.shares, parts, strict=True)]
 
 
+def first_duplicate(names: Sequence[str]) -> str | None:
+    """The first name that occurs twice (ignoring case and surrounding spaces), or None: a key
+    per municipality names each municipality once (two rows "Duiven" split the amount by
+    position but were shown and exported by name, the second row's amount on both)."""
+    seen: set[str] = set()
+    for name in names:
+        folded = name.strip().casefold()
+        if folded in seen:
+            return name.strip()
+        seen.add(folded)
+    return None
+
+
 def compute_cost_split(
     municipalities: Sequence[MunicipalityFigures],
     *,
@@ -66,6 +79,12 @@ def compute_cost_split(
     if not Decimal(0) <= inhabitant_weight <= HUNDRED:
         raise FinanceInputError(
             "Het gewicht van het inwonertal ligt tussen 0% en 100%.", field="inhabitantWeight"
+        )
+    twice = first_duplicate([m.name for m in municipalities])
+    if twice is not None:
+        raise FinanceInputError(
+            f"Gemeente {twice} staat twee keer in de lijst; vul elke gemeente één keer in.",
+            field="municipalities",
         )
     for m in municipalities:
         if m.inhabitants < 0 or m.client_files < 0:

@@ -103,6 +103,12 @@ def compute_safety_net(item: BuigYear, *, bands: Sequence[Band] = DEFAULT_BANDS)
         raise FinanceInputError(
             f"{item.municipality} {item.year}: bedragen kunnen niet negatief zijn."
         )
+    if item.lks_part > item.budget:
+        raise FinanceInputError(
+            f"{item.municipality} {item.year}: het LKS-deel is een deel van het BUIG-budget en "
+            "kan niet groter zijn dan het budget.",
+            field="rows",
+        )
     budget = money(item.budget)
     expenditure = money(item.expenditure)
     deficit = expenditure - budget
@@ -141,5 +147,15 @@ def compute_safety_nets(
 ) -> list[SafetyNetResult]:
     """Several municipalities and years; each year uses its own bands (default bands when a
     year has none)."""
+    seen: set[tuple[str, int]] = set()
+    for i in items:
+        row = (i.municipality.strip().casefold(), i.year)
+        if row in seen:
+            raise FinanceInputError(
+                f"{i.municipality.strip()} {i.year} staat twee keer in de lijst; vul elke "
+                "gemeente per jaar één keer in.",
+                field="rows",
+            )
+        seen.add(row)
     by_year = bands_by_year or {}
     return [compute_safety_net(i, bands=by_year.get(i.year, DEFAULT_BANDS)) for i in items]

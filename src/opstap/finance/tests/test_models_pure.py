@@ -107,6 +107,7 @@ municipality_lists = st.lists(
     ),
     min_size=1,
     max_size=30,
+    unique_by=lambda m: m.name.strip().casefold(),  # a key names each municipality once
 )
 
 
@@ -223,6 +224,17 @@ def test_business_case_refuses_bad_input(kwargs: dict[str, object], message: str
         compute_business_case(reference_years(), **kwargs)  # type: ignore[arg-type]
 
 
+def test_cost_split_refuses_a_municipality_twice() -> None:
+    """R-FIN-1: "Duiven" entered twice was computed by position but shown and exported by
+    name: both rows showed the second row's amount (EUR 197,300.00 twice). Refused."""
+    figures = [*REFERENCE_2021, MunicipalityFigures(" duiven ", 100, 3)]
+    with pytest.raises(FinanceInputError, match="Gemeente duiven staat twee keer"):
+        compute_cost_split(figures)
+    key = [("Duiven", D(50)), ("DUIVEN", D(50))]
+    with pytest.raises(FinanceInputError, match="twee keer in de verdeelsleutel"):
+        compute_business_case(reference_years(), key=key)
+
+
 def test_business_case_mkba_configurable() -> None:
     """R-FIN-2: the MKBA percentage is configurable."""
     result = compute_business_case(reference_years(), mkba_percentage=D(25))
@@ -274,6 +286,21 @@ def test_safety_net_reference(
     assert result.deficit_percentage == pct
     assert result.eligible is eligible
     assert result.compensation == compensation
+
+
+def test_safety_net_refuses_a_municipality_year_twice_and_lks_above_budget() -> None:
+    """R-FIN-3: one budget per municipality and year (two rows "Duiven 2023" gave two
+    contradicting verdicts); the LKS part is part of the budget, so not larger than it."""
+    items = [
+        BuigYear("Duiven", 2023, D(6_500_000), D(6_597_500)),
+        BuigYear("Duiven", 2024, D(6_500_000), D(6_597_500)),
+    ]
+    assert len(compute_safety_nets(items)) == 2
+    twice = [*items, BuigYear("duiven ", 2023, D(1_000_000), D(2_000_000))]
+    with pytest.raises(FinanceInputError, match="duiven 2023 staat twee keer"):
+        compute_safety_nets(twice)
+    with pytest.raises(FinanceInputError, match="LKS-deel"):
+        compute_safety_net(BuigYear("Duiven", 2023, D(100), D(100), lks_part=D(101)))
 
 
 def test_safety_net_bands_per_year() -> None:

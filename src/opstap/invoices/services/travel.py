@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log
 from opstap.core.actor import Actor
-from opstap.core.dutch import parse_date
+from opstap.core.dutch import format_date, parse_date
 from opstap.core.money import parse_amount
 from opstap.core.roles import Perm, RoleCode
 from opstap.invoices.models import (
@@ -121,6 +122,16 @@ def travel_claim_submit(
     ]
     if any(t.single_trip_km < 0 or t.amount < 0 for t in parsed):
         raise InvoiceError("Afstand en bedrag kunnen niet negatief zijn.", field="trips")
+    today = timezone.localdate(_now())
+    future = sorted({t.trip_date for t in parsed if t.trip_date > today})
+    if future:
+        # A trip not yet made cannot be claimed: it was stored and then refused per trip
+        # ("geen aanwezigheid geregistreerd op 01-01-2099"), a claim the person could not undo.
+        raise InvoiceError(
+            f"De reis van {format_date(future[0])} ligt in de toekomst. Declareer reiskosten "
+            "na de reis, met de datum waarop gereisd is.",
+            field="trips",
+        )
     result = check_travel_claim(parsed, attended)
     claim = TravelClaim.objects.create(
         organisation_id=trajectory.organisation_id,

@@ -174,3 +174,33 @@ def test_portal_claim_form_refuses_iso_text_and_explains_dutch_dates(
     assert TravelClaim.objects.count() == 0
     nothing = http.post(reverse("portal:travel"), {"trajectory": code3_done.pk})
     assert "Kies minstens één afspraak" in nothing.content.decode()
+
+
+def test_a_trip_in_the_future_is_refused_not_stored(
+    code3_done: Trajectory,  # noqa: F811
+    resident: User,
+) -> None:
+    """R-BILL-9: travel costs are claimed afterwards. A trip dated after today (14-08-2026)
+    was stored as a claim and refused per trip ("geen aanwezigheid geregistreerd op
+    01-01-2099"); now the form says why and nothing is stored. Today itself is fine."""
+    http = WebClient()
+    http.force_login(resident)
+    p = f"t{code3_done.pk}-"
+    response = http.post(
+        reverse("portal:travel"),
+        {
+            "trajectory": code3_done.pk,
+            f"{p}date_x1": "15-08-2026",
+            f"{p}km_x1": "12",
+            f"{p}amount_x1": "6,40",
+        },
+    )
+    assert response.status_code == 400
+    assert "De reis van 15-08-2026 ligt in de toekomst" in response.content.decode()
+    assert TravelClaim.objects.count() == 0
+    services.travel_claim_submit(
+        actor=resident,
+        trajectory=code3_done,
+        trips=[TripInput(dt.date(2026, 8, 14), Decimal(12), Decimal("6.40"))],
+    )
+    assert TravelClaim.objects.count() == 1

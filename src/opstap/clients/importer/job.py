@@ -130,6 +130,12 @@ def run_import(
                 on_progress(job)
         del seen_numbers, seen_bsns
         _save_progress(job, total_rows=total, errors=stored, error_count=error_count)
+        if total == 0:
+            # a header row only (or blank lines): nothing to preview or confirm
+            raise ImportFileError(
+                "Het bestand bevat geen klantregels, alleen de kopregel. Zet onder de kopregel "
+                "één regel per klant en importeer het opnieuw."
+            )
         if error_count and not job.only_valid_rows:
             _save_progress(
                 job,
@@ -166,11 +172,14 @@ def run_import(
             job, status=ImportStatus.REJECTED, message=str(exc), finished_at=timezone.now()
         )
         return job
-    except Exception as exc:
+    except Exception:
         _save_progress(
             job,
             status=ImportStatus.FAILED,
-            message=f"De import is mislukt; er is niets half opgeslagen ({type(exc).__name__}).",
+            message=(
+                "De import is mislukt door een fout in Opstap; er is niets half opgeslagen. "
+                "Probeer het later opnieuw of meld het bij de functioneel beheerder."
+            ),
             finished_at=timezone.now(),
         )
         raise

@@ -4,13 +4,14 @@ dates; every error per line and field in Dutch.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from opstap.accounts.models import User
 from opstap.clients import ladder
@@ -69,9 +70,10 @@ def iter_rows(file_path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
             finally:
                 wb.close()
             return
-        fh = io.TextIOWrapper(stored, encoding="utf-8-sig", newline="")
+        fh = io.TextIOWrapper(stored, encoding=_text_encoding(name), newline="")
         first = fh.readline()
-        delimiter = ";" if first.count(";") >= first.count(",") else ","
+        # the separator the header row uses most: Dutch Excel writes ';', others ',' or a tab
+        delimiter = max((";", ",", "\t"), key=first.count)
         header = [
             h.strip().lower() for h in next(csv.reader(io.StringIO(first), delimiter=delimiter))
         ]
@@ -85,6 +87,49 @@ def iter_rows(file_path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
 
 class ImportFileError(InvalidInputError):
     """The file as a whole cannot be read (wrong columns, wrong type)."""
+
+
+NOT_TEXT = (
+    "Dit bestand is geen CSV-bestand dat wij kunnen lezen. Sla het in Excel op als "
+    "'CSV UTF-8 (door komma's gescheiden)' of als Excel-werkmap (.xlsx) en importeer het "
+    "opnieuw."
+)
+
+
+def _text_encoding(name: str) -> str:
+    """The encoding of a stored CSV file: UTF-8 (with or without BOM), UTF-16 with a BOM
+    (Excel's "Unicode-tekst"), else Windows-1252 (Excel's "CSV (puntkomma)" on a Dutch
+    Windows: an 'ë' was byte 0xEB, and the import failed with "UnicodeDecodeError"). Reads
+    the file in blocks (a second pass only for Windows-1252); a file with NUL bytes or bytes
+    no encoding explains is refused in Dutch."""
+    with open_import_file(name) as stored:
+        head = stored.read(4)
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return "utf-16"
+        if _decodes(stored, "utf-8", head):
+            return "utf-8-sig"
+    with open_import_file(name) as stored:
+        if _decodes(stored, "cp1252", b""):
+            return "cp1252"
+    raise ImportFileError(NOT_TEXT)
+
+
+def _decodes(stored: IO[bytes], encoding: str, head: bytes) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)()
+    block = head
+    try:
+        while True:
+            if b"\x00" in block:
+                raise ImportFileError(NOT_TEXT)
+            decoder.decode(block)
+            block = stored.read(1 << 16)
+            if not block:
+                decoder.decode(b"", final=True)
+                return True
+    except UnicodeDecodeError:
+        return False
+        return "utf-8-sig"
+    return "cp1252"
 
 
 def _check_header(header: list[str]) -> None:

@@ -295,3 +295,51 @@ def test_ui_lists_the_columns_and_a_missing_one_points_there(
     assert "mist de verplichte kolom(men): bsn" in detail
     assert "Welke kolommen?" in detail
     assert "docs/" not in detail and ".md" not in detail
+
+
+@pytest.mark.parametrize(
+    ("encoding", "delimiter"),
+    [
+        ("cp1252", ";"),  # Excel "CSV (puntkomma)" on a Dutch Windows
+        ("utf-16", "\t"),  # Excel "Unicode-tekst": UTF-16 with a BOM, tab-separated
+        ("utf-8-sig", ","),  # Excel "CSV UTF-8": a BOM
+    ],
+)
+def test_excel_encodings_and_separators_are_read(
+    org, case_manager, tmp_path, encoding: str, delimiter: str
+) -> None:
+    """R-SEC-6: a file saved by Excel in Windows-1252 (an 'ë' as byte 0xEB) or UTF-16 failed
+    as "Mislukt ... (UnicodeDecodeError)"; it is read, names intact."""
+    rows = _rows(2)
+    rows[0]["voornaam"], rows[1]["achternaam"] = "Zoë", "Çelik-Brûlé"
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=HEADERS, delimiter=delimiter)
+    writer.writeheader()
+    writer.writerows(rows)
+    path = tmp_path / "excel.csv"
+    path.write_bytes(buffer.getvalue().encode(encoding))
+    job = _commit(_job(org, path))
+    assert job.status == ImportStatus.DONE, job.message
+    names = set(Client.objects.values_list("first_name", "last_name"))
+    assert ("Zoë", "Achternaam0") in names and ("Voornaam1", "Çelik-Brûlé") in names
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, "geen CSV-bestand dat wij kunnen lezen"),
+        (";".join(HEADERS).encode() + b"\n", "geen klantregels, alleen de kopregel"),
+        (";".join(HEADERS).encode() + b"\r\n\r\n;;\r\n", "geen klantregels"),
+    ],
+)
+def test_a_file_without_client_rows_is_refused_in_dutch(
+    org, tmp_path, content: bytes, message: str
+) -> None:
+    """R-SEC-6: a picture renamed to .csv failed with "UnicodeDecodeError" on the page; a
+    header-only file went to "Klaar om te bevestigen: 0 nieuw" with a confirm button."""
+    path = tmp_path / "leeg.csv"
+    path.write_bytes(content)
+    job = _commit(_job(org, path))
+    assert job.status == ImportStatus.REJECTED
+    assert message in job.message
+    assert "Error" not in job.message

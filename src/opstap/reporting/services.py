@@ -425,6 +425,23 @@ def srg_delivery_mark_sent(
         raise ReportingConflictError(
             "Alleen een samengestelde levering kan als verzonden worden gemarkeerd."
         )
+    if (
+        row.corrects_id is None
+        and SrgDelivery.objects.filter(
+            organisation_id=row.organisation_id,
+            municipality_id=row.municipality_id,
+            month=row.month,
+            status=DeliveryStatus.SENT,
+        )
+        .exclude(pk=row.pk)
+        .exists()
+    ):
+        # Two drafts of one month (the month composed twice before either was sent) would
+        # both reach CBS: after the first is sent, a month is only delivered as a correction.
+        raise ReportingConflictError(
+            "Deze maand is al verzonden met een andere levering. Maak een correctie op de "
+            "verzonden levering."
+        )
     if row.issue_count and not report_seen:
         raise ReportingError(
             "Het validatierapport heeft bevindingen. Bevestig dat u het hebt bekeken.",

@@ -219,6 +219,23 @@ def test_sent_is_immutable_and_a_correction_references_it(
     )
 
 
+def test_a_month_composed_twice_is_sent_once(
+    month: dict[str, Trajectory], admin_user: User, municipality: Callable[[str], Municipality]
+) -> None:
+    """R-INT-2: composing October twice before sending gave two drafts, and both could be
+    marked sent (CBS got the month twice, the second not as a correction). The second is
+    refused; a correction of the sent one is the way."""
+    duiven = municipality("Duiven")
+    first, second = _build(admin_user, duiven), _build(admin_user, duiven)
+    sent = services.srg_delivery_mark_sent(actor=admin_user, delivery=first, report_seen=True)
+    with pytest.raises(ConflictError, match="al verzonden met een andere levering"):
+        services.srg_delivery_mark_sent(actor=admin_user, delivery=second, report_seen=True)
+    assert SrgDelivery.objects.filter(status=DeliveryStatus.SENT).count() == 1
+    correction = _build(admin_user, duiven, corrects=sent)
+    services.srg_delivery_mark_sent(actor=admin_user, delivery=correction, report_seen=True)
+    assert SrgDelivery.objects.filter(status=DeliveryStatus.SENT).count() == 2
+
+
 def test_a_changed_file_cannot_be_marked_sent(
     month: dict[str, Trajectory], admin_user: User, municipality: Callable[[str], Municipality]
 ) -> None:

@@ -2,54 +2,115 @@
 
 The file is read into rows of text (`read_rows`); `services.vacancy_import` validates every
 line with the same service as the page and the API and stores nothing unless every line is
-valid (one transaction). Columns (header row, case-insensitive; `;` or `,` separated CSV):
-
-| column | meaning |
-|---|---|
-| kvk | KvK-nummer of an employer already registered (required) |
-| functie | job title (required) |
-| isco | ISCO-08 code, 4 digits (required) |
-| uren_min, uren_max | hours per week (required) |
-| postcode | postcode of the workplace (required) |
-| opleiding | minimum level: geen, basis, vmbo, mbo1 … mbo4, havo, vwo, hbo, wo |
-| contract | vast, bepaald, uitzend, proef, beschut |
-| contractduur | months (empty = open-ended) |
-| startdatum | dd-mm-jjjj |
-| soort | regulier, garantiebaan, beschut |
-| lks, rijbewijs | ja/nee |
-| vereist, gewenst | skills, separated by commas |
-| werkbelasting | codes: physical, standing, night_shifts, customer_contact, |
-|  | busy_environment, heights, time_pressure |
+valid (one transaction). The columns (header row, case-insensitive; `;` or `,` separated CSV)
+are the table `COLUMNS`, which the import page shows to the user as it is: the name, whether
+it is required, and what it holds, in Dutch.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["COLUMNS", "ImportFileError", "read_rows", "row_to_fields"]
+from .scoring import WORK_DEMAND_NAMES_NL, Education, WorkDemand
 
-COLUMNS = (
-    "kvk",
-    "functie",
-    "isco",
-    "uren_min",
-    "uren_max",
-    "postcode",
-    "opleiding",
-    "contract",
-    "contractduur",
-    "startdatum",
-    "soort",
-    "lks",
-    "rijbewijs",
-    "vereist",
-    "gewenst",
-    "werkbelasting",
-    "omschrijving",
+__all__ = [
+    "COLUMNS",
+    "DEMAND_WORDS",
+    "HEADERS",
+    "REQUIRED",
+    "ImportColumn",
+    "ImportFileError",
+    "read_rows",
+    "row_to_fields",
+]
+
+#: What to write in `werkbelasting` for each work demand (the page lists them); the full Dutch
+#: name and the internal code of earlier files are read too.
+DEMAND_WORDS: dict[WorkDemand, str] = {
+    WorkDemand.PHYSICAL: "tillen",
+    WorkDemand.STANDING: "staan",
+    WorkDemand.NIGHT_SHIFTS: "nachtdiensten",
+    WorkDemand.CUSTOMER_CONTACT: "klantcontact",
+    WorkDemand.BUSY_ENVIRONMENT: "drukte",
+    WorkDemand.HEIGHTS: "hoogte",
+    WorkDemand.TIME_PRESSURE: "tijdsdruk",
+}
+_DEMAND_OF: dict[str, str] = {
+    **{demand.value: demand.value for demand in WorkDemand},
+    **{name.lower(): demand.value for demand, name in WORK_DEMAND_NAMES_NL.items()},
+    **{word: demand.value for demand, word in DEMAND_WORDS.items()},
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ImportColumn:
+    """One column of the import file as the page explains it: what it holds, the literal
+    values it takes (each with its meaning where the word alone does not say it), and what
+    an empty cell means."""
+
+    header: str
+    required: bool
+    description: str
+    values: tuple[tuple[str, str], ...] = ()
+    when_empty: str = ""
+
+
+_YES_NO = (("ja", ""), ("nee", ""))
+
+COLUMNS: tuple[ImportColumn, ...] = (
+    ImportColumn("kvk", True, "KvK-nummer (8 cijfers) van een werkgever die al in Opstap staat."),
+    ImportColumn("functie", True, "Functienaam zoals de werkgever die noemt."),
+    ImportColumn("isco", True, "Beroepscode volgens ISCO-08, 4 cijfers (bijv. 5223)."),
+    ImportColumn("uren_min", True, "Minimum aantal uren per week."),
+    ImportColumn("uren_max", True, "Maximum aantal uren per week."),
+    ImportColumn("postcode", True, "Postcode van de werkplek (bijv. 6901 AB)."),
+    ImportColumn(
+        "opleiding",
+        False,
+        "Minimaal opleidingsniveau, één van:",
+        tuple((level.value if level.value != "none" else "geen", "") for level in Education),
+        "geen eis.",
+    ),
+    ImportColumn(
+        "contract",
+        False,
+        "Soort contract, één van:",
+        (
+            ("vast", ""),
+            ("bepaald", "bepaalde tijd"),
+            ("uitzend", "uitzendwerk"),
+            ("proef", "proefplaatsing"),
+            ("beschut", "beschut werk"),
+        ),
+        "bepaalde tijd.",
+    ),
+    ImportColumn("contractduur", False, "Duur van het contract in maanden."),
+    ImportColumn("startdatum", False, "Gewenste startdatum, dd-mm-jjjj."),
+    ImportColumn(
+        "soort",
+        False,
+        "Soort plek, één van:",
+        (("regulier", ""), ("garantiebaan", ""), ("beschut", "beschut werk")),
+        "regulier.",
+    ),
+    ImportColumn("lks", False, "Kan met loonkostensubsidie:", _YES_NO, "nee."),
+    ImportColumn("rijbewijs", False, "Rijbewijs nodig:", _YES_NO, "nee."),
+    ImportColumn("vereist", False, "Vereiste vaardigheden, gescheiden door komma's."),
+    ImportColumn("gewenst", False, "Gewenste vaardigheden, gescheiden door komma's."),
+    ImportColumn(
+        "werkbelasting",
+        False,
+        "Wat het werk vraagt, gescheiden door komma's:",
+        tuple((word, "") for word in DEMAND_WORDS.values()),
+        "niets bijzonders.",
+    ),
+    ImportColumn("omschrijving", False, "Vrije tekst over de vacature."),
 )
-REQUIRED = ("kvk", "functie", "isco", "uren_min", "uren_max", "postcode")
+HEADERS: tuple[str, ...] = tuple(c.header for c in COLUMNS)
+REQUIRED: tuple[str, ...] = tuple(c.header for c in COLUMNS if c.required)
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5_000
 YES = {"ja", "j", "yes", "1", "true", "waar", "x"}
@@ -85,7 +146,7 @@ def read_rows(name: str, data: bytes) -> list[dict[str, str]]:
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise ImportFileError(f"Deze kolommen ontbreken: {', '.join(missing)}.")
-    unknown = [h for h in header if h and h not in COLUMNS]
+    unknown = [h for h in header if h and h not in HEADERS]
     if unknown:
         raise ImportFileError(f"Onbekende kolommen: {', '.join(unknown)}.")
     body = rows[1:]
@@ -153,7 +214,18 @@ def row_to_fields(row: dict[str, str]) -> dict[str, Any]:
     if kind not in EXITS:
         raise ValueError("exit", f"Onbekende soort plek '{kind}'.")
     education = row.get("opleiding", "").strip().lower().replace(" ", "")
-    demands = [d.strip() for d in row.get("werkbelasting", "").split(",") if d.strip()]
+    demands = []
+    for word in (d.strip().lower() for d in row.get("werkbelasting", "").split(",")):
+        if not word:
+            continue
+        if word not in _DEMAND_OF:
+            raise ValueError(
+                "demands",
+                f"Onbekende werkbelasting '{word}'; kies uit "
+                + ", ".join(DEMAND_WORDS.values())
+                + ".",
+            )
+        demands.append(_DEMAND_OF[word])
     return {
         "title": row.get("functie", ""),
         "occupation": row.get("isco", ""),

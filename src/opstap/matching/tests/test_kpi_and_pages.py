@@ -142,3 +142,18 @@ def test_weights_page_shows_errors_beside_the_field(admin_user: User) -> None:
     )
     assert page.status_code == 200
     assert "tussen 0 en 100" in page.content.decode()
+
+
+def test_import_page_lists_every_column_in_dutch(wsp: User) -> None:
+    """The import page explains each column (name, required, what it holds) from the
+    importer's own table; the work demands are Dutch words, not internal codes."""
+    from opstap.matching.importer import COLUMNS
+
+    html = _http(wsp).get("/werk/vacatures/importeren/").content.decode()
+    table = html[html.index('id="import-columns"') :]
+    for column in COLUMNS:
+        assert f"<code>{column.header}</code>" in table
+    required = [c.header for c in COLUMNS if c.required]
+    assert required == ["kvk", "functie", "isco", "uren_min", "uren_max", "postcode"]
+    assert "<code>nachtdiensten</code>" in table and "night_shifts" not in html
+    assert "<code>mbo2</code>" in table and "<code>none</code>" not in table

@@ -241,3 +241,30 @@ def test_import_is_all_or_nothing_with_line_errors(wsp: User, employer: Employer
     assert [(line, col) for line, col, _m in errors] == [(3, "isco"), (4, "kvk"), (5, "lks")]
     good = b"kvk;functie;isco;uren_min;uren_max;postcode\n69001234;Orderpicker;9333;24;32;6902 AB\n"
     assert services.vacancy_import(actor=wsp, rows=read_rows("v.csv", good)) == (1, [])
+
+
+def test_import_reads_work_demands_in_dutch(wsp: User, employer: Employer) -> None:
+    """R-MAT: the WSP writes the work demands in Dutch ("tillen, nachtdiensten", or the full
+    name); the internal codes of older files still read. An unknown word is a Dutch line
+    error that lists the words to choose from, and nothing is read in."""
+    from opstap.matching.importer import DEMAND_WORDS, read_rows
+
+    head = b"kvk;functie;isco;uren_min;uren_max;postcode;werkbelasting\n"
+    data = head + (
+        b"69001234;Orderpicker;9333;24;32;6902 AB;Tillen, nachtdiensten\n"
+        b"69001234;Kok;5120;24;32;6902 AB;werken op hoogte;\n"
+        b"69001234;Schoonmaker;9112;20;32;6921 AB;time_pressure\n"
+    )
+    assert services.vacancy_import(actor=wsp, rows=read_rows("v.csv", data)) == (3, [])
+    demands = dict(Vacancy.objects.values_list("title", "demands"))
+    assert sorted(demands["Orderpicker"]) == ["night_shifts", "physical"]
+    assert demands["Kok"] == ["heights"]
+    assert demands["Schoonmaker"] == ["time_pressure"]
+
+    bad = head + b"69001234;Heftruckchauffeur;8344;24;32;6902 AB;tillen, zwaar\n"
+    created, errors = services.vacancy_import(actor=wsp, rows=read_rows("v.csv", bad))
+    assert created == 0
+    ((line, column, message),) = errors
+    assert (line, column) == (2, "werkbelasting")
+    assert "'zwaar'" in message
+    assert all(word in message for word in DEMAND_WORDS.values())

@@ -49,6 +49,8 @@ ROLE_USERS = (
     "administratie",
     "beheerder",
     "auditor",
+    "socialreturn",
+    "werkgeversadviseur",
     "aanbieder-a",
     "inwoner",
 )

@@ -139,18 +139,14 @@ class HandoverForm(forms.Form):
 
 
 class BudgetSpendingForm(forms.Form):
-    amount = forms.DecimalField(
+    # Text, read by the service the Dutch way (1.500,00): a localised number field refused
+    # the thousands dot and let 1e3 through as € 1.000,00.
+    amount = forms.CharField(
         label="Bedrag (€)",
-        min_value=0.01,
-        max_digits=10,
-        decimal_places=2,
-        localize=True,
-        error_messages={
-            "required": "Vul het bedrag in.",
-            "invalid": "Vul een geldig bedrag in, bijv. 125,50.",
-            "min_value": "Het bedrag moet groter zijn dan nul.",
-            "max_decimal_places": "Gebruik hooguit twee cijfers achter de komma.",
-        },
+        max_length=30,
+        help_text="Bijv. 125,50 of 1.500,00.",
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        error_messages={"required": "Vul het bedrag in."},
     )
     purpose = forms.CharField(
         label="Doel", max_length=200, error_messages={"required": "Vul het doel van de uitgave in."}

@@ -236,8 +236,15 @@ class OrderForm(forms.Form):
     )
     wished_start = forms.DateField(label="Gewenste startdatum", required=False, widget=DATE)
     absence_risk = forms.ChoiceField(label="Verzuimrisico", choices=AbsenceRisk.choices)
-    budget = forms.DecimalField(
-        label="Budget (euro, excl. btw)", required=False, min_value=0, decimal_places=2
+    # Text, read by the service the Dutch way (1.500,00): a number field refused the comma
+    # and let 1e3 and 20-digit amounts through (the latter stored and then a 500 on every page
+    # showing the trajectory).
+    budget = forms.CharField(
+        label="Budget (euro, excl. btw)",
+        required=False,
+        max_length=30,
+        help_text="Optioneel, bijv. 1.500,00.",
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
 
     def __init__(self, *args: Any, tile_choices: list[tuple[str, str]], **kwargs: Any) -> None:

@@ -10,7 +10,12 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import timezone
 
-from opstap.clients.budget import needs_second_approval, second_approver_refusal, to_cents
+from opstap.clients.budget import (
+    needs_second_approval,
+    second_approver_refusal,
+    spending_date_problem,
+    to_cents,
+)
 from opstap.clients.models import (
     BudgetSpending,
     Client,
@@ -28,13 +33,26 @@ from .validation import ClientError
 # --- Custom budget (R-CLI-4) ---------------------------------------------------------------
 
 
+#: The largest amount the column holds (10 digits, 2 decimals).
+MAX_SPENDING = Decimal("99999999.99")
+
+
 def _parse_amount(amount: Decimal | str | int) -> Decimal:
+    """A spending typed the Dutch way (``1.500,00``, ``125,50``); text and exponents
+    (``1e3``, which was stored as € 1.000,00) are refused, as is more than the column holds."""
+    invalid = ClientError("Vul een geldig bedrag in, bijv. 125,50 of 1.500,00.", field="amount")
+    if isinstance(amount, str) and any(ch.isalpha() for ch in amount):
+        raise invalid
     try:
         value = to_cents(parse_amount(amount) if isinstance(amount, str) else amount)
     except (InvalidOperation, ValueError) as exc:
-        raise ClientError("Vul een geldig bedrag in, bijv. 125,50.", field="amount") from exc
+        raise invalid from exc
     if value <= 0:
         raise ClientError("Het bedrag moet groter zijn dan nul.", field="amount")
+    if value > MAX_SPENDING:
+        raise ClientError(
+            f"Het bedrag mag niet hoger zijn dan {format_euro(MAX_SPENDING)}.", field="amount"
+        )
     return value
 
 
@@ -53,7 +71,10 @@ def budget_spending_record(
     purpose = (purpose or "").strip()
     if not purpose:
         raise ClientError("Vul het doel van de uitgave in.", field="purpose")
-    spent_on = spent_on or timezone.localdate()
+    today = timezone.localdate()
+    spent_on = spent_on or today
+    if problem := spending_date_problem(spent_on, today):
+        raise ClientError(problem, field="spent_on")
     # Lock the client row so two case managers cannot both spend the last euro.
     Client.objects.select_for_update().filter(pk=client.pk).first()
     summary = budget_summary(client, year=spent_on.year)

@@ -27,6 +27,7 @@ from opstap.clients.models import (
 )
 from opstap.clients.selectors import mapping_rows, position_of
 from opstap.core.actor import Actor, organisation_id_of
+from opstap.notifications.services import notification_send
 from opstap.organisations.models import Municipality, Organisation
 
 from .validation import (
@@ -366,6 +367,21 @@ def client_handover(
         "Overdracht klantmanager",
         changes={"case_manager": {"old": old_id, "new": new_case_manager.pk}},
     )
+    if new_case_manager.pk != actor.pk:
+        # The work moves to a colleague: tell them (R-CLI-3), once per handover, with what
+        # to do, so that the client is picked up without explaining their story again.
+        notification_send(
+            recipient=new_case_manager,
+            title=f"Klant overgedragen: {client.full_name} ({client.client_number})",
+            body=(
+                f"{actor.display_name} heeft {client.full_name} aan uw caseload toegevoegd. "
+                f"Overdrachtsnotitie: {note} "
+                "Lees de notitie en de openstaande afspraken in het dossier en neem contact "
+                "op met de klant."
+            ),
+            url=f"/klanten/{client.pk}/",
+            dedupe_key=f"handover:{event.pk}",
+        )
     return event
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -275,3 +276,74 @@ def test_finance_selectors(org, case_manager) -> None:
         (dt.date(2021, 7, 1), 1),
         (dt.date(2021, 8, 1), 1),
     ]
+
+
+def test_handover_notifies_the_new_case_manager(org, case_manager, make_user) -> None:
+    """R-CLI-3: a handover gives a colleague work; the new case manager is told at once (in
+    the app and by e-mail), with the note and a link to the dossier. Handing a client to
+    oneself (a team lead taking it over) tells nobody."""
+    from opstap.notifications.models import Notification
+
+    other_cm = make_user(RoleCode.CASE_MANAGER, username="km2")
+    client = make_client(org, actor=case_manager, case_manager=case_manager)
+    # when: the case manager hands the client over
+    client_handover(
+        actor=case_manager, client=client, new_case_manager=other_cm, note="Schulden in beeld"
+    )
+    # then: exactly the new case manager has a notification that says what to do
+    notification = Notification.objects.get(recipient=other_cm)
+    assert client.full_name in notification.title
+    assert "Schulden in beeld" in notification.body
+    assert notification.url == f"/klanten/{client.pk}/"
+    assert not Notification.objects.filter(recipient=case_manager).exists()
+    # and taking a client over oneself sends nothing
+    client_handover(actor=case_manager, client=client, new_case_manager=case_manager, note="Terug")
+    assert Notification.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [("1.500,00", Decimal("1500.00")), ("125,50", Decimal("125.50")), ("80", Decimal("80.00"))],
+)
+def test_custom_budget_amount_typed_the_dutch_way(org, case_manager, typed, stored) -> None:
+    """R-CLI-4: a spending is typed as our pages write money (`1.500,00`); the form's number
+    field refused it ("Vul een geldig bedrag in")."""
+    client = make_client(org, actor=case_manager)
+    with time_machine.travel(dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC)):
+        spending = budget_spending_record(
+            actor=case_manager, client=client, amount=typed, purpose="Cursus"
+        )
+    assert spending.amount == stored
+
+
+@pytest.mark.parametrize(
+    ("amount", "spent_on", "field", "message"),
+    [
+        ("1e3", None, "amount", "geldig bedrag"),  # was stored as € 1.000,00
+        ("99999999999", None, "amount", "niet hoger zijn dan € 99.999.999,99"),
+        ("10", dt.date(2099, 1, 1), "spent_on", "later budgetjaar (2099)"),  # was stored
+        ("10", dt.date(2027, 1, 1), "spent_on", "later budgetjaar (2027)"),
+        ("10", dt.date(2000, 1, 1), "spent_on", "vóór vorig budgetjaar (2000)"),
+    ],
+)
+def test_custom_budget_refuses_absurd_amounts_and_years(
+    org, case_manager, amount, spent_on, field, message
+) -> None:
+    """R-CLI-4, R-SEC-6: the budget is per calendar year; a spending dated 2099 was stored
+    against the 2099 budget (invisible in this year's figures) and 1e3 as € 1.000,00."""
+    client = make_client(org, actor=case_manager)
+    with time_machine.travel(dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC)):
+        with pytest.raises(ClientError, match=re.escape(message)) as info:
+            budget_spending_record(
+                actor=case_manager, client=client, amount=amount, purpose="x", spent_on=spent_on
+            )
+        # a late booking of last year's spending is still possible
+        budget_spending_record(
+            actor=case_manager,
+            client=client,
+            amount="10",
+            purpose="x",
+            spent_on=dt.date(2025, 12, 20),
+        )
+    assert info.value.field == field
+    assert client.budget_spendings.count() == 1

@@ -5,20 +5,22 @@ on the order date is fixed (R-NET-6), the participatierotonde is checked (R-LAD-
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 
 from opstap.clients.models import ROTONDE_ORDER, Client, RotondeExit
 from opstap.core.access import can_see
 from opstap.core.actor import Actor
+from opstap.core.money import format_euro, parse_amount, to_decimal
 from opstap.core.roles import Perm
 from opstap.providers.models import Product, Tile
 from opstap.providers.selectors import product_price_on
 from opstap.providers.services import product_orderability
+from opstap.trajectories import date_rules, handoffs
 from opstap.trajectories import deadlines as dl
-from opstap.trajectories import handoffs
 from opstap.trajectories import price_terms as pt
 from opstap.trajectories.models import (
     AbsenceRisk,
@@ -32,17 +34,44 @@ from ._common import TrajectoryError, _deadline_from_rule, _next_due_refresh, _r
 from .handoff_notices import event_handoff_notify
 from .quotes import _terms_fields
 
+#: The largest budget the column holds (10 digits, 2 decimals): a larger one was stored and
+#: then made every page that shows the trajectory (and the client's dossier) answer 500.
+MAX_BUDGET = Decimal("99999999.99")
+#: A dot followed by exactly three digits and no comma: thousands or decimals?
+_THOUSANDS_OR_CENTS = re.compile(r"\d\.\d{3}$")
+
 
 def _parse_money(value: Decimal | str | int | None, *, field: str) -> Decimal | None:
-    if value in (None, ""):
+    """The order's budget (R-TRJ-1), typed the Dutch way (``1.500,00``, ``1500,50``) or as a
+    number; empty is no budget. Refused with a Dutch message: text, exponents (``1e3``),
+    zero or less, more than two decimals, more than the column holds (R-SEC-6)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
         return None
+    if isinstance(value, str) and any(ch.isalpha() for ch in value):
+        raise TrajectoryError("Vul het budget in als bedrag, bijv. 1.500,00.", field=field)
+    if isinstance(value, str) and "," not in value and _THOUSANDS_OR_CENTS.search(value):
+        # "2.500": two thousand five hundred or two and a half? Refuse to guess.
+        raise TrajectoryError(
+            "Is dit bedrag duizenden of centen? Schrijf bijv. 2.500,00 of 2,50.", field=field
+        )
     try:
-        amount = Decimal(str(value))
-    except InvalidOperation as exc:
-        raise TrajectoryError("Vul een geldig bedrag in.", field=field) from exc
-    if amount < 0 or amount != amount.quantize(Decimal("0.01")):
-        raise TrajectoryError("Vul een positief bedrag in euro's en centen in.", field=field)
-    return amount
+        amount = parse_amount(value) if isinstance(value, str) else to_decimal(value)
+    except ValueError as exc:
+        raise TrajectoryError("Vul het budget in als bedrag, bijv. 1.500,00.", field=field) from exc
+    if amount <= 0:
+        raise TrajectoryError(
+            "Het budget moet groter zijn dan € 0,00; laat het leeg als er geen apart budget is.",
+            field=field,
+        )
+    if amount > MAX_BUDGET:
+        raise TrajectoryError(
+            f"Het budget mag niet hoger zijn dan {format_euro(MAX_BUDGET)}.", field=field
+        )
+    if amount != amount.quantize(Decimal("0.01")):
+        raise TrajectoryError(
+            "Gebruik voor het budget hooguit twee cijfers achter de komma.", field=field
+        )
+    return amount.quantize(Decimal("0.01"))
 
 
 def _check_rotonde(
@@ -109,6 +138,8 @@ def trajectory_order(
     if unknown := [t for t in tiles if t not in known]:
         raise TrajectoryError(f"Onbekende tegel(s): {', '.join(unknown)}.", field="aim_tiles")
     budget_amount = _parse_money(budget, field="budget")
+    if wished_start is not None and (problem := date_rules.wished_start_problem(wished_start, on)):
+        raise TrajectoryError(problem.message, field=problem.field)
     code = product.product_code.code
     trajectory = Trajectory.objects.create(
         organisation_id=actor.organisation_id,

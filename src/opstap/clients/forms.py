@@ -12,6 +12,7 @@ from opstap.organisations.models import Municipality
 
 from .ladder import TRACK_LABELS_NL, UNIT_LABELS_NL
 from .models import LADDER_STEP_CHOICES, SUB_STATUS_CHOICES
+from .services.validation import ClientError, bsn_clean
 from .target_groups import TARGET_GROUP_LABELS_NL
 
 SORT_CHOICES = [
@@ -88,7 +89,17 @@ class BsnSearchForm(forms.Form):
             "Zoeken op BSN gaat via een formulier, zodat het BSN niet in een adres of log komt."
         ),
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+        error_messages={"required": "Vul het BSN in."},
     )
+
+    def clean_bsn(self) -> str:
+        """R-CLI-1: a mistyped BSN (eight digits, a letter, failing the 11-check) is said to be
+        one, instead of "no client found", which sent the user looking for a client who may
+        well be there."""
+        try:
+            return bsn_clean(self.cleaned_data["bsn"])
+        except ClientError as exc:
+            raise forms.ValidationError(exc.message) from exc
 
 
 class LadderChangeForm(forms.Form):

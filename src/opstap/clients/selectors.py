@@ -217,11 +217,27 @@ def caseload_list(*, user: Actor, filters: CaseloadFilters, on: dt.date) -> Quer
         qs = qs.filter(case_manager_id=filters.case_manager)
     text = filters.text.strip()
     if text:
-        q = Q(client_number__iexact=text)
-        for word in text.split():
-            q |= Q(last_name__icontains=word) | Q(first_name__icontains=word)
-        qs = qs.filter(q)
+        qs = qs.filter(Q(client_number__iexact=text) | name_words_q(text))
     return qs.order_by(*SORTS.get(filters.sort, SORTS["naam"]))
+
+
+def name_words_q(text: str) -> Q:
+    """Clients whose name holds EVERY word typed (first name, surname or its prefix): "Samira
+    Bakkali" finds Samira Bakkali, not every Samira and every Bakkali; "Berg, Sandra van den"
+    (the way lists write a name) finds her too. Each word is also tried capitalised and in
+    lower case: SQLite compares letters outside ASCII case-sensitively ("öztürk" did not find
+    Öztürk); PostgreSQL's case-insensitive match needs no variants but is not hurt by them."""
+    every_word = Q()
+    for word in text.replace(",", " ").split()[:10]:
+        one_word = Q()
+        for variant in {word, word.lower(), word.capitalize()}:
+            one_word |= (
+                Q(last_name__icontains=variant)
+                | Q(first_name__icontains=variant)
+                | Q(last_name_prefix__icontains=variant)
+            )
+        every_word &= one_word
+    return every_word
 
 
 @dataclass

@@ -91,7 +91,16 @@ def audit_clients_shown(
 
 
 def _filters_from(form: CaseloadFilterForm, user: Actor) -> selectors.CaseloadFilters:
-    data = form.cleaned_data if form.is_valid() else {}
+    # A filter that cannot be read (a 300-character search, a colleague who left) is shown
+    # with its error and must not widen the list: the other filters keep applying (the whole
+    # unit was listed instead), an unreadable search matches no name, an unknown case manager
+    # is "my own clients" for a case manager.
+    form.is_valid()
+    data = dict(getattr(form, "cleaned_data", {}))  # an unbound form has none
+    if "q" in form.errors:
+        data["q"] = str(form.data.get("q", ""))[:100]
+    if "klantmanager" in form.errors and user.has_role(RoleCode.CASE_MANAGER):
+        data["klantmanager"] = "mij"
     cm = data.get("klantmanager") or ""
     case_manager: int | None = None
     if cm == "mij":

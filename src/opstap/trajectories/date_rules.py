@@ -98,16 +98,14 @@ def intake_date_problem(day: dt.date, facts: Facts, today: dt.date) -> DateProbl
 def wished_start_problem(day: dt.date, order_date: dt.date) -> DateProblem | None:
     """The case manager's start wish on an order (R-TRJ-1): a wish cannot lie before the order
     (the provider cannot start in the past) nor more than a year ahead (2099 is a typo)."""
-    return _first(
-        _not_before(day, order_date, "wished_start", "gewenste startdatum", "de besteldatum"),
-        _not_after(
-            day,
-            _days(order_date, PLAN_AHEAD_DAYS),
+    latest = _days(order_date, PLAN_AHEAD_DAYS)
+    if day > latest:
+        return DateProblem(
             "wished_start",
-            "gewenste startdatum",
-            "een jaar na de besteldatum",
-        ),
-    )
+            "De gewenste startdatum ligt meer dan een jaar na de besteldatum; kies een datum "
+            f"tot en met {_fmt(latest)}.",
+        )
+    return _not_before(day, order_date, "wished_start", "gewenste startdatum", "de besteldatum")
 
 
 def held_on_problem(day: dt.date, facts: Facts, today: dt.date) -> DateProblem | None:

@@ -142,3 +142,17 @@ def terms_from_quote(code: int, quote: QuoteContent) -> PriceTerms:
             source=PriceSource.QUOTE,
         )
     return PriceTerms(PriceBasis.FIXED, price=quote.amount, source=PriceSource.QUOTE)
+
+
+def terms_label_nl(terms: PriceTerms, code: int) -> tuple[str, str]:
+    """The trajectory page's price agreement: (what was agreed, where it comes from).
+
+    A quote product (codes 2, 4, 5; R-TRJ-1) has no agreed price until its quote is approved:
+    before that it read "Vaste prijs (prijs van het product op de besteldatum)" without an
+    amount for a variable-price product, as if a price had been fixed. It now says the price
+    follows the quote, with the product's price or rate as an indication where there is one."""
+    if code in QUOTE_CODES and terms.source is PriceSource.PRODUCT:
+        if terms.basis is PriceBasis.FIXED and terms.price is None:
+            return "volgens offerte", "nog geen offerte goedgekeurd"
+        return terms.label_nl(), "indicatief: nog geen offerte goedgekeurd"
+    return terms.label_nl(), PRICE_SOURCE_LABELS_NL[terms.source]

@@ -49,6 +49,7 @@ from .forms import (
     _lines,
 )
 from .models import Trajectory, TrajectoryDocument
+from .price_terms import terms_label_nl
 from .workflow import REPORTING_STATES, Action, IllegalTransition, starts_with_quote
 
 PAGE_SIZE = 50
@@ -277,6 +278,9 @@ def _detail_context(request: HttpRequest, trajectory: Trajectory, **extra: Any) 
     workflow_roles = selectors.user_workflow_roles(user, trajectory)
     can_act = bool(workflow_roles)
     running = trajectory.state in REPORTING_STATES
+    price_terms, price_source = terms_label_nl(
+        services.price_terms_of(trajectory), trajectory.product_code
+    )
     context: dict[str, Any] = {
         "trajectory": trajectory,
         "events": list(selectors.trajectory_timeline(trajectory, user=user)),
@@ -292,7 +296,8 @@ def _detail_context(request: HttpRequest, trajectory: Trajectory, **extra: Any) 
         "report_form": extra.pop("report_form", None) or ProgressReportForm(),
         "absence_form": extra.pop("absence_form", None) or AbsenceForm(),
         "outcome_form": extra.pop("outcome_form", None) or OutcomeForm.of(outcome),
-        "price_terms": services.price_terms_of(trajectory).label_nl(),
+        "price_terms": price_terms,
+        "price_source": price_source,
         "quotes": list(selectors.trajectory_quotes(trajectory)),
         "can_revise_quote": selectors.can_revise_quote(user, trajectory),
         "can_decide_revision": selectors.can_decide_revision(user, trajectory),

@@ -99,7 +99,7 @@ def test_order_budget_refused_with_what_to_do(
     [
         ("2020-01-01", "ligt vóór de besteldatum (21-04-2026)"),
         ("2026-04-20", "ligt vóór de besteldatum (21-04-2026)"),
-        ("2099-01-01", "ligt na een jaar na de besteldatum (22-04-2027)"),
+        ("2099-01-01", "meer dan een jaar na de besteldatum; kies een datum tot en met 22-04-2027"),
     ],
 )
 def test_order_start_wish_in_the_past_or_far_ahead_is_refused(

@@ -17,6 +17,7 @@ from opstap.trajectories.price_terms import (
     QuoteContent,
     terms_from_product,
     terms_from_quote,
+    terms_label_nl,
     validate_quote,
 )
 
@@ -105,3 +106,34 @@ def test_hourly_quote_terms_never_read_the_total_as_a_rate(rate: Decimal, hours:
         amount,
         None,
     )
+
+
+@pytest.mark.parametrize(
+    ("code", "terms", "label"),
+    [
+        # a variable-price quote product before its quote: no price has been agreed yet
+        (2, PriceTerms(PriceBasis.FIXED), ("volgens offerte", "nog geen offerte goedgekeurd")),
+        (4, PriceTerms(PriceBasis.FIXED), ("volgens offerte", "nog geen offerte goedgekeurd")),
+        (
+            5,
+            PriceTerms(PriceBasis.HOURLY, hourly_rate=Decimal("80.00")),
+            ("€ 80,00 per uur", "indicatief: nog geen offerte goedgekeurd"),
+        ),
+        (
+            2,
+            PriceTerms(PriceBasis.FIXED, price=Decimal("2400"), source=PriceSource.QUOTE),
+            ("vaste prijs € 2.400,00", "goedgekeurde offerte"),
+        ),
+        (
+            1,
+            PriceTerms(PriceBasis.FIXED, price=Decimal("618")),
+            ("vaste prijs € 618,00", "prijs van het product op de besteldatum"),
+        ),
+    ],
+)
+def test_price_agreement_label_of_a_quote_product(
+    code: int, terms: PriceTerms, label: tuple[str, str]
+) -> None:
+    """R-TRJ-1, R-BILL-1: a code 2 trajectory awaiting its quote read "Vaste prijs (prijs van
+    het product op de besteldatum)" with no amount, as if a fixed price had been agreed."""
+    assert terms_label_nl(terms, code) == label

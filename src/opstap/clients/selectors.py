@@ -494,6 +494,19 @@ def budget_spendings(client: Client, *, year: int) -> QuerySet[BudgetSpending]:
     )
 
 
+def spendings_awaiting_second_approval(user: Actor) -> QuerySet[BudgetSpending]:
+    """R-CLI-4: the spendings beyond a client's budget that wait for a second approver and
+    that `user` may decide on: of clients they see (R-SEC-1), recorded by someone else (the
+    recorder is never the second approver). Oldest first."""
+    return (
+        scoped(user, BudgetSpending.objects.filter(status=SpendingStatus.PENDING))
+        .filter(client__in=clients_for(user))
+        .exclude(created_by_id=user.pk)
+        .select_related("client", "created_by")
+        .order_by("spent_on", "pk")
+    )
+
+
 # --- Aggregates for other apps (finance, steering) ------------------------------------------
 
 

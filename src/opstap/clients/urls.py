@@ -13,6 +13,11 @@ urlpatterns = [
     path("importeren/<int:pk>/bevestigen/", views.import_commit_view, name="import_commit"),
     path("importeren/<int:pk>/terugdraaien/", views.import_undo_view, name="import_undo"),
     path("budget/<int:pk>/besluit/", views.budget_decide, name="budget_decide"),
+    path(
+        "budget/wacht-op-goedkeuring/",
+        views.budget_awaiting_approval,
+        name="budget_awaiting_approval",
+    ),
     path("<int:pk>/", views.dossier, name="dossier"),
     path("<int:pk>/trede/", views.ladder_change, name="ladder_change"),
     path("<int:pk>/overdracht/", views.handover, name="handover"),

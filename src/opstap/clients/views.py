@@ -438,7 +438,8 @@ def budget_spending(request: HttpRequest, pk: int) -> HttpResponse:
             messages.warning(
                 request,
                 "De uitgave gaat boven het budget en wacht op goedkeuring door een "
-                "tweede medewerker.",
+                "tweede medewerker. Vraag een collega de uitgave goed te keuren: zij vinden "
+                "haar onder 'Uitgaven ter goedkeuring' op de caseloadpagina.",
             )
         else:
             messages.success(request, "De uitgave is vastgelegd.")
@@ -463,6 +464,25 @@ def budget_decide(request: HttpRequest, pk: int) -> HttpResponse:
         refused=ClientError,
     )
     return redirect("clients:dossier", pk=spending.client_id)
+
+
+@permission_required(Perm.CLIENT_CHANGE)
+def budget_awaiting_approval(request: HttpRequest) -> HttpResponse:
+    """R-CLI-4: the spendings beyond the budget that wait for this user's second approval.
+    Before, a spending over budget waited in its client's dossier until a colleague happened
+    to open it: nobody was told and no list showed them."""
+    spendings = list(selectors.spendings_awaiting_second_approval(actor_of(request))[:200])
+    audit_clients_shown(
+        request,
+        list({s.client_id: s.client for s in spendings}.values()),
+        AuditAction.LIST,
+        "Uitgaven maatwerkbudget ter goedkeuring",
+    )
+    return render(
+        request,
+        "clients/budget_awaiting_approval.html",
+        {"page_title": "Uitgaven die wachten op een tweede goedkeuring", "spendings": spendings},
+    )
 
 
 @permission_required(Perm.CLIENT_CASELOAD_STATS)

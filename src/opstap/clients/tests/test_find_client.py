@@ -72,7 +72,7 @@ def test_an_unreadable_search_does_not_list_the_whole_unit(case_manager, people)
     http.force_login(case_manager)
     html = _names(http, "/klanten/?q=" + "x" * 300)
     assert "0 klanten gevonden" in html
-    assert "maximaal 100 tekens" in html  # the field says what is wrong
+    assert "niet meer dan 100 tekens" in html  # the field says what is wrong
     html = _names(http, "/klanten/?klantmanager=999999")
     assert people["BakkaliSamira"].client_number in html
     assert people["ColleganummerKees"].client_number not in html

@@ -1,0 +1,59 @@
+"""Spendings beyond the custom budget wait for a second approver (R-CLI-4): the colleagues who
+may decide find them in one list, instead of only in the dossier of each client."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.test import Client as HttpClient
+
+from opstap.audit.models import AuditRecord
+from opstap.clients.models import CustomBudgetConfig
+from opstap.clients.services import budget_spending_record, case_manager_set_unit
+from opstap.core.roles import RoleCode
+
+from .factories import make_client
+
+pytestmark = pytest.mark.django_db
+
+
+def test_spendings_over_budget_are_listed_for_the_second_approver(
+    org, case_manager, make_user
+) -> None:
+    """R-CLI-4, R-SEC-1: the list shows the pending spendings of clients the colleague sees,
+    not the recorder's own (they cannot approve them), not approved ones, and not those of a
+    client outside the colleague's scope."""
+    CustomBudgetConfig.objects.create(
+        organisation=org, yearly_amount=Decimal("500.00"), valid_from=dt.date(2020, 1, 1)
+    )
+    case_manager_set_unit(user=case_manager, unit="work")
+    colleague = make_user(RoleCode.CASE_MANAGER, username="km-collega")
+    case_manager_set_unit(user=colleague, unit="work")
+    care_cm = make_user(RoleCode.CASE_MANAGER, username="km-zorg")
+    case_manager_set_unit(user=care_cm, unit="care")
+    mine = make_client(org, case_manager=case_manager, ladder_step="4", last_name="Boven")
+    hidden = make_client(org, case_manager=care_cm, ladder_step="1", last_name="Verborgen")
+    with time_machine.travel(dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC)):
+        within = budget_spending_record(
+            actor=case_manager, client=mine, amount="100", purpose="Fiets"
+        )
+        over = budget_spending_record(
+            actor=case_manager, client=mine, amount="900,00", purpose="Rijbewijs"
+        )
+        budget_spending_record(actor=care_cm, client=hidden, amount="900", purpose="Geheim")
+    assert within.status == "approved" and over.status == "pending"
+
+    http = HttpClient()
+    http.force_login(colleague)
+    html = http.get("/klanten/budget/wacht-op-goedkeuring/").content.decode()
+    assert "Rijbewijs" in html and "€ 900,00" in html and f"/klanten/{mine.pk}/" in html
+    assert "Fiets" not in html and "Geheim" not in html and "Verborgen" not in html
+    assert AuditRecord.objects.filter(action="list", client_id=mine.pk).exists()
+
+    http.force_login(case_manager)  # the recorder: nothing to decide
+    html = http.get("/klanten/budget/wacht-op-goedkeuring/").content.decode()
+    assert "Er wachten geen uitgaven op uw goedkeuring." in html
+    assert "/klanten/budget/wacht-op-goedkeuring/" in http.get("/klanten/").content.decode()

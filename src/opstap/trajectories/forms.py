@@ -52,6 +52,10 @@ class ActionForm(forms.Form):
         self.fields["reason"].required = reason_required
         if reason_required:
             self.fields["reason"].label = "Reden (verplicht)"
+            # Django's "Dit veld is vereist." did not say which field or why.
+            self.fields["reason"].error_messages["required"] = (
+                "Geef de reden op; die wordt bij deze stap in de tijdlijn vastgelegd."
+            )
         for name, label, required in ACTION_DATE_FIELDS.get(action, []):
             self.fields[name] = forms.DateField(label=label, required=required, widget=DATE)
         self.document_kind = ACTION_DOCUMENT_KIND.get(action)

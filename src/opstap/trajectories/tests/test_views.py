@@ -440,3 +440,27 @@ def test_product_step_does_not_inherit_the_client_search(
         reverse("trajectories:order_product_options"), {"q_product": "werkfit"}
     ).content.decode()
     assert f'data-value="{product3.pk}"' in options
+
+
+def test_a_missing_reason_says_what_to_give(
+    order: Callable[..., Trajectory],
+    product3: Product,
+    walk: Callable[..., Trajectory],
+    case_manager: User,
+    time_machine: Any,
+) -> None:
+    """R-TRJ-2: every transition records its reason; ending a trajectory early without one
+    answered Django's bare "Dit veld is vereist." beside the field. The message now says what
+    to give and why, and nothing changes."""
+    trajectory = walk(order(product3), "running")
+    time_machine.move_to(dt.datetime(2026, 6, 15, 10, 0, tzinfo=AMS), tick=False)
+    response = _login(case_manager).post(
+        reverse("trajectories:action", args=[trajectory.pk]),
+        {"action": "terminate_early", "terminate_early-reason": "  "},
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Geef de reden op; die wordt bij deze stap in de tijdlijn vastgelegd." in html
+    assert "Dit veld is vereist." not in html
+    trajectory.refresh_from_db()
+    assert trajectory.state == "running"

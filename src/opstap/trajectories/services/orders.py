@@ -37,7 +37,8 @@ from .quotes import _terms_fields
 #: The largest budget the column holds (10 digits, 2 decimals): a larger one was stored and
 #: then made every page that shows the trajectory (and the client's dossier) answer 500.
 MAX_BUDGET = Decimal("99999999.99")
-#: A dot followed by exactly three digits and no comma: thousands or decimals?
+#: One dot followed by exactly three digits and no comma: thousands or decimals? (Several
+#: dots can only be thousands: core.money reads 1.500.000 as such.)
 _THOUSANDS_OR_CENTS = re.compile(r"\d\.\d{3}$")
 
 
@@ -49,7 +50,12 @@ def _parse_money(value: Decimal | str | int | None, *, field: str) -> Decimal | 
         return None
     if isinstance(value, str) and any(ch.isalpha() for ch in value):
         raise TrajectoryError("Vul het budget in als bedrag, bijv. 1.500,00.", field=field)
-    if isinstance(value, str) and "," not in value and _THOUSANDS_OR_CENTS.search(value):
+    if (
+        isinstance(value, str)
+        and "," not in value
+        and value.count(".") == 1
+        and _THOUSANDS_OR_CENTS.search(value)
+    ):
         # "2.500": two thousand five hundred or two and a half? Refuse to guess.
         raise TrajectoryError(
             "Is dit bedrag duizenden of centen? Schrijf bijv. 2.500,00 of 2,50.", field=field

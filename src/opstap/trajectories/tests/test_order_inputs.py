@@ -45,6 +45,7 @@ def _post(case_manager: User, client_k: Client, product: Product, **fields: str)
         ("1.500,00", Decimal("1500.00")),  # as every amount on our pages is written
         ("1500,50", Decimal("1500.50")),
         ("€ 2.500,00", Decimal("2500.00")),
+        ("1.500.000", Decimal("1500000.00")),  # several dots: thousands only
         ("2500.00", Decimal("2500.00")),
         ("", None),
     ],

@@ -131,6 +131,15 @@ def _vacancy_values(
         start = _date(data["start_date"], field="start_date", label="startdatum")
         if start is not None and start > _today() + dt.timedelta(days=MAX_DAYS_AHEAD):
             raise MatchingError("De startdatum ligt meer dan een jaar vooruit.", field="start_date")
+        # "Per direct" may be written as a recent date; a year back is a typo (01-01-1900).
+        # A vacancy saved again with the start date it already has is not refused for it.
+        unchanged = current is not None and start == current.start_date
+        if (
+            start is not None
+            and not unchanged
+            and start < _today() - dt.timedelta(days=MAX_DAYS_AHEAD)
+        ):
+            raise MatchingError("De startdatum ligt meer dan een jaar terug.", field="start_date")
         out["start_date"] = start
     if "exit" in data:
         out["exit"] = _choice(

@@ -268,3 +268,26 @@ def test_import_reads_work_demands_in_dutch(wsp: User, employer: Employer) -> No
     assert (line, column) == (2, "werkbelasting")
     assert "'zwaar'" in message
     assert all(word in message for word in DEMAND_WORDS.values())
+
+
+def test_vacancy_start_date_more_than_a_year_back_is_a_typo(wsp: User, employer: Employer) -> None:
+    """R-SEC-6: a start date of 01-01-1900 was stored; a recent date ("per direct") still
+    is fine, and a vacancy saved again later with the start date it has is not refused."""
+    import datetime as dt
+
+    import time_machine
+
+    base = dict(title="Kok", occupation="5120", hours_min=20, hours_max=30, postcode="6921 AB")
+    with time_machine.travel(dt.datetime(2026, 11, 20, 10, tzinfo=dt.UTC), tick=False):
+        with pytest.raises(DomainError) as exc:
+            services.vacancy_create(actor=wsp, employer=employer, start_date="01-01-1900", **base)
+        assert exc.value.field == "start_date" and "jaar terug" in exc.value.message
+        vacancy = services.vacancy_create(
+            actor=wsp, employer=employer, start_date="01-10-2026", **base
+        )
+    with time_machine.travel(dt.datetime(2028, 1, 10, 10, tzinfo=dt.UTC), tick=False):
+        services.vacancy_update(actor=wsp, vacancy=vacancy, start_date="01-10-2026", hours_max=32)
+        vacancy.refresh_from_db()
+        assert (vacancy.start_date, vacancy.hours_max) == (dt.date(2026, 10, 1), 32)
+        with pytest.raises(DomainError):
+            services.vacancy_update(actor=wsp, vacancy=vacancy, start_date="02-10-2026")

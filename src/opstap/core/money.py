@@ -14,6 +14,7 @@ __all__ = [
     "CENT",
     "HUNDRED",
     "ZERO",
+    "AmbiguousAmountError",
     "format_euro",
     "parse_amount",
     "round_half_up",
@@ -24,6 +25,15 @@ __all__ = [
 CENT = Decimal("0.01")
 #: the part before the decimal comma when it has thousands dots: 1.500 or 12.345.678
 _THOUSANDS = re.compile(r"[-+]?\d{1,3}(\.\d{3})+")
+
+
+class AmbiguousAmountError(ValueError):
+    """Typed text that reads as two amounts (``2.500``); the message names both."""
+
+
+#: One dot after one to three digits, then exactly three: 2.500 is two thousand five hundred
+#: to a Dutch reader and two and a half to a system; refused rather than guessed.
+_THOUSANDS_OR_DECIMALS = re.compile(r"[-+]?[1-9]\d{0,2}\.\d{3}")
 ZERO = Decimal("0.00")
 HUNDRED = Decimal(100)
 
@@ -65,9 +75,11 @@ def parse_amount(text: str | Decimal | int) -> Decimal:
     A comma is the decimal separator; with a comma present, dots are thousands separators,
     and only in their places (``1.500,00``): ``1,500.00`` (English notation) and ``1.50,00``
     are refused rather than read as 1,50 or 150. Without a comma, several dots can only be
-    thousands separators (``1.500.000``), and a single dot is read as a decimal point (as
-    every form did before), so ``12.5`` is twelve and a half. Not rounded: the caller decides
-    (`to_cents`). Raises `ValueError` with a Dutch message for anything else."""
+    thousands separators (``1.500.000``), and a single dot is read as a decimal point, so
+    ``12.5`` is twelve and a half, unless it could as well be a thousands dot: ``2.500`` and
+    ``€ 1.500`` are refused with how to write either (on the invoice form it was read as
+    € 2,50, on the order form refused). Not rounded: the caller decides (`to_cents`). Raises
+    `ValueError` with a Dutch message for anything else."""
     if isinstance(text, Decimal | int):
         return to_decimal(text)
     cleaned = text.replace("€", "").replace("\u00a0", "").replace(" ", "").strip()
@@ -81,6 +93,12 @@ def parse_amount(text: str | Decimal | int) -> Decimal:
         cleaned = cleaned.replace(".", "").replace(",", ".")
     elif cleaned.count(".") > 1 and _THOUSANDS.fullmatch(cleaned):
         cleaned = cleaned.replace(".", "")  # 1.500.000: dots that can only be thousands
+    elif _THOUSANDS_OR_DECIMALS.fullmatch(cleaned):
+        whole, _, fraction = cleaned.partition(".")
+        raise AmbiguousAmountError(
+            f"Is '{text.strip()}' {whole}{fraction} of {whole},{fraction.rstrip('0') or '0'}? "
+            f"Schrijf {whole}.{fraction},00 voor duizendtallen, of een komma voor de decimalen."
+        )
     try:
         return to_decimal(cleaned)
     except ValueError:

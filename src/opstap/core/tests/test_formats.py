@@ -47,7 +47,9 @@ def test_format_euro(value: Decimal | None, text: str) -> None:
     ("typed", "amount"),
     [
         ("1.500,50", Decimal("1500.50")),
-        ("€ 1.500", Decimal("1.500")),  # no comma: a dot is a decimal point (as before)
+        ("12.5", Decimal("12.5")),  # no comma: a single dot is a decimal point
+        ("0.500", Decimal("0.500")),  # a leading zero is never a thousands group
+        ("1500.000", Decimal("1500.000")),  # four digits before the dot: no thousands dot
         ("1500,5", Decimal("1500.5")),
         (" 12.75 ", Decimal("12.75")),
         ("-3,10", Decimal("-3.10")),
@@ -66,6 +68,15 @@ def test_parse_amount(typed: str, amount: Decimal) -> None:
 )
 def test_parse_amount_reads_thousands_dots(typed: str, amount: Decimal) -> None:
     assert money.parse_amount(typed) == amount
+
+
+@pytest.mark.parametrize("typed", ["€ 1.500", "2.500", "-1.250", "999.999"])
+def test_parse_amount_refuses_a_dot_that_may_be_thousands(typed: str) -> None:
+    """R-SEC-6: `€ 1.500` was read as € 1,50 on the invoice, provider and finance forms while
+    the order form refused `2.500` as ambiguous; one rule now, in one place: refused, with
+    how to write either reading."""
+    with pytest.raises(ValueError, match=r"Schrijf .*\.\d{3},00 voor duizendtallen"):
+        money.parse_amount(typed)
 
 
 @pytest.mark.parametrize("typed", ["1,500.00", "1.50,00", "12,5.0", "1.5000,00"])

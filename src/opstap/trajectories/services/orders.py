@@ -5,7 +5,6 @@ on the order date is fixed (R-NET-6), the participatierotonde is checked (R-LAD-
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -14,7 +13,7 @@ from django.db import transaction
 from opstap.clients.models import ROTONDE_ORDER, Client, RotondeExit
 from opstap.core.access import can_see
 from opstap.core.actor import Actor
-from opstap.core.money import format_euro, parse_amount, to_decimal
+from opstap.core.money import AmbiguousAmountError, format_euro, parse_amount, to_decimal
 from opstap.core.roles import Perm
 from opstap.providers.models import Product, Tile
 from opstap.providers.selectors import product_price_on
@@ -37,9 +36,6 @@ from .quotes import _terms_fields
 #: The largest budget the column holds (10 digits, 2 decimals): a larger one was stored and
 #: then made every page that shows the trajectory (and the client's dossier) answer 500.
 MAX_BUDGET = Decimal("99999999.99")
-#: One dot followed by exactly three digits and no comma: thousands or decimals? (Several
-#: dots can only be thousands: core.money reads 1.500.000 as such.)
-_THOUSANDS_OR_CENTS = re.compile(r"\d\.\d{3}$")
 
 
 def _parse_money(value: Decimal | str | int | None, *, field: str) -> Decimal | None:
@@ -50,18 +46,10 @@ def _parse_money(value: Decimal | str | int | None, *, field: str) -> Decimal | 
         return None
     if isinstance(value, str) and any(ch.isalpha() for ch in value):
         raise TrajectoryError("Vul het budget in als bedrag, bijv. 1.500,00.", field=field)
-    if (
-        isinstance(value, str)
-        and "," not in value
-        and value.count(".") == 1
-        and _THOUSANDS_OR_CENTS.search(value)
-    ):
-        # "2.500": two thousand five hundred or two and a half? Refuse to guess.
-        raise TrajectoryError(
-            "Is dit bedrag duizenden of centen? Schrijf bijv. 2.500,00 of 2,50.", field=field
-        )
     try:
         amount = parse_amount(value) if isinstance(value, str) else to_decimal(value)
+    except AmbiguousAmountError as exc:  # 2.500: core.money names both readings
+        raise TrajectoryError(str(exc), field=field) from exc
     except ValueError as exc:
         raise TrajectoryError("Vul het budget in als bedrag, bijv. 1.500,00.", field=field) from exc
     if amount <= 0:

@@ -70,7 +70,7 @@ def test_order_budget_typed_the_dutch_way(
         ("1e3", "bijv. 1.500,00"),  # was stored as € 1.000,00
         ("99999999999999999999", "niet hoger zijn dan € 99.999.999,99"),  # was stored, then 500
         ("12,345", "twee cijfers achter de komma"),
-        ("2.500", "duizenden of centen"),  # was stored as € 2,50
+        ("2.500", "2.500,00 voor duizendtallen"),  # was stored as € 2,50
     ],
 )
 def test_order_budget_refused_with_what_to_do(

@@ -10,6 +10,7 @@ every view is audited (R-SEC-2). Every portal action can also be done by a case 
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from django.contrib import messages
@@ -236,6 +237,17 @@ def travel(request: HttpRequest) -> HttpResponse:
     claims = list(invoice_selectors.travel_claims_for(user).prefetch_related("trips")[:20])
     claimable = selectors.claimable_appointments(user, started)
     posted_for = request.POST.get("trajectory") if request.method == "POST" else None
+    if posted_for is not None and posted_for not in {str(t.pk) for t in started}:
+        # Another resident's trajectory (an id changed in the form) or one not started: the
+        # page said nothing and the attempt left no trace. A 404 inside is recorded as a
+        # denied read when the trajectory exists (core.access).
+        with contextlib.suppress(Http404):
+            get_object_for_user(user, trajectory_selectors.trajectories_for(user), pk=posted_for)
+        messages.error(
+            request,
+            "Uw declaratie is niet verstuurd: u kunt alleen reiskosten declareren voor uw "
+            "eigen traject, als het begonnen is.",
+        )
     sections = []
     for t in started:
         bound = posted_for == str(t.pk)

@@ -148,6 +148,14 @@ def test_another_resident_cannot_claim_or_see(
     )
     assert refused.status_code == 400  # not one of this resident's trajectories
     assert TravelClaim.objects.count() == 1
+    # R-SEC-2: the attempt is recorded and the resident is told (the page said nothing)
+    assert "Uw declaratie is niet verstuurd" in refused.content.decode()
+    assert AuditRecord.objects.filter(
+        actor_id=stranger.pk,
+        action="denied",
+        object_type="trajectory",
+        object_id=str(code3_done.pk),
+    ).exists()
 
 
 def test_portal_claim_form_refuses_iso_text_and_explains_dutch_dates(

@@ -10,6 +10,18 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
+from opstap.clients.models import Obstacle
+from opstap.trajectories.models import STATE_CHOICES
+
+
+def _state_labels() -> dict[str, str]:  # labels are lazy: read when a summary is written
+    return {str(code): str(label) for code, label in STATE_CHOICES}
+
+
+def _obstacle_labels() -> dict[str, str]:
+    return {str(o.value): str(o.label) for o in Obstacle}
+
+
 CHUNK = 500
 
 #: Document kinds whose files the client receives in the export: plan, reports, requests
@@ -40,6 +52,35 @@ class Subject:
 class Column:
     path: str
     label: str
+    #: What the readable summary shows instead of the stored value (the JSON keeps that):
+    #: a label for a code the person cannot read ("care_duties", "quote_submitted").
+    text: Callable[[Any], Any] | None = None
+
+
+def _source_label(source: str) -> str:
+    """Which part of Opstap wrote a timeline entry ("clients.demo" → "Klanten")."""
+    try:
+        return str(apps.get_app_config(source.split(".")[0]).verbose_name)
+    except LookupError:
+        return source
+
+
+def _state_label(field: str) -> Callable[[Any], Any]:
+    def text(obj: Any) -> Any:
+        value = getattr(obj, field)
+        return _state_labels().get(value, value) if value else value
+
+    return text
+
+
+#: Summary texts per (model, column) where the stored value is a code.
+_SUMMARY_TEXT: dict[tuple[str, str], Callable[[Any], Any]] = {
+    ("clients.ClientEvent", "source"): lambda e: _source_label(e.source) if e.source else "",
+    ("trajectories.TrajectoryEvent", "from_state"): _state_label("from_state"),
+    ("trajectories.TrajectoryEvent", "to_state"): _state_label("to_state"),
+    # the rule a deadline follows is an internal reference ("R-TRJ-3"); its label says it
+    ("trajectories.Deadline", "rule"): lambda d: None,
+}
 
 
 @dataclass(frozen=True)
@@ -66,8 +107,26 @@ def _columns(model_label: str, *paths: str | tuple[str, str]) -> tuple[Column, .
     out = []
     for item in paths:
         path, label = item if isinstance(item, tuple) else (item, _label(model, item))
-        out.append(Column(path, label[:1].upper() + label[1:]))
+        out.append(
+            Column(
+                path,
+                label[:1].upper() + label[1:],
+                text=_SUMMARY_TEXT.get((model_label, path)) or _list_choices(model, path),
+            )
+        )
     return tuple(out)
+
+
+def _list_choices(model: type[models.Model], path: str) -> Callable[[Any], Any] | None:
+    """The client's obstacles are a list of codes: their labels."""
+    if path != "obstacles":
+        return None
+
+    def text(obj: Any) -> list[Any]:
+        labels = _obstacle_labels()
+        return [labels.get(str(v), v) for v in (getattr(obj, path) or [])]
+
+    return text
 
 
 def _rows_of(label: str, subject: Subject, *related: str) -> Iterator[Any]:

@@ -48,6 +48,7 @@ class AuditRow:
         self.action = record.action
         self.action_label = record.get_action_display()
         self.object_type = record.object_type
+        self.object_type_label = record.object_type_label  # "trajectory" → Dutch
         self.purpose = record.purpose
         self.result = record.result
         codes = [c for c in record.actor_roles.split(",") if c]
@@ -221,7 +222,7 @@ SECTIONS: tuple[Section, ...] = (
         (
             Column("timestamp", "Tijdstip"),
             Column("action", "Handeling"),
-            Column("object_type", "Soort gegeven"),
+            Column("object_type", "Soort gegeven", text=lambda row: row.object_type_label),
             Column("purpose", "Doel"),
             Column("roles", "Rol"),
             Column("organisation", "Organisatie"),

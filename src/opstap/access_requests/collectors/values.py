@@ -76,7 +76,9 @@ def to_text(value: Any) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(to_text(v) for v in value) or "—"
     if isinstance(value, dict):
-        return "; ".join(f"{k}: {to_text(v)}" for k, v in value.items()) or "—"
+        # technical details of an event (keys such as "spending_id", codes such as
+        # "approved"): unreadable here, complete in the JSON file beside the summary
+        return "technische gegevens: zie gegevens.json" if value else "—"
     return str(value)
 
 
@@ -85,4 +87,7 @@ def row_json(section: Section, obj: Any) -> dict[str, Any]:
 
 
 def row_text(section: Section, obj: Any) -> list[str]:
-    return [to_text(display_value(obj, c.path)) for c in section.columns]
+    return [
+        to_text(c.text(obj) if c.text is not None else display_value(obj, c.path))
+        for c in section.columns
+    ]

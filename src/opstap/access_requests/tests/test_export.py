@@ -177,3 +177,22 @@ def test_export_query_count_does_not_grow_with_rows(
     # per row: the world has several rows in most sections.
     with django_assert_max_num_queries(5 * len(SECTIONS)):
         export.compile_access_request(request.pk)
+
+
+def test_summary_speaks_dutch_not_code(world: World) -> None:
+    """R-SEC-5: the readable summary is for the client. It showed codes: obstacles as
+    "care_duties", a trajectory going "ordered → quote_submitted", the source "clients.demo"
+    and event details as "spending_id: 1; status: approved; dueOn: 2027-01-06". The same
+    check as the pages' (web/tests/dutch_checks); the JSON keeps the stored values."""
+    from opstap.clients.models import Client
+    from opstap.web.tests.dutch_checks import findings, visible_text
+
+    Client.objects.filter(pk=world.client_a.pk).update(obstacles=["care_duties", "debts"])
+    request = _compiled(world)
+    with _zip(request) as zf:
+        html = zf.read("samenvatting.html").decode()
+        data = json.loads(zf.read("gegevens.json"))
+    found = findings(visible_text(html))
+    assert found == [], "\n".join(map(str, sorted(set(found))))
+    assert "zorgtaken" in html.lower()
+    assert "care_duties" in json.dumps(data)

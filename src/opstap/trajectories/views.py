@@ -31,8 +31,8 @@ from opstap.core.downloads import uploaded_document
 from opstap.core.errors import DomainError
 from opstap.core.links import pk_links
 from opstap.core.roles import Perm, RoleCode
-from opstap.providers.models import Product, Provider, Tile
-from opstap.providers.selectors import is_provider_staff
+from opstap.providers.models import Product, Provider
+from opstap.providers.selectors import aim_tile_choices, is_provider_staff
 from opstap.providers.services import product_orderability
 
 from . import selectors, services
@@ -547,10 +547,7 @@ def trajectory_order(request: HttpRequest) -> HttpResponse:
     products = scoped(user, Product.objects.select_related("provider", "product_code"))
     product = get_object_for_user(user, products, pk=product_id) if product_id else None
     today = timezone.localdate()
-    tile_choices = [
-        (t.code, f"{t.code} — {t.name}")
-        for t in Tile.objects.filter(valid_from__lte=today).order_by("code")
-    ]
+    tile_choices = aim_tile_choices(today)
     orderable, why = (True, "")
     if product is not None:
         orderable, why = product_orderability(product=product, on=today)

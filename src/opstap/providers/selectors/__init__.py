@@ -51,6 +51,7 @@ from .network import (
     signals_for,
 )
 from .reference import (
+    aim_tile_choices,
     network_settings,
     price_subquery,
     product_price_on,
@@ -72,6 +73,7 @@ __all__ = [
     "ProviderListRow",
     "StoredSearchVector",
     "active_bank_accounts",
+    "aim_tile_choices",
     "bank_accounts_for",
     "client_signals_all",
     "contracts_extension_due",

@@ -88,3 +88,13 @@ def tiles(*, on: dt.date, kind: str | None = None, purchasable_only: bool = True
 
 def work_tiles(on: dt.date) -> QuerySet[Tile]:
     return tiles(on=on, kind=TileKind.WORK)
+
+
+def aim_tile_choices(on: dt.date) -> list[tuple[str, str]]:
+    """The tiles an order can aim at (R-NET-1, R-TRJ-1), as (code, label): the purchasable
+    tiles valid on `on`, the work landscape first in the sources' order ("3. Oriëntatie op de
+    arbeidsmarkt (EW05)" before "4. Werkfit (EW04)"), then the employer instruments. The
+    order form listed every tile by code: the employer instruments first, EW04 before EW05,
+    the unpurchasable EW01 Melding among them and tiles whose validity had ended."""
+    ordered = sorted(tiles(on=on), key=lambda t: (t.kind != TileKind.WORK, t.number))
+    return [(t.code, f"{t} ({t.code})" if t.kind == TileKind.WORK else str(t)) for t in ordered]

@@ -128,9 +128,14 @@ def trajectory_order(
         raise TrajectoryError("Kies een verzuimrisico.", field="absence_risk")
     _check_rotonde(client, rotonde_exit, rotonde_skip_reason)
     tiles = [str(t).strip() for t in aim_tiles if str(t).strip()]
-    known = set(Tile.objects.filter(code__in=tiles).values_list("code", flat=True))
+    # EW01 Melding is registration, not something to buy (R-NET-1): no aim of an order.
+    known = set(
+        Tile.objects.filter(code__in=tiles, purchasable=True).values_list("code", flat=True)
+    )
     if unknown := [t for t in tiles if t not in known]:
-        raise TrajectoryError(f"Onbekende tegel(s): {', '.join(unknown)}.", field="aim_tiles")
+        raise TrajectoryError(
+            f"Onbekende of niet inkoopbare tegel(s): {', '.join(unknown)}.", field="aim_tiles"
+        )
     budget_amount = _parse_money(budget, field="budget")
     if wished_start is not None and (problem := date_rules.wished_start_problem(wished_start, on)):
         raise TrajectoryError(problem.message, field=problem.field)

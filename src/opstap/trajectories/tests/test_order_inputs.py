@@ -147,3 +147,38 @@ def test_order_service_refuses_the_same_for_every_caller(
             on=ORDER_DAY,
         )
     assert info.value.field == "wished_start"
+
+
+def test_order_form_lists_aim_tiles_in_the_sources_order(
+    case_manager: User, client_k: Client, product3: Product
+) -> None:
+    """R-NET-1: the UI shows the work landscape in the sources' order (1 Diagnostiek ...
+    3 Oriëntatie (EW05), 4 Werkfit (EW04) ... 8 Nazorg), then the employer instruments; EW01
+    Melding is registration, not purchasable, so no aim. The form listed every tile by code:
+    DW01-DW10 first, EW01 among them, EW04 before EW05."""
+    http = HttpClient()
+    http.force_login(case_manager)
+    url = reverse("trajectories:order") + f"?client={client_k.pk}&product={product3.pk}"
+    html = http.get(url).content.decode()
+    orientation = html.index("3. Oriëntatie op de arbeidsmarkt (EW05)")
+    werkfit = html.index("4. Werkfit (EW04)")
+    assert html.index("1. Diagnostiek (intake) (EW02)") < orientation < werkfit
+    assert werkfit < html.index("8. Nazorg (EW09)") < html.index("DW01")
+    assert 'value="EW01"' not in html
+
+
+def test_order_refuses_an_unpurchasable_aim(
+    case_manager: User, client_k: Client, product3: Product
+) -> None:
+    """R-NET-1, R-TRJ-1: EW01 Melding cannot be bought, so the service refuses it as an aim
+    (the API sends tiles without the form's choices)."""
+    with pytest.raises(services.TrajectoryError, match="niet inkoopbare tegel") as info:
+        services.trajectory_order(
+            actor=case_manager,
+            client=client_k,
+            product=product3,
+            rotonde_exit="regular",
+            aim_tiles=["EW04", "EW01"],
+            on=ORDER_DAY,
+        )
+    assert info.value.field == "aim_tiles"

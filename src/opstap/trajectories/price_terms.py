@@ -156,3 +156,17 @@ def terms_label_nl(terms: PriceTerms, code: int) -> tuple[str, str]:
             return "volgens offerte", "nog geen offerte goedgekeurd"
         return terms.label_nl(), "indicatief: nog geen offerte goedgekeurd"
     return terms.label_nl(), PRICE_SOURCE_LABELS_NL[terms.source]
+
+
+def quote_over_budget_nl(amount: Decimal | None, budget: Decimal | None) -> str:
+    """A warning for the case manager who judges a quote (R-TRJ-1) that asks more than the
+    budget set on the order; empty when it fits or either is unknown. The case manager may
+    still approve (the spec sets no cap), but should not do so without seeing it: the quote
+    of EUR 4.800,00 on an order with a budget of EUR 3.000,00 was shown without a word."""
+    if amount is None or budget is None or amount <= budget:
+        return ""
+    return (
+        f"De offerte ({format_euro(amount)}) is {format_euro(amount - budget)} hoger dan het "
+        f"budget van de bestelling ({format_euro(budget)}). Keur haar alleen goed als het "
+        "hogere bedrag is afgestemd; wijs haar anders af met de reden."
+    )

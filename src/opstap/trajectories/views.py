@@ -48,8 +48,8 @@ from .forms import (
     QuoteRevisionForm,
     _lines,
 )
-from .models import Trajectory, TrajectoryDocument
-from .price_terms import terms_label_nl
+from .models import QuoteStatus, Trajectory, TrajectoryDocument
+from .price_terms import quote_over_budget_nl, terms_label_nl
 from .workflow import REPORTING_STATES, Action, IllegalTransition, starts_with_quote
 
 PAGE_SIZE = 50
@@ -298,7 +298,11 @@ def _detail_context(request: HttpRequest, trajectory: Trajectory, **extra: Any) 
         "outcome_form": extra.pop("outcome_form", None) or OutcomeForm.of(outcome),
         "price_terms": price_terms,
         "price_source": price_source,
-        "quotes": list(selectors.trajectory_quotes(trajectory)),
+        "quotes": (quotes := list(selectors.trajectory_quotes(trajectory))),
+        "quote_budget_warning": quote_over_budget_nl(
+            next((q.amount for q in reversed(quotes) if q.status == QuoteStatus.SUBMITTED), None),
+            trajectory.budget,
+        ),
         "can_revise_quote": selectors.can_revise_quote(user, trajectory),
         "can_decide_revision": selectors.can_decide_revision(user, trajectory),
         "revision_form": extra.pop("revision_form", None) or QuoteRevisionForm(),

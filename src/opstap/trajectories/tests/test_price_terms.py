@@ -15,6 +15,7 @@ from opstap.trajectories.price_terms import (
     PriceTerms,
     PriceTermsError,
     QuoteContent,
+    quote_over_budget_nl,
     terms_from_product,
     terms_from_quote,
     terms_label_nl,
@@ -137,3 +138,20 @@ def test_price_agreement_label_of_a_quote_product(
     """R-TRJ-1, R-BILL-1: a code 2 trajectory awaiting its quote read "Vaste prijs (prijs van
     het product op de besteldatum)" with no amount, as if a fixed price had been agreed."""
     assert terms_label_nl(terms, code) == label
+
+
+@pytest.mark.parametrize(
+    ("amount", "budget", "warned"),
+    [
+        (D("4800.00"), D("3000.00"), True),
+        (D("3000.00"), D("3000.00"), False),  # exactly the budget fits
+        (D("2400.00"), D("3000.00"), False),
+        (D("4800.00"), None, False),  # no budget set on the order
+        (None, D("3000.00"), False),
+    ],
+)
+def test_quote_over_budget_warning(
+    amount: Decimal | None, budget: Decimal | None, warned: bool
+) -> None:
+    """R-TRJ-1: a quote above the order's budget is pointed out to the case manager."""
+    assert bool(quote_over_budget_nl(amount, budget)) is warned

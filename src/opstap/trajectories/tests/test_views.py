@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -464,3 +465,37 @@ def test_a_missing_reason_says_what_to_give(
     assert "Dit veld is vereist." not in html
     trajectory.refresh_from_db()
     assert trajectory.state == "running"
+
+
+@pytest.mark.parametrize(
+    ("budget", "warned"),
+    [(Decimal("3000.00"), True), (Decimal("5000.00"), False), (None, False)],
+)
+def test_a_quote_above_the_order_budget_is_pointed_out(
+    contracted_a: Any,
+    make_product: Callable[..., Product],
+    order: Callable[..., Trajectory],
+    case_manager: User,
+    provider_user_a: User,
+    time_machine: Any,
+    budget: Decimal | None,
+    warned: bool,
+) -> None:
+    """R-TRJ-1: the case manager judges a quote against the order's budget. A quote of
+    € 4.800,00 on an order with a budget of € 3.000,00 was shown without a word; the page
+    now says by how much it exceeds the budget (approving stays possible)."""
+    time_machine.move_to(dt.datetime(2026, 4, 24, 10, 0, tzinfo=AMS), tick=False)
+    trajectory = order(make_product(contracted_a, 2), budget=budget)
+    services.trajectory_transition(
+        actor=provider_user_a, trajectory=trajectory, action="submit_quote",
+        on=dt.date(2026, 4, 23), reason="Analyse en advies",
+        payload={"amount": "4800.00"},
+    )  # fmt: skip
+    html = _login(case_manager).get(reverse("trajectories:detail", args=[trajectory.pk]))
+    page = html.content.decode()
+    warning = (
+        "De offerte (€ 4.800,00) is € 1.800,00 hoger dan het budget van de bestelling (€ 3.000,00)."
+    )
+    assert (warning in page) is warned
+    assert ('id="quote-budget-warning"' in page) is warned
+    assert 'data-action="approve_quote"' in page

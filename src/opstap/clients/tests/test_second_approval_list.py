@@ -57,3 +57,19 @@ def test_spendings_over_budget_are_listed_for_the_second_approver(
     html = http.get("/klanten/budget/wacht-op-goedkeuring/").content.decode()
     assert "Er wachten geen uitgaven op uw goedkeuring." in html
     assert "/klanten/budget/wacht-op-goedkeuring/" in http.get("/klanten/").content.decode()
+
+
+def test_budget_form_reads_a_dutch_amount(org, case_manager) -> None:
+    """R-CLI-4: the spending form is typed as our pages write money. Its localised number
+    field refused `1.500,00` ("Vul een geldig bedrag in") and took `1e3` as € 1.000,00."""
+    client = make_client(org, case_manager=case_manager)
+    http = HttpClient()
+    http.force_login(case_manager)
+    with time_machine.travel(dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC)):
+        refused = http.post(f"/klanten/{client.pk}/budget/", {"amount": "1e3", "purpose": "x"})
+        assert "Vul een geldig bedrag in" in refused.content.decode()
+        response = http.post(
+            f"/klanten/{client.pk}/budget/", {"amount": "1.500,00", "purpose": "Laptop"}
+        )
+    assert response.status_code == 302
+    assert client.budget_spendings.get().amount == Decimal("1500.00")

@@ -24,7 +24,7 @@ from opstap.clients.models import (
 )
 from opstap.clients.selectors import budget_summary
 from opstap.core.actor import Actor
-from opstap.core.money import format_euro, parse_amount
+from opstap.core.money import AmbiguousAmountError, format_euro, parse_amount
 from opstap.core.roles import Perm
 
 from .clients import client_event_record
@@ -45,6 +45,8 @@ def _parse_amount(amount: Decimal | str | int) -> Decimal:
         raise invalid
     try:
         value = to_cents(parse_amount(amount) if isinstance(amount, str) else amount)
+    except AmbiguousAmountError as exc:  # 2.500: core.money names both readings
+        raise ClientError(str(exc), field="amount") from exc
     except (InvalidOperation, ValueError) as exc:
         raise invalid from exc
     if value <= 0:

@@ -320,6 +320,7 @@ def test_custom_budget_amount_typed_the_dutch_way(org, case_manager, typed, stor
     ("amount", "spent_on", "field", "message"),
     [
         ("1e3", None, "amount", "geldig bedrag"),  # was stored as € 1.000,00
+        ("2.500", None, "amount", "2.500,00 voor duizendtallen"),  # says how to write it
         ("99999999999", None, "amount", "niet hoger zijn dan € 99.999.999,99"),
         ("10", dt.date(2099, 1, 1), "spent_on", "later budgetjaar (2099)"),  # was stored
         ("10", dt.date(2027, 1, 1), "spent_on", "later budgetjaar (2027)"),

@@ -183,7 +183,10 @@ def summary_table(results: list[KpiResult], *, threshold: int | None = None) -> 
                 hide or value_cell(d.kind, r.realised, strong=True),
                 Cell(r.status.label),
                 hide or Cell(r.counts.numerator, "int"),
-                hide or Cell(r.counts.denominator, "int"),
+                # a count has no denominator: "—", never a suppression marker for nothing
+                Cell(None, "int")
+                if r.counts.denominator is None
+                else hide or Cell(r.counts.denominator, "int"),
             )
         )
     return Table(

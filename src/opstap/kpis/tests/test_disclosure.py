@@ -116,3 +116,20 @@ def test_report_summary_carries_the_marker_too(world: World, policy_officer) -> 
     assert rows[guided] == "< 5"
     numbers = [v for v in rows.values() if isinstance(v, float)]
     assert all(abs(v - 2 / 3) > 0.001 for v in numbers)
+
+
+def test_a_hidden_count_has_no_hidden_denominator() -> None:
+    """The council report's KPI table showed "< 5" under "Noemer" for a suppressed count
+    ("Plaatsingen via arbeidsmarktregio"), which has no denominator: it now shows none."""
+    from decimal import Decimal
+
+    from opstap.kpis import formulas
+    from opstap.kpis.report import summary_table
+
+    definition = formulas.definition(KpiCode.PLACEMENTS_AMR)
+    result = formulas.evaluate(
+        definition, formulas.KpiCounts(numerator=1), target=Decimal(20), elapsed=Decimal(1)
+    )
+    (row,) = summary_table([result], threshold=5).rows
+    assert row[2].value == row[4].value == "< 5"  # realisation and numerator hidden
+    assert row[5].value is None  # no denominator to hide

@@ -44,7 +44,11 @@ class KpiFilterForm(forms.Form):
         ]
 
     def filters(self) -> KpiFilters:
-        data = self.cleaned_data if self.is_valid() else {}
+        # Each valid filter counts on its own: one unknown value in an old link (a target
+        # group code, a municipality no longer served) reset all of them to the defaults while
+        # the selects still showed the year and municipality asked for.
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
         municipality = data.get("gemeente") or ""
         return KpiFilters(
             year=data.get("jaar") or timezone.localdate().year,

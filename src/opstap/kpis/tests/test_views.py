@@ -55,6 +55,17 @@ def test_dashboard_filters(world: World, policy_officer) -> None:
     assert "Duiven" in html
 
 
+def test_one_unknown_filter_value_keeps_the_others(world: World, policy_officer) -> None:
+    """R-KPI: an old link with a target group code that no longer exists showed 2026 for all
+    municipalities while the selects still said 2025 and Duiven; the valid filters count."""
+    http = _login(policy_officer)
+    duiven = world.municipalities["Duiven"].pk
+    html = http.get(
+        reverse("kpis:dashboard"), {"jaar": 2025, "gemeente": duiven, "doelgroep": "xyz"}
+    ).content.decode()
+    assert "Jaar 2025 (stand 31-12-2025), Duiven." in html
+
+
 def test_dashboard_needs_steering_permission(world: World) -> None:
     """R-SEC-1: a case manager has no steering permission."""
     assert _login(world.km).get(reverse("kpis:dashboard")).status_code == 403

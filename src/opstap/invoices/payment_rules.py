@@ -94,6 +94,8 @@ INVOICE_DEADLINE_DAYS = 30
 #: R-BILL-1 codes 3/4: share invoiceable after plan approval.
 PLAN_APPROVAL_SHARE = Decimal("0.5")
 QUARTER_MONTHS = 3
+#: A logbook line is one day's work: more hours than a day has is a typing error (R-SEC-6).
+HOURS_IN_A_DAY = 24
 
 
 def _hours(hours: Decimal) -> str:
@@ -207,6 +209,7 @@ class ReasonCode(StrEnum):
     QUARTER_NOT_ENDED = "kwartaal_niet_verstreken"
     NO_HOURS = "geen_uren"
     HOURS_OUTSIDE_TRAJECTORY = "uren_buiten_traject"
+    HOURS_OUTSIDE_PERIOD = "uren_buiten_kwartaal"
     PLACEMENT_NOT_CONNECTED = "plaatsing_niet_aansluitend"
     PLACEMENT_TOO_SHORT = "plaatsing_te_kort"
     PLACEMENT_TOO_FEW_HOURS = "plaatsing_te_weinig_uren"
@@ -275,6 +278,11 @@ class HoursEntry:
         if self.hours < 0:
             raise PaymentRuleError(
                 f"Aantal uren op {self.worked_on:%d-%m-%Y} kan niet negatief zijn ({self.hours})."
+            )
+        if self.hours > HOURS_IN_A_DAY:
+            raise PaymentRuleError(
+                f"Op {self.worked_on:%d-%m-%Y} staan {_hours(self.hours)} uur; een dag heeft er "
+                f"{HOURS_IN_A_DAY}."
             )
 
 
@@ -1233,18 +1241,21 @@ def check_claim(
             break
     assessment = assess(facts, ctx, as_of=claim.invoice_date)
     allowed = assessment.find(claim.milestone, claim.period_start)
+    # A refusal without a period (logbook hours outside the trajectory, coaching not started)
+    # concerns every period of a periodic milestone, so a claim for one period hears it too.
+    general = (
+        assessment.refusal(claim.milestone)
+        if claim.milestone in PERIODIC_MILESTONES and claim.period_start is not None
+        else None
+    )
+    general_reasons = general.reasons if general is not None else ()
     if allowed is None:
         refusal = assessment.refusal(claim.milestone, claim.period_start)
-        if refusal is not None:
-            red.extend(r for r in refusal.reasons if r not in red)
+        reasons = (*(refusal.reasons if refusal is not None else ()), *general_reasons)
+        if reasons:
+            red.extend(r for r in reasons if r not in red)
         else:
-            red.append(
-                Reason(
-                    ReasonCode.NO_MATCHING_MILESTONE,
-                    f"Geen mijlpaal '{MILESTONE_LABELS_NL[claim.milestone]}' die volgens de "
-                    "betalingsregels nu gefactureerd mag worden.",
-                )
-            )
+            red.append(_no_matching_milestone(claim, assessment))
     else:
         if claim.amount_excl > allowed.amount_excl:
             red.append(
@@ -1273,6 +1284,9 @@ def check_claim(
                 )
             )
         orange.extend(allowed.notes)
+        orange.extend(r for r in general_reasons if r not in orange)
+        if claim.milestone is MilestoneKind.JOBCOACHING_QUARTER and allowed.period is not None:
+            orange.extend(_hours_outside_period(facts, allowed.period))
     ended = facts.actual_end_date
     if (
         claim.milestone is not MilestoneKind.PLACEMENT_FEE
@@ -1292,6 +1306,55 @@ def check_claim(
     if orange:
         return Verdict(Status.ORANGE, tuple(orange), allowed)
     return Verdict(Status.GREEN, (), allowed)
+
+
+def _no_matching_milestone(claim: InvoiceClaim, assessment: Assessment) -> Reason:
+    """Nothing of the claimed kind may be invoiced now; for a periodic milestone the reason
+    names the periods the rules know from the trajectory, so the provider can correct the
+    period (a jobcoaching quarter runs from the start date, not from a typed day)."""
+    label = MILESTONE_LABELS_NL[claim.milestone]
+    periods = [
+        m.period
+        for m in assessment.invoiceable
+        if m.kind is claim.milestone and m.period is not None
+    ] + [r.period for r in assessment.refused if r.kind is claim.milestone and r.period is not None]
+    if claim.milestone is MilestoneKind.JOBCOACHING_QUARTER and periods:
+        known = "; ".join(p.label_nl() for p in sorted(set(periods), key=lambda p: p.start))
+        typed = f" {claim.period_start:%d-%m-%Y}" if claim.period_start is not None else ""
+        return Reason(
+            ReasonCode.NO_MATCHING_MILESTONE,
+            f"Geen kwartaal van dit traject begint op{typed or ' de opgegeven dag'}. De "
+            f"kwartalen volgen de startdatum van het traject: {known}. Vul de periode van "
+            "het kwartaal in.",
+        )
+    return Reason(
+        ReasonCode.NO_MATCHING_MILESTONE,
+        f"Geen mijlpaal '{label}' die volgens de betalingsregels nu gefactureerd mag worden.",
+    )
+
+
+def _hours_outside_period(facts: TrajectoryFacts, period: Period) -> tuple[Reason, ...]:
+    """R-BILL-7: a quarter's invoice pays the logbook hours of that quarter only; hours of
+    other days within the trajectory are named, so they are invoiced with their own quarter
+    (hours outside the trajectory have their own reason)."""
+    start = facts.start_date
+    end = facts.actual_end_date if facts.end_reason is not None else None
+    days = sorted(
+        e.worked_on
+        for e in facts.jobcoaching_hours
+        if e.worked_on not in period
+        and (start is None or e.worked_on >= start)
+        and (end is None or e.worked_on <= end)
+    )
+    if not days:
+        return ()
+    return (
+        Reason(
+            ReasonCode.HOURS_OUTSIDE_PERIOD,
+            f"Uren buiten het kwartaal {period.label_nl()} tellen voor deze factuur niet mee: "
+            f"{', '.join(f'{d:%d-%m-%Y}' for d in days)}. Factureer ze met hun eigen kwartaal.",
+        ),
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -120,6 +120,43 @@ def invoice_events(invoice: Invoice) -> QuerySet[InvoiceEvent]:
     return invoice.events.select_related("actor").order_by("occurred_at", "id")
 
 
+@dataclass(frozen=True)
+class LogbookDay:
+    """One line of a jobcoaching invoice's hours logbook (R-BILL-7)."""
+
+    worked_on: dt.date | None
+    hours: Decimal | None
+    #: the line as stored when it cannot be read as a day and hours
+    raw: str = ""
+
+
+@dataclass(frozen=True)
+class Logbook:
+    """The hours logbook of an invoice as the finance clerk checks it: its days in order
+    and the total hours (R-BILL-7)."""
+
+    days: tuple[LogbookDay, ...]
+    total_hours: Decimal
+
+
+def invoice_logbook(invoice: Invoice) -> Logbook | None:
+    """The logbook submitted with a (jobcoaching or intake) invoice, None when it has none."""
+    if not invoice.logbook:
+        return None
+    days: list[LogbookDay] = []
+    for entry in invoice.logbook:
+        try:
+            day = dt.date.fromisoformat(str(entry["date"]))
+            hours = Decimal(str(entry["hours"]))
+        except (KeyError, TypeError, ValueError, ArithmeticError):
+            days.append(LogbookDay(None, None, raw=str(entry)))
+            continue
+        days.append(LogbookDay(day, hours))
+    days.sort(key=lambda d: (d.worked_on is None, d.worked_on or dt.date.min))
+    total = sum((d.hours for d in days if d.hours is not None), Decimal(0))
+    return Logbook(days=tuple(days), total_hours=total)
+
+
 def credit_notes_for(user: Actor) -> QuerySet[CreditNote]:
     return scoped(user, CreditNote.objects.all()).select_related(
         "invoice", "provider", "invoice__client"

@@ -132,6 +132,7 @@ def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "page_title": f"Factuur {invoice.invoice_number}",
             "invoice": invoice,
             "lines": list(invoice.lines.all()),
+            "logbook": selectors.invoice_logbook(invoice),
             "events": list(selectors.invoice_events(invoice)),
             "credit_notes": list(invoice.credit_notes.all()),
             "can_approve": can_decide and InvoiceAction.APPROVE in allowed,

@@ -222,6 +222,29 @@ def _price_terms(trajectory: Trajectory) -> PriceTerms:
         raise InvoiceError(str(exc), field="price_terms") from exc
 
 
+def logbook_entries(logbook: Sequence[Mapping[str, Any]]) -> list[HoursEntry]:
+    """The submitted hours logbook as the payment rules read it (R-BILL-7); a line that is no
+    day with hours, or a day with more hours than it has, is refused with its line number."""
+    hours: list[HoursEntry] = []
+    for i, entry in enumerate(logbook):
+        try:
+            hours.append(
+                HoursEntry(
+                    worked_on=dt.date.fromisoformat(str(entry["date"])),
+                    hours=Decimal(str(entry["hours"])),
+                )
+            )
+        except PaymentRuleError as exc:  # a day with more hours than it has, negative hours
+            raise InvoiceError(
+                f"Regel {i + 1} van het urenlogboek: {exc}", field="logbook"
+            ) from exc
+        except (KeyError, ValueError, InvalidOperation) as exc:
+            raise InvoiceError(
+                f"Regel {i + 1} van het urenlogboek is ongeldig (datum en uren).", field="logbook"
+            ) from exc
+    return hours
+
+
 def trajectory_facts(
     trajectory: Trajectory,
     *,
@@ -274,19 +297,7 @@ def trajectory_facts(
         )
         for claim in data.placements
     )
-    hours: list[HoursEntry] = []
-    for i, entry in enumerate(logbook):
-        try:
-            hours.append(
-                HoursEntry(
-                    worked_on=dt.date.fromisoformat(str(entry["date"])),
-                    hours=Decimal(str(entry["hours"])),
-                )
-            )
-        except (KeyError, ValueError, InvalidOperation, PaymentRuleError) as exc:
-            raise InvoiceError(
-                f"Regel {i + 1} van het urenlogboek is ongeldig (datum en uren).", field="logbook"
-            ) from exc
+    hours = logbook_entries(logbook)
     try:
         return facts_from_events(
             product_code=ProductCode(trajectory.product_code),

@@ -64,7 +64,7 @@ from ._common import (
     _require_visible,
     _transition,
 )
-from .checks import _apply_check, claim_key, vat_rates
+from .checks import _apply_check, claim_key, logbook_entries, vat_rates
 
 
 @transaction.atomic
@@ -120,6 +120,7 @@ def invoice_submit(
     vat_amount = _req_money(vat, field="vat", label="de btw")
     incl = _req_money(amount_incl, field="amount_incl", label="het bedrag incl. btw")
     rate = _money(hourly_rate, field="hourly_rate", label="het uurtarief", required=False)
+    logbook_entries(logbook)  # refused at the door, not stored as a red invoice (R-BILL-7)
     if source not in InvoiceSource.values:
         raise InvoiceError("Onbekende bron van de factuur.", field="source")
     _check_pdf(pdf)

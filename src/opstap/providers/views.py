@@ -299,6 +299,12 @@ def provider_list(request: HttpRequest) -> HttpResponse:
 
 @permission_required(Perm.PROVIDER_VIEW)
 def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_provider(request, pk)
+
+
+def _render_provider(
+    request: HttpRequest, pk: int, *, bank_form: forms.BankAccountForm | None = None
+) -> HttpResponse:
     user = _user(request)
     provider = get_object_for_user(user, Provider.objects.select_related("contract_manager"), pk=pk)
     today = timezone.localdate()
@@ -338,9 +344,10 @@ def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "today": today,
         "bank_manage": user.has_opstap_perm(Perm.BANK_ACCOUNT_MANAGE),
         "bank_accounts": list(selectors.bank_accounts_for(user, provider)[:10]),
-        "bank_form": forms.BankAccountForm(initial={"holder": provider.name}),
+        "bank_form": bank_form or forms.BankAccountForm(initial={"holder": provider.name}),
     }
-    return render(request, "providers/provider_detail.html", context)
+    status = 400 if bank_form is not None else 200  # a refused bank-account change, shown again
+    return render(request, "providers/provider_detail.html", context, status=status)
 
 
 def _manageable_provider(request: HttpRequest, pk: int) -> Provider:
@@ -754,16 +761,18 @@ def product_price(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @permission_required(Perm.BANK_ACCOUNT_MANAGE)
 def bank_account_propose(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new account awaiting a second person; a refusal keeps what was typed (R-SEC-6)."""
     provider = get_object_for_user(_user(request), Provider.objects.all(), pk=pk)
-    form_action(
+    form = forms.BankAccountForm(request.POST)
+    if form_submit(
         request,
-        forms.BankAccountForm(request.POST),
+        form,
         lambda data: services.bank_account_propose(actor=_user(request), provider=provider, **data),
         done="De nieuwe bankrekening is vastgelegd. Een tweede medewerker moet haar bevestigen "
         "voordat er op betaald wordt.",
-        invalid="Vul IBAN, naam van de rekeninghouder en de reden in.",
-    )
-    return redirect("providers:detail", provider.pk)
+    ):
+        return redirect("providers:detail", provider.pk)
+    return _render_provider(request, provider.pk, bank_form=form)
 
 
 @require_POST

@@ -152,3 +152,21 @@ def test_pages_propose_and_confirm(provider_a: Provider, clerk: User, second: Us
     web.post(decide, {"decision": "confirm"})
     account.refresh_from_db()
     assert (account.status, account.decided_by) == ("active", second)
+
+
+def test_a_refused_iban_keeps_what_was_typed(provider_a: Provider, clerk: User) -> None:
+    """R-SEC-6: an IBAN with a wrong check digit was refused after a redirect, so the IBAN,
+    holder and reason the clerk copied from the provider's letter were gone and the form was
+    folded away. The page comes back with them, the error beside the IBAN, the form open."""
+    web = WebClient()
+    web.force_login(clerk)
+    url = reverse("providers:bank_account_propose", args=[provider_a.pk])
+    data = {"iban": "NL72 RABO 0001 0000 00", "holder": "Werkkracht", "reason": "Brief 3 dec"}
+    response = web.post(url, data)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert not ProviderBankAccount.objects.exists()
+    assert "controlecijfers" in page
+    assert 'value="NL72 RABO 0001 0000 00"' in page
+    assert 'value="Brief 3 dec"' in page
+    assert '<details id="bank-account-change" open>' in page

@@ -145,6 +145,19 @@ class SubstanceForm(forms.Form):
     note = forms.CharField(label="Toelichting", required=False)
 
 
+class CreditNoteForm(forms.Form):
+    """A (partial) credit note on an approved or paid invoice (R-BILL-8)."""
+
+    number = forms.CharField(label="Nummer creditnota", max_length=60)
+    credit_date = forms.DateField(label="Datum creditnota", widget=_DATE)
+    reason = forms.CharField(
+        label="Reden", max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    amount_excl = AmountField(label="Bedrag excl. btw", max_digits=12, decimal_places=2)
+    vat = AmountField(label="Btw", max_digits=12, decimal_places=2)
+    amount_incl = AmountField(label="Bedrag incl. btw", max_digits=12, decimal_places=2)
+
+
 class PeriodForm(forms.Form):
     year = forms.IntegerField(label="Jaar", min_value=2000, max_value=2100)
     month = forms.TypedChoiceField(

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/afwijzen/", views.invoice_reject, name="reject"),
     path("<int:pk>/opnieuw-controleren/", views.invoice_recheck, name="recheck"),
     path("<int:pk>/inhoud-bevestigen/", views.invoice_confirm_substance, name="confirm"),
+    path("<int:pk>/crediteren/", views.invoice_credit, name="credit"),
     path("betaalbatches/", views.batch_list, name="batches"),
     path("betaalbatches/<int:pk>/", views.batch_detail, name="batch"),
     path("betaalbatches/<int:pk>/exporteren/", views.batch_export, name="batch_export"),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -22,7 +23,9 @@ from opstap.audit.services import audit_read, audit_records_for_request
 from opstap.core.access import check_perm, get_object_for_user, permission_required
 from opstap.core.actor import Actor, actor_of
 from opstap.core.counts import CountedPaginator
+from opstap.core.dutch import format_date
 from opstap.core.forms import form_action, form_submit, service_action
+from opstap.core.money import format_euro
 from opstap.core.roles import Perm
 from opstap.providers.selectors import is_provider_staff, provider_choices
 from opstap.trajectories import selectors as trajectory_selectors
@@ -30,6 +33,7 @@ from opstap.trajectories import selectors as trajectory_selectors
 from . import selectors, services
 from .forms import (
     ApproveForm,
+    CreditNoteForm,
     InvoiceFilterForm,
     InvoiceSubmitForm,
     MarkPaidForm,
@@ -40,7 +44,13 @@ from .forms import (
     TravelClaimForm,
 )
 from .models import Invoice, InvoiceSource, PaymentBatch
-from .workflow import InvoiceAction, InvoiceStatus, allowed_actions, is_overdue_for_payment
+from .workflow import (
+    CREDITABLE_STATUSES,
+    InvoiceAction,
+    InvoiceStatus,
+    allowed_actions,
+    is_overdue_for_payment,
+)
 
 PAGE_SIZE = 50
 
@@ -112,9 +122,15 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
 
 @permission_required(Perm.INVOICE_VIEW)
 def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = actor_of(request)
     invoice = _invoice_for(request, pk)
     audit_read(request, invoice, invoice.client_id, "Factuur bekijken")
+    return _render_detail(request, invoice)
+
+
+def _render_detail(
+    request: HttpRequest, invoice: Invoice, *, credit_form: CreditNoteForm | None = None
+) -> HttpResponse:
+    user = actor_of(request)
     # Which buttons: the workflow table (R-BILL-2) says what the status allows, the
     # permissions say who may press them; the services check both again.
     allowed = allowed_actions(invoice.status)
@@ -125,6 +141,7 @@ def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and check_perm(user, Perm.TRAJECTORY_ORDER)
         and not is_provider_staff(user)
     )
+    can_credit = can_decide and InvoiceStatus(invoice.status) in CREDITABLE_STATUSES
     return render(
         request,
         "invoices/detail.html",
@@ -139,11 +156,34 @@ def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_reject": can_decide and InvoiceAction.REJECT in allowed,
             "can_recheck": (can_decide or can_confirm) and InvoiceAction.RECHECK in allowed,
             "can_confirm": can_confirm,
+            "can_credit": can_credit,
             "approve_form": ApproveForm(),
             "reject_form": RejectForm(),
             "substance_form": SubstanceForm(initial=invoice.substance or None),
+            "credit_form": credit_form
+            or CreditNoteForm(initial={"credit_date": timezone.localdate()}),
         },
+        status=400 if credit_form is not None else 200,
     )
+
+
+@require_POST
+@permission_required(Perm.INVOICE_APPROVE)
+def invoice_credit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Finance registers a (partial) credit note on an approved or paid invoice (R-BILL-8);
+    a refusal shows the invoice page again with what was typed."""
+    invoice = _invoice_for(request, pk)
+    form = CreditNoteForm(request.POST)
+    if submitted := form_submit(
+        request,
+        form,
+        lambda data: services.credit_note_create(actor=actor_of(request), invoice=invoice, **data),
+        done=lambda note: f"Creditnota {note.number} is vastgelegd bij deze factuur.",
+        refused=services.InvoiceError,
+    ):
+        return redirect("invoices:detail", pk=submitted.result.invoice_id)
+    audit_read(request, invoice, invoice.client_id, "Factuur bekijken")
+    return _render_detail(request, invoice, credit_form=form)
 
 
 @permission_required(Perm.INVOICE_VIEW)
@@ -324,12 +364,25 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "page_title": f"Betaalbatch {batch.reference}",
             "batch": batch,
-            "rows": rows,
+            "rows": [[_cell(value) for value in row] for row in rows],
             "columns": services.EXPORT_COLUMNS,
             "paid_form": MarkPaidForm(initial={"paid_on": timezone.localdate()}),
             "sepa": None if batch.export_pain001 else services.batch_sepa_plan(batch),
         },
     )
+
+
+def _cell(value: object) -> str:
+    """A value of the export rows as the page shows it: dates dd-mm-jjjj and money
+    `€ 1.036,00`, the house style (the template's own rendering gave "11 november 2026"
+    and "1036,00"); the Excel and CSV files keep their typed values."""
+    if value is None:
+        return "—"
+    if isinstance(value, dt.date):
+        return format_date(value)
+    if isinstance(value, Decimal):
+        return format_euro(value)
+    return str(value)
 
 
 @require_POST

@@ -132,6 +132,11 @@ OPEN_STATUSES: frozenset[InvoiceStatus] = frozenset(
         InvoiceStatus.HELD,
     }
 )
+#: R-BILL-8: only an approved (or batched, or paid) invoice can get a credit note; a wrong
+#: invoice that is still open is rejected instead.
+CREDITABLE_STATUSES: frozenset[InvoiceStatus] = frozenset(
+    {InvoiceStatus.APPROVED, InvoiceStatus.IN_BATCH, InvoiceStatus.PAID}
+)
 #: Approved but not yet paid: counts for "overdue for payment".
 UNPAID_STATUSES: frozenset[InvoiceStatus] = frozenset(
     {

@@ -165,3 +165,47 @@ def test_an_error_the_page_does_not_expect_is_not_swallowed() -> None:
             _Service(error=ConflictError("Al gewijzigd.")),
             refused=_AppError,
         )
+
+
+class _Described(forms.Form):
+    hours = forms.CharField(help_text="Eén regel per dag.")
+
+
+def test_described_field_help_text_is_the_target_of_aria_describedby() -> None:
+    """Accessibility: Django points the box's `aria-describedby` at `<id>_helptext`; the help
+    text was written with id `<id>-help`, so a screen reader never read it."""
+    from django.template.loader import render_to_string
+
+    html = render_to_string("core/_described_field.html", {"field": _Described()["hours"]})
+    assert 'aria-describedby="id_hours_helptext"' in html
+    assert 'id="id_hours_helptext"' in html
+
+
+@pytest.mark.parametrize(
+    ("typed", "amount"), [("1.500,00", "1500.00"), ("€ 262,50", "262.50"), ("12.5", "12.5")]
+)
+def test_amount_field_reads_dutch_amounts(typed: str, amount: str) -> None:
+    from decimal import Decimal
+
+    from opstap.core.forms import AmountField
+
+    assert AmountField(decimal_places=2).clean(typed) == Decimal(amount)
+
+
+def test_amount_field_refuses_english_notation_and_a_third_decimal() -> None:
+    from opstap.core.forms import AmountField
+
+    field = AmountField(decimal_places=2, max_digits=12)
+    with pytest.raises(forms.ValidationError, match=r"1\.500,00"):
+        field.clean("1,500.00")
+    with pytest.raises(forms.ValidationError, match="hooguit 2 cijfers achter de komma"):
+        field.clean("12,505")
+
+
+def test_amount_field_asks_what_a_dot_thousand_means() -> None:
+    """`1.000` typed in a box of cents was answered "hooguit 2 cijfers achter de komma", which
+    the user, who typed no comma, could not follow; the message now asks what was meant."""
+    from opstap.core.forms import AmountField
+
+    with pytest.raises(forms.ValidationError, match=r"bedoelt u 1\.000,00"):
+        AmountField(decimal_places=2).clean("1.000")

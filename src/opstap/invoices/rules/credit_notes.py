@@ -87,6 +87,20 @@ def check_credit_note(
         )
 
 
+def check_new_credit_note(
+    new: CreditNoteAmounts,
+    invoice: InvoiceAmounts,
+    existing: Sequence[CreditNoteAmounts] = (),
+) -> None:
+    """A credit note being registered: as :func:`check_credit_note`, and it credits something
+    (a credit note of € 0,00 changes no total and only clutters the invoice)."""
+    if new.excl == 0 and new.vat == 0 and new.incl == 0:
+        raise CreditNoteError(
+            f"Creditnota {new.number} is € 0,00: vul het bedrag in dat wordt teruggeboekt."
+        )
+    check_credit_note(new, invoice, existing)
+
+
 def net_total(
     invoices: Sequence[InvoiceAmounts], credit_notes: Sequence[CreditNoteAmounts]
 ) -> Totals:

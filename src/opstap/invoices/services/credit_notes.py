@@ -17,11 +17,9 @@ from opstap.invoices.rules.credit_notes import (
     CreditNoteAmounts,
     CreditNoteError,
     InvoiceAmounts,
-    check_credit_note,
+    check_new_credit_note,
 )
-from opstap.invoices.workflow import (
-    InvoiceStatus,
-)
+from opstap.invoices.workflow import CREDITABLE_STATUSES, InvoiceStatus
 
 from ._common import (
     InvoiceError,
@@ -51,11 +49,7 @@ def credit_note_create(
     _require_finance(actor)
     _require_visible(actor, invoice)
     locked = _lock(invoice)
-    if locked.status not in (
-        InvoiceStatus.APPROVED.value,
-        InvoiceStatus.IN_BATCH.value,
-        InvoiceStatus.PAID.value,
-    ):
+    if InvoiceStatus(locked.status) not in CREDITABLE_STATUSES:
         raise InvoiceError(
             "Alleen een goedgekeurde of betaalde factuur kan worden gecrediteerd; wijs een "
             "onjuiste factuur anders af."
@@ -79,7 +73,7 @@ def credit_note_create(
         for c in locked.credit_notes.all()
     ]
     try:
-        check_credit_note(
+        check_new_credit_note(
             new,
             InvoiceAmounts(
                 number=locked.invoice_number,

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from opstap.clients.models import ROTONDE_LABELS_NL
+from opstap.core.forms import AmountField
 
 from .models import AbsenceRisk, DocumentKind, Outcome, Trajectory
 from .selectors import document_action
@@ -101,8 +102,9 @@ class ActionForm(forms.Form):
 
 
 def _optional_figure(label: str, max_digits: int) -> forms.DecimalField:
-    """A non-negative figure of a quote with two decimals, left to the service to require."""
-    return forms.DecimalField(
+    """A non-negative figure of a quote with two decimals, left to the service to require;
+    typed the Dutch way (`2.400,00`, `80,50`): a number box dropped the comma."""
+    return AmountField(
         label=label, required=False, min_value=0, max_digits=max_digits, decimal_places=2
     )
 

@@ -72,6 +72,18 @@ def placement_fee_claim_submit(
         raise InvoiceError("Het aantal uren per week moet positief zijn.", field="hours_per_week")
     if contract_months is not None and contract_months < 1:
         raise InvoiceError("De contractduur is minimaal 1 maand.", field="contract_months")
+    probation = _parse_date(
+        probation_end, field="probation_end", label="het einde van de proeftijd", required=False
+    )
+    if probation is not None and probation < start:
+        # The claim window runs from the day after the probation (R-BILL-6): a probation that
+        # ends before the first working day is a typing error, never a window to judge.
+        raise InvoiceError(
+            f"Het einde van de proeftijd ({probation:%d-%m-%Y}) ligt vóór de eerste werkdag "
+            f"({start:%d-%m-%Y}). Vul de laatste dag van de proeftijd in, of laat het veld leeg "
+            "als er geen proeftijd is.",
+            field="probation_end",
+        )
     if PlacementFeeClaim.objects.filter(trajectory=trajectory, placement_start=start).exists():
         raise InvoiceError(
             "Voor deze plaatsing is al een bemiddelingsfee gedeclareerd (één fee per plaatsing).",
@@ -89,9 +101,7 @@ def placement_fee_claim_submit(
         placement_start=start,
         contract_months=contract_months,
         hours_per_week=hours,
-        probation_end=_parse_date(
-            probation_end, field="probation_end", label="het einde van de proeftijd", required=False
-        ),
+        probation_end=probation,
         client_hour_restriction=_money(
             client_hour_restriction,
             field="client_hour_restriction",

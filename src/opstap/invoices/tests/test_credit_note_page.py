@@ -1,11 +1,13 @@
-"""The finance clerk registers a credit note on the invoice page (R-BILL-8), and reads the
-payment batch in the house style. Credit notes existed only in the API; the clerk who finds a
-wrongly paid invoice had no way to record one in the browser. A refusal keeps what was typed;
-an amount of nothing is refused."""
+"""Finance pages: the clerk registers a credit note on the invoice page (R-BILL-8) and reads
+the payment batch in the house style; a placement fee's probation cannot end before the work
+began (R-BILL-6). Credit notes existed only in the API; the clerk who finds a wrongly paid
+invoice had no way to record one in the browser. A refusal keeps what was typed; an amount of
+nothing is refused."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -132,3 +134,31 @@ def test_batch_page_writes_dates_and_money_in_the_house_style(
     assert "€ 1.512,50" in rows
     assert "augustus" not in rows
     assert ">1512,50<" not in rows
+
+
+def test_a_probation_ending_before_the_first_working_day_is_refused(
+    approved: Invoice, provider_user_a: User
+) -> None:
+    """R-BILL-6: the claim window runs from the day after the probation. A probation typed as
+    ending a month before the first working day was stored and judged ("moest uiterlijk
+    01-12-2026 worden gedeclareerd"); it is refused, nothing is stored."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from opstap.invoices.models import PlacementFeeClaim
+    from opstap.invoices.services import InvoiceError
+
+    with pytest.raises(InvoiceError, match="ligt vóór de eerste werkdag") as refused:
+        services.placement_fee_claim_submit(
+            actor=provider_user_a,
+            trajectory=approved.trajectory,
+            invoice_number="BF-1",
+            invoice_date=date(2026, 8, 10),
+            employer="Bakkerij Jansen",
+            placement_start=date(2026, 7, 1),
+            hours_per_week=Decimal("32"),
+            contract_months=12,
+            probation_end=date(2026, 6, 1),
+            contract=SimpleUploadedFile("c.pdf", b"%PDF-1.4 contract", "application/pdf"),
+        )
+    assert refused.value.field == "probation_end"
+    assert not PlacementFeeClaim.objects.exists()

@@ -54,6 +54,11 @@ class DateProblem:
     message: str
 
 
+#: The latest date is the planned end plus the grace; the message says so, since the date it
+#: shows is not the planned end the provider sees on the trajectory page.
+_GRACE_WHAT = f"de geplande einddatum plus {END_GRACE_DAYS} dagen uitloop"
+
+
 def _fmt(day: dt.date) -> str:
     return day.strftime("%d-%m-%Y")
 
@@ -183,14 +188,12 @@ def end_problem(end: dt.date, facts: Facts, today: dt.date) -> DateProblem | Non
         else DateProblem(
             "end_date", "Een traject kan niet met een einddatum in de toekomst worden beëindigd."
         ),
-        _not_after(
-            end,
-            latest_planned,
+        DateProblem(
             "end_date",
-            "einddatum",
-            "de geplande einddatum (een latere einddatum vraagt eerst een verlenging)",
+            f"De einddatum ligt na {_GRACE_WHAT} ({_fmt(latest_planned)}); een latere "
+            "einddatum vraagt eerst een verlenging.",
         )
-        if latest_planned
+        if latest_planned and end > latest_planned
         else None,
     )
 
@@ -199,7 +202,7 @@ def appointment_problem(day: dt.date, facts: Facts, today: dt.date) -> DateProbl
     if facts.actual_end_date is not None:
         latest, what = facts.actual_end_date, "het einde van het traject"
     elif facts.planned_end_date is not None:
-        latest, what = _days(facts.planned_end_date, END_GRACE_DAYS), "de geplande einddatum"
+        latest, what = _days(facts.planned_end_date, END_GRACE_DAYS), _GRACE_WHAT
     else:
         latest, what = _days(today, PLAN_AHEAD_DAYS), "een jaar vooruit"
     return _first(

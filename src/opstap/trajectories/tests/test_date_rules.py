@@ -344,3 +344,15 @@ def test_no_date_raises(day: int) -> None:
     date_rules.absence_problem(d, facts, today)
     date_rules.placement_start_problem(d, facts, today)
     date_rules.last_day_problem(d, START, today)
+
+
+def test_a_late_appointment_names_the_grace_it_adds_to_the_planned_end() -> None:
+    """R-SEC-6: the provider was told "ligt na de geplande einddatum (28-06-2027)" while the
+    trajectory page says the planned end is 28-05-2027; the date shown is the planned end plus
+    the grace, and the message says so."""
+    facts = date_rules.Facts(order_date=dt.date(2026, 11, 4), planned_end_date=dt.date(2027, 5, 28))
+    problem = date_rules.appointment_problem(dt.date(2099, 1, 1), facts, dt.date(2026, 12, 6))
+    assert problem is not None
+    assert problem.message == (
+        "De afspraakdatum ligt na de geplande einddatum plus 31 dagen uitloop (28-06-2027)."
+    )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -24,8 +23,6 @@ __all__ = [
 ]
 
 _T = TypeVar("_T")
-#: one dot followed by exactly three digits and no comma: `1.000`, `12.500`
-_DOT_THOUSANDS = re.compile(r"[-+]?\d{1,3}\.\d{3}")
 
 
 class AmountField(forms.DecimalField):
@@ -55,26 +52,10 @@ class AmountField(forms.DecimalField):
     def to_python(self, value: Any) -> Any:
         if value in self.empty_values:
             return None
-        text = str(value).strip()
         try:
-            amount = parse_amount(text)
-        except ValueError as exc:
+            return parse_amount(str(value).strip())
+        except ValueError as exc:  # also `2.500`, which reads as two amounts
             raise forms.ValidationError(str(exc), code="invalid") from exc
-        exponent = amount.as_tuple().exponent
-        if (
-            self.decimal_places is not None
-            and isinstance(exponent, int)
-            and -exponent > self.decimal_places
-            and _DOT_THOUSANDS.fullmatch(text.replace("€", "").strip())
-        ):
-            # `1.000` is a thousand to a Dutch reader but 1 with three decimals to the parser
-            # (a single dot is a decimal point): too many decimals for this box, so say which.
-            raise forms.ValidationError(
-                f"'{text}' is onduidelijk: bedoelt u {text},00? Schrijf een bedrag als "
-                "1.500,00 (komma voor de centen).",
-                code="invalid",
-            )
-        return amount
 
 
 def add_domain_error(

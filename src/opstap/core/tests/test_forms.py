@@ -204,8 +204,9 @@ def test_amount_field_refuses_english_notation_and_a_third_decimal() -> None:
 
 def test_amount_field_asks_what_a_dot_thousand_means() -> None:
     """`1.000` typed in a box of cents was answered "hooguit 2 cijfers achter de komma", which
-    the user, who typed no comma, could not follow; the message now asks what was meant."""
+    the user, who typed no comma, could not follow; the box gives parse_amount's question,
+    naming both readings."""
     from opstap.core.forms import AmountField
 
-    with pytest.raises(forms.ValidationError, match=r"bedoelt u 1\.000,00"):
+    with pytest.raises(forms.ValidationError, match=r"Schrijf 1\.000,00 voor duizendtallen"):
         AmountField(decimal_places=2).clean("1.000")

@@ -27,6 +27,10 @@ CENT = Decimal("0.01")
 _THOUSANDS = re.compile(r"[-+]?\d{1,3}(\.\d{3})+")
 
 
+#: What a typed amount may hold: a sign, digits, dots and commas (no letters or exponents).
+_TYPED = re.compile(r"[-+]?[\d.,]*\d[\d.,]*")
+
+
 class AmbiguousAmountError(ValueError):
     """Typed text that reads as two amounts (``2.500``); the message names both."""
 
@@ -83,6 +87,11 @@ def parse_amount(text: str | Decimal | int) -> Decimal:
     if isinstance(text, Decimal | int):
         return to_decimal(text)
     cleaned = text.replace("€", "").replace("\u00a0", "").replace(" ", "").strip()
+    if not _TYPED.fullmatch(cleaned):  # letters, exponents (1e3 was read as 1.000)
+        raise ValueError(
+            f"'{text}' is geen geldig bedrag: schrijf een bedrag als 1.500,00 "
+            "(punt voor duizendtallen, komma voor de centen)."
+        )
     if "," in cleaned:
         whole, _, fraction = cleaned.rpartition(",")
         if "." in fraction or ("." in whole and not _THOUSANDS.fullmatch(whole)):

@@ -44,8 +44,6 @@ def _parse_money(value: Decimal | str | int | None, *, field: str) -> Decimal | 
     zero or less, more than two decimals, more than the column holds (R-SEC-6)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    if isinstance(value, str) and any(ch.isalpha() for ch in value):
-        raise TrajectoryError("Vul het budget in als bedrag, bijv. 1.500,00.", field=field)
     try:
         amount = parse_amount(value) if isinstance(value, str) else to_decimal(value)
     except AmbiguousAmountError as exc:  # 2.500: core.money names both readings

@@ -15,6 +15,7 @@ from .money import parse_amount
 
 __all__ = [
     "AmountField",
+    "DateInput",
     "Submitted",
     "add_domain_error",
     "form_action",
@@ -23,6 +24,18 @@ __all__ = [
 ]
 
 _T = TypeVar("_T")
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker (`<input type="date">`). Its value is always ISO
+    (``2026-12-03``) whatever the page's language; the browser shows it the Dutch way. With
+    Django's default (the locale's ``03-12-2026``) the browser drops the value, so a stored or
+    suggested date showed as empty, and a correction form posted it back empty."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class AmountField(forms.DecimalField):

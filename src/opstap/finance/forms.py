@@ -10,7 +10,7 @@ from django import forms
 from django.forms import formset_factory
 
 from opstap.clients.models import LADDER_STEP_LABELS_NL, LadderStep
-from opstap.core.forms import AmountField
+from opstap.core.forms import AmountField, DateInput
 
 from .models_pure.forecast import FlowMode, Granularity
 
@@ -44,9 +44,7 @@ class ScenarioNameForm(forms.Form):
 
 
 class CostSplitForm(forms.Form):
-    reference_date = forms.DateField(
-        label="Peildatum", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    reference_date = forms.DateField(label="Peildatum", widget=DateInput())
     inhabitant_weight = AmountField(
         label="Gewicht inwonertal (%)", min_value=0, max_value=100, decimal_places=2
     )

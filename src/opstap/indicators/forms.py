@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django import forms
 
-DATE = forms.DateInput(attrs={"type": "date", "class": "utrecht-textbox"}, format="%Y-%m-%d")
+from opstap.core.forms import DateInput
+
+DATE = DateInput(attrs={"class": "utrecht-textbox"})
 
 
 class PeriodForm(forms.Form):

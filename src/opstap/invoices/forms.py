@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 
 from opstap.core.dutch import parse_date
-from opstap.core.forms import AmountField
+from opstap.core.forms import AmountField, DateInput
 from opstap.core.money import parse_amount
 
 from .models import MILESTONE_CHOICES, Verdict
@@ -17,7 +17,7 @@ from .selectors import BUCKETS
 from .services import InvoiceError, TripInput, trip_lines_parse
 from .workflow import STATUS_LABELS_NL
 
-_DATE = forms.DateInput(attrs={"type": "date"})
+_DATE = DateInput()
 TERMINATION_LABELS = {
     TerminationReason.MOVE: "Verhuizing",
     TerminationReason.DROP_OUT: "Uitval",

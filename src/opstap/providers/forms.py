@@ -12,7 +12,7 @@ from opstap.clients.models import (
     LadderStep,
     TargetGroupCode,
 )
-from opstap.core.forms import AmountField
+from opstap.core.forms import AmountField, DateInput
 
 from .models import CertificateKind, EvaluationOutcome, EvidenceKind, PriceType, ServiceKind
 
@@ -26,7 +26,7 @@ def _set_choices(form: forms.Form, name: str, choices: list[tuple[Any, str]]) ->
 _TEXT = {"class": "utrecht-textbox"}
 _SELECT = {"class": "utrecht-select"}
 _AREA = {"class": "utrecht-textarea", "rows": 4}
-_DATE = {"class": "utrecht-textbox", "type": "date"}
+_DATE = {"class": "utrecht-textbox"}
 
 
 def _id_choice(label: str) -> forms.TypedChoiceField:
@@ -48,7 +48,7 @@ def _count(label: str, *, required: bool = True) -> forms.IntegerField:
 
 
 def _date(label: str, *, required: bool = True) -> forms.DateField:
-    return forms.DateField(label=label, required=required, widget=forms.DateInput(attrs=_DATE))
+    return forms.DateField(label=label, required=required, widget=DateInput(attrs=_DATE))
 
 
 def _text(label: str, *, required: bool = True) -> forms.CharField:

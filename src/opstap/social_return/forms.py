@@ -6,11 +6,12 @@ from typing import Any
 
 from django import forms
 
+from opstap.core.forms import DateInput
 from opstap.core.money import parse_amount
 
 from .rules import LIEMERS_BLOCKS
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 def block_choices(norms: dict[str, Any] | None = None) -> list[tuple[str, str]]:

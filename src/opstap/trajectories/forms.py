@@ -8,13 +8,13 @@ from typing import Any
 from django import forms
 
 from opstap.clients.models import ROTONDE_LABELS_NL
-from opstap.core.forms import AmountField
+from opstap.core.forms import AmountField, DateInput
 
 from .models import AbsenceRisk, DocumentKind, Outcome, Trajectory
 from .selectors import document_action
 from .workflow import STATE_LABELS_NL, Action
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 #: The date field each action asks for (name, label, required).

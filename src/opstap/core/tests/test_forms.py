@@ -210,3 +210,22 @@ def test_amount_field_asks_what_a_dot_thousand_means() -> None:
 
     with pytest.raises(forms.ValidationError, match=r"Schrijf 1\.000,00 voor duizendtallen"):
         AmountField(decimal_places=2).clean("1.000")
+
+
+def test_date_input_renders_the_iso_value_a_date_picker_keeps() -> None:
+    """A browser's `<input type="date">` keeps only an ISO value; Django's locale format
+    (03-12-2026) was dropped, so stored and suggested dates showed empty and a correction
+    form posted them back empty (the placement start of a trajectory's result)."""
+    import datetime as dt
+
+    from django import forms as django_forms
+
+    from opstap.core.forms import DateInput
+
+    class F(django_forms.Form):
+        day = django_forms.DateField(widget=DateInput())
+
+    html = str(F(initial={"day": dt.date(2026, 12, 3)})["day"])
+    assert 'type="date"' in html and 'value="2026-12-03"' in html
+    bound = F(data={"day": "2026-12-03"})
+    assert bound.is_valid() and bound.cleaned_data["day"] == dt.date(2026, 12, 3)

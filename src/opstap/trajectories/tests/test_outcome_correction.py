@@ -87,12 +87,14 @@ def test_correcting_the_result_keeps_what_the_user_did_not_change(
         page = web.get(f"/trajecten/{trajectory.pk}/").content.decode()
         shown = _posted(page, "outcome")
         assert shown["outcome-employer"] == "Bakkerij De Korf"
-        assert shown["outcome-placement_start"] == "01-06-2026"
+        # A date picker keeps only an ISO value: "01-06-2026" was dropped by the browser, so
+        # the correction posted the placement start back empty.
+        assert shown["outcome-placement_start"] == "2026-06-01"
         assert shown["outcome-werkfit"] == "true"
         assert "outcome-lks" in shown
         assert "outcome-garantiebaan" not in shown
 
-        shown["outcome-last_day_of_employment"] = "28-08-2026"
+        shown["outcome-last_day_of_employment"] = "2026-08-28"
         shown["outcome-care_referral"] = ""
         response = web.post(f"/trajecten/{trajectory.pk}/resultaat/", shown)
         assert response.status_code == 302

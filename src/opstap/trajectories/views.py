@@ -32,7 +32,7 @@ from opstap.core.errors import DomainError
 from opstap.core.links import pk_links
 from opstap.core.roles import Perm, RoleCode
 from opstap.providers.models import Product, Provider
-from opstap.providers.selectors import aim_tile_choices, is_provider_staff
+from opstap.providers.selectors import aim_tile_choices, aim_tile_labels, is_provider_staff
 from opstap.providers.services import product_orderability
 
 from . import selectors, services
@@ -96,7 +96,10 @@ def trajectory_list(request: HttpRequest) -> HttpResponse:
     form = FilterForm(
         request.GET or None, provider_choices=provider_choices, product_choices=product_choices
     )
-    data = form.cleaned_data if form.is_valid() else {}
+    # A value that cannot be read (an old link, an edited URL) is shown at its field; the
+    # other filters keep applying (one bad value used to list every trajectory).
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
     filters = selectors.TrajectoryFilters(
         provider=data.get("provider"),
         product=data.get("product"),
@@ -283,6 +286,7 @@ def _detail_context(request: HttpRequest, trajectory: Trajectory, **extra: Any) 
     )
     context: dict[str, Any] = {
         "trajectory": trajectory,
+        "aim_tiles": aim_tile_labels(trajectory.aim_tiles),
         "events": list(selectors.trajectory_timeline(trajectory, user=user)),
         "deadlines": list(selectors.trajectory_deadlines(trajectory, user=user)),
         "documents": list(selectors.trajectory_documents(trajectory, user=user)),

@@ -52,6 +52,7 @@ from .network import (
 )
 from .reference import (
     aim_tile_choices,
+    aim_tile_labels,
     network_settings,
     price_subquery,
     product_price_on,
@@ -74,6 +75,7 @@ __all__ = [
     "StoredSearchVector",
     "active_bank_accounts",
     "aim_tile_choices",
+    "aim_tile_labels",
     "bank_accounts_for",
     "client_signals_all",
     "contracts_extension_due",

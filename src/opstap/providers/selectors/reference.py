@@ -4,6 +4,7 @@ day, tiles (R-SEC-1 does not restrict these: they are no personal data)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.db.models import (
@@ -98,3 +99,22 @@ def aim_tile_choices(on: dt.date) -> list[tuple[str, str]]:
     the unpurchasable EW01 Melding among them and tiles whose validity had ended."""
     ordered = sorted(tiles(on=on), key=lambda t: (t.kind != TileKind.WORK, t.number))
     return [(t.code, f"{t} ({t.code})" if t.kind == TileKind.WORK else str(t)) for t in ordered]
+
+
+def aim_tile_labels(codes: Sequence[str]) -> list[str]:
+    """The aim tiles of a trajectory as the order form names them ("3. Oriëntatie op de
+    arbeidsmarkt (EW05)"), in the sources' order, in one query; a code no longer in the
+    reference data stays as its code. The trajectory page showed the bare codes."""
+    known = {t.code: t for t in Tile.objects.filter(code__in=list(codes))}
+    ordered = sorted(
+        codes,
+        key=lambda c: (
+            (known[c].kind != TileKind.WORK, known[c].number) if c in known else (True, 99)
+        ),
+    )
+    return [
+        (f"{known[c]} ({c})" if known[c].kind == TileKind.WORK else str(known[c]))
+        if c in known
+        else c
+        for c in ordered
+    ]

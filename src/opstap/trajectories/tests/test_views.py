@@ -245,6 +245,38 @@ def test_filters_and_overdue(
     assert "1 trajecten gevonden" in body
 
 
+def test_one_unreadable_filter_keeps_the_others(
+    order: Callable[..., Trajectory],
+    product3: Product,
+    case_manager: User,
+) -> None:
+    """An unknown state in the URL (an old link, an edited address) listed every trajectory:
+    the whole filter form was dropped. The overdue filter now keeps applying and the field
+    says what was wrong."""
+    from django.utils import timezone
+
+    order(product3, on=dt.date(2025, 1, 6))  # intake long overdue
+    order(product3, on=timezone.localdate())  # intake due in 14 days
+    http = _login(case_manager)
+    url = reverse("trajectories:list")
+    assert "2 trajecten gevonden" in http.get(url).content.decode()
+    body = http.get(url + "?overdue=on&state=bogus").content.decode()
+    assert "1 trajecten gevonden" in body
+    assert "geldige keuze" in body
+
+
+def test_trajectory_page_names_the_aim_tiles(
+    order: Callable[..., Trajectory], product3: Product, provider_user_a: User
+) -> None:
+    """R-NET-1: the page said "EW04"; it names the tile as the order form does."""
+    from opstap.providers.models import Tile
+
+    trajectory = order(product3)
+    name = Tile.objects.get(code="EW04").name
+    body = _login(provider_user_a).get(f"/trajecten/{trajectory.pk}/").content.decode()
+    assert f"{name} (EW04)" in body
+
+
 def test_my_deadlines_per_role(
     order: Callable[..., Trajectory],
     product3: Product,

@@ -156,3 +156,25 @@ class DatabaseBusyMiddleware:
         from django.shortcuts import render
 
         return render(request, "409.html", {"page_title": "Tegelijk gewijzigd"}, status=409)
+
+
+class MethodNotAllowedPageMiddleware:
+    """A page address opened with the wrong method (a bookmarked report button, a link to a
+    form's action) answered an empty 405. Pages now get the Dutch 405 page that says the
+    address works through its button; the `Allow` header stays. The API keeps its
+    problem+json answer."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code != 405 or _is_api(request) or response.content:
+            return response
+        from django.shortcuts import render
+
+        page = render(request, "405.html", {"page_title": "Deze pagina opent u met een knop"})
+        page.status_code = 405
+        if "Allow" in response:
+            page["Allow"] = response["Allow"]
+        return page

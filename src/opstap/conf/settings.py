@@ -133,6 +133,8 @@ MIDDLEWARE = [
     # No input gives a 5xx (R-SEC-6): 64-bit range of ids/filters, lost DB race -> 409.
     "opstap.api.middleware.InputRangeMiddleware",
     "opstap.api.middleware.DatabaseBusyMiddleware",
+    # A page opened with the wrong method: the Dutch 405 page, not an empty answer.
+    "opstap.api.middleware.MethodNotAllowedPageMiddleware",
     # Axes last of ours, as its documentation asks.
     "axes.middleware.AxesMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",

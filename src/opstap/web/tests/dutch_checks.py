@@ -30,6 +30,13 @@ EURO_MLN = re.compile(r"€ -?\d+(?:,\d)? mln\b")  # an axis tick in millions: `
 DECIMAL_POINT = re.compile(r"(?<![\w.,/-])-?\d+\.\d{2}(?![\w.,/-]|\.\d)")
 ISO_DATE = re.compile(r"(?<![\w-])\d{4}-\d{2}-\d{2}(?![\w-])")
 SLASH_DATE = re.compile(r"(?<![\w/])\d{1,2}/\d{1,2}/\d{2,4}(?![\w/])")
+#: A date written out ("1 december 2026") where the house style is 01-12-2026; a weekday in
+#: front ("vrijdag 22 mei 2026", the residents' appointments) is a deliberate long form.
+LONG_DATE = re.compile(
+    r"(?<!maandag )(?<!dinsdag )(?<!woensdag )(?<!donderdag )(?<!vrijdag )(?<!zaterdag )"
+    r"(?<!zondag )\b\d{1,2} (?:januari|februari|maart|april|mei|juni|juli|augustus|september|"
+    r"oktober|november|december) \d{4}\b"
+)
 ENGLISH_DATE = re.compile(
     r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
     r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.? \d{1,2}(?:st|nd|rd|th)?,"
@@ -221,7 +228,7 @@ def findings(text: str) -> list[tuple[str, str]]:
         if not EURO_OK.match(m.group().rstrip(".,"))
     )
     out.extend(("money", _around(text, m)) for m in DECIMAL_POINT.finditer(text))
-    for pattern in (ISO_DATE, SLASH_DATE, ENGLISH_DATE):
+    for pattern in (ISO_DATE, SLASH_DATE, ENGLISH_DATE, LONG_DATE):
         out.extend(("date", _around(text, m)) for m in pattern.finditer(text))
     out.extend(("source", m.group()) for m in SOURCE_PATH.finditer(text))
     out.extend(("leftover", _around(text, m)) for m in EMPTY_PARENS.finditer(text))

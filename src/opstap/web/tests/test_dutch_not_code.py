@@ -424,3 +424,8 @@ def test_the_checks_catch_code() -> None:
     # a column header the user types, marked as such, is no leak; the same word in text is
     assert findings(visible_text("<p>Kolom <code>lks</code>: ja of nee.</p>")) == []
     assert findings(visible_text("<p>Status lks, ja.</p>")) != []
+    # one date style: a date written out is a finding, unless a weekday makes it the
+    # residents' appointment form; a month and year alone (a period) is fine
+    assert [k for k, _ in findings("Aangevraagd op 1 december 2026.")] == ["date"]
+    assert findings("Afspraak op vrijdag 22 mei 2026 om 10:00.") == []
+    assert findings("Periode: november 2026.") == []

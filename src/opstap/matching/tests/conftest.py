@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from opstap.accounts.models import User
 from opstap.clients.models import Client
@@ -61,7 +62,9 @@ def vacancy(wsp: User, employer: Employer) -> Vacancy:
         education="mbo1",
         contract_type="fixed",
         contract_months=12,
-        start_date=dt.date(2026, 12, 1),
+        # A month after the test's today: a fixed date fell more than a year back when the
+        # suite ran with the clock at 2028-06-01 (a start date a year back is refused).
+        start_date=timezone.localdate() + dt.timedelta(days=30),
     )
 
 

@@ -19,7 +19,7 @@ from opstap.audit.models import AuditRecord
 from opstap.clients.models import Client
 from opstap.clients.tests.factories import make_client
 from opstap.organisations.models import Organisation
-from opstap.providers.models import Product
+from opstap.providers.models import Product, Provider
 from opstap.trajectories import services
 from opstap.trajectories.models import Trajectory
 
@@ -248,19 +248,20 @@ def test_filters_and_overdue(
 def test_one_unreadable_filter_keeps_the_others(
     order: Callable[..., Trajectory],
     product3: Product,
+    contracted_b: Provider,
+    make_product: Callable[..., Product],
     case_manager: User,
 ) -> None:
     """An unknown state in the URL (an old link, an edited address) listed every trajectory:
-    the whole filter form was dropped. The overdue filter now keeps applying and the field
+    the whole filter form was dropped. The provider filter now keeps applying and the field
     says what was wrong."""
-    from django.utils import timezone
-
-    order(product3, on=dt.date(2025, 1, 6))  # intake long overdue
-    order(product3, on=timezone.localdate())  # intake due in 14 days
+    order(product3)
+    order(make_product(contracted_b, 3, name="Werkfit B"))
     http = _login(case_manager)
     url = reverse("trajectories:list")
     assert "2 trajecten gevonden" in http.get(url).content.decode()
-    body = http.get(url + "?overdue=on&state=bogus").content.decode()
+    provider_a = product3.provider_id
+    body = http.get(f"{url}?provider={provider_a}&state=bogus").content.decode()
     assert "1 trajecten gevonden" in body
     assert "geldige keuze" in body
 

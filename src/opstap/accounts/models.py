@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import unicodedata
 from functools import cached_property
 from typing import Any
 
@@ -47,6 +48,51 @@ def display_name_of(first_name: str | None, last_name: str | None, username: str
     """How a user is named on pages: the full name, else the username (`User.display_name`).
     From the three columns, for lists that read rows as values instead of users."""
     return f"{first_name or ''} {last_name or ''}".strip() or (username or "")
+
+
+#: Dutch surname prefixes (tussenvoegsels): a list is sorted on the surname after them.
+NAME_PREFIXES = frozenset(
+    {
+        "van", "de", "der", "den", "het", "'t", "te", "ter", "ten", "in", "'s", "op", "aan",
+        "bij", "onder", "uit", "voor", "over", "tot", "la", "le", "les", "du", "da", "dos",
+        "d'", "von", "vom", "zu", "l'",
+    }
+)  # fmt: skip
+
+
+def split_surname(last_name: str | None) -> tuple[str, str]:
+    """('van den', 'Berg') for 'van den Berg': the leading prefixes and the surname proper.
+    The last word is always surname ('Van' alone is a surname)."""
+    words = (last_name or "").split()
+    index = 0
+    while index < len(words) - 1 and words[index].casefold() in NAME_PREFIXES:
+        index += 1
+    return " ".join(words[:index]), " ".join(words[index:])
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def surname_sort_key(
+    first_name: str | None, last_name: str | None, username: str | None = ""
+) -> tuple[str, str, str, str]:
+    """How Dutch lists order people: surname without its prefix, then first name, then the
+    prefix ('Berg, Sandra van den' before 'Boer, Tessa de'); accents do not count."""
+    prefix, surname = split_surname(last_name)
+    if not surname and not first_name:
+        return ("", "", "", _fold(username or ""))
+    return (_fold(surname), _fold(first_name or ""), _fold(prefix), _fold(username or ""))
+
+
+def list_name_of(first_name: str | None, last_name: str | None, username: str | None) -> str:
+    """How a user is named in a sorted list or dropdown: 'Berg, Sandra van den'."""
+    prefix, surname = split_surname(last_name)
+    if not surname:
+        return (first_name or "").strip() or (username or "")
+    given = " ".join(p for p in ((first_name or "").strip(), prefix) if p)
+    return f"{surname}, {given}" if given else surname
 
 
 class User(AbstractUser):
@@ -128,6 +174,11 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return display_name_of(self.first_name, self.last_name, self.username)
+
+    @property
+    def list_name(self) -> str:
+        """'Berg, Sandra van den' (dropdowns and lists sorted on surname)."""
+        return list_name_of(self.first_name, self.last_name, self.username)
 
 
 class ApiToken(models.Model):

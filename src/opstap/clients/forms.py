@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from opstap.accounts import selectors as account_selectors
 from opstap.accounts.models import User
 from opstap.core.roles import RoleCode
 from opstap.organisations.models import Municipality
@@ -30,19 +31,29 @@ _ANY = [("", "Alle")]
 
 
 def active_users_with_role(organisation_id: int | None, role: RoleCode) -> Any:
-    """The organisation's active users with `role` (case managers, income coaches), by name."""
-    if organisation_id is None:
-        return User.objects.none()
-    return (
-        User.objects.filter(organisation_id=organisation_id, roles__code=role, is_active=True)
-        .distinct()
-        .order_by("last_name", "first_name")
-    )
+    """The organisation's active users with `role` (case managers, income coaches); shown
+    in the Dutch name order by the fields below (accounts.selectors.by_surname)."""
+    return account_selectors.active_users_with_role(organisation_id, role)
+
+
+class _BySurnameIterator(forms.models.ModelChoiceIterator):
+    """The choices of a staff dropdown in the Dutch order ('Berg, Sandra van den')."""
+
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in account_selectors.by_surname(self.queryset):
+            yield self.choice(obj)
 
 
 class CaseManagerChoiceField(forms.ModelChoiceField):
+    """A dropdown of staff (case managers, income coaches): 'Berg, Sandra van den', sorted
+    on surname as Dutch lists are."""
+
+    iterator = _BySurnameIterator
+
     def label_from_instance(self, obj: Any) -> str:
-        return str(obj.display_name)
+        return str(obj.list_name)
 
 
 class CaseloadFilterForm(forms.Form):
@@ -77,7 +88,7 @@ class CaseloadFilterForm(forms.Form):
         klantmanager.choices = [
             ("mij", "Mijn eigen klanten"),
             ("", "Hele unit (alle klantmanagers)"),
-            *((str(u.pk), u.display_name) for u in case_managers),
+            *((str(u.pk), u.list_name) for u in account_selectors.by_surname(case_managers)),
         ]
 
 

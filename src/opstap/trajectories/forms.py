@@ -259,10 +259,24 @@ class OrderForm(forms.Form):
 
 
 class FilterForm(forms.Form):
+    """The overview's filters. The product is chosen in a search field (htmx combobox, the
+    options come from `trajectories:overview_product_options`): an organisation may have
+    thousands of products, and a select of the first 500 left the others unfilterable."""
+
     provider = forms.TypedChoiceField(
         label="Aanbieder", required=False, coerce=int, empty_value=None
     )
-    product = forms.TypedChoiceField(label="Product", required=False, coerce=int, empty_value=None)
+    product = forms.IntegerField(
+        label="Product",
+        required=False,
+        min_value=1,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid": "Kies het product opnieuw uit de lijst.",
+            "min_value": "Kies het product opnieuw uit de lijst.",
+        },
+    )
+    q_product = forms.CharField(label="Product", required=False, max_length=100)
     state = forms.ChoiceField(
         label="Status",
         required=False,
@@ -275,12 +289,26 @@ class FilterForm(forms.Form):
         self,
         *args: Any,
         provider_choices: list[tuple[Any, str]],
-        product_choices: list[tuple[Any, str]],
+        product_label: Callable[[int], str | None],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["provider"].choices = [("", "Alle aanbieders"), *provider_choices]  # type: ignore[attr-defined]
-        self.fields["product"].choices = [("", "Alle producten"), *product_choices]  # type: ignore[attr-defined]
+        self._product_label = product_label
+        self.product_label = ""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        product = data.get("product")
+        if product is not None:
+            label = self._product_label(product)
+            if label is None:
+                # Not one of the user's products (an old link, an edited address).
+                self.add_error("product", "Dit product is niet gevonden; kies het opnieuw.")
+                data["product"] = None
+            else:
+                self.product_label = label
+        return data
 
 
 __all__ = [

@@ -5,6 +5,7 @@ from . import attendance_views, views
 app_name = "trajectories"
 urlpatterns = [
     path("", views.trajectory_list, name="list"),
+    path("producten/", views.overview_product_options, name="overview_product_options"),
     path("termijnen/", views.my_deadlines, name="deadlines"),
     path("aanwezigheid/", attendance_views.attendance, name="attendance"),
     path("aanwezigheid/afspraak/", attendance_views.appointment_add, name="appointment_add"),

@@ -90,11 +90,11 @@ def trajectory_list(request: HttpRequest) -> HttpResponse:
     user = actor_of(request)
     today = timezone.localdate()
     provider_choices = list(scoped(user, Provider.objects.all()).values_list("pk", "name"))
-    product_choices = list(
-        scoped(user, Product.objects.all()).order_by("name").values_list("pk", "name")[:500]
-    )
+    # The product is searched (htmx), not listed: only a chosen one is read, by its id.
     form = FilterForm(
-        request.GET or None, provider_choices=provider_choices, product_choices=product_choices
+        request.GET or None,
+        provider_choices=provider_choices,
+        product_label=lambda pk: _overview_product_label(user, pk),
     )
     # A value that cannot be read (an old link, an edited URL) is shown at its field; the
     # other filters keep applying (one bad value used to list every trajectory).
@@ -106,6 +106,8 @@ def trajectory_list(request: HttpRequest) -> HttpResponse:
         state=data.get("state") or "",
         overdue=bool(data.get("overdue")),
         running_only=not data.get("state"),
+        # Typed but not chosen from the list (no JavaScript): the products matching it.
+        product_text="" if data.get("product") else (data.get("q_product") or "").strip(),
     )
     qs = selectors.trajectory_list(user=user, filters=filters, on=today)
     # At most 1,000 counted: a unit-wide overview at national scale would otherwise count
@@ -652,6 +654,42 @@ def _product_matches(user: Actor, query: str) -> list[Product]:
     for word in words:
         qs = qs.filter(Q(name__icontains=word) | Q(provider__name__icontains=word))
     return list(qs.order_by("name", "id")[:MAX_OPTIONS])
+
+
+def _product_label(product: Product) -> str:
+    inactive = "" if product.status == "active" else ", niet meer actief"
+    return f"{product.name} — {product.provider.name} (code {product.product_code.code}{inactive})"
+
+
+def _overview_product_label(user: Actor, pk: int) -> str | None:
+    """The label of the product chosen in the overview's filter, or None when it is not
+    one the user may see."""
+    product = (
+        scoped(user, Product.objects.select_related("provider", "product_code"))
+        .filter(pk=pk)
+        .first()
+    )
+    return None if product is None else _product_label(product)
+
+
+@permission_required(Perm.TRAJECTORY_VIEW)
+def overview_product_options(request: HttpRequest) -> HttpResponse:
+    """htmx: the product options of the overview's filter: every product the user may see
+    (also ones no longer offered: their trajectories still run), at most 20, with a hint
+    when there are more."""
+    query = (request.GET.get("q_product") or "").strip()[:100]
+    products: list[Product] = []
+    if query:
+        qs = scoped(actor_of(request), Product.objects.select_related("provider", "product_code"))
+        for word in query.split()[:10]:
+            qs = qs.filter(Q(name__icontains=word) | Q(provider__name__icontains=word))
+        products = list(qs.order_by("name", "provider__name", "id")[: MAX_OPTIONS + 1])
+    options = [{"value": p.pk, "label": _product_label(p)} for p in products[:MAX_OPTIONS]]
+    return render(
+        request,
+        "trajectories/_options.html",
+        {"options": options, "prefix": "product", "more": len(products) > MAX_OPTIONS},
+    )
 
 
 @permission_required(Perm.TRAJECTORY_ORDER)

@@ -83,7 +83,8 @@
     var form = box.closest("form");
     if (form) {
       form.addEventListener("submit", function (event) {
-        if (!value.value) {
+        // A filter (data-combobox-optional) may be left empty or searched on its text.
+        if (!value.value && !box.hasAttribute("data-combobox-optional")) {
           event.preventDefault();
           if (status) { status.textContent = "Kies eerst een optie uit de lijst."; }
           input.focus();

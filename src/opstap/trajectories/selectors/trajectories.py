@@ -134,6 +134,9 @@ class TrajectoryFilters:
     overdue: bool = False
     client: int | None = None
     running_only: bool = False
+    #: Words typed in the product search without choosing one (the page without
+    #: JavaScript): every product whose name or provider holds all the words.
+    product_text: str = ""
 
 
 RUNNING_EXCLUDED = (State.HANDED_OVER.value, State.QUOTE_REJECTED.value)
@@ -153,6 +156,8 @@ def trajectory_list(
     )
     if filters.running_only:
         qs = qs.exclude(state__in=RUNNING_EXCLUDED)
+    for word in filters.product_text.split()[:10]:
+        qs = qs.filter(Q(product__name__icontains=word) | Q(provider__name__icontains=word))
     if filters.overdue:
         # Longest overdue first: the order of the partial index on `next_due_on`.
         return qs.filter(overdue_q(on)).order_by("next_due_on", "id")

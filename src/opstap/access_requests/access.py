@@ -3,13 +3,14 @@
 - residents (portal): only requests about themselves (the clients scope of a resident is
   exactly their own client);
 - staff holding `access_requests.handle`: requests about the clients in their own clients
-  scope (a case manager: own unit and caseload);
+  scope (a case manager: own unit and caseload), and the requests of people without a
+  dossier in their organisation (nobody's caseload: whoever handles requests answers them);
 - everyone else: none.
 """
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from opstap.clients.models import Client
 from opstap.core.access import register_scope, scoped
@@ -25,4 +26,7 @@ def access_request_scope(user: Actor, qs: QuerySet[AccessRequest]) -> QuerySet[A
         user.has_opstap_perm(Perm.ACCESS_REQUEST_HANDLE) or user.has_opstap_perm(Perm.PORTAL_VIEW)
     ):
         return qs.none()
-    return qs.filter(client__in=scoped(user, Client.objects.all()).values("pk"))
+    about_clients = Q(client__in=scoped(user, Client.objects.all()).values("pk"))
+    if user.has_opstap_perm(Perm.ACCESS_REQUEST_HANDLE):
+        return qs.filter(about_clients | Q(client__isnull=True))
+    return qs.filter(about_clients)

@@ -163,6 +163,8 @@ def _write_documents(zf: zipfile.ZipFile, subject: collectors.Subject) -> list[t
 def build_zip(request: AccessRequest, target: IO[bytes], progress: Progress) -> None:
     """Write the export of `request.client` into the binary file `target`."""
     client = request.client
+    if client is None:
+        raise ValueError("Een inzageverzoek zonder dossier heeft geen export.")
     subject = collectors.Subject(
         client_id=client.pk,
         organisation_id=client.organisation_id,
@@ -181,6 +183,9 @@ def compile_access_request(access_request_id: int) -> str:
     request = AccessRequest.objects.select_related("client", "client__organisation").get(
         pk=access_request_id
     )
+    client = request.client
+    if client is None:
+        return request.state  # a person without a dossier: nothing to compile
     try:
         request = services.access_request_transition(
             actor=None, access_request=request, action=Action.START
@@ -195,7 +200,7 @@ def compile_access_request(access_request_id: int) -> str:
         )
 
     stamp = timezone.localtime().strftime("%Y%m%d")
-    name = f"inzage-{request.client.client_number}-{stamp}.zip"
+    name = f"inzage-{client.client_number}-{stamp}.zip"
     try:
         with tempfile.TemporaryFile() as tmp:
             build_zip(request, tmp, progress)

@@ -13,3 +13,39 @@ class StaffRequestForm(forms.Form):
         help_text="Bijvoorbeeld: telefonisch, aan de balie of per brief op 12 maart.",
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
+
+
+class WithoutDossierForm(forms.Form):
+    """Registering the request of a person of whom we have no dossier (AVG art. 15)."""
+
+    requester_name = forms.CharField(
+        label="Naam",
+        max_length=200,
+        help_text="Voor- en achternaam van de persoon die om inzage vraagt.",
+        error_messages={"required": "Vul de naam in van de persoon die om inzage vraagt."},
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    bsn = forms.CharField(
+        label="BSN",
+        max_length=11,
+        help_text=(
+            "Om na te gaan dat wij echt geen dossier van deze persoon hebben; het BSN wordt "
+            "niet bewaard."
+        ),
+        error_messages={"required": "Vul het BSN in (zie het identiteitsbewijs)."},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+    requester_contact = forms.CharField(
+        label="Adres voor het antwoord",
+        max_length=300,
+        required=False,
+        help_text="Post- of e-mailadres waarheen het antwoord gaat.",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    note = forms.CharField(
+        label="Hoe kwam het verzoek binnen?",
+        max_length=300,
+        required=False,
+        help_text="Bijvoorbeeld: telefonisch, aan de balie of per brief op 12 maart.",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opstap.clients.models import client_reference
+from opstap.clients.models import Client
 from opstap.core.model_fields import optional_datetime, optional_user
 from opstap.organisations.models import OrganisationOwned
 
@@ -29,8 +29,30 @@ def _export_path(instance: AccessRequest, filename: str) -> str:
 class AccessRequest(OrganisationOwned):
     """One request of a client for all data about them (AVG art. 15)."""
 
-    client = client_reference(
-        _("De klant die inzage vraagt."), related_name="access_requests", on_delete=models.CASCADE
+    client = models.ForeignKey(
+        Client,
+        on_delete=models.CASCADE,
+        related_name="access_requests",
+        null=True,
+        blank=True,
+        verbose_name=_("klant"),
+        help_text=_("De klant die inzage vraagt; leeg bij iemand van wie wij geen dossier hebben."),
+    )
+    requester_name = models.CharField(
+        _("naam verzoeker"),
+        max_length=200,
+        blank=True,
+        help_text=_("Alleen zonder dossier: wie om inzage vroeg (voor het antwoord)."),
+    )
+    requester_contact = models.CharField(
+        _("adres voor het antwoord"),
+        max_length=300,
+        blank=True,
+        help_text=_("Alleen zonder dossier: post- of e-mailadres waarheen het antwoord gaat."),
+    )
+    answered_at = optional_datetime(
+        _("beantwoord op"),
+        _("Zonder dossier: wanneer geantwoord is dat wij geen gegevens hebben."),
     )
     channel = models.CharField(
         _("kanaal"),
@@ -102,9 +124,25 @@ class AccessRequest(OrganisationOwned):
             # The expiry job: ready/downloaded exports past their date.
             models.Index(fields=["state", "expires_at"], name="access_req_expiry"),
         ]
+        constraints = [
+            # About a client with a dossier, or about a named person without one.
+            models.CheckConstraint(
+                condition=models.Q(client__isnull=False) | ~models.Q(requester_name=""),
+                name="access_req_client_or_requester",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Inzageverzoek {self.pk} ({self.state})"
+
+    @property
+    def has_dossier(self) -> bool:
+        return self.client_id is not None
+
+    @property
+    def subject_name(self) -> str:
+        """Who the request is about: the client, or the person without a dossier."""
+        return self.client.full_name if self.client is not None else self.requester_name
 
     @property
     def state_label(self) -> str:

@@ -24,7 +24,7 @@ from django.utils import timezone
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log
 from opstap.clients.models import Client
-from opstap.clients.services import client_event_record
+from opstap.clients.services import ClientError, bsn_clean, client_event_record
 from opstap.core.access import can_see, check_perm
 from opstap.core.actor import Actor
 from opstap.core.errors import ConflictError, InvalidInputError
@@ -149,6 +149,93 @@ def access_request_create(
     return request
 
 
+MAX_REQUESTER_NAME = 200
+MAX_REQUESTER_CONTACT = 300
+
+
+@transaction.atomic
+def access_request_create_without_dossier(
+    *,
+    actor: Actor,
+    requester_name: str,
+    bsn: str,
+    requester_contact: str = "",
+    note: str = "",
+    now: dt.datetime | None = None,
+    http_request: Any = None,
+) -> AccessRequest:
+    """Register the request of a person of whom the organisation has no client dossier
+    (R-SEC-5, AVG art. 15): everyone may ask, also without a dossier, and the answer — that
+    we hold no data on them — is due within the same month. The BSN only serves to check
+    that the organisation really has no dossier of this person (anywhere, not only in the
+    actor's caseload: "no data" must be true for the organisation); it is not stored."""
+    if not check_perm(actor, Perm.ACCESS_REQUEST_HANDLE) or actor.organisation_id is None:
+        raise AccessRequestError("U mag geen inzageverzoeken registreren.", code="not_found")
+    name = (requester_name or "").strip()
+    contact = (requester_contact or "").strip()
+    note = (note or "").strip()
+    if not name:
+        raise AccessRequestError(
+            "Vul de naam in van de persoon die om inzage vraagt.", field="requester_name"
+        )
+    if len(name) > MAX_REQUESTER_NAME:
+        raise AccessRequestError(
+            "De naam is te lang (maximaal 200 tekens).", field="requester_name"
+        )
+    if len(contact) > MAX_REQUESTER_CONTACT:
+        raise AccessRequestError(
+            "Het adres is te lang (maximaal 300 tekens).", field="requester_contact"
+        )
+    if len(note) > 300:
+        raise AccessRequestError("De toelichting is te lang (maximaal 300 tekens).", field="note")
+    try:
+        clean_bsn = bsn_clean(bsn or "")
+    except ClientError as exc:
+        raise AccessRequestError(exc.message, field="bsn") from exc
+    if Client.objects.filter(organisation_id=actor.organisation_id, bsn=clean_bsn).exists():
+        raise AccessRequestError(
+            "Van deze persoon is wel een dossier bij ons. Registreer het verzoek in het "
+            "dossier (Inzageverzoeken (AVG)); kunt u het dossier niet openen, vraag het dan "
+            "aan de klantmanager of de privacyfunctionaris.",
+            field="bsn",
+            code="has_dossier",
+        )
+    now = now or timezone.now()
+    request = AccessRequest.objects.create(
+        organisation_id=actor.organisation_id,
+        client=None,
+        channel=Channel.STAFF,
+        requested_by=actor,
+        requested_at=now,
+        due_on=terms.due_date(timezone.localdate(now)),
+        note=note,
+        requester_name=name,
+        requester_contact=contact,
+    )
+    _audit(
+        request,
+        actor=actor,
+        action=AuditAction.CREATE,
+        purpose="Inzageverzoek ontvangen van iemand zonder dossier (AVG art. 15)",
+        changes={"state": {"old": None, "new": request.state}, "channel": Channel.STAFF.value},
+        http_request=http_request,
+    )
+    return request
+
+
+def may_handle(user: Actor | None, request: AccessRequest) -> bool:
+    """Who may take a person's step on this request: for a client as `may_act_for`; for a
+    person without a dossier, staff with the permission in the same organisation."""
+    if request.client is not None:
+        return may_act_for(user, request.client)
+    return bool(
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and check_perm(user, Perm.ACCESS_REQUEST_HANDLE)
+        and getattr(user, "organisation_id", None) == request.organisation_id
+    )
+
+
 def _delete_file_on_commit(name: str) -> None:
     if name:
         transaction.on_commit(lambda: default_storage.delete(name))
@@ -161,9 +248,10 @@ _PURPOSES = {
     Action.RETRY: "Inzageverzoek: opnieuw aangevraagd",
     Action.DOWNLOAD: "Inzage-export downloaden",
     Action.EXPIRE: "Inzageverzoek: export verlopen en verwijderd",
+    Action.ANSWER_NO_DATA: "Inzageverzoek beantwoord: geen gegevens van deze persoon",
 }
 #: Steps a person takes (the others are the system's: compilation and expiry).
-_PERSONAL_ACTIONS = frozenset({Action.RETRY, Action.DOWNLOAD})
+_PERSONAL_ACTIONS = frozenset({Action.RETRY, Action.DOWNLOAD, Action.ANSWER_NO_DATA})
 
 
 def access_request_transition(
@@ -212,8 +300,18 @@ def _transition(
     request = (
         AccessRequest.objects.select_for_update().select_related("client").get(pk=access_request.pk)
     )
-    if action in _PERSONAL_ACTIONS and not may_act_for(actor, request.client):
+    if action in _PERSONAL_ACTIONS and not may_handle(actor, request):
         raise AccessRequestError("Dit inzageverzoek is niet gevonden.", code="not_found")
+    if request.client_id is not None and action is Action.ANSWER_NO_DATA:
+        raise AccessRequestError(
+            "Van deze klant is een dossier: het antwoord is het overzicht van de gegevens.",
+            code="has_dossier",
+        )
+    if request.client_id is None and action in {Action.START, Action.RETRY}:
+        raise AccessRequestError(
+            "Van deze persoon is geen dossier; er valt geen overzicht samen te stellen.",
+            code="no_dossier",
+        )
     row = check_transition(state=request.state, action=action)
     old_state = request.state
     fields = ["state"]
@@ -249,6 +347,9 @@ def _transition(
         if request.first_downloaded_at is None:
             request.first_downloaded_at = now
         fields += ["download_count", "first_downloaded_at"]
+    elif action is Action.ANSWER_NO_DATA:
+        request.answered_at = now
+        fields += ["answered_at"]
     elif action is Action.EXPIRE:
         _delete_file_on_commit(request.file.name or "")
         request.file = ""

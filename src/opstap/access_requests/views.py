@@ -27,7 +27,7 @@ from opstap.core.roles import Perm
 
 from . import selectors, services, terms
 from .downloads import export_response
-from .forms import StaffRequestForm
+from .forms import StaffRequestForm, WithoutDossierForm
 from .models import AccessRequest
 from .workflow import Action, IllegalTransitionError
 
@@ -184,6 +184,57 @@ def work_list(request: HttpRequest) -> HttpResponse:
         "access_requests/list.html",
         {"page_title": "Inzageverzoeken", "rows": rows, "today": today},
     )
+
+
+@permission_required(Perm.ACCESS_REQUEST_HANDLE)
+def without_dossier(request: HttpRequest) -> HttpResponse:
+    """Register the request of a person of whom we have no dossier (AVG art. 15: everyone
+    may ask; the answer is that we hold no data on them, within the same month)."""
+    form = WithoutDossierForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            access_request = services.access_request_create_without_dossier(
+                actor=actor_of(request),
+                requester_name=form.cleaned_data["requester_name"],
+                bsn=form.cleaned_data["bsn"],
+                requester_contact=form.cleaned_data["requester_contact"],
+                note=form.cleaned_data["note"],
+                http_request=request,
+            )
+        except services.AccessRequestError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, "Het inzageverzoek is geregistreerd.")
+            return redirect("access_requests:detail", pk=access_request.pk)
+    return render(
+        request,
+        "access_requests/without_dossier.html",
+        {"page_title": "Inzageverzoek van iemand zonder dossier", "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@permission_required(Perm.ACCESS_REQUEST_HANDLE)
+def answer_no_data(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record that the person without a dossier has been answered: we hold no data."""
+    access_request = _request_for(request, pk)
+    try:
+        services.access_request_transition(
+            actor=actor_of(request),
+            access_request=access_request,
+            action=Action.ANSWER_NO_DATA,
+            http_request=request,
+        )
+    except IllegalTransitionError as exc:
+        messages.error(request, exc.message)
+    except services.AccessRequestError as exc:
+        if exc.code == "not_found":
+            raise Http404 from exc
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Vastgelegd dat het antwoord 'geen gegevens' is gegeven.")
+    return redirect("access_requests:detail", pk=access_request.pk)
 
 
 @permission_required(Perm.ACCESS_REQUEST_HANDLE)

@@ -1,8 +1,10 @@
 """The workflow of a right-of-access request (inzageverzoek, R-SEC-5) as one table, pure.
 
     requested ─start→ compiling ─complete→ ready ─download→ downloaded
-        ↑                 │                  │                  │
-        └──retry── failed ←┘fail             └──────expire──────┴→ expired
+        ↑  │              │                  │                  │
+        │  │              │                  └──────expire──────┴→ expired
+        └──retry── failed ←┘fail
+           └─answer_no_data→ no_data   (a person of whom we hold no dossier)
 
 Every allowed step is one row of `TRANSITIONS` (core's workflow-table type,
 `opstap.core.workflow`); `check_transition` is the only gate (core's `guard`) and refuses
@@ -29,6 +31,7 @@ class State(StrEnum):
     DOWNLOADED = "downloaded"
     EXPIRED = "expired"
     FAILED = "failed"
+    NO_DATA = "no_data"
 
     @property
     def label(self) -> str:
@@ -43,6 +46,7 @@ STATE_LABELS_NL: Mapping[State, str] = MappingProxyType(
         State.DOWNLOADED: "Gedownload",
         State.EXPIRED: "Verlopen (bestand verwijderd)",
         State.FAILED: "Mislukt",
+        State.NO_DATA: "Beantwoord: geen gegevens",
     }
 )
 
@@ -57,6 +61,7 @@ class Action(StrEnum):
     RETRY = "retry"
     DOWNLOAD = "download"
     EXPIRE = "expire"
+    ANSWER_NO_DATA = "answer_no_data"
 
     @property
     def label(self) -> str:
@@ -71,6 +76,7 @@ ACTION_LABELS_NL: Mapping[Action, str] = MappingProxyType(
         Action.RETRY: "opnieuw proberen",
         Action.DOWNLOAD: "downloaden",
         Action.EXPIRE: "laten verlopen",
+        Action.ANSWER_NO_DATA: "beantwoorden dat wij geen gegevens hebben",
     }
 )
 
@@ -90,6 +96,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(State.DOWNLOADED, Action.DOWNLOAD, State.DOWNLOADED),
     Transition(State.READY, Action.EXPIRE, State.EXPIRED),
     Transition(State.DOWNLOADED, Action.EXPIRE, State.EXPIRED),
+    # A person without a dossier: the answer is that we hold no data on them (AVG art. 15).
+    Transition(State.REQUESTED, Action.ANSWER_NO_DATA, State.NO_DATA),
 )
 
 TABLE: WorkflowTable[Transition] = WorkflowTable(TRANSITIONS)
@@ -100,7 +108,7 @@ FILE_STATES: frozenset[State] = frozenset({State.READY, State.DOWNLOADED})
 OPEN_STATES: frozenset[State] = frozenset({State.REQUESTED, State.COMPILING})
 #: States from which nothing happens any more except by a person (retry) or never.
 FINISHED_STATES: frozenset[State] = frozenset(
-    {State.READY, State.DOWNLOADED, State.EXPIRED, State.FAILED}
+    {State.READY, State.DOWNLOADED, State.EXPIRED, State.FAILED, State.NO_DATA}
 )
 
 

@@ -23,6 +23,7 @@ class AccessRequestSerializer(serializers.ModelSerializer[AccessRequest]):
         fields = [
             "id",
             "client",
+            "requester_name",
             "channel",
             "state",
             "state_label",

@@ -26,6 +26,8 @@ ALLOWED = {
     (State.DOWNLOADED, Action.DOWNLOAD): State.DOWNLOADED,
     (State.READY, Action.EXPIRE): State.EXPIRED,
     (State.DOWNLOADED, Action.EXPIRE): State.EXPIRED,
+    # A person without a dossier is answered that we hold no data (R-SEC-5, AVG art. 15).
+    (State.REQUESTED, Action.ANSWER_NO_DATA): State.NO_DATA,
 }
 
 
@@ -47,6 +49,7 @@ def test_table_has_no_duplicates_and_expired_is_final() -> None:
     keys = [(t.from_state, t.action) for t in TRANSITIONS]
     assert len(keys) == len(set(keys))
     assert available_actions(State.EXPIRED) == ()
+    assert available_actions(State.NO_DATA) == ()
     assert set(available_actions(State.READY)) == {Action.DOWNLOAD, Action.EXPIRE}
 
 

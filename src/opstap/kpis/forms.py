@@ -38,10 +38,21 @@ class KpiFilterForm(forms.Form):
         years = range(this_year + 1, FIRST_YEAR - 1, -1)
         self.fields["jaar"].choices = [(y, str(y)) for y in years]  # type: ignore[attr-defined]
         self.fields["jaar"].initial = this_year
+        # An unknown year (an edited address, ?jaar=abc or 1800) showed this year's figures
+        # without a word: the field now says which years there are (the page shows none).
+        self.fields["jaar"].error_messages["invalid_choice"] = (
+            f"Kies een jaar van {FIRST_YEAR} tot en met {this_year + 1}."
+        )
         self.fields["gemeente"].choices = [  # type: ignore[attr-defined]
             ("", "Alle gemeenten"),
             *((str(m.pk), m.name) for m in municipalities_for(organisation_id)),
         ]
+
+    @property
+    def year_refused(self) -> bool:
+        """True when a year was asked for that has no figures: the pages then show the
+        field's message and no figures of another year."""
+        return self.is_bound and "jaar" in self.errors
 
     def filters(self) -> KpiFilters:
         # Each valid filter counts on its own: one unknown value in an old link (a target

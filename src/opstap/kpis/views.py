@@ -80,9 +80,12 @@ def _code(code: str) -> KpiCode:
 
 
 def _query(form: KpiFilterForm) -> str:
-    if not form.is_bound or not form.is_valid():
+    """The valid filters as a query (an unreadable value is left out, the others stay)."""
+    if not form.is_bound:
         return ""
-    return urlencode({k: v for k, v in form.cleaned_data.items() if v not in ("", None)})
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    return urlencode({k: v for k, v in data.items() if v not in ("", None)})
 
 
 def _municipality_name(form: KpiFilterForm, ctx: selectors.KpiContext) -> str:
@@ -149,24 +152,44 @@ def _card(
 @no_jit
 def dashboard(request: HttpRequest) -> HttpResponse:
     form, ctx = _context(request)
+    return _dashboard(request, form, ctx)
+
+
+def _dashboard(
+    request: HttpRequest,
+    form: KpiFilterForm,
+    ctx: selectors.KpiContext,
+    *,
+    status: int = 200,
+) -> HttpResponse:
+    """The dashboard; without figures when the year asked for has none (the year field says
+    why): figures of another year under the asked-for filters would be read as the answer."""
     query = _query(form)
-    threshold = selectors.small_number_threshold(request.user, ctx)
-    cards = [
-        _card(r, selectors.trend(ctx, r.code), query, threshold) for r in selectors.kpi_results(ctx)
-    ]
+    refused = form.year_refused
+    threshold = None if refused else selectors.small_number_threshold(request.user, ctx)
+    cards = (
+        []
+        if refused
+        else [
+            _card(r, selectors.trend(ctx, r.code), query, threshold)
+            for r in selectors.kpi_results(ctx)
+        ]
+    )
     return render(
         request,
         "kpis/dashboard.html",
         {
-            "page_title": f"Sturing: KPI's {ctx.filters.year}",
+            "page_title": "Sturing: KPI's" if refused else f"Sturing: KPI's {ctx.filters.year}",
             "form": form,
             "ctx": ctx,
             "cards": cards,
+            "refused": refused,
             "query": query,
             "selection": kpi_report.filters_text(
                 ctx, municipality_name=_municipality_name(form, ctx)
             ),
         },
+        status=status,
     )
 
 
@@ -177,6 +200,18 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     kpi = _code(code)
     form, ctx = _context(request)
     query = _query(form)
+    if form.year_refused:
+        return render(
+            request,
+            "kpis/detail.html",
+            {
+                "page_title": definition(kpi).title,
+                "definition": definition(kpi),
+                "form": form,
+                "refused": True,
+                "query": query,
+            },
+        )
     result = selectors.kpi_result(ctx, kpi)
     points = selectors.trend(ctx, kpi)
     threshold = selectors.small_number_threshold(request.user, ctx)
@@ -216,6 +251,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         "kpis/detail.html",
         {
             "page_title": result.definition.title,
+            "definition": result.definition,
             "form": form,
             "card": _card(result, points, query, threshold),
             "trend_table": kpi_report.trend_table(result, points, threshold=threshold),
@@ -247,6 +283,9 @@ def drilldown(request: HttpRequest, code: str) -> HttpResponse:
     if not selectors.kpi_is_client_based(kpi):
         raise Http404
     form, ctx = _context(request)
+    if form.year_refused:
+        # No clients of another year: the KPI page names the year that cannot be read.
+        return redirect(reverse("kpis:detail", args=[kpi.value]) + f"?{request.GET.urlencode()}")
     part = request.GET.get("deel", "teller")
     if part not in selectors.PARTS:
         part = "teller"
@@ -283,6 +322,9 @@ def drilldown(request: HttpRequest, code: str) -> HttpResponse:
 
 def _export(request: HttpRequest, fmt_: str) -> HttpResponse:
     form, ctx = _context(request)
+    if form.year_refused:
+        # No report of another year under this name: the dashboard names the field.
+        return _dashboard(request, form, ctx, status=400)
     name = _municipality_name(form, ctx)
     report = kpi_report.council_report(
         ctx,
@@ -339,6 +381,8 @@ def export_start(request: HttpRequest) -> HttpResponse:
     query = str(request.POST.get("query", ""))[:300]
     org_id = _organisation_id(request)
     form = KpiFilterForm(QueryDict(query), organisation_id=org_id)
+    if form.year_refused:
+        return redirect(reverse("kpis:dashboard") + f"?{query}")
     ctx = selectors.kpi_context(organisation_id=org_id, filters=form.filters())
     selection = kpi_report.filters_text(ctx, municipality_name=_municipality_name(form, ctx))
     try:

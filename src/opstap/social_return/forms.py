@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -9,7 +10,7 @@ from django import forms
 from opstap.core.forms import DateInput
 from opstap.core.money import parse_amount
 
-from .rules import LIEMERS_BLOCKS
+from .rules import LIEMERS_BLOCKS, year_refusal
 
 DATE = DateInput()
 
@@ -115,6 +116,29 @@ class VerifyForm(forms.Form):
         coerce=lambda v: v == "1",
     )
     remarks = forms.CharField(label="Opmerkingen", required=False, max_length=1000)
+
+
+class OverviewYearForm(forms.Form):
+    """The year of the overview and its xlsx (?jaar=…); empty is this year."""
+
+    jaar = forms.CharField(label="Jaar", required=False)
+
+    def __init__(self, *args: Any, today: dt.date, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.today = today
+
+    def clean_jaar(self) -> int:
+        text = (self.cleaned_data.get("jaar") or "").strip()
+        if not text:
+            return self.today.year
+        try:
+            year = int(text)
+        except ValueError as exc:
+            raise forms.ValidationError("Geef een jaartal, bijvoorbeeld 2026.") from exc
+        refusal = year_refusal(year, today=self.today)
+        if refusal:
+            raise forms.ValidationError(refusal)
+        return year
 
 
 class YearForm(forms.Form):

@@ -39,6 +39,7 @@ __all__ = [
     "DEFAULT_FULL_TIME_HOURS",
     "DEFAULT_PERCENTAGE",
     "DEFAULT_THRESHOLD",
+    "FIRST_YEAR",
     "LIEMERS_BLOCKS",
     "BlockKind",
     "BlockNorm",
@@ -56,6 +57,7 @@ __all__ = [
     "time_proportional_norm",
     "validity_end",
     "value_per_year",
+    "year_refusal",
 ]
 
 #: R-NET-10 defaults; each contract may set its own (SocialReturnAgreement).
@@ -191,6 +193,17 @@ def obligation(
 
 
 # --- Dates ------------------------------------------------------------------------------------
+
+
+FIRST_YEAR = 2000
+
+
+def year_refusal(year: int, *, today: dt.date) -> str:
+    """Why a year cannot be shown in the monitor ('' when it can): a year after this one has
+    no invoices yet (?jaar=2099 showed zero obligations for every provider, as if measured)."""
+    if FIRST_YEAR <= year <= today.year:
+        return ""
+    return f"Kies een jaar van {FIRST_YEAR} tot en met {today.year}."
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

@@ -35,6 +35,7 @@ from .forms import (
     BlockForm,
     DecideForm,
     EvidenceForm,
+    OverviewYearForm,
     PlacementBlockForm,
     PlanForm,
     PlannedBlockFormSet,
@@ -49,21 +50,18 @@ _PlanOrBlock = TypeVar("_PlanOrBlock", SocialReturnPlan, RealisedBlock)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _year(request: HttpRequest, today: dt.date) -> int:
-    try:
-        year = int(request.GET.get("jaar", today.year))
-    except ValueError:
-        return today.year
-    return year if 2000 <= year <= 2100 else today.year
-
-
 def _overview_rows(request: HttpRequest, user: Actor, today: dt.date) -> dict[str, Any]:
-    year = _year(request, today)
+    """The rows of the year asked for; none when that year cannot be read or lies ahead (the
+    year field then says why): ?jaar=2099 showed this year's figures, or zeros, silently."""
+    form = OverviewYearForm(request.GET, today=today)
     sort = request.GET.get("sorteer", "naam")
     sort = sort if sort in selectors.SORTS else "naam"
     descending = request.GET.get("richting") == "af"
+    if not form.is_valid():
+        return {"year": None, "form": form, "sort": sort, "descending": descending, "rows": []}
+    year = form.cleaned_data["jaar"]
     rows = selectors.overview(user=user, year=year, on=today, sort=sort, descending=descending)
-    return {"year": year, "sort": sort, "descending": descending, "rows": rows}
+    return {"year": year, "form": form, "sort": sort, "descending": descending, "rows": rows}
 
 
 @permission_required(Perm.SOCIAL_RETURN_VIEW)
@@ -77,6 +75,20 @@ def overview(request: HttpRequest) -> HttpResponse:
         return redirect("social_return:provider", own)
     today = timezone.localdate()
     data = _overview_rows(request, user, today)
+    return _overview_page(request, user, today, data)
+
+
+def _overview_page(
+    request: HttpRequest, user: Actor, today: dt.date, data: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    years = list(range(today.year - 4, today.year + 1))
+    if data["year"] is None:
+        return render(
+            request,
+            "social_return/overview.html",
+            {**data, "page_title": "Social return", "years": years},
+            status=status,
+        )
     columns = [
         (
             key,
@@ -108,8 +120,9 @@ def overview(request: HttpRequest) -> HttpResponse:
             "columns": columns,
             "chart_svg": reports.overview_chart(data["rows"], year=data["year"]),
             "coordinate": user.has_opstap_perm(Perm.SOCIAL_RETURN_COORDINATE),
-            "years": list(range(today.year - 4, today.year + 1)),
+            "years": sorted({*years, data["year"]}),
         },
+        status=status,
     )
 
 
@@ -119,6 +132,9 @@ def export(request: HttpRequest) -> HttpResponse:
     user = actor_of(request)
     today = timezone.localdate()
     data = _overview_rows(request, user, today)
+    if data["year"] is None:
+        # No workbook of another year under the asked-for name: the page names the field.
+        return _overview_page(request, user, today, data, status=400)
     audit_log(
         action=AuditAction.EXPORT,
         request=request,

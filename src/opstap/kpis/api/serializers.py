@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
 from rest_framework import serializers
 
 from opstap.clients.models import TargetGroupCode, UnitCode
+from opstap.kpis.forms import FIRST_YEAR
 
 
 class KpiQuerySerializer(serializers.Serializer[Any]):
     year = serializers.IntegerField(
-        required=False, min_value=2000, max_value=2100, help_text="Jaar (standaard: dit jaar)."
+        required=False,
+        help_text="Jaar (standaard: dit jaar), van 2021 tot en met volgend jaar.",
+        error_messages={"invalid": "Geef een jaartal, bijvoorbeeld 2026."},
     )
     municipality = serializers.IntegerField(
         required=False, min_value=1, help_text="Id van een gemeente van de organisatie."
@@ -24,6 +28,13 @@ class KpiQuerySerializer(serializers.Serializer[Any]):
     unit = serializers.ChoiceField(
         required=False, choices=[u.value for u in UnitCode], help_text="Alleen deze unit."
     )
+
+    def validate_year(self, value: int) -> int:
+        # The years the dashboard offers: 2099 answered zeros for every KPI, as if measured.
+        last = timezone.localdate().year + 1
+        if not FIRST_YEAR <= value <= last:
+            raise serializers.ValidationError(f"Kies een jaar van {FIRST_YEAR} tot en met {last}.")
+        return value
 
 
 class KpiSerializer(serializers.Serializer[Any]):

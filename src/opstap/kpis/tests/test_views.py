@@ -211,3 +211,74 @@ def test_year_selector_defaults_to_this_year_and_home_panel(world: World, policy
     home = http.get(reverse("web:home")).content.decode()
     assert "Sturing: KPI&#x27;s 2026" in home or "Sturing: KPI's 2026" in home
     assert "Achter op doel" in home
+
+
+@pytest.mark.parametrize("year", ["abc", "1800", "2099"])
+def test_unknown_year_is_named_at_its_field_and_shows_no_other_year(
+    world: World, policy_officer, year: str
+) -> None:
+    """R-KPI: ?jaar=abc (an edited address, an old link) showed the figures of 2026 under a
+    select that offered 2027: read as the answer for the year asked. The year field now says
+    which years there are, the other filters stay, and no figures of another year appear."""
+    http = _login(policy_officer)
+    duiven = world.municipalities["Duiven"].pk
+    query = {"jaar": year, "gemeente": duiven}
+    response = http.get(reverse("kpis:dashboard"), query)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Kies een jaar van 2021 tot en met 2027." in html
+    assert 'aria-invalid="true"' in html
+    assert f'<option value="{duiven}" selected>Duiven</option>' in html
+    assert 'class="opstap-kpi-card"' not in html
+    assert "Jaar 2026" not in html
+    detail = http.get(reverse("kpis:detail", args=[KpiCode.PLACEMENTS.value]), query)
+    body = detail.content.decode()
+    assert detail.status_code == 200
+    assert "Kies een jaar van 2021 tot en met 2027." in body
+    assert "Jaar 2026" not in body and "Uitsplitsing" not in body
+    for name in ("kpis:export_xlsx", "kpis:export_pdf"):
+        export = http.get(reverse(name), query)
+        assert export.status_code == 400
+        assert export["Content-Type"].startswith("text/html")
+        assert "Kies een jaar van 2021 tot en met 2027." in export.content.decode()
+    assert not AuditRecord.objects.filter(object_type="kpi_report").exists()
+
+
+def test_unknown_year_starts_no_background_report(world: World, policy_officer) -> None:
+    """R-KPI: the report buttons with an unreadable year built the 2026 report under the
+    asked-for name; they now lead back to the dashboard that names the field."""
+    from opstap.kpis.models import KpiExport
+
+    http = _login(policy_officer)
+    response = http.post(reverse("kpis:export_start"), {"query": "jaar=abc", "action": "pdf"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("kpis:dashboard") + "?jaar=abc"
+    assert not KpiExport.objects.exists()
+
+
+def test_drilldown_with_unknown_year_lists_no_clients(world: World, steering_cm) -> None:
+    """R-KPI, R-SEC-2: the clients behind a number of another year were listed (and audited);
+    the drill-down now returns to the KPI page that names the year field."""
+    url = reverse("kpis:drilldown", args=[KpiCode.ACTIVE_GUIDANCE_WORK.value])
+    response = _login(steering_cm).get(url, {"jaar": "abc", "deel": "noemer"})
+    assert response.status_code == 302
+    assert response["Location"].startswith(
+        reverse("kpis:detail", args=[KpiCode.ACTIVE_GUIDANCE_WORK.value]) + "?jaar=abc"
+    )
+    assert not AuditRecord.objects.filter(object_type="client", action="list").exists()
+
+
+@pytest.mark.parametrize(
+    ("year", "message"),
+    [("abc", "Geef een jaartal"), ("1800", "2021 tot en met 2027"), ("2099", "2021 tot en met")],
+)
+def test_api_names_an_unknown_year(
+    world: World, policy_officer, api_as: Callable[..., Any], year: str, message: str
+) -> None:
+    """R-KPI via the API: ?year=2099 answered zeros for every KPI as if measured; an unknown
+    year is a problem+json 400 that names the parameter."""
+    response = api_as(policy_officer).get("/api/v1/kpis", {"year": year})
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/problem+json")
+    body = response.content.decode()
+    assert "year" in body and message in body

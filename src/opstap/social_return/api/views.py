@@ -23,7 +23,7 @@ from opstap.core.api.viewsets import valid_body
 from opstap.core.errors import NotFoundError
 from opstap.core.roles import Perm
 from opstap.providers.selectors import provider_for_user, provider_id_of
-from opstap.social_return import selectors, services
+from opstap.social_return import rules, selectors, services
 from opstap.social_return.models import RealisedBlock
 
 from .serializers import (
@@ -45,8 +45,9 @@ def _year(request: Request, today: dt.date) -> int:
         year = int(value)
     except ValueError as exc:
         raise ValidationError({"year": ["Geef een jaartal."]}) from exc
-    if not 2000 <= year <= 2100:
-        raise ValidationError({"year": ["Geef een jaartal tussen 2000 en 2100."]})
+    refusal = rules.year_refusal(year, today=today)
+    if refusal:
+        raise ValidationError({"year": [refusal]})
     return year
 
 

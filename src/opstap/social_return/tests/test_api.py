@@ -150,3 +150,23 @@ def test_other_provider_id_and_coordinator_post_are_refused(
         api_as(coordinator).post("/api/v1/social-return/blocks", body, format="json").status_code
         == 403
     )
+
+
+@pytest.mark.parametrize(
+    ("year", "message"),
+    [("2099", "tot en met 2026"), ("1800", "tot en met 2026"), ("x", "jaartal")],
+)
+def test_overview_names_an_unknown_year(
+    world: dict[str, Provider],
+    coordinator: User,
+    api_as: Callable[..., APIClient],
+    year: str,
+    message: str,
+) -> None:
+    """R-NET-10: ?year=2099 answered zero obligations for every provider as if measured; an
+    unreadable or future year is a problem+json 400 that names the parameter."""
+    response = api_as(coordinator).get(f"/api/v1/social-return/providers?year={year}")
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/problem+json")
+    body = response.content.decode()
+    assert "year" in body and message in body

@@ -131,3 +131,34 @@ def test_provider_registers_a_block_in_the_page(
         follow=True,
     )
     assert "start niet in de toekomst" in refused.content.decode()
+
+
+@pytest.mark.parametrize("year", ["2099", "abc", "1800"])
+def test_unknown_year_is_named_at_its_field_and_shows_no_figures(
+    behind: Provider, coordinator: User, year: str
+) -> None:
+    """R-NET-10: ?jaar=2099 showed 'Social return 2099' with zero obligations (abc and 1800
+    showed this year's) under a select that said 2022: read as the answer for the year asked.
+    The year field now says which years there are, the sorting stays, and no figures of
+    another year appear; the xlsx is refused the same way (400, no file)."""
+    web = _web(coordinator)
+    response = web.get(f"/social-return/?jaar={year}&sorteer=gerealiseerd&richting=af")
+    assert response.status_code == 200
+    body = response.content.decode()
+    message = "Geef een jaartal" if year == "abc" else "Kies een jaar van 2000 tot en met 2026."
+    assert message in body
+    assert 'aria-invalid="true"' in body
+    assert '<input type="hidden" name="sorteer" value="gerealiseerd">' in body
+    assert behind.name not in body and "Social return 2026" not in body
+    export = web.get(f"/social-return/export.xlsx?jaar={year}")
+    assert export.status_code == 400
+    assert export["Content-Type"].startswith("text/html") and message in export.content.decode()
+    assert not AuditRecord.objects.filter(object_type="social_return_overview").exists()
+
+
+def test_this_year_and_a_closed_year_still_show(behind: Provider, coordinator: User) -> None:
+    """R-NET-10: no year is this year; a year before the five in the select still shows."""
+    web = _web(coordinator)
+    assert behind.name in web.get("/social-return/").content.decode()
+    older = web.get("/social-return/?jaar=2019").content.decode()
+    assert "Social return 2019" in older and '<option value="2019" selected>' in older

@@ -10,6 +10,12 @@ class ClientsConfig(app_config.RegisteringAppConfig):
 
     def ready(self) -> None:
         super().ready()
+        from django.db.backends.signals import connection_created
+
+        from .search import register_sqlite_fold
+
+        # The name search's fold function on every SQLite connection (the demo and tests).
+        connection_created.connect(register_sqlite_fold, dispatch_uid="opstap_fold")
         from .models import Client
         from .selectors import CLIENT_COUNTS
 

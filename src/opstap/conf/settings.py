@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_prometheus",
     "django.contrib.humanize",
+    "django.contrib.postgres",  # OpClass in index expressions (the trigram name index)
     "rest_framework",
     "drf_spectacular",
     "axes",

@@ -151,7 +151,13 @@ def export(request: HttpRequest) -> HttpResponse:
     """The comparison, per product and the counts behind them as xlsx (not personal data)."""
     user = _user(request)
     today = timezone.localdate()
-    period, _form = _period(request, today)
+    period, form = _period(request, today)
+    if form.errors:
+        # A period that cannot be read gave the workbook of the last twelve months under a
+        # name the user took for theirs: the page names the field instead, no file.
+        response = overview(request)
+        response.status_code = 400
+        return response
     comparison = selectors.provider_comparison(user, period=period, today=today)
     products = selectors.product_comparison(user, period=period, today=today)
     response = HttpResponse(

@@ -263,3 +263,23 @@ def test_the_comparison_rows_are_what_the_template_loop_wrote(
     expected = old.render({"rows": comparison.rows, "period_query": query})
     assert str(comparison_rows_html(comparison.rows, query)) == expected
     assert "&amp;tot=" in expected and "Ontplooi &amp; &quot;Zo&quot; &lt;b&gt;" in expected
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("van=2026-05-01&tot=2026-01-01", "De einddatum ligt vóór de begindatum."),
+        ("van=2026-13-45&tot=2026-10-31", "Voer een geldige datum in."),
+        ("van=2010-01-01&tot=2026-10-31", "Kies een periode van hoogstens vijf jaar."),
+    ],
+)
+def test_export_with_a_bad_period_names_the_field_and_gives_no_file(
+    two_providers: tuple[Product, Product], contract_manager: User, query: str, message: str
+) -> None:
+    """R-PI-1: a period that could not be read gave the xlsx of the last twelve months, a
+    file the user took for the period asked; the page now names the field (400, no file)."""
+    response = _login(contract_manager).get(reverse("indicators:export") + "?" + query)
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    html = response.content.decode()
+    assert message in html and 'class="opstap-field-error"' in html

@@ -134,12 +134,21 @@ class UploadForm(forms.Form):
         max_length=200,
         widget=forms.TextInput(attrs={"class": "utrecht-textbox"}),
         help_text="Bijvoorbeeld: loonstrook maart, of doktersverklaring.",
+        error_messages={
+            "required": "Schrijf waar het document over gaat, bijvoorbeeld: loonstrook maart.",
+            "max_length": "Schrijf het korter: hoogstens 200 tekens.",
+        },
     )
     file = forms.FileField(
         label="Bestand",
         help_text=(
             "Een PDF, Word- of OpenOffice-bestand, of een foto (PNG of JPG). Hoogstens 10 MB."
         ),
+        error_messages={
+            "required": "Kies het bestand dat u wilt sturen.",
+            "empty": "Het bestand is leeg. Kies een ander bestand.",
+            "invalid": "Er kwam geen bestand mee. Kies het bestand opnieuw.",
+        },
         widget=forms.ClearableFileInput(
             attrs={"class": "utrecht-textbox", "accept": ".pdf,.docx,.odt,.png,.jpg,.jpeg"}
         ),

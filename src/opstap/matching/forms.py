@@ -31,10 +31,30 @@ def style(form: forms.BaseForm) -> None:
             widget.attrs.setdefault("class", "utrecht-textbox")
 
 
+def required_message(field: forms.Field) -> str:
+    """What an empty required field says: which field and what to do ('Vul datum
+    kennismaking in.'), instead of Django's 'Dit veld is vereist.' next to every field."""
+    label = str(field.label or "").strip().rstrip(":")
+    first_word = label.split()[0] if label else ""
+    if first_word[1:].islower():  # 'Datum …' → 'datum …', but 'KvK-nummer' stays
+        label = label[0].lower() + label[1:]
+    if isinstance(field, forms.FileField):
+        return "Kies een bestand."
+    if isinstance(field, forms.ChoiceField):
+        return f"Maak een keuze bij {label}." if label else "Maak een keuze."
+    return f"Vul {label} in." if label else "Vul dit veld in."
+
+
 class StyledForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         style(self)
+        for field in self.fields.values():
+            if (
+                field.error_messages.get("required")
+                == forms.Field.default_error_messages["required"]
+            ):
+                field.error_messages["required"] = required_message(field)
 
 
 _DATE = forms.TextInput(attrs={"placeholder": "dd-mm-jjjj", "inputmode": "numeric"})

@@ -52,6 +52,10 @@ class CaseManagerChoiceField(forms.ModelChoiceField):
 
     iterator = _BySurnameIterator
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("empty_label", "— kies —")  # not Django's '---------'
+        super().__init__(*args, **kwargs)
+
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.list_name)
 

@@ -71,7 +71,9 @@ def test_handover_dropdown_lists_case_managers_by_surname(
 ) -> None:
     _staff(make_user, RoleCode.CASE_MANAGER)
     form = HandoverForm(organisation_id=org.pk, exclude_id=None)  # type: ignore[attr-defined]
-    labels = [label for value, label in form.fields["new_case_manager"].choices if value != ""]
+    choices = list(form.fields["new_case_manager"].choices)
+    assert choices[0] == ("", "— kies —")  # was Django's '---------'
+    labels = [label for value, label in choices if value != ""]
     assert labels == EXPECTED
 
 

@@ -19,10 +19,17 @@ class Cell:
     value: str | int | Decimal | bool | None
     kind: CellKind = "text"
     strong: bool = False
+    #: A text that stands where a number stands (the small-number marker "< 5"): written as
+    #: text in the xlsx, aligned right like the numbers in the page and the PDF.
+    in_place_of_number: bool = False
 
     @property
     def is_number(self) -> bool:
         return self.kind in ("int", "money", "pct", "decimal")
+
+    @property
+    def aligns_right(self) -> bool:
+        return self.is_number or self.in_place_of_number
 
     def display(self) -> str:
         """Dutch notation: 1.411.750,00 and 28,39% (`format_percent`, the house rule)."""
@@ -51,7 +58,7 @@ class Table:
     numeric_columns: tuple[bool, ...] = ()
 
     def column_is_number(self, index: int) -> bool:
-        return any(row[index].is_number for row in self.rows if index < len(row))
+        return any(row[index].aligns_right for row in self.rows if index < len(row))
 
     @property
     def header_cells(self) -> list[tuple[str, bool]]:

@@ -63,7 +63,7 @@ def trend_chart(
 
 def hidden_cell(threshold: int) -> Cell:
     """A suppressed count or realisation (issue 19 item 11): the marker "< 5" as text."""
-    return Cell(disclosure.marker(threshold))
+    return Cell(disclosure.marker(threshold), in_place_of_number=True)
 
 
 def _hidden_rows(

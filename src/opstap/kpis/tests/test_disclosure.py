@@ -133,3 +133,46 @@ def test_a_hidden_count_has_no_hidden_denominator() -> None:
     (row,) = summary_table([result], threshold=5).rows
     assert row[2].value == row[4].value == "< 5"  # realisation and numerator hidden
     assert row[5].value is None  # no denominator to hide
+
+
+def test_pdf_aligns_the_marker_like_the_numbers() -> None:
+    """The council PDF printed "< 5" at the left of its column while the numbers in the same
+    column stood at the right (the marker was a plain text cell); it now aligns right."""
+    import re
+    from decimal import Decimal
+
+    from django.template.loader import render_to_string
+    from django.utils import timezone
+
+    from opstap.core.reports import Report
+    from opstap.kpis import formulas
+    from opstap.kpis.report import summary_table
+
+    hidden = formulas.evaluate(
+        formulas.definition(KpiCode.PLACEMENTS_AMR),
+        formulas.KpiCounts(numerator=1),
+        target=Decimal(20),
+        elapsed=Decimal(1),
+    )
+    shown = formulas.evaluate(
+        formulas.definition(KpiCode.PLACEMENTS),
+        formulas.KpiCounts(numerator=12),
+        target=Decimal(305),
+        elapsed=Decimal(1),
+    )
+    table = summary_table([hidden, shown], threshold=5)
+    html = render_to_string(
+        "core/report_pdf.html",
+        {
+            "report": Report("KPI's", tables=(table,)),
+            "charts": [],
+            "organisation": None,
+            "generated_at": timezone.now(),
+        },
+    )
+    cells = re.findall(r'<td class="([^"]*)">([^<]*)</td>', html)
+    markers = [cls for cls, text in cells if text == "&lt; 5"]
+    assert len(markers) == 2  # realisation and numerator
+    assert markers == ["num", "num"]
+    assert ("num", "12") in cells  # the numbers beside them
+    assert ("num", "&lt; 5") in cells

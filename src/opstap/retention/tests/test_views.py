@@ -60,6 +60,28 @@ def test_terms_and_holds_from_the_page(web: WebClient, dossier: Callable[..., Cl
     assert hold.lifted_at is not None
 
 
+def test_a_refused_term_is_shown_open_and_a_hold_by_its_client_number(
+    web: WebClient, dossier: Callable[..., Client]
+) -> None:
+    """R-SEC-4 page, walked as the functional administrator: the term form sits in a folded
+    "Termijn wijzigen"; a refused term (0 years) came back folded, so the page showed no
+    message at all and the term seemed saved. And a hold placed by client number was listed
+    by the internal id, which the administrator cannot match to the number typed."""
+    closed = dossier(ended=dt.date(2026, 6, 1), name="Anna")
+    refused = web.post(
+        "/bewaartermijnen/termijn", {"kind": "dossier", "years": "0", "action": "anonymise"}
+    ).content.decode()
+    assert "<details open>" in refused
+    assert "minstens 1 is" in refused
+    assert "<details>" in web.get("/bewaartermijnen/").content.decode()  # folded otherwise
+    web.post(
+        "/bewaartermijnen/bewaarplicht", {"client_number": closed.client_number, "reason": "Beroep"}
+    )
+    holds = web.get("/bewaartermijnen/").content.decode().split('id="retention-holds"')[1]
+    assert f"<td>{closed.client_number}</td>" in holds
+    assert f"<td>{closed.pk}</td>" not in holds
+
+
 def test_page_needs_the_permission(make_user: Callable[..., User]) -> None:
     for role in (RoleCode.CASE_MANAGER, RoleCode.POLICY_OFFICER, RoleCode.AUDITOR):
         other = WebClient()

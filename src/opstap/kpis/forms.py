@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.utils import timezone
 
 from opstap.clients.models import TARGET_GROUP_LABELS_NL, UNIT_LABELS_NL
+from opstap.core.forms import AmountField
 from opstap.organisations.selectors import municipalities_for
 
 from .selectors import KpiFilters
@@ -70,7 +72,9 @@ class KpiFilterForm(forms.Form):
 
 
 class TargetsForm(forms.Form):
-    """The targets of one year (one field per KPI) and the R-KPI-1 activity window."""
+    """The targets of one year (one field per KPI) and the R-KPI-1 activity window. Each
+    target is typed the Dutch way (`7,5`; a number box dropped the comma) and checked by the
+    service's own rule (`kpi_target_check`), every field at once and beside its field."""
 
     activity_window_months = forms.IntegerField(
         label="Venster actieve begeleiding (maanden)",
@@ -80,10 +84,11 @@ class TargetsForm(forms.Form):
         "aantal maanden telt als actief begeleid.",
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, year: int, **kwargs: Any) -> None:
         from .formulas import DEFINITIONS, KpiKind
 
         super().__init__(*args, **kwargs)
+        self.year = year
         units = {
             KpiKind.SHARE: "percentage",
             KpiKind.COUNT: "aantal klanten",
@@ -91,11 +96,43 @@ class TargetsForm(forms.Form):
             KpiKind.GROWTH: "groei in %",
         }
         for d in DEFINITIONS:
-            self.fields[f"kpi_{d.code.value}"] = forms.DecimalField(
+            if d.first_year <= year <= d.last_year:
+                empty = (
+                    f"leeg = de standaard uit de opdracht ({editable_number(d.default_target)} "
+                    f"in {d.first_year}-{d.last_year})"
+                )
+            else:
+                empty = "leeg = geen doel in dit jaar"
+            self.fields[f"kpi_{d.code.value}"] = AmountField(
                 label=d.title,
                 required=False,
                 max_digits=8,
                 decimal_places=1,
-                help_text=f"{units[d.kind]}; leeg = geen doel in dit jaar "
-                f"(standaard {d.default_target} in {d.first_year}-{d.last_year}).",
+                help_text=f"{units[d.kind]}; {empty}.",
             )
+
+    def clean(self) -> dict[str, Any]:
+        from .formulas import KpiCode
+        from .services import KpiError, kpi_target_check
+
+        data = super().clean() or {}
+        for code in KpiCode:
+            name = f"kpi_{code.value}"
+            value = data.get(name)
+            if value is None:
+                continue
+            try:
+                kpi_target_check(kpi=code, year=self.year, target=value)
+            except KpiError as exc:
+                self.add_error(name, exc.message)
+        return data
+
+
+def editable_number(value: Decimal | None) -> str:
+    """A target as the field shows it and reads it back: `305`, `7,5` (no thousands dot,
+    which `parse_amount` would refuse as ambiguous)."""
+    if value is None:
+        return ""
+    if value == value.to_integral_value():
+        return str(int(value))
+    return str(value.normalize()).replace(".", ",")

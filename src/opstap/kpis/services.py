@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -26,6 +26,7 @@ from opstap.trajectories import selectors as trajectory_selectors
 
 from . import facts
 from .formulas import (
+    ACTIVITY_WINDOW_MONTHS_DEFAULT,
     DOCUMENTED_ACTIVITY_KINDS,
     KpiCode,
     KpiDefinition,
@@ -116,6 +117,78 @@ def kpi_target_set(
         organisation_id=organisation.pk,
     )
     return row
+
+
+@transaction.atomic
+def kpi_target_clear(
+    *, actor: Actor, organisation: Organisation, kpi: KpiCode | str, year: int
+) -> bool:
+    """Remove the organisation's own target of one KPI for one year: the spec's default
+    applies again (none outside its years). False when there was no own target."""
+    d = definition(kpi)
+    row = (
+        KpiTarget.objects.select_for_update()
+        .filter(organisation=organisation, kpi=d.code.value, year=int(year))
+        .first()
+    )
+    if row is None:
+        return False
+    previous, pk = row.target, row.pk
+    row.delete()
+    audit_log(
+        action=AuditAction.DELETE,
+        actor=actor,
+        object_type="kpi_target",
+        object_id=pk,
+        purpose=f"KPI-doel {d.title} {year}",
+        changes={"target": [str(previous), None]},
+        organisation_id=organisation.pk,
+    )
+    return True
+
+
+@transaction.atomic
+def kpi_targets_save(
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    year: int,
+    targets: Mapping[KpiCode, Decimal | None],
+    activity_window_months: int,
+) -> int:
+    """The targets page in one transaction: every target given (None: back to the spec's
+    default) and the activity window. All are checked before any is written, so a refusal
+    leaves every target as it was (the page wrote the targets one by one and stopped at the
+    first refusal, keeping those before it). Returns how many values changed."""
+    for code, value in targets.items():
+        if value is not None:
+            try:
+                kpi_target_check(kpi=code, year=year, target=value)
+            except KpiError as exc:
+                raise KpiError(exc.message, field=f"kpi_{code.value}") from exc
+    kpi_settings_check(activity_window_months=activity_window_months)
+    own = dict(
+        KpiTarget.objects.filter(organisation=organisation, year=int(year)).values_list(
+            "kpi", "target"
+        )
+    )
+    changed = 0
+    for code, value in targets.items():
+        if value is None:
+            changed += kpi_target_clear(actor=actor, organisation=organisation, kpi=code, year=year)
+        elif own.get(code.value) != value:
+            kpi_target_set(
+                actor=actor, organisation=organisation, kpi=code, year=year, target=value
+            )
+            changed += 1
+    settings = KpiSettings.objects.filter(organisation=organisation).first()
+    current_window = settings.activity_window_months if settings else ACTIVITY_WINDOW_MONTHS_DEFAULT
+    if current_window != int(activity_window_months):
+        kpi_settings_update(
+            actor=actor, organisation=organisation, activity_window_months=activity_window_months
+        )
+        changed += 1
+    return changed
 
 
 def kpi_settings_check(*, activity_window_months: int) -> None:

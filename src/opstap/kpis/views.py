@@ -27,12 +27,13 @@ from opstap.core.charts import render_svg
 from opstap.core.db_routing import reporting_view
 from opstap.core.dutch import format_number, format_percent
 from opstap.core.exports import report_pdf, report_xlsx
+from opstap.core.forms import add_domain_error
 from opstap.core.roles import Perm
 
 from . import disclosure, selectors, services
 from . import report as kpi_report
 from .db import no_jit
-from .forms import KpiFilterForm, TargetsForm
+from .forms import KpiFilterForm, TargetsForm, editable_number
 from .formulas import KpiCode, KpiKind, KpiResult, Status, definition
 from .models import KpiExport, KpiExportFormat, KpiExportStatus
 from .tasks import build_kpi_export_task
@@ -440,36 +441,28 @@ def targets(request: HttpRequest) -> HttpResponse:
         year = timezone.localdate().year
     year = min(max(year, 2000), 2100)
     current = selectors.targets_for(org_id, year)
-    initial: dict[str, Any] = {f"kpi_{code.value}": value for code, value in current.items()}
+    initial: dict[str, Any] = {
+        f"kpi_{code.value}": editable_number(value) for code, value in current.items()
+    }
     initial["activity_window_months"] = selectors.activity_window_months(org_id)
     if request.method == "POST":
-        form = TargetsForm(request.POST, initial=initial)
+        form = TargetsForm(request.POST, initial=initial, year=year)
         if form.is_valid():
             try:
-                for code in KpiCode:
-                    value = form.cleaned_data.get(f"kpi_{code.value}")
-                    if value is not None and value != current[code]:
-                        services.kpi_target_set(
-                            actor=actor_of(request),
-                            organisation=organisation,
-                            kpi=code,
-                            year=year,
-                            target=value,
-                        )
-                window = form.cleaned_data["activity_window_months"]
-                if window != initial["activity_window_months"]:
-                    services.kpi_settings_update(
-                        actor=actor_of(request),
-                        organisation=organisation,
-                        activity_window_months=window,
-                    )
+                services.kpi_targets_save(
+                    actor=actor_of(request),
+                    organisation=organisation,
+                    year=year,
+                    targets={c: form.cleaned_data.get(f"kpi_{c.value}") for c in KpiCode},
+                    activity_window_months=form.cleaned_data["activity_window_months"],
+                )
             except services.KpiError as exc:
-                messages.error(request, exc.message)
+                add_domain_error(form, exc, fields={"window": "activity_window_months"})
             else:
                 messages.success(request, f"De KPI-doelen voor {year} zijn opgeslagen.")
                 return redirect(f"{reverse('kpis:targets')}?jaar={year}")
     else:
-        form = TargetsForm(initial=initial)
+        form = TargetsForm(initial=initial, year=year)
     return render(
         request,
         "kpis/targets.html",

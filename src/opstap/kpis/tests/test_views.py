@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -200,6 +201,67 @@ def test_administrator_sets_targets_and_window(world: World, make_user, policy_o
     assert AuditRecord.objects.filter(object_type="kpi_target", action="create").count() == 1
     assert AuditRecord.objects.filter(object_type="kpi_settings").count() == 1
     assert _login(policy_officer).get(reverse("kpis:targets")).status_code == 403
+
+
+def test_targets_page_refuses_all_wrong_values_at_once_and_saves_none_of_them(
+    world: World, make_user
+) -> None:
+    """R-KPI (targets are data), walked as the functional administrator: a satisfaction of 11
+    and a share of -5 gave one message above the page for the first of them, and every
+    target before the refused one in the form's order was saved anyway. Now each wrong
+    value is named at its field, in one answer, and nothing is written."""
+    from opstap.core.roles import RoleCode
+    from opstap.kpis import selectors
+
+    http = _login(make_user(RoleCode.APP_ADMIN, username="beheerder"))
+    data = {f"kpi_{c.value}": "" for c in KpiCode}
+    data.update(
+        {
+            "kpi_placements": "320",  # before the wrong ones in the form's order
+            "kpi_durable-placements": "-5",
+            "kpi_satisfaction": "11",
+            "activity_window_months": "6",
+        }
+    )
+    response = http.post(reverse("kpis:targets") + "?jaar=2026", data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Een percentage ligt tussen 0 en 100." in html
+    assert "Een rapportcijfer ligt tussen 1 en 10." in html
+    assert html.count('aria-invalid="true"') == 2
+    assert 'value="320"' in html  # what was typed stays
+    assert selectors.targets_for(world.org.pk, 2026)[KpiCode.PLACEMENTS] == 305
+    assert selectors.activity_window_months(world.org.pk) == 3
+    assert not AuditRecord.objects.filter(object_type__in=["kpi_target", "kpi_settings"]).exists()
+
+
+def test_targets_are_typed_the_dutch_way_and_empty_means_the_standard(
+    world: World, make_user
+) -> None:
+    """R-KPI: the fields were number boxes showing '305.0' and '8.0' (a browser's number
+    box drops a typed comma, so 7,5 could not be given); empty said 'geen doel' but kept
+    the old target. Now '7,5' is read as 7.5 and shown back as '7,5', whole numbers without
+    '.0', and an emptied field removes the own target: the standard applies again."""
+    from opstap.core.roles import RoleCode
+    from opstap.kpis import selectors
+
+    http = _login(make_user(RoleCode.APP_ADMIN, username="beheerder"))
+    page = http.get(reverse("kpis:targets"), {"jaar": 2026}).content.decode()
+    assert 'value="305"' in page and 'value="8"' in page and ".0" not in page.split("<form")[1]
+    assert "leeg = de standaard uit de opdracht (305 in 2021-2026)" in page
+    data = {f"kpi_{c.value}": "" for c in KpiCode}
+    data.update({"kpi_satisfaction": "7,5", "activity_window_months": "3"})
+    assert http.post(reverse("kpis:targets") + "?jaar=2026", data).status_code == 302
+    assert selectors.targets_for(world.org.pk, 2026)[KpiCode.SATISFACTION] == Decimal("7.5")
+    page = http.get(reverse("kpis:targets"), {"jaar": 2026}).content.decode()
+    assert 'value="7,5"' in page
+    data["kpi_satisfaction"] = ""
+    assert http.post(reverse("kpis:targets") + "?jaar=2026", data).status_code == 302
+    assert selectors.targets_for(world.org.pk, 2026)[KpiCode.SATISFACTION] == 8
+    assert AuditRecord.objects.filter(object_type="kpi_target", action="delete").count() == 1
+    assert not AuditRecord.objects.filter(object_type="kpi_settings").exists()  # 3 = default
+    later = http.get(reverse("kpis:targets"), {"jaar": 2027}).content.decode()
+    assert "leeg = geen doel in dit jaar" in later
 
 
 def test_year_selector_defaults_to_this_year_and_home_panel(world: World, policy_officer) -> None:

@@ -26,6 +26,7 @@ from opstap.core.actor import Actor, actor_of
 from opstap.core.downloads import attachment
 from opstap.core.errors import DomainError
 from opstap.core.forms import form_action, service_action
+from opstap.core.money import format_euro
 from opstap.core.roles import Perm
 from opstap.providers.models import Provider
 from opstap.providers.selectors import is_provider_staff, provider_for_user, provider_id_of
@@ -460,8 +461,13 @@ def year_close(request: HttpRequest) -> HttpResponse:
     try:
         closed = services.year_close(actor=user, year=year, on=timezone.localdate())
     except DomainError as exc:
+        # Back to the overview as it was: a refused year (2099, not yet over) is no year to
+        # show, and showing it put a second message at the year field.
         messages.error(request, str(exc))
-    else:
-        total = sum((c.obligation for c in closed), Decimal(0))
-        messages.success(request, f"Jaar {year} afgesloten; verplichtingen vastgesteld ({total}).")
+        return redirect("social_return:overview")
+    total = sum((c.obligation for c in closed), Decimal(0))
+    # The total in the house style (it read "(7500.00)").
+    messages.success(
+        request, f"Jaar {year} afgesloten; verplichtingen vastgesteld ({format_euro(total)})."
+    )
     return redirect(reverse("social_return:overview") + f"?jaar={year}")

@@ -162,3 +162,19 @@ def test_this_year_and_a_closed_year_still_show(behind: Provider, coordinator: U
     assert behind.name in web.get("/social-return/").content.decode()
     older = web.get("/social-return/?jaar=2019").content.decode()
     assert "Social return 2019" in older and '<option value="2019" selected>' in older
+
+
+def test_year_close_says_the_total_in_euros_and_a_refusal_returns_to_the_overview(
+    behind: Provider, coordinator: User
+) -> None:
+    """R-NET-10: closing a year said 'verplichtingen vastgesteld (0)' (or '(3250.00)'); it
+    says it in euros. Closing 2099 was refused and then opened the overview at ?jaar=2099,
+    which put a second error at the year field; it returns to the overview of this year."""
+    web = _web(coordinator)
+    refused = web.post("/social-return/jaar-afsluiten/", {"jaar": "2099"}, follow=True)
+    assert refused.redirect_chain[-1][0] == "/social-return/"
+    body = refused.content.decode()
+    assert "Het jaar 2099 is nog niet voorbij" in body
+    assert 'aria-invalid="true"' not in body
+    done = web.post("/social-return/jaar-afsluiten/", {"jaar": "2025"}, follow=True)
+    assert "Jaar 2025 afgesloten; verplichtingen vastgesteld (€ 0,00)." in done.content.decode()

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Literal
 
 from .dutch import format_number, format_percent
-from .money import format_euro
+from .money import format_euro, format_euro_html
 
 CellKind = Literal["text", "int", "money", "pct", "bool", "decimal"]
 
@@ -47,6 +47,13 @@ class Cell:
         if self.kind == "decimal":  # e.g. a mark out of 10: 8,2
             return format_number(Decimal(v), 1)
         return str(v)
+
+    def display_html(self) -> str:
+        """`display` for a page: an amount keeps € and number on one line (no-break space);
+        the PDF and the xlsx keep `display` and the number."""
+        if self.kind == "money" and self.value is not None:
+            return format_euro_html(Decimal(self.value))
+        return self.display()
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from opstap.core.actor import Actor, actor_of
 from opstap.core.downloads import attachment
 from opstap.core.errors import DomainError
 from opstap.core.forms import form_action, service_action
-from opstap.core.money import format_euro
+from opstap.core.money import format_euro_html
 from opstap.core.roles import Perm
 from opstap.providers.models import Provider
 from opstap.providers.selectors import is_provider_staff, provider_for_user, provider_id_of
@@ -468,6 +468,6 @@ def year_close(request: HttpRequest) -> HttpResponse:
     total = sum((c.obligation for c in closed), Decimal(0))
     # The total in the house style (it read "(7500.00)").
     messages.success(
-        request, f"Jaar {year} afgesloten; verplichtingen vastgesteld ({format_euro(total)})."
+        request, f"Jaar {year} afgesloten; verplichtingen vastgesteld ({format_euro_html(total)})."
     )
     return redirect(reverse("social_return:overview") + f"?jaar={year}")

@@ -1,6 +1,7 @@
 """Dutch formats as template filters, the same functions as in Python (`{% load opstap %}`):
 
     {{ amount|euro }}          € 1.500,00
+    {{ amount|euro_html }}     € 1.500,00 with a no-break space (amounts on pages: no wrap)
     {{ count|nl_number }}      1.500          {{ score|nl_number:1 }}   8,2
     {{ share|nl_percent }}     28,4%
     {{ day|nl_date }}          03-12-2026     {{ moment|nl_datetime }}  03-12-2026 14:05
@@ -45,6 +46,14 @@ def _as_text(value: Any) -> str:
 def euro(value: Any) -> str:
     number = _number(value)
     return _as_text(value) if number is None else money.format_euro(number)
+
+
+@register.filter
+def euro_html(value: Any) -> str:
+    """`euro` with a no-break space after the € (`money.format_euro_html`): the amount stays
+    on one line at 320 px. For amounts on pages; `euro` stays for text that leaves the page."""
+    number = _number(value)
+    return _as_text(value) if number is None else money.format_euro_html(number)
 
 
 @register.filter

@@ -184,3 +184,21 @@ def test_template_filters_use_the_same_style() -> None:
         )
     )
     assert html == "€ 1.500,00|12.345|8,3|28,44%|03-12-2026||offerte"
+
+
+def test_euro_for_pages_keeps_the_amount_on_one_line() -> None:
+    """WCAG 1.4.10 (reflow at 320 px): '€ 1.500,00' wrapped between € and the number. The
+    page variant (`format_euro_html`, filter `euro_html`) has a no-break space; `format_euro`
+    (xlsx, CSV, SEPA, PDF, messages) keeps its plain space."""
+    from django.template import Context, Template
+
+    from opstap.core.money import format_euro, format_euro_html
+
+    assert format_euro(Decimal("1500")) == "€ 1.500,00"
+    assert format_euro_html(Decimal("1500")) == "€\u00a01.500,00"
+    assert format_euro_html(Decimal("-12.5")) == "€\u00a0-12,50"
+    assert format_euro_html(None) == "—"
+    html = Template(
+        "{% load opstap %}{{ a|euro_html }}|{{ t|euro_html }}|{{ n|euro_html }}"
+    ).render(Context({"a": Decimal("1500"), "t": "n.v.t.", "n": None}))
+    assert html == "€\u00a01.500,00|n.v.t.|"

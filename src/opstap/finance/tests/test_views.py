@@ -84,8 +84,8 @@ def test_policy_officer_sees_pages(client: Client, policy: User, url_name: str) 
 def test_business_case_page_shows_reference(client: Client, policy: User) -> None:
     """R-FIN-2: the default business case shows 847.500 net and payback 2024."""
     html = login(client, policy).get(reverse("finance:business_case")).content.decode()
-    assert "€ 847.500,00" in html
-    assert "€ 1.411.750,00" in html
+    assert "€\u00a0847.500,00" in html
+    assert "€\u00a01.411.750,00" in html
     assert "<svg" in html  # chart, with the tables as alternative
 
 
@@ -155,7 +155,7 @@ def test_safety_net_page_marks_zevenaar(client: Client, policy: User) -> None:
     """R-FIN-4: Zevenaar 9% eligible, compensation shown."""
     html = login(client, policy).get(reverse("finance:safety_net")).content.decode()
     assert "9,0%" in html
-    assert "€ 100.500,00" in html
+    assert "€\u00a0100.500,00" in html
 
 
 def test_cost_split_from_register(client: Client, policy: User) -> None:
@@ -241,4 +241,19 @@ def test_safety_net_bands_per_year_from_the_form(client: Client, policy: User) -
     html = login(client, policy).post(reverse("finance:safety_net"), data).content.decode()
     assert "Duiven 2023" in html
     # Duiven 1.5% deficit is now above the 1% threshold: 50% of 0.5% of 6.5 mln = 16,250.
-    assert "€ 16.250,00" in html
+    assert "€\u00a016.250,00" in html
+
+
+def test_amounts_on_pages_do_not_wrap_but_exports_keep_their_text(
+    client: Client, policy: User
+) -> None:
+    """WCAG 1.4.10 (reflow, 320 px): "€ 1.411.750,00" broke into "€" and the number on two
+    lines; on the page the space after € is now a no-break space. The xlsx keeps numbers and
+    the PDF its text as before (`format_euro`)."""
+    http = login(client, policy)
+    html = http.get(reverse("finance:business_case")).content.decode()
+    assert "€\u00a01.411.750,00" in html and "€ 1.411.750,00" not in html
+    premiums = http.get(reverse("finance:premiums")).content.decode()
+    assert "krijgt €\u00a0500,00 direct na uitstroom" in premiums
+    # the total paid read "0" (a bare Decimal, "1000.00" once premiums were paid)
+    assert '<th scope="row">Totaal betaald</th><td class="num">€\u00a00,00</td>' in premiums

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from opstap.core.money import NO_BREAK_SPACE
 from opstap.indicators import selectors
 from opstap.indicators.computation import IndicatorResult, Period, Status
 from opstap.providers.models import Product, Provider
@@ -71,5 +72,7 @@ def indicator_cell(result: IndicatorResult) -> SafeString:
     elif result.value is None:
         html = _MUTED.format("geen gegevens")
     else:
-        html = escape(result.display) + _BADGES.get(result.status, "")
+        # A cost per trajectory keeps € and number on one line at 320 px (no-break space).
+        shown = result.display.replace("€ ", "€" + NO_BREAK_SPACE, 1)
+        html = escape(shown) + _BADGES.get(result.status, "")
     return mark_safe(html)  # noqa: S308  # the only text from outside, `display`, is escaped

@@ -39,7 +39,8 @@ def _result(
             _result(Status.NOT_MET, "12.25"),
             '12,3% <span class="opstap-badge opstap-badge--danger">onder norm</span>',
         ),
-        (_result(Status.NO_TARGET, "1234.5", kind="money"), "€ 1.234,50"),
+        # a no-break space after €: the amount does not wrap at 320 px (WCAG 1.4.10)
+        (_result(Status.NO_TARGET, "1234.5", kind="money"), "€\u00a01.234,50"),
         (_result(Status.NO_TARGET, "7.84", kind="score"), "7,8"),
         (_result(Status.NO_DATA, None), '<span class="opstap-muted">geen gegevens</span>'),
         (

@@ -47,7 +47,7 @@ def test_coordinator_finds_the_provider_behind_and_downloads_its_pdf(
     page = web.get(f"/social-return/aanbieders/{behind.pk}/")
     assert page.status_code == 200
     body = page.content.decode()
-    assert "€ 3.250,00" in body and "achter op schema" in body
+    assert "€\u00a03.250,00" in body and "achter op schema" in body  # no wrap at 320 px
     pdf = web.get(f"/social-return/aanbieders/{behind.pk}/jaarevaluatie.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert AuditRecord.objects.filter(
@@ -118,7 +118,7 @@ def test_provider_registers_a_block_in_the_page(
     )
     assert response.status_code == 302
     body = web.get(f"/social-return/aanbieders/{contracted_a.pk}/").content.decode()
-    assert "M. Peters" in body and "€ 40.000,00" in body
+    assert "M. Peters" in body and "€\u00a040.000,00" in body
     refused = web.post(
         f"/social-return/aanbieders/{contracted_a.pk}/bouwblokken/",
         {
@@ -177,4 +177,6 @@ def test_year_close_says_the_total_in_euros_and_a_refusal_returns_to_the_overvie
     assert "Het jaar 2099 is nog niet voorbij" in body
     assert 'aria-invalid="true"' not in body
     done = web.post("/social-return/jaar-afsluiten/", {"jaar": "2025"}, follow=True)
-    assert "Jaar 2025 afgesloten; verplichtingen vastgesteld (€ 0,00)." in done.content.decode()
+    assert (
+        "Jaar 2025 afgesloten; verplichtingen vastgesteld (€\u00a00,00)." in done.content.decode()
+    )

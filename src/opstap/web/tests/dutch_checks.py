@@ -24,7 +24,8 @@ from html.parser import HTMLParser
 RULE_ID = re.compile(r"\bR-[A-Z]{2,5}-\d+[a-z]?\b")
 EURO = re.compile(r"€\s?-?[\d.,]*\d(?:[\d.,]*\d)?")
 # cents may be left out (`€ 100`, chart ticks `€ 496.000`), thousands are always grouped
-EURO_OK = re.compile(r"^€ -?\d{1,3}(?:\.\d{3})*(?:,\d{2})?$")
+# on pages the space after € is a no-break space (`euro_html`: no wrap at 320 px)
+EURO_OK = re.compile(r"^€[ \u00a0]-?\d{1,3}(?:\.\d{3})*(?:,\d{2})?$")
 EURO_MLN = re.compile(r"€ -?\d+(?:,\d)? mln\b")  # an axis tick in millions: `€ 1,5 mln`
 # 28.39, 1255.00 — a decimal point; not 1.500 (thousands) and not 2.1 (WCAG 2.1, versions)
 DECIMAL_POINT = re.compile(r"(?<![\w.,/-])-?\d+\.\d{2}(?![\w.,/-]|\.\d)")

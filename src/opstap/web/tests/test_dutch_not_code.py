@@ -417,7 +417,8 @@ def test_the_checks_catch_code() -> None:
     assert kinds["source"] == 2
     assert kinds["leftover"] == 1  # the brackets a cut-out rule id left behind
     good = (
-        "Goedgekeurd op 03-12-2026 14:05: € 1.500,00 en € -12,50; WCAG 2.1; 1.035 klanten; "
+        "Goedgekeurd op 03-12-2026 14:05: € 1.500,00 en € -12,50 en €\u00a01.500,00; WCAG 2.1; "
+        "1.035 klanten; "
         "bestand klanten.csv, www.opstap.nl/hulp"
     )
     assert findings(good) == []

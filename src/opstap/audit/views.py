@@ -35,7 +35,7 @@ def _filter_from(form: AuditFilterForm) -> AuditFilter:
 
 @permission_required(Perm.AUDIT_VIEW)
 def audit_list(request: HttpRequest) -> HttpResponse:
-    form = AuditFilterForm(request.GET or None)
+    form = AuditFilterForm(request.GET or None, organisation_id=actor_of(request).organisation_id)
     flt = _filter_from(form) if request.GET else AuditFilter()
     page = Paginator(audit_records_for(actor_of(request), flt), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -65,7 +65,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 
 @permission_required(Perm.AUDIT_VIEW)
 def audit_export(request: HttpRequest) -> FileResponse:
-    form = AuditFilterForm(request.GET or None)
+    form = AuditFilterForm(request.GET or None, organisation_id=actor_of(request).organisation_id)
     flt = _filter_from(form) if request.GET else AuditFilter()
     records = audit_records_for(actor_of(request), flt).iterator(chunk_size=2000)
     output, count = write_audit_xlsx(records)

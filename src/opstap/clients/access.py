@@ -25,7 +25,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from opstap.core.access import register_scope
+from opstap.core.access import register_client_number_lookup, register_scope
 from opstap.core.actor import Actor
 from opstap.core.request_memo import memoised
 from opstap.core.roles import Perm, RoleCode
@@ -295,3 +295,19 @@ def income_coach_assignment_scope(
     if user.has_role(RoleCode.INCOME_COACH) and user.has_opstap_perm(Perm.CLIENT_VIEW):
         return qs.filter(coach_id=user.pk)
     return qs.none()
+
+
+@register_client_number_lookup
+def client_id_for_number(organisation_id: int, number: str) -> int | None:
+    """The client with this number in the organisation (`core.access.client_id_for_number`):
+    the number as typed or in capitals, by the unique (organisation, number) index."""
+    text = number.strip()
+    if not text:
+        return None
+    return (
+        Client.objects.filter(
+            organisation_id=organisation_id, client_number__in={text, text.upper()}
+        )
+        .values_list("pk", flat=True)
+        .first()
+    )

@@ -68,6 +68,29 @@ def denied_read(
         listener(user=user, request=request, object_type=object_type, object_id=object_id)
 
 
+# Which client has a client number: the auditor searches the audit trail by the number a
+# complaint names, and the audit app sits below clients. The clients app registers the one
+# lookup (`clients.access`); organisation-bound, and None for an unknown number.
+ClientNumberLookup = Callable[[int, str], "int | None"]
+_CLIENT_NUMBER_LOOKUPS: list[ClientNumberLookup] = []
+
+
+def register_client_number_lookup(lookup: ClientNumberLookup) -> ClientNumberLookup:
+    if lookup not in _CLIENT_NUMBER_LOOKUPS:
+        _CLIENT_NUMBER_LOOKUPS.append(lookup)
+    return lookup
+
+
+def client_id_for_number(*, organisation_id: int, number: str) -> int | None:
+    """The id of the organisation's client with `number`, or None (no such client, or no
+    app registered a lookup)."""
+    for lookup in _CLIENT_NUMBER_LOOKUPS:
+        found = lookup(organisation_id, number)
+        if found is not None:
+            return found
+    return None
+
+
 M = TypeVar("M", bound=models.Model)
 V = TypeVar("V", bound=Callable[..., Any])
 RV = TypeVar("RV", bound=Callable[..., HttpResponseBase])

@@ -145,3 +145,38 @@ def test_export_xlsx_is_typed_and_audited(auditor: User, trail: None, client: Cl
     export = AuditRecord.objects.filter(action=AuditAction.EXPORT).get()
     assert export.actor_id == auditor.pk
     assert "2 regels" in export.purpose
+
+
+def test_auditor_searches_by_the_client_number_a_complaint_names(
+    auditor: User, case_manager: User, client: Client, org, other_org
+) -> None:
+    """R-SEC-2, walked as the auditor: a resident asks who looked at their dossier and gives
+    their client number; the page searched by the internal id only, which the auditor has no
+    way to learn (no access to dossiers). The number now finds the client's records (and the
+    search is audited with that client); an unknown number, or one of another organisation,
+    is named at the field and lists nothing."""
+    from opstap.clients.tests.factories import make_client
+
+    mine = make_client(org, client_number="K-2041")
+    theirs = make_client(other_org, client_number="K-9001")
+    for someone in (mine, theirs):
+        audit_log(
+            action=AuditAction.READ,
+            actor=case_manager,
+            object_type="client",
+            object_id=someone.pk,
+            client_id=someone.pk,
+        )
+    client.force_login(auditor)
+    response = client.get(LIST, {"client_number": "k-2041"})
+    assert _rows(response) == 2  # her creation and the read
+    assert {r.client_id for r in response.context["page"]} == {mine.pk}
+    searched = AuditRecord.objects.filter(action=AuditAction.SEARCH).get()
+    assert searched.client_id == mine.pk
+    for unknown in ("K-9001", "K-0000"):
+        response = client.get(LIST, {"client_number": unknown})
+        assert response.status_code == 200 and _rows(response) == 0
+        assert "Er is geen klant met dit klantnummer." in response.content.decode()
+    response = client.get(LIST, {"client_number": "K-2041", "client_id": str(theirs.pk)})
+    assert _rows(response) == 0
+    assert "Dit is niet de klant van dat klantnummer." in response.content.decode()

@@ -217,8 +217,10 @@ class WeightsForm(StyledForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for criterion in CRITERIA:
+            # Read by the rule (`scoring.validate_weights`), which says what a weight is;
+            # the length only guards the input (3 gave 'niet meer dan 3 tekens' for 25,5).
             self.fields[criterion.value] = forms.CharField(
-                label=CRITERION_NAMES_NL[criterion], max_length=3, help_text="0 tot en met 100."
+                label=CRITERION_NAMES_NL[criterion], max_length=20, help_text="0 tot en met 100."
             )
         style(self)
 

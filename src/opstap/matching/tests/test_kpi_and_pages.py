@@ -144,6 +144,23 @@ def test_weights_page_shows_errors_beside_the_field(admin_user: User) -> None:
     assert "tussen 0 en 100" in page.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [("25,5", "Beroep: vul een geheel getal in."), ("1000", "het gewicht ligt tussen 0 en 100")],
+)
+def test_a_weight_too_long_for_three_characters_gets_the_rules_message(
+    admin_user: User, typed: str, said: str
+) -> None:
+    """R-MAT weights, walked as the functional administrator: '25,5' and '1000' got
+    'Zorg dat deze waarde niet meer dan 3 tekens bevat', which says nothing about weights;
+    the rule now answers them as it answers '500'."""
+    data = {c: "10" for c in ("skills", "education", "hours", "distance", "availability")}
+    data.update({"occupation": typed, "eligibility": "10", "demands": "5"})
+    html = _http(admin_user).post("/werk/gewichten/", data).content.decode()
+    assert said in html
+    assert "tekens" not in html
+
+
 def test_import_page_lists_every_column_in_dutch(wsp: User) -> None:
     """The import page explains each column (name, required, what it holds) from the
     importer's own table; the work demands are Dutch words, not internal codes."""

@@ -203,19 +203,21 @@ _CASELOAD_SCOPE = (
 )
 
 
-def _sql_caseload_page(ctx: BenchContext) -> object:
-    """Floor of the caseload page: what the page shows, in two hand-written queries — the
-    chart (clients per step of the whole visible caseload; the list size is the count of the
-    filtered step) and the first 25 of step 4 by name, with municipality and case manager
-    names."""
-    params = [ctx.organisation_id, ctx.users["klantmanager"].pk]
+def _caseload_chart(where: str, params: list[object]) -> object:
+    """The caseload chart's statement: clients per step (the list size is one of these)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT c.ladder_step, COUNT(*) FROM clients_client c WHERE {_CASELOAD_SCOPE} "  # noqa: S608 (constant)
+            f"SELECT c.ladder_step, COUNT(*) FROM clients_client c WHERE {where} "  # noqa: S608 (constant)
             "GROUP BY c.ladder_step",
             params,
         )
-        cursor.fetchall()
+        return cursor.fetchall()
+
+
+def _caseload_rows(where: str, params: list[object]) -> object:
+    """The caseload list's statement: the first 25 by name, with municipality and case
+    manager names."""
+    with connection.cursor() as cursor:
         cursor.execute(
             "SELECT c.id, c.client_number, c.first_name, c.last_name_prefix, c.last_name, "  # noqa: S608
             "c.date_of_birth, c.ladder_step, c.ladder_sub_status, c.migration_background, "
@@ -223,11 +225,18 @@ def _sql_caseload_page(ctx: BenchContext) -> object:
             "u.first_name, u.last_name FROM clients_client c "
             "JOIN organisations_municipality m ON m.id = c.municipality_id "
             "LEFT JOIN accounts_user u ON u.id = c.case_manager_id "
-            f"WHERE {_CASELOAD_SCOPE} AND c.ladder_step = '4' "
-            "ORDER BY c.last_name, c.first_name, c.id LIMIT 25",
+            f"WHERE {where} ORDER BY c.last_name, c.first_name, c.id LIMIT 25",
             params,
         )
         return cursor.fetchall()
+
+
+def _sql_caseload_page(ctx: BenchContext) -> object:
+    """Floor of the caseload page: what the page shows, in two hand-written queries — the
+    chart of the whole visible caseload and the first 25 of step 4 by name."""
+    params: list[object] = [ctx.organisation_id, ctx.users["klantmanager"].pk]
+    _caseload_chart(_CASELOAD_SCOPE, params)
+    return _caseload_rows(f"{_CASELOAD_SCOPE} AND c.ladder_step = '4'", params)
 
 
 def _sql_clients_api(ctx: BenchContext) -> object:
@@ -296,24 +305,8 @@ def _sql_caseload_name_search(ctx: BenchContext) -> object:
     params: list[object] = [ctx.organisation_id, ctx.users["klantmanager"].pk]
     for word in _NAME_SEARCH:
         params += [*name_params, f"%{fold(word)}%"]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT c.ladder_step, COUNT(*) FROM clients_client c WHERE {where} "  # noqa: S608 (constant)
-            "GROUP BY c.ladder_step",
-            params,
-        )
-        cursor.fetchall()
-        cursor.execute(
-            "SELECT c.id, c.client_number, c.first_name, c.last_name_prefix, c.last_name, "  # noqa: S608
-            "c.date_of_birth, c.ladder_step, c.ladder_sub_status, c.migration_background, "
-            "c.ldr_registered, c.nbw_indication, c.lks_status, c.benefit_type, m.name, "
-            "u.first_name, u.last_name FROM clients_client c "
-            "JOIN organisations_municipality m ON m.id = c.municipality_id "
-            "LEFT JOIN accounts_user u ON u.id = c.case_manager_id "
-            f"WHERE {where} ORDER BY c.last_name, c.first_name, c.id LIMIT 25",
-            params,
-        )
-        return cursor.fetchall()
+    _caseload_chart(where, params)
+    return _caseload_rows(where, params)
 
 
 OPERATIONS.extend(

@@ -60,6 +60,17 @@ class CaseManagerChoiceField(forms.ModelChoiceField):
         return str(obj.list_name)
 
 
+_CHOICE_NAMES = {
+    "trede": "een trede",
+    "unit": "een unit",
+    "spoor": "een spoor",
+    "doelgroep": "een doelgroep",
+    "gemeente": "een gemeente",
+    "klantmanager": "een klantmanager",
+    "sort": "een sortering",
+}
+
+
 class CaseloadFilterForm(forms.Form):
     q = forms.CharField(label="Naam of klantnummer", required=False, max_length=100)
     trede = forms.ChoiceField(label="Trede", required=False, choices=_ANY + LADDER_STEP_CHOICES)
@@ -94,6 +105,10 @@ class CaseloadFilterForm(forms.Form):
             ("", "Hele unit (alle klantmanagers)"),
             *((str(u.pk), u.list_name) for u in account_selectors.by_surname(case_managers)),
         ]
+        # A value that is not in a list (an old link, an edited address) is named by what
+        # the list is, not Django's 'Selecteer een geldige keuze. 9 is geen beschikbare keuze.'
+        for name, what in _CHOICE_NAMES.items():
+            self.fields[name].error_messages["invalid_choice"] = f"Kies {what} uit de lijst."
 
 
 class BsnSearchForm(forms.Form):

@@ -86,6 +86,25 @@ def test_an_unreadable_search_does_not_list_the_whole_unit(case_manager, people)
     assert people["ColleganummerKees"].client_number not in html
 
 
+@pytest.mark.parametrize(
+    ("query", "said"),
+    [
+        ("trede=9", "Kies een trede uit de lijst."),
+        ("doelgroep=xx", "Kies een doelgroep uit de lijst."),
+    ],
+)
+def test_a_filter_value_not_in_its_list_is_named_by_the_list(case_manager, people, query, said):
+    """R-CLI-3: an old link with ?trede=9 said 'Selecteer een geldige keuze. 9 is geen
+    beschikbare keuze.' (Django's words, with the raw value); the field now says what to
+    choose, and the other filters keep applying."""
+    http = HttpClient()
+    http.force_login(case_manager)
+    html = _names(http, f"/klanten/?{query}&q=Bakkali")
+    assert said in html and "Selecteer een geldige keuze" not in html
+    assert people["BakkaliSamira"].client_number in html
+    assert people["BergSandra"].client_number not in html
+
+
 @pytest.mark.parametrize("typed", ["123456789", "12345678a", "1234567890", "abc"])
 def test_a_mistyped_bsn_is_called_mistyped(case_manager, people, typed) -> None:
     """R-CLI-1: a BSN failing the 11-check (or not nine digits) gets "het BSN is ongeldig ...

@@ -33,7 +33,7 @@ from opstap.core.roles import Perm
 from . import disclosure, selectors, services
 from . import report as kpi_report
 from .db import no_jit
-from .forms import KpiFilterForm, TargetsForm, editable_number
+from .forms import FIRST_YEAR, KpiFilterForm, TargetsForm, editable_number
 from .formulas import KpiCode, KpiKind, KpiResult, Status, definition
 from .models import KpiExport, KpiExportFormat, KpiExportStatus
 from .tasks import build_kpi_export_task
@@ -435,11 +435,23 @@ def targets(request: HttpRequest) -> HttpResponse:
     """The application administrator sets the targets per year and the activity window."""
     org_id = _organisation_id(request)
     organisation: Any = getattr(request.user, "organisation", None)
-    try:
-        year = int(request.GET.get("jaar") or timezone.localdate().year)
-    except ValueError:
-        year = timezone.localdate().year
-    year = min(max(year, 2000), 2100)
+    this_year = timezone.localdate().year
+    years = range(this_year + 1, FIRST_YEAR - 1, -1)
+    asked = request.GET.get("jaar") or str(this_year)
+    if not asked.isdigit() or int(asked) not in years:
+        # ?jaar=1800 showed (and saved) the targets of 2000, ?jaar=abc those of this year,
+        # under the heading of that other year: the page names the years there are instead.
+        return render(
+            request,
+            "kpis/targets.html",
+            {
+                "page_title": "KPI-doelen",
+                "year_error": f"Kies een jaar van {FIRST_YEAR} tot en met {this_year + 1}.",
+                "years": years,
+            },
+            status=400 if request.method == "POST" else 200,
+        )
+    year = int(asked)
     current = selectors.targets_for(org_id, year)
     initial: dict[str, Any] = {
         f"kpi_{code.value}": editable_number(value) for code, value in current.items()
@@ -470,6 +482,6 @@ def targets(request: HttpRequest) -> HttpResponse:
             "page_title": f"KPI-doelen {year}",
             "form": form,
             "year": year,
-            "years": range(timezone.localdate().year + 1, 2020, -1),
+            "years": years,
         },
     )

@@ -344,3 +344,27 @@ def test_api_names_an_unknown_year(
     assert response["Content-Type"].startswith("application/problem+json")
     body = response.content.decode()
     assert "year" in body and message in body
+
+
+@pytest.mark.parametrize("year", ["1800", "abc", "2099"])
+def test_targets_page_names_a_year_there_is_no_target_for(
+    world: World, make_user, year: str
+) -> None:
+    """R-KPI: ?jaar=1800 showed 'KPI-doelen 2000' and saved the targets of 2000 (abc: of this
+    year) under the year asked. The page now says which years there are, shows no form, and
+    a post for that year saves nothing."""
+    from opstap.core.roles import RoleCode
+    from opstap.kpis.models import KpiTarget
+
+    http = _login(make_user(RoleCode.APP_ADMIN, username="beheerder"))
+    before = KpiTarget.objects.count()
+    page = http.get(reverse("kpis:targets"), {"jaar": year})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Kies een jaar van 2021 tot en met 2027." in html
+    assert 'name="kpi_placements"' not in html and "KPI-doelen 2000" not in html
+    data = {f"kpi_{c.value}": "" for c in KpiCode}
+    data.update({"kpi_placements": "320", "activity_window_months": "6"})
+    response = http.post(reverse("kpis:targets") + f"?jaar={year}", data)
+    assert response.status_code == 400
+    assert KpiTarget.objects.count() == before

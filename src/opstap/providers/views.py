@@ -28,7 +28,7 @@ from opstap.core.access import get_object_for_user, may_open, permission_require
 from opstap.core.actor import Actor
 from opstap.core.counts import CountedPaginator
 from opstap.core.downloads import attachment
-from opstap.core.forms import form_action, form_submit, service_action
+from opstap.core.forms import form_submit, service_action
 from opstap.core.links import pk_links
 from opstap.core.roles import Perm
 from opstap.organisations.selectors import organisation_by_slug
@@ -303,8 +303,16 @@ def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _render_provider(
-    request: HttpRequest, pk: int, *, bank_form: forms.BankAccountForm | None = None
+    request: HttpRequest,
+    pk: int,
+    *,
+    bank_form: forms.BankAccountForm | None = None,
+    bound: dict[str, BaseForm] | None = None,
+    extended_contract_id: int | None = None,
 ) -> HttpResponse:
+    """The provider page; `bound` holds a refused form as posted (by its context name, e.g.
+    "evidence_form"), shown again with what was typed and the message at the field, and
+    status 400 (`extended_contract_id`: the contract whose extension form was refused)."""
     user = _user(request)
     provider = get_object_for_user(user, Provider.objects.select_related("contract_manager"), pk=pk)
     today = timezone.localdate()
@@ -315,6 +323,18 @@ def _render_provider(
     warning_days = selectors.network_settings(provider.organisation_id).evidence_warning_days
     from .rules.network import evidence_state
 
+    bound = dict(bound or {})
+    refused_extension = bound.pop("extension_form", None)
+    # One extension form per contract, each with its own ids; the refused one as posted.
+    contract_rows = [
+        (
+            contract,
+            refused_extension
+            if refused_extension is not None and contract.pk == extended_contract_id
+            else forms.ExtensionForm(initial={"decided_on": today}, auto_id=f"id_%s-{contract.pk}"),
+        )
+        for contract in contracts
+    ]
     for item in evidence:
         item.state = evidence_state(
             valid_from=item.valid_from,
@@ -330,13 +350,13 @@ def _render_provider(
         "products": products,
         "evidence": evidence,
         "contracts": contracts,
+        "contract_rows": contract_rows,
         "signals": list(selectors.signals_for(user, provider)) if manage else [],
         "evaluations": list(selectors.evaluations_for(user, provider)),
         "events": list(ProviderEvent.objects.filter(provider=provider).select_related("actor")[:20])
         if manage
         else [],
         "evidence_form": forms.EvidenceForm(),
-        "extension_form": forms.ExtensionForm(initial={"decided_on": today}),
         "end_form": forms.EndParticipationForm(initial={"ended_on": today}),
         "contract_form": forms.ContractForm(initial={"start_date": today}),
         "has_active_contract": any(c.status == "active" for c in contracts),
@@ -345,8 +365,10 @@ def _render_provider(
         "bank_manage": user.has_opstap_perm(Perm.BANK_ACCOUNT_MANAGE),
         "bank_accounts": list(selectors.bank_accounts_for(user, provider)[:10]),
         "bank_form": bank_form or forms.BankAccountForm(initial={"holder": provider.name}),
+        **bound,
     }
-    status = 400 if bank_form is not None else 200  # a refused bank-account change, shown again
+    # A refused bank-account change or other form, shown again.
+    status = 400 if bank_form is not None or bound or refused_extension is not None else 200
     return render(request, "providers/provider_detail.html", context, status=status)
 
 
@@ -358,17 +380,18 @@ def _manageable_provider(request: HttpRequest, pk: int) -> Provider:
 @permission_required(Perm.PROVIDER_MANAGE)
 def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
     provider = _manageable_provider(request, pk)
-    form_action(
+    form = forms.EvidenceForm(request.POST, request.FILES)
+    if form_submit(
         request,
-        forms.EvidenceForm(request.POST, request.FILES),
+        form,
         lambda data: services.evidence_register(
             actor=_user(request), provider=provider, document=data.pop("document"), **data
         ),
         done="Bewijsstuk geregistreerd.",
-        invalid="Controleer de invoer van het bewijsstuk.",
         refused=ProviderError,
-    )
-    return redirect("providers:detail", provider.pk)
+    ):
+        return redirect("providers:detail", provider.pk)
+    return _render_provider(request, provider.pk, bound={"evidence_form": form})
 
 
 @permission_required(Perm.PROVIDER_VIEW)
@@ -384,32 +407,39 @@ def evidence_document(request: HttpRequest, pk: int) -> FileResponse:
 @permission_required(Perm.PROVIDER_MANAGE)
 def contract_extend(request: HttpRequest, pk: int) -> HttpResponse:
     contract = get_object_for_user(_user(request), Contract.objects.all(), pk=pk)
-    form_action(
+    form = forms.ExtensionForm(request.POST, auto_id=f"id_%s-{contract.pk}")
+    if form_submit(
         request,
-        forms.ExtensionForm(request.POST),
+        form,
         lambda data: services.contract_extend(actor=_user(request), contract=contract, **data),
         done="Verlenging vastgelegd.",
-        invalid="Controleer de invoer van de verlenging.",
         refused=ProviderError,
+    ):
+        return redirect("providers:detail", contract.provider_id)
+    return _render_provider(
+        request,
+        contract.provider_id,
+        bound={"extension_form": form},
+        extended_contract_id=contract.pk,
     )
-    return redirect("providers:detail", contract.provider_id)
 
 
 @require_POST
 @permission_required(Perm.PROVIDER_MANAGE)
 def provider_end(request: HttpRequest, pk: int) -> HttpResponse:
     provider = _manageable_provider(request, pk)
-    form_action(
+    form = forms.EndParticipationForm(request.POST)
+    if form_submit(
         request,
-        forms.EndParticipationForm(request.POST),
+        form,
         lambda data: services.provider_end_participation(
             actor=_user(request), provider=provider, **data
         ),
         done="Deelname aan het netwerk beëindigd.",
-        invalid="Vul een einddatum en een reden in.",
         refused=ProviderError,
-    )
-    return redirect("providers:detail", provider.pk)
+    ):
+        return redirect("providers:detail", provider.pk)
+    return _render_provider(request, provider.pk, bound={"end_form": form})
 
 
 @permission_required(Perm.PROVIDER_SIGNAL)
@@ -505,6 +535,14 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required(Perm.PROVIDER_VIEW)
 def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_product(request, pk)
+
+
+def _render_product(
+    request: HttpRequest, pk: int, *, bound: dict[str, BaseForm] | None = None
+) -> HttpResponse:
+    """The product page; `bound` holds a refused form as posted ("price_form" or
+    "proposal_form"), shown again with what was typed, with status 400."""
     product = get_object_for_user(
         _user(request), Product.objects.select_related("provider", "product_code"), pk=pk
     )
@@ -531,7 +569,9 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "proposals": selectors.proposals_for(_user(request)).filter(product=product)
             if can_propose or _user(request).has_opstap_perm(Perm.PROVIDER_MANAGE)
             else [],
+            **(bound or {}),
         },
+        status=400 if bound else 200,
     )
 
 
@@ -539,9 +579,10 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(Perm.PRODUCT_PROPOSE)
 def product_propose(request: HttpRequest, pk: int) -> HttpResponse:
     product = get_object_for_user(_user(request), Product.objects.select_related("provider"), pk=pk)
-    form_action(
+    form = forms.ProposalForm(request.POST)
+    if form_submit(
         request,
-        forms.ProposalForm(request.POST),
+        form,
         lambda data: services.product_change_propose(
             actor=_user(request),
             product=product,
@@ -549,10 +590,10 @@ def product_propose(request: HttpRequest, pk: int) -> HttpResponse:
             motivation=data["motivation"],
         ),
         done="Uw voorstel is ingediend bij de contractmanager.",
-        invalid="Controleer de invoer van het voorstel.",
         refused=ProviderError,
-    )
-    return redirect("providers:product", product.pk)
+    ):
+        return redirect("providers:product", product.pk)
+    return _render_product(request, product.pk, bound={"proposal_form": form})
 
 
 @permission_required(Perm.PROVIDER_MANAGE)
@@ -691,15 +732,16 @@ def provider_new(request: HttpRequest) -> HttpResponse:
 @permission_required(Perm.PROVIDER_MANAGE)
 def contract_new(request: HttpRequest, pk: int) -> HttpResponse:
     provider = _manageable_provider(request, pk)
-    form_action(
+    form = forms.ContractForm(request.POST)
+    if form_submit(
         request,
-        forms.ContractForm(request.POST),
+        form,
         lambda data: services.contract_create(actor=_user(request), provider=provider, **data),
         done="Raamovereenkomst vastgelegd.",
-        invalid="Vul een kenmerk en een ingangsdatum in.",
         refused=ProviderError,
-    )
-    return redirect("providers:detail", provider.pk)
+    ):
+        return redirect("providers:detail", provider.pk)
+    return _render_provider(request, provider.pk, bound={"contract_form": form})
 
 
 @permission_required(Perm.PROVIDER_MANAGE)
@@ -747,15 +789,16 @@ def product_new(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(Perm.PROVIDER_MANAGE)
 def product_price(request: HttpRequest, pk: int) -> HttpResponse:
     product = get_object_for_user(_user(request), Product.objects.select_related("provider"), pk=pk)
-    form_action(
+    form = forms.PriceForm(request.POST)
+    if form_submit(
         request,
-        forms.PriceForm(request.POST),
+        form,
         lambda data: services.product_price_set(actor=_user(request), product=product, **data),
         done="Nieuwe prijs vastgelegd; de oude blijft bewaard.",
-        invalid="Vul een bedrag en een ingangsdatum in.",
         refused=ProviderError,
-    )
-    return redirect("providers:product", product.pk)
+    ):
+        return redirect("providers:product", product.pk)
+    return _render_product(request, product.pk, bound={"price_form": form})
 
 
 @require_POST

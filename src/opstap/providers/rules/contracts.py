@@ -76,19 +76,22 @@ def check_extension(
         )
     if not (provider_consent and organisation_consent):
         raise ContractRuleError(
-            "Verlengen kan alleen met instemming van beide partijen (aanbieder en organisatie)."
+            "Verlengen kan alleen met instemming van beide partijen (aanbieder en organisatie).",
+            field="provider_consent" if not provider_consent else "organisation_consent",
         )
     current = term(start, terms_granted)
     if on > current.end:
         raise ContractRuleError(
             f"De huidige termijn is op {current.end:%d-%m-%Y} geëindigd; een beëindigd "
-            "contract kan niet meer worden verlengd."
+            "contract kan niet meer worden verlengd.",
+            field="decided_on",
         )
     due = extension_decision_due(current.end)
     if on > due:
         raise ContractRuleError(
             f"Verlengen moest uiterlijk op {due:%d-%m-%Y} (2 maanden voor het einde van de "
-            f"termijn op {current.end:%d-%m-%Y}) worden besloten."
+            f"termijn op {current.end:%d-%m-%Y}) worden besloten.",
+            field="decided_on",
         )
     return term(start, terms_granted + 1)
 

@@ -79,7 +79,7 @@ def contract_extend(
             organisation_consent=organisation_consent,
         )
     except contract_rules.ContractRuleError as exc:
-        raise ProviderError(str(exc)) from exc
+        raise ProviderError(str(exc), field=exc.field) from exc
     extension = ContractExtension.objects.create(
         contract=contract,
         term_number=new_term.number,

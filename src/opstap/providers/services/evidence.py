@@ -34,24 +34,26 @@ def evidence_register(
     document: File[Any] | None = None,
 ) -> Evidence:
     if kind not in EvidenceKind.values:
-        raise ProviderError(f"Onbekende soort bewijsstuk '{kind}'.")
+        raise ProviderError(f"Onbekende soort bewijsstuk '{kind}'.", field="kind")
     if kind == EvidenceKind.CERTIFICATE and certificate_kind not in CertificateKind.values:
-        raise ProviderError("Geef bij een certificering de beroepsgroep op.")
+        raise ProviderError(
+            "Geef bij een certificering de beroepsgroep op.", field="certificate_kind"
+        )
     if kind != EvidenceKind.CERTIFICATE:
         certificate_kind = ""
     if kind == EvidenceKind.VOG and not staff_name.strip():
-        raise ProviderError("Een VOG hoort bij een medewerker: vul de naam in.")
+        raise ProviderError("Een VOG hoort bij een medewerker: vul de naam in.", field="staff_name")
     if valid_until is not None and valid_until < valid_from:
-        raise ProviderError("'Geldig tot en met' ligt voor 'geldig vanaf'.")
+        raise ProviderError("'Geldig tot en met' ligt voor 'geldig vanaf'.", field="valid_until")
     if kind == EvidenceKind.REFERENCE and provider.is_roc:
-        raise ProviderError("Een ROC is vrijgesteld van de referentie-eis.")
+        raise ProviderError("Een ROC is vrijgesteld van de referentie-eis.", field="kind")
     if actor is not None:
         _require_same_org(actor, provider.organisation_id)
     if document is not None:
         try:
             uploads.check_upload(document, allowed=uploads.PDF_ONLY)
         except uploads.UploadRefusedError as exc:
-            raise ProviderError(str(exc)) from exc
+            raise ProviderError(str(exc), field="document") from exc
     evidence = Evidence(
         organisation_id=provider.organisation_id,
         provider=provider,

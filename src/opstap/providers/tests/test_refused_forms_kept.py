@@ -1,0 +1,121 @@
+"""A refused form on the provider and product pages comes back as the user left it, with the
+Dutch message at the field (an earlier walk: the page redirected and every form was empty,
+the message only in the banner). `frozen_today` fixes 'today' at 22-11-2026."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.test import Client
+
+from opstap.providers import services
+
+D = dt.date
+
+
+def _field_error(html: str, field_id: str) -> str:
+    match = re.search(rf'<p class="opstap-field-error" id="{field_id}-error">([^<]*)</p>', html)
+    return match.group(1) if match else ""
+
+
+def test_refused_evidence_keeps_what_was_typed(
+    contracted_a, contract_manager, client: Client, frozen_today
+) -> None:
+    """A certificate without its profession (R-NET-2) is refused beside that field; the
+    description and dates typed stay in the form."""
+    before = contracted_a.evidence.count()
+    client.force_login(contract_manager)
+    response = client.post(
+        f"/aanbieders/{contracted_a.pk}/bewijsstukken/",
+        {
+            "kind": "certificate",
+            "certificate_kind": "",
+            "description": "Certificaat jobcoach Marieke",
+            "valid_from": "2026-01-01",
+            "valid_until": "2027-12-31",
+        },
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert _field_error(html, "id_certificate_kind") == (
+        "Geef bij een certificering de beroepsgroep op."
+    )
+    assert 'value="Certificaat jobcoach Marieke"' in html
+    assert 'value="2027-12-31"' in html
+    assert contracted_a.evidence.count() == before
+
+
+def test_refused_contract_extension_keeps_the_note(
+    provider_b, contract_manager, client: Client, frozen_today
+) -> None:
+    """R-NET-3: an extension without the provider's consent is refused at that box; the
+    note and date typed stay, in the form of that contract only."""
+    contract = services.contract_create(
+        actor=contract_manager, provider=provider_b, reference="LEON-B", start_date=D(2026, 3, 1)
+    )
+    client.force_login(contract_manager)
+    response = client.post(
+        f"/aanbieders/contracten/{contract.pk}/verlengen/",
+        {
+            "decided_on": "2026-11-20",
+            "organisation_consent": "on",
+            "note": "Besproken in het kwartaaloverleg",
+        },
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert _field_error(html, f"id_provider_consent-{contract.pk}").startswith(
+        "Verlengen kan alleen met instemming van beide partijen"
+    )
+    assert "Besproken in het kwartaaloverleg</textarea>" in html
+    assert 'value="2026-11-20"' in html
+    contract.refresh_from_db()
+    assert contract.terms_granted == 1
+
+
+def test_refused_new_contract_keeps_the_reference(
+    provider_b, contract_manager, client: Client, frozen_today
+) -> None:
+    client.force_login(contract_manager)
+    response = client.post(
+        f"/aanbieders/{provider_b.pk}/contracten/",
+        {"reference": "LEON-2026-17", "start_date": "31-02-2026"},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'value="LEON-2026-17"' in html
+    assert _field_error(html, "id_start_date")
+    assert not provider_b.contracts.exists()
+
+
+def test_refused_end_of_participation_keeps_the_reason(
+    contracted_a, contract_manager, client: Client, frozen_today
+) -> None:
+    """R-NET-8: a date that cannot be read is named at its field; the reason stays."""
+    client.force_login(contract_manager)
+    response = client.post(
+        f"/aanbieders/{contracted_a.pk}/beeindigen/",
+        {"ended_on": "gisteren", "reason": "Twaalf maanden geen activiteit"},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Twaalf maanden geen activiteit</textarea>" in html
+    assert _field_error(html, "id_ended_on")
+    contracted_a.refresh_from_db()
+    assert contracted_a.status != "ended"
+
+
+def test_refused_price_keeps_what_was_typed(
+    jobcoaching_zevenaar, contract_manager, client: Client, frozen_today
+) -> None:
+    client.force_login(contract_manager)
+    response = client.post(
+        f"/aanbieders/producten/{jobcoaching_zevenaar.pk}/prijs/",
+        {"amount": "tachtig", "valid_from": "2027-01-01"},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'value="tachtig"' in html
+    assert 'value="2027-01-01"' in html
+    assert _field_error(html, "id_amount")

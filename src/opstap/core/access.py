@@ -145,6 +145,12 @@ def get_object_for_user(user: Viewer, qs: QuerySet[M], **lookup: Any) -> M:
         raise Http404 from exc
 
 
+def report_if_exists(user: Viewer, qs: QuerySet[Any], **lookup: Any) -> None:
+    """For a refusal that does not go through `get_object_for_user` (an id in a request body
+    that is not the caller's): recorded as a denied access when the row exists."""
+    _report_if_exists(user, qs, lookup)
+
+
 def _report_if_exists(user: Viewer, qs: QuerySet[Any], lookup: dict[str, Any]) -> None:
     """A 404 for an object that exists is a denied read (recorded); one for an object that
     does not exist is not. One extra query, on the refusal path only."""

@@ -51,7 +51,16 @@ class _TrajectoryForm(forms.Form):
     """A form about one trajectory, its first field, chosen among `trajectory_choices` (the
     trajectories the user may see)."""
 
-    trajectory = forms.TypedChoiceField(label="Traject", coerce=int)
+    trajectory = forms.TypedChoiceField(
+        label="Traject",
+        coerce=int,
+        # Django's "Selecteer een geldige keuze. 417 is geen beschikbare keuze." named a
+        # bare id; the API says the same as this (core.api.viewsets.visible_or_invalid).
+        error_messages={
+            "invalid_choice": "Dit traject bestaat niet of u heeft er geen toegang toe. "
+            "Kies een van uw trajecten uit de lijst."
+        },
+    )
 
     def __init__(
         self, *args: Any, trajectory_choices: list[tuple[int, str]], **kwargs: Any

@@ -6,6 +6,7 @@ Parse, call a service or selector, render."""
 from __future__ import annotations
 
 import calendar
+import contextlib
 import datetime as dt
 from decimal import Decimal
 from typing import Any
@@ -314,6 +315,7 @@ def invoice_submit(request: HttpRequest) -> HttpResponse:
         refused=services.InvoiceError,
     ):
         return redirect("invoices:detail", pk=submitted.result.pk)
+    _record_foreign_trajectory(user, form)
     return render(
         request,
         "invoices/submit.html",
@@ -485,6 +487,16 @@ def overview(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _record_foreign_trajectory(user: Actor, form: Any) -> None:
+    """A posted trajectory that is not among the user's choices (an id changed in the form)
+    is refused by the form; when it is another party's trajectory, the attempt is recorded as
+    a denied access, as every out-of-scope read is (R-SEC-2; `get_object_for_user` records
+    it when the trajectory exists). It left no trace."""
+    if form.is_bound and form.has_error("trajectory", "invalid_choice"):
+        with contextlib.suppress(Http404):
+            trajectory_selectors.trajectory_for_user(user, form.data.get("trajectory"))
+
+
 def _trajectory_choices(request: HttpRequest, purpose: str) -> list[tuple[int, str]]:
     """The trajectories the user may claim for, labelled with client number and surname;
     those are client data shown in a list, so each is audited (R-SEC-2)."""
@@ -538,6 +550,7 @@ def placement_fee_submit(request: HttpRequest) -> HttpResponse:
         refused=services.InvoiceError,
     ):
         return redirect("invoices:detail", pk=submitted.result.invoice_id)
+    _record_foreign_trajectory(user, form)
     return render(
         request,
         "invoices/submit.html",
@@ -565,6 +578,7 @@ def travel_claims(request: HttpRequest) -> HttpResponse:
         done="De reiskostendeclaratie is ingevoerd en gecontroleerd.",
         refused=services.InvoiceError,
     )
+    _record_foreign_trajectory(user, form)
     result = submitted.result if submitted else None
     claims = list(selectors.travel_claims_for(user)[:20])
     audit_records_for_request(

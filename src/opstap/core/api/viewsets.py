@@ -10,7 +10,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.request import Request
 
-from opstap.core.access import scoped
+from opstap.core.access import report_if_exists, scoped
 from opstap.core.actor import Viewer
 
 __all__ = ["CallerQuerysetMixin", "int_param", "valid_body", "visible_or_invalid"]
@@ -46,9 +46,13 @@ def visible_or_invalid(
     """The row `pk` of `qs` that a request body refers to, if the caller may see it
     (`core.access.scoped`); otherwise a 400 naming `field` ("`noun` bestaat niet of u heeft
     er geen toegang toe.", `code` in `invalidParams`) that reads the same whether the row is
-    missing or out of scope (R-SEC-1: existence is not leaked)."""
+    missing or out of scope (R-SEC-1: existence is not leaked); an existing row out of scope
+    is recorded as a denied access (R-SEC-2)."""
     row = scoped(user, qs).filter(pk=pk).first()
     if row is None:
+        # Another party's row is a denied access, recorded as every out-of-scope read is
+        # (R-SEC-2); a missing one is not. The answer reads the same either way.
+        report_if_exists(user, qs, pk=pk)
         message = f"{noun} bestaat niet of u heeft er geen toegang toe."
         raise ValidationError({field: [ErrorDetail(message, code=code)]})
     return row

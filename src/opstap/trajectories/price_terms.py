@@ -158,6 +158,42 @@ def terms_label_nl(terms: PriceTerms, code: int) -> tuple[str, str]:
     return terms.label_nl(), PRICE_SOURCE_LABELS_NL[terms.source]
 
 
+def order_summary_nl(
+    code: int,
+    product_price: Decimal | None,
+    *,
+    duration_days: int,
+    rate_ceiling: Decimal | None = None,
+) -> list[tuple[str, str]]:
+    """What the case manager orders, as (label, text) lines for the order form (R-TRJ-1,
+    R-NET-6, R-NET-7): the price terms the trajectory will get from the product's price valid
+    today (for a quote product what the quote decides, with the product's price or rate as an
+    indication), the maximum hourly rate where one applies, and the nominal duration. The
+    form showed none of it: the case manager ordered without seeing what it cost."""
+    label, source = terms_label_nl(terms_from_product(code, product_price), code)
+    lines = [("Prijsafspraak", f"{label[:1].upper()}{label[1:]} ({source})")]
+    if rate_ceiling is not None:
+        lines.append(
+            (
+                "Maximum uurtarief",
+                f"{format_euro(rate_ceiling)} per uur (plafond voor jobcoaching en jobfinding)",
+            )
+        )
+    lines.append(("Nominale duur", duration_nl(duration_days)))
+    return lines
+
+
+def duration_nl(days: int) -> str:
+    """A nominal duration in calendar days, with whole weeks or months where it reads
+    better: '182 dagen (26 weken)', '365 dagen (1 jaar)', '10 dagen'."""
+    text = "1 dag" if days == 1 else f"{days} dagen"
+    if days in (365, 366):
+        return f"{text} (1 jaar)"
+    if days >= 14 and days % 7 == 0:
+        return f"{text} ({days // 7} weken)"
+    return text
+
+
 def quote_over_budget_nl(amount: Decimal | None, budget: Decimal | None) -> str:
     """A warning for the case manager who judges a quote (R-TRJ-1) that asks more than the
     budget set on the order; empty when it fits or either is unknown. The case manager may

@@ -32,7 +32,13 @@ from opstap.core.errors import DomainError
 from opstap.core.links import pk_links
 from opstap.core.roles import Perm, RoleCode
 from opstap.providers.models import Product, Provider
-from opstap.providers.selectors import aim_tile_choices, aim_tile_labels, is_provider_staff
+from opstap.providers.selectors import (
+    aim_tile_choices,
+    aim_tile_labels,
+    is_provider_staff,
+    product_price_on,
+    product_rate_ceiling_on,
+)
 from opstap.providers.services import product_orderability
 
 from . import selectors, services
@@ -49,7 +55,7 @@ from .forms import (
     _lines,
 )
 from .models import QuoteStatus, Trajectory, TrajectoryDocument
-from .price_terms import quote_over_budget_nl, terms_label_nl
+from .price_terms import order_summary_nl, quote_over_budget_nl, terms_label_nl
 from .workflow import REPORTING_STATES, Action, IllegalTransition, starts_with_quote
 
 PAGE_SIZE = 50
@@ -328,15 +334,48 @@ def trajectory_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _error(
-    request: HttpRequest, trajectory: Trajectory, message: str, **forms_: Any
+    request: HttpRequest,
+    trajectory: Trajectory,
+    message: str,
+    *,
+    anchor: str = "",
+    **forms_: Any,
 ) -> HttpResponse:
-    messages.error(request, message)
-    return render(
-        request,
-        "trajectories/detail.html",
-        _detail_context(request, trajectory, error=message, **forms_),
-        status=400,
-    )
+    """The page again with status 400 and `message` once, in the alert at its top (no flash
+    message as well: it said the same a second time). With `anchor` the alert links to the
+    form (`form-<anchor>`) that carries the details at its fields; when that form is not on
+    the page (the step is no longer open to the user), the form's own messages take the
+    alert's place, so that nothing is lost."""
+    context = _detail_context(request, trajectory, **forms_)
+    if anchor and not _form_shown(context, forms_):
+        message = " ".join(
+            str(e) for form in forms_.values() for errors in form.errors.values() for e in errors
+        )
+        anchor = ""
+    context.update(error=message, error_anchor=anchor)
+    return render(request, "trajectories/detail.html", context, status=400)
+
+
+#: Which context flag shows each form of the page (the action forms: `action_forms`).
+_FORM_SHOWN_BY = {
+    "report_form": "can_report",
+    "absence_form": "can_act",
+    "outcome_form": "can_act",
+    "revision_form": "can_revise_quote",
+    "decision_form": "can_decide_revision",
+}
+
+
+def _form_shown(context: dict[str, Any], forms_: dict[str, Any]) -> bool:
+    for name, form in forms_.items():
+        if name == "bound_action":
+            return any(item["form"] is form for item in context["action_forms"])
+        return bool(context.get(_FORM_SHOWN_BY.get(name, ""), False))
+    return False
+
+
+#: The top alert when a service refused a form: the refusal itself is shown once, in the form.
+REFUSED_SUMMARY = "Dit is niet vastgelegd. De reden staat bij het formulier."
 
 
 def _posted_on_page(
@@ -346,23 +385,24 @@ def _posted_on_page(
     call: Callable[[dict[str, Any]], object],
     *,
     form_name: str,
+    anchor: str,
     invalid: str,
     done: str,
-    beside_field: bool = False,
     refused: tuple[type[DomainError], ...] = (services.TrajectoryError,),
 ) -> HttpResponse:
     """A form posted from the trajectory page that calls one service with its cleaned data.
-    An invalid form (`invalid`) or the service's refusal (its Dutch message; also beside the
-    field it names when `beside_field`) shows the page again with status 400 and the form as
-    posted under `form_name`; success shows `done` and goes back to the page."""
+    An invalid form or the service's refusal shows the page again with status 400 and the
+    form as posted (what was typed stays) under `form_name`. The service's Dutch message is
+    shown once: beside the field it names, otherwise at the top of that form; the page's top
+    alert only says that it was not recorded (`invalid` for an invalid form) and links to the
+    form (`form-<anchor>`). Success shows `done` and goes back to the page."""
     if not form.is_valid():
-        return _error(request, trajectory, invalid, **{form_name: form})
+        return _error(request, trajectory, invalid, anchor=anchor, **{form_name: form})
     try:
         call(form.cleaned_data)
     except refused as exc:
-        if beside_field and exc.field in form.fields:
-            form.add_error(exc.field, exc.message)
-        return _error(request, trajectory, exc.message, **{form_name: form})
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return _error(request, trajectory, REFUSED_SUMMARY, anchor=anchor, **{form_name: form})
     messages.success(request, done)
     return redirect("trajectories:detail", pk=trajectory.pk)
 
@@ -414,9 +454,9 @@ def trajectory_action(request: HttpRequest, pk: int) -> HttpResponse:
         form,
         perform,
         form_name="bound_action",
+        anchor=action.value,
         invalid="Controleer de gemarkeerde velden.",
         done=f"'{action.label}' is vastgelegd.",
-        beside_field=True,  # an illegal transition names no field: its message only
         refused=(IllegalTransition, services.TrajectoryError),
     )
 
@@ -439,6 +479,7 @@ def trajectory_report(request: HttpRequest, pk: int) -> HttpResponse:
             upload=data.get("file"),
         ),
         form_name="report_form",
+        anchor="progress_report",
         invalid="Controleer de rapportage.",
         done="De voortgangsrapportage is ingediend.",
     )
@@ -461,6 +502,7 @@ def trajectory_absence(request: HttpRequest, pk: int) -> HttpResponse:
             problematic=data["problematic"],
         ),
         form_name="absence_form",
+        anchor="absence",
         invalid="Controleer de verzuimmelding.",
         done="Het verzuim is gemeld.",
     )
@@ -481,6 +523,7 @@ def trajectory_outcome(request: HttpRequest, pk: int) -> HttpResponse:
             actor=actor_of(request), trajectory=trajectory, **data
         ),
         form_name="outcome_form",
+        anchor="outcome",
         invalid="Controleer het resultaat.",
         done="Het resultaat is vastgelegd.",
     )
@@ -559,8 +602,16 @@ def trajectory_order(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     tile_choices = aim_tile_choices(today)
     orderable, why = (True, "")
+    summary: list[tuple[str, str]] = []
     if product is not None:
         orderable, why = product_orderability(product=product, on=today)
+        # What is ordered: the price terms from today's price, ceiling and duration.
+        summary = order_summary_nl(
+            product.product_code.code,
+            product_price_on(product, today),
+            duration_days=product.nominal_duration_days,
+            rate_ceiling=product_rate_ceiling_on(product, today),
+        )
     form = OrderForm(
         request.POST or None,
         tile_choices=tile_choices,
@@ -585,9 +636,11 @@ def trajectory_order(request: HttpRequest) -> HttpResponse:
                 budget=data["budget"],
             )
         except services.TrajectoryError as exc:
-            error = exc.message
+            # Once: beside the field it names, otherwise in the alert above the form.
             if exc.field in form.fields:
                 form.add_error(exc.field, exc.message)
+            else:
+                error = exc.message
         else:
             messages.success(request, f"Het traject '{product.name}' is besteld.")
             return redirect("trajectories:detail", pk=trajectory.pk)
@@ -607,12 +660,14 @@ def trajectory_order(request: HttpRequest) -> HttpResponse:
             "query": query,
             "orderable": orderable,
             "why": why,
+            "summary": summary,
             "form": form,
             "error": error,
             "today": today,
             "page_title": "Traject bestellen",
         },
-        status=400 if error else 200,
+        # A refused or unreadable order is shown again as posted, with status 400.
+        status=400 if request.method == "POST" and (error or form.errors) else 200,
     )
 
 
@@ -735,9 +790,9 @@ def trajectory_quote_revise(request: HttpRequest, pk: int) -> HttpResponse:
             upload=data.get("file"),
         ),
         form_name="revision_form",
+        anchor="quote_revise",
         invalid="Controleer de herziene offerte.",
         done="De herziene offerte is ingediend bij de klantmanager.",
-        beside_field=True,
     )
 
 
@@ -757,9 +812,9 @@ def trajectory_quote_decide(request: HttpRequest, pk: int) -> HttpResponse:
             actor=actor_of(request), trajectory=trajectory, reason=data.get("reason", "")
         ),
         form_name="decision_form",
+        anchor="quote_decide",
         invalid="Kies een besluit.",
         done="De herziene offerte is goedgekeurd."
         if approve
         else "De herziene offerte is afgewezen.",
-        beside_field=True,
     )

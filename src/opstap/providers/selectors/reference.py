@@ -20,9 +20,13 @@ from opstap.providers.models import (
     Product,
     ProductPrice,
     RateCeiling,
+    ServiceKind,
     Tile,
     TileKind,
 )
+
+#: The services whose hourly rate is capped by the ceiling (R-NET-7).
+CEILING_SERVICE_KINDS = frozenset({ServiceKind.JOBCOACHING, ServiceKind.JOBFINDING})
 
 
 def network_settings(organisation_id: int | None) -> NetworkSettings:
@@ -63,6 +67,15 @@ def rate_ceiling_on(organisation_id: int, on: dt.date) -> RateCeiling | None:
     )
     own = rows.filter(organisation_id=organisation_id).order_by("-valid_from").first()
     return own or rows.filter(organisation__isnull=True).order_by("-valid_from").first()
+
+
+def product_rate_ceiling_on(product: Product, on: dt.date) -> Decimal | None:
+    """The maximum hourly rate that applies to `product` on `on` (R-NET-7): the ceiling for
+    jobcoaching and jobfinding; None for other services or when none is recorded."""
+    if product.service_kind not in CEILING_SERVICE_KINDS:
+        return None
+    ceiling = rate_ceiling_on(product.provider.organisation_id, on)
+    return ceiling.amount if ceiling is not None else None
 
 
 def price_subquery(on: dt.date) -> Subquery:

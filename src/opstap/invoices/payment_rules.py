@@ -634,6 +634,32 @@ class _Builder:
             self.invoiceable.append(milestone)
 
 
+def held_duplicate_reason(
+    *, original_number: str, original_received: date, original_refusals: Sequence[str] = ()
+) -> Reason:
+    """R-BILL-10: why a claim is held as a duplicate of the earlier invoice
+    `original_number`. When that invoice is still open with a red verdict (`original_refusals`,
+    its reasons: e.g. a quarter invoiced before it ended), the provider is told that it is
+    that invoice which blocks this one, why it was not approved and what to do; the hold read
+    "al gedeclareerd" only, as if the claim had been paid."""
+    if not original_refusals:
+        return Reason(
+            ReasonCode.DUPLICATE,
+            f"Dubbel: dezelfde mijlpaal (of hetzelfde factuurnummer) is al gedeclareerd met "
+            f"factuur {original_number}; aangehouden, nooit dubbel betaald.",
+        )
+    why = " ".join(original_refusals)
+    return Reason(
+        ReasonCode.DUPLICATE,
+        f"Aangehouden: factuur {original_number} (ontvangen {original_received:%d-%m-%Y}) is "
+        "voor dezelfde mijlpaal en periode en staat nog open, maar wordt niet betaald: "
+        f"{why} Zolang factuur {original_number} openstaat, wordt deze factuur niet betaald "
+        "(nooit dubbel). Wat u kunt doen: vraag de administratie factuur "
+        f"{original_number} af te wijzen; daarna kan zij deze factuur opnieuw controleren en "
+        "vrijgeven. U hoeft niet opnieuw te factureren.",
+    )
+
+
 def _already_invoiced(facts: TrajectoryFacts, kind: MilestoneKind, period: Period | None) -> bool:
     key = _key(kind, period.start if period is not None else None)
     return any(_key(item.kind, item.period_start) == key for item in facts.already_invoiced)
@@ -954,7 +980,8 @@ def _jobcoaching(b: _Builder) -> None:
                 Reason(
                     ReasonCode.QUARTER_NOT_ENDED,
                     f"Het kwartaal {period.label_nl()} is nog niet voorbij; jobcoaching wordt "
-                    "achteraf per kwartaal gefactureerd.",
+                    "achteraf per kwartaal gefactureerd. Factureer dit kwartaal met een "
+                    f"factuurdatum vanaf {period.end + timedelta(days=1):%d-%m-%Y}.",
                 ),
                 period=period,
             )

@@ -309,7 +309,10 @@ def invoice_submit(request: HttpRequest) -> HttpResponse:
         form,
         submit,
         done=lambda invoice: (
-            f"Factuur {invoice.invoice_number} is ontvangen en gecontroleerd: "
+            f"Factuur {invoice.invoice_number} is ontvangen maar aangehouden: bij 'Oordeel van "
+            "de betalingsregels' staat waarom en wat u kunt doen."
+            if invoice.status == InvoiceStatus.HELD
+            else f"Factuur {invoice.invoice_number} is ontvangen en gecontroleerd: "
             f"{invoice.get_verdict_display()}."
         ),
         refused=services.InvoiceError,

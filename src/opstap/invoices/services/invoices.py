@@ -30,13 +30,13 @@ from opstap.invoices.money import (
 )
 from opstap.invoices.payment_rules import (
     MilestoneKind,
-    Reason,
-    ReasonCode,
     Status,
     TerminationReason,
+    held_duplicate_reason,
 )
 from opstap.invoices.workflow import (
     LIVE_STATUSES,
+    OPEN_STATUSES,
     InvoiceAction,
     InvoiceStatus,
 )
@@ -237,12 +237,19 @@ def _hold(actor: Actor, invoice: Invoice, original: Invoice, action: InvoiceActi
     old = _transition(invoice, action)
     invoice.duplicate_of = original
     invoice.verdict = Status.RED.value
+    # An earlier invoice that is open and red (e.g. a quarter sent before it ended) blocks
+    # this one: the provider hears which, why and what to do (R-BILL-10).
+    open_red = (
+        original.verdict == Status.RED.value and InvoiceStatus(original.status) in OPEN_STATUSES
+    )
     invoice.reasons = _reasons_json(
         [
-            Reason(
-                ReasonCode.DUPLICATE,
-                f"Dubbel: dezelfde mijlpaal (of hetzelfde factuurnummer) is al gedeclareerd met "
-                f"factuur {original.invoice_number}; aangehouden, nooit dubbel betaald.",
+            held_duplicate_reason(
+                original_number=original.invoice_number,
+                original_received=timezone.localdate(original.received_at),
+                original_refusals=[r["message"] for r in original.reasons or []]
+                if open_red
+                else (),
             )
         ]
     )

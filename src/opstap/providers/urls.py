@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import product_views, views
 
 app_name = "providers"
 urlpatterns = [
@@ -13,15 +13,15 @@ urlpatterns = [
     path("bankrekeningen/<int:pk>/besluit/", views.bank_account_decide, name="bank_account_decide"),
     path("<int:pk>/signaal/", views.signal_create, name="signal_create"),
     path("<int:pk>/contracten/", views.contract_new, name="contract_new"),
-    path("<int:pk>/producten/nieuw/", views.product_new, name="product_new"),
-    path("producten/<int:pk>/prijs/", views.product_price, name="product_price"),
+    path("<int:pk>/producten/nieuw/", product_views.product_new, name="product_new"),
+    path("producten/<int:pk>/prijs/", product_views.product_price, name="product_price"),
     path("bewijsstukken/<int:pk>/document/", views.evidence_document, name="evidence_document"),
     path("contracten/<int:pk>/verlengen/", views.contract_extend, name="contract_extend"),
     path("evaluaties/<int:pk>/", views.evaluation_detail, name="evaluation"),
-    path("producten/<int:pk>/", views.product_detail, name="product"),
-    path("producten/<int:pk>/voorstel/", views.product_propose, name="propose"),
-    path("voorstellen/", views.proposal_list, name="proposals"),
-    path("voorstellen/<int:pk>/besluit/", views.proposal_decide, name="proposal_decide"),
+    path("producten/<int:pk>/", product_views.product_detail, name="product"),
+    path("producten/<int:pk>/voorstel/", product_views.product_propose, name="propose"),
+    path("voorstellen/", product_views.proposal_list, name="proposals"),
+    path("voorstellen/<int:pk>/besluit/", product_views.proposal_decide, name="proposal_decide"),
     path("indexatie/", views.indexation, name="indexation"),
     path("indexatie/<int:pk>/", views.indexation_detail, name="indexation_detail"),
 ]

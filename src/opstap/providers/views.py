@@ -41,8 +41,6 @@ from .models import (
     Evaluation,
     Evidence,
     Product,
-    ProductChangeProposal,
-    ProductPrice,
     Provider,
     ProviderBankAccount,
     ProviderEvent,
@@ -533,101 +531,6 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@permission_required(Perm.PROVIDER_VIEW)
-def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_product(request, pk)
-
-
-def _render_product(
-    request: HttpRequest, pk: int, *, bound: dict[str, BaseForm] | None = None
-) -> HttpResponse:
-    """The product page; `bound` holds a refused form as posted ("price_form" or
-    "proposal_form"), shown again with what was typed, with status 400."""
-    product = get_object_for_user(
-        _user(request), Product.objects.select_related("provider", "product_code"), pk=pk
-    )
-    today = timezone.localdate()
-    orderable, reason = services.product_orderability(product=product, on=today)
-    can_propose = _user(request).has_opstap_perm(Perm.PRODUCT_PROPOSE) and is_provider_staff(
-        _user(request)
-    )
-    return render(
-        request,
-        "providers/product_detail.html",
-        {
-            "page_title": product.name,
-            "product": product,
-            "labels": _labels(product),
-            "prices": ProductPrice.objects.filter(product=product).order_by("-valid_from"),
-            "price_today": selectors.product_price_on(product, today),
-            "orderable": orderable,
-            "reason": reason,
-            "can_propose": can_propose,
-            "proposal_form": forms.ProposalForm(),
-            "price_form": forms.PriceForm(initial={"valid_from": today}),
-            "manage": _user(request).has_opstap_perm(Perm.PROVIDER_MANAGE),
-            "proposals": selectors.proposals_for(_user(request)).filter(product=product)
-            if can_propose or _user(request).has_opstap_perm(Perm.PROVIDER_MANAGE)
-            else [],
-            **(bound or {}),
-        },
-        status=400 if bound else 200,
-    )
-
-
-@require_POST
-@permission_required(Perm.PRODUCT_PROPOSE)
-def product_propose(request: HttpRequest, pk: int) -> HttpResponse:
-    product = get_object_for_user(_user(request), Product.objects.select_related("provider"), pk=pk)
-    form = forms.ProposalForm(request.POST)
-    if form_submit(
-        request,
-        form,
-        lambda data: services.product_change_propose(
-            actor=_user(request),
-            product=product,
-            changes={k: v for k, v in data.items() if k != "motivation"},
-            motivation=data["motivation"],
-        ),
-        done="Uw voorstel is ingediend bij de contractmanager.",
-        refused=ProviderError,
-    ):
-        return redirect("providers:product", product.pk)
-    return _render_product(request, product.pk, bound={"proposal_form": form})
-
-
-@permission_required(Perm.PROVIDER_MANAGE)
-def proposal_list(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "providers/proposals.html",
-        {
-            "page_title": "Wijzigingsvoorstellen",
-            "proposals": selectors.proposals_for(_user(request))[:200],
-            "form": forms.DecisionForm(),
-        },
-    )
-
-
-@require_POST
-@permission_required(Perm.PROVIDER_MANAGE)
-def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = get_object_for_user(_user(request), ProductChangeProposal.objects.all(), pk=pk)
-    form = forms.DecisionForm(request.POST)
-    if form.is_valid():
-        approve = form.cleaned_data["decision"] == "approve"
-        decide = services.product_change_approve if approve else services.product_change_reject
-        service_action(
-            request,
-            lambda: decide(
-                actor=_user(request), proposal=proposal, reason=form.cleaned_data["reason"]
-            ),
-            done="Voorstel goedgekeurd en doorgevoerd." if approve else "Voorstel afgewezen.",
-            refused=ProviderError,
-        )
-    return redirect("providers:proposals")
-
-
 @permission_required(Perm.PROVIDER_MANAGE)
 def indexation(request: HttpRequest) -> HttpResponse:
     form = forms.IndexationForm(
@@ -742,63 +645,6 @@ def contract_new(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         return redirect("providers:detail", provider.pk)
     return _render_provider(request, provider.pk, bound={"contract_form": form})
-
-
-@permission_required(Perm.PROVIDER_MANAGE)
-def product_new(request: HttpRequest, pk: int) -> HttpResponse:
-    """Product entry by the contract manager (R-NET-4); rates above the ceiling are refused
-    with the service's Dutch message (R-NET-7)."""
-    provider = _manageable_provider(request, pk)
-    tiles = selectors.tiles(on=timezone.localdate())
-    form = forms.ProductForm(
-        request.POST or None, tiles=tiles, initial={"price_valid_from": timezone.localdate()}
-    )
-
-    def create(cleaned: dict[str, Any]) -> Product:
-        data = dict(cleaned)
-        cities = [c.strip() for c in data.pop("locations").split(",") if c.strip()]
-        return services.product_create(
-            actor=_user(request),
-            provider=provider,
-            tile_codes=data.pop("tiles"),
-            locations=[services.LocationInput(city=c) for c in cities],
-            **data,
-        )
-
-    if submitted := form_submit(
-        request,
-        form,
-        create,
-        done=lambda product: f"Product '{product.name}' toegevoegd.",
-        refused=ProviderError,
-        above=True,
-    ):
-        return redirect("providers:product", submitted.result.pk)
-    return render(
-        request,
-        "providers/form_page.html",
-        {
-            "page_title": f"Nieuw product voor {provider.name}",
-            "form": form,
-            "submit": "Product toevoegen",
-        },
-    )
-
-
-@require_POST
-@permission_required(Perm.PROVIDER_MANAGE)
-def product_price(request: HttpRequest, pk: int) -> HttpResponse:
-    product = get_object_for_user(_user(request), Product.objects.select_related("provider"), pk=pk)
-    form = forms.PriceForm(request.POST)
-    if form_submit(
-        request,
-        form,
-        lambda data: services.product_price_set(actor=_user(request), product=product, **data),
-        done="Nieuwe prijs vastgelegd; de oude blijft bewaard.",
-        refused=ProviderError,
-    ):
-        return redirect("providers:product", product.pk)
-    return _render_product(request, product.pk, bound={"price_form": form})
 
 
 @require_POST

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import attendance_views, views
+from . import attendance_views, order_views, views
 
 app_name = "trajectories"
 urlpatterns = [
@@ -19,9 +19,9 @@ urlpatterns = [
         attendance_views.attendance_record,
         name="attendance_record",
     ),
-    path("bestellen/", views.trajectory_order, name="order"),
-    path("bestellen/klanten/", views.order_client_options, name="order_client_options"),
-    path("bestellen/producten/", views.order_product_options, name="order_product_options"),
+    path("bestellen/", order_views.trajectory_order, name="order"),
+    path("bestellen/klanten/", order_views.order_client_options, name="order_client_options"),
+    path("bestellen/producten/", order_views.order_product_options, name="order_product_options"),
     path("<int:pk>/", views.trajectory_detail, name="detail"),
     path("<int:pk>/handeling/", views.trajectory_action, name="action"),
     path("<int:pk>/rapportage/", views.trajectory_report, name="report"),

@@ -20,9 +20,7 @@ from django.views.decorators.http import require_POST
 from opstap.accounts.models import display_name_of
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_read, audit_records_for_request
-from opstap.clients import selectors as client_selectors
-from opstap.clients.models import Client, sort_name_of
-from opstap.clients.services import client_read_audit
+from opstap.clients.models import sort_name_of
 from opstap.core import dutch
 from opstap.core.access import get_object_for_user, permission_required, scoped
 from opstap.core.actor import Actor, actor_of
@@ -33,13 +31,9 @@ from opstap.core.links import pk_links
 from opstap.core.roles import Perm, RoleCode
 from opstap.providers.models import Product, Provider
 from opstap.providers.selectors import (
-    aim_tile_choices,
     aim_tile_labels,
     is_provider_staff,
-    product_price_on,
-    product_rate_ceiling_on,
 )
-from opstap.providers.services import product_orderability
 
 from . import selectors, services
 from .attendance_views import MAX_OPTIONS
@@ -47,7 +41,6 @@ from .forms import (
     AbsenceForm,
     ActionForm,
     FilterForm,
-    OrderForm,
     OutcomeForm,
     ProgressReportForm,
     QuoteDecisionForm,
@@ -55,8 +48,8 @@ from .forms import (
     _lines,
 )
 from .models import QuoteStatus, Trajectory, TrajectoryDocument
-from .price_terms import order_summary_nl, quote_over_budget_nl, terms_label_nl
-from .workflow import REPORTING_STATES, Action, IllegalTransition, starts_with_quote
+from .price_terms import quote_over_budget_nl, terms_label_nl
+from .workflow import REPORTING_STATES, Action, IllegalTransition
 
 PAGE_SIZE = 50
 OVERVIEW_COUNT_CAP = 1_000
@@ -574,141 +567,9 @@ def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileRe
     )
 
 
-@permission_required(Perm.TRAJECTORY_ORDER)
-def trajectory_order(request: HttpRequest) -> HttpResponse:
-    """The order form (opdrachtformulier, R-TRJ-1): `?client=<id>&product=<id>`."""
-    user = actor_of(request)
-    client_id = request.GET.get("client") or request.POST.get("client")
-    product_id = request.GET.get("product") or request.POST.get("product")
-    if not client_id:
-        # From the instrument guide: first choose the client, searched by name or number
-        # (nothing preselected: a wrong order must not be one click). Without JavaScript the
-        # search is a GET and the matches are listed as links.
-        query = (request.GET.get("q") or "").strip()
-        clients = _client_matches(request, query) if query else []
-        return render(
-            request,
-            "trajectories/order_choose_client.html",
-            {
-                "clients": clients,
-                "query": query,
-                "product_id": product_id or "",
-                "page_title": "Traject bestellen: kies de klant",
-            },
-        )
-    client = get_object_for_user(user, Client.objects.all(), pk=client_id)
-    products = scoped(user, Product.objects.select_related("provider", "product_code"))
-    product = get_object_for_user(user, products, pk=product_id) if product_id else None
-    today = timezone.localdate()
-    tile_choices = aim_tile_choices(today)
-    orderable, why = (True, "")
-    summary: list[tuple[str, str]] = []
-    if product is not None:
-        orderable, why = product_orderability(product=product, on=today)
-        # What is ordered: the price terms from today's price, ceiling and duration.
-        summary = order_summary_nl(
-            product.product_code.code,
-            product_price_on(product, today),
-            duration_days=product.nominal_duration_days,
-            rate_ceiling=product_rate_ceiling_on(product, today),
-        )
-    form = OrderForm(
-        request.POST or None,
-        tile_choices=tile_choices,
-        initial={
-            "aim_tiles": list(product.tiles.values_list("code", flat=True)) if product else []
-        },
-    )
-    error = ""
-    if request.method == "POST" and product is not None and form.is_valid():
-        data = form.cleaned_data
-        try:
-            trajectory = services.trajectory_order(
-                actor=user,
-                client=client,
-                product=product,
-                rotonde_exit=data["rotonde_exit"],
-                rotonde_skip_reason=data["rotonde_skip_reason"],
-                aim_tiles=data["aim_tiles"],
-                aim_description=data["aim_description"],
-                wished_start=data["wished_start"],
-                absence_risk=data["absence_risk"],
-                budget=data["budget"],
-            )
-        except services.TrajectoryError as exc:
-            # Once: beside the field it names, otherwise in the alert above the form.
-            if exc.field in form.fields:
-                form.add_error(exc.field, exc.message)
-            else:
-                error = exc.message
-        else:
-            messages.success(request, f"Het traject '{product.name}' is besteld.")
-            return redirect("trajectories:detail", pk=trajectory.pk)
-    client_read_audit(request=request, client=client, purpose="Traject bestellen")
-    # The product search has its own parameter: the client step's "q" must not fill it.
-    query = (request.GET.get("q_product") or "").strip()
-    product_options = _product_matches(user, query) if product is None and query else []
-    return render(
-        request,
-        "trajectories/order.html",
-        {
-            "client": client,
-            "product": product,
-            "product_options": product_options,
-            "starts_with_quote": product is not None
-            and starts_with_quote(product.product_code.code),
-            "query": query,
-            "orderable": orderable,
-            "why": why,
-            "summary": summary,
-            "form": form,
-            "error": error,
-            "today": today,
-            "page_title": "Traject bestellen",
-        },
-        # A refused or unreadable order is shown again as posted, with status 400.
-        status=400 if request.method == "POST" and (error or form.errors) else 200,
-    )
-
-
 # --------------------------------------------------------------------------------------------
 # Searchable choices of the order form (htmx combobox)
 # --------------------------------------------------------------------------------------------
-
-
-def _client_matches(request: HttpRequest, query: str) -> list[Client]:
-    """Clients the user may see matching name or number; own caseload first."""
-    user = actor_of(request)
-    matches = [
-        c
-        for c in client_selectors.caseload_list(
-            user=user,
-            filters=client_selectors.CaseloadFilters(text=query[:100]),
-            on=timezone.localdate(),
-        )
-        .select_related(None)
-        .order_by("last_name", "first_name", "id")[: MAX_OPTIONS * 2]
-    ]
-    matches.sort(key=lambda c: c.case_manager_id != user.pk)  # stable: own caseload first
-    matches = matches[:MAX_OPTIONS]
-    audit_records_for_request(
-        request,
-        action=AuditAction.SEARCH,
-        object_type="client",
-        items=[(c.pk, c.pk) for c in matches],
-        purpose="Traject bestellen: klant zoeken",
-    )
-    return matches
-
-
-def _product_matches(user: Actor, query: str) -> list[Product]:
-    words = query[:100].split()
-    qs = scoped(user, Product.objects.select_related("provider", "product_code")).filter(
-        status="active"
-    )
-    for word in words:
-        qs = qs.filter(Q(name__icontains=word) | Q(provider__name__icontains=word))
-    return list(qs.order_by("name", "id")[:MAX_OPTIONS])
 
 
 def _product_label(product: Product) -> str:
@@ -745,30 +606,6 @@ def overview_product_options(request: HttpRequest) -> HttpResponse:
         "trajectories/_options.html",
         {"options": options, "prefix": "product", "more": len(products) > MAX_OPTIONS},
     )
-
-
-@permission_required(Perm.TRAJECTORY_ORDER)
-def order_client_options(request: HttpRequest) -> HttpResponse:
-    """htmx: the options of the client combobox (at most 20, audited as a search)."""
-    query = (request.GET.get("q") or "").strip()
-    clients = _client_matches(request, query) if query else []
-    options = [{"value": c.pk, "label": f"{c.sort_name} ({c.client_number})"} for c in clients]
-    return render(request, "trajectories/_options.html", {"options": options, "prefix": "client"})
-
-
-@permission_required(Perm.TRAJECTORY_ORDER)
-def order_product_options(request: HttpRequest) -> HttpResponse:
-    """htmx: the options of the product combobox (active products, at most 20)."""
-    query = (request.GET.get("q_product") or request.GET.get("q") or "").strip()
-    products = _product_matches(actor_of(request), query) if query else []
-    options = [
-        {
-            "value": p.pk,
-            "label": f"{p.name} — {p.provider.name} (code {p.product_code.code})",
-        }
-        for p in products
-    ]
-    return render(request, "trajectories/_options.html", {"options": options, "prefix": "product"})
 
 
 @require_POST

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest
 
+from .dutch import format_number
 from .errors import DomainError
-from .money import parse_amount
+from .money import parse_amount, round_half_up
 
 __all__ = [
     "AmountField",
@@ -61,6 +63,21 @@ class AmountField(forms.DecimalField):
         attrs.pop("min", None)
         attrs.pop("max", None)
         return {**attrs, "inputmode": "decimal", "autocomplete": "off"}
+
+    def prepare_value(self, value: Any) -> Any:
+        """A stored number shown the way it is typed: `28,39`, `1.000.000,00` (with decimals
+        the thousands dots cannot be misread); whole numbers without dots (`2500`: `2.500`
+        would be refused as ambiguous when sent back). What the user typed stays as typed."""
+        if isinstance(value, Decimal | int) and not isinstance(value, bool):
+            number = Decimal(value)
+            places = self.decimal_places
+            if places is None:
+                exponent = number.normalize().as_tuple().exponent
+                places = max(0, -exponent) if isinstance(exponent, int) else 0
+            if places == 0:
+                return str(round_half_up(number, 0))
+            return format_number(number, places)
+        return super().prepare_value(value)
 
     def to_python(self, value: Any) -> Any:
         if value in self.empty_values:

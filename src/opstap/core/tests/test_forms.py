@@ -212,6 +212,38 @@ def test_amount_field_asks_what_a_dot_thousand_means() -> None:
         AmountField(decimal_places=2).clean("1.000")
 
 
+@pytest.mark.parametrize(
+    ("places", "stored", "shown"),
+    [
+        (2, "28.39", "28,39"),
+        (2, "1000000", "1.000.000,00"),
+        (0, "2500", "2500"),  # not 2.500: that would be refused as ambiguous when sent back
+        (None, "12.50", "12,5"),
+        (1, "7.5", "7,5"),
+    ],
+)
+def test_amount_field_shows_a_stored_amount_as_it_is_typed_and_reads_it_back(
+    places: int | None, stored: str, shown: str
+) -> None:
+    """A form opened on stored figures (the finance model's inputs, a price, hours) showed
+    '28.39' and '1000000' in a Dutch form; the box now shows '28,39' and '1.000.000,00', and
+    what it shows reads back to the same number when saved unchanged."""
+    from decimal import Decimal
+
+    from opstap.core.forms import AmountField
+
+    class F(forms.Form):
+        amount = AmountField(decimal_places=places, max_digits=12, required=False)
+
+    html = str(F(initial={"amount": Decimal(stored)})["amount"])
+    assert f'value="{shown}"' in html
+    sent_back = F({"amount": shown})
+    assert sent_back.is_valid(), sent_back.errors
+    assert sent_back.cleaned_data["amount"] == Decimal(stored)
+    typed = F({"amount": "1.500,5"})
+    assert 'value="1.500,5"' in str(typed["amount"])  # what was typed stays as typed
+
+
 def test_date_input_renders_the_iso_value_a_date_picker_keeps() -> None:
     """A browser's `<input type="date">` keeps only an ISO value; Django's locale format
     (03-12-2026) was dropped, so stored and suggested dates showed empty and a correction

@@ -439,7 +439,7 @@ def test_batch_page_and_download_audit_each_client_shown(
     assert records("export") == 2
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_recheck_internal_runs_in_its_own_transaction(
     done: Trajectory, provider_user_a: User
 ) -> None:

@@ -194,7 +194,7 @@ def test_back_office_saves_through_the_service(
     assert AuditRecord.objects.filter(object_type="equated_day", action="create").exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_change_is_one_transaction_with_its_audit_line(
     make_user: Callable[..., User], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -207,6 +207,20 @@ def _style(form: forms.Form) -> None:
             widget.attrs["aria-describedby"] = f"{str(form.auto_id) % form.add_prefix(name)}_help"
 
 
+def _stored_amounts_as_numbers(form: forms.Form) -> None:
+    """A scenario's inputs are kept as text ("28.39", "1000000"); given to an amount box as
+    numbers, the box shows them the way they are typed ("28,39", "1.000.000,00")."""
+    for name, field in form.fields.items():
+        value = form.initial.get(name)
+        if isinstance(field, AmountField) and isinstance(value, str):
+            try:
+                number = Decimal(value)
+            except ArithmeticError:  # not a stored number: left as it is
+                continue
+            if number.is_finite():
+                form.initial[name] = number
+
+
 def _filled(formset: Any) -> list[dict[str, Any]]:
     return [
         f.cleaned_data for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")
@@ -257,9 +271,11 @@ class KindForms:
         self.realised = inputs.get("realised") or []
         _style(self.name_form)
         _style(self.main)
+        _stored_amounts_as_numbers(self.main)
         for fs in self.sets.values():
             for row_form in fs.forms:
                 _style(row_form)
+                _stored_amounts_as_numbers(row_form)
 
     @property
     def set_list(self) -> list[tuple[str, Any]]:

@@ -257,3 +257,30 @@ def test_amounts_on_pages_do_not_wrap_but_exports_keep_their_text(
     assert "krijgt €\u00a0500,00 direct na uitstroom" in premiums
     # the total paid read "0" (a bare Decimal, "1000.00" once premiums were paid)
     assert '<th scope="row">Totaal betaald</th><td class="num">€\u00a00,00</td>' in premiums
+
+
+def test_a_saved_scenario_opens_with_its_amounts_written_the_dutch_way(
+    client: Client, policy: User
+) -> None:
+    """R-FIN-1/R-FIN-3, walked as the policy officer: a saved business case opened with its
+    key as '28.39' and its investment as '1000000' in boxes that are typed '28,39'; the
+    boxes now show the stored figures the Dutch way ('28,39', '1.000.000,00')."""
+    from opstap.finance.services import scenario_save
+
+    inputs = CALCULATORS["business_case"].defaults()
+    assert inputs["key"][0]["percentage"] == "28.39"  # stored as text
+    assert inputs["years"][0]["investment"] == "1000000"
+    scenario = scenario_save(
+        actor=policy,
+        organisation=policy.organisation,
+        kind="business_case",
+        name="BC",
+        inputs=inputs,
+    )
+    html = (
+        login(client, policy)
+        .get(reverse("finance:business_case") + f"?scenario={scenario.pk}")
+        .content.decode()
+    )
+    assert 'value="28,39"' in html and 'value="28.39"' not in html
+    assert 'value="1.000.000,00"' in html and 'value="1000000"' not in html

@@ -44,7 +44,8 @@ def test_policy_officer_business_case_journey(
     page.get_by_role("link", name="Businesscase 2022-2023 (bestuurlijke opdracht)").click()
     payback = page.locator('[data-summary="terugverdiend-in"]')
     assert payback.inner_text() == "2024"
-    assert page.locator('[data-summary="netto-besparing"]').inner_text() == "€ 847.500,00"
+    # A no-break space keeps the amount on one line at 320 px (WCAG 1.4.10).
+    assert page.locator('[data-summary="netto-besparing"]').inner_text() == "€\u00a0847.500,00"
     split_table = page.locator("table", has=page.locator("caption", has_text="Per gemeente"))
     duiven_before = split_table.locator("tr", has_text="Duiven").inner_text()
 

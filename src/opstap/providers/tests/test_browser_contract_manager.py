@@ -79,17 +79,21 @@ def test_contract_manager_working_day(page: Any, live_server: Any, demo_moment: 
     before = current.valid_from - dt.timedelta(days=30)
     page.get_by_label("Geldig vanaf").fill(before.isoformat())
     page.get_by_role("button", name="Prijs vastleggen").click()
-    page.locator(".opstap-messages", has_text="Er geldt al een prijs").wait_for()
-    message = page.locator(".opstap-messages").inner_text()
+    # The refusal stands in the form, which stays open with what was typed (dd04e37).
+    refusal = page.locator("main form").filter(has_text="Er geldt al een prijs")
+    refusal.wait_for()
+    message = refusal.inner_text()
     assert f"Er geldt al een prijs vanaf {current.valid_from:%d-%m-%Y}" in message
     assert "R-NET" not in message
+    amount = page.get_by_label("Nieuwe prijs of uurtarief (EUR, excl. btw)")
+    assert amount.input_value() == "78.50"
     assert ProductPrice.objects.filter(product=product).count() == prices_before
     check_page(page, live_server, "contract-manager-price-refused")
 
-    # The right input: a new price from the first of next year (under the ceiling, R-NET-7).
+    # The right input: a new price from the first of next year (under the ceiling, R-NET-7),
+    # in the form that is still open.
     next_year = dt.date(DEMO_TODAY.year + 1, 1, 1)
-    page.get_by_text("Nieuwe prijs vastleggen").click()
-    page.get_by_label("Nieuwe prijs of uurtarief (EUR, excl. btw)").fill("78.50")
+    amount.fill("78.50")
     page.get_by_label("Geldig vanaf").fill(next_year.isoformat())
     page.get_by_role("button", name="Prijs vastleggen").click()
     page.locator(".opstap-messages", has_text="Nieuwe prijs vastgelegd").wait_for()

@@ -298,7 +298,11 @@ def _transition(
     stored: list[str],
 ) -> AccessRequest:
     request = (
-        AccessRequest.objects.select_for_update().select_related("client").get(pk=access_request.pk)
+        # Lock the request row only: its client is nullable (a request without a dossier),
+        # and PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
+        AccessRequest.objects.select_for_update(of=("self",))
+        .select_related("client")
+        .get(pk=access_request.pk)
     )
     if action in _PERSONAL_ACTIONS and not may_handle(actor, request):
         raise AccessRequestError("Dit inzageverzoek is niet gevonden.", code="not_found")

@@ -47,6 +47,7 @@ install: $(VENV)/.installed $(STATIC_VENDOR)/.built
 
 # --- the two commands -----------------------------------------------------------------------
 demo: export OPSTAP_DEMO = true
+demo: export OPSTAP_BASE_URL = http://127.0.0.1:$(PORT)
 demo: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) demo_load --scale demo

@@ -4,7 +4,10 @@ Every refusal names the environment variable in Dutch, so whoever deploys knows 
 `docs/operations.md` lists every variable; a test holds that list to the settings.
 """
 
+from urllib.parse import urlsplit
+
 from django.core.exceptions import ImproperlyConfigured
+from django.http.request import validate_host
 
 from .settings import *  # noqa: F403
 from .settings import DATABASES, DEVELOPMENT_SECRET_KEY, SECRET_KEY, env, env_bool, env_list
@@ -39,6 +42,28 @@ if not env("CELERY_BROKER_URL"):
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
     _refuse("ALLOWED_HOSTS", "ontbreekt of bevat '*'; noem de hostnamen van de site.")
+
+# E-mails (termijnen, overdrachten, meldingen) link to the page they are about. Without the
+# site's own address such a link is a bare path ("/klanten/29/") that no mail program opens.
+OPSTAP_BASE_URL = env("OPSTAP_BASE_URL").rstrip("/")
+if not OPSTAP_BASE_URL:
+    _refuse(
+        "OPSTAP_BASE_URL",
+        "ontbreekt; links in e-mails hebben het adres van de site nodig (https://…).",
+    )
+_base = urlsplit(OPSTAP_BASE_URL)
+if _base.scheme != "https" or not _base.hostname or _base.path or _base.query:
+    _refuse(
+        "OPSTAP_BASE_URL",
+        f"'{OPSTAP_BASE_URL}' is geen adres als https://opstap.gemeente.nl; links in e-mails "
+        "gaan alleen over HTTPS naar de site zelf.",
+    )
+if not validate_host(_base.hostname or "", ALLOWED_HOSTS):
+    _refuse(
+        "OPSTAP_BASE_URL",
+        f"de host '{_base.hostname}' staat niet in ALLOWED_HOSTS; links in e-mails zouden naar "
+        "een site wijzen die deze installatie weigert.",
+    )
 
 OPSTAP_DEMO = False
 LOG_FORMAT = env("LOG_FORMAT", "json")

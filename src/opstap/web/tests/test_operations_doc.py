@@ -13,7 +13,14 @@ def test_every_variable_the_settings_read_is_documented() -> None:
     source = "".join(p.read_text() for p in (ROOT / "src/opstap/conf").glob("*.py"))
     read = set(READ.findall(source))
     assert {"SECRET_KEY", "DATABASE_URL", "REDIS_URL"} <= read  # the pattern finds them
-    documented = set(re.findall(r"`([A-Z][A-Z0-9_]+)`", (ROOT / "docs/operations.md").read_text()))
+    # In the table's first column, not merely named somewhere in the text: OPSTAP_BASE_URL was
+    # only mentioned in a sentence, so nobody deploying read that production needs it.
+    table = [
+        line.split("|")[1]
+        for line in (ROOT / "docs/operations.md").read_text().splitlines()
+        if line.startswith("| `")
+    ]
+    documented = {name for cell in table for name in re.findall(r"`([A-Z][A-Z0-9_]+)`", cell)}
     assert sorted(read - documented) == []
 
 
@@ -31,6 +38,7 @@ def test_production_refuses_missing_configuration_naming_the_variable() -> None:
         "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/opstap_unused",
         "ALLOWED_HOSTS": "example.org",
         "CELERY_BROKER_URL": "redis://127.0.0.1:6379/2",
+        "OPSTAP_BASE_URL": "https://example.org",
         "PYTHONPATH": str(ROOT / "src"),
     }
     env.pop("REDIS_URL", None)

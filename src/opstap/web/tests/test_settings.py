@@ -15,6 +15,7 @@ REQUIRED = {
     "REDIS_URL": "redis://127.0.0.1:6379/1",
     "CELERY_BROKER_URL": "redis://127.0.0.1:6379/2",
     "ALLOWED_HOSTS": "opstap.example.org",
+    "OPSTAP_BASE_URL": "https://opstap.example.org",
 }
 
 
@@ -61,3 +62,37 @@ def test_production_enforces_two_factor_by_default() -> None:
         " print(settings.OPSTAP_REQUIRE_2FA, settings.SESSION_COOKIE_SECURE)",
     )
     assert result.stdout.strip() == "True True", result.stderr
+
+
+def test_production_refuses_to_send_links_without_the_sites_address() -> None:
+    """A notification e-mail carried '/klanten/29/' as its link when OPSTAP_BASE_URL was not
+    set, and production started without it. Now start-up is refused, naming the variable."""
+    result = _run(
+        {"SECRET_KEY": GOOD_SECRET, "OPSTAP_BASE_URL": ""}, "import django; django.setup()"
+    )
+    assert result.returncode != 0
+    assert "OPSTAP_BASE_URL: ontbreekt" in result.stderr
+    assert "weigert te starten" in result.stderr
+
+
+def test_production_refuses_a_base_url_that_is_not_the_site_over_https() -> None:
+    for bad, says in (
+        ("http://opstap.example.org", "geen adres als https://"),
+        ("opstap.example.org", "geen adres als https://"),
+        ("https://opstap.example.org/klanten", "geen adres als https://"),
+        ("https://elders.example.org", "staat niet in ALLOWED_HOSTS"),
+    ):
+        result = _run(
+            {"SECRET_KEY": GOOD_SECRET, "OPSTAP_BASE_URL": bad}, "import django; django.setup()"
+        )
+        assert result.returncode != 0, bad
+        assert "OPSTAP_BASE_URL: " in result.stderr and says in result.stderr, (bad, result.stderr)
+
+
+def test_production_accepts_the_sites_address_and_links_e_mails_to_it() -> None:
+    result = _run(
+        {"SECRET_KEY": GOOD_SECRET, "OPSTAP_BASE_URL": "https://opstap.example.org/"},
+        "import django; django.setup(); from opstap.notifications.services import _absolute;"
+        " print(_absolute('/klanten/29/'))",
+    )
+    assert result.stdout.strip() == "https://opstap.example.org/klanten/29/", result.stderr

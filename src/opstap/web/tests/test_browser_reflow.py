@@ -1,6 +1,8 @@
 """WCAG 1.4.10 reflow (issue 14): at 320 px the daily pages of every role fit the viewport,
 with no sideways scrolling of the page. Tables that need two dimensions scroll inside their
-own focusable region (`opstap.js`), which the criterion allows.
+own focusable region (`opstap.js`), which the criterion allows. On the same walk: every text
+on those pages is set in the one font stack (issue 14); the start page's panels had
+paragraphs in the Utrecht tokens' Arial next to lists in the document's system font.
 
 The demo organisation is built on DEMO_TODAY (explicit today); the pages are each role's start
 page, every item of its menu (so pages that other apps add to the menu are covered), and the
@@ -58,6 +60,21 @@ _WIDEST = """() => {
 }"""
 
 
+_FONTS = """() => {
+  const seen = {};
+  for (const el of document.querySelectorAll('body *')) {
+    if (['CODE', 'PRE', 'KBD', 'SAMP', 'SCRIPT', 'STYLE'].includes(el.tagName)) continue;
+    if (el.closest('svg')) continue;
+    if (![...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) continue;
+    const family = getComputedStyle(el).fontFamily;
+    if (!(family in seen)) {
+      seen[family] = el.tagName.toLowerCase() + '.' + [...el.classList].join('.');
+    }
+  }
+  return seen;
+}"""
+
+
 @pytest.fixture
 def demo_moment() -> Iterator[None]:
     import time_machine
@@ -78,6 +95,7 @@ def test_daily_pages_of_every_role_reflow_at_320_px(page, live_server, demo_mome
     generator.build(scale="demo", today=DEMO_TODAY, log=lambda _msg: None)
     page.set_default_timeout(60_000)
     problems: list[str] = []
+    fonts: dict[str, str] = {}
     checked = 0
     for username in ROLES:
         page.context.clear_cookies()
@@ -97,6 +115,8 @@ def test_daily_pages_of_every_role_reflow_at_320_px(page, live_server, demo_mome
             )
             details.extend(h for h in links if h and DETAIL.match(h) and h not in details)
             problems.extend(_overflow(page, username, path))
+            for family, where in page.evaluate(_FONTS).items():
+                fonts.setdefault(family, f"{username} {path}: {where}")
         for path in details[:4]:
             page.goto(path)
             page.wait_for_load_state()
@@ -105,6 +125,9 @@ def test_daily_pages_of_every_role_reflow_at_320_px(page, live_server, demo_mome
         page.set_viewport_size({"width": 1366, "height": 900})
     assert checked >= len(ROLES) * 3
     assert problems == [], "\n".join(problems)
+    assert len(fonts) == 1, "more than one font stack:\n" + "\n".join(
+        f"{family}: first at {where}" for family, where in fonts.items()
+    )
 
 
 def _overflow(page: object, username: str, path: str) -> list[str]:

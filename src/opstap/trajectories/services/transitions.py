@@ -129,17 +129,33 @@ def _apply_effects(
             new_planned_end_date=new_end.isoformat(),
         )
         trajectory.planned_end_date = new_end
+        # A report that was due before today and not delivered stays open and overdue (R-TRJ-4,
+        # R-PI-1): an extension moves what lies ahead, it does not forgive what is late.
+        kept = list(
+            Deadline.objects.filter(
+                trajectory=trajectory,
+                kind=PROGRESS_REPORT_KIND,
+                due_on__lt=on,
+                met_on__isnull=True,
+                cancelled_on__isnull=True,
+            ).values_list("pk", flat=True)
+        )
         # Open progress reports and the extension deadline move with the new end date.
-        _deadlines_cancel(trajectory, [PROGRESS_REPORT_KIND, dl.DeadlineKind.EXTENSION_REQUEST], on)
+        Deadline.objects.filter(
+            trajectory=trajectory,
+            kind__in=[PROGRESS_REPORT_KIND, dl.DeadlineKind.EXTENSION_REQUEST.value],
+            met_on__isnull=True,
+            cancelled_on__isnull=True,
+        ).exclude(pk__in=kept).update(cancelled_on=on)
         _schedule_running_deadlines(trajectory)
-        # Periodic reports already delivered before today stay delivered.
+        # The rescheduled periodic reports before today were delivered or are kept above.
         Deadline.objects.filter(
             trajectory=trajectory,
             kind=PROGRESS_REPORT_KIND,
             due_on__lt=on,
             met_on__isnull=True,
             cancelled_on__isnull=True,
-        ).update(cancelled_on=on)
+        ).exclude(pk__in=kept).update(cancelled_on=on)
     elif action is Action.RECEIVE_FINAL_REPORT:
         trajectory.final_report_on = on
         _deadlines_meet(trajectory, [dl.DeadlineKind.FINAL_REPORT], on)

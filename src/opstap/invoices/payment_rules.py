@@ -355,6 +355,10 @@ class TrajectoryFacts:
     jobcoaching_hours: tuple[HoursEntry, ...] = ()
     placements: tuple[PlacementFacts, ...] = ()
     already_invoiced: tuple[InvoicedAmount, ...] = ()
+    #: R-TRJ-3: the last day to invoice, the trajectory's invoice deadline (30 days after the
+    #: end, rolled to a working day by the Atw, `deadlines.DeadlineKind.INVOICE`); None: the
+    #: end date + 30 calendar days
+    invoice_due_on: date | None = None
 
     def __post_init__(self) -> None:
         for label, value in (
@@ -446,6 +450,7 @@ def facts_from_events(
     vat_code: str = VatCode.HIGH,
     reported_on_time: bool = False,
     adjustment: Adjustment | None = None,
+    invoice_due_on: date | None = None,
 ) -> TrajectoryFacts:
     """The facts of one trajectory from its price terms and dated history. The invoice check
     (``invoices.services.trajectory_facts``) and ``POST /api/v1/payment-rules/_evaluate`` both
@@ -507,6 +512,7 @@ def facts_from_events(
         jobcoaching_hours=tuple(logbook) if jobcoaching else (),
         placements=tuple(placements),
         already_invoiced=tuple(already_invoiced),
+        invoice_due_on=invoice_due_on,
     )
 
 
@@ -1188,6 +1194,9 @@ class InvoiceClaim:
     amount_incl: Decimal
     period_start: date | None = None
     period_end: date | None = None
+    #: the day the organisation received the invoice (the record); deadlines that the claim
+    #: must meet (R-TRJ-3, R-BILL-6) are judged on it, never on the date the provider typed
+    received_on: date | None = None
 
     @property
     def duplicate_key(self) -> tuple[str, str, MilestoneKind, date | None]:
@@ -1293,46 +1302,100 @@ def check_claim(
                     f"{format_euro(allowed.amount_excl)}.",
                 )
             )
-        elif claim.amount_excl < allowed.amount_excl:
-            orange.append(
+        elif claim.amount_incl > allowed.amount_incl:
+            # R-BILL-11: whatever the split, never more incl. VAT than the rules allow.
+            red.append(
                 Reason(
-                    ReasonCode.AMOUNT_BELOW_ALLOWED,
-                    f"Gefactureerd {format_euro(claim.amount_excl)}, lager dan de toegestane "
-                    f"{format_euro(allowed.amount_excl)}; een tweede "
-                    "factuur voor deze mijlpaal is dubbel.",
+                    ReasonCode.AMOUNT_ABOVE_ALLOWED,
+                    f"Gefactureerd {format_euro(claim.amount_incl)} "
+                    "incl. btw; toegestaan is maximaal "
+                    f"{format_euro(allowed.amount_incl)} incl. btw "
+                    f"({format_euro(allowed.vat)} btw).",
                 )
             )
-        elif claim.vat != allowed.vat:
-            orange.append(
-                Reason(
-                    ReasonCode.VAT_DIFFERS,
-                    f"Btw {format_euro(claim.vat)} wijkt af van "
-                    f"de berekende {format_euro(allowed.vat)}.",
+        else:
+            if claim.amount_excl < allowed.amount_excl:
+                orange.append(
+                    Reason(
+                        ReasonCode.AMOUNT_BELOW_ALLOWED,
+                        f"Gefactureerd {format_euro(claim.amount_excl)}, lager dan de toegestane "
+                        f"{format_euro(allowed.amount_excl)}; een tweede "
+                        "factuur voor deze mijlpaal is dubbel.",
+                    )
                 )
-            )
+            due_vat = _vat_due(allowed, claim.amount_excl)
+            if due_vat is not None and claim.vat != due_vat:
+                orange.append(
+                    Reason(
+                        ReasonCode.VAT_DIFFERS,
+                        f"Btw {format_euro(claim.vat)} wijkt af van "
+                        f"de berekende {format_euro(due_vat)}.",
+                    )
+                )
         orange.extend(allowed.notes)
         orange.extend(r for r in general_reasons if r not in orange)
         if claim.milestone is MilestoneKind.JOBCOACHING_QUARTER and allowed.period is not None:
             orange.extend(_hours_outside_period(facts, allowed.period))
     ended = facts.actual_end_date
-    if (
-        claim.milestone is not MilestoneKind.PLACEMENT_FEE
-        and ended is not None
-        and claim.invoice_date > ended + timedelta(days=INVOICE_DEADLINE_DAYS)
-    ):
-        orange.append(
-            Reason(
-                ReasonCode.INVOICE_LATE,
-                f"Factuur van {claim.invoice_date:%d-%m-%Y} is later dan "
-                f"{INVOICE_DEADLINE_DAYS} dagen na het einde van het traject "
-                f"({ended:%d-%m-%Y}).",
+    # R-TRJ-3 is met by the day the invoice reached the organisation (the record), not by the
+    # date typed on it; the last day is the trajectory's invoice deadline (Atw roll-over).
+    arrived = claim.received_on or claim.invoice_date
+    if claim.milestone is not MilestoneKind.PLACEMENT_FEE and ended is not None:
+        last_day = facts.invoice_due_on or ended + timedelta(days=INVOICE_DEADLINE_DAYS)
+        if arrived > last_day:
+            typed = (
+                f"ontvangen op {arrived:%d-%m-%Y}"
+                if claim.received_on is not None and claim.received_on != claim.invoice_date
+                else f"van {claim.invoice_date:%d-%m-%Y}"
             )
-        )
+            orange.append(
+                Reason(
+                    ReasonCode.INVOICE_LATE,
+                    f"Factuur {typed} is later dan {INVOICE_DEADLINE_DAYS} dagen na het einde "
+                    f"van het traject ({ended:%d-%m-%Y}); de laatste dag was "
+                    f"{last_day:%d-%m-%Y}.",
+                )
+            )
+    if claim.milestone is MilestoneKind.PLACEMENT_FEE and claim.received_on is not None:
+        late = _placement_claim_late(facts, claim.period_start, claim.received_on)
+        if late is not None and all(r.code is not late.code for r in red):
+            red.append(late)
     if red:
         return Verdict(Status.RED, tuple(red) + tuple(orange), allowed)
     if orange:
         return Verdict(Status.ORANGE, tuple(orange), allowed)
     return Verdict(Status.GREEN, (), allowed)
+
+
+def _vat_due(allowed: Milestone, amount_excl: Decimal) -> Decimal | None:
+    """The VAT due on `amount_excl` at the milestone's VAT rate (R-BILL-11): the allowed VAT
+    when the amount is the allowed one; None when the milestone's lines carry different rates
+    (a lower amount cannot then be split between them)."""
+    if amount_excl == allowed.amount_excl:
+        return allowed.vat
+    percentages = {line.amounts.percentage for line in allowed.lines}
+    if len(percentages) != 1:
+        return None
+    return vat_line(amount_excl, percentages.pop()).vat
+
+
+def _placement_claim_late(
+    facts: TrajectoryFacts, placement_start: date | None, received_on: date
+) -> Reason | None:
+    """R-BILL-6: the fee is claimed within 30 days after the probation period; judged on the
+    day the claim was received, so a back-dated invoice date does not reopen the window."""
+    for placement in facts.placements:
+        if placement.start != placement_start:
+            continue
+        window = placement_fee_window(placement)
+        if received_on > window.end:
+            return Reason(
+                ReasonCode.PLACEMENT_CLAIM_LATE,
+                f"De fee moest uiterlijk {window.end:%d-%m-%Y} worden gedeclareerd "
+                f"({PLACEMENT_CLAIM_DAYS} dagen na de proeftijd); de declaratie is ontvangen op "
+                f"{received_on:%d-%m-%Y}.",
+            )
+    return None
 
 
 def _no_matching_milestone(claim: InvoiceClaim, assessment: Assessment) -> Reason:

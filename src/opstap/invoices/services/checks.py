@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db.models import Q, Sum
+from django.utils import timezone
 
 from opstap.invoices.models import (
     Invoice,
@@ -30,6 +31,7 @@ from opstap.invoices.money import (
 )
 from opstap.invoices.payment_rules import (
     DEFAULT_CEILING_RATES,
+    INVOICE_DEADLINE_DAYS,
     PERIODIC_MILESTONES,
     Adjustment,
     Assessment,
@@ -252,12 +254,14 @@ def trajectory_facts(
     logbook: Sequence[Mapping[str, Any]] = (),
     exclude_invoice_id: int | None = None,
     loaded: _Loaded | None = None,
+    equated: frozenset[dt.date] | None = None,
 ) -> TrajectoryFacts:
     """Everything the payment rules need, read from the trajectory (price terms and dated
     history), its end event, its placement-fee claims with the client's hour restriction on
     the placement date (R-BILL-6), and the live invoices already sent for it (net of credit
     notes). Built by `payment_rules.facts_from_events`, the same code the `_evaluate`
-    endpoint runs. `loaded` lets a bulk check pass what it prefetched (no queries then)."""
+    endpoint runs. `loaded` and `equated` (the decree-equated days) let a bulk check pass what
+    it prefetched (no queries then)."""
     substance = substance or {}
     data = loaded if loaded is not None else _load(trajectory)
     end_reason = _ENDING_ACTIONS.get(data.end_action) if data.end_action else None
@@ -298,6 +302,14 @@ def trajectory_facts(
         for claim in data.placements
     )
     hours = logbook_entries(logbook)
+    ended = trajectory.actual_end_date if end_reason is not None else None
+    invoice_due = (
+        trajectory_selectors.invoice_due_on(
+            ended, equated=trajectory_selectors.equated_days() if equated is None else equated
+        )
+        if ended is not None
+        else None
+    )
     try:
         return facts_from_events(
             product_code=ProductCode(trajectory.product_code),
@@ -309,6 +321,7 @@ def trajectory_facts(
             vat_code=str(substance.get("vat_code") or VatCode.HIGH),
             reported_on_time=bool(substance.get("reported_on_time", False)),
             adjustment=_substance_adjustment(substance),
+            invoice_due_on=invoice_due,
         )
     except PaymentRuleError as exc:
         raise InvoiceError(str(exc), field="trajectory") from exc
@@ -428,6 +441,7 @@ def claim_of(invoice: Invoice) -> InvoiceClaim:
         amount_incl=invoice.amount_incl,
         period_start=invoice.period_start,
         period_end=invoice.period_end,
+        received_on=timezone.localdate(invoice.received_at),
     )
 
 
@@ -475,6 +489,7 @@ _CHECK_FIELDS = (
     "amount_excl",
     "vat",
     "amount_incl",
+    "received_at",
     "substance",
     "client__client_number",
     "client__last_name",
@@ -534,6 +549,20 @@ def invoices_check_many(invoices: Sequence[Invoice]) -> dict[int, CheckResult]:
     ).values_list("invoice_id", "amount_excl", "vat"):
         lines.setdefault(invoice_id, []).append(_LineAmounts(line_excl, line_vat))
     contexts: dict[int, RulesContext] = {}
+    calendar: list[frozenset[dt.date]] = []
+
+    def equated_for(invoice: Invoice) -> frozenset[dt.date]:
+        """The decree-equated days, read once and only when they can change a verdict: an
+        invoice received within 30 calendar days of the end is in time whatever the calendar
+        (the Atw only extends the period), so a bulk of invoices in time reads no calendar."""
+        ended = invoice.trajectory.actual_end_date
+        received = timezone.localdate(invoice.received_at)
+        if ended is None or received <= ended + dt.timedelta(days=INVOICE_DEADLINE_DAYS):
+            return frozenset()
+        if not calendar:
+            calendar.append(trajectory_selectors.equated_days())
+        return calendar[0]
+
     results: dict[int, CheckResult] = {}
     for invoice in loaded_invoices:
         end = ends.get(invoice.trajectory_id)
@@ -558,6 +587,7 @@ def invoices_check_many(invoices: Sequence[Invoice]) -> dict[int, CheckResult]:
                 logbook=invoice.logbook,
                 exclude_invoice_id=invoice.pk,
                 loaded=loaded,
+                equated=equated_for(invoice),
             )
         except InvoiceError as exc:
             results[invoice.pk] = (

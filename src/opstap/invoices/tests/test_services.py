@@ -309,6 +309,8 @@ def test_early_termination_needs_substance_confirmation(
         trajectory,
         milestone="early_termination",
         invoice_date=dt.date(2026, 6, 10),
+        # received the day it is dated: in time (R-TRJ-3 is judged on the day of receipt)
+        received_at=dt.datetime(2026, 6, 10, 10, 0, tzinfo=dt.UTC),
         period_end=dt.date(2026, 6, 5),
         amount_excl=Decimal("412.09"),
         vat=Decimal("86.54"),

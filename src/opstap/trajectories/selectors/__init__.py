@@ -21,7 +21,7 @@ from .attendance import (
     running_for,
     running_matches,
 )
-from .calendar import DeadlineComputation, deadline_compute, equated_days
+from .calendar import DeadlineComputation, deadline_compute, equated_days, invoice_due_on
 from .indicator_facts import (
     PROVIDER_LEAD_TIME_KINDS,
     DayKey,
@@ -145,6 +145,7 @@ __all__ = [
     "indicator_fact_keys",
     "indicator_fact_span",
     "indicator_trajectory_counts",
+    "invoice_due_on",
     "is_overdue",
     "last_day_problem",
     "last_trajectory_day",

@@ -30,6 +30,15 @@ def equated_days() -> frozenset[dt.date]:
     return frozenset(EquatedDay.objects.values_list("day", flat=True))
 
 
+def invoice_due_on(ended: dt.date, *, equated: frozenset[dt.date]) -> dt.date | None:
+    """The last day to invoice a trajectory that ended on `ended` (R-TRJ-3: 30 calendar days,
+    rolled to the next working day by the Atw like the trajectory's other deadlines), computed
+    by the same rule as the deadline lists; None for a year the calendar does not cover."""
+    if not dl.FIRST_SUPPORTED_YEAR <= ended.year <= dl.LAST_SUPPORTED_YEAR:
+        return None
+    return dl.due_date(dl.DeadlineKind.INVOICE, ended, equated_days=equated)
+
+
 @dataclass(frozen=True, slots=True)
 class DeadlineComputation:
     """A due date with the calendar it was computed with (the `_compute` endpoint)."""

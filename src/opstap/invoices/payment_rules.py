@@ -286,6 +286,22 @@ class HoursEntry:
             )
 
 
+def logbook_day_problem(entries: Iterable[HoursEntry]) -> str | None:
+    """R-BILL-7, R-SEC-6: a day has 24 hours however many logbook lines give it hours (two
+    lines of 20 hours on one day passed the check of each line). The Dutch refusal of the
+    first day with more, or None."""
+    totals: dict[date, Decimal] = {}
+    for entry in entries:
+        totals[entry.worked_on] = totals.get(entry.worked_on, ZERO) + entry.hours
+    for day, total in sorted(totals.items()):
+        if total > HOURS_IN_A_DAY:
+            return (
+                f"Op {day:%d-%m-%Y} staan in totaal {_hours(total)} uur (over meerdere regels); "
+                f"een dag heeft er {HOURS_IN_A_DAY}."
+            )
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class PlacementFacts:
     """A placement in paid work (R-BILL-6). ``contract_months`` None = permanent contract."""

@@ -57,6 +57,7 @@ from opstap.invoices.payment_rules import (
     assess,
     check_invoice,
     facts_from_events,
+    logbook_day_problem,
 )
 from opstap.invoices.workflow import (
     LIVE_STATUSES,
@@ -244,6 +245,9 @@ def logbook_entries(logbook: Sequence[Mapping[str, Any]]) -> list[HoursEntry]:
             raise InvoiceError(
                 f"Regel {i + 1} van het urenlogboek is ongeldig (datum en uren).", field="logbook"
             ) from exc
+    problem = logbook_day_problem(hours)
+    if problem is not None:
+        raise InvoiceError(f"Urenlogboek: {problem}", field="logbook")
     return hours
 
 
@@ -364,6 +368,8 @@ def payment_rules_evaluate(
         *(("placements", p.start) for p in placements),
         *(("placements", p.probation_end) for p in placements if p.probation_end),
     ]
+    if (problem := logbook_day_problem(logbook)) is not None:
+        raise InvoiceError(problem, field="hoursLogbook")
     for field, day in days:
         if not EVALUATE_FIRST_DAY <= day <= EVALUATE_LAST_DAY:
             raise InvoiceError(

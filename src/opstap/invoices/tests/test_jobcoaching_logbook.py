@@ -24,6 +24,7 @@ from opstap.invoices.payment_rules import (
     ReasonCode,
     Status,
     check_claim,
+    logbook_day_problem,
 )
 from opstap.invoices.services import InvoiceError
 from opstap.providers.models import Provider
@@ -153,6 +154,38 @@ def test_a_logbook_day_of_30_hours_is_refused_with_the_day(
             coaching,
             [{"date": "2026-05-12", "hours": "4"}, {"date": "2026-05-20", "hours": "30"}],
         )
+
+
+@pytest.mark.django_db
+def test_a_day_split_over_lines_still_holds_at_most_24_hours(
+    coaching: Trajectory, provider_user_a: User
+) -> None:
+    """R-BILL-7, R-SEC-6: two lines of 20 hours on 20-05-2026 passed (each line was checked on
+    its own) and 40 hours of one day were paid. The day's total is refused, naming the day;
+    two lines that add up to 24 hours are fine."""
+    with pytest.raises(InvoiceError, match="Op 20-05-2026 staan in totaal 40 uur") as refused:
+        _submit(
+            provider_user_a,
+            coaching,
+            [{"date": "2026-05-20", "hours": "20"}, {"date": "2026-05-20", "hours": "20"}],
+        )
+    assert refused.value.field == "logbook"
+    invoice = _submit(
+        provider_user_a,
+        coaching,
+        [{"date": "2026-05-20", "hours": "4"}, {"date": "2026-05-20", "hours": "6"}],
+    )
+    assert invoice.pk is not None
+
+
+def test_the_evaluation_refuses_a_day_of_more_than_24_hours_too() -> None:
+    """R-BILL-7: the pure rule the invoice check and `_evaluate` share."""
+    day = date(2024, 2, 1)
+    entries = [HoursEntry(day, D("12")), HoursEntry(day, D("12.5")), HoursEntry(day, D("0"))]
+    assert logbook_day_problem(entries) == (
+        "Op 01-02-2024 staan in totaal 24,50 uur (over meerdere regels); een dag heeft er 24."
+    )
+    assert logbook_day_problem([entries[0], HoursEntry(day, D("12"))]) is None
 
 
 @pytest.mark.django_db

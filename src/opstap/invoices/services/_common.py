@@ -63,6 +63,14 @@ class InvoiceError(InvalidInputError):
     `code="not_found"`/`"forbidden"` it answers 404/403 in the API (`opstap.core.errors`)."""
 
 
+class InvoiceConflictError(InvoiceError):
+    """The invoice's status no longer allows the step: another user took a step first (a
+    second approval that waited on the row lock, a rejection of a paid invoice). 409 in the
+    API (R-INT-1: a lost race is a conflict, not bad input)."""
+
+    status = 409
+
+
 @dataclass(frozen=True, slots=True)
 class LineInput:
     """One invoice line as submitted; VAT is computed from the rate valid on the invoice date
@@ -181,7 +189,7 @@ def _transition(invoice: Invoice, action: InvoiceAction) -> str:
     try:
         target = next_status(invoice.status, action)
     except IllegalInvoiceTransition as exc:
-        raise InvoiceError(str(exc), code="illegal_transition") from exc
+        raise InvoiceConflictError(str(exc), code="illegal_transition") from exc
     old = invoice.status
     invoice.status = target.value
     return old

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -114,11 +114,32 @@ def payment_batch_download(
     return stored, f"{batch.reference}.{spec.suffix}", spec.content_type
 
 
+def _credits_that_fit(
+    invoices: Sequence[Invoice], open_credits: Iterable[CreditNote]
+) -> list[CreditNote]:
+    """The open credit notes this batch settles (R-BILL-8): per provider, oldest first, as
+    long as the provider's invoices in the batch still cover them. A credit note that would
+    make the provider's net negative stays open for a later batch: a batch never pays a
+    negative amount, and a credit note once in a batch is never netted again, so one taken
+    into a batch that cannot absorb it would be lost."""
+    room: dict[int, Decimal] = {}
+    for invoice in invoices:
+        room[invoice.provider_id] = room.get(invoice.provider_id, Decimal(0)) + invoice.amount_incl
+    settled: list[CreditNote] = []
+    for note in open_credits:
+        left = room.get(note.provider_id, Decimal(0))
+        if note.amount_incl <= left:
+            room[note.provider_id] = left - note.amount_incl
+            settled.append(note)
+    return settled
+
+
 @transaction.atomic
 def payment_batch_create(*, actor: Actor) -> PaymentBatch:
-    """Put every approved invoice (and every credit note not yet settled) of the organisation
-    in a new batch. Each invoice can be in one batch only (the workflow and a check constraint
-    guarantee it); with nothing approved nothing is created (R-BILL-10)."""
+    """Put every approved invoice of the organisation in a new batch, with every credit note
+    not yet settled that the provider's invoices in the batch cover (`_credits_that_fit`).
+    Each invoice can be in one batch only (the workflow and a check constraint guarantee
+    it); with nothing approved nothing is created (R-BILL-10)."""
     _require_finance(actor)
     org_id = organisation_id_of(actor)
     invoices = list(
@@ -128,10 +149,11 @@ def payment_batch_create(*, actor: Actor) -> PaymentBatch:
     )
     if not invoices:
         raise InvoiceError("Er zijn geen goedgekeurde facturen die nog betaald moeten worden.")
-    credits = list(
-        CreditNote.objects.select_for_update().filter(
-            organisation_id=org_id, payment_batch__isnull=True
-        )
+    credits = _credits_that_fit(
+        invoices,
+        CreditNote.objects.select_for_update()
+        .filter(organisation_id=org_id, payment_batch__isnull=True)
+        .order_by("credit_date", "id"),
     )
     count = PaymentBatch.objects.filter(organisation_id=org_id).count()
     now = _now()

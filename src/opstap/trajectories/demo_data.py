@@ -21,7 +21,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from opstap.clients.models import Client
+from opstap.clients.models import Client, ClientEvent
 from opstap.core.roles import Perm
 from opstap.providers.models import Contract, ContractStatus, Product, ProductStatus
 from opstap.providers.services import product_orderability
@@ -154,17 +154,44 @@ def _ordering_clients(ctx: Any) -> list[Client]:
     )
 
 
+def _client_mark(client_id: int) -> int:
+    """The id of the client's newest timeline entry (0: none yet)."""
+    newest = ClientEvent.objects.filter(client_id=client_id).order_by("-id").values("id").first()
+    return newest["id"] if newest else 0
+
+
+def _marks(trajectory: Trajectory) -> tuple[int, int]:
+    """The newest trajectory event and client timeline entry before a step (ids)."""
+    event = trajectory.events.order_by("-id").values_list("id", flat=True).first() or 0
+    return event, _client_mark(trajectory.client_id)
+
+
+def _date_since(trajectory: Trajectory, marks: tuple[int, int], moment: dt.datetime) -> None:
+    """Date what one step wrote, the trajectory's events and the client's timeline entries
+    (a step can write two: the document and the transition), at the step's (demo) moment."""
+    TrajectoryEvent.objects.filter(trajectory=trajectory, id__gt=marks[0]).update(
+        occurred_at=moment
+    )
+    ClientEvent.objects.filter(
+        client_id=trajectory.client_id, source="trajectories", id__gt=marks[1]
+    ).update(occurred_at=moment)
+
+
 def _set_time(
-    trajectory: Trajectory, on: dt.date, rng: random.Random, *, document: int | None = None
+    trajectory: Trajectory,
+    on: dt.date,
+    rng: random.Random,
+    marks: tuple[int, int],
+    *,
+    document: int | None = None,
 ) -> None:
-    """Date the latest event (and the document submitted with it) on its (demo) day, so the
-    history and the document list tell the same day, as in real life."""
+    """Date what the step wrote (and the document submitted with it) on its (demo) day, so
+    the history, the client's timeline and the document list tell the same day, as in real
+    life: the timeline showed the whole history on the day the demo was generated."""
     moment = timezone.make_aware(
         dt.datetime.combine(on, dt.time(rng.randint(8, 16), rng.choice((0, 15, 30, 45))))
     )
-    last = trajectory.events.order_by("-id").first()
-    if last is not None:
-        TrajectoryEvent.objects.filter(pk=last.pk).update(occurred_at=moment)
+    _date_since(trajectory, marks, moment)
     if document is not None:
         TrajectoryDocument.objects.filter(pk=document).update(submitted_at=moment)
 
@@ -398,6 +425,7 @@ def _walk(
         [AbsenceRisk.NONE, AbsenceRisk.ELEVATED, AbsenceRisk.PROBLEMATIC], [70, 25, 5]
     )[0]
     aim_exit = rng.choices(["regular", "supported", "sheltered", "activating"], [70, 15, 5, 10])[0]
+    marks = (0, _client_mark(client.pk))
     trajectory = services.trajectory_order(
         actor=cm,
         client=client,
@@ -410,7 +438,7 @@ def _walk(
         budget=Decimal("3000.00"),
         on=order_day,
     )
-    _set_time(trajectory, order_day, rng)
+    _set_time(trajectory, order_day, rng, marks)
     day = order_day
     today: dt.date = ctx.today
     for action, side, days in steps:
@@ -436,6 +464,7 @@ def _walk(
             "hand_over": "handover_note",
         }.get(action)
         document: int | None = None
+        marks = _marks(trajectory)
         if document_kind is not None:
             document = services.trajectory_document_submit(
                 actor=actor,
@@ -459,13 +488,14 @@ def _walk(
                 payload=payload,
                 on=day,
             )
-        _set_time(trajectory, day, rng, document=document)
+        _set_time(trajectory, day, rng, marks, document=document)
         if action == "start" and rng.random() < 0.4:
             absent = timezone.make_aware(
                 dt.datetime.combine(min(today, day + dt.timedelta(days=20)), dt.time(9))
             )
             reported = absent + dt.timedelta(hours=rng.choice((2, 20, 30)))
             if reported <= ctx.now:
+                marks = _marks(trajectory)
                 services.absence_report(
                     actor=actor,
                     trajectory=trajectory,
@@ -474,7 +504,9 @@ def _walk(
                     problematic=rng.random() < 0.05,
                     reported_at=reported,
                 )
+                _date_since(trajectory, marks, reported)
         if action == "complete" and rng.random() < 0.5:
+            marks = _marks(trajectory)
             services.outcome_record(
                 actor=actor,
                 trajectory=trajectory,
@@ -484,6 +516,9 @@ def _walk(
                 contract_type="bepaalde tijd",
                 hours_per_week=rng.choice(["24", "32", "36"]),
                 contract_months=12,
+            )
+            _date_since(
+                trajectory, marks, timezone.make_aware(dt.datetime.combine(day, dt.time(16, 45)))
             )
     return trajectory
 

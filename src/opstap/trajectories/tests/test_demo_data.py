@@ -90,3 +90,41 @@ def test_walked_documents_are_dutch_and_dated_on_their_day(
     event = trajectory.events.get(action="submit_plan")
     assert timezone.localdate(document.submitted_at) == timezone.localdate(event.occurred_at)
     assert timezone.localdate(document.submitted_at) < today
+
+
+def test_walked_history_and_the_clients_timeline_tell_the_same_days(
+    org: Organisation, product3: Product, client_k: Client, provider_user_a: User
+) -> None:
+    """The demo dossier's timeline showed a trajectory's whole history (order, quote, plan,
+    absences, outcome) on the day and minute the demo was generated, next to the
+    trajectory table's order date weeks earlier. Every event a walk writes, and the client's
+    timeline entry written with it, is now dated on the step's own day, none after today.
+    Walks with several seeds, until absences and outcomes (drawn at random) were among them."""
+    from types import SimpleNamespace
+
+    from opstap.clients.models import ClientEvent
+
+    today = dt.date(2026, 11, 22)
+    staff = {product3.provider_id: SimpleNamespace(user=provider_user_a)}
+    seen: set[str] = set()
+    for seed in range(1, 16):
+        rng = random.Random(seed)
+        ctx = DemoContext(organisation=org, scale="demo", rng=rng, today=today, log=lambda _m: None)
+        steps = demo_data._steps_to("completed", 3, rng)
+        order_day = today - dt.timedelta(days=demo_data._span(steps) + 5)
+        trajectory = demo_data._walk(ctx, client_k, product3, steps, order_day, staff, rng)
+        events = list(trajectory.events.order_by("id"))
+        entries = list(
+            ClientEvent.objects.filter(
+                client=client_k, source="trajectories", data__trajectory=trajectory.pk
+            ).order_by("id")
+        )
+        assert len(entries) == len(events)
+        for event, entry in zip(events, entries, strict=True):
+            assert entry.data["action"] == event.action
+            assert entry.occurred_at == event.occurred_at, event.action
+            assert order_day <= timezone.localdate(event.occurred_at) <= today, event.action
+        seen |= {e.action for e in events}
+        if {"absence", "outcome"} <= seen:
+            break
+    assert {"order", "start", "complete", "absence", "outcome"} <= seen

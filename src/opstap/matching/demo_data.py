@@ -11,15 +11,15 @@ import datetime as dt
 import random
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.utils import timezone
 
-from opstap.clients.models import Client
+from opstap.clients.models import Client, ClientEvent, ClientEventKind
 from opstap.core.errors import DomainError
 from opstap.notifications.models import Notification
 
 from . import services
-from .models import Proposal
+from .models import Proposal, WorkProfile
 
 # name, place, postcode, garantiebanen, beschut
 EMPLOYERS: list[tuple[str, str, str, bool, bool]] = [
@@ -542,7 +542,43 @@ def _work_profiles(ctx: Any, rng: random.Random) -> int:
             ),
             shared_with_wsp=client.ladder_step in ("4", "5", "6") and rng.random() < 0.55,
         )
+    _date_profiles(ctx, [c.pk for c in clients])
     return len(clients)
+
+
+def _date_profiles(ctx: Any, client_ids: list[int]) -> None:
+    """Date each work profile, and its "Werkprofiel aangemaakt" on the client's timeline, on a
+    day in the year before today (a month before the demo's proposals at the latest), not
+    before the client was registered: every dossier's timeline said its profile was made on
+    the minute the demo was generated. Its own generator: the rest stays as it was."""
+    dates = random.Random(f"matching-profile-dates-{ctx.today}")  # noqa: S311  (demo data)
+    registered = dict(
+        ClientEvent.objects.filter(client_id__in=client_ids, kind=ClientEventKind.CREATED)
+        .values("client_id")
+        .annotate(first=Min("occurred_at"))
+        .values_list("client_id", "first")
+    )
+    latest = ctx.today - dt.timedelta(days=30)
+    moments: dict[int, dt.datetime] = {}
+    for client_id in client_ids:
+        since = registered.get(client_id)
+        first = max(latest - dt.timedelta(days=365), timezone.localdate(since) if since else latest)
+        first = min(first, ctx.today)
+        day = first + dt.timedelta(days=dates.randint(0, max(0, (latest - first).days)))
+        clock = dt.time(dates.randint(8, 16), dates.choice((0, 15, 30, 45)))
+        moments[client_id] = timezone.make_aware(dt.datetime.combine(day, clock))
+    profiles = list(WorkProfile.objects.filter(client_id__in=client_ids).only("id", "client_id"))
+    for profile in profiles:
+        profile.updated_at = moments[profile.client_id]
+    WorkProfile.objects.bulk_update(profiles, ["updated_at"], batch_size=1_000)
+    entries = list(
+        ClientEvent.objects.filter(
+            client_id__in=client_ids, source="matching", summary="Werkprofiel aangemaakt"
+        ).only("id", "client_id")
+    )
+    for entry in entries:
+        entry.occurred_at = moments[entry.client_id]
+    ClientEvent.objects.bulk_update(entries, ["occurred_at"], batch_size=1_000)
 
 
 def _redate(proposal: Proposal, on: dt.date) -> None:

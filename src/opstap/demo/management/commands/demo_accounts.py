@@ -19,8 +19,16 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         self.stdout.write("")
         self.stdout.write(f"Demo-accounts (wachtwoord voor allemaal: {DEMO_PASSWORD})")
-        for username, first, last, roles in DEMO_USERS:
-            names = ", ".join(ROLE_NAMES_NL[r] for r in roles)
-            self.stdout.write(f"  {username:<16} {names:<32} {first} {last}")
+        rows = [
+            (username, f"{first} {last}", " + ".join(ROLE_NAMES_NL[r] for r in roles))
+            for username, first, last, roles in DEMO_USERS
+        ]
+        # Columns as wide as their longest entry; the role last, where a team lead's two roles
+        # may run on (the names of 'werkgeversadviseur' and 'teamleider' fell out of line).
+        user_width = max(len(r[0]) for r in rows)
+        name_width = max(len(r[1]) for r in rows)
+        self.stdout.write(f"  {'account':<{user_width}}  {'naam':<{name_width}}  rol")
+        for username, name, roles in rows:
+            self.stdout.write(f"  {username:<{user_width}}  {name:<{name_width}}  {roles}")
         self.stdout.write("")
         self.stdout.write(f"Open http://127.0.0.1:{options['port']} en log in.")

@@ -164,13 +164,19 @@ def next_status(status: InvoiceStatus | str, action: InvoiceAction | str) -> Inv
     """The status after ``action``, or :class:`IllegalInvoiceTransition` naming both."""
     current, act = InvoiceStatus(status), InvoiceAction(action)
 
-    def refuse(_why: Refusal, _rows: tuple[Transition, ...]) -> WorkflowError:
-        return IllegalInvoiceTransition(
-            f"'{ACTION_LABELS_NL[act]}' kan niet bij een factuur met status "
-            f"'{STATUS_LABELS_NL[current]}'.",
-            state=current,
-            action=act,
-        )
+    def refuse(_why: Refusal, rows: tuple[Transition, ...]) -> WorkflowError:
+        if any(row.to_state == current for row in rows):
+            # The step already happened: a colleague (or another window) was first.
+            message = (
+                f"Deze factuur heeft al de status '{STATUS_LABELS_NL[current]}': iemand anders "
+                "heeft haar net behandeld. Vernieuw de pagina om de huidige stand te zien."
+            )
+        else:
+            message = (
+                f"'{ACTION_LABELS_NL[act]}' kan niet bij een factuur met status "
+                f"'{STATUS_LABELS_NL[current]}'."
+            )
+        return IllegalInvoiceTransition(message, state=current, action=act)
 
     return guard(TABLE, state=current, action=act, refuse=refuse).to_state
 

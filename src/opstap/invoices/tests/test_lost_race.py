@@ -52,6 +52,10 @@ def test_second_approval_loses_with_409_and_pays_once(
     second = client.post(f"/api/v1/invoices/{invoice.pk}/approve", {}, format="json")  # type: ignore[attr-defined]
     assert second.status_code == 409, second.content
     assert second["Content-Type"].startswith("application/problem+json")
-    assert "status 'goedgekeurd'" in second.json()["detail"].lower()
+    # Said as what happened, not as a rule: "'Goedgekeurd' kan niet bij een factuur met
+    # status 'Goedgekeurd'" read as nonsense to the clerk who lost the race.
+    detail = second.json()["detail"]
+    assert detail.startswith("Deze factuur heeft al de status 'Goedgekeurd'"), detail
+    assert "Vernieuw de pagina" in detail
     approvals = InvoiceEvent.objects.filter(invoice=invoice, action="approve").count()
     assert approvals == 1

@@ -26,7 +26,7 @@ from opstap.core.actor import Actor, actor_of
 from opstap.core.counts import CountedPaginator
 from opstap.core.dutch import format_date
 from opstap.core.forms import form_action, form_submit, service_action
-from opstap.core.money import format_euro
+from opstap.core.money import format_euro_html
 from opstap.core.roles import Perm
 from opstap.providers.selectors import is_provider_staff, provider_choices
 from opstap.trajectories import selectors as trajectory_selectors
@@ -386,7 +386,7 @@ def _cell(value: object) -> str:
     if isinstance(value, dt.date):
         return format_date(value)
     if isinstance(value, Decimal):
-        return format_euro(value)
+        return format_euro_html(value)
     return str(value)
 
 

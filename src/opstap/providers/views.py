@@ -117,7 +117,7 @@ def _guide_result(
     if row.price is None:
         price = "offerte"
     else:
-        price = money.format_euro(row.price) + (" per uur" if row.hourly else "")
+        price = money.format_euro_html(row.price) + (" per uur" if row.hourly else "")
     linked = not public and user is not None and may_open(user, "providers:product", row.pk)
     return {
         "row": row,

@@ -49,7 +49,7 @@ def test_spendings_over_budget_are_listed_for_the_second_approver(
     http = HttpClient()
     http.force_login(colleague)
     html = http.get("/klanten/budget/wacht-op-goedkeuring/").content.decode()
-    assert "Rijbewijs" in html and "€ 900,00" in html and f"/klanten/{mine.pk}/" in html
+    assert "Rijbewijs" in html and "€\u00a0900,00" in html and f"/klanten/{mine.pk}/" in html
     assert "Fiets" not in html and "Geheim" not in html and "Verborgen" not in html
     assert AuditRecord.objects.filter(action="list", client_id=mine.pk).exists()
 

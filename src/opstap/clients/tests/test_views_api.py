@@ -284,7 +284,7 @@ def test_budget_form_and_second_approval(
         f"/klanten/{target.pk}/budget/", {"amount": "600,00", "purpose": "Opleiding heftruck"}
     )
     html = _html(client, f"/klanten/{target.pk}/")
-    assert "Wacht op tweede goedkeuring" in html and "€ 500,00" in html, html[
+    assert "Wacht op tweede goedkeuring" in html and "€\u00a0500,00" in html, html[
         html.find("Maatwerkbudget") :
     ][:1500]
     # The recorder is never the second approver: no decision buttons for them (R-CLI-4).

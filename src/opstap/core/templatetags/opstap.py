@@ -1,7 +1,6 @@
 """Dutch formats as template filters, the same functions as in Python (`{% load opstap %}`):
 
-    {{ amount|euro }}          € 1.500,00
-    {{ amount|euro_html }}     € 1.500,00 with a no-break space (amounts on pages: no wrap)
+    {{ amount|euro_html }}     € 1.500,00 with a no-break space: the amount never wraps at 320 px
     {{ count|nl_number }}      1.500          {{ score|nl_number:1 }}   8,2
     {{ share|nl_percent }}     28,4%
     {{ day|nl_date }}          03-12-2026     {{ moment|nl_datetime }}  03-12-2026 14:05
@@ -9,6 +8,12 @@
 Links only to pages the user may open (the view's own declaration, `core.access.may_open`):
 
     {% may_open "invoices:batches" as show %}{% if show %}<a ...>{% endif %}
+
+There is no plain `euro` filter on purpose: every template here is HTML (a page, the PDF's
+HTML, the access-request summary), where `€ 1.500,00` with a plain space broke into "€" and
+the number at 320 px (WCAG 1.4.10). A template that writes `|euro` is a TemplateSyntaxError
+(`core/tests/test_templates_compile.py` compiles every template). Text that leaves the page
+(xlsx, CSV, SEPA, messages) uses `money.format_euro` in Python.
 
 An empty value gives an empty text, as Django's own filters do (add ``|default:"—"`` where
 the page wants a dash); a value that is no number is shown as it is (never a 500).
@@ -43,15 +48,9 @@ def _as_text(value: Any) -> str:
 
 
 @register.filter
-def euro(value: Any) -> str:
-    number = _number(value)
-    return _as_text(value) if number is None else money.format_euro(number)
-
-
-@register.filter
 def euro_html(value: Any) -> str:
-    """`euro` with a no-break space after the € (`money.format_euro_html`): the amount stays
-    on one line at 320 px. For amounts on pages; `euro` stays for text that leaves the page."""
+    """`€ 1.500,00` with a no-break space after the € (`money.format_euro_html`): the amount
+    stays on one line at 320 px. The only money filter (see the module docstring)."""
     number = _number(value)
     return _as_text(value) if number is None else money.format_euro_html(number)
 

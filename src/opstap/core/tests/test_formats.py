@@ -167,8 +167,8 @@ def test_dates_in_the_house_style() -> None:
 
 def test_template_filters_use_the_same_style() -> None:
     template = Template(
-        "{% load opstap %}{{ a|euro }}|{{ n|nl_number }}|{{ s|nl_number:1 }}|{{ p|nl_percent }}"
-        "|{{ d|nl_date }}|{{ none|euro }}|{{ text|euro }}"
+        "{% load opstap %}{{ a|euro_html }}|{{ n|nl_number }}|{{ s|nl_number:1 }}"
+        "|{{ p|nl_percent }}|{{ d|nl_date }}|{{ none|euro_html }}|{{ text|euro_html }}"
     )
     html = template.render(
         Context(
@@ -183,7 +183,7 @@ def test_template_filters_use_the_same_style() -> None:
             }
         )
     )
-    assert html == "€ 1.500,00|12.345|8,3|28,44%|03-12-2026||offerte"
+    assert html == "€\u00a01.500,00|12.345|8,3|28,44%|03-12-2026||offerte"
 
 
 def test_euro_for_pages_keeps_the_amount_on_one_line() -> None:

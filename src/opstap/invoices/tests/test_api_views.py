@@ -358,7 +358,7 @@ def test_placement_fee_and_travel_pages(
         },
     )
     assert response.status_code == 200
-    assert "voor rekening aanbieder € 30,00" in response.content.decode(), (
+    assert "voor rekening aanbieder €\u00a030,00" in response.content.decode(), (
         response.content.decode()[-3000:]
     )
 

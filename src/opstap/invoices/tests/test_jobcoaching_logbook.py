@@ -206,4 +206,4 @@ def test_the_finance_clerk_sees_the_logbook_on_the_invoice_page(
     table = table[: table.index("</table>")]
     assert table.index("12-05-2026") < table.index("02-06-2026")
     assert "4,00" in table and "6,00" in table
-    assert "10,00 uur \u00d7 € 75,00" in table
+    assert "10,00 uur \u00d7 €\u00a075,00" in table

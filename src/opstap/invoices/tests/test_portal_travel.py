@@ -92,7 +92,7 @@ def test_resident_claims_in_the_portal(
     page = http.get(url).content.decode()
     # the claimed days are no longer offered
     assert f"{p}trip_{first}" not in page and f"{p}trip_{second}" not in page
-    assert "wij betalen u € 36,40" in page
+    assert "wij betalen u €\u00a036,40" in page
     assert "Niet vergoed</strong>: Geen aanwezigheid geregistreerd op 13-05-2026." in page
     assert AuditRecord.objects.filter(
         object_type="travel_claim", client_id=code3_done.client_id, actor_id=resident.pk

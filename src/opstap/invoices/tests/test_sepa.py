@@ -204,7 +204,7 @@ def test_batch_page_makes_and_downloads_the_file(
     web = WebClient()
     web.force_login(clerk)
     page = web.get(reverse("invoices:batch", args=[batch.pk])).content.decode()
-    assert "Overboekingen per aanbieder" in page and "€ 1.512,50" in page
+    assert "Overboekingen per aanbieder" in page and "€\u00a01.512,50" in page
     web.post(reverse("invoices:batch_export_sepa", args=[batch.pk]))
     download = web.get(reverse("invoices:batch_download", args=[batch.pk, "xml"]))
     body = b"".join(download.streaming_content)

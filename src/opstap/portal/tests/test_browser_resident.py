@@ -123,7 +123,7 @@ def test_resident_journey(page, live_server, resident_world, tmp_path) -> None: 
     page.get_by_role("button", name="Declaratie versturen").click()
     page.wait_for_url("**/mijn/reiskosten/")
     text = page.inner_text("main")
-    assert "wij betalen u € 6,40" in text and "Vergoed" in text
+    assert "wij betalen u €\u00a06,40" in text and "Vergoed" in text
     check_page(page, live_server, "resident-travel-done")
 
     # A staff page: a styled 403 with a way out.

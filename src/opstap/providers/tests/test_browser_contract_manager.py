@@ -98,7 +98,7 @@ def test_contract_manager_working_day(page: Any, live_server: Any, demo_moment: 
     page.get_by_role("button", name="Prijs vastleggen").click()
     page.locator(".opstap-messages", has_text="Nieuwe prijs vastgelegd").wait_for()
     history = page.locator("table", has=page.locator("th", has_text="Herkomst")).inner_text()
-    assert "€ 78,50" in history and f"{next_year:%d-%m-%Y}" in history  # the house style
+    assert "€\u00a078,50" in history and f"{next_year:%d-%m-%Y}" in history  # the house style
     newest = ProductPrice.objects.filter(product=product).order_by("-valid_from").first()
     assert newest is not None and newest.amount == Decimal("78.50")
     check_page(page, live_server, "contract-manager-price-set")

@@ -61,7 +61,7 @@ def test_case_manager_finds_jobcoaching_in_zevenaar_step_5(  # type: ignore[no-u
     text = row.inner_text()
     assert "Jobcoaching op de werkplek" in text
     assert "Werkkracht Liemers B.V." in text
-    assert "Zevenaar" in text and "365 dagen" in text and "€ 80,00 per uur" in text
+    assert "Zevenaar" in text and "365 dagen" in text and "€\u00a080,00 per uur" in text
     page.add_script_tag(url=f"{live_server.url}/static/vendor/axe.min.js")
     result = page.evaluate(
         "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa']})"

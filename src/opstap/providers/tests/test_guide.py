@@ -115,7 +115,7 @@ def test_guide_page_one_search_shows_price_duration_location_provider(
     assert "1 product gevonden" in html
     assert "Jobcoaching op de werkplek" in html
     assert "Werkkracht Liemers B.V." in html
-    assert "€ 80,00 per uur" in html
+    assert "€\u00a080,00 per uur" in html
     assert "365 dagen" in html and "Zevenaar" in html
 
 

@@ -132,7 +132,12 @@ class ApproveForm(forms.Form):
 
 
 class RejectForm(forms.Form):
-    reason = forms.CharField(label="Reden van afwijzing", widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label="Reden van afwijzing",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        # the service's own words: "Dit veld is vereist." did not say what to write
+        error_messages={"required": "Geef een reden voor de afwijzing."},
+    )
 
 
 class SubstanceForm(forms.Form):
@@ -186,7 +191,11 @@ class PeriodForm(forms.Form):
 
 
 class MarkPaidForm(forms.Form):
-    paid_on = forms.DateField(label="Betaald op", widget=_DATE)
+    paid_on = forms.DateField(
+        label="Betaald op",
+        widget=_DATE,
+        error_messages={"required": "Vul de datum in waarop de bank heeft betaald."},
+    )
 
 
 class PlacementFeeForm(_TrajectoryForm):

@@ -8,10 +8,12 @@ from __future__ import annotations
 import calendar
 import contextlib
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -25,7 +27,7 @@ from opstap.core.access import check_perm, get_object_for_user, permission_requi
 from opstap.core.actor import Actor, actor_of
 from opstap.core.counts import CountedPaginator
 from opstap.core.dutch import format_date
-from opstap.core.forms import form_action, form_submit, service_action
+from opstap.core.forms import form_submit, service_action
 from opstap.core.money import format_euro_html
 from opstap.core.roles import Perm
 from opstap.providers.selectors import is_provider_staff, provider_choices
@@ -129,9 +131,13 @@ def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _render_detail(
-    request: HttpRequest, invoice: Invoice, *, credit_form: CreditNoteForm | None = None
+    request: HttpRequest, invoice: Invoice, *, refused: dict[str, forms.Form] | None = None
 ) -> HttpResponse:
+    """The invoice page; `refused` holds a posted form that was refused (its context name:
+    `credit_form`, `approve_form`, ...), shown again with what was typed and its message at
+    the field, with status 400."""
     user = actor_of(request)
+    refused = refused or {}
     # Which buttons: the workflow table (R-BILL-2) says what the status allows, the
     # permissions say who may press them; the services check both again.
     allowed = allowed_actions(invoice.status)
@@ -143,6 +149,19 @@ def _render_detail(
         and not is_provider_staff(user)
     )
     can_credit = can_decide and InvoiceStatus(invoice.status) in CREDITABLE_STATUSES
+    shown = {
+        "approve_form": can_decide and InvoiceAction.APPROVE in allowed,
+        "reject_form": can_decide and InvoiceAction.REJECT in allowed,
+        "substance_form": can_confirm,
+        "credit_form": can_credit,
+    }
+    for name, form in refused.items():
+        if not shown.get(name):
+            # The form is no longer on the page (a second click after the first one decided):
+            # its message above the page, or the user would see no answer at all.
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, str(error))
     return render(
         request,
         "invoices/detail.html",
@@ -153,19 +172,37 @@ def _render_detail(
             "logbook": selectors.invoice_logbook(invoice),
             "events": list(selectors.invoice_events(invoice)),
             "credit_notes": list(invoice.credit_notes.all()),
-            "can_approve": can_decide and InvoiceAction.APPROVE in allowed,
-            "can_reject": can_decide and InvoiceAction.REJECT in allowed,
+            "can_approve": shown["approve_form"],
+            "can_reject": shown["reject_form"],
             "can_recheck": (can_decide or can_confirm) and InvoiceAction.RECHECK in allowed,
             "can_confirm": can_confirm,
             "can_credit": can_credit,
             "approve_form": ApproveForm(),
             "reject_form": RejectForm(),
             "substance_form": SubstanceForm(initial=invoice.substance or None),
-            "credit_form": credit_form
-            or CreditNoteForm(initial={"credit_date": timezone.localdate()}),
+            "credit_form": CreditNoteForm(initial={"credit_date": timezone.localdate()}),
+            **refused,
         },
-        status=400 if credit_form is not None else 200,
+        status=400 if refused else 200,
     )
+
+
+def _decide(
+    request: HttpRequest,
+    invoice: Invoice,
+    name: str,
+    form: forms.Form,
+    call: Callable[[dict[str, Any]], object],
+    done: str,
+) -> HttpResponse:
+    """A decision form on the invoice page (approve, reject, confirm the substance): done,
+    back to the page; refused (an empty reason, an orange invoice without a note), the page
+    again with status 400, the form as typed and the message beside its field. It went back
+    to the page with the message in the banner only and what was typed lost."""
+    if form_submit(request, form, call, done=done, refused=services.InvoiceError):
+        return redirect("invoices:detail", pk=invoice.pk)
+    audit_read(request, invoice, invoice.client_id, "Factuur bekijken")
+    return _render_detail(request, invoice, refused={name: form})
 
 
 @require_POST
@@ -184,7 +221,7 @@ def invoice_credit(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         return redirect("invoices:detail", pk=submitted.result.invoice_id)
     audit_read(request, invoice, invoice.client_id, "Factuur bekijken")
-    return _render_detail(request, invoice, credit_form=form)
+    return _render_detail(request, invoice, refused={"credit_form": form})
 
 
 @permission_required(Perm.INVOICE_VIEW)
@@ -211,12 +248,14 @@ def _act(request: HttpRequest, invoice: Invoice, call: Any, done: str) -> HttpRe
 @permission_required(Perm.INVOICE_APPROVE)
 def invoice_approve(request: HttpRequest, pk: int) -> HttpResponse:
     invoice = _invoice_for(request, pk)
-    form = ApproveForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
-    return _act(
+    return _decide(
         request,
         invoice,
-        lambda: services.invoice_approve(actor=actor_of(request), invoice=invoice, note=note),
+        "approve_form",
+        ApproveForm(request.POST),
+        lambda data: services.invoice_approve(
+            actor=actor_of(request), invoice=invoice, note=data["note"]
+        ),
         "De factuur is goedgekeurd voor betaling.",
     )
 
@@ -225,12 +264,14 @@ def invoice_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(Perm.INVOICE_APPROVE)
 def invoice_reject(request: HttpRequest, pk: int) -> HttpResponse:
     invoice = _invoice_for(request, pk)
-    form = RejectForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    return _act(
+    return _decide(
         request,
         invoice,
-        lambda: services.invoice_reject(actor=actor_of(request), invoice=invoice, reason=reason),
+        "reject_form",
+        RejectForm(request.POST),
+        lambda data: services.invoice_reject(
+            actor=actor_of(request), invoice=invoice, reason=data["reason"]
+        ),
         "De factuur is afgewezen.",
     )
 
@@ -251,15 +292,12 @@ def invoice_recheck(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(Perm.TRAJECTORY_ORDER)
 def invoice_confirm_substance(request: HttpRequest, pk: int) -> HttpResponse:
     invoice = _invoice_for(request, pk)
-    form = SubstanceForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Controleer de ingevulde gegevens.")
-        return redirect("invoices:detail", pk=invoice.pk)
-    data = form.cleaned_data
-    return _act(
+    return _decide(
         request,
         invoice,
-        lambda: services.invoice_confirm_substance(
+        "substance_form",
+        SubstanceForm(request.POST),
+        lambda data: services.invoice_confirm_substance(
             actor=actor_of(request),
             invoice=invoice,
             termination_reason=data["termination_reason"],
@@ -323,6 +361,7 @@ def invoice_submit(request: HttpRequest) -> HttpResponse:
         request,
         "invoices/submit.html",
         {"page_title": "Factuur indienen", "form": form},
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -358,7 +397,12 @@ def _batch_for(request: HttpRequest, pk: int) -> PaymentBatch:
 
 @permission_required(Perm.INVOICE_APPROVE)
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = _batch_for(request, pk)
+    return _render_batch(request, _batch_for(request, pk))
+
+
+def _render_batch(
+    request: HttpRequest, batch: PaymentBatch, *, paid_form: MarkPaidForm | None = None
+) -> HttpResponse:
     rows = services.batch_rows(batch)
     services.payment_batch_audit_shown(
         request=request, batch=batch, action=AuditAction.READ, purpose="Betaalbatch bekijken"
@@ -371,9 +415,10 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "batch": batch,
             "rows": [[_cell(value) for value in row] for row in rows],
             "columns": services.EXPORT_COLUMNS,
-            "paid_form": MarkPaidForm(initial={"paid_on": timezone.localdate()}),
+            "paid_form": paid_form or MarkPaidForm(initial={"paid_on": timezone.localdate()}),
             "sepa": None if batch.export_pain001 else services.batch_sepa_plan(batch),
         },
+        status=400 if paid_form is not None else 200,
     )
 
 
@@ -427,17 +472,20 @@ def batch_export(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(Perm.INVOICE_APPROVE)
 def batch_paid(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch_for(request, pk)
-    form_action(
+    form = MarkPaidForm(request.POST)
+    if form_submit(
         request,
-        MarkPaidForm(request.POST),
+        form,
         lambda data: services.payment_batch_mark_paid(
             actor=actor_of(request), batch=batch, paid_on=data["paid_on"]
         ),
         done="De batch is als betaald geregistreerd.",
-        invalid="Vul een geldige betaaldatum in.",
         refused=services.InvoiceError,
-    )
-    return redirect("invoices:batch", pk=batch.pk)
+    ):
+        return redirect("invoices:batch", pk=batch.pk)
+    # Refused (no date, a date that cannot be read): the batch page again with the date as
+    # typed and the message at the field, 400; it went back with a banner and an empty box.
+    return _render_batch(request, batch, paid_form=form)
 
 
 @permission_required(Perm.INVOICE_APPROVE)
@@ -558,6 +606,7 @@ def placement_fee_submit(request: HttpRequest) -> HttpResponse:
         request,
         "invoices/submit.html",
         {"page_title": "Bemiddelingsfee declareren", "form": form},
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -601,4 +650,5 @@ def travel_claims(request: HttpRequest) -> HttpResponse:
             "trips": list(result.trips.all()) if result is not None else [],
             "claims": claims,
         },
+        status=400 if request.method == "POST" and submitted is None else 200,
     )

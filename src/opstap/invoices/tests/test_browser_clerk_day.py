@@ -66,9 +66,11 @@ def test_finance_clerk_working_day(  # type: ignore[no-untyped-def]
     reject = page.get_by_role("form", name="Afwijzen")
     reject.get_by_label("Reden van afwijzing").fill("   ")
     reject.get_by_role("button", name="Afwijzen").click()
-    page.wait_for_url(f"**/facturen/{second.pk}/")
-    page.locator(".opstap-messages").wait_for()
-    assert "Geef een reden voor de afwijzing" in page.locator("main").inner_text()
+    # the page again (400), the message beside the reason box, not in a banner after a redirect
+    page.wait_for_url(f"**/facturen/{second.pk}/afwijzen/")
+    error = page.locator("#id_reason-error")
+    error.wait_for()
+    assert error.inner_text() == "Geef een reden voor de afwijzing."
     assert Invoice.objects.get(pk=second.pk).status == "checked"
     check_page(page, live_server, "clerk-reject-refused")
 

@@ -1,0 +1,158 @@
+"""Refused input on the invoice pages answers 400 with the message at its field and what was
+typed kept (R-SEC-6), like the other forms of the app. The invoice, placement-fee and
+travel-claim forms answered 200 to a refusal; the decision forms on the invoice page (reject,
+approve, confirm the substance) and the batch's 'Betaald registreren' went back to the page
+(302) with the message in the banner only and what was typed lost."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client as WebClient
+
+from opstap.accounts.models import User
+from opstap.clients.models import Client
+from opstap.invoices import services
+from opstap.invoices.models import Invoice, PaymentBatch
+from opstap.providers.models import Provider
+from opstap.trajectories.models import Trajectory
+
+from .conftest import make_product
+from .test_services import END, REPORT, submit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def done(
+    contracted_a: Provider, provider_user_a: User, client_k: Client, walk: Callable[..., Trajectory]
+) -> Trajectory:
+    return walk(
+        make_product(contracted_a, 3),
+        provider_user_a,
+        client_k,
+        until="final_report_received",
+        end_on=END,
+        report_on=REPORT,
+    )
+
+
+def _web(user: User) -> WebClient:
+    web = WebClient()
+    web.force_login(user)
+    return web
+
+
+def _field_error(html: str, field: str) -> str:
+    """The error text shown at `field` (`core/_described_field.html`), or ''."""
+    marker = f'<span class="opstap-field-error" id="id_{field}-error">'
+    if marker not in html:
+        return ""
+    return html.split(marker, 1)[1].split("</span>", 1)[0]
+
+
+def test_invoice_form_with_an_empty_field_answers_400_and_keeps_the_input(
+    done: Trajectory, provider_user_a: User
+) -> None:
+    """R-SEC-6, R-BILL-2: the invoice number left empty answered 200."""
+    response = _web(provider_user_a).post(
+        "/facturen/indienen/",
+        {
+            "trajectory": str(done.pk),
+            "invoice_number": "",
+            "invoice_date": "2026-08-10",
+            "milestone": "final_report",
+            "client_number": done.client.client_number,
+            "client_surname": done.client.last_name,
+            "amount_excl": "1.250,00",
+            "vat": "262,50",
+            "amount_incl": "1.512,50",
+        },
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert _field_error(html, "invoice_number") == "Dit veld is vereist."
+    assert 'value="1.250,00"' in html and 'value="262,50"' in html
+    assert not Invoice.objects.exists()
+
+
+def test_placement_fee_form_with_an_empty_field_answers_400_and_keeps_the_input(
+    done: Trajectory, provider_user_a: User
+) -> None:
+    """R-SEC-6, R-BILL-6: the employer left empty answered 200."""
+    response = _web(provider_user_a).post(
+        "/facturen/bemiddelingsfee/",
+        {
+            "trajectory": str(done.pk),
+            "invoice_number": "PF-1",
+            "invoice_date": "2026-08-10",
+            "employer": "",
+            "placement_start": "2026-07-01",
+            "hours_per_week": "32,5",
+            "contract": SimpleUploadedFile("c.pdf", b"%PDF-1.4 x", "application/pdf"),
+        },
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert _field_error(html, "employer") == "Dit veld is vereist."
+    assert 'value="PF-1"' in html and 'value="32,5"' in html
+    assert not Invoice.objects.exists()
+
+
+def test_travel_claim_with_an_unreadable_trip_answers_400_and_keeps_the_input(
+    done: Trajectory, case_manager: User
+) -> None:
+    """R-SEC-6, R-BILL-9: a trip line with letters for the amount answered 200."""
+    response = _web(case_manager).post(
+        "/facturen/reiskosten/",
+        {"trajectory": str(done.pk), "trips": "11-05-2026 12 zes euro", "attended_on": ""},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert _field_error(html, "trips")
+    assert "11-05-2026 12 zes euro" in html
+
+
+def test_reject_without_a_reason_answers_400_at_the_field(
+    done: Trajectory, provider_user_a: User, clerk: User
+) -> None:
+    """R-SEC-6: 'Afwijzen' with no reason went back to the page with the service's message in
+    the banner (302); the page now answers 400 with the message beside the reason box."""
+    invoice = submit(provider_user_a, done)
+    web = _web(clerk)
+    response = web.post(f"/facturen/{invoice.pk}/afwijzen/", {"reason": "  "})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert _field_error(html, "reason") == "Geef een reden voor de afwijzing."
+    invoice.refresh_from_db()
+    assert invoice.status != "rejected"
+    # done: back to the page, as before
+    ok = web.post(f"/facturen/{invoice.pk}/afwijzen/", {"reason": "Dubbel ingediend"})
+    assert ok.status_code == 302
+    # a second click after the first one decided: the form is gone, the answer is not
+    again = web.post(f"/facturen/{invoice.pk}/afwijzen/", {"reason": "Dubbel ingediend"})
+    assert again.status_code == 400
+    assert "opstap-alert--error" in again.content.decode()
+
+
+def test_marking_a_batch_paid_without_a_date_answers_400_at_the_field(
+    done: Trajectory, provider_user_a: User, clerk: User
+) -> None:
+    """R-SEC-6, R-BILL-10: an empty or unreadable payment date went back to the batch page
+    (302) with a banner and an empty box; now 400, the message at the date field."""
+    invoice = submit(provider_user_a, done)
+    services.invoice_approve(actor=clerk, invoice=invoice, note="")
+    batch = services.payment_batch_create(actor=clerk)
+    services.payment_batch_export(actor=clerk, batch=batch)
+    web = _web(clerk)
+    empty = web.post(f"/facturen/betaalbatches/{batch.pk}/betaald/", {"paid_on": ""})
+    assert empty.status_code == 400
+    message = _field_error(empty.content.decode(), "paid_on")
+    assert message == "Vul de datum in waarop de bank heeft betaald."
+    wrong = web.post(f"/facturen/betaalbatches/{batch.pk}/betaald/", {"paid_on": "31-02-2026"})
+    assert wrong.status_code == 400
+    assert _field_error(wrong.content.decode(), "paid_on")
+    assert 'value="31-02-2026"' in wrong.content.decode()
+    assert PaymentBatch.objects.get(pk=batch.pk).status != "paid"

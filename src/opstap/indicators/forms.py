@@ -13,6 +13,13 @@ class PeriodForm(forms.Form):
     van = forms.DateField(label="Van", required=False, widget=DATE)
     tot = forms.DateField(label="Tot en met", required=False, widget=DATE)
 
+    @property
+    def period_refused(self) -> bool:
+        """True when a period was asked for that cannot be read (as `KpiFilterForm.
+        year_refused` for the year): the pages then show the field's message and no figures
+        of another period, answering 400."""
+        return self.is_bound and bool(self.errors)
+
 
 class QuarterlyOverviewForm(forms.Form):
     year = forms.IntegerField(

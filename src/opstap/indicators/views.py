@@ -41,8 +41,9 @@ def _user(request: HttpRequest) -> User:
 
 
 def _period(request: HttpRequest, today: dt.date) -> tuple[Period, PeriodForm]:
-    """The period from `?van=…&tot=…`; the last twelve months when absent or invalid (the
-    form then shows why)."""
+    """The period from `?van=…&tot=…`; the last twelve months when absent. When it cannot
+    be read the form says why at its field (`form.period_refused`): the pages then show no
+    figures, for the last twelve months would be read as the answer for the period asked."""
     default = Period.last_twelve_months(today)
     chosen = "van" in request.GET or "tot" in request.GET
     initial = {"van": default.start, "tot": default.end}
@@ -87,6 +88,18 @@ def overview(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     today = timezone.localdate()
     period, form = _period(request, today)
+    if form.period_refused:
+        return render(
+            request,
+            "indicators/overview.html",
+            {
+                "page_title": "Prestatie-indicatoren aanbieders",
+                "form": form,
+                "refused": True,
+                "indicators": INDICATORS,
+            },
+            status=400,
+        )
     comparison = selectors.provider_comparison(user, period=period, today=today)
     sort = request.GET.get("sorteer", "name")
     if sort not in selectors.SORT_KEYS:
@@ -152,12 +165,10 @@ def export(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     today = timezone.localdate()
     period, form = _period(request, today)
-    if form.errors:
+    if form.period_refused:
         # A period that cannot be read gave the workbook of the last twelve months under a
-        # name the user took for theirs: the page names the field instead, no file.
-        response = overview(request)
-        response.status_code = 400
-        return response
+        # name the user took for theirs: the page names the field instead (400), no file.
+        return overview(request)
     comparison = selectors.provider_comparison(user, period=period, today=today)
     products = selectors.product_comparison(user, period=period, today=today)
     response = HttpResponse(
@@ -177,7 +188,18 @@ def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
     provider = provider_for_user(user, pk)
     today = timezone.localdate()
     period, form = _period(request, today)
+    refused = form.period_refused
     manage = user.has_opstap_perm(Perm.PROVIDER_MANAGE)
+    figures: dict[str, Any] = (
+        {}
+        if refused
+        else {
+            "period": period,
+            "period_query": _period_query(period),
+            "row": selectors.provider_indicators(user, provider, period=period, today=today),
+            "products": selectors.product_rows(user, provider, period=period, today=today),
+        }
+    )
     return render(
         request,
         "indicators/provider.html",
@@ -185,10 +207,8 @@ def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "page_title": f"Prestatie-indicatoren {provider.name}",
             "provider": provider,
             "form": form,
-            "period": period,
-            "period_query": _period_query(period),
-            "row": selectors.provider_indicators(user, provider, period=period, today=today),
-            "products": selectors.product_rows(user, provider, period=period, today=today),
+            "refused": refused,
+            **figures,
             "product_indicators": [d for d in INDICATORS if not d.provider_only],
             "overviews": selectors.quarterly_overviews_for(user, provider),
             "manage": manage,
@@ -198,6 +218,7 @@ def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if manage
             else None,
         },
+        status=400 if refused else 200,
     )
 
 

@@ -134,11 +134,45 @@ def test_export_xlsx_has_typed_cells(
 
 
 def test_period_errors_are_shown(contract_manager: User) -> None:
+    """R-SEC-6: the refused period answers 400 (it answered 200 with the figures of the last
+    twelve months under the message)."""
     response = _login(contract_manager).get(
         reverse("indicators:overview") + "?van=2026-05-01&tot=2026-01-01"
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "De einddatum ligt vóór de begindatum." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("van=2026-05-01&tot=2026-01-01", "De einddatum ligt vóór de begindatum."),
+        ("van=2026-13-45&tot=2026-10-31", "Voer een geldige datum in."),
+        ("van=2010-01-01&tot=2026-10-31", "Kies een periode van hoogstens vijf jaar."),
+    ],
+)
+def test_a_bad_period_is_named_at_its_field_and_shows_no_figures(
+    two_providers: tuple[Product, Product], contract_manager: User, query: str, message: str
+) -> None:
+    """R-PI-1, R-SEC-6: with a period that cannot be read, the comparison and the provider's
+    page showed the figures of the last twelve months under the message, read as the answer
+    for the period asked. Now (as the KPI pages do for a year) the field names the problem,
+    what was typed stays, no figures appear, and the answer is 400."""
+    a, b = two_providers
+    http = _login(contract_manager)
+    overview = http.get(reverse("indicators:overview") + "?" + query)
+    assert overview.status_code == 400
+    html = overview.content.decode()
+    assert message in html and 'class="opstap-field-error"' in html
+    assert 'id="indicators-no-figures"' in html
+    assert a.provider.name not in html and b.provider.name not in html
+    assert "<svg" not in html and "Download als Excel" not in html
+    assert 'value="' + query.split("&")[0].removeprefix("van=") + '"' in html  # kept
+    provider = http.get(reverse("indicators:provider", args=[a.provider.pk]) + "?" + query)
+    assert provider.status_code == 400
+    page = provider.content.decode()
+    assert message in page and 'id="indicators-no-figures"' in page
+    assert a.name not in page  # the per-product table is not there
 
 
 def test_provider_staff_see_only_their_own_provider(

@@ -79,7 +79,26 @@ def trajectory_order(request: HttpRequest) -> HttpResponse:
         },
     )
     error = ""
-    if request.method == "POST" and product is not None and form.is_valid():
+    valid = request.method == "POST" and product is not None and form.is_valid()
+    if request.method == "POST" and product is not None:
+        # Every problem in one answer: the service's checks of what was typed (start date,
+        # budget, rotonde, tiles) beside the form's own errors, not one after the other.
+        data = form.cleaned_data
+        for problem in services.trajectory_order_problems(
+            client=client,
+            rotonde_exit=data.get("rotonde_exit"),
+            rotonde_skip_reason=data.get("rotonde_skip_reason") or "",
+            aim_tiles=data.get("aim_tiles") or (),
+            wished_start=data.get("wished_start"),
+            budget=data.get("budget"),
+            on=today,
+        ):
+            if problem.field in form.fields and problem.field not in form.errors:
+                form.add_error(problem.field, problem.message)
+                valid = False
+            elif problem.field not in form.fields:
+                error, valid = problem.message, False
+    if valid and product is not None:
         data = form.cleaned_data
         try:
             trajectory = services.trajectory_order(

@@ -29,7 +29,7 @@ from .deadline_notices import deadlines_send_notifications
 from .documents import SHAREABLE_KINDS, trajectory_document_share, trajectory_document_submit
 from .equated_days import equated_day_delete, equated_day_save, equated_day_validate
 from .handoff_notices import handoff_notify
-from .orders import trajectory_order
+from .orders import trajectory_order, trajectory_order_problems
 from .outcomes import (
     durability_checks_run,
     outcome_record,
@@ -69,5 +69,6 @@ __all__ = [
     "trajectory_document_share",
     "trajectory_document_submit",
     "trajectory_order",
+    "trajectory_order_problems",
     "trajectory_transition",
 ]

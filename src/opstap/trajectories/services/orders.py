@@ -92,6 +92,52 @@ def _check_rotonde(
         )
 
 
+def _tiles(aim_tiles: Sequence[str]) -> list[str]:
+    return [str(t).strip() for t in aim_tiles if str(t).strip()]
+
+
+def trajectory_order_problems(
+    *,
+    client: Client,
+    rotonde_exit: str | None,
+    rotonde_skip_reason: str = "",
+    aim_tiles: Sequence[str] = (),
+    wished_start: dt.date | None = None,
+    budget: Decimal | str | int | None = None,
+    on: dt.date,
+) -> list[TrajectoryError]:
+    """Every problem with what was typed on an order (R-TRJ-1, R-LAD-4, R-SEC-6), each
+    naming its field, all at once: the order page names them in one answer together with its
+    own field errors (it showed the start date's problem only after the others were fixed).
+    `trajectory_order` refuses with the first. An input the caller could not read is passed
+    as None (`rotonde_exit`) or left out, and not checked here."""
+    problems: list[TrajectoryError] = []
+    if rotonde_exit is not None:
+        try:
+            _check_rotonde(client, rotonde_exit, rotonde_skip_reason)
+        except TrajectoryError as exc:
+            problems.append(exc)
+    tiles = _tiles(aim_tiles)
+    # EW01 Melding is registration, not something to buy (R-NET-1): no aim of an order.
+    known = set(
+        Tile.objects.filter(code__in=tiles, purchasable=True).values_list("code", flat=True)
+    )
+    if unknown := [t for t in tiles if t not in known]:
+        problems.append(
+            TrajectoryError(
+                f"Onbekende of niet inkoopbare tegel(s): {', '.join(unknown)}.",
+                field="aim_tiles",
+            )
+        )
+    try:
+        _parse_money(budget, field="budget")
+    except TrajectoryError as exc:
+        problems.append(exc)
+    if wished_start is not None and (problem := date_rules.wished_start_problem(wished_start, on)):
+        problems.append(TrajectoryError(problem.message, field=problem.field))
+    return problems
+
+
 @transaction.atomic
 def trajectory_order(
     *,
@@ -124,19 +170,18 @@ def trajectory_order(
         raise TrajectoryError(why, field="product", code="not_orderable")
     if absence_risk not in AbsenceRisk.values:
         raise TrajectoryError("Kies een verzuimrisico.", field="absence_risk")
-    _check_rotonde(client, rotonde_exit, rotonde_skip_reason)
-    tiles = [str(t).strip() for t in aim_tiles if str(t).strip()]
-    # EW01 Melding is registration, not something to buy (R-NET-1): no aim of an order.
-    known = set(
-        Tile.objects.filter(code__in=tiles, purchasable=True).values_list("code", flat=True)
-    )
-    if unknown := [t for t in tiles if t not in known]:
-        raise TrajectoryError(
-            f"Onbekende of niet inkoopbare tegel(s): {', '.join(unknown)}.", field="aim_tiles"
-        )
+    if problems := trajectory_order_problems(
+        client=client,
+        rotonde_exit=rotonde_exit,
+        rotonde_skip_reason=rotonde_skip_reason,
+        aim_tiles=aim_tiles,
+        wished_start=wished_start,
+        budget=budget,
+        on=on,
+    ):
+        raise problems[0]
+    tiles = _tiles(aim_tiles)
     budget_amount = _parse_money(budget, field="budget")
-    if wished_start is not None and (problem := date_rules.wished_start_problem(wished_start, on)):
-        raise TrajectoryError(problem.message, field=problem.field)
     code = product.product_code.code
     trajectory = Trajectory.objects.create(
         organisation_id=actor.organisation_id,

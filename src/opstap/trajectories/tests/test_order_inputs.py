@@ -182,3 +182,53 @@ def test_order_refuses_an_unpurchasable_aim(
             on=ORDER_DAY,
         )
     assert info.value.field == "aim_tiles"
+
+
+def _field_error(html: str, field: str) -> str:
+    marker = f'<span class="opstap-field-error" id="id_{field}-error">'
+    return html.split(marker, 1)[1].split("</span>", 1)[0] if marker in html else ""
+
+
+def test_order_names_every_mistake_in_one_answer(
+    case_manager: User, client_k: Client, product3: Product
+) -> None:
+    """R-TRJ-1, R-SEC-6: a case manager with several mistakes saw them one after another: the
+    form's own error (no absence risk chosen) first, the start wish in the past and the
+    unreadable budget only after that was fixed, then the next. All are named at once, each
+    at its field, and what was typed stays."""
+    response = _post(
+        case_manager,
+        client_k,
+        product3,
+        absence_risk="",
+        wished_start="2020-01-01",
+        budget="veel",
+        aim_description="Werkritme opbouwen",
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert _field_error(html, "absence_risk")
+    assert "ligt vóór de besteldatum (21-04-2026)" in _field_error(html, "wished_start")
+    assert "Vul het budget in als bedrag" in _field_error(html, "budget")
+    assert 'value="veel"' in html and "Werkritme opbouwen" in html
+    assert not Trajectory.objects.exists()
+
+
+def test_order_date_and_budget_are_named_together(
+    case_manager: User, client_k: Client, product3: Product
+) -> None:
+    """R-TRJ-1: the service's own checks also come together (the budget stopped the start
+    wish from being checked), and the service refuses with the first for the API."""
+    response = _post(case_manager, client_k, product3, wished_start="2099-01-01", budget="0")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "meer dan een jaar na de besteldatum" in _field_error(html, "wished_start")
+    assert "groter zijn dan" in _field_error(html, "budget")
+    problems = services.trajectory_order_problems(
+        client=client_k,
+        rotonde_exit="regular",
+        wished_start=dt.date(2099, 1, 1),
+        budget="0",
+        on=ORDER_DAY,
+    )
+    assert [p.field for p in problems] == ["budget", "wished_start"]

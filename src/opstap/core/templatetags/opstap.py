@@ -1,6 +1,7 @@
 """Dutch formats as template filters, the same functions as in Python (`{% load opstap %}`):
 
     {{ amount|euro_html }}     € 1.500,00 with a no-break space: the amount never wraps at 320 px
+    {{ reason|euro_nowrap }}   the same for the amounts in a sentence made in Python
     {{ count|nl_number }}      1.500          {{ score|nl_number:1 }}   8,2
     {{ share|nl_percent }}     28,4%
     {{ day|nl_date }}          03-12-2026     {{ moment|nl_datetime }}  03-12-2026 14:05
@@ -22,11 +23,13 @@ the page wants a dash); a value that is no number is shown as it is (never a 500
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 
 from django import template
 from django.utils import timezone
+from django.utils.safestring import SafeData, mark_safe
 
 from opstap.core import dutch, money
 from opstap.core.access import may_open as _may_open
@@ -53,6 +56,23 @@ def euro_html(value: Any) -> str:
     stays on one line at 320 px. The only money filter (see the module docstring)."""
     number = _number(value)
     return _as_text(value) if number is None else money.format_euro_html(number)
+
+
+#: "€ " before an amount in a sentence made in Python (a rule's reason, a refusal).
+_EURO_IN_TEXT = re.compile(r"€ (?=-?\d)")
+
+
+@register.filter(is_safe=True)
+def euro_nowrap(text: Any) -> Any:
+    """A sentence shown on a page with the amounts in it kept on one line: the space after
+    each € before a number becomes a no-break space. For text made in Python with
+    `money.format_euro` (a payment rule's reason, a refused input, a flash message), which
+    keeps its plain space for the exports and e-mails it also goes to. Adds no markup, so a
+    safe text stays safe and any other is escaped as usual."""
+    if not isinstance(text, str) or "€ " not in text:
+        return text
+    replaced = _EURO_IN_TEXT.sub("€" + money.NO_BREAK_SPACE, text)
+    return mark_safe(replaced) if isinstance(text, SafeData) else replaced  # noqa: S308
 
 
 @register.filter

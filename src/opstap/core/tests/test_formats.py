@@ -202,3 +202,25 @@ def test_euro_for_pages_keeps_the_amount_on_one_line() -> None:
         "{% load opstap %}{{ a|euro_html }}|{{ t|euro_html }}|{{ n|euro_html }}"
     ).render(Context({"a": Decimal("1500"), "t": "n.v.t.", "n": None}))
     assert html == "€\u00a01.500,00|n.v.t.|"
+
+
+def test_amounts_in_a_sentence_stay_on_one_line_on_a_page() -> None:
+    """WCAG 1.4.10: a payment rule's reason or a refusal made in Python ('Gefactureerd
+    € 1.500,00 ...') wrapped between € and the number on the invoice page at 320 px. The
+    `euro_nowrap` filter joins them; it adds no markup (escaping stays as it was)."""
+    from django.template import Context, Template
+    from django.utils.safestring import mark_safe
+
+    template = Template("{% load opstap %}{{ text|euro_nowrap }}|{{ safe|euro_nowrap }}")
+    html = template.render(
+        Context(
+            {
+                "text": "Gefactureerd € 1.500,00, toegestaan € -12,50 <b>; de € blijft",
+                "safe": mark_safe("<b>€ 5,00</b>"),
+            }
+        )
+    )
+    assert html == (
+        "Gefactureerd €\u00a01.500,00, toegestaan €\u00a0-12,50 &lt;b&gt;; de € blijft"
+        "|<b>€\u00a05,00</b>"
+    )

@@ -156,3 +156,19 @@ def test_marking_a_batch_paid_without_a_date_answers_400_at_the_field(
     assert _field_error(wrong.content.decode(), "paid_on")
     assert 'value="31-02-2026"' in wrong.content.decode()
     assert PaymentBatch.objects.get(pk=batch.pk).status != "paid"
+
+
+def test_amounts_in_the_rules_reasons_do_not_wrap(
+    done: Trajectory, provider_user_a: User, clerk: User
+) -> None:
+    """WCAG 1.4.10: the reasons of the payment rules name amounts ('... is niet € 1.600,00');
+    on the invoice page the € and the number stay on one line (no-break space), while the
+    stored reason keeps its plain space for the exports."""
+    from decimal import Decimal
+
+    invoice = submit(provider_user_a, done, amount_incl=Decimal("1600.00"))
+    stored = " ".join(r["message"] for r in invoice.reasons)
+    assert "€ 1.600,00" in stored
+    html = _web(clerk).get(f"/facturen/{invoice.pk}/").content.decode()
+    reasons = html.split('id="invoice-reasons"', 1)[1].split("</ul>", 1)[0]
+    assert "€\u00a01.600,00" in reasons and "€ 1" not in reasons

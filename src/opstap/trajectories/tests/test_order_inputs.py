@@ -63,12 +63,13 @@ def test_order_budget_typed_the_dutch_way(
 @pytest.mark.parametrize(
     ("typed", "message"),
     [
-        ("0", "groter zijn dan € 0,00"),
-        ("0,00", "groter zijn dan € 0,00"),
-        ("-5", "groter zijn dan € 0,00"),
+        ("0", "groter zijn dan €\u00a00,00"),
+        ("0,00", "groter zijn dan €\u00a00,00"),
+        ("-5", "groter zijn dan €\u00a00,00"),
         ("abc", "bijv. 1.500,00"),
         ("1e3", "bijv. 1.500,00"),  # was stored as € 1.000,00
-        ("99999999999999999999", "niet hoger zijn dan € 99.999.999,99"),  # was stored, then 500
+        # was stored, then 500:
+        ("99999999999999999999", "niet hoger zijn dan €\u00a099.999.999,99"),
         ("12,345", "twee cijfers achter de komma"),
         ("2.500", "2.500,00 voor duizendtallen"),  # was stored as € 2,50
     ],

@@ -47,7 +47,7 @@ def test_order_form_shows_fixed_price_and_duration(
     response = http.get(url)
     assert response.status_code == 200
     assert _summary(response.content.decode()) == [
-        ("Prijsafspraak", "Vaste prijs € 1.500,00 (prijs van het product op de besteldatum)"),
+        ("Prijsafspraak", "Vaste prijs €\u00a01.500,00 (prijs van het product op de besteldatum)"),
         ("Nominale duur", "182 dagen (26 weken)"),
     ]
 
@@ -68,8 +68,8 @@ def test_order_form_shows_hourly_rate_and_ceiling(
     http.force_login(case_manager)
     url = reverse("trajectories:order") + f"?client={client_k.pk}&product={product.pk}"
     assert _summary(http.get(url).content.decode()) == [
-        ("Prijsafspraak", "€ 72,50 per uur (indicatief: nog geen offerte goedgekeurd)"),
-        ("Maximum uurtarief", "€ 80,00 per uur (plafond voor jobcoaching en jobfinding)"),
+        ("Prijsafspraak", "€\u00a072,50 per uur (indicatief: nog geen offerte goedgekeurd)"),
+        ("Maximum uurtarief", "€\u00a080,00 per uur (plafond voor jobcoaching en jobfinding)"),
         ("Nominale duur", "90 dagen"),
     ]
 

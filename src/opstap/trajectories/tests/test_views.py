@@ -527,7 +527,8 @@ def test_a_quote_above_the_order_budget_is_pointed_out(
     html = _login(case_manager).get(reverse("trajectories:detail", args=[trajectory.pk]))
     page = html.content.decode()
     warning = (
-        "De offerte (€ 4.800,00) is € 1.800,00 hoger dan het budget van de bestelling (€ 3.000,00)."
+        "De offerte (€\u00a04.800,00) is €\u00a01.800,00 hoger dan het budget van de bestelling "
+        "(€\u00a03.000,00)."
     )
     assert (warning in page) is warned
     assert ('id="quote-budget-warning"' in page) is warned

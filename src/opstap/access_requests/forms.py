@@ -49,3 +49,28 @@ class WithoutDossierForm(forms.Form):
         help_text="Bijvoorbeeld: telefonisch, aan de balie of per brief op 12 maart.",
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
+
+
+#: The overview's filter on the term: value -> (label, due within this many days of today).
+DEADLINE_FILTERS: dict[str, tuple[str, int | None]] = {
+    "": ("Alle openstaande verzoeken", None),
+    "te-laat": ("Alleen termijn verstreken", -1),
+    "week": ("Termijn verstreken of binnen een week", 7),
+}
+
+
+class DeadlineFilterForm(forms.Form):
+    """The filter of the organisation-wide deadline overview (GET)."""
+
+    termijn = forms.ChoiceField(
+        label="Toon",
+        required=False,
+        choices=[(value, label) for value, (label, _days) in DEADLINE_FILTERS.items()],
+        error_messages={
+            "invalid_choice": "Kies alle openstaande verzoeken, alleen termijn verstreken of "
+            "termijn verstreken of binnen een week."
+        },
+    )
+
+    def due_within_days(self) -> int | None:
+        return DEADLINE_FILTERS[self.cleaned_data.get("termijn") or ""][1]

@@ -7,6 +7,8 @@ access-checked views; it is deleted when it expires (`expires_at`), the row stay
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -134,6 +136,21 @@ class AccessRequest(OrganisationOwned):
 
     def __str__(self) -> str:
         return f"Inzageverzoek {self.pk} ({self.state})"
+
+    @property
+    def reference(self) -> str:
+        """The request's reference (kenmerk) as staff quote it: on every staff page and in
+        the deadline overview and its notifications."""
+        return f"IV-{self.pk}"
+
+    @property
+    def handler(self) -> Any:
+        """Who is expected to answer: the client's case manager; for a person without a
+        dossier, the staff member who registered the request. None: nobody (a client without
+        a case manager)."""
+        if self.client_id is not None:
+            return self.client.case_manager if self.client is not None else None
+        return self.requested_by
 
     @property
     def has_dossier(self) -> bool:

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import QuerySet
 
-from opstap.core.access import scoped
+from opstap.core.access import check_perm, scoped
 from opstap.core.actor import Actor
+from opstap.core.roles import Perm
 
 from .models import AccessRequest
 from .workflow import State
+
+#: Not yet answered: the one-month term (AVG art. 12(3)) is running.
+UNANSWERED_STATES: tuple[State, ...] = (State.REQUESTED, State.COMPILING, State.FAILED)
 
 
 def access_requests_for(user: Actor) -> QuerySet[AccessRequest]:
@@ -17,11 +23,7 @@ def access_requests_for(user: Actor) -> QuerySet[AccessRequest]:
 
 def open_access_requests_for(user: Actor) -> QuerySet[AccessRequest]:
     """The staff work list: requests not yet answered, the earliest due date first."""
-    return (
-        access_requests_for(user)
-        .filter(state__in=[State.REQUESTED, State.COMPILING, State.FAILED])
-        .order_by("due_on", "id")
-    )
+    return access_requests_for(user).filter(state__in=UNANSWERED_STATES).order_by("due_on", "id")
 
 
 def access_requests_of_client(client_id: int) -> QuerySet[AccessRequest]:
@@ -31,3 +33,51 @@ def access_requests_of_client(client_id: int) -> QuerySet[AccessRequest]:
 
 def client_access_requests_for(user: Actor, client_id: int) -> QuerySet[AccessRequest]:
     return access_requests_for(user).filter(client_id=client_id).order_by("-requested_at", "-id")
+
+
+#: What the deadline overview reads of a request and of who handles it: enough to chase a
+#: deadline, nothing of the dossier and not who asked (need-to-know, R-SEC-1).
+_OVERVIEW_FIELDS = (
+    "id",
+    "organisation_id",
+    "state",
+    "channel",
+    "requested_at",
+    "due_on",
+    "client_id",
+    "client__case_manager_id",
+    "client__case_manager__first_name",
+    "client__case_manager__last_name",
+    "client__case_manager__username",
+    "client__case_manager__is_active",
+    "requested_by_id",
+    "requested_by__first_name",
+    "requested_by__last_name",
+    "requested_by__username",
+    "requested_by__is_active",
+)
+
+
+def deadline_overview_for(
+    user: Actor, *, today: dt.date, due_within_days: int | None = None
+) -> QuerySet[AccessRequest]:
+    """The organisation-wide deadline overview (`access_requests.oversee`): every unanswered
+    request of the user's organisation, whoever's caseload it is in or without a dossier,
+    the earliest due date first (so overdue, then due within a week, come first). Only the
+    columns of `_OVERVIEW_FIELDS` are read (one query; index `access_req_org_state`).
+
+    Deliberately not through the request scope: that scope also opens the request page and
+    the export, which the overseer must not see; this reach is the deadlines only.
+    `due_within_days` keeps the requests due on or before `today` + that many days
+    (0: overdue and due today; negative: only overdue)."""
+    organisation_id = getattr(user, "organisation_id", None)
+    if not check_perm(user, Perm.ACCESS_REQUEST_OVERSEE) or organisation_id is None:
+        return AccessRequest.objects.none()
+    qs = AccessRequest.objects.filter(organisation_id=organisation_id, state__in=UNANSWERED_STATES)
+    if due_within_days is not None:
+        qs = qs.filter(due_on__lte=today + dt.timedelta(days=due_within_days))
+    return (
+        qs.select_related("client__case_manager", "requested_by")
+        .only(*_OVERVIEW_FIELDS)
+        .order_by("due_on", "id")
+    )

@@ -10,6 +10,7 @@ urlpatterns = [
     path("mijn/gegevens/<int:pk>/download", views.portal_download, name="portal_download"),
     path("inzageverzoeken/", views.work_list, name="list"),
     path("inzageverzoeken/klant/<int:client_pk>/", views.client_requests, name="client"),
+    path("inzageverzoeken/termijnen/", views.deadline_overview, name="deadlines"),
     path("inzageverzoeken/zonder-dossier/", views.without_dossier, name="without_dossier"),
     path("inzageverzoeken/<int:pk>/geen-gegevens", views.answer_no_data, name="answer_no_data"),
     path("inzageverzoeken/<int:pk>/", views.detail, name="detail"),

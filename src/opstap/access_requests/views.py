@@ -27,7 +27,7 @@ from opstap.core.roles import Perm
 
 from . import selectors, services, terms
 from .downloads import export_response
-from .forms import StaffRequestForm, WithoutDossierForm
+from .forms import DeadlineFilterForm, StaffRequestForm, WithoutDossierForm
 from .models import AccessRequest
 from .workflow import Action, IllegalTransitionError
 
@@ -183,6 +183,64 @@ def work_list(request: HttpRequest) -> HttpResponse:
         request,
         "access_requests/list.html",
         {"page_title": "Inzageverzoeken", "rows": rows, "today": today},
+    )
+
+
+#: Due within this many days counts as "soon" in the overview (and its notifications).
+SOON_DAYS = 7
+#: The overview shows at most this many rows (the earliest due first); the count says more.
+OVERVIEW_LIMIT = 500
+
+
+@permission_required(Perm.ACCESS_REQUEST_OVERSEE)
+def deadline_overview(request: HttpRequest) -> HttpResponse:
+    """'Termijnen inzageverzoeken': every unanswered access request of the organisation with
+    its deadline and who handles it (AVG art. 12(3)), overdue and due within a week first.
+    For the privacy officer: the deadlines, not who asked or what the dossier holds."""
+    user = actor_of(request)
+    today = timezone.localdate()
+    form = DeadlineFilterForm(request.GET)
+    valid = form.is_valid()
+    due_within = form.due_within_days() if valid else None
+    rows = list(
+        selectors.deadline_overview_for(user, today=today, due_within_days=due_within)[
+            : OVERVIEW_LIMIT + 1
+        ]
+        if valid
+        else []
+    )
+    truncated = len(rows) > OVERVIEW_LIMIT
+    rows = rows[:OVERVIEW_LIMIT]
+    audit_records_for_request(
+        request,
+        action=AuditAction.LIST,
+        object_type="accessrequest",
+        items=[(row.pk, row.client_id) for row in rows],
+        purpose="Termijnoverzicht inzageverzoeken",
+    )
+    overdue = soon = 0
+    for row in rows:
+        left = terms.days_left(row.due_on, today)
+        row.days_left = left  # type: ignore[attr-defined]
+        row.days_late = -left  # type: ignore[attr-defined]
+        row.urgency = "overdue" if left < 0 else "soon" if left <= SOON_DAYS else ""  # type: ignore[attr-defined]
+        overdue += left < 0
+        soon += 0 <= left <= SOON_DAYS
+    return render(
+        request,
+        "access_requests/deadlines.html",
+        {
+            "page_title": "Termijnen inzageverzoeken",
+            "form": form,
+            "rows": rows,
+            "overdue": overdue,
+            "soon": soon,
+            "soon_days": SOON_DAYS,
+            "truncated": truncated,
+            "limit": OVERVIEW_LIMIT,
+            "today": today,
+        },
+        status=200 if valid else 400,
     )
 
 

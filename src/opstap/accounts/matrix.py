@@ -55,6 +55,10 @@ ROLE_SCOPE_NL: dict[RoleCode, str] = {
         "werkgevers en vacatures van de organisatie; als kandidaat alleen klanten van wie de "
         "klantmanager het werkprofiel met het WSP deelde (geen dossier)"
     ),
+    RoleCode.PRIVACY_OFFICER: (
+        "termijnen van alle inzageverzoeken van de organisatie (kenmerk, ontvangst, uiterste "
+        "datum, status, behandelaar); geen namen van verzoekers en geen dossierinhoud"
+    ),
 }
 
 
@@ -114,6 +118,7 @@ VISIBILITY: dict[RoleCode, dict[str, Reach]] = {
     RoleCode.AUDITOR: _NONE_ROW,
     RoleCode.SOCIAL_RETURN_COORDINATOR: _NONE_ROW,
     RoleCode.EMPLOYER_ADVISER: {**_NONE_ROW, "client": Reach.SHARED_WITH_WSP},
+    RoleCode.PRIVACY_OFFICER: _NONE_ROW,
 }
 
 
@@ -129,6 +134,7 @@ _ROLE_ABBR: dict[RoleCode, str] = {
     RoleCode.AUDITOR: "AUD",
     RoleCode.SOCIAL_RETURN_COORDINATOR: "SRC",
     RoleCode.EMPLOYER_ADVISER: "WGA",
+    RoleCode.PRIVACY_OFFICER: "PF",
 }
 
 

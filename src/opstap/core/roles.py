@@ -23,6 +23,7 @@ class RoleCode(StrEnum):
     AUDITOR = "auditor"
     SOCIAL_RETURN_COORDINATOR = "social_return_coordinator"  # social-return-coördinator
     EMPLOYER_ADVISER = "employer_adviser"  # werkgeversadviseur (WSP accountmanager)
+    PRIVACY_OFFICER = "privacy_officer"  # privacyfunctionaris (coördineert AVG-verzoeken)
 
 
 ROLE_NAMES_NL: dict[RoleCode, str] = {
@@ -37,6 +38,7 @@ ROLE_NAMES_NL: dict[RoleCode, str] = {
     RoleCode.AUDITOR: "Auditor",
     RoleCode.SOCIAL_RETURN_COORDINATOR: "Social-return-coördinator",
     RoleCode.EMPLOYER_ADVISER: "Werkgeversadviseur (WSP)",
+    RoleCode.PRIVACY_OFFICER: "Privacyfunctionaris",
 }
 
 STAFF_ROLES = frozenset(RoleCode) - {RoleCode.RESIDENT}
@@ -67,6 +69,7 @@ class Perm(StrEnum):
     PORTAL_VIEW = "portal.view"
     PRODUCT_PROPOSE = "products.propose"
     ACCESS_REQUEST_HANDLE = "access_requests.handle"
+    ACCESS_REQUEST_OVERSEE = "access_requests.oversee"
     SRG_DELIVER = "srg.deliver"
     RETENTION_MANAGE = "retention.manage"
     BANK_ACCOUNT_MANAGE = "providers.bank_accounts"
@@ -102,6 +105,10 @@ PERM_NAMES_NL: dict[Perm, str] = {
     Perm.PORTAL_VIEW: "Klantportaal gebruiken (alleen eigen gegevens)",
     Perm.PRODUCT_PROPOSE: "Productwijzigingen voorstellen (eigen aanbieder)",
     Perm.ACCESS_REQUEST_HANDLE: "Inzageverzoeken registreren en afhandelen (binnen de eigen scope)",
+    Perm.ACCESS_REQUEST_OVERSEE: (
+        "Termijnen van alle inzageverzoeken van de organisatie bewaken (kenmerk, data, status, "
+        "behandelaar; geen namen of dossierinhoud)"
+    ),
     Perm.SRG_DELIVER: "CBS-statistiek re-integratie (SRG) samenstellen en als verzonden markeren",
     Perm.RETENTION_MANAGE: "Bewaartermijnen, proefrun en bewaarplicht (legal hold) beheren",
     Perm.BANK_ACCOUNT_MANAGE: (
@@ -224,4 +231,9 @@ DEFAULT_ROLE_PERMISSIONS: dict[RoleCode, frozenset[Perm]] = {
     RoleCode.EMPLOYER_ADVISER: frozenset(
         _STAFF_BASE | {Perm.VACANCY_VIEW, Perm.VACANCY_MANAGE, Perm.MATCH_PROPOSE}
     ),
+    # The privacy officer (privacyfunctionaris) watches that every access request of the
+    # organisation is answered in time (AVG art. 12(3)), also when the case manager is absent
+    # or the request has no dossier. Need-to-know: the deadlines, not who asked or the dossier
+    # (no CLIENT_VIEW, no ACCESS_REQUEST_HANDLE); the handling case manager answers.
+    RoleCode.PRIVACY_OFFICER: frozenset(_STAFF_BASE | {Perm.ACCESS_REQUEST_OVERSEE}),
 }

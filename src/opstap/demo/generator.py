@@ -55,6 +55,7 @@ DEMO_USERS: list[tuple[str, str, str, tuple[RoleCode, ...]]] = [
     ("administratie", "Anouk", "Smit", (RoleCode.FINANCE_CLERK,)),
     ("beheerder", "Bart", "Mulder", (RoleCode.APP_ADMIN,)),
     ("auditor", "Aisha", "El Amrani", (RoleCode.AUDITOR,)),
+    ("privacy", "Pieter", "Claessens", (RoleCode.PRIVACY_OFFICER,)),
     ("socialreturn", "Sanne", "Kok", (RoleCode.SOCIAL_RETURN_COORDINATOR,)),
     ("werkgeversadviseur", "Wendy", "Arts", (RoleCode.EMPLOYER_ADVISER,)),
     ("aanbieder-a", "Anna", "Peters", (RoleCode.PROVIDER_STAFF,)),

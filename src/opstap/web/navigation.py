@@ -44,6 +44,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("Financiën", "finance:index"),
     NavItem("Caseloadgrootte", "clients:caseload_sizes"),
     NavItem("Inzageverzoeken", "access_requests:list"),
+    NavItem("Termijnen inzageverzoeken", "access_requests:deadlines"),
     NavItem("Klanten importeren", "clients:import"),
     NavItem("KPI-doelen", "kpis:targets"),
     NavItem("Gewichten passend werk", "matching:weights"),

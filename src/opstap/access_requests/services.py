@@ -21,6 +21,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from opstap.accounts.selectors import active_users_with_perm
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log
 from opstap.clients.models import Client
@@ -29,6 +30,8 @@ from opstap.core.access import can_see, check_perm
 from opstap.core.actor import Actor
 from opstap.core.errors import ConflictError, InvalidInputError
 from opstap.core.roles import Perm
+from opstap.notifications.models import Notification
+from opstap.notifications.services import notification_send
 
 from . import terms
 from .models import AccessRequest, Channel
@@ -424,3 +427,133 @@ def access_requests_expire_due(*, now: dt.datetime | None = None) -> int:
         access_request_transition(actor=None, access_request=request, action=Action.EXPIRE, now=now)
         count += 1
     return count
+
+
+# --- Deadline notices (AVG art. 12(3)) --------------------------------------------------------
+
+
+def notice_days() -> int:
+    """Days before the due date that the deadline notice goes out (setting, default 7)."""
+    return int(getattr(settings, "OPSTAP_ACCESS_REQUEST_NOTICE_DAYS", terms.DEFAULT_NOTICE_DAYS))
+
+
+def _handler_line(request: AccessRequest) -> str:
+    handler = request.handler
+    if handler is None:
+        return "Behandelaar: niemand (klant zonder klantmanager)."
+    suffix = "" if handler.is_active else " (account niet actief)"
+    return f"Behandelaar: {handler.display_name}{suffix}."
+
+
+def _notice_text(request: AccessRequest, stage: str, today: dt.date) -> tuple[str, str]:
+    left = terms.days_left(request.due_on, today)
+    due = f"{request.due_on:%d-%m-%Y}"
+    if stage == "overdue":
+        late = -left
+        title = f"Inzageverzoek {request.reference}: termijn verstreken"
+        days = "dag" if late == 1 else "dagen"
+        when = f"De uiterste antwoorddatum was {due} ({late} {days} geleden)."
+    else:
+        title = f"Inzageverzoek {request.reference}: termijn verloopt binnenkort"
+        when = f"De uiterste antwoorddatum is {due} " + (
+            "(vandaag)." if left == 0 else f"(nog {left} {'dag' if left == 1 else 'dagen'})."
+        )
+    return title, when
+
+
+def access_requests_send_deadline_notices(*, today: dt.date, days_before: int | None = None) -> int:
+    """Tell who must act on an unanswered access request (R-SEC-5, AVG art. 12(3)): from
+    `days_before` days before its due date ("soon") and once it has passed ("overdue"), the
+    handler (the client's case manager; without a dossier, the staff member who registered
+    it) and every privacy officer of the organisation (`access_requests.oversee`). In-app and
+    by e-mail (the recipient's choice), through `notifications.notification_send`.
+
+    Once-only per request, stage and recipient: the dedupe key is unique per recipient in the
+    database, and the keys already sent are read first, so a second run the same day (or a
+    racing one) sends nothing. The notice names the reference, the due date and the handler,
+    never who asked or what the dossier holds (e-mail leaves the application). Returns the
+    number of notifications sent."""
+    days = notice_days() if days_before is None else days_before
+    if not isinstance(days, int) or days < 0:
+        raise AccessRequestError(
+            "Het aantal dagen vooraf is een heel getal van 0 of meer.", field="days_before"
+        )
+    candidates = list(
+        AccessRequest.objects.filter(
+            state__in=[State.REQUESTED, State.COMPILING, State.FAILED],
+            due_on__lte=today + dt.timedelta(days=days),
+        )
+        .select_related("client__case_manager", "requested_by")
+        .only(*_NOTICE_FIELDS)
+        .order_by("organisation_id", "due_on", "id")
+    )
+    if not candidates:
+        return 0
+    overseers: dict[int, list[Any]] = {}
+    for organisation_id in {r.organisation_id for r in candidates}:
+        overseers[organisation_id] = list(
+            active_users_with_perm(organisation_id, Perm.ACCESS_REQUEST_OVERSEE)
+        )
+    keys = {
+        f"access-request:{r.pk}:{terms.notice_stage(r.due_on, today, days)}" for r in candidates
+    }
+    already = set(
+        Notification.objects.filter(dedupe_key__in=keys).values_list("recipient_id", "dedupe_key")
+    )
+    sent = 0
+    for request in candidates:
+        stage = terms.notice_stage(request.due_on, today, days)
+        if stage is None:  # pragma: no cover - the filter selects only due ones
+            continue
+        key = f"access-request:{request.pk}:{stage}"
+        title, when = _notice_text(request, stage, today)
+        recipients: list[tuple[Any, str, str]] = []
+        handler = request.handler
+        if (
+            handler is not None
+            and handler.is_active
+            and handler.organisation_id == request.organisation_id
+        ):
+            recipients.append(
+                (handler, f"/inzageverzoeken/{request.pk}/", f"{when} U behandelt dit verzoek.")
+            )
+        for overseer in overseers[request.organisation_id]:
+            if handler is not None and overseer.pk == handler.pk:
+                continue
+            recipients.append(
+                (overseer, "/inzageverzoeken/termijnen/", f"{when} {_handler_line(request)}")
+            )
+        for recipient, url, body in recipients:
+            if (recipient.pk, key) in already:
+                continue
+            with transaction.atomic():
+                notification_send(
+                    recipient=recipient, title=title, body=body, url=url, dedupe_key=key
+                )
+            already.add((recipient.pk, key))
+            sent += 1
+    return sent
+
+
+#: What the notices read of a request and its handler (no names of who asked, no dossier).
+_NOTICE_FIELDS = (
+    "id",
+    "organisation_id",
+    "state",
+    "due_on",
+    "client_id",
+    "client__case_manager_id",
+    "client__case_manager__first_name",
+    "client__case_manager__last_name",
+    "client__case_manager__username",
+    "client__case_manager__is_active",
+    "client__case_manager__organisation_id",
+    "client__case_manager__email",
+    "requested_by_id",
+    "requested_by__first_name",
+    "requested_by__last_name",
+    "requested_by__username",
+    "requested_by__is_active",
+    "requested_by__organisation_id",
+    "requested_by__email",
+)

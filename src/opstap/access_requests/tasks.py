@@ -27,3 +27,14 @@ def expire_access_requests_task() -> int:
 
     access_requests_fail_stale()
     return access_requests_expire_due()
+
+
+@shared_task(name="opstap.access_requests.send_deadline_notices")
+def send_deadline_notices_task() -> int:
+    """Daily: tell the handler and the privacy officer of access requests due within the
+    notice days or overdue (AVG art. 12(3)); once per request, stage and person."""
+    from django.utils import timezone
+
+    from .services import access_requests_send_deadline_notices
+
+    return access_requests_send_deadline_notices(today=timezone.localdate())

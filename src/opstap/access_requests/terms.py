@@ -12,6 +12,8 @@ import calendar
 import datetime as dt
 
 DEFAULT_RETENTION_DAYS = 30
+#: Days before the due date the handler and the privacy officer are told (setting).
+DEFAULT_NOTICE_DAYS = 7
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -37,3 +39,14 @@ def expires_at(ready_at: dt.datetime, retention_days: int) -> dt.datetime:
 def days_left(due: dt.date, today: dt.date) -> int:
     """Days until the due date (negative: overdue)."""
     return (due - today).days
+
+
+def notice_stage(due: dt.date, today: dt.date, notice_days: int) -> str | None:
+    """Which deadline notice a request unanswered on `today` is due for: "overdue" once its
+    due date has passed, "soon" from `notice_days` before it, else None."""
+    left = days_left(due, today)
+    if left < 0:
+        return "overdue"
+    if left <= notice_days:
+        return "soon"
+    return None

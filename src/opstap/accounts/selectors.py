@@ -7,9 +7,9 @@ from collections.abc import Iterable
 
 from django.db.models import QuerySet
 
-from opstap.core.roles import RoleCode
+from opstap.core.roles import Perm, RoleCode
 
-from .models import User, surname_sort_key
+from .models import Role, User, surname_sort_key
 
 
 def by_surname(users: Iterable[User]) -> list[User]:
@@ -34,3 +34,18 @@ def active_users_with_role_by_surname(
     organisation_id: int | None, role: RoleCode | str
 ) -> list[User]:
     return by_surname(active_users_with_role(organisation_id, role))
+
+
+def active_users_with_perm(organisation_id: int | None, perm: Perm | str) -> QuerySet[User]:
+    """The organisation's active users holding `perm` through any of their roles (roles are
+    data: whichever roles the administrator gave it). Two queries: the roles, then the users."""
+    if organisation_id is None:
+        return User.objects.none()
+    role_ids = [
+        pk
+        for pk, perms in Role.objects.values_list("pk", "permissions")
+        if str(perm) in (perms or [])
+    ]
+    return User.objects.filter(
+        organisation_id=organisation_id, roles__in=role_ids, is_active=True
+    ).distinct()

@@ -374,7 +374,8 @@ CELERY_TIMEZONE = TIME_ZONE
 # The address of this site, for links in e-mails (notifications); empty: relative links.
 OPSTAP_BASE_URL = env("OPSTAP_BASE_URL", "")
 # Scheduled jobs (celery beat). Without a broker, cron runs the equivalent management commands:
-# `send_deadline_notifications`, `providers_flag_inactive` and `send_notification_digest`
+# `send_deadline_notifications`, `send_access_request_notices`, `providers_flag_inactive` and
+# `send_notification_digest`
 # (see docs/operations.md).
 CELERY_BEAT_SCHEDULE = {
     "notification-digest": {
@@ -392,6 +393,10 @@ CELERY_BEAT_SCHEDULE = {
     "brp-check": {
         "task": "opstap.clients.brp_check",
         "schedule": crontab(hour=6, minute=30),  # daily: moved out or died (R-INT-3)
+    },
+    "access-request-deadline-notices": {
+        "task": "opstap.access_requests.send_deadline_notices",
+        "schedule": crontab(hour=6, minute=45),  # daily, before the notification digest
     },
     "expire-access-exports": {
         "task": "opstap.access_requests.expire",
@@ -421,6 +426,8 @@ CELERY_BEAT_SCHEDULE = {
 
 # Right of access (R-SEC-5): days a compiled export is kept before it is deleted.
 OPSTAP_ACCESS_EXPORT_RETENTION_DAYS = int(env("OPSTAP_ACCESS_EXPORT_RETENTION_DAYS", "30"))
+# ... and how many days before the due date the handler and the privacy officer are told.
+OPSTAP_ACCESS_REQUEST_NOTICE_DAYS = int(env("OPSTAP_ACCESS_REQUEST_NOTICE_DAYS", "7"))
 
 # Issue 19: denied reads are audited, at most this many records per user per minute (the
 # rest counted in one record); KPI counts under this threshold are shown as "< 5" to users

@@ -57,6 +57,9 @@ class RecordKind(StrEnum):
     DOSSIER = "dossier"  # the client's identity, contact data and the free texts about them
     DOCUMENTS = "documents"  # plans, reports, uploads, contracts: the files
     FINANCIAL = "financial"  # invoices, credit notes, claims: the personal data on them
+    # The name and address of a person without a dossier who asked for access (AVG art. 15):
+    # no client to hang a term on, so the term runs from the answer (`AgedAnonymiser`).
+    ACCESS_REQUESTS = "access_requests"
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,40 @@ def register_anonymiser(anonymiser: Anonymiser) -> Anonymiser:
 
 def anonymisers(kind: RecordKind | None = None) -> list[Anonymiser]:
     return [a for a in _ANONYMISERS if kind is None or a.kind == kind]
+
+
+@dataclass(frozen=True)
+class AgedAnonymiser:
+    """Personal data not about a client (so no dossier closes for it): its free texts are
+    anonymised once `date_field` lies a whole term before the reference day. `filter` (field
+    lookups) selects the rows it applies to; the row itself stays. Applied per organisation
+    (`organisation_id`) by the retention run, with its dry run; idempotent (a text already
+    anonymised is left alone)."""
+
+    model: str  # "app_label.ModelName"
+    kind: RecordKind
+    date_field: str  # when the term starts, a DateTimeField (e.g. "answered_at")
+    filter: Mapping[str, Any] = field(default_factory=dict)
+    texts: tuple[str, ...] = ()
+    object_type: str = ""  # the audit record's object type of each anonymised row
+    description: str = ""
+
+
+_AGED: list[AgedAnonymiser] = []
+
+
+def register_aged_anonymiser(anonymiser: AgedAnonymiser) -> AgedAnonymiser:
+    """Register (once per model and kind; a second registration replaces the first)."""
+    for i, existing in enumerate(_AGED):
+        if existing.model == anonymiser.model and existing.kind == anonymiser.kind:
+            _AGED[i] = anonymiser
+            return anonymiser
+    _AGED.append(anonymiser)
+    return anonymiser
+
+
+def aged_anonymisers(kind: RecordKind | None = None) -> list[AgedAnonymiser]:
+    return [a for a in _AGED if kind is None or a.kind == kind]
 
 
 def scrub(text: str | None) -> str:

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from opstap.audit.models import AuditAction
@@ -26,7 +27,14 @@ from opstap.clients.models import Client
 from opstap.clients.services import client_import_files_remove_stale
 from opstap.core.actor import Actor
 from opstap.core.errors import ConflictError, DomainError, PermissionDeniedError
-from opstap.core.retention import PLACEHOLDER, Anonymiser, RecordKind, anonymisers
+from opstap.core.retention import (
+    PLACEHOLDER,
+    AgedAnonymiser,
+    Anonymiser,
+    RecordKind,
+    aged_anonymisers,
+    anonymisers,
+)
 from opstap.core.roles import Perm
 from opstap.kpis.services import kpi_exports_remove_old
 
@@ -34,9 +42,11 @@ from . import selectors
 from .models import LegalHold, RetentionDone, RetentionRun, RetentionTerm, RunStatus
 from .terms import (
     ACTION_LABELS_NL,
+    CLIENT_KINDS,
     KIND_LABELS_NL,
     Action,
     Kind,
+    aged_cutoff,
     audit_cutoff,
     closed_on,
     due_kinds,
@@ -84,6 +94,12 @@ def retention_term_save(
     if kind_value is Kind.AUDIT_TRAIL and action_value is not Action.DELETE:
         raise RetentionError(
             "De audittrail wordt na zijn termijn verwijderd, niet geanonimiseerd.", field="action"
+        )
+    if kind_value is Kind.ACCESS_REQUESTS and action_value is not Action.ANONYMISE:
+        raise RetentionError(
+            "Van een inzageverzoek zonder dossier worden naam en adres geanonimiseerd; het "
+            "verzoek zelf blijft als verantwoording en wordt niet verwijderd.",
+            field="action",
         )
     organisation_id = int(getattr(actor, "organisation_id", 0) or 0)
     term = (
@@ -315,6 +331,10 @@ def retention_run(
                 RetentionRun.objects.filter(pk=run.pk).update(
                     last_client_id=after, counts=dict(counts)
                 )
+        for kind in (k for k in Kind if k not in CLIENT_KINDS and k is not Kind.AUDIT_TRAIL):
+            counts[f"{'due' if dry_run else 'done'}_{kind.value}"] += _anonymise_aged(
+                run, kind=kind, term_years=terms[kind].years, today=today, dry_run=dry_run
+            )
         cutoff = audit_cutoff(today, terms[Kind.AUDIT_TRAIL].years)
         counts["audit_past_term"] = selectors.audit_records_past_term(
             organisation_id=organisation_id, cutoff=cutoff
@@ -395,6 +415,59 @@ def _anonymise_batch(
     RetentionDone.objects.bulk_create(done_rows)
     if audit_rows:
         audit_log_many(audit_rows)
+
+
+def _aged_rows(anonymiser: AgedAnonymiser, *, organisation_id: int, cutoff: dt.date) -> Any:
+    """The rows of one aged anonymiser past the term that still hold a text to anonymise."""
+    model = apps.get_model(anonymiser.model)
+    start = timezone.make_aware(dt.datetime.combine(cutoff, dt.time.min))
+    holds_text = Q()
+    for name in anonymiser.texts:
+        holds_text |= ~Q(**{name: ""}) & ~Q(**{name: PLACEHOLDER})
+    return model._default_manager.filter(
+        holds_text,
+        organisation_id=organisation_id,
+        **dict(anonymiser.filter),
+        **{f"{anonymiser.date_field}__lt": start},
+    )
+
+
+def _anonymise_aged(
+    run: RetentionRun, *, kind: Kind, term_years: int, today: dt.date, dry_run: bool
+) -> int:
+    """Anonymise (or, in a dry run, count) the data of `kind` that hangs on no client: the
+    rows whose term, counted from their own date, has passed on `today`. One transaction per
+    model, one audit record per row (its object, never a value). Returns the rows."""
+    cutoff = aged_cutoff(today, term_years)
+    total = 0
+    for anonymiser in aged_anonymisers(RecordKind(kind.value)):
+        rows = _aged_rows(anonymiser, organisation_id=run.organisation_id, cutoff=cutoff)
+        if dry_run:
+            total += rows.count()
+            continue
+        with transaction.atomic():
+            ids = list(rows.select_for_update().values_list("pk", flat=True))
+            if not ids:
+                continue
+            target = rows.model._default_manager.filter(pk__in=ids)
+            for name in anonymiser.texts:
+                target.exclude(**{name: ""}).update(**{name: PLACEHOLDER})
+            audit_log_many(
+                [
+                    {
+                        "action": AuditAction.UPDATE,
+                        "organisation_id": run.organisation_id,
+                        "object_type": anonymiser.object_type or anonymiser.model,
+                        "object_id": str(pk),
+                        "purpose": f"Bewaartermijn verstreken: {KIND_LABELS_NL[kind]} "
+                        f"{ACTION_LABELS_NL[Action.ANONYMISE]}",
+                        "changes": {"kind": kind.value, "run": run.pk},
+                    }
+                    for pk in ids
+                ]
+            )
+        total += len(ids)
+    return total
 
 
 def retention_housekeeping(*, now: dt.datetime, dry_run: bool = False) -> dict[str, int]:

@@ -28,6 +28,11 @@ class Kind(StrEnum):
     DOCUMENTS = "documents"
     FINANCIAL = "financial"
     AUDIT_TRAIL = "audit_trail"
+    ACCESS_REQUESTS = "access_requests"
+
+
+#: The kinds whose term runs from the closing of a client's dossier.
+CLIENT_KINDS: frozenset[Kind] = frozenset({Kind.DOSSIER, Kind.DOCUMENTS, Kind.FINANCIAL})
 
 
 class Action(StrEnum):
@@ -40,6 +45,7 @@ KIND_LABELS_NL: dict[Kind, str] = {
     Kind.DOCUMENTS: "Documenten (plannen, rapportages, uploads, contracten)",
     Kind.FINANCIAL: "Financiële gegevens (facturen, creditnota's, declaraties)",
     Kind.AUDIT_TRAIL: "Audittrail (wie zag en wijzigde wat)",
+    Kind.ACCESS_REQUESTS: "Inzageverzoeken zonder dossier (naam en adres van de verzoeker)",
 }
 
 ACTION_LABELS_NL: dict[Action, str] = {
@@ -87,6 +93,16 @@ DEFAULT_TERMS: dict[Kind, Term] = {
         "Selectielijst 2020, procestype 4 'Evaluatie uitvoeren', resultaat 4.1 'Uitgevoerd' "
         "(interne audit, controle): vernietigen 10 jaar; gelijk aan het dossier waarover de "
         "audittrail verantwoording aflegt.",
+    ),
+    Kind.ACCESS_REQUESTS: Term(
+        Kind.ACCESS_REQUESTS,
+        1,
+        Action.ANONYMISE,
+        "Selectielijst 2020 kent voor een inzageverzoek (AVG art. 15) van iemand zonder "
+        "dossier geen eigen resultaattype; vastgesteld op: na het antwoord 'geen gegevens' "
+        "zijn naam en adres alleen nodig zolang bezwaar, beroep of een klacht bij de "
+        "Autoriteit Persoonsgegevens kan lopen (bezwaartermijn 6 weken, art. 34 UAVG met art. "
+        "6:7 Awb); daarna anonimiseren, het verzoek zelf blijft als verantwoording.",
     ),
 }
 
@@ -144,7 +160,7 @@ def due_kinds(
     return [
         term
         for term in terms
-        if term.kind is not Kind.AUDIT_TRAIL
+        if term.kind in CLIENT_KINDS
         and term.kind.value not in finished
         and due_on(closed, term.years) <= today
     ]
@@ -159,4 +175,9 @@ def validate_years(years: int) -> str | None:
 
 def audit_cutoff(today: dt.date, years: int) -> dt.date:
     """Audit records dated before this day are past the audit trail's term."""
+    return add_years(today, -years)
+
+
+def aged_cutoff(today: dt.date, years: int) -> dt.date:
+    """Data whose term started before this day (e.g. a request answered then) is past it."""
     return add_years(today, -years)

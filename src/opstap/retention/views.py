@@ -59,7 +59,8 @@ def _page(request: HttpRequest, **forms: Any) -> HttpResponse:
         "term_form": forms.get("term_form") or TermForm(),
         "hold_form": forms.get("hold_form") or HoldForm(),
     }
-    return render(request, "retention/page.html", context)
+    refused = any(getattr(form, "errors", None) for form in forms.values())
+    return render(request, "retention/page.html", context, status=400 if refused else 200)
 
 
 @permission_required(Perm.RETENTION_MANAGE)

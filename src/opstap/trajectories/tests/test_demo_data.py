@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Iterator
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -18,6 +20,20 @@ from opstap.trajectories.models import Deadline, Trajectory, TrajectoryEvent
 
 pytestmark = pytest.mark.django_db
 
+#: The day these demos are built as "today". The clock is stopped there too: the services the
+#: walk calls check access on the real date (a provider sees a trajectory up to its reporting
+#: and invoicing window after the end), so a walk dated in 2026 run in 2028 was refused.
+TODAY = dt.date(2026, 11, 22)
+
+
+@pytest.fixture(autouse=True)
+def _clock_on_today() -> Iterator[None]:
+    import time_machine
+
+    moment = dt.datetime.combine(TODAY, dt.time(10, 0), tzinfo=ZoneInfo("Europe/Amsterdam"))
+    with time_machine.travel(moment, tick=False):
+        yield
+
 
 def test_bulk_build_consistent(
     org: Organisation, product3: Product, client_k: Client, case_manager: User
@@ -28,7 +44,7 @@ def test_bulk_build_consistent(
         organisation=org,
         scale="city",
         rng=random.Random(1),
-        today=dt.date(2026, 11, 22),
+        today=TODAY,
         log=lambda _msg: None,
     )
     demo_data._build_bulk(ctx, 60)
@@ -46,7 +62,7 @@ def test_bulk_dates_fit_the_state_and_next_due_matches(
     """Bulk data is shaped like a real caseload (issue 6 benchmarks): new orders are recent,
     running trajectories have not passed their planned end, only a minority is overdue, and
     the stored `next_due_on` is each trajectory's earliest open deadline."""
-    today = dt.date(2026, 11, 22)
+    today = TODAY
     ctx = DemoContext(
         organisation=org, scale="city", rng=random.Random(7), today=today, log=lambda _m: None
     )
@@ -78,7 +94,7 @@ def test_walked_documents_are_dutch_and_dated_on_their_day(
 
     from opstap.trajectories.models import DocumentKind, TrajectoryDocument
 
-    today = dt.date(2026, 11, 22)
+    today = TODAY
     rng = random.Random(3)
     ctx = DemoContext(organisation=org, scale="demo", rng=rng, today=today, log=lambda _m: None)
     steps = demo_data._steps_to("plan_submitted", 3, rng)
@@ -104,7 +120,7 @@ def test_walked_history_and_the_clients_timeline_tell_the_same_days(
 
     from opstap.clients.models import ClientEvent
 
-    today = dt.date(2026, 11, 22)
+    today = TODAY
     staff = {product3.provider_id: SimpleNamespace(user=provider_user_a)}
     seen: set[str] = set()
     for seed in range(1, 16):

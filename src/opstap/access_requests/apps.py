@@ -6,4 +6,4 @@ from opstap.core import app_config
 class AccessRequestsConfig(app_config.RegisteringAppConfig):
     name = "opstap.access_requests"
     verbose_name = _("Inzageverzoeken")
-    registers = ("access", "anonymisers")
+    registers = ("access", "anonymisers", "home")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from opstap.core.access import check_perm, scoped
 from opstap.core.actor import Actor
@@ -15,6 +15,9 @@ from .workflow import State
 
 #: Not yet answered: the one-month term (AVG art. 12(3)) is running.
 UNANSWERED_STATES: tuple[State, ...] = (State.REQUESTED, State.COMPILING, State.FAILED)
+#: Due within this many days (today included) counts as "soon" on the deadline overview and
+#: the privacy officer's start-page panel.
+SOON_DAYS = 7
 
 
 def access_requests_for(user: Actor) -> QuerySet[AccessRequest]:
@@ -58,6 +61,17 @@ _OVERVIEW_FIELDS = (
 )
 
 
+def _unanswered_of_organisation(user: Actor) -> QuerySet[AccessRequest]:
+    """The reach of `access_requests.oversee`: the unanswered requests of the user's
+    organisation (none without the permission or an organisation)."""
+    organisation_id = getattr(user, "organisation_id", None)
+    if not check_perm(user, Perm.ACCESS_REQUEST_OVERSEE) or organisation_id is None:
+        return AccessRequest.objects.none()
+    return AccessRequest.objects.filter(
+        organisation_id=organisation_id, state__in=UNANSWERED_STATES
+    )
+
+
 def deadline_overview_for(
     user: Actor, *, today: dt.date, due_within_days: int | None = None
 ) -> QuerySet[AccessRequest]:
@@ -70,10 +84,7 @@ def deadline_overview_for(
     the export, which the overseer must not see; this reach is the deadlines only.
     `due_within_days` keeps the requests due on or before `today` + that many days
     (0: overdue and due today; negative: only overdue)."""
-    organisation_id = getattr(user, "organisation_id", None)
-    if not check_perm(user, Perm.ACCESS_REQUEST_OVERSEE) or organisation_id is None:
-        return AccessRequest.objects.none()
-    qs = AccessRequest.objects.filter(organisation_id=organisation_id, state__in=UNANSWERED_STATES)
+    qs = _unanswered_of_organisation(user)
     if due_within_days is not None:
         qs = qs.filter(due_on__lte=today + dt.timedelta(days=due_within_days))
     return (
@@ -81,3 +92,21 @@ def deadline_overview_for(
         .only(*_OVERVIEW_FIELDS)
         .order_by("due_on", "id")
     )
+
+
+def deadline_counts_for(user: Actor, *, today: dt.date) -> dict[str, int]:
+    """The numbers of the deadline overview for the privacy officer's start page, in one
+    aggregate query over the same requests (`deadline_overview_for` without a filter): the
+    unanswered requests (`open`), those past their due date (`overdue`) and those due from
+    today to `SOON_DAYS` days ahead (`soon`). Counts only: no row, no name is read."""
+    soon_until = today + dt.timedelta(days=SOON_DAYS)
+    counts = (
+        _unanswered_of_organisation(user)
+        .order_by()
+        .aggregate(
+            open=Count("id"),
+            overdue=Count("id", filter=Q(due_on__lt=today)),
+            soon=Count("id", filter=Q(due_on__gte=today, due_on__lte=soon_until)),
+        )
+    )
+    return {key: counts[key] or 0 for key in ("open", "overdue", "soon")}

@@ -186,8 +186,8 @@ def work_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-#: Due within this many days counts as "soon" in the overview (and its notifications).
-SOON_DAYS = 7
+#: Due within this many days counts as "soon" in the overview (and on the start page).
+SOON_DAYS = selectors.SOON_DAYS
 #: The overview shows at most this many rows (the earliest due first); the count says more.
 OVERVIEW_LIMIT = 500
 

@@ -11,6 +11,7 @@ overdue and due within a week first, with who handles it, and nothing of the dos
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +20,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import connection
 from django.test import Client as HttpClient
+from django.test.utils import CaptureQueriesContext
 
 from opstap.access_requests import selectors, services
 from opstap.access_requests.models import AccessRequest
@@ -29,6 +31,7 @@ from opstap.clients.models import Client
 from opstap.clients.services import client_link_user
 from opstap.clients.tests.factories import make_client
 from opstap.core.roles import DEFAULT_ROLE_PERMISSIONS, Perm, RoleCode
+from opstap.notifications.services import notification_send
 from opstap.organisations.models import Organisation
 
 pytestmark = pytest.mark.django_db
@@ -261,3 +264,125 @@ def test_client_names_stay_out_of_the_query(requests: Requests) -> None:
         assert f'"{client_table}"."{column}"' not in sql, column
     for column in ("requester_name", "requester_contact", "note"):
         assert column not in sql, column
+
+
+# --- The privacy officer's start page ----------------------------------------------------------
+#
+# Finding: the privacy officer's start page was empty (no panel was registered for
+# `access_requests.oversee`), so they had to open the overview to learn that a term had passed.
+
+#: The officer's start page, warm (session and permission caches filled): session, user,
+#: organisation, roles; unread notifications; the panel's one count; the audit records (the
+#: page's read and the notifications shown, one link of the chain: its head locked and
+#: advanced, one INSERT). On SQLite BEGIN and COMMIT are not captured; PostgreSQL adds them.
+OFFICER_HOME_QUERIES = 9
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def _overview_numbers(rows: list[AccessRequest], today: dt.date) -> dict[str, int]:
+    left = [(r.due_on - today).days for r in rows]
+    return {
+        "open": len(rows),
+        "overdue": sum(d < 0 for d in left),
+        "soon": sum(0 <= d <= selectors.SOON_DAYS for d in left),
+    }
+
+
+def test_the_panel_counts_what_the_overview_counts(requests: Requests) -> None:
+    """R-SEC-5: the panel's numbers are the overview's (same requests, same 'overdue' and
+    'within 7 days', today included), on every day around the due dates; one query."""
+    first = min(r.due_on for r in (requests.overdue, requests.soon, requests.later))
+    for offset in range(-12, 45):
+        today = first + dt.timedelta(days=offset)
+        rows = list(selectors.deadline_overview_for(requests.officer, today=today))
+        with CaptureQueriesContext(connection) as counted:
+            counts = selectors.deadline_counts_for(requests.officer, today=today)
+        assert len(counted.captured_queries) == 1
+        assert counts == _overview_numbers(rows, today), today
+    assert selectors.deadline_counts_for(requests.officer, today=TODAY) == {
+        "open": 4,
+        "overdue": 1,
+        "soon": 1,
+    }
+    # Without the permission: nothing, and no query.
+    with CaptureQueriesContext(connection) as none:
+        assert selectors.deadline_counts_for(requests.km, today=TODAY) == {
+            "open": 0,
+            "overdue": 0,
+            "soon": 0,
+        }
+    assert none.captured_queries == []
+
+
+def test_the_officers_start_page_shows_the_numbers_and_their_notifications(
+    requests: Requests, time_machine: Any
+) -> None:
+    time_machine.move_to(NOW, tick=False)
+    sent = services.access_requests_send_deadline_notices(today=TODAY)
+    assert sent > 0
+    page = _as(requests.officer).get("/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    text = _text(body)
+    assert "Termijnen inzageverzoeken" in text
+    assert (
+        "4 inzageverzoeken zijn nog niet beantwoord: 1 met verstreken termijn, "
+        "1 binnen 7 dagen." in text
+    )
+    assert 'href="/inzageverzoeken/termijnen/"' in body
+    assert 'href="/inzageverzoeken/termijnen/?termijn=te-laat"' in body
+    # Their unread notifications, as on every staff start page (the notices of this term).
+    assert "Nieuwe meldingen" in text
+    assert f"IV-{requests.overdue.pk}" in text  # a notice's title names the reference
+    # Need-to-know: no requester or client name on the start page.
+    for secret in ("Piet Privé", "Dorpsstraat", *requests.client_names):
+        assert secret not in body, secret
+    home = AuditRecord.objects.get(actor_id=requests.officer.pk, object_type="home")
+    assert home.changes == {"panels": ["notifications", "access_requests"]}
+
+
+def test_the_panel_without_open_requests_and_not_for_a_case_manager(
+    org: Organisation, make_user: Callable[..., User], time_machine: Any
+) -> None:
+    time_machine.move_to(NOW, tick=False)
+    officer = make_user(RoleCode.PRIVACY_OFFICER, username="privacy")
+    text = _text(_as(officer).get("/").content.decode())
+    assert "Termijnen inzageverzoeken" in text
+    assert "Er zijn geen openstaande inzageverzoeken." in text
+    km = make_user(RoleCode.CASE_MANAGER, username="km")
+    assert 'id="access-request-deadlines-panel"' not in _as(km).get("/").content.decode()
+
+
+def test_the_officers_start_page_query_count(
+    org: Organisation, make_user: Callable[..., User], time_machine: Any
+) -> None:
+    """A fixed number of statements, whatever the number of requests (the panel counts in
+    one aggregate query, reading no row)."""
+    time_machine.move_to(NOW, tick=False)
+    officer = make_user(RoleCode.PRIVACY_OFFICER, username="privacy")
+    km = make_user(RoleCode.CASE_MANAGER)
+    notification_send(recipient=officer, title="Termijn verloopt", body="Zie het overzicht.")
+    web = _as(officer)
+
+    def add(n: int) -> None:
+        for i in range(n):
+            services.access_request_create(
+                actor=km, client=make_client(org, case_manager=km), now=_received(20 + 2 * i)
+            )
+
+    add(2)
+    assert web.get("/").status_code == 200  # warm the session and permission caches
+    with CaptureQueriesContext(connection) as few:
+        assert web.get("/").status_code == 200
+    add(10)
+    with CaptureQueriesContext(connection) as many:
+        page = web.get("/")
+    statements = [q["sql"] for q in many.captured_queries]
+    assert len(statements) == len(few.captured_queries) == OFFICER_HOME_QUERIES, "\n".join(
+        s[:120] for s in statements
+    )
+    assert sum('FROM "access_requests_accessrequest"' in s for s in statements) == 1
+    assert "12 inzageverzoeken zijn nog niet beantwoord" in _text(page.content.decode())

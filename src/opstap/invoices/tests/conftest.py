@@ -16,6 +16,8 @@ from opstap.accounts.models import User
 from opstap.clients.models import Client
 from opstap.clients.tests.factories import make_client
 from opstap.core.roles import RoleCode
+from opstap.invoices import services
+from opstap.invoices.models import Invoice
 from opstap.organisations.models import Organisation
 from opstap.providers import services as provider_services
 from opstap.providers.models import Product, Provider
@@ -162,3 +164,60 @@ def walk(case_manager: User) -> Callable[..., Trajectory]:
         return trajectory
 
     return factory
+
+
+#: The code-3 trajectory of most invoice tests ends on END; its final report arrives on REPORT.
+END = dt.date(2026, 8, 3)
+REPORT = dt.date(2026, 8, 5)
+RECEIVED = dt.datetime(2026, 8, 14, 10, 0, tzinfo=dt.UTC)
+
+
+def submit(actor: User, trajectory: Trajectory, **overrides: Any) -> Invoice:
+    client = trajectory.client
+    values: dict[str, Any] = {
+        "actor": actor,
+        "trajectory": trajectory,
+        "invoice_number": "F-1",
+        "invoice_date": dt.date(2026, 8, 10),
+        "milestone": "final_report",
+        "amount_excl": Decimal("1250.00"),
+        "vat": Decimal("262.50"),
+        "amount_incl": Decimal("1512.50"),
+        "client_number": client.client_number,
+        "client_surname": client.last_name,
+        "period_start": dt.date(2026, 5, 6),
+        "period_end": END,
+        "received_at": RECEIVED,
+    }
+    values.update(overrides)
+    return services.invoice_submit(**values)
+
+
+@pytest.fixture
+def code3_done(
+    contracted_a: Provider,
+    provider_user_a: User,
+    client_k: Client,
+    walk: Callable[..., Trajectory],
+) -> Trajectory:
+    product = make_product(contracted_a, 3)
+    return walk(
+        product,
+        provider_user_a,
+        client_k,
+        until="final_report_received",
+        end_on=END,
+        report_on=REPORT,
+    )
+
+
+@pytest.fixture
+def first_instalment(code3_done: Trajectory, provider_user_a: User, clerk: User) -> Invoice:
+    invoice = submit(
+        provider_user_a,
+        code3_done,
+        invoice_number="F-0",
+        milestone="plan_approved",
+        invoice_date=dt.date(2026, 5, 8),
+    )
+    return services.invoice_approve(actor=clerk, invoice=invoice)

@@ -18,8 +18,6 @@ from opstap.audit.models import AuditRecord
 from opstap.invoices.models import PlacementFeeClaim, TravelClaim
 from opstap.trajectories.models import Trajectory
 
-from .test_services import code3_done  # noqa: F401  (fixture)
-
 pytestmark = pytest.mark.django_db
 
 FEE = {
@@ -34,7 +32,7 @@ FEE = {
 
 
 def test_provider_claims_the_placement_fee_once(
-    code3_done: Trajectory,  # noqa: F811
+    code3_done: Trajectory,
     provider_user_a: User,
     provider_user_b: User,
     api_as: Callable[..., APIClient],
@@ -72,7 +70,7 @@ def test_provider_claims_the_placement_fee_once(
 
 
 def test_placement_fee_claims_are_scoped_and_audited(
-    code3_done: Trajectory,  # noqa: F811
+    code3_done: Trajectory,
     provider_user_a: User,
     provider_user_b: User,
     api_as: Callable[..., APIClient],
@@ -104,7 +102,7 @@ TRIPS = {
 
 
 def test_case_manager_enters_a_travel_claim(
-    code3_done: Trajectory,  # noqa: F811
+    code3_done: Trajectory,
     case_manager: User,
     provider_user_a: User,
     api_as: Callable[..., APIClient],
@@ -135,7 +133,7 @@ def test_case_manager_enters_a_travel_claim(
 
 
 def test_travel_claim_list_query_count_constant(
-    code3_done: Trajectory,  # noqa: F811
+    code3_done: Trajectory,
     case_manager: User,
     api_as: Callable[..., APIClient],
 ) -> None:

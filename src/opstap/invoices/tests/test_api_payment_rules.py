@@ -25,8 +25,7 @@ from opstap.invoices.payment_rules import ceiling_on
 from opstap.providers.models import Provider
 from opstap.trajectories.models import Trajectory
 
-from .conftest import make_product
-from .test_services import END, REPORT, submit
+from .conftest import END, REPORT, make_product, submit
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,6 @@ from django.test import Client as WebClient
 from rest_framework.test import APIClient
 
 from opstap.accounts.models import User
-from opstap.clients.models import Client
 from opstap.clients.tests.factories import make_client
 from opstap.invoices import services
 from opstap.invoices.models import Invoice, PaymentBatch
@@ -22,26 +21,11 @@ from opstap.organisations.models import Organisation
 from opstap.providers.models import Provider
 from opstap.trajectories.models import Trajectory
 
-from .conftest import make_product
-from .test_services import END, REPORT, submit
+from .conftest import END, REPORT, make_product, submit
 
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "Test-wachtwoord-123"
-
-
-@pytest.fixture
-def done(
-    contracted_a: Provider, provider_user_a: User, client_k: Client, walk: Callable[..., Trajectory]
-) -> Trajectory:
-    return walk(
-        make_product(contracted_a, 3),
-        provider_user_a,
-        client_k,
-        until="final_report_received",
-        end_on=END,
-        report_on=REPORT,
-    )
 
 
 def _many(
@@ -76,11 +60,14 @@ def _many(
 
 
 def test_provider_gets_404_on_another_providers_invoice(
-    done: Trajectory, provider_user_a: User, provider_user_b: User, api_as: Callable[..., APIClient]
+    code3_done: Trajectory,
+    provider_user_a: User,
+    provider_user_b: User,
+    api_as: Callable[..., APIClient],
 ) -> None:
     """R-SEC-1, R-BILL-2: provider staff list and retrieve only their own provider's invoices;
     another provider's invoice is a 404."""
-    invoice = submit(provider_user_a, done)
+    invoice = submit(provider_user_a, code3_done)
     api = api_as(provider_user_b)
     assert api.get(f"/api/v1/invoices/{invoice.pk}").status_code == 404
     assert api.get("/api/v1/invoices").json()["count"] == 0
@@ -89,19 +76,19 @@ def test_provider_gets_404_on_another_providers_invoice(
 
 
 def test_provider_cannot_submit_over_the_api_for_another_provider(
-    done: Trajectory, provider_user_b: User, api_as: Callable[..., APIClient]
+    code3_done: Trajectory, provider_user_b: User, api_as: Callable[..., APIClient]
 ) -> None:
     """R-SEC-1, R-BILL-2: submitting for another provider's trajectory is refused (problem+json)
     and stores nothing."""
     response = api_as(provider_user_b).post(
         "/api/v1/invoices",
         {
-            "trajectory": done.pk,
+            "trajectory": code3_done.pk,
             "invoiceNumber": "B-1",
             "invoiceDate": "2026-08-10",
             "milestone": "final_report",
-            "clientNumber": done.client.client_number,
-            "clientSurname": done.client.last_name,
+            "clientNumber": code3_done.client.client_number,
+            "clientSurname": code3_done.client.last_name,
             "amountExcl": "1250.00",
             "vat": "262.50",
             "amountIncl": "1512.50",
@@ -114,19 +101,19 @@ def test_provider_cannot_submit_over_the_api_for_another_provider(
 
 
 def test_api_submit_structured_invoice_and_duplicate_is_held(
-    done: Trajectory, provider_user_a: User, api_as: Callable[..., APIClient]
+    code3_done: Trajectory, provider_user_a: User, api_as: Callable[..., APIClient]
 ) -> None:
     """R-BILL-2, R-BILL-10: structured data over the API is checked at once; the same claim
     again is held."""
     body: dict[str, Any] = {
-        "trajectory": done.pk,
+        "trajectory": code3_done.pk,
         "invoiceNumber": "A-1",
         "invoiceDate": "2026-08-10",
         "milestone": "final_report",
         "periodStart": "2026-05-06",
         "periodEnd": END.isoformat(),
-        "clientNumber": done.client.client_number,
-        "clientSurname": done.client.last_name,
+        "clientNumber": code3_done.client.client_number,
+        "clientSurname": code3_done.client.last_name,
         "amountExcl": "1250.00",
         "vat": "262.50",
         "amountIncl": "1512.50",
@@ -194,10 +181,10 @@ def test_work_list_page_query_count_is_constant(
 
 
 def test_provider_page_404_on_other_invoice(
-    done: Trajectory, provider_user_a: User, provider_user_b: User
+    code3_done: Trajectory, provider_user_a: User, provider_user_b: User
 ) -> None:
     """R-SEC-1: the invoice page of another provider is a 404."""
-    invoice = submit(provider_user_a, done)
+    invoice = submit(provider_user_a, code3_done)
     web = WebClient()
     web.force_login(provider_user_b)
     assert web.get(f"/facturen/{invoice.pk}/").status_code == 404
@@ -206,11 +193,11 @@ def test_provider_page_404_on_other_invoice(
 
 
 def test_export_twice_in_the_browser_flow_changes_nothing(
-    done: Trajectory, provider_user_a: User, clerk: User
+    code3_done: Trajectory, provider_user_a: User, clerk: User
 ) -> None:
     """R-BILL-10: approving, composing and exporting a batch; exporting it again produces
     nothing new, and composing again finds nothing to pay."""
-    invoice = submit(provider_user_a, done)
+    invoice = submit(provider_user_a, code3_done)
     web = WebClient()
     web.force_login(clerk)
     web.post(f"/facturen/{invoice.pk}/goedkeuren/", {"note": ""})
@@ -234,13 +221,13 @@ def test_export_twice_in_the_browser_flow_changes_nothing(
 
 
 def test_overview_nets_credit_notes_and_gives_the_approved_year_volume(
-    done: Trajectory, provider_user_a: User, clerk: User
+    code3_done: Trajectory, provider_user_a: User, clerk: User
 ) -> None:
     """R-BILL-8, R-NET-10: totals per provider net the credit notes; the approved volume per
     provider and year (what the social-return obligation is computed from) nets them too."""
     from opstap.invoices import selectors
 
-    invoice = services.invoice_approve(actor=clerk, invoice=submit(provider_user_a, done))
+    invoice = services.invoice_approve(actor=clerk, invoice=submit(provider_user_a, code3_done))
     services.credit_note_create(
         actor=clerk,
         invoice=invoice,
@@ -271,7 +258,7 @@ def test_overview_nets_credit_notes_and_gives_the_approved_year_volume(
 )
 def test_pages_render_for_each_role_within_scope(
     path: str,
-    done: Trajectory,
+    code3_done: Trajectory,
     provider_user_a: User,
     case_manager: User,
     contract_manager: User,
@@ -279,7 +266,7 @@ def test_pages_render_for_each_role_within_scope(
 ) -> None:
     """R-SEC-1: every role with invoices.view gets the pages, each with its own scope; the
     case manager sees the invoices of their clients' trajectories."""
-    invoice = submit(provider_user_a, done)
+    invoice = submit(provider_user_a, code3_done)
     for user in (provider_user_a, case_manager, contract_manager, clerk):
         web = WebClient()
         web.force_login(user)
@@ -290,13 +277,13 @@ def test_pages_render_for_each_role_within_scope(
 
 
 def test_invoice_list_badges_overdue_by_the_workflow_rule(
-    done: Trajectory, provider_user_a: User, clerk: User
+    code3_done: Trajectory, provider_user_a: User, clerk: User
 ) -> None:
     """Payment term (R-TRJ-3): the work list marks an unpaid invoice past its due date as
     overdue with `invoices.workflow.is_overdue_for_payment`, never one due today or held."""
     from django.utils import timezone
 
-    invoice = submit(provider_user_a, done)
+    invoice = submit(provider_user_a, code3_done)
     web = WebClient()
     web.force_login(clerk)
     badge = 'opstap-badge--danger">verlopen'
@@ -319,7 +306,7 @@ def test_batches_are_for_the_administration_only(provider_user_a: User, case_man
 
 
 def test_placement_fee_and_travel_pages(
-    done: Trajectory, provider_user_a: User, case_manager: User
+    code3_done: Trajectory, provider_user_a: User, case_manager: User
 ) -> None:
     """R-BILL-6, R-BILL-9: the provider claims the placement fee with the contract in the
     portal; the case manager enters a travel claim and sees the decision per trip."""
@@ -330,7 +317,7 @@ def test_placement_fee_and_travel_pages(
     response = web.post(
         "/facturen/bemiddelingsfee/",
         {
-            "trajectory": done.pk,
+            "trajectory": code3_done.pk,
             "invoice_number": "PF-1",
             "invoice_date": "2026-08-10",
             "employer": "Bakkerij Jansen",
@@ -352,7 +339,7 @@ def test_placement_fee_and_travel_pages(
     response = web.post(
         "/facturen/reiskosten/",
         {
-            "trajectory": done.pk,
+            "trajectory": code3_done.pk,
             "trips": "2026-05-11 12 6,40\n2026-05-12 61 30,00",
             "attended_on": "2026-05-11 2026-05-12",
         },
@@ -364,7 +351,7 @@ def test_placement_fee_and_travel_pages(
 
 
 def test_invoice_pdf_only_through_the_access_check(
-    done: Trajectory, provider_user_a: User, provider_user_b: User
+    code3_done: Trajectory, provider_user_a: User, provider_user_b: User
 ) -> None:
     """R-SEC-1, R-BILL-2: the invoice PDF lives in private storage and is served only to who
     may see the invoice (another provider: 404); a non-PDF upload is refused."""
@@ -373,12 +360,12 @@ def test_invoice_pdf_only_through_the_access_check(
     with pytest.raises(services.InvoiceError, match="PDF"):
         submit(
             provider_user_a,
-            done,
+            code3_done,
             pdf=SimpleUploadedFile("f.pdf", b"MZ not a pdf", "application/pdf"),
         )
     invoice = submit(
         provider_user_a,
-        done,
+        code3_done,
         pdf=SimpleUploadedFile("f.pdf", b"%PDF-1.4 factuur", "application/pdf"),
     )
     web = WebClient()
@@ -391,11 +378,11 @@ def test_invoice_pdf_only_through_the_access_check(
 
 
 def test_detail_buttons_follow_the_workflow_table(
-    done: Trajectory, provider_user_a: User, clerk: User
+    code3_done: Trajectory, provider_user_a: User, clerk: User
 ) -> None:
     """R-BILL-2: the invoice page offers approve/reject/recheck only where the workflow table
     allows them, and only to the administration (never to the provider)."""
-    invoice = submit(provider_user_a, done)
+    invoice = submit(provider_user_a, code3_done)
     assert invoice.status in ("checked", "substance_confirmed")
     web = WebClient()
     web.force_login(clerk)
@@ -412,13 +399,13 @@ def test_detail_buttons_follow_the_workflow_table(
 
 
 def test_batch_page_and_download_audit_each_client_shown(
-    done: Trajectory, provider_user_a: User, clerk: User, api_as: Callable[..., APIClient]
+    code3_done: Trajectory, provider_user_a: User, clerk: User, api_as: Callable[..., APIClient]
 ) -> None:
     """R-SEC-2: a payment batch shows and exports client numbers, so the batch page, the
     download and the API download each write one record per client in the batch."""
     from opstap.audit.models import AuditRecord
 
-    invoice = submit(provider_user_a, done)
+    invoice = submit(provider_user_a, code3_done)
     services.invoice_approve(actor=clerk, invoice=invoice, note="")
     batch = services.payment_batch_create(actor=clerk)
     services.payment_batch_export(actor=clerk, batch=batch)
@@ -441,12 +428,12 @@ def test_batch_page_and_download_audit_each_client_shown(
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_recheck_internal_runs_in_its_own_transaction(
-    done: Trajectory, provider_user_a: User
+    code3_done: Trajectory, provider_user_a: User
 ) -> None:
     """R-SEC-6: the system re-check locks the invoice, so it opens its own transaction and
     also works when called outside one (on PostgreSQL it used to fail: select_for_update
     outside a transaction)."""
-    invoice = submit(provider_user_a, done)
+    invoice = submit(provider_user_a, code3_done)
     services.invoice_recheck_internal(invoice)
     assert Invoice.objects.get(pk=invoice.pk).checked_at is not None
 
@@ -455,7 +442,7 @@ def test_recheck_internal_runs_in_its_own_transaction(
     "path", ["/facturen/indienen/", "/facturen/bemiddelingsfee/", "/facturen/reiskosten/"]
 )
 def test_trajectory_choice_lists_are_audited(
-    path: str, done: Trajectory, provider_user_a: User, case_manager: User
+    path: str, code3_done: Trajectory, provider_user_a: User, case_manager: User
 ) -> None:
     """R-SEC-2: the trajectory choice lists show client number and surname, so each client
     shown is audited."""
@@ -466,12 +453,12 @@ def test_trajectory_choice_lists_are_audited(
     web.force_login(user)
     assert web.get(path).status_code == 200
     assert AuditRecord.objects.filter(
-        action="list", object_type="trajectory", client_id=done.client_id, actor_id=user.pk
+        action="list", object_type="trajectory", client_id=code3_done.client_id, actor_id=user.pk
     ).exists()
 
 
 def test_credit_note_api_list_query_count_is_constant(
-    done: Trajectory,
+    code3_done: Trajectory,
     provider_user_a: User,
     clerk: User,
     api_as: Callable[..., APIClient],
@@ -479,7 +466,7 @@ def test_credit_note_api_list_query_count_is_constant(
 ) -> None:
     """R-BILL-8: the credit-note list costs the same number of queries for 1 or 6 notes
     (each row shows its invoice number: no query per row)."""
-    invoice = services.invoice_approve(actor=clerk, invoice=submit(provider_user_a, done))
+    invoice = services.invoice_approve(actor=clerk, invoice=submit(provider_user_a, code3_done))
 
     def credit(first: int, n: int) -> None:
         for i in range(first, first + n):
@@ -510,7 +497,7 @@ def test_credit_note_api_list_query_count_is_constant(
 
 
 def test_credit_note_for_an_invisible_invoice_looks_like_a_missing_one(
-    done: Trajectory,
+    code3_done: Trajectory,
     provider_user_a: User,
     clerk: User,
     other_org: Organisation,
@@ -521,7 +508,7 @@ def test_credit_note_for_an_invisible_invoice_looks_like_a_missing_one(
     answer does not reveal that the invoice exists (same 400 as for an unknown id)."""
     from opstap.core.roles import RoleCode
 
-    invoice = services.invoice_approve(actor=clerk, invoice=submit(provider_user_a, done))
+    invoice = services.invoice_approve(actor=clerk, invoice=submit(provider_user_a, code3_done))
     outsider = make_user(RoleCode.FINANCE_CLERK, organisation=other_org, username="elders")
     body = {
         "number": "C-X",

@@ -5,40 +5,18 @@ R-BILL-10)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from opstap.accounts.models import User
-from opstap.clients.models import Client
 from opstap.invoices import services
-from opstap.providers.models import Provider
 from opstap.trajectories.models import Trajectory
 
-from .conftest import make_product
-from .test_services import END, REPORT, submit
+from .conftest import submit
 
 D = Decimal
-
-
-@pytest.fixture
-def code3_done(
-    contracted_a: Provider,
-    provider_user_a: User,
-    client_k: Client,
-    walk: Callable[..., Trajectory],
-) -> Trajectory:
-    product = make_product(contracted_a, 3)
-    return walk(
-        product,
-        provider_user_a,
-        client_k,
-        until="final_report_received",
-        end_on=END,
-        report_on=REPORT,
-    )
 
 
 @pytest.mark.django_db

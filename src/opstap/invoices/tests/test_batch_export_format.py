@@ -18,13 +18,11 @@ from opstap.invoices import services
 from opstap.invoices.models import Invoice
 from opstap.invoices.services import EXPORT_COLUMNS
 
-from .test_services import code3_done, first_instalment  # noqa: F401  (fixtures)
-
 pytestmark = pytest.mark.django_db
 
 
 def test_payment_batch_xlsx_and_csv_open_cleanly_in_dutch_excel(
-    first_instalment: Invoice,  # noqa: F811
+    first_instalment: Invoice,
     clerk: User,
 ) -> None:
     batch = services.payment_batch_export(

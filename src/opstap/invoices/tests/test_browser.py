@@ -14,7 +14,6 @@ from opstap.conftest import browser_login
 from opstap.invoices.models import Invoice, PaymentBatch
 
 from .conftest import TODAY
-from .test_services import code3_done, first_instalment  # noqa: F401  (fixtures)
 
 pytestmark = [
     pytest.mark.browser,
@@ -33,8 +32,8 @@ def test_submit_approve_and_export_once(  # type: ignore[no-untyped-def]
     page,
     browser,
     live_server,
-    first_instalment,  # noqa: F811
-    code3_done,  # noqa: F811
+    first_instalment,
+    code3_done,
     clerk,
 ) -> None:
     client = code3_done.client

@@ -17,8 +17,7 @@ from opstap.conftest import browser_login
 from opstap.invoices.models import Invoice, PaymentBatch
 from opstap.portal.tests.browser_checks import check_page
 
-from .conftest import TODAY
-from .test_services import code3_done, first_instalment, submit  # noqa: F401  (fixtures)
+from .conftest import TODAY, submit
 
 pytestmark = [
     pytest.mark.browser,
@@ -35,8 +34,8 @@ def _frozen_today() -> Iterator[None]:
 def test_finance_clerk_working_day(  # type: ignore[no-untyped-def]
     page,
     live_server,
-    first_instalment,  # noqa: F811
-    code3_done,  # noqa: F811
+    first_instalment,
+    code3_done,
     provider_user_a,
     clerk,
 ) -> None:

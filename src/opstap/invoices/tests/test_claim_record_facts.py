@@ -5,7 +5,6 @@ amount (R-TRJ-3, R-BILL-2, R-BILL-6, R-BILL-11)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -16,7 +15,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from opstap.accounts.models import User
-from opstap.clients.models import Client
 from opstap.invoices import services
 from opstap.invoices.money import VatCode
 from opstap.invoices.payment_rules import (
@@ -31,12 +29,8 @@ from opstap.invoices.payment_rules import (
     TrajectoryFacts,
     check_claim,
 )
-from opstap.providers.models import Provider
 from opstap.trajectories import deadlines as dl
 from opstap.trajectories.models import Trajectory
-
-from .conftest import make_product
-from .test_services import END, REPORT
 
 D = Decimal
 K = MilestoneKind
@@ -254,24 +248,6 @@ def test_never_approvable_above_the_allowed_amount_incl_vat(excl: Decimal, vat: 
 # --------------------------------------------------------------------------------------------
 # Through the services
 # --------------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def code3_done(
-    contracted_a: Provider,
-    provider_user_a: User,
-    client_k: Client,
-    walk: Callable[..., Trajectory],
-) -> Trajectory:
-    product = make_product(contracted_a, 3)
-    return walk(
-        product,
-        provider_user_a,
-        client_k,
-        until="final_report_received",
-        end_on=END,
-        report_on=REPORT,
-    )
 
 
 @pytest.mark.django_db

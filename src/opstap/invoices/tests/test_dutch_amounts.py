@@ -6,36 +6,18 @@ are text boxes with the decimal keyboard: a browser's number box dropped the com
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
 from django.test import Client as WebClient
 
 from opstap.accounts.models import User
-from opstap.clients.models import Client
 from opstap.invoices.models import Invoice
-from opstap.providers.models import Provider
 from opstap.trajectories.models import Trajectory
 
-from .conftest import make_product
-from .test_services import END, REPORT
+from .conftest import END
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def done(
-    contracted_a: Provider, provider_user_a: User, client_k: Client, walk: Callable[..., Trajectory]
-) -> Trajectory:
-    return walk(
-        make_product(contracted_a, 3),
-        provider_user_a,
-        client_k,
-        until="final_report_received",
-        end_on=END,
-        report_on=REPORT,
-    )
 
 
 def _post(user: User, trajectory: Trajectory, **amounts: str) -> tuple[WebClient, str]:
@@ -59,11 +41,13 @@ def _post(user: User, trajectory: Trajectory, **amounts: str) -> tuple[WebClient
     return web, response.content.decode()
 
 
-def test_dutch_amounts_are_read_as_euros_and_cents(done: Trajectory, provider_user_a: User) -> None:
+def test_dutch_amounts_are_read_as_euros_and_cents(
+    code3_done: Trajectory, provider_user_a: User
+) -> None:
     """R-BILL-11: `1.250,00` + `262,50` = `1.512,50` is the invoice of 1250.00 + 262.50, green
     (the old number boxes refused the comma: "Vul een getal in")."""
     _web, location = _post(
-        provider_user_a, done, amount_excl="1.250,00", vat="262,50", amount_incl="€ 1.512,50"
+        provider_user_a, code3_done, amount_excl="1.250,00", vat="262,50", amount_incl="€ 1.512,50"
     )
     invoice = Invoice.objects.get(invoice_number="NL-1")
     assert location == f"/facturen/{invoice.pk}/"
@@ -76,12 +60,12 @@ def test_dutch_amounts_are_read_as_euros_and_cents(done: Trajectory, provider_us
 
 
 def test_english_notation_is_refused_not_read_as_cents(
-    done: Trajectory, provider_user_a: User
+    code3_done: Trajectory, provider_user_a: User
 ) -> None:
     """R-SEC-6: `1,250.00` was read as 1,25 (dots dropped, comma made the point); it is
     refused with how to write it, nothing is stored, and the typed text stays in the box."""
     _web, page = _post(
-        provider_user_a, done, amount_excl="1,250.00", vat="262,50", amount_incl="1.512,50"
+        provider_user_a, code3_done, amount_excl="1,250.00", vat="262,50", amount_incl="1.512,50"
     )
     assert not Invoice.objects.filter(invoice_number="NL-1").exists()
     assert "schrijf een bedrag als 1.500,00" in page

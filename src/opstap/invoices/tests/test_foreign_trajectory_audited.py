@@ -13,29 +13,10 @@ from rest_framework.test import APIClient
 
 from opstap.accounts.models import User
 from opstap.audit.models import AuditRecord
-from opstap.clients.models import Client
 from opstap.invoices.models import Invoice
-from opstap.providers.models import Provider
 from opstap.trajectories.models import Trajectory
 
-from .conftest import make_product
-from .test_services import END, REPORT
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def done(
-    contracted_a: Provider, provider_user_a: User, client_k: Client, walk: Callable[..., Trajectory]
-) -> Trajectory:
-    return walk(
-        make_product(contracted_a, 3),
-        provider_user_a,
-        client_k,
-        until="final_report_received",
-        end_on=END,
-        report_on=REPORT,
-    )
 
 
 def _denied(user: User, trajectory: Trajectory) -> bool:
@@ -48,19 +29,19 @@ def _denied(user: User, trajectory: Trajectory) -> bool:
 
 
 def test_invoice_page_records_another_providers_trajectory_as_denied(
-    done: Trajectory, provider_user_b: User
+    code3_done: Trajectory, provider_user_b: User
 ) -> None:
     web = WebClient()
     web.force_login(provider_user_b)
     response = web.post(
         "/facturen/indienen/",
         {
-            "trajectory": str(done.pk),
+            "trajectory": str(code3_done.pk),
             "invoice_number": "B-1",
             "invoice_date": "10-08-2026",
             "milestone": "final_report",
-            "client_number": done.client.client_number,
-            "client_surname": done.client.last_name,
+            "client_number": code3_done.client.client_number,
+            "client_surname": code3_done.client.last_name,
             "amount_excl": "1.250,00",
             "vat": "262,50",
             "amount_incl": "1.512,50",
@@ -69,11 +50,11 @@ def test_invoice_page_records_another_providers_trajectory_as_denied(
     html = response.content.decode()
     assert "Dit traject bestaat niet of u heeft er geen toegang toe." in html
     assert not Invoice.objects.exists()
-    assert _denied(provider_user_b, done)
+    assert _denied(provider_user_b, code3_done)
 
 
 def test_invoice_page_does_not_record_an_id_that_does_not_exist(
-    done: Trajectory, provider_user_b: User
+    code3_done: Trajectory, provider_user_b: User
 ) -> None:
     web = WebClient()
     web.force_login(provider_user_b)
@@ -82,17 +63,17 @@ def test_invoice_page_does_not_record_an_id_that_does_not_exist(
 
 
 def test_invoice_api_records_another_providers_trajectory_as_denied(
-    done: Trajectory, provider_user_b: User, api_as: Callable[..., APIClient]
+    code3_done: Trajectory, provider_user_b: User, api_as: Callable[..., APIClient]
 ) -> None:
     response = api_as(provider_user_b).post(
         "/api/v1/invoices",
         {
-            "trajectory": done.pk,
+            "trajectory": code3_done.pk,
             "invoiceNumber": "B-1",
             "invoiceDate": "2026-08-10",
             "milestone": "final_report",
-            "clientNumber": done.client.client_number,
-            "clientSurname": done.client.last_name,
+            "clientNumber": code3_done.client.client_number,
+            "clientSurname": code3_done.client.last_name,
             "amountExcl": "1250.00",
             "vat": "262.50",
             "amountIncl": "1512.50",
@@ -102,4 +83,4 @@ def test_invoice_api_records_another_providers_trajectory_as_denied(
     assert response.status_code == 400
     assert response["Content-Type"].startswith("application/problem+json")
     assert not Invoice.objects.exists()
-    assert _denied(provider_user_b, done)
+    assert _denied(provider_user_b, code3_done)

@@ -11,7 +11,7 @@ from opstap.invoices.models import Invoice
 from opstap.notifications.models import Notification
 from opstap.trajectories.models import Trajectory
 
-from .test_services import code3_done, first_instalment, submit  # noqa: F401 (fixtures)
+from .conftest import submit
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def _invoice_notes(user: User) -> list[Notification]:
 
 
 def test_approval_tells_the_provider(
-    first_instalment: Invoice,  # noqa: F811
+    first_instalment: Invoice,
     provider_user_a: User,
     clerk: User,
 ) -> None:
@@ -38,7 +38,7 @@ def test_approval_tells_the_provider(
 
 
 def test_rejection_tells_the_provider_with_the_reason(
-    code3_done: Trajectory,  # noqa: F811
+    code3_done: Trajectory,
     provider_user_a: User,
     clerk: User,
 ) -> None:

@@ -8,31 +8,10 @@ from collections.abc import Callable
 import pytest
 
 from opstap.accounts.models import User
-from opstap.clients.models import Client
 from opstap.invoices.models import InvoiceEvent
-from opstap.providers.models import Provider
 from opstap.trajectories.models import Trajectory
 
-from .conftest import make_product
-from .test_services import END, REPORT, submit
-
-
-@pytest.fixture
-def code3_done(
-    contracted_a: Provider,
-    provider_user_a: User,
-    client_k: Client,
-    walk: Callable[..., Trajectory],
-) -> Trajectory:
-    product = make_product(contracted_a, 3)
-    return walk(
-        product,
-        provider_user_a,
-        client_k,
-        until="final_report_received",
-        end_on=END,
-        report_on=REPORT,
-    )
+from .conftest import submit
 
 
 @pytest.mark.django_db

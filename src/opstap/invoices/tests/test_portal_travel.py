@@ -26,8 +26,6 @@ from opstap.organisations.models import Organisation
 from opstap.trajectories import services as trajectory_services
 from opstap.trajectories.models import Trajectory
 
-from .test_services import code3_done  # noqa: F401  (fixture)
-
 pytestmark = pytest.mark.django_db
 
 AMS = dt.timezone(dt.timedelta(hours=2))
@@ -51,7 +49,7 @@ def _attended(trajectory: Trajectory, actor: User, day: dt.date) -> int:
 
 
 def test_resident_claims_in_the_portal(
-    code3_done: Trajectory,  # noqa: F811
+    code3_done: Trajectory,
     resident: User,
     provider_user_a: User,
 ) -> None:
@@ -100,7 +98,7 @@ def test_resident_claims_in_the_portal(
 
 
 def test_typed_attendance_is_no_evidence_for_a_resident(
-    code3_done: Trajectory,  # noqa: F811
+    code3_done: Trajectory,
     resident: User,
 ) -> None:
     """Without an attendance register the candidate's own dates do not count."""
@@ -114,7 +112,7 @@ def test_typed_attendance_is_no_evidence_for_a_resident(
 
 
 def test_another_resident_cannot_claim_or_see(
-    code3_done: Trajectory,  # noqa: F811
+    code3_done: Trajectory,
     resident: User,
     org: Organisation,
     make_user: Callable[..., User],
@@ -159,7 +157,7 @@ def test_another_resident_cannot_claim_or_see(
 
 
 def test_portal_claim_form_refuses_iso_text_and_explains_dutch_dates(
-    code3_done: Trajectory,  # noqa: F811
+    code3_done: Trajectory,
     resident: User,
 ) -> None:
     """No free-text trip lines: a date must be dd-mm-jjjj, amounts take a decimal comma."""
@@ -185,7 +183,7 @@ def test_portal_claim_form_refuses_iso_text_and_explains_dutch_dates(
 
 
 def test_a_trip_in_the_future_is_refused_not_stored(
-    code3_done: Trajectory,  # noqa: F811
+    code3_done: Trajectory,
     resident: User,
 ) -> None:
     """R-BILL-9: travel costs are claimed afterwards. A trip dated after today (14-08-2026)

@@ -6,37 +6,18 @@ approve, confirm the substance) and the batch's 'Betaald registreren' went back 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client as WebClient
 
 from opstap.accounts.models import User
-from opstap.clients.models import Client
 from opstap.invoices import services
 from opstap.invoices.models import Invoice, PaymentBatch
-from opstap.providers.models import Provider
 from opstap.trajectories.models import Trajectory
 
-from .conftest import make_product
-from .test_services import END, REPORT, submit
+from .conftest import submit
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def done(
-    contracted_a: Provider, provider_user_a: User, client_k: Client, walk: Callable[..., Trajectory]
-) -> Trajectory:
-    return walk(
-        make_product(contracted_a, 3),
-        provider_user_a,
-        client_k,
-        until="final_report_received",
-        end_on=END,
-        report_on=REPORT,
-    )
 
 
 def _web(user: User) -> WebClient:
@@ -54,18 +35,18 @@ def _field_error(html: str, field: str) -> str:
 
 
 def test_invoice_form_with_an_empty_field_answers_400_and_keeps_the_input(
-    done: Trajectory, provider_user_a: User
+    code3_done: Trajectory, provider_user_a: User
 ) -> None:
     """R-SEC-6, R-BILL-2: the invoice number left empty answered 200."""
     response = _web(provider_user_a).post(
         "/facturen/indienen/",
         {
-            "trajectory": str(done.pk),
+            "trajectory": str(code3_done.pk),
             "invoice_number": "",
             "invoice_date": "2026-08-10",
             "milestone": "final_report",
-            "client_number": done.client.client_number,
-            "client_surname": done.client.last_name,
+            "client_number": code3_done.client.client_number,
+            "client_surname": code3_done.client.last_name,
             "amount_excl": "1.250,00",
             "vat": "262,50",
             "amount_incl": "1.512,50",
@@ -79,13 +60,13 @@ def test_invoice_form_with_an_empty_field_answers_400_and_keeps_the_input(
 
 
 def test_placement_fee_form_with_an_empty_field_answers_400_and_keeps_the_input(
-    done: Trajectory, provider_user_a: User
+    code3_done: Trajectory, provider_user_a: User
 ) -> None:
     """R-SEC-6, R-BILL-6: the employer left empty answered 200."""
     response = _web(provider_user_a).post(
         "/facturen/bemiddelingsfee/",
         {
-            "trajectory": str(done.pk),
+            "trajectory": str(code3_done.pk),
             "invoice_number": "PF-1",
             "invoice_date": "2026-08-10",
             "employer": "",
@@ -102,12 +83,12 @@ def test_placement_fee_form_with_an_empty_field_answers_400_and_keeps_the_input(
 
 
 def test_travel_claim_with_an_unreadable_trip_answers_400_and_keeps_the_input(
-    done: Trajectory, case_manager: User
+    code3_done: Trajectory, case_manager: User
 ) -> None:
     """R-SEC-6, R-BILL-9: a trip line with letters for the amount answered 200."""
     response = _web(case_manager).post(
         "/facturen/reiskosten/",
-        {"trajectory": str(done.pk), "trips": "11-05-2026 12 zes euro", "attended_on": ""},
+        {"trajectory": str(code3_done.pk), "trips": "11-05-2026 12 zes euro", "attended_on": ""},
     )
     assert response.status_code == 400
     html = response.content.decode()
@@ -116,11 +97,11 @@ def test_travel_claim_with_an_unreadable_trip_answers_400_and_keeps_the_input(
 
 
 def test_reject_without_a_reason_answers_400_at_the_field(
-    done: Trajectory, provider_user_a: User, clerk: User
+    code3_done: Trajectory, provider_user_a: User, clerk: User
 ) -> None:
     """R-SEC-6: 'Afwijzen' with no reason went back to the page with the service's message in
     the banner (302); the page now answers 400 with the message beside the reason box."""
-    invoice = submit(provider_user_a, done)
+    invoice = submit(provider_user_a, code3_done)
     web = _web(clerk)
     response = web.post(f"/facturen/{invoice.pk}/afwijzen/", {"reason": "  "})
     assert response.status_code == 400
@@ -138,11 +119,11 @@ def test_reject_without_a_reason_answers_400_at_the_field(
 
 
 def test_marking_a_batch_paid_without_a_date_answers_400_at_the_field(
-    done: Trajectory, provider_user_a: User, clerk: User
+    code3_done: Trajectory, provider_user_a: User, clerk: User
 ) -> None:
     """R-SEC-6, R-BILL-10: an empty or unreadable payment date went back to the batch page
     (302) with a banner and an empty box; now 400, the message at the date field."""
-    invoice = submit(provider_user_a, done)
+    invoice = submit(provider_user_a, code3_done)
     services.invoice_approve(actor=clerk, invoice=invoice, note="")
     batch = services.payment_batch_create(actor=clerk)
     services.payment_batch_export(actor=clerk, batch=batch)
@@ -159,14 +140,14 @@ def test_marking_a_batch_paid_without_a_date_answers_400_at_the_field(
 
 
 def test_amounts_in_the_rules_reasons_do_not_wrap(
-    done: Trajectory, provider_user_a: User, clerk: User
+    code3_done: Trajectory, provider_user_a: User, clerk: User
 ) -> None:
     """WCAG 1.4.10: the reasons of the payment rules name amounts ('... is niet € 1.600,00');
     on the invoice page the € and the number stay on one line (no-break space), while the
     stored reason keeps its plain space for the exports."""
     from decimal import Decimal
 
-    invoice = submit(provider_user_a, done, amount_incl=Decimal("1600.00"))
+    invoice = submit(provider_user_a, code3_done, amount_incl=Decimal("1600.00"))
     stored = " ".join(r["message"] for r in invoice.reasons)
     assert "€ 1.600,00" in stored
     html = _web(clerk).get(f"/facturen/{invoice.pk}/").content.decode()

@@ -25,8 +25,6 @@ from opstap.invoices.services import InvoiceError
 from opstap.providers import services as provider_services
 from opstap.providers.models import Provider
 
-from .test_services import code3_done, first_instalment  # noqa: F401 - fixtures
-
 D = Decimal
 
 
@@ -80,7 +78,7 @@ def _confirmed_account(provider: Provider, clerk: User, contract_manager: User) 
     provider_services.bank_account_confirm(actor=clerk, account=account)
 
 
-def _batch_with_credit(first_instalment: Invoice, clerk: User) -> PaymentBatch:  # noqa: F811
+def _batch_with_credit(first_instalment: Invoice, clerk: User) -> PaymentBatch:
     services.credit_note_create(
         actor=clerk,
         invoice=first_instalment,
@@ -99,7 +97,7 @@ def _batch_with_credit(first_instalment: Invoice, clerk: User) -> PaymentBatch: 
 def test_pain001_validates_against_the_xsd_and_is_idempotent(
     schema: str,
     settings: Any,
-    first_instalment: Invoice,  # noqa: F811
+    first_instalment: Invoice,
     clerk: User,
     contract_manager: User,
 ) -> None:
@@ -180,7 +178,7 @@ def test_a_tampered_document_fails_the_xsd() -> None:
 
 def test_without_own_account_setting_nothing_is_made(
     settings: Any,
-    first_instalment: Invoice,  # noqa: F811
+    first_instalment: Invoice,
     clerk: User,
     contract_manager: User,
 ) -> None:
@@ -194,7 +192,7 @@ def test_without_own_account_setting_nothing_is_made(
 
 @pytest.mark.usefixtures("_debtor")
 def test_batch_page_makes_and_downloads_the_file(
-    first_instalment: Invoice,  # noqa: F811
+    first_instalment: Invoice,
     clerk: User,
     contract_manager: User,
     provider_user_a: User,
@@ -219,7 +217,7 @@ def test_batch_page_makes_and_downloads_the_file(
 
 @pytest.mark.usefixtures("_debtor")
 def test_api_makes_and_hands_out_the_pain001_file(
-    first_instalment: Invoice,  # noqa: F811
+    first_instalment: Invoice,
     clerk: User,
     contract_manager: User,
     api_as: Any,
@@ -267,7 +265,7 @@ def test_api_makes_and_hands_out_the_pain001_file(
 
 
 def test_api_download_of_the_table_formats_has_the_right_type(
-    first_instalment: Invoice,  # noqa: F811
+    first_instalment: Invoice,
     clerk: User,
     api_as: Any,
 ) -> None:

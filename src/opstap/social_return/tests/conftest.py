@@ -19,15 +19,17 @@ from opstap.core.roles import RoleCode
 from opstap.invoices import services as invoice_services
 from opstap.invoices.models import Invoice
 from opstap.invoices.tests.conftest import (  # noqa: F401  (fixtures)
+    END,
+    REPORT,
     clerk,
     client_k,
     contract_manager,
     contracted_a,
     contracted_b,
     make_product,
+    submit,
     walk,
 )
-from opstap.invoices.tests.test_services import END, REPORT, submit
 from opstap.providers.models import Contract, Provider
 from opstap.trajectories.models import Trajectory
 

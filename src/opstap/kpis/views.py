@@ -153,7 +153,8 @@ def _card(
 @no_jit
 def dashboard(request: HttpRequest) -> HttpResponse:
     form, ctx = _context(request)
-    return _dashboard(request, form, ctx)
+    # A refused year answers 400: the page names the field and shows no figures.
+    return _dashboard(request, form, ctx, status=400 if form.year_refused else 200)
 
 
 def _dashboard(
@@ -212,6 +213,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
                 "refused": True,
                 "query": query,
             },
+            status=400,
         )
     result = selectors.kpi_result(ctx, kpi)
     points = selectors.trend(ctx, kpi)
@@ -449,7 +451,7 @@ def targets(request: HttpRequest) -> HttpResponse:
                 "year_error": f"Kies een jaar van {FIRST_YEAR} tot en met {this_year + 1}.",
                 "years": years,
             },
-            status=400 if request.method == "POST" else 200,
+            status=400,
         )
     year = int(asked)
     current = selectors.targets_for(org_id, year)

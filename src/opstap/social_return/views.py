@@ -76,7 +76,8 @@ def overview(request: HttpRequest) -> HttpResponse:
         return redirect("social_return:provider", own)
     today = timezone.localdate()
     data = _overview_rows(request, user, today)
-    return _overview_page(request, user, today, data)
+    # A refused year answers 400: the page names the field and shows no figures.
+    return _overview_page(request, user, today, data, status=400 if data["year"] is None else 200)
 
 
 def _overview_page(

@@ -275,18 +275,20 @@ def test_year_selector_defaults_to_this_year_and_home_panel(world: World, policy
     assert "Achter op doel" in home
 
 
-@pytest.mark.parametrize("year", ["abc", "1800", "2099"])
+@pytest.mark.parametrize("year", ["abc", "abcd", "1800", "2099", "99999"])
 def test_unknown_year_is_named_at_its_field_and_shows_no_other_year(
     world: World, policy_officer, year: str
 ) -> None:
     """R-KPI: ?jaar=abc (an edited address, an old link) showed the figures of 2026 under a
     select that offered 2027: read as the answer for the year asked. The year field now says
-    which years there are, the other filters stay, and no figures of another year appear."""
+    which years there are, the other filters stay, and no figures of another year appear.
+    The dashboard and the KPI page answered that with 200; they now answer 400, as the
+    indicators page (`PeriodForm.period_refused`) and the exports do."""
     http = _login(policy_officer)
     duiven = world.municipalities["Duiven"].pk
     query = {"jaar": year, "gemeente": duiven}
     response = http.get(reverse("kpis:dashboard"), query)
-    assert response.status_code == 200
+    assert response.status_code == 400
     html = response.content.decode()
     assert "Kies een jaar van 2021 tot en met 2027." in html
     assert 'aria-invalid="true"' in html
@@ -295,7 +297,7 @@ def test_unknown_year_is_named_at_its_field_and_shows_no_other_year(
     assert "Jaar 2026" not in html
     detail = http.get(reverse("kpis:detail", args=[KpiCode.PLACEMENTS.value]), query)
     body = detail.content.decode()
-    assert detail.status_code == 200
+    assert detail.status_code == 400
     assert "Kies een jaar van 2021 tot en met 2027." in body
     assert "Jaar 2026" not in body and "Uitsplitsing" not in body
     for name in ("kpis:export_xlsx", "kpis:export_pdf"):
@@ -346,20 +348,20 @@ def test_api_names_an_unknown_year(
     assert "year" in body and message in body
 
 
-@pytest.mark.parametrize("year", ["1800", "abc", "2099"])
+@pytest.mark.parametrize("year", ["1800", "abc", "2099", "99999"])
 def test_targets_page_names_a_year_there_is_no_target_for(
     world: World, make_user, year: str
 ) -> None:
     """R-KPI: ?jaar=1800 showed 'KPI-doelen 2000' and saved the targets of 2000 (abc: of this
     year) under the year asked. The page now says which years there are, shows no form, and
-    a post for that year saves nothing."""
+    a post for that year saves nothing; the page answers 400 (it answered 200 to a GET)."""
     from opstap.core.roles import RoleCode
     from opstap.kpis.models import KpiTarget
 
     http = _login(make_user(RoleCode.APP_ADMIN, username="beheerder"))
     before = KpiTarget.objects.count()
     page = http.get(reverse("kpis:targets"), {"jaar": year})
-    assert page.status_code == 200
+    assert page.status_code == 400
     html = page.content.decode()
     assert "Kies een jaar van 2021 tot en met 2027." in html
     assert 'name="kpi_placements"' not in html and "KPI-doelen 2000" not in html

@@ -27,6 +27,7 @@ from opstap.core.access import check_perm, get_object_for_user, permission_requi
 from opstap.core.actor import Actor, actor_of
 from opstap.core.counts import CountedPaginator
 from opstap.core.dutch import format_date
+from opstap.core.errors import status_of
 from opstap.core.forms import form_submit, service_action
 from opstap.core.money import format_euro_html
 from opstap.core.roles import Perm
@@ -131,11 +132,16 @@ def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _render_detail(
-    request: HttpRequest, invoice: Invoice, *, refused: dict[str, forms.Form] | None = None
+    request: HttpRequest,
+    invoice: Invoice,
+    *,
+    refused: dict[str, forms.Form] | None = None,
+    conflict: bool = False,
 ) -> HttpResponse:
     """The invoice page; `refused` holds a posted form that was refused (its context name:
     `credit_form`, `approve_form`, ...), shown again with what was typed and its message at
-    the field, with status 400."""
+    the field, with status 400; 409 when the refusal was a `conflict` (another user decided
+    first: the invoice's status no longer allows the step, R-INT-1)."""
     user = actor_of(request)
     refused = refused or {}
     # Which buttons: the workflow table (R-BILL-2) says what the status allows, the
@@ -183,7 +189,7 @@ def _render_detail(
             "credit_form": CreditNoteForm(initial={"credit_date": timezone.localdate()}),
             **refused,
         },
-        status=400 if refused else 200,
+        status=409 if conflict else 400 if refused else 200,
     )
 
 
@@ -198,11 +204,25 @@ def _decide(
     """A decision form on the invoice page (approve, reject, confirm the substance): done,
     back to the page; refused (an empty reason, an orange invoice without a note), the page
     again with status 400, the form as typed and the message beside its field. It went back
-    to the page with the message in the banner only and what was typed lost."""
-    if form_submit(request, form, call, done=done, refused=services.InvoiceError):
+    to the page with the message in the banner only and what was typed lost. A lost race
+    (another clerk approved or rejected first) is not wrong input: the page again with the
+    Dutch message (`workflow.next_status`) and status 409, as the API answers."""
+    lost: list[services.InvoiceError] = []
+
+    def decide(data: dict[str, Any]) -> object:
+        try:
+            return call(data)
+        except services.InvoiceError as exc:
+            if status_of(exc) == 409:
+                lost.append(exc)
+            raise
+
+    if form_submit(request, form, decide, done=done, refused=services.InvoiceError):
         return redirect("invoices:detail", pk=invoice.pk)
     audit_read(request, invoice, invoice.client_id, "Factuur bekijken")
-    return _render_detail(request, invoice, refused={name: form})
+    if lost:
+        invoice.refresh_from_db()
+    return _render_detail(request, invoice, refused={name: form}, conflict=bool(lost))
 
 
 @require_POST

@@ -112,9 +112,10 @@ def test_reject_without_a_reason_answers_400_at_the_field(
     # done: back to the page, as before
     ok = web.post(f"/facturen/{invoice.pk}/afwijzen/", {"reason": "Dubbel ingediend"})
     assert ok.status_code == 302
-    # a second click after the first one decided: the form is gone, the answer is not
+    # a second click after the first one decided: the form is gone, the answer is not; it is
+    # a conflict (409, R-INT-1), not wrong input
     again = web.post(f"/facturen/{invoice.pk}/afwijzen/", {"reason": "Dubbel ingediend"})
-    assert again.status_code == 400
+    assert again.status_code == 409
     assert "opstap-alert--error" in again.content.decode()
 
 

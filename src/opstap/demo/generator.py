@@ -76,6 +76,7 @@ DEMO_STEPS = [
     "opstap.social_return",
     "opstap.finance",
     "opstap.reporting",
+    "opstap.access_requests",
     "opstap.retention",  # after every app: its dry run looks at all closed dossiers
     "opstap.demo",  # last: the notifications showcase over everything generated before
 ]

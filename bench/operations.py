@@ -792,5 +792,27 @@ OPERATIONS.extend(
             "/sturing/kpi/active-guidance-work/",
         ),
         _daily("GET /api/v1/kpis (policy officer)", "api:beleid", "/api/v1/kpis"),
+        # Every unanswered access request of the organisation with its handler, one query
+        # (R-SEC-5, AVG art. 12(3)); each row shown writes an audit `list` record.
+        Operation(
+            "access-request deadlines (privacy officer)",
+            _page("privacy", "/inzageverzoeken/termijnen/"),
+            _replayed_sql("privacy", "/inzageverzoeken/termijnen/"),
+            "its SQL replayed",
+            unavailable=lambda ctx: (
+                ""
+                if _open_access_requests(ctx)
+                else "no unanswered access request in this data set"
+            ),
+        ),
     ]
 )
+
+
+def _open_access_requests(ctx: BenchContext) -> int:
+    from opstap.access_requests.models import AccessRequest
+    from opstap.access_requests.selectors import UNANSWERED_STATES
+
+    return AccessRequest.objects.filter(
+        organisation_id=ctx.organisation_id, state__in=UNANSWERED_STATES
+    ).count()

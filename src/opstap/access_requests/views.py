@@ -59,6 +59,18 @@ def _request_for(request: HttpRequest, pk: int) -> AccessRequest:
     )
 
 
+def _audit_listed(request: HttpRequest, rows: list[AccessRequest], purpose: str) -> None:
+    """One audited `list` record per request shown (R-SEC-2), with its client (none for a
+    person without a dossier)."""
+    audit_records_for_request(
+        request,
+        action=AuditAction.LIST,
+        object_type="accessrequest",
+        items=[(row.pk, row.client_id) for row in rows],
+        purpose=purpose,
+    )
+
+
 def _detail_context(access_request: AccessRequest, *, portal: bool) -> dict[str, Any]:
     prefix = "access_requests:portal_" if portal else "access_requests:"
     return {
@@ -169,13 +181,7 @@ def portal_download(request: HttpRequest, pk: int) -> FileResponse:
 def work_list(request: HttpRequest) -> HttpResponse:
     """Open requests of the clients in the user's scope, the earliest due date first."""
     rows = list(selectors.open_access_requests_for(actor_of(request))[:200])
-    audit_records_for_request(
-        request,
-        action=AuditAction.LIST,
-        object_type="accessrequest",
-        items=[(row.pk, row.client_id) for row in rows],
-        purpose="Werklijst inzageverzoeken",
-    )
+    _audit_listed(request, rows, "Werklijst inzageverzoeken")
     today = timezone.localdate()
     for row in rows:
         row.days_left = terms.days_left(row.due_on, today)  # type: ignore[attr-defined]
@@ -211,13 +217,7 @@ def deadline_overview(request: HttpRequest) -> HttpResponse:
     )
     truncated = len(rows) > OVERVIEW_LIMIT
     rows = rows[:OVERVIEW_LIMIT]
-    audit_records_for_request(
-        request,
-        action=AuditAction.LIST,
-        object_type="accessrequest",
-        items=[(row.pk, row.client_id) for row in rows],
-        purpose="Termijnoverzicht inzageverzoeken",
-    )
+    _audit_listed(request, rows, "Termijnoverzicht inzageverzoeken")
     overdue = soon = 0
     for row in rows:
         left = terms.days_left(row.due_on, today)
@@ -320,13 +320,7 @@ def client_requests(request: HttpRequest, client_pk: int) -> HttpResponse:
             return redirect("access_requests:detail", pk=access_request.pk)
     requests = list(selectors.client_access_requests_for(actor_of(request), client.pk))
     audit_read(request, client, client.pk, "Inzageverzoeken van een klant bekijken")
-    audit_records_for_request(
-        request,
-        action=AuditAction.LIST,
-        object_type="accessrequest",
-        items=[(r.pk, client.pk) for r in requests],
-        purpose="Inzageverzoeken van een klant bekijken",
-    )
+    _audit_listed(request, requests, "Inzageverzoeken van een klant bekijken")
     return render(
         request,
         "access_requests/client.html",

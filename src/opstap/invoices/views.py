@@ -590,6 +590,31 @@ def _trajectory_choices(request: HttpRequest, purpose: str) -> list[tuple[int, s
     ]
 
 
+def _placement_fee_problems(user: Actor, form: PlacementFeeForm) -> None:
+    """Every problem with what was typed (R-BILL-6) beside the form's own field errors, in
+    one answer: the service's checks named them one at a time. A field the form already
+    refused keeps its own message."""
+    form.is_valid()
+    data = form.cleaned_data
+    trajectory = None
+    if data.get("trajectory"):
+        with contextlib.suppress(services.InvoiceError, Http404):
+            trajectory = trajectory_selectors.trajectory_for_user(user, data["trajectory"])
+    for problem in services.placement_fee_problems(
+        trajectory=trajectory,
+        employer=data.get("employer"),
+        placement_start=data.get("placement_start"),
+        hours_per_week=data.get("hours_per_week"),
+        contract_months=data.get("contract_months"),
+        probation_end=data.get("probation_end"),
+        client_hour_restriction=data.get("client_hour_restriction"),
+    ):
+        if problem.field in form.fields and problem.field not in form.errors:
+            form.add_error(problem.field, problem.message)
+        elif problem.field not in form.fields:
+            form.add_error(None, problem.message)
+
+
 @permission_required(Perm.INVOICE_VIEW)
 def placement_fee_submit(request: HttpRequest) -> HttpResponse:
     """The provider claims the one-off placement fee with the employment contract (R-BILL-6)."""
@@ -599,6 +624,8 @@ def placement_fee_submit(request: HttpRequest) -> HttpResponse:
         request.FILES or None,
         trajectory_choices=_trajectory_choices(request, "Bemiddelingsfee: traject kiezen"),
     )
+    if request.method == "POST":
+        _placement_fee_problems(user, form)
     if submitted := form_submit(
         request,
         form,

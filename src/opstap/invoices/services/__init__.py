@@ -60,7 +60,7 @@ from .payment_batches import (
     payment_batch_mark_paid,
     sepa_message_id,
 )
-from .placement_fees import placement_fee_claim_submit
+from .placement_fees import placement_fee_claim_submit, placement_fee_problems
 from .travel import TripInput, attended_dates, travel_claim_submit, trip_lines_parse
 
 __all__ = [
@@ -96,6 +96,7 @@ __all__ = [
     "payment_batch_mark_paid",
     "payment_rules_evaluate",
     "placement_fee_claim_submit",
+    "placement_fee_problems",
     "rules_context",
     "sepa_message_id",
     "trajectory_facts",

@@ -86,23 +86,35 @@ def _now() -> dt.datetime:
     return timezone.now()
 
 
-def _money(value: Any, *, field: str, label: str, required: bool = True) -> Decimal | None:
+def _money(
+    value: Any,
+    *,
+    field: str,
+    label: str,
+    required: bool = True,
+    noun: str = "bedrag",
+    plural: bool = False,
+) -> Decimal | None:
+    """An amount (or, with `noun="getal"`, a number of hours or kilometres) as typed; the
+    messages agree with `label` (`plural`: "De uren per week kunnen ...")."""
     if value is None or value == "":
         if required:
             raise InvoiceError(f"Vul {label} in.", field=field, code="required")
         return None
+    name = label[:1].upper() + label[1:]
+    is_, has, can = ("zijn", "hebben", "kunnen") if plural else ("is", "heeft", "kan")
     try:
         amount = value if isinstance(value, Decimal) else parse_amount(str(value))
     except (InvalidOperation, ValueError) as exc:
-        raise InvoiceError(f"{label.capitalize()} is geen geldig bedrag.", field=field) from exc
+        raise InvoiceError(f"{name} {is_} geen geldig {noun}.", field=field) from exc
     if not amount.is_finite():
-        raise InvoiceError(f"{label.capitalize()} is geen geldig bedrag.", field=field)
+        raise InvoiceError(f"{name} {is_} geen geldig {noun}.", field=field)
     if amount != to_cents(amount):
-        raise InvoiceError(f"{label.capitalize()} heeft meer dan twee decimalen.", field=field)
+        raise InvoiceError(f"{name} {has} meer dan twee decimalen.", field=field)
     if abs(amount) >= Decimal("10000000000"):
-        raise InvoiceError(f"{label.capitalize()} is te groot.", field=field)
+        raise InvoiceError(f"{name} {is_} te groot.", field=field)
     if amount < 0:  # amounts, rates, hours and distances are never negative (R-SEC-6)
-        raise InvoiceError(f"{label.capitalize()} kan niet negatief zijn.", field=field)
+        raise InvoiceError(f"{name} {can} niet negatief zijn.", field=field)
     return amount
 
 

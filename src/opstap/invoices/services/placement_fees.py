@@ -35,10 +35,103 @@ from ._common import (
     _money,
     _now,
     _parse_date,
-    _req_money,
 )
 from .checks import vat_rates
 from .invoices import invoice_recheck_internal, invoice_submit
+
+
+def _hours(value: Any, *, field: str, label: str, plural: bool = False) -> Decimal | None:
+    """A number of hours: never called an amount ("bedrag") in a message."""
+    return _money(value, field=field, label=label, required=False, noun="getal", plural=plural)
+
+
+def placement_fee_problems(
+    *,
+    trajectory: Trajectory | None,
+    employer: str | None,
+    placement_start: dt.date | str | None,
+    hours_per_week: Decimal | str | None,
+    contract_months: int | None,
+    probation_end: dt.date | str | None = None,
+    client_hour_restriction: Decimal | str | None = None,
+) -> list[InvoiceError]:
+    """Every problem with what was typed on a placement-fee claim (R-BILL-6, R-SEC-6), each
+    naming its field, all at once: the form page shows them in one answer beside its own
+    field errors (it named them one at a time). `placement_fee_claim_submit` refuses with the
+    first. An input the caller could not read is passed as None and not checked here, except
+    the employer and the hours, which the claim needs."""
+    problems: list[InvoiceError] = []
+
+    def check(read: Any) -> Any:
+        try:
+            return read()
+        except InvoiceError as exc:
+            problems.append(exc)
+            return None
+
+    start = check(
+        lambda: _parse_date(
+            placement_start, field="placement_start", label="de start", required=True
+        )
+    )
+    if not (employer or "").strip():
+        problems.append(InvoiceError("Vul de werkgever in.", field="employer", code="required"))
+    if hours_per_week is None or hours_per_week == "":
+        problems.append(
+            InvoiceError("Vul de uren per week in.", field="hours_per_week", code="required")
+        )
+    else:
+        hours = check(
+            lambda: _hours(
+                hours_per_week, field="hours_per_week", label="de uren per week", plural=True
+            )
+        )
+        if hours is not None and hours <= 0:
+            problems.append(
+                InvoiceError("Het aantal uren per week moet positief zijn.", field="hours_per_week")
+            )
+    if contract_months is not None and contract_months < 1:
+        problems.append(
+            InvoiceError("De contractduur is minimaal 1 maand.", field="contract_months")
+        )
+    probation = check(
+        lambda: _parse_date(
+            probation_end,
+            field="probation_end",
+            label="het einde van de proeftijd",
+            required=False,
+        )
+    )
+    if probation is not None and start is not None and probation < start:
+        # The claim window runs from the day after the probation (R-BILL-6): a probation that
+        # ends before the first working day is a typing error, never a window to judge.
+        problems.append(
+            InvoiceError(
+                f"Het einde van de proeftijd ({probation:%d-%m-%Y}) ligt vóór de eerste werkdag "
+                f"({start:%d-%m-%Y}). Vul de laatste dag van de proeftijd in, of laat het veld "
+                "leeg als er geen proeftijd is.",
+                field="probation_end",
+            )
+        )
+    check(
+        lambda: _hours(
+            client_hour_restriction, field="client_hour_restriction", label="de urenbeperking"
+        )
+    )
+    if (
+        trajectory is not None
+        and start is not None
+        and PlacementFeeClaim.objects.filter(trajectory=trajectory, placement_start=start).exists()
+    ):
+        problems.append(
+            InvoiceError(
+                "Voor deze plaatsing is al een bemiddelingsfee gedeclareerd (één fee per "
+                "plaatsing).",
+                field="placement_start",
+                code="duplicate",
+            )
+        )
+    return problems
 
 
 @transaction.atomic
@@ -63,33 +156,23 @@ def placement_fee_claim_submit(
     rules check hours, duration and timing; one fee per placement (a second claim for the same
     placement is refused here and by a unique constraint)."""
     _check_submitter(actor, trajectory)
+    if problems := placement_fee_problems(
+        trajectory=trajectory,
+        employer=employer,
+        placement_start=placement_start,
+        hours_per_week=hours_per_week,
+        contract_months=contract_months,
+        probation_end=probation_end,
+        client_hour_restriction=client_hour_restriction,
+    ):
+        raise problems[0]
     start = _parse_date(placement_start, field="placement_start", label="de start", required=True)
     assert start is not None
-    if not (employer or "").strip():
-        raise InvoiceError("Vul de werkgever in.", field="employer")
-    hours = _req_money(hours_per_week, field="hours_per_week", label="de uren per week")
-    if hours <= 0:
-        raise InvoiceError("Het aantal uren per week moet positief zijn.", field="hours_per_week")
-    if contract_months is not None and contract_months < 1:
-        raise InvoiceError("De contractduur is minimaal 1 maand.", field="contract_months")
+    hours = _hours(hours_per_week, field="hours_per_week", label="de uren per week", plural=True)
+    assert hours is not None
     probation = _parse_date(
         probation_end, field="probation_end", label="het einde van de proeftijd", required=False
     )
-    if probation is not None and probation < start:
-        # The claim window runs from the day after the probation (R-BILL-6): a probation that
-        # ends before the first working day is a typing error, never a window to judge.
-        raise InvoiceError(
-            f"Het einde van de proeftijd ({probation:%d-%m-%Y}) ligt vóór de eerste werkdag "
-            f"({start:%d-%m-%Y}). Vul de laatste dag van de proeftijd in, of laat het veld leeg "
-            "als er geen proeftijd is.",
-            field="probation_end",
-        )
-    if PlacementFeeClaim.objects.filter(trajectory=trajectory, placement_start=start).exists():
-        raise InvoiceError(
-            "Voor deze plaatsing is al een bemiddelingsfee gedeclareerd (één fee per plaatsing).",
-            field="placement_start",
-            code="duplicate",
-        )
     if contract is not None:
         _check_pdf(contract, field="contract")
     claim = PlacementFeeClaim(
@@ -102,11 +185,8 @@ def placement_fee_claim_submit(
         contract_months=contract_months,
         hours_per_week=hours,
         probation_end=probation,
-        client_hour_restriction=_money(
-            client_hour_restriction,
-            field="client_hour_restriction",
-            label="de urenbeperking",
-            required=False,
+        client_hour_restriction=_hours(
+            client_hour_restriction, field="client_hour_restriction", label="de urenbeperking"
         ),
         submitted_at=_now(),
     )

@@ -6,6 +6,9 @@ approve, confirm the substance) and the batch's 'Betaald registreren' went back 
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client as WebClient
@@ -80,6 +83,85 @@ def test_placement_fee_form_with_an_empty_field_answers_400_and_keeps_the_input(
     assert _field_error(html, "employer") == "Dit veld is vereist."
     assert 'value="PF-1"' in html and 'value="32,5"' in html
     assert not Invoice.objects.exists()
+
+
+def test_placement_fee_form_names_every_problem_at_once(
+    code3_done: Trajectory, provider_user_a: User
+) -> None:
+    """R-BILL-6, R-SEC-6: the form named one problem, and the next only after that one was
+    fixed (the service refused with the first). Now every problem in one answer, each at its
+    field, beside the form's own (an empty invoice number)."""
+    response = _web(provider_user_a).post(
+        "/facturen/bemiddelingsfee/",
+        {
+            "trajectory": str(code3_done.pk),
+            "invoice_number": "",
+            "invoice_date": "2026-08-10",
+            "employer": "Bakkerij Jansen",
+            "placement_start": "2026-07-01",
+            "hours_per_week": "0",
+            "contract_months": "0",
+            "probation_end": "2026-06-15",
+            "contract": SimpleUploadedFile("c.pdf", b"%PDF-1.4 x", "application/pdf"),
+        },
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert _field_error(html, "invoice_number") == "Dit veld is vereist."
+    assert _field_error(html, "hours_per_week") == "Het aantal uren per week moet positief zijn."
+    assert _field_error(html, "contract_months") == "De contractduur is minimaal 1 maand."
+    assert _field_error(html, "probation_end").startswith(
+        "Het einde van de proeftijd (15-06-2026) ligt vóór de eerste werkdag (01-07-2026)."
+    )
+    assert not Invoice.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        pytest.param(
+            {"hours_per_week": "-5"},
+            "hours_per_week",
+            "De uren per week kunnen niet negatief zijn.",
+            id="negative-hours-plural",
+        ),
+        pytest.param(
+            {"hours_per_week": "veel"},
+            "hours_per_week",
+            "De uren per week zijn geen geldig getal.",
+            id="hours-are-no-amount",
+        ),
+        pytest.param(
+            {"client_hour_restriction": "veel"},
+            "client_hour_restriction",
+            "De urenbeperking is geen geldig getal.",
+            id="restriction-is-no-amount",
+        ),
+    ],
+)
+def test_placement_fee_hours_are_named_as_hours(
+    code3_done: Trajectory,
+    provider_user_a: User,
+    changes: dict[str, str],
+    field: str,
+    message: str,
+) -> None:
+    """R-SEC-6: "De uren per week kan niet negatief zijn" and "... is geen geldig bedrag":
+    the hours agree with their verb and are no amount of money."""
+    values: dict[str, Any] = {
+        "actor": provider_user_a,
+        "trajectory": code3_done,
+        "invoice_number": "PF-1",
+        "invoice_date": dt.date(2026, 8, 10),
+        "employer": "Bakkerij Jansen",
+        "placement_start": dt.date(2026, 7, 1),
+        "hours_per_week": "32",
+        "contract_months": 12,
+        **changes,
+    }
+    with pytest.raises(services.InvoiceError) as refused:
+        services.placement_fee_claim_submit(**values)
+    assert (refused.value.field, refused.value.message) == (field, message)
 
 
 def test_travel_claim_with_an_unreadable_trip_answers_400_and_keeps_the_input(

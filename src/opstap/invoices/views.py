@@ -18,6 +18,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -677,8 +678,17 @@ def travel_claims(request: HttpRequest) -> HttpResponse:
         done="De reiskostendeclaratie is ingevoerd en gecontroleerd.",
         refused=services.InvoiceError,
     )
+    if submitted:
+        # Redirect-after-post: a reload does not enter the claim twice; the page shows the
+        # outcome of the claim just entered, by its number in the address.
+        return redirect(f"{reverse('invoices:travel')}?declaratie={submitted.result.pk}")
     _record_foreign_trajectory(user, form)
-    result = submitted.result if submitted else None
+    result = None
+    shown = request.GET.get("declaratie", "")
+    if shown.isascii() and shown.isdigit() and len(shown) <= 18:  # a 64-bit id
+        result = selectors.travel_claims_for(user).filter(pk=int(shown)).first()
+        if result is not None:
+            audit_read(request, result, result.client_id, "Reiskostendeclaratie bekijken")
     claims = list(selectors.travel_claims_for(user)[:20])
     audit_records_for_request(
         request,
@@ -697,5 +707,5 @@ def travel_claims(request: HttpRequest) -> HttpResponse:
             "trips": list(result.trips.all()) if result is not None else [],
             "claims": claims,
         },
-        status=400 if request.method == "POST" and submitted is None else 200,
+        status=400 if request.method == "POST" else 200,
     )

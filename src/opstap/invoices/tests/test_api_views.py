@@ -343,6 +343,7 @@ def test_placement_fee_and_travel_pages(
             "trips": "2026-05-11 12 6,40\n2026-05-12 61 30,00",
             "attended_on": "2026-05-11 2026-05-12",
         },
+        follow=True,
     )
     assert response.status_code == 200
     assert "voor rekening aanbieder €\u00a030,00" in response.content.decode(), (

@@ -47,6 +47,19 @@ class InvoiceFilterForm(forms.Form):
         self.fields["provider"].choices = [("", "Alle"), *provider_choices]  # type: ignore[attr-defined]
 
 
+class HoursField(AmountField):
+    """A number of hours typed the Dutch way (`32` or `32,5`): an unreadable one is no
+    "bedrag" (the amount field's message spoke of an amount and `1.500,00`)."""
+
+    def to_python(self, value: Any) -> Any:
+        try:
+            return super().to_python(value)
+        except forms.ValidationError as exc:
+            raise forms.ValidationError(
+                "Schrijf het aantal uren als een getal, bijvoorbeeld 32 of 32,5.", code="invalid"
+            ) from exc
+
+
 class _TrajectoryForm(forms.Form):
     """A form about one trajectory, its first field, chosen among `trajectory_choices` (the
     trajectories the user may see)."""
@@ -203,12 +216,12 @@ class PlacementFeeForm(_TrajectoryForm):
     invoice_date = forms.DateField(label="Factuurdatum", widget=_DATE)
     employer = forms.CharField(label="Werkgever", max_length=200)
     placement_start = forms.DateField(label="Eerste werkdag", widget=_DATE)
-    hours_per_week = AmountField(label="Uren per week", max_digits=5, decimal_places=2)
+    hours_per_week = HoursField(label="Uren per week", max_digits=5, decimal_places=2)
     contract_months = forms.IntegerField(
         label="Contractduur in maanden", required=False, help_text="Leeg bij onbepaalde tijd."
     )
     probation_end = forms.DateField(label="Einde proeftijd", required=False, widget=_DATE)
-    client_hour_restriction = AmountField(
+    client_hour_restriction = HoursField(
         label="Urenbeperking klant volgens u (uren per week)",
         required=False,
         help_text="Ter informatie. De beoordeling gebruikt de urenbeperking uit het "

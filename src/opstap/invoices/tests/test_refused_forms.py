@@ -164,6 +164,30 @@ def test_placement_fee_hours_are_named_as_hours(
     assert (refused.value.field, refused.value.message) == (field, message)
 
 
+@pytest.mark.parametrize("field", ["hours_per_week", "client_hour_restriction"])
+def test_placement_fee_form_does_not_call_hours_an_amount(
+    code3_done: Trajectory, provider_user_a: User, field: str
+) -> None:
+    """R-SEC-6: 'veel' in an hours box answered "'veel' is geen geldig bedrag: schrijf een
+    bedrag als 1.500,00"; hours are no amount of money."""
+    data = {
+        "trajectory": str(code3_done.pk),
+        "invoice_number": "PF-1",
+        "invoice_date": "2026-08-10",
+        "employer": "Bakkerij Jansen",
+        "placement_start": "2026-07-01",
+        "hours_per_week": "32",
+        "contract_months": "12",
+        "contract": SimpleUploadedFile("c.pdf", b"%PDF-1.4 x", "application/pdf"),
+        field: "veel",
+    }
+    response = _web(provider_user_a).post("/facturen/bemiddelingsfee/", data)
+    assert response.status_code == 400
+    message = _field_error(response.content.decode(), field)
+    assert message == "Schrijf het aantal uren als een getal, bijvoorbeeld 32 of 32,5."
+    assert 'value="veel"' in response.content.decode()
+
+
 def test_travel_claim_with_an_unreadable_trip_answers_400_and_keeps_the_input(
     code3_done: Trajectory, case_manager: User
 ) -> None:

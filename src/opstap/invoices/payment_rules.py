@@ -209,6 +209,7 @@ class ReasonCode(StrEnum):
     QUARTER_NOT_ENDED = "kwartaal_niet_verstreken"
     NO_HOURS = "geen_uren"
     HOURS_OUTSIDE_TRAJECTORY = "uren_buiten_traject"
+    PERIOD_OUTSIDE_TRAJECTORY = "periode_buiten_traject"
     HOURS_OUTSIDE_PERIOD = "uren_buiten_kwartaal"
     PLACEMENT_NOT_CONNECTED = "plaatsing_niet_aansluitend"
     PLACEMENT_TOO_SHORT = "plaatsing_te_kort"
@@ -1272,6 +1273,8 @@ def check_claim(
                 "periode.",
             )
         )
+    if (period_problem := _period_problem(claim, facts)) is not None:
+        red.append(period_problem)
     if claim.amount_excl + claim.vat != claim.amount_incl:
         red.append(
             Reason(
@@ -1381,6 +1384,44 @@ def check_claim(
     if orange:
         return Verdict(Status.ORANGE, tuple(orange), allowed)
     return Verdict(Status.GREEN, (), allowed)
+
+
+#: Codes 3 and 4 state a free period; jobcoaching (code 5) invoices the trajectory's own
+#: quarters, matched by their first day (`geen_passende_mijlpaal` names them).
+_PRICED_PERIOD_CODES = frozenset({ProductCode.LONG_FIXED, ProductCode.LONG_VARIABLE})
+
+
+def _period_problem(claim: InvoiceClaim, facts: TrajectoryFacts) -> Reason | None:
+    """R-BILL-2: the period a trajectory longer than 3 months (codes 3, 4) states on its
+    invoice is a period of this trajectory, checked against the record: it ends no earlier
+    than it begins, begins no earlier than the order (aanmelding) and ends no later than the
+    trajectory's end (the planned end, or the actual end when that is later). A placement
+    fee states the placement instead."""
+    start, end = claim.period_start, claim.period_end
+    if (
+        facts.product_code not in _PRICED_PERIOD_CODES
+        or claim.milestone is MilestoneKind.PLACEMENT_FEE
+        or start is None
+        or end is None
+    ):
+        return None
+    if end < start:
+        return Reason(
+            ReasonCode.PERIOD_OUTSIDE_TRAJECTORY,
+            f"De gefactureerde periode eindigt ({end:%d-%m-%Y}) vóór ze begint ({start:%d-%m-%Y}).",
+        )
+    # The planned end bounds the period even after an early end: an instalment invoiced
+    # before the end stated the period planned then (it is checked again after the end).
+    ends = [d for d in (facts.planned_end_date, facts.actual_end_date) if d is not None]
+    last = max(ends) if ends else None
+    if start < facts.order_date or (last is not None and end > last):
+        until = f" t/m {last:%d-%m-%Y}" if last is not None else ""
+        return Reason(
+            ReasonCode.PERIOD_OUTSIDE_TRAJECTORY,
+            f"De gefactureerde periode {start:%d-%m-%Y} t/m {end:%d-%m-%Y} valt buiten het "
+            f"traject (aangemeld op {facts.order_date:%d-%m-%Y}{until}).",
+        )
+    return None
 
 
 def _vat_due(allowed: Milestone, amount_excl: Decimal) -> Decimal | None:

@@ -182,6 +182,9 @@ FINAL_CLAIM = replace(
                 vat=D("16.80"),
                 amount_incl=D("96.80"),
                 invoice_date=date(2024, 1, 20),
+                # the period of this trajectory, which ended on 10 Jan
+                period_start=date(2024, 1, 2),
+                period_end=date(2024, 1, 10),
             ),
             replace(
                 FACTS,
@@ -259,3 +262,54 @@ def test_find_duplicates() -> None:
         ("F-Q1-AGAIN", "F-2024-001"),
     ]
     assert find_duplicates([]) == ()
+
+
+@pytest.mark.parametrize(
+    ("period", "facts", "refused"),
+    [
+        pytest.param((date(2024, 1, 15), date(2024, 6, 30)), FACTS, False, id="start-to-end"),
+        pytest.param((date(2024, 1, 1), date(2024, 6, 30)), FACTS, False, id="from-the-order"),
+        pytest.param((date(2023, 12, 31), date(2024, 6, 30)), FACTS, True, id="before-order"),
+        pytest.param((date(2024, 1, 15), date(2024, 7, 1)), FACTS, True, id="after-the-end"),
+        pytest.param((date(2025, 1, 15), date(2025, 6, 30)), FACTS, True, id="another-year"),
+        pytest.param((date(2024, 6, 30), date(2024, 1, 15)), FACTS, True, id="ends-before-start"),
+        pytest.param(
+            (date(2024, 1, 15), date(2024, 6, 30)),
+            replace(FACTS, actual_end_date=date(2024, 5, 31)),
+            False,
+            id="ended-early-the-planned-period-was-invoiced-before",
+        ),
+        pytest.param(
+            (date(2024, 1, 15), date(2024, 7, 15)),
+            replace(FACTS, actual_end_date=date(2024, 7, 15)),
+            False,
+            id="ended-after-the-planned-end",
+        ),
+        pytest.param(
+            (date(2024, 1, 15), date(2024, 7, 16)),
+            replace(FACTS, actual_end_date=date(2024, 7, 15)),
+            True,
+            id="after-the-later-actual-end",
+        ),
+        pytest.param(
+            (date(2024, 1, 15), date(2024, 6, 30)),
+            replace(FACTS, actual_end_date=None, end_reason=None, final_report_on=None),
+            False,
+            id="running-until-the-planned-end",
+        ),
+    ],
+)
+def test_the_stated_period_is_checked_against_the_trajectory(
+    period: tuple[date, date], facts: TrajectoryFacts, refused: bool
+) -> None:
+    """R-BILL-2: the period on an invoice of a trajectory longer than 3 months is read against
+    the record (order date, the later of planned and actual end), not taken as typed: a
+    period of another year or beyond the end is red and named, so the books never hold a
+    period the trajectory did not run."""
+    claim = replace(PLAN_CLAIM, period_start=period[0], period_end=period[1])
+    verdict = check_claim(claim, facts, CTX)
+    assert (R.PERIOD_OUTSIDE_TRAJECTORY in verdict.codes) is refused
+    if refused:
+        assert verdict.status is Status.RED
+        message = next(r.message for r in verdict.reasons if r.code is R.PERIOD_OUTSIDE_TRAJECTORY)
+        assert f"{period[0]:%d-%m-%Y}" in message and "R-BILL" not in message

@@ -110,6 +110,20 @@ class InvoiceSubmitForm(_TrajectoryForm):
         help_text="Eén regel per dag: dd-mm-jjjj uren (bijv. 01-06-2026 2,5).",
     )
     pdf = forms.FileField(label="Factuur (PDF)", required=False)
+    received_on = forms.DateField(
+        label="Ontvangen op",
+        required=False,
+        widget=_DATE,
+        help_text="De datum van de ontvangststempel op de papieren factuur; leeg is vandaag.",
+    )
+
+    def __init__(self, *args: Any, paper: bool = False, **kwargs: Any) -> None:
+        """`paper`: the administration registers a paper invoice and records the day it was
+        received (the organisation's stamp, not a date the provider typed). A provider
+        submits in the portal: received is the moment of submission, no field."""
+        super().__init__(*args, **kwargs)
+        if not paper:
+            del self.fields["received_on"]
 
     def clean_logbook(self) -> list[dict[str, str]]:
         entries: list[dict[str, str]] = []

@@ -282,6 +282,16 @@ class Invoice(OrganisationOwned):
         # R-BILL-10
         help_text=_("Traject, mijlpaal en periode: dezelfde claim kan maar één keer."),
     )
+    # R-BILL-8/10: a wrongly paid invoice credited in full no longer claims its milestone, so
+    # the corrected invoice for it is not held as a duplicate. Kept by the credit-note service.
+    fully_credited = models.BooleanField(
+        _("volledig gecrediteerd"),
+        default=False,
+        help_text=_(
+            "Het hele bedrag is met creditnota's teruggedraaid; een nieuwe factuur voor "
+            "dezelfde mijlpaal is dan geen dubbele."
+        ),
+    )
     duplicate_of = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -314,10 +324,11 @@ class Invoice(OrganisationOwned):
         verbose_name_plural = _("facturen")
         ordering = ["-received_at", "-id"]
         constraints = [
-            # R-BILL-10: one live invoice per claim, and per provider invoice number.
+            # R-BILL-10: one live invoice per claim (a fully credited one no longer claims
+            # it, R-BILL-8), and per provider invoice number (numbers are never reused).
             models.UniqueConstraint(
                 fields=["organisation", "claim_key"],
-                condition=models.Q(status__in=_LIVE),
+                condition=models.Q(status__in=_LIVE, fully_credited=False),
                 name="inv_one_live_claim",
             ),
             models.UniqueConstraint(

@@ -336,10 +336,12 @@ def invoice_submit(request: HttpRequest) -> HttpResponse:
     """The provider portal: submit an invoice (PDF + structured fields) for one of the
     provider's own trajectories. The administration may register a paper invoice."""
     user = actor_of(request)
+    paper = not is_provider_staff(user)
     form = InvoiceSubmitForm(
         request.POST or None,
         request.FILES or None,
         trajectory_choices=_trajectory_choices(request, "Factuur indienen: traject kiezen"),
+        paper=paper,
     )
 
     def submit(data: dict[str, Any]) -> Invoice:
@@ -359,8 +361,9 @@ def invoice_submit(request: HttpRequest) -> HttpResponse:
             hourly_rate=data["hourly_rate"],
             logbook=data["logbook"],
             pdf=data["pdf"],
-            source=InvoiceSource.PORTAL if is_provider_staff(user) else InvoiceSource.PAPER,
+            source=InvoiceSource.PAPER if paper else InvoiceSource.PORTAL,
             structured_data={k: str(v) for k, v in data.items() if k not in {"pdf", "logbook"}},
+            received_at=services.paper_received_at(data.get("received_on")),
         )
 
     if submitted := form_submit(

@@ -44,6 +44,7 @@ from .invoices import (
     invoice_submit,
     invoices_recheck_open,
     on_price_terms_changed,
+    paper_received_at,
 )
 from .payment_batches import (
     BATCH_FILES,
@@ -88,6 +89,7 @@ __all__ = [
     "invoices_check_many",
     "invoices_recheck_open",
     "on_price_terms_changed",
+    "paper_received_at",
     "payment_batch_audit_shown",
     "payment_batch_create",
     "payment_batch_download",

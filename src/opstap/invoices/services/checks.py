@@ -141,7 +141,10 @@ def _earlier_rows(trajectory_ids: Iterable[int]) -> dict[int, list[_EarlierRow]]
     rows: dict[int, list[_EarlierRow]] = {}
     for pk, tid, kind, amount, period_start, credited, logbook in (
         Invoice.objects.filter(
-            trajectory_id__in=list(trajectory_ids), status__in=[s.value for s in LIVE_STATUSES]
+            trajectory_id__in=list(trajectory_ids),
+            status__in=[s.value for s in LIVE_STATUSES],
+            # Credited in full: nothing of it was invoiced any more (R-BILL-8).
+            fully_credited=False,
         )
         .annotate(credited=Sum("credit_notes__amount_excl"))
         .values_list(

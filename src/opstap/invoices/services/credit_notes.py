@@ -101,14 +101,44 @@ def credit_note_create(
         amount_incl=new.incl,
         created_by=actor,
     )
+    credited = sum((c.incl for c in existing), new.incl)
+    fully = credited >= locked.amount_incl
+    changes: dict[str, list[object]] = {
+        "credit_note": [None, number],
+        "amount_incl": [None, str(new.incl)],
+    }
+    if fully and not locked.fully_credited:
+        # Credited in full: the invoice no longer claims its milestone (R-BILL-8), so the
+        # provider's corrected invoice is not a duplicate of it (R-BILL-10).
+        locked.fully_credited = True
+        locked.save(update_fields=["fully_credited", "updated_at"])
+        changes["fully_credited"] = [False, True]
     _record(
         actor=actor,
         invoice=locked,
         action="credit_note",
         from_status=locked.status,
         reason=reason.strip(),
-        payload={"credit_note": note.pk, "amount_incl": str(new.incl)},
+        payload={"credit_note": note.pk, "amount_incl": str(new.incl), "fully_credited": fully},
         audit=AuditAction.CREATE,
-        changes={"credit_note": [None, number], "amount_incl": [None, str(new.incl)]},
+        changes=changes,
     )
+    if fully:
+        _release_held_duplicates(actor, locked)
     return note
+
+
+def _release_held_duplicates(actor: Actor, original: Invoice) -> None:
+    """Invoices held as duplicates of `original` are checked again now that it is credited in
+    full; one that is still a duplicate of another live invoice stays held."""
+    from .invoices import invoice_recheck
+
+    held = Invoice.objects.filter(duplicate_of=original, status=InvoiceStatus.HELD.value).order_by(
+        "received_at", "id"
+    )
+    for invoice in held:
+        try:
+            with transaction.atomic():
+                invoice_recheck(actor=actor, invoice=invoice)
+        except InvoiceError:
+            continue

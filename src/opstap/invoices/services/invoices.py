@@ -219,12 +219,27 @@ def _save_lines(invoice: Invoice, lines: Sequence[LineInput], on: dt.date) -> No
     InvoiceLine.objects.bulk_create(rows)
 
 
+def paper_received_at(day: dt.date | None) -> dt.datetime | None:
+    """The moment a paper invoice counts as received: the stamped day (noon, local time), or
+    None (now) when no day was given or the day is today. A day after today is refused.
+    (`invoice_submit` itself takes any `received_at`, like the `on` of other services, so a
+    simulation can walk the calendar.)"""
+    today = timezone.localdate(_now())
+    if day is not None and day > today:
+        raise InvoiceError("De ontvangstdatum ligt in de toekomst.", field="received_on")
+    if day is None or day == today:
+        return None
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0)))
+
+
 def _live_duplicate(invoice: Invoice) -> Invoice | None:
     live = [s.value for s in LIVE_STATUSES]
     return (
         Invoice.objects.filter(organisation_id=invoice.organisation_id, status__in=live)
         .filter(
-            Q(claim_key=invoice.claim_key)
+            # A fully credited invoice no longer claims its milestone (R-BILL-8); its number
+            # stays taken.
+            Q(claim_key=invoice.claim_key, fully_credited=False)
             | Q(provider_id=invoice.provider_id, invoice_number=invoice.invoice_number)
         )
         .exclude(pk=invoice.pk)

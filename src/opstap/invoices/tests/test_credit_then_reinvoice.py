@@ -19,7 +19,7 @@ from opstap.invoices.models import Invoice
 from opstap.invoices.workflow import InvoiceStatus
 from opstap.trajectories.models import Trajectory
 
-from .test_services import code3_done, submit  # noqa: F401 (fixture)
+from .conftest import submit
 
 D = Decimal
 pytestmark = pytest.mark.django_db
@@ -51,7 +51,7 @@ def _credit(clerk: User, invoice: Invoice, incl: str, excl: str, vat: str) -> No
 
 
 def test_a_fully_credited_invoice_no_longer_blocks_the_corrected_one(
-    code3_done: Trajectory,  # noqa: F811
+    code3_done: Trajectory,
     provider_user_a: User,
     clerk: User,
 ) -> None:
@@ -71,7 +71,7 @@ def test_a_fully_credited_invoice_no_longer_blocks_the_corrected_one(
 
 
 def test_a_held_reinvoice_is_released_when_the_original_is_credited_in_full(
-    code3_done: Trajectory,  # noqa: F811
+    code3_done: Trajectory,
     provider_user_a: User,
     clerk: User,
 ) -> None:
@@ -88,7 +88,7 @@ def test_a_held_reinvoice_is_released_when_the_original_is_credited_in_full(
 
 
 def test_a_partial_credit_keeps_the_invoice_alive_for_its_claim(
-    code3_done: Trajectory,  # noqa: F811
+    code3_done: Trajectory,
     provider_user_a: User,
     clerk: User,
 ) -> None:

@@ -10,7 +10,7 @@ portal form has no such field.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 import time_machine
@@ -18,13 +18,10 @@ from django.test import Client as WebClient
 from django.utils import timezone
 
 from opstap.accounts.models import User
-from opstap.clients.models import Client
 from opstap.invoices.models import Invoice
-from opstap.providers.models import Provider
 from opstap.trajectories.models import Trajectory
 
-from .conftest import make_product
-from .test_services import END, REPORT
+from .conftest import END
 
 pytestmark = pytest.mark.django_db
 
@@ -33,21 +30,7 @@ TYPED_IN = dt.datetime(2026, 9, 10, 10, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture
-def done(
-    contracted_a: Provider, provider_user_a: User, client_k: Client, walk: Callable[..., Trajectory]
-) -> Trajectory:
-    return walk(
-        make_product(contracted_a, 3),
-        provider_user_a,
-        client_k,
-        until="final_report_received",
-        end_on=END,
-        report_on=REPORT,
-    )
-
-
-@pytest.fixture
-def on_typed_in_day(done: Trajectory) -> Iterator[None]:
+def on_typed_in_day(code3_done: Trajectory) -> Iterator[None]:
     with time_machine.travel(TYPED_IN, tick=False):
         yield
 
@@ -80,11 +63,11 @@ def _codes(invoice: Invoice) -> set[str]:
 
 
 def test_the_stamped_day_decides_lateness_not_the_day_it_was_typed_in(
-    done: Trajectory, clerk: User, on_typed_in_day: None
+    code3_done: Trajectory, clerk: User, on_typed_in_day: None
 ) -> None:
     """R-TRJ-3: received by post on 28 Aug (within 30 days of the end), typed in on 10 Sep:
     not late, and the payment term runs from 28 Aug."""
-    status, _html = _post(clerk, done, received_on="2026-08-28")
+    status, _html = _post(clerk, code3_done, received_on="2026-08-28")
     assert status == 302
     invoice = Invoice.objects.get(invoice_number="P-77")
     assert timezone.localdate(invoice.received_at) == dt.date(2026, 8, 28)
@@ -93,10 +76,10 @@ def test_the_stamped_day_decides_lateness_not_the_day_it_was_typed_in(
 
 
 def test_without_a_stamp_the_day_of_registration_counts(
-    done: Trajectory, clerk: User, on_typed_in_day: None
+    code3_done: Trajectory, clerk: User, on_typed_in_day: None
 ) -> None:
     """R-TRJ-3: no day given: received today, and 10 Sep is after the deadline (orange)."""
-    status, _html = _post(clerk, done)
+    status, _html = _post(clerk, code3_done)
     assert status == 302
     invoice = Invoice.objects.get(invoice_number="P-77")
     assert timezone.localdate(invoice.received_at) == dt.date(2026, 9, 10)
@@ -111,24 +94,24 @@ def test_without_a_stamp_the_day_of_registration_counts(
     ],
 )
 def test_an_impossible_stamp_is_refused(
-    done: Trajectory, clerk: User, on_typed_in_day: None, stamped: str, message: str
+    code3_done: Trajectory, clerk: User, on_typed_in_day: None, stamped: str, message: str
 ) -> None:
     """R-SEC-6: a stamp in the future, or before the invoice's own date, answers 400."""
-    status, html = _post(clerk, done, received_on=stamped)
+    status, html = _post(clerk, code3_done, received_on=stamped)
     assert status == 400
     assert message in html
     assert not Invoice.objects.exists()
 
 
 def test_the_provider_cannot_say_when_its_invoice_arrived(
-    done: Trajectory, provider_user_a: User, on_typed_in_day: None
+    code3_done: Trajectory, provider_user_a: User, on_typed_in_day: None
 ) -> None:
     """Facts from the record: the portal form has no receipt field, and a posted one is
     ignored; the invoice is received when it is submitted."""
     web = WebClient()
     web.force_login(provider_user_a)
     assert 'name="received_on"' not in web.get("/facturen/indienen/").content.decode()
-    status, _html = _post(provider_user_a, done, received_on="2026-08-28")
+    status, _html = _post(provider_user_a, code3_done, received_on="2026-08-28")
     assert status == 302
     invoice = Invoice.objects.get(invoice_number="P-77")
     assert timezone.localdate(invoice.received_at) == dt.date(2026, 9, 10)

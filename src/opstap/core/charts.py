@@ -10,16 +10,26 @@ next to its table alternative; the SVG carries a <title> and role="img".
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.utils.html import escape
+from django.utils.html import escape as _escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .dutch import format_number, format_percent
 from .reports import Chart
 
 WIDTH, HEIGHT = 640, 320
+_EURO_SPACE = re.compile(r"€ (?=-?\d)")
+
+
+def escape(text: object) -> str:
+    """Escaped chart text, the amounts in it kept together (no-break space after €) like
+    every amount on a page."""
+    return str(_escape(_EURO_SPACE.sub("€\u00a0", str(text))))
+
+
 LEFT, RIGHT, TOP, BOTTOM = 80, 16, 24, 56
 COLOURS = ("#0b4f8a", "#c4561a", "#1e6b35", "#7a3b8f", "#8a6d0b", "#4a4a4a")
 
@@ -28,9 +38,10 @@ def _fmt(value: float, unit: str) -> str:
     if unit == "pct":
         return format_percent(value)
     if unit == "money":
+        # the no-break space of every amount on a page: a label never splits after the €
         if abs(value) >= 1_000_000:
-            return f"€ {format_number(value / 1_000_000, 1)} mln"
-        return "€ " + format_number(round(value), 0)  # an axis tick: whole euros, `€ 496.000`
+            return f"€\u00a0{format_number(value / 1_000_000, 1)} mln"
+        return "€\u00a0" + format_number(round(value), 0)  # an axis tick: whole euros
     return format_number(value)
 
 

@@ -26,7 +26,7 @@ EURO = re.compile(r"€\s?-?[\d.,]*\d(?:[\d.,]*\d)?")
 # cents may be left out (`€ 100`, chart ticks `€ 496.000`), thousands are always grouped
 # on pages the space after € is a no-break space (`euro_html`: no wrap at 320 px)
 EURO_OK = re.compile(r"^€[ \u00a0]-?\d{1,3}(?:\.\d{3})*(?:,\d{2})?$")
-EURO_MLN = re.compile(r"€ -?\d+(?:,\d)? mln\b")  # an axis tick in millions: `€ 1,5 mln`
+EURO_MLN = re.compile(r"€[ \u00a0]-?\d+(?:,\d)? mln\b")  # an axis tick in millions: `€ 1,5 mln`
 # 28.39, 1255.00 — a decimal point; not 1.500 (thousands) and not 2.1 (WCAG 2.1, versions)
 DECIMAL_POINT = re.compile(r"(?<![\w.,/-])-?\d+\.\d{2}(?![\w.,/-]|\.\d)")
 ISO_DATE = re.compile(r"(?<![\w-])\d{4}-\d{2}-\d{2}(?![\w-])")
@@ -115,7 +115,8 @@ class _Visible(HTMLParser):
     A single word inside `<code>` is a literal the user types (a column header of an import
     file such as `lks`): it is passed over, as it is no code leaking into the text."""
 
-    SKIP = {"script", "style", "template", "noscript"}
+    # a textarea holds what a user typed, like an input's value (which is not read either)
+    SKIP = {"script", "style", "template", "noscript", "textarea"}
     LITERAL = re.compile(r"[a-z][a-z0-9_]*")
     SPOKEN = ("aria-label", "title", "alt", "placeholder", "aria-description")
 

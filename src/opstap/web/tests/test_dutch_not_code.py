@@ -51,6 +51,7 @@ ROLE_USERS = (
     "auditor",
     "socialreturn",
     "werkgeversadviseur",
+    "privacy",
     "aanbieder-a",
     "inwoner",
 )
@@ -322,9 +323,8 @@ def walk_role(username: str, *, bad_input: bool = False) -> Walk:
             continue
         result.pages += 1
         html = response.content.decode()
-        result.problems.extend(
-            f"{where}: {k}: {s!r}" for k, s in dict.fromkeys(findings(visible_text(html), page=True))
-        )
+        page_findings = findings(visible_text(html), page=True)
+        result.problems.extend(f"{where}: {k}: {s!r}" for k, s in dict.fromkeys(page_findings))
         title = html.split("<title>", 1)[-1].split("</title>", 1)[0]
         if title.count("— Opstap") > 1:  # the base template adds "— Opstap" itself
             result.problems.append(f"{where}: title names Opstap twice: {title.strip()!r}")

@@ -36,6 +36,7 @@ from .workflow import (
     STATUS_LABELS_NL,
     InvoiceAction,
     InvoiceStatus,
+    credit_note_refusal,
 )
 
 STATUS_CHOICES = [(s.value, label) for s, label in STATUS_LABELS_NL.items()]
@@ -373,6 +374,12 @@ class Invoice(OrganisationOwned):
     @property
     def status_label(self) -> str:
         return STATUS_LABELS_NL[InvoiceStatus(self.status)]
+
+    @property
+    def may_take_credit_note(self) -> bool:
+        """R-BILL-8: a credit note may be made on this invoice (approved, batched or paid, and
+        not yet credited in full); the rule is `workflow.credit_note_refusal`."""
+        return credit_note_refusal(self.status, fully_credited=self.fully_credited) is None
 
 
 class InvoiceLine(models.Model):

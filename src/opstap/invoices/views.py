@@ -50,7 +50,6 @@ from .forms import (
 )
 from .models import Invoice, InvoiceSource, PaymentBatch
 from .workflow import (
-    CREDITABLE_STATUSES,
     InvoiceAction,
     InvoiceStatus,
     allowed_actions,
@@ -155,7 +154,7 @@ def _render_detail(
         and check_perm(user, Perm.TRAJECTORY_ORDER)
         and not is_provider_staff(user)
     )
-    can_credit = can_decide and InvoiceStatus(invoice.status) in CREDITABLE_STATUSES
+    can_credit = can_decide and invoice.may_take_credit_note
     shown = {
         "approve_form": can_decide and InvoiceAction.APPROVE in allowed,
         "reject_form": can_decide and InvoiceAction.REJECT in allowed,

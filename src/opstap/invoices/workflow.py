@@ -137,6 +137,26 @@ OPEN_STATUSES: frozenset[InvoiceStatus] = frozenset(
 CREDITABLE_STATUSES: frozenset[InvoiceStatus] = frozenset(
     {InvoiceStatus.APPROVED, InvoiceStatus.IN_BATCH, InvoiceStatus.PAID}
 )
+#: Why no credit note can be made (R-BILL-8), per refused case; see `credit_note_refusal`.
+NOT_CREDITABLE_NL = (
+    "Alleen een goedgekeurde of betaalde factuur kan worden gecrediteerd; wijs een "
+    "onjuiste factuur anders af."
+)
+FULLY_CREDITED_NL = "Deze factuur is al volledig gecrediteerd; er kan geen creditnota meer bij."
+
+
+def credit_note_refusal(status: InvoiceStatus | str, *, fully_credited: bool) -> str | None:
+    """R-BILL-8: why no credit note may be made on an invoice (Dutch), or None when one may:
+    only on an approved, batched or paid invoice, and not on one already credited in full.
+    The one place that decides it: the credit-note service refuses with this message, the
+    invoice page offers the form only when it is None (`Invoice.may_take_credit_note`)."""
+    if InvoiceStatus(status) not in CREDITABLE_STATUSES:
+        return NOT_CREDITABLE_NL
+    if fully_credited:
+        return FULLY_CREDITED_NL
+    return None
+
+
 #: Approved but not yet paid: counts for "overdue for payment".
 UNPAID_STATUSES: frozenset[InvoiceStatus] = frozenset(
     {

@@ -19,7 +19,7 @@ from opstap.invoices.rules.credit_notes import (
     InvoiceAmounts,
     check_new_credit_note,
 )
-from opstap.invoices.workflow import CREDITABLE_STATUSES, InvoiceStatus
+from opstap.invoices.workflow import InvoiceStatus, credit_note_refusal
 
 from ._common import (
     InvoiceError,
@@ -49,11 +49,8 @@ def credit_note_create(
     _require_finance(actor)
     _require_visible(actor, invoice)
     locked = _lock(invoice)
-    if InvoiceStatus(locked.status) not in CREDITABLE_STATUSES:
-        raise InvoiceError(
-            "Alleen een goedgekeurde of betaalde factuur kan worden gecrediteerd; wijs een "
-            "onjuiste factuur anders af."
-        )
+    if why := credit_note_refusal(locked.status, fully_credited=locked.fully_credited):
+        raise InvoiceError(why)
     number = (number or "").strip()
     if not number:
         raise InvoiceError("Vul het nummer van de creditnota in.", field="number")

@@ -16,7 +16,7 @@ from django.test import Client as WebClient
 from opstap.accounts.models import User
 from opstap.invoices import services
 from opstap.invoices.models import Invoice
-from opstap.invoices.workflow import InvoiceStatus
+from opstap.invoices.workflow import InvoiceStatus, credit_note_refusal
 from opstap.trajectories.models import Trajectory
 
 from .conftest import submit
@@ -99,3 +99,56 @@ def test_a_partial_credit_keeps_the_invoice_alive_for_its_claim(
     again = submit(provider_user_a, code3_done, invoice_number="F-2")
     assert again.status == InvoiceStatus.HELD
     assert again.duplicate_of_id == first.pk
+
+
+def test_a_fully_credited_invoice_offers_no_further_credit_note(
+    code3_done: Trajectory,
+    provider_user_a: User,
+    clerk: User,
+) -> None:
+    """R-BILL-8: credited in full, the invoice page (as the administration) says so and no
+    longer offers "Creditnota vastleggen" (form nor its link); a further credit is refused by
+    the service with the same rule's message. The form stayed on the page after a full credit."""
+    first = _paid_final(provider_user_a, code3_done, clerk)
+    web = WebClient()
+    web.force_login(clerk)
+    assert 'id="credit-note"' in web.get(f"/facturen/{first.pk}/").content.decode()
+    _credit(clerk, first, "1512.50", "1250.00", "262.50")
+    first.refresh_from_db()
+    assert first.fully_credited and not first.may_take_credit_note
+    page = web.get(f"/facturen/{first.pk}/").content.decode()
+    assert "Deze factuur is volledig gecrediteerd" in page
+    assert "Creditnota vastleggen" not in page
+    assert 'id="credit-note"' not in page
+    assert f"/facturen/{first.pk}/crediteren/" not in page
+    with pytest.raises(services.InvoiceError, match="al volledig gecrediteerd"):
+        services.credit_note_create(
+            actor=clerk,
+            invoice=first,
+            number="C-2",
+            credit_date=dt.date(2026, 8, 25),
+            reason="Nog eens",
+            amount_excl=D("1.00"),
+            vat=D("0.21"),
+            amount_incl=D("1.21"),
+        )
+
+
+@pytest.mark.parametrize(
+    ("status", "fully_credited", "may"),
+    [
+        (InvoiceStatus.APPROVED, False, True),
+        (InvoiceStatus.IN_BATCH, False, True),
+        (InvoiceStatus.PAID, False, True),
+        (InvoiceStatus.PAID, True, False),
+        (InvoiceStatus.APPROVED, True, False),
+        (InvoiceStatus.CHECKED, False, False),
+        (InvoiceStatus.REJECTED, False, False),
+    ],
+)
+def test_may_an_invoice_take_a_credit_note(
+    status: InvoiceStatus, fully_credited: bool, may: bool
+) -> None:
+    """R-BILL-8: the one rule behind the page's form and the service's refusal."""
+    assert (credit_note_refusal(status, fully_credited=fully_credited) is None) is may
+    assert Invoice(status=status, fully_credited=fully_credited).may_take_credit_note is may

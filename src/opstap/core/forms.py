@@ -18,6 +18,7 @@ from .money import parse_amount, round_half_up
 __all__ = [
     "AmountField",
     "DateInput",
+    "HoursField",
     "Submitted",
     "add_domain_error",
     "form_action",
@@ -86,6 +87,20 @@ class AmountField(forms.DecimalField):
             return parse_amount(str(value).strip())
         except ValueError as exc:  # also `2.500`, which reads as two amounts
             raise forms.ValidationError(str(exc), code="invalid") from exc
+
+
+class HoursField(AmountField):
+    """A number of hours typed the Dutch way (`32` or `32,5`), read like an amount; an
+    unreadable one is no "bedrag" (the amount field's message spoke of an amount and
+    `1.500,00`). Hours per week on an invoice and on a social-return block."""
+
+    def to_python(self, value: Any) -> Any:
+        try:
+            return super().to_python(value)
+        except forms.ValidationError as exc:
+            raise forms.ValidationError(
+                "Schrijf het aantal uren als een getal, bijvoorbeeld 32 of 32,5.", code="invalid"
+            ) from exc
 
 
 def add_domain_error(

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 
 from opstap.core.dutch import parse_date
-from opstap.core.forms import AmountField, DateInput
+from opstap.core.forms import AmountField, DateInput, HoursField
 from opstap.core.money import parse_amount
 
 from .models import MILESTONE_CHOICES, Verdict
@@ -45,19 +45,6 @@ class InvoiceFilterForm(forms.Form):
     def __init__(self, *args: Any, provider_choices: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["provider"].choices = [("", "Alle"), *provider_choices]  # type: ignore[attr-defined]
-
-
-class HoursField(AmountField):
-    """A number of hours typed the Dutch way (`32` or `32,5`): an unreadable one is no
-    "bedrag" (the amount field's message spoke of an amount and `1.500,00`)."""
-
-    def to_python(self, value: Any) -> Any:
-        try:
-            return super().to_python(value)
-        except forms.ValidationError as exc:
-            raise forms.ValidationError(
-                "Schrijf het aantal uren als een getal, bijvoorbeeld 32 of 32,5.", code="invalid"
-            ) from exc
 
 
 class _TrajectoryForm(forms.Form):

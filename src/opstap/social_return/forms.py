@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from opstap.core.forms import DateInput
+from opstap.core.forms import DateInput, HoursField
 from opstap.core.money import parse_amount
 
 from .rules import LIEMERS_BLOCKS, year_refusal
@@ -82,7 +82,9 @@ class BlockForm(forms.Form):
         help_text="Geen BSN of geboortedatum. Een klant van ons koppelt u via de plaatsingen.",
     )
     start_date = forms.DateField(label="Startdatum", widget=DATE)
-    hours_per_week = AmountField(label="Uren per week", required=False)
+    hours_per_week = HoursField(
+        label="Uren per week", required=False, max_digits=5, decimal_places=2
+    )
     contract_months = forms.IntegerField(
         label="Duur arbeidsovereenkomst (maanden)", required=False, min_value=1, max_value=120
     )

@@ -69,7 +69,32 @@ class _TrajectoryForm(forms.Form):
         self.fields["trajectory"].choices = trajectory_choices  # type: ignore[attr-defined]
 
 
-class InvoiceSubmitForm(_TrajectoryForm):
+class _PaperReceiptForm(_TrajectoryForm):
+    """An invoice the administration may register from paper (`paper=True`): it records the
+    day it was received, the organisation's stamp (`services.paper_received_at`), in
+    `received_on` right after the invoice date, so the clerk types the two dates from the
+    paper side by side (it sat at the end, after the PDF). A provider submits in the portal:
+    received is the moment of submission, no field, and a posted value is ignored."""
+
+    def __init__(self, *args: Any, paper: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if paper:
+            fields = list(self.fields.items())
+            after = [name for name, _field in fields].index("invoice_date") + 1
+            fields.insert(after, ("received_on", _received_on_field()))
+            self.fields = dict(fields)
+
+
+def _received_on_field() -> forms.DateField:
+    return forms.DateField(
+        label="Ontvangen op",
+        required=False,
+        widget=_DATE,
+        help_text="De datum van de ontvangststempel op de papieren factuur; leeg is vandaag.",
+    )
+
+
+class InvoiceSubmitForm(_PaperReceiptForm):
     invoice_number = forms.CharField(label="Factuurnummer", max_length=60)
     invoice_date = forms.DateField(label="Factuurdatum", widget=_DATE)
     milestone = forms.ChoiceField(label="Mijlpaal", choices=MILESTONE_CHOICES)
@@ -97,20 +122,6 @@ class InvoiceSubmitForm(_TrajectoryForm):
         help_text="Eén regel per dag: dd-mm-jjjj uren (bijv. 01-06-2026 2,5).",
     )
     pdf = forms.FileField(label="Factuur (PDF)", required=False)
-    received_on = forms.DateField(
-        label="Ontvangen op",
-        required=False,
-        widget=_DATE,
-        help_text="De datum van de ontvangststempel op de papieren factuur; leeg is vandaag.",
-    )
-
-    def __init__(self, *args: Any, paper: bool = False, **kwargs: Any) -> None:
-        """`paper`: the administration registers a paper invoice and records the day it was
-        received (the organisation's stamp, not a date the provider typed). A provider
-        submits in the portal: received is the moment of submission, no field."""
-        super().__init__(*args, **kwargs)
-        if not paper:
-            del self.fields["received_on"]
 
     def clean_logbook(self) -> list[dict[str, str]]:
         entries: list[dict[str, str]] = []

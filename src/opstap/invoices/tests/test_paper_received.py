@@ -10,6 +10,7 @@ portal form has no such field.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -116,3 +117,19 @@ def test_the_provider_cannot_say_when_its_invoice_arrived(
     invoice = Invoice.objects.get(invoice_number="P-77")
     assert timezone.localdate(invoice.received_at) == dt.date(2026, 9, 10)
     assert "factuur_te_laat" in _codes(invoice)
+
+
+def _field_names(html: str) -> list[str]:
+    form = html[html.index('aria-label="Factuur indienen"') :]
+    return re.findall(r'<(?:input|select|textarea)[^>]*\bname="([a-z_]+)"', form)
+
+
+def test_the_stamp_field_follows_the_invoice_date(code3_done: Trajectory, clerk: User) -> None:
+    """R-TRJ-3: the administration types the stamped day beside the invoice date, both from
+    the paper; "Ontvangen op" sat at the end of the form, after the PDF upload."""
+    web = WebClient()
+    web.force_login(clerk)
+    names = _field_names(web.get("/facturen/indienen/").content.decode())
+    at = names.index("invoice_date")
+    assert names[at : at + 3] == ["invoice_date", "received_on", "milestone"], names
+    assert names[-1] == "pdf", names

@@ -429,6 +429,10 @@ OPSTAP_ACCESS_EXPORT_RETENTION_DAYS = int(env("OPSTAP_ACCESS_EXPORT_RETENTION_DA
 # ... and how many days before the due date the handler and the privacy officer are told.
 OPSTAP_ACCESS_REQUEST_NOTICE_DAYS = int(env("OPSTAP_ACCESS_REQUEST_NOTICE_DAYS", "7"))
 
+# R-TRJ-3: an intake or start the provider registers late counts on its stated day only as far
+# back as this many working days before the registration (docs/deadlines.md).
+OPSTAP_REGISTRATION_GRACE_WORKING_DAYS = int(env("OPSTAP_REGISTRATION_GRACE_WORKING_DAYS", "2"))
+
 # Issue 19: denied reads are audited, at most this many records per user per minute (the
 # rest counted in one record); KPI counts under this threshold are shown as "< 5" to users
 # without access to the clients behind them (docs/access.md, docs/kpis.md).

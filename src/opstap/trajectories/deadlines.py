@@ -85,6 +85,7 @@ __all__ = [
     "add_months",
     "add_working_days",
     "atw_holidays",
+    "deadline_met_on",
     "due_date",
     "is_overdue",
     "is_working_day",
@@ -444,6 +445,43 @@ def due_date(
     else:
         raw = anchor_date + dt.timedelta(days=amount)
     return _apply_roll(raw, rule.roll, equated_days)
+
+
+#: A step the provider registers late may be dated back this many working days and still count
+#: on the stated day (`deadline_met_on`): an intake on Friday typed in on Monday or Tuesday.
+DEFAULT_REGISTRATION_GRACE_WORKING_DAYS = 2
+
+
+def deadline_met_on(
+    stated: dt.date,
+    registered: dt.date,
+    *,
+    grace_working_days: int = DEFAULT_REGISTRATION_GRACE_WORKING_DAYS,
+    equated_days: frozenset[dt.date] = _NO_DAYS,
+) -> dt.date:
+    """The day a deadline counts as met when the party it binds states when it did the step
+    (R-TRJ-3): the provider types the day the intake was held or the provision started.
+
+    The stated day is what the claimant says; the day it was registered is a fact we hold. A
+    stated day counts only as far back as `grace_working_days` working days before the
+    registration; a step dated back further counts on that earliest day, so typing in a late
+    intake with an earlier date does not turn a missed deadline into a met one. A stated day
+    on or after the registration (a start confirmed ahead) counts as stated.
+
+    Example: an intake registered on Tuesday 12 May 2026 as held on Monday 4 May counts as met
+    on Friday 8 May (two working days before the Tuesday); registered on Tuesday as held on
+    Friday 8 May, it counts on Friday 8 May.
+    """
+    if grace_working_days < 0:
+        raise ValueError("De uitloop voor het vastleggen kan niet negatief zijn.")
+    if stated >= registered:
+        return stated
+    earliest = (
+        add_working_days(registered, -grace_working_days, equated_days=equated_days)
+        if grace_working_days
+        else registered
+    )
+    return max(stated, earliest)
 
 
 def is_overdue(due: dt.date, *, on: dt.date, done_on: dt.date | None = None) -> bool:

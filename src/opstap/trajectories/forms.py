@@ -6,10 +6,12 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.conf import settings
 
 from opstap.clients.models import ROTONDE_LABELS_NL
 from opstap.core.forms import AmountField, DateInput
 
+from .deadlines import DEFAULT_REGISTRATION_GRACE_WORKING_DAYS
 from .models import AbsenceRisk, DocumentKind, Outcome, Trajectory
 from .selectors import document_action
 from .workflow import STATE_LABELS_NL, Action
@@ -32,6 +34,26 @@ ACTION_DATE_FIELDS: dict[Action, list[tuple[str, str, bool]]] = {
     Action.NOT_STARTED_AFTER_KLIKGESPREK: [("end_date", "Datum", False)],
     Action.NOT_STARTED_AFTER_INTAKE: [("end_date", "Datum", False)],
 }
+
+#: Date fields the provider states for a deadline (R-TRJ-3, `deadlines.deadline_met_on`).
+STATED_FOR_DEADLINE = frozenset({"held_on", "start_date"})
+
+
+def stated_day_help() -> str:
+    grace = int(
+        getattr(
+            settings,
+            "OPSTAP_REGISTRATION_GRACE_WORKING_DAYS",
+            DEFAULT_REGISTRATION_GRACE_WORKING_DAYS,
+        )
+    )
+    return (
+        "Leeg is vandaag. Voor de termijn telt een eerdere datum hoogstens "
+        f"{grace} werkdag{'' if grace == 1 else 'en'} terug vanaf vandaag."
+        if grace
+        else "Leeg is vandaag. Voor de termijn telt de dag waarop u dit vastlegt."
+    )
+
 
 #: Actions that submit a document (the document kind).
 ACTION_DOCUMENT_KIND: dict[Action, str] = {
@@ -58,7 +80,12 @@ class ActionForm(forms.Form):
                 "Geef de reden op; die wordt bij deze stap in de tijdlijn vastgelegd."
             )
         for name, label, required in ACTION_DATE_FIELDS.get(action, []):
-            self.fields[name] = forms.DateField(label=label, required=required, widget=DATE)
+            self.fields[name] = forms.DateField(
+                label=label,
+                required=required,
+                widget=DATE,
+                help_text=stated_day_help() if name in STATED_FOR_DEADLINE else "",
+            )
         self.document_kind = ACTION_DOCUMENT_KIND.get(action)
         if self.document_kind is not None:
             kind_label = DocumentKind(self.document_kind).label

@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Min
 from django.dispatch import Signal
@@ -151,6 +152,24 @@ def _deadlines_meet(trajectory: Trajectory, kinds: Iterable[str], on: dt.date) -
     return Deadline.objects.filter(
         trajectory=trajectory, kind__in=list(kinds), met_on__isnull=True, cancelled_on__isnull=True
     ).update(met_on=on)
+
+
+def _stated_deadline_met(
+    trajectory: Trajectory, kind: dl.DeadlineKind, stated: dt.date, registered: dt.date
+) -> None:
+    """Meet a deadline on a day the provider states (intake held, provision started): it counts
+    only as far back as the registration grace allows (`deadlines.deadline_met_on`, R-TRJ-3)."""
+    grace = int(
+        getattr(
+            settings,
+            "OPSTAP_REGISTRATION_GRACE_WORKING_DAYS",
+            dl.DEFAULT_REGISTRATION_GRACE_WORKING_DAYS,
+        )
+    )
+    met_on = dl.deadline_met_on(
+        stated, registered, grace_working_days=grace, equated_days=_equated_days(trajectory)
+    )
+    _deadlines_meet(trajectory, [kind], met_on)
 
 
 def _deadlines_cancel(trajectory: Trajectory, kinds: Iterable[str] | None, on: dt.date) -> None:

@@ -40,6 +40,7 @@ from ._common import (
     _record,
     _refuse_date,
     _schedule_running_deadlines,
+    _stated_deadline_met,
     _today,
     _workflow_roles,
     price_terms_changed,
@@ -86,7 +87,7 @@ def _apply_effects(
         _refuse_date(date_rules.held_on_problem(held, _date_facts(trajectory), on))
         trajectory.intake_held_on = held
         payload["held_on"] = held.isoformat()
-        _deadlines_meet(trajectory, [dl.DeadlineKind.INTAKE], held)
+        _stated_deadline_met(trajectory, dl.DeadlineKind.INTAKE, held, on)
         _deadline_from_rule(trajectory, dl.DeadlineKind.PLAN, held)
     elif action is Action.SUBMIT_PLAN:
         _deadlines_meet(trajectory, [dl.DeadlineKind.PLAN], on)
@@ -109,7 +110,7 @@ def _apply_effects(
         )
         trajectory.start_date, trajectory.planned_end_date = start, planned_end
         payload.update(start_date=start.isoformat(), planned_end_date=planned_end.isoformat())
-        _deadlines_meet(trajectory, [dl.DeadlineKind.START], start)
+        _stated_deadline_met(trajectory, dl.DeadlineKind.START, start, on)
         _schedule_running_deadlines(trajectory)
     elif action is Action.REQUEST_EXTENSION:
         _deadlines_meet(trajectory, [dl.DeadlineKind.EXTENSION_REQUEST], on)

@@ -223,7 +223,7 @@ class MarkPaidForm(forms.Form):
     )
 
 
-class PlacementFeeForm(_TrajectoryForm):
+class PlacementFeeForm(_PaperReceiptForm):
     invoice_number = forms.CharField(label="Factuurnummer", max_length=60)
     invoice_date = forms.DateField(label="Factuurdatum", widget=_DATE)
     employer = forms.CharField(label="Werkgever", max_length=200)

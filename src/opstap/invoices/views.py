@@ -616,16 +616,26 @@ def _placement_fee_problems(user: Actor, form: PlacementFeeForm) -> None:
             form.add_error(problem.field, problem.message)
         elif problem.field not in form.fields:
             form.add_error(None, problem.message)
+    if "received_on" in form.fields and "received_on" not in form.errors:
+        # A paper claim's stamped day (R-BILL-6 window, payment term): the same check as
+        # the paper invoice, named with the others.
+        try:
+            services.paper_received_at(data.get("received_on"))
+        except services.InvoiceError as exc:
+            form.add_error("received_on", exc.message)
 
 
 @permission_required(Perm.INVOICE_VIEW)
 def placement_fee_submit(request: HttpRequest) -> HttpResponse:
-    """The provider claims the one-off placement fee with the employment contract (R-BILL-6)."""
+    """The provider claims the one-off placement fee with the employment contract (R-BILL-6);
+    the administration registers a claim that came by post, with its stamped day."""
     user = actor_of(request)
+    paper = not is_provider_staff(user)
     form = PlacementFeeForm(
         request.POST or None,
         request.FILES or None,
         trajectory_choices=_trajectory_choices(request, "Bemiddelingsfee: traject kiezen"),
+        paper=paper,
     )
     if request.method == "POST":
         _placement_fee_problems(user, form)
@@ -645,7 +655,8 @@ def placement_fee_submit(request: HttpRequest) -> HttpResponse:
             client_hour_restriction=data["client_hour_restriction"],
             contract=data["contract"],
             pdf=data["pdf"],
-            source=InvoiceSource.PORTAL if is_provider_staff(user) else InvoiceSource.PAPER,
+            source=InvoiceSource.PAPER if paper else InvoiceSource.PORTAL,
+            received_at=services.paper_received_at(data.get("received_on")),
         ),
         done="De bemiddelingsfee is gedeclareerd en gecontroleerd.",
         refused=services.InvoiceError,

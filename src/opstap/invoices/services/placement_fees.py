@@ -151,10 +151,13 @@ def placement_fee_claim_submit(
     pdf: UploadedFile[Any] | None = None,
     vat_code: str = VatCode.HIGH,
     source: str = InvoiceSource.PORTAL,
+    received_at: dt.datetime | None = None,
 ) -> PlacementFeeClaim:
     """Claim the one-off EUR 500 placement fee with the employment contract (R-BILL-6). The
     rules check hours, duration and timing; one fee per placement (a second claim for the same
-    placement is refused here and by a unique constraint)."""
+    placement is refused here and by a unique constraint). `received_at`: a claim the
+    administration registers from paper counts as received on its stamped day
+    (`paper_received_at`), for the claim window and the payment term; None is now."""
     _check_submitter(actor, trajectory)
     if problems := placement_fee_problems(
         trajectory=trajectory,
@@ -188,7 +191,7 @@ def placement_fee_claim_submit(
         client_hour_restriction=_hours(
             client_hour_restriction, field="client_hour_restriction", label="de urenbeperking"
         ),
-        submitted_at=_now(),
+        submitted_at=received_at or _now(),
     )
     if contract is not None:
         claim.contract_name = (contract.name or "contract.pdf")[:255]
@@ -220,6 +223,7 @@ def placement_fee_claim_submit(
         pdf=pdf,
         source=source,
         structured_data={"employer": employer.strip(), "placement_start": start.isoformat()},
+        received_at=received_at,
     )
     claim.invoice = invoice
     claim.save()

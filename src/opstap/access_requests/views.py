@@ -218,14 +218,18 @@ def deadline_overview(request: HttpRequest) -> HttpResponse:
     truncated = len(rows) > OVERVIEW_LIMIT
     rows = rows[:OVERVIEW_LIMIT]
     _audit_listed(request, rows, "Termijnoverzicht inzageverzoeken")
-    overdue = soon = 0
     for row in rows:
         left = terms.days_left(row.due_on, today)
         row.days_left = left  # type: ignore[attr-defined]
         row.days_late = -left  # type: ignore[attr-defined]
         row.urgency = "overdue" if left < 0 else "soon" if left <= SOON_DAYS else ""  # type: ignore[attr-defined]
-        overdue += left < 0
-        soon += 0 <= left <= SOON_DAYS
+    # The numbers are those of every unanswered request of the organisation (the start page
+    # panel's one aggregate query), not of the rows shown: those stop at OVERVIEW_LIMIT.
+    counts = (
+        selectors.deadline_counts_for(user, today=today)
+        if valid
+        else {"open": 0, "overdue": 0, "soon": 0}
+    )
     return render(
         request,
         "access_requests/deadlines.html",
@@ -233,8 +237,8 @@ def deadline_overview(request: HttpRequest) -> HttpResponse:
             "page_title": "Termijnen inzageverzoeken",
             "form": form,
             "rows": rows,
-            "overdue": overdue,
-            "soon": soon,
+            "overdue": counts["overdue"],
+            "soon": counts["soon"],
             "soon_days": SOON_DAYS,
             "truncated": truncated,
             "limit": OVERVIEW_LIMIT,

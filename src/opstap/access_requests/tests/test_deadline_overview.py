@@ -22,7 +22,7 @@ from django.db import connection
 from django.test import Client as HttpClient
 from django.test.utils import CaptureQueriesContext
 
-from opstap.access_requests import selectors, services
+from opstap.access_requests import selectors, services, views
 from opstap.access_requests.models import AccessRequest
 from opstap.access_requests.workflow import Action
 from opstap.accounts.models import User
@@ -183,6 +183,34 @@ def test_the_page_shows_deadlines_and_handlers_but_nothing_of_the_dossier(
     )
     # The menu offers it.
     assert 'href="/inzageverzoeken/termijnen/"' in body
+
+
+def test_the_numbers_count_every_request_not_only_the_rows_shown(
+    requests: Requests, org: Organisation, monkeypatch: pytest.MonkeyPatch, time_machine: Any
+) -> None:
+    """R-SEC-5: beyond the overview's row limit the numbers still count every unanswered
+    request of the organisation, as the start-page panel does (`deadline_counts_for`): they
+    had been counted among the rows shown, so with more open requests than the limit the
+    overdue and due-soon numbers fell short. The rows stay limited."""
+    time_machine.move_to(NOW, tick=False)
+    for days_ago in (41, 42, 43):  # three more overdue requests, due before the fixture's
+        services.access_request_create(
+            actor=requests.km,
+            client=make_client(org, case_manager=requests.km),
+            now=_received(days_ago),
+        )
+    monkeypatch.setattr(views, "OVERVIEW_LIMIT", 2)
+    counts = selectors.deadline_counts_for(requests.officer, today=TODAY)
+    assert counts == {"open": 7, "overdue": 4, "soon": 1}
+    body = _as(requests.officer).get("/inzageverzoeken/termijnen/").content.decode()
+    assert body.count("<tr data-urgency") == 2
+    assert "de eerste 2 verzoeken staan hieronder" in body
+    assert "<strong>4</strong> met verstreken termijn, <strong>1</strong> binnen 7 dagen" in body
+    # Filtered to the overdue ones, the numbers are still the organisation's (the panel's).
+    late = _as(requests.officer).get("/inzageverzoeken/termijnen/", {"termijn": "te-laat"})
+    assert "<strong>4</strong> met verstreken termijn, <strong>1</strong> binnen 7 dagen" in (
+        late.content.decode()
+    )
 
 
 def test_a_refused_filter_answers_400_with_the_message_at_the_field(

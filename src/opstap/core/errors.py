@@ -21,8 +21,9 @@ answers do not change.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
+from typing import Self
 
 __all__ = [
     "STATUS_BY_CODE",
@@ -46,6 +47,9 @@ class DomainError(Exception):
 
     `field` names the input it concerns (a form field or API member, snake_case), or is
     empty/None for the request as a whole; `code` is a short machine code for the API.
+    `problems` is every problem the refusal stands for: itself, or all the problems of an
+    input refused at once (`of_all`), which the API lists in `invalidParams` and a form shows
+    each at its field.
     """
 
     status: int = 400
@@ -56,6 +60,24 @@ class DomainError(Exception):
         self.message = message
         self.field = field
         self.code = code or self.default_code
+
+    #: Set by `of_all`; a class attribute, so a subclass with its own constructor has it too.
+    _all: tuple[DomainError, ...] = ()
+
+    @property
+    def problems(self) -> tuple[DomainError, ...]:
+        return self._all or (self,)
+
+    @classmethod
+    def of_all(cls, problems: Sequence[DomainError]) -> Self:
+        """One refusal for every problem of an input (each naming its own field), so the
+        answer names them all at once instead of one per attempt. Its message, field and
+        code are the first problem's (a caller that shows one message shows that one);
+        `problems` holds them all. `problems` must not be empty."""
+        first = problems[0]
+        error = cls(first.message, field=first.field, code=first.code)
+        error._all = tuple(problems)
+        return error
 
     def __str__(self) -> str:
         return self.message

@@ -108,11 +108,13 @@ def add_domain_error(
 ) -> None:
     """Show a service's refusal on `form`: beside the field it names when the form has that
     field (after renaming through `fields`, e.g. ``{"to": "tot"}``), otherwise above the
-    form. The message is the Dutch one of the error, unchanged."""
-    name = error.field or None
-    if name is not None and fields:
-        name = fields.get(name, name)
-    form.add_error(name if name in form.fields else None, error.message or str(error))
+    form. The message is the Dutch one of the error, unchanged; a refusal standing for
+    several problems (`DomainError.of_all`) shows each."""
+    for problem in error.problems:
+        name = problem.field or None
+        if name is not None and fields:
+            name = fields.get(name, name)
+        form.add_error(name if name in form.fields else None, problem.message or str(problem))
 
 
 def service_action(

@@ -114,8 +114,9 @@ def _flatten(detail: Any, prefix: str = "") -> list[dict[str, str]]:
 
 
 def as_api_exception(error: DomainError) -> exceptions.APIException:
-    """The DRF exception a domain refusal becomes: 400 with the field in `invalidParams`,
-    otherwise 403/404/409 with the Dutch message as detail."""
+    """The DRF exception a domain refusal becomes: 400 with the field in `invalidParams` (one
+    entry per problem when the refusal stands for several, `DomainError.of_all`), otherwise
+    403/404/409 with the (first) Dutch message as detail."""
     code = status_of(error)
     if code == status.HTTP_404_NOT_FOUND:
         return exceptions.NotFound(error.message or None)
@@ -123,8 +124,12 @@ def as_api_exception(error: DomainError) -> exceptions.APIException:
         return exceptions.PermissionDenied(error.message or None)
     if code == status.HTTP_409_CONFLICT:
         return _Conflict(error.message or None, code=error.code)
-    field = error.field or "nonFieldErrors"
-    return exceptions.ValidationError({field: [ErrorDetail(error.message, code=error.code)]})
+    detail: dict[str, list[ErrorDetail]] = {}
+    for problem in error.problems:
+        detail.setdefault(problem.field or "nonFieldErrors", []).append(
+            ErrorDetail(problem.message, code=problem.code)
+        )
+    return exceptions.ValidationError(detail)
 
 
 def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

@@ -130,3 +130,36 @@ def test_form_error_beside_the_field_or_above_the_form() -> None:
     assert form.errors["amount"] == ["Te hoog."]
     assert form.errors["tot"] == ["Einde voor begin."]
     assert form.non_field_errors() == ["Onbekend veld."]
+
+
+def test_a_refusal_of_several_problems_lists_each_in_problem_json_and_on_the_form() -> None:
+    """R-SEC-6: an input with several problems is refused with all of them (`of_all`): the API
+    named only the first, so the caller learnt the next one only after fixing it."""
+    error = InvalidInputError.of_all(
+        [
+            InvalidInputError("Moet positief zijn.", field="hours_per_week"),
+            InvalidInputError("Vóór de start.", field="probation_end"),
+            InvalidInputError("Al gedeclareerd.", field="placement_start", code="duplicate"),
+            InvalidInputError("Iets algemeens."),
+        ]
+    )
+    assert (str(error), error.field) == ("Moet positief zijn.", "hours_per_week")
+    status, body = _problem(error)
+    assert status == 400
+    assert body["invalidParams"] == [
+        {"name": "hoursPerWeek", "code": "invalid", "reason": "Moet positief zijn."},
+        {"name": "probationEnd", "code": "invalid", "reason": "Vóór de start."},
+        {"name": "placementStart", "code": "duplicate", "reason": "Al gedeclareerd."},
+        {"name": "nonFieldErrors", "code": "invalid", "reason": "Iets algemeens."},
+    ]
+    form = _Form(data={})
+    assert form.is_valid()
+    add_domain_error(
+        form,
+        InvalidInputError.of_all(
+            [InvalidInputError("Te hoog.", field="amount"), InvalidInputError("Leeg.", field="tot")]
+        ),
+    )
+    assert (form.errors["amount"], form.errors["tot"]) == (["Te hoog."], ["Leeg."])
+    single = InvalidInputError("Eén.")
+    assert single.problems == (single,)

@@ -364,7 +364,8 @@ class PlacementFeeClaimViewSet(
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Declare the one-off placement fee (R-BILL-6); one per placement (409-free: a second
-        claim for the same placement start is a 400 with the reason)."""
+        claim for the same placement start is a 400 with the reason). A refused claim is one
+        400 listing every problem in invalidParams, as the form page shows them all."""
         # The body's other fields are the claim's own keywords (invoice, employer, placement,
         # contract and PDF).
         data = valid_body(PlacementFeeClaimCreateSerializer, request)

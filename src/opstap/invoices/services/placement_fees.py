@@ -57,9 +57,10 @@ def placement_fee_problems(
 ) -> list[InvoiceError]:
     """Every problem with what was typed on a placement-fee claim (R-BILL-6, R-SEC-6), each
     naming its field, all at once: the form page shows them in one answer beside its own
-    field errors (it named them one at a time). `placement_fee_claim_submit` refuses with the
-    first. An input the caller could not read is passed as None and not checked here, except
-    the employer and the hours, which the claim needs."""
+    field errors (it named them one at a time). `placement_fee_claim_submit` refuses with all
+    of them (`InvoiceError.of_all`: the API lists each in `invalidParams`). An input the
+    caller could not read is passed as None and not checked here, except the employer and the
+    hours, which the claim needs."""
     problems: list[InvoiceError] = []
 
     def check(read: Any) -> Any:
@@ -168,7 +169,7 @@ def placement_fee_claim_submit(
         probation_end=probation_end,
         client_hour_restriction=client_hour_restriction,
     ):
-        raise problems[0]
+        raise InvoiceError.of_all(problems)
     start = _parse_date(placement_start, field="placement_start", label="de start", required=True)
     assert start is not None
     hours = _hours(hours_per_week, field="hours_per_week", label="de uren per week", plural=True)

@@ -69,6 +69,33 @@ def test_provider_claims_the_placement_fee_once(
     assert "geen toegang" in other.content.decode()
 
 
+def test_placement_fee_api_names_every_problem_at_once(
+    code3_done: Trajectory,
+    provider_user_a: User,
+    api_as: Callable[..., APIClient],
+) -> None:
+    """R-BILL-6, R-SEC-6: a claim with no hours and a probation ending before the first working
+    day answers one 400 problem+json listing both in invalidParams, as the form page does
+    (`placement_fee_problems`); the API named the first only."""
+    response = api_as(provider_user_a).post(
+        "/api/v1/placement-fee-claims",
+        {**FEE, "hoursPerWeek": "0", "probationEnd": "2026-06-15", "trajectory": code3_done.pk},
+        format="json",
+    )
+    assert response.status_code == 400, response.content
+    assert response["Content-Type"].startswith("application/problem+json")
+    params = {p["name"]: p["reason"] for p in response.json()["invalidParams"]}
+    assert params == {
+        "hoursPerWeek": "Het aantal uren per week moet positief zijn.",
+        "probationEnd": (
+            "Het einde van de proeftijd (15-06-2026) ligt vóór de eerste werkdag (01-07-2026). "
+            "Vul de laatste dag van de proeftijd in, of laat het veld leeg als er geen proeftijd "
+            "is."
+        ),
+    }
+    assert not PlacementFeeClaim.objects.exists()
+
+
 def test_placement_fee_claims_are_scoped_and_audited(
     code3_done: Trajectory,
     provider_user_a: User,

@@ -20,6 +20,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .money import VAT_CODE_LABELS_NL, VatCode
+
 if TYPE_CHECKING:
     from django.db.models.expressions import Combinable
     from django_stubs_ext import StrOrPromise
@@ -33,6 +35,7 @@ __all__ = [
     "optional_user",
     "status_field",
     "user_reference",
+    "vat_code_field",
 ]
 
 OptionalDate: TypeAlias = "models.DateField[str | dt.date | Combinable | None, dt.date | None]"
@@ -128,6 +131,19 @@ def status_field(
         choices=type(default).choices,
         default=default,
         help_text=help_text,
+    )
+
+
+def vat_code_field(help_text: StrOrPromise, *, default: VatCode | None = VatCode.HIGH) -> Status:
+    """A VAT category (R-BILL-11): exempt, low or high; with a default for a product and the
+    trajectory ordered from it, without one for a row of the VAT table."""
+    extra: dict[str, Any] = {} if default is None else {"default": default.value}
+    return models.CharField(
+        _("btw-tarief"),
+        max_length=10,
+        choices=[(code.value, label) for code, label in VAT_CODE_LABELS_NL.items()],
+        help_text=help_text,
+        **extra,
     )
 
 

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from enum import StrEnum
 
 __all__ = [
     "CENT",
     "HUNDRED",
+    "VAT_CODE_LABELS_NL",
     "ZERO",
     "AmbiguousAmountError",
+    "VatCode",
     "format_euro",
     "parse_amount",
     "round_half_up",
@@ -23,6 +26,23 @@ __all__ = [
 ]
 
 CENT = Decimal("0.01")
+
+
+class VatCode(StrEnum):
+    """VAT categories (btw-tarieven, R-BILL-11). A product records its category (providers),
+    a trajectory keeps the one of its order, the invoice rules read it; the percentages
+    themselves are reference data by date (`invoices.money.VatRate`)."""
+
+    EXEMPT = "exempt"  # vrijgesteld / 0%
+    LOW = "low"  # laag tarief, 9% since 2019-01-01
+    HIGH = "high"  # hoog tarief, 21% since 2012-10-01
+
+
+VAT_CODE_LABELS_NL: dict[VatCode, str] = {
+    VatCode.EXEMPT: "Vrijgesteld (0%)",
+    VatCode.LOW: "Laag tarief",
+    VatCode.HIGH: "Hoog tarief",
+}
 #: the part before the decimal comma when it has thousands dots: 1.500 or 12.345.678
 _THOUSANDS = re.compile(r"[-+]?\d{1,3}(\.\d{3})+")
 

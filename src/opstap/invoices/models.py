@@ -22,6 +22,7 @@ from opstap.core.model_fields import (
     optional_user,
     status_field,
     user_reference,
+    vat_code_field,
 )
 from opstap.organisations.models import HistoryEvent, OrganisationOwned
 from opstap.providers.models import provider_reference
@@ -655,12 +656,7 @@ class VatRateRow(models.Model):
     `money.DEFAULT_VAT_RATES`; editable by the application administrator.
     """
 
-    code = models.CharField(
-        _("btw-tarief"),
-        max_length=10,
-        choices=list(VAT_CODE_LABELS_NL.items()),
-        help_text=_("Vrijgesteld (0%), laag of hoog tarief."),
-    )
+    code = vat_code_field(_("Vrijgesteld (0%), laag of hoog tarief."), default=None)
     valid_from = models.DateField(_("geldig vanaf"), help_text=_("Eerste dag van dit tarief."))
     percentage = models.DecimalField(
         _("percentage"),

@@ -16,9 +16,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from enum import StrEnum
 
 from opstap.core.errors import InvalidInputError
+
+# The VAT categories live in the foundation (a product records its own); re-exported here.
+from opstap.core.money import VAT_CODE_LABELS_NL as VAT_CODE_LABELS_NL
+from opstap.core.money import VatCode as VatCode
 from opstap.core.money import round_half_up
 
 CENT = Decimal("0.01")
@@ -35,21 +38,6 @@ def to_cents(amount: Decimal) -> Decimal:
     if not isinstance(amount, Decimal):
         raise MoneyError(f"Bedrag {amount!r} is geen Decimal; gebruik nooit float voor geld.")
     return round_half_up(amount, 2)
-
-
-class VatCode(StrEnum):
-    """VAT categories (BTW-tarieven). The percentages themselves are reference data by date."""
-
-    EXEMPT = "exempt"  # vrijgesteld / 0%
-    LOW = "low"  # laag tarief, 9% since 2019-01-01
-    HIGH = "high"  # hoog tarief, 21% since 2012-10-01
-
-
-VAT_CODE_LABELS_NL: dict[VatCode, str] = {
-    VatCode.EXEMPT: "Vrijgesteld (0%)",
-    VatCode.LOW: "Laag tarief",
-    VatCode.HIGH: "Hoog tarief",
-}
 
 
 @dataclass(frozen=True, slots=True)

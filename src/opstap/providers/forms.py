@@ -13,6 +13,7 @@ from opstap.clients.models import (
     TargetGroupCode,
 )
 from opstap.core.forms import AmountField, DateInput
+from opstap.core.money import VAT_CODE_LABELS_NL, VatCode
 
 from .models import CertificateKind, EvaluationOutcome, EvidenceKind, PriceType, ServiceKind
 
@@ -237,6 +238,21 @@ class PriceForm(forms.Form):
     valid_from = _date("Geldig vanaf")
 
 
+def _vat_code(label: str, *, required: bool = True) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        required=required,
+        choices=[(code.value, text) for code, text in VAT_CODE_LABELS_NL.items()],
+        initial=VatCode.HIGH.value,
+        help_text="Zoals in het contract; de factuurcontrole verwacht deze btw.",
+        widget=forms.Select(attrs=_SELECT),
+    )
+
+
+class VatCodeForm(forms.Form):
+    vat_code = _vat_code("Btw-tarief")
+
+
 class ProductForm(forms.Form):
     name = _text("Naam")
     description = _area("Omschrijving", required=False)
@@ -260,6 +276,8 @@ class ProductForm(forms.Form):
         widget=forms.TextInput(attrs=_TEXT),
     )
     price_valid_from = _date("Prijs geldig vanaf")
+    # Not sent (an older form, a script): the default category, as in the API.
+    vat_code = _vat_code("Btw-tarief", required=False)
     nominal_duration_days = _count("Nominale duur (dagen)")
     locations = _text("Plaatsen (gescheiden door komma's)")
     target_groups = forms.MultipleChoiceField(
@@ -285,6 +303,9 @@ class ProductForm(forms.Form):
     def __init__(self, *args: Any, tiles: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _set_choices(self, "tiles", [(t.code, f"{t} ({t.code})") for t in tiles])
+
+    def clean_vat_code(self) -> str:
+        return str(self.cleaned_data.get("vat_code") or VatCode.HIGH.value)
 
 
 class BankAccountForm(forms.Form):

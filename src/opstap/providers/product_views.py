@@ -55,6 +55,7 @@ def _render_product(
             "can_propose": can_propose,
             "proposal_form": forms.ProposalForm(),
             "price_form": forms.PriceForm(initial={"valid_from": today}),
+            "vat_form": forms.VatCodeForm(initial={"vat_code": product.vat_code}),
             "manage": _user(request).has_opstap_perm(Perm.PROVIDER_MANAGE),
             "proposals": selectors.proposals_for(_user(request)).filter(product=product)
             if can_propose or _user(request).has_opstap_perm(Perm.PROVIDER_MANAGE)
@@ -173,3 +174,21 @@ def product_price(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         return redirect("providers:product", product.pk)
     return _render_product(request, product.pk, bound={"price_form": form})
+
+
+@require_POST
+@permission_required(Perm.PROVIDER_MANAGE)
+def product_vat(request: HttpRequest, pk: int) -> HttpResponse:
+    """The contract manager records the product's VAT category (R-BILL-11); trajectories
+    ordered from then on keep it, earlier ones keep the one of their order."""
+    product = get_object_for_user(_user(request), Product.objects.select_related("provider"), pk=pk)
+    form = forms.VatCodeForm(request.POST)
+    if form_submit(
+        request,
+        form,
+        lambda data: services.product_update(actor=_user(request), product=product, changes=data),
+        done="Btw-tarief vastgelegd; het geldt voor trajecten die vanaf nu worden besteld.",
+        refused=ProviderError,
+    ):
+        return redirect("providers:product", product.pk)
+    return _render_product(request, product.pk, bound={"vat_form": form})

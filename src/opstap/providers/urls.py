@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/contracten/", views.contract_new, name="contract_new"),
     path("<int:pk>/producten/nieuw/", product_views.product_new, name="product_new"),
     path("producten/<int:pk>/prijs/", product_views.product_price, name="product_price"),
+    path("producten/<int:pk>/btw/", product_views.product_vat, name="product_vat"),
     path("bewijsstukken/<int:pk>/document/", views.evidence_document, name="evidence_document"),
     path("contracten/<int:pk>/verlengen/", views.contract_extend, name="contract_extend"),
     path("evaluaties/<int:pk>/", views.evaluation_detail, name="evaluation"),

@@ -325,7 +325,9 @@ def trajectory_facts(
             logbook=hours,
             already_invoiced=already,
             placements=placements,
-            vat_code=str(substance.get("vat_code") or VatCode.HIGH),
+            # R-BILL-11: the VAT category of the order (the product's, recorded by the
+            # contract manager), never what the invoice states.
+            vat_code=trajectory.vat_code,
             reported_on_time=bool(substance.get("reported_on_time", False)),
             adjustment=_substance_adjustment(substance),
             invoice_due_on=invoice_due,
@@ -506,6 +508,7 @@ _CHECK_FIELDS = (
         f"trajectory__{name}"
         for name in (
             "product_code",
+            "vat_code",
             "order_date",
             "client_id",
             "price_basis",

@@ -15,7 +15,6 @@ from opstap.invoices.models import (
     PlacementFeeClaim,
 )
 from opstap.invoices.money import (
-    VatCode,
     vat_line,
     vat_percentage_on,
 )
@@ -150,7 +149,7 @@ def placement_fee_claim_submit(
     client_hour_restriction: Decimal | str | None = None,
     contract: UploadedFile[Any] | None = None,
     pdf: UploadedFile[Any] | None = None,
-    vat_code: str = VatCode.HIGH,
+    vat_code: str | None = None,
     source: str = InvoiceSource.PORTAL,
     received_at: dt.datetime | None = None,
 ) -> PlacementFeeClaim:
@@ -203,6 +202,8 @@ def placement_fee_claim_submit(
         invoice_date, field="invoice_date", label="de factuurdatum", required=True
     )
     assert inv_date is not None
+    # R-BILL-11: the VAT category of the order unless the caller (a simulation) names one.
+    vat_code = vat_code or trajectory.vat_code
     pct = vat_percentage_on(vat_rates(), vat_code, inv_date)
     from opstap.invoices.payment_rules import PLACEMENT_FEE
 

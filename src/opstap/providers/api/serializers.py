@@ -8,6 +8,7 @@ from typing import Any
 from rest_framework import serializers
 
 from opstap.clients.models import LADDER_STEP_LABELS_NL, TARGET_GROUP_LABELS_NL
+from opstap.core.money import VAT_CODE_LABELS_NL
 from opstap.providers.models import (
     CertificateKind,
     PriceType,
@@ -82,6 +83,7 @@ class ProductSerializer(serializers.ModelSerializer[Product]):
             "nominal_duration_days",
             "capacity",
             "required_certificate",
+            "vat_code",
             "status",
             "tiles",
             "target_groups",
@@ -178,6 +180,12 @@ class ProductWriteSerializer(serializers.Serializer[Any]):
         allow_blank=True,
         help_text="Vereiste certificering (R-NET-2); leeg als er geen nodig is.",
     )
+    vat_code = serializers.ChoiceField(
+        choices=[(code.value, label) for code, label in VAT_CODE_LABELS_NL.items()],
+        required=False,
+        help_text="Btw-tarief volgens het contract (R-BILL-11): exempt (vrijgesteld), low of "
+        "high (standaard). De factuurcontrole verwacht deze btw.",
+    )
     tiles = serializers.ListField(
         child=serializers.CharField(max_length=10),
         min_length=1,
@@ -211,6 +219,7 @@ PATCHABLE = (
     "nominal_duration_days",
     "capacity",
     "required_certificate",
+    "vat_code",
     "tiles",
     "target_groups",
     "ladder_steps",

@@ -27,6 +27,7 @@ from rest_framework.response import Response
 from opstap.core.access import HasOpstapPermission, get_object_for_user
 from opstap.core.actor import Viewer, actor_of
 from opstap.core.api.viewsets import CallerQuerysetMixin, valid_body, visible_or_invalid
+from opstap.core.money import VatCode
 from opstap.core.roles import Perm
 from opstap.providers import selectors, services
 from opstap.providers.models import Product, ProductChangeProposal, ProductPrice, Provider, Tile
@@ -208,6 +209,7 @@ class ProductViewSet(
                 nominal_duration_days=data["nominal_duration_days"],
                 capacity=data.get("capacity"),
                 required_certificate=data.get("required_certificate", ""),
+                vat_code=data.get("vat_code", VatCode.HIGH),
                 tile_codes=data["tiles"],
                 target_groups=data.get("target_groups", []),
                 ladder_steps=data.get("ladder_steps", []),

@@ -6,7 +6,13 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opstap.core.model_fields import optional_datetime, optional_user, status_field, user_reference
+from opstap.core.model_fields import (
+    optional_datetime,
+    optional_user,
+    status_field,
+    user_reference,
+    vat_code_field,
+)
 from opstap.organisations.models import OrganisationOwned
 
 from .evidence import CertificateKind
@@ -76,6 +82,9 @@ class Product(OrganisationOwned):
     nominal_duration_days = models.PositiveIntegerField(
         _("nominale duur (dagen)"), help_text=_("Nominale looptijd in kalenderdagen.")
     )
+    # R-BILL-11: the contract's VAT category, recorded by the contract manager; the invoice
+    # rules expect this VAT, not the one the provider types on an invoice.
+    vat_code = vat_code_field(_("Btw-tarief van de dienst volgens het contract."))
     required_certificate = models.CharField(
         _("vereiste certificering"),
         max_length=20,

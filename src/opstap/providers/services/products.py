@@ -15,6 +15,7 @@ from opstap.accounts.models import User
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log
 from opstap.clients.models import LadderStep, TargetGroupCode
+from opstap.core.money import VatCode
 from opstap.core.roles import Perm
 from opstap.organisations.models import Municipality
 from opstap.organisations.selectors import municipality_named
@@ -209,6 +210,13 @@ def _check_certificate(required_certificate: str) -> None:
         )
 
 
+def _check_vat_code(vat_code: Any) -> None:
+    if vat_code not in VatCode.__members__.values():
+        raise ProviderError(
+            "Kies het btw-tarief: vrijgesteld, laag of hoog tarief.", field="vat_code"
+        )
+
+
 def _check_duration(days: Any) -> None:
     if isinstance(days, bool) or not isinstance(days, int) or days <= 0:
         raise ProviderError(
@@ -281,6 +289,7 @@ def product_create(
     ladder_steps: Iterable[str] = (),
     required_certificate: str = "",
     capacity: int | None = None,
+    vat_code: str = VatCode.HIGH,
 ) -> Product:
     """Add a product to a provider's offer (R-NET-4); refuses hourly rates above the
     jobcoaching ceiling (R-NET-7)."""
@@ -302,6 +311,7 @@ def product_create(
     if service_kind not in ServiceKind.values:
         raise ProviderError(f"Onbekende dienst '{service_kind}'.", field="service_kind")
     _check_certificate(required_certificate)
+    _check_vat_code(vat_code)
     _check_duration(nominal_duration_days)
     _check_capacity(capacity)
     target_groups, ladder_steps = list(target_groups), list(ladder_steps)
@@ -334,6 +344,7 @@ def product_create(
         nominal_duration_days=nominal_duration_days,
         required_certificate=required_certificate,
         capacity=capacity,
+        vat_code=vat_code,
     )
     product.tiles.set(tiles)
     _set_locations(product, locations)
@@ -358,6 +369,7 @@ def product_create(
             "provider": [None, provider.pk],
             "price": [None, str(price) if price is not None else None],
             "price_valid_from": [None, price_valid_from.isoformat()],
+            "vat_code": [None, vat_code],
         },
     )
     return product
@@ -438,6 +450,7 @@ PROPOSABLE_FIELDS = ("name", "description", "nominal_duration_days", "capacity")
 EDITABLE_FIELDS = (
     *PROPOSABLE_FIELDS,
     "required_certificate",
+    "vat_code",
     "tile_codes",
     "target_groups",
     "ladder_steps",
@@ -461,7 +474,7 @@ def product_update(*, actor: User | None, product: Product, changes: Mapping[str
     old: dict[str, Any] = {}
     new: dict[str, Any] = {}
     update_fields: list[str] = []
-    for name in (*PROPOSABLE_FIELDS, "required_certificate"):
+    for name in (*PROPOSABLE_FIELDS, "required_certificate", "vat_code"):
         if name not in changes:
             continue
         value = changes[name]
@@ -474,6 +487,8 @@ def product_update(*, actor: User | None, product: Product, changes: Mapping[str
         if name == "required_certificate":
             value = value or ""
             _check_certificate(value)
+        if name == "vat_code":
+            _check_vat_code(value)
         value = value.strip() if isinstance(value, str) else value
         old[name], new[name] = getattr(product, name), value
         setattr(product, name, value)

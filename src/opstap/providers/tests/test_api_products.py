@@ -245,6 +245,7 @@ def _snapshot(product: Product) -> dict[str, Any]:
         "nominal_duration_days": product.nominal_duration_days,
         "capacity": product.capacity,
         "required_certificate": product.required_certificate,
+        "vat_code": product.vat_code,
         "product_code": product.product_code.code,
         "price_type": product.price_type,
         "service_kind": product.service_kind,
@@ -644,3 +645,41 @@ def test_an_ended_product_is_found_by_id_but_not_in_the_guide(
     response = api.get(f"{URL}/{product.pk}")
     assert response.status_code == 200
     assert response.json()["status"] == "ended"
+
+
+# --- VAT category (R-BILL-11) ----------------------------------------------------------------
+
+
+def test_the_vat_category_is_recorded_and_changed_alone(
+    api_as: Callable[[User], APIClient], contract_manager: User, contracted_a: Provider
+) -> None:
+    """R-BILL-11: the contract manager records a product's VAT category (high by default);
+    PATCH changes that and nothing else; an unknown category names the field."""
+    api = api_as(contract_manager)
+    plain = api.post(URL, _new(contracted_a), format="json")
+    assert plain.json()["vatCode"] == "high"
+    created = api.post(URL, _new(contracted_a, name="Vrijgesteld", vatCode="exempt"), format="json")
+    assert created.status_code == 201, created.content
+    product = Product.objects.get(pk=created.json()["id"])
+    assert (created.json()["vatCode"], product.vat_code) == ("exempt", "exempt")
+    before = _snapshot(product)
+    changed = api.patch(f"{URL}/{product.pk}", {"vatCode": "low"}, format="json")
+    assert changed.status_code == 200, changed.content
+    assert _snapshot(product) == {**before, "vat_code": "low"}
+    audit = AuditRecord.objects.filter(object_type="product", action="update").get()
+    assert audit.changes == {"vat_code": ["exempt", "low"]}
+    wrong = api.patch(f"{URL}/{product.pk}", {"vatCode": "zero"}, format="json")
+    assert wrong.status_code == 400
+    assert _names(wrong) == ["vatCode"]
+    assert Product.objects.get(pk=product.pk).vat_code == "low"
+
+
+def test_a_provider_cannot_set_its_own_vat_category(
+    api_as: Callable[[User], APIClient], provider_user_a: User, product: Product
+) -> None:
+    """R-BILL-11: the category the invoice check expects is not the provider's to change."""
+    response = api_as(provider_user_a).patch(
+        f"{URL}/{product.pk}", {"vatCode": "exempt"}, format="json"
+    )
+    assert response.status_code in (403, 404)
+    assert Product.objects.get(pk=product.pk).vat_code == "high"

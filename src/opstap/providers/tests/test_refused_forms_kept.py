@@ -119,3 +119,23 @@ def test_refused_price_keeps_what_was_typed(
     assert 'value="tachtig"' in html
     assert 'value="2027-01-01"' in html
     assert _field_error(html, "id_amount")
+
+
+def test_the_contract_manager_records_the_vat_category_on_the_product_page(
+    jobcoaching_zevenaar, contract_manager, client: Client, frozen_today
+) -> None:
+    """R-BILL-11: the product page shows the VAT category and lets the contract manager change
+    it; an unknown value comes back with the Dutch message at the field."""
+    client.force_login(contract_manager)
+    url = f"/aanbieders/producten/{jobcoaching_zevenaar.pk}/"
+    page = client.get(url).content.decode()
+    assert "<dt>Btw-tarief</dt><dd>Hoog tarief</dd>" in page
+    assert 'aria-label="Btw-tarief wijzigen"' in page
+    refused = client.post(f"{url}btw/", {"vat_code": "nul"})
+    assert refused.status_code == 400
+    assert "geldige keuze" in _field_error(refused.content.decode(), "id_vat_code")
+    done = client.post(f"{url}btw/", {"vat_code": "exempt"})
+    assert done.status_code == 302
+    jobcoaching_zevenaar.refresh_from_db()
+    assert jobcoaching_zevenaar.vat_code == "exempt"
+    assert "<dt>Btw-tarief</dt><dd>Vrijgesteld (0%)</dd>" in client.get(url).content.decode()

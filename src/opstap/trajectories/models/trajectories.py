@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from opstap.clients.models import client_reference
-from opstap.core.model_fields import optional_date, optional_decimal, user_reference
+from opstap.core.model_fields import optional_date, optional_decimal, user_reference, vat_code_field
 from opstap.organisations.models import OrganisationOwned, StateEvent
 from opstap.providers.models import provider_reference
 from opstap.trajectories.workflow import STATE_LABELS_NL, State
@@ -78,6 +78,8 @@ class Trajectory(OrganisationOwned):
         # R-BILL-1
         help_text=_("Betaalregime 1-5 van het product bij bestelling."),
     )
+    # R-BILL-11
+    vat_code = vat_code_field(_("Btw-tarief van het product bij bestelling."))
     case_manager = user_reference(
         _("klantmanager"),
         _("De klantmanager die bestelde en het traject regisseert."),

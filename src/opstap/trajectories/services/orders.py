@@ -189,6 +189,7 @@ def trajectory_order(
         product=product,
         provider_id=product.provider_id,
         product_code=code,
+        vat_code=product.vat_code,
         case_manager=actor,
         state=State.ORDERED.value,
         aim_tiles=tiles,

@@ -288,6 +288,14 @@ TEMPLATES: list[tuple[Any, ...]] = [
 ]
 
 MONTH_OFFSETS = [3, 10, 14, 21, 26, 33, 40, 9, 16, 30]
+#: The showcase provider's (the first, aanbieder-a) framework contract starts on the first of
+#: the month this many months before today. The invoices showcase orders its jobcoaching
+#: trajectories the day after the contract start (no earlier: the contract and the prices
+#: start then) and invoices their first quarter, which must have ended on any demo today: with
+#: three months it ended only from about the 17th of the month on, so the demo lacked its
+#: jobcoaching invoices early in a month. Five months: a full quarter plus a month and more,
+#: still in the first contract year (prices fixed, no extension decision due yet).
+SHOWCASE_CONTRACT_MONTHS = 5
 
 
 def _dec(value: str | None) -> Decimal | None:
@@ -323,7 +331,7 @@ def build(ctx: Any) -> None:
         providers.append(provider)
 
     for i, provider in enumerate(providers):
-        months = MONTH_OFFSETS[i % len(MONTH_OFFSETS)]
+        months = SHOWCASE_CONTRACT_MONTHS if i == 0 else MONTH_OFFSETS[i % len(MONTH_OFFSETS)]
         start = (today - relativedelta(months=months)).replace(day=1)
         terms = min(4, months // 12 + 1)
         contract_start[provider.pk] = start

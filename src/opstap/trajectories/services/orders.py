@@ -109,8 +109,8 @@ def trajectory_order_problems(
     """Every problem with what was typed on an order (R-TRJ-1, R-LAD-4, R-SEC-6), each
     naming its field, all at once: the order page names them in one answer together with its
     own field errors (it showed the start date's problem only after the others were fixed).
-    `trajectory_order` refuses with the first. An input the caller could not read is passed
-    as None (`rotonde_exit`) or left out, and not checked here."""
+    `trajectory_order` refuses with all of them (`of_all`). An input the caller could not
+    read is passed as None (`rotonde_exit`) or left out, and not checked here."""
     problems: list[TrajectoryError] = []
     if rotonde_exit is not None:
         try:
@@ -179,7 +179,7 @@ def trajectory_order(
         budget=budget,
         on=on,
     ):
-        raise problems[0]
+        raise TrajectoryError.of_all(problems)
     tiles = _tiles(aim_tiles)
     budget_amount = _parse_money(budget, field="budget")
     code = product.product_code.code

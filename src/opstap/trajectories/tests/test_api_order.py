@@ -163,6 +163,30 @@ def test_skipping_an_earlier_exit_needs_a_reason(
     assert placed.json()["rotondeSkipReason"].startswith("Medisch advies")
 
 
+def test_every_problem_of_an_order_is_named_at_once(
+    api_as: Callable[[User], APIClient],
+    case_manager: User,
+    client_k: Client,
+    product3: Product,
+) -> None:
+    """R-TRJ-1, R-LAD-4: an order with a skipped exit, an unknown tile and a start wish before
+    the order names all three in one 400, as the order page does; it named only the first, so
+    the caller learned of the next problem one attempt at a time."""
+    refused = _post(
+        api_as(case_manager),
+        _body(
+            client_k,
+            product3,
+            rotondeExit="sheltered",
+            aimTiles=["EW99"],
+            wishedStart="2026-04-01",
+        ),
+    )
+    assert refused.status_code == 400
+    assert _names(refused) == ["rotondeSkipReason", "aimTiles", "wishedStart"]
+    assert not Trajectory.objects.exists()
+
+
 def test_an_exit_tried_before_needs_no_reason(
     api_as: Callable[[User], APIClient],
     case_manager: User,

@@ -58,7 +58,8 @@ class _TrajectoryForm(forms.Form):
         # bare id; the API says the same as this (core.api.viewsets.visible_or_invalid).
         error_messages={
             "invalid_choice": "Dit traject bestaat niet of u heeft er geen toegang toe. "
-            "Kies een van uw trajecten uit de lijst."
+            "Kies een van uw trajecten uit de lijst.",
+            "required": "Kies het traject waarover dit gaat.",
         },
     )
 
@@ -66,7 +67,12 @@ class _TrajectoryForm(forms.Form):
         self, *args: Any, trajectory_choices: list[tuple[int, str]], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["trajectory"].choices = trajectory_choices  # type: ignore[attr-defined]
+        # No trajectory chosen in advance: with the first one preselected, a claim sent without
+        # looking went to whichever client happened to be on top of the list.
+        self.fields["trajectory"].choices = [  # type: ignore[attr-defined]
+            ("", "Kies een traject"),
+            *trajectory_choices,
+        ]
 
 
 class _PaperReceiptForm(_TrajectoryForm):

@@ -260,3 +260,32 @@ def test_amounts_in_the_rules_reasons_do_not_wrap(
     html = _web(clerk).get(f"/facturen/{invoice.pk}/").content.decode()
     reasons = html.split('id="invoice-reasons"', 1)[1].split("</ul>", 1)[0]
     assert "€\u00a01.600,00" in reasons and "€ 1" not in reasons
+
+
+@pytest.mark.parametrize(
+    ("url", "who"),
+    [
+        ("/facturen/indienen/", "provider_user_a"),
+        ("/facturen/bemiddelingsfee/", "provider_user_a"),
+        ("/facturen/reiskosten/", "case_manager"),
+    ],
+)
+def test_no_trajectory_is_chosen_in_advance(
+    url: str, who: str, code3_done: Trajectory, request: pytest.FixtureRequest
+) -> None:
+    """R-BILL-2: the trajectory list opened with the first trajectory selected, so a claim sent
+    without looking went to whichever client was on top. It now starts at "Kies een traject",
+    and a claim without one is refused at the field."""
+    web = _web(request.getfixturevalue(who))
+    page = web.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    select = html.split('name="trajectory"', 1)[1].split("</select>", 1)[0]
+    first = select.split("<option", 2)[1]
+    assert 'value=""' in first and "Kies een traject" in first
+    assert select.count("selected") == 1 and 'value="" selected' in select
+    refused = web.post(url, {"trajectory": ""})
+    assert refused.status_code == 400
+    assert _field_error(refused.content.decode(), "trajectory") == (
+        "Kies het traject waarover dit gaat."
+    )

@@ -383,7 +383,12 @@ def invoice_submit(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "invoices/submit.html",
-        {"page_title": "Factuur indienen", "form": form},
+        {
+            "page_title": "Factuur indienen",
+            "intro": "Eén factuur per klant en per mijlpaal. De factuur wordt direct "
+            "gecontroleerd op de betalingsregels; een dubbele factuur wordt aangehouden.",
+            "form": form,
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -666,7 +671,13 @@ def placement_fee_submit(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "invoices/submit.html",
-        {"page_title": "Bemiddelingsfee declareren", "form": form},
+        {
+            "page_title": "Bemiddelingsfee declareren",
+            "intro": "Eén bemiddelingsfee per plaatsing, met de arbeidsovereenkomst. De "
+            "declaratie wordt direct gecontroleerd op uren, duur en termijn; een tweede "
+            "declaratie voor dezelfde plaatsing wordt geweigerd.",
+            "form": form,
+        },
         status=400 if request.method == "POST" else 200,
     )
 

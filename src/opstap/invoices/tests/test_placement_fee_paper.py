@@ -71,7 +71,10 @@ def test_the_administration_gets_the_stamp_field_after_the_invoice_date(
 ) -> None:
     """R-BILL-6: the paper claim's form asks the stamped day beside the invoice date."""
     html = _web(clerk).get("/facturen/bemiddelingsfee/").content.decode()
-    form = html[html.index('aria-label="Factuur indienen"') :]
+    # The page says what it is for: a placement fee, not an invoice per milestone.
+    assert "Eén bemiddelingsfee per plaatsing" in html
+    assert "Eén factuur per klant en per mijlpaal" not in html
+    form = html[html.index('aria-label="Bemiddelingsfee declareren"') :]
     names = re.findall(r'<(?:input|select|textarea)[^>]*\bname="([a-z_]+)"', form)
     at = names.index("invoice_date")
     assert names[at : at + 2] == ["invoice_date", "received_on"], names

@@ -4,6 +4,7 @@ manager (R-NET-4, R-NET-7). Split from `views` to keep that module within its si
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.forms import BaseForm
@@ -66,25 +67,44 @@ def _render_product(
     )
 
 
+def _product_for(request: HttpRequest, pk: int) -> Product:
+    return get_object_for_user(_user(request), Product.objects.select_related("provider"), pk=pk)
+
+
+def _posted_on_product(
+    request: HttpRequest,
+    product: Product,
+    form: BaseForm,
+    call: Callable[[dict[str, Any]], object],
+    *,
+    form_name: str,
+    done: str,
+) -> HttpResponse:
+    """A form posted on the product page that calls one service: done, back to the page with
+    `done`; invalid or refused, the page again with the form as posted (by its context name
+    `form_name`) and the message at the field, status 400."""
+    if form_submit(request, form, call, done=done, refused=ProviderError):
+        return redirect("providers:product", product.pk)
+    return _render_product(request, product.pk, bound={form_name: form})
+
+
 @require_POST
 @permission_required(Perm.PRODUCT_PROPOSE)
 def product_propose(request: HttpRequest, pk: int) -> HttpResponse:
-    product = get_object_for_user(_user(request), Product.objects.select_related("provider"), pk=pk)
-    form = forms.ProposalForm(request.POST)
-    if form_submit(
+    product = _product_for(request, pk)
+    return _posted_on_product(
         request,
-        form,
+        product,
+        forms.ProposalForm(request.POST),
         lambda data: services.product_change_propose(
             actor=_user(request),
             product=product,
             changes={k: v for k, v in data.items() if k != "motivation"},
             motivation=data["motivation"],
         ),
+        form_name="proposal_form",
         done="Uw voorstel is ingediend bij de contractmanager.",
-        refused=ProviderError,
-    ):
-        return redirect("providers:product", product.pk)
-    return _render_product(request, product.pk, bound={"proposal_form": form})
+    )
 
 
 @permission_required(Perm.PROVIDER_MANAGE)
@@ -163,17 +183,15 @@ def product_new(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @permission_required(Perm.PROVIDER_MANAGE)
 def product_price(request: HttpRequest, pk: int) -> HttpResponse:
-    product = get_object_for_user(_user(request), Product.objects.select_related("provider"), pk=pk)
-    form = forms.PriceForm(request.POST)
-    if form_submit(
+    product = _product_for(request, pk)
+    return _posted_on_product(
         request,
-        form,
+        product,
+        forms.PriceForm(request.POST),
         lambda data: services.product_price_set(actor=_user(request), product=product, **data),
+        form_name="price_form",
         done="Nieuwe prijs vastgelegd; de oude blijft bewaard.",
-        refused=ProviderError,
-    ):
-        return redirect("providers:product", product.pk)
-    return _render_product(request, product.pk, bound={"price_form": form})
+    )
 
 
 @require_POST
@@ -181,14 +199,12 @@ def product_price(request: HttpRequest, pk: int) -> HttpResponse:
 def product_vat(request: HttpRequest, pk: int) -> HttpResponse:
     """The contract manager records the product's VAT category (R-BILL-11); trajectories
     ordered from then on keep it, earlier ones keep the one of their order."""
-    product = get_object_for_user(_user(request), Product.objects.select_related("provider"), pk=pk)
-    form = forms.VatCodeForm(request.POST)
-    if form_submit(
+    product = _product_for(request, pk)
+    return _posted_on_product(
         request,
-        form,
+        product,
+        forms.VatCodeForm(request.POST),
         lambda data: services.product_update(actor=_user(request), product=product, changes=data),
+        form_name="vat_form",
         done="Btw-tarief vastgelegd; het geldt voor trajecten die vanaf nu worden besteld.",
-        refused=ProviderError,
-    ):
-        return redirect("providers:product", product.pk)
-    return _render_product(request, product.pk, bound={"vat_form": form})
+    )

@@ -374,22 +374,43 @@ def _manageable_provider(request: HttpRequest, pk: int) -> Provider:
     return get_object_for_user(_user(request), Provider.objects.all(), pk=pk)
 
 
+def _posted_on_provider(
+    request: HttpRequest,
+    provider_id: int,
+    form: BaseForm,
+    call: Callable[[dict[str, Any]], object],
+    *,
+    form_name: str,
+    done: str,
+    extended_contract_id: int | None = None,
+) -> HttpResponse:
+    """A form posted on the provider page that calls one service: done, back to the page
+    with `done`; invalid or refused, the page again with the form as posted (by its context
+    name `form_name`) and the message at the field, status 400."""
+    if form_submit(request, form, call, done=done, refused=ProviderError):
+        return redirect("providers:detail", provider_id)
+    return _render_provider(
+        request,
+        provider_id,
+        bound={form_name: form},
+        extended_contract_id=extended_contract_id,
+    )
+
+
 @require_POST
 @permission_required(Perm.PROVIDER_MANAGE)
 def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
     provider = _manageable_provider(request, pk)
-    form = forms.EvidenceForm(request.POST, request.FILES)
-    if form_submit(
+    return _posted_on_provider(
         request,
-        form,
+        provider.pk,
+        forms.EvidenceForm(request.POST, request.FILES),
         lambda data: services.evidence_register(
             actor=_user(request), provider=provider, document=data.pop("document"), **data
         ),
+        form_name="evidence_form",
         done="Bewijsstuk geregistreerd.",
-        refused=ProviderError,
-    ):
-        return redirect("providers:detail", provider.pk)
-    return _render_provider(request, provider.pk, bound={"evidence_form": form})
+    )
 
 
 @permission_required(Perm.PROVIDER_VIEW)
@@ -405,19 +426,13 @@ def evidence_document(request: HttpRequest, pk: int) -> FileResponse:
 @permission_required(Perm.PROVIDER_MANAGE)
 def contract_extend(request: HttpRequest, pk: int) -> HttpResponse:
     contract = get_object_for_user(_user(request), Contract.objects.all(), pk=pk)
-    form = forms.ExtensionForm(request.POST, auto_id=f"id_%s-{contract.pk}")
-    if form_submit(
-        request,
-        form,
-        lambda data: services.contract_extend(actor=_user(request), contract=contract, **data),
-        done="Verlenging vastgelegd.",
-        refused=ProviderError,
-    ):
-        return redirect("providers:detail", contract.provider_id)
-    return _render_provider(
+    return _posted_on_provider(
         request,
         contract.provider_id,
-        bound={"extension_form": form},
+        forms.ExtensionForm(request.POST, auto_id=f"id_%s-{contract.pk}"),
+        lambda data: services.contract_extend(actor=_user(request), contract=contract, **data),
+        form_name="extension_form",
+        done="Verlenging vastgelegd.",
         extended_contract_id=contract.pk,
     )
 
@@ -426,18 +441,16 @@ def contract_extend(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(Perm.PROVIDER_MANAGE)
 def provider_end(request: HttpRequest, pk: int) -> HttpResponse:
     provider = _manageable_provider(request, pk)
-    form = forms.EndParticipationForm(request.POST)
-    if form_submit(
+    return _posted_on_provider(
         request,
-        form,
+        provider.pk,
+        forms.EndParticipationForm(request.POST),
         lambda data: services.provider_end_participation(
             actor=_user(request), provider=provider, **data
         ),
+        form_name="end_form",
         done="Deelname aan het netwerk beëindigd.",
-        refused=ProviderError,
-    ):
-        return redirect("providers:detail", provider.pk)
-    return _render_provider(request, provider.pk, bound={"end_form": form})
+    )
 
 
 @permission_required(Perm.PROVIDER_SIGNAL)
@@ -635,16 +648,14 @@ def provider_new(request: HttpRequest) -> HttpResponse:
 @permission_required(Perm.PROVIDER_MANAGE)
 def contract_new(request: HttpRequest, pk: int) -> HttpResponse:
     provider = _manageable_provider(request, pk)
-    form = forms.ContractForm(request.POST)
-    if form_submit(
+    return _posted_on_provider(
         request,
-        form,
+        provider.pk,
+        forms.ContractForm(request.POST),
         lambda data: services.contract_create(actor=_user(request), provider=provider, **data),
+        form_name="contract_form",
         done="Raamovereenkomst vastgelegd.",
-        refused=ProviderError,
-    ):
-        return redirect("providers:detail", provider.pk)
-    return _render_provider(request, provider.pk, bound={"contract_form": form})
+    )
 
 
 @require_POST

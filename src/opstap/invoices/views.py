@@ -340,6 +340,7 @@ def invoice_submit(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         request.FILES or None,
         trajectory_choices=_trajectory_choices(request, "Factuur indienen: traject kiezen"),
+        initial=_trajectory_initial(request),
         paper=paper,
     )
 
@@ -576,15 +577,37 @@ def _record_foreign_trajectory(user: Actor, form: Any) -> None:
             trajectory_selectors.trajectory_for_user(user, form.data.get("trajectory"))
 
 
+#: The newest trajectories a claim form lists; an older one is reached from its own page
+#: (`?traject=<id>`), so a provider with thousands of trajectories can claim for each.
+CHOICES_LIMIT = 500
+
+
+def _wanted_trajectory(request: HttpRequest) -> int | None:
+    """The trajectory a claim form is opened for (`?traject=<id>`, from the trajectory page)
+    or was posted with; None when there is none or it is no number."""
+    raw = request.POST.get("trajectory") if request.method == "POST" else request.GET.get("traject")
+    try:
+        return int(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def _trajectory_initial(request: HttpRequest) -> dict[str, int]:
+    wanted = _wanted_trajectory(request) if request.method == "GET" else None
+    return {} if wanted is None else {"trajectory": wanted}
+
+
 def _trajectory_choices(request: HttpRequest, purpose: str) -> list[tuple[int, str]]:
     """The trajectories the user may claim for, labelled with client number and surname;
-    those are client data shown in a list, so each is audited (R-SEC-2)."""
+    those are client data shown in a list, so each is audited (R-SEC-2). The newest
+    `CHOICES_LIMIT`, plus the one the form was opened for or posted with when the user may see
+    it (an id outside the user's scope is not added: the form refuses it)."""
     user = actor_of(request)
-    trajectories = list(
-        trajectory_selectors.trajectories_for(user)
-        .select_related("client", "product")
-        .order_by("-order_date", "-id")[:500]
-    )
+    visible = trajectory_selectors.trajectories_for(user).select_related("client", "product")
+    trajectories = list(visible.order_by("-order_date", "-id")[:CHOICES_LIMIT])
+    wanted = _wanted_trajectory(request)
+    if wanted is not None and all(t.pk != wanted for t in trajectories):
+        trajectories = [*visible.filter(pk=wanted), *trajectories]
     audit_records_for_request(
         request,
         action=AuditAction.LIST,
@@ -640,6 +663,7 @@ def placement_fee_submit(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         request.FILES or None,
         trajectory_choices=_trajectory_choices(request, "Bemiddelingsfee: traject kiezen"),
+        initial=_trajectory_initial(request),
         paper=paper,
     )
     if request.method == "POST":
@@ -689,6 +713,7 @@ def travel_claims(request: HttpRequest) -> HttpResponse:
     form = TravelClaimForm(
         request.POST or None,
         trajectory_choices=_trajectory_choices(request, "Reiskosten: traject kiezen"),
+        initial=_trajectory_initial(request),
     )
     submitted = form_submit(
         request,

@@ -297,6 +297,8 @@ def _detail_context(request: HttpRequest, trajectory: Trajectory, **extra: Any) 
         "can_act": can_act,
         "can_report": can_act and running,
         "can_share": RoleCode.CASE_MANAGER in workflow_roles,
+        # The provider of this trajectory claims for it (invoices, placement fee).
+        "can_claim": RoleCode.PROVIDER_STAFF in workflow_roles,
         "shareable_kinds": [k.value for k in services.SHAREABLE_KINDS],
         "report_form": extra.pop("report_form", None) or ProgressReportForm(),
         "absence_form": extra.pop("absence_form", None) or AbsenceForm(),

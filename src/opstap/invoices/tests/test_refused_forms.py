@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client as WebClient
 
 from opstap.accounts.models import User
-from opstap.invoices import services
+from opstap.invoices import services, views
 from opstap.invoices.models import Invoice, PaymentBatch
 from opstap.trajectories.models import Trajectory
 
@@ -289,3 +289,46 @@ def test_no_trajectory_is_chosen_in_advance(
     assert _field_error(refused.content.decode(), "trajectory") == (
         "Kies het traject waarover dit gaat."
     )
+
+
+def test_an_older_trajectory_is_reached_from_its_own_page(
+    code3_done: Trajectory,
+    contracted_b: Any,
+    provider_user_a: User,
+    provider_user_b: User,
+    case_manager: User,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """R-BILL-2: the claim forms list the newest trajectories only (500); a provider with more
+    could not claim for an older one. The trajectory page links to the forms for its own
+    trajectory (`?traject=<id>`), which then lists and preselects it. Another provider's id
+    is not added, and the case manager gets no claim links."""
+    monkeypatch.setattr(views, "CHOICES_LIMIT", 0)
+    web = _web(provider_user_a)
+    detail = web.get(f"/trajecten/{code3_done.pk}/").content.decode()
+    assert f'href="/facturen/indienen/?traject={code3_done.pk}"' in detail
+    assert f'href="/facturen/bemiddelingsfee/?traject={code3_done.pk}"' in detail
+    listed = web.get("/facturen/indienen/").content.decode()
+    assert f'<option value="{code3_done.pk}"' not in listed
+    opened = web.get(f"/facturen/indienen/?traject={code3_done.pk}").content.decode()
+    assert f'<option value="{code3_done.pk}" selected>' in opened
+    sent = web.post(
+        "/facturen/indienen/",
+        {
+            "trajectory": str(code3_done.pk),
+            "invoice_number": "F-9",
+            "invoice_date": "2026-08-10",
+            "milestone": "final_report",
+            "client_number": code3_done.client.client_number,
+            "client_surname": code3_done.client.last_name,
+            "amount_excl": "1.250,00",
+            "vat": "262,50",
+            "amount_incl": "1.512,50",
+        },
+    )
+    assert sent.status_code == 302, _field_error(sent.content.decode(), "trajectory")
+    assert Invoice.objects.filter(invoice_number="F-9", trajectory=code3_done).exists()
+    other = _web(provider_user_b).get(f"/facturen/indienen/?traject={code3_done.pk}")
+    assert f'<option value="{code3_done.pk}"' not in other.content.decode()
+    manager = _web(case_manager).get(f"/trajecten/{code3_done.pk}/").content.decode()
+    assert 'id="claim-links"' not in manager

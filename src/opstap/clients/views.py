@@ -3,6 +3,7 @@ budget, caseload sizes and the client import. Parse, call a service or selector,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -350,19 +351,45 @@ def _form_page(
     )
 
 
+def _dossier_form(
+    request: HttpRequest,
+    client: Client,
+    form: Any,
+    call: Callable[[dict[str, Any]], object],
+    *,
+    done: str,
+    title: str,
+    action: str,
+) -> HttpResponse:
+    """A form page of the dossier that calls one service: done, back to the dossier with
+    `done`; on a GET, an invalid form or a refusal, the form page (`title`, `action`)."""
+    if form_submit(request, form, call, done=done, refused=ClientError):
+        return redirect("clients:dossier", pk=client.pk)
+    return _form_page(request, client, form, title, action)
+
+
+def _dossier_action(
+    request: HttpRequest, client_id: int, call: Callable[[], object], *, done: str
+) -> HttpResponse:
+    """A button on the dossier that calls one service; back to the dossier with `done` or
+    the refusal as a message."""
+    service_action(request, call, done=done, refused=ClientError)
+    return redirect("clients:dossier", pk=client_id)
+
+
 @permission_required(Perm.CLIENT_CHANGE)
 def ladder_change(request: HttpRequest, pk: int) -> HttpResponse:
     client = _client_for(request, pk)
     form = LadderChangeForm(request.POST or None, initial={"step": client.ladder_step})
-    if form_submit(
+    return _dossier_form(
         request,
+        client,
         form,
         lambda data: client_change_ladder_step(actor=actor_of(request), client=client, **data),
         done="De trede is gewijzigd.",
-        refused=ClientError,
-    ):
-        return redirect("clients:dossier", pk=client.pk)
-    return _form_page(request, client, form, "Trede wijzigen", "trede")
+        title="Trede wijzigen",
+        action="trede",
+    )
 
 
 @permission_required(Perm.CLIENT_CHANGE)
@@ -374,15 +401,15 @@ def handover(request: HttpRequest, pk: int) -> HttpResponse:
         organisation_id=user.organisation_id,
         exclude_id=client.case_manager_id,
     )
-    if form_submit(
+    return _dossier_form(
         request,
+        client,
         form,
         lambda data: client_handover(actor=user, client=client, **data),
         done="De klant is overgedragen.",
-        refused=ClientError,
-    ):
-        return redirect("clients:dossier", pk=client.pk)
-    return _form_page(request, client, form, "Klant overdragen", "overdracht")
+        title="Klant overdragen",
+        action="overdracht",
+    )
 
 
 @permission_required(Perm.CLIENT_CHANGE)
@@ -396,15 +423,15 @@ def income_coach_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
         organisation_id=user.organisation_id,
         initial={"valid_from": timezone.localdate()},
     )
-    if form_submit(
+    return _dossier_form(
         request,
+        client,
         form,
         lambda data: income_coach_assign(actor=user, client=client, **data),
         done="De inkomenscoach is toegewezen.",
-        refused=ClientError,
-    ):
-        return redirect("clients:dossier", pk=client.pk)
-    return _form_page(request, client, form, "Inkomenscoach toewijzen", "inkomenscoach")
+        title="Inkomenscoach toewijzen",
+        action="inkomenscoach",
+    )
 
 
 @require_POST
@@ -414,13 +441,12 @@ def income_coach_end_view(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = get_object_for_user(
         request.user, IncomeCoachAssignment.objects.select_related("client"), pk=pk
     )
-    service_action(
+    return _dossier_action(
         request,
+        assignment.client_id,
         lambda: income_coach_assignment_end(actor=actor_of(request), assignment=assignment),
         done="De toewijzing van de inkomenscoach is beëindigd.",
-        refused=ClientError,
     )
-    return redirect("clients:dossier", pk=assignment.client_id)
 
 
 @permission_required(Perm.CLIENT_CHANGE)
@@ -453,17 +479,16 @@ def budget_decide(request: HttpRequest, pk: int) -> HttpResponse:
     spending = get_object_for_user(
         request.user, BudgetSpending.objects.select_related("client"), pk=pk
     )
-    service_action(
+    return _dossier_action(
         request,
+        spending.client_id,
         lambda: budget_spending_decide(
             actor=actor_of(request),
             spending=spending,
             approve=request.POST.get("besluit") == "goedkeuren",
         ),
         done="Het besluit over de uitgave is vastgelegd.",
-        refused=ClientError,
     )
-    return redirect("clients:dossier", pk=spending.client_id)
 
 
 @permission_required(Perm.CLIENT_CHANGE)

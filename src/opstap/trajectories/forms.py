@@ -39,19 +39,38 @@ ACTION_DATE_FIELDS: dict[Action, list[tuple[str, str, bool]]] = {
 STATED_FOR_DEADLINE = frozenset({"held_on", "start_date"})
 
 
-def stated_day_help() -> str:
-    grace = int(
+def _grace_working_days() -> int:
+    return int(
         getattr(
             settings,
             "OPSTAP_REGISTRATION_GRACE_WORKING_DAYS",
             DEFAULT_REGISTRATION_GRACE_WORKING_DAYS,
         )
     )
+
+
+def _working_days_nl(count: int) -> str:
+    return f"{count} werkdag{'' if count == 1 else 'en'}"
+
+
+def stated_day_help() -> str:
+    grace = _grace_working_days()
     return (
         "Leeg is vandaag. Voor de termijn telt een eerdere datum hoogstens "
-        f"{grace} werkdag{'' if grace == 1 else 'en'} terug vanaf vandaag."
+        f"{_working_days_nl(grace)} terug vanaf vandaag."
         if grace
         else "Leeg is vandaag. Voor de termijn telt de dag waarop u dit vastlegt."
+    )
+
+
+def stated_day_counted_later_nl() -> str:
+    """Why a deadline counts as met after the day the provider stated (R-TRJ-3): said next to
+    the deadline on the trajectory page, for the provider and the case manager alike."""
+    grace = _grace_working_days()
+    return (
+        f"maar later vastgelegd: een datum telt hoogstens {_working_days_nl(grace)} terug"
+        if grace
+        else "maar later vastgelegd: de dag van vastleggen telt"
     )
 
 

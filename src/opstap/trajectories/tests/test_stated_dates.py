@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 import pytest
+from django.test import Client as HttpClient
 from django.test import override_settings
+from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -19,6 +22,8 @@ from opstap.trajectories import services
 from opstap.trajectories.forms import ActionForm
 from opstap.trajectories.models import Deadline, Trajectory
 from opstap.trajectories.workflow import Action
+
+from .conftest import AMS
 
 D = dt.date
 #: Friday 15 May 2026, the day after Ascension, equated with a holiday by royal decree.
@@ -180,3 +185,49 @@ def test_the_provider_is_told_how_far_back_a_day_counts(grace: int, expected: st
             assert expected in str(form.fields[field].help_text)
     end = ActionForm(action=Action.COMPLETE, reason_required=False)
     assert end.fields["end_date"].help_text == ""
+
+
+def _deadlines_table(user: User, trajectory: Trajectory) -> str:
+    http = HttpClient()
+    http.force_login(user)
+    html = http.get(reverse("trajectories:detail", args=[trajectory.pk])).content.decode()
+    start = html.index('id="trajectory-deadlines"')
+    return html[start : html.index("</table>", start)]
+
+
+@pytest.mark.django_db
+def test_the_page_says_why_a_back_dated_intake_is_late(
+    order: Callable[..., Trajectory],
+    product3: Product,
+    provider_user_a: User,
+    case_manager: User,
+    time_machine: Any,
+) -> None:
+    """R-TRJ-3: the intake typed in on 20 May as held on 4 May counts on 18 May, 'te laat',
+    though 4 May was before the due day. The deadlines table says next to it which day was
+    stated and why it does not count, for the provider and the case manager; before, the page
+    showed 'voldaan 18-05-2026 te laat' and the intake date 04-05-2026 without a word."""
+    trajectory = _hold_intake(order(product3), provider_user_a, "2026-05-04", D(2026, 5, 20))
+    time_machine.move_to(dt.datetime(2026, 5, 20, 10, 0, tzinfo=AMS), tick=False)
+    for user in (provider_user_a, case_manager):
+        table = _deadlines_table(user, trajectory)
+        assert "voldaan 18-05-2026" in table
+        assert (
+            "opgegeven 04-05-2026, maar later vastgelegd: "
+            "een datum telt hoogstens 2 werkdagen terug"
+        ) in table
+
+
+@pytest.mark.django_db
+def test_an_intake_counted_on_its_stated_day_needs_no_explanation(
+    order: Callable[..., Trajectory],
+    product3: Product,
+    provider_user_a: User,
+    time_machine: Any,
+) -> None:
+    """R-TRJ-3: typed in within the grace, the deadline is met on the stated day: no note."""
+    trajectory = _hold_intake(order(product3), provider_user_a, "2026-05-06", D(2026, 5, 8))
+    time_machine.move_to(dt.datetime(2026, 5, 8, 10, 0, tzinfo=AMS), tick=False)
+    table = _deadlines_table(provider_user_a, trajectory)
+    assert "voldaan 06-05-2026" in table
+    assert "opgegeven" not in table

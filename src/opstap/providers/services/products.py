@@ -15,7 +15,7 @@ from opstap.accounts.models import User
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log
 from opstap.clients.models import LadderStep, TargetGroupCode
-from opstap.core.money import VatCode
+from opstap.core.money import VAT_CODE_LABELS_NL, VatCode
 from opstap.core.roles import Perm
 from opstap.organisations.models import Municipality
 from opstap.organisations.selectors import municipality_named
@@ -458,6 +458,17 @@ EDITABLE_FIELDS = (
 )
 
 
+def _changed_description(name: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> str:
+    """The provider's history line of a product change; a new VAT category is named, as the
+    invoice check expects it from then on (R-BILL-11)."""
+    if "vat_code" in new and old["vat_code"] != new["vat_code"]:
+        labels = {code.value: label for code, label in VAT_CODE_LABELS_NL.items()}
+        before, after = (labels.get(str(d["vat_code"]), "—") for d in (old, new))
+        vat = f"btw-tarief {before} → {after}"
+        return f"Product '{name}' gewijzigd: {vat}."
+    return f"Product '{name}' gewijzigd."
+
+
 @transaction.atomic
 def product_update(*, actor: User | None, product: Product, changes: Mapping[str, Any]) -> Product:
     """Change the fields in `changes`, and only those (not the price: see
@@ -523,7 +534,7 @@ def product_update(*, actor: User | None, product: Product, changes: Mapping[str
         provider=product.provider,
         actor=actor,
         kind="product_changed",
-        description=f"Product '{product.name}' gewijzigd.",
+        description=_changed_description(product.name, old, new),
         data={"product_id": product.pk, "old": old, "new": new},
     )
     _audit(

@@ -139,3 +139,18 @@ def test_the_contract_manager_records_the_vat_category_on_the_product_page(
     jobcoaching_zevenaar.refresh_from_db()
     assert jobcoaching_zevenaar.vat_code == "exempt"
     assert "<dt>Btw-tarief</dt><dd>Vrijgesteld (0%)</dd>" in client.get(url).content.decode()
+
+
+def test_the_provider_history_names_the_new_vat_category(
+    jobcoaching_zevenaar, contract_manager, client: Client, frozen_today
+) -> None:
+    """R-BILL-11: a changed VAT category changes what the invoice check expects, so the
+    provider's history says which category it was and which it is; before, the line read only
+    "Product '…' gewijzigd." like any edit of a name or a capacity."""
+    client.force_login(contract_manager)
+    product = jobcoaching_zevenaar
+    done = client.post(f"/aanbieders/producten/{product.pk}/btw/", {"vat_code": "low"})
+    assert done.status_code == 302
+    history = client.get(f"/aanbieders/{product.provider_id}/").content.decode()
+    line = f"Product &#x27;{product.name}&#x27; gewijzigd: btw-tarief Hoog tarief → Laag tarief."
+    assert line in history

@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 PLACEHOLDER = "[geanonimiseerd]"
 
@@ -81,16 +81,11 @@ _ANONYMISERS: list[Anonymiser] = []
 
 def register_anonymiser(anonymiser: Anonymiser) -> Anonymiser:
     """Register (once per model and kind; a second registration replaces the first)."""
-    for i, existing in enumerate(_ANONYMISERS):
-        if existing.model == anonymiser.model and existing.kind == anonymiser.kind:
-            _ANONYMISERS[i] = anonymiser
-            return anonymiser
-    _ANONYMISERS.append(anonymiser)
-    return anonymiser
+    return _register(_ANONYMISERS, anonymiser)
 
 
 def anonymisers(kind: RecordKind | None = None) -> list[Anonymiser]:
-    return [a for a in _ANONYMISERS if kind is None or a.kind == kind]
+    return _of_kind(_ANONYMISERS, kind)
 
 
 @dataclass(frozen=True)
@@ -115,16 +110,28 @@ _AGED: list[AgedAnonymiser] = []
 
 def register_aged_anonymiser(anonymiser: AgedAnonymiser) -> AgedAnonymiser:
     """Register (once per model and kind; a second registration replaces the first)."""
-    for i, existing in enumerate(_AGED):
-        if existing.model == anonymiser.model and existing.kind == anonymiser.kind:
-            _AGED[i] = anonymiser
-            return anonymiser
-    _AGED.append(anonymiser)
-    return anonymiser
+    return _register(_AGED, anonymiser)
 
 
 def aged_anonymisers(kind: RecordKind | None = None) -> list[AgedAnonymiser]:
-    return [a for a in _AGED if kind is None or a.kind == kind]
+    return _of_kind(_AGED, kind)
+
+
+_A = TypeVar("_A", Anonymiser, AgedAnonymiser)
+
+
+def _register(registry: list[_A], anonymiser: _A) -> _A:
+    """Put `anonymiser` in `registry`, in the place of one of the same model and kind."""
+    for i, existing in enumerate(registry):
+        if existing.model == anonymiser.model and existing.kind == anonymiser.kind:
+            registry[i] = anonymiser
+            return anonymiser
+    registry.append(anonymiser)
+    return anonymiser
+
+
+def _of_kind(registry: list[_A], kind: RecordKind | None) -> list[_A]:
+    return [a for a in registry if kind is None or a.kind == kind]
 
 
 def scrub(text: str | None) -> str:

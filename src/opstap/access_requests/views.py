@@ -15,8 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from opstap.audit.models import AuditAction
-from opstap.audit.services import audit_read, audit_records_for_request
+from opstap.audit.services import audit_listed, audit_read
 from opstap.clients import selectors as client_selectors
 from opstap.clients.models import Client
 from opstap.core.access import get_object_for_user, permission_required
@@ -62,13 +61,7 @@ def _request_for(request: HttpRequest, pk: int) -> AccessRequest:
 def _audit_listed(request: HttpRequest, rows: list[AccessRequest], purpose: str) -> None:
     """One audited `list` record per request shown (R-SEC-2), with its client (none for a
     person without a dossier)."""
-    audit_records_for_request(
-        request,
-        action=AuditAction.LIST,
-        object_type="accessrequest",
-        items=[(row.pk, row.client_id) for row in rows],
-        purpose=purpose,
-    )
+    audit_listed(request, rows, object_type="accessrequest", purpose=purpose)
 
 
 def _detail_context(access_request: AccessRequest, *, portal: bool) -> dict[str, Any]:

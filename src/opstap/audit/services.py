@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from django.db import IntegrityError, transaction
 from django.db.models import Model
@@ -382,6 +382,30 @@ def audit_records_for_request(
     """Bulk `audit_log_many` rows for the user of `request`: one per (object_id, client_id)."""
     audit_groups_for_request(
         request, [AuditGroup(action=action, object_type=object_type, items=items, purpose=purpose)]
+    )
+
+
+class ClientRow(Protocol):
+    """A shown object that knows its client (none for one about a person without a
+    dossier)."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def client_id(self) -> int | None: ...
+
+
+def audit_listed(
+    request: HttpRequest, rows: Iterable[ClientRow], *, object_type: str, purpose: str
+) -> None:
+    """One `list` record per object a page or API answer shows, with its client."""
+    audit_records_for_request(
+        request,
+        action=AuditAction.LIST,
+        object_type=object_type,
+        items=[(row.pk, row.client_id) for row in rows],
+        purpose=purpose,
     )
 
 

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from opstap.audit.models import AuditAction
-from opstap.audit.services import audit_read, audit_records_for_request
+from opstap.audit.services import audit_listed, audit_read
 from opstap.core.access import check_perm, get_object_for_user, permission_required
 from opstap.core.actor import Actor, actor_of
 from opstap.core.counts import CountedPaginator
@@ -98,13 +98,7 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
     page = paginator.get_page(request.GET.get("pagina"))
     invoices = list(page.object_list)
     overdue_ids = {i.pk for i in invoices if is_overdue_for_payment(i.status, i.due_on, today)}
-    audit_records_for_request(
-        request,
-        action=AuditAction.LIST,
-        object_type="invoice",
-        items=[(i.pk, i.client_id) for i in invoices],
-        purpose="Factuurlijst",
-    )
+    audit_listed(request, invoices, object_type="invoice", purpose="Factuurlijst")
     query = urlencode({k: v for k, v in request.GET.items() if k != "pagina"})
     return render(
         request,
@@ -608,13 +602,7 @@ def _trajectory_choices(request: HttpRequest, purpose: str) -> list[tuple[int, s
     wanted = _wanted_trajectory(request)
     if wanted is not None and all(t.pk != wanted for t in trajectories):
         trajectories = [*visible.filter(pk=wanted), *trajectories]
-    audit_records_for_request(
-        request,
-        action=AuditAction.LIST,
-        object_type="trajectory",
-        items=[(t.pk, t.client_id) for t in trajectories],
-        purpose=purpose,
-    )
+    audit_listed(request, trajectories, object_type="trajectory", purpose=purpose)
     return [
         (t.pk, f"{t.client.client_number} {t.client.last_name} — {t.product.name}")
         for t in trajectories
@@ -739,13 +727,7 @@ def travel_claims(request: HttpRequest) -> HttpResponse:
         if result is not None:
             audit_read(request, result, result.client_id, "Reiskostendeclaratie bekijken")
     claims = list(selectors.travel_claims_for(user)[:20])
-    audit_records_for_request(
-        request,
-        action=AuditAction.LIST,
-        object_type="travel_claim",
-        items=[(c.pk, c.client_id) for c in claims],
-        purpose="Reiskostendeclaraties",
-    )
+    audit_listed(request, claims, object_type="travel_claim", purpose="Reiskostendeclaraties")
     return render(
         request,
         "invoices/travel.html",

@@ -18,8 +18,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from opstap.audit.models import AuditAction
-from opstap.audit.services import audit_read, audit_records_for_request
+from opstap.audit.services import audit_listed, audit_read
 from opstap.clients import selectors as client_selectors
 from opstap.clients.models import Client
 from opstap.core.access import get_object_for_user, permission_required
@@ -99,12 +98,8 @@ def upload(request: HttpRequest) -> HttpResponse:
     ):
         return redirect("portal:home")
     uploads = list(selectors.client_uploads(actor_of(request))[:50])
-    audit_records_for_request(
-        request,
-        action=AuditAction.LIST,
-        object_type="client_upload",
-        items=[(u.pk, u.client_id) for u in uploads],
-        purpose="klantportaal: eigen documenten",
+    audit_listed(
+        request, uploads, object_type="client_upload", purpose="klantportaal: eigen documenten"
     )
     return render(
         request,
@@ -274,11 +269,10 @@ def travel(request: HttpRequest) -> HttpResponse:
         sections.append({"trajectory": t, "form": form})
     for claim in claims:  # both payers reimburse the candidate; the split is not theirs
         claim.reimbursed = claim.organisation_pays + claim.provider_pays  # type: ignore[attr-defined]
-    audit_records_for_request(
+    audit_listed(
         request,
-        action=AuditAction.LIST,
+        claims,
         object_type="travel_claim",
-        items=[(c.pk, c.client_id) for c in claims],
         purpose="klantportaal: eigen reiskostendeclaraties",
     )
     return render(

@@ -22,8 +22,7 @@ from opstap.access_requests import selectors, services
 from opstap.access_requests.downloads import export_response
 from opstap.access_requests.models import AccessRequest
 from opstap.access_requests.views import start_compilation
-from opstap.audit.models import AuditAction
-from opstap.audit.services import audit_read, audit_records_for_request
+from opstap.audit.services import audit_listed, audit_read
 from opstap.clients import selectors as client_selectors
 from opstap.core.access import HasOpstapPermission, get_object_for_user
 from opstap.core.actor import actor_of
@@ -59,11 +58,10 @@ class ClientAccessRequestsView(GenericAPIView[AccessRequest]):
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         client = self._client()
         rows = list(selectors.client_access_requests_for(actor_of(request), client.pk))
-        audit_records_for_request(
+        audit_listed(
             request,
-            action=AuditAction.LIST,
+            rows,
             object_type="access_request",
-            items=[(r.pk, r.client_id) for r in rows],
             purpose="Inzageverzoeken van een klant via API",
         )
         return Response(AccessRequestSerializer(rows, many=True, context={"request": request}).data)

@@ -592,8 +592,9 @@ def _trajectory_initial(request: HttpRequest) -> dict[str, int]:
 
 
 def _trajectory_choices(request: HttpRequest, purpose: str) -> list[tuple[int, str]]:
-    """The trajectories the user may claim for, labelled with client number and surname;
-    those are client data shown in a list, so each is audited (R-SEC-2). The newest
+    """The trajectories the user may claim for, labelled with client number, surname, product
+    and order date (two trajectories of one client for the same product differ only in that
+    date); those are client data shown in a list, so each is audited (R-SEC-2). The newest
     `CHOICES_LIMIT`, plus the one the form was opened for or posted with when the user may see
     it (an id outside the user's scope is not added: the form refuses it)."""
     user = actor_of(request)
@@ -604,7 +605,11 @@ def _trajectory_choices(request: HttpRequest, purpose: str) -> list[tuple[int, s
         trajectories = [*visible.filter(pk=wanted), *trajectories]
     audit_listed(request, trajectories, object_type="trajectory", purpose=purpose)
     return [
-        (t.pk, f"{t.client.client_number} {t.client.last_name} — {t.product.name}")
+        (
+            t.pk,
+            f"{t.client.client_number} {t.client.last_name} — {t.product.name}"
+            f" (besteld {format_date(t.order_date)})",
+        )
         for t in trajectories
     ]
 

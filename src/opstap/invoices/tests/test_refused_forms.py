@@ -291,6 +291,29 @@ def test_no_trajectory_is_chosen_in_advance(
     )
 
 
+@pytest.mark.parametrize(
+    ("url", "who"),
+    [
+        ("/facturen/indienen/", "provider_user_a"),
+        ("/facturen/bemiddelingsfee/", "provider_user_a"),
+        ("/facturen/reiskosten/", "case_manager"),
+    ],
+)
+def test_each_trajectory_in_the_list_names_its_order_date(
+    url: str, who: str, code3_done: Trajectory, request: pytest.FixtureRequest
+) -> None:
+    """R-BILL-2: an option read "200170 Hermsen — Werkfit-traject — Werkkracht", so two
+    trajectories of one client for the same product (a second one after an early end) looked
+    the same and a claim could go to the wrong one. Each option now ends in its order date."""
+    html = _web(request.getfixturevalue(who)).get(url).content.decode()
+    client = code3_done.client
+    label = (
+        f"{client.client_number} {client.last_name} — {code3_done.product.name}"
+        f" (besteld {code3_done.order_date:%d-%m-%Y})"
+    )
+    assert f'<option value="{code3_done.pk}">{label}</option>' in html
+
+
 def test_an_older_trajectory_is_reached_from_its_own_page(
     code3_done: Trajectory,
     contracted_b: Any,

@@ -238,6 +238,9 @@ class PriceForm(forms.Form):
     valid_from = _date("Geldig vanaf")
 
 
+VAT_CODE_REFUSAL = "Kies het btw-tarief: vrijgesteld, laag of hoog tarief."
+
+
 def _vat_code(label: str, *, required: bool = True) -> forms.ChoiceField:
     return forms.ChoiceField(
         label=label,
@@ -245,6 +248,12 @@ def _vat_code(label: str, *, required: bool = True) -> forms.ChoiceField:
         choices=[(code.value, text) for code, text in VAT_CODE_LABELS_NL.items()],
         initial=VatCode.HIGH.value,
         help_text="Zoals in het contract; de factuurcontrole verwacht deze btw.",
+        # Django's "Selecteer een geldige keuze. high21 is geen beschikbare keuze." repeated
+        # the posted code; the service says the same as this (`_check_vat_code`).
+        error_messages={
+            "invalid_choice": VAT_CODE_REFUSAL,
+            "required": VAT_CODE_REFUSAL,
+        },
         widget=forms.Select(attrs=_SELECT),
     )
 

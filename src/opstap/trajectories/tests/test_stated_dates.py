@@ -206,10 +206,15 @@ def test_the_page_says_why_a_back_dated_intake_is_late(
     """R-TRJ-3: the intake typed in on 20 May as held on 4 May counts on 18 May, 'te laat',
     though 4 May was before the due day. The deadlines table says next to it which day was
     stated and why it does not count, for the provider and the case manager; before, the page
-    showed 'voldaan 18-05-2026 te laat' and the intake date 04-05-2026 without a word."""
+    showed 'voldaan 18-05-2026 te laat' and the intake date 04-05-2026 without a word. The
+    intake line names which date is which: it read '28-04-2026 (gehouden 04-05-2026)'."""
     trajectory = _hold_intake(order(product3), provider_user_a, "2026-05-04", D(2026, 5, 20))
     time_machine.move_to(dt.datetime(2026, 5, 20, 10, 0, tzinfo=AMS), tick=False)
     for user in (provider_user_a, case_manager):
+        http = HttpClient()
+        http.force_login(user)
+        page = http.get(reverse("trajectories:detail", args=[trajectory.pk])).content.decode()
+        assert '<dd id="intake-dates">gehouden 04-05-2026 (gepland 28-04-2026)</dd>' in page
         table = _deadlines_table(user, trajectory)
         assert "voldaan 18-05-2026" in table
         assert (

@@ -484,7 +484,8 @@ def _products(
             actor=None,
             provider=provider,
             name=f"{name} — {provider.name.split()[0]}",
-            description=f"{name} door {provider.name}.",
+            # "door Werkkracht Liemers B.V." ends in its own full stop, not a second one.
+            description=f"{name} door {provider.name.removesuffix('.')}.",
             product_code=code,
             tile_codes=[tile_code[t] for t in tiles],
             price_type=price_type,

@@ -30,6 +30,11 @@ def test_demo_network(org, make_user, provider_a, provider_b, provider_user_a) -
     demo_data.build(ctx)
     assert Provider.objects.filter(organisation=org).count() == 25
     assert Product.objects.filter(organisation=org).count() == 80
+    # The showcase provider's name ends in "B.V.": its products read "door Werkkracht Liemers
+    # B.V.", not "B.V.." (walked on the product page).
+    descriptions = list(Product.objects.values_list("description", flat=True))
+    assert any(d.endswith("Werkkracht Liemers B.V.") for d in descriptions)
+    assert not any(d.endswith("..") for d in descriptions)
     assert {c.terms_granted for c in Contract.objects.all()} == {1, 2, 3, 4}
     codes = set(Product.objects.values_list("product_code__code", flat=True))
     assert codes == {1, 2, 3, 4, 5}

@@ -6,14 +6,12 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.conf import settings
 
 from opstap.clients.models import ROTONDE_LABELS_NL
 from opstap.core.forms import AmountField, DateInput
 
-from .deadlines import DEFAULT_REGISTRATION_GRACE_WORKING_DAYS
 from .models import AbsenceRisk, DocumentKind, Outcome, Trajectory
-from .selectors import document_action
+from .selectors import document_action, registration_grace_working_days
 from .workflow import STATE_LABELS_NL, Action
 
 DATE = DateInput()
@@ -39,22 +37,12 @@ ACTION_DATE_FIELDS: dict[Action, list[tuple[str, str, bool]]] = {
 STATED_FOR_DEADLINE = frozenset({"held_on", "start_date"})
 
 
-def _grace_working_days() -> int:
-    return int(
-        getattr(
-            settings,
-            "OPSTAP_REGISTRATION_GRACE_WORKING_DAYS",
-            DEFAULT_REGISTRATION_GRACE_WORKING_DAYS,
-        )
-    )
-
-
 def _working_days_nl(count: int) -> str:
     return f"{count} werkdag{'' if count == 1 else 'en'}"
 
 
 def stated_day_help() -> str:
-    grace = _grace_working_days()
+    grace = registration_grace_working_days()
     return (
         "Leeg is vandaag. Voor de termijn telt een eerdere datum hoogstens "
         f"{_working_days_nl(grace)} terug vanaf vandaag."
@@ -66,7 +54,7 @@ def stated_day_help() -> str:
 def stated_day_counted_later_nl() -> str:
     """Why a deadline counts as met after the day the provider stated (R-TRJ-3): said next to
     the deadline on the trajectory page, for the provider and the case manager alike."""
-    grace = _grace_working_days()
+    grace = registration_grace_working_days()
     return (
         f"maar later vastgelegd: een datum telt hoogstens {_working_days_nl(grace)} terug"
         if grace

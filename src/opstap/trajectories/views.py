@@ -4,7 +4,6 @@ and the access-checked document download. Parse, call a service or selector, ren
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
@@ -38,7 +37,6 @@ from opstap.providers.selectors import (
 
 from . import selectors, services
 from .attendance_views import MAX_OPTIONS
-from .deadlines import DeadlineKind
 from .forms import (
     AbsenceForm,
     ActionForm,
@@ -50,7 +48,7 @@ from .forms import (
     _lines,
     stated_day_counted_later_nl,
 )
-from .models import Deadline, QuoteStatus, Trajectory, TrajectoryDocument
+from .models import QuoteStatus, Trajectory, TrajectoryDocument
 from .price_terms import quote_over_budget_nl, terms_label_nl
 from .workflow import REPORTING_STATES, Action, IllegalTransition
 
@@ -280,21 +278,6 @@ def _action_forms(
     return forms_
 
 
-def _with_stated_days(trajectory: Trajectory, deadlines: list[Deadline]) -> list[Deadline]:
-    """Mark the intake and start deadlines met later than the day the provider stated
-    (`stated_on`): a step typed in late counts only a few working days back (R-TRJ-3), and
-    the page says so next to the 'te laat' instead of leaving the earlier date unexplained."""
-    stated: dict[str, dt.date | None] = {
-        DeadlineKind.INTAKE: trajectory.intake_held_on,
-        DeadlineKind.START: trajectory.start_date,
-    }
-    for deadline in deadlines:
-        day = stated.get(deadline.kind)
-        met_later = day is not None and deadline.met_on is not None and day < deadline.met_on
-        deadline.stated_on = day if met_later else None  # type: ignore[attr-defined]
-    return deadlines
-
-
 def _detail_context(request: HttpRequest, trajectory: Trajectory, **extra: Any) -> dict[str, Any]:
     user = actor_of(request)
     workflow_roles = selectors.user_workflow_roles(user, trajectory)
@@ -307,8 +290,8 @@ def _detail_context(request: HttpRequest, trajectory: Trajectory, **extra: Any) 
         "trajectory": trajectory,
         "aim_tiles": aim_tile_labels(trajectory.aim_tiles),
         "events": list(selectors.trajectory_timeline(trajectory, user=user)),
-        "deadlines": _with_stated_days(
-            trajectory, list(selectors.trajectory_deadlines(trajectory, user=user))
+        "deadlines": selectors.deadlines_with_stated_days(
+            trajectory, selectors.trajectory_deadlines(trajectory, user=user)
         ),
         "stated_day_counted_later": stated_day_counted_later_nl(),
         "documents": list(selectors.trajectory_documents(trajectory, user=user)),

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db.models import (
     Q,
     QuerySet,
@@ -22,6 +23,7 @@ from opstap.core.counts import CountsCache
 from opstap.core.filtering import narrowed
 from opstap.core.roles import Perm, RoleCode
 from opstap.trajectories import date_rules
+from opstap.trajectories import deadlines as dl
 from opstap.trajectories import (
     handoffs as handoffs,  # re-exported: the hand-off kinds other apps notify
 )
@@ -272,6 +274,36 @@ def trajectory_deadlines(
     trajectory: Trajectory, *, user: Actor | None = None
 ) -> QuerySet[Deadline]:
     return _children(trajectory.deadlines.all(), user).order_by("due_on", "id")
+
+
+def registration_grace_working_days() -> int:
+    """How many working days back a day the provider states counts for its deadline (R-TRJ-3,
+    `deadlines.deadline_met_on`; `OPSTAP_REGISTRATION_GRACE_WORKING_DAYS`)."""
+    return int(
+        getattr(
+            settings,
+            "OPSTAP_REGISTRATION_GRACE_WORKING_DAYS",
+            dl.DEFAULT_REGISTRATION_GRACE_WORKING_DAYS,
+        )
+    )
+
+
+def deadlines_with_stated_days(
+    trajectory: Trajectory, deadlines: Iterable[Deadline]
+) -> list[Deadline]:
+    """The deadlines, the intake's and the start's marked with the day the provider stated
+    (`stated_on`) when they count as met later than that day (R-TRJ-3: a step typed in late
+    counts only a few working days back), so the page can say why; None otherwise."""
+    stated: dict[str, dt.date | None] = {
+        dl.DeadlineKind.INTAKE: trajectory.intake_held_on,
+        dl.DeadlineKind.START: trajectory.start_date,
+    }
+    marked = list(deadlines)
+    for deadline in marked:
+        day = stated.get(deadline.kind)
+        met_later = day is not None and deadline.met_on is not None and day < deadline.met_on
+        deadline.stated_on = day if met_later else None  # type: ignore[attr-defined]
+    return marked
 
 
 def trajectory_documents(

@@ -9,7 +9,6 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Min
 from django.dispatch import Signal
@@ -35,7 +34,7 @@ from opstap.trajectories.models import (
     Trajectory,
     TrajectoryEvent,
 )
-from opstap.trajectories.selectors import TRAJECTORY_COUNTS
+from opstap.trajectories.selectors import TRAJECTORY_COUNTS, registration_grace_working_days
 
 #: Sent inside the transaction when a trajectory's price terms change after the order (a
 #: quote approved, a revised quote approved), with `trajectory`. The invoices app listens and
@@ -159,15 +158,11 @@ def _stated_deadline_met(
 ) -> None:
     """Meet a deadline on a day the provider states (intake held, provision started): it counts
     only as far back as the registration grace allows (`deadlines.deadline_met_on`, R-TRJ-3)."""
-    grace = int(
-        getattr(
-            settings,
-            "OPSTAP_REGISTRATION_GRACE_WORKING_DAYS",
-            dl.DEFAULT_REGISTRATION_GRACE_WORKING_DAYS,
-        )
-    )
     met_on = dl.deadline_met_on(
-        stated, registered, grace_working_days=grace, equated_days=_equated_days(trajectory)
+        stated,
+        registered,
+        grace_working_days=registration_grace_working_days(),
+        equated_days=_equated_days(trajectory),
     )
     _deadlines_meet(trajectory, [kind], met_on)
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.test import Client as WebClient
 
 from opstap.accounts.models import User
 from opstap.clients.models import Client
@@ -170,6 +171,21 @@ def walk(case_manager: User) -> Callable[..., Trajectory]:
 END = dt.date(2026, 8, 3)
 REPORT = dt.date(2026, 8, 5)
 RECEIVED = dt.datetime(2026, 8, 14, 10, 0, tzinfo=dt.UTC)
+
+
+def web_as(user: User) -> WebClient:
+    """A browser-less client signed in as `user`, for the invoice pages."""
+    web = WebClient()
+    web.force_login(user)
+    return web
+
+
+def field_error(html: str, field: str) -> str:
+    """The error text shown at `field` (`core/_described_field.html`), or ''."""
+    marker = f'<span class="opstap-field-error" id="id_{field}-error">'
+    if marker not in html:
+        return ""
+    return html.split(marker, 1)[1].split("</span>", 1)[0]
 
 
 def submit(actor: User, trajectory: Trajectory, **overrides: Any) -> Invoice:

@@ -11,7 +11,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.test import Client as WebClient
 
 from opstap.accounts.models import User
 from opstap.audit.models import AuditRecord
@@ -27,7 +26,7 @@ from opstap.invoices.rules.credit_notes import (
 from opstap.providers.models import Provider
 from opstap.trajectories.models import Trajectory
 
-from .conftest import END, REPORT, make_product, submit
+from .conftest import END, REPORT, make_product, submit, web_as
 
 pytestmark = pytest.mark.django_db
 
@@ -51,12 +50,6 @@ def approved(
     return services.invoice_approve(actor=clerk, invoice=submit(provider_user_a, trajectory))
 
 
-def _web(user: User) -> WebClient:
-    web = WebClient()
-    web.force_login(user)
-    return web
-
-
 CREDIT = {
     "number": "C-1",
     "credit_date": "2026-08-14",
@@ -70,7 +63,7 @@ CREDIT = {
 def test_clerk_registers_a_credit_note_on_the_invoice_page(approved: Invoice, clerk: User) -> None:
     """R-BILL-8: the approved invoice's page offers the credit note; posting it links a
     partial credit to the invoice, audited, and the page lists it."""
-    web = _web(clerk)
+    web = web_as(clerk)
     assert "Creditnota vastleggen" in web.get(f"/facturen/{approved.pk}/").content.decode()
     response = web.post(f"/facturen/{approved.pk}/crediteren/", CREDIT)
     assert response.status_code == 302
@@ -93,7 +86,7 @@ def test_a_credit_above_what_the_invoice_has_is_refused_and_the_input_kept(
     """R-BILL-8: never more than the invoice still has; the refusal is on the page with the
     typed amounts still in the boxes."""
     data = {**CREDIT, "amount_excl": "9.000,00", "vat": "1.890,00", "amount_incl": "10.890,00"}
-    response = _web(clerk).post(f"/facturen/{approved.pk}/crediteren/", data)
+    response = web_as(clerk).post(f"/facturen/{approved.pk}/crediteren/", data)
     page = response.content.decode()
     assert response.status_code == 400
     assert not CreditNote.objects.exists()
@@ -105,7 +98,7 @@ def test_the_provider_gets_no_credit_note_form_nor_the_action(
     approved: Invoice, provider_user_a: User
 ) -> None:
     """R-SEC-1: a credit note is the administration's act."""
-    web = _web(provider_user_a)
+    web = web_as(provider_user_a)
     assert "Creditnota vastleggen" not in web.get(f"/facturen/{approved.pk}/").content.decode()
     assert web.post(f"/facturen/{approved.pk}/crediteren/", CREDIT).status_code == 403
     assert not CreditNote.objects.exists()
@@ -126,7 +119,7 @@ def test_batch_page_writes_dates_and_money_in_the_house_style(
     """The payment batch's rows showed "10 augustus 2026" and "1512,50" (the template's own
     rendering of a date and a Decimal) beside dd-mm-jjjj and € 1.512,50 everywhere else."""
     batch = services.payment_batch_create(actor=clerk)
-    page = _web(clerk).get(f"/facturen/betaalbatches/{batch.pk}/").content.decode()
+    page = web_as(clerk).get(f"/facturen/betaalbatches/{batch.pk}/").content.decode()
     rows = page[page.index('id="batch-rows"') :]
     rows = rows[: rows.index("</table>")]
     assert "10-08-2026" in rows

@@ -15,13 +15,14 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client as WebClient
 from django.utils import timezone
 
 from opstap.accounts.models import User
 from opstap.invoices.models import Invoice, PlacementFeeClaim
 from opstap.trajectories.deadlines import add_working_days
 from opstap.trajectories.models import Trajectory
+
+from .conftest import field_error, web_as
 
 pytestmark = pytest.mark.django_db
 
@@ -30,14 +31,8 @@ pytestmark = pytest.mark.django_db
 STAMPED = "2026-07-28"
 
 
-def _web(user: User) -> WebClient:
-    web = WebClient()
-    web.force_login(user)
-    return web
-
-
 def _post(user: User, trajectory: Trajectory, **extra: str) -> tuple[int, str]:
-    response = _web(user).post(
+    response = web_as(user).post(
         "/facturen/bemiddelingsfee/",
         {
             "trajectory": str(trajectory.pk),
@@ -59,18 +54,11 @@ def _codes(invoice: Invoice) -> set[str]:
     return {r["code"] for r in invoice.reasons or []}
 
 
-def _field_error(html: str, field: str) -> str:
-    marker = f'<span class="opstap-field-error" id="id_{field}-error">'
-    if marker not in html:
-        return ""
-    return html.split(marker, 1)[1].split("</span>", 1)[0]
-
-
 def test_the_administration_gets_the_stamp_field_after_the_invoice_date(
     code3_done: Trajectory, clerk: User
 ) -> None:
     """R-BILL-6: the paper claim's form asks the stamped day beside the invoice date."""
-    html = _web(clerk).get("/facturen/bemiddelingsfee/").content.decode()
+    html = web_as(clerk).get("/facturen/bemiddelingsfee/").content.decode()
     # The page says what it is for: a placement fee, not an invoice per milestone.
     assert "Eén bemiddelingsfee per plaatsing" in html
     assert "Eén factuur per klant en per mijlpaal" not in html
@@ -87,7 +75,7 @@ def test_a_paper_claim_stamped_within_the_window_is_in_time(
     on 14 August: not late, received_at is the stamped day and the payment term runs from
     it."""
     status, html = _post(clerk, code3_done, received_on=STAMPED)
-    assert status == 302, _field_error(html, "received_on") or html[-2000:]
+    assert status == 302, field_error(html, "received_on") or html[-2000:]
     claim = PlacementFeeClaim.objects.get()
     invoice = claim.invoice
     assert invoice is not None
@@ -114,8 +102,8 @@ def test_a_stamp_in_the_future_is_refused_at_the_field(code3_done: Trajectory, c
     together with the claim's other problems, and what was typed kept."""
     status, html = _post(clerk, code3_done, received_on="2026-08-15", contract_months="0")
     assert status == 400
-    assert _field_error(html, "received_on") == "De ontvangstdatum ligt in de toekomst."
-    assert _field_error(html, "contract_months") == "De contractduur is minimaal 1 maand."
+    assert field_error(html, "received_on") == "De ontvangstdatum ligt in de toekomst."
+    assert field_error(html, "contract_months") == "De contractduur is minimaal 1 maand."
     assert 'value="2026-08-15"' in html
     assert not Invoice.objects.exists()
     assert not PlacementFeeClaim.objects.exists()
@@ -127,7 +115,7 @@ def test_the_provider_cannot_say_when_its_claim_arrived(
     """Facts from the record: the provider's form has no receipt field, and a posted one is
     ignored; the claim is received when it is submitted (and so too late)."""
     assert 'name="received_on"' not in (
-        _web(provider_user_a).get("/facturen/bemiddelingsfee/").content.decode()
+        web_as(provider_user_a).get("/facturen/bemiddelingsfee/").content.decode()
     )
     status, _html = _post(provider_user_a, code3_done, received_on=STAMPED)
     assert status == 302

@@ -11,37 +11,22 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client as WebClient
 
 from opstap.accounts.models import User
 from opstap.invoices import services, views
 from opstap.invoices.models import Invoice, PaymentBatch
 from opstap.trajectories.models import Trajectory
 
-from .conftest import submit
+from .conftest import field_error, submit, web_as
 
 pytestmark = pytest.mark.django_db
-
-
-def _web(user: User) -> WebClient:
-    web = WebClient()
-    web.force_login(user)
-    return web
-
-
-def _field_error(html: str, field: str) -> str:
-    """The error text shown at `field` (`core/_described_field.html`), or ''."""
-    marker = f'<span class="opstap-field-error" id="id_{field}-error">'
-    if marker not in html:
-        return ""
-    return html.split(marker, 1)[1].split("</span>", 1)[0]
 
 
 def test_invoice_form_with_an_empty_field_answers_400_and_keeps_the_input(
     code3_done: Trajectory, provider_user_a: User
 ) -> None:
     """R-SEC-6, R-BILL-2: the invoice number left empty answered 200."""
-    response = _web(provider_user_a).post(
+    response = web_as(provider_user_a).post(
         "/facturen/indienen/",
         {
             "trajectory": str(code3_done.pk),
@@ -57,7 +42,7 @@ def test_invoice_form_with_an_empty_field_answers_400_and_keeps_the_input(
     )
     assert response.status_code == 400
     html = response.content.decode()
-    assert _field_error(html, "invoice_number") == "Dit veld is vereist."
+    assert field_error(html, "invoice_number") == "Dit veld is vereist."
     assert 'value="1.250,00"' in html and 'value="262,50"' in html
     assert not Invoice.objects.exists()
 
@@ -66,7 +51,7 @@ def test_placement_fee_form_with_an_empty_field_answers_400_and_keeps_the_input(
     code3_done: Trajectory, provider_user_a: User
 ) -> None:
     """R-SEC-6, R-BILL-6: the employer left empty answered 200."""
-    response = _web(provider_user_a).post(
+    response = web_as(provider_user_a).post(
         "/facturen/bemiddelingsfee/",
         {
             "trajectory": str(code3_done.pk),
@@ -80,7 +65,7 @@ def test_placement_fee_form_with_an_empty_field_answers_400_and_keeps_the_input(
     )
     assert response.status_code == 400
     html = response.content.decode()
-    assert _field_error(html, "employer") == "Dit veld is vereist."
+    assert field_error(html, "employer") == "Dit veld is vereist."
     assert 'value="PF-1"' in html and 'value="32,5"' in html
     assert not Invoice.objects.exists()
 
@@ -91,7 +76,7 @@ def test_placement_fee_form_names_every_problem_at_once(
     """R-BILL-6, R-SEC-6: the form named one problem, and the next only after that one was
     fixed (the service refused with the first). Now every problem in one answer, each at its
     field, beside the form's own (an empty invoice number)."""
-    response = _web(provider_user_a).post(
+    response = web_as(provider_user_a).post(
         "/facturen/bemiddelingsfee/",
         {
             "trajectory": str(code3_done.pk),
@@ -107,10 +92,10 @@ def test_placement_fee_form_names_every_problem_at_once(
     )
     assert response.status_code == 400
     html = response.content.decode()
-    assert _field_error(html, "invoice_number") == "Dit veld is vereist."
-    assert _field_error(html, "hours_per_week") == "Het aantal uren per week moet positief zijn."
-    assert _field_error(html, "contract_months") == "De contractduur is minimaal 1 maand."
-    assert _field_error(html, "probation_end").startswith(
+    assert field_error(html, "invoice_number") == "Dit veld is vereist."
+    assert field_error(html, "hours_per_week") == "Het aantal uren per week moet positief zijn."
+    assert field_error(html, "contract_months") == "De contractduur is minimaal 1 maand."
+    assert field_error(html, "probation_end").startswith(
         "Het einde van de proeftijd (15-06-2026) ligt vóór de eerste werkdag (01-07-2026)."
     )
     assert not Invoice.objects.exists()
@@ -181,9 +166,9 @@ def test_placement_fee_form_does_not_call_hours_an_amount(
         "contract": SimpleUploadedFile("c.pdf", b"%PDF-1.4 x", "application/pdf"),
         field: "veel",
     }
-    response = _web(provider_user_a).post("/facturen/bemiddelingsfee/", data)
+    response = web_as(provider_user_a).post("/facturen/bemiddelingsfee/", data)
     assert response.status_code == 400
-    message = _field_error(response.content.decode(), field)
+    message = field_error(response.content.decode(), field)
     assert message == "Schrijf het aantal uren als een getal, bijvoorbeeld 32 of 32,5."
     assert 'value="veel"' in response.content.decode()
 
@@ -192,13 +177,13 @@ def test_travel_claim_with_an_unreadable_trip_answers_400_and_keeps_the_input(
     code3_done: Trajectory, case_manager: User
 ) -> None:
     """R-SEC-6, R-BILL-9: a trip line with letters for the amount answered 200."""
-    response = _web(case_manager).post(
+    response = web_as(case_manager).post(
         "/facturen/reiskosten/",
         {"trajectory": str(code3_done.pk), "trips": "11-05-2026 12 zes euro", "attended_on": ""},
     )
     assert response.status_code == 400
     html = response.content.decode()
-    assert _field_error(html, "trips")
+    assert field_error(html, "trips")
     assert "11-05-2026 12 zes euro" in html
 
 
@@ -208,11 +193,11 @@ def test_reject_without_a_reason_answers_400_at_the_field(
     """R-SEC-6: 'Afwijzen' with no reason went back to the page with the service's message in
     the banner (302); the page now answers 400 with the message beside the reason box."""
     invoice = submit(provider_user_a, code3_done)
-    web = _web(clerk)
+    web = web_as(clerk)
     response = web.post(f"/facturen/{invoice.pk}/afwijzen/", {"reason": "  "})
     assert response.status_code == 400
     html = response.content.decode()
-    assert _field_error(html, "reason") == "Geef een reden voor de afwijzing."
+    assert field_error(html, "reason") == "Geef een reden voor de afwijzing."
     invoice.refresh_from_db()
     assert invoice.status != "rejected"
     # done: back to the page, as before
@@ -234,14 +219,14 @@ def test_marking_a_batch_paid_without_a_date_answers_400_at_the_field(
     services.invoice_approve(actor=clerk, invoice=invoice, note="")
     batch = services.payment_batch_create(actor=clerk)
     services.payment_batch_export(actor=clerk, batch=batch)
-    web = _web(clerk)
+    web = web_as(clerk)
     empty = web.post(f"/facturen/betaalbatches/{batch.pk}/betaald/", {"paid_on": ""})
     assert empty.status_code == 400
-    message = _field_error(empty.content.decode(), "paid_on")
+    message = field_error(empty.content.decode(), "paid_on")
     assert message == "Vul de datum in waarop de bank heeft betaald."
     wrong = web.post(f"/facturen/betaalbatches/{batch.pk}/betaald/", {"paid_on": "31-02-2026"})
     assert wrong.status_code == 400
-    assert _field_error(wrong.content.decode(), "paid_on")
+    assert field_error(wrong.content.decode(), "paid_on")
     assert 'value="31-02-2026"' in wrong.content.decode()
     assert PaymentBatch.objects.get(pk=batch.pk).status != "paid"
 
@@ -257,7 +242,7 @@ def test_amounts_in_the_rules_reasons_do_not_wrap(
     invoice = submit(provider_user_a, code3_done, amount_incl=Decimal("1600.00"))
     stored = " ".join(r["message"] for r in invoice.reasons)
     assert "€ 1.600,00" in stored
-    html = _web(clerk).get(f"/facturen/{invoice.pk}/").content.decode()
+    html = web_as(clerk).get(f"/facturen/{invoice.pk}/").content.decode()
     reasons = html.split('id="invoice-reasons"', 1)[1].split("</ul>", 1)[0]
     assert "€\u00a01.600,00" in reasons and "€ 1" not in reasons
 
@@ -276,7 +261,7 @@ def test_no_trajectory_is_chosen_in_advance(
     """R-BILL-2: the trajectory list opened with the first trajectory selected, so a claim sent
     without looking went to whichever client was on top. It now starts at "Kies een traject",
     and a claim without one is refused at the field."""
-    web = _web(request.getfixturevalue(who))
+    web = web_as(request.getfixturevalue(who))
     page = web.get(url)
     assert page.status_code == 200
     html = page.content.decode()
@@ -286,7 +271,7 @@ def test_no_trajectory_is_chosen_in_advance(
     assert select.count("selected") == 1 and 'value="" selected' in select
     refused = web.post(url, {"trajectory": ""})
     assert refused.status_code == 400
-    assert _field_error(refused.content.decode(), "trajectory") == (
+    assert field_error(refused.content.decode(), "trajectory") == (
         "Kies het traject waarover dit gaat."
     )
 
@@ -305,7 +290,7 @@ def test_each_trajectory_in_the_list_names_its_order_date(
     """R-BILL-2: an option read "200170 Hermsen — Werkfit-traject — Werkkracht", so two
     trajectories of one client for the same product (a second one after an early end) looked
     the same and a claim could go to the wrong one. Each option now ends in its order date."""
-    html = _web(request.getfixturevalue(who)).get(url).content.decode()
+    html = web_as(request.getfixturevalue(who)).get(url).content.decode()
     client = code3_done.client
     label = (
         f"{client.client_number} {client.last_name} — {code3_done.product.name}"
@@ -327,7 +312,7 @@ def test_an_older_trajectory_is_reached_from_its_own_page(
     trajectory (`?traject=<id>`), which then lists and preselects it. Another provider's id
     is not added, and the case manager gets no claim links."""
     monkeypatch.setattr(views, "CHOICES_LIMIT", 0)
-    web = _web(provider_user_a)
+    web = web_as(provider_user_a)
     detail = web.get(f"/trajecten/{code3_done.pk}/").content.decode()
     assert f'href="/facturen/indienen/?traject={code3_done.pk}"' in detail
     assert f'href="/facturen/bemiddelingsfee/?traject={code3_done.pk}"' in detail
@@ -349,9 +334,9 @@ def test_an_older_trajectory_is_reached_from_its_own_page(
             "amount_incl": "1.512,50",
         },
     )
-    assert sent.status_code == 302, _field_error(sent.content.decode(), "trajectory")
+    assert sent.status_code == 302, field_error(sent.content.decode(), "trajectory")
     assert Invoice.objects.filter(invoice_number="F-9", trajectory=code3_done).exists()
-    other = _web(provider_user_b).get(f"/facturen/indienen/?traject={code3_done.pk}")
+    other = web_as(provider_user_b).get(f"/facturen/indienen/?traject={code3_done.pk}")
     assert f'<option value="{code3_done.pk}"' not in other.content.decode()
-    manager = _web(case_manager).get(f"/trajecten/{code3_done.pk}/").content.decode()
+    manager = web_as(case_manager).get(f"/trajecten/{code3_done.pk}/").content.decode()
     assert 'id="claim-links"' not in manager

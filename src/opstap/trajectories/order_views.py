@@ -5,7 +5,6 @@ a service or selector, render."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,20 +15,15 @@ from opstap.clients import selectors as client_selectors
 from opstap.clients.models import Client
 from opstap.clients.services import client_read_audit
 from opstap.core.access import get_object_for_user, permission_required, scoped
-from opstap.core.actor import Actor, actor_of
+from opstap.core.actor import actor_of
 from opstap.core.roles import Perm
 from opstap.providers.models import Product
-from opstap.providers.selectors import (
-    aim_tile_choices,
-    product_price_on,
-    product_rate_ceiling_on,
-)
+from opstap.providers.selectors import aim_tile_choices
 from opstap.providers.services import product_orderability
 
-from . import services
+from . import selectors, services
 from .attendance_views import MAX_OPTIONS
 from .forms import OrderForm
-from .price_terms import order_summary_nl
 from .workflow import starts_with_quote
 
 
@@ -64,13 +58,8 @@ def trajectory_order(request: HttpRequest) -> HttpResponse:
     summary: list[tuple[str, str]] = []
     if product is not None:
         orderable, why = product_orderability(product=product, on=today)
-        # What is ordered: the price terms from today's price, ceiling and duration.
-        summary = order_summary_nl(
-            product.product_code.code,
-            product_price_on(product, today),
-            duration_days=product.nominal_duration_days,
-            rate_ceiling=product_rate_ceiling_on(product, today),
-        )
+        # What is ordered: price terms, ceiling, VAT category and duration as of today.
+        summary = selectors.product_order_terms(product, on=today).lines()
     form = OrderForm(
         request.POST or None,
         tile_choices=tile_choices,
@@ -125,14 +114,18 @@ def trajectory_order(request: HttpRequest) -> HttpResponse:
     client_read_audit(request=request, client=client, purpose="Traject bestellen")
     # The product search has its own parameter: the client step's "q" must not fill it.
     query = (request.GET.get("q_product") or "").strip()
-    product_options = _product_matches(user, query) if product is None and query else []
+    product_offers = (
+        selectors.product_offers(user, query, on=today, limit=MAX_OPTIONS)
+        if product is None and query
+        else []
+    )
     return render(
         request,
         "trajectories/order.html",
         {
             "client": client,
             "product": product,
-            "product_options": product_options,
+            "product_offers": product_offers,
             "starts_with_quote": product is not None
             and starts_with_quote(product.product_code.code),
             "query": query,
@@ -174,16 +167,6 @@ def _client_matches(request: HttpRequest, query: str) -> list[Client]:
     return matches
 
 
-def _product_matches(user: Actor, query: str) -> list[Product]:
-    words = query[:100].split()
-    qs = scoped(user, Product.objects.select_related("provider", "product_code")).filter(
-        status="active"
-    )
-    for word in words:
-        qs = qs.filter(Q(name__icontains=word) | Q(provider__name__icontains=word))
-    return list(qs.order_by("name", "id")[:MAX_OPTIONS])
-
-
 @permission_required(Perm.TRAJECTORY_ORDER)
 def order_client_options(request: HttpRequest) -> HttpResponse:
     """htmx: the options of the client combobox (at most 20, audited as a search)."""
@@ -195,14 +178,23 @@ def order_client_options(request: HttpRequest) -> HttpResponse:
 
 @permission_required(Perm.TRAJECTORY_ORDER)
 def order_product_options(request: HttpRequest) -> HttpResponse:
-    """htmx: the options of the product combobox (active products, at most 20)."""
+    """htmx: the options of the product combobox (active products, at most 20), each with
+    its price terms and VAT category beside the name."""
     query = (request.GET.get("q_product") or request.GET.get("q") or "").strip()
-    products = _product_matches(actor_of(request), query) if query else []
+    offers = (
+        selectors.product_offers(
+            actor_of(request), query, on=timezone.localdate(), limit=MAX_OPTIONS
+        )
+        if query
+        else []
+    )
     options = [
         {
-            "value": p.pk,
-            "label": f"{p.name} — {p.provider.name} (code {p.product_code.code})",
+            "value": o.product.pk,
+            "label": f"{o.product.name} — {o.product.provider.name} "
+            f"(code {o.product.product_code.code})",
+            "detail": o.terms.brief(),
         }
-        for p in products
+        for o in offers
     ]
     return render(request, "trajectories/_options.html", {"options": options, "prefix": "product"})

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
-from opstap.core.money import format_euro
+from opstap.core.money import VAT_CODE_LABELS_NL, VatCode, format_euro
 from opstap.core.price_terms import PriceBasis, PriceTermsError
 from opstap.core.price_terms import PriceTerms as BasePriceTerms
 
@@ -158,29 +158,57 @@ def terms_label_nl(terms: PriceTerms, code: int) -> tuple[str, str]:
     return terms.label_nl(), PRICE_SOURCE_LABELS_NL[terms.source]
 
 
-def order_summary_nl(
+@dataclass(frozen=True, slots=True)
+class OrderTerms:
+    """What the case manager orders (R-TRJ-1, R-NET-6, R-NET-7, R-BILL-11), as Dutch text: the
+    price terms the trajectory will get, the maximum hourly rate where one applies (empty
+    otherwise), the VAT category the product records and the nominal duration. The order
+    form shows it for the chosen product and per product found."""
+
+    price: str
+    rate_ceiling: str
+    vat: str
+    duration: str
+
+    def lines(self) -> list[tuple[str, str]]:
+        """(label, text) lines, as the order form's summary lists them."""
+        lines = [("Prijsafspraak", self.price)]
+        if self.rate_ceiling:
+            lines.append(("Maximum uurtarief", self.rate_ceiling))
+        lines.append(("Btw-tarief", self.vat))
+        lines.append(("Nominale duur", self.duration))
+        return lines
+
+    def brief(self) -> str:
+        """Price terms and VAT category on one line, beside a product in a list of choices."""
+        return f"{self.price}; btw: {self.vat[:1].lower()}{self.vat[1:]}"
+
+
+def order_terms_nl(
     code: int,
     product_price: Decimal | None,
     *,
     duration_days: int,
+    vat_code: VatCode,
     rate_ceiling: Decimal | None = None,
-) -> list[tuple[str, str]]:
-    """What the case manager orders, as (label, text) lines for the order form (R-TRJ-1,
-    R-NET-6, R-NET-7): the price terms the trajectory will get from the product's price valid
-    today (for a quote product what the quote decides, with the product's price or rate as an
-    indication), the maximum hourly rate where one applies, and the nominal duration. The
-    form showed none of it: the case manager ordered without seeing what it cost."""
+) -> OrderTerms:
+    """The terms of an order from the product's record (R-TRJ-1, R-NET-6, R-NET-7,
+    R-BILL-11): the price terms from the product's price valid today (for a quote product
+    what the quote decides, with the product's price or rate as an indication), the maximum
+    hourly rate where one applies, the product's VAT category and the nominal duration.
+    The form once showed none of it, and later no VAT category: the case manager ordered
+    without seeing what it cost."""
     label, source = terms_label_nl(terms_from_product(code, product_price), code)
-    lines = [("Prijsafspraak", f"{label[:1].upper()}{label[1:]} ({source})")]
-    if rate_ceiling is not None:
-        lines.append(
-            (
-                "Maximum uurtarief",
-                f"{format_euro(rate_ceiling)} per uur (plafond voor jobcoaching en jobfinding)",
-            )
-        )
-    lines.append(("Nominale duur", duration_nl(duration_days)))
-    return lines
+    return OrderTerms(
+        price=f"{label[:1].upper()}{label[1:]} ({source})",
+        rate_ceiling=(
+            f"{format_euro(rate_ceiling)} per uur (plafond voor jobcoaching en jobfinding)"
+            if rate_ceiling is not None
+            else ""
+        ),
+        vat=VAT_CODE_LABELS_NL[vat_code],
+        duration=duration_nl(duration_days),
+    )
 
 
 def duration_nl(days: int) -> str:

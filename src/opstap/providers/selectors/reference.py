@@ -78,6 +78,22 @@ def product_rate_ceiling_on(product: Product, on: dt.date) -> Decimal | None:
     return ceiling.amount if ceiling is not None else None
 
 
+def product_rate_ceilings_on(products: Sequence[Product], on: dt.date) -> dict[int, Decimal | None]:
+    """`product_rate_ceiling_on` for many products by product id, reading the ceiling once
+    per organisation (a list of products costs the same queries for 2 or 20)."""
+    capped = [p for p in products if p.service_kind in CEILING_SERVICE_KINDS]
+    amounts: dict[int, Decimal | None] = {}
+    for organisation_id in {p.provider.organisation_id for p in capped}:
+        ceiling = rate_ceiling_on(organisation_id, on)
+        amounts[organisation_id] = ceiling.amount if ceiling is not None else None
+    return {
+        p.pk: (
+            amounts[p.provider.organisation_id] if p.service_kind in CEILING_SERVICE_KINDS else None
+        )
+        for p in products
+    }
+
+
 def price_subquery(on: dt.date) -> Subquery:
     return Subquery(
         ProductPrice.objects.filter(product=OuterRef("pk"))

@@ -42,6 +42,7 @@ from .kpi_facts import (
     outcome_facts_per_month,
     trajectory_spans_of_clients,
 )
+from .ordering import ProductOffer, product_offers, product_order_terms
 from .retention import CLOSED_TRAJECTORY_STATES, last_trajectory_day, open_trajectory_exists
 from .right_of_access import (
     client_absences_all,
@@ -111,6 +112,7 @@ __all__ = [
     "Durability",
     "IllegalTransition",
     "NextDue",
+    "ProductOffer",
     "TrajectoryFilters",
     "actions_for",
     "active_trajectory_exists",
@@ -162,6 +164,8 @@ __all__ = [
     "outcome_fact_client_ids",
     "outcome_facts_per_month",
     "overdue_q",
+    "product_offers",
+    "product_order_terms",
     "provider_active_quarters",
     "provider_window_q",
     "registration_grace_working_days",

@@ -17,6 +17,7 @@ from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log
 from opstap.core.actor import Actor
 from opstap.core.errors import InvalidInputError
+from opstap.core.outbox import outbox_drain, outbox_queue, refresh_inline_or_queued
 from opstap.core.roles import Perm
 from opstap.invoices import selectors as invoice_selectors
 from opstap.providers.models import Provider
@@ -242,30 +243,23 @@ def _refresh_trajectories(organisation_id: int, trajectory_ids: list[int]) -> No
 
 
 def indicator_facts_queue(*, organisation_id: int | None, trajectory_ids: Any) -> None:
-    """Queue trajectories whose facts may have changed (the transactional outbox): called
-    inside the writing transaction by the model signals and by `core.signals.
-    trajectories_changed` (due dates are written with `.update()`). The refresh runs after
-    the commit; a rollback takes the queue rows and the refresh with it."""
-    ids = sorted({int(pk) for pk in trajectory_ids if pk is not None})
-    if not ids or organisation_id is None:
-        return
-    IndicatorQueue.objects.bulk_create(
-        [IndicatorQueue(organisation_id=organisation_id, trajectory_id=pk) for pk in ids],
-        ignore_conflicts=True,
+    """Queue trajectories whose facts may have changed (the transactional outbox,
+    `core.outbox`): called inside the writing transaction by the model signals and by
+    `core.signals.trajectories_changed` (due dates are written with `.update()`). The refresh
+    runs after the commit; a rollback takes the queue rows and the refresh with it."""
+    outbox_queue(
+        IndicatorQueue,
+        organisation_id=organisation_id,
+        key="trajectory_id",
+        ids=trajectory_ids,
+        after_commit=_refresh_after_commit,
     )
-    transaction.on_commit(_refresh_after_commit)
 
 
 def _refresh_after_commit() -> None:
-    """The refresh task on the broker, or inline without one (demo, tests)."""
-    from django.conf import settings
-
     from .tasks import refresh_indicator_facts_task
 
-    if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", True):
-        indicator_facts_refresh()
-    else:
-        refresh_indicator_facts_task.delay()
+    refresh_inline_or_queued(indicator_facts_refresh, refresh_indicator_facts_task)
 
 
 def indicator_facts_refresh(*, limit: int = FACT_BATCH) -> int:
@@ -274,24 +268,12 @@ def indicator_facts_refresh(*, limit: int = FACT_BATCH) -> int:
     state's lock), so that none writes a region from data older than another's; concurrent
     workers skip each other's queue rows (SKIP LOCKED on PostgreSQL). Organisations without
     facts only empty their queue."""
-    done = 0
-    while True:
-        with transaction.atomic():
-            queued = list(
-                IndicatorQueue.objects.select_for_update(skip_locked=True)
-                .order_by("pk")
-                .values_list("pk", "organisation_id", "trajectory_id")[:limit]
-            )
-            if not queued:
-                return done
-            per_org: dict[int, list[int]] = {}
-            for _pk, org_id, trajectory_id in queued:
-                per_org.setdefault(org_id, []).append(trajectory_id)
-            for org_id, trajectory_ids in sorted(per_org.items()):
-                if _lock_state(org_id) is not None:
-                    _refresh_trajectories(org_id, trajectory_ids)
-            IndicatorQueue.objects.filter(pk__in=[pk for pk, _o, _t in queued]).delete()
-            done += len(queued)
+
+    def refresh(organisation_id: int, trajectory_ids: list[int]) -> None:
+        if _lock_state(organisation_id) is not None:
+            _refresh_trajectories(organisation_id, trajectory_ids)
+
+    return outbox_drain(IndicatorQueue, key="trajectory_id", limit=limit, refresh=refresh)
 
 
 def indicator_facts_rebuild(

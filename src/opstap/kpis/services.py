@@ -21,6 +21,7 @@ from opstap.clients.services import client_event_record
 from opstap.core.actor import Actor
 from opstap.core.errors import InvalidInputError
 from opstap.core.money import parse_amount
+from opstap.core.outbox import outbox_drain, outbox_queue, refresh_inline_or_queued
 from opstap.organisations.models import Municipality, Organisation
 from opstap.trajectories import selectors as trajectory_selectors
 
@@ -632,57 +633,38 @@ def kpi_facts_rebuild(
 
 
 def kpi_facts_queue(*, organisation_id: int | None, client_ids: Any) -> None:
-    """Queue clients whose facts may have changed (the transactional outbox): called inside
-    the writing transaction by the model signals and by bulk writers (`core.signals`). The
-    refresh runs after the commit."""
-    ids = sorted({int(pk) for pk in client_ids if pk is not None})
-    if not ids or organisation_id is None:
-        return
-    KpiFactQueue.objects.bulk_create(
-        [KpiFactQueue(organisation_id=organisation_id, client_id=pk) for pk in ids],
-        ignore_conflicts=True,
+    """Queue clients whose facts may have changed (the transactional outbox, `core.outbox`):
+    called inside the writing transaction by the model signals and by bulk writers
+    (`core.signals`). The refresh runs after the commit (dropped with a rollback, like the
+    queue rows): it drains the whole queue, so a second callback of the same transaction
+    finds it empty."""
+    outbox_queue(
+        KpiFactQueue,
+        organisation_id=organisation_id,
+        key="client_id",
+        ids=client_ids,
+        after_commit=_refresh_after_commit,
     )
-    # After the commit (dropped with a rollback, like the queue rows): the refresh drains the
-    # whole queue, so a second callback of the same transaction finds it empty.
-    transaction.on_commit(_refresh_after_commit)
 
 
 def _refresh_after_commit() -> None:
-    """The refresh task on the broker, or inline without one (demo, tests)."""
-    from django.conf import settings
-
     from .tasks import refresh_kpi_facts_task
 
-    if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", True):
-        kpi_facts_refresh()
-    else:
-        refresh_kpi_facts_task.delay()
+    refresh_inline_or_queued(kpi_facts_refresh, refresh_kpi_facts_task)
 
 
 def kpi_facts_refresh(*, limit: int = FACT_BATCH) -> int:
     """Recompute the facts of the queued clients, `limit` at a time until the queue is empty;
     returns how many clients were recomputed. Concurrent refreshes skip each other's rows
     (SKIP LOCKED on PostgreSQL). Organisations without facts only empty their queue."""
-    done = 0
     states = {s.organisation_id: s for s in KpiFactState.objects.all()}
-    while True:
-        with transaction.atomic():
-            queued = list(
-                KpiFactQueue.objects.select_for_update(skip_locked=True)
-                .order_by("pk")
-                .values_list("pk", "organisation_id", "client_id")[:limit]
-            )
-            if not queued:
-                return done
-            per_org: dict[int, list[int]] = {}
-            for _pk, org_id, client_id in queued:
-                per_org.setdefault(org_id, []).append(client_id)
-            for org_id, client_ids in per_org.items():
-                state = states.get(org_id)
-                if state is not None:
-                    _replace_facts(state=state, client_ids=client_ids)
-            KpiFactQueue.objects.filter(pk__in=[pk for pk, _o, _c in queued]).delete()
-            done += len(queued)
+
+    def refresh(organisation_id: int, client_ids: list[int]) -> None:
+        state = states.get(organisation_id)
+        if state is not None:
+            _replace_facts(state=state, client_ids=client_ids)
+
+    return outbox_drain(KpiFactQueue, key="client_id", limit=limit, refresh=refresh)
 
 
 def kpi_facts_roll(*, today: dt.date) -> int:

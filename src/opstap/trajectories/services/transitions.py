@@ -132,15 +132,14 @@ def _apply_effects(
         trajectory.planned_end_date = new_end
         # A report that was due before today and not delivered stays open and overdue (R-TRJ-4,
         # R-PI-1): an extension moves what lies ahead, it does not forgive what is late.
-        kept = list(
-            Deadline.objects.filter(
-                trajectory=trajectory,
-                kind=PROGRESS_REPORT_KIND,
-                due_on__lt=on,
-                met_on__isnull=True,
-                cancelled_on__isnull=True,
-            ).values_list("pk", flat=True)
+        late_reports = Deadline.objects.filter(
+            trajectory=trajectory,
+            kind=PROGRESS_REPORT_KIND,
+            due_on__lt=on,
+            met_on__isnull=True,
+            cancelled_on__isnull=True,
         )
+        kept = list(late_reports.values_list("pk", flat=True))
         # Open progress reports and the extension deadline move with the new end date.
         Deadline.objects.filter(
             trajectory=trajectory,
@@ -149,14 +148,9 @@ def _apply_effects(
             cancelled_on__isnull=True,
         ).exclude(pk__in=kept).update(cancelled_on=on)
         _schedule_running_deadlines(trajectory)
-        # The rescheduled periodic reports before today were delivered or are kept above.
-        Deadline.objects.filter(
-            trajectory=trajectory,
-            kind=PROGRESS_REPORT_KIND,
-            due_on__lt=on,
-            met_on__isnull=True,
-            cancelled_on__isnull=True,
-        ).exclude(pk__in=kept).update(cancelled_on=on)
+        # The rescheduled periodic reports before today were delivered or are kept above (the
+        # query runs again: it now finds the rows the schedule just wrote).
+        late_reports.exclude(pk__in=kept).update(cancelled_on=on)
     elif action is Action.RECEIVE_FINAL_REPORT:
         trajectory.final_report_on = on
         _deadlines_meet(trajectory, [dl.DeadlineKind.FINAL_REPORT], on)

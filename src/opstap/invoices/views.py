@@ -357,7 +357,9 @@ def invoice_submit(request: HttpRequest) -> HttpResponse:
             pdf=data["pdf"],
             source=InvoiceSource.PAPER if paper else InvoiceSource.PORTAL,
             structured_data={k: str(v) for k, v in data.items() if k not in {"pdf", "logbook"}},
-            received_at=services.paper_received_at(data.get("received_on")),
+            received_at=services.paper_received_at(
+                data.get("received_on"), invoice_date=data["invoice_date"]
+            ),
         )
 
     if submitted := form_submit(
@@ -641,9 +643,14 @@ def _placement_fee_problems(user: Actor, form: PlacementFeeForm) -> None:
         # A paper claim's stamped day (R-BILL-6 window, payment term): the same check as
         # the paper invoice, named with the others.
         try:
-            services.paper_received_at(data.get("received_on"))
+            services.paper_received_at(
+                data.get("received_on"), invoice_date=data.get("invoice_date")
+            )
         except services.InvoiceError as exc:
-            form.add_error("received_on", exc.message)
+            # At the date to correct: the stamp, or an invoice date after today.
+            field = exc.field if exc.field in form.fields else "received_on"
+            if field not in form.errors:
+                form.add_error(field, exc.message)
 
 
 @permission_required(Perm.INVOICE_VIEW)
@@ -678,7 +685,9 @@ def placement_fee_submit(request: HttpRequest) -> HttpResponse:
             contract=data["contract"],
             pdf=data["pdf"],
             source=InvoiceSource.PAPER if paper else InvoiceSource.PORTAL,
-            received_at=services.paper_received_at(data.get("received_on")),
+            received_at=services.paper_received_at(
+                data.get("received_on"), invoice_date=data["invoice_date"]
+            ),
         ),
         done="De bemiddelingsfee is gedeclareerd en gecontroleerd.",
         refused=services.InvoiceError,

@@ -126,8 +126,8 @@ def invoice_submit(
     _check_pdf(pdf)
     received = received_at or _now()
     received_day = timezone.localdate(received)
-    if inv_date > received_day:
-        raise InvoiceError("De factuurdatum ligt na de ontvangstdatum.", field="invoice_date")
+    if problem := _receipt_problem(inv_date, received_day, stamped=received_at is not None):
+        raise problem
     key = claim_key(trajectory.pk, kind, p_start)
     invoice = Invoice(
         organisation_id=trajectory.organisation_id,
@@ -219,17 +219,42 @@ def _save_lines(invoice: Invoice, lines: Sequence[LineInput], on: dt.date) -> No
     InvoiceLine.objects.bulk_create(rows)
 
 
-def paper_received_at(day: dt.date | None) -> dt.datetime | None:
+def paper_received_at(
+    day: dt.date | None, *, invoice_date: dt.date | None = None
+) -> dt.datetime | None:
     """The moment a paper invoice counts as received: the stamped day (noon, local time), or
-    None (now) when no day was given or the day is today. A day after today is refused.
-    (`invoice_submit` itself takes any `received_at`, like the `on` of other services, so a
-    simulation can walk the calendar.)"""
+    None (now) when no day was given or the day is today. A day after today is refused, and
+    so is a day before `invoice_date` when given (`_receipt_problem`), so that a form names
+    it with its other problems. (`invoice_submit` itself takes any `received_at`, like the
+    `on` of other services, so a simulation can walk the calendar.)"""
     today = timezone.localdate(_now())
     if day is not None and day > today:
         raise InvoiceError("De ontvangstdatum ligt in de toekomst.", field="received_on")
+    if invoice_date is not None and (
+        problem := _receipt_problem(
+            invoice_date, day or today, stamped=day is not None and day != today
+        )
+    ):
+        raise problem
     if day is None or day == today:
         return None
     return timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0)))
+
+
+def _receipt_problem(
+    invoice_date: dt.date, received_on: dt.date, *, stamped: bool
+) -> InvoiceError | None:
+    """An invoice is not received before its own date (R-TRJ-3: the payment term runs from
+    receipt). With a stamped day (a paper invoice the administration registers) before an
+    invoice date that is not in the future, the stamp is the date to correct: the message
+    stands at "Ontvangen op", the field the clerk typed last. It stood at the invoice date,
+    as "De factuurdatum ligt na de ontvangstdatum.". Received now (a provider, the API, or
+    no stamp), the invoice date is after today and is the one to correct."""
+    if invoice_date <= received_on:
+        return None
+    if stamped and invoice_date <= timezone.localdate(_now()):
+        return InvoiceError("De ontvangstdatum ligt vóór de factuurdatum.", field="received_on")
+    return InvoiceError("De factuurdatum ligt na de ontvangstdatum.", field="invoice_date")
 
 
 def _live_duplicate(invoice: Invoice) -> Invoice | None:

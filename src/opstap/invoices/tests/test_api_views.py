@@ -530,3 +530,36 @@ def test_credit_note_for_an_invisible_invoice_looks_like_a_missing_one(
         if p["name"] == "invoice"
     ]
     assert not invoice.credit_notes.exists()
+
+
+def test_api_names_the_invoice_date_when_it_is_after_receipt(
+    code3_done: Trajectory, provider_user_a: User, api_as: Callable[..., APIClient]
+) -> None:
+    """R-TRJ-3: the API takes no receipt date (an invoice is received when it is posted, and
+    a posted `receivedOn` is no field of it), so an invoice dated after today (14 Aug) is the
+    invoice date's problem: invalidParams names `invoiceDate`, as the portal form does. Only
+    the administration's paper forms have a receipt date to name."""
+    response = api_as(provider_user_a).post(
+        "/api/v1/invoices",
+        {
+            "trajectory": code3_done.pk,
+            "invoiceNumber": "A-9",
+            "invoiceDate": "2026-08-15",
+            "receivedOn": "2026-08-20",
+            "milestone": "final_report",
+            "periodStart": "2026-05-06",
+            "periodEnd": END.isoformat(),
+            "clientNumber": code3_done.client.client_number,
+            "clientSurname": code3_done.client.last_name,
+            "amountExcl": "1250.00",
+            "vat": "262.50",
+            "amountIncl": "1512.50",
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert [(p["name"], p["reason"]) for p in response.json()["invalidParams"]] == [
+        ("invoiceDate", "De factuurdatum ligt na de ontvangstdatum.")
+    ]
+    assert not Invoice.objects.exists()

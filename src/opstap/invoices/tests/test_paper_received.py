@@ -22,7 +22,7 @@ from opstap.accounts.models import User
 from opstap.invoices.models import Invoice
 from opstap.trajectories.models import Trajectory
 
-from .conftest import END
+from .conftest import END, field_error
 
 pytestmark = pytest.mark.django_db
 
@@ -91,16 +91,37 @@ def test_without_a_stamp_the_day_of_registration_counts(
     ("stamped", "message"),
     [
         ("2026-09-11", "De ontvangstdatum ligt in de toekomst."),
-        ("2026-08-20", "De factuurdatum ligt na de ontvangstdatum."),
+        # Before the invoice date of 25 Aug: said at the stamp, the date the clerk typed
+        # last and is to correct. It stood at the invoice date, as "De factuurdatum ligt na
+        # de ontvangstdatum.".
+        ("2026-08-20", "De ontvangstdatum ligt vóór de factuurdatum."),
     ],
 )
 def test_an_impossible_stamp_is_refused(
     code3_done: Trajectory, clerk: User, on_typed_in_day: None, stamped: str, message: str
 ) -> None:
-    """R-SEC-6: a stamp in the future, or before the invoice's own date, answers 400."""
+    """R-SEC-6, R-TRJ-3: a stamp in the future, or before the invoice's own date, answers
+    400 with the message at "Ontvangen op" and none at the invoice date, what was typed
+    kept."""
     status, html = _post(clerk, code3_done, received_on=stamped)
     assert status == 400
-    assert message in html
+    assert field_error(html, "received_on") == message
+    assert field_error(html, "invoice_date") == ""
+    assert f'value="{stamped}"' in html
+    assert not Invoice.objects.exists()
+
+
+def test_an_invoice_dated_after_today_is_refused_at_the_invoice_date(
+    code3_done: Trajectory, clerk: User, on_typed_in_day: None
+) -> None:
+    """R-TRJ-3: stamped today (10 Sep) or not at all, an invoice dated 11 Sep: the stamp
+    cannot be later, so the invoice date is the one to correct and the message stands
+    there."""
+    for stamp in ("2026-09-10", ""):
+        status, html = _post(clerk, code3_done, invoice_date="2026-09-11", received_on=stamp)
+        assert status == 400
+        assert field_error(html, "invoice_date") == "De factuurdatum ligt na de ontvangstdatum."
+        assert field_error(html, "received_on") == ""
     assert not Invoice.objects.exists()
 
 

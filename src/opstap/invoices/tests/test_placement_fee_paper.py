@@ -109,6 +109,26 @@ def test_a_stamp_in_the_future_is_refused_at_the_field(code3_done: Trajectory, c
     assert not PlacementFeeClaim.objects.exists()
 
 
+def test_a_stamp_before_the_invoice_date_is_refused_at_the_stamp(
+    code3_done: Trajectory, clerk: User
+) -> None:
+    """R-TRJ-3: stamped 18 July, the claim's invoice dated 20 July: the message stands at
+    "Ontvangen op" (the date the clerk typed last), worded for it, named with the claim's
+    other problems; none at the invoice date. It stood at the invoice date as "De
+    factuurdatum ligt na de ontvangstdatum."."""
+    status, html = _post(clerk, code3_done, received_on="2026-07-18", contract_months="0")
+    assert status == 400
+    assert field_error(html, "received_on") == "De ontvangstdatum ligt vóór de factuurdatum."
+    assert field_error(html, "invoice_date") == ""
+    assert field_error(html, "contract_months") == "De contractduur is minimaal 1 maand."
+    assert not PlacementFeeClaim.objects.exists()
+    # and alone, it is the service that refuses it, at the same field
+    status, html = _post(clerk, code3_done, received_on="2026-07-18")
+    assert status == 400
+    assert field_error(html, "received_on") == "De ontvangstdatum ligt vóór de factuurdatum."
+    assert not Invoice.objects.exists()
+
+
 def test_the_provider_cannot_say_when_its_claim_arrived(
     code3_done: Trajectory, provider_user_a: User
 ) -> None:

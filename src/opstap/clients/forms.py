@@ -8,6 +8,7 @@ from django import forms
 
 from opstap.accounts import selectors as account_selectors
 from opstap.accounts.models import User
+from opstap.core.dutch import DATE_INPUT_FORMATS
 from opstap.core.roles import RoleCode
 from opstap.organisations.models import Municipality
 
@@ -28,6 +29,8 @@ SORT_CHOICES = [
 ]
 
 _ANY = [("", "Alle")]
+#: A typed date that `DATE_INPUT_FORMATS` (dd-mm-jjjj or jjjj-mm-dd) cannot read.
+_DATE_INVALID = {"invalid": "Vul een geldige datum in (dd-mm-jjjj)."}
 
 
 def active_users_with_role(organisation_id: int | None, role: RoleCode) -> Any:
@@ -143,8 +146,8 @@ class LadderChangeForm(forms.Form):
         label="Ingangsdatum",
         required=False,
         help_text="Leeg = vandaag. Formaat dd-mm-jjjj.",
-        input_formats=["%d-%m-%Y", "%Y-%m-%d"],
-        error_messages={"invalid": "Vul een geldige datum in (dd-mm-jjjj)."},
+        input_formats=DATE_INPUT_FORMATS,
+        error_messages=_DATE_INVALID,
     )
     reason = forms.CharField(
         label="Reden",
@@ -196,8 +199,8 @@ class BudgetSpendingForm(forms.Form):
         label="Datum",
         required=False,
         help_text="Leeg = vandaag. Formaat dd-mm-jjjj.",
-        input_formats=["%d-%m-%Y", "%Y-%m-%d"],
-        error_messages={"invalid": "Vul een geldige datum in (dd-mm-jjjj)."},
+        input_formats=DATE_INPUT_FORMATS,
+        error_messages=_DATE_INVALID,
     )
 
 
@@ -222,10 +225,6 @@ class ImportForm(forms.Form):
         return f
 
 
-_DATE_FORMATS = ["%d-%m-%Y", "%Y-%m-%d"]
-_DATE_INVALID = {"invalid": "Vul een geldige datum in (dd-mm-jjjj)."}
-
-
 class IncomeCoachAssignForm(forms.Form):
     coach = CaseManagerChoiceField(
         label="Inkomenscoach",
@@ -235,14 +234,14 @@ class IncomeCoachAssignForm(forms.Form):
     valid_from = forms.DateField(
         label="Vanaf",
         help_text="Eerste dag waarop de inkomenscoach het dossier mag inzien (dd-mm-jjjj).",
-        input_formats=_DATE_FORMATS,
+        input_formats=DATE_INPUT_FORMATS,
         error_messages={"required": "Vul de ingangsdatum in.", **_DATE_INVALID},
     )
     valid_until = forms.DateField(
         label="Tot en met",
         required=False,
         help_text="Leeg = tot de toewijzing wordt beëindigd.",
-        input_formats=_DATE_FORMATS,
+        input_formats=DATE_INPUT_FORMATS,
         error_messages=_DATE_INVALID,
     )
     reason = forms.CharField(
@@ -279,8 +278,8 @@ class ClientRegisterForm(forms.Form):
         label="Geboortedatum",
         required=False,
         help_text="Formaat dd-mm-jjjj.",
-        input_formats=["%d-%m-%Y", "%Y-%m-%d"],
-        error_messages={"invalid": "Vul een geldige datum in (dd-mm-jjjj)."},
+        input_formats=DATE_INPUT_FORMATS,
+        error_messages=_DATE_INVALID,
     )
     street_address = forms.CharField(label="Straat en huisnummer", max_length=200, required=False)
     postcode = forms.CharField(label="Postcode", max_length=7, required=False)

@@ -16,6 +16,7 @@ from typing import IO, Any
 from opstap.accounts.models import User
 from opstap.clients import ladder
 from opstap.clients.services import ClientError, bsn_clean, client_field_errors
+from opstap.core import dutch
 from opstap.core.errors import InvalidInputError
 from opstap.core.roles import RoleCode
 from opstap.organisations.models import Municipality
@@ -148,14 +149,12 @@ def parse_date(value: Any, field: str) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     text = str(value or "").strip()
-    if not text:
-        return None
-    for fmt in ("%d-%m-%Y", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 (a date, no time)
-        except ValueError:
-            continue
-    raise RowError(field, f"De datum '{text}' heeft niet het formaat dd-mm-jjjj (of jjjj-mm-dd).")
+    try:
+        return dutch.parse_date(text)
+    except ValueError:
+        raise RowError(
+            field, f"De datum '{text}' heeft niet het formaat dd-mm-jjjj (of jjjj-mm-dd)."
+        ) from None
 
 
 def _bool(value: Any, field: str) -> bool:

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Max
 from django.db.models.fields.files import FieldFile
 from django.http import HttpRequest
 from django.utils import timezone
@@ -28,6 +29,7 @@ from opstap.invoices.models import (
     PaymentBatch,
 )
 from opstap.invoices.pain001 import SCHEMAS, Creditor, Debtor, Pain001Error, build_pain001
+from opstap.invoices.rules.payment_dates import paid_on_refusal
 from opstap.invoices.rules.sepa import Line, Offset, Transfer, transfers_of
 from opstap.invoices.selectors import batch_client_items
 from opstap.invoices.workflow import (
@@ -438,6 +440,14 @@ def payment_batch_mark_paid(*, actor: Actor, batch: PaymentBatch, paid_on: dt.da
     if locked.exported_at is None:
         raise InvoiceError("Exporteer de batch eerst naar de bank.")
     now = _now()
+    received = locked.invoices.aggregate(last=Max("received_at"))["last"]
+    refusal = paid_on_refusal(
+        paid_on,
+        today=timezone.localdate(now),
+        last_received=timezone.localdate(received) if received else None,
+    )
+    if refusal:
+        raise InvoiceError(refusal, field="paid_on")
     for invoice in locked.invoices.select_for_update().filter(status=InvoiceStatus.IN_BATCH.value):
         old = _transition(invoice, InvoiceAction.PAY)
         invoice.paid_on = paid_on

@@ -31,7 +31,8 @@ def _paid_final(provider_user: User, trajectory: Trajectory, clerk: User) -> Inv
     batch = services.payment_batch_export(
         actor=clerk, batch=services.payment_batch_create(actor=clerk)
     )
-    services.payment_batch_mark_paid(actor=clerk, batch=batch, paid_on=dt.date(2026, 8, 20))
+    # paid today (a later day is refused: the bank has not paid yet)
+    services.payment_batch_mark_paid(actor=clerk, batch=batch, paid_on=dt.date(2026, 8, 14))
     invoice.refresh_from_db()
     assert invoice.status == InvoiceStatus.PAID
     return invoice

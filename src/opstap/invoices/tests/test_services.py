@@ -177,10 +177,12 @@ def test_payment_batch_is_idempotent(
     with pytest.raises(InvoiceError, match="geen goedgekeurde"):
         services.payment_batch_create(actor=clerk)
     assert PaymentBatch.objects.count() == 1
-    services.payment_batch_mark_paid(actor=clerk, batch=batch, paid_on=dt.date(2026, 6, 1))
-    services.payment_batch_mark_paid(actor=clerk, batch=batch, paid_on=dt.date(2026, 6, 2))
+    # paid on the day the invoice arrived (the test's today); a payment day must lie between
+    # the receipt and today (test_paid_on.py)
+    services.payment_batch_mark_paid(actor=clerk, batch=batch, paid_on=dt.date(2026, 8, 14))
+    services.payment_batch_mark_paid(actor=clerk, batch=batch, paid_on=dt.date(2026, 8, 13))
     paid = Invoice.objects.get(pk=first_instalment.pk)
-    assert (paid.status, paid.paid_on) == ("paid", dt.date(2026, 6, 1))
+    assert (paid.status, paid.paid_on) == ("paid", dt.date(2026, 8, 14))
 
 
 def test_batch_export_has_typed_cells(first_instalment: Invoice, clerk: User) -> None:

@@ -72,3 +72,21 @@ def test_a_batch_is_not_paid_on_an_impossible_day(
     assert message in (field_error(response.content.decode(), "paid_on") or "")
     assert PaymentBatch.objects.get(pk=batch.pk).status != "paid"
     assert Invoice.objects.get(pk=invoice.pk).paid_on is None
+
+
+@pytest.mark.django_db
+def test_the_batch_page_names_the_payment_day(
+    code3_done: Trajectory, provider_user_a: User, clerk: User
+) -> None:
+    """R-BILL-10: after 'Als betaald registreren' the form is gone and the page said only
+    'betaald'; it now names the day the bank paid, as the invoices carry it."""
+    invoice = submit(provider_user_a, code3_done)
+    services.invoice_approve(actor=clerk, invoice=invoice, note="")
+    batch = services.payment_batch_export(
+        actor=clerk, batch=services.payment_batch_create(actor=clerk)
+    )
+    web = web_as(clerk)
+    done = web.post(f"/facturen/betaalbatches/{batch.pk}/betaald/", {"paid_on": "2026-08-14"})
+    assert done.status_code == 302
+    html = web.get(f"/facturen/betaalbatches/{batch.pk}/").content.decode()
+    assert '<dt>Betaald op</dt><dd id="batch-paid-on">14-08-2026</dd>' in html

@@ -98,13 +98,9 @@ def contract_scope(user: Actor, qs: QuerySet[Contract]) -> QuerySet[Contract]:
 
 def product_reach(user: Actor) -> Reach:
     """The one rule for products, read by `product_scope` (querysets) and by the guide's
-    written-out search statement (`selectors.GuideSearch`)."""
-    if is_provider_staff(user):
-        provider_id = provider_id_of(user)
-        return Reach(provider_id is not None, provider_id)
-    if user.has_opstap_perm(Perm.PRODUCT_SEARCH) or user.has_opstap_perm(Perm.PROVIDER_VIEW):
-        return Reach(True)
-    return Reach(False)
+    written-out search statement (`selectors.GuideSearch`): a product is seen by whoever
+    sees its provider (`provider_reach`), provider staff their own provider's only."""
+    return provider_reach(user)
 
 
 @register_scope(Product)

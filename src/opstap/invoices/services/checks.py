@@ -422,6 +422,11 @@ def claim_key(trajectory_id: int, milestone: MilestoneKind, period_start: dt.dat
 CheckResult = tuple[Status, tuple[Reason, ...], Decimal | None]
 
 
+def _facts_missing(exc: InvoiceError) -> CheckResult:
+    """The verdict on an invoice whose trajectory facts cannot be gathered: red, with why."""
+    return Status.RED, (Reason(ReasonCode.FIELD_MISSING, exc.message),), None
+
+
 def _run_check(invoice: Invoice) -> CheckResult:
     """The payment rules plus the checks only the stored invoice allows (client data, lines,
     invoiced hourly rate)."""
@@ -433,7 +438,7 @@ def _run_check(invoice: Invoice) -> CheckResult:
             exclude_invoice_id=invoice.pk,
         )
     except InvoiceError as exc:
-        return Status.RED, (Reason(ReasonCode.FIELD_MISSING, exc.message),), None
+        return _facts_missing(exc)
     ctx = rules_context(invoice.organisation_id)
     return _verdict(invoice, facts, ctx, list(invoice.lines.all()))
 
@@ -602,11 +607,7 @@ def invoices_check_many(invoices: Sequence[Invoice]) -> dict[int, CheckResult]:
                 equated=equated_for(invoice),
             )
         except InvoiceError as exc:
-            results[invoice.pk] = (
-                Status.RED,
-                (Reason(ReasonCode.FIELD_MISSING, exc.message),),
-                None,
-            )
+            results[invoice.pk] = _facts_missing(exc)
             continue
         results[invoice.pk] = _verdict(invoice, facts, ctx, lines.get(invoice.pk, []))
     return results

@@ -24,7 +24,7 @@ from django.utils import timezone
 from opstap.accounts.selectors import active_users_with_perm
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log
-from opstap.clients.models import Client
+from opstap.clients.models import Client, ClientEventKind
 from opstap.clients.services import ClientError, bsn_clean, client_event_record
 from opstap.core.access import can_see, check_perm
 from opstap.core.actor import Actor
@@ -140,7 +140,7 @@ def access_request_create(
     )
     client_event_record(
         client=client,
-        kind="access_request",
+        kind=ClientEventKind.ACCESS_REQUEST.value,
         summary="Inzageverzoek ontvangen"
         + (" via het klantportaal" if channel == Channel.PORTAL else " (namens de klant)"),
         actor=actor,

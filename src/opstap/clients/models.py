@@ -453,6 +453,7 @@ class ClientEventKind(models.TextChoices):
     IMPORT = "import", _("Import")
     TRAJECTORY = "trajectory", _("Traject")
     MATCHING = "matching", _("Passend werk")
+    ACCESS_REQUEST = "access_request", _("Inzageverzoek")
     OTHER = "other", _("Overig")
 
 
@@ -494,10 +495,11 @@ class ClientEvent(HistoryEvent):
 
     @property
     def kind_label(self) -> str:
-        """Dutch label of the kind (other apps may use their own kinds: shown as is)."""
+        """Dutch label of the kind. Every kind is a ClientEventKind (`client_event_record`
+        refuses others); a row from before that rule reads "Overig", never its code."""
         if self.kind in ClientEventKind.values:
             return str(ClientEventKind(self.kind).label)
-        return self.kind
+        return str(ClientEventKind.OTHER.label)
 
 
 class CustomBudgetConfig(OrganisationOwned, Validity):

@@ -196,3 +196,16 @@ def test_summary_speaks_dutch_not_code(world: World) -> None:
     assert found == [], "\n".join(map(str, sorted(set(found))))
     assert "zorgtaken" in html.lower()
     assert "care_duties" in json.dumps(data)
+
+
+def test_the_timeline_names_an_access_request_in_dutch(world: World) -> None:
+    """R-SEC-5: walked in the demo, the resident's own export listed 'Inzageverzoek ontvangen
+    via het klantportaal' with the kind 'access_request' in the column 'Soort', where every
+    other row reads Dutch ('Trede gewijzigd', 'Traject'). The staff dossier's timeline showed
+    the same code."""
+    request = _compiled(world)
+    with _zip(request) as zf:
+        html = zf.read("samenvatting.html").decode()
+    assert "access_request" not in html
+    timeline = html.split("Tijdlijn van uw dossier", 2)[2].split("</table>", 1)[0]
+    assert "<td>Inzageverzoek</td>" in timeline

@@ -203,7 +203,11 @@ def client_event_record(
     occurred_at: dt.datetime | None = None,
 ) -> ClientEvent:
     """Append one event to the client's timeline. Other apps call this (e.g. trajectories:
-    'traject besteld'); `is_open=True` marks an open agreement the case manager must see."""
+    'traject besteld'); `is_open=True` marks an open agreement the case manager must see.
+    `kind` is a ClientEventKind: the timeline and the client's access export show its Dutch
+    label, so an app's own code would reach the client as is ("access_request")."""
+    if kind not in ClientEventKind.values:
+        raise ValueError(f"Onbekende soort gebeurtenis {kind!r}: voeg die toe aan ClientEventKind.")
     if not summary.strip():
         raise ClientError("Een gebeurtenis heeft een samenvatting nodig.", field="summary")
     return ClientEvent.objects.create(

@@ -212,6 +212,19 @@ def test_client_event_record_for_other_apps(org, case_manager) -> None:
         client_event_record(client=client, kind="other", summary="")
 
 
+def test_client_event_kinds_are_known(org, case_manager) -> None:
+    """R-SEC-5: a timeline row reaches the client's access export and the dossier with the
+    Dutch label of its kind; an app's own code ('access_request') was shown as is. Unknown
+    kinds are refused, and an old row with one reads 'Overig'."""
+    client = make_client(org, actor=case_manager)
+    with pytest.raises(ValueError, match="access_requests_own"):
+        client_event_record(client=client, kind="access_requests_own", summary="Iets")
+    event = client_event_record(client=client, kind="access_request", summary="Inzage")
+    assert event.kind_label == "Inzageverzoek"
+    event.kind = "legacy_code"
+    assert event.kind_label == "Overig"
+
+
 def test_custom_budget_with_second_approver(org, case_manager, make_user) -> None:
     """R-CLI-4: yearly amount from configuration; spending lines with a purpose; remaining
     visible; beyond the budget a different user with CLIENT_CHANGE must approve."""

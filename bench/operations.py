@@ -239,9 +239,8 @@ def _sql_caseload_page(ctx: BenchContext) -> object:
     return _caseload_rows(f"{_CASELOAD_SCOPE} AND c.ladder_step = '4'", params)
 
 
-def _sql_clients_api(ctx: BenchContext) -> object:
-    """Floor of GET /api/v1/clients?ladderStep=4: COUNT of the visible step-4 clients and the
-    first 25 by name with every column the API returns (ids for municipality/case manager)."""
+def _sql_clients_api_count(ctx: BenchContext) -> None:
+    """COUNT of the visible step-4 clients: the API's total when it is not cached."""
     params = [ctx.organisation_id, ctx.users["klantmanager"].pk]
     with connection.cursor() as cursor:
         cursor.execute(
@@ -250,12 +249,31 @@ def _sql_clients_api(ctx: BenchContext) -> object:
             params,
         )
         cursor.fetchone()
+
+
+def _sql_clients_api_rows(ctx: BenchContext) -> object:
+    """Floor of GET /api/v1/clients?ladderStep=4 with its total in the counts cache: the first
+    25 visible step-4 clients by name with every column the API returns (ids for
+    municipality/case manager). No COUNT: the request serves its total from the cache and
+    runs none. With the COUNT in it the floor grew with the data (0.5 ms for 3,340 clients
+    at city scale; most of the 8 ms floor at national scale, where counting adds 10 ms to
+    the request) and made this list look better the more clients there are (6 December 2026:
+    1.2 x req at national, 5-7 at city, for the same work per request)."""
+    params = [ctx.organisation_id, ctx.users["klantmanager"].pk]
+    with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT c.* FROM clients_client c WHERE {_CASELOAD_SCOPE} "  # noqa: S608
             "AND c.ladder_step = '4' ORDER BY c.last_name, c.first_name, c.id LIMIT 25",
             params,
         )
         return cursor.fetchall()
+
+
+def _sql_clients_api(ctx: BenchContext) -> object:
+    """Floor of GET /api/v1/clients?ladderStep=4 with its total counted: the COUNT and the
+    first 25 rows."""
+    _sql_clients_api_count(ctx)
+    return _sql_clients_api_rows(ctx)
 
 
 def _caseload_page_counts_not_cached(ctx: BenchContext) -> object:
@@ -332,8 +350,8 @@ OPERATIONS.extend(
         Operation(
             "GET /api/v1/clients?ladderStep=4 (first page)",
             _get("api_client", "/api/v1/clients?ladderStep=4&pageSize=25"),
-            _sql_clients_api,
-            "hand-written SQL",
+            _sql_clients_api_rows,
+            "hand-written SQL (the rows; the total is cached)",
         ),
         Operation(
             "GET /api/v1/clients?ladderStep=4, count not cached",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 import pytest
 from django.core.cache import cache
@@ -394,3 +395,68 @@ def test_handover_service_from_view_timeline(org, case_manager, make_user) -> No
     c = make_client(org, case_manager=case_manager)
     client_handover(actor=case_manager, client=c, new_case_manager=other, note="n")
     assert list(c.events.values_list("kind", flat=True)) == ["handover", "created"]
+
+
+def test_api_client_rows_read_as_drf_reads_them(
+    org, case_manager, make_user, api_as, monkeypatch
+) -> None:
+    """Issue 18: the list reads each row's fields by a plan made once (a plain field its
+    attribute, a key field its `_id` column) instead of DRF's `Field.get_attribute` for each
+    field of each row (an abstract-class check and a walk of the source path, 40 % of the
+    list call). The answer is exactly what DRF's own `to_representation` gives, for rows with
+    and without a case manager, dates, hours, obstacles and a sub-status."""
+    from rest_framework import serializers
+    from rest_framework.fields import Field
+
+    from opstap.clients.api.serializers import ClientSerializer
+    from opstap.clients.services import income_coach_assign
+
+    case_manager_set_unit(user=case_manager, unit="work")
+    duiven = Municipality.objects.get(organisation=org, name="Duiven")
+    rows = [
+        make_client(org, case_manager=case_manager, ladder_step="4"),
+        make_client(org, case_manager=None, ladder_step="5", municipality=duiven),
+        make_client(
+            org,
+            case_manager=case_manager,
+            ladder_step="6",
+            ladder_sub_status="with_growth",
+            hour_restriction=20,
+            obstacles=["language", "debts"],
+            benefit_start_date=dt.date(2025, 3, 1),
+            migration_background=True,
+        ),
+    ]
+    income_coach_assign(
+        actor=case_manager,
+        client=rows[0],
+        coach=make_user(RoleCode.INCOME_COACH),
+        valid_from=timezone.localdate(),
+        reason="Budgetcoaching",
+    )
+    clients = list(Client.objects.filter(pk__in=[c.pk for c in rows]).order_by("pk"))
+    context = {
+        "_derived_cache": {},
+        "derive": DerivedResolver(organisation_id=org.pk, on=timezone.localdate()),
+    }
+    one = ClientSerializer(context=context)
+    drf = [serializers.Serializer.to_representation(one, c) for c in clients]
+    reads: list[str] = []
+    original = Field.get_attribute
+
+    def counted(field: Any, instance: object) -> object:
+        reads.append(str(field.field_name))
+        return original(field, instance)
+
+    monkeypatch.setattr(Field, "get_attribute", counted)
+    planned = ClientSerializer(clients, many=True, context=context).data
+    monkeypatch.undo()
+    assert [dict(r) for r in planned] == drf
+    assert list(planned[0]) == list(ClientSerializer.Meta.fields)
+    assert planned[2]["obstacles"] == ["language", "debts"]
+    assert planned[1]["case_manager"] is None and planned[0]["income_coaches"]
+    assert reads == []  # no field of any row went through DRF's get_attribute
+    listed = api_as(case_manager).get("/api/v1/clients?sort=naam&pageSize=10").json()
+    by_id = {r["id"]: r for r in listed["results"]}
+    assert by_id[rows[0].pk]["incomeCoaches"] and by_id[rows[1].pk]["caseManager"] is None
+

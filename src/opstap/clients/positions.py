@@ -9,6 +9,8 @@ from collections.abc import Iterable
 
 from django.db.models import Q
 
+from opstap.core.request_memo import memoised
+
 from . import ladder
 from .ladder import LadderPosition, LadderStep, LadderSubStatus, MappingRow
 from .models import LadderMapping, MappingKind
@@ -31,24 +33,25 @@ def _valid_on(on: dt.date) -> Q:
 
 def mapping_rows(*, organisation_id: int | None, kind: str, on: dt.date) -> tuple[MappingRow, ...]:
     """The unit (R-LAD-2) or track (R-LAD-3) mapping valid on `on`: the organisation's own
-    rows if it has any for that kind, else the defaults. One query."""
-    rows = list(
-        LadderMapping.objects.filter(_valid_on(on), kind=kind)
-        .filter(Q(organisation_id=organisation_id) | Q(organisation__isnull=True))
-        .values_list("organisation_id", "step", "sub_status", "value")
-    )
-    own = [r for r in rows if r[0] is not None]
-    chosen = own or rows
-    return tuple(
-        MappingRow(LadderStep(step), LadderSubStatus(sub) if sub else None, value)
-        for _org, step, sub, value in chosen
-    )
+    rows if it has any for that kind, else the defaults. One query (none when the mappings
+    of that organisation and day were read before in the same `request_memo()` block)."""
+    return mapping_rows_by_kind(organisation_id=organisation_id, on=on).get(kind, ())
 
 
 def mapping_rows_by_kind(
     *, organisation_id: int | None, on: dt.date
 ) -> dict[str, tuple[MappingRow, ...]]:
-    """`mapping_rows` of every kind (unit and track) in one query."""
+    """`mapping_rows` of every kind (unit and track) in one query, once per organisation and
+    day inside a `request_memo()` block: a list's scope (the case manager's unit) and its
+    rows' derived unit and track read the same mapping (issue 18). Callers read the result,
+    never change it."""
+    key = ("clients.mappings", organisation_id, on)
+    return memoised(key, lambda: _mapping_rows_by_kind(organisation_id, on))
+
+
+def _mapping_rows_by_kind(
+    organisation_id: int | None, on: dt.date
+) -> dict[str, tuple[MappingRow, ...]]:
     rows = list(
         LadderMapping.objects.filter(_valid_on(on))
         .filter(Q(organisation_id=organisation_id) | Q(organisation__isnull=True))

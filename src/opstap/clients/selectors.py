@@ -199,10 +199,15 @@ class CaseloadFilters:
     sort: str = "naam"
 
 
-def caseload_list(*, user: Actor, filters: CaseloadFilters, on: dt.date) -> QuerySet[Client]:
+def caseload_list(
+    *, user: Actor, filters: CaseloadFilters, on: dt.date, with_names: bool = True
+) -> QuerySet[Client]:
     """The filterable, sortable caseload (R-CLI-3), scoped. No BSN filter here: a BSN is
-    searched through `client_search_bsn` (POST only)."""
-    qs = clients_for(user).select_related("municipality", "case_manager")
+    searched through `client_search_bsn` (POST only). `with_names` joins the municipality
+    and the case manager (the page shows their names; the API gives their ids only)."""
+    qs = clients_for(user)
+    if with_names:
+        qs = qs.select_related("municipality", "case_manager")
     org_id = getattr(user, "organisation_id", None)
     if filters.ladder_step:
         qs = qs.filter(ladder_step=filters.ladder_step)

@@ -3,9 +3,9 @@ compute from the same inputs, such as a user's client scope (which reads the lad
 are computed once while the page is being built.
 
 The memo exists only inside `request_memo()`, which `core.access.permission_required` opens
-around every page's read (GET/HEAD) and which is emptied when the view returns: nothing is
-kept across requests, and outside such a block (writes, API calls, services, background work,
-tests) every call computes afresh. Keys name
+around every page's read (GET/HEAD), and the client list API around its list, and which is
+emptied when the view returns: nothing is kept across requests, and outside such a block
+(writes, other API calls, services, background work, tests) every call computes afresh. Keys name
 everything the value depends on (at least the user's id), so one user's value is never
 another's.
 """

@@ -23,6 +23,7 @@ from opstap.core.access import HasOpstapPermission, get_object_for_user
 from opstap.core.actor import Actor, actor_of, organisation_id_of
 from opstap.core.api.pagination import CachedCountPagination
 from opstap.core.api.viewsets import CallerQuerysetMixin, int_param, valid_body
+from opstap.core.request_memo import request_memo
 from opstap.core.roles import Perm
 from opstap.organisations.models import Municipality
 
@@ -101,8 +102,9 @@ class ClientViewSet(
             text=params.get("q") or "",
             sort=params.get("sort") or "naam",
         )
+        # The rows carry the municipality's and case manager's ids, not their rows: no join.
         return selectors.caseload_list(
-            user=actor_of(self.request), filters=filters, on=timezone.localdate()
+            user=actor_of(self.request), filters=filters, on=timezone.localdate(), with_names=False
         )
 
     def get_serializer_class(self) -> Any:
@@ -134,6 +136,12 @@ class ClientViewSet(
 
     @extend_schema(parameters=FILTERS)
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # A read, as a page's GET (`permission_required`): the scope and the ladder mapping
+        # (read by the scope and by the rows' derived unit and track) once per request.
+        with request_memo():
+            return self._list(request)
+
+    def _list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.get_queryset())
         clients = list(page or [])
         # One query for the income coaches of the whole page (no N+1).

@@ -460,3 +460,27 @@ def test_api_client_rows_read_as_drf_reads_them(
     by_id = {r["id"]: r for r in listed["results"]}
     assert by_id[rows[0].pk]["incomeCoaches"] and by_id[rows[1].pk]["caseManager"] is None
 
+
+# The client list API's statements with its total in the counts cache (SQLite, a case
+# manager signed in by the test client); issue 18: this budget may only go down.
+API_LIST_QUERIES = 6
+
+
+def test_api_list_reads_the_mapping_once_and_joins_no_names(org, case_manager, api_as) -> None:
+    """Issue 18: the list's scope (the case manager's unit) and its rows' derived unit and
+    track read the ladder mapping once per request (was twice), and the rows are read without
+    joining the municipality and the case manager, whose ids are all the API gives."""
+    case_manager_set_unit(user=case_manager, unit="work")
+    for _ in range(3):
+        make_client(org, case_manager=case_manager)
+    api = api_as(case_manager)
+    url = "/api/v1/clients?ladderStep=4&pageSize=2"
+    first = api.get(url).json()  # counts the total once
+    with CaptureQueriesContext(connection) as ctx:
+        body = api.get(url).json()
+    assert body == first and body["count"] == 3
+    sqls = [q["sql"] for q in ctx.captured_queries]
+    assert sum('FROM "clients_laddermapping"' in s for s in sqls) == 1
+    rows = [s for s in sqls if s.startswith('SELECT "clients_client"."id"')]
+    assert len(rows) == 1 and " JOIN " not in rows[0]
+    assert len(sqls) == API_LIST_QUERIES, sqls

@@ -18,9 +18,10 @@ from opstap.clients.models import (
     LksStatus,
     Obstacle,
 )
+from opstap.core.api.serializers import CachedFieldsMixin
 
 
-class ClientSerializer(serializers.ModelSerializer[Client]):
+class ClientSerializer(CachedFieldsMixin, serializers.ModelSerializer[Client]):
     """A client. Age, unit, track, growth potential and target groups are derived (R-CLI-2,
     R-LAD-2/3), never stored."""
 

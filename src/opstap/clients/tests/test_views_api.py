@@ -484,3 +484,27 @@ def test_api_list_reads_the_mapping_once_and_joins_no_names(org, case_manager, a
     rows = [s for s in sqls if s.startswith('SELECT "clients_client"."id"')]
     assert len(rows) == 1 and " JOIN " not in rows[0]
     assert len(sqls) == API_LIST_QUERIES, sqls
+
+
+def test_client_serializer_fields_built_once_per_process(monkeypatch) -> None:
+    """Issue 18: the client list's fields are built from the model once per process and
+    copied per request (`CachedFieldsMixin`, as the trajectories' serializer), not introspected
+    on every list call; each serializer still has fields of its own."""
+    from rest_framework import serializers
+
+    from opstap.clients.api.serializers import ClientSerializer, ClientUpdateSerializer
+
+    ClientSerializer().fields  # noqa: B018 (built here at the latest)
+    built: list[str] = []
+    original = serializers.ModelSerializer.build_field
+
+    def counted(self: Any, field_name: str, *args: Any) -> Any:
+        built.append(field_name)
+        return original(self, field_name, *args)
+
+    monkeypatch.setattr(serializers.ModelSerializer, "build_field", counted)
+    first, second = ClientSerializer().fields, ClientSerializer().fields
+    assert built == []
+    assert first["municipality"] is not second["municipality"]
+    assert ClientUpdateSerializer().fields["bsn"].read_only
+    assert not ClientSerializer().fields["bsn"].read_only

@@ -160,34 +160,42 @@ class _PrefixedSettings:
         return import_from_settings(attr, *args)
 
 
-class StaffOIDCBackend(OIDCAuthenticationBackend):
-    callback_url_name = "accounts:oidc_callback"
+class _OneCallbackBackend(OIDCAuthenticationBackend):
+    """An OIDC backend that answers only on its own callback (`callback_url_name`), so the
+    staff and DigiD backends never take each other's logins, and that maps the claims to at
+    most one user (`user_from_claims`)."""
+
+    callback_url_name = ""
 
     def authenticate(self, request: Any, **kwargs: Any) -> User | None:
         if request is None or request.path != reverse(self.callback_url_name):
             return None
         return super().authenticate(request, **kwargs)
+
+    def user_from_claims(self, claims: Mapping[str, Any]) -> User | None:
+        raise NotImplementedError
+
+    def filter_users_by_claims(self, claims: Mapping[str, Any]) -> Any:
+        user = self.user_from_claims(claims)
+        return User.objects.filter(pk=user.pk) if user else User.objects.none()
+
+
+class StaffOIDCBackend(_OneCallbackBackend):
+    callback_url_name = "accounts:oidc_callback"
 
     def verify_claims(self, claims: Mapping[str, Any]) -> bool:
         return bool(claims.get(settings.OIDC_USERNAME_CLAIM) or claims.get("email"))
 
-    def filter_users_by_claims(self, claims: Mapping[str, Any]) -> Any:
-        user = staff_from_claims(claims)
-        return User.objects.filter(pk=user.pk) if user else User.objects.none()
+    def user_from_claims(self, claims: Mapping[str, Any]) -> User | None:
+        return staff_from_claims(claims)
 
 
-class ResidentDigiDBackend(_PrefixedSettings, OIDCAuthenticationBackend):
+class ResidentDigiDBackend(_PrefixedSettings, _OneCallbackBackend):
     settings_prefix = "OIDC_DIGID_"
     callback_url_name = "accounts:digid_callback"
-
-    def authenticate(self, request: Any, **kwargs: Any) -> User | None:
-        if request is None or request.path != reverse(self.callback_url_name):
-            return None
-        return super().authenticate(request, **kwargs)
 
     def verify_claims(self, claims: Mapping[str, Any]) -> bool:
         return bool(claims.get(settings.OIDC_DIGID_BSN_CLAIM))
 
-    def filter_users_by_claims(self, claims: Mapping[str, Any]) -> Any:
-        user = resident_from_claims(claims, digid_organisation())
-        return User.objects.filter(pk=user.pk) if user else User.objects.none()
+    def user_from_claims(self, claims: Mapping[str, Any]) -> User | None:
+        return resident_from_claims(claims, digid_organisation())

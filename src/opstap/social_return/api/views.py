@@ -16,7 +16,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from opstap.audit.models import AuditAction
-from opstap.audit.services import audit_records_for_request
 from opstap.core.access import HasOpstapPermission
 from opstap.core.actor import Actor, actor_of
 from opstap.core.api.viewsets import valid_body
@@ -80,16 +79,6 @@ def _spread_of(block: RealisedBlock, spread: dict[int, dict[int, Any]] | None) -
     if spread is not None and block.pk in spread:
         return spread[block.pk]
     return block.as_rule_block().value.per_year()
-
-
-def _audit_blocks(request: Request, blocks: list[RealisedBlock]) -> None:
-    audit_records_for_request(
-        request,
-        action=AuditAction.LIST,
-        object_type="social_return_block",
-        items=selectors.block_client_items(blocks),
-        purpose="social return-API",
-    )
 
 
 class SocialReturnProvidersView(APIView):
@@ -164,7 +153,7 @@ class SocialReturnBlocksView(APIView):
         except ValueError as exc:
             raise ValidationError({"provider": ["Geef een nummer."]}) from exc
         blocks = list(selectors.block_list(user=user, provider_id=provider_id)[:500])
-        _audit_blocks(request, blocks)
+        services.blocks_shown(request=request, blocks=blocks, purpose="social return-API")
         return Response(BlockSerializer(_block_rows(user, blocks), many=True).data)
 
     @extend_schema(

@@ -14,7 +14,8 @@ One module per aggregate; other modules import from this package, never its modu
 - `blocks`: `block_register` (also pre-filled from a placement), `block_evidence_add`,
   `block_verify`;
 - `years`: `year_close` (fixes every provider's obligation of a finished calendar year);
-- `monitor`: `monitor_shown` (a provider's monitor as shown or handed out, audited).
+- `monitor`: `monitor_shown` (a provider's monitor as shown or handed out, audited),
+  `blocks_shown` (the audit of blocks whose person is shown).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from .blocks import (
     block_register_from_placement,
     block_verify,
 )
-from .monitor import monitor_shown
+from .monitor import blocks_shown, monitor_shown
 from .plans import PlannedInput, plan_decide, plan_submit
 from .reference import (
     BLOCK_FIELDS,
@@ -51,6 +52,7 @@ __all__ = [
     "block_register",
     "block_register_from_placement",
     "block_verify",
+    "blocks_shown",
     "building_block_update",
     "monitor_shown",
     "plan_decide",

@@ -37,11 +37,17 @@ def monitor_shown(
         purpose=purpose,
     )
     if persons_shown:
-        audit_records_for_request(
-            request,
-            action=AuditAction.LIST,
-            object_type="social_return_block",
-            items=selectors.block_client_items(blocks),
-            purpose=purpose,
-        )
+        blocks_shown(request=request, blocks=blocks, purpose=purpose)
     return monitor, blocks
+
+
+def blocks_shown(*, request: HttpRequest, blocks: list[RealisedBlock], purpose: str) -> None:
+    """Audit blocks whose person is shown (the monitor, the API's block list): each block
+    about a client is data about that client (R-SEC-2)."""
+    audit_records_for_request(
+        request,
+        action=AuditAction.LIST,
+        object_type="social_return_block",
+        items=selectors.block_client_items(blocks),
+        purpose=purpose,
+    )

@@ -21,7 +21,7 @@ from . import forms, selectors, services
 from .access import is_provider_staff
 from .models import Product, ProductChangeProposal, ProductPrice
 from .services import ProviderError
-from .views import _labels, _manageable_provider, _user
+from .views import _create_page, _labels, _manageable_provider, _user
 
 
 @permission_required(Perm.PROVIDER_VIEW)
@@ -160,23 +160,14 @@ def product_new(request: HttpRequest, pk: int) -> HttpResponse:
             **data,
         )
 
-    if submitted := form_submit(
+    return _create_page(
         request,
         form,
         create,
         done=lambda product: f"Product '{product.name}' toegevoegd.",
-        refused=ProviderError,
-        above=True,
-    ):
-        return redirect("providers:product", submitted.result.pk)
-    return render(
-        request,
-        "providers/form_page.html",
-        {
-            "page_title": f"Nieuw product voor {provider.name}",
-            "form": form,
-            "submit": "Product toevoegen",
-        },
+        created_page="providers:product",
+        title=f"Nieuw product voor {provider.name}",
+        submit="Product toevoegen",
     )
 
 

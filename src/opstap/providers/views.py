@@ -612,6 +612,28 @@ def indexation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "providers/indexation_detail.html", context)
 
 
+def _create_page(
+    request: HttpRequest,
+    form: BaseForm,
+    create: Callable[[dict[str, Any]], Any],
+    *,
+    done: Callable[[Any], str],
+    created_page: str,
+    title: str,
+    submit: str,
+) -> HttpResponse:
+    """A page whose form creates one thing through its service (`providers/form_page.html`):
+    done, to the new thing's page (`created_page`, by its pk) with `done(thing)`; on a GET,
+    an invalid form or a refusal, the page again, the refusal above the form."""
+    if submitted := form_submit(
+        request, form, create, done=done, refused=ProviderError, above=True
+    ):
+        return redirect(created_page, submitted.result.pk)
+    return render(
+        request, "providers/form_page.html", {"page_title": title, "form": form, "submit": submit}
+    )
+
+
 @permission_required(Perm.PROVIDER_MANAGE)
 def provider_new(request: HttpRequest) -> HttpResponse:
     user = _user(request)
@@ -624,23 +646,14 @@ def provider_new(request: HttpRequest) -> HttpResponse:
             organisation=user.organisation, contract_manager=user, actor=user, **data
         )
 
-    if submitted := form_submit(
+    return _create_page(
         request,
         form,
         create,
         done=lambda provider: f"Aanbieder {provider.name} toegevoegd.",
-        refused=ProviderError,
-        above=True,
-    ):
-        return redirect("providers:detail", submitted.result.pk)
-    return render(
-        request,
-        "providers/form_page.html",
-        {
-            "page_title": "Nieuwe aanbieder",
-            "form": form,
-            "submit": "Aanbieder toevoegen",
-        },
+        created_page="providers:detail",
+        title="Nieuwe aanbieder",
+        submit="Aanbieder toevoegen",
     )
 
 

@@ -30,9 +30,7 @@ def trend_chart(
 ) -> Chart:
     """The 12-month chart; months whose counts are suppressed have no point."""
     d = result.definition
-    hidden = _hidden_rows(
-        [p.numerator for p in points], [p.denominator for p in points], threshold, additive=False
-    )
+    hidden = _hidden_months(result, points, threshold)
     share_like = d.kind in (KpiKind.SHARE, KpiKind.SCORE)
     label = {
         KpiKind.SHARE: "% per maandeinde",
@@ -82,6 +80,39 @@ def _hidden_rows(
     return [a or b for a, b in zip(by_n, by_d, strict=True)]
 
 
+#: Trends of a stock at each month's end: their months do not add up to the year's figure.
+_STOCKS = frozenset(
+    {KpiCode.ACTIVE_GUIDANCE_WORK, KpiCode.ACTIVE_GUIDANCE_CARE, KpiCode.LKS_GROWTH}
+)
+
+
+def _hidden_months(
+    result: KpiResult, points: list[TrendPoint], threshold: int | None
+) -> list[bool]:
+    """Which months of a trend are suppressed (R-SEC-1). Every trend but a stock's counts a
+    flow per month (clients made werkfit or placed, placements judged, respondents), and its
+    months within the measurement year add up to the year's count shown beside them; there a
+    single hidden month could be computed back (year 23, November 20: October 3), so those
+    months are suppressed as an additive group, the other months of the window apart."""
+    numerators: list[int | None] = [p.numerator for p in points]
+    denominators = [p.denominator for p in points]
+    if result.definition.code in _STOCKS or not points:
+        return _hidden_rows(numerators, denominators, threshold, additive=False)
+    year = points[-1].month.year
+    hidden = [False] * len(points)
+    for in_year in (True, False):
+        group = [i for i, p in enumerate(points) if (p.month.year == year) is in_year]
+        flags = _hidden_rows(
+            [numerators[i] for i in group],
+            [denominators[i] for i in group],
+            threshold,
+            additive=in_year,
+        )
+        for i, flag in zip(group, flags, strict=True):
+            hidden[i] = flag
+    return hidden
+
+
 def trend_table(
     result: KpiResult, points: list[TrendPoint], *, threshold: int | None = None
 ) -> Table:
@@ -91,9 +122,7 @@ def trend_table(
     if with_d:
         headers = (*headers, result.definition.denominator_label or "Noemer")
     value_kind = KpiKind.COUNT if kind is KpiKind.GROWTH else kind
-    hidden = _hidden_rows(
-        [p.numerator for p in points], [p.denominator for p in points], threshold, additive=False
-    )
+    hidden = _hidden_months(result, points, threshold)
     rows = []
     for p, hide in zip(points, hidden, strict=True):
         if hide and threshold is not None:

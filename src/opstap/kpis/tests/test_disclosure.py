@@ -176,3 +176,40 @@ def test_pdf_aligns_the_marker_like_the_numbers() -> None:
     assert markers == ["num", "num"]
     assert ("num", "12") in cells  # the numbers beside them
     assert ("num", "&lt; 5") in cells
+
+
+def test_a_hidden_month_cannot_be_computed_from_the_year() -> None:
+    """R-SEC-1: walked in the demo council report, 'Werkfit gemaakt' read 23 for 2026 and per
+    month 'okt < 5', 'nov 20', 'dec < 5'; with a single small month, the year minus the other
+    months gave it exactly (23 - 20 = 3). The months of the measurement year add up to the
+    year's count, so a second month is hidden with it, in the table and in the chart; a
+    month-end stock (actively guided) has no such total and keeps its other months."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from opstap.kpis import formulas
+    from opstap.kpis.report import trend_chart, trend_table
+    from opstap.kpis.selectors.trend import TrendPoint
+
+    months = [dt.date(2026, m, 1) for m in range(1, 13)]
+    counts = [0] * 9 + [3, 20, 0]
+    points = [TrendPoint(m, Decimal(c), c) for m, c in zip(months, counts, strict=True)]
+    definition = formulas.definition(KpiCode.WERKFIT)
+    result = formulas.evaluate(
+        definition, formulas.KpiCounts(numerator=23), target=Decimal(200), elapsed=Decimal(1)
+    )
+    rows = trend_table(result, points, threshold=5).rows
+    assert [r[2].value for r in rows[9:11]] == ["< 5", "< 5"]  # October and November
+    assert rows[0][2].value == 0  # zero discloses no one
+    values = trend_chart(result, points, threshold=5).series[0].values
+    assert values[9] is None and values[10] is None
+
+    stock = [TrendPoint(m, Decimal(50), c, 900) for m, c in zip(months, counts, strict=True)]
+    guided = formulas.evaluate(
+        formulas.definition(KpiCode.ACTIVE_GUIDANCE_WORK),
+        formulas.KpiCounts(numerator=20, denominator=900),
+        target=Decimal(100),
+        elapsed=Decimal(1),
+    )
+    rows = trend_table(guided, stock, threshold=5).rows
+    assert rows[9][2].value == "< 5" and rows[10][2].value == 20

@@ -20,6 +20,7 @@ from opstap.clients import selectors as client_selectors
 from opstap.clients.models import Client
 from opstap.core.access import get_object_for_user, permission_required
 from opstap.core.actor import actor_of
+from opstap.core.audit_names import object_type_for
 from opstap.core.background import run_in_background
 from opstap.core.forms import add_domain_error
 from opstap.core.roles import Perm
@@ -61,7 +62,7 @@ def _request_for(request: HttpRequest, pk: int) -> AccessRequest:
 def _audit_listed(request: HttpRequest, rows: list[AccessRequest], purpose: str) -> None:
     """One audited `list` record per request shown (R-SEC-2), with its client (none for a
     person without a dossier)."""
-    audit_listed(request, rows, object_type="accessrequest", purpose=purpose)
+    audit_listed(request, rows, object_type=object_type_for(AccessRequest), purpose=purpose)
 
 
 def _detail_context(access_request: AccessRequest, *, portal: bool) -> dict[str, Any]:
@@ -87,7 +88,7 @@ def _detail(request: HttpRequest, pk: int, *, portal: bool) -> HttpResponse:
         access_request,
         access_request.client_id,
         "Inzageverzoek bekijken",
-        object_type="access_request",
+        object_type=object_type_for(AccessRequest),
     )
     template = "access_requests/portal_detail.html" if portal else "access_requests/detail.html"
     return render(request, template, {"page_title": "Inzageverzoek", **context})

@@ -3,17 +3,20 @@
 hash chain); the page and the export show these labels.
 
 - roles: `opstap.core.roles.ROLE_NAMES_NL`;
-- object types: the model's Dutch verbose name when the type is a model name (so the types of
-  new apps are covered), else the table below;
+- object types: the model's Dutch verbose name when the type is a model's name by the one
+  naming rule (`core.audit_names.object_type_for`, so the types of new apps are covered), else
+  the table below. A name written before that rule (`FORMER_OBJECT_TYPES`, and a model's
+  squashed `_meta.model_name` such as `accessrequest`) reads as the rule's name: the trail
+  keeps what was written (append-only), and the auditor sees one kind of object.
 """
 
 from __future__ import annotations
 
-import re
 from functools import cache
 
 from django.apps import apps
 
+from opstap.core.audit_names import object_type_for
 from opstap.core.roles import ROLE_NAMES_NL, RoleCode
 
 OTHER_OBJECT_TYPES: dict[str, str] = {
@@ -24,10 +27,8 @@ OTHER_OBJECT_TYPES: dict[str, str] = {
     "digid": "DigiD-inlog",
     "kpi_report": "KPI-rapportage",
     "kpi_settings": "KPI-instellingen",
-    "kpi_amr_provider": "AMR-aanbieder",
+    "scenario": "financieel scenario",
     "invoice_pdf": "factuur-PDF",
-    "client_import": "klantimport",
-    "finance_scenario": "financieel scenario",
     "equated_day": "gelijkgestelde dag",
     "notification_preference": "meldingsvoorkeur",
     "otp_device": "tweede factor",
@@ -36,8 +37,16 @@ OTHER_OBJECT_TYPES: dict[str, str] = {
 }
 
 
-def _snake(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+#: Object types written under a name of their own before the one naming rule, with the
+#: rule's name (the model's): records written since use the latter.
+FORMER_OBJECT_TYPES: dict[str, str] = {
+    "client_import": "import_job",
+    "finance_scenario": "scenario",
+    "kpi_amr_provider": "labour_market_region_provider",
+    "social_return_block": "realised_block",
+    "social_return_building_block": "building_block",
+    "social_return_period": "block_period",
+}
 
 
 @cache
@@ -49,13 +58,14 @@ def _model_labels() -> dict[str, str]:
         name = str(model._meta.verbose_name)
         labels[model._meta.model_name or ""] = name
         labels[model._meta.label_lower] = name  # "indicators.quarterlyoverview"
-        labels.setdefault(_snake(model.__name__), name)
+        labels.setdefault(object_type_for(model), name)
     return labels
 
 
 def object_type_label(code: str) -> str:
     if not code:
         return ""
+    code = FORMER_OBJECT_TYPES.get(code, code)
     if code in OTHER_OBJECT_TYPES:
         return OTHER_OBJECT_TYPES[code]
     return _model_labels().get(code, code.replace("_", " "))

@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from opstap.core.actor import Actor, actor_of
+from opstap.core.audit_names import object_type_for
 
 from . import chain as hash_chain
 from .models import AuditAction, AuditChainHead, AuditRecord
@@ -244,11 +245,12 @@ def audit_read(
     """One `read` record for showing `obj` (a dossier, a trajectory...) to `request.user`.
 
     `client_id` is the client the data is about (None when it concerns no client);
-    `object_type` defaults to the model name (`client`, `trajectory`...)."""
+    `object_type` defaults to the model's name by the one rule (`core.audit_names`:
+    `client`, `access_request`...)."""
     return audit_log(
         action=AuditAction.READ,
         request=request,
-        object_type=object_type or type(obj)._meta.model_name or type(obj).__name__.lower(),
+        object_type=object_type or object_type_for(obj),
         object_id=getattr(obj, "pk", obj),
         client_id=client_id,
         purpose=purpose,

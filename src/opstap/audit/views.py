@@ -9,11 +9,12 @@ from django.utils import timezone
 
 from opstap.core.access import permission_required
 from opstap.core.actor import actor_of
+from opstap.core.audit_names import object_type_for
 from opstap.core.roles import Perm
 
 from .export import write_audit_xlsx
 from .forms import AuditFilterForm
-from .models import AuditAction
+from .models import AuditAction, AuditRecord
 from .selectors import AuditFilter, audit_records_for
 from .services import audit_log
 
@@ -45,7 +46,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         audit_log(
             action=AuditAction.SEARCH,
             request=request,
-            object_type="auditrecord",
+            object_type=object_type_for(AuditRecord),
             client_id=flt.client_id,
             purpose=f"Audittrail doorzocht ({flt.describe()})"[:200],
         )
@@ -72,7 +73,7 @@ def audit_export(request: HttpRequest) -> FileResponse:
     audit_log(
         action=AuditAction.EXPORT,
         request=request,
-        object_type="auditrecord",
+        object_type=object_type_for(AuditRecord),
         client_id=flt.client_id if flt.client_id and flt.client_id > 0 else None,
         purpose=f"Export audittrail: {count} regels ({flt.describe()})"[:200],
     )

@@ -32,6 +32,7 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from .actor import Actor, Viewer, active_actor
+from .audit_names import object_type_for
 from .request_memo import request_memo
 
 # --- Denied reads (R-SEC-2, issue 19) ---------------------------------------------------------
@@ -160,7 +161,7 @@ def _report_if_exists(user: Viewer, qs: QuerySet[Any], lookup: dict[str, Any]) -
         return
     if exists:
         object_id = lookup.get("pk", lookup.get("id", next(iter(lookup.values()), "")))
-        denied_read(user, object_type=qs.model._meta.model_name or "", object_id=object_id)
+        denied_read(user, object_type=object_type_for(qs.model), object_id=object_id)
 
 
 def scoped_count(user: Viewer, qs: QuerySet[Any]) -> int:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log
 from opstap.core.actor import Actor
+from opstap.core.audit_names import object_type_for
 from opstap.core.errors import InvalidInputError
 from opstap.organisations.models import Organisation
 
@@ -87,7 +88,7 @@ def scenario_save(
             audit_log(
                 action=action,
                 actor=actor,
-                object_type="finance_scenario",
+                object_type=object_type_for(Scenario),
                 object_id=scenario.pk,
                 organisation_id=organisation.pk,
                 changes=changes,
@@ -104,7 +105,7 @@ def scenario_delete(*, actor: Actor, scenario: Scenario) -> None:
         audit_log(
             action=AuditAction.DELETE,
             actor=actor,
-            object_type="finance_scenario",
+            object_type=object_type_for(Scenario),
             object_id=scenario.pk,
             organisation_id=scenario.organisation_id,
             changes={"name": scenario.name},

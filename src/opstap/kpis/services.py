@@ -19,6 +19,7 @@ from opstap.audit.services import audit_log
 from opstap.clients import selectors as clients_selectors
 from opstap.clients.services import client_event_record
 from opstap.core.actor import Actor
+from opstap.core.audit_names import object_type_for
 from opstap.core.errors import InvalidInputError
 from opstap.core.money import parse_amount
 from opstap.core.outbox import outbox_drain, outbox_queue, refresh_inline_or_queued
@@ -370,7 +371,7 @@ def amr_provider_add(*, actor: Actor, organisation: Organisation, provider: Any)
         audit_log(
             action=AuditAction.CREATE,
             actor=actor,
-            object_type="kpi_amr_provider",
+            object_type=object_type_for(LabourMarketRegionProvider),
             object_id=row.pk,
             purpose=f"AMR-aanbieder {provider}",
             organisation_id=organisation.pk,

@@ -28,6 +28,7 @@ from opstap.clients.models import (
 from opstap.clients.selectors import CLIENT_COUNTS
 from opstap.clients.services import ClientError
 from opstap.core.actor import Actor
+from opstap.core.audit_names import object_type_for
 from opstap.core.signals import clients_changed
 
 from .columns import CHUNK
@@ -181,7 +182,7 @@ def _audit_job(*, actor: Actor | None, org_id: int, job: ImportJob, purpose: str
         action=AuditAction.UPDATE,
         actor=actor,
         organisation_id=org_id,
-        object_type="client_import",
+        object_type=object_type_for(ImportJob),
         object_id=job.pk,
         purpose=purpose[:200],
     )

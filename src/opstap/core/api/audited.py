@@ -29,6 +29,8 @@ from django.core.exceptions import ImproperlyConfigured
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from opstap.core.audit_names import object_type_for
+
 __all__ = ["AuditedReadMixin", "ReadRecorder", "register_read_recorder"]
 
 
@@ -90,7 +92,7 @@ class AuditedReadMixin:
         if self.audit_list and rows:
             _recorder().list(
                 request._request,
-                object_type=self.audit_object_type or rows[0]._meta.model_name,
+                object_type=self.audit_object_type or object_type_for(rows[0]),
                 items=[(row.pk, self.audit_client_id(row)) for row in rows],
                 purpose=self.audit_list_purpose or self.audit_purpose,
             )

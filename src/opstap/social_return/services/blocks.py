@@ -15,6 +15,7 @@ from opstap.audit.models import AuditAction
 from opstap.clients.models import Client
 from opstap.core.access import can_see
 from opstap.core.actor import Actor
+from opstap.core.audit_names import object_type_for
 from opstap.providers.models import Provider
 from opstap.social_return import rules
 from opstap.social_return.models import BlockStatus, RealisedBlock
@@ -122,7 +123,7 @@ def block_register(
         block=block,
         action="block_registered",
         description=f"Bouwblok '{norm.name}' geregistreerd (start {start_date:%d-%m-%Y}).",
-        object_type="social_return_block",
+        object_type=object_type_for(RealisedBlock),
         object_id=block.pk,
         client_id=block.client_id,
         now=now,
@@ -179,7 +180,7 @@ def block_evidence_add(
         block=locked,
         action="block_evidence",
         description=f"Bewijsstuk toegevoegd bij '{locked.block_name}'.",
-        object_type="social_return_block",
+        object_type=object_type_for(RealisedBlock),
         object_id=locked.pk,
         client_id=locked.client_id,
         now=now,
@@ -221,7 +222,7 @@ def block_verify(
             f"Bouwblok '{locked.block_name}' {'geverifieerd' if approve else 'afgekeurd'}."
         ),
         remarks=remarks,
-        object_type="social_return_block",
+        object_type=object_type_for(RealisedBlock),
         object_id=locked.pk,
         client_id=locked.client_id,
         changes={"status": locked.status},

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log, audit_records_for_request
 from opstap.core.actor import Actor
+from opstap.core.audit_names import object_type_for
 from opstap.social_return import selectors
 from opstap.social_return.models import RealisedBlock
 
@@ -47,7 +48,7 @@ def blocks_shown(*, request: HttpRequest, blocks: list[RealisedBlock], purpose: 
     audit_records_for_request(
         request,
         action=AuditAction.LIST,
-        object_type="social_return_block",
+        object_type=object_type_for(RealisedBlock),
         items=selectors.block_client_items(blocks),
         purpose=purpose,
     )

@@ -12,6 +12,7 @@ from django.db import transaction
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log
 from opstap.core.actor import Actor
+from opstap.core.audit_names import object_type_for
 from opstap.social_return import rules
 from opstap.social_return.models import BlockPeriod, BuildingBlock
 from opstap.social_return.rules import SocialReturnError
@@ -88,7 +89,7 @@ def block_period_seed(
     _audited(
         AuditAction.CREATE,
         actor=actor,
-        object_type="social_return_period",
+        object_type=object_type_for(BlockPeriod),
         object_id=period.pk,
         organisation_id=organisation_id,
     )
@@ -114,7 +115,7 @@ def block_period_update(
     _audited(
         AuditAction.UPDATE,
         actor=actor,
-        object_type="social_return_period",
+        object_type=object_type_for(BlockPeriod),
         object_id=locked.pk,
         organisation_id=locked.organisation_id,
         before=before,
@@ -155,7 +156,7 @@ def building_block_update(
     _audited(
         AuditAction.UPDATE,
         actor=actor,
-        object_type="social_return_building_block",
+        object_type=object_type_for(BuildingBlock),
         object_id=locked.pk,
         organisation_id=locked.period.organisation_id,
         before=before,

@@ -271,7 +271,7 @@ def test_placement_is_offered_prefilled(
     visible = selectors.visible_client_ids(coordinator, [block.client_id])  # type: ignore[list-item]
     assert selectors.person_label(block, visible) == "Klant van de sociale dienst (afgeschermd)"
     assert AuditRecord.objects.filter(
-        object_type="social_return_block", client_id=placed.client_id
+        object_type="realised_block", client_id=placed.client_id
     ).exists()
 
 

@@ -15,7 +15,13 @@ from typing import Any
 from django.conf import settings
 from django.db import models, transaction
 
-__all__ = ["outbox_drain", "outbox_queue", "refresh_inline_or_queued"]
+__all__ = [
+    "outbox_drain",
+    "outbox_forget",
+    "outbox_mark",
+    "outbox_queue",
+    "refresh_inline_or_queued",
+]
 
 
 def outbox_queue(
@@ -74,3 +80,22 @@ def outbox_drain(
                 refresh(org_id, pks)
             queue._default_manager.filter(pk__in=[pk for pk, _o, _k in queued]).delete()
             done += len(queued)
+
+
+def outbox_mark(queue: type[models.Model], *, organisation_id: int) -> int | None:
+    """Where a full rebuild of one organisation starts: its newest queued row (None: none).
+    The rebuild recomputes everything queued up to it (`outbox_forget` at its end); rows
+    queued later are the refresh's."""
+    pk: int | None = (
+        queue._default_manager.filter(organisation_id=organisation_id)
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return pk
+
+
+def outbox_forget(queue: type[models.Model], *, organisation_id: int, mark: int | None) -> None:
+    """At the end of a full rebuild: drop the organisation's rows queued up to `mark`."""
+    if mark is not None:
+        queue._default_manager.filter(organisation_id=organisation_id, pk__lte=mark).delete()

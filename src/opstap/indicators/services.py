@@ -17,7 +17,13 @@ from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log
 from opstap.core.actor import Actor
 from opstap.core.errors import InvalidInputError
-from opstap.core.outbox import outbox_drain, outbox_queue, refresh_inline_or_queued
+from opstap.core.outbox import (
+    outbox_drain,
+    outbox_forget,
+    outbox_mark,
+    outbox_queue,
+    refresh_inline_or_queued,
+)
 from opstap.core.roles import Perm
 from opstap.invoices import selectors as invoice_selectors
 from opstap.providers.models import Provider
@@ -288,12 +294,7 @@ def indicator_facts_rebuild(
     with transaction.atomic():
         # The state exists first, so that writes during the rebuild are refreshed.
         state, _created = IndicatorFactState.objects.get_or_create(organisation_id=organisation_id)
-        queued_before = (
-            IndicatorQueue.objects.filter(organisation_id=organisation_id)
-            .order_by("-pk")
-            .values_list("pk", flat=True)
-            .first()
-        )
+        queued_before = outbox_mark(IndicatorQueue, organisation_id=organisation_id)
     after = 0
     while True:
         with transaction.atomic():
@@ -338,10 +339,7 @@ def indicator_facts_rebuild(
         if span is not None:
             stale = stale.exclude(day__gte=span[0], day__lte=span[1])
         stale.delete()
-        if queued_before is not None:
-            IndicatorQueue.objects.filter(
-                organisation_id=organisation_id, pk__lte=queued_before
-            ).delete()
+        outbox_forget(IndicatorQueue, organisation_id=organisation_id, mark=queued_before)
         IndicatorFactState.objects.filter(pk=state.pk).update(
             ready=True, rows=total, rebuilt_at=timezone.now()
         )

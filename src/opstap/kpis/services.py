@@ -22,7 +22,13 @@ from opstap.core.actor import Actor
 from opstap.core.audit_names import object_type_for
 from opstap.core.errors import InvalidInputError
 from opstap.core.money import parse_amount
-from opstap.core.outbox import outbox_drain, outbox_queue, refresh_inline_or_queued
+from opstap.core.outbox import (
+    outbox_drain,
+    outbox_forget,
+    outbox_mark,
+    outbox_queue,
+    refresh_inline_or_queued,
+)
 from opstap.organisations.models import Municipality, Organisation
 from opstap.trajectories import selectors as trajectory_selectors
 
@@ -588,12 +594,7 @@ def kpi_facts_rebuild(
             defaults={"built_from": start, "built_through": through},
         )
         # Clients queued before now are recomputed by this rebuild; later ones by the refresh.
-        queued_before = (
-            KpiFactQueue.objects.filter(organisation_id=organisation_id)
-            .order_by("-pk")
-            .values_list("pk", flat=True)
-            .first()
-        )
+        queued_before = outbox_mark(KpiFactQueue, organisation_id=organisation_id)
     total = 0
     after = 0
     while True:
@@ -613,10 +614,7 @@ def kpi_facts_rebuild(
         KpiClientMonth.objects.filter(organisation_id=organisation_id).exclude(
             month__gte=start, month__lte=through
         ).delete()
-        if queued_before is not None:
-            KpiFactQueue.objects.filter(
-                organisation_id=organisation_id, pk__lte=queued_before
-            ).delete()
+        outbox_forget(KpiFactQueue, organisation_id=organisation_id, mark=queued_before)
         KpiFactState.objects.filter(pk=state.pk).update(
             ready=True, rows=total, rebuilt_at=timezone.now()
         )

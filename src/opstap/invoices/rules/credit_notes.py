@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from opstap.core.errors import InvalidInputError
@@ -99,6 +100,23 @@ def check_new_credit_note(
             f"Creditnota {new.number} is € 0,00: vul het bedrag in dat wordt teruggeboekt."
         )
     check_credit_note(new, invoice, existing)
+
+
+def credit_date_refusal(credit_date: date, *, invoice_date: date, today: date) -> str | None:
+    """Why `credit_date` cannot be the date of a credit note on an invoice of `invoice_date`,
+    in Dutch, or None (R-BILL-8): a credit note takes back what an invoice claimed, so it is
+    dated neither before that invoice nor after today (it is registered once received)."""
+    if credit_date > today:
+        return (
+            f"De datum van de creditnota ({credit_date:%d-%m-%Y}) ligt in de toekomst: vul de "
+            "datum op de creditnota in."
+        )
+    if credit_date < invoice_date:
+        return (
+            f"De datum van de creditnota ({credit_date:%d-%m-%Y}) ligt vóór de factuurdatum "
+            f"({invoice_date:%d-%m-%Y}): een creditnota volgt op de factuur die zij crediteert."
+        )
+    return None
 
 
 def net_total(

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from opstap.audit.models import AuditAction
 from opstap.core.actor import Actor
@@ -18,12 +19,14 @@ from opstap.invoices.rules.credit_notes import (
     CreditNoteError,
     InvoiceAmounts,
     check_new_credit_note,
+    credit_date_refusal,
 )
 from opstap.invoices.workflow import InvoiceStatus, credit_note_refusal
 
 from ._common import (
     InvoiceError,
     _lock,
+    _now,
     _parse_date,
     _record,
     _req_money,
@@ -58,6 +61,10 @@ def credit_note_create(
         raise InvoiceError("Geef de reden van de creditnota.", field="reason")
     day = _parse_date(credit_date, field="credit_date", label="de datum", required=True)
     assert day is not None
+    if why := credit_date_refusal(
+        day, invoice_date=locked.invoice_date, today=timezone.localdate(_now())
+    ):
+        raise InvoiceError(why, field="credit_date")
     new = CreditNoteAmounts(
         number=number,
         invoice_number=locked.invoice_number,

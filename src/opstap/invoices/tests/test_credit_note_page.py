@@ -154,3 +154,27 @@ def test_a_probation_ending_before_the_first_working_day_is_refused(
         )
     assert refused.value.field == "probation_end"
     assert not PlacementFeeClaim.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("2027-06-01", "De datum van de creditnota (01-06-2027) ligt in de toekomst"),
+        ("2020-01-01", "De datum van de creditnota (01-01-2020) ligt vóór de factuurdatum"),
+    ],
+)
+def test_a_credit_note_is_dated_between_its_invoice_and_today(
+    typed: str, message: str, approved: Invoice, clerk: User
+) -> None:
+    """R-BILL-8, R-SEC-6: walked in the demo, the clerk registered credit notes on invoice
+    D00166-2 (dated 07-12-2026) dated 01-06-2027 and 01-01-2020, and both were stored. A
+    credit note takes back what its invoice claimed: it is dated on or after the invoice and
+    not after today. Refused at the date field; nothing is stored."""
+    from .conftest import field_error
+
+    response = web_as(clerk).post(
+        f"/facturen/{approved.pk}/crediteren/", {**CREDIT, "credit_date": typed}
+    )
+    assert response.status_code == 400
+    assert message in (field_error(response.content.decode(), "credit_date") or "")
+    assert not CreditNote.objects.filter(invoice=approved).exists()

@@ -43,7 +43,7 @@ def _credit(clerk: User, invoice: Invoice, incl: str, excl: str, vat: str) -> No
         actor=clerk,
         invoice=invoice,
         number=f"C-{invoice.invoice_number}",
-        credit_date=dt.date(2026, 8, 24),
+        credit_date=dt.date(2026, 8, 14),  # today (a later day is refused)
         reason="Verkeerde cliënt op de factuur",
         amount_excl=D(excl),
         vat=D(vat),
@@ -127,7 +127,7 @@ def test_a_fully_credited_invoice_offers_no_further_credit_note(
             actor=clerk,
             invoice=first,
             number="C-2",
-            credit_date=dt.date(2026, 8, 25),
+            credit_date=dt.date(2026, 8, 14),
             reason="Nog eens",
             amount_excl=D("1.00"),
             vat=D("0.21"),

@@ -9,9 +9,9 @@ Reference data (tiles, product codes) is visible to every signed-in user of the 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 
 from opstap.core.access import register_scope
 from opstap.core.actor import Actor
@@ -48,6 +48,9 @@ def _own_provider(user: Actor, qs: QuerySet[Any], field: str = "provider_id") ->
     return qs.filter(**{field: provider_id}) if provider_id is not None else qs.none()
 
 
+_M = TypeVar("_M", bound=Model)
+
+
 @dataclass(frozen=True)
 class Reach:
     """Which rows of the user's organisation the user may see: none, all, or those of one
@@ -55,6 +58,12 @@ class Reach:
 
     visible: bool
     provider_id: int | None = None  # only this provider's
+
+    def applied(self, qs: QuerySet[_M], field: str) -> QuerySet[_M]:
+        """`qs` narrowed to this reach: none, all, or the rows whose `field` is the provider."""
+        if not self.visible:
+            return qs.none()
+        return qs if self.provider_id is None else qs.filter(**{field: self.provider_id})
 
 
 def provider_reach(user: Actor) -> Reach:
@@ -71,10 +80,7 @@ def provider_reach(user: Actor) -> Reach:
 
 @register_scope(Provider)
 def provider_scope(user: Actor, qs: QuerySet[Provider]) -> QuerySet[Provider]:
-    reach = provider_reach(user)
-    if not reach.visible:
-        return qs.none()
-    return qs if reach.provider_id is None else qs.filter(pk=reach.provider_id)
+    return provider_reach(user).applied(qs, "pk")
 
 
 @register_scope(Evidence)
@@ -105,10 +111,7 @@ def product_reach(user: Actor) -> Reach:
 
 @register_scope(Product)
 def product_scope(user: Actor, qs: QuerySet[Product]) -> QuerySet[Product]:
-    reach = product_reach(user)
-    if not reach.visible:
-        return qs.none()
-    return qs if reach.provider_id is None else qs.filter(provider_id=reach.provider_id)
+    return product_reach(user).applied(qs, "provider_id")
 
 
 @register_scope(Signal)

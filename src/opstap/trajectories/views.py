@@ -50,7 +50,7 @@ from .forms import (
 )
 from .models import QuoteStatus, Trajectory, TrajectoryDocument
 from .price_terms import quote_over_budget_nl, terms_label_nl
-from .workflow import REPORTING_STATES, Action, IllegalTransition
+from .workflow import OUTCOME_STATES, REPORTING_STATES, Action, IllegalTransition
 
 PAGE_SIZE = 50
 OVERVIEW_COUNT_CAP = 1_000
@@ -300,6 +300,7 @@ def _detail_context(request: HttpRequest, trajectory: Trajectory, **extra: Any) 
         "action_forms": _action_forms(user, trajectory, extra.pop("bound_action", None)),
         "can_act": can_act,
         "can_report": can_act and running,
+        "can_record_outcome": can_act and trajectory.state in OUTCOME_STATES,
         "can_share": RoleCode.CASE_MANAGER in workflow_roles,
         # The provider of this trajectory claims for it (invoices, placement fee).
         "can_claim": RoleCode.PROVIDER_STAFF in workflow_roles,
@@ -359,7 +360,7 @@ def _error(
 _FORM_SHOWN_BY = {
     "report_form": "can_report",
     "absence_form": "can_act",
-    "outcome_form": "can_act",
+    "outcome_form": "can_record_outcome",
     "revision_form": "can_revise_quote",
     "decision_form": "can_decide_revision",
 }

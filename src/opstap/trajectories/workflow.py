@@ -50,6 +50,7 @@ __all__ = [
     "DIRECT_ORDER_PRODUCT_CODES",
     "ENDED_STATES",
     "INITIAL_STATE",
+    "OUTCOME_STATES",
     "QUOTE_PRODUCT_CODES",
     "STATE_LABELS_NL",
     "TERMINAL_STATES",
@@ -147,6 +148,16 @@ ENDED_STATES: frozenset[State] = frozenset(
 #: Progress reports (R-TRJ-4) are written while the trajectory runs, also while an
 #: extension request is pending (the trajectory keeps running until it is decided).
 REPORTING_STATES: frozenset[State] = frozenset({State.RUNNING, State.EXTENSION_REQUESTED})
+
+#: A result (R-TRJ-7) is recorded once the trajectory runs, and corrected after its end; before
+#: the start there is none (the page offered the form on an ordered trajectory, and a provider
+#: who filled in its thirteen fields was refused).
+OUTCOME_STATES: frozenset[State] = ENDED_STATES | {
+    State.RUNNING,
+    State.EXTENSION_REQUESTED,
+    State.FINAL_REPORT_RECEIVED,
+    State.HANDED_OVER,
+}
 
 #: No action leads out of these states.
 TERMINAL_STATES: frozenset[State] = frozenset({State.QUOTE_REJECTED, State.HANDED_OVER})

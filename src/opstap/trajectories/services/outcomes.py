@@ -19,8 +19,7 @@ from opstap.trajectories.models import (
 )
 from opstap.trajectories.outcomes import Durability, durability, durability_check_due
 from opstap.trajectories.workflow import (
-    ENDED_STATES,
-    State,
+    OUTCOME_STATES,
 )
 
 from ._common import (
@@ -45,12 +44,7 @@ def outcome_record(*, actor: Actor, trajectory: Trajectory, **facts: Any) -> Out
     if unknown:
         raise TrajectoryError(f"Onbekende velden: {', '.join(sorted(unknown))}.")
     _require_provider_or_cm(actor, trajectory)
-    if trajectory.state not in {s.value for s in ENDED_STATES} | {
-        State.RUNNING.value,
-        State.EXTENSION_REQUESTED.value,
-        State.FINAL_REPORT_RECEIVED.value,
-        State.HANDED_OVER.value,
-    }:
+    if trajectory.state not in OUTCOME_STATES:
         raise TrajectoryError("Een resultaat kan pas vastgelegd worden als het traject loopt.")
     placement_start = _as_date(
         facts.get("placement_start"), field="placement_start", label="start van de plaatsing"

@@ -123,3 +123,29 @@ def test_a_first_result_starts_from_an_empty_form(
     assert shown.get("outcome-employer", "") == ""
     assert shown.get("outcome-werkfit", "unknown") == "unknown"
     assert "outcome-lks" not in shown
+
+
+def test_the_result_form_waits_for_the_start(
+    order: Callable[..., Trajectory],
+    product3: Product,
+    walk: Callable[..., Trajectory],
+    provider_user_a: User,
+) -> None:
+    """R-TRJ-7: walked in the demo, the page of an ordered trajectory (and one with its
+    intake planned) offered 'Resultaat vastleggen' to the provider; its thirteen fields,
+    once filled in, were refused with 'Een resultaat kan pas vastgelegd worden als het traject
+    loopt.' The form now appears when the rules allow a result: once the trajectory runs."""
+    ordered = order(product3)
+    web = WebClient()
+    web.force_login(provider_user_a)
+    with time_machine.travel(dt.datetime(2026, 9, 1, 10, tzinfo=dt.UTC), tick=False):
+        page = web.get(f"/trajecten/{ordered.pk}/").content.decode()
+        assert "Resultaat vastleggen" not in page
+        assert 'id="form-outcome"' not in page
+        # a result posted anyway is refused with the rule's words, in the alert
+        refused = web.post(f"/trajecten/{ordered.pk}/resultaat/", {"outcome-werkfit": "true"})
+        assert refused.status_code == 400
+        assert "kan pas vastgelegd worden als het traject loopt" in refused.content.decode()
+    running = walk(order(product3), "running")
+    with time_machine.travel(dt.datetime(2026, 9, 1, 10, tzinfo=dt.UTC), tick=False):
+        assert 'id="form-outcome"' in web.get(f"/trajecten/{running.pk}/").content.decode()

@@ -194,8 +194,9 @@ ForecastScenarioFormSet = formset_factory(ForecastScenarioForm, extra=1)
 
 
 def _style(form: forms.Form) -> None:
-    """NL Design System classes on every widget, and help text linked for screen readers."""
-    for name, field in form.fields.items():
+    """NL Design System classes on every widget. Django links the help text and the errors
+    (`aria-describedby="<id>_helptext <id>_error"`), which `finance/_field.html` writes."""
+    for field in form.fields.values():
         widget = field.widget
         if isinstance(widget, forms.CheckboxInput):
             widget.attrs.setdefault("class", "utrecht-checkbox")
@@ -203,8 +204,6 @@ def _style(form: forms.Form) -> None:
             widget.attrs.setdefault("class", "utrecht-select")
         else:
             widget.attrs.setdefault("class", "utrecht-textbox")
-        if field.help_text:
-            widget.attrs["aria-describedby"] = f"{str(form.auto_id) % form.add_prefix(name)}_help"
 
 
 def _stored_amounts_as_numbers(form: forms.Form) -> None:

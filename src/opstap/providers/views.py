@@ -134,8 +134,16 @@ def _field_html(field: BoundField) -> SafeString:
     for the guide's form, bound and unbound, with and without errors."""
     esc = conditional_escape
     label, widget = esc(field.label), str(field)
+    # One element for all of a field's errors, with the id Django's widget names in its
+    # aria-describedby (`<auto_id>_error`), so a screen reader reads the error with the field.
+    errors = (
+        f'<p class="opstap-field-error" id="{esc(field.auto_id)}_error">'
+        + " ".join(esc(str(e)) for e in field.errors)
+        + "</p>"
+        if field.errors
+        else ""
+    )
     if field.widget_type == "checkboxselectmultiple":
-        errors = "".join(f'<p class="opstap-field-error">{esc(str(e))}</p>' for e in field.errors)
         html = (
             f'\n<fieldset class="utrecht-form-fieldset">\n  <legend class="utrecht-form-label">'
             f"{label}</legend>\n  {widget}\n  {errors}\n</fieldset>\n"
@@ -147,14 +155,16 @@ def _field_html(field: BoundField) -> SafeString:
                 f'\n  <label class="utrecht-form-label" for="{for_id}">{widget} {label}</label>\n  '
             )
         else:
-            shown = (
-                f'\n  <label class="utrecht-form-label" for="{for_id}">{label}</label>\n'
-                f"  {widget}\n  "
+            help_text = (
+                f'\n  <span class="opstap-muted" id="{esc(field.auto_id)}_helptext">'
+                f"{esc(field.help_text)}</span>"
+                if field.help_text
+                else ""
             )
-        errors = "".join(
-            f'<p class="opstap-field-error" id="{for_id}-error">{esc(str(e))}</p>'
-            for e in field.errors
-        )
+            shown = (
+                f'\n  <label class="utrecht-form-label" for="{for_id}">{label}</label>'
+                f"{help_text}\n  {widget}\n  "
+            )
         html = f'\n<div class="utrecht-form-field">\n  {shown}\n  {errors}\n</div>\n'
     return mark_safe(html + "\n")  # noqa: S308  # every value above is escaped
 

@@ -20,6 +20,7 @@ from opstap.audit.models import AuditRecord
 from opstap.clients.services import client_link_user
 from opstap.clients.tests.factories import make_client
 from opstap.core.roles import RoleCode
+from opstap.core.tests.html_checks import idref_problems
 
 from .conftest import World
 
@@ -117,6 +118,7 @@ def test_case_manager_registers_on_behalf(world: World) -> None:
     page = web.get(f"/inzageverzoeken/klant/{world.client_a.pk}/")
     assert page.status_code == 200
     assert 'for="id_note"' in page.content.decode()
+    assert idref_problems(page.content.decode()) == []  # WCAG 1.3.1: the box's references exist
     response = web.post(
         f"/inzageverzoeken/klant/{world.client_a.pk}/", {"note": "Aan de balie, 12 maart"}
     )

@@ -182,7 +182,7 @@ def web_as(user: User) -> WebClient:
 
 def field_error(html: str, field: str) -> str:
     """The error text shown at `field` (`core/_described_field.html`), or ''."""
-    marker = f'<span class="opstap-field-error" id="id_{field}-error">'
+    marker = f'<span class="opstap-field-error" id="id_{field}_error">'
     if marker not in html:
         return ""
     return html.split(marker, 1)[1].split("</span>", 1)[0]

@@ -67,7 +67,7 @@ def test_finance_clerk_working_day(  # type: ignore[no-untyped-def]
     reject.get_by_role("button", name="Afwijzen").click()
     # the page again (400), the message beside the reason box, not in a banner after a redirect
     page.wait_for_url(f"**/facturen/{second.pk}/afwijzen/")
-    error = page.locator("#id_reason-error")
+    error = page.locator("#id_reason_error")
     error.wait_for()
     assert error.inner_text() == "Geef een reden voor de afwijzing."
     assert Invoice.objects.get(pk=second.pk).status == "checked"

@@ -15,7 +15,7 @@ D = dt.date
 
 
 def _field_error(html: str, field_id: str) -> str:
-    match = re.search(rf'<p class="opstap-field-error" id="{field_id}-error">([^<]*)</p>', html)
+    match = re.search(rf'<p class="opstap-field-error" id="{field_id}_error">([^<]*)</p>', html)
     return match.group(1) if match else ""
 
 

@@ -52,7 +52,7 @@ def test_refused_end_date_shown_once_at_the_field_with_the_reason_kept(
     html = response.content.decode()
     message = "Een traject kan niet met een einddatum in de toekomst worden beëindigd."
     assert html.count(message) == 1
-    assert f'id="id_terminate_early-end_date-error">{message}</span>' in html
+    assert f'id="id_terminate_early-end_date_error">{message}</span>' in html
     assert "Deelnemer is verhuisd naar Zwolle</textarea>" in html
     assert 'value="2026-07-01"' in html
     assert 'href="#form-terminate_early"' in html

@@ -186,7 +186,7 @@ def test_order_refuses_an_unpurchasable_aim(
 
 
 def _field_error(html: str, field: str) -> str:
-    marker = f'<span class="opstap-field-error" id="id_{field}-error">'
+    marker = f'<span class="opstap-field-error" id="id_{field}_error">'
     return html.split(marker, 1)[1].split("</span>", 1)[0] if marker in html else ""
 
 

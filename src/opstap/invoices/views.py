@@ -441,7 +441,8 @@ def _render_batch(
             "rows": [[_cell(value) for value in row] for row in rows],
             "columns": services.EXPORT_COLUMNS,
             "paid_form": paid_form or MarkPaidForm(initial={"paid_on": timezone.localdate()}),
-            "sepa": None if batch.export_pain001 else services.batch_sepa_plan(batch),
+            "sepa_refusal": (refusal := services.batch_sepa_refusal(batch)),
+            "sepa": None if batch.export_pain001 or refusal else services.batch_sepa_plan(batch),
         },
         status=400 if paid_form is not None else 200,
     )

@@ -18,7 +18,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-__all__ = ["Line", "Offset", "Transfer", "transfers_of"]
+__all__ = ["PAID_BATCH_REFUSAL", "Line", "Offset", "Transfer", "new_file_refusal", "transfers_of"]
+
+#: A batch the bank has paid gets no new payment file (R-BILL-10): paying twice is the risk.
+PAID_BATCH_REFUSAL = "Deze batch is al betaald; er wordt geen nieuw betaalbestand gemaakt."
+
+
+def new_file_refusal(*, paid: bool, has_file: bool) -> str | None:
+    """Why no new SEPA file can be made for a batch, or None. A batch that already has its
+    file returns the same file (no refusal: nothing new is made); a paid batch without one
+    gets none, so the page offers no button and the service refuses a posted request."""
+    if paid and not has_file:
+        return PAID_BATCH_REFUSAL
+    return None
+
 
 REMITTANCE_MAX = 140
 END_TO_END_MAX = 35

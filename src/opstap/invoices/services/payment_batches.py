@@ -30,7 +30,7 @@ from opstap.invoices.models import (
 )
 from opstap.invoices.pain001 import SCHEMAS, Creditor, Debtor, Pain001Error, build_pain001
 from opstap.invoices.rules.payment_dates import paid_on_refusal
-from opstap.invoices.rules.sepa import Line, Offset, Transfer, transfers_of
+from opstap.invoices.rules.sepa import Line, Offset, Transfer, new_file_refusal, transfers_of
 from opstap.invoices.selectors import batch_client_items
 from opstap.invoices.workflow import (
     InvoiceAction,
@@ -311,6 +311,13 @@ class SepaPlan:
     missing_accounts: list[str]
 
 
+def batch_sepa_refusal(batch: PaymentBatch) -> str | None:
+    """Why the batch page offers no "make the SEPA file" button (`rules.sepa.new_file_refusal`)."""
+    return new_file_refusal(
+        paid=batch.status == PaymentBatch.BatchStatus.PAID, has_file=bool(batch.export_pain001)
+    )
+
+
 def batch_sepa_plan(batch: PaymentBatch) -> SepaPlan:
     """The transfers of a batch, netted per provider (R-BILL-8), in three queries."""
     lines = [
@@ -373,11 +380,9 @@ def payment_batch_export_sepa(*, actor: Actor, batch: PaymentBatch) -> PaymentBa
     if locked.export_pain001:
         _batch_audit(actor, locked, AuditAction.EXPORT, f"SEPA-bestand {locked.reference} opnieuw")
         return locked
-    if locked.status == PaymentBatch.BatchStatus.PAID:
-        raise InvoiceError(
-            "Deze batch is al betaald; er wordt geen nieuw betaalbestand gemaakt.",
-            code="conflict",
-        )
+    refusal = batch_sepa_refusal(locked)
+    if refusal:
+        raise InvoiceError(refusal, code="conflict")
     plan = batch_sepa_plan(locked)
     if plan.missing_accounts:
         raise InvoiceError(

@@ -90,3 +90,45 @@ def test_the_batch_page_names_the_payment_day(
     assert done.status_code == 302
     html = web.get(f"/facturen/betaalbatches/{batch.pk}/").content.decode()
     assert '<dt>Betaald op</dt><dd id="batch-paid-on">14-08-2026</dd>' in html
+
+
+@pytest.mark.parametrize(
+    ("paid", "has_file", "refused"),
+    [(False, False, False), (False, True, False), (True, True, False), (True, False, True)],
+)
+def test_new_sepa_file_refusal(paid: bool, has_file: bool, refused: bool) -> None:
+    """R-BILL-10: only a paid batch without a file is refused a new payment file; a batch
+    with its file gives the same file again."""
+    from opstap.invoices.rules.sepa import PAID_BATCH_REFUSAL, new_file_refusal
+
+    assert new_file_refusal(paid=paid, has_file=has_file) == (
+        PAID_BATCH_REFUSAL if refused else None
+    )
+
+
+@pytest.mark.django_db
+def test_a_paid_batch_offers_no_sepa_button(
+    code3_done: Trajectory, provider_user_a: User, clerk: User
+) -> None:
+    """R-BILL-10: walked in the demo, a batch registered as paid without a SEPA file still
+    listed 'Overboekingen per aanbieder' and the button 'SEPA-betaalbestand (pain.001) maken',
+    which the service then refused. The page now says why there is no file, and offers no
+    button; a posted request is still refused."""
+    invoice = submit(provider_user_a, code3_done)
+    services.invoice_approve(actor=clerk, invoice=invoice, note="")
+    batch = services.payment_batch_export(
+        actor=clerk, batch=services.payment_batch_create(actor=clerk)
+    )
+    web = web_as(clerk)
+    before = web.get(f"/facturen/betaalbatches/{batch.pk}/").content.decode()
+    assert "SEPA-betaalbestand maken" in before
+    assert web.post(f"/facturen/betaalbatches/{batch.pk}/betaald/", {"paid_on": "2026-08-14"})[
+        "Location"
+    ]
+    html = web.get(f"/facturen/betaalbatches/{batch.pk}/").content.decode()
+    assert "SEPA-betaalbestand maken" not in html
+    assert "sepa-transfers" not in html
+    assert '<p id="sepa-refusal">Deze batch is al betaald;' in html
+    refused = web.post(f"/facturen/betaalbatches/{batch.pk}/sepa/", follow=True)
+    assert PaymentBatch.objects.get(pk=batch.pk).export_pain001 == ""
+    assert refused.status_code in {200, 409}

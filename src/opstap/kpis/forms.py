@@ -16,6 +16,14 @@ from .selectors import KpiFilters
 
 FIRST_YEAR = 2021
 
+#: What the page says of a filter value it does not know; the figures are then those of all.
+UNKNOWN_CHOICE_MESSAGES = {
+    "gemeente": "Deze gemeente hoort niet bij uw organisatie; u ziet de cijfers van alle "
+    "gemeenten.",
+    "doelgroep": "Deze doelgroep kennen we niet; u ziet de cijfers van alle doelgroepen.",
+    "unit": "Deze unit kennen we niet; u ziet de cijfers van alle units.",
+}
+
 
 class KpiFilterForm(forms.Form):
     jaar = forms.TypedChoiceField(label="Jaar", coerce=int, required=False)
@@ -45,6 +53,11 @@ class KpiFilterForm(forms.Form):
         self.fields["jaar"].error_messages["invalid_choice"] = (
             f"Kies een jaar van {FIRST_YEAR} tot en met {this_year + 1}."
         )
+        # An unknown municipality, target group or unit (an old link, an edited address)
+        # counts as "all" (see `filters`); Django's message repeated the code from the address
+        # ("999 is geen beschikbare keuze"). Each now says in words what the page shows.
+        for name, message in UNKNOWN_CHOICE_MESSAGES.items():
+            self.fields[name].error_messages["invalid_choice"] = message
         self.fields["gemeente"].choices = [  # type: ignore[attr-defined]
             ("", "Alle gemeenten"),
             *((str(m.pk), m.name) for m in municipalities_for(organisation_id)),

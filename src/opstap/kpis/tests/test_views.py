@@ -308,6 +308,25 @@ def test_unknown_year_is_named_at_its_field_and_shows_no_other_year(
     assert not AuditRecord.objects.filter(object_type="kpi_report").exists()
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("gemeente", "999", "Deze gemeente hoort niet bij uw organisatie"),
+        ("doelgroep", "xyz", "Deze doelgroep kennen we niet"),
+        ("unit", "xyz", "Deze unit kennen we niet"),
+    ],
+)
+def test_unknown_filter_value_is_named_in_words(
+    world: World, policy_officer, field: str, value: str, message: str
+) -> None:
+    """R-KPI: /sturing/?gemeente=999 said "Selecteer een geldige keuze. 999 is geen
+    beschikbare keuze." above the figures of all municipalities: Django's words, repeating the
+    code from the address. It now says which figures the page shows instead."""
+    html = _login(policy_officer).get(reverse("kpis:dashboard"), {field: value}).content.decode()
+    assert message in html
+    assert "geen beschikbare keuze" not in html and f"{value} is" not in html
+
+
 def test_unknown_year_starts_no_background_report(world: World, policy_officer) -> None:
     """R-KPI: the report buttons with an unreadable year built the 2026 report under the
     asked-for name; they now lead back to the dashboard that names the field."""

@@ -49,7 +49,8 @@ __all__ = [
     "xlsx_file",
 ]
 
-MONEY = "€ #,##0.00;[Red]-€ #,##0.00"
+#: Money in Excel, negative as on the pages (`money.format_euro`: "€ -100,00", not "-€ 100,00").
+MONEY = "€ #,##0.00;[Red]€ -#,##0.00"
 PCT = "0.00%"
 PCT1 = "0.0%"
 #: A report's percentage in Excel: the house rule of `dutch.format_percent` (28,4%, 28,39%).

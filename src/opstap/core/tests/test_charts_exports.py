@@ -145,3 +145,17 @@ def test_axis_ticks_are_round_and_distinct(
     assert len(set(got)) == len(got)
     svg = str(render_svg(Chart("T", "bar", ("a",), (Series("s", (float(hi),)),), unit="int")))
     assert 'font-size="13"' in svg
+
+
+def test_negative_money_in_excel_reads_as_on_the_page() -> None:
+    """One money style: a credit note read "€ -100,00" on the batch page and "-€ 100,00" in
+    the batch's xlsx (walked in the demo). The negative section of the Excel format now puts
+    the sign where `format_euro` does."""
+    import re
+
+    from opstap.core.money import format_euro
+
+    negative = re.sub(r"\[[A-Za-z]+\]", "", MONEY.split(";")[1])
+    page = format_euro(Decimal("-100"))
+    assert page == "€ -100,00"
+    assert negative.startswith(page.split("1", 1)[0])  # "€ -" before the digits

@@ -127,13 +127,14 @@ _CASE_MANAGER_SCOPE = (
 
 def _sql_home_page(ctx: BenchContext) -> object:
     """Floor of the case manager's start page (issue 18): what its panels show, in three
-    hand-written queries — the five newest unread notifications; the numbers (own caseload,
-    open deadlines of the own caseload overdue and due within two weeks, open vacancies) in
-    one statement; the eight latest proposals in scope with client, vacancy and employer
-    names. Not in it: the number of clients visible in the unit, which the page reads from
-    the counts cache that the caseload page's unit view (`/klanten/?klantmanager=`, the whole
-    unit) shares with it (counting it is measured there, "caseload page, counts not
-    cached"), and the audit record the page writes."""
+    hand-written queries — the five newest unread notifications; the numbers (open deadlines
+    of the own caseload overdue and due within two weeks, open vacancies) in one statement;
+    the eight latest proposals in scope with client, vacancy and employer names. Not in it:
+    the number of clients visible in the unit and the size of the own caseload, which the
+    page reads from the counts cache (`visible_client_count`, `own_caseload_count`: the
+    request runs neither count while they are cached; counting is measured with "caseload
+    page, counts not cached"), and the audit record the page writes. Until 7 December the
+    floor counted the own caseload too, a count the request does not run."""
     import datetime as dt
 
     from django.utils import timezone
@@ -149,9 +150,7 @@ def _sql_home_page(ctx: BenchContext) -> object:
         )
         cursor.fetchall()
         cursor.execute(
-            "SELECT (SELECT COUNT(*) FROM clients_client c "  # noqa: S608 (constant)
-            "WHERE c.organisation_id = %s AND c.case_manager_id = %s), "
-            "(SELECT ARRAY[COUNT(*) FILTER (WHERE d.due_on < %s), COUNT(*)] "
+            "SELECT (SELECT ARRAY[COUNT(*) FILTER (WHERE d.due_on < %s), COUNT(*)] "  # noqa: S608
             "FROM trajectories_deadline d "
             "JOIN trajectories_trajectory t ON t.id = d.trajectory_id "
             "JOIN clients_client c ON c.id = t.client_id "
@@ -159,7 +158,7 @@ def _sql_home_page(ctx: BenchContext) -> object:
             f"AND d.due_on <= %s AND c.case_manager_id = %s AND {_CASE_MANAGER_SCOPE}), "
             "(SELECT COUNT(*) FROM matching_vacancy v "
             "WHERE v.organisation_id = %s AND v.state = 'open')",
-            [org, user, today, org, today + dt.timedelta(days=14), user, org, user, org],
+            [today, org, today + dt.timedelta(days=14), user, org, user, org],
         )
         cursor.fetchone()
         cursor.execute(
@@ -231,12 +230,31 @@ def _caseload_rows(where: str, params: list[object]) -> object:
         return cursor.fetchall()
 
 
+#: "Mijn caseload" as it opens for a case manager: her own clients (the unit is a filter,
+#: `?klantmanager=`; clients.views.caseload).
+_OWN_CASELOAD = f"{_CASELOAD_SCOPE} AND c.case_manager_id = %s"
+
+
+def _own_caseload_params(ctx: BenchContext) -> list[object]:
+    user = ctx.users["klantmanager"].pk
+    return [ctx.organisation_id, user, user]
+
+
 def _sql_caseload_page(ctx: BenchContext) -> object:
-    """Floor of the caseload page: what the page shows, in two hand-written queries — the
-    chart of the whole visible caseload and the first 25 of step 4 by name."""
-    params: list[object] = [ctx.organisation_id, ctx.users["klantmanager"].pk]
-    _caseload_chart(_CASELOAD_SCOPE, params)
-    return _caseload_rows(f"{_CASELOAD_SCOPE} AND c.ladder_step = '4'", params)
+    """Floor of the caseload page (`/klanten/?trede=4`, her own clients) with its chart in the
+    counts cache: the first 25 of step 4 by name, the one statement of the list the request
+    runs (captured: its chart and the list's size come from `CLIENT_COUNTS`). Until
+    7 December this floor also counted the chart, a statement the request does not run, and
+    over the whole unit instead of her own clients, as the page shows them."""
+    return _caseload_rows(f"{_OWN_CASELOAD} AND c.ladder_step = '4'", _own_caseload_params(ctx))
+
+
+def _sql_caseload_page_counted(ctx: BenchContext) -> object:
+    """Floor of the caseload page with its chart counted: the chart of her own clients (per
+    step, the list's size among them) and the first 25 of step 4 by name."""
+    params = _own_caseload_params(ctx)
+    _caseload_chart(_OWN_CASELOAD, params)
+    return _caseload_rows(f"{_OWN_CASELOAD} AND c.ladder_step = '4'", params)
 
 
 def _sql_clients_api_count(ctx: BenchContext) -> None:
@@ -312,9 +330,15 @@ def _folded_name_sql() -> tuple[str, list[object]]:
     return sql.replace('"clients_client".', "c."), list(params)
 
 
-def _sql_caseload_name_search(ctx: BenchContext) -> object:
-    """Floor of the caseload page searched by name: the chart counts of the found clients and
-    their first 25 by name, each word anywhere in the folded name (what the trigram index
+#: The name search in the unit view (`klantmanager=`: every client she may see). Until
+#: 7 December the bench searched "Mijn caseload" (her own clients, where the data set has no
+#: Sandra van den Berg): the page found nothing and ran no list statement, while its floor
+#: counted and listed the 7 of the unit.
+_NAME_SEARCH_PATH = "/klanten/?klantmanager=&q=" + "+".join(_NAME_SEARCH)
+
+
+def _name_search_where(ctx: BenchContext) -> tuple[str, list[object]]:
+    """The found clients: each word anywhere in the folded name (what the trigram index
     serves on PostgreSQL), no client number."""
     from opstap.clients.search import fold
 
@@ -323,8 +347,32 @@ def _sql_caseload_name_search(ctx: BenchContext) -> object:
     params: list[object] = [ctx.organisation_id, ctx.users["klantmanager"].pk]
     for word in _NAME_SEARCH:
         params += [*name_params, f"%{fold(word)}%"]
+    return where, params
+
+
+def _sql_caseload_name_search(ctx: BenchContext) -> object:
+    """Floor of the caseload page searched by name with its chart in the counts cache: the
+    first 25 found by name (the request runs no count: the chart is cached under the
+    search's SQL)."""
+    where, params = _name_search_where(ctx)
+    return _caseload_rows(where, params)
+
+
+def _sql_caseload_name_search_counted(ctx: BenchContext) -> object:
+    """Floor of the name search with its chart counted: the chart counts of the found
+    clients and their first 25 by name."""
+    where, params = _name_search_where(ctx)
     _caseload_chart(where, params)
     return _caseload_rows(where, params)
+
+
+def _caseload_name_search_counts_not_cached(ctx: BenchContext) -> object:
+    """The name search right after a client of the organisation changed: its chart is
+    counted."""
+    from opstap.clients.selectors import CLIENT_COUNTS
+
+    CLIENT_COUNTS.changed(ctx.organisation_id)
+    return _get("staff_client", _NAME_SEARCH_PATH)(ctx)
 
 
 OPERATIONS.extend(
@@ -333,18 +381,24 @@ OPERATIONS.extend(
             "caseload page (filtered, first page)",
             _get("staff_client", "/klanten/?trede=4"),
             _sql_caseload_page,
-            "hand-written SQL",
+            "hand-written SQL (the rows; the chart is cached)",
         ),
         Operation(
             "caseload page, counts not cached",
             _caseload_page_counts_not_cached,
-            _sql_caseload_page,
+            _sql_caseload_page_counted,
             "hand-written SQL",
         ),
         Operation(
-            f"caseload page, name search '{' '.join(_NAME_SEARCH)}'",
-            _get("staff_client", "/klanten/?q=" + "+".join(_NAME_SEARCH)),
+            f"caseload page, name search '{' '.join(_NAME_SEARCH)}' (unit)",
+            _get("staff_client", _NAME_SEARCH_PATH),
             _sql_caseload_name_search,
+            "hand-written SQL (the rows; the chart is cached)",
+        ),
+        Operation(
+            "caseload page, name search, counts not cached",
+            _caseload_name_search_counts_not_cached,
+            _sql_caseload_name_search_counted,
             "hand-written SQL",
         ),
         Operation(
@@ -468,10 +522,12 @@ def _provider_trajectories_api_count_not_cached(ctx: BenchContext) -> object:
     return _provider_trajectories_api(ctx)
 
 
-def _sql_provider_trajectories(ctx: BenchContext) -> object:
+def _sql_provider_trajectories(ctx: BenchContext, *, count: bool = True) -> object:
     """Floor: count + first 100 of the provider's trajectories in its visibility window
     (running, or ended within 90 days), with client/product/provider names and an
-    'overdue' flag, in two hand-written queries."""
+    'overdue' flag, in two hand-written queries; without `count` the first 100 alone, as
+    the request runs them with its total in the counts cache (until 7 December that floor
+    held the count too)."""
     import datetime as dt
 
     from django.utils import timezone
@@ -492,11 +548,12 @@ def _sql_provider_trajectories(ctx: BenchContext) -> object:
     )
     window = [ctx.organisation_id, provider_id, since, planned_cap, order_cap]
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT COUNT(*) FROM trajectories_trajectory t WHERE {where}",  # noqa: S608
-            window,
-        )
-        cursor.fetchone()
+        if count:
+            cursor.execute(
+                f"SELECT COUNT(*) FROM trajectories_trajectory t WHERE {where}",  # noqa: S608
+                window,
+            )
+            cursor.fetchone()
         cursor.execute(
             "SELECT t.*, c.client_number, c.first_name, c.last_name, p.name, v.name, "  # noqa: S608
             "t.next_due_on < %s "
@@ -518,10 +575,21 @@ def _case_manager_overview_count_not_cached(ctx: BenchContext) -> object:
     return _get("staff_client", "/trajecten/")(ctx)
 
 
-def _sql_case_manager_overview(ctx: BenchContext, *, overdue: bool) -> object:
+def _case_manager_overdue_count_not_cached(ctx: BenchContext) -> object:
+    """The overdue overview right after a trajectory of the organisation changed: its "at
+    most 1,000" count is counted."""
+    from opstap.trajectories.selectors import TRAJECTORY_COUNTS
+
+    TRAJECTORY_COUNTS.changed(ctx.organisation_id)
+    return _get("staff_client", "/trajecten/?overdue=on")(ctx)
+
+
+def _sql_case_manager_overview(ctx: BenchContext, *, overdue: bool, count: bool) -> object:
     """Floor: the count (at most 1,001, as the page says "meer dan 1.000") and the first page
     (50) of the running trajectories of the clients the case manager may see, newest first,
-    or with `overdue` only the ones with a past due date, longest overdue first."""
+    or with `overdue` only the ones with a past due date, longest overdue first. Without
+    `count` the page alone, as the request runs it with its count in the counts cache
+    (`CountsCache.capped_count`; until 7 December that floor held the count too)."""
     from django.utils import timezone
 
     today = timezone.localdate()
@@ -540,11 +608,12 @@ def _sql_case_manager_overview(ctx: BenchContext, *, overdue: bool) -> object:
         order = "t.next_due_on, t.id"
     joined = "FROM trajectories_trajectory t JOIN clients_client c ON c.id = t.client_id "
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT COUNT(*) FROM (SELECT t.id {joined} WHERE {where} LIMIT 1001) x",  # noqa: S608
-            params,
-        )
-        cursor.fetchone()
+        if count:
+            cursor.execute(
+                f"SELECT COUNT(*) FROM (SELECT t.id {joined} WHERE {where} LIMIT 1001) x",  # noqa: S608
+                params,
+            )
+            cursor.fetchone()
         cursor.execute(
             "SELECT t.*, c.client_number, c.first_name, c.last_name, p.name, v.name, "
             f"u.first_name, u.last_name {joined}"
@@ -562,8 +631,8 @@ OPERATIONS.extend(
         Operation(
             "GET /api/v1/trajectories (provider, page of 100)",
             _provider_trajectories_api,
-            _sql_provider_trajectories,
-            "hand-written SQL",
+            lambda ctx: _sql_provider_trajectories(ctx, count=False),
+            "hand-written SQL (the rows; the total is cached)",
         ),
         Operation(
             "GET /api/v1/trajectories (provider), count not cached",
@@ -574,19 +643,25 @@ OPERATIONS.extend(
         Operation(
             "trajectory overview, running (case manager, unit-wide)",
             _get("staff_client", "/trajecten/"),
-            lambda ctx: _sql_case_manager_overview(ctx, overdue=False),
-            "hand-written SQL",
+            lambda ctx: _sql_case_manager_overview(ctx, overdue=False, count=False),
+            "hand-written SQL (the rows; the count is cached)",
         ),
         Operation(
             "trajectory overview, running, count not cached",
             _case_manager_overview_count_not_cached,
-            lambda ctx: _sql_case_manager_overview(ctx, overdue=False),
+            lambda ctx: _sql_case_manager_overview(ctx, overdue=False, count=True),
             "hand-written SQL",
         ),
         Operation(
             "trajectory overview, overdue only (case manager)",
             _get("staff_client", "/trajecten/?overdue=on"),
-            lambda ctx: _sql_case_manager_overview(ctx, overdue=True),
+            lambda ctx: _sql_case_manager_overview(ctx, overdue=True, count=False),
+            "hand-written SQL (the rows; the count is cached)",
+        ),
+        Operation(
+            "trajectory overview, overdue only, count not cached",
+            _case_manager_overdue_count_not_cached,
+            lambda ctx: _sql_case_manager_overview(ctx, overdue=True, count=True),
             "hand-written SQL",
         ),
     ]
@@ -681,15 +756,29 @@ def _page(username: str, path: str) -> Callable[[BenchContext], object]:
     return run
 
 
-def _replayed_sql(username: str, path: str) -> Callable[[BenchContext], object]:
+def _replayed_sql(
+    username: str, path: str, *, prepare: Callable[[BenchContext], object] | None = None
+) -> Callable[[BenchContext], object]:
     """Floor: the SELECT statements of one request to `path`, captured on first use (with
-    their parameters bound by the database driver) and replayed through a cursor."""
-    key = f"{username} {path}"
+    their parameters bound by the database driver) and replayed through a cursor.
+
+    The captured request is the one the operation times: without `prepare` a request made
+    right after another to the same path, so what the page serves from its caches (a list's
+    total from the counts cache, the KPI trends) is not in its floor; with `prepare`, the
+    request right after `prepare(ctx)` (a write that makes the cached total stale). Until
+    7 December the first request of the run was captured, with whatever its caches then
+    lacked: the case manager's trajectory API had the sum of its total in the floor of its
+    cached first page, and the KPI pages their trends."""
+    key = f"{username} {path} {prepare.__name__ if prepare else ''}"
 
     def floor(ctx: BenchContext) -> object:
         if key not in _replays:
             from django.test.utils import CaptureQueriesContext
 
+            if prepare is None:
+                _page(username, path)(ctx)  # fills the caches the timed requests find full
+            else:
+                prepare(ctx)
             with CaptureQueriesContext(connection) as captured:
                 _page(username, path)(ctx)
             _replays[key] = [
@@ -719,13 +808,19 @@ def _municipality_id(ctx: BenchContext) -> int:
     )
 
 
+def _client_written(ctx: BenchContext) -> None:
+    """What any client write does to the counts cache: every cached client count of the
+    organisation, and every count that depends on them, is stale."""
+    from opstap.clients.selectors import CLIENT_COUNTS
+
+    CLIENT_COUNTS.changed(ctx.organisation_id)
+
+
 def _case_manager_trajectories_after_a_write(ctx: BenchContext) -> object:
     """The case manager's first page right after a client of the organisation was written
     (any client write makes the cached total stale): the total is the sum of the trajectory
     counters of the clients in scope (issue 18, ADR 0009)."""
-    from opstap.clients.selectors import CLIENT_COUNTS
-
-    CLIENT_COUNTS.changed(ctx.organisation_id)
+    _client_written(ctx)
     return _page("api:klantmanager", "/api/v1/trajectories?pageSize=25")(ctx)
 
 
@@ -781,8 +876,10 @@ OPERATIONS.extend(
         Operation(
             "GET /api/v1/trajectories (case manager, after a write)",
             _case_manager_trajectories_after_a_write,
-            _replayed_sql("api:klantmanager", "/api/v1/trajectories?pageSize=25"),
-            "its SQL replayed",
+            _replayed_sql(
+                "api:klantmanager", "/api/v1/trajectories?pageSize=25", prepare=_client_written
+            ),
+            "its SQL replayed (after a write: the sum of the counters)",
         ),
         Operation(
             "… its total counted from the rows (before the counter)",

@@ -46,7 +46,8 @@ def chain_key(organisation_id: int | None, timestamp: dt.datetime) -> str:
     return f"{organisation_id or 0}:{timestamp.astimezone(dt.UTC).date().isoformat()}"
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
+    """A value as the canonical JSON holds it (a moment in UTC, a date as ISO text)."""
     if isinstance(value, dt.datetime):
         return value.astimezone(dt.UTC).isoformat(timespec="microseconds")
     if isinstance(value, dt.date):
@@ -54,15 +55,25 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def json_text(value: Any) -> str:
+    """`value` in the canonical JSON's notation (sorted keys, compact, UTF-8 as is): an
+    object of several fields is `{` + each `json_text(name):json_text(value)` in name order
+    joined by `,` + `}`, byte for byte what `canonical` gives."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
 def canonical(record: Mapping[str, Any]) -> bytes:
-    content = {name: _plain(record.get(name)) for name in CHAINED_FIELDS}
-    return json.dumps(
-        content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
-    ).encode()
+    content = {name: plain(record.get(name)) for name in CHAINED_FIELDS}
+    return json_text(content).encode()
+
+
+def row_hash_of(prev_hash: str, canonical_record: bytes) -> str:
+    """`row_hash` of a record whose canonical bytes are known."""
+    return hashlib.sha256(prev_hash.encode() + b"\n" + canonical_record).hexdigest()
 
 
 def row_hash(prev_hash: str, record: Mapping[str, Any]) -> str:
-    return hashlib.sha256(prev_hash.encode() + b"\n" + canonical(record)).hexdigest()
+    return row_hash_of(prev_hash, canonical(record))
 
 
 @dataclass(frozen=True)

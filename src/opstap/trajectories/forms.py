@@ -275,7 +275,13 @@ class OrderForm(forms.Form):
         label="Doel van het traject", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     wished_start = forms.DateField(label="Gewenste startdatum", required=False, widget=DATE)
-    absence_risk = forms.ChoiceField(label="Verzuimrisico", choices=AbsenceRisk.choices)
+    # The case manager judges the risk (R-ABS-1): it decides whether the provider reports each
+    # absence at once. Preset to "geen risico", an order placed without a look said so.
+    absence_risk = forms.ChoiceField(
+        label="Verzuimrisico",
+        choices=[("", "Kies het verzuimrisico"), *AbsenceRisk.choices],
+        error_messages={"required": "Kies het verzuimrisico: geen, verhoogd of problematisch."},
+    )
     # Text, read by the service the Dutch way (1.500,00): a number field refused the comma
     # and let 1e3 and 20-digit amounts through (the latter stored and then a 500 on every page
     # showing the trajectory).

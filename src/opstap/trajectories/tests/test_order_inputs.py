@@ -233,3 +233,19 @@ def test_order_date_and_budget_are_named_together(
         on=ORDER_DAY,
     )
     assert [p.field for p in problems] == ["budget", "wished_start"]
+
+
+def test_the_absence_risk_is_chosen_not_preset(case_manager, client_k, product3) -> None:
+    """R-TRJ-1, R-ABS-1: the order form preselected 'geen risico', so an order placed without
+    a look told the provider to report absence only in the periodic report. The risk is now
+    chosen: the form starts at 'Kies het verzuimrisico' and an order without one is refused
+    at the field."""
+    http = HttpClient()
+    http.force_login(case_manager)
+    url = reverse("trajectories:order") + f"?client={client_k.pk}&product={product3.pk}"
+    page = http.get(url).content.decode()
+    assert '<option value="" selected>Kies het verzuimrisico</option>' in page
+    response = _post(case_manager, client_k, product3, absence_risk="")
+    assert response.status_code == 400
+    assert "Kies het verzuimrisico" in _field_error(response.content.decode(), "absence_risk")
+    assert not Trajectory.objects.exists()

@@ -30,7 +30,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pytest
-from django.utils import timezone
+import time_machine
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -291,15 +291,18 @@ class Chain:
         if self.s["credit"]:
             first = t.invoices.filter(status__in=APPROVED_STATUSES).order_by("id").first()
             if first is not None and first.amount_excl >= Decimal("50.00"):
-                # Dated 5 days after the invoice, but never after today (R-BILL-8: a credit
-                # note is registered once received, `credit_date_refusal`).
-                credit_date = min(first.invoice_date + dt.timedelta(days=5), timezone.localdate())
-                services.credit_note_create(
-                    actor=self.clerk, invoice=first, number=f"C-{next(_numbers)}",
-                    credit_date=credit_date, reason="Correctie",
-                    amount_excl=Decimal("50.00"), vat=Decimal("10.50"),
-                    amount_incl=Decimal("60.50"),
-                )  # fmt: skip
+                # Dated 5 days after the invoice and registered that day: the walk runs past
+                # the conftest's "today", and a credit note is never dated after the day it
+                # is registered (R-BILL-8, `credit_date_refusal`).
+                credit_date = first.invoice_date + dt.timedelta(days=5)
+                registered = dt.datetime.combine(credit_date, dt.time(12), tzinfo=dt.UTC)
+                with time_machine.travel(registered, tick=False):
+                    services.credit_note_create(
+                        actor=self.clerk, invoice=first, number=f"C-{next(_numbers)}",
+                        credit_date=credit_date, reason="Correctie",
+                        amount_excl=Decimal("50.00"), vat=Decimal("10.50"),
+                        amount_incl=Decimal("60.50"),
+                    )  # fmt: skip
                 # Never paid twice: the credited milestone cannot be claimed anew.
                 self.try_approve(
                     self.submit(first.milestone, first.amount_excl, first.invoice_date,

@@ -226,21 +226,23 @@ class OutcomeForm(forms.Form):
         required=False,
         widget=forms.Select(choices=[("unknown", "Onbekend"), ("true", "Ja"), ("false", "Nee")]),
     )
-    employer = forms.CharField(label="Werkgever", required=False)
+    employer = forms.CharField(label="Werkgever", required=False, max_length=200)
     placement_start = forms.DateField(label="Start plaatsing", required=False, widget=DATE)
-    contract_type = forms.CharField(label="Soort contract", required=False)
+    contract_type = forms.CharField(label="Soort contract", required=False, max_length=100)
     hours_per_week = forms.DecimalField(label="Uren per week", required=False, min_value=0)
     contract_months = forms.IntegerField(
-        label="Contractduur (maanden)", required=False, min_value=0
+        label="Contractduur (maanden)", required=False, min_value=0, max_value=600
     )
     lks = forms.BooleanField(label="Loonkostensubsidie", required=False)
     garantiebaan = forms.BooleanField(label="Garantiebaan", required=False)
     beschut_werk = forms.BooleanField(label="Beschut werk", required=False)
-    education_result = forms.CharField(label="Opleidingsresultaat", required=False)
+    education_result = forms.CharField(label="Opleidingsresultaat", required=False, max_length=200)
     participation = forms.CharField(
-        label="Participatie (vrijwilligerswerk, activerend werk)", required=False
+        label="Participatie (vrijwilligerswerk, activerend werk)", required=False, max_length=200
     )
-    care_referral = forms.CharField(label="Toeleiding naar zorg (welke dienst)", required=False)
+    care_referral = forms.CharField(
+        label="Toeleiding naar zorg (welke dienst)", required=False, max_length=200
+    )
     last_day_of_employment = forms.DateField(
         label="Laatste werkdag (als de plaatsing eindigde)", required=False, widget=DATE
     )

@@ -36,6 +36,44 @@ from ._common import (
 _OUTCOME_FIELDS = frozenset(OUTCOME_FACT_FIELDS)
 
 
+#: The longest contract a result records: 50 years. A plausibility bound (the column holds up to
+#: 32,767); more is a typing error, and the database refused it with an error page.
+MAX_CONTRACT_MONTHS = 600
+
+#: The result's text fields and their labels, for the message when one is too long.
+_TEXT_LABELS = {
+    "employer": "De werkgever",
+    "contract_type": "Het soort contract",
+    "education_result": "Het opleidingsresultaat",
+    "participation": "De participatie",
+    "care_referral": "De toeleiding naar zorg",
+}
+
+
+def _refuse_unstorable(facts: dict[str, Any]) -> None:
+    """Refuse, at its field, a text longer than its column and a contract duration that is
+    not a number of months from 0 to `MAX_CONTRACT_MONTHS`. PostgreSQL refused both with an
+    error (a 500 page for the provider who typed a long employer name); SQLite stored them."""
+    for name, label in _TEXT_LABELS.items():
+        limit = getattr(Outcome._meta.get_field(name), "max_length", None)
+        if name in facts and limit is not None and len(str(facts[name] or "").strip()) > limit:
+            raise TrajectoryError(f"{label} is te lang: hoogstens {limit} tekens.", field=name)
+    months = facts.get("contract_months")
+    if months in (None, ""):
+        return
+    try:
+        number = int(str(months))
+    except ValueError as exc:
+        raise TrajectoryError(
+            "Vul de contractduur in als een aantal maanden.", field="contract_months"
+        ) from exc
+    if not 0 <= number <= MAX_CONTRACT_MONTHS:
+        raise TrajectoryError(
+            f"Een contractduur ligt tussen 0 en {MAX_CONTRACT_MONTHS} maanden.",
+            field="contract_months",
+        )
+
+
 @transaction.atomic
 def outcome_record(*, actor: Actor, trajectory: Trajectory, **facts: Any) -> Outcome:
     """Record (or correct) the structured result (R-TRJ-7). A placement gets its
@@ -73,6 +111,7 @@ def outcome_record(*, actor: Actor, trajectory: Trajectory, **facts: Any) -> Out
             raise TrajectoryError("Uren per week liggen tussen 0 en 60.", field="hours_per_week")
     else:
         hours = None
+    _refuse_unstorable(facts)
     outcome, _created = Outcome.objects.select_for_update().get_or_create(
         trajectory=trajectory,
         defaults={

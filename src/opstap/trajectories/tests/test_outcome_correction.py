@@ -149,3 +149,52 @@ def test_the_result_form_waits_for_the_start(
     running = walk(order(product3), "running")
     with time_machine.travel(dt.datetime(2026, 9, 1, 10, tzinfo=dt.UTC), tick=False):
         assert 'id="form-outcome"' in web.get(f"/trajecten/{running.pk}/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("facts", "field", "message"),
+    [
+        ({"employer": "B" * 201}, "employer", "De werkgever is te lang: hoogstens 200 tekens."),
+        ({"contract_type": "x" * 101}, "contract_type", "hoogstens 100 tekens"),
+        ({"care_referral": "z" * 201}, "care_referral", "hoogstens 200 tekens"),
+        ({"contract_months": "40000"}, "contract_months", "tussen 0 en 600 maanden"),
+        ({"contract_months": "-1"}, "contract_months", "tussen 0 en 600 maanden"),
+        ({"contract_months": "twaalf"}, "contract_months", "als een aantal maanden"),
+    ],
+)
+def test_a_result_that_does_not_fit_is_refused_at_its_field(
+    order: Callable[..., Trajectory],
+    product3: Product,
+    walk: Callable[..., Trajectory],
+    provider_user_a: User,
+    facts: dict[str, str],
+    field: str,
+    message: str,
+) -> None:
+    """R-TRJ-7, "no input may produce a 5xx": an employer of 201 characters or a contract of
+    40,000 months reached the database, which PostgreSQL refused with an error page (seen by
+    the bad-input walk of every role's forms once the result form showed on running
+    trajectories); SQLite stored them. The service refuses them at the field, for the page,
+    the API and the matching app alike, and nothing is stored."""
+    from opstap.trajectories.services import TrajectoryError
+
+    trajectory = walk(order(product3), "running")
+    with (
+        time_machine.travel(dt.datetime(2026, 9, 1, 10, tzinfo=dt.UTC), tick=False),
+        pytest.raises(TrajectoryError) as refused,
+    ):
+        services.outcome_record(actor=provider_user_a, trajectory=trajectory, **facts)
+    assert refused.value.field == field
+    assert message in str(refused.value)
+    assert not Outcome.objects.filter(trajectory=trajectory).exists()
+
+
+def test_the_result_form_holds_its_fields_to_their_columns() -> None:
+    """The form says it first, with the browser's own limit: each text box has the
+    column's length and the contract duration its bounds."""
+    from opstap.trajectories.forms import OutcomeForm
+
+    html = str(OutcomeForm())
+    for name, limit in {"employer": 200, "contract_type": 100, "education_result": 200}.items():
+        assert f'name="outcome-{name}" maxlength="{limit}"' in html
+    assert 'max="600"' in html

@@ -18,6 +18,7 @@ from opstap.clients.models import (
 )
 from opstap.core.actor import Actor
 from opstap.core.roles import Perm, RoleCode
+from opstap.notifications.services import notification_send
 
 from .clients import client_event_record
 from .validation import ClientError
@@ -147,7 +148,34 @@ def income_coach_assign(
             "valid_until": {"old": None, "new": valid_until.isoformat() if valid_until else None},
         },
     )
+    _tell_coach(
+        actor=actor,
+        assignment=assignment,
+        title=f"Klant toegewezen: {client.full_name} ({client.client_number})",
+        body=(
+            f"{actor.display_name} heeft u als inkomenscoach toegewezen aan {client.full_name} "
+            f"vanaf {valid_from:%d-%m-%Y}{until}. Reden: {reason} "
+            "U ziet het dossier zolang de toewijzing loopt."
+        ),
+        key="assigned",
+    )
     return assignment
+
+
+def _tell_coach(
+    *, actor: Actor, assignment: IncomeCoachAssignment, title: str, body: str, key: str
+) -> None:
+    """Whoever gets (or loses) work is told (docs/notifications.md): the coach, in the app and
+    by e-mail, once per assignment and step; never the one who acts."""
+    if assignment.coach_id == actor.pk:
+        return
+    notification_send(
+        recipient=assignment.coach,
+        title=title,
+        body=body,
+        url=f"/klanten/{assignment.client_id}/",
+        dedupe_key=f"income-coach-assignment:{assignment.pk}:{key}",
+    )
 
 
 @transaction.atomic
@@ -205,5 +233,21 @@ def income_coach_assignment_end(
                 "new": assignment.valid_until.isoformat(),
             }
         },
+    )
+    client = assignment.client
+    _tell_coach(
+        actor=actor,
+        assignment=assignment,
+        title=(
+            f"Toewijzing ingetrokken: {client.full_name} ({client.client_number})"
+            if withdrawn
+            else f"Toewijzing beëindigd: {client.full_name} ({client.client_number})"
+        ),
+        body=(
+            f"{actor.display_name} heeft uw toewijzing als inkomenscoach aan {client.full_name} "
+            + ("ingetrokken." if withdrawn else f"beëindigd per {end_on:%d-%m-%Y}.")
+            + " Daarna ziet u het dossier niet meer."
+        ),
+        key="ended",
     )
     return assignment

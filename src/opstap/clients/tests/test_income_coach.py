@@ -281,3 +281,34 @@ def test_overlap_is_symmetric(a, b, c, d) -> None:
     c, d = sorted((c, d))
     assert assignments.overlaps(a, b, c, d) == assignments.overlaps(c, d, a, b)
     assert assignments.overlaps(a, b, c, d) == (max(a, c) <= min(b, d))
+
+
+@time_machine.travel(dt.datetime(2026, 6, 15, 10, tzinfo=dt.UTC), tick=False)
+def test_assigned_coach_is_told_and_told_when_it_ends(world) -> None:
+    """R-CLI-3, R-SEC-1 (docs/notifications.md: whoever gets work is told): a team lead who
+    assigns a client to an income coach gives the coach work; the coach is told, with the
+    period, the reason and a link to the dossier. Ending the assignment tells the coach too
+    (the client leaves their list). The one who acts is never told; nothing twice."""
+    from opstap.notifications.models import Notification
+
+    w = world
+    start = TODAY + dt.timedelta(days=3)
+    a = income_coach_assign(
+        actor=w["lead"],
+        client=w["theirs"],
+        coach=w["coach"],
+        valid_from=start,
+        reason="Schulden in beeld brengen",
+    )
+    told = Notification.objects.get(recipient=w["coach"])
+    assert w["theirs"].full_name in told.title
+    assert "18-06-2026" in told.body and "Schulden in beeld brengen" in told.body
+    assert told.url == f"/klanten/{w['theirs'].pk}/"
+    assert not Notification.objects.exclude(recipient=w["coach"]).exists()
+    # ending (here: withdrawing before the start) tells the coach once more
+    income_coach_assignment_end(actor=w["lead"], assignment=a, end_on=TODAY)
+    assert Notification.objects.filter(recipient=w["coach"]).count() == 2
+    ended = Notification.objects.filter(recipient=w["coach"]).latest("pk")
+    assert w["theirs"].full_name in ended.title
+    assert "ingetrokken" in ended.title.lower() or "beëindigd" in ended.title.lower()
+    assert Notification.objects.filter(recipient=w["coach2"]).count() == 0

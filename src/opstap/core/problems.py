@@ -10,6 +10,7 @@ other statuses carry the Dutch message as `detail`.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.conf import settings
@@ -88,6 +89,51 @@ def problem_response(status_code: int, title: str, detail: str, **extra: Any) ->
     return response
 
 
+#: Django REST framework's Dutch catalogue leaves some field messages in English and writes
+#: others half-English; an API user reads Dutch (R-SEC-6). Each pattern is matched against
+#: the whole message; the replacement may use its named groups.
+_DUTCH_REASONS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(p), r)
+    for p, r in [
+        (r"Not a valid string\.", "Geef een tekst op."),
+        (r"Must be a valid boolean\.", "Geef true of false op."),
+        (r"Must be a valid UUID\.", "Geef een geldige UUID op."),
+        (
+            r"Ensure this field has no more than (?P<n>\d+) elements\.",
+            "Geef hoogstens {n} waarden op.",
+        ),
+        (r"Ensure this field has at least (?P<n>\d+) elements\.", "Geef minstens {n} waarden op."),
+        (r"This dictionary may not be empty\.", "Dit object mag niet leeg zijn."),
+        (r"Verwachtte een dictionary van items, maar kreeg type .*", "Geef een object (JSON) op."),
+        (r"Ongeldige data\. Verwacht een dictionary, kreeg een .*", "Geef een object (JSON) op."),
+        (r"Date heeft het verkeerde formaat.*", "Geef een bestaande datum op als JJJJ-MM-DD."),
+        (
+            r"Datetime heeft een ongeldig formaat.*",
+            "Geef een tijdstip op als JJJJ-MM-DDTUU:MM:SS met tijdzone (bijv. +01:00).",
+        ),
+        (r"Verwachtte een date, maar kreeg een datetime\.", "Geef een datum op zonder tijd."),
+        (r"Verwachtte een datetime, maar kreeg een date\.", "Geef een tijdstip op, met tijd."),
+        (r"Invalid datetime for the timezone .*", "Dit tijdstip bestaat niet in deze tijdzone."),
+        (r"Datetime value out of range\.", "Dit tijdstip valt buiten het bereik."),
+        (r"Integer value too large to convert to float", "Het getal is te groot."),
+        (
+            r'Ongeldige pk "(?P<v>.*)" - object bestaat niet\.',
+            "Onbekend id {v}: het bestaat niet of u heeft er geen toegang toe.",
+        ),
+        (r"Ongeldig type\. Verwacht een pk-waarde, .*", "Geef een id op (een geheel getal)."),
+        (r"Enter a valid \"slug\".*", "Geef letters, cijfers, liggende streepjes of streepjes op."),
+    ]
+]
+
+
+def _dutch(reason: str) -> str:
+    for pattern, replacement in _DUTCH_REASONS:
+        match = pattern.fullmatch(reason)
+        if match:
+            return replacement.format(**match.groupdict())
+    return reason
+
+
 def _camel(name: str) -> str:
     head, *tail = name.split("_")
     return head + "".join(part[:1].upper() + part[1:] for part in tail)
@@ -108,7 +154,7 @@ def _flatten(detail: Any, prefix: str = "") -> list[dict[str, str]]:
     else:
         code = getattr(detail, "code", "invalid")
         params.append(
-            {"name": prefix or "nonFieldErrors", "code": str(code), "reason": str(detail)}
+            {"name": prefix or "nonFieldErrors", "code": str(code), "reason": _dutch(str(detail))}
         )
     return params
 
@@ -156,6 +202,9 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
     else:
         raw = getattr(exc, "detail", str(exc))
         detail = str(raw)
+        if isinstance(exc, exceptions.ParseError):
+            # The parser's message is English ("JSON parse error - Expecting …").
+            detail = "De inhoud is geen geldige JSON (of niet in het gevraagde formaat)."
         if status_code == status.HTTP_401_UNAUTHORIZED:
             detail = "Authenticatie is vereist: log in of stuur een geldig bearer-token."
     response.data = problem_body(

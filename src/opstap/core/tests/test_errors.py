@@ -163,3 +163,73 @@ def test_a_refusal_of_several_problems_lists_each_in_problem_json_and_on_the_for
     assert (form.errors["amount"], form.errors["tot"]) == (["Te hoog."], ["Leeg."])
     single = InvalidInputError("Eén.")
     assert single.problems == (single,)
+
+
+def test_every_api_field_error_reads_dutch(db) -> None:
+    """R-SEC-6, R-INT-1: a field error in problem+json is Dutch for every kind of field.
+    Django REST framework's Dutch catalogue leaves some messages in English ("Not a valid
+    string.", "Must be a valid boolean.", "Ensure this field has no more than 30 elements.")
+    and writes others half-English ("Date heeft het verkeerde formaat", "Ongeldige pk");
+    found by posting a list as the title of a vacancy (POST /api/v1/vacancies)."""
+    from django.utils import translation
+    from rest_framework import exceptions, serializers
+
+    class Probe(serializers.Serializer):
+        text = serializers.CharField()
+        flag = serializers.BooleanField()
+        tags = serializers.ListField(child=serializers.CharField(), max_length=2, min_length=1)
+        on = serializers.DateField()
+        at = serializers.DateTimeField()
+        map = serializers.DictField(allow_empty=False)
+        ref = serializers.UUIDField()
+        ratio = serializers.FloatField()
+
+    bad = {
+        "text": ["x"],
+        "flag": "misschien",
+        "tags": ["a", "b", "c"],
+        "on": "31-02-2026",
+        "at": "gisteren",
+        "map": {},
+        "ref": "x",
+        "ratio": "1e400",
+    }
+    with translation.override("nl"):
+        probe = Probe(data=bad)
+        assert not probe.is_valid()
+        request = APIRequestFactory().post("/api/v1/probe")
+        response = problem_exception_handler(
+            exceptions.ValidationError(probe.errors), {"request": request}
+        )
+        assert response is not None
+        reasons = {p["name"]: p["reason"] for p in response.data["invalidParams"]}
+        few = Probe(data={**bad, "tags": []})
+        few.is_valid()
+        few_response = problem_exception_handler(
+            exceptions.ValidationError(few.errors), {"request": request}
+        )
+        assert few_response is not None
+        reasons["fewTags"] = next(
+            p["reason"] for p in few_response.data["invalidParams"] if p["name"] == "tags"
+        )
+    assert set(reasons) >= {"text", "flag", "tags", "on", "at", "map", "ref", "fewTags"}
+    english = ("valid", "Ensure", "Must", "Date ", "Datetime", "dictionary", "elements", " pk")
+    for name, reason in reasons.items():
+        assert not any(word in reason for word in english), (name, reason)
+    assert "JJJJ-MM-DD" in reasons["on"]
+    assert "2" in reasons["tags"]
+
+
+def test_malformed_json_is_refused_in_dutch() -> None:
+    """R-SEC-6, R-INT-1: a body that is not JSON gets a Dutch detail, not the parser's
+    English ("JSON parse error - Expecting property name enclosed in double quotes")."""
+    from rest_framework import exceptions
+
+    request = APIRequestFactory().post("/api/v1/employers")
+    error = exceptions.ParseError(
+        "JSON parse error - Expecting property name enclosed in double quotes: line 1"
+    )
+    response = problem_exception_handler(error, {"request": request})
+    assert response is not None and response.status_code == 400
+    assert "JSON parse error" not in response.data["detail"]
+    assert "geen geldige JSON" in response.data["detail"]

@@ -31,6 +31,7 @@ from opstap.core.downloads import attachment
 from opstap.core.forms import form_submit, service_action
 from opstap.core.links import pk_links
 from opstap.core.roles import Perm
+from opstap.core.templatetags.opstap import euro_nowrap
 from opstap.organisations.selectors import organisation_by_slug
 
 from . import forms, selectors, services
@@ -134,11 +135,11 @@ def _field_html(field: BoundField) -> SafeString:
     for the guide's form, bound and unbound, with and without errors."""
     esc = conditional_escape
     label, widget = esc(field.label), str(field)
-    # One element for all of a field's errors, with the id Django's widget names in its
-    # aria-describedby (`<auto_id>_error`), so a screen reader reads the error with the field.
+    # `core/_field_errors.html`: one element for all of a field's errors, with the id Django's
+    # widget names in its aria-describedby (`<auto_id>_error`), amounts kept on one line.
     errors = (
         f'<p class="opstap-field-error" id="{esc(field.auto_id)}_error">'
-        + " ".join(esc(str(e)) for e in field.errors)
+        + " ".join(esc(euro_nowrap(str(e))) for e in field.errors)
         + "</p>"
         if field.errors
         else ""

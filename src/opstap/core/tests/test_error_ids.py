@@ -50,6 +50,9 @@ RENDERERS = {
     "clients/_filter_field.html": lambda form: _each_field(
         "clients/_filter_field.html", form, options=""
     ),
+    "kpis/_filters.html": lambda form: render_to_string(
+        "kpis/_filters.html", {"form": form, "request": None}
+    ),
 }
 
 
@@ -71,6 +74,47 @@ def test_all_messages_of_a_field_stand_in_the_element_it_points_at(name: str) ->
     message = re.search(r'id="id_hours_error">([^<]*)<', html)
     assert message is not None, html
     assert "Eerste fout." in message.group(1) and "Tweede fout." in message.group(1)
+
+
+def test_the_combobox_writes_its_errors_in_the_one_element_it_points_at() -> None:
+    """The combobox wrote one `<name>-error` element per message: two errors, two equal ids."""
+    html = render_to_string(
+        "trajectories/_combobox.html",
+        {
+            "name": "product",
+            "label": "Product",
+            "url": "/",
+            "help": "Typ.",
+            "errors": ["Eén.", "Twee."],
+        },
+    )
+    assert idref_problems(html) == []
+    assert 'aria-describedby="product-help product-error"' in html
+    assert '<span class="opstap-field-error" id="product-error">Eén. Twee.</span>' in html
+
+
+@pytest.mark.parametrize(
+    ("extra", "opening"),
+    [
+        ({}, '<p class="opstap-field-error" id="id_hours_error">'),
+        ({"tag": "span"}, '<span class="opstap-field-error" id="id_hours_error">'),
+        ({"alert": True}, '<p class="opstap-field-error" role="alert" id="id_hours_error">'),
+    ],
+)
+def test_one_include_writes_every_field_error(extra: dict[str, object], opening: str) -> None:
+    field = _refused()["hours"]
+    html = render_to_string("core/_field_errors.html", {"field": field, **extra})
+    closing = "</span>" if extra.get("tag") == "span" else "</p>"
+    assert html == f"{opening}Eerste fout. Tweede fout.{closing}"
+
+
+def test_an_amount_in_a_field_error_stays_on_one_line() -> None:
+    form = _Refused(data={"hours": "x", "kind": "a"})
+    form.is_valid()
+    form.add_error("hours", "Meer dan € 1.500,00.")
+    html = render_to_string("core/_field_errors.html", {"field": form["hours"]})
+    assert "€\u00a01.500,00" in html
+    assert "€\u00a01.500,00" in _written_provider_fields(form)
 
 
 def test_the_kpi_filters_point_at_their_error_message() -> None:

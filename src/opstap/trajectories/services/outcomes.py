@@ -7,8 +7,9 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from opstap.core.actor import Actor
 from opstap.trajectories import date_rules
@@ -40,23 +41,22 @@ _OUTCOME_FIELDS = frozenset(OUTCOME_FACT_FIELDS)
 #: 32,767); more is a typing error, and the database refused it with an error page.
 MAX_CONTRACT_MONTHS = 600
 
-#: The result's text fields and their labels, for the message when one is too long.
-_TEXT_LABELS = {
-    "employer": "De werkgever",
-    "contract_type": "Het soort contract",
-    "education_result": "Het opleidingsresultaat",
-    "participation": "De participatie",
-    "care_referral": "De toeleiding naar zorg",
-}
+
+def _text_fields() -> list[models.CharField[Any, Any]]:
+    """The result's text facts, each with its column length and its Dutch label as the model
+    declares them (`verbose_name`), so the message cannot name another label than the model."""
+    fields = (Outcome._meta.get_field(name) for name in OUTCOME_FACT_FIELDS)
+    return [f for f in fields if isinstance(f, models.CharField) and f.max_length is not None]
 
 
 def _refuse_unstorable(facts: dict[str, Any]) -> None:
     """Refuse, at its field, a text longer than its column and a contract duration that is
     not a number of months from 0 to `MAX_CONTRACT_MONTHS`. PostgreSQL refused both with an
     error (a 500 page for the provider who typed a long employer name); SQLite stored them."""
-    for name, label in _TEXT_LABELS.items():
-        limit = getattr(Outcome._meta.get_field(name), "max_length", None)
+    for field in _text_fields():
+        name, limit = field.name, field.max_length
         if name in facts and limit is not None and len(str(facts[name] or "").strip()) > limit:
+            label = capfirst(str(field.verbose_name))
             raise TrajectoryError(f"{label} is te lang: hoogstens {limit} tekens.", field=name)
     months = facts.get("contract_months")
     if months in (None, ""):

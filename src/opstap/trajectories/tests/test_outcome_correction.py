@@ -154,7 +154,7 @@ def test_the_result_form_waits_for_the_start(
 @pytest.mark.parametrize(
     ("facts", "field", "message"),
     [
-        ({"employer": "B" * 201}, "employer", "De werkgever is te lang: hoogstens 200 tekens."),
+        ({"employer": "B" * 201}, "employer", "Werkgever is te lang: hoogstens 200 tekens."),
         ({"contract_type": "x" * 101}, "contract_type", "hoogstens 100 tekens"),
         ({"care_referral": "z" * 201}, "care_referral", "hoogstens 200 tekens"),
         ({"contract_months": "40000"}, "contract_months", "tussen 0 en 600 maanden"),
@@ -187,6 +187,43 @@ def test_a_result_that_does_not_fit_is_refused_at_its_field(
     assert refused.value.field == field
     assert message in str(refused.value)
     assert not Outcome.objects.filter(trajectory=trajectory).exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "length", "message"),
+    [
+        ("employer", 201, "Werkgever is te lang: hoogstens 200 tekens."),
+        ("contract_type", 101, "Soort contract is te lang: hoogstens 100 tekens."),
+        ("education_result", 201, "Opleidingsresultaat is te lang: hoogstens 200 tekens."),
+        ("participation", 201, "Participatie is te lang: hoogstens 200 tekens."),
+        ("care_referral", 201, "Toeleiding zorg is te lang: hoogstens 200 tekens."),
+    ],
+)
+def test_a_text_too_long_is_named_by_the_models_label(
+    order: Callable[..., Trajectory],
+    product3: Product,
+    walk: Callable[..., Trajectory],
+    provider_user_a: User,
+    name: str,
+    length: int,
+    message: str,
+) -> None:
+    """R-TRJ-7: each text fact refused for its length is named by the label the model gives
+    it (its verbose_name), not by a second list of labels in the service, which had drifted
+    ("De toeleiding naar zorg" for the model's "toeleiding zorg")."""
+    from opstap.trajectories.services import TrajectoryError
+
+    assert Outcome._meta.get_field(name).verbose_name.lower() in message.lower()
+    trajectory = walk(order(product3), "running")
+    with (
+        time_machine.travel(dt.datetime(2026, 9, 1, 10, tzinfo=dt.UTC), tick=False),
+        pytest.raises(TrajectoryError) as refused,
+    ):
+        services.outcome_record(
+            actor=provider_user_a, trajectory=trajectory, **{name: "x" * length}
+        )
+    assert refused.value.field == name
+    assert str(refused.value) == message
 
 
 def test_the_result_form_holds_its_fields_to_their_columns() -> None:

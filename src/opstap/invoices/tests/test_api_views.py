@@ -10,7 +10,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.test import Client as WebClient
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from opstap.accounts.models import User
@@ -21,42 +22,78 @@ from opstap.organisations.models import Organisation
 from opstap.providers.models import Provider
 from opstap.trajectories.models import Trajectory
 
-from .conftest import END, REPORT, make_product, submit
+from .conftest import END, REPORT, make_product, submit, web_as
 
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "Test-wachtwoord-123"
 
 
-def _many(
-    n: int,
+@pytest.fixture
+def many(
     org: Organisation,
     case_manager: User,
     contracted_a: Provider,
     provider_user_a: User,
     walk: Callable[..., Trajectory],
-) -> None:
-    product = make_product(contracted_a, 1, name=f"Kort traject {n}")
-    for i in range(n):
-        client = make_client(org, case_manager=case_manager, last_name=f"Veel{n}{i}")
-        trajectory = walk(
-            product,
-            provider_user_a,
-            client,
-            until="final_report_received",
-            end_on=END,
-            report_on=REPORT,
-        )
-        submit(
-            provider_user_a,
-            trajectory,
-            invoice_number=f"M-{n}-{i}",
-            amount_excl=Decimal("2500.00"),
-            vat=Decimal("525.00"),
-            amount_incl=Decimal("3025.00"),
-            period_start=None,
-            period_end=None,
-        )
+) -> Callable[[int], None]:
+    """`many(n)`: n more clients, each with a short trajectory of provider A and its invoice."""
+
+    def make(n: int) -> None:
+        product = make_product(contracted_a, 1, name=f"Kort traject {n}")
+        for i in range(n):
+            client = make_client(org, case_manager=case_manager, last_name=f"Veel{n}{i}")
+            trajectory = walk(
+                product,
+                provider_user_a,
+                client,
+                until="final_report_received",
+                end_on=END,
+                report_on=REPORT,
+            )
+            submit(
+                provider_user_a,
+                trajectory,
+                invoice_number=f"M-{n}-{i}",
+                amount_excl=Decimal("2500.00"),
+                vat=Decimal("525.00"),
+                amount_incl=Decimal("3025.00"),
+                period_start=None,
+                period_end=None,
+            )
+
+    return make
+
+
+def _api_invoice(trajectory: Trajectory, number: str, **more: Any) -> dict[str, Any]:
+    """The body of a posted final-report invoice of € 1.250,00 + € 262,50 VAT for `trajectory`,
+    dated 10 August 2026, with `more` fields (camelCase, as the API names them)."""
+    return {
+        "trajectory": trajectory.pk,
+        "invoiceNumber": number,
+        "invoiceDate": "2026-08-10",
+        "milestone": "final_report",
+        "clientNumber": trajectory.client.client_number,
+        "clientSurname": trajectory.client.last_name,
+        "amountExcl": "1250.00",
+        "vat": "262.50",
+        "amountIncl": "1512.50",
+        **more,
+    }
+
+
+def _credit(clerk: User, invoice: Invoice, number: str, excl: str, vat: str, incl: str) -> None:
+    """A credit note on `invoice`, dated 12 August 2026."""
+    services.credit_note_create(
+        actor=clerk,
+        invoice=invoice,
+        number=number,
+        credit_date=dt.date(2026, 8, 12),
+        reason="Correctie",
+        amount_excl=Decimal(excl),
+        vat=Decimal(vat),
+        amount_incl=Decimal(incl),
+    )
 
 
 def test_provider_gets_404_on_another_providers_invoice(
@@ -81,19 +118,7 @@ def test_provider_cannot_submit_over_the_api_for_another_provider(
     """R-SEC-1, R-BILL-2: submitting for another provider's trajectory is refused (problem+json)
     and stores nothing."""
     response = api_as(provider_user_b).post(
-        "/api/v1/invoices",
-        {
-            "trajectory": code3_done.pk,
-            "invoiceNumber": "B-1",
-            "invoiceDate": "2026-08-10",
-            "milestone": "final_report",
-            "clientNumber": code3_done.client.client_number,
-            "clientSurname": code3_done.client.last_name,
-            "amountExcl": "1250.00",
-            "vat": "262.50",
-            "amountIncl": "1512.50",
-        },
-        format="json",
+        "/api/v1/invoices", _api_invoice(code3_done, "B-1"), format="json"
     )
     assert response.status_code == 400
     assert response["Content-Type"].startswith("application/problem+json")
@@ -105,20 +130,13 @@ def test_api_submit_structured_invoice_and_duplicate_is_held(
 ) -> None:
     """R-BILL-2, R-BILL-10: structured data over the API is checked at once; the same claim
     again is held."""
-    body: dict[str, Any] = {
-        "trajectory": code3_done.pk,
-        "invoiceNumber": "A-1",
-        "invoiceDate": "2026-08-10",
-        "milestone": "final_report",
-        "periodStart": "2026-05-06",
-        "periodEnd": END.isoformat(),
-        "clientNumber": code3_done.client.client_number,
-        "clientSurname": code3_done.client.last_name,
-        "amountExcl": "1250.00",
-        "vat": "262.50",
-        "amountIncl": "1512.50",
-        "lines": [{"description": "Eindrapportage", "vatCode": "high", "amountExcl": "1250.00"}],
-    }
+    body = _api_invoice(
+        code3_done,
+        "A-1",
+        periodStart="2026-05-06",
+        periodEnd=END.isoformat(),
+        lines=[{"description": "Eindrapportage", "vatCode": "high", "amountExcl": "1250.00"}],
+    )
     api = api_as(provider_user_a)
     first = api.post("/api/v1/invoices", body, format="json")
     assert first.status_code == 201, first.json()
@@ -130,51 +148,31 @@ def test_api_submit_structured_invoice_and_duplicate_is_held(
 
 
 def test_finance_sees_all_and_api_list_query_count_is_constant(
-    org: Organisation,
-    case_manager: User,
-    contracted_a: Provider,
-    provider_user_a: User,
-    walk: Callable[..., Trajectory],
-    clerk: User,
-    api_as: Callable[..., APIClient],
+    many: Callable[[int], None], clerk: User, api_as: Callable[..., APIClient]
 ) -> None:
     """R-SEC-1: finance clerks see the organisation's invoices; the list costs the same number
     of queries for 2 or 6 rows (no N+1)."""
     api = api_as(clerk)
-    _many(2, org, case_manager, contracted_a, provider_user_a, walk)
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
+    many(2)
     api.get("/api/v1/invoices")  # warm the user's permission cache
     with CaptureQueriesContext(connection) as small:
         assert api.get("/api/v1/invoices").json()["count"] == 2
-    _many(4, org, case_manager, contracted_a, provider_user_a, walk)
+    many(4)
     with CaptureQueriesContext(connection) as large:
         assert api.get("/api/v1/invoices").json()["count"] == 6
     assert len(large.captured_queries) == len(small.captured_queries)
 
 
-def test_work_list_page_query_count_is_constant(
-    org: Organisation,
-    case_manager: User,
-    contracted_a: Provider,
-    provider_user_a: User,
-    walk: Callable[..., Trajectory],
-    clerk: User,
-) -> None:
+def test_work_list_page_query_count_is_constant(many: Callable[[int], None], clerk: User) -> None:
     """R-BILL-2: the finance clerk's work list shows verdict badges and reasons; its query
     count does not grow with the rows."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    web = WebClient()
-    web.force_login(clerk)
-    _many(2, org, case_manager, contracted_a, provider_user_a, walk)
+    web = web_as(clerk)
+    many(2)
     with CaptureQueriesContext(connection) as small:
         response = web.get("/facturen/?bucket=goed_te_keuren")
     assert response.status_code == 200
     assert "opstap-badge--ok" in response.content.decode()
-    _many(4, org, case_manager, contracted_a, provider_user_a, walk)
+    many(4)
     with CaptureQueriesContext(connection) as large:
         web.get("/facturen/?bucket=goed_te_keuren")
     assert len(large.captured_queries) == len(small.captured_queries)
@@ -185,8 +183,7 @@ def test_provider_page_404_on_other_invoice(
 ) -> None:
     """R-SEC-1: the invoice page of another provider is a 404."""
     invoice = submit(provider_user_a, code3_done)
-    web = WebClient()
-    web.force_login(provider_user_b)
+    web = web_as(provider_user_b)
     assert web.get(f"/facturen/{invoice.pk}/").status_code == 404
     web.force_login(provider_user_a)
     assert web.get(f"/facturen/{invoice.pk}/").status_code == 200
@@ -198,8 +195,7 @@ def test_export_twice_in_the_browser_flow_changes_nothing(
     """R-BILL-10: approving, composing and exporting a batch; exporting it again produces
     nothing new, and composing again finds nothing to pay."""
     invoice = submit(provider_user_a, code3_done)
-    web = WebClient()
-    web.force_login(clerk)
+    web = web_as(clerk)
     web.post(f"/facturen/{invoice.pk}/goedkeuren/", {"note": ""})
     assert Invoice.objects.get(pk=invoice.pk).status == "approved"
     web.post("/facturen/betaalbatches/")
@@ -228,16 +224,7 @@ def test_overview_nets_credit_notes_and_gives_the_approved_year_volume(
     from opstap.invoices import selectors
 
     invoice = services.invoice_approve(actor=clerk, invoice=submit(provider_user_a, code3_done))
-    services.credit_note_create(
-        actor=clerk,
-        invoice=invoice,
-        number="C-1",
-        credit_date=dt.date(2026, 8, 12),
-        reason="Correctie",
-        amount_excl=Decimal("250.00"),
-        vat=Decimal("52.50"),
-        amount_incl=Decimal("302.50"),
-    )
+    _credit(clerk, invoice, "C-1", "250.00", "52.50", "302.50")
     totals = selectors.provider_period_totals(
         user=clerk, start=dt.date(2026, 8, 1), end=dt.date(2026, 8, 31)
     )
@@ -247,8 +234,7 @@ def test_overview_nets_credit_notes_and_gives_the_approved_year_volume(
     assert selectors.approved_year_volumes(
         organisation_id=clerk.organisation_id, years=[2026, 2027]
     ) == {(invoice.provider_id, 2026): Decimal("1000.00")}
-    web = WebClient()
-    web.force_login(clerk)
+    web = web_as(clerk)
     assert web.get("/facturen/overzicht/?year=2026").status_code == 200
 
 
@@ -268,8 +254,7 @@ def test_pages_render_for_each_role_within_scope(
     case manager sees the invoices of their clients' trajectories."""
     invoice = submit(provider_user_a, code3_done)
     for user in (provider_user_a, case_manager, contract_manager, clerk):
-        web = WebClient()
-        web.force_login(user)
+        web = web_as(user)
         response = web.get(path)
         assert response.status_code == 200, (user.username, path)
         if path == "/facturen/":
@@ -284,8 +269,7 @@ def test_invoice_list_badges_overdue_by_the_workflow_rule(
     from django.utils import timezone
 
     invoice = submit(provider_user_a, code3_done)
-    web = WebClient()
-    web.force_login(clerk)
+    web = web_as(clerk)
     badge = 'opstap-badge--danger">verlopen'
     today = timezone.localdate()
     rows = Invoice.objects.filter(pk=invoice.pk)
@@ -300,8 +284,7 @@ def test_invoice_list_badges_overdue_by_the_workflow_rule(
 def test_batches_are_for_the_administration_only(provider_user_a: User, case_manager: User) -> None:
     """R-SEC-1: payment batches are not shown to provider staff or case managers."""
     for user in (provider_user_a, case_manager):
-        web = WebClient()
-        web.force_login(user)
+        web = web_as(user)
         assert web.get("/facturen/betaalbatches/").status_code == 403
 
 
@@ -312,8 +295,7 @@ def test_placement_fee_and_travel_pages(
     portal; the case manager enters a travel claim and sees the decision per trip."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    web = WebClient()
-    web.force_login(provider_user_a)
+    web = web_as(provider_user_a)
     response = web.post(
         "/facturen/bemiddelingsfee/",
         {
@@ -369,8 +351,7 @@ def test_invoice_pdf_only_through_the_access_check(
         code3_done,
         pdf=SimpleUploadedFile("f.pdf", b"%PDF-1.4 factuur", "application/pdf"),
     )
-    web = WebClient()
-    web.force_login(provider_user_b)
+    web = web_as(provider_user_b)
     assert web.get(f"/facturen/{invoice.pk}/pdf/").status_code == 404
     web.force_login(provider_user_a)
     response = web.get(f"/facturen/{invoice.pk}/pdf/")
@@ -385,8 +366,7 @@ def test_detail_buttons_follow_the_workflow_table(
     allows them, and only to the administration (never to the provider)."""
     invoice = submit(provider_user_a, code3_done)
     assert invoice.status in ("checked", "substance_confirmed")
-    web = WebClient()
-    web.force_login(clerk)
+    web = web_as(clerk)
     page = web.get(f"/facturen/{invoice.pk}/").content.decode()
     assert 'aria-label="Goedkeuren"' in page
     web.force_login(provider_user_a)
@@ -410,8 +390,7 @@ def test_batch_page_and_download_audit_each_client_shown(
     services.invoice_approve(actor=clerk, invoice=invoice, note="")
     batch = services.payment_batch_create(actor=clerk)
     services.payment_batch_export(actor=clerk, batch=batch)
-    web = WebClient()
-    web.force_login(clerk)
+    web = web_as(clerk)
 
     def records(action: str) -> int:
         return AuditRecord.objects.filter(
@@ -450,8 +429,7 @@ def test_trajectory_choice_lists_are_audited(
     from opstap.audit.models import AuditRecord
 
     user = case_manager if path == "/facturen/reiskosten/" else provider_user_a
-    web = WebClient()
-    web.force_login(user)
+    web = web_as(user)
     assert web.get(path).status_code == 200
     assert AuditRecord.objects.filter(
         action="list", object_type="trajectory", client_id=code3_done.client_id, actor_id=user.pk
@@ -471,22 +449,11 @@ def test_credit_note_api_list_query_count_is_constant(
 
     def credit(first: int, n: int) -> None:
         for i in range(first, first + n):
-            services.credit_note_create(
-                actor=clerk,
-                invoice=invoice,
-                number=f"C-{i}",
-                credit_date=dt.date(2026, 8, 12),
-                reason="Correctie",
-                amount_excl=Decimal("10.00"),
-                vat=Decimal("2.10"),
-                amount_incl=Decimal("12.10"),
-            )
+            _credit(clerk, invoice, f"C-{i}", "10.00", "2.10", "12.10")
 
     api = api_as(clerk)
     credit(0, 1)
     api.get("/api/v1/credit-notes")  # warm the per-user permission cache
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as small:
         assert api.get("/api/v1/credit-notes").json()["count"] == 1
@@ -539,24 +506,15 @@ def test_api_names_the_invoice_date_when_it_is_after_receipt(
     a posted `receivedOn` is no field of it), so an invoice dated after today (14 Aug) is the
     invoice date's problem: invalidParams names `invoiceDate`, as the portal form does. Only
     the administration's paper forms have a receipt date to name."""
-    response = api_as(provider_user_a).post(
-        "/api/v1/invoices",
-        {
-            "trajectory": code3_done.pk,
-            "invoiceNumber": "A-9",
-            "invoiceDate": "2026-08-15",
-            "receivedOn": "2026-08-20",
-            "milestone": "final_report",
-            "periodStart": "2026-05-06",
-            "periodEnd": END.isoformat(),
-            "clientNumber": code3_done.client.client_number,
-            "clientSurname": code3_done.client.last_name,
-            "amountExcl": "1250.00",
-            "vat": "262.50",
-            "amountIncl": "1512.50",
-        },
-        format="json",
+    body = _api_invoice(
+        code3_done,
+        "A-9",
+        invoiceDate="2026-08-15",
+        receivedOn="2026-08-20",
+        periodStart="2026-05-06",
+        periodEnd=END.isoformat(),
     )
+    response = api_as(provider_user_a).post("/api/v1/invoices", body, format="json")
     assert response.status_code == 400
     assert response["Content-Type"].startswith("application/problem+json")
     assert [(p["name"], p["reason"]) for p in response.json()["invalidParams"]] == [

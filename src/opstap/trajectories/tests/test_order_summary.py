@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -15,6 +16,7 @@ from django.db import connection
 from django.test import Client as HttpClient
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from opstap.accounts.models import User
 from opstap.clients.models import Client
@@ -27,6 +29,29 @@ from .conftest import AMS
 TODAY = dt.datetime(2026, 6, 15, 10, 0, tzinfo=AMS)
 
 
+@dataclass
+class OrderForm:
+    """The order form for one client, as a signed-in case manager gets it."""
+
+    http: HttpClient
+    client: Client
+
+    def url(self, **params: str | int) -> str:
+        return reverse("trajectories:order") + "?" + urlencode({"client": self.client.pk, **params})
+
+    def get(self, **params: str | int) -> Any:
+        return self.http.get(self.url(**params))
+
+
+@pytest.fixture
+def order_form(case_manager: User, client_k: Client, time_machine: Any) -> OrderForm:
+    """The order form for client K as the case manager sees it on 15 June 2026."""
+    time_machine.move_to(TODAY, tick=False)
+    http = HttpClient()
+    http.force_login(case_manager)
+    return OrderForm(http, client_k)
+
+
 def _summary(html: str) -> list[tuple[str, str]]:
     block = re.search(r'<dl class="opstap-dl" id="order-summary"[^>]*>(.*?)</dl>', html, re.S)
     assert block, "no summary on the order form"
@@ -35,19 +60,11 @@ def _summary(html: str) -> list[tuple[str, str]]:
 
 @pytest.mark.django_db
 def test_order_form_shows_fixed_price_and_duration(
-    case_manager: User,
-    client_k: Client,
-    contracted_a: Provider,
-    make_product: Callable[..., Product],
-    time_machine: Any,
+    order_form: OrderForm, contracted_a: Provider, make_product: Callable[..., Product]
 ) -> None:
     """R-NET-6: a code-3 product at the price valid today (€ 1.500,00), for 182 days."""
-    time_machine.move_to(TODAY, tick=False)
     product = make_product(contracted_a, 3, price=Decimal("1500.00"))
-    http = HttpClient()
-    http.force_login(case_manager)
-    url = reverse("trajectories:order") + f"?client={client_k.pk}&product={product.pk}"
-    response = http.get(url)
+    response = order_form.get(product=product.pk)
     assert response.status_code == 200
     assert _summary(response.content.decode()) == [
         ("Prijsafspraak", "Vaste prijs €\u00a01.500,00 (prijs van het product op de besteldatum)"),
@@ -58,20 +75,12 @@ def test_order_form_shows_fixed_price_and_duration(
 
 @pytest.mark.django_db
 def test_order_form_shows_hourly_rate_and_ceiling(
-    case_manager: User,
-    client_k: Client,
-    contracted_a: Provider,
-    make_product: Callable[..., Product],
-    time_machine: Any,
+    order_form: OrderForm, contracted_a: Provider, make_product: Callable[..., Product]
 ) -> None:
     """R-NET-7, R-TRJ-1: jobcoaching is paid per hour, at most the ceiling (€ 80,00 from the
     reference data); its rate is indicative until the quote is approved."""
-    time_machine.move_to(TODAY, tick=False)
     product = make_product(contracted_a, 5, price=Decimal("72.50"), nominal_duration_days=90)
-    http = HttpClient()
-    http.force_login(case_manager)
-    url = reverse("trajectories:order") + f"?client={client_k.pk}&product={product.pk}"
-    assert _summary(http.get(url).content.decode()) == [
+    assert _summary(order_form.get(product=product.pk).content.decode()) == [
         ("Prijsafspraak", "€\u00a072,50 per uur (indicatief: nog geen offerte goedgekeurd)"),
         ("Maximum uurtarief", "€\u00a080,00 per uur (plafond voor jobcoaching en jobfinding)"),
         ("Btw-tarief", "Hoog tarief"),
@@ -110,11 +119,7 @@ def _offers(html: str) -> list[list[str]]:
 
 @pytest.mark.django_db
 def test_found_products_show_price_terms_and_vat_before_choosing(
-    case_manager: User,
-    client_k: Client,
-    contracted_a: Provider,
-    make_product: Callable[..., Product],
-    time_machine: Any,
+    order_form: OrderForm, contracted_a: Provider, make_product: Callable[..., Product]
 ) -> None:
     """R-TRJ-1, R-NET-6, R-NET-7, R-BILL-11: the products found on the order form each show
     the price terms an order gets today and the VAT category the product records. The walk
@@ -122,7 +127,6 @@ def test_found_products_show_price_terms_and_vat_before_choosing(
     trajectory page, after ordering."""
     # given: a fixed-price product (high VAT), jobcoaching per hour with the ceiling (low
     # VAT) and a variable-price product without a price (exempt), today 15 June 2026
-    time_machine.move_to(TODAY, tick=False)
     make_product(contracted_a, 3, name="Werkfit A", price=Decimal("1500.00"))
     make_product(
         contracted_a,
@@ -133,10 +137,8 @@ def test_found_products_show_price_terms_and_vat_before_choosing(
         nominal_duration_days=90,
     )
     make_product(contracted_a, 2, name="Werkfit C", price=None, vat_code="exempt")
-    http = HttpClient()
-    http.force_login(case_manager)
     # when: the case manager searches the products
-    response = http.get(reverse("trajectories:order") + f"?client={client_k.pk}&q_product=werkfit")
+    response = order_form.get(q_product="werkfit")
     # then: one row per product, with its terms, VAT category and duration
     assert response.status_code == 200
     body = response.content.decode()
@@ -170,7 +172,7 @@ def test_found_products_show_price_terms_and_vat_before_choosing(
         ],
     ]
     # and the combobox's options say the same beside each name
-    options = http.get(
+    options = order_form.http.get(
         reverse("trajectories:order_product_options"), {"q_product": "werkfit b"}
     ).content.decode()
     assert (
@@ -181,24 +183,20 @@ def test_found_products_show_price_terms_and_vat_before_choosing(
 
 @pytest.mark.django_db
 def test_found_products_cost_the_same_queries_for_2_or_12(
-    case_manager: User,
-    client_k: Client,
+    order_form: OrderForm,
     contracted_a: Provider,
     make_product: Callable[..., Product],
-    time_machine: Any,
     django_assert_num_queries: Any,
 ) -> None:
     """No N+1 (the list-page rule): price, ceiling and VAT of the products found come in a
     fixed number of queries, on the page and in the combobox's options."""
-    time_machine.move_to(TODAY, tick=False)
 
     def make(first: int, n: int) -> None:
         for i in range(first, first + n):
             make_product(contracted_a, 5 if i % 2 else 3, name=f"Werkfit {i:02d}")
 
-    http = HttpClient()
-    http.force_login(case_manager)
-    page = reverse("trajectories:order") + f"?client={client_k.pk}&q_product=werkfit"
+    http = order_form.http
+    page = order_form.url(q_product="werkfit")
     options = reverse("trajectories:order_product_options") + "?q_product=werkfit"
     make(0, 2)
     http.get(page)  # warm the per-user caches

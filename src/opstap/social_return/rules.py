@@ -68,6 +68,9 @@ DEFAULT_FULL_TIME_HOURS = Decimal("36.00")
 #: Minimum duration of an employment contract that is a building block (annex "Social Return").
 MIN_CONTRACT_MONTHS = 6
 FULL_CONTRACT_MONTHS = 12
+#: A plausibility bound on a contract's duration (50 years), the same as for outcomes
+#: (R-TRJ-7): beyond it a typing error, and beyond 32,767 a database error on PostgreSQL.
+MAX_CONTRACT_MONTHS = 600
 
 
 class SocialReturnError(InvalidInputError):
@@ -290,6 +293,11 @@ def block_value(
         if contract_months < MIN_CONTRACT_MONTHS:
             raise SocialReturnError(
                 "Een arbeidsovereenkomst telt als bouwblok vanaf 6 maanden.",
+                field="contract_months",
+            )
+        if contract_months > MAX_CONTRACT_MONTHS:
+            raise SocialReturnError(
+                f"Een arbeidsovereenkomst duurt hoogstens {MAX_CONTRACT_MONTHS} maanden.",
                 field="contract_months",
             )
         if contract_months >= FULL_CONTRACT_MONTHS:

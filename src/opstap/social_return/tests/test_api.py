@@ -170,3 +170,33 @@ def test_overview_names_an_unknown_year(
     assert response["Content-Type"].startswith("application/problem+json")
     body = response.content.decode()
     assert "year" in body and message in body
+
+
+@pytest.mark.parametrize("months", [601, 2**31, 10**20])
+def test_an_implausible_contract_duration_is_refused_at_its_field(
+    months: int,
+    contracted_a: Provider,
+    provider_user_a: User,
+    api_as: Callable[..., APIClient],
+) -> None:
+    """R-NET-10, R-SEC-6: a block's contract duration beyond 600 months (the plausibility
+    bound of outcomes, R-TRJ-7) is refused at contractMonths with a Dutch reason. Before,
+    2**31 months reached the database: PostgreSQL answered 500 ('smallint out of range'),
+    SQLite stored it."""
+    api = api_as(provider_user_a)
+    refused = api.post(
+        "/api/v1/social-return/blocks",
+        {
+            "blockCode": "pw_24_plus",
+            "startDate": "2026-07-01",
+            "hoursPerWeek": "36",
+            "contractMonths": months,
+            "externalPerson": "J. de Vries",
+        },
+        format="json",
+    )
+    assert refused.status_code == 400, refused.content
+    assert refused["Content-Type"].startswith("application/problem+json")
+    params = refused.json()["invalidParams"]
+    assert [p["name"] for p in params] == ["contractMonths"]
+    assert "600" in params[0]["reason"]

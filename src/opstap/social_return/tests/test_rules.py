@@ -299,3 +299,14 @@ def test_more_hours_never_less_value(hours: Decimal, more: Decimal, code: str):
     low = block_value(norm, start=START, contract_months=months, hours_per_week=hours)
     high = block_value(norm, start=START, contract_months=months, hours_per_week=hours + more)
     assert low.value <= high.value <= (norm.value_12 or norm.value_6)
+
+
+def test_contract_duration_has_a_plausible_upper_bound():
+    """R-NET-10, R-SEC-6: 600 months counts (the 12-month norm); 601 is refused at the field,
+    the same bound for the page, the API and blocks from placements."""
+    norm = LIEMERS_BY_CODE["pw_24_plus"]
+    assert block_value(norm, start=START, contract_months=600, hours_per_week=D("36")).value
+    with pytest.raises(SocialReturnError) as exc:
+        block_value(norm, start=START, contract_months=601, hours_per_week=D("36"))
+    assert exc.value.field == "contract_months"
+    assert "600" in exc.value.message

@@ -145,6 +145,14 @@ class PaymentBatch(OrganisationOwned):
         blank=True,
         help_text=_("SHA-256 van het pain.001-bestand."),
     )
+    pain001_created_at = optional_datetime(
+        _("SEPA-bestand gemaakt op"),
+        _("Tijdstip van de eerste export naar SEPA; de aanmaaktijd in het bestand."),
+    )
+    pain001_execution_date = optional_date(
+        _("gevraagde uitvoerdatum"),
+        _("Dag waarop de bank moet betalen: exportdag of volgende bankwerkdag."),
+    )
 
     class Meta:
         verbose_name = _("betaalbatch")

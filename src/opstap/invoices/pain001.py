@@ -1,10 +1,11 @@
 """The SEPA credit-transfer file (ISO 20022 pain.001) of a payment batch, built with
 `sepaxml` and validated against the XSD that sepaxml ships (issue 16, item 3).
 
-Deterministic: the message id, the creation time and the payment-information id come from
-the batch (never from the clock or a random number, which is what sepaxml would use), so the
-same batch always gives the same bytes (R-BILL-10). No ORM here: the service hands in plain
-values.
+Deterministic: the message id and the payment-information id come from the batch; the
+creation time and the requested execution date are handed in by the service (never sepaxml's
+clock or random ids), so the same inputs always give the same bytes. The service makes the
+file once, at the batch's first SEPA export, and stores it (R-BILL-10). No ORM here: the
+service hands in plain values.
 
 Version: pain.001.001.09 (the 2019 ISO version of the EPC rulebook, accepted by the Dutch
 banks) by default; pain.001.001.03 (the 2009 version, still accepted) when the bank contract

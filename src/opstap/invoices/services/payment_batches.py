@@ -31,6 +31,7 @@ from opstap.invoices.models import (
 from opstap.invoices.pain001 import SCHEMAS, Creditor, Debtor, Pain001Error, build_pain001
 from opstap.invoices.rules.payment_dates import paid_on_refusal
 from opstap.invoices.rules.sepa import Line, Offset, Transfer, new_file_refusal, transfers_of
+from opstap.invoices.rules.sepa_dates import requested_execution_date
 from opstap.invoices.selectors import batch_client_items
 from opstap.invoices.workflow import (
     InvoiceAction,
@@ -409,7 +410,12 @@ def payment_batch_export_sepa(*, actor: Actor, batch: PaymentBatch) -> PaymentBa
         )
         for t in plan.transfers
     ]
-    created = timezone.localtime(locked.created_at)
+    # The file is made now, at its first export, and asks the bank to pay today or on the
+    # next TARGET2 business day: a date taken from when the batch was composed would ask for a
+    # past day once the export comes days later (banks refuse or move it). Re-exports return
+    # these stored bytes, so the dates stay those of the first export (R-BILL-10).
+    created = timezone.localtime(_now())
+    execution_date = requested_execution_date(created.date())
     message_id = sepa_message_id(locked)
     try:
         document = build_pain001(
@@ -417,7 +423,7 @@ def payment_batch_export_sepa(*, actor: Actor, batch: PaymentBatch) -> PaymentBa
             creditors=creditors,
             message_id=message_id,
             created_at=created,
-            execution_date=created.date(),
+            execution_date=execution_date,
             schema=schema,
         )
     except Pain001Error as exc:
@@ -426,8 +432,17 @@ def payment_batch_export_sepa(*, actor: Actor, batch: PaymentBatch) -> PaymentBa
     locked.pain001_message_id = message_id
     locked.pain001_schema = schema
     locked.pain001_sha256 = hashlib.sha256(document).hexdigest()
+    locked.pain001_created_at = created
+    locked.pain001_execution_date = execution_date
     locked.save(
-        update_fields=["export_pain001", "pain001_message_id", "pain001_schema", "pain001_sha256"]
+        update_fields=[
+            "export_pain001",
+            "pain001_message_id",
+            "pain001_schema",
+            "pain001_sha256",
+            "pain001_created_at",
+            "pain001_execution_date",
+        ]
     )
     _batch_audit(actor, locked, AuditAction.EXPORT, f"SEPA-bestand {locked.reference} gemaakt")
     batch.refresh_from_db()

@@ -101,9 +101,9 @@ def test_pain001_validates_against_the_xsd_and_is_idempotent(
     clerk: User,
     contract_manager: User,
 ) -> None:
-    """The file validates against the pain.001 XSD shipped by sepaxml; the message id and
-    timestamps come from the batch; a second export returns the very same bytes even after
-    the provider's account changed."""
+    """The file validates against the pain.001 XSD shipped by sepaxml; the message id comes
+    from the batch, the creation time from the first export; a second export returns the very
+    same bytes even after the provider's account changed."""
     settings.OPSTAP_SEPA_PAIN_VERSION = schema
     provider = first_instalment.provider
     batch = _batch_with_credit(first_instalment, clerk)
@@ -120,7 +120,8 @@ def test_pain001_validates_against_the_xsd_and_is_idempotent(
     root = ET.fromstring(document)  # noqa: S314 - the file under test
     header = root.find("p:CstmrCdtTrfInitn/p:GrpHdr", ns)
     assert header is not None
-    created = timezone.localtime(batch.created_at).replace(tzinfo=None, microsecond=0)
+    assert exported.pain001_created_at is not None
+    created = timezone.localtime(exported.pain001_created_at).replace(tzinfo=None, microsecond=0)
     assert (
         header.findtext("p:MsgId", namespaces=ns)
         == f"OPSTAP-{batch.organisation_id}-{batch.reference}"

@@ -2,17 +2,24 @@ from __future__ import annotations
 
 from django import forms
 
+from .services import MAX_NOTE
 
-class StaffRequestForm(forms.Form):
-    """Registering a request on the client's behalf (R-POR: non-digital channel)."""
 
-    note = forms.CharField(
+def _note_field() -> forms.CharField:
+    """How a request registered by staff came in; both registering forms ask it."""
+    return forms.CharField(
         label="Hoe kwam het verzoek binnen?",
-        max_length=300,
+        max_length=MAX_NOTE,
         required=False,
         help_text="Bijvoorbeeld: telefonisch, aan de balie of per brief op 12 maart.",
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
+
+
+class StaffRequestForm(forms.Form):
+    """Registering a request on the client's behalf (R-POR: non-digital channel)."""
+
+    note = _note_field()
 
 
 class WithoutDossierForm(forms.Form):
@@ -42,13 +49,7 @@ class WithoutDossierForm(forms.Form):
         help_text="Post- of e-mailadres waarheen het antwoord gaat.",
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    note = forms.CharField(
-        label="Hoe kwam het verzoek binnen?",
-        max_length=300,
-        required=False,
-        help_text="Bijvoorbeeld: telefonisch, aan de balie of per brief op 12 maart.",
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-    )
+    note = _note_field()
 
 
 #: The overview's filter on the term: value -> (label, due within this many days of today).

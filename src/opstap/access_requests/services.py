@@ -39,6 +39,9 @@ from .workflow import Action, State, check_transition
 
 MAX_FAILURE_MESSAGE = 300
 
+#: The longest note on how a request came in (its column, `AccessRequest.note`).
+MAX_NOTE = 300
+
 
 class AccessRequestError(InvalidInputError):
     """A request that cannot be made or changed; Dutch, for the user. `code="not_found"`
@@ -47,6 +50,17 @@ class AccessRequestError(InvalidInputError):
 
 class AccessRequestConflict(AccessRequestError, ConflictError):  # noqa: N818 (like its base)
     """Another request of this client is still being compiled (409, code "already_open")."""
+
+
+def _note(note: str) -> str:
+    """The note on how a request came in, trimmed; refused at its field when longer than
+    `MAX_NOTE` (both ways to register a request take one)."""
+    note = (note or "").strip()
+    if len(note) > MAX_NOTE:
+        raise AccessRequestError(
+            f"De toelichting is te lang (maximaal {MAX_NOTE} tekens).", field="note"
+        )
+    return note
 
 
 def retention_days() -> int:
@@ -108,9 +122,7 @@ def access_request_create(
     if not may_act_for(actor, client):
         # Indistinguishable from a client that does not exist (R-SEC-1).
         raise AccessRequestError("Deze klant is niet gevonden.", code="not_found")
-    note = (note or "").strip()
-    if len(note) > 300:
-        raise AccessRequestError("De toelichting is te lang (maximaal 300 tekens).", field="note")
+    note = _note(note)
     Client.objects.select_for_update().filter(pk=client.pk).first()  # one request at a time
     if AccessRequest.objects.filter(
         client=client, state__in=[State.REQUESTED, State.COMPILING]
@@ -176,7 +188,6 @@ def access_request_create_without_dossier(
         raise AccessRequestError("U mag geen inzageverzoeken registreren.", code="not_found")
     name = (requester_name or "").strip()
     contact = (requester_contact or "").strip()
-    note = (note or "").strip()
     if not name:
         raise AccessRequestError(
             "Vul de naam in van de persoon die om inzage vraagt.", field="requester_name"
@@ -189,8 +200,7 @@ def access_request_create_without_dossier(
         raise AccessRequestError(
             "Het adres is te lang (maximaal 300 tekens).", field="requester_contact"
         )
-    if len(note) > 300:
-        raise AccessRequestError("De toelichting is te lang (maximaal 300 tekens).", field="note")
+    note = _note(note)
     try:
         clean_bsn = bsn_clean(bsn or "")
     except ClientError as exc:

@@ -173,3 +173,28 @@ def test_others_do_not_see_a_request_without_dossier(
     assert _as(elsewhere).post(f"/inzageverzoeken/{request.pk}/geen-gegevens").status_code == 404
     assert _as(resident).get(f"/mijn/gegevens/{request.pk}/").status_code == 404
     assert AccessRequest.objects.get().state == State.REQUESTED
+
+
+def test_both_ways_to_register_hold_the_note_to_its_column(
+    org: Organisation, make_user: Callable[..., User]
+) -> None:
+    """R-SEC-5: the note on how a request came in fits `AccessRequest.note` (300), from the
+    dossier and without one alike: one rule (`services._note`), one form field, one message."""
+    from opstap.access_requests.forms import StaffRequestForm, WithoutDossierForm
+
+    cm = make_user(RoleCode.CASE_MANAGER, username="km")
+    client = make_client(org, case_manager=cm)
+    message = "De toelichting is te lang (maximaal 300 tekens)."
+    with pytest.raises(services.AccessRequestError) as refused:
+        services.access_request_create(actor=cm, client=client, note="x" * 301, now=NOW)
+    assert (refused.value.field, refused.value.message) == ("note", message)
+    with pytest.raises(services.AccessRequestError) as refused:
+        services.access_request_create_without_dossier(
+            actor=cm, requester_name="Jan Jansen", bsn=BSN_UNKNOWN, note="x" * 301, now=NOW
+        )
+    assert (refused.value.field, refused.value.message) == ("note", message)
+    assert not AccessRequest.objects.exists()
+    kept = services.access_request_create(actor=cm, client=client, note=f" {'x' * 300} ", now=NOW)
+    assert kept.note == "x" * 300
+    for form in (StaffRequestForm(), WithoutDossierForm()):
+        assert 'maxlength="300"' in str(form["note"])

@@ -422,6 +422,23 @@ def claim_key(trajectory_id: int, milestone: MilestoneKind, period_start: dt.dat
 CheckResult = tuple[Status, tuple[Reason, ...], Decimal | None]
 
 
+def _check_facts(
+    invoice: Invoice, *, loaded: _Loaded | None = None, equated: frozenset[dt.date] | None = None
+) -> TrajectoryFacts:
+    """The facts the payment rules judge `invoice` on, for the single and the bulk check
+    alike: its trajectory's, with what the case manager confirmed and the hours logged on the
+    invoice, the invoice itself not counted among those already sent. `loaded` and `equated`
+    as in `trajectory_facts`."""
+    return trajectory_facts(
+        invoice.trajectory,
+        substance=invoice.substance,
+        logbook=invoice.logbook,
+        exclude_invoice_id=invoice.pk,
+        loaded=loaded,
+        equated=equated,
+    )
+
+
 def _facts_missing(exc: InvoiceError) -> CheckResult:
     """The verdict on an invoice whose trajectory facts cannot be gathered: red, with why."""
     return Status.RED, (Reason(ReasonCode.FIELD_MISSING, exc.message),), None
@@ -431,12 +448,7 @@ def _run_check(invoice: Invoice) -> CheckResult:
     """The payment rules plus the checks only the stored invoice allows (client data, lines,
     invoiced hourly rate)."""
     try:
-        facts = trajectory_facts(
-            invoice.trajectory,
-            substance=invoice.substance,
-            logbook=invoice.logbook,
-            exclude_invoice_id=invoice.pk,
-        )
+        facts = _check_facts(invoice)
     except InvoiceError as exc:
         return _facts_missing(exc)
     ctx = rules_context(invoice.organisation_id)
@@ -598,14 +610,7 @@ def invoices_check_many(invoices: Sequence[Invoice]) -> dict[int, CheckResult]:
         if ctx is None:
             ctx = contexts[invoice.organisation_id] = rules_context(invoice.organisation_id)
         try:
-            facts = trajectory_facts(
-                invoice.trajectory,
-                substance=invoice.substance,
-                logbook=invoice.logbook,
-                exclude_invoice_id=invoice.pk,
-                loaded=loaded,
-                equated=equated_for(invoice),
-            )
+            facts = _check_facts(invoice, loaded=loaded, equated=equated_for(invoice))
         except InvoiceError as exc:
             results[invoice.pk] = _facts_missing(exc)
             continue

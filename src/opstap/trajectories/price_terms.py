@@ -22,10 +22,10 @@ Pure module: no ORM, frozen dataclasses, Decimal money.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import StrEnum
 
-from opstap.core.money import VAT_CODE_LABELS_NL, VatCode, format_euro
+from opstap.core.money import VAT_CODE_LABELS_NL, VatCode, format_euro, round_half_up
 from opstap.core.price_terms import PriceBasis, PriceTermsError
 from opstap.core.price_terms import PriceTerms as BasePriceTerms
 
@@ -115,7 +115,7 @@ def validate_quote(code: int, quote: QuoteContent) -> None:
         field = "hours" if quote.hours is None else "hourly_rate"
         raise PriceTermsError("Vul uurtarief én aantal uren in, of geen van beide.", field=field)
     if quote.hourly_rate is not None and quote.hours is not None:
-        total = (quote.hourly_rate * quote.hours).quantize(CENT, rounding=ROUND_HALF_UP)
+        total = round_half_up(quote.hourly_rate * quote.hours)
         if total != quote.amount:
             raise PriceTermsError(
                 f"Het offertebedrag {format_euro(quote.amount)} "

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from .services import MAX_NOTE
+from .services import MAX_NOTE, MAX_REQUESTER_CONTACT, MAX_REQUESTER_NAME
 
 
 def _note_field() -> forms.CharField:
@@ -27,7 +27,7 @@ class WithoutDossierForm(forms.Form):
 
     requester_name = forms.CharField(
         label="Naam",
-        max_length=200,
+        max_length=MAX_REQUESTER_NAME,
         help_text="Voor- en achternaam van de persoon die om inzage vraagt.",
         error_messages={"required": "Vul de naam in van de persoon die om inzage vraagt."},
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
@@ -44,7 +44,7 @@ class WithoutDossierForm(forms.Form):
     )
     requester_contact = forms.CharField(
         label="Adres voor het antwoord",
-        max_length=300,
+        max_length=MAX_REQUESTER_CONTACT,
         required=False,
         help_text="Post- of e-mailadres waarheen het antwoord gaat.",
         widget=forms.TextInput(attrs={"autocomplete": "off"}),

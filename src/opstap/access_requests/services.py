@@ -194,11 +194,12 @@ def access_request_create_without_dossier(
         )
     if len(name) > MAX_REQUESTER_NAME:
         raise AccessRequestError(
-            "De naam is te lang (maximaal 200 tekens).", field="requester_name"
+            f"De naam is te lang (maximaal {MAX_REQUESTER_NAME} tekens).", field="requester_name"
         )
     if len(contact) > MAX_REQUESTER_CONTACT:
         raise AccessRequestError(
-            "Het adres is te lang (maximaal 300 tekens).", field="requester_contact"
+            f"Het adres is te lang (maximaal {MAX_REQUESTER_CONTACT} tekens).",
+            field="requester_contact",
         )
     note = _note(note)
     try:

@@ -198,3 +198,26 @@ def test_both_ways_to_register_hold_the_note_to_its_column(
     assert kept.note == "x" * 300
     for form in (StaffRequestForm(), WithoutDossierForm()):
         assert 'maxlength="300"' in str(form["note"])
+
+
+@pytest.mark.parametrize(
+    ("field", "length", "message"),
+    [
+        ("requester_name", 200, "De naam is te lang (maximaal 200 tekens)."),
+        ("requester_contact", 300, "Het adres is te lang (maximaal 300 tekens)."),
+    ],
+)
+def test_the_requesters_name_and_address_are_held_to_their_columns(
+    org: Organisation, make_user: Callable[..., User], field: str, length: int, message: str
+) -> None:
+    """R-SEC-5: name and address of a person without dossier fit their columns; the form and
+    the service take the length from one constant each (MAX_REQUESTER_NAME/_CONTACT)."""
+    from opstap.access_requests.forms import WithoutDossierForm
+
+    cm = make_user(RoleCode.CASE_MANAGER, username="km")
+    values = {"requester_name": "Jan Jansen", "requester_contact": "", field: "x" * (length + 1)}
+    with pytest.raises(services.AccessRequestError) as refused:
+        services.access_request_create_without_dossier(actor=cm, bsn=BSN_UNKNOWN, now=NOW, **values)
+    assert (refused.value.field, refused.value.message) == (field, message)
+    assert not AccessRequest.objects.exists()
+    assert f'maxlength="{length}"' in str(WithoutDossierForm()[field])

@@ -5,6 +5,7 @@ import: BSN 11-check, names, dates, obstacles.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from typing import Any
 
@@ -72,11 +73,44 @@ _UPDATABLE = _OPTIONAL_FIELDS | {"first_name", "last_name", "date_of_birth", "mu
 MIN_AGE, MAX_AGE = 15, 120
 
 
+#: Plausible dates of a benefit and an exemption (R-SEC-6): a benefit or exemption of more
+#: than 60 years back is a typing error (year 1 made a client "long on assistance", R-PREM-1);
+#: a benefit starts at most a year ahead (a decision already taken) and an end date lies at
+#: most 10 years ahead.
+PAST_YEARS, START_AHEAD_YEARS, END_AHEAD_YEARS = 60, 1, 10
+_DATE_LABELS = {
+    "benefit_start_date": "De begindatum van de uitkering",
+    "benefit_end_date": "De einddatum van de uitkering",
+    "exemption_end_date": "De einddatum van de ontheffing",
+}
+#: A Dutch postcode, `1234 AB` (space and case free); empty is allowed (unknown).
+_POSTCODE = re.compile(r"[1-9][0-9]{3} ?[A-Za-z]{2}")
+
+
 def _years_before(day: dt.date, years: int) -> dt.date:
     try:
         return day.replace(year=day.year - years)
     except ValueError:  # 29 February
         return day.replace(year=day.year - years, day=28)
+
+
+def _date_range_errors(fields: dict[str, Any], today: dt.date) -> list[ClientError]:
+    errors = []
+    for name, label in _DATE_LABELS.items():
+        day = fields.get(name)
+        if day is None:
+            continue
+        ahead = START_AHEAD_YEARS if name == "benefit_start_date" else END_AHEAD_YEARS
+        low, high = _years_before(today, PAST_YEARS), _years_before(today, -ahead)
+        if not low <= day <= high:
+            errors.append(
+                ClientError(
+                    f"{label} is niet aannemelijk: kies een datum van {low:%d-%m-%Y} "
+                    f"tot en met {high:%d-%m-%Y}.",
+                    field=name,
+                )
+            )
+    return errors
 
 
 def has_visible_letter(text: str) -> bool:
@@ -134,6 +168,10 @@ def client_field_errors(fields: dict[str, Any], *, today: dt.date) -> list[Clien
                 field="date_of_birth",
             )
         )
+    postcode = str(fields.get("postcode") or "").strip()
+    if postcode and not _POSTCODE.fullmatch(postcode):
+        errors.append(ClientError("Vul een postcode in als 1234 AB.", field="postcode"))
+    errors.extend(_date_range_errors(fields, today))
     start, end = fields.get("benefit_start_date"), fields.get("benefit_end_date")
     if start and end and end < start:
         errors.append(

@@ -30,6 +30,17 @@ TODAY = dt.date(2026, 6, 1)
         ({"last_name": "\u2060\ufeff"}, "last_name", "zichtbare letters"),
         ({"last_name": "1234"}, "last_name", "zichtbare letters"),
         ({"last_name_prefix": "\u200b"}, "last_name_prefix", "zichtbare letters"),
+        # Found walking PATCH /api/v1/clients/{id}: a benefit since year 1 made a client
+        # "more than 2 years on assistance" (R-PREM-1, R-NET-10 blocks); 9999 is a typo.
+        ({"benefit_start_date": dt.date(1, 1, 1)}, "benefit_start_date", "niet aannemelijk"),
+        ({"benefit_start_date": dt.date(1965, 1, 1)}, "benefit_start_date", "01-06-1966"),
+        ({"benefit_start_date": dt.date(9999, 12, 31)}, "benefit_start_date", "01-06-2027"),
+        ({"benefit_end_date": dt.date(9999, 12, 31)}, "benefit_end_date", "01-06-2036"),
+        ({"exemption_end_date": dt.date(1, 1, 1)}, "exemption_end_date", "niet aannemelijk"),
+        ({"exemption_end_date": dt.date(9999, 12, 31)}, "exemption_end_date", "01-06-2036"),
+        ({"postcode": "5"}, "postcode", "1234 AB"),
+        ({"postcode": "<b>x</b>"}, "postcode", "1234 AB"),
+        ({"postcode": "0123 AB"}, "postcode", "1234 AB"),
     ],
 )
 def test_implausible_client_values(fields: dict[str, Any], field: str, words: str) -> None:
@@ -46,6 +57,12 @@ def test_implausible_client_values(fields: dict[str, Any], field: str, words: st
         {"first_name": "Zoë"},
         {"last_name": "Ødegaard-'t Hart"},
         {"last_name_prefix": "van der"},
+        {"benefit_start_date": dt.date(1966, 6, 1), "benefit_end_date": dt.date(2036, 6, 1)},
+        {"benefit_start_date": dt.date(2027, 6, 1)},  # a decided start within a year
+        {"exemption_end_date": dt.date(2020, 1, 1)},  # an exemption that ran out
+        {"postcode": "6921 AB"},
+        {"postcode": "6901kt"},
+        {"postcode": ""},
     ],
 )
 def test_plausible_client_values_pass(fields: dict[str, Any]) -> None:

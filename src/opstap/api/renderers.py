@@ -22,6 +22,9 @@ from djangorestframework_camel_case.util import camelize_re, underscore_to_camel
 from rest_framework.renderers import JSONRenderer
 
 _SCALARS = (str, int, float, bool, type(None), Decimal, dt.date, dt.time, dt.timedelta, UUID)
+#: Values that `camelize` returns as they are, by exact type: most values of a page, passed
+#: over without a call of `camelize` each (issue 18: 3,300 calls for a page of 100 rows).
+_AS_IS = frozenset({str, int, float, bool, type(None)})
 
 
 @lru_cache(maxsize=8192)
@@ -40,12 +43,17 @@ def camelize(data: Any) -> Any:
     if isinstance(data, dict):
         result: dict[Any, Any] = {}
         for key, value in data.items():
-            if isinstance(key, Promise):
-                key = force_str(key)
-            result[camel_key(key) if isinstance(key, str) else key] = camelize(value)
+            if type(key) is str:
+                key = camel_key(key)
+            else:
+                if isinstance(key, Promise):
+                    key = force_str(key)
+                if isinstance(key, str):
+                    key = camel_key(key)
+            result[key] = value if type(value) in _AS_IS else camelize(value)
         return result
     if isinstance(data, list | tuple):
-        return [camelize(item) for item in data]
+        return [item if type(item) in _AS_IS else camelize(item) for item in data]
     try:
         iterator = iter(data)
     except TypeError:

@@ -11,17 +11,23 @@ from django.utils.translation import gettext_lazy
 from djangorestframework_camel_case.util import camelize as library_camelize
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rest_framework.exceptions import ErrorDetail
 
 from opstap.api.renderers import CamelCaseJSONRenderer, camel_key, camelize
+from opstap.trajectories.workflow import State
 
 KEYS = st.text(alphabet="abcz019_", min_size=0, max_size=12)
 SCALARS = st.one_of(
     st.none(),
     st.booleans(),
     st.integers(),
+    st.floats(allow_nan=False, allow_infinity=False),
     st.text(max_size=8),
     st.decimals(allow_nan=False, allow_infinity=False, places=2),
     st.dates(),
+    # Values whose type is not exactly a str, int or bool (issue 18: `camelize` passes those
+    # over by exact type): a lazy string, an error detail, a choice.
+    st.sampled_from([gettext_lazy("traject"), ErrorDetail("Fout.", code="invalid"), State.RUNNING]),
 )
 JSONISH = st.recursive(
     SCALARS,

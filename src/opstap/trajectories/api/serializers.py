@@ -7,7 +7,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from opstap.core.api.serializers import CachedFieldsMixin
+from opstap.core.api.serializers import CachedFieldsMixin, PlannedRowsMixin
 from opstap.trajectories.models import (
     ABSENCE_FIELDS,
     DOCUMENT_CONTENT_FIELDS,
@@ -42,7 +42,9 @@ class EventSerializer(serializers.ModelSerializer[TrajectoryEvent]):
         fields = ["occurred_at", "actor", "action", "from_state", "to_state", "reason", "payload"]
 
 
-class TrajectorySerializer(CachedFieldsMixin, serializers.ModelSerializer[Trajectory]):
+class TrajectorySerializer(
+    PlannedRowsMixin, CachedFieldsMixin, serializers.ModelSerializer[Trajectory]
+):
     """Een traject: klant, product, aanbieder, status en data (R-TRJ-1, R-TRJ-2)."""
 
     client_number = serializers.CharField(source="client.client_number", read_only=True)
@@ -51,6 +53,10 @@ class TrajectorySerializer(CachedFieldsMixin, serializers.ModelSerializer[Trajec
     provider_name = serializers.CharField(source="provider.name", read_only=True)
     state_label = serializers.CharField(read_only=True)
     is_overdue = serializers.BooleanField(read_only=True, default=False)
+
+    #: Set on each row of a list by `selectors.mark_overdue` (a bool); a detail has none and
+    #: answers the default.
+    row_attributes = frozenset({"is_overdue"})
 
     class Meta:
         model = Trajectory

@@ -87,9 +87,12 @@ def _list_and_add(
     return wrap
 
 
-# The trajectory's own columns plus the related ones `TrajectorySerializer` reads.
+# The columns the list shape shows (the audit reads the id and the client's id, and
+# `mark_overdue` the next due date, all among them) plus the related ones it reads; the
+# trajectory's other columns (the price terms of the detail, the time stamps) are not read.
+_COLUMNS = {f.name for f in Trajectory._meta.concrete_fields}
 LIST_COLUMNS = (
-    *(f.name for f in Trajectory._meta.concrete_fields),
+    *(name for name in TrajectorySerializer.Meta.fields if name in _COLUMNS),
     "client__client_number",
     "client__first_name",
     "client__last_name_prefix",

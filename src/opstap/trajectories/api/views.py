@@ -31,6 +31,7 @@ from opstap.core.api.viewsets import (
     valid_body,
     visible_or_invalid,
 )
+from opstap.core.request_memo import request_memo
 from opstap.core.roles import Perm
 from opstap.providers.models import Product
 from opstap.trajectories import selectors, services
@@ -176,7 +177,11 @@ class TrajectoryViewSet(
 
     @extend_schema(parameters=FILTERS)
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().list(request, *args, **kwargs)
+        # A read, as a page's GET (`permission_required`) and the client list: the scope of a
+        # case manager (her unit, the ladder mapping) is worked out once for the total and
+        # the rows, not once each (issue 18).
+        with request_memo():
+            return super().list(request, *args, **kwargs)
 
     @extend_schema(responses=TrajectoryDetailSerializer)
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -294,3 +294,42 @@ def test_only_joins_with_depended_on_tables_are_cached(org: Organisation) -> Non
     with_products = Trajectory.objects.filter(organisation=org, product__name="x")
     assert TRAJECTORY_COUNTS._key(with_clients.values("pk"), org.pk) is not None
     assert TRAJECTORY_COUNTS._key(with_products.values("pk"), org.pk) is None
+
+
+# The case manager's trajectory list: its statements with its total in the counts cache
+# (SQLite, forced authentication); issue 18: this budget may only go down.
+CASE_MANAGER_LIST_QUERIES = 5
+
+
+def test_case_manager_list_works_out_her_scope_once(
+    api_as: Callable[[User], Any],
+    org: Organisation,
+    case_manager: User,
+    product3: Product,
+    time_machine: Any,
+) -> None:
+    """Issue 18, R-SEC-1: a case manager's trajectories are those of the clients she sees (her
+    unit, by the ladder mapping). The list's total (the clients' trajectory counters) and its
+    rows each need that scope; it is worked out once per request (the ladder mapping read
+    once, was twice), as on the client list and every page's GET."""
+    from opstap.clients.services import case_manager_set_unit
+
+    time_machine.move_to(dt.datetime(2026, 6, 15, 10, 0, tzinfo=AMS), tick=False)
+    case_manager_set_unit(user=case_manager, unit="work")
+    for _ in range(3):
+        services.trajectory_order(
+            actor=case_manager,
+            client=make_client(org, case_manager=case_manager, ladder_step="4"),
+            product=product3,
+            rotonde_exit="regular",
+            on=ORDER_DAY,
+        )
+    api = api_as(case_manager)
+    url = "/api/v1/trajectories?pageSize=2"
+    first = api.get(url).json()  # sums the total once
+    with CaptureQueriesContext(connection) as second:
+        body = api.get(url).json()
+    assert body == first and body["count"] == 3 and len(body["results"]) == 2
+    sqls = [q["sql"] for q in second.captured_queries]
+    assert sum('FROM "clients_laddermapping"' in sql for sql in sqls) == 1, sqls
+    assert len(sqls) == CASE_MANAGER_LIST_QUERIES, sqls

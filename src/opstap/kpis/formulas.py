@@ -52,6 +52,8 @@ __all__ = [
     "status_of",
     "survey_open_for",
     "weighted_score",
+    "year_has_begun",
+    "year_not_begun_text",
 ]
 
 #: R-KPI-1: "activity in the last 3 months" (configurable per organisation, `KpiSettings`).
@@ -262,6 +264,20 @@ def measurement_date(year: int, today: dt.date) -> dt.date:
     end = dt.date(year, 12, 31)
     start = dt.date(year, 1, 1)
     return max(start, min(today, end))
+
+
+def year_has_begun(year: int, today: dt.date) -> bool:
+    """Whether `year` can be reported on `today`: it has begun (1 January has come). A year
+    that has not begun has targets (they are set ahead) but no figures: measured on 1 January
+    they would read as a realisation dated in the future."""
+    return today >= dt.date(year, 1, 1)
+
+
+def year_not_begun_text(year: int) -> str:
+    """What the pages and the report say of a year that has not begun (Dutch)."""
+    return (
+        f"Het jaar {year} is nog niet begonnen: er zijn nog geen cijfers. U ziet alleen de doelen."
+    )
 
 
 def elapsed_fraction(year: int, today: dt.date) -> Decimal:

@@ -11,7 +11,7 @@ from opstap.core.dutch import month_label
 from opstap.core.reports import Cell, Chart, Report, Series, Table
 
 from . import disclosure, selectors
-from .formulas import KpiCode, KpiKind, KpiResult
+from .formulas import DEFINITIONS, KpiCode, KpiDefinition, KpiKind, KpiResult, year_not_begun_text
 from .selectors import BreakdownRow, KpiContext, TrendPoint
 
 
@@ -225,26 +225,40 @@ def summary_table(results: list[KpiResult], *, threshold: int | None = None) -> 
     )
 
 
-def definitions_table(results: list[KpiResult]) -> Table:
+def definitions_table(results: list[KpiResult] | tuple[KpiDefinition, ...]) -> Table:
     """What each KPI counts, in the words of its definition: the council reads the report
     without Opstap at hand."""
+    definitions = [r if isinstance(r, KpiDefinition) else r.definition for r in results]
     return Table(
         title="Definities",
         headers=("KPI", "Wat telt", "Teller", "Noemer"),
         rows=tuple(
             (
-                Cell(r.definition.title),
-                Cell(r.definition.description),
-                Cell(r.definition.numerator_label),
-                Cell(r.definition.denominator_label or "-"),
+                Cell(d.title),
+                Cell(d.description),
+                Cell(d.numerator_label),
+                Cell(d.denominator_label or "-"),
             )
-            for r in results
+            for d in definitions
         ),
     )
 
 
+def targets_table(ctx: KpiContext) -> Table:
+    """The targets of the year and nothing else: a year that has not begun has no figures."""
+    targets = selectors.targets_for(ctx.organisation_id, ctx.filters.year)
+    return Table(
+        title=f"Doelen {ctx.filters.year}",
+        headers=("KPI", "Doel"),
+        rows=tuple((Cell(d.title), value_cell(d.kind, targets[d.code])) for d in DEFINITIONS),
+    )
+
+
 def filters_text(ctx: KpiContext, *, municipality_name: str = "") -> str:
-    parts = [f"Jaar {ctx.filters.year} (stand {ctx.on:%d-%m-%Y})"]
+    # A year that has not begun has no "stand": 01-01 of next year read as a measurement
+    # dated in the future.
+    stand = f"stand {ctx.on:%d-%m-%Y}" if ctx.begun else "nog niet begonnen"
+    parts = [f"Jaar {ctx.filters.year} ({stand})"]
     parts.append(municipality_name or "alle gemeenten")
     if ctx.filters.target_group:
         groups = {code.value: label for code, label in TARGET_GROUP_LABELS_NL.items()}
@@ -265,7 +279,10 @@ def council_report(
     """All KPIs with target, realisation and status, per municipality, and the 12-month
     trend of each: what the councils receive (xlsx and PDF). `threshold`: small counts are
     suppressed (`disclosure`). `progress(done, total)` is called after each KPI (the
-    background export shows it, R-INT-4)."""
+    background export shows it, R-INT-4). A year that has not begun gives its targets and
+    the definitions only, with a sentence saying so: no figures."""
+    if not ctx.begun:
+        return _targets_only_report(ctx, municipality_name=municipality_name, progress=progress)
     results = selectors.kpi_results(ctx)
     tables = [summary_table(results, threshold=threshold)]
     by_mun: list[Table] = []
@@ -306,3 +323,24 @@ def council_report(
         charts=tuple(charts[:4]),
         notes=notes,
     )
+
+
+def _targets_only_report(
+    ctx: KpiContext,
+    *,
+    municipality_name: str,
+    progress: Callable[[int, int], None] | None,
+) -> Report:
+    text = year_not_begun_text(ctx.filters.year)
+    report = Report(
+        title=f"Sturing bestuurlijke opdracht {ctx.filters.year}",
+        summary=(
+            ("Selectie", Cell(filters_text(ctx, municipality_name=municipality_name))),
+            ("Stand", Cell(text)),
+        ),
+        tables=(targets_table(ctx), definitions_table(DEFINITIONS)),
+        notes=(text,),
+    )
+    if progress is not None:
+        progress(1, 1)
+    return report

@@ -34,7 +34,7 @@ from . import disclosure, selectors, services
 from . import report as kpi_report
 from .db import no_jit
 from .forms import FIRST_YEAR, KpiFilterForm, TargetsForm, editable_number
-from .formulas import KpiCode, KpiKind, KpiResult, Status, definition
+from .formulas import KpiCode, KpiKind, KpiResult, Status, definition, year_not_begun_text
 from .models import KpiExport, KpiExportFormat, KpiExportStatus
 from .tasks import build_kpi_export_task
 
@@ -168,10 +168,14 @@ def _dashboard(
     why): figures of another year under the asked-for filters would be read as the answer."""
     query = _query(form)
     refused = form.year_refused
-    threshold = None if refused else selectors.small_number_threshold(request.user, ctx)
+    # A year that has not begun (targets are set ahead) shows its targets and no figures.
+    not_begun = not refused and not ctx.begun
+    threshold = (
+        None if refused or not_begun else selectors.small_number_threshold(request.user, ctx)
+    )
     cards = (
         []
-        if refused
+        if refused or not_begun
         else [
             _card(r, selectors.trend(ctx, r.code), query, threshold)
             for r in selectors.kpi_results(ctx)
@@ -186,6 +190,8 @@ def _dashboard(
             "ctx": ctx,
             "cards": cards,
             "refused": refused,
+            "not_begun": year_not_begun_text(ctx.filters.year) if not_begun else "",
+            "targets": kpi_report.targets_table(ctx) if not_begun else None,
             "query": query,
             "selection": kpi_report.filters_text(
                 ctx, municipality_name=_municipality_name(form, ctx)
@@ -214,6 +220,24 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
                 "query": query,
             },
             status=400,
+        )
+    if not ctx.begun:
+        target = selectors.targets_for(ctx.organisation_id, ctx.filters.year)[kpi]
+        return render(
+            request,
+            "kpis/detail.html",
+            {
+                "page_title": definition(kpi).title,
+                "definition": definition(kpi),
+                "form": form,
+                "not_begun": year_not_begun_text(ctx.filters.year),
+                "target": fmt(definition(kpi).kind, target),
+                "year": ctx.filters.year,
+                "query": query,
+                "selection": kpi_report.filters_text(
+                    ctx, municipality_name=_municipality_name(form, ctx)
+                ),
+            },
         )
     result = selectors.kpi_result(ctx, kpi)
     points = selectors.trend(ctx, kpi)
@@ -286,8 +310,9 @@ def drilldown(request: HttpRequest, code: str) -> HttpResponse:
     if not selectors.kpi_is_client_based(kpi):
         raise Http404
     form, ctx = _context(request)
-    if form.year_refused:
-        # No clients of another year: the KPI page names the year that cannot be read.
+    if form.year_refused or not ctx.begun:
+        # No clients of another year: the KPI page names the year that cannot be read (or
+        # says that it has not begun).
         return redirect(reverse("kpis:detail", args=[kpi.value]) + f"?{request.GET.urlencode()}")
     part = request.GET.get("deel", "teller")
     if part not in selectors.PARTS:

@@ -19,6 +19,7 @@ from opstap.core.roles import Perm
 from opstap.kpis import report as kpi_report
 from opstap.kpis import selectors
 from opstap.kpis.db import without_jit
+from opstap.kpis.formulas import DEFINITIONS, Status
 from opstap.organisations.selectors import municipalities_for
 
 from .serializers import KpiQuerySerializer, KpiReportSerializer
@@ -78,6 +79,8 @@ class KpiView(ReportingAPIMixin, APIView):
             unit=data.get("unit", ""),
         )
         ctx = selectors.kpi_context(organisation_id=org_id, filters=filters)
+        if not ctx.begun:
+            return Response(KpiReportSerializer(_not_begun_body(ctx)).data)
         threshold = selectors.small_number_threshold(request.user, ctx)
 
         def hidden(r: Any) -> bool:
@@ -109,3 +112,36 @@ class KpiView(ReportingAPIMixin, APIView):
             ],
         }
         return Response(KpiReportSerializer(body).data)
+
+
+def _not_begun_body(ctx: selectors.KpiContext) -> dict[str, Any]:
+    """A year that has not begun (its targets are set ahead): every KPI with its target and
+    no figures, as a period without data answers (status no_data, realisation null). The
+    reference day is today, before the year: 1 January would date a measurement in the
+    future."""
+    targets = selectors.targets_for(ctx.organisation_id, ctx.filters.year)
+    return {
+        "year": ctx.filters.year,
+        "measured_on": ctx.today,
+        "elapsed_fraction": Decimal("0.0000"),
+        "municipality": ctx.filters.municipality,
+        "target_group": ctx.filters.target_group,
+        "unit": ctx.filters.unit,
+        "kpis": [
+            {
+                "code": d.code.value,
+                "rule": d.rule,
+                "title": d.title,
+                "kind": d.kind.value,
+                "target": targets[d.code],
+                "realised": None,
+                "expected": None,
+                "status": Status.NO_DATA.value,
+                "status_label": Status.NO_DATA.label,
+                "numerator": None,
+                "denominator": None,
+                "suppressed_below": None,
+            }
+            for d in DEFINITIONS
+        ],
+    }

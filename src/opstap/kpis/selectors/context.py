@@ -64,6 +64,11 @@ class KpiContext:
         return dt.date(self.filters.year, 1, 1)
 
     @property
+    def begun(self) -> bool:
+        """Whether the year has begun on `today` (a year not begun shows only its targets)."""
+        return f.year_has_begun(self.filters.year, self.today)
+
+    @property
     def elapsed(self) -> Decimal:
         return f.elapsed_fraction(self.filters.year, self.today)
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from opstap.core.access import scoped
 from opstap.core.actor import Actor
 
-from .models import AuditRecord
+from .models import AuditAction, AuditRecord
 
 
 @dataclass(frozen=True)
@@ -61,10 +61,12 @@ def audit_records_for(user: Actor, flt: AuditFilter) -> QuerySet[AuditRecord]:
 def audit_records_about_client(*, organisation_id: int, client_id: int) -> QuerySet[AuditRecord]:
     """Right of access (R-SEC-5): who processed this client's data, oldest first. Unscoped on
     purpose (the access request was checked when registered); index organisation + client +
-    timestamp."""
-    return AuditRecord.objects.filter(
-        organisation_id=organisation_id, client_id=client_id
-    ).order_by("timestamp", "id")
+    timestamp. A denied read processed nothing (the auditor sees it, the export does not)."""
+    return (
+        AuditRecord.objects.filter(organisation_id=organisation_id, client_id=client_id)
+        .exclude(action=AuditAction.DENIED)
+        .order_by("timestamp", "id")
+    )
 
 
 def audit_records_since(moment: dt.datetime) -> int:

@@ -563,7 +563,13 @@ def _request_path(request: Any) -> str:
 
 
 def audit_denied_read(
-    *, user: Actor, request: Any, object_type: str, object_id: object = "", now: Any = None
+    *,
+    user: Actor,
+    request: Any,
+    object_type: str,
+    object_id: object = "",
+    client_id: int | None = None,
+    now: Any = None,
 ) -> AuditRecord | None:
     """Record a denied read (an object outside the user's scope, a page or API operation
     without the permission): user, object type, id and path (R-SEC-2).
@@ -594,6 +600,7 @@ def audit_denied_read(
             pending["path"],
             pending["count"],
             pending["minute"],
+            pending.get("client_id"),
         )
         cache.delete(pending_key)
     cache.add(key, 0, timeout=120)
@@ -603,12 +610,13 @@ def audit_denied_read(
         cache.set(key, 1, timeout=120)
         count = 1
     if count <= limit:
-        return _denied_record(user, request, object_type, object_id, path, 1, minute)
+        return _denied_record(user, request, object_type, object_id, path, 1, minute, client_id)
     suppressed = {
         "minute": minute,
         "object_type": object_type,
         "object_id": str(object_id),
         "path": path,
+        "client_id": client_id,
         "count": (pending or {}).get("count", 0) + 1
         if pending and pending.get("minute") == minute
         else 1,
@@ -616,7 +624,7 @@ def audit_denied_read(
     if suppressed["count"] >= limit:
         cache.delete(pending_key)
         return _denied_record(
-            user, request, object_type, object_id, path, suppressed["count"], minute
+            user, request, object_type, object_id, path, suppressed["count"], minute, client_id
         )
     cache.set(pending_key, suppressed, timeout=24 * 3600)
     return written
@@ -630,6 +638,7 @@ def _denied_record(
     path: str,
     count: int,
     minute: str,
+    client_id: int | None = None,
 ) -> AuditRecord:
     purpose = f"{DENIED_READ_PURPOSE}: {path}" if path else DENIED_READ_PURPOSE
     if count > 1:
@@ -640,6 +649,7 @@ def _denied_record(
         request=request if isinstance(request, HttpRequest) else getattr(request, "_request", None),
         object_type=object_type[:100],
         object_id=str(object_id)[:64],
+        client_id=client_id,
         purpose=purpose,
         result="geweigerd",
         changes={"path": path, "count": count},

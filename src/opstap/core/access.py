@@ -57,16 +57,28 @@ def set_current_request(request: Any) -> Token[Any]:
 
 
 def denied_read(
-    user: Viewer, *, object_type: str, object_id: object = "", request: Any = None
+    user: Viewer,
+    *,
+    object_type: str,
+    object_id: object = "",
+    request: Any = None,
+    client_id: int | None = None,
 ) -> None:
     """Report a denied read (an object out of scope, a page or operation without the
-    permission) to the listeners. Only for signed-in users: an anonymous visitor is sent to
-    the login page, which is no read attempt on data."""
+    permission) to the listeners; `client_id` names the person whose data it was, so the
+    auditor's search by person finds the attempt. Only for signed-in users: an anonymous
+    visitor is sent to the login page, which is no read attempt on data."""
     if user is None or not getattr(user, "is_authenticated", False):
         return
     request = request if request is not None else _CURRENT_REQUEST.get()
     for listener in _DENIED_READ_LISTENERS:
-        listener(user=user, request=request, object_type=object_type, object_id=object_id)
+        listener(
+            user=user,
+            request=request,
+            object_type=object_type,
+            object_id=object_id,
+            client_id=client_id,
+        )
 
 
 # Which client has a client number: the auditor searches the audit trail by the number a
@@ -155,13 +167,30 @@ def report_if_exists(user: Viewer, qs: QuerySet[Any], **lookup: Any) -> None:
 def _report_if_exists(user: Viewer, qs: QuerySet[Any], lookup: dict[str, Any]) -> None:
     """A 404 for an object that exists is a denied read (recorded); one for an object that
     does not exist is not. One extra query, on the refusal path only."""
+    model = qs.model
+    names = {f.attname for f in model._meta.concrete_fields}
+    # Whose data it is (R-SEC-2: the auditor searches by person): the client itself, or the
+    # client an object belongs to (a trajectory, an access request), within the user's own
+    # organisation (another tenant's client is no person of this trail).
+    person = "pk" if model._meta.label_lower == "clients.client" else None
+    if person is None and "client_id" in names:
+        person = "client_id"
+    columns = (
+        ["pk"]
+        + ([person] if person else [])
+        + (["organisation_id"] if "organisation_id" in names else [])
+    )
     try:
-        exists = qs.model._default_manager.filter(**lookup).exists()
+        row = model._default_manager.filter(**lookup).values(*columns).first()
     except (ValueError, TypeError, ObjectDoesNotExist):
         return
-    if exists:
-        object_id = lookup.get("pk", lookup.get("id", next(iter(lookup.values()), "")))
-        denied_read(user, object_type=object_type_for(qs.model), object_id=object_id)
+    if row is None:
+        return
+    user_org = getattr(user, "organisation_id", None)
+    own = user_org is not None and row.get("organisation_id", user_org) == user_org
+    client_id = row[person] if person and own else None
+    object_id = lookup.get("pk", lookup.get("id", next(iter(lookup.values()), "")))
+    denied_read(user, object_type=object_type_for(model), object_id=object_id, client_id=client_id)
 
 
 def scoped_count(user: Viewer, qs: QuerySet[Any]) -> int:

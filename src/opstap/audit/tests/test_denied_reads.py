@@ -166,3 +166,28 @@ def test_import_error_page_is_audited(org, make_user, client: HttpClient) -> Non
     assert AuditRecord.objects.filter(
         action="read", object_type="import_job", object_id=str(job.pk)
     ).exists()
+
+
+def test_denied_read_of_a_client_is_found_by_person(
+    world, make_user, client: HttpClient, api_as
+) -> None:
+    """R-SEC-2 ("searchable by auditors"; conventions: the audit trail is filtered by person):
+    a denied read of a client's dossier carries the client, so the auditor's search on that
+    client shows the attempt (page and API). Before, the record named the object only
+    (object id 5) and the search by client found nothing. Missing ids stay unrecorded."""
+    from opstap.audit.selectors import AuditFilter, audit_records_about_client, audit_records_for
+
+    foreign = world["foreign"]
+    client.force_login(world["cm"])
+    assert client.get(f"/klanten/{foreign.pk}/").status_code == 404
+    assert api_as(world["cm"]).get(f"/api/v1/clients/{foreign.pk}").status_code == 404
+    assert client.get("/klanten/99999999/").status_code == 404
+    auditor = make_user(RoleCode.AUDITOR, username="auditor")
+    found = audit_records_for(auditor, AuditFilter(client_id=foreign.pk))
+    assert found.filter(action="denied").count() == 2
+    assert _denied().count() == 2
+    # the resident's own export (R-SEC-5) lists who processed their data, not the refusals
+    export = audit_records_about_client(
+        organisation_id=foreign.organisation_id, client_id=foreign.pk
+    )
+    assert not export.filter(action="denied").exists()

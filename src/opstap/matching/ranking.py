@@ -32,7 +32,7 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection
@@ -57,6 +57,7 @@ from .scoring import (
     Education,
     VacancyExit,
     VacancyFacts,
+    criterion_points,
 )
 
 __all__ = [
@@ -500,7 +501,7 @@ def _bounds(weights: dict[Criterion, int]) -> tuple[Decimal, Callable[[Decimal],
     w = weights.get(Criterion.OCCUPATION, 0)
 
     def bound(fraction: Decimal) -> Decimal:
-        return total - w + (fraction * w).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        return total - w + criterion_points(fraction, w)
 
     return total, bound
 

@@ -38,8 +38,10 @@ import heapq
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import StrEnum
+
+from opstap.core.money import round_half_up
 
 __all__ = [
     "CRITERIA",
@@ -54,6 +56,7 @@ __all__ = [
     "Pc4Point",
     "VacancyExit",
     "WorkDemand",
+    "criterion_points",
     "distance_km",
     "rank",
     "rounding_margin",
@@ -281,7 +284,7 @@ class CriterionResult:
 
     @property
     def points(self) -> Decimal:
-        return (self.fraction * self.weight).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        return criterion_points(self.fraction, self.weight)
 
     @property
     def name(self) -> str:
@@ -306,7 +309,7 @@ class MatchResult:
     def percentage(self) -> int:
         if not self.max_points:
             return 0
-        return int((self.points * 100 / self.max_points).quantize(Decimal(1), ROUND_HALF_UP))
+        return int(round_half_up(self.points * 100 / self.max_points, 0))
 
     @property
     def matched(self) -> tuple[CriterionResult, ...]:
@@ -325,8 +328,14 @@ _ZERO = Decimal(0)
 
 def _frac(value: float | Decimal) -> Decimal:
     d = Decimal(str(value)) if isinstance(value, float) else value
-    d = max(_ZERO, min(_ONE, d))
-    return d.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return round_half_up(max(_ZERO, min(_ONE, d)), 2)
+
+
+def criterion_points(fraction: Decimal, weight: int) -> Decimal:
+    """A criterion's points: its fraction (0..1, in hundredths) times its weight, rounded half
+    up to 0,1. `CriterionResult.points` and the SQL ranking's bound per occupation slice
+    (`matching.ranking`) both count with it, so the bound is the score's own number."""
+    return round_half_up(fraction * weight, 1)
 
 
 def distance_km(a: Pc4Point, b: Pc4Point) -> float:

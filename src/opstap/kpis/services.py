@@ -21,7 +21,7 @@ from opstap.clients.services import client_event_record
 from opstap.core.actor import Actor
 from opstap.core.audit_names import object_type_for
 from opstap.core.errors import InvalidInputError
-from opstap.core.money import parse_amount
+from opstap.core.money import parse_amount, round_half_up
 from opstap.core.outbox import (
     outbox_drain,
     outbox_forget,
@@ -65,13 +65,16 @@ log = logging.getLogger(__name__)
 
 
 def _decimal(value: Decimal | str | int | float, *, field: str) -> Decimal:
+    """A typed target or score to one decimal, rounded half up like every number
+    (`core.money.round_half_up`); a text that is no number, or one too large to hold, is
+    refused at the field."""
     try:
         result = parse_amount(str(value))
+        if not result.is_finite():
+            raise ValueError(value)
+        return round_half_up(result, 1)
     except (InvalidOperation, ValueError) as exc:
         raise KpiError("Vul een getal in.", field=field) from exc
-    if not result.is_finite():
-        raise KpiError("Vul een getal in.", field=field)
-    return result.quantize(Decimal("0.1"))
 
 
 def kpi_target_check(

@@ -29,6 +29,33 @@ def test_target_validation(org, kpi: str, target: str, field: str) -> None:
     assert exc.value.field == field
 
 
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [("8,25", "8.3"), ("8,35", "8.4"), ("8,24", "8.2"), ("7", "7.0")],
+)
+def test_a_typed_score_or_target_is_rounded_half_up(typed: str, kept: str) -> None:
+    """R-KPI-6 (a satisfaction mark such as 8,2) and R-KPI targets: one decimal, rounded
+    half up as every number in Opstap (`core.money.round_half_up`). The KPI service rounded
+    with its own `quantize`, half to even: 8,25 became 8,2."""
+    from decimal import Decimal
+
+    assert services.survey_wave_check(
+        organisation=None, name="KBO", score=typed, respondents=10
+    ) == Decimal(kept)
+    _definition, target = services.kpi_target_check(
+        kpi=KpiCode.SATISFACTION, year=2026, target=typed
+    )
+    assert target == Decimal(kept)
+
+
+def test_a_number_too_large_to_hold_is_refused_at_its_field() -> None:
+    """R-KPI, no input may produce a 5xx: a target of 40 digits raised
+    decimal.InvalidOperation out of the service; it is refused at the field."""
+    with pytest.raises(KpiError) as refused:
+        services.kpi_target_check(kpi=KpiCode.WERKFIT, year=2026, target="1" * 40)
+    assert (refused.value.field, refused.value.message) == ("target", "Vul een getal in.")
+
+
 def test_target_update_is_audited_with_old_and_new_value(org) -> None:
     """R-KPI: a changed target keeps its history in the audit trail."""
     services.kpi_target_set(

@@ -138,3 +138,48 @@ def test_start_page_reads_the_caseload_pages_counts(people: dict[str, User], org
     with CaptureQueriesContext(connection) as cold:
         assert http.get("/").status_code == 200
     assert len(after_caseload.captured_queries) == len(cold.captured_queries) - 1
+
+
+def test_caseload_filtered_by_value_is_keyed_by_its_values(
+    people: dict[str, User], org, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 18 (R-CLI-3): the chart of "Mijn caseload", of a municipality and of a name
+    search is cached under the scope and the values chosen, not under the SQL of a grouped
+    query compiled only to find the key; each filter's counts are those of its own query,
+    another value or user never reads them, and a client write counts again."""
+    from opstap.organisations.models import Municipality
+
+    today = timezone.localdate()
+    municipality = Municipality.objects.filter(organisation=org).order_by("name").first()
+    assert municipality is not None
+    variants = [
+        CaseloadFilters(case_manager=people["klantmanager"].pk),
+        CaseloadFilters(case_manager=people["zorg-km"].pk),
+        CaseloadFilters(municipality=municipality.pk),
+        CaseloadFilters(text="jan"),
+        CaseloadFilters(text="niemand"),
+        CaseloadFilters(case_manager=people["klantmanager"].pk, text="jan", ladder_step="4"),
+    ]
+    keyed_by_sql: list[str] = []
+    original = CountsCache._key
+
+    def spy(self: CountsCache, qs: Any, organisation_id: int | None) -> str | None:
+        keyed_by_sql.append(self.prefix)
+        return original(self, qs, organisation_id)
+
+    monkeypatch.setattr(CountsCache, "_key", spy)
+    for user in (people["klantmanager"], people["teamleider"], people["zorg-km"]):
+        for filters in variants:
+            unstepped = CaseloadFilters(**{**filters.__dict__, "ladder_step": ""})
+            expected = selectors.ladder_step_raw_counts(
+                selectors.caseload_list(user=user, filters=unstepped, on=today)
+            )
+            for _pass in range(2):  # counted, then from the cache
+                page = selectors.caseload_overview(user=user, filters=filters, on=today)
+                assert page.step_counts == expected, (user.username, filters)
+    assert CLIENT_COUNTS.prefix not in keyed_by_sql
+    mine = CaseloadFilters(case_manager=people["klantmanager"].pk)
+    user = people["klantmanager"]
+    before = selectors.caseload_overview(user=user, filters=mine, on=today).count
+    make_client(org, ladder_step="4", case_manager=user)
+    assert selectors.caseload_overview(user=user, filters=mine, on=today).count == before + 1

@@ -46,6 +46,7 @@ from .terms import (
     KIND_LABELS_NL,
     Action,
     Kind,
+    add_years,
     aged_cutoff,
     audit_cutoff,
     closed_on,
@@ -272,6 +273,22 @@ def _start(
     )
 
 
+#: A reference date lies at most this many years from today (a dry run may look ahead);
+#: year 1 made the subtraction of a term fail with a 500, year 9999 is a typing error.
+MAX_REFERENCE_YEARS = 100
+
+
+def _check_reference_date(day: dt.date) -> None:
+    real = timezone.localdate()
+    low = add_years(real, -MAX_REFERENCE_YEARS)
+    high = add_years(real, MAX_REFERENCE_YEARS)
+    if not low <= day <= high:
+        raise RetentionError(
+            f"Kies een peildatum van {low:%d-%m-%Y} tot en met {high:%d-%m-%Y}.",
+            field="reference_date",
+        )
+
+
 def retention_run(
     *,
     organisation_id: int,
@@ -288,6 +305,7 @@ def retention_run(
         _require(actor)
         if getattr(actor, "organisation_id", None) != organisation_id:
             raise PermissionDeniedError("Dit is niet uw organisatie.")
+    _check_reference_date(today)
     terms = selectors.terms_for(organisation_id)
     run = _start(organisation_id=organisation_id, today=today, actor=actor, dry_run=dry_run)
     counts: dict[str, int] = defaultdict(int, run.counts or {})

@@ -91,3 +91,17 @@ def test_page_needs_the_permission(make_user: Callable[..., User]) -> None:
             other.post("/bewaartermijnen/proefrun", {"reference_date": "01-01-2037"}).status_code
             == 403
         )
+
+
+@pytest.mark.parametrize("day", ["01-01-0001", "31-12-1899", "01-01-9999"])
+def test_an_implausible_reference_date_is_refused_at_its_field(
+    web: WebClient, dossier: Callable[..., Client], day: str
+) -> None:
+    """R-SEC-4, R-SEC-6: a dry run's reference date of year 1 answered 500 ('year 0 is out
+    of range' subtracting a term); year 9999 ran. A date more than 100 years from today is
+    refused at the field in Dutch; nothing is recorded."""
+    dossier(ended=dt.date(2026, 6, 1), name="Anna")
+    response = web.post("/bewaartermijnen/proefrun", {"reference_date": day})
+    assert response.status_code == 400  # the page again, with the refusal at the field
+    assert "Kies een peildatum van" in response.content.decode()
+    assert not RetentionRun.objects.exists()

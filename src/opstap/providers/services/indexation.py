@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from opstap.accounts.models import User
+from opstap.core.dutch import format_date, format_percent
 from opstap.organisations.models import Organisation
 from opstap.providers.models import (
     Contract,
@@ -195,8 +196,8 @@ def cpi_indexation_apply(*, actor: User, indexation: CpiIndexation) -> Indexatio
             provider=provider,
             actor=actor,
             kind="prices_indexed",
-            description=f"Prijzen geïndexeerd met {indexation.percentage}% vanaf "
-            f"{effective:%d-%m-%Y}.",
+            description=f"Prijzen geïndexeerd met {format_percent(indexation.percentage)} vanaf "
+            f"{format_date(effective)}.",
             data={"indexation_id": indexation.pk},
         )
     return plan

@@ -135,7 +135,9 @@ def provider_set_status(*, actor: User, provider: Provider, status: str, reason:
         provider=provider,
         actor=actor,
         kind="status_changed",
-        description=f"Status {old} → {status}: {reason}",
+        description=(
+            f"Status {ProviderStatus(old).label} → {ProviderStatus(status).label}: {reason}"
+        ),
         data={"old": old, "new": status},
     )
     return provider

@@ -136,3 +136,64 @@ def test_indexation_pages_show_old_and_new_prices(priced, contract_manager, clie
     client.post(response["Location"])  # twice: refused with a message
     again = client.get(response["Location"]).content.decode()
     assert "dubbel indexeren kan niet" in again
+
+
+def test_the_network_history_reads_dutch(priced, contract_manager, contracted_a) -> None:
+    """R-NET-6, R-NET-1: the provider's history, shown on its page, names the status by its
+    Dutch label and the CPI as a Dutch percentage; it wrote "Status active → suspended" and
+    "3.10%" before."""
+    from opstap.providers.models import ProviderStatus
+
+    indexation = services.cpi_indexation_enter(
+        actor=contract_manager,
+        organisation=contract_manager.organisation,
+        year=2027,
+        percentage=Decimal("3.10"),
+    )
+    services.cpi_indexation_apply(actor=contract_manager, indexation=indexation)
+    services.provider_set_status(
+        actor=contract_manager,
+        provider=contracted_a,
+        status=ProviderStatus.SUSPENDED,
+        reason="Onderzoek",
+    )
+    texts = list(contracted_a.events.values_list("description", flat=True))
+    assert "Status actief → geschorst: Onderzoek" in texts
+    assert "Prijzen geïndexeerd met 3,1% vanaf 01-01-2027." in texts
+
+
+def test_history_written_before_is_rewritten_in_dutch(contracted_a, contract_manager) -> None:
+    """R-NET-1: rows written before the fix get their Dutch text from the facts they hold;
+    the reason the user typed stays as it was, and a row that does not match is left alone."""
+    import importlib
+
+    from django.apps import apps
+
+    from opstap.providers.models import ProviderEvent
+
+    migration = importlib.import_module("opstap.providers.migrations.0009_dutch_event_texts")
+
+    def row(kind: str, description: str, data: dict) -> ProviderEvent:
+        return ProviderEvent.objects.create(
+            organisation=contracted_a.organisation,
+            provider=contracted_a,
+            kind=kind,
+            description=description,
+            data=data,
+        )
+
+    status = row(
+        "status_changed",
+        "Status active → suspended: fraude active → x",
+        {"old": "active", "new": "suspended"},
+    )
+    cpi = row("prices_indexed", "Prijzen geïndexeerd met 3.10% vanaf 01-01-2027.", {})
+    whole = row("prices_indexed", "Prijzen geïndexeerd met 2% vanaf 01-01-2028.", {})
+    other = row("status_changed", "Iets anders", {"old": "active", "new": "suspended"})
+    migration.rewrite(apps, None)
+    for r in (status, cpi, whole, other):
+        r.refresh_from_db()
+    assert status.description == "Status actief → geschorst: fraude active → x"
+    assert cpi.description == "Prijzen geïndexeerd met 3,1% vanaf 01-01-2027."
+    assert whole.description == "Prijzen geïndexeerd met 2,0% vanaf 01-01-2028."
+    assert other.description == "Iets anders"

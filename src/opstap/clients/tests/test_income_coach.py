@@ -312,3 +312,20 @@ def test_assigned_coach_is_told_and_told_when_it_ends(world) -> None:
     assert w["theirs"].full_name in ended.title
     assert "ingetrokken" in ended.title.lower() or "beëindigd" in ended.title.lower()
     assert Notification.objects.filter(recipient=w["coach2"]).count() == 0
+
+
+@time_machine.travel(dt.datetime(2026, 6, 15, 10, tzinfo=dt.UTC), tick=False)
+def test_coach_dossier_does_not_claim_there_are_no_trajectories(world, client: HttpClient) -> None:
+    """R-SEC-1, R-SEC-6: an income coach may not see trajectories; the dossier said
+    "Geen trajecten." while its timeline listed the client's trajectory (a walk of client
+    110 in the demo). The section now says that the role shows none, not that none exist."""
+    w = world
+    income_coach_assign(
+        actor=w["cm"], client=w["mine"], coach=w["coach"], valid_from=TODAY, reason="Schulden"
+    )
+    client.force_login(w["coach"])
+    page = client.get(f"/klanten/{w['mine'].pk}/").content.decode()
+    assert "Geen trajecten." not in page
+    assert "Trajecten zijn voor uw rol niet zichtbaar." in page
+    client.force_login(w["cm"])
+    assert "Geen trajecten." in client.get(f"/klanten/{w['mine'].pk}/").content.decode()

@@ -19,7 +19,8 @@ register = template.Library()
 def client_trajectories(context: Any, client: Any) -> dict[str, Any]:
     user = context["request"].user
     trajectories: list[Any] = []
-    if check_perm(user, Perm.TRAJECTORY_VIEW):
+    may_view = check_perm(user, Perm.TRAJECTORY_VIEW)
+    if may_view:
         today = timezone.localdate()
         trajectories = selectors.mark_overdue(
             list(
@@ -32,5 +33,6 @@ def client_trajectories(context: Any, client: Any) -> dict[str, Any]:
     return {
         "client": client,
         "trajectories": trajectories,
+        "may_view": may_view,
         "can_order": check_perm(user, Perm.TRAJECTORY_ORDER),
     }

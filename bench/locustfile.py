@@ -274,7 +274,7 @@ class PolicyOfficer(Staff):
 
     @task(1)
     def detail(self) -> None:
-        self.page("/sturing/kpi/placements/", "steering: KPI detail")
+        self.page("/sturing/kpi/plaatsingen/", "steering: KPI detail")
 
     @task(1)
     def indicators(self) -> None:

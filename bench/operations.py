@@ -904,7 +904,7 @@ OPERATIONS.extend(
         _daily(
             "KPI detail, active guidance towards work (policy officer)",
             "beleid",
-            "/sturing/kpi/active-guidance-work/",
+            "/sturing/kpi/actieve-begeleiding-naar-werk/",
         ),
         _daily("GET /api/v1/kpis (policy officer)", "api:beleid", "/api/v1/kpis"),
         # Every unanswered access request of the organisation with its handler, one query

@@ -31,6 +31,7 @@ __all__ = [
     "CARE_GUIDANCE_STEPS",
     "DEFINITIONS",
     "DOCUMENTED_ACTIVITY_KINDS",
+    "SLUGS_NL",
     "SURVEY_STATES",
     "WORK_GUIDANCE_STEPS",
     "KpiCode",
@@ -39,6 +40,7 @@ __all__ = [
     "KpiKind",
     "KpiResult",
     "Status",
+    "code_for_slug",
     "default_target",
     "definition",
     "elapsed_fraction",
@@ -94,6 +96,28 @@ class KpiCode(StrEnum):
     ACTIVE_GUIDANCE_CARE = "active-guidance-care"  # R-KPI-5
     SATISFACTION = "satisfaction"  # R-KPI-6
     LKS_GROWTH = "lks-growth"  # R-KPI-7
+
+
+#: The KPI pages' addresses (`/sturing/kpi/<slug>/`), which users see: Dutch, short, derived
+#: from the Dutch names and stable (bookmarks). The codes above stay the identifiers of the
+#: data and the API; the English codes as addresses redirect here (301, `views.detail`).
+SLUGS_NL: dict[KpiCode, str] = {
+    KpiCode.ACTIVE_GUIDANCE_WORK: "actieve-begeleiding-naar-werk",
+    KpiCode.WERKFIT: "werkfit",
+    KpiCode.PLACEMENTS: "plaatsingen",
+    KpiCode.PLACEMENTS_LDR_NBW: "plaatsingen-doelgroepregister-nbw",
+    KpiCode.PLACEMENTS_AMR: "plaatsingen-arbeidsmarktregio",
+    KpiCode.DURABLE_PLACEMENTS: "duurzame-plaatsingen",
+    KpiCode.ACTIVE_GUIDANCE_CARE: "actieve-begeleiding-naar-participatie",
+    KpiCode.SATISFACTION: "klanttevredenheid",
+    KpiCode.LKS_GROWTH: "groei-loonkostensubsidie",
+}
+_BY_SLUG: dict[str, KpiCode] = {slug: code for code, slug in SLUGS_NL.items()}
+
+
+def code_for_slug(slug: str) -> KpiCode | None:
+    """The KPI whose Dutch address is `slug`, or None."""
+    return _BY_SLUG.get(slug)
 
 
 class Status(StrEnum):

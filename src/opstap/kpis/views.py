@@ -11,7 +11,13 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    QueryDict,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -34,7 +40,16 @@ from . import disclosure, selectors, services
 from . import report as kpi_report
 from .db import no_jit
 from .forms import FIRST_YEAR, KpiFilterForm, TargetsForm, editable_number
-from .formulas import KpiCode, KpiKind, KpiResult, Status, definition, year_not_begun_text
+from .formulas import (
+    SLUGS_NL,
+    KpiCode,
+    KpiKind,
+    KpiResult,
+    Status,
+    code_for_slug,
+    definition,
+    year_not_begun_text,
+)
 from .models import KpiExport, KpiExportFormat, KpiExportStatus
 from .tasks import build_kpi_export_task
 
@@ -73,11 +88,25 @@ def _context(request: HttpRequest) -> tuple[KpiFilterForm, selectors.KpiContext]
     return form, selectors.kpi_context(organisation_id=org_id, filters=form.filters())
 
 
-def _code(code: str) -> KpiCode:
+def _kpi(request: HttpRequest, slug: str, view_name: str) -> KpiCode | HttpResponse:
+    """The KPI of a page address: its Dutch slug (`SLUGS_NL`). The English code that was the
+    address before answers with a permanent redirect to the Dutch one, the query kept, so
+    bookmarks keep working; anything else is a 404."""
+    code = code_for_slug(slug)
+    if code is not None:
+        return code
     try:
-        return KpiCode(code)
+        old = KpiCode(slug)
     except ValueError as exc:
         raise Http404 from exc
+    url = _url(view_name, old)
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+
+
+def _url(view_name: str, code: KpiCode) -> str:
+    """The address of a KPI page (`kpis:detail`, `kpis:drilldown`), with the Dutch slug."""
+    return reverse(view_name, args=[SLUGS_NL[code]])
 
 
 def _query(form: KpiFilterForm) -> str:
@@ -144,7 +173,7 @@ def _card(
             }
             for p, row in zip(points, trend.rows, strict=True)
         ],
-        "url": reverse("kpis:detail", args=[d.code.value]) + (f"?{query}" if query else ""),
+        "url": _url("kpis:detail", d.code) + (f"?{query}" if query else ""),
     }
 
 
@@ -205,7 +234,9 @@ def _dashboard(
 @permission_required(Perm.STEERING_VIEW)
 @no_jit
 def detail(request: HttpRequest, code: str) -> HttpResponse:
-    kpi = _code(code)
+    kpi = _kpi(request, code, "kpis:detail")
+    if isinstance(kpi, HttpResponse):
+        return kpi
     form, ctx = _context(request)
     query = _query(form)
     if form.year_refused:
@@ -264,7 +295,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             ),
         ]
     can_drill = selectors.kpi_is_client_based(kpi) and check_perm(request.user, Perm.CLIENT_VIEW)
-    drill_url = reverse("kpis:drilldown", args=[kpi.value]) + "?" + (f"{query}&" if query else "")
+    drill_url = _url("kpis:drilldown", kpi) + "?" + (f"{query}&" if query else "")
     parts = []
     if can_drill:
         parts.append((f"{drill_url}deel=teller", result.definition.numerator_label, "teller"))
@@ -306,14 +337,16 @@ PART_LABELS = {
 def drilldown(request: HttpRequest, code: str) -> HttpResponse:
     """The clients behind a number, only those within the user's own scope (R-SEC-1); every
     client shown is audited (R-SEC-2)."""
-    kpi = _code(code)
+    kpi = _kpi(request, code, "kpis:drilldown")
+    if isinstance(kpi, HttpResponse):
+        return kpi
     if not selectors.kpi_is_client_based(kpi):
         raise Http404
     form, ctx = _context(request)
     if form.year_refused or not ctx.begun:
         # No clients of another year: the KPI page names the year that cannot be read (or
         # says that it has not begun).
-        return redirect(reverse("kpis:detail", args=[kpi.value]) + f"?{request.GET.urlencode()}")
+        return redirect(_url("kpis:detail", kpi) + f"?{request.GET.urlencode()}")
     part = request.GET.get("deel", "teller")
     if part not in selectors.PARTS:
         part = "teller"
@@ -340,7 +373,7 @@ def drilldown(request: HttpRequest, code: str) -> HttpResponse:
             "page": page,
             "clients": clients,
             "query": _page_query(request),
-            "back_url": reverse("kpis:detail", args=[kpi.value]) + (f"?{query}" if query else ""),
+            "back_url": _url("kpis:detail", kpi) + (f"?{query}" if query else ""),
             "selection": kpi_report.filters_text(
                 ctx, municipality_name=_municipality_name(form, ctx)
             ),

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from opstap.kpis import disclosure, selectors
-from opstap.kpis.formulas import KpiCode
+from opstap.kpis.formulas import SLUGS_NL, KpiCode
 
 from .conftest import World
 
@@ -63,7 +63,7 @@ def test_policy_officer_sees_markers_not_small_counts(world: World, policy_offic
     world hold 1-3 clients per cell: a policy officer sees "< 5" (before: the exact 1)."""
     html = (
         _login(policy_officer)
-        .get(reverse("kpis:detail", args=[KpiCode.ACTIVE_GUIDANCE_WORK.value]))
+        .get(reverse("kpis:detail", args=[SLUGS_NL[KpiCode.ACTIVE_GUIDANCE_WORK]]))
         .content.decode()
     )
     assert "&lt; 5" in html
@@ -76,7 +76,7 @@ def test_team_lead_filtered_on_own_unit_sees_exact_numbers(world: World, steerin
     """Users with access to every client behind the numbers see them exactly: the team lead
     of Unit Werk, filtered on that unit. Unfiltered (care clients outside the scope): hidden."""
     http = _login(steering_cm)
-    url = reverse("kpis:detail", args=[KpiCode.ACTIVE_GUIDANCE_WORK.value])
+    url = reverse("kpis:detail", args=[SLUGS_NL[KpiCode.ACTIVE_GUIDANCE_WORK]])
     assert "&lt; 5" in http.get(url).content.decode()
     own = http.get(url, {"jaar": 2026, "unit": "work"}).content.decode()
     assert "&lt; 5" not in own and 'id="small-numbers"' not in own

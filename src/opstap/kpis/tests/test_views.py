@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from opstap.audit.models import AuditRecord
 from opstap.kpis import services
-from opstap.kpis.formulas import KpiCode
+from opstap.kpis.formulas import SLUGS_NL, KpiCode
 
 from .conftest import World
 
@@ -76,14 +76,14 @@ def test_dashboard_needs_steering_permission(world: World) -> None:
 def test_detail_for_policy_officer_shows_numbers_only(world: World, policy_officer) -> None:
     """R-SEC-1: a policy officer without client access gets breakdowns but no drill-down."""
     http = _login(policy_officer)
-    response = http.get(reverse("kpis:detail", args=[KpiCode.ACTIVE_GUIDANCE_WORK.value]))
+    response = http.get(reverse("kpis:detail", args=[SLUGS_NL[KpiCode.ACTIVE_GUIDANCE_WORK]]))
     html = response.content.decode()
     assert response.status_code == 200
     assert "U ziet alleen de aantallen" in html
     assert "data-part=" not in html
     for heading in ("per gemeente", "per unit", "per doelgroep"):
         assert heading in html
-    drill = reverse("kpis:drilldown", args=[KpiCode.ACTIVE_GUIDANCE_WORK.value])
+    drill = reverse("kpis:drilldown", args=[SLUGS_NL[KpiCode.ACTIVE_GUIDANCE_WORK]])
     assert http.get(drill).status_code == 403
     assert http.get(reverse("kpis:detail", args=["onbekend"])).status_code == 404
 
@@ -92,7 +92,7 @@ def test_selection_in_dutch_not_codes(world: World, policy_officer) -> None:
     """The selection line of a filtered page names the target group and unit in Dutch, as
     the filter offers them, never by their internal codes."""
     http = _login(policy_officer)
-    url = reverse("kpis:detail", args=[KpiCode.ACTIVE_GUIDANCE_WORK.value])
+    url = reverse("kpis:detail", args=[SLUGS_NL[KpiCode.ACTIVE_GUIDANCE_WORK]])
     html = http.get(url, {"doelgroep": "youth", "unit": "work"}).content.decode()
     assert "doelgroep Jongeren (tot 27 jaar), Unit Werk" in html
     assert "doelgroep youth" not in html and "unit work" not in html
@@ -105,9 +105,9 @@ def test_drilldown_is_scoped_paginated_and_audited(
     within a query budget, and writes one audit record per client shown."""
     services.kpi_settings_update(actor=world.km, organisation=world.org, activity_window_months=6)
     http = _login(steering_cm)
-    detail = http.get(reverse("kpis:detail", args=[KpiCode.ACTIVE_GUIDANCE_WORK.value]))
+    detail = http.get(reverse("kpis:detail", args=[SLUGS_NL[KpiCode.ACTIVE_GUIDANCE_WORK]]))
     assert 'data-part="rest"' in detail.content.decode()
-    url = reverse("kpis:drilldown", args=[KpiCode.ACTIVE_GUIDANCE_WORK.value])
+    url = reverse("kpis:drilldown", args=[SLUGS_NL[KpiCode.ACTIVE_GUIDANCE_WORK]])
     before = AuditRecord.objects.count()
     # +2: the audit write locks and advances its hash-chain head (R-SEC-2), once per request.
     with django_assert_max_num_queries(18 + (2 if connection.vendor == "postgresql" else 0)):
@@ -119,10 +119,10 @@ def test_drilldown_is_scoped_paginated_and_audited(
     shown = {r.client_id for r in records if r.object_type == "client" and r.action == "list"}
     assert shown == {world.clients["a"].pk, world.clients["c"].pk}
     # R-KPI-5 with a 6-month window counts e, who is outside the unit Werk scope
-    care = http.get(reverse("kpis:drilldown", args=[KpiCode.ACTIVE_GUIDANCE_CARE.value]))
+    care = http.get(reverse("kpis:drilldown", args=[SLUGS_NL[KpiCode.ACTIVE_GUIDANCE_CARE]]))
     assert "Geen klanten binnen uw toegang" in care.content.decode()
     assert "Klant e" not in care.content.decode()
-    sat = reverse("kpis:drilldown", args=[KpiCode.SATISFACTION.value])
+    sat = reverse("kpis:drilldown", args=[SLUGS_NL[KpiCode.SATISFACTION]])
     assert http.get(sat).status_code == 404
 
 
@@ -295,7 +295,7 @@ def test_unknown_year_is_named_at_its_field_and_shows_no_other_year(
     assert f'<option value="{duiven}" selected>Duiven</option>' in html
     assert 'class="opstap-kpi-card"' not in html
     assert "Jaar 2026" not in html
-    detail = http.get(reverse("kpis:detail", args=[KpiCode.PLACEMENTS.value]), query)
+    detail = http.get(reverse("kpis:detail", args=[SLUGS_NL[KpiCode.PLACEMENTS]]), query)
     body = detail.content.decode()
     assert detail.status_code == 400
     assert "Kies een jaar van 2021 tot en met 2027." in body
@@ -342,11 +342,11 @@ def test_unknown_year_starts_no_background_report(world: World, policy_officer) 
 def test_drilldown_with_unknown_year_lists_no_clients(world: World, steering_cm) -> None:
     """R-KPI, R-SEC-2: the clients behind a number of another year were listed (and audited);
     the drill-down now returns to the KPI page that names the year field."""
-    url = reverse("kpis:drilldown", args=[KpiCode.ACTIVE_GUIDANCE_WORK.value])
+    url = reverse("kpis:drilldown", args=[SLUGS_NL[KpiCode.ACTIVE_GUIDANCE_WORK]])
     response = _login(steering_cm).get(url, {"jaar": "abc", "deel": "noemer"})
     assert response.status_code == 302
     assert response["Location"].startswith(
-        reverse("kpis:detail", args=[KpiCode.ACTIVE_GUIDANCE_WORK.value]) + "?jaar=abc"
+        reverse("kpis:detail", args=[SLUGS_NL[KpiCode.ACTIVE_GUIDANCE_WORK]]) + "?jaar=abc"
     )
     assert not AuditRecord.objects.filter(object_type="client", action="list").exists()
 

@@ -24,7 +24,7 @@ from opstap.audit.models import AuditRecord
 from opstap.core.roles import RoleCode
 from opstap.kpis import report as kpi_report
 from opstap.kpis import selectors, services
-from opstap.kpis.formulas import KpiCode, year_has_begun
+from opstap.kpis.formulas import SLUGS_NL, KpiCode, year_has_begun
 
 from .conftest import World
 
@@ -93,14 +93,14 @@ def test_kpi_page_and_drilldown_of_next_year_show_no_figures(
 ) -> None:
     """R-KPI, R-SEC-2: the KPI page of 2027 gives the target and the definition, no
     breakdown or trend; the clients behind a number are not listed (nor audited)."""
-    url = reverse("kpis:detail", args=[KpiCode.PLACEMENTS.value])
+    url = reverse("kpis:detail", args=[SLUGS_NL[KpiCode.PLACEMENTS]])
     response = _login(policy_officer).get(url, {"jaar": 2027})
     assert response.status_code == 200
     html = response.content.decode()
     assert NOT_BEGUN in html
     assert "<dt>Doel 2027</dt><dd>310</dd>" in html
     assert "Uitsplitsing" not in html and "<svg" not in html and "01-01-2027" not in html
-    drill = reverse("kpis:drilldown", args=[KpiCode.PLACEMENTS.value])
+    drill = reverse("kpis:drilldown", args=[SLUGS_NL[KpiCode.PLACEMENTS]])
     response = _login(steering_cm).get(drill, {"jaar": 2027, "deel": "teller"})
     assert response.status_code == 302
     assert response["Location"].startswith(url + "?jaar=2027")

@@ -19,7 +19,7 @@ from opstap.core.roles import Perm
 from opstap.kpis import report as kpi_report
 from opstap.kpis import selectors
 from opstap.kpis.db import without_jit
-from opstap.kpis.formulas import DEFINITIONS, Status
+from opstap.kpis.formulas import DEFINITIONS, KpiKind, Status, status_of
 from opstap.organisations.selectors import municipalities_for
 
 from .serializers import KpiQuerySerializer, KpiReportSerializer
@@ -116,7 +116,8 @@ class KpiView(ReportingAPIMixin, APIView):
 
 def _not_begun_body(ctx: selectors.KpiContext) -> dict[str, Any]:
     """A year that has not begun (its targets are set ahead): every KPI with its target and
-    no figures, as a period without data answers (status no_data, realisation null). The
+    no figures, as a period without data answers (realisation null: status no_data, or
+    no_target for a KPI without a target, `formulas.status_of`). The
     reference day is today, before the year: 1 January would date a measurement in the
     future."""
     targets = selectors.targets_for(ctx.organisation_id, ctx.filters.year)
@@ -136,8 +137,8 @@ def _not_begun_body(ctx: selectors.KpiContext) -> dict[str, Any]:
                 "target": targets[d.code],
                 "realised": None,
                 "expected": None,
-                "status": Status.NO_DATA.value,
-                "status_label": Status.NO_DATA.label,
+                "status": _status(d.kind, targets[d.code]).value,
+                "status_label": _status(d.kind, targets[d.code]).label,
                 "numerator": None,
                 "denominator": None,
                 "suppressed_below": None,
@@ -145,3 +146,7 @@ def _not_begun_body(ctx: selectors.KpiContext) -> dict[str, Any]:
             for d in DEFINITIONS
         ],
     }
+
+
+def _status(kind: KpiKind, target: Decimal | None) -> Status:
+    return status_of(kind, realised=None, target=target, elapsed=Decimal(0))

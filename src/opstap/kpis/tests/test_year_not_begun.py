@@ -146,8 +146,8 @@ def test_api_of_next_year_answers_targets_without_figures(
     world: World, policy_officer: Any, api_as: Callable[..., Any]
 ) -> None:
     """R-KPI via GET /api/v1/kpis?year=2027: as a period without data answers (200, every
-    KPI with status no_data and no realisation, counts or expectation) with the targets set
-    ahead; the reference day is today, not 1 January 2027 still to come."""
+    KPI without realisation, counts or expectation; status no_data, or no_target where no
+    target was set ahead); the reference day is today, not 1 January 2027 still to come."""
     response = api_as(policy_officer).get("/api/v1/kpis", {"year": 2027})
     assert response.status_code == 200
     body = response.json()
@@ -161,6 +161,15 @@ def test_api_of_next_year_answers_targets_without_figures(
     for kpi in kpis.values():
         assert kpi["realised"] is None and kpi["expected"] is None
         assert kpi["numerator"] is None and kpi["denominator"] is None
-        assert (kpi["status"], kpi["statusLabel"]) == ("no_data", "Geen gegevens")
-    assert kpis["placements"]["target"] == "310.0"
-    assert kpis["werkfit"]["target"] is None
+    placements, werkfit = kpis["placements"], kpis["werkfit"]
+    assert (placements["target"], placements["status"], placements["statusLabel"]) == (
+        "310.0",
+        "no_data",
+        "Geen gegevens",
+    )
+    # No target set for 2027: as in any period, the status says so.
+    assert (werkfit["target"], werkfit["status"], werkfit["statusLabel"]) == (
+        None,
+        "no_target",
+        "Geen doel vastgesteld",
+    )

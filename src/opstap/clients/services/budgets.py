@@ -25,7 +25,8 @@ from opstap.clients.models import (
 from opstap.clients.selectors import budget_summary
 from opstap.core.actor import Actor
 from opstap.core.money import AmbiguousAmountError, format_euro, parse_amount
-from opstap.core.roles import Perm
+from opstap.core.roles import Perm, RoleCode
+from opstap.notifications.services import notification_send
 
 from .clients import client_event_record
 from .validation import ClientError
@@ -98,7 +99,39 @@ def budget_spending_record(
         actor=actor,
         data={"spending_id": spending.pk, "amount": str(value), "status": spending.status},
     )
+    if over:
+        _tell_approvers(actor=actor, client=client, spending=spending)
     return spending
+
+
+def _tell_approvers(*, actor: Actor, client: Client, spending: BudgetSpending) -> None:
+    """A spending beyond the budget is work for a second approver (R-CLI-4): the team leads
+    of the organisation who see the client are told (docs/notifications.md), never the one
+    who recorded it. The list "wacht op goedkeuring" shows it to every colleague who may
+    decide."""
+    from opstap.accounts import selectors as account_selectors
+    from opstap.clients.access import is_team_lead
+    from opstap.core.access import can_see
+
+    leads = account_selectors.active_users_with_role(
+        client.organisation_id, RoleCode.POLICY_OFFICER
+    ).exclude(pk=actor.pk)
+    for lead in leads:
+        if not (is_team_lead(lead) and lead.has_opstap_perm(Perm.CLIENT_CHANGE)):
+            continue
+        if not can_see(lead, client):
+            continue
+        notification_send(
+            recipient=lead,
+            title=f"Uitgave ter goedkeuring: {client.full_name} ({client.client_number})",
+            body=(
+                f"{actor.display_name} legde {format_euro(spending.amount)} vast voor "
+                f"{spending.purpose}, boven het maatwerkbudget van de klant. Keur de uitgave "
+                "goed of wijs haar af in het dossier."
+            ),
+            url=f"/klanten/{client.pk}/",
+            dedupe_key=f"budget-spending:{spending.pk}:pending",
+        )
 
 
 @transaction.atomic

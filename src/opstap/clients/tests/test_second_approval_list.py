@@ -73,3 +73,35 @@ def test_budget_form_reads_a_dutch_amount(org, case_manager) -> None:
         )
     assert response.status_code == 302
     assert client.budget_spendings.get().amount == Decimal("1500.00")
+
+
+def test_team_leads_who_see_the_client_are_told_of_a_spending_to_approve(
+    org, case_manager, make_user
+) -> None:
+    """R-CLI-4 (docs/notifications.md: whoever gets work is told): a spending beyond the
+    budget waits for a second approver, and nobody was told; the team leads of the
+    organisation who see the client now get a notification with the amount, the purpose and
+    a link to the dossier. Not the recorder, not a team lead who does not see the client,
+    and nothing for a spending within the budget."""
+    from opstap.notifications.models import Notification
+
+    CustomBudgetConfig.objects.create(
+        organisation=org, yearly_amount=Decimal("500.00"), valid_from=dt.date(2020, 1, 1)
+    )
+    case_manager_set_unit(user=case_manager, unit="work")
+    lead = make_user(RoleCode.CASE_MANAGER, RoleCode.POLICY_OFFICER, username="teamleider")
+    case_manager_set_unit(user=lead, unit="work")
+    care_lead = make_user(RoleCode.CASE_MANAGER, RoleCode.POLICY_OFFICER, username="tl-zorg")
+    case_manager_set_unit(user=care_lead, unit="care")
+    mine = make_client(org, case_manager=case_manager, ladder_step="4", last_name="Boven")
+    with time_machine.travel(dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC)):
+        budget_spending_record(actor=case_manager, client=mine, amount="100", purpose="Fiets")
+        assert not Notification.objects.exists()
+        budget_spending_record(
+            actor=case_manager, client=mine, amount="900,00", purpose="Rijbewijs"
+        )
+    told = Notification.objects.get()
+    assert told.recipient == lead
+    assert mine.full_name in told.title
+    assert "Rijbewijs" in told.body and "900,00" in told.body
+    assert told.url == f"/klanten/{mine.pk}/"

@@ -476,6 +476,11 @@ def build(ctx: Any) -> None:
             if (exit_ != "garantiebaan" or e[2]) and (exit_ != "beschut" or e[3])
         ]
         employer, location, _g, _b = rng.choice(fitting)
+        # R-MAT: a temporary contract has a duration, a permanent one none (two draws, as
+        # before, so the rest of the demo keeps its random sequence).
+        contract_type = rng.choice(["fixed", "fixed", "permanent", "agency"])
+        months = rng.choice([6, 7, 12, 12, 24])
+        contract_months = None if contract_type == "permanent" else months
         vacancies.append(
             services.vacancy_create(
                 actor=adviser,
@@ -488,8 +493,8 @@ def build(ctx: Any) -> None:
                 hours_min=hmin,
                 hours_max=hmax,
                 location=location,
-                contract_type=rng.choice(["fixed", "fixed", "permanent", "agency"]),
-                contract_months=rng.choice([6, 7, 12, 12, None]),
+                contract_type=contract_type,
+                contract_months=contract_months,
                 start_date=ctx.today + dt.timedelta(days=rng.randint(7, 90)),
                 exit=exit_,
                 offers_lks=exit_ != "regular" or rng.random() < 0.3,

@@ -15,6 +15,7 @@ from opstap.organisations.models import OrganisationOwned, StateEvent
 from opstap.providers.models import Provider
 from opstap.trajectories.models import DurabilityCheck, Trajectory
 
+from .contract_rules import PERMANENT as PERMANENT_CONTRACT
 from .scoring import EDUCATION_NAMES_NL, WORK_DEMAND_NAMES_NL, Education, VacancyExit, WorkDemand
 from .workflow import PROPOSAL_STATE_NL, VACANCY_STATE_NL, ProposalState, VacancyState
 
@@ -46,7 +47,7 @@ EXIT_CHOICES = [
 
 
 class ContractType(models.TextChoices):
-    PERMANENT = "permanent", _("Vast (onbepaalde tijd)")
+    PERMANENT = PERMANENT_CONTRACT, _("Vast (onbepaalde tijd)")
     FIXED = "fixed", _("Bepaalde tijd")
     TEMPORARY_AGENCY = "agency", _("Uitzendwerk")
     TRIAL = "trial", _("Proefplaatsing")

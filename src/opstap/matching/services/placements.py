@@ -19,6 +19,7 @@ from opstap.clients.services import client_event_record
 from opstap.core.actor import Actor
 from opstap.core.dutch import format_date
 from opstap.core.roles import Perm
+from opstap.matching.contract_rules import contract_duration_problem
 from opstap.matching.models import ContractType, Placement, PlacementVia, Proposal
 from opstap.matching.scoring import VacancyExit
 from opstap.matching.workflow import ProposalAction, VacancyAction, proposal_guard
@@ -93,6 +94,9 @@ def placement_record(
         if contract_months in (None, "")
         else _int(contract_months, field="contract_months", label="contractduur", low=1, high=120)
     )
+    duration_problem = contract_duration_problem(ctype, months)  # R-MAT, R-TRJ-7
+    if duration_problem is not None:
+        raise MatchingError(duration_problem, field="contract_months")
     via = _choice(via, PlacementVia.values, field="via", label="via")
     vacancy = proposal.vacancy
     trajectory: Trajectory | None = None

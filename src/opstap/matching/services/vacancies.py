@@ -14,6 +14,7 @@ from opstap.audit.services import audit_log
 from opstap.core.actor import Actor, organisation_id_of
 from opstap.core.errors import ConflictError, DomainError
 from opstap.core.roles import Perm
+from opstap.matching.contract_rules import contract_duration_problem
 from opstap.matching.geo import normalise_postcode, pc4_of
 from opstap.matching.importer import row_to_fields
 from opstap.matching.kvk import KvkError, normalise_kvk
@@ -169,6 +170,12 @@ def _vacancy_values(
         raise MatchingError(
             "Het maximaal aantal uren is lager dan het minimaal aantal.", field="hours_max"
         )
+    # R-MAT: a permanent contract has no duration (also when an update changes only one).
+    duration_problem = contract_duration_problem(
+        merged.get("contract_type", ContractType.FIXED.value), merged.get("contract_months")
+    )
+    if duration_problem is not None:
+        raise MatchingError(duration_problem, field="contract_months")
     if current is None:
         for name, label in (
             ("title", "de functietitel"),

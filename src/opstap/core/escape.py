@@ -1,7 +1,7 @@
 """Escaping for the rows a view writes as HTML itself (issue 18).
 
 A list's rows written in the view (`trajectories.views.overview_rows_html`,
-`clients.views.caseload_rows_html`) escape each value as the template engine would.
+`clients.caseload_html.caseload_rows_html`) escape each value as the template engine would.
 Django's `conditional_escape` does that through a lazy-string wrapper and a `SafeString` per
 call, about 17 Python calls a value: 9,800 calls for the 50 rows of the trajectory overview.
 `escape_text` writes the same characters in a few calls; `core/tests/test_escape.py` compares

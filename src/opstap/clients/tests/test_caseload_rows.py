@@ -13,9 +13,9 @@ from django.template import Context, Engine
 from django.test import Client as HttpClient
 from django.utils.html import format_html, format_html_join
 
+from opstap.clients.caseload_html import caseload_rows_html, filter_fields
 from opstap.clients.forms import CaseloadFilterForm
 from opstap.clients.services import case_manager_set_unit
-from opstap.clients.views import _filter_fields, caseload_rows_html
 
 from .factories import make_client
 
@@ -107,7 +107,7 @@ def test_filter_options_are_what_format_html_wrote() -> None:
     municipalities = [Named(3, "Zevenaar & <Duiven>"), Named(12, '\'s-Heerenberg "oud"')]
     for params in (None, {"gemeente": "12", "trede": "4", "sort": "-naam"}, {"gemeente": "x<"}):
         form = CaseloadFilterForm(params, municipalities=municipalities, case_managers=[])
-        for f in _filter_fields(form):
+        for f in filter_fields(form):
             field = f["field"]
             if field.name == "q":
                 assert f["options"] is None
@@ -131,13 +131,14 @@ OLD_CHART = (Path(__file__).parent / "caseload_chart_loop.html").read_text(encod
 def test_chart_and_its_table_equal_the_template_loops() -> None:
     """The bars and the table's rows written in the view are what the loops wrote: steps
     without clients, thousands, and labels with markup."""
+    from opstap.clients.caseload_html import chart as chart_of
+    from opstap.clients.caseload_html import counts_rows_html
     from opstap.clients.selectors import ladder_step_counts
-    from opstap.clients.views import _chart, counts_rows_html
 
     for raw in ({}, {"1": 3, "4": 12_345, "2b": 1}, {"6": 1_000}):
         counts = ladder_step_counts(raw=raw)
         counts[0]["label"] = "Trede <1> & 'zo'"
-        chart = _chart(counts)
+        chart = chart_of(counts)
         old = (
             Engine.get_default()
             .from_string(OLD_CHART)

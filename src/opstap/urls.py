@@ -30,6 +30,7 @@ urlpatterns = [
     path("indicatoren/", include("opstap.indicators.urls")),
     path("rapportages/", include("opstap.reporting.urls")),
     path("social-return/", include("opstap.social_return.urls")),
+    path("gebruikers/", include("opstap.accounts.user_urls")),
     path("bewaartermijnen/", include("opstap.retention.urls")),
     path("beheer/", admin.site.urls),
     path("", include("opstap.web.urls")),

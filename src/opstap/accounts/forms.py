@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
@@ -78,4 +79,80 @@ class SupportConsentForm(forms.Form):
             "Een functioneel beheerder mag tijdelijk als mij handelen om een probleem op te lossen"
         ),
         required=False,
+    )
+
+
+def _role_choices() -> list[tuple[str, str]]:
+    from opstap.core.roles import ROLE_NAMES_NL
+
+    from .rules import ASSIGNABLE_ROLES
+
+    return [(code.value, ROLE_NAMES_NL[code]) for code in ASSIGNABLE_ROLES]
+
+
+class RolesField(forms.MultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(
+            label=_("Rollen"),
+            choices=_role_choices,
+            error_messages={
+                "required": _("Kies ten minste één rol."),
+                "invalid_choice": _("Onbekende rol: %(value)s."),
+            },
+            **kwargs,  # type: ignore[arg-type]
+        )
+
+
+class UserCreateForm(forms.Form):
+    """A new staff user of the own organisation (no password: SSO)."""
+
+    username = forms.CharField(
+        label=_("Gebruikersnaam"),
+        max_length=150,
+        validators=[UnicodeUsernameValidator()],
+        help_text=_(
+            "Zoals bij het inloggen via de organisatie (SSO); letters, cijfers en @ . + - _."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    first_name = forms.CharField(label=_("Voornaam"), max_length=150)
+    last_name = forms.CharField(
+        label=_("Achternaam"), max_length=150, help_text=_("Met tussenvoegsel, bijv. van den Berg.")
+    )
+    email = forms.EmailField(
+        label=_("E-mailadres"),
+        max_length=254,
+        help_text=_("Voor meldingen en het inloggen via de organisatie."),
+        error_messages={"invalid": _("Vul een geldig e-mailadres in, bijv. naam@gemeente.nl.")},
+    )
+    roles = RolesField()
+
+
+class UserRolesForm(forms.Form):
+    roles = RolesField()
+    reason = forms.CharField(
+        label=_("Reden"),
+        max_length=200,
+        help_text=_("Komt in de audittrail, bijv. 'nieuwe functie per 1 januari'."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        error_messages={"required": _("Geef een reden op.")},
+    )
+
+
+class UserActiveForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reden"),
+        max_length=200,
+        help_text=_("Komt in de audittrail, bijv. 'uit dienst per 1 december'."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        error_messages={"required": _("Geef een reden op.")},
+    )
+
+
+class UserFilterForm(forms.Form):
+    q = forms.CharField(label=_("Zoeken op naam"), required=False, max_length=100)
+    role = forms.ChoiceField(
+        label=_("Rol"), required=False, choices=lambda: [("", _("Alle rollen")), *_role_choices()]
     )

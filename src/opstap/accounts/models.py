@@ -86,6 +86,11 @@ def surname_sort_key(
     return (_fold(surname), _fold(first_name or ""), _fold(prefix), _fold(username or ""))
 
 
+def by_surname_key(user: User) -> tuple[str, str, str, str, int]:
+    """Sort key of a user in a Dutch name list (`surname_sort_key`, then the id)."""
+    return (*surname_sort_key(user.first_name, user.last_name, user.username), user.pk)
+
+
 def list_name_of(first_name: str | None, last_name: str | None, username: str | None) -> str:
     """How a user is named in a sorted list or dropdown: 'Berg, Sandra van den'."""
     prefix, surname = split_surname(last_name)

@@ -16,6 +16,7 @@ from opstap.core.errors import InvalidInputError
 from opstap.core.roles import DEFAULT_ROLE_PERMISSIONS, ROLE_NAMES_NL, RoleCode
 from opstap.organisations.models import Organisation
 
+from . import rules
 from .models import ApiToken, Role, User
 
 
@@ -36,30 +37,47 @@ def roles_sync_defaults() -> None:
 def user_create(
     *,
     username: str,
-    organisation: Organisation | None,
+    organisation: Organisation | None = None,
     roles: Iterable[RoleCode | str],
     password: str | None = None,
     first_name: str = "",
     last_name: str = "",
     email: str = "",
     validate: bool = True,
+    actor: Actor | None = None,
 ) -> User:
     """Create a user with roles. `validate=False` is for demo/test fixtures with a shared
-    demo password; real accounts always pass Django's password validators."""
-    if User.objects.filter(username=username).exists():
-        raise AccountError(f"Gebruikersnaam '{username}' is al in gebruik.")
+    demo password; real accounts always pass Django's password validators.
+
+    With an `actor` (the functional administrator on the user page, R-SEC-1): the user joins
+    the actor's organisation, gets only assignable staff roles (`rules.ASSIGNABLE_ROLES`), has
+    no password (they sign in through the organisation's SSO), every field is checked against
+    the model (lengths, e-mail, username characters), and the creation is an audit record."""
+    username = (username or "").strip()
     codes = {str(code) for code in roles}
+    if actor is not None:
+        organisation = _organisation_of(actor)
+        password = None
+        refusal = rules.unknown_or_unassignable(codes)
+        if refusal:
+            raise AccountError(refusal, field="roles")
+        if not codes:
+            raise AccountError("Kies ten minste één rol.", field="roles")
+    if User.objects.filter(username__iexact=username).exists():
+        raise AccountError(f"Gebruikersnaam '{username}' is al in gebruik.", field="username")
     role_objs = list(Role.objects.filter(code__in=codes))
     if len(role_objs) != len(codes):
         unknown = codes - {r.code for r in role_objs}
-        raise AccountError(f"Onbekende rol(len): {', '.join(sorted(unknown))}.")
+        raise AccountError(f"Onbekende rol(len): {', '.join(sorted(unknown))}.", field="roles")
     user = User(
         username=username,
         organisation=organisation,
-        first_name=first_name,
-        last_name=last_name,
-        email=email,
+        first_name=(first_name or "").strip(),
+        last_name=(last_name or "").strip(),
+        email=(email or "").strip(),
     )
+    if actor is not None:
+        _check_fields(user)
     if password:
         if validate:
             try:
@@ -71,7 +89,162 @@ def user_create(
         user.set_unusable_password()
     user.save()
     user.roles.set(role_objs)
+    if actor is not None:
+        _audit_user(
+            actor,
+            user,
+            "create",
+            f"Gebruiker aangemaakt: {user.username}",
+            {"roles": [[], sorted(codes)]},
+        )
     return user
+
+
+def _organisation_of(actor: Actor) -> Organisation:
+    if actor.organisation is None:
+        raise AccountError("U hoort bij geen organisatie en kunt geen gebruikers beheren.")
+    return actor.organisation
+
+
+def _check_fields(user: User) -> None:
+    """The model's own checks (lengths, e-mail, username characters) as Dutch field errors."""
+    try:
+        user.full_clean(exclude=["password", "organisation"], validate_unique=False)
+    except ValidationError as exc:
+        raise AccountError.of_all(
+            [
+                AccountError(message, field=field)
+                for field, messages in exc.message_dict.items()
+                for message in messages
+            ]
+        ) from exc
+
+
+def _manageable(actor: Actor, user: User) -> User:
+    """`user` locked for the change, when the actor may manage them: the own organisation,
+    no superuser, no resident or provider staff (they come from DigiD or the provider)."""
+    organisation = _organisation_of(actor)
+    locked = (
+        User.objects.select_for_update()
+        .filter(pk=user.pk, organisation=organisation, is_superuser=False)
+        .first()
+    )
+    if locked is None or locked.role_codes & _NOT_MANAGED_HERE:
+        raise AccountError("Deze gebruiker kunt u hier niet beheren.", code="not_found")
+    return locked
+
+
+_NOT_MANAGED_HERE = frozenset({RoleCode.RESIDENT.value, RoleCode.PROVIDER_STAFF.value})
+
+
+def _reason(reason: str) -> str:
+    text = (reason or "").strip()
+    if not text:
+        raise AccountError("Geef een reden op.", field="reason")
+    if len(text) > 200:
+        raise AccountError("Houd de reden korter dan 200 tekens.", field="reason")
+    return text
+
+
+def _refuse_change(actor: Actor, user: User, *, stays_active_admin: bool) -> None:
+    admin = RoleCode.APP_ADMIN.value
+    user_is_admin = user.is_active and admin in user.role_codes
+    others = 0
+    if user_is_admin and not stays_active_admin:
+        # Lock the organisation's administrators: two of them removing each other at the
+        # same moment must not leave none.
+        others = len(
+            User.objects.select_for_update()
+            .filter(organisation_id=user.organisation_id or 0, is_active=True, roles__code=admin)
+            .exclude(pk=user.pk)
+            .values_list("pk", flat=True)
+        )
+    refusal = rules.change_refusal(
+        actor_id=actor.pk,
+        user_id=user.pk,
+        user_is_admin=user_is_admin,
+        stays_active_admin=stays_active_admin,
+        other_active_admins=others,
+    )
+    if refusal:
+        raise AccountError(refusal)
+
+
+@transaction.atomic
+def user_roles_set(
+    *, actor: Actor, user: User, roles: Iterable[RoleCode | str], reason: str
+) -> User:
+    """Give a staff user of the actor's organisation exactly `roles` (R-SEC-1): only
+    assignable roles, never one's own, never the last active functional administrator's
+    administrator role; with a reason, as an audit record."""
+    locked = _manageable(actor, user)
+    codes = {str(code) for code in roles}
+    text = _reason(reason)
+    refusal = rules.unknown_or_unassignable(codes)
+    if refusal:
+        raise AccountError(refusal, field="roles")
+    if not codes:
+        raise AccountError(
+            "Kies ten minste één rol; wilt u iemand alle toegang ontnemen, zet het account dan "
+            "op inactief.",
+            field="roles",
+        )
+    _refuse_change(
+        actor, locked, stays_active_admin=locked.is_active and RoleCode.APP_ADMIN.value in codes
+    )
+    old = sorted(locked.role_codes)
+    new = sorted(codes)
+    if old != new:
+        locked.roles.set(list(Role.objects.filter(code__in=codes)))
+        _audit_user(actor, locked, "update", f"Rollen gewijzigd: {text}", {"roles": [old, new]})
+    return locked
+
+
+@transaction.atomic
+def user_deactivate(*, actor: Actor, user: User, reason: str) -> User:
+    """Block a staff user of the actor's organisation (sessions, SSO and API tokens stop
+    working with the next request); never oneself or the last active administrator."""
+    locked = _manageable(actor, user)
+    text = _reason(reason)
+    _refuse_change(actor, locked, stays_active_admin=False)
+    if locked.is_active:
+        locked.is_active = False
+        locked.save(update_fields=["is_active"])
+        _audit_user(
+            actor, locked, "update", f"Account gedeactiveerd: {text}", {"is_active": [True, False]}
+        )
+    return locked
+
+
+@transaction.atomic
+def user_reactivate(*, actor: Actor, user: User, reason: str) -> User:
+    """Let a deactivated staff user of the actor's organisation sign in again."""
+    locked = _manageable(actor, user)
+    text = _reason(reason)
+    _refuse_change(actor, locked, stays_active_admin=True)
+    if not locked.is_active:
+        locked.is_active = True
+        locked.save(update_fields=["is_active"])
+        _audit_user(
+            actor, locked, "update", f"Account geactiveerd: {text}", {"is_active": [False, True]}
+        )
+    return locked
+
+
+def _audit_user(
+    actor: Actor, user: User, action: str, purpose: str, changes: dict[str, list[object]]
+) -> None:
+    from opstap.audit.services import audit_log
+
+    audit_log(
+        action=action,
+        actor=actor,
+        object_type="user",
+        object_id=user.pk,
+        purpose=purpose[:200],
+        changes=changes,
+        organisation_id=user.organisation_id,
+    )
 
 
 def _token_days(days: int | None) -> int:

@@ -80,6 +80,7 @@ class Perm(StrEnum):
     VACANCY_VIEW = "vacancies.view"
     VACANCY_MANAGE = "vacancies.manage"
     MATCH_PROPOSE = "matching.propose"
+    USERS_MANAGE = "users.manage"
 
 
 PERM_NAMES_NL: dict[Perm, str] = {
@@ -127,6 +128,10 @@ PERM_NAMES_NL: dict[Perm, str] = {
     Perm.MATCH_PROPOSE: (
         "Passend werk en kandidaten zien (binnen de eigen scope), voordragen, kennismaking en "
         "plaatsing vastleggen"
+    ),
+    Perm.USERS_MANAGE: (
+        "Medewerkers van de eigen organisatie aanmaken, hun rollen wijzigen en accounts "
+        "(de)activeren"
     ),
 }
 
@@ -210,6 +215,7 @@ DEFAULT_ROLE_PERMISSIONS: dict[RoleCode, frozenset[Perm]] = {
             Perm.CLIENT_IMPORT,
             Perm.SRG_DELIVER,
             Perm.RETENTION_MANAGE,
+            Perm.USERS_MANAGE,
             Perm.PROVIDER_VIEW,
             Perm.PRODUCT_SEARCH,
         }

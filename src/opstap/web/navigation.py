@@ -50,6 +50,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("Gewichten passend werk", "matching:weights"),
     NavItem("CBS-statistiek (SRG)", "reporting:srg_list"),
     NavItem("Bewaartermijnen", "retention:page"),
+    NavItem("Gebruikers", "users:list"),
     NavItem("Audittrail", "audit:list"),
     NavItem("Mijn gegevens opvragen", "access_requests:portal_list"),
 ]

@@ -195,7 +195,8 @@ def read_plan(
             method = getattr(serializer, str(field.method_name))
             plan.append(PlanStep(name, METHOD, method, None, field))
         elif (
-            type(field) is serializers.PrimaryKeyRelatedField
+            isinstance(field, serializers.PrimaryKeyRelatedField)
+            and type(field) in (serializers.PrimaryKeyRelatedField, WholeIdRelatedField)
             and field.pk_field is None
             and len(source) == 1
             and _forward(model, source[0]) is not None
@@ -266,3 +267,18 @@ class PlannedRowsMixin:
             plan = read_plan(self, model, self.row_attributes)  # type: ignore[arg-type]
             self.__dict__["_plan"] = plan
         return plan
+
+
+class WholeIdRelatedField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
+    """A related object named by its id, which is a whole number. DRF's own field hands a
+    JSON number such as `1.5` to the database look-up, which truncates it to 1 and so finds
+    (and stores) another object than the caller named: nothing lost, clear errors. A number
+    with a fraction part, or a JSON `true`, is refused as the wrong type ("Geef een id op
+    (een geheel getal).", `core.problems`); a whole number, also written as a string, is
+    looked up as before. Every `ModelSerializer` uses it for its relations
+    (`CoreConfig.ready`); the OpenAPI document is unchanged (an integer id)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, float):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        return super().to_internal_value(data)

@@ -239,36 +239,28 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         return kpi
     form, ctx = _context(request)
     query = _query(form)
-    if form.year_refused:
-        return render(
-            request,
-            "kpis/detail.html",
-            {
-                "page_title": definition(kpi).title,
-                "definition": definition(kpi),
-                "form": form,
-                "refused": True,
-                "query": query,
-            },
-            status=400,
-        )
-    if not ctx.begun:
-        target = selectors.targets_for(ctx.organisation_id, ctx.filters.year)[kpi]
-        return render(
-            request,
-            "kpis/detail.html",
-            {
-                "page_title": definition(kpi).title,
-                "definition": definition(kpi),
-                "form": form,
+    if form.year_refused or not ctx.begun:
+        # A refused year (400) and a year not yet begun show the definition without figures.
+        context: dict[str, object] = {
+            "page_title": definition(kpi).title,
+            "definition": definition(kpi),
+            "form": form,
+            "query": query,
+        }
+        if form.year_refused:
+            context["refused"] = True
+        else:
+            target = selectors.targets_for(ctx.organisation_id, ctx.filters.year)[kpi]
+            context |= {
                 "not_begun": year_not_begun_text(ctx.filters.year),
                 "target": fmt(definition(kpi).kind, target),
                 "year": ctx.filters.year,
-                "query": query,
                 "selection": kpi_report.filters_text(
                     ctx, municipality_name=_municipality_name(form, ctx)
                 ),
-            },
+            }
+        return render(
+            request, "kpis/detail.html", context, status=400 if form.year_refused else 200
         )
     result = selectors.kpi_result(ctx, kpi)
     points = selectors.trend(ctx, kpi)

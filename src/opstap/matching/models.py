@@ -10,12 +10,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from opstap.clients.models import Client, client_reference
+from opstap.core.contract_rules import PERMANENT as PERMANENT_CONTRACT
 from opstap.core.model_fields import optional_date, optional_datetime, optional_user
 from opstap.organisations.models import OrganisationOwned, StateEvent
 from opstap.providers.models import Provider
 from opstap.trajectories.models import DurabilityCheck, Trajectory
 
-from .contract_rules import PERMANENT as PERMANENT_CONTRACT
 from .scoring import EDUCATION_NAMES_NL, WORK_DEMAND_NAMES_NL, Education, VacancyExit, WorkDemand
 from .workflow import PROPOSAL_STATE_NL, VACANCY_STATE_NL, ProposalState, VacancyState
 

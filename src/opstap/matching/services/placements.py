@@ -17,9 +17,9 @@ from opstap.audit.services import audit_log
 from opstap.clients.models import ClientEventKind
 from opstap.clients.services import client_event_record
 from opstap.core.actor import Actor
+from opstap.core.contract_rules import contract_duration_problem
 from opstap.core.dutch import format_date
 from opstap.core.roles import Perm
-from opstap.matching.contract_rules import contract_duration_problem
 from opstap.matching.models import ContractType, Placement, PlacementVia, Proposal
 from opstap.matching.scoring import VacancyExit
 from opstap.matching.workflow import ProposalAction, VacancyAction, proposal_guard

@@ -12,9 +12,9 @@ from django.utils import timezone
 from opstap.audit.models import AuditAction
 from opstap.audit.services import audit_log
 from opstap.core.actor import Actor, organisation_id_of
+from opstap.core.contract_rules import contract_duration_problem
 from opstap.core.errors import ConflictError, DomainError
 from opstap.core.roles import Perm
-from opstap.matching.contract_rules import contract_duration_problem
 from opstap.matching.geo import normalise_postcode, pc4_of
 from opstap.matching.importer import row_to_fields
 from opstap.matching.kvk import KvkError, normalise_kvk

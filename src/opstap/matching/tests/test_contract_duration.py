@@ -25,10 +25,10 @@ from hypothesis import strategies as st
 
 from opstap.accounts.models import User
 from opstap.clients.models import Client
+from opstap.core.contract_rules import PERMANENT_WITH_DURATION_NL, contract_duration_problem
 from opstap.core.errors import DomainError
 from opstap.demo.generator import DemoContext
 from opstap.matching import demo_data, services
-from opstap.matching.contract_rules import PERMANENT_WITH_DURATION_NL, contract_duration_problem
 from opstap.matching.models import ContractType, Employer, Placement, Vacancy
 
 BASE: dict[str, Any] = dict(

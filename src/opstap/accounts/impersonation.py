@@ -27,6 +27,7 @@ from opstap.core.actor import Actor, actor_of
 from opstap.core.errors import PermissionDeniedError
 from opstap.core.roles import ROLE_NAMES_NL, Perm, RoleCode
 
+from .backends import request_user
 from .models import User
 from .session_policy import IMPERSONATE
 
@@ -110,9 +111,11 @@ def support_consent_set(*, actor: Actor, user: User, allow: bool) -> User:
 def impersonation_target(real_user: Actor, state: Any) -> User | None:
     """The user being impersonated, re-checked on every request (None when no longer valid)."""
     try:
-        target = User.objects.select_related("organisation").get(pk=int(state["user_id"]))
+        target = request_user(int(state["user_id"]))  # with organisation and roles
+        if target is None:
+            return None
         impersonation_check(actor=real_user, target=target)
-    except (User.DoesNotExist, ImpersonationError, KeyError, TypeError, ValueError):
+    except (ImpersonationError, KeyError, TypeError, ValueError):
         return None
     return target
 

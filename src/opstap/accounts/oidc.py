@@ -19,6 +19,7 @@ from mozilla_django_oidc.utils import import_from_settings
 from opstap.core.roles import RoleCode
 from opstap.organisations.models import Organisation
 
+from .backends import request_user
 from .models import User
 
 # DigiD / eIDAS assurance levels, lowest first. Brokers send a name or a SAML context URN.
@@ -174,6 +175,12 @@ class _OneCallbackBackend(OIDCAuthenticationBackend):
 
     def user_from_claims(self, claims: Mapping[str, Any]) -> User | None:
         raise NotImplementedError
+
+    def get_user(self, user_id: Any) -> User | None:
+        """The signed-in user in one statement (accounts.backends); a deactivated account's
+        session ends on its next request, as with a password login (R-SEC-3)."""
+        user = request_user(user_id)
+        return user if user is not None and user.is_active else None
 
     def filter_users_by_claims(self, claims: Mapping[str, Any]) -> Any:
         user = self.user_from_claims(claims)

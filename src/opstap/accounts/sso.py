@@ -31,7 +31,7 @@ from .oidc import (
 )
 from .session_policy import LOGIN_METHOD, MFA_BY_IDP
 
-_MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+_MODEL_BACKEND = "opstap.accounts.backends.RequestUserBackend"
 
 
 def sso_options() -> dict[str, bool]:

@@ -121,7 +121,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    # django_otp's OTPMiddleware, with the device checked from the user's row (issue 18).
+    "opstap.accounts.backends.TOTPFromUserMiddleware",
     # Impersonation, second-factor enforcement and the per-role idle timeout (R-SEC-3).
     "opstap.accounts.middleware.SessionPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -217,7 +218,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the signed-in user with its organisation, roles and
+    # confirmed TOTP devices in one statement a request (accounts/backends.py, issue 18).
+    "opstap.accounts.backends.RequestUserBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -19,7 +19,7 @@ from .test_resident_login import BSN, resident  # noqa: F401  (fixture)
 
 _BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "opstap.accounts.backends.RequestUserBackend",
     "opstap.accounts.oidc.StaffOIDCBackend",
     "opstap.accounts.oidc.ResidentDigiDBackend",
 ]

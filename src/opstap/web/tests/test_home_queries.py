@@ -16,12 +16,13 @@ from opstap.clients.services import case_manager_set_unit
 from opstap.clients.tests.factories import make_client
 from opstap.notifications.services import notification_send
 
-# Session, user, organisation, roles; notifications; case-manager profile, ladder mapping
+# Session; the user with its organisation and roles (one statement, accounts.backends);
+# notifications; case-manager profile, ladder mapping
 # (once: the scope is shared by the panels); open deadlines; open vacancies; proposals; the
 # audit records (the page's read and the notification shown as a list row, one link of the
 # chain: its head locked and advanced, one INSERT; on SQLite the transaction's BEGIN and
 # COMMIT are not captured, PostgreSQL adds those two).
-WARM_QUERIES = 13
+WARM_QUERIES = 11
 # Without cached counts: the caseload chart's counts and the own caseload are counted.
 COLD_QUERIES = WARM_QUERIES + 2
 

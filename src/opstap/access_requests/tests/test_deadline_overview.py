@@ -300,9 +300,10 @@ def test_client_names_stay_out_of_the_query(requests: Requests) -> None:
 # `access_requests.oversee`), so they had to open the overview to learn that a term had passed.
 
 #: The officer's start page, warm (session and permission caches filled): session; the user
-#: with its organisation and roles (one statement, accounts.backends); unread notifications; the panel's one count; the audit records (the
-#: page's read and the notifications shown, one link of the chain: its head locked and
-#: advanced, one INSERT). On SQLite BEGIN and COMMIT are not captured; PostgreSQL adds them.
+#: with its organisation and roles (one statement, accounts.backends); unread notifications;
+#: the panel's one count; the audit records (the page's read and the notifications shown, one
+#: link of the chain: its head locked and advanced, one INSERT). On SQLite BEGIN and COMMIT
+#: are not captured; PostgreSQL adds them.
 OFFICER_HOME_QUERIES = 7
 
 

@@ -120,8 +120,9 @@ def test_guide_page_one_search_shows_price_duration_location_provider(
 
 
 # The statements of the guide page beyond those of every signed-in request (session, and the
-# user with its organisation and roles): the filter choices, the page's rows with the count, their tiles,
-# locations, target groups and ladder steps, and the promoted modules (issue 18; it was 11).
+# user with its organisation and roles): the filter choices, the page's rows with the count,
+# their tiles, locations, target groups and ladder steps, and the promoted modules (issue 18;
+# it was 11).
 GUIDE_PAGE_QUERIES = 4
 
 

@@ -360,5 +360,7 @@ def parse_row(
     errors.extend(
         RowError(_HEADER_OF.get(exc.field or "", exc.field or ""), exc.message)
         for exc in client_field_errors(values, today=today)
+        # an empty client number is already "De kolom 'klantnummer' is verplicht."
+        if not (exc.field == "client_number" and "klantnummer" in required_missing)
     )
     return values, errors

@@ -70,7 +70,8 @@ def client_create(
     if not first_name.strip() or not last_name.strip():
         raise ClientError("Vul voornaam en achternaam in.", field="last_name")
     names = client_field_errors(
-        {"first_name": first_name, "last_name": last_name}, today=timezone.localdate()
+        {"client_number": client_number, "first_name": first_name, "last_name": last_name},
+        today=timezone.localdate(),
     )
     if names:
         raise names[0]

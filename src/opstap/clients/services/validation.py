@@ -119,6 +119,33 @@ def has_visible_letter(text: str) -> bool:
     return any(unicodedata.category(ch).startswith("L") for ch in text)
 
 
+#: A client number (R-CLI-1) is the organisation's own: any letters, digits and signs, but not
+#: more than the column holds (the model's `max_length`; PostgreSQL refused a longer one from
+#: the import with an error), and no control or invisible characters (a tab or a zero-width
+#: space made a number that nobody can type in the search).
+MAX_CLIENT_NUMBER = 30
+
+
+def client_number_error(value: str) -> ClientError | None:
+    """What is wrong with a client number as typed (R-CLI-1), or None. The one check of the
+    page, the API and the import (through `client_field_errors`)."""
+    text = (value or "").strip()
+    if not text:
+        return ClientError("Vul het klantnummer in.", field="client_number")
+    if any(unicodedata.category(ch)[0] == "C" or ch in "\u2028\u2029" for ch in text):
+        return ClientError(
+            "Het klantnummer bevat een onzichtbaar teken of stuurteken (zoals een tab); "
+            "typ het over zonder dat teken.",
+            field="client_number",
+        )
+    if len(text) > MAX_CLIENT_NUMBER:
+        return ClientError(
+            f"Het klantnummer is te lang: hoogstens {MAX_CLIENT_NUMBER} tekens.",
+            field="client_number",
+        )
+    return None
+
+
 def client_field_errors(fields: dict[str, Any], *, today: dt.date) -> list[ClientError]:
     """Every rule that the given client fields break, in a fixed order (R-CLI-1, R-SEC-6).
 
@@ -126,6 +153,10 @@ def client_field_errors(fields: dict[str, Any], *, today: dt.date) -> list[Clien
     benefit administration reports all of them per row. Only the fields present are checked;
     `obstacles` is normalised in place (codes, no duplicates)."""
     errors: list[ClientError] = []
+    if "client_number" in fields:
+        number = client_number_error(str(fields["client_number"] or ""))
+        if number is not None:
+            errors.append(number)
     if "benefit_type" in fields and fields["benefit_type"] not in BenefitType.values:
         errors.append(ClientError("Onbekende soort uitkering.", field="benefit_type"))
     if "lks_status" in fields and fields["lks_status"] not in LksStatus.values:

@@ -8,12 +8,13 @@ from django import forms
 
 from opstap.accounts import selectors as account_selectors
 from opstap.accounts.models import User
-from opstap.core.dutch import DATE_INPUT_FORMATS
+from opstap.core.dutch import DATE_INPUT_FORMATS, format_number
 from opstap.core.roles import RoleCode
 from opstap.organisations.models import Municipality
 
 from .ladder import TRACK_LABELS_NL, UNIT_LABELS_NL
 from .models import LADDER_STEP_CHOICES, SUB_STATUS_CHOICES
+from .services.clients import MAX_HANDOVER_NOTE
 from .services.validation import ClientError, bsn_clean
 from .target_groups import TARGET_GROUP_LABELS_NL
 
@@ -164,10 +165,13 @@ class HandoverForm(forms.Form):
     )
     note = forms.CharField(
         label="Overdrachtsnotitie",
+        # No max_length here: the browser would cut a pasted note off silently at the limit;
+        # the service refuses a longer one at this field, with its message.
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=(
             "Wat moet de nieuwe klantmanager weten? "
-            "De klant hoeft zijn verhaal niet opnieuw te doen."
+            "De klant hoeft zijn verhaal niet opnieuw te doen. "
+            f"Hoogstens {format_number(MAX_HANDOVER_NOTE)} tekens."
         ),
         error_messages={"required": "Schrijf een overdrachtsnotitie."},
     )

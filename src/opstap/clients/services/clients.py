@@ -27,6 +27,7 @@ from opstap.clients.models import (
 )
 from opstap.clients.selectors import mapping_rows, position_of
 from opstap.core.actor import Actor, organisation_id_of
+from opstap.core.dutch import format_number
 from opstap.notifications.services import notification_send
 from opstap.organisations.models import Municipality, Organisation
 
@@ -335,6 +336,12 @@ def client_change_ladder_step(
     return change
 
 
+#: The longest handover note (R-CLI-3): what the next case manager must know fits in a page
+#: (about 300 words); the note goes whole into the notification and its e-mail (13,000
+#: characters did).
+MAX_HANDOVER_NOTE = 2_000
+
+
 @transaction.atomic
 def client_handover(
     *, actor: Actor, client: Client, new_case_manager: Any, note: str
@@ -346,9 +353,18 @@ def client_handover(
         raise ClientError(
             "Schrijf een overdrachtsnotitie: wat moet de nieuwe klantmanager weten?", field="note"
         )
+    if len(note) > MAX_HANDOVER_NOTE:
+        raise ClientError(
+            f"De overdrachtsnotitie is te lang: hoogstens {format_number(MAX_HANDOVER_NOTE)} "
+            "tekens.",
+            field="note",
+        )
     if new_case_manager is None:
         raise ClientError("Kies de nieuwe klantmanager.", field="new_case_manager")
-    _check_case_manager(client.organisation_id, new_case_manager)
+    try:
+        _check_case_manager(client.organisation_id, new_case_manager)
+    except ClientError as exc:
+        raise ClientError(exc.message, field="new_case_manager") from exc
     client = Client.objects.select_for_update().get(pk=client.pk)
     if client.case_manager_id == new_case_manager.pk:
         raise ClientError(

@@ -64,6 +64,10 @@ class CaseManagerChoiceField(forms.ModelChoiceField):
         return str(obj.list_name)
 
 
+#: The caseload filter's choice for clients without a case manager (R-CLI-3: registered before
+#: the rule; the team lead assigns them through Overdragen).
+WITHOUT_CASE_MANAGER = "geen"
+
 _CHOICE_NAMES = {
     "trede": "een trede",
     "unit": "een unit",
@@ -107,6 +111,7 @@ class CaseloadFilterForm(forms.Form):
         klantmanager.choices = [
             ("mij", "Mijn eigen klanten"),
             ("", "Hele unit (alle klantmanagers)"),
+            (WITHOUT_CASE_MANAGER, "Zonder klantmanager"),
             *((str(u.pk), u.list_name) for u in account_selectors.by_surname(case_managers)),
         ]
         # A value that is not in a list (an old link, an edited address) is named by what
@@ -292,6 +297,15 @@ class ClientRegisterForm(forms.Form):
         label="Gemeente", queryset=Municipality.objects.none(), required=False
     )
     ladder_step = forms.ChoiceField(label="Trede bij inschrijving", choices=LADDER_STEP_CHOICES)
+    # R-CLI-3: every client has a case manager from registration on; a case manager who
+    # registers finds themselves chosen, a colleague is one choice away.
+    case_manager = CaseManagerChoiceField(
+        label="Klantmanager",
+        queryset=User.objects.none(),
+        required=False,
+        help_text="Elke klant heeft een klantmanager. Later wijzigen gaat via Overdragen.",
+        error_messages={"invalid_choice": "Kies een actieve klantmanager uit de lijst."},
+    )
     brp_snapshot = forms.CharField(required=False, widget=forms.HiddenInput)
 
     REQUIRED_TO_SAVE = {
@@ -300,10 +314,13 @@ class ClientRegisterForm(forms.Form):
         "last_name": "Vul de achternaam in.",
         "date_of_birth": "Vul de geboortedatum in.",
         "municipality": "Kies de gemeente.",
+        "case_manager": "Kies de klantmanager van de klant.",
     }
 
     def __init__(self, *args: Any, organisation_id: int | None, **kwargs: Any):
         super().__init__(*args, **kwargs)
+        case_manager: Any = self.fields["case_manager"]
+        case_manager.queryset = active_users_with_role(organisation_id, RoleCode.CASE_MANAGER)
         qs = (
             Municipality.objects.filter(organisation_id=organisation_id).order_by("name")
             if organisation_id is not None

@@ -195,6 +195,9 @@ class CaseloadFilters:
     target_group: str = ""
     municipality: int | None = None
     case_manager: int | None = None  # 0 = "mine"
+    #: Clients without a case manager (registered before R-CLI-3 was enforced): a team lead
+    #: finds them here and hands them over to a case manager.
+    without_case_manager: bool = False
     text: str = ""
     sort: str = "naam"
 
@@ -221,6 +224,8 @@ def caseload_list(
         qs = qs.filter(municipality_id=filters.municipality)
     if filters.case_manager is not None:
         qs = qs.filter(case_manager_id=filters.case_manager)
+    if filters.without_case_manager:
+        qs = qs.filter(case_manager_id__isnull=True)
     text = filters.text.strip()
     if text:
         # The number as typed or in capitals (client numbers are stored as issued, digits or

@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.views.decorators.http import require_POST
@@ -34,6 +35,7 @@ from opstap.organisations.selectors import municipalities_of
 from . import brp, caseload_html, selectors, services
 from .budget import second_approver_refusal
 from .forms import (
+    WITHOUT_CASE_MANAGER,
     BsnSearchForm,
     BudgetSpendingForm,
     CaseloadFilterForm,
@@ -110,6 +112,7 @@ def _filters_from(form: CaseloadFilterForm, user: Actor) -> selectors.CaseloadFi
         case_manager = int(cm)
     municipality = data.get("gemeente") or ""
     return selectors.CaseloadFilters(
+        without_case_manager=cm == WITHOUT_CASE_MANAGER,
         ladder_step=data.get("trede") or "",
         unit=data.get("unit") or "",
         track=data.get("spoor") or "",
@@ -477,8 +480,20 @@ def budget_awaiting_approval(request: HttpRequest) -> HttpResponse:
 @permission_required(Perm.CLIENT_CASELOAD_STATS)
 def caseload_sizes(request: HttpRequest) -> HttpResponse:
     """Management (R-CLI-3): caseload size per case manager and per unit (aggregates)."""
-    data = selectors.caseload_sizes(user=actor_of(request), on=timezone.localdate())
-    return render(request, "clients/caseload_sizes.html", {"page_title": "Caseloadgrootte", **data})
+    user = actor_of(request)
+    data = selectors.caseload_sizes(user=user, on=timezone.localdate())
+    # Whoever may open dossiers (a team lead) follows "Zonder klantmanager" to the caseload
+    # filter of those clients (R-CLI-3); a policy officer reads the number only.
+    unassigned_url = (
+        f"{reverse('clients:caseload')}?klantmanager={WITHOUT_CASE_MANAGER}"
+        if user.has_opstap_perm(Perm.CLIENT_VIEW)
+        else ""
+    )
+    return render(
+        request,
+        "clients/caseload_sizes.html",
+        {"page_title": "Caseloadgrootte", "unassigned_url": unassigned_url, **data},
+    )
 
 
 # --- Import (R-SEC-6) -----------------------------------------------------------------------
@@ -676,7 +691,8 @@ def register(request: HttpRequest) -> HttpResponse:
     warning = ""
     prefilled = False
     if request.method != "POST":
-        form = ClientRegisterForm(organisation_id=organisation_id)
+        own = user if user.has_role(RoleCode.CASE_MANAGER) and user.is_active else None
+        form = ClientRegisterForm(organisation_id=organisation_id, initial={"case_manager": own})
     else:
         form = ClientRegisterForm(request.POST, organisation_id=organisation_id)
         if form.is_valid() and request.POST.get("action") == "brp":
@@ -703,7 +719,7 @@ def register(request: HttpRequest) -> HttpResponse:
                     date_of_birth=data["date_of_birth"],
                     municipality=data["municipality"],
                     ladder_step=data["ladder_step"],
-                    case_manager=user if user.has_role(RoleCode.CASE_MANAGER) else None,
+                    case_manager=data["case_manager"],
                     last_name_prefix=data["last_name_prefix"],
                     street_address=data["street_address"],
                     postcode=data["postcode"],

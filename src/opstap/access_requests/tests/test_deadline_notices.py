@@ -24,6 +24,7 @@ from opstap.access_requests import services
 from opstap.access_requests.models import AccessRequest
 from opstap.access_requests.workflow import Action
 from opstap.accounts.models import User
+from opstap.clients.models import Client
 from opstap.clients.services import client_link_user
 from opstap.clients.tests.factories import make_client
 from opstap.core.roles import RoleCode
@@ -68,7 +69,10 @@ def world(org: Organisation, other_org: Organisation, make_user: Callable[..., U
     km_ill = make_user(RoleCode.CASE_MANAGER, username="km-ziek")
     c_soon = make_client(org, case_manager=km, first_name="Sanne", last_name="Geheim")
     c_ill = make_client(org, case_manager=km_ill, first_name="Greet", last_name="Verborgen")
-    c_alone = make_client(org, first_name="Ria", last_name="Zonderkm")
+    # Registered before R-CLI-3 was enforced: a client without a case manager (legacy row).
+    c_alone = make_client(org, case_manager=km, first_name="Ria", last_name="Zonderkm")
+    Client.objects.filter(pk=c_alone.pk).update(case_manager=None)
+    c_alone.refresh_from_db()
     c_far = make_client(org, case_manager=km)
     resident = make_user(RoleCode.RESIDENT, username="ria")
     client_link_user(client=c_alone, user=resident)

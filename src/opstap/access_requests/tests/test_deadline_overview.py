@@ -74,7 +74,10 @@ def requests(org: Organisation, other_org: Organisation, make_user: Callable[...
     km_ill.save()
     client_ill = make_client(org, case_manager=km_ill, first_name="Greet", last_name="Geheim")
     client_km = make_client(org, case_manager=km, first_name="Henk", last_name="Verborgen")
-    client_alone = make_client(org, first_name="Ria", last_name="Zonderkm")
+    # Registered before R-CLI-3 was enforced: a client without a case manager (legacy row).
+    client_alone = make_client(org, case_manager=km, first_name="Ria", last_name="Zonderkm")
+    Client.objects.filter(pk=client_alone.pk).update(case_manager=None)
+    client_alone.refresh_from_db()
     resident = make_user(RoleCode.RESIDENT, username="ria")
     client_link_user(client=client_alone, user=resident)
 

@@ -35,6 +35,7 @@ def resident(make_user: Callable[..., User], org: Organisation, case_manager: Us
         date_of_birth=dt.date(1985, 5, 5),
         municipality=Municipality.objects.filter(organisation=org).first(),
         ladder_step="3",
+        case_manager=case_manager,
     )
     client_link_user(client=client, user=user)
     return user

@@ -155,10 +155,10 @@ def test_auditor_searches_by_the_client_number_a_complaint_names(
     way to learn (no access to dossiers). The number now finds the client's records (and the
     search is audited with that client); an unknown number, or one of another organisation,
     is named at the field and lists nothing."""
-    from opstap.clients.tests.factories import make_client
+    from opstap.clients.tests.factories import a_case_manager, make_client
 
-    mine = make_client(org, client_number="K-2041")
-    theirs = make_client(other_org, client_number="K-9001")
+    mine = make_client(org, client_number="K-2041", case_manager=case_manager)
+    theirs = make_client(other_org, client_number="K-9001", case_manager=a_case_manager(other_org))
     for someone in (mine, theirs):
         audit_log(
             action=AuditAction.READ,

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import serializers
 
+from opstap.accounts.models import User
 from opstap.clients.models import (
     LADDER_STEP_CHOICES,
     SITUATION_FIELDS,
@@ -16,7 +18,43 @@ from opstap.clients.models import (
     LksStatus,
     Obstacle,
 )
-from opstap.core.api.serializers import CachedFieldsMixin, PlannedRowsMixin
+from opstap.core.api.serializers import CachedFieldsMixin, PlannedRowsMixin, WholeIdRelatedField
+
+_CASE_MANAGER_REQUIRED = "Geef de klantmanager van de klant op: elke klant heeft een klantmanager."
+
+
+class CaseManagerField(WholeIdRelatedField):
+    """The client's current case manager by id (R-CLI-3). Required and never null on
+    registration; a client registered before the rule may still have none, so a response
+    can carry null (`CaseManagerFieldSchema` documents it that way per direction)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", "Klantmanager")
+        kwargs.setdefault(
+            "help_text",
+            "Id van de huidige klantmanager: een actieve klantmanager van de eigen organisatie. "
+            "Verplicht bij inschrijven; wijzigen gaat via een overdracht in het dossier. Null "
+            "alleen bij klanten die zonder klantmanager zijn ingeschreven vóór deze regel.",
+        )
+        if not kwargs.get("read_only"):
+            kwargs.setdefault("queryset", User.objects.all())
+            kwargs.setdefault(
+                "error_messages",
+                {"required": _CASE_MANAGER_REQUIRED, "null": _CASE_MANAGER_REQUIRED},
+            )
+        super().__init__(**kwargs)
+
+
+class CaseManagerFieldSchema(OpenApiSerializerFieldExtension):
+    """Request: an integer id (never null). Response: an integer id or null (legacy rows)."""
+
+    target_class = CaseManagerField
+
+    def map_serializer_field(self, auto_schema: Any, direction: Any) -> Any:
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        if direction == "response":
+            schema["nullable"] = True
+        return schema
 
 
 # Its rows are read by a plan made once per list (`PlannedRowsMixin`: a column its attribute,
@@ -46,6 +84,7 @@ class ClientSerializer(PlannedRowsMixin, CachedFieldsMixin, serializers.ModelSer
     )
     benefit_type = serializers.ChoiceField(choices=BenefitType.choices, required=False)
     lks_status = serializers.ChoiceField(choices=LksStatus.choices, required=False)
+    case_manager = CaseManagerField()
     income_coaches = serializers.SerializerMethodField(
         help_text=(
             "Ids van de inkomenscoaches die vandaag aan de klant zijn toegewezen (alleen-lezen; "
@@ -117,6 +156,8 @@ class ClientSerializer(PlannedRowsMixin, CachedFieldsMixin, serializers.ModelSer
 class ClientUpdateSerializer(ClientSerializer):
     """Partial update: BSN, client number, ladder step and case manager change through their
     own endpoints (ladder-steps) or services (handover), not here."""
+
+    case_manager = CaseManagerField(read_only=True)
 
     class Meta(ClientSerializer.Meta):
         read_only_fields = [

@@ -106,7 +106,13 @@ COLUMNS: list[Column] = [
         False,
         "Bij trede 6: met groeipotentie, zonder groeipotentie of niet werkfit.",
     ),
-    Column("klantmanager", "case_manager", False, "Gebruikersnaam van de klantmanager."),
+    Column(
+        "klantmanager",
+        "case_manager",
+        False,
+        "Gebruikersnaam van een actieve klantmanager; verplicht voor een nieuwe klant, "
+        "[leeg] kan niet.",
+    ),
 ]
 HEADERS = [c.header for c in COLUMNS]
 _HEADER_OF = {c.field: c.header for c in COLUMNS}

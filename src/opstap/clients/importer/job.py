@@ -79,6 +79,21 @@ def _db_conflicts(
             )
         if number and number in by_number and bsn and by_number[number] != bsn:
             errors.append(RowError("bsn", "Dit klantnummer is al bekend met een ander BSN."))
+        if (
+            number
+            and number not in by_number
+            and "case_manager_id" not in values
+            and not any(e.field == "klantmanager" for e in errors)
+        ):
+            # R-CLI-3: a new client is registered with its case manager (an existing client
+            # keeps the one stored when the cell is empty).
+            errors.append(
+                RowError(
+                    "klantmanager",
+                    "Vul de klantmanager in (gebruikersnaam): een nieuwe klant krijgt altijd een "
+                    "klantmanager.",
+                )
+            )
 
 
 def run_import(
@@ -102,6 +117,10 @@ def run_import(
         stored: list[dict[str, Any]] = []
         seen_numbers: set[str] = set()
         seen_bsns: set[str] = set()
+        #: Lines with an error of any kind (the row's own, a duplicate in the file, a
+        #: conflict with the database): the preview pass skips them all, not only the rows
+        #: whose own fields are wrong.
+        refused: set[int] = set()
         for chunk in _chunks(path, lookups, today):
             for _line, values, errors in chunk:
                 number, bsn = values.get("client_number"), values.get("bsn")
@@ -120,6 +139,8 @@ def run_import(
                     seen_bsns.add(bsn)
             _db_conflicts(org_id, chunk)
             for line, _values, errors in chunk:
+                if errors:
+                    refused.add(line)
                 for err in errors:
                     error_count += 1
                     if len(stored) < MAX_STORED_ERRORS:
@@ -151,7 +172,7 @@ def run_import(
         with transaction.atomic():
             ImportChange.objects.filter(job=job).delete()
             for chunk in _chunks(path, lookups, today):
-                valid = [(line, v) for line, v, errs in chunk if not errs]
+                valid = [(line, v) for line, v, errs in chunk if not errs and line not in refused]
                 c, u, n = _preview_chunk(job, valid)
                 created, updated, unchanged = created + c, updated + u, unchanged + n
         skipped = f" {error_count} regel(s) met fouten worden overgeslagen." if error_count else ""

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from opstap.accounts.models import User
+from opstap.accounts import selectors as account_selectors
 from opstap.clients import ladder
 from opstap.clients.services import ClientError, bsn_clean, client_field_errors
 from opstap.core import dutch
@@ -177,10 +177,11 @@ class Lookups:
         for m in Municipality.objects.filter(organisation_id=organisation_id):
             municipalities[m.cbs_code.lower()] = m.pk
             municipalities[m.name.lower()] = m.pk
+        # R-CLI-3: only active case managers of the organisation can be given a client.
         managers = dict(
-            User.objects.filter(organisation_id=organisation_id, roles__code=RoleCode.CASE_MANAGER)
-            .values_list("username", "pk")
-            .distinct()
+            account_selectors.active_users_with_role(
+                organisation_id, RoleCode.CASE_MANAGER
+            ).values_list("username", "pk")
         )
         return cls(municipalities, {k.lower(): v for k, v in managers.items()})
 
@@ -348,10 +349,18 @@ def parse_row(
     def do_case_manager() -> None:
         name = text("klantmanager").lower()
         if cleared("klantmanager"):
-            values["case_manager_id"] = None
-            return
+            # R-CLI-3: a client always has a case manager; another one is handed over.
+            raise RowError(
+                "klantmanager",
+                f"Een klant heeft altijd een klantmanager: {CLEAR} kan hier niet. Vul de "
+                "gebruikersnaam van de klantmanager in.",
+            )
         if name not in lookups.case_managers:
-            raise RowError("klantmanager", f"Onbekende klantmanager '{text('klantmanager')}'.")
+            raise RowError(
+                "klantmanager",
+                f"Onbekende klantmanager '{text('klantmanager')}': vul de gebruikersnaam in van "
+                "een actieve klantmanager van deze organisatie.",
+            )
         values["case_manager_id"] = lookups.case_managers[name]
 
     if given("klantmanager"):

@@ -60,7 +60,9 @@ def client_create(
     **optional: Any,
 ) -> Client:
     """Register a client (R-CLI-1): BSN 11-check, BSN and client number unique per
-    organisation; the starting ladder step is the first row of its history (R-LAD-1)."""
+    organisation; the starting ladder step is the first row of its history (R-LAD-1). The
+    case manager is required (R-CLI-3: exactly one current case manager): an active
+    case manager of the organisation."""
     unknown = set(optional) - _OPTIONAL_FIELDS
     if unknown:
         raise ClientError(f"Onbekende velden: {', '.join(sorted(unknown))}.")

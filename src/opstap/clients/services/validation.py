@@ -222,8 +222,19 @@ def _check_client_fields(organisation_id: int, fields: dict[str, Any]) -> None:
         raise errors[0]
 
 
-def _check_case_manager(organisation_id: int, user: Actor) -> None:
+#: R-CLI-3: every client has exactly one current case manager, from registration on.
+CASE_MANAGER_REQUIRED = "Kies de klantmanager van de klant: elke klant heeft een klantmanager."
+
+
+def _check_case_manager(organisation_id: int, user: Actor | None) -> None:
+    """R-CLI-3: the (new) case manager is an active user of the organisation who holds the
+    case-manager role; never nobody."""
     if user is None:
-        return
+        raise ClientError(CASE_MANAGER_REQUIRED, field="case_manager")
     if user.organisation_id != organisation_id or not user.has_role(RoleCode.CASE_MANAGER):
         raise ClientError("Kies een klantmanager van deze organisatie.", field="case_manager")
+    if not user.is_active:
+        raise ClientError(
+            f"{user.display_name} is niet meer actief; kies een actieve klantmanager.",
+            field="case_manager",
+        )

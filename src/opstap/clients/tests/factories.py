@@ -38,3 +38,26 @@ def make_client(
     return client_create(
         actor=actor, organisation=organisation, ladder_step=ladder_step, **defaults
     )
+
+
+def a_case_manager(organisation: Organisation) -> Any:
+    """An active case manager of `organisation`, for setups where who it is does not matter
+    (a client of another organisation): every client has one (R-CLI-3). Made once per
+    organisation, username `km-<slug>`."""
+    from opstap.accounts.models import User
+    from opstap.accounts.services import user_create
+    from opstap.core.roles import RoleCode
+
+    username = f"km-{organisation.slug}"
+    existing = User.objects.filter(username=username).first()
+    if existing is not None:
+        return existing
+    return user_create(
+        username=username,
+        organisation=organisation,
+        roles=(RoleCode.CASE_MANAGER,),
+        password="Test-wachtwoord-123",
+        first_name="Klant",
+        last_name=f"Manager {organisation.name}",
+        validate=False,
+    )

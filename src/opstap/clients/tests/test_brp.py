@@ -219,6 +219,7 @@ def test_register_prefills_shows_differences_and_saves_all_or_nothing(
             "city": "Duiven",
             "municipality": str(duiven.pk),
             "ladder_step": "3",
+            "case_manager": str(case_manager.pk),
             "brp_snapshot": snapshot.group(1),
         },
     )
@@ -268,6 +269,7 @@ def test_register_records_corrected_and_kept_differences_apart(
         street_address="Zonegge 1",
         postcode="6901 KT",
         city="Pannerden",
+        case_manager=case_manager,
     )
     event = ClientEvent.objects.get(client=client, source="brp")
     assert event.summary == (

@@ -28,7 +28,7 @@ from opstap.clients.services import case_manager_set_unit
 from opstap.core.counts import CountsCache
 from opstap.core.roles import RoleCode
 
-from .factories import make_client
+from .factories import a_case_manager, make_client
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +62,7 @@ def people(org, other_org, case_manager, make_user, provider_user_a) -> dict[str
         assigned_by=case_manager,
         assigned_at=timezone.now(),
     )
-    make_client(other_org, ladder_step="4")
+    make_client(other_org, ladder_step="4", case_manager=a_case_manager(other_org))
     users = [case_manager, care, no_unit, lead, coach, officer, provider_user_a]
     return {u.username: User.objects.get(pk=u.pk) for u in users}
 

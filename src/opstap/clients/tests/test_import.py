@@ -141,7 +141,7 @@ def test_import_reports_every_value_rule_with_the_services_message(
     assert set(got) == {(3, "geboortedatum"), (3, "urenbeperking"), (3, "einde_uitkering")}
     assert not Client.objects.exists()
 
-    client = make_client(org)
+    client = make_client(org, case_manager=case_manager)
     for header, change in (
         ("geboortedatum", {"date_of_birth": dt.date(2999, 1, 1)}),
         ("urenbeperking", {"hour_restriction": 41}),

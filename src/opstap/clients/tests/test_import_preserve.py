@@ -147,11 +147,12 @@ def test_documented_example_columns_keep_the_rest(client_400: Client, org, tmp_p
 
 
 def test_clear_marker_empties_a_field(client_400: Client, org, tmp_path):
-    """R-SEC-6: only the explicit marker [leeg] clears an optional field."""
-    row = {h: FULL[h] for h in REQUIRED} | {"klantmanager": CLEAR, "urenbeperking": CLEAR}
+    """R-SEC-6: only the explicit marker [leeg] clears an optional field. (Not the case
+    manager: a client always has one, R-CLI-3, test_case_manager_required.py.)"""
+    row = {h: FULL[h] for h in REQUIRED} | {"woonplaats": CLEAR, "urenbeperking": CLEAR}
     run_import(_job(org, _csv(tmp_path / "clear.csv", [row])), commit=True)
     client_400.refresh_from_db()
-    assert client_400.case_manager_id is None and client_400.hour_restriction is None
+    assert client_400.city == "" and client_400.hour_restriction is None
     assert client_400.street_address == "Dorpsstraat 4"
 
 
@@ -203,8 +204,9 @@ def test_undo_restores_the_whole_import(client_400: Client, org, make_user, tmp_
     """R-SEC-6: undo puts back every old value and removes the created clients, in one
     action; the confirmed import cannot be committed again."""
     before = _state(client_400)
+    make_user(RoleCode.CASE_MANAGER, username="klantmanager2")
     rows = [
-        FULL | {"adres": "Kerkstraat 1", "klantmanager": CLEAR, "trede": "4"},
+        FULL | {"adres": "Kerkstraat 1", "klantmanager": "klantmanager2", "trede": "4"},
         FULL | {"klantnummer": "401", "bsn": "123456782"},
     ]
     job = run_import(_job(org, _csv(tmp_path / "u.csv", rows)), commit=True)
@@ -263,7 +265,8 @@ VALUES: dict[str, list[str]] = {
     "substatus": [""],
     "klantmanager": ["klantmanager"],
 }
-CLEARABLE = set(OPTIONAL) - {"uitkering"}
+# A benefit type is never cleared (write geen); nor is the case manager (R-CLI-3).
+CLEARABLE = set(OPTIONAL) - {"uitkering", "klantmanager"}
 LOOKUPS = Lookups(municipalities={"gm0226": 1, "duiven": 1}, case_managers={"klantmanager": 7})
 
 

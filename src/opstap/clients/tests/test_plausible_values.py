@@ -11,7 +11,7 @@ import pytest
 import time_machine
 
 from opstap.clients.services import ClientError, client_field_errors, client_update
-from opstap.clients.tests.factories import make_client
+from opstap.clients.tests.factories import a_case_manager, make_client
 from opstap.core.roles import RoleCode
 
 TODAY = dt.date(2026, 6, 1)
@@ -71,7 +71,7 @@ def test_plausible_client_values_pass(fields: dict[str, Any]) -> None:
 
 def test_update_through_the_service_refuses_an_invisible_name(org: Any, make_user: Any) -> None:
     """R-SEC-6: the service (used by the page and the API) refuses it; nothing changes."""
-    client = make_client(org)
+    client = make_client(org, case_manager=a_case_manager(org))
     actor = make_user(RoleCode.CASE_MANAGER)
     with (
         time_machine.travel(dt.datetime(2026, 6, 1, 10, tzinfo=dt.UTC), tick=False),
@@ -86,7 +86,7 @@ def test_update_through_the_service_refuses_an_invisible_name(org: Any, make_use
 def test_api_refuses_a_birth_date_in_year_one(org: Any, make_user: Any, api_as: Any) -> None:
     """R-SEC-6, R-INT-1: through the API the same rule gives a 400 problem+json naming the
     field (camelCase)."""
-    client = make_client(org)
+    client = make_client(org, case_manager=a_case_manager(org))
     cm = make_user(RoleCode.CASE_MANAGER)
     client.case_manager = cm
     client.save(update_fields=["case_manager"])

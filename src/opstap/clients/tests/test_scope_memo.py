@@ -14,7 +14,7 @@ from opstap.clients.services import case_manager_set_unit
 from opstap.core.request_memo import request_memo
 from opstap.core.roles import RoleCode
 
-from .factories import make_client
+from .factories import a_case_manager, make_client
 
 
 def _mapping_reads(queries: CaptureQueriesContext) -> int:
@@ -52,7 +52,7 @@ def test_memo_is_per_user_within_one_block(org, case_manager, make_user) -> None
 
 def test_memo_does_not_outlive_its_block(org, case_manager) -> None:
     case_manager_set_unit(user=case_manager, unit="work")
-    care_client = make_client(org, ladder_step="1")
+    care_client = make_client(org, ladder_step="1", case_manager=a_case_manager(org))
     with request_memo():
         assert care_client.pk not in _visible(case_manager)
     case_manager_set_unit(user=case_manager, unit="care")

@@ -16,7 +16,7 @@ from opstap.clients.selectors import client_scope_sql, clients_for
 from opstap.clients.services import case_manager_set_unit
 from opstap.core.roles import RoleCode
 
-from .factories import make_client
+from .factories import a_case_manager, make_client
 
 
 def _sql_ids(user: User) -> set[int]:
@@ -47,7 +47,7 @@ def test_written_out_scope_selects_the_same_clients(
         for manager in (case_manager, care, no_unit):
             extra: dict[str, Any] = {"ladder_sub_status": sub} if sub else {}
             make_client(org, ladder_step=step, case_manager=manager, **extra)
-    make_client(other_org, ladder_step="4")
+    make_client(other_org, ladder_step="4", case_manager=a_case_manager(other_org))
     for user in (case_manager, care, no_unit, officer):
         fresh = User.objects.get(pk=user.pk)
         assert _sql_ids(fresh) == _orm_ids(fresh)

@@ -30,27 +30,33 @@ from opstap.clients.services import (
 )
 from opstap.core.roles import RoleCode
 
-from .factories import make_client
+from .factories import a_case_manager, make_client
 
 
 def test_bsn_must_pass_the_11_check(org, case_manager) -> None:
     """R-CLI-1: a BSN failing the 11-check is refused with a Dutch message."""
     with pytest.raises(ClientError, match="elfproef") as info:
-        make_client(org, actor=case_manager, bsn="123456780")
+        make_client(org, actor=case_manager, bsn="123456780", case_manager=case_manager)
     assert info.value.field == "bsn"
     assert not Client.objects.exists()
-    client = make_client(org, actor=case_manager, bsn="111222333")
+    client = make_client(org, actor=case_manager, bsn="111222333", case_manager=case_manager)
     assert client.bsn == "111222333"
 
 
 def test_bsn_and_client_number_unique_per_organisation(org, other_org, case_manager) -> None:
     """R-CLI-1: BSN and client number are unique within an organisation, not across."""
-    make_client(org, actor=case_manager, bsn="111222333", client_number="A1")
+    make_client(
+        org, actor=case_manager, bsn="111222333", client_number="A1", case_manager=case_manager
+    )
     with pytest.raises(ClientError, match="al een klant met dit BSN"):
-        make_client(org, actor=case_manager, bsn="111222333", client_number="A2")
+        make_client(
+            org, actor=case_manager, bsn="111222333", client_number="A2", case_manager=case_manager
+        )
     with pytest.raises(ClientError, match="al een klant met dit klantnummer"):
-        make_client(org, actor=case_manager, client_number="A1")
-    other = make_client(other_org, bsn="111222333", client_number="A1")
+        make_client(org, actor=case_manager, client_number="A1", case_manager=case_manager)
+    other = make_client(
+        other_org, bsn="111222333", client_number="A1", case_manager=a_case_manager(other_org)
+    )
     assert other.organisation == other_org
 
 
@@ -60,12 +66,14 @@ def test_municipality_must_belong_to_the_organisation(org, other_org, case_manag
 
     foreign = Municipality.objects.get(organisation=other_org)
     with pytest.raises(ClientError, match="gemeente hoort niet"):
-        make_client(org, actor=case_manager, municipality=foreign)
+        make_client(org, actor=case_manager, municipality=foreign, case_manager=case_manager)
 
 
 def test_obstacles_are_structured_codes(org, case_manager) -> None:
     """R-CLI-1: obstacles are a structured list, not free text."""
-    client = make_client(org, actor=case_manager, obstacles=["debts", "language", "debts"])
+    client = make_client(
+        org, actor=case_manager, obstacles=["debts", "language", "debts"], case_manager=case_manager
+    )
     assert client.obstacles == ["debts", "language"]
     with pytest.raises(ClientError, match="Onbekende belemmering"):
         client_update(actor=case_manager, client=client, obstacles=["heeft het moeilijk"])
@@ -79,6 +87,7 @@ def test_age_and_target_groups_are_derived_not_stored(org, case_manager) -> None
         date_of_birth=dt.date(2000, 6, 1),
         ladder_step="2a",
         ldr_registered=True,
+        case_manager=case_manager,
     )
     field_names = {f.name for f in Client._meta.get_fields()}
     assert "age" not in field_names and "target_groups" not in field_names
@@ -96,7 +105,7 @@ def test_age_and_target_groups_are_derived_not_stored(org, case_manager) -> None
 
 def test_ladder_change_keeps_a_dated_history(org, case_manager) -> None:
     """R-LAD-1: one current step and a dated history: who, when, why."""
-    client = make_client(org, actor=case_manager, ladder_step="2a")
+    client = make_client(org, actor=case_manager, ladder_step="2a", case_manager=case_manager)
     change = client_change_ladder_step(
         actor=case_manager, client=client, step="4", reason="Start traject taalcursus"
     )
@@ -114,7 +123,7 @@ def test_ladder_change_keeps_a_dated_history(org, case_manager) -> None:
 
 def test_ladder_change_needs_reason_and_sub_status(org, case_manager) -> None:
     """R-LAD-1: a change needs a reason; step 6 needs a sub-status."""
-    client = make_client(org, actor=case_manager, ladder_step="5")
+    client = make_client(org, actor=case_manager, ladder_step="5", case_manager=case_manager)
     with pytest.raises(ClientError, match="Geef een reden"):
         client_change_ladder_step(actor=case_manager, client=client, step="4", reason=" ")
     with pytest.raises(ClientError, match="substatus"):
@@ -133,7 +142,7 @@ def test_ladder_change_needs_reason_and_sub_status(org, case_manager) -> None:
 def test_unit_mapping_is_configurable_data_with_validity(org, case_manager) -> None:
     """R-LAD-2: the unit mapping is data; an organisation's rows valid on a date replace the
     defaults from that date on."""
-    client = make_client(org, actor=case_manager, ladder_step="2b")
+    client = make_client(org, actor=case_manager, ladder_step="2b", case_manager=case_manager)
     before = selectors.DerivedResolver(organisation_id=org.pk, on=dt.date(2026, 1, 1))(client)
     assert before.unit == "work"
     for step, value in [
@@ -199,7 +208,7 @@ def test_handover_is_an_event_with_a_note(org, case_manager, make_user) -> None:
 
 
 def test_client_event_record_for_other_apps(org, case_manager) -> None:
-    client = make_client(org, actor=case_manager)
+    client = make_client(org, actor=case_manager, case_manager=case_manager)
     event = client_event_record(
         client=client,
         kind="trajectory",
@@ -216,7 +225,7 @@ def test_client_event_kinds_are_known(org, case_manager) -> None:
     """R-SEC-5: a timeline row reaches the client's access export and the dossier with the
     Dutch label of its kind; an app's own code ('access_request') was shown as is. Unknown
     kinds are refused, and an old row with one reads 'Overig'."""
-    client = make_client(org, actor=case_manager)
+    client = make_client(org, actor=case_manager, case_manager=case_manager)
     with pytest.raises(ValueError, match="access_requests_own"):
         client_event_record(client=client, kind="access_requests_own", summary="Iets")
     event = client_event_record(client=client, kind="access_request", summary="Inzage")
@@ -233,7 +242,7 @@ def test_custom_budget_with_second_approver(org, case_manager, make_user) -> Non
     )
     colleague = make_user(RoleCode.CASE_MANAGER)
     coach = make_user(RoleCode.INCOME_COACH)
-    client = make_client(org, actor=case_manager)
+    client = make_client(org, actor=case_manager, case_manager=case_manager)
     with time_machine.travel(dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC)):
         first = budget_spending_record(
             actor=case_manager, client=client, amount="750", purpose="Rijlessen"
@@ -266,14 +275,17 @@ def test_finance_selectors(org, case_manager) -> None:
     from opstap.organisations.models import Municipality
 
     duiven = Municipality.objects.get(organisation=org, name="Duiven")
-    make_client(org, municipality=duiven, benefit_start_date=dt.date(2020, 1, 1))
+    make_client(
+        org, municipality=duiven, benefit_start_date=dt.date(2020, 1, 1), case_manager=case_manager
+    )
     make_client(
         org,
         municipality=duiven,
         benefit_start_date=dt.date(2020, 1, 1),
         benefit_end_date=dt.date(2021, 6, 30),
+        case_manager=case_manager,
     )
-    make_client(org, municipality=duiven, benefit_type="none")
+    make_client(org, municipality=duiven, benefit_type="none", case_manager=case_manager)
     assert selectors.client_file_counts_by_municipality(
         organisation=org, on=dt.date(2021, 1, 1)
     ) == {duiven.pk: 2}
@@ -321,7 +333,7 @@ def test_handover_notifies_the_new_case_manager(org, case_manager, make_user) ->
 def test_custom_budget_amount_typed_the_dutch_way(org, case_manager, typed, stored) -> None:
     """R-CLI-4: a spending is typed as our pages write money (`1.500,00`); the form's number
     field refused it ("Vul een geldig bedrag in")."""
-    client = make_client(org, actor=case_manager)
+    client = make_client(org, actor=case_manager, case_manager=case_manager)
     with time_machine.travel(dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC)):
         spending = budget_spending_record(
             actor=case_manager, client=client, amount=typed, purpose="Cursus"
@@ -345,7 +357,7 @@ def test_custom_budget_refuses_absurd_amounts_and_years(
 ) -> None:
     """R-CLI-4, R-SEC-6: the budget is per calendar year; a spending dated 2099 was stored
     against the 2099 budget (invisible in this year's figures) and 1e3 as € 1.000,00."""
-    client = make_client(org, actor=case_manager)
+    client = make_client(org, actor=case_manager, case_manager=case_manager)
     with time_machine.travel(dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC)):
         with pytest.raises(ClientError, match=re.escape(message)) as info:
             budget_spending_record(

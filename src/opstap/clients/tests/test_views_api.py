@@ -415,7 +415,8 @@ def test_api_client_rows_read_as_drf_reads_them(
     duiven = Municipality.objects.get(organisation=org, name="Duiven")
     rows = [
         make_client(org, case_manager=case_manager, ladder_step="4"),
-        make_client(org, case_manager=None, ladder_step="5", municipality=duiven),
+        # registered without a case manager before R-CLI-3 (legacy row; made one below)
+        make_client(org, case_manager=case_manager, ladder_step="5", municipality=duiven),
         make_client(
             org,
             case_manager=case_manager,
@@ -427,6 +428,7 @@ def test_api_client_rows_read_as_drf_reads_them(
             migration_background=True,
         ),
     ]
+    Client.objects.filter(pk=rows[1].pk).update(case_manager=None)
     income_coach_assign(
         actor=case_manager,
         client=rows[0],

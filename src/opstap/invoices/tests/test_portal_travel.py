@@ -123,7 +123,10 @@ def test_another_resident_cannot_claim_or_see(
         trips=[TripInput(dt.date(2026, 5, 11), Decimal("12"), Decimal("6.40"))],
     )
     stranger = make_user(RoleCode.RESIDENT, username="ander")
-    client_link_user(client=make_client(org, first_name="Ander"), user=stranger)
+    client_link_user(
+        client=make_client(org, first_name="Ander", case_manager=make_user(RoleCode.CASE_MANAGER)),
+        user=stranger,
+    )
     with pytest.raises(InvoiceError, match="geen toegang"):
         services.travel_claim_submit(
             actor=stranger,

@@ -228,8 +228,8 @@ def test_drilldown_is_scoped(world: World, ctx_for: Ctx, steering_cm, policy_off
 
 def test_other_organisation_does_not_count(world: World, other_org, ctx_for: Ctx) -> None:
     """R-SEC-1: KPIs never mix tenants."""
-    from opstap.clients.tests.factories import make_client
+    from opstap.clients.tests.factories import a_case_manager, make_client
 
-    make_client(other_org, ladder_step="4")
+    make_client(other_org, ladder_step="4", case_manager=a_case_manager(other_org))
     assert selectors.kpi_counts(ctx_for())[KpiCode.ACTIVE_GUIDANCE_WORK].denominator == 3
     assert TODAY.year == 2026

@@ -18,7 +18,7 @@ def resident_with_client(org, make_user, case_manager):  # type: ignore[no-untyp
     resident = make_user(RoleCode.RESIDENT, username="inwoner")
     client = make_client(org, first_name="Ingrid", last_name="Willems", case_manager=case_manager)
     client_link_user(client=client, user=resident)
-    make_client(org, first_name="Andere", last_name="Inwoner")
+    make_client(org, first_name="Andere", last_name="Inwoner", case_manager=case_manager)
     return resident, client
 
 

@@ -661,11 +661,11 @@ def test_signal_on_a_client_outside_scope_is_refused(
 ) -> None:
     """R-SEC-1: a signal may name only a client the case manager may see; a client of a
     colleague's caseload elsewhere or of another organisation is 'not found'."""
-    from opstap.clients.tests.factories import make_client
+    from opstap.clients.tests.factories import a_case_manager, make_client
 
     own = make_client(org, case_manager=case_manager)
     colleague = make_user(RoleCode.CASE_MANAGER, username="collega-elders")
-    foreign = make_client(other_org)
+    foreign = make_client(other_org, case_manager=a_case_manager(other_org))
     not_mine = make_client(org, case_manager=colleague, ladder_step="1")
     for client in (foreign, not_mine):
         with pytest.raises(ProviderError, match="niet gevonden"):

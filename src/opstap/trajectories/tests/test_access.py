@@ -13,7 +13,7 @@ from opstap.accounts.models import User
 from opstap.clients.access import _prefixed
 from opstap.clients.models import Client
 from opstap.clients.services import case_manager_set_unit
-from opstap.clients.tests.factories import make_client
+from opstap.clients.tests.factories import a_case_manager, make_client
 from opstap.core.access import scoped
 from opstap.core.roles import RoleCode
 from opstap.organisations.models import Organisation
@@ -68,7 +68,7 @@ def test_other_organisation_never_leaks(
     other_org: Organisation, case_manager: User, product3: Product
 ) -> None:
     """R-SEC-1: the join condition keeps the organisation of the client."""
-    stranger = make_client(other_org, ladder_step="4")
+    stranger = make_client(other_org, ladder_step="4", case_manager=a_case_manager(other_org))
     assert not scoped(case_manager, Trajectory.objects.filter(client=stranger)).exists()
 
 

@@ -17,7 +17,7 @@ from rest_framework.test import APIClient
 from opstap.accounts.models import User
 from opstap.audit.models import AuditRecord
 from opstap.clients.models import Client
-from opstap.clients.tests.factories import make_client
+from opstap.clients.tests.factories import a_case_manager, make_client
 from opstap.core.roles import RoleCode
 from opstap.organisations.models import Organisation
 from opstap.providers import services as provider_services
@@ -213,7 +213,7 @@ def test_client_out_of_scope_reads_like_a_missing_client(
     client at all give the same 400 on `client`; nothing is ordered, nothing is revealed."""
     colleague = make_user(RoleCode.CASE_MANAGER, username="collega")
     theirs = make_client(org, case_manager=colleague)
-    elsewhere = make_client(other_org)
+    elsewhere = make_client(other_org, case_manager=a_case_manager(other_org))
     api = api_as(case_manager)
     answers = []
     for client_id in (theirs.pk, elsewhere.pk, 999_999_999):

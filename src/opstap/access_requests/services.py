@@ -28,6 +28,7 @@ from opstap.clients.models import Client, ClientEventKind
 from opstap.clients.services import ClientError, bsn_clean, client_event_record
 from opstap.core.access import can_see, check_perm
 from opstap.core.actor import Actor
+from opstap.core.dutch import too_long
 from opstap.core.errors import ConflictError, InvalidInputError
 from opstap.core.roles import Perm
 from opstap.notifications.models import Notification
@@ -57,9 +58,7 @@ def _note(note: str) -> str:
     `MAX_NOTE` (both ways to register a request take one)."""
     note = (note or "").strip()
     if len(note) > MAX_NOTE:
-        raise AccessRequestError(
-            f"De toelichting is te lang (maximaal {MAX_NOTE} tekens).", field="note"
-        )
+        raise AccessRequestError(too_long("de toelichting", MAX_NOTE), field="note")
     return note
 
 
@@ -193,12 +192,10 @@ def access_request_create_without_dossier(
             "Vul de naam in van de persoon die om inzage vraagt.", field="requester_name"
         )
     if len(name) > MAX_REQUESTER_NAME:
-        raise AccessRequestError(
-            f"De naam is te lang (maximaal {MAX_REQUESTER_NAME} tekens).", field="requester_name"
-        )
+        raise AccessRequestError(too_long("de naam", MAX_REQUESTER_NAME), field="requester_name")
     if len(contact) > MAX_REQUESTER_CONTACT:
         raise AccessRequestError(
-            f"Het adres is te lang (maximaal {MAX_REQUESTER_CONTACT} tekens).",
+            too_long("het adres", MAX_REQUESTER_CONTACT),
             field="requester_contact",
         )
     note = _note(note)

@@ -6,6 +6,7 @@
 - Dates: ``03-12-2026`` (dd-mm-jjjj), with time ``03-12-2026 14:05``; months in short
   Dutch names for chart labels (``dec 26``).
 - Reading: dates as ``dd-mm-jjjj`` or ISO ``jjjj-mm-dd``; numbers as `parse_number`.
+- Messages: a text longer than its field allows (`too_long`), in one wording everywhere.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ __all__ = [
     "month_label",
     "parse_date",
     "parse_number",
+    "too_long",
 ]
 
 DATE_FORMAT = "%d-%m-%Y"
@@ -103,3 +105,11 @@ def parse_number(text: str | Decimal | int) -> Decimal:
     from .money import parse_amount
 
     return parse_amount(text)
+
+
+def too_long(label: str, limit: int) -> str:
+    """The one Dutch refusal of a text longer than its field allows: ``"De titel is te lang:
+    hoogstens 200 tekens."`` (`label` as it reads in a sentence; its first letter is
+    capitalised; the limit in the house style, ``20.000``)."""
+    text = label.strip()
+    return f"{text[:1].upper()}{text[1:]} is te lang: hoogstens {format_number(limit)} tekens."

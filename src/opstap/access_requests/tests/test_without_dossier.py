@@ -184,7 +184,7 @@ def test_both_ways_to_register_hold_the_note_to_its_column(
 
     cm = make_user(RoleCode.CASE_MANAGER, username="km")
     client = make_client(org, case_manager=cm)
-    message = "De toelichting is te lang (maximaal 300 tekens)."
+    message = "De toelichting is te lang: hoogstens 300 tekens."
     with pytest.raises(services.AccessRequestError) as refused:
         services.access_request_create(actor=cm, client=client, note="x" * 301, now=NOW)
     assert (refused.value.field, refused.value.message) == ("note", message)
@@ -203,8 +203,8 @@ def test_both_ways_to_register_hold_the_note_to_its_column(
 @pytest.mark.parametrize(
     ("field", "length", "message"),
     [
-        ("requester_name", 200, "De naam is te lang (maximaal 200 tekens)."),
-        ("requester_contact", 300, "Het adres is te lang (maximaal 300 tekens)."),
+        ("requester_name", 200, "De naam is te lang: hoogstens 200 tekens."),
+        ("requester_contact", 300, "Het adres is te lang: hoogstens 300 tekens."),
     ],
 )
 def test_the_requesters_name_and_address_are_held_to_their_columns(

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from opstap.audit.models import AuditAction
 from opstap.core.actor import Actor
+from opstap.core.dutch import too_long
 from opstap.core.roles import Perm, RoleCode
 from opstap.invoices.models import (
     Invoice,
@@ -103,7 +104,7 @@ def invoice_submit(
     if not number:
         raise InvoiceError("Vul het factuurnummer in.", field="invoice_number", code="required")
     if len(number) > 60:
-        raise InvoiceError("Het factuurnummer is te lang (max. 60 tekens).", field="invoice_number")
+        raise InvoiceError(too_long("het factuurnummer", 60), field="invoice_number")
     inv_date = _parse_date(
         invoice_date, field="invoice_date", label="de factuurdatum", required=True
     )

@@ -11,7 +11,7 @@ from django.utils import timezone
 from opstap.clients.models import Client
 from opstap.core.access import scoped
 from opstap.core.actor import Actor
-from opstap.core.dutch import parse_date
+from opstap.core.dutch import parse_date, too_long
 from opstap.core.errors import InvalidInputError, PermissionDeniedError
 from opstap.core.roles import Perm
 
@@ -48,7 +48,7 @@ def _text(value: Any, *, field: str, label: str, max_length: int, required: bool
     if required and not text:
         raise MatchingError(f"Vul {label} in.", field=field)
     if len(text) > max_length:
-        raise MatchingError(f"{label[:1].upper()}{label[1:]} is te lang.", field=field)
+        raise MatchingError(too_long(label, max_length), field=field)
     return text
 
 
@@ -62,7 +62,7 @@ def _skill_list(value: Any, field: str) -> list[str]:
         if not text:
             continue
         if len(text) > 60:
-            raise MatchingError("Een vaardigheid is te lang (maximaal 60 tekens).", field=field)
+            raise MatchingError(too_long("een vaardigheid", 60), field=field)
         if text not in out:
             out.append(text)
     if len(out) > 30:

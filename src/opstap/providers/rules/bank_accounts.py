@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 
+from opstap.core.dutch import too_long
 from opstap.core.errors import InvalidInputError
 
 __all__ = [
@@ -69,7 +70,7 @@ def check_account(*, iban: str, holder: str, bic: str = "") -> CheckedAccount:
         raise BankAccountRuleError("Vul de naam van de rekeninghouder in.", field="holder")
     if len(name) > HOLDER_MAX:
         raise BankAccountRuleError(
-            f"De naam van de rekeninghouder is te lang (hooguit {HOLDER_MAX} tekens).",
+            too_long("de naam van de rekeninghouder", HOLDER_MAX),
             field="holder",
         )
     bic_value = (bic or "").strip().upper().replace(" ", "")

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from opstap.audit.models import AuditAction
 from opstap.core.actor import Actor
+from opstap.core.dutch import too_long
 from opstap.core.money import to_cents
 from opstap.providers.models import Provider
 from opstap.social_return.models import PlannedBlock, SocialReturnPlan
@@ -57,7 +58,7 @@ def plan_submit(
     if not text:
         raise SocialReturnError("Beschrijf het plan van aanpak.", field="text")
     if len(text) > MAX_TEXT:
-        raise SocialReturnError("Het plan is te lang (maximaal 20.000 tekens).", field="text")
+        raise SocialReturnError(too_long("het plan", MAX_TEXT), field="text")
     if not planned:
         raise SocialReturnError("Noem minstens één voorgenomen bouwblok.", field="planned")
     _check_upload(document, field="document")

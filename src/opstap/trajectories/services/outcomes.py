@@ -9,9 +9,9 @@ from typing import Any
 
 from django.db import models, transaction
 from django.utils import timezone
-from django.utils.text import capfirst
 
 from opstap.core.actor import Actor
+from opstap.core.dutch import too_long
 from opstap.trajectories import date_rules
 from opstap.trajectories.models import (
     OUTCOME_FACT_FIELDS,
@@ -56,8 +56,7 @@ def _refuse_unstorable(facts: dict[str, Any]) -> None:
     for field in _text_fields():
         name, limit = field.name, field.max_length
         if name in facts and limit is not None and len(str(facts[name] or "").strip()) > limit:
-            label = capfirst(str(field.verbose_name))
-            raise TrajectoryError(f"{label} is te lang: hoogstens {limit} tekens.", field=name)
+            raise TrajectoryError(too_long(str(field.verbose_name), limit), field=name)
     months = facts.get("contract_months")
     if months in (None, ""):
         return

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -22,6 +23,46 @@ from .models import ApiToken, Role, User
 
 class AccountError(InvalidInputError):
     """A request about accounts that cannot be honoured; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class AccountChange:
+    """What the functional administrator changed of a user on /gebruikers/ (R-SEC-1):
+    `kind` is "roles" (with the role codes before and after), "deactivated" or
+    "reactivated". Handed to the listeners once the change is committed."""
+
+    actor_id: int
+    user_id: int
+    kind: str
+    old_roles: tuple[str, ...] = ()
+    new_roles: tuple[str, ...] = ()
+
+
+AccountChangeListener = Callable[[AccountChange], None]
+
+#: Who hears of a changed account, registered at start-up by an app above accounts (the
+#: notifications app tells the user): upward needs go through a registry in the lower app.
+_CHANGE_LISTENERS: list[AccountChangeListener] = []
+
+
+def register_account_change_listener(listener: AccountChangeListener) -> AccountChangeListener:
+    """Register `listener` (once) to be called after a user's roles or active state changed."""
+    if listener not in _CHANGE_LISTENERS:
+        _CHANGE_LISTENERS.append(listener)
+    return listener
+
+
+def _announce(change: AccountChange) -> None:
+    """Call the listeners once the transaction commits: a refused or rolled-back change is
+    announced to no one. Never about one's own act (the rules refuse that anyway)."""
+    if change.actor_id == change.user_id:
+        return
+
+    def _call() -> None:
+        for listener in _CHANGE_LISTENERS:
+            listener(change)
+
+    transaction.on_commit(_call)
 
 
 def roles_sync_defaults() -> None:
@@ -197,6 +238,7 @@ def user_roles_set(
     if old != new:
         locked.roles.set(list(Role.objects.filter(code__in=codes)))
         _audit_user(actor, locked, "update", f"Rollen gewijzigd: {text}", {"roles": [old, new]})
+        _announce(AccountChange(actor.pk, locked.pk, "roles", tuple(old), tuple(new)))
     return locked
 
 
@@ -213,6 +255,7 @@ def user_deactivate(*, actor: Actor, user: User, reason: str) -> User:
         _audit_user(
             actor, locked, "update", f"Account gedeactiveerd: {text}", {"is_active": [True, False]}
         )
+        _announce(AccountChange(actor.pk, locked.pk, "deactivated"))
     return locked
 
 
@@ -228,6 +271,7 @@ def user_reactivate(*, actor: Actor, user: User, reason: str) -> User:
         _audit_user(
             actor, locked, "update", f"Account geactiveerd: {text}", {"is_active": [False, True]}
         )
+        _announce(AccountChange(actor.pk, locked.pk, "reactivated"))
     return locked
 
 

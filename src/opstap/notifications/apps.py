@@ -6,4 +6,4 @@ from opstap.core import app_config
 class NotificationsConfig(app_config.RegisteringAppConfig):
     name = "opstap.notifications"
     verbose_name = _("Meldingen")
-    registers = ("access", "home")
+    registers = ("access", "home", "account_changes")

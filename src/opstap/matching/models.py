@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from opstap.clients.models import Client, client_reference
-from opstap.core.contract_rules import PERMANENT as PERMANENT_CONTRACT
+from opstap.core.contract_types import ContractType
 from opstap.core.model_fields import optional_date, optional_datetime, optional_user
 from opstap.organisations.models import OrganisationOwned, StateEvent
 from opstap.providers.models import Provider
@@ -44,14 +44,6 @@ EXIT_CHOICES = [
     (VacancyExit.GARANTIEBAAN.value, "Garantiebaan (doelgroepregister)"),
     (VacancyExit.BESCHUT.value, "Beschut werk"),
 ]
-
-
-class ContractType(models.TextChoices):
-    PERMANENT = PERMANENT_CONTRACT, _("Vast (onbepaalde tijd)")
-    FIXED = "fixed", _("Bepaalde tijd")
-    TEMPORARY_AGENCY = "agency", _("Uitzendwerk")
-    TRIAL = "trial", _("Proefplaatsing")
-    WSW = "wsw", _("Beschut werk (dienstbetrekking)")
 
 
 class PlacementVia(models.TextChoices):

@@ -22,6 +22,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from opstap.clients.models import Client, ClientEvent
+from opstap.core.contract_types import ContractType
 from opstap.core.roles import Perm
 from opstap.providers.models import Contract, ContractStatus, Product, ProductStatus
 from opstap.providers.services import product_orderability
@@ -513,7 +514,7 @@ def _walk(
                 werkfit=True,
                 employer=rng.choice(["Bouwbedrijf Duiven", "Logistiek Zevenaar", "Zorg Liemers"]),
                 placement_start=day.isoformat(),
-                contract_type="bepaalde tijd",
+                contract_type=ContractType.FIXED.value,
                 hours_per_week=rng.choice(["24", "32", "36"]),
                 contract_months=12,
             )

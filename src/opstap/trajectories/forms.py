@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from opstap.clients.models import ROTONDE_LABELS_NL
+from opstap.core.contract_types import ContractType
 from opstap.core.forms import AmountField, DateInput
 
 from .models import AbsenceRisk, DocumentKind, Outcome, Trajectory
@@ -228,7 +229,11 @@ class OutcomeForm(forms.Form):
     )
     employer = forms.CharField(label="Werkgever", required=False, max_length=200)
     placement_start = forms.DateField(label="Start plaatsing", required=False, widget=DATE)
-    contract_type = forms.CharField(label="Soort contract", required=False, max_length=100)
+    contract_type = forms.ChoiceField(
+        label="Soort contract",
+        required=False,
+        choices=[("", "Onbekend"), *ContractType.choices],
+    )
     hours_per_week = forms.DecimalField(label="Uren per week", required=False, min_value=0)
     contract_months = forms.IntegerField(
         label="Contractduur (maanden)", required=False, min_value=0, max_value=600

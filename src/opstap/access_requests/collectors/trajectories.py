@@ -125,6 +125,7 @@ SECTIONS: tuple[Section, ...] = (
             "trajectories.Outcome",
             ("trajectory_id", "Trajectnummer"),
             *OUTCOME_FACT_FIELDS,
+            "contract_type_note",
             "durability_check_on",
             "durability",
             "recorded_at",

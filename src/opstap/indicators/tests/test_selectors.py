@@ -145,7 +145,7 @@ def test_terms_and_outcomes(
         werkfit=True,
         employer="Bouwbedrijf Duiven",
         placement_start="2026-07-01",
-        contract_type="bepaalde tijd",
+        contract_type="fixed",
         hours_per_week="32",
         contract_months=12,
     )

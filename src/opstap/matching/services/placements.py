@@ -140,7 +140,7 @@ def placement_record(
             trajectory=trajectory,
             employer=vacancy.employer.name,
             placement_start=start,
-            contract_type=ContractType(ctype).label,
+            contract_type=ctype,
             hours_per_week=Decimal(hours),
             contract_months=months,
             lks=bool(lks),

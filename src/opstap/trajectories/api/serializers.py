@@ -297,11 +297,17 @@ class OutcomeSerializer(serializers.ModelSerializer[Outcome]):
         model = Outcome
         fields = [
             *OUTCOME_FACT_FIELDS,
+            "contract_type_note",
             "durability_check_on",
             "durability",
             "recorded_at",
         ]
-        read_only_fields = ["durability_check_on", "durability", "recorded_at"]
+        read_only_fields = [
+            "contract_type_note",
+            "durability_check_on",
+            "durability",
+            "recorded_at",
+        ]
 
 
 class AppointmentSerializer(serializers.ModelSerializer[Appointment]):

@@ -12,6 +12,7 @@ from opstap.organisations.models import OrganisationOwned
 
 if TYPE_CHECKING:
     pass
+from opstap.core.contract_types import ContractType
 from opstap.core.model_fields import optional_date, optional_decimal, optional_user
 from opstap.trajectories.outcomes import Durability
 
@@ -78,7 +79,21 @@ class Outcome(OrganisationOwned, DurabilityCheck):
     )
     placement_start = optional_date(_("start plaatsing"), _("Eerste werkdag."))
     contract_type = models.CharField(
-        _("soort contract"), max_length=100, blank=True, help_text=_("Bijv. bepaalde tijd.")
+        _("soort contract"),
+        max_length=10,
+        blank=True,
+        choices=ContractType.choices,
+        help_text=_("Soort contract (leeg = onbekend)."),
+    )
+    contract_type_note = models.CharField(
+        _("eerdere omschrijving contract"),
+        max_length=100,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Het soort contract zoals het vroeger vrij werd ingevuld, bewaard waar het niet "
+            "precies in de lijst paste."
+        ),
     )
     hours_per_week = optional_decimal(
         _("uren per week"),

@@ -11,6 +11,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from opstap.core.actor import Actor
+from opstap.core.contract_rules import contract_duration_problem, contract_type_problem
 from opstap.core.dutch import too_long
 from opstap.trajectories import date_rules
 from opstap.trajectories.models import (
@@ -110,6 +111,11 @@ def outcome_record(*, actor: Actor, trajectory: Trajectory, **facts: Any) -> Out
             raise TrajectoryError("Uren per week liggen tussen 0 en 60.", field="hours_per_week")
     else:
         hours = None
+    if "contract_type" in facts:
+        facts["contract_type"] = str(facts["contract_type"] or "").strip()
+        problem = contract_type_problem(facts["contract_type"])
+        if problem:
+            raise TrajectoryError(problem, field="contract_type")
     _refuse_unstorable(facts)
     outcome, _created = Outcome.objects.select_for_update().get_or_create(
         trajectory=trajectory,
@@ -133,6 +139,11 @@ def outcome_record(*, actor: Actor, trajectory: Trajectory, **facts: Any) -> Out
             elif name != "werkfit":
                 value = str(value or "").strip()
             setattr(outcome, name, value)
+    # R-MAT/R-TRJ-7: a permanent contract has no duration, also when one of the two was
+    # stored before and the other is sent now.
+    problem = contract_duration_problem(outcome.contract_type, outcome.contract_months)
+    if problem:
+        raise TrajectoryError(problem, field="contract_months")
     outcome.durability_check_on = (
         durability_check_due(outcome.placement_start) if outcome.placement_start else None
     )

@@ -78,7 +78,7 @@ def test_correcting_the_result_keeps_what_the_user_did_not_change(
             employer="Bakkerij De Korf",
             placement_start="2026-06-01",
             hours_per_week="24",
-            contract_type="jaarcontract",
+            contract_type="fixed",
             lks=True,
             care_referral="schuldhulp",
         )
@@ -102,7 +102,7 @@ def test_correcting_the_result_keeps_what_the_user_did_not_change(
     assert outcome.last_day_of_employment == dt.date(2026, 8, 28)
     assert outcome.lks is True
     assert outcome.werkfit is True
-    assert (outcome.employer, outcome.contract_type) == ("Bakkerij De Korf", "jaarcontract")
+    assert (outcome.employer, outcome.contract_type) == ("Bakkerij De Korf", "fixed")
     assert outcome.placement_start == dt.date(2026, 6, 1)
     assert str(outcome.hours_per_week) in {"24", "24.0", "24.00"}
     assert outcome.care_referral == ""
@@ -155,7 +155,7 @@ def test_the_result_form_waits_for_the_start(
     ("facts", "field", "message"),
     [
         ({"employer": "B" * 201}, "employer", "Werkgever is te lang: hoogstens 200 tekens."),
-        ({"contract_type": "x" * 101}, "contract_type", "hoogstens 100 tekens"),
+        ({"contract_type": "x" * 101}, "contract_type", "Kies een soort contract uit de lijst."),
         ({"care_referral": "z" * 201}, "care_referral", "hoogstens 200 tekens"),
         ({"contract_months": "40000"}, "contract_months", "tussen 0 en 600 maanden"),
         ({"contract_months": "-1"}, "contract_months", "tussen 0 en 600 maanden"),
@@ -193,7 +193,6 @@ def test_a_result_that_does_not_fit_is_refused_at_its_field(
     ("name", "length", "message"),
     [
         ("employer", 201, "Werkgever is te lang: hoogstens 200 tekens."),
-        ("contract_type", 101, "Soort contract is te lang: hoogstens 100 tekens."),
         ("education_result", 201, "Opleidingsresultaat is te lang: hoogstens 200 tekens."),
         ("participation", 201, "Participatie is te lang: hoogstens 200 tekens."),
         ("care_referral", 201, "Toeleiding zorg is te lang: hoogstens 200 tekens."),
@@ -232,6 +231,8 @@ def test_the_result_form_holds_its_fields_to_their_columns() -> None:
     from opstap.trajectories.forms import OutcomeForm
 
     html = str(OutcomeForm())
-    for name, limit in {"employer": 200, "contract_type": 100, "education_result": 200}.items():
+    for name, limit in {"employer": 200, "education_result": 200}.items():
         assert f'name="outcome-{name}" maxlength="{limit}"' in html
+    # The contract type is a choice (R-MAT, R-TRJ-7), no free text.
+    assert '<select name="outcome-contract_type"' in html
     assert 'max="600"' in html

@@ -589,7 +589,7 @@ def test_outcome_placement_durability_check(
         werkfit=True,
         employer="Bouwbedrijf Duiven",
         placement_start="2026-09-01",
-        contract_type="bepaalde tijd",
+        contract_type="fixed",
         hours_per_week="32",
         contract_months=12,
         lks=False,

@@ -22,7 +22,14 @@ register_anonymiser(
         "trajectories.Outcome",
         T,
         D,
-        texts=("employer", "education_result", "participation", "care_referral"),
+        # contract_type_note: the free text of the contract type before it was a choice.
+        texts=(
+            "employer",
+            "education_result",
+            "participation",
+            "care_referral",
+            "contract_type_note",
+        ),
     )
 )
 register_anonymiser(

@@ -27,7 +27,7 @@ from opstap.clients.models import (
 )
 from opstap.clients.selectors import mapping_rows, position_of
 from opstap.core.actor import Actor, organisation_id_of
-from opstap.core.dutch import format_number
+from opstap.core.dutch import too_long
 from opstap.notifications.services import notification_send
 from opstap.organisations.models import Municipality, Organisation
 
@@ -357,8 +357,7 @@ def client_handover(
         )
     if len(note) > MAX_HANDOVER_NOTE:
         raise ClientError(
-            f"De overdrachtsnotitie is te lang: hoogstens {format_number(MAX_HANDOVER_NOTE)} "
-            "tekens.",
+            too_long("de overdrachtsnotitie", MAX_HANDOVER_NOTE),
             field="note",
         )
     if new_case_manager is None:

@@ -20,6 +20,7 @@ from opstap.clients.models import (
     Obstacle,
 )
 from opstap.core.actor import Actor
+from opstap.core.dutch import too_long
 from opstap.core.errors import InvalidInputError
 from opstap.core.roles import RoleCode
 
@@ -140,7 +141,7 @@ def client_number_error(value: str) -> ClientError | None:
         )
     if len(text) > MAX_CLIENT_NUMBER:
         return ClientError(
-            f"Het klantnummer is te lang: hoogstens {MAX_CLIENT_NUMBER} tekens.",
+            too_long("het klantnummer", MAX_CLIENT_NUMBER),
             field="client_number",
         )
     return None

@@ -1,7 +1,10 @@
 """PostgreSQL roles for the audit trail (R-SEC-2): the application runs as a role that owns
 nothing, so it can neither TRUNCATE the audit table nor disable its append-only trigger
-(both need ownership or the TRUNCATE privilege). Migrations run as the owner role. The SQL
-below is the one in docs/operations.md (a test keeps them the same and proves the effect)."""
+(both need ownership or the TRUNCATE privilege). It may call `opstap_audit_link` (migration
+0007), which links and appends records with the caller's own rights (SECURITY INVOKER: INSERT
+on the audit table, the chain heads), so it gives no UPDATE or DELETE of a record. Migrations
+run as the owner role. The SQL below is the one in docs/operations.md (a test keeps them the
+same and proves the effect)."""
 
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ def grants_sql(app_role: str = "opstap_app") -> str:
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {app_role};
 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {app_role};
 REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON audit_auditrecord FROM {app_role};
+GRANT EXECUTE ON FUNCTION opstap_audit_link(text[], text[]) TO {app_role};
 ALTER DEFAULT PRIVILEGES IN SCHEMA public
     GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {app_role};
 ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {app_role};"""  # noqa: S608

@@ -117,10 +117,19 @@ def audit_log(
         real_actor_id=real.user_id if real is not None else None,
         real_actor_username=real.username if real is not None else "",
     )
+    if _default_connection().vendor == "postgresql":
+        # One statement: linked and inserted by `_append_linked` (no BEGIN, head, COMMIT).
+        values = {f.attname: getattr(record, f.attname) for f in _AUDIT_FIELDS}
+        (record.pk, *linked) = _append_linked([values], returning=True)[0]
+        for name, value in zip(_LINK_COLUMNS, linked, strict=True):
+            setattr(record, name, value)
+        record._state.adding = False
+        record._state.db = DEFAULT_DB_ALIAS
+        return record
     with transaction.atomic(savepoint=False):
         content = {name: getattr(record, name) for name in hash_chain.CHAINED_FIELDS}
         _link([content])
-        for name in ("chain", "chain_position", "prev_hash", "row_hash"):
+        for name in _LINK_COLUMNS:
             setattr(record, name, content[name])
         record.save(force_insert=True)
     return record
@@ -357,6 +366,9 @@ def audit_log_many(records: list[dict[str, Any]]) -> None:
         return
     now = timezone.now()
     records = [{**r, "timestamp": r.get("timestamp", now)} for r in records]
+    if _default_connection().vendor == "postgresql":
+        _append_linked(records)
+        return
     with transaction.atomic(savepoint=False):
         _link(records)
         _insert_rows(records)
@@ -378,13 +390,10 @@ def _columns_sql(connection: Any) -> tuple[str, list[str]]:
     return _COLUMNS_SQL[connection.vendor]
 
 
-def _insert_rows(records: list[dict[str, Any]]) -> None:
-    """INSERT `records` (dicts of field names) with the model fields' own preparation of
-    each value. Column by column: each distinct value of a column is prepared once (the
-    rows of one call share all but their object and client)."""
-    connection = _default_connection()
-    from django.utils import timezone
-
+def _prepared_columns(records: list[dict[str, Any]], connection: Any) -> list[list[Any]]:
+    """Each column's values of `records` (dicts of field names), prepared by the model
+    field as Django would. Column by column: each distinct value of a column is prepared
+    once (the rows of one call share all but their object and client)."""
     now = timezone.now()
     if unknown := set().union(*records) - _AUDIT_NAMES:
         raise TypeError(f"Onbekende auditvelden: {sorted(unknown)}")
@@ -402,6 +411,14 @@ def _insert_rows(records: list[dict[str, Any]]) -> None:
             continue
         prepared = {v: field.get_db_prep_save(v, connection) for v in distinct}
         columns.append([prepared[v] for v in raw])
+    return columns
+
+
+def _insert_rows(records: list[dict[str, Any]]) -> None:
+    """INSERT `records` (dicts of field names, linked by `_link`) with the model fields' own
+    preparation of each value (`_prepared_columns`)."""
+    connection = _default_connection()
+    columns = _prepared_columns(records, connection)
     table = connection.ops.quote_name(AuditRecord._meta.db_table)
     names, db_types = _columns_sql(connection)
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
@@ -453,6 +470,73 @@ def _insert_unnest(
         cursor.execute(sql, [*params, *array_params])
     else:  # every row the same (a single row, say): plain VALUES
         cursor.execute(_values_sql(table, columns, len(params), count), params * count)
+
+
+#: The chain columns, filled by `_link` or (PostgreSQL) by the result columns of
+#: `opstap_audit_link` (migration 0007). Chain keys and contents go as one text each, a line a
+#: row: canonical JSON never holds a line break (`json.dumps` escapes control characters), and
+#: psycopg quoting 25 JSON texts as an array took ≈6,000 Python calls.
+_LINK_COLUMNS = ("chain", "chain_position", "prev_hash", "row_hash")
+_LINK_OUT = dict(zip(_LINK_COLUMNS, ("o_chain", "o_position", "o_prev", "o_hash"), strict=True))
+_APPEND_SQL = (
+    "WITH l AS MATERIALIZED (SELECT * FROM opstap_audit_link("
+    "string_to_array(%s::text, E'\\n'), string_to_array(%s::text, E'\\n'))) "
+    "INSERT INTO {table} ({columns}) SELECT {selects} FROM l{source} ORDER BY l.o_n"
+)
+
+
+def _append_linked(
+    records: list[dict[str, Any]], *, returning: bool = False
+) -> list[tuple[Any, ...]]:
+    """PostgreSQL: link and insert `records` (with their timestamp) in ONE statement (issue
+    18: BEGIN, head FOR UPDATE, its UPDATE and COMMIT were four more round trips). Python
+    computes chain keys and canonical JSON as `_link`, the fields as `_insert_rows`;
+    `opstap_audit_link` locks and advances each head (in key order) and gives each row its
+    position and hashes (`chain.row_hash_of`). In autocommit the statement is atomic by
+    itself; in a transaction it joins it. `returning`: (id, *chain columns) of each row."""
+    connection = _default_connection()
+    chains = [hash_chain.chain_key(r.get("organisation_id"), r["timestamp"]) for r in records]
+    contents = [content.decode() for content in _canonical_many(records)]
+    if any("\n" in text for text in contents):  # never: one line each (`_APPEND_SQL`)
+        raise ValueError("Een auditregel in canonieke JSON bevat een regeleinde.")
+    columns = _prepared_columns(records, connection)
+    names, db_types = _columns_sql(connection)
+    selects: list[str] = []
+    arrays: list[str] = []
+    aliases: list[str] = []
+    params: list[Any] = ["\n".join(chains), "\n".join(contents)]
+    array_params: list[Any] = []
+    for index, (field, values) in enumerate(zip(_AUDIT_FIELDS, columns, strict=True)):
+        if field.attname in _LINK_OUT:
+            selects.append(f"l.{_LINK_OUT[field.attname]}")
+            continue
+        db_type = db_types[index]
+        first = values[0]
+        if values.count(first) == len(values):  # as `_insert_unnest`: shared, one scalar
+            selects.append(f"%s::{db_type}")
+            params.append(first)
+        else:
+            aliases.append(f"v{index}")
+            arrays.append(f"%s::{db_type}[]")
+            array_params.append(values)
+            selects.append(f"u.v{index}")
+    source = ""
+    if arrays:
+        source = (
+            f" JOIN unnest({', '.join(arrays)}) WITH ORDINALITY AS u({', '.join(aliases)}, n)"
+            " ON u.n = l.o_n"
+        )
+    sql = _APPEND_SQL.format(
+        table=connection.ops.quote_name(AuditRecord._meta.db_table),
+        columns=names,
+        selects=", ".join(selects),
+        source=source,
+    )
+    if returning:
+        sql += " RETURNING id, chain, chain_position, prev_hash, row_hash"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *array_params])
+        return [tuple(row) for row in cursor.fetchall()] if returning else []
 
 
 def audit_records_for_request(

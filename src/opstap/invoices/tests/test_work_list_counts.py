@@ -141,4 +141,5 @@ def test_the_page_counts_in_one_statement(invoices: list[Invoice], clerk: User) 
     (chain head read and written, records; the test's transaction hides BEGIN/COMMIT).
     Before: the list's count and a count per tab, four statements for the numbers."""
     _, statements = _page(clerk, "/facturen/")
-    assert len(statements) == 4 + 1 + 1 + 1 + 3, "\n".join(s[:150] for s in statements)
+    audit = 1 if connection.vendor == "postgresql" else 3  # one statement on PostgreSQL
+    assert len(statements) == 4 + 1 + 1 + 1 + audit, "\n".join(s[:150] for s in statements)

@@ -298,7 +298,8 @@ def test_only_joins_with_depended_on_tables_are_cached(org: Organisation) -> Non
 
 # The case manager's trajectory list: its statements with its total in the counts cache
 # (SQLite, forced authentication); issue 18: this budget may only go down.
-CASE_MANAGER_LIST_QUERIES = 5
+# PostgreSQL: the audit records' link and INSERT are one statement (audit 0007, R-SEC-2).
+CASE_MANAGER_LIST_QUERIES = 5 - (2 if connection.vendor == "postgresql" else 0)
 
 
 def test_case_manager_list_works_out_her_scope_once(

@@ -29,6 +29,7 @@ from opstap.core.access import register_client_number_lookup, register_scope
 from opstap.core.actor import Actor
 from opstap.core.request_memo import memoised
 from opstap.core.roles import Perm, RoleCode
+from opstap.organisations.selectors import organisation_data_for_user
 
 from .models import (
     BudgetSpending,
@@ -86,6 +87,13 @@ def register_employer_adviser_clients(policy: EmployerAdviserClients) -> Employe
 
 
 def case_manager_unit(user: Actor) -> str | None:
+    """The case manager's unit (None: no profile). Organisation data, kept across requests
+    under the organisation's data version: moving a case manager to another unit bumps it in
+    the same transaction, so the next request reads the new unit (issue 18, R-SEC-1)."""
+    return organisation_data_for_user(user, ("clients.unit", user.pk), lambda: _unit_of(user))
+
+
+def _unit_of(user: Actor) -> str | None:
     try:
         profile = user.case_manager_profile
     except CaseManagerProfile.DoesNotExist:

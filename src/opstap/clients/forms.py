@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -79,6 +80,22 @@ _CHOICE_NAMES = {
 }
 
 
+#: The caseload filter's organisation options: (value, label) of the municipalities (by name)
+#: and of the active case managers (by surname). Organisation data: the caseload view keeps
+#: them across requests (`organisations.selectors.organisation_data_for_user`, issue 18).
+CaseloadChoices = tuple[list[tuple[str, str]], list[tuple[str, str]]]
+
+
+def caseload_choices(
+    municipalities: Iterable[Any], case_managers: Iterable[Any]
+) -> CaseloadChoices:
+    """The caseload filter's options for these municipalities and case managers."""
+    return (
+        [(str(m.pk), m.name) for m in municipalities],
+        [(str(u.pk), u.list_name) for u in account_selectors.by_surname(case_managers)],
+    )
+
+
 class CaseloadFilterForm(forms.Form):
     q = forms.CharField(label="Naam of klantnummer", required=False, max_length=100)
     trede = forms.ChoiceField(label="Trede", required=False, choices=_ANY + LADDER_STEP_CHOICES)
@@ -101,10 +118,20 @@ class CaseloadFilterForm(forms.Form):
     klantmanager = forms.ChoiceField(label="Klantmanager", required=False)
     sort = forms.ChoiceField(label="Sorteren op", required=False, choices=SORT_CHOICES)
 
-    def __init__(self, *args: Any, municipalities: Any, case_managers: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        municipalities: Any = (),
+        case_managers: Any = (),
+        choices: CaseloadChoices | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        municipality_choices, case_manager_choices = choices or caseload_choices(
+            municipalities, case_managers
+        )
         gemeente: Any = self.fields["gemeente"]
-        gemeente.choices = [*_ANY, *((str(m.pk), m.name) for m in municipalities)]
+        gemeente.choices = [*_ANY, *municipality_choices]
         klantmanager: Any = self.fields["klantmanager"]
         # "Mijn klanten" is the default for a case manager (see the caseload view); the whole
         # unit (everyone the user may see) is one choice away.
@@ -112,7 +139,7 @@ class CaseloadFilterForm(forms.Form):
             ("mij", "Mijn eigen klanten"),
             ("", "Hele unit (alle klantmanagers)"),
             (WITHOUT_CASE_MANAGER, "Zonder klantmanager"),
-            *((str(u.pk), u.list_name) for u in account_selectors.by_surname(case_managers)),
+            *case_manager_choices,
         ]
         # A value that is not in a list (an old link, an edited address) is named by what
         # the list is, not Django's 'Selecteer een geldige keuze. 9 is geen beschikbare keuze.'

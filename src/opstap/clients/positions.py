@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from django.db.models import Q
 
 from opstap.core.request_memo import memoised
+from opstap.organisations.selectors import organisation_data
 
 from . import ladder
 from .ladder import LadderPosition, LadderStep, LadderSubStatus, MappingRow
@@ -46,7 +47,17 @@ def mapping_rows_by_kind(
     rows' derived unit and track read the same mapping (issue 18). Callers read the result,
     never change it."""
     key = ("clients.mappings", organisation_id, on)
-    return memoised(key, lambda: _mapping_rows_by_kind(organisation_id, on))
+    return memoised(
+        key,
+        # Organisation data kept across requests (issue 18): under the organisation's data
+        # version and the day, once this request has read the organisation (the scope).
+        lambda: organisation_data(
+            organisation_id,
+            ("clients.mappings",),
+            lambda: _mapping_rows_by_kind(organisation_id, on),
+            on=on,
+        ),
+    )
 
 
 def _mapping_rows_by_kind(

@@ -30,7 +30,7 @@ from opstap.core.errors import DomainError
 from opstap.core.forms import add_domain_error, form_submit, service_action
 from opstap.core.links import pk_links
 from opstap.core.roles import Perm, RoleCode
-from opstap.organisations.selectors import municipalities_of
+from opstap.organisations.selectors import municipalities_of, organisation_data_for_user
 
 from . import brp, caseload_html, selectors, services
 from .budget import second_approver_refusal
@@ -45,6 +45,7 @@ from .forms import (
     IncomeCoachAssignForm,
     LadderChangeForm,
     active_users_with_role,
+    caseload_choices,
 )
 from .importer.columns import COLUMNS
 from .ladder import (
@@ -165,15 +166,21 @@ def caseload(request: HttpRequest) -> HttpResponse:
     """'Mijn caseload': filterable, sortable, paginated; every client shown is audited."""
     user = actor_of(request)
     org_id = user.organisation_id
-    municipalities = list(municipalities_of(org_id)) if org_id is not None else []
-    case_managers = list(active_users_with_role(user.organisation_id, RoleCode.CASE_MANAGER))
+    # The filters' municipalities and case managers: organisation data, kept across requests
+    # under the organisation's data version (exact: every change bumps it, issue 18).
+    choices = organisation_data_for_user(
+        user,
+        ("clients.caseload_choices",),
+        lambda: caseload_choices(
+            municipalities_of(org_id) if org_id is not None else [],
+            active_users_with_role(org_id, RoleCode.CASE_MANAGER),
+        ),
+    )
     params = request.GET.copy()
     if "klantmanager" not in params and user.has_role(RoleCode.CASE_MANAGER):
         # "Mijn caseload" is my own clients; the unit view is a filter (issue 14).
         params["klantmanager"] = "mij"
-    form = CaseloadFilterForm(
-        params or None, municipalities=municipalities, case_managers=case_managers
-    )
+    form = CaseloadFilterForm(params or None, choices=choices)
     filters = _filters_from(form, user)
     # One aggregate gives the chart (the whole filtered caseload per step, ignoring the step
     # filter itself) and the exact number of clients in the list (no separate COUNT).

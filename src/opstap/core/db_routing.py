@@ -38,6 +38,7 @@ __all__ = [
     "pin_to_primary",
     "replica_configured",
     "reporting_reads",
+    "reporting_reads_active",
     "reporting_view",
 ]
 
@@ -61,6 +62,11 @@ def reporting_reads() -> Iterator[None]:
         yield
     finally:
         _reporting.reset(token)
+
+
+def reporting_reads_active() -> bool:
+    """Whether reads may go to the replica now (a reporting read is running)."""
+    return _reporting.get() and replica_configured()
 
 
 def reporting_view(view: V) -> V:

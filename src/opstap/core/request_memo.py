@@ -32,6 +32,17 @@ def request_memo() -> Iterator[None]:
         _MEMO.reset(token)
 
 
+def memo_active() -> bool:
+    """Whether a `request_memo()` block is open (a page's GET or a list API's list)."""
+    return _MEMO.get() is not None
+
+
+def memo_peek(key: Hashable) -> Any:
+    """The value memoised under `key` in the open block, or None (none, or no block)."""
+    memo = _MEMO.get()
+    return None if memo is None else memo.get(key)
+
+
 def memoised(key: Hashable, compute: Callable[[], T]) -> T:
     """`compute()`, once per `key` inside a `request_memo()` block; always afresh outside."""
     memo = _MEMO.get()

@@ -33,6 +33,15 @@ class Organisation(models.Model):
         help_text=_("Korte unieke naam voor URL's en exports."),
     )
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+    data_version = models.PositiveBigIntegerField(
+        _("versie van de organisatiegegevens"),
+        default=0,
+        editable=False,
+        help_text=_(
+            "Telt op bij elke wijziging van gegevens die pagina's onthouden (gemeenten, "
+            "klantmanagers en hun unit, tredekoppelingen)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("organisatie")
@@ -41,6 +50,19 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """A saved organisation (its name, in the admin) never writes `data_version` back:
+        an instance read before a bump would set the counter back, and make data cached
+        under the old version reachable again (`data_cache`). Only
+        `organisation_data_changed` changes it."""
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "data_version"
+            ]
+        super().save(*args, **kwargs)
 
 
 class OrganisationScopedQuerySet(models.QuerySet[Any]):

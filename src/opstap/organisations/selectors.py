@@ -6,6 +6,8 @@ import datetime as dt
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
+from .data_cache import organisation_data as organisation_data
+from .data_cache import organisation_data_for_user as organisation_data_for_user
 from .models import Municipality, MunicipalityPopulation, Organisation
 
 

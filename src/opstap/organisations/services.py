@@ -8,6 +8,9 @@ from django.db import transaction
 
 from opstap.core.errors import InvalidInputError
 
+from .data_cache import ALL_ORGANISATIONS as ALL_ORGANISATIONS
+from .data_cache import connect_organisation_data as connect_organisation_data
+from .data_cache import organisation_data_changed as organisation_data_changed
 from .models import Municipality, MunicipalityPopulation, Organisation
 
 

@@ -9,6 +9,7 @@ from django.contrib.auth.hashers import make_password
 
 from opstap.accounts.models import User
 from opstap.clients.models import Client
+from opstap.organisations.services import organisation_data_changed
 
 ANONYMISED_NAME = "Geanonimiseerd"
 
@@ -46,6 +47,12 @@ def clients_anonymise(client_ids: Sequence[int]) -> int:
                 is_active=False,
                 password=unusable,
             )
+        # `.update()` sends no signal: the organisations' cached data (the users of a list's
+        # filter) is made unreachable here, in the same transaction (issue 18).
+        for organisation_id in set(
+            User.objects.filter(pk__in=user_ids).values_list("organisation_id", flat=True)
+        ):
+            organisation_data_changed(organisation_id)
     return changed
 
 

@@ -17,15 +17,16 @@ from opstap.clients.tests.factories import make_client
 from opstap.notifications.services import notification_send
 
 # Session; the user with its organisation and roles (one statement, accounts.backends);
-# notifications; case-manager profile, ladder mapping
-# (once: the scope is shared by the panels); open deadlines; open vacancies; proposals; the
-# audit records (the page's read and the notification shown as a list row, one link of the
-# chain: its head locked and advanced, one INSERT; on SQLite the transaction's BEGIN and
-# COMMIT are not captured, PostgreSQL adds those two).
+# notifications; open deadlines; open vacancies; proposals; the audit records (the page's
+# read and the notification shown as a list row, one link of the chain: its head locked and
+# advanced, one INSERT; on SQLite the transaction's BEGIN and COMMIT are not captured).
+# The case-manager profile and the ladder mapping of the scope come from the organisation
+# data cache (organisations.data_cache; 11 before it).
 # PostgreSQL: the audit records' link and INSERT are one statement (audit 0007, R-SEC-2).
-WARM_QUERIES = 11 - (2 if connection.vendor == "postgresql" else 0)
-# Without cached counts: the caseload chart's counts and the own caseload are counted.
-COLD_QUERIES = WARM_QUERIES + 2
+WARM_QUERIES = 9 - (2 if connection.vendor == "postgresql" else 0)
+# Without cached counts: the caseload chart's counts and the own caseload are counted, and
+# (the organisation data cache empty as well) the case-manager profile and the mapping read.
+COLD_QUERIES = WARM_QUERIES + 2 + 2
 
 
 @pytest.fixture
@@ -72,8 +73,10 @@ def test_start_page_query_count(org, start_page) -> None:
         q["sql"][:120] for q in cold.captured_queries
     )
     assert len(statements) == WARM_QUERIES, "\n".join(s[:120] for s in statements)
-    # The client scope is computed once per request, not once per panel.
-    assert sum('FROM "clients_laddermapping"' in s for s in statements) == 1
+    # The client scope is computed once per request, not once per panel, and then kept.
+    cold_statements = [q["sql"] for q in cold.captured_queries]
+    assert sum('FROM "clients_laddermapping"' in s for s in cold_statements) == 1
+    assert sum('FROM "clients_laddermapping"' in s for s in statements) == 0
 
 
 def test_start_page_records_are_one_link_of_the_chain(start_page) -> None:

@@ -32,12 +32,15 @@ def _connect_organisation_data() -> None:
         organisation_data_changed,
     )
 
-    from .models import User
+    from .models import Role, User
 
     def changes(user: Any, fields: frozenset[str] | None) -> bool:
         return fields is None or bool(fields & CACHED_USER_FIELDS)
 
     connect_organisation_data(User, lambda u: u.organisation_id, changes=changes)
+    # Roles are shared by every organisation. Deleting one takes it from its users by a
+    # cascade that sends no m2m signal (below), so the role's own save and delete bump all.
+    connect_organisation_data(Role, lambda role: ALL_ORGANISATIONS)
 
     def moved(sender: Any, instance: Any, update_fields: Any = None, **kwargs: Any) -> None:
         # The organisation a user leaves changes too (post_save knows only the new one).

@@ -239,3 +239,27 @@ def test_saving_an_organisation_never_sets_its_version_back(org: Organisation) -
     stale.save()
     fresh = Organisation.objects.get(pk=org.pk)
     assert (fresh.name, fresh.data_version) == ("RSD De Liemers", stale.data_version + 1)
+
+
+def test_a_role_deleted_or_changed_bumps_every_organisations_version(
+    org: Organisation, other_org: Organisation, make_user: Callable[..., User]
+) -> None:
+    """R-SEC-1: deleting a role (the Django admin can) takes it from its users by a cascade
+    that sends no m2m signal, and the case managers' filter is cached by role; so the role's
+    own save and delete make every organisation's cached data unreachable."""
+    from opstap.accounts.models import Role
+
+    coach = make_user(RoleCode.INCOME_COACH, username="ic")
+
+    def versions() -> list[int]:
+        return list(Organisation.objects.order_by("pk").values_list("data_version", flat=True))
+
+    before = versions()
+    role = Role.objects.get(code=RoleCode.INCOME_COACH)
+    role.name = "Inkomenscoach (budget)"
+    role.save()
+    changed = versions()
+    assert all(new > old for new, old in zip(changed, before, strict=True))
+    role.delete()
+    assert all(new > old for new, old in zip(versions(), changed, strict=True))
+    assert not coach.roles.exists()

@@ -365,6 +365,37 @@ def own_caseload_count(user: Actor) -> int:
     return number
 
 
+def own_and_unassigned_counts(user: Actor) -> tuple[int, int]:
+    """For a team lead's start page (R-CLI-3): how many of the clients `user` may see are
+    their own caseload, and how many have no case manager (legacy or imported clients, or
+    left behind by a case manager who left). One grouped query over the same scope as the
+    caseload page (its "Zonder klantmanager" filter lists exactly these), in place of the
+    own-caseload count: no statement more than a case manager's start page. Through the
+    counts cache, keyed by the scope (`_scope_identity`) and the user, as `own_caseload_count`."""
+    org_id = getattr(user, "organisation_id", None)
+
+    def query() -> QuerySet[Any]:  # rows (case manager id or None, number of clients)
+        return (
+            clients_for(user)
+            .filter(Q(case_manager_id=user.pk) | Q(case_manager_id__isnull=True))
+            .order_by()
+            .values_list("case_manager_id")
+            .annotate(n=Count("*"))
+            .values_list("case_manager_id", "n")
+        )
+
+    identity = _scope_identity(user)
+    if identity is None:
+        raw: dict[Any, int] = dict(CLIENT_COUNTS.counts(query(), organisation_id=org_id)[0])
+    else:
+        raw = CLIENT_COUNTS.keyed(
+            ("own-and-unassigned", user.pk, *identity),
+            lambda: dict(query()),
+            organisation_id=org_id,
+        )[0]
+    return raw.get(user.pk, 0), raw.get(None, 0)
+
+
 def client_search_bsn(*, user: Actor, bsn: str) -> QuerySet[Client]:
     """BSN search (POST only, never in a URL); scoped."""
     return clients_for(user).filter(bsn=bsn).select_related("municipality", "case_manager")

@@ -44,6 +44,31 @@ def start_page(org, case_manager, make_user, client: HttpClient):
     return client
 
 
+# The team lead (a case manager with the management role; R-CLI-3): the same statements as
+# the case manager's, plus the management panels' (KPI dashboard: its settings, the region's
+# providers, the outcome and ladder counts, the satisfaction waves and responses, the targets;
+# finance: the scenarios). The clients without a case manager in the lead's scope are
+# counted in the own caseload's statement (one grouped count for both): none more.
+# PostgreSQL: the KPI panel's ladder counts run with JIT off (SET and RESET: 2 more).
+TEAM_LEAD_WARM_QUERIES = WARM_QUERIES + 8 + (2 if connection.vendor == "postgresql" else 0)
+
+
+@pytest.fixture
+def team_lead_start_page(org, make_user, client: HttpClient):
+    from opstap.clients.models import Client
+    from opstap.core.roles import RoleCode
+
+    lead = make_user(RoleCode.CASE_MANAGER, RoleCode.POLICY_OFFICER, username="teamleider")
+    case_manager_set_unit(user=lead, unit="work")
+    colleague = make_user(RoleCode.CASE_MANAGER, username="collega")
+    make_client(org, ladder_step="4", case_manager=lead)
+    make_client(org, ladder_step="3", case_manager=colleague)
+    legacy = make_client(org, ladder_step="5", case_manager=colleague)
+    Client.objects.filter(pk=legacy.pk).update(case_manager=None)
+    client.force_login(lead)
+    return client
+
+
 def _text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
@@ -77,6 +102,21 @@ def test_start_page_query_count(org, start_page) -> None:
     cold_statements = [q["sql"] for q in cold.captured_queries]
     assert sum('FROM "clients_laddermapping"' in s for s in cold_statements) == 1
     assert sum('FROM "clients_laddermapping"' in s for s in statements) == 0
+
+
+def test_team_lead_start_page_query_count(org, team_lead_start_page) -> None:
+    CLIENT_COUNTS.changed(org.pk)
+    with CaptureQueriesContext(connection) as cold:
+        response = team_lead_start_page.get("/")
+    with CaptureQueriesContext(connection) as warm:
+        assert team_lead_start_page.get("/").status_code == 200
+    assert "1 klant zonder klantmanager" in _text(response.content.decode())
+    assert len(cold.captured_queries) == TEAM_LEAD_WARM_QUERIES + 2 + 2, "\n".join(
+        q["sql"][:120] for q in cold.captured_queries
+    )
+    assert len(warm.captured_queries) == TEAM_LEAD_WARM_QUERIES, "\n".join(
+        q["sql"][:120] for q in warm.captured_queries
+    )
 
 
 def test_start_page_records_are_one_link_of_the_chain(start_page) -> None:

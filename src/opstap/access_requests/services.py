@@ -2,7 +2,8 @@
 
 - `access_request_create`: a resident asks for their own export (portal), or staff with
   `access_requests.handle` register it on the client's behalf (non-digital channel, R-POR);
-  the due date is one month after receipt.
+  the due date is one month after receipt, moved to the next working day of the Atw
+  calendar (`_due_on`).
 - `access_request_transition`: the one gate of the workflow table (`workflow.py`): locks the
   row, checks the step, applies its effect, writes an audit record (R-SEC-2) — all in one
   transaction (R-SEC-6).
@@ -33,6 +34,7 @@ from opstap.core.errors import ConflictError, InvalidInputError
 from opstap.core.roles import Perm
 from opstap.notifications.models import Notification
 from opstap.notifications.services import notification_send
+from opstap.trajectories.selectors import equated_days
 
 from . import terms
 from .models import AccessRequest, Channel
@@ -51,6 +53,14 @@ class AccessRequestError(InvalidInputError):
 
 class AccessRequestConflict(AccessRequestError, ConflictError):  # noqa: N818 (like its base)
     """Another request of this client is still being compiled (409, code "already_open")."""
+
+
+def _due_on(now: dt.datetime) -> dt.date:
+    """The due date of a request received at `now` (R-SEC-5, AVG art. 12(3)): one month
+    after the day of receipt, on the next working day of the Atw calendar when that is a
+    weekend day, a holiday or a day equated with one by royal decree (the equated days are
+    the trajectory deadlines' reference data, read in one query)."""
+    return terms.due_date(timezone.localdate(now), equated_days=equated_days())
 
 
 def _note(note: str) -> str:
@@ -138,7 +148,7 @@ def access_request_create(
         channel=channel,
         requested_by=actor,
         requested_at=now,
-        due_on=terms.due_date(timezone.localdate(now)),
+        due_on=_due_on(now),
         note=note,
     )
     _audit(
@@ -218,7 +228,7 @@ def access_request_create_without_dossier(
         channel=Channel.STAFF,
         requested_by=actor,
         requested_at=now,
-        due_on=terms.due_date(timezone.localdate(now)),
+        due_on=_due_on(now),
         note=note,
         requester_name=name,
         requester_contact=contact,

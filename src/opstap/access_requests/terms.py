@@ -2,31 +2,41 @@
 
 - Answer within one month of receipt (AVG art. 12(3)); the due date is the same day number
   in the next month, or that month's last day when it has no such day (31 January → 28/29
-  February).
+  February). When that day is a Saturday, Sunday, recognised holiday or a day equated with
+  one by royal decree, the term ends on the next working day (Algemene termijnenwet art. 1;
+  for a period of an EU regulation EU Regulation 1182/71 art. 3(4)). Legal deadlines use the
+  Atw calendar: `opstap.core.atw`, the same one as the trajectory deadlines.
 - The export is kept for a configurable number of days after it is ready, then deleted.
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
+
+from opstap.core.atw import NO_DAYS, add_months, next_working_day
+
+__all__ = [
+    "DEFAULT_NOTICE_DAYS",
+    "DEFAULT_RETENTION_DAYS",
+    "add_months",
+    "days_left",
+    "due_date",
+    "expires_at",
+    "notice_stage",
+]
 
 DEFAULT_RETENTION_DAYS = 30
 #: Days before the due date the handler and the privacy officer are told (setting).
 DEFAULT_NOTICE_DAYS = 7
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    """`day` plus `months` calendar months, clipped to the last day of the target month."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    last = calendar.monthrange(year, month)[1]
-    return dt.date(year, month, min(day.day, last))
-
-
-def due_date(received_on: dt.date) -> dt.date:
-    """The last day to answer a request received on `received_on` (one month)."""
-    return add_months(received_on, 1)
+def due_date(received_on: dt.date, *, equated_days: frozenset[dt.date] = NO_DAYS) -> dt.date:
+    """The last day to answer a request received on `received_on` (R-SEC-5): one month
+    later (`add_months`), moved to the next working day of the Atw calendar when that is a
+    weekend day, a holiday or one of `equated_days` (days equated by royal decree, reference
+    data the caller loads). Received on Saturday 31 January 2026: 28 February is a Saturday,
+    so the due date is Monday 2 March 2026."""
+    return next_working_day(add_months(received_on, 1), equated_days=equated_days)
 
 
 def expires_at(ready_at: dt.datetime, retention_days: int) -> dt.datetime:

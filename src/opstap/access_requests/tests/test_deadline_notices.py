@@ -27,6 +27,7 @@ from opstap.accounts.models import User
 from opstap.clients.models import Client
 from opstap.clients.services import client_link_user
 from opstap.clients.tests.factories import make_client
+from opstap.core.atw import is_working_day
 from opstap.core.roles import RoleCode
 from opstap.notifications.models import Notification
 from opstap.organisations.models import Organisation
@@ -34,8 +35,10 @@ from opstap.organisations.models import Organisation
 pytestmark = pytest.mark.django_db
 
 AMS = ZoneInfo("Europe/Amsterdam")
-#: The explicit "today" of these tests (a Monday).
-TODAY = dt.date(2027, 3, 15)
+#: The explicit "today" of these tests: a Saturday, so that every due date of the world below
+#: (5 days ago to 20 days ahead, none of 4 days ago) is a working day, which a due date is
+#: since the Atw roll-over (R-SEC-5): a term ending in a weekend ends on the Monday after.
+TODAY = dt.date(2027, 3, 13)
 
 
 def _received(due_in_days: int) -> dt.datetime:
@@ -98,6 +101,11 @@ def world(org: Organisation, other_org: Organisation, make_user: Callable[..., U
     other = services.access_request_create(
         actor=other_km, client=make_client(other_org, case_manager=other_km), now=_received(-2)
     )
+    # Each due date is a working day, so the roll-over (R-SEC-5) leaves it where it was meant.
+    for request, due_in_days in ((soon, 5), (late_ill, -3), (orphan, 2), (no_dossier, -1)):
+        assert request.due_on == TODAY + dt.timedelta(days=due_in_days)
+        assert is_working_day(request.due_on)
+    assert (far.due_on, other.due_on) == (TODAY + dt.timedelta(days=20), TODAY - dt.timedelta(2))
     km_ill.is_active = False
     km_ill.save(update_fields=["is_active"])
     return World(

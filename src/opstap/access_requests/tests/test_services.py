@@ -30,14 +30,15 @@ RECEIVED = dt.datetime(2026, 1, 31, 10, 0, tzinfo=dt.UTC)
 
 
 def test_resident_asks_through_the_portal(world: World) -> None:
-    """R-SEC-5: a resident requests their own export; due within one month; audited and on
-    the client's timeline."""
+    """R-SEC-5: a resident requests their own export; due within one month, on the next working
+    day when that is a weekend day (Atw calendar); audited and on the client's timeline."""
     request = services.access_request_create(
         actor=world.resident, client=world.client_a, now=RECEIVED
     )
     assert request.channel == Channel.PORTAL
     assert request.state == State.REQUESTED
-    assert request.due_on == dt.date(2026, 2, 28)
+    # One month is Saturday 28 February 2026: the term ends on Monday 2 March (Atw art. 1).
+    assert request.due_on == dt.date(2026, 3, 2)
     record = AuditRecord.objects.get(object_type="access_request", action="create")
     assert record.client_id == world.client_a.pk
     assert record.actor_id == world.resident.pk

@@ -27,7 +27,8 @@ from opstap.organisations.models import Organisation
 pytestmark = pytest.mark.django_db
 
 AMS = ZoneInfo("Europe/Amsterdam")
-#: The explicit "today" of these tests: 31 January, so the term ends on 28 February.
+#: The explicit "today" of these tests: 31 January, so one month is Sunday 28 February 2027 and
+#: the term ends on Monday 1 March (the Atw calendar, R-SEC-5).
 NOW = dt.datetime(2027, 1, 31, 10, 0, tzinfo=AMS)
 BSN_UNKNOWN = "111222333"  # passes the elfproef; nobody in the organisation has it
 BSN_CLIENT = "123456782"
@@ -55,7 +56,7 @@ def test_register_and_answer_no_data_for_a_person_without_dossier(
     assert request.client_id is None
     assert request.requester_name == "Piet de Boer"
     assert request.state == State.REQUESTED
-    assert request.due_on == dt.date(2027, 2, 28)  # one month (AVG art. 12(3))
+    assert request.due_on == dt.date(2027, 3, 1)  # one month (AVG art. 12(3)), rolled (Atw)
     assert "111222333" not in str(AccessRequest.objects.values().get())  # BSN not stored
     assert AuditRecord.objects.filter(
         object_type="access_request", object_id=str(request.pk), action="create"
@@ -142,9 +143,12 @@ def test_the_page_registers_and_answers_with_dutch_messages_for_wrong_input(
     assert done.status_code == 302 and done["Location"] == f"/inzageverzoeken/{request.pk}/"
     page = web.get(done["Location"]).content.decode()
     assert "Piet de Boer (geen dossier)" in page
-    assert "28-02-2027" in page
+    assert "01-03-2027" in page
     assert f'action="/inzageverzoeken/{request.pk}/geen-gegevens"' in page
-    assert "Piet de Boer" in web.get("/inzageverzoeken/").content.decode()
+    work_list = web.get("/inzageverzoeken/").content.decode()
+    assert "Piet de Boer" in work_list
+    # R-SEC-5: the page says the term moves off a weekend or holiday (the Atw calendar).
+    assert "dan op de eerstvolgende werkdag" in work_list
 
     answered = web.post(f"/inzageverzoeken/{request.pk}/geen-gegevens")
     assert answered.status_code == 302

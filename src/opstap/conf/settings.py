@@ -239,6 +239,13 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Sessions: staff idle timeout 60 minutes, residents 15 (enforced per role by accounts).
 SESSION_COOKIE_AGE = 60 * 60
+# Read from the cache (Redis in production, shared by every web server), written to the
+# database and the cache: a signed-in request reads no session row once it is cached, and a
+# lost cache (a Redis restart) loses no session (issue 18). Nothing may end a session by
+# deleting its row behind the store's back (the cache would still serve it): sessions end by
+# logout/flush, idle timeout, or by the user row the backend reads on every request
+# (deactivation, password change). Without REDIS_URL the cache is per process: one process.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Not on every request: the session policy writes the last activity once a minute at most
 # (accounts/session_policy.py), and any change to the session is saved as always.
 SESSION_SAVE_EVERY_REQUEST = False

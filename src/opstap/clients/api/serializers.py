@@ -44,6 +44,19 @@ class CaseManagerField(WholeIdRelatedField):
             )
         super().__init__(**kwargs)
 
+    def get_queryset(self) -> Any:
+        """The users of the caller's own organisation (its id from the signed-in user, never
+        from the request body): the id of a user of another organisation then reads as one
+        that does not exist ("Onbekend id …", `core.problems`), the same answer, so the API
+        does not tell which user ids exist elsewhere (R-SEC-1). Whether the user may be a
+        case manager (role, active) is the service's check (R-CLI-3)."""
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        organisation_id = getattr(user, "organisation_id", None)
+        if organisation_id is None:
+            return User.objects.none()
+        return User.objects.filter(organisation_id=organisation_id)
+
 
 class CaseManagerFieldSchema(OpenApiSerializerFieldExtension):
     """Request: an integer id (never null). Response: an integer id or null (legacy rows)."""

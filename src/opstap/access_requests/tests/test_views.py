@@ -176,3 +176,25 @@ def test_work_list_shows_due_dates_without_n_plus_one(
         web.get("/inzageverzoeken/")
     assert html.count("Wachtend") == 9
     assert "Uiterste antwoorddatum" in html
+
+
+@pytest.mark.parametrize(
+    ("days", "shown"), [(2, "(nog 2 dagen)"), (1, "(nog 1 dag)"), (0, "(vandaag)")]
+)
+def test_request_page_counts_the_days_left_in_dutch(
+    world: World, time_machine: Any, days: int, shown: str
+) -> None:
+    """R-SEC-5: the page of an open request says how long is left, in Dutch: "nog 1 dag",
+    not "nog 1 dagen", and "vandaag" on the last day."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    time_machine.move_to(dt.datetime(2026, 3, 10, 10, tzinfo=ZoneInfo("Europe/Amsterdam")))
+    web = _as(world.case_manager)
+    web.post(f"/inzageverzoeken/klant/{world.client_a.pk}/", {"note": ""})
+    request = AccessRequest.objects.get()
+    AccessRequest.objects.filter(pk=request.pk).update(
+        due_on=dt.date(2026, 3, 10) + dt.timedelta(days=days)
+    )
+    detail = web.get(f"/inzageverzoeken/{request.pk}/").content.decode()
+    assert shown in detail

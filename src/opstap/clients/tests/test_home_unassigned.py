@@ -61,7 +61,7 @@ def test_team_lead_sees_the_clients_without_case_manager_in_scope(org, people) -
     assert "2 klanten zonder klantmanager binnen uw unit." in text
     assert SIGNAL_LINK in html
     # The own caseload is counted in the same query, and stays right.
-    assert "1 klanten in uw caseload;" in text
+    assert "1 klant in uw caseload;" in text  # one client, not "1 klanten"
     # The link lists exactly the clients counted.
     http = HttpClient()
     http.force_login(people["lead"])

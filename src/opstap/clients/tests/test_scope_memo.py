@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.db import connection
 from django.test import Client as HttpClient
 from django.test.utils import CaptureQueriesContext
@@ -75,7 +77,7 @@ def test_start_page_scope_per_request_and_user(org, case_manager, make_user) -> 
         browser = HttpClient()
         browser.force_login(user)
         html = browser.get("/").content.decode()
-        return html.split("klanten in uw caseload;")[1].split("klanten binnen")[0].strip()
+        return re.search(r"in uw caseload;\s*([\d.]+) klant(?:en)? binnen", html).group(1)  # type: ignore[union-attr]
 
     assert visible_on_start_page(case_manager) == "2"
     assert visible_on_start_page(care) == "3"

@@ -384,9 +384,8 @@ CELERY_TIMEZONE = TIME_ZONE
 # The address of this site, for links in e-mails (notifications); empty: relative links.
 OPSTAP_BASE_URL = env("OPSTAP_BASE_URL", "")
 # Scheduled jobs (celery beat). Without a broker, cron runs the equivalent management commands:
-# `send_deadline_notifications`, `send_access_request_notices`, `providers_flag_inactive` and
-# `send_notification_digest`
-# (see docs/operations.md).
+# `send_deadline_notifications`, `send_access_request_notices`, `providers_flag_inactive`,
+# `send_notification_digest`, `clearsessions` and the others of docs/operations.md.
 CELERY_BEAT_SCHEDULE = {
     "notification-digest": {
         "task": "opstap.notifications.send_digest",
@@ -431,6 +430,10 @@ CELERY_BEAT_SCHEDULE = {
     "retention": {
         "task": "opstap.retention.apply",
         "schedule": crontab(hour=2, minute=30),  # daily, at night (R-SEC-4, docs/retention.md)
+    },
+    "clear-sessions": {
+        "task": "opstap.accounts.clear_sessions",
+        "schedule": crontab(hour=3, minute=0),  # daily: expired sessions (rows and cache)
     },
 }
 

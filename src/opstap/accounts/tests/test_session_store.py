@@ -166,3 +166,28 @@ def test_impersonation_ends_on_the_next_request_from_the_cache(
     client.post(reverse("accounts:impersonate_stop"))
     assert _session_reads(client) == 0
     assert _who_is(client)["user"] == admin.pk
+
+
+def test_the_daily_job_clears_expired_sessions_and_keeps_live_ones(
+    case_manager: User, time_machine: object
+) -> None:
+    """R-SEC-3: expired sessions are deleted every day (beat `clear-sessions`); a live one
+    stays usable."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from opstap.accounts.tasks import clear_sessions_task
+
+    amsterdam = ZoneInfo("Europe/Amsterdam")
+    time_machine.move_to(dt.datetime(2026, 3, 10, 9, tzinfo=amsterdam), tick=False)  # type: ignore[attr-defined]
+    old = Client()
+    old.force_login(case_manager)
+    time_machine.move_to(dt.datetime(2026, 3, 12, 9, tzinfo=amsterdam), tick=False)  # type: ignore[attr-defined]
+    live = Client()
+    live.force_login(case_manager)
+    assert Session.objects.count() == 2
+    clear_sessions_task.delay()
+    assert Session.objects.count() == 1
+    assert _who_is(live)["user"] == case_manager.pk
+    entry = settings.CELERY_BEAT_SCHEDULE["clear-sessions"]
+    assert entry["task"] == clear_sessions_task.name

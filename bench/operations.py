@@ -873,8 +873,27 @@ class _MunicipalityPath:
         )
 
 
+def _team_lead_home_after_a_write(ctx: BenchContext) -> object:
+    """The team lead's start page right after a client of the organisation was written (any
+    client write makes the cached counts stale): the own caseload and the clients without a
+    case manager counted again, in one grouped statement (`own_and_unassigned_counts`), and
+    the number of clients visible in the unit."""
+    _client_written(ctx)
+    return _page("teamleider", "/")(ctx)
+
+
 OPERATIONS.extend(
     [
+        # The team lead (case manager + policy officer, Unit Werk) opens her start page daily:
+        # the caseload panel with "N klanten zonder klantmanager binnen uw unit" (R-CLI-3,
+        # `clients.selectors.own_and_unassigned_counts`), the KPI panel of her policy role.
+        _daily("home page (team lead)", "teamleider", "/"),
+        Operation(
+            "home page (team lead), counts not cached",
+            _team_lead_home_after_a_write,
+            _replayed_sql("teamleider", "/", prepare=_client_written),
+            "its SQL replayed (after a write: the counts counted)",
+        ),
         _daily(
             "GET /api/v1/trajectories (case manager, first page)",
             "api:klantmanager",

@@ -51,12 +51,25 @@ PAGES: list[tuple[str, str]] = [
     ("inkomenscoach", "/"),
     ("werkgeversadviseur", "/"),
     ("socialreturn", "/"),
+    # The KPI pages (issue 18): both variants of the dashboard, its filters, a year before,
+    # a detail page; as the policy officer and as the team lead (counts not suppressed
+    # within her own unit). "{gemeente}" is the organisation's first municipality.
+    ("beleid", "/sturing/"),
+    ("beleid", "/sturing/?gemeente={gemeente}"),
+    ("beleid", "/sturing/?doelgroep=youth&unit=work"),
+    ("beleid", "/sturing/?jaar=2025&gemeente={gemeente}"),
+    ("beleid", "/sturing/?jaar=1800"),
+    ("beleid", "/sturing/kpi/actieve-begeleiding-naar-werk/"),
+    ("beleid", "/sturing/kpi/plaatsingen/?gemeente={gemeente}"),
+    ("teamleider", "/sturing/?unit=work"),
 ]
 
 _MASKS = [
     (re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"'), 'name="csrfmiddlewaretoken"'),
     (re.compile(r'"X-CSRFToken": "[^"]+"'), '"X-CSRFToken"'),
     (re.compile(r"Stand van \d\d:\d\d:\d\d"), "Stand van hh:mm:ss"),
+    # A chart's title id is the chart object's id() (unique on the page, not across fetches).
+    (re.compile(r'"chart-\d+"'), '"chart-N"'),
 ]
 
 
@@ -71,10 +84,15 @@ def save(directory: Path) -> int:
     from django.test import Client
 
     from opstap.accounts.models import User
+    from opstap.demo.generator import DEMO_ORG_SLUG
+    from opstap.organisations.models import Municipality
 
     directory.mkdir(parents=True, exist_ok=True)
     missing = 0
+    first = Municipality.objects.filter(organisation__slug=DEMO_ORG_SLUG).order_by("id")
+    gemeente = str(first.values_list("id", flat=True).first() or 0)
     for username, path in PAGES:
+        path = path.replace("{gemeente}", gemeente)
         user = User.objects.filter(username=username).first()
         if user is None:
             print(f"no account {username}: run it against a database with the demo organisation")

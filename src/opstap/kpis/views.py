@@ -181,8 +181,8 @@ def _card(
 
 def card_html(card: dict[str, Any], *, link: bool) -> SafeString:
     """A KPI card (`_card`) as its template wrote it (issue 18: nine cards of twelve months
-    through the template engine were a fifth of the dashboard's Python); every value is
-    escaped as the template escapes it (`escape_text`), the chart is HTML already.
+    through the template engine were about an eighth of the dashboard's Python calls); every
+    value is escaped as the template escapes it (`escape_text`), the chart is HTML already.
     `test_kpi_card_html` compares it with the template."""
     esc = escape_text
     d = card["definition"]

@@ -1,5 +1,5 @@
 """The KPI cards of the dashboard and the detail page are written in the view (issue 18:
-through the template engine they were a fifth of the dashboard's Python): every card, with
+through the template engine they were an eighth of the dashboard's Python calls): every card, with
 and without a link, with suppressed counts ("< 5"), without a denominator, with months
 without a denominator and with a growth or score KPI, equals what the card's template wrote
 (`card_template_before.html`, as it was) on the same card."""

@@ -116,3 +116,12 @@ def nl_datetime(value: Any) -> str:
 def may_open(context: Any, url_name: str, *args: Any) -> bool:
     request = context.get("request")
     return request is not None and _may_open(request.user, url_name, *args)
+
+
+@register.filter(is_safe=True)
+def described_field(field: Any) -> Any:
+    """`{{ field|described_field }}`: what `{% include "core/_described_field.html" %}`
+    writes, written in Python (`core.form_renderer.described_field_html`, issue 18)."""
+    from opstap.core.form_renderer import described_field_html
+
+    return described_field_html(field)

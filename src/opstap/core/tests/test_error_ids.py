@@ -41,8 +41,15 @@ def _written_provider_fields(form: forms.Form) -> str:
     return str(fields_html(form))
 
 
+def _written_described_fields(form: forms.Form) -> str:
+    from opstap.core.form_renderer import described_field_html
+
+    return "".join(described_field_html(f) for f in form)
+
+
 RENDERERS = {
     "core/_described_field.html": lambda form: _each_field("core/_described_field.html", form),
+    "core.form_renderer.described_field_html": _written_described_fields,
     "providers/_field.html": lambda form: _each_field("providers/_field.html", form),
     "providers.views.fields_html": _written_provider_fields,
     "core/_field.html": lambda form: _each_field("core/_field.html", form),
@@ -115,6 +122,7 @@ def test_an_amount_in_a_field_error_stays_on_one_line() -> None:
     html = render_to_string("core/_field_errors.html", {"field": form["hours"]})
     assert "€\u00a01.500,00" in html
     assert "€\u00a01.500,00" in _written_provider_fields(form)
+    assert "€\u00a01.500,00" in _written_described_fields(form)
 
 
 def test_the_kpi_filters_point_at_their_error_message() -> None:

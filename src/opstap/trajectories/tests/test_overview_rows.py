@@ -231,3 +231,26 @@ def test_rows_html_of_a_page_stays_within_its_budget() -> None:
     profile.disable()
     calls = pstats.Stats(profile).total_calls / 5  # type: ignore[attr-defined]
     assert calls <= 6_000, calls
+
+
+@pytest.mark.parametrize("username", ["klantmanager", "aanbieder-a"])
+def test_page_filter_fields_are_what_the_include_wrote(
+    varied: list[Trajectory], provider_user_a: User, time_machine: Any, username: str
+) -> None:
+    """Issue 18: the filter form's fields are written in Python (`described_field_html`),
+    byte for byte what `core/_described_field.html` wrote for them, with their labels, help
+    and error messages (WCAG 2.1 SC 1.3.1, 3.3.1), also for values that cannot be read."""
+    from django.template.loader import render_to_string
+
+    time_machine.move_to(dt.datetime(2026, 6, 15, 10, 0, tzinfo=AMS), tick=False)
+    http = HttpClient()
+    http.force_login(User.objects.get(username=username))
+    bad = {"provider": "abc", "state": "nee", "overdue": "on", "product": "x"}
+    for query in [*QUERIES, {"provider": varied[1].provider_id}, bad]:
+        response = http.get(reverse("trajectories:list"), query)
+        body = response.content.decode()
+        form = response.context["form"]
+        for name in ("provider", "state", "overdue"):
+            included = render_to_string("core/_described_field.html", {"field": form[name]})
+            assert included in body, (query, name)
+    assert 'id="id_provider_error"' in body and 'id="id_state_error"' in body

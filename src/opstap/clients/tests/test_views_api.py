@@ -514,3 +514,39 @@ def test_client_serializer_fields_built_once_per_process(monkeypatch) -> None:
     assert first["municipality"] is not second["municipality"]
     assert ClientUpdateSerializer().fields["bsn"].read_only
     assert not ClientSerializer().fields["bsn"].read_only
+
+
+def test_client_list_plan_serves_every_request_with_its_own_context(org, case_manager) -> None:
+    """Issue 18: the client list's plan is made once per process (its derived fields are the
+    serializer's methods, bound to each request's serializer; its case manager, a key field
+    that only narrows what it accepts, is read from `case_manager_id`), so no request copies
+    and binds the 30 fields again; each request's rows are derived with its own context, and
+    are what DRF gives."""
+    from rest_framework import serializers
+
+    from opstap.clients.api.serializers import ClientSerializer
+    from opstap.core.api.serializers import VALUE, PlannedRowsMixin
+
+    rows = [make_client(org, case_manager=case_manager, ladder_step=s) for s in ("4", "5")]
+    clients = list(Client.objects.filter(pk__in=[c.pk for c in rows]).order_by("pk"))
+    answers = []
+    for coaches in (7, 8):
+        context = {
+            "_derived_cache": {},
+            "derive": DerivedResolver(organisation_id=org.pk, on=timezone.localdate()),
+            "income_coaches": {c.pk: [coaches] for c in clients},
+        }
+        listed = ClientSerializer(clients, many=True, context=context)
+        drf = [
+            serializers.Serializer.to_representation(ClientSerializer(context=context), c)
+            for c in clients
+        ]
+        assert [dict(r) for r in listed.data] == drf
+        assert "fields" not in listed.child.__dict__
+        answers.append(listed.data)
+    assert {r["income_coaches"][0] for r in answers[0]} == {7}
+    assert {r["income_coaches"][0] for r in answers[1]} == {8}
+    assert answers[0][0]["case_manager"] == case_manager.pk
+    shared = PlannedRowsMixin._shared_plans[ClientSerializer]
+    assert shared is not None
+    assert {s.kind for s in shared if s.name == "case_manager"} == {VALUE}

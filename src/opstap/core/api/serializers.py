@@ -51,13 +51,15 @@ _Write = Callable[[Any], Any]
 
 class PlanStep(NamedTuple):
     """One field of the answer: its key, how its value is read from the row (`read`, for
-    `VALUE` and `METHOD`) and how it is written (`write`; None: the value as read)."""
+    `VALUE` and `METHOD`) and how it is written (`write`; None: the value as read). `field`
+    is the serializer's bound field, or None in a plan shared by every instance of a class
+    (`PlannedRowsMixin`): then a row that goes DRF's way uses the instance's own field."""
 
     name: str
     kind: str
     read: Callable[[Any], Any] | None
     write: _Write | None
-    field: Field[Any, Any, Any, Any]
+    field: Field[Any, Any, Any, Any] | None
 
 
 #: Errors with which DRF's `get_attribute` treats an attribute as missing (then the field's
@@ -171,6 +173,53 @@ def fast_write(field: Field[Any, Any, Any, Any]) -> _Write:
     return to_representation
 
 
+def _reads_as_primary_key(cls: type[serializers.PrimaryKeyRelatedField]) -> bool:  # type: ignore[type-arg]
+    """Whether a primary key field of class `cls` answers DRF's `PrimaryKeyRelatedField` way
+    (the related row's key, through the `PKOnlyObject` of `RelatedField.get_attribute`): a
+    subclass that only changes what it accepts (`WholeIdRelatedField`, a `get_queryset` of
+    the caller's organisation) writes the same."""
+    base = serializers.PrimaryKeyRelatedField
+    return (
+        cls.to_representation is base.to_representation
+        and cls.use_pk_only_optimization is base.use_pk_only_optimization
+        and cls.get_attribute is serializers.RelatedField.get_attribute
+    )
+
+
+#: Fields whose `to_representation` reads nothing but the field's own arguments (no context,
+#: no parent): written the same by any instance of the field, so a plan that holds them may
+#: serve every serializer of its class. Exact classes: a subclass may read its context.
+_CONTEXT_FREE: frozenset[type] = frozenset(
+    {
+        serializers.CharField,
+        serializers.IntegerField,
+        serializers.BigIntegerField,
+        serializers.FloatField,
+        serializers.DecimalField,
+        serializers.BooleanField,
+        serializers.DateField,
+        serializers.ChoiceField,
+        serializers.JSONField,
+    }
+)
+
+
+def _shareable(step: PlanStep) -> bool:
+    """Whether `step` may serve every instance of its serializer's class: a method (bound
+    again to each instance), a key read from its `_id` column, or a column written by a
+    context-free field (a list of them too)."""
+    if step.kind == METHOD:
+        return True
+    if step.kind != VALUE:
+        return False
+    field = step.field
+    if isinstance(field, serializers.RelatedField):
+        return step.write is None
+    if type(field) is serializers.ListField:
+        return type(field.child) in _CONTEXT_FREE
+    return type(field) in _CONTEXT_FREE
+
+
 def read_plan(
     serializer: serializers.Serializer[Any],
     model: type[Model],
@@ -196,7 +245,7 @@ def read_plan(
             plan.append(PlanStep(name, METHOD, method, None, field))
         elif (
             isinstance(field, serializers.PrimaryKeyRelatedField)
-            and type(field) in (serializers.PrimaryKeyRelatedField, WholeIdRelatedField)
+            and _reads_as_primary_key(type(field))
             and field.pk_field is None
             and len(source) == 1
             and _forward(model, source[0]) is not None
@@ -235,6 +284,10 @@ class PlannedRowsMixin:
 
     row_attributes: ClassVar[frozenset[str]] = frozenset()
 
+    #: Per class, the plan every instance may use (None: the class has none, each instance
+    #: makes its own): see `_row_plan`.
+    _shared_plans: ClassVar[dict[type, tuple[PlanStep, ...] | None]] = {}
+
     def to_representation(self, instance: Any) -> dict[str, Any]:
         model: type[Model] = self.Meta.model  # type: ignore[attr-defined]
         if not isinstance(instance, model):
@@ -252,6 +305,8 @@ class PlannedRowsMixin:
                 else:
                     ret[name] = value if value is None or write is None else write(value)
                     continue
+            if field is None:  # a shared plan: this serializer's own field
+                field = self.fields[name]  # type: ignore[attr-defined]
             try:
                 attribute = field.get_attribute(instance)
             except SkipField:
@@ -261,12 +316,40 @@ class PlannedRowsMixin:
         return ret
 
     def _row_plan(self) -> list[PlanStep]:
+        """The plan of this serializer, made once per instance; or, for a class whose fields
+        do not depend on the context (`CachedFieldsMixin`) and whose every step is
+        `_shareable`, made once per process from an instance without context and bound to
+        this one (its methods), so that a list does not build and bind its serializer's
+        fields on every request (issue 18: 3,000 Python calls of a list call)."""
         plan: list[PlanStep] | None = self.__dict__.get("_plan")
         if plan is None:
-            model: type[Model] = self.Meta.model  # type: ignore[attr-defined]
-            plan = read_plan(self, model, self.row_attributes)  # type: ignore[arg-type]
+            shared = self._shared_plan()
+            if shared is None:
+                model: type[Model] = self.Meta.model  # type: ignore[attr-defined]
+                plan = read_plan(self, model, self.row_attributes)  # type: ignore[arg-type]
+            else:
+                plan = [
+                    step._replace(read=getattr(self, step.read.__name__))
+                    if step.kind == METHOD and step.read is not None
+                    else step
+                    for step in shared
+                ]
             self.__dict__["_plan"] = plan
         return plan
+
+    def _shared_plan(self) -> tuple[PlanStep, ...] | None:
+        cls = type(self)
+        plans = PlannedRowsMixin._shared_plans
+        if cls not in plans:
+            shared: tuple[PlanStep, ...] | None = None
+            if isinstance(self, CachedFieldsMixin):
+                model: type[Model] = self.Meta.model  # type: ignore[attr-defined]
+                plan = read_plan(cls(), model, self.row_attributes)  # type: ignore[arg-type]
+                # An instance without context, so that the plan keeps no request alive.
+                if all(_shareable(step) for step in plan):
+                    shared = tuple(step._replace(field=None) for step in plan)
+            plans[cls] = shared
+        return plans[cls]
 
 
 class WholeIdRelatedField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]

@@ -203,3 +203,50 @@ def test_list_calls_per_row_stay_within_budget(
     thirty = _calls_per_request(api, "/api/v1/trajectories?pageSize=30")
     per_row = (thirty - ten) / 20
     assert per_row <= 350, per_row
+
+
+def test_the_list_builds_no_fields_per_request(varied: list[Trajectory]) -> None:
+    """Issue 18: the plan of the list's rows is made once per process and serves every
+    request's serializer (3,000 Python calls of each list call went to copying and binding
+    35 fields only to make the plan again); the rows are still what DRF gives. The detail,
+    with nested serializers read DRF's way, keeps making its plan per instance."""
+    from opstap.core.api.serializers import PlannedRowsMixin
+
+    rows = list(
+        Trajectory.objects.filter(pk__in=[t.pk for t in varied])
+        .select_related("client", "product", "provider")
+        .only(*LIST_COLUMNS)
+        .order_by("pk")
+    )
+    selectors.mark_overdue(rows, on=TODAY)
+    for _ in range(2):
+        listed = TrajectorySerializer(rows, many=True)
+        assert [dict(r) for r in listed.data] == _drf(TrajectorySerializer, rows)
+        assert "fields" not in listed.child.__dict__  # type: ignore[attr-defined]
+    shared = PlannedRowsMixin._shared_plans
+    assert shared[TrajectorySerializer] is not None
+    TrajectoryDetailSerializer(rows[0]).data  # noqa: B018
+    assert shared[TrajectoryDetailSerializer] is None
+
+
+def test_a_field_that_may_read_its_context_is_not_shared(varied: list[Trajectory]) -> None:
+    """A shape with a field that is not DRF's own plain kind (here a `CharField` subclass,
+    which could read its serializer's context) makes its plan per instance, as before."""
+    from opstap.core.api.serializers import CachedFieldsMixin, PlannedRowsMixin
+
+    class Caller(serializers.CharField):
+        def to_representation(self, value: Any) -> str:
+            return f"{value} voor {self.context.get('who', '?')}"
+
+    class Shaped(PlannedRowsMixin, CachedFieldsMixin, serializers.ModelSerializer[Trajectory]):
+        product_name = Caller(source="product.name", read_only=True)
+
+        class Meta:
+            model = Trajectory
+            fields = ["id", "product_name"]
+
+    row = Trajectory.objects.select_related("product").get(pk=varied[0].pk)
+    for who in ("km", "aanbieder"):
+        answer = dict(Shaped(row, context={"who": who}).data)
+        assert answer["product_name"] == f"{row.product.name} voor {who}"
+    assert PlannedRowsMixin._shared_plans[Shaped] is None

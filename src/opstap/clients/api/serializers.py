@@ -18,12 +18,12 @@ from opstap.clients.models import (
     LksStatus,
     Obstacle,
 )
-from opstap.core.api.serializers import CachedFieldsMixin, PlannedRowsMixin, WholeIdRelatedField
+from opstap.core.api.serializers import CachedFieldsMixin, CallerRelatedField, PlannedRowsMixin
 
 _CASE_MANAGER_REQUIRED = "Geef de klantmanager van de klant op: elke klant heeft een klantmanager."
 
 
-class CaseManagerField(WholeIdRelatedField):
+class CaseManagerField(CallerRelatedField):
     """The client's current case manager by id (R-CLI-3). Required and never null on
     registration; a client registered before the rule may still have none, so a response
     can carry null (`CaseManagerFieldSchema` documents it that way per direction)."""
@@ -44,14 +44,13 @@ class CaseManagerField(WholeIdRelatedField):
             )
         super().__init__(**kwargs)
 
-    def get_queryset(self) -> Any:
+    def caller_queryset(self, user: Any) -> Any:
         """The users of the caller's own organisation (its id from the signed-in user, never
         from the request body): the id of a user of another organisation then reads as one
         that does not exist ("Onbekend id …", `core.problems`), the same answer, so the API
-        does not tell which user ids exist elsewhere (R-SEC-1). Whether the user may be a
-        case manager (role, active) is the service's check (R-CLI-3)."""
-        request = self.context.get("request")
-        user = getattr(request, "user", None)
+        does not tell which user ids exist elsewhere (R-SEC-1), and it is recorded as a
+        denied read (`CallerRelatedField`, R-SEC-2). Whether the user may be a case manager
+        (role, active) is the service's check (R-CLI-3)."""
         organisation_id = getattr(user, "organisation_id", None)
         if organisation_id is None:
             return User.objects.none()

@@ -112,3 +112,40 @@ def test_list_filtered_on_a_user_elsewhere_reads_as_on_an_unknown_id(
     unknown = api.get(f"/api/v1/clients?caseManager={stranger_id}")
     assert (elsewhere.status_code, elsewhere.json()) == (unknown.status_code, unknown.json())
     assert unknown.status_code == 200 and unknown.json()["results"] == []
+
+
+def _denials() -> Any:
+    from opstap.audit.models import AuditRecord
+
+    return AuditRecord.objects.filter(action="denied")
+
+
+def test_case_manager_of_another_organisation_is_recorded_as_a_denied_read(
+    org: Any, other_org: Any, case_manager: User, make_user: Any, api_as: Any
+) -> None:
+    """R-SEC-2: the id of a user of another organisation in the body is refused (400, as an
+    unknown id) AND recorded as a denied read, as an out-of-scope id of a trajectory or a
+    client is (`core.api.viewsets.visible_or_invalid`): one record in the caller's trail,
+    naming the user id asked for and the path, nothing of the other organisation (no person,
+    no organisation of theirs). Before: refused, but no trace in the audit trail."""
+    stranger = make_user(RoleCode.CASE_MANAGER, organisation=other_org, username="elders")
+    status, _content_type, _body = _register(api_as(case_manager), org, stranger.pk)
+    assert status == 400
+    record = _denials().get()
+    assert (record.actor_id, record.organisation_id) == (case_manager.pk, org.pk)
+    assert (record.object_type, record.object_id) == ("user", str(stranger.pk))
+    assert record.client_id is None
+    assert record.changes == {"path": "POST /api/v1/clients", "count": 1}
+    assert "elders" not in record.purpose.lower()
+
+
+def test_unknown_and_accepted_user_ids_are_no_denied_read(
+    org: Any, case_manager: User, make_user: Any, api_as: Any
+) -> None:
+    """R-SEC-2: an id no user has is no read of anyone's data (not recorded, as a missing
+    object elsewhere); the own organisation's case manager is accepted without a denial."""
+    api = api_as(case_manager)
+    assert _register(api, org, 987_654)[0] == 400
+    colleague = make_user(RoleCode.CASE_MANAGER, username="collega")
+    assert _register(api, org, colleague.pk)[0] == 201
+    assert not _denials().exists()

@@ -10,14 +10,17 @@ from functools import cached_property as _cached
 from typing import Any, ClassVar, NamedTuple
 
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.utils.functional import cached_property
 from rest_framework import ISO_8601, serializers
+from rest_framework.exceptions import ValidationError
 from rest_framework.fields import Field, SkipField
 from rest_framework.relations import PKOnlyObject
 from rest_framework.settings import api_settings
 
-__all__ = ["CachedFieldsMixin", "PlannedRowsMixin"]
+from opstap.core.access import report_if_exists, scoped
+
+__all__ = ["CachedFieldsMixin", "CallerRelatedField", "PlannedRowsMixin", "WholeIdRelatedField"]
 
 
 class CachedFieldsMixin:
@@ -365,3 +368,46 @@ class WholeIdRelatedField(serializers.PrimaryKeyRelatedField):  # type: ignore[t
         if isinstance(data, float):
             self.fail("incorrect_type", data_type=type(data).__name__)
         return super().to_internal_value(data)
+
+
+class CallerRelatedField(WholeIdRelatedField):
+    """A related object a request body names by id, looked up among the rows the caller may
+    see (`caller_queryset`: by default `core.access.scoped` over the field's queryset; the
+    caller is the signed-in user, never a value from the body). An id out of the caller's
+    reach answers as an id no row has ("Onbekend id N …", code `does_not_exist`,
+    `core.problems`): the API does not tell which ids exist elsewhere (R-SEC-1). Such an id
+    of a row that does exist is recorded as a denied read (`core.access.report_if_exists`,
+    R-SEC-2), as an out-of-scope id is everywhere else: one record naming the object type and
+    the id asked for, in the caller's trail. An accepted id costs no extra statement; the
+    refusal path one."""
+
+    def caller(self) -> Any:
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        return user if getattr(user, "is_authenticated", False) else None
+
+    def all_rows(self) -> QuerySet[Any]:
+        """The field's own queryset, unscoped (a writable field always has one)."""
+        rows = super().get_queryset()
+        assert rows is not None, "A writable CallerRelatedField needs a queryset."
+        return rows
+
+    def caller_queryset(self, user: Any) -> QuerySet[Any]:
+        """The rows `user` may name; override for a model without a scope policy."""
+        return scoped(user, self.all_rows())
+
+    def get_queryset(self) -> QuerySet[Any]:
+        user = self.caller()
+        if user is None:
+            return self.all_rows().none()
+        return self.caller_queryset(user)
+
+    def to_internal_value(self, data: Any) -> Any:
+        try:
+            return super().to_internal_value(data)
+        except ValidationError as exc:
+            user = self.caller()
+            codes = exc.get_codes()
+            if user is not None and isinstance(codes, list) and "does_not_exist" in codes:
+                report_if_exists(user, self.all_rows(), pk=data)
+            raise

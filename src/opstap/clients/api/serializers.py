@@ -19,6 +19,7 @@ from opstap.clients.models import (
     Obstacle,
 )
 from opstap.core.api.serializers import CachedFieldsMixin, CallerRelatedField, PlannedRowsMixin
+from opstap.organisations.models import Municipality
 
 _CASE_MANAGER_REQUIRED = "Geef de klantmanager van de klant op: elke klant heeft een klantmanager."
 
@@ -96,6 +97,13 @@ class ClientSerializer(PlannedRowsMixin, CachedFieldsMixin, serializers.ModelSer
     )
     benefit_type = serializers.ChoiceField(choices=BenefitType.choices, required=False)
     lks_status = serializers.ChoiceField(choices=LksStatus.choices, required=False)
+    # A municipality of the caller's own organisation (`scoped`): one of another
+    # organisation reads as an unknown id and is recorded as a denied read (R-SEC-1/2).
+    municipality = CallerRelatedField(
+        queryset=Municipality.objects.all(),
+        label="Gemeente",
+        help_text="Gemeente van de klant (van dezelfde organisatie).",
+    )
     case_manager = CaseManagerField()
     income_coaches = serializers.SerializerMethodField(
         help_text=(

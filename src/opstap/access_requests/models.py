@@ -16,7 +16,7 @@ from opstap.clients.models import Client
 from opstap.core.model_fields import optional_datetime, optional_user
 from opstap.organisations.models import OrganisationOwned
 
-from .workflow import STATE_CHOICES, STATE_LABELS_NL, State
+from .workflow import STATE_CHOICES, STATE_LABELS_NL, UNANSWERED_STATES, State
 
 
 class Channel(models.TextChoices):
@@ -171,4 +171,10 @@ class AccessRequest(OrganisationOwned):
 
     @property
     def is_open(self) -> bool:
+        """Being worked on (the page polls its progress)."""
         return self.state in {State.REQUESTED.value, State.COMPILING.value}
+
+    @property
+    def is_unanswered(self) -> bool:
+        """Not yet answered, so the legal term still runs (a failed one too)."""
+        return self.state in {s.value for s in UNANSWERED_STATES}

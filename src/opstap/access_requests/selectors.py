@@ -11,10 +11,8 @@ from opstap.core.actor import Actor
 from opstap.core.roles import Perm
 
 from .models import AccessRequest
-from .workflow import State
+from .workflow import UNANSWERED_STATES
 
-#: Not yet answered: the one-month term (AVG art. 12(3)) is running.
-UNANSWERED_STATES: tuple[State, ...] = (State.REQUESTED, State.COMPILING, State.FAILED)
 #: Due within this many days (today included) counts as "soon" on the deadline overview and
 #: the privacy officer's start-page panel.
 SOON_DAYS = 7

@@ -106,6 +106,9 @@ TABLE: WorkflowTable[Transition] = WorkflowTable(TRANSITIONS)
 FILE_STATES: frozenset[State] = frozenset({State.READY, State.DOWNLOADED})
 #: States in which the request is still being worked on (shown with progress).
 OPEN_STATES: frozenset[State] = frozenset({State.REQUESTED, State.COMPILING})
+#: Not yet answered: the one-month term (AVG art. 12(3)) is running. A failed request is
+#: not answered (someone has to retry), so its term runs on; the rest are answered.
+UNANSWERED_STATES: tuple[State, ...] = (State.REQUESTED, State.COMPILING, State.FAILED)
 #: States from which nothing happens any more except by a person (retry) or never.
 FINISHED_STATES: frozenset[State] = frozenset(
     {State.READY, State.DOWNLOADED, State.EXPIRED, State.FAILED, State.NO_DATA}

@@ -198,3 +198,58 @@ def test_request_page_counts_the_days_left_in_dutch(
     )
     detail = web.get(f"/inzageverzoeken/{request.pk}/").content.decode()
     assert shown in detail
+
+
+@pytest.mark.parametrize(
+    ("state", "shown"),
+    [
+        (State.FAILED, "(nog 2 dagen)"),
+        (State.REQUESTED, "(nog 2 dagen)"),
+        (State.COMPILING, "(nog 2 dagen)"),
+        (State.READY, None),
+        (State.DOWNLOADED, None),
+        (State.EXPIRED, None),
+        (State.NO_DATA, None),
+    ],
+)
+def test_request_page_counts_the_days_left_while_the_term_runs(
+    world: World, time_machine: Any, state: State, shown: str | None
+) -> None:
+    """R-SEC-5 (AVG art. 12(3)): a failed request is not answered, so its one-month term still
+    runs and the page says how long is left, as for a requested or compiling one (before: a
+    failed request showed the due date only). An answered request (ready, downloaded,
+    expired, no data) shows no count."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    time_machine.move_to(dt.datetime(2026, 3, 10, 10, tzinfo=ZoneInfo("Europe/Amsterdam")))
+    web = _as(world.case_manager)
+    web.post(f"/inzageverzoeken/klant/{world.client_a.pk}/", {"note": ""})
+    request = AccessRequest.objects.get()
+    AccessRequest.objects.filter(pk=request.pk).update(
+        state=state.value, due_on=dt.date(2026, 3, 12)
+    )
+    detail = web.get(f"/inzageverzoeken/{request.pk}/").content.decode()
+    assert "12-03-2026" in detail
+    if shown is None:
+        assert "(nog " not in detail and "(vandaag)" not in detail
+    else:
+        assert shown in detail
+
+
+def test_request_page_of_a_failed_request_past_its_term_says_so(
+    world: World, time_machine: Any
+) -> None:
+    """R-SEC-5: a failed request past its due date says the term has passed."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    time_machine.move_to(dt.datetime(2026, 3, 10, 10, tzinfo=ZoneInfo("Europe/Amsterdam")))
+    web = _as(world.case_manager)
+    web.post(f"/inzageverzoeken/klant/{world.client_a.pk}/", {"note": ""})
+    request = AccessRequest.objects.get()
+    AccessRequest.objects.filter(pk=request.pk).update(
+        state=State.FAILED.value, due_on=dt.date(2026, 3, 9)
+    )
+    detail = web.get(f"/inzageverzoeken/{request.pk}/").content.decode()
+    assert "termijn verstreken" in detail

@@ -18,6 +18,7 @@ from opstap.core.actor import Actor, actor_of
 from opstap.core.audit_names import object_type_for
 
 from . import chain as hash_chain
+from .masking import clean_changes as _clean_changes
 from .models import AuditAction, AuditChainHead, AuditRecord
 from .partitions import audit_partitions_drop_empty_before as audit_partitions_drop_empty_before
 from .partitions import audit_partitions_ensure as audit_partitions_ensure
@@ -53,26 +54,10 @@ def current_real_actor() -> RealActor | None:
     return _REAL_ACTOR.get()
 
 
-# Never store these in `changes`, whatever a caller passes.
-_SECRET_FIELDS = frozenset({"password", "token", "key_hash", "secret", "otp", "document"})
-
-
 def _client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
     return request.META.get("REMOTE_ADDR") or None
-
-
-def _clean_changes(changes: Mapping[str, Any] | None) -> dict[str, Any] | None:
-    if changes is None:
-        return None
-    cleaned: dict[str, Any] = {}
-    for field, value in changes.items():
-        if any(secret in field.lower() for secret in _SECRET_FIELDS):
-            cleaned[field] = "***"
-        else:
-            cleaned[field] = value
-    return cleaned
 
 
 def audit_log(

@@ -224,3 +224,50 @@ def test_bulk_records_equal_what_bulk_create_writes(case_manager: User) -> None:
         assert got == expected
     assert fast[-1]["changes"] == {"password": "***", "naam": "A"}
     assert fast[0]["real_actor_username"] == "beheerder"
+
+
+def test_audit_log_masks_dutch_secret_field_names(case_manager: User) -> None:
+    """R-SEC-2 (the trail holds no secrets): a change recorded under a Dutch field name of a
+    secret is masked as an English one is (before: stored as given). Also in a nested change.
+    Personal data is no secret and stays (an IBAN is shown to those who may see it), and so
+    do names that only contain a secret word (a cost-split key is no key to anything)."""
+    record = audit_log(
+        action=AuditAction.UPDATE,
+        actor=case_manager,
+        object_type="user",
+        object_id=case_manager.pk,
+        changes={
+            "wachtwoord": ["oud", "nieuw"],
+            "nieuw_wachtwoord": "Geheim-2026",
+            "geheim": "x",
+            "api_sleutel": "s3cr3t",
+            "apiSleutel": "s3cr3t",
+            "sleutel": "k",
+            "pincode": "1234",
+            "toegangscode": "9876",
+            "verificatiecode": "123456",
+            "after": {"wachtwoord": "genest", "woonplaats": "Duiven"},
+            "iban": ["NL91ABNA0417164300", "NL02RABO0123456789"],
+            "verdeelsleutel": {"Duiven": "28.39"},
+            "claimsleutel": "T1:final_report",
+            "geheimhouding_getekend": [False, True],
+            "woonplaats": ["Zevenaar", "Duiven"],
+        },
+    )
+    assert record.changes == {
+        "wachtwoord": "***",
+        "nieuw_wachtwoord": "***",
+        "geheim": "***",
+        "api_sleutel": "***",
+        "apiSleutel": "***",
+        "sleutel": "***",
+        "pincode": "***",
+        "toegangscode": "***",
+        "verificatiecode": "***",
+        "after": {"wachtwoord": "***", "woonplaats": "Duiven"},
+        "iban": ["NL91ABNA0417164300", "NL02RABO0123456789"],
+        "verdeelsleutel": {"Duiven": "28.39"},
+        "claimsleutel": "T1:final_report",
+        "geheimhouding_getekend": [False, True],
+        "woonplaats": ["Zevenaar", "Duiven"],
+    }

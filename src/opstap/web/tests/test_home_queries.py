@@ -46,12 +46,15 @@ def start_page(org, case_manager, make_user, client: HttpClient):
 
 
 # The team lead (a case manager with the management role; R-CLI-3): the same statements as
-# the case manager's, plus the management panels' (KPI dashboard: its settings, the region's
-# providers, the outcome and ladder counts, the satisfaction waves and responses, the targets;
-# finance: the scenarios). The clients without a case manager in the lead's scope are
-# counted in the own caseload's statement (one grouped count for both): none more.
+# the case manager's, plus the management panels' (finance: the scenarios). The KPI panel's
+# numbers come from a short cache (kpis.home.PANEL_CACHE_SECONDS, issue 18: 8 more before it,
+# 10 on PostgreSQL). The clients without a case manager in the lead's scope are counted in the
+# own caseload's statement (one grouped count for both): none more.
+TEAM_LEAD_WARM_QUERIES = WARM_QUERIES + 1
+# The KPI panel computed (first view; its cache empty): its settings, the region's providers,
+# the outcome and ladder counts, the satisfaction waves and responses, the targets.
 # PostgreSQL: the KPI panel's ladder counts run with JIT off (SET and RESET: 2 more).
-TEAM_LEAD_WARM_QUERIES = WARM_QUERIES + 8 + (2 if connection.vendor == "postgresql" else 0)
+KPI_PANEL_QUERIES = 7 + (2 if connection.vendor == "postgresql" else 0)
 
 
 @pytest.fixture
@@ -112,7 +115,8 @@ def test_team_lead_start_page_query_count(org, team_lead_start_page) -> None:
     with CaptureQueriesContext(connection) as warm:
         assert team_lead_start_page.get("/").status_code == 200
     assert "1 klant zonder klantmanager" in _text(response.content.decode())
-    assert len(cold.captured_queries) == TEAM_LEAD_WARM_QUERIES + 2 + 2, "\n".join(
+    cold_budget = TEAM_LEAD_WARM_QUERIES + KPI_PANEL_QUERIES + 2 + 2
+    assert len(cold.captured_queries) == cold_budget, "\n".join(
         q["sql"][:120] for q in cold.captured_queries
     )
     assert len(warm.captured_queries) == TEAM_LEAD_WARM_QUERIES, "\n".join(
